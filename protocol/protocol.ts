@@ -1,0 +1,225 @@
+// The wire protocol shared by the server and the browser client: zod schemas for every
+// message that crosses HTTP or socket.io, the types derived from them, and the version.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+export const VERBAL_LABELS = [
+  'price_inquiry',
+  'discount_request',
+  'purchase_intent',
+  'resistance',
+  'neutral',
+] as const;
+export type VerbalLabel = (typeof VERBAL_LABELS)[number];
+/** Labels that count as buying signals (everything but resistance and neutral). */
+export const BUYING_LABELS: readonly VerbalLabel[] = ['price_inquiry', 'discount_request', 'purchase_intent'];
+
+export const ROLES = ['customer', 'rep'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+/** Limits enforced at every boundary; error messages quote them. */
+export const LIMITS = {
+  textMaxChars: 2_000,
+  speakerMaxChars: 80,
+  titleMaxChars: 200,
+  /** Longest media time accepted: 24 hours. */
+  mediaMsMax: 24 * 60 * 60 * 1000,
+  uploadMaxBytes: 5 * 1024 * 1024,
+  uploadMaxUtterances: 20_000,
+  participantsMax: 50,
+} as const;
+
+export const SessionIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'sessionId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+
+export const SpeakerSchema = z
+  .string()
+  .trim()
+  .min(1, 'speaker must not be empty')
+  .max(LIMITS.speakerMaxChars, `speaker must be at most ${LIMITS.speakerMaxChars} characters`);
+
+export const MediaMsSchema = z
+  .number()
+  .int('must be a whole number of milliseconds')
+  .min(0, 'must be >= 0')
+  .max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`);
+
+export const UtteranceInSchema = z
+  .object({
+    speaker: SpeakerSchema,
+    text: z
+      .string()
+      .trim()
+      .min(1, 'text must not be empty')
+      .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`),
+    startMs: MediaMsSchema,
+    endMs: MediaMsSchema.optional(),
+  })
+  .strict()
+  .refine((u) => u.endMs === undefined || u.endMs >= u.startMs, {
+    message: 'endMs must be >= startMs',
+    path: ['endMs'],
+  });
+export type UtteranceIn = z.infer<typeof UtteranceInSchema>;
+
+export const ParticipantSchema = z.object({
+  name: SpeakerSchema,
+  role: RoleSchema.nullable(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+export const CreateSessionSchema = z
+  .object({
+    title: z.string().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+    participants: z
+      .array(z.object({ name: SpeakerSchema, role: RoleSchema }).strict())
+      .max(LIMITS.participantsMax)
+      .optional(),
+  })
+  .strict();
+export type CreateSession = z.infer<typeof CreateSessionSchema>;
+
+export const SetRolesSchema = z
+  .object({
+    roles: z.record(SpeakerSchema, RoleSchema),
+  })
+  .strict();
+export type SetRoles = z.infer<typeof SetRolesSchema>;
+
+export interface Session {
+  id: string;
+  title: string;
+  createdAt: number;
+  participants: Participant[];
+  demo: boolean;
+}
+
+export interface Utterance {
+  id: number;
+  sessionId: string;
+  seq: number;
+  speaker: string;
+  role: Role | null;
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** Wall-clock ms when the server accepted it. */
+  receivedAt: number;
+}
+
+export interface Signal {
+  id: number;
+  sessionId: string;
+  utteranceId: number;
+  kind: 'verbal';
+  label: VerbalLabel;
+  score: number;
+  scores: Record<VerbalLabel, number>;
+  mediaMs: number;
+  text: string;
+  modelVersion: string;
+}
+
+export const CUE_TYPES = ['closing_moment', 'resistance'] as const;
+export type CueType = (typeof CUE_TYPES)[number];
+export const CUE_REASONS = ['buying_signal', 'signals_accumulating', 'objection_removed', 'customer_resists'] as const;
+export type CueReason = (typeof CUE_REASONS)[number];
+export const TECHNIQUES = ['direct_request', 'assumptive_close', 'benefit_listing', 'address_objection'] as const;
+export type Technique = (typeof TECHNIQUES)[number];
+
+export interface Bilingual {
+  en: string;
+  zh: string;
+}
+
+export interface CueEvidence {
+  signalId: number;
+  utteranceId: number;
+  label: VerbalLabel;
+  score: number;
+  mediaMs: number;
+  text: string;
+}
+
+export interface Cue {
+  id: number;
+  sessionId: string;
+  type: CueType;
+  reason: CueReason;
+  mediaMs: number;
+  score: number;
+  evidence: CueEvidence[];
+  technique: Technique;
+  title: Bilingual;
+  tip: Bilingual;
+  modelVersion: string;
+  /** Wall-clock ms when the input that triggered the cue arrived. */
+  inputReceivedAt: number;
+  /** Wall-clock ms when the cue was stored and emitted. */
+  emittedAt: number;
+}
+
+export interface ApiError {
+  code: string;
+  message: string;
+  field?: string;
+  line?: number;
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
+
+// ---- socket.io events -------------------------------------------------------------------
+
+export const JoinSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    protocolVersion: z.literal(PROTOCOL_VERSION).optional(),
+  })
+  .strict();
+export type Join = z.infer<typeof JoinSchema>;
+
+export const LiveUtteranceSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    utterance: UtteranceInSchema,
+  })
+  .strict();
+export type LiveUtterance = z.infer<typeof LiveUtteranceSchema>;
+
+export interface SessionSnapshot {
+  session: Session;
+  utterances: Utterance[];
+  signals: Signal[];
+  cues: Cue[];
+  unassignedSpeakers: string[];
+}
+
+export interface ClientToServerEvents {
+  join: (payload: Join, ack: (res: Ack<{ snapshot: SessionSnapshot }>) => void) => void;
+  leave: (payload: { sessionId: string }, ack?: (res: Ack<object>) => void) => void;
+  utterance: (payload: LiveUtterance, ack: (res: Ack<{ utterance: Utterance }>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  utterance: (u: Utterance) => void;
+  signal: (s: Signal) => void;
+  cue: (c: Cue) => void;
+  /** Speakers who have no role yet: their turns give no signals until one is assigned. */
+  roles_needed: (p: { sessionId: string; speakers: string[] }) => void;
+  /** A streaming-path failure that is not tied to one ack. */
+  session_error: (e: ApiError & { sessionId: string }) => void;
+}
+
+/** Turns a zod error into the project's ApiError: the first issue, with its field path. */
+export function zodToApiError(err: z.ZodError, prefix = ''): ApiError {
+  const issue = err.issues[0];
+  const field = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  return {
+    code: 'invalid_input',
+    message: `${field || 'input'}: ${issue?.message ?? 'invalid'}`,
+    ...(field ? { field } : {}),
+  };
+}
