@@ -1,0 +1,81 @@
+// `buying-signals analyze FILE`: a transcript file in, the annotated transcript and cues out,
+// through the same pipeline the server runs (with an in-memory store).
+import fs from 'node:fs';
+import { RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
+import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
+import { initTf } from '../runtime/backend';
+import { loadVerbalClassifier } from '../signals/verbal/model';
+import { SqliteStore } from '../store/sqliteStore';
+import { SessionService } from '../pipeline/sessionService';
+import { projectPath } from '../paths';
+import { parseArgs, UsageError } from './args';
+import type { CliIO } from './io';
+
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]`;
+
+export function parseRoles(spec: string): Record<string, Role> {
+  const roles: Record<string, Role> = {};
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.lastIndexOf('=');
+    const name = part.slice(0, eq).trim();
+    const role = RoleSchema.safeParse(part.slice(eq + 1).trim());
+    if (eq <= 0 || !name || !role.success) throw new UsageError(`--roles: "${part}" must look like Name=customer or Name=rep`);
+    roles[name] = role.data;
+  }
+  return roles;
+}
+
+export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
+  const a = parseArgs(args, { values: ['format', 'roles', 'model'], switches: ['json'] });
+  if (a.positionals.length !== 1) throw new UsageError(`analyze takes one transcript file\n${ANALYZE_USAGE}`);
+  const file = a.positionals[0]!;
+  const format = a.values.format;
+  if (format !== undefined && !(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
+  }
+  const roles = a.values.roles ? parseRoles(a.values.roles) : {};
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const parsed = parseTranscript(fs.readFileSync(file), { filename: file, ...(format ? { format: format as TranscriptFormat } : {}) });
+
+  await initTf();
+  const classifier = await loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') });
+  const store = new SqliteStore(':memory:');
+  try {
+    const service = new SessionService({ store, classifier, now: Date.now });
+    const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
+    const session = service.createSession({ title: parsed.title ?? file });
+    service.upload(session.id, parsed.utterances, participants, parsed.warnings);
+    const snap = service.snapshot(session.id);
+    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, warnings: parsed.warnings }));
+    else io.out(render(snap, parsed.warnings));
+    return 0;
+  } finally {
+    store.close();
+    classifier.dispose();
+  }
+}
+
+const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
+
+function render(snap: SessionSnapshot, warnings: string[]): string {
+  const lines: string[] = [];
+  const sigByUtt = new Map(snap.signals.map((s) => [s.utteranceId, s]));
+  const cuesByMs = new Map<number, typeof snap.cues>();
+  for (const c of snap.cues) cuesByMs.set(c.mediaMs, [...(cuesByMs.get(c.mediaMs) ?? []), c]);
+  for (const w of warnings) lines.push(`warning: ${w}`);
+  if (snap.unassignedSpeakers.length) {
+    lines.push(`assign a role to: ${snap.unassignedSpeakers.join(', ')} (their turns give no signals; use --roles "Name=customer,Other=rep")`);
+  }
+  for (const u of snap.utterances) {
+    lines.push(`[${mmss(u.startMs)}] ${u.speaker} (${u.role ?? 'no role'}): ${u.text}`);
+    const s = sigByUtt.get(u.id);
+    if (s) lines.push(`         ▲ ${s.label} ${s.score.toFixed(2)}`);
+    for (const c of cuesByMs.get(u.startMs) ?? []) {
+      if (!c.evidence.some((e) => e.utteranceId === u.id)) continue;
+      lines.push(`         ★ ${c.type} (${c.reason}, ${c.score.toFixed(2)}): ${c.title.en} / ${c.title.zh}`);
+      lines.push(`           ${c.technique}: ${c.tip.en}`);
+    }
+  }
+  lines.push('', `${snap.utterances.length} utterances, ${snap.signals.length} signals, ${snap.cues.length} cues`);
+  return lines.join('\n');
+}

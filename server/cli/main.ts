@@ -1,0 +1,51 @@
+// The `buying-signals` command: serve, analyze, train, eval.
+import { runAnalyze, ANALYZE_USAGE } from './analyze';
+import { runEval } from './eval';
+import { processIO, type CliIO } from './io';
+import { runServe, SERVE_USAGE } from './serve';
+import { runTrain } from './train';
+import { UsageError } from './args';
+
+export const USAGE = `usage: buying-signals <command> [options]
+commands:
+  serve                  run the server with the browser client (default port $PORT or 3000)
+  analyze FILE           annotate a transcript file (WebVTT, SRT, JSON, text) and list the cues
+  train verbal           train the verbal classifier into models/verbal/ from fixtures/verbal/corpus.jsonl
+  eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows
+
+${SERVE_USAGE}
+${ANALYZE_USAGE}`;
+
+export async function main(argv: string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'serve':
+        return await runServe(rest, io, env);
+      case 'analyze':
+        return await runAnalyze(rest, io);
+      case 'train':
+        return await runTrain(rest, io);
+      case 'eval':
+        return await runEval(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.err(`unknown command "${cmd}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    io.err(`buying-signals ${cmd}: ${err instanceof Error ? err.message : String(err)}`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,43 @@
+// The project's few typed errors. HTTP maps them to status codes, socket.io to error acks;
+// messages say what was wrong, with which value, and what is allowed.
+import type { ApiError } from '../../protocol/protocol';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details: { field?: string; line?: number } = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toApi(): ApiError {
+    return { code: this.code, message: this.message, ...this.details };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, details: { field?: string; line?: number } = {}, code = 'invalid_input') {
+    super(code, message, 400, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what} "${id}" does not exist`, 404, { field: what === 'session' ? 'sessionId' : what });
+  }
+}
+
+export class TooLargeError extends AppError {
+  constructor(message: string, field?: string) {
+    super('too_large', message, 413, field ? { field } : {});
+  }
+}
+
+/** Converts anything thrown into the wire error shape without leaking internals. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof AppError) return err.toApi();
+  return { code: 'internal', message: 'internal error: the request was not completed' };
+}

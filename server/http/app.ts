@@ -1,0 +1,40 @@
+// The express app: JSON API under /api, the built browser client at /.
+import express, { type Express } from 'express';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROTOCOL_VERSION } from '../../protocol/protocol';
+import type { DemoMeeting } from '../demo/demo';
+import type { SessionService } from '../pipeline/sessionService';
+import { errorHandler, notFoundApi } from './errorHandler';
+import { sessionsRouter } from './routes/sessions';
+
+export interface AppDeps {
+  service: SessionService;
+  backend: string;
+  demo: DemoMeeting;
+  /** Folder of the built client (dist/client); absent folders give a page saying how to build. */
+  clientDir: string;
+  log: (msg: string) => void;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion });
+  });
+  app.get('/api/demo', (_req, res) => {
+    res.json(deps.demo);
+  });
+  app.use('/api/sessions', sessionsRouter(deps.service));
+  app.use('/api', notFoundApi);
+  if (fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
+    app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: 0 }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('The browser client is not built: run `npm run build`.');
+    });
+  }
+  app.use(errorHandler(deps.log));
+  return app;
+}

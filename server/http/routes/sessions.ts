@@ -1,0 +1,57 @@
+// Sessions: create, list, read, assign roles, upload a transcript.
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema } from '../../../protocol/protocol';
+import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError } from '../../ingest';
+import { AppError, ValidationError } from '../../errors/errors';
+import type { SessionService } from '../../pipeline/sessionService';
+import { parseOr400 } from '../validate';
+
+const FormatQuery = z.object({ format: z.enum(TRANSCRIPT_FORMATS).optional(), filename: z.string().max(255).optional() });
+
+export function sessionsRouter(service: SessionService): Router {
+  const r = Router();
+  const id = (raw: unknown) => parseOr400(SessionIdSchema, raw, 'sessionId');
+
+  r.get('/', (_req, res) => {
+    res.json({ sessions: service.listSessions() });
+  });
+
+  r.post('/', express.json({ limit: '64kb' }), (req, res) => {
+    const body = parseOr400(CreateSessionSchema, req.body ?? {});
+    res.status(201).json({ session: service.createSession(body) });
+  });
+
+  r.get('/:id', (req, res) => {
+    res.json(service.snapshot(id(req.params.id)));
+  });
+
+  r.put('/:id/roles', express.json({ limit: '64kb' }), (req, res) => {
+    const body = parseOr400(SetRolesSchema, req.body);
+    res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
+  });
+
+  r.post('/:id/transcript', express.raw({ type: () => true, limit: LIMITS.uploadMaxBytes }), (req, res) => {
+    const sessionId = id(req.params.id);
+    service.requireSession(sessionId);
+    const q = parseOr400(FormatQuery, req.query, 'query');
+    const body: unknown = req.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationError('the uploaded file is empty', { field: 'body' });
+    let parsed;
+    try {
+      parsed = parseTranscript(body, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
+    } catch (err) {
+      if (err instanceof TranscriptError) {
+        const status = err.code === 'too_large' ? 413 : 400;
+        throw new AppError(err.code, err.message, status, {
+          ...(err.field !== undefined ? { field: err.field } : {}),
+          ...(err.line !== undefined ? { line: err.line } : {}),
+        });
+      }
+      throw err;
+    }
+    const result = service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings);
+    res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
+  });
+  return r;
+}

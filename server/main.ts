@@ -1,0 +1,82 @@
+// Wires the service together: tfjs backend, verbal model, SQLite store, express, socket.io.
+// Config is read by the caller (the CLI) and passed in; nothing here reads process.env.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { initTf, type BackendName } from './runtime/backend';
+import { loadVerbalClassifier } from './signals/verbal/model';
+import { SqliteStore } from './store/sqliteStore';
+import { SessionService } from './pipeline/sessionService';
+import { createApp } from './http/app';
+import { attachRealtime } from './realtime/socketServer';
+import { loadDemoMeeting, seedDemoSession } from './demo/demo';
+import { projectPath } from './paths';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host: string;
+  /** SQLite file, or ':memory:'. */
+  dbPath: string;
+  modelDir: string;
+  clientDir: string;
+  /** Store the analysed demo session at start-up (id "demo"). */
+  seedDemo: boolean;
+  backend?: BackendName;
+  log: (msg: string) => void;
+  now: () => number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  port: 3000,
+  host: '0.0.0.0',
+  dbPath: projectPath('data', 'buying-signals.db'),
+  modelDir: projectPath('models', 'verbal'),
+  clientDir: projectPath('dist', 'client'),
+  seedDemo: true,
+  log: (msg) => console.log(msg),
+  now: Date.now,
+};
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  service: SessionService;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const o = { ...DEFAULT_SERVER_OPTIONS, ...opts };
+  const backend = await initTf(o.backend);
+  const classifier = await loadVerbalClassifier({ modelDir: o.modelDir });
+  const store = new SqliteStore(o.dbPath);
+  const service = new SessionService({ store, classifier, now: o.now });
+  const demo = loadDemoMeeting();
+  if (o.seedDemo) seedDemoSession(service, demo);
+
+  const app = createApp({ service, backend: backend.name, demo, clientDir: o.clientDir, log: o.log });
+  const server = http.createServer(app);
+  const io = attachRealtime(server, service, { log: o.log });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
+  const url = `http://${shownHost}:${port}`;
+  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; store: ${o.dbPath})`);
+
+  let closed = false;
+  return {
+    url,
+    port,
+    service,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+      classifier.dispose();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+// The application core behind HTTP, socket.io and the CLI: sessions, roles, live turns,
+// uploads. Knows nothing about transports: it reports what happened to its listeners.
+import { randomUUID } from 'node:crypto';
+import type {
+  CreateSession,
+  Cue,
+  Participant,
+  Role,
+  Session,
+  SessionSnapshot,
+  Signal,
+  Utterance,
+  UtteranceIn,
+} from '../../protocol/protocol';
+import { LIMITS } from '../../protocol/protocol';
+import { NotFoundError, ValidationError } from '../errors/errors';
+import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type PipelineOptions, type TurnResult } from './sessionPipeline';
+
+export type SessionEvent =
+  | { type: 'utterance'; sessionId: string; utterance: Utterance }
+  | { type: 'signal'; sessionId: string; signal: Signal }
+  | { type: 'cue'; sessionId: string; cue: Cue }
+  | { type: 'roles_needed'; sessionId: string; speakers: string[] };
+
+export interface SessionServiceDeps {
+  store: SqliteStore;
+  classifier: VerbalClassifier;
+  /** Wall clock, read only here at the edge of the core (for receivedAt / emittedAt). */
+  now: () => number;
+  newId?: () => string;
+  options?: PipelineOptions;
+}
+
+export interface UploadResult {
+  utterances: number;
+  signals: number;
+  cues: number;
+  unassignedSpeakers: string[];
+  warnings: string[];
+}
+
+export class SessionService {
+  private readonly pipelines = new Map<string, SessionPipeline>();
+  private readonly listeners = new Set<(e: SessionEvent) => void>();
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    this.newId = deps.newId ?? (() => randomUUID().replace(/-/g, '').slice(0, 16));
+  }
+
+  get modelVersion(): string {
+    return this.deps.classifier.version;
+  }
+
+  onEvent(fn: (e: SessionEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  createSession(input: CreateSession, opts: { demo?: boolean; id?: string } = {}): Session {
+    const names = new Set<string>();
+    for (const [i, p] of (input.participants ?? []).entries()) {
+      if (names.has(p.name)) throw new ValidationError(`participants[${i}].name: "${p.name}" appears twice`, { field: `participants[${i}].name` });
+      names.add(p.name);
+    }
+    return this.deps.store.createSession({
+      id: opts.id ?? this.newId(),
+      title: input.title ?? 'Untitled session',
+      createdAt: this.deps.now(),
+      demo: opts.demo ?? false,
+      participants: input.participants ?? [],
+    });
+  }
+
+  listSessions(): SessionSummary[] {
+    return this.deps.store.listSessions();
+  }
+
+  requireSession(id: string): Session {
+    const s = this.deps.store.getSession(id);
+    if (!s) throw new NotFoundError('session', id);
+    return s;
+  }
+
+  snapshot(id: string): SessionSnapshot {
+    const session = this.requireSession(id);
+    const { store } = this.deps;
+    return {
+      session,
+      utterances: store.utterances(id),
+      signals: store.signals(id),
+      cues: store.cues(id),
+      unassignedSpeakers: store.unassignedSpeakers(id),
+    };
+  }
+
+  /** A live turn: stored (with its signal and cues) before this returns, then broadcast. */
+  addUtterance(sessionId: string, u: UtteranceIn): TurnResult {
+    const [result] = this.ingest(sessionId, [u], []);
+    return result!;
+  }
+
+  /** A whole transcript in one transaction: a failure stores nothing. */
+  upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): UploadResult {
+    if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
+    const results = this.ingest(sessionId, utterances, participants);
+    return {
+      utterances: results.length,
+      signals: results.filter((r) => r.signal).length,
+      cues: results.reduce((n, r) => n + r.cues.length, 0),
+      unassignedSpeakers: this.deps.store.unassignedSpeakers(sessionId),
+      warnings,
+    };
+  }
+
+  /** Assigns roles and re-analyses the whole session with them. */
+  setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
+    this.requireSession(sessionId);
+    const { store } = this.deps;
+    store.transaction(() => {
+      for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
+      this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);
+    });
+    return this.snapshot(sessionId);
+  }
+
+  private ingest(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): TurnResult[] {
+    this.requireSession(sessionId);
+    const { store } = this.deps;
+    const receivedAt = this.deps.now();
+    const before = new Set(store.participants(sessionId).map((p) => p.name));
+    const speakers = [...new Set([...participants.map((p) => p.name), ...batch.map((u) => u.speaker)])];
+    const fresh = speakers.filter((s) => !before.has(s));
+    if (before.size + fresh.length > LIMITS.participantsMax) {
+      throw new ValidationError(
+        `session would have ${before.size + fresh.length} participants; the limit is ${LIMITS.participantsMax}`,
+        { field: 'speaker' },
+      );
+    }
+    const results = store.transaction(() => {
+      const known = new Map(participants.map((p) => [p.name, p.role] as const));
+      store.addParticipants(sessionId, speakers.map((name) => ({ name, role: known.get(name) ?? null })));
+      return this.pipeline(sessionId).ingest(batch, this.roleMap(sessionId), receivedAt, this.deps.now);
+    });
+    for (const r of results) {
+      this.publish({ type: 'utterance', sessionId, utterance: r.utterance });
+      if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
+      for (const cue of r.cues) this.publish({ type: 'cue', sessionId, cue });
+    }
+    const unassigned = store.unassignedSpeakers(sessionId);
+    if (unassigned.some((s) => speakers.includes(s))) this.publish({ type: 'roles_needed', sessionId, speakers: unassigned });
+    return results;
+  }
+
+  private roleMap(sessionId: string): Map<string, Role | null> {
+    return new Map(this.deps.store.participants(sessionId).map((p) => [p.name, p.role]));
+  }
+
+  private pipeline(sessionId: string): SessionPipeline {
+    let p = this.pipelines.get(sessionId);
+    if (!p) {
+      p = new SessionPipeline(sessionId, this.deps.store, this.deps.classifier, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+      this.pipelines.set(sessionId, p);
+    }
+    return p;
+  }
+
+  private publish(e: SessionEvent): void {
+    for (const fn of this.listeners) fn(e);
+  }
+}

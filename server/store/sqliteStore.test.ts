@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteStore } from './sqliteStore';
+import { MIGRATIONS } from './migrations';
+
+function tmpDb(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-store-')), 'nested', 'test.db');
+}
+
+describe('SqliteStore', () => {
+  it('applies every migration and uses WAL', () => {
+    const file = tmpDb();
+    const store = new SqliteStore(file);
+    expect(store.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    store.close();
+    // WAL is a property of the database file: it persists after close.
+    const raw = new Database(file);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it('keeps sessions, participants, utterances, signals and cues across a restart', () => {
+    const file = tmpDb();
+    let store = new SqliteStore(file);
+    store.createSession({ id: 's1', title: '面谈', createdAt: 1, demo: false, participants: [{ name: '王经理', role: 'rep' }] });
+    store.addParticipants('s1', [{ name: 'Li Wei', role: null }]);
+    const u = store.addUtterance({ sessionId: 's1', speaker: 'Li Wei', role: null, text: '多少钱？', startMs: 5, endMs: 900, receivedAt: 10 });
+    const s = store.addSignal(
+      { sessionId: 's1', utteranceId: u.id, kind: 'verbal', label: 'price_inquiry', score: 0.9,
+        scores: { price_inquiry: 0.9, discount_request: 0.05, purchase_intent: 0.02, resistance: 0.01, neutral: 0.02 },
+        mediaMs: 5, modelVersion: 'v1' },
+      u.text,
+    );
+    store.addCue({
+      sessionId: 's1', type: 'closing_moment', reason: 'buying_signal', mediaMs: 5, score: 0.9, technique: 'direct_request',
+      evidence: [{ signalId: s.id, utteranceId: u.id, label: 'price_inquiry', score: 0.9, mediaMs: 5, text: u.text }],
+      title: { en: 't', zh: '题' }, tip: { en: 'tip', zh: '提示' }, modelVersion: 'v1', inputReceivedAt: 10, emittedAt: 11,
+    });
+    store.close();
+
+    store = new SqliteStore(file);
+    expect(store.getSession('s1')?.participants).toEqual([{ name: '王经理', role: 'rep' }, { name: 'Li Wei', role: null }]);
+    expect(store.unassignedSpeakers('s1')).toEqual(['Li Wei']);
+    expect(store.utterances('s1')).toEqual([{ ...u }]);
+    expect(store.signals('s1')).toEqual([s]);
+    expect(store.cues('s1')[0]).toMatchObject({ reason: 'buying_signal', tip: { zh: '提示' }, emittedAt: 11 });
+    expect(store.listSessions()[0]).toMatchObject({ id: 's1', utteranceCount: 1, cueCount: 1 });
+    store.close();
+  });
+
+  it('rolls back everything written inside a failed transaction', () => {
+    const store = new SqliteStore(':memory:');
+    store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [] });
+    expect(() =>
+      store.transaction(() => {
+        store.addUtterance({ sessionId: 's', speaker: 'a', role: null, text: 'x', startMs: 0, endMs: 0, receivedAt: 0 });
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.utterances('s')).toEqual([]);
+    store.close();
+  });
+
+  it('numbers utterances per session from 1', () => {
+    const store = new SqliteStore(':memory:');
+    for (const id of ['a', 'b']) store.createSession({ id, title: id, createdAt: 1, demo: false, participants: [] });
+    const seqs = ['a', 'a', 'b'].map((sid) => store.addUtterance({ sessionId: sid, speaker: 'x', role: null, text: 't', startMs: 0, endMs: 0, receivedAt: 0 }).seq);
+    expect(seqs).toEqual([1, 2, 1]);
+    store.close();
+  });
+});

@@ -1,0 +1,230 @@
+// The embedded store: SQLite (WAL) through better-sqlite3, schema by numbered migrations.
+// Every write that must be atomic goes through `transaction`.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  Bilingual,
+  Cue,
+  CueEvidence,
+  Participant,
+  Role,
+  Session,
+  Signal,
+  Utterance,
+  VerbalLabel,
+} from '../../protocol/protocol';
+import { MIGRATIONS } from './migrations';
+
+export interface SessionSummary extends Session {
+  utteranceCount: number;
+  cueCount: number;
+}
+
+export type NewUtterance = Omit<Utterance, 'id' | 'seq'>;
+export type NewSignal = Omit<Signal, 'id' | 'text'>;
+export type NewCue = Omit<Cue, 'id'>;
+
+interface UtteranceRow {
+  id: number;
+  session_id: string;
+  seq: number;
+  speaker: string;
+  role: Role | null;
+  text: string;
+  start_ms: number;
+  end_ms: number;
+  received_at: number;
+}
+
+export class SqliteStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('synchronous = NORMAL');
+    this.migrate();
+  }
+
+  /** Applies pending migrations in order; returns the schema version. */
+  private migrate(): number {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    let current = row.v ?? 0;
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      })();
+      current = m.version;
+    }
+    return current;
+  }
+
+  schemaVersion(): number {
+    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ---- sessions and participants ----------------------------------------------------
+
+  createSession(s: { id: string; title: string; createdAt: number; demo: boolean; participants: Participant[] }): Session {
+    this.transaction(() => {
+      this.db
+        .prepare('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, ?)')
+        .run(s.id, s.title, s.createdAt, s.demo ? 1 : 0);
+      this.addParticipants(s.id, s.participants);
+    });
+    return this.getSession(s.id)!;
+  }
+
+  getSession(id: string): Session | undefined {
+    const row = this.db.prepare('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
+      | { id: string; title: string; created_at: number; demo: number }
+      | undefined;
+    if (!row) return undefined;
+    return { id: row.id, title: row.title, createdAt: row.created_at, demo: row.demo === 1, participants: this.participants(id) };
+  }
+
+  listSessions(): SessionSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
+                (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc
+           FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
+      )
+      .all() as { id: string; uc: number; cc: number }[];
+    return rows.map((r) => ({ ...this.getSession(r.id)!, utteranceCount: r.uc, cueCount: r.cc }));
+  }
+
+  participants(sessionId: string): Participant[] {
+    return this.db
+      .prepare('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord')
+      .all(sessionId) as Participant[];
+  }
+
+  /** Adds speakers not yet known; an existing participant keeps its role unless one is given. */
+  addParticipants(sessionId: string, ps: readonly Participant[]): void {
+    const ord = (this.db.prepare('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    const insert = this.db.prepare(
+      `INSERT INTO participants (session_id, name, role, ord) VALUES (?, ?, ?, ?)
+       ON CONFLICT (session_id, name) DO UPDATE SET role = COALESCE(excluded.role, participants.role)`,
+    );
+    let i = ord;
+    for (const p of ps) insert.run(sessionId, p.name, p.role, i++);
+  }
+
+  /** Sets a participant's role; their stored utterances take it too. */
+  setRole(sessionId: string, name: string, role: Role): void {
+    this.addParticipants(sessionId, [{ name, role }]);
+    this.db.prepare('UPDATE utterances SET role = ? WHERE session_id = ? AND speaker = ?').run(role, sessionId, name);
+  }
+
+  /** Speakers who appear in the session but have no role yet. */
+  unassignedSpeakers(sessionId: string): string[] {
+    return (this.db.prepare('SELECT name FROM participants WHERE session_id = ? AND role IS NULL ORDER BY ord').all(sessionId) as { name: string }[]).map((r) => r.name);
+  }
+
+  // ---- utterances, signals, cues ------------------------------------------------------
+
+  addUtterance(u: NewUtterance): Utterance {
+    const seqRow = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
+    const info = this.db
+      .prepare(
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt);
+    return { ...u, id: Number(info.lastInsertRowid), seq: seqRow.seq };
+  }
+
+  utterances(sessionId: string): Utterance[] {
+    const rows = this.db.prepare('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as UtteranceRow[];
+    return rows.map(toUtterance);
+  }
+
+  lastUtterance(sessionId: string): Utterance | undefined {
+    const row = this.db.prepare('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as
+      | UtteranceRow
+      | undefined;
+    return row && toUtterance(row);
+  }
+
+  addSignal(s: NewSignal, text: string): Signal {
+    const info = this.db
+      .prepare(
+        `INSERT INTO signals (session_id, utterance_id, kind, label, score, scores_json, media_ms, model_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(s.sessionId, s.utteranceId, s.kind, s.label, s.score, JSON.stringify(s.scores), s.mediaMs, s.modelVersion);
+    return { ...s, id: Number(info.lastInsertRowid), text };
+  }
+
+  signals(sessionId: string): Signal[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.*, u.text FROM signals s JOIN utterances u ON u.id = s.utterance_id
+          WHERE s.session_id = ? ORDER BY s.media_ms, s.id`,
+      )
+      .all(sessionId) as {
+      id: number; session_id: string; utterance_id: number; kind: 'verbal'; label: VerbalLabel; score: number;
+      scores_json: string; media_ms: number; model_version: string; text: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, sessionId: r.session_id, utteranceId: r.utterance_id, kind: r.kind, label: r.label, score: r.score,
+      scores: JSON.parse(r.scores_json) as Signal['scores'], mediaMs: r.media_ms, text: r.text, modelVersion: r.model_version,
+    }));
+  }
+
+  addCue(c: NewCue): Cue {
+    const info = this.db
+      .prepare(
+        `INSERT INTO cues (session_id, type, reason, media_ms, score, technique, evidence_json, title_json, tip_json,
+                           model_version, input_received_at, emitted_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.sessionId, c.type, c.reason, c.mediaMs, c.score, c.technique, JSON.stringify(c.evidence),
+        JSON.stringify(c.title), JSON.stringify(c.tip), c.modelVersion, c.inputReceivedAt, c.emittedAt,
+      );
+    return { ...c, id: Number(info.lastInsertRowid) };
+  }
+
+  cues(sessionId: string): Cue[] {
+    const rows = this.db.prepare('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as {
+      id: number; session_id: string; type: Cue['type']; reason: Cue['reason']; media_ms: number; score: number;
+      technique: Cue['technique']; evidence_json: string; title_json: string; tip_json: string; model_version: string;
+      input_received_at: number; emitted_at: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id, sessionId: r.session_id, type: r.type, reason: r.reason, mediaMs: r.media_ms, score: r.score,
+      technique: r.technique, evidence: JSON.parse(r.evidence_json) as CueEvidence[],
+      title: JSON.parse(r.title_json) as Bilingual, tip: JSON.parse(r.tip_json) as Bilingual,
+      modelVersion: r.model_version, inputReceivedAt: r.input_received_at, emittedAt: r.emitted_at,
+    }));
+  }
+
+  /** Drops derived data (signals, cues) so a session can be analysed again. */
+  clearAnalysis(sessionId: string): void {
+    this.db.prepare('DELETE FROM cues WHERE session_id = ?').run(sessionId);
+    this.db.prepare('DELETE FROM signals WHERE session_id = ?').run(sessionId);
+  }
+}
+
+function toUtterance(r: UtteranceRow): Utterance {
+  return {
+    id: r.id, sessionId: r.session_id, seq: r.seq, speaker: r.speaker, role: r.role, text: r.text,
+    startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at,
+  };
+}
