@@ -1,0 +1,83 @@
+import { parseTranscript } from './index';
+import { errorOf, fixture, parseText, turns } from './testkit';
+
+const one = (u: Record<string, unknown>): string => JSON.stringify([u]);
+const base = { speaker: 'Rep', text: 'The fee is 0.5%.', startMs: 1000 };
+
+describe('JSON', () => {
+  it('parses the fixture: title, roles, ms and seconds, unknown fields', () => {
+    const p = parseTranscript(fixture('meeting.json'), { filename: 'meeting.json' });
+    expect(p.format).toBe('json');
+    expect(p.title).toBe('Quarterly review with Mr. Zhou');
+    expect(p.participants).toEqual([
+      { name: 'Rep Sun', role: 'rep' },
+      { name: '周先生', role: 'customer' },
+    ]);
+    expect(turns(p)).toEqual([
+      ['Rep Sun', 'Your term deposit matures next month. Have you thought about what to do with it?', 0, 4200],
+      ['周先生', '还没想好，现在定期利率太低了。', 4500, 7000],
+      ['Rep Sun', '我们有一款一年期的理财，风险等级R2。', 7200],
+      ['周先生', 'How much could I earn on 300,000?', 11500, 14250],
+      ['Rep Sun', "Roughly 10,000 to 11,000 yuan a year, though it isn't guaranteed.", 14500, 19000],
+      ['周先生', '那我先买一半试试。', 19500, 21000],
+    ]);
+    expect(p.warnings).toEqual(['utterances: ignored unknown fields "confidence"']);
+  });
+
+  it('accepts a bare array, trims text, and leaves roles null', () => {
+    const p = parseText(JSON.stringify([{ speaker: ' 客户 ', text: ' 能便宜点吗？ ', startMs: 0, endMs: 900 }]));
+    expect(p.format).toBe('json');
+    expect(p.participants).toEqual([{ name: '客户', role: null }]);
+    expect(turns(p)).toEqual([['客户', '能便宜点吗？', 0, 900]]);
+  });
+
+  it('warns about declared participants who never speak', () => {
+    const doc = { participants: [{ name: 'Rep', role: 'rep' }, { name: 'Boss', role: null }], utterances: [base] };
+    expect(parseText(JSON.stringify(doc)).warnings).toEqual(['participants: "Boss" never speaks; left out']);
+  });
+
+  it.each([
+    [one({ ...base, startMs: '1000' }), 'utterances[0].startMs: must be a number, got a string', 'utterances[0].startMs'],
+    [one({ text: 'hi', startMs: 0 }), 'utterances[0].speaker: is required', 'utterances[0].speaker'],
+    [one({ ...base, text: 42 }), 'utterances[0].text: must be a string, got number', 'utterances[0].text'],
+    [JSON.stringify([base, base, base, { ...base, startMs: -5 }]), 'utterances[3].startMs: must be >= 0', 'utterances[3].startMs'],
+    [one({ ...base, startMs: 1.5 }), 'utterances[0].startMs: must be a whole number of milliseconds', 'utterances[0].startMs'],
+    [one({ ...base, startMs: 5000, endMs: 4000 }), 'utterances[0].endMs: endMs must be >= startMs', 'utterances[0].endMs'],
+    [one({ speaker: 'Rep', text: 'hi', start: -1 }), 'utterances[0].start: must be >= 0', 'utterances[0].start'],
+    [one({ speaker: 'Rep', text: 'hi' }), 'utterances[0].startMs: is required (or "start" in seconds)', 'utterances[0].startMs'],
+    [one({ ...base, start: 1 }), 'utterances[0]: give either "startMs" or "start" (seconds), not both', 'utterances[0].startMs'],
+    [one({ ...base, speaker: '   ' }), 'utterances[0].speaker: speaker must not be empty', 'utterances[0].speaker'],
+    [JSON.stringify([base, 'hello']), 'utterances[1]: must be an object, got a string', 'utterances[1]'],
+    [JSON.stringify({ utterances: {} }), 'utterances: must be an array, got an object', 'utterances'],
+    [JSON.stringify({ title: 7, utterances: [] }), 'title: must be a string, got number', 'title'],
+    [
+      JSON.stringify({ participants: [{ name: 'Rep', role: 'boss' }], utterances: [base] }),
+      'participants[0].role: ',
+      'participants[0].role',
+    ],
+  ])('names the field: %s', (text, message, field) => {
+    const err = errorOf(() => parseText(text, 'json'));
+    expect(err.message.startsWith(message)).toBe(true);
+    expect(err.field).toBe(field);
+  });
+
+  it('gives the line of a JSON syntax error', () => {
+    const err = errorOf(() => parseText('{\n  "utterances": [\n    { "speaker": "Rep" "text": "hi" }\n  ]\n}'));
+    expect(err).toMatchObject({ code: 'bad_json', line: 3 });
+    expect(err.message).toMatch(/^line 3: file is not valid JSON \(/);
+  });
+
+  it('refuses JSON that is not an array or object, and an empty utterance list', () => {
+    expect(errorOf(() => parseText('"just a string"', 'json')).message).toBe(
+      'file must hold an array of utterances or an object with "utterances", got a string',
+    );
+    expect(errorOf(() => parseText('{"utterances": []}'))).toMatchObject({ code: 'no_utterances' });
+  });
+
+  it('refuses conflicting roles for one participant', () => {
+    const doc = { participants: [{ name: 'A', role: 'rep' }, { name: 'A', role: 'customer' }], utterances: [base] };
+    expect(errorOf(() => parseText(JSON.stringify(doc))).message).toBe(
+      'participants[1].role: "A" is already listed as rep, not customer',
+    );
+  });
+});

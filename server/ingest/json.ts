@@ -1,0 +1,135 @@
+// JSON transcripts: either an array of utterances or { title?, participants?, utterances }.
+// Each utterance is { speaker, text, startMs, endMs? } in milliseconds, or, as an
+// alternative, { speaker, text, start, end? } in seconds (numbers, fractions allowed; they
+// are rounded to whole milliseconds). Giving both startMs and start is an error. Unknown
+// fields are ignored with one warning. Shapes and types are checked here with zod; ranges,
+// limits and endMs >= startMs are checked for every format in index.ts.
+import { z } from 'zod';
+import { LIMITS, RoleSchema } from '../../protocol/protocol';
+import { normalizeSpeaker } from './speaker';
+import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
+
+const typeError = (expected: string) => (iss: { input: unknown }) =>
+  iss.input === undefined ? 'is required' : `must be ${expected}, got ${describe(iss.input)}`;
+
+const str = () => z.string({ error: typeError('a string') });
+const num = () => z.number({ error: typeError('a number') });
+const seconds = () =>
+  num()
+    .min(0, 'must be >= 0')
+    .max(LIMITS.mediaMsMax / 1000, `must be <= ${LIMITS.mediaMsMax / 1000} seconds (24 h)`);
+
+const KNOWN = new Set(['speaker', 'text', 'startMs', 'endMs', 'start', 'end']);
+
+const RawUtteranceSchema = z.looseObject({
+  speaker: str(),
+  text: str(),
+  startMs: num().optional(),
+  endMs: num().optional(),
+  start: seconds().optional(),
+  end: seconds().optional(),
+});
+
+const ParticipantInSchema = z.object({
+  name: str(),
+  role: RoleSchema.nullable().optional(),
+});
+
+const DocumentSchema = z.object({
+  title: str().optional(),
+  participants: z.array(ParticipantInSchema, { error: typeError('an array') }).optional(),
+  utterances: z.array(z.unknown(), { error: typeError('an array') }),
+});
+
+export function parseJsonTranscript(text: string, warnings: Warnings): FormatParseResult {
+  const doc = parseJsonText(text);
+  const top = Array.isArray(doc) ? { utterances: doc } : check(DocumentSchema, doc, '');
+  const unknownKeys = new Set<string>();
+
+  const utterances = top.utterances.map((item, i): RawUtterance => {
+    const where = `utterances[${i}]`;
+    const u = check(RawUtteranceSchema, item, where);
+    for (const key of Object.keys(u)) if (!KNOWN.has(key)) unknownKeys.add(key);
+    return {
+      speaker: normalizeSpeaker(u.speaker),
+      text: u.text,
+      startMs: pickMs(u.startMs, u.start, where, 'start'),
+      ...optionalEnd(pickMsOptional(u.endMs, u.end, where, 'end')),
+      where,
+    };
+  });
+  if (unknownKeys.size > 0) {
+    warnings.add(`utterances: ignored unknown fields ${[...unknownKeys].map((k) => `"${k}"`).join(', ')}`);
+  }
+
+  const roles = 'participants' in top && top.participants ? top.participants : [];
+  const title = 'title' in top && top.title !== undefined ? top.title.trim() : '';
+  return {
+    ...(title ? { title } : {}),
+    roles: roles.map((p) => ({ name: normalizeSpeaker(p.name), role: p.role ?? null })),
+    utterances,
+  };
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    const line = pos ? text.slice(0, Number(pos[1])).split(/\r\n|\r|\n/).length : undefined;
+    throw new TranscriptError('bad_json', `${line ? `line ${line}: ` : ''}file is not valid JSON (${msg})`, {
+      ...(line ? { line } : {}),
+    });
+  }
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  if (where !== '' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new TranscriptError('invalid_field', `${where}: must be an object, got ${describe(value)}`, { field: where });
+  }
+  if (where === '' && (typeof value !== 'object' || value === null)) {
+    throw new TranscriptError(
+      'invalid_field',
+      `file must hold an array of utterances or an object with "utterances", got ${describe(value)}`,
+    );
+  }
+  const res = schema.safeParse(value);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const field = formatPath(where, issue?.path ?? []);
+  throw new TranscriptError('invalid_field', `${field}: ${issue?.message ?? 'is invalid'}`, { field });
+}
+
+function pickMs(ms: number | undefined, sec: number | undefined, where: string, name: 'start' | 'end'): number {
+  const v = pickMsOptional(ms, sec, where, name);
+  if (v === undefined) {
+    const field = `${where}.${name}Ms`;
+    throw new TranscriptError('invalid_field', `${field}: is required (or "${name}" in seconds)`, { field });
+  }
+  return v;
+}
+
+function pickMsOptional(ms: number | undefined, sec: number | undefined, where: string, name: string): number | undefined {
+  if (ms !== undefined && sec !== undefined) {
+    throw new TranscriptError('invalid_field', `${where}: give either "${name}Ms" or "${name}" (seconds), not both`, {
+      field: `${where}.${name}Ms`,
+    });
+  }
+  return sec !== undefined ? Math.round(sec * 1000) : ms;
+}
+
+const optionalEnd = (endMs: number | undefined) => (endMs === undefined ? {} : { endMs });
+
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  return out || 'file';
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `a string`;
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
