@@ -23,7 +23,7 @@ export interface RealtimeOptions {
   log: (msg: string) => void;
 }
 
-export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 64 * 1024, log: () => {} };
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, log: () => {} };
 
 const room = (sessionId: string) => `session:${sessionId}`;
 

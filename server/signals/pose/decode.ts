@@ -1,0 +1,75 @@
+// Turns uploaded frame bytes into the RGB pixels the estimators take: checks size and format
+// before decoding (a PNG bomb is stopped by its header), applies EXIF orientation, and shrinks
+// large frames, since the models look at 256 px crops anyway.
+import sharp, { type Metadata } from 'sharp';
+import { DEFAULT_DECODE_LIMITS, SUPPORTED_IMAGE_FORMATS } from './constants';
+import { ImageError } from './errors';
+import type { RgbImage } from './types';
+
+export interface DecodeLimits {
+  /** Largest encoded input accepted, bytes (default 8 MiB). */
+  maxBytes: number;
+  /** Largest decoded image, pixels (default 40 MP). */
+  maxPixels: number;
+  /** Long side of the output, px: larger images are scaled down keeping their aspect ratio (default 1280). */
+  maxSide: number;
+}
+
+export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<DecodeLimits> = {}): Promise<RgbImage> {
+  const { maxBytes, maxPixels, maxSide } = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  if (bytes.length === 0) throw new ImageError('image_empty', 'image is empty (0 bytes)');
+  if (bytes.length > maxBytes) {
+    throw new ImageError('image_too_large', `image is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
+  }
+  const options = { limitInputPixels: maxPixels, failOn: 'error' } as const;
+  let meta: Metadata;
+  try {
+    // Headers only, nothing inflated: safe without the pixel limit, and lets the error below
+    // name the real dimensions.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    if (/pixel limit/i.test(errorText(err))) {
+      throw new ImageError('image_too_many_pixels', `image exceeds the limit of ${maxPixels} pixels`);
+    }
+    throw new ImageError(
+      'image_unsupported_format',
+      `not a recognised image (${errorText(err)}); send JPEG, PNG or WebP`,
+    );
+  }
+  const format = meta.format as string | undefined;
+  if (!format || !(SUPPORTED_IMAGE_FORMATS as readonly string[]).includes(format)) {
+    throw new ImageError(
+      'image_unsupported_format',
+      `image format ${format ?? 'unknown'} is not supported; send ${SUPPORTED_IMAGE_FORMATS.join(', ')}`,
+    );
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > maxPixels) {
+    throw new ImageError(
+      'image_too_many_pixels',
+      `image is ${meta.width}x${meta.height} = ${pixels} pixels; the limit is ${maxPixels} pixels`,
+    );
+  }
+  try {
+    const { data, info } = await sharp(bytes, options)
+      .rotate() // EXIF orientation: phones store portrait frames sideways
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb') // greyscale inputs come out as 3 channels too
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, expected 3`);
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    const text = errorText(err);
+    if (/pixel limit/i.test(text)) {
+      throw new ImageError('image_too_many_pixels', `image exceeds the limit of ${maxPixels} pixels (${text})`);
+    }
+    throw new ImageError('image_corrupt', `${format.toUpperCase()} image could not be decoded: ${text}`);
+  }
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]?.trim() ?? text;
+}
