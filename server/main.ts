@@ -47,7 +47,7 @@ export interface RunningServer {
 export async function startServer(opts: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const o = { ...DEFAULT_SERVER_OPTIONS, ...opts };
   const backend = await initTf(o.backend);
-  const classifier = await loadVerbalClassifier({ modelDir: o.modelDir });
+  const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const store = new SqliteStore(o.dbPath);
   const service = new SessionService({ store, classifier, now: o.now });
   const demo = loadDemoMeeting();
@@ -73,7 +73,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     async close() {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
       classifier.dispose();

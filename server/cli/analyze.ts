@@ -38,7 +38,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   const parsed = parseTranscript(fs.readFileSync(file), { filename: file, ...(format ? { format: format as TranscriptFormat } : {}) });
 
   await initTf();
-  const classifier = await loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') });
+  const classifier = loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') });
   const store = new SqliteStore(':memory:');
   try {
     const service = new SessionService({ store, classifier, now: Date.now });

@@ -26,7 +26,7 @@ export const DEFAULT_CUE_ENGINE_OPTIONS: CueEngineOptions = {
   accumulateScore: 0.9,
 };
 
-export interface SignalEvent extends CueEvidence {}
+export type SignalEvent = CueEvidence;
 
 export interface CueDraft {
   type: CueType;

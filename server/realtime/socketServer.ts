@@ -7,7 +7,6 @@ import {
   LiveUtteranceSchema,
   SessionIdSchema,
   zodToApiError,
-  type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';

@@ -1,0 +1,60 @@
+// The CLI through its entry function, with captured output (the real model for analyze).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from './main';
+import { parseArgs, UsageError } from './args';
+import { parseRoles } from './analyze';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) }, out, err };
+}
+
+describe('args', () => {
+  it('parses values, inline values and switches, and refuses unknown flags by name', () => {
+    const a = parseArgs(['f.vtt', '--format', 'vtt', '--roles=A=rep', '--json'], { values: ['format', 'roles'], switches: ['json'] });
+    expect(a).toEqual({ positionals: ['f.vtt'], values: { format: 'vtt', roles: 'A=rep' }, switches: new Set(['json']) });
+    expect(() => parseArgs(['--colour'], { values: ['format'] })).toThrow(/unknown option --colour \(known: --format\)/);
+    expect(() => parseArgs(['--format'], { values: ['format'] })).toThrow(UsageError);
+  });
+
+  it('parses --roles and names a bad part', () => {
+    expect(parseRoles('王经理=rep, Li Wei=customer')).toEqual({ 王经理: 'rep', 'Li Wei': 'customer' });
+    expect(() => parseRoles('Bob=boss')).toThrow(/"Bob=boss" must look like Name=customer/);
+  });
+});
+
+describe('buying-signals', () => {
+  it('prints usage and exits 2 on an unknown command', async () => {
+    const c = capture();
+    expect(await main(['frobnicate'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/unknown command "frobnicate"[\s\S]*usage:/);
+  });
+
+  it('analyze: annotates a transcript, names speakers without a role, and prints JSON with --json', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+    const file = path.join(dir, 'm.txt');
+    fs.writeFileSync(file, 'Rep Li: Our premium account has no monthly fee for the first year.\nGuest: Nice. So how much is it after that?\n');
+    let c = capture();
+    expect(await main(['analyze', file], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain('assign a role to: Rep Li, Guest');
+
+    c = capture();
+    expect(await main(['analyze', file, '--roles', 'Rep Li=rep,Guest=customer', '--json'], c.io)).toBe(0);
+    const snap = JSON.parse(c.out.join(''));
+    expect(snap.unassignedSpeakers).toEqual([]);
+    expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry']);
+    expect(snap.cues[0].type).toBe('closing_moment');
+  });
+
+  it('analyze: a missing file and a bad --format are usage errors', async () => {
+    let c = capture();
+    expect(await main(['analyze', '/nonexistent/x.vtt'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('no such file');
+    c = capture();
+    expect(await main(['analyze', 'x', '--format', 'doc'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('--format must be one of vtt, srt, json, text');
+  });
+});

@@ -1,0 +1,134 @@
+// Through HTTP on port 0 with the real model and a real SQLite store.
+import type { RunningServer } from '../../server/main';
+import { api, startTestServer } from './harness';
+
+const VTT = `WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Rep Zhang>Good morning, thanks for coming in. This fund has no lock-up period.
+
+00:00:05.000 --> 00:00:07.000
+<v Ms Chen>How much does it cost to open one, and what are the fees?
+
+00:00:08.000 --> 00:00:12.000
+<v Rep Zhang>The minimum is 10,000 and the annual fee is 0.5 percent.
+`;
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function newSession(participants = [{ name: 'Rep Zhang', role: 'rep' }, { name: 'Ms Chen', role: 'customer' }]) {
+  const r = await api(server.url, 'POST', '/api/sessions', { title: 'test', participants });
+  expect(r.status).toBe(201);
+  return r.body.session.id as string;
+}
+
+describe('HTTP API', () => {
+  it('reports health with the backend and the model version', async () => {
+    const r = await api(server.url, 'GET', '/api/health');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, protocolVersion: 1, backend: 'wasm' });
+    expect(r.body.verbalModel).toMatch(/^verbal-/);
+  });
+
+  it('serves the demo meeting with roles for every speaker', async () => {
+    const r = await api(server.url, 'GET', '/api/demo');
+    expect(r.status).toBe(200);
+    const speakers = new Set(r.body.utterances.map((u: { speaker: string }) => u.speaker));
+    expect(r.body.participants.map((p: { name: string }) => p.name).sort()).toEqual([...speakers].sort());
+  });
+
+  it('analyses an uploaded WebVTT transcript: the customer price question is a signal and a cue; the rep quote is not', async () => {
+    const id = await newSession();
+    const up = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=vtt`, undefined, VTT);
+    expect(up.status).toBe(201);
+    expect(up.body).toMatchObject({ utterances: 3, unassignedSpeakers: [], format: 'vtt' });
+    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances.map((u: { startMs: number }) => u.startMs)).toEqual([1000, 5000, 8000]);
+    expect(snap.signals).toHaveLength(1);
+    expect(snap.signals[0]).toMatchObject({ label: 'price_inquiry', mediaMs: 5000 });
+    expect(snap.cues).toHaveLength(1);
+    expect(snap.cues[0]).toMatchObject({ type: 'closing_moment', technique: 'direct_request' });
+    expect(snap.cues[0].evidence[0].text).toContain('How much does it cost');
+    expect(snap.cues[0].tip.zh.length).toBeGreaterThan(5);
+  });
+
+  it('reports speakers without a role, gives their turns no signals, and re-analyses once roles are set', async () => {
+    const id = await newSession([]);
+    const up = await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, '王经理：这款理财起投五万。\n客户：那这个需要多少钱？有没有优惠？\n');
+    expect(up.status).toBe(201);
+    expect(up.body.unassignedSpeakers).toEqual(['王经理', '客户']);
+    expect(up.body.signals).toBe(0);
+    const put = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 王经理: 'rep', 客户: 'customer' } });
+    expect(put.status).toBe(200);
+    expect(put.body.snapshot.unassignedSpeakers).toEqual([]);
+    expect(put.body.snapshot.signals.map((s: { label: string }) => s.label)).toEqual(['discount_request']);
+    expect(put.body.snapshot.utterances[1].role).toBe('customer');
+  });
+
+  describe('bad input gets a 4xx naming the field and the limit, and stores nothing', () => {
+    it('unknown session', async () => {
+      const r = await api(server.url, 'GET', '/api/sessions/nope');
+      expect(r.status).toBe(404);
+      expect(r.body.error.message).toContain('"nope"');
+    });
+
+    it('wrong types when creating a session', async () => {
+      const r = await api(server.url, 'POST', '/api/sessions', { title: 5 });
+      expect(r.status).toBe(400);
+      expect(r.body.error.field).toBe('title');
+      const r2 = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'boss' }] });
+      expect(r2.status).toBe(400);
+      expect(r2.body.error.field).toBe('participants.0.role');
+    });
+
+    it('malformed JSON body', async () => {
+      const res = await fetch(server.url + '/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":' });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.code).toBe('invalid_json');
+    });
+
+    it('empty file, binary garbage, a 100 kB utterance, a malformed timestamp', async () => {
+      const id = await newSession();
+      const empty = await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, Buffer.alloc(0));
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.message).toMatch(/empty/);
+
+      const garbage = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+      const bin = await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, garbage);
+      expect(bin.status).toBe(400);
+      expect(bin.body.error.message).toMatch(/binary|text/i);
+
+      const huge = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=text`, undefined, `Ms Chen: ok\nMs Chen: ${'x'.repeat(100_000)}\n`);
+      expect(huge.status).toBe(400);
+      expect(huge.body.error.message).toContain('2000');
+      expect(huge.body.error.line).toBe(2);
+
+      const badTime = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=vtt`, undefined, VTT.replace('00:00:05.000', '00:00:xx.000'));
+      expect(badTime.status).toBe(400);
+      expect(badTime.body.error.line).toBeGreaterThan(0);
+
+      const snap = await api(server.url, 'GET', `/api/sessions/${id}`);
+      expect(snap.body.utterances).toEqual([]);
+    });
+
+    it('a 50 MB upload is refused with the limit named', async () => {
+      const id = await newSession();
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, Buffer.alloc(50 * 1024 * 1024, 0x61));
+      expect(r.status).toBe(413);
+      expect(r.body.error.message).toContain(String(5 * 1024 * 1024));
+    });
+
+    it('an unknown format name', async () => {
+      const id = await newSession();
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=docx`, undefined, 'A: hi');
+      expect(r.status).toBe(400);
+      expect(r.body.error.field).toBe('query.format');
+    });
+  });
+});

@@ -1,0 +1,128 @@
+// Live utterances over real socket.io on port 0, with the real model and SQLite.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunningServer } from '../../server/main';
+import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
+
+const PARTICIPANTS = [
+  { name: 'Ada (rep)', role: 'rep' },
+  { name: 'Bo', role: 'customer' },
+];
+
+function send(socket: TestSocket, sessionId: string, utterance: unknown): Promise<any> {
+  return new Promise((resolve) => socket.emit('utterance', { sessionId, utterance } as never, resolve));
+}
+function join(socket: TestSocket, sessionId: unknown): Promise<any> {
+  return new Promise((resolve) => socket.emit('join', { sessionId } as never, resolve));
+}
+
+describe('live session over socket.io', () => {
+  let server: RunningServer;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await server.close();
+  });
+  async function client() {
+    const s = await connectSocket(server.url);
+    sockets.push(s);
+    return s;
+  }
+  async function session() {
+    return (await api(server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
+  }
+
+  it('acks a stored utterance and sends its signal and cue to everyone in the room', async () => {
+    const id = await session();
+    const [sender, watcher] = [await client(), await client()];
+    expect((await join(sender, id)).ok).toBe(true);
+    const joined = await join(watcher, id);
+    expect(joined.snapshot.session.id).toBe(id);
+    const utts = collect(watcher, 'utterance');
+    const signals = collect(watcher, 'signal');
+    const cues = collect(watcher, 'cue');
+
+    const a1 = await send(sender, id, { speaker: 'Ada (rep)', text: 'The premium plan is 300 dollars a month, billed yearly.', startMs: 0, endMs: 3000 });
+    expect(a1).toMatchObject({ ok: true, utterance: { seq: 1, role: 'rep' } });
+    const a2 = await send(sender, id, { speaker: 'Bo', text: 'Okay, and how much would it cost for the whole team of twelve?', startMs: 4000, endMs: 7000 });
+    expect(a2.ok).toBe(true);
+
+    // Acknowledged means stored.
+    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances.map((u: { id: number }) => u.id)).toEqual([a1.utterance.id, a2.utterance.id]);
+
+    await utts.atLeast(2);
+    await cues.atLeast(1);
+    expect(signals.items.map((s) => [s.label, s.utteranceId])).toEqual([['price_inquiry', a2.utterance.id]]);
+    expect(cues.items[0]).toMatchObject({ type: 'closing_moment', mediaMs: 4000 });
+    expect(cues.items[0]!.evidence[0]!.utteranceId).toBe(a2.utterance.id);
+    expect(cues.items[0]!.emittedAt).toBeGreaterThanOrEqual(cues.items[0]!.inputReceivedAt);
+  });
+
+  it('answers bad payloads with an error ack naming the field and limit, and keeps what was accepted', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    expect((await send(s, id, { speaker: 'Bo', text: 'hello', startMs: 0 })).ok).toBe(true);
+
+    const cases: [unknown, RegExp][] = [
+      [{ speaker: 'Bo', text: 'x'.repeat(100_000), startMs: 1 }, /text.*2000/],
+      [{ speaker: 'Bo', text: 'hi', startMs: 'soon' }, /startMs/],
+      [{ speaker: 'Bo', text: 'hi', startMs: -5 }, /startMs.*>= 0/],
+      [{ speaker: '', text: 'hi', startMs: 1 }, /speaker/],
+      [{ speaker: 'Bo', text: 'hi', startMs: 10, endMs: 5 }, /endMs/],
+      [{ speaker: 'Bo', text: '   ', startMs: 1 }, /text/],
+      [{ speaker: 'Bo', text: 'hi', startMs: 1, extra: true }, /extra|unrecognized/i],
+    ];
+    for (const [utterance, re] of cases) {
+      const ack = await send(s, id, utterance);
+      expect(ack.ok).toBe(false);
+      expect(ack.error.message).toMatch(re);
+    }
+    const unknown = await send(s, 'no-such-session', { speaker: 'Bo', text: 'hi', startMs: 1 });
+    expect(unknown.error).toMatchObject({ code: 'not_found' });
+    expect((await join(s, 42)).error.field).toBe('sessionId');
+
+    // The socket survived all of it, and the accepted utterance is still there.
+    expect((await send(s, id, { speaker: 'Bo', text: 'still here', startMs: 2 })).ok).toBe(true);
+    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
+  });
+
+  it('tells the room which speakers need a role, and gives their turns no signal', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    const needed = collect(s, 'roles_needed');
+    const ack = await send(s, id, { speaker: 'Stranger', text: 'How much is it? Any discount?', startMs: 0 });
+    expect(ack.utterance.role).toBeNull();
+    await needed.atLeast(1);
+    expect(needed.items[0]!.speakers).toEqual(['Stranger']);
+    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.signals).toEqual([]);
+  });
+});
+
+describe('restart', () => {
+  it('keeps sessions, utterances, signals and cues in the SQLite file', async () => {
+    const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-restart-')), 'db.sqlite');
+    let server = await startTestServer({ dbPath });
+    const id = (await api(server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
+    const s = await connectSocket(server.url);
+    await join(s, id);
+    await send(s, id, { speaker: 'Bo', text: "Great, we'll take it. Where do I sign?", startMs: 1000 });
+    s.close();
+    const before = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(before.cues.length).toBeGreaterThan(0);
+    await server.close();
+
+    server = await startTestServer({ dbPath });
+    const after = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(after).toEqual(before);
+    await server.close();
+  });
+});
