@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION } from '../../protocol/protocol';
 import type { DemoMeeting } from '../demo/demo';
 import type { SessionService } from '../pipeline/sessionService';
 import { errorHandler, notFoundApi } from './errorHandler';
-import { sessionsRouter } from './routes/sessions';
+import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 
 export interface AppDeps {
   service: SessionService;
@@ -27,6 +27,7 @@ export function createApp(deps: AppDeps): Express {
     res.json(deps.demo);
   });
   app.use('/api/sessions', sessionsRouter(deps.service));
+  app.use('/api/transcripts', transcriptsRouter(deps.service));
   app.use('/api', notFoundApi);
   if (fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: 0 }));

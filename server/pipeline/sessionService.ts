@@ -115,6 +115,19 @@ export class SessionService {
     };
   }
 
+  /** Creates a session from a transcript in one transaction: a bad file leaves nothing behind. */
+  createFromTranscript(
+    title: string,
+    utterances: readonly UtteranceIn[],
+    participants: readonly Participant[],
+    warnings: string[] = [],
+  ): UploadResult & { session: Session } {
+    return this.deps.store.transaction(() => {
+      const session = this.createSession({ title });
+      return { session: this.requireSession(session.id), ...this.upload(session.id, utterances, participants, warnings) };
+    });
+  }
+
   /** Assigns roles and re-analyses the whole session with them. */
   setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
     this.requireSession(sessionId);

@@ -1,5 +1,6 @@
 // Through HTTP on port 0 with the real model and a real SQLite store.
 import type { RunningServer } from '../../server/main';
+import { SnapshotSchema } from '../../protocol/outbound';
 import { api, startTestServer } from './harness';
 
 const VTT = `WEBVTT
@@ -49,6 +50,8 @@ describe('HTTP API', () => {
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ utterances: 3, unassignedSpeakers: [], format: 'vtt' });
     const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    // What the server sends matches the protocol's outbound schemas (the client checks the same).
+    expect(SnapshotSchema.parse(snap)).toEqual(snap);
     expect(snap.utterances.map((u: { startMs: number }) => u.startMs)).toEqual([1000, 5000, 8000]);
     expect(snap.signals).toHaveLength(1);
     expect(snap.signals[0]).toMatchObject({ label: 'price_inquiry', mediaMs: 5000 });
@@ -69,6 +72,19 @@ describe('HTTP API', () => {
     expect(put.body.snapshot.unassignedSpeakers).toEqual([]);
     expect(put.body.snapshot.signals.map((s: { label: string }) => s.label)).toEqual(['discount_request']);
     expect(put.body.snapshot.utterances[1].role).toBe('customer');
+  });
+
+  it('creates a session from a file in one step, and a rejected file leaves no session behind', async () => {
+    const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length;
+    const bad = await api(server.url, 'POST', '/api/transcripts?format=vtt&title=broken', undefined, VTT.replace('00:00:08.000', '00:0x:08.000'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^line \d+: timestamp/);
+    expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.length).toBe(before);
+
+    const ok = await api(server.url, 'POST', '/api/transcripts?title=Fund%20review', undefined, VTT);
+    expect(ok.status).toBe(201);
+    expect(ok.body).toMatchObject({ session: { title: 'Fund review' }, utterances: 3, unassignedSpeakers: ['Rep Zhang', 'Ms Chen'] });
+    expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.length).toBe(before + 1);
   });
 
   describe('bad input gets a 4xx naming the field and the limit, and stores nothing', () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunningServer } from '../../server/main';
+import { CueSchema, SignalSchema, UtteranceSchema } from '../../protocol/outbound';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
 const PARTICIPANTS = [
@@ -58,6 +59,9 @@ describe('live session over socket.io', () => {
     await utts.atLeast(2);
     await cues.atLeast(1);
     expect(signals.items.map((s) => [s.label, s.utteranceId])).toEqual([['price_inquiry', a2.utterance.id]]);
+    for (const u of utts.items) UtteranceSchema.parse(u);
+    for (const s of signals.items) SignalSchema.parse(s);
+    CueSchema.parse(cues.items[0]);
     expect(cues.items[0]).toMatchObject({ type: 'closing_moment', mediaMs: 4000 });
     expect(cues.items[0]!.evidence[0]!.utteranceId).toBe(a2.utterance.id);
     expect(cues.items[0]!.emittedAt).toBeGreaterThanOrEqual(cues.items[0]!.inputReceivedAt);

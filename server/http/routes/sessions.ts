@@ -2,12 +2,47 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema } from '../../../protocol/protocol';
-import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError } from '../../ingest';
+import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
 import { parseOr400 } from '../validate';
 
-const FormatQuery = z.object({ format: z.enum(TRANSCRIPT_FORMATS).optional(), filename: z.string().max(255).optional() });
+const UploadQuery = z.object({
+  format: z.enum(TRANSCRIPT_FORMATS).optional(),
+  filename: z.string().max(255).optional(),
+  title: z.string().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+});
+type UploadQuery = z.infer<typeof UploadQuery>;
+
+const rawBody = express.raw({ type: () => true, limit: LIMITS.uploadMaxBytes });
+
+/** Parses an uploaded transcript body; TranscriptError becomes a 4xx naming line/field/limit. */
+function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
+  if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationError('the uploaded file is empty', { field: 'body' });
+  try {
+    return parseTranscript(body, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
+  } catch (err) {
+    if (!(err instanceof TranscriptError)) throw err;
+    const status = err.code === 'too_large' || err.code === 'too_many_utterances' ? 413 : 400;
+    throw new AppError(err.code, err.message, status, {
+      ...(err.field !== undefined ? { field: err.field } : {}),
+      ...(err.line !== undefined ? { line: err.line } : {}),
+    });
+  }
+}
+
+/** `POST /api/transcripts?title=&format=`: a new session from a file, atomically. */
+export function transcriptsRouter(service: SessionService): Router {
+  const r = Router();
+  r.post('/', rawBody, (req, res) => {
+    const q = parseOr400(UploadQuery, req.query, 'query');
+    const parsed = parseUpload(req.body, q);
+    const title = q.title ?? parsed.title ?? q.filename ?? 'Uploaded transcript';
+    const result = service.createFromTranscript(title.slice(0, LIMITS.titleMaxChars), parsed.utterances, parsed.participants, parsed.warnings);
+    res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
+  });
+  return r;
+}
 
 export function sessionsRouter(service: SessionService): Router {
   const r = Router();
@@ -31,25 +66,10 @@ export function sessionsRouter(service: SessionService): Router {
     res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
   });
 
-  r.post('/:id/transcript', express.raw({ type: () => true, limit: LIMITS.uploadMaxBytes }), (req, res) => {
+  r.post('/:id/transcript', rawBody, (req, res) => {
     const sessionId = id(req.params.id);
     service.requireSession(sessionId);
-    const q = parseOr400(FormatQuery, req.query, 'query');
-    const body: unknown = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationError('the uploaded file is empty', { field: 'body' });
-    let parsed;
-    try {
-      parsed = parseTranscript(body, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
-    } catch (err) {
-      if (err instanceof TranscriptError) {
-        const status = err.code === 'too_large' ? 413 : 400;
-        throw new AppError(err.code, err.message, status, {
-          ...(err.field !== undefined ? { field: err.field } : {}),
-          ...(err.line !== undefined ? { line: err.line } : {}),
-        });
-      }
-      throw err;
-    }
+    const parsed = parseUpload(req.body, parseOr400(UploadQuery, req.query, 'query'));
     const result = service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings);
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });

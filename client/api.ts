@@ -1,0 +1,108 @@
+// HTTP calls to the server's /api, each response checked against its schema. Server
+// errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
+import { z } from 'zod';
+import type { ApiError, CreateSession, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import {
+  DemoSchema,
+  ErrorBodySchema,
+  HealthSchema,
+  SessionListSchema,
+  SessionSchema,
+  SnapshotSchema,
+  UploadResultSchema,
+  parseWire,
+  type Demo,
+  type Health,
+  type SessionSummary,
+  type UploadResult,
+} from '../protocol/outbound';
+
+export class ServerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly apiError: ApiError,
+  ) {
+    super(apiError.message);
+    this.name = 'ServerError';
+  }
+}
+
+export type TranscriptFormat = 'vtt' | 'srt' | 'json' | 'text';
+
+/** The upload format for a file name, by extension; anything unknown is sent as plain text. */
+export function formatForFile(name: string): TranscriptFormat {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'vtt' || ext === 'srt' || ext === 'json') return ext;
+  return 'text';
+}
+
+async function request<T>(
+  schema: z.ZodType<T>,
+  what: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<T> {
+  const res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const parsed = ErrorBodySchema.safeParse(body);
+    throw new ServerError(
+      res.status,
+      parsed.success
+        ? parsed.data.error
+        : { code: `http_${res.status}`, message: `${init.method ?? 'GET'} ${path} failed: ${res.status} ${res.statusText}` },
+    );
+  }
+  return parseWire(schema, body, what);
+}
+
+function json(method: string, body: unknown): RequestInit {
+  return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export function getHealth(): Promise<Health> {
+  return request(HealthSchema, 'health', '/api/health');
+}
+
+export function getDemo(): Promise<Demo> {
+  return request(DemoSchema, 'demo meeting', '/api/demo');
+}
+
+export async function listSessions(): Promise<SessionSummary[]> {
+  return (await request(SessionListSchema, 'session list', '/api/sessions')).sessions;
+}
+
+export async function createSession(body: CreateSession): Promise<Session> {
+  const res = await request(z.object({ session: SessionSchema }), 'session', '/api/sessions', json('POST', body));
+  return res.session;
+}
+
+export function getSnapshot(id: string): Promise<SessionSnapshot> {
+  return request(SnapshotSchema, 'session snapshot', `/api/sessions/${encodeURIComponent(id)}`);
+}
+
+/** Creates a session from a file in one step: a rejected file leaves no empty session behind. */
+export function uploadTranscript(title: string, format: TranscriptFormat, bytes: ArrayBuffer): Promise<UploadResult & { session: Session }> {
+  const q = new URLSearchParams({ format, title });
+  return request(UploadResultSchema.extend({ session: SessionSchema }), 'upload result', `/api/transcripts?${q.toString()}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream' },
+    body: bytes,
+  });
+}
+
+export async function setRoles(id: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
+  const res = await request(
+    z.object({ snapshot: SnapshotSchema }),
+    'session snapshot',
+    `/api/sessions/${encodeURIComponent(id)}/roles`,
+    json('PUT', { roles }),
+  );
+  return res.snapshot;
+}
+
+/** Any error as an ApiError, for display. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ServerError) return err.apiError;
+  return { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,236 @@
+// Interface strings in Chinese and English, and the language choice (navigator default,
+// remembered in localStorage). Both languages are complete: a missing key is a type error.
+import type { CueType, Role, Technique, VerbalLabel } from '../protocol/protocol';
+
+export type Lang = 'en' | 'zh';
+export const LANGS: readonly Lang[] = ['zh', 'en'];
+const STORAGE_KEY = 'buying-signals.lang';
+
+const en = {
+  productName: 'Buying Signals',
+  productTagline: 'Live closing-moment cues for sales conversations',
+  language: 'Language',
+  connConnected: 'Connected',
+  connConnecting: 'Connecting…',
+  connOffline: 'Offline',
+  sessionLabel: 'Session',
+  demoOption: 'Demo meeting',
+  storedSessions: 'Stored sessions',
+  refresh: 'Refresh',
+  uploadLabel: 'Upload transcript',
+  uploadHint: '.vtt .srt .json .txt',
+  chooseFile: 'Choose a file…',
+  uploading: 'Uploading…',
+  uploadDone: 'Uploaded “{title}”: {utterances} utterances, {signals} signals, {cues} cues.',
+  uploadFailed: 'Upload failed',
+  playback: 'Playback',
+  play: 'Play',
+  resume: 'Resume',
+  pause: 'Pause',
+  stop: 'Stop',
+  speed: 'Speed',
+  mediaClock: 'Media time',
+  transcript: 'Transcript',
+  cues: 'Cues',
+  rolesTitle: 'Who is who?',
+  rolesHelp: 'These speakers have no role yet. Only the customer’s turns can be buying signals.',
+  rolesSave: 'Save roles',
+  rolesSaving: 'Saving…',
+  roleUnset: '— choose —',
+  roleCustomer: 'Customer',
+  roleRep: 'Sales rep',
+  roleUnknown: 'No role',
+  live: 'Live',
+  review: 'Review',
+  preview: 'Ready',
+  emptyDemo: 'Press Play to run the recorded demo meeting as a live session. Cues appear here as the customer shows buying signals or resistance.',
+  emptyTranscript: 'No utterances yet.',
+  emptyCues: 'No cues yet.',
+  technique: 'Technique',
+  evidence: 'Evidence',
+  model: 'Model',
+  score: 'Score',
+  utterancesCount: '{n} utterances',
+  cuesCount: '{n} cues',
+  ackFailed: 'Utterance {n} was rejected',
+  sessionError: 'Server error',
+  loadFailed: 'Could not load',
+  versionMismatch: 'The server speaks protocol {server}, this page speaks {client}. Reload the page.',
+  dismiss: 'Dismiss',
+  warnings: 'Warnings',
+  participants: 'Participants',
+  backend: 'Backend',
+  playbackDone: 'Playback finished.',
+  stopped: 'Stopped.',
+};
+
+type Strings = typeof en;
+
+const zh: Strings = {
+  productName: '成交信号',
+  productTagline: '销售会谈实时成交时机提示',
+  language: '语言',
+  connConnected: '已连接',
+  connConnecting: '连接中…',
+  connOffline: '离线',
+  sessionLabel: '会谈',
+  demoOption: '演示会谈',
+  storedSessions: '已保存的会谈',
+  refresh: '刷新',
+  uploadLabel: '上传会谈记录',
+  uploadHint: '.vtt .srt .json .txt',
+  chooseFile: '选择文件…',
+  uploading: '上传中…',
+  uploadDone: '已上传“{title}”：{utterances} 句发言，{signals} 个信号，{cues} 条提示。',
+  uploadFailed: '上传失败',
+  playback: '播放控制',
+  play: '播放',
+  resume: '继续',
+  pause: '暂停',
+  stop: '停止',
+  speed: '速度',
+  mediaClock: '媒体时间',
+  transcript: '会谈记录',
+  cues: '提示',
+  rolesTitle: '请指定角色',
+  rolesHelp: '以下发言人尚未指定角色。只有客户的发言才会被识别为购买信号。',
+  rolesSave: '保存角色',
+  rolesSaving: '保存中…',
+  roleUnset: '— 请选择 —',
+  roleCustomer: '客户',
+  roleRep: '客户经理',
+  roleUnknown: '未指定',
+  live: '实时',
+  review: '回顾',
+  preview: '就绪',
+  emptyDemo: '点击“播放”，把录制好的演示会谈作为实时会谈运行。客户发出购买信号或表现出抗拒时，提示会出现在这里。',
+  emptyTranscript: '暂无发言。',
+  emptyCues: '暂无提示。',
+  technique: '成交方法',
+  evidence: '依据',
+  model: '模型',
+  score: '分数',
+  utterancesCount: '{n} 句发言',
+  cuesCount: '{n} 条提示',
+  ackFailed: '第 {n} 句发言被拒绝',
+  sessionError: '服务器错误',
+  loadFailed: '加载失败',
+  versionMismatch: '服务器协议版本为 {server}，本页面为 {client}。请刷新页面。',
+  dismiss: '关闭',
+  warnings: '警告',
+  participants: '参与者',
+  backend: '后端',
+  playbackDone: '播放结束。',
+  stopped: '已停止。',
+};
+
+const STRINGS: Record<Lang, Strings> = { en, zh };
+export type StringKey = keyof Strings;
+
+const LABELS: Record<Lang, Record<VerbalLabel, string>> = {
+  en: {
+    price_inquiry: 'Price question',
+    discount_request: 'Discount request',
+    purchase_intent: 'Purchase intent',
+    resistance: 'Resistance',
+    neutral: 'Neutral',
+  },
+  zh: {
+    price_inquiry: '询价',
+    discount_request: '议价·要折扣',
+    purchase_intent: '购买意向',
+    resistance: '抗拒',
+    neutral: '中性',
+  },
+};
+
+const TECHNIQUES_TEXT: Record<Lang, Record<Technique, string>> = {
+  en: {
+    direct_request: 'Direct request',
+    assumptive_close: 'Assumptive close',
+    benefit_listing: 'Benefit listing',
+    address_objection: 'Address the objection',
+  },
+  zh: {
+    direct_request: '直接请求法',
+    assumptive_close: '推定承诺法',
+    benefit_listing: '利益罗列法',
+    address_objection: '处理异议',
+  },
+};
+
+const CUE_TYPES_TEXT: Record<Lang, Record<CueType, string>> = {
+  en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
+  zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
+};
+
+let current: Lang = 'en';
+const listeners = new Set<(lang: Lang) => void>();
+
+export function initLang(): Lang {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    // Storage can be disabled (private mode); the navigator default still works.
+  }
+  if (stored === 'en' || stored === 'zh') current = stored;
+  else current = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
+  return current;
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+export function setLang(next: Lang): void {
+  if (next === current) return;
+  current = next;
+  document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    // Not remembered, but the switch itself still applies.
+  }
+  for (const fn of listeners) fn(next);
+}
+
+export function onLangChange(fn: (lang: Lang) => void): void {
+  listeners.add(fn);
+}
+
+/** The string for a key in the current language, with `{name}` placeholders filled. */
+export function t(key: StringKey, vars: Record<string, string | number> = {}): string {
+  return STRINGS[current][key].replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in vars ? String(vars[name]) : m,
+  );
+}
+
+export function labelName(label: VerbalLabel): string {
+  return LABELS[current][label];
+}
+
+export function techniqueName(technique: Technique): string {
+  return TECHNIQUES_TEXT[current][technique];
+}
+
+export function cueTypeName(type: CueType): string {
+  return CUE_TYPES_TEXT[current][type];
+}
+
+export function roleName(role: Role | null): string {
+  if (role === 'customer') return t('roleCustomer');
+  if (role === 'rep') return t('roleRep');
+  return t('roleUnknown');
+}
+
+/** Fills every `[data-i18n]` element's text (and `[data-i18n-aria]` aria-label) below root. */
+export function applyStatic(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    el.textContent = t(el.dataset.i18n as StringKey);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nAria as StringKey));
+  }
+}

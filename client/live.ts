@@ -1,0 +1,107 @@
+// The socket.io connection: joins a session, sends utterances with acks, and hands the
+// server's events to listeners after checking them against the wire schemas.
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type ApiError,
+  type ClientToServerEvents,
+  type Cue,
+  type ServerToClientEvents,
+  type SessionSnapshot,
+  type Signal,
+  type Utterance,
+  type UtteranceIn,
+} from '../protocol/protocol';
+import { z } from 'zod';
+import { ApiErrorSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+
+export type ConnectionState = 'connecting' | 'connected' | 'offline';
+
+export interface LiveListeners {
+  onConnection(state: ConnectionState): void;
+  onUtterance(u: Utterance): void;
+  onSignal(s: Signal): void;
+  onCue(c: Cue): void;
+  onRolesNeeded(sessionId: string, speakers: string[]): void;
+  onSessionError(e: ApiError & { sessionId: string }): void;
+  /** A payload the server sent that did not match the protocol. */
+  onProtocolError(message: string): void;
+  /** After a reconnect the session was joined again: the snapshot covers what was missed. */
+  onResync(snapshot: SessionSnapshot): void;
+}
+
+const ACK_TIMEOUT_MS = 15_000;
+const JoinAck = ackSchema({ snapshot: SnapshotSchema });
+const UtteranceAck = ackSchema({ utterance: UtteranceSchema });
+const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
+const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string() }));
+
+export type AckResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+export class LiveConnection {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** The session whose room this socket is in; rooms are lost on reconnect, so re-joined. */
+  private joined: string | null = null;
+
+  constructor(private readonly listeners: LiveListeners) {
+    this.socket = io({ transports: ['websocket', 'polling'] });
+    listeners.onConnection('connecting');
+    this.socket.on('connect', () => {
+      listeners.onConnection('connected');
+      if (this.socket.recovered || !this.joined) return;
+      this.join(this.joined)
+        .then((res) => {
+          if (res.ok) listeners.onResync(res.value);
+          else listeners.onProtocolError(res.error.message);
+        })
+        .catch((err: unknown) => listeners.onProtocolError(err instanceof Error ? err.message : String(err)));
+    });
+    this.socket.on('disconnect', () => listeners.onConnection('offline'));
+    this.socket.on('connect_error', () => listeners.onConnection('offline'));
+    this.socket.io.on('reconnect_attempt', () => listeners.onConnection('connecting'));
+
+    this.checked('utterance', UtteranceSchema, (u) => listeners.onUtterance(u));
+    this.checked('signal', SignalSchema, (s) => listeners.onSignal(s));
+    this.checked('cue', CueSchema, (c) => listeners.onCue(c));
+    this.checked('roles_needed', RolesNeeded, (p) => listeners.onRolesNeeded(p.sessionId, p.speakers));
+    this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
+  }
+
+  private checked<T>(event: keyof ServerToClientEvents, schema: z.ZodType<T>, handle: (value: T) => void): void {
+    // Registered untyped on purpose: the payload is unknown until the schema has seen it.
+    (this.socket as unknown as Socket).on(event, (payload: unknown) => {
+      let value: T;
+      try {
+        value = parseWire(schema, payload, `"${event}" event`);
+      } catch (err) {
+        this.listeners.onProtocolError((err as Error).message);
+        return;
+      }
+      handle(value);
+    });
+  }
+
+  async join(sessionId: string): Promise<AckResult<SessionSnapshot>> {
+    const raw: unknown = await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('join', { sessionId, protocolVersion: PROTOCOL_VERSION });
+    const res = parseWire(JoinAck, raw, '"join" ack');
+    if (!res.ok) return res;
+    this.joined = sessionId;
+    return { ok: true, value: res.snapshot };
+  }
+
+  /** Leaves the joined session's room, if any. */
+  leave(): void {
+    if (this.joined) this.socket.emit('leave', { sessionId: this.joined });
+    this.joined = null;
+  }
+
+  async sendUtterance(sessionId: string, utterance: UtteranceIn): Promise<AckResult<Utterance>> {
+    const raw: unknown = await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('utterance', { sessionId, utterance });
+    const res = parseWire(UtteranceAck, raw, '"utterance" ack');
+    return res.ok ? { ok: true, value: res.utterance } : res;
+  }
+}

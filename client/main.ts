@@ -1,0 +1,373 @@
+// The browser client's entry: wires the HTTP API, the socket connection, the playback
+// scheduler and the views. A shown session is "live" (joined, receiving events) or
+// "review" (a stored snapshot); the demo entry is a "preview" until played.
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  type Cue,
+  type Participant,
+  type Role,
+  type SessionSnapshot,
+  type UtteranceIn,
+} from '../protocol/protocol';
+import * as api from './api';
+import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, type Lang } from './i18n';
+import { LiveConnection, type ConnectionState } from './live';
+import { Player, type PlayerState } from './player';
+import { CueView } from './view/cues';
+import { byId } from './view/dom';
+import { formatMs } from './view/format';
+import { Notices } from './view/notices';
+import { DEMO_VALUE, SessionPicker } from './view/picker';
+import { RolesPanel } from './view/roles';
+import { TranscriptView } from './view/transcript';
+import { UploadPanel } from './view/upload';
+import type { Demo, Health } from '../protocol/outbound';
+
+type Mode = 'preview' | 'live' | 'review';
+
+interface Recording {
+  title: string;
+  participants: Participant[];
+  utterances: UtteranceIn[];
+}
+
+const el = {
+  conn: byId('conn'),
+  connText: byId('conn-text'),
+  select: byId<HTMLSelectElement>('session-select'),
+  refresh: byId<HTMLButtonElement>('refresh-btn'),
+  upload: byId<HTMLInputElement>('upload-input'),
+  play: byId<HTMLButtonElement>('play-btn'),
+  pause: byId<HTMLButtonElement>('pause-btn'),
+  stop: byId<HTMLButtonElement>('stop-btn'),
+  speed: byId<HTMLSelectElement>('speed-select'),
+  clock: byId<HTMLOutputElement>('clock'),
+  viewMode: byId('view-mode'),
+  viewTitle: byId('view-title'),
+  viewMeta: byId('view-meta'),
+  health: byId('health'),
+};
+
+const state = {
+  mode: 'preview' as Mode,
+  sessionId: null as string | null,
+  title: '',
+  cueCount: 0,
+  connection: 'connecting' as ConnectionState,
+  health: null as Health | null,
+  demo: null as Demo | null,
+  player: null as Player<UtteranceIn> | null,
+  starting: false,
+};
+
+const notices = new Notices(byId('notices'));
+const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
+const cues = new CueView(byId('cues'), byId('cue-count'));
+const picker = new SessionPicker(el.select);
+const roles = new RolesPanel(byId('roles-panel'), saveRoles);
+const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
+  await refreshSessions();
+  picker.value = sessionId;
+  await review(sessionId);
+});
+
+const live = new LiveConnection({
+  onConnection(c) {
+    state.connection = c;
+    renderConnection();
+    renderControls();
+  },
+  onUtterance(u) {
+    if (u.sessionId !== state.sessionId) return;
+    transcript.addUtterance(u);
+    renderViewHead();
+  },
+  onSignal(s) {
+    if (s.sessionId === state.sessionId) transcript.addSignal(s);
+  },
+  onCue(c) {
+    if (c.sessionId === state.sessionId) addCue(c);
+  },
+  onRolesNeeded(sessionId, speakers) {
+    if (sessionId === state.sessionId) roles.show(speakers);
+  },
+  onSessionError(e) {
+    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), e.message);
+  },
+  onProtocolError(message) {
+    notices.add('error', t('sessionError'), message);
+  },
+  onResync(snapshot) {
+    if (snapshot.session.id === state.sessionId) show(snapshot, state.mode);
+  },
+});
+
+// ---- showing sessions -------------------------------------------------------------------
+
+function show(snapshot: SessionSnapshot, mode: Mode): void {
+  state.mode = mode;
+  state.sessionId = snapshot.session.id;
+  state.title = snapshot.session.title;
+  state.cueCount = snapshot.cues.length;
+  transcript.reset(snapshot.utterances, snapshot.signals);
+  cues.reset(snapshot.cues);
+  if (snapshot.unassignedSpeakers.length > 0) roles.show(snapshot.unassignedSpeakers);
+  else roles.hide();
+  renderViewHead();
+}
+
+function showDemoPreview(): void {
+  state.mode = 'preview';
+  state.sessionId = null;
+  state.title = state.demo?.title ?? t('demoOption');
+  state.cueCount = 0;
+  transcript.reset([], [], t('emptyDemo'));
+  cues.reset([]);
+  roles.hide();
+  renderViewHead();
+}
+
+function addCue(c: Cue): void {
+  cues.add(c);
+  state.cueCount++;
+  renderViewHead();
+}
+
+async function review(id: string): Promise<void> {
+  try {
+    show(await api.getSnapshot(id), 'review');
+  } catch (err) {
+    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+  }
+}
+
+async function refreshSessions(): Promise<void> {
+  try {
+    picker.setSessions(await api.listSessions());
+  } catch (err) {
+    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+  }
+}
+
+async function saveRoles(assigned: Record<string, Role>): Promise<void> {
+  const id = state.sessionId;
+  if (!id) return;
+  const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
+    throw new Error(api.toApiError(err).message);
+  });
+  // The roles re-analyse the whole session: the snapshot replaces what is shown.
+  if (state.sessionId === id) show(snapshot, state.mode);
+  void refreshSessions();
+}
+
+// ---- playback ---------------------------------------------------------------------------
+
+async function loadRecording(): Promise<Recording> {
+  if (picker.value === DEMO_VALUE) {
+    const demo = state.demo ?? (await api.getDemo());
+    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn) };
+  }
+  const snap = await api.getSnapshot(picker.value);
+  return {
+    title: snap.session.title,
+    participants: snap.session.participants,
+    utterances: snap.utterances.map(toUtteranceIn),
+  };
+}
+
+function toUtteranceIn(u: { speaker: string; text: string; startMs: number; endMs?: number }): UtteranceIn {
+  return u.endMs !== undefined && u.endMs >= u.startMs
+    ? { speaker: u.speaker, text: u.text, startMs: u.startMs, endMs: u.endMs }
+    : { speaker: u.speaker, text: u.text, startMs: u.startMs };
+}
+
+/** Plays the selected recording into a new live session. */
+async function startLive(): Promise<void> {
+  state.starting = true;
+  renderControls();
+  try {
+    const rec = await loadRecording();
+    const session = await api.createSession({
+      title: `${rec.title} (live)`.slice(0, LIMITS.titleMaxChars),
+      participants: rec.participants.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
+    });
+    live.leave();
+    const joined = await live.join(session.id);
+    if (!joined.ok) {
+      notices.add('error', t('sessionError'), joined.error.message);
+      return;
+    }
+    show(joined.value, 'live');
+    const player = new Player<UtteranceIn>({
+      items: rec.utterances,
+      speed: Number(el.speed.value),
+      send: async (u, i) => {
+        const res = await live.sendUtterance(session.id, u);
+        if (res.ok) {
+          if (state.sessionId === session.id) transcript.addUtterance(res.value);
+        } else {
+          notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+        }
+      },
+      onSendError: (err, _u, i) => notices.add('error', t('ackFailed', { n: i + 1 }), api.toApiError(err).message),
+      onStateChange: onPlayerState,
+    });
+    state.player = player;
+    player.play();
+    void refreshSessions();
+  } catch (err) {
+    notices.add('error', t('sessionError'), api.toApiError(err).message);
+  } finally {
+    state.starting = false;
+    renderControls();
+  }
+}
+
+function onPlayerState(s: PlayerState): void {
+  renderControls();
+  if (s === 'playing') tickClock();
+  else renderClock();
+  renderViewHead();
+  if (s === 'done' || s === 'stopped') void refreshSessions();
+}
+
+function tickClock(): void {
+  renderClock();
+  if (state.player?.state === 'playing') requestAnimationFrame(tickClock);
+}
+
+function renderClock(): void {
+  el.clock.value = formatMs(state.player?.mediaMs() ?? 0);
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+function renderConnection(): void {
+  el.conn.dataset.state = state.connection;
+  el.connText.textContent =
+    state.connection === 'connected'
+      ? t('connConnected')
+      : state.connection === 'connecting'
+        ? t('connConnecting')
+        : t('connOffline');
+}
+
+function renderControls(): void {
+  const ps = state.player?.state ?? 'idle';
+  const active = ps === 'playing' || ps === 'paused';
+  el.play.textContent = ps === 'paused' ? t('resume') : t('play');
+  el.play.disabled = state.starting || ps === 'playing';
+  el.pause.disabled = ps !== 'playing';
+  el.stop.disabled = !active;
+  el.select.disabled = active || state.starting;
+  el.upload.disabled = active || state.starting;
+  el.refresh.disabled = active || state.starting;
+  document.body.dataset.player = state.starting ? 'starting' : ps;
+}
+
+function renderViewHead(): void {
+  el.viewMode.textContent = t(state.mode);
+  el.viewMode.dataset.mode = state.mode;
+  el.viewTitle.textContent = state.title;
+  el.viewTitle.dataset.sessionId = state.sessionId ?? '';
+  const ps = state.player?.state;
+  const ending = ps === 'done' ? ` · ${t('playbackDone')}` : ps === 'stopped' ? ` · ${t('stopped')}` : '';
+  el.viewMeta.textContent =
+    state.mode === 'preview'
+      ? previewMeta()
+      : `${t('utterancesCount', { n: transcript.count })} · ${t('cuesCount', { n: state.cueCount })}${ending}`;
+}
+
+function previewMeta(): string {
+  const d = state.demo;
+  if (!d) return '';
+  const people = d.participants.map((p) => `${p.name} (${roleName(p.role)})`).join(', ');
+  return `${t('participants')}: ${people} · ${t('utterancesCount', { n: d.utterances.length })}`;
+}
+
+function renderHealth(): void {
+  const hl = state.health;
+  el.health.textContent = hl
+    ? `${t('model')}: ${hl.verbalModel} · ${t('backend')}: ${hl.backend} · protocol v${hl.protocolVersion}`
+    : '';
+}
+
+function renderLang(l: Lang): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-btn')) {
+    b.setAttribute('aria-pressed', String(b.dataset.lang === l));
+  }
+  document.title = `${t('productName')} · ${l === 'zh' ? 'Buying Signals' : '成交信号'}`;
+}
+
+function renderAll(): void {
+  applyStatic(document);
+  renderLang(lang());
+  renderConnection();
+  renderControls();
+  renderClock();
+  picker.render();
+  if (state.mode === 'preview') showDemoPreview();
+  else {
+    transcript.render();
+    cues.render();
+  }
+  roles.render();
+  renderViewHead();
+  renderHealth();
+  upload.render();
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+function bindEvents(): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-btn')) {
+    b.addEventListener('click', () => setLang(b.dataset.lang === 'zh' ? 'zh' : 'en'));
+  }
+  onLangChange(renderAll);
+  el.select.addEventListener('change', () => {
+    live.leave();
+    state.player = null;
+    renderControls();
+    renderClock();
+    if (picker.value === DEMO_VALUE) showDemoPreview();
+    else void review(picker.value);
+  });
+  el.refresh.addEventListener('click', () => void refreshSessions());
+  el.play.addEventListener('click', () => {
+    const p = state.player;
+    if (p && p.state === 'paused') p.play();
+    else void startLive();
+  });
+  el.pause.addEventListener('click', () => state.player?.pause());
+  el.stop.addEventListener('click', () => state.player?.stop());
+  el.speed.addEventListener('change', () => state.player?.setSpeed(Number(el.speed.value)));
+}
+
+async function loadHealth(): Promise<void> {
+  try {
+    state.health = await api.getHealth();
+    renderHealth();
+    if (state.health.protocolVersion !== PROTOCOL_VERSION) {
+      notices.add(
+        'error',
+        t('versionMismatch', { server: state.health.protocolVersion, client: PROTOCOL_VERSION }),
+      );
+    }
+  } catch (err) {
+    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+  }
+}
+
+initLang();
+bindEvents();
+renderAll();
+void loadHealth();
+void refreshSessions();
+void api
+  .getDemo()
+  .then((demo) => {
+    state.demo = demo;
+    if (state.mode === 'preview') showDemoPreview();
+  })
+  .catch((err: unknown) => notices.add('error', t('loadFailed'), api.toApiError(err).message));

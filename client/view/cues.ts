@@ -1,0 +1,120 @@
+// The cue pane: a card per cue, newest on top, explaining itself — title and tip in the
+// interface language, technique, score, the quoted evidence, and the model version.
+import type { Cue } from '../../protocol/protocol';
+import { cueTypeName, labelName, lang, t, techniqueName } from '../i18n';
+import { h } from './dom';
+import { formatMs, formatScore } from './format';
+
+export class CueView {
+  /** Newest first. */
+  private cues: Cue[] = [];
+
+  constructor(
+    private readonly list: HTMLElement,
+    private readonly counter: HTMLElement,
+  ) {}
+
+  reset(cues: readonly Cue[]): void {
+    this.cues = [...cues].sort((a, b) => b.mediaMs - a.mediaMs || b.id - a.id);
+    this.render();
+  }
+
+  add(cue: Cue): void {
+    if (this.cues.some((c) => c.id === cue.id)) return;
+    if (this.cues.length === 0) this.list.replaceChildren();
+    this.cues.unshift(cue);
+    const card = this.card(cue);
+    card.classList.add('is-new'); // a one-shot CSS animation marks the arrival
+    this.list.prepend(card);
+    this.updateCounter();
+  }
+
+  /** Rebuilds every card, e.g. after a language switch. */
+  render(): void {
+    this.updateCounter();
+    if (this.cues.length === 0) {
+      this.list.replaceChildren(h('p', { class: 'empty' }, t('emptyCues')));
+      return;
+    }
+    this.list.replaceChildren(...this.cues.map((c) => this.card(c)));
+  }
+
+  private updateCounter(): void {
+    this.counter.textContent = this.cues.length ? String(this.cues.length) : '';
+  }
+
+  private card(cue: Cue): HTMLElement {
+    const l = lang();
+    const pct = formatScore(cue.score);
+    return h(
+      'article',
+      {
+        class: `cue cue--${cue.type}`,
+        'data-testid': 'cue-card',
+        'data-cue-type': cue.type,
+        'data-cue-id': cue.id,
+        'data-reason': cue.reason,
+      },
+      h(
+        'header',
+        { class: 'cue-head' },
+        h('span', { class: 'cue-type' }, cueTypeName(cue.type)),
+        h('time', { class: 'cue-time', title: t('mediaClock') }, formatMs(cue.mediaMs)),
+      ),
+      h('h3', { class: 'cue-title', 'data-testid': 'cue-title' }, cue.title[l]),
+      h('p', { class: 'cue-tip', 'data-testid': 'cue-tip' }, cue.tip[l]),
+      h(
+        'dl',
+        { class: 'cue-facts' },
+        h('div', {}, h('dt', {}, t('technique')), h('dd', { class: 'cue-technique' }, techniqueName(cue.technique))),
+        h(
+          'div',
+          {},
+          h('dt', {}, t('score')),
+          h(
+            'dd',
+            { class: 'cue-score' },
+            scoreBar(cue.score, `${t('score')} ${pct}`),
+            h('span', { class: 'cue-score-num' }, pct),
+          ),
+        ),
+      ),
+      cue.evidence.length > 0 &&
+        h(
+          'div',
+          { class: 'cue-evidence' },
+          h('h4', {}, t('evidence')),
+          h(
+            'ul',
+            {},
+            ...cue.evidence.map((e) =>
+              h(
+                'li',
+                { 'data-testid': 'cue-evidence', 'data-label': e.label, 'data-utterance-id': e.utteranceId },
+                h(
+                  'div',
+                  { class: 'ev-meta' },
+                  h('span', { class: `chip label-${e.label}` }, labelName(e.label)),
+                  h('time', {}, formatMs(e.mediaMs)),
+                  h('span', { class: 'ev-score' }, formatScore(e.score)),
+                ),
+                h('q', { class: 'ev-text' }, e.text),
+              ),
+            ),
+          ),
+        ),
+      h('p', { class: 'cue-model' }, `${t('model')}: ${cue.modelVersion}`),
+    );
+  }
+}
+
+function scoreBar(score: number, label: string): HTMLElement {
+  const pct = Math.round(Math.min(1, Math.max(0, score)) * 100);
+  const fill = h('span', { class: 'bar-fill' });
+  fill.style.width = `${pct}%`;
+  return h(
+    'span',
+    { class: 'bar', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': pct, 'aria-label': label },
+    fill,
+  );
+}

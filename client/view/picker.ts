@@ -1,0 +1,57 @@
+// The session picker: the demo meeting first, then the stored sessions with their counts.
+import { t } from '../i18n';
+import type { SessionSummary } from '../../protocol/outbound';
+import { h } from './dom';
+
+/** The option value for the demo; session ids cannot contain ':' so it never collides. */
+export const DEMO_VALUE = ':demo';
+
+export class SessionPicker {
+  private sessions: SessionSummary[] = [];
+
+  constructor(private readonly select: HTMLSelectElement) {}
+
+  get value(): string {
+    return this.select.value;
+  }
+
+  set value(v: string) {
+    this.select.value = v;
+  }
+
+  has(id: string): boolean {
+    return this.sessions.some((s) => s.id === id);
+  }
+
+  title(id: string): string | undefined {
+    return this.sessions.find((s) => s.id === id)?.title;
+  }
+
+  setSessions(sessions: readonly SessionSummary[]): void {
+    this.sessions = [...sessions].sort((a, b) => b.createdAt - a.createdAt);
+    this.render();
+  }
+
+  /** Rebuilds the options (e.g. after a language switch), keeping the selection. */
+  render(): void {
+    const keep = this.select.value || DEMO_VALUE;
+    const stored = this.sessions;
+    this.select.replaceChildren(h('option', { value: DEMO_VALUE }, t('demoOption')));
+    if (stored.length > 0) {
+      this.select.appendChild(
+        h(
+          'optgroup',
+          { label: t('storedSessions') },
+          ...stored.map((s) =>
+            h(
+              'option',
+              { value: s.id },
+              `${s.title} — ${t('utterancesCount', { n: s.utteranceCount })} · ${t('cuesCount', { n: s.cueCount })}`,
+            ),
+          ),
+        ),
+      );
+    }
+    this.select.value = keep === DEMO_VALUE || this.has(keep) ? keep : DEMO_VALUE;
+  }
+}

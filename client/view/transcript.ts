@@ -1,0 +1,118 @@
+// The transcript pane: one row per utterance (speaker, role badge, media time, text),
+// highlighted with its signal's label and score once the signal arrives.
+import type { Signal, Utterance } from '../../protocol/protocol';
+import { labelName, roleName, t } from '../i18n';
+import { h } from './dom';
+import { formatMs, formatScore } from './format';
+
+/** How close to the bottom (px) still counts as "following" the newest line. */
+const FOLLOW_SLACK_PX = 120;
+
+export class TranscriptView {
+  private utterances: Utterance[] = [];
+  private readonly signals = new Map<number, Signal>();
+  private readonly rows = new Map<number, HTMLLIElement>();
+  private emptyText = '';
+
+  constructor(
+    private readonly list: HTMLOListElement,
+    private readonly scroller: HTMLElement,
+  ) {}
+
+  reset(utterances: readonly Utterance[], signals: readonly Signal[], emptyText = t('emptyTranscript')): void {
+    this.utterances = [...utterances].sort((a, b) => a.seq - b.seq);
+    this.signals.clear();
+    for (const s of signals) this.signals.set(s.utteranceId, s);
+    this.emptyText = emptyText;
+    this.render();
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  get count(): number {
+    return this.utterances.length;
+  }
+
+  addUtterance(u: Utterance): void {
+    if (this.rows.has(u.id)) return; // the ack and the broadcast both deliver it
+    const follow = this.isFollowing();
+    const at = this.utterances.findIndex((x) => x.seq > u.seq);
+    const row = this.row(u);
+    if (this.utterances.length === 0) this.list.replaceChildren();
+    if (at === -1) {
+      this.utterances.push(u);
+      this.list.appendChild(row);
+    } else {
+      const before = this.rows.get(this.utterances[at]?.id ?? -1) ?? null;
+      this.utterances.splice(at, 0, u);
+      this.list.insertBefore(row, before);
+    }
+    this.rows.set(u.id, row);
+    if (follow) row.scrollIntoView({ block: 'end' });
+  }
+
+  addSignal(s: Signal): void {
+    this.signals.set(s.utteranceId, s);
+    const old = this.rows.get(s.utteranceId);
+    const u = this.utterances.find((x) => x.id === s.utteranceId);
+    if (!old || !u) return; // shown when its utterance arrives
+    const row = this.row(u);
+    old.replaceWith(row);
+    this.rows.set(u.id, row);
+  }
+
+  /** Rebuilds every row, e.g. after a language switch. */
+  render(): void {
+    this.rows.clear();
+    if (this.utterances.length === 0) {
+      this.list.replaceChildren(h('li', { class: 'empty' }, this.emptyText));
+      return;
+    }
+    const frag = document.createDocumentFragment();
+    for (const u of this.utterances) {
+      const row = this.row(u);
+      this.rows.set(u.id, row);
+      frag.appendChild(row);
+    }
+    this.list.replaceChildren(frag);
+  }
+
+  private isFollowing(): boolean {
+    const el = this.scroller;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < FOLLOW_SLACK_PX;
+  }
+
+  private row(u: Utterance): HTMLLIElement {
+    const signal = this.signals.get(u.id);
+    const highlighted = signal !== undefined && signal.label !== 'neutral';
+    return h(
+      'li',
+      {
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}`,
+        'data-testid': 'utterance',
+        'data-utterance-id': u.id,
+        'data-role': u.role ?? 'none',
+        'data-label': signal?.label,
+      },
+      h(
+        'div',
+        { class: 'utt-meta' },
+        h('span', { class: 'utt-speaker' }, u.speaker),
+        h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
+        h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
+      ),
+      h('p', { class: 'utt-text' }, u.text),
+      signal &&
+        h(
+          'div',
+          {
+            class: `utt-signal label-${signal.label}`,
+            'data-testid': 'signal-label',
+            'data-label': signal.label,
+            title: signal.modelVersion,
+          },
+          h('span', { class: `chip label-${signal.label}` }, labelName(signal.label)),
+          h('span', { class: 'utt-score' }, formatScore(signal.score)),
+        ),
+    );
+  }
+}

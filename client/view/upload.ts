@@ -1,0 +1,73 @@
+// Transcript upload: creates a session named after the file, posts the file's bytes, and
+// reports the counts and warnings — or the server's error message, verbatim.
+import { LIMITS } from '../../protocol/protocol';
+import * as api from '../api';
+import { t } from '../i18n';
+import type { UploadResult } from '../../protocol/outbound';
+import { h } from './dom';
+
+type Status =
+  | { kind: 'uploading' }
+  | { kind: 'done'; title: string; result: UploadResult }
+  | { kind: 'error'; message: string };
+
+export class UploadPanel {
+  private status: Status | null = null;
+
+  constructor(
+    private readonly input: HTMLInputElement,
+    private readonly out: HTMLElement,
+    private readonly onUploaded: (sessionId: string) => Promise<void>,
+  ) {
+    input.addEventListener('change', () => {
+      const file = input.files?.[0];
+      if (file) void this.upload(file);
+    });
+  }
+
+  private async upload(file: File): Promise<void> {
+    this.status = { kind: 'uploading' };
+    this.render();
+    try {
+      const title = file.name.replace(/\.[^.]+$/, '').trim() || file.name;
+      const result = await api.uploadTranscript(title.slice(0, LIMITS.titleMaxChars), api.formatForFile(file.name), await file.arrayBuffer());
+      this.status = { kind: 'done', title: result.session.title, result };
+      await this.onUploaded(result.session.id);
+    } catch (err) {
+      // The server's message names the field, line or limit: shown as it is.
+      this.status = { kind: 'error', message: api.toApiError(err).message };
+    } finally {
+      this.render();
+      this.input.value = ''; // so choosing the same file again uploads again
+    }
+  }
+
+  render(): void {
+    const s = this.status;
+    if (!s) {
+      this.out.replaceChildren();
+    } else if (s.kind === 'error') {
+      this.out.replaceChildren(
+        h(
+          'div',
+          { class: 'upload-error', role: 'alert' },
+          h('strong', {}, `${t('uploadFailed')}: `),
+          h('span', { 'data-testid': 'upload-error' }, s.message),
+        ),
+      );
+    } else if (s.kind === 'uploading') {
+      this.out.replaceChildren(h('div', { class: 'upload-busy' }, t('uploading')));
+    } else {
+      const { utterances, signals, cues, warnings } = s.result;
+      this.out.replaceChildren(
+        h(
+          'div',
+          { class: 'upload-ok', 'data-testid': 'upload-ok' },
+          t('uploadDone', { title: s.title, utterances, signals, cues }),
+          warnings.length > 0 &&
+            h('ul', { class: 'warnings', 'aria-label': t('warnings') }, ...warnings.map((w) => h('li', {}, w))),
+        ),
+      );
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// Runtime checks for what the server sends (used by the client and by the server's tests).
+// interfaces (compile time only); these zod schemas are typed against those interfaces,
+// so a drift between the two is a type error, and a malformed payload is a clear message.
+import { z } from 'zod';
+import {
+  CUE_REASONS,
+  CUE_TYPES,
+  ROLES,
+  TECHNIQUES,
+  VERBAL_LABELS,
+  type ApiError,
+  type Cue,
+  type Participant,
+  type Session,
+  type SessionSnapshot,
+  type Signal,
+  type Utterance,
+} from './protocol';
+
+const Label = z.enum(VERBAL_LABELS);
+const Role = z.enum(ROLES);
+
+export const ApiErrorSchema: z.ZodType<ApiError> = z.object({
+  code: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+  line: z.number().optional(),
+});
+
+const ParticipantSchema: z.ZodType<Participant> = z.object({ name: z.string(), role: Role.nullable() });
+
+export const SessionSchema: z.ZodType<Session> = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  participants: z.array(ParticipantSchema),
+  demo: z.boolean(),
+});
+
+export const UtteranceSchema: z.ZodType<Utterance> = z.object({
+  id: z.number(),
+  sessionId: z.string(),
+  seq: z.number(),
+  speaker: z.string(),
+  role: Role.nullable(),
+  text: z.string(),
+  startMs: z.number(),
+  endMs: z.number(),
+  receivedAt: z.number(),
+});
+
+export const SignalSchema: z.ZodType<Signal> = z.object({
+  id: z.number(),
+  sessionId: z.string(),
+  utteranceId: z.number(),
+  kind: z.literal('verbal'),
+  label: Label,
+  score: z.number(),
+  scores: z.record(Label, z.number()),
+  mediaMs: z.number(),
+  text: z.string(),
+  modelVersion: z.string(),
+});
+
+const Bilingual = z.object({ en: z.string(), zh: z.string() });
+
+export const CueSchema: z.ZodType<Cue> = z.object({
+  id: z.number(),
+  sessionId: z.string(),
+  type: z.enum(CUE_TYPES),
+  reason: z.enum(CUE_REASONS),
+  mediaMs: z.number(),
+  score: z.number(),
+  evidence: z.array(
+    z.object({
+      signalId: z.number(),
+      utteranceId: z.number(),
+      label: Label,
+      score: z.number(),
+      mediaMs: z.number(),
+      text: z.string(),
+    }),
+  ),
+  technique: z.enum(TECHNIQUES),
+  title: Bilingual,
+  tip: Bilingual,
+  modelVersion: z.string(),
+  inputReceivedAt: z.number(),
+  emittedAt: z.number(),
+});
+
+export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
+  session: SessionSchema,
+  utterances: z.array(UtteranceSchema),
+  signals: z.array(SignalSchema),
+  cues: z.array(CueSchema),
+  unassignedSpeakers: z.array(z.string()),
+});
+
+export const SessionSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  participants: z.array(ParticipantSchema),
+  demo: z.boolean(),
+  utteranceCount: z.number(),
+  cueCount: z.number(),
+});
+export type SessionSummary = z.infer<typeof SessionSummarySchema>;
+
+export const SessionListSchema = z.object({ sessions: z.array(SessionSummarySchema) });
+
+export const HealthSchema = z.object({
+  ok: z.boolean(),
+  protocolVersion: z.number(),
+  backend: z.string(),
+  verbalModel: z.string(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const RecordedUtteranceSchema = z.object({
+  speaker: z.string(),
+  text: z.string(),
+  startMs: z.number(),
+  endMs: z.number().optional(),
+});
+export type RecordedUtterance = z.infer<typeof RecordedUtteranceSchema>;
+
+export const DemoSchema = z.object({
+  title: z.string(),
+  participants: z.array(ParticipantSchema),
+  utterances: z.array(RecordedUtteranceSchema),
+});
+export type Demo = z.infer<typeof DemoSchema>;
+
+export const UploadResultSchema = z.object({
+  utterances: z.number(),
+  signals: z.number(),
+  cues: z.number(),
+  unassignedSpeakers: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+export type UploadResult = z.infer<typeof UploadResultSchema>;
+
+export const ErrorBodySchema = z.object({ error: ApiErrorSchema });
+
+/** `{ok:true, ...}` or `{ok:false, error}`, the shape of every socket.io ack. */
+export function ackSchema<T extends z.ZodRawShape>(shape: T) {
+  return z.union([
+    z.object({ ok: z.literal(true), ...shape }),
+    z.object({ ok: z.literal(false), error: ApiErrorSchema }),
+  ]);
+}
+
+/** Parses data the server sent, turning a mismatch into an Error naming what and where. */
+export function parseWire<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const res = schema.safeParse(data);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const where = issue?.path.length ? issue.path.map(String).join('.') : 'payload';
+  throw new Error(`Unexpected ${what} from the server: ${where}: ${issue?.message ?? 'invalid'}`);
+}
