@@ -1,6 +1,6 @@
 // Interface strings in Chinese and English, and the language choice (navigator default,
 // remembered in localStorage). Both languages are complete: a missing key is a type error.
-import type { CueType, Role, Technique, VerbalLabel } from '../protocol/protocol';
+import type { CueType, PostureSignalLabel, Role, Technique, VerbalLabel } from '../protocol/protocol';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -127,13 +127,20 @@ const zh: Strings = {
 const STRINGS: Record<Lang, Strings> = { en, zh };
 export type StringKey = keyof Strings;
 
-const LABELS: Record<Lang, Record<VerbalLabel, string>> = {
+const LABELS: Record<Lang, Record<VerbalLabel | PostureSignalLabel, string>> = {
   en: {
     price_inquiry: 'Price question',
     discount_request: 'Discount request',
     purchase_intent: 'Purchase intent',
     resistance: 'Resistance',
     neutral: 'Neutral',
+    arms_crossed: 'Arms crossed',
+    leaning_forward: 'Leaning in',
+    leaning_back: 'Leaning back',
+    open_palms: 'Open palms',
+    nodding: 'Nodding',
+    legs_crossed: 'Legs crossed',
+    sitting_far: 'Sitting far',
   },
   zh: {
     price_inquiry: '询价',
@@ -141,6 +148,13 @@ const LABELS: Record<Lang, Record<VerbalLabel, string>> = {
     purchase_intent: '购买意向',
     resistance: '抗拒',
     neutral: '中性',
+    arms_crossed: '双臂交叉',
+    leaning_forward: '身体前倾',
+    leaning_back: '身体后仰',
+    open_palms: '手掌张开',
+    nodding: '点头',
+    legs_crossed: '跷腿',
+    sitting_far: '坐得很远',
   },
 };
 
@@ -207,7 +221,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
   );
 }
 
-export function labelName(label: VerbalLabel): string {
+export function labelName(label: VerbalLabel | PostureSignalLabel): string {
   return LABELS[current][label];
 }
 

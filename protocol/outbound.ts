@@ -5,11 +5,13 @@ import { z } from 'zod';
 import {
   CUE_REASONS,
   CUE_TYPES,
+  POSTURE_SIGNAL_LABELS,
   ROLES,
   TECHNIQUES,
   VERBAL_LABELS,
   type ApiError,
   type Cue,
+  type FrameStats,
   type Participant,
   type Session,
   type SessionSnapshot,
@@ -49,11 +51,12 @@ export const UtteranceSchema: z.ZodType<Utterance> = z.object({
   receivedAt: z.number(),
 });
 
-export const SignalSchema: z.ZodType<Signal> = z.object({
+const VerbalSignalSchema = z.object({
   id: z.number(),
   sessionId: z.string(),
-  utteranceId: z.number(),
   kind: z.literal('verbal'),
+  utteranceId: z.number(),
+  participant: z.string(),
   label: Label,
   score: z.number(),
   scores: z.record(Label, z.number()),
@@ -61,6 +64,25 @@ export const SignalSchema: z.ZodType<Signal> = z.object({
   text: z.string(),
   modelVersion: z.string(),
 });
+
+const PostureLabel = z.enum(POSTURE_SIGNAL_LABELS);
+
+const PostureSignalSchema = z.object({
+  id: z.number(),
+  sessionId: z.string(),
+  kind: z.literal('posture'),
+  participant: z.string(),
+  label: PostureLabel,
+  score: z.number(),
+  mediaMs: z.number(),
+  startedMs: z.number(),
+  frameId: z.number().nullable(),
+  features: z.record(z.string(), z.number()),
+  source: z.enum(['browser', 'server']),
+  modelVersion: z.string(),
+});
+
+export const SignalSchema: z.ZodType<Signal> = z.discriminatedUnion('kind', [VerbalSignalSchema, PostureSignalSchema]);
 
 const Bilingual = z.object({ en: z.string(), zh: z.string() });
 
@@ -74,8 +96,11 @@ export const CueSchema: z.ZodType<Cue> = z.object({
   evidence: z.array(
     z.object({
       signalId: z.number(),
-      utteranceId: z.number(),
-      label: Label,
+      kind: z.enum(['verbal', 'posture']),
+      utteranceId: z.number().nullable(),
+      frameId: z.number().nullable(),
+      participant: z.string(),
+      label: z.union([Label, PostureLabel]),
       score: z.number(),
       mediaMs: z.number(),
       text: z.string(),
@@ -87,6 +112,15 @@ export const CueSchema: z.ZodType<Cue> = z.object({
   modelVersion: z.string(),
   inputReceivedAt: z.number(),
   emittedAt: z.number(),
+});
+
+export const FrameStatsSchema: z.ZodType<FrameStats> = z.object({
+  sessionId: z.string(),
+  participant: z.string(),
+  queued: z.number(),
+  processed: z.number(),
+  dropped: z.number(),
+  failed: z.number(),
 });
 
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({

@@ -110,11 +110,13 @@ export interface Utterance {
   receivedAt: number;
 }
 
-export interface Signal {
+/** A customer's words classified as a buying signal or resistance. */
+export interface VerbalSignal {
   id: number;
   sessionId: string;
-  utteranceId: number;
   kind: 'verbal';
+  utteranceId: number;
+  participant: string;
   label: VerbalLabel;
   score: number;
   scores: Record<VerbalLabel, number>;
@@ -123,9 +125,37 @@ export interface Signal {
   modelVersion: string;
 }
 
+/** A posture that held long enough to count (it turned on at `mediaMs`). */
+export interface PostureSignal {
+  id: number;
+  sessionId: string;
+  kind: 'posture';
+  participant: string;
+  label: PostureSignalLabel;
+  score: number;
+  mediaMs: number;
+  /** When the evidence began (the first frame above the threshold). */
+  startedMs: number;
+  /** The stored frame (landmarks) that turned it on. */
+  frameId: number | null;
+  /** A few measurements behind the decision (torso angle, wrist crossing, ...). */
+  features: Record<string, number>;
+  source: 'browser' | 'server';
+  modelVersion: string;
+}
+
+export type Signal = VerbalSignal | PostureSignal;
+
 export const CUE_TYPES = ['closing_moment', 'resistance'] as const;
 export type CueType = (typeof CUE_TYPES)[number];
-export const CUE_REASONS = ['buying_signal', 'signals_accumulating', 'objection_removed', 'customer_resists'] as const;
+export const CUE_REASONS = [
+  'buying_signal',
+  'signals_accumulating',
+  'objection_removed',
+  'benefit_acknowledged',
+  'customer_resists',
+  'closed_posture',
+] as const;
 export type CueReason = (typeof CUE_REASONS)[number];
 export const TECHNIQUES = ['direct_request', 'assumptive_close', 'benefit_listing', 'address_objection'] as const;
 export type Technique = (typeof TECHNIQUES)[number];
@@ -137,10 +167,16 @@ export interface Bilingual {
 
 export interface CueEvidence {
   signalId: number;
-  utteranceId: number;
-  label: VerbalLabel;
+  kind: 'verbal' | 'posture';
+  /** The utterance behind a verbal signal; null for posture. */
+  utteranceId: number | null;
+  /** The stored frame behind a posture signal; null for verbal. */
+  frameId: number | null;
+  participant: string;
+  label: VerbalLabel | PostureSignalLabel;
   score: number;
   mediaMs: number;
+  /** The words (verbal) or a short description of the posture. */
   text: string;
 }
 
@@ -222,4 +258,81 @@ export function zodToApiError(err: z.ZodError, prefix = ''): ApiError {
     message: `${field || 'input'}: ${issue?.message ?? 'invalid'}`,
     ...(field ? { field } : {}),
   };
+}
+
+// ---- posture (landmarks and frames) ----------------------------------------------------
+
+/** Posture signal labels (observable behaviour only, never emotions). */
+export const POSTURE_SIGNAL_LABELS = [
+  'arms_crossed',
+  'leaning_forward',
+  'leaning_back',
+  'open_palms',
+  'nodding',
+  'legs_crossed',
+  'sitting_far',
+] as const;
+export type PostureSignalLabel = (typeof POSTURE_SIGNAL_LABELS)[number];
+
+export const LANDMARK_COUNT = 33;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+/** One BlazePose / MediaPipe Pose landmark, x and y normalised to the image (0..1). */
+export const LandmarkSchema = z
+  .object({
+    x: finite.refine((v) => v >= -1 && v <= 2, 'must be within [-1, 2] (normalised image coordinates)'),
+    y: finite.refine((v) => v >= -1 && v <= 2, 'must be within [-1, 2] (normalised image coordinates)'),
+    z: finite.optional(),
+    /** Visibility / confidence 0..1 (MediaPipe's `visibility`). */
+    score: z.number().min(0, 'must be >= 0').max(1, 'must be <= 1').optional(),
+  })
+  .strict();
+
+export const PoseInSchema = z
+  .object({
+    landmarks: z.array(LandmarkSchema).length(LANDMARK_COUNT, `must hold exactly ${LANDMARK_COUNT} landmarks (BlazePose topology)`),
+    score: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+export type PoseIn = z.infer<typeof PoseInSchema>;
+
+export const LIMITS_POSTURE = {
+  posesPerFrameMax: 10,
+  frameMaxBytes: 8 * 1024 * 1024,
+  framesPerRequestMax: 32,
+} as const;
+
+/** Landmarks computed by the browser for one video frame: the server classifies them like its own. */
+export const LandmarksInSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    participant: SpeakerSchema,
+    mediaMs: MediaMsSchema,
+    /** Every person found in the frame; empty when nobody was found. */
+    poses: z.array(PoseInSchema).max(LIMITS_POSTURE.posesPerFrameMax, `at most ${LIMITS_POSTURE.posesPerFrameMax} poses per frame`),
+    /** Video width / height (angles need square units). */
+    aspect: z.number().positive().max(10).optional(),
+  })
+  .strict();
+export type LandmarksIn = z.infer<typeof LandmarksInSchema>;
+
+/** A binary video frame over socket.io (JPEG, PNG or WebP bytes). */
+export const FrameInSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    participant: SpeakerSchema,
+    mediaMs: MediaMsSchema,
+    image: z.custom<Uint8Array>((v) => v instanceof Uint8Array || (typeof ArrayBuffer !== 'undefined' && v instanceof ArrayBuffer), 'must be binary image bytes'),
+  })
+  .strict();
+export type FrameIn = z.infer<typeof FrameInSchema>;
+
+export interface FrameStats {
+  sessionId: string;
+  participant: string;
+  queued: number;
+  processed: number;
+  dropped: number;
+  failed: number;
 }

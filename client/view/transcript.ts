@@ -1,6 +1,6 @@
 // The transcript pane: one row per utterance (speaker, role badge, media time, text),
 // highlighted with its signal's label and score once the signal arrives.
-import type { Signal, Utterance } from '../../protocol/protocol';
+import type { Signal, Utterance, VerbalSignal } from '../../protocol/protocol';
 import { labelName, roleName, t } from '../i18n';
 import { h } from './dom';
 import { formatMs, formatScore } from './format';
@@ -10,7 +10,7 @@ const FOLLOW_SLACK_PX = 120;
 
 export class TranscriptView {
   private utterances: Utterance[] = [];
-  private readonly signals = new Map<number, Signal>();
+  private readonly signals = new Map<number, VerbalSignal>();
   private readonly rows = new Map<number, HTMLLIElement>();
   private emptyText = '';
 
@@ -22,7 +22,7 @@ export class TranscriptView {
   reset(utterances: readonly Utterance[], signals: readonly Signal[], emptyText = t('emptyTranscript')): void {
     this.utterances = [...utterances].sort((a, b) => a.seq - b.seq);
     this.signals.clear();
-    for (const s of signals) this.signals.set(s.utteranceId, s);
+    for (const s of signals) if (s.kind === 'verbal') this.signals.set(s.utteranceId, s);
     this.emptyText = emptyText;
     this.render();
     this.scroller.scrollTop = this.scroller.scrollHeight;
@@ -51,6 +51,7 @@ export class TranscriptView {
   }
 
   addSignal(s: Signal): void {
+    if (s.kind !== 'verbal') return; // posture signals are not tied to an utterance
     this.signals.set(s.utteranceId, s);
     const old = this.rows.get(s.utteranceId);
     const u = this.utterances.find((x) => x.id === s.utteranceId);

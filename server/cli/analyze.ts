@@ -59,7 +59,7 @@ const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}
 
 function render(snap: SessionSnapshot, warnings: string[]): string {
   const lines: string[] = [];
-  const sigByUtt = new Map(snap.signals.map((s) => [s.utteranceId, s]));
+  const sigByUtt = new Map(snap.signals.flatMap((s) => (s.kind === 'verbal' ? [[s.utteranceId, s] as const] : [])));
   const cuesByMs = new Map<number, typeof snap.cues>();
   for (const c of snap.cues) cuesByMs.set(c.mediaMs, [...(cuesByMs.get(c.mediaMs) ?? []), c]);
   for (const w of warnings) lines.push(`warning: ${w}`);

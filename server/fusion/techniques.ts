@@ -1,6 +1,6 @@
 // What each cue says to the manager, in both languages: the deck's closing techniques
 // (直接请求法, 推定承诺法, 利益罗列法) and how to handle resistance.
-import type { Bilingual, CueReason, Technique, VerbalLabel } from '../../protocol/protocol';
+import type { Bilingual, CueReason, PostureSignalLabel, Technique, VerbalLabel } from '../../protocol/protocol';
 
 export const TECHNIQUE_NAMES: Record<Technique, Bilingual> = {
   direct_request: { en: 'Direct request', zh: '直接请求法' },
@@ -36,17 +36,38 @@ export const TIPS: Record<Technique, Bilingual> = {
   },
 };
 
-/** The cue's headline, e.g. "Closing moment: the customer asked about the price". */
-export function cueTitle(reason: CueReason, label: VerbalLabel): Bilingual {
-  const p = LABEL_PHRASE[label];
+export const POSTURE_PHRASE: Record<PostureSignalLabel, Bilingual> = {
+  arms_crossed: { en: 'arms crossed', zh: '双臂交叉' },
+  leaning_forward: { en: 'leaning in', zh: '身体前倾' },
+  leaning_back: { en: 'leaning back', zh: '身体后仰' },
+  open_palms: { en: 'open palms', zh: '手掌张开' },
+  nodding: { en: 'nodding', zh: '点头' },
+  legs_crossed: { en: 'legs crossed', zh: '跷腿' },
+  sitting_far: { en: 'sitting far away', zh: '坐得很远' },
+};
+
+function withPosture(t: Bilingual, posture: readonly PostureSignalLabel[]): Bilingual {
+  if (!posture.length) return t;
+  const en = posture.map((p) => POSTURE_PHRASE[p].en).join(', ');
+  const zh = posture.map((p) => POSTURE_PHRASE[p].zh).join('、');
+  return { en: `${t.en}, and is ${en}`, zh: `${t.zh}，且${zh}` };
+}
+
+/** The cue's headline, e.g. "Closing moment: the customer asked about the price, and is leaning in". */
+export function cueTitle(reason: CueReason, trigger: VerbalLabel | PostureSignalLabel, posture: readonly PostureSignalLabel[] = []): Bilingual {
+  const p = (LABEL_PHRASE as Record<string, Bilingual>)[trigger] ?? { en: POSTURE_PHRASE[trigger as PostureSignalLabel].en, zh: POSTURE_PHRASE[trigger as PostureSignalLabel].zh };
   switch (reason) {
     case 'buying_signal':
-      return { en: `Closing moment: the customer ${p.en}`, zh: `成交时机：客户${p.zh}` };
+      return withPosture({ en: `Closing moment: the customer ${p.en}`, zh: `成交时机：客户${p.zh}` }, posture);
     case 'signals_accumulating':
-      return { en: `Closing moment: buying signals are adding up (the customer ${p.en})`, zh: `成交时机：购买信号正在累积（客户${p.zh}）` };
+      return withPosture({ en: `Closing moment: buying signals are adding up (the customer ${p.en})`, zh: `成交时机：购买信号正在累积（客户${p.zh}）` }, posture);
     case 'objection_removed':
-      return { en: `Closing moment: objection removed, the customer ${p.en}`, zh: `成交时机：异议已消除，客户${p.zh}` };
+      return withPosture({ en: `Closing moment: objection removed, the customer ${p.en}`, zh: `成交时机：异议已消除，客户${p.zh}` }, posture);
+    case 'benefit_acknowledged':
+      return { en: 'Closing moment: the customer nods at the benefit you just stated', zh: '成交时机：客户对您刚介绍的利益点头认可' };
     case 'customer_resists':
-      return { en: 'Resistance: the customer is pushing back', zh: '抗拒信号：客户有顾虑' };
+      return withPosture({ en: 'Resistance: the customer is pushing back', zh: '抗拒信号：客户有顾虑' }, posture);
+    case 'closed_posture':
+      return { en: 'Resistance: arms crossed and leaning back — address the objection before asking', zh: '抗拒信号：双臂交叉且身体后仰——先处理异议，再提成交' };
   }
 }

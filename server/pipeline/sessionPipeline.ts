@@ -1,9 +1,9 @@
 // One session's path from utterance to signal to cue. Holds the per-session state (the
 // previous turn for context, the cue engine) and writes through the store. It never reads
 // the clock: the caller passes when the input arrived and when it is being emitted.
-import type { Cue, Role, Signal, Utterance, UtteranceIn, VerbalLabel } from '../../protocol/protocol';
+import type { Cue, CueEvidence, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
-import { cueTitle, TIPS } from '../fusion/techniques';
+import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import type { SqliteStore } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -114,10 +114,11 @@ export class SessionPipeline {
       {
         sessionId: this.sessionId,
         utteranceId: utterance.id,
+        participant: utterance.speaker,
         kind: 'verbal',
         label: pred.label,
         score: round3(pred.score),
-        scores: Object.fromEntries(Object.entries(pred.scores).map(([k, v]) => [k, round3(v)])) as Signal['scores'],
+        scores: Object.fromEntries(Object.entries(pred.scores).map(([k, v]) => [k, round3(v)])) as VerbalSignal['scores'],
         mediaMs: utterance.startMs,
         modelVersion: this.classifier.version,
       },
@@ -136,7 +137,7 @@ export class SessionPipeline {
       score: d.score,
       evidence: d.evidence,
       technique: d.technique,
-      title: cueTitle(d.reason, d.trigger),
+      title: cueTitle(d.reason, d.trigger, d.posture),
       tip: TIPS[d.technique],
       modelVersion: this.classifier.version,
       inputReceivedAt,
@@ -145,8 +146,11 @@ export class SessionPipeline {
   }
 }
 
-function toEvidence(s: Signal) {
-  return { signalId: s.id, utteranceId: s.utteranceId, label: s.label, score: s.score, mediaMs: s.mediaMs, text: s.text };
+export function toEvidence(s: Signal): CueEvidence {
+  if (s.kind === 'verbal') {
+    return { signalId: s.id, kind: 'verbal', utteranceId: s.utteranceId, frameId: null, participant: s.participant, label: s.label, score: s.score, mediaMs: s.mediaMs, text: s.text };
+  }
+  return { signalId: s.id, kind: 'posture', utteranceId: null, frameId: s.frameId, participant: s.participant, label: s.label, score: s.score, mediaMs: s.mediaMs, text: POSTURE_PHRASE[s.label].en };
 }
 
 function round3(x: number): number {

@@ -65,4 +65,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX cues_session ON cues(session_id, media_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'posture: frames (landmarks) and posture signals',
+    sql: `
+      CREATE TABLE frames (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant  TEXT NOT NULL,
+        media_ms     INTEGER NOT NULL,
+        source       TEXT NOT NULL CHECK (source IN ('browser', 'server')),
+        persons      INTEGER NOT NULL,
+        poses_json   TEXT NOT NULL,
+        received_at  INTEGER NOT NULL
+      );
+      CREATE INDEX frames_session ON frames(session_id, participant, media_ms);
+      CREATE TABLE signals_v2 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind          TEXT NOT NULL CHECK (kind IN ('verbal', 'posture')),
+        participant   TEXT NOT NULL,
+        utterance_id  INTEGER REFERENCES utterances(id) ON DELETE CASCADE,
+        frame_id      INTEGER REFERENCES frames(id) ON DELETE SET NULL,
+        label         TEXT NOT NULL,
+        score         REAL NOT NULL,
+        scores_json   TEXT NOT NULL,
+        features_json TEXT NOT NULL,
+        media_ms      INTEGER NOT NULL,
+        started_ms    INTEGER NOT NULL,
+        source        TEXT NOT NULL,
+        model_version TEXT NOT NULL
+      );
+      INSERT INTO signals_v2
+        SELECT s.id, s.session_id, 'verbal', u.speaker, s.utterance_id, NULL, s.label, s.score, s.scores_json, '{}',
+               s.media_ms, s.media_ms, 'server', s.model_version
+          FROM signals s JOIN utterances u ON u.id = s.utterance_id;
+      DROP TABLE signals;
+      ALTER TABLE signals_v2 RENAME TO signals;
+      CREATE INDEX signals_session ON signals(session_id, media_ms);
+    `,
+  },
 ];

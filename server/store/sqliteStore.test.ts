@@ -28,14 +28,14 @@ describe('SqliteStore', () => {
     store.addParticipants('s1', [{ name: 'Li Wei', role: null }]);
     const u = store.addUtterance({ sessionId: 's1', speaker: 'Li Wei', role: null, text: '多少钱？', startMs: 5, endMs: 900, receivedAt: 10 });
     const s = store.addSignal(
-      { sessionId: 's1', utteranceId: u.id, kind: 'verbal', label: 'price_inquiry', score: 0.9,
+      { sessionId: 's1', utteranceId: u.id, participant: 'Li Wei', kind: 'verbal', label: 'price_inquiry', score: 0.9,
         scores: { price_inquiry: 0.9, discount_request: 0.05, purchase_intent: 0.02, resistance: 0.01, neutral: 0.02 },
         mediaMs: 5, modelVersion: 'v1' },
       u.text,
     );
     store.addCue({
       sessionId: 's1', type: 'closing_moment', reason: 'buying_signal', mediaMs: 5, score: 0.9, technique: 'direct_request',
-      evidence: [{ signalId: s.id, utteranceId: u.id, label: 'price_inquiry', score: 0.9, mediaMs: 5, text: u.text }],
+      evidence: [{ signalId: s.id, kind: 'verbal', utteranceId: u.id, frameId: null, participant: 'Li Wei', label: 'price_inquiry', score: 0.9, mediaMs: 5, text: u.text }],
       title: { en: 't', zh: '题' }, tip: { en: 'tip', zh: '提示' }, modelVersion: 'v1', inputReceivedAt: 10, emittedAt: 11,
     });
     store.close();

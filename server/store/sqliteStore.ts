@@ -8,11 +8,15 @@ import type {
   Cue,
   CueEvidence,
   Participant,
+  PoseIn,
+  PostureSignal,
+  PostureSignalLabel,
   Role,
   Session,
   Signal,
   Utterance,
   VerbalLabel,
+  VerbalSignal,
 } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 
@@ -22,7 +26,41 @@ export interface SessionSummary extends Session {
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'>;
-export type NewSignal = Omit<Signal, 'id' | 'text'>;
+export type NewVerbalSignal = Omit<VerbalSignal, 'id' | 'text'>;
+export type NewPostureSignal = Omit<PostureSignal, 'id'>;
+
+export interface StoredFrame {
+  id: number;
+  sessionId: string;
+  participant: string;
+  mediaMs: number;
+  source: 'browser' | 'server';
+  /** Every person found, normalised landmarks; empty when nobody was found. */
+  poses: PoseIn[];
+  receivedAt: number;
+}
+export type NewFrame = Omit<StoredFrame, 'id'>;
+
+interface SignalRow {
+  id: number; session_id: string; kind: 'verbal' | 'posture'; participant: string; utterance_id: number | null;
+  frame_id: number | null; label: string; score: number; scores_json: string; features_json: string; media_ms: number;
+  started_ms: number; source: 'browser' | 'server'; model_version: string; text: string | null;
+}
+
+function toSignal(r: SignalRow): Signal {
+  if (r.kind === 'verbal') {
+    return {
+      id: r.id, sessionId: r.session_id, kind: 'verbal', utteranceId: r.utterance_id!, participant: r.participant,
+      label: r.label as VerbalLabel, score: r.score, scores: JSON.parse(r.scores_json) as VerbalSignal['scores'],
+      mediaMs: r.media_ms, text: r.text ?? '', modelVersion: r.model_version,
+    };
+  }
+  return {
+    id: r.id, sessionId: r.session_id, kind: 'posture', participant: r.participant, label: r.label as PostureSignalLabel,
+    score: r.score, mediaMs: r.media_ms, startedMs: r.started_ms, frameId: r.frame_id,
+    features: JSON.parse(r.features_json) as Record<string, number>, source: r.source, modelVersion: r.model_version,
+  };
+}
 export type NewCue = Omit<Cue, 'id'>;
 
 interface UtteranceRow {
@@ -161,29 +199,62 @@ export class SqliteStore {
     return row && toUtterance(row);
   }
 
-  addSignal(s: NewSignal, text: string): Signal {
+  addSignal(s: NewVerbalSignal, text: string): VerbalSignal {
     const info = this.db
       .prepare(
-        `INSERT INTO signals (session_id, utterance_id, kind, label, score, scores_json, media_ms, model_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
+                              media_ms, started_ms, source, model_version)
+         VALUES (?, 'verbal', ?, ?, NULL, ?, ?, ?, '{}', ?, ?, 'server', ?)`,
       )
-      .run(s.sessionId, s.utteranceId, s.kind, s.label, s.score, JSON.stringify(s.scores), s.mediaMs, s.modelVersion);
+      .run(s.sessionId, s.participant, s.utteranceId, s.label, s.score, JSON.stringify(s.scores), s.mediaMs, s.mediaMs, s.modelVersion);
     return { ...s, id: Number(info.lastInsertRowid), text };
+  }
+
+  addPostureSignal(s: NewPostureSignal): PostureSignal {
+    const info = this.db
+      .prepare(
+        `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
+                              media_ms, started_ms, source, model_version)
+         VALUES (?, 'posture', ?, NULL, ?, ?, ?, '{}', ?, ?, ?, ?, ?)`,
+      )
+      .run(s.sessionId, s.participant, s.frameId, s.label, s.score, JSON.stringify(s.features), s.mediaMs, s.startedMs, s.source, s.modelVersion);
+    return { ...s, id: Number(info.lastInsertRowid) };
   }
 
   signals(sessionId: string): Signal[] {
     const rows = this.db
       .prepare(
-        `SELECT s.*, u.text FROM signals s JOIN utterances u ON u.id = s.utterance_id
+        `SELECT s.*, u.text FROM signals s LEFT JOIN utterances u ON u.id = s.utterance_id
           WHERE s.session_id = ? ORDER BY s.media_ms, s.id`,
       )
-      .all(sessionId) as {
-      id: number; session_id: string; utterance_id: number; kind: 'verbal'; label: VerbalLabel; score: number;
-      scores_json: string; media_ms: number; model_version: string; text: string;
-    }[];
+      .all(sessionId) as SignalRow[];
+    return rows.map(toSignal);
+  }
+
+  addFrame(f: NewFrame): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO frames (session_id, participant, media_ms, source, persons, poses_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(f.sessionId, f.participant, f.mediaMs, f.source, f.poses.length, JSON.stringify(f.poses), f.receivedAt);
+    return Number(info.lastInsertRowid);
+  }
+
+  frameCount(sessionId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
+  }
+
+  /** Stored frames of one participant in media-time order (for re-analysis and review). */
+  frames(sessionId: string, participant?: string): StoredFrame[] {
+    const rows = (
+      participant === undefined
+        ? this.db.prepare('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
+        : this.db.prepare('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
+    ) as { id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; poses_json: string; received_at: number }[];
     return rows.map((r) => ({
-      id: r.id, sessionId: r.session_id, utteranceId: r.utterance_id, kind: r.kind, label: r.label, score: r.score,
-      scores: JSON.parse(r.scores_json) as Signal['scores'], mediaMs: r.media_ms, text: r.text, modelVersion: r.model_version,
+      id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
+      poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at,
     }));
   }
 
