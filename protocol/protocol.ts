@@ -237,6 +237,10 @@ export interface ClientToServerEvents {
   join: (payload: Join, ack: (res: Ack<{ snapshot: SessionSnapshot }>) => void) => void;
   leave: (payload: { sessionId: string }, ack?: (res: Ack<object>) => void) => void;
   utterance: (payload: LiveUtterance, ack: (res: Ack<{ utterance: Utterance }>) => void) => void;
+  /** Landmarks the browser computed for one video frame; acked once the frame is stored. */
+  landmarks: (payload: LandmarksIn, ack: (res: Ack<{ frameId: number; signals: PostureSignal[] }>) => void) => void;
+  /** A binary video frame for the server's pose estimator; acked when queued (frames may be dropped). */
+  frame: (payload: FrameIn, ack: (res: Ack<{ stats: FrameStats }>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -245,6 +249,8 @@ export interface ServerToClientEvents {
   cue: (c: Cue) => void;
   /** Speakers who have no role yet: their turns give no signals until one is assigned. */
   roles_needed: (p: { sessionId: string; speakers: string[] }) => void;
+  /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
+  frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack. */
   session_error: (e: ApiError & { sessionId: string }) => void;
 }

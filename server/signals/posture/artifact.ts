@@ -1,0 +1,109 @@
+// Reads and writes the trained posture model: manifest.json (feature names, label order,
+// standardiser, layer shapes, version) and weights.bin (float32 little-endian, manifest order).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { FEATURE_NAMES } from './features';
+import { weightShapes, type MlpDims, type Standardiser } from './net';
+import { MODEL_LABELS } from './types';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const WEIGHTS_FILE = 'weights.bin';
+export const METRICS_FILE = 'metrics.json';
+export const REBUILD_COMMAND = 'npx buying-signals train posture';
+const FORMAT = 'buying-signals/posture-mlp@1';
+
+/** The model directory is missing, incomplete or does not match this code. */
+export class PostureModelLoadError extends Error {
+  constructor(modelDir: string, problem: string) {
+    super(`posture model at ${modelDir} cannot be loaded: ${problem}; run \`${REBUILD_COMMAND}\` to build it.`);
+    this.name = 'PostureModelLoadError';
+  }
+}
+
+const ManifestSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.string().regex(/^posture-\d{8}-[0-9a-f]{8}$/),
+  labels: z.array(z.string()),
+  features: z.array(z.string()),
+  dims: z.object({ inputs: z.number().int().positive(), hidden: z.array(z.number().int().positive()), outputs: z.number().int().positive() }),
+  standardiser: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  /** Per-label decision thresholds chosen on synthetic validation data. */
+  thresholds: z.array(z.number()),
+  weightsSha256: z.string(),
+  seed: z.number().int(),
+  createdAt: z.string(),
+});
+export type PostureManifest = z.infer<typeof ManifestSchema>;
+
+export interface PostureArtifact {
+  dims: MlpDims;
+  standardiser: Standardiser;
+  thresholds: number[];
+  weights: Float32Array[];
+}
+
+function concat(weights: readonly Float32Array[]): Buffer {
+  return Buffer.concat(weights.map((w) => Buffer.from(w.buffer, w.byteOffset, w.byteLength)));
+}
+
+/** `posture-<yyyymmdd>-<first 8 hex of the weights' sha256>`, dated in UTC. */
+export function versionId(bin: Buffer, date: Date): string {
+  return `posture-${date.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(bin).digest('hex').slice(0, 8)}`;
+}
+
+export function saveArtifact(dir: string, a: PostureArtifact, meta: { seed: number; date: Date }): PostureManifest {
+  const bin = concat(a.weights);
+  const manifest: PostureManifest = {
+    format: FORMAT,
+    version: versionId(bin, meta.date),
+    labels: [...MODEL_LABELS],
+    features: [...FEATURE_NAMES],
+    dims: a.dims,
+    standardiser: a.standardiser,
+    thresholds: a.thresholds,
+    weightsSha256: createHash('sha256').update(bin).digest('hex'),
+    seed: meta.seed,
+    createdAt: meta.date.toISOString(),
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), bin);
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  return manifest;
+}
+
+export function loadArtifact(dir: string): { manifest: PostureManifest; artifact: PostureArtifact } {
+  const mPath = path.join(dir, MANIFEST_FILE);
+  const wPath = path.join(dir, WEIGHTS_FILE);
+  if (!fs.existsSync(dir)) throw new PostureModelLoadError(dir, 'the folder does not exist');
+  if (!fs.existsSync(mPath)) throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is missing`);
+  if (!fs.existsSync(wPath)) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(mPath, 'utf8'));
+  } catch (e) {
+    throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new PostureModelLoadError(dir, `${MANIFEST_FILE} field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const m = parsed.data;
+  if (m.labels.join() !== MODEL_LABELS.join()) throw new PostureModelLoadError(dir, `label order ${m.labels.join(',')} differs from ${MODEL_LABELS.join(',')}`);
+  if (m.features.join() !== FEATURE_NAMES.join()) throw new PostureModelLoadError(dir, 'its feature list differs from this version of the code');
+  const bin = fs.readFileSync(wPath);
+  if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} does not match the checksum in ${MANIFEST_FILE}`);
+  const weights: Float32Array[] = [];
+  let offset = 0;
+  for (const { shape } of weightShapes(m.dims)) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    if (offset + n * 4 > bin.byteLength) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is truncated`);
+    // Copy into an aligned buffer: Buffer slices may start at odd offsets.
+    weights.push(new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4)));
+    offset += n * 4;
+  }
+  if (offset !== bin.byteLength) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} has ${bin.byteLength - offset} extra bytes`);
+  return { manifest: m, artifact: { dims: m.dims, standardiser: m.standardiser, thresholds: m.thresholds, weights } };
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { projectPath } from '../../paths';
+import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
+import { parsePhotoLabels, PostureEvalError, runPostureEval } from './evalPosture';
+import { kinectToPose, runKeypointEval } from './keypointEval';
+import { loadPostureClassifier } from './model';
+import { initTf } from '../../runtime/backend';
+
+describe('posture eval labels file', () => {
+  it('parses multi-label rows and skips blank lines', () => {
+    const rows = parsePhotoLabels('{"file":"a.jpg","labels":["arms_crossed","leaning_forward"],"view":"frontal"}\n\n{"file":"b.jpg","labels":["neutral"]}\n', 'l.jsonl');
+    expect(rows).toEqual([
+      { file: 'a.jpg', labels: ['arms_crossed', 'leaning_forward'], line: 1 },
+      { file: 'b.jpg', labels: ['neutral'], line: 3 },
+    ]);
+  });
+
+  it.each([
+    ['{"file":"a.jpg","labels":["neutral"]}\n{"file": "b.jpg", "labels": [', /l\.jsonl:2: not valid JSON/],
+    ['{"file":"a.jpg","labels":["neutral"]}\n{"labels":["neutral"]}', /l\.jsonl:2: field "file"/],
+    ['{"file":"a.jpg","labels":[]}', /l\.jsonl:1: field "labels" must be a non-empty array/],
+    ['\n\n{"file":"a.jpg","labels":["slouching"]}', /l\.jsonl:3: field "labels": unknown label "slouching"/],
+    ['[1,2]', /l\.jsonl:1: expected a JSON object/],
+  ])('stops at a malformed row with its line number (%#)', (text, message) => {
+    expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(PostureEvalError);
+    expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(message);
+  });
+});
+
+describe('keypoint sets', () => {
+  it('maps a Kinect skeleton onto the 33-point schema', () => {
+    const joints = Array.from({ length: 20 }, (_, i): [number, number, number] => [((i % 5) - 2) * 0.1, 0.8 - i * 0.08, 2.5]);
+    const pose = kinectToPose(joints);
+    expect(pose.landmarks).toHaveLength(33);
+    expect(pose.landmarks.every((l) => Number.isFinite(l.x) && Number.isFinite(l.y) && Number.isFinite(l.z))).toBe(true);
+  });
+});
+
+// Measures on real data when it and the trained models are present (never copied into the repo).
+const haveModels = fs.existsSync(projectPath('models', 'posture', 'manifest.json')) && fs.existsSync(projectPath('models', 'pose', 'blazepose-full.json'));
+if (!haveModels) console.log('skipped: models/posture or models/pose missing (run `npx buying-signals train posture` and `npm run models`)');
+describeWithPostureData('posture eval on real photos and keypoints', () => {
+  const maybe = haveModels ? it : it.skip;
+  maybe('reports per-label figures for a few photos', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-eval-'));
+    const rows = fs.readFileSync(path.join(POSTURE_DATA_DIR, 'labels.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 3);
+    const labels = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(labels, rows.join('\n') + '\n');
+    const lines: string[] = [];
+    const report = await runPostureEval({ labelsFile: labels, imagesDir: POSTURE_DATA_DIR, json: true, out: (l) => lines.push(l) });
+    expect(report.images).toBe(3);
+    expect(report.noPersonShare).toBeGreaterThanOrEqual(0);
+    expect(report.perLabel.arms_crossed!.support).toBe(3);
+    expect(JSON.parse(lines[0]!).modelVersion).toMatch(/^posture-/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  maybe('scores the keypoint sets', async () => {
+    await initTf('wasm');
+    const clf = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
+    const r = runKeypointEval(clf, POSTURE_DATA_DIR);
+    console.log(`keypoint eval ${r.modelVersion}: seated ${JSON.stringify(r.seated.perLabel)}; arm cross recall ${r.armCross.recall.toFixed(3)}, rest FP ${r.armCross.falsePositiveRate.toFixed(3)}`);
+    expect(r.seated.rows).toBeGreaterThan(0);
+    expect(r.armCross.crossedFrames).toBeGreaterThan(0);
+    clf.dispose();
+  }, 60_000);
+});

@@ -1,0 +1,110 @@
+// `eval posture`: runs the server pose estimator on labelled photos, classifies the chosen
+// person of each with classifyPhoto (no baseline), and reports per-label precision, recall,
+// F1 and support, plus the share of photos where no person was found.
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectPath } from '../../paths';
+import { initTf } from '../../runtime/backend';
+import { createPoseEstimator } from '../pose/create';
+import { decodeImage } from '../pose/decode';
+import type { PoseModelName } from '../pose/types';
+import { countExample, formatStatsTable, labelStats, type LabelCounts, type LabelStatsRow } from './evalStats';
+import { loadPostureClassifier } from './model';
+import { classifyPhoto } from './photo';
+import { POSTURE_LABELS, type PostureLabel } from './types';
+
+/** A labels file row is malformed; names the file, the line and what is wrong. */
+export class PostureEvalError extends Error {
+  constructor(readonly source: string, readonly line: number, problem: string) {
+    super(`${source}:${line}: ${problem}`);
+    this.name = 'PostureEvalError';
+  }
+}
+
+export interface PhotoRow {
+  file: string;
+  labels: PostureLabel[];
+  line: number;
+}
+
+/** Parses `{"file", "labels": [...]}` JSON Lines (extra fields allowed); blank lines are skipped. */
+export function parsePhotoLabels(text: string, source: string): PhotoRow[] {
+  const rows: PhotoRow[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    if (!raw.trim()) return;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (e) {
+      throw new PostureEvalError(source, line, `not valid JSON (${(e as Error).message})`);
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new PostureEvalError(source, line, 'expected a JSON object');
+    const r = obj as Record<string, unknown>;
+    if (typeof r.file !== 'string' || !r.file.trim()) throw new PostureEvalError(source, line, 'field "file" must be a non-empty string');
+    if (!Array.isArray(r.labels) || r.labels.length === 0) throw new PostureEvalError(source, line, 'field "labels" must be a non-empty array');
+    for (const l of r.labels) {
+      if (!(POSTURE_LABELS as readonly unknown[]).includes(l)) throw new PostureEvalError(source, line, `field "labels": unknown label ${JSON.stringify(l)}; allowed: ${POSTURE_LABELS.join(', ')}`);
+    }
+    rows.push({ file: r.file, labels: r.labels as PostureLabel[], line });
+  });
+  return rows;
+}
+
+export interface PostureEvalOptions {
+  labelsFile: string;
+  /** Folder the rows' `file` paths are relative to (default: the labels file's folder). */
+  imagesDir?: string;
+  json?: boolean;
+  modelDir?: string;
+  poseModel?: PoseModelName;
+  poseModelDir?: string;
+  out?: (line: string) => void;
+}
+
+export interface PostureEvalReport {
+  modelVersion: string;
+  poseModel: PoseModelName;
+  images: number;
+  /** Share of images where no usable person was found (all their labels count as missed). */
+  noPersonShare: number;
+  perLabel: Record<string, LabelStatsRow>;
+}
+
+export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
+  const out = opts.out ?? ((l: string) => console.log(l));
+  const rows = parsePhotoLabels(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
+  const imagesDir = opts.imagesDir ?? path.dirname(opts.labelsFile);
+  await initTf();
+  const poseModel = opts.poseModel ?? 'blazepose-full';
+  const classifier = loadPostureClassifier({ modelDir: opts.modelDir ?? projectPath('models', 'posture') });
+  const estimator = await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) });
+  try {
+    // Score the labels the file uses, and always the four main ones plus neutral.
+    const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
+    const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
+    let none = 0;
+    for (const row of rows) {
+      const file = path.resolve(imagesDir, row.file);
+      if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
+      const image = await decodeImage(fs.readFileSync(file));
+      const poses = await estimator.estimate(image);
+      const result = classifyPhoto(classifier, poses, { aspect: image.width / image.height });
+      if (!result) none++;
+      countExample(counts, labels, new Set(row.labels), new Set(result?.labels ?? []));
+    }
+    const report: PostureEvalReport = { modelVersion: classifier.version, poseModel, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0, perLabel: labelStats(counts) };
+    out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
+    return report;
+  } finally {
+    estimator.dispose();
+    classifier.dispose();
+  }
+}
+
+export function formatPostureReport(r: PostureEvalReport): string {
+  return [
+    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%`,
+    formatStatsTable(r.perLabel),
+  ].join('\n');
+}

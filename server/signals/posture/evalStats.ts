@@ -1,0 +1,30 @@
+// Per-label precision / recall / F1 from true-positive, false-positive and false-negative
+// counts (multi-label: each label is its own yes/no question). Pure.
+
+export interface LabelCounts { tp: number; fp: number; fn: number }
+export interface LabelStatsRow { precision: number; recall: number; f1: number; support: number; predicted: number }
+
+export function labelStats(counts: Record<string, LabelCounts>): Record<string, LabelStatsRow> {
+  const out: Record<string, LabelStatsRow> = {};
+  for (const [label, { tp, fp, fn }] of Object.entries(counts)) {
+    const precision = tp + fp ? tp / (tp + fp) : 0;
+    const recall = tp + fn ? tp / (tp + fn) : 0;
+    out[label] = { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support: tp + fn, predicted: tp + fp };
+  }
+  return out;
+}
+
+/** Adds one example's gold and predicted label sets to the counts for `labels`. */
+export function countExample(counts: Record<string, LabelCounts>, labels: readonly string[], gold: ReadonlySet<string>, pred: ReadonlySet<string>): void {
+  for (const l of labels) {
+    const c = (counts[l] ??= { tp: 0, fp: 0, fn: 0 });
+    if (gold.has(l) && pred.has(l)) c.tp++;
+    else if (pred.has(l)) c.fp++;
+    else if (gold.has(l)) c.fn++;
+  }
+}
+
+export function formatStatsTable(perLabel: Record<string, LabelStatsRow>): string {
+  const rows = Object.entries(perLabel).map(([l, s]) => `${l.padEnd(16)} ${s.precision.toFixed(3)}  ${s.recall.toFixed(3)}  ${s.f1.toFixed(3)}  ${String(s.support).padStart(5)}`);
+  return [`${'label'.padEnd(16)} prec   rec    F1     support`, ...rows].join('\n');
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initTf } from '../../runtime/backend';
+import { loadArtifact, WEIGHTS_FILE } from './artifact';
+import { createPostureClassifier, loadPostureClassifier } from './model';
+import { generateDataset } from './synth';
+import { DEFAULT_POSTURE_TRAIN_OPTIONS, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
+import { FEATURE_COUNT } from './features';
+import { MODEL_LABELS } from './types';
+
+const tiny = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, trainExamples: 1500, validationExamples: 300, epochs: 2, hidden: [16] };
+let dir: string;
+let result: PostureTrainResult;
+
+beforeAll(async () => {
+  await initTf('wasm');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-model-'));
+  result = trainPosture(tiny);
+  saveTrainedPosture(dir, result, new Date('2026-11-28T12:00:00Z'));
+}, 60_000);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const rows = (n: number): Float32Array[] => {
+  const d = generateDataset(99, n);
+  return Array.from({ length: n }, (_, i) => d.x.slice(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT));
+};
+
+describe('posture model', () => {
+  it('trains, saves and loads back to the same predictions', () => {
+    const manifest = loadArtifact(dir).manifest;
+    expect(manifest.version).toMatch(/^posture-20261128-[0-9a-f]{8}$/);
+    const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.seed).toBe(tiny.seed);
+    expect(Object.keys(metrics.syntheticValidation)).toEqual([...MODEL_LABELS]);
+    const loaded = loadPostureClassifier({ modelDir: dir });
+    const fresh = createPostureClassifier('fresh', result.artifact);
+    const x = rows(5);
+    const a = loaded.predict(x);
+    const b = fresh.predict(x);
+    a.forEach((p, i) => MODEL_LABELS.forEach((l) => expect(p[l]).toBeCloseTo(b[i]![l], 5)));
+    expect(loaded.version).toBe(manifest.version);
+    loaded.dispose();
+    fresh.dispose();
+  });
+
+  it('is deterministic for a seed', () => {
+    const again = trainPosture(tiny);
+    expect(Buffer.from(again.artifact.weights[0]!.buffer).equals(Buffer.from(result.artifact.weights[0]!.buffer))).toBe(true);
+  }, 60_000);
+
+  it('leaks no tensors in predict and frees its weights on dispose', () => {
+    const before = tf.memory().numTensors;
+    const clf = loadPostureClassifier({ modelDir: dir });
+    const loadedCount = tf.memory().numTensors;
+    clf.predict(rows(20));
+    clf.predict([]);
+    expect(tf.memory().numTensors).toBe(loadedCount);
+    clf.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => clf.predict(rows(1))).toThrow(/disposed/);
+  });
+
+  it('tells how to build a missing model and refuses a corrupted one', () => {
+    expect(() => loadPostureClassifier({ modelDir: path.join(dir, 'nope') })).toThrow(/run `npx buying-signals train posture`/);
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-bad-'));
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
+    fs.appendFileSync(path.join(copy, WEIGHTS_FILE), Buffer.from([1, 2, 3, 4]));
+    expect(() => loadPostureClassifier({ modelDir: copy })).toThrow(/checksum/);
+    fs.rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('rejects feature vectors of the wrong length', () => {
+    const clf = loadPostureClassifier({ modelDir: dir });
+    expect(() => clf.predict([new Float32Array(3)])).toThrow(`expected ${FEATURE_COUNT}`);
+    clf.dispose();
+  });
+});

@@ -1,0 +1,120 @@
+import type { Pose } from '../pose/types';
+import { mulberry32 } from '../verbal/random';
+import { featureValue } from './features';
+import type { PostureClassifier } from './model';
+import { choosePerson } from './photo';
+import { sampleScene } from './synth';
+import { ARMS, posture, view } from './testkit';
+import { PostureTracker } from './tracker';
+import { MODEL_LABELS, type PostureScores } from './types';
+
+/** A transparent rule classifier over the real features: crossed when a wrist passes the midline. */
+function ruleClassifier(): PostureClassifier {
+  const thresholds = Object.fromEntries(MODEL_LABELS.map((l) => [l, 0.5])) as PostureScores;
+  return {
+    version: 'posture-rule-test',
+    thresholds,
+    predict: (xs) =>
+      xs.map((x) => ({ ...Object.fromEntries(MODEL_LABELS.map((l) => [l, 0.05])), arms_crossed: featureValue(x, 'crossAmount') < 0 ? 0.95 : 0.05 }) as PostureScores),
+    dispose: () => {},
+  };
+}
+
+const person = (arms: keyof typeof ARMS, fill: number, shiftX: number): Pose => view(posture(ARMS[arms]), { fill, shiftX });
+
+describe('choosing the participant', () => {
+  it('takes the largest, most central person', () => {
+    const poses = [person('crossed', 0.45, -0.45), person('hanging', 0.8, 0), person('crossed', 0.5, 0.45)];
+    expect(choosePerson(poses)).toBe(1);
+    expect(choosePerson([])).toBe(-1);
+  });
+
+  it('prefers a central person to a slightly bigger one at the edge, and follows a hint', () => {
+    const poses = [person('crossed', 0.85, 0.6), person('hanging', 0.75, 0)];
+    expect(choosePerson(poses)).toBe(1);
+    expect(choosePerson(poses, { box: poses[0]!.box })).toBe(0);
+  });
+
+  it('finds the participant in synthetic multi-person scenes', () => {
+    const r = mulberry32(5);
+    let right = 0;
+    for (let i = 0; i < 50; i++) {
+      const scene = sampleScene(r, 3);
+      if (choosePerson(scene.poses) === scene.target) right++;
+    }
+    expect(right).toBeGreaterThanOrEqual(45);
+  });
+});
+
+describe('PostureTracker', () => {
+  // The participant uncrosses, crosses from 3 s to 6 s, uncrosses; bystanders keep their arms crossed.
+  const frames = (): Array<[Pose[], number]> => {
+    const out: Array<[Pose[], number]> = [];
+    for (let t = 0; t <= 10_000; t += 100) {
+      const arms = t >= 3000 && t < 6000 ? 'crossed' : 'hanging';
+      out.push([[person('crossed', 0.4, -0.5), person(arms, 0.8, 0), person('crossed', 0.4, 0.5)], t]);
+    }
+    return out;
+  };
+
+  it('emits arms_crossed on after it holds and off after it lapses, for the chosen person only', () => {
+    const tracker = new PostureTracker({ participant: 'customer', classifier: ruleClassifier(), aspect: 4 / 3, hysteresis: { arms_crossed: { holdMs: 1000, releaseMs: 1000 } } });
+    const events = frames().flatMap(([poses, t]) => tracker.update(poses, t));
+    expect(events.map((e) => [e.label, e.state])).toEqual([['arms_crossed', 'on'], ['arms_crossed', 'off']]);
+    const [on, off] = events;
+    expect(on!.startedMs).toBeGreaterThanOrEqual(3000);
+    expect(on!.mediaMs - on!.startedMs).toBeGreaterThanOrEqual(1000);
+    expect(on!.mediaMs).toBeLessThanOrEqual(4500);
+    expect(off!.mediaMs).toBeGreaterThanOrEqual(7000);
+    expect(off!.startedMs).toBe(on!.startedMs);
+    expect(on!.participant).toBe('customer');
+    expect(on!.modelVersion).toBe('posture-rule-test');
+    expect(on!.features.wristsAcrossMidline).toBeGreaterThan(0);
+  });
+
+  it('gives the same events at any frame rate (time is the media timestamp)', () => {
+    const run = (step: number) => {
+      const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });
+      return frames().filter(([, t]) => t % step === 0).flatMap(([p, t]) => tracker.update(p, t)).map((e) => [e.label, e.state, e.mediaMs]);
+    };
+    expect(run(500)).toEqual(run(100).filter(([, , t]) => (t as number) % 500 === 0));
+    expect(run(500).length).toBe(2);
+  });
+
+  it('learns a baseline from the first seconds and releases labels when the person leaves', () => {
+    const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3, baselineMs: 2000 });
+    for (let t = 0; t < 2000; t += 100) tracker.update([person('hanging', 0.8, 0)], t);
+    expect(tracker.baseline).toBeUndefined();
+    tracker.update([person('hanging', 0.8, 0)], 2000);
+    expect(tracker.baseline!.shoulderWidth).toBeGreaterThan(0);
+    for (let t = 2100; t < 6000; t += 100) tracker.update([person('crossed', 0.8, 0)], t);
+    expect(tracker.active).toContain('arms_crossed');
+    const events = [];
+    for (let t = 6000; t < 9000; t += 100) events.push(...tracker.update([], t));
+    expect(events.map((e) => e.state)).toEqual(['off']);
+    expect(tracker.active).toEqual([]);
+  });
+
+  it('emits nodding from down-up head swings over time', () => {
+    const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });
+    const events = [];
+    for (let t = 0; t <= 6000; t += 66) {
+      const nod = t >= 1000 && t < 3500 ? 25 * Math.max(0, Math.sin(2 * Math.PI * 1.5 * ((t - 1000) / 1000))) : 0;
+      events.push(...tracker.update([view(posture(ARMS.hanging, 0, nod))], t));
+    }
+    const nodding = events.filter((e) => e.label === 'nodding').map((e) => [e.state, e.mediaMs]);
+    expect(nodding.map(([s]) => s)).toEqual(['on', 'off']);
+    expect(nodding[0]![1]).toBeGreaterThan(1000);
+    expect(nodding[0]![1]).toBeLessThan(3500);
+  });
+
+  it('classifies a single photo without a baseline', () => {
+    const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier() });
+    const r = tracker.classifyPhoto([person('hanging', 0.4, -0.5), person('crossed', 0.8, 0)], 4 / 3);
+    expect(r!.person).toBe(1);
+    expect(r!.labels).toEqual(['arms_crossed']);
+    expect(tracker.classifyPhoto([], 4 / 3)).toBeNull();
+    const calm = tracker.classifyPhoto([person('hanging', 0.8, 0)], 4 / 3);
+    expect(calm!.labels).toEqual(['neutral']);
+  });
+});

@@ -1,0 +1,158 @@
+// Follows one participant's posture through a video: picks them among the people in each
+// frame, keeps their own baseline size, smooths landmarks, classifies, gates labels with
+// hysteresis and counts nods; emits an event whenever a label turns on or off. Time is
+// the media timestamp passed in; nothing reads the clock.
+import type { Pose } from '../pose/types';
+import { computeFeatures, featureValue, type PostureFeatures } from './features';
+import type { PostureClassifier } from './model';
+import { DEFAULT_NOD, headPitchSignal, NodDetector, type NodOptions } from './nodding';
+import { choosePerson, classifyPhoto, type PhotoResult, type TrackHint } from './photo';
+import { DEFAULT_HYSTERESIS, DEFAULT_ONE_EURO, Hysteresis, LandmarkSmoother, type HysteresisOptions, type OneEuroOptions } from './smoothing';
+import { MODEL_LABELS, type Baseline, type ModelLabel, type PostureEvent, type PostureEventLabel, type PostureLabel } from './types';
+
+export interface PostureTrackerOptions {
+  participant: string;
+  classifier: PostureClassifier;
+  /** Video width / height. */
+  aspect?: number;
+  /** Where the participant is in the first frame; without it the largest, most central person is taken. */
+  hint?: TrackHint;
+  /** Media time from the first sighting used to learn the participant's baseline size. */
+  baselineMs?: number;
+  /** Time constant (media ms) with which the baseline follows slow drift while the person is neutral. */
+  baselineTauMs?: number;
+  /** After this long without the participant, smoothing and nodding restart. */
+  lostAfterMs?: number;
+  smoothing?: OneEuroOptions;
+  /** Per-label hysteresis; onThreshold defaults to the model's threshold for that label. */
+  hysteresis?: Partial<Record<PostureLabel, Partial<HysteresisOptions>>>;
+  nod?: NodOptions;
+}
+
+export const DEFAULT_BASELINE_MS = 5000;
+export const DEFAULT_BASELINE_TAU_MS = 60_000;
+export const DEFAULT_LOST_AFTER_MS = 2000;
+/** Fewest frames for a baseline; fewer and the tracker keeps classifying without one. */
+const MIN_BASELINE_FRAMES = 5;
+const BASELINE_KEYS = ['shoulderWidth', 'headSize', 'bodyScale', 'neckHeight'] as const;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
+};
+
+export class PostureTracker {
+  private readonly smoother: LandmarkSmoother;
+  private readonly nods: NodDetector;
+  private readonly gates = new Map<PostureEventLabel, Hysteresis>();
+  private readonly started = new Map<PostureEventLabel, number>();
+  private hint: TrackHint | undefined;
+  private firstSeenMs: number | undefined;
+  private lastSeenMs = -Infinity;
+  private samples: Baseline[] = [];
+  private base: Baseline | undefined;
+  private lastBaselineMs = 0;
+
+  constructor(private readonly opts: PostureTrackerOptions) {
+    this.smoother = new LandmarkSmoother(opts.smoothing ?? DEFAULT_ONE_EURO);
+    this.nods = new NodDetector(opts.nod ?? DEFAULT_NOD);
+    this.hint = opts.hint;
+    for (const label of [...MODEL_LABELS, 'nodding'] as PostureEventLabel[]) {
+      const model = label === 'nodding' ? 0.5 : opts.classifier.thresholds[label as ModelLabel];
+      const o = { ...DEFAULT_HYSTERESIS, onThreshold: Math.max(model, DEFAULT_HYSTERESIS.offThreshold + 0.05), ...(label === 'nodding' ? { holdMs: 0 } : {}), ...opts.hysteresis?.[label] };
+      this.gates.set(label, new Hysteresis({ ...o, offThreshold: Math.min(o.offThreshold, o.onThreshold) }));
+    }
+  }
+
+  /** The participant's learnt baseline, once there is one. */
+  get baseline(): Baseline | undefined {
+    return this.base;
+  }
+
+  /** Labels currently on. */
+  get active(): PostureEventLabel[] {
+    return [...this.gates].filter(([, g]) => g.isOn).map(([l]) => l);
+  }
+
+  /** One video frame: every detected person's pose at `mediaMs`. Returns the labels that turned on or off. */
+  update(poses: readonly Pose[], mediaMs: number): PostureEvent[] {
+    const idx = choosePerson(poses, this.hint);
+    const pose = idx >= 0 ? poses[idx]! : undefined;
+    if (mediaMs - this.lastSeenMs > (this.opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS)) (this.smoother.reset(), this.nods.reset());
+    const aspect = this.opts.aspect ?? 1;
+    const feats = pose ? computeFeatures({ ...pose, landmarks: this.smoother.smooth(pose.landmarks, mediaMs) }, { aspect, baseline: this.base }) : null;
+    if (!pose || !feats) {
+      // A participant out of view holds no posture: every label drifts toward off.
+      return this.gate(Object.fromEntries(MODEL_LABELS.map((l) => [l, 0])) as Record<ModelLabel, number>, 0, mediaMs, null);
+    }
+    this.hint = { box: pose.box };
+    this.lastSeenMs = mediaMs;
+    const [scores] = this.opts.classifier.predict([feats.values]);
+    this.learnBaseline(feats, scores!, mediaMs);
+    const nod = this.nods.update(headPitchSignal(pose.landmarks, aspect), mediaMs);
+    return this.gate(scores!, nod.nodding ? 1 : 0, mediaMs, feats);
+  }
+
+  /** A single photo: no baseline, no time (how the classifier is measured on photos). */
+  classifyPhoto(poses: readonly Pose[], aspect = this.opts.aspect): PhotoResult | null {
+    return classifyPhoto(this.opts.classifier, poses, { aspect });
+  }
+
+  private learnBaseline(feats: PostureFeatures, scores: Record<ModelLabel, number>, mediaMs: number): void {
+    this.firstSeenMs ??= mediaMs;
+    // Only upright, neutral frames describe the participant's usual size.
+    if (scores.leaning_forward > 0.5 || scores.leaning_back > 0.5 || scores.sitting_far > 0.5) return;
+    const window = this.opts.baselineMs ?? DEFAULT_BASELINE_MS;
+    if (!this.base) {
+      this.samples.push(feats.body);
+      if (mediaMs - this.firstSeenMs >= window && this.samples.length >= MIN_BASELINE_FRAMES) {
+        this.base = Object.fromEntries(BASELINE_KEYS.map((k) => [k, median(this.samples.map((s) => s[k]))])) as unknown as Baseline;
+        this.samples = [];
+        this.lastBaselineMs = mediaMs;
+      }
+      return;
+    }
+    const dt = Math.max(0, mediaMs - this.lastBaselineMs);
+    const a = 1 - Math.exp(-dt / (this.opts.baselineTauMs ?? DEFAULT_BASELINE_TAU_MS));
+    for (const k of BASELINE_KEYS) this.base[k] += a * (feats.body[k] - this.base[k]);
+    this.lastBaselineMs = mediaMs;
+  }
+
+  private gate(scores: Record<ModelLabel, number>, nodding: number, mediaMs: number, feats: PostureFeatures | null): PostureEvent[] {
+    const events: PostureEvent[] = [];
+    const legsSeen = feats ? featureValue(feats.values, 'kneesOk') > 0 : true;
+    const probs: Array<[PostureEventLabel, number]> = [...MODEL_LABELS.map((l): [PostureEventLabel, number] => [l, scores[l]]), ['nodding', nodding]];
+    for (const [label, p] of probs) {
+      // Crossed legs out of view are unknown, not absent: keep their state.
+      if (label === 'legs_crossed' && !legsSeen) continue;
+      const gate = this.gates.get(label)!;
+      const change = gate.update(p, mediaMs);
+      if (!change) continue;
+      if (change.state === 'on') this.started.set(label, change.sinceMs);
+      events.push({
+        participant: this.opts.participant,
+        label,
+        state: change.state,
+        score: p,
+        mediaMs,
+        startedMs: change.state === 'on' ? change.sinceMs : (this.started.get(label) ?? change.sinceMs),
+        features: feats ? summarise(feats, this.base) : {},
+        modelVersion: this.opts.classifier.version,
+      });
+    }
+    return events;
+  }
+}
+
+/** The few measurements a coach can read in a cue's explanation. */
+function summarise(f: PostureFeatures, base: Baseline | undefined): Record<string, number> {
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  const out: Record<string, number> = {
+    torsoLeanDeg: r(f.torsoLeanDeg),
+    wristsAcrossMidline: r(-featureValue(f.values, 'crossAmount')),
+    forearmsCross: featureValue(f.values, 'forearmsCross'),
+    bodyScale: r(f.body.bodyScale),
+  };
+  if (base) out.shoulderWidthVsBaseline = r(f.body.shoulderWidth / base.shoulderWidth);
+  return out;
+}

@@ -1,0 +1,160 @@
+// Trains the posture MLP on the synthetic skeleton data only (never on real photos):
+// seeded generation, init and shuffling, Adam on a masked sigmoid cross-entropy (labels
+// that are not observable in an example, like crossed legs out of frame, carry no loss).
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { METRICS_FILE, saveArtifact, type PostureArtifact, type PostureManifest } from './artifact';
+import { FEATURE_COUNT } from './features';
+import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
+import { generateDataset, type SynthDataset } from './synth';
+import { MODEL_LABELS } from './types';
+import { mulberry32, shuffled } from '../verbal/random';
+
+export interface PostureTrainOptions {
+  seed: number;
+  trainExamples: number;
+  validationExamples: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  hidden: number[];
+  dropout: number;
+}
+
+export const DEFAULT_POSTURE_TRAIN_OPTIONS: PostureTrainOptions = {
+  seed: 20261128,
+  trainExamples: 60_000,
+  validationExamples: 8_000,
+  epochs: 14,
+  batchSize: 256,
+  learningRate: 0.003,
+  hidden: [96, 48],
+  dropout: 0.1,
+};
+
+export interface LabelMetrics { precision: number; recall: number; f1: number; support: number; threshold: number }
+export type ValidationMetrics = Record<string, LabelMetrics & { byView: Record<string, number> }>;
+
+export interface PostureTrainResult {
+  artifact: PostureArtifact;
+  validation: ValidationMetrics;
+  trainingMs: number;
+  options: PostureTrainOptions;
+}
+
+function standardiser(d: SynthDataset): { mean: number[]; std: number[] } {
+  const mean = new Array<number>(FEATURE_COUNT).fill(0);
+  const sq = new Array<number>(FEATURE_COUNT).fill(0);
+  for (let i = 0; i < d.n; i++) for (let j = 0; j < FEATURE_COUNT; j++) { const v = d.x[i * FEATURE_COUNT + j]!; mean[j]! += v; sq[j]! += v * v; }
+  return {
+    mean: mean.map((m) => m / d.n),
+    // Constant features (flags that never fire) keep std 1 so they do not blow up.
+    std: sq.map((s, j) => { const v = s / d.n - (mean[j]! / d.n) ** 2; return v > 1e-8 ? Math.sqrt(v) : 1; }),
+  };
+}
+
+function rows(src: Float32Array, idx: readonly number[], width: number): Float32Array {
+  const out = new Float32Array(idx.length * width);
+  idx.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
+  return out;
+}
+
+/**
+ * Metrics at the best-F1 threshold in [0.45, 0.7]: synthetic examples are cleaner than real
+ * ones, so a synthetic optimum far below 0.5 buys recall on paper and false cues in use.
+ */
+export function evaluate(probs: Float32Array, d: SynthDataset): ValidationMetrics {
+  const L = MODEL_LABELS.length;
+  const out: ValidationMetrics = {};
+  MODEL_LABELS.forEach((label, k) => {
+    const stats = (th: number, view?: number) => {
+      let tp = 0, fp = 0, fn = 0;
+      for (let i = 0; i < d.n; i++) {
+        if (!d.mask[i * L + k] || (view !== undefined && d.view[i] !== view)) continue;
+        const y = d.y[i * L + k]! > 0.5, p = probs[i * L + k]! >= th;
+        if (p && y) tp++; else if (p) fp++; else if (y) fn++;
+      }
+      const precision = tp + fp ? tp / (tp + fp) : 0, recall = tp + fn ? tp / (tp + fn) : 0;
+      return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, support: tp + fn };
+    };
+    let best = { th: 0.5, f1: -1 };
+    for (let th = 0.45; th <= 0.701; th += 0.05) { const s = stats(th); if (s.f1 > best.f1) best = { th: Math.round(th * 100) / 100, f1: s.f1 }; }
+    const byView = { frontal: stats(best.th, 0).f1, threeQuarter: stats(best.th, 1).f1, side: stats(best.th, 2).f1 };
+    out[label] = { ...stats(best.th), threshold: best.th, byView };
+  });
+  return out;
+}
+
+export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS, log: (line: string) => void = () => {}): PostureTrainResult {
+  const started = Date.now();
+  const L = MODEL_LABELS.length;
+  const train = generateDataset(opts.seed, opts.trainExamples);
+  const val = generateDataset(opts.seed ^ 0x7a11, opts.validationExamples);
+  const norm = standardiser(train);
+  const dims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: L };
+  const shapes = weightShapes(dims);
+  const vars = initWeights(dims, opts.seed).map((w, i) => tf.variable(tf.tensor(w, shapes[i]!.shape)));
+  const normT = { mean: tf.tensor1d(norm.mean), std: tf.tensor1d(norm.std) };
+  const fast = tf.train.adam(opts.learningRate);
+  const slow = tf.train.adam(opts.learningRate / 4);
+  const rng = mulberry32(opts.seed ^ 0x5eed);
+  const order = Array.from({ length: train.n }, (_, i) => i);
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    // A smaller step for the last third settles the weights without more epochs.
+    const optimizer = epoch > (opts.epochs * 2) / 3 ? slow : fast;
+    const idx = shuffled(order, rng);
+    let lossSum = 0, batches = 0;
+    for (let b = 0; b < idx.length; b += opts.batchSize) {
+      const batch = idx.slice(b, b + opts.batchSize);
+      const x = tf.tensor2d(rows(train.x, batch, FEATURE_COUNT), [batch.length, FEATURE_COUNT]);
+      const y = tf.tensor2d(rows(train.y, batch, L), [batch.length, L]);
+      const m = tf.tensor2d(rows(train.mask, batch, L), [batch.length, L]);
+      const loss = optimizer.minimize(() => {
+        const logits = forwardLogits(vars, normT, x, opts.dropout, opts.seed + epoch * 7919 + b);
+        return tf.losses.sigmoidCrossEntropy(y, logits, m, 0.02) as tf.Scalar;
+      }, true);
+      lossSum += loss!.dataSync()[0]!;
+      batches++;
+      tf.dispose([x, y, m, loss!]);
+    }
+    log(`epoch ${epoch}/${opts.epochs}: loss ${(lossSum / batches).toFixed(4)}`);
+  }
+  const probs = tf.tidy(() => tf.sigmoid(forwardLogits(vars, normT, tf.tensor2d(val.x, [val.n, FEATURE_COUNT]))));
+  const validation = evaluate(probs.dataSync() as Float32Array, val);
+  const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
+  tf.dispose([probs, normT.mean, normT.std, ...vars]);
+  fast.dispose();
+  slow.dispose();
+  const thresholds = MODEL_LABELS.map((l) => validation[l]!.threshold);
+  return { artifact: { dims, standardiser: norm, thresholds, weights }, validation, trainingMs: Date.now() - started, options: opts };
+}
+
+/** Writes weights, manifest and metrics.json (synthetic validation figures, seed, version). */
+export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date): PostureManifest {
+  const manifest = saveArtifact(dir, r.artifact, { seed: r.options.seed, date });
+  const metrics = {
+    version: manifest.version,
+    seed: r.options.seed,
+    data: 'synthetic skeleton (server/signals/posture/synth.ts); no real photos or keypoints used',
+    options: r.options,
+    trainingMs: r.trainingMs,
+    syntheticValidation: r.validation,
+  };
+  fs.writeFileSync(path.join(dir, METRICS_FILE), JSON.stringify(metrics, null, 2) + '\n');
+  return manifest;
+}
+
+/**
+ * What `buying-signals train posture` runs: trains from the seed and writes models/posture/
+ * (or `outDir`). Call initTf() first; wasm takes about a minute on one core.
+ */
+export function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): PostureManifest {
+  const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
+  log(`training posture on ${options.trainExamples} synthetic examples (seed ${options.seed}, ${options.epochs} epochs)`);
+  const result = trainPosture(options, log);
+  const manifest = saveTrainedPosture(outDir, result, date);
+  const f1 = MODEL_LABELS.map((l) => `${l} ${result.validation[l]!.f1.toFixed(3)}`).join(', ');
+  log(`wrote ${manifest.version} to ${outDir} in ${(result.trainingMs / 1000).toFixed(1)} s; synthetic validation F1: ${f1}`);
+  return manifest;
+}
