@@ -67,7 +67,7 @@ const VerbalSignalSchema = z.object({
 
 const PostureLabel = z.enum(POSTURE_SIGNAL_LABELS);
 
-const PostureSignalSchema = z.object({
+export const PostureSignalSchema = z.object({
   id: z.number(),
   sessionId: z.string(),
   kind: z.literal('posture'),
@@ -76,6 +76,7 @@ const PostureSignalSchema = z.object({
   score: z.number(),
   mediaMs: z.number(),
   startedMs: z.number(),
+  endedMs: z.number().nullable(),
   frameId: z.number().nullable(),
   features: z.record(z.string(), z.number()),
   source: z.enum(['browser', 'server']),

@@ -136,6 +136,8 @@ export interface PostureSignal {
   mediaMs: number;
   /** When the evidence began (the first frame above the threshold). */
   startedMs: number;
+  /** When the posture ended (media ms); null while it holds. */
+  endedMs: number | null;
   /** The stored frame (landmarks) that turned it on. */
   frameId: number | null;
   /** A few measurements behind the decision (torso angle, wrist crossing, ...). */

@@ -10,6 +10,9 @@ import { createApp } from './http/app';
 import { attachRealtime } from './realtime/socketServer';
 import { loadDemoMeeting, seedDemoSession } from './demo/demo';
 import { projectPath } from './paths';
+import { loadPostureClassifier } from './signals/posture/model';
+import { PosePool, type PoseModelName } from './signals/pose';
+import { FrameService } from './frames/frameService';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -18,6 +21,14 @@ export interface ServerOptions {
   /** SQLite file, or ':memory:'. */
   dbPath: string;
   modelDir: string;
+  postureModelDir: string;
+  poseModelDir: string;
+  /** Server-side pose estimator for video frames (started on the first frame). */
+  poseModel: PoseModelName;
+  /** Pose worker threads (default: one per core). */
+  poseWorkers?: number;
+  /** Frames waiting per participant before the oldest are dropped. */
+  frameQueueCapacity: number;
   clientDir: string;
   /** Store the analysed demo session at start-up (id "demo"). */
   seedDemo: boolean;
@@ -31,6 +42,10 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   host: '0.0.0.0',
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
+  postureModelDir: projectPath('models', 'posture'),
+  poseModelDir: projectPath('models', 'pose'),
+  poseModel: 'blazepose-full',
+  frameQueueCapacity: 4,
   clientDir: projectPath('dist', 'client'),
   seedDemo: true,
   log: (msg) => console.log(msg),
@@ -48,14 +63,20 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const o = { ...DEFAULT_SERVER_OPTIONS, ...opts };
   const backend = await initTf(o.backend);
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
+  const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
-  const service = new SessionService({ store, classifier, now: o.now });
+  const service = new SessionService({ store, classifier, posture, now: o.now });
+  const frames = new FrameService(
+    service,
+    () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
+    { queueCapacity: o.frameQueueCapacity, log: o.log },
+  );
   const demo = loadDemoMeeting();
   if (o.seedDemo) seedDemoSession(service, demo);
 
-  const app = createApp({ service, backend: backend.name, demo, clientDir: o.clientDir, log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, demo, clientDir: o.clientDir, log: o.log });
   const server = http.createServer(app);
-  const io = attachRealtime(server, service, { log: o.log });
+  const io = attachRealtime(server, service, frames, { log: o.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -63,7 +84,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
-  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; store: ${o.dbPath})`);
+  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; posture model: ${posture.version}; store: ${o.dbPath})`);
 
   let closed = false;
   return {
@@ -74,9 +95,11 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       if (closed) return;
       closed = true;
       await io.close();
+      await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
       classifier.dispose();
+      posture.dispose();
     },
   };
 }

@@ -6,11 +6,16 @@ import { PROTOCOL_VERSION } from '../../protocol/protocol';
 import type { DemoMeeting } from '../demo/demo';
 import type { SessionService } from '../pipeline/sessionService';
 import { errorHandler, notFoundApi } from './errorHandler';
+import { assetsRouter } from './routes/assets';
+import type { FrameService } from '../frames/frameService';
+import { framesRouter } from './routes/frames';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 
 export interface AppDeps {
   service: SessionService;
+  frames: FrameService;
   backend: string;
+  postureModel: string | null;
   demo: DemoMeeting;
   /** Folder of the built client (dist/client); absent folders give a page saying how to build. */
   clientDir: string;
@@ -21,14 +26,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });
   });
   app.get('/api/demo', (_req, res) => {
     res.json(deps.demo);
   });
+  app.use('/api/sessions/:id', framesRouter(deps.service, deps.frames));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/transcripts', transcriptsRouter(deps.service));
   app.use('/api', notFoundApi);
+  app.use(assetsRouter());
   if (fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: 0 }));
   } else {

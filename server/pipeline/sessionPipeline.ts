@@ -1,12 +1,15 @@
-// One session's path from utterance to signal to cue. Holds the per-session state (the
-// previous turn for context, the cue engine) and writes through the store. It never reads
-// the clock: the caller passes when the input arrived and when it is being emitted.
-import type { Cue, CueEvidence, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
+// One session's path from utterances and frames to signals to cues. Holds the per-session
+// state (the previous turn for context, posture trackers, the cue engine) and writes
+// through the store. It never reads the clock: the caller passes arrival and emit times.
+import type { Cue, CueEvidence, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
-import type { SqliteStore } from '../store/sqliteStore';
+import type { SqliteStore, StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
+import type { PostureClassifier } from '../signals/posture/model';
+import { PostureTracker } from '../signals/posture/tracker';
+import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 
 export interface PipelineOptions {
   /** Least score for a non-neutral prediction to become a stored signal, per label. */
@@ -14,36 +17,63 @@ export interface PipelineOptions {
   cueEngine: Partial<CueEngineOptions>;
 }
 
-export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = {
-  signalThresholds: {},
-  cueEngine: {},
-};
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: {}, cueEngine: {} };
 const DEFAULT_SIGNAL_THRESHOLD = 0.5;
 
 export interface TurnResult {
   utterance: Utterance;
-  signal?: Signal;
+  signal?: VerbalSignal;
   cues: Cue[];
 }
 
+export interface FrameInput {
+  participant: string;
+  mediaMs: number;
+  poses: PoseIn[];
+  aspect?: number;
+  source: 'browser' | 'server';
+}
+
+export interface FrameResult {
+  frameId: number;
+  signals: PostureSignal[];
+  cues: Cue[];
+}
+
+export interface PipelineModels {
+  verbal: VerbalClassifier;
+  /** Without it, frames are stored but give no posture signals. */
+  posture?: PostureClassifier;
+}
+
+type EmitClock = () => number;
+
 export class SessionPipeline {
-  private engine: CueEngine;
+  private engine!: CueEngine;
   private previousText: string | undefined;
+  private trackers = new Map<string, PostureTracker>();
 
   constructor(
     readonly sessionId: string,
     private readonly store: SqliteStore,
-    private readonly classifier: VerbalClassifier,
+    private readonly models: PipelineModels,
     private readonly opts: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
   ) {
-    this.engine = new CueEngine(opts.cueEngine);
     this.restore();
   }
 
-  /** Rebuilds in-memory state from what the store already holds (after a restart). */
+  /** Rebuilds the cue engine from what the store holds (after a restart), in media-time order. */
   private restore(): void {
     this.engine = new CueEngine(this.opts.cueEngine);
-    for (const s of this.store.signals(this.sessionId)) this.engine.push(toEvidence(s));
+    const steps: { t: number; order: number; run: () => void }[] = [];
+    for (const u of this.store.utterances(this.sessionId)) {
+      if (u.role === 'rep') steps.push({ t: u.startMs, order: 0, run: () => this.engine.repTurn(u.endMs, u.text) });
+    }
+    for (const s of this.store.signals(this.sessionId)) {
+      steps.push({ t: s.mediaMs, order: 1, run: () => void this.engine.push(toEvidence(s)) });
+      if (s.kind === 'posture' && s.endedMs !== null) steps.push({ t: s.endedMs, order: 2, run: () => this.engine.postureOff(s.label) });
+    }
+    steps.sort((a, b) => a.t - b.t || a.order - b.order).forEach((s) => s.run());
     this.previousText = this.store.lastUtterance(this.sessionId)?.text;
   }
 
@@ -51,29 +81,20 @@ export class SessionPipeline {
    * Stores a batch of turns with their signals and cues in one transaction: either all of
    * it is stored or none. `receivedAt`/`emittedAt` are wall-clock ms supplied by the edge.
    */
-  ingest(batch: readonly UtteranceIn[], roles: ReadonlyMap<string, Role | null>, receivedAt: number, emittedAt: () => number): TurnResult[] {
-    const turns = batch.map((u, i) => ({
-      text: u.text,
-      role: roles.get(u.speaker) ?? null,
-      context: i === 0 ? this.previousText : batch[i - 1]!.text,
-    }));
+  ingest(batch: readonly UtteranceIn[], roles: ReadonlyMap<string, Role | null>, receivedAt: number, emittedAt: EmitClock): TurnResult[] {
+    const contexts = batch.map((_, i) => (i === 0 ? this.previousText : batch[i - 1]!.text));
     const preds = classifyTurns(
-      this.classifier,
-      turns.map((t) => ({ text: t.text, role: t.role, ...(t.context !== undefined ? { context: t.context } : {}) })),
+      this.models.verbal,
+      batch.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(contexts[i] !== undefined ? { context: contexts[i] } : {}) })),
     );
     try {
       return this.store.transaction(() =>
         batch.map((u, i) => {
           const utterance = this.store.addUtterance({
-            sessionId: this.sessionId,
-            speaker: u.speaker,
-            role: turns[i]!.role,
-            text: u.text,
-            startMs: u.startMs,
-            endMs: u.endMs ?? u.startMs,
-            receivedAt,
+            sessionId: this.sessionId, speaker: u.speaker, role: roles.get(u.speaker) ?? null, text: u.text,
+            startMs: u.startMs, endMs: u.endMs ?? u.startMs, receivedAt,
           });
-          return this.afterStored(utterance, preds[i]!, receivedAt, emittedAt);
+          return this.afterUtterance(utterance, preds[i]!, receivedAt, emittedAt);
         }),
       );
     } catch (err) {
@@ -85,63 +106,96 @@ export class SessionPipeline {
     }
   }
 
-  /** Re-runs classification and fusion over every stored utterance (after roles change). */
-  reanalyze(roles: ReadonlyMap<string, Role | null>, emittedAt: () => number): { signals: number; cues: number } {
+  /** Stores one frame's landmarks; a customer's frames go through their posture tracker. */
+  ingestFrame(f: FrameInput, role: Role | null, receivedAt: number, emittedAt: EmitClock): FrameResult {
+    return this.store.transaction(() => {
+      const frameId = this.store.addFrame({
+        sessionId: this.sessionId, participant: f.participant, mediaMs: f.mediaMs, source: f.source, poses: f.poses, receivedAt,
+        ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+      });
+      return this.afterFrame({ ...f, id: frameId }, role, receivedAt, emittedAt);
+    });
+  }
+
+  /** Re-runs classification, posture and fusion over everything stored (after roles change). */
+  reanalyze(roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock): { signals: number; cues: number } {
     return this.store.transaction(() => {
       this.store.clearAnalysis(this.sessionId);
       this.engine = new CueEngine(this.opts.cueEngine);
+      this.trackers.clear();
       const utts = this.store.utterances(this.sessionId);
       const preds = classifyTurns(
-        this.classifier,
+        this.models.verbal,
         utts.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(i > 0 ? { context: utts[i - 1]!.text } : {}) })),
       );
+      const items = [
+        ...utts.map((u, i) => ({ t: u.startMs, run: () => this.afterUtterance({ ...u, role: roles.get(u.speaker) ?? null }, preds[i]!, u.receivedAt, emittedAt) })),
+        ...this.store.frames(this.sessionId).map((fr) => ({ t: fr.mediaMs, run: () => this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt) })),
+      ].sort((a, b) => a.t - b.t);
       let signals = 0;
       let cues = 0;
-      utts.forEach((u, i) => {
-        const r = this.afterStored({ ...u, role: roles.get(u.speaker) ?? null }, preds[i]!, u.receivedAt, emittedAt);
-        if (r.signal) signals++;
+      for (const it of items) {
+        const r = it.run();
+        signals += 'signals' in r ? r.signals.length : r.signal ? 1 : 0;
         cues += r.cues.length;
-      });
+      }
       return { signals, cues };
     });
   }
 
-  private afterStored(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: () => number): TurnResult {
+  private afterUtterance(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: EmitClock): TurnResult {
+    if (utterance.role === 'rep') this.engine.repTurn(utterance.endMs, utterance.text);
     if (pred.label === 'neutral') return { utterance, cues: [] };
     const threshold = this.opts.signalThresholds[pred.label] ?? DEFAULT_SIGNAL_THRESHOLD;
     if (pred.score < threshold) return { utterance, cues: [] };
     const signal = this.store.addSignal(
       {
-        sessionId: this.sessionId,
-        utteranceId: utterance.id,
-        participant: utterance.speaker,
-        kind: 'verbal',
-        label: pred.label,
-        score: round3(pred.score),
+        sessionId: this.sessionId, utteranceId: utterance.id, participant: utterance.speaker, kind: 'verbal',
+        label: pred.label, score: round3(pred.score),
         scores: Object.fromEntries(Object.entries(pred.scores).map(([k, v]) => [k, round3(v)])) as VerbalSignal['scores'],
-        mediaMs: utterance.startMs,
-        modelVersion: this.classifier.version,
+        mediaMs: utterance.startMs, modelVersion: this.models.verbal.version,
       },
       utterance.text,
     );
-    const cues = this.engine.push(toEvidence(signal)).map((d) => this.store.addCue(this.toCue(d, receivedAt, emittedAt())));
-    return { utterance, signal, cues };
+    return { utterance, signal, cues: this.fuse(signal, receivedAt, emittedAt) };
+  }
+
+  private afterFrame(f: (FrameInput & { id: number }) | StoredFrame, role: Role | null, receivedAt: number, emittedAt: EmitClock): FrameResult {
+    const result: FrameResult = { frameId: f.id, signals: [], cues: [] };
+    const classifier = this.models.posture;
+    if (role !== 'customer' || !classifier) return result;
+    let tracker = this.trackers.get(f.participant);
+    if (!tracker) {
+      tracker = new PostureTracker({ participant: f.participant, classifier, ...(f.aspect ? { aspect: f.aspect } : {}) });
+      this.trackers.set(f.participant, tracker);
+    }
+    for (const ev of tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs)) {
+      if (ev.state === 'off') {
+        this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);
+        this.engine.postureOff(ev.label);
+        continue;
+      }
+      const signal = this.store.addPostureSignal({
+        sessionId: this.sessionId, kind: 'posture', participant: f.participant, label: ev.label, score: round3(ev.score),
+        mediaMs: ev.mediaMs, startedMs: ev.startedMs, endedMs: null, frameId: f.id, features: ev.features,
+        source: f.source, modelVersion: ev.modelVersion,
+      });
+      result.signals.push(signal);
+      result.cues.push(...this.fuse(signal, receivedAt, emittedAt));
+    }
+    return result;
+  }
+
+  private fuse(signal: Signal, receivedAt: number, emittedAt: EmitClock): Cue[] {
+    return this.engine.push(toEvidence(signal)).map((d) => this.store.addCue(this.toCue(d, receivedAt, emittedAt())));
   }
 
   private toCue(d: CueDraft, inputReceivedAt: number, emittedAt: number): Omit<Cue, 'id'> {
     return {
-      sessionId: this.sessionId,
-      type: d.type,
-      reason: d.reason,
-      mediaMs: d.mediaMs,
-      score: d.score,
-      evidence: d.evidence,
-      technique: d.technique,
-      title: cueTitle(d.reason, d.trigger, d.posture),
-      tip: TIPS[d.technique],
-      modelVersion: this.classifier.version,
-      inputReceivedAt,
-      emittedAt,
+      sessionId: this.sessionId, type: d.type, reason: d.reason, mediaMs: d.mediaMs, score: d.score, evidence: d.evidence,
+      technique: d.technique, title: cueTitle(d.reason, d.trigger, d.posture), tip: TIPS[d.technique],
+      modelVersion: [...new Set([this.models.verbal.version, ...(d.evidence.some((e) => e.kind === 'posture') && this.models.posture ? [this.models.posture.version] : [])])].join('+'),
+      inputReceivedAt, emittedAt,
     };
   }
 }

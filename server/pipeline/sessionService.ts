@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type {
   CreateSession,
   Cue,
+  FrameStats,
+  LandmarksIn,
   Participant,
   Role,
   Session,
@@ -16,17 +18,21 @@ import { LIMITS } from '../../protocol/protocol';
 import { NotFoundError, ValidationError } from '../errors/errors';
 import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type PipelineOptions, type TurnResult } from './sessionPipeline';
+import type { PostureClassifier } from '../signals/posture/model';
+import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
 
 export type SessionEvent =
   | { type: 'utterance'; sessionId: string; utterance: Utterance }
   | { type: 'signal'; sessionId: string; signal: Signal }
   | { type: 'cue'; sessionId: string; cue: Cue }
-  | { type: 'roles_needed'; sessionId: string; speakers: string[] };
+  | { type: 'roles_needed'; sessionId: string; speakers: string[] }
+  | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
 
 export interface SessionServiceDeps {
   store: SqliteStore;
   classifier: VerbalClassifier;
+  /** Without it, frames are stored but give no posture signals. */
+  posture?: PostureClassifier;
   /** Wall clock, read only here at the edge of the core (for receivedAt / emittedAt). */
   now: () => number;
   newId?: () => string;
@@ -167,6 +173,32 @@ export class SessionService {
     return results;
   }
 
+  /** One frame's landmarks (from the browser, or from the server's pose estimator). */
+  addLandmarks(input: LandmarksIn, source: 'browser' | 'server'): FrameResult {
+    const { sessionId, participant } = input;
+    this.requireSession(sessionId);
+    const { store } = this.deps;
+    const known = store.participants(sessionId);
+    if (!known.some((p) => p.name === participant)) {
+      if (known.length + 1 > LIMITS.participantsMax) {
+        throw new ValidationError(`session would have ${known.length + 1} participants; the limit is ${LIMITS.participantsMax}`, { field: 'participant' });
+      }
+      store.addParticipants(sessionId, [{ name: participant, role: null }]);
+      this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
+    }
+    const role = this.roleMap(sessionId).get(participant) ?? null;
+    const frame = { participant, mediaMs: input.mediaMs, poses: input.poses, source, ...(input.aspect !== undefined ? { aspect: input.aspect } : {}) };
+    const result = this.pipeline(sessionId).ingestFrame(frame, role, this.deps.now(), this.deps.now);
+    for (const signal of result.signals) this.publish({ type: 'signal', sessionId, signal });
+    for (const cue of result.cues) this.publish({ type: 'cue', sessionId, cue });
+    return result;
+  }
+
+  /** Reports frame-queue counters to the session's listeners. */
+  reportFrameStats(stats: FrameStats): void {
+    this.publish({ type: 'frame_stats', sessionId: stats.sessionId, stats });
+  }
+
   private roleMap(sessionId: string): Map<string, Role | null> {
     return new Map(this.deps.store.participants(sessionId).map((p) => [p.name, p.role]));
   }
@@ -174,7 +206,8 @@ export class SessionService {
   private pipeline(sessionId: string): SessionPipeline {
     let p = this.pipelines.get(sessionId);
     if (!p) {
-      p = new SessionPipeline(sessionId, this.deps.store, this.deps.classifier, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+      const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
+      p = new SessionPipeline(sessionId, this.deps.store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
       this.pipelines.set(sessionId, p);
     }
     return p;

@@ -3,7 +3,9 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
+  FrameInSchema,
   JoinSchema,
+  LandmarksInSchema,
   LiveUtteranceSchema,
   SessionIdSchema,
   zodToApiError,
@@ -12,6 +14,7 @@ import {
 } from '../../protocol/protocol';
 import { toApiError } from '../errors/errors';
 import type { SessionService } from '../pipeline/sessionService';
+import type { FrameService } from '../frames/frameService';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -26,7 +29,7 @@ export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024
 
 const room = (sessionId: string) => `session:${sessionId}`;
 
-export function attachRealtime(http: HttpServer, service: SessionService, opts: Partial<RealtimeOptions> = {}): IoServer {
+export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): IoServer {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
   const io: IoServer = new Server(http, { maxHttpBufferSize: o.maxMessageBytes, serveClient: false });
 
@@ -35,6 +38,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, opts: 
     if (e.type === 'utterance') to.emit('utterance', e.utterance);
     else if (e.type === 'signal') to.emit('signal', e.signal);
     else if (e.type === 'cue') to.emit('cue', e.cue);
+    else if (e.type === 'frame_stats') to.emit('frame_stats', e.stats);
     else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
   });
 
@@ -69,6 +73,37 @@ export function attachRealtime(http: HttpServer, service: SessionService, opts: 
         reply({ ok: true, utterance });
       } catch (err) {
         if (!(err instanceof Error && 'status' in err)) o.log(`utterance failed: ${String(err)}`);
+        reply({ ok: false, error: toApiError(err) });
+      }
+    });
+
+    socket.on('landmarks', (payload, ack) => {
+      const reply = safeAck(ack);
+      const parsed = LandmarksInSchema.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      try {
+        const r = service.addLandmarks(parsed.data, 'browser');
+        reply({ ok: true, frameId: r.frameId, signals: r.signals });
+      } catch (err) {
+        if (!(err instanceof Error && 'status' in err)) o.log(`landmarks failed: ${String(err)}`);
+        reply({ ok: false, error: toApiError(err) });
+      }
+    });
+
+    socket.on('frame', (payload, ack) => {
+      const reply = safeAck(ack);
+      const parsed = FrameInSchema.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      const { sessionId, participant, mediaMs, image } = parsed.data;
+      try {
+        const bytes = image instanceof Uint8Array ? image : new Uint8Array(image);
+        const { stats, done } = frames.submit(sessionId, participant, mediaMs, bytes);
+        reply({ ok: true, stats });
+        // A frame that fails later (corrupt image) is reported to its sender as an event.
+        void done.then((out) => {
+          if (out.status === 'failed') socket.emit('session_error', { ...toApiError(out.error), sessionId });
+        });
+      } catch (err) {
         reply({ ok: false, error: toApiError(err) });
       }
     });

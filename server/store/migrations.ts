@@ -76,6 +76,7 @@ export const MIGRATIONS: readonly Migration[] = [
         media_ms     INTEGER NOT NULL,
         source       TEXT NOT NULL CHECK (source IN ('browser', 'server')),
         persons      INTEGER NOT NULL,
+        aspect       REAL,
         poses_json   TEXT NOT NULL,
         received_at  INTEGER NOT NULL
       );
@@ -93,12 +94,13 @@ export const MIGRATIONS: readonly Migration[] = [
         features_json TEXT NOT NULL,
         media_ms      INTEGER NOT NULL,
         started_ms    INTEGER NOT NULL,
+        ended_ms      INTEGER,
         source        TEXT NOT NULL,
         model_version TEXT NOT NULL
       );
       INSERT INTO signals_v2
         SELECT s.id, s.session_id, 'verbal', u.speaker, s.utterance_id, NULL, s.label, s.score, s.scores_json, '{}',
-               s.media_ms, s.media_ms, 'server', s.model_version
+               s.media_ms, s.media_ms, NULL, 'server', s.model_version
           FROM signals s JOIN utterances u ON u.id = s.utterance_id;
       DROP TABLE signals;
       ALTER TABLE signals_v2 RENAME TO signals;

@@ -37,6 +37,8 @@ export interface StoredFrame {
   source: 'browser' | 'server';
   /** Every person found, normalised landmarks; empty when nobody was found. */
   poses: PoseIn[];
+  /** Image width / height, when known. */
+  aspect?: number;
   receivedAt: number;
 }
 export type NewFrame = Omit<StoredFrame, 'id'>;
@@ -44,7 +46,7 @@ export type NewFrame = Omit<StoredFrame, 'id'>;
 interface SignalRow {
   id: number; session_id: string; kind: 'verbal' | 'posture'; participant: string; utterance_id: number | null;
   frame_id: number | null; label: string; score: number; scores_json: string; features_json: string; media_ms: number;
-  started_ms: number; source: 'browser' | 'server'; model_version: string; text: string | null;
+  started_ms: number; ended_ms: number | null; source: 'browser' | 'server'; model_version: string; text: string | null;
 }
 
 function toSignal(r: SignalRow): Signal {
@@ -57,7 +59,7 @@ function toSignal(r: SignalRow): Signal {
   }
   return {
     id: r.id, sessionId: r.session_id, kind: 'posture', participant: r.participant, label: r.label as PostureSignalLabel,
-    score: r.score, mediaMs: r.media_ms, startedMs: r.started_ms, frameId: r.frame_id,
+    score: r.score, mediaMs: r.media_ms, startedMs: r.started_ms, endedMs: r.ended_ms, frameId: r.frame_id,
     features: JSON.parse(r.features_json) as Record<string, number>, source: r.source, modelVersion: r.model_version,
   };
 }
@@ -214,11 +216,23 @@ export class SqliteStore {
     const info = this.db
       .prepare(
         `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
-                              media_ms, started_ms, source, model_version)
-         VALUES (?, 'posture', ?, NULL, ?, ?, ?, '{}', ?, ?, ?, ?, ?)`,
+                              media_ms, started_ms, ended_ms, source, model_version)
+         VALUES (?, 'posture', ?, NULL, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(s.sessionId, s.participant, s.frameId, s.label, s.score, JSON.stringify(s.features), s.mediaMs, s.startedMs, s.source, s.modelVersion);
+      .run(s.sessionId, s.participant, s.frameId, s.label, s.score, JSON.stringify(s.features), s.mediaMs, s.startedMs, s.endedMs, s.source, s.modelVersion);
     return { ...s, id: Number(info.lastInsertRowid) };
+  }
+
+  /** Marks a participant's open posture signal of that label as ended; returns its id. */
+  endPostureSignal(sessionId: string, participant: string, label: string, endedMs: number): number | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT id FROM signals WHERE session_id = ? AND participant = ? AND label = ? AND kind = 'posture' AND ended_ms IS NULL
+          ORDER BY media_ms DESC, id DESC LIMIT 1`,
+      )
+      .get(sessionId, participant, label) as { id: number } | undefined;
+    if (row) this.db.prepare('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
+    return row?.id;
   }
 
   signals(sessionId: string): Signal[] {
@@ -234,10 +248,10 @@ export class SqliteStore {
   addFrame(f: NewFrame): number {
     const info = this.db
       .prepare(
-        `INSERT INTO frames (session_id, participant, media_ms, source, persons, poses_json, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(f.sessionId, f.participant, f.mediaMs, f.source, f.poses.length, JSON.stringify(f.poses), f.receivedAt);
+      .run(f.sessionId, f.participant, f.mediaMs, f.source, f.poses.length, f.aspect ?? null, JSON.stringify(f.poses), f.receivedAt);
     return Number(info.lastInsertRowid);
   }
 
@@ -251,10 +265,10 @@ export class SqliteStore {
       participant === undefined
         ? this.db.prepare('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
         : this.db.prepare('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
-    ) as { id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; poses_json: string; received_at: number }[];
+    ) as { id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null; poses_json: string; received_at: number }[];
     return rows.map((r) => ({
       id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
-      poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at,
+      poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at, ...(r.aspect !== null ? { aspect: r.aspect } : {}),
     }));
   }
 

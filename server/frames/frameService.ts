@@ -1,0 +1,109 @@
+// Video frames for the server's pose estimator: a bounded latest-frames queue per
+// participant in front of the worker pool, started on the first frame. Poses found become
+// landmarks that go through the same path as the browser's.
+import type { FrameStats } from '../../protocol/protocol';
+import type { PoseJob, PoseJobResult } from '../signals/pose';
+import { landmarksFromPose } from '../signals/pose/fromLandmarks';
+import type { FrameResult } from '../pipeline/sessionPipeline';
+import type { SessionService } from '../pipeline/sessionService';
+import { LatestQueue } from './latestQueue';
+
+/** The part of the pose pool this service needs (the real PosePool, or one built in tests). */
+export interface PoseRunner {
+  run(job: PoseJob): Promise<PoseJobResult>;
+  releaseTrack?(trackId: string): void;
+  close(): Promise<void>;
+}
+
+export interface FrameServiceOptions {
+  /** Frames waiting per participant at most; older ones are dropped first. */
+  queueCapacity: number;
+  log: (msg: string) => void;
+}
+
+export const DEFAULT_FRAME_SERVICE_OPTIONS: FrameServiceOptions = { queueCapacity: 4, log: () => {} };
+
+export type FrameOutcome = { status: 'processed'; result: FrameResult; persons: number } | { status: 'dropped' } | { status: 'failed'; error: unknown };
+
+interface Job {
+  sessionId: string;
+  participant: string;
+  mediaMs: number;
+  bytes: Uint8Array;
+  settle: (o: FrameOutcome) => void;
+}
+
+export class FrameService {
+  private runner: Promise<PoseRunner> | undefined;
+  private readonly queue: LatestQueue<Job, { pose: PoseJobResult; result: FrameResult }>;
+  private readonly opts: FrameServiceOptions;
+
+  constructor(
+    private readonly service: SessionService,
+    private readonly startRunner: () => Promise<PoseRunner>,
+    opts: Partial<FrameServiceOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_FRAME_SERVICE_OPTIONS, ...opts };
+    this.queue = new LatestQueue(
+      (key, job) => this.process(key, job),
+      (key, job, r) => {
+        job.settle({ status: 'processed', result: r.result, persons: r.pose.poses.length });
+        this.report(key, job);
+      },
+      (key, job, error) => {
+        job.settle({ status: 'failed', error });
+        this.report(key, job);
+      },
+      (key, job) => {
+        job.settle({ status: 'dropped' });
+        this.report(key, job);
+      },
+      { capacity: this.opts.queueCapacity },
+    );
+  }
+
+  /** Queues a frame; `done` settles when it is processed, dropped or failed (never rejects). */
+  submit(sessionId: string, participant: string, mediaMs: number, bytes: Uint8Array): { stats: FrameStats; done: Promise<FrameOutcome> } {
+    this.service.requireSession(sessionId);
+    let settle!: (o: FrameOutcome) => void;
+    const done = new Promise<FrameOutcome>((resolve) => (settle = resolve));
+    const key = trackKey(sessionId, participant);
+    const counts = this.queue.push(key, { sessionId, participant, mediaMs, bytes, settle });
+    return { stats: { sessionId, participant, ...counts }, done };
+  }
+
+  stats(sessionId: string, participant: string): FrameStats {
+    return { sessionId, participant, ...this.queue.statsOf(trackKey(sessionId, participant)) };
+  }
+
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.idle();
+    if (this.runner) await (await this.runner).close();
+  }
+
+  private async process(key: string, job: Job): Promise<{ pose: PoseJobResult; result: FrameResult }> {
+    if (!this.runner) {
+      this.runner = this.startRunner();
+      this.runner.catch((err: unknown) => {
+        this.opts.log(`pose workers failed to start: ${err instanceof Error ? err.message : String(err)}`);
+        this.runner = undefined; // the next frame tries again
+      });
+    }
+    const pose = await (await this.runner).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs });
+    const result = this.service.addLandmarks(
+      { sessionId: job.sessionId, participant: job.participant, mediaMs: job.mediaMs, poses: pose.poses.map(landmarksFromPose), aspect: pose.width / pose.height },
+      'server',
+    );
+    return { pose, result };
+  }
+
+  private report(key: string, job: Job): void {
+    this.service.reportFrameStats({ sessionId: job.sessionId, participant: job.participant, ...this.queue.statsOf(key) });
+  }
+}
+
+const trackKey = (sessionId: string, participant: string) => `${sessionId}\u0000${participant}`;

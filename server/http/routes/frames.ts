@@ -1,0 +1,77 @@
+// Posture input over HTTP: landmarks computed elsewhere, or video frames (JPEG, PNG, WebP)
+// for the server's pose estimator — one raw image per request, or a JSON batch.
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
+import { AppError, ValidationError } from '../../errors/errors';
+import type { FrameOutcome, FrameService } from '../../frames/frameService';
+import type { SessionService } from '../../pipeline/sessionService';
+import { parseOr400 } from '../validate';
+
+const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
+const LandmarksRequest = z.union([LandmarksBody, z.array(LandmarksBody).min(1).max(LIMITS_POSTURE.framesPerRequestMax)]);
+
+const FrameQuery = z.object({
+  participant: SpeakerSchema,
+  mediaMs: z.coerce.number().pipe(MediaMsSchema),
+  wait: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+const FrameBatch = z
+  .object({
+    frames: z
+      .array(z.object({ participant: SpeakerSchema, mediaMs: MediaMsSchema, image: z.base64('must be base64-encoded image bytes') }).strict())
+      .min(1)
+      .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`),
+  })
+  .strict();
+
+/** Base64 inflates by 4/3: the JSON limit leaves room for a full batch of large frames. */
+const BATCH_LIMIT_BYTES = 24 * 1024 * 1024;
+
+export function framesRouter(service: SessionService, frames: FrameService): Router {
+  const r = Router({ mergeParams: true });
+  const sessionId = (raw: unknown) => parseOr400(SessionIdSchema, raw, 'sessionId');
+
+  r.post('/landmarks', express.json({ limit: '2mb' }), (req, res) => {
+    const id = sessionId((req.params as { id: string }).id);
+    const body = parseOr400(LandmarksRequest, req.body);
+    const list = Array.isArray(body) ? body : [body];
+    const results = list.map((f) => service.addLandmarks({ ...f, sessionId: id }, 'browser'));
+    res.status(201).json({ frames: results.map((x) => ({ frameId: x.frameId, signals: x.signals, cues: x.cues })) });
+  });
+
+  r.post('/frames', express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
+    const id = sessionId((req.params as { id: string }).id);
+    service.requireSession(id);
+    if (Buffer.isBuffer(req.body)) {
+      const q = parseOr400(FrameQuery, req.query, 'query');
+      if (req.body.length === 0) throw new ValidationError('the frame is empty (0 bytes)', { field: 'image' });
+      const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body);
+      if (q.wait !== '1' && q.wait !== 'true') {
+        res.status(202).json({ stats });
+        return;
+      }
+      sendOutcome(res, await done);
+      return;
+    }
+    const batch = parseOr400(FrameBatch, req.body);
+    const submitted = batch.frames.map((f) => frames.submit(id, f.participant, f.mediaMs, Buffer.from(f.image, 'base64')));
+    const outcomes = await Promise.all(submitted.map((s) => s.done));
+    res.status(201).json({ frames: outcomes.map(describe) });
+  });
+  return r;
+}
+
+function describe(o: FrameOutcome) {
+  if (o.status === 'processed') return { status: o.status, frameId: o.result.frameId, persons: o.persons, signals: o.result.signals, cues: o.result.cues };
+  if (o.status === 'dropped') return { status: o.status };
+  const e = o.error instanceof AppError ? o.error.toApi() : { code: 'internal', message: 'the frame could not be processed' };
+  return { status: o.status, error: e };
+}
+
+function sendOutcome(res: Response, o: FrameOutcome): void {
+  if (o.status === 'failed' && o.error instanceof AppError) throw o.error;
+  if (o.status === 'failed') throw o.error;
+  res.status(o.status === 'processed' ? 201 : 200).json(describe(o));
+}
