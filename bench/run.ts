@@ -10,6 +10,8 @@ import type { ClientToServerEvents, Cue, ServerToClientEvents } from '../protoco
 import { initTf } from '../server/runtime/backend';
 import { loadVerbalClassifier } from '../server/signals/verbal/model';
 import { projectPath } from '../server/paths';
+import { benchPose } from './pose';
+import { benchPosture } from './posture';
 
 interface Figure {
   name: string;
@@ -127,7 +129,13 @@ async function liveLatency(url: string, sessions: number, turnsPerSession: numbe
 }
 
 async function main(): Promise<void> {
-  await batchThroughput();
+  await initTf();
+  const only = process.argv[2];
+  if (only !== undefined && !['verbal', 'live', 'posture', 'pose'].includes(only)) throw new Error(`unknown part "${only}": use verbal, live, posture or pose`);
+  if (!only || only === 'verbal') await batchThroughput();
+  if (!only || only === 'posture') await benchPosture(report);
+  if (!only || only === 'pose') await benchPose(report);
+  if (only && only !== 'live') return writeResults();
   const { url, child } = await startServerProcess();
   try {
     await liveLatency(url, 1, 10, true);
@@ -136,6 +144,10 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
   }
+  writeResults();
+}
+
+function writeResults(): void {
   const date = new Date().toISOString().slice(0, 10);
   const out = projectPath('bench', 'results', `${date}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -50,7 +50,7 @@ function withPosture(t: Bilingual, posture: readonly PostureSignalLabel[]): Bili
   if (!posture.length) return t;
   const en = posture.map((p) => POSTURE_PHRASE[p].en).join(', ');
   const zh = posture.map((p) => POSTURE_PHRASE[p].zh).join('、');
-  return { en: `${t.en}, and is ${en}`, zh: `${t.zh}，且${zh}` };
+  return { en: `${t.en} (${en})`, zh: `${t.zh}（${zh}）` };
 }
 
 /** The cue's headline, e.g. "Closing moment: the customer asked about the price, and is leaning in". */
