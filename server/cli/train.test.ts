@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { initTf } from '../runtime/backend';
+import { runEval } from './eval';
+import { runTrain } from './train';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) }, out, err };
+}
+
+describe('train/eval verbal command modules', () => {
+  beforeAll(() => initTf('wasm'));
+
+  it.each([
+    [[], /train needs a target/],
+    [['posture'], /unknown train target "posture"/],
+    [['verbal', '--lr', '3'], /unknown option --lr/],
+    [['verbal', '--epochs', 'many'], /--epochs must be a whole number/],
+  ])('train %j is a usage error (exit 2)', async (args, message) => {
+    const c = capture();
+    expect(await runTrain(args, c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(message);
+    expect(c.err.join('\n')).toMatch(/usage: buying-signals train verbal/);
+  });
+
+  it.each([
+    [['verbal'], /--data FILE.jsonl is required/],
+    [['text', '--data', 'x.jsonl'], /unknown eval target "text"/],
+    [['verbal', '--data', 'x.jsonl', '--csv'], /unknown option --csv/],
+  ])('eval %j is a usage error (exit 2)', async (args, message) => {
+    const c = capture();
+    expect(await runEval(args, c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(message);
+  });
+
+  it('trains into --out and evaluates that model, as a table and as JSON', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-cli-'));
+    try {
+      const made = [
+        ['how much is the chair', 'price_inquiry'],
+        ['这把椅子多少钱', 'price_inquiry'],
+        ['can you knock some off', 'discount_request'],
+        ['能不能便宜点', 'discount_request'],
+        ["ok i'll buy the chair", 'purchase_intent'],
+        ['我要下单了', 'purchase_intent'],
+        ['hmm that is a lot of money', 'resistance'],
+        ['我再想想吧', 'resistance'],
+        ['does it fold flat', 'neutral'],
+        ['能折叠吗', 'neutral'],
+      ];
+      const corpus = path.join(tmp, 'corpus.jsonl');
+      fs.writeFileSync(corpus, [...made, ...made].map(([text, label]) => JSON.stringify({ text, label })).join('\n'));
+      const modelDir = path.join(tmp, 'model');
+      const t = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '2', '--seed', '3'], t.io)).toBe(0);
+      expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to /);
+      const e = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--model', modelDir], e.io)).toBe(0);
+      expect(e.out.join('\n')).toMatch(/== zh \(10 rows\)/);
+      const j = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--model', modelDir, '--json'], j.io)).toBe(0);
+      const report = JSON.parse(j.out.join(''));
+      expect(report.baselineVersion).toBe('keyword-baseline');
+      expect(report.subsets[0].n).toBe(20);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

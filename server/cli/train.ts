@@ -1,0 +1,69 @@
+// `buying-signals train verbal`: trains the verbal classifier from the project's corpus and
+// writes weights, manifest and metrics into models/verbal/ (paths relative to the project).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectPath, projectRoot } from '../paths';
+import { initTf } from '../runtime/backend';
+import { readLabeledJsonl } from '../signals/verbal/corpus';
+import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
+import { intFlag, parseArgs, UsageError } from './args';
+import type { CliIO } from './io';
+
+export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
+export const DEFAULT_MODEL_DIR = 'models/verbal';
+
+export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N]
+  defaults are relative to the project root, paths you give to the working directory; seed ${DEFAULT_TRAIN_OPTIONS.seed}, at most ${DEFAULT_TRAIN_OPTIONS.epochs} epochs (early stopping)`;
+
+/**
+ * A path the user typed is taken from the working directory, like any file argument; a
+ * default is taken from the project root, so the command works from any directory.
+ */
+export function resolveFlagPath(given: string | undefined, projectDefault: string): string {
+  return given !== undefined ? path.resolve(given) : path.join(projectRoot(), projectDefault);
+}
+
+export async function runTrain(args: string[], io: CliIO): Promise<number> {
+  let opts: { corpus: string; out: string; seed: number; epochs: number };
+  try {
+    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs'] });
+    if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
+      throw new UsageError(a.positionals.length ? `unknown train target "${a.positionals.join(' ')}"` : 'train needs a target');
+    }
+    opts = {
+      corpus: resolveFlagPath(a.values.corpus, DEFAULT_CORPUS),
+      out: resolveFlagPath(a.values.out, DEFAULT_MODEL_DIR),
+      seed: intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_TRAIN_OPTIONS.seed,
+      epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
+    };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`${e.message}\n${TRAIN_USAGE}`);
+    return 2;
+  }
+  if (!fs.existsSync(opts.corpus)) {
+    io.err(`corpus not found: ${opts.corpus}`);
+    return 1;
+  }
+  const backend = await initTf();
+  const bytes = fs.readFileSync(opts.corpus);
+  const rows = readLabeledJsonl(opts.corpus);
+  io.out(`training verbal on ${rows.length} rows from ${path.relative(projectPath(), opts.corpus)} (backend ${backend.name}, seed ${opts.seed})`);
+  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
+  const result = trainVerbal(rows, options, { log: io.out });
+  const manifest = saveTrainedModel(opts.out, result, {
+    corpus: {
+      path: path.relative(projectRoot(), opts.corpus),
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      rows: rows.length,
+    },
+    seed: opts.seed,
+    options,
+    date: new Date(),
+  });
+  io.out(
+    `wrote ${manifest.version} to ${opts.out}: best epoch ${result.bestEpoch}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
+  );
+  return 0;
+}

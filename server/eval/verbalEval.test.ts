@@ -1,0 +1,83 @@
+import { createKeywordBaseline } from '../signals/verbal/baseline';
+import { DatasetError, parseLabeledJsonl } from '../signals/verbal/corpus';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import { evaluateVerbal, formatEvalReport, rowLang } from './verbalEval';
+
+const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
+
+describe('parseLabeledJsonl', () => {
+  it('reads roles from role or speaker (buyer/seller); a row without either is a customer', () => {
+    const rows = parseLabeledJsonl(
+      jsonl(
+        { text: 'how much is the lamp?', label: 'price_inquiry' },
+        '',
+        { text: 'it is 40', label: 'neutral', speaker: 'seller', needs_context: false },
+        { text: 'fine', label: 'neutral', role: 'rep', context: 'ok?', extra: 1 },
+      ),
+      'x.jsonl',
+    );
+    expect(rows.map((r) => r.role)).toEqual(['customer', 'rep', 'rep']);
+    expect(rows.map((r) => r.line)).toEqual([1, 3, 4]);
+    expect(rows[1]!.needsContext).toBe(false);
+    expect(rows[2]!.context).toBe('ok?');
+  });
+
+  it.each([
+    ['{"text": "hi", "label": ', 2, undefined, /not valid JSON/],
+    ['{"label": "neutral"}', 2, 'text', /field "text": is missing/],
+    ['{"text": 5, "label": "neutral"}', 2, 'text', /field "text": must be a string/],
+    ['{"text": "hi", "label": "greeting"}', 2, 'label', /unknown label "greeting"/],
+    ['{"text": "hi", "label": "neutral", "speaker": "boss"}', 2, 'speaker', /must be "buyer" or "seller"/],
+    ['{"text": "hi", "label": "neutral", "role": "buyer"}', 2, 'role', /must be "customer" or "rep"/],
+    ['{"text": "hi", "label": "neutral", "context": 3}', 2, 'context', /must be a string/],
+    ['{"text": "hi", "label": "neutral", "needs_context": "yes"}', 2, 'needs_context', /must be true or false/],
+    ['[1, 2]', 2, undefined, /not a JSON object/],
+  ])('stops at a malformed row with its line and field: %s', (bad, line, field, message) => {
+    const text = jsonl({ text: 'ok', label: 'neutral' }, bad);
+    let err: unknown;
+    try {
+      parseLabeledJsonl(text, 'data.jsonl');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DatasetError);
+    const d = err as DatasetError;
+    expect(d.line).toBe(line);
+    expect(d.field).toBe(field);
+    expect(d.message).toMatch(/^data\.jsonl:2: /);
+    expect(d.message).toMatch(message);
+  });
+});
+
+describe('evaluateVerbal', () => {
+  const rows = parseLabeledJsonl(
+    jsonl(
+      { text: 'How much is the desk?', label: 'price_inquiry', lang: 'en', needs_context: false },
+      { text: 'can you do it cheaper', label: 'discount_request', needs_context: false },
+      { text: '这个多少钱', label: 'price_inquiry', needs_context: false },
+      { text: '那我再考虑一下', label: 'resistance', needs_context: true },
+      { text: 'The price is 200, how much can you pay?', label: 'neutral', speaker: 'seller' },
+    ),
+    't.jsonl',
+  );
+
+  it('detects the language when the row has none', () => {
+    expect(rows.map(rowLang)).toEqual(['en', 'en', 'zh', 'zh', 'en']);
+  });
+
+  it('scores through the speaker rule: rep rows are neutral whatever the classifier says', () => {
+    const alwaysPrice: VerbalClassifier = {
+      version: 'always-price',
+      classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 1, scores: { price_inquiry: 1, discount_request: 0, purchase_intent: 0, resistance: 0, neutral: 0 } })),
+      dispose: () => undefined,
+    };
+    const r = evaluateVerbal(rows, alwaysPrice, createKeywordBaseline());
+    expect(r.subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh', 'all without needs_context', 'en without needs_context', 'zh without needs_context']);
+    const all = r.subsets[0]!;
+    expect(all.model.perLabel.neutral).toMatchObject({ support: 1, recall: 1, precision: 1 });
+    expect(all.model.perLabel.price_inquiry).toMatchObject({ support: 2, predicted: 4 });
+    expect(all.baseline.accuracy).toBe(1);
+    expect(r.subsets[3]!.n).toBe(4);
+    expect(formatEvalReport(r)).toContain('== zh without needs_context (1 rows)');
+  });
+});

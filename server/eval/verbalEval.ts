@@ -1,0 +1,84 @@
+// Scores a verbal classifier and the keyword baseline on labeled rows, through the same
+// speaker rule the pipeline uses (rep turns are neutral), per language and with and without
+// the rows whose label needs the previous turn.
+import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
+import type { LabeledRow } from '../signals/verbal/corpus';
+import { classifyTurns } from '../signals/verbal/speakerRule';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import { classificationReport, type ClassificationReport } from './metrics';
+
+export interface SubsetReport {
+  /** e.g. "all", "zh", "en", "all without needs_context". */
+  name: string;
+  n: number;
+  model: ClassificationReport<VerbalLabel>;
+  baseline: ClassificationReport<VerbalLabel>;
+}
+
+export interface VerbalEvalReport {
+  modelVersion: string;
+  baselineVersion: string;
+  rows: number;
+  subsets: SubsetReport[];
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** The row's lang field, else "zh" when the text has any CJK character, else "en". */
+export function rowLang(row: Pick<LabeledRow, 'lang' | 'text'>): string {
+  return row.lang ?? (CJK.test(row.text) ? 'zh' : 'en');
+}
+
+function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[]): VerbalLabel[] {
+  const turns = rows.map((r) => ({ text: r.text, role: r.role, ...(r.context !== undefined ? { context: r.context } : {}) }));
+  return classifyTurns(classifier, turns).map((p) => p.label);
+}
+
+export function evaluateVerbal(rows: readonly LabeledRow[], model: VerbalClassifier, baseline: VerbalClassifier): VerbalEvalReport {
+  const modelPred = predict(model, rows);
+  const basePred = predict(baseline, rows);
+  const langs = [...new Set(rows.map(rowLang))].sort();
+  const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
+  for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
+  if (rows.some((r) => r.needsContext !== undefined)) {
+    filters.push(['all without needs_context', (r) => r.needsContext !== true]);
+    for (const lang of langs) filters.push([`${lang} without needs_context`, (r) => rowLang(r) === lang && r.needsContext !== true]);
+  }
+  const subsets = filters.map(([name, keep]) => {
+    const idx = rows.flatMap((r, i) => (keep(r) ? [i] : []));
+    const gold = idx.map((i) => rows[i]!.label);
+    return {
+      name,
+      n: idx.length,
+      model: classificationReport(VERBAL_LABELS, gold, idx.map((i) => modelPred[i]!)),
+      baseline: classificationReport(VERBAL_LABELS, gold, idx.map((i) => basePred[i]!)),
+    };
+  });
+  return { modelVersion: model.version, baselineVersion: baseline.version, rows: rows.length, subsets };
+}
+
+const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
+
+/** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
+export function formatEvalReport(r: VerbalEvalReport): string {
+  const lines: string[] = [`model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows`];
+  const w = Math.max(...VERBAL_LABELS.map((l) => l.length));
+  for (const s of r.subsets) {
+    lines.push('', `== ${s.name} (${s.n} rows)`);
+    lines.push(`${'label'.padEnd(w)}  support |  model P     R    F1 | baseline P  R    F1`);
+    for (const l of VERBAL_LABELS) {
+      const m = s.model.perLabel[l];
+      const b = s.baseline.perLabel[l];
+      lines.push(`${l.padEnd(w)}  ${String(m.support).padStart(7)} | ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)} | ${pct(b.precision)} ${pct(b.recall)} ${pct(b.f1)}`);
+    }
+    lines.push(`${'macro-F1'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.macroF1)} | ${''.padStart(11)} ${pct(s.baseline.macroF1)}`);
+    lines.push(`${'accuracy'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.accuracy)} | ${''.padStart(11)} ${pct(s.baseline.accuracy)}`);
+  }
+  const short = VERBAL_LABELS.map((l) => l.slice(0, 8));
+  for (const s of r.subsets.filter((x) => !x.name.includes('without'))) {
+    lines.push('', `confusion, model, ${s.name} (rows gold, columns predicted)`);
+    lines.push(`${''.padEnd(w)} ${short.map((l) => l.padStart(9)).join('')}`);
+    s.model.confusion.forEach((row, i) => lines.push(`${VERBAL_LABELS[i]!.padEnd(w)} ${row.map((c) => String(c).padStart(9)).join('')}`));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,131 @@
+// Reads and writes the trained verbal model: manifest.json (shapes, feature config, label
+// order, version) and weights.bin (float32, little-endian, in manifest order).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { VERBAL_LABELS } from '../../../protocol/protocol';
+import { DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
+import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const WEIGHTS_FILE = 'weights.bin';
+export const METRICS_FILE = 'metrics.json';
+export const REBUILD_COMMAND = 'npx buying-signals train verbal';
+const FORMAT = 'buying-signals/verbal-fasttext@1';
+
+/** The model directory is missing, incomplete or does not match this code. */
+export class ModelLoadError extends Error {
+  constructor(modelDir: string, problem: string) {
+    super(`verbal model at ${modelDir} cannot be loaded: ${problem}. Rebuild it with \`${REBUILD_COMMAND}\`.`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+const ManifestSchema = z.object({
+  format: z.literal(FORMAT),
+  version: z.string().regex(/^verbal-\d{8}-[0-9a-f]{6,}$/),
+  labels: z.array(z.string()),
+  features: z.object({
+    buckets: z.number().int().positive(),
+    maxCjkNgram: z.number().int().min(1).max(3),
+    wordCharNgrams: z.array(z.number().int().positive()),
+    featureVersion: z.number().int(),
+  }),
+  denseFeatures: z.array(z.string()),
+  dims: z.object({
+    buckets: z.number().int().positive(),
+    pooling: z.enum(POOLINGS),
+    dim: z.number().int().positive(),
+    hidden: z.number().int().positive(),
+    dense: z.number().int().nonnegative(),
+    labels: z.number().int().positive(),
+  }),
+  weights: z.array(z.object({ name: z.enum(WEIGHT_NAMES), shape: z.array(z.number().int()), dtype: z.literal('float32') })),
+  weightsSha256: z.string(),
+  createdAt: z.string(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export interface LoadedArtifact {
+  manifest: Manifest;
+  weights: WeightArrays;
+}
+
+function concatWeights(w: WeightArrays): Buffer {
+  return Buffer.concat(WEIGHT_NAMES.map((n) => Buffer.from(w[n].buffer, w[n].byteOffset, w[n].byteLength)));
+}
+
+/** `verbal-<yyyymmdd>-<first 8 hex of the weights' sha256>`, dated in UTC. */
+export function versionId(weightsBin: Buffer, date: Date): string {
+  const ymd = date.toISOString().slice(0, 10).replace(/-/g, '');
+  return `verbal-${ymd}-${createHash('sha256').update(weightsBin).digest('hex').slice(0, 8)}`;
+}
+
+export function saveArtifact(
+  dir: string,
+  parts: { dims: NetDims; features: FeatureConfig; weights: WeightArrays; date: Date },
+): Manifest {
+  const bin = concatWeights(parts.weights);
+  const shapes = weightShapes(parts.dims);
+  const manifest: Manifest = {
+    format: FORMAT,
+    version: versionId(bin, parts.date),
+    labels: [...VERBAL_LABELS],
+    features: { ...parts.features, wordCharNgrams: [...parts.features.wordCharNgrams] },
+    denseFeatures: [...DENSE_FEATURE_NAMES],
+    dims: parts.dims,
+    weights: WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const })),
+    weightsSha256: createHash('sha256').update(bin).digest('hex'),
+    createdAt: parts.date.toISOString(),
+  };
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), bin);
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+export function loadArtifact(dir: string): LoadedArtifact {
+  const manifestPath = path.join(dir, MANIFEST_FILE);
+  const weightsPath = path.join(dir, WEIGHTS_FILE);
+  if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
+  if (!fs.existsSync(weightsPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new ModelLoadError(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelLoadError(dir, `${MANIFEST_FILE} field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const m = parsed.data;
+  if (m.labels.join() !== VERBAL_LABELS.join()) {
+    throw new ModelLoadError(dir, `label order ${m.labels.join(',')} differs from ${VERBAL_LABELS.join(',')}`);
+  }
+  if (m.denseFeatures.join() !== DENSE_FEATURE_NAMES.join()) {
+    throw new ModelLoadError(dir, 'its dense features differ from this version of the code');
+  }
+  const bin = fs.readFileSync(weightsPath);
+  if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) {
+    throw new ModelLoadError(dir, `${WEIGHTS_FILE} does not match the checksum in ${MANIFEST_FILE}`);
+  }
+  const expected = weightShapes(m.dims);
+  const out: Partial<WeightArrays> = {};
+  let offset = 0;
+  for (const name of WEIGHT_NAMES) {
+    const entry = m.weights.find((w) => w.name === name);
+    if (!entry || entry.shape.join() !== expected[name].join()) {
+      throw new ModelLoadError(dir, `weight ${name} has shape ${entry?.shape.join('x') ?? 'none'}, expected ${expected[name].join('x')}`);
+    }
+    const n = expected[name].reduce((a, b) => a * b, 1);
+    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is truncated`);
+    // Copy into an aligned buffer: Buffer slices may start at odd offsets.
+    out[name] = new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4));
+    offset += n * 4;
+  }
+  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} has ${bin.byteLength - offset} extra bytes`);
+  return { manifest: m, weights: out as WeightArrays };
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
+import { initTf } from '../../runtime/backend';
+import { MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
+import type { LabeledRow } from './corpus';
+import { DEFAULT_FEATURE_CONFIG } from './features';
+import { loadVerbalClassifier } from './model';
+import { classifyTurns } from './speakerRule';
+import { saveTrainedModel, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
+
+// Made-up rows for the test, a few per label in both languages.
+const SAMPLES: Record<VerbalLabel, string[]> = {
+  price_inquiry: ['how much is the lamp', 'what does the sofa cost', 'how much for shipping', '台灯多少钱', '运费多少钱', '这个价格多少'],
+  discount_request: ['can you go lower', 'any discount on the sofa', 'would you take less', '能便宜点吗', '有优惠券吗', '再便宜一点吧'],
+  purchase_intent: ["i'll take the lamp", 'i want to buy it today', 'when can i pick it up', '我要买这个', '我现在下单', '已经付款了'],
+  resistance: ['too expensive for me', 'let me think about it', 'i will pass on this', '太贵了吧', '我再考虑考虑', '算了不要了'],
+  neutral: ['hello there', 'what colour is the lamp', 'is it made of wood', '你好在吗', '是什么颜色的', '好的谢谢你'],
+};
+const ROWS: LabeledRow[] = VERBAL_LABELS.flatMap((label) =>
+  SAMPLES[label].flatMap((text, i) => [
+    { text, label, role: 'customer' as const, line: i },
+    { text: `${text}?`, label, role: 'customer' as const, context: 'hi', line: i },
+  ]),
+);
+const OPTIONS: Partial<TrainOptions> = {
+  features: { ...DEFAULT_FEATURE_CONFIG, buckets: 1 << 12 },
+  dim: 8,
+  hidden: 16,
+  epochs: 40,
+  patience: 40,
+  learningRate: 0.02,
+  dropout: 0,
+  featureDropout: 0,
+  validationFraction: 0,
+  batchSize: 8,
+};
+
+let dir: string;
+
+beforeAll(async () => {
+  await initTf('wasm');
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-model-'));
+  const result = trainVerbal(ROWS, OPTIONS);
+  saveTrainedModel(dir, result, {
+    corpus: { path: 'test', sha256: 'none', rows: ROWS.length },
+    seed: 7,
+    options: { ...DEFAULT_TRAIN_OPTIONS, ...OPTIONS },
+    date: new Date('2026-01-02T03:04:05Z'),
+  });
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('verbal model', () => {
+  it('writes weights, manifest and metrics, with a dated version id', () => {
+    for (const f of [MANIFEST_FILE, WEIGHTS_FILE, 'metrics.json']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
+    expect(metrics.version).toMatch(/^verbal-20260102-[0-9a-f]{8}$/);
+    expect(metrics.seed).toBe(7);
+    expect(Object.keys(metrics.perLabel)).toEqual([...VERBAL_LABELS]);
+  });
+
+  it('classifies a batch: one prediction per input, scores sum to 1, label is the arg-max', () => {
+    const model = loadVerbalClassifier({ modelDir: dir });
+    const preds = model.classify([{ text: '台灯多少钱' }, { text: 'can you go lower', context: 'it is 40' }, { text: 'hello there' }]);
+    expect(preds).toHaveLength(3);
+    for (const p of preds) {
+      const values = VERBAL_LABELS.map((l) => p.scores[l]);
+      expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(p.score).toBe(Math.max(...values));
+      expect(p.scores[p.label]).toBe(p.score);
+    }
+    expect(model.classify([])).toEqual([]);
+    model.dispose();
+  });
+
+  it('fits its training rows', () => {
+    const model = loadVerbalClassifier({ modelDir: dir });
+    const preds = model.classify(ROWS.map((r) => ({ text: r.text, ...(r.context ? { context: r.context } : {}) })));
+    const correct = preds.filter((p, i) => p.label === ROWS[i]!.label).length;
+    expect(correct / ROWS.length).toBeGreaterThan(0.9);
+    model.dispose();
+  });
+
+  it('leaks no tensors in classify, and frees its weights on dispose', () => {
+    const before = tf.memory().numTensors;
+    const model = loadVerbalClassifier({ modelDir: dir });
+    const loaded = tf.memory().numTensors;
+    model.classify([{ text: 'how much' }, { text: '太贵了', context: '一百元' }]);
+    classifyTurns(model, [{ text: 'how much', role: 'rep' }, { text: 'ok', role: 'customer' }]);
+    expect(tf.memory().numTensors).toBe(loaded);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => model.classify([{ text: 'x' }])).toThrow(/disposed/);
+  });
+
+  it('is reproducible: the same rows and seed give the same weights', () => {
+    const a = trainVerbal(ROWS, { ...OPTIONS, epochs: 3 });
+    const b = trainVerbal(ROWS, { ...OPTIONS, epochs: 3 });
+    expect(Buffer.from(a.weights.w1.buffer).equals(Buffer.from(b.weights.w1.buffer))).toBe(true);
+    expect(Buffer.from(a.weights.embedding.buffer).equals(Buffer.from(b.weights.embedding.buffer))).toBe(true);
+  });
+
+  it('says which command rebuilds a missing or broken model', () => {
+    const missing = path.join(dir, 'nope');
+    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(/manifest\.json is missing.*npx buying-signals train verbal/);
+    const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-broken-'));
+    try {
+      fs.copyFileSync(path.join(dir, MANIFEST_FILE), path.join(broken, MANIFEST_FILE));
+      fs.writeFileSync(path.join(broken, WEIGHTS_FILE), Buffer.alloc(16));
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/does not match the checksum.*npx buying-signals train verbal/);
+      fs.writeFileSync(path.join(broken, MANIFEST_FILE), '{"format": 1');
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/not valid JSON.*npx buying-signals train verbal/);
+    } finally {
+      fs.rmSync(broken, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('training data handling', () => {
+  it('splits by label with a seed: same seed, same split; about 10 % of each label held out', () => {
+    const a = splitRows(ROWS, 0.25, 1);
+    const b = splitRows(ROWS, 0.25, 1);
+    expect(a.val.map((r) => r.text)).toEqual(b.val.map((r) => r.text));
+    for (const label of VERBAL_LABELS) expect(a.val.filter((r) => r.label === label)).toHaveLength(3);
+    expect(a.train.length + a.val.length).toBe(ROWS.length);
+  });
+
+});

@@ -1,0 +1,271 @@
+// Trains the verbal classifier from labeled rows: seeded split, init, shuffling and feature
+// dropout, so the same corpus and seed give the same weights. Adam, class weighting, early
+// stopping on the validation macro-F1.
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
+import { classificationReport, type ClassificationReport } from '../../eval/metrics';
+import { METRICS_FILE, saveArtifact, type Manifest } from './artifact';
+import type { LabeledRow } from './corpus';
+import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
+import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes } from './net';
+import type { NetDims, NetWeights, Pooling, WeightArrays } from './net';
+import { mulberry32, shuffled, type Rng } from './random';
+import { SparseAdamEmbedding } from './sparseEmbedding';
+
+const HEAD = ['w1', 'b1', 'w2', 'b2'] as const;
+type HeadName = (typeof HEAD)[number];
+
+export interface TrainOptions {
+  seed: number;
+  /** Most epochs; early stopping may end sooner. */
+  epochs: number;
+  /** Epochs without a better validation macro-F1 before stopping. */
+  patience: number;
+  /** Bag pooling (see net.ts): sqrtn transferred better to real, longer chat turns. */
+  pooling: Pooling;
+  dim: number;
+  hidden: number;
+  batchSize: number;
+  learningRate: number;
+  /** Dropout on the pooled vector before the hidden layer. */
+  dropout: number;
+  /** Chance of dropping each hashed feature of a training row (never the bias feature). */
+  featureDropout: number;
+  /** Class weight = (share of the class)^-power, normalised: 0 = none, 1 = fully balanced. */
+  classWeightPower: number;
+  labelSmoothing: number;
+  /** Share of rows held out (stratified by label, seeded) for early stopping and metrics. */
+  validationFraction: number;
+  features: FeatureConfig;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
+  seed: 7,
+  epochs: 20,
+  patience: 4,
+  pooling: 'sqrtn',
+  dim: 8,
+  hidden: 64,
+  batchSize: 64,
+  learningRate: 0.002,
+  dropout: 0.2,
+  featureDropout: 0.2,
+  classWeightPower: 0.5,
+  labelSmoothing: 0.05,
+  validationFraction: 0.1,
+  features: DEFAULT_FEATURE_CONFIG,
+};
+
+export interface TrainResult {
+  dims: NetDims;
+  features: FeatureConfig;
+  weights: WeightArrays;
+  validation: ClassificationReport<VerbalLabel>;
+  bestEpoch: number;
+  epochsRun: number;
+  trainRows: number;
+  validationRows: number;
+  trainingMs: number;
+}
+
+/** Stratified, seeded split: about `fraction` of each label goes to validation. */
+export function splitRows<T extends { label: string }>(rows: readonly T[], fraction: number, seed: number): { train: T[]; val: T[] } {
+  const rng = mulberry32(seed ^ 0x5eed);
+  const train: T[] = [];
+  const val: T[] = [];
+  const byLabel = new Map<string, T[]>();
+  for (const r of rows) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r]);
+  for (const label of [...byLabel.keys()].sort()) {
+    const group = shuffled(byLabel.get(label)!, rng);
+    const k = Math.round(group.length * fraction);
+    val.push(...group.slice(0, k));
+    train.push(...group.slice(k));
+  }
+  return { train, val };
+}
+
+function dropFeatures(f: Featurized, p: number, rng: Rng): Featurized {
+  if (p <= 0) return f;
+  const keep = (ids: number[]): number[] => ids.filter((_, i) => i === 0 || rng() >= p);
+  return { utteranceIds: keep(f.utteranceIds), contextIds: keep(f.contextIds), dense: f.dense };
+}
+
+function classWeights(labels: readonly number[], power: number): number[] {
+  const counts = VERBAL_LABELS.map((_, k) => labels.filter((l) => l === k).length);
+  const raw = counts.map((c) => (c === 0 ? 0 : Math.pow(labels.length / (VERBAL_LABELS.length * c), power)));
+  const mean = labels.reduce((a, l) => a + raw[l]!, 0) / Math.max(1, labels.length);
+  return raw.map((w) => w / (mean || 1));
+}
+
+/** Arg-max labels with the inference path (tfjs pooling), so validation scores what ships. */
+function predictIndices(weights: WeightArrays, dims: NetDims, feats: readonly Featurized[]): number[] {
+  const shapes = weightShapes(dims);
+  const net = Object.fromEntries(WEIGHT_NAMES.map((n) => [n, tf.tensor(weights[n], shapes[n])])) as NetWeights;
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < feats.length; i += 2048) {
+      const enc = encodeBatch(feats.slice(i, i + 2048), dims);
+      const arg = tf.tidy(() => tf.argMax(forwardLogits(net, batchTensors(enc, DENSE_DIM)), 1));
+      out.push(...arg.dataSync());
+      arg.dispose();
+    }
+  } finally {
+    tf.dispose(Object.values(net));
+  }
+  return out;
+}
+
+interface StepState {
+  dims: NetDims;
+  options: TrainOptions;
+  embedding: SparseAdamEmbedding;
+  head: Record<HeadName, tf.Variable>;
+  optimizer: tf.Optimizer;
+  classWeights: number[];
+}
+
+/**
+ * One optimisation step; returns the batch loss. Pooling happens in JS so that the loss
+ * gradient with respect to each pooled vector can be handed to the sparse embedding update.
+ */
+function trainStep(st: StepState, feats: readonly Featurized[], ys: readonly number[], seed: number): number {
+  const { dims, options: o, embedding, head } = st;
+  const uttBags = feats.map((f) => f.utteranceIds);
+  const ctxBags = feats.map((f) => f.contextIds);
+  const [loss, dUtt, dCtx] = tf.tidy(() => {
+    const n = feats.length;
+    const pu = tf.tensor2d(embedding.pool(uttBags, dims.pooling), [n, dims.dim]);
+    const pc = tf.tensor2d(embedding.pool(ctxBags, dims.pooling), [n, dims.dim]);
+    const dense = tf.tensor2d(feats.flatMap((f) => f.dense), [n, DENSE_DIM]);
+    const y = tf.oneHot(tf.tensor1d([...ys], 'int32'), VERBAL_LABELS.length);
+    const sw = tf.tensor1d(ys.map((l) => st.classWeights[l]!));
+    const lossOf = (u: tf.Tensor, c: tf.Tensor, w1: tf.Tensor, b1: tf.Tensor, w2: tf.Tensor, b2: tf.Tensor) =>
+      tf.losses.softmaxCrossEntropy(
+        y,
+        forwardHead({ w1, b1, w2, b2 }, u as tf.Tensor2D, c as tf.Tensor2D, dense, { dropout: { rate: o.dropout, seed } }),
+        sw,
+        o.labelSmoothing,
+      );
+    const { value, grads } = tf.valueAndGrads(lossOf)([pu, pc, ...HEAD.map((h) => head[h])]);
+    st.optimizer.applyGradients(HEAD.map((h, k) => ({ name: head[h].name, tensor: grads[k + 2]! })));
+    return [value, grads[0]!, grads[1]!];
+  });
+  embedding.applyPooledGradient(uttBags, dUtt.dataSync(), dims.pooling);
+  embedding.applyPooledGradient(ctxBags, dCtx.dataSync(), dims.pooling);
+  const value = loss.dataSync()[0]!;
+  tf.dispose([loss, dUtt, dCtx]);
+  return value;
+}
+
+export interface TrainHooks {
+  log?: (line: string) => void;
+}
+
+/** Trains on `rows` (all treated as customer turns). Call initTf() first. */
+export function trainVerbal(rows: readonly LabeledRow[], options: Partial<TrainOptions> = {}, hooks: TrainHooks = {}): TrainResult {
+  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const t0 = Date.now();
+  const log = hooks.log ?? (() => undefined);
+  const labelIndex = (l: VerbalLabel): number => VERBAL_LABELS.indexOf(l);
+  const { train, val } = splitRows(rows, o.validationFraction, o.seed);
+  if (train.length === 0) throw new Error('no training rows');
+  const prep = (rs: readonly LabeledRow[]) => ({
+    feats: rs.map((r) => featurize({ text: r.text, ...(r.context !== undefined ? { context: r.context } : {}) }, o.features)),
+    labels: rs.map((r) => labelIndex(r.label)),
+  });
+  const tr = prep(train);
+  const va = prep(val);
+  const weightsPerClass = classWeights(tr.labels, o.classWeightPower);
+  const dims: NetDims = { buckets: o.features.buckets, pooling: o.pooling, dim: o.dim, hidden: o.hidden, dense: DENSE_DIM, labels: VERBAL_LABELS.length };
+  const init = initWeightArrays(dims, o.seed);
+  const shapes = weightShapes(dims);
+  const embedding = new SparseAdamEmbedding(dims.buckets, dims.dim, { learningRate: o.learningRate }, init.embedding);
+  const head = Object.fromEntries(HEAD.map((n) => [n, tf.variable(tf.tensor(init[n], shapes[n]), true)])) as Record<HeadName, tf.Variable>;
+  const optimizer = tf.train.adam(o.learningRate);
+  const state: StepState = { dims, options: o, embedding, head, optimizer, classWeights: weightsPerClass };
+  const rng = mulberry32(o.seed);
+  const snapshot = (): WeightArrays => ({
+    embedding: new Float32Array(embedding.table),
+    ...(Object.fromEntries(HEAD.map((n) => [n, new Float32Array(head[n].dataSync())])) as Record<HeadName, Float32Array>),
+  });
+  let best: { f1: number; epoch: number; weights: WeightArrays; report: ClassificationReport<VerbalLabel> } | undefined;
+  let epoch = 0;
+  let step = 0;
+  try {
+    for (epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = shuffled([...tr.labels.keys()], rng);
+      let lossSum = 0;
+      let batches = 0;
+      for (let b = 0; b < order.length; b += o.batchSize) {
+        const idx = order.slice(b, b + o.batchSize);
+        const feats = idx.map((i) => dropFeatures(tr.feats[i]!, o.featureDropout, rng));
+        lossSum += trainStep(state, feats, idx.map((i) => tr.labels[i]!), o.seed * 100_003 + step);
+        batches++;
+        step++;
+      }
+      const evalSet = va.feats.length ? va : tr;
+      const weights = snapshot();
+      const pred = predictIndices(weights, dims, evalSet.feats);
+      const report = classificationReport(
+        VERBAL_LABELS,
+        evalSet.labels.map((l) => VERBAL_LABELS[l]!),
+        pred.map((p) => VERBAL_LABELS[p]!),
+      );
+      log(`epoch ${epoch}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
+      if (!best || report.macroF1 > best.f1) best = { f1: report.macroF1, epoch, weights, report };
+      else if (epoch - best.epoch >= o.patience) break;
+    }
+  } finally {
+    optimizer.dispose();
+    for (const n of HEAD) head[n].dispose();
+  }
+  return {
+    dims,
+    features: o.features,
+    weights: best!.weights,
+    validation: best!.report,
+    bestEpoch: best!.epoch,
+    epochsRun: Math.min(epoch, o.epochs),
+    trainRows: train.length,
+    validationRows: val.length,
+    trainingMs: Date.now() - t0,
+  };
+}
+
+export interface SaveInfo {
+  corpus: { path: string; sha256: string; rows: number };
+  seed: number;
+  options: TrainOptions;
+  date: Date;
+}
+
+/** Writes weights, manifest and metrics.json (validation-split scores) into `outDir`. */
+export function saveTrainedModel(outDir: string, result: TrainResult, info: SaveInfo): Manifest {
+  const manifest = saveArtifact(outDir, { dims: result.dims, features: result.features, weights: result.weights, date: info.date });
+  const round = (x: number): number => Math.round(x * 10_000) / 10_000;
+  const v = result.validation;
+  const metrics = {
+    version: manifest.version,
+    split: `validation: seeded stratified ${Math.round(info.options.validationFraction * 100)} % of the corpus`,
+    macroF1: round(v.macroF1),
+    accuracy: round(v.accuracy),
+    perLabel: Object.fromEntries(
+      v.labels.map((l) => {
+        const s = v.perLabel[l];
+        return [l, { precision: round(s.precision), recall: round(s.recall), f1: round(s.f1), support: s.support }];
+      }),
+    ),
+    confusion: { labels: v.labels, matrix: v.confusion },
+    corpus: info.corpus,
+    trainRows: result.trainRows,
+    validationRows: result.validationRows,
+    seed: info.seed,
+    epochs: { max: info.options.epochs, run: result.epochsRun, best: result.bestEpoch },
+    trainingMs: result.trainingMs,
+    options: { ...info.options, features: result.features },
+  };
+  fs.writeFileSync(path.join(outDir, METRICS_FILE), JSON.stringify(metrics, null, 2) + '\n');
+  return manifest;
+}
