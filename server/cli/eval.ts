@@ -7,12 +7,14 @@ import { loadVerbalClassifier } from '../signals/verbal/model';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
+import { runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
 export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}`;
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
+  if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
   let opts: { data: string; model: string; json: boolean };
   try {
     const a = parseArgs(args, { values: ['data', 'model'], switches: ['json'] });

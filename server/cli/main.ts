@@ -11,7 +11,9 @@ commands:
   serve                  run the server with the browser client (default port $PORT or 3000)
   analyze FILE           annotate a transcript file (WebVTT, SRT, JSON, text) and list the cues
   train verbal           train the verbal classifier into models/verbal/ from fixtures/verbal/corpus.jsonl
+  train posture          train the posture classifier into models/posture/ from synthetic skeletons
   eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows
+  eval posture --labels F --images DIR   per-label P/R/F1 of posture on labelled photos (server-side pose)
 
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;

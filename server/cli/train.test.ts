@@ -16,7 +16,7 @@ describe('train/eval verbal command modules', () => {
 
   it.each([
     [[], /train needs a target/],
-    [['posture'], /unknown train target "posture"/],
+    [['voice'], /unknown train target "voice"/],
     [['verbal', '--lr', '3'], /unknown option --lr/],
     [['verbal', '--epochs', 'many'], /--epochs must be a whole number/],
   ])('train %j is a usage error (exit 2)', async (args, message) => {

@@ -9,6 +9,7 @@ import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
 import { intFlag, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
+import { runTrainPosture } from './posture';
 
 export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
 export const DEFAULT_MODEL_DIR = 'models/verbal';
@@ -25,6 +26,7 @@ export function resolveFlagPath(given: string | undefined, projectDefault: strin
 }
 
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
+  if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);
   let opts: { corpus: string; out: string; seed: number; epochs: number };
   try {
     const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs'] });

@@ -1,0 +1,49 @@
+// `buying-signals train posture` and `eval posture`: the posture classifier's commands.
+import fs from 'node:fs';
+import { initTf } from '../runtime/backend';
+import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
+import { runPostureEval } from '../signals/posture/evalPosture';
+import type { PoseModelName } from '../signals/pose';
+import { intFlag, parseArgs, UsageError } from './args';
+import type { CliIO } from './io';
+import { resolveFlagPath } from './train';
+
+const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
+export const DEFAULT_POSTURE_DIR = 'models/posture';
+
+export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]
+  trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed}); about a minute on one core`;
+
+export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--json]
+  rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder`;
+
+export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
+  const a = parseArgs(args, { values: ['out', 'seed'] });
+  if (a.positionals.length) throw new UsageError(`train posture takes no arguments, got "${a.positionals.join(' ')}"\n${TRAIN_POSTURE_USAGE}`);
+  const seed = intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_POSTURE_TRAIN_OPTIONS.seed;
+  const out = resolveFlagPath(a.values.out, DEFAULT_POSTURE_DIR);
+  await initTf();
+  trainPostureToDir(out, { seed }, io.out);
+  return 0;
+}
+
+export async function runEvalPosture(args: string[], io: CliIO): Promise<number> {
+  const a = parseArgs(args, { values: ['labels', 'images', 'pose-model', 'model'], switches: ['json'] });
+  if (a.positionals.length) throw new UsageError(`eval posture takes no arguments, got "${a.positionals.join(' ')}"\n${EVAL_POSTURE_USAGE}`);
+  if (!a.values.labels) throw new UsageError(`--labels FILE.jsonl is required\n${EVAL_POSTURE_USAGE}`);
+  const poseModel = a.values['pose-model'] ?? 'blazepose-full';
+  if (!(POSE_MODELS as readonly string[]).includes(poseModel)) throw new UsageError(`--pose-model must be one of ${POSE_MODELS.join(', ')}, got "${poseModel}"`);
+  const labelsFile = resolveFlagPath(a.values.labels, '');
+  if (!fs.existsSync(labelsFile)) throw new UsageError(`no such file: ${labelsFile}`);
+  if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
+  await initTf();
+  await runPostureEval({
+    labelsFile,
+    ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
+    ...(a.values.model ? { modelDir: resolveFlagPath(a.values.model, DEFAULT_POSTURE_DIR) } : {}),
+    poseModel: poseModel as PoseModelName,
+    json: a.switches.has('json'),
+    out: io.out,
+  });
+  return 0;
+}
