@@ -6,6 +6,8 @@ import {
   type ApiError,
   type ClientToServerEvents,
   type Cue,
+  type LandmarksIn,
+  type PostureSignal,
   type ServerToClientEvents,
   type SessionSnapshot,
   type Signal,
@@ -33,6 +35,7 @@ export interface LiveListeners {
 const ACK_TIMEOUT_MS = 15_000;
 const JoinAck = ackSchema({ snapshot: SnapshotSchema });
 const UtteranceAck = ackSchema({ utterance: UtteranceSchema });
+const LandmarksAck = ackSchema({ frameId: z.number(), signals: z.array(SignalSchema) });
 const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
 const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string() }));
 
@@ -103,5 +106,14 @@ export class LiveConnection {
       .emitWithAck('utterance', { sessionId, utterance });
     const res = parseWire(UtteranceAck, raw, '"utterance" ack');
     return res.ok ? { ok: true, value: res.utterance } : res;
+  }
+
+  /** Landmarks for one video frame; acked once the server stored the frame. */
+  async sendLandmarks(payload: LandmarksIn): Promise<AckResult<{ frameId: number; signals: PostureSignal[] }>> {
+    const raw: unknown = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('landmarks', payload);
+    const res = parseWire(LandmarksAck, raw, '"landmarks" ack');
+    if (!res.ok) return res;
+    const signals = res.signals.filter((s): s is PostureSignal => s.kind === 'posture');
+    return { ok: true, value: { frameId: res.frameId, signals } };
   }
 }

@@ -14,11 +14,13 @@ import * as api from './api';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
+import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
 import { formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
+import { PostureTrack } from './view/posture';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
 import { UploadPanel } from './view/upload';
@@ -47,6 +49,7 @@ const el = {
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
   health: byId('health'),
+  videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
 
 const state = {
@@ -59,11 +62,13 @@ const state = {
   demo: null as Demo | null,
   player: null as Player<UtteranceIn> | null,
   starting: false,
+  participants: [] as Participant[],
 };
 
 const notices = new Notices(byId('notices'));
 const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
 const cues = new CueView(byId('cues'), byId('cue-count'));
+const posture = new PostureTrack(byId('posture-track'), byId('posture-count'));
 const picker = new SessionPicker(el.select);
 const roles = new RolesPanel(byId('roles-panel'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -84,7 +89,11 @@ const live = new LiveConnection({
     renderViewHead();
   },
   onSignal(s) {
-    if (s.sessionId === state.sessionId) transcript.addSignal(s);
+    if (s.sessionId !== state.sessionId) return;
+    if (s.kind === 'posture') {
+      posture.add(s);
+      pose.noteSignal(s);
+    } else transcript.addSignal(s);
   },
   onCue(c) {
     if (c.sessionId === state.sessionId) addCue(c);
@@ -103,6 +112,21 @@ const live = new LiveConnection({
   },
 });
 
+const pose = new PosePanel(byId('pose-panel'), {
+  ensureSession: ensurePoseSession,
+  send: (payload) => live.sendLandmarks(payload),
+  onSignals(signals) {
+    for (const s of signals) {
+      if (s.sessionId !== state.sessionId) continue;
+      posture.add(s);
+      pose.noteSignal(s);
+    }
+  },
+  onError(title, message) {
+    notices.add('error', title, message);
+  },
+});
+
 // ---- showing sessions -------------------------------------------------------------------
 
 function show(snapshot: SessionSnapshot, mode: Mode): void {
@@ -110,8 +134,11 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
   state.cueCount = snapshot.cues.length;
+  state.participants = snapshot.session.participants;
   transcript.reset(snapshot.utterances, snapshot.signals);
   cues.reset(snapshot.cues);
+  posture.reset(snapshot.signals);
+  pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   if (snapshot.unassignedSpeakers.length > 0) roles.show(snapshot.unassignedSpeakers);
   else roles.hide();
   renderViewHead();
@@ -122,8 +149,11 @@ function showDemoPreview(): void {
   state.sessionId = null;
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
+  state.participants = state.demo?.participants ?? [];
   transcript.reset([], [], t('emptyDemo'));
   cues.reset([]);
+  posture.reset([]);
+  pose.setSession(null, state.participants, false);
   roles.hide();
   renderViewHead();
 }
@@ -159,6 +189,38 @@ async function saveRoles(assigned: Record<string, Role>): Promise<void> {
   // The roles re-analyse the whole session: the snapshot replaces what is shown.
   if (state.sessionId === id) show(snapshot, state.mode);
   void refreshSessions();
+}
+
+/**
+ * The session the video panel sends landmarks to: the live one shown; a reviewed session is
+ * joined (it becomes live); from the demo preview a new session with the demo's participants.
+ */
+async function ensurePoseSession(): Promise<PoseSession | null> {
+  try {
+    if (state.mode === 'live' && state.sessionId) return { sessionId: state.sessionId, participants: state.participants };
+    let id = state.mode === 'review' ? state.sessionId : null;
+    if (!id) {
+      const people = state.demo?.participants ?? (await api.getDemo()).participants;
+      const session = await api.createSession({
+        title: `${t('poseRehearsal')} (live)`.slice(0, LIMITS.titleMaxChars),
+        participants: people.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
+      });
+      id = session.id;
+    }
+    live.leave();
+    const joined = await live.join(id);
+    if (!joined.ok) {
+      notices.add('error', t('sessionError'), joined.error.message);
+      return null;
+    }
+    show(joined.value, 'live');
+    picker.value = id;
+    void refreshSessions();
+    return { sessionId: id, participants: joined.value.session.participants };
+  } catch (err) {
+    notices.add('error', t('sessionError'), api.toApiError(err).message);
+    return null;
+  }
 }
 
 // ---- playback ---------------------------------------------------------------------------
@@ -311,7 +373,10 @@ function renderAll(): void {
   else {
     transcript.render();
     cues.render();
+    posture.render();
   }
+  pose.render();
+  el.videoToggle.title = t('poseTitle');
   roles.render();
   renderViewHead();
   renderHealth();
@@ -334,6 +399,11 @@ function bindEvents(): void {
     else void review(picker.value);
   });
   el.refresh.addEventListener('click', () => void refreshSessions());
+  el.videoToggle.addEventListener('click', () => {
+    const open = el.videoToggle.getAttribute('aria-expanded') !== 'true';
+    el.videoToggle.setAttribute('aria-expanded', String(open));
+    pose.setOpen(open);
+  });
   el.play.addEventListener('click', () => {
     const p = state.player;
     if (p && p.state === 'paused') p.play();

@@ -41,7 +41,27 @@ const result = await build({
   metafile: true,
   plugins: [zodEnglishOnly],
 });
+// The in-browser pose estimator (@mediapipe/tasks-vision) is a separate ES module that the
+// app imports on first use of the video panel, so the main bundle stays small. Its wasm
+// runtime and models are served by the server (/vendor/tasks-vision/, /models/pose/).
+const pose = await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'client', 'pose', 'vision.ts')],
+  outfile: join(outDir, 'pose-vision.js'),
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2020',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+});
 await Promise.all(STATIC_FILES.map((f) => copyFile(join(root, 'client', f), join(outDir, f))));
 
 const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
-console.log(`client: dist/client/app.js ${(bytes / 1024).toFixed(1)} KiB + ${STATIC_FILES.join(', ')}`);
+const poseBytes = Object.values(pose.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+console.log(
+  `client: dist/client/app.js ${(bytes / 1024).toFixed(1)} KiB, pose-vision.js ${(poseBytes / 1024).toFixed(1)} KiB (lazy) + ${STATIC_FILES.join(', ')}`,
+);

@@ -1,5 +1,6 @@
 // The cue pane: a card per cue, newest on top, explaining itself — title and tip in the
-// interface language, technique, score, the quoted evidence, and the model version.
+// interface language, technique, score, the evidence (quoted words; posture as a label
+// chip), and the model version.
 import type { Cue } from '../../protocol/protocol';
 import { cueTypeName, labelName, lang, t, techniqueName } from '../i18n';
 import { h } from './dom';
@@ -90,15 +91,24 @@ export class CueView {
             ...cue.evidence.map((e) =>
               h(
                 'li',
-                { 'data-testid': 'cue-evidence', 'data-label': e.label, 'data-utterance-id': e.utteranceId },
+                {
+                  'data-testid': 'cue-evidence',
+                  'data-kind': e.kind,
+                  'data-label': e.label,
+                  'data-utterance-id': e.utteranceId,
+                  'data-frame-id': e.frameId,
+                },
                 h(
                   'div',
                   { class: 'ev-meta' },
                   h('span', { class: `chip label-${e.label}` }, labelName(e.label)),
+                  e.kind === 'posture' && h('span', { class: 'ev-kind' }, `${t('postureEvidence')} · ${e.participant}`),
                   h('time', {}, formatMs(e.mediaMs)),
                   h('span', { class: 'ev-score' }, formatScore(e.score)),
                 ),
-                h('q', { class: 'ev-text' }, e.text),
+                // Posture evidence has no words: its `text` is an English description, and
+                // the localized label chip says the same in the interface language.
+                e.kind === 'verbal' && h('q', { class: 'ev-text' }, e.text),
               ),
             ),
           ),

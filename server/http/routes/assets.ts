@@ -66,18 +66,27 @@ export function assetsRouter(opts: AssetOptions = {}): Router {
   if (visionDir) {
     const setHeaders = (res: Response, file: string): void => {
       if (file.endsWith('.wasm')) res.setHeader('Content-Type', 'application/wasm');
-      else if (file.endsWith('.js') || file.endsWith('.mjs')) res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+      else if (file.endsWith('.js') || file.endsWith('.mjs'))
+        res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
       // Usable from a cross-origin-isolated page (COEP require-corp).
       res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     };
-    r.use('/vendor/tasks-vision', express.static(path.join(visionDir, 'wasm'), { maxAge: '1h', index: false, setHeaders }));
+    r.use(
+      '/vendor/tasks-vision',
+      express.static(path.join(visionDir, 'wasm'), { maxAge: '1h', index: false, setHeaders }),
+    );
     r.get('/vendor/tasks-vision/vision_bundle.mjs', (_req, res) => {
       setHeaders(res, 'vision_bundle.mjs');
       res.sendFile(path.join(visionDir, 'vision_bundle.mjs'), { maxAge: '1h' });
     });
   }
   r.use('/vendor/tasks-vision', (_req, res) => {
-    notFound(res, visionDir ? 'no such tasks-vision file' : 'the npm package @mediapipe/tasks-vision is not installed (run `npm install`)');
+    notFound(
+      res,
+      visionDir
+        ? 'no such tasks-vision file'
+        : 'the npm package @mediapipe/tasks-vision is not installed (run `npm install`)',
+    );
   });
 
   r.get('/models/pose/index.json', (_req, res) => {
