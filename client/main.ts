@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   type Cue,
   type Participant,
+  type PoseIn,
   type Role,
   type SessionSnapshot,
   type UtteranceIn,
@@ -24,7 +25,7 @@ import { PostureTrack } from './view/posture';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
 import { UploadPanel } from './view/upload';
-import type { Demo, Health } from '../protocol/outbound';
+import type { Demo, DemoPosture, Health } from '../protocol/outbound';
 
 type Mode = 'preview' | 'live' | 'review';
 
@@ -32,6 +33,19 @@ interface Recording {
   title: string;
   participants: Participant[];
   utterances: UtteranceIn[];
+  posture?: DemoPosture;
+}
+
+/** What playback sends, in media-time order: the words and, for the demo, the posture track. */
+type PlayItem =
+  | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn }
+  | { kind: 'landmarks'; startMs: number; participant: string; aspect: number; poses: PoseIn[] };
+
+function playItems(rec: Recording): PlayItem[] {
+  const items: PlayItem[] = rec.utterances.map((u) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u }));
+  const p = rec.posture;
+  if (p) for (const f of p.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, participant: p.participant, aspect: p.aspect, poses: f.poses });
+  return items;
 }
 
 const el = {
@@ -60,7 +74,7 @@ const state = {
   connection: 'connecting' as ConnectionState,
   health: null as Health | null,
   demo: null as Demo | null,
-  player: null as Player<UtteranceIn> | null,
+  player: null as Player<PlayItem> | null,
   starting: false,
   participants: [] as Participant[],
 };
@@ -228,7 +242,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
 async function loadRecording(): Promise<Recording> {
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
-    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn) };
+    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), ...(demo.posture ? { posture: demo.posture } : {}) };
   }
   const snap = await api.getSnapshot(picker.value);
   return {
@@ -261,11 +275,16 @@ async function startLive(): Promise<void> {
       return;
     }
     show(joined.value, 'live');
-    const player = new Player<UtteranceIn>({
-      items: rec.utterances,
+    const player = new Player<PlayItem>({
+      items: playItems(rec),
       speed: Number(el.speed.value),
-      send: async (u, i) => {
-        const res = await live.sendUtterance(session.id, u);
+      send: async (item, i) => {
+        if (item.kind === 'landmarks') {
+          const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
+          if (!res.ok) notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+          return;
+        }
+        const res = await live.sendUtterance(session.id, item.utterance);
         if (res.ok) {
           if (state.sessionId === session.id) transcript.addUtterance(res.value);
         } else {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   CUE_REASONS,
   CUE_TYPES,
+  PoseInSchema,
   POSTURE_SIGNAL_LABELS,
   ROLES,
   TECHNIQUES,
@@ -161,10 +162,19 @@ export const RecordedUtteranceSchema = z.object({
 });
 export type RecordedUtterance = z.infer<typeof RecordedUtteranceSchema>;
 
+export const DemoPostureSchema = z.object({
+  participant: z.string(),
+  aspect: z.number(),
+  frames: z.array(z.object({ mediaMs: z.number(), poses: z.array(PoseInSchema) })),
+});
+export type DemoPosture = z.infer<typeof DemoPostureSchema>;
+
 export const DemoSchema = z.object({
   title: z.string(),
   participants: z.array(ParticipantSchema),
   utterances: z.array(RecordedUtteranceSchema),
+  /** The customer's recorded posture (landmarks), played alongside the words. */
+  posture: DemoPostureSchema.optional(),
 });
 export type Demo = z.infer<typeof DemoSchema>;
 

@@ -94,6 +94,14 @@ test('playing the demo shows a closing-moment cue quoting the price question, in
   await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
   await page.screenshot({ path: SCREENSHOT });
 
+  // The demo's posture track was played too: the customer's postures are on the page, and the
+  // price-question cue carries the lean as posture evidence.
+  const chips = page.getByTestId('posture-chip');
+  await chips.first().waitFor({ timeout: WAIT_MS });
+  const shown = await chips.evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
+  expect(shown).toEqual(expect.arrayContaining(['arms_crossed', 'leaning_back', 'leaning_forward']));
+  await expect(closingCard.getByTestId('cue-evidence').filter({ hasText: /Leaning in/ }).count()).resolves.toBeGreaterThan(0);
+
   // The card shows the cue's title in the chosen language: compare with the stored cue.
   const sessionId = await page.getByTestId('view-title').getAttribute('data-session-id');
   expect(sessionId).toBeTruthy();
