@@ -55,7 +55,10 @@ export function classificationReport<L extends string>(
     const f1 = ratio(2 * precision * recall, precision + recall);
     perLabel[l] = { precision, recall, f1, support, predicted };
     correct += tp;
-    if (support > 0 || predicted > 0) (f1Sum += f1), (f1Count += 1);
+    if (support > 0 || predicted > 0) {
+      f1Sum += f1;
+      f1Count += 1;
+    }
   });
   return {
     n: gold.length,

@@ -131,7 +131,7 @@ export class CueEngine {
     }
     if (CLOSED_POSTURE.includes(s.label)) {
       const closed = CLOSED_POSTURE.map((l) => this.posture.get(l));
-      if (closed.every((c) => c !== undefined)) return this.onResistance(s, closed as SignalEvent[], 'closed_posture');
+      if (closed.every((c) => c !== undefined)) return this.onResistance(s, closed, 'closed_posture');
     }
     return [];
   }

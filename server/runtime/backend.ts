@@ -28,6 +28,7 @@ async function pick(prefer?: BackendName): Promise<BackendInfo> {
   if (prefer !== 'wasm') {
     try {
       // Optional dependency: its install downloads libtensorflow, which fails without internet.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional and usually absent: an import() of it would not type-check
       require('@tensorflow/tfjs-node');
       if (await tf.setBackend('tensorflow')) {
         await tf.ready();

@@ -14,7 +14,7 @@ import {
 import { PoseConfigError } from './errors';
 import { TrackingPoseEstimator } from './estimator';
 import { loadMoveNet } from './movenet';
-import type { PoseEstimatorConfig, PoseModelName } from './types';
+import type { PoseEstimatorConfig } from './types';
 
 export type ValidatedPoseConfig = Required<PoseEstimatorConfig>;
 
@@ -29,7 +29,7 @@ export function validatePoseConfig(config: PoseEstimatorConfig = {}): ValidatedP
     throw new PoseConfigError(`unknown pose estimator option(s) ${unknown.join(', ')}; allowed: ${KEYS.join(', ')}`);
   }
   const model = config.model ?? DEFAULT_POSE_MODEL;
-  if (!POSE_MODELS.includes(model as PoseModelName)) {
+  if (!POSE_MODELS.includes(model)) {
     throw new PoseConfigError(`model must be one of ${POSE_MODELS.join(', ')}, got ${JSON.stringify(model)}`);
   }
   const modelDir = config.modelDir ?? projectPath(...DEFAULT_MODEL_DIR_PARTS);

@@ -22,7 +22,7 @@ export function localModelHandler(modelJsonPath: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const bytes = await fs.promises.readFile(path.join(dir, p));
-            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
           }
         }
         // WeightData may be a list of buffers: no need to copy them into one.

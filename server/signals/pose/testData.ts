@@ -13,6 +13,7 @@ export function postureImagePath(name: string): string {
 // Looked up at call time so this module needs no jest types (tsconfig.build.json compiles it).
 type Suite = (name: string, fn: () => void) => void;
 const jestGlobals = (): { describe: Suite & { skip: Suite } } =>
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- only unnecessary under tsconfig.json's jest types; tsconfig.build.json has no `describe` on globalThis
   globalThis as unknown as { describe: Suite & { skip: Suite } };
 
 /** `describe` when ../shared/data/posture exists, else `describe.skip` with a console note. */

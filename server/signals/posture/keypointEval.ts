@@ -128,8 +128,13 @@ export function evaluateArmCross(classifier: PostureClassifier, longCsv: string)
       if (!isCrossed && !isRest) return;
       const r = classifyPhoto(classifier, [kinectToPose(fr)], { aspect: 4 / 3 });
       const said = !!r?.labels.includes('arms_crossed');
-      if (isCrossed) (crossed++, said && hits++);
-      else (rest++, said && falseHits++);
+      if (isCrossed) {
+        crossed++;
+        if (said) hits++;
+      } else {
+        rest++;
+        if (said) falseHits++;
+      }
     });
   }
   return { sequences: seqs.size, crossedFrames: crossed, recall: crossed ? hits / crossed : 0, restFrames: rest, falsePositiveRate: rest ? falseHits / rest : 0 };

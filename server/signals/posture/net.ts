@@ -45,7 +45,7 @@ export function forwardLogits(weights: readonly tf.Tensor[], norm: { mean: tf.Te
   let h = tf.clipByValue(tf.div(tf.sub(x, norm.mean), norm.std), -6, 6) as tf.Tensor2D;
   const layers = weights.length / 2;
   for (let k = 0; k < layers; k++) {
-    h = tf.add(tf.matMul(h, weights[2 * k] as tf.Tensor2D), weights[2 * k + 1]!) as tf.Tensor2D;
+    h = tf.add<tf.Tensor2D>(tf.matMul(h, weights[2 * k] as tf.Tensor2D), weights[2 * k + 1]!);
     if (k + 1 < layers) {
       h = tf.relu(h);
       if (dropout > 0) h = tf.dropout(h, dropout, undefined, seed + k) as tf.Tensor2D;

@@ -67,7 +67,10 @@ export function countNods(values: readonly number[], minAmplitude: number, minCy
     if (dir >= 0 && v > extreme) extreme = v;
     else if (dir <= 0 && v < extreme) extreme = v;
     if (dir === 0) {
-      if (Math.abs(v - pivot) >= minAmplitude) (dir = v > pivot ? 1 : -1), (extreme = v);
+      if (Math.abs(v - pivot) >= minAmplitude) {
+        dir = v > pivot ? 1 : -1;
+        extreme = v;
+      }
       continue;
     }
     if ((dir > 0 && extreme - v >= minAmplitude) || (dir < 0 && v - extreme >= minAmplitude)) {
@@ -79,7 +82,12 @@ export function countNods(values: readonly number[], minAmplitude: number, minCy
   }
   if (dir !== 0 && Math.abs(extreme - pivot) >= minAmplitude) swings.push(extreme - pivot);
   let cycles = 0;
-  for (let i = 0; i + 1 < swings.length; i++) if (swings[i]! > 0 && swings[i + 1]! < 0) (cycles++, i++);
+  for (let i = 0; i + 1 < swings.length; i++) {
+    if (swings[i]! > 0 && swings[i + 1]! < 0) {
+      cycles++;
+      i++;
+    }
+  }
   const amplitude = swings.reduce((m, s) => Math.max(m, Math.abs(s)), 0);
   return { nodding: cycles >= minCycles, cycles, amplitude };
 }

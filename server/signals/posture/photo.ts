@@ -33,7 +33,10 @@ export function choosePerson(poses: readonly Pose[], hint?: TrackHint): number {
       const area = Math.sqrt(Math.max(p.box.width * p.box.height, 0));
       score = area * (1 - 0.8 * Math.min(1, Math.hypot(cx - 0.5, cy - 0.5) / 0.7)) * (0.5 + 0.5 * p.score);
     }
-    if (score > bestScore) (bestScore = score), (best = i);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
   });
   return best;
 }

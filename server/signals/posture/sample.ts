@@ -23,7 +23,8 @@ export function sampleJsonl(seed = SAMPLE_SEED, n = SAMPLE_ROWS): string {
         unobservable: MODEL_LABELS.filter((_, k) => !ex.mask[k]),
         meta: { ...ex.meta, yawDeg: r4(ex.meta.yawDeg) },
         aspect: r4(ex.aspect),
-        baseline: ex.baseline && Object.fromEntries(Object.entries(ex.baseline).map(([k, v]) => [k, r4(v)])),
+        baseline:
+          ex.baseline && Object.fromEntries(Object.entries(ex.baseline).map(([k, v]: [string, number]) => [k, r4(v)])),
         landmarks: ex.pose.landmarks.map((l) => [r4(l.x), r4(l.y), r4(l.z), r4(l.score)]),
       }),
     );

@@ -31,7 +31,11 @@ export class OneEuroFilter {
     const dtS = (mediaMs - this.lastMs) / 1000;
     if (this.x === undefined || dtS <= 0 || mediaMs - this.lastMs > this.opts.maxGapMs) {
       // First sample, a gap, or time that did not advance: start over from this value.
-      if (this.x === undefined || dtS !== 0) (this.x = value), (this.dx = 0), (this.lastMs = mediaMs);
+      if (this.x === undefined || dtS !== 0) {
+        this.x = value;
+        this.dx = 0;
+        this.lastMs = mediaMs;
+      }
       return this.x;
     }
     const dx = (value - this.x) / dtS;

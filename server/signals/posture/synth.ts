@@ -65,7 +65,10 @@ function guessHands(lm: Landmark[], r: Rng, sides: { pulled: number[]; hidden: S
     } else if (hiddenWrist && roll > 0.8) target = other;
     if (!target) continue;
     const dx = target.x - wrist.x, dy = target.y - wrist.y;
-    for (const i of HAND_POINTS(k)) (out[i]!.x += dx), (out[i]!.y += dy);
+    for (const i of HAND_POINTS(k)) {
+      out[i]!.x += dx;
+      out[i]!.y += dy;
+    }
   }
   return out;
 }
@@ -82,10 +85,22 @@ function corrupt(lm: Landmark[], r: Rng, n: NoiseSpec, aspect: number, hidden: S
     let score = u(r, 0.8, 1);
     const { x, y } = l;
     // A hidden point still gets a guess, often with a confident score.
-    if (hidden.has(i)) (score = u(r, 0.25, 1)), (sigma += 0.05 * torso);
-    if (farSide.has(i)) (score *= u(r, 0.35, 0.95)), (sigma *= 1.6);
-    if (off) (score = u(r, 0.01, 0.35)), (sigma += 0.1 * torso);
-    if (r() < 0.02) (score = u(r, 0, 0.4)), (sigma += 0.2 * torso);
+    if (hidden.has(i)) {
+      score = u(r, 0.25, 1);
+      sigma += 0.05 * torso;
+    }
+    if (farSide.has(i)) {
+      score *= u(r, 0.35, 0.95);
+      sigma *= 1.6;
+    }
+    if (off) {
+      score = u(r, 0.01, 0.35);
+      sigma += 0.1 * torso;
+    }
+    if (r() < 0.02) {
+      score = u(r, 0, 0.4);
+      sigma += 0.2 * torso;
+    }
     return {
       x: x + (gaussian(r) * sigma) / aspect,
       y: y + gaussian(r) * sigma,

@@ -58,7 +58,7 @@ export class PostureTracker {
     this.nods = new NodDetector(opts.nod ?? DEFAULT_NOD);
     this.hint = opts.hint;
     for (const label of [...MODEL_LABELS, 'nodding'] as PostureEventLabel[]) {
-      const model = label === 'nodding' ? 0.5 : opts.classifier.thresholds[label as ModelLabel];
+      const model = label === 'nodding' ? 0.5 : opts.classifier.thresholds[label];
       const o = { ...DEFAULT_HYSTERESIS, onThreshold: Math.max(model, DEFAULT_HYSTERESIS.offThreshold + 0.05), ...(label === 'nodding' ? { holdMs: 0 } : {}), ...opts.hysteresis?.[label] };
       this.gates.set(label, new Hysteresis({ ...o, offThreshold: Math.min(o.offThreshold, o.onThreshold) }));
     }
@@ -78,7 +78,10 @@ export class PostureTracker {
   update(poses: readonly Pose[], mediaMs: number): PostureEvent[] {
     const idx = choosePerson(poses, this.hint);
     const pose = idx >= 0 ? poses[idx]! : undefined;
-    if (mediaMs - this.lastSeenMs > (this.opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS)) (this.smoother.reset(), this.nods.reset());
+    if (mediaMs - this.lastSeenMs > (this.opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS)) {
+      this.smoother.reset();
+      this.nods.reset();
+    }
     const aspect = this.opts.aspect ?? 1;
     const feats = pose ? computeFeatures({ ...pose, landmarks: this.smoother.smooth(pose.landmarks, mediaMs) }, { aspect, baseline: this.base }) : null;
     if (!pose || !feats) {

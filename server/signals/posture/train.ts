@@ -112,7 +112,7 @@ export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_O
       const m = tf.tensor2d(rows(train.mask, batch, L), [batch.length, L]);
       const loss = optimizer.minimize(() => {
         const logits = forwardLogits(vars, normT, x, opts.dropout, opts.seed + epoch * 7919 + b);
-        return tf.losses.sigmoidCrossEntropy(y, logits, m, 0.02) as tf.Scalar;
+        return tf.losses.sigmoidCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, m, 0.02);
       }, true);
       lossSum += loss!.dataSync()[0]!;
       batches++;

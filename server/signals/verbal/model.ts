@@ -71,7 +71,10 @@ function toPrediction(probs: ArrayLike<number>, offset: number): VerbalPredictio
   VERBAL_LABELS.forEach((label, k) => {
     const p = probs[offset + k] ?? 0;
     scores[label] = p;
-    if (p > bestScore) (best = label), (bestScore = p);
+    if (p > bestScore) {
+      best = label;
+      bestScore = p;
+    }
   });
   return { label: best, score: bestScore, scores };
 }

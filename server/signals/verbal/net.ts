@@ -109,8 +109,14 @@ export function encodeBatch(items: readonly Featurized[], dims: Pick<NetDims, 'd
     // op's output has exactly one row per input.
     if (!it.utteranceIds.length || !it.contextIds.length) throw new Error(`input ${row} has an empty feature bag`);
     if (it.dense.length !== denseDim) throw new Error(`input ${row} has ${it.dense.length} dense features, expected ${denseDim}`);
-    for (const id of it.utteranceIds) (b.uttIds[pu] = id), (b.uttSeg[pu++] = row);
-    for (const id of it.contextIds) (b.ctxIds[pc] = id), (b.ctxSeg[pc++] = row);
+    for (const id of it.utteranceIds) {
+      b.uttIds[pu] = id;
+      b.uttSeg[pu++] = row;
+    }
+    for (const id of it.contextIds) {
+      b.ctxIds[pc] = id;
+      b.ctxSeg[pc++] = row;
+    }
     b.uttScale[row] = poolScale(dims.pooling, it.utteranceIds.length);
     b.ctxScale[row] = poolScale(dims.pooling, it.contextIds.length);
     b.dense.set(it.dense, row * denseDim);
@@ -143,7 +149,7 @@ export function batchTensors(b: EncodedBatch, denseDim: number): BatchTensors {
 
 /** Pools the embedding rows of each bag: segment sum times the bag's factor -> [bags, dim]. */
 export function bagPool(embedding: tf.Tensor, ids: tf.Tensor1D, seg: tf.Tensor1D, scale: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(tf.sparse.sparseSegmentSum(embedding as tf.Tensor2D, ids, seg), scale) as tf.Tensor2D;
+  return tf.mul<tf.Tensor2D>(tf.sparse.sparseSegmentSum(embedding, ids, seg), scale);
 }
 
 export type HeadWeights = Pick<NetWeights, 'w1' | 'b1' | 'w2' | 'b2'>;
@@ -158,7 +164,7 @@ export function forwardHead(w: HeadWeights, pooledUtt: tf.Tensor2D, pooledCtx: t
   let z: tf.Tensor2D = tf.concat([pooledUtt, pooledCtx, dense], 1);
   if (opts.dropout && opts.dropout.rate > 0) z = tf.dropout(z, opts.dropout.rate, undefined, opts.dropout.seed) as tf.Tensor2D;
   const h = tf.relu(tf.add(tf.matMul(z, w.w1 as tf.Tensor2D), w.b1));
-  return tf.add(tf.matMul(h, w.w2 as tf.Tensor2D), w.b2) as tf.Tensor2D;
+  return tf.add<tf.Tensor2D>(tf.matMul(h, w.w2), w.b2);
 }
 
 /** The inference forward pass: logits [batch, labels]. */
