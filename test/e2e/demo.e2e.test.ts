@@ -1,14 +1,11 @@
 // The browser client against the real server (in-process, port 0, in-memory store, the
 // real verbal model) in headless Debian Chromium: playing the demo yields a closing-moment
 // cue that quotes the customer's price question; a broken upload shows the server's error.
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
+import { getJson as getJsonFrom, launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CLIENT_INDEX = path.join(__dirname, '..', '..', 'dist', 'client', 'index.html');
 /** Generous: the first run loads the model; nothing here asserts on timing. */
 const WAIT_MS = 60_000;
 const SCREENSHOT = '/tmp/client.png';
@@ -19,30 +16,9 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: the browser tests need Debian's chromium. Install it with ` +
-        '`apt-get update && apt-get install -y chromium` (as root), then run `npm run test:e2e` again.',
-    );
-  }
-  if (!fs.existsSync(CLIENT_INDEX)) {
-    throw new Error(`The client is not built (${CLIENT_INDEX} is missing): run \`npm run build\` first.`);
-  }
+  requireBrowserAndClient();
   server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
-  // launch() gives every run a fresh temporary user data dir.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -50,21 +26,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(server.url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  return { page, pageErrors };
-}
-
-async function getJson<T>(urlPath: string): Promise<T> {
-  const res = await fetch(server.url + urlPath);
-  if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const openPage = () => openPageWith(browser, server, WAIT_MS);
+const getJson = <T>(urlPath: string) => getJsonFrom<T>(server, urlPath);
 
 test('playing the demo shows a closing-moment cue quoting the price question, in both languages', async () => {
   const demo = await getJson<{ utterances: { speaker: string; text: string }[]; participants: { name: string; role: string }[] }>(

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
@@ -22,11 +22,9 @@ import type {
 } from '../../protocol/protocol';
 import type { VisionModule } from '../../client/pose/landmarker';
 import { startServer } from '../../server/main';
+import { CLIENT_INDEX, getJson as getJsonFrom, launchChromium, openPage as openPageWith, requireBrowserAndClient, ROOT } from './browser';
 import { createPoseEstimator, decodeImage } from '../../server/signals/pose';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CLIENT_INDEX = path.join(ROOT, 'dist', 'client', 'index.html');
 const POSE_MODULE = path.join(ROOT, 'dist', 'client', 'pose-vision.js');
 const TASK_FILE = path.join(ROOT, 'models', 'pose', 'pose_landmarker_full.task');
 const DATA_DIR = path.join(ROOT, '..', 'shared', 'data', 'posture');
@@ -47,11 +45,7 @@ let tmpDir: string;
 
 maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(
-        `No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\`, then run \`npm run test:e2e\` again.`,
-      );
-    }
+    requireBrowserAndClient();
     for (const [file, hint] of [
       [CLIENT_INDEX, 'run `npm run build` first'],
       [POSE_MODULE, 'run `npm run build` first'],
@@ -64,24 +58,11 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     const fakeCamera = path.join(tmpDir, 'camera.mjpeg');
     fs.copyFileSync(PHOTO, fakeCamera);
     server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        // No GPU: WebGL is SwiftShader, which tasks-vision uses only to take the image in;
-        // inference runs on the wasm CPU path (delegate 'CPU').
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        `--use-file-for-fake-video-capture=${fakeCamera}`,
-      ],
-    });
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${fakeCamera}`,
+    ]);
   });
 
   afterAll(async () => {
@@ -90,21 +71,8 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  async function openPage(): Promise<{ page: Page; pageErrors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(server.url);
-    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-    return { page, pageErrors };
-  }
-
-  async function getJson<T>(urlPath: string): Promise<T> {
-    const res = await fetch(server.url + urlPath);
-    if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const openPage = () => openPageWith(browser, server, WAIT_MS, 900);
+  const getJson = <T>(urlPath: string) => getJsonFrom<T>(server, urlPath);
 
   test('the asset routes serve the wasm runtime and the built .task, not other files', async () => {
     const wasm = await fetch(`${server.url}/vendor/tasks-vision/vision_wasm_internal.wasm`);

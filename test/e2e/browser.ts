@@ -1,0 +1,56 @@
+// Shared by the browser tests: Debian's headless Chromium through playwright-core, the real
+// server in-process, and the page helpers both suites use.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RunningServer } from '../../server/main';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = path.join(__dirname, '..', '..');
+export const CLIENT_INDEX = path.join(ROOT, 'dist', 'client', 'index.html');
+
+/** Fails with the command that fixes it when Chromium or the built client is missing. */
+export function requireBrowserAndClient(): void {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: the browser tests need Debian's chromium. Install it with ` +
+        '`apt-get update && apt-get install -y chromium` (as root), then run `npm run test:e2e` again.',
+    );
+  }
+  if (!fs.existsSync(CLIENT_INDEX)) throw new Error(`The client is not built (${CLIENT_INDEX} is missing): run \`npm run build\` first.`);
+}
+
+/** launch() gives every run a fresh temporary user data dir. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      // No GPU: WebGL is SwiftShader; tasks-vision runs on its wasm CPU path.
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...extraArgs,
+    ],
+  });
+}
+
+export async function openPage(browser: Browser, server: RunningServer, waitMs: number, height = 800): Promise<{ page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: waitMs });
+  return { page, pageErrors };
+}
+
+export async function getJson<T>(server: RunningServer, urlPath: string): Promise<T> {
+  const res = await fetch(server.url + urlPath);
+  if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
