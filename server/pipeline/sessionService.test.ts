@@ -1,0 +1,80 @@
+// The core without transports: the same meeting fed at different wall-clock speeds, or
+// as one upload, gives the same signals and cues (time is data). Real models and SQLite.
+import { initTf } from '../runtime/backend';
+import { loadVerbalClassifier } from '../signals/verbal/model';
+import { loadPostureClassifier } from '../signals/posture/model';
+import { SqliteStore } from '../store/sqliteStore';
+import { projectPath } from '../paths';
+import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
+import { SessionService } from './sessionService';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import type { PostureClassifier } from '../signals/posture/model';
+
+let verbal: VerbalClassifier;
+let posture: PostureClassifier;
+let demo: DemoMeeting;
+beforeAll(async () => {
+  await initTf();
+  verbal = loadVerbalClassifier({ modelDir: projectPath('models', 'verbal') });
+  posture = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
+  demo = loadDemoMeeting();
+});
+afterAll(() => {
+  verbal.dispose();
+  posture.dispose();
+});
+
+/** Plays the demo (words and posture) with a wall clock that advances `msPerMediaMs` per media ms. */
+function play(msPerMediaMs: number) {
+  const store = new SqliteStore(':memory:');
+  let wall = 1_000_000;
+  const service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
+  const id = service.createSession({ title: 't', participants: demo.participants }).id;
+  const steps = [
+    ...demo.utterances.map((u) => ({ t: u.startMs, run: () => void service.addUtterance(id, u) })),
+    ...(demo.posture?.frames ?? []).map((f) => ({
+      t: f.mediaMs,
+      run: () => void service.addLandmarks({ sessionId: id, participant: demo.posture!.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: demo.posture!.aspect }, 'browser'),
+    })),
+  ].sort((a, b) => a.t - b.t);
+  for (const s of steps) {
+    wall = 1_000_000 + Math.round(s.t * msPerMediaMs);
+    s.run();
+  }
+  const snap = service.snapshot(id);
+  store.close();
+  // Wall-clock fields differ by design; everything else must match.
+  return {
+    signals: snap.signals.map(({ id: _id, sessionId: _s, ...rest }) => rest),
+    cues: snap.cues.map(({ id: _id, sessionId: _s, inputReceivedAt: _r, emittedAt: _e, evidence, ...rest }) => ({ ...rest, evidence: evidence.map((e) => [e.kind, e.label, e.mediaMs]) })),
+  };
+}
+
+describe('SessionService', () => {
+  it('gives the same signals and cues at 1x and 10x', () => {
+    const slow = play(1);
+    const fast = play(0.1);
+    expect(fast).toEqual(slow);
+    expect(slow.cues.length).toBeGreaterThan(2);
+    expect(slow.signals.some((s) => s.kind === 'posture')).toBe(true);
+  });
+
+  it('re-analysis after a role change reproduces the live result', () => {
+    const store = new SqliteStore(':memory:');
+    const service = new SessionService({ store, classifier: verbal, posture, now: () => 0 });
+    const id = service.createSession({ title: 't' }).id;
+    service.upload(id, demo.utterances, []);
+    expect(service.snapshot(id).signals).toEqual([]);
+    const roles = Object.fromEntries(demo.participants.map((p) => [p.name, p.role]));
+    const after = service.setRoles(id, roles);
+
+    const store2 = new SqliteStore(':memory:');
+    const service2 = new SessionService({ store: store2, classifier: verbal, posture, now: () => 0 });
+    const id2 = service2.createSession({ title: 't', participants: demo.participants }).id;
+    service2.upload(id2, demo.utterances, demo.participants);
+    const strip = (s: typeof after) => s.cues.map((c) => [c.type, c.reason, c.mediaMs, c.score]);
+    expect(strip(after)).toEqual(strip(service2.snapshot(id2)));
+    store.close();
+    store2.close();
+  });
+});
