@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   if (!only || only === 'verbal') await batchThroughput();
   if (!only || only === 'posture') await benchPosture(report);
   if (!only || only === 'pose') await benchPose(report);
-  if (only && only !== 'live') return writeResults();
+  if (only && only !== 'live') return writeResults(only);
   const { url, child } = await startServerProcess();
   try {
     await liveLatency(url, 1, 10, true);
@@ -144,12 +144,13 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
   }
-  writeResults();
+  writeResults(only);
 }
 
-function writeResults(): void {
+/** A full run writes bench/results/<date>.json; a partial one <date>-<part>.json. */
+function writeResults(part?: string): void {
   const date = new Date().toISOString().slice(0, 10);
-  const out = projectPath('bench', 'results', `${date}.json`);
+  const out = projectPath('bench', 'results', `${date}${part ? `-${part}` : ''}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.arch()}` };
   fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, figures }, null, 2) + '\n');

@@ -159,8 +159,10 @@ export class SessionService {
       );
     }
     const results = store.transaction(() => {
-      const known = new Map(participants.map((p) => [p.name, p.role] as const));
-      store.addParticipants(sessionId, speakers.map((name) => ({ name, role: known.get(name) ?? null })));
+      const given = new Map(participants.map((p) => [p.name, p.role] as const));
+      // Live turns of known speakers (the common case) touch no participant rows.
+      const changed = speakers.filter((name) => !before.has(name) || given.get(name));
+      if (changed.length) store.addParticipants(sessionId, changed.map((name) => ({ name, role: given.get(name) ?? null })));
       return this.pipeline(sessionId).ingest(batch, this.roleMap(sessionId), receivedAt, this.deps.now);
     });
     for (const r of results) {
@@ -168,8 +170,8 @@ export class SessionService {
       if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
       for (const cue of r.cues) this.publish({ type: 'cue', sessionId, cue });
     }
-    const unassigned = store.unassignedSpeakers(sessionId);
-    if (unassigned.some((s) => speakers.includes(s))) this.publish({ type: 'roles_needed', sessionId, speakers: unassigned });
+    const roles = this.roleMap(sessionId);
+    if (speakers.some((s) => roles.get(s) === null)) this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
     return results;
   }
 

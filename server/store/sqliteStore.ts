@@ -79,6 +79,8 @@ interface UtteranceRow {
 
 export class SqliteStore {
   private readonly db: Database.Database;
+  /** Prepared once, reused: preparing costs more than running these small statements. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -92,21 +94,30 @@ export class SqliteStore {
   /** Applies pending migrations in order; returns the schema version. */
   private migrate(): number {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
-    const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const row = this.stmt('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     let current = row.v ?? 0;
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       this.db.transaction(() => {
         this.db.exec(m.sql);
-        this.db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+        this.stmt('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
       })();
       current = m.version;
     }
     return current;
   }
 
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   schemaVersion(): number {
-    return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+    return (this.stmt('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
   }
 
   transaction<T>(fn: () => T): T {
@@ -130,7 +141,7 @@ export class SqliteStore {
   }
 
   getSession(id: string): Session | undefined {
-    const row = this.db.prepare('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
+    const row = this.stmt('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
       | { id: string; title: string; created_at: number; demo: number }
       | undefined;
     if (!row) return undefined;
@@ -156,8 +167,8 @@ export class SqliteStore {
 
   /** Adds speakers not yet known; an existing participant keeps its role unless one is given. */
   addParticipants(sessionId: string, ps: readonly Participant[]): void {
-    const ord = (this.db.prepare('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
-    const insert = this.db.prepare(
+    const ord = (this.stmt('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    const insert = this.stmt(
       `INSERT INTO participants (session_id, name, role, ord) VALUES (?, ?, ?, ?)
        ON CONFLICT (session_id, name) DO UPDATE SET role = COALESCE(excluded.role, participants.role)`,
     );
@@ -168,18 +179,18 @@ export class SqliteStore {
   /** Sets a participant's role; their stored utterances take it too. */
   setRole(sessionId: string, name: string, role: Role): void {
     this.addParticipants(sessionId, [{ name, role }]);
-    this.db.prepare('UPDATE utterances SET role = ? WHERE session_id = ? AND speaker = ?').run(role, sessionId, name);
+    this.stmt('UPDATE utterances SET role = ? WHERE session_id = ? AND speaker = ?').run(role, sessionId, name);
   }
 
   /** Speakers who appear in the session but have no role yet. */
   unassignedSpeakers(sessionId: string): string[] {
-    return (this.db.prepare('SELECT name FROM participants WHERE session_id = ? AND role IS NULL ORDER BY ord').all(sessionId) as { name: string }[]).map((r) => r.name);
+    return (this.stmt('SELECT name FROM participants WHERE session_id = ? AND role IS NULL ORDER BY ord').all(sessionId) as { name: string }[]).map((r) => r.name);
   }
 
   // ---- utterances, signals, cues ------------------------------------------------------
 
   addUtterance(u: NewUtterance): Utterance {
-    const seqRow = this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
+    const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
     const info = this.db
       .prepare(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at)
@@ -190,12 +201,12 @@ export class SqliteStore {
   }
 
   utterances(sessionId: string): Utterance[] {
-    const rows = this.db.prepare('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as UtteranceRow[];
+    const rows = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as UtteranceRow[];
     return rows.map(toUtterance);
   }
 
   lastUtterance(sessionId: string): Utterance | undefined {
-    const row = this.db.prepare('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as
+    const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as
       | UtteranceRow
       | undefined;
     return row && toUtterance(row);
@@ -231,7 +242,7 @@ export class SqliteStore {
           ORDER BY media_ms DESC, id DESC LIMIT 1`,
       )
       .get(sessionId, participant, label) as { id: number } | undefined;
-    if (row) this.db.prepare('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
+    if (row) this.stmt('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
     return row?.id;
   }
 
@@ -256,15 +267,15 @@ export class SqliteStore {
   }
 
   frameCount(sessionId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    return (this.stmt('SELECT COUNT(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
   /** Stored frames of one participant in media-time order (for re-analysis and review). */
   frames(sessionId: string, participant?: string): StoredFrame[] {
     const rows = (
       participant === undefined
-        ? this.db.prepare('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
-        : this.db.prepare('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
+        ? this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
+        : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
     ) as { id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null; poses_json: string; received_at: number }[];
     return rows.map((r) => ({
       id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
@@ -287,7 +298,7 @@ export class SqliteStore {
   }
 
   cues(sessionId: string): Cue[] {
-    const rows = this.db.prepare('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as {
+    const rows = this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as {
       id: number; session_id: string; type: Cue['type']; reason: Cue['reason']; media_ms: number; score: number;
       technique: Cue['technique']; evidence_json: string; title_json: string; tip_json: string; model_version: string;
       input_received_at: number; emitted_at: number;
@@ -302,8 +313,8 @@ export class SqliteStore {
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */
   clearAnalysis(sessionId: string): void {
-    this.db.prepare('DELETE FROM cues WHERE session_id = ?').run(sessionId);
-    this.db.prepare('DELETE FROM signals WHERE session_id = ?').run(sessionId);
+    this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
+    this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
   }
 }
 
