@@ -1,4 +1,4 @@
-import { denseFeatures, DENSE_DIM, DENSE_FEATURE_NAMES, DEFAULT_FEATURE_CONFIG, featurize, fnv1a32, hashBucket, normalizeText, textFeatures, units } from './features';
+import { denseFeatures, DENSE_DIM, DENSE_FEATURE_NAMES, DEFAULT_FEATURE_CONFIG, KEYWORD_CUES, featurize, fnv1a32, hashBucket, normalizeText, textFeatures, units } from './features';
 import { extractNumbers, parseChineseNumeral, priceComparison } from './numbers';
 
 const dense = (text: string, context?: string): Record<string, number> =>
@@ -93,5 +93,17 @@ describe('numbers', () => {
     expect(dense('80元行吗', '这款一百元')).toMatchObject({ number_below_context: 1, ends_with_question_particle: 1 });
     expect(dense('hello')).toMatchObject({ no_context: 1, question_mark: 0, len_1_3: 1, cjk_share: 0 });
     expect(dense('多少钱？')).toMatchObject({ question_mark: 1, cjk_share: 0.75 });
+  });
+
+  it('adds keyword cues in both languages as dense features', () => {
+    expect(DENSE_FEATURE_NAMES.filter((n) => n.startsWith('kw_'))).toEqual(KEYWORD_CUES.map(([n]) => n));
+    expect(dense('能便宜点吗')).toMatchObject({ kw_discount: 1, kw_price: 0, kw_objection: 0 });
+    expect(dense('How much for the bike?')).toMatchObject({ kw_price: 1, kw_discount: 0 });
+    expect(dense('太贵了，我再考虑一下')).toMatchObject({ kw_objection: 1 });
+    expect(dense('我已经买了，想退货')).toMatchObject({ kw_aftersales: 1, kw_order: 1 });
+    expect(dense('取消吧，我重新下单')).toMatchObject({ kw_reorder: 1, kw_objection: 1 });
+    expect(dense('明天能到吗')).toMatchObject({ kw_when: 1 });
+    expect(dense("Sounds good, I'll take it")).toMatchObject({ kw_reorder: 1, kw_order: 1 });
+    expect(dense('hello')).toMatchObject({ kw_price: 0, kw_discount: 0, kw_order: 0, kw_objection: 0, kw_aftersales: 0, kw_reorder: 0, kw_when: 0 });
   });
 });

@@ -22,8 +22,22 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   buckets: 1 << 18,
   maxCjkNgram: 3,
   wordCharNgrams: [3, 4],
-  featureVersion: 1,
+  featureVersion: 2,
 };
+
+/**
+ * Keyword cues in both languages (the baseline's and a few more), as dense 0/1 features: the
+ * network learns when to trust them. Names (with a `kw_` prefix) join DENSE_FEATURE_NAMES.
+ */
+export const KEYWORD_CUES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['kw_price', /\b(how much|price|prices|cost|costs|quote|fee|shipping cost)\b|多少钱|价格|价钱|几块|多少元|收费|运费|包邮|多少/],
+  ['kw_discount', /\b(discount|cheaper|lower|coupon|promo(tion)?s?|best price|lowest|negotiable|firm|would you take|willing to|throw in|come down)\b|折扣|打折|便宜|优惠|减价|少点|最低|券|活动|送|赠|包邮吗|抹零|能少/],
+  ['kw_order', /\b(i'?ll take it|buy|purchase|deal|order|pay|pick (it )?up|come by|paypal|cash|deliver)\b|买|下单|拍了|拍下|付款|购买|发货|到货|货到付款|支付|发票|要了|拍/],
+  ['kw_objection', /\b(too expensive|too much|think about it|not sure|pass|no thanks|expensive|can't afford|walk away|out of my budget)\b|太贵|考虑|再看看|不要了|不买|贵|算了|取消|不划算|别家|人家/],
+  ['kw_aftersales', /退货|退款|换货|物流|快递|单号|已经买了|已经下单|已经付款|收到|签收|售后|维修|保修|坏了|质量问题/],
+  ['kw_reorder', /重新(下单|下个单|拍|买|购买)|再(下单|拍|买一)|不取消|我要的|要这个|就这个|\b(i'?ll take|i want it|sounds good|it'?s a deal|works for me)\b/],
+  ['kw_when', /(几天|多久|什么时候|啥时候|今天|明天|最快).{0,4}(到|发|送|能到|发货)|\b(when can|tomorrow|today|this weekend|tonight)\b/],
+];
 
 /** Names of the dense features, in order; saved in the manifest so a model can be checked. */
 export const DENSE_FEATURE_NAMES = [
@@ -40,6 +54,13 @@ export const DENSE_FEATURE_NAMES = [
   'len_9_20',
   'len_21_plus',
   'cjk_share',
+  'kw_price',
+  'kw_discount',
+  'kw_order',
+  'kw_objection',
+  'kw_aftersales',
+  'kw_reorder',
+  'kw_when',
 ] as const;
 export const DENSE_DIM = DENSE_FEATURE_NAMES.length;
 
@@ -152,6 +173,7 @@ export function denseFeatures(text: string, context: string | undefined): number
     context === undefined || context.trim() === '' ? 1 : 0,
     ...lengthBucket(us.length),
     chars.length ? cjk / chars.length : 0,
+    ...KEYWORD_CUES.map(([, re]) => (re.test(norm) ? 1 : 0)),
   ];
 }
 

@@ -6,10 +6,13 @@ import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { initTf } from '../../runtime/backend';
 import { MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
 import type { LabeledRow } from './corpus';
-import { DEFAULT_FEATURE_CONFIG } from './features';
 import { loadVerbalClassifier } from './model';
 import { classifyTurns } from './speakerRule';
-import { saveTrainedModel, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
+import { encodeBatch, batchTensors, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes, type NetDims, type NetWeights, type WeightArrays } from './net';
+import { featurize, DEFAULT_FEATURE_CONFIG, DENSE_DIM } from './features';
+import { memberSeed, mergeMembers, saveTrainedModel, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
+
+const DEFAULT_FEATURE_CONFIG_SMALL = { ...DEFAULT_FEATURE_CONFIG, buckets: 1 << 12 };
 
 // Made-up rows for the test, a few per label in both languages.
 const SAMPLES: Record<VerbalLabel, string[]> = {
@@ -26,7 +29,7 @@ const ROWS: LabeledRow[] = VERBAL_LABELS.flatMap((label) =>
   ]),
 );
 const OPTIONS: Partial<TrainOptions> = {
-  features: { ...DEFAULT_FEATURE_CONFIG, buckets: 1 << 12 },
+  features: DEFAULT_FEATURE_CONFIG_SMALL,
   dim: 8,
   hidden: 16,
   epochs: 40,
@@ -36,6 +39,7 @@ const OPTIONS: Partial<TrainOptions> = {
   featureDropout: 0,
   validationFraction: 0,
   batchSize: 8,
+  ensemble: 2,
 };
 
 let dir: string;
@@ -102,6 +106,35 @@ describe('verbal model', () => {
     const b = trainVerbal(ROWS, { ...OPTIONS, epochs: 3 });
     expect(Buffer.from(a.weights.w1.buffer).equals(Buffer.from(b.weights.w1.buffer))).toBe(true);
     expect(Buffer.from(a.weights.embedding.buffer).equals(Buffer.from(b.weights.embedding.buffer))).toBe(true);
+  });
+
+  it('merges ensemble members into one network whose logits are the members\' mean', () => {
+    const d: NetDims = { buckets: 1 << 12, pooling: 'sqrtn', dim: 4, hidden: 6, dense: DENSE_DIM, labels: VERBAL_LABELS.length };
+    const random = (seed: number): WeightArrays => {
+      const w = initWeightArrays(d, seed);
+      const e = initWeightArrays({ ...d, dim: d.buckets * d.dim, buckets: 1 }, seed + 99).w1; // any random numbers
+      for (let i = 0; i < w.embedding.length; i++) w.embedding[i] = e[i % e.length]!;
+      for (let i = 0; i < w.b1.length; i++) w.b1[i] = 0.1 * (i % 3);
+      for (let i = 0; i < w.b2.length; i++) w.b2[i] = 0.2 * i - seed;
+      return w;
+    };
+    const members = [random(1), random(2), random(3)];
+    const merged = mergeMembers(members, d);
+    expect(merged.dims).toMatchObject({ dim: 12, hidden: 18 });
+    const inputs = [{ text: '能便宜点吗', context: '一百元' }, { text: 'how much is it?' }].map((i) => featurize(i, DEFAULT_FEATURE_CONFIG_SMALL));
+    const logits = (w: WeightArrays, dims: NetDims): number[] => {
+      const shapes = weightShapes(dims);
+      const net = Object.fromEntries(WEIGHT_NAMES.map((n) => [n, tf.tensor(w[n], shapes[n])])) as NetWeights;
+      const out = tf.tidy(() => forwardLogits(net, batchTensors(encodeBatch(inputs, dims), dims.dense)).arraySync().flat());
+      tf.dispose(Object.values(net));
+      return out;
+    };
+    const each = members.map((m) => logits(m, d));
+    const mean = each[0]!.map((_, i) => each.reduce((a, l) => a + l[i]!, 0) / members.length);
+    logits(merged.weights, merged.dims).forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 4));
+    expect(mergeMembers([members[0]!], d).weights).toBe(members[0]);
+    expect(memberSeed(7, 0)).toBe(7);
+    expect(new Set([0, 1, 2].map((k) => memberSeed(7, k))).size).toBe(3);
   });
 
   it('says which command rebuilds a missing or broken model', () => {
