@@ -4,18 +4,9 @@ import { UtteranceInSchema } from '../../protocol/protocol';
 import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from './index';
 import { fixture } from './testkit';
 import { TranscriptError } from './types';
+import { mulberry32 } from '../signals/random';
 
-/** mulberry32: small, fast, and reproducible from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const TOKENS = ['-->', ':', '：', '\n', '\r\n', '\n\n', '<v ', '>', '</v>', '{', '[', ']', '"', '00:', ',000', '&amp', '\u0000', '好', '\uFEFF']
   .map((s) => Buffer.from(s, 'utf8'));

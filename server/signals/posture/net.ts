@@ -2,7 +2,7 @@
 // label. Weight shapes, seeded initialisation and the forward pass in tfjs core ops;
 // nothing here knows about poses or labels.
 import * as tf from '@tensorflow/tfjs';
-import { gaussian, mulberry32 } from '../verbal/random';
+import { gaussian, mulberry32 } from '../random';
 
 export interface MlpDims {
   inputs: number;

@@ -1,7 +1,7 @@
 // Samples posture specs for the synthetic skeleton: one lean, one arm arrangement and one leg
 // arrangement per example, each with variety inside the posture (how tight the arms are
 // crossed, how far the lean goes, palm angles, one or two open hands).
-import type { Rng } from '../verbal/random';
+import type { Rng } from '../random';
 import type { ArmSpec, BodyShape, LegSpec, PostureSpec } from './skeleton';
 import { add, scale, sub, unit, type V3 } from './vec';
 

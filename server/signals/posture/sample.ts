@@ -1,7 +1,7 @@
 // A small, readable sample of the synthetic training data for fixtures/posture/: the full
 // set is generated at train time from the seed, so only this sample is committed.
 import fs from 'node:fs';
-import { mulberry32 } from '../verbal/random';
+import { mulberry32 } from '../random';
 import { sampleExample } from './synth';
 import { MODEL_LABELS } from './types';
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../verbal/random';
+import { mulberry32 } from '../random';
 import { FEATURE_COUNT, featureValue } from './features';
 import { generateDataset, sampleExample } from './synth';
 import { MODEL_LABELS } from './types';

@@ -3,7 +3,7 @@
 // size), with landmark noise, occlusion and low scores like BlazePose gives. Seeded and
 // deterministic: the same seed always yields the same examples.
 import type { Landmark, Pose } from '../pose/types';
-import { gaussian, mulberry32, type Rng } from '../verbal/random';
+import { gaussian, mulberry32, type Rng } from '../random';
 import { applyFrame, frameTransform, projectPoints, type CameraSpec, type FrameTransform } from './camera';
 import { computeFeatures, FEATURE_COUNT, featureValue } from './features';
 import { drawPosture, type ArmsKind, type LeanKind } from './poses';

@@ -1,5 +1,5 @@
 import type { Pose } from '../pose/types';
-import { mulberry32 } from '../verbal/random';
+import { mulberry32 } from '../random';
 import { featureValue } from './features';
 import type { PostureClassifier } from './model';
 import { choosePerson } from './photo';

@@ -6,7 +6,7 @@
 //   dense features ─────────────────────────┘
 import * as tf from '@tensorflow/tfjs';
 import type { Featurized } from './features';
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 
 /**
  * How a bag of embedding rows becomes one vector: `mean` = sum / n; `sqrtn` = sum / sqrt(n),

@@ -11,7 +11,7 @@ import type { LabeledRow } from './corpus';
 import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
 import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes } from './net';
 import type { NetDims, NetWeights, Pooling, WeightArrays } from './net';
-import { mulberry32, shuffled, type Rng } from './random';
+import { mulberry32, shuffled, type Rng } from '../random';
 import { SparseAdamEmbedding } from './sparseEmbedding';
 
 const HEAD = ['w1', 'b1', 'w2', 'b2'] as const;

@@ -1,5 +1,5 @@
-// A seeded random source (mulberry32) so that initialisation, shuffling and feature dropout
-// in training give the same model on every run with the same seed.
+// A seeded random source (mulberry32) shared by training, synthetic data and fuzz tests, so
+// the same seed gives the same model, data and test inputs on every run.
 
 export type Rng = () => number;
 
