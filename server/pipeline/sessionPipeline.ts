@@ -88,7 +88,7 @@ export class SessionPipeline {
       batch.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(contexts[i] !== undefined ? { context: contexts[i] } : {}) })),
     );
     try {
-      return this.store.transaction(() =>
+      const results = this.store.transaction(() =>
         batch.map((u, i) => {
           const utterance = this.store.addUtterance({
             sessionId: this.sessionId, speaker: u.speaker, role: roles.get(u.speaker) ?? null, text: u.text,
@@ -97,12 +97,14 @@ export class SessionPipeline {
           return this.afterUtterance(utterance, preds[i]!, receivedAt, emittedAt);
         }),
       );
+      // The last stored turn is the next one's context: known here, no need to read it back.
+      if (batch.length) this.previousText = batch[batch.length - 1]!.text;
+      return results;
     } catch (err) {
-      // The transaction rolled back: the engine may have seen signals that were not stored.
+      // The transaction rolled back: the engine may have seen signals that were not stored,
+      // and restore() also resets the context from what the store really holds.
       this.restore();
       throw err;
-    } finally {
-      if (batch.length) this.previousText = this.store.lastUtterance(this.sessionId)?.text;
     }
   }
 
