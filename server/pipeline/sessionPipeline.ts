@@ -36,7 +36,10 @@ export interface FrameInput {
 
 export interface FrameResult {
   frameId: number;
+  /** Postures this frame turned on. */
   signals: PostureSignal[];
+  /** Postures this frame ended, as stored (endedMs set): sent again so clients can close them. */
+  ended: PostureSignal[];
   cues: Cue[];
 }
 
@@ -163,7 +166,7 @@ export class SessionPipeline {
   }
 
   private afterFrame(f: (FrameInput & { id: number }) | StoredFrame, role: Role | null, receivedAt: number, emittedAt: EmitClock): FrameResult {
-    const result: FrameResult = { frameId: f.id, signals: [], cues: [] };
+    const result: FrameResult = { frameId: f.id, signals: [], ended: [], cues: [] };
     const classifier = this.models.posture;
     if (role !== 'customer' || !classifier) return result;
     let tracker = this.trackers.get(f.participant);
@@ -173,7 +176,8 @@ export class SessionPipeline {
     }
     for (const ev of tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs)) {
       if (ev.state === 'off') {
-        this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);
+        const ended = this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);
+        if (ended) result.ended.push(ended);
         this.engine.postureOff(ev.label);
         continue;
       }

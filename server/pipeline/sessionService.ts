@@ -191,7 +191,8 @@ export class SessionService {
     const role = this.roleMap(sessionId).get(participant) ?? null;
     const frame = { participant, mediaMs: input.mediaMs, poses: input.poses, source, ...(input.aspect !== undefined ? { aspect: input.aspect } : {}) };
     const result = this.pipeline(sessionId).ingestFrame(frame, role, this.deps.now(), this.deps.now);
-    for (const signal of result.signals) this.publish({ type: 'signal', sessionId, signal });
+    // An ended posture goes out again (same id, endedMs set) so live views can close it.
+    for (const signal of [...result.ended, ...result.signals]) this.publish({ type: 'signal', sessionId, signal });
     for (const cue of result.cues) this.publish({ type: 'cue', sessionId, cue });
     return result;
   }

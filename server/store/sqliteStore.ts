@@ -234,16 +234,18 @@ export class SqliteStore {
     return { ...s, id: Number(info.lastInsertRowid) };
   }
 
-  /** Marks a participant's open posture signal of that label as ended; returns its id. */
-  endPostureSignal(sessionId: string, participant: string, label: string, endedMs: number): number | undefined {
+  /** Marks a participant's open posture signal of that label as ended; returns it as now stored. */
+  endPostureSignal(sessionId: string, participant: string, label: string, endedMs: number): PostureSignal | undefined {
     const row = this.db
       .prepare(
         `SELECT id FROM signals WHERE session_id = ? AND participant = ? AND label = ? AND kind = 'posture' AND ended_ms IS NULL
           ORDER BY media_ms DESC, id DESC LIMIT 1`,
       )
       .get(sessionId, participant, label) as { id: number } | undefined;
-    if (row) this.stmt('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
-    return row?.id;
+    if (!row) return undefined;
+    this.stmt('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
+    const ended = this.db.prepare('SELECT *, NULL AS text FROM signals WHERE id = ?').get(row.id) as SignalRow;
+    return toSignal(ended) as PostureSignal;
   }
 
   signals(sessionId: string): Signal[] {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { PostureSignalSchema } from '../../protocol/outbound';
-import type { PoseIn } from '../../protocol/protocol';
+import type { PoseIn, PostureSignal } from '../../protocol/protocol';
 import type { RunningServer } from '../../server/main';
 import { landmarksFromPose } from '../../server/signals/pose/fromLandmarks';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
@@ -58,6 +58,19 @@ describe('posture over socket.io', () => {
     // Every frame is stored, also those that changed nothing.
     const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.signals.filter((x: { kind: string }) => x.kind === 'posture').length).toBe(signals.items.length);
+
+    // Uncrossing the arms ends the signal: the room gets it again, same id, with endedMs set.
+    for (let t = 6200; t <= 10_000; t += 200) await emit(s, 'landmarks', { sessionId: id, participant: 'Dana', mediaMs: t, poses: [upright()], aspect: 4 / 3 });
+    const endedOf = () => signals.items.find((x): x is PostureSignal => x.kind === 'posture' && x.id === on.id && x.endedMs !== null);
+    const deadline = Date.now() + 5000;
+    while (!endedOf() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const ended = endedOf();
+    expect(ended).toMatchObject({ label: 'arms_crossed', startedMs: (on as PostureSignal).startedMs, mediaMs: on.mediaMs });
+    expect(ended!.endedMs).toBeGreaterThan(6000);
+    expect(ended!.endedMs).toBeLessThanOrEqual(10_000);
+    PostureSignalSchema.parse(ended);
+    const stored = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.signals.find((x: { id: number }) => x.id === on.id);
+    expect(stored.endedMs).toBe(ended!.endedMs);
     s.close();
   });
 
