@@ -21,7 +21,7 @@ import { byId } from './view/dom';
 import { formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
-import { PostureTrack } from './view/posture';
+import { PostureTimeline } from './view/posture';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
 import { UploadPanel } from './view/upload';
@@ -77,12 +77,14 @@ const state = {
   player: null as Player<PlayItem> | null,
   starting: false,
   participants: [] as Participant[],
+  /** The length of the recording being played; null for open-ended live input. */
+  durationMs: null as number | null,
 };
 
 const notices = new Notices(byId('notices'));
 const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
 const cues = new CueView(byId('cues'), byId('cue-count'));
-const posture = new PostureTrack(byId('posture-track'), byId('posture-count'));
+const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId));
 const picker = new SessionPicker(el.select);
 const roles = new RolesPanel(byId('roles-panel'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -100,13 +102,14 @@ const live = new LiveConnection({
   onUtterance(u) {
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
+    posture.noteTime(u.endMs);
     renderViewHead();
   },
   onSignal(s) {
     if (s.sessionId !== state.sessionId) return;
+    posture.addSignal(s);
     if (s.kind === 'posture') {
-      posture.add(s);
-      pose.noteSignal(s);
+      if (s.endedMs === null) pose.noteSignal(s); // the status names the posture held now
     } else transcript.addSignal(s);
   },
   onCue(c) {
@@ -132,7 +135,7 @@ const pose = new PosePanel(byId('pose-panel'), {
   onSignals(signals) {
     for (const s of signals) {
       if (s.sessionId !== state.sessionId) continue;
-      posture.add(s);
+      posture.addSignal(s);
       pose.noteSignal(s);
     }
   },
@@ -151,7 +154,15 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.participants = snapshot.session.participants;
   transcript.reset(snapshot.utterances, snapshot.signals);
   cues.reset(snapshot.cues);
-  posture.reset(snapshot.signals);
+  // A stored session's axis ends with its last turn; a live one's with the recording played.
+  const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);
+  posture.reset({
+    signals: snapshot.signals,
+    cues: snapshot.cues,
+    latestMs: lastEndMs,
+    durationMs: mode === 'live' ? state.durationMs : lastEndMs || null,
+    live: mode === 'live',
+  });
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   if (snapshot.unassignedSpeakers.length > 0) roles.show(snapshot.unassignedSpeakers);
   else roles.hide();
@@ -166,7 +177,7 @@ function showDemoPreview(): void {
   state.participants = state.demo?.participants ?? [];
   transcript.reset([], [], t('emptyDemo'));
   cues.reset([]);
-  posture.reset([]);
+  posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
   roles.hide();
   renderViewHead();
@@ -174,6 +185,7 @@ function showDemoPreview(): void {
 
 function addCue(c: Cue): void {
   cues.add(c);
+  posture.addCue(c);
   state.cueCount++;
   renderViewHead();
 }
@@ -222,6 +234,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
       id = session.id;
     }
     live.leave();
+    state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
       notices.add('error', t('sessionError'), joined.error.message);
@@ -269,6 +282,8 @@ async function startLive(): Promise<void> {
       participants: rec.participants.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
     });
     live.leave();
+    const items = playItems(rec);
+    state.durationMs = items.reduce((end, x) => Math.max(end, 'endMs' in x && x.endMs !== undefined ? x.endMs : x.startMs), 0) || null;
     const joined = await live.join(session.id);
     if (!joined.ok) {
       notices.add('error', t('sessionError'), joined.error.message);
@@ -276,7 +291,7 @@ async function startLive(): Promise<void> {
     }
     show(joined.value, 'live');
     const player = new Player<PlayItem>({
-      items: playItems(rec),
+      items,
       speed: Number(el.speed.value),
       send: async (item, i) => {
         if (item.kind === 'landmarks') {
@@ -320,6 +335,7 @@ function tickClock(): void {
 
 function renderClock(): void {
   el.clock.value = formatMs(state.player?.mediaMs() ?? 0);
+  posture.setClock(state.player ? state.player.mediaMs() : null);
 }
 
 // ---- rendering --------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-// A tiny element builder: h('div', { class: 'x', 'data-testid': 'y' }, child, 'text').
+// A tiny element builder: h('div', { class: 'x', 'data-testid': 'y' }, child, 'text'), and
+// svg() the same for SVG elements.
 export type Child = Node | string | null | undefined | false;
 export type Attrs = Record<string, string | number | boolean | null | undefined>;
 
@@ -8,12 +9,29 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    el.setAttribute(name, value === true ? '' : String(value));
-  }
+  setAttrs(el, attrs);
   append(el, ...children);
   return el;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  setAttrs(el, attrs);
+  append(el, ...children);
+  return el;
+}
+
+export function setAttrs(el: Element, attrs: Attrs): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) el.removeAttribute(name);
+    else el.setAttribute(name, value === true ? '' : String(value));
+  }
 }
 
 export function append(parent: Node, ...children: Child[]): void {

@@ -128,11 +128,12 @@ export interface WordPoint {
   score: number;
 }
 
-export interface TimelineInput {
+/** Generic in the marker types so a caller gets its own objects (e.g. whole cues) back. */
+export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint> {
   postures: readonly PostureSpan[];
-  cues: readonly CuePoint[];
+  cues: readonly C[];
   /** Verbal signals; neutral ones are not drawn. */
-  words: readonly WordPoint[];
+  words: readonly W[];
   /** The playhead, when a clock runs; null otherwise. */
   nowMs: number | null;
   /** The recording's length when known; null for open-ended live input. */
@@ -250,7 +251,7 @@ export interface Marker<T> {
   x: number;
 }
 
-export interface TimelineLayout {
+export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint> {
   axis: Axis;
   ticks: number[];
   /** Rows, top to bottom; a marker row is absent when it has nothing to show. */
@@ -260,8 +261,8 @@ export interface TimelineLayout {
   /** One label per participant when there is more than one of them. */
   groups: { participant: string; y: number }[];
   bars: Bar[];
-  cues: Marker<CuePoint>[];
-  words: Marker<WordPoint>[];
+  cues: Marker<C>[];
+  words: Marker<W>[];
   /** null without a running clock. */
   playheadX: number | null;
   /** Where the lanes start (and, with no lanes, where the empty note goes). */
@@ -270,7 +271,7 @@ export interface TimelineLayout {
 }
 
 /** The latest media time anything in the input reaches. */
-export function latestOf(input: Omit<TimelineInput, 'widthPx' | 'durationMs'>): number {
+export function latestOf(input: Omit<TimelineInput<CuePoint, WordPoint>, 'widthPx' | 'durationMs'>): number {
   let latest = Math.max(0, input.latestMs, input.nowMs ?? 0);
   for (const s of input.postures) latest = Math.max(latest, s.mediaMs, s.endedMs ?? 0);
   for (const c of input.cues) latest = Math.max(latest, c.mediaMs);
@@ -278,7 +279,10 @@ export function latestOf(input: Omit<TimelineInput, 'widthPx' | 'durationMs'>): 
   return latest;
 }
 
-export function layoutTimeline(input: TimelineInput, opts: TimelineOptions = DEFAULT_TIMELINE_OPTIONS): TimelineLayout {
+export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
+  input: TimelineInput<C, W>,
+  opts: TimelineOptions = DEFAULT_TIMELINE_OPTIONS,
+): TimelineLayout<C, W> {
   const latest = latestOf(input);
   const x1 = Math.max(opts.gutterPx + 1, input.widthPx - opts.rightPadPx);
   const axis: Axis = { endMs: axisEndMs(latest, input.durationMs, opts.minSpanMs), x0: opts.gutterPx, x1 };

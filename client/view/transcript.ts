@@ -4,6 +4,7 @@ import type { Signal, Utterance, VerbalSignal } from '../../protocol/protocol';
 import { labelName, roleName, t } from '../i18n';
 import { h } from './dom';
 import { formatMs, formatScore } from './format';
+import { turnAt } from './timeline';
 
 /** How close to the bottom (px) still counts as "following" the newest line. */
 const FOLLOW_SLACK_PX = 120;
@@ -13,6 +14,8 @@ export class TranscriptView {
   private readonly signals = new Map<number, VerbalSignal>();
   private readonly rows = new Map<number, HTMLLIElement>();
   private emptyText = '';
+  /** The turn chosen from the timeline, marked until another is chosen or the session changes. */
+  private focusedId: number | null = null;
 
   constructor(
     private readonly list: HTMLOListElement,
@@ -24,6 +27,7 @@ export class TranscriptView {
     this.signals.clear();
     for (const s of signals) if (s.kind === 'verbal') this.signals.set(s.utteranceId, s);
     this.emptyText = emptyText;
+    this.focusedId = null;
     this.render();
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
@@ -61,6 +65,21 @@ export class TranscriptView {
     this.rows.set(u.id, row);
   }
 
+  /**
+   * Scrolls to and marks the turn behind a moment: the given utterance, else the turn spoken
+   * at (or just before) mediaMs. Playback has no seek, so the transcript is where one goes back.
+   */
+  focus(mediaMs: number, utteranceId: number | null): Utterance | null {
+    const u = this.utterances.find((x) => x.id === utteranceId) ?? turnAt(this.utterances, mediaMs);
+    if (!u) return null;
+    this.focusedId = u.id;
+    for (const row of this.list.querySelectorAll('.is-focused')) row.classList.remove('is-focused');
+    const row = this.rows.get(u.id);
+    row?.classList.add('is-focused');
+    row?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    return u;
+  }
+
   /** Rebuilds every row, e.g. after a language switch. */
   render(): void {
     this.rows.clear();
@@ -88,7 +107,7 @@ export class TranscriptView {
     return h(
       'li',
       {
-        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}`,
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}`,
         'data-testid': 'utterance',
         'data-utterance-id': u.id,
         'data-role': u.role ?? 'none',
