@@ -3,7 +3,7 @@
 // never copied into the repository):
 //  1. the UI path: the photo is the fake webcam; the video panel runs PoseLandmarker (the
 //     .task built by scripts/build-pose-task.mjs, wasm CPU path) and sends `landmarks`; the
-//     frames are stored and the held posture shows up as chips on the posture track;
+//     frames are stored and the held posture shows up as a bar on the posture timeline;
 //  2. the same photo as consecutive video frames (detectForVideo every 200 ms of media time
 //     for 3 s) sent over socket.io yields posture signals through the server's hysteresis,
 //     and the browser's landmarks agree with the server's tfjs BlazePose on that photo.
@@ -123,11 +123,11 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     expect(Number(await panel.getAttribute('data-last-frame-id'))).toBeGreaterThan(0);
     expect(Number(await panel.getAttribute('data-people'))).toBe(1);
 
-    // A posture held for a few seconds turns into a posture signal, shown as a chip.
-    const chip = page.getByTestId('posture-chip').first();
-    await chip.waitFor({ timeout: WAIT_MS });
-    const label = await chip.getAttribute('data-label');
-    expect(await chip.getAttribute('data-participant')).toBe(participant);
+    // A posture held for a few seconds turns into a posture signal, shown as a bar on the timeline.
+    const bar = page.getByTestId('posture-bar').first();
+    await bar.waitFor({ timeout: WAIT_MS });
+    const label = await bar.getAttribute('data-label');
+    expect(await bar.getAttribute('data-participant')).toBe(participant);
 
     // The customer objects while holding the posture: the resistance cue's card shows the
     // posture evidence as a localized label chip, with no quoted text.
@@ -178,9 +178,9 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
         `${posture.map((s) => `${s.label}@${s.mediaMs}`).join(', ')}, detect ${await panel.getAttribute('data-detect-ms')} ms/frame`,
     );
 
-    // The chip's label is localized.
+    // The bar's lane name is localized.
     await page.getByRole('button', { name: '中文' }).click();
-    await expect(chip.locator('.chip').textContent()).resolves.toMatch(/[\u4e00-\u9fff]/);
+    await expect(page.locator(`[data-testid="timeline-lane"][data-label="${label}"]`).textContent()).resolves.toMatch(/[\u4e00-\u9fff]/);
     await expect(postureEvidence.locator('.chip').textContent()).resolves.toMatch(/[\u4e00-\u9fff]/);
     expect(pageErrors).toEqual([]);
     await page.context().close();
