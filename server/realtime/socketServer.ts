@@ -15,6 +15,7 @@ import {
 import { toApiError } from '../errors/errors';
 import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
+import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -32,6 +33,7 @@ const room = (sessionId: string) => `session:${sessionId}`;
 export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): IoServer {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
   const io: IoServer = new Server(http, { maxHttpBufferSize: o.maxMessageBytes, serveClient: false });
+  const turns = new LiveTurnQueue(service, { log: o.log });
 
   service.onEvent((e) => {
     const to = io.to(room(e.sessionId));
@@ -68,13 +70,13 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const reply = safeAck(ack);
       const parsed = LiveUtteranceSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
-      try {
-        const { utterance } = service.addUtterance(parsed.data.sessionId, parsed.data.utterance);
-        reply({ ok: true, utterance });
-      } catch (err) {
+      // Acked once stored; turns from all sessions that arrive together are classified together.
+      turns.submit(parsed.data.sessionId, parsed.data.utterance, (outcome) => {
+        if (outcome.ok) return reply({ ok: true, utterance: outcome.result.utterance });
+        const err = outcome.error;
         if (!(err instanceof Error && 'status' in err)) o.log(`utterance failed: ${String(err)}`);
         reply({ ok: false, error: toApiError(err) });
-      }
+      });
     });
 
     socket.on('landmarks', (payload, ack) => {

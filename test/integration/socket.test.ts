@@ -97,6 +97,23 @@ describe('live session over socket.io', () => {
     expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
   });
 
+  it('stores turns sent together from several sessions, each in order, and acks each once stored', async () => {
+    const ids = [await session(), await session(), await session()];
+    const sockets = await Promise.all(ids.map(() => client()));
+    await Promise.all(ids.map((id, i) => join(sockets[i]!, id)));
+    const turns = ['The plan is 300 a month.', 'How much for twelve seats?', 'Any discount for a two-year contract?'];
+    // Nobody waits for an ack: all nine turns reach the server in the same few ticks.
+    const acks = await Promise.all(
+      ids.flatMap((id, i) => turns.map((text, k) => send(sockets[i]!, id, { speaker: k === 0 ? 'Ada (rep)' : 'Bo', text, startMs: k * 1000 }))),
+    );
+    expect(acks.map((a) => a.ok && a.utterance.seq)).toEqual(ids.flatMap(() => [1, 2, 3]));
+    for (const id of ids) {
+      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(turns);
+      expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry', 'discount_request']);
+    }
+  });
+
   it('tells the room which speakers need a role, and gives their turns no signal', async () => {
     const id = await session();
     const s = await client();
