@@ -233,10 +233,14 @@ export class SessionService {
   private commitTurns(p: PreparedTurns, preds: readonly VerbalPrediction[], receivedAt: number): TurnResult[] {
     const { store } = this.deps;
     const { sessionId } = p;
-    const results = store.transaction(() => {
-      if (p.changed.length) store.addParticipants(sessionId, p.changed);
-      return this.pipeline(sessionId).ingestClassified(p.batch, preds, p.roles, receivedAt, this.deps.now);
-    });
+    const ingest = () => this.pipeline(sessionId).ingestClassified(p.batch, preds, p.roles, receivedAt, this.deps.now);
+    // The pipeline stores the turns in a transaction of its own; new participants join it.
+    const results = p.changed.length
+      ? store.transaction(() => {
+          store.addParticipants(sessionId, p.changed);
+          return ingest();
+        })
+      : ingest();
     for (const r of results) {
       this.publish({ type: 'utterance', sessionId, utterance: r.utterance });
       if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
