@@ -114,6 +114,19 @@ describe('live session over socket.io', () => {
     }
   });
 
+  it('sends a turn’s utterance, signal and cue before its ack (one write, in order)', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    const seen: string[] = [];
+    for (const e of ['utterance', 'signal', 'cue'] as const) (s.on as (e: string, fn: () => void) => void)(e, () => seen.push(e));
+    await send(s, id, { speaker: 'Ada (rep)', text: 'The premium plan is 300 dollars a month.', startMs: 0 });
+    seen.push('ack');
+    await send(s, id, { speaker: 'Bo', text: 'How much would it cost for the whole team of twelve?', startMs: 4000 });
+    seen.push('ack');
+    expect(seen).toEqual(['utterance', 'ack', 'utterance', 'signal', 'cue', 'ack']);
+  });
+
   it('tells the room which speakers need a role, and gives their turns no signal', async () => {
     const id = await session();
     const s = await client();
