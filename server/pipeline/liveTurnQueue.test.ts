@@ -86,7 +86,7 @@ describe('LiveTurnQueue', () => {
   });
 
   it('keeps one session’s turns in order when they are sent without waiting for acks', async () => {
-    const { service, submit, newSession, calls } = setup();
+    const { service, submit, newSession, calls, flushes } = setup();
     const ordered = newSession();
     const expected = setup();
     const refId = expected.newSession();
@@ -97,8 +97,10 @@ describe('LiveTurnQueue', () => {
     expect(outcomes.map((o) => o.ok && o.result.utterance.seq)).toEqual(turns.map((_, i) => i + 1));
     // Each turn had the one before it as context: the same signals as one at a time.
     expect(seen(service, ordered)).toEqual(seen(expected.service, refId));
-    // One turn per session per pass: a turn's context must be stored before it is classified.
+    // One turn per session per pass: a turn's context must be stored before it is classified;
+    // the passes follow each other in one flush, without waiting for the event loop.
     expect(Math.max(...calls)).toBe(1);
+    expect(flushes.count).toBe(1);
   });
 
   it('tells each turn its outcome only once it is stored', async () => {

@@ -63,21 +63,14 @@ export class LiveTurnQueue {
     this.scheduled = false;
     this.flushing = true;
     try {
-      const batch = this.take();
-      let steps: (() => TurnOutcome)[];
-      try {
-        steps = this.service.prepareUtterances(batch);
-      } catch (error) {
-        steps = batch.map(() => () => ({ ok: false, error }));
-      }
-      for (const [i, step] of steps.entries()) {
-        if (i > 0) {
-          // Lets the previous turn's events and ack reach the socket now: socket.io holds a
-          // socket's second packet until the first one's write callback, which only runs
-          // once this code gives way. Microtasks only: no new I/O is read in between.
-          await Promise.resolve();
-        }
-        this.tell(batch[i]!, step());
+      // The oldest turns that arrived before this flush; those submitted during it wait for
+      // the next. They go in rounds of one turn per session: a session with several (its
+      // client did not wait for acks) gets the next one in the next round.
+      let mine = this.waiting.splice(0, this.opts.maxBatch);
+      while (mine.length) {
+        const { round, rest } = oneEach(mine);
+        mine = rest;
+        await this.run(round);
       }
     } finally {
       this.flushing = false;
@@ -85,19 +78,20 @@ export class LiveTurnQueue {
     }
   }
 
-  /** The oldest waiting turns, at most one per session (a session's turns stay in order). */
-  private take(): Waiting[] {
-    const batch: Waiting[] = [];
-    const rest: Waiting[] = [];
-    const sessions = new Set<string>();
-    for (const w of this.waiting) {
-      if (batch.length < this.opts.maxBatch && !sessions.has(w.sessionId)) {
-        sessions.add(w.sessionId);
-        batch.push(w);
-      } else rest.push(w);
+  private async run(round: Waiting[]): Promise<void> {
+    let steps: (() => TurnOutcome)[];
+    try {
+      steps = this.service.prepareUtterances(round);
+    } catch (error) {
+      steps = round.map(() => () => ({ ok: false, error }));
     }
-    this.waiting = rest;
-    return batch;
+    for (const [i, step] of steps.entries()) {
+      this.tell(round[i]!, step());
+      // Lets this turn's events and ack reach its socket before the next turn is stored:
+      // socket.io holds a socket's second packet until the first one's write callback, a
+      // process.nextTick callback (a microtask would run before it). No I/O is read here.
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+    }
   }
 
   private tell(w: Waiting, outcome: TurnOutcome): void {
@@ -107,4 +101,19 @@ export class LiveTurnQueue {
       this.opts.log(`live turn callback failed: ${String(err)}`);
     }
   }
+}
+
+/** The first turn of each session, in order, and the turns left over. */
+function oneEach(turns: readonly Waiting[]): { round: Waiting[]; rest: Waiting[] } {
+  const round: Waiting[] = [];
+  const rest: Waiting[] = [];
+  const sessions = new Set<string>();
+  for (const t of turns) {
+    if (sessions.has(t.sessionId)) rest.push(t);
+    else {
+      sessions.add(t.sessionId);
+      round.push(t);
+    }
+  }
+  return { round, rest };
 }
