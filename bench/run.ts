@@ -1,17 +1,17 @@
 // `npm run bench`: throughput of batch verbal classification on one core, and live latency
-// from an utterance sent to its cue received over socket.io (server in its own process).
+// from an utterance sent to its cue received over socket.io (server in its own process, the
+// clients in one or two more: bench/live.ts).
 // Prints one JSON line per figure and writes bench/results/<date>.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Cue, ServerToClientEvents } from '../protocol/protocol';
 import { initTf } from '../server/runtime/backend';
 import { loadVerbalClassifier } from '../server/signals/verbal/model';
 import { projectPath } from '../server/paths';
 import { benchPose } from './pose';
 import { benchPosture } from './posture';
+import { liveLatency, type LiveRun } from './live';
 
 interface Figure {
   name: string;
@@ -70,62 +70,36 @@ async function startServerProcess(): Promise<{ url: string; child: ChildProcess 
   return { url, child };
 }
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN) * 100) / 100;
+};
 
-const REP = 'This plan is 2,000 a year and includes onboarding and support for the whole team.';
-const ASKS = [
-  'How much would it cost for twelve seats?',
-  '那这个一年多少钱？',
-  "Sounds good, we'd like to go ahead. How do we sign?",
-  '能不能再便宜一点？有没有优惠？',
+/** The live figures: each labelled with its sessions, mode and client processes. */
+const LIVE_RUNS: LiveRun[] = [
+  { sessions: 1, turnsPerSession: 200, mode: 'lockstep', processes: 1 },
+  // The worst case, comparable with earlier results: one client process, all in lockstep.
+  { sessions: 20, turnsPerSession: 50, mode: 'lockstep', processes: 1 },
+  // The load generator spread over two processes (cores), still in lockstep.
+  { sessions: 20, turnsPerSession: 50, mode: 'lockstep', processes: 2 },
+  // Closer to real meetings, though still ~50x their pace: each session pauses 0-200 ms before a turn.
+  { sessions: 20, turnsPerSession: 50, mode: 'paced', processes: 2, meanGapMs: 100 },
 ];
 
-async function liveLatency(url: string, sessions: number, turnsPerSession: number, warmUp = false): Promise<void> {
-  const latencies: number[] = [];
-  const ackLatencies: number[] = [];
-  let missing = 0;
-  const runOne = async () => {
-    const res = await fetch(url + '/api/sessions', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ participants: [{ name: 'rep', role: 'rep' }, { name: 'cust', role: 'customer' }] }),
-    });
-    const id = ((await res.json()) as { session: { id: string } }).session.id;
-    const socket: Client = connect(url, { transports: ['websocket'], forceNew: true });
-    await new Promise<void>((r) => socket.once('connect', () => r()));
-    await new Promise((r) => socket.emit('join', { sessionId: id }, r));
-    const waiting = new Map<number, (c: Cue) => void>();
-    socket.on('cue', (c) => waiting.get(c.mediaMs)?.(c));
-    for (let i = 0; i < turnsPerSession; i++) {
-      // Media time advances past the cue cooldown so every customer ask can raise a cue.
-      const t = i * 120_000;
-      await new Promise((r) => socket.emit('utterance', { sessionId: id, utterance: { speaker: 'rep', text: REP, startMs: t } }, r));
-      const text = ASKS[i % ASKS.length]!;
-      const sent = performance.now();
-      const cue = new Promise<number>((resolve) => {
-        waiting.set(t + 5000, () => resolve(performance.now() - sent));
-        setTimeout(() => resolve(-1), 2000);
-      });
-      await new Promise((r) =>
-        socket.emit('utterance', { sessionId: id, utterance: { speaker: 'cust', text, startMs: t + 5000 } }, (ack) => {
-          ackLatencies.push(performance.now() - sent);
-          r(ack);
-        }),
-      );
-      const ms = await cue;
-      if (ms < 0) missing++;
-      else latencies.push(ms);
-    }
-    socket.close();
-  };
-  await Promise.all(Array.from({ length: sessions }, runOne));
-  const pct = (xs: number[], p: number) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return Math.round((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN) * 100) / 100;
-  };
-  if (warmUp) return;
-  report({ name: 'live_utterance_to_cue_latency', value: pct(latencies, 99), unit: 'ms (p99)', p50: pct(latencies, 50), p99: pct(latencies, 99), max: pct(latencies, 100), sessions, cues: latencies.length, utterancesWithoutCue: missing });
-  report({ name: 'live_utterance_ack_latency', value: pct(ackLatencies, 99), unit: 'ms (p99)', p50: pct(ackLatencies, 50), p99: pct(ackLatencies, 99), sessions, acks: ackLatencies.length });
+async function live(url: string, serverPid: number | undefined): Promise<void> {
+  await liveLatency(url, { sessions: 1, turnsPerSession: 10, mode: 'lockstep', processes: 1 }); // warm-up
+  for (const run of LIVE_RUNS) {
+    const r = await liveLatency(url, run, serverPid);
+    const { turnsPerSession: _t, ...label } = run;
+    const cpu = {
+      clientCpuMsPerTurn: Math.round(r.clientCpuMsPerTurn * 1000) / 1000,
+      ...(r.serverCpuMsPerTurn !== undefined ? { serverCpuMsPerTurn: Math.round(r.serverCpuMsPerTurn * 1000) / 1000 } : {}),
+    };
+    const l = r.latencies;
+    report({ name: 'live_utterance_to_cue_latency', value: pct(l, 99), unit: 'ms (p99)', ...label, p50: pct(l, 50), p99: pct(l, 99), max: pct(l, 100), cues: l.length, utterancesWithoutCue: r.missing, ...cpu });
+    const a = r.ackLatencies;
+    report({ name: 'live_utterance_ack_latency', value: pct(a, 99), unit: 'ms (p99)', ...label, p50: pct(a, 50), p99: pct(a, 99), acks: a.length });
+  }
 }
 
 async function main(): Promise<void> {
@@ -138,9 +112,7 @@ async function main(): Promise<void> {
   if (only && only !== 'live') return writeResults(only);
   const { url, child } = await startServerProcess();
   try {
-    await liveLatency(url, 1, 10, true);
-    await liveLatency(url, 1, 200);
-    await liveLatency(url, 20, 50);
+    await live(url, child.pid);
   } finally {
     child.kill('SIGTERM');
   }

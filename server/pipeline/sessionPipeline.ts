@@ -6,7 +6,7 @@ import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEn
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import type { SqliteStore, StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
-import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
+import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { PostureTracker } from '../signals/posture/tracker';
 import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
@@ -85,11 +85,30 @@ export class SessionPipeline {
    * it is stored or none. `receivedAt`/`emittedAt` are wall-clock ms supplied by the edge.
    */
   ingest(batch: readonly UtteranceIn[], roles: ReadonlyMap<string, Role | null>, receivedAt: number, emittedAt: EmitClock): TurnResult[] {
-    const contexts = batch.map((_, i) => (i === 0 ? this.previousText : batch[i - 1]!.text));
-    const preds = classifyTurns(
-      this.models.verbal,
-      batch.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(contexts[i] !== undefined ? { context: contexts[i] } : {}) })),
-    );
+    return this.ingestClassified(batch, classifyTurns(this.models.verbal, this.turns(batch, roles)), roles, receivedAt, emittedAt);
+  }
+
+  /**
+   * The classifier's inputs for a batch that comes next in this session: each turn with its
+   * role and the turn before it as context. A caller that classifies turns of many sessions
+   * in one pass collects these, then hands each session its predictions in `ingestClassified`.
+   */
+  turns(batch: readonly UtteranceIn[], roles: ReadonlyMap<string, Role | null>): Turn[] {
+    return batch.map((u, i) => {
+      const context = i === 0 ? this.previousText : batch[i - 1]!.text;
+      return { text: u.text, role: roles.get(u.speaker) ?? null, ...(context !== undefined ? { context } : {}) };
+    });
+  }
+
+  /** `ingest` with predictions made by the caller from `turns(batch, roles)`, one per turn. */
+  ingestClassified(
+    batch: readonly UtteranceIn[],
+    preds: readonly VerbalPrediction[],
+    roles: ReadonlyMap<string, Role | null>,
+    receivedAt: number,
+    emittedAt: EmitClock,
+  ): TurnResult[] {
+    if (preds.length !== batch.length) throw new Error(`got ${preds.length} predictions for ${batch.length} turns`);
     try {
       const results = this.store.transaction(() =>
         batch.map((u, i) => {

@@ -17,7 +17,8 @@ import type {
 import { LIMITS } from '../../protocol/protocol';
 import { NotFoundError, ValidationError } from '../errors/errors';
 import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import { classifyTurns } from '../signals/verbal/speakerRule';
+import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
 
@@ -27,6 +28,27 @@ export type SessionEvent =
   | { type: 'cue'; sessionId: string; cue: Cue }
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
+
+/** One live turn for `prepareUtterances`. */
+export interface LiveTurn {
+  sessionId: string;
+  utterance: UtteranceIn;
+}
+
+/** What became of one live turn: stored (and published), or the error that kept it out. */
+export type TurnOutcome = { ok: true; result: TurnResult } | { ok: false; error: unknown };
+
+/** A batch checked against its session, with the classifier inputs it needs. */
+interface PreparedTurns {
+  sessionId: string;
+  batch: readonly UtteranceIn[];
+  speakers: string[];
+  /** Participants to add or whose role the caller gave. */
+  changed: Participant[];
+  /** Every speaker's role once `changed` is stored. */
+  roles: Map<string, Role | null>;
+  turns: Turn[];
+}
 
 export interface SessionServiceDeps {
   store: SqliteStore;
@@ -146,10 +168,51 @@ export class SessionService {
   }
 
   private ingest(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): TurnResult[] {
-    this.requireSession(sessionId);
-    const { store } = this.deps;
+    const prepared = this.prepareTurns(sessionId, batch, participants);
+    return this.commitTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now());
+  }
+
+  /**
+   * Live turns of distinct sessions that arrived together: checks each against its session
+   * and classifies all the customer turns in one forward pass. Returns, in input order, one
+   * step per turn that stores it (in its own transaction), publishes it and says what became
+   * of it; run the steps in order, each once. A turn that failed its checks (unknown session,
+   * too many participants) gets a step that reports that, so it fails alone.
+   * One turn per session: a session's next turn needs this one stored, as its context.
+   */
+  prepareUtterances(turns: readonly LiveTurn[]): (() => TurnOutcome)[] {
+    const sessions = new Set(turns.map((t) => t.sessionId));
+    if (sessions.size !== turns.length) {
+      throw new Error(`prepareUtterances takes one turn per session; got ${turns.length} turns from ${sessions.size} sessions`);
+    }
+    const checked = turns.map((t): { ok: true; turn: PreparedTurns } | { ok: false; error: unknown } => {
+      try {
+        return { ok: true, turn: this.prepareTurns(t.sessionId, [t.utterance], []) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+    const ready = checked.flatMap((c) => (c.ok ? [c.turn] : []));
+    const preds = classifyTurns(this.deps.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
-    const before = new Set(store.participants(sessionId).map((p) => p.name));
+    let k = 0;
+    return checked.map((c) => {
+      if (!c.ok) return () => ({ ok: false, error: c.error });
+      const pred = preds.slice(k, ++k);
+      return () => {
+        try {
+          return { ok: true, result: this.commitTurns(c.turn, pred, receivedAt)[0]! };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      };
+    });
+  }
+
+  /** Checks a batch against the session (it exists, the participant limit) and builds its classifier inputs. */
+  private prepareTurns(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): PreparedTurns {
+    // One participants read serves the limit check and, for known speakers, the roles.
+    const before = new Map(this.requireSession(sessionId).participants.map((p) => [p.name, p.role] as const));
     const speakers = [...new Set([...participants.map((p) => p.name), ...batch.map((u) => u.speaker)])];
     const fresh = speakers.filter((s) => !before.has(s));
     if (before.size + fresh.length > LIMITS.participantsMax) {
@@ -158,20 +221,32 @@ export class SessionService {
         { field: 'speaker' },
       );
     }
-    const results = store.transaction(() => {
-      const given = new Map(participants.map((p) => [p.name, p.role] as const));
-      // Live turns of known speakers (the common case) touch no participant rows.
-      const changed = speakers.filter((name) => !before.has(name) || given.get(name));
-      if (changed.length) store.addParticipants(sessionId, changed.map((name) => ({ name, role: given.get(name) ?? null })));
-      return this.pipeline(sessionId).ingest(batch, this.roleMap(sessionId), receivedAt, this.deps.now);
-    });
+    const given = new Map(participants.map((p) => [p.name, p.role] as const));
+    // Live turns of known speakers (the common case) touch no participant rows.
+    const changed = speakers.filter((name) => !before.has(name) || given.get(name));
+    const roles = new Map(before);
+    for (const name of changed) roles.set(name, given.get(name) ?? before.get(name) ?? null);
+    return { sessionId, batch, speakers, changed: changed.map((name) => ({ name, role: given.get(name) ?? null })), roles, turns: this.pipeline(sessionId).turns(batch, roles) };
+  }
+
+  /** Stores a prepared batch with its predictions in one transaction, then publishes it. */
+  private commitTurns(p: PreparedTurns, preds: readonly VerbalPrediction[], receivedAt: number): TurnResult[] {
+    const { store } = this.deps;
+    const { sessionId } = p;
+    const ingest = () => this.pipeline(sessionId).ingestClassified(p.batch, preds, p.roles, receivedAt, this.deps.now);
+    // The pipeline stores the turns in a transaction of its own; new participants join it.
+    const results = p.changed.length
+      ? store.transaction(() => {
+          store.addParticipants(sessionId, p.changed);
+          return ingest();
+        })
+      : ingest();
     for (const r of results) {
       this.publish({ type: 'utterance', sessionId, utterance: r.utterance });
       if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
       for (const cue of r.cues) this.publish({ type: 'cue', sessionId, cue });
     }
-    const roles = this.roleMap(sessionId);
-    if (speakers.some((s) => roles.get(s) === null)) this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
+    if (p.speakers.some((s) => p.roles.get(s) === null)) this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
     return results;
   }
 

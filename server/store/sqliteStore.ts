@@ -132,8 +132,7 @@ export class SqliteStore {
 
   createSession(s: { id: string; title: string; createdAt: number; demo: boolean; participants: Participant[] }): Session {
     this.transaction(() => {
-      this.db
-        .prepare('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, ?)')
+      this.stmt('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, ?)')
         .run(s.id, s.title, s.createdAt, s.demo ? 1 : 0);
       this.addParticipants(s.id, s.participants);
     });
@@ -149,8 +148,7 @@ export class SqliteStore {
   }
 
   listSessions(): SessionSummary[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
                 (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
@@ -160,8 +158,7 @@ export class SqliteStore {
   }
 
   participants(sessionId: string): Participant[] {
-    return this.db
-      .prepare('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord')
+    return this.stmt('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord')
       .all(sessionId) as Participant[];
   }
 
@@ -191,8 +188,7 @@ export class SqliteStore {
 
   addUtterance(u: NewUtterance): Utterance {
     const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -213,8 +209,7 @@ export class SqliteStore {
   }
 
   addSignal(s: NewVerbalSignal, text: string): VerbalSignal {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
                               media_ms, started_ms, source, model_version)
          VALUES (?, 'verbal', ?, ?, NULL, ?, ?, ?, '{}', ?, ?, 'server', ?)`,
@@ -224,8 +219,7 @@ export class SqliteStore {
   }
 
   addPostureSignal(s: NewPostureSignal): PostureSignal {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
                               media_ms, started_ms, ended_ms, source, model_version)
          VALUES (?, 'posture', ?, NULL, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?)`,
@@ -236,21 +230,19 @@ export class SqliteStore {
 
   /** Marks a participant's open posture signal of that label as ended; returns it as now stored. */
   endPostureSignal(sessionId: string, participant: string, label: string, endedMs: number): PostureSignal | undefined {
-    const row = this.db
-      .prepare(
+    const row = this.stmt(
         `SELECT id FROM signals WHERE session_id = ? AND participant = ? AND label = ? AND kind = 'posture' AND ended_ms IS NULL
           ORDER BY media_ms DESC, id DESC LIMIT 1`,
       )
       .get(sessionId, participant, label) as { id: number } | undefined;
     if (!row) return undefined;
     this.stmt('UPDATE signals SET ended_ms = ? WHERE id = ?').run(endedMs, row.id);
-    const ended = this.db.prepare('SELECT *, NULL AS text FROM signals WHERE id = ?').get(row.id) as SignalRow;
+    const ended = this.stmt('SELECT *, NULL AS text FROM signals WHERE id = ?').get(row.id) as SignalRow;
     return toSignal(ended) as PostureSignal;
   }
 
   signals(sessionId: string): Signal[] {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         `SELECT s.*, u.text FROM signals s LEFT JOIN utterances u ON u.id = s.utterance_id
           WHERE s.session_id = ? ORDER BY s.media_ms, s.id`,
       )
@@ -259,8 +251,7 @@ export class SqliteStore {
   }
 
   addFrame(f: NewFrame): number {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -286,8 +277,7 @@ export class SqliteStore {
   }
 
   addCue(c: NewCue): Cue {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO cues (session_id, type, reason, media_ms, score, technique, evidence_json, title_json, tip_json,
                            model_version, input_received_at, emitted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -97,6 +97,36 @@ describe('live session over socket.io', () => {
     expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
   });
 
+  it('stores turns sent together from several sessions, each in order, and acks each once stored', async () => {
+    const ids = [await session(), await session(), await session()];
+    const sockets = await Promise.all(ids.map(() => client()));
+    await Promise.all(ids.map((id, i) => join(sockets[i]!, id)));
+    const turns = ['The plan is 300 a month.', 'How much for twelve seats?', 'Any discount for a two-year contract?'];
+    // Nobody waits for an ack: all nine turns reach the server in the same few ticks.
+    const acks = await Promise.all(
+      ids.flatMap((id, i) => turns.map((text, k) => send(sockets[i]!, id, { speaker: k === 0 ? 'Ada (rep)' : 'Bo', text, startMs: k * 1000 }))),
+    );
+    expect(acks.map((a) => a.ok && a.utterance.seq)).toEqual(ids.flatMap(() => [1, 2, 3]));
+    for (const id of ids) {
+      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(turns);
+      expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry', 'discount_request']);
+    }
+  });
+
+  it('sends a turn’s utterance, signal and cue before its ack (one write, in order)', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    const seen: string[] = [];
+    for (const e of ['utterance', 'signal', 'cue'] as const) (s.on as (e: string, fn: () => void) => void)(e, () => seen.push(e));
+    await send(s, id, { speaker: 'Ada (rep)', text: 'The premium plan is 300 dollars a month.', startMs: 0 });
+    seen.push('ack');
+    await send(s, id, { speaker: 'Bo', text: 'How much would it cost for the whole team of twelve?', startMs: 4000 });
+    seen.push('ack');
+    expect(seen).toEqual(['utterance', 'ack', 'utterance', 'signal', 'cue', 'ack']);
+  });
+
   it('tells the room which speakers need a role, and gives their turns no signal', async () => {
     const id = await session();
     const s = await client();

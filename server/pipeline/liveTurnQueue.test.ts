@@ -1,0 +1,171 @@
+// The live-turn queue with the real service, model and SQLite: batching across sessions
+// changes nothing a client can see (order, context, signals, cues, errors), only speed.
+import type { UtteranceIn } from '../../protocol/protocol';
+import { initTf } from '../runtime/backend';
+import { loadVerbalClassifier } from '../signals/verbal/model';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import { SqliteStore } from '../store/sqliteStore';
+import { projectPath } from '../paths';
+import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
+import { NotFoundError, ValidationError } from '../errors/errors';
+import { LIMITS } from '../../protocol/protocol';
+import { SessionService, type TurnOutcome } from './sessionService';
+import { LiveTurnQueue, type LiveTurnQueueOptions } from './liveTurnQueue';
+
+let verbal: VerbalClassifier;
+let demo: DemoMeeting;
+let CUSTOMER: string;
+beforeAll(async () => {
+  await initTf();
+  verbal = loadVerbalClassifier({ modelDir: projectPath('models', 'verbal') });
+  demo = loadDemoMeeting(undefined, null);
+  CUSTOMER = demo.participants.find((p) => p.role === 'customer')!.name;
+});
+afterAll(() => verbal.dispose());
+
+/** A service on a fresh store whose classifier counts its forward passes. */
+function setup(queueOpts: Partial<LiveTurnQueueOptions> = {}) {
+  const store = new SqliteStore(':memory:');
+  const calls: number[] = [];
+  const classifier: VerbalClassifier = {
+    version: verbal.version,
+    classify: (inputs) => {
+      calls.push(inputs.length);
+      return verbal.classify(inputs);
+    },
+    dispose: () => {},
+  };
+  const service = new SessionService({ store, classifier, now: () => 1000 });
+  const flushes = { count: 0 };
+  const queue = new LiveTurnQueue(service, {
+    schedule: (flush) => {
+      flushes.count++;
+      setImmediate(flush);
+    },
+    ...queueOpts,
+  });
+  const submit = (sessionId: string, u: UtteranceIn) =>
+    new Promise<TurnOutcome>((resolve) => queue.submit(sessionId, u, resolve));
+  const newSession = () => service.createSession({ title: 't', participants: demo.participants }).id;
+  return { store, service, queue, submit, newSession, calls, flushes };
+}
+
+/** What a client sees of a session, without ids and wall-clock fields. */
+function seen(service: SessionService, id: string) {
+  const snap = service.snapshot(id);
+  return {
+    utterances: snap.utterances.map((u) => [u.seq, u.speaker, u.text]),
+    signals: snap.signals.map((s) => [s.kind, s.label, s.score, s.mediaMs]),
+    cues: snap.cues.map((c) => [c.type, c.reason, c.mediaMs, c.score, c.evidence.map((e) => e.label)]),
+  };
+}
+
+describe('LiveTurnQueue', () => {
+  it('gives the same signals and cues as turns stored one at a time, with many sessions batched together', async () => {
+    const one = setup();
+    const oneId = one.newSession();
+    for (const u of demo.utterances) one.service.addUtterance(oneId, u);
+    const expected = seen(one.service, oneId);
+    expect(expected.cues.length).toBeGreaterThanOrEqual(2);
+
+    const many = setup();
+    const ids = Array.from({ length: 5 }, () => many.newSession());
+    // Every session sends its next turn once the previous is acked, all at once: batches of 5.
+    await Promise.all(
+      ids.map(async (id) => {
+        for (const u of demo.utterances) expect((await many.submit(id, u)).ok).toBe(true);
+      }),
+    );
+    for (const id of ids) expect(seen(many.service, id)).toEqual(expected);
+    const customerTurns = demo.utterances.filter(
+      (u) => demo.participants.find((p) => p.name === u.speaker)?.role === 'customer',
+    ).length;
+    // Customer turns of all five sessions share forward passes.
+    expect(many.calls.reduce((a, b) => a + b, 0)).toBe(5 * customerTurns);
+    expect(many.calls.length).toBeLessThanOrEqual(customerTurns);
+  });
+
+  it('keeps one session’s turns in order when they are sent without waiting for acks', async () => {
+    const { service, submit, newSession, calls, flushes } = setup();
+    const ordered = newSession();
+    const expected = setup();
+    const refId = expected.newSession();
+    const turns = demo.utterances.slice(0, 12);
+    for (const u of turns) expected.service.addUtterance(refId, u);
+
+    const outcomes = await Promise.all(turns.map((u) => submit(ordered, u)));
+    expect(outcomes.map((o) => o.ok && o.result.utterance.seq)).toEqual(turns.map((_, i) => i + 1));
+    // Each turn had the one before it as context: the same signals as one at a time.
+    expect(seen(service, ordered)).toEqual(seen(expected.service, refId));
+    // One turn per session per pass: a turn's context must be stored before it is classified;
+    // the passes follow each other in one flush, without waiting for the event loop.
+    expect(Math.max(...calls)).toBe(1);
+    expect(flushes.count).toBe(1);
+  });
+
+  it('tells each turn its outcome only once it is stored', async () => {
+    const { store, queue, newSession } = setup();
+    const ids = [newSession(), newSession(), newSession()];
+    const stored = await Promise.all(
+      ids.map(
+        (id, i) =>
+          new Promise<boolean>((resolve) =>
+            queue.submit(id, { speaker: CUSTOMER, text: `How much is it for ${i + 2} seats?`, startMs: 0 }, (o) => {
+              resolve(o.ok && store.utterances(id).some((u) => u.id === o.result.utterance.id));
+            }),
+          ),
+      ),
+    );
+    expect(stored).toEqual([true, true, true]);
+  });
+
+  it('fails a bad turn alone: the others in its batch are stored', async () => {
+    const { service, submit, newSession, flushes } = setup();
+    const [a, b, full] = [newSession(), newSession(), newSession()];
+    for (let i = service.requireSession(full).participants.length; i < LIMITS.participantsMax; i++) {
+      service.addUtterance(full, { speaker: `guest ${i}`, text: 'hello', startMs: i });
+    }
+    const outcomes = await Promise.all([
+      submit(a, { speaker: CUSTOMER, text: 'How much would it cost?', startMs: 1 }),
+      submit('no-such-session', { speaker: CUSTOMER, text: 'hi', startMs: 1 }),
+      submit(full, { speaker: 'one too many', text: 'hi', startMs: 99_999 }),
+      submit(b, { speaker: CUSTOMER, text: 'Can you do a discount?', startMs: 1 }),
+    ]);
+    expect(flushes.count).toBe(1);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, true]);
+    expect(!outcomes[1].ok && outcomes[1].error).toBeInstanceOf(NotFoundError);
+    expect(!outcomes[2].ok && outcomes[2].error).toBeInstanceOf(ValidationError);
+    expect(service.snapshot(a).utterances).toHaveLength(1);
+    expect(service.snapshot(b).utterances).toHaveLength(1);
+    expect(service.requireSession(full).participants).toHaveLength(LIMITS.participantsMax);
+  });
+
+  it('splits a large backlog into flushes of at most maxBatch turns', async () => {
+    const { submit, newSession, calls } = setup({ maxBatch: 2 });
+    const ids = Array.from({ length: 5 }, () => newSession());
+    const outcomes = await Promise.all(
+      ids.map((id) => submit(id, { speaker: CUSTOMER, text: 'What is the price per seat?', startMs: 0 })),
+    );
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(calls).toEqual([2, 2, 1]);
+  });
+
+  it('still tells the other turns when one callback throws', async () => {
+    const logged: string[] = [];
+    const { queue, newSession } = setup({ log: (m) => logged.push(m) });
+    const [a, b] = [newSession(), newSession()];
+    queue.submit(a, { speaker: CUSTOMER, text: 'hi', startMs: 0 }, () => {
+      throw new Error('socket gone');
+    });
+    const second = await new Promise<TurnOutcome>((resolve) =>
+      queue.submit(b, { speaker: CUSTOMER, text: 'hi', startMs: 0 }, resolve),
+    );
+    expect(second.ok).toBe(true);
+    expect(logged).toEqual(['live turn callback failed: Error: socket gone']);
+  });
+
+  it('rejects a maxBatch below 1', () => {
+    const { service } = setup();
+    expect(() => new LiveTurnQueue(service, { maxBatch: 0 })).toThrow('maxBatch must be a whole number ≥ 1, got 0');
+  });
+});

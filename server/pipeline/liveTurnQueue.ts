@@ -1,0 +1,119 @@
+// Gathers the live turns that arrive in one event-loop turn, from any session, and hands them
+// to the service together: one classifier pass for all of them instead of one per turn.
+import type { UtteranceIn } from '../../protocol/protocol';
+import type { LiveTurn, SessionService, TurnOutcome } from './sessionService';
+
+export interface LiveTurnQueueOptions {
+  /**
+   * Runs a flush later. The default, setImmediate, runs it right after the poll phase that
+   * read the sockets: every turn that arrived in that phase is in the batch, and a lone turn
+   * waits for nothing.
+   */
+  schedule: (flush: () => void) => void;
+  /** Most turns per flush; the rest go in the next one, so one flush holds the loop briefly. */
+  maxBatch: number;
+  /** Hears about a `done` callback that threw (it must not stop the other turns' callbacks). */
+  log: (msg: string) => void;
+}
+
+export const DEFAULT_LIVE_TURN_QUEUE_OPTIONS: LiveTurnQueueOptions = {
+  schedule: (flush) => void setImmediate(flush),
+  maxBatch: 64,
+  log: () => {},
+};
+
+interface Waiting extends LiveTurn {
+  done: (outcome: TurnOutcome) => void;
+}
+
+export class LiveTurnQueue {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private flushing = false;
+  private readonly opts: LiveTurnQueueOptions;
+
+  constructor(
+    private readonly service: Pick<SessionService, 'prepareUtterances'>,
+    opts: Partial<LiveTurnQueueOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_LIVE_TURN_QUEUE_OPTIONS, ...opts };
+    if (!Number.isInteger(this.opts.maxBatch) || this.opts.maxBatch < 1) {
+      throw new RangeError(`maxBatch must be a whole number ≥ 1, got ${this.opts.maxBatch}`);
+    }
+  }
+
+  /** Queues one turn; `done` is called once, after the turn is stored and published (or failed). */
+  submit(sessionId: string, utterance: UtteranceIn, done: (outcome: TurnOutcome) => void): void {
+    this.waiting.push({ sessionId, utterance, done });
+    this.schedule();
+  }
+
+  /** Turns submitted and not yet stored or failed. */
+  get size(): number {
+    return this.waiting.length;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    this.opts.schedule(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.flushing = true;
+    try {
+      // The oldest turns that arrived before this flush; those submitted during it wait for
+      // the next. They go in rounds of one turn per session: a session with several (its
+      // client did not wait for acks) gets the next one in the next round.
+      let mine = this.waiting.splice(0, this.opts.maxBatch);
+      while (mine.length) {
+        const { round, rest } = oneEach(mine);
+        mine = rest;
+        await this.run(round);
+      }
+    } finally {
+      this.flushing = false;
+      if (this.waiting.length) this.schedule();
+    }
+  }
+
+  private async run(round: Waiting[]): Promise<void> {
+    let steps: (() => TurnOutcome)[];
+    try {
+      steps = this.service.prepareUtterances(round);
+    } catch (error) {
+      steps = round.map(() => () => ({ ok: false, error }));
+    }
+    for (const [i, step] of steps.entries()) {
+      this.tell(round[i]!, step());
+      // Lets this turn's events and ack reach its socket before the next turn is stored:
+      // socket.io holds a socket's second packet until the first one's write callback, a
+      // process.nextTick callback (a microtask would run before it). No I/O is read here.
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+    }
+  }
+
+  private tell(w: Waiting, outcome: TurnOutcome): void {
+    try {
+      w.done(outcome);
+    } catch (err) {
+      this.opts.log(`live turn callback failed: ${String(err)}`);
+    }
+  }
+}
+
+/** The first turn of each session, in order, and the turns left over. */
+function oneEach(turns: readonly Waiting[]): { round: Waiting[]; rest: Waiting[] } {
+  const round: Waiting[] = [];
+  const rest: Waiting[] = [];
+  const sessions = new Set<string>();
+  for (const t of turns) {
+    if (sessions.has(t.sessionId)) rest.push(t);
+    else {
+      sessions.add(t.sessionId);
+      round.push(t);
+    }
+  }
+  return { round, rest };
+}
