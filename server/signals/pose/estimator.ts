@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as pd from '@tensorflow-models/pose-detection';
 import { ImageError } from './errors';
+import { choosePerson, cropToBox, uncropPose, type PeopleDetector } from './people';
 import { TrackLru } from './tracks';
 import type { EstimateOptions, Pose, PoseEstimator, PoseModelName, RgbImage } from './types';
 
@@ -38,6 +39,8 @@ export class TrackingPoseEstimator implements PoseEstimator {
   constructor(
     private readonly adapter: DetectorAdapter,
     private readonly options: EstimatorOptions,
+    /** Finds everyone in an independent photo so the participant, not a bystander, is estimated. */
+    private readonly people?: PeopleDetector,
   ) {
     this.model = adapter.model;
     this.tracks = new TrackLru(
@@ -79,13 +82,44 @@ export class TrackingPoseEstimator implements PoseEstimator {
     }
     const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     try {
-      const raw = await detector.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }, timestamp);
-      const smoothed = timestamp !== undefined && this.options.enableSmoothing;
-      return raw
-        .map((p) => this.adapter.toPose(p, image.width, image.height, smoothed))
-        .filter((p) => p.score >= this.options.minPoseScore);
+      if (opts.trackId === undefined && this.people) {
+        const one = await this.estimateChosen(input, image, opts);
+        if (one) return [one];
+      }
+      return await this.run(detector, input, image, timestamp);
     } finally {
       input.dispose();
+    }
+  }
+
+  private async run(detector: pd.PoseDetector, input: tf.Tensor3D, image: RgbImage, timestamp?: number): Promise<Pose[]> {
+    const raw = await detector.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }, timestamp);
+    const smoothed = timestamp !== undefined && this.options.enableSmoothing;
+    return raw
+      .map((p) => this.adapter.toPose(p, image.width, image.height, smoothed))
+      .filter((p) => p.score >= this.options.minPoseScore);
+  }
+
+  /**
+   * An independent photo: finds everyone, chooses the participant (choosePerson) and runs the
+   * model on a crop around them. Undefined when nobody is found or the crop gives no pose;
+   * the caller then runs the model on the whole image.
+   */
+  private async estimateChosen(input: tf.Tensor3D, image: RgbImage, opts: EstimateOptions): Promise<Pose | undefined> {
+    const everyone = await this.people!.detect(input, image.width, image.height);
+    const k = choosePerson(everyone, opts.person);
+    if (k < 0) return undefined;
+    const crop = cropToBox(image, everyone[k]!.box);
+    const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
+    try {
+      this.adapter.root.reset();
+      const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
+      const found = pose && uncropPose(pose, crop, image.width, image.height);
+      // The crop's margin can take in a neighbour, whom the model may prefer: keep only the chosen person.
+      return found && isSamePerson(found, everyone[k]!.box) ? found : undefined;
+    } finally {
+      cropInput.dispose();
+      this.adapter.root.reset();
     }
   }
 
@@ -103,7 +137,19 @@ export class TrackingPoseEstimator implements PoseEstimator {
     this.disposed = true;
     this.tracks.clear();
     this.adapter.root.dispose();
+    this.people?.dispose();
   }
+}
+
+/** The pose's shoulder midpoint lies inside `box` (grown by a tenth on each side). */
+export function isSamePerson(pose: Pose, box: Pose['box']): boolean {
+  const [l, r] = [pose.landmarks[11], pose.landmarks[12]];
+  if (!l || !r) return false;
+  const x = (l.x + r.x) / 2;
+  const y = (l.y + r.y) / 2;
+  const mx = 0.1 * box.width;
+  const my = 0.1 * box.height;
+  return x >= box.xMin - mx && x <= box.xMin + box.width + mx && y >= box.yMin - my && y <= box.yMin + box.height + my;
 }
 
 function checkImage(image: RgbImage): void {
