@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as pd from '@tensorflow-models/pose-detection';
 import { ImageError } from './errors';
-import { choosePerson, cropToBox, uncropPose, type PeopleDetector } from './people';
+import { cropToBox, rankPeople, uncropPose, type PeopleDetector } from './people';
 import { TrackLru } from './tracks';
 import type { EstimateOptions, Pose, PoseEstimator, PoseModelName, RgbImage } from './types';
 
@@ -29,6 +29,9 @@ export interface EstimatorOptions {
   enableSmoothing: boolean;
   minPoseScore: number;
 }
+
+/** How many people, in rank order, a photo's crop is tried on before falling back to the whole image. */
+export const PERSON_TRIES = 3;
 
 export class TrackingPoseEstimator implements PoseEstimator {
   readonly model: PoseModelName;
@@ -101,26 +104,29 @@ export class TrackingPoseEstimator implements PoseEstimator {
   }
 
   /**
-   * An independent photo: finds everyone, chooses the participant (choosePerson) and runs the
-   * model on a crop around them. Undefined when nobody is found or the crop gives no pose;
-   * the caller then runs the model on the whole image.
+   * An independent photo: finds everyone, ranks them (rankPeople: the participant first) and
+   * runs the model on a crop around the first. The crop's margin can take in a neighbour,
+   * whom the model may prefer: a pose that is not the cropped person is dropped and the next
+   * in rank is tried (at most PERSON_TRIES). Undefined when none works out; the caller then
+   * runs the model on the whole image.
    */
   private async estimateChosen(input: tf.Tensor3D, image: RgbImage, opts: EstimateOptions): Promise<Pose | undefined> {
     const everyone = await this.people!.detect(input, image.width, image.height);
-    const k = choosePerson(everyone, opts.person);
-    if (k < 0) return undefined;
-    const crop = cropToBox(image, everyone[k]!.box);
-    const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
-    try {
-      this.adapter.root.reset();
-      const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
-      const found = pose && uncropPose(pose, crop, image.width, image.height);
-      // The crop's margin can take in a neighbour, whom the model may prefer: keep only the chosen person.
-      return found && isSamePerson(found, everyone[k]!.box) ? found : undefined;
-    } finally {
-      cropInput.dispose();
-      this.adapter.root.reset();
+    for (const k of rankPeople(everyone, opts.person).slice(0, PERSON_TRIES)) {
+      const box = everyone[k]!.box;
+      const crop = cropToBox(image, box);
+      const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
+      try {
+        this.adapter.root.reset();
+        const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
+        const found = pose && uncropPose(pose, crop, image.width, image.height);
+        if (found && isSamePerson(found, everyone, k)) return found;
+      } finally {
+        cropInput.dispose();
+        this.adapter.root.reset();
+      }
     }
+    return undefined;
   }
 
   reset(trackId?: string): void {
@@ -141,15 +147,29 @@ export class TrackingPoseEstimator implements PoseEstimator {
   }
 }
 
-/** The pose's shoulder midpoint lies inside `box` (grown by a tenth on each side). */
-export function isSamePerson(pose: Pose, box: Pose['box']): boolean {
-  const [l, r] = [pose.landmarks[11], pose.landmarks[12]];
-  if (!l || !r) return false;
-  const x = (l.x + r.x) / 2;
-  const y = (l.y + r.y) / 2;
+const shoulderMid = (p: Pose): [number, number] | undefined => {
+  const [l, r] = [p.landmarks[11], p.landmarks[12]];
+  return l && r ? [(l.x + r.x) / 2, (l.y + r.y) / 2] : undefined;
+};
+
+/**
+ * Whether `pose` is `people[k]`: its shoulder midpoint lies inside k's box (grown by a tenth
+ * on each side) and nearer k's own shoulder midpoint than any other person's.
+ */
+export function isSamePerson(pose: Pose, people: readonly Pose[], k: number): boolean {
+  const at = shoulderMid(pose);
+  const box = people[k]?.box;
+  if (!at || !box) return false;
+  const [x, y] = at;
   const mx = 0.1 * box.width;
   const my = 0.1 * box.height;
-  return x >= box.xMin - mx && x <= box.xMin + box.width + mx && y >= box.yMin - my && y <= box.yMin + box.height + my;
+  if (x < box.xMin - mx || x > box.xMin + box.width + mx || y < box.yMin - my || y > box.yMin + box.height + my) return false;
+  const dist = (p: Pose): number => {
+    const m = shoulderMid(p);
+    return m ? Math.hypot(m[0] - x, m[1] - y) : Infinity;
+  };
+  const mine = dist(people[k]!);
+  return people.every((p, i) => i === k || dist(p) >= mine);
 }
 
 function checkImage(image: RgbImage): void {

@@ -54,8 +54,14 @@ describe('cropToBox / uncropPose', () => {
     expect(back.landmarks[0]!.x).toBeCloseTo(0.25 + 0.5 * onCrop.landmarks[0]!.x, 6);
     expect(back.landmarks[32]!.y).toBeCloseTo(0.25 + 0.5 * onCrop.landmarks[32]!.y, 6);
     expect(back.box.xMin).toBeGreaterThanOrEqual(0.25);
-    expect(isSamePerson(back, { xMin: 0.25, yMin: 0.25, width: 0.5, height: 0.5 })).toBe(true);
-    expect(isSamePerson(back, { xMin: 0.8, yMin: 0.25, width: 0.1, height: 0.5 })).toBe(false);
+    const here = person({ xMin: 0.25, yMin: 0.25, width: 0.5, height: 0.5 });
+    const there = person({ xMin: 0.8, yMin: 0.25, width: 0.1, height: 0.5 });
+    expect(isSamePerson(back, [there, here], 1)).toBe(true);
+    expect(isSamePerson(back, [there, here], 0)).toBe(false);
+    // Inside a big box, but nearer a neighbour who overlaps it: not the same person.
+    const big = person({ xMin: 0.2, yMin: 0.0, width: 0.8, height: 1 });
+    const neighbour = { ...here, box: { xMin: 0.3, yMin: 0.3, width: 0.4, height: 0.4 } };
+    expect(isSamePerson(back, [big, neighbour], 0)).toBe(false);
   });
 });
 

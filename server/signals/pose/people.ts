@@ -28,33 +28,33 @@ function faceScore(p: Pose): number {
 }
 
 /**
- * Index of the participant among `poses`, or -1 for none. Without a hint: the largest box,
- * discounted by distance from the image centre (a big bystander at the edge loses to the
- * person in the middle) and by a hidden face (someone with their back to the camera).
- * With a hint: the box that overlaps it most, else the nearest.
+ * How likely each pose is the participant. Without a hint: the largest box, discounted by
+ * distance from the image centre (a big bystander at the edge loses to the person in the
+ * middle), by a low pose score and by a hidden face (someone with their back to the camera).
+ * With a hint: overlap with the hinted box minus the distance between centres.
  */
+function personScore(p: Pose, hint?: PersonHint): number {
+  const [cx, cy] = centre(p.box);
+  if (hint) {
+    const [hx, hy] = centre(hint.box);
+    const ix = Math.max(0, Math.min(p.box.xMin + p.box.width, hint.box.xMin + hint.box.width) - Math.max(p.box.xMin, hint.box.xMin));
+    const iy = Math.max(0, Math.min(p.box.yMin + p.box.height, hint.box.yMin + hint.box.height) - Math.max(p.box.yMin, hint.box.yMin));
+    const union = p.box.width * p.box.height + hint.box.width * hint.box.height - ix * iy;
+    return (union > 0 ? (ix * iy) / union : 0) - Math.hypot(cx - hx, cy - hy);
+  }
+  const area = Math.sqrt(Math.max(p.box.width * p.box.height, 0));
+  return area * (1 - 0.8 * Math.min(1, Math.hypot(cx - 0.5, cy - 0.5) / 0.7)) * (0.5 + 0.5 * p.score) * (0.5 + 0.5 * faceScore(p));
+}
+
+/** Indices of `poses`, the likeliest participant first (see personScore). */
+export function rankPeople(poses: readonly Pose[], hint?: PersonHint): number[] {
+  const scores = poses.map((p) => personScore(p, hint));
+  return poses.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+}
+
+/** Index of the participant among `poses` (the first of rankPeople), or -1 for none. */
 export function choosePerson(poses: readonly Pose[], hint?: PersonHint): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  poses.forEach((p, i) => {
-    const [cx, cy] = centre(p.box);
-    let score: number;
-    if (hint) {
-      const [hx, hy] = centre(hint.box);
-      const ix = Math.max(0, Math.min(p.box.xMin + p.box.width, hint.box.xMin + hint.box.width) - Math.max(p.box.xMin, hint.box.xMin));
-      const iy = Math.max(0, Math.min(p.box.yMin + p.box.height, hint.box.yMin + hint.box.height) - Math.max(p.box.yMin, hint.box.yMin));
-      const union = p.box.width * p.box.height + hint.box.width * hint.box.height - ix * iy;
-      score = (union > 0 ? (ix * iy) / union : 0) - Math.hypot(cx - hx, cy - hy);
-    } else {
-      const area = Math.sqrt(Math.max(p.box.width * p.box.height, 0));
-      score = area * (1 - 0.8 * Math.min(1, Math.hypot(cx - 0.5, cy - 0.5) / 0.7)) * (0.5 + 0.5 * p.score) * (0.5 + 0.5 * faceScore(p));
-    }
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  return best;
+  return rankPeople(poses, hint)[0] ?? -1;
 }
 
 /** A part of an image, with where it sits in the original (pixels). */
