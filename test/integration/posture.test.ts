@@ -2,12 +2,12 @@
 // pose worker pool, fused with words into cues. Landmarks are the project's own synthetic
 // skeletons; the real-photo case runs only where ../shared/data is present.
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { PostureSignalSchema } from '../../protocol/outbound';
 import type { PoseIn } from '../../protocol/protocol';
 import type { RunningServer } from '../../server/main';
 import { landmarksFromPose } from '../../server/signals/pose/fromLandmarks';
+import { postureImagePath } from '../../server/signals/pose/testData';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
@@ -15,7 +15,10 @@ const PARTICIPANTS = [
   { name: 'Rep', role: 'rep' },
   { name: 'Dana', role: 'customer' },
 ];
-const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -14), { frameFrom: posture(ARMS.hanging) }));
+// 20°: a frontal lean back of 14° sits right at the classifier's threshold (0.44 against 0.45 for
+// posture-20261129-5219fe41; other training seeds of the same recipe give 0.36–0.66), too close
+// to say anything about the pipeline.
+const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -20), { frameFrom: posture(ARMS.hanging) }));
 const upright = (): PoseIn => landmarksFromPose(view(posture(ARMS.hanging), { frameFrom: posture(ARMS.hanging) }));
 
 function emit<T>(socket: TestSocket, event: 'landmarks' | 'utterance' | 'join' | 'frame', payload: unknown): Promise<T> {
@@ -102,7 +105,7 @@ describe('frames over HTTP (server-side pose)', () => {
     expect(again.status).toBe(201);
   });
 
-  const photo = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'posture', 'images', 'd001.jpg');
+  const photo = postureImagePath('d001.jpg');
   const withPhoto = fs.existsSync(photo) ? it : it.skip;
   if (!fs.existsSync(photo)) console.log('skipped: ../shared/data/posture not present (real-photo frame test)');
   withPhoto('finds the person in a real photo and stores their landmarks (batch of frames, JSON)', async () => {
