@@ -15,10 +15,7 @@ const PARTICIPANTS = [
   { name: 'Rep', role: 'rep' },
   { name: 'Dana', role: 'customer' },
 ];
-// 20°: a frontal lean back of 14° sits right at the classifier's threshold (0.44 against 0.45 for
-// posture-20261129-5219fe41; other training seeds of the same recipe give 0.36–0.66), too close
-// to say anything about the pipeline.
-const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -20), { frameFrom: posture(ARMS.hanging) }));
+const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -14), { frameFrom: posture(ARMS.hanging) }));
 const upright = (): PoseIn => landmarksFromPose(view(posture(ARMS.hanging), { frameFrom: posture(ARMS.hanging) }));
 
 function emit<T>(socket: TestSocket, event: 'landmarks' | 'utterance' | 'join' | 'frame', payload: unknown): Promise<T> {

@@ -21,9 +21,9 @@ export interface PostureTrainOptions {
   hidden: number[];
   dropout: number;
   /**
-   * Members trained from different seeds (init, shuffling, dropout) on the same synthetic data
-   * and merged into one wider network whose logits are their mean (mergeMembers): one seed's
-   * quirks move single real photos across a threshold; the mean moves fewer.
+   * Members trained from different seeds (synthetic draw, init, shuffling, dropout) and merged
+   * into one wider network whose logits are their mean (mergeMembers): one seed's quirks move
+   * single real photos across a threshold; the mean moves fewer.
    */
   members: number;
 }
@@ -179,7 +179,10 @@ export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_O
   const members: Float32Array[][] = [];
   for (let k = 0; k < Math.max(1, opts.members); k++) {
     if (opts.members > 1) log(`member ${k + 1}/${opts.members}`);
-    members.push(trainMember(train, norm, memberDims, opts, memberSeed(opts.seed, k), log));
+    // Each member sees its own synthetic draw (same recipe, its own seed); all share member 0's
+    // standardiser, which is only a fixed affine map of the inputs.
+    const data = k === 0 ? train : generateDataset(memberSeed(opts.seed, k), opts.trainExamples);
+    members.push(trainMember(data, norm, memberDims, opts, memberSeed(opts.seed, k), log));
   }
   const { dims, weights } = mergeMembers(members, memberDims);
   const shapes = weightShapes(dims);
@@ -211,7 +214,7 @@ export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Dat
 
 /**
  * What `buying-signals train posture` runs: trains from the seed and writes models/posture/
- * (or `outDir`). Call initTf() first; wasm takes about a minute on one core.
+ * (or `outDir`). Call initTf() first; wasm takes about two minutes on one core (three members).
  */
 export function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): PostureManifest {
   const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
