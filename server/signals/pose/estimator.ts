@@ -107,11 +107,13 @@ export class TrackingPoseEstimator implements PoseEstimator {
    * An independent photo: finds everyone, ranks them (rankPeople: the participant first) and
    * runs the model on a crop around the first. The crop's margin can take in a neighbour,
    * whom the model may prefer: a pose that is not the cropped person is dropped and the next
-   * in rank is tried (at most PERSON_TRIES). Undefined when none works out; the caller then
-   * runs the model on the whole image.
+   * in rank is tried (at most PERSON_TRIES). Undefined when there is no choice to make (fewer
+   * than two people, no hint) or none works out; the caller then runs the model on the whole image.
    */
   private async estimateChosen(input: tf.Tensor3D, image: RgbImage, opts: EstimateOptions): Promise<Pose | undefined> {
     const everyone = await this.people!.detect(input, image.width, image.height);
+    // Alone in the picture: nobody to confuse them with, and the whole image keeps hands the box may cut.
+    if (everyone.length < 2 && !opts.person) return undefined;
     for (const k of rankPeople(everyone, opts.person).slice(0, PERSON_TRIES)) {
       const box = everyone[k]!.box;
       const crop = cropToBox(image, box);
