@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import { initTf } from '../../runtime/backend';
 import { createPoseEstimator } from './create';
@@ -86,6 +87,19 @@ describeWithPostureData('person selection on real photos', () => {
       expect(lm[w]!.x).toBeGreaterThan(Math.min(lm[11]!.x, lm[12]!.x));
       expect(lm[w]!.x).toBeLessThan(Math.max(lm[11]!.x, lm[12]!.x));
     }
+  });
+
+  it('reads someone else when a hint points at them, and leaks no tensors', async () => {
+    const photo = await decodeImage(fs.readFileSync(postureImagePath('d005.jpg')));
+    await estimator.estimate(photo);
+    const before = tf.memory().numTensors;
+    // The grey-haired colleague seated at the left edge, behind the man in front.
+    const hint = { box: { xMin: 0.0, yMin: 0.4, width: 0.36, height: 0.48 } };
+    const [pose] = await estimator.estimate(photo, { person: hint });
+    const x = (pose!.landmarks[11]!.x + pose!.landmarks[12]!.x) / 2;
+    expect(x).toBeLessThan(0.3);
+    await estimator.estimate(photo);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('finds someone where the whole-image detector gave up (d025: two people side by side)', async () => {
