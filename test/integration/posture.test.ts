@@ -2,12 +2,12 @@
 // pose worker pool, fused with words into cues. Landmarks are the project's own synthetic
 // skeletons; the real-photo case runs only where ../shared/data is present.
 import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { PostureSignalSchema } from '../../protocol/outbound';
 import type { PoseIn, PostureSignal } from '../../protocol/protocol';
 import type { RunningServer } from '../../server/main';
 import { landmarksFromPose } from '../../server/signals/pose/fromLandmarks';
+import { postureImagePath } from '../../server/signals/pose/testData';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
@@ -115,7 +115,7 @@ describe('frames over HTTP (server-side pose)', () => {
     expect(again.status).toBe(201);
   });
 
-  const photo = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'posture', 'images', 'd001.jpg');
+  const photo = postureImagePath('d001.jpg');
   const withPhoto = fs.existsSync(photo) ? it : it.skip;
   if (!fs.existsSync(photo)) console.log('skipped: ../shared/data/posture not present (real-photo frame test)');
   withPhoto('finds the person in a real photo and stores their landmarks (batch of frames, JSON)', async () => {

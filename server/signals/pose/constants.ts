@@ -15,7 +15,12 @@ export const MODEL_FILES = {
   'blazepose-full': 'blazepose-full',
   'blazepose-lite': 'blazepose-lite',
   'movenet-lightning': 'movenet-lightning',
+  /** Up to six people with boxes: used to choose the participant in a photo (people.ts). */
+  'movenet-multipose': 'movenet-multipose',
 } as const;
+
+/** Independent photos go through person selection (people.ts) unless configured off. */
+export const DEFAULT_SELECT_PERSON = true;
 
 /**
  * Tracking state (the ROI from the previous frame, smoothing filters) lives in one detector

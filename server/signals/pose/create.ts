@@ -9,16 +9,18 @@ import {
   DEFAULT_MIN_POSE_SCORE,
   DEFAULT_MODEL_DIR_PARTS,
   DEFAULT_POSE_MODEL,
+  DEFAULT_SELECT_PERSON,
   POSE_MODELS,
 } from './constants';
 import { PoseConfigError } from './errors';
 import { TrackingPoseEstimator } from './estimator';
 import { loadMoveNet } from './movenet';
+import { loadPeopleDetector } from './people';
 import type { PoseEstimatorConfig } from './types';
 
 export type ValidatedPoseConfig = Required<PoseEstimatorConfig>;
 
-const KEYS: readonly (keyof PoseEstimatorConfig)[] = ['model', 'modelDir', 'enableSmoothing', 'maxTracks', 'minPoseScore'];
+const KEYS: readonly (keyof PoseEstimatorConfig)[] = ['model', 'modelDir', 'enableSmoothing', 'maxTracks', 'minPoseScore', 'selectPerson'];
 
 export function validatePoseConfig(config: PoseEstimatorConfig = {}): ValidatedPoseConfig {
   if (config === null || typeof config !== 'object') {
@@ -48,7 +50,11 @@ export function validatePoseConfig(config: PoseEstimatorConfig = {}): ValidatedP
   if (typeof minPoseScore !== 'number' || !(minPoseScore >= 0 && minPoseScore <= 1)) {
     throw new PoseConfigError(`minPoseScore must be a number from 0 to 1, got ${JSON.stringify(minPoseScore)}`);
   }
-  return { model, modelDir, enableSmoothing, maxTracks, minPoseScore };
+  const selectPerson = config.selectPerson ?? DEFAULT_SELECT_PERSON;
+  if (typeof selectPerson !== 'boolean') {
+    throw new PoseConfigError(`selectPerson must be a boolean, got ${JSON.stringify(selectPerson)}`);
+  }
+  return { model, modelDir, enableSmoothing, maxTracks, minPoseScore, selectPerson };
 }
 
 /**
@@ -62,5 +68,12 @@ export async function createPoseEstimator(config: PoseEstimatorConfig = {}): Pro
     cfg.model === 'movenet-lightning'
       ? await loadMoveNet(cfg)
       : await loadBlazePose({ ...cfg, modelType: cfg.model === 'blazepose-lite' ? 'lite' : 'full' });
-  return new TrackingPoseEstimator(adapter, cfg);
+  let people;
+  try {
+    people = cfg.selectPerson ? await loadPeopleDetector(cfg.modelDir) : undefined;
+  } catch (err) {
+    adapter.root.dispose();
+    throw err;
+  }
+  return new TrackingPoseEstimator(adapter, cfg, people);
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as pd from '@tensorflow-models/pose-detection';
 import { ImageError } from './errors';
+import { cropToBox, rankPeople, uncropPose, type PeopleDetector } from './people';
 import { TrackLru } from './tracks';
 import type { EstimateOptions, Pose, PoseEstimator, PoseModelName, RgbImage } from './types';
 
@@ -29,6 +30,9 @@ export interface EstimatorOptions {
   minPoseScore: number;
 }
 
+/** How many people, in rank order, a photo's crop is tried on before falling back to the whole image. */
+export const PERSON_TRIES = 3;
+
 export class TrackingPoseEstimator implements PoseEstimator {
   readonly model: PoseModelName;
   private readonly tracks: TrackLru<pd.PoseDetector>;
@@ -38,6 +42,8 @@ export class TrackingPoseEstimator implements PoseEstimator {
   constructor(
     private readonly adapter: DetectorAdapter,
     private readonly options: EstimatorOptions,
+    /** Finds everyone in an independent photo so the participant, not a bystander, is estimated. */
+    private readonly people?: PeopleDetector,
   ) {
     this.model = adapter.model;
     this.tracks = new TrackLru(
@@ -79,14 +85,50 @@ export class TrackingPoseEstimator implements PoseEstimator {
     }
     const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
     try {
-      const raw = await detector.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }, timestamp);
-      const smoothed = timestamp !== undefined && this.options.enableSmoothing;
-      return raw
-        .map((p) => this.adapter.toPose(p, image.width, image.height, smoothed))
-        .filter((p) => p.score >= this.options.minPoseScore);
+      if (opts.trackId === undefined && this.people) {
+        const one = await this.estimateChosen(input, image, opts);
+        if (one) return [one];
+      }
+      return await this.run(detector, input, image, timestamp);
     } finally {
       input.dispose();
     }
+  }
+
+  private async run(detector: pd.PoseDetector, input: tf.Tensor3D, image: RgbImage, timestamp?: number): Promise<Pose[]> {
+    const raw = await detector.estimatePoses(input, { maxPoses: 1, flipHorizontal: false }, timestamp);
+    const smoothed = timestamp !== undefined && this.options.enableSmoothing;
+    return raw
+      .map((p) => this.adapter.toPose(p, image.width, image.height, smoothed))
+      .filter((p) => p.score >= this.options.minPoseScore);
+  }
+
+  /**
+   * An independent photo: finds everyone, ranks them (rankPeople: the participant first) and
+   * runs the model on a crop around the first. The crop's margin can take in a neighbour,
+   * whom the model may prefer: a pose that is not the cropped person is dropped and the next
+   * in rank is tried (at most PERSON_TRIES). Undefined when there is no choice to make (fewer
+   * than two people, no hint) or none works out; the caller then runs the model on the whole image.
+   */
+  private async estimateChosen(input: tf.Tensor3D, image: RgbImage, opts: EstimateOptions): Promise<Pose | undefined> {
+    const everyone = await this.people!.detect(input, image.width, image.height);
+    // Alone in the picture: nobody to confuse them with, and the whole image keeps hands the box may cut.
+    if (everyone.length < 2 && !opts.person) return undefined;
+    for (const k of rankPeople(everyone, opts.person).slice(0, PERSON_TRIES)) {
+      const box = everyone[k]!.box;
+      const crop = cropToBox(image, box);
+      const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
+      try {
+        this.adapter.root.reset();
+        const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
+        const found = pose && uncropPose(pose, crop, image.width, image.height);
+        if (found && isSamePerson(found, everyone, k)) return found;
+      } finally {
+        cropInput.dispose();
+        this.adapter.root.reset();
+      }
+    }
+    return undefined;
   }
 
   reset(trackId?: string): void {
@@ -103,7 +145,33 @@ export class TrackingPoseEstimator implements PoseEstimator {
     this.disposed = true;
     this.tracks.clear();
     this.adapter.root.dispose();
+    this.people?.dispose();
   }
+}
+
+const shoulderMid = (p: Pose): [number, number] | undefined => {
+  const [l, r] = [p.landmarks[11], p.landmarks[12]];
+  return l && r ? [(l.x + r.x) / 2, (l.y + r.y) / 2] : undefined;
+};
+
+/**
+ * Whether `pose` is `people[k]`: its shoulder midpoint lies inside k's box (grown by a tenth
+ * on each side) and nearer k's own shoulder midpoint than any other person's.
+ */
+export function isSamePerson(pose: Pose, people: readonly Pose[], k: number): boolean {
+  const at = shoulderMid(pose);
+  const box = people[k]?.box;
+  if (!at || !box) return false;
+  const [x, y] = at;
+  const mx = 0.1 * box.width;
+  const my = 0.1 * box.height;
+  if (x < box.xMin - mx || x > box.xMin + box.width + mx || y < box.yMin - my || y > box.yMin + box.height + my) return false;
+  const dist = (p: Pose): number => {
+    const m = shoulderMid(p);
+    return m ? Math.hypot(m[0] - x, m[1] - y) : Infinity;
+  };
+  const mine = dist(people[k]!);
+  return people.every((p, i) => i === k || dist(p) >= mine);
 }
 
 function checkImage(image: RgbImage): void {

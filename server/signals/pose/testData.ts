@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../paths';
 
-export const POSTURE_DATA_DIR = path.resolve(projectRoot(), '..', 'shared', 'data', 'posture');
+/** `../shared/data/posture` next to the checkout; BUYING_SIGNALS_POSTURE_DATA overrides it (e.g. from a git worktree). */
+export const POSTURE_DATA_DIR = process.env.BUYING_SIGNALS_POSTURE_DATA ?? path.resolve(projectRoot(), '..', 'shared', 'data', 'posture');
 
 export function postureImagePath(name: string): string {
   return path.join(POSTURE_DATA_DIR, 'images', name);

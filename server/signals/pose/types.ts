@@ -58,6 +58,11 @@ export interface EstimateOptions {
    * a time earlier than the track's last frame (a seek) restarts the track cold.
    */
   mediaMs?: number;
+  /**
+   * Independent photos only: which person to read when there are several (the one whose box
+   * overlaps this most). Default: the largest, most central person facing the camera.
+   */
+  person?: { box: Pose['box'] };
 }
 
 export interface PoseEstimatorConfig {
@@ -71,4 +76,10 @@ export interface PoseEstimatorConfig {
   maxTracks?: number;
   /** Poses scoring below this are dropped (default 0.25). */
   minPoseScore?: number;
+  /**
+   * For independent photos (no trackId): find every person with MoveNet MultiPose, choose the
+   * participant and run the model on a crop around them (default true; needs the
+   * `movenet-multipose` weights). False: the model's own single detection on the whole image.
+   */
+  selectPerson?: boolean;
 }

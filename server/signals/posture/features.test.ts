@@ -44,6 +44,17 @@ describe('posture features on hand-built skeletons', () => {
     expect(featureValue(lean, 'leanZ')).toBeGreaterThan(featureValue(same, 'leanZ') + 0.2);
   });
 
+  it('sees the head drop toward the shoulders when hunched over, in a frontal view with no baseline', () => {
+    const upright = feat(view(posture(ARMS.hanging))).values;
+    const hunched = feat(view({ ...posture(ARMS.hanging, 20, 40), shoulderFwd: 0.06 })).values;
+    expect(featureValue(hunched, 'earsUp')).toBeLessThan(featureValue(upright, 'earsUp') - 0.3);
+    expect(featureValue(hunched, 'noseUp')).toBeLessThan(featureValue(upright, 'noseUp') - 0.3);
+    expect(featureValue(hunched, 'headPitch')).toBeGreaterThan(featureValue(upright, 'headPitch'));
+    // Measured in head sizes, so a smaller picture gives the same numbers.
+    const far = feat(view({ ...posture(ARMS.hanging, 20, 40), shoulderFwd: 0.06 }, { fill: 0.4 })).values;
+    expect(featureValue(far, 'earsUp')).toBeCloseTo(featureValue(hunched, 'earsUp'), 3);
+  });
+
   it('does not change with image position or size', () => {
     const a = feat(view(posture(ARMS.openPalm), { fill: 0.9 })).values;
     const b = feat(view(posture(ARMS.openPalm), { fill: 0.4, shiftX: 0.3 })).values;

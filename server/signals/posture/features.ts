@@ -21,7 +21,7 @@ const LEG_NAMES = ['KneeLat', 'KneeUp', 'KneeFwd', 'AnkleLat', 'ThighLen'];
 export const FEATURE_NAMES: readonly string[] = [
   'hipsOk', 'zMissing', 'frontalness', 'shoulderWidth2d', 'shoulderWidth3d', 'headSize', 'logBodyScale', 'shoulderTilt',
   'torsoTilt2d', 'torsoTiltAbs', 'leanForward2d', 'leanByKnees', 'leanByHands', 'headAhead', 'leanZ', 'torsoForeshortening', 'faceTurn',
-  'headUp', 'headFwd', 'headLat', 'headPitch',
+  'headUp', 'headFwd', 'headLat', 'headPitch', 'earsUp', 'noseUp',
   'hasBaseline', 'baseShoulder', 'baseHead', 'baseScale', 'baseNeck',
   ...SIDE_NAMES.flatMap((s) => [...ARM_NAMES, ...HAND_NAMES].map((n) => s + n)),
   'forearmsCross', 'forearmDist', 'wristsDist', 'crossAmount',
@@ -123,6 +123,10 @@ export function computeFeatures(pose: Pose, opts: FeatureOptions = {}): PostureF
   f.headFwd = clamp(nose[2], -3, 3);
   f.headLat = nose[0];
   f.headPitch = clamp(dot(sub(p(0), earMid), scale(up2, -1)) / Math.max(headSize, 1e-6), -2, 2);
+  // Head height above the shoulder line in head sizes (not torso lengths, which foreshorten
+  // in a lean): a head dropped toward the shoulders is the frontal sign of hunching forward.
+  f.earsUp = clamp(dot(flat(sub(earMid, M)), up2) / Math.max(headSize, 1e-6), -3, 3);
+  f.noseUp = clamp(dot(flat(sub(p(0), M)), up2) / Math.max(headSize, 1e-6), -3, 3);
 
   const neck = M[1] - p(0)[1];
   const b = opts.baseline;

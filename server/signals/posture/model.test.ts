@@ -6,7 +6,8 @@ import { initTf } from '../../runtime/backend';
 import { loadArtifact, WEIGHTS_FILE } from './artifact';
 import { createPostureClassifier, loadPostureClassifier } from './model';
 import { generateDataset } from './synth';
-import { DEFAULT_POSTURE_TRAIN_OPTIONS, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
+import { DEFAULT_POSTURE_TRAIN_OPTIONS, memberSeed, mergeMembers, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
+import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { FEATURE_COUNT } from './features';
 import { MODEL_LABELS } from './types';
 
@@ -70,6 +71,27 @@ describe('posture model', () => {
     fs.appendFileSync(path.join(copy, WEIGHTS_FILE), Buffer.from([1, 2, 3, 4]));
     expect(() => loadPostureClassifier({ modelDir: copy })).toThrow(/checksum/);
     fs.rmSync(copy, { recursive: true, force: true });
+  });
+
+  it('merges ensemble members into one network whose logits are the members\' mean', () => {
+    const d: MlpDims = { inputs: 5, hidden: [4, 3], outputs: 2 };
+    const random = (seed: number) => initWeights(d, seed).map((w, i) => (i % 2 ? w.map((_, j) => 0.1 * (j + seed)) : w));
+    const members = [random(1), random(2), random(3)];
+    const merged = mergeMembers(members, d);
+    expect(merged.dims.hidden).toEqual([12, 9]);
+    const logits = (weights: Float32Array[], dims: MlpDims) =>
+      tf.tidy(() => {
+        const shapes = weightShapes(dims);
+        const w = weights.map((a, i) => tf.tensor(a, shapes[i]!.shape));
+        const norm = { mean: tf.zeros([5]), std: tf.ones([5]) };
+        return Array.from(forwardLogits(w, norm, tf.tensor2d([0.3, -1, 2, 0.5, -0.2, 1, 1, -1, 0, 0.4], [2, 5])).dataSync());
+      });
+    const each = members.map((m) => logits(m, d));
+    const mean = each[0]!.map((_, i) => each.reduce((a, l) => a + l[i]!, 0) / members.length);
+    logits(merged.weights, merged.dims).forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 4));
+    expect(mergeMembers([members[0]!], d).weights).toBe(members[0]);
+    expect(memberSeed(7, 0)).toBe(7);
+    expect(new Set([0, 1, 2].map((k) => memberSeed(7, k))).size).toBe(3);
   });
 
   it('rejects feature vectors of the wrong length', () => {

@@ -1,45 +1,16 @@
 // Single-photo posture: pick the person (largest, most central unless a hint is given),
 // classify their landmarks with no baseline, and name the labels that pass the thresholds.
+import { choosePerson, type PersonHint } from '../pose/people';
 import type { Pose } from '../pose/types';
 import { computeFeatures, featureValue, type PostureFeatures } from './features';
 import type { PostureClassifier } from './model';
 import { MAIN_LABELS, MODEL_LABELS, type Baseline, type PostureLabel, type PostureScores } from './types';
 
 /** Where the wanted person was last seen, to keep following them among several people. */
-export interface TrackHint {
-  box: Pose['box'];
-}
+export type TrackHint = PersonHint;
 
-const centre = (b: Pose['box']): [number, number] => [b.xMin + b.width / 2, b.yMin + b.height / 2];
-
-/**
- * Index of the participant among `poses`, or -1 for none. Without a hint: the largest box,
- * discounted by distance from the image centre (a big bystander at the edge loses to the
- * person in the middle). With a hint: the box that overlaps it most, else the nearest.
- */
-export function choosePerson(poses: readonly Pose[], hint?: TrackHint): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  poses.forEach((p, i) => {
-    const [cx, cy] = centre(p.box);
-    let score: number;
-    if (hint) {
-      const [hx, hy] = centre(hint.box);
-      const ix = Math.max(0, Math.min(p.box.xMin + p.box.width, hint.box.xMin + hint.box.width) - Math.max(p.box.xMin, hint.box.xMin));
-      const iy = Math.max(0, Math.min(p.box.yMin + p.box.height, hint.box.yMin + hint.box.height) - Math.max(p.box.yMin, hint.box.yMin));
-      const union = p.box.width * p.box.height + hint.box.width * hint.box.height - ix * iy;
-      score = (union > 0 ? (ix * iy) / union : 0) - Math.hypot(cx - hx, cy - hy);
-    } else {
-      const area = Math.sqrt(Math.max(p.box.width * p.box.height, 0));
-      score = area * (1 - 0.8 * Math.min(1, Math.hypot(cx - 0.5, cy - 0.5) / 0.7)) * (0.5 + 0.5 * p.score);
-    }
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
-    }
-  });
-  return best;
-}
+// Person selection lives with the pose estimator, which uses it to crop photos to the participant.
+export { choosePerson };
 
 export interface LabelDecision {
   labels: PostureLabel[];

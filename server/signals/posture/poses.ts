@@ -146,12 +146,30 @@ function legs(r: Rng, b: BodyShape, seated: boolean, crossed: boolean, reclined:
   return [out[0]!, out[1]!];
 }
 
-export function drawPosture(r: Rng, b: BodyShape, want: { lean: LeanKind; arms: ArmsKind; seated: boolean; legsCrossed: boolean }): PostureDraw {
+export interface PostureWant {
+  lean: LeanKind;
+  arms: ArmsKind;
+  seated: boolean;
+  legsCrossed: boolean;
+  /**
+   * With lean 'forward': hunched over a desk, a laptop or a phone — a moderate torso pitch,
+   * the upper back rounded (shoulders forward), the head bent well down, hands often on the
+   * desk or holding something.
+   */
+  hunch?: boolean;
+  /** Upright (not leaning forward) but looking down, reading or typing: a bent head alone is not a lean. */
+  readDown?: boolean;
+}
+
+// The optional variants draw extra random numbers only when asked for, so callers that do not
+// use them (the demo track) get the same postures from the same seed as before they existed.
+export function drawPosture(r: Rng, b: BodyShape, want: PostureWant): PostureDraw {
   const hidden: number[] = [];
   const openHands: number[] = [];
   const names: string[] = [];
   const { lean, seated } = want;
-  const pitch = lean === 'forward' ? u(r, 14, seated ? 45 : 35) : lean === 'back' ? -u(r, 12, seated ? 38 : 20) : u(r, -6, 7);
+  const hunch = want.hunch === true && lean === 'forward';
+  const pitch = hunch ? u(r, 10, 35) : lean === 'forward' ? u(r, 14, seated ? 45 : 35) : lean === 'back' ? -u(r, 12, seated ? 38 : 20) : u(r, -6, 7);
   let arms: [ArmSpec, ArmSpec];
   if (want.arms === 'crossed') arms = crossedArms(r, b, hidden, names);
   else if (want.arms === 'open') {
@@ -162,14 +180,21 @@ export function drawPosture(r: Rng, b: BodyShape, want: { lean: LeanKind; arms: 
     const one = r() < 0.5 ? 0 : 1;
     arms = [0, 1].map((k) => (both || k === one ? OPEN[style]!(r, b, k === 0 ? 1 : -1) : rest[k]!)) as [ArmSpec, ArmSpec];
     openHands.push(...(both ? [0, 1] : [one]));
+  } else if (hunch && r() < 0.5) {
+    // Both forearms on the desk in front, or both hands holding a device below the face.
+    const style = seated && r() < 0.6 ? 'desk' : 'holding';
+    names.push(`${style}(hunched)`);
+    arms = [REST_SINGLE[style]!(r, b, 1), REST_SINGLE[style]!(r, b, -1)];
   } else arms = restArms(r, b, seated, hidden, names);
   const lookDown = lean === 'forward' && r() < 0.6;
+  const readDown = want.readDown === true && lean !== 'forward';
   const spec: PostureSpec = {
     torsoPitch: pitch * DEG,
     torsoRoll: u(r, -5, 5) * DEG,
     torsoYaw: u(r, -12, 12) * DEG,
-    headPitch: (lookDown ? u(r, 10, 40) : u(r, -12, 12)) * DEG,
+    headPitch: (hunch ? u(r, 25, 55) : lookDown ? u(r, 10, 40) : readDown ? u(r, 8, 25) : u(r, -12, 12)) * DEG,
     headYaw: u(r, -25, 25) * DEG,
+    ...(hunch && { shoulderFwd: u(r, 0.03, 0.08) }),
     arms,
     legs: legs(r, b, seated, want.legsCrossed, lean === 'back' && r() < 0.5),
   };

@@ -60,6 +60,11 @@ export interface PostureSpec {
   /** Radians; positive tips the head down. */
   headPitch: number;
   headYaw: number;
+  /**
+   * Metres the shoulders come forward (and a little in and down) in a rounded, hunched upper
+   * back, as over a desk or a phone; default 0.
+   */
+  shoulderFwd?: number;
   arms: [ArmSpec, ArmSpec];
   legs: [LegSpec, LegSpec];
 }
@@ -116,7 +121,8 @@ export function buildSkeleton(shape: BodyShape, spec: PostureSpec): V3[] {
   }
   for (const [k, sigma] of [[0, 1], [1, -1]] as const) {
     const arm = spec.arms[k];
-    const sh: V3 = [sigma * shape.shoulderHalf, T, 0];
+    const fwd = spec.shoulderFwd ?? 0;
+    const sh: V3 = [sigma * (shape.shoulderHalf - 0.3 * fwd), T - 0.3 * fwd, fwd];
     const { elbow, wrist } = solveArm(sh, arm.wrist, arm.pole, shape.upperArm, shape.forearm);
     const [pinky, index, thumb] = handPoints(wrist, arm, sigma, shape.hand);
     pts[11 + k] = torsoToBody(sh);

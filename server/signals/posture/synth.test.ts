@@ -26,10 +26,12 @@ describe('synthetic posture data', () => {
       const yaw = Math.abs(ex.meta.yawDeg);
       seen.add(yaw < 20 ? 'frontal' : yaw < 60 ? 'three-quarter' : 'side');
       seen.add(`crop:${ex.meta.crop}`);
+      if (ex.meta.armStyle.includes('(hunched)') && ex.meta.lean === 'forward') seen.add('hunched');
       if (featureValue(ex.features, 'kneesOk') === 0 && ex.mask[MODEL_LABELS.indexOf('legs_crossed')] !== 0) legsMaskedWithoutKnees = false;
       expect(ex.labels).toHaveLength(L);
       expect(ex.pose.landmarks).toHaveLength(33);
     }
+    expect(seen).toContain('hunched');
     for (const want of [...MODEL_LABELS, 'frontal', 'three-quarter', 'side', 'crop:full', 'crop:waist', 'crop:chest']) expect(seen).toContain(want);
     expect(legsMaskedWithoutKnees).toBe(true);
   });

@@ -126,7 +126,11 @@ export function sampleExample(r: Rng): SynthExample | null {
   const seated = r() < 0.55;
   const lean: LeanKind = pick(r, ['upright', 'upright', 'forward', 'forward', 'back'] as const);
   const arms: ArmsKind = pick(r, ['crossed', 'open', 'rest', 'rest'] as const);
-  const draw = drawPosture(r, b, { lean, arms, seated, legsCrossed: r() < (seated ? 0.25 : 0.1) });
+  const legsCrossed = r() < (seated ? 0.25 : 0.1);
+  // Hunched over a desk or a device is leaning forward too; upright people also look down.
+  const hunch = lean === 'forward' && r() < (seated ? 0.55 : 0.35);
+  const readDown = lean !== 'forward' && r() < 0.15;
+  const draw = drawPosture(r, b, { lean, arms, seated, legsCrossed, hunch, readDown });
   const ref = drawPosture(r, b, { lean: 'upright', arms: 'rest', seated, legsCrossed: false });
   const view = r();
   const yawDeg = (view < 0.4 ? u(r, 0, 20) : view < 0.75 ? u(r, 20, 60) : u(r, 60, 95)) * (r() < 0.5 ? -1 : 1);

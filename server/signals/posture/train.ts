@@ -20,6 +20,12 @@ export interface PostureTrainOptions {
   learningRate: number;
   hidden: number[];
   dropout: number;
+  /**
+   * Members trained from different seeds (synthetic draw, init, shuffling, dropout) and merged
+   * into one wider network whose logits are their mean (mergeMembers): one seed's quirks move
+   * single real photos across a threshold; the mean moves fewer.
+   */
+  members: number;
 }
 
 export const DEFAULT_POSTURE_TRAIN_OPTIONS: PostureTrainOptions = {
@@ -31,6 +37,7 @@ export const DEFAULT_POSTURE_TRAIN_OPTIONS: PostureTrainOptions = {
   learningRate: 0.003,
   hidden: [96, 48],
   dropout: 0.1,
+  members: 3,
 };
 
 export interface LabelMetrics { precision: number; recall: number; f1: number; support: number; threshold: number }
@@ -86,19 +93,55 @@ export function evaluate(probs: Float32Array, d: SynthDataset): ValidationMetric
   return out;
 }
 
-export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS, log: (line: string) => void = () => {}): PostureTrainResult {
-  const started = Date.now();
+/** The seed of ensemble member k: member 0 uses the run's seed itself. */
+export function memberSeed(seed: number, k: number): number {
+  return k === 0 ? seed : (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
+}
+
+/**
+ * Merges members of the same dims into one MLP whose logits are the mean of theirs: the
+ * first layer's units side by side, every later hidden layer block-diagonal (member k only
+ * feeds member k), the output layer stacked and divided by n, its bias averaged.
+ */
+export function mergeMembers(members: readonly Float32Array[][], d: MlpDims): { dims: MlpDims; weights: Float32Array[] } {
+  const n = members.length;
+  if (n === 1) return { dims: d, weights: members[0]! };
+  const dims: MlpDims = { ...d, hidden: d.hidden.map((h) => h * n) };
+  const sizes = [d.inputs, ...d.hidden, d.outputs];
+  const merged = weightShapes(dims).map(({ shape }) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
+  const layers = sizes.length - 1;
+  for (let l = 0; l < layers; l++) {
+    const [inn, out] = [sizes[l]!, sizes[l + 1]!];
+    const first = l === 0, last = l === layers - 1;
+    const mergedOut = last ? out : out * n;
+    const w = merged[2 * l]!, b = merged[2 * l + 1]!;
+    members.forEach((m, k) => {
+      const mw = m[2 * l]!, mb = m[2 * l + 1]!;
+      for (let i = 0; i < inn; i++) {
+        const row = first ? i : k * inn + i;
+        for (let j = 0; j < out; j++) {
+          if (last) w[row * mergedOut + j] = mw[i * out + j]! / n;
+          else w[row * mergedOut + k * out + j] = mw[i * out + j]!;
+        }
+      }
+      for (let j = 0; j < out; j++) {
+        if (last) b[j]! += mb[j]! / n;
+        else b[k * out + j] = mb[j]!;
+      }
+    });
+  }
+  return { dims, weights: merged };
+}
+
+/** One member: Adam on the masked sigmoid cross-entropy, seeded init, shuffling and dropout. */
+function trainMember(train: SynthDataset, norm: { mean: number[]; std: number[] }, dims: MlpDims, opts: PostureTrainOptions, seed: number, log: (line: string) => void): Float32Array[] {
   const L = MODEL_LABELS.length;
-  const train = generateDataset(opts.seed, opts.trainExamples);
-  const val = generateDataset(opts.seed ^ 0x7a11, opts.validationExamples);
-  const norm = standardiser(train);
-  const dims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: L };
   const shapes = weightShapes(dims);
-  const vars = initWeights(dims, opts.seed).map((w, i) => tf.variable(tf.tensor(w, shapes[i]!.shape)));
+  const vars = initWeights(dims, seed).map((w, i) => tf.variable(tf.tensor(w, shapes[i]!.shape)));
   const normT = { mean: tf.tensor1d(norm.mean), std: tf.tensor1d(norm.std) };
   const fast = tf.train.adam(opts.learningRate);
   const slow = tf.train.adam(opts.learningRate / 4);
-  const rng = mulberry32(opts.seed ^ 0x5eed);
+  const rng = mulberry32(seed ^ 0x5eed);
   const order = Array.from({ length: train.n }, (_, i) => i);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     // A smaller step for the last third settles the weights without more epochs.
@@ -111,7 +154,7 @@ export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_O
       const y = tf.tensor2d(rows(train.y, batch, L), [batch.length, L]);
       const m = tf.tensor2d(rows(train.mask, batch, L), [batch.length, L]);
       const loss = optimizer.minimize(() => {
-        const logits = forwardLogits(vars, normT, x, opts.dropout, opts.seed + epoch * 7919 + b);
+        const logits = forwardLogits(vars, normT, x, opts.dropout, seed + epoch * 7919 + b);
         return tf.losses.sigmoidCrossEntropy<tf.Tensor2D, tf.Scalar>(y, logits, m, 0.02);
       }, true);
       lossSum += loss!.dataSync()[0]!;
@@ -120,12 +163,36 @@ export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_O
     }
     log(`epoch ${epoch}/${opts.epochs}: loss ${(lossSum / batches).toFixed(4)}`);
   }
-  const probs = tf.tidy(() => tf.sigmoid(forwardLogits(vars, normT, tf.tensor2d(val.x, [val.n, FEATURE_COUNT]))));
-  const validation = evaluate(probs.dataSync() as Float32Array, val);
   const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
-  tf.dispose([probs, normT.mean, normT.std, ...vars]);
+  tf.dispose([normT.mean, normT.std, ...vars]);
   fast.dispose();
   slow.dispose();
+  return weights;
+}
+
+export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS, log: (line: string) => void = () => {}): PostureTrainResult {
+  const started = Date.now();
+  const train = generateDataset(opts.seed, opts.trainExamples);
+  const val = generateDataset(opts.seed ^ 0x7a11, opts.validationExamples);
+  const norm = standardiser(train);
+  const memberDims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: MODEL_LABELS.length };
+  const members: Float32Array[][] = [];
+  for (let k = 0; k < Math.max(1, opts.members); k++) {
+    if (opts.members > 1) log(`member ${k + 1}/${opts.members}`);
+    // Each member sees its own synthetic draw (same recipe, its own seed); all share member 0's
+    // standardiser, which is only a fixed affine map of the inputs.
+    const data = k === 0 ? train : generateDataset(memberSeed(opts.seed, k), opts.trainExamples);
+    members.push(trainMember(data, norm, memberDims, opts, memberSeed(opts.seed, k), log));
+  }
+  const { dims, weights } = mergeMembers(members, memberDims);
+  const shapes = weightShapes(dims);
+  const probs = tf.tidy(() => {
+    const w = weights.map((a, i) => tf.tensor(a, shapes[i]!.shape));
+    const normT = { mean: tf.tensor1d(norm.mean), std: tf.tensor1d(norm.std) };
+    return tf.sigmoid(forwardLogits(w, normT, tf.tensor2d(val.x, [val.n, FEATURE_COUNT])));
+  });
+  const validation = evaluate(probs.dataSync() as Float32Array, val);
+  probs.dispose();
   const thresholds = MODEL_LABELS.map((l) => validation[l]!.threshold);
   return { artifact: { dims, standardiser: norm, thresholds, weights }, validation, trainingMs: Date.now() - started, options: opts };
 }
@@ -147,7 +214,7 @@ export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Dat
 
 /**
  * What `buying-signals train posture` runs: trains from the seed and writes models/posture/
- * (or `outDir`). Call initTf() first; wasm takes about a minute on one core.
+ * (or `outDir`). Call initTf() first; wasm takes about two minutes on one core (three members).
  */
 export function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): PostureManifest {
   const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
