@@ -165,10 +165,10 @@ describe('verbal model', () => {
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/does not match the checksum.*npx buying-signals train verbal/);
       fs.writeFileSync(path.join(broken, WEIGHTS_FILE), Buffer.alloc(16));
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is not a valid gzip file.*npx buying-signals train verbal/);
-      fs.rmSync(path.join(broken, WEIGHTS_FILE));
-      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is missing.*npx buying-signals train verbal/);
       fs.writeFileSync(path.join(broken, MANIFEST_FILE), '{"format": 1');
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/not valid JSON.*npx buying-signals train verbal/);
+      fs.rmSync(path.join(broken, WEIGHTS_FILE));
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is missing.*npx buying-signals train verbal/);
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });
     }
