@@ -127,8 +127,9 @@ export function loadArtifact(dir: string): LoadedArtifact {
   } else {
     bin = fs.readFileSync(legacyPath);
   }
+  const weightsName = compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE;
   if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) {
-    throw new ModelLoadError(dir, `${WEIGHTS_FILE} does not match the checksum in ${MANIFEST_FILE}`);
+    throw new ModelLoadError(dir, `${weightsName} does not match the checksum in ${MANIFEST_FILE}`);
   }
   const expected = weightShapes(m.dims);
   const out: Partial<WeightArrays> = {};
@@ -139,11 +140,11 @@ export function loadArtifact(dir: string): LoadedArtifact {
       throw new ModelLoadError(dir, `weight ${name} has shape ${entry?.shape.join('x') ?? 'none'}, expected ${expected[name].join('x')}`);
     }
     const n = expected[name].reduce((a, b) => a * b, 1);
-    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is truncated`);
+    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${weightsName} is truncated`);
     // Copy into an aligned buffer: Buffer slices may start at odd offsets.
     out[name] = new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4));
     offset += n * 4;
   }
-  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} has ${bin.byteLength - offset} extra bytes`);
+  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${weightsName} has ${bin.byteLength - offset} extra bytes`);
   return { manifest: m, weights: out as WeightArrays };
 }
