@@ -1,15 +1,19 @@
 // Reads and writes the trained verbal model: manifest.json (shapes, feature config, label
-// order, version) and weights.bin (float32, little-endian, in manifest order).
+// order, version) and weights.bin.gz (float32, little-endian, in manifest order, gzipped:
+// the hashed embedding is mostly zero rows, so gzip stores it in a fraction of the raw size).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { z } from 'zod';
 import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 
 export const MANIFEST_FILE = 'manifest.json';
-export const WEIGHTS_FILE = 'weights.bin';
+export const WEIGHTS_FILE = 'weights.bin.gz';
+/** Uncompressed weights written by older versions; still read when no WEIGHTS_FILE exists. */
+export const LEGACY_WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
 export const REBUILD_COMMAND = 'npx buying-signals train verbal';
 const FORMAT = 'buying-signals/verbal-fasttext@1';
@@ -80,16 +84,21 @@ export function saveArtifact(
     createdAt: parts.date.toISOString(),
   };
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), bin);
+  // Lossless; the checksum and version id are over the raw float32 bytes, so they do not
+  // depend on the compressor. Node's gzip header carries no timestamp: same weights, same file.
+  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), zlib.gzipSync(bin, { level: 9 }));
+  fs.rmSync(path.join(dir, LEGACY_WEIGHTS_FILE), { force: true });
   fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }
 
 export function loadArtifact(dir: string): LoadedArtifact {
   const manifestPath = path.join(dir, MANIFEST_FILE);
-  const weightsPath = path.join(dir, WEIGHTS_FILE);
+  const gzPath = path.join(dir, WEIGHTS_FILE);
+  const legacyPath = path.join(dir, LEGACY_WEIGHTS_FILE);
   if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
-  if (!fs.existsSync(weightsPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
+  const compressed = fs.existsSync(gzPath);
+  if (!compressed && !fs.existsSync(legacyPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
@@ -108,9 +117,19 @@ export function loadArtifact(dir: string): LoadedArtifact {
   if (m.denseFeatures.join() !== DENSE_FEATURE_NAMES.join()) {
     throw new ModelLoadError(dir, 'its dense features differ from this version of the code');
   }
-  const bin = fs.readFileSync(weightsPath);
+  let bin: Buffer;
+  if (compressed) {
+    try {
+      bin = zlib.gunzipSync(fs.readFileSync(gzPath));
+    } catch (e) {
+      throw new ModelLoadError(dir, `${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`);
+    }
+  } else {
+    bin = fs.readFileSync(legacyPath);
+  }
+  const weightsName = compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE;
   if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) {
-    throw new ModelLoadError(dir, `${WEIGHTS_FILE} does not match the checksum in ${MANIFEST_FILE}`);
+    throw new ModelLoadError(dir, `${weightsName} does not match the checksum in ${MANIFEST_FILE}`);
   }
   const expected = weightShapes(m.dims);
   const out: Partial<WeightArrays> = {};
@@ -121,11 +140,11 @@ export function loadArtifact(dir: string): LoadedArtifact {
       throw new ModelLoadError(dir, `weight ${name} has shape ${entry?.shape.join('x') ?? 'none'}, expected ${expected[name].join('x')}`);
     }
     const n = expected[name].reduce((a, b) => a * b, 1);
-    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is truncated`);
+    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${weightsName} is truncated`);
     // Copy into an aligned buffer: Buffer slices may start at odd offsets.
     out[name] = new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4));
     offset += n * 4;
   }
-  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${WEIGHTS_FILE} has ${bin.byteLength - offset} extra bytes`);
+  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${weightsName} has ${bin.byteLength - offset} extra bytes`);
   return { manifest: m, weights: out as WeightArrays };
 }

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { initTf } from '../../runtime/backend';
-import { MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
+import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
 import type { LabeledRow } from './corpus';
 import { loadVerbalClassifier } from './model';
 import { classifyTurns } from './speakerRule';
@@ -61,6 +62,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('verbal model', () => {
   it('writes weights, manifest and metrics, with a dated version id', () => {
     for (const f of [MANIFEST_FILE, WEIGHTS_FILE, 'metrics.json']) expect(fs.existsSync(path.join(dir, f))).toBe(true);
+    expect(fs.existsSync(path.join(dir, LEGACY_WEIGHTS_FILE))).toBe(false);
     const metrics = JSON.parse(fs.readFileSync(path.join(dir, 'metrics.json'), 'utf8'));
     expect(metrics.version).toMatch(/^verbal-20260102-[0-9a-f]{8}$/);
     expect(metrics.seed).toBe(7);
@@ -137,16 +139,36 @@ describe('verbal model', () => {
     expect(new Set([0, 1, 2].map((k) => memberSeed(7, k))).size).toBe(3);
   });
 
+  it('reads uncompressed weights.bin written by older versions', () => {
+    const legacy = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-legacy-'));
+    try {
+      fs.copyFileSync(path.join(dir, MANIFEST_FILE), path.join(legacy, MANIFEST_FILE));
+      fs.writeFileSync(path.join(legacy, LEGACY_WEIGHTS_FILE), zlib.gunzipSync(fs.readFileSync(path.join(dir, WEIGHTS_FILE))));
+      const a = loadVerbalClassifier({ modelDir: dir });
+      const b = loadVerbalClassifier({ modelDir: legacy });
+      const input = [{ text: '能便宜点吗', context: '一百元' }];
+      expect(b.classify(input)).toEqual(a.classify(input));
+      a.dispose();
+      b.dispose();
+    } finally {
+      fs.rmSync(legacy, { recursive: true, force: true });
+    }
+  });
+
   it('says which command rebuilds a missing or broken model', () => {
     const missing = path.join(dir, 'nope');
     expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(/manifest\.json is missing.*npx buying-signals train verbal/);
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-broken-'));
     try {
       fs.copyFileSync(path.join(dir, MANIFEST_FILE), path.join(broken, MANIFEST_FILE));
-      fs.writeFileSync(path.join(broken, WEIGHTS_FILE), Buffer.alloc(16));
+      fs.writeFileSync(path.join(broken, WEIGHTS_FILE), zlib.gzipSync(Buffer.alloc(16)));
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/does not match the checksum.*npx buying-signals train verbal/);
+      fs.writeFileSync(path.join(broken, WEIGHTS_FILE), Buffer.alloc(16));
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is not a valid gzip file.*npx buying-signals train verbal/);
       fs.writeFileSync(path.join(broken, MANIFEST_FILE), '{"format": 1');
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/not valid JSON.*npx buying-signals train verbal/);
+      fs.rmSync(path.join(broken, WEIGHTS_FILE));
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is missing.*npx buying-signals train verbal/);
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });
     }
