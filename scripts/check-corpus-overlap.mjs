@@ -3,7 +3,7 @@
 // after normalising (NFKC, lower-case, letters and digits only), nor share a run of 14 or more
 // normalised characters with one. Needs `npm run build` (reads dist/fixtures/verbal/overlap.js).
 //
-//   node scripts/check-corpus-overlap.mjs [--corpus fixtures/verbal/corpus.jsonl] [--dev /work/shared/data/text/dev.jsonl] [--strict]
+//   node scripts/check-corpus-overlap.mjs [--corpus fixtures/verbal/corpus.jsonl] [--dev ../shared/data/text/dev.jsonl] [--strict]
 //
 // Hits on stock phrases (an equal string under 6 characters such as 嗯嗯/hello, or a shared
 // Latin run under 28 characters = a 3-5 word phrase such as "how much are you asking") are
@@ -20,7 +20,7 @@ const opt = (name, dflt) => {
   return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
 };
 const corpusPath = opt('--corpus', path.join(root, 'fixtures/verbal/corpus.jsonl'));
-const devPath = opt('--dev', process.env.VERBAL_DEV_DATA ?? '/work/shared/data/text/dev.jsonl');
+const devPath = opt('--dev', process.env.VERBAL_DEV_DATA ?? path.resolve(root, '..', 'shared', 'data', 'text', 'dev.jsonl'));
 for (const f of [corpusPath, devPath]) {
   if (!fs.existsSync(f)) {
     console.error(`missing ${f}`);
