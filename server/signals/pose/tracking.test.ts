@@ -1,43 +1,13 @@
-// Cold tracks choose the participant: a drawn scene (the project's own SVG, no photo) with one
+// Cold tracks choose the participant: a drawn scene (testScenes.ts, no photo) with one
 // figure in the middle and one as tall, a little lower, at the left edge. BlazePose's own
 // detector prefers the one at the edge, so a track started on the whole image follows the bystander.
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { initTf } from '../../runtime/backend';
 import { createPoseEstimator } from './create';
-import { decodeImage } from './decode';
 import type { TrackingPoseEstimator } from './estimator';
-import type { Pose, PoseModelName, RgbImage } from './types';
-
-/** A filled stick figure `h` px tall, its head's top at (cx, top): torso, limbs, face with eyes and mouth. */
-export function figureSvg(cx: number, top: number, h: number): string {
-  const u = h / 10;
-  const y = (k: number): number => top + k * u;
-  return `<g stroke="#30343c" stroke-width="${u * 0.9}" stroke-linecap="round" fill="none">
-    <path d="M${cx - 1.3 * u},${y(2.6)} L${cx + 1.3 * u},${y(2.6)} L${cx + u},${y(5.6)} L${cx - u},${y(5.6)} Z" fill="#4060a0" stroke="#4060a0"/>
-    <polyline points="${cx - 1.3 * u},${y(2.8)} ${cx - 1.7 * u},${y(4.4)} ${cx - 1.2 * u},${y(5.8)}"/>
-    <polyline points="${cx + 1.3 * u},${y(2.8)} ${cx + 1.7 * u},${y(4.4)} ${cx + 1.2 * u},${y(5.8)}"/>
-    <polyline points="${cx - 0.7 * u},${y(5.6)} ${cx - 0.8 * u},${y(7.6)} ${cx - 0.8 * u},${y(9.5)}"/>
-    <polyline points="${cx + 0.7 * u},${y(5.6)} ${cx + 0.8 * u},${y(7.6)} ${cx + 0.8 * u},${y(9.5)}"/>
-  </g>
-  <rect x="${cx - 0.25 * u}" y="${y(2)}" width="${0.5 * u}" height="${0.7 * u}" fill="#d9a88a"/>
-  <ellipse cx="${cx}" cy="${y(1.3)}" rx="${0.7 * u}" ry="${0.9 * u}" fill="#d9a88a" stroke="#30343c"/>
-  <circle cx="${cx - 0.28 * u}" cy="${y(1.1)}" r="${0.1 * u}" fill="#222"/>
-  <circle cx="${cx + 0.28 * u}" cy="${y(1.1)}" r="${0.1 * u}" fill="#222"/>
-  <line x1="${cx - 0.25 * u}" y1="${y(1.7)}" x2="${cx + 0.25 * u}" y2="${y(1.7)}" stroke="#a33" stroke-width="${0.08 * u}"/>`;
-}
-
-/** 640×480: the participant (300 px tall) in the centre, shifted by `dx`; a bystander as tall at the left edge. */
-async function twoPeople(dx = 0): Promise<RgbImage> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="480">
-    <rect width="100%" height="100%" fill="#c8c0b0"/>${figureSvg(320 + dx, 40, 300)}${figureSvg(80, 160, 300)}</svg>`;
-  return decodeImage(await sharp(Buffer.from(svg)).jpeg({ quality: 90 }).toBuffer());
-}
-
-const shoulderX = (p: Pose): number => (p.landmarks[11]!.x + p.landmarks[12]!.x) / 2;
-/** The participant's shoulders lie near x = 0.5 (+ the shift); the bystander's near 0.125. */
-const onParticipant = (p: Pose | undefined, dx = 0): boolean => !!p && Math.abs(shoulderX(p) - (320 + dx) / 640) < 0.08;
-const onBystander = (p: Pose | undefined): boolean => !!p && Math.abs(shoulderX(p) - 80 / 640) < 0.08;
+import { PosePool } from './pool';
+import { onBystander, onParticipant, twoPeople, twoPeopleJpeg } from './testScenes';
+import type { PoseModelName, RgbImage } from './types';
 
 beforeAll(() => initTf('wasm'));
 
@@ -96,3 +66,17 @@ it('without person selection the whole-image detector starts the track on the by
     plain.dispose();
   }
 }, 60_000);
+
+describe('through the pose pool (worker threads)', () => {
+  it('a cold track starts on the participant, and on the hinted person when told', async () => {
+    const pool = await PosePool.start({ workers: 1, estimator: { model: 'blazepose-full' }, backend: 'wasm' });
+    try {
+      const bytes = await twoPeopleJpeg();
+      for (const mediaMs of [0, 100]) expect(onParticipant((await pool.run({ trackId: 'a', bytes, mediaMs })).poses[0])).toBe(true);
+      const person = { box: { xMin: 0.03, yMin: 0.35, width: 0.2, height: 0.62 } };
+      for (const mediaMs of [0, 100]) expect(onBystander((await pool.run({ trackId: 'b', bytes, mediaMs, person })).poses[0])).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
