@@ -325,12 +325,26 @@ export const LandmarksInSchema = z
   .strict();
 export type LandmarksIn = z.infer<typeof LandmarksInSchema>;
 
+const unit = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
+/**
+ * Which person in the frame the participant is, as a box normalised to 0..1 by the image size.
+ * Chooses whom the server's pose tracker starts on (else the largest, most central person).
+ */
+export const PersonBoxSchema = z
+  .object({ xMin: unit, yMin: unit, width: unit.gt(0, 'must be > 0'), height: unit.gt(0, 'must be > 0') })
+  .strict()
+  .refine((b) => b.xMin + b.width <= 1.001 && b.yMin + b.height <= 1.001, 'the box must lie inside the image (xMin + width and yMin + height <= 1)');
+export type PersonBox = z.infer<typeof PersonBoxSchema>;
+/** On a frame: sets the participant's person box for this and later frames; null clears it; absent keeps it. */
+export const PersonHintSchema = PersonBoxSchema.nullable().optional();
+
 /** A binary video frame over socket.io (JPEG, PNG or WebP bytes). */
 export const FrameInSchema = z
   .object({
     sessionId: SessionIdSchema,
     participant: SpeakerSchema,
     mediaMs: MediaMsSchema,
+    person: PersonHintSchema,
     image: z.custom<Uint8Array>((v) => v instanceof Uint8Array || (typeof ArrayBuffer !== 'undefined' && v instanceof ArrayBuffer), 'must be binary image bytes'),
   })
   .strict();

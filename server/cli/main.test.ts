@@ -57,4 +57,10 @@ describe('buying-signals', () => {
     expect(await main(['analyze', 'x', '--format', 'doc'], c.io)).toBe(2);
     expect(c.err.join('')).toContain('--format must be one of vtt, srt, json, text');
   });
+
+  it('eval posture: --people takes participant or all', async () => {
+    const c = capture();
+    expect(await main(['eval', 'posture', '--labels', 'x.jsonl', '--people', 'everyone'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('--people must be one of participant, all, got "everyone"');
+  });
 });

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { initTf } from '../runtime/backend';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
-import { runPostureEval } from '../signals/posture/evalPosture';
+import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
 import { intFlag, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
@@ -14,8 +14,10 @@ export const DEFAULT_POSTURE_DIR = 'models/posture';
 export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]
   trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed}); about two minutes on one core`;
 
-export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--json]
-  rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder`;
+export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--people ${EVAL_PEOPLE.join('|')}] [--json]
+  rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder
+  --people participant (default): judge the chosen participant only; all: every sizeable person,
+  the union of their labels (neutral only when nobody shows another)`;
 
 export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
   const a = parseArgs(args, { values: ['out', 'seed'] });
@@ -28,11 +30,13 @@ export async function runTrainPosture(args: string[], io: CliIO): Promise<number
 }
 
 export async function runEvalPosture(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['labels', 'images', 'pose-model', 'model'], switches: ['json'] });
+  const a = parseArgs(args, { values: ['labels', 'images', 'pose-model', 'model', 'people'], switches: ['json'] });
   if (a.positionals.length) throw new UsageError(`eval posture takes no arguments, got "${a.positionals.join(' ')}"\n${EVAL_POSTURE_USAGE}`);
   if (!a.values.labels) throw new UsageError(`--labels FILE.jsonl is required\n${EVAL_POSTURE_USAGE}`);
   const poseModel = a.values['pose-model'] ?? 'blazepose-full';
   if (!(POSE_MODELS as readonly string[]).includes(poseModel)) throw new UsageError(`--pose-model must be one of ${POSE_MODELS.join(', ')}, got "${poseModel}"`);
+  const people = a.values.people ?? 'participant';
+  if (!(EVAL_PEOPLE as readonly string[]).includes(people)) throw new UsageError(`--people must be one of ${EVAL_PEOPLE.join(', ')}, got "${people}"`);
   const labelsFile = resolveFlagPath(a.values.labels, '');
   if (!fs.existsSync(labelsFile)) throw new UsageError(`no such file: ${labelsFile}`);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
@@ -42,6 +46,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
     ...(a.values.model ? { modelDir: resolveFlagPath(a.values.model, DEFAULT_POSTURE_DIR) } : {}),
     poseModel: poseModel as PoseModelName,
+    people: people as EvalPeople,
     json: a.switches.has('json'),
     out: io.out,
   });

@@ -1,7 +1,7 @@
 // Video frames for the server's pose estimator: a bounded latest-frames queue per
 // participant in front of the worker pool, started on the first frame. Poses found become
 // landmarks that go through the same path as the browser's.
-import type { FrameStats } from '../../protocol/protocol';
+import type { FrameStats, PersonBox } from '../../protocol/protocol';
 import type { PoseJob, PoseJobResult } from '../signals/pose';
 import { landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
@@ -30,6 +30,8 @@ interface Job {
   participant: string;
   mediaMs: number;
   bytes: Uint8Array;
+  /** The participant's person box when the frame was submitted. */
+  person: PersonBox | undefined;
   settle: (o: FrameOutcome) => void;
 }
 
@@ -37,6 +39,8 @@ export class FrameService {
   private runner: Promise<PoseRunner> | undefined;
   private readonly queue: LatestQueue<Job, { pose: PoseJobResult; result: FrameResult }>;
   private readonly opts: FrameServiceOptions;
+  /** Person boxes set for a session's participant (by trackKey), sent with each of their frames. */
+  private readonly hints = new Map<string, PersonBox>();
 
   constructor(
     private readonly service: SessionService,
@@ -62,13 +66,25 @@ export class FrameService {
     );
   }
 
-  /** Queues a frame; `done` settles when it is processed, dropped or failed (never rejects). */
-  submit(sessionId: string, participant: string, mediaMs: number, bytes: Uint8Array): { stats: FrameStats; done: Promise<FrameOutcome> } {
+  /**
+   * Queues a frame; `done` settles when it is processed, dropped or failed (never rejects).
+   * `person` sets which person in the picture the participant is for this and later frames
+   * (null clears it, undefined keeps it); the pose tracker (re)starts on that person.
+   */
+  submit(
+    sessionId: string,
+    participant: string,
+    mediaMs: number,
+    bytes: Uint8Array,
+    person?: PersonBox | null,
+  ): { stats: FrameStats; done: Promise<FrameOutcome> } {
     this.service.requireSession(sessionId);
     let settle!: (o: FrameOutcome) => void;
     const done = new Promise<FrameOutcome>((resolve) => (settle = resolve));
     const key = trackKey(sessionId, participant);
-    const counts = this.queue.push(key, { sessionId, participant, mediaMs, bytes, settle });
+    if (person === null) this.hints.delete(key);
+    else if (person) this.hints.set(key, person);
+    const counts = this.queue.push(key, { sessionId, participant, mediaMs, bytes, person: this.hints.get(key), settle });
     return { stats: { sessionId, participant, ...counts }, done };
   }
 
@@ -93,7 +109,7 @@ export class FrameService {
         this.runner = undefined; // the next frame tries again
       });
     }
-    const pose = await (await this.runner).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs });
+    const pose = await (await this.runner).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs, ...(job.person && { person: { box: job.person } }) });
     const result = this.service.addLandmarks(
       { sessionId: job.sessionId, participant: job.participant, mediaMs: job.mediaMs, poses: pose.poses.map(landmarksFromPose), aspect: pose.width / pose.height },
       'server',

@@ -99,10 +99,10 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const reply = safeAck(ack);
       const parsed = FrameInSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
-      const { sessionId, participant, mediaMs, image } = parsed.data;
+      const { sessionId, participant, mediaMs, image, person } = parsed.data;
       try {
         const bytes = image instanceof Uint8Array ? image : new Uint8Array(image);
-        const { stats, done } = frames.submit(sessionId, participant, mediaMs, bytes);
+        const { stats, done } = frames.submit(sessionId, participant, mediaMs, bytes, person);
         reply({ ok: true, stats });
         // A frame that fails later (corrupt image) is reported to its sender as an event.
         void done.then((out) => {

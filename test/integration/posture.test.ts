@@ -115,6 +115,35 @@ describe('frames over HTTP (server-side pose)', () => {
     expect(again.status).toBe(201);
   });
 
+  it('takes a person box for the participant on frames and names a bad one', async () => {
+    const id = await newSession();
+    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#88aacc' } }).jpeg().toBuffer();
+    const url = (person: string, mediaMs: number) => `/api/sessions/${id}/frames?participant=Dana&mediaMs=${mediaMs}&wait=1&person=${person}`;
+    expect((await api(server.url, 'POST', url('0.1,0.2,0.3,0.6', 0), undefined, blank)).status).toBe(201);
+    expect((await api(server.url, 'POST', url('none', 100), undefined, blank)).status).toBe(201);
+    for (const bad of ['0.1,0.2,0.3', '0.5,0.2,0.8,0.5', 'left']) {
+      const r = await api(server.url, 'POST', url(bad, 200), undefined, blank);
+      expect(r.status).toBe(400);
+      expect(r.body.error.field).toBe('query.person');
+    }
+    const image = blank.toString('base64');
+    const batch = await api(server.url, 'POST', `/api/sessions/${id}/frames`, { frames: [{ participant: 'Dana', mediaMs: 300, image, person: { xMin: 0, yMin: 0, width: 0.5, height: 1 } }] });
+    expect(batch.status).toBe(201);
+    const badBatch = await api(server.url, 'POST', `/api/sessions/${id}/frames`, { frames: [{ participant: 'Dana', mediaMs: 400, image, person: { xMin: 0, yMin: 0, width: 0, height: 1 } }] });
+    expect(badBatch.status).toBe(400);
+    expect(badBatch.body.error.field).toBe('frames.0.person.width');
+    const s = await connectSocket(server.url);
+    try {
+      const ack: any = await emit(s, 'frame', { sessionId: id, participant: 'Dana', mediaMs: 500, image: blank, person: { xMin: 0.2, yMin: 0, width: 0.9, height: 1 } });
+      expect(ack.ok).toBe(false);
+      expect(ack.error.field).toBe('person');
+      const good: any = await emit(s, 'frame', { sessionId: id, participant: 'Dana', mediaMs: 600, image: blank, person: null });
+      expect(good.ok).toBe(true);
+    } finally {
+      s.close();
+    }
+  });
+
   const photo = postureImagePath('d001.jpg');
   const withPhoto = fs.existsSync(photo) ? it : it.skip;
   if (!fs.existsSync(photo)) console.log('skipped: ../shared/data/posture not present (real-photo frame test)');

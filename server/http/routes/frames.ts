@@ -2,7 +2,7 @@
 // for the server's pose estimator — one raw image per request, or a JSON batch.
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
-import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
+import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, PersonBoxSchema, PersonHintSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
@@ -15,12 +15,25 @@ const FrameQuery = z.object({
   participant: SpeakerSchema,
   mediaMs: z.coerce.number().pipe(MediaMsSchema),
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** `xMin,yMin,width,height` (0..1) sets the participant's person box; `none` clears it. */
+  person: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      if (v === 'none') return null;
+      const n = v.split(',').map(Number);
+      const box = PersonBoxSchema.safeParse(n.length === 4 ? { xMin: n[0], yMin: n[1], width: n[2], height: n[3] } : undefined);
+      if (box.success) return box.data;
+      ctx.addIssue({ code: 'custom', message: 'must be "xMin,yMin,width,height" with numbers in 0..1 inside the image, or "none"' });
+      return z.NEVER;
+    }),
 });
 
 const FrameBatch = z
   .object({
     frames: z
-      .array(z.object({ participant: SpeakerSchema, mediaMs: MediaMsSchema, image: z.base64('must be base64-encoded image bytes') }).strict())
+      .array(z.object({ participant: SpeakerSchema, mediaMs: MediaMsSchema, image: z.base64('must be base64-encoded image bytes'), person: PersonHintSchema }).strict())
       .min(1)
       .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`),
   })
@@ -47,7 +60,7 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     if (Buffer.isBuffer(req.body)) {
       const q = parseOr400(FrameQuery, req.query, 'query');
       if (req.body.length === 0) throw new ValidationError('the frame is empty (0 bytes)', { field: 'image' });
-      const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body);
+      const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body, q.person);
       if (q.wait !== '1' && q.wait !== 'true') {
         res.status(202).json({ stats });
         return;
@@ -56,7 +69,7 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
       return;
     }
     const batch = parseOr400(FrameBatch, req.body);
-    const submitted = batch.frames.map((f) => frames.submit(id, f.participant, f.mediaMs, Buffer.from(f.image, 'base64')));
+    const submitted = batch.frames.map((f) => frames.submit(id, f.participant, f.mediaMs, Buffer.from(f.image, 'base64'), f.person));
     const outcomes = await Promise.all(submitted.map((s) => s.done));
     res.status(201).json({ frames: outcomes.map(describe) });
   });

@@ -7,6 +7,7 @@ import { MODEL_FILES } from './constants';
 import type { DetectorAdapter } from './estimator';
 import { landmarkBox } from './estimator';
 import { assertModelFiles, localModelHandler } from './localModel';
+import type { Crop } from './people';
 import { KEYPOINT_COUNT, type Pose } from './types';
 
 export interface BlazePoseLoadConfig {
@@ -20,9 +21,18 @@ export interface BlazePoseLoadConfig {
  * Checked at load time, so an upgrade that renames them fails loudly instead of leaking.
  */
 interface BlazePoseInternals {
+  /** The region the next frame's landmarks are read from (normalised, rotated); null = run the detector. */
+  regionOfInterest: Rect | null;
   detectorModel: unknown;
   landmarkModel: unknown;
   anchorTensor: { x: tf.Tensor; y: tf.Tensor; w: tf.Tensor; h: tf.Tensor };
+}
+interface Rect {
+  xCenter: number;
+  yCenter: number;
+  width: number;
+  height: number;
+  rotation?: number;
 }
 type BlazePoseCtor = new (
   detectorModel: unknown,
@@ -59,6 +69,26 @@ export async function loadBlazePose(config: BlazePoseLoadConfig): Promise<Detect
     // A spawned detector owns only its SSD anchor tensors; dispose() would free the shared models.
     release: (d) => tf.dispose(Object.values((d as unknown as BlazePoseInternals).anchorTensor)),
     toPose: blazePoseToPose,
+    isCold: (d) => (d as unknown as BlazePoseInternals).regionOfInterest == null,
+    seed: (track, from, crop, width, height) => {
+      const roi = (from as unknown as BlazePoseInternals).regionOfInterest;
+      (track as unknown as BlazePoseInternals).regionOfInterest = roi && uncropRect(roi, crop, width, height);
+    },
+  };
+}
+
+/**
+ * A region found on `crop` in whole-image coordinates. The region is a square in pixels with a
+ * rotation; moving and scaling it keeps both, so the rotation stays.
+ */
+export function uncropRect(r: Rect, crop: Crop, width: number, height: number): Rect {
+  const { width: cw, height: ch } = crop.image;
+  return {
+    xCenter: (r.xCenter * cw + crop.x0) / width,
+    yCenter: (r.yCenter * ch + crop.y0) / height,
+    width: (r.width * cw) / width,
+    height: (r.height * ch) / height,
+    ...(r.rotation !== undefined && { rotation: r.rotation }),
   };
 }
 

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as pd from '@tensorflow-models/pose-detection';
 import { ImageError } from './errors';
-import { cropToBox, rankPeople, uncropPose, type PeopleDetector } from './people';
+import { cropToBox, rankPeople, uncropPose, type Crop, type PeopleDetector, type PersonHint } from './people';
 import { TrackLru } from './tracks';
 import type { EstimateOptions, Pose, PoseEstimator, PoseModelName, RgbImage } from './types';
 
@@ -22,6 +22,16 @@ export interface DetectorAdapter {
    * `smoothed`: the frame went through the library's temporal filter.
    */
   toPose(raw: pd.Pose, width: number, height: number, smoothed: boolean): Pose;
+  /**
+   * Whether a tracking detector has no region to follow (first frame, person lost, reset, seek):
+   * its next frame searches the whole image and would lock onto whoever its detector likes best.
+   */
+  isCold(detector: pd.PoseDetector): boolean;
+  /**
+   * Hands a track the region `from` settled on after a frame on `crop` (the chosen person),
+   * moved to whole-image coordinates, so the track's next frame follows that person.
+   */
+  seed(track: pd.PoseDetector, from: pd.PoseDetector, crop: Crop, width: number, height: number): void;
 }
 
 export interface EstimatorOptions {
@@ -32,6 +42,10 @@ export interface EstimatorOptions {
 
 /** How many people, in rank order, a photo's crop is tried on before falling back to the whole image. */
 export const PERSON_TRIES = 3;
+
+/** estimateEveryone's defaults: at most this many people, each at least this share of the largest one's size. */
+export const EVERYONE_MAX = 4;
+export const EVERYONE_MIN_SIZE = 0.5;
 
 export class TrackingPoseEstimator implements PoseEstimator {
   readonly model: PoseModelName;
@@ -64,30 +78,89 @@ export class TrackingPoseEstimator implements PoseEstimator {
     return run;
   }
 
+  /**
+   * Every sizeable person in an independent photo, the likeliest participant first: up to
+   * `maxPeople` of MultiPose's people whose box is at least `minRelativeSize` of the largest
+   * one's (square root of the area), each read on their own crop. A crop whose pose turns out
+   * to be someone else is dropped. With fewer than two people found, or no crop working out:
+   * the model's own pick on the whole image, as for the participant.
+   */
+  estimateEveryone(image: RgbImage, opts: { maxPeople?: number; minRelativeSize?: number } = {}): Promise<Pose[]> {
+    const run = this.queue.then(() => this.everyoneNow(image, opts.maxPeople ?? EVERYONE_MAX, opts.minRelativeSize ?? EVERYONE_MIN_SIZE));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async everyoneNow(image: RgbImage, maxPeople: number, minSize: number): Promise<Pose[]> {
+    if (this.disposed) throw new Error(`the ${this.model} pose estimator was disposed`);
+    checkImage(image);
+    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    const root = this.adapter.root;
+    try {
+      root.reset();
+      const everyone = this.people ? await this.people.detect(input, image.width, image.height) : [];
+      if (everyone.length < 2) return await this.run(root, input, image);
+      const size = (p: Pose): number => Math.sqrt(Math.max(0, p.box.width * p.box.height));
+      const largest = Math.max(...everyone.map(size));
+      const found: Pose[] = [];
+      for (const k of rankPeople(everyone).filter((i) => size(everyone[i]!) >= minSize * largest).slice(0, maxPeople)) {
+        const crop = cropToBox(image, everyone[k]!.box);
+        const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
+        try {
+          root.reset();
+          const [pose] = await this.run(root, cropInput, crop.image);
+          const back = pose && uncropPose(pose, crop, image.width, image.height);
+          if (back && isSamePerson(back, everyone, k)) found.push(back);
+        } finally {
+          cropInput.dispose();
+        }
+      }
+      if (found.length > 0) return found;
+      // No crop worked out: as for the participant, the model's own pick on the whole image.
+      root.reset();
+      return await this.run(root, input, image);
+    } finally {
+      root.reset();
+      input.dispose();
+    }
+  }
+
   private async estimateNow(image: RgbImage, opts: EstimateOptions): Promise<Pose[]> {
     if (this.disposed) throw new Error(`the ${this.model} pose estimator was disposed`);
     checkImage(image);
-    let detector: pd.PoseDetector;
-    let timestamp: number | undefined;
-    if (opts.trackId === undefined) {
-      // An independent photo: no ROI or smoothing carried over from an unrelated image.
-      detector = this.adapter.root;
-      detector.reset();
-    } else {
+    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
+    try {
+      if (opts.trackId === undefined) {
+        // An independent photo: no ROI or smoothing carried over from an unrelated image.
+        this.adapter.root.reset();
+        if (this.people) {
+          const one = await this.estimateChosen(input, image, opts.person);
+          this.adapter.root.reset();
+          if (one) return [one.pose];
+        }
+        return await this.run(this.adapter.root, input, image);
+      }
       const slot = this.tracks.get(opts.trackId);
-      detector = slot.detector;
+      const detector = slot.detector;
+      let timestamp: number | undefined;
       if (opts.mediaMs !== undefined) {
         // The smoothing filters ignore frames older than their last one: a seek starts over.
         if (slot.lastMediaMs !== undefined && opts.mediaMs <= slot.lastMediaMs) detector.reset();
         slot.lastMediaMs = opts.mediaMs;
         timestamp = opts.mediaMs;
       }
-    }
-    const input = tf.tensor3d(image.data, [image.height, image.width, 3], 'int32');
-    try {
-      if (opts.trackId === undefined && this.people) {
-        const one = await this.estimateChosen(input, image, opts);
-        if (one) return [one];
+      // A new or changed hint means someone else is wanted: choose again.
+      const hintKey = opts.person ? JSON.stringify(opts.person.box) : undefined;
+      if (hintKey !== slot.hintKey) {
+        detector.reset();
+        slot.hintKey = hintKey;
+      }
+      if (this.people && this.adapter.isCold(detector)) {
+        // A cold track (first frame, person lost, reset): choose the participant as in a photo
+        // and start the track on them, not on whoever the model's own detector prefers.
+        const chosen = await this.estimateChosen(input, image, opts.person);
+        if (chosen) this.adapter.seed(detector, this.adapter.root, chosen.crop, image.width, image.height);
+        this.adapter.root.reset();
       }
       return await this.run(detector, input, image, timestamp);
     } finally {
@@ -110,11 +183,15 @@ export class TrackingPoseEstimator implements PoseEstimator {
    * in rank is tried (at most PERSON_TRIES). Undefined when there is no choice to make (fewer
    * than two people, no hint) or none works out; the caller then runs the model on the whole image.
    */
-  private async estimateChosen(input: tf.Tensor3D, image: RgbImage, opts: EstimateOptions): Promise<Pose | undefined> {
+  private async estimateChosen(
+    input: tf.Tensor3D,
+    image: RgbImage,
+    hint: PersonHint | undefined,
+  ): Promise<{ pose: Pose; crop: Crop } | undefined> {
     const everyone = await this.people!.detect(input, image.width, image.height);
     // Alone in the picture: nobody to confuse them with, and the whole image keeps hands the box may cut.
-    if (everyone.length < 2 && !opts.person) return undefined;
-    for (const k of rankPeople(everyone, opts.person).slice(0, PERSON_TRIES)) {
+    if (everyone.length < 2 && !hint) return undefined;
+    for (const k of rankPeople(everyone, hint).slice(0, PERSON_TRIES)) {
       const box = everyone[k]!.box;
       const crop = cropToBox(image, box);
       const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
@@ -122,10 +199,11 @@ export class TrackingPoseEstimator implements PoseEstimator {
         this.adapter.root.reset();
         const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
         const found = pose && uncropPose(pose, crop, image.width, image.height);
-        if (found && isSamePerson(found, everyone, k)) return found;
+        // The root keeps its region on the crop until the next reset: the caller may seed a track from it.
+        if (found && isSamePerson(found, everyone, k)) return { pose: found, crop };
+        this.adapter.root.reset();
       } finally {
         cropInput.dispose();
-        this.adapter.root.reset();
       }
     }
     return undefined;

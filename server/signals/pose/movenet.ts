@@ -38,6 +38,10 @@ const STAND_IN: Partial<Record<KeypointName, KeypointName>> = {
   right_foot_index: 'right_ankle',
 };
 
+/** MoveNet single-pose keeps the region it reads the next frame from (normalised); null = the whole image. */
+interface MoveNetInternals {
+  cropRegion: { xMin: number; yMin: number; xMax: number; yMax: number; width: number; height: number } | null;
+}
 type MoveNetCtor = new (model: unknown, config: object) => pd.PoseDetector;
 
 export async function loadMoveNet(config: MoveNetLoadConfig): Promise<DetectorAdapter> {
@@ -62,6 +66,17 @@ export async function loadMoveNet(config: MoveNetLoadConfig): Promise<DetectorAd
     spawn: () => new Ctor(model, { ...modelConfig, modelUrl: undefined }),
     release: () => undefined,
     toPose: moveNetToPose,
+    isCold: (d) => (d as unknown as MoveNetInternals).cropRegion == null,
+    seed: (track, from, crop, width, height) => {
+      const r = (from as unknown as MoveNetInternals).cropRegion;
+      if (!r) return;
+      const { width: cw, height: ch } = crop.image;
+      const xMin = (r.xMin * cw + crop.x0) / width;
+      const yMin = (r.yMin * ch + crop.y0) / height;
+      const xMax = (r.xMax * cw + crop.x0) / width;
+      const yMax = (r.yMax * ch + crop.y0) / height;
+      (track as unknown as MoveNetInternals).cropRegion = { xMin, yMin, xMax, yMax, width: xMax - xMin, height: yMax - yMin };
+    },
   };
 }
 

@@ -56,6 +56,7 @@ function runJob(id: number, job: PoseJob): void {
       const opts = {
         ...(job.trackId !== undefined && { trackId: job.trackId }),
         ...(job.mediaMs !== undefined && { mediaMs: job.mediaMs }),
+        ...(job.person !== undefined && { person: job.person }),
       };
       const poses = await estimator.estimate(image, opts);
       const result = { poses, decodeMs, poseMs: performance.now() - t1, width: image.width, height: image.height };

@@ -6,6 +6,8 @@ export interface TrackSlot<D> {
   detector: D;
   /** mediaMs of the last frame, to notice seeks (time going backwards). */
   lastMediaMs: number | undefined;
+  /** The person hint the track was (re)started with, as a key; a different one starts it over. */
+  hintKey?: string | undefined;
 }
 
 export class TrackLru<D> {

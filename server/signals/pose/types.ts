@@ -59,8 +59,10 @@ export interface EstimateOptions {
    */
   mediaMs?: number;
   /**
-   * Independent photos only: which person to read when there are several (the one whose box
-   * overlaps this most). Default: the largest, most central person facing the camera.
+   * Which person to read when there are several (the one whose box overlaps this most).
+   * Default: the largest, most central person facing the camera. In a track it chooses whom
+   * a cold track (first frame, person lost, reset) starts on; send it with every frame of the
+   * track, since a different hint (or none after one) starts the track over.
    */
   person?: { box: Pose['box'] };
 }

@@ -19,6 +19,8 @@ export interface PoseJob {
   rgb?: RgbImage;
   /** Media time of the frame, ms from session start (drives smoothing). */
   mediaMs?: number;
+  /** Whom to read among several people (see EstimateOptions.person). */
+  person?: { box: Pose['box'] };
 }
 
 export interface PoseJobResult {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../../paths';
 import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
-import { parsePhotoLabels, PostureEvalError, runPostureEval } from './evalPosture';
+import { imagePath, parsePhotoLabels, PostureEvalError, runPostureEval, unionOfLabels } from './evalPosture';
 import { kinectToPose, runKeypointEval } from './keypointEval';
 import { loadPostureClassifier } from './model';
 import { initTf } from '../../runtime/backend';
@@ -26,6 +26,26 @@ describe('posture eval labels file', () => {
   ])('stops at a malformed row with its line number (%#)', (text, message) => {
     expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(PostureEvalError);
     expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(message);
+  });
+});
+
+describe('--people all', () => {
+  it('takes the union of everyone\'s labels, neutral only when everyone is neutral', () => {
+    expect(unionOfLabels([['neutral'], ['leaning_forward'], ['open_palms', 'arms_crossed']])).toEqual(['arms_crossed', 'leaning_forward', 'open_palms']);
+    expect(unionOfLabels([['neutral'], ['neutral']])).toEqual(['neutral']);
+    expect(unionOfLabels([['neutral', 'legs_crossed'], ['neutral']])).toEqual(['legs_crossed', 'neutral']);
+    expect(unionOfLabels([])).toEqual([]);
+  });
+});
+
+describe('image paths', () => {
+  it('finds images/x.jpg under --images given as the images folder itself', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-img-'));
+    fs.writeFileSync(path.join(dir, 'x.jpg'), '');
+    expect(imagePath(dir, 'images/x.jpg')).toBe(path.join(dir, 'x.jpg'));
+    expect(imagePath(dir, 'x.jpg')).toBe(path.join(dir, 'x.jpg'));
+    expect(imagePath(dir, 'images/y.jpg')).toBe(path.join(dir, 'images', 'y.jpg'));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -54,6 +74,10 @@ describeWithPostureData('posture eval on real photos and keypoints', () => {
     expect(report.noPersonShare).toBeGreaterThanOrEqual(0);
     expect(report.perLabel.arms_crossed!.support).toBe(3);
     expect(JSON.parse(lines[0]!).modelVersion).toMatch(/^posture-/);
+    expect(report.people).toBe('participant');
+    const all = await runPostureEval({ labelsFile: labels, imagesDir: path.join(POSTURE_DATA_DIR, 'images'), people: 'all', json: true, out: () => undefined });
+    expect(all.people).toBe('all');
+    expect(all.perLabel.arms_crossed!.support).toBe(3);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

@@ -59,12 +59,22 @@ export interface PostureEvalOptions {
   modelDir?: string;
   poseModel?: PoseModelName;
   poseModelDir?: string;
+  /**
+   * Whom a photo's labels are judged on. `participant` (default): the one person the estimator
+   * chooses (largest, most central). `all`: every sizeable person (estimateEveryone); the photo
+   * gets the union of their labels other than neutral, and neutral only when nobody shows one.
+   */
+  people?: EvalPeople;
   out?: (line: string) => void;
 }
+
+export const EVAL_PEOPLE = ['participant', 'all'] as const;
+export type EvalPeople = (typeof EVAL_PEOPLE)[number];
 
 export interface PostureEvalReport {
   modelVersion: string;
   poseModel: PoseModelName;
+  people: EvalPeople;
   images: number;
   /** Share of images where no usable person was found (all their labels count as missed). */
   noPersonShare: number;
@@ -77,6 +87,7 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
   const imagesDir = opts.imagesDir ?? path.dirname(opts.labelsFile);
   await initTf();
   const poseModel = opts.poseModel ?? 'blazepose-full';
+  const people = opts.people ?? 'participant';
   const classifier = loadPostureClassifier({ modelDir: opts.modelDir ?? projectPath('models', 'posture') });
   const estimator = await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) });
   try {
@@ -85,15 +96,21 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
     const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
     let none = 0;
     for (const row of rows) {
-      const file = path.resolve(imagesDir, row.file);
+      const file = imagePath(imagesDir, row.file);
       if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
       const image = await decodeImage(fs.readFileSync(file));
-      const poses = await estimator.estimate(image);
-      const result = classifyPhoto(classifier, poses, { aspect: image.width / image.height });
-      if (!result) none++;
-      countExample(counts, labels, new Set(row.labels), new Set(result?.labels ?? []));
+      const aspect = image.width / image.height;
+      let predicted: PostureLabel[] | undefined;
+      if (people === 'all') {
+        const results = (await estimator.estimateEveryone(image)).map((p) => classifyPhoto(classifier, [p], { aspect })).filter((r) => r !== null);
+        predicted = results.length ? unionOfLabels(results.map((r) => r.labels)) : undefined;
+      } else {
+        predicted = classifyPhoto(classifier, await estimator.estimate(image), { aspect })?.labels;
+      }
+      if (!predicted) none++;
+      countExample(counts, labels, new Set(row.labels), new Set(predicted ?? []));
     }
-    const report: PostureEvalReport = { modelVersion: classifier.version, poseModel, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0, perLabel: labelStats(counts) };
+    const report: PostureEvalReport = { modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0, perLabel: labelStats(counts) };
     out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
     return report;
   } finally {
@@ -102,9 +119,30 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
   }
 }
 
+/**
+ * `file` under `imagesDir`; when that is missing, its base name there (rows may say
+ * `images/x.jpg` relative to the labels file while --images names the images folder itself).
+ */
+export function imagePath(imagesDir: string, file: string): string {
+  const direct = path.resolve(imagesDir, file);
+  if (fs.existsSync(direct)) return direct;
+  const flat = path.resolve(imagesDir, path.basename(file));
+  return fs.existsSync(flat) ? flat : direct;
+}
+
+/**
+ * Several people's labels as one photo's: every label other than neutral that anyone shows, and
+ * neutral only when everyone is neutral (nobody shows a main posture label).
+ */
+export function unionOfLabels(perPerson: readonly (readonly PostureLabel[])[]): PostureLabel[] {
+  const shown = new Set<PostureLabel>(perPerson.flat().filter((l) => l !== 'neutral'));
+  if (perPerson.length > 0 && perPerson.every((ls) => ls.includes('neutral'))) shown.add('neutral');
+  return POSTURE_LABELS.filter((l) => shown.has(l));
+}
+
 export function formatPostureReport(r: PostureEvalReport): string {
   return [
-    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%`,
+    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}, people: ${r.people}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%`,
     formatStatsTable(r.perLabel),
   ].join('\n');
 }
