@@ -30,3 +30,8 @@ export function gaussian(rng: Rng): number {
   const u = Math.max(rng(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
+
+/** The seed of ensemble member k (member 0 keeps the given seed): far apart, and reproducible. */
+export function memberSeed(seed: number, k: number): number {
+  return k === 0 ? seed : (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
+}

@@ -10,6 +10,7 @@ import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { generateDataset, type SynthDataset } from './synth';
 import { MODEL_LABELS } from './types';
 import { mulberry32, shuffled } from '../random';
+import { memberSeed } from '../random';
 
 export interface PostureTrainOptions {
   seed: number;
@@ -93,10 +94,7 @@ export function evaluate(probs: Float32Array, d: SynthDataset): ValidationMetric
   return out;
 }
 
-/** The seed of ensemble member k: member 0 uses the run's seed itself. */
-export function memberSeed(seed: number, k: number): number {
-  return k === 0 ? seed : (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
-}
+export { memberSeed };
 
 /**
  * Merges members of the same dims into one MLP whose logits are the mean of theirs: the

@@ -13,6 +13,7 @@ import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays
 import type { NetDims, NetWeights, Pooling, WeightArrays } from './net';
 import { mulberry32, shuffled, type Rng } from '../random';
 import { SparseAdamEmbedding } from './sparseEmbedding';
+import { memberSeed } from '../random';
 
 const HEAD = ['w1', 'b1', 'w2', 'b2'] as const;
 type HeadName = (typeof HEAD)[number];
@@ -169,10 +170,7 @@ export interface TrainHooks {
   log?: (line: string) => void;
 }
 
-/** The seed of ensemble member k: member 0 uses the run's seed itself. */
-export function memberSeed(seed: number, k: number): number {
-  return k === 0 ? seed : (seed + Math.imul(k, 0x9e3779b1)) >>> 0;
-}
+export { memberSeed };
 
 /**
  * Merges members of the same dims into one network of width n*dim / n*hidden whose logits are
