@@ -9,8 +9,7 @@ import { FEATURE_COUNT } from './features';
 import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { generateDataset, type SynthDataset } from './synth';
 import { MODEL_LABELS } from './types';
-import { mulberry32, shuffled } from '../random';
-import { memberSeed } from '../random';
+import { memberSeed, mulberry32, shuffled } from '../random';
 
 export interface PostureTrainOptions {
   seed: number;

@@ -11,9 +11,8 @@ import type { LabeledRow } from './corpus';
 import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
 import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes } from './net';
 import type { NetDims, NetWeights, Pooling, WeightArrays } from './net';
-import { mulberry32, shuffled, type Rng } from '../random';
+import { memberSeed, mulberry32, shuffled, type Rng } from '../random';
 import { SparseAdamEmbedding } from './sparseEmbedding';
-import { memberSeed } from '../random';
 
 const HEAD = ['w1', 'b1', 'w2', 'b2'] as const;
 type HeadName = (typeof HEAD)[number];
