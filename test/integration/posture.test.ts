@@ -15,7 +15,9 @@ const PARTICIPANTS = [
   { name: 'Rep', role: 'rep' },
   { name: 'Dana', role: 'customer' },
 ];
-const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -14), { frameFrom: posture(ARMS.hanging) }));
+// A clear lean back (22°) seen from the front: a 14° lean scored 0.36–0.66 across training seeds,
+// too close to the threshold for a test that should outlive a retrain.
+const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -22), { frameFrom: posture(ARMS.hanging) }));
 const upright = (): PoseIn => landmarksFromPose(view(posture(ARMS.hanging), { frameFrom: posture(ARMS.hanging) }));
 
 function emit<T>(socket: TestSocket, event: 'landmarks' | 'utterance' | 'join' | 'frame', payload: unknown): Promise<T> {
