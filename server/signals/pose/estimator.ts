@@ -73,7 +73,12 @@ export class TrackingPoseEstimator implements PoseEstimator {
   }
 
   estimate(image: RgbImage, opts: EstimateOptions = {}): Promise<Pose[]> {
-    const run = this.queue.then(() => this.estimateNow(image, opts));
+    return this.serial(() => this.estimateNow(image, opts));
+  }
+
+  /** Runs `work` after every call queued before it: the detectors hold state between frames. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -86,9 +91,7 @@ export class TrackingPoseEstimator implements PoseEstimator {
    * the model's own pick on the whole image, as for the participant.
    */
   estimateEveryone(image: RgbImage, opts: { maxPeople?: number; minRelativeSize?: number } = {}): Promise<Pose[]> {
-    const run = this.queue.then(() => this.everyoneNow(image, opts.maxPeople ?? EVERYONE_MAX, opts.minRelativeSize ?? EVERYONE_MIN_SIZE));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.serial(() => this.everyoneNow(image, opts.maxPeople ?? EVERYONE_MAX, opts.minRelativeSize ?? EVERYONE_MIN_SIZE));
   }
 
   private async everyoneNow(image: RgbImage, maxPeople: number, minSize: number): Promise<Pose[]> {
@@ -104,16 +107,8 @@ export class TrackingPoseEstimator implements PoseEstimator {
       const largest = Math.max(...everyone.map(size));
       const found: Pose[] = [];
       for (const k of rankPeople(everyone).filter((i) => size(everyone[i]!) >= minSize * largest).slice(0, maxPeople)) {
-        const crop = cropToBox(image, everyone[k]!.box);
-        const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
-        try {
-          root.reset();
-          const [pose] = await this.run(root, cropInput, crop.image);
-          const back = pose && uncropPose(pose, crop, image.width, image.height);
-          if (back && isSamePerson(back, everyone, k)) found.push(back);
-        } finally {
-          cropInput.dispose();
-        }
+        const one = await this.poseOnCrop(image, everyone, k);
+        if (one) found.push(one.pose);
       }
       if (found.length > 0) return found;
       // No crop worked out: as for the participant, the model's own pick on the whole image.
@@ -192,21 +187,29 @@ export class TrackingPoseEstimator implements PoseEstimator {
     // Alone in the picture: nobody to confuse them with, and the whole image keeps hands the box may cut.
     if (everyone.length < 2 && !hint) return undefined;
     for (const k of rankPeople(everyone, hint).slice(0, PERSON_TRIES)) {
-      const box = everyone[k]!.box;
-      const crop = cropToBox(image, box);
-      const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
-      try {
-        this.adapter.root.reset();
-        const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
-        const found = pose && uncropPose(pose, crop, image.width, image.height);
-        // The root keeps its region on the crop until the next reset: the caller may seed a track from it.
-        if (found && isSamePerson(found, everyone, k)) return { pose: found, crop };
-        this.adapter.root.reset();
-      } finally {
-        cropInput.dispose();
-      }
+      // The root keeps its region on the crop until the next reset: the caller may seed a track from it.
+      const one = await this.poseOnCrop(image, everyone, k);
+      if (one) return one;
+      this.adapter.root.reset();
     }
     return undefined;
+  }
+
+  /**
+   * The root model on a crop around `people[k]`, from a fresh start, with the pose moved back
+   * to whole-image coordinates; undefined when it finds nobody or someone other than k.
+   */
+  private async poseOnCrop(image: RgbImage, people: readonly Pose[], k: number): Promise<{ pose: Pose; crop: Crop } | undefined> {
+    const crop = cropToBox(image, people[k]!.box);
+    const cropInput = tf.tensor3d(crop.image.data, [crop.image.height, crop.image.width, 3], 'int32');
+    try {
+      this.adapter.root.reset();
+      const [pose] = await this.run(this.adapter.root, cropInput, crop.image);
+      const found = pose && uncropPose(pose, crop, image.width, image.height);
+      return found && isSamePerson(found, people, k) ? { pose: found, crop } : undefined;
+    } finally {
+      cropInput.dispose();
+    }
   }
 
   reset(trackId?: string): void {
