@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
+import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -79,31 +80,13 @@ export function loadArtifact(dir: string): { manifest: PostureManifest; artifact
   if (!fs.existsSync(dir)) throw new PostureModelLoadError(dir, 'the folder does not exist');
   if (!fs.existsSync(mPath)) throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   if (!fs.existsSync(wPath)) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(mPath, 'utf8'));
-  } catch (e) {
-    throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PostureModelLoadError(dir, `${MANIFEST_FILE} field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const m = parsed.data;
-  if (m.labels.join() !== MODEL_LABELS.join()) throw new PostureModelLoadError(dir, `label order ${m.labels.join(',')} differs from ${MODEL_LABELS.join(',')}`);
-  if (m.features.join() !== FEATURE_NAMES.join()) throw new PostureModelLoadError(dir, 'its feature list differs from this version of the code');
+  const fail = (problem: string): Error => new PostureModelLoadError(dir, problem);
+  const m = readManifest(mPath, ManifestSchema, fail);
+  if (m.labels.join() !== MODEL_LABELS.join()) throw fail(`label order ${m.labels.join(',')} differs from ${MODEL_LABELS.join(',')}`);
+  if (m.features.join() !== FEATURE_NAMES.join()) throw fail('its feature list differs from this version of the code');
   const bin = fs.readFileSync(wPath);
-  if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} does not match the checksum in ${MANIFEST_FILE}`);
-  const weights: Float32Array[] = [];
-  let offset = 0;
-  for (const { shape } of weightShapes(m.dims)) {
-    const n = shape.reduce((a, b) => a * b, 1);
-    if (offset + n * 4 > bin.byteLength) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is truncated`);
-    // Copy into an aligned buffer: Buffer slices may start at odd offsets.
-    weights.push(new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4)));
-    offset += n * 4;
-  }
-  if (offset !== bin.byteLength) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} has ${bin.byteLength - offset} extra bytes`);
+  checkSha256(bin, m.weightsSha256, { weights: WEIGHTS_FILE, manifest: MANIFEST_FILE }, fail);
+  const counts = weightShapes(m.dims).map(({ shape }) => shape.reduce((a, b) => a * b, 1));
+  const weights = splitFloat32(bin, counts, WEIGHTS_FILE, fail);
   return { manifest: m, artifact: { dims: m.dims, standardiser: m.standardiser, thresholds: m.thresholds, weights } };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
+import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin.gz';
@@ -99,52 +100,34 @@ export function loadArtifact(dir: string): LoadedArtifact {
   if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   const compressed = fs.existsSync(gzPath);
   if (!compressed && !fs.existsSync(legacyPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
-  } catch (e) {
-    throw new ModelLoadError(dir, `${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
-  }
-  const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelLoadError(dir, `${MANIFEST_FILE} field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  const m = parsed.data;
+  const fail = (problem: string): Error => new ModelLoadError(dir, problem);
+  const m = readManifest(manifestPath, ManifestSchema, fail);
   if (m.labels.join() !== VERBAL_LABELS.join()) {
-    throw new ModelLoadError(dir, `label order ${m.labels.join(',')} differs from ${VERBAL_LABELS.join(',')}`);
+    throw fail(`label order ${m.labels.join(',')} differs from ${VERBAL_LABELS.join(',')}`);
   }
   if (m.denseFeatures.join() !== DENSE_FEATURE_NAMES.join()) {
-    throw new ModelLoadError(dir, 'its dense features differ from this version of the code');
+    throw fail('its dense features differ from this version of the code');
   }
   let bin: Buffer;
   if (compressed) {
     try {
       bin = zlib.gunzipSync(fs.readFileSync(gzPath));
     } catch (e) {
-      throw new ModelLoadError(dir, `${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`);
+      throw fail(`${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`);
     }
   } else {
     bin = fs.readFileSync(legacyPath);
   }
   const weightsName = compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE;
-  if (createHash('sha256').update(bin).digest('hex') !== m.weightsSha256) {
-    throw new ModelLoadError(dir, `${weightsName} does not match the checksum in ${MANIFEST_FILE}`);
-  }
+  checkSha256(bin, m.weightsSha256, { weights: weightsName, manifest: MANIFEST_FILE }, fail);
   const expected = weightShapes(m.dims);
-  const out: Partial<WeightArrays> = {};
-  let offset = 0;
   for (const name of WEIGHT_NAMES) {
     const entry = m.weights.find((w) => w.name === name);
     if (!entry || entry.shape.join() !== expected[name].join()) {
-      throw new ModelLoadError(dir, `weight ${name} has shape ${entry?.shape.join('x') ?? 'none'}, expected ${expected[name].join('x')}`);
+      throw fail(`weight ${name} has shape ${entry?.shape.join('x') ?? 'none'}, expected ${expected[name].join('x')}`);
     }
-    const n = expected[name].reduce((a, b) => a * b, 1);
-    if (offset + n * 4 > bin.byteLength) throw new ModelLoadError(dir, `${weightsName} is truncated`);
-    // Copy into an aligned buffer: Buffer slices may start at odd offsets.
-    out[name] = new Float32Array(bin.buffer.slice(bin.byteOffset + offset, bin.byteOffset + offset + n * 4));
-    offset += n * 4;
   }
-  if (offset !== bin.byteLength) throw new ModelLoadError(dir, `${weightsName} has ${bin.byteLength - offset} extra bytes`);
-  return { manifest: m, weights: out as WeightArrays };
+  const arrays = splitFloat32(bin, WEIGHT_NAMES.map((name) => expected[name].reduce((a, b) => a * b, 1)), weightsName, fail);
+  const out = Object.fromEntries(WEIGHT_NAMES.map((name, i) => [name, arrays[i]!])) as WeightArrays;
+  return { manifest: m, weights: out };
 }
