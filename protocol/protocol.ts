@@ -311,20 +311,6 @@ export const LIMITS_POSTURE = {
   framesPerRequestMax: 32,
 } as const;
 
-/** Landmarks computed by the browser for one video frame: the server classifies them like its own. */
-export const LandmarksInSchema = z
-  .object({
-    sessionId: SessionIdSchema,
-    participant: SpeakerSchema,
-    mediaMs: MediaMsSchema,
-    /** Every person found in the frame; empty when nobody was found. */
-    poses: z.array(PoseInSchema).max(LIMITS_POSTURE.posesPerFrameMax, `at most ${LIMITS_POSTURE.posesPerFrameMax} poses per frame`),
-    /** Video width / height (angles need square units). */
-    aspect: z.number().positive().max(10).optional(),
-  })
-  .strict();
-export type LandmarksIn = z.infer<typeof LandmarksInSchema>;
-
 const unit = z.number().min(0, 'must be >= 0').max(1, 'must be <= 1');
 /**
  * Which person in the frame the participant is, as a box normalised to 0..1 by the image size.
@@ -337,6 +323,25 @@ export const PersonBoxSchema = z
 export type PersonBox = z.infer<typeof PersonBoxSchema>;
 /** On a frame: sets the participant's person box for this and later frames; null clears it; absent keeps it. */
 export const PersonHintSchema = PersonBoxSchema.nullable().optional();
+
+/** Landmarks computed by the browser for one video frame: the server classifies them like its own. */
+export const LandmarksInSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    participant: SpeakerSchema,
+    mediaMs: MediaMsSchema,
+    /** Every person found in the frame; empty when nobody was found. */
+    poses: z.array(PoseInSchema).max(LIMITS_POSTURE.posesPerFrameMax, `at most ${LIMITS_POSTURE.posesPerFrameMax} poses per frame`),
+    /** Video width / height (angles need square units). */
+    aspect: z.number().positive().max(10).optional(),
+    /**
+     * Which of `poses` is the participant (a user pointed at them): kept for this and later
+     * frames until another box or null (back to the largest, most central person) comes.
+     */
+    person: PersonHintSchema,
+  })
+  .strict();
+export type LandmarksIn = z.infer<typeof LandmarksInSchema>;
 
 /** A binary video frame over socket.io (JPEG, PNG or WebP bytes). */
 export const FrameInSchema = z

@@ -4,7 +4,7 @@
 // drawn over it, and each sampled frame's landmarks go to the server as a `landmarks`
 // event; the server classifies them like its own and answers with posture signals.
 import type { NormalizedLandmark } from '@mediapipe/tasks-vision';
-import type { LandmarksIn, Participant, PostureSignal, PostureSignalLabel } from '../../protocol/protocol';
+import type { LandmarksIn, Participant, PersonBox, PoseIn, PostureSignal, PostureSignalLabel } from '../../protocol/protocol';
 import { labelName, t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
 import { h } from '../view/dom';
@@ -16,6 +16,7 @@ import {
   type LoadedLandmarker,
   type PoseModelVariant,
 } from './landmarker';
+import { nearestPose, poseAt, poseBox } from './pointing';
 
 export const RATE_DEFAULT = 5;
 export const RATE_MIN = 1;
@@ -53,6 +54,8 @@ export class PosePanel {
   private readonly statusEl: HTMLElement;
   private readonly errorEl: HTMLElement;
   private readonly stage: HTMLElement;
+  private readonly pointedEl: HTMLElement;
+  private readonly clearPersonBtn: HTMLButtonElement;
 
   private source: Source | null = null;
   private session: PoseSession | null = null;
@@ -74,6 +77,14 @@ export class PosePanel {
   private readonly reported = new Set<string>();
   private signalsSeen = 0;
   private lastLabel: PostureSignalLabel | null = null;
+  /** The people in the last analysed frame (for clicks on the video). */
+  private lastPoses: PoseIn[] = [];
+  /** Where the person the user pointed at was last seen; null: the server picks (largest, most central). */
+  private pointed: PersonBox | null = null;
+  /** The pointing still to send with the next frame (a box, or null to undo one); undefined: nothing new. */
+  private pendingPerson: PersonBox | null | undefined = undefined;
+  /** Frames whose ack confirmed a pointing (box or undo). */
+  private pointingsSent = 0;
 
   constructor(
     private readonly root: HTMLElement,
@@ -88,6 +99,8 @@ export class PosePanel {
     this.statusEl = root.querySelector<HTMLElement>('[data-role="pose-status"]')!;
     this.errorEl = root.querySelector<HTMLElement>('[data-role="pose-error"]')!;
     this.stage = root.querySelector<HTMLElement>('[data-role="pose-stage"]')!;
+    this.pointedEl = root.querySelector<HTMLElement>('[data-role="pose-pointed"]')!;
+    this.clearPersonBtn = root.querySelector<HTMLButtonElement>('[data-role="pose-person-clear"]')!;
     this.video = root.querySelector<HTMLVideoElement>('video')!;
     this.canvas = root.querySelector<HTMLCanvasElement>('canvas')!;
     for (const [name, el] of Object.entries({
@@ -95,6 +108,8 @@ export class PosePanel {
       webcamBtn: this.webcamBtn,
       video: this.video,
       canvas: this.canvas,
+      pointedEl: this.pointedEl,
+      clearPersonBtn: this.clearPersonBtn,
     })) {
       if (!el) throw new Error(`index.html: the pose panel has no ${name}`);
     }
@@ -161,6 +176,9 @@ export class PosePanel {
     this.runBtn.addEventListener('click', () => (this.running ? this.stop() : void this.start()));
     this.video.addEventListener('loadedmetadata', () => this.sizeCanvas());
     this.video.addEventListener('seeked', () => this.sampler.reset());
+    // Several people in the video: a click on one tells the server which is the participant.
+    this.stage.addEventListener('click', (e) => this.pointAt(e));
+    this.clearPersonBtn.addEventListener('click', () => this.unpoint());
     this.video.addEventListener('error', () => {
       if (this.source?.kind === 'file') this.fail(t('poseVideoError', { name: this.source.name }));
     });
@@ -213,7 +231,30 @@ export class PosePanel {
     void this.landmarker().catch(() => undefined);
   }
 
+  private pointAt(e: MouseEvent): void {
+    const rect = this.video.getBoundingClientRect();
+    if (!rect.width || !rect.height) return;
+    const i = poseAt(this.lastPoses, (e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height);
+    if (i < 0) return;
+    this.pointed = poseBox(this.lastPoses[i]!);
+    this.pendingPerson = this.pointed;
+    this.draw(this.lastPoses);
+    this.render();
+  }
+
+  /** Back to the server's own choice (the largest, most central person). */
+  private unpoint(): void {
+    if (!this.pointed && this.pendingPerson === undefined) return;
+    this.pointed = null;
+    this.pendingPerson = null;
+    this.draw(this.lastPoses);
+    this.render();
+  }
+
   private clearSource(): void {
+    // Another video: whoever was pointed at in the old one means nothing in it.
+    this.unpoint();
+    this.lastPoses = [];
     const src = this.source;
     if (src?.kind === 'webcam') for (const track of src.stream.getTracks()) track.stop();
     if (src?.kind === 'file') URL.revokeObjectURL(src.url);
@@ -330,9 +371,13 @@ export class PosePanel {
     const t0 = performance.now();
     const result = lm.detectForVideo(v, this.sampler.timestamp(t0));
     this.lastMs = performance.now() - t0;
-    this.draw(result.landmarks);
     const poses = toPoses(result);
+    this.lastPoses = poses;
     this.lastPeople = poses.length;
+    // Keep marking the pointed person as they move (the server follows them the same way).
+    const followed = this.pointed ? nearestPose(poses, this.pointed) : -1;
+    if (followed >= 0) this.pointed = poseBox(poses[followed]!);
+    this.draw(poses);
     if (this.inFlight >= MAX_IN_FLIGHT) return;
     const payload: LandmarksIn = {
       sessionId: session.sessionId,
@@ -341,6 +386,10 @@ export class PosePanel {
       poses,
       aspect: v.videoWidth / v.videoHeight,
     };
+    if (this.pendingPerson !== undefined) {
+      payload.person = this.pendingPerson;
+      this.pendingPerson = undefined;
+    }
     void this.send(payload);
   }
 
@@ -349,8 +398,10 @@ export class PosePanel {
     this.sent++;
     try {
       const res = await this.deps.send(payload);
+      if (!res.ok && payload.person !== undefined && this.pendingPerson === undefined) this.pendingPerson = payload.person;
       if (res.ok) {
         this.acked++;
+        if (payload.person !== undefined) this.pointingsSent++;
         this.lastFrameId = res.value.frameId;
         this.signalsSeen += res.value.signals.length;
         if (res.value.signals.length) this.deps.onSignals(res.value.signals);
@@ -365,6 +416,8 @@ export class PosePanel {
         this.fail(t('poseRejected', { message: res.error.message }));
       }
     } catch (err) {
+      // Not delivered: the pointing goes with the next frame instead.
+      if (payload.person !== undefined && this.pendingPerson === undefined) this.pendingPerson = payload.person;
       this.fail(t('poseRejected', { message: err instanceof Error ? err.message : String(err) }));
     } finally {
       this.inFlight--;
@@ -392,7 +445,8 @@ export class PosePanel {
     this.canvas.getContext('2d')?.clearRect(0, 0, this.canvas.width, this.canvas.height);
   }
 
-  private draw(poses: NormalizedLandmark[][]): void {
+  /** The skeletons over the video; the person pointed at in amber with their box. */
+  private draw(poses: readonly PoseIn[]): void {
     const vision = this.loaded?.vision;
     const ctx = this.canvas.getContext('2d');
     if (!vision || !ctx) return;
@@ -400,10 +454,19 @@ export class PosePanel {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const du = new vision.DrawingUtils(ctx);
     const scale = Math.max(1, this.canvas.width / 640);
-    for (const pose of poses) {
-      du.drawConnectors(pose, vision.PoseLandmarker.POSE_CONNECTIONS, { color: '#22c55e', lineWidth: 2 * scale });
-      du.drawLandmarks(pose, { color: '#f8fafc', fillColor: '#1d4ed8', lineWidth: 1 * scale, radius: 2.5 * scale });
-    }
+    const chosen = this.pointed ? nearestPose(poses, this.pointed) : -1;
+    poses.forEach((pose, i) => {
+      const points: NormalizedLandmark[] = pose.landmarks.map((l) => ({ x: l.x, y: l.y, z: l.z ?? 0, visibility: l.score ?? 1 }));
+      const color = i === chosen ? '#f59e0b' : '#22c55e';
+      du.drawConnectors(points, vision.PoseLandmarker.POSE_CONNECTIONS, { color, lineWidth: (i === chosen ? 3 : 2) * scale });
+      du.drawLandmarks(points, { color: '#f8fafc', fillColor: '#1d4ed8', lineWidth: 1 * scale, radius: 2.5 * scale });
+      if (i === chosen) {
+        const b = poseBox(pose);
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 2 * scale;
+        ctx.strokeRect(b.xMin * this.canvas.width, b.yMin * this.canvas.height, b.width * this.canvas.width, b.height * this.canvas.height);
+      }
+    });
   }
 
   private renderParticipants(keep: string): void {
@@ -443,6 +506,9 @@ export class PosePanel {
     };
     const source = this.loaded?.modelSource === 'official' ? ` · ${t('poseOfficialModel')}` : '';
     this.statusEl.textContent = t(this.status.key, vars) + (this.running ? source : '');
+    this.pointedEl.textContent = this.pointed ? t('posePointed') : this.lastPeople > 1 ? t('posePointHint') : '';
+    this.clearPersonBtn.hidden = !this.pointed;
+    this.clearPersonBtn.textContent = t('posePointClear');
     this.errorEl.textContent = this.lastError ?? '';
     this.errorEl.hidden = !this.lastError;
     const ds = this.root.dataset;
@@ -453,5 +519,7 @@ export class PosePanel {
     ds.people = String(this.lastPeople);
     ds.signals = String(this.signalsSeen);
     ds.detectMs = String(Math.round(this.lastMs));
+    ds.pointed = this.pointed ? '1' : '0';
+    ds.pointingsSent = String(this.pointingsSent);
   }
 }

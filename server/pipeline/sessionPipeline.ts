@@ -1,7 +1,7 @@
 // One session's path from utterances and frames to signals to cues. Holds the per-session
 // state (the previous turn for context, posture trackers, the cue engine) and writes
 // through the store. It never reads the clock: the caller passes arrival and emit times.
-import type { Cue, CueEvidence, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
+import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import type { SqliteStore, StoredFrame } from '../store/sqliteStore';
@@ -31,6 +31,8 @@ export interface FrameInput {
   mediaMs: number;
   poses: PoseIn[];
   aspect?: number;
+  /** Which of `poses` is the participant from now on (null: back to the largest, most central). */
+  person?: PersonBox | null;
   source: 'browser' | 'server';
 }
 
@@ -136,6 +138,7 @@ export class SessionPipeline {
       const frameId = this.store.addFrame({
         sessionId: this.sessionId, participant: f.participant, mediaMs: f.mediaMs, source: f.source, poses: f.poses, receivedAt,
         ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+        ...(f.person !== undefined ? { person: f.person } : {}),
       });
       return this.afterFrame({ ...f, id: frameId }, role, receivedAt, emittedAt);
     });
@@ -193,6 +196,7 @@ export class SessionPipeline {
       tracker = new PostureTracker({ participant: f.participant, classifier, ...(f.aspect ? { aspect: f.aspect } : {}) });
       this.trackers.set(f.participant, tracker);
     }
+    if (f.person !== undefined) tracker.pointAt(f.person ? { box: f.person } : undefined);
     for (const ev of tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs)) {
       if (ev.state === 'off') {
         const ended = this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);

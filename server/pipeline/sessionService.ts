@@ -264,7 +264,11 @@ export class SessionService {
       this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
     }
     const role = this.roleMap(sessionId).get(participant) ?? null;
-    const frame = { participant, mediaMs: input.mediaMs, poses: input.poses, source, ...(input.aspect !== undefined ? { aspect: input.aspect } : {}) };
+    const frame = {
+      participant, mediaMs: input.mediaMs, poses: input.poses, source,
+      ...(input.aspect !== undefined ? { aspect: input.aspect } : {}),
+      ...(input.person !== undefined ? { person: input.person } : {}),
+    };
     const result = this.pipeline(sessionId).ingestFrame(frame, role, this.deps.now(), this.deps.now);
     // An ended posture goes out again (same id, endedMs set) so live views can close it.
     for (const signal of [...result.ended, ...result.signals]) this.publish({ type: 'signal', sessionId, signal });

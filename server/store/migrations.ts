@@ -107,4 +107,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_session ON signals(session_id, media_ms);
     `,
   },
+  {
+    version: 3,
+    name: 'frames: the person box a user pointed at (so re-analysis follows the same person)',
+    sql: `
+      ALTER TABLE frames ADD COLUMN person_json TEXT;
+    `,
+  },
 ];

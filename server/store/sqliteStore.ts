@@ -8,6 +8,7 @@ import type {
   Cue,
   CueEvidence,
   Participant,
+  PersonBox,
   PoseIn,
   PostureSignal,
   PostureSignalLabel,
@@ -39,6 +40,8 @@ export interface StoredFrame {
   poses: PoseIn[];
   /** Image width / height, when known. */
   aspect?: number;
+  /** The participant's person box sent with this frame; null cleared it; absent: unchanged. */
+  person?: PersonBox | null;
   receivedAt: number;
 }
 export type NewFrame = Omit<StoredFrame, 'id'>;
@@ -252,10 +255,13 @@ export class SqliteStore {
 
   addFrame(f: NewFrame): number {
     const info = this.stmt(
-        `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, person_json, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(f.sessionId, f.participant, f.mediaMs, f.source, f.poses.length, f.aspect ?? null, JSON.stringify(f.poses), f.receivedAt);
+      .run(
+        f.sessionId, f.participant, f.mediaMs, f.source, f.poses.length, f.aspect ?? null, JSON.stringify(f.poses),
+        f.person === undefined ? null : JSON.stringify(f.person), f.receivedAt,
+      );
     return Number(info.lastInsertRowid);
   }
 
@@ -269,10 +275,14 @@ export class SqliteStore {
       participant === undefined
         ? this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
         : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
-    ) as { id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null; poses_json: string; received_at: number }[];
+    ) as {
+      id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null;
+      poses_json: string; person_json: string | null; received_at: number;
+    }[];
     return rows.map((r) => ({
       id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
       poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at, ...(r.aspect !== null ? { aspect: r.aspect } : {}),
+      ...(r.person_json !== null ? { person: JSON.parse(r.person_json) as PersonBox | null } : {}),
     }));
   }
 

@@ -76,6 +76,35 @@ describe('posture over socket.io', () => {
     s.close();
   });
 
+  it('follows the person a user points at among several, also when the session is re-analysed', async () => {
+    const id = await newSession();
+    const s = await connectSocket(server.url);
+    await emit(s, 'join', { sessionId: id });
+    // A big central bystander stands upright; the customer, smaller and to the left, has crossed arms throughout.
+    const bystander = landmarksFromPose(view(posture(ARMS.hanging), { fill: 0.8 }));
+    const customerPose = view(posture(ARMS.crossed), { fill: 0.4, shiftX: -0.5 });
+    const scene = [landmarksFromPose(customerPose), bystander];
+    const send = (t: number, extra: object = {}) => emit<any>(s, 'landmarks', { sessionId: id, participant: 'Dana', mediaMs: t, poses: scene, aspect: 4 / 3, ...extra });
+    for (let t = 0; t < 3000; t += 200) expect((await send(t)).signals).toEqual([]);
+    const pointed: PostureSignal[] = [];
+    const box = { ...customerPose.box };
+    for (let t = 3000; t < 6000; t += 200) pointed.push(...(await send(t, t === 3000 ? { person: box } : {})).signals);
+    expect(pointed.map((x) => x.label)).toContain('arms_crossed');
+    expect(pointed.find((x) => x.label === 'arms_crossed')!.startedMs).toBeGreaterThanOrEqual(3000);
+    const before = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.signals.filter((x: { kind: string }) => x.kind === 'posture');
+
+    // A bad box names the field and stores nothing.
+    const bad = await send(6000, { person: { xMin: 0.9, yMin: 0, width: 0.5, height: 1 } });
+    expect(bad.ok).toBe(false);
+    expect(bad.error.message).toMatch(/person/);
+
+    // Re-analysis (a role change) replays the stored frames with the pointing they carried.
+    const after = (await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Dana: 'customer' } })).body.snapshot.signals.filter((x: { kind: string }) => x.kind === 'posture');
+    const key = (x: PostureSignal) => [x.label, x.startedMs, x.mediaMs];
+    expect(after.map(key)).toEqual(before.map(key));
+    s.close();
+  });
+
   it('gives no posture signals for the rep, and names bad landmark payloads', async () => {
     const id = await newSession();
     const s = await connectSocket(server.url);

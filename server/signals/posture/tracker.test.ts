@@ -82,6 +82,31 @@ describe('PostureTracker', () => {
     expect(on!.features.wristsAcrossMidline).toBeGreaterThan(0);
   });
 
+  it('switches to the person a user points at, and back to the default choice on null', () => {
+    const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3, baselineMs: 1000, hysteresis: { arms_crossed: { holdMs: 500, releaseMs: 500 } } });
+    // The big central person keeps their arms down; the small one on the left crosses them throughout.
+    const scene = (): Pose[] => [person('crossed', 0.4, -0.5), person('hanging', 0.8, 0)];
+    const run = (from: number, to: number) => {
+      const out: Array<[string, string, number]> = [];
+      for (let t = from; t < to; t += 100) out.push(...tracker.update(scene(), t).map((e): [string, string, number] => [e.label, e.state, e.mediaMs]));
+      return out;
+    };
+    expect(run(0, 3000)).toEqual([]);
+    expect(tracker.baseline).toBeDefined();
+    tracker.pointAt({ box: scene()[0]!.box });
+    // Someone else's size is no baseline for the new person: it is learnt again.
+    expect(tracker.baseline).toBeUndefined();
+    const pointed = run(3000, 6000);
+    expect(pointed.map(([l, s]) => [l, s])).toEqual([['arms_crossed', 'on']]);
+    expect(pointed[0]![2]).toBeLessThanOrEqual(3600);
+    expect(tracker.baseline).toBeDefined();
+    tracker.pointAt({ box: scene()[0]!.box }); // the same box again: not a new pointing
+    expect(tracker.baseline).toBeDefined();
+    tracker.pointAt(undefined);
+    expect(tracker.baseline).toBeUndefined();
+    expect(run(6000, 8000).map(([l, s]) => [l, s])).toEqual([['arms_crossed', 'off']]);
+  });
+
   it('gives the same events at any frame rate (time is the media timestamp)', () => {
     const run = (step: number) => {
       const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });

@@ -47,6 +47,8 @@ export class PostureTracker {
   private readonly gates = new Map<PostureEventLabel, Hysteresis>();
   private readonly started = new Map<PostureEventLabel, number>();
   private hint: TrackHint | undefined;
+  /** The last box a user pointed at ('' for none), so a repeat is not a new pointing. */
+  private pointed = '';
   private firstSeenMs: number | undefined;
   private lastSeenMs = -Infinity;
   private samples: Baseline[] = [];
@@ -72,6 +74,25 @@ export class PostureTracker {
   /** Labels currently on. */
   get active(): PostureEventLabel[] {
     return [...this.gates].filter(([, g]) => g.isOn).map(([l]) => l);
+  }
+
+  /**
+   * A user pointed at the participant (or, with undefined, asked for the default choice
+   * again): the next frame picks the person nearest `hint`. Someone else's size, smoothed
+   * landmarks and nods say nothing about this person, so those restart; the labels' gates
+   * keep their state and follow the new person's scores.
+   */
+  pointAt(hint: TrackHint | undefined): void {
+    // The same box sent again with every frame is one pointing, not a restart per frame.
+    const key = hint ? JSON.stringify(hint.box) : '';
+    if (key === this.pointed) return;
+    this.pointed = key;
+    this.hint = hint;
+    this.smoother.reset();
+    this.nods.reset();
+    this.samples = [];
+    this.base = undefined;
+    this.firstSeenMs = undefined;
   }
 
   /** One video frame: every detected person's pose at `mediaMs`. Returns the labels that turned on or off. */
