@@ -107,6 +107,23 @@ describe('PostureTracker', () => {
     expect(run(6000, 8000).map(([l, s]) => [l, s])).toEqual([['arms_crossed', 'off']]);
   });
 
+  it('does not drift onto someone else while the participant is briefly hidden; a lost track starts afresh', () => {
+    const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3, lostAfterMs: 2000, hysteresis: { arms_crossed: { holdMs: 500, releaseMs: 500 } } });
+    const participant = person('hanging', 0.8, 0);
+    const bystander = person('crossed', 0.5, 0.6);
+    const events: Array<[string, string, number]> = [];
+    const play = (from: number, to: number, scene: Pose[]) => {
+      for (let t = from; t < to; t += 100) events.push(...tracker.update(scene, t).map((e): [string, string, number] => [e.label, e.state, e.mediaMs]));
+    };
+    play(0, 2000, [participant, bystander]);
+    play(2000, 3500, [bystander]); // the participant is hidden for 1.5 s: the bystander is not them
+    play(3500, 5000, [participant, bystander]);
+    expect(events).toEqual([]);
+    play(5000, 9000, [bystander]); // gone for good: after 2 s the track starts on whoever is there
+    expect(events.map(([l, st]) => [l, st])).toEqual([['arms_crossed', 'on']]);
+    expect(events[0]![2]).toBeGreaterThan(7000);
+  });
+
   it('gives the same events at any frame rate (time is the media timestamp)', () => {
     const run = (step: number) => {
       const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });

@@ -41,6 +41,32 @@ const median = (xs: number[]): number => {
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : 0;
 };
 
+/** Where the upper body is and how big it is, in square units (x scaled by the aspect). */
+function torso(p: Pose, aspect: number): { x: number; y: number; size: number } | null {
+  const [ls, rs, lh, rh] = [11, 12, 23, 24].map((i) => p.landmarks[i]);
+  if (!ls || !rs || !lh || !rh) return null;
+  const sx = ((ls.x + rs.x) / 2) * aspect;
+  const sy = (ls.y + rs.y) / 2;
+  const hx = ((lh.x + rh.x) / 2) * aspect;
+  const hy = (lh.y + rh.y) / 2;
+  // The larger of shoulder width and torso height: a turn to profile narrows the shoulders only.
+  const size = Math.max(Math.hypot((ls.x - rs.x) * aspect, ls.y - rs.y), Math.hypot(hx - sx, hy - sy));
+  return { x: sx, y: sy, size };
+}
+
+/**
+ * Whether `next` can be the same person as `prev` one frame later: the shoulders moved less
+ * than one torso size and the torso changed size less than 2× either way. Judged on the upper
+ * body, not the box, which jumps when legs or hands drift in and out of view.
+ */
+export function plausibleStep(prev: Pose, next: Pose, aspect = 1): boolean {
+  const a = torso(prev, aspect);
+  const b = torso(next, aspect);
+  if (!a || !b || a.size <= 0) return true;
+  const ratio = b.size / a.size;
+  return Math.hypot(b.x - a.x, b.y - a.y) <= a.size && ratio >= 0.5 && ratio <= 2;
+}
+
 export class PostureTracker {
   private readonly smoother: LandmarkSmoother;
   private readonly nods: NodDetector;
@@ -49,6 +75,10 @@ export class PostureTracker {
   private hint: TrackHint | undefined;
   /** The last box a user pointed at ('' for none), so a repeat is not a new pointing. */
   private pointed = '';
+  /** Where a user pointed: a track that lost its person starts again there (else on the default choice). */
+  private pointedHint: TrackHint | undefined;
+  /** The participant's pose in the last frame they were seen in, while they are followed. */
+  private lastPose: Pose | undefined;
   private firstSeenMs: number | undefined;
   private lastSeenMs = -Infinity;
   private samples: Baseline[] = [];
@@ -88,6 +118,8 @@ export class PostureTracker {
     if (key === this.pointed) return;
     this.pointed = key;
     this.hint = hint;
+    this.pointedHint = hint;
+    this.lastPose = undefined;
     this.smoother.reset();
     this.nods.reset();
     this.samples = [];
@@ -97,19 +129,29 @@ export class PostureTracker {
 
   /** One video frame: every detected person's pose at `mediaMs`. Returns the labels that turned on or off. */
   update(poses: readonly Pose[], mediaMs: number): PostureEvent[] {
-    const idx = choosePerson(poses, this.hint);
-    const pose = idx >= 0 ? poses[idx]! : undefined;
-    if (mediaMs - this.lastSeenMs > (this.opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS)) {
+    const lost = mediaMs - this.lastSeenMs > (this.opts.lostAfterMs ?? DEFAULT_LOST_AFTER_MS);
+    if (lost) {
+      // A lost track starts again like a new one: where the user pointed, else the largest,
+      // most central person, not whoever happens to stand where the participant was.
+      this.hint = this.pointedHint;
+      this.lastPose = undefined;
       this.smoother.reset();
       this.nods.reset();
     }
+    let idx = choosePerson(poses, this.hint);
+    // While following, a pose too far from or too unlike the participant's last box is someone
+    // else (the participant is hidden or turned away this frame): nobody is seen, and the track
+    // only moves on after it has been lost for lostAfterMs.
     const aspect = this.opts.aspect ?? 1;
+    if (idx >= 0 && !lost && this.lastPose && !plausibleStep(this.lastPose, poses[idx]!, aspect)) idx = -1;
+    const pose = idx >= 0 ? poses[idx]! : undefined;
     const feats = pose ? computeFeatures({ ...pose, landmarks: this.smoother.smooth(pose.landmarks, mediaMs) }, { aspect, baseline: this.base }) : null;
     if (!pose || !feats) {
       // A participant out of view holds no posture: every label drifts toward off.
       return this.gate(Object.fromEntries(MODEL_LABELS.map((l) => [l, 0])) as Record<ModelLabel, number>, 0, mediaMs, null);
     }
     this.hint = { box: pose.box };
+    this.lastPose = pose;
     this.lastSeenMs = mediaMs;
     const [scores] = this.opts.classifier.predict([feats.values]);
     this.learnBaseline(feats, scores!, mediaMs);
