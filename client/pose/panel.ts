@@ -55,6 +55,7 @@ export class PosePanel {
   private readonly errorEl: HTMLElement;
   private readonly stage: HTMLElement;
   private readonly pointedEl: HTMLElement;
+  private readonly hitLayer: HTMLElement;
   private readonly clearPersonBtn: HTMLButtonElement;
 
   private source: Source | null = null;
@@ -100,6 +101,7 @@ export class PosePanel {
     this.errorEl = root.querySelector<HTMLElement>('[data-role="pose-error"]')!;
     this.stage = root.querySelector<HTMLElement>('[data-role="pose-stage"]')!;
     this.pointedEl = root.querySelector<HTMLElement>('[data-role="pose-pointed"]')!;
+    this.hitLayer = root.querySelector<HTMLElement>('[data-role="pose-hit"]')!;
     this.clearPersonBtn = root.querySelector<HTMLButtonElement>('[data-role="pose-person-clear"]')!;
     this.video = root.querySelector<HTMLVideoElement>('video')!;
     this.canvas = root.querySelector<HTMLCanvasElement>('canvas')!;
@@ -109,6 +111,7 @@ export class PosePanel {
       video: this.video,
       canvas: this.canvas,
       pointedEl: this.pointedEl,
+      hitLayer: this.hitLayer,
       clearPersonBtn: this.clearPersonBtn,
     })) {
       if (!el) throw new Error(`index.html: the pose panel has no ${name}`);
@@ -177,7 +180,9 @@ export class PosePanel {
     this.video.addEventListener('loadedmetadata', () => this.sizeCanvas());
     this.video.addEventListener('seeked', () => this.sampler.reset());
     // Several people in the video: a click on one tells the server which is the participant.
-    this.stage.addEventListener('click', (e) => this.pointAt(e));
+    // The hit layer covers the picture above the player's controls, so clicks on people never
+    // reach the video (a double click there would toggle full screen).
+    this.hitLayer.addEventListener('click', (e) => this.pointAt(e));
     this.clearPersonBtn.addEventListener('click', () => this.unpoint());
     this.video.addEventListener('error', () => {
       if (this.source?.kind === 'file') this.fail(t('poseVideoError', { name: this.source.name }));

@@ -123,33 +123,6 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     expect(Number(await panel.getAttribute('data-last-frame-id'))).toBeGreaterThan(0);
     expect(Number(await panel.getAttribute('data-people'))).toBe(1);
 
-    // Pointing at the person: a click on their skeleton (found on the overlay by its colour)
-    // marks them and sends their box with the next frame; "automatic choice" undoes it.
-    const onSkeleton = await page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="pose-panel"] canvas')!;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      for (let i = 0; i < d.length; i += 4) {
-        if (d[i] === 0x22 && d[i + 1] === 0xc5 && d[i + 2] === 0x5e) {
-          const r = c.getBoundingClientRect();
-          const px = (i / 4) % c.width;
-          const py = Math.floor(i / 4 / c.width);
-          return { x: r.left + ((px + 0.5) / c.width) * r.width, y: r.top + ((py + 0.5) / c.height) * r.height };
-        }
-      }
-      return null;
-    });
-    expect(onSkeleton).not.toBeNull();
-    const box = (await page.locator('[data-testid="pose-panel"] video').boundingBox())!;
-    await page.mouse.click(box.x + 2, box.y + 2); // the corner: nobody there
-    expect(await panel.getAttribute('data-pointed')).toBe('0');
-    await page.mouse.click(onSkeleton!.x, onSkeleton!.y);
-    await page.locator('[data-testid="pose-panel"][data-pointed="1"]').waitFor({ timeout: WAIT_MS });
-    await page.getByTestId('pose-person-clear').waitFor({ state: 'visible' });
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.pointingsSent) >= 1, undefined, { timeout: WAIT_MS });
-    await page.getByTestId('pose-person-clear').click();
-    await page.locator('[data-testid="pose-panel"][data-pointed="0"]').waitFor({ timeout: WAIT_MS });
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.pointingsSent) >= 2, undefined, { timeout: WAIT_MS });
-
     // A posture held for a few seconds turns into a posture signal, shown as a bar on the timeline.
     const bar = page.getByTestId('posture-bar').first();
     await bar.waitFor({ timeout: WAIT_MS });
@@ -266,13 +239,14 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     // marks them and sends their box with the next frame; "automatic choice" undoes it.
     const onSkeleton = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('[data-testid="pose-panel"] canvas')!;
+      const hit = document.querySelector<HTMLElement>('[data-testid="pose-hit"]')!.getBoundingClientRect();
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const r = c.getBoundingClientRect();
       for (let i = 0; i < d.length; i += 4) {
         if (d[i] === 0x22 && d[i + 1] === 0xc5 && d[i + 2] === 0x5e) {
-          const r = c.getBoundingClientRect();
-          const px = (i / 4) % c.width;
-          const py = Math.floor(i / 4 / c.width);
-          return { x: r.left + ((px + 0.5) / c.width) * r.width, y: r.top + ((py + 0.5) / c.height) * r.height };
+          const x = r.left + (((i / 4) % c.width) + 0.5) / c.width * r.width;
+          const y = r.top + (Math.floor(i / 4 / c.width) + 0.5) / c.height * r.height;
+          if (y < hit.bottom - 1) return { x, y };
         }
       }
       return null;
