@@ -142,6 +142,13 @@ const pose = new PosePanel(byId('pose-panel'), {
   onError(title, message) {
     notices.add('error', title, message);
   },
+  onMediaTime(ms) {
+    // A webcam rehearsal or a video has its own clock: the posture timeline's playhead follows
+    // it unless a recorded transcript is playing (then the player's clock leads).
+    if (state.player?.state === 'playing') return;
+    el.clock.value = formatMs(ms);
+    posture.setClock(ms);
+  },
 });
 
 // ---- showing sessions -------------------------------------------------------------------

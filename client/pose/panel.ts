@@ -37,6 +37,8 @@ export interface PosePanelDeps {
   onSignals(signals: PostureSignal[]): void;
   /** A problem worth a notice (shown once per distinct message). */
   onError(title: string, message: string): void;
+  /** The media time of each analysed frame: the app's clock while no transcript plays. */
+  onMediaTime?(mediaMs: number): void;
 }
 
 type Source = { kind: 'file'; name: string; url: string } | { kind: 'webcam'; stream: MediaStream; startedAt: number };
@@ -373,6 +375,7 @@ export class PosePanel {
     const mediaMs = this.mediaMs();
     if (!this.sampler.due(mediaMs)) return;
     this.sampler.take(mediaMs);
+    this.deps.onMediaTime?.(mediaMs);
     const t0 = performance.now();
     const result = lm.detectForVideo(v, this.sampler.timestamp(t0));
     this.lastMs = performance.now() - t0;

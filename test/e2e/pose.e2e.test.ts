@@ -128,6 +128,11 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     await bar.waitFor({ timeout: WAIT_MS });
     const label = await bar.getAttribute('data-label');
     expect(await bar.getAttribute('data-participant')).toBe(participant);
+    // No transcript plays: the webcam's media time drives the timeline's playhead.
+    const playhead = page.getByTestId('timeline-playhead');
+    await playhead.waitFor({ state: 'attached', timeout: WAIT_MS });
+    const x0 = Number(await playhead.getAttribute('x1'));
+    await page.waitForFunction((x) => Number(document.querySelector('[data-testid="timeline-playhead"]')?.getAttribute('x1')) > x, x0, { timeout: WAIT_MS });
 
     // The customer objects while holding the posture: the resistance cue's card shows the
     // posture evidence as a localized label chip, with no quoted text.
