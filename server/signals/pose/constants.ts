@@ -45,3 +45,11 @@ export const DEFAULT_DECODE_LIMITS = {
 } as const;
 
 export const SUPPORTED_IMAGE_FORMATS = ['jpeg', 'png', 'webp'] as const;
+
+/**
+ * Local photo files (`eval posture`) are the user's own, not network input: every raster format
+ * sharp reads (GIF: its first frame; heif covers AVIF, and HEIC where the codec is present) and
+ * camera-sized files. The pixel cap stays as a guard against decompression bombs.
+ */
+export const PHOTO_FILE_FORMATS = ['jpeg', 'png', 'webp', 'tiff', 'gif', 'heif'] as const;
+export const PHOTO_FILE_DECODE_LIMITS = { maxBytes: 128 * 1024 * 1024, maxPixels: 250_000_000, maxSide: 1280 } as const;

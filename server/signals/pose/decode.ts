@@ -13,10 +13,12 @@ export interface DecodeLimits {
   maxPixels: number;
   /** Long side of the output, px: larger images are scaled down keeping their aspect ratio (default 1280). */
   maxSide: number;
+  /** sharp format names accepted (default JPEG, PNG, WebP: what the network boundaries take). */
+  formats: readonly string[];
 }
 
 export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<DecodeLimits> = {}): Promise<RgbImage> {
-  const { maxBytes, maxPixels, maxSide } = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const { maxBytes, maxPixels, maxSide, formats } = { ...DEFAULT_DECODE_LIMITS, formats: SUPPORTED_IMAGE_FORMATS, ...limits };
   if (bytes.length === 0) throw new ImageError('image_empty', 'image is empty (0 bytes)');
   if (bytes.length > maxBytes) {
     throw new ImageError('image_too_large', `image is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
@@ -33,14 +35,14 @@ export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<De
     }
     throw new ImageError(
       'image_unsupported_format',
-      `not a recognised image (${errorText(err)}); send JPEG, PNG or WebP`,
+      `not a recognised image (${errorText(err)}); send ${formatList(formats)}`,
     );
   }
   const format = meta.format as string | undefined;
-  if (!format || !(SUPPORTED_IMAGE_FORMATS as readonly string[]).includes(format)) {
+  if (!format || !formats.includes(format)) {
     throw new ImageError(
       'image_unsupported_format',
-      `image format ${format ?? 'unknown'} is not supported; send ${SUPPORTED_IMAGE_FORMATS.join(', ')}`,
+      `image format ${format ?? 'unknown'} is not supported; send ${formats.join(', ')}`,
     );
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
@@ -67,6 +69,14 @@ export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<De
     }
     throw new ImageError('image_corrupt', `${format.toUpperCase()} image could not be decoded: ${text}`);
   }
+}
+
+const FORMAT_NAMES: Record<string, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP', tiff: 'TIFF', gif: 'GIF', heif: 'HEIF/AVIF' };
+
+/** "JPEG, PNG or WebP". */
+function formatList(formats: readonly string[]): string {
+  const names = formats.map((f) => FORMAT_NAMES[f] ?? f.toUpperCase());
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? '');
 }
 
 function errorText(err: unknown): string {

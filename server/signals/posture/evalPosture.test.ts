@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { projectPath } from '../../paths';
 import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
 import { imagePath, parsePhotoLabels, PostureEvalError, runPostureEval, unionOfLabels } from './evalPosture';
@@ -61,6 +62,34 @@ describe('keypoint sets', () => {
 // Measures on real data when it and the trained models are present (never copied into the repo).
 const haveModels = fs.existsSync(projectPath('models', 'posture', 'manifest.json')) && fs.existsSync(projectPath('models', 'pose', 'blazepose-full.json'));
 if (!haveModels) console.log('skipped: models/posture or models/pose missing (run `npx buying-signals train posture` and `npm run models`)');
+(haveModels ? describe : describe.skip)('posture eval on files it cannot fully read', () => {
+  it('reads GIF and TIFF photos, names the unreadable ones and keeps going', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-eval-files-'));
+    const grey = sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } });
+    fs.writeFileSync(path.join(dir, 'a.gif'), await grey.clone().gif().toBuffer());
+    fs.writeFileSync(path.join(dir, 'b.tiff'), await grey.clone().tiff().toBuffer());
+    const jpeg = await grey.clone().jpeg().toBuffer();
+    fs.writeFileSync(path.join(dir, 'c.jpg'), jpeg.subarray(0, 40)); // truncated
+    fs.writeFileSync(path.join(dir, 'd.jpg'), ''); // zero bytes
+    fs.writeFileSync(path.join(dir, 'e.jpg'), 'not an image at all');
+    const labels = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(labels, ['a.gif', 'b.tiff', 'c.jpg', 'd.jpg', 'e.jpg'].map((f) => JSON.stringify({ file: f, labels: ['neutral'] })).join('\n'));
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const report = await runPostureEval({ labelsFile: labels, json: true, out: (l) => lines.push(l), warn: (l) => warnings.push(l) });
+    expect(report.images).toBe(5);
+    expect(report.unreadable.map((u) => [u.file, u.line])).toEqual([['c.jpg', 3], ['d.jpg', 4], ['e.jpg', 5]]);
+    expect(report.unreadable[1]!.error).toMatch(/empty/);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/labels\.jsonl:3: c\.jpg could not be read/);
+    // Blank pictures hold nobody; the unreadable ones count as no person found too.
+    expect(report.noPersonShare).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).unreadable).toHaveLength(3);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
+
 describeWithPostureData('posture eval on real photos and keypoints', () => {
   const maybe = haveModels ? it : it.skip;
   maybe('reports per-label figures for a few photos', async () => {

@@ -6,7 +6,10 @@ import path from 'node:path';
 import { projectPath } from '../../paths';
 import { initTf } from '../../runtime/backend';
 import { createPoseEstimator } from '../pose/create';
+import { PHOTO_FILE_DECODE_LIMITS, PHOTO_FILE_FORMATS } from '../pose/constants';
 import { decodeImage } from '../pose/decode';
+import { ImageError } from '../pose/errors';
+import type { RgbImage } from '../pose/types';
 import type { PoseModelName } from '../pose/types';
 import { countExample, formatStatsTable, labelStats, type LabelCounts, type LabelStatsRow } from './evalStats';
 import { loadPostureClassifier } from './model';
@@ -66,6 +69,8 @@ export interface PostureEvalOptions {
    */
   people?: EvalPeople;
   out?: (line: string) => void;
+  /** Warnings (an image that could not be read), kept off stdout so `--json` stays one object. */
+  warn?: (line: string) => void;
 }
 
 export const EVAL_PEOPLE = ['participant', 'all'] as const;
@@ -78,6 +83,8 @@ export interface PostureEvalReport {
   images: number;
   /** Share of images where no usable person was found (all their labels count as missed). */
   noPersonShare: number;
+  /** Images that could not be read (counted among those with no person found), with why. */
+  unreadable: { file: string; line: number; error: string }[];
   perLabel: Record<string, LabelStatsRow>;
 }
 
@@ -95,13 +102,24 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
     const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
     const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
     let none = 0;
+    const unreadable: PostureEvalReport['unreadable'] = [];
     for (const row of rows) {
       const file = imagePath(imagesDir, row.file);
       if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
-      const image = await decodeImage(fs.readFileSync(file));
-      const aspect = image.width / image.height;
+      let image: RgbImage | undefined;
+      try {
+        image = await decodeImage(fs.readFileSync(file), { ...PHOTO_FILE_DECODE_LIMITS, formats: PHOTO_FILE_FORMATS });
+      } catch (err) {
+        if (!(err instanceof ImageError)) throw err;
+        // One bad file does not sink a whole evaluation: it is named, and scored as no person found.
+        unreadable.push({ file: row.file, line: row.line, error: err.message });
+        (opts.warn ?? ((l: string) => console.error(l)))(`${opts.labelsFile}:${row.line}: ${row.file} could not be read (${err.message}); counted as no person found`);
+      }
+      const aspect = image ? image.width / image.height : 1;
       let predicted: PostureLabel[] | undefined;
-      if (people === 'all') {
+      if (!image) {
+        predicted = undefined;
+      } else if (people === 'all') {
         const results = (await estimator.estimateEveryone(image)).map((p) => classifyPhoto(classifier, [p], { aspect })).filter((r) => r !== null);
         predicted = results.length ? unionOfLabels(results.map((r) => r.labels)) : undefined;
       } else {
@@ -110,7 +128,10 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
       if (!predicted) none++;
       countExample(counts, labels, new Set(row.labels), new Set(predicted ?? []));
     }
-    const report: PostureEvalReport = { modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0, perLabel: labelStats(counts) };
+    const report: PostureEvalReport = {
+      modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0,
+      unreadable, perLabel: labelStats(counts),
+    };
     out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
     return report;
   } finally {
@@ -142,7 +163,8 @@ export function unionOfLabels(perPerson: readonly (readonly PostureLabel[])[]): 
 
 export function formatPostureReport(r: PostureEvalReport): string {
   return [
-    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}, people: ${r.people}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%`,
+    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}, people: ${r.people}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%` +
+      (r.unreadable.length ? ` (${r.unreadable.length} of them could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
     formatStatsTable(r.perLabel),
   ].join('\n');
 }
