@@ -159,12 +159,6 @@ export interface PostureWant {
   hunch?: boolean;
   /** Upright (not leaning forward) but looking down, reading or typing: a bent head alone is not a lean. */
   readDown?: boolean;
-  /**
-   * With lean 'forward', seated at a table: leaning in over it, forearms on the tabletop, head
-   * bent toward the papers or the laptop on it — a smaller torso pitch than a lean back in a
-   * chair shows, as people at meeting tables lean in.
-   */
-  overTable?: boolean;
 }
 
 // The optional variants draw extra random numbers only when asked for, so callers that do not
@@ -175,8 +169,7 @@ export function drawPosture(r: Rng, b: BodyShape, want: PostureWant): PostureDra
   const names: string[] = [];
   const { lean, seated } = want;
   const hunch = want.hunch === true && lean === 'forward';
-  const overTable = want.overTable === true && lean === 'forward' && seated && !hunch;
-  const pitch = hunch ? u(r, 10, 35) : overTable ? u(r, 8, 25) : lean === 'forward' ? u(r, 14, seated ? 45 : 35) : lean === 'back' ? -u(r, 12, seated ? 38 : 20) : u(r, -6, 7);
+  const pitch = hunch ? u(r, 10, 35) : lean === 'forward' ? u(r, 14, seated ? 45 : 35) : lean === 'back' ? -u(r, 12, seated ? 38 : 20) : u(r, -6, 7);
   let arms: [ArmSpec, ArmSpec];
   if (want.arms === 'crossed') arms = crossedArms(r, b, hidden, names);
   else if (want.arms === 'open') {
@@ -187,9 +180,6 @@ export function drawPosture(r: Rng, b: BodyShape, want: PostureWant): PostureDra
     const one = r() < 0.5 ? 0 : 1;
     arms = [0, 1].map((k) => (both || k === one ? OPEN[style]!(r, b, k === 0 ? 1 : -1) : rest[k]!)) as [ArmSpec, ArmSpec];
     openHands.push(...(both ? [0, 1] : [one]));
-  } else if (overTable) {
-    names.push('desk(over table)');
-    arms = [REST_SINGLE.desk!(r, b, 1), REST_SINGLE.desk!(r, b, -1)];
   } else if (hunch && r() < 0.5) {
     // Both forearms on the desk in front, or both hands holding a device below the face.
     const style = seated && r() < 0.6 ? 'desk' : 'holding';
@@ -202,7 +192,7 @@ export function drawPosture(r: Rng, b: BodyShape, want: PostureWant): PostureDra
     torsoPitch: pitch * DEG,
     torsoRoll: u(r, -5, 5) * DEG,
     torsoYaw: u(r, -12, 12) * DEG,
-    headPitch: (hunch ? u(r, 25, 55) : overTable ? u(r, 10, 40) : lookDown ? u(r, 10, 40) : readDown ? u(r, 8, 25) : u(r, -12, 12)) * DEG,
+    headPitch: (hunch ? u(r, 25, 55) : lookDown ? u(r, 10, 40) : readDown ? u(r, 8, 25) : u(r, -12, 12)) * DEG,
     headYaw: u(r, -25, 25) * DEG,
     ...(hunch && { shoulderFwd: u(r, 0.03, 0.08) }),
     arms,

@@ -19,7 +19,7 @@ export interface SynthExample {
   /** 1 where the label is observable (legs in frame, the open hand in frame), else 0. */
   mask: number[];
   features: Float32Array;
-  meta: { lean: LeanKind; arms: ArmsKind; armStyle: string; seated: boolean; yawDeg: number; crop: string; atTable: boolean };
+  meta: { lean: LeanKind; arms: ArmsKind; armStyle: string; seated: boolean; yawDeg: number; crop: string };
 }
 
 /** Below this body scale (torso length / image height) a person with no baseline counts as sitting far. */
@@ -118,40 +118,6 @@ function boxOf(lm: Landmark[]): Pose['box'] {
   return { xMin, yMin, width: Math.min(1, Math.max(...xs)) - xMin, height: Math.min(1, Math.max(...ys)) - yMin };
 }
 
-const LOWER_BODY = [23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
-
-/**
- * Seated behind a table (a desk, a laptop): the hips and legs are out of sight, and a pose
- * model guesses them where an upright sitter's would be, about one usual torso length below
- * the shoulders, whatever the real lean. So the 2D torso of someone leaning in over the table
- * looks as long and as straight as an upright one's; only the head, shoulders and arms show
- * the lean. Moves the lower-body points together so the hip midpoint lands on that guess
- * (`upright`: the same person sitting upright, framed the same way).
- */
-export function guessHipsBehindTable(lm: Landmark[], upright: readonly Landmark[], r: Rng, aspect: number): Landmark[] {
-  const midOf = (a: Landmark, b: Landmark): [number, number] => [((a.x + b.x) / 2) * aspect, (a.y + b.y) / 2];
-  const [usx, usy] = midOf(upright[11]!, upright[12]!), [uhx, uhy] = midOf(upright[23]!, upright[24]!);
-  const [sx, sy] = midOf(lm[11]!, lm[12]!), [hx, hy] = midOf(lm[23]!, lm[24]!);
-  const k = u(r, 0.85, 1.15), a = u(r, -8, 8) * DEG;
-  const vx = (uhx - usx) * k, vy = (uhy - usy) * k;
-  const gx = sx + vx * Math.cos(a) - vy * Math.sin(a), gy = sy + vx * Math.sin(a) + vy * Math.cos(a);
-  const dx = (gx - hx) / aspect, dy = gy - hy;
-  return lm.map((l, i) => (LOWER_BODY.includes(i) ? { ...l, x: l.x + dx, y: l.y + dy } : l));
-}
-
-/**
- * The legs under the table are invented too: pose models give the guessed knees and ankles any
- * score from none to full and put them loosely below the guessed hips (on the tabletop, on a
- * laptop), so nothing about the lean can be read from them.
- */
-function guessLegsBehindTable(lm: Landmark[], r: Rng, aspect: number): Landmark[] {
-  const sh = lm[11]!, hp = lm[23]!;
-  const torso = Math.max(Math.hypot((sh.x - hp.x) * aspect, sh.y - hp.y), 0.02);
-  const score = u(r, 0, 1);
-  return lm.map((l, i) => (i < 25 ? l : { ...l, x: l.x + (gaussian(r) * 0.2 * torso) / aspect, y: l.y + gaussian(r) * 0.2 * torso, score: clamp01(score + u(r, -0.15, 0.15)) }));
-}
-const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
-
 const shape = (r: Rng): BodyShape => proportions(u(r, 1.5, 1.95), (s) => 1 + u(r, -s, s));
 
 /** One labelled example, or null when the draw left the shoulders unusable (the caller redraws). */
@@ -164,11 +130,7 @@ export function sampleExample(r: Rng): SynthExample | null {
   // Hunched over a desk or a device is leaning forward too; upright people also look down.
   const hunch = lean === 'forward' && r() < (seated ? 0.55 : 0.35);
   const readDown = lean !== 'forward' && r() < 0.15;
-  // Seated at a table: forward leans are often leaning in over it, and the lower body is hidden
-  // behind it (seen from the far side, or from the side with the table between).
-  const atTable = seated && r() < 0.5;
-  const overTable = atTable && lean === 'forward' && !hunch;
-  const draw = drawPosture(r, b, { lean, arms, seated, legsCrossed, hunch, readDown, overTable });
+  const draw = drawPosture(r, b, { lean, arms, seated, legsCrossed, hunch, readDown });
   const ref = drawPosture(r, b, { lean: 'upright', arms: 'rest', seated, legsCrossed: false });
   const view = r();
   const yawDeg = (view < 0.4 ? u(r, 0, 20) : view < 0.75 ? u(r, 20, 60) : u(r, 60, 95)) * (r() < 0.5 ? -1 : 1);
@@ -204,10 +166,7 @@ export function sampleExample(r: Rng): SynthExample | null {
   const dShoulder = proj[11]!.depth - proj[12]!.depth;
   if (Math.abs(dShoulder) > 0.12) for (const i of [13, 15, 17, 19, 21, 23, 25, 27, 29, 31]) farSide.add(dShoulder > 0 ? i : i + 1);
   const hidden = new Set(draw.hidden);
-  // The hidden hips are guessed with the confident scores pose models give such guesses; the legs less so.
-  const framed = atTable ? guessHipsBehindTable(applyFrame(proj, t), applyFrame(refProj, t), r, aspect) : applyFrame(proj, t);
-  let lm = corrupt(guessHands(framed, r, { pulled: draw.pulled, hidden }), r, noise, aspect, hidden, farSide);
-  if (atTable) lm = guessLegsBehindTable(lm, r, aspect);
+  const lm = corrupt(guessHands(applyFrame(proj, t), r, { pulled: draw.pulled, hidden }), r, noise, aspect, hidden, farSide);
   const pose: Pose = { landmarks: lm, score: u(r, 0.6, 1), box: boxOf(lm) };
 
   let baseline: Baseline | undefined;
@@ -232,7 +191,7 @@ export function sampleExample(r: Rng): SynthExample | null {
   const seen: Record<ModelLabel, boolean> = {
     arms_crossed: true, leaning_forward: true, leaning_back: true,
     open_palms: arms !== 'open' || handInFrame,
-    legs_crossed: !atTable && featureValue(feats.values, 'kneesOk') > 0,
+    legs_crossed: featureValue(feats.values, 'kneesOk') > 0,
     sitting_far: true,
   };
   return {
@@ -240,7 +199,7 @@ export function sampleExample(r: Rng): SynthExample | null {
     labels: MODEL_LABELS.map((l) => (truth[l] ? 1 : 0)),
     mask: MODEL_LABELS.map((l) => (seen[l] ? 1 : 0)),
     features: feats.values,
-    meta: { lean, arms, armStyle: draw.armStyle, seated, yawDeg, crop, atTable },
+    meta: { lean, arms, armStyle: draw.armStyle, seated, yawDeg, crop },
   };
 }
 
