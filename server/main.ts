@@ -74,7 +74,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const demo = loadDemoMeeting();
   if (o.seedDemo) seedDemoSession(service, demo);
 
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, demo, clientDir: o.clientDir, log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
   const server = http.createServer(app);
   const io = attachRealtime(server, service, frames, { log: o.log });
   await new Promise<void>((resolve, reject) => {

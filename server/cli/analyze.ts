@@ -10,8 +10,14 @@ import { SessionService } from '../pipeline/sessionService';
 import { projectPath } from '../paths';
 import { parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
+import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
+import type { EvalPeople } from '../signals/posture/evalPosture';
+import type { PoseModelName } from '../signals/pose';
 
-export const ANALYZE_USAGE = `usage: buying-signals analyze FILE [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]`;
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]
+       buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
+  a transcript: the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
+  posture labels and scores, judged on the photo alone (--model is then the posture model's folder)`;
 
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
@@ -26,7 +32,23 @@ export function parseRoles(spec: string): Record<string, Role> {
 }
 
 export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'roles', 'model'], switches: ['json'] });
+  const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model'], switches: ['json'] });
+  const photos = a.positionals.filter((f) => PHOTO_FILE.test(f));
+  if (photos.length > 0) {
+    if (photos.length !== a.positionals.length) throw new UsageError(`analyze takes one transcript file or photos, not both\n${ANALYZE_USAGE}`);
+    if (a.values.format || a.values.roles) throw new UsageError('--format and --roles are for transcripts, not photos');
+    return runAnalyzePhotos(
+      photos,
+      {
+        people: (a.values.people ?? 'participant') as EvalPeople,
+        poseModel: (a.values['pose-model'] ?? 'blazepose-full') as PoseModelName,
+        ...(a.values.model ? { modelDir: a.values.model } : {}),
+        json: a.switches.has('json'),
+      },
+      io,
+    );
+  }
+  if (a.values.people || a.values['pose-model']) throw new UsageError('--people and --pose-model are for photos, not transcripts');
   if (a.positionals.length !== 1) throw new UsageError(`analyze takes one transcript file\n${ANALYZE_USAGE}`);
   const file = a.positionals[0]!;
   const format = a.values.format;

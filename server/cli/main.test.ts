@@ -5,6 +5,7 @@ import path from 'node:path';
 import { main } from './main';
 import { parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
+import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
 function capture() {
   const out: string[] = [];
@@ -48,6 +49,37 @@ describe('buying-signals', () => {
     expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry']);
     expect(snap.cues[0].type).toBe('closing_moment');
   });
+
+  it('analyze: photos, each judged alone; an unreadable one is named and the rest go on', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-photo-'));
+    const scene = path.join(dir, 'two.jpg'); // drawn: the participant in the middle, a bystander at the left
+    fs.writeFileSync(scene, await twoPeopleJpeg());
+    const broken = path.join(dir, 'broken.png');
+    fs.writeFileSync(broken, 'not a png');
+    let c = capture();
+    expect(await main(['analyze', scene, '--json'], c.io)).toBe(0);
+    const one = JSON.parse(c.out.join(''));
+    expect(one).toMatchObject({ people: 'participant', poseModel: 'blazepose-full', modelVersion: expect.stringMatching(/^posture-/) });
+    expect(one.photos).toHaveLength(1);
+    expect(one.photos[0].persons).toHaveLength(1);
+    const box = one.photos[0].persons[0].box;
+    expect(box.xMin + box.width / 2).toBeGreaterThan(0.4);
+
+    c = capture();
+    expect(await main(['analyze', scene, broken, '--people', 'all'], c.io)).toBe(1);
+    expect(c.out.join('\n')).toMatch(/two\.jpg \(640×480\):\n {2}person 1 \(box [^)]*\): \S+ \d\.\d\d.*\n {2}person 2/);
+    expect(c.err.join('\n')).toMatch(/broken\.png: could not be read \(not a recognised image/);
+
+    c = capture();
+    expect(await main(['analyze', scene, '--people', 'some'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('--people must be one of participant, all');
+    c = capture();
+    const transcript = path.join(dir, 'm.txt');
+    fs.writeFileSync(transcript, 'A: hi\n');
+    expect(await main(['analyze', transcript, scene], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('one transcript file or photos, not both');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it('analyze: a missing file and a bad --format are usage errors', async () => {
     let c = capture();

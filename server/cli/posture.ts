@@ -8,7 +8,7 @@ import { intFlag, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
 import { resolveFlagPath } from './train';
 
-const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
+export const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
 export const DEFAULT_POSTURE_DIR = 'models/posture';
 
 export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]

@@ -101,7 +101,16 @@ export class FrameService {
     if (this.runner) await (await this.runner).close();
   }
 
-  private async process(key: string, job: Job): Promise<{ pose: PoseJobResult; result: FrameResult }> {
+  /**
+   * One independent photo through the same worker pool (no track, no session, nothing stored):
+   * the participant chosen as in a photo, or with `everyone` each sizeable person.
+   */
+  async photo(bytes: Uint8Array, opts: { person?: PersonBox; everyone?: boolean } = {}): Promise<PoseJobResult> {
+    return (await this.pool()).run({ bytes, ...(opts.person && { person: { box: opts.person } }), ...(opts.everyone && { everyone: true }) });
+  }
+
+  /** The pose pool, started on first use; a failed start is retried by the next caller. */
+  private pool(): Promise<PoseRunner> {
     if (!this.runner) {
       this.runner = this.startRunner();
       this.runner.catch((err: unknown) => {
@@ -109,7 +118,11 @@ export class FrameService {
         this.runner = undefined; // the next frame tries again
       });
     }
-    const pose = await (await this.runner).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs, ...(job.person && { person: { box: job.person } }) });
+    return this.runner;
+  }
+
+  private async process(key: string, job: Job): Promise<{ pose: PoseJobResult; result: FrameResult }> {
+    const pose = await (await this.pool()).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs, ...(job.person && { person: { box: job.person } }) });
     const result = this.service.addLandmarks(
       { sessionId: job.sessionId, participant: job.participant, mediaMs: job.mediaMs, poses: pose.poses.map(landmarksFromPose), aspect: pose.width / pose.height },
       'server',

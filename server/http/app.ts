@@ -9,6 +9,8 @@ import { errorHandler, notFoundApi } from './errorHandler';
 import { assetsRouter } from './routes/assets';
 import type { FrameService } from '../frames/frameService';
 import { framesRouter } from './routes/frames';
+import { photosRouter } from './routes/photos';
+import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 
 export interface AppDeps {
@@ -16,6 +18,8 @@ export interface AppDeps {
   frames: FrameService;
   backend: string;
   postureModel: string | null;
+  /** Judges single photos (POST /api/photos); without it that route answers 503. */
+  posture?: PostureClassifier;
   demo: DemoMeeting;
   /** Folder of the built client (dist/client); absent folders give a page saying how to build. */
   clientDir: string;
@@ -33,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/api/sessions/:id', framesRouter(deps.service, deps.frames));
   app.use('/api/sessions', sessionsRouter(deps.service));
+  app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));
   app.use('/api', notFoundApi);
   app.use(assetsRouter());

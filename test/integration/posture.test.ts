@@ -8,6 +8,7 @@ import type { PoseIn, PostureSignal } from '../../protocol/protocol';
 import type { RunningServer } from '../../server/main';
 import { landmarksFromPose } from '../../server/signals/pose/fromLandmarks';
 import { postureImagePath } from '../../server/signals/pose/testData';
+import { twoPeopleJpeg } from '../../server/signals/pose/testScenes';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
@@ -188,6 +189,71 @@ describe('frames over HTTP (server-side pose)', () => {
       ['processed', true],
       ['processed', true],
     ]);
+  });
+});
+
+describe('one photo judged on its own (POST /api/photos)', () => {
+  // BlazePose full: lite does not read the drawn participant's crop and falls back to the bystander.
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-full' });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const centreX = (p: { box: { xMin: number; width: number } }) => p.box.xMin + p.box.width / 2;
+
+  it('reads the participant, everyone, or the person pointed at, and stores nothing', async () => {
+    const scene = await twoPeopleJpeg(); // the participant in the middle, a bystander at the left edge
+    const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length;
+    const one = await api(server.url, 'POST', '/api/photos', undefined, scene);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ people: 'participant', width: 640, height: 480, modelVersion: expect.stringMatching(/^posture-/) });
+    expect(one.body.persons).toHaveLength(1);
+    const p = one.body.persons[0];
+    expect(centreX(p)).toBeGreaterThan(0.4);
+    expect(centreX(p)).toBeLessThan(0.6);
+    expect(p.labels.length).toBeGreaterThan(0);
+    expect(Object.keys(p.scores)).toEqual(expect.arrayContaining(['arms_crossed', 'leaning_forward', 'neutral']));
+
+    const all = await api(server.url, 'POST', '/api/photos?people=all', undefined, scene);
+    expect(all.status).toBe(200);
+    expect(all.body.people).toBe('all');
+    expect(all.body.persons).toHaveLength(2);
+    expect(Math.min(...all.body.persons.map(centreX))).toBeLessThan(0.25);
+
+    const pointed = await api(server.url, 'POST', '/api/photos?person=0,0.2,0.3,0.8', undefined, scene);
+    expect(pointed.status).toBe(200);
+    expect(centreX(pointed.body.persons[0])).toBeLessThan(0.25);
+
+    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#88aacc' } }).png().toBuffer();
+    const nobody = await api(server.url, 'POST', '/api/photos', undefined, blank);
+    expect(nobody.status).toBe(200);
+    expect(nobody.body.persons).toEqual([]);
+    expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.length).toBe(before);
+  });
+
+  it('names what is wrong with a bad photo or query', async () => {
+    const empty = await api(server.url, 'POST', '/api/photos', undefined, Buffer.alloc(0));
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatchObject({ field: 'image', message: expect.stringMatching(/empty/) });
+    const text = await api(server.url, 'POST', '/api/photos', undefined, 'hello, not an image');
+    expect([400, 415]).toContain(text.status);
+    expect(text.body.error.field).toBe('image');
+    const scene = await twoPeopleJpeg();
+    const truncated = await api(server.url, 'POST', '/api/photos', undefined, scene.subarray(0, 300));
+    expect([400, 415]).toContain(truncated.status);
+    expect(truncated.body.error.field).toBe('image');
+    const people = await api(server.url, 'POST', '/api/photos?people=some', undefined, scene);
+    expect(people.status).toBe(400);
+    expect(people.body.error.field).toBe('query.people');
+    const person = await api(server.url, 'POST', '/api/photos?person=0.9,0,0.5,1', undefined, scene);
+    expect(person.status).toBe(400);
+    expect(person.body.error.field).toBe('query.person');
+    const unknown = await api(server.url, 'POST', '/api/photos?participant=Dana', undefined, scene);
+    expect(unknown.status).toBe(400);
+    // The server keeps answering.
+    expect((await api(server.url, 'POST', '/api/photos', undefined, scene)).status).toBe(200);
   });
 });
 

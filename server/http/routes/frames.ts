@@ -11,23 +11,26 @@ import { parseOr400 } from '../validate';
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 const LandmarksRequest = z.union([LandmarksBody, z.array(LandmarksBody).min(1).max(LIMITS_POSTURE.framesPerRequestMax)]);
 
+/** `?person=xMin,yMin,width,height` (0..1): a person box; `none`: null. */
+export const PersonQuery = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    if (v === 'none') return null;
+    const n = v.split(',').map(Number);
+    const box = PersonBoxSchema.safeParse(n.length === 4 ? { xMin: n[0], yMin: n[1], width: n[2], height: n[3] } : undefined);
+    if (box.success) return box.data;
+    ctx.addIssue({ code: 'custom', message: 'must be "xMin,yMin,width,height" with numbers in 0..1 inside the image, or "none"' });
+    return z.NEVER;
+  });
+
 const FrameQuery = z.object({
   participant: SpeakerSchema,
   mediaMs: z.coerce.number().pipe(MediaMsSchema),
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
-  /** `xMin,yMin,width,height` (0..1) sets the participant's person box; `none` clears it. */
-  person: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      if (v === 'none') return null;
-      const n = v.split(',').map(Number);
-      const box = PersonBoxSchema.safeParse(n.length === 4 ? { xMin: n[0], yMin: n[1], width: n[2], height: n[3] } : undefined);
-      if (box.success) return box.data;
-      ctx.addIssue({ code: 'custom', message: 'must be "xMin,yMin,width,height" with numbers in 0..1 inside the image, or "none"' });
-      return z.NEVER;
-    }),
+  /** Sets the participant's person box; `none` clears it. */
+  person: PersonQuery,
 });
 
 const FrameBatch = z

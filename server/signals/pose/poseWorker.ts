@@ -58,7 +58,7 @@ function runJob(id: number, job: PoseJob): void {
         ...(job.mediaMs !== undefined && { mediaMs: job.mediaMs }),
         ...(job.person !== undefined && { person: job.person }),
       };
-      const poses = await estimator.estimate(image, opts);
+      const poses = job.everyone && job.trackId === undefined ? await estimator.estimateEveryone(image) : await estimator.estimate(image, opts);
       const result = { poses, decodeMs, poseMs: performance.now() - t1, width: image.width, height: image.height };
       send({ type: 'done', id, result });
     } catch (err) {

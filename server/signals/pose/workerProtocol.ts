@@ -21,6 +21,8 @@ export interface PoseJob {
   mediaMs?: number;
   /** Whom to read among several people (see EstimateOptions.person). */
   person?: { box: Pose['box'] };
+  /** An independent photo read for every sizeable person (estimateEveryone), not just the participant. */
+  everyone?: boolean;
 }
 
 export interface PoseJobResult {
