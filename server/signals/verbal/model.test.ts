@@ -169,6 +169,14 @@ describe('verbal model', () => {
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/not valid JSON.*npx buying-signals train verbal/);
       fs.rmSync(path.join(broken, WEIGHTS_FILE));
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is missing.*npx buying-signals train verbal/);
+      // A model from before the jieba word features (feature version 2, no cjkWordNgrams).
+      const old = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
+      old.features.featureVersion = 2;
+      delete old.features.cjkWordNgrams;
+      delete old.features.cjkWordsInContext;
+      fs.writeFileSync(path.join(broken, MANIFEST_FILE), JSON.stringify(old));
+      fs.copyFileSync(path.join(dir, WEIGHTS_FILE), path.join(broken, WEIGHTS_FILE));
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/feature version 2, this code makes version 3.*npx buying-signals train verbal/);
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });
     }
