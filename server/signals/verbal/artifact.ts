@@ -35,9 +35,6 @@ const ManifestSchema = z.object({
     buckets: z.number().int().positive(),
     maxCjkNgram: z.number().int().min(1).max(3),
     wordCharNgrams: z.array(z.number().int().positive()),
-    // Absent in manifests before feature version 3 (refused below by their version).
-    cjkWordNgrams: z.number().int().min(0).max(2).default(0),
-    cjkWordsInContext: z.boolean().default(false),
     featureVersion: z.number().int(),
   }),
   denseFeatures: z.array(z.string()),

@@ -1,6 +1,5 @@
-import { cjkWordFeatures, denseFeatures, DENSE_DIM, DENSE_FEATURE_NAMES, DEFAULT_FEATURE_CONFIG, KEYWORD_CUES, featurize, fnv1a32, hashBucket, normalizeText, textFeatures, units } from './features';
+import { denseFeatures, DENSE_DIM, DENSE_FEATURE_NAMES, DEFAULT_FEATURE_CONFIG, KEYWORD_CUES, featurize, fnv1a32, hashBucket, normalizeText, textFeatures, units } from './features';
 import { extractNumbers, parseChineseNumeral, priceComparison } from './numbers';
-import { cjkWordRuns } from './segment';
 
 const dense = (text: string, context?: string): Record<string, number> =>
   Object.fromEntries(denseFeatures(text, context).map((v, i) => [DENSE_FEATURE_NAMES[i]!, v]));
@@ -55,48 +54,6 @@ describe('normalisation and n-grams', () => {
     const f = textFeatures('这个价格可以', DEFAULT_FEATURE_CONFIG, false);
     expect(f.some((x) => x.startsWith('3:') || x.startsWith('c3:'))).toBe(false);
     expect(f).toContain('2:价 格');
-  });
-});
-
-describe('Chinese word features (jieba)', () => {
-  it('segments each CJK run on its own with the pinned dictionary (golden: a change breaks saved models)', () => {
-    expect(cjkWordRuns('我已经下单了，麻烦尽快发货')).toEqual([
-      ['我', '已经', '下单', '了'],
-      ['麻烦', '尽快', '发货'],
-    ]);
-    expect(cjkWordRuns('太贵了我再考虑一下')).toEqual([['太贵', '了', '我', '再', '考虑一下']]);
-    expect(cjkWordRuns('iphone15多少钱')).toEqual([['多少', '钱']]);
-    expect(cjkWordRuns('how much is it?')).toEqual([]);
-  });
-
-  it('adds words of 2+ characters and word pairs with a longer word, in their own namespace', () => {
-    expect(cjkWordFeatures('能便宜点吗', 2)).toEqual(['w2:能 便宜', 'w1:便宜', 'w2:便宜 点']);
-    expect(cjkWordFeatures('能便宜点吗', 1)).toEqual(['w1:便宜']);
-    // 我 + 再 are both one character: that pair is the character bigram 2:我 再 already.
-    expect(cjkWordFeatures('我再看看', 2)).toEqual(['w2:再 看看', 'w1:看看']);
-    // No pair across punctuation or a latin word.
-    expect(cjkWordFeatures('已经下单,发货吧', 2)).not.toContain('w2:下单 发货');
-    const f = textFeatures('能便宜点吗', DEFAULT_FEATURE_CONFIG, true);
-    expect(f).toEqual(expect.arrayContaining(['w1:便宜', 'w2:能 便宜', '3:便宜点']));
-  });
-
-  it('follows the config: off, unigrams only, and the context bag', () => {
-    const off = { ...DEFAULT_FEATURE_CONFIG, cjkWordNgrams: 0 };
-    expect(textFeatures('我已经下单了', off, true).some((x) => x.startsWith('w'))).toBe(false);
-    const uni = textFeatures('我已经下单了', { ...DEFAULT_FEATURE_CONFIG, cjkWordNgrams: 1 }, true);
-    expect(uni.filter((x) => x.startsWith('w'))).toEqual(['w1:已经', 'w1:下单']);
-    expect(textFeatures('请问已经发货了吗', { ...DEFAULT_FEATURE_CONFIG, cjkWordsInContext: false }, false).some((x) => x.startsWith('w'))).toBe(false);
-    const ctx = textFeatures('请问已经发货了吗', { ...DEFAULT_FEATURE_CONFIG, cjkWordsInContext: true }, false);
-    expect(ctx).toEqual(expect.arrayContaining(['w1:请问', 'w1:已经', 'w1:发货']));
-    expect(ctx.some((x) => x.startsWith('w2:'))).toBe(false);
-    expect(textFeatures('would you take 80?', DEFAULT_FEATURE_CONFIG, true).some((x) => x.startsWith('w'))).toBe(false);
-  });
-
-  it('hashes the same words to the same ids on every call', () => {
-    const a = featurize({ text: '亲，这个什么时候发货呀', context: '您好' }, DEFAULT_FEATURE_CONFIG);
-    const b = featurize({ text: '亲，这个什么时候发货呀', context: '您好' }, DEFAULT_FEATURE_CONFIG);
-    expect(a).toEqual(b);
-    expect(a.utteranceIds).toContain(hashBucket('u|w1:发货', DEFAULT_FEATURE_CONFIG.buckets));
   });
 });
 

@@ -2,7 +2,6 @@
 // few dense negotiation features. Pure and deterministic: the same text gives the same ids
 // on every run and machine, which the saved model relies on.
 import { extractNumbers, priceComparison } from './numbers';
-import { cjkWordRuns } from './segment';
 import type { VerbalInput } from './types';
 
 export interface FeatureConfig {
@@ -12,13 +11,6 @@ export interface FeatureConfig {
   maxCjkNgram: number;
   /** Character n-gram lengths taken inside latin words, e.g. [3, 4]. */
   wordCharNgrams: readonly number[];
-  /**
-   * Chinese word features from jieba (segment.ts) beside the character n-grams: 0 none,
-   * 1 words of 2+ characters, 2 also adjacent word pairs inside a CJK run.
-   */
-  cjkWordNgrams: number;
-  /** Whether the context bag gets the word unigrams too. */
-  cjkWordsInContext: boolean;
   /** Bump when tokenisation changes so that old models are refused instead of misread. */
   featureVersion: number;
 }
@@ -30,9 +22,7 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   buckets: 1 << 18,
   maxCjkNgram: 3,
   wordCharNgrams: [3, 4],
-  cjkWordNgrams: 2,
-  cjkWordsInContext: false,
-  featureVersion: 3,
+  featureVersion: 2,
 };
 
 /**
@@ -151,25 +141,6 @@ export function textFeatures(text: string, config: FeatureConfig, full: boolean)
       }
     }
     for (const v of extractNumbers(norm)) feats.push(magnitudeToken(v));
-  }
-  if (config.cjkWordNgrams > 0 && (full || config.cjkWordsInContext)) feats.push(...cjkWordFeatures(norm, full ? config.cjkWordNgrams : 1));
-  return feats;
-}
-
-/**
- * jieba words over the CJK runs of normalised text: `w1:` words of two or more characters
- * (a one-character word is already a `1:` unit), and with `maxN` 2 `w2:` adjacent word pairs
- * inside a run unless both are single characters (that pair is already a `2:` bigram).
- */
-export function cjkWordFeatures(normalized: string, maxN: number): string[] {
-  const feats: string[] = [];
-  for (const words of cjkWordRuns(normalized)) {
-    for (let i = 0; i < words.length; i++) {
-      const a = words[i]!;
-      if (a.length >= 2) feats.push(`w1:${a}`);
-      const b = words[i + 1];
-      if (maxN >= 2 && b !== undefined && (a.length >= 2 || b.length >= 2)) feats.push(`w2:${a} ${b}`);
-    }
   }
   return feats;
 }
