@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { z } from 'zod';
 import { VERBAL_LABELS } from '../../../protocol/protocol';
-import { DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
+import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
 
@@ -104,6 +104,9 @@ export function loadArtifact(dir: string): LoadedArtifact {
   const m = readManifest(manifestPath, ManifestSchema, fail);
   if (m.labels.join() !== VERBAL_LABELS.join()) {
     throw fail(`label order ${m.labels.join(',')} differs from ${VERBAL_LABELS.join(',')}`);
+  }
+  if (m.features.featureVersion !== DEFAULT_FEATURE_CONFIG.featureVersion) {
+    throw fail(`it was trained with feature version ${m.features.featureVersion}, this code makes version ${DEFAULT_FEATURE_CONFIG.featureVersion}`);
   }
   if (m.denseFeatures.join() !== DENSE_FEATURE_NAMES.join()) {
     throw fail('its dense features differ from this version of the code');

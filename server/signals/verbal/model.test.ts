@@ -169,6 +169,13 @@ describe('verbal model', () => {
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/not valid JSON.*npx buying-signals train verbal/);
       fs.rmSync(path.join(broken, WEIGHTS_FILE));
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/weights\.bin\.gz is missing.*npx buying-signals train verbal/);
+      // Same shapes and dense features, but hashed ids from another tokenisation.
+      const other = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
+      other.features.featureVersion = DEFAULT_FEATURE_CONFIG.featureVersion + 1;
+      fs.writeFileSync(path.join(broken, MANIFEST_FILE), JSON.stringify(other));
+      fs.copyFileSync(path.join(dir, WEIGHTS_FILE), path.join(broken, WEIGHTS_FILE));
+      const v = DEFAULT_FEATURE_CONFIG.featureVersion;
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(new RegExp(`feature version ${v + 1}, this code makes version ${v}.*npx buying-signals train verbal`));
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });
     }
