@@ -185,6 +185,13 @@ export class PosePanel {
     // The hit layer covers the picture above the player's controls, so clicks on people never
     // reach the video (a double click there would toggle full screen).
     this.hitLayer.addEventListener('click', (e) => this.pointAt(e));
+    // A pointing belongs to the participant it was sent for; another participant starts unpointed.
+    this.participantSelect.addEventListener('change', () => {
+      this.pointed = null;
+      this.pendingPerson = undefined;
+      this.draw(this.lastPoses);
+      this.render();
+    });
     this.clearPersonBtn.addEventListener('click', () => this.unpoint());
     this.video.addEventListener('error', () => {
       if (this.source?.kind === 'file') this.fail(t('poseVideoError', { name: this.source.name }));
