@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { initTf } from '../../runtime/backend';
+import { expectMergedIsMembersMean } from '../ensemble.testkit';
 import { loadArtifact, WEIGHTS_FILE } from './artifact';
 import { createPostureClassifier, loadPostureClassifier } from './model';
 import { generateDataset } from './synth';
-import { DEFAULT_POSTURE_TRAIN_OPTIONS, memberSeed, mergeMembers, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
+import { DEFAULT_POSTURE_TRAIN_OPTIONS, mergeMembers, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
 import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { FEATURE_COUNT } from './features';
 import { MODEL_LABELS } from './types';
@@ -86,12 +87,7 @@ describe('posture model', () => {
         const norm = { mean: tf.zeros([5]), std: tf.ones([5]) };
         return Array.from(forwardLogits(w, norm, tf.tensor2d([0.3, -1, 2, 0.5, -0.2, 1, 1, -1, 0, 0.4], [2, 5])).dataSync());
       });
-    const each = members.map((m) => logits(m, d));
-    const mean = each[0]!.map((_, i) => each.reduce((a, l) => a + l[i]!, 0) / members.length);
-    logits(merged.weights, merged.dims).forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 4));
-    expect(mergeMembers([members[0]!], d).weights).toBe(members[0]);
-    expect(memberSeed(7, 0)).toBe(7);
-    expect(new Set([0, 1, 2].map((k) => memberSeed(7, k))).size).toBe(3);
+    expectMergedIsMembersMean(members.map((m) => logits(m, d)), logits(merged.weights, merged.dims), mergeMembers([members[0]!], d).weights, members[0]);
   });
 
   it('rejects feature vectors of the wrong length', () => {

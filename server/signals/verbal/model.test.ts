@@ -5,13 +5,14 @@ import zlib from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { initTf } from '../../runtime/backend';
+import { expectMergedIsMembersMean } from '../ensemble.testkit';
 import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
 import type { LabeledRow } from './corpus';
 import { loadVerbalClassifier } from './model';
 import { classifyTurns } from './speakerRule';
 import { encodeBatch, batchTensors, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes, type NetDims, type NetWeights, type WeightArrays } from './net';
 import { featurize, DEFAULT_FEATURE_CONFIG, DENSE_DIM } from './features';
-import { memberSeed, mergeMembers, saveTrainedModel, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
+import { mergeMembers, saveTrainedModel, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
 
 const DEFAULT_FEATURE_CONFIG_SMALL = { ...DEFAULT_FEATURE_CONFIG, buckets: 1 << 12 };
 
@@ -131,12 +132,7 @@ describe('verbal model', () => {
       tf.dispose(Object.values(net));
       return out;
     };
-    const each = members.map((m) => logits(m, d));
-    const mean = each[0]!.map((_, i) => each.reduce((a, l) => a + l[i]!, 0) / members.length);
-    logits(merged.weights, merged.dims).forEach((v, i) => expect(v).toBeCloseTo(mean[i]!, 4));
-    expect(mergeMembers([members[0]!], d).weights).toBe(members[0]);
-    expect(memberSeed(7, 0)).toBe(7);
-    expect(new Set([0, 1, 2].map((k) => memberSeed(7, k))).size).toBe(3);
+    expectMergedIsMembersMean(members.map((m) => logits(m, d)), logits(merged.weights, merged.dims), mergeMembers([members[0]!], d).weights, members[0]);
   });
 
   it('reads uncompressed weights.bin written by older versions', () => {
