@@ -4,11 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { initTf } from '../runtime/backend';
 import { createPoseEstimator, type PoseModelName } from '../signals/pose';
-import { PHOTO_FILE_DECODE_LIMITS, PHOTO_FILE_FORMATS } from '../signals/pose/constants';
-import { decodeImage } from '../signals/pose/decode';
 import { ImageError } from '../signals/pose/errors';
 import { EVAL_PEOPLE, type EvalPeople } from '../signals/posture/evalPosture';
 import { loadPostureClassifier } from '../signals/posture/model';
+import { photoPeople, readPhotoFile } from '../signals/posture/photoFile';
 import { formatVerdicts, judgePeople, type PersonVerdict } from '../signals/posture/verdict';
 import { projectPath } from '../paths';
 import { UsageError } from './args';
@@ -46,9 +45,9 @@ export async function runAnalyzePhotos(files: readonly string[], o: AnalyzePhoto
   try {
     for (const file of files) {
       try {
-        const image = await decodeImage(fs.readFileSync(file), { ...PHOTO_FILE_DECODE_LIMITS, formats: PHOTO_FILE_FORMATS });
-        const poses = o.people === 'all' ? await estimator.estimateEveryone(image) : await estimator.estimate(image);
-        answers.push({ file, width: image.width, height: image.height, persons: judgePeople(classifier, poses, image.width / image.height) });
+        const image = await readPhotoFile(file);
+        const persons = judgePeople(classifier, await photoPeople(estimator, image, o.people), image.width / image.height);
+        answers.push({ file, width: image.width, height: image.height, persons });
       } catch (err) {
         if (!(err instanceof ImageError)) throw err;
         answers.push({ file, persons: [], error: err.message });

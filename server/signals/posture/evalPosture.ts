@@ -6,15 +6,14 @@ import path from 'node:path';
 import { projectPath } from '../../paths';
 import { initTf } from '../../runtime/backend';
 import { createPoseEstimator } from '../pose/create';
-import { PHOTO_FILE_DECODE_LIMITS, PHOTO_FILE_FORMATS } from '../pose/constants';
-import { decodeImage } from '../pose/decode';
 import { ImageError } from '../pose/errors';
 import type { RgbImage } from '../pose/types';
 import type { PoseModelName } from '../pose/types';
 import { countExample, formatStatsTable, labelStats, type LabelCounts, type LabelStatsRow } from './evalStats';
 import { loadPostureClassifier } from './model';
-import { classifyPhoto } from './photo';
+import { photoPeople, readPhotoFile } from './photoFile';
 import { POSTURE_LABELS, type PostureLabel } from './types';
+import { judgePeople } from './verdict';
 
 /** A labels file row is malformed; names the file, the line and what is wrong. */
 export class PostureEvalError extends Error {
@@ -108,22 +107,17 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
       if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
       let image: RgbImage | undefined;
       try {
-        image = await decodeImage(fs.readFileSync(file), { ...PHOTO_FILE_DECODE_LIMITS, formats: PHOTO_FILE_FORMATS });
+        image = await readPhotoFile(file);
       } catch (err) {
         if (!(err instanceof ImageError)) throw err;
         // One bad file does not sink a whole evaluation: it is named, and scored as no person found.
         unreadable.push({ file: row.file, line: row.line, error: err.message });
         (opts.warn ?? ((l: string) => console.error(l)))(`${opts.labelsFile}:${row.line}: ${row.file} could not be read (${err.message}); counted as no person found`);
       }
-      const aspect = image ? image.width / image.height : 1;
       let predicted: PostureLabel[] | undefined;
-      if (!image) {
-        predicted = undefined;
-      } else if (people === 'all') {
-        const results = (await estimator.estimateEveryone(image)).map((p) => classifyPhoto(classifier, [p], { aspect })).filter((r) => r !== null);
-        predicted = results.length ? unionOfLabels(results.map((r) => r.labels)) : undefined;
-      } else {
-        predicted = classifyPhoto(classifier, await estimator.estimate(image), { aspect })?.labels;
+      if (image) {
+        const judged = judgePeople(classifier, await photoPeople(estimator, image, people), image.width / image.height);
+        if (judged.length) predicted = unionOfLabels(judged.map((p) => p.labels));
       }
       if (!predicted) none++;
       countExample(counts, labels, new Set(row.labels), new Set(predicted ?? []));
