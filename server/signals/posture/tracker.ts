@@ -73,8 +73,6 @@ export class PostureTracker {
   private readonly gates = new Map<PostureEventLabel, Hysteresis>();
   private readonly started = new Map<PostureEventLabel, number>();
   private hint: TrackHint | undefined;
-  /** The last box a user pointed at ('' for none), so a repeat is not a new pointing. */
-  private pointed = '';
   /** Where a user pointed: a track that lost its person starts again there (else on the default choice). */
   private pointedHint: TrackHint | undefined;
   /** The participant's pose in the last frame they were seen in, while they are followed. */
@@ -114,9 +112,8 @@ export class PostureTracker {
    */
   pointAt(hint: TrackHint | undefined): void {
     // The same box sent again with every frame is one pointing, not a restart per frame.
-    const key = hint ? JSON.stringify(hint.box) : '';
-    if (key === this.pointed) return;
-    this.pointed = key;
+    const key = (h: TrackHint | undefined) => (h ? JSON.stringify(h.box) : '');
+    if (key(hint) === key(this.pointedHint)) return;
     this.hint = hint;
     this.pointedHint = hint;
     this.lastPose = undefined;
