@@ -87,7 +87,7 @@ function describe(o: FrameOutcome) {
 }
 
 function sendOutcome(res: Response, o: FrameOutcome): void {
-  if (o.status === 'failed' && o.error instanceof AppError) throw o.error;
+  // The error handler answers AppErrors (a bad image) with their status, anything else with 500.
   if (o.status === 'failed') throw o.error;
   res.status(o.status === 'processed' ? 201 : 200).json(describe(o));
 }
