@@ -48,6 +48,7 @@ describe('buying-signals', () => {
     expect(snap.unassignedSpeakers).toEqual([]);
     expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry']);
     expect(snap.cues[0].type).toBe('closing_moment');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('analyze: photos, each judged alone; an unreadable one is named and the rest go on', async () => {

@@ -5,9 +5,15 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 
+const dirs: string[] = [];
 function tmpDb(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-store-')), 'nested', 'test.db');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-store-'));
+  dirs.push(dir);
+  return path.join(dir, 'nested', 'test.db');
 }
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('SqliteStore', () => {
   it('applies every migration and uses WAL', () => {

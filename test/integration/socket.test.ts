@@ -143,7 +143,8 @@ describe('live session over socket.io', () => {
 
 describe('restart', () => {
   it('keeps sessions, utterances, signals and cues in the SQLite file', async () => {
-    const dbPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bs-restart-')), 'db.sqlite');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-restart-'));
+    const dbPath = path.join(dir, 'db.sqlite');
     let server = await startTestServer({ dbPath });
     const id = (await api(server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
     const s = await connectSocket(server.url);
@@ -158,5 +159,6 @@ describe('restart', () => {
     const after = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(after).toEqual(before);
     await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
