@@ -8,6 +8,8 @@ import { LIMITS_POSTURE } from '../../../protocol/protocol';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { FrameService } from '../../frames/frameService';
 import type { PostureClassifier } from '../../signals/posture/model';
+import { EVAL_PEOPLE } from '../../signals/posture/evalPosture';
+import { judgedPoses } from '../../signals/posture/photoFile';
 import { judgePeople } from '../../signals/posture/verdict';
 import { parseOr400 } from '../validate';
 import { PersonQuery } from './frames';
@@ -15,7 +17,7 @@ import { PersonQuery } from './frames';
 const PhotoQuery = z
   .object({
     /** participant (default): the one person the product would follow; all: every sizeable person. */
-    people: z.enum(['participant', 'all']).optional(),
+    people: z.enum(EVAL_PEOPLE).optional(),
     /** Which person is the participant, as on frames. */
     person: PersonQuery,
   })
@@ -37,7 +39,7 @@ export function photosRouter(frames: FrameService, classifier: PostureClassifier
     try {
       const people = q.people ?? 'participant';
       const pose = await frames.photo(bytes, { ...(q.person && { person: q.person }), everyone: people === 'all' });
-      const persons = judgePeople(classifier, pose.poses, pose.width / pose.height);
+      const persons = judgePeople(classifier, judgedPoses(pose.poses, people, q.person ? { box: q.person } : undefined), pose.width / pose.height);
       res.json({ people, width: pose.width, height: pose.height, modelVersion: classifier.version, persons });
     } finally {
       inFlight--;
