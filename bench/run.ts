@@ -54,8 +54,9 @@ async function batchThroughput(): Promise<void> {
   clf.dispose();
 }
 
-async function startServerProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [projectPath('dist', 'server', 'cli', 'main.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--db', ':memory:', '--no-demo'], {
+/** The server as `npm start` runs it: its store is a SQLite file (WAL), here in a fresh temp folder. */
+async function startServerProcess(dbFile: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [projectPath('dist', 'server', 'cli', 'main.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--db', dbFile, '--no-demo'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -110,11 +111,18 @@ async function main(): Promise<void> {
   if (!only || only === 'posture') await benchPosture(report);
   if (!only || only === 'pose') await benchPose(report);
   if (only && only !== 'live') return writeResults(only);
-  const { url, child } = await startServerProcess();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-bench-'));
+  const { url, child } = await startServerProcess(path.join(dir, 'bench.db'));
   try {
     await live(url, child.pid);
   } finally {
-    child.kill('SIGTERM');
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   writeResults(only);
 }
