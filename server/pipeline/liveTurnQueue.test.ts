@@ -140,6 +140,52 @@ describe('LiveTurnQueue', () => {
     expect(service.requireSession(full).participants).toHaveLength(LIMITS.participantsMax);
   });
 
+  it('stores a round in one commit, and a failed commit stores none of it and tells every turn', async () => {
+    const { store, service, submit, newSession } = setup();
+    const [a, b] = [newSession(), newSession()];
+    const ask = { speaker: CUSTOMER, text: 'How much would it cost for ten seats?', startMs: 1000 };
+    // Outermost transactions (nested ones are savepoints inside them).
+    const real = store.transaction.bind(store);
+    let depth = 0;
+    let commits = 0;
+    let failNext = false;
+    jest.spyOn(store, 'transaction').mockImplementation(<T,>(fn: () => T): T => {
+      if (depth === 0) commits++;
+      const outer = depth === 0;
+      depth++;
+      try {
+        return real(() => {
+          const r = fn();
+          if (outer && failNext) {
+            failNext = false;
+            throw new Error('disk I/O error'); // rolls the whole round back, as a failed COMMIT does
+          }
+          return r;
+        });
+      } finally {
+        depth--;
+      }
+    });
+
+    failNext = true;
+    const failed = await Promise.all([submit(a, ask), submit(b, ask)]);
+    expect(failed.map((o) => o.ok)).toEqual([false, false]);
+    expect(!failed[0]!.ok && String(failed[0]!.error)).toMatch(/disk I\/O error/);
+    expect(service.snapshot(a).utterances).toHaveLength(0);
+    expect(service.snapshot(b).utterances).toHaveLength(0);
+
+    // The pipelines forgot what was rolled back: the same turns now give the same cue that
+    // a fresh session gives them (no cooldown left from the lost attempt).
+    commits = 0;
+    const ok = await Promise.all([submit(a, ask), submit(b, ask)]);
+    expect(commits).toBe(1);
+    expect(ok.map((o) => o.ok)).toEqual([true, true]);
+    const fresh = newSession();
+    service.addUtterance(fresh, ask);
+    expect(seen(service, a)).toEqual(seen(service, fresh));
+    expect(seen(service, a).cues.length).toBeGreaterThan(0);
+  });
+
   it('splits a large backlog into flushes of at most maxBatch turns', async () => {
     const { submit, newSession, calls } = setup({ maxBatch: 2 });
     const ids = Array.from({ length: 5 }, () => newSession());

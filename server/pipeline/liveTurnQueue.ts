@@ -1,5 +1,6 @@
 // Gathers the live turns that arrive in one event-loop turn, from any session, and hands them
-// to the service together: one classifier pass for all of them instead of one per turn.
+// to the service together: one classifier pass and one commit for all of them instead of one
+// per turn.
 import type { UtteranceIn } from '../../protocol/protocol';
 import type { LiveTurn, SessionService, TurnOutcome } from './sessionService';
 
@@ -33,7 +34,7 @@ export class LiveTurnQueue {
   private readonly opts: LiveTurnQueueOptions;
 
   constructor(
-    private readonly service: Pick<SessionService, 'prepareUtterances'>,
+    private readonly service: Pick<SessionService, 'commitLiveTurns'>,
     opts: Partial<LiveTurnQueueOptions> = {},
   ) {
     this.opts = { ...DEFAULT_LIVE_TURN_QUEUE_OPTIONS, ...opts };
@@ -81,13 +82,13 @@ export class LiveTurnQueue {
   private async run(round: Waiting[]): Promise<void> {
     let steps: (() => TurnOutcome)[];
     try {
-      steps = this.service.prepareUtterances(round);
+      steps = this.service.commitLiveTurns(round);
     } catch (error) {
       steps = round.map(() => () => ({ ok: false, error }));
     }
     for (const [i, step] of steps.entries()) {
       this.tell(round[i]!, step());
-      // Lets this turn's events and ack reach its socket before the next turn is stored:
+      // Lets this turn's events and ack reach its socket before the next turn is published:
       // socket.io holds a socket's second packet until the first one's write callback, a
       // process.nextTick callback (a microtask would run before it). No I/O is read here.
       await new Promise<void>((resolve) => process.nextTick(resolve));

@@ -67,8 +67,11 @@ export class SessionPipeline {
     this.restore();
   }
 
-  /** Rebuilds the cue engine from what the store holds (after a restart), in media-time order. */
-  private restore(): void {
+  /**
+   * Rebuilds the cue engine and the context from what the store holds, in media-time order:
+   * after a restart, or after a rollback took turns this pipeline had already seen.
+   */
+  restore(): void {
     this.engine = new CueEngine(this.opts.cueEngine);
     const steps: { t: number; order: number; run: () => void }[] = [];
     for (const u of this.store.utterances(this.sessionId)) {

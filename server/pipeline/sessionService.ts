@@ -29,7 +29,7 @@ export type SessionEvent =
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
 
-/** One live turn for `prepareUtterances`. */
+/** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
   sessionId: string;
   utterance: UtteranceIn;
@@ -169,21 +169,25 @@ export class SessionService {
 
   private ingest(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): TurnResult[] {
     const prepared = this.prepareTurns(sessionId, batch, participants);
-    return this.commitTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now());
+    const results = this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now());
+    this.publishTurns(prepared, results);
+    return results;
   }
 
   /**
-   * Live turns of distinct sessions that arrived together: checks each against its session
-   * and classifies all the customer turns in one forward pass. Returns, in input order, one
-   * step per turn that stores it (in its own transaction), publishes it and says what became
-   * of it; run the steps in order, each once. A turn that failed its checks (unknown session,
-   * too many participants) gets a step that reports that, so it fails alone.
+   * Live turns of distinct sessions that arrived together: checks each against its session,
+   * classifies all the customer turns in one forward pass and stores them all in one
+   * transaction, so the round costs one commit (one WAL write) instead of one per turn. Each
+   * turn is stored in a savepoint of its own: one that fails its checks (unknown session, too
+   * many participants) or its storage fails alone. Nothing is published before the commit.
+   * Returns, in input order, one step per turn that publishes it and says what became of it;
+   * run the steps in order, each once. Throws, having stored nothing, if the commit fails.
    * One turn per session: a session's next turn needs this one stored, as its context.
    */
-  prepareUtterances(turns: readonly LiveTurn[]): (() => TurnOutcome)[] {
+  commitLiveTurns(turns: readonly LiveTurn[]): (() => TurnOutcome)[] {
     const sessions = new Set(turns.map((t) => t.sessionId));
     if (sessions.size !== turns.length) {
-      throw new Error(`prepareUtterances takes one turn per session; got ${turns.length} turns from ${sessions.size} sessions`);
+      throw new Error(`commitLiveTurns takes one turn per session; got ${turns.length} turns from ${sessions.size} sessions`);
     }
     const checked = turns.map((t): { ok: true; turn: PreparedTurns } | { ok: false; error: unknown } => {
       try {
@@ -195,17 +199,30 @@ export class SessionService {
     const ready = checked.flatMap((c) => (c.ok ? [c.turn] : []));
     const preds = classifyTurns(this.deps.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
-    let k = 0;
-    return checked.map((c) => {
-      if (!c.ok) return () => ({ ok: false, error: c.error });
-      const pred = preds.slice(k, ++k);
-      return () => {
-        try {
-          return { ok: true, result: this.commitTurns(c.turn, pred, receivedAt)[0]! };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      };
+    let stored: ({ ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: false; error: unknown })[];
+    try {
+      stored = this.deps.store.transaction(() => {
+        let k = 0;
+        return checked.map((c) => {
+          if (!c.ok) return c;
+          const pred = preds.slice(k, ++k);
+          try {
+            return { ok: true, turn: c.turn, results: this.storeTurns(c.turn, pred, receivedAt) };
+          } catch (error) {
+            return { ok: false, error };
+          }
+        });
+      });
+    } catch (err) {
+      // The commit failed and took every turn with it: the sessions' pipelines saw turns that
+      // are not stored, so they rebuild from what is.
+      for (const c of ready) this.pipeline(c.sessionId).restore();
+      throw err;
+    }
+    return stored.map((s) => () => {
+      if (!s.ok) return s;
+      this.publishTurns(s.turn, s.results);
+      return { ok: true, result: s.results[0]! };
     });
   }
 
@@ -229,25 +246,29 @@ export class SessionService {
     return { sessionId, batch, speakers, changed: changed.map((name) => ({ name, role: given.get(name) ?? null })), roles, turns: this.pipeline(sessionId).turns(batch, roles) };
   }
 
-  /** Stores a prepared batch with its predictions in one transaction, then publishes it. */
-  private commitTurns(p: PreparedTurns, preds: readonly VerbalPrediction[], receivedAt: number): TurnResult[] {
+  /** Stores a prepared batch with its predictions in one transaction (a savepoint inside another). */
+  private storeTurns(p: PreparedTurns, preds: readonly VerbalPrediction[], receivedAt: number): TurnResult[] {
     const { store } = this.deps;
     const { sessionId } = p;
     const ingest = () => this.pipeline(sessionId).ingestClassified(p.batch, preds, p.roles, receivedAt, this.deps.now);
     // The pipeline stores the turns in a transaction of its own; new participants join it.
-    const results = p.changed.length
+    return p.changed.length
       ? store.transaction(() => {
           store.addParticipants(sessionId, p.changed);
           return ingest();
         })
       : ingest();
+  }
+
+  /** Tells the listeners about stored turns (and about speakers still without a role). */
+  private publishTurns(p: PreparedTurns, results: readonly TurnResult[]): void {
+    const { sessionId } = p;
     for (const r of results) {
       this.publish({ type: 'utterance', sessionId, utterance: r.utterance });
       if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
       for (const cue of r.cues) this.publish({ type: 'cue', sessionId, cue });
     }
-    if (p.speakers.some((s) => p.roles.get(s) === null)) this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
-    return results;
+    if (p.speakers.some((s) => p.roles.get(s) === null)) this.publish({ type: 'roles_needed', sessionId, speakers: this.deps.store.unassignedSpeakers(sessionId) });
   }
 
   /** One frame's landmarks (from the browser, or from the server's pose estimator). */
