@@ -64,7 +64,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const backend = await initTf(o.backend);
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
-  const store = new SqliteStore(o.dbPath, { log: o.log });
+  const store = new SqliteStore(o.dbPath);
   const service = new SessionService({ store, classifier, posture, now: o.now });
   const frames = new FrameService(
     service,

@@ -20,7 +20,6 @@ import type {
   VerbalSignal,
 } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
-import { DEFAULT_WAL_CHECKPOINTER_OPTIONS, WalCheckpointer, type WalCheckpointerOptions } from './walCheckpointer';
 
 export interface SessionSummary extends Session {
   utteranceCount: number;
@@ -81,54 +80,18 @@ interface UtteranceRow {
   received_at: number;
 }
 
-export interface SqliteStoreOptions {
-  /**
-   * Where a file database's WAL is checkpointed: `background` (a worker thread, see
-   * walCheckpointer.ts) or `inline` (SQLite's own, inside the commit that crosses 1000 pages).
-   */
-  checkpoint: 'background' | 'inline';
-  /** Overrides for the background checkpointer. */
-  checkpointer: Partial<Omit<WalCheckpointerOptions, 'onError'>>;
-  /**
-   * With `background`, the WAL pages after which a commit still checkpoints inline. The worker
-   * only catches up with the WAL (and so lets it start over) in a pause between writes; this
-   * bounds it (~40 MB by default) under writes that never pause.
-   */
-  walPagesMax: number;
-  /** Hears about a background checkpointer that failed (the store then checkpoints inline). */
-  log: (msg: string) => void;
-}
-
 export class SqliteStore {
   private readonly db: Database.Database;
   /** Prepared once, reused: preparing costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly checkpointer: WalCheckpointer | undefined;
 
-  constructor(file: string, options: Partial<SqliteStoreOptions> = {}) {
-    const o: SqliteStoreOptions = { checkpoint: 'background', checkpointer: {}, walPagesMax: 10_000, log: () => {}, ...options };
+  constructor(file: string) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     this.migrate();
-    if (file !== ':memory:' && o.checkpoint === 'background') {
-      this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.round(o.walPagesMax))}`);
-      this.checkpointer = new WalCheckpointer(file, {
-        ...DEFAULT_WAL_CHECKPOINTER_OPTIONS,
-        ...o.checkpointer,
-        onError: (err) => {
-          o.log(`WAL checkpointer failed, checkpointing inline from now on: ${err.message}`);
-          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
-        },
-      });
-    }
-  }
-
-  /** WAL pages after which a commit checkpoints inline. */
-  autoCheckpointPages(): number {
-    return this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
   }
 
   /** Applies pending migrations in order; returns the schema version. */
@@ -165,7 +128,6 @@ export class SqliteStore {
   }
 
   close(): void {
-    this.checkpointer?.stop();
     this.db.close();
   }
 
