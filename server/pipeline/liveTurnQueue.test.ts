@@ -170,7 +170,7 @@ describe('LiveTurnQueue', () => {
     failNext = true;
     const failed = await Promise.all([submit(a, ask), submit(b, ask)]);
     expect(failed.map((o) => o.ok)).toEqual([false, false]);
-    expect(!failed[0]!.ok && String(failed[0]!.error)).toMatch(/disk I\/O error/);
+    expect(!failed[0].ok && String(failed[0].error)).toMatch(/disk I\/O error/);
     expect(service.snapshot(a).utterances).toHaveLength(0);
     expect(service.snapshot(b).utterances).toHaveLength(0);
 
