@@ -1,4 +1,4 @@
-import { classificationReport } from './metrics';
+import { bootstrapMacroF1, classificationReport } from './metrics';
 
 describe('classificationReport', () => {
   // Hand-computed example, labels a/b/c:
@@ -41,5 +41,36 @@ describe('classificationReport', () => {
   it('rejects unknown labels and length mismatches', () => {
     expect(() => classificationReport(['a'], ['a'], ['a', 'a'])).toThrow(/gold has 1 labels but pred has 2/);
     expect(() => classificationReport(['a'], ['q'], ['a'])).toThrow(/gold label "q"/);
+  });
+});
+
+describe('bootstrapMacroF1', () => {
+  const labels = ['a', 'b', 'c'] as const;
+  // 30 rows, 20 right: macro-F1 about 0.67.
+  const gold = Array.from({ length: 30 }, (_, i) => labels[i % 3]!);
+  const pred = gold.map((g, i) => (i % 3 === 0 && i < 27 ? labels[(labels.indexOf(g) + 1) % 3]! : g));
+
+  it('brackets the point estimate, and is the same on every run (seeded)', () => {
+    const point = classificationReport(labels, gold, pred).macroF1;
+    const ci = bootstrapMacroF1(labels, gold, pred);
+    expect(ci.low).toBeLessThan(point);
+    expect(ci.high).toBeGreaterThan(point);
+    expect(ci).toEqual(bootstrapMacroF1(labels, gold, pred));
+    expect(ci).toMatchObject({ level: 0.95, resamples: 1000 });
+  });
+
+  it('narrows with more rows of the same kind (about 1/sqrt(n))', () => {
+    const small = bootstrapMacroF1(labels, gold, pred);
+    const big = bootstrapMacroF1(labels, [...gold, ...gold, ...gold, ...gold], [...pred, ...pred, ...pred, ...pred]);
+    const ratio = (big.high - big.low) / (small.high - small.low);
+    expect(ratio).toBeGreaterThan(0.35);
+    expect(ratio).toBeLessThan(0.65);
+  });
+
+  it('has no width when every prediction is right, and rejects bad options', () => {
+    expect(bootstrapMacroF1(labels, gold, gold)).toMatchObject({ low: 1, high: 1 });
+    expect(() => bootstrapMacroF1(labels, gold, pred, { resamples: 0 })).toThrow(/resamples must be a whole number ≥ 1, got 0/);
+    expect(() => bootstrapMacroF1(labels, gold, pred, { level: 1 })).toThrow(/level must be between 0 and 1, got 1/);
+    expect(() => bootstrapMacroF1(labels, gold, pred.slice(1))).toThrow(/gold has 30 labels but pred has 29/);
   });
 });

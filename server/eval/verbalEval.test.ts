@@ -79,5 +79,10 @@ describe('evaluateVerbal', () => {
     expect(all.baseline.accuracy).toBe(1);
     expect(r.subsets[3]!.n).toBe(4);
     expect(formatEvalReport(r)).toContain('== zh without needs_context (1 rows)');
+    // The baseline is right on every row: its interval has no width; the model's lies around its figure.
+    expect(all.macroF1Interval.baseline).toMatchObject({ level: 0.95, low: 1, high: 1 });
+    expect(all.macroF1Interval.model.low).toBeLessThanOrEqual(all.model.macroF1);
+    expect(all.macroF1Interval.model.high).toBeGreaterThanOrEqual(all.model.macroF1);
+    expect(formatEvalReport(r)).toMatch(/95 % CI .*100\.0–100\.0/);
   });
 });

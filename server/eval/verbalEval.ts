@@ -5,7 +5,7 @@ import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { classificationReport, type ClassificationReport } from './metrics';
+import { bootstrapMacroF1, classificationReport, type ClassificationReport, type MacroF1Interval } from './metrics';
 
 export interface SubsetReport {
   /** e.g. "all", "zh", "en", "all without needs_context". */
@@ -13,6 +13,8 @@ export interface SubsetReport {
   n: number;
   model: ClassificationReport<VerbalLabel>;
   baseline: ClassificationReport<VerbalLabel>;
+  /** 95 % bootstrap intervals of the two macro-F1 figures over this subset's rows. */
+  macroF1Interval: { model: MacroF1Interval; baseline: MacroF1Interval };
 }
 
 export interface VerbalEvalReport {
@@ -47,11 +49,14 @@ export function evaluateVerbal(rows: readonly LabeledRow[], model: VerbalClassif
   const subsets = filters.map(([name, keep]) => {
     const idx = rows.flatMap((r, i) => (keep(r) ? [i] : []));
     const gold = idx.map((i) => rows[i]!.label);
+    const model = idx.map((i) => modelPred[i]!);
+    const base = idx.map((i) => basePred[i]!);
     return {
       name,
       n: idx.length,
-      model: classificationReport(VERBAL_LABELS, gold, idx.map((i) => modelPred[i]!)),
-      baseline: classificationReport(VERBAL_LABELS, gold, idx.map((i) => basePred[i]!)),
+      model: classificationReport(VERBAL_LABELS, gold, model),
+      baseline: classificationReport(VERBAL_LABELS, gold, base),
+      macroF1Interval: { model: bootstrapMacroF1(VERBAL_LABELS, gold, model), baseline: bootstrapMacroF1(VERBAL_LABELS, gold, base) },
     };
   });
   return { modelVersion: model.version, baselineVersion: baseline.version, rows: rows.length, subsets };
@@ -72,6 +77,8 @@ export function formatEvalReport(r: VerbalEvalReport): string {
       lines.push(`${l.padEnd(w)}  ${String(m.support).padStart(7)} | ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)} | ${pct(b.precision)} ${pct(b.recall)} ${pct(b.f1)}`);
     }
     lines.push(`${'macro-F1'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.macroF1)} | ${''.padStart(11)} ${pct(s.baseline.macroF1)}`);
+    const ci = (x: MacroF1Interval) => `${pct(x.low).trim()}–${pct(x.high).trim()}`.padStart(11);
+    lines.push(`${'  95 % CI'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(5)} ${ci(s.macroF1Interval.model)} | ${''.padStart(5)} ${ci(s.macroF1Interval.baseline)}`);
     lines.push(`${'accuracy'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.accuracy)} | ${''.padStart(11)} ${pct(s.baseline.accuracy)}`);
   }
   const short = VERBAL_LABELS.map((l) => l.slice(0, 8));
