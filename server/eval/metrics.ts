@@ -1,7 +1,7 @@
 // Classification metrics from gold and predicted labels: per-label precision, recall, F1
 // and support, macro-F1, accuracy and the confusion matrix, and a bootstrap interval for
 // macro-F1. Pure; no I/O.
-import { mulberry32 } from '../signals/random';
+import { bootstrapInterval, type BootstrapOptions, type Interval } from './bootstrap';
 
 export interface LabelStats {
   precision: number;
@@ -72,45 +72,20 @@ export function classificationReport<L extends string>(
   };
 }
 
-export interface MacroF1Interval {
-  /** Central share of the resampled macro-F1 values, e.g. 0.95. */
-  level: number;
-  resamples: number;
-  low: number;
-  high: number;
-}
-
 /**
- * A percentile bootstrap interval for macro-F1: the rows are drawn again with replacement
- * `resamples` times (seeded, so the same input gives the same interval) and macro-F1 is taken
- * on each draw. On a few hundred rows it says how far another sample of the same kind of
- * conversations could move the figure.
+ * A percentile bootstrap interval for macro-F1 over the rows: on a few hundred rows it says how
+ * far another sample of the same kind of conversations could move the figure.
  */
 export function bootstrapMacroF1<L extends string>(
   labels: readonly L[],
   gold: readonly L[],
   pred: readonly L[],
-  opts: { resamples?: number; level?: number; seed?: number } = {},
-): MacroF1Interval {
-  const { resamples = 1000, level = 0.95, seed = 20261129 } = opts;
+  opts: BootstrapOptions = {},
+): Interval {
   if (gold.length !== pred.length) throw new Error(`gold has ${gold.length} labels but pred has ${pred.length}`);
-  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a whole number ≥ 1, got ${resamples}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be between 0 and 1, got ${level}`);
-  const n = gold.length;
-  if (n === 0) return { level, resamples, low: 0, high: 0 };
-  const rng = mulberry32(seed);
-  const g: L[] = new Array<L>(n);
-  const p: L[] = new Array<L>(n);
-  const values: number[] = [];
-  for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < n; i++) {
-      const j = Math.floor(rng() * n);
-      g[i] = gold[j]!;
-      p[i] = pred[j]!;
-    }
-    values.push(classificationReport(labels, g, p).macroF1);
-  }
-  values.sort((a, b) => a - b);
-  const at = (q: number) => values[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
-  return { level, resamples, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+  return bootstrapInterval(
+    gold.length,
+    (rows) => classificationReport(labels, rows.map((i) => gold[i]!), rows.map((i) => pred[i]!)).macroF1,
+    opts,
+  );
 }

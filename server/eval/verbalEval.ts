@@ -5,7 +5,8 @@ import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { bootstrapMacroF1, classificationReport, type ClassificationReport, type MacroF1Interval } from './metrics';
+import type { Interval } from './bootstrap';
+import { bootstrapMacroF1, classificationReport, type ClassificationReport } from './metrics';
 
 export interface SubsetReport {
   /** e.g. "all", "zh", "en", "all without needs_context". */
@@ -14,7 +15,7 @@ export interface SubsetReport {
   model: ClassificationReport<VerbalLabel>;
   baseline: ClassificationReport<VerbalLabel>;
   /** 95 % bootstrap intervals of the two macro-F1 figures over this subset's rows. */
-  macroF1Interval: { model: MacroF1Interval; baseline: MacroF1Interval };
+  macroF1Interval: { model: Interval; baseline: Interval };
 }
 
 export interface VerbalEvalReport {
@@ -77,7 +78,7 @@ export function formatEvalReport(r: VerbalEvalReport): string {
       lines.push(`${l.padEnd(w)}  ${String(m.support).padStart(7)} | ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)} | ${pct(b.precision)} ${pct(b.recall)} ${pct(b.f1)}`);
     }
     lines.push(`${'macro-F1'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.macroF1)} | ${''.padStart(11)} ${pct(s.baseline.macroF1)}`);
-    const ci = (x: MacroF1Interval) => `${pct(x.low).trim()}–${pct(x.high).trim()}`.padStart(11);
+    const ci = (x: Interval) => `${pct(x.low).trim()}–${pct(x.high).trim()}`.padStart(11);
     lines.push(`${'  95 % CI'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(5)} ${ci(s.macroF1Interval.model)} | ${''.padStart(5)} ${ci(s.macroF1Interval.baseline)}`);
     lines.push(`${'accuracy'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.accuracy)} | ${''.padStart(11)} ${pct(s.baseline.accuracy)}`);
   }

@@ -9,7 +9,8 @@ import { createPoseEstimator } from '../pose/create';
 import { ImageError } from '../pose/errors';
 import type { RgbImage } from '../pose/types';
 import type { PoseModelName } from '../pose/types';
-import { countExample, formatStatsTable, labelStats, type LabelCounts, type LabelStatsRow } from './evalStats';
+import { countExample, formatStatsTable, labelF1Intervals, labelStats, type LabeledExample, type LabelCounts, type LabelStatsRow } from './evalStats';
+import type { Interval } from '../../eval/bootstrap';
 import { loadPostureClassifier } from './model';
 import { photoPeople, readPhotoFile } from './photoFile';
 import { POSTURE_LABELS, type PostureLabel } from './types';
@@ -85,6 +86,8 @@ export interface PostureEvalReport {
   /** Images that could not be read (counted among those with no person found), with why. */
   unreadable: { file: string; line: number; error: string }[];
   perLabel: Record<string, LabelStatsRow>;
+  /** 95 % bootstrap interval of each label's F1 over the images. */
+  perLabelF1Interval: Record<string, Interval>;
 }
 
 export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
@@ -102,6 +105,7 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
     const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
     let none = 0;
     const unreadable: PostureEvalReport['unreadable'] = [];
+    const examples: LabeledExample[] = [];
     for (const row of rows) {
       const file = imagePath(imagesDir, row.file);
       if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
@@ -120,11 +124,13 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
         if (judged.length) predicted = unionOfLabels(judged.map((p) => p.labels));
       }
       if (!predicted) none++;
-      countExample(counts, labels, new Set(row.labels), new Set(predicted ?? []));
+      const example = { gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) };
+      examples.push(example);
+      countExample(counts, labels, example.gold, example.pred);
     }
     const report: PostureEvalReport = {
       modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0,
-      unreadable, perLabel: labelStats(counts),
+      unreadable, perLabel: labelStats(counts), perLabelF1Interval: labelF1Intervals(examples, labels),
     };
     out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
     return report;
@@ -159,6 +165,6 @@ export function formatPostureReport(r: PostureEvalReport): string {
   return [
     `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}, people: ${r.people}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%` +
       (r.unreadable.length ? ` (${r.unreadable.length} of them could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
-    formatStatsTable(r.perLabel),
+    formatStatsTable(r.perLabel, r.perLabelF1Interval),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 // Per-label precision / recall / F1 from true-positive, false-positive and false-negative
-// counts (multi-label: each label is its own yes/no question). Pure.
+// counts (multi-label: each label is its own yes/no question), with bootstrap intervals. Pure.
+import { bootstrapInterval, type BootstrapOptions, type Interval } from '../../eval/bootstrap';
 
 export interface LabelCounts { tp: number; fp: number; fn: number }
 export interface LabelStatsRow { precision: number; recall: number; f1: number; support: number; predicted: number }
@@ -24,7 +25,29 @@ export function countExample(counts: Record<string, LabelCounts>, labels: readon
   }
 }
 
-export function formatStatsTable(perLabel: Record<string, LabelStatsRow>): string {
-  const rows = Object.entries(perLabel).map(([l, s]) => `${l.padEnd(16)} ${s.precision.toFixed(3)}  ${s.recall.toFixed(3)}  ${s.f1.toFixed(3)}  ${String(s.support).padStart(5)}`);
-  return [`${'label'.padEnd(16)} prec   rec    F1     support`, ...rows].join('\n');
+export interface LabeledExample {
+  gold: ReadonlySet<string>;
+  pred: ReadonlySet<string>;
+}
+
+/**
+ * Each label's F1 as a percentile bootstrap interval over the examples: on a few dozen photos,
+ * one photo more or less right moves an F1 a lot, and this says how much.
+ */
+export function labelF1Intervals(examples: readonly LabeledExample[], labels: readonly string[], opts: BootstrapOptions = {}): Record<string, Interval> {
+  const f1 = (label: string) => (rows: readonly number[]) => {
+    const counts: Record<string, LabelCounts> = {};
+    for (const i of rows) countExample(counts, [label], examples[i]!.gold, examples[i]!.pred);
+    return labelStats(counts)[label]?.f1 ?? 0;
+  };
+  return Object.fromEntries(labels.map((l) => [l, bootstrapInterval(examples.length, f1(l), opts)]));
+}
+
+export function formatStatsTable(perLabel: Record<string, LabelStatsRow>, f1Intervals?: Record<string, Interval>): string {
+  const ci = (l: string) => {
+    const x = f1Intervals?.[l];
+    return x ? `  ${x.low.toFixed(2)}–${x.high.toFixed(2)}` : '';
+  };
+  const rows = Object.entries(perLabel).map(([l, s]) => `${l.padEnd(16)} ${s.precision.toFixed(3)}  ${s.recall.toFixed(3)}  ${s.f1.toFixed(3)}  ${String(s.support).padStart(5)}${ci(l)}`);
+  return [`${'label'.padEnd(16)} prec   rec    F1     support${f1Intervals ? '  F1 95 % CI' : ''}`, ...rows].join('\n');
 }
