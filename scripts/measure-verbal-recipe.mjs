@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'server', 'cli', 'main.js');
-const LABELS = ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral'];
 const USAGE = `usage: node scripts/measure-verbal-recipe.mjs [--corpus FILE] [--data FILE] [--seeds 3,5,7,11,13,17,19,23] [--parallel 2] [--out DIR] [--json]`;
 
 function fail(msg) {
@@ -83,15 +82,15 @@ function run(args, logFile) {
   });
 }
 
-/** Per language: each seed's macro-F1 and per-label F1, from `eval verbal --json` reports. */
+/** Per language: each seed's macro-F1 and per-label F1, from `eval verbal --json` reports (labels as they name them). */
 function summarize(reports) {
   const langs = {};
   for (const { seed, report } of reports) {
     for (const s of report.subsets) {
       if (s.name !== 'en' && s.name !== 'zh') continue;
-      const l = (langs[s.name] ??= { seeds: {}, perLabel: Object.fromEntries(LABELS.map((x) => [x, []])) });
+      const l = (langs[s.name] ??= { seeds: {}, labels: s.model.labels, perLabel: Object.fromEntries(s.model.labels.map((x) => [x, []])) });
       l.seeds[seed] = s.model.macroF1;
-      for (const x of LABELS) l.perLabel[x].push(s.model.perLabel[x]?.f1 ?? 0);
+      for (const x of l.labels) l.perLabel[x].push(s.model.perLabel[x]?.f1 ?? 0);
     }
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -101,7 +100,7 @@ function summarize(reports) {
       {
         seeds: l.seeds,
         meanMacroF1: mean(Object.values(l.seeds)),
-        meanF1PerLabel: Object.fromEntries(LABELS.map((x) => [x, mean(l.perLabel[x])])),
+        meanF1PerLabel: Object.fromEntries(l.labels.map((x) => [x, mean(l.perLabel[x])])),
       },
     ]),
   );
@@ -132,7 +131,7 @@ async function main() {
   console.log(`corpus ${path.relative(process.cwd(), o.corpus)}, ${o.seeds.length} seeds, models in ${out}`);
   for (const [lang, s] of Object.entries(summary)) {
     const per = o.seeds.map((seed) => `${seed}:${s.seeds[seed].toFixed(3)}`).join(' ');
-    const labels = LABELS.map((x) => `${x} ${s.meanF1PerLabel[x].toFixed(3)}`).join(', ');
+    const labels = Object.entries(s.meanF1PerLabel).map(([x, f1]) => `${x} ${f1.toFixed(3)}`).join(', ');
     console.log(`${lang}: mean macro-F1 ${s.meanMacroF1.toFixed(4)} (${per})\n    mean F1 per label: ${labels}`);
   }
 }

@@ -9,7 +9,7 @@ import { createPoseEstimator } from '../pose/create';
 import { ImageError } from '../pose/errors';
 import type { RgbImage } from '../pose/types';
 import type { PoseModelName } from '../pose/types';
-import { countExample, formatStatsTable, labelF1Intervals, labelStats, type LabeledExample, type LabelCounts, type LabelStatsRow } from './evalStats';
+import { exampleStats, formatStatsTable, labelF1Intervals, type LabeledExample, type LabelStatsRow } from './evalStats';
 import type { Interval } from '../../eval/bootstrap';
 import { loadPostureClassifier } from './model';
 import { photoPeople, readPhotoFile } from './photoFile';
@@ -102,7 +102,6 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
   try {
     // Score the labels the file uses, and always the four main ones plus neutral.
     const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
-    const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
     let none = 0;
     const unreadable: PostureEvalReport['unreadable'] = [];
     const examples: LabeledExample[] = [];
@@ -124,13 +123,11 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
         if (judged.length) predicted = unionOfLabels(judged.map((p) => p.labels));
       }
       if (!predicted) none++;
-      const example = { gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) };
-      examples.push(example);
-      countExample(counts, labels, example.gold, example.pred);
+      examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
     }
     const report: PostureEvalReport = {
       modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0,
-      unreadable, perLabel: labelStats(counts), perLabelF1Interval: labelF1Intervals(examples, labels),
+      unreadable, perLabel: exampleStats(examples, labels), perLabelF1Interval: labelF1Intervals(examples, labels),
     };
     out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
     return report;

@@ -30,17 +30,19 @@ export interface LabeledExample {
   pred: ReadonlySet<string>;
 }
 
+/** Per-label stats over the examples, or over the given rows of them (a row may repeat). */
+export function exampleStats(examples: readonly LabeledExample[], labels: readonly string[], rows?: Iterable<number>): Record<string, LabelStatsRow> {
+  const counts: Record<string, LabelCounts> = Object.fromEntries(labels.map((l) => [l, { tp: 0, fp: 0, fn: 0 }]));
+  for (const i of rows ?? examples.keys()) countExample(counts, labels, examples[i]!.gold, examples[i]!.pred);
+  return labelStats(counts);
+}
+
 /**
  * Each label's F1 as a percentile bootstrap interval over the examples: on a few dozen photos,
  * one photo more or less right moves an F1 a lot, and this says how much.
  */
 export function labelF1Intervals(examples: readonly LabeledExample[], labels: readonly string[], opts: BootstrapOptions = {}): Record<string, Interval> {
-  const f1 = (label: string) => (rows: readonly number[]) => {
-    const counts: Record<string, LabelCounts> = {};
-    for (const i of rows) countExample(counts, [label], examples[i]!.gold, examples[i]!.pred);
-    return labelStats(counts)[label]?.f1 ?? 0;
-  };
-  return Object.fromEntries(labels.map((l) => [l, bootstrapInterval(examples.length, f1(l), opts)]));
+  return Object.fromEntries(labels.map((l) => [l, bootstrapInterval(examples.length, (rows) => exampleStats(examples, [l], rows)[l]!.f1, opts)]));
 }
 
 export function formatStatsTable(perLabel: Record<string, LabelStatsRow>, f1Intervals?: Record<string, Interval>): string {
