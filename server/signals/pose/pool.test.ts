@@ -40,6 +40,31 @@ describe('PosePool', () => {
     expect([r.width, r.height]).toEqual([8, 8]);
   });
 
+  it('hands a track its frames in call order, though a later, smaller frame decodes first', async () => {
+    // 2400x1800 noise decodes far slower than 160x120 flat colour; frames are decoded in this
+    // thread side by side, and the worker must still get them in the order they were sent.
+    const big = await sharp(Buffer.from(Array.from({ length: 2400 * 1800 * 3 }, (_, i) => (i * 7919) % 251)), {
+      raw: { width: 2400, height: 1800, channels: 3 },
+    })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    const small = await frame(60);
+    const order: string[] = [];
+    const note = (name: string) => (r: { width: number }) => {
+      order.push(name);
+      return r;
+    };
+    const bad = pool.run({ trackId: 'carol', bytes: Buffer.from('broken frame') }).catch(() => order.push('bad'));
+    const [a, b] = await Promise.all([
+      pool.run({ trackId: 'carol', bytes: big, mediaMs: 0 }).then(note('big')),
+      pool.run({ trackId: 'carol', bytes: small, mediaMs: 40 }).then(note('small')),
+      bad,
+    ]);
+    expect(order).toEqual(['bad', 'big', 'small']);
+    expect(a.width).toBe(1280); // scaled to the decode limit's long side
+    expect(b.width).toBe(160);
+  }, 60_000);
+
   it('returns bad images as ImageError with their code', async () => {
     const err = await pool.run({ trackId: 'alice', bytes: Buffer.from('not an image at all') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageError);

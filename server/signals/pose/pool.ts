@@ -1,15 +1,18 @@
 // A pool of pose worker threads, one per core: each thread loads its own tfjs backend and
 // model. Frames of one trackId always go to the same thread so its tracking state is used;
-// a crashed thread fails the jobs it held and is replaced.
+// a crashed thread fails the jobs it held and is replaced. Frames are decoded here, not in the
+// workers: sharp decodes on libuv's threads, so a frame decodes while the worker estimates the
+// one before (a worker busy in wasm could not even start the decode).
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../../runtime/backend';
-import type { DecodeLimits } from './decode';
+import { decodeImage, type DecodeLimits } from './decode';
 import { validatePoseConfig } from './create';
 import { ImageError, PoseConfigError, PoseModelMissingError, type ImageErrorCode } from './errors';
 import type { PoseEstimatorConfig } from './types';
-import type { FromWorker, PoseJob, PoseJobResult, PoseWorkerData, ToWorker, WireError } from './workerProtocol';
+import type { RgbImage } from './types';
+import type { FromWorker, PoseJob, PoseJobResult, PoseWorkerData, ToWorker, WireError, WorkerJob } from './workerProtocol';
 
 export type { PoseJob, PoseJobResult } from './workerProtocol';
 
@@ -36,6 +39,7 @@ export class PoseWorkerError extends Error {
 interface Pending {
   resolve: (r: PoseJobResult) => void;
   reject: (e: Error) => void;
+  decodeMs: number;
 }
 
 interface Slot {
@@ -47,6 +51,8 @@ interface Slot {
   backend?: BackendName;
   /** Set when the worker can no longer take jobs (failed to load, or gave up restarting). */
   dead?: Error;
+  /** Settles when the slot's latest job was posted: jobs are posted in the order run() got them. */
+  posted: Promise<void>;
 }
 
 /** Track ids remembered for stickiness; the oldest are forgotten past this (they re-balance). */
@@ -58,7 +64,11 @@ export class PosePool {
   private nextId = 1;
   private closed = false;
 
-  private constructor(private readonly data: PoseWorkerData, size: number) {
+  private constructor(
+    private readonly data: PoseWorkerData,
+    private readonly decodeLimits: Partial<DecodeLimits>,
+    size: number,
+  ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn(i, 0));
   }
 
@@ -72,11 +82,10 @@ export class PosePool {
     validatePoseConfig(options.estimator);
     const data: PoseWorkerData = {
       estimator: options.estimator ?? {},
-      decodeLimits: options.decodeLimits ?? {},
       testHooks: options.testHooks ?? false,
       ...(options.backend && { backend: options.backend }),
     };
-    const pool = new PosePool(data, size);
+    const pool = new PosePool(data, options.decodeLimits ?? {}, size);
     try {
       await Promise.all(pool.slots.map((s) => s.ready));
     } catch (err) {
@@ -95,18 +104,43 @@ export class PosePool {
     return this.slots.find((s) => s.backend)?.backend;
   }
 
-  /** Decodes (when given bytes) and estimates one frame on the worker that owns its trackId. */
+  /**
+   * Decodes (when given bytes) and estimates one frame on the worker that owns its trackId.
+   * Decodes run at once and side by side; the worker gets the frames in the order of the calls.
+   */
   run(job: PoseJob): Promise<PoseJobResult> {
     if (this.closed) return Promise.reject(new PoseWorkerError('the pose pool is closed'));
     const index = this.workerFor(job.trackId);
     const slot = this.slots[index]!;
     if (slot.dead) return Promise.reject(slot.dead);
     const id = this.nextId++;
+    const t0 = performance.now();
+    const decoded = this.decode(job);
+    decoded.catch(() => undefined); // reported through the job's promise below
     return new Promise<PoseJobResult>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      const msg: ToWorker = { type: 'job', id, job };
-      slot.worker.postMessage(msg);
+      slot.pending.set(id, { resolve, reject, decodeMs: 0 });
+      slot.posted = slot.posted.then(async () => {
+        let image: RgbImage;
+        try {
+          image = await decoded;
+        } catch (err) {
+          if (slot.pending.delete(id)) reject(err instanceof Error ? err : new Error(String(err)));
+          return;
+        }
+        const pending = slot.pending.get(id);
+        if (!pending) return; // failed meanwhile: the worker died or the pool closed
+        pending.decodeMs = performance.now() - t0;
+        const { bytes: _bytes, rgb: _rgb, ...rest } = job;
+        const msg: ToWorker = { type: 'job', id, job: { ...rest, rgb: image } satisfies WorkerJob };
+        slot.worker.postMessage(msg);
+      });
     });
+  }
+
+  private async decode(job: PoseJob): Promise<RgbImage> {
+    if (job.bytes) return decodeImage(job.bytes, this.decodeLimits);
+    if (job.rgb) return job.rgb;
+    throw new ImageError('image_invalid', 'a pose job needs `bytes` or `rgb`');
   }
 
   /** Forgets a participant: its worker drops the tracking state. */
@@ -169,7 +203,7 @@ export class PosePool {
       markFailed = rej;
     });
     ready.catch(() => undefined); // surfaced through start() or the jobs
-    const slot: Slot = { worker, pending, ready, restarts };
+    const slot: Slot = { worker, pending, ready, restarts, posted: Promise.resolve() };
     let exited = false;
     const onDeath = (reason: string): void => {
       if (exited) return;
@@ -197,7 +231,7 @@ export class PosePool {
         const job = pending.get(msg.id);
         if (!job) return;
         pending.delete(msg.id);
-        if (msg.type === 'done') job.resolve({ ...msg.result, worker: index });
+        if (msg.type === 'done') job.resolve({ ...msg.result, decodeMs: job.decodeMs, worker: index });
         else job.reject(fromWire(msg.error));
       }
     });

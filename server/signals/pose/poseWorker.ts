@@ -3,8 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initTf } from '../../runtime/backend';
 import { createPoseEstimator } from './create';
-import { decodeImage } from './decode';
-import type { FromWorker, PoseJob, PoseWorkerData, ToWorker, WireError } from './workerProtocol';
+import type { FromWorker, PoseWorkerData, ToWorker, WireError, WorkerJob } from './workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('poseWorker.ts must run in a worker thread (it is started by PosePool)');
@@ -38,20 +37,12 @@ port.on('message', (msg: ToWorker) => {
   }
 });
 
-function runJob(id: number, job: PoseJob): void {
-  // Decoding starts at once (sharp works off the JS thread), overlapping the previous frame's
-  // estimate; estimates run one at a time in arrival order, so a track's frames stay in order.
-  const t0 = performance.now();
-  const decoded = (async () => {
-    const image = job.bytes ? await decodeImage(job.bytes, data.decodeLimits) : job.rgb;
-    if (!image) throw Object.assign(new Error('a pose job needs `bytes` or `rgb`'), { code: 'image_invalid' });
-    return { image, decodeMs: performance.now() - t0 };
-  })();
-  decoded.catch(() => undefined); // handled in the chain below
+function runJob(id: number, job: WorkerJob): void {
+  // Estimates run one at a time in arrival order, so a track's frames stay in order.
   chain = chain.then(async () => {
     try {
-      const { image, decodeMs } = await decoded;
       const { estimator } = await ready;
+      const image = job.rgb;
       const t1 = performance.now();
       const opts = {
         ...(job.trackId !== undefined && { trackId: job.trackId }),
@@ -59,7 +50,7 @@ function runJob(id: number, job: PoseJob): void {
         ...(job.person !== undefined && { person: job.person }),
       };
       const poses = job.everyone && job.trackId === undefined ? await estimator.estimateEveryone(image) : await estimator.estimate(image, opts);
-      const result = { poses, decodeMs, poseMs: performance.now() - t1, width: image.width, height: image.height };
+      const result = { poses, poseMs: performance.now() - t1, width: image.width, height: image.height };
       send({ type: 'done', id, result });
     } catch (err) {
       send({ type: 'failed', id, error: toWire(err) });

@@ -1,11 +1,9 @@
 // Messages between the pose pool and its worker threads (structured-cloned, so plain data).
 import type { BackendName } from '../../runtime/backend';
-import type { DecodeLimits } from './decode';
 import type { Pose, PoseEstimatorConfig, PoseModelName, RgbImage } from './types';
 
 export interface PoseWorkerData {
   estimator: PoseEstimatorConfig;
-  decodeLimits: Partial<DecodeLimits>;
   backend?: BackendName;
   /** Lets tests crash a worker on purpose. */
   testHooks: boolean;
@@ -25,9 +23,14 @@ export interface PoseJob {
   everyone?: boolean;
 }
 
+/** What a worker gets: the pool has decoded the frame already. */
+export type WorkerJob = Omit<PoseJob, 'bytes' | 'rgb'> & { rgb: RgbImage };
+
 export interface PoseJobResult {
   poses: Pose[];
+  /** From run() to the decoded pixels (in the pool's thread, overlapping earlier estimates). */
   decodeMs: number;
+  /** The estimate alone, in the worker. */
   poseMs: number;
   /** Size the poses were estimated at (after decode limits). */
   width: number;
@@ -43,12 +46,12 @@ export interface WireError {
 }
 
 export type ToWorker =
-  | { type: 'job'; id: number; job: PoseJob }
+  | { type: 'job'; id: number; job: WorkerJob }
   | { type: 'reset'; trackId?: string }
   | { type: 'crash' };
 
 export type FromWorker =
   | { type: 'ready'; backend: BackendName; model: PoseModelName }
   | { type: 'fatal'; error: WireError }
-  | { type: 'done'; id: number; result: Omit<PoseJobResult, 'worker'> }
+  | { type: 'done'; id: number; result: Omit<PoseJobResult, 'worker' | 'decodeMs'> }
   | { type: 'failed'; id: number; error: WireError };
