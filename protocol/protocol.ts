@@ -84,7 +84,9 @@ export type CreateSession = z.infer<typeof CreateSessionSchema>;
 
 export const SetRolesSchema = z
   .object({
-    roles: z.record(SpeakerSchema, RoleSchema),
+    roles: z
+      .record(SpeakerSchema, RoleSchema)
+      .refine((r) => Object.keys(r).length <= LIMITS.participantsMax, `at most ${LIMITS.participantsMax} names (participants per session)`),
   })
   .strict();
 export type SetRoles = z.infer<typeof SetRolesSchema>;

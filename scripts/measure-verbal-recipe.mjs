@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'server', 'cli', 'main.js');
+/** Largest seed `buying-signals train --seed` takes (TRAIN_SEED_MAX in server/cli/train.ts): checked up front, not one seed into a run. */
+const SEED_MAX = 2 ** 31 - 1;
 const USAGE = `usage: node scripts/measure-verbal-recipe.mjs [--corpus FILE] [--data FILE] [--seeds 3,5,7,11,13,17,19,23] [--parallel 2] [--out DIR] [--json]`;
 
 function fail(msg) {
@@ -45,8 +47,11 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = true;
     else if (a === '--seeds') {
       const raw = value();
-      o.seeds = raw.split(',').map((s) => Number(s.trim()));
-      if (!o.seeds.length || o.seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 0xffffffff)) fail(`--seeds must be a comma-separated list of whole numbers 0..4294967295, got "${raw}"`);
+      const parts = raw.split(',').map((s) => s.trim());
+      o.seeds = parts.map(Number);
+      if (parts.some((s) => s === '') || o.seeds.some((s) => !Number.isInteger(s) || s < 0 || s > SEED_MAX)) {
+        fail(`--seeds must be a comma-separated list of whole numbers 0..${SEED_MAX} (what \`buying-signals train --seed\` takes), got "${raw}"`);
+      }
       if (new Set(o.seeds).size !== o.seeds.length) fail(`--seeds lists a seed twice: "${raw}"`);
     } else if (a === '--parallel') {
       const raw = value();

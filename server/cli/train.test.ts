@@ -19,6 +19,8 @@ describe('train/eval verbal command modules', () => {
     [['voice'], /unknown train target "voice"/],
     [['verbal', '--lr', '3'], /unknown option --lr/],
     [['verbal', '--epochs', 'many'], /--epochs must be a whole number/],
+    // The bound scripts/measure-verbal-recipe.mjs checks its --seeds against up front.
+    [['verbal', '--seed', '2147483648'], /--seed must be a whole number from 0 to 2147483647, got "2147483648"/],
   ])('train %j is a usage error (exit 2)', async (args, message) => {
     const c = capture();
     expect(await runTrain(args, c.io)).toBe(2);

@@ -25,6 +25,9 @@ export function resolveFlagPath(given: string | undefined, projectDefault: strin
   return given !== undefined ? path.resolve(given) : path.join(projectRoot(), projectDefault);
 }
 
+/** Largest --seed; scripts/measure-verbal-recipe.mjs checks the same bound before it trains. */
+export const TRAIN_SEED_MAX = 2 ** 31 - 1;
+
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);
   let opts: { corpus: string; out: string; seed: number; epochs: number };
@@ -36,7 +39,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     opts = {
       corpus: resolveFlagPath(a.values.corpus, DEFAULT_CORPUS),
       out: resolveFlagPath(a.values.out, DEFAULT_MODEL_DIR),
-      seed: intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_TRAIN_OPTIONS.seed,
+      seed: intFlag(a.values.seed, 'seed', 0, TRAIN_SEED_MAX) ?? DEFAULT_TRAIN_OPTIONS.seed,
       epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
     };
   } catch (e) {

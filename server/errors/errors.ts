@@ -1,5 +1,5 @@
-// The project's few typed errors. HTTP maps them to status codes, socket.io to error acks;
-// messages say what was wrong, with which value, and what is allowed.
+// The project's few typed errors. HTTP maps them to status codes, socket.io to error acks
+// (through mapError.ts); messages say what was wrong, with which value, and what is allowed.
 import type { ApiError } from '../../protocol/protocol';
 
 export class AppError extends Error {
@@ -34,10 +34,4 @@ export class TooLargeError extends AppError {
   constructor(message: string, field?: string) {
     super('too_large', message, 413, field ? { field } : {});
   }
-}
-
-/** Converts anything thrown into the wire error shape without leaking internals. */
-export function toApiError(err: unknown): ApiError {
-  if (err instanceof AppError) return err.toApi();
-  return { code: 'internal', message: 'internal error: the request was not completed' };
 }

@@ -1,13 +1,15 @@
-// The one place HTTP errors become responses: typed errors keep their status and message,
-// body-parser limits become 413 naming the limit, anything else is a 500 without internals.
+// The one place HTTP errors become responses: typed errors (and the pose errors mapError.ts
+// types) keep their status and message, body-parser limits become 413 naming the limit,
+// anything else is a 500 without internals.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError, toApiError } from '../errors/errors';
+import { toApiError, toAppError } from '../errors/mapError';
 
 export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     const e = err as { type?: string; limit?: number; status?: number; message?: string };
-    if (err instanceof AppError) {
-      res.status(err.status).json({ error: err.toApi() });
+    const app = toAppError(err);
+    if (app) {
+      res.status(app.status).json({ error: app.toApi() });
     } else if (e.type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes` } });
     } else if (e.type === 'entity.parse.failed') {

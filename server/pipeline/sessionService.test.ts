@@ -9,6 +9,8 @@ import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
 import { SessionService } from './sessionService';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
+import { LIMITS } from '../../protocol/protocol';
+import { ValidationError } from '../errors/errors';
 
 let verbal: VerbalClassifier;
 let posture: PostureClassifier;
@@ -76,5 +78,20 @@ describe('SessionService', () => {
     expect(strip(after)).toEqual(strip(service2.snapshot(id2)));
     store.close();
     store2.close();
+  });
+
+  it('setRoles adds names not yet in the session as participants, within the participant limit', () => {
+    const store = new SqliteStore(':memory:');
+    const service = new SessionService({ store, classifier: verbal, now: () => 0 });
+    const participants = Array.from({ length: LIMITS.participantsMax - 1 }, (_, i) => ({ name: `guest ${i}`, role: 'rep' as const }));
+    const id = service.createSession({ title: 't', participants }).id;
+    expect(service.setRoles(id, { 'Ms Chen': 'customer' }).session.participants).toHaveLength(LIMITS.participantsMax);
+    const over = () => service.setRoles(id, { 'guest 0': 'customer', 'one too many': 'customer' });
+    expect(over).toThrow(ValidationError);
+    expect(over).toThrow(`session would have ${LIMITS.participantsMax + 1} participants; the limit is ${LIMITS.participantsMax}`);
+    // Nothing of the refused call is stored, not even the role of the known name.
+    expect(service.requireSession(id).participants).toHaveLength(LIMITS.participantsMax);
+    expect(service.requireSession(id).participants[0]).toEqual({ name: 'guest 0', role: 'rep' });
+    store.close();
   });
 });

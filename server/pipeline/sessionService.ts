@@ -156,9 +156,17 @@ export class SessionService {
     });
   }
 
-  /** Assigns roles and re-analyses the whole session with them. */
+  /**
+   * Assigns roles and re-analyses the whole session with them. A name not yet in the session
+   * joins it as a participant (roles may be given before someone speaks, as when creating a
+   * session), within the participant limit.
+   */
   setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
-    this.requireSession(sessionId);
+    const known = new Set(this.requireSession(sessionId).participants.map((p) => p.name));
+    const total = known.size + Object.keys(roles).filter((name) => !known.has(name)).length;
+    if (total > LIMITS.participantsMax) {
+      throw new ValidationError(`session would have ${total} participants; the limit is ${LIMITS.participantsMax}`, { field: 'roles' });
+    }
     const { store } = this.deps;
     store.transaction(() => {
       for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);

@@ -12,7 +12,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';
-import { toApiError } from '../errors/errors';
+import { toApiError } from '../errors/mapError';
 import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
@@ -104,7 +104,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
         const bytes = image instanceof Uint8Array ? image : new Uint8Array(image);
         const { stats, done } = frames.submit(sessionId, participant, mediaMs, bytes, person);
         reply({ ok: true, stats });
-        // A frame that fails later (corrupt image) is reported to its sender as an event.
+        // A frame that fails later (corrupt image, no pose weights) is reported to its sender as an event.
         void done.then((out) => {
           if (out.status === 'failed') socket.emit('session_error', { ...toApiError(out.error), sessionId });
         });

@@ -140,6 +140,28 @@ describe('HTTP API', () => {
       expect(r.body.error.message).toContain(String(5 * 1024 * 1024));
     });
 
+    it('roles for names not in the session: added as participants up to the limit of 50, and no further', async () => {
+      const guests = Array.from({ length: 49 }, (_, i) => ({ name: `guest ${i}`, role: 'rep' }));
+      const id = await newSession(guests);
+      // A role for a name not yet heard adds that participant (as creating a session with participants does).
+      const one = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 'Ms Chen': 'customer' } });
+      expect(one.status).toBe(200);
+      expect(one.body.snapshot.session.participants).toHaveLength(50);
+      const over = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 'guest 0': 'customer', 'one too many': 'customer' } });
+      expect(over.status).toBe(400);
+      expect(over.body.error).toMatchObject({ code: 'invalid_input', field: 'roles' });
+      expect(over.body.error.message).toContain('51 participants; the limit is 50');
+      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      expect(snap.session.participants).toHaveLength(50);
+      expect(snap.session.participants[0]).toEqual({ name: 'guest 0', role: 'rep' });
+
+      const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`p${i}`, 'rep']));
+      const tooMany = await api(server.url, 'PUT', `/api/sessions/${await newSession([])}/roles`, { roles: many });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.error.field).toBe('roles');
+      expect(tooMany.body.error.message).toContain('50');
+    });
+
     it('an unknown format name', async () => {
       const id = await newSession();
       const r = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=docx`, undefined, 'A: hi');

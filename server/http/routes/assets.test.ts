@@ -53,7 +53,40 @@ test('only the .task files are served; a missing one says how to get it', async 
   const heavy = await fetch(`${url}/models/pose/pose_landmarker_heavy.task`);
   expect(heavy.status).toBe(404);
   const body = (await heavy.json()) as { error: { message: string } };
-  expect(body.error.message).toMatch(/models\/pose\/official/);
+  // `npm run models` builds only lite and full: the heavy one comes only as an official bundle.
+  expect(body.error.message).not.toContain('run `npm run models`');
+  expect(body.error.message).toContain(`place the official pose_landmarker_heavy.task in ${path.join(dir, 'official')}/`);
+  expect(body.error.message).toContain('`npm run models` builds only pose_landmarker_lite and pose_landmarker_full');
+});
+
+test('a missing lite or full bundle says `npm run models` builds it; the default folder is named relative to the project', async () => {
+  const app = express();
+  app.use(assetsRouter());
+  const other = http.createServer(app);
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  try {
+    const heavy = await fetch(`${base}/models/pose/pose_landmarker_heavy.task`);
+    // The project's models/pose may hold an official heavy bundle; only its absence is checked.
+    if (heavy.status === 404) expect(((await heavy.json()) as { error: { message: string } }).error.message).toContain('in models/pose/official/');
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  }
+  const emptyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-assets-empty-'));
+  const app2 = express();
+  app2.use(assetsRouter({ poseModelDir: emptyDir }));
+  const empty = http.createServer(app2);
+  await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
+  try {
+    const lite = await fetch(`http://127.0.0.1:${(empty.address() as AddressInfo).port}/models/pose/pose_landmarker_lite.task`);
+    expect(lite.status).toBe(404);
+    const msg = ((await lite.json()) as { error: { message: string } }).error.message;
+    expect(msg).toContain('run `npm run models` to build it');
+    expect(msg).toContain(`${path.join(emptyDir, 'official')}/`);
+  } finally {
+    await new Promise<void>((resolve) => empty.close(() => resolve()));
+    fs.rmSync(emptyDir, { recursive: true, force: true });
+  }
 });
 
 test('the tasks-vision wasm runtime is served as application/wasm', async () => {

@@ -8,7 +8,7 @@
 import express, { Router, type Response } from 'express';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectPath } from '../../paths';
+import { projectPath, projectRoot } from '../../paths';
 
 export const POSE_TASK_NAMES = ['pose_landmarker_lite', 'pose_landmarker_full', 'pose_landmarker_heavy'] as const;
 export type PoseTaskName = (typeof POSE_TASK_NAMES)[number];
@@ -61,6 +61,10 @@ function notFound(res: Response, message: string): void {
 export function assetsRouter(opts: AssetOptions = {}): Router {
   const r = Router();
   const modelDir = opts.poseModelDir ?? projectPath('models', 'pose');
+  // Where official bundles are looked for, as a user would type it: relative to the project when inside it.
+  const officialDir = path.join(modelDir, 'official');
+  const relative = path.relative(projectRoot(), officialDir);
+  const officialShown = `${relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : officialDir}/`;
   const visionDir = opts.tasksVisionDir === undefined ? resolveTasksVision() : opts.tasksVisionDir;
 
   if (visionDir) {
@@ -106,10 +110,13 @@ export function assetsRouter(opts: AssetOptions = {}): Router {
     const name = match[1] as PoseTaskName;
     const model = findPoseModel(modelDir, name);
     if (!model) {
+      // scripts/build-pose-task.mjs (`npm run models`) builds lite and full only.
       notFound(
         res,
-        `${name}.task is not available: run \`npm run models\` to build it from @mediapipe/pose` +
-          (name === 'pose_landmarker_heavy' ? ', or place the official bundle in models/pose/official/' : ''),
+        name === 'pose_landmarker_heavy'
+          ? `${name}.task is not available: it is served only as an official MediaPipe bundle you provide ` +
+              `(\`npm run models\` builds only pose_landmarker_lite and pose_landmarker_full); place the official ${name}.task in ${officialShown}`
+          : `${name}.task is not available: run \`npm run models\` to build it from @mediapipe/pose, or place the official bundle in ${officialShown}`,
       );
       return;
     }

@@ -3,7 +3,8 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, PersonBoxSchema, PersonHintSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
-import { AppError, ValidationError } from '../../errors/errors';
+import { ValidationError } from '../../errors/errors';
+import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
 import { parseOr400 } from '../validate';
@@ -82,12 +83,12 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
 function describe(o: FrameOutcome) {
   if (o.status === 'processed') return { status: o.status, frameId: o.result.frameId, persons: o.persons, signals: o.result.signals, cues: o.result.cues };
   if (o.status === 'dropped') return { status: o.status };
-  const e = o.error instanceof AppError ? o.error.toApi() : { code: 'internal', message: 'the frame could not be processed' };
+  const e = toAppError(o.error)?.toApi() ?? { code: 'internal', message: 'the frame could not be processed' };
   return { status: o.status, error: e };
 }
 
 function sendOutcome(res: Response, o: FrameOutcome): void {
-  // The error handler answers AppErrors (a bad image) with their status, anything else with 500.
+  // The error handler answers typed errors (a bad image, missing pose weights) with their status, anything else with 500.
   if (o.status === 'failed') throw o.error;
   res.status(o.status === 'processed' ? 201 : 200).json(describe(o));
 }
