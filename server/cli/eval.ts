@@ -1,6 +1,8 @@
 // `buying-signals eval verbal --data FILE.jsonl`: precision/recall/F1 of the trained verbal
 // model beside the keyword baseline, as a table or (--json) one JSON object.
+import { VERBAL_LABELS } from '../../protocol/protocol';
 import { initTf } from '../runtime/backend';
+import { checkSignalThresholds, DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -10,19 +12,50 @@ import type { CliIO } from './io';
 import { runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--json]
-  rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}`;
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--thresholds T] [--json]
+  rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
+  --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
+    every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none`;
+
+/** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
+export function parseThresholds(text: string): SignalThresholds {
+  const num = (s: string, what: string): number => {
+    if (!/^\s*\d*\.?\d+\s*$/.test(s)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
+    return Number(s);
+  };
+  const out: Record<string, number> = {};
+  if (!text.includes('=')) {
+    const t = num(text, 'value');
+    for (const l of VERBAL_LABELS) if (l !== 'neutral') out[l] = t;
+  } else {
+    for (const part of text.split(',')) {
+      const [label = '', value = '', ...rest] = part.split('=');
+      if (rest.length) throw new UsageError(`--thresholds: "${part}" is not label=number`);
+      out[label.trim()] = num(value, `value for ${label.trim()}`);
+    }
+  }
+  try {
+    return checkSignalThresholds(out);
+  } catch (e) {
+    throw new UsageError(`--thresholds: ${(e as Error).message}`);
+  }
+}
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
-  let opts: { data: string; model: string; json: boolean };
+  let opts: { data: string; model: string; json: boolean; thresholds: SignalThresholds };
   try {
-    const a = parseArgs(args, { values: ['data', 'model'], switches: ['json'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       throw new UsageError(a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target');
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
-    opts = { data: resolveFlagPath(a.values.data, ''), model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR), json: a.switches.has('json') };
+    opts = {
+      data: resolveFlagPath(a.values.data, ''),
+      model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR),
+      json: a.switches.has('json'),
+      thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
+    };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`${e.message}\n${EVAL_USAGE}`);
@@ -33,7 +66,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const model = loadVerbalClassifier({ modelDir: opts.model });
   const baseline = createKeywordBaseline();
   try {
-    const report = evaluateVerbal(rows, model, baseline);
+    const report = evaluateVerbal(rows, model, baseline, opts.thresholds);
     io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     return 0;
   } finally {

@@ -91,6 +91,18 @@ describe('buying-signals', () => {
     expect(c.err.join('')).toContain('--format must be one of vtt, srt, json, text');
   });
 
+  it.each([
+    ['1.5', '--thresholds: threshold for price_inquiry: 1.5 is not a number from 0 to 1'],
+    ['abc', '--thresholds: value "abc" is not a number from 0 to 1'],
+    ['resistance=high', '--thresholds: value for resistance "high" is not a number from 0 to 1'],
+    ['neutral=0.5', '--thresholds: threshold for "neutral": not a signal label'],
+    ['resistance=0.5=1', '--thresholds: "resistance=0.5=1" is not label=number'],
+  ])('eval verbal: --thresholds %s is a usage error naming what is wrong', async (value, message) => {
+    const c = capture();
+    expect(await main(['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', value], c.io)).toBe(2);
+    expect(c.err.join('')).toContain(message);
+  });
+
   it('eval posture: --people takes participant or all', async () => {
     const c = capture();
     expect(await main(['eval', 'posture', '--labels', 'x.jsonl', '--people', 'everyone'], c.io)).toBe(2);

@@ -85,4 +85,24 @@ describe('evaluateVerbal', () => {
     expect(all.macroF1Interval.model.high).toBeGreaterThanOrEqual(all.model.macroF1);
     expect(formatEvalReport(r)).toMatch(/95 % CI .*100\.0–100\.0/);
   });
+
+  it('holds the model to the pipeline\'s thresholds: a signal below its threshold counts as neutral', () => {
+    // Price at 0.45 on every turn: a signal by default (the most probable label counts), neutral
+    // once price_inquiry needs 0.5.
+    const weakPrice: VerbalClassifier = {
+      version: 'weak-price',
+      classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 0.45, scores: { price_inquiry: 0.45, discount_request: 0.1, purchase_intent: 0.1, resistance: 0.1, neutral: 0.25 } })),
+      dispose: () => undefined,
+    };
+    const byDefault = evaluateVerbal(rows, weakPrice, createKeywordBaseline());
+    expect(byDefault.thresholds).toEqual({});
+    expect(byDefault.subsets[0]!.model.perLabel.price_inquiry.predicted).toBe(4);
+    const held = evaluateVerbal(rows, weakPrice, createKeywordBaseline(), { price_inquiry: 0.5 });
+    expect(held.thresholds).toEqual({ price_inquiry: 0.5 });
+    expect(held.subsets[0]!.model.perLabel.price_inquiry.predicted).toBe(0);
+    expect(held.subsets[0]!.model.perLabel.neutral.predicted).toBe(5);
+    expect(held.subsets[0]!.baseline).toEqual(byDefault.subsets[0]!.baseline);
+    expect(formatEvalReport(held)).toContain('a signal counts when it is the most probable label and scores price_inquiry ≥ 0.5');
+    expect(formatEvalReport(byDefault)).toContain('a signal counts when it is the most probable label\n');
+  });
 });

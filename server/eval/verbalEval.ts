@@ -3,6 +3,7 @@
 // the rows whose label needs the previous turn.
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
+import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { Interval } from './bootstrap';
@@ -21,6 +22,8 @@ export interface SubsetReport {
 export interface VerbalEvalReport {
   modelVersion: string;
   baselineVersion: string;
+  /** The least score per signal label the model's predictions were held to (the pipeline's rule). */
+  thresholds: SignalThresholds;
   rows: number;
   subsets: SubsetReport[];
 }
@@ -32,14 +35,20 @@ export function rowLang(row: Pick<LabeledRow, 'lang' | 'text'>): string {
   return row.lang ?? (CJK.test(row.text) ? 'zh' : 'en');
 }
 
-function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[]): VerbalLabel[] {
+function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[], thresholds: SignalThresholds): VerbalLabel[] {
   const turns = rows.map((r) => ({ text: r.text, role: r.role, ...(r.context !== undefined ? { context: r.context } : {}) }));
-  return classifyTurns(classifier, turns).map((p) => p.label);
+  return classifyTurns(classifier, turns).map((p) => signalLabel(p, thresholds));
 }
 
-export function evaluateVerbal(rows: readonly LabeledRow[], model: VerbalClassifier, baseline: VerbalClassifier): VerbalEvalReport {
-  const modelPred = predict(model, rows);
-  const basePred = predict(baseline, rows);
+/** The model is held to `thresholds` as the pipeline holds it; the keyword baseline to none. */
+export function evaluateVerbal(
+  rows: readonly LabeledRow[],
+  model: VerbalClassifier,
+  baseline: VerbalClassifier,
+  thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
+): VerbalEvalReport {
+  const modelPred = predict(model, rows, thresholds);
+  const basePred = predict(baseline, rows, {});
   const langs = [...new Set(rows.map(rowLang))].sort();
   const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
   for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
@@ -60,14 +69,18 @@ export function evaluateVerbal(rows: readonly LabeledRow[], model: VerbalClassif
       macroF1Interval: { model: bootstrapMacroF1(VERBAL_LABELS, gold, model), baseline: bootstrapMacroF1(VERBAL_LABELS, gold, base) },
     };
   });
-  return { modelVersion: model.version, baselineVersion: baseline.version, rows: rows.length, subsets };
+  return { modelVersion: model.version, baselineVersion: baseline.version, thresholds, rows: rows.length, subsets };
 }
 
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
 
 /** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
 export function formatEvalReport(r: VerbalEvalReport): string {
-  const lines: string[] = [`model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows`];
+  const held = Object.entries(r.thresholds).map(([l, t]) => `${l} ≥ ${t}`);
+  const lines: string[] = [
+    `model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows`,
+    `a signal counts when it is the most probable label${held.length ? ` and scores ${held.join(', ')}` : ''}`,
+  ];
   const w = Math.max(...VERBAL_LABELS.map((l) => l.length));
   for (const s of r.subsets) {
     lines.push('', `== ${s.name} (${s.n} rows)`);

@@ -1,24 +1,24 @@
 // One session's path from utterances and frames to signals to cues. Holds the per-session
 // state (the previous turn for context, posture trackers, the cue engine) and writes
 // through the store. It never reads the clock: the caller passes arrival and emit times.
-import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
+import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import type { SqliteStore, StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
+import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { PostureTracker } from '../signals/posture/tracker';
 import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 
 export interface PipelineOptions {
-  /** Least score for a non-neutral prediction to become a stored signal, per label. */
-  signalThresholds: Partial<Record<VerbalLabel, number>>;
+  /** Least score for a non-neutral prediction to become a stored signal, per label (none by default). */
+  signalThresholds: SignalThresholds;
   cueEngine: Partial<CueEngineOptions>;
 }
 
-export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: {}, cueEngine: {} };
-const DEFAULT_SIGNAL_THRESHOLD = 0.5;
+export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: DEFAULT_SIGNAL_THRESHOLDS, cueEngine: {} };
 
 export interface TurnResult {
   utterance: Utterance;
@@ -175,9 +175,7 @@ export class SessionPipeline {
 
   private afterUtterance(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: EmitClock): TurnResult {
     if (utterance.role === 'rep') this.engine.repTurn(utterance.endMs, utterance.text);
-    if (pred.label === 'neutral') return { utterance, cues: [] };
-    const threshold = this.opts.signalThresholds[pred.label] ?? DEFAULT_SIGNAL_THRESHOLD;
-    if (pred.score < threshold) return { utterance, cues: [] };
+    if (signalLabel(pred, this.opts.signalThresholds) === 'neutral') return { utterance, cues: [] };
     const signal = this.store.addSignal(
       {
         sessionId: this.sessionId, utteranceId: utterance.id, participant: utterance.speaker, kind: 'verbal',

@@ -80,6 +80,30 @@ describe('SessionService', () => {
     store2.close();
   });
 
+  it('stores the most probable label as a signal, however low its score, unless a threshold says otherwise; a cue asks more', () => {
+    // What eval verbal measures is what the pipeline stores: the same rule (decision.ts).
+    const weakIntent: VerbalClassifier = {
+      version: 'weak-intent',
+      classify: (inputs) => inputs.map(() => ({ label: 'purchase_intent', score: 0.34, scores: { price_inquiry: 0.2, discount_request: 0.1, purchase_intent: 0.34, resistance: 0.06, neutral: 0.3 } })),
+      dispose: () => undefined,
+    };
+    const run = (options?: { signalThresholds: { purchase_intent: number }; cueEngine: object }) => {
+      const store = new SqliteStore(':memory:');
+      const service = new SessionService({ store, classifier: weakIntent, now: () => 0, ...(options && { options }) });
+      const id = service.createSession({ participants: [{ name: 'C', role: 'customer' }] }).id;
+      const r = service.addUtterance(id, { speaker: 'C', text: 'ok let us do it', startMs: 0, endMs: 900 });
+      store.close();
+      return r;
+    };
+    const weak = run();
+    expect(weak.signal).toMatchObject({ label: 'purchase_intent', score: 0.34 });
+    // A cue interrupts the manager: it asks more of a signal (the cue engine's minSignalScore).
+    expect(weak.cues).toEqual([]);
+    const held = run({ signalThresholds: { purchase_intent: 0.5 }, cueEngine: {} });
+    expect(held.signal).toBeUndefined();
+    expect(held.cues).toEqual([]);
+  });
+
   it('setRoles adds names not yet in the session as participants, within the participant limit', () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, now: () => 0 });
