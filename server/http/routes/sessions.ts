@@ -1,7 +1,7 @@
 // Sessions: create, list, read, assign roles, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema } from '../../../protocol/protocol';
+import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
@@ -10,7 +10,7 @@ import { parseOr400 } from '../validate';
 const UploadQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).optional(),
   filename: z.string().max(255).optional(),
-  title: z.string().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+  title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).optional(),
 });
 type UploadQuery = z.infer<typeof UploadQuery>;
 
@@ -38,7 +38,7 @@ export function transcriptsRouter(service: SessionService): Router {
     const q = parseOr400(UploadQuery, req.query, 'query');
     const parsed = parseUpload(req.body, q);
     const title = q.title ?? parsed.title ?? q.filename ?? 'Uploaded transcript';
-    const result = service.createFromTranscript(title.slice(0, LIMITS.titleMaxChars), parsed.utterances, parsed.participants, parsed.warnings);
+    const result = service.createFromTranscript(toWellFormed(title.slice(0, LIMITS.titleMaxChars)), parsed.utterances, parsed.participants, parsed.warnings);
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });
   return r;
