@@ -267,4 +267,36 @@ describe('landmarks over HTTP', () => {
     const labels = r.body.frames.flatMap((f: { signals: { label: string }[] }) => f.signals.map((x) => x.label));
     expect(labels).toContain('arms_crossed');
   });
+
+  it('names the field of a bad frame, whether sent alone or in a batch', async () => {
+    const id = await newSession();
+    const frame = { participant: 'Dana', mediaMs: 0, poses: [upright()] };
+    const cases: [unknown, string, RegExp][] = [
+      [{}, 'participant', /participant/],
+      [{ ...frame, mediaMs: -1 }, 'mediaMs', />= 0/],
+      [[frame, { ...frame, poses: [{ landmarks: upright().landmarks.slice(0, 32) }] }], '1.poses.0.landmarks', /exactly 33/],
+      [Array.from({ length: 33 }, () => frame), '', /at most 32 frames/],
+      [[], '', /at least one frame/],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+      if (field) expect(r.body.error.field).toBe(field);
+    }
+  });
+
+  it('stores no frame of a batch that would pass the participant limit', async () => {
+    const everyone = Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, role: 'customer' }));
+    const id = (await api(server.url, 'POST', '/api/sessions', { participants: everyone })).body.session.id as string;
+    const frame = (participant: string, mediaMs: number) => ({ participant, mediaMs, poses: [upright()] });
+    const first = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, frame('p0', 0));
+    expect(first.status).toBe(201);
+    const over = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, [frame('p0', 200), frame('p1', 200), frame('newcomer', 200)]);
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'invalid_input', field: '2.participant', message: expect.stringContaining('the limit is 50') });
+    // Frame ids count every stored frame: the next one follows the first, so the batch stored nothing.
+    const next = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, frame('p0', 400));
+    expect(next.body.frames[0].frameId).toBe(first.body.frames[0].frameId + 1);
+  });
 });

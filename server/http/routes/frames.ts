@@ -10,7 +10,11 @@ import type { SessionService } from '../../pipeline/sessionService';
 import { parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
-const LandmarksRequest = z.union([LandmarksBody, z.array(LandmarksBody).min(1).max(LIMITS_POSTURE.framesPerRequestMax)]);
+/** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
+const LandmarksBatch = z
+  .array(LandmarksBody)
+  .min(1, 'a batch must hold at least one frame')
+  .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`);
 
 /** `?person=xMin,yMin,width,height` (0..1): a person box; `none`: null. */
 export const PersonQuery = z
@@ -52,9 +56,8 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
 
   r.post('/landmarks', express.json({ limit: '2mb' }), (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
-    const body = parseOr400(LandmarksRequest, req.body);
-    const list = Array.isArray(body) ? body : [body];
-    const results = list.map((f) => service.addLandmarks({ ...f, sessionId: id }, 'browser'));
+    const list = Array.isArray(req.body) ? parseOr400(LandmarksBatch, req.body) : [parseOr400(LandmarksBody, req.body)];
+    const results = service.addLandmarksBatch(id, list, 'browser');
     res.status(201).json({ frames: results.map((x) => ({ frameId: x.frameId, signals: x.signals, cues: x.cues })) });
   });
 
