@@ -7,7 +7,7 @@ import { ValidationError } from '../../errors/errors';
 import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
-import { parseOr400 } from '../validate';
+import { jsonBody, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
@@ -54,7 +54,7 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
   const r = Router({ mergeParams: true });
   const sessionId = (raw: unknown) => parseOr400(SessionIdSchema, raw, 'sessionId');
 
-  r.post('/landmarks', express.json({ limit: '2mb' }), (req, res) => {
+  r.post('/landmarks', ...jsonBody('2mb'), (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
     const list = Array.isArray(req.body) ? parseOr400(LandmarksBatch, req.body) : [parseOr400(LandmarksBody, req.body)];
     const results = service.addLandmarksBatch(id, list, 'browser');

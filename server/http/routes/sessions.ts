@@ -5,7 +5,7 @@ import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFor
 import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
-import { parseOr400 } from '../validate';
+import { jsonBody, parseOr400 } from '../validate';
 
 const UploadQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).optional(),
@@ -52,7 +52,7 @@ export function sessionsRouter(service: SessionService): Router {
     res.json({ sessions: service.listSessions() });
   });
 
-  r.post('/', express.json({ limit: '64kb' }), (req, res) => {
+  r.post('/', ...jsonBody('64kb'), (req, res) => {
     const body = parseOr400(CreateSessionSchema, req.body ?? {});
     res.status(201).json({ session: service.createSession(body) });
   });
@@ -61,7 +61,7 @@ export function sessionsRouter(service: SessionService): Router {
     res.json(service.snapshot(id(req.params.id)));
   });
 
-  r.put('/:id/roles', express.json({ limit: '64kb' }), (req, res) => {
+  r.put('/:id/roles', ...jsonBody('64kb'), (req, res) => {
     const body = parseOr400(SetRolesSchema, req.body);
     res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
   });
