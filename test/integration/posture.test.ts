@@ -142,6 +142,12 @@ describe('frames over HTTP (server-side pose)', () => {
     const noParticipant = await api(server.url, 'POST', `/api/sessions/${id}/frames?mediaMs=0`, undefined, blank);
     expect(noParticipant.status).toBe(400);
     expect(noParticipant.body.error.field).toBe('query.participant');
+    // A missing or empty media time is refused, not read as 0 (nor hex as a number).
+    for (const [query, message] of [['', /is required/], ['&mediaMs=', /whole number/], ['&mediaMs=0x10', /whole number/], ['&mediaMs=1&mediaMs=2', /given once/]] as const) {
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/frames?participant=Dana${query}`, undefined, blank);
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ field: 'query.mediaMs', message: expect.stringMatching(message) });
+    }
 
     const again = await api(server.url, 'POST', `/api/sessions/${id}/frames?participant=Dana&mediaMs=600&wait=1`, undefined, blank);
     expect(again.status).toBe(201);
@@ -153,7 +159,7 @@ describe('frames over HTTP (server-side pose)', () => {
     const url = (person: string, mediaMs: number) => `/api/sessions/${id}/frames?participant=Dana&mediaMs=${mediaMs}&wait=1&person=${person}`;
     expect((await api(server.url, 'POST', url('0.1,0.2,0.3,0.6', 0), undefined, blank)).status).toBe(201);
     expect((await api(server.url, 'POST', url('none', 100), undefined, blank)).status).toBe(201);
-    for (const bad of ['0.1,0.2,0.3', '0.5,0.2,0.8,0.5', 'left']) {
+    for (const bad of ['0.1,0.2,0.3', '0.5,0.2,0.8,0.5', 'left', ',0.2,0.3,0.6', '0.1,0.2,0.3, ']) {
       const r = await api(server.url, 'POST', url(bad, 200), undefined, blank);
       expect(r.status).toBe(400);
       expect(r.body.error.field).toBe('query.person');

@@ -23,7 +23,8 @@ export const PersonQuery = z
   .transform((v, ctx) => {
     if (v === undefined) return undefined;
     if (v === 'none') return null;
-    const n = v.split(',').map(Number);
+    // Number('') is 0: an empty part (`,0.2,0.5,0.5`) is refused, not read as 0.
+    const n = v.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
     const box = PersonBoxSchema.safeParse(n.length === 4 ? { xMin: n[0], yMin: n[1], width: n[2], height: n[3] } : undefined);
     if (box.success) return box.data;
     ctx.addIssue({ code: 'custom', message: 'must be "xMin,yMin,width,height" with numbers in 0..1 inside the image, or "none"' });
@@ -32,7 +33,12 @@ export const PersonQuery = z
 
 const FrameQuery = z.object({
   participant: SpeakerSchema,
-  mediaMs: z.coerce.number().pipe(MediaMsSchema),
+  // Digits only: coercion read `mediaMs=` (empty) as 0 and `0x10` as 16.
+  mediaMs: z
+    .string({ error: (iss) => (iss.input === undefined ? 'is required (media time in ms)' : 'must be given once') })
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, in digits')
+    .transform(Number)
+    .pipe(MediaMsSchema),
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
   /** Sets the participant's person box; `none` clears it. */
   person: PersonQuery,
