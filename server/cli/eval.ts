@@ -5,7 +5,7 @@ import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
@@ -23,6 +23,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
     opts = { data: resolveFlagPath(a.values.data, ''), model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR), json: a.switches.has('json') };
+    requireFile(opts.data);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`${e.message}\n${EVAL_USAGE}`);
