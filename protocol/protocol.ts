@@ -31,12 +31,27 @@ export const LIMITS = {
   participantsMax: 50,
 } as const;
 
+/** A lone UTF-16 surrogate (half of a pair, e.g. an emoji cut in two). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Replaces lone surrogates with U+FFFD. JSON may carry them (`"\ud800"`), but SQLite stores
+ * text as UTF-8, which cannot hold them: what was acked and what was stored would differ, and
+ * a speaker's name would no longer match itself when read back (its role lost). Every client
+ * string that is stored goes through this first.
+ */
+export function toWellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** A client string as it will be stored (see toWellFormed). */
+const text = () => z.string().overwrite(toWellFormed);
+
 export const SessionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'sessionId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
-export const SpeakerSchema = z
-  .string()
+export const SpeakerSchema = text()
   .trim()
   .min(1, 'speaker must not be empty')
   .max(LIMITS.speakerMaxChars, `speaker must be at most ${LIMITS.speakerMaxChars} characters`);
@@ -50,8 +65,7 @@ export const MediaMsSchema = z
 export const UtteranceInSchema = z
   .object({
     speaker: SpeakerSchema,
-    text: z
-      .string()
+    text: text()
       .trim()
       .min(1, 'text must not be empty')
       .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`),
@@ -73,7 +87,7 @@ export type Participant = z.infer<typeof ParticipantSchema>;
 
 export const CreateSessionSchema = z
   .object({
-    title: z.string().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+    title: text().trim().min(1).max(LIMITS.titleMaxChars).optional(),
     participants: z
       .array(z.object({ name: SpeakerSchema, role: RoleSchema }).strict())
       .max(LIMITS.participantsMax)

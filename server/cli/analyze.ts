@@ -8,7 +8,7 @@ import { loadVerbalClassifier } from '../signals/verbal/model';
 import { SqliteStore } from '../store/sqliteStore';
 import { SessionService } from '../pipeline/sessionService';
 import { projectPath } from '../paths';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
 import type { EvalPeople } from '../signals/posture/evalPosture';
@@ -56,7 +56,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
   }
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
-  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  requireFile(file);
   const parsed = parseTranscript(fs.readFileSync(file), { filename: file, ...(format ? { format: format as TranscriptFormat } : {}) });
 
   await initTf();

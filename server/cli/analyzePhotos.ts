@@ -1,6 +1,5 @@
 // `buying-signals analyze PHOTO...`: each photo judged on its own, as `eval posture` measures it
 // (no baseline, no time): who is in it and their posture labels, human-readable or `--json`.
-import fs from 'node:fs';
 import path from 'node:path';
 import { initTf } from '../runtime/backend';
 import { createPoseEstimator, type PoseModelName } from '../signals/pose';
@@ -10,7 +9,7 @@ import { loadPostureClassifier } from '../signals/posture/model';
 import { photoPeople, readPhotoFile } from '../signals/posture/photoFile';
 import { formatVerdicts, judgePeople, type PersonVerdict } from '../signals/posture/verdict';
 import { projectPath } from '../paths';
-import { UsageError } from './args';
+import { requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { POSE_MODELS } from './posture';
 
@@ -37,7 +36,7 @@ export interface AnalyzePhotosOptions {
 export async function runAnalyzePhotos(files: readonly string[], o: AnalyzePhotosOptions, io: CliIO): Promise<number> {
   if (!(EVAL_PEOPLE as readonly string[]).includes(o.people)) throw new UsageError(`--people must be one of ${EVAL_PEOPLE.join(', ')}, got "${o.people}"`);
   if (!POSE_MODELS.includes(o.poseModel)) throw new UsageError(`--pose-model must be one of ${POSE_MODELS.join(', ')}, got "${o.poseModel}"`);
-  for (const f of files) if (!fs.existsSync(f)) throw new UsageError(`no such file: ${f}`);
+  for (const f of files) requireFile(f);
   await initTf();
   const classifier = loadPostureClassifier({ modelDir: o.modelDir ?? projectPath('models', 'posture') });
   const estimator = await createPoseEstimator({ model: o.poseModel });

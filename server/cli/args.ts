@@ -1,4 +1,6 @@
 // A small strict flag parser for the CLI: unknown flags and missing values are errors.
+import fs from 'node:fs';
+
 export class UsageError extends Error {}
 
 export interface FlagSpec {
@@ -41,7 +43,15 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
 /** Parses an integer flag within [min, max], naming the flag and the range on failure. */
 export function intFlag(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  // Digits only: Number('') is 0, so `--port=` (or an empty $PORT) meant "any free port", and '0x10' was 16.
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+/** Refuses, as a usage error, an input file that is missing or is a folder (else: "EISDIR: illegal operation ..."). */
+export function requireFile(file: string): void {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`no such file: ${file}`);
+  if (stat.isDirectory()) throw new UsageError(`${file} is a folder; expected a file`);
 }

@@ -7,7 +7,7 @@ import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
@@ -56,6 +56,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       json: a.switches.has('json'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
     };
+    requireFile(opts.data);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.err(`${e.message}\n${EVAL_USAGE}`);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from './main';
-import { parseArgs, UsageError } from './args';
+import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
@@ -19,6 +19,14 @@ describe('args', () => {
     expect(a).toEqual({ positionals: ['f.vtt'], values: { format: 'vtt', roles: 'A=rep' }, switches: new Set(['json']) });
     expect(() => parseArgs(['--colour'], { values: ['format'] })).toThrow(/unknown option --colour \(known: --format\)/);
     expect(() => parseArgs(['--format'], { values: ['format'] })).toThrow(UsageError);
+  });
+
+  it('refuses an empty or non-decimal number: `--port=` or an empty $PORT is not port 0 (any free port)', () => {
+    for (const v of ['', ' ', '0x10', '1e3', '80abc']) {
+      expect(() => intFlag(v, 'port (or $PORT)', 0, 65535)).toThrow(`--port (or $PORT) must be a whole number from 0 to 65535, got "${v}"`);
+    }
+    expect(intFlag('0', 'port', 0, 65535)).toBe(0);
+    expect(intFlag('-3', 'n', -5, 5)).toBe(-3);
   });
 
   it('parses --roles and names a bad part', () => {
@@ -101,6 +109,16 @@ describe('buying-signals', () => {
     const c = capture();
     expect(await main(['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', value], c.io)).toBe(2);
     expect(c.err.join('')).toContain(message);
+  });
+
+  it('a folder given as a file is a usage error naming it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-dir-'));
+    for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir]]) {
+      const c = capture();
+      expect(await main(argv, c.io)).toBe(2);
+      expect(c.err.join('')).toContain(`${dir} is a folder; expected a file`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('eval posture: --people takes participant or all', async () => {

@@ -4,7 +4,7 @@ import { initTf } from '../runtime/backend';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
 import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
-import { intFlag, parseArgs, UsageError } from './args';
+import { intFlag, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { resolveFlagPath } from './train';
 
@@ -38,7 +38,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   const people = a.values.people ?? 'participant';
   if (!(EVAL_PEOPLE as readonly string[]).includes(people)) throw new UsageError(`--people must be one of ${EVAL_PEOPLE.join(', ')}, got "${people}"`);
   const labelsFile = resolveFlagPath(a.values.labels, '');
-  if (!fs.existsSync(labelsFile)) throw new UsageError(`no such file: ${labelsFile}`);
+  requireFile(labelsFile);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
   await initTf();
   await runPostureEval({

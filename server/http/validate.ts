@@ -1,7 +1,9 @@
-// Parses request parts with zod and turns failures into ValidationError naming the field.
+// Parses request parts with zod and turns failures into ValidationError naming the field;
+// reads JSON bodies, refusing a body that is not declared as JSON.
+import express, { type RequestHandler } from 'express';
 import type { z } from 'zod';
 import { zodToApiError } from '../../protocol/protocol';
-import { ValidationError } from '../errors/errors';
+import { AppError, ValidationError } from '../errors/errors';
 
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
   const r = schema.safeParse(value);
@@ -10,4 +12,23 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefi
     throw new ValidationError(e.message, e.field ? { field: e.field } : {});
   }
   return r.data;
+}
+
+/**
+ * express.json, then a 415 for a body sent with another content type: express.json leaves
+ * such a body unread, and the route would carry on as if none had been sent (`curl -d`
+ * sends form-urlencoded: POST /api/sessions created an "Untitled session", its title lost).
+ * No body at all is fine.
+ */
+export function jsonBody(limit: string | number): RequestHandler[] {
+  const requireJson: RequestHandler = (req, _res, next) => {
+    const length = req.headers['content-length'];
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+    if (req.body === undefined && hasBody) {
+      const type = req.headers['content-type'];
+      throw new AppError('unsupported_media_type', `content-type must be application/json for this body, got ${type ? `"${type}"` : 'none'}`, 415, { field: 'content-type' });
+    }
+    next();
+  };
+  return [express.json({ limit }), requireJson];
 }

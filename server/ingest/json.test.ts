@@ -31,6 +31,14 @@ describe('JSON', () => {
     expect(turns(p)).toEqual([['客户', '能便宜点吗？', 0, 900]]);
   });
 
+  it('replaces lone surrogates (JSON escapes) with U+FFFD, so a declared participant is the speaker', () => {
+    const doc = '{"title":"T \\ud83d","participants":[{"name":"Zoe \\ud83d","role":"customer"}],"utterances":[{"speaker":"Zoe \\ud83d","text":"ok \\ude00","startMs":0}]}';
+    const p = parseText(doc);
+    expect(p.title).toBe('T \uFFFD');
+    expect(p.participants).toEqual([{ name: 'Zoe \uFFFD', role: 'customer' }]);
+    expect(turns(p)).toEqual([['Zoe \uFFFD', 'ok \uFFFD', 0]]);
+  });
+
   it('warns about declared participants who never speak', () => {
     const doc = { participants: [{ name: 'Rep', role: 'rep' }, { name: 'Boss', role: null }], utterances: [base] };
     expect(parseText(JSON.stringify(doc)).warnings).toEqual(['participants: "Boss" never speaks; left out']);

@@ -5,14 +5,15 @@
 // fields are ignored with one warning. Shapes and types are checked here with zod; ranges,
 // limits and endMs >= startMs are checked for every format in index.ts.
 import { z } from 'zod';
-import { LIMITS, RoleSchema } from '../../protocol/protocol';
+import { LIMITS, RoleSchema, toWellFormed } from '../../protocol/protocol';
 import { normalizeSpeaker } from './speaker';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
 const typeError = (expected: string) => (iss: { input: unknown }) =>
   iss.input === undefined ? 'is required' : `must be ${expected}, got ${describe(iss.input)}`;
 
-const str = () => z.string({ error: typeError('a string') });
+// JSON escapes may spell lone surrogates, which SQLite cannot store: U+FFFD, as for live turns.
+const str = () => z.string({ error: typeError('a string') }).overwrite(toWellFormed);
 const num = () => z.number({ error: typeError('a number') });
 const seconds = () =>
   num()

@@ -305,6 +305,27 @@ export class SessionService {
     return result;
   }
 
+  /**
+   * Several frames of one session (an HTTP batch), checked together before any is stored:
+   * a batch that would take the session past the participant limit stores none of them
+   * (else the frames before the refused one would be stored, and a client that retries the
+   * refused batch would store them twice).
+   */
+  addLandmarksBatch(sessionId: string, frames: readonly Omit<LandmarksIn, 'sessionId'>[], source: 'browser' | 'server'): FrameResult[] {
+    const names = new Set(this.requireSession(sessionId).participants.map((p) => p.name));
+    for (const [i, f] of frames.entries()) {
+      if (names.has(f.participant)) continue;
+      names.add(f.participant);
+      if (names.size > LIMITS.participantsMax) {
+        throw new ValidationError(
+          `${i}.participant: "${f.participant}" would be participant ${names.size} of the session; the limit is ${LIMITS.participantsMax} (no frame of the batch was stored)`,
+          { field: `${i}.participant` },
+        );
+      }
+    }
+    return frames.map((f) => this.addLandmarks({ ...f, sessionId }, source));
+  }
+
   /** Reports frame-queue counters to the session's listeners. */
   reportFrameStats(stats: FrameStats): void {
     this.publish({ type: 'frame_stats', sessionId: stats.sessionId, stats });

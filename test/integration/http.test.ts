@@ -109,6 +109,25 @@ describe('HTTP API', () => {
       expect((await res.json()).error.code).toBe('invalid_json');
     });
 
+    it('a JSON body sent with another content type (curl -d sends form-urlencoded): 415, nothing created', async () => {
+      const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length;
+      const send = (method: string, path: string, type: string) =>
+        fetch(server.url + path, { method, headers: { 'content-type': type }, body: '{"title":"Q3 review"}' });
+      const created = await send('POST', '/api/sessions', 'application/x-www-form-urlencoded');
+      expect(created.status).toBe(415);
+      expect((await created.json()).error).toEqual({
+        code: 'unsupported_media_type',
+        field: 'content-type',
+        message: 'content-type must be application/json for this body, got "application/x-www-form-urlencoded"',
+      });
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions).toHaveLength(before);
+      const id = await newSession();
+      expect((await send('PUT', `/api/sessions/${id}/roles`, 'text/plain')).status).toBe(415);
+      expect((await send('POST', `/api/sessions/${id}/landmarks`, 'text/plain')).status).toBe(415);
+      // No body at all is still an empty session.
+      expect((await fetch(server.url + '/api/sessions', { method: 'POST' })).status).toBe(201);
+    });
+
     it('empty file, binary garbage, a 100 kB utterance, a malformed timestamp', async () => {
       const id = await newSession();
       const empty = await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, Buffer.alloc(0));

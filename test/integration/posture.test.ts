@@ -142,6 +142,12 @@ describe('frames over HTTP (server-side pose)', () => {
     const noParticipant = await api(server.url, 'POST', `/api/sessions/${id}/frames?mediaMs=0`, undefined, blank);
     expect(noParticipant.status).toBe(400);
     expect(noParticipant.body.error.field).toBe('query.participant');
+    // A missing or empty media time is refused, not read as 0 (nor hex as a number).
+    for (const [query, message] of [['', /is required/], ['&mediaMs=', /whole number/], ['&mediaMs=0x10', /whole number/], ['&mediaMs=1&mediaMs=2', /given once/]] as const) {
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/frames?participant=Dana${query}`, undefined, blank);
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ field: 'query.mediaMs', message: expect.stringMatching(message) });
+    }
 
     const again = await api(server.url, 'POST', `/api/sessions/${id}/frames?participant=Dana&mediaMs=600&wait=1`, undefined, blank);
     expect(again.status).toBe(201);
@@ -153,7 +159,7 @@ describe('frames over HTTP (server-side pose)', () => {
     const url = (person: string, mediaMs: number) => `/api/sessions/${id}/frames?participant=Dana&mediaMs=${mediaMs}&wait=1&person=${person}`;
     expect((await api(server.url, 'POST', url('0.1,0.2,0.3,0.6', 0), undefined, blank)).status).toBe(201);
     expect((await api(server.url, 'POST', url('none', 100), undefined, blank)).status).toBe(201);
-    for (const bad of ['0.1,0.2,0.3', '0.5,0.2,0.8,0.5', 'left']) {
+    for (const bad of ['0.1,0.2,0.3', '0.5,0.2,0.8,0.5', 'left', ',0.2,0.3,0.6', '0.1,0.2,0.3, ']) {
       const r = await api(server.url, 'POST', url(bad, 200), undefined, blank);
       expect(r.status).toBe(400);
       expect(r.body.error.field).toBe('query.person');
@@ -266,5 +272,37 @@ describe('landmarks over HTTP', () => {
     expect(r.body.frames).toHaveLength(frames.length);
     const labels = r.body.frames.flatMap((f: { signals: { label: string }[] }) => f.signals.map((x) => x.label));
     expect(labels).toContain('arms_crossed');
+  });
+
+  it('names the field of a bad frame, whether sent alone or in a batch', async () => {
+    const id = await newSession();
+    const frame = { participant: 'Dana', mediaMs: 0, poses: [upright()] };
+    const cases: [unknown, string, RegExp][] = [
+      [{}, 'participant', /participant/],
+      [{ ...frame, mediaMs: -1 }, 'mediaMs', />= 0/],
+      [[frame, { ...frame, poses: [{ landmarks: upright().landmarks.slice(0, 32) }] }], '1.poses.0.landmarks', /exactly 33/],
+      [Array.from({ length: 33 }, () => frame), '', /at most 32 frames/],
+      [[], '', /at least one frame/],
+    ];
+    for (const [body, field, message] of cases) {
+      const r = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(message);
+      if (field) expect(r.body.error.field).toBe(field);
+    }
+  });
+
+  it('stores no frame of a batch that would pass the participant limit', async () => {
+    const everyone = Array.from({ length: 50 }, (_, i) => ({ name: `p${i}`, role: 'customer' }));
+    const id = (await api(server.url, 'POST', '/api/sessions', { participants: everyone })).body.session.id as string;
+    const frame = (participant: string, mediaMs: number) => ({ participant, mediaMs, poses: [upright()] });
+    const first = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, frame('p0', 0));
+    expect(first.status).toBe(201);
+    const over = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, [frame('p0', 200), frame('p1', 200), frame('newcomer', 200)]);
+    expect(over.status).toBe(400);
+    expect(over.body.error).toMatchObject({ code: 'invalid_input', field: '2.participant', message: expect.stringContaining('the limit is 50') });
+    // Frame ids count every stored frame: the next one follows the first, so the batch stored nothing.
+    const next = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, frame('p0', 400));
+    expect(next.body.frames[0].frameId).toBe(first.body.frames[0].frameId + 1);
   });
 });

@@ -97,6 +97,21 @@ describe('live session over socket.io', () => {
     expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
   });
 
+  it('stores a name or text with half an emoji (a lone surrogate) as acked, and the speaker keeps their role', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    const cut = 'Bo \uD83D'; // an emoji cut in two by a client that truncated the name
+    const roles = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [cut]: 'customer' } });
+    expect(roles.status).toBe(200);
+    const ack = await send(s, id, { speaker: cut, text: 'How much is it for twelve seats? \uDE00', startMs: 0 });
+    expect(ack).toMatchObject({ ok: true, utterance: { speaker: 'Bo \uFFFD', role: 'customer', text: 'How much is it for twelve seats? \uFFFD' } });
+    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances).toEqual([ack.utterance]);
+    expect(snap.session.participants.map((p: { name: string }) => p.name)).toEqual(['Ada (rep)', 'Bo', 'Bo \uFFFD']);
+    expect(snap.unassignedSpeakers).toEqual([]);
+  });
+
   it('stores turns sent together from several sessions, each in order, and acks each once stored', async () => {
     const ids = [await session(), await session(), await session()];
     const sockets = await Promise.all(ids.map(() => client()));

@@ -7,10 +7,14 @@ import { ValidationError } from '../../errors/errors';
 import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
-import { parseOr400 } from '../validate';
+import { jsonBody, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
-const LandmarksRequest = z.union([LandmarksBody, z.array(LandmarksBody).min(1).max(LIMITS_POSTURE.framesPerRequestMax)]);
+/** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
+const LandmarksBatch = z
+  .array(LandmarksBody)
+  .min(1, 'a batch must hold at least one frame')
+  .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`);
 
 /** `?person=xMin,yMin,width,height` (0..1): a person box; `none`: null. */
 export const PersonQuery = z
@@ -19,7 +23,8 @@ export const PersonQuery = z
   .transform((v, ctx) => {
     if (v === undefined) return undefined;
     if (v === 'none') return null;
-    const n = v.split(',').map(Number);
+    // Number('') is 0: an empty part (`,0.2,0.5,0.5`) is refused, not read as 0.
+    const n = v.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
     const box = PersonBoxSchema.safeParse(n.length === 4 ? { xMin: n[0], yMin: n[1], width: n[2], height: n[3] } : undefined);
     if (box.success) return box.data;
     ctx.addIssue({ code: 'custom', message: 'must be "xMin,yMin,width,height" with numbers in 0..1 inside the image, or "none"' });
@@ -28,7 +33,12 @@ export const PersonQuery = z
 
 const FrameQuery = z.object({
   participant: SpeakerSchema,
-  mediaMs: z.coerce.number().pipe(MediaMsSchema),
+  // Digits only: coercion read `mediaMs=` (empty) as 0 and `0x10` as 16.
+  mediaMs: z
+    .string({ error: (iss) => (iss.input === undefined ? 'is required (media time in ms)' : 'must be given once') })
+    .regex(/^\d+$/, 'must be a whole number of milliseconds, in digits')
+    .transform(Number)
+    .pipe(MediaMsSchema),
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
   /** Sets the participant's person box; `none` clears it. */
   person: PersonQuery,
@@ -50,11 +60,10 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
   const r = Router({ mergeParams: true });
   const sessionId = (raw: unknown) => parseOr400(SessionIdSchema, raw, 'sessionId');
 
-  r.post('/landmarks', express.json({ limit: '2mb' }), (req, res) => {
+  r.post('/landmarks', ...jsonBody('2mb'), (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
-    const body = parseOr400(LandmarksRequest, req.body);
-    const list = Array.isArray(body) ? body : [body];
-    const results = list.map((f) => service.addLandmarks({ ...f, sessionId: id }, 'browser'));
+    const list = Array.isArray(req.body) ? parseOr400(LandmarksBatch, req.body) : [parseOr400(LandmarksBody, req.body)];
+    const results = service.addLandmarksBatch(id, list, 'browser');
     res.status(201).json({ frames: results.map((x) => ({ frameId: x.frameId, signals: x.signals, cues: x.cues })) });
   });
 

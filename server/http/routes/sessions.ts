@@ -1,16 +1,16 @@
 // Sessions: create, list, read, assign roles, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema } from '../../../protocol/protocol';
+import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ValidationError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
-import { parseOr400 } from '../validate';
+import { jsonBody, parseOr400 } from '../validate';
 
 const UploadQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).optional(),
   filename: z.string().max(255).optional(),
-  title: z.string().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+  title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).optional(),
 });
 type UploadQuery = z.infer<typeof UploadQuery>;
 
@@ -38,7 +38,7 @@ export function transcriptsRouter(service: SessionService): Router {
     const q = parseOr400(UploadQuery, req.query, 'query');
     const parsed = parseUpload(req.body, q);
     const title = q.title ?? parsed.title ?? q.filename ?? 'Uploaded transcript';
-    const result = service.createFromTranscript(title.slice(0, LIMITS.titleMaxChars), parsed.utterances, parsed.participants, parsed.warnings);
+    const result = service.createFromTranscript(toWellFormed(title.slice(0, LIMITS.titleMaxChars)), parsed.utterances, parsed.participants, parsed.warnings);
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });
   return r;
@@ -52,7 +52,7 @@ export function sessionsRouter(service: SessionService): Router {
     res.json({ sessions: service.listSessions() });
   });
 
-  r.post('/', express.json({ limit: '64kb' }), (req, res) => {
+  r.post('/', ...jsonBody('64kb'), (req, res) => {
     const body = parseOr400(CreateSessionSchema, req.body ?? {});
     res.status(201).json({ session: service.createSession(body) });
   });
@@ -61,7 +61,7 @@ export function sessionsRouter(service: SessionService): Router {
     res.json(service.snapshot(id(req.params.id)));
   });
 
-  r.put('/:id/roles', express.json({ limit: '64kb' }), (req, res) => {
+  r.put('/:id/roles', ...jsonBody('64kb'), (req, res) => {
     const body = parseOr400(SetRolesSchema, req.body);
     res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
   });
