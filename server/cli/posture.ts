@@ -25,7 +25,7 @@ export async function runTrainPosture(args: string[], io: CliIO): Promise<number
   const seed = intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_POSTURE_TRAIN_OPTIONS.seed;
   const out = resolveFlagPath(a.values.out, DEFAULT_POSTURE_DIR);
   await initTf();
-  trainPostureToDir(out, { seed }, io.out);
+  await trainPostureToDir(out, { seed }, io.out);
   return 0;
 }
 

@@ -56,7 +56,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   const rows = readLabeledJsonl(opts.corpus);
   io.out(`training verbal on ${rows.length} rows from ${path.relative(projectPath(), opts.corpus)} (backend ${backend.name}, seed ${opts.seed})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
-  const result = trainVerbal(rows, options, { log: io.out });
+  const result = await trainVerbal(rows, options, { log: io.out });
   const manifest = saveTrainedModel(opts.out, result, {
     corpus: {
       path: path.relative(projectRoot(), opts.corpus),

@@ -4,9 +4,9 @@
 // workers: sharp decodes on libuv's threads, so a frame decodes while the worker estimates the
 // one before (a worker busy in wasm could not even start the decode).
 import os from 'node:os';
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../../runtime/backend';
+import { startModuleWorker } from '../../runtime/worker';
 import { decodeImage, type DecodeLimits } from './decode';
 import { validatePoseConfig } from './create';
 import { ImageError, PoseConfigError, PoseModelMissingError, type ImageErrorCode } from './errors';
@@ -254,24 +254,6 @@ function fromWire(e: WireError): Error {
   return Object.assign(new Error(e.message), { name: e.name });
 }
 
-/**
- * Built code runs dist/.../poseWorker.js directly. Under jest (or ts-node-less dev) only the .ts
- * exists: an eval'd bootstrap registers @swc/core for .ts requires and loads it.
- */
 function startWorker(data: PoseWorkerData): Worker {
-  const js = path.join(__dirname, 'poseWorker.js');
-  if (!__filename.endsWith('.ts')) return new Worker(js, { workerData: data });
-  const entry = path.join(__dirname, 'poseWorker.ts');
-  const bootstrap = `
-    const fs = require('node:fs');
-    const { transformSync } = require(${JSON.stringify(require.resolve('@swc/core'))});
-    require.extensions['.ts'] = (module, filename) => {
-      const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-        filename, sourceMaps: 'inline', module: { type: 'commonjs' },
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      });
-      module._compile(code, filename);
-    };
-    require(${JSON.stringify(entry)});`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return startModuleWorker(__dirname, 'poseWorker', data);
 }

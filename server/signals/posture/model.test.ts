@@ -19,7 +19,7 @@ let result: PostureTrainResult;
 beforeAll(async () => {
   await initTf('wasm');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-model-'));
-  result = trainPosture(tiny);
+  result = await trainPosture(tiny, undefined, { workers: 1 });
   saveTrainedPosture(dir, result, new Date('2026-11-28T12:00:00Z'));
 }, 60_000);
 
@@ -48,9 +48,10 @@ describe('posture model', () => {
     fresh.dispose();
   });
 
-  it('is deterministic for a seed', () => {
-    const again = trainPosture(tiny);
-    expect(Buffer.from(again.artifact.weights[0]!.buffer).equals(Buffer.from(result.artifact.weights[0]!.buffer))).toBe(true);
+  it('is deterministic for a seed, in this thread or members on worker threads', async () => {
+    const again = await trainPosture(tiny, undefined, { workers: 2 });
+    again.artifact.weights.forEach((w, i) => expect(Buffer.from(w.buffer).equals(Buffer.from(result.artifact.weights[i]!.buffer))).toBe(true));
+    expect(again.validation).toEqual(result.validation);
   }, 60_000);
 
   it('leaks no tensors in predict and frees its weights on dispose', () => {

@@ -10,6 +10,8 @@ import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { generateDataset, type SynthDataset } from './synth';
 import { MODEL_LABELS } from './types';
 import { memberSeed, mulberry32, shuffled } from '../random';
+import type { BackendName } from '../../runtime/backend';
+import { defaultTrainWorkers, runMemberJobs } from '../members';
 
 export interface PostureTrainOptions {
   seed: number;
@@ -167,20 +169,43 @@ function trainMember(train: SynthDataset, norm: { mean: number[]; std: number[] 
   return weights;
 }
 
-export function trainPosture(opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS, log: (line: string) => void = () => {}): PostureTrainResult {
+/** Member k's synthetic draw: member 0 the seed's own, the others their member seed's. */
+function memberData(opts: PostureTrainOptions, k: number): SynthDataset {
+  return generateDataset(k === 0 ? opts.seed : memberSeed(opts.seed, k), opts.trainExamples);
+}
+
+/** Member k of the ensemble (what a worker thread runs). Call initTf() first. */
+export function trainPostureMember(opts: PostureTrainOptions, norm: { mean: number[]; std: number[] }, k: number, log: (line: string) => void): Float32Array[] {
+  const memberDims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: MODEL_LABELS.length };
+  const prefix = opts.members > 1 ? `member ${k + 1}/${opts.members}: ` : '';
+  return trainMember(memberData(opts, k), norm, memberDims, opts, memberSeed(opts.seed, k), (line) => log(prefix + line));
+}
+
+/**
+ * Trains the members (on `workers` threads, default one per core; 1 trains them in this
+ * thread, with the same bytes as the result) and merges them. Call initTf() first.
+ */
+export async function trainPosture(
+  opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS,
+  log: (line: string) => void = () => {},
+  run: { workers?: number; backend?: BackendName } = {},
+): Promise<PostureTrainResult> {
   const started = Date.now();
-  const train = generateDataset(opts.seed, opts.trainExamples);
+  const train = memberData(opts, 0);
   const val = generateDataset(opts.seed ^ 0x7a11, opts.validationExamples);
+  // Every member shares member 0's standardiser, which is only a fixed affine map of the inputs.
   const norm = standardiser(train);
   const memberDims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: MODEL_LABELS.length };
-  const members: Float32Array[][] = [];
-  for (let k = 0; k < Math.max(1, opts.members); k++) {
-    if (opts.members > 1) log(`member ${k + 1}/${opts.members}`);
-    // Each member sees its own synthetic draw (same recipe, its own seed); all share member 0's
-    // standardiser, which is only a fixed affine map of the inputs.
-    const data = k === 0 ? train : generateDataset(memberSeed(opts.seed, k), opts.trainExamples);
-    members.push(trainMember(data, norm, memberDims, opts, memberSeed(opts.seed, k), log));
-  }
+  const n = Math.max(1, opts.members);
+  const workers = Math.min(n, run.workers ?? defaultTrainWorkers());
+  // Each member sees its own synthetic draw (same recipe, its own seed).
+  const members =
+    workers > 1
+      ? await runMemberJobs(
+          Array.from({ length: n }, (_, k) => ({ kind: 'posture' as const, k, options: opts, norm })),
+          { workers, backend: run.backend ?? (tf.getBackend() as BackendName), log },
+        )
+      : Array.from({ length: n }, (_, k) => trainPostureMember(opts, norm, k, log));
   const { dims, weights } = mergeMembers(members, memberDims);
   const shapes = weightShapes(dims);
   const probs = tf.tidy(() => {
@@ -213,10 +238,10 @@ export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Dat
  * What `buying-signals train posture` runs: trains from the seed and writes models/posture/
  * (or `outDir`). Call initTf() first; wasm takes about two minutes on one core (three members).
  */
-export function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): PostureManifest {
+export async function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): Promise<PostureManifest> {
   const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
   log(`training posture on ${options.trainExamples} synthetic examples (seed ${options.seed}, ${options.epochs} epochs)`);
-  const result = trainPosture(options, log);
+  const result = await trainPosture(options, log);
   const manifest = saveTrainedPosture(outDir, result, date);
   const f1 = MODEL_LABELS.map((l) => `${l} ${result.validation[l]!.f1.toFixed(3)}`).join(', ');
   log(`wrote ${manifest.version} to ${outDir} in ${(result.trainingMs / 1000).toFixed(1)} s; synthetic validation F1: ${f1}`);

@@ -49,7 +49,7 @@ let dir: string;
 beforeAll(async () => {
   await initTf('wasm');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-model-'));
-  const result = trainVerbal(ROWS, OPTIONS);
+  const result = await trainVerbal(ROWS, OPTIONS, { workers: 1 });
   saveTrainedModel(dir, result, {
     corpus: { path: 'test', sha256: 'none', rows: ROWS.length },
     seed: 7,
@@ -104,12 +104,15 @@ describe('verbal model', () => {
     expect(() => model.classify([{ text: 'x' }])).toThrow(/disposed/);
   });
 
-  it('is reproducible: the same rows and seed give the same weights', () => {
-    const a = trainVerbal(ROWS, { ...OPTIONS, epochs: 3 });
-    const b = trainVerbal(ROWS, { ...OPTIONS, epochs: 3 });
-    expect(Buffer.from(a.weights.w1.buffer).equals(Buffer.from(b.weights.w1.buffer))).toBe(true);
-    expect(Buffer.from(a.weights.embedding.buffer).equals(Buffer.from(b.weights.embedding.buffer))).toBe(true);
-  });
+  it('is reproducible: the same rows and seed give the same weights, in this thread or members on worker threads', async () => {
+    const logs: string[] = [];
+    const a = await trainVerbal(ROWS, { ...OPTIONS, epochs: 3 }, { workers: 1 });
+    const b = await trainVerbal(ROWS, { ...OPTIONS, epochs: 3 }, { workers: 2, log: (l) => logs.push(l) });
+    for (const name of WEIGHT_NAMES) expect(Buffer.from(a.weights[name].buffer).equals(Buffer.from(b.weights[name].buffer))).toBe(true);
+    expect(b.validation).toEqual(a.validation);
+    // Both members trained, and reported from their threads.
+    expect(new Set(logs.map((l) => /^seed (\d+) epoch/.exec(l)?.[1])).size).toBe(2);
+  }, 60_000);
 
   it('merges ensemble members into one network whose logits are the members\' mean', () => {
     const d: NetDims = { buckets: 1 << 12, pooling: 'sqrtn', dim: 4, hidden: 6, dense: DENSE_DIM, labels: VERBAL_LABELS.length };

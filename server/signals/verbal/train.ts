@@ -13,6 +13,8 @@ import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays
 import type { NetDims, NetWeights, Pooling, WeightArrays } from './net';
 import { memberSeed, mulberry32, shuffled, type Rng } from '../random';
 import { SparseAdamEmbedding } from './sparseEmbedding';
+import type { BackendName } from '../../runtime/backend';
+import { defaultTrainWorkers, runMemberJobs } from '../members';
 
 const HEAD = ['w1', 'b1', 'w2', 'b2'] as const;
 type HeadName = (typeof HEAD)[number];
@@ -167,6 +169,13 @@ function trainStep(st: StepState, feats: readonly Featurized[], ys: readonly num
 
 export interface TrainHooks {
   log?: (line: string) => void;
+  /**
+   * Worker threads the members train on (default one per core; 1 trains them in this
+   * thread). The weights are the same bytes either way.
+   */
+  workers?: number;
+  /** The tfjs backend the workers use (default: this thread's, as initTf chose it). */
+  backend?: BackendName;
 }
 
 export { memberSeed };
@@ -207,7 +216,7 @@ interface Prepared {
   labels: number[];
 }
 
-interface MemberResult {
+export interface MemberResult {
   weights: WeightArrays;
   bestEpoch: number;
   epochsRun: number;
@@ -264,11 +273,16 @@ function scoreOn(weights: WeightArrays, dims: NetDims, set: Prepared): Classific
   );
 }
 
-/** Trains on `rows` (all treated as customer turns). Call initTf() first. */
-export function trainVerbal(rows: readonly LabeledRow[], options: Partial<TrainOptions> = {}, hooks: TrainHooks = {}): TrainResult {
-  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  const t0 = Date.now();
-  const log = hooks.log ?? (() => undefined);
+interface PreparedTraining {
+  train: LabeledRow[];
+  val: LabeledRow[];
+  tr: Prepared;
+  va: Prepared;
+  memberDims: NetDims;
+}
+
+/** The seeded split and featurised rows every member trains on (the same in every thread). */
+function prepareTraining(rows: readonly LabeledRow[], o: TrainOptions): PreparedTraining {
   const labelIndex = (l: VerbalLabel): number => VERBAL_LABELS.indexOf(l);
   const { train, val } = splitRows(rows, o.validationFraction, o.seed);
   if (train.length === 0) throw new Error('no training rows');
@@ -276,21 +290,42 @@ export function trainVerbal(rows: readonly LabeledRow[], options: Partial<TrainO
     feats: rs.map((r) => featurize({ text: r.text, ...(r.context !== undefined ? { context: r.context } : {}) }, o.features)),
     labels: rs.map((r) => labelIndex(r.label)),
   });
-  const tr = prep(train);
-  const va = prep(val);
   const memberDims: NetDims = { buckets: o.features.buckets, pooling: o.pooling, dim: o.dim, hidden: o.hidden, dense: DENSE_DIM, labels: VERBAL_LABELS.length };
+  return { train, val, tr: prep(train), va: prep(val), memberDims };
+}
+
+/** Member k of the ensemble (what a worker thread runs). Call initTf() first. */
+export function trainVerbalMember(rows: readonly LabeledRow[], o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
+  const { tr, va, memberDims } = prepareTraining(rows, o);
+  return trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log);
+}
+
+/** Trains on `rows` (all treated as customer turns). Call initTf() first. */
+export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<TrainOptions> = {}, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  const t0 = Date.now();
+  const log = hooks.log ?? (() => undefined);
   const n = Math.max(1, Math.floor(o.ensemble));
-  const members: MemberResult[] = [];
-  for (let k = 0; k < n; k++) members.push(trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log));
-  const { dims, weights } = mergeMembers(members.map((m) => m.weights), memberDims);
+  const workers = Math.min(n, hooks.workers ?? defaultTrainWorkers());
+  const inWorkers =
+    workers > 1
+      ? runMemberJobs(
+          Array.from({ length: n }, (_, k) => ({ kind: 'verbal' as const, k, rows, options: o })),
+          { workers, backend: hooks.backend ?? (tf.getBackend() as BackendName), log },
+        )
+      : undefined;
+  inWorkers?.catch(() => undefined); // awaited below, after this thread's own preparation
+  const { train, val, tr, va, memberDims } = prepareTraining(rows, o);
+  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log));
+  const { dims, weights } = mergeMembers(trained.map((m) => m.weights), memberDims);
   const validation = scoreOn(weights, dims, va.feats.length ? va : tr);
   return {
     dims,
     features: o.features,
     weights,
     validation,
-    bestEpoch: members[0]!.bestEpoch,
-    epochsRun: members[0]!.epochsRun,
+    bestEpoch: trained[0]!.bestEpoch,
+    epochsRun: trained[0]!.epochsRun,
     trainRows: train.length,
     validationRows: val.length,
     trainingMs: Date.now() - t0,
