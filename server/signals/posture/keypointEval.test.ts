@@ -1,0 +1,58 @@
+import { summariseArmCrossTracks, type SequenceEvent, type SequenceTrack } from './keypointEval';
+
+// Hand-made event lists (no real data): what each sequence-level figure counts.
+const ev = (label: SequenceEvent['label'], state: SequenceEvent['state'], frame: number, sinceFrame = frame): SequenceEvent => ({ label, state, frame, sinceFrame, mediaMs: (frame * 1000) / 30 });
+const track = (file: string, crossedPhase: [number, number] | null, events: SequenceEvent[], frames = 60): SequenceTrack => ({ file, frames, crossedPhase, events });
+
+describe('arm-cross sequence summary', () => {
+  it('scores turn-on, delay, turn-off and clip tail against the crossed phase', () => {
+    const r = summariseArmCrossTracks([
+      track('a', [15, 40], [ev('arms_crossed', 'on', 45, 15), ev('arms_crossed', 'off', 58, 43)]),
+      track('b', [12, 30], [ev('arms_crossed', 'on', 30, 12)]),
+      track('c', [20, 35], []),
+    ]);
+    expect(r.sequences).toBe(3);
+    expect(r.withCrossedPhase).toBe(3);
+    expect(r.onShare).toBeCloseTo(2 / 3);
+    expect(r.delayMs).toEqual({ median: 600, max: 1000 });
+    expect(r.offAfter).toBe(1);
+    expect(r.stillOnAtEnd).toBe(1);
+    expect(r.offDelayMs).toEqual({ median: 600, max: 600 });
+    expect(r.tailMs).toEqual({ median: 800, max: 967 });
+    expect(r.phaseMs).toEqual({ median: 633, max: 867 });
+    expect(r.falseAlarms).toBe(0);
+    expect(r.toggles).toBe(0);
+  });
+
+  it('counts a turn-on whose evidence lies outside the phase as a false alarm, and on-off-on as a toggle', () => {
+    const r = summariseArmCrossTracks([
+      // Evidence from frame 0 (arms down) that ended before the arms started across: false, and at a rest frame.
+      track('early', [30, 45], [ev('arms_crossed', 'on', 2, 0), ev('arms_crossed', 'off', 12, 8)]),
+      // Evidence beginning a few frames before the check's first crossed frame belongs to it.
+      track('anticipated', [20, 40], [ev('arms_crossed', 'on', 25, 14)]),
+      // After the arms came down: false.
+      track('late', [10, 20], [ev('arms_crossed', 'on', 40, 25)]),
+      track('flicker', [10, 40], [ev('arms_crossed', 'on', 20, 10), ev('arms_crossed', 'off', 25, 22), ev('arms_crossed', 'on', 35, 30)]),
+      track('lost forearms', null, [ev('arms_crossed', 'on', 30, 15)]),
+    ]);
+    expect(r.falseAlarms).toBe(2);
+    expect(r.falseAlarmSequences).toBe(2);
+    expect(r.restTurnOns).toBe(1);
+    expect(r.unscoredTurnOns).toBe(1);
+    expect(r.toggles).toBe(1);
+    expect(r.withCrossedPhase).toBe(4);
+    expect(r.onShare).toBe(0.5);
+  });
+
+  it('reports every other label that turned on, per sequence and in all', () => {
+    const r = summariseArmCrossTracks([
+      track('a', [15, 40], [ev('legs_crossed', 'on', 45, 0), ev('nodding', 'on', 20), ev('nodding', 'off', 30), ev('nodding', 'on', 50)]),
+      track('b', [15, 40], [ev('legs_crossed', 'on', 60, 15)]),
+    ]);
+    expect(r.otherLabels).toEqual({
+      legs_crossed: { sequencesOn: 2, turnOns: 2, turnOffs: 0, onAtMs: { median: 1500, max: 2000 } },
+      nodding: { sequencesOn: 1, turnOns: 2, turnOffs: 1, onAtMs: { median: 667, max: 1667 } },
+    });
+    expect(r.onShare).toBe(0);
+  });
+});
