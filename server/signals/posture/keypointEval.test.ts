@@ -1,4 +1,10 @@
-import { summariseArmCrossTracks, type SequenceEvent, type SequenceTrack } from './keypointEval';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectPath } from '../../paths';
+import { initTf } from '../../runtime/backend';
+import { POSTURE_DATA_DIR } from '../pose/testData';
+import { ARM_CROSS_HOLD_LAST_MS, evaluateArmCross, evaluateArmCrossSequences, KEYPOINT_FILES, summariseArmCrossTracks, type SequenceEvent, type SequenceTrack } from './keypointEval';
+import { loadPostureClassifier } from './model';
 
 // Hand-made event lists (no real data): what each sequence-level figure counts.
 const ev = (label: SequenceEvent['label'], state: SequenceEvent['state'], frame: number, sinceFrame = frame): SequenceEvent => ({ label, state, frame, sinceFrame, mediaMs: (frame * 1000) / 30 });
@@ -55,4 +61,32 @@ describe('arm-cross sequence summary', () => {
     });
     expect(r.onShare).toBe(0);
   });
+});
+
+// The real UTD-MHAD arm-cross skeletons are read at run time to measure the video path, never
+// copied into the repository (research use only); the suite skips where they are absent.
+const armCrossCsv = path.join(POSTURE_DATA_DIR, KEYPOINT_FILES.armCross);
+const haveArmCross = fs.existsSync(armCrossCsv) && fs.existsSync(projectPath('models', 'posture', 'manifest.json'));
+if (!haveArmCross) console.log(`skipped: ${armCrossCsv} or models/posture missing (set BUYING_SIGNALS_POSTURE_DATA to the posture data folder; run \`npx buying-signals train posture\`)`);
+(haveArmCross ? describe : describe.skip)('video path on the real Kinect arm-cross sequences', () => {
+  it('turns arms_crossed on for real crossings, never at rest, without flicker, and off again', async () => {
+    await initTf('wasm');
+    const clf = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
+    const r = evaluateArmCrossSequences(clf, armCrossCsv, {}, ARM_CROSS_HOLD_LAST_MS);
+    const frames = evaluateArmCross(clf, armCrossCsv);
+    clf.dispose();
+    console.log(`arm cross as video (${clf.version}, defaults): ${JSON.stringify(r)}; per frame: recall ${frames.recall.toFixed(3)}, rest FP ${frames.falsePositiveRate.toFixed(3)}`);
+    // Most of these crossings last about a second, below what the hold asks for: a share, not most.
+    // With the earlier 1.5 s hold it was none.
+    expect(r.onShare).toBeGreaterThanOrEqual(0.25);
+    expect(r.delayMs!.max).toBeLessThanOrEqual(1500);
+    expect(r.falseAlarms).toBe(0);
+    expect(r.restTurnOns).toBe(0);
+    expect(r.toggles).toBe(0);
+    expect(r.stillOnAtEnd).toBe(0);
+    expect(r.offDelayMs!.max).toBeLessThanOrEqual(ARM_CROSS_HOLD_LAST_MS);
+    // Standing upright: no lean, open palms or distance. (legs_crossed does turn on for people
+    // standing with their feet together, a classifier failure reported in the README.)
+    for (const label of ['leaning_forward', 'leaning_back', 'open_palms', 'sitting_far'] as const) expect(r.otherLabels[label]).toBeUndefined();
+  }, 120_000);
 });

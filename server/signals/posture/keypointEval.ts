@@ -157,6 +157,9 @@ export function evaluateArmCross(classifier: PostureClassifier, longCsv: string)
   return { sequences: seqs.size, crossedFrames: crossed, recall: crossed ? hits / crossed : 0, restFrames: rest, falsePositiveRate: rest ? falseHits / rest : 0 };
 }
 
+/** How long the video eval holds each clip's last (arms-down) frame, so a label can be seen turning off. */
+export const ARM_CROSS_HOLD_LAST_MS = 3000;
+
 /** Kinect v1 skeletons come at 30 frames per second. */
 export const KINECT_FRAME_MS = 1000 / 30;
 
@@ -182,14 +185,17 @@ export interface SequenceTrack {
 /**
  * Feeds a sequence's frames in order, at `frame * KINECT_FRAME_MS`, through a fresh
  * PostureTracker built as the session pipeline builds one (defaults, 4:3 aspect, the frame's
- * poses going over the wire and back), and returns the events it emits.
+ * poses going over the wire and back), and returns the events it emits. `holdLastMs` feeds the
+ * last frame (arms down) again for that long: the clips end sooner after the arms come down
+ * than a label takes to turn off.
  */
-export function trackSequence(classifier: PostureClassifier, file: string, frames: readonly P3[][], opts: Partial<PostureTrackerOptions> = {}): SequenceTrack {
+export function trackSequence(classifier: PostureClassifier, file: string, frames: readonly P3[][], opts: Partial<PostureTrackerOptions> = {}, holdLastMs = 0): SequenceTrack {
   const tracker = new PostureTracker({ participant: file, classifier, aspect: 4 / 3, ...opts });
   const crossed = crossedFrames(frames);
   const first = crossed.indexOf(true), last = crossed.lastIndexOf(true);
   const toFrame = (ms: number): number => Math.round(ms / KINECT_FRAME_MS);
-  const events = frames.flatMap((fr, i) =>
+  const fed = [...frames, ...Array.from({ length: toFrame(holdLastMs) }, () => frames[frames.length - 1]!)];
+  const events = fed.flatMap((fr, i) =>
     tracker.update([poseFromLandmarks(landmarksFromPose(kinectToPose(fr)))], i * KINECT_FRAME_MS).map(
       (e): SequenceEvent => ({ label: e.label, state: e.state, frame: i, mediaMs: e.mediaMs, sinceFrame: toFrame(e.startedMs) }),
     ),
@@ -237,7 +243,7 @@ export interface ArmCrossSequenceReport {
   stillOnAtEnd: number;
   /** Crossed phase's last frame → turn-off (ms), where it turned off. */
   offDelayMs: Spread | null;
-  /** Clip left after the crossed phase's last frame (ms): the longest a turn-off could take and still be seen. */
+  /** Clip left after the crossed phase's last frame (ms), without holdLastMs: the longest a turn-off could take and still be seen in the clip itself. */
   tailMs: Spread | null;
   /** Every other label the tracker turned on. */
   otherLabels: Partial<Record<PostureEventLabel, LabelSequenceStats>>;
@@ -311,8 +317,8 @@ export function summariseArmCrossTracks(tracks: readonly SequenceTrack[]): ArmCr
 }
 
 /** Every arm-cross sequence through its own fresh PostureTracker (video path), summarised. */
-export function evaluateArmCrossSequences(classifier: PostureClassifier, longCsv: string, opts: Partial<PostureTrackerOptions> = {}): ArmCrossSequenceReport {
-  return summariseArmCrossTracks([...readArmCrossCsv(longCsv)].map(([file, frames]) => trackSequence(classifier, file, frames, opts)));
+export function evaluateArmCrossSequences(classifier: PostureClassifier, longCsv: string, opts: Partial<PostureTrackerOptions> = {}, holdLastMs = 0): ArmCrossSequenceReport {
+  return summariseArmCrossTracks([...readArmCrossCsv(longCsv)].map(([file, frames]) => trackSequence(classifier, file, frames, opts, holdLastMs)));
 }
 
 export const KEYPOINT_FILES = {
@@ -324,7 +330,7 @@ export interface KeypointEvalReport {
   modelVersion: string;
   seated: SeatedReport;
   armCross: ArmCrossReport;
-  /** The same sequences through the video path (PostureTracker with its defaults). */
+  /** The same sequences through the video path (PostureTracker with its defaults), the last frame held for ARM_CROSS_HOLD_LAST_MS. */
   armCrossVideo: ArmCrossSequenceReport;
 }
 
@@ -334,6 +340,6 @@ export function runKeypointEval(classifier: PostureClassifier, dataDir: string, 
     modelVersion: classifier.version,
     seated: evaluateSeated(classifier, readSeatedCsv(path.join(dataDir, KEYPOINT_FILES.seated)), seatedAspect),
     armCross: evaluateArmCross(classifier, path.join(dataDir, KEYPOINT_FILES.armCross)),
-    armCrossVideo: evaluateArmCrossSequences(classifier, path.join(dataDir, KEYPOINT_FILES.armCross)),
+    armCrossVideo: evaluateArmCrossSequences(classifier, path.join(dataDir, KEYPOINT_FILES.armCross), {}, ARM_CROSS_HOLD_LAST_MS),
   };
 }
