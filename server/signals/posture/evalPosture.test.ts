@@ -114,9 +114,10 @@ describeWithPostureData('posture eval on real photos and keypoints', () => {
     await initTf('wasm');
     const clf = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
     const r = runKeypointEval(clf, POSTURE_DATA_DIR);
-    console.log(`keypoint eval ${r.modelVersion}: seated ${JSON.stringify(r.seated.perLabel)}; arm cross recall ${r.armCross.recall.toFixed(3)}, rest FP ${r.armCross.falsePositiveRate.toFixed(3)}`);
+    console.log(`keypoint eval ${r.modelVersion}: seated ${JSON.stringify(r.seated.perLabel)}; arm cross recall ${r.armCross.recall.toFixed(3)}, rest FP ${r.armCross.falsePositiveRate.toFixed(3)}; as video ${JSON.stringify(r.armCrossVideo)}`);
     expect(r.seated.rows).toBeGreaterThan(0);
     expect(r.armCross.crossedFrames).toBeGreaterThan(0);
+    expect(r.armCrossVideo.sequences).toBe(r.armCross.sequences);
     clf.dispose();
   }, 60_000);
 });

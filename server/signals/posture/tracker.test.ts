@@ -124,6 +124,22 @@ describe('PostureTracker', () => {
     expect(events[0]![2]).toBeGreaterThan(7000);
   });
 
+  it('with its defaults, counts arms crossed for 1.3 s but not a one-frame or half-second flicker', () => {
+    // What a manager expects of the live pipeline (PostureTracker with defaults, 30 fps).
+    const crossedFor = (fromMs: number, forMs: number): Array<[string, string]> => {
+      const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });
+      const events = [];
+      for (let f = 0; f * (1000 / 30) <= 6000; f++) {
+        const t = f * (1000 / 30);
+        events.push(...tracker.update([person(t >= fromMs && t < fromMs + forMs ? 'crossed' : 'hanging', 0.8, 0)], t));
+      }
+      return events.map((e) => [e.label, e.state]);
+    };
+    expect(crossedFor(1000, 1300)).toEqual([['arms_crossed', 'on'], ['arms_crossed', 'off']]);
+    expect(crossedFor(1000, 1000 / 30)).toEqual([]);
+    expect(crossedFor(1000, 500)).toEqual([]);
+  });
+
   it('gives the same events at any frame rate (time is the media timestamp)', () => {
     const run = (step: number) => {
       const tracker = new PostureTracker({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3 });

@@ -29,6 +29,17 @@ export interface PostureTrackerOptions {
   nod?: NodOptions;
 }
 
+/**
+ * Per-label departures from DEFAULT_HYSTERESIS. Arms crossed for about 1.3 s should count, and
+ * with the general 1.5 s hold it never did: on the 32 real UTD-MHAD Kinect arm-cross sequences
+ * (keypointEval.ts) no crossing stayed above the threshold longer than 1.37 s, so arms_crossed
+ * turned on in none. A 1 s hold still ignores flickers. Nodding is judged over its own 2 s window.
+ */
+export const DEFAULT_LABEL_HYSTERESIS: Partial<Record<PostureEventLabel, Partial<HysteresisOptions>>> = {
+  arms_crossed: { holdMs: 1000 },
+  nodding: { holdMs: 0 },
+};
+
 export const DEFAULT_BASELINE_MS = 5000;
 export const DEFAULT_BASELINE_TAU_MS = 60_000;
 export const DEFAULT_LOST_AFTER_MS = 2000;
@@ -89,7 +100,7 @@ export class PostureTracker {
     this.hint = opts.hint;
     for (const label of [...MODEL_LABELS, 'nodding'] as PostureEventLabel[]) {
       const model = label === 'nodding' ? 0.5 : opts.classifier.thresholds[label];
-      const o = { ...DEFAULT_HYSTERESIS, onThreshold: Math.max(model, DEFAULT_HYSTERESIS.offThreshold + 0.05), ...(label === 'nodding' ? { holdMs: 0 } : {}), ...opts.hysteresis?.[label] };
+      const o = { ...DEFAULT_HYSTERESIS, onThreshold: Math.max(model, DEFAULT_HYSTERESIS.offThreshold + 0.05), ...DEFAULT_LABEL_HYSTERESIS[label], ...opts.hysteresis?.[label] };
       this.gates.set(label, new Hysteresis({ ...o, offThreshold: Math.min(o.offThreshold, o.onThreshold) }));
     }
   }
