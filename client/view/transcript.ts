@@ -51,7 +51,9 @@ export class TranscriptView {
       this.list.insertBefore(row, before);
     }
     this.rows.set(u.id, row);
-    if (follow) row.scrollIntoView({ block: 'end' });
+    // Only the pane scrolls: scrollIntoView would also scroll the page, pulling a manager who
+    // is reading the cues (above the transcript on a phone) down to every new turn.
+    if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   addSignal(s: Signal): void {

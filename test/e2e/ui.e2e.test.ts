@@ -1,0 +1,56 @@
+// What a manager runs into in the client, in headless Debian Chromium against the real
+// server: an uploaded file's own title, what saving roles changes, a session shown after
+// playback, the transcript following new turns (and their labels) without dragging the page
+// along, a phone-width header, and naming what the server refused during playback.
+import type { Browser, Page } from 'playwright-core';
+import { startServer } from '../../server/main';
+import { launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  requireBrowserAndClient();
+  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const openPage = (height?: number) => openPageWith(browser, server, WAIT_MS, height);
+
+/** A phone-sized page (the layout is one scrolling column there). */
+async function openPhonePage(): Promise<{ page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  return { page, pageErrors };
+}
+
+test('on a phone, new turns scroll the transcript pane, not the page the manager is reading', async () => {
+  const { page, pageErrors } = await openPhonePage();
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play').click();
+  await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+  // The manager scrolls back up to read the cues (above the transcript on a phone).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('utterance').nth(6).waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => window.scrollY)).resolves.toBe(0);
+  // The pane itself still follows the newest turn.
+  const gap = await page.locator('#transcript-scroll').evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight);
+  expect(gap).toBeLessThan(2);
+
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
