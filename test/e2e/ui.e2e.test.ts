@@ -37,6 +37,41 @@ async function openPhonePage(): Promise<{ page: Page; pageErrors: string[] }> {
   return { page, pageErrors };
 }
 
+test('while following, the newest turn’s label is scrolled into view when it arrives', async () => {
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('5');
+  await page.getByTestId('play').click();
+
+  // Each time the last row has just got its label, the label is inside the pane's view.
+  for (let seen = 0, rows = 0; seen < 3; ) {
+    const n = await page.waitForFunction(
+      (after) => {
+        const all = document.querySelectorAll('[data-testid="utterance"]');
+        const last = all[all.length - 1];
+        return all.length > after && last?.querySelector('[data-testid="signal-label"]') ? all.length : 0;
+      },
+      rows,
+      { timeout: WAIT_MS, polling: 10 },
+    );
+    rows = await n.jsonValue();
+    const hiddenPx = await page.evaluate(() => {
+      const pane = document.getElementById('transcript-scroll')!.getBoundingClientRect();
+      const all = document.querySelectorAll('[data-testid="utterance"]');
+      const label = all[all.length - 1]!.querySelector('[data-testid="signal-label"]')!.getBoundingClientRect();
+      return label.bottom - pane.bottom;
+    });
+    if (rows >= 6) {
+      // (the first rows fit without scrolling)
+      expect(hiddenPx).toBeLessThanOrEqual(0);
+      seen++;
+    }
+  }
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('on a phone, new turns scroll the transcript pane, not the page the manager is reading', async () => {
   const { page, pageErrors } = await openPhonePage();
   await page.getByTestId('speed').selectOption('10');
