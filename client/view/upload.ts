@@ -1,6 +1,5 @@
-// Transcript upload: creates a session named after the file, posts the file's bytes, and
-// reports the counts and warnings — or the server's error message, verbatim.
-import { LIMITS } from '../../protocol/protocol';
+// Transcript upload: creates a session (titled as the file says, else by its name) from the
+// file's bytes, and reports the counts and warnings — or the server's error message, verbatim.
 import * as api from '../api';
 import { t } from '../i18n';
 import type { UploadResult } from '../../protocol/outbound';
@@ -29,8 +28,9 @@ export class UploadPanel {
     this.status = { kind: 'uploading' };
     this.render();
     try {
-      const title = file.name.replace(/\.[^.]+$/, '').trim() || file.name;
-      const result = await api.uploadTranscript(title.slice(0, LIMITS.titleMaxChars), api.formatForFile(file.name), await file.arrayBuffer());
+      // The file name goes as `filename`, not `title`: the server names the session after the
+      // file's own title (a JSON transcript's "title") and only failing that after the file.
+      const result = await api.uploadTranscript(file.name, api.formatForFile(file.name), await file.arrayBuffer());
       this.status = { kind: 'done', title: result.session.title, result };
       await this.onUploaded(result.session.id);
     } catch (err) {

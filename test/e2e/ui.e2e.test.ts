@@ -37,6 +37,39 @@ async function openPhonePage(): Promise<{ page: Page; pageErrors: string[] }> {
   return { page, pageErrors };
 }
 
+const ROLES_FILE = {
+  title: 'Starter package call with Lee',
+  participants: [{ name: 'Dana', role: 'rep' }],
+  utterances: [
+    { speaker: 'Dana', text: 'Hi Lee, good to see you again.', startMs: 1000, endMs: 3000 },
+    { speaker: 'Lee', text: 'Hi. So how much would the starter package be?', startMs: 4000, endMs: 7000 },
+    { speaker: 'Dana', text: 'Twelve hundred a year, support included.', startMs: 8000, endMs: 10000 },
+    { speaker: 'Lee', text: 'Hmm, I will think about it and call you next month.', startMs: 11000, endMs: 14000 },
+  ],
+};
+
+async function uploadRolesFile(page: Page): Promise<void> {
+  const buffer = Buffer.from(JSON.stringify(ROLES_FILE));
+  await page.getByTestId('upload-input').setInputFiles({ name: 'call-0412.json', mimeType: 'application/json', buffer });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+}
+
+test('an uploaded file is titled by the title written in it, not by its file name', async () => {
+  const { page, pageErrors } = await openPage();
+  await uploadRolesFile(page);
+  await expect(page.getByTestId('view-title').textContent()).resolves.toBe(ROLES_FILE.title);
+  await expect(page.getByTestId('upload-ok').textContent()).resolves.toContain(`Uploaded “${ROLES_FILE.title}”`);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(new RegExp(`^${ROLES_FILE.title} — `));
+
+  // A file without a title of its own is named after the file.
+  const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Tom>Thanks for your time today.\n';
+  await page.getByTestId('upload-input').setInputFiles({ name: 'tom-intro.vtt', mimeType: 'text/vtt', buffer: Buffer.from(vtt) });
+  await page.getByTestId('view-title').filter({ hasText: 'tom-intro' }).waitFor({ timeout: WAIT_MS });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('while following, the newest turn’s label is scrolled into view when it arrives', async () => {
   const { page, pageErrors } = await openPage();
   await page.getByTestId('session-select').selectOption(':demo');
