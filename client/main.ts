@@ -12,7 +12,7 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
-import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, type Lang } from './i18n';
+import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -380,14 +380,14 @@ function renderViewHead(): void {
   el.viewMeta.textContent =
     state.mode === 'preview'
       ? previewMeta()
-      : `${t('utterancesCount', { n: transcript.count })} · ${t('cuesCount', { n: state.cueCount })}${ending}`;
+      : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
 }
 
 function previewMeta(): string {
   const d = state.demo;
   if (!d) return '';
   const people = d.participants.map((p) => `${p.name} (${roleName(p.role)})`).join(', ');
-  return `${t('participants')}: ${people} · ${t('utterancesCount', { n: d.utterances.length })}`;
+  return `${t('participants')}: ${people} · ${tn('utterancesCount', d.utterances.length)}`;
 }
 
 function renderHealth(): void {

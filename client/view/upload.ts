@@ -1,7 +1,7 @@
 // Transcript upload: creates a session (titled as the file says, else by its name) from the
 // file's bytes, and reports the counts and warnings — or the server's error message, verbatim.
 import * as api from '../api';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import type { UploadResult } from '../../protocol/outbound';
 import { h } from './dom';
 
@@ -63,7 +63,10 @@ export class UploadPanel {
         h(
           'div',
           { class: 'upload-ok', 'data-testid': 'upload-ok' },
-          t('uploadDone', { title: s.title, utterances, signals, cues }),
+          t('uploadDone', {
+            title: s.title,
+            counts: [tn('utterancesCount', utterances), tn('signalsCount', signals), tn('cuesCount', cues)].join(t('listSep')),
+          }),
           warnings.length > 0 &&
             h('ul', { class: 'warnings', 'aria-label': t('warnings') }, ...warnings.map((w) => h('li', {}, w))),
         ),
