@@ -219,8 +219,12 @@ async function saveRoles(assigned: Record<string, Role>): Promise<void> {
   const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
     throw new Error(api.toApiError(err).message);
   });
-  // The roles re-analyse the whole session: the snapshot replaces what is shown.
-  if (state.sessionId === id) show(snapshot, state.mode);
+  // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
+  // upload's report (counted before the roles) would now contradict it.
+  if (state.sessionId === id) {
+    show(snapshot, state.mode);
+    upload.clear();
+  }
   void refreshSessions();
 }
 
@@ -434,6 +438,7 @@ function bindEvents(): void {
   onLangChange(renderAll);
   el.select.addEventListener('change', () => {
     live.leave();
+    upload.clear(); // the report was about the session shown before
     state.player = null;
     renderControls();
     renderClock();

@@ -42,6 +42,13 @@ export class UploadPanel {
     }
   }
 
+  /** Forgets the last upload's report, e.g. once another session is shown or it was re-analysed. */
+  clear(): void {
+    if (this.status?.kind === 'uploading') return;
+    this.status = null;
+    this.render();
+  }
+
   render(): void {
     const s = this.status;
     if (!s) {

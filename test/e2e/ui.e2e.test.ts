@@ -70,6 +70,34 @@ test('an uploaded file is titled by the title written in it, not by its file nam
   await page.context().close();
 });
 
+test('saving the missing role re-analyses; the head counts in English and the stale upload report goes', async () => {
+  const { page, pageErrors } = await openPage();
+  await uploadRolesFile(page);
+  await expect(page.getByTestId('upload-ok').textContent()).resolves.toContain(': 4 utterances, 0 signals, 0 cues.');
+
+  // Lee has no role: the prompt names him; until then his turns carry no label.
+  const select = page.locator('[data-testid="role-select"][data-speaker="Lee"]');
+  await select.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('signal-label').count()).resolves.toBe(0);
+  await select.selectOption('customer');
+  await page.getByRole('button', { name: 'Save roles' }).click();
+  await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Re-analysed: the price question is labelled and raised a cue; the head counts it ("1 cue",
+  // not "1 cues"), and the upload's "0 signals, 0 cues" no longer contradicts it.
+  const price = page.getByTestId('utterance').filter({ hasText: 'how much' });
+  await price.locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  const cues = await page.getByTestId('cue-card').count();
+  const counted = `4 utterances · ${cues === 1 ? '1 cue' : `${cues} cues`}`;
+  await expect(page.locator('#view-meta').textContent()).resolves.toBe(counted);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(new RegExp(` — ${counted}$`));
+  await expect(page.getByTestId('upload-ok').count()).resolves.toBe(0);
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('while following, the newest turn’s label is scrolled into view when it arrives', async () => {
   const { page, pageErrors } = await openPage();
   await page.getByTestId('session-select').selectOption(':demo');
