@@ -90,6 +90,7 @@ const roles = new RolesPanel(byId('roles-panel'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
   await refreshSessions();
   picker.value = sessionId;
+  endPlayback();
   await review(sessionId);
 });
 
@@ -339,6 +340,17 @@ function onPlayerState(s: PlayerState): void {
   if (s === 'done' || s === 'stopped') void refreshSessions();
 }
 
+/**
+ * Before another session is shown: the finished (or stopped) playback is left behind, so its
+ * clock and "Playback finished." do not carry over to the next session.
+ */
+function endPlayback(): void {
+  live.leave();
+  state.player = null;
+  renderControls();
+  renderClock();
+}
+
 function tickClock(): void {
   renderClock();
   if (state.player?.state === 'playing') requestAnimationFrame(tickClock);
@@ -437,11 +449,8 @@ function bindEvents(): void {
   }
   onLangChange(renderAll);
   el.select.addEventListener('change', () => {
-    live.leave();
     upload.clear(); // the report was about the session shown before
-    state.player = null;
-    renderControls();
-    renderClock();
+    endPlayback();
     if (picker.value === DEMO_VALUE) showDemoPreview();
     else void review(picker.value);
   });

@@ -98,6 +98,24 @@ test('saving the missing role re-analyses; the head counts in English and the st
   await page.context().close();
 });
 
+test('a transcript uploaded after playback is shown without the playback’s clock and “finished”', async () => {
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.locator('#view-meta').textContent()).resolves.toContain('Playback finished.');
+
+  await uploadRolesFile(page);
+  await page.getByTestId('view-mode').filter({ hasText: 'Review' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.locator('#view-meta').textContent()).resolves.toMatch(/^4 utterances · \d+ cues?$/);
+  await expect(page.getByTestId('clock').textContent()).resolves.toBe('0:00');
+  await expect(page.locator('body').getAttribute('data-player')).resolves.toBe('idle');
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('while following, the newest turn’s label is scrolled into view when it arrives', async () => {
   const { page, pageErrors } = await openPage();
   await page.getByTestId('session-select').selectOption(':demo');
