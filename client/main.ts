@@ -38,11 +38,12 @@ interface Recording {
 
 /** What playback sends, in media-time order: the words and, for the demo, the posture track. */
 type PlayItem =
-  | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn }
+  | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn; /** 1-based, in media order */ n: number }
   | { kind: 'landmarks'; startMs: number; participant: string; aspect: number; poses: PoseIn[] };
 
 function playItems(rec: Recording): PlayItem[] {
-  const items: PlayItem[] = rec.utterances.map((u) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u }));
+  const spoken = [...rec.utterances].sort((a, b) => a.startMs - b.startMs);
+  const items: PlayItem[] = spoken.map((u, i) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u, n: i + 1 }));
   const p = rec.posture;
   if (p) for (const f of p.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, participant: p.participant, aspect: p.aspect, poses: f.poses });
   return items;
@@ -305,20 +306,20 @@ async function startLive(): Promise<void> {
     const player = new Player<PlayItem>({
       items,
       speed: Number(el.speed.value),
-      send: async (item, i) => {
+      send: async (item) => {
         if (item.kind === 'landmarks') {
           const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-          if (!res.ok) notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+          if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
           return;
         }
         const res = await live.sendUtterance(session.id, item.utterance);
         if (res.ok) {
           if (state.sessionId === session.id) transcript.addUtterance(res.value);
         } else {
-          notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+          notices.add('error', rejectedHeading(item), res.error.message);
         }
       },
-      onSendError: (err, _u, i) => notices.add('error', t('ackFailed', { n: i + 1 }), api.toApiError(err).message),
+      onSendError: (err, item) => notices.add('error', rejectedHeading(item), api.toApiError(err).message),
       onStateChange: onPlayerState,
     });
     state.player = player;
@@ -330,6 +331,14 @@ async function startLive(): Promise<void> {
     state.starting = false;
     renderControls();
   }
+}
+
+/**
+ * Names what the server refused: the utterance by its number among the utterances (the
+ * player's index also counts the demo's posture frames), a posture frame by its media time.
+ */
+function rejectedHeading(item: PlayItem): string {
+  return item.kind === 'utterance' ? t('ackFailed', { n: item.n }) : t('frameRejected', { time: formatMs(item.startMs) });
 }
 
 function onPlayerState(s: PlayerState): void {

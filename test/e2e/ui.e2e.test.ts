@@ -168,3 +168,46 @@ test('on a phone, new turns scroll the transcript pane, not the page the manager
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('a refused posture frame and a refused utterance are named as such during playback', async () => {
+  const { page, pageErrors } = await openPage();
+  // Stand in for the server's refusal: the first landmarks frame and the third utterance get
+  // a negative ack (socket.io: "42<id>[event, payload]" out, "43<id>[ack]" back).
+  let frames = 0;
+  let utterances = 0;
+  let frameMs = -1;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((msg) => {
+      const m = typeof msg === 'string' ? /^42(\d+)\["(landmarks|utterance)",(.*)\]$/s.exec(msg) : null;
+      if (m) {
+        const refuse = m[2] === 'landmarks' ? ++frames === 1 : ++utterances === 3;
+        if (refuse) {
+          if (m[2] === 'landmarks') frameMs = (JSON.parse(m[3]!) as { mediaMs: number }).mediaMs;
+          ws.send(`43${m[1]}${JSON.stringify([{ ok: false, error: { code: 'invalid_input', message: `refused ${m[2]} for the test` } }])}`);
+          return;
+        }
+      }
+      upstream.send(msg);
+    });
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+
+  const notices = await page.getByTestId('notice').allTextContents();
+  expect(frameMs).toBeGreaterThanOrEqual(0);
+  const clock = `${Math.floor(frameMs / 60_000)}:${String(Math.floor(frameMs / 1000) % 60).padStart(2, '0')}`;
+  expect(notices).toEqual(
+    expect.arrayContaining([
+      expect.stringContaining(`The posture frame at ${clock} was rejected`),
+      expect.stringContaining('Utterance 3 was rejected'),
+    ]),
+  );
+  expect(notices).toHaveLength(2);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
