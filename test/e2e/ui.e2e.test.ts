@@ -151,6 +151,22 @@ test('while following, the newest turn’s label is scrolled into view when it a
   await page.context().close();
 });
 
+test('on a phone the header fits and the ticking clock is not a live region', async () => {
+  const { page, pageErrors } = await openPhonePage();
+  // "中文" on one line: its text has a single line box.
+  const zhLines = await page.locator('.lang-btn[data-lang="zh"]').evaluate((b) => {
+    const range = document.createRange();
+    range.selectNodeContents(b);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+  expect(zhLines).toBe(1);
+  // The media clock changes every second: as a polite live region (an <output>'s default) it
+  // would be read out on every tick, between the cue announcements.
+  await expect(page.getByTestId('clock').getAttribute('aria-live')).resolves.toBe('off');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('on a phone, new turns scroll the transcript pane, not the page the manager is reading', async () => {
   const { page, pageErrors } = await openPhonePage();
   await page.getByTestId('speed').selectOption('10');
