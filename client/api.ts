@@ -81,9 +81,12 @@ export function getSnapshot(id: string): Promise<SessionSnapshot> {
   return request(SnapshotSchema, 'session snapshot', `/api/sessions/${encodeURIComponent(id)}`);
 }
 
-/** Creates a session from a file in one step: a rejected file leaves no empty session behind. */
-export function uploadTranscript(title: string, format: TranscriptFormat, bytes: ArrayBuffer): Promise<UploadResult & { session: Session }> {
-  const q = new URLSearchParams({ format, title });
+/**
+ * Creates a session from a file in one step: a rejected file leaves no empty session behind.
+ * The session is titled by the file's own title when it has one, else by its name.
+ */
+export function uploadTranscript(filename: string, format: TranscriptFormat, bytes: ArrayBuffer): Promise<UploadResult & { session: Session }> {
+  const q = new URLSearchParams({ format, filename: filename.slice(0, 255) });
   return request(UploadResultSchema.extend({ session: SessionSchema }), 'upload result', `/api/transcripts?${q.toString()}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream' },

@@ -21,7 +21,7 @@ const en = {
   uploadHint: '.vtt .srt .json .txt',
   chooseFile: 'Choose a file…',
   uploading: 'Uploading…',
-  uploadDone: 'Uploaded “{title}”: {utterances} utterances, {signals} signals, {cues} cues.',
+  uploadDone: 'Uploaded “{title}”: {counts}.',
   uploadFailed: 'Upload failed',
   playback: 'Playback',
   play: 'Play',
@@ -51,8 +51,14 @@ const en = {
   model: 'Model',
   score: 'Score',
   utterancesCount: '{n} utterances',
+  utterancesCountOne: '{n} utterance',
   cuesCount: '{n} cues',
+  cuesCountOne: '{n} cue',
+  signalsCount: '{n} signals',
+  signalsCountOne: '{n} signal',
+  listSep: ', ',
   ackFailed: 'Utterance {n} was rejected',
+  frameRejected: 'The posture frame at {time} was rejected',
   sessionError: 'Server error',
   loadFailed: 'Could not load',
   versionMismatch: 'The server speaks protocol {server}, this page speaks {client}. Reload the page.',
@@ -121,7 +127,7 @@ const zh: Strings = {
   uploadHint: '.vtt .srt .json .txt',
   chooseFile: '选择文件…',
   uploading: '上传中…',
-  uploadDone: '已上传“{title}”：{utterances} 句发言，{signals} 个信号，{cues} 条提示。',
+  uploadDone: '已上传“{title}”：{counts}。',
   uploadFailed: '上传失败',
   playback: '播放控制',
   play: '播放',
@@ -151,8 +157,14 @@ const zh: Strings = {
   model: '模型',
   score: '分数',
   utterancesCount: '{n} 句发言',
+  utterancesCountOne: '{n} 句发言',
   cuesCount: '{n} 条提示',
+  cuesCountOne: '{n} 条提示',
+  signalsCount: '{n} 个信号',
+  signalsCountOne: '{n} 个信号',
+  listSep: '，',
   ackFailed: '第 {n} 句发言被拒绝',
+  frameRejected: '{time} 处的姿态帧被拒绝',
   sessionError: '服务器错误',
   loadFailed: '加载失败',
   versionMismatch: '服务器协议版本为 {server}，本页面为 {client}。请刷新页面。',
@@ -299,6 +311,14 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
   return STRINGS[current][key].replace(/\{(\w+)\}/g, (m, name: string) =>
     name in vars ? String(vars[name]) : m,
   );
+}
+
+/** Keys with a singular form `<key>One`, used when the count is exactly 1. */
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'signalsCount';
+
+/** A count in words: "1 cue", "2 cues" (Chinese has one form). */
+export function tn(key: CountKey, n: number): string {
+  return t(n === 1 ? `${key}One` : key, { n });
 }
 
 export function labelName(label: VerbalLabel | PostureSignalLabel): string {

@@ -12,7 +12,7 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
-import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, type Lang } from './i18n';
+import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -38,11 +38,12 @@ interface Recording {
 
 /** What playback sends, in media-time order: the words and, for the demo, the posture track. */
 type PlayItem =
-  | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn }
+  | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn; /** 1-based, in media order */ n: number }
   | { kind: 'landmarks'; startMs: number; participant: string; aspect: number; poses: PoseIn[] };
 
 function playItems(rec: Recording): PlayItem[] {
-  const items: PlayItem[] = rec.utterances.map((u) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u }));
+  const spoken = [...rec.utterances].sort((a, b) => a.startMs - b.startMs);
+  const items: PlayItem[] = spoken.map((u, i) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u, n: i + 1 }));
   const p = rec.posture;
   if (p) for (const f of p.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, participant: p.participant, aspect: p.aspect, poses: f.poses });
   return items;
@@ -90,6 +91,7 @@ const roles = new RolesPanel(byId('roles-panel'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
   await refreshSessions();
   picker.value = sessionId;
+  endPlayback();
   await review(sessionId);
 });
 
@@ -219,8 +221,12 @@ async function saveRoles(assigned: Record<string, Role>): Promise<void> {
   const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
     throw new Error(api.toApiError(err).message);
   });
-  // The roles re-analyse the whole session: the snapshot replaces what is shown.
-  if (state.sessionId === id) show(snapshot, state.mode);
+  // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
+  // upload's report (counted before the roles) would now contradict it.
+  if (state.sessionId === id) {
+    show(snapshot, state.mode);
+    upload.clear();
+  }
   void refreshSessions();
 }
 
@@ -300,20 +306,20 @@ async function startLive(): Promise<void> {
     const player = new Player<PlayItem>({
       items,
       speed: Number(el.speed.value),
-      send: async (item, i) => {
+      send: async (item) => {
         if (item.kind === 'landmarks') {
           const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-          if (!res.ok) notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+          if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
           return;
         }
         const res = await live.sendUtterance(session.id, item.utterance);
         if (res.ok) {
           if (state.sessionId === session.id) transcript.addUtterance(res.value);
         } else {
-          notices.add('error', t('ackFailed', { n: i + 1 }), res.error.message);
+          notices.add('error', rejectedHeading(item), res.error.message);
         }
       },
-      onSendError: (err, _u, i) => notices.add('error', t('ackFailed', { n: i + 1 }), api.toApiError(err).message),
+      onSendError: (err, item) => notices.add('error', rejectedHeading(item), api.toApiError(err).message),
       onStateChange: onPlayerState,
     });
     state.player = player;
@@ -327,12 +333,31 @@ async function startLive(): Promise<void> {
   }
 }
 
+/**
+ * Names what the server refused: the utterance by its number among the utterances (the
+ * player's index also counts the demo's posture frames), a posture frame by its media time.
+ */
+function rejectedHeading(item: PlayItem): string {
+  return item.kind === 'utterance' ? t('ackFailed', { n: item.n }) : t('frameRejected', { time: formatMs(item.startMs) });
+}
+
 function onPlayerState(s: PlayerState): void {
   renderControls();
   if (s === 'playing') tickClock();
   else renderClock();
   renderViewHead();
   if (s === 'done' || s === 'stopped') void refreshSessions();
+}
+
+/**
+ * Before another session is shown: the finished (or stopped) playback is left behind, so its
+ * clock and "Playback finished." do not carry over to the next session.
+ */
+function endPlayback(): void {
+  live.leave();
+  state.player = null;
+  renderControls();
+  renderClock();
 }
 
 function tickClock(): void {
@@ -380,14 +405,14 @@ function renderViewHead(): void {
   el.viewMeta.textContent =
     state.mode === 'preview'
       ? previewMeta()
-      : `${t('utterancesCount', { n: transcript.count })} · ${t('cuesCount', { n: state.cueCount })}${ending}`;
+      : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
 }
 
 function previewMeta(): string {
   const d = state.demo;
   if (!d) return '';
   const people = d.participants.map((p) => `${p.name} (${roleName(p.role)})`).join(', ');
-  return `${t('participants')}: ${people} · ${t('utterancesCount', { n: d.utterances.length })}`;
+  return `${t('participants')}: ${people} · ${tn('utterancesCount', d.utterances.length)}`;
 }
 
 function renderHealth(): void {
@@ -433,10 +458,8 @@ function bindEvents(): void {
   }
   onLangChange(renderAll);
   el.select.addEventListener('change', () => {
-    live.leave();
-    state.player = null;
-    renderControls();
-    renderClock();
+    upload.clear(); // the report was about the session shown before
+    endPlayback();
     if (picker.value === DEMO_VALUE) showDemoPreview();
     else void review(picker.value);
   });

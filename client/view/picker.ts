@@ -1,5 +1,5 @@
 // The session picker: the demo meeting first, then the stored sessions with their counts.
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import type { SessionSummary } from '../../protocol/outbound';
 import { h } from './dom';
 
@@ -46,7 +46,7 @@ export class SessionPicker {
             h(
               'option',
               { value: s.id },
-              `${s.title} — ${t('utterancesCount', { n: s.utteranceCount })} · ${t('cuesCount', { n: s.cueCount })}`,
+              `${s.title} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`,
             ),
           ),
         ),

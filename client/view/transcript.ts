@@ -51,7 +51,9 @@ export class TranscriptView {
       this.list.insertBefore(row, before);
     }
     this.rows.set(u.id, row);
-    if (follow) row.scrollIntoView({ block: 'end' });
+    // Only the pane scrolls: scrollIntoView would also scroll the page, pulling a manager who
+    // is reading the cues (above the transcript on a phone) down to every new turn.
+    if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   addSignal(s: Signal): void {
@@ -60,9 +62,13 @@ export class TranscriptView {
     const old = this.rows.get(s.utteranceId);
     const u = this.utterances.find((x) => x.id === s.utteranceId);
     if (!old || !u) return; // shown when its utterance arrives
+    // The label makes the row taller: when following, stay at the bottom so the newest
+    // turn's label (the point of the highlight) is not hidden below the fold.
+    const follow = this.isFollowing();
     const row = this.row(u);
     old.replaceWith(row);
     this.rows.set(u.id, row);
+    if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
   /**

@@ -1,8 +1,7 @@
-// Transcript upload: creates a session named after the file, posts the file's bytes, and
-// reports the counts and warnings — or the server's error message, verbatim.
-import { LIMITS } from '../../protocol/protocol';
+// Transcript upload: creates a session (titled as the file says, else by its name) from the
+// file's bytes, and reports the counts and warnings — or the server's error message, verbatim.
 import * as api from '../api';
-import { t } from '../i18n';
+import { t, tn } from '../i18n';
 import type { UploadResult } from '../../protocol/outbound';
 import { h } from './dom';
 
@@ -29,8 +28,9 @@ export class UploadPanel {
     this.status = { kind: 'uploading' };
     this.render();
     try {
-      const title = file.name.replace(/\.[^.]+$/, '').trim() || file.name;
-      const result = await api.uploadTranscript(title.slice(0, LIMITS.titleMaxChars), api.formatForFile(file.name), await file.arrayBuffer());
+      // The file name goes as `filename`, not `title`: the server names the session after the
+      // file's own title (a JSON transcript's "title") and only failing that after the file.
+      const result = await api.uploadTranscript(file.name, api.formatForFile(file.name), await file.arrayBuffer());
       this.status = { kind: 'done', title: result.session.title, result };
       await this.onUploaded(result.session.id);
     } catch (err) {
@@ -40,6 +40,13 @@ export class UploadPanel {
       this.render();
       this.input.value = ''; // so choosing the same file again uploads again
     }
+  }
+
+  /** Forgets the last upload's report, e.g. once another session is shown or it was re-analysed. */
+  clear(): void {
+    if (this.status?.kind === 'uploading') return;
+    this.status = null;
+    this.render();
   }
 
   render(): void {
@@ -63,7 +70,10 @@ export class UploadPanel {
         h(
           'div',
           { class: 'upload-ok', 'data-testid': 'upload-ok' },
-          t('uploadDone', { title: s.title, utterances, signals, cues }),
+          t('uploadDone', {
+            title: s.title,
+            counts: [tn('utterancesCount', utterances), tn('signalsCount', signals), tn('cuesCount', cues)].join(t('listSep')),
+          }),
           warnings.length > 0 &&
             h('ul', { class: 'warnings', 'aria-label': t('warnings') }, ...warnings.map((w) => h('li', {}, w))),
         ),

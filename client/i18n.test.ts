@@ -1,0 +1,29 @@
+// Counts in words: English has a singular ("1 cue", not "1 cues"); Chinese one form.
+import { setLang, t, tn } from './i18n';
+
+beforeAll(() => {
+  // setLang sets <html lang>; the rest of i18n needs no DOM.
+  (globalThis as { document?: unknown }).document = { documentElement: { lang: 'en' } };
+});
+
+afterEach(() => setLang('en'));
+
+test('English counts use the singular for exactly one', () => {
+  expect(tn('cuesCount', 1)).toBe('1 cue');
+  expect(tn('cuesCount', 0)).toBe('0 cues');
+  expect(tn('cuesCount', 2)).toBe('2 cues');
+  expect(tn('utterancesCount', 1)).toBe('1 utterance');
+  expect(tn('utterancesCount', 18)).toBe('18 utterances');
+  expect(tn('signalsCount', 1)).toBe('1 signal');
+  const counts = [tn('utterancesCount', 1), tn('signalsCount', 1), tn('cuesCount', 0)].join(t('listSep'));
+  expect(t('uploadDone', { title: 'Call', counts })).toBe('Uploaded “Call”: 1 utterance, 1 signal, 0 cues.');
+});
+
+test('Chinese counts have one form', () => {
+  setLang('zh');
+  expect(tn('cuesCount', 1)).toBe('1 条提示');
+  expect(tn('cuesCount', 3)).toBe('3 条提示');
+  expect(tn('utterancesCount', 1)).toBe('1 句发言');
+  const counts = [tn('utterancesCount', 4), tn('signalsCount', 2), tn('cuesCount', 1)].join(t('listSep'));
+  expect(t('uploadDone', { title: '会谈', counts })).toBe('已上传“会谈”：4 句发言，2 个信号，1 条提示。');
+});

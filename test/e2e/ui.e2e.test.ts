@@ -1,0 +1,229 @@
+// What a manager runs into in the client, in headless Debian Chromium against the real
+// server: an uploaded file's own title, what saving roles changes, a session shown after
+// playback, the transcript following new turns (and their labels) without dragging the page
+// along, a phone-width header, and naming what the server refused during playback.
+import type { Browser, Page } from 'playwright-core';
+import { startServer } from '../../server/main';
+import { launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+let server: Awaited<ReturnType<typeof startServer>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  requireBrowserAndClient();
+  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const openPage = (height?: number) => openPageWith(browser, server, WAIT_MS, height);
+
+/** A phone-sized page (the layout is one scrolling column there). */
+async function openPhonePage(): Promise<{ page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  return { page, pageErrors };
+}
+
+const ROLES_FILE = {
+  title: 'Starter package call with Lee',
+  participants: [{ name: 'Dana', role: 'rep' }],
+  utterances: [
+    { speaker: 'Dana', text: 'Hi Lee, good to see you again.', startMs: 1000, endMs: 3000 },
+    { speaker: 'Lee', text: 'Hi. So how much would the starter package be?', startMs: 4000, endMs: 7000 },
+    { speaker: 'Dana', text: 'Twelve hundred a year, support included.', startMs: 8000, endMs: 10000 },
+    { speaker: 'Lee', text: 'Hmm, I will think about it and call you next month.', startMs: 11000, endMs: 14000 },
+  ],
+};
+
+async function uploadRolesFile(page: Page): Promise<void> {
+  const buffer = Buffer.from(JSON.stringify(ROLES_FILE));
+  await page.getByTestId('upload-input').setInputFiles({ name: 'call-0412.json', mimeType: 'application/json', buffer });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+}
+
+test('an uploaded file is titled by the title written in it, not by its file name', async () => {
+  const { page, pageErrors } = await openPage();
+  await uploadRolesFile(page);
+  await expect(page.getByTestId('view-title').textContent()).resolves.toBe(ROLES_FILE.title);
+  await expect(page.getByTestId('upload-ok').textContent()).resolves.toContain(`Uploaded “${ROLES_FILE.title}”`);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(new RegExp(`^${ROLES_FILE.title} — `));
+
+  // A file without a title of its own is named after the file.
+  const vtt = 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Tom>Thanks for your time today.\n';
+  await page.getByTestId('upload-input').setInputFiles({ name: 'tom-intro.vtt', mimeType: 'text/vtt', buffer: Buffer.from(vtt) });
+  await page.getByTestId('view-title').filter({ hasText: 'tom-intro' }).waitFor({ timeout: WAIT_MS });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('saving the missing role re-analyses; the head counts in English and the stale upload report goes', async () => {
+  const { page, pageErrors } = await openPage();
+  await uploadRolesFile(page);
+  await expect(page.getByTestId('upload-ok').textContent()).resolves.toContain(': 4 utterances, 0 signals, 0 cues.');
+
+  // Lee has no role: the prompt names him; until then his turns carry no label.
+  const select = page.locator('[data-testid="role-select"][data-speaker="Lee"]');
+  await select.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('signal-label').count()).resolves.toBe(0);
+  await select.selectOption('customer');
+  await page.getByRole('button', { name: 'Save roles' }).click();
+  await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Re-analysed: the price question is labelled and raised a cue; the head counts it ("1 cue",
+  // not "1 cues"), and the upload's "0 signals, 0 cues" no longer contradicts it.
+  const price = page.getByTestId('utterance').filter({ hasText: 'how much' });
+  await price.locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  const cues = await page.getByTestId('cue-card').count();
+  const counted = `4 utterances · ${cues === 1 ? '1 cue' : `${cues} cues`}`;
+  await expect(page.locator('#view-meta').textContent()).resolves.toBe(counted);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(new RegExp(` — ${counted}$`));
+  await expect(page.getByTestId('upload-ok').count()).resolves.toBe(0);
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a transcript uploaded after playback is shown without the playback’s clock and “finished”', async () => {
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.locator('#view-meta').textContent()).resolves.toContain('Playback finished.');
+
+  await uploadRolesFile(page);
+  await page.getByTestId('view-mode').filter({ hasText: 'Review' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.locator('#view-meta').textContent()).resolves.toMatch(/^4 utterances · \d+ cues?$/);
+  await expect(page.getByTestId('clock').textContent()).resolves.toBe('0:00');
+  await expect(page.locator('body').getAttribute('data-player')).resolves.toBe('idle');
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('while following, the newest turn’s label is scrolled into view when it arrives', async () => {
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('5');
+  await page.getByTestId('play').click();
+
+  // Each time the last row has just got its label, the label is inside the pane's view.
+  for (let seen = 0, rows = 0; seen < 3; ) {
+    const n = await page.waitForFunction(
+      (after) => {
+        const all = document.querySelectorAll('[data-testid="utterance"]');
+        const last = all[all.length - 1];
+        return all.length > after && last?.querySelector('[data-testid="signal-label"]') ? all.length : 0;
+      },
+      rows,
+      { timeout: WAIT_MS, polling: 10 },
+    );
+    rows = await n.jsonValue();
+    const hiddenPx = await page.evaluate(() => {
+      const pane = document.getElementById('transcript-scroll')!.getBoundingClientRect();
+      const all = document.querySelectorAll('[data-testid="utterance"]');
+      const label = all[all.length - 1]!.querySelector('[data-testid="signal-label"]')!.getBoundingClientRect();
+      return label.bottom - pane.bottom;
+    });
+    if (rows >= 6) {
+      // (the first rows fit without scrolling)
+      expect(hiddenPx).toBeLessThanOrEqual(0);
+      seen++;
+    }
+  }
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('on a phone the header fits and the ticking clock is not a live region', async () => {
+  const { page, pageErrors } = await openPhonePage();
+  // "中文" on one line: its text has a single line box.
+  const zhLines = await page.locator('.lang-btn[data-lang="zh"]').evaluate((b) => {
+    const range = document.createRange();
+    range.selectNodeContents(b);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+  });
+  expect(zhLines).toBe(1);
+  // The media clock changes every second: as a polite live region (an <output>'s default) it
+  // would be read out on every tick, between the cue announcements.
+  await expect(page.getByTestId('clock').getAttribute('aria-live')).resolves.toBe('off');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('on a phone, new turns scroll the transcript pane, not the page the manager is reading', async () => {
+  const { page, pageErrors } = await openPhonePage();
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play').click();
+  await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+  // The manager scrolls back up to read the cues (above the transcript on a phone).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.getByTestId('utterance').nth(6).waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => window.scrollY)).resolves.toBe(0);
+  // The pane itself still follows the newest turn.
+  const gap = await page.locator('#transcript-scroll').evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight);
+  expect(gap).toBeLessThan(2);
+
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a refused posture frame and a refused utterance are named as such during playback', async () => {
+  const { page, pageErrors } = await openPage();
+  // Stand in for the server's refusal: the first landmarks frame and the third utterance get
+  // a negative ack (socket.io: "42<id>[event, payload]" out, "43<id>[ack]" back).
+  let frames = 0;
+  let utterances = 0;
+  let frameMs = -1;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((msg) => {
+      const m = typeof msg === 'string' ? /^42(\d+)\["(landmarks|utterance)",(.*)\]$/s.exec(msg) : null;
+      if (m) {
+        const refuse = m[2] === 'landmarks' ? ++frames === 1 : ++utterances === 3;
+        if (refuse) {
+          if (m[2] === 'landmarks') frameMs = (JSON.parse(m[3]!) as { mediaMs: number }).mediaMs;
+          ws.send(`43${m[1]}${JSON.stringify([{ ok: false, error: { code: 'invalid_input', message: `refused ${m[2]} for the test` } }])}`);
+          return;
+        }
+      }
+      upstream.send(msg);
+    });
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+
+  const notices = await page.getByTestId('notice').allTextContents();
+  expect(frameMs).toBeGreaterThanOrEqual(0);
+  const clock = `${Math.floor(frameMs / 60_000)}:${String(Math.floor(frameMs / 1000) % 60).padStart(2, '0')}`;
+  expect(notices).toEqual(
+    expect.arrayContaining([
+      expect.stringContaining(`The posture frame at ${clock} was rejected`),
+      expect.stringContaining('Utterance 3 was rejected'),
+    ]),
+  );
+  expect(notices).toHaveLength(2);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
