@@ -121,6 +121,15 @@ describe('buying-signals', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it.each([
+    [['train', 'verbal', '--workers', '0'], '--workers must be a whole number from 1 to 64, got "0"'],
+    [['train', 'posture', '--workers', 'two'], '--workers must be a whole number from 1 to 64, got "two"'],
+  ])('%p is a usage error naming the flag and its range', async (argv, message) => {
+    const c = capture();
+    expect(await main(argv, c.io)).toBe(2);
+    expect(c.err.join('')).toContain(message);
+  });
+
   it('eval posture: --people takes participant or all', async () => {
     const c = capture();
     expect(await main(['eval', 'posture', '--labels', 'x.jsonl', '--people', 'everyone'], c.io)).toBe(2);

@@ -1,6 +1,7 @@
 // `buying-signals train posture` and `eval posture`: the posture classifier's commands.
 import fs from 'node:fs';
 import { initTf } from '../runtime/backend';
+import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
 import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
@@ -12,7 +13,8 @@ export const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepo
 export const DEFAULT_POSTURE_DIR = 'models/posture';
 
 export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]
-  trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed}); about two minutes on one core`;
+  trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed});
+  --workers: threads the ${DEFAULT_POSTURE_TRAIN_OPTIONS.members} ensemble members train on (default one per core; the weights are the same bytes for any number)`;
 
 export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--people ${EVAL_PEOPLE.join('|')}] [--json]
   rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder
@@ -20,12 +22,13 @@ export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels F
   the union of their labels (neutral only when nobody shows another)`;
 
 export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['out', 'seed'] });
+  const a = parseArgs(args, { values: ['out', 'seed', 'workers'] });
   if (a.positionals.length) throw new UsageError(`train posture takes no arguments, got "${a.positionals.join(' ')}"\n${TRAIN_POSTURE_USAGE}`);
   const seed = intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_POSTURE_TRAIN_OPTIONS.seed;
+  const workers = intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers();
   const out = resolveFlagPath(a.values.out, DEFAULT_POSTURE_DIR);
   await initTf();
-  await trainPostureToDir(out, { seed }, io.out);
+  await trainPostureToDir(out, { seed }, io.out, new Date(), { workers });
   return 0;
 }
 

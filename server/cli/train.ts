@@ -6,6 +6,7 @@ import path from 'node:path';
 import { projectPath, projectRoot } from '../paths';
 import { initTf } from '../runtime/backend';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
+import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
 import { intFlag, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
@@ -14,8 +15,9 @@ import { runTrainPosture } from './posture';
 export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
 export const DEFAULT_MODEL_DIR = 'models/verbal';
 
-export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N]
-  defaults are relative to the project root, paths you give to the working directory; seed ${DEFAULT_TRAIN_OPTIONS.seed}, at most ${DEFAULT_TRAIN_OPTIONS.epochs} epochs (early stopping)`;
+export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N] [--workers N]
+  defaults are relative to the project root, paths you give to the working directory; seed ${DEFAULT_TRAIN_OPTIONS.seed}, at most ${DEFAULT_TRAIN_OPTIONS.epochs} epochs (early stopping);
+  --workers: threads the ${DEFAULT_TRAIN_OPTIONS.ensemble} ensemble members train on (default one per core; the weights are the same bytes for any number)`;
 
 /**
  * A path the user typed is taken from the working directory, like any file argument; a
@@ -30,9 +32,9 @@ export const TRAIN_SEED_MAX = 2 ** 31 - 1;
 
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);
-  let opts: { corpus: string; out: string; seed: number; epochs: number };
+  let opts: { corpus: string; out: string; seed: number; epochs: number; workers: number };
   try {
-    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs'] });
+    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       throw new UsageError(a.positionals.length ? `unknown train target "${a.positionals.join(' ')}"` : 'train needs a target');
     }
@@ -41,6 +43,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       out: resolveFlagPath(a.values.out, DEFAULT_MODEL_DIR),
       seed: intFlag(a.values.seed, 'seed', 0, TRAIN_SEED_MAX) ?? DEFAULT_TRAIN_OPTIONS.seed,
       epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
+      workers: intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers(),
     };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -54,9 +57,9 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   const backend = await initTf();
   const bytes = fs.readFileSync(opts.corpus);
   const rows = readLabeledJsonl(opts.corpus);
-  io.out(`training verbal on ${rows.length} rows from ${path.relative(projectPath(), opts.corpus)} (backend ${backend.name}, seed ${opts.seed})`);
+  io.out(`training verbal on ${rows.length} rows from ${path.relative(projectPath(), opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
-  const result = await trainVerbal(rows, options, { log: io.out });
+  const result = await trainVerbal(rows, options, { log: io.out, workers: opts.workers });
   const manifest = saveTrainedModel(opts.out, result, {
     corpus: {
       path: path.relative(projectRoot(), opts.corpus),

@@ -238,10 +238,16 @@ export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Dat
  * What `buying-signals train posture` runs: trains from the seed and writes models/posture/
  * (or `outDir`). Call initTf() first; wasm takes about two minutes on one core (three members).
  */
-export async function trainPostureToDir(outDir: string, opts: Partial<PostureTrainOptions> = {}, log: (line: string) => void = () => {}, date = new Date()): Promise<PostureManifest> {
+export async function trainPostureToDir(
+  outDir: string,
+  opts: Partial<PostureTrainOptions> = {},
+  log: (line: string) => void = () => {},
+  date = new Date(),
+  run: { workers?: number } = {},
+): Promise<PostureManifest> {
   const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
   log(`training posture on ${options.trainExamples} synthetic examples (seed ${options.seed}, ${options.epochs} epochs)`);
-  const result = await trainPosture(options, log);
+  const result = await trainPosture(options, log, run);
   const manifest = saveTrainedPosture(outDir, result, date);
   const f1 = MODEL_LABELS.map((l) => `${l} ${result.validation[l]!.f1.toFixed(3)}`).join(', ');
   log(`wrote ${manifest.version} to ${outDir} in ${(result.trainingMs / 1000).toFixed(1)} s; synthetic validation F1: ${f1}`);
