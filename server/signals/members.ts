@@ -4,6 +4,7 @@
 // Each member is trained by the same function with the same seed as in one thread, so the
 // merged weights are the same bytes either way (tested).
 import os from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../runtime/backend';
 import { startModuleWorker } from '../runtime/worker';
 import type { MemberFromWorker, MemberJob, MemberResultOf } from './memberProtocol';
@@ -24,19 +25,29 @@ export async function runMemberJobs<J extends MemberJob>(
   opts: { workers: number; backend: BackendName; log: (line: string) => void },
 ): Promise<MemberResultOf<J>[]> {
   const results = new Array<MemberResultOf<J>>(jobs.length);
+  const running = new Set<Worker>();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < jobs.length) {
       const i = next++;
-      results[i] = (await runInWorker(jobs[i]!, opts.backend, opts.log)) as MemberResultOf<J>;
+      results[i] = (await runInWorker(jobs[i]!, opts.backend, opts.log, running)) as MemberResultOf<J>;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers, jobs.length)) }, lane));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.workers, jobs.length)) }, lane));
+  } catch (err) {
+    // One member failed: the run has failed, so the others stop now instead of training on.
+    next = jobs.length;
+    await Promise.all([...running].map((w) => w.terminate()));
+    throw err;
+  }
   return results;
 }
 
-function runInWorker(job: MemberJob, backend: BackendName, log: (line: string) => void): Promise<unknown> {
+function runInWorker(job: MemberJob, backend: BackendName, log: (line: string) => void, running: Set<Worker>): Promise<unknown> {
   const worker = startModuleWorker(__dirname, 'memberWorker', { backend, job });
+  running.add(worker);
+  worker.once('exit', () => running.delete(worker));
   return new Promise((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
