@@ -39,8 +39,14 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-export async function openPage(browser: Browser, server: RunningServer, waitMs: number, height = 800): Promise<{ page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height }, locale: 'en-US' });
+/** A fresh context at `viewport` (a desktop window by default) on the client, once it is connected. */
+export async function openPage(
+  browser: Browser,
+  server: RunningServer,
+  waitMs: number,
+  viewport: { width?: number; height?: number } = {},
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: viewport.width ?? 1280, height: viewport.height ?? 800 }, locale: 'en-US' });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));

@@ -71,7 +71,7 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
-  const openPage = () => openPageWith(browser, server, WAIT_MS, 900);
+  const openPage = () => openPageWith(browser, server, WAIT_MS, { height: 900 });
   const getJson = <T>(urlPath: string) => getJsonFrom<T>(server, urlPath);
 
   test('the asset routes serve the wasm runtime and the built .task, not other files', async () => {

@@ -24,18 +24,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-const openPage = (height?: number) => openPageWith(browser, server, WAIT_MS, height);
+const openPage = () => openPageWith(browser, server, WAIT_MS);
 
 /** A phone-sized page (the layout is one scrolling column there). */
-async function openPhonePage(): Promise<{ page: Page; pageErrors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(server.url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  return { page, pageErrors };
-}
+const openPhonePage = () => openPageWith(browser, server, WAIT_MS, { width: 390, height: 844 });
 
 const ROLES_FILE = {
   title: 'Starter package call with Lee',
