@@ -73,4 +73,16 @@ describe('WebVTT', () => {
     const p = parseText('WEBVTT\r\n\r\n1\r\n00:00:01.000 --> 00:00:02.000\r\n<v Rep>5&#37; &#x4E07;\r\n');
     expect(turns(p)).toEqual([['Rep', '5% 万', 1000, 2000]]);
   });
+
+  it('reads an unclosed voice tag followed by a long run of spaces in linear time', () => {
+    // 80,000 blanks after "<v" took ~16 s when the tag's separator and name could both take them.
+    const text = `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v${' \t'.repeat(40_000)}x`;
+    const t0 = Date.now();
+    expect(errorOf(() => parseText(text)).code).toBe('missing_speaker');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('takes the name after any run of blanks in a voice tag', () => {
+    expect(turns(parseText('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v \t  Rep  >Hi\n'))).toEqual([['Rep', 'Hi', 1000, 2000]]);
+  });
 });
