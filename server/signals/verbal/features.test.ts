@@ -1,5 +1,6 @@
 import { denseFeatures, DENSE_DIM, DENSE_FEATURE_NAMES, DEFAULT_FEATURE_CONFIG, KEYWORD_CUES, featurize, fnv1a32, hashBucket, normalizeText, textFeatures, units } from './features';
-import { extractNumbers, parseChineseNumeral, priceComparison } from './numbers';
+import { DIGITS_RE, extractNumbers, parseChineseNumeral, priceComparison } from './numbers';
+import { mulberry32 } from '../random';
 
 const dense = (text: string, context?: string): Record<string, number> =>
   Object.fromEntries(denseFeatures(text, context).map((v, i) => [DENSE_FEATURE_NAMES[i]!, v]));
@@ -61,6 +62,27 @@ describe('numbers', () => {
   it('reads digits with separators and multipliers', () => {
     expect(extractNumbers(normalizeText('$1,600 or 1.5k, maybe 2万'))).toEqual([1600, 1500, 20000]);
     expect(extractNumbers('at 3pm')).toEqual([]);
+  });
+
+  it('reads a long run of digits followed by a letter in linear time', () => {
+    // 60,000 digits took ~16 s when every digit of the run started a new scan of it.
+    const t0 = Date.now();
+    expect(extractNumbers(`${'1'.repeat(60_000)}a`)).toEqual([]);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('finds the same numbers as the digit regex without its guard against starting inside a run', () => {
+    const unguarded = new RegExp(DIGITS_RE.source.replace('(?<!\\d)', ''), 'g');
+    expect(unguarded.source).not.toBe(DIGITS_RE.source);
+    const alphabet = ['1', '2', '0', ',', '.', ' ', 'k', 'w', 'a', 'x', '万', '千', '-'];
+    const rand = mulberry32(7);
+    const spans = (s: string, re: RegExp) => JSON.stringify([...s.matchAll(re)].map((m) => [m.index, m[0], m[1], m[2]]));
+    const differ: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const s = Array.from({ length: 1 + Math.floor(rand() * 24) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+      if (spans(s, DIGITS_RE) !== spans(s, unguarded)) differ.push(s);
+    }
+    expect(differ).toEqual([]);
   });
 
   it('reads Chinese numerals with a unit or a currency word, not 一下', () => {
