@@ -7,6 +7,7 @@ import type { DemoMeeting } from '../demo/demo';
 import type { SessionService } from '../pipeline/sessionService';
 import { errorHandler, notFoundApi } from './errorHandler';
 import { assetsRouter } from './routes/assets';
+import { sameOriginWrites } from './origin';
 import type { FrameService } from '../frames/frameService';
 import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
@@ -29,6 +30,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });
   });

@@ -16,6 +16,7 @@ import { toApiError } from '../errors/mapError';
 import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
+import { foreignOrigin } from '../http/origin';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -32,7 +33,12 @@ const room = (sessionId: string) => `session:${sessionId}`;
 
 export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): IoServer {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
-  const io: IoServer = new Server(http, { maxHttpBufferSize: o.maxMessageBytes, serveClient: false });
+  const io: IoServer = new Server(http, {
+    maxHttpBufferSize: o.maxMessageBytes,
+    serveClient: false,
+    // A WebSocket is not subject to CORS: without this any web page a LAN user opens could join sessions and send turns.
+    allowRequest: (req, done) => done(null, foreignOrigin(req.headers) === null),
+  });
   const turns = new LiveTurnQueue(service, { log: o.log });
 
   service.onEvent((e) => {

@@ -188,4 +188,31 @@ describe('HTTP API', () => {
       expect(r.body.error.field).toBe('query.format');
     });
   });
+
+  describe('a page on another origin', () => {
+    const post = (path: string, headers: Record<string, string>, body = 'A: hi') =>
+      fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
+
+    it('cannot upload a transcript, even as a "simple" text/plain request that needs no preflight (403, nothing stored)', async () => {
+      const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length;
+      for (const origin of ['http://evil.example', 'null', `${server.url.replace('127.0.0.1', 'localhost')}`]) {
+        const r = await post('/api/transcripts?format=text', { origin });
+        expect(r.status).toBe(403);
+        expect((await r.json()).error).toMatchObject({ code: 'forbidden_origin', field: 'origin' });
+      }
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.length).toBe(before);
+    });
+
+    it('the served client (same origin) and tools without an Origin header can', async () => {
+      expect((await post('/api/transcripts?format=text', { origin: server.url })).status).toBe(201);
+      expect((await post('/api/transcripts?format=text', {})).status).toBe(201);
+    });
+
+    it('can still read what any page may read (GET is not refused)', async () => {
+      const r = await fetch(`${server.url}/api/health`, { headers: { origin: 'http://evil.example' } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
 });
+

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunningServer } from '../../server/main';
 import { CueSchema, SignalSchema, UtteranceSchema } from '../../protocol/outbound';
+import { io as connect } from 'socket.io-client';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
 const PARTICIPANTS = [
@@ -177,3 +178,27 @@ describe('restart', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('socket.io from a page on another origin', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const tryConnect = (transport: 'websocket' | 'polling', origin: string) =>
+    new Promise<string>((resolve) => {
+      const s = connect(server.url, { transports: [transport], forceNew: true, reconnection: false, extraHeaders: { origin } });
+      s.once('connect', () => (s.close(), resolve('connected')));
+      s.once('connect_error', () => (s.close(), resolve('refused')));
+    });
+
+  it('is refused on both transports (a WebSocket is not subject to CORS), while the same origin connects', async () => {
+    expect(await tryConnect('websocket', 'http://evil.example')).toBe('refused');
+    expect(await tryConnect('polling', 'http://evil.example')).toBe('refused');
+    expect(await tryConnect('websocket', 'null')).toBe('refused');
+    expect(await tryConnect('websocket', server.url)).toBe('connected');
+  });
+});
+
