@@ -1,6 +1,8 @@
 // The browser client's entry: wires the HTTP API, the socket connection, the playback
 // scheduler and the views. A shown session is "live" (joined, receiving events) or
 // "review" (a stored snapshot); the demo entry is a "preview" until played.
+// First: it configures zod before any schema is built.
+import './zodConfig';
 import {
   LIMITS,
   PROTOCOL_VERSION,

@@ -27,9 +27,41 @@ export interface AppDeps {
   log: (msg: string) => void;
 }
 
+/**
+ * The client's whole world is this origin: its script, styles, the tasks-vision module and
+ * wasm ('wasm-unsafe-eval' compiles it), pose models, socket.io, and blob: URLs for a chosen
+ * video file. Stored names and texts are rendered as text nodes; the policy is the second
+ * line of defence should that ever slip, and frame-ancestors stops other sites framing it.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  // No guessing a JSON error or an uploaded-looking body into HTML or script.
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set(SECURITY_HEADERS);
+    next();
+  });
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });

@@ -219,3 +219,58 @@ test('a refused posture frame and a refused utterance are named as such during p
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('names and texts written as HTML show as text, and the client runs under its Content-Security-Policy (pose wasm included)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+  });
+  const res = await page.goto(server.url);
+  expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+
+  const img = '<img src=x onerror="window.pwned=1">';
+  const file = {
+    title: `${img} call`,
+    participants: [{ name: img, role: 'customer' }, { name: '"><svg onload="window.pwned=2">', role: 'rep' }],
+    utterances: [
+      { speaker: img, text: `How much is it? ${img}`, startMs: 1000, endMs: 3000 },
+      { speaker: '"><svg onload="window.pwned=2">', text: '<script>window.pwned=3</script> 1200 a year', startMs: 4000, endMs: 6000 },
+    ],
+  };
+  await page.getByTestId('upload-input').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('utterance').nth(1).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('utterance').first().textContent()).resolves.toContain(`How much is it? ${img}`);
+  await expect(page.getByTestId('view-title').textContent()).resolves.toBe(file.title);
+
+  // The pose path: the tasks-vision module, its wasm (compiled under 'wasm-unsafe-eval') and a model.
+  // A string: the test transform would turn a dynamic import() in a function into require().
+  const pose = await page.evaluate(`(async () => {
+    const v = await import(new URL('pose-vision.js', document.baseURI).href);
+    const fileset = await v.FilesetResolver.forVisionTasks(new URL('vendor/tasks-vision', document.baseURI).href);
+    const lm = await v.PoseLandmarker.createFromOptions(fileset, {
+      baseOptions: { modelAssetPath: new URL('models/pose/pose_landmarker_lite.task', document.baseURI).href, delegate: 'CPU' },
+      runningMode: 'VIDEO',
+      numPoses: 1,
+    });
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 64;
+    return lm.detectForVideo(canvas, 1000).landmarks.length;
+  })()`);
+  expect(pose).toBe(0);
+
+  const state = await page.evaluate(() => {
+    const w = window as unknown as { cspViolations: string[]; pwned?: number };
+    return { pwned: w.pwned ?? null, injected: document.querySelectorAll('img, script:not([src]), [onerror], [onload]').length, violations: w.cspViolations };
+  });
+  expect(state).toEqual({ pwned: null, injected: 0, violations: [] });
+  expect(pageErrors).toEqual([]);
+  await context.close();
+});

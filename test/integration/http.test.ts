@@ -189,6 +189,18 @@ describe('HTTP API', () => {
     });
   });
 
+  it('sends security headers on the page, the API and errors: a CSP without inline script, nosniff, no framing', async () => {
+    for (const path of ['/', '/api/health', '/api/nope', '/models/pose/nope.task']) {
+      const r = await fetch(server.url + path);
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
   describe('a page on another origin', () => {
     const post = (path: string, headers: Record<string, string>, body = 'A: hi') =>
       fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
