@@ -1,10 +1,10 @@
 import type { SessionService } from '../pipeline/sessionService';
-import type { PoseJob } from '../signals/pose';
+import type { PoseJob, PoseJobResult } from '../signals/pose';
 import { FrameService, type PoseRunner } from './frameService';
 
 /** The parts of SessionService the frame service calls, recording nothing. */
 const service = {
-  requireSession: () => undefined,
+  requireSession: () => ({ participants: [] }),
   addLandmarks: () => ({ frameId: 1, signals: [], cues: [] }),
   reportFrameStats: () => undefined,
 } as unknown as SessionService;
@@ -38,6 +38,63 @@ describe('FrameService person hints', () => {
       [120, undefined],
     ]);
     expect(of('Lee')).toEqual([[80, undefined]]);
+    await frames.close();
+  });
+});
+
+describe('FrameService bounds', () => {
+  /** A pool that holds every job until released. */
+  function stalledRunner() {
+    const waiting: (() => void)[] = [];
+    const runner: PoseRunner = {
+      run: () => new Promise<PoseJobResult>((resolve) => waiting.push(() => resolve({ poses: [], decodeMs: 0, poseMs: 0, width: 4, height: 3, worker: 0 }))),
+      close: () => Promise.resolve(),
+    };
+    return { runner, release: () => waiting.splice(0).forEach((go) => go()) };
+  }
+
+  it('holds at most maxFramesHeld frames across all participants and sessions, then answers busy until some are done', async () => {
+    const { runner, release } = stalledRunner();
+    const frames = new FrameService(service, () => Promise.resolve(runner), { queueCapacity: 4, maxFramesHeld: 10 });
+    const bytes = new Uint8Array([1]);
+    // One participant per frame: each queue holds one, so the per-participant bound never drops any.
+    const sent = Array.from({ length: 10 }, (_, i) => frames.submit(`s${i % 3}`, `P${i}`, 0, bytes));
+    expect(() => frames.submit('s9', 'Someone new', 0, bytes)).toThrow(expect.objectContaining({ code: 'busy', status: 503 }));
+    await new Promise((r) => setImmediate(r));
+    release();
+    await Promise.all(sent.map((s) => s.done));
+    expect(() => frames.submit('s9', 'Someone new', 0, bytes)).not.toThrow();
+    release();
+    await new Promise((r) => setImmediate(r));
+    release();
+    await frames.close();
+  });
+
+  it('holds at most maxBytesHeld bytes of frames', async () => {
+    const { runner, release } = stalledRunner();
+    const frames = new FrameService(service, () => Promise.resolve(runner), { maxBytesHeld: 1000 });
+    const first = frames.submit('s', 'A', 0, new Uint8Array(600));
+    expect(() => frames.submit('s', 'B', 0, new Uint8Array(600))).toThrow(expect.objectContaining({ code: 'busy' }));
+    expect(() => frames.submit('s', 'B', 0, new Uint8Array(400))).not.toThrow();
+    await new Promise((r) => setImmediate(r));
+    release();
+    await first.done;
+    await new Promise((r) => setImmediate(r));
+    release();
+    await frames.close();
+  });
+
+  it('refuses a new participant beyond the session limit before estimating the frame', async () => {
+    const jobs: PoseJob[] = [];
+    const runner: PoseRunner = {
+      run: (job) => (jobs.push(job), Promise.resolve({ poses: [], decodeMs: 0, poseMs: 0, width: 4, height: 3, worker: 0 })),
+      close: () => Promise.resolve(),
+    };
+    const full = { ...service, requireSession: () => ({ participants: Array.from({ length: 50 }, (_, i) => ({ name: `P${i}`, role: null })) }) } as unknown as SessionService;
+    const frames = new FrameService(full, () => Promise.resolve(runner));
+    expect(() => frames.submit('s', 'P50', 0, new Uint8Array([1]))).toThrow(expect.objectContaining({ code: 'invalid_input', details: { field: 'participant' } }));
+    await frames.submit('s', 'P49', 0, new Uint8Array([1])).done;
+    expect(jobs.map((j) => j.trackId)).toEqual(['s\u0000P49']);
     await frames.close();
   });
 });

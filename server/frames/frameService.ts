@@ -1,7 +1,8 @@
 // Video frames for the server's pose estimator: a bounded latest-frames queue per
 // participant in front of the worker pool, started on the first frame. Poses found become
 // landmarks that go through the same path as the browser's.
-import type { FrameStats, PersonBox } from '../../protocol/protocol';
+import { LIMITS, type FrameStats, type PersonBox } from '../../protocol/protocol';
+import { AppError, ValidationError } from '../errors/errors';
 import type { PoseJob, PoseJobResult } from '../signals/pose';
 import { landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
@@ -18,10 +19,17 @@ export interface PoseRunner {
 export interface FrameServiceOptions {
   /** Frames waiting per participant at most; older ones are dropped first. */
   queueCapacity: number;
+  /**
+   * Frames held (waiting or being estimated) across all participants and sessions at most, and
+   * their bytes: the per-participant bound alone let one client queue frames for any number
+   * of names (sessions are free to create), each up to 8 MiB. Beyond either, 503 `busy`.
+   */
+  maxFramesHeld: number;
+  maxBytesHeld: number;
   log: (msg: string) => void;
 }
 
-export const DEFAULT_FRAME_SERVICE_OPTIONS: FrameServiceOptions = { queueCapacity: 4, log: () => {} };
+export const DEFAULT_FRAME_SERVICE_OPTIONS: FrameServiceOptions = { queueCapacity: 4, maxFramesHeld: 512, maxBytesHeld: 256 * 1024 * 1024, log: () => {} };
 
 export type FrameOutcome = { status: 'processed'; result: FrameResult; persons: number } | { status: 'dropped' } | { status: 'failed'; error: unknown };
 
@@ -41,6 +49,8 @@ export class FrameService {
   private readonly opts: FrameServiceOptions;
   /** Person boxes set for a session's participant (by trackKey), sent with each of their frames. */
   private readonly hints = new Map<string, PersonBox>();
+  private framesHeld = 0;
+  private bytesHeld = 0;
 
   constructor(
     private readonly service: SessionService,
@@ -78,9 +88,27 @@ export class FrameService {
     bytes: Uint8Array,
     person?: PersonBox | null,
   ): { stats: FrameStats; done: Promise<FrameOutcome> } {
-    this.service.requireSession(sessionId);
+    const session = this.service.requireSession(sessionId);
+    // Refused before the pose estimate, not after it (addLandmarks would refuse it then).
+    if (session.participants.length >= LIMITS.participantsMax && !session.participants.some((p) => p.name === participant)) {
+      throw new ValidationError(`session would have ${session.participants.length + 1} participants; the limit is ${LIMITS.participantsMax}`, { field: 'participant' });
+    }
+    if (this.framesHeld >= this.opts.maxFramesHeld || this.bytesHeld + bytes.length > this.opts.maxBytesHeld) {
+      throw new AppError('busy', `the server already holds ${this.framesHeld} frames (${this.bytesHeld} bytes) waiting for pose estimation; retry shortly`, 503);
+    }
+    this.framesHeld++;
+    this.bytesHeld += bytes.length;
     let settle!: (o: FrameOutcome) => void;
-    const done = new Promise<FrameOutcome>((resolve) => (settle = resolve));
+    const done = new Promise<FrameOutcome>((resolve) => {
+      let settled = false;
+      settle = (o) => {
+        if (settled) return;
+        settled = true;
+        this.framesHeld--;
+        this.bytesHeld -= bytes.length;
+        resolve(o);
+      };
+    });
     const key = trackKey(sessionId, participant);
     if (person === null) this.hints.delete(key);
     else if (person) this.hints.set(key, person);
