@@ -284,8 +284,12 @@ maybe('in-browser pose estimation (MediaPipe PoseLandmarker)', () => {
     );
 
     // The client's lazily loaded tasks-vision bundle, as a module script (an import() here
-    // would be compiled to require() by the test's transform).
-    await page.addScriptTag({ type: 'module', content: "import * as v from '/pose-vision.js'; window.__vision = v;" });
+    // would be compiled to require() by the test's transform). Served from the page's own
+    // origin, as the client's scripts are: the page's CSP refuses inline scripts.
+    await page.route('**/__test__/load-vision.js', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/javascript', body: "import * as v from '/pose-vision.js'; window.__vision = v;" }),
+    );
+    await page.addScriptTag({ type: 'module', url: '/__test__/load-vision.js' });
     await page.waitForFunction(() => '__vision' in window, undefined, { timeout: WAIT_MS });
 
     const frames = await page.evaluate(async () => {
