@@ -76,7 +76,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
 
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
   const server = http.createServer(app);
-  const io = attachRealtime(server, service, frames, { log: o.log });
+  const realtime = attachRealtime(server, service, frames, { log: o.log });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
@@ -94,7 +94,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     async close() {
       if (closed) return;
       closed = true;
-      await io.close();
+      // Turns already taken are stored and acked before the sockets close; later input is refused.
+      await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();
