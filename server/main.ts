@@ -77,10 +77,21 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, service, frames, { log: o.log });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => resolve());
+    });
+  } catch (err) {
+    await frames.close();
+    store.close();
+    classifier.dispose();
+    posture.dispose();
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new Error(`port ${o.port} on ${o.host} is in use (another buying-signals server?): stop that one, or choose another with --port (or $PORT)`);
+    }
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
