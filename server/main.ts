@@ -76,11 +76,22 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
 
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
   const server = http.createServer(app);
-  const io = attachRealtime(server, service, frames, { log: o.log });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
+  const realtime = attachRealtime(server, service, frames, { log: o.log });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => resolve());
+    });
+  } catch (err) {
+    await frames.close();
+    store.close();
+    classifier.dispose();
+    posture.dispose();
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new Error(`port ${o.port} on ${o.host} is in use (another buying-signals server?): stop that one, or choose another with --port (or $PORT)`);
+    }
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
@@ -94,7 +105,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     async close() {
       if (closed) return;
       closed = true;
-      await io.close();
+      // Turns already taken are stored and acked before the sockets close; later input is refused.
+      await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();

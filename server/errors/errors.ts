@@ -35,3 +35,10 @@ export class TooLargeError extends AppError {
     super('too_large', message, 413, field ? { field } : {});
   }
 }
+
+/** The server is stopping: the input was not taken and may be sent again once it is back. */
+export class ShuttingDownError extends AppError {
+  constructor(what: string) {
+    super('shutting_down', `the server is stopping: this ${what} was not stored; send it again once the server is back`, 503);
+  }
+}

@@ -210,6 +210,18 @@ describe('LiveTurnQueue', () => {
     expect(logged).toEqual(['live turn callback failed: Error: socket gone']);
   });
 
+  it('idle() resolves once every submitted turn is stored and told, over several flushes', async () => {
+    const { queue, newSession, store } = setup({ maxBatch: 2 });
+    await queue.idle(); // nothing queued: at once
+    const id = newSession();
+    const told: number[] = [];
+    for (let i = 0; i < 5; i++) queue.submit(id, { speaker: CUSTOMER, text: `turn ${i}`, startMs: i * 1000 }, () => told.push(i));
+    await queue.idle();
+    expect(told).toEqual([0, 1, 2, 3, 4]);
+    expect(store.utterances(id)).toHaveLength(5);
+    expect(queue.size).toBe(0);
+  });
+
   it('rejects a maxBatch below 1', () => {
     const { service } = setup();
     expect(() => new LiveTurnQueue(service, { maxBatch: 0 })).toThrow('maxBatch must be a whole number ≥ 1, got 0');

@@ -31,6 +31,7 @@ export class LiveTurnQueue {
   private waiting: Waiting[] = [];
   private scheduled = false;
   private flushing = false;
+  private idleWaiters: (() => void)[] = [];
   private readonly opts: LiveTurnQueueOptions;
 
   constructor(
@@ -52,6 +53,19 @@ export class LiveTurnQueue {
   /** Turns submitted and not yet stored or failed. */
   get size(): number {
     return this.waiting.length;
+  }
+
+  /**
+   * Resolves once every turn submitted so far is stored or failed and its `done` has run (a
+   * server that stops waits for this before it closes the sockets and the store).
+   */
+  idle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private busy(): boolean {
+    return this.waiting.length > 0 || this.scheduled || this.flushing;
   }
 
   private schedule(): void {
@@ -76,6 +90,7 @@ export class LiveTurnQueue {
     } finally {
       this.flushing = false;
       if (this.waiting.length) this.schedule();
+      else if (!this.busy()) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -65,6 +65,35 @@ export class SessionPipeline {
     private readonly opts: PipelineOptions = DEFAULT_PIPELINE_OPTIONS,
   ) {
     this.restore();
+    this.restoreTrackers();
+  }
+
+  /**
+   * Brings the customers' posture trackers (baseline size, smoothing, nod history, which
+   * postures are on) back to where the stored frames left them, so a restart changes no
+   * posture signal: the frames go through fresh trackers again and what they report is
+   * dropped, being stored already. Frames are never in a rolled-back round of live turns,
+   * so only a new pipeline (after a restart) needs this.
+   */
+  private restoreTrackers(): void {
+    const classifier = this.models.posture;
+    if (!classifier) return;
+    const roles = new Map(this.store.participants(this.sessionId).map((p) => [p.name, p.role] as const));
+    for (const f of this.store.frames(this.sessionId)) {
+      if (roles.get(f.participant) !== 'customer') continue;
+      this.track(f, classifier);
+    }
+  }
+
+  /** The participant's tracker fed one frame; returns the posture changes it saw. */
+  private track(f: FrameInput | StoredFrame, classifier: PostureClassifier) {
+    let tracker = this.trackers.get(f.participant);
+    if (!tracker) {
+      tracker = new PostureTracker({ participant: f.participant, classifier, ...(f.aspect ? { aspect: f.aspect } : {}) });
+      this.trackers.set(f.participant, tracker);
+    }
+    if (f.person !== undefined) tracker.pointAt(f.person ? { box: f.person } : undefined);
+    return tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs);
   }
 
   /**
@@ -192,13 +221,7 @@ export class SessionPipeline {
     const result: FrameResult = { frameId: f.id, signals: [], ended: [], cues: [] };
     const classifier = this.models.posture;
     if (role !== 'customer' || !classifier) return result;
-    let tracker = this.trackers.get(f.participant);
-    if (!tracker) {
-      tracker = new PostureTracker({ participant: f.participant, classifier, ...(f.aspect ? { aspect: f.aspect } : {}) });
-      this.trackers.set(f.participant, tracker);
-    }
-    if (f.person !== undefined) tracker.pointAt(f.person ? { box: f.person } : undefined);
-    for (const ev of tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs)) {
+    for (const ev of this.track(f, classifier)) {
       if (ev.state === 'off') {
         const ended = this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);
         if (ended) result.ended.push(ended);

@@ -1,5 +1,8 @@
 // The core without transports: the same meeting fed at different wall-clock speeds, or
 // as one upload, gives the same signals and cues (time is data). Real models and SQLite.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { loadPostureClassifier } from '../signals/posture/model';
@@ -27,20 +30,26 @@ afterAll(() => {
 });
 
 /** Plays the demo (words and posture) with a wall clock that advances `msPerMediaMs` per media ms. */
-function play(msPerMediaMs: number) {
-  const store = new SqliteStore(':memory:');
+function play(msPerMediaMs: number, restarts: { file: string; every: number } | undefined = undefined, words = false) {
+  let store = new SqliteStore(restarts?.file ?? ':memory:');
   let wall = 1_000_000;
-  const service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
+  let service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
   const id = service.createSession({ title: 't', participants: demo.participants }).id;
   const steps = [
     ...demo.utterances.map((u) => ({ t: u.startMs, run: () => void service.addUtterance(id, u) })),
-    ...(demo.posture?.frames ?? []).map((f) => ({
+    ...(words ? [] : demo.posture?.frames ?? []).map((f) => ({
       t: f.mediaMs,
       run: () => void service.addLandmarks({ sessionId: id, participant: demo.posture!.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: demo.posture!.aspect }, 'browser'),
     })),
   ].sort((a, b) => a.t - b.t);
-  for (const s of steps) {
+  for (const [i, s] of steps.entries()) {
     wall = 1_000_000 + Math.round(s.t * msPerMediaMs);
+    if (restarts && i > 0 && i % restarts.every === 0) {
+      // A restart: a new process's store and service, with only what the file holds.
+      store.close();
+      store = new SqliteStore(restarts.file);
+      service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
+    }
     s.run();
   }
   const snap = service.snapshot(id);
@@ -59,6 +68,25 @@ describe('SessionService', () => {
     expect(fast).toEqual(slow);
     expect(slow.cues.length).toBeGreaterThan(2);
     expect(slow.signals.some((s) => s.kind === 'posture')).toBe(true);
+  });
+
+  it('gives the same signals and cues with restarts in the middle (cue engine and posture trackers come back from the store)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-restore-'));
+    try {
+      const straight = play(1, undefined, true);
+      expect(straight.cues.map((c) => c.reason)).toEqual(expect.arrayContaining(['customer_resists', 'objection_removed', 'signals_accumulating']));
+      for (const every of [1, 2, 5]) {
+        expect(play(1, { file: path.join(dir, `every-${every}.db`), every }, true)).toEqual(straight);
+      }
+      // With posture: the trackers come back from the stored frames.
+      const withPosture = play(1);
+      expect(withPosture.cues.map((c) => c.reason)).toContain('benefit_acknowledged');
+      for (const every of [40]) {
+        expect(play(1, { file: path.join(dir, `posture-every-${every}.db`), every })).toEqual(withPosture);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('re-analysis after a role change reproduces the live result', () => {

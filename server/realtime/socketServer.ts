@@ -12,6 +12,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';
+import { ShuttingDownError } from '../errors/errors';
 import { toApiError } from '../errors/mapError';
 import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
@@ -29,9 +30,22 @@ export interface RealtimeOptions {
 
 export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, log: () => {} };
 
+/** How long a stopping server waits for its clients to take their last acks and hang up. */
+const CLOSE_WAIT_MS = 2000;
+
+export interface Realtime {
+  io: IoServer;
+  /**
+   * Stops taking input (later utterances, landmarks and frames get a `shutting_down` error
+   * ack), stores and acks every turn already taken, lets those acks reach their sockets, then
+   * closes the sockets and the HTTP server. The store stays open: the caller closes it after.
+   */
+  close(): Promise<void>;
+}
+
 const room = (sessionId: string) => `session:${sessionId}`;
 
-export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): IoServer {
+export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): Realtime {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
   const io: IoServer = new Server(http, {
     maxHttpBufferSize: o.maxMessageBytes,
@@ -40,6 +54,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     allowRequest: (req, done) => done(null, foreignOrigin(req.headers) === null),
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
+  let closing = false;
 
   service.onEvent((e) => {
     const to = io.to(room(e.sessionId));
@@ -76,6 +91,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const reply = safeAck(ack);
       const parsed = LiveUtteranceSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (closing) return reply({ ok: false, error: new ShuttingDownError('utterance').toApi() });
       // Acked once stored; turns from all sessions that arrive together are classified together.
       turns.submit(parsed.data.sessionId, parsed.data.utterance, (outcome) => {
         if (outcome.ok) {
@@ -92,6 +108,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const reply = safeAck(ack);
       const parsed = LandmarksInSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       try {
         const r = service.addLandmarks(parsed.data, 'browser');
         reply({ ok: true, frameId: r.frameId, signals: r.signals });
@@ -105,6 +122,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const reply = safeAck(ack);
       const parsed = FrameInSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       const { sessionId, participant, mediaMs, image, person } = parsed.data;
       try {
         const bytes = image instanceof Uint8Array ? image : new Uint8Array(image);
@@ -119,7 +137,18 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       }
     });
   });
-  return io;
+
+  async function close(): Promise<void> {
+    closing = true;
+    await turns.idle();
+    // A socket closed this way sends what it holds (the last acks) before it hangs up; io.close()
+    // alone would discard it, leaving stored turns unacknowledged (a client would send them again).
+    io.disconnectSockets(true);
+    const t0 = Date.now();
+    while (io.engine.clientsCount > 0 && Date.now() - t0 < CLOSE_WAIT_MS) await new Promise((r) => setTimeout(r, 10));
+    await io.close();
+  }
+  return { io, close };
 }
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore } from './sqliteStore';
+import { SqliteStore, StoreOpenError } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 
 const dirs: string[] = [];
@@ -75,5 +75,65 @@ describe('SqliteStore', () => {
     const seqs = ['a', 'a', 'b'].map((sid) => store.addUtterance({ sessionId: sid, speaker: 'x', role: null, text: 't', startMs: 0, endMs: 0, receivedAt: 0 }).seq);
     expect(seqs).toEqual([1, 2, 1]);
     store.close();
+  });
+
+  describe('a database file it cannot use', () => {
+    function refusal(file: string): StoreOpenError {
+      try {
+        new SqliteStore(file).close();
+      } catch (err) {
+        if (err instanceof StoreOpenError) return err;
+        throw err;
+      }
+      throw new Error('the store opened');
+    }
+
+    it('refuses a file that is not SQLite, naming it and what to do', () => {
+      const file = tmpDb();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, 'speaker,text\nBo,hello\n'.repeat(100));
+      const e = refusal(file);
+      expect(e.reason).toBe('not_sqlite');
+      expect(e.message).toContain(`${file} is not a SQLite database`);
+      expect(e.message).toContain('another --db file');
+    });
+
+    it('refuses a truncated database file', () => {
+      const file = tmpDb();
+      const store = new SqliteStore(file);
+      store.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
+      store.close();
+      const bytes = fs.readFileSync(file);
+      fs.writeFileSync(file, bytes.subarray(0, 3000));
+      const e = refusal(file);
+      expect(e.reason).toBe('corrupt');
+      expect(e.message).toContain(`${file} is damaged`);
+    });
+
+    it('refuses a database written by a newer version instead of running on a schema it does not know', () => {
+      const file = tmpDb();
+      new SqliteStore(file).close();
+      const raw = new Database(file);
+      const next = MIGRATIONS[MIGRATIONS.length - 1]!.version + 1;
+      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(next, 'from the future', 1);
+      raw.close();
+      const e = refusal(file);
+      expect(e.reason).toBe('newer_schema');
+      expect(e.message).toContain(`${file} has schema version ${next}`);
+      expect(e.message).toContain(`knows versions up to ${next - 1}`);
+    });
+
+    it('lets one store at a time use a file: a second one is told it is in use, and gets it once the first closes', () => {
+      const file = tmpDb();
+      const first = new SqliteStore(file);
+      first.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
+      const e = refusal(file);
+      expect(e.reason).toBe('in_use');
+      expect(e.message).toContain(`${file} is in use by another process`);
+      first.close();
+      const second = new SqliteStore(file);
+      expect(second.getSession('s1')?.title).toBe('t');
+      second.close();
+    });
   });
 });

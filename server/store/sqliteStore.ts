@@ -80,25 +80,64 @@ interface UtteranceRow {
   received_at: number;
 }
 
+/**
+ * The database file cannot be used: the message names the file, what is wrong with it and
+ * what to do (the CLI prints it as it is, without a stack trace).
+ */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: 'not_sqlite' | 'corrupt' | 'read_only' | 'in_use' | 'newer_schema' | 'cannot_open',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
 export class SqliteStore {
   private readonly db: Database.Database;
   /** Prepared once, reused: preparing costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement>();
 
+  /**
+   * Opens (or creates) the store. One process at a time: the file is locked while open
+   * (SQLite's exclusive locking mode, released when the process ends, even by kill -9), so a
+   * second server on the same file stops at start instead of keeping cue state of its own
+   * beside the first one's. Throws StoreOpenError when the file cannot be used.
+   */
   constructor(file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('synchronous = NORMAL');
-    this.migrate();
+    const shown = file === ':memory:' ? file : path.resolve(file);
+    let db: Database.Database | undefined;
+    try {
+      if (file !== ':memory:') fs.mkdirSync(path.dirname(shown), { recursive: true });
+      // A file another process holds is reported after a second, not the default five.
+      db = new Database(file, { timeout: 1000 });
+      this.db = db;
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('synchronous = NORMAL');
+      this.migrate(shown);
+    } catch (err) {
+      db?.close();
+      throw openError(shown, err);
+    }
   }
 
   /** Applies pending migrations in order; returns the schema version. */
-  private migrate(): number {
+  private migrate(file: string): number {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
     const row = this.stmt('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
     let current = row.v ?? 0;
+    const known = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    if (current > known) {
+      throw new StoreOpenError(
+        file, 'newer_schema',
+        `${file} has schema version ${current}, written by a newer buying-signals; this one knows versions up to ${known}. ` +
+          'Run the newer version, or start this one with another --db file',
+      );
+    }
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       this.db.transaction(() => {
@@ -318,6 +357,35 @@ export class SqliteStore {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
   }
+}
+
+/** What went wrong opening the file, said so a user knows what to do. */
+function openError(file: string, err: unknown): Error {
+  if (err instanceof StoreOpenError) return err;
+  // better-sqlite3 gives the extended code (SQLITE_READONLY_DIRECTORY, SQLITE_IOERR_WRITE, …).
+  const raw = (err as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1') : undefined;
+  const detail = err instanceof Error ? err.message : String(err);
+  const other = 'start with another --db file';
+  if (code === 'SQLITE_NOTADB') {
+    return new StoreOpenError(file, 'not_sqlite', `${file} is not a SQLite database (${detail}): ${other}, or move this file away to start an empty store there`);
+  }
+  if (code === 'SQLITE_CORRUPT') {
+    return new StoreOpenError(file, 'corrupt', `${file} is damaged (${detail}): restore it from a backup, or ${other}`);
+  }
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+    return new StoreOpenError(
+      file, 'in_use',
+      `${file} is in use by another process (another buying-signals server?): stop that one, or ${other}`,
+    );
+  }
+  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'EACCES' || code === 'EROFS' || code === 'SQLITE_IOERR') {
+    return new StoreOpenError(
+      file, code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' ? 'cannot_open' : 'read_only',
+      `cannot open ${file} for writing (${detail}): the file and its folder must be writable (SQLite keeps -wal and -shm files beside it); ${other}`,
+    );
+  }
+  return err instanceof Error ? err : new Error(detail);
 }
 
 function toUtterance(r: UtteranceRow): Utterance {

@@ -1,0 +1,55 @@
+// Stopping the server mid-stream: every turn it took is stored and acked before the sockets
+// close, a turn that arrives while it stops is refused with `shutting_down`, and none is
+// stored without its ack (a client re-sends what was not acked).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteStore } from '../../server/store/sqliteStore';
+import { api, connectSocket, startTestServer } from './harness';
+
+const PARTICIPANTS = [
+  { name: 'Rep', role: 'rep' },
+  { name: 'Cu', role: 'customer' },
+];
+const TEXTS = ['How much does the premium plan cost?', 'We are not sure this fits our budget.', 'Sounds good, send me the contract.', 'The weather is nice today.'];
+
+it('stores and acks every turn it took before it closes; later ones get a shutting_down error', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-shutdown-'));
+  const dbPath = path.join(dir, 'db.sqlite');
+  const server = await startTestServer({ dbPath });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await api(server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id);
+  const sockets = await Promise.all(ids.map(() => connectSocket(server.url)));
+  const acks: { ok: boolean; text: string; id?: number; code?: string }[] = [];
+  let sent = 0;
+  // Each client streams without waiting for acks; the server stops while turns are queued.
+  sockets.forEach((s, k) => {
+    for (let i = 0; i < 300; i++) {
+      const text = `${TEXTS[i % TEXTS.length]} #${k}-${i}`;
+      sent++;
+      s.emit('utterance', { sessionId: ids[k]!, utterance: { speaker: i % 2 ? 'Rep' : 'Cu', text, startMs: i * 4000 } }, (a) => {
+        acks.push(a.ok ? { ok: true, text, id: a.utterance.id } : { ok: false, text, code: a.error.code });
+      });
+    }
+  });
+  const hungUp = sockets.map((s) => new Promise((resolve) => s.once('disconnect', resolve)));
+  // Stops once the server is working through the streams (turns are queued behind this one).
+  while (acks.length === 0) await new Promise((r) => setTimeout(r, 1));
+  await server.close();
+  // What a client got before the server hung up on it: the server closed each socket itself.
+  await Promise.all(hungUp);
+  sockets.forEach((s) => s.close());
+
+  const store = new SqliteStore(dbPath);
+  const stored = ids.flatMap((id) => store.utterances(id)).map((u) => `${u.id}:${u.text}`);
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  // Turns the server had not read when it hung up get no answer; the client sends them again.
+  expect(acks.length).toBeLessThanOrEqual(sent);
+  const ok = acks.filter((a) => a.ok);
+  expect(ok.length).toBeGreaterThan(0);
+  expect(new Set(acks.filter((a) => !a.ok).map((a) => a.code))).toEqual(new Set(acks.length > ok.length ? ['shutting_down'] : []));
+  // Stored exactly the acked turns: none lost, none stored without its ack (which a client
+  // would send again, storing it twice).
+  expect(stored.sort()).toEqual(ok.map((a) => `${a.id}:${a.text}`).sort());
+}, 20_000);
