@@ -2,7 +2,6 @@
 // scheduler and the views. A shown session is "live" (joined, receiving events) or
 // "review" (a stored snapshot); the demo entry is a "preview" until played.
 import {
-  LIMITS,
   PROTOCOL_VERSION,
   type Cue,
   type Participant,
@@ -17,6 +16,7 @@ import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, ty
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
 import { storedWithoutAck, type TurnKey } from './resend';
+import { clockTime, liveTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -277,7 +277,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     if (!id) {
       const people = state.demo?.participants ?? (await api.getDemo()).participants;
       const session = await api.createSession({
-        title: `${t('poseRehearsal')} (live)`.slice(0, LIMITS.titleMaxChars),
+        title: liveTitle(t('poseRehearsal'), t('liveSuffix', { time: clockTime(new Date()) })),
         participants: people.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
       });
       id = session.id;
@@ -327,7 +327,7 @@ async function startLive(): Promise<void> {
   try {
     const rec = await loadRecording();
     const session = await api.createSession({
-      title: `${rec.title} (live)`.slice(0, LIMITS.titleMaxChars),
+      title: liveTitle(rec.title, t('liveSuffix', { time: clockTime(new Date()) })),
       participants: rec.participants.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
     });
     live.leave();
