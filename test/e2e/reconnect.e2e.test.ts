@@ -1,7 +1,11 @@
 // Playback across a dropped connection, in headless Debian Chromium against the real server:
 // the drop pauses playback and says so, nothing is sent while offline, the turn in flight is
 // sent again after the reconnect unless the server had stored it (its ack was what got lost),
-// the session's room is joined again (its cues keep coming), and playback goes on by itself.
+// the session's room is joined again (its cues keep coming), and playback goes on by itself:
+// with the network simulated, and across a real restart of the server on a file store.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
@@ -132,4 +136,36 @@ test('a dropped connection pauses playback; after the rejoin it goes on, and eve
   await expect(page.locator('.notice-info').filter({ hasText: 'Playback paused' }).count()).resolves.toBe(0);
   expect(pageErrors).toEqual([]);
   await page.context().close();
+});
+
+test('a server restart mid-play (file store) pauses playback; it goes on once the server is back, every turn stored once', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-restart-'));
+  const dbPath = path.join(dir, 'store.db');
+  let own = await startServer({ port: 0, host: '127.0.0.1', dbPath, log: () => {} });
+  const port = own.port;
+  try {
+    const demo = (await (await fetch(`${own.url}/api/demo`)).json()) as Demo;
+    const { page, pageErrors } = await openPageWith(browser, own, WAIT_MS);
+    await page.getByTestId('session-select').selectOption(':demo');
+    await page.getByTestId('speed').selectOption('10');
+    await page.getByTestId('play').click();
+    await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+    await own.close();
+    await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
+    await page.locator('.notice-info').filter({ hasText: 'Playback paused: the connection to the server was lost' }).waitFor({ timeout: WAIT_MS });
+    own = await startServer({ port, host: '127.0.0.1', dbPath, log: () => {} });
+    await page.locator('.notice-info').filter({ hasText: 'Connection restored: playback resumed' }).waitFor({ timeout: WAIT_MS });
+    await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+
+    const sessionId = await page.getByTestId('view-title').getAttribute('data-session-id');
+    const snap = (await (await fetch(`${own.url}/api/sessions/${sessionId}`)).json()) as SessionSnapshot;
+    expect(snap.utterances.map((u) => u.text)).toEqual(demo.utterances.map((u) => u.text));
+    await expect(page.getByTestId('cue-card').count()).resolves.toBe(snap.cues.length);
+    await expect(page.locator('.notice-error').count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  } finally {
+    await own.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
