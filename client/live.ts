@@ -30,7 +30,12 @@ export interface LiveListeners {
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
   onResync(snapshot: SessionSnapshot): void;
+  /** After a reconnect the session could not be joined again (e.g. it is gone). */
+  onResyncFailed(message: string): void;
 }
+
+/** How an ack in flight fails when the connection drops, or when no answer came in time (socket.io-client's). */
+const DELIVERY_UNKNOWN = new Set(['socket has been disconnected', 'operation has timed out']);
 
 const ACK_TIMEOUT_MS = 15_000;
 const JoinAck = ackSchema({ snapshot: SnapshotSchema });
@@ -55,9 +60,9 @@ export class LiveConnection {
       this.join(this.joined)
         .then((res) => {
           if (res.ok) listeners.onResync(res.value);
-          else listeners.onProtocolError(res.error.message);
+          else listeners.onResyncFailed(res.error.message);
         })
-        .catch((err: unknown) => listeners.onProtocolError(err instanceof Error ? err.message : String(err)));
+        .catch((err: unknown) => listeners.onResyncFailed(err instanceof Error ? err.message : String(err)));
     });
     this.socket.on('disconnect', () => listeners.onConnection('offline'));
     this.socket.on('connect_error', () => listeners.onConnection('offline'));
@@ -82,6 +87,20 @@ export class LiveConnection {
       }
       handle(value);
     });
+  }
+
+  /** Whether the socket is connected now (emits while not are buffered by socket.io until it is). */
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /**
+   * Whether a send failed without an answer: the connection dropped (or was down), or the
+   * server did not ack in time. Whether the server got it is unknown, so it may be sent again
+   * once connected (an utterance is checked against the store first).
+   */
+  deliveryUnknown(err: unknown): boolean {
+    return !this.socket.connected || (err instanceof Error && DELIVERY_UNKNOWN.has(err.message));
   }
 
   async join(sessionId: string): Promise<AckResult<SessionSnapshot>> {

@@ -4,19 +4,21 @@
 // First: it configures zod before any schema is built.
 import './zodConfig';
 import {
-  LIMITS,
   PROTOCOL_VERSION,
   type Cue,
   type Participant,
   type PoseIn,
   type Role,
   type SessionSnapshot,
+  type Utterance,
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
+import { storedWithoutAck, type TurnKey } from './resend';
+import { clockTime, liveTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -82,6 +84,10 @@ const state = {
   participants: [] as Participant[],
   /** The length of the recording being played; null for open-ended live input. */
   durationMs: null as number | null,
+  /** Playback was paused because the connection dropped: it resumes once the session is re-joined. */
+  pausedOffline: false,
+  /** Takes the "paused: connection lost" notice away. */
+  dropOfflineNotice: null as (() => void) | null,
 };
 
 const notices = new Notices(byId('notices'));
@@ -100,6 +106,7 @@ const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionI
 const live = new LiveConnection({
   onConnection(c) {
     state.connection = c;
+    if (c !== 'connected') pauseForConnection();
     renderConnection();
     renderControls();
   },
@@ -129,9 +136,38 @@ const live = new LiveConnection({
     notices.add('error', t('sessionError'), message);
   },
   onResync(snapshot) {
-    if (snapshot.session.id === state.sessionId) show(snapshot, state.mode);
+    if (snapshot.session.id !== state.sessionId) return;
+    show(snapshot, state.mode);
+    // Back in the session's room: the playback the drop paused goes on where it stopped.
+    if (state.pausedOffline && state.player?.state === 'paused') {
+      endOfflinePause();
+      notices.add('info', t('playbackResumed'));
+      state.player.play();
+    }
+  },
+  onResyncFailed(message) {
+    // The playback stays paused; the manager may resume (sends then say what is wrong) or stop.
+    if (state.pausedOffline) endOfflinePause();
+    notices.add('error', t('rejoinFailed'), message);
+    renderControls();
   },
 });
+
+/** The connection dropped: a playing playback pauses (its sends would all fail) and says why. */
+function pauseForConnection(): void {
+  const p = state.player;
+  if (!p || p.state !== 'playing') return;
+  state.pausedOffline = true;
+  p.pause();
+  state.dropOfflineNotice?.();
+  state.dropOfflineNotice = notices.add('info', t('pausedOffline'), t('pausedOfflineDetail'));
+}
+
+function endOfflinePause(): void {
+  state.pausedOffline = false;
+  state.dropOfflineNotice?.();
+  state.dropOfflineNotice = null;
+}
 
 const pose = new PosePanel(byId('pose-panel'), {
   ensureSession: ensurePoseSession,
@@ -243,7 +279,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     if (!id) {
       const people = state.demo?.participants ?? (await api.getDemo()).participants;
       const session = await api.createSession({
-        title: `${t('poseRehearsal')} (live)`.slice(0, LIMITS.titleMaxChars),
+        title: liveTitle(t('poseRehearsal'), t('liveSuffix', { time: clockTime(new Date()) })),
         participants: people.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
       });
       id = session.id;
@@ -293,7 +329,7 @@ async function startLive(): Promise<void> {
   try {
     const rec = await loadRecording();
     const session = await api.createSession({
-      title: `${rec.title} (live)`.slice(0, LIMITS.titleMaxChars),
+      title: liveTitle(rec.title, t('liveSuffix', { time: clockTime(new Date()) })),
       participants: rec.participants.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
     });
     live.leave();
@@ -305,20 +341,62 @@ async function startLive(): Promise<void> {
       return;
     }
     show(joined.value, 'live');
+    /** Turns this playback had acked, and those whose ack a dropped connection took (by n). */
+    const acked: TurnKey[] = [];
+    const unsure = new Set<number>();
     const player = new Player<PlayItem>({
       items,
       speed: Number(el.speed.value),
       send: async (item) => {
+        // Never emit while offline: socket.io would buffer it and send it, unchecked, on
+        // reconnect. Nothing was sent, so the item is simply sent once the session is back.
+        if (!live.connected) {
+          pauseForConnection();
+          return 'retry';
+        }
         if (item.kind === 'landmarks') {
-          const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-          if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
+          try {
+            const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
+            if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
+          } catch (err) {
+            // A frame the drop took is not sent again: the store cannot tell whether it got
+            // it, a copy would be counted twice by the posture tracker, and one frame of the
+            // track is missed as when the server drops a frame under load.
+            if (!live.deliveryUnknown(err)) throw err;
+            pauseForConnection();
+          }
           return;
         }
-        const res = await live.sendUtterance(session.id, item.utterance);
-        if (res.ok) {
-          if (state.sessionId === session.id) transcript.addUtterance(res.value);
-        } else {
-          notices.add('error', rejectedHeading(item), res.error.message);
+        if (unsure.has(item.n)) {
+          // Its ack was lost: the server may have stored it before the connection dropped.
+          let stored: Utterance[];
+          try {
+            stored = (await api.getSnapshot(session.id)).utterances;
+          } catch (err) {
+            notices.add('error', t('loadFailed'), api.toApiError(err).message);
+            return 'retry';
+          }
+          unsure.delete(item.n);
+          if (storedWithoutAck(stored, acked, item.utterance)) {
+            acked.push(item.utterance);
+            const copy = stored.filter((u) => u.startMs === item.startMs && u.speaker === item.utterance.speaker.trim()).at(-1);
+            if (copy && state.sessionId === session.id) transcript.addUtterance(copy);
+            return;
+          }
+        }
+        try {
+          const res = await live.sendUtterance(session.id, item.utterance);
+          if (res.ok) {
+            acked.push(item.utterance);
+            if (state.sessionId === session.id) transcript.addUtterance(res.value);
+          } else {
+            notices.add('error', rejectedHeading(item), res.error.message);
+          }
+        } catch (err) {
+          if (!live.deliveryUnknown(err)) throw err;
+          unsure.add(item.n);
+          pauseForConnection();
+          return 'retry';
         }
       },
       onSendError: (err, item) => notices.add('error', rejectedHeading(item), api.toApiError(err).message),
@@ -344,6 +422,8 @@ function rejectedHeading(item: PlayItem): string {
 }
 
 function onPlayerState(s: PlayerState): void {
+  // A manager's Play (or Stop) takes over from the pause the drop made.
+  if (s !== 'paused' && state.pausedOffline) endOfflinePause();
   renderControls();
   if (s === 'playing') tickClock();
   else renderClock();
@@ -356,6 +436,7 @@ function onPlayerState(s: PlayerState): void {
  * clock and "Playback finished." do not carry over to the next session.
  */
 function endPlayback(): void {
+  endOfflinePause();
   live.leave();
   state.player = null;
   renderControls();
@@ -388,7 +469,8 @@ function renderControls(): void {
   const ps = state.player?.state ?? 'idle';
   const active = ps === 'playing' || ps === 'paused';
   el.play.textContent = ps === 'paused' ? t('resume') : t('play');
-  el.play.disabled = state.starting || ps === 'playing';
+  // Resuming while offline would only pause again: the connection's return resumes it.
+  el.play.disabled = state.starting || ps === 'playing' || (ps === 'paused' && state.connection !== 'connected');
   el.pause.disabled = ps !== 'playing';
   el.stop.disabled = !active;
   el.select.disabled = active || state.starting;

@@ -140,3 +140,78 @@ test('stop ends playback for good', async () => {
   expect(sent.map((s) => s.text)).toEqual(['a']);
   expect(states).toEqual(['playing', 'stopped']);
 });
+
+test('a send that asks for a retry pauses playback there; resuming sends that item again, the clock unmoved', async () => {
+  const clock = fakeClock();
+  const sent: { text: string; at: number; media: number }[] = [];
+  const states: PlayerState[] = [];
+  let offline = false;
+  const player: Player<Item> = new Player<Item>({
+    items,
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    send: (i) =>
+      new Promise<void | 'retry'>((resolve) => {
+        sent.push({ text: i.text, at: clock.now(), media: player.mediaMs() });
+        // 'b' is in flight when the connection drops: its ack never comes.
+        if (i.text === 'b' && !offline) {
+          offline = true;
+          clock.setTimer(() => resolve('retry'), 50);
+        } else resolve();
+      }),
+    onStateChange: (s) => states.push(s),
+  });
+  player.play();
+  await clock.advance(2100);
+  expect(offline).toBe(true);
+  expect(player.state).toBe('paused');
+  expect(player.sent).toBe(1); // 'b' counts as not sent
+  expect(player.mediaMs()).toBe(2050); // stopped when the retry was asked for
+  // Offline for a minute: nothing is sent and the clock stands still.
+  await clock.advance(60_000);
+  expect(sent.map((s) => s.text)).toEqual(['a', 'b']);
+  expect(player.mediaMs()).toBe(2050);
+
+  player.play();
+  await clock.advance(0);
+  expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'b']);
+  expect(sent[2]).toEqual({ text: 'b', at: 62_100, media: 2050 });
+  // The rest keeps its schedule from where the clock stood: 'c' at media 10 s.
+  await clock.advance(7950);
+  expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'b', 'c']);
+  expect(sent[3]?.media).toBe(10_000);
+  expect(states).toEqual(['playing', 'paused', 'playing', 'done']);
+});
+
+test('a retry asked for after the player was paused (the drop was seen first) rewinds without a second pause', async () => {
+  const clock = fakeClock();
+  const sent: string[] = [];
+  const states: PlayerState[] = [];
+  let drop: (() => void) | null = null;
+  const player = new Player<Item>({
+    items,
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    send: (i) =>
+      new Promise<void | 'retry'>((resolve) => {
+        sent.push(i.text);
+        if (i.text === 'b' && sent.length === 2) drop = () => resolve('retry');
+        else resolve();
+      }),
+    onStateChange: (s) => states.push(s),
+  });
+  player.play();
+  await clock.advance(2000);
+  player.pause(); // the disconnect event comes before the in-flight ack fails
+  player.play(); // and a resume before it failed waits for it
+  (drop as unknown as () => void)();
+  await clock.advance(0);
+  expect(player.state).toBe('paused');
+  expect(sent).toEqual(['a', 'b']);
+  player.play();
+  await clock.advance(10_000);
+  expect(sent).toEqual(['a', 'b', 'b', 'c']);
+  expect(states).toEqual(['playing', 'paused', 'playing', 'paused', 'playing', 'done']);
+});

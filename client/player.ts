@@ -1,5 +1,7 @@
 // Timed playback of a recorded transcript: sends each utterance when the media clock
 // reaches its startMs (scaled by speed), one at a time, waiting for each send to settle.
+// A send that could not be delivered (the connection dropped) asks for a retry: playback
+// pauses there and sends that item again when it is resumed.
 // The clock and the timer are injected so the schedule can be driven by hand in tests.
 
 /** An item with its media time; endMs, where known, is where the clock stops at the end. */
@@ -13,8 +15,12 @@ export type PlayerState = 'idle' | 'playing' | 'paused' | 'stopped' | 'done';
 export interface PlayerOptions<T extends Timed> {
   /** Utterances to send, in any order; they are sent by startMs. */
   items: readonly T[];
-  /** Sends one item; a rejected promise is reported via onSendError and playback goes on. */
-  send: (item: T, index: number) => Promise<void>;
+  /**
+   * Sends one item; a rejected promise is reported via onSendError and playback goes on.
+   * Resolving 'retry' means the item did not get through (e.g. the connection dropped):
+   * playback pauses with the clock where it was, and resuming sends the item again.
+   */
+  send: (item: T, index: number) => Promise<void | 'retry'>;
   /** Media ms per wall ms. Default 1. */
   speed?: number;
   /** Wall clock in ms. Default performance.now. */
@@ -144,7 +150,16 @@ export class Player<T extends Timed> {
         continue; // re-check: speed, pause or stop may have changed while sleeping
       }
       const index = this.next++;
-      this.inflight = this.opts.send(item, index).catch((err: unknown) => this.opts.onSendError?.(err, item, index));
+      this.inflight = this.opts.send(item, index).then(
+        (outcome) => {
+          if (outcome !== 'retry') return;
+          // Rewound inside the in-flight promise, so a loop resumed meanwhile (it awaits this
+          // promise first) starts from this item.
+          this.next = Math.min(this.next, index);
+          this.pause();
+        },
+        (err: unknown) => this.opts.onSendError?.(err, item, index),
+      );
       await this.inflight;
     }
   }

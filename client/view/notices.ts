@@ -10,8 +10,8 @@ export type NoticeKind = 'error' | 'info';
 export class Notices {
   constructor(private readonly root: HTMLElement) {}
 
-  /** Shows a message; `detail` is the server's text, shown verbatim. */
-  add(kind: NoticeKind, heading: string, detail = ''): void {
+  /** Shows a message; `detail` is the server's text, shown verbatim. Returns what takes it away. */
+  add(kind: NoticeKind, heading: string, detail = ''): () => void {
     const dismiss = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, t('dismiss'));
     const el = h(
       'div',
@@ -23,6 +23,7 @@ export class Notices {
     dismiss.addEventListener('click', () => el.remove());
     this.root.prepend(el);
     while (this.root.children.length > MAX_NOTICES) this.root.lastElementChild?.remove();
+    return () => el.remove();
   }
 
   clear(): void {

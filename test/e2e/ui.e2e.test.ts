@@ -1,7 +1,8 @@
 // What a manager runs into in the client, in headless Debian Chromium against the real
 // server: an uploaded file's own title, what saving roles changes, a session shown after
 // playback, the transcript following new turns (and their labels) without dragging the page
-// along, a phone-width header, and naming what the server refused during playback.
+// along, a phone-width header, naming what the server refused during playback, and live
+// sessions named by their start time in the UI language.
 import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../../server/main';
 import { launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
@@ -273,4 +274,48 @@ test('names and texts written as HTML show as text, and the client runs under it
   expect(state).toEqual({ pwned: null, injected: 0, violations: [] });
   expect(pageErrors).toEqual([]);
   await context.close();
+});
+
+test('each Play stores a session named with its start time in the language of the moment; replaying one keeps one suffix', async () => {
+  const { page, pageErrors } = await openPage();
+  const demoTitle = (await (await fetch(`${server.url}/api/demo`)).json() as { title: string }).title;
+  const escaped = demoTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** Plays until the new live session shows its first turn, then stops (if it has not ended). */
+  const playAndStop = async (before = ''): Promise<{ id: string; title: string }> => {
+    await page.getByTestId('play').click();
+    await page.waitForFunction(
+      (prev) => {
+        const id = document.querySelector<HTMLElement>('[data-testid="view-title"]')?.dataset.sessionId;
+        return !!id && id !== prev && document.querySelector('[data-testid="utterance"]') !== null;
+      },
+      before,
+      { timeout: WAIT_MS },
+    );
+    if (await page.getByTestId('stop').isEnabled()) await page.getByTestId('stop').click();
+    await page.locator('body[data-player="stopped"], body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+    const title = page.getByTestId('view-title');
+    return { id: (await title.getAttribute('data-session-id'))!, title: (await title.textContent())! };
+  };
+  const option = (id: string) => page.locator(`#session-select option[value="${id}"]`);
+
+  // Played in Chinese: the suffix is Chinese, with the local start time.
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await page.getByTestId('session-select').selectOption(':demo');
+  const zh = await playAndStop();
+  expect(zh.title).toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
+  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
+
+  // That live session played again in English: one English suffix replaces the Chinese one.
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await page.getByTestId('session-select').selectOption(zh.id);
+  await page.getByTestId('view-mode').filter({ hasText: 'Review' }).waitFor({ timeout: WAIT_MS });
+  const en = await playAndStop(zh.id);
+  expect(en.id).not.toBe(zh.id);
+  expect(en.title).toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\)$`));
+  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\) — `));
+  // The stored titles stay in the language they were made in.
+  await expect(option(zh.id).textContent()).resolves.toContain('（实时 ');
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
 });
