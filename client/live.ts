@@ -35,6 +35,9 @@ export interface LiveListeners {
 }
 
 /** How an ack in flight fails when the connection drops, or when no answer came in time (socket.io-client's). */
+/** How soon to connect again after the server closed the connection itself (it is stopping). */
+const SERVER_HANGUP_RETRY_MS = 500;
+
 const DELIVERY_UNKNOWN = new Set(['socket has been disconnected', 'operation has timed out']);
 
 const ACK_TIMEOUT_MS = 15_000;
@@ -64,7 +67,13 @@ export class LiveConnection {
         })
         .catch((err: unknown) => listeners.onResyncFailed(err instanceof Error ? err.message : String(err)));
     });
-    this.socket.on('disconnect', () => listeners.onConnection('offline'));
+    this.socket.on('disconnect', (reason) => {
+      listeners.onConnection('offline');
+      // The server hung up on purpose: it is stopping, usually to start again (it acks what it
+      // took first). socket.io does not reconnect by itself after that, so the client asks
+      // again; while the server is down, the manager's back-off takes over.
+      if (reason === 'io server disconnect') setTimeout(() => this.socket.connect(), SERVER_HANGUP_RETRY_MS);
+    });
     this.socket.on('connect_error', () => listeners.onConnection('offline'));
     this.socket.io.on('reconnect_attempt', () => listeners.onConnection('connecting'));
 
