@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { RunningServer } from '../../server/main';
+import { startServer, type RunningServer } from '../../server/main';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = path.join(__dirname, '..', '..');
@@ -59,4 +59,28 @@ export async function getJson<T>(server: RunningServer, urlPath: string): Promis
   const res = await fetch(server.url + urlPath);
   if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** The real server and Chromium of a browser suite, set once its beforeAll has run. */
+export interface BrowserSuite {
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the real server (port 0, in-memory store) and Chromium before a suite's tests and
+ * closes both after them. Read `server` and `browser` inside the tests.
+ */
+export function useServerAndBrowser(): BrowserSuite {
+  const suite = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    requireBrowserAndClient();
+    suite.server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -1,10 +1,9 @@
 // The browser client against the real server (in-process, port 0, in-memory store, the
 // real verbal model) in headless Debian Chromium: playing the demo yields a closing-moment
 // cue that quotes the customer's price question; a broken upload shows the server's error.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
-import { startServer } from '../../server/main';
-import { getJson as getJsonFrom, launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
+import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
 
 /** Generous: the first run loads the model; nothing here asserts on timing. */
 const WAIT_MS = 60_000;
@@ -12,22 +11,10 @@ const SCREENSHOT = '/tmp/client.png';
 
 jest.setTimeout(180_000);
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+const suite = useServerAndBrowser();
 
-beforeAll(async () => {
-  requireBrowserAndClient();
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = () => openPageWith(browser, server, WAIT_MS);
-const getJson = <T>(urlPath: string) => getJsonFrom<T>(server, urlPath);
+const openPage = () => openPageWith(suite.browser, suite.server, WAIT_MS);
+const getJson = <T>(urlPath: string) => getJsonFrom<T>(suite.server, urlPath);
 
 test('playing the demo shows a closing-moment cue quoting the price question, in both languages', async () => {
   const demo = await getJson<{ utterances: { speaker: string; text: string }[]; participants: { name: string; role: string }[] }>(
@@ -172,13 +159,13 @@ test('uploading a broken transcript shows the server’s error message', async (
   const broken = Buffer.from('WEBVTT\n\n00:00:01.000 --> 00:00:0x.500\n<v Anna>Good morning\n', 'utf8');
 
   // What the server says about these bytes, asked directly: the page must show exactly this.
-  const created = await fetch(`${server.url}/api/sessions`, {
+  const created = await fetch(`${suite.server.url}/api/sessions`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ title: 'probe' }),
   });
   const { session } = (await created.json()) as { session: { id: string } };
-  const direct = await fetch(`${server.url}/api/sessions/${session.id}/transcript?format=vtt`, {
+  const direct = await fetch(`${suite.server.url}/api/sessions/${session.id}/transcript?format=vtt`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/octet-stream' },
     body: new Uint8Array(broken),

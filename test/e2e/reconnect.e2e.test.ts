@@ -6,30 +6,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
-import { getJson as getJsonFrom, launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
+import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
 jest.setTimeout(180_000);
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+const suite = useServerAndBrowser();
 
-beforeAll(async () => {
-  requireBrowserAndClient();
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const getJson = <T>(urlPath: string) => getJsonFrom<T>(server, urlPath);
+const getJson = <T>(urlPath: string) => getJsonFrom<T>(suite.server, urlPath);
 
 interface Demo {
   utterances: { speaker: string; text: string }[];
@@ -59,7 +47,7 @@ async function checkPausedOffline(page: Page, sends: () => number): Promise<void
 
 test('a dropped connection pauses playback; after the rejoin it goes on, and every turn is stored once', async () => {
   const demo = await getJson<Demo>('/api/demo');
-  const { page, pageErrors } = await openPageWith(browser, server, WAIT_MS);
+  const { page, pageErrors } = await openPageWith(suite.browser, suite.server, WAIT_MS);
 
   // Stands in for the network between the page and the server (socket.io frames: "42<id>[event,
   // payload]" out, "43<id>[ack]" back). Utterance 3 reaches the server, which stores it, but
@@ -145,7 +133,7 @@ test('a server restart mid-play (file store) pauses playback; it goes on once th
   const port = own.port;
   try {
     const demo = (await (await fetch(`${own.url}/api/demo`)).json()) as Demo;
-    const { page, pageErrors } = await openPageWith(browser, own, WAIT_MS);
+    const { page, pageErrors } = await openPageWith(suite.browser, own, WAIT_MS);
     await page.getByTestId('session-select').selectOption(':demo');
     await page.getByTestId('speed').selectOption('10');
     await page.getByTestId('play').click();

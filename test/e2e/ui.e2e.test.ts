@@ -3,32 +3,19 @@
 // playback, the transcript following new turns (and their labels) without dragging the page
 // along, a phone-width header, naming what the server refused during playback, and live
 // sessions named by their start time in the UI language.
-import type { Browser, Page } from 'playwright-core';
-import { startServer } from '../../server/main';
-import { launchChromium, openPage as openPageWith, requireBrowserAndClient } from './browser';
+import type { Page } from 'playwright-core';
+import { openPage as openPageWith, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
 jest.setTimeout(180_000);
 
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+const suite = useServerAndBrowser();
 
-beforeAll(async () => {
-  requireBrowserAndClient();
-  server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const openPage = () => openPageWith(browser, server, WAIT_MS);
+const openPage = () => openPageWith(suite.browser, suite.server, WAIT_MS);
 
 /** A phone-sized page (the layout is one scrolling column there). */
-const openPhonePage = () => openPageWith(browser, server, WAIT_MS, { width: 390, height: 844 });
+const openPhonePage = () => openPageWith(suite.browser, suite.server, WAIT_MS, { width: 390, height: 844 });
 
 const ROLES_FILE = {
   title: 'Starter package call with Lee',
@@ -222,7 +209,7 @@ test('a refused posture frame and a refused utterance are named as such during p
 });
 
 test('names and texts written as HTML show as text, and the client runs under its Content-Security-Policy (pose wasm included)', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -231,7 +218,7 @@ test('names and texts written as HTML show as text, and the client runs under it
     w.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
   });
-  const res = await page.goto(server.url);
+  const res = await page.goto(suite.server.url);
   expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
 
@@ -278,7 +265,7 @@ test('names and texts written as HTML show as text, and the client runs under it
 
 test('each Play stores a session named with its start time in the language of the moment; replaying one keeps one suffix', async () => {
   const { page, pageErrors } = await openPage();
-  const demoTitle = (await (await fetch(`${server.url}/api/demo`)).json() as { title: string }).title;
+  const demoTitle = (await (await fetch(`${suite.server.url}/api/demo`)).json() as { title: string }).title;
   const escaped = demoTitle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   /** Plays until the new live session shows its first turn, then stops (if it has not ended). */
   const playAndStop = async (before = ''): Promise<{ id: string; title: string }> => {
