@@ -1,12 +1,12 @@
 // Video frames for the server's pose estimator: a bounded latest-frames queue per
 // participant in front of the worker pool, started on the first frame. Poses found become
 // landmarks that go through the same path as the browser's.
-import { LIMITS, type FrameStats, type PersonBox } from '../../protocol/protocol';
-import { AppError, ValidationError } from '../errors/errors';
+import type { FrameStats, PersonBox } from '../../protocol/protocol';
+import { AppError } from '../errors/errors';
 import type { PoseJob, PoseJobResult } from '../signals/pose';
 import { landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
-import type { SessionService } from '../pipeline/sessionService';
+import { checkParticipantLimit, participantNames, type SessionService } from '../pipeline/sessionService';
 import { LatestQueue } from './latestQueue';
 
 /** The part of the pose pool this service needs (the real PosePool, or one built in tests). */
@@ -90,9 +90,7 @@ export class FrameService {
   ): { stats: FrameStats; done: Promise<FrameOutcome> } {
     const session = this.service.requireSession(sessionId);
     // Refused before the pose estimate, not after it (addLandmarks would refuse it then).
-    if (session.participants.length >= LIMITS.participantsMax && !session.participants.some((p) => p.name === participant)) {
-      throw new ValidationError(`session would have ${session.participants.length + 1} participants; the limit is ${LIMITS.participantsMax}`, { field: 'participant' });
-    }
+    checkParticipantLimit(participantNames(session), [participant], 'participant');
     if (this.framesHeld >= this.opts.maxFramesHeld || this.bytesHeld + bytes.length > this.opts.maxBytesHeld) {
       throw new AppError('busy', `the server already holds ${this.framesHeld} frames (${this.bytesHeld} bytes) waiting for pose estimation; retry shortly`, 503);
     }

@@ -162,11 +162,7 @@ export class SessionService {
    * session), within the participant limit.
    */
   setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
-    const known = new Set(this.requireSession(sessionId).participants.map((p) => p.name));
-    const total = known.size + Object.keys(roles).filter((name) => !known.has(name)).length;
-    if (total > LIMITS.participantsMax) {
-      throw new ValidationError(`session would have ${total} participants; the limit is ${LIMITS.participantsMax}`, { field: 'roles' });
-    }
+    checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
     const { store } = this.deps;
     store.transaction(() => {
       for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
@@ -239,13 +235,7 @@ export class SessionService {
     // One participants read serves the limit check and, for known speakers, the roles.
     const before = new Map(this.requireSession(sessionId).participants.map((p) => [p.name, p.role] as const));
     const speakers = [...new Set([...participants.map((p) => p.name), ...batch.map((u) => u.speaker)])];
-    const fresh = speakers.filter((s) => !before.has(s));
-    if (before.size + fresh.length > LIMITS.participantsMax) {
-      throw new ValidationError(
-        `session would have ${before.size + fresh.length} participants; the limit is ${LIMITS.participantsMax}`,
-        { field: 'speaker' },
-      );
-    }
+    checkParticipantLimit(before, speakers, 'speaker');
     const given = new Map(participants.map((p) => [p.name, p.role] as const));
     // Live turns of known speakers (the common case) touch no participant rows.
     const changed = speakers.filter((name) => !before.has(name) || given.get(name));
@@ -284,11 +274,9 @@ export class SessionService {
     const { sessionId, participant } = input;
     this.requireSession(sessionId);
     const { store } = this.deps;
-    const known = store.participants(sessionId);
-    if (!known.some((p) => p.name === participant)) {
-      if (known.length + 1 > LIMITS.participantsMax) {
-        throw new ValidationError(`session would have ${known.length + 1} participants; the limit is ${LIMITS.participantsMax}`, { field: 'participant' });
-      }
+    const known = new Set(store.participants(sessionId).map((p) => p.name));
+    if (!known.has(participant)) {
+      checkParticipantLimit(known, [participant], 'participant');
       store.addParticipants(sessionId, [{ name: participant, role: null }]);
       this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
     }
@@ -312,16 +300,10 @@ export class SessionService {
    * refused batch would store them twice).
    */
   addLandmarksBatch(sessionId: string, frames: readonly Omit<LandmarksIn, 'sessionId'>[], source: 'browser' | 'server'): FrameResult[] {
-    const names = new Set(this.requireSession(sessionId).participants.map((p) => p.name));
+    const names = participantNames(this.requireSession(sessionId));
     for (const [i, f] of frames.entries()) {
-      if (names.has(f.participant)) continue;
+      checkParticipantLimit(names, [f.participant], `${i}.participant`);
       names.add(f.participant);
-      if (names.size > LIMITS.participantsMax) {
-        throw new ValidationError(
-          `${i}.participant: "${f.participant}" would be participant ${names.size} of the session; the limit is ${LIMITS.participantsMax} (no frame of the batch was stored)`,
-          { field: `${i}.participant` },
-        );
-      }
     }
     return frames.map((f) => this.addLandmarks({ ...f, sessionId }, source));
   }
@@ -347,5 +329,28 @@ export class SessionService {
 
   private publish(e: SessionEvent): void {
     for (const fn of this.listeners) fn(e);
+  }
+}
+
+/** The names of a session's participants. */
+export function participantNames(session: Session): Set<string> {
+  return new Set(session.participants.map((p) => p.name));
+}
+
+/**
+ * The participant limit, checked on every path by which names join a session (turns, roles,
+ * landmarks, frames): `known` holds the session's participants, `names` those a request brings.
+ * Throws a ValidationError naming `field` and the limit.
+ */
+export function checkParticipantLimit(known: { has(name: string): boolean; readonly size: number }, names: Iterable<string>, field: string): void {
+  let total = known.size;
+  const counted = new Set<string>();
+  for (const name of names) {
+    if (known.has(name) || counted.has(name)) continue;
+    counted.add(name);
+    total++;
+  }
+  if (total > LIMITS.participantsMax) {
+    throw new ValidationError(`session would have ${total} participants; the limit is ${LIMITS.participantsMax}`, { field });
   }
 }
