@@ -13,6 +13,7 @@ import { projectPath } from './paths';
 import { loadPostureClassifier } from './signals/posture/model';
 import { PosePool, type PoseModelName } from './signals/pose';
 import { FrameService } from './frames/frameService';
+import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -33,13 +34,20 @@ export interface ServerOptions {
   /** Store the analysed demo session at start-up (id "demo"). */
   seedDemo: boolean;
   backend?: BackendName;
+  /**
+   * Turns played through a throw-away copy of the server before it listens, so the first real
+   * meeting does not run while V8 is still optimising the live path (`runtime/warmUp.ts`).
+   * `turns: 0` (the default here; the CLI's `serve` warms up) skips it.
+   */
+  warmUp: WarmUpOptions;
   log: (msg: string) => void;
   now: () => number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   port: 3000,
-  host: '0.0.0.0',
+  // This machine only: the server has no login, and sessions hold customers' words.
+  host: '127.0.0.1',
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
   postureModelDir: projectPath('models', 'posture'),
@@ -48,6 +56,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   frameQueueCapacity: 4,
   clientDir: projectPath('dist', 'client'),
   seedDemo: true,
+  warmUp: { turns: 0, sessions: 1 },
   log: (msg) => console.log(msg),
   now: Date.now,
 };
@@ -65,13 +74,24 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
+  const demo = loadDemoMeeting();
+  if (o.warmUp.turns > 0) {
+    try {
+      const w = await warmUp({ classifier, posture, demo, now: o.now }, o.warmUp);
+      o.log(`warmed up the live path with ${w.turns} turns and ${w.frames} landmark frames in ${(w.ms / 1000).toFixed(1)} s`);
+    } catch (err) {
+      store.close();
+      classifier.dispose();
+      posture.dispose();
+      throw err;
+    }
+  }
   const service = new SessionService({ store, classifier, posture, now: o.now });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
     { queueCapacity: o.frameQueueCapacity, log: o.log },
   );
-  const demo = loadDemoMeeting();
   if (o.seedDemo) seedDemoSession(service, demo);
 
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
@@ -95,6 +115,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
+  if (!isLoopback(o.host)) {
+    o.log(`note: bound to ${o.host}, so anyone who can reach this machine on port ${port} can read and change every session; the server has no login`);
+  }
   o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; posture model: ${posture.version}; store: ${o.dbPath})`);
 
   let closed = false;
@@ -114,4 +137,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       posture.dispose();
     },
   };
+}
+
+/** Whether `host` can only be reached from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

@@ -42,6 +42,14 @@ describe('buying-signals', () => {
     expect(c.err.join('\n')).toMatch(/unknown command "frobnicate"[\s\S]*usage:/);
   });
 
+  it('serve: refuses a --warm-up out of range before starting anything, naming the flag and the limit', async () => {
+    for (const v of ['-1', '20001', 'lots', '']) {
+      const c = capture();
+      expect(await main(['serve', '--port', '0', '--db', ':memory:', `--warm-up=${v}`], c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain(`--warm-up must be a whole number from 0 to 20000, got "${v}"`);
+    }
+  });
+
   it('analyze: annotates a transcript, names speakers without a role, and prints JSON with --json', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
     const file = path.join(dir, 'm.txt');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestServer } from './harness';
+import { DEFAULT_SERVER_OPTIONS, isLoopback } from '../../server/main';
 
 it('refuses a port in use and a database file in use, naming them', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-startup-'));
@@ -21,4 +22,17 @@ it('refuses a port in use and a database file in use, naming them', async () => 
   const again = await startTestServer({ dbPath, port: first.port });
   await again.close();
   fs.rmSync(dir, { recursive: true, force: true });
+}, 20_000);
+
+it('binds to this machine only unless told otherwise, and says so when it is shared on the network', async () => {
+  expect(DEFAULT_SERVER_OPTIONS.host).toBe('127.0.0.1');
+  expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
+  expect(['0.0.0.0', '::', '192.168.1.20', '127.0.0.1.example.com'].some(isLoopback)).toBe(false);
+  for (const host of ['127.0.0.1', '0.0.0.0']) {
+    const log: string[] = [];
+    const server = await startTestServer({ host, log: (m) => log.push(m) });
+    await server.close();
+    const notes = log.filter((m) => m.startsWith('note: bound to'));
+    expect(notes).toEqual(host === '0.0.0.0' ? [`note: bound to 0.0.0.0, so anyone who can reach this machine on port ${server.port} can read and change every session; the server has no login`] : []);
+  }
 }, 20_000);
