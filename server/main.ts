@@ -14,11 +14,18 @@ import { loadPostureClassifier } from './signals/posture/model';
 import { PosePool, type PoseModelName } from './signals/pose';
 import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
+import { hostCheck, isLoopback } from './http/hosts';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
+  /**
+   * Names besides localhost, 127.0.0.1 and [::1] that requests may address the server by (a
+   * reverse proxy's name). Bound to loopback, other names are refused (DNS rebinding); bound to
+   * the network, any name is taken unless this lists some.
+   */
+  allowedHosts: string[];
   /** SQLite file, or ':memory:'. */
   dbPath: string;
   modelDir: string;
@@ -48,6 +55,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   port: 3000,
   // This machine only: the server has no login, and sessions hold customers' words.
   host: '127.0.0.1',
+  allowedHosts: [],
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
   postureModelDir: projectPath('models', 'posture'),
@@ -94,9 +102,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   );
   if (o.seedDemo) seedDemoSession(service, demo);
 
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, log: o.log });
+  const hosts = hostCheck(o.host, o.allowedHosts);
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, hosts, log: o.log });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, service, frames, { log: o.log });
+  const realtime = attachRealtime(server, service, frames, { hosts, log: o.log });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -139,7 +148,3 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   };
 }
 
-/** Whether `host` can only be reached from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}

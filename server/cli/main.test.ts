@@ -5,6 +5,7 @@ import path from 'node:path';
 import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
+import { parseHostNames } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
 function capture() {
@@ -48,6 +49,18 @@ describe('buying-signals', () => {
       expect(await main(['serve', '--port', '0', '--db', ':memory:', `--warm-up=${v}`], c.io)).toBe(2);
       expect(c.err.join('\n')).toContain(`--warm-up must be a whole number from 0 to 20000, got "${v}"`);
     }
+  });
+
+  it('serve: --allowed-host takes plain host names, lower-cased, and names what it refuses', async () => {
+    expect(parseHostNames('Sales.Example.com, crm.internal')).toEqual(['sales.example.com', 'crm.internal']);
+    expect(parseHostNames('[fe80::1]')).toEqual(['[fe80::1]']);
+    expect(() => parseHostNames(' , ')).toThrow('--allowed-host needs at least one name');
+    for (const bad of ['http://sales.example.com', 'sales.example.com:3000', 'a/b', 'user@host']) {
+      expect(() => parseHostNames(bad)).toThrow(`--allowed-host takes host names without a scheme or port, got "${bad}"`);
+    }
+    const c = capture();
+    expect(await main(['serve', '--port', '0', '--db', ':memory:', '--allowed-host=http://x'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toContain('--allowed-host takes host names without a scheme or port, got "http://x"');
   });
 
   it('analyze: annotates a transcript, names speakers without a role, and prints JSON with --json', async () => {

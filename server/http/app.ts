@@ -8,6 +8,7 @@ import type { SessionService } from '../pipeline/sessionService';
 import { errorHandler, notFoundApi } from './errorHandler';
 import { assetsRouter } from './routes/assets';
 import { sameOriginWrites } from './origin';
+import { anyHost, hostGuard, type HostCheck } from './hosts';
 import type { FrameService } from '../frames/frameService';
 import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
@@ -24,6 +25,8 @@ export interface AppDeps {
   demo: DemoMeeting;
   /** Folder of the built client (dist/client); absent folders give a page saying how to build. */
   clientDir: string;
+  /** The names requests may address the server by (default: any; `startServer` sets it from the bound interface). */
+  hosts?: HostCheck;
   log: (msg: string) => void;
 }
 
@@ -62,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
     res.set(SECURITY_HEADERS);
     next();
   });
+  app.use(hostGuard(deps.hosts ?? anyHost));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });

@@ -18,6 +18,7 @@ import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
 import { foreignOrigin } from '../http/origin';
+import { anyHost, type HostCheck } from '../http/hosts';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -25,10 +26,12 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 export interface RealtimeOptions {
   /** Largest socket.io message accepted, bytes. */
   maxMessageBytes: number;
+  /** The names a connection may address the server by (see http/hosts.ts). */
+  hosts: HostCheck;
   log: (msg: string) => void;
 }
 
-export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, log: () => {} };
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, hosts: anyHost, log: () => {} };
 
 /** How long a stopping server waits for its clients to take their last acks and hang up. */
 const CLOSE_WAIT_MS = 2000;
@@ -51,7 +54,8 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     maxHttpBufferSize: o.maxMessageBytes,
     serveClient: false,
     // A WebSocket is not subject to CORS: without this any web page a LAN user opens could join sessions and send turns.
-    allowRequest: (req, done) => done(null, foreignOrigin(req.headers) === null),
+    // And a page using DNS rebinding is same-origin to the browser, but names itself in Host.
+    allowRequest: (req, done) => done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host)),
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
   let closing = false;

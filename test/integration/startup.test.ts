@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestServer } from './harness';
-import { DEFAULT_SERVER_OPTIONS, isLoopback } from '../../server/main';
+import { DEFAULT_SERVER_OPTIONS } from '../../server/main';
+import { isLoopback } from '../../server/http/hosts';
 
 it('refuses a port in use and a database file in use, naming them', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-startup-'));
