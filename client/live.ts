@@ -42,7 +42,7 @@ const DELIVERY_UNKNOWN = new Set(['socket has been disconnected', 'operation has
 
 const ACK_TIMEOUT_MS = 15_000;
 const JoinAck = ackSchema({ snapshot: SnapshotSchema });
-const UtteranceAck = ackSchema({ utterance: UtteranceSchema });
+const UtteranceAck = ackSchema({ utterance: UtteranceSchema, duplicate: z.literal(true).optional() });
 const LandmarksAck = ackSchema({ frameId: z.number(), signals: z.array(SignalSchema) });
 const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
 const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string() }));
@@ -106,7 +106,7 @@ export class LiveConnection {
   /**
    * Whether a send failed without an answer: the connection dropped (or was down), or the
    * server did not ack in time. Whether the server got it is unknown, so it may be sent again
-   * once connected (an utterance is checked against the store first).
+   * once connected (an utterance under the same clientTurnId, which the server stores once).
    */
   deliveryUnknown(err: unknown): boolean {
     return !this.socket.connected || (err instanceof Error && DELIVERY_UNKNOWN.has(err.message));
@@ -128,6 +128,10 @@ export class LiveConnection {
     this.joined = null;
   }
 
+  /**
+   * Sends one turn; acked with the stored utterance. Give it a `clientTurnId` to send it again
+   * safely: a turn the server already holds under that id is answered with the stored original.
+   */
   async sendUtterance(sessionId: string, utterance: UtteranceIn): Promise<AckResult<Utterance>> {
     const raw: unknown = await this.socket
       .timeout(ACK_TIMEOUT_MS)

@@ -10,14 +10,13 @@ import {
   type PoseIn,
   type Role,
   type SessionSnapshot,
-  type Utterance,
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
-import { storedWithoutAck, type TurnKey } from './resend';
+import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
@@ -341,9 +340,8 @@ async function startLive(): Promise<void> {
       return;
     }
     show(joined.value, 'live');
-    /** Turns this playback had acked, and those whose ack a dropped connection took (by n). */
-    const acked: TurnKey[] = [];
-    const unsure = new Set<number>();
+    /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
+    const playbackId = newPlaybackId();
     const player = new Player<PlayItem>({
       items,
       speed: Number(el.speed.value),
@@ -367,34 +365,17 @@ async function startLive(): Promise<void> {
           }
           return;
         }
-        if (unsure.has(item.n)) {
-          // Its ack was lost: the server may have stored it before the connection dropped.
-          let stored: Utterance[];
-          try {
-            stored = (await api.getSnapshot(session.id)).utterances;
-          } catch (err) {
-            notices.add('error', t('loadFailed'), api.toApiError(err).message);
-            return 'retry';
-          }
-          unsure.delete(item.n);
-          if (storedWithoutAck(stored, acked, item.utterance)) {
-            acked.push(item.utterance);
-            const copy = stored.filter((u) => u.startMs === item.startMs && u.speaker === item.utterance.speaker.trim()).at(-1);
-            if (copy && state.sessionId === session.id) transcript.addUtterance(copy);
-            return;
-          }
-        }
         try {
-          const res = await live.sendUtterance(session.id, item.utterance);
+          // Sent again after a drop, a turn the server already had (its ack was lost, or it
+          // was still being stored) is acked with the stored original: shown once, by its id.
+          const res = await live.sendUtterance(session.id, { ...item.utterance, clientTurnId: turnId(playbackId, item.n) });
           if (res.ok) {
-            acked.push(item.utterance);
             if (state.sessionId === session.id) transcript.addUtterance(res.value);
           } else {
             notices.add('error', rejectedHeading(item), res.error.message);
           }
         } catch (err) {
           if (!live.deliveryUnknown(err)) throw err;
-          unsure.add(item.n);
           pauseForConnection();
           return 'retry';
         }

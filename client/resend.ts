@@ -1,26 +1,14 @@
-// Re-sending an utterance after a dropped connection without storing it twice. The server
-// stores every `utterance` it gets (it has no idempotency key), and an ack can be lost after
-// the turn was stored: so before sending again, the client asks the store whether it is there.
-import { toWellFormed } from '../protocol/protocol';
+// Re-sending an utterance after a dropped connection without storing it twice. Whether the
+// server got a turn whose ack was lost is unknown (it may even still be working on it), so
+// every turn of a playback goes under a clientTurnId of its own, the same on every send: the
+// server stores a turn once per id and answers a repeat with the stored original.
 
-/** What identifies a turn of a played recording. */
-export interface TurnKey {
-  speaker: string;
-  text: string;
-  startMs: number;
+/** A prefix for one playback's turn ids: "p" and 16 random hex digits. */
+export function newPlaybackId(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
+  return `p${[...random(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** A string as the server stores it (UtteranceInSchema): well-formed and trimmed. */
-const asStored = (s: string) => toWellFormed(s).trim();
-
-const same = (a: TurnKey, b: TurnKey) => asStored(a.speaker) === asStored(b.speaker) && asStored(a.text) === asStored(b.text) && a.startMs === b.startMs;
-
-/**
- * Whether `turn`, sent and never acked, was stored anyway: the session holds more copies of
- * it than the acks this playback got for it (a recording may say the same thing twice at the
- * same time; each ack accounts for one stored copy).
- */
-export function storedWithoutAck(stored: readonly TurnKey[], acked: readonly TurnKey[], turn: TurnKey): boolean {
-  const count = (list: readonly TurnKey[]) => list.reduce((n, u) => n + (same(u, turn) ? 1 : 0), 0);
-  return count(stored) > count(acked);
+/** The clientTurnId of a playback's n-th utterance (1-based, in media order). */
+export function turnId(playbackId: string, n: number): string {
+  return `${playbackId}:${n}`;
 }

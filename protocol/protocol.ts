@@ -29,6 +29,7 @@ export const LIMITS = {
   uploadMaxBytes: 5 * 1024 * 1024,
   uploadMaxUtterances: 20_000,
   participantsMax: 50,
+  clientTurnIdMaxChars: 64,
 } as const;
 
 /** A lone UTF-16 surrogate (half of a pair, e.g. an emoji cut in two). */
@@ -62,6 +63,17 @@ export const MediaMsSchema = z
   .min(0, 'must be >= 0')
   .max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`);
 
+/**
+ * A client-chosen id for one live turn, unique within its session: a turn sent again under
+ * the same id (its ack was lost) is not stored twice; the ack carries the stored original.
+ */
+export const ClientTurnIdSchema = z
+  .string()
+  .regex(
+    new RegExp(`^[A-Za-z0-9._:-]{1,${LIMITS.clientTurnIdMaxChars}}$`),
+    `clientTurnId must be 1-${LIMITS.clientTurnIdMaxChars} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'`,
+  );
+
 export const UtteranceInSchema = z
   .object({
     speaker: SpeakerSchema,
@@ -71,6 +83,8 @@ export const UtteranceInSchema = z
       .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`),
     startMs: MediaMsSchema,
     endMs: MediaMsSchema.optional(),
+    /** Honoured on the live `utterance` event (uploads take their turns from the file's own fields). */
+    clientTurnId: ClientTurnIdSchema.optional(),
   })
   .strict()
   .refine((u) => u.endMs === undefined || u.endMs >= u.startMs, {
@@ -225,6 +239,12 @@ export interface ApiError {
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
 
+/**
+ * The `utterance` ack: the stored turn. `duplicate: true` when the turn's clientTurnId was
+ * already stored in the session: nothing was stored, and `utterance` is the stored original.
+ */
+export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
+
 // ---- socket.io events -------------------------------------------------------------------
 
 export const JoinSchema = z
@@ -254,7 +274,7 @@ export interface SessionSnapshot {
 export interface ClientToServerEvents {
   join: (payload: Join, ack: (res: Ack<{ snapshot: SessionSnapshot }>) => void) => void;
   leave: (payload: { sessionId: string }, ack?: (res: Ack<object>) => void) => void;
-  utterance: (payload: LiveUtterance, ack: (res: Ack<{ utterance: Utterance }>) => void) => void;
+  utterance: (payload: LiveUtterance, ack: (res: UtteranceAck) => void) => void;
   /** Landmarks the browser computed for one video frame; acked once the frame is stored. */
   landmarks: (payload: LandmarksIn, ack: (res: Ack<{ frameId: number; signals: PostureSignal[] }>) => void) => void;
   /** A binary video frame for the server's pose estimator; acked when queued (frames may be dropped). */

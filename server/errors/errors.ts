@@ -42,3 +42,19 @@ export class ShuttingDownError extends AppError {
     super('shutting_down', `the server is stopping: this ${what} was not stored; send it again once the server is back`, 503);
   }
 }
+
+/**
+ * A live turn came under a clientTurnId the session already holds for a different turn (other
+ * speaker, words or times): a client bug (an id used twice), so nothing is stored.
+ */
+export class TurnIdConflictError extends AppError {
+  constructor(clientTurnId: string, seq: number, differs: readonly string[]) {
+    super(
+      'client_turn_id_conflict',
+      `utterance.clientTurnId: "${clientTurnId}" is already the id of turn ${seq} of this session, whose ${differs.join(', ')} ` +
+        `${differs.length === 1 ? 'differs' : 'differ'}; a turn sent again must be the same turn, and a new turn needs a new clientTurnId`,
+      409,
+      { field: 'utterance.clientTurnId' },
+    );
+  }
+}

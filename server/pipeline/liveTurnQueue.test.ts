@@ -7,7 +7,7 @@ import type { VerbalClassifier } from '../signals/verbal/types';
 import { SqliteStore } from '../store/sqliteStore';
 import { projectPath } from '../paths';
 import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
-import { NotFoundError, ValidationError } from '../errors/errors';
+import { NotFoundError, TurnIdConflictError, ValidationError } from '../errors/errors';
 import { LIMITS } from '../../protocol/protocol';
 import { SessionService, type TurnOutcome } from './sessionService';
 import { LiveTurnQueue, type LiveTurnQueueOptions } from './liveTurnQueue';
@@ -184,6 +184,25 @@ describe('LiveTurnQueue', () => {
     service.addUtterance(fresh, ask);
     expect(seen(service, a)).toEqual(seen(service, fresh));
     expect(seen(service, a).cues.length).toBeGreaterThan(0);
+  });
+
+  it('stores two copies of a clientTurnId in one flush once: both told ok, the later as a duplicate of the stored turn', async () => {
+    const { store, submit, newSession, flushes, calls } = setup();
+    const [a, b] = [newSession(), newSession()];
+    const ask = { speaker: CUSTOMER, text: 'How much would it cost for ten seats?', startMs: 1000, clientTurnId: 'p:1' };
+    const outcomes = await Promise.all([submit(a, ask), submit(b, ask), submit(a, ask), submit(a, { ...ask, text: 'Any discount?' })]);
+    expect(flushes.count).toBe(1);
+    const [first, other, copy, conflict] = outcomes;
+    expect(first).toMatchObject({ ok: true, result: { utterance: { sessionId: a, seq: 1 } } });
+    expect(first).not.toHaveProperty('duplicate');
+    // Another session's turn under the same id is its own.
+    expect(other).toMatchObject({ ok: true, result: { utterance: { sessionId: b, seq: 1 } } });
+    expect(copy).toEqual({ ok: true, result: { utterance: first.ok && first.result.utterance, cues: [] }, duplicate: true });
+    expect(!conflict.ok && conflict.error).toBeInstanceOf(TurnIdConflictError);
+    expect(store.utterances(a)).toHaveLength(1);
+    expect(store.signals(a)).toHaveLength(1);
+    // The repeat was not classified: one forward pass for the two sessions' first turns.
+    expect(calls).toEqual([2]);
   });
 
   it('splits a large backlog into flushes of at most maxBatch turns', async () => {

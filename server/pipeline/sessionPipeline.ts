@@ -149,6 +149,7 @@ export class SessionPipeline {
           const utterance = this.store.addUtterance({
             sessionId: this.sessionId, speaker: u.speaker, role: roles.get(u.speaker) ?? null, text: u.text,
             startMs: u.startMs, endMs: u.endMs ?? u.startMs, receivedAt,
+            ...(u.clientTurnId !== undefined ? { clientTurnId: u.clientTurnId } : {}),
           });
           return this.afterUtterance(utterance, preds[i]!, receivedAt, emittedAt);
         }),

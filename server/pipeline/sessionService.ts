@@ -15,7 +15,7 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotFoundError, ValidationError } from '../errors/errors';
+import { NotFoundError, TurnIdConflictError, ValidationError } from '../errors/errors';
 import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -35,8 +35,12 @@ export interface LiveTurn {
   utterance: UtteranceIn;
 }
 
-/** What became of one live turn: stored (and published), or the error that kept it out. */
-export type TurnOutcome = { ok: true; result: TurnResult } | { ok: false; error: unknown };
+/**
+ * What became of one live turn: stored (and published), or the error that kept it out. A turn
+ * whose clientTurnId the session already holds is a `duplicate`: nothing was stored or
+ * published, and `result` holds the stored original (no signal, no cues).
+ */
+export type TurnOutcome = { ok: true; result: TurnResult; duplicate?: true } | { ok: false; error: unknown };
 
 /** A batch checked against its session, with the classifier inputs it needs. */
 interface PreparedTurns {
@@ -187,28 +191,33 @@ export class SessionService {
    * Returns, in input order, one step per turn that publishes it and says what became of it;
    * run the steps in order, each once. Throws, having stored nothing, if the commit fails.
    * One turn per session: a session's next turn needs this one stored, as its context.
+   * A turn whose clientTurnId the session already holds is neither classified, stored nor
+   * published: its step answers with the stored original (see storedAs).
    */
   commitLiveTurns(turns: readonly LiveTurn[]): (() => TurnOutcome)[] {
     const sessions = new Set(turns.map((t) => t.sessionId));
     if (sessions.size !== turns.length) {
       throw new Error(`commitLiveTurns takes one turn per session; got ${turns.length} turns from ${sessions.size} sessions`);
     }
-    const checked = turns.map((t): { ok: true; turn: PreparedTurns } | { ok: false; error: unknown } => {
+    type Checked = { ok: true; turn: PreparedTurns } | { ok: true; repeats: Utterance } | { ok: false; error: unknown };
+    const checked = turns.map((t): Checked => {
       try {
-        return { ok: true, turn: this.prepareTurns(t.sessionId, [t.utterance], []) };
+        const repeats = this.storedAs(t);
+        return repeats ? { ok: true, repeats } : { ok: true, turn: this.prepareTurns(t.sessionId, [t.utterance], []) };
       } catch (error) {
         return { ok: false, error };
       }
     });
-    const ready = checked.flatMap((c) => (c.ok ? [c.turn] : []));
+    const ready = checked.flatMap((c) => (c.ok && 'turn' in c ? [c.turn] : []));
     const preds = classifyTurns(this.deps.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
-    let stored: ({ ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: false; error: unknown })[];
+    type Stored = { ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: true; repeats: Utterance } | { ok: false; error: unknown };
+    let stored: Stored[];
     try {
       stored = this.deps.store.transaction(() => {
         let k = 0;
-        return checked.map((c) => {
-          if (!c.ok) return c;
+        return checked.map((c): Stored => {
+          if (!c.ok || 'repeats' in c) return c;
           const pred = preds.slice(k, ++k);
           try {
             return { ok: true, turn: c.turn, results: this.storeTurns(c.turn, pred, receivedAt) };
@@ -225,9 +234,30 @@ export class SessionService {
     }
     return stored.map((s) => () => {
       if (!s.ok) return s;
+      if ('repeats' in s) return { ok: true, result: { utterance: s.repeats, cues: [] }, duplicate: true };
       this.publishTurns(s.turn, s.results);
       return { ok: true, result: s.results[0]! };
     });
+  }
+
+  /**
+   * The stored turn a live turn repeats: the one the session holds under its clientTurnId (a
+   * client sending it again, its ack lost). Undefined for a turn without one, or a new one.
+   * Throws TurnIdConflictError when the id belongs to a different turn. Two copies of a turn
+   * never meet in one round (one turn per session), so the later copy finds the earlier stored.
+   */
+  private storedAs({ sessionId, utterance: u }: LiveTurn): Utterance | undefined {
+    if (u.clientTurnId === undefined) return undefined;
+    const stored = this.deps.store.utteranceByClientTurnId(sessionId, u.clientTurnId);
+    if (!stored) return undefined;
+    const differs = [
+      ...(stored.speaker !== u.speaker ? ['speaker'] : []),
+      ...(stored.text !== u.text ? ['text'] : []),
+      ...(stored.startMs !== u.startMs ? ['startMs'] : []),
+      ...(stored.endMs !== (u.endMs ?? u.startMs) ? ['endMs'] : []),
+    ];
+    if (differs.length) throw new TurnIdConflictError(u.clientTurnId, stored.seq, differs);
+    return stored;
   }
 
   /** Checks a batch against the session (it exists, the participant limit) and builds its classifier inputs. */

@@ -100,7 +100,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       turns.submit(parsed.data.sessionId, parsed.data.utterance, (outcome) => {
         if (outcome.ok) {
           coalesceWrites(socket);
-          return reply({ ok: true, utterance: outcome.result.utterance });
+          return reply({ ok: true, utterance: outcome.result.utterance, ...(outcome.duplicate ? { duplicate: true as const } : {}) });
         }
         const err = outcome.error;
         if (!(err instanceof Error && 'status' in err)) o.log(`utterance failed: ${String(err)}`);

@@ -114,4 +114,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE frames ADD COLUMN person_json TEXT;
     `,
   },
+  {
+    version: 4,
+    name: "utterances: the client's turn id (a live turn sent again under it is not stored twice)",
+    sql: `
+      ALTER TABLE utterances ADD COLUMN client_turn_id TEXT;
+      CREATE UNIQUE INDEX utterances_client_turn ON utterances(session_id, client_turn_id) WHERE client_turn_id IS NOT NULL;
+    `,
+  },
 ];

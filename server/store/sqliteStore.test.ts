@@ -77,6 +77,63 @@ describe('SqliteStore', () => {
     store.close();
   });
 
+  describe("a client's turn id", () => {
+    const turn = (sessionId: string, clientTurnId?: string) => ({
+      sessionId, speaker: 'Bo', role: null, text: 'How much?', startMs: 5, endMs: 900, receivedAt: 10,
+      ...(clientTurnId !== undefined ? { clientTurnId } : {}),
+    });
+
+    it('finds the turn stored under it, also after a restart, and it is not part of the stored Utterance', () => {
+      const file = tmpDb();
+      let store = new SqliteStore(file);
+      store.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
+      const u = store.addUtterance(turn('s1', 'p1:1'));
+      expect(u).not.toHaveProperty('clientTurnId');
+      store.close();
+      store = new SqliteStore(file);
+      expect(store.utteranceByClientTurnId('s1', 'p1:1')).toEqual(u);
+      expect(store.utteranceByClientTurnId('s1', 'p1:2')).toBeUndefined();
+      expect(store.utteranceByClientTurnId('s2', 'p1:1')).toBeUndefined();
+      store.close();
+    });
+
+    it('is unique per session: a second turn under it is refused, while another session and turns without one are free', () => {
+      const store = new SqliteStore(':memory:');
+      for (const id of ['s1', 's2']) store.createSession({ id, title: id, createdAt: 1, demo: false, participants: [] });
+      store.addUtterance(turn('s1', 'p1:1'));
+      expect(() => store.addUtterance(turn('s1', 'p1:1'))).toThrow(/UNIQUE constraint failed: utterances.session_id, utterances.client_turn_id/);
+      store.addUtterance(turn('s2', 'p1:1'));
+      store.addUtterance(turn('s1'));
+      store.addUtterance(turn('s1'));
+      expect(store.utterances('s1').map((u) => u.seq)).toEqual([1, 2, 3]);
+      expect(store.utterances('s2')).toHaveLength(1);
+      store.close();
+    });
+
+    it('comes with migration 4, which keeps the turns a schema-3 file holds', () => {
+      const file = tmpDb();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const raw = new Database(file);
+      raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+      for (const m of MIGRATIONS.filter((x) => x.version <= 3)) {
+        raw.exec(m.sql);
+        raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 1);
+      }
+      raw.prepare("INSERT INTO sessions VALUES ('s1', 't', 1, 0)").run();
+      raw.prepare("INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at) VALUES ('s1', 1, 'Bo', NULL, 'Hi.', 0, 500, 2)").run();
+      raw.close();
+
+      const store = new SqliteStore(file);
+      expect(store.schemaVersion()).toBe(4);
+      expect(store.utterances('s1')).toEqual([
+        { id: 1, sessionId: 's1', seq: 1, speaker: 'Bo', role: null, text: 'Hi.', startMs: 0, endMs: 500, receivedAt: 2 },
+      ]);
+      const next = store.addUtterance(turn('s1', 'p1:2'));
+      expect(store.utteranceByClientTurnId('s1', 'p1:2')).toEqual(next);
+      store.close();
+    });
+  });
+
   describe('a database file it cannot use', () => {
     function refusal(file: string): StoreOpenError {
       try {

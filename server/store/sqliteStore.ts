@@ -26,7 +26,10 @@ export interface SessionSummary extends Session {
   cueCount: number;
 }
 
-export type NewUtterance = Omit<Utterance, 'id' | 'seq'>;
+export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
+  /** The client's id for a live turn, unique in its session (not part of the Utterance sent out). */
+  clientTurnId?: string;
+};
 export type NewVerbalSignal = Omit<VerbalSignal, 'id' | 'text'>;
 export type NewPostureSignal = Omit<PostureSignal, 'id'>;
 
@@ -228,14 +231,23 @@ export class SqliteStore {
 
   // ---- utterances, signals, cues ------------------------------------------------------
 
-  addUtterance(u: NewUtterance): Utterance {
+  /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
+  addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
     const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
     const info = this.stmt(
-        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt);
+      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
     return { ...u, id: Number(info.lastInsertRowid), seq: seqRow.seq };
+  }
+
+  /** The session's turn stored under the client's turn id, if any. */
+  utteranceByClientTurnId(sessionId: string, clientTurnId: string): Utterance | undefined {
+    const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? AND client_turn_id = ?').get(sessionId, clientTurnId) as
+      | UtteranceRow
+      | undefined;
+    return row && toUtterance(row);
   }
 
   utterances(sessionId: string): Utterance[] {

@@ -1,6 +1,7 @@
 // Playback across a dropped connection, in headless Debian Chromium against the real server:
 // the drop pauses playback and says so, nothing is sent while offline, the turn in flight is
-// sent again after the reconnect unless the server had stored it (its ack was what got lost),
+// sent again after the reconnect under the same clientTurnId (the server stores it once, also
+// when it had stored it already and only its ack got lost),
 // the session's room is joined again (its cues keep coming), and playback goes on by itself:
 // with the network simulated, and across a real restart of the server on a file store.
 import fs from 'node:fs';
@@ -55,6 +56,7 @@ test('a dropped connection pauses playback; after the rejoin it goes on, and eve
   // `down`, reconnecting fails.
   let down = false;
   const sent: string[] = [];
+  const turnIds: string[] = [];
   await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
     if (down) {
@@ -75,11 +77,14 @@ test('a dropped connection pauses playback; after the rejoin it goes on, and eve
       if (cut) return;
       const m = typeof msg === 'string' ? /^42(\d+)\["utterance",(.*)\]$/s.exec(msg) : null;
       if (m) {
-        sent.push((JSON.parse(m[2]!) as { utterance: { text: string } }).utterance.text);
+        const { utterance } = JSON.parse(m[2]!) as { utterance: { text: string; clientTurnId: string } };
+        sent.push(utterance.text);
+        turnIds.push(utterance.clientTurnId);
         if (sent.length === 3) {
           cut = true;
           lostAck = m[1]!;
-        } else if (sent.length === 7) {
+        } else if (sent.length === 8) {
+          // Utterance 7: the eighth message, utterance 3 having gone twice.
           cut = true;
           return drop();
         }
@@ -104,14 +109,18 @@ test('a dropped connection pauses playback; after the rejoin it goes on, and eve
   await page.locator('.notice-info').filter({ hasText: 'Connection restored: playback resumed' }).waitFor({ timeout: WAIT_MS });
 
   // Utterance 7 never reached the server.
-  await until(() => sent.length >= 7);
+  await until(() => sent.length >= 8);
   await checkPausedOffline(page, () => sent.length);
   down = false;
   await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
 
   const texts = demo.utterances.map((u) => u.text);
-  // Utterance 3 was not sent again (the store had it); utterance 7 was, once.
-  expect(sent).toEqual([...texts.slice(0, 7), ...texts.slice(6)]);
+  // Utterance 3 was sent again under its id (the server had stored it and acked the original);
+  // utterance 7 was sent again, once; every turn had an id of its own.
+  expect(sent).toEqual([...texts.slice(0, 3), ...texts.slice(2, 7), ...texts.slice(6)]);
+  expect(turnIds[3]).toBe(turnIds[2]);
+  expect(turnIds[8]).toBe(turnIds[7]);
+  expect(new Set(turnIds).size).toBe(texts.length);
   const sessionId = await page.getByTestId('view-title').getAttribute('data-session-id');
   const snap = await getJson<SessionSnapshot>(`/api/sessions/${sessionId}`);
   expect(snap.utterances.map((u) => u.text)).toEqual(texts);
