@@ -4,19 +4,27 @@
 import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
-import type { SqliteStore, StoredFrame } from '../store/sqliteStore';
+import type { SavedTrackerState, SqliteStore, StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
-import { PostureTracker } from '../signals/posture/tracker';
+import { PostureTracker, TRACKER_STATE_VERSION, type PostureTrackerOptions, type TrackerState } from '../signals/posture/tracker';
 import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 
 export interface PipelineOptions {
   /** Least score for a non-neutral prediction to become a stored signal, per label (none by default). */
   signalThresholds: SignalThresholds;
   cueEngine: Partial<CueEngineOptions>;
+  /**
+   * A customer's posture tracker state is saved with every this many of their frames, so a
+   * restart replays at most this many frames per customer (DEFAULT_TRACKER_SNAPSHOT_EVERY).
+   */
+  trackerSnapshotEvery?: number;
 }
+
+/** About a minute of frames at 5 fps: a restart replays at most that, a few tens of ms. */
+export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: DEFAULT_SIGNAL_THRESHOLDS, cueEngine: {} };
 
@@ -53,10 +61,17 @@ export interface PipelineModels {
 
 type EmitClock = () => number;
 
+/** A customer's posture tracker with what it was built with and its frames since its state was last saved. */
+interface Tracked {
+  tracker: PostureTracker;
+  aspect: number | undefined;
+  sinceSaved: number;
+}
+
 export class SessionPipeline {
   private engine!: CueEngine;
   private previousText: string | undefined;
-  private trackers = new Map<string, PostureTracker>();
+  private trackers = new Map<string, Tracked>();
 
   constructor(
     readonly sessionId: string,
@@ -71,29 +86,64 @@ export class SessionPipeline {
   /**
    * Brings the customers' posture trackers (baseline size, smoothing, nod history, which
    * postures are on) back to where the stored frames left them, so a restart changes no
-   * posture signal: the frames go through fresh trackers again and what they report is
-   * dropped, being stored already. Frames are never in a rolled-back round of live turns,
-   * so only a new pipeline (after a restart) needs this.
+   * posture signal. Each customer's tracker starts from its saved state when that was made
+   * by this posture model and state format (else afresh), and their frames stored after it
+   * go through it again, one at a time, in media-time order; what it reports is dropped,
+   * being stored already. Frames are never in a rolled-back round of live turns, so only a
+   * new pipeline (after a restart) needs this.
    */
   private restoreTrackers(): void {
     const classifier = this.models.posture;
     if (!classifier) return;
-    const roles = new Map(this.store.participants(this.sessionId).map((p) => [p.name, p.role] as const));
-    for (const f of this.store.frames(this.sessionId)) {
-      if (roles.get(f.participant) !== 'customer') continue;
-      this.track(f, classifier);
+    const saved = new Map(this.store.trackerStates(this.sessionId).map((s) => [s.participant, s] as const));
+    for (const p of this.store.participants(this.sessionId)) {
+      if (p.role !== 'customer') continue;
+      const s = saved.get(p.name);
+      const from = s && this.fromSaved(s, classifier);
+      if (from) this.trackers.set(p.name, from);
+      let replayed = 0;
+      for (const f of this.store.iterateFrames(this.sessionId, p.name, from && s ? { mediaMs: s.mediaMs, frameId: s.frameId } : undefined)) {
+        this.track(f, classifier);
+        replayed++;
+      }
+      const t = this.trackers.get(p.name);
+      if (t) t.sinceSaved = replayed;
+    }
+  }
+
+  /** A tracker from a saved state, if it is of this model and state format and reads back. */
+  private fromSaved(s: SavedTrackerState, classifier: PostureClassifier): Tracked | undefined {
+    const state = s.state as Partial<TrackerState> | null;
+    if (s.modelVersion !== classifier.version || state?.v !== TRACKER_STATE_VERSION) return undefined;
+    try {
+      return { tracker: PostureTracker.fromSnapshot(trackerOptions(s.participant, classifier, s.aspect), state as TrackerState), aspect: s.aspect, sinceSaved: 0 };
+    } catch {
+      // A state this code cannot read: the participant's frames are replayed from the start.
+      return undefined;
     }
   }
 
   /** The participant's tracker fed one frame; returns the posture changes it saw. */
   private track(f: FrameInput | StoredFrame, classifier: PostureClassifier) {
-    let tracker = this.trackers.get(f.participant);
-    if (!tracker) {
-      tracker = new PostureTracker({ participant: f.participant, classifier, ...(f.aspect ? { aspect: f.aspect } : {}) });
-      this.trackers.set(f.participant, tracker);
+    let t = this.trackers.get(f.participant);
+    if (!t) {
+      const aspect = f.aspect ? f.aspect : undefined;
+      t = { tracker: new PostureTracker(trackerOptions(f.participant, classifier, aspect)), aspect, sinceSaved: 0 };
+      this.trackers.set(f.participant, t);
     }
-    if (f.person !== undefined) tracker.pointAt(f.person ? { box: f.person } : undefined);
-    return tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs);
+    if (f.person !== undefined) t.tracker.pointAt(f.person ? { box: f.person } : undefined);
+    return t.tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs);
+  }
+
+  /** Every so many of a customer's frames, their tracker's state is saved with the frame (in its transaction). */
+  private saveTracker(f: (FrameInput & { id: number }) | StoredFrame, classifier: PostureClassifier): void {
+    const t = this.trackers.get(f.participant);
+    if (!t || ++t.sinceSaved < (this.opts.trackerSnapshotEvery ?? DEFAULT_TRACKER_SNAPSHOT_EVERY)) return;
+    this.store.saveTrackerState({
+      sessionId: this.sessionId, participant: f.participant, frameId: f.id, mediaMs: f.mediaMs, modelVersion: classifier.version,
+      ...(t.aspect !== undefined ? { aspect: t.aspect } : {}), state: t.tracker.snapshot(),
+    });
+    t.sinceSaved = 0;
   }
 
   /**
@@ -181,6 +231,9 @@ export class SessionPipeline {
   reanalyze(roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock): { signals: number; cues: number } {
     return this.store.transaction(() => {
       this.store.clearAnalysis(this.sessionId);
+      // The trackers start afresh under the new roles: their saved states are dropped, and new
+      // ones are saved as the frames go through again.
+      this.store.deleteTrackerStates(this.sessionId);
       this.engine = new CueEngine(this.opts.cueEngine);
       this.trackers.clear();
       const utts = this.store.utterances(this.sessionId);
@@ -222,7 +275,9 @@ export class SessionPipeline {
     const result: FrameResult = { frameId: f.id, signals: [], ended: [], cues: [] };
     const classifier = this.models.posture;
     if (role !== 'customer' || !classifier) return result;
-    for (const ev of this.track(f, classifier)) {
+    const events = this.track(f, classifier);
+    this.saveTracker(f, classifier);
+    for (const ev of events) {
       if (ev.state === 'off') {
         const ended = this.store.endPostureSignal(this.sessionId, f.participant, ev.label, ev.mediaMs);
         if (ended) result.ended.push(ended);
@@ -259,6 +314,10 @@ export function toEvidence(s: Signal): CueEvidence {
     return { signalId: s.id, kind: 'verbal', utteranceId: s.utteranceId, frameId: null, participant: s.participant, label: s.label, score: s.score, mediaMs: s.mediaMs, text: s.text };
   }
   return { signalId: s.id, kind: 'posture', utteranceId: null, frameId: s.frameId, participant: s.participant, label: s.label, score: s.score, mediaMs: s.mediaMs, text: POSTURE_PHRASE[s.label].en };
+}
+
+function trackerOptions(participant: string, classifier: PostureClassifier, aspect: number | undefined): PostureTrackerOptions {
+  return { participant, classifier, ...(aspect !== undefined ? { aspect } : {}) };
 }
 
 function round3(x: number): number {

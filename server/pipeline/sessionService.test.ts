@@ -10,6 +10,8 @@ import { SqliteStore } from '../store/sqliteStore';
 import { projectPath } from '../paths';
 import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
 import { SessionService } from './sessionService';
+import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from './sessionPipeline';
+import Database from 'better-sqlite3';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { LIMITS } from '../../protocol/protocol';
@@ -29,11 +31,21 @@ afterAll(() => {
   posture.dispose();
 });
 
+interface PlayOptions {
+  options?: PipelineOptions;
+  /** The posture model after `restarts` restarts (the same one throughout by default). */
+  postureModel?: (restarts: number) => PostureClassifier;
+  /** Runs on the database file while the server is down, before each restart. */
+  atRestart?: (file: string) => void;
+}
+
 /** Plays the demo (words and posture) with a wall clock that advances `msPerMediaMs` per media ms. */
-function play(msPerMediaMs: number, restarts: { file: string; every: number } | undefined = undefined, words = false) {
+function play(msPerMediaMs: number, restarts: { file: string; every: number } | undefined = undefined, words = false, o: PlayOptions = {}) {
   let store = new SqliteStore(restarts?.file ?? ':memory:');
   let wall = 1_000_000;
-  let service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
+  let restarted = 0;
+  const deps = () => ({ classifier: verbal, posture: o.postureModel?.(restarted) ?? posture, now: () => wall, ...(o.options ? { options: o.options } : {}) });
+  let service = new SessionService({ store, ...deps() });
   const id = service.createSession({ title: 't', participants: demo.participants }).id;
   const steps = [
     ...demo.utterances.map((u) => ({ t: u.startMs, run: () => void service.addUtterance(id, u) })),
@@ -47,8 +59,10 @@ function play(msPerMediaMs: number, restarts: { file: string; every: number } | 
     if (restarts && i > 0 && i % restarts.every === 0) {
       // A restart: a new process's store and service, with only what the file holds.
       store.close();
+      o.atRestart?.(restarts.file);
+      restarted++;
       store = new SqliteStore(restarts.file);
-      service = new SessionService({ store, classifier: verbal, posture, now: () => wall });
+      service = new SessionService({ store, ...deps() });
     }
     s.run();
   }
@@ -87,6 +101,87 @@ describe('SessionService', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('restores posture trackers from their saved states: restarts in a long track give the same signals and cues, replaying only the frames after each state', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-snap-'));
+    try {
+      const straight = play(1);
+      expect(straight.signals.filter((s) => s.kind === 'posture').length).toBeGreaterThan(2);
+      const every = 7;
+      const options = { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery: every };
+      let restarts = 0;
+      let covered = 0;
+      // The frames a saved state covers are not needed: they are blanked in the file before
+      // each restart (a full replay would follow someone who vanished), and at most
+      // `every - 1` frames of the customer come after the state.
+      const atRestart = (file: string) => {
+        const db = new Database(file);
+        // The demo has one customer: their frames not covered by a saved state.
+        const after = db.prepare(
+          `SELECT COUNT(*) AS n FROM frames f
+             JOIN participants p ON p.session_id = f.session_id AND p.name = f.participant AND p.role = 'customer'
+             LEFT JOIN tracker_states t ON t.session_id = f.session_id AND t.participant = f.participant
+            WHERE t.frame_id IS NULL OR f.media_ms > t.media_ms OR (f.media_ms = t.media_ms AND f.id > t.frame_id)`,
+        ).get() as { n: number };
+        const blanked = db.prepare(
+          `UPDATE frames SET poses_json = '[]' WHERE EXISTS (SELECT 1 FROM tracker_states t WHERE t.session_id = frames.session_id
+             AND t.participant = frames.participant AND (frames.media_ms < t.media_ms OR (frames.media_ms = t.media_ms AND frames.id <= t.frame_id)))`,
+        ).run();
+        db.close();
+        restarts++;
+        covered += blanked.changes;
+        expect(after.n).toBeLessThan(every);
+      };
+      // Restarts closer together than the states are saved (a state's frames-since count comes
+      // back with it), and far apart.
+      for (const at of [5, 97]) {
+        expect(play(1, { file: path.join(dir, `snap-${at}.db`), every: at }, false, { options, atRestart })).toEqual(straight);
+      }
+      expect(restarts).toBe(Math.floor(718 / 5) + Math.floor(718 / 97));
+      expect(covered).toBeGreaterThan(1000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ignores a tracker state saved with another posture model: the customer's frames are all replayed through the current one", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-snap-model-'));
+    try {
+      // The model before the restart scores leaning forward and arms crossed the other way round.
+      const other: PostureClassifier = {
+        version: 'posture-other',
+        thresholds: posture.thresholds,
+        predict: (xs) => posture.predict(xs).map((p) => ({ ...p, arms_crossed: 1 - p.arms_crossed, leaning_forward: 1 - p.leaning_forward })),
+        dispose: () => undefined,
+      };
+      const run = (name: string, trackerSnapshotEvery: number) =>
+        play(1, { file: path.join(dir, name), every: 360 }, false, {
+          options: { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery },
+          postureModel: (restarts) => (restarts === 0 ? other : posture),
+        });
+      // Without saved states the restart replays every frame through the current model.
+      const replayed = run('none.db', Number.MAX_SAFE_INTEGER);
+      expect(run('saved.db', 5)).toEqual(replayed);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('re-analysis drops the saved tracker states and saves them again under the new roles', () => {
+    const store = new SqliteStore(':memory:');
+    const service = new SessionService({ store, classifier: verbal, posture, now: () => 0, options: { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery: 50 } });
+    const id = service.createSession({ title: 't', participants: demo.participants }).id;
+    const { participant, aspect, frames } = demo.posture!;
+    const stored = service.addLandmarksBatch(id, frames.slice(0, 120).map((f) => ({ participant, mediaMs: f.mediaMs, poses: f.poses, aspect })), 'browser');
+    const live = store.trackerStates(id);
+    expect(live.map((s) => [s.participant, s.frameId])).toEqual([[participant, stored[99]!.frameId]]);
+    // No longer a customer: no state of theirs may be restored later.
+    service.setRoles(id, { [participant]: 'rep' });
+    expect(store.trackerStates(id)).toEqual([]);
+    service.setRoles(id, { [participant]: 'customer' });
+    expect(store.trackerStates(id)).toEqual(live);
+    store.close();
   });
 
   it('re-analysis after a role change reproduces the live result', () => {

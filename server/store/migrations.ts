@@ -122,4 +122,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX utterances_client_turn ON utterances(session_id, client_turn_id) WHERE client_turn_id IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: "tracker_states: each customer's latest posture tracker state (a restart replays only the frames after it)",
+    sql: `
+      CREATE TABLE tracker_states (
+        session_id    TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant   TEXT NOT NULL,
+        frame_id      INTEGER NOT NULL,
+        media_ms      INTEGER NOT NULL,
+        model_version TEXT NOT NULL,
+        aspect        REAL,
+        state_json    TEXT NOT NULL,
+        PRIMARY KEY (session_id, participant)
+      );
+    `,
+  },
 ];

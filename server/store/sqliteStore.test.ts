@@ -124,12 +124,76 @@ describe('SqliteStore', () => {
       raw.close();
 
       const store = new SqliteStore(file);
-      expect(store.schemaVersion()).toBe(4);
+      expect(store.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
       expect(store.utterances('s1')).toEqual([
         { id: 1, sessionId: 's1', seq: 1, speaker: 'Bo', role: null, text: 'Hi.', startMs: 0, endMs: 500, receivedAt: 2 },
       ]);
       const next = store.addUtterance(turn('s1', 'p1:2'));
       expect(store.utteranceByClientTurnId('s1', 'p1:2')).toEqual(next);
+      store.close();
+    });
+  });
+
+  describe('posture tracker states', () => {
+    const frame = (participant: string, mediaMs: number) => ({
+      sessionId: 's1', participant, mediaMs, source: 'browser' as const, poses: [], receivedAt: 1,
+    });
+
+    it('keeps the latest state per participant, replaced on save, dropped per session and with the session', () => {
+      const file = tmpDb();
+      let store = new SqliteStore(file);
+      for (const id of ['s1', 's2']) store.createSession({ id, title: id, createdAt: 1, demo: false, participants: [] });
+      const saved = { sessionId: 's1', participant: 'Li', frameId: 3, mediaMs: 400, modelVersion: 'p1', aspect: 4 / 3, state: { v: 1, base: null } };
+      store.saveTrackerState(saved);
+      store.saveTrackerState({ ...saved, participant: 'Bo', aspect: undefined });
+      store.saveTrackerState({ ...saved, sessionId: 's2' });
+      store.saveTrackerState({ ...saved, frameId: 9, mediaMs: 800, state: { v: 1, base: { x: 0.25 } } });
+      store.close();
+      store = new SqliteStore(file);
+      const { aspect: _a, ...bo } = { ...saved, participant: 'Bo' };
+      expect(store.trackerStates('s1')).toEqual([bo, { ...saved, frameId: 9, mediaMs: 800, state: { v: 1, base: { x: 0.25 } } }]);
+      store.deleteTrackerStates('s1');
+      expect(store.trackerStates('s1')).toEqual([]);
+      expect(store.trackerStates('s2')).toHaveLength(1);
+      store.close();
+      const raw = new Database(file);
+      raw.pragma('foreign_keys = ON');
+      raw.prepare("DELETE FROM sessions WHERE id = 's2'").run();
+      expect(raw.prepare('SELECT COUNT(*) AS n FROM tracker_states').get()).toEqual({ n: 0 });
+      raw.close();
+    });
+
+    it("iterates a participant's frames in media-time order, optionally after a given frame", () => {
+      const store = new SqliteStore(':memory:');
+      store.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
+      const ids = [frame('Li', 200), frame('Bo', 100), frame('Li', 100), frame('Li', 200), frame('Li', 300)].map((f) => store.addFrame(f));
+      const li = store.frames('s1', 'Li');
+      expect([...store.iterateFrames('s1', 'Li')]).toEqual(li);
+      expect(li.map((f) => f.id)).toEqual([ids[2], ids[0], ids[3], ids[4]]);
+      expect([...store.iterateFrames('s1', 'Li', { mediaMs: 200, frameId: ids[0]! })].map((f) => f.id)).toEqual([ids[3], ids[4]]);
+      expect([...store.iterateFrames('s1', 'Li', { mediaMs: 300, frameId: ids[4]! })]).toEqual([]);
+      store.close();
+    });
+
+    it('come with migration 5, which keeps the frames a schema-4 file holds', () => {
+      const file = tmpDb();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const raw = new Database(file);
+      raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+      for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
+        raw.exec(m.sql);
+        raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 1);
+      }
+      raw.prepare("INSERT INTO sessions VALUES ('s1', 't', 1, 0)").run();
+      raw.prepare("INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, received_at) VALUES ('s1', 'Li', 100, 'browser', 0, NULL, '[]', 2)").run();
+      raw.close();
+
+      const store = new SqliteStore(file);
+      expect(store.schemaVersion()).toBe(5);
+      expect(store.frames('s1')).toEqual([{ id: 1, sessionId: 's1', participant: 'Li', mediaMs: 100, source: 'browser', poses: [], receivedAt: 2 }]);
+      expect(store.trackerStates('s1')).toEqual([]);
+      store.saveTrackerState({ sessionId: 's1', participant: 'Li', frameId: 1, mediaMs: 100, modelVersion: 'p1', state: {} });
+      expect(store.trackerStates('s1')).toHaveLength(1);
       store.close();
     });
   });

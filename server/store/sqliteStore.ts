@@ -49,6 +49,37 @@ export interface StoredFrame {
 }
 export type NewFrame = Omit<StoredFrame, 'id'>;
 
+type FrameRow = {
+  id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null;
+  poses_json: string; person_json: string | null; received_at: number;
+};
+
+function toFrame(r: FrameRow): StoredFrame {
+  return {
+    id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
+    poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at, ...(r.aspect !== null ? { aspect: r.aspect } : {}),
+    ...(r.person_json !== null ? { person: JSON.parse(r.person_json) as PersonBox | null } : {}),
+  };
+}
+
+/**
+ * A participant's posture tracker state as saved after one of their frames: replaying their
+ * frames after that one (in media-time order) from it gives what replaying them all would.
+ * The state itself is opaque to the store.
+ */
+export interface SavedTrackerState {
+  sessionId: string;
+  participant: string;
+  /** The frame the state was taken after. */
+  frameId: number;
+  mediaMs: number;
+  /** The posture model the tracker ran; another model's state is of no use. */
+  modelVersion: string;
+  /** The aspect the tracker was built with (from the participant's first frame). */
+  aspect?: number;
+  state: unknown;
+}
+
 interface SignalRow {
   id: number; session_id: string; kind: 'verbal' | 'posture'; participant: string; utterance_id: number | null;
   frame_id: number | null; label: string; score: number; scores_json: string; features_json: string; media_ms: number;
@@ -326,15 +357,52 @@ export class SqliteStore {
       participant === undefined
         ? this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
         : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
-    ) as {
-      id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null;
-      poses_json: string; person_json: string | null; received_at: number;
+    ) as FrameRow[];
+    return rows.map(toFrame);
+  }
+
+  /**
+   * One participant's frames in the order `frames` gives them (media time, then id), one at a
+   * time (a long session's frames are never all in memory), optionally only those after a
+   * given frame in that order. Run no writes on this store until the iteration ends.
+   */
+  *iterateFrames(sessionId: string, participant: string, after?: { mediaMs: number; frameId: number }): Generator<StoredFrame> {
+    const rows = after
+      ? this.stmt(
+          `SELECT * FROM frames WHERE session_id = ? AND participant = ? AND (media_ms > ? OR (media_ms = ? AND id > ?))
+            ORDER BY media_ms, id`,
+        ).iterate(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId)
+      : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').iterate(sessionId, participant);
+    for (const r of rows) yield toFrame(r as FrameRow);
+  }
+
+  // ---- posture tracker states ----------------------------------------------------------
+
+  /** Saves a participant's tracker state, replacing the one saved before. */
+  saveTrackerState(t: SavedTrackerState): void {
+    this.stmt(
+        `INSERT INTO tracker_states (session_id, participant, frame_id, media_ms, model_version, aspect, state_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, participant) DO UPDATE SET frame_id = excluded.frame_id, media_ms = excluded.media_ms,
+           model_version = excluded.model_version, aspect = excluded.aspect, state_json = excluded.state_json`,
+      )
+      .run(t.sessionId, t.participant, t.frameId, t.mediaMs, t.modelVersion, t.aspect ?? null, JSON.stringify(t.state));
+  }
+
+  /** The session's saved tracker states, one per participant at most. */
+  trackerStates(sessionId: string): SavedTrackerState[] {
+    const rows = this.stmt('SELECT * FROM tracker_states WHERE session_id = ? ORDER BY participant').all(sessionId) as {
+      session_id: string; participant: string; frame_id: number; media_ms: number; model_version: string; aspect: number | null; state_json: string;
     }[];
     return rows.map((r) => ({
-      id: r.id, sessionId: r.session_id, participant: r.participant, mediaMs: r.media_ms, source: r.source,
-      poses: JSON.parse(r.poses_json) as PoseIn[], receivedAt: r.received_at, ...(r.aspect !== null ? { aspect: r.aspect } : {}),
-      ...(r.person_json !== null ? { person: JSON.parse(r.person_json) as PersonBox | null } : {}),
+      sessionId: r.session_id, participant: r.participant, frameId: r.frame_id, mediaMs: r.media_ms, modelVersion: r.model_version,
+      ...(r.aspect !== null ? { aspect: r.aspect } : {}), state: JSON.parse(r.state_json) as unknown,
     }));
+  }
+
+  /** Drops the session's tracker states (their trackers are being rebuilt from the frames). */
+  deleteTrackerStates(sessionId: string): void {
+    this.stmt('DELETE FROM tracker_states WHERE session_id = ?').run(sessionId);
   }
 
   addCue(c: NewCue): Cue {

@@ -35,6 +35,11 @@ export interface NodState {
   amplitude: number;
 }
 
+/** A nod detector's state as plain data: the pitch samples in its window. */
+export interface NodDetectorState {
+  samples: Array<{ t: number; v: number }>;
+}
+
 /** Keeps a window of pitch samples for one participant and counts nods in it. */
 export class NodDetector {
   private samples: Array<{ t: number; v: number }> = [];
@@ -50,6 +55,14 @@ export class NodDetector {
 
   reset(): void {
     this.samples = [];
+  }
+
+  snapshot(): NodDetectorState {
+    return { samples: this.samples.map((s) => ({ ...s })) };
+  }
+
+  restore(s: NodDetectorState): void {
+    this.samples = s.samples.map((x) => ({ ...x }));
   }
 }
 

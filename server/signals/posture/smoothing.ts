@@ -19,6 +19,9 @@ export const DEFAULT_ONE_EURO: OneEuroOptions = { minCutoff: 1.0, beta: 5, dCuto
 
 const alpha = (cutoffHz: number, dtS: number): number => 1 / (1 + 1 / (2 * Math.PI * cutoffHz * dtS));
 
+/** A One-Euro filter's state as plain data: [x (null before the first sample), dx, lastMs]. */
+export type OneEuroState = [number | null, number, number];
+
 /** One-Euro filter of one scalar (Casiez et al. 2012). */
 export class OneEuroFilter {
   private x: number | undefined;
@@ -49,6 +52,16 @@ export class OneEuroFilter {
   reset(): void {
     this.x = undefined;
   }
+
+  snapshot(): OneEuroState {
+    return [this.x ?? null, this.dx, this.lastMs];
+  }
+
+  restore([x, dx, lastMs]: OneEuroState): void {
+    this.x = x ?? undefined;
+    this.dx = dx;
+    this.lastMs = lastMs;
+  }
 }
 
 /** One-Euro filters for all x, y, z of one participant's landmarks; scores pass through. */
@@ -66,6 +79,21 @@ export class LandmarkSmoother {
 
   reset(): void {
     this.filters = [];
+  }
+
+  /** Per landmark, the x, y, z filters' states (empty before the first frame or after a reset). */
+  snapshot(): OneEuroState[][] {
+    return this.filters.map((f) => f.map((x) => x.snapshot()));
+  }
+
+  restore(state: readonly (readonly OneEuroState[])[]): void {
+    this.filters = state.map((f) =>
+      f.map((s) => {
+        const x = new OneEuroFilter(this.opts);
+        x.restore(s);
+        return x;
+      }),
+    );
   }
 }
 
@@ -86,6 +114,13 @@ export interface HysteresisChange {
   state: 'on' | 'off';
   /** For `on`: when the probability first crossed onThreshold in this run; for `off`: when it first fell below offThreshold. */
   sinceMs: number;
+}
+
+/** A gate's state as plain data; lastMs null stands for -Infinity (no frame yet), which JSON cannot hold. */
+export interface HysteresisState {
+  on: boolean;
+  since: number | null;
+  lastMs: number | null;
 }
 
 /** A label's on/off state: a posture must hold before it counts, and a flicker does not end it. */
@@ -124,5 +159,15 @@ export class Hysteresis {
     this.on = false;
     this.since = undefined;
     this.lastMs = -Infinity;
+  }
+
+  snapshot(): HysteresisState {
+    return { on: this.on, since: this.since ?? null, lastMs: Number.isFinite(this.lastMs) ? this.lastMs : null };
+  }
+
+  restore(s: HysteresisState): void {
+    this.on = s.on;
+    this.since = s.since ?? undefined;
+    this.lastMs = s.lastMs ?? -Infinity;
   }
 }

@@ -5,7 +5,7 @@ import type { PostureClassifier } from './model';
 import { choosePerson } from './photo';
 import { sampleScene } from './synth';
 import { ARMS, posture, view } from './testkit';
-import { PostureTracker } from './tracker';
+import { PostureTracker, type TrackerState } from './tracker';
 import { MODEL_LABELS, type PostureScores } from './types';
 
 /** A transparent rule classifier over the real features: crossed when a wrist passes the midline. */
@@ -184,5 +184,62 @@ describe('PostureTracker', () => {
     expect(tracker.classifyPhoto([], 4 / 3)).toBeNull();
     const calm = tracker.classifyPhoto([person('hanging', 0.8, 0)], 4 / 3);
     expect(calm!.labels).toEqual(['neutral']);
+  });
+});
+
+describe('PostureTracker snapshots', () => {
+  type Step = { t: number; poses: Pose[]; point?: { box: Pose['box'] } | null };
+  const opts = () => ({ participant: 'c', classifier: ruleClassifier(), aspect: 4 / 3, baselineMs: 1000, lostAfterMs: 1000, hysteresis: { arms_crossed: { holdMs: 500, releaseMs: 500 } } });
+  // One track through every part of the state: baseline learning, nodding, arms crossed on
+  // and off, a participant hidden behind a bystander's presence, pointing at the bystander,
+  // a lost track that comes back to the pointed person, pointing back to the default and a
+  // baseline that follows drift. The participant sways and changes size a little all along,
+  // so smoothing and baseline values are never exactly the raw ones.
+  const track = (): Step[] => {
+    const bystander = person('crossed', 0.4, 0.5);
+    const steps: Step[] = [];
+    for (let t = 0; t < 17_000; t += 100) {
+      const nod = t >= 1500 && t < 3500 ? 25 * Math.max(0, Math.sin(2 * Math.PI * 1.5 * ((t - 1500) / 1000))) : 0;
+      const arms = t >= 4000 && t < 6000 ? ARMS.crossed : ARMS.hanging;
+      const sway = { fill: 0.8 + 0.03 * Math.sin((2 * Math.PI * t) / 1700), shiftX: 0.01 * Math.sin((2 * Math.PI * t) / 2300) };
+      const participant = view(posture(arms, 0, nod), sway);
+      const poses = (t >= 6500 && t < 7200) ? [bystander] : (t >= 10_000 && t < 11_500) ? [] : [participant, bystander];
+      const point = t === 8500 ? { box: bystander.box } : t === 13_000 ? null : undefined;
+      steps.push({ t, poses, ...(point !== undefined ? { point } : {}) });
+    }
+    return steps;
+  };
+  const feed = (tracker: PostureTracker, steps: readonly Step[]) =>
+    steps.flatMap((s) => {
+      if (s.point !== undefined) tracker.pointAt(s.point ?? undefined);
+      return tracker.update(s.poses, s.t);
+    });
+
+  it('go on exactly as the original after a JSON round trip, wherever the track is cut', () => {
+    const steps = track();
+    const whole = new PostureTracker(opts());
+    const events = feed(whole, steps);
+    // The track does exercise each part.
+    expect(events.map((e) => [e.label, e.state])).toEqual(expect.arrayContaining([['nodding', 'on'], ['nodding', 'off'], ['arms_crossed', 'on'], ['arms_crossed', 'off']]));
+    const final = JSON.stringify(whole.snapshot());
+    for (let k = 0; k <= steps.length; k += 2) {
+      const a = new PostureTracker(opts());
+      const before = feed(a, steps.slice(0, k));
+      const b = PostureTracker.fromSnapshot(opts(), JSON.parse(JSON.stringify(a.snapshot())) as TrackerState);
+      const rest = steps.slice(k);
+      const fromA = feed(a, rest);
+      const fromB = feed(b, rest);
+      expect({ k, events: fromB }).toEqual({ k, events: fromA });
+      expect([...before, ...fromB]).toEqual(events);
+      expect(JSON.stringify(b.snapshot())).toBe(JSON.stringify(a.snapshot()));
+      expect(JSON.stringify(b.snapshot())).toBe(final);
+    }
+  });
+
+  it('are plain JSON (no -Infinity) and refuse another format', () => {
+    const fresh = new PostureTracker(opts()).snapshot();
+    expect(fresh.lastSeenMs).toBeNull();
+    expect(JSON.parse(JSON.stringify(fresh))).toEqual(fresh);
+    expect(() => PostureTracker.fromSnapshot(opts(), { ...fresh, v: 99 } as unknown as TrackerState)).toThrow('tracker state format 99');
   });
 });

@@ -5,9 +5,11 @@
 import type { Pose } from '../pose/types';
 import { computeFeatures, featureValue, type PostureFeatures } from './features';
 import type { PostureClassifier } from './model';
-import { DEFAULT_NOD, headPitchSignal, NodDetector, type NodOptions } from './nodding';
+import { DEFAULT_NOD, headPitchSignal, NodDetector, type NodDetectorState, type NodOptions } from './nodding';
 import { choosePerson, classifyPhoto, type PhotoResult, type TrackHint } from './photo';
-import { DEFAULT_HYSTERESIS, DEFAULT_ONE_EURO, Hysteresis, LandmarkSmoother, type HysteresisOptions, type OneEuroOptions } from './smoothing';
+import {
+  DEFAULT_HYSTERESIS, DEFAULT_ONE_EURO, Hysteresis, LandmarkSmoother, type HysteresisOptions, type HysteresisState, type OneEuroOptions, type OneEuroState,
+} from './smoothing';
 import { MODEL_LABELS, type Baseline, type ModelLabel, type PostureEvent, type PostureEventLabel, type PostureLabel } from './types';
 
 export interface PostureTrackerOptions {
@@ -39,6 +41,32 @@ export const DEFAULT_LABEL_HYSTERESIS: Partial<Record<PostureEventLabel, Partial
   arms_crossed: { holdMs: 1000 },
   nodding: { holdMs: 0 },
 };
+
+/** Format of TrackerState; raise it whenever the state's shape or meaning changes, so old snapshots are not used. */
+export const TRACKER_STATE_VERSION = 1;
+
+/**
+ * Everything a tracker has learnt from the frames it saw, as plain JSON-safe data (no
+ * Infinity, no Map), so that a tracker restored from it with the same options goes on
+ * exactly as the original would. The options themselves (classifier, aspect, …) are not part
+ * of it: whoever restores passes the same ones again.
+ */
+export interface TrackerState {
+  v: typeof TRACKER_STATE_VERSION;
+  smoother: OneEuroState[][];
+  nods: NodDetectorState;
+  gates: Partial<Record<PostureEventLabel, HysteresisState>>;
+  started: Partial<Record<PostureEventLabel, number>>;
+  hint: TrackHint | null;
+  pointedHint: TrackHint | null;
+  lastPose: Pose | null;
+  firstSeenMs: number | null;
+  /** Null before the participant was first seen (-Infinity in the tracker). */
+  lastSeenMs: number | null;
+  samples: Baseline[];
+  base: Baseline | null;
+  lastBaselineMs: number;
+}
 
 export const DEFAULT_BASELINE_MS = 5000;
 export const DEFAULT_BASELINE_TAU_MS = 60_000;
@@ -103,6 +131,56 @@ export class PostureTracker {
       const o = { ...DEFAULT_HYSTERESIS, onThreshold: Math.max(model, DEFAULT_HYSTERESIS.offThreshold + 0.05), ...DEFAULT_LABEL_HYSTERESIS[label], ...opts.hysteresis?.[label] };
       this.gates.set(label, new Hysteresis({ ...o, offThreshold: Math.min(o.offThreshold, o.onThreshold) }));
     }
+  }
+
+  /** A tracker that continues from `state` (taken by snapshot() of one built with the same options). */
+  static fromSnapshot(opts: PostureTrackerOptions, state: TrackerState): PostureTracker {
+    const t = new PostureTracker(opts);
+    t.restore(state);
+    return t;
+  }
+
+  /** The tracker's state as plain data (a copy: later frames do not change it). */
+  snapshot(): TrackerState {
+    const copy = <T>(x: T): T => structuredClone(x);
+    return {
+      v: TRACKER_STATE_VERSION,
+      smoother: this.smoother.snapshot(),
+      nods: this.nods.snapshot(),
+      gates: Object.fromEntries([...this.gates].map(([l, g]) => [l, g.snapshot()])),
+      started: Object.fromEntries(this.started),
+      hint: copy(this.hint) ?? null,
+      pointedHint: copy(this.pointedHint) ?? null,
+      lastPose: copy(this.lastPose) ?? null,
+      firstSeenMs: this.firstSeenMs ?? null,
+      lastSeenMs: Number.isFinite(this.lastSeenMs) ? this.lastSeenMs : null,
+      samples: copy(this.samples),
+      base: copy(this.base) ?? null,
+      lastBaselineMs: this.lastBaselineMs,
+    };
+  }
+
+  private restore(s: TrackerState): void {
+    const v: number = s.v;
+    if (v !== TRACKER_STATE_VERSION) throw new Error(`tracker state format ${v}, this code reads ${TRACKER_STATE_VERSION}`);
+    for (const [label, gate] of this.gates) {
+      const g = s.gates[label];
+      if (!g) throw new Error(`tracker state has no gate for ${label}`);
+      gate.restore(g);
+    }
+    const copy = <T>(x: T): T => structuredClone(x);
+    this.smoother.restore(s.smoother);
+    this.nods.restore(s.nods);
+    this.started.clear();
+    for (const [label, ms] of Object.entries(s.started)) this.started.set(label as PostureEventLabel, ms);
+    this.hint = copy(s.hint) ?? undefined;
+    this.pointedHint = copy(s.pointedHint) ?? undefined;
+    this.lastPose = copy(s.lastPose) ?? undefined;
+    this.firstSeenMs = s.firstSeenMs ?? undefined;
+    this.lastSeenMs = s.lastSeenMs ?? -Infinity;
+    this.samples = copy(s.samples);
+    this.base = copy(s.base) ?? undefined;
+    this.lastBaselineMs = s.lastBaselineMs;
   }
 
   /** The participant's learnt baseline, once there is one. */
