@@ -203,6 +203,49 @@ describe('SessionService', () => {
     store2.close();
   });
 
+  it('keeps at most maxPipelines sessions in memory; one dropped and rebuilt from the store gives the same signals and cues', () => {
+    // Three sessions play the demo (words and posture) interleaved step by step, so with room
+    // for one pipeline every step rebuilds its session's pipeline from the store.
+    const run = (maxPipelines?: number) => {
+      const store = new SqliteStore(':memory:');
+      // Tracker states every 10 frames keep each rebuild short (at most 9 frames replayed).
+      const options = { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery: 10 };
+      const service = new SessionService({ store, classifier: verbal, posture, now: () => 1_000_000, options, ...(maxPipelines ? { maxPipelines } : {}) });
+      const ids = [0, 1, 2].map(() => service.createSession({ title: 't', participants: demo.participants }).id);
+      const steps = [
+        ...demo.utterances.map((u) => ({ t: u.startMs, run: (id: string) => void service.addUtterance(id, u) })),
+        ...(demo.posture?.frames ?? []).map((f) => ({
+          t: f.mediaMs,
+          run: (id: string) => void service.addLandmarks({ sessionId: id, participant: demo.posture!.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: demo.posture!.aspect }, 'browser'),
+        })),
+      ].sort((a, b) => a.t - b.t);
+      let most = 0;
+      for (const step of steps) {
+        for (const id of ids) {
+          step.run(id);
+          most = Math.max(most, service.pipelineCount);
+        }
+      }
+      const result = ids.map((id) => {
+        const snap = service.snapshot(id);
+        return {
+          signals: snap.signals.map(({ id: _id, sessionId: _s, ...rest }) => rest),
+          cues: snap.cues.map(({ id: _id, sessionId: _s, evidence, ...rest }) => ({ ...rest, evidence: evidence.map((e) => [e.kind, e.label, e.mediaMs]) })),
+        };
+      });
+      store.close();
+      return { result, most };
+    };
+    const all = run();
+    expect(all.most).toBe(3);
+    expect(all.result[0]!.signals.some((x) => x.kind === 'posture')).toBe(true);
+    expect(all.result[0]!.cues.map((c) => c.reason)).toContain('benefit_acknowledged');
+    const one = run(1);
+    expect(one.most).toBe(1);
+    expect(one.result).toEqual(all.result);
+    expect(() => new SessionService({ store: new SqliteStore(':memory:'), classifier: verbal, now: () => 0, maxPipelines: 0 })).toThrow('maxPipelines must be a whole number ≥ 1, got 0');
+  });
+
   it('stores the most probable label as a signal, however low its score, unless a threshold says otherwise; a cue asks more', () => {
     // What eval verbal measures is what the pipeline stores: the same rule (decision.ts).
     const weakIntent: VerbalClassifier = {

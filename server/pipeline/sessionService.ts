@@ -63,7 +63,17 @@ export interface SessionServiceDeps {
   now: () => number;
   newId?: () => string;
   options?: PipelineOptions;
+  /**
+   * Sessions whose pipeline (cue engine, posture trackers) stays in memory; the least recently
+   * used beyond this is dropped and, when its session is next used, rebuilt from the store as
+   * after a restart (exact; bounded by the trackers' saved states, ~40 ms for the most frames
+   * a tracker replays). Default 1,000 (~23 KB each for a session with a posture track): far
+   * more sessions than this server can serve live at once, so live ones are not rebuilt.
+   */
+  maxPipelines?: number;
 }
+
+export const DEFAULT_MAX_PIPELINES = 1000;
 
 export interface UploadResult {
   utterances: number;
@@ -74,12 +84,22 @@ export interface UploadResult {
 }
 
 export class SessionService {
+  /** In order of last use, oldest first. */
   private readonly pipelines = new Map<string, SessionPipeline>();
+  private readonly maxPipelines: number;
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
 
   constructor(private readonly deps: SessionServiceDeps) {
     this.newId = deps.newId ?? (() => randomUUID().replace(/-/g, '').slice(0, 16));
+    const max = deps.maxPipelines ?? DEFAULT_MAX_PIPELINES;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxPipelines must be a whole number ≥ 1, got ${max}`);
+    this.maxPipelines = max;
+  }
+
+  /** Sessions whose pipeline is in memory now (at most maxPipelines). */
+  get pipelineCount(): number {
+    return this.pipelines.size;
   }
 
   get modelVersion(): string {
@@ -347,13 +367,22 @@ export class SessionService {
     return new Map(this.deps.store.participants(sessionId).map((p) => [p.name, p.role]));
   }
 
+  /**
+   * The session's pipeline, built from the store if it is not in memory. Dropping the least
+   * recently used one is safe at any point: a pipeline's state changes only together with the
+   * store (in ingest), so one rebuilt from the store, even in the middle of an operation, is
+   * the same as the one dropped.
+   */
   private pipeline(sessionId: string): SessionPipeline {
     let p = this.pipelines.get(sessionId);
-    if (!p) {
+    if (p) {
+      this.pipelines.delete(sessionId);
+    } else {
       const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
       p = new SessionPipeline(sessionId, this.deps.store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
-      this.pipelines.set(sessionId, p);
     }
+    this.pipelines.set(sessionId, p);
+    while (this.pipelines.size > this.maxPipelines) this.pipelines.delete(this.pipelines.keys().next().value!);
     return p;
   }
 
