@@ -15,6 +15,7 @@ import { PosePool, type PoseModelName } from './signals/pose';
 import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
+import { newToken, tokenProblem } from './http/auth';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -26,6 +27,11 @@ export interface ServerOptions {
    * the network, any name is taken unless this lists some.
    */
   allowedHosts: string[];
+  /**
+   * Access token (http/auth.ts): 'auto' makes a new one at each start when the server is bound
+   * to the network and none on loopback; 'none' never asks for one; or the token itself.
+   */
+  auth: 'auto' | 'none' | { token: string };
   /** SQLite file, or ':memory:'. */
   dbPath: string;
   modelDir: string;
@@ -56,6 +62,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   // This machine only: the server has no login, and sessions hold customers' words.
   host: '127.0.0.1',
   allowedHosts: [],
+  auth: 'auto',
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
   postureModelDir: projectPath('models', 'posture'),
@@ -72,12 +79,17 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The access token requests need, when there is one. */
+  token?: string;
   service: SessionService;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const o = { ...DEFAULT_SERVER_OPTIONS, ...opts };
+  const token = o.auth === 'none' ? undefined : o.auth === 'auto' ? (isLoopback(o.host) ? undefined : newToken()) : o.auth.token;
+  const bad = token === undefined ? null : tokenProblem(token);
+  if (bad) throw new RangeError(bad);
   const backend = await initTf(o.backend);
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
@@ -103,9 +115,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   if (o.seedDemo) seedDemoSession(service, demo);
 
   const hosts = hostCheck(o.host, o.allowedHosts);
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, hosts, log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, hosts, ...(token ? { token } : {}), log: o.log });
   const server = http.createServer(app);
-  const realtime = attachRealtime(server, service, frames, { hosts, log: o.log });
+  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), log: o.log });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -124,8 +136,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
-  if (!isLoopback(o.host)) {
-    o.log(`note: bound to ${o.host}, so anyone who can reach this machine on port ${port} can read and change every session; the server has no login`);
+  if (!isLoopback(o.host) && token === undefined) {
+    o.log(`note: bound to ${o.host} without an access token, so anyone who can reach this machine on port ${port} can read and change every session`);
   }
   o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; posture model: ${posture.version}; store: ${o.dbPath})`);
 
@@ -133,6 +145,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   return {
     url,
     port,
+    ...(token !== undefined ? { token } : {}),
     service,
     async close() {
       if (closed) return;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
-import { parseHostNames } from './serve';
+import { authFrom, parseHostNames } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
 function capture() {
@@ -61,6 +61,27 @@ describe('buying-signals', () => {
     const c = capture();
     expect(await main(['serve', '--port', '0', '--db', ':memory:', '--allowed-host=http://x'], c.io)).toBe(2);
     expect(c.err.join('\n')).toContain('--allowed-host takes host names without a scheme or port, got "http://x"');
+  });
+
+  it('serve: the access token from --token-file or $BUYING_SIGNALS_TOKEN, checked, or none with --no-token', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-token-'));
+    try {
+      const file = path.join(dir, 'token');
+      fs.writeFileSync(file, 'file-token-0123456789abc\n');
+      expect(authFrom(file, false, {})).toEqual({ token: 'file-token-0123456789abc' });
+      expect(authFrom(undefined, false, { BUYING_SIGNALS_TOKEN: 'env-token-0123456789abcd' })).toEqual({ token: 'env-token-0123456789abcd' });
+      expect(authFrom(file, false, { BUYING_SIGNALS_TOKEN: 'env-token-0123456789abcd' })).toEqual({ token: 'file-token-0123456789abc' });
+      expect(authFrom(undefined, false, {})).toBe('auto');
+      expect(authFrom(undefined, false, { BUYING_SIGNALS_TOKEN: '' })).toBe('auto');
+      expect(authFrom(undefined, true, {})).toBe('none');
+      expect(() => authFrom(file, true, {})).toThrow('--no-token cannot be used with --token-file or $BUYING_SIGNALS_TOKEN');
+      fs.writeFileSync(file, 'short');
+      expect(() => authFrom(file, false, {})).toThrow(`--token-file ${file}: the token must be 16 to 256 characters long, got 5`);
+      expect(() => authFrom(undefined, false, { BUYING_SIGNALS_TOKEN: 'has spaces in it, sadly' })).toThrow("$BUYING_SIGNALS_TOKEN: the token may hold only letters");
+      expect(() => authFrom(path.join(dir, 'missing'), false, {})).toThrow('no such file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('analyze: annotates a transcript, names speakers without a role, and prints JSON with --json', async () => {

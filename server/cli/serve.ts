@@ -1,15 +1,23 @@
 // `buying-signals serve`: runs the HTTP + socket.io server until SIGINT/SIGTERM.
 import path from 'node:path';
-import { startServer } from '../main';
-import { parseArgs, intFlag, UsageError } from './args';
+import { startServer, type ServerOptions } from '../main';
+import fs from 'node:fs';
+import { parseArgs, intFlag, requireFile, UsageError } from './args';
+import { tokenProblem } from '../http/auth';
 import type { CliIO } from './io';
 import { hostnameOf } from '../http/hosts';
 import { DEFAULT_WARM_UP, MAX_WARM_UP_TURNS } from '../runtime/warmUp';
 
-export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--db FILE|:memory:] [--no-demo] [--warm-up N]
+export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
+                          [--db FILE|:memory:] [--no-demo] [--warm-up N]
   --port     port to listen on (default: $PORT or 3000)
   --host     interface to bind (default 127.0.0.1: this machine only; 0.0.0.0 shares the
-             server on the network, and it has no login)
+             server on the network, with an access token)
+  --token-file  a file holding the access token every request must then carry (16-256 of
+             A-Z a-z 0-9 . _ ~ -; also $BUYING_SIGNALS_TOKEN). Without it, a server bound to the
+             network makes a new one at each start and prints the address to open with it;
+             one on 127.0.0.1 asks for none
+  --no-token serve without an access token, even on the network
   --allowed-host  names besides localhost, 127.0.0.1 and [::1] that requests may address the
              server by, comma-separated (e.g. a reverse proxy's name); requests naming others
              get 403 forbidden_host (DNS rebinding). Bound to the network without this flag,
@@ -21,21 +29,24 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
              at most ${MAX_WARM_UP_TURNS})`;
 
 export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
-  const a = parseArgs(args, { values: ['port', 'host', 'db', 'warm-up', 'allowed-host'], switches: ['no-demo', 'demo'] });
+  const a = parseArgs(args, { values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file'], switches: ['no-demo', 'demo', 'no-token'] });
   if (a.positionals.length) throw new Error(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
   const port = intFlag(a.values.port ?? env.PORT, 'port (or $PORT)', 0, 65535) ?? 3000;
   const warmUpTurns = intFlag(a.values['warm-up'], 'warm-up', 0, MAX_WARM_UP_TURNS) ?? DEFAULT_WARM_UP.turns;
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
+  const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
   const server = await startServer({
     port,
     allowedHosts,
+    auth,
     warmUp: { ...DEFAULT_WARM_UP, turns: warmUpTurns },
     ...(a.values.host ? { host: a.values.host } : {}),
     ...(a.values.db ? { dbPath: a.values.db === ':memory:' ? ':memory:' : path.resolve(a.values.db) } : {}),
     seedDemo: !a.switches.has('no-demo'),
     log: io.out,
   });
-  io.out(`open ${server.url} and press "play" on the demo meeting`);
+  // With a token, the address carries it once: the page then keeps it in a cookie.
+  io.out(`open ${server.url}${server.token !== undefined ? `/?token=${server.token}` : ''} and press "play" on the demo meeting`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -55,4 +66,26 @@ export function parseHostNames(value: string): string[] {
     }
   }
   return names.map((n) => n.toLowerCase());
+}
+
+/** The server's access token setting from `--token-file`, `--no-token` and $BUYING_SIGNALS_TOKEN. */
+export function authFrom(tokenFile: string | undefined, noToken: boolean, env: NodeJS.ProcessEnv): ServerOptions['auth'] {
+  const fromEnv = env.BUYING_SIGNALS_TOKEN;
+  if (noToken && (tokenFile !== undefined || fromEnv)) throw new UsageError('--no-token cannot be used with --token-file or $BUYING_SIGNALS_TOKEN');
+  if (noToken) return 'none';
+  let token: string;
+  let source: string;
+  if (tokenFile !== undefined) {
+    requireFile(tokenFile);
+    token = fs.readFileSync(tokenFile, 'utf8').trim();
+    source = `--token-file ${tokenFile}`;
+  } else if (fromEnv !== undefined && fromEnv !== '') {
+    token = fromEnv.trim();
+    source = '$BUYING_SIGNALS_TOKEN';
+  } else {
+    return 'auto';
+  }
+  const bad = tokenProblem(token);
+  if (bad) throw new UsageError(`${source}: ${bad}`);
+  return { token };
 }

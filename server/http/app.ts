@@ -9,6 +9,7 @@ import { errorHandler, notFoundApi } from './errorHandler';
 import { assetsRouter } from './routes/assets';
 import { sameOriginWrites } from './origin';
 import { anyHost, hostGuard, type HostCheck } from './hosts';
+import { tokenGuard } from './auth';
 import type { FrameService } from '../frames/frameService';
 import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
@@ -27,6 +28,8 @@ export interface AppDeps {
   clientDir: string;
   /** The names requests may address the server by (default: any; `startServer` sets it from the bound interface). */
   hosts?: HostCheck;
+  /** The access token every request but the health check must carry (http/auth.ts); none: open. */
+  token?: string;
   log: (msg: string) => void;
 }
 
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(hostGuard(deps.hosts ?? anyHost));
+  if (deps.token !== undefined) app.use(tokenGuard(deps.token));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });

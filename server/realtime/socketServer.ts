@@ -19,6 +19,7 @@ import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
 import { foreignOrigin } from '../http/origin';
 import { anyHost, type HostCheck } from '../http/hosts';
+import { requestToken, sameToken } from '../http/auth';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -28,6 +29,8 @@ export interface RealtimeOptions {
   maxMessageBytes: number;
   /** The names a connection may address the server by (see http/hosts.ts). */
   hosts: HostCheck;
+  /** The access token a connection must carry (cookie or Authorization header); none: open. */
+  token?: string;
   log: (msg: string) => void;
 }
 
@@ -55,7 +58,8 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     serveClient: false,
     // A WebSocket is not subject to CORS: without this any web page a LAN user opens could join sessions and send turns.
     // And a page using DNS rebinding is same-origin to the browser, but names itself in Host.
-    allowRequest: (req, done) => done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host)),
+    allowRequest: (req, done) =>
+      done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host) && (o.token === undefined || sameToken(requestToken(req.headers), o.token))),
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
   let closing = false;

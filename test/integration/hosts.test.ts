@@ -59,7 +59,7 @@ describe('a server bound to 127.0.0.1', () => {
 });
 
 it('a server bound to the network answers to any name', async () => {
-  const server = await startTestServer({ host: '0.0.0.0' });
+  const server = await startTestServer({ host: '0.0.0.0', auth: 'none' });
   try {
     expect((await get(server, '/api/health', 'buying-signals.lan:3000')).status).toBe(200);
     expect(await socketConnects(server, 'buying-signals.lan')).toBe(true);

@@ -29,11 +29,11 @@ it('binds to this machine only unless told otherwise, and says so when it is sha
   expect(DEFAULT_SERVER_OPTIONS.host).toBe('127.0.0.1');
   expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
   expect(['0.0.0.0', '::', '192.168.1.20', '127.0.0.1.example.com'].some(isLoopback)).toBe(false);
-  for (const host of ['127.0.0.1', '0.0.0.0']) {
+  for (const [host, auth] of [['127.0.0.1', 'auto'], ['0.0.0.0', 'auto'], ['0.0.0.0', 'none']] as const) {
     const log: string[] = [];
-    const server = await startTestServer({ host, log: (m) => log.push(m) });
+    const server = await startTestServer({ host, auth, log: (m) => log.push(m) });
     await server.close();
     const notes = log.filter((m) => m.startsWith('note: bound to'));
-    expect(notes).toEqual(host === '0.0.0.0' ? [`note: bound to 0.0.0.0, so anyone who can reach this machine on port ${server.port} can read and change every session; the server has no login`] : []);
+    expect(notes).toEqual(auth === 'none' ? [`note: bound to 0.0.0.0 without an access token, so anyone who can reach this machine on port ${server.port} can read and change every session`] : []);
   }
 }, 20_000);

@@ -1,0 +1,78 @@
+// An access token for a server shared on the network (as Jupyter does it): every request but
+// the health check must carry it, as `Authorization: Bearer TOKEN` (tools) or in a cookie the
+// server sets (browsers). A browser gets the cookie by opening the address the server printed
+// at start, `/?token=TOKEN`: the server sets the cookie and sends it on to the same address
+// without the token, so the token does not stay in the address bar or the history. The
+// socket.io handshake is same-origin, so the browser sends the cookie there too.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestHandler } from 'express';
+import { AppError } from '../errors/errors';
+
+export const TOKEN_COOKIE = 'buying_signals_token';
+export const TOKEN_MIN_CHARS = 16;
+export const TOKEN_MAX_CHARS = 256;
+
+/** Paths any client may read without the token (load balancers, monitoring). */
+const OPEN_PATHS = new Set(['/api/health']);
+
+/** A new random token: 24 bytes, base64url (32 characters). */
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/** Why `token` cannot be one, or null: length and characters (it travels in headers, cookies and URLs). */
+export function tokenProblem(token: string): string | null {
+  if (token.length < TOKEN_MIN_CHARS || token.length > TOKEN_MAX_CHARS) {
+    return `the token must be ${TOKEN_MIN_CHARS} to ${TOKEN_MAX_CHARS} characters long, got ${token.length}`;
+  }
+  if (!/^[A-Za-z0-9._~-]+$/.test(token)) return "the token may hold only letters, digits and '.', '_', '~', '-'";
+  return null;
+}
+
+/** Compares in constant time (a timing difference would let a caller guess it byte by byte). */
+export function sameToken(given: string | undefined, token: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token a request carries: `Authorization: Bearer …`, else the cookie. */
+export function requestToken(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (auth !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m?.[1];
+  }
+  for (const part of (headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const unauthorized = () =>
+  new AppError(
+    'unauthorized',
+    "this server needs its access token: open the address it printed at start (…/?token=…), or send 'Authorization: Bearer TOKEN'",
+    401,
+    { field: 'token' },
+  );
+
+/** Lets through requests with the token (and the open paths); takes `?token=` on a GET and turns it into the cookie. */
+export function tokenGuard(token: string): RequestHandler {
+  return (req, res, next) => {
+    const query = req.query.token;
+    if (req.method === 'GET' && query !== undefined) {
+      if (typeof query !== 'string' || !sameToken(query, token)) throw unauthorized();
+      const url = new URL(req.originalUrl, 'http://x');
+      url.searchParams.delete('token');
+      res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+      res.redirect(303, url.pathname + url.search);
+      return;
+    }
+    if (OPEN_PATHS.has(req.path) || sameToken(requestToken(req.headers), token)) return next();
+    throw unauthorized();
+  };
+}

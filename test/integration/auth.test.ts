@@ -1,0 +1,101 @@
+// A server with an access token: every request but the health check needs it (Bearer header or
+// the cookie a browser gets from the printed address), and so does the socket.io handshake.
+import http from 'node:http';
+import { io as connect } from 'socket.io-client';
+import { startTestServer } from './harness';
+import type { RunningServer } from '../../server/main';
+import { TOKEN_COOKIE } from '../../server/http/auth';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+function request(server: RunningServer, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function socketConnects(server: RunningServer, headers: Record<string, string>): Promise<boolean> {
+  const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
+  return new Promise<boolean>((resolve) => {
+    socket.once('connect', () => resolve(true));
+    socket.once('connect_error', () => resolve(false));
+  }).finally(() => socket.disconnect());
+}
+
+describe('a server with an access token', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ auth: { token: TOKEN } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('refuses requests without it (or with another), naming the field and how to get in; nothing is stored', async () => {
+    const body = JSON.stringify({ participants: [{ name: 'A', role: 'customer' }] });
+    const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { cookie: `${TOKEN_COOKIE}=nope` }];
+    for (const headers of tries) {
+      for (const [method, path] of [['GET', '/'], ['GET', '/api/sessions'], ['POST', '/api/sessions']] as const) {
+        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : undefined);
+        expect(r.status).toBe(401);
+        expect(JSON.parse(r.body).error).toMatchObject({ code: 'unauthorized', field: 'token' });
+        expect(JSON.parse(r.body).error.message).toContain('open the address it printed at start (…/?token=…)');
+      }
+    }
+    const list = await request(server, 'GET', '/api/sessions', { authorization: `Bearer ${TOKEN}` });
+    expect(JSON.parse(list.body).sessions).toEqual([]);
+  });
+
+  it('takes the Bearer header or the cookie; the health check is open', async () => {
+    expect((await request(server, 'GET', '/api/sessions', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await request(server, 'GET', '/api/sessions', { cookie: `a=b; ${TOKEN_COOKIE}=${TOKEN}` })).status).toBe(200);
+    expect((await request(server, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it('turns /?token= into an HttpOnly SameSite cookie and sends the browser on without the token', async () => {
+    const r = await request(server, 'GET', `/?lang=zh&token=${TOKEN}`);
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/?lang=zh');
+    const cookie = (r.headers['set-cookie'] ?? []).join('\n');
+    expect(cookie).toContain(`${TOKEN_COOKIE}=${TOKEN}`);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect((await request(server, 'GET', '/?token=not-the-token-0123456')).status).toBe(401);
+  });
+
+  it('refuses a socket.io connection without it, takes one with the cookie or the header', async () => {
+    expect(await socketConnects(server, {})).toBe(false);
+    expect(await socketConnects(server, { cookie: `${TOKEN_COOKIE}=wrong` })).toBe(false);
+    expect(await socketConnects(server, { cookie: `${TOKEN_COOKIE}=${TOKEN}` })).toBe(true);
+    expect(await socketConnects(server, { authorization: `Bearer ${TOKEN}` })).toBe(true);
+  });
+});
+
+it('bound to the network, a server makes a token of its own unless told not to; on loopback it asks for none', async () => {
+  const shared = await startTestServer({ host: '0.0.0.0' });
+  try {
+    expect(shared.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await request(shared, 'GET', '/api/sessions')).status).toBe(401);
+    expect((await request(shared, 'GET', '/api/sessions', { authorization: `Bearer ${shared.token}` })).status).toBe(200);
+  } finally {
+    await shared.close();
+  }
+  const open = await startTestServer({ host: '0.0.0.0', auth: 'none' });
+  const local = await startTestServer();
+  try {
+    expect(open.token).toBeUndefined();
+    expect(local.token).toBeUndefined();
+    expect((await request(open, 'GET', '/api/sessions')).status).toBe(200);
+    expect((await request(local, 'GET', '/api/sessions')).status).toBe(200);
+  } finally {
+    await open.close();
+    await local.close();
+  }
+  await expect(startTestServer({ auth: { token: 'short' } })).rejects.toThrow('the token must be 16 to 256 characters long, got 5');
+}, 20_000);
