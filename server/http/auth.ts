@@ -69,7 +69,9 @@ export function tokenGuard(token: string): RequestHandler {
       const url = new URL(req.originalUrl, 'http://x');
       url.searchParams.delete('token');
       res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
-      res.redirect(303, url.pathname + url.search);
+      // A path that begins with '//' (e.g. '/.//evil.example' once resolved) would make the
+      // Location protocol-relative, sending the browser to another host: keep it on this one.
+      res.redirect(303, url.pathname.replace(/^\/{2,}/, '/') + url.search);
       return;
     }
     if (OPEN_PATHS.has(req.path) || sameToken(requestToken(req.headers), token)) return next();

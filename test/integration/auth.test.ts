@@ -69,6 +69,17 @@ describe('a server with an access token', () => {
     expect((await request(server, 'GET', '/?token=not-the-token-0123456')).status).toBe(401);
   });
 
+  it('sends the browser on to a path of its own only: a path that would read as another host (//evil.example) is no open redirect', async () => {
+    for (const path of ['/.//evil.example/x', '/./\\evil.example/x', '//evil.example/x', '/\\evil.example']) {
+      const r = await request(server, 'GET', `${path}?token=${TOKEN}`);
+      expect(r.status).toBe(303);
+      const location = r.headers.location ?? '';
+      // A Location starting with // or /\ is protocol-relative: the browser would leave for evil.example.
+      expect(location).toMatch(/^\/(?![\/\\])/);
+      expect(new URL(location, 'http://127.0.0.1:3000').host).toBe('127.0.0.1:3000');
+    }
+  });
+
   it('refuses a socket.io connection without it, takes one with the cookie or the header', async () => {
     expect(await socketConnects(server, {})).toBe(false);
     expect(await socketConnects(server, { cookie: `${TOKEN_COOKIE}=wrong` })).toBe(false);
