@@ -24,6 +24,12 @@ describe('access token', () => {
     expect(requestToken({})).toBeUndefined();
   });
 
+  it('still reads the cookie when Authorization holds another scheme (a reverse proxy asking for Basic auth: the browser sends it on every request)', () => {
+    expect(requestToken({ authorization: 'Basic dXNlcjpwYXNz', cookie: `${TOKEN_COOKIE}=tok-en` })).toBe('tok-en');
+    // A Bearer header is the caller's choice of token: it is not mixed with a cookie.
+    expect(requestToken({ authorization: 'Bearer abc123', cookie: `${TOKEN_COOKIE}=tok-en` })).toBe('abc123');
+  });
+
   it('compares whole tokens only', () => {
     const t = 'abcdefghijklmnopqrstuvwx';
     expect(sameToken(t, t)).toBe(true);

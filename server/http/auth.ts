@@ -38,10 +38,13 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: `Authorization: Bearer …`, else the cookie. */
+/**
+ * The token a request carries: `Authorization: Bearer …`, else the cookie. An Authorization
+ * header of another scheme (Basic, for a reverse proxy in front) does not hide the cookie.
+ */
 export function requestToken(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
-  if (auth !== undefined) {
+  if (auth !== undefined && /^Bearer\s/i.test(auth)) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     return m?.[1];
   }

@@ -55,6 +55,8 @@ describe('a server with an access token', () => {
   it('takes the Bearer header or the cookie; the health check is open', async () => {
     expect((await request(server, 'GET', '/api/sessions', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     expect((await request(server, 'GET', '/api/sessions', { cookie: `a=b; ${TOKEN_COOKIE}=${TOKEN}` })).status).toBe(200);
+    // Behind a proxy with Basic auth the browser sends Authorization: Basic along with the cookie.
+    expect((await request(server, 'GET', '/api/sessions', { authorization: 'Basic dXNlcjpwYXNz', cookie: `${TOKEN_COOKIE}=${TOKEN}` })).status).toBe(200);
     expect((await request(server, 'GET', '/api/health')).status).toBe(200);
   });
 
@@ -85,6 +87,7 @@ describe('a server with an access token', () => {
     expect(await socketConnects(server, { cookie: `${TOKEN_COOKIE}=wrong` })).toBe(false);
     expect(await socketConnects(server, { cookie: `${TOKEN_COOKIE}=${TOKEN}` })).toBe(true);
     expect(await socketConnects(server, { authorization: `Bearer ${TOKEN}` })).toBe(true);
+    expect(await socketConnects(server, { authorization: 'Basic dXNlcjpwYXNz', cookie: `${TOKEN_COOKIE}=${TOKEN}` })).toBe(true);
   });
 });
 
