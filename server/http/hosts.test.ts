@@ -27,4 +27,16 @@ describe('hosts', () => {
     expect(listed.allows('sales.example.com:3000')).toBe(true);
     expect(listed.allows('192.168.1.20:3000')).toBe(false);
   });
+
+  it('bound to one address of the network with names listed: still answers to that address, the one it prints to open', () => {
+    const c = hostCheck('192.168.1.20', ['sales.example.com']);
+    expect(c.allows('192.168.1.20:3000')).toBe(true);
+    expect(c.allows('sales.example.com')).toBe(true);
+    expect(c.allows('192.168.1.21:3000')).toBe(false);
+    expect(c.answersTo).toBe('localhost, 127.0.0.1, [::1], 192.168.1.20, sales.example.com');
+    expect(hostCheck('fe80::1', ['sales.example.com']).allows('[fe80::1]:3000')).toBe(true);
+    // A wildcard bind is no name anyone addresses.
+    expect(hostCheck('0.0.0.0', ['sales.example.com']).allows('0.0.0.0:3000')).toBe(false);
+    expect(hostCheck('::', ['sales.example.com']).answersTo).toBe('localhost, 127.0.0.1, [::1], sales.example.com');
+  });
 });

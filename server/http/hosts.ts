@@ -34,12 +34,14 @@ export function hostnameOf(hostHeader: string): string | null {
 
 /**
  * The check for a server bound to `bindHost`: bound to this machine only, just loopback names
- * and `allowed`; bound to the network, any name unless `allowed` lists some (then those and the
- * loopback names).
+ * and `allowed`; bound to the network, any name unless `allowed` lists some (then those, the
+ * loopback names and the bound address itself unless it is 0.0.0.0 or ::).
  */
 export function hostCheck(bindHost: string, allowed: readonly string[] = []): HostCheck {
   if (!isLoopback(bindHost) && allowed.length === 0) return anyHost;
-  const names = new Set(allowed.map((a) => a.toLowerCase()));
+  // Bound to one address (not 0.0.0.0 or ::), that address is the one the server prints to open.
+  const own = isLoopback(bindHost) || bindHost === '0.0.0.0' || bindHost === '::' ? null : hostnameOf(bindHost.includes(':') ? `[${bindHost}]` : bindHost);
+  const names = new Set([...(own ? [own] : []), ...allowed.map((a) => a.toLowerCase())]);
   return {
     allows(header) {
       if (header === undefined) return true;
