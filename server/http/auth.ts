@@ -4,12 +4,21 @@
 // at start, `/?token=TOKEN`: the server sets the cookie and sends it on to the same address
 // without the token, so the token does not stay in the address bar or the history. The
 // socket.io handshake is same-origin, so the browser sends the cookie there too.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors/errors';
 
+/** Every token cookie's name starts so; the rest comes from the token (tokenCookie). */
 export const TOKEN_COOKIE = 'buying_signals_token';
+
+/**
+ * The cookie a token lives in: named after a hash of the token, because cookies belong to a host
+ * name, not a port, so two servers on one machine would otherwise overwrite each other's.
+ */
+export function tokenCookie(token: string): string {
+  return `${TOKEN_COOKIE}_${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
+}
 export const TOKEN_MIN_CHARS = 16;
 export const TOKEN_MAX_CHARS = 256;
 
@@ -39,20 +48,28 @@ export function sameToken(given: string | undefined, token: string): boolean {
 }
 
 /**
- * The token a request carries: `Authorization: Bearer …`, else the cookie. An Authorization
- * header of another scheme (Basic, for a reverse proxy in front) does not hide the cookie.
+ * The tokens a request carries: `Authorization: Bearer …` alone when it has one, else the value
+ * of every token cookie (another server's, or a stale one, may sit beside this one's). An
+ * Authorization header of another scheme (Basic, for a reverse proxy in front) hides no cookie.
  */
-export function requestToken(headers: IncomingHttpHeaders): string | undefined {
+export function requestTokens(headers: IncomingHttpHeaders): string[] {
   const auth = headers.authorization;
   if (auth !== undefined && /^Bearer\s/i.test(auth)) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m?.[1];
+    return m?.[1] !== undefined ? [m[1]] : [];
   }
+  const found: string[] = [];
   for (const part of (headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === TOKEN_COOKIE) return part.slice(eq + 1).trim();
+    const name = part.slice(0, Math.max(eq, 0)).trim();
+    if (eq > 0 && (name === TOKEN_COOKIE || name.startsWith(`${TOKEN_COOKIE}_`))) found.push(part.slice(eq + 1).trim());
   }
-  return undefined;
+  return found;
+}
+
+/** Whether the request carries `token` (see requestTokens). */
+export function carriesToken(headers: IncomingHttpHeaders, token: string): boolean {
+  return requestTokens(headers).some((t) => sameToken(t, token));
 }
 
 const unauthorized = () =>
@@ -71,13 +88,13 @@ export function tokenGuard(token: string): RequestHandler {
       if (typeof query !== 'string' || !sameToken(query, token)) throw unauthorized();
       const url = new URL(req.originalUrl, 'http://x');
       url.searchParams.delete('token');
-      res.cookie(TOKEN_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+      res.cookie(tokenCookie(token), token, { httpOnly: true, sameSite: 'strict', path: '/' });
       // A path that begins with '//' (e.g. '/.//evil.example' once resolved) would make the
       // Location protocol-relative, sending the browser to another host: keep it on this one.
       res.redirect(303, url.pathname.replace(/^\/{2,}/, '/') + url.search);
       return;
     }
-    if (OPEN_PATHS.has(req.path) || sameToken(requestToken(req.headers), token)) return next();
+    if (OPEN_PATHS.has(req.path) || carriesToken(req.headers, token)) return next();
     throw unauthorized();
   };
 }

@@ -19,7 +19,7 @@ import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
 import { foreignOrigin } from '../http/origin';
 import { anyHost, type HostCheck } from '../http/hosts';
-import { requestToken, sameToken } from '../http/auth';
+import { carriesToken } from '../http/auth';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -59,7 +59,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     // A WebSocket is not subject to CORS: without this any web page a LAN user opens could join sessions and send turns.
     // And a page using DNS rebinding is same-origin to the browser, but names itself in Host.
     allowRequest: (req, done) =>
-      done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host) && (o.token === undefined || sameToken(requestToken(req.headers), o.token))),
+      done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host) && (o.token === undefined || carriesToken(req.headers, o.token))),
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
   let closing = false;

@@ -4,7 +4,9 @@ import http from 'node:http';
 import { io as connect } from 'socket.io-client';
 import { startTestServer } from './harness';
 import type { RunningServer } from '../../server/main';
-import { TOKEN_COOKIE } from '../../server/http/auth';
+import { tokenCookie } from '../../server/http/auth';
+
+const TOKEN_COOKIE = tokenCookie('test-token-0123456789abcdef');
 
 const TOKEN = 'test-token-0123456789abcdef';
 
