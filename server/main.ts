@@ -95,15 +95,34 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
   const demo = loadDemoMeeting();
+  // The port is taken first, so a port in use fails at once; until the server is ready (the
+  // warm-up below) requests get 503 `starting` instead of a refused connection.
+  const server = http.createServer(answerStarting);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => resolve());
+    });
+  } catch (err) {
+    store.close();
+    classifier.dispose();
+    posture.dispose();
+    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new Error(`port ${o.port} on ${o.host} is in use (another buying-signals server?): stop that one, or choose another with --port (or $PORT)`);
+    }
+    throw err;
+  }
   if (o.warmUp.turns > 0) {
+    // Only an optimisation: a warm-up that fails or runs long leaves a working server, said so.
     try {
-      const w = await warmUp({ classifier, posture, demo, now: o.now }, o.warmUp);
-      o.log(`warmed up the live path with ${w.turns} turns and ${w.frames} landmark frames in ${(w.ms / 1000).toFixed(1)} s`);
+      const w = await warmUp({ classifier, posture, demo, now: o.now }, { ...o.warmUp, signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS) });
+      o.log(
+        w.stopped
+          ? `warm-up stopped after ${w.turns} turns and ${w.frames} landmark frames: it took longer than ${WARM_UP_TIMEOUT_MS / 1000} s`
+          : `warmed up the live path with ${w.turns} turns and ${w.frames} landmark frames in ${(w.ms / 1000).toFixed(1)} s`,
+      );
     } catch (err) {
-      store.close();
-      classifier.dispose();
-      posture.dispose();
-      throw err;
+      o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
   const service = new SessionService({ store, classifier, posture, now: o.now });
@@ -116,23 +135,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
 
   const hosts = hostCheck(o.host, o.allowedHosts);
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, posture, demo, clientDir: o.clientDir, hosts, ...(token ? { token } : {}), log: o.log });
-  const server = http.createServer(app);
+  server.removeListener('request', answerStarting);
+  server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), log: o.log });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(o.port, o.host, () => resolve());
-    });
-  } catch (err) {
-    await frames.close();
-    store.close();
-    classifier.dispose();
-    posture.dispose();
-    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
-      throw new Error(`port ${o.port} on ${o.host} is in use (another buying-signals server?): stop that one, or choose another with --port (or $PORT)`);
-    }
-    throw err;
-  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
   const url = `http://${shownHost}:${port}`;
@@ -161,3 +166,11 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   };
 }
 
+/** How long the start-up warm-up may run before the server starts serving without the rest of it. */
+export const WARM_UP_TIMEOUT_MS = 60_000;
+
+/** What a request gets while the server is starting (the port is bound, the warm-up runs). */
+function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
+  res.end(JSON.stringify({ error: { code: 'starting', message: 'the server is starting (warming up its live path); try again in a few seconds' } }));
+}

@@ -22,6 +22,8 @@ export interface WarmUpOptions {
   turns: number;
   /** Sessions played side by side, so turns also arrive together and are batched as live ones are. */
   sessions: number;
+  /** Stops sending turns once aborted (a time limit); what was played is reported. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_WARM_UP: WarmUpOptions = { turns: 2000, sessions: 10 };
@@ -39,6 +41,8 @@ export interface WarmUpDeps {
 export interface WarmUpResult {
   /** Turns played and acked. */
   turns: number;
+  /** The signal stopped it before `turns` were played. */
+  stopped: boolean;
   /** Landmark frames played and acked (the demo's posture track, one per turn, when the demo has one). */
   frames: number;
   /** Signals and cues the scratch server published: the classifiers and the cue engine ran too. */
@@ -60,6 +64,9 @@ const ENGLISH: readonly { role: 'rep' | 'customer'; text: string }[] = [
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The scratch server serves no client: a folder that cannot exist (a path under a file). */
+const NO_CLIENT = '/dev/null/no-client';
+
 /**
  * Plays `opts.turns` turns (and as many landmark frames of the demo's posture track) through a
  * throw-away copy of the server; resolves when it is closed again.
@@ -70,12 +77,12 @@ export async function warmUp(deps: WarmUpDeps, opts: WarmUpOptions = DEFAULT_WAR
   }
   if (!Number.isInteger(opts.sessions) || opts.sessions < 1) throw new RangeError(`warm-up sessions must be a whole number ≥ 1, got ${opts.sessions}`);
   const t0 = performance.now();
-  if (opts.turns === 0) return { turns: 0, frames: 0, signals: 0, cues: 0, ms: 0 };
+  if (opts.turns === 0) return { turns: 0, stopped: false, frames: 0, signals: 0, cues: 0, ms: 0 };
   const store = new SqliteStore(':memory:');
   const service = new SessionService({ store, classifier: deps.classifier, posture: deps.posture, now: deps.now });
   // No frames are sent: a frame would start the pose pool, which the warm-up has no use for.
   const frames = new FrameService(service, () => Promise.reject(new Error('the warm-up sends no frames')));
-  const app = createApp({ service, frames, backend: 'warm-up', postureModel: deps.posture.version, posture: deps.posture, demo: deps.demo, clientDir: '', log: () => {} });
+  const app = createApp({ service, frames, backend: 'warm-up', postureModel: deps.posture.version, posture: deps.posture, demo: deps.demo, clientDir: NO_CLIENT, log: () => {} });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, service, frames);
   const sockets: Client[] = [];
@@ -113,7 +120,7 @@ export async function warmUp(deps: WarmUpDeps, opts: WarmUpOptions = DEFAULT_WAR
         const joined = await socket.emitWithAck('join', { sessionId: session.id });
         if (!joined.ok) throw new Error(`warm-up join failed: ${joined.error.message}`);
         // Each session walks the script from its own offset; turns are spread over the sessions.
-        for (let i = k, mediaMs = 0; played < opts.turns; i += 1, mediaMs += 4000) {
+        for (let i = k, mediaMs = 0; played < opts.turns && !opts.signal?.aborted; i += 1, mediaMs += 4000) {
           played += 1;
           const turn = script[i % script.length]!;
           const ack = await socket.emitWithAck('utterance', {
@@ -130,7 +137,7 @@ export async function warmUp(deps: WarmUpDeps, opts: WarmUpOptions = DEFAULT_WAR
         }
       }),
     );
-    return { turns: played, frames: frameCount, ...seen, ms: Math.round(performance.now() - t0) };
+    return { turns: played, stopped: played < opts.turns, frames: frameCount, ...seen, ms: Math.round(performance.now() - t0) };
   } finally {
     for (const s of sockets) s.disconnect();
     await realtime.close();

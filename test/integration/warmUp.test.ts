@@ -2,6 +2,7 @@
 // live path (turns acked, signals and cues published), leave nothing in the real store, and
 // leave the real server working.
 import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { initTf } from '../../server/runtime/backend';
@@ -33,6 +34,22 @@ describe('warmUp', () => {
       // Half the script's turns are the customer's, most of them signals; cues follow the price and intent turns.
       expect(r.signals).toBeGreaterThan(10);
       expect(r.cues).toBeGreaterThan(0);
+    } finally {
+      d.classifier.dispose();
+      d.posture.dispose();
+    }
+  }, 30_000);
+
+  it('stops when its signal aborts and says so', async () => {
+    const d = deps();
+    try {
+      const none = await warmUp(d, { turns: 100, sessions: 2, signal: AbortSignal.abort() });
+      expect(none).toMatchObject({ turns: 0, stopped: true });
+      const cut = await warmUp(d, { turns: 20_000, sessions: 2, signal: AbortSignal.timeout(300) });
+      expect(cut.stopped).toBe(true);
+      expect(cut.turns).toBeGreaterThan(0);
+      expect(cut.turns).toBeLessThan(20_000);
+      expect(await warmUp(d, { turns: 10, sessions: 2 })).toMatchObject({ turns: 10, stopped: false });
     } finally {
       d.classifier.dispose();
       d.posture.dispose();
@@ -85,3 +102,42 @@ it('a server that warmed up stores none of the warm-up and serves the first live
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+it('a failed warm-up leaves a working server and a warning', async () => {
+  const log: string[] = [];
+  const server = await startTestServer({ warmUp: { turns: 10, sessions: 0 }, log: (m) => log.push(m) });
+  try {
+    expect(log).toContain('warning: the start-up warm-up failed, so the first meeting runs on a cold live path: warm-up sessions must be a whole number ≥ 1, got 0');
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  } finally {
+    await server.close();
+  }
+});
+
+it('takes its port before warming up: a port in use fails before any warm-up, and meanwhile requests get 503 starting', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+  const port = (blocker.address() as AddressInfo).port;
+  const log: string[] = [];
+  await expect(startTestServer({ port, warmUp: { turns: 20_000, sessions: 10 }, log: (m) => log.push(m) })).rejects.toThrow(`port ${port} on 127.0.0.1 is in use`);
+  expect(log.filter((m) => m.includes('warm'))).toEqual([]);
+  await new Promise<void>((resolve) => blocker.close(() => resolve()));
+
+  // The port is free now: while this server warms up, the port answers 503 `starting`.
+  const starting = startTestServer({ port, warmUp: { turns: 4000, sessions: 10 }, log: () => {} });
+  let early: { status: number; body: any } | undefined;
+  for (let i = 0; i < 200 && !early; i++) {
+    try {
+      early = await api(`http://127.0.0.1:${port}`, 'GET', '/api/health');
+    } catch {
+      await new Promise((r) => setTimeout(r, 10)); // not listening yet
+    }
+  }
+  const server = await starting;
+  try {
+    expect(early).toMatchObject({ status: 503, body: { error: { code: 'starting' } } });
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  } finally {
+    await server.close();
+  }
+}, 60_000);
