@@ -139,7 +139,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), log: o.log });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host;
+  // An IPv6 address goes in brackets in a URL.
+  const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
   const url = `http://${shownHost}:${port}`;
   if (!isLoopback(o.host) && token === undefined) {
     o.log(`note: bound to ${o.host} without an access token, so anyone who can reach this machine on port ${port} can read and change every session`);

@@ -58,8 +58,14 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     serveClient: false,
     // A WebSocket is not subject to CORS: without this any web page a LAN user opens could join sessions and send turns.
     // And a page using DNS rebinding is same-origin to the browser, but names itself in Host.
-    allowRequest: (req, done) =>
-      done(null, foreignOrigin(req.headers) === null && o.hosts.allows(req.headers.host) && (o.token === undefined || carriesToken(req.headers, o.token))),
+    // A refusal says why (the polling transport's 403 body carries it; a browser's WebSocket cannot read it).
+    allowRequest: (req, done) => {
+      const origin = foreignOrigin(req.headers);
+      if (origin !== null) return done(`origin: connections from a page on another origin (${origin.slice(0, 200)}) are refused`, false);
+      if (!o.hosts.allows(req.headers.host)) return done(`host: this server does not answer to the name "${String(req.headers.host).slice(0, 200)}"`, false);
+      if (o.token !== undefined && !carriesToken(req.headers, o.token)) return done('token: this server needs its access token (the cookie from the printed address, or Authorization: Bearer TOKEN)', false);
+      done(null, true);
+    },
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
   let closing = false;

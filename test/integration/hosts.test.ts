@@ -52,6 +52,12 @@ describe('a server bound to 127.0.0.1', () => {
     }
   });
 
+  it("says why a socket.io handshake was refused (the polling transport's 403 body)", async () => {
+    const r = await get(server, '/socket.io/?EIO=4&transport=polling', `evil.example:${server.port}`);
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body).message).toBe(`host: this server does not answer to the name "evil.example:${server.port}"`);
+  });
+
   it('refuses a socket.io connection that names another host, takes one that names this machine', async () => {
     expect(await socketConnects(server, `evil.example:${server.port}`)).toBe(false);
     expect(await socketConnects(server, `localhost:${server.port}`)).toBe(true);
@@ -63,6 +69,23 @@ it('a server bound to the network answers to any name', async () => {
   try {
     expect((await get(server, '/api/health', 'buying-signals.lan:3000')).status).toBe(200);
     expect(await socketConnects(server, 'buying-signals.lan')).toBe(true);
+  } finally {
+    await server.close();
+  }
+});
+
+it('prints an IPv6 address in brackets, a URL that works', async () => {
+  let server: RunningServer;
+  try {
+    server = await startTestServer({ host: '::1' });
+  } catch (err) {
+    // No IPv6 loopback on this machine: nothing to check.
+    if ((err as { code?: string }).code === 'EADDRNOTAVAIL' || (err as { code?: string }).code === 'EAFNOSUPPORT') return;
+    throw err;
+  }
+  try {
+    expect(server.url).toBe(`http://[::1]:${server.port}`);
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
   } finally {
     await server.close();
   }
