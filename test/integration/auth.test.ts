@@ -1,34 +1,12 @@
 // A server with an access token: every request but the health check needs it (Bearer header or
 // the cookie a browser gets from the printed address), and so does the socket.io handshake.
-import http from 'node:http';
-import { io as connect } from 'socket.io-client';
-import { startTestServer } from './harness';
+import { rawRequest as request, socketConnects, startTestServer } from './harness';
 import type { RunningServer } from '../../server/main';
 import { tokenCookie } from '../../server/http/auth';
 
 const TOKEN_COOKIE = tokenCookie('test-token-0123456789abcdef');
 
 const TOKEN = 'test-token-0123456789abcdef';
-
-function request(server: RunningServer, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function socketConnects(server: RunningServer, headers: Record<string, string>): Promise<boolean> {
-  const socket = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
-  return new Promise<boolean>((resolve) => {
-    socket.once('connect', () => resolve(true));
-    socket.once('connect_error', () => resolve(false));
-  }).finally(() => socket.disconnect());
-}
 
 describe('a server with an access token', () => {
   let server: RunningServer;

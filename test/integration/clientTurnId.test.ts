@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunningServer } from '../../server/main';
-import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, startTestServer, type TestSocket, useTestServer } from './harness';
 
 const PARTICIPANTS = [
   { name: 'Ada (rep)', role: 'rep' },
@@ -28,23 +27,11 @@ async function snapshot(url: string, id: string) {
 }
 
 describe('a live turn sent again under its clientTurnId', () => {
-  let server: RunningServer;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await server.close();
-  });
-  async function client() {
-    const s = await connectSocket(server.url);
-    sockets.push(s);
-    return s;
-  }
+  const suite = useTestServer();
+  const client = () => suite.client();
 
   it('after its ack: is acked with the stored original (same id, duplicate: true), stored once, and gives no second utterance, signal or cue', async () => {
-    const id = await newSession(server.url);
+    const id = await newSession(suite.server.url);
     const [sender, watcher] = [await client(), await client()];
     await join(sender, id);
     await join(watcher, id);
@@ -63,14 +50,14 @@ describe('a live turn sent again under its clientTurnId', () => {
     expect(events.signal.items.map((s) => s.kind === 'verbal' && s.utteranceId)).toEqual([first.utterance.id]);
     expect(events.cue.items).toHaveLength(1);
 
-    const snap = await snapshot(server.url, id);
+    const snap = await snapshot(suite.server.url, id);
     expect(snap.utterances).toEqual([first.utterance, next.utterance]);
     expect(snap.signals).toHaveLength(1);
     expect(snap.cues).toHaveLength(1);
   });
 
   it('while the first copy is still in flight (two copies in one batch): stored once, both acked ok with the same utterance', async () => {
-    const id = await newSession(server.url);
+    const id = await newSession(suite.server.url);
     const s = await client();
     await join(s, id);
     const signals = collect(s, 'signal');
@@ -78,7 +65,7 @@ describe('a live turn sent again under its clientTurnId', () => {
     const [a, b] = await Promise.all([send(s, id, { ...ASK, clientTurnId: 't-1' }), send(s, id, { ...ASK, clientTurnId: 't-1' })]);
     expect(a).toEqual({ ok: true, utterance: expect.objectContaining({ seq: 1 }) });
     expect(b).toEqual({ ok: true, utterance: a.utterance, duplicate: true });
-    const snap = await snapshot(server.url, id);
+    const snap = await snapshot(suite.server.url, id);
     expect(snap.utterances).toEqual([a.utterance]);
     expect(snap.signals).toHaveLength(1);
     expect(snap.cues).toHaveLength(1);
@@ -86,7 +73,7 @@ describe('a live turn sent again under its clientTurnId', () => {
   });
 
   it('with other words or times is refused as a client_turn_id_conflict naming the field, and nothing new is stored', async () => {
-    const id = await newSession(server.url);
+    const id = await newSession(suite.server.url);
     const s = await client();
     await join(s, id);
     const first = await send(s, id, { ...ASK, clientTurnId: 't-1' });
@@ -103,21 +90,21 @@ describe('a live turn sent again under its clientTurnId', () => {
     const later = await send(s, id, { ...ASK, startMs: 5000, speaker: 'Ada (rep)', clientTurnId: 't-1' });
     expect(later.error.code).toBe('client_turn_id_conflict');
     expect(later.error.message).toContain('whose speaker, startMs differ;');
-    const snap = await snapshot(server.url, id);
+    const snap = await snapshot(suite.server.url, id);
     expect(snap.utterances).toEqual([first.utterance]);
     expect(snap.signals).toHaveLength(1);
   });
 
   it('is another turn in another session: the same id is stored in each', async () => {
-    const [one, two] = [await newSession(server.url), await newSession(server.url)];
+    const [one, two] = [await newSession(suite.server.url), await newSession(suite.server.url)];
     const s = await client();
     const a = await send(s, one, { ...ASK, clientTurnId: 'p:1' });
     const b = await send(s, two, { ...ASK, clientTurnId: 'p:1' });
     expect(a).toEqual({ ok: true, utterance: expect.objectContaining({ sessionId: one, seq: 1 }) });
     expect(b).toEqual({ ok: true, utterance: expect.objectContaining({ sessionId: two, seq: 1 }) });
     expect(b.utterance.id).not.toBe(a.utterance.id);
-    expect((await snapshot(server.url, one)).utterances).toEqual([a.utterance]);
-    expect((await snapshot(server.url, two)).utterances).toEqual([b.utterance]);
+    expect((await snapshot(suite.server.url, one)).utterances).toEqual([a.utterance]);
+    expect((await snapshot(suite.server.url, two)).utterances).toEqual([b.utterance]);
   });
 });
 

@@ -1,4 +1,5 @@
 // Starts the real server (real model, real SQLite, real socket.io) on port 0 for a test.
+import http from 'node:http';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
@@ -46,4 +47,56 @@ export function collect<K extends keyof ServerToClientEvents>(socket: TestSocket
       return items;
     },
   };
+}
+
+/** A request to the server on 127.0.0.1 with any headers (fetch does not let a caller set Host). */
+export function rawRequest(
+  server: RunningServer,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Whether a socket.io connection (websocket) with these extra headers is accepted. */
+export function socketConnects(server: RunningServer, headers: Record<string, string>): Promise<boolean> {
+  const socket = connect(`http://127.0.0.1:${server.port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: headers });
+  return new Promise<boolean>((resolve) => {
+    socket.once('connect', () => resolve(true));
+    socket.once('connect_error', () => resolve(false));
+  }).finally(() => socket.disconnect());
+}
+
+/**
+ * A suite's real server (started before its tests, closed after them, with the sockets its
+ * tests opened with `client()`). Read `server` inside the tests.
+ */
+export function useTestServer(opts: Partial<ServerOptions> = {}): { readonly server: RunningServer; client(): Promise<TestSocket> } {
+  const sockets: TestSocket[] = [];
+  const suite = {
+    server: undefined as unknown as RunningServer,
+    async client() {
+      const s = await connectSocket(suite.server.url);
+      sockets.push(s);
+      return s;
+    },
+  };
+  beforeAll(async () => {
+    suite.server = await startTestServer(opts);
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await suite.server?.close();
+  });
+  return suite;
 }

@@ -1,30 +1,11 @@
 // A server bound to this machine refuses requests and socket.io connections that address it by
 // another name (what a page using DNS rebinding sends), and takes the names it is told to.
-import http from 'node:http';
-import { io as connect } from 'socket.io-client';
-import { startTestServer } from './harness';
+import { rawRequest, socketConnects, startTestServer } from './harness';
 import type { RunningServer } from '../../server/main';
 
-/** GET with a Host header of our choosing (fetch does not let a caller set Host). */
-function get(server: RunningServer, path: string, host: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path, headers: { host } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function socketConnects(server: RunningServer, host: string): Promise<boolean> {
-  const socket = connect(`http://127.0.0.1:${server.port}`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { host } });
-  return new Promise<boolean>((resolve) => {
-    socket.once('connect', () => resolve(true));
-    socket.once('connect_error', () => resolve(false));
-  }).finally(() => socket.disconnect());
-}
+/** GET with a Host header of our choosing. */
+const get = (server: RunningServer, path: string, host: string) => rawRequest(server, 'GET', path, { host });
+const connectsAs = (server: RunningServer, host: string) => socketConnects(server, { host });
 
 describe('a server bound to 127.0.0.1', () => {
   let server: RunningServer;
@@ -59,8 +40,8 @@ describe('a server bound to 127.0.0.1', () => {
   });
 
   it('refuses a socket.io connection that names another host, takes one that names this machine', async () => {
-    expect(await socketConnects(server, `evil.example:${server.port}`)).toBe(false);
-    expect(await socketConnects(server, `localhost:${server.port}`)).toBe(true);
+    expect(await connectsAs(server, `evil.example:${server.port}`)).toBe(false);
+    expect(await connectsAs(server, `localhost:${server.port}`)).toBe(true);
   });
 });
 
@@ -68,7 +49,7 @@ it('a server bound to the network answers to any name', async () => {
   const server = await startTestServer({ host: '0.0.0.0', auth: 'none' });
   try {
     expect((await get(server, '/api/health', 'buying-signals.lan:3000')).status).toBe(200);
-    expect(await socketConnects(server, 'buying-signals.lan')).toBe(true);
+    expect(await connectsAs(server, 'buying-signals.lan')).toBe(true);
   } finally {
     await server.close();
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { RunningServer } from '../../server/main';
 import { CueSchema, SignalSchema, UtteranceSchema } from '../../protocol/outbound';
 import { io as connect } from 'socket.io-client';
-import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, startTestServer, type TestSocket, useTestServer } from './harness';
 
 const PARTICIPANTS = [
   { name: 'Ada (rep)', role: 'rep' },
@@ -20,22 +20,10 @@ function join(socket: TestSocket, sessionId: unknown): Promise<any> {
 }
 
 describe('live session over socket.io', () => {
-  let server: RunningServer;
-  const sockets: TestSocket[] = [];
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await server.close();
-  });
-  async function client() {
-    const s = await connectSocket(server.url);
-    sockets.push(s);
-    return s;
-  }
+  const suite = useTestServer();
+  const client = () => suite.client();
   async function session() {
-    return (await api(server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
+    return (await api(suite.server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
   }
 
   it('acks a stored utterance and sends its signal and cue to everyone in the room', async () => {
@@ -54,7 +42,7 @@ describe('live session over socket.io', () => {
     expect(a2.ok).toBe(true);
 
     // Acknowledged means stored.
-    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.utterances.map((u: { id: number }) => u.id)).toEqual([a1.utterance.id, a2.utterance.id]);
 
     await utts.atLeast(2);
@@ -94,7 +82,7 @@ describe('live session over socket.io', () => {
 
     // The socket survived all of it, and the accepted utterance is still there.
     expect((await send(s, id, { speaker: 'Bo', text: 'still here', startMs: 2 })).ok).toBe(true);
-    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
   });
 
@@ -103,11 +91,11 @@ describe('live session over socket.io', () => {
     const s = await client();
     await join(s, id);
     const cut = 'Bo \uD83D'; // an emoji cut in two by a client that truncated the name
-    const roles = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [cut]: 'customer' } });
+    const roles = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [cut]: 'customer' } });
     expect(roles.status).toBe(200);
     const ack = await send(s, id, { speaker: cut, text: 'How much is it for twelve seats? \uDE00', startMs: 0 });
     expect(ack).toMatchObject({ ok: true, utterance: { speaker: 'Bo \uFFFD', role: 'customer', text: 'How much is it for twelve seats? \uFFFD' } });
-    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.utterances).toEqual([ack.utterance]);
     expect(snap.session.participants.map((p: { name: string }) => p.name)).toEqual(['Ada (rep)', 'Bo', 'Bo \uFFFD']);
     expect(snap.unassignedSpeakers).toEqual([]);
@@ -124,7 +112,7 @@ describe('live session over socket.io', () => {
     );
     expect(acks.map((a) => a.ok && a.utterance.seq)).toEqual(ids.flatMap(() => [1, 2, 3]));
     for (const id of ids) {
-      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
       expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(turns);
       expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry', 'discount_request']);
     }
@@ -152,7 +140,7 @@ describe('live session over socket.io', () => {
     expect(ack.utterance.role).toBeNull();
     await needed.atLeast(1);
     expect(needed.items[0]!.speakers).toEqual(['Stranger']);
-    const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.signals).toEqual([]);
   });
 });
