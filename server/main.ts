@@ -171,7 +171,14 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
 export const WARM_UP_TIMEOUT_MS = 60_000;
 
 /** What a request gets while the server is starting (the port is bound, the warm-up runs). */
-function answerStarting(_req: http.IncomingMessage, res: http.ServerResponse): void {
+function answerStarting(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const message = 'the server is starting (warming up its live path); try again in a few seconds';
+  // A person opening the page gets a page that reloads itself; tools get the API's JSON error.
+  if (!req.url?.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '')) {
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '2', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Buying Signals</title><p>Buying Signals is starting… / 正在启动…</p>`);
+    return;
+  }
   res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });
-  res.end(JSON.stringify({ error: { code: 'starting', message: 'the server is starting (warming up its live path); try again in a few seconds' } }));
+  res.end(JSON.stringify({ error: { code: 'starting', message } }));
 }

@@ -133,9 +133,14 @@ it('takes its port before warming up: a port in use fails before any warm-up, an
       await new Promise((r) => setTimeout(r, 10)); // not listening yet
     }
   }
+  // A browser opening the page meanwhile gets a page that reloads itself.
+  const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+  const pageText = await page.text();
   const server = await starting;
   try {
     expect(early).toMatchObject({ status: 503, body: { error: { code: 'starting' } } });
+    expect(page.status).toBe(503);
+    expect(pageText).toContain('<meta http-equiv="refresh" content="2">');
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
   } finally {
     await server.close();
