@@ -58,3 +58,15 @@ export class TurnIdConflictError extends AppError {
     );
   }
 }
+
+/** A connection has as many live turns waiting for their ack as it may; it should wait for acks. */
+export class TurnsInFlightError extends AppError {
+  constructor(limit: number) {
+    super(
+      'busy',
+      `at most ${limit} turns of one connection may wait for their ack at once: this one was not stored; wait for acks, then send it again`,
+      503,
+      { field: 'utterance' },
+    );
+  }
+}

@@ -12,7 +12,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';
-import { ShuttingDownError } from '../errors/errors';
+import { ShuttingDownError, TurnsInFlightError } from '../errors/errors';
 import { toApiError } from '../errors/mapError';
 import type { SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
@@ -31,10 +31,15 @@ export interface RealtimeOptions {
   hosts: HostCheck;
   /** The access token a connection must carry (cookie or Authorization header); none: open. */
   token?: string;
+  /**
+   * Live turns one connection may have waiting for their ack; more are refused (`busy`), so a
+   * client sending without waiting cannot grow the server's queue without bound.
+   */
+  maxTurnsInFlight: number;
   log: (msg: string) => void;
 }
 
-export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, hosts: anyHost, log: () => {} };
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, hosts: anyHost, maxTurnsInFlight: 256, log: () => {} };
 
 /** How long a stopping server waits for its clients to take their last acks and hang up. */
 const CLOSE_WAIT_MS = 2000;
@@ -80,6 +85,8 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   });
 
   io.on('connection', (socket: IoSocket) => {
+    /** This connection's live turns submitted and not yet stored or failed. */
+    let inFlight = 0;
     socket.on('join', (payload, ack) => {
       const reply = safeAck(ack);
       const parsed = JoinSchema.safeParse(payload);
@@ -106,8 +113,11 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const parsed = LiveUtteranceSchema.safeParse(payload);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('utterance').toApi() });
+      if (inFlight >= o.maxTurnsInFlight) return reply({ ok: false, error: new TurnsInFlightError(o.maxTurnsInFlight).toApi() });
+      inFlight++;
       // Acked once stored; turns from all sessions that arrive together are classified together.
       turns.submit(parsed.data.sessionId, parsed.data.utterance, (outcome) => {
+        inFlight--;
         if (outcome.ok) {
           coalesceWrites(socket);
           return reply({ ok: true, utterance: outcome.result.utterance, ...(outcome.duplicate ? { duplicate: true as const } : {}) });

@@ -118,6 +118,26 @@ describe('live session over socket.io', () => {
     }
   });
 
+  it('refuses turns beyond 256 waiting for their ack on one connection (busy, naming the limit), and stores every turn it acked', async () => {
+    const id = await session();
+    const s = await client();
+    expect((await join(s, id)).ok).toBe(true);
+    // One session's turns are stored one per round, so 400 sent without waiting pile up.
+    const acks = await Promise.all(Array.from({ length: 400 }, (_, i) => send(s, id, { speaker: 'Bo', text: `turn ${i}`, startMs: i * 1000 })));
+    const busy = acks.filter((a) => !a.ok);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const a of busy) {
+      expect(a.error).toMatchObject({ code: 'busy', field: 'utterance' });
+      expect(a.error.message).toContain('at most 256 turns of one connection may wait for their ack at once');
+    }
+    const ok = acks.filter((a) => a.ok);
+    expect(ok.length).toBeGreaterThanOrEqual(256);
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances.map((u: { id: number }) => u.id).sort()).toEqual(ok.map((a) => a.utterance.id).sort());
+    // Once the acks are in, the connection may send again.
+    expect((await send(s, id, { speaker: 'Bo', text: 'one more', startMs: 500_000 })).ok).toBe(true);
+  });
+
   it('sends a turn’s utterance, signal and cue before its ack (one write, in order)', async () => {
     const id = await session();
     const s = await client();
