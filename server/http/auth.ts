@@ -88,7 +88,10 @@ export function tokenGuard(token: string): RequestHandler {
       if (typeof query !== 'string' || !sameToken(query, token)) throw unauthorized();
       const url = new URL(req.originalUrl, 'http://x');
       url.searchParams.delete('token');
-      res.cookie(tokenCookie(token), token, { httpOnly: true, sameSite: 'strict', path: '/' });
+      // Lax, not Strict: a link to the server followed from another site (a chat message) is a
+      // top-level GET and should open the page; writes from other sites are refused by the Origin
+      // check, and Lax cookies ride on no cross-site request but such navigations.
+      res.cookie(tokenCookie(token), token, { httpOnly: true, sameSite: 'lax', path: '/' });
       // A path that begins with '//' (e.g. '/.//evil.example' once resolved) would make the
       // Location protocol-relative, sending the browser to another host: keep it on this one.
       res.redirect(303, url.pathname.replace(/^\/{2,}/, '/') + url.search);

@@ -47,7 +47,7 @@ describe('a server with an access token', () => {
     const cookie = (r.headers['set-cookie'] ?? []).join('\n');
     expect(cookie).toContain(`${TOKEN_COOKIE}=${TOKEN}`);
     expect(cookie).toMatch(/HttpOnly/i);
-    expect(cookie).toMatch(/SameSite=Strict/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
     expect((await request(server, 'GET', '/?token=not-the-token-0123456')).status).toBe(401);
   });
 
