@@ -23,6 +23,9 @@ export interface PipelineOptions {
   trackerSnapshotEvery?: number;
 }
 
+/** Frames re-analysis reads at a time. */
+const REANALYZE_PAGE_FRAMES = 500;
+
 /** About a minute of frames at 5 fps: a restart replays at most that, a few tens of ms. */
 export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
 
@@ -241,17 +244,35 @@ export class SessionPipeline {
         this.models.verbal,
         utts.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(i > 0 ? { context: utts[i - 1]!.text } : {}) })),
       );
-      const items = [
-        ...utts.map((u, i) => ({ t: u.startMs, run: () => this.afterUtterance({ ...u, role: roles.get(u.speaker) ?? null }, preds[i]!, u.receivedAt, emittedAt) })),
-        ...this.store.frames(this.sessionId).map((fr) => ({ t: fr.mediaMs, run: () => this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt) })),
-      ].sort((a, b) => a.t - b.t);
+      // Words and frames in media-time order (a word first at the same time), as before; the
+      // frames are read a page at a time, not all at once (an hour is 18,000 frames), and the
+      // pages are closed before anything is written (a connection cannot write while it reads).
+      const words = utts.map((u, i) => ({ u, pred: preds[i]! })).sort((a, b) => a.u.startMs - b.u.startMs);
       let signals = 0;
       let cues = 0;
-      for (const it of items) {
-        const r = it.run();
+      const count = (r: TurnResult | FrameResult) => {
         signals += 'signals' in r ? r.signals.length : r.signal ? 1 : 0;
         cues += r.cues.length;
+      };
+      let w = 0;
+      const wordsUpTo = (t: number) => {
+        for (; w < words.length && words[w]!.u.startMs <= t; w++) {
+          const { u, pred } = words[w]!;
+          count(this.afterUtterance({ ...u, role: roles.get(u.speaker) ?? null }, pred, u.receivedAt, emittedAt));
+        }
+      };
+      let after: { mediaMs: number; frameId: number } | undefined;
+      for (;;) {
+        const page = this.store.framesPage(this.sessionId, REANALYZE_PAGE_FRAMES, after);
+        for (const fr of page) {
+          wordsUpTo(fr.mediaMs);
+          count(this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt));
+        }
+        const last = page[page.length - 1];
+        if (!last || page.length < REANALYZE_PAGE_FRAMES) break;
+        after = { mediaMs: last.mediaMs, frameId: last.id };
       }
+      wordsUpTo(Infinity);
       return { signals, cues };
     });
   }

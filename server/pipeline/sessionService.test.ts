@@ -168,6 +168,38 @@ describe('SessionService', () => {
     }
   });
 
+  it('re-analysis of words and a posture track longer than one page of frames reproduces the live result', () => {
+    const run = (rolesLater: boolean) => {
+      const store = new SqliteStore(':memory:');
+      const service = new SessionService({ store, classifier: verbal, posture, now: () => 0 });
+      const customer = demo.posture!.participant;
+      const participants = demo.participants.map((p) => (rolesLater && p.name === customer ? { name: p.name, role: 'rep' as const } : p));
+      const id = service.createSession({ title: 't', participants }).id;
+      const steps = [
+        ...demo.utterances.map((u) => ({ t: u.startMs, run: () => void service.addUtterance(id, u) })),
+        ...demo.posture!.frames.map((f) => ({
+          t: f.mediaMs,
+          run: () => void service.addLandmarks({ sessionId: id, participant: customer, mediaMs: f.mediaMs, poses: f.poses, aspect: demo.posture!.aspect }, 'browser'),
+        })),
+      ].sort((a, b) => a.t - b.t);
+      steps.forEach((st) => st.run());
+      if (rolesLater) {
+        expect(service.snapshot(id).signals.filter((x) => x.participant === customer)).toEqual([]);
+        service.setRoles(id, { [customer]: 'customer' });
+      }
+      const snap = service.snapshot(id);
+      store.close();
+      return {
+        signals: snap.signals.map(({ id: _i, sessionId: _s, ...rest }) => rest),
+        cues: snap.cues.map(({ id: _i, sessionId: _s, evidence, ...rest }) => ({ ...rest, evidence: evidence.map((e) => [e.kind, e.label, e.mediaMs]) })),
+      };
+    };
+    expect(demo.posture!.frames.length).toBeGreaterThan(500); // more than one page of re-analysis
+    const live = run(false);
+    expect(live.signals.some((x) => x.kind === 'posture')).toBe(true);
+    expect(run(true)).toEqual(live);
+  });
+
   it('re-analysis drops the saved tracker states and saves them again under the new roles', () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, posture, now: () => 0, options: { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery: 50 } });

@@ -376,6 +376,16 @@ export class SqliteStore {
     for (const r of rows) yield toFrame(r as FrameRow);
   }
 
+  /** Up to `limit` of a session's frames (every participant's) after `after`, in media-time order. */
+  framesPage(sessionId: string, limit: number, after?: { mediaMs: number; frameId: number }): StoredFrame[] {
+    const rows = after
+      ? this.stmt(
+          `SELECT * FROM frames WHERE session_id = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?`,
+        ).all(sessionId, after.mediaMs, after.mediaMs, after.frameId, limit)
+      : this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id LIMIT ?').all(sessionId, limit);
+    return (rows as FrameRow[]).map(toFrame);
+  }
+
   // ---- posture tracker states ----------------------------------------------------------
 
   /** Saves a participant's tracker state, replacing the one saved before. */
