@@ -48,17 +48,18 @@ const items: Item[] = [
   { startMs: 10_000, endMs: 12_000, text: 'c' },
 ];
 
-function setup(speed = 1, send?: (i: Item) => Promise<void>) {
+/** A player on a fake clock; `send` (default: record the item and the time) may use the clock and the player. */
+function setup(speed = 1, send?: (i: Item, ctx: { clock: ReturnType<typeof fakeClock>; player: Player<Item> }) => Promise<void | 'retry'>) {
   const clock = fakeClock();
   const sent: { text: string; at: number }[] = [];
   const states: PlayerState[] = [];
-  const player = new Player<Item>({
+  const player: Player<Item> = new Player<Item>({
     items,
     speed,
     now: clock.now,
     setTimer: clock.setTimer,
     clearTimer: clock.clearTimer,
-    send: send ?? (async (i) => void sent.push({ text: i.text, at: clock.now() })),
+    send: send ? (i) => send(i, { clock, player }) : async (i) => void sent.push({ text: i.text, at: clock.now() }),
     onStateChange: (s) => states.push(s),
   });
   return { clock, sent, states, player };
@@ -142,26 +143,18 @@ test('stop ends playback for good', async () => {
 });
 
 test('a send that asks for a retry pauses playback there; resuming sends that item again, the clock unmoved', async () => {
-  const clock = fakeClock();
   const sent: { text: string; at: number; media: number }[] = [];
-  const states: PlayerState[] = [];
   let offline = false;
-  const player: Player<Item> = new Player<Item>({
-    items,
-    now: clock.now,
-    setTimer: clock.setTimer,
-    clearTimer: clock.clearTimer,
-    send: (i) =>
-      new Promise<void | 'retry'>((resolve) => {
-        sent.push({ text: i.text, at: clock.now(), media: player.mediaMs() });
-        // 'b' is in flight when the connection drops: its ack never comes.
-        if (i.text === 'b' && !offline) {
-          offline = true;
-          clock.setTimer(() => resolve('retry'), 50);
-        } else resolve();
-      }),
-    onStateChange: (s) => states.push(s),
-  });
+  const { clock, states, player } = setup(1, (i, { clock, player }) =>
+    new Promise<void | 'retry'>((resolve) => {
+      sent.push({ text: i.text, at: clock.now(), media: player.mediaMs() });
+      // 'b' is in flight when the connection drops: its ack never comes.
+      if (i.text === 'b' && !offline) {
+        offline = true;
+        clock.setTimer(() => resolve('retry'), 50);
+      } else resolve();
+    }),
+  );
   player.play();
   await clock.advance(2100);
   expect(offline).toBe(true);
@@ -185,23 +178,15 @@ test('a send that asks for a retry pauses playback there; resuming sends that it
 });
 
 test('a retry asked for after the player was paused (the drop was seen first) rewinds without a second pause', async () => {
-  const clock = fakeClock();
   const sent: string[] = [];
-  const states: PlayerState[] = [];
   let drop: (() => void) | null = null;
-  const player = new Player<Item>({
-    items,
-    now: clock.now,
-    setTimer: clock.setTimer,
-    clearTimer: clock.clearTimer,
-    send: (i) =>
-      new Promise<void | 'retry'>((resolve) => {
-        sent.push(i.text);
-        if (i.text === 'b' && sent.length === 2) drop = () => resolve('retry');
-        else resolve();
-      }),
-    onStateChange: (s) => states.push(s),
-  });
+  const { clock, states, player } = setup(1, (i) =>
+    new Promise<void | 'retry'>((resolve) => {
+      sent.push(i.text);
+      if (i.text === 'b' && sent.length === 2) drop = () => resolve('retry');
+      else resolve();
+    }),
+  );
   player.play();
   await clock.advance(2000);
   player.pause(); // the disconnect event comes before the in-flight ack fails

@@ -23,9 +23,6 @@ export interface PipelineOptions {
   trackerSnapshotEvery?: number;
 }
 
-/** Frames re-analysis reads at a time. */
-const REANALYZE_PAGE_FRAMES = 500;
-
 /** About a minute of frames at 5 fps: a restart replays at most that, a few tens of ms. */
 export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
 
@@ -105,7 +102,7 @@ export class SessionPipeline {
       const from = s && this.fromSaved(s, classifier);
       if (from) this.trackers.set(p.name, from);
       let replayed = 0;
-      for (const f of this.store.iterateFrames(this.sessionId, p.name, from && s ? { mediaMs: s.mediaMs, frameId: s.frameId } : undefined)) {
+      for (const f of this.store.frames(this.sessionId, { participant: p.name, ...(from && s ? { after: { mediaMs: s.mediaMs, frameId: s.frameId } } : {}) })) {
         this.track(f, classifier);
         replayed++;
       }
@@ -245,8 +242,7 @@ export class SessionPipeline {
         utts.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(i > 0 ? { context: utts[i - 1]!.text } : {}) })),
       );
       // Words and frames in media-time order (a word first at the same time), as before; the
-      // frames are read a page at a time, not all at once (an hour is 18,000 frames), and the
-      // pages are closed before anything is written (a connection cannot write while it reads).
+      // store reads the frames a page at a time, so they may be written to meanwhile.
       const words = utts.map((u, i) => ({ u, pred: preds[i]! })).sort((a, b) => a.u.startMs - b.u.startMs);
       let signals = 0;
       let cues = 0;
@@ -261,16 +257,9 @@ export class SessionPipeline {
           count(this.afterUtterance({ ...u, role: roles.get(u.speaker) ?? null }, pred, u.receivedAt, emittedAt));
         }
       };
-      let after: { mediaMs: number; frameId: number } | undefined;
-      for (;;) {
-        const page = this.store.framesPage(this.sessionId, REANALYZE_PAGE_FRAMES, after);
-        for (const fr of page) {
-          wordsUpTo(fr.mediaMs);
-          count(this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt));
-        }
-        const last = page[page.length - 1];
-        if (!last || page.length < REANALYZE_PAGE_FRAMES) break;
-        after = { mediaMs: last.mediaMs, frameId: last.id };
+      for (const fr of this.store.frames(this.sessionId)) {
+        wordsUpTo(fr.mediaMs);
+        count(this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt));
       }
       wordsUpTo(Infinity);
       return { signals, cues };

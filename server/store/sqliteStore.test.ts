@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { SqliteStore, StoreOpenError } from './sqliteStore';
+import { FRAMES_PAGE, SqliteStore, StoreOpenError } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 
 const dirs: string[] = [];
@@ -167,11 +167,27 @@ describe('SqliteStore', () => {
       const store = new SqliteStore(':memory:');
       store.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
       const ids = [frame('Li', 200), frame('Bo', 100), frame('Li', 100), frame('Li', 200), frame('Li', 300)].map((f) => store.addFrame(f));
-      const li = store.frames('s1', 'Li');
-      expect([...store.iterateFrames('s1', 'Li')]).toEqual(li);
+      const li = [...store.frames('s1', { participant: 'Li' })];
       expect(li.map((f) => f.id)).toEqual([ids[2], ids[0], ids[3], ids[4]]);
-      expect([...store.iterateFrames('s1', 'Li', { mediaMs: 200, frameId: ids[0]! })].map((f) => f.id)).toEqual([ids[3], ids[4]]);
-      expect([...store.iterateFrames('s1', 'Li', { mediaMs: 300, frameId: ids[4]! })]).toEqual([]);
+      expect([...store.frames('s1', { participant: 'Li', after: { mediaMs: 200, frameId: ids[0]! } })].map((f) => f.id)).toEqual([ids[3], ids[4]]);
+      expect([...store.frames('s1', { participant: 'Li', after: { mediaMs: 300, frameId: ids[4]! } })]).toEqual([]);
+      expect([...store.frames('s1')].map((f) => f.id)).toEqual([ids[1], ids[2], ids[0], ids[3], ids[4]]);
+      store.close();
+    });
+
+    it('reads frames a page at a time, across pages in order, and lets the reader write between pages', () => {
+      const store = new SqliteStore(':memory:');
+      store.createSession({ id: 's1', title: 't', createdAt: 1, demo: false, participants: [] });
+      const n = FRAMES_PAGE * 2 + 3;
+      for (let i = 0; i < n; i++) store.addFrame(frame(i % 2 ? 'Li' : 'Bo', Math.floor(i / 2) * 100));
+      const seen: number[] = [];
+      for (const f of store.frames('s1')) {
+        seen.push(f.mediaMs);
+        if (seen.length === FRAMES_PAGE) store.addFrame(frame('Late', 10_000_000)); // a write mid-read
+      }
+      expect(seen).toHaveLength(n + 1);
+      expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+      expect([...store.frames('s1', { participant: 'Li' })]).toHaveLength((n - 1) / 2);
       store.close();
     });
 
@@ -190,7 +206,7 @@ describe('SqliteStore', () => {
 
       const store = new SqliteStore(file);
       expect(store.schemaVersion()).toBe(5);
-      expect(store.frames('s1')).toEqual([{ id: 1, sessionId: 's1', participant: 'Li', mediaMs: 100, source: 'browser', poses: [], receivedAt: 2 }]);
+      expect([...store.frames('s1')]).toEqual([{ id: 1, sessionId: 's1', participant: 'Li', mediaMs: 100, source: 'browser', poses: [], receivedAt: 2 }]);
       expect(store.trackerStates('s1')).toEqual([]);
       store.saveTrackerState({ sessionId: 's1', participant: 'Li', frameId: 1, mediaMs: 100, modelVersion: 'p1', state: {} });
       expect(store.trackerStates('s1')).toHaveLength(1);

@@ -49,6 +49,15 @@ export interface StoredFrame {
 }
 export type NewFrame = Omit<StoredFrame, 'id'>;
 
+/** Frames `frames` reads at a time. */
+export const FRAMES_PAGE = 500;
+
+/** A place in a session's frames (media time, then id): where a saved tracker state was taken. */
+export interface FrameCursor {
+  mediaMs: number;
+  frameId: number;
+}
+
 type FrameRow = {
   id: number; session_id: string; participant: string; media_ms: number; source: 'browser' | 'server'; aspect: number | null;
   poses_json: string; person_json: string | null; received_at: number;
@@ -351,39 +360,30 @@ export class SqliteStore {
     return (this.stmt('SELECT COUNT(*) AS n FROM frames WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
-  /** Stored frames of one participant in media-time order (for re-analysis and review). */
-  frames(sessionId: string, participant?: string): StoredFrame[] {
-    const rows = (
-      participant === undefined
-        ? this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id').all(sessionId)
-        : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').all(sessionId, participant)
-    ) as FrameRow[];
-    return rows.map(toFrame);
-  }
-
   /**
-   * One participant's frames in the order `frames` gives them (media time, then id), one at a
-   * time (a long session's frames are never all in memory), optionally only those after a
-   * given frame in that order. Run no writes on this store until the iteration ends.
+   * A session's frames (or one participant's) in media-time order, then id, optionally only
+   * those after a given frame in that order. Read `FRAMES_PAGE` at a time: a long session's
+   * frames are never all in memory (an hour is 18,000), and no statement stays open between
+   * pages, so the caller may write to the store while it reads.
    */
-  *iterateFrames(sessionId: string, participant: string, after?: { mediaMs: number; frameId: number }): Generator<StoredFrame> {
-    const rows = after
-      ? this.stmt(
-          `SELECT * FROM frames WHERE session_id = ? AND participant = ? AND (media_ms > ? OR (media_ms = ? AND id > ?))
-            ORDER BY media_ms, id`,
-        ).iterate(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId)
-      : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? ORDER BY media_ms, id').iterate(sessionId, participant);
-    for (const r of rows) yield toFrame(r as FrameRow);
-  }
-
-  /** Up to `limit` of a session's frames (every participant's) after `after`, in media-time order. */
-  framesPage(sessionId: string, limit: number, after?: { mediaMs: number; frameId: number }): StoredFrame[] {
-    const rows = after
-      ? this.stmt(
-          `SELECT * FROM frames WHERE session_id = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?`,
-        ).all(sessionId, after.mediaMs, after.mediaMs, after.frameId, limit)
-      : this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY media_ms, id LIMIT ?').all(sessionId, limit);
-    return (rows as FrameRow[]).map(toFrame);
+  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor } = {}): Generator<StoredFrame> {
+    const { participant } = opts;
+    // Media times are never negative: "after" nothing is after (-1, 0).
+    let after = opts.after ?? { mediaMs: -1, frameId: 0 };
+    for (;;) {
+      const rows = (
+        participant === undefined
+          ? this.stmt('SELECT * FROM frames WHERE session_id = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
+              .all(sessionId, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
+          : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
+              .all(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
+      ) as FrameRow[];
+      const page = rows.map(toFrame);
+      yield* page;
+      const last = page[page.length - 1];
+      if (!last || page.length < FRAMES_PAGE) return;
+      after = { mediaMs: last.mediaMs, frameId: last.id };
+    }
   }
 
   // ---- posture tracker states ----------------------------------------------------------
