@@ -88,7 +88,8 @@ export class SessionPipeline {
    * postures are on) back to where the stored frames left them, so a restart changes no
    * posture signal. Each customer's tracker starts from its saved state when that was made
    * by this posture model and state format (else afresh), and their frames stored after it
-   * go through it again, one at a time, in media-time order; what it reports is dropped,
+   * go through it again, one at a time, in the order they were stored (the order the tracker
+   * saw them live); what it reports is dropped,
    * being stored already. Frames are never in a rolled-back round of live turns, so only a
    * new pipeline (after a restart) needs this.
    */
@@ -102,7 +103,10 @@ export class SessionPipeline {
       const from = s && this.fromSaved(s, classifier);
       if (from) this.trackers.set(p.name, from);
       let replayed = 0;
-      for (const f of this.store.frames(this.sessionId, { participant: p.name, ...(from && s ? { after: { mediaMs: s.mediaMs, frameId: s.frameId } } : {}) })) {
+      // In the order the tracker first saw them (stored order), not media order: after a seek
+      // back, frames stored after the state can be earlier in media time.
+      const after = from && s ? { after: { mediaMs: s.mediaMs, frameId: s.frameId } } : {};
+      for (const f of this.store.frames(this.sessionId, { participant: p.name, order: 'stored', ...after })) {
         this.track(f, classifier);
         replayed++;
       }

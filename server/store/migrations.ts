@@ -138,4 +138,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "frames: a participant's frames in the order they were stored (a restart replays those after a tracker state in that order)",
+    sql: `
+      CREATE INDEX frames_stored ON frames(session_id, participant, id);
+    `,
+  },
 ];

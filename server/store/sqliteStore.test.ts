@@ -172,6 +172,10 @@ describe('SqliteStore', () => {
       expect([...store.frames('s1', { participant: 'Li', after: { mediaMs: 200, frameId: ids[0]! } })].map((f) => f.id)).toEqual([ids[3], ids[4]]);
       expect([...store.frames('s1', { participant: 'Li', after: { mediaMs: 300, frameId: ids[4]! } })]).toEqual([]);
       expect([...store.frames('s1')].map((f) => f.id)).toEqual([ids[1], ids[2], ids[0], ids[3], ids[4]]);
+      // In stored order, after a frame by its id alone: media times may run backwards there.
+      expect([...store.frames('s1', { participant: 'Li', order: 'stored' })].map((f) => f.id)).toEqual([ids[0], ids[2], ids[3], ids[4]]);
+      expect([...store.frames('s1', { participant: 'Li', order: 'stored', after: { mediaMs: 200, frameId: ids[0]! } })].map((f) => f.id)).toEqual([ids[2], ids[3], ids[4]]);
+      expect([...store.frames('s1', { order: 'stored', after: { mediaMs: 0, frameId: ids[2]! } })].map((f) => f.id)).toEqual([ids[3], ids[4]]);
       store.close();
     });
 
@@ -188,10 +192,14 @@ describe('SqliteStore', () => {
       expect(seen).toHaveLength(n + 1);
       expect([...seen].sort((a, b) => a - b)).toEqual(seen);
       expect([...store.frames('s1', { participant: 'Li' })]).toHaveLength((n - 1) / 2);
+      // Stored order across pages, with media times running backwards.
+      const back = Array.from({ length: FRAMES_PAGE + 2 }, (_, i) => store.addFrame(frame('Back', 1_000_000 - i)));
+      expect([...store.frames('s1', { participant: 'Back', order: 'stored' })].map((f) => f.id)).toEqual(back);
+      expect([...store.frames('s1', { participant: 'Back', order: 'stored', after: { mediaMs: 0, frameId: back[1]! } })].map((f) => f.id)).toEqual(back.slice(2));
       store.close();
     });
 
-    it('come with migration 5, which keeps the frames a schema-4 file holds', () => {
+    it('come with migration 5, which keeps the frames a schema-4 file holds (and later migrations after it)', () => {
       const file = tmpDb();
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const raw = new Database(file);
@@ -205,7 +213,7 @@ describe('SqliteStore', () => {
       raw.close();
 
       const store = new SqliteStore(file);
-      expect(store.schemaVersion()).toBe(5);
+      expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
       expect([...store.frames('s1')]).toEqual([{ id: 1, sessionId: 's1', participant: 'Li', mediaMs: 100, source: 'browser', poses: [], receivedAt: 2 }]);
       expect(store.trackerStates('s1')).toEqual([]);
       store.saveTrackerState({ sessionId: 's1', participant: 'Li', frameId: 1, mediaMs: 100, modelVersion: 'p1', state: {} });

@@ -52,7 +52,7 @@ export type NewFrame = Omit<StoredFrame, 'id'>;
 /** Frames `frames` reads at a time. */
 export const FRAMES_PAGE = 500;
 
-/** A place in a session's frames (media time, then id): where a saved tracker state was taken. */
+/** A place in a session's frames (media time, then id; or, in stored order, the id alone): where a saved tracker state was taken. */
 export interface FrameCursor {
   mediaMs: number;
   frameId: number;
@@ -361,23 +361,27 @@ export class SqliteStore {
   }
 
   /**
-   * A session's frames (or one participant's) in media-time order, then id, optionally only
-   * those after a given frame in that order. Read `FRAMES_PAGE` at a time: a long session's
+   * A session's frames (or one participant's), read `FRAMES_PAGE` at a time: a long session's
    * frames are never all in memory (an hour is 18,000), and no statement stays open between
    * pages, so the caller may write to the store while it reads.
+   * - `order: 'media'` (default): in media-time order, then id, optionally only those after a
+   *   given frame in that order (re-analysis plays words and frames along the media timeline);
+   * - `order: 'stored'`: in the order they were stored, optionally only those stored after
+   *   `after.frameId` (a restart replays what a tracker saw after its saved state, in the order
+   *   it saw it, even where a user seeked back and the media times run backwards).
    */
-  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor } = {}): Generator<StoredFrame> {
+  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor; order?: 'media' | 'stored' } = {}): Generator<StoredFrame> {
     const { participant } = opts;
+    const stored = opts.order === 'stored';
+    const who = participant === undefined ? '' : ' AND participant = ?';
+    const sql = stored
+      ? `SELECT * FROM frames WHERE session_id = ?${who} AND id > ? ORDER BY id LIMIT ?`
+      : `SELECT * FROM frames WHERE session_id = ?${who} AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?`;
     // Media times are never negative: "after" nothing is after (-1, 0).
     let after = opts.after ?? { mediaMs: -1, frameId: 0 };
     for (;;) {
-      const rows = (
-        participant === undefined
-          ? this.stmt('SELECT * FROM frames WHERE session_id = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
-              .all(sessionId, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
-          : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
-              .all(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
-      ) as FrameRow[];
+      const key = stored ? [after.frameId] : [after.mediaMs, after.mediaMs, after.frameId];
+      const rows = this.stmt(sql).all(sessionId, ...(participant === undefined ? [] : [participant]), ...key, FRAMES_PAGE) as FrameRow[];
       const page = rows.map(toFrame);
       yield* page;
       const last = page[page.length - 1];
