@@ -21,7 +21,7 @@ import { clockTime, liveTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
-import { formatMs } from './view/format';
+import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
 import { PostureTimeline } from './view/posture';
@@ -548,6 +548,9 @@ async function loadHealth(): Promise<void> {
   try {
     state.health = await api.getHealth();
     renderHealth();
+    const cueMin = state.health.cueMinSignalScore ?? DEFAULT_CUE_MIN_SCORE;
+    transcript.setCueMinScore(cueMin);
+    posture.setCueMinScore(cueMin);
     if (state.health.protocolVersion !== PROTOCOL_VERSION) {
       notices.add(
         'error',

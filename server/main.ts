@@ -6,6 +6,7 @@ import { initTf, type BackendName } from './runtime/backend';
 import { loadVerbalClassifier } from './signals/verbal/model';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
+import type { PipelineOptions } from './pipeline/sessionPipeline';
 import { createApp } from './http/app';
 import { attachRealtime } from './realtime/socketServer';
 import { loadDemoMeeting, seedDemoSession } from './demo/demo';
@@ -53,6 +54,8 @@ export interface ServerOptions {
    * `turns: 0` (the default here; the CLI's `serve` warms up) skips it.
    */
   warmUp: WarmUpOptions;
+  /** Signal thresholds, cue engine settings and tracker state saving (DEFAULT_PIPELINE_OPTIONS). */
+  pipeline?: PipelineOptions;
   log: (msg: string) => void;
   now: () => number;
 }
@@ -125,7 +128,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const service = new SessionService({ store, classifier, posture, now: o.now });
+  const service = new SessionService({ store, classifier, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),

@@ -14,3 +14,11 @@ export function formatMs(ms: number): string {
 export function formatScore(score: number): string {
   return `${Math.round(Math.min(1, Math.max(0, score)) * 100)}%`;
 }
+
+/** The server's least signal score for a cue when it does not say (servers before cueMinSignalScore). */
+export const DEFAULT_CUE_MIN_SCORE = 0.5;
+
+/** A non-neutral signal scoring below what a cue needs: stored and shown, but uncertain. */
+export function isTentative(score: number, cueMinScore: number): boolean {
+  return score < cueMinScore;
+}

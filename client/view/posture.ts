@@ -4,7 +4,7 @@
 import type { Cue, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
 import { cueTypeName, labelName, lang, t } from '../i18n';
 import { h, setAttrs, svg } from './dom';
-import { formatMs, formatScore } from './format';
+import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { layoutTimeline, toX, type Bar, type TimelineInput, type TimelineLayout } from './timeline';
 
 /** A bar or marker was chosen: the moment, and the transcript turn behind it when known. */
@@ -29,6 +29,8 @@ type Layout = TimelineLayout<Cue, VerbalSignal>;
 export class PostureTimeline {
   private readonly postures = new Map<number, PostureSignal>();
   private readonly words = new Map<number, VerbalSignal>();
+  /** Words scoring below this raise no cue (the server's cueMinSignalScore): drawn hollow. */
+  private cueMinScore = DEFAULT_CUE_MIN_SCORE;
   private readonly cues = new Map<number, Cue>();
   private latestMs = 0;
   private durationMs: number | null = null;
@@ -57,6 +59,13 @@ export class PostureTimeline {
 
   get count(): number {
     return this.postures.size;
+  }
+
+  /** The least score a cue is built on, from the server's health answer. */
+  setCueMinScore(score: number): void {
+    if (score === this.cueMinScore) return;
+    this.cueMinScore = score;
+    this.render();
   }
 
   reset(state: TimelineState): void {
@@ -226,12 +235,17 @@ export class PostureTimeline {
           svg(
             'g',
             {
-              class: `tl-word label-${w.label}`,
+              class: `tl-word label-${w.label}${isTentative(w.score, this.cueMinScore) ? ' tentative' : ''}`,
               'data-testid': 'timeline-word',
               'data-label': w.label,
               'data-media-ms': w.mediaMs,
+              ...(isTentative(w.score, this.cueMinScore) ? { 'data-tentative': 'true' } : {}),
             },
-            svg('title', {}, `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}`),
+            svg(
+              'title',
+              {},
+              `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${isTentative(w.score, this.cueMinScore) ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`,
+            ),
             svg('circle', { cx: x, cy: (l.wordRow?.y ?? 0) + 8, r: 4.5 }),
           ),
           `word-${w.id}`,

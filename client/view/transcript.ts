@@ -3,7 +3,7 @@
 import type { Signal, Utterance, VerbalSignal } from '../../protocol/protocol';
 import { labelName, roleName, t } from '../i18n';
 import { h } from './dom';
-import { formatMs, formatScore } from './format';
+import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { turnAt } from './timeline';
 
 /** How close to the bottom (px) still counts as "following" the newest line. */
@@ -16,6 +16,8 @@ export class TranscriptView {
   private emptyText = '';
   /** The turn chosen from the timeline, marked until another is chosen or the session changes. */
   private focusedId: number | null = null;
+  /** Signals scoring below this raise no cue (the server's cueMinSignalScore): shown as tentative. */
+  private cueMinScore = DEFAULT_CUE_MIN_SCORE;
 
   constructor(
     private readonly list: HTMLOListElement,
@@ -30,6 +32,13 @@ export class TranscriptView {
     this.focusedId = null;
     this.render();
     this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** The least score a cue is built on, from the server's health answer. */
+  setCueMinScore(score: number): void {
+    if (score === this.cueMinScore) return;
+    this.cueMinScore = score;
+    this.render();
   }
 
   get count(): number {
@@ -109,7 +118,9 @@ export class TranscriptView {
 
   private row(u: Utterance): HTMLLIElement {
     const signal = this.signals.get(u.id);
-    const highlighted = signal !== undefined && signal.label !== 'neutral';
+    // A signal too weak to raise a cue is shown, but as uncertain: the row is not highlighted.
+    const tentative = signal !== undefined && signal.label !== 'neutral' && isTentative(signal.score, this.cueMinScore);
+    const highlighted = signal !== undefined && signal.label !== 'neutral' && !tentative;
     return h(
       'li',
       {
@@ -131,10 +142,11 @@ export class TranscriptView {
         h(
           'div',
           {
-            class: `utt-signal label-${signal.label}`,
+            class: `utt-signal label-${signal.label}${tentative ? ' tentative' : ''}`,
             'data-testid': 'signal-label',
             'data-label': signal.label,
-            title: signal.modelVersion,
+            ...(tentative ? { 'data-tentative': 'true' } : {}),
+            title: tentative ? `${t('tentative', { pct: formatScore(this.cueMinScore) })} · ${signal.modelVersion}` : signal.modelVersion,
           },
           h('span', { class: `chip label-${signal.label}` }, labelName(signal.label)),
           h('span', { class: 'utt-score' }, formatScore(signal.score)),

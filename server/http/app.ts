@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.token !== undefined) app.use(tokenGuard(deps.token));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, cueMinSignalScore: deps.service.cueMinSignalScore });
   });
   app.get('/api/demo', (_req, res) => {
     res.json(deps.demo);

@@ -21,6 +21,7 @@ import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
+import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 
 export type SessionEvent =
   | { type: 'utterance'; sessionId: string; utterance: Utterance }
@@ -100,6 +101,11 @@ export class SessionService {
   /** Sessions whose pipeline is in memory now (at most maxPipelines). */
   get pipelineCount(): number {
     return this.pipelines.size;
+  }
+
+  /** Least signal score a cue is built on; a weaker signal is stored but raises no cue. */
+  get cueMinSignalScore(): number {
+    return this.deps.options?.cueEngine.minSignalScore ?? DEFAULT_CUE_ENGINE_OPTIONS.minSignalScore;
   }
 
   get modelVersion(): string {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startServer, type RunningServer } from '../../server/main';
+import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = path.join(__dirname, '..', '..');
@@ -71,11 +71,11 @@ export interface BrowserSuite {
  * Starts the real server (port 0, in-memory store) and Chromium before a suite's tests and
  * closes both after them. Read `server` and `browser` inside the tests.
  */
-export function useServerAndBrowser(): BrowserSuite {
+export function useServerAndBrowser(options: Partial<ServerOptions> = {}): BrowserSuite {
   const suite = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
     requireBrowserAndClient();
-    suite.server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+    suite.server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {}, ...options });
     suite.browser = await launchChromium();
   });
   afterAll(async () => {
