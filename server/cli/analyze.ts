@@ -58,6 +58,14 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
   requireFile(file);
   const parsed = parseTranscript(fs.readFileSync(file), { filename: file, ...(format ? { format: format as TranscriptFormat } : {}) });
+  // A misspelt name would otherwise leave the real customer without a role, and 0 signals, silently.
+  const speakers = parsed.participants.map((p) => p.name);
+  const unknown = Object.keys(roles).filter((name) => !speakers.includes(name));
+  if (unknown.length) {
+    throw new UsageError(
+      `--roles names ${unknown.map((n) => `"${n}"`).join(', ')}, not a speaker in ${file}; its speakers are: ${speakers.map((n) => `"${n}"`).join(', ') || '(none)'}`,
+    );
+  }
 
   await initTf();
   const classifier = loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') });
@@ -76,6 +84,8 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     classifier.dispose();
   }
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
 
@@ -98,6 +108,6 @@ function render(snap: SessionSnapshot, warnings: string[]): string {
       lines.push(`           ${c.technique}: ${c.tip.en}`);
     }
   }
-  lines.push('', `${snap.utterances.length} utterances, ${snap.signals.length} signals, ${snap.cues.length} cues`);
+  lines.push('', [count(snap.utterances.length, 'utterance'), count(snap.signals.length, 'signal'), count(snap.cues.length, 'cue')].join(', '));
   return lines.join('\n');
 }

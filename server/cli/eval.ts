@@ -63,6 +63,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
   const rows = readLabeledJsonl(opts.data);
+  // A report of "0 rows" with every F1 at 0 reads like a result; it is a wrong file.
+  if (rows.length === 0) throw new Error(`${opts.data} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
   await initTf();
   const model = loadVerbalClassifier({ modelDir: opts.model });
   const baseline = createKeywordBaseline();

@@ -43,6 +43,26 @@ describe('buying-signals', () => {
     expect(c.err.join('\n')).toMatch(/unknown command "frobnicate"[\s\S]*usage:/);
   });
 
+  it("prints a command's own usage and exits 0 on --help or -h, before checking anything else", async () => {
+    for (const [argv, head] of [
+      [['serve', '--help'], 'usage: buying-signals serve'],
+      [['analyze', '-h'], 'usage: buying-signals analyze'],
+      [['train', 'verbal', '--help'], 'usage: buying-signals train'],
+      [['eval', '--port', '1', '--help'], 'usage: buying-signals eval'],
+    ] as const) {
+      const c = capture();
+      expect(await main([...argv], c.io)).toBe(0);
+      expect(c.out.join('\n')).toContain(head);
+      expect(c.err).toEqual([]);
+    }
+  });
+
+  it('serve: an argument it does not take is a usage error (exit 2)', async () => {
+    const c = capture();
+    expect(await main(['serve', 'extra'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toContain('serve takes no arguments, got "extra"');
+  });
+
   it('serve: refuses a --warm-up out of range before starting anything, naming the flag and the limit', async () => {
     for (const v of ['-1', '20001', 'lots', '']) {
       const c = capture();
@@ -98,6 +118,16 @@ describe('buying-signals', () => {
     expect(snap.unassignedSpeakers).toEqual([]);
     expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry']);
     expect(snap.cues[0].type).toBe('closing_moment');
+
+    // The summary line counts in words: "1 signal", not "1 signals".
+    c = capture();
+    expect(await main(['analyze', file, '--roles', 'Rep Li=rep,Guest=customer'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/2 utterances, 1 signal, 1 cue$/);
+
+    // A name the file does not have (a misspelt customer) is refused, listing the file's speakers.
+    c = capture();
+    expect(await main(['analyze', file, '--roles', 'Rep Li=rep,guest=customer'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toContain(`--roles names "guest", not a speaker in ${file}; its speakers are: "Rep Li", "Guest"`);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -151,6 +181,17 @@ describe('buying-signals', () => {
     const c = capture();
     expect(await main(['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', value], c.io)).toBe(2);
     expect(c.err.join('')).toContain(message);
+  });
+
+  it('eval verbal: an empty data file is an error naming it, not a report of 0 rows', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
+    const file = path.join(dir, 'e.jsonl');
+    fs.writeFileSync(file, '\n  \n');
+    const c = capture();
+    expect(await main(['eval', 'verbal', '--data', file], c.io)).toBe(1);
+    expect(c.err.join('')).toContain(`${file} holds no rows to evaluate`);
+    expect(c.out).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a folder given as a file is a usage error naming it', async () => {

@@ -1,9 +1,9 @@
 // The `buying-signals` command: serve, analyze, train, eval.
 import { runAnalyze, ANALYZE_USAGE } from './analyze';
-import { runEval } from './eval';
+import { EVAL_USAGE, runEval } from './eval';
 import { processIO, type CliIO } from './io';
 import { runServe, SERVE_USAGE } from './serve';
-import { runTrain } from './train';
+import { runTrain, TRAIN_USAGE } from './train';
 import { UsageError } from './args';
 
 export const USAGE = `usage: buying-signals <command> [options]
@@ -19,8 +19,16 @@ commands:
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;
 
+/** Each command's own usage, for `buying-signals <command> --help`. */
+const COMMAND_USAGE: Record<string, string> = { serve: SERVE_USAGE, analyze: ANALYZE_USAGE, train: TRAIN_USAGE, eval: EVAL_USAGE };
+
 export async function main(argv: string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [cmd, ...rest] = argv;
+  // `serve --help`, `eval verbal -h`, …: the command's usage, and success (a new user's first try).
+  if (cmd !== undefined && COMMAND_USAGE[cmd] && rest.some((a) => a === '--help' || a === '-h')) {
+    io.out(COMMAND_USAGE[cmd]);
+    return 0;
+  }
   try {
     switch (cmd) {
       case 'serve':

@@ -30,7 +30,7 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
 
 export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
   const a = parseArgs(args, { values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file'], switches: ['no-demo', 'demo', 'no-token'] });
-  if (a.positionals.length) throw new Error(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
+  if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
   const port = intFlag(a.values.port ?? env.PORT, 'port (or $PORT)', 0, 65535) ?? 3000;
   const warmUpTurns = intFlag(a.values['warm-up'], 'warm-up', 0, MAX_WARM_UP_TURNS) ?? DEFAULT_WARM_UP.turns;
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);

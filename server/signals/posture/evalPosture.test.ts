@@ -88,6 +88,19 @@ if (!haveModels) console.log('skipped: models/posture or models/pose missing (ru
     expect(JSON.parse(lines[0]!).unreadable).toHaveLength(3);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('names every missing image before estimating any (a wrong --images folder fails at once)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-eval-missing-'));
+    fs.writeFileSync(path.join(dir, 'a.jpg'), await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toBuffer());
+    const labels = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(labels, ['a.jpg', 'gone.jpg', 'a.jpg', 'lost.png'].map((f) => JSON.stringify({ file: f, labels: ['neutral'] })).join('\n'));
+    const lines: string[] = [];
+    const run = runPostureEval({ labelsFile: labels, json: true, out: (l) => lines.push(l), warn: () => undefined });
+    await expect(run).rejects.toThrow(PostureEvalError);
+    await expect(run).rejects.toThrow(`${labels}:2: 2 of 4 images do not exist (line 2: ${path.join(dir, 'gone.jpg')}; line 4: ${path.join(dir, 'lost.png')}); is --images the folder that holds them?`);
+    expect(lines).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });
 
 describeWithPostureData('posture eval on real photos and keypoints', () => {

@@ -94,6 +94,18 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
   const out = opts.out ?? ((l: string) => console.log(l));
   const rows = parsePhotoLabels(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
   const imagesDir = opts.imagesDir ?? path.dirname(opts.labelsFile);
+  // Every image is checked before any is estimated: a wrong --images folder, or a few missing
+  // files, are named together at once rather than one by one after minutes of work.
+  const missing = rows.filter((row) => !fs.existsSync(imagePath(imagesDir, row.file)));
+  if (missing.length) {
+    const first = missing[0]!;
+    const named = missing.slice(0, 5).map((r) => `line ${r.line}: ${imagePath(imagesDir, r.file)}`).join('; ');
+    throw new PostureEvalError(
+      opts.labelsFile,
+      first.line,
+      `${missing.length} of ${rows.length} images do not exist (${named}${missing.length > 5 ? '; …' : ''}); is --images the folder that holds them?`,
+    );
+  }
   await initTf();
   const poseModel = opts.poseModel ?? 'blazepose-full';
   const people = opts.people ?? 'participant';
@@ -107,7 +119,6 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
     const examples: LabeledExample[] = [];
     for (const row of rows) {
       const file = imagePath(imagesDir, row.file);
-      if (!fs.existsSync(file)) throw new PostureEvalError(opts.labelsFile, row.line, `image ${file} does not exist`);
       let image: RgbImage | undefined;
       try {
         image = await readPhotoFile(file);
