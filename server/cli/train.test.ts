@@ -59,6 +59,8 @@ describe('train/eval verbal command modules', () => {
       const t = capture();
       expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '2', '--seed', '3'], t.io)).toBe(0);
       expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to /);
+      // A corpus outside the project is named by its whole path, not as ../../tmp/…
+      expect(t.out[0]).toContain(`training verbal on 20 rows from ${corpus} (`);
       const e = capture();
       expect(await runEval(['verbal', '--data', corpus, '--model', modelDir], e.io)).toBe(0);
       expect(e.out.join('\n')).toMatch(/== zh \(10 rows\)/);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { projectPath, projectRoot } from '../paths';
+import { projectRoot } from '../paths';
 import { initTf } from '../runtime/backend';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { defaultTrainWorkers } from '../signals/members';
@@ -57,12 +57,12 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   const backend = await initTf();
   const bytes = fs.readFileSync(opts.corpus);
   const rows = readLabeledJsonl(opts.corpus);
-  io.out(`training verbal on ${rows.length} rows from ${path.relative(projectPath(), opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
+  io.out(`training verbal on ${rows.length} rows from ${shownPath(opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
   const result = await trainVerbal(rows, options, { log: io.out, workers: opts.workers });
   const manifest = saveTrainedModel(opts.out, result, {
     corpus: {
-      path: path.relative(projectRoot(), opts.corpus),
+      path: shownPath(opts.corpus),
       sha256: createHash('sha256').update(bytes).digest('hex'),
       rows: rows.length,
     },
@@ -74,4 +74,10 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     `wrote ${manifest.version} to ${opts.out}: best epoch ${result.bestEpoch}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
   );
   return 0;
+}
+
+/** A path inside the project relative to it (as the committed metrics record it), any other one whole: not `../../../tmp/x`. */
+function shownPath(file: string): string {
+  const rel = path.relative(projectRoot(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
 }

@@ -24,5 +24,5 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
 }
 
 export const notFoundApi: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.path}` } });
+  res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl.split('?')[0]}` } });
 };

@@ -94,6 +94,12 @@ describe('HTTP API', () => {
       expect(r.body.error.message).toContain('"nope"');
     });
 
+    it('an unknown route is named with its whole path', async () => {
+      const r = await api(server.url, 'DELETE', '/api/sessions/nope?x=1');
+      expect(r.status).toBe(404);
+      expect(r.body.error).toEqual({ code: 'not_found', message: 'no route DELETE /api/sessions/nope' });
+    });
+
     it('wrong types when creating a session', async () => {
       const r = await api(server.url, 'POST', '/api/sessions', { title: 5 });
       expect(r.status).toBe(400);

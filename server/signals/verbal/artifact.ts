@@ -97,6 +97,7 @@ export function loadArtifact(dir: string): LoadedArtifact {
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const gzPath = path.join(dir, WEIGHTS_FILE);
   const legacyPath = path.join(dir, LEGACY_WEIGHTS_FILE);
+  if (!fs.existsSync(dir)) throw new ModelLoadError(dir, 'the folder does not exist');
   if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   const compressed = fs.existsSync(gzPath);
   if (!compressed && !fs.existsSync(legacyPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);

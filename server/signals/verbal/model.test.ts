@@ -156,9 +156,10 @@ describe('verbal model', () => {
 
   it('says which command rebuilds a missing or broken model', () => {
     const missing = path.join(dir, 'nope');
-    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(/manifest\.json is missing.*npx buying-signals train verbal/);
+    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(/the folder does not exist.*npx buying-signals train verbal/);
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-broken-'));
     try {
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/manifest\.json is missing.*npx buying-signals train verbal/);
       fs.copyFileSync(path.join(dir, MANIFEST_FILE), path.join(broken, MANIFEST_FILE));
       fs.writeFileSync(path.join(broken, WEIGHTS_FILE), zlib.gzipSync(Buffer.alloc(16)));
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/does not match the checksum.*npx buying-signals train verbal/);
