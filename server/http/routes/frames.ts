@@ -13,7 +13,7 @@ const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
 const LandmarksBatch = z
   .array(LandmarksBody)
-  .min(1, 'a batch must hold at least one frame')
+  .min(1, `a batch must hold 1-${LIMITS_POSTURE.framesPerRequestMax} frames; it is empty`)
   .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`);
 
 /** `?person=xMin,yMin,width,height` (0..1): a person box; `none`: null. */
@@ -48,7 +48,7 @@ const FrameBatch = z
   .object({
     frames: z
       .array(z.object({ participant: SpeakerSchema, mediaMs: MediaMsSchema, image: z.base64('must be base64-encoded image bytes'), person: PersonHintSchema }).strict())
-      .min(1)
+      .min(1, `must hold 1-${LIMITS_POSTURE.framesPerRequestMax} frames; it is empty`)
       .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`),
   })
   .strict();
