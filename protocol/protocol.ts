@@ -317,9 +317,12 @@ export interface ServerToClientEvents {
   roles_needed: (p: { sessionId: string; speakers: string[] }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
-  /** A streaming-path failure that is not tied to one ack. */
-  session_error: (e: ApiError & { sessionId: string }) => void;
+  /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */
+  session_error: (e: SessionError) => void;
 }
+
+/** `session_error`: for a failed frame, `participant` and `mediaMs` say which one (its ack had said `ok: true`). */
+export type SessionError = ApiError & { sessionId: string; participant?: string; mediaMs?: number };
 
 /**
  * Turns a zod error into the project's ApiError: the first issue, with its field path, dotted

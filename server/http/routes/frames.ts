@@ -3,10 +3,10 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, PersonBoxSchema, PersonHintSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
-import { ValidationError } from '../../errors/errors';
 import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
+import { checkImageHeader } from '../../signals/pose/sniff';
 import { jsonBody, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
@@ -72,7 +72,8 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     service.requireSession(id);
     if (Buffer.isBuffer(req.body)) {
       const q = parseOr400(FrameQuery, req.query, 'query');
-      if (req.body.length === 0) throw new ValidationError('the frame is empty (0 bytes)', { field: 'image' });
+      // Empty, too large or not JPEG/PNG/WebP: refused now, also without wait=1 (whose 202 says only "queued").
+      checkImageHeader(req.body, LIMITS_POSTURE.frameMaxBytes);
       const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body, q.person);
       if (q.wait !== '1' && q.wait !== 'true') {
         res.status(202).json({ stats });
