@@ -10,6 +10,7 @@ import {
   type PostureSignal,
   type ServerToClientEvents,
   type SessionSnapshot,
+  type SessionError,
   type Signal,
   type Utterance,
   type UtteranceIn,
@@ -25,7 +26,7 @@ export interface LiveListeners {
   onSignal(s: Signal): void;
   onCue(c: Cue): void;
   onRolesNeeded(sessionId: string, speakers: string[]): void;
-  onSessionError(e: ApiError & { sessionId: string }): void;
+  onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
@@ -45,7 +46,7 @@ const JoinAck = ackSchema({ snapshot: SnapshotSchema });
 const UtteranceAck = ackSchema({ utterance: UtteranceSchema, duplicate: z.literal(true).optional() });
 const LandmarksAck = ackSchema({ frameId: z.number(), signals: z.array(SignalSchema) });
 const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
-const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string() }));
+const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string(), participant: z.string().optional(), mediaMs: z.number().optional() }));
 
 export type AckResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 

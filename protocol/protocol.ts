@@ -105,15 +105,43 @@ export const CreateSessionSchema = z
     participants: z
       .array(z.object({ name: SpeakerSchema, role: RoleSchema }).strict())
       .max(LIMITS.participantsMax)
+      // Here rather than only in the service, so the error's field is a path like any other.
+      .superRefine((list, ctx) => {
+        const seen = new Map<string, number>();
+        list.forEach((p, i) => {
+          const first = seen.get(p.name);
+          if (first === undefined) seen.set(p.name, i);
+          else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${p.name}" appears twice (also participants.${first}.name)` });
+        });
+      })
       .optional(),
   })
   .strict();
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 
+const speakerKeyRule = `must be a speaker name of 1-${LIMITS.speakerMaxChars} characters`;
+const PROTO_KEY_RULE = 'cannot be used as a speaker name here (it is reserved in JavaScript objects)';
+/**
+ * A speaker name as a key of `roles`. `__proto__` is refused: a JSON body may carry it as a
+ * key, but zod's record (rightly) skips it, since assigning it to an object would set the
+ * object's prototype: the role was dropped without a word. Checked on the raw object, before
+ * the record skips it, and on the trimmed key (" __proto__ ").
+ */
+const SpeakerKeySchema = text()
+  .trim()
+  .min(1, speakerKeyRule)
+  .max(LIMITS.speakerMaxChars, speakerKeyRule)
+  .refine((k) => k !== '__proto__', PROTO_KEY_RULE);
+
 export const SetRolesSchema = z
   .object({
     roles: z
-      .record(SpeakerSchema, RoleSchema)
+      .preprocess((v, ctx) => {
+        if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
+          ctx.addIssue({ code: 'custom', message: `key "__proto__" ${PROTO_KEY_RULE}`, input: v });
+        }
+        return v;
+      }, z.record(SpeakerKeySchema, RoleSchema))
       .refine((r) => Object.keys(r).length <= LIMITS.participantsMax, `at most ${LIMITS.participantsMax} names (participants per session)`),
   })
   .strict();
@@ -289,19 +317,42 @@ export interface ServerToClientEvents {
   roles_needed: (p: { sessionId: string; speakers: string[] }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
-  /** A streaming-path failure that is not tied to one ack. */
-  session_error: (e: ApiError & { sessionId: string }) => void;
+  /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */
+  session_error: (e: SessionError) => void;
 }
 
-/** Turns a zod error into the project's ApiError: the first issue, with its field path. */
-export function zodToApiError(err: z.ZodError, prefix = ''): ApiError {
+/** `session_error`: for a failed frame, `participant` and `mediaMs` say which one (its ack had said `ok: true`). */
+export type SessionError = ApiError & { sessionId: string; participant?: string; mediaMs?: number };
+
+/**
+ * Turns a zod error into the project's ApiError: the first issue, with its field path, dotted
+ * (`participants.0.name`, `2.participant`; array indexes from 0). An unknown key is named as
+ * the field; a bad record key names the record (the key may be too long to be a path) and
+ * quotes the key. `whole`: the field to name when the issue is about the value as a whole
+ * (an HTTP body: `body`).
+ */
+export function zodToApiError(err: z.ZodError, prefix = '', whole?: string): ApiError {
   const issue = err.issues[0];
-  const field = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.');
+  let path = (issue?.path ?? []).map(String);
+  let message = issue?.message ?? 'invalid';
+  if (issue?.code === 'unrecognized_keys') {
+    const [first, ...more] = issue.keys;
+    path = [...path, first ?? ''];
+    message = more.length === 0 ? 'unknown field' : `unknown field (so are ${more.map((k) => `"${clipKey(k)}"`).join(', ')})`;
+  } else if (issue?.code === 'invalid_key') {
+    const key = path.pop() ?? '';
+    message = `key "${clipKey(key)}" ${issue.issues[0]?.message ?? 'is invalid'}`;
+  }
+  const field = [prefix, ...path].filter(Boolean).join('.') || whole || '';
   return {
     code: 'invalid_input',
-    message: `${field || 'input'}: ${issue?.message ?? 'invalid'}`,
+    message: `${field || 'input'}: ${message}`,
     ...(field ? { field } : {}),
   };
+}
+
+function clipKey(key: string): string {
+  return key.length <= 40 ? key : `${key.slice(0, 40)}…`;
 }
 
 // ---- posture (landmarks and frames) ----------------------------------------------------

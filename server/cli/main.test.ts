@@ -5,7 +5,7 @@ import path from 'node:path';
 import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
-import { authFrom, parseHostNames } from './serve';
+import { authFrom, dbPathFrom, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
 function capture() {
@@ -68,6 +68,36 @@ describe('buying-signals', () => {
       const c = capture();
       expect(await main(['serve', '--port', '0', '--db', ':memory:', `--warm-up=${v}`], c.io)).toBe(2);
       expect(c.err.join('\n')).toContain(`--warm-up must be a whole number from 0 to 20000, got "${v}"`);
+    }
+  });
+
+  it('serve: an empty $PORT is not set (3000); an empty --port= is still refused', () => {
+    expect(portFrom(undefined, {})).toBe(3000);
+    expect(portFrom(undefined, { PORT: '' })).toBe(3000);
+    expect(portFrom(undefined, { PORT: '  ' })).toBe(3000);
+    expect(portFrom(undefined, { PORT: '8080' })).toBe(8080);
+    expect(portFrom('0', { PORT: '8080' })).toBe(0);
+    expect(() => portFrom('', {})).toThrow('--port (or $PORT) must be a whole number from 0 to 65535, got ""');
+    expect(() => portFrom(undefined, { PORT: 'http' })).toThrow('got "http"');
+  });
+
+  it('serve: refuses a --db whose folder does not exist (a typo is not a new empty store), and creates nothing', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-db-'));
+    try {
+      const missing = path.join(tmp, 'no-such-dir', 'x.db');
+      expect(() => dbPathFrom(missing)).toThrow(`--db ${missing}: the folder ${path.dirname(missing)} does not exist; create it first, or use --db :memory:`);
+      const c = capture();
+      expect(await main(['serve', '--port', '0', '--warm-up', '0', '--db', missing], c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain('does not exist; create it first');
+      expect(fs.existsSync(path.dirname(missing))).toBe(false);
+      const file = path.join(tmp, 'file');
+      fs.writeFileSync(file, '');
+      expect(() => dbPathFrom(path.join(file, 'x.db'))).toThrow(`the folder ${file} is not a folder`);
+      expect(dbPathFrom(path.join(tmp, 'x.db'))).toBe(path.join(tmp, 'x.db'));
+      expect(dbPathFrom(':memory:')).toBe(':memory:');
+      expect(dbPathFrom(undefined)).toBeUndefined();
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
   });
 

@@ -22,7 +22,7 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
              server by, comma-separated (e.g. a reverse proxy's name); requests naming others
              get 403 forbidden_host (DNS rebinding). Bound to the network without this flag,
              any name is taken
-  --db       SQLite file (default data/buying-signals.db)
+  --db       SQLite file, in a folder that exists (default data/buying-signals.db), or :memory:
   --no-demo  do not store the analysed demo session at start-up
   --warm-up  turns played through a scratch copy of the server before it listens, so the
              first meeting runs on the optimised live path (default ${DEFAULT_WARM_UP.turns}, 0 to skip,
@@ -31,7 +31,8 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
 export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
   const a = parseArgs(args, { values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file'], switches: ['no-demo', 'demo', 'no-token'] });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
-  const port = intFlag(a.values.port ?? env.PORT, 'port (or $PORT)', 0, 65535) ?? 3000;
+  const port = portFrom(a.values.port, env);
+  const dbPath = dbPathFrom(a.values.db);
   const warmUpTurns = intFlag(a.values['warm-up'], 'warm-up', 0, MAX_WARM_UP_TURNS) ?? DEFAULT_WARM_UP.turns;
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
   const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
@@ -41,7 +42,7 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
     auth,
     warmUp: { ...DEFAULT_WARM_UP, turns: warmUpTurns },
     ...(a.values.host ? { host: a.values.host } : {}),
-    ...(a.values.db ? { dbPath: a.values.db === ':memory:' ? ':memory:' : path.resolve(a.values.db) } : {}),
+    ...(dbPath !== undefined ? { dbPath } : {}),
     seedDemo: !a.switches.has('no-demo'),
     log: io.out,
   });
@@ -54,6 +55,35 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
   });
   await server.close();
   return 0;
+}
+
+/**
+ * `--port`, else `$PORT`, else 3000. An empty (or blank) `$PORT` is not set, as shells and
+ * process managers leave it (`PORT= npm start`); an empty `--port=` is still refused, and
+ * neither is ever read as 0 (any free port).
+ */
+export function portFrom(flag: string | undefined, env: NodeJS.ProcessEnv): number {
+  const fromEnv = env.PORT !== undefined && env.PORT.trim() !== '' ? env.PORT : undefined;
+  return intFlag(flag ?? fromEnv, 'port (or $PORT)', 0, 65535) ?? 3000;
+}
+
+/**
+ * `--db FILE` resolved, `:memory:` as is, undefined for the default store (whose `data/` folder
+ * the store creates). The folder of a file given must exist: the store would create it, so a
+ * typo in the path started an empty new store with no hint.
+ */
+export function dbPathFrom(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value === ':memory:') return value || undefined;
+  const file = path.resolve(value);
+  const dir = path.dirname(file);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new UsageError(`--db ${value}: the folder ${dir} does not exist; create it first, or use --db :memory:`);
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--db ${value}: the folder ${dir} is not a folder`);
+  return file;
 }
 
 /** `--allowed-host a.example,b.example`: plain host names (no port, no scheme), lower-cased. */

@@ -6,16 +6,32 @@ import { toApiError, toAppError } from '../errors/mapError';
 
 export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
-    const e = err as { type?: string; limit?: number; status?: number; message?: string };
+    const e = err as { type?: string; limit?: number; status?: number; message?: string; body?: unknown; charset?: string; encoding?: string };
     const app = toAppError(err);
     if (app) {
       res.status(app.status).json({ error: app.toApi() });
     } else if (e.type === 'entity.too.large') {
       res.status(413).json({ error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes` } });
     } else if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'invalid_json', field: 'body', message: `request body is not valid JSON: ${e.message}` } });
+      // express.json's strict mode refuses JSON that is not an object or array (`null`, `"x"`, `42`) as if it were not JSON.
+      const notObject = parsedJson(e.body);
+      if (notObject.ok) {
+        res.status(400).json({ error: { code: 'invalid_input', field: 'body', message: `body: must be a JSON object, got ${describeJson(notObject.value)}` } });
+      } else {
+        res.status(400).json({ error: { code: 'invalid_json', field: 'body', message: `request body is not valid JSON: ${e.message}` } });
+      }
+    } else if (e.type === 'charset.unsupported') {
+      res.status(415).json({
+        error: { code: 'unsupported_media_type', field: 'content-type', message: `content-type charset "${String(e.charset).slice(0, 40)}" is not supported; send utf-8 (or no charset)` },
+      });
+    } else if (e.type === 'encoding.unsupported') {
+      res.status(415).json({
+        error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
+      });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
+      // Codes by status, so each is one the docs list with that status.
+      const code = e.status === 413 ? 'too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request';
+      res.status(e.status).json({ error: { code, message: e.message ?? 'bad request' } });
     } else {
       log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
       res.status(500).json({ error: toApiError(err) });
@@ -26,3 +42,18 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
 export const notFoundApi: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl.split('?')[0]}` } });
 };
+
+function parsedJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof body !== 'string' || body.trim() === '') return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(body) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function describeJson(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return 'a string';
+  return typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v;
+}

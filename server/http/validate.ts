@@ -5,10 +5,11 @@ import type { z } from 'zod';
 import { zodToApiError } from '../../protocol/protocol';
 import { AppError, ValidationError } from '../errors/errors';
 
+/** `prefix`: the field the value is (`query`, `sessionId`); none: the request body, whose own problems name `body`. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    const e = zodToApiError(r.error, prefix);
+    const e = zodToApiError(r.error, prefix, prefix === '' ? 'body' : undefined);
     throw new ValidationError(e.message, e.field ? { field: e.field } : {});
   }
   return r.data;

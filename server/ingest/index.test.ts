@@ -26,8 +26,8 @@ describe('parseTranscript limits', () => {
     const bad = { ...ok, text: 'a'.repeat(120_000) };
     expect(parseText(JSON.stringify([ok])).utterances).toHaveLength(1);
     const err = errorOf(() => parseText(JSON.stringify([ok, ok, ok, bad])));
-    expect(err).toMatchObject({ field: 'utterances[3].text', limit: 2000 });
-    expect(err.message).toBe('utterances[3]: text is 120000 characters; the limit is 2000');
+    expect(err).toMatchObject({ field: 'utterances.3.text', limit: 2000 });
+    expect(err.message).toBe('utterances.3: text is 120000 characters; the limit is 2000');
   });
 
   it('refuses an over-long speaker name', () => {

@@ -118,8 +118,8 @@ function participantsOf(
     if (before !== undefined && before !== null && p.role !== null && before !== p.role) {
       throw new TranscriptError(
         'invalid_field',
-        `participants[${i}].role: "${p.name}" is already listed as ${before}, not ${p.role}`,
-        { field: `participants[${i}].role` },
+        `participants.${i}.role: "${p.name}" is already listed as ${before}, not ${p.role}`,
+        { field: `participants.${i}.role` },
       );
     }
     if (before === undefined || before === null) roles.set(p.name, p.role);

@@ -45,23 +45,23 @@ describe('JSON', () => {
   });
 
   it.each([
-    [one({ ...base, startMs: '1000' }), 'utterances[0].startMs: must be a number, got a string', 'utterances[0].startMs'],
-    [one({ text: 'hi', startMs: 0 }), 'utterances[0].speaker: is required', 'utterances[0].speaker'],
-    [one({ ...base, text: 42 }), 'utterances[0].text: must be a string, got number', 'utterances[0].text'],
-    [JSON.stringify([base, base, base, { ...base, startMs: -5 }]), 'utterances[3].startMs: must be >= 0', 'utterances[3].startMs'],
-    [one({ ...base, startMs: 1.5 }), 'utterances[0].startMs: must be a whole number of milliseconds', 'utterances[0].startMs'],
-    [one({ ...base, startMs: 5000, endMs: 4000 }), 'utterances[0].endMs: endMs must be >= startMs', 'utterances[0].endMs'],
-    [one({ speaker: 'Rep', text: 'hi', start: -1 }), 'utterances[0].start: must be >= 0', 'utterances[0].start'],
-    [one({ speaker: 'Rep', text: 'hi' }), 'utterances[0].startMs: is required (or "start" in seconds)', 'utterances[0].startMs'],
-    [one({ ...base, start: 1 }), 'utterances[0]: give either "startMs" or "start" (seconds), not both', 'utterances[0].startMs'],
-    [one({ ...base, speaker: '   ' }), 'utterances[0].speaker: speaker must not be empty', 'utterances[0].speaker'],
-    [JSON.stringify([base, 'hello']), 'utterances[1]: must be an object, got a string', 'utterances[1]'],
+    [one({ ...base, startMs: '1000' }), 'utterances.0.startMs: must be a number, got a string', 'utterances.0.startMs'],
+    [one({ text: 'hi', startMs: 0 }), 'utterances.0.speaker: is required', 'utterances.0.speaker'],
+    [one({ ...base, text: 42 }), 'utterances.0.text: must be a string, got number', 'utterances.0.text'],
+    [JSON.stringify([base, base, base, { ...base, startMs: -5 }]), 'utterances.3.startMs: must be >= 0', 'utterances.3.startMs'],
+    [one({ ...base, startMs: 1.5 }), 'utterances.0.startMs: must be a whole number of milliseconds', 'utterances.0.startMs'],
+    [one({ ...base, startMs: 5000, endMs: 4000 }), 'utterances.0.endMs: endMs must be >= startMs', 'utterances.0.endMs'],
+    [one({ speaker: 'Rep', text: 'hi', start: -1 }), 'utterances.0.start: must be >= 0', 'utterances.0.start'],
+    [one({ speaker: 'Rep', text: 'hi' }), 'utterances.0.startMs: is required (or "start" in seconds)', 'utterances.0.startMs'],
+    [one({ ...base, start: 1 }), 'utterances.0: give either "startMs" or "start" (seconds), not both', 'utterances.0.startMs'],
+    [one({ ...base, speaker: '   ' }), 'utterances.0.speaker: speaker must not be empty', 'utterances.0.speaker'],
+    [JSON.stringify([base, 'hello']), 'utterances.1: must be an object, got a string', 'utterances.1'],
     [JSON.stringify({ utterances: {} }), 'utterances: must be an array, got an object', 'utterances'],
     [JSON.stringify({ title: 7, utterances: [] }), 'title: must be a string, got number', 'title'],
     [
       JSON.stringify({ participants: [{ name: 'Rep', role: 'boss' }], utterances: [base] }),
-      'participants[0].role: ',
-      'participants[0].role',
+      'participants.0.role: ',
+      'participants.0.role',
     ],
   ])('names the field: %s', (text, message, field) => {
     const err = errorOf(() => parseText(text, 'json'));
@@ -85,7 +85,7 @@ describe('JSON', () => {
   it('refuses conflicting roles for one participant', () => {
     const doc = { participants: [{ name: 'A', role: 'rep' }, { name: 'A', role: 'customer' }], utterances: [base] };
     expect(errorOf(() => parseText(JSON.stringify(doc))).message).toBe(
-      'participants[1].role: "A" is already listed as rep, not customer',
+      'participants.1.role: "A" is already listed as rep, not customer',
     );
   });
 });

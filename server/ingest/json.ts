@@ -48,7 +48,7 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
   const unknownKeys = new Set<string>();
 
   const utterances = top.utterances.map((item, i): RawUtterance => {
-    const where = `utterances[${i}]`;
+    const where = `utterances.${i}`;
     const u = check(RawUtteranceSchema, item, where);
     for (const key of Object.keys(u)) if (!KNOWN.has(key)) unknownKeys.add(key);
     return {
@@ -122,10 +122,9 @@ function pickMsOptional(ms: number | undefined, sec: number | undefined, where: 
 
 const optionalEnd = (endMs: number | undefined) => (endMs === undefined ? {} : { endMs });
 
+/** A dotted field path (`utterances.0.startMs`), as every other error's `field` (docs/protocol.md). */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  let out = prefix;
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out || 'file';
+  return [prefix, ...path.map(String)].filter((p) => p !== '').join('.') || 'file';
 }
 
 function describe(v: unknown): string {

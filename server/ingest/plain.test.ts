@@ -84,9 +84,60 @@ describe('plain text', () => {
     expect(err.message).toBe('line 3: "this meeting was recorded" has no speaker; expected "Name: text" or "Name：text"');
   });
 
-  it('reports a malformed stamp with its line', () => {
+  it('reports a malformed stamp with its line and the accepted forms', () => {
     const err = errorOf(() => parseText('Rep: hi\n[00:99:00] Customer: hello\n'));
     expect(err).toMatchObject({ code: 'bad_timestamp', line: 2 });
-    expect(err.message).toBe('line 2: timestamp "00:99:00" has minutes or seconds above 59; expected HH:MM:SS or MM:SS');
+    expect(err.message).toBe(
+      'line 2: timestamp "00:99:00" was not recognised: minutes or seconds above 59; ' +
+        'a stamp before the speaker must be m:ss, mm:ss or h:mm:ss (optionally .mmm or ,mmm), bare or in [ ] or ( )',
+    );
+  });
+
+  it('reads bare m:ss, mm:ss and h:mm:ss stamps (with .mmm or ,mmm) before the speaker', () => {
+    const p = parseText('10:30 Alice: hi\n0:05 Bob: ok\n1:02:03.5 Alice: later\n59:59,250 Bob: 好\n9:07 王经理：您好\n');
+    expect(turns(p)).toEqual([
+      ['Alice', 'hi', 630000],
+      ['Bob', 'ok', 5000],
+      ['Alice', 'later', 3723500],
+      ['Bob', '好', 3599250],
+      ['王经理', '您好', 547000],
+    ]);
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('reads a bare stamp before a speaker whose name starts with digits, and such a name without a stamp', () => {
+    const p = parseText('00:01 3M Rep: hello\n2nd Customer: hi\n00:09 2nd Customer: again\n007 Agent: 好的\n');
+    expect(turns(p).map(([s, t, start]) => [s, t, start])).toEqual([
+      ['3M Rep', 'hello', 1000],
+      ['2nd Customer', 'hi', 1000 + 1200],
+      ['2nd Customer', 'again', 9000],
+      ['007 Agent', '好的', 9000 + 1200],
+    ]);
+  });
+
+  it('leaves times inside the text alone, and a line opening with a time but no speaker is text', () => {
+    const p = parseText('Alice: see you at 10:30 tomorrow\n10:30 works for me, or 11:00\nBob: 10:30: fine\n');
+    expect(turns(p).map(([s, t]) => [s, t])).toEqual([
+      ['Alice', 'see you at 10:30 tomorrow 10:30 works for me, or 11:00'],
+      ['Bob', '10:30: fine'],
+    ]);
+  });
+
+  it('says a bare stamp-like start was not recognised, naming the accepted forms, instead of "no speaker"', () => {
+    for (const [text, stamp] of [
+      ['99:99 Alice: hi\n', '99:99'],
+      ['Rep: hi\n10:3 Alice: hi\n', '10:3'],
+      ['Rep: hi\n1:2:3:4 Alice: hi\n', '1:2:3:4'],
+      ['100:00 Alice: hi\n', '100:00'],
+    ] as const) {
+      const err = errorOf(() => parseText(text, 'text'));
+      expect(err.code).toBe('bad_timestamp');
+      expect(err.message).toContain(`timestamp "${stamp}" was not recognised`);
+      expect(err.message).toContain('m:ss, mm:ss or h:mm:ss (optionally .mmm or ,mmm)');
+    }
+    // The first line: a stamp-like start that is not a stamp, and no speaker.
+    const err = errorOf(() => parseText('99:99 hello\nRep: hi\n', 'text'));
+    expect(err).toMatchObject({ code: 'bad_timestamp', line: 1 });
+    expect(err.message).toContain('was not recognised');
   });
 });

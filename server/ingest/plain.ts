@@ -1,5 +1,6 @@
 // Plain-text transcripts: one turn per "Speaker: text" line (ASCII ":" or full-width "："),
-// optionally led by a time stamp "[00:01:02]", "(1:02)" or "00:01:02". Lines without a
+// optionally led by a time stamp: m:ss, mm:ss or h:mm:ss (with .mmm or ,mmm), bare or in
+// [ ] or ( ) — "[00:01:02]", "(1:02)", "00:01:02", "10:30 Alice: hi". Lines without a
 // speaker continue the previous turn; before the first speaker they are an error.
 //
 // Times. A stamped turn starts at its stamp and gets no endMs (only its start is known).
@@ -16,8 +17,39 @@ import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnin
 
 export const ESTIMATE = { msPerCjkChar: 250, msPerWord: 350, minMs: 1200 } as const;
 
-/** A stamp in brackets/parentheses must hold a colon; a bare stamp must be H:MM:SS. */
-const STAMP = /^(?:\[(\d[\d.,]*:[\d:.,]*)\]|\((\d[\d.,]*:[\d:.,]*)\)|(\d+:\d+:\d+(?:[.,]\d+)?)(?=\s|$))\s*/;
+/** A stamp in brackets or parentheses must hold a colon. */
+const BRACKETED = /^(?:\[(\d[\d.,]*:[\d:.,]*)\]|\((\d[\d.,]*:[\d:.,]*)\))\s*/;
+/**
+ * Something shaped like a bare stamp at the start of a line: digit groups joined by colons,
+ * perhaps a fraction, then a space. Whether it is one is decided in `leadingStamp`.
+ */
+const BARE = /^(\d+(?::\d+)+(?:[.,]\d+)?)(?:\s+|$)/;
+/** h:mm:ss, which is never how a sentence starts: a stamp even without a speaker after it. */
+const BARE_HMS = /^\d+:\d+:\d+(?:[.,]\d+)?$/;
+
+/**
+ * The stamp a line starts with, and the rest of the line. A bracketed stamp or a bare
+ * h:mm:ss always counts (and must parse). A bare m:ss / mm:ss, or anything else stamp-like
+ * ("99:99", "10:3", "1:2:3:4"), counts only when a speaker label follows it, so a line that
+ * merely opens with a time ("10:30 works for me") stays text; if it counts and does not
+ * parse, the error says the stamp was not recognised and lists the accepted forms.
+ * `firstLine`: no turn before it, so a stamp-like start that is not a stamp cannot be text
+ * either; its error is the stamp's, which is more useful than "no speaker".
+ */
+function leadingStamp(trimmed: string, line: number, firstLine: boolean): { stampMs?: number; rest: string } {
+  const bracketed = BRACKETED.exec(trimmed);
+  if (bracketed) {
+    const rest = trimmed.slice(bracketed[0].length);
+    return { stampMs: parseClock(bracketed[1] ?? bracketed[2] ?? '', 'plain', line), rest };
+  }
+  const bare = BARE.exec(trimmed);
+  if (!bare) return { rest: trimmed };
+  const token = bare[1] ?? '';
+  const rest = trimmed.slice(bare[0].length);
+  if (BARE_HMS.test(token) || matchSpeakerPrefix(rest) !== null) return { stampMs: parseClock(token, 'plain', line), rest };
+  if (firstLine) parseClock(token, 'plain', line); // throws when it is not a stamp
+  return { rest: trimmed };
+}
 
 interface Turn {
   speaker: string;
@@ -32,12 +64,9 @@ export function parsePlain(text: string, warnings: Warnings): FormatParseResult 
     const line = i + 1;
     const trimmed = raw.trim();
     if (trimmed === '') return;
-    const stamp = STAMP.exec(trimmed);
-    const stampText = stamp ? (stamp[1] ?? stamp[2] ?? stamp[3] ?? '') : undefined;
-    const stampMs = stampText === undefined ? undefined : parseClock(stampText, 'plain', line);
-    const rest = stamp ? trimmed.slice(stamp[0].length) : trimmed;
-    const labelled = matchSpeakerPrefix(rest);
     const prev = turns[turns.length - 1];
+    const { stampMs, rest } = leadingStamp(trimmed, line, prev === undefined);
+    const labelled = matchSpeakerPrefix(rest);
 
     if (labelled) {
       turns.push({ speaker: labelled.speaker, parts: [labelled.text], line, ...(stampMs !== undefined ? { stampMs } : {}) });

@@ -6,13 +6,16 @@ import { TranscriptError } from './types';
 const VTT = /^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$/;
 /** "HH:MM:SS,mmm"; a "." before the milliseconds and 1-3 digits are tolerated (common in the wild). */
 const SRT = /^(\d+):(\d{2}):(\d{2})[,.](\d{1,3})$/;
-/** Plain-text stamps: "1:02", "01:02", "00:01:02", optionally with ".mmm". */
+/** Plain-text stamps: "1:02", "01:02", "0:01:02", "00:01:02", optionally with ".mmm" or ",mmm". */
 const PLAIN = /^(?:(\d+):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$/;
+
+/** The plain-text stamp forms, as error messages and docs/protocol.md name them. */
+export const PLAIN_STAMP_FORMS = 'm:ss, mm:ss or h:mm:ss (optionally .mmm or ,mmm), bare or in [ ] or ( )';
 
 const SHAPES = {
   vtt: { re: VTT, shape: 'HH:MM:SS.mmm or MM:SS.mmm' },
   srt: { re: SRT, shape: 'HH:MM:SS,mmm' },
-  plain: { re: PLAIN, shape: 'HH:MM:SS or MM:SS' },
+  plain: { re: PLAIN, shape: PLAIN_STAMP_FORMS },
 } as const;
 
 export function parseClock(value: string, style: keyof typeof SHAPES, line: number): number {
@@ -20,12 +23,18 @@ export function parseClock(value: string, style: keyof typeof SHAPES, line: numb
   const m = re.exec(value);
   const bad = (why: string): TranscriptError =>
     new TranscriptError('bad_timestamp', `line ${line}: timestamp "${clip(value)}" ${why}`, { line });
-  if (!m) throw bad(`is not ${shape}`);
+  // A plain-text stamp is only ever a guess at the start of a line: say it was not
+  // recognised and list what is, rather than blaming the shape of a subtitle format.
+  const plainBad = (why: string): TranscriptError =>
+    bad(`was not recognised${why ? `: ${why}` : ''}; a stamp before the speaker must be ${shape}`);
+  if (!m) throw style === 'plain' ? plainBad('') : bad(`is not ${shape}`);
   const hours = Number(m[1] ?? 0);
   const minutes = Number(m[2]);
   const seconds = Number(m[3]);
   const ms = Number((m[4] ?? '0').padEnd(3, '0'));
-  if (minutes > 59 || seconds > 59) throw bad(`has minutes or seconds above 59; expected ${shape}`);
+  if (minutes > 59 || seconds > 59) {
+    throw style === 'plain' ? plainBad('minutes or seconds above 59') : bad(`has minutes or seconds above 59; expected ${shape}`);
+  }
   return ((hours * 60 + minutes) * 60 + seconds) * 1000 + ms;
 }
 

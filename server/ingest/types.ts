@@ -18,7 +18,7 @@ export interface ParsedTranscript {
 
 /**
  * What a format parser hands to index.ts before limits and schema checks. `where` locates
- * the utterance for error messages ("line 7" or "utterances[3]"); `line` is its 1-based line.
+ * the utterance for error messages ("line 7" or "utterances.3"); `line` is its 1-based line.
  */
 export interface RawUtterance {
   speaker: string;

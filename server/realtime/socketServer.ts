@@ -20,6 +20,7 @@ import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
 import { foreignOrigin } from '../http/origin';
 import { anyHost, type HostCheck } from '../http/hosts';
 import { carriesToken } from '../http/auth';
+import { checkImageHeader } from '../signals/pose/sniff';
 
 type IoServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -150,11 +151,14 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       const { sessionId, participant, mediaMs, image, person } = parsed.data;
       try {
         const bytes = image instanceof Uint8Array ? image : new Uint8Array(image);
+        // Empty, too large or not JPEG/PNG/WebP: refused in the ack, not queued to fail later.
+        checkImageHeader(bytes);
         const { stats, done } = frames.submit(sessionId, participant, mediaMs, bytes, person);
         reply({ ok: true, stats });
-        // A frame that fails later (corrupt image, no pose weights) is reported to its sender as an event.
+        // A frame that fails later (corrupt image, no pose weights) is reported to its sender as
+        // an event naming the frame, so the client can tell which of its acked frames it was.
         void done.then((out) => {
-          if (out.status === 'failed') socket.emit('session_error', { ...toApiError(out.error), sessionId });
+          if (out.status === 'failed') socket.emit('session_error', { ...toApiError(out.error), sessionId, participant, mediaMs });
         });
       } catch (err) {
         reply({ ok: false, error: toApiError(err) });

@@ -187,6 +187,95 @@ describe('HTTP API', () => {
       expect(tooMany.body.error.message).toContain('50');
     });
 
+    it('a bare mm:ss stamp before the speaker is read; a stamp-like start that is none is named (audit #6)', async () => {
+      const ok = await api(server.url, 'POST', '/api/transcripts?filename=t.txt', undefined, '10:30 Alice: hi\nBob: ok\n');
+      expect(ok.status).toBe(201);
+      expect(ok.body.utterances).toBe(2);
+      const bad = await api(server.url, 'POST', '/api/transcripts?filename=t.txt', undefined, '99:99 Alice: hi\n');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error).toMatchObject({ code: 'bad_timestamp', line: 1 });
+      expect(bad.body.error.message).toContain('"99:99" was not recognised');
+    });
+
+    it('roles keys: an empty or over-long name says roles and the 1-80 character limit; __proto__ is refused by name', async () => {
+      const id = await newSession();
+      const long = 'n'.repeat(81);
+      for (const key of [long, '', '   ']) {
+        const r = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [key]: 'customer' } });
+        expect(r.status).toBe(400);
+        expect(r.body.error.field).toBe('roles');
+        expect(r.body.error.message).toMatch(/^roles: key ".*" must be a speaker name of 1-80 characters/);
+        expect(r.body.error.message).not.toContain('Invalid key in record');
+      }
+      const proto = await fetch(server.url + `/api/sessions/${id}/roles`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{"roles":{"__proto__":"customer"}}',
+      });
+      expect(proto.status).toBe(400);
+      const e = (await proto.json()).error;
+      expect(e.field).toBe('roles');
+      expect(e.message).toContain('"__proto__"');
+      // An 80-character name is fine, trimmed.
+      const ok = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [` ${'n'.repeat(80)} `]: 'rep' } });
+      expect(ok.status).toBe(200);
+    });
+
+    it('unknown keys are named as the field', async () => {
+      const r = await api(server.url, 'POST', '/api/sessions', { title: 't', extra: 1 });
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'invalid_input', field: 'extra' });
+      expect(r.body.error.message).toBe('extra: unknown field');
+      const nested = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'rep', age: 3 }] });
+      expect(nested.body.error).toMatchObject({ field: 'participants.0.age', message: 'participants.0.age: unknown field' });
+      const id = await newSession();
+      const lm = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, { sessionId: id, participant: 'Ms Chen', mediaMs: 0, poses: [] });
+      expect(lm.status).toBe(400);
+      expect(lm.body.error.field).toBe('sessionId');
+    });
+
+    it('landmark batch sizes name the body and the 1-32 limit', async () => {
+      const id = await newSession();
+      const frame = { participant: 'Ms Chen', mediaMs: 0, poses: [] };
+      const over = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, Array.from({ length: 33 }, (_, i) => ({ ...frame, mediaMs: i })));
+      expect(over.status).toBe(400);
+      expect(over.body.error).toMatchObject({ field: 'body', message: 'body: at most 32 frames per request' });
+      const empty = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, []);
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.field).toBe('body');
+      expect(empty.body.error.message).toContain('1-32 frames');
+      expect((await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances).toEqual([]);
+    });
+
+    it('a JSON body that is valid JSON but not an object says so', async () => {
+      for (const body of ['null', '"   "', '42', 'true']) {
+        const res = await fetch(server.url + '/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(res.status).toBe(400);
+        const e = (await res.json()).error;
+        expect(e).toMatchObject({ code: 'invalid_input', field: 'body' });
+        expect(e.message).toMatch(/^body: must be a JSON object, got /);
+      }
+    });
+
+    it('a JSON content type with a charset other than UTF-8: 415 unsupported_media_type naming content-type', async () => {
+      const res = await fetch(server.url + '/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json; charset=latin1' }, body: '{"title":"x"}' });
+      expect(res.status).toBe(415);
+      const e = (await res.json()).error;
+      expect(e).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+      expect(e.message).toContain('latin1');
+      expect(e.message).toContain('utf-8');
+    });
+
+    it('field paths are dotted everywhere (participants.1.name, utterances.0.startMs), as docs/protocol.md says', async () => {
+      const dup = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'rep' }, { name: 'A', role: 'customer' }] });
+      expect(dup.status).toBe(400);
+      expect(dup.body.error.field).toBe('participants.1.name');
+      expect(dup.body.error.message).toMatch(/^participants\.1\.name: /);
+      const up = await api(server.url, 'POST', '/api/transcripts?filename=t.json', undefined, JSON.stringify([{ speaker: 'A', text: 'hi', startMs: '1' }]));
+      expect(up.status).toBe(400);
+      expect(up.body.error.field).toBe('utterances.0.startMs');
+    });
+
     it('an unknown format name', async () => {
       const id = await newSession();
       const r = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=docx`, undefined, 'A: hi');

@@ -47,7 +47,7 @@ describe('pose weights missing', () => {
       const failed = new Promise<unknown>((resolve) => s.once('session_error', resolve));
       const ack = await new Promise<any>((resolve) => (s.emit as (e: string, p: unknown, cb: (r: unknown) => void) => void)('frame', { sessionId: id, participant: 'Dana', mediaMs: 0, image }, resolve));
       expect(ack.ok).toBe(true);
-      expect(await failed).toMatchObject({ ...missing, sessionId: id });
+      expect(await failed).toMatchObject({ ...missing, sessionId: id, participant: 'Dana', mediaMs: 0 });
     } finally {
       s.close();
     }

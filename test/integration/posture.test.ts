@@ -153,6 +153,46 @@ describe('frames over HTTP (server-side pose)', () => {
     expect(again.status).toBe(201);
   });
 
+  it('refuses an empty or non-image frame up front, over socket.io and raw HTTP without wait (nothing queued)', async () => {
+    const id = await newSession();
+    const gif = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#88aacc' } }).gif().toBuffer();
+    const s = await connectSocket(server.url);
+    try {
+      const cases: [Buffer, string, number][] = [
+        [Buffer.alloc(0), 'image_empty', 400],
+        [Buffer.from('hello, not an image'), 'image_unsupported_format', 415],
+        [gif, 'image_unsupported_format', 415],
+      ];
+      for (const [image, code, status] of cases) {
+        const ack: any = await emit(s, 'frame', { sessionId: id, participant: 'Dana', mediaMs: 100, image });
+        expect(ack).toEqual({ ok: false, error: { code, field: 'image', message: expect.any(String) } });
+        const raw = await api(server.url, 'POST', `/api/sessions/${id}/frames?participant=Dana&mediaMs=100`, undefined, image);
+        expect(raw.status).toBe(status);
+        expect(raw.body.error).toMatchObject({ code, field: 'image' });
+      }
+      expect((await api(server.url, 'GET', `/api/sessions/${id}`)).status).toBe(200);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('names the frame (participant, mediaMs) in the session_error of a socket frame that fails after it was queued', async () => {
+    const id = await newSession();
+    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#88aacc' } }).jpeg().toBuffer();
+    const s = await connectSocket(server.url);
+    try {
+      const failed = new Promise<any>((resolve) => s.once('session_error', resolve));
+      // A JPEG's first bytes, the rest cut off: only decoding can tell.
+      const ack: any = await emit(s, 'frame', { sessionId: id, participant: 'Dana', mediaMs: 700, image: blank.subarray(0, 200) });
+      expect(ack.ok).toBe(true);
+      const e = await failed;
+      expect(e).toMatchObject({ sessionId: id, participant: 'Dana', mediaMs: 700, field: 'image' });
+      expect(['image_corrupt', 'image_unsupported_format']).toContain(e.code);
+    } finally {
+      s.close();
+    }
+  });
+
   it('takes a person box for the participant on frames and names a bad one', async () => {
     const id = await newSession();
     const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#88aacc' } }).jpeg().toBuffer();
@@ -281,14 +321,14 @@ describe('landmarks over HTTP', () => {
       [{}, 'participant', /participant/],
       [{ ...frame, mediaMs: -1 }, 'mediaMs', />= 0/],
       [[frame, { ...frame, poses: [{ landmarks: upright().landmarks.slice(0, 32) }] }], '1.poses.0.landmarks', /exactly 33/],
-      [Array.from({ length: 33 }, () => frame), '', /at most 32 frames/],
-      [[], '', /at least one frame/],
+      [Array.from({ length: 33 }, () => frame), 'body', /at most 32 frames/],
+      [[], 'body', /1-32 frames; it is empty/],
     ];
     for (const [body, field, message] of cases) {
       const r = await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, body);
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(message);
-      if (field) expect(r.body.error.field).toBe(field);
+      expect(r.body.error.field).toBe(field);
     }
   });
 

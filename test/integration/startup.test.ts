@@ -37,3 +37,12 @@ it('binds to this machine only unless told otherwise, and says so when it is sha
     expect(notes).toEqual(auth === 'none' ? [`note: bound to 0.0.0.0 without an access token, so anyone who can reach this machine on port ${server.port} can read and change every session`] : []);
   }
 }, 20_000);
+
+it('does not start without its posture model, naming the command that makes it (docs/protocol.md: no answer reports it missing)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-noposture-'));
+  try {
+    await expect(startTestServer({ postureModelDir: path.join(dir, 'posture') })).rejects.toThrow('npx buying-signals train posture');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 20_000);

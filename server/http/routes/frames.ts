@@ -3,17 +3,17 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { LandmarksInSchema, LIMITS_POSTURE, MediaMsSchema, PersonBoxSchema, PersonHintSchema, SessionIdSchema, SpeakerSchema } from '../../../protocol/protocol';
-import { ValidationError } from '../../errors/errors';
 import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
+import { checkImageHeader } from '../../signals/pose/sniff';
 import { jsonBody, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
 const LandmarksBatch = z
   .array(LandmarksBody)
-  .min(1, 'a batch must hold at least one frame')
+  .min(1, `a batch must hold 1-${LIMITS_POSTURE.framesPerRequestMax} frames; it is empty`)
   .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`);
 
 /** `?person=xMin,yMin,width,height` (0..1): a person box; `none`: null. */
@@ -48,7 +48,7 @@ const FrameBatch = z
   .object({
     frames: z
       .array(z.object({ participant: SpeakerSchema, mediaMs: MediaMsSchema, image: z.base64('must be base64-encoded image bytes'), person: PersonHintSchema }).strict())
-      .min(1)
+      .min(1, `must hold 1-${LIMITS_POSTURE.framesPerRequestMax} frames; it is empty`)
       .max(LIMITS_POSTURE.framesPerRequestMax, `at most ${LIMITS_POSTURE.framesPerRequestMax} frames per request`),
   })
   .strict();
@@ -72,7 +72,8 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     service.requireSession(id);
     if (Buffer.isBuffer(req.body)) {
       const q = parseOr400(FrameQuery, req.query, 'query');
-      if (req.body.length === 0) throw new ValidationError('the frame is empty (0 bytes)', { field: 'image' });
+      // Empty, too large or not JPEG/PNG/WebP: refused now, also without wait=1 (whose 202 says only "queued").
+      checkImageHeader(req.body, LIMITS_POSTURE.frameMaxBytes);
       const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body, q.person);
       if (q.wait !== '1' && q.wait !== 'true') {
         res.status(202).json({ stats });
