@@ -11,7 +11,9 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
     if (app) {
       res.status(app.status).json({ error: app.toApi() });
     } else if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes` } });
+      res.status(413).json({
+        error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes`, ...(typeof e.limit === 'number' ? { limit: e.limit } : {}) },
+      });
     } else if (e.type === 'entity.parse.failed') {
       res.status(400).json({ error: { code: 'invalid_json', field: 'body', message: `request body is not valid JSON: ${e.message}` } });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {

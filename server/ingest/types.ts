@@ -58,17 +58,20 @@ export class TranscriptError extends Error {
   readonly line?: number;
   readonly field?: string;
   readonly limit?: number;
+  /** With `limit`: the size found (characters, utterances, bytes), so a client can word it. */
+  readonly actual?: number;
 
   constructor(
     code: TranscriptErrorCode,
     message: string,
-    where: { line?: number; field?: string; limit?: number } = {},
+    where: { line?: number; field?: string; limit?: number; actual?: number } = {},
   ) {
     super(message);
     this.code = code;
     if (where.line !== undefined) this.line = where.line;
     if (where.field !== undefined) this.field = where.field;
     if (where.limit !== undefined) this.limit = where.limit;
+    if (where.actual !== undefined) this.actual = where.actual;
   }
 }
 
