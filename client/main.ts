@@ -13,6 +13,7 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
+import { errorMessage } from './errorText';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
@@ -129,7 +130,7 @@ const live = new LiveConnection({
     if (sessionId === state.sessionId) roles.show(speakers);
   },
   onSessionError(e) {
-    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), e.message);
+    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), errorMessage(e));
   },
   onProtocolError(message) {
     notices.add('error', t('sessionError'), message);
@@ -144,10 +145,10 @@ const live = new LiveConnection({
       state.player.play();
     }
   },
-  onResyncFailed(message) {
+  onResyncFailed(error) {
     // The playback stays paused; the manager may resume (sends then say what is wrong) or stop.
     if (state.pausedOffline) endOfflinePause();
-    notices.add('error', t('rejoinFailed'), message);
+    notices.add('error', t('rejoinFailed'), errorMessage(error));
     renderControls();
   },
 });
@@ -240,7 +241,7 @@ async function review(id: string): Promise<void> {
   try {
     show(await api.getSnapshot(id), 'review');
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -248,7 +249,7 @@ async function refreshSessions(): Promise<void> {
   try {
     picker.setSessions(await api.listSessions());
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -256,7 +257,7 @@ async function saveRoles(assigned: Record<string, Role>): Promise<void> {
   const id = state.sessionId;
   if (!id) return;
   const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
-    throw new Error(api.toApiError(err).message);
+    throw new Error(errorMessage(api.toApiError(err)));
   });
   // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
   // upload's report (counted before the roles) would now contradict it.
@@ -287,7 +288,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), joined.error.message);
+      notices.add('error', t('sessionError'), errorMessage(joined.error));
       return null;
     }
     show(joined.value, 'live');
@@ -295,7 +296,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     void refreshSessions();
     return { sessionId: id, participants: joined.value.session.participants };
   } catch (err) {
-    notices.add('error', t('sessionError'), api.toApiError(err).message);
+    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
     return null;
   }
 }
@@ -336,7 +337,7 @@ async function startLive(): Promise<void> {
     state.durationMs = items.reduce((end, x) => Math.max(end, 'endMs' in x && x.endMs !== undefined ? x.endMs : x.startMs), 0) || null;
     const joined = await live.join(session.id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), joined.error.message);
+      notices.add('error', t('sessionError'), errorMessage(joined.error));
       return;
     }
     show(joined.value, 'live');
@@ -355,7 +356,7 @@ async function startLive(): Promise<void> {
         if (item.kind === 'landmarks') {
           try {
             const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-            if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
+            if (!res.ok) notices.add('error', rejectedHeading(item), errorMessage(res.error));
           } catch (err) {
             // A frame the drop took is not sent again: the store cannot tell whether it got
             // it, a copy would be counted twice by the posture tracker, and one frame of the
@@ -372,7 +373,7 @@ async function startLive(): Promise<void> {
           if (res.ok) {
             if (state.sessionId === session.id) transcript.addUtterance(res.value);
           } else {
-            notices.add('error', rejectedHeading(item), res.error.message);
+            notices.add('error', rejectedHeading(item), errorMessage(res.error));
           }
         } catch (err) {
           if (!live.deliveryUnknown(err)) throw err;
@@ -380,14 +381,14 @@ async function startLive(): Promise<void> {
           return 'retry';
         }
       },
-      onSendError: (err, item) => notices.add('error', rejectedHeading(item), api.toApiError(err).message),
+      onSendError: (err, item) => notices.add('error', rejectedHeading(item), errorMessage(api.toApiError(err))),
       onStateChange: onPlayerState,
     });
     state.player = player;
     player.play();
     void refreshSessions();
   } catch (err) {
-    notices.add('error', t('sessionError'), api.toApiError(err).message);
+    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
   } finally {
     state.starting = false;
     renderControls();
@@ -558,7 +559,7 @@ async function loadHealth(): Promise<void> {
       );
     }
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -573,4 +574,4 @@ void api
     state.demo = demo;
     if (state.mode === 'preview') showDemoPreview();
   })
-  .catch((err: unknown) => notices.add('error', t('loadFailed'), api.toApiError(err).message));
+  .catch((err: unknown) => notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err))));

@@ -5,6 +5,7 @@
 // event; the server classifies them like its own and answers with posture signals.
 import type { NormalizedLandmark } from '@mediapipe/tasks-vision';
 import type { LandmarksIn, Participant, PersonBox, PoseIn, PostureSignal, PostureSignalLabel } from '../../protocol/protocol';
+import { errorMessage } from '../errorText';
 import { labelName, t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
 import { h } from '../view/dom';
@@ -428,7 +429,7 @@ export class PosePanel {
           vars: { n: this.acked, people: this.lastPeople, ms: Math.round(this.lastMs) },
         };
       } else {
-        this.fail(t('poseRejected', { message: res.error.message }));
+        this.fail(t('poseRejected', { message: errorMessage(res.error) }));
       }
     } catch (err) {
       // Not delivered: the pointing goes with the next frame instead.

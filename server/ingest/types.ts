@@ -75,7 +75,11 @@ export class TranscriptError extends Error {
   }
 }
 
-/** Collects warnings, keeping the first `max` so a 20 000-cue file cannot flood the reply. */
+/**
+ * Collects warnings, keeping the first `max` so a 20 000-cue file cannot flood the reply. The
+ * web client words them in Chinese by their pattern (client/errorText.ts, whose test runs this
+ * ingest): a new or changed warning needs its pattern there.
+ */
 export class Warnings {
   private readonly kept: string[] = [];
   private dropped = 0;

@@ -1,0 +1,65 @@
+// What the server refuses, said in the UI's language, and the session the manager is looking at
+// named in the picker — in headless Debian Chromium against the real server: a binary file and
+// an over-long line refused in Chinese (naming the line and the limit, not in the server's
+// English); after Play the dropdown names the new live session, and roles assigned then reach
+// it; a session the server lost in a restart is not resumed turn by turn into refusals, but
+// offered again in a new session.
+import type { Page } from 'playwright-core';
+import { openPage as openPageWith, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+const openPage = () => openPageWith(suite.browser, suite.server, WAIT_MS);
+
+async function toChinese(page: Page): Promise<void> {
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached', timeout: WAIT_MS });
+}
+
+async function uploadFile(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+}
+
+test('in Chinese, a binary file and an over-long line are refused in Chinese, naming the line and the limit', async () => {
+  const { page, pageErrors } = await openPage();
+  await toChinese(page);
+
+  await uploadFile(page, 'photo.txt', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const error = page.getByTestId('upload-error');
+  await error.waitFor({ timeout: WAIT_MS });
+  const binary = (await error.textContent()) ?? '';
+  expect(binary).toContain('二进制');
+  expect(binary).toContain('GB18030');
+  expect(binary).not.toMatch(/looks binary|expected/);
+
+  await uploadFile(page, 'long.txt', Buffer.from(`Alice: ${'好'.repeat(2500)}\nBob: 明白。\n`));
+  await error.filter({ hasText: '第 1 行' }).waitFor({ timeout: WAIT_MS });
+  const long = (await error.textContent()) ?? '';
+  expect(long).toMatch(/第 1 行.*2500.*2000/);
+  expect(long).not.toMatch(/characters|limit/);
+  await expect(page.locator('.upload-error strong').textContent()).resolves.toContain('上传失败');
+
+  // Switching back to English shows the server's own words.
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(error.textContent()).resolves.toBe('line 1: text is 2500 characters; the limit is 2000');
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('in Chinese, the warnings of an upload are in Chinese, naming their lines', async () => {
+  const { page, pageErrors } = await openPage();
+  await toChinese(page);
+  const srt = '1\n00:00:01,000 --> 00:00:02,000\nAlice: 你好\n\n2\n00:00:03,000 --> 00:00:04,000\n价格是多少？\n';
+  await uploadFile(page, 'w.srt', Buffer.from(srt));
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  const warnings = await page.locator('.warnings li').allTextContents();
+  expect(warnings).toEqual([expect.stringMatching(/^第 6 行：.*Alice/)]);
+  expect(warnings[0]).not.toContain('speaker');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
