@@ -88,6 +88,12 @@ const state = {
   pausedOffline: false,
   /** Takes the "paused: connection lost" notice away. */
   dropOfflineNotice: null as (() => void) | null,
+  /**
+   * The recording the last Play sent and the live session it made. Play again while that
+   * session is shown plays the same recording again (with the demo's posture track, which the
+   * stored session does not give back).
+   */
+  played: null as { sessionId: string; rec: Recording } | null,
 };
 
 const notices = new Notices(byId('notices'));
@@ -185,6 +191,7 @@ const pose = new PosePanel(byId('pose-panel'), {
   onMediaTime(ms) {
     // A webcam rehearsal or a video has its own clock: the posture timeline's playhead follows
     // it unless a recorded transcript is playing (then the player's clock leads).
+    if (el.viewMode.dataset.mode !== badgeMode()) renderViewHead(); // analysing after playback: live again
     if (state.player?.state === 'playing') return;
     el.clock.value = formatMs(ms);
     posture.setClock(ms);
@@ -304,6 +311,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
 // ---- playback ---------------------------------------------------------------------------
 
 async function loadRecording(): Promise<Recording> {
+  if (state.played && state.played.sessionId === state.sessionId) return state.played.rec;
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
     return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), ...(demo.posture ? { posture: demo.posture } : {}) };
@@ -341,6 +349,9 @@ async function startLive(): Promise<void> {
       return;
     }
     show(joined.value, 'live');
+    state.played = { sessionId: session.id, rec };
+    // The dropdown names the session shown (roles saved now go to it), not the one played from.
+    picker.value = session.id;
     /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
     const playbackId = newPlaybackId();
     const player = new Player<PlayItem>({
@@ -421,6 +432,7 @@ function endPlayback(): void {
   endOfflinePause();
   live.leave();
   state.player = null;
+  state.played = null;
   renderControls();
   renderClock();
 }
@@ -461,9 +473,19 @@ function renderControls(): void {
   document.body.dataset.player = state.starting ? 'starting' : ps;
 }
 
+/**
+ * The badge: "Live" while input comes in, so a played session whose playback finished (or was
+ * stopped) reads "Review" — unless the video panel is still sending its landmarks to it.
+ */
+function badgeMode(): Mode {
+  const ps = state.player?.state;
+  return state.mode === 'live' && (ps === 'done' || ps === 'stopped') && !pose.analysing ? 'review' : state.mode;
+}
+
 function renderViewHead(): void {
-  el.viewMode.textContent = t(state.mode);
-  el.viewMode.dataset.mode = state.mode;
+  const badge = badgeMode();
+  el.viewMode.textContent = t(badge);
+  el.viewMode.dataset.mode = badge;
   el.viewTitle.textContent = state.title;
   el.viewTitle.dataset.sessionId = state.sessionId ?? '';
   const ps = state.player?.state;

@@ -501,6 +501,11 @@ export class PosePanel {
     this.participantSelect.value = value;
   }
 
+  /** Whether landmarks are being sent (or about to be). */
+  get analysing(): boolean {
+    return this.running || this.starting;
+  }
+
   /** Refreshes every text (language switch included) and the control states. */
   render(): void {
     for (const opt of this.modelSelect.options)

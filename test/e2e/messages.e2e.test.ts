@@ -5,7 +5,8 @@
 // it; a session the server lost in a restart is not resumed turn by turn into refusals, but
 // offered again in a new session.
 import type { Page } from 'playwright-core';
-import { openPage as openPageWith, useServerAndBrowser } from './browser';
+import type { SessionSnapshot } from '../../protocol/protocol';
+import { getJson, openPage as openPageWith, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -60,6 +61,47 @@ test('in Chinese, the warnings of an upload are in Chinese, naming their lines',
   const warnings = await page.locator('.warnings li').allTextContents();
   expect(warnings).toEqual([expect.stringMatching(/^第 6 行：.*Alice/)]);
   expect(warnings[0]).not.toContain('speaker');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('after Play the dropdown names the live session shown, and roles assigned then reach that session', async () => {
+  const { page, pageErrors } = await openPage();
+  const file = {
+    title: 'Lee call',
+    participants: [{ name: 'Dana', role: 'rep' }],
+    utterances: [
+      { speaker: 'Dana', text: 'Hi Lee, good to see you again.', startMs: 1000, endMs: 3000 },
+      { speaker: 'Lee', text: 'So how much would the starter package be?', startMs: 4000, endMs: 7000 },
+    ],
+  };
+  await uploadFile(page, 'lee.json', Buffer.from(JSON.stringify(file)));
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  const original = await page.getByTestId('view-title').getAttribute('data-session-id');
+
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+  const liveId = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  expect(liveId).not.toBe(original);
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(liveId);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(/^Lee call \(live \d\d:\d\d\) — 2 utterances · 0 cues$/);
+  // Nothing more is coming: the badge says it is a stored session now.
+  await expect(page.getByTestId('view-mode').textContent()).resolves.toBe('Review');
+
+  const select = page.locator('[data-testid="role-select"][data-speaker="Lee"]');
+  await select.selectOption('customer');
+  await page.getByRole('button', { name: 'Save roles' }).click();
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+
+  const live = await getJson<SessionSnapshot>(suite.server, `/api/sessions/${liveId}`);
+  expect(live.session.participants).toContainEqual({ name: 'Lee', role: 'customer' });
+  expect(live.cues.length).toBeGreaterThan(0);
+  const before = await getJson<SessionSnapshot>(suite.server, `/api/sessions/${original}`);
+  expect(before.session.participants).not.toContainEqual({ name: 'Lee', role: 'customer' });
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(liveId);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(/ — 2 utterances · 1 cue$/);
+
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
