@@ -58,6 +58,10 @@ const en = {
   cuesCountOne: '{n} cue',
   signalsCount: '{n} signals',
   signalsCountOne: '{n} signal',
+  framesCount: '{n} frames',
+  framesCountOne: '{n} frame',
+  peopleCount: '{n} people',
+  peopleCountOne: '{n} person',
   listSep: ', ',
   ackFailed: 'Utterance {n} was rejected',
   frameRejected: 'The posture frame at {time} was rejected',
@@ -68,6 +72,7 @@ const en = {
   warnings: 'Warnings',
   participants: 'Participants',
   backend: 'Backend',
+  protocolVersion: 'protocol v{v}',
   playbackDone: 'Playback finished.',
   stopped: 'Stopped.',
   liveSuffix: ' (live {time})',
@@ -91,8 +96,8 @@ const en = {
   poseChooseSource: 'Choose a video file or the webcam.',
   poseReady: 'Ready: press Analyse.',
   poseLoading: 'Loading the pose model…',
-  poseRunning: 'Analysing: {n} frames stored · {people} people · {ms} ms per frame · last posture: {last}',
-  posePaused: 'Stopped after {n} frames.',
+  poseRunning: 'Analysing: {frames} stored · {people} · {ms} ms per frame · last posture: {last}',
+  posePaused: 'Stopped after {frames}.',
   poseNoWebcam: 'The webcam is not available.',
   poseVideoError: 'This browser cannot play “{name}”.',
   poseNoParticipants: 'This session has no participants to assign the video to.',
@@ -171,6 +176,10 @@ const zh: Strings = {
   cuesCountOne: '{n} 条提示',
   signalsCount: '{n} 个信号',
   signalsCountOne: '{n} 个信号',
+  framesCount: '{n} 帧',
+  framesCountOne: '{n} 帧',
+  peopleCount: '{n} 人',
+  peopleCountOne: '{n} 人',
   listSep: '，',
   ackFailed: '第 {n} 句发言被拒绝',
   frameRejected: '{time} 处的姿态帧被拒绝',
@@ -181,6 +190,7 @@ const zh: Strings = {
   warnings: '警告',
   participants: '参与者',
   backend: '后端',
+  protocolVersion: '协议 v{v}',
   playbackDone: '播放结束。',
   stopped: '已停止。',
   liveSuffix: '（实时 {time}）',
@@ -204,8 +214,8 @@ const zh: Strings = {
   poseChooseSource: '请选择视频文件或摄像头。',
   poseReady: '就绪：点击“开始分析”。',
   poseLoading: '正在加载姿态模型…',
-  poseRunning: '分析中：已保存 {n} 帧 · {people} 人 · 每帧 {ms} 毫秒 · 最近姿态：{last}',
-  posePaused: '已停止，共 {n} 帧。',
+  poseRunning: '分析中：已保存 {frames} · {people} · 每帧 {ms} 毫秒 · 最近姿态：{last}',
+  posePaused: '已停止，共 {frames}。',
   poseNoWebcam: '摄像头不可用。',
   poseVideoError: '此浏览器无法播放“{name}”。',
   poseNoParticipants: '此会谈没有可对应视频的参与者。',
@@ -328,7 +338,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
 }
 
 /** Keys with a singular form `<key>One`, used when the count is exactly 1. */
-export type CountKey = 'utterancesCount' | 'cuesCount' | 'signalsCount';
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
 
 /** A count in words: "1 cue", "2 cues" (Chinese has one form). */
 export function tn(key: CountKey, n: number): string {

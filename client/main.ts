@@ -506,7 +506,7 @@ function previewMeta(): string {
 function renderHealth(): void {
   const hl = state.health;
   el.health.textContent = hl
-    ? `${t('model')}: ${hl.verbalModel} · ${t('backend')}: ${hl.backend} · protocol v${hl.protocolVersion}`
+    ? `${t('model')}${t('colon')}${hl.verbalModel} · ${t('backend')}${t('colon')}${hl.backend} · ${t('protocolVersion', { v: hl.protocolVersion })}`
     : '';
 }
 

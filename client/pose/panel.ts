@@ -6,7 +6,7 @@
 import type { NormalizedLandmark } from '@mediapipe/tasks-vision';
 import type { LandmarksIn, Participant, PersonBox, PoseIn, PostureSignal, PostureSignalLabel } from '../../protocol/protocol';
 import { errorMessage } from '../errorText';
-import { labelName, t, type StringKey } from '../i18n';
+import { labelName, t, tn, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
 import { h } from '../view/dom';
 import {
@@ -518,11 +518,12 @@ export class PosePanel {
     this.participantSelect.disabled = this.running || this.starting;
     this.webcamBtn.disabled = this.starting;
     this.fileInput.disabled = this.starting;
+    const counted = { n: 0, people: 0, ms: 0, ...this.status.vars };
     const vars = {
-      n: 0,
-      people: 0,
-      ms: 0,
-      ...this.status.vars,
+      ...counted,
+      // Counted in words: "1 frame", "1 person" (Chinese has one form).
+      frames: tn('framesCount', Number(counted.n)),
+      people: tn('peopleCount', Number(counted.people)),
       last: this.lastLabel ? labelName(this.lastLabel) : '—',
     };
     const source = this.loaded?.modelSource === 'official' ? ` · ${t('poseOfficialModel')}` : '';
