@@ -91,7 +91,7 @@ const state = {
   /**
    * The recording the last Play sent and the live session it made. Play again while that
    * session is shown plays the same recording again (with the demo's posture track, which the
-   * stored session does not give back).
+   * stored session does not give back), as does "start again" after the server lost it.
    */
   played: null as { sessionId: string; rec: Recording } | null,
 };
@@ -152,9 +152,11 @@ const live = new LiveConnection({
     }
   },
   onResyncFailed(error) {
-    // The playback stays paused; the manager may resume (sends then say what is wrong) or stop.
     if (state.pausedOffline) endOfflinePause();
-    notices.add('error', t('rejoinFailed'), errorMessage(error));
+    if (error.code === 'not_found') sessionLost();
+    // Otherwise the playback stays paused; the manager may resume (sends then say what is
+    // wrong) or stop.
+    else notices.add('error', t('rejoinFailed'), errorMessage(error));
     renderControls();
   },
 });
@@ -167,6 +169,18 @@ function pauseForConnection(): void {
   p.pause();
   state.dropOfflineNotice?.();
   state.dropOfflineNotice = notices.add('info', t('pausedOffline'), t('pausedOfflineDetail'));
+}
+
+/**
+ * The server no longer has the session shown (a restart of a `:memory:` store lost it): every
+ * turn resumed into it would only be refused, so playback stops, and the notice offers to play
+ * the recording again into a new session.
+ */
+function sessionLost(): void {
+  live.leave();
+  state.player?.stop();
+  const again = state.played && state.played.sessionId === state.sessionId ? { label: t('startAgain'), run: () => void startLive() } : undefined;
+  notices.add('error', t('sessionLost'), '', again);
 }
 
 function endOfflinePause(): void {

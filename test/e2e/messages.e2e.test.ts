@@ -6,6 +6,7 @@
 // offered again in a new session.
 import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
+import { startServer } from '../../server/main';
 import { getJson, openPage as openPageWith, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -102,6 +103,75 @@ test('after Play the dropdown names the live session shown, and roles assigned t
   await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(liveId);
   await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(/ — 2 utterances · 1 cue$/);
 
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a session the server lost in a restart is not resumed into refusals: it is played again in a new session', async () => {
+  let own = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+  const port = own.port;
+  try {
+    const { page, pageErrors } = await openPageWith(suite.browser, own, WAIT_MS);
+    await page.getByTestId('session-select').selectOption(':demo');
+    await page.getByTestId('speed').selectOption('10');
+    await page.getByTestId('play').click();
+    await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+    const lost = await page.getByTestId('view-title').getAttribute('data-session-id');
+    await own.close();
+    await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
+    own = await startServer({ port, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });
+
+    // The session is gone with the old server: no Resume into it, one notice offering a new one.
+    const notice = page.locator('.notice-error').filter({ hasText: 'no longer exists' });
+    await notice.waitFor({ timeout: WAIT_MS });
+    await page.locator('body[data-player="stopped"]').waitFor({ timeout: WAIT_MS });
+    await expect(page.getByTestId('play').textContent()).resolves.toBe('Play');
+    await notice.getByRole('button', { name: 'Start again in a new session' }).click();
+    await page.locator('body[data-player="playing"], body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+    await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+
+    const id = await page.getByTestId('view-title').getAttribute('data-session-id');
+    expect(id).not.toBe(lost);
+    const demo = await getJson<{ utterances: unknown[] }>(own, '/api/demo');
+    const snap = await getJson<SessionSnapshot>(own, `/api/sessions/${id}`);
+    expect(snap.utterances).toHaveLength(demo.utterances.length);
+    await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(id);
+    // No refusal per turn or frame; the notice about the lost session went with the new start.
+    await expect(page.locator('.notice-error').count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  } finally {
+    await own.close();
+  }
+});
+
+test('the same refusal again is counted on its notice, not shown again', async () => {
+  const { page, pageErrors } = await openPage();
+  // Stand in for the server: the first ten posture frames (0:00.0 … 0:01.8, five a second)
+  // are refused with the same error (socket.io: "42<id>[event, payload]" out, "43<id>[ack]" back).
+  let frames = 0;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((msg) => {
+      const m = typeof msg === 'string' ? /^42(\d+)\["landmarks",/.exec(msg) : null;
+      if (m && ++frames <= 10) {
+        ws.send(`43${m[1]}${JSON.stringify([{ ok: false, error: { code: 'invalid_input', message: 'refused for the test' } }])}`);
+        return;
+      }
+      upstream.send(msg);
+    });
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+
+  const notices = page.getByTestId('notice');
+  await expect(notices.allTextContents()).resolves.toEqual([
+    expect.stringMatching(/^The posture frame at 0:01 was rejectedrefused for the test×5/),
+    expect.stringMatching(/^The posture frame at 0:00 was rejectedrefused for the test×5/),
+  ]);
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
