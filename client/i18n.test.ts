@@ -27,3 +27,14 @@ test('Chinese counts have one form', () => {
   const counts = [tn('utterancesCount', 4), tn('signalsCount', 2), tn('cuesCount', 1)].join(t('listSep'));
   expect(t('uploadDone', { title: '会谈', counts })).toBe('已上传“会谈”：4 句发言，2 个信号，1 条提示。');
 });
+
+test('the video panel’s counts and the footer’s protocol are worded too', () => {
+  expect([tn('framesCount', 1), tn('framesCount', 2), tn('peopleCount', 1), tn('peopleCount', 3)]).toEqual(['1 frame', '2 frames', '1 person', '3 people']);
+  expect(t('posePaused', { frames: tn('framesCount', 1) })).toBe('Stopped after 1 frame.');
+  expect(t('protocolVersion', { v: 1 })).toBe('protocol v1');
+  setLang('zh');
+  expect(t('poseRunning', { frames: tn('framesCount', 1), people: tn('peopleCount', 1), ms: 40, last: '点头' })).toBe(
+    '分析中：已保存 1 帧 · 1 人 · 每帧 40 毫秒 · 最近姿态：点头',
+  );
+  expect(t('protocolVersion', { v: 1 })).toBe('协议 v1');
+});

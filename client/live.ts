@@ -31,8 +31,8 @@ export interface LiveListeners {
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
   onResync(snapshot: SessionSnapshot): void;
-  /** After a reconnect the session could not be joined again (e.g. it is gone). */
-  onResyncFailed(message: string): void;
+  /** After a reconnect the session could not be joined again (e.g. it is gone: `not_found`). */
+  onResyncFailed(error: ApiError): void;
 }
 
 /** How an ack in flight fails when the connection drops, or when no answer came in time (socket.io-client's). */
@@ -64,9 +64,9 @@ export class LiveConnection {
       this.join(this.joined)
         .then((res) => {
           if (res.ok) listeners.onResync(res.value);
-          else listeners.onResyncFailed(res.error.message);
+          else listeners.onResyncFailed(res.error);
         })
-        .catch((err: unknown) => listeners.onResyncFailed(err instanceof Error ? err.message : String(err)));
+        .catch((err: unknown) => listeners.onResyncFailed({ code: 'client_error', message: err instanceof Error ? err.message : String(err) }));
     });
     this.socket.on('disconnect', (reason) => {
       listeners.onConnection('offline');

@@ -13,6 +13,7 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import * as api from './api';
+import { errorMessage } from './errorText';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
@@ -87,6 +88,12 @@ const state = {
   pausedOffline: false,
   /** Takes the "paused: connection lost" notice away. */
   dropOfflineNotice: null as (() => void) | null,
+  /**
+   * The recording the last Play sent and the live session it made. Play again while that
+   * session is shown plays the same recording again (with the demo's posture track, which the
+   * stored session does not give back), as does "start again" after the server lost it.
+   */
+  played: null as { sessionId: string; rec: Recording } | null,
 };
 
 const notices = new Notices(byId('notices'));
@@ -129,7 +136,7 @@ const live = new LiveConnection({
     if (sessionId === state.sessionId) roles.show(speakers);
   },
   onSessionError(e) {
-    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), e.message);
+    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), errorMessage(e));
   },
   onProtocolError(message) {
     notices.add('error', t('sessionError'), message);
@@ -144,10 +151,12 @@ const live = new LiveConnection({
       state.player.play();
     }
   },
-  onResyncFailed(message) {
-    // The playback stays paused; the manager may resume (sends then say what is wrong) or stop.
+  onResyncFailed(error) {
     if (state.pausedOffline) endOfflinePause();
-    notices.add('error', t('rejoinFailed'), message);
+    if (error.code === 'not_found') sessionLost();
+    // Otherwise the playback stays paused; the manager may resume (sends then say what is
+    // wrong) or stop.
+    else notices.add('error', t('rejoinFailed'), errorMessage(error));
     renderControls();
   },
 });
@@ -160,6 +169,18 @@ function pauseForConnection(): void {
   p.pause();
   state.dropOfflineNotice?.();
   state.dropOfflineNotice = notices.add('info', t('pausedOffline'), t('pausedOfflineDetail'));
+}
+
+/**
+ * The server no longer has the session shown (a restart of a `:memory:` store lost it): every
+ * turn resumed into it would only be refused, so playback stops, and the notice offers to play
+ * the recording again into a new session.
+ */
+function sessionLost(): void {
+  live.leave();
+  state.player?.stop();
+  const again = state.played && state.played.sessionId === state.sessionId ? { label: t('startAgain'), run: () => void startLive() } : undefined;
+  notices.add('error', t('sessionLost'), '', again);
 }
 
 function endOfflinePause(): void {
@@ -184,6 +205,7 @@ const pose = new PosePanel(byId('pose-panel'), {
   onMediaTime(ms) {
     // A webcam rehearsal or a video has its own clock: the posture timeline's playhead follows
     // it unless a recorded transcript is playing (then the player's clock leads).
+    if (el.viewMode.dataset.mode !== badgeMode()) renderViewHead(); // analysing after playback: live again
     if (state.player?.state === 'playing') return;
     el.clock.value = formatMs(ms);
     posture.setClock(ms);
@@ -240,7 +262,7 @@ async function review(id: string): Promise<void> {
   try {
     show(await api.getSnapshot(id), 'review');
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -248,7 +270,7 @@ async function refreshSessions(): Promise<void> {
   try {
     picker.setSessions(await api.listSessions());
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -256,7 +278,7 @@ async function saveRoles(assigned: Record<string, Role>): Promise<void> {
   const id = state.sessionId;
   if (!id) return;
   const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
-    throw new Error(api.toApiError(err).message);
+    throw new Error(errorMessage(api.toApiError(err)));
   });
   // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
   // upload's report (counted before the roles) would now contradict it.
@@ -287,7 +309,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), joined.error.message);
+      notices.add('error', t('sessionError'), errorMessage(joined.error));
       return null;
     }
     show(joined.value, 'live');
@@ -295,7 +317,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     void refreshSessions();
     return { sessionId: id, participants: joined.value.session.participants };
   } catch (err) {
-    notices.add('error', t('sessionError'), api.toApiError(err).message);
+    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
     return null;
   }
 }
@@ -303,6 +325,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
 // ---- playback ---------------------------------------------------------------------------
 
 async function loadRecording(): Promise<Recording> {
+  if (state.played && state.played.sessionId === state.sessionId) return state.played.rec;
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
     return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), ...(demo.posture ? { posture: demo.posture } : {}) };
@@ -336,10 +359,13 @@ async function startLive(): Promise<void> {
     state.durationMs = items.reduce((end, x) => Math.max(end, 'endMs' in x && x.endMs !== undefined ? x.endMs : x.startMs), 0) || null;
     const joined = await live.join(session.id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), joined.error.message);
+      notices.add('error', t('sessionError'), errorMessage(joined.error));
       return;
     }
     show(joined.value, 'live');
+    state.played = { sessionId: session.id, rec };
+    // The dropdown names the session shown (roles saved now go to it), not the one played from.
+    picker.value = session.id;
     /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
     const playbackId = newPlaybackId();
     const player = new Player<PlayItem>({
@@ -355,7 +381,7 @@ async function startLive(): Promise<void> {
         if (item.kind === 'landmarks') {
           try {
             const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-            if (!res.ok) notices.add('error', rejectedHeading(item), res.error.message);
+            if (!res.ok) notices.add('error', rejectedHeading(item), errorMessage(res.error));
           } catch (err) {
             // A frame the drop took is not sent again: the store cannot tell whether it got
             // it, a copy would be counted twice by the posture tracker, and one frame of the
@@ -372,7 +398,7 @@ async function startLive(): Promise<void> {
           if (res.ok) {
             if (state.sessionId === session.id) transcript.addUtterance(res.value);
           } else {
-            notices.add('error', rejectedHeading(item), res.error.message);
+            notices.add('error', rejectedHeading(item), errorMessage(res.error));
           }
         } catch (err) {
           if (!live.deliveryUnknown(err)) throw err;
@@ -380,14 +406,14 @@ async function startLive(): Promise<void> {
           return 'retry';
         }
       },
-      onSendError: (err, item) => notices.add('error', rejectedHeading(item), api.toApiError(err).message),
+      onSendError: (err, item) => notices.add('error', rejectedHeading(item), errorMessage(api.toApiError(err))),
       onStateChange: onPlayerState,
     });
     state.player = player;
     player.play();
     void refreshSessions();
   } catch (err) {
-    notices.add('error', t('sessionError'), api.toApiError(err).message);
+    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
   } finally {
     state.starting = false;
     renderControls();
@@ -420,6 +446,7 @@ function endPlayback(): void {
   endOfflinePause();
   live.leave();
   state.player = null;
+  state.played = null;
   renderControls();
   renderClock();
 }
@@ -460,9 +487,19 @@ function renderControls(): void {
   document.body.dataset.player = state.starting ? 'starting' : ps;
 }
 
+/**
+ * The badge: "Live" while input comes in, so a played session whose playback finished (or was
+ * stopped) reads "Review" — unless the video panel is still sending its landmarks to it.
+ */
+function badgeMode(): Mode {
+  const ps = state.player?.state;
+  return state.mode === 'live' && (ps === 'done' || ps === 'stopped') && !pose.analysing ? 'review' : state.mode;
+}
+
 function renderViewHead(): void {
-  el.viewMode.textContent = t(state.mode);
-  el.viewMode.dataset.mode = state.mode;
+  const badge = badgeMode();
+  el.viewMode.textContent = t(badge);
+  el.viewMode.dataset.mode = badge;
   el.viewTitle.textContent = state.title;
   el.viewTitle.dataset.sessionId = state.sessionId ?? '';
   const ps = state.player?.state;
@@ -483,7 +520,7 @@ function previewMeta(): string {
 function renderHealth(): void {
   const hl = state.health;
   el.health.textContent = hl
-    ? `${t('model')}: ${hl.verbalModel} · ${t('backend')}: ${hl.backend} · protocol v${hl.protocolVersion}`
+    ? `${t('model')}${t('colon')}${hl.verbalModel} · ${t('backend')}${t('colon')}${hl.backend} · ${t('protocolVersion', { v: hl.protocolVersion })}`
     : '';
 }
 
@@ -558,7 +595,7 @@ async function loadHealth(): Promise<void> {
       );
     }
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
   }
 }
 
@@ -573,4 +610,4 @@ void api
     state.demo = demo;
     if (state.mode === 'preview') showDemoPreview();
   })
-  .catch((err: unknown) => notices.add('error', t('loadFailed'), api.toApiError(err).message));
+  .catch((err: unknown) => notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err))));

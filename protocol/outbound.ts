@@ -28,6 +28,8 @@ export const ApiErrorSchema: z.ZodType<ApiError> = z.object({
   message: z.string(),
   field: z.string().optional(),
   line: z.number().optional(),
+  limit: z.number().optional(),
+  actual: z.number().optional(),
 });
 
 const ParticipantSchema: z.ZodType<Participant> = z.object({ name: z.string(), role: Role.nullable() });

@@ -263,6 +263,10 @@ export interface ApiError {
   message: string;
   field?: string;
   line?: number;
+  /** A limit the input went over (characters, utterances, bytes), when the error is about one. */
+  limit?: number;
+  /** With `limit`: the size the input had. */
+  actual?: number;
 }
 
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };

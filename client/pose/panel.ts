@@ -5,7 +5,8 @@
 // event; the server classifies them like its own and answers with posture signals.
 import type { NormalizedLandmark } from '@mediapipe/tasks-vision';
 import type { LandmarksIn, Participant, PersonBox, PoseIn, PostureSignal, PostureSignalLabel } from '../../protocol/protocol';
-import { labelName, t, type StringKey } from '../i18n';
+import { errorMessage } from '../errorText';
+import { labelName, t, tn, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
 import { h } from '../view/dom';
 import {
@@ -428,7 +429,7 @@ export class PosePanel {
           vars: { n: this.acked, people: this.lastPeople, ms: Math.round(this.lastMs) },
         };
       } else {
-        this.fail(t('poseRejected', { message: res.error.message }));
+        this.fail(t('poseRejected', { message: errorMessage(res.error) }));
       }
     } catch (err) {
       // Not delivered: the pointing goes with the next frame instead.
@@ -500,6 +501,11 @@ export class PosePanel {
     this.participantSelect.value = value;
   }
 
+  /** Whether landmarks are being sent (or about to be). */
+  get analysing(): boolean {
+    return this.running || this.starting;
+  }
+
   /** Refreshes every text (language switch included) and the control states. */
   render(): void {
     for (const opt of this.modelSelect.options)
@@ -512,11 +518,12 @@ export class PosePanel {
     this.participantSelect.disabled = this.running || this.starting;
     this.webcamBtn.disabled = this.starting;
     this.fileInput.disabled = this.starting;
+    const counted = { n: 0, people: 0, ms: 0, ...this.status.vars };
     const vars = {
-      n: 0,
-      people: 0,
-      ms: 0,
-      ...this.status.vars,
+      ...counted,
+      // Counted in words: "1 frame", "1 person" (Chinese has one form).
+      frames: tn('framesCount', Number(counted.n)),
+      people: tn('peopleCount', Number(counted.people)),
       last: this.lastLabel ? labelName(this.lastLabel) : '—',
     };
     const source = this.loaded?.modelSource === 'official' ? ` · ${t('poseOfficialModel')}` : '';

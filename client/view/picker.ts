@@ -8,15 +8,27 @@ export const DEMO_VALUE = ':demo';
 
 export class SessionPicker {
   private sessions: SessionSummary[] = [];
+  /**
+   * The session to select: the manager's choice, or the session the client shows (a live one
+   * Play just made is not in the list until the next refresh, and is selected once it is).
+   */
+  private wanted = DEMO_VALUE;
 
-  constructor(private readonly select: HTMLSelectElement) {}
+  constructor(private readonly select: HTMLSelectElement) {
+    // Registered before main's listener, so it reads the choice already remembered.
+    select.addEventListener('change', () => {
+      this.wanted = select.value;
+    });
+  }
 
   get value(): string {
     return this.select.value;
   }
 
+  /** Selects a session; one not listed yet is selected when a later setSessions lists it. */
   set value(v: string) {
-    this.select.value = v;
+    this.wanted = v;
+    if (v === DEMO_VALUE || this.has(v)) this.select.value = v;
   }
 
   has(id: string): boolean {
@@ -34,7 +46,7 @@ export class SessionPicker {
 
   /** Rebuilds the options (e.g. after a language switch), keeping the selection. */
   render(): void {
-    const keep = this.select.value || DEMO_VALUE;
+    const keep = this.has(this.wanted) ? this.wanted : this.select.value || DEMO_VALUE;
     const stored = this.sessions;
     this.select.replaceChildren(h('option', { value: DEMO_VALUE }, t('demoOption')));
     if (stored.length > 0) {

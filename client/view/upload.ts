@@ -1,6 +1,9 @@
 // Transcript upload: creates a session (titled as the file says, else by its name) from the
-// file's bytes, and reports the counts and warnings — or the server's error message, verbatim.
+// file's bytes, and reports the counts and warnings — or why the server refused it, in the UI
+// language (client/errorText.ts; worded again when the language changes).
+import type { ApiError } from '../../protocol/protocol';
 import * as api from '../api';
+import { describeError, warningText } from '../errorText';
 import { t, tn } from '../i18n';
 import type { UploadResult } from '../../protocol/outbound';
 import { h } from './dom';
@@ -8,7 +11,7 @@ import { h } from './dom';
 type Status =
   | { kind: 'uploading' }
   | { kind: 'done'; title: string; result: UploadResult }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; error: ApiError };
 
 export class UploadPanel {
   private status: Status | null = null;
@@ -34,8 +37,8 @@ export class UploadPanel {
       this.status = { kind: 'done', title: result.session.title, result };
       await this.onUploaded(result.session.id);
     } catch (err) {
-      // The server's message names the field, line or limit: shown as it is.
-      this.status = { kind: 'error', message: api.toApiError(err).message };
+      // The server's error names the field, line or limit: worded when shown.
+      this.status = { kind: 'error', error: api.toApiError(err) };
     } finally {
       this.render();
       this.input.value = ''; // so choosing the same file again uploads again
@@ -54,12 +57,14 @@ export class UploadPanel {
     if (!s) {
       this.out.replaceChildren();
     } else if (s.kind === 'error') {
+      const { text, detail } = describeError(s.error);
       this.out.replaceChildren(
         h(
           'div',
           { class: 'upload-error', role: 'alert' },
-          h('strong', {}, `${t('uploadFailed')}: `),
-          h('span', { 'data-testid': 'upload-error' }, s.message),
+          h('strong', {}, `${t('uploadFailed')}${t('colon')}`),
+          h('span', { 'data-testid': 'upload-error' }, text),
+          detail && h('span', { class: 'error-detail', lang: 'en' }, detail),
         ),
       );
     } else if (s.kind === 'uploading') {
@@ -75,7 +80,7 @@ export class UploadPanel {
             counts: [tn('utterancesCount', utterances), tn('signalsCount', signals), tn('cuesCount', cues)].join(t('listSep')),
           }),
           warnings.length > 0 &&
-            h('ul', { class: 'warnings', 'aria-label': t('warnings') }, ...warnings.map((w) => h('li', {}, w))),
+            h('ul', { class: 'warnings', 'aria-label': t('warnings') }, ...warnings.map((w) => h('li', {}, warningText(w)))),
         ),
       );
     }

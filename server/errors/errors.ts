@@ -2,12 +2,15 @@
 // (through mapError.ts); messages say what was wrong, with which value, and what is allowed.
 import type { ApiError } from '../../protocol/protocol';
 
+/** Where an error is and, for a limit, the limit and what was found (ApiError's optional fields). */
+export type ErrorDetails = Pick<ApiError, 'field' | 'line' | 'limit' | 'actual'>;
+
 export class AppError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status: number,
-    readonly details: { field?: string; line?: number } = {},
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = new.target.name;

@@ -11,7 +11,9 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
     if (app) {
       res.status(app.status).json({ error: app.toApi() });
     } else if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes` } });
+      res.status(413).json({
+        error: { code: 'too_large', field: 'body', message: `request body is larger than the limit of ${e.limit} bytes`, ...(typeof e.limit === 'number' ? { limit: e.limit } : {}) },
+      });
     } else if (e.type === 'entity.parse.failed') {
       // express.json's strict mode refuses JSON that is not an object or array (`null`, `"x"`, `42`) as if it were not JSON.
       const notObject = parsedJson(e.body);

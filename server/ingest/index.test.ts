@@ -7,7 +7,7 @@ const MB = 1024 * 1024;
 describe('parseTranscript limits', () => {
   it('refuses files above uploadMaxBytes, naming both sizes', () => {
     const err = errorOf(() => parseTranscript(Buffer.alloc(6 * MB, 0x61)));
-    expect(err).toMatchObject({ code: 'too_large', limit: LIMITS.uploadMaxBytes });
+    expect(err).toMatchObject({ code: 'too_large', limit: LIMITS.uploadMaxBytes, actual: 6 * MB });
     expect(err.message).toBe('file is 6 MB; the limit is 5 MB');
     expect(errorOf(() => parseTranscript(Buffer.alloc(5 * MB + 1, 0x61))).message).toBe(
       'file is 5242881 bytes; the limit is 5 MB',
@@ -17,7 +17,7 @@ describe('parseTranscript limits', () => {
   it('refuses a 100 kB utterance, naming the line and the limit', () => {
     const long = '理财'.repeat(50_000);
     const err = errorOf(() => parseText(`Rep: hello\nCustomer: ${long}\n`));
-    expect(err).toMatchObject({ code: 'limit_exceeded', line: 2, field: 'text', limit: LIMITS.textMaxChars });
+    expect(err).toMatchObject({ code: 'limit_exceeded', line: 2, field: 'text', limit: LIMITS.textMaxChars, actual: 100_000 });
     expect(err.message).toBe('line 2: text is 100000 characters; the limit is 2000');
   });
 
@@ -33,14 +33,14 @@ describe('parseTranscript limits', () => {
   it('refuses an over-long speaker name', () => {
     const name = 'N'.repeat(90);
     const err = errorOf(() => parseText(`WEBVTT\n\n00:01.000 --> 00:02.000\n<v ${name}>hi\n`));
-    expect(err).toMatchObject({ code: 'limit_exceeded', line: 3, field: 'speaker', limit: LIMITS.speakerMaxChars });
+    expect(err).toMatchObject({ code: 'limit_exceeded', line: 3, field: 'speaker', limit: LIMITS.speakerMaxChars, actual: 90 });
     expect(err.message).toBe(`line 3: speaker "${'N'.repeat(20)}…" is 90 characters; the limit is 80`);
   });
 
   it('refuses more than uploadMaxUtterances utterances', () => {
     const text = Array.from({ length: 25_000 }, (_, i) => `${i % 2 ? 'Rep' : 'Customer'}: ok ${i}`).join('\n');
     const err = errorOf(() => parseText(text));
-    expect(err).toMatchObject({ code: 'too_many_utterances', limit: LIMITS.uploadMaxUtterances });
+    expect(err).toMatchObject({ code: 'too_many_utterances', limit: LIMITS.uploadMaxUtterances, actual: 25_000 });
     expect(err.message).toBe('file has 25000 utterances; the limit is 20000');
   });
 

@@ -40,7 +40,7 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
     throw new TranscriptError(
       'too_large',
       `file is ${formatBytes(input.length)}; the limit is ${formatBytes(LIMITS.uploadMaxBytes)}`,
-      { limit: LIMITS.uploadMaxBytes },
+      { limit: LIMITS.uploadMaxBytes, actual: input.length },
     );
   }
   const { text, encoding } = decodeTranscript(input);
@@ -54,7 +54,7 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
     throw new TranscriptError(
       'too_many_utterances',
       `file has ${count} utterances; the limit is ${LIMITS.uploadMaxUtterances}`,
-      { limit: LIMITS.uploadMaxUtterances },
+      { limit: LIMITS.uploadMaxUtterances, actual: count },
     );
   }
   const utterances = parsed.utterances.map(validateUtterance);
@@ -62,7 +62,7 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
     throw new TranscriptError(
       'limit_exceeded',
       `title is ${parsed.title.length} characters; the limit is ${LIMITS.titleMaxChars}`,
-      { field: 'title', limit: LIMITS.titleMaxChars },
+      { field: 'title', limit: LIMITS.titleMaxChars, actual: parsed.title.length },
     );
   }
   return {
@@ -83,6 +83,7 @@ function validateUtterance(raw: RawUtterance): UtteranceIn {
       ...line,
       field: fieldOf(name),
       limit,
+      actual: length,
     });
 
   const speaker = raw.speaker.trim();

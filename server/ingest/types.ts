@@ -58,21 +58,28 @@ export class TranscriptError extends Error {
   readonly line?: number;
   readonly field?: string;
   readonly limit?: number;
+  /** With `limit`: the size found (characters, utterances, bytes), so a client can word it. */
+  readonly actual?: number;
 
   constructor(
     code: TranscriptErrorCode,
     message: string,
-    where: { line?: number; field?: string; limit?: number } = {},
+    where: { line?: number; field?: string; limit?: number; actual?: number } = {},
   ) {
     super(message);
     this.code = code;
     if (where.line !== undefined) this.line = where.line;
     if (where.field !== undefined) this.field = where.field;
     if (where.limit !== undefined) this.limit = where.limit;
+    if (where.actual !== undefined) this.actual = where.actual;
   }
 }
 
-/** Collects warnings, keeping the first `max` so a 20 000-cue file cannot flood the reply. */
+/**
+ * Collects warnings, keeping the first `max` so a 20 000-cue file cannot flood the reply. The
+ * web client words them in Chinese by their pattern (client/errorText.ts, whose test runs this
+ * ingest): a new or changed warning needs its pattern there.
+ */
 export class Warnings {
   private readonly kept: string[] = [];
   private dropped = 0;

@@ -27,6 +27,8 @@ function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
     throw new AppError(err.code, err.message, status, {
       ...(err.field !== undefined ? { field: err.field } : {}),
       ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.limit !== undefined ? { limit: err.limit } : {}),
+      ...(err.actual !== undefined ? { actual: err.actual } : {}),
     });
   }
 }

@@ -1,0 +1,115 @@
+// The server's refusals and warnings in the UI language: English keeps the server's words;
+// Chinese is built from the structured error (line, field, limit, actual), and the real
+// ingest's errors and warnings are all worded (so a changed server string shows up here).
+import type { ApiError } from '../protocol/protocol';
+import { parseTranscript, TranscriptError } from '../server/ingest';
+import { describeError, errorMessage, fieldName, warningText } from './errorText';
+
+/** What the upload route answers for a file (server/http/routes/sessions.ts parseUpload). */
+function uploadError(text: string | Uint8Array, filename = 'x.txt'): ApiError {
+  try {
+    parseTranscript(typeof text === 'string' ? Buffer.from(text) : text, { filename });
+  } catch (err) {
+    if (!(err instanceof TranscriptError)) throw err;
+    const { code, message, field, line, limit, actual } = err;
+    return { code, message, ...(field !== undefined ? { field } : {}), ...(line !== undefined ? { line } : {}), ...(limit !== undefined ? { limit } : {}), ...(actual !== undefined ? { actual } : {}) };
+  }
+  throw new Error('the file was accepted');
+}
+
+const ENGLISH_WORDS = /\b(line|file|text|the|is|has|expected|limit)\b/;
+
+test('English shows the server’s message as it is', () => {
+  const e = uploadError(Buffer.from([0x89, 0x50, 0x00, 0x01]));
+  expect(describeError(e, 'en')).toEqual({ text: e.message });
+  expect(errorMessage(e, 'en')).toBe(e.message);
+});
+
+test('a binary file and an over-long line in Chinese, naming the line, the size and the limit', () => {
+  expect(describeError(uploadError(Buffer.from([0x89, 0x50, 0x00, 0x01])), 'zh')).toEqual({
+    text: '文件看起来是二进制文件，不是文字记录；请上传 UTF-8、UTF-16（带 BOM）或 GB18030 编码的文本文件。',
+  });
+  const long = uploadError(`Alice: hi\nBob: ${'好'.repeat(2500)}\n`);
+  expect(long).toMatchObject({ code: 'limit_exceeded', line: 2, field: 'text', limit: 2000, actual: 2500 });
+  expect(describeError(long, 'zh')).toEqual({ text: '第 2 行：发言内容有 2500 个字符，上限为 2000 个字符。' });
+  const speaker = uploadError(`${'N'.repeat(90)}: hi\n`);
+  expect(describeError(speaker, 'zh').text).toBe('第 1 行：发言人姓名有 90 个字符，上限为 80 个字符。');
+  const json = uploadError(JSON.stringify([{ speaker: 'A', text: 'x'.repeat(2001), startMs: 0 }]), 'a.json');
+  expect(describeError(json, 'zh').text).toBe('第 1 条发言的发言内容有 2001 个字符，上限为 2000 个字符。');
+});
+
+test('every refusal of the real ingest a manager can meet is worded in Chinese', () => {
+  const files: [string | Uint8Array, string][] = [
+    ['', 'x.txt'],
+    ['   \n', 'x.txt'],
+    [Buffer.from([0xff, 0xfe, 0x00, 0xd8]), 'x.txt'],
+    [Buffer.from([0xc3, 0x28, 0x41, 0x42]), 'x.txt'],
+    ['hello there\n', 'x.txt'],
+    ['NOTVTT\n\n00:01.000 --> 00:02.000\nhi\n', 'x.vtt'],
+    ['1\n00:00:05,000 --> 00:00:01,000\nA: hi\n', 'x.srt'],
+    ['1\nnonsense\nA: hi\n', 'x.srt'],
+    ['{"utterances": [', 'x.json'],
+    ['[{"speaker": "A", "text": "hi"}]', 'x.json'],
+    ['[]', 'x.json'],
+  ];
+  for (const [text, name] of files) {
+    const e = uploadError(text, name);
+    const zh = describeError(e, 'zh');
+    expect({ code: e.code, text: zh.text }).toEqual({ code: e.code, text: expect.not.stringMatching(ENGLISH_WORDS) });
+    if (e.line !== undefined) expect(zh.text).toContain(`第 ${e.line} 行`);
+    // Where the Chinese drops a detail the English names, the English goes along.
+    if (zh.detail !== undefined) expect(zh.detail).toBe(e.message);
+  }
+});
+
+test('the live refusals and the server’s own errors in Chinese', () => {
+  const gone: ApiError = { code: 'not_found', message: 'session "abc" does not exist', field: 'sessionId' };
+  expect(describeError(gone, 'zh')).toEqual({ text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', detail: gone.message });
+  expect(errorMessage(gone, 'zh')).toBe('此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。（session "abc" does not exist）');
+  expect(describeError({ code: 'busy', message: 'at most 256 turns…', field: 'utterance' }, 'zh').text).toContain('服务器正忙');
+  expect(describeError({ code: 'shutting_down', message: 'the server is stopping…' }, 'zh').text).toContain('服务器正在停止');
+  expect(describeError({ code: 'too_large', field: 'body', message: 'request body is larger than the limit of 5242880 bytes', limit: 5242880 }, 'zh')).toEqual({
+    text: '内容太大：上限为 5 MB。',
+  });
+  expect(describeError({ code: 'http_502', message: 'GET /api/sessions failed: 502 Bad Gateway' }, 'zh')).toEqual({
+    text: '请求失败（HTTP 502）。',
+    detail: 'GET /api/sessions failed: 502 Bad Gateway',
+  });
+});
+
+test('a code not worded here keeps the server’s English in Chinese too', () => {
+  const e: ApiError = { code: 'image_corrupt', message: 'image could not be decoded' };
+  expect(describeError(e, 'zh')).toEqual({ text: e.message });
+  // A limit error without its numbers (an older server) is not guessed at either.
+  const old: ApiError = { code: 'limit_exceeded', message: 'line 1: text is 2500 characters; the limit is 2000', line: 1, field: 'text' };
+  expect(describeError(old, 'zh')).toEqual({ text: old.message });
+});
+
+test('field paths in words', () => {
+  expect(fieldName('utterances[3].startMs')).toBe('第 4 条发言的开始时间');
+  expect(fieldName('participants[1].role')).toBe('第 2 位参与者的角色');
+  expect(fieldName('utterance.text')).toBe('发言内容');
+  expect(fieldName('weird')).toBe('“weird”');
+});
+
+test('every warning of the real ingest is worded in Chinese, naming its lines', () => {
+  const warningsOf = (text: string, filename: string) => parseTranscript(Buffer.from(text), { filename }).warnings;
+  const warnings = [
+    ...warningsOf('1\n00:00:01,000 --> 00:00:02,000\nAlice: hi\n\n2\n00:00:03,000 --> 00:00:04,000\nhow much?\n\nmore words\n', 'a.srt'),
+    ...warningsOf('WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>hi\n\n00:03.000 --> 00:04.000\n<v A></v>\n', 'a.vtt'),
+    ...warningsOf('[00:00:01] A: hi\nB:\nA: there\n', 'a.txt'),
+    ...warningsOf('A: hi\nB: ok\n', 'a.txt'),
+    ...warningsOf(`[23:59:59] A: hi\nB: ${'word '.repeat(50)}\n`, 'a.txt'),
+    ...warningsOf(JSON.stringify({ participants: [{ name: 'Ghost', role: 'rep' }], utterances: [{ speaker: 'A', text: 'hi', startMs: 0, mood: 1 }] }), 'a.json'),
+  ];
+  expect(warnings.length).toBeGreaterThanOrEqual(7);
+  for (const w of warnings) {
+    const zh = warningText(w, 'zh');
+    expect({ w, zh }).toEqual({ w, zh: expect.not.stringMatching(ENGLISH_WORDS) });
+    const line = /^line (\d+)/.exec(w);
+    if (line) expect(zh).toMatch(new RegExp(`^第 ${line[1]} 行：`));
+    expect(warningText(w, 'en')).toBe(w);
+  }
+  expect(warningText('... and 12 more warnings', 'zh')).toBe('……另有 12 条警告');
+  expect(warningText('something new', 'zh')).toBe('something new');
+});

@@ -1,0 +1,178 @@
+// The server's refusals and upload warnings in the UI language. The server writes English
+// only; its errors carry a stable `code` and, where it has them, `field`, `line`, `limit` and
+// `actual` (docs/protocol.md, Errors), so the client words the ones a manager meets itself.
+// English shows the server's own message (the most precise wording); Chinese builds its text
+// from the structured error, with the English message as `detail` when the Chinese drops
+// specifics the English names (a quoted line, a timestamp). A code not known here shows the
+// English message in both languages. Pure: the language is an argument.
+import type { ApiError } from '../protocol/protocol';
+import { lang, type Lang } from './i18n';
+
+export interface ErrorText {
+  /** What to show. */
+  text: string;
+  /** The server's English message, when `text` leaves out some of what it says. */
+  detail?: string;
+}
+
+const EXPECTED_TEXT = '请上传 UTF-8、UTF-16（带 BOM）或 GB18030 编码的文本文件。';
+
+const FIELD_NAMES: Record<string, string> = {
+  text: '发言内容',
+  speaker: '发言人姓名',
+  title: '标题',
+  startMs: '开始时间',
+  endMs: '结束时间',
+  start: '开始时间',
+  end: '结束时间',
+  role: '角色',
+  name: '姓名',
+  roles: '角色',
+  participants: '参与者',
+  utterances: '发言',
+  format: '文件格式',
+  sessionId: '会谈编号',
+  body: '请求内容',
+};
+
+/** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
+export function fieldName(field: string): string {
+  const item = /^(utterances|participants)[[.](\d+)\]?\.(\w+)$/.exec(field);
+  if (item) {
+    const n = Number(item[2]) + 1;
+    const what = item[1] === 'utterances' ? `第 ${n} 条发言` : `第 ${n} 位参与者`;
+    return `${what}的${FIELD_NAMES[item[3]!] ?? `“${item[3]}”`}`;
+  }
+  const last = field.split('.').pop() ?? field;
+  return FIELD_NAMES[field] ?? FIELD_NAMES[last] ?? `“${field}”`;
+}
+
+function bytes(n: number): string {
+  const mb = n / (1024 * 1024);
+  if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(2)} MB`;
+  const kb = n / 1024;
+  return kb >= 1 ? `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB` : `${n} 字节`;
+}
+
+/** The Chinese text for an error, or null for a code (or a shape) not worded here. */
+function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
+  const at = e.line !== undefined ? `第 ${e.line} 行：` : '';
+  const field = e.field !== undefined ? fieldName(e.field) : '';
+  switch (e.code) {
+    case 'empty':
+      return { text: '文件是空的，没有可读的内容。' };
+    case 'binary':
+      return { text: `文件看起来是二进制文件，不是文字记录；${EXPECTED_TEXT}` };
+    case 'encoding':
+      return { text: `无法识别文件的文字编码；${EXPECTED_TEXT}`, keepDetail: true };
+    case 'too_large':
+      if (e.limit === undefined) return { text: '内容太大，超过了服务器的上限。', keepDetail: true };
+      return { text: `内容太大${e.actual !== undefined ? `（${bytes(e.actual)}）` : ''}：上限为 ${bytes(e.limit)}。` };
+    case 'too_many_utterances':
+      if (e.limit === undefined) return null;
+      return { text: `文件${e.actual !== undefined ? `有 ${e.actual} 句发言，` : '的发言太多，'}上限为 ${e.limit} 句。` };
+    case 'limit_exceeded':
+      if (e.limit === undefined || !field) return null;
+      return {
+        text:
+          e.actual !== undefined
+            ? `${at}${field}有 ${e.actual} 个字符，上限为 ${e.limit} 个字符。`
+            : `${at}${field}超过了 ${e.limit} 个字符的上限。`,
+      };
+    case 'bad_format':
+      return { text: '不支持此文件格式；请使用 .vtt、.srt、.json 或 .txt 文件。' };
+    case 'bad_header':
+      return { text: `${at || '第 1 行：'}WebVTT 文件必须以“WEBVTT”开头。`, keepDetail: true };
+    case 'bad_timestamp':
+      return { text: `${at}时间格式不正确，或结束时间早于开始时间。`, keepDetail: true };
+    case 'bad_cue':
+      return { text: `${at}字幕格式不正确：这里应是字幕序号或时间行（如 00:00:01,000 --> 00:00:04,000）。`, keepDetail: true };
+    case 'bad_json':
+      return { text: `${at}文件不是有效的 JSON。`, keepDetail: true };
+    case 'missing_speaker':
+      return { text: `${at}找不到发言人；每句发言应写成“姓名: 内容”或“姓名：内容”。`, keepDetail: true };
+    case 'no_utterances':
+      return { text: '文件中没有发言。' };
+    case 'invalid_field':
+    case 'invalid_input':
+      return { text: `${at}${field ? `${field}无效。` : '输入无效。'}`, keepDetail: true };
+    case 'invalid_json':
+      return { text: '请求内容不是有效的 JSON 对象。', keepDetail: true };
+    case 'unsupported_media_type':
+      return { text: '请求的内容类型不被接受。', keepDetail: true };
+    case 'not_found':
+      return e.field === 'sessionId'
+        ? { text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', keepDetail: true }
+        : { text: '服务器上找不到所请求的内容。', keepDetail: true };
+    case 'busy':
+      return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
+    case 'shutting_down':
+      return { text: '服务器正在停止，这一条没有保存；服务器恢复后请重新发送。' };
+    case 'starting':
+      return { text: '服务器正在启动，请几秒后再试。' };
+    case 'internal':
+      return { text: '服务器内部错误，请求没有完成。' };
+    case 'unauthorized':
+      return { text: '需要访问令牌：请用服务器给出的带令牌的地址打开本页面。' };
+    case 'forbidden_origin':
+    case 'forbidden_host':
+      return { text: '服务器拒绝了来自此地址的请求。', keepDetail: true };
+    case 'client_turn_id_conflict':
+      return { text: '这句发言的编号已属于另一句发言，没有保存。', keepDetail: true };
+    case 'pose_model_missing':
+      return { text: '服务器缺少姿态模型文件：请在服务器上运行 npm run models。', keepDetail: true };
+    case 'pose_worker_failed':
+      return { text: '姿态识别进程出错，正在重新启动；请重新发送。' };
+    default: {
+      // The client's own code for an answer without an error body.
+      const http = /^http_(\d{3})$/.exec(e.code);
+      if (http) return { text: `请求失败（HTTP ${http[1]}）。`, keepDetail: true };
+      return null;
+    }
+  }
+}
+
+/** An error in the given language (see the top of this file). */
+export function describeError(e: ApiError, language: Lang = lang()): ErrorText {
+  if (language === 'en') return { text: e.message };
+  const zh = zhText(e);
+  if (!zh) return { text: e.message };
+  return zh.keepDetail && e.message ? { text: zh.text, detail: e.message } : { text: zh.text };
+}
+
+/** An error as one line of text in the UI language: the text, then any detail in brackets. */
+export function errorMessage(e: ApiError, language: Lang = lang()): string {
+  const d = describeError(e, language);
+  if (!d.detail) return d.text;
+  return language === 'zh' ? `${d.text}（${d.detail}）` : `${d.text} (${d.detail})`;
+}
+
+/**
+ * The warnings server/ingest writes (line-numbered English strings), by their pattern. A
+ * pattern not matched here is shown as the server wrote it.
+ */
+const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
+  [/^line (\d+): cue has no speaker tag; attributed to the previous speaker "(.*)"$/s, (l, who) => `第 ${l} 行：字幕没有标明发言人，已归给上一位发言人“${who}”`],
+  [/^line (\d+): cue has no text; skipped$/, (l) => `第 ${l} 行：字幕没有文字，已跳过`],
+  [/^line (\d+): "(.*)" has no text; skipped$/s, (l, who) => `第 ${l} 行：“${who}”没有发言内容，已跳过`],
+  [/^line (\d+): text after a blank line has no timing; appended to the cue at line (\d+)$/, (l, cue) => `第 ${l} 行：空行之后的文字没有时间行，已并入第 ${cue} 行的字幕`],
+  [/^utterances: ignored unknown fields (.*)$/s, (keys) => `发言中的未知字段已忽略：${keys}`],
+  [/^participants: "(.*)" never speaks; left out$/s, (who) => `参与者“${who}”没有发言，未列入`],
+  [
+    /^(?:the file has no timestamps|(\d+) of (\d+) turns have no timestamp); their times were estimated from text length \((\d+) ms per CJK character, (\d+) ms per word, at least (\d+) ms per turn\)$/,
+    (some, all, cjk, word, min) =>
+      `${some ? `${all} 句发言中有 ${some} 句没有时间戳` : '文件没有时间戳'}；时间按文字长度估算（每个汉字 ${cjk} 毫秒，每个英文单词 ${word} 毫秒，每句至少 ${min} 毫秒）`,
+  ],
+  [/^estimated times reached the 24 h limit; later turns were placed at 24:00:00$/, () => '估算的时间达到 24 小时上限；之后的发言都放在 24:00:00'],
+  [/^\.\.\. and (\d+) more warnings$/, (n) => `……另有 ${n} 条警告`],
+];
+
+/** An upload warning in the given language. */
+export function warningText(w: string, language: Lang = lang()): string {
+  if (language === 'en') return w;
+  for (const [re, word] of ZH_WARNINGS) {
+    const m = re.exec(w);
+    if (m) return word(...m.slice(1).map((x) => x ?? ''));
+  }
+  return w;
+}
