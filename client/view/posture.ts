@@ -155,9 +155,9 @@ export class PostureTimeline {
     this.picked = null;
     // Another session: its own default zoom, from its start (or, followed, at its playhead).
     this.zoom = 'auto';
-    this.following = true;
     this.render();
     this.scrollTo(0);
+    this.following = true;
     this.follow();
   }
 
@@ -293,6 +293,9 @@ export class PostureTimeline {
   private follow(): void {
     const g = this.chart;
     const target = this.target();
+    // A scroll whose event has not come yet (a turn arrived first) is the user's: it counts
+    // before this view scrolls over it.
+    if (Math.abs(this.scroller.scrollLeft - this.ownScroll) > 1) this.onScroll();
     if (!this.following || !g || target === null || g.spanMs === null) return;
     const scroll = this.scroller.scrollLeft;
     const want = followScroll(g, scroll, target);
@@ -628,7 +631,7 @@ function rowName(x: number, y: number, height: number, text: string): SVGElement
 
 /** A zoom's span in words: "30 s", "10 min", "1.5 h". */
 function spanText(ms: number): string {
-  if (ms < 90_000) return t('tlSeconds', { n: Math.round(ms / 1000) });
+  if (ms < 60_000) return t('tlSeconds', { n: Math.round(ms / 1000) });
   if (ms < 90 * 60_000) return t('tlMinutes', { n: Math.round(ms / 60_000) });
   return t('tlHours', { n: Math.round(ms / 360_000) / 10 });
 }

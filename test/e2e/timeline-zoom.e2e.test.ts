@@ -2,7 +2,9 @@
 // two-hour transcript (1,500 turns, a customer and a rep, roles in the JSON upload) is fitted
 // into the panel at first; zooming in widens the chart past its viewport, scrollable, with
 // finer ticks, while the lane names stay put; a cue far to the right is scrolled to and
-// clicked, focusing its turn; Fit shows the whole meeting again.
+// clicked, focusing its turn; Fit shows the whole meeting again. Played live, the same
+// session starts at its last ten minutes and the view follows the playhead until the user
+// scrolls away; Follow brings it back.
 import type { Locator, Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { getJson, openPage, useServerAndBrowser } from './browser';
@@ -52,6 +54,12 @@ async function scrollBox(page: Page): Promise<{ client: number; scroll: number; 
   return page.getByTestId('timeline-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth, left: el.scrollLeft }));
 }
 
+async function upload(page: Page): Promise<void> {
+  await page.getByTestId('upload-input').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(longTranscript()) });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  await page.locator('[data-testid="view-mode"][data-mode="review"]').waitFor({ timeout: WAIT_MS });
+}
+
 async function tickStep(page: Page): Promise<number> {
   return Number(await page.getByTestId('posture-timeline').getAttribute('data-tick-step-ms'));
 }
@@ -64,9 +72,7 @@ async function box(l: Locator): Promise<{ x: number; y: number; width: number; h
 
 test('a two-hour session: fit, zoom in and scroll to a late cue, click it, fit again', async () => {
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
-  await page.getByTestId('upload-input').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(longTranscript()) });
-  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
-  await page.locator('[data-testid="view-mode"][data-mode="review"]').waitFor({ timeout: WAIT_MS });
+  await upload(page);
   const sessionId = await page.getByTestId('view-title').getAttribute('data-session-id');
   const snap = await getJson<SessionSnapshot>(suite.server, `/api/sessions/${sessionId}`);
   expect(snap.utterances).toHaveLength(TURNS);
@@ -146,6 +152,72 @@ test('a two-hour session: fit, zoom in and scroll to a late cue, click it, fit a
   await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
   await page.screenshot({ path: `${SHOTS}-zoomed-zh.png` });
 
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('played live, a long session shows its last ten minutes and follows the playhead until the user scrolls away', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await upload(page);
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('[data-testid="view-mode"][data-mode="live"]').waitFor({ timeout: WAIT_MS });
+  const timeline = page.getByTestId('posture-timeline');
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe(String(10 * 60_000));
+  const follow = page.getByRole('button', { name: 'Follow the playhead', exact: true });
+  await expect(follow.getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect(page.getByTestId('timeline-shown').textContent()).resolves.toBe('10 min shown');
+  expect((await scrollBox(page)).left).toBe(0);
+
+  // Past nine minutes (about 11 s at 50×) the view pages after the playhead.
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline-scroll"]')!.scrollLeft > 0, undefined, { timeout: WAIT_MS });
+  const viewport = await box(page.getByTestId('timeline-scroll'));
+  const inView = async (): Promise<boolean> => {
+    // Read in one go: the chart is redrawn as turns arrive, so a held element may be gone.
+    const x = await page.evaluate(() => document.querySelector('[data-testid="timeline-playhead"]')!.getBoundingClientRect().x);
+    return x >= viewport.x && x <= viewport.x + viewport.width;
+  };
+  await page.screenshot({ path: `${SHOTS}-live-en.png` });
+  await expect(inView()).resolves.toBe(true);
+
+  // The user scrolls to the end of the meeting: following stops, and the view stays there.
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  await page.waitForFunction(() => document.querySelector('[aria-label="Follow the playhead"]')?.getAttribute('aria-pressed') === 'false');
+  const away = (await scrollBox(page)).left;
+  await page.waitForTimeout(1500);
+  expect((await scrollBox(page)).left).toBe(away);
+  await expect(inView()).resolves.toBe(false);
+
+  // Follow: back at the playhead, following again.
+  await follow.click();
+  await expect(follow.getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect(inView()).resolves.toBe(true);
+  await page.getByTestId('stop').click();
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('the stored demo: fitted at first, one step in shows a minute and scrolls, in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption('demo');
+  await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
+  const timeline = page.getByTestId('posture-timeline');
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('fit');
+  await page.screenshot({ path: `${SHOTS}-demo-fit-en.png` });
+  await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('60000');
+  const zoomed = await scrollBox(page);
+  expect(zoomed.scroll).toBeGreaterThan(zoomed.client * 2);
+  // The lane names stay at the left of a scrolled chart.
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth / 3));
+  await expect(page.locator('[data-testid="timeline-lane"][data-label="leaning_forward"]').isVisible()).resolves.toBe(true);
+  await page.screenshot({ path: `${SHOTS}-demo-zoomed-en.png` });
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('button', { name: '放大', exact: true }).waitFor({ timeout: WAIT_MS });
+  await page.screenshot({ path: `${SHOTS}-demo-zoomed-zh.png` });
+  await page.getByRole('button', { name: '显示全程', exact: true }).click();
+  await page.screenshot({ path: `${SHOTS}-demo-fit-zh.png` });
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
