@@ -123,6 +123,26 @@ const en = {
   postureEvidence: 'Posture',
   sourceBrowser: 'from the browser',
   sourceServer: 'from the server',
+  // the posture timeline's zoom
+  tlZoomBar: 'Timeline zoom',
+  tlZoomIn: 'Zoom in',
+  tlZoomInTip: 'Zoom in (or Ctrl/⌘ + wheel, or pinch, on the timeline)',
+  tlZoomOut: 'Zoom out',
+  tlZoomOutTip: 'Zoom out (or Ctrl/⌘ + wheel, or pinch, on the timeline)',
+  tlFit: 'Fit',
+  tlFitLabel: 'Fit the whole meeting',
+  tlFitTip: 'Show the whole meeting in the panel',
+  tlFollow: 'Follow',
+  tlFollowLabel: 'Follow the playhead',
+  tlFollowTip: 'Keep the playhead in view (scrolling elsewhere stops following)',
+  tlShown: '{span} shown',
+  tlCueGroup: '{n} cues · {from}–{to}',
+  tlWordGroup: '{n} verbal signals · {from}–{to}',
+  tlGroupZoom: 'click to zoom in',
+  tlGroupFirst: 'click for the first one',
+  tlSeconds: '{n} s',
+  tlMinutes: '{n} min',
+  tlHours: '{n} h',
 };
 
 type Strings = typeof en;
@@ -244,6 +264,26 @@ const zh: Strings = {
   postureEvidence: '姿态',
   sourceBrowser: '来自浏览器',
   sourceServer: '来自服务器',
+  // 姿态时间轴的缩放
+  tlZoomBar: '时间轴缩放',
+  tlZoomIn: '放大',
+  tlZoomInTip: '放大（也可在时间轴上按住 Ctrl/⌘ 滚动滚轮，或双指捏合）',
+  tlZoomOut: '缩小',
+  tlZoomOutTip: '缩小（也可在时间轴上按住 Ctrl/⌘ 滚动滚轮，或双指捏合）',
+  tlFit: '全程',
+  tlFitLabel: '显示全程',
+  tlFitTip: '在面板中显示整场会谈',
+  tlFollow: '跟随',
+  tlFollowLabel: '跟随播放位置',
+  tlFollowTip: '让播放位置保持在视野内（滚动到别处即停止跟随）',
+  tlShown: '显示 {span}',
+  tlCueGroup: '{n} 条提示 · {from}–{to}',
+  tlWordGroup: '{n} 个言语信号 · {from}–{to}',
+  tlGroupZoom: '点击放大',
+  tlGroupFirst: '点击查看第一条',
+  tlSeconds: '{n} 秒',
+  tlMinutes: '{n} 分钟',
+  tlHours: '{n} 小时',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };

@@ -99,7 +99,7 @@ const state = {
 const notices = new Notices(byId('notices'));
 const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
 const cues = new CueView(byId('cues'), byId('cue-count'));
-const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId));
+const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
 const roles = new RolesPanel(byId('roles-panel'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {

@@ -1,11 +1,36 @@
 // The posture timeline: an SVG over the meeting's media time with one lane per posture label
-// (green = ready, amber = resisting), cue and verbal-signal markers, and the playhead. The
-// layout is ./timeline (pure); this module keeps the data, draws it and reports clicks.
+// (green = ready, amber = resisting), cue and verbal-signal markers, and the playhead; the
+// lane names in a gutter of their own, the chart beside them scrolling sideways when zoomed.
+// The layout and the zoom arithmetic are ./timeline (pure); this module keeps the data and
+// the zoom, draws, scrolls (following the playhead unless the user looked elsewhere) and
+// reports clicks.
 import type { Cue, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
 import { cueTypeName, labelName, lang, t } from '../i18n';
 import { h, setAttrs, svg } from './dom';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
-import { layoutTimeline, toX, type Bar, type TimelineInput, type TimelineLayout } from './timeline';
+import {
+  DEFAULT_TIMELINE_OPTIONS,
+  MIN_SPAN_MS,
+  axisEndMs,
+  clampSpan,
+  defaultSpanMs,
+  followScroll,
+  followsAfterUserScroll,
+  latestOf,
+  layoutTimeline,
+  msAt,
+  scrollToShow,
+  spanToSeparate,
+  toX,
+  wheelSpan,
+  zoomInSpan,
+  zoomOutSpan,
+  type Bar,
+  type ChartGeometry,
+  type Marker,
+  type TimelineInput,
+  type TimelineLayout,
+} from './timeline';
 
 /** A bar or marker was chosen: the moment, and the transcript turn behind it when known. */
 export interface TimelinePick {
@@ -26,6 +51,9 @@ export interface TimelineState {
 
 type Layout = TimelineLayout<Cue, VerbalSignal>;
 
+/** The zoom the user chose: a span (ms across the viewport), fit (null), or none yet ('auto'). */
+type ZoomChoice = number | null | 'auto';
+
 export class PostureTimeline {
   private readonly postures = new Map<number, PostureSignal>();
   private readonly words = new Map<number, VerbalSignal>();
@@ -43,12 +71,58 @@ export class PostureTimeline {
   private picked: string | null = null;
   /** The root's content width; 0 until it was first measured (e.g. while hidden). */
   private widthPx = 0;
+  private zoom: ZoomChoice = 'auto';
+  /** Whether the view keeps the playhead in sight (while a clock runs or the session is live). */
+  private following = true;
+  /** The chart as last laid out: what scrolling and zooming are computed against. */
+  private chart: ChartGeometry | null = null;
+  /** The scroll offset this view set last: a scroll event elsewhere is the user's. */
+  private ownScroll = 0;
+  /** The lane names (fixed) and the chart's scrolling viewport, kept across redraws. */
+  private readonly frame: HTMLElement;
+  private readonly gutter: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly buttons: { zoomOut: HTMLButtonElement; zoomIn: HTMLButtonElement; fit: HTMLButtonElement; follow: HTMLButtonElement };
+  private readonly shown: HTMLElement;
+  private toolbarState = '';
 
   constructor(
     private readonly root: HTMLElement,
     private readonly counter: HTMLElement,
     private readonly onPick: (pick: TimelinePick) => void,
+    /** Where the zoom buttons go (the timeline's header). */
+    private readonly toolbar: HTMLElement,
   ) {
+    this.gutter = h('div', { class: 'tl-gutter', 'data-testid': 'timeline-gutter' });
+    this.scroller = h('div', { class: 'tl-scroll', 'data-testid': 'timeline-scroll' });
+    this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller);
+    const button = (testid: string, text: string, onClick: () => void): HTMLButtonElement => {
+      const b = h('button', { type: 'button', class: 'btn btn-small tl-zoom-btn', 'data-testid': testid }, text);
+      b.addEventListener('click', onClick);
+      return b;
+    };
+    this.buttons = {
+      zoomOut: button('timeline-zoom-out', '−', () => this.zoomBy((span, end) => zoomOutSpan(span, end))),
+      zoomIn: button('timeline-zoom-in', '+', () => this.zoomBy((span, end) => zoomInSpan(span, end))),
+      fit: button('timeline-fit', '', () => this.zoomBy(() => null)),
+      follow: button('timeline-follow', '', () => this.setFollowing(!this.following)),
+    };
+    this.shown = h('span', { class: 'tl-zoom-shown', 'data-testid': 'timeline-shown' });
+    toolbar.replaceChildren(this.shown, this.buttons.zoomOut, this.buttons.zoomIn, this.buttons.fit, this.buttons.follow);
+
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // Ctrl/⌘ + wheel, and a trackpad's pinch (a wheel event with ctrlKey), zoom at the pointer.
+    this.scroller.addEventListener(
+      'wheel',
+      (e) => {
+        if (!(e.ctrlKey || e.metaKey) || !this.chart) return;
+        e.preventDefault();
+        const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+        const x = e.clientX - this.scroller.getBoundingClientRect().left;
+        this.zoomTo(wheelSpan(this.chart.spanMs, this.chart.axis.endMs, dy), x);
+      },
+      { passive: false },
+    );
     new ResizeObserver(([entry]) => {
       const width = Math.floor(entry?.contentRect.width ?? 0);
       if (width === this.widthPx) return;
@@ -79,7 +153,12 @@ export class PostureTimeline {
     this.live = state.live;
     this.nowMs = null;
     this.picked = null;
+    // Another session: its own default zoom, from its start (or, followed, at its playhead).
+    this.zoom = 'auto';
     this.render();
+    this.scrollTo(0);
+    this.following = true;
+    this.follow();
   }
 
   /** A new signal, or an update of a shown one (e.g. a posture that ended). */
@@ -122,8 +201,19 @@ export class PostureTimeline {
     else this.words.set(s.id, s);
   }
 
-  private layout(): Layout {
-    const input: TimelineInput<Cue, VerbalSignal> = {
+  /** The span shown at an axis ending at endMs: the user's choice, else the session's default. */
+  private spanFor(endMs: number): number | null {
+    return this.zoom === 'auto' ? defaultSpanMs(endMs, this.live) : clampSpan(this.zoom, endMs);
+  }
+
+  /** The moment a following view keeps in sight: the playhead, or a live session's latest; null to follow nothing. */
+  private target(): number | null {
+    if (this.nowMs !== null) return this.nowMs;
+    return this.live ? this.latestKnown() : null;
+  }
+
+  private input(): TimelineInput<Cue, VerbalSignal> {
+    return {
       postures: [...this.postures.values()],
       cues: [...this.cues.values()],
       words: [...this.words.values()],
@@ -132,22 +222,130 @@ export class PostureTimeline {
       latestMs: this.latestMs,
       widthPx: this.widthPx || 800,
     };
-    return layoutTimeline(input);
+  }
+
+  private latestKnown(): number {
+    return latestOf(this.input());
+  }
+
+  private layout(): Layout {
+    const input = this.input();
+    const endMs = axisEndMs(latestOf(input), input.durationMs, DEFAULT_TIMELINE_OPTIONS.minSpanMs);
+    return layoutTimeline({ ...input, spanMs: this.spanFor(endMs) });
   }
 
   private update(): void {
     const l = this.layout();
+    this.chart = l.chart;
     const shape = shapeOf(l);
     if (shape === this.drawnShape) {
       // Only the clock moved: grow the open bars and move the playhead, keep every element
       // (replacing them would cut off a tooltip the manager is reading).
       for (const bar of l.bars) if (bar.open) this.barEls.get(bar.key)?.setAttribute('width', String(bar.width));
       if (this.playheadEl && l.playheadX !== null) setAttrs(this.playheadEl, { x1: l.playheadX, x2: l.playheadX });
-      return;
+    } else {
+      this.drawnShape = shape;
+      this.draw(l);
     }
-    this.drawnShape = shape;
-    this.draw(l);
+    this.follow();
+    this.renderToolbar();
   }
+
+  // ---- zoom and scrolling -----------------------------------------------------------------
+
+  /** A zoom button: the new span from the one shown, keeping the playhead (when followed) or the middle in place. */
+  private zoomBy(next: (spanMs: number | null, endMs: number) => number | null): void {
+    const g = this.chart;
+    if (!g) return;
+    const target = this.target();
+    const scroll = this.scroller.scrollLeft;
+    const targetX = target === null ? null : toX(g.axis, target) - scroll;
+    const anchorX = this.following && targetX !== null && targetX >= 0 && targetX <= g.viewportPx ? targetX : g.viewportPx / 2;
+    this.zoomTo(next(g.spanMs, g.axis.endMs), anchorX);
+  }
+
+  /** Zooms to spanMs (null: fit), keeping the moment at viewportX where it is. */
+  private zoomTo(spanMs: number | null, viewportX: number, anchorMs?: number): void {
+    const g = this.chart;
+    if (!g) return;
+    const ms = anchorMs ?? msAt(g, this.scroller.scrollLeft, viewportX);
+    this.zoom = spanMs;
+    this.render();
+    const now = this.chart;
+    if (!now) return;
+    this.scrollTo(scrollToShow(now, ms, viewportX));
+    // Zoomed elsewhere than the playhead: the view stays where the user looks.
+    const target = this.target();
+    if (target !== null) this.following = followsAfterUserScroll(now, this.scroller.scrollLeft, target);
+    this.renderToolbar();
+  }
+
+  private setFollowing(on: boolean): void {
+    this.following = on;
+    const g = this.chart;
+    const target = this.target();
+    // Back to the playhead at once, as a page would put it.
+    if (on && g && target !== null) this.scrollTo(scrollToShow(g, target, g.viewportPx * 0.75));
+    this.renderToolbar();
+  }
+
+  /** While following, keeps the playhead in sight (paging, so the chart holds still in between). */
+  private follow(): void {
+    const g = this.chart;
+    const target = this.target();
+    // A scroll whose event has not come yet (a turn arrived first) is the user's: it counts
+    // before this view scrolls over it.
+    if (Math.abs(this.scroller.scrollLeft - this.ownScroll) > 1) this.onScroll();
+    if (!this.following || !g || target === null || g.spanMs === null) return;
+    const scroll = this.scroller.scrollLeft;
+    const want = followScroll(g, scroll, target);
+    if (want !== scroll) this.scrollTo(want);
+  }
+
+  private scrollTo(px: number): void {
+    this.scroller.scrollLeft = px;
+    this.ownScroll = this.scroller.scrollLeft;
+  }
+
+  private onScroll(): void {
+    const scroll = this.scroller.scrollLeft;
+    if (Math.abs(scroll - this.ownScroll) <= 1) return;
+    // The user's scroll (or a focused marker brought into view): following goes on only
+    // while the playhead is still in sight.
+    this.ownScroll = scroll;
+    const g = this.chart;
+    const target = this.target();
+    if (g && target !== null) this.following = followsAfterUserScroll(g, scroll, target);
+    this.renderToolbar();
+  }
+
+  /** The zoom buttons' labels (language) and states; cheap when nothing changed. */
+  private renderToolbar(): void {
+    const g = this.chart;
+    const empty = this.root.firstChild !== this.frame;
+    const target = this.target();
+    const span = g?.spanMs ?? null;
+    const key = [lang(), empty, span, g?.axis.endMs, target === null, this.following].join('|');
+    if (key === this.toolbarState) return;
+    this.toolbarState = key;
+    const { zoomOut, zoomIn, fit, follow } = this.buttons;
+    this.toolbar.hidden = empty;
+    this.toolbar.setAttribute('aria-label', t('tlZoomBar'));
+    setAttrs(zoomOut, { 'aria-label': t('tlZoomOut'), title: t('tlZoomOutTip') });
+    setAttrs(zoomIn, { 'aria-label': t('tlZoomIn'), title: t('tlZoomInTip') });
+    fit.textContent = t('tlFit');
+    setAttrs(fit, { 'aria-label': t('tlFitLabel'), title: t('tlFitTip'), 'aria-pressed': String(span === null) });
+    follow.textContent = t('tlFollow');
+    setAttrs(follow, { 'aria-label': t('tlFollowLabel'), title: t('tlFollowTip'), 'aria-pressed': String(this.following) });
+    zoomOut.disabled = span === null;
+    zoomIn.disabled = !g || span === MIN_SPAN_MS || g.axis.endMs <= MIN_SPAN_MS;
+    fit.disabled = false;
+    // Following means something only while zoomed and with a playhead (or a live session's end).
+    follow.hidden = target === null || span === null;
+    this.shown.textContent = span === null ? '' : t('tlShown', { span: spanText(span) });
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------
 
   private draw(l: Layout): void {
     this.counter.textContent = this.postures.size ? String(this.postures.size) : '';
@@ -160,26 +358,10 @@ export class PostureTimeline {
     }
     const { axis } = l;
     const bottom = l.height - 2;
-    const gutterX = axis.x0 - 8;
-    const chart = svg(
+    const gutterX = DEFAULT_TIMELINE_OPTIONS.gutterPx - 8;
+    const names = svg(
       'svg',
-      {
-        class: 'timeline',
-        'data-testid': 'posture-timeline',
-        'data-end-ms': axis.endMs,
-        width: this.widthPx || axis.x1 + 12,
-        height: l.height,
-        role: 'group',
-        'aria-label': t('timelineLabel'),
-      },
-      ...l.ticks.map((ms) =>
-        svg(
-          'g',
-          { class: 'tl-tick' },
-          svg('line', { x1: toX(axis, ms), x2: toX(axis, ms), y1: 14, y2: bottom }),
-          svg('text', { x: toX(axis, ms), y: 11, 'text-anchor': ms === 0 ? 'start' : 'middle' }, formatMs(ms)),
-        ),
-      ),
+      { class: 'timeline tl-names', width: DEFAULT_TIMELINE_OPTIONS.gutterPx, height: l.height, 'aria-hidden': 'true' },
       l.cueRow && rowName(gutterX, l.cueRow.y, l.cueRow.height, t('cues')),
       l.wordRow && rowName(gutterX, l.wordRow.y, l.wordRow.height, t('timelineWords')),
       ...l.groups.map((g) => svg('text', { class: 'tl-group', x: 4, y: g.y + 12 }, g.participant)),
@@ -187,14 +369,6 @@ export class PostureTimeline {
         svg(
           'g',
           { class: `tl-lane is-${lane.valence}`, 'data-testid': 'timeline-lane', 'data-label': lane.label },
-          svg('rect', {
-            class: 'tl-lane-bg',
-            x: axis.x0,
-            y: lane.y,
-            width: axis.x1 - axis.x0,
-            height: lane.height,
-            rx: 3,
-          }),
           svg(
             'text',
             { class: 'tl-lane-name', x: gutterX, y: lane.y + lane.height - 4, 'text-anchor': 'end' },
@@ -202,59 +376,181 @@ export class PostureTimeline {
           ),
         ),
       ),
-      l.lanes.length === 0 &&
-        svg('text', { class: 'tl-empty', 'data-testid': 'posture-empty', x: axis.x0, y: l.lanesY + 12 }, emptyText),
-      ...l.bars.map((bar) => this.bar(bar, l)),
-      ...l.cues.map(({ item: c, x }) => {
-        const top = l.cueRow?.y ?? 0;
-        const verbal = c.evidence.find((e) => e.kind === 'verbal');
-        return this.pickable(
-          svg(
-            'g',
-            {
-              class: `tl-cue cue--${c.type}`,
-              'data-testid': 'timeline-cue',
-              'data-cue-id': c.id,
-              'data-cue-type': c.type,
-              'data-media-ms': c.mediaMs,
-            },
-            svg(
-              'title',
-              {},
-              `${cueTypeName(c.type)} · ${formatMs(c.mediaMs)} · ${t('score')} ${formatScore(c.score)}\n${c.title[lang()]}`,
-            ),
-            svg('line', { class: 'tl-guide', x1: x, x2: x, y1: top + 12, y2: bottom }),
-            svg('path', { d: `M${x - 6},${top + 2} h12 l-6,10 z` }),
-          ),
-          `cue-${c.id}`,
-          { mediaMs: c.mediaMs, utteranceId: verbal?.utteranceId ?? null },
+    );
+    const lastTickX = axis.x1;
+    const chart = svg(
+      'svg',
+      {
+        class: 'timeline',
+        'data-testid': 'posture-timeline',
+        'data-end-ms': axis.endMs,
+        'data-zoom': l.chart.spanMs === null ? 'fit' : l.chart.spanMs,
+        'data-tick-step-ms': l.tickStepMs,
+        width: Math.ceil(l.chart.widthPx),
+        height: l.height,
+        role: 'group',
+        'aria-label': t('timelineLabel'),
+      },
+      ...l.ticks.map((ms) => {
+        const x = toX(axis, ms);
+        // The first label starts at its tick, the last ends at it, so neither is cut off.
+        const anchor = ms === 0 ? 'start' : lastTickX - x < 24 ? 'end' : 'middle';
+        return svg(
+          'g',
+          { class: 'tl-tick', 'data-ms': ms },
+          svg('line', { x1: x, x2: x, y1: 14, y2: bottom }),
+          svg('text', { x, y: 11, 'text-anchor': anchor }, formatMs(ms)),
         );
       }),
-      ...l.words.map(({ item: w, x }) =>
-        this.pickable(
-          svg(
-            'g',
-            {
-              class: `tl-word label-${w.label}${isTentative(w.score, this.cueMinScore) ? ' tentative' : ''}`,
-              'data-testid': 'timeline-word',
-              'data-label': w.label,
-              'data-media-ms': w.mediaMs,
-              ...(isTentative(w.score, this.cueMinScore) ? { 'data-tentative': 'true' } : {}),
-            },
-            svg(
-              'title',
-              {},
-              `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${isTentative(w.score, this.cueMinScore) ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`,
-            ),
-            svg('circle', { cx: x, cy: (l.wordRow?.y ?? 0) + 8, r: 4.5 }),
-          ),
-          `word-${w.id}`,
-          { mediaMs: w.mediaMs, utteranceId: w.utteranceId },
-        ),
+      ...l.lanes.map((lane) =>
+        svg('rect', {
+          class: `tl-lane-bg is-${lane.valence}`,
+          'data-testid': 'timeline-lane-bg',
+          'data-label': lane.label,
+          x: axis.x0,
+          y: lane.y,
+          width: axis.x1 - axis.x0,
+          height: lane.height,
+          rx: 3,
+        }),
       ),
+      ...l.bars.map((bar) => this.bar(bar, l)),
+      ...l.cues.map((m) => (m.items.length > 1 ? this.cueGroup(m, l) : this.cue(m, l, bottom))),
+      ...l.words.map((m) => (m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l))),
       this.playhead(l),
     );
-    this.root.replaceChildren(chart);
+    this.gutter.replaceChildren(names);
+    this.scroller.replaceChildren(chart);
+    // With no lanes the note goes under the chart, clear of the cues' guide lines.
+    const note = l.lanes.length === 0 && h('p', { class: 'tl-note', 'data-testid': 'posture-empty' }, emptyText);
+    if (this.root.firstChild !== this.frame || this.root.childNodes.length !== (note ? 2 : 1)) {
+      this.root.replaceChildren(this.frame, ...(note ? [note] : []));
+    } else if (note) this.root.lastChild!.replaceWith(note);
+  }
+
+  private cue({ item: c, x }: Marker<Cue>, l: Layout, bottom: number): SVGElement {
+    const top = l.cueRow?.y ?? 0;
+    const verbal = c.evidence.find((e) => e.kind === 'verbal');
+    return this.pickable(
+      svg(
+        'g',
+        {
+          class: `tl-cue cue--${c.type}`,
+          'data-testid': 'timeline-cue',
+          'data-cue-id': c.id,
+          'data-cue-type': c.type,
+          'data-media-ms': c.mediaMs,
+        },
+        svg(
+          'title',
+          {},
+          `${cueTypeName(c.type)} · ${formatMs(c.mediaMs)} · ${t('score')} ${formatScore(c.score)}\n${c.title[lang()]}`,
+        ),
+        svg('line', { class: 'tl-guide', x1: x, x2: x, y1: top + 12, y2: bottom }),
+        svg('path', { d: `M${x - 6},${top + 2} h12 l-6,10 z` }),
+      ),
+      `cue-${c.id}`,
+      { mediaMs: c.mediaMs, utteranceId: verbal?.utteranceId ?? null },
+    );
+  }
+
+  private word({ item: w, x }: Marker<VerbalSignal>, l: Layout): SVGElement {
+    const tentative = isTentative(w.score, this.cueMinScore);
+    return this.pickable(
+      svg(
+        'g',
+        {
+          class: `tl-word label-${w.label}${tentative ? ' tentative' : ''}`,
+          'data-testid': 'timeline-word',
+          'data-label': w.label,
+          'data-media-ms': w.mediaMs,
+          ...(tentative ? { 'data-tentative': 'true' } : {}),
+        },
+        svg(
+          'title',
+          {},
+          `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${tentative ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`,
+        ),
+        svg('circle', { cx: x, cy: (l.wordRow?.y ?? 0) + 8, r: 4.5 }),
+      ),
+      `word-${w.id}`,
+      { mediaMs: w.mediaMs, utteranceId: w.utteranceId },
+    );
+  }
+
+  /** Cues too close to tell apart at this zoom: one badge with their count; a click zooms in on them. */
+  private cueGroup(m: Marker<Cue>, l: Layout): SVGElement {
+    const types = new Set(m.items.map((c) => c.type));
+    const kinds = [...types].map((type) => `${cueTypeName(type)} ${m.items.filter((c) => c.type === type).length}`);
+    const tip = `${t('tlCueGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) })}\n${kinds.join(' · ')}`;
+    const first = m.item.evidence.find((e) => e.kind === 'verbal');
+    return this.groupBadge(m, l.cueRow?.y ?? 0, {
+      class: `tl-cue tl-group-badge ${types.size === 1 ? `cue--${m.item.type}` : 'is-mixed'}`,
+      'data-testid': 'timeline-cue-group',
+      'data-cue-ids': m.items.map((c) => c.id).join(' '),
+      tip,
+      key: `cues-${m.item.id}`,
+      first: { mediaMs: m.item.mediaMs, utteranceId: first?.utteranceId ?? null },
+    });
+  }
+
+  private wordGroup(m: Marker<VerbalSignal>, l: Layout): SVGElement {
+    const labels = new Set(m.items.map((w) => w.label));
+    const kinds = [...labels].map((label) => `${labelName(label)} ${m.items.filter((w) => w.label === label).length}`);
+    const tip = `${t('tlWordGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) })}\n${kinds.join(' · ')}`;
+    const allTentative = m.items.every((w) => isTentative(w.score, this.cueMinScore));
+    return this.groupBadge(m, l.wordRow?.y ?? 0, {
+      class: `tl-word tl-group-badge ${labels.size === 1 ? `label-${m.item.label}` : 'is-mixed'}${allTentative ? ' tentative' : ''}`,
+      'data-testid': 'timeline-word-group',
+      tip,
+      key: `words-${m.item.id}`,
+      first: { mediaMs: m.item.mediaMs, utteranceId: m.item.utteranceId },
+    });
+  }
+
+  /**
+   * A group's badge: a rounded count starting where its first marker would, so groups never
+   * overlap. Choosing it zooms in until its markers stand apart; at the closest zoom, where
+   * they cannot, it goes to the first one's turn.
+   */
+  private groupBadge<T extends { mediaMs: number }>(
+    m: Marker<T>,
+    rowY: number,
+    o: { class: string; 'data-testid': string; 'data-cue-ids'?: string; tip: string; key: string; first: TimelinePick },
+  ): SVGElement {
+    const g = this.chart;
+    const range = { fromMs: m.item.mediaMs, toMs: m.items[m.items.length - 1]!.mediaMs, n: m.items.length };
+    const next = g ? spanToSeparate(g.spanMs, g.axis.endMs, range, g.viewportPx, DEFAULT_TIMELINE_OPTIONS.clusterGapPx) : null;
+    const canZoom = g !== null && next !== null && (g.spanMs === null || next < g.spanMs);
+    const label = String(m.items.length);
+    const width = 8 + 6 * label.length;
+    const el = svg(
+      'g',
+      {
+        class: o.class,
+        'data-testid': o['data-testid'],
+        'data-count': m.items.length,
+        'data-media-ms': m.item.mediaMs,
+        ...(o['data-cue-ids'] ? { 'data-cue-ids': o['data-cue-ids'] } : {}),
+      },
+      svg('title', {}, `${o.tip}\n${t(canZoom ? 'tlGroupZoom' : 'tlGroupFirst')}`),
+      svg('rect', { x: m.x - 6, y: rowY + 1.5, width, height: 13, rx: 6.5 }),
+      svg('text', { x: m.x - 6 + width / 2, y: rowY + 11.5, 'text-anchor': 'middle' }, label),
+    );
+    if (!canZoom) return this.pickable(el, o.key, o.first);
+    const zoomIn = (): void => {
+      if (!this.chart) return;
+      const mid = (range.fromMs + range.toMs) / 2;
+      this.zoomTo(next, this.chart.viewportPx / 2, mid);
+    };
+    setAttrs(el, { tabindex: 0, role: 'button' });
+    el.addEventListener('click', zoomIn);
+    el.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      zoomIn();
+    });
+    return el;
   }
 
   private bar(bar: Bar, l: Layout): SVGElement {
@@ -333,17 +629,25 @@ function rowName(x: number, y: number, height: number, text: string): SVGElement
   return svg('text', { class: 'tl-row-name', x, y: y + height - 4, 'text-anchor': 'end' }, text);
 }
 
+/** A zoom's span in words: "30 s", "10 min", "1.5 h". */
+function spanText(ms: number): string {
+  if (ms < 60_000) return t('tlSeconds', { n: Math.round(ms / 1000) });
+  if (ms < 90 * 60_000) return t('tlMinutes', { n: Math.round(ms / 60_000) });
+  return t('tlHours', { n: Math.round(ms / 360_000) / 10 });
+}
+
 /** Everything but the clock's effect: when this is unchanged a tick needs no redraw. */
 function shapeOf(l: Layout): string {
   return [
     l.axis.endMs,
     l.axis.x1,
+    l.chart.viewportPx,
     l.height,
     l.playheadX === null,
     l.lanes.map((x) => x.key).join(','),
     l.bars.map((b) => `${b.key}:${b.ids.length}:${b.open}`).join(','),
-    l.cues.length,
-    l.words.length,
+    l.cues.map((m) => m.items.length).join(','),
+    l.words.map((m) => m.items.length).join(','),
     lang(),
   ].join('|');
 }

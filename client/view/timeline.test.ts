@@ -1,13 +1,29 @@
 import {
   DEFAULT_TIMELINE_OPTIONS,
+  LIVE_WINDOW_MS,
+  MIN_SPAN_MS,
   assignLanes,
   axisEndMs,
+  chartGeometry,
+  clampSpan,
+  clusterMarkers,
+  defaultSpanMs,
+  followScroll,
+  followsAfterUserScroll,
   layoutBars,
   layoutTimeline,
+  msAt,
+  scrollToShow,
+  spanToSeparate,
+  tickStepMs,
   ticks,
   toX,
   turnAt,
   valenceOf,
+  visibleWindow,
+  wheelSpan,
+  zoomInSpan,
+  zoomOutSpan,
   type Axis,
   type PostureSpan,
   type TimelineInput,
@@ -162,7 +178,9 @@ describe('the whole layout', () => {
         durationMs: 140_000,
       }),
     );
-    expect(l.axis).toEqual({ endMs: 140_000, x0: o.gutterPx, x1: 1000 - o.rightPadPx });
+    // The lane names have their own gutter; the chart (x from 0) fills the rest at fit.
+    expect(l.axis).toEqual({ endMs: 140_000, x0: o.leftPadPx, x1: 1000 - o.gutterPx - o.rightPadPx });
+    expect(l.chart).toMatchObject({ widthPx: 1000 - o.gutterPx, viewportPx: 1000 - o.gutterPx, spanMs: null });
     expect(l.cueRow).toEqual({ y: o.axisPx, height: o.markerRowPx });
     expect(l.wordRow).toEqual({ y: o.axisPx + o.markerRowPx, height: o.markerRowPx });
     expect(l.lanes.map((x) => [x.label, x.y])).toEqual([
@@ -178,14 +196,19 @@ describe('the whole layout', () => {
     expect(l.groups).toEqual([]);
   });
 
-  test('with nothing at all: no rows, no playhead, room for the empty note', () => {
+  test('with nothing at all: no rows, no playhead', () => {
     const l = layoutTimeline(input({}));
     expect(l.lanes).toEqual([]);
     expect(l.cueRow).toBeNull();
     expect(l.wordRow).toBeNull();
     expect(l.playheadX).toBeNull();
     expect(l.axis.endMs).toBe(DEFAULT_TIMELINE_OPTIONS.minSpanMs);
-    expect(l.height).toBeGreaterThan(l.lanesY);
+  });
+
+  test('with markers but no lanes the chart ends under the marker rows (the empty note goes below it)', () => {
+    const l = layoutTimeline(input({ cues: [{ id: 1, type: 'resistance', mediaMs: 5000, score: 0.9 }] }));
+    expect(l.lanes).toEqual([]);
+    expect(l.height).toBe(l.cueRow!.y + l.cueRow!.height + DEFAULT_TIMELINE_OPTIONS.laneGapPx);
   });
 
   test('without a clock (a stored session) an open posture runs to the last known moment', () => {
@@ -202,6 +225,130 @@ describe('the whole layout', () => {
     );
     expect(l.groups.map((g) => g.participant)).toEqual(['Li', 'Wang']);
     expect(l.groups[1]!.y).toBeGreaterThan(l.lanes[0]!.y);
+  });
+});
+
+describe('zoom', () => {
+  const O = { leftPadPx: 8, rightPadPx: 12 };
+  const HOUR = 3_600_000;
+  /** A 2-hour meeting in a 1020 px viewport: 1000 px of axis at fit. */
+  const geometry = (spanMs: number | null) => chartGeometry(2 * HOUR, spanMs, 1020, O);
+
+  test('fit fills the viewport; a span fills it with that much time and widens the chart', () => {
+    const fit = geometry(null);
+    expect(fit).toMatchObject({ widthPx: 1020, spanMs: null, axis: { endMs: 2 * HOUR, x0: 8, x1: 1008 } });
+    const tenMin = geometry(10 * 60_000);
+    expect(tenMin.spanMs).toBe(600_000);
+    expect(tenMin.axis.x1 - tenMin.axis.x0).toBeCloseTo(12_000); // 12 spans of 1000 px
+    expect(tenMin.widthPx).toBeCloseTo(12_020);
+    // A span as long as the meeting is fit; none is narrower than the minimum.
+    expect(geometry(3 * HOUR).spanMs).toBeNull();
+    expect(geometry(1000).spanMs).toBe(MIN_SPAN_MS);
+  });
+
+  test('the visible window and the time under the pointer follow the scroll offset', () => {
+    const g = geometry(10 * 60_000);
+    expect(visibleWindow(g, 0).fromMs).toBe(0);
+    expect(visibleWindow(g, 0).toMs).toBeCloseTo(10 * 60_000 + (12 * 600_000) / 1000, -2); // + the right pad's time
+    const w = visibleWindow(g, 6000);
+    expect(w.fromMs).toBeCloseTo((5992 / 12_000) * 2 * HOUR);
+    expect(msAt(g, 6000, 510)).toBeCloseTo(((6000 + 510 - 8) / 12_000) * 2 * HOUR);
+    // Keeping a moment under the pointer across a zoom: the scroll puts it back there.
+    const at = msAt(g, 6000, 300);
+    const zoomed = geometry(5 * 60_000);
+    expect(msAt(zoomed, scrollToShow(zoomed, at, 300), 300)).toBeCloseTo(at, -2);
+    // The scroll never goes past either end.
+    expect(scrollToShow(g, 0, 500)).toBe(0);
+    expect(scrollToShow(g, 2 * HOUR, 0)).toBe(Math.round(g.widthPx - g.viewportPx));
+  });
+
+  test('ticks get finer as the zoom goes in', () => {
+    const steps = [null, 60 * 60_000, 10 * 60_000, 60_000].map((span) => tickStepMs(geometry(span).axis, 64));
+    expect(steps).toEqual([600_000, 300_000, 60_000, 5_000]);
+  });
+
+  test('the buttons step through nice spans, each a visible step, and out again to fit', () => {
+    const end = 2 * HOUR;
+    const ins: (number | null)[] = [null];
+    while (ins[ins.length - 1] !== MIN_SPAN_MS) ins.push(zoomInSpan(ins[ins.length - 1]!, end));
+    expect(ins.map((s) => (s === null ? 'fit' : s / 60_000))).toEqual(['fit', 60, 30, 15, 10, 5, 2, 1, 0.5]);
+    expect(zoomInSpan(MIN_SPAN_MS, end)).toBe(MIN_SPAN_MS);
+    const outs: (number | null)[] = [MIN_SPAN_MS];
+    while (outs[outs.length - 1] !== null) outs.push(zoomOutSpan(outs[outs.length - 1]!, end));
+    expect(outs.map((s) => (s === null ? 'fit' : s / 60_000))).toEqual([0.5, 1, 2, 5, 10, 15, 30, 60, 'fit']);
+    // The 2:20 demo: one press in shows a minute.
+    expect(zoomInSpan(null, 140_000)).toBe(60_000);
+    expect(zoomOutSpan(60_000, 140_000)).toBe(120_000);
+    expect(zoomOutSpan(120_000, 140_000)).toBeNull();
+  });
+
+  test('wheel zoom is continuous, within the same bounds', () => {
+    expect(wheelSpan(600_000, 2 * HOUR, -400)).toBeCloseTo(600_000 / Math.E);
+    expect(wheelSpan(600_000, 2 * HOUR, 400)).toBeCloseTo(600_000 * Math.E);
+    expect(wheelSpan(null, 2 * HOUR, 100)).toBeNull(); // out from fit stays fit
+    expect(wheelSpan(MIN_SPAN_MS, 2 * HOUR, -400)).toBe(MIN_SPAN_MS);
+  });
+
+  test('a cluster is pulled apart: its markers get room, at least one step in', () => {
+    // 5 markers over 20 s at fit of 2 h in 1000 px: 22 px each needs 20 s × 1000 / 132 ≈ 150 s.
+    const span = spanToSeparate(null, 2 * HOUR, { fromMs: 0, toMs: 20_000, n: 5 }, 1000, 22)!;
+    expect(span).toBeCloseTo((20_000 * 1000) / (22 * 6));
+    // Far apart already but clustered at a coarse zoom: still one step in.
+    expect(spanToSeparate(null, 2 * HOUR, { fromMs: 0, toMs: 20 * 60_000, n: 2 }, 1000, 22)).toBe(60 * 60_000);
+    expect(spanToSeparate(MIN_SPAN_MS, 2 * HOUR, { fromMs: 0, toMs: 100, n: 2 }, 1000, 22)).toBe(MIN_SPAN_MS);
+  });
+
+  test('short sessions start at fit; a long live one at its last ten minutes; a long review at fit', () => {
+    expect(defaultSpanMs(140_000, true)).toBeNull();
+    expect(defaultSpanMs(2 * HOUR, true)).toBe(LIVE_WINDOW_MS);
+    expect(defaultSpanMs(2 * HOUR, false)).toBeNull();
+    expect(clampSpan(LIVE_WINDOW_MS, 16 * 60_000)).toBe(LIVE_WINDOW_MS);
+  });
+
+  test('following: the view stays still while the playhead is in sight, then pages', () => {
+    const g = geometry(10 * 60_000); // 1000 px per 10 min: 0.6 s per px
+    const px = (ms: number) => toX(g.axis, ms);
+    expect(followScroll(g, 0, 5 * 60_000)).toBe(0);
+    expect(followScroll(g, 0, 9 * 60_000)).toBe(0); // 90 % of the view: still in
+    // Past 92 %: a page, the playhead at three quarters, the recent past before it.
+    const paged = followScroll(g, 0, 9.5 * 60_000);
+    expect(px(9.5 * 60_000) - paged).toBeCloseTo(765, 0);
+    // Scrolled far away (or a seek back): back to the playhead.
+    expect(px(30 * 60_000) - followScroll(g, 0, 30 * 60_000)).toBeCloseTo(765, 0);
+    expect(followScroll(g, 5000, 60_000)).toBe(0);
+    // At fit nothing scrolls.
+    expect(followScroll(geometry(null), 0, HOUR)).toBe(0);
+  });
+
+  test('a user scroll keeps following while the playhead stays in sight, and stops it otherwise', () => {
+    const g = geometry(10 * 60_000);
+    expect(followsAfterUserScroll(g, 100, 5 * 60_000)).toBe(true);
+    expect(followsAfterUserScroll(g, 6000, 5 * 60_000)).toBe(false);
+    expect(followsAfterUserScroll(geometry(null), 0, 5 * 60_000)).toBe(true);
+  });
+});
+
+describe('markers', () => {
+  const cue = (id: number, mediaMs: number) => ({ id, type: 'closing_moment' as const, mediaMs, score: 0.9 });
+
+  test('markers closer than the gap are one group, at its first; groups stay a gap apart', () => {
+    // 1 px = 100 ms: 0, 1 s, 2.1 s | 2.2 s, 4 s | 10 s.
+    const groups = clusterMarkers([cue(3, 2100), cue(1, 0), cue(2, 1000), cue(4, 2200), cue(5, 4000), cue(6, 10_000)], AXIS, 22);
+    expect(groups.map((g) => g.items.map((c) => c.id))).toEqual([[1, 2, 3], [4, 5], [6]]);
+    expect(groups.map((g) => [g.x, g.lastX])).toEqual([
+      [0, 21],
+      [22, 40],
+      [100, 100],
+    ]);
+    expect(groups[2]!.item.id).toBe(6);
+  });
+
+  test('zoomed in, the same markers stand alone', () => {
+    const cues = [cue(1, 0), cue(2, 1000), cue(3, 2100)];
+    const wide = layoutTimeline(input({ cues, durationMs: 10_000, widthPx: 1124, spanMs: 5_000 }));
+    expect(wide.cues.map((g) => g.items.length)).toEqual([1, 1, 1]);
+    const fit = layoutTimeline(input({ cues, durationMs: 2 * 3_600_000, widthPx: 1124 }));
+    expect(fit.cues.map((g) => g.items.length)).toEqual([3]);
   });
 });
 

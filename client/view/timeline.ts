@@ -1,6 +1,9 @@
 // Pure layout of the posture timeline: media time → x, one lane per posture label that
-// occurred, bars merged when they would touch on screen, cue and word markers, rows and
-// ticks. No DOM here, so all of it is unit-tested; client/view/posture.ts draws the result.
+// occurred, bars merged when they would touch on screen, cue and word markers (clustered when
+// they would overlap), rows and ticks; and the zoom: a zoom level (the span of media time the
+// chart's viewport shows, or the whole meeting) → the chart's width → the visible window, and
+// where the view scrolls to follow the playhead. No DOM here, so all of it is unit-tested;
+// client/view/posture.ts draws the result and keeps the scroll position.
 import type { CueType, PostureSignalLabel, VerbalLabel } from '../../protocol/protocol';
 
 /** What a posture says about the customer: ready to buy, or holding back. */
@@ -25,8 +28,10 @@ export function valenceOf(label: PostureSignalLabel): Valence {
 
 /** Sizes in px and the rules for growing the axis. */
 export interface TimelineOptions {
-  /** Left gutter for the lane names. */
+  /** Left gutter for the lane names: fixed, outside the chart that scrolls. */
   gutterPx: number;
+  /** Room before 0 and after the end inside the chart, so a marker at either end is whole. */
+  leftPadPx: number;
   rightPadPx: number;
   axisPx: number;
   markerRowPx: number;
@@ -40,10 +45,13 @@ export interface TimelineOptions {
   minTickGapPx: number;
   /** Without a known duration the axis covers at least this much. */
   minSpanMs: number;
+  /** Markers of one row closer than this (from a group's first) are drawn as one, with a count. */
+  clusterGapPx: number;
 }
 
 export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
   gutterPx: 104,
+  leftPadPx: 8,
   rightPadPx: 12,
   axisPx: 18,
   markerRowPx: 16,
@@ -53,6 +61,7 @@ export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
   mergeGapPx: 2,
   minTickGapPx: 64,
   minSpanMs: 60_000,
+  clusterGapPx: 22,
 };
 
 // ---- the axis ---------------------------------------------------------------------------
@@ -60,6 +69,7 @@ export const DEFAULT_TIMELINE_OPTIONS: TimelineOptions = {
 export interface Axis {
   /** Media ms at the right edge (the left edge is 0). */
   endMs: number;
+  /** x of 0 ms and of endMs, in the chart's own coordinates (the chart scrolls when zoomed). */
   x0: number;
   x1: number;
 }
@@ -87,13 +97,190 @@ export function toX(axis: Axis, ms: number): number {
 
 const TICK_STEPS_MS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200].map((s) => s * 1000);
 
+/** The smallest tick step (ms) that keeps ticks minGapPx apart at this axis' scale. */
+export function tickStepMs(axis: Axis, minGapPx: number): number {
+  const pxPerMs = (axis.x1 - axis.x0) / axis.endMs;
+  const last = TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
+  if (!(pxPerMs > 0)) return last;
+  return TICK_STEPS_MS.find((s) => s * pxPerMs >= minGapPx) ?? Math.ceil(minGapPx / pxPerMs / last) * last;
+}
+
 /** Tick positions (ms): the smallest step that keeps ticks minGapPx apart, from 0 to the end. */
 export function ticks(axis: Axis, minGapPx: number): number[] {
   const pxPerMs = (axis.x1 - axis.x0) / axis.endMs;
   if (!(pxPerMs > 0)) return [0];
-  const step = TICK_STEPS_MS.find((s) => s * pxPerMs >= minGapPx) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;
+  const step = tickStepMs(axis, minGapPx);
   const out: number[] = [];
   for (let ms = 0; ms <= axis.endMs; ms += step) out.push(ms);
+  return out;
+}
+
+// ---- zoom -------------------------------------------------------------------------------
+
+/** The narrowest view: half a minute across the chart's viewport. */
+export const MIN_SPAN_MS = 30_000;
+/** The spans the zoom buttons step through (ms across the viewport); past the meeting's end is "fit". */
+export const ZOOM_STEPS_MS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 240, 480, 960, 1440].map((m) => m * 60_000);
+/** A zoom button changes the span by at least this factor, so every press is a visible step. */
+const ZOOM_FACTOR = 1.5;
+/** A meeting longer than this does not start at fit while live: fitted, its markers smear. */
+export const LONG_SESSION_MS = 15 * 60_000;
+/** What a long live session shows by default: about its last ten minutes. */
+export const LIVE_WINDOW_MS = 10 * 60_000;
+
+/**
+ * The span (ms across the viewport) a zoom level shows on an axis ending at endMs; null is
+ * "fit", the whole axis. A span reaching the end is fit; none is narrower than MIN_SPAN_MS.
+ */
+export function clampSpan(spanMs: number | null, endMs: number): number | null {
+  if (spanMs === null || !(spanMs < endMs)) return null;
+  return Math.min(endMs, Math.max(MIN_SPAN_MS, spanMs));
+}
+
+/** The zoom a session starts at: fit, but about the last ten minutes of a long live session. */
+export function defaultSpanMs(endMs: number, live: boolean): number | null {
+  return live && endMs > LONG_SESSION_MS ? clampSpan(LIVE_WINDOW_MS, endMs) : null;
+}
+
+/** One zoom step in: the next nice span at least ZOOM_FACTOR narrower (null = fit now). */
+export function zoomInSpan(spanMs: number | null, endMs: number): number | null {
+  const now = spanMs ?? endMs;
+  const next = [...ZOOM_STEPS_MS].reverse().find((s) => s * ZOOM_FACTOR <= now) ?? MIN_SPAN_MS;
+  return clampSpan(next, endMs);
+}
+
+/** One zoom step out: the next nice span at least ZOOM_FACTOR wider, or fit once that shows it all. */
+export function zoomOutSpan(spanMs: number | null, endMs: number): number | null {
+  if (spanMs === null) return null;
+  return clampSpan(ZOOM_STEPS_MS.find((s) => s >= spanMs * ZOOM_FACTOR) ?? null, endMs);
+}
+
+/** Wheel or pinch zoom: continuous, a factor of e per 400 px of wheel (deltaY < 0 zooms in). */
+export function wheelSpan(spanMs: number | null, endMs: number, deltaY: number): number | null {
+  return clampSpan((spanMs ?? endMs) * Math.exp(deltaY / 400), endMs);
+}
+
+/**
+ * The span that pulls a cluster of n markers over fromMs..toMs apart at viewportPx: each
+ * marker gets about gapPx; at least one zoom step in, never narrower than MIN_SPAN_MS.
+ */
+export function spanToSeparate(
+  spanMs: number | null,
+  endMs: number,
+  range: { fromMs: number; toMs: number; n: number },
+  viewportPx: number,
+  gapPx: number,
+): number | null {
+  const wanted = ((range.toMs - range.fromMs) * viewportPx) / (gapPx * (range.n + 1));
+  const step = zoomInSpan(spanMs, endMs) ?? endMs;
+  return clampSpan(Math.min(step, Math.max(MIN_SPAN_MS, wanted)), endMs);
+}
+
+/** The chart's horizontal geometry at a zoom level: its axis, and its whole width. */
+export interface ChartGeometry {
+  axis: Axis;
+  /** The chart's whole width (the scrolled content); at fit, the viewport's. */
+  widthPx: number;
+  /** The viewport the chart scrolls in. */
+  viewportPx: number;
+  /** The span shown across the viewport; null at fit. */
+  spanMs: number | null;
+}
+
+/**
+ * The axis for a zoom level: at fit 0…endMs fills the viewport; zoomed, spanMs fills it and
+ * the chart is as much wider as the meeting is longer.
+ */
+export function chartGeometry(
+  endMs: number,
+  spanMs: number | null,
+  viewportPx: number,
+  opts: Pick<TimelineOptions, 'leftPadPx' | 'rightPadPx'>,
+): ChartGeometry {
+  const span = clampSpan(spanMs, endMs);
+  const inner = Math.max(1, viewportPx - opts.leftPadPx - opts.rightPadPx);
+  const x0 = opts.leftPadPx;
+  const x1 = x0 + (span === null ? inner : (inner * endMs) / span);
+  return { axis: { endMs, x0, x1 }, widthPx: Math.max(viewportPx, x1 + opts.rightPadPx), viewportPx, spanMs: span };
+}
+
+/** The media time under a viewport position (px from the viewport's left) at a scroll offset. */
+export function msAt(g: ChartGeometry, scrollPx: number, viewportX: number): number {
+  const f = (scrollPx + viewportX - g.axis.x0) / (g.axis.x1 - g.axis.x0);
+  return Math.min(g.axis.endMs, Math.max(0, f * g.axis.endMs));
+}
+
+/** The media time the viewport shows at a scroll offset. */
+export function visibleWindow(g: ChartGeometry, scrollPx: number): { fromMs: number; toMs: number } {
+  return { fromMs: msAt(g, scrollPx, 0), toMs: msAt(g, scrollPx, g.viewportPx) };
+}
+
+/** A scroll offset the chart can take: 0 … width − viewport. */
+export function clampScroll(g: ChartGeometry, scrollPx: number): number {
+  return Math.round(Math.min(Math.max(0, g.widthPx - g.viewportPx), Math.max(0, scrollPx)));
+}
+
+/** The scroll offset that puts media time ms at viewportX (e.g. under the pointer after a zoom). */
+export function scrollToShow(g: ChartGeometry, ms: number, viewportX: number): number {
+  return clampScroll(g, toX(g.axis, ms) - viewportX);
+}
+
+/** Following: the playhead is kept between these shares of the viewport… */
+const FOLLOW_MIN = 0.02;
+const FOLLOW_MAX = 0.92;
+/** …and when it leaves them the view pages so it lands here (most of the view is the past). */
+const FOLLOW_AT = 0.75;
+
+/** Whether media time ms is inside the viewport's followed part at this scroll offset. */
+export function inFollowedPart(g: ChartGeometry, scrollPx: number, ms: number): boolean {
+  const x = toX(g.axis, ms) - scrollPx;
+  return x >= g.viewportPx * FOLLOW_MIN - 1 && x <= g.viewportPx * FOLLOW_MAX + 1;
+}
+
+/**
+ * Where a following view scrolls to keep the playhead in sight: nowhere while it is inside
+ * the followed part (the chart stays still to be read and clicked), else a page, so the
+ * playhead lands at three quarters of the view with the recent past before it.
+ */
+export function followScroll(g: ChartGeometry, scrollPx: number, playheadMs: number): number {
+  if (g.spanMs === null || inFollowedPart(g, scrollPx, playheadMs)) return scrollPx;
+  return scrollToShow(g, playheadMs, g.viewportPx * FOLLOW_AT);
+}
+
+/**
+ * After the user moved the view (scrolled, or zoomed at the pointer): it still follows when
+ * the playhead is in sight, and stops following when they looked elsewhere.
+ */
+export function followsAfterUserScroll(g: ChartGeometry, scrollPx: number, playheadMs: number): boolean {
+  return g.spanMs === null || inFollowedPart(g, scrollPx, playheadMs);
+}
+
+// ---- markers ----------------------------------------------------------------------------
+
+/** A marker, or several drawn as one: items in time order, at the first one's x. */
+export interface Marker<T> {
+  /** The first item. */
+  item: T;
+  items: T[];
+  x: number;
+  /** The last item's x (x when alone). */
+  lastX: number;
+}
+
+/**
+ * Markers in time order, grouped: a group takes every following marker closer than gapPx to
+ * its first, so groups are at least gapPx apart and a group never spans more than gapPx.
+ */
+export function clusterMarkers<T extends { mediaMs: number }>(items: readonly T[], axis: Axis, gapPx: number): Marker<T>[] {
+  const out: Marker<T>[] = [];
+  for (const item of [...items].sort((a, b) => a.mediaMs - b.mediaMs)) {
+    const x = toX(axis, item.mediaMs);
+    const last = out[out.length - 1];
+    if (last && x - last.x < gapPx) {
+      last.items.push(item);
+      last.lastX = x;
+    } else out.push({ item, items: [item], x, lastX: x });
+  }
   return out;
 }
 
@@ -140,8 +327,10 @@ export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoin
   durationMs: number | null;
   /** Media ms of anything else known to have happened (e.g. the last utterance's end). */
   latestMs: number;
-  /** Total width in px. */
+  /** Total width in px: the lane names' gutter and the chart's viewport. */
   widthPx: number;
+  /** The zoom: media ms across the chart's viewport; null (or absent) shows the whole meeting. */
+  spanMs?: number | null;
 }
 
 // ---- lanes and bars ---------------------------------------------------------------------
@@ -246,14 +435,12 @@ export function layoutBars(
 
 // ---- the whole picture ------------------------------------------------------------------
 
-export interface Marker<T> {
-  item: T;
-  x: number;
-}
-
 export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint> {
   axis: Axis;
+  /** The chart at this zoom: its width, its viewport, the span shown (null: fit). */
+  chart: ChartGeometry;
   ticks: number[];
+  tickStepMs: number;
   /** Rows, top to bottom; a marker row is absent when it has nothing to show. */
   cueRow: { y: number; height: number } | null;
   wordRow: { y: number; height: number } | null;
@@ -261,11 +448,12 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
   /** One label per participant when there is more than one of them. */
   groups: { participant: string; y: number }[];
   bars: Bar[];
+  /** Cue and word markers; those that would overlap at this zoom are grouped. */
   cues: Marker<C>[];
   words: Marker<W>[];
   /** null without a running clock. */
   playheadX: number | null;
-  /** Where the lanes start (and, with no lanes, where the empty note goes). */
+  /** Where the lanes start. */
   lanesY: number;
   height: number;
 }
@@ -284,8 +472,9 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
   opts: TimelineOptions = DEFAULT_TIMELINE_OPTIONS,
 ): TimelineLayout<C, W> {
   const latest = latestOf(input);
-  const x1 = Math.max(opts.gutterPx + 1, input.widthPx - opts.rightPadPx);
-  const axis: Axis = { endMs: axisEndMs(latest, input.durationMs, opts.minSpanMs), x0: opts.gutterPx, x1 };
+  const endMs = axisEndMs(latest, input.durationMs, opts.minSpanMs);
+  const chart = chartGeometry(endMs, input.spanMs ?? null, Math.max(1, input.widthPx - opts.gutterPx), opts);
+  const { axis } = chart;
   // A stored session has no clock: open signals run to the last thing known to have happened.
   const now = input.nowMs ?? latest;
 
@@ -317,19 +506,22 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
     });
     y += opts.lanePx + opts.laneGapPx;
   }
-  // With no lanes the note "no posture signals" takes one lane's room.
-  const height = lanes.length > 0 ? y : y + opts.lanePx + opts.laneGapPx;
+  // With no lanes the chart ends under the marker rows; the note "no posture signals" goes
+  // below it, outside the chart, so no cue's guide line runs through it.
+  const height = y;
 
   return {
     axis,
+    chart,
     ticks: ticks(axis, opts.minTickGapPx),
+    tickStepMs: tickStepMs(axis, opts.minTickGapPx),
     cueRow,
     wordRow,
     lanes,
     groups,
     bars: layoutBars(input.postures, axis, now, opts),
-    cues: [...input.cues].sort((a, b) => a.mediaMs - b.mediaMs).map((item) => ({ item, x: toX(axis, item.mediaMs) })),
-    words: words.sort((a, b) => a.mediaMs - b.mediaMs).map((item) => ({ item, x: toX(axis, item.mediaMs) })),
+    cues: clusterMarkers(input.cues, axis, opts.clusterGapPx),
+    words: clusterMarkers(words, axis, opts.clusterGapPx),
     playheadX: input.nowMs === null ? null : toX(axis, input.nowMs),
     lanesY,
     height,

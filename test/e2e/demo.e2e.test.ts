@@ -99,7 +99,7 @@ async function checkTimeline(page: Page, cueId: number): Promise<void> {
   const timeline = page.getByTestId('posture-timeline');
   const axisEndMs = Number(await timeline.getAttribute('data-end-ms'));
   expect(axisEndMs).toBeGreaterThan(100_000); // the demo runs 2:20
-  const lane = await page.locator('[data-testid="timeline-lane"][data-label="leaning_forward"] .tl-lane-bg').boundingBox();
+  const lane = await page.locator('[data-testid="timeline-lane-bg"][data-label="leaning_forward"]').boundingBox();
   const timelineBox = await timeline.boundingBox();
   if (!lane || !timelineBox) throw new Error('the timeline or its leaning-in lane is not drawn');
   expect(lane.width).toBeGreaterThan(timelineBox.width * 0.6);

@@ -1,0 +1,223 @@
+// The posture timeline on a long session, in headless Chromium against the real server: a
+// two-hour transcript (1,500 turns, a customer and a rep, roles in the JSON upload) is fitted
+// into the panel at first; zooming in widens the chart past its viewport, scrollable, with
+// finer ticks, while the lane names stay put; a cue far to the right is scrolled to and
+// clicked, focusing its turn; Fit shows the whole meeting again. Played live, the same
+// session starts at its last ten minutes and the view follows the playhead until the user
+// scrolls away; Follow brings it back.
+import type { Locator, Page } from 'playwright-core';
+import type { SessionSnapshot } from '../../protocol/protocol';
+import { getJson, openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+const SHOTS = '/tmp/timeline-zoom';
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+const REP = 'Rep Sun';
+const CUSTOMER = '周女士';
+/** What the two say, in turn: questions about price and terms, doubts, agreement, small talk. */
+const LINES: [string, string][] = [
+  ['Thanks for coming in today. Shall we look at the education fund plan?', '好的，你说说看。'],
+  ['It runs three years, with about 3.5 % a year in the past.', '三年有点长，万一中间急用钱取不出来怎么办？我还是有点犹豫。'],
+  ['You can redeem half of it every quarter, with no fee.', '哦，季度就能赎回啊，那流动性还可以。'],
+  ['At maturity it moves straight into your child’s savings account.', '那么，这个需要多少钱？起投金额是多少？'],
+  ['From fifty thousand; the fee is half a percent a year.', '管理费能不能再便宜一点？现在有没有什么优惠活动？'],
+  ['This month the first year’s fee is twenty percent off.', 'Hmm, that sounds quite worthwhile.'],
+  ['Many clients start with fifty thousand and add later.', 'I am not sure, it seems expensive compared to my bank.'],
+  ['Let me show you the comparison with deposits.', 'OK, how do I sign up? Can I do it on the app today?'],
+];
+const TURNS = 1500;
+const DURATION_MS = 2 * 3_600_000;
+
+function longTranscript(): string {
+  const step = DURATION_MS / TURNS;
+  const utterances = Array.from({ length: TURNS }, (_, i) => {
+    const [rep, customer] = LINES[Math.floor(i / 2) % LINES.length]!;
+    const startMs = Math.round(i * step);
+    return { speaker: i % 2 === 0 ? REP : CUSTOMER, text: i % 2 === 0 ? rep : customer, startMs, endMs: startMs + Math.round(step * 0.8) };
+  });
+  return JSON.stringify({
+    title: 'Long review: two hours',
+    participants: [
+      { name: REP, role: 'rep' },
+      { name: CUSTOMER, role: 'customer' },
+    ],
+    utterances,
+  });
+}
+
+/** The chart's scroll box: its viewport and content widths, and the offset. */
+async function scrollBox(page: Page): Promise<{ client: number; scroll: number; left: number }> {
+  return page.getByTestId('timeline-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth, left: el.scrollLeft }));
+}
+
+async function upload(page: Page): Promise<void> {
+  await page.getByTestId('upload-input').setInputFiles({ name: 'long.json', mimeType: 'application/json', buffer: Buffer.from(longTranscript()) });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  await page.locator('[data-testid="view-mode"][data-mode="review"]').waitFor({ timeout: WAIT_MS });
+}
+
+async function tickStep(page: Page): Promise<number> {
+  return Number(await page.getByTestId('posture-timeline').getAttribute('data-tick-step-ms'));
+}
+
+async function box(l: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  const b = await l.boundingBox();
+  if (!b) throw new Error('not drawn');
+  return b;
+}
+
+test('a two-hour session: fit, zoom in and scroll to a late cue, click it, fit again', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await upload(page);
+  const sessionId = await page.getByTestId('view-title').getAttribute('data-session-id');
+  const snap = await getJson<SessionSnapshot>(suite.server, `/api/sessions/${sessionId}`);
+  expect(snap.utterances).toHaveLength(TURNS);
+  // The last cue that quotes a turn: far to the right of a zoomed view.
+  const late = [...snap.cues].reverse().find((c) => c.evidence.some((e) => e.kind === 'verbal'));
+  if (!late) throw new Error('the long session raised no cue');
+  expect(late.mediaMs).toBeGreaterThan(DURATION_MS * 0.9);
+  const lateTurn = late.evidence.find((e) => e.kind === 'verbal')!;
+
+  // Reviewing: the whole meeting fits the panel, no horizontal scroll; markers are grouped.
+  const timeline = page.getByTestId('posture-timeline');
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('fit');
+  const fit = await scrollBox(page);
+  expect(fit.scroll).toBeLessThanOrEqual(fit.client + 1);
+  expect((await box(timeline)).width).toBeGreaterThan(fit.client - 2);
+  expect(await page.getByTestId('timeline-cue-group').count()).toBeGreaterThan(0);
+  const fitStep = await tickStep(page);
+  await expect(page.getByRole('button', { name: 'Fit the whole meeting' }).getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect(page.getByRole('button', { name: 'Zoom out', exact: true }).isDisabled()).resolves.toBe(true);
+  await page.screenshot({ path: `${SHOTS}-fit-en.png` });
+
+  // Zoom in, three presses: the chart is many viewports wide, scrollable, with finer ticks.
+  const zoomIn = page.getByRole('button', { name: 'Zoom in', exact: true });
+  for (let i = 0; i < 3; i++) await zoomIn.click();
+  await expect(timeline.getAttribute('data-zoom')).resolves.not.toBe('fit');
+  const zoomed = await scrollBox(page);
+  expect(zoomed.client).toBe(fit.client);
+  expect(zoomed.scroll).toBeGreaterThan(zoomed.client * 4);
+  expect(await tickStep(page)).toBeLessThan(fitStep);
+  const rowNames = page.getByTestId('timeline-gutter').locator('.tl-row-name');
+  const namesAt = await box(page.getByTestId('timeline-gutter'));
+
+  // The late cue stands alone at this zoom, beyond the viewport's right edge.
+  const marker = page.locator(`[data-testid="timeline-cue"][data-cue-id="${late.id}"]`);
+  const viewport = await box(page.getByTestId('timeline-scroll'));
+  expect((await box(marker.locator('path'))).x).toBeGreaterThan(viewport.x + viewport.width);
+  await page.getByTestId('timeline-scroll').evaluate((el, ms) => {
+    const svg = el.querySelector('svg')!;
+    const x = (Number(ms) / Number(svg.dataset.endMs)) * el.scrollWidth;
+    el.scrollLeft = x - el.clientWidth / 2;
+  }, late.mediaMs);
+  const markerBox = await box(marker.locator('path'));
+  expect(markerBox.x).toBeGreaterThan(viewport.x);
+  expect(markerBox.x + markerBox.width).toBeLessThan(viewport.x + viewport.width);
+  // The row names stayed where they were, at the left (this session has no posture lanes).
+  expect(await box(page.getByTestId('timeline-gutter'))).toEqual(namesAt);
+  await expect(rowNames.allTextContents()).resolves.toEqual(['Cues', 'Words']);
+  await page.screenshot({ path: `${SHOTS}-zoomed-en.png` });
+
+  await marker.locator('path').click();
+  const focused = page.locator('[data-testid="utterance"].is-focused');
+  await expect(focused.getAttribute('data-utterance-id')).resolves.toBe(String(lateTurn.utteranceId));
+  await expect(marker.getAttribute('aria-pressed')).resolves.toBe('true');
+
+  // Ctrl + wheel over the chart zooms too (in, then out), keeping the time under the pointer.
+  const before = await tickStep(page);
+  await page.mouse.move(viewport.x + viewport.width / 2, viewport.y + 30);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -600);
+  await page.keyboard.up('Control');
+  await page.waitForFunction((step) => Number(document.querySelector('[data-testid="posture-timeline"]')?.getAttribute('data-tick-step-ms')) < step, before);
+  expect((await scrollBox(page)).scroll).toBeGreaterThan(zoomed.scroll);
+
+  // Fit: the whole meeting in the panel again.
+  await page.getByRole('button', { name: 'Fit the whole meeting' }).click();
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('fit');
+  const again = await scrollBox(page);
+  expect(again.scroll).toBeLessThanOrEqual(again.client + 1);
+  expect(await tickStep(page)).toBe(fitStep);
+
+  // In Chinese: the buttons and lane names are relabelled.
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('button', { name: '显示全程' }).waitFor({ timeout: WAIT_MS });
+  await page.screenshot({ path: `${SHOTS}-fit-zh.png` });
+  await page.getByRole('button', { name: '放大', exact: true }).click();
+  await page.getByRole('button', { name: '放大', exact: true }).click();
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  await page.screenshot({ path: `${SHOTS}-zoomed-zh.png` });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('played live, a long session shows its last ten minutes and follows the playhead until the user scrolls away', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await upload(page);
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('[data-testid="view-mode"][data-mode="live"]').waitFor({ timeout: WAIT_MS });
+  const timeline = page.getByTestId('posture-timeline');
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe(String(10 * 60_000));
+  const follow = page.getByRole('button', { name: 'Follow the playhead', exact: true });
+  await expect(follow.getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect(page.getByTestId('timeline-shown').textContent()).resolves.toBe('10 min shown');
+  expect((await scrollBox(page)).left).toBe(0);
+
+  // Past nine minutes (about 11 s at 50×) the view pages after the playhead.
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline-scroll"]')!.scrollLeft > 0, undefined, { timeout: WAIT_MS });
+  const viewport = await box(page.getByTestId('timeline-scroll'));
+  const inView = async (): Promise<boolean> => {
+    // Read in one go: the chart is redrawn as turns arrive, so a held element may be gone.
+    const x = await page.evaluate(() => document.querySelector('[data-testid="timeline-playhead"]')!.getBoundingClientRect().x);
+    return x >= viewport.x && x <= viewport.x + viewport.width;
+  };
+  await page.screenshot({ path: `${SHOTS}-live-en.png` });
+  await expect(inView()).resolves.toBe(true);
+
+  // The user scrolls to the end of the meeting: following stops, and the view stays there.
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
+  await page.waitForFunction(() => document.querySelector('[aria-label="Follow the playhead"]')?.getAttribute('aria-pressed') === 'false');
+  const away = (await scrollBox(page)).left;
+  await page.waitForTimeout(1500);
+  expect((await scrollBox(page)).left).toBe(away);
+  await expect(inView()).resolves.toBe(false);
+
+  // Follow: back at the playhead, following again.
+  await follow.click();
+  await expect(follow.getAttribute('aria-pressed')).resolves.toBe('true');
+  await expect(inView()).resolves.toBe(true);
+  await page.getByTestId('stop').click();
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('the stored demo: fitted at first, one step in shows a minute and scrolls, in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption('demo');
+  await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
+  const timeline = page.getByTestId('posture-timeline');
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('fit');
+  await page.screenshot({ path: `${SHOTS}-demo-fit-en.png` });
+  await page.getByRole('button', { name: 'Zoom in', exact: true }).click();
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('60000');
+  const zoomed = await scrollBox(page);
+  expect(zoomed.scroll).toBeGreaterThan(zoomed.client * 2);
+  // The lane names stay at the left of a scrolled chart.
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth / 3));
+  await expect(page.locator('[data-testid="timeline-lane"][data-label="leaning_forward"]').isVisible()).resolves.toBe(true);
+  await page.screenshot({ path: `${SHOTS}-demo-zoomed-en.png` });
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('button', { name: '放大', exact: true }).waitFor({ timeout: WAIT_MS });
+  await page.screenshot({ path: `${SHOTS}-demo-zoomed-zh.png` });
+  await page.getByRole('button', { name: '显示全程', exact: true }).click();
+  await page.screenshot({ path: `${SHOTS}-demo-fit-zh.png` });
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
