@@ -187,17 +187,55 @@ export class SessionService {
    */
   setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
-    const { store } = this.deps;
-    store.transaction(() => {
-      for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
-      this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);
-    });
+    this.atomically(sessionId, () => this.applyRoles(sessionId, roles));
     return this.snapshot(sessionId);
   }
 
+  /** Stores roles (the speakers' stored turns take them) and re-analyses the session; inside a transaction. */
+  private applyRoles(sessionId: string, roles: Record<string, Role>): void {
+    const { store } = this.deps;
+    for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
+    this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);
+  }
+
+  /**
+   * Runs `fn` in one transaction. If it fails, the session's pipeline may have seen what was
+   * rolled back (a re-analysis resets its cue engine and trackers before it writes): it is
+   * dropped, to be rebuilt from what the store holds when the session is next used.
+   */
+  private atomically<T>(sessionId: string, fn: () => T): T {
+    try {
+      return this.deps.store.transaction(fn);
+    } catch (err) {
+      this.pipelines.delete(sessionId);
+      throw err;
+    }
+  }
+
+  /**
+   * The roles an upload gives to participants the session already holds under another role
+   * (none included): those behave as `setRoles` would, so earlier turns of theirs take the role.
+   */
+  private roleChanges(sessionId: string, participants: readonly Participant[]): Record<string, Role> {
+    if (!participants.some((p) => p.role)) return {};
+    const before = new Map(this.requireSession(sessionId).participants.map((p) => [p.name, p.role] as const));
+    const changes: Record<string, Role> = {};
+    for (const p of participants) {
+      if (p.role && before.has(p.name) && before.get(p.name) !== p.role) changes[p.name] = p.role;
+    }
+    return changes;
+  }
+
   private ingest(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): TurnResult[] {
-    const prepared = this.prepareTurns(sessionId, batch, participants);
-    const results = this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now());
+    const changes = this.roleChanges(sessionId, participants);
+    const run = () => {
+      // An upload that changes a known participant's role first re-analyses the session with
+      // it, as PUT /roles does, then takes its turns; all in one transaction (below).
+      if (Object.keys(changes).length) this.applyRoles(sessionId, changes);
+      const prepared = this.prepareTurns(sessionId, batch, participants);
+      return { prepared, results: this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now()) };
+    };
+    const { prepared, results } = Object.keys(changes).length ? this.atomically(sessionId, run) : run();
     this.publishTurns(prepared, results);
     return results;
   }
