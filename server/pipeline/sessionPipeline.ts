@@ -370,6 +370,17 @@ export class SessionPipeline {
     };
   }
 
+  /**
+   * Takes on the result of a re-analysis made by another pipeline of this session (in a scratch
+   * store) once this one's store holds it: that pipeline's posture trackers, and the cue engine
+   * and context rebuilt from the store, as after a restart.
+   */
+  adoptReanalysis(from: SessionPipeline): void {
+    this.trackers = from.trackers;
+    from.trackers = new Map();
+    this.restore();
+  }
+
   private afterUtterance(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: EmitClock): TurnResult {
     if (utterance.role === 'rep') this.engine.repTurn(utterance.endMs, utterance.text);
     if (signalLabel(pred, this.opts.signalThresholds) === 'neutral') return { utterance, cues: [] };

@@ -15,8 +15,8 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotFoundError, TurnIdConflictError, ValidationError } from '../errors/errors';
-import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
+import { NotFoundError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
+import { SqliteStore, type SessionSummary } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -71,7 +71,15 @@ export interface SessionServiceDeps {
    * more sessions than this server can serve live at once, so live ones are not rebuilt.
    */
   maxPipelines?: number;
+  /**
+   * How a role change's re-analysis shares the event loop: it goes through `items` turns or
+   * frames at a time, and lets the loop run other work once `ms` have passed (at least one
+   * step each time). Default 50 items, 20 ms.
+   */
+  reanalysisSlice?: { items: number; ms: number };
 }
+
+export const DEFAULT_REANALYSIS_SLICE = { items: 50, ms: 20 };
 
 export const DEFAULT_MAX_PIPELINES = 1000;
 
@@ -89,8 +97,14 @@ export class SessionService {
   private readonly maxPipelines: number;
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
+  private readonly reanalysisSlice: { items: number; ms: number };
+  /** Each session's latest role change under way (they run one after another). */
+  private readonly reanalyses = new Map<string, Promise<SessionSnapshot>>();
+  private closing = false;
 
   constructor(private readonly deps: SessionServiceDeps) {
+    this.reanalysisSlice = deps.reanalysisSlice ?? DEFAULT_REANALYSIS_SLICE;
+    if (!(this.reanalysisSlice.items >= 1)) throw new RangeError(`reanalysisSlice.items must be ≥ 1, got ${this.reanalysisSlice.items}`);
     this.newId = deps.newId ?? (() => randomUUID().replace(/-/g, '').slice(0, 16));
     const max = deps.maxPipelines ?? DEFAULT_MAX_PIPELINES;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxPipelines must be a whole number ≥ 1, got ${max}`);
@@ -185,9 +199,97 @@ export class SessionService {
    * joins it as a participant (roles may be given before someone speaks, as when creating a
    * session), within the participant limit.
    */
-  setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
+  async setRoles(sessionId: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
+    checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
+    if (this.closing) throw new ShuttingDownError('role change');
+    // One role change of a session at a time, in the order they came: each one's snapshot
+    // shows its own roles applied (to the ones before it).
+    const before = this.reanalyses.get(sessionId);
+    const job = (before ?? Promise.resolve()).catch(() => undefined).then(() => this.reanalyseAside(sessionId, roles));
+    this.reanalyses.set(sessionId, job);
+    try {
+      return await job;
+    } finally {
+      if (this.reanalyses.get(sessionId) === job) this.reanalyses.delete(sessionId);
+    }
+  }
+
+  /**
+   * `setRoles` at once: the session is re-analysed in place, holding the event loop meanwhile
+   * (seconds for an hour's frames). What an upload that changes roles does; also the reference
+   * the cooperative re-analysis is tested against.
+   */
+  setRolesNow(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
     this.atomically(sessionId, () => this.applyRoles(sessionId, roles));
+    return this.snapshot(sessionId);
+  }
+
+  /** Whether a role change of the session is being worked on. */
+  reanalysing(sessionId: string): boolean {
+    return this.reanalyses.has(sessionId);
+  }
+
+  /**
+   * Stops: role changes under way are abandoned (their callers get ShuttingDownError; nothing
+   * of them was stored) and later ones refused. Resolves once none is running, so the store
+   * may be closed.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.reanalyses.values()]);
+  }
+
+  /**
+   * The re-analysis of a role change, computed aside so the event loop is never held long:
+   * into a scratch store, by a pipeline of its own driven by the new roles, a slice at a time
+   * (`reanalysisSlice`) with the loop free in between. Meanwhile the session's live turns and
+   * frames go on through its pipeline under the old roles, and into the store, where the
+   * re-analysis reads them too. At the end, in one transaction of the real store: the roles are
+   * stored (their turns take them), the re-analysis catches up on what came since its last
+   * slice, and the session's analysis (signals, cues, tracker states) is replaced by the
+   * scratch one. A failure before the commit leaves the old roles and analysis untouched.
+   * Then the session's pipeline takes the new trackers and rebuilds its cue engine from the
+   * store. When the roles changed meanwhile (an upload), or a turn or frame came behind what was
+   * analysed (earlier in media time), the result would not be that of one pass: then the
+   * session is re-analysed in place in that transaction instead.
+   */
+  private async reanalyseAside(sessionId: string, given: Record<string, Role>): Promise<SessionSnapshot> {
+    const { store } = this.deps;
+    const withGiven = (now: Map<string, Role | null>) => {
+      for (const [name, role] of Object.entries(given)) now.set(name, role);
+      return now;
+    };
+    const roles = withGiven(this.roleMap(sessionId));
+    const scratch = SqliteStore.scratch();
+    try {
+      const aside = this.newPipeline(sessionId, scratch);
+      const run = aside.startReanalysis(store, roles, this.deps.now);
+      const { items, ms } = this.reanalysisSlice;
+      for (let caughtUp = false; !caughtUp; ) {
+        const t0 = performance.now();
+        do caughtUp = run.step(items);
+        while (!caughtUp && performance.now() - t0 < ms);
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.closing) throw new ShuttingDownError('role change');
+      }
+      const replaced = this.atomically(sessionId, () => {
+        checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
+        const now = withGiven(this.roleMap(sessionId));
+        for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
+        if (!sameRoles(now, roles) || !run.finish()) {
+          this.pipeline(sessionId).reanalyze(now, this.deps.now);
+          return false;
+        }
+        store.clearAnalysis(sessionId);
+        store.deleteTrackerStates(sessionId);
+        store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
+        return true;
+      });
+      if (replaced) this.pipeline(sessionId).adoptReanalysis(aside);
+    } finally {
+      scratch.close();
+    }
     return this.snapshot(sessionId);
   }
 
@@ -416,17 +518,27 @@ export class SessionService {
     if (p) {
       this.pipelines.delete(sessionId);
     } else {
-      const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
-      p = new SessionPipeline(sessionId, this.deps.store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+      p = this.newPipeline(sessionId, this.deps.store);
     }
     this.pipelines.set(sessionId, p);
     while (this.pipelines.size > this.maxPipelines) this.pipelines.delete(this.pipelines.keys().next().value!);
     return p;
   }
 
+  private newPipeline(sessionId: string, store: SqliteStore): SessionPipeline {
+    const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
+    return new SessionPipeline(sessionId, store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+  }
+
   private publish(e: SessionEvent): void {
     for (const fn of this.listeners) fn(e);
   }
+}
+
+/** The same role for every name (no role and not a participant count alike). */
+function sameRoles(a: ReadonlyMap<string, Role | null>, b: ReadonlyMap<string, Role | null>): boolean {
+  for (const name of new Set([...a.keys(), ...b.keys()])) if ((a.get(name) ?? null) !== (b.get(name) ?? null)) return false;
+  return true;
 }
 
 /** The names of a session's participants. */

@@ -61,9 +61,10 @@ export function sessionsRouter(service: SessionService): Router {
     res.json(service.snapshot(id(req.params.id)));
   });
 
-  r.put('/:id/roles', ...jsonBody('64kb'), (req, res) => {
+  r.put('/:id/roles', ...jsonBody('64kb'), async (req, res) => {
     const body = parseOr400(SetRolesSchema, req.body);
-    res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
+    // The re-analysis runs a slice at a time; other sessions go on meanwhile.
+    res.json({ snapshot: await service.setRoles(id(req.params.id), body.roles) });
   });
 
   r.post('/:id/transcript', rawBody, (req, res) => {
