@@ -219,6 +219,36 @@ describe('re-analysis a slice at a time', () => {
     a.store.close();
   });
 
+  it("an upload that changes a role is re-analysed the same way, and its turns go in the same transaction: a turn that fails leaves the old roles and analysis", async () => {
+    const steps = meeting(1);
+    const boom: VerbalClassifier = {
+      version: verbal.version,
+      classify: (inputs) => {
+        if (inputs.some((t) => t.text === 'BOOM')) throw new Error('classifier failed');
+        return verbal.classify(inputs);
+      },
+      dispose: () => undefined,
+    };
+    const control = build(steps);
+    const a = build(steps, { classifier: boom, reanalysisSlice: { items: 30, ms: 0 } });
+    const before = state(a.store, a.service, a.id);
+    const customer = [{ name: a.customer, role: 'customer' as const }];
+    const bad = a.service.upload(a.id, [{ speaker: a.customer, text: 'BOOM', startMs: 500_000, endMs: 501_000 }], customer);
+    await new Promise((r) => setImmediate(r));
+    expect(a.service.reanalysing(a.id)).toBe(true);
+    await expect(bad).rejects.toThrow('classifier failed');
+    expect(state(a.store, a.service, a.id)).toEqual(before);
+    // The same upload without the failing turn: as setRoles, then the turn.
+    const turn = { speaker: a.customer, text: 'OK, how much would it cost?', startMs: 500_000, endMs: 501_000 };
+    const ok = await a.service.upload(a.id, [turn], customer);
+    expect(ok).toMatchObject({ utterances: 1, signals: 1 });
+    control.service.setRolesNow(control.id, { [control.customer]: 'customer' });
+    control.service.addUtterance(control.id, turn);
+    expect(analysis(a.service.snapshot(a.id))).toEqual(analysis(control.service.snapshot(control.id)));
+    control.store.close();
+    a.store.close();
+  });
+
   it('a pipeline dropped from memory (maxPipelines) during the re-analysis: the same result', async () => {
     const steps = meeting(1);
     const control = build(steps);

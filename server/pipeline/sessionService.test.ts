@@ -220,7 +220,7 @@ describe('SessionService', () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, posture, now: () => 0 });
     const id = service.createSession({ title: 't' }).id;
-    service.upload(id, demo.utterances, []);
+    service.uploadNow(id, demo.utterances, []);
     expect(service.snapshot(id).signals).toEqual([]);
     const roles = Object.fromEntries(demo.participants.map((p) => [p.name, p.role]));
     const after = await service.setRoles(id, roles);
@@ -228,7 +228,7 @@ describe('SessionService', () => {
     const store2 = new SqliteStore(':memory:');
     const service2 = new SessionService({ store: store2, classifier: verbal, posture, now: () => 0 });
     const id2 = service2.createSession({ title: 't', participants: demo.participants }).id;
-    service2.upload(id2, demo.utterances, demo.participants);
+    service2.uploadNow(id2, demo.utterances, demo.participants);
     const strip = (s: typeof after) => s.cues.map((c) => [c.type, c.reason, c.mediaMs, c.score]);
     expect(strip(after)).toEqual(strip(service2.snapshot(id2)));
     store.close();

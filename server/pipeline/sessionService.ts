@@ -99,7 +99,7 @@ export class SessionService {
   private readonly newId: () => string;
   private readonly reanalysisSlice: { items: number; ms: number };
   /** Each session's latest role change under way (they run one after another). */
-  private readonly reanalyses = new Map<string, Promise<SessionSnapshot>>();
+  private readonly reanalyses = new Map<string, Promise<unknown>>();
   private closing = false;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -168,10 +168,37 @@ export class SessionService {
     return result!;
   }
 
-  /** A whole transcript in one transaction: a failure stores nothing. */
-  upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): UploadResult {
+  /**
+   * A whole transcript, atomically: a failure stores nothing. When it gives a participant of
+   * the session another role, the session is first re-analysed with it a slice at a time, as
+   * `setRoles` does, and the transcript's turns are stored in the transaction that stores the
+   * new analysis (in turn with the session's other role changes).
+   */
+  async upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): Promise<UploadResult> {
+    if (Object.keys(this.roleChanges(sessionId, participants)).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
     if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
-    const results = this.ingest(sessionId, utterances, participants);
+    // A file refused anyway is refused before the re-analysis.
+    checkParticipantLimit(participantNames(this.requireSession(sessionId)), [...participants.map((p) => p.name), ...utterances.map((u) => u.speaker)], 'speaker');
+    return this.inTurn(sessionId, async () => {
+      // The roles as they are now that the role changes before this one are done.
+      const changes = this.roleChanges(sessionId, participants);
+      if (Object.keys(changes).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
+      const { prepared, results } = await this.reanalyseAside(sessionId, changes, () => this.storeBatch(sessionId, utterances, participants));
+      this.publishTurns(prepared, results);
+      return this.uploadResult(sessionId, results, warnings);
+    });
+  }
+
+  /**
+   * `upload` at once: a role it changes re-analyses the session in place, in the upload's
+   * transaction, holding the event loop meanwhile (seconds for an hour's frames).
+   */
+  uploadNow(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): UploadResult {
+    if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
+    return this.uploadResult(sessionId, this.ingest(sessionId, utterances, participants), warnings);
+  }
+
+  private uploadResult(sessionId: string, results: readonly TurnResult[], warnings: string[]): UploadResult {
     return {
       utterances: results.length,
       signals: results.filter((r) => r.signal).length,
@@ -190,7 +217,8 @@ export class SessionService {
   ): UploadResult & { session: Session } {
     return this.deps.store.transaction(() => {
       const session = this.createSession({ title });
-      return { session: this.requireSession(session.id), ...this.upload(session.id, utterances, participants, warnings) };
+      // A new session: no role to change, nothing to re-analyse.
+      return { session: this.requireSession(session.id), ...this.uploadNow(session.id, utterances, participants, warnings) };
     });
   }
 
@@ -201,16 +229,28 @@ export class SessionService {
    */
   async setRoles(sessionId: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
+    return this.inTurn(sessionId, async () => {
+      await this.reanalyseAside(sessionId, roles, () => undefined);
+      // The answer is read on the loop's next turn: the swap above held it long enough.
+      await new Promise((resolve) => setImmediate(resolve));
+      return this.snapshot(sessionId);
+    });
+  }
+
+  /**
+   * Runs a role change of the session (setRoles, an upload that changes roles) once those
+   * before it are done: one at a time, in the order they came, so each one's answer shows its
+   * own roles applied to those before.
+   */
+  private async inTurn<T>(sessionId: string, job: () => Promise<T>): Promise<T> {
     if (this.closing) throw new ShuttingDownError('role change');
-    // One role change of a session at a time, in the order they came: each one's snapshot
-    // shows its own roles applied (to the ones before it).
     const before = this.reanalyses.get(sessionId);
-    const job = (before ?? Promise.resolve()).catch(() => undefined).then(() => this.reanalyseAside(sessionId, roles));
-    this.reanalyses.set(sessionId, job);
+    const mine = (before ?? Promise.resolve()).catch(() => undefined).then(job);
+    this.reanalyses.set(sessionId, mine);
     try {
-      return await job;
+      return await mine;
     } finally {
-      if (this.reanalyses.get(sessionId) === job) this.reanalyses.delete(sessionId);
+      if (this.reanalyses.get(sessionId) === mine) this.reanalyses.delete(sessionId);
     }
   }
 
@@ -252,9 +292,10 @@ export class SessionService {
    * Then the session's pipeline takes the new trackers and rebuilds its cue engine from the
    * store. When the roles changed meanwhile (an upload), or a turn or frame came behind what was
    * analysed (earlier in media time), the result would not be that of one pass: then the
-   * session is re-analysed in place in that transaction instead.
+   * session is re-analysed in place in that transaction instead. `andThen` runs last in the
+   * transaction, on the new analysis (an upload's turns); what it returns is returned.
    */
-  private async reanalyseAside(sessionId: string, given: Record<string, Role>): Promise<SessionSnapshot> {
+  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role>, andThen: () => T): Promise<T> {
     const { store } = this.deps;
     const withGiven = (now: Map<string, Role | null>) => {
       for (const [name, role] of Object.entries(given)) now.set(name, role);
@@ -273,24 +314,25 @@ export class SessionService {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.closing) throw new ShuttingDownError('role change');
       }
-      const replaced = this.atomically(sessionId, () => {
+      // A failure in here rolls it all back and drops the session's pipeline (atomically), so
+      // the pipeline may take the new analysis before the commit.
+      return this.atomically(sessionId, () => {
         checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
         const now = withGiven(this.roleMap(sessionId));
         for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
         if (!sameRoles(now, roles) || !run.finish()) {
           this.pipeline(sessionId).reanalyze(now, this.deps.now);
-          return false;
+        } else {
+          store.clearAnalysis(sessionId);
+          store.deleteTrackerStates(sessionId);
+          store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
+          this.pipeline(sessionId).adoptReanalysis(aside);
         }
-        store.clearAnalysis(sessionId);
-        store.deleteTrackerStates(sessionId);
-        store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
-        return true;
+        return andThen();
       });
-      if (replaced) this.pipeline(sessionId).adoptReanalysis(aside);
     } finally {
       scratch.close();
     }
-    return this.snapshot(sessionId);
   }
 
   /** Stores roles (the speakers' stored turns take them) and re-analyses the session; inside a transaction. */
@@ -334,12 +376,17 @@ export class SessionService {
       // An upload that changes a known participant's role first re-analyses the session with
       // it, as PUT /roles does, then takes its turns; all in one transaction (below).
       if (Object.keys(changes).length) this.applyRoles(sessionId, changes);
-      const prepared = this.prepareTurns(sessionId, batch, participants);
-      return { prepared, results: this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now()) };
+      return this.storeBatch(sessionId, batch, participants);
     };
     const { prepared, results } = Object.keys(changes).length ? this.atomically(sessionId, run) : run();
     this.publishTurns(prepared, results);
     return results;
+  }
+
+  /** Checks, classifies and stores a batch of turns (not yet published). */
+  private storeBatch(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]) {
+    const prepared = this.prepareTurns(sessionId, batch, participants);
+    return { prepared, results: this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now()) };
   }
 
   /**
