@@ -27,6 +27,8 @@ export type SessionEvent =
   | { type: 'signal'; sessionId: string; signal: Signal }
   | { type: 'cue'; sessionId: string; cue: Cue }
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
+  /** Roles changed and the session's analysis was replaced: what was published of it before is void. */
+  | { type: 'reanalysed'; sessionId: string }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
 
 /** One live turn for `commitLiveTurns`. */
@@ -262,6 +264,7 @@ export class SessionService {
   setRolesNow(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
     this.atomically(sessionId, () => this.applyRoles(sessionId, roles));
+    this.publish({ type: 'reanalysed', sessionId });
     return this.snapshot(sessionId);
   }
 
@@ -316,7 +319,7 @@ export class SessionService {
       }
       // A failure in here rolls it all back and drops the session's pipeline (atomically), so
       // the pipeline may take the new analysis before the commit.
-      return this.atomically(sessionId, () => {
+      const result = this.atomically(sessionId, () => {
         checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
         const now = withGiven(this.roleMap(sessionId));
         for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
@@ -330,6 +333,8 @@ export class SessionService {
         }
         return andThen();
       });
+      this.publish({ type: 'reanalysed', sessionId });
+      return result;
     } finally {
       scratch.close();
     }
@@ -379,6 +384,7 @@ export class SessionService {
       return this.storeBatch(sessionId, batch, participants);
     };
     const { prepared, results } = Object.keys(changes).length ? this.atomically(sessionId, run) : run();
+    if (Object.keys(changes).length) this.publish({ type: 'reanalysed', sessionId });
     this.publishTurns(prepared, results);
     return results;
   }

@@ -2,7 +2,7 @@
 // session's live turn over socket.io is stored and acked. Real server on port 0, real model,
 // real SQLite.
 import { loadDemoMeeting } from '../../server/demo/demo';
-import { api, useTestServer } from './harness';
+import { api, collect, useTestServer } from './harness';
 
 const suite = useTestServer();
 
@@ -20,6 +20,10 @@ describe('a role change of a long session', () => {
     }
     const b = (await api(suite.server.url, 'POST', '/api/sessions', { participants: [{ name: 'Bo', role: 'customer' }] })).body.session.id as string;
     const socket = await suite.client();
+    // A window showing session A hears that its analysis was replaced (once, when it was).
+    const watcher = await suite.client();
+    expect(await new Promise<any>((resolve) => watcher.emit('join', { sessionId: a }, resolve))).toMatchObject({ ok: true });
+    const replaced = collect(watcher, 'reanalysed');
 
     let answered = false;
     const put = api(suite.server.url, 'PUT', `/api/sessions/${a}/roles`, { roles: { [participant]: 'customer' } }).then((r) => ((answered = true), r));
@@ -31,10 +35,12 @@ describe('a role change of a long session', () => {
     expect(ack).toMatchObject({ ok: true, utterance: { seq: 1, role: 'customer' } });
     expect(stillRunning).toBe(true);
     expect(answered).toBe(false);
+    expect(replaced.items).toEqual([]);
 
     const r = await put;
     expect(r.status).toBe(200);
     expect(r.body.snapshot.signals.filter((s: { kind: string }) => s.kind === 'posture').length).toBeGreaterThan(4);
     expect(service.reanalysing(a)).toBe(false);
+    expect(await replaced.atLeast(1)).toEqual([{ sessionId: a }]);
   });
 });
