@@ -91,7 +91,7 @@ function loopTurns() {
 describe('re-analysis a slice at a time', () => {
   it.each([
     ['the demo meeting', 1],
-    ['three laps of it (2,154 frames, five pages)', 3],
+    ['three laps of it (2,154 frames: 22 pages of the re-analysis, 5 of a restart)', 3],
   ])('gives what the re-analysis at once gives, on %s: signals, cues, evidence, tracker states', async (_name, laps) => {
     const steps = meeting(laps);
     const now = build(steps);

@@ -4,7 +4,7 @@
 import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
-import { FRAMES_PAGE, type FrameCursor, type SavedTrackerState, type SqliteStore, type StoredFrame } from '../store/sqliteStore';
+import { type FrameCursor, type SavedTrackerState, type SqliteStore, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -28,6 +28,8 @@ export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
 
 /** Turns a re-analysis reads and classifies at a time (~1 ms each here: a slice of 16 stays short). */
 const WORDS_READ = 16;
+/** Frames a re-analysis reads at a time: a page of 500 took 15-50 ms here to read and parse, 100 a fifth of that. */
+const REANALYSIS_FRAMES_PAGE = 100;
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: DEFAULT_SIGNAL_THRESHOLDS, cueEngine: {} };
 
@@ -323,9 +325,9 @@ export class SessionPipeline {
       if (p < page.length) return page[p];
       page = [];
       p = 0;
-      for (const f of source.frames(sessionId, cursor ? { after: cursor } : {})) {
+      for (const f of source.frames(sessionId, { pageSize: REANALYSIS_FRAMES_PAGE, ...(cursor ? { after: cursor } : {}) })) {
         page.push(f);
-        if (page.length >= FRAMES_PAGE) break;
+        if (page.length >= REANALYSIS_FRAMES_PAGE) break;
       }
       return page[0];
     };

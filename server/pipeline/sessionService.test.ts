@@ -194,7 +194,7 @@ describe('SessionService', () => {
         cues: snap.cues.map(({ id: _i, sessionId: _s, evidence, ...rest }) => ({ ...rest, evidence: evidence.map((e) => [e.kind, e.label, e.mediaMs]) })),
       };
     };
-    expect(demo.posture!.frames.length).toBeGreaterThan(500); // more than one page of re-analysis
+    expect(demo.posture!.frames.length).toBeGreaterThan(500); // more than one page of frames (500; 100 in a re-analysis)
     const live = await run(false);
     expect(live.signals.some((x) => x.kind === 'posture')).toBe(true);
     expect(await run(true)).toEqual(live);

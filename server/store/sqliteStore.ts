@@ -392,26 +392,27 @@ export class SqliteStore {
 
   /**
    * A session's frames (or one participant's) in media-time order, then id, optionally only
-   * those after a given frame in that order. Read `FRAMES_PAGE` at a time: a long session's
+   * those after a given frame in that order. Read `pageSize` (FRAMES_PAGE) at a time: a long session's
    * frames are never all in memory (an hour is 18,000), and no statement stays open between
    * pages, so the caller may write to the store while it reads.
    */
-  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor } = {}): Generator<StoredFrame> {
+  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor; pageSize?: number } = {}): Generator<StoredFrame> {
     const { participant } = opts;
+    const pageSize = opts.pageSize ?? FRAMES_PAGE;
     // Media times are never negative: "after" nothing is after (-1, 0).
     let after = opts.after ?? { mediaMs: -1, frameId: 0 };
     for (;;) {
       const rows = (
         participant === undefined
           ? this.stmt('SELECT * FROM frames WHERE session_id = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
-              .all(sessionId, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
+              .all(sessionId, after.mediaMs, after.mediaMs, after.frameId, pageSize)
           : this.stmt('SELECT * FROM frames WHERE session_id = ? AND participant = ? AND (media_ms > ? OR (media_ms = ? AND id > ?)) ORDER BY media_ms, id LIMIT ?')
-              .all(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId, FRAMES_PAGE)
+              .all(sessionId, participant, after.mediaMs, after.mediaMs, after.frameId, pageSize)
       ) as FrameRow[];
       const page = rows.map(toFrame);
       yield* page;
       const last = page[page.length - 1];
-      if (!last || page.length < FRAMES_PAGE) return;
+      if (!last || page.length < pageSize) return;
       after = { mediaMs: last.mediaMs, frameId: last.id };
     }
   }
