@@ -300,6 +300,8 @@ export class SessionService {
    * transaction, on the new analysis (an upload's turns); what it returns is returned.
    */
   private async reanalyseAside<T>(sessionId: string, given: Record<string, Role>, andThen: () => T): Promise<T> {
+    // One that waited its turn while the server began to stop does not start.
+    if (this.closing) throw new ShuttingDownError('role change');
     const { store } = this.deps;
     const withGiven = (now: Map<string, Role | null>) => {
       for (const [name, role] of Object.entries(given)) now.set(name, role);
