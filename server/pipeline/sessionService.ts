@@ -259,8 +259,8 @@ export class SessionService {
 
   /**
    * `setRoles` at once: the session is re-analysed in place, holding the event loop meanwhile
-   * (seconds for an hour's frames). What an upload that changes roles does; also the reference
-   * the cooperative re-analysis is tested against.
+   * (seconds for an hour's frames), as `uploadNow` does for a role it changes; the reference
+   * the re-analysis a slice at a time is tested against.
    */
   setRolesNow(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
@@ -291,10 +291,11 @@ export class SessionService {
    * frames go on through its pipeline under the old roles, and into the store, where the
    * re-analysis reads them too. At the end, in one transaction of the real store: the roles are
    * stored (their turns take them), the re-analysis catches up on what came since its last
-   * slice, and the session's analysis (signals, cues, tracker states) is replaced by the
-   * scratch one. A failure before the commit leaves the old roles and analysis untouched.
-   * Then the session's pipeline takes the new trackers and rebuilds its cue engine from the
-   * store. When the roles changed meanwhile (an upload), or a turn or frame came behind what was
+   * slice, the session's analysis (signals, cues, tracker states) is replaced by the scratch
+   * one, and the session's pipeline takes the new trackers and rebuilds its cue engine from the
+   * store. A failure in there leaves the old roles and analysis, and drops the pipeline (it is
+   * rebuilt from the store); before it, nothing of the real store was touched. Then the
+   * session's room hears `reanalysed`. When the roles changed meanwhile (an upload), or a turn or frame came behind what was
    * analysed (earlier in media time), the result would not be that of one pass: then the
    * session is re-analysed in place in that transaction instead. `andThen` runs last in the
    * transaction, on the new analysis (an upload's turns); what it returns is returned.
