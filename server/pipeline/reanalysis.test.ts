@@ -29,7 +29,7 @@ afterAll(() => {
   posture.dispose();
 });
 
-type Step = { t: number; run: (s: SessionService, id: string) => void };
+type Step = { t: number; kind: 'word' | 'frame'; run: (s: SessionService, id: string) => void };
 
 /**
  * The demo meeting's words and posture track, `laps` times over (each lap 1,000 s later, so
@@ -40,9 +40,9 @@ function meeting(laps = 1): Step[] {
   const steps: Step[] = [];
   for (let lap = 0; lap < laps; lap++) {
     const dt = lap * 1_000_000;
-    for (const u of demo.utterances) steps.push({ t: u.startMs + dt, run: (s, id) => void s.addUtterance(id, { ...u, startMs: u.startMs + dt, endMs: (u.endMs ?? u.startMs) + dt }) });
+    for (const u of demo.utterances) steps.push({ t: u.startMs + dt, kind: 'word', run: (s, id) => void s.addUtterance(id, { ...u, startMs: u.startMs + dt, endMs: (u.endMs ?? u.startMs) + dt }) });
     for (const f of frames) {
-      steps.push({ t: f.mediaMs + dt, run: (s, id) => void s.addLandmarks({ sessionId: id, participant, mediaMs: f.mediaMs + dt, poses: f.poses, aspect }, 'browser') });
+      steps.push({ t: f.mediaMs + dt, kind: 'frame', run: (s, id) => void s.addLandmarks({ sessionId: id, participant, mediaMs: f.mediaMs + dt, poses: f.poses, aspect }, 'browser') });
     }
   }
   return steps.sort((a, b) => a.t - b.t);
@@ -119,6 +119,53 @@ describe('re-analysis a slice at a time', () => {
     aside.store.close();
   });
 
+  it('gives what the re-analysis at once gives on a session of words alone, most of them analysed before the end', async () => {
+    const words = meeting(12).filter((s) => s.kind === 'word');
+    expect(words.length).toBeGreaterThan(64 * 2);
+    const now = build(words);
+    // The clock moves on with each turn of the loop: a cue's emittedAt says which slice made it.
+    let tick = 0;
+    const aside = build(words, { reanalysisSlice: { items: 5, ms: 0 }, now: () => 1_000_000 + tick });
+    const roles = Object.fromEntries(demo.participants.map((p) => [p.name, p.role]));
+    now.service.setRolesNow(now.id, roles);
+    let on = true;
+    const ticking = () => void (tick++, on && setImmediate(ticking));
+    ticking();
+    await aside.service.setRoles(aside.id, roles);
+    on = false;
+    const expected = now.service.snapshot(now.id);
+    const got = aside.service.snapshot(aside.id);
+    expect(expected.cues.length).toBeGreaterThan(12);
+    const noEmit = (s: SessionSnapshot) => ({ ...s, cues: s.cues.map(({ emittedAt: _e, ...c }) => c) });
+    expect(noEmit(got)).toEqual(noEmit(expected));
+    // Only the cues of the last 64 turns may wait for the end (the swap's loop turn).
+    const last = Math.max(...got.cues.map((c) => c.emittedAt));
+    const early = got.cues.filter((c) => c.emittedAt < last).length;
+    expect(early).toBeGreaterThan(got.cues.length / 2);
+    now.store.close();
+    aside.store.close();
+  });
+
+  it('frames that arrive behind words already analysed: re-analysed in place instead, with the same result', async () => {
+    const all = meeting(12);
+    const words = all.filter((s) => s.kind === 'word');
+    const frames = all.filter((s) => s.kind === 'frame' && s.t < 1_000_000);
+    const control = build([...words, ...frames]);
+    control.service.setRolesNow(control.id, { [control.customer]: 'customer' });
+    const aside = build(words, { reanalysisSlice: { items: 5, ms: 0 } });
+    const done = aside.service.setRoles(aside.id, { [aside.customer]: 'customer' });
+    // Most words are analysed (all but the last 64) before the first lap's frames come.
+    for (let i = 0; i < 60; i++) await new Promise((r) => setImmediate(r));
+    expect(aside.service.reanalysing(aside.id)).toBe(true);
+    for (const st of frames) st.run(aside.service, aside.id);
+    await done;
+    const got = analysis(aside.service.snapshot(aside.id));
+    expect(got.signals.some((s) => s.kind === 'posture')).toBe(true);
+    expect(got).toEqual(analysis(control.service.snapshot(control.id)));
+    control.store.close();
+    aside.store.close();
+  });
+
   it("another session's work runs while a long re-analysis is under way", async () => {
     const a = build(meeting(2), { reanalysisSlice: { items: 20, ms: 0 } });
     const b = a.service.createSession({ title: 'other', participants: [{ name: 'C', role: 'customer' }] }).id;
@@ -168,6 +215,7 @@ describe('re-analysis a slice at a time', () => {
     const early = demo.posture!.frames[10]!;
     const late: Step = {
       t: early.mediaMs,
+      kind: 'frame',
       run: (s, id) => void s.addLandmarks({ sessionId: id, participant: demo.posture!.participant, mediaMs: early.mediaMs + 1, poses: early.poses, aspect: demo.posture!.aspect }, 'browser'),
     };
     const control = build([...steps, late]);

@@ -28,6 +28,8 @@ export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
 
 /** Turns a re-analysis reads and classifies at a time (~1 ms each here: a slice of 16 stays short). */
 const WORDS_READ = 16;
+/** Words after the last frame a re-analysis keeps back until its end (see startReanalysis). */
+const WORDS_HELD = 64;
 /** Frames a re-analysis reads at a time: a page of 500 took 15-50 ms here to read and parse, 100 a fifth of that. */
 const REANALYSIS_FRAMES_PAGE = 100;
 
@@ -332,6 +334,8 @@ export class SessionPipeline {
       return page[0];
     };
     const frame = (f: StoredFrame) => {
+      // A frame before a word already analysed would have gone before it.
+      if (f.mediaMs < lastWordMs) inOrder = false;
       p++;
       cursor = { mediaMs: f.mediaMs, frameId: f.id };
       framesDone++;
@@ -349,8 +353,10 @@ export class SessionPipeline {
         const f = nextFrame();
         const next = words[w];
         if (next && (!f || next.u.startMs <= f.mediaMs)) {
-          // Words after the last frame wait for the end: a frame may still come before them.
-          if (!f && !final) return true;
+          // The last words after the last frame wait for the end, as frames may come a little
+          // after the words of their time (a live session's pose estimates lag); the others go
+          // through (a session without frames is not left to the end).
+          if (!f && !final && words.length - w <= WORDS_HELD) return true;
           word();
         } else if (f) {
           frame(f);
