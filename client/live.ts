@@ -26,6 +26,8 @@ export interface LiveListeners {
   onSignal(s: Signal): void;
   onCue(c: Cue): void;
   onRolesNeeded(sessionId: string, speakers: string[]): void;
+  /** The session's roles changed and its analysis was replaced: what is shown of it is out of date. */
+  onReanalysed(sessionId: string): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -46,6 +48,7 @@ const JoinAck = ackSchema({ snapshot: SnapshotSchema });
 const UtteranceAck = ackSchema({ utterance: UtteranceSchema, duplicate: z.literal(true).optional() });
 const LandmarksAck = ackSchema({ frameId: z.number(), signals: z.array(SignalSchema) });
 const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
+const Reanalysed = z.object({ sessionId: z.string() });
 const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string(), participant: z.string().optional(), mediaMs: z.number().optional() }));
 
 export type AckResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -82,6 +85,7 @@ export class LiveConnection {
     this.checked('signal', SignalSchema, (s) => listeners.onSignal(s));
     this.checked('cue', CueSchema, (c) => listeners.onCue(c));
     this.checked('roles_needed', RolesNeeded, (p) => listeners.onRolesNeeded(p.sessionId, p.speakers));
+    this.checked('reanalysed', Reanalysed, (p) => listeners.onReanalysed(p.sessionId));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

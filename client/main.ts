@@ -135,6 +135,10 @@ const live = new LiveConnection({
   onRolesNeeded(sessionId, speakers) {
     if (sessionId === state.sessionId) roles.show(speakers);
   },
+  onReanalysed(sessionId) {
+    // Roles changed (here or in another window): the signals and cues shown are void.
+    if (sessionId === state.sessionId) void reload(sessionId);
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), errorMessage(e));
   },
@@ -271,6 +275,19 @@ async function refreshSessions(): Promise<void> {
     picker.setSessions(await api.listSessions());
   } catch (err) {
     notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
+  }
+}
+
+/** Shows the session again as the server holds it now (after its analysis was replaced). */
+async function reload(id: string): Promise<void> {
+  try {
+    const snapshot = await api.getSnapshot(id);
+    if (state.sessionId === id) {
+      show(snapshot, state.mode);
+      upload.clear();
+    }
+  } catch (err) {
+    notices.add('error', t('loadFailed'), api.toApiError(err).message);
   }
 }
 

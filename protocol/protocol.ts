@@ -319,6 +319,11 @@ export interface ServerToClientEvents {
   cue: (c: Cue) => void;
   /** Speakers who have no role yet: their turns give no signals until one is assigned. */
   roles_needed: (p: { sessionId: string; speakers: string[] }) => void;
+  /**
+   * The session's roles changed and its analysis was replaced (PUT /roles, an upload giving
+   * roles): signals and cues sent before are void; read the session again (GET, or `join`).
+   */
+  reanalysed: (p: { sessionId: string }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -159,7 +159,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     async close() {
       if (closed) return;
       closed = true;
-      // Turns already taken are stored and acked before the sockets close; later input is refused.
+      // Role changes under way are abandoned (nothing of them is stored; PUT /roles answers
+      // shutting_down). Turns already taken are stored and acked before the sockets close;
+      // later input is refused.
+      await service.close();
       await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -74,7 +74,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     const service = new SessionService({ store, classifier, now: Date.now });
     const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
     const session = service.createSession({ title: parsed.title ?? file });
-    service.upload(session.id, parsed.utterances, participants, parsed.warnings);
+    service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
     const snap = service.snapshot(session.id);
     if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, warnings: parsed.warnings }));
     else io.out(render(snap, parsed.warnings));

@@ -4,7 +4,7 @@
 import type { Cue, CueEvidence, PersonBox, PoseIn, PostureSignal, Role, Signal, Utterance, UtteranceIn, VerbalSignal } from '../../protocol/protocol';
 import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEngine';
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
-import type { SavedTrackerState, SqliteStore, StoredFrame } from '../store/sqliteStore';
+import { type FrameCursor, type SavedTrackerState, type SqliteStore, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -25,6 +25,13 @@ export interface PipelineOptions {
 
 /** About a minute of frames at 5 fps: a restart replays at most that, a few tens of ms. */
 export const DEFAULT_TRACKER_SNAPSHOT_EVERY = 300;
+
+/** Turns a re-analysis reads and classifies at a time (~1 ms each here: a slice of 16 stays short). */
+const WORDS_READ = 16;
+/** Words after the last frame a re-analysis keeps back until its end (see startReanalysis). */
+const WORDS_HELD = 64;
+/** Frames a re-analysis reads at a time: a page of 500 took 15-50 ms here to read and parse, 100 a fifth of that. */
+const REANALYSIS_FRAMES_PAGE = 100;
 
 export const DEFAULT_PIPELINE_OPTIONS: PipelineOptions = { signalThresholds: DEFAULT_SIGNAL_THRESHOLDS, cueEngine: {} };
 
@@ -51,6 +58,16 @@ export interface FrameResult {
   /** Postures this frame ended, as stored (endedMs set): sent again so clients can close them. */
   ended: PostureSignal[];
   cues: Cue[];
+}
+
+/** A re-analysis under way (SessionPipeline.startReanalysis). */
+export interface Reanalysis {
+  /** Signals and cues made so far. */
+  readonly counts: { signals: number; cues: number };
+  /** Analyses up to `budget` more words and frames; true when it has caught up with the source. */
+  step(budget: number): boolean;
+  /** Analyses all that is left; false if the result differs from one pass over the source now (see startReanalysis). */
+  finish(): boolean;
 }
 
 export interface PipelineModels {
@@ -231,43 +248,149 @@ export class SessionPipeline {
     });
   }
 
-  /** Re-runs classification, posture and fusion over everything stored (after roles change). */
+  /**
+   * Re-runs classification, posture and fusion over everything stored (after roles change),
+   * in place and at once: the store's analysis is replaced in its transaction.
+   */
   reanalyze(roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock): { signals: number; cues: number } {
     return this.store.transaction(() => {
       this.store.clearAnalysis(this.sessionId);
       // The trackers start afresh under the new roles: their saved states are dropped, and new
       // ones are saved as the frames go through again.
       this.store.deleteTrackerStates(this.sessionId);
-      this.engine = new CueEngine(this.opts.cueEngine);
-      this.trackers.clear();
-      const utts = this.store.utterances(this.sessionId);
+      const run = this.startReanalysis(this.store, roles, emittedAt);
+      run.finish();
+      return run.counts;
+    });
+  }
+
+  /**
+   * A re-analysis of the session's turns and frames as `source` holds them, run a slice at a
+   * time (`step`), writing to this pipeline's store, which must hold no analysis of the
+   * session: `source` itself (as `reanalyze` does), or a scratch store while the real one
+   * goes on taking the session's live turns and frames (SessionService.setRoles). Words and
+   * frames go through in media-time order, a word first at the same time, as they are read;
+   * turns and frames stored in `source` meanwhile are taken up as they come. `finish()` goes
+   * through what is left and says whether the result is what one pass over everything now in
+   * `source` would give: not when something arrived behind what was already analysed (a frame
+   * or turn earlier in media time). Resets this pipeline's cue engine and trackers.
+   */
+  startReanalysis(source: SqliteStore, roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock): Reanalysis {
+    this.engine = new CueEngine(this.opts.cueEngine);
+    this.trackers.clear();
+    const sessionId = this.sessionId;
+    const counts = { signals: 0, cues: 0 };
+    const count = (r: TurnResult | FrameResult) => {
+      counts.signals += 'signals' in r ? r.signals.length : r.signal ? 1 : 0;
+      counts.cues += r.cues.length;
+    };
+    const roleOf = (name: string) => roles.get(name) ?? null;
+    // Words: classified as they are read (each with the turn before it as context), then
+    // waiting in media-time order, stable in turn order.
+    type Word = { u: Utterance; pred: VerbalPrediction };
+    const words: Word[] = [];
+    let w = 0;
+    let lastSeq = 0;
+    let lastText: string | undefined;
+    // Where the analysis is: the last word's start and the last frame's place.
+    let lastWordMs = -Infinity;
+    let cursor: FrameCursor | undefined;
+    let framesDone = 0;
+    let inOrder = true;
+    /** Reads and classifies up to `limit` turns stored after those read; returns how many. */
+    const readWords = (limit: number): number => {
+      const utts = source.utterancesAfter(sessionId, lastSeq, Number.isFinite(limit) ? limit : -1);
+      if (!utts.length) return 0;
       const preds = classifyTurns(
         this.models.verbal,
-        utts.map((u, i) => ({ text: u.text, role: roles.get(u.speaker) ?? null, ...(i > 0 ? { context: utts[i - 1]!.text } : {}) })),
+        utts.map((u, i) => {
+          const context = i > 0 ? utts[i - 1]!.text : lastText;
+          return { text: u.text, role: roleOf(u.speaker), ...(context !== undefined ? { context } : {}) };
+        }),
       );
-      // Words and frames in media-time order (a word first at the same time), as before; the
-      // store reads the frames a page at a time, so they may be written to meanwhile.
-      const words = utts.map((u, i) => ({ u, pred: preds[i]! })).sort((a, b) => a.u.startMs - b.u.startMs);
-      let signals = 0;
-      let cues = 0;
-      const count = (r: TurnResult | FrameResult) => {
-        signals += 'signals' in r ? r.signals.length : r.signal ? 1 : 0;
-        cues += r.cues.length;
-      };
-      let w = 0;
-      const wordsUpTo = (t: number) => {
-        for (; w < words.length && words[w]!.u.startMs <= t; w++) {
-          const { u, pred } = words[w]!;
-          count(this.afterUtterance({ ...u, role: roles.get(u.speaker) ?? null }, pred, u.receivedAt, emittedAt));
-        }
-      };
-      for (const fr of this.store.frames(this.sessionId)) {
-        wordsUpTo(fr.mediaMs);
-        count(this.afterFrame(fr, roles.get(fr.participant) ?? null, fr.receivedAt, emittedAt));
+      const fresh = utts.map((u, i) => ({ u, pred: preds[i]! })).sort((a, b) => a.u.startMs - b.u.startMs);
+      // A turn that starts before a word or frame already analysed would have gone before it.
+      if (fresh[0]!.u.startMs < lastWordMs || (cursor && fresh[0]!.u.startMs <= cursor.mediaMs)) inOrder = false;
+      const waiting = [...words.slice(w), ...fresh].sort((a, b) => a.u.startMs - b.u.startMs || a.u.seq - b.u.seq);
+      words.length = 0;
+      words.push(...waiting);
+      w = 0;
+      lastSeq = utts[utts.length - 1]!.seq;
+      lastText = utts[utts.length - 1]!.text;
+      return utts.length;
+    };
+    const word = () => {
+      const { u, pred } = words[w++]!;
+      lastWordMs = u.startMs;
+      count(this.afterUtterance({ ...u, role: roleOf(u.speaker) }, pred, u.receivedAt, emittedAt));
+    };
+    // Frames: a page at a time from the last one analysed, so later ones are found as they come.
+    let page: StoredFrame[] = [];
+    let p = 0;
+    const nextFrame = (): StoredFrame | undefined => {
+      if (p < page.length) return page[p];
+      page = [];
+      p = 0;
+      for (const f of source.frames(sessionId, { pageSize: REANALYSIS_FRAMES_PAGE, ...(cursor ? { after: cursor } : {}) })) {
+        page.push(f);
+        if (page.length >= REANALYSIS_FRAMES_PAGE) break;
       }
-      wordsUpTo(Infinity);
-      return { signals, cues };
-    });
+      return page[0];
+    };
+    const frame = (f: StoredFrame) => {
+      // A frame before a word already analysed would have gone before it.
+      if (f.mediaMs < lastWordMs) inOrder = false;
+      p++;
+      cursor = { mediaMs: f.mediaMs, frameId: f.id };
+      framesDone++;
+      count(this.afterFrame(f, roleOf(f.participant), f.receivedAt, emittedAt));
+    };
+    /** Words and frames up to `budget` of them; true when none is left in `source` for now. */
+    const step = (budget: number, final: boolean): boolean => {
+      // Every turn stored so far is read before any goes through (a frame may not pass a
+      // turn that starts before it), a slice of turns at a time: classifying is the costly part.
+      for (let read = readWords(Math.min(budget, WORDS_READ)); read > 0; read = readWords(Math.min(budget, WORDS_READ))) {
+        budget -= read;
+        if (budget <= 0) return false;
+      }
+      for (let n = 0; n < budget; n++) {
+        const f = nextFrame();
+        const next = words[w];
+        if (next && (!f || next.u.startMs <= f.mediaMs)) {
+          // The last words after the last frame wait for the end, as frames may come a little
+          // after the words of their time (a live session's pose estimates lag); the others go
+          // through (a session without frames is not left to the end).
+          if (!f && !final && words.length - w <= WORDS_HELD) return true;
+          word();
+        } else if (f) {
+          frame(f);
+        } else {
+          return true;
+        }
+      }
+      return false;
+    };
+    return {
+      counts,
+      step: (budget) => step(budget, false),
+      finish: () => {
+        while (!step(Infinity, true));
+        // A frame stored behind the last one analysed was not read.
+        if (cursor && source.frameCountUpTo(sessionId, cursor) !== framesDone) inOrder = false;
+        return inOrder;
+      },
+    };
+  }
+
+  /**
+   * Takes on the result of a re-analysis made by another pipeline of this session (in a scratch
+   * store) once this one's store holds it: that pipeline's posture trackers, and the cue engine
+   * and context rebuilt from the store, as after a restart.
+   */
+  adoptReanalysis(from: SessionPipeline): void {
+    this.trackers = from.trackers;
+    from.trackers = new Map();
+    this.restore();
   }
 
   private afterUtterance(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: EmitClock): TurnResult {

@@ -203,8 +203,8 @@ describe('SessionService', () => {
     }
   });
 
-  it('re-analysis of words and a posture track longer than one page of frames reproduces the live result', () => {
-    const run = (rolesLater: boolean) => {
+  it('re-analysis of words and a posture track longer than one page of frames reproduces the live result', async () => {
+    const run = async (rolesLater: boolean) => {
       const store = new SqliteStore(':memory:');
       const service = new SessionService({ store, classifier: verbal, posture, now: () => 0 });
       const customer = demo.posture!.participant;
@@ -220,7 +220,7 @@ describe('SessionService', () => {
       steps.forEach((st) => st.run());
       if (rolesLater) {
         expect(service.snapshot(id).signals.filter((x) => x.participant === customer)).toEqual([]);
-        service.setRoles(id, { [customer]: 'customer' });
+        await service.setRoles(id, { [customer]: 'customer' });
       }
       const snap = service.snapshot(id);
       store.close();
@@ -229,13 +229,13 @@ describe('SessionService', () => {
         cues: snap.cues.map(({ id: _i, sessionId: _s, evidence, ...rest }) => ({ ...rest, evidence: evidence.map((e) => [e.kind, e.label, e.mediaMs]) })),
       };
     };
-    expect(demo.posture!.frames.length).toBeGreaterThan(500); // more than one page of re-analysis
-    const live = run(false);
+    expect(demo.posture!.frames.length).toBeGreaterThan(500); // more than one page of frames (500; 100 in a re-analysis)
+    const live = await run(false);
     expect(live.signals.some((x) => x.kind === 'posture')).toBe(true);
-    expect(run(true)).toEqual(live);
+    expect(await run(true)).toEqual(live);
   });
 
-  it('re-analysis drops the saved tracker states and saves them again under the new roles', () => {
+  it('re-analysis drops the saved tracker states and saves them again under the new roles', async () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, posture, now: () => 0, options: { ...DEFAULT_PIPELINE_OPTIONS, trackerSnapshotEvery: 50 } });
     const id = service.createSession({ title: 't', participants: demo.participants }).id;
@@ -244,26 +244,26 @@ describe('SessionService', () => {
     const live = store.trackerStates(id);
     expect(live.map((s) => [s.participant, s.frameId])).toEqual([[participant, stored[99]!.frameId]]);
     // No longer a customer: no state of theirs may be restored later.
-    service.setRoles(id, { [participant]: 'rep' });
+    await service.setRoles(id, { [participant]: 'rep' });
     expect(store.trackerStates(id)).toEqual([]);
-    service.setRoles(id, { [participant]: 'customer' });
+    await service.setRoles(id, { [participant]: 'customer' });
     expect(store.trackerStates(id)).toEqual(live);
     store.close();
   });
 
-  it('re-analysis after a role change reproduces the live result', () => {
+  it('re-analysis after a role change reproduces the live result', async () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, posture, now: () => 0 });
     const id = service.createSession({ title: 't' }).id;
-    service.upload(id, demo.utterances, []);
+    service.uploadNow(id, demo.utterances, []);
     expect(service.snapshot(id).signals).toEqual([]);
     const roles = Object.fromEntries(demo.participants.map((p) => [p.name, p.role]));
-    const after = service.setRoles(id, roles);
+    const after = await service.setRoles(id, roles);
 
     const store2 = new SqliteStore(':memory:');
     const service2 = new SessionService({ store: store2, classifier: verbal, posture, now: () => 0 });
     const id2 = service2.createSession({ title: 't', participants: demo.participants }).id;
-    service2.upload(id2, demo.utterances, demo.participants);
+    service2.uploadNow(id2, demo.utterances, demo.participants);
     const strip = (s: typeof after) => s.cues.map((c) => [c.type, c.reason, c.mediaMs, c.score]);
     expect(strip(after)).toEqual(strip(service2.snapshot(id2)));
     store.close();
@@ -337,15 +337,15 @@ describe('SessionService', () => {
     expect(held.cues).toEqual([]);
   });
 
-  it('setRoles adds names not yet in the session as participants, within the participant limit', () => {
+  it('setRoles adds names not yet in the session as participants, within the participant limit', async () => {
     const store = new SqliteStore(':memory:');
     const service = new SessionService({ store, classifier: verbal, now: () => 0 });
     const participants = Array.from({ length: LIMITS.participantsMax - 1 }, (_, i) => ({ name: `guest ${i}`, role: 'rep' as const }));
     const id = service.createSession({ title: 't', participants }).id;
-    expect(service.setRoles(id, { 'Ms Chen': 'customer' }).session.participants).toHaveLength(LIMITS.participantsMax);
+    expect((await service.setRoles(id, { 'Ms Chen': 'customer' })).session.participants).toHaveLength(LIMITS.participantsMax);
     const over = () => service.setRoles(id, { 'guest 0': 'customer', 'one too many': 'customer' });
-    expect(over).toThrow(ValidationError);
-    expect(over).toThrow(`session would have ${LIMITS.participantsMax + 1} participants; the limit is ${LIMITS.participantsMax}`);
+    await expect(over()).rejects.toThrow(ValidationError);
+    await expect(over()).rejects.toThrow(`session would have ${LIMITS.participantsMax + 1} participants; the limit is ${LIMITS.participantsMax}`);
     // Nothing of the refused call is stored, not even the role of the known name.
     expect(service.requireSession(id).participants).toHaveLength(LIMITS.participantsMax);
     expect(service.requireSession(id).participants[0]).toEqual({ name: 'guest 0', role: 'rep' });

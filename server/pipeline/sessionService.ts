@@ -15,8 +15,8 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotFoundError, TurnIdConflictError, ValidationError } from '../errors/errors';
-import type { SessionSummary, SqliteStore } from '../store/sqliteStore';
+import { NotFoundError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
+import { SqliteStore, type SessionSummary } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -28,6 +28,8 @@ export type SessionEvent =
   | { type: 'signal'; sessionId: string; signal: Signal }
   | { type: 'cue'; sessionId: string; cue: Cue }
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
+  /** Roles changed and the session's analysis was replaced: what was published of it before is void. */
+  | { type: 'reanalysed'; sessionId: string }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
 
 /** One live turn for `commitLiveTurns`. */
@@ -72,7 +74,16 @@ export interface SessionServiceDeps {
    * more sessions than this server can serve live at once, so live ones are not rebuilt.
    */
   maxPipelines?: number;
+  /**
+   * How a role change's re-analysis shares the event loop: it goes through `items` turns or
+   * frames at a time, and lets the loop run other work once `ms` have passed (at least one
+   * step each time). Default 25 items (~5 ms here), 10 ms: slices stay well under 50 ms on a
+   * loaded machine, for ~1 % more time in all.
+   */
+  reanalysisSlice?: { items: number; ms: number };
 }
+
+export const DEFAULT_REANALYSIS_SLICE = { items: 25, ms: 10 };
 
 export const DEFAULT_MAX_PIPELINES = 1000;
 
@@ -90,8 +101,14 @@ export class SessionService {
   private readonly maxPipelines: number;
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
+  private readonly reanalysisSlice: { items: number; ms: number };
+  /** Each session's latest role change under way (they run one after another). */
+  private readonly reanalyses = new Map<string, Promise<unknown>>();
+  private closing = false;
 
   constructor(private readonly deps: SessionServiceDeps) {
+    this.reanalysisSlice = deps.reanalysisSlice ?? DEFAULT_REANALYSIS_SLICE;
+    if (!(this.reanalysisSlice.items >= 1)) throw new RangeError(`reanalysisSlice.items must be ≥ 1, got ${this.reanalysisSlice.items}`);
     this.newId = deps.newId ?? (() => randomUUID().replace(/-/g, '').slice(0, 16));
     const max = deps.maxPipelines ?? DEFAULT_MAX_PIPELINES;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxPipelines must be a whole number ≥ 1, got ${max}`);
@@ -160,10 +177,37 @@ export class SessionService {
     return result!;
   }
 
-  /** A whole transcript in one transaction: a failure stores nothing. */
-  upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): UploadResult {
+  /**
+   * A whole transcript, atomically: a failure stores nothing. When it gives a participant of
+   * the session another role, the session is first re-analysed with it a slice at a time, as
+   * `setRoles` does, and the transcript's turns are stored in the transaction that stores the
+   * new analysis (in turn with the session's other role changes).
+   */
+  async upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): Promise<UploadResult> {
+    if (Object.keys(this.roleChanges(sessionId, participants)).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
     if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
-    const results = this.ingest(sessionId, utterances, participants);
+    // A file refused anyway is refused before the re-analysis.
+    checkParticipantLimit(participantNames(this.requireSession(sessionId)), [...participants.map((p) => p.name), ...utterances.map((u) => u.speaker)], 'speaker');
+    return this.inTurn(sessionId, async () => {
+      // The roles as they are now that the role changes before this one are done.
+      const changes = this.roleChanges(sessionId, participants);
+      if (Object.keys(changes).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
+      const { prepared, results } = await this.reanalyseAside(sessionId, changes, () => this.storeBatch(sessionId, utterances, participants));
+      this.publishTurns(prepared, results);
+      return this.uploadResult(sessionId, results, warnings);
+    });
+  }
+
+  /**
+   * `upload` at once: a role it changes re-analyses the session in place, in the upload's
+   * transaction, holding the event loop meanwhile (seconds for an hour's frames).
+   */
+  uploadNow(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): UploadResult {
+    if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
+    return this.uploadResult(sessionId, this.ingest(sessionId, utterances, participants), warnings);
+  }
+
+  private uploadResult(sessionId: string, results: readonly TurnResult[], warnings: string[]): UploadResult {
     return {
       utterances: results.length,
       signals: results.filter((r) => r.signal).length,
@@ -182,7 +226,8 @@ export class SessionService {
   ): UploadResult & { session: Session } {
     return this.deps.store.transaction(() => {
       const session = this.createSession({ title });
-      return { session: this.requireSession(session.id), ...this.upload(session.id, utterances, participants, warnings) };
+      // A new session: no role to change, nothing to re-analyse.
+      return { session: this.requireSession(session.id), ...this.uploadNow(session.id, utterances, participants, warnings) };
     });
   }
 
@@ -191,21 +236,173 @@ export class SessionService {
    * joins it as a participant (roles may be given before someone speaks, as when creating a
    * session), within the participant limit.
    */
-  setRoles(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
+  async setRoles(sessionId: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
-    const { store } = this.deps;
-    store.transaction(() => {
-      for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
-      this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);
+    return this.inTurn(sessionId, async () => {
+      await this.reanalyseAside(sessionId, roles, () => undefined);
+      // The answer is read on the loop's next turn: the swap above held it long enough.
+      await new Promise((resolve) => setImmediate(resolve));
+      return this.snapshot(sessionId);
     });
+  }
+
+  /**
+   * Runs a role change of the session (setRoles, an upload that changes roles) once those
+   * before it are done: one at a time, in the order they came, so each one's answer shows its
+   * own roles applied to those before.
+   */
+  private async inTurn<T>(sessionId: string, job: () => Promise<T>): Promise<T> {
+    if (this.closing) throw new ShuttingDownError('role change');
+    const before = this.reanalyses.get(sessionId);
+    const mine = (before ?? Promise.resolve()).catch(() => undefined).then(job);
+    this.reanalyses.set(sessionId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.reanalyses.get(sessionId) === mine) this.reanalyses.delete(sessionId);
+    }
+  }
+
+  /**
+   * `setRoles` at once: the session is re-analysed in place, holding the event loop meanwhile
+   * (seconds for an hour's frames), as `uploadNow` does for a role it changes; the reference
+   * the re-analysis a slice at a time is tested against.
+   */
+  setRolesNow(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
+    checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
+    this.atomically(sessionId, () => this.applyRoles(sessionId, roles));
+    this.publish({ type: 'reanalysed', sessionId });
     return this.snapshot(sessionId);
   }
 
+  /** Whether a role change of the session is being worked on. */
+  reanalysing(sessionId: string): boolean {
+    return this.reanalyses.has(sessionId);
+  }
+
+  /**
+   * Stops: role changes under way are abandoned (their callers get ShuttingDownError; nothing
+   * of them was stored) and later ones refused. Resolves once none is running, so the store
+   * may be closed.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.reanalyses.values()]);
+  }
+
+  /**
+   * The re-analysis of a role change, computed aside so the event loop is never held long:
+   * into a scratch store, by a pipeline of its own driven by the new roles, a slice at a time
+   * (`reanalysisSlice`) with the loop free in between. Meanwhile the session's live turns and
+   * frames go on through its pipeline under the old roles, and into the store, where the
+   * re-analysis reads them too. At the end, in one transaction of the real store: the roles are
+   * stored (their turns take them), the re-analysis catches up on what came since its last
+   * slice, the session's analysis (signals, cues, tracker states) is replaced by the scratch
+   * one, and the session's pipeline takes the new trackers and rebuilds its cue engine from the
+   * store. A failure in there leaves the old roles and analysis, and drops the pipeline (it is
+   * rebuilt from the store); before it, nothing of the real store was touched. Then the
+   * session's room hears `reanalysed`. When the roles changed meanwhile (an upload), or a turn or frame came behind what was
+   * analysed (earlier in media time), the result would not be that of one pass: then the
+   * session is re-analysed in place in that transaction instead. `andThen` runs last in the
+   * transaction, on the new analysis (an upload's turns); what it returns is returned.
+   */
+  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role>, andThen: () => T): Promise<T> {
+    // One that waited its turn while the server began to stop does not start.
+    if (this.closing) throw new ShuttingDownError('role change');
+    const { store } = this.deps;
+    const withGiven = (now: Map<string, Role | null>) => {
+      for (const [name, role] of Object.entries(given)) now.set(name, role);
+      return now;
+    };
+    const roles = withGiven(this.roleMap(sessionId));
+    const scratch = SqliteStore.scratch();
+    try {
+      const aside = this.newPipeline(sessionId, scratch);
+      const run = aside.startReanalysis(store, roles, this.deps.now);
+      const { items, ms } = this.reanalysisSlice;
+      for (let caughtUp = false; !caughtUp; ) {
+        const t0 = performance.now();
+        do caughtUp = run.step(items);
+        while (!caughtUp && performance.now() - t0 < ms);
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.closing) throw new ShuttingDownError('role change');
+      }
+      // A failure in here rolls it all back and drops the session's pipeline (atomically), so
+      // the pipeline may take the new analysis before the commit.
+      const result = this.atomically(sessionId, () => {
+        checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
+        const now = withGiven(this.roleMap(sessionId));
+        for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
+        if (!sameRoles(now, roles) || !run.finish()) {
+          this.pipeline(sessionId).reanalyze(now, this.deps.now);
+        } else {
+          store.clearAnalysis(sessionId);
+          store.deleteTrackerStates(sessionId);
+          store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
+          this.pipeline(sessionId).adoptReanalysis(aside);
+        }
+        return andThen();
+      });
+      this.publish({ type: 'reanalysed', sessionId });
+      return result;
+    } finally {
+      scratch.close();
+    }
+  }
+
+  /** Stores roles (the speakers' stored turns take them) and re-analyses the session; inside a transaction. */
+  private applyRoles(sessionId: string, roles: Record<string, Role>): void {
+    const { store } = this.deps;
+    for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
+    this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);
+  }
+
+  /**
+   * Runs `fn` in one transaction. If it fails, the session's pipeline may have seen what was
+   * rolled back (a re-analysis resets its cue engine and trackers before it writes): it is
+   * dropped, to be rebuilt from what the store holds when the session is next used.
+   */
+  private atomically<T>(sessionId: string, fn: () => T): T {
+    try {
+      return this.deps.store.transaction(fn);
+    } catch (err) {
+      this.pipelines.delete(sessionId);
+      throw err;
+    }
+  }
+
+  /**
+   * The roles an upload gives to participants the session already holds under another role
+   * (none included): those behave as `setRoles` would, so earlier turns of theirs take the role.
+   */
+  private roleChanges(sessionId: string, participants: readonly Participant[]): Record<string, Role> {
+    if (!participants.some((p) => p.role)) return {};
+    const before = new Map(this.requireSession(sessionId).participants.map((p) => [p.name, p.role] as const));
+    const changes: Record<string, Role> = {};
+    for (const p of participants) {
+      if (p.role && before.has(p.name) && before.get(p.name) !== p.role) changes[p.name] = p.role;
+    }
+    return changes;
+  }
+
   private ingest(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]): TurnResult[] {
-    const prepared = this.prepareTurns(sessionId, batch, participants);
-    const results = this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now());
+    const changes = this.roleChanges(sessionId, participants);
+    const run = () => {
+      // An upload that changes a known participant's role first re-analyses the session with
+      // it, as PUT /roles does, then takes its turns; all in one transaction (below).
+      if (Object.keys(changes).length) this.applyRoles(sessionId, changes);
+      return this.storeBatch(sessionId, batch, participants);
+    };
+    const { prepared, results } = Object.keys(changes).length ? this.atomically(sessionId, run) : run();
+    if (Object.keys(changes).length) this.publish({ type: 'reanalysed', sessionId });
     this.publishTurns(prepared, results);
     return results;
+  }
+
+  /** Checks, classifies and stores a batch of turns (not yet published). */
+  private storeBatch(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]) {
+    const prepared = this.prepareTurns(sessionId, batch, participants);
+    return { prepared, results: this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now()) };
   }
 
   /**
@@ -384,17 +581,27 @@ export class SessionService {
     if (p) {
       this.pipelines.delete(sessionId);
     } else {
-      const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
-      p = new SessionPipeline(sessionId, this.deps.store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+      p = this.newPipeline(sessionId, this.deps.store);
     }
     this.pipelines.set(sessionId, p);
     while (this.pipelines.size > this.maxPipelines) this.pipelines.delete(this.pipelines.keys().next().value!);
     return p;
   }
 
+  private newPipeline(sessionId: string, store: SqliteStore): SessionPipeline {
+    const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
+    return new SessionPipeline(sessionId, store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+  }
+
   private publish(e: SessionEvent): void {
     for (const fn of this.listeners) fn(e);
   }
+}
+
+/** The same role for every name (no role and not a participant count alike). */
+function sameRoles(a: ReadonlyMap<string, Role | null>, b: ReadonlyMap<string, Role | null>): boolean {
+  for (const name of new Set([...a.keys(), ...b.keys()])) if ((a.get(name) ?? null) !== (b.get(name) ?? null)) return false;
+  return true;
 }
 
 /** The names of a session's participants. */

@@ -111,6 +111,19 @@ function toSignal(r: SignalRow): Signal {
 }
 export type NewCue = Omit<Cue, 'id'>;
 
+interface CueRow {
+  id: number; session_id: string; type: Cue['type']; reason: Cue['reason']; media_ms: number; score: number;
+  technique: Cue['technique']; evidence_json: string; title_json: string; tip_json: string; model_version: string;
+  input_received_at: number; emitted_at: number;
+}
+
+/** A session's analysis as its rows (see `exportAnalysis`). */
+export interface StoredAnalysis {
+  signals: Omit<SignalRow, 'text'>[];
+  cues: CueRow[];
+  trackerStates: SavedTrackerState[];
+}
+
 interface UtteranceRow {
   id: number;
   session_id: string;
@@ -149,7 +162,7 @@ export class SqliteStore {
    * second server on the same file stops at start instead of keeping cue state of its own
    * beside the first one's. Throws StoreOpenError when the file cannot be used.
    */
-  constructor(file: string) {
+  constructor(file: string, opts: { scratch?: boolean } = {}) {
     const shown = file === ':memory:' ? file : path.resolve(file);
     let db: Database.Database | undefined;
     try {
@@ -159,7 +172,9 @@ export class SqliteStore {
       this.db = db;
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
+      // A scratch store (see `scratch`) holds a session's analysis without its session, turns
+      // or frames, which stay in the real store.
+      db.pragma(`foreign_keys = ${opts.scratch ? 'OFF' : 'ON'}`);
       db.pragma('synchronous = NORMAL');
       this.migrate(shown);
     } catch (err) {
@@ -190,6 +205,15 @@ export class SqliteStore {
       current = m.version;
     }
     return current;
+  }
+
+  /**
+   * An in-memory store of the same schema without foreign keys, for computing a session's
+   * analysis (signals, cues, tracker states) aside from the real store, which holds the turns
+   * and frames it refers to; `exportAnalysis` / `importAnalysis` then move it across.
+   */
+  static scratch(): SqliteStore {
+    return new SqliteStore(':memory:', { scratch: true });
   }
 
   private stmt(sql: string): Database.Statement {
@@ -295,6 +319,12 @@ export class SqliteStore {
     return rows.map(toUtterance);
   }
 
+  /** The session's turns stored after the one numbered `seq` (0: all), in order, at most `limit`. */
+  utterancesAfter(sessionId: string, seq: number, limit = -1): Utterance[] {
+    const rows = this.stmt('SELECT * FROM utterances WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(sessionId, seq, limit) as UtteranceRow[];
+    return rows.map(toUtterance);
+  }
+
   lastUtterance(sessionId: string): Utterance | undefined {
     const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as
       | UtteranceRow
@@ -361,7 +391,7 @@ export class SqliteStore {
   }
 
   /**
-   * A session's frames (or one participant's), read `FRAMES_PAGE` at a time: a long session's
+   * A session's frames (or one participant's), read `pageSize` (FRAMES_PAGE) at a time: a long session's
    * frames are never all in memory (an hour is 18,000), and no statement stays open between
    * pages, so the caller may write to the store while it reads.
    * - `order: 'media'` (default): in media-time order, then id, optionally only those after a
@@ -370,9 +400,10 @@ export class SqliteStore {
    *   `after.frameId` (a restart replays what a tracker saw after its saved state, in the order
    *   it saw it, even where a user seeked back and the media times run backwards).
    */
-  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor; order?: 'media' | 'stored' } = {}): Generator<StoredFrame> {
+  *frames(sessionId: string, opts: { participant?: string; after?: FrameCursor; order?: 'media' | 'stored'; pageSize?: number } = {}): Generator<StoredFrame> {
     const { participant } = opts;
     const stored = opts.order === 'stored';
+    const pageSize = opts.pageSize ?? FRAMES_PAGE;
     const who = participant === undefined ? '' : ' AND participant = ?';
     const sql = stored
       ? `SELECT * FROM frames WHERE session_id = ?${who} AND id > ? ORDER BY id LIMIT ?`
@@ -381,13 +412,21 @@ export class SqliteStore {
     let after = opts.after ?? { mediaMs: -1, frameId: 0 };
     for (;;) {
       const key = stored ? [after.frameId] : [after.mediaMs, after.mediaMs, after.frameId];
-      const rows = this.stmt(sql).all(sessionId, ...(participant === undefined ? [] : [participant]), ...key, FRAMES_PAGE) as FrameRow[];
+      const rows = this.stmt(sql).all(sessionId, ...(participant === undefined ? [] : [participant]), ...key, pageSize) as FrameRow[];
       const page = rows.map(toFrame);
       yield* page;
       const last = page[page.length - 1];
-      if (!last || page.length < FRAMES_PAGE) return;
+      if (!last || page.length < pageSize) return;
       after = { mediaMs: last.mediaMs, frameId: last.id };
     }
+  }
+
+  /** How many of the session's frames come at or before `cursor` in the order `frames` reads them. */
+  frameCountUpTo(sessionId: string, cursor: FrameCursor): number {
+    return (
+      this.stmt('SELECT COUNT(*) AS n FROM frames WHERE session_id = ? AND (media_ms < ? OR (media_ms = ? AND id <= ?))')
+        .get(sessionId, cursor.mediaMs, cursor.mediaMs, cursor.frameId) as { n: number }
+    ).n;
   }
 
   // ---- posture tracker states ----------------------------------------------------------
@@ -433,17 +472,60 @@ export class SqliteStore {
   }
 
   cues(sessionId: string): Cue[] {
-    const rows = this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as {
-      id: number; session_id: string; type: Cue['type']; reason: Cue['reason']; media_ms: number; score: number;
-      technique: Cue['technique']; evidence_json: string; title_json: string; tip_json: string; model_version: string;
-      input_received_at: number; emitted_at: number;
-    }[];
+    const rows = this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as CueRow[];
     return rows.map((r) => ({
       id: r.id, sessionId: r.session_id, type: r.type, reason: r.reason, mediaMs: r.media_ms, score: r.score,
       technique: r.technique, evidence: JSON.parse(r.evidence_json) as CueEvidence[],
       title: JSON.parse(r.title_json) as Bilingual, tip: JSON.parse(r.tip_json) as Bilingual,
       modelVersion: r.model_version, inputReceivedAt: r.input_received_at, emittedAt: r.emitted_at,
     }));
+  }
+
+  /** The session's analysis as stored (signals, cues, tracker states), for `importAnalysis` into another store. */
+  exportAnalysis(sessionId: string): StoredAnalysis {
+    return {
+      signals: this.stmt('SELECT * FROM signals WHERE session_id = ? ORDER BY id').all(sessionId) as StoredAnalysis['signals'],
+      cues: this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY id').all(sessionId) as StoredAnalysis['cues'],
+      trackerStates: this.trackerStates(sessionId),
+    };
+  }
+
+  /**
+   * Adds an analysis exported from another store (a scratch one) to the session, in the order
+   * it was made there: signals get ids of this store, and the cues' evidence names them.
+   * Call inside a transaction, after `clearAnalysis` and `deleteTrackerStates`.
+   */
+  importAnalysis(sessionId: string, a: StoredAnalysis): void {
+    const ids = new Map<number, number>();
+    const signal = this.stmt(
+      `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
+                            media_ms, started_ms, ended_ms, source, model_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of a.signals) {
+      const info = signal.run(
+        sessionId, r.kind, r.participant, r.utterance_id, r.frame_id, r.label, r.score, r.scores_json, r.features_json,
+        r.media_ms, r.started_ms, r.ended_ms, r.source, r.model_version,
+      );
+      ids.set(r.id, Number(info.lastInsertRowid));
+    }
+    const cue = this.stmt(
+      `INSERT INTO cues (session_id, type, reason, media_ms, score, technique, evidence_json, title_json, tip_json,
+                         model_version, input_received_at, emitted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const r of a.cues) {
+      const evidence = (JSON.parse(r.evidence_json) as CueEvidence[]).map((e) => {
+        const id = ids.get(e.signalId);
+        if (id === undefined) throw new Error(`cue ${r.id}'s evidence names signal ${e.signalId}, which the analysis does not hold`);
+        return { ...e, signalId: id };
+      });
+      cue.run(
+        sessionId, r.type, r.reason, r.media_ms, r.score, r.technique, JSON.stringify(evidence), r.title_json, r.tip_json,
+        r.model_version, r.input_received_at, r.emitted_at,
+      );
+    }
+    for (const t of a.trackerStates) this.saveTrackerState({ ...t, sessionId });
   }
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */

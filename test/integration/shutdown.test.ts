@@ -54,3 +54,30 @@ it('stores and acks every turn it took before it closes; later ones get a shutti
   // would send again, storing it twice).
   expect(stored.sort()).toEqual(ok.map((a) => `${a.id}:${a.text}`).sort());
 }, 20_000);
+
+it('a role change under way when the server stops is answered shutting_down, and the store keeps the old roles and analysis', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-shutdown-roles-'));
+  const dbPath = path.join(dir, 'db.sqlite');
+  const server = await startTestServer({ dbPath });
+  const { loadDemoMeeting } = await import('../../server/demo/demo');
+  const { participant, aspect, frames } = loadDemoMeeting().posture!;
+  const id = server.service.createSession({ title: 'long', participants: [{ name: participant, role: 'rep' }] }).id;
+  for (let lap = 0; lap < 3; lap++) {
+    for (let i = 0; i < frames.length; i += 32) {
+      server.service.addLandmarksBatch(id, frames.slice(i, i + 32).map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect })), 'browser');
+    }
+  }
+  const put = api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [participant]: 'customer' } });
+  while (!server.service.reanalysing(id)) await new Promise((r) => setImmediate(r));
+  const closed = server.close();
+  const r = await put;
+  await closed;
+  expect(r.status).toBe(503);
+  expect(r.body.error.code).toBe('shutting_down');
+  const store = new SqliteStore(dbPath);
+  expect(store.participants(id)).toEqual([{ name: participant, role: 'rep' }]);
+  expect(store.signals(id)).toEqual([]);
+  expect(store.frameCount(id)).toBe(frames.length * 3);
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 30_000);

@@ -63,16 +63,18 @@ export function sessionsRouter(service: SessionService): Router {
     res.json(service.snapshot(id(req.params.id)));
   });
 
-  r.put('/:id/roles', ...jsonBody('64kb'), (req, res) => {
+  r.put('/:id/roles', ...jsonBody('64kb'), async (req, res) => {
     const body = parseOr400(SetRolesSchema, req.body);
-    res.json({ snapshot: service.setRoles(id(req.params.id), body.roles) });
+    // The re-analysis runs a slice at a time; other sessions go on meanwhile.
+    res.json({ snapshot: await service.setRoles(id(req.params.id), body.roles) });
   });
 
-  r.post('/:id/transcript', rawBody, (req, res) => {
+  r.post('/:id/transcript', rawBody, async (req, res) => {
     const sessionId = id(req.params.id);
     service.requireSession(sessionId);
     const parsed = parseUpload(req.body, parseOr400(UploadQuery, req.query, 'query'));
-    const result = service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings);
+    // A role the file changes re-analyses the session first, a slice at a time.
+    const result = await service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings);
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });
   return r;
