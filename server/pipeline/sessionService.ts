@@ -226,8 +226,10 @@ export class SessionService {
   ): UploadResult & { session: Session } {
     return this.deps.store.transaction(() => {
       const session = this.createSession({ title });
-      // A new session: no role to change, nothing to re-analyse.
-      return { session: this.requireSession(session.id), ...this.uploadNow(session.id, utterances, participants, warnings) };
+      // A new session: no role to change, nothing to re-analyse. The session is read after the
+      // upload, which adds its participants (read before, it answered `participants: []`).
+      const result = this.uploadNow(session.id, utterances, participants, warnings);
+      return { session: this.requireSession(session.id), ...result };
     });
   }
 

@@ -84,6 +84,9 @@ describe('HTTP API', () => {
     const ok = await api(server.url, 'POST', '/api/transcripts?title=Fund%20review', undefined, VTT);
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ session: { title: 'Fund review' }, utterances: 3, unassignedSpeakers: ['Rep Zhang', 'Ms Chen'] });
+    // The answer's session lists the file's speakers, as a GET of it does.
+    expect(ok.body.session.participants).toEqual((await api(server.url, 'GET', `/api/sessions/${ok.body.session.id}`)).body.session.participants);
+    expect(ok.body.session.participants.map((p: { name: string }) => p.name)).toEqual(['Rep Zhang', 'Ms Chen']);
     expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.length).toBe(before + 1);
   });
 
