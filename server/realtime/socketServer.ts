@@ -9,6 +9,7 @@ import {
   LiveUtteranceSchema,
   SessionIdSchema,
   zodToApiError,
+  type ApiError,
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';
@@ -126,7 +127,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
         }
         const err = outcome.error;
         if (!(err instanceof Error && 'status' in err)) o.log(`utterance failed: ${String(err)}`);
-        reply({ ok: false, error: toApiError(err) });
+        reply({ ok: false, error: underUtterance(toApiError(err)) });
       });
     });
 
@@ -197,4 +198,13 @@ function coalesceWrites(socket: IoSocket): void {
 /** A client may omit the ack callback or send a non-function: never crash on it. */
 function safeAck<F extends (res: never) => void>(ack: F | undefined): F {
   return (typeof ack === 'function' ? ack : () => {}) as F;
+}
+
+/**
+ * A live turn's error as the payload names it: a field the service names within the turn
+ * (`speaker`: the participant limit) is `utterance.speaker` in the `utterance` event, as the
+ * payload's own checks name it.
+ */
+function underUtterance(e: ApiError): ApiError {
+  return e.field !== undefined && e.field !== 'sessionId' && !e.field.startsWith('utterance.') ? { ...e, field: `utterance.${e.field}` } : e;
 }

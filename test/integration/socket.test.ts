@@ -56,6 +56,16 @@ describe('live session over socket.io', () => {
     expect(cues.items[0]!.emittedAt).toBeGreaterThanOrEqual(cues.items[0]!.inputReceivedAt);
   });
 
+  it("names the participant limit's field as the payload has it (utterance.speaker), and stores nothing of the refused turn", async () => {
+    const names = Array.from({ length: 48 }, (_, i) => ({ name: `guest ${i}`, role: 'customer' }));
+    const id = (await api(suite.server.url, 'POST', '/api/sessions', { participants: [...PARTICIPANTS, ...names] })).body.session.id as string;
+    const s = await client();
+    const over = await send(s, id, { speaker: 'one too many', text: 'hello', startMs: 0 });
+    expect(over.ok).toBe(false);
+    expect(over.error).toMatchObject({ code: 'invalid_input', field: 'utterance.speaker', message: expect.stringContaining('the limit is 50') });
+    expect((await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.utterances).toEqual([]);
+  });
+
   it('answers bad payloads with an error ack naming the field and limit, and keeps what was accepted', async () => {
     const id = await session();
     const s = await client();
