@@ -263,6 +263,16 @@ function addCue(c: Cue): void {
 }
 
 async function review(id: string): Promise<void> {
+  // The window watches the session's room while it shows it, so the view stays true to the
+  // store: a role change made elsewhere re-reads it (`reanalysed`), and turns another window
+  // plays into it arrive. Offline, or if joining fails, it shows the stored session alone.
+  live.leave();
+  const joined = live.connected ? await live.join(id).catch(() => null) : null;
+  if (picker.value !== id) return; // another session was picked meanwhile
+  if (joined?.ok) {
+    show(joined.value, 'review');
+    return;
+  }
   try {
     show(await api.getSnapshot(id), 'review');
   } catch (err) {
