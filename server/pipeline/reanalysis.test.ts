@@ -2,12 +2,9 @@
 // against the same re-analysis done at once in place (setRolesNow): the same result, other
 // work runs in between, turns and frames that arrive meanwhile are in it, and it is atomic.
 // Real models and SQLite.
-import { initTf } from '../runtime/backend';
-import { loadVerbalClassifier } from '../signals/verbal/model';
-import { loadPostureClassifier } from '../signals/posture/model';
+import { useRealModels } from './testModels';
 import { SqliteStore } from '../store/sqliteStore';
-import { projectPath } from '../paths';
-import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
+import type { DemoMeeting } from '../demo/demo';
 import { SessionService, type SessionServiceDeps } from './sessionService';
 import { DEFAULT_PIPELINE_OPTIONS } from './sessionPipeline';
 import type { VerbalClassifier } from '../signals/verbal/types';
@@ -15,19 +12,11 @@ import type { PostureClassifier } from '../signals/posture/model';
 import type { SessionSnapshot, UtteranceIn } from '../../protocol/protocol';
 import { ShuttingDownError } from '../errors/errors';
 
+const models = useRealModels();
 let verbal: VerbalClassifier;
 let posture: PostureClassifier;
 let demo: DemoMeeting;
-beforeAll(async () => {
-  await initTf();
-  verbal = loadVerbalClassifier({ modelDir: projectPath('models', 'verbal') });
-  posture = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
-  demo = loadDemoMeeting();
-});
-afterAll(() => {
-  verbal.dispose();
-  posture.dispose();
-});
+beforeAll(() => ({ verbal, posture, demo } = models));
 
 type Step = { t: number; kind: 'word' | 'frame'; run: (s: SessionService, id: string) => void };
 

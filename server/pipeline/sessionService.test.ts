@@ -3,12 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { initTf } from '../runtime/backend';
-import { loadVerbalClassifier } from '../signals/verbal/model';
-import { loadPostureClassifier } from '../signals/posture/model';
+import { useRealModels } from './testModels';
 import { SqliteStore } from '../store/sqliteStore';
-import { projectPath } from '../paths';
-import { loadDemoMeeting, type DemoMeeting } from '../demo/demo';
+import type { DemoMeeting } from '../demo/demo';
 import { SessionService } from './sessionService';
 import { DEFAULT_PIPELINE_OPTIONS, type PipelineOptions } from './sessionPipeline';
 import Database from 'better-sqlite3';
@@ -17,19 +14,11 @@ import type { PostureClassifier } from '../signals/posture/model';
 import { LIMITS } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
 
+const models = useRealModels();
 let verbal: VerbalClassifier;
 let posture: PostureClassifier;
 let demo: DemoMeeting;
-beforeAll(async () => {
-  await initTf();
-  verbal = loadVerbalClassifier({ modelDir: projectPath('models', 'verbal') });
-  posture = loadPostureClassifier({ modelDir: projectPath('models', 'posture') });
-  demo = loadDemoMeeting();
-});
-afterAll(() => {
-  verbal.dispose();
-  posture.dispose();
-});
+beforeAll(() => ({ verbal, posture, demo } = models));
 
 interface PlayOptions {
   options?: PipelineOptions;
