@@ -2,7 +2,7 @@
 // against the same re-analysis done at once in place (setRolesNow): the same result, other
 // work runs in between, turns and frames that arrive meanwhile are in it, and it is atomic.
 // Real models and SQLite.
-import { useRealModels } from './testModels';
+import { useRealModels } from './models.testkit';
 import { SqliteStore } from '../store/sqliteStore';
 import type { DemoMeeting } from '../demo/demo';
 import { SessionService, type SessionServiceDeps } from './sessionService';

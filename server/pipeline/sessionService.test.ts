@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useRealModels } from './testModels';
+import { useRealModels } from './models.testkit';
 import { SqliteStore } from '../store/sqliteStore';
 import type { DemoMeeting } from '../demo/demo';
 import { SessionService } from './sessionService';
