@@ -419,12 +419,8 @@ export class PostureTimeline {
       ...l.words.map((m) => (m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l))),
       this.playhead(l),
     );
-    // Every update redraws the chart: a marker or bar that had the keyboard focus gets it back
-    // in the new drawing (a live meeting redraws every few seconds).
-    const focused = document.activeElement instanceof Element && this.scroller.contains(document.activeElement) ? document.activeElement.getAttribute('data-pick-key') : null;
     this.gutter.replaceChildren(names);
     this.scroller.replaceChildren(chart);
-    if (focused) chart.querySelector<SVGElement>(`[data-pick-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     // With no lanes the note goes under the chart, clear of the cues' guide lines.
     const note = l.lanes.length === 0 && h('p', { class: 'tl-note', 'data-testid': 'posture-empty' }, emptyText);
     if (this.root.firstChild !== this.frame || this.root.childNodes.length !== (note ? 2 : 1)) {
@@ -611,7 +607,7 @@ export class PostureTimeline {
 
   /** Clickable and keyboard-reachable; the chosen one stays marked across redraws. */
   private pickable(el: SVGElement, key: string, pick: TimelinePick): SVGElement {
-    setAttrs(el, { tabindex: 0, role: 'button', 'aria-pressed': String(this.picked === key), 'data-pick-key': key });
+    setAttrs(el, { tabindex: 0, role: 'button', 'aria-pressed': String(this.picked === key) });
     const choose = (): void => {
       this.picked = key;
       for (const other of this.root.querySelectorAll('[aria-pressed="true"]'))

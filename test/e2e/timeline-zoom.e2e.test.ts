@@ -221,22 +221,3 @@ test('the stored demo: fitted at first, one step in shows a minute and scrolls, 
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
-
-test('a marker with the keyboard focus keeps it while new turns redraw the live chart', async () => {
-  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
-  await page.getByTestId('session-select').selectOption(':demo');
-  await page.getByTestId('speed').selectOption('5');
-  await page.getByTestId('play').click();
-  const word = page.getByTestId('timeline-word').first();
-  await word.waitFor({ timeout: WAIT_MS });
-  await word.focus();
-  const key = await page.evaluate(() => document.activeElement?.getAttribute('data-pick-key'));
-  expect(key).toMatch(/^word-/);
-  // Two more turns, each a redraw of the chart.
-  const turns = await page.getByTestId('utterance').count();
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="utterance"]').length >= n + 2, turns, { timeout: WAIT_MS });
-  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-pick-key'))).resolves.toBe(key);
-  await page.getByTestId('stop').click();
-  expect(pageErrors).toEqual([]);
-  await page.context().close();
-});
