@@ -1,7 +1,15 @@
 // A small strict flag parser for the CLI: unknown flags and missing values are errors.
 import fs from 'node:fs';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** @param hasUsage the message already ends with the usage to show, so none is appended. */
+  constructor(
+    message: string,
+    readonly hasUsage = false,
+  ) {
+    super(message);
+  }
+}
 
 export interface FlagSpec {
   /** Flags that take a value, e.g. ['port', 'db']. */

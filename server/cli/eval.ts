@@ -9,7 +9,7 @@ import { loadVerbalClassifier } from '../signals/verbal/model';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
-import { runEvalPosture } from './posture';
+import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
 export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--thresholds T] [--json]
@@ -47,7 +47,9 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   try {
     const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
-      throw new UsageError(a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target');
+      // Without a known target, the usage of both targets (verbal and posture).
+      const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
+      throw new UsageError(`${a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target (verbal or posture)'}\n${both}`, true);
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
     opts = {
@@ -59,7 +61,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     requireFile(opts.data);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.err(`${e.message}\n${EVAL_USAGE}`);
+    io.err(e.hasUsage ? e.message : `${e.message}\n${EVAL_USAGE}`);
     return 2;
   }
   const rows = readLabeledJsonl(opts.data);

@@ -57,6 +57,37 @@ describe('buying-signals', () => {
     }
   });
 
+  it('train and eval: --help after a target prints that target\'s usage; without one, both', async () => {
+    for (const [argv, has, lacks] of [
+      [['eval', 'posture', '--help'], ['eval posture --labels'], ['eval verbal']],
+      [['eval', 'verbal', '-h'], ['eval verbal --data'], ['eval posture']],
+      [['train', 'posture', '--help'], ['train posture'], ['train verbal']],
+      [['eval', '--help'], ['eval verbal --data', 'eval posture --labels'], []],
+      [['train', '--help'], ['train verbal', 'train posture'], []],
+    ] as const) {
+      const c = capture();
+      expect(await main([...argv], c.io)).toBe(0);
+      const out = c.out.join('\n');
+      for (const h of has) expect(out).toContain(h);
+      for (const l of lacks) expect(out).not.toContain(l);
+    }
+  });
+
+  it('train and eval without a known target name the targets and show both usages (exit 2)', async () => {
+    for (const [argv, msg] of [
+      [['eval'], 'eval needs a target (verbal or posture)'],
+      [['eval', 'gesture'], 'unknown eval target "gesture"'],
+      [['train'], 'train needs a target (verbal or posture)'],
+    ] as const) {
+      const c = capture();
+      expect(await main([...argv], c.io)).toBe(2);
+      const err = c.err.join('\n');
+      expect(err).toContain(msg);
+      expect(err).toContain(`${argv[0]} verbal`);
+      expect(err).toContain(`${argv[0]} posture`);
+    }
+  });
+
   it('serve: an argument it does not take is a usage error (exit 2)', async () => {
     const c = capture();
     expect(await main(['serve', 'extra'], c.io)).toBe(2);

@@ -2,6 +2,7 @@
 import { runAnalyze, ANALYZE_USAGE } from './analyze';
 import { EVAL_USAGE, runEval } from './eval';
 import { processIO, type CliIO } from './io';
+import { EVAL_POSTURE_USAGE, TRAIN_POSTURE_USAGE } from './posture';
 import { runServe, SERVE_USAGE } from './serve';
 import { runTrain, TRAIN_USAGE } from './train';
 import { UsageError } from './args';
@@ -19,14 +20,31 @@ commands:
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;
 
-/** Each command's own usage, for `buying-signals <command> --help`. */
-const COMMAND_USAGE: Record<string, string> = { serve: SERVE_USAGE, analyze: ANALYZE_USAGE, train: TRAIN_USAGE, eval: EVAL_USAGE };
+/**
+ * Each command's own usage, for `buying-signals <command> --help`; train and eval have one per
+ * target (`eval posture --help`), and both when no target is named.
+ */
+const COMMAND_USAGE: Record<string, string | Record<string, string>> = {
+  serve: SERVE_USAGE,
+  analyze: ANALYZE_USAGE,
+  train: { verbal: TRAIN_USAGE, posture: TRAIN_POSTURE_USAGE },
+  eval: { verbal: EVAL_USAGE, posture: EVAL_POSTURE_USAGE },
+};
+
+/** The usage `<cmd> [target] --help` prints, or undefined for an unknown command. */
+export function commandUsage(cmd: string, rest: readonly string[]): string | undefined {
+  const usage = Object.hasOwn(COMMAND_USAGE, cmd) ? COMMAND_USAGE[cmd] : undefined;
+  if (usage === undefined || typeof usage === 'string') return usage;
+  const target = rest[0];
+  return target !== undefined && Object.hasOwn(usage, target) ? usage[target] : Object.values(usage).join('\n');
+}
 
 export async function main(argv: string[], io: CliIO = processIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [cmd, ...rest] = argv;
   // `serve --help`, `eval verbal -h`, …: the command's usage, and success (a new user's first try).
-  if (cmd !== undefined && COMMAND_USAGE[cmd] && rest.some((a) => a === '--help' || a === '-h')) {
-    io.out(COMMAND_USAGE[cmd]);
+  const usage = cmd === undefined ? undefined : commandUsage(cmd, rest);
+  if (usage !== undefined && rest.some((a) => a === '--help' || a === '-h')) {
+    io.out(usage);
     return 0;
   }
   try {

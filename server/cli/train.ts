@@ -10,7 +10,7 @@ import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
 import { intFlag, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
-import { runTrainPosture } from './posture';
+import { runTrainPosture, TRAIN_POSTURE_USAGE } from './posture';
 
 export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
 export const DEFAULT_MODEL_DIR = 'models/verbal';
@@ -36,7 +36,9 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   try {
     const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
-      throw new UsageError(a.positionals.length ? `unknown train target "${a.positionals.join(' ')}"` : 'train needs a target');
+      // Without a known target, the usage of both targets (verbal and posture).
+      const both = `${TRAIN_USAGE}\n${TRAIN_POSTURE_USAGE}`;
+      throw new UsageError(`${a.positionals.length ? `unknown train target "${a.positionals.join(' ')}"` : 'train needs a target (verbal or posture)'}\n${both}`, true);
     }
     opts = {
       corpus: resolveFlagPath(a.values.corpus, DEFAULT_CORPUS),
@@ -47,7 +49,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.err(`${e.message}\n${TRAIN_USAGE}`);
+    io.err(e.hasUsage ? e.message : `${e.message}\n${TRAIN_USAGE}`);
     return 2;
   }
   if (!fs.existsSync(opts.corpus)) {
