@@ -140,10 +140,10 @@ const live = new LiveConnection({
     if (sessionId === state.sessionId) void reload(sessionId);
   },
   onSessionError(e) {
-    if (e.sessionId === state.sessionId) notices.add('error', t('sessionError'), errorMessage(e));
+    if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },
   onProtocolError(message) {
-    notices.add('error', t('sessionError'), message);
+    notices.add('error', () => t('sessionError'), message);
   },
   onResync(snapshot) {
     if (snapshot.session.id !== state.sessionId) return;
@@ -151,7 +151,7 @@ const live = new LiveConnection({
     // Back in the session's room: the playback the drop paused goes on where it stopped.
     if (state.pausedOffline && state.player?.state === 'paused') {
       endOfflinePause();
-      notices.add('info', t('playbackResumed'));
+      notices.add('info', () => t('playbackResumed'));
       state.player.play();
     }
   },
@@ -160,7 +160,7 @@ const live = new LiveConnection({
     if (error.code === 'not_found') sessionLost();
     // Otherwise the playback stays paused; the manager may resume (sends then say what is
     // wrong) or stop.
-    else notices.add('error', t('rejoinFailed'), errorMessage(error));
+    else notices.add('error', () => t('rejoinFailed'), () => errorMessage(error));
     renderControls();
   },
 });
@@ -172,7 +172,7 @@ function pauseForConnection(): void {
   state.pausedOffline = true;
   p.pause();
   state.dropOfflineNotice?.();
-  state.dropOfflineNotice = notices.add('info', t('pausedOffline'), t('pausedOfflineDetail'));
+  state.dropOfflineNotice = notices.add('info', () => t('pausedOffline'), () => t('pausedOfflineDetail'));
 }
 
 /**
@@ -183,8 +183,8 @@ function pauseForConnection(): void {
 function sessionLost(): void {
   live.leave();
   state.player?.stop();
-  const again = state.played && state.played.sessionId === state.sessionId ? { label: t('startAgain'), run: () => void startLive() } : undefined;
-  notices.add('error', t('sessionLost'), '', again);
+  const again = state.played && state.played.sessionId === state.sessionId ? { label: () => t('startAgain'), run: () => void startLive() } : undefined;
+  notices.add('error', () => t('sessionLost'), '', again);
 }
 
 function endOfflinePause(): void {
@@ -276,7 +276,7 @@ async function review(id: string): Promise<void> {
   try {
     show(await api.getSnapshot(id), 'review');
   } catch (err) {
-    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
+    notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
 }
 
@@ -284,7 +284,7 @@ async function refreshSessions(): Promise<void> {
   try {
     picker.setSessions(await api.listSessions());
   } catch (err) {
-    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
+    notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
 }
 
@@ -297,7 +297,7 @@ async function reload(id: string): Promise<void> {
       upload.clear();
     }
   } catch (err) {
-    notices.add('error', t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', () => t('loadFailed'), api.toApiError(err).message);
   }
 }
 
@@ -336,7 +336,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), errorMessage(joined.error));
+      notices.add('error', () => t('sessionError'), () => errorMessage(joined.error));
       return null;
     }
     show(joined.value, 'live');
@@ -344,7 +344,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
     void refreshSessions();
     return { sessionId: id, participants: joined.value.session.participants };
   } catch (err) {
-    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
+    notices.add('error', () => t('sessionError'), () => errorMessage(api.toApiError(err)));
     return null;
   }
 }
@@ -386,7 +386,7 @@ async function startLive(): Promise<void> {
     state.durationMs = items.reduce((end, x) => Math.max(end, 'endMs' in x && x.endMs !== undefined ? x.endMs : x.startMs), 0) || null;
     const joined = await live.join(session.id);
     if (!joined.ok) {
-      notices.add('error', t('sessionError'), errorMessage(joined.error));
+      notices.add('error', () => t('sessionError'), () => errorMessage(joined.error));
       return;
     }
     show(joined.value, 'live');
@@ -408,7 +408,7 @@ async function startLive(): Promise<void> {
         if (item.kind === 'landmarks') {
           try {
             const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
-            if (!res.ok) notices.add('error', rejectedHeading(item), errorMessage(res.error));
+            if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
           } catch (err) {
             // A frame the drop took is not sent again: the store cannot tell whether it got
             // it, a copy would be counted twice by the posture tracker, and one frame of the
@@ -425,7 +425,7 @@ async function startLive(): Promise<void> {
           if (res.ok) {
             if (state.sessionId === session.id) transcript.addUtterance(res.value);
           } else {
-            notices.add('error', rejectedHeading(item), errorMessage(res.error));
+            notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
           }
         } catch (err) {
           if (!live.deliveryUnknown(err)) throw err;
@@ -433,14 +433,14 @@ async function startLive(): Promise<void> {
           return 'retry';
         }
       },
-      onSendError: (err, item) => notices.add('error', rejectedHeading(item), errorMessage(api.toApiError(err))),
+      onSendError: (err, item) => notices.add('error', () => rejectedHeading(item), () => errorMessage(api.toApiError(err))),
       onStateChange: onPlayerState,
     });
     state.player = player;
     player.play();
     void refreshSessions();
   } catch (err) {
-    notices.add('error', t('sessionError'), errorMessage(api.toApiError(err)));
+    notices.add('error', () => t('sessionError'), () => errorMessage(api.toApiError(err)));
   } finally {
     state.starting = false;
     renderControls();
@@ -572,6 +572,7 @@ function renderAll(): void {
     posture.render();
   }
   pose.render();
+  notices.render();
   el.videoToggle.title = t('poseTitle');
   roles.render();
   renderViewHead();
@@ -615,14 +616,10 @@ async function loadHealth(): Promise<void> {
     const cueMin = state.health.cueMinSignalScore ?? DEFAULT_CUE_MIN_SCORE;
     transcript.setCueMinScore(cueMin);
     posture.setCueMinScore(cueMin);
-    if (state.health.protocolVersion !== PROTOCOL_VERSION) {
-      notices.add(
-        'error',
-        t('versionMismatch', { server: state.health.protocolVersion, client: PROTOCOL_VERSION }),
-      );
-    }
+    const server = state.health.protocolVersion;
+    if (server !== PROTOCOL_VERSION) notices.add('error', () => t('versionMismatch', { server, client: PROTOCOL_VERSION }));
   } catch (err) {
-    notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err)));
+    notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
 }
 
@@ -637,4 +634,4 @@ void api
     state.demo = demo;
     if (state.mode === 'preview') showDemoPreview();
   })
-  .catch((err: unknown) => notices.add('error', t('loadFailed'), errorMessage(api.toApiError(err))));
+  .catch((err: unknown) => notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err))));

@@ -37,7 +37,8 @@ export interface PosePanelDeps {
   /** Posture signals returned in an ack (the room broadcast delivers them too). */
   onSignals(signals: PostureSignal[]): void;
   /** A problem worth a notice (shown once per distinct message). */
-  onError(title: string, message: string): void;
+  /** `title` words the heading in the current UI language (a notice words it again on a switch). */
+  onError(title: () => string, message: string): void;
   /** The media time of each analysed frame: the app's clock while no transcript plays. */
   onMediaTime?(mediaMs: number): void;
 }
@@ -445,7 +446,7 @@ export class PosePanel {
     this.lastError = message;
     if (!this.reported.has(message)) {
       this.reported.add(message);
-      this.deps.onError(t('poseTitle'), message);
+      this.deps.onError(() => t('poseTitle'), message);
     }
     this.render();
   }
