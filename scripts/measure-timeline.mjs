@@ -77,11 +77,19 @@ window.measure = (runs) => {
 `;
 const bundle = await build({
   stdin: { contents: entry, resolveDir: root, loader: 'ts' },
-  bundle: true, write: false, format: 'iife', target: 'es2020', platform: 'browser', logLevel: 'warning',
+  bundle: true,
+  write: false,
+  format: 'iife',
+  target: 'es2020',
+  platform: 'browser',
+  logLevel: 'warning',
   define: { 'process.env.NODE_ENV': '"production"' },
 });
 const css = await readFile(join(root, 'client', 'styles.css'), 'utf8');
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -91,7 +99,9 @@ try {
   await page.evaluate((n) => window.measure(n), 5); // warm up (JIT)
   const r = await page.evaluate((n) => window.measure(n), RUNS);
   const f = (s) => `median ${s.median.toFixed(2)} ms, max ${s.max.toFixed(2)} ms`;
-  console.log(`3 h live session, 2,000 postures + 1,500 words + 300 cues, zoom ${r.zoom} ms across the view, chart ${r.width} px wide`);
+  console.log(
+    `3 h live session, 2,000 postures + 1,500 words + 300 cues, zoom ${r.zoom} ms across the view, chart ${r.width} px wide`,
+  );
   console.log(`drawn after the scroll steps: ${JSON.stringify(r.drawn)}`);
   console.log(`full redraw (render):        ${f(r.render)}`);
   console.log(`a new word (addSignal):      ${f(r.addSignal)}`);
