@@ -48,7 +48,8 @@ const scroller = () => root.querySelector('[data-testid="timeline-scroll"]');
 const time = (f) => { const t0 = performance.now(); f(); void root.getBoundingClientRect(); void root.querySelector('svg')?.getBBox(); return performance.now() - t0; };
 const stats = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median: s[Math.floor(s.length / 2)], max: s[s.length - 1] }; };
 window.measure = (runs) => {
-  tl.reset({ signals: [...signals, ...words], cues, latestMs: END, durationMs: null, live: true });
+  const fresh = [];
+  for (let i = 0; i < runs; i++) fresh.push(time(() => tl.reset({ signals: [...signals, ...words], cues, latestMs: END, durationMs: null, live: true })));
   const full = [], add = [], tick = [], scroll = [];
   let id = 50_000, now = END - 60_000;
   for (let i = 0; i < runs; i++) {
@@ -71,7 +72,7 @@ window.measure = (runs) => {
     width: svg.getAttribute('width'),
     drawn: { bars: root.querySelectorAll('[data-testid="posture-bar"]').length, words: root.querySelectorAll('.tl-word').length, wordGroups: root.querySelectorAll('.tl-word.tl-group-badge').length,
       cues: root.querySelectorAll('.tl-cue').length, ticks: root.querySelectorAll('.tl-tick').length },
-    render: stats(full), addSignal: stats(add), clockTick: stats(tick), scroll: stats(scroll),
+    reset: stats(fresh), render: stats(full), addSignal: stats(add), clockTick: stats(tick), scroll: stats(scroll),
   };
 };
 `;
@@ -103,6 +104,7 @@ try {
     `3 h live session, 2,000 postures + 1,500 words + 300 cues, zoom ${r.zoom} ms across the view, chart ${r.width} px wide`,
   );
   console.log(`drawn after the scroll steps: ${JSON.stringify(r.drawn)}`);
+  console.log(`a session shown (reset):     ${f(r.reset)}`);
   console.log(`full redraw (render):        ${f(r.render)}`);
   console.log(`a new word (addSignal):      ${f(r.addSignal)}`);
   console.log(`a clock tick (setClock):     ${f(r.clockTick)}`);
