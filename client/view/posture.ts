@@ -14,11 +14,16 @@ import {
   axisEndMs,
   clampSpan,
   defaultSpanMs,
+  drawRange,
+  focusSuccessor,
   followScroll,
   followsAfterUserScroll,
+  inRange,
   latestOf,
   layoutTimeline,
+  markerExtent,
   msAt,
+  overlaps,
   scrollToShow,
   spanToSeparate,
   toX,
@@ -27,6 +32,7 @@ import {
   zoomOutSpan,
   type Bar,
   type ChartGeometry,
+  type Keyed,
   type Marker,
   type TimelineInput,
   type TimelineLayout,
@@ -64,10 +70,26 @@ export class PostureTimeline {
   private durationMs: number | null = null;
   private live = false;
   private nowMs: number | null = null;
-  /** What the last full drawing showed; while it stays the same a clock tick only moves things. */
+  /** What the frame was last drawn for; while it stays the same a clock tick only moves things. */
   private drawnShape = '';
+  /** The frame, the part of the chart and the focus the ticks, bars and markers were last drawn for. */
+  private drawnItems = '';
+  private namesSig = '';
+  private lanesSig = '';
+  /** The layout last drawn: a scroll draws what it brings into view from it. */
+  private laid: Layout | null = null;
+  /** What each drawn tick, bar or marker shows (its Item's sig). */
+  private readonly sigs = new WeakMap<Element, string>();
+  /** The open bars' fills by key, grown by every clock tick. */
   private readonly barEls = new Map<string, SVGRectElement>();
-  private playheadEl: SVGLineElement | null = null;
+  private readonly playheadEl: SVGLineElement;
+  /** The chart, kept across redraws, and its layers, bottom to top. */
+  private readonly chartEl: SVGSVGElement;
+  private readonly layers: Record<'ticks' | 'lanes' | 'bars' | 'cues' | 'words', SVGGElement>;
+  /** A pending animation frame that draws what a scroll brought into view. */
+  private itemsFrame = 0;
+  /** Inside batched(): the ticks, bars and markers wait for its end. */
+  private batching = false;
   private picked: string | null = null;
   /** The root's content width; 0 until it was first measured (e.g. while hidden). */
   private widthPx = 0;
@@ -96,6 +118,19 @@ export class PostureTimeline {
     this.gutter = h('div', { class: 'tl-gutter', 'data-testid': 'timeline-gutter' });
     this.scroller = h('div', { class: 'tl-scroll', 'data-testid': 'timeline-scroll' });
     this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller);
+    const layer = (name: string): SVGGElement => svg('g', { class: `tl-layer-${name}` });
+    this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words') };
+    this.playheadEl = svg('line', { class: 'tl-playhead', 'data-testid': 'timeline-playhead', y1: 12 });
+    this.chartEl = svg(
+      'svg',
+      { class: 'timeline', 'data-testid': 'posture-timeline', role: 'group' },
+      this.layers.ticks,
+      this.layers.lanes,
+      this.layers.bars,
+      this.layers.cues,
+      this.layers.words,
+    );
+    this.scroller.append(this.chartEl);
     const button = (testid: string, text: string, onClick: () => void): HTMLButtonElement => {
       const b = h('button', { type: 'button', class: 'btn btn-small tl-zoom-btn', 'data-testid': testid }, text);
       b.addEventListener('click', onClick);
@@ -110,7 +145,14 @@ export class PostureTimeline {
     this.shown = h('span', { class: 'tl-zoom-shown', 'data-testid': 'timeline-shown' });
     toolbar.replaceChildren(this.shown, this.buttons.zoomOut, this.buttons.zoomIn, this.buttons.fit, this.buttons.follow);
 
-    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.scroller.addEventListener(
+      'scroll',
+      () => {
+        this.onScroll();
+        this.scheduleItems();
+      },
+      { passive: true },
+    );
     // Ctrl/⌘ + wheel, and a trackpad's pinch (a wheel event with ctrlKey), zoom at the pointer.
     this.scroller.addEventListener(
       'wheel',
@@ -153,12 +195,16 @@ export class PostureTimeline {
     this.live = state.live;
     this.nowMs = null;
     this.picked = null;
+    // Keys are the new session's: nothing drawn for the last one is kept.
+    this.clearItems();
     // Another session: its own default zoom, from its start (or, followed, at its playhead).
     this.zoom = 'auto';
-    this.render();
-    this.scrollTo(0);
-    this.following = true;
-    this.follow();
+    this.batched(() => {
+      this.render();
+      this.scrollTo(0);
+      this.following = true;
+      this.follow();
+    });
   }
 
   /** A new signal, or an update of a shown one (e.g. a posture that ended). */
@@ -193,6 +239,7 @@ export class PostureTimeline {
   /** Redraws everything, e.g. after new data or a language switch. */
   render(): void {
     this.drawnShape = '';
+    this.drawnItems = '';
     this.update();
   }
 
@@ -237,17 +284,19 @@ export class PostureTimeline {
   private update(): void {
     const l = this.layout();
     this.chart = l.chart;
+    this.laid = l;
     const shape = shapeOf(l);
-    if (shape === this.drawnShape) {
-      // Only the clock moved: grow the open bars and move the playhead, keep every element
-      // (replacing them would cut off a tooltip the manager is reading).
-      for (const bar of l.bars) if (bar.open) this.barEls.get(bar.key)?.setAttribute('width', String(bar.width));
-      if (this.playheadEl && l.playheadX !== null) setAttrs(this.playheadEl, { x1: l.playheadX, x2: l.playheadX });
-    } else {
+    if (shape !== this.drawnShape) {
       this.drawnShape = shape;
-      this.draw(l);
+      this.paintFrame(l);
+    } else if (this.playheadEl.isConnected && l.playheadX !== null) {
+      // Only the clock moved: the playhead moves (open bars grow below), every element stays
+      // (replacing them would cut off a tooltip the manager is reading).
+      setAttrs(this.playheadEl, { x1: l.playheadX, x2: l.playheadX });
     }
     this.follow();
+    this.paintItems(l);
+    for (const bar of l.bars) if (bar.open) this.barEls.get(`bar-${bar.key}`)?.setAttribute('width', String(bar.width));
     this.renderToolbar();
   }
 
@@ -270,10 +319,12 @@ export class PostureTimeline {
     if (!g) return;
     const ms = anchorMs ?? msAt(g, this.scroller.scrollLeft, viewportX);
     this.zoom = spanMs;
-    this.render();
-    const now = this.chart;
+    const now = this.batched(() => {
+      this.render();
+      if (this.chart) this.scrollTo(scrollToShow(this.chart, ms, viewportX));
+      return this.chart;
+    });
     if (!now) return;
-    this.scrollTo(scrollToShow(now, ms, viewportX));
     // Zoomed elsewhere than the playhead: the view stays where the user looks.
     const target = this.target();
     if (target !== null) this.following = followsAfterUserScroll(now, this.scroller.scrollLeft, target);
@@ -305,6 +356,8 @@ export class PostureTimeline {
   private scrollTo(px: number): void {
     this.scroller.scrollLeft = px;
     this.ownScroll = this.scroller.scrollLeft;
+    // What comes into view is drawn now, not a frame later.
+    if (this.laid) this.paintItems(this.laid);
   }
 
   private onScroll(): void {
@@ -346,81 +399,79 @@ export class PostureTimeline {
   }
 
   // ---- drawing ----------------------------------------------------------------------------
+  //
+  // The chart's SVG and its layers (ticks, lane backgrounds, bars, cues, words, the playhead)
+  // are kept across updates. The frame (size, lane names, backgrounds) is redrawn when the
+  // layout's shape changed; the ticks, bars and markers are drawn only where the view is
+  // (see drawRange) and matched by key to those already drawn: one whose content did not
+  // change is kept as it is, so the keyboard focus and a hovered marker's tooltip survive a
+  // live update, and a 3-hour session draws a few hundred elements, not thousands.
 
-  private draw(l: Layout): void {
+  /** The frame: the chart's size and attributes, the lane names, the lane backgrounds, the playhead, the empty note. */
+  private paintFrame(l: Layout): void {
     this.counter.textContent = this.postures.size ? String(this.postures.size) : '';
-    this.barEls.clear();
-    this.playheadEl = null;
     const emptyText = t(this.live ? 'emptyPosture' : 'emptyPostureReview');
     if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && l.playheadX === null) {
       this.root.replaceChildren(h('p', { class: 'empty', 'data-testid': 'posture-empty' }, emptyText));
+      this.clearItems();
       return;
     }
     const { axis } = l;
-    const bottom = l.height - 2;
     const gutterX = DEFAULT_TIMELINE_OPTIONS.gutterPx - 8;
-    const names = svg(
-      'svg',
-      { class: 'timeline tl-names', width: DEFAULT_TIMELINE_OPTIONS.gutterPx, height: l.height, 'aria-hidden': 'true' },
-      l.cueRow && rowName(gutterX, l.cueRow.y, l.cueRow.height, t('cues')),
-      l.wordRow && rowName(gutterX, l.wordRow.y, l.wordRow.height, t('timelineWords')),
-      ...l.groups.map((g) => svg('text', { class: 'tl-group', x: 4, y: g.y + 12 }, g.participant)),
-      ...l.lanes.map((lane) =>
-        svg(
-          'g',
-          { class: `tl-lane is-${lane.valence}`, 'data-testid': 'timeline-lane', 'data-label': lane.label },
+    const namesSig = JSON.stringify([lang(), l.height, l.cueRow, l.wordRow, l.groups, l.lanes]);
+    if (namesSig !== this.namesSig) {
+      this.namesSig = namesSig;
+      const names = svg(
+        'svg',
+        { class: 'timeline tl-names', width: DEFAULT_TIMELINE_OPTIONS.gutterPx, height: l.height, 'aria-hidden': 'true' },
+        l.cueRow && rowName(gutterX, l.cueRow.y, l.cueRow.height, t('cues')),
+        l.wordRow && rowName(gutterX, l.wordRow.y, l.wordRow.height, t('timelineWords')),
+        ...l.groups.map((g) => svg('text', { class: 'tl-group', x: 4, y: g.y + 12 }, g.participant)),
+        ...l.lanes.map((lane) =>
           svg(
-            'text',
-            { class: 'tl-lane-name', x: gutterX, y: lane.y + lane.height - 4, 'text-anchor': 'end' },
-            labelName(lane.label),
+            'g',
+            { class: `tl-lane is-${lane.valence}`, 'data-testid': 'timeline-lane', 'data-label': lane.label },
+            svg(
+              'text',
+              { class: 'tl-lane-name', x: gutterX, y: lane.y + lane.height - 4, 'text-anchor': 'end' },
+              labelName(lane.label),
+            ),
           ),
         ),
-      ),
-    );
-    const lastTickX = axis.x1;
-    const chart = svg(
-      'svg',
-      {
-        class: 'timeline',
-        'data-testid': 'posture-timeline',
-        'data-end-ms': axis.endMs,
-        'data-zoom': l.chart.spanMs === null ? 'fit' : l.chart.spanMs,
-        'data-tick-step-ms': l.tickStepMs,
-        width: Math.ceil(l.chart.widthPx),
-        height: l.height,
-        role: 'group',
-        'aria-label': t('timelineLabel'),
-      },
-      ...l.ticks.map((ms) => {
-        const x = toX(axis, ms);
-        // The first label starts at its tick, the last ends at it, so neither is cut off.
-        const anchor = ms === 0 ? 'start' : lastTickX - x < 24 ? 'end' : 'middle';
-        return svg(
-          'g',
-          { class: 'tl-tick', 'data-ms': ms },
-          svg('line', { x1: x, x2: x, y1: 14, y2: bottom }),
-          svg('text', { x, y: 11, 'text-anchor': anchor }, formatMs(ms)),
-        );
-      }),
-      ...l.lanes.map((lane) =>
-        svg('rect', {
-          class: `tl-lane-bg is-${lane.valence}`,
-          'data-testid': 'timeline-lane-bg',
-          'data-label': lane.label,
-          x: axis.x0,
-          y: lane.y,
-          width: axis.x1 - axis.x0,
-          height: lane.height,
-          rx: 3,
-        }),
-      ),
-      ...l.bars.map((bar) => this.bar(bar, l)),
-      ...l.cues.map((m) => (m.items.length > 1 ? this.cueGroup(m, l) : this.cue(m, l, bottom))),
-      ...l.words.map((m) => (m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l))),
-      this.playhead(l),
-    );
-    this.gutter.replaceChildren(names);
-    this.scroller.replaceChildren(chart);
+      );
+      this.gutter.replaceChildren(names);
+    }
+    setAttrs(this.chartEl, {
+      'data-end-ms': axis.endMs,
+      'data-zoom': l.chart.spanMs === null ? 'fit' : l.chart.spanMs,
+      'data-tick-step-ms': l.tickStepMs,
+      width: Math.ceil(l.chart.widthPx),
+      height: l.height,
+      'aria-label': t('timelineLabel'),
+    });
+    const lanesSig = JSON.stringify([axis.x0, axis.x1, l.lanes]);
+    if (lanesSig !== this.lanesSig) {
+      this.lanesSig = lanesSig;
+      this.layers.lanes.replaceChildren(
+        ...l.lanes.map((lane) =>
+          svg('rect', {
+            class: `tl-lane-bg is-${lane.valence}`,
+            'data-testid': 'timeline-lane-bg',
+            'data-label': lane.label,
+            x: axis.x0,
+            y: lane.y,
+            width: axis.x1 - axis.x0,
+            height: lane.height,
+            rx: 3,
+          }),
+        ),
+      );
+    }
+    if (l.playheadX === null) this.playheadEl.remove();
+    else {
+      setAttrs(this.playheadEl, { x1: l.playheadX, x2: l.playheadX, y2: l.height });
+      if (!this.playheadEl.isConnected) this.chartEl.append(this.playheadEl);
+    }
     // With no lanes the note goes under the chart, clear of the cues' guide lines.
     const note = l.lanes.length === 0 && h('p', { class: 'tl-note', 'data-testid': 'posture-empty' }, emptyText);
     if (this.root.firstChild !== this.frame || this.root.childNodes.length !== (note ? 2 : 1)) {
@@ -428,82 +479,229 @@ export class PostureTimeline {
     } else if (note) this.root.lastChild!.replaceWith(note);
   }
 
-  private cue({ item: c, x }: Marker<Cue>, l: Layout, bottom: number): SVGElement {
-    const top = l.cueRow?.y ?? 0;
-    const verbal = c.evidence.find((e) => e.kind === 'verbal');
-    return this.pickable(
-      svg(
-        'g',
-        {
-          class: `tl-cue cue--${c.type}`,
-          'data-testid': 'timeline-cue',
-          'data-cue-id': c.id,
-          'data-cue-type': c.type,
-          'data-media-ms': c.mediaMs,
-        },
-        svg(
-          'title',
-          {},
-          `${cueTypeName(c.type)} · ${formatMs(c.mediaMs)} · ${t('score')} ${formatScore(c.score)}\n${c.title[lang()]}`,
-        ),
-        svg('line', { class: 'tl-guide', x1: x, x2: x, y1: top + 12, y2: bottom }),
-        svg('path', { d: `M${x - 6},${top + 2} h12 l-6,10 z` }),
-      ),
-      `cue-${c.id}`,
-      { mediaMs: c.mediaMs, utteranceId: verbal?.utteranceId ?? null },
-    );
+  /** Forgets every drawn tick, bar and marker (another session, or nothing to show). */
+  private clearItems(): void {
+    for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words]) layer.replaceChildren();
+    this.barEls.clear();
+    this.drawnItems = '';
+    this.namesSig = '';
+    this.lanesSig = '';
   }
 
-  private word({ item: w, x }: Marker<VerbalSignal>, l: Layout): SVGElement {
-    const tentative = isTentative(w.score, this.cueMinScore);
-    return this.pickable(
-      svg(
-        'g',
-        {
-          class: `tl-word label-${w.label}${tentative ? ' tentative' : ''}`,
-          'data-testid': 'timeline-word',
-          'data-label': w.label,
-          'data-media-ms': w.mediaMs,
-          ...(tentative ? { 'data-tentative': 'true' } : {}),
-        },
-        svg(
-          'title',
-          {},
-          `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${tentative ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`,
-        ),
-        svg('circle', { cx: x, cy: (l.wordRow?.y ?? 0) + 8, r: 4.5 }),
-      ),
-      `word-${w.id}`,
-      { mediaMs: w.mediaMs, utteranceId: w.utteranceId },
+  /**
+   * Runs f (a redraw, then a scroll) drawing the ticks, bars and markers once, at the end, for
+   * where the view is then (not first for where it was).
+   */
+  private batched<T>(f: () => T): T {
+    this.batching = true;
+    try {
+      return f();
+    } finally {
+      this.batching = false;
+      if (this.laid) this.paintItems(this.laid);
+    }
+  }
+
+  /** A scroll: the part of the chart drawn follows it, once per animation frame. */
+  private scheduleItems(): void {
+    if (this.itemsFrame) return;
+    this.itemsFrame = requestAnimationFrame(() => this.flushScroll());
+  }
+
+  /** Draws what a scroll brought into view now instead of at the next frame (the measurement script uses it). */
+  flushScroll(): void {
+    if (this.itemsFrame) cancelAnimationFrame(this.itemsFrame);
+    this.itemsFrame = 0;
+    if (this.laid) this.paintItems(this.laid);
+  }
+
+  /** The ticks, bars and markers in and near the view; cheap when neither they nor the view changed. */
+  private paintItems(l: Layout): void {
+    if (this.batching || this.root.firstChild !== this.frame) return;
+    const range = drawRange(this.scroller.scrollLeft, l.chart.viewportPx);
+    const focus = this.focusedMark();
+    const key = [this.drawnShape, range.fromX, range.toX, focus?.key ?? ''].join('|');
+    if (key === this.drawnItems) return;
+    this.drawnItems = key;
+    // The focused one is drawn wherever it is, so the focus is not lost by scrolling away.
+    const pin = (kind: string) => (ids: readonly number[]) =>
+      focus !== null && focus.kind === kind && ids.some((id) => focus.ids.includes(String(id)));
+    const pinBar = pin('bar');
+    const pinCue = pin('cue');
+    const pinWord = pin('word');
+    const bottom = l.height - 2;
+    this.reconcile(
+      this.layers.ticks,
+      l.ticks.filter((ms) => overlaps(range, toX(l.axis, ms) - 40, toX(l.axis, ms) + 40)).map((ms) => this.tick(ms, l, bottom)),
     );
+    this.reconcile(
+      this.layers.bars,
+      inRange(l.bars, (b) => [b.x, b.x + b.width], range, (b) => pinBar(b.ids)).map((b) => this.bar(b, l)),
+    );
+    this.reconcile(
+      this.layers.cues,
+      inRange(l.cues, markerExtent, range, (m) => pinCue(m.items.map((c) => c.id))).map((m) =>
+        m.items.length > 1 ? this.cueGroup(m, l) : this.cue(m, l, bottom),
+      ),
+    );
+    this.reconcile(
+      this.layers.words,
+      inRange(l.words, markerExtent, range, (m) => pinWord(m.items.map((w) => w.id))).map((m) =>
+        m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l),
+      ),
+    );
+    this.barEls.clear();
+    for (const g of this.layers.bars.children) {
+      const rect = g.querySelector('rect');
+      if (rect) this.barEls.set(g.getAttribute('data-key') ?? '', rect);
+    }
+    // The focused element was replaced (its content changed, it merged into a group, a group
+    // split): the focus goes to what stands for it now, without scrolling the view.
+    if (focus && !focus.el.isConnected) {
+      const drawn = [...this.chartEl.querySelectorAll<SVGElement>('[data-key][data-ids]')].map((el) => ({ el, ...keyedOf(el) }));
+      focusSuccessor(focus, drawn)?.el.focus({ preventScroll: true });
+    }
+  }
+
+  /** The marker or bar with the keyboard focus, when one has it. */
+  private focusedMark(): (Keyed & { el: Element }) | null {
+    const el = document.activeElement;
+    if (!el || !this.chartEl.contains(el) || !el.hasAttribute('data-key')) return null;
+    return { el, ...keyedOf(el) };
+  }
+
+  /**
+   * Makes a layer hold these items, in this order: one already drawn with the same key and
+   * content stays (not even moved when it is in order), the others are built or removed.
+   */
+  private reconcile(layer: SVGGElement, items: Item[]): void {
+    const want = new Map(items.map((it) => [it.key, it]));
+    const kept = new Map<string, Element>();
+    for (const el of [...layer.children]) {
+      const k = el.getAttribute('data-key') ?? '';
+      if (want.get(k)?.sig === this.sigs.get(el) && !kept.has(k)) kept.set(k, el);
+      else el.remove();
+    }
+    let cur = layer.firstElementChild;
+    for (const it of items) {
+      const el = kept.get(it.key);
+      if (el === cur && el) cur = el.nextElementSibling;
+      else if (el) layer.insertBefore(el, cur);
+      else {
+        const made = it.build();
+        made.setAttribute('data-key', it.key);
+        this.sigs.set(made, it.sig);
+        layer.insertBefore(made, cur);
+      }
+    }
+  }
+
+  private tick(ms: number, l: Layout, bottom: number): Item {
+    const x = toX(l.axis, ms);
+    // The first label starts at its tick, the last ends at it, so neither is cut off.
+    const anchor = ms === 0 ? 'start' : l.axis.x1 - x < 24 ? 'end' : 'middle';
+    return {
+      key: `tick-${ms}`,
+      sig: `${x}|${anchor}|${bottom}`,
+      build: () =>
+        svg(
+          'g',
+          { class: 'tl-tick', 'data-ms': ms },
+          svg('line', { x1: x, x2: x, y1: 14, y2: bottom }),
+          svg('text', { x, y: 11, 'text-anchor': anchor }, formatMs(ms)),
+        ),
+    };
+  }
+
+  private cue({ item: c, x }: Marker<Cue>, l: Layout, bottom: number): Item {
+    const top = l.cueRow?.y ?? 0;
+    const verbal = c.evidence.find((e) => e.kind === 'verbal');
+    const tip = `${cueTypeName(c.type)} · ${formatMs(c.mediaMs)} · ${t('score')} ${formatScore(c.score)}\n${c.title[lang()]}`;
+    const key = `cue-${c.id}`;
+    return {
+      key,
+      sig: [x, top, bottom, c.type, c.mediaMs, verbal?.utteranceId, tip].join('|'),
+      build: () =>
+        this.pickable(
+          svg(
+            'g',
+            {
+              class: `tl-cue cue--${c.type}`,
+              'data-testid': 'timeline-cue',
+              'data-cue-id': c.id,
+              'data-cue-type': c.type,
+              'data-media-ms': c.mediaMs,
+              'data-ids': c.id,
+            },
+            svg('title', {}, tip),
+            svg('line', { class: 'tl-guide', x1: x, x2: x, y1: top + 12, y2: bottom }),
+            svg('path', { d: `M${x - 6},${top + 2} h12 l-6,10 z` }),
+          ),
+          key,
+          { mediaMs: c.mediaMs, utteranceId: verbal?.utteranceId ?? null },
+        ),
+    };
+  }
+
+  private word({ item: w, x }: Marker<VerbalSignal>, l: Layout): Item {
+    const tentative = isTentative(w.score, this.cueMinScore);
+    const tip = `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${tentative ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`;
+    const y = (l.wordRow?.y ?? 0) + 8;
+    const key = `word-${w.id}`;
+    return {
+      key,
+      sig: [x, y, w.label, w.mediaMs, w.utteranceId, tentative, tip].join('|'),
+      build: () =>
+        this.pickable(
+          svg(
+            'g',
+            {
+              class: `tl-word label-${w.label}${tentative ? ' tentative' : ''}`,
+              'data-testid': 'timeline-word',
+              'data-label': w.label,
+              'data-media-ms': w.mediaMs,
+              'data-ids': w.id,
+              ...(tentative ? { 'data-tentative': 'true' } : {}),
+            },
+            svg('title', {}, tip),
+            svg('circle', { cx: x, cy: y, r: 4.5 }),
+          ),
+          key,
+          { mediaMs: w.mediaMs, utteranceId: w.utteranceId },
+        ),
+    };
   }
 
   /** Cues too close to tell apart at this zoom: one badge with their count; a click zooms in on them. */
-  private cueGroup(m: Marker<Cue>, l: Layout): SVGElement {
+  private cueGroup(m: Marker<Cue>, l: Layout): Item {
     const types = new Set(m.items.map((c) => c.type));
     const kinds = [...types].map((type) => `${cueTypeName(type)} ${m.items.filter((c) => c.type === type).length}`);
     const tip = `${t('tlCueGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) })}\n${kinds.join(' · ')}`;
     const first = m.item.evidence.find((e) => e.kind === 'verbal');
+    const ids = m.items.map((c) => c.id);
     return this.groupBadge(m, l.cueRow?.y ?? 0, {
       class: `tl-cue tl-group-badge ${types.size === 1 ? `cue--${m.item.type}` : 'is-mixed'}`,
       'data-testid': 'timeline-cue-group',
-      'data-cue-ids': m.items.map((c) => c.id).join(' '),
+      'data-cue-ids': ids.join(' '),
       tip,
-      key: `cues-${m.item.id}`,
+      key: `cues-${ids.join('-')}`,
+      ids,
       first: { mediaMs: m.item.mediaMs, utteranceId: first?.utteranceId ?? null },
     });
   }
 
-  private wordGroup(m: Marker<VerbalSignal>, l: Layout): SVGElement {
+  private wordGroup(m: Marker<VerbalSignal>, l: Layout): Item {
     const labels = new Set(m.items.map((w) => w.label));
     const kinds = [...labels].map((label) => `${labelName(label)} ${m.items.filter((w) => w.label === label).length}`);
     const tip = `${t('tlWordGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) })}\n${kinds.join(' · ')}`;
     const allTentative = m.items.every((w) => isTentative(w.score, this.cueMinScore));
+    const ids = m.items.map((w) => w.id);
     return this.groupBadge(m, l.wordRow?.y ?? 0, {
       class: `tl-word tl-group-badge ${labels.size === 1 ? `label-${m.item.label}` : 'is-mixed'}${allTentative ? ' tentative' : ''}`,
       'data-testid': 'timeline-word-group',
       tip,
-      key: `words-${m.item.id}`,
+      key: `words-${ids.join('-')}`,
+      ids,
       first: { mediaMs: m.item.mediaMs, utteranceId: m.item.utteranceId },
     });
   }
@@ -516,93 +714,88 @@ export class PostureTimeline {
   private groupBadge<T extends { mediaMs: number }>(
     m: Marker<T>,
     rowY: number,
-    o: { class: string; 'data-testid': string; 'data-cue-ids'?: string; tip: string; key: string; first: TimelinePick },
-  ): SVGElement {
+    o: { class: string; 'data-testid': string; 'data-cue-ids'?: string; tip: string; key: string; ids: number[]; first: TimelinePick },
+  ): Item {
     const g = this.chart;
     const range = { fromMs: m.item.mediaMs, toMs: m.items[m.items.length - 1]!.mediaMs, n: m.items.length };
     const next = g ? spanToSeparate(g.spanMs, g.axis.endMs, range, g.viewportPx, DEFAULT_TIMELINE_OPTIONS.clusterGapPx) : null;
     const canZoom = g !== null && next !== null && (g.spanMs === null || next < g.spanMs);
     const label = String(m.items.length);
     const width = 8 + 6 * label.length;
-    const el = svg(
-      'g',
-      {
-        class: o.class,
-        'data-testid': o['data-testid'],
-        'data-count': m.items.length,
-        'data-media-ms': m.item.mediaMs,
-        ...(o['data-cue-ids'] ? { 'data-cue-ids': o['data-cue-ids'] } : {}),
-      },
-      svg('title', {}, `${o.tip}\n${t(canZoom ? 'tlGroupZoom' : 'tlGroupFirst')}`),
-      svg('rect', { x: m.x - 6, y: rowY + 1.5, width, height: 13, rx: 6.5 }),
-      svg('text', { x: m.x - 6 + width / 2, y: rowY + 11.5, 'text-anchor': 'middle' }, label),
-    );
-    if (!canZoom) return this.pickable(el, o.key, o.first);
-    const zoomIn = (): void => {
-      if (!this.chart) return;
-      const mid = (range.fromMs + range.toMs) / 2;
-      this.zoomTo(next, this.chart.viewportPx / 2, mid);
+    const tip = `${o.tip}\n${t(canZoom ? 'tlGroupZoom' : 'tlGroupFirst')}`;
+    const build = (): SVGElement => {
+      const el = svg(
+        'g',
+        {
+          class: o.class,
+          'data-testid': o['data-testid'],
+          'data-count': m.items.length,
+          'data-media-ms': m.item.mediaMs,
+          'data-ids': o.ids.join(' '),
+          ...(o['data-cue-ids'] ? { 'data-cue-ids': o['data-cue-ids'] } : {}),
+        },
+        svg('title', {}, tip),
+        svg('rect', { x: m.x - 6, y: rowY + 1.5, width, height: 13, rx: 6.5 }),
+        svg('text', { x: m.x - 6 + width / 2, y: rowY + 11.5, 'text-anchor': 'middle' }, label),
+      );
+      if (!canZoom) return this.pickable(el, o.key, o.first);
+      const zoomIn = (): void => {
+        if (!this.chart) return;
+        const mid = (range.fromMs + range.toMs) / 2;
+        this.zoomTo(next, this.chart.viewportPx / 2, mid);
+      };
+      setAttrs(el, { tabindex: 0, role: 'button' });
+      el.addEventListener('click', zoomIn);
+      el.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        zoomIn();
+      });
+      return el;
     };
-    setAttrs(el, { tabindex: 0, role: 'button' });
-    el.addEventListener('click', zoomIn);
-    el.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' && e.key !== ' ') return;
-      e.preventDefault();
-      zoomIn();
-    });
-    return el;
+    return { key: o.key, sig: [m.x, rowY, o.class, o.first.utteranceId, canZoom, next, tip].join('|'), build };
   }
 
-  private bar(bar: Bar, l: Layout): SVGElement {
+  private bar(bar: Bar, l: Layout): Item {
     const lane = l.lanes.find((x) => x.key === bar.laneKey);
     const range = `${formatMs(bar.startMs)}–${bar.open ? t('postureOngoing') : formatMs(bar.endMs)}`;
     const merged = bar.ids.length > 1 ? ` · ${t('postureMerged', { n: bar.ids.length })}` : '';
-    const rect = svg('rect', {
-      class: 'tl-bar-fill',
-      x: bar.x,
-      y: (lane?.y ?? 0) + 2,
-      width: bar.width,
-      height: (lane?.height ?? 16) - 4,
-      rx: 2,
-      // The stronger the evidence, the more solid the bar.
-      'fill-opacity': (0.55 + 0.45 * Math.min(1, Math.max(0, bar.score))).toFixed(2),
-    });
-    this.barEls.set(bar.key, rect);
-    return this.pickable(
-      svg(
-        'g',
-        {
-          class: `tl-bar is-${bar.valence}${bar.open ? ' is-open' : ''}`,
-          'data-testid': 'posture-bar',
-          'data-label': bar.label,
-          'data-participant': bar.participant,
-          'data-signal-ids': bar.ids.join(' '),
-          'data-start-ms': bar.startMs,
-          'data-end-ms': bar.open ? null : bar.endMs,
-        },
+    const tip = `${bar.participant} · ${labelName(bar.label)} · ${range} · ${t('score')} ${formatScore(bar.score)}${merged}`;
+    const y = (lane?.y ?? 0) + 2;
+    const height = (lane?.height ?? 16) - 4;
+    const key = `bar-${bar.key}`;
+    // An open bar grows with the clock (update() sets its width): its width is not its content.
+    const sig = [bar.x, bar.open ? 'open' : bar.width, y, height, bar.ids.join(' '), bar.valence, bar.startMs, bar.score, tip].join('|');
+    const build = (): SVGElement =>
+      this.pickable(
         svg(
-          'title',
-          {},
-          `${bar.participant} · ${labelName(bar.label)} · ${range} · ${t('score')} ${formatScore(bar.score)}${merged}`,
+          'g',
+          {
+            class: `tl-bar is-${bar.valence}${bar.open ? ' is-open' : ''}`,
+            'data-testid': 'posture-bar',
+            'data-label': bar.label,
+            'data-participant': bar.participant,
+            'data-signal-ids': bar.ids.join(' '),
+            'data-ids': bar.ids.join(' '),
+            'data-start-ms': bar.startMs,
+            'data-end-ms': bar.open ? null : bar.endMs,
+          },
+          svg('title', {}, tip),
+          svg('rect', {
+            class: 'tl-bar-fill',
+            x: bar.x,
+            y,
+            width: bar.width,
+            height,
+            rx: 2,
+            // The stronger the evidence, the more solid the bar.
+            'fill-opacity': (0.55 + 0.45 * Math.min(1, Math.max(0, bar.score))).toFixed(2),
+          }),
         ),
-        rect,
-      ),
-      `bar-${bar.key}`,
-      { mediaMs: bar.startMs, utteranceId: null },
-    );
-  }
-
-  private playhead(l: Layout): SVGElement | null {
-    if (l.playheadX === null) return null;
-    this.playheadEl = svg('line', {
-      class: 'tl-playhead',
-      'data-testid': 'timeline-playhead',
-      x1: l.playheadX,
-      x2: l.playheadX,
-      y1: 12,
-      y2: l.height,
-    });
-    return this.playheadEl;
+        key,
+        { mediaMs: bar.startMs, utteranceId: null },
+      );
+    return { key, sig, build };
   }
 
   /** Clickable and keyboard-reachable; the chosen one stays marked across redraws. */
@@ -623,6 +816,20 @@ export class PostureTimeline {
     });
     return el;
   }
+}
+
+/** A drawn tick, bar or marker: its key, what it looks like (same sig: kept as drawn), and how to build it. */
+interface Item {
+  key: string;
+  sig: string;
+  build: () => SVGElement;
+}
+
+/** What a drawn marker, group or bar stands for: word-12 and words-12-13 are both of kind word. */
+function keyedOf(el: Element): Keyed {
+  const key = el.getAttribute('data-key') ?? '';
+  const kind = key.slice(0, key.indexOf('-')).replace(/s$/, '');
+  return { key, kind, ids: (el.getAttribute('data-ids') ?? '').split(' ').filter(Boolean) };
 }
 
 function rowName(x: number, y: number, height: number, text: string): SVGElement {

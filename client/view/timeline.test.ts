@@ -8,11 +8,16 @@ import {
   clampSpan,
   clusterMarkers,
   defaultSpanMs,
+  drawRange,
+  focusSuccessor,
   followScroll,
   followsAfterUserScroll,
+  inRange,
   layoutBars,
   layoutTimeline,
+  markerExtent,
   msAt,
+  overlaps,
   scrollToShow,
   spanToSeparate,
   tickStepMs,
@@ -366,5 +371,84 @@ describe('turnAt', () => {
   test('before the first turn: the first; no turns: none', () => {
     expect(turnAt(turns, 10)?.id).toBe(1);
     expect(turnAt([], 10)).toBeNull();
+  });
+});
+
+describe('drawing only what is in view', () => {
+  test('the drawn part covers the viewport and half a viewport either side, in half-viewport steps', () => {
+    expect(drawRange(0, 1000)).toEqual({ fromX: -500, toX: 2000 });
+    // Small scrolls (and clock ticks) keep the same range: nothing to redraw.
+    expect(drawRange(499, 1000)).toEqual(drawRange(0, 1000));
+    expect(drawRange(500, 1000)).toEqual({ fromX: 0, toX: 2500 });
+    for (const scroll of [0, 1, 499, 500, 777, 12_345, 99_999]) {
+      const r = drawRange(scroll, 1000);
+      expect(r.fromX).toBeLessThanOrEqual(scroll - 500);
+      expect(r.toX).toBeGreaterThanOrEqual(scroll + 1000 + 500);
+      expect(r.toX - r.fromX).toBe(2500);
+    }
+  });
+
+  test('an item is drawn when any part of it reaches into the range, or when it is pinned', () => {
+    const range = { fromX: 100, toX: 200 };
+    expect(overlaps(range, 50, 99)).toBe(false);
+    expect(overlaps(range, 50, 100)).toBe(true);
+    expect(overlaps(range, 150, 160)).toBe(true);
+    expect(overlaps(range, 200, 300)).toBe(true);
+    expect(overlaps(range, 201, 300)).toBe(false);
+    expect(overlaps(range, 0, 1000)).toBe(true); // a long bar across the whole view
+    const bars = [
+      { id: 1, x: 0, w: 50 },
+      { id: 2, x: 90, w: 20 },
+      { id: 3, x: 150, w: 5 },
+      { id: 4, x: 0, w: 500 },
+      { id: 5, x: 900, w: 5 },
+    ];
+    const ext = (b: (typeof bars)[number]): [number, number] => [b.x, b.x + b.w];
+    expect(inRange(bars, ext, range).map((b) => b.id)).toEqual([2, 3, 4]);
+    expect(inRange(bars, ext, range, (b) => b.id === 5).map((b) => b.id)).toEqual([2, 3, 4, 5]);
+  });
+
+  test("a marker's extent: its triangle or dot, or a group's badge (wider with more digits)", () => {
+    const one = { item: 0, items: [0], x: 100, lastX: 100 };
+    expect(markerExtent(one)).toEqual([93, 107]);
+    const group = { item: 0, items: Array.from({ length: 12 }, (_, i) => i), x: 100, lastX: 110 };
+    expect(markerExtent(group)).toEqual([94, 114]);
+  });
+
+  test('on a 3-hour chart zoomed to ten minutes only the markers near the view are drawn, groups as laid out', () => {
+    const words = Array.from({ length: 1500 }, (_, i) => ({ id: i, utteranceId: i, label: 'price_inquiry' as const, mediaMs: i * 7_200, score: 0.9 }));
+    const l = layoutTimeline(input({ words, latestMs: 3 * 3_600_000, widthPx: 1104, spanMs: 10 * 60_000 }));
+    const range = drawRange(5_000, l.chart.viewportPx);
+    const drawn = inRange(l.words, markerExtent, range);
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(l.words.length / 5);
+    // Windowing picks from the clustered layout: the groups are the same ones, whatever is in view.
+    for (const m of drawn) expect(l.words).toContain(m);
+  });
+});
+
+describe('focus across redraws', () => {
+  const d = (key: string, kind: string, ...ids: string[]) => ({ key, kind, ids });
+
+  test('the same key keeps the focus', () => {
+    const drawn = [d('word-1', 'word', '1'), d('bar-7', 'bar', '7', '8')];
+    expect(focusSuccessor(d('bar-7', 'bar', '7'), drawn)?.key).toBe('bar-7');
+  });
+
+  test('a marker merged into a group: the group holding it', () => {
+    const drawn = [d('words-1-2', 'word', '1', '2'), d('words-3-4-5', 'word', '3', '4', '5')];
+    expect(focusSuccessor(d('word-4', 'word', '4'), drawn)?.key).toBe('words-3-4-5');
+  });
+
+  test('a group split apart: its first marker, else any of its markers', () => {
+    const drawn = [d('word-3', 'word', '3'), d('word-4', 'word', '4'), d('word-5', 'word', '5')];
+    expect(focusSuccessor(d('words-3-4-5', 'word', '3', '4', '5'), drawn)?.key).toBe('word-3');
+    expect(focusSuccessor(d('words-2-4', 'word', '2', '4'), drawn)?.key).toBe('word-4');
+  });
+
+  test('ids of another kind do not count (a cue and a word may share a number); nothing left: none', () => {
+    const drawn = [d('cue-4', 'cue', '4'), d('bar-9', 'bar', '9')];
+    expect(focusSuccessor(d('word-4', 'word', '4'), drawn)).toBeNull();
+    expect(focusSuccessor(d('words-4-5', 'word', '4', '5'), [])).toBeNull();
   });
 });

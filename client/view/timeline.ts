@@ -284,6 +284,72 @@ export function clusterMarkers<T extends { mediaMs: number }>(items: readonly T[
   return out;
 }
 
+// ---- drawing only what is in view -----------------------------------------------------
+
+/** A span of the chart's own x (px), e.g. the part of it that is drawn. */
+export interface XRange {
+  fromX: number;
+  toX: number;
+}
+
+/**
+ * The part of the chart drawn at a scroll offset: the viewport and at least half a viewport on
+ * either side, snapped to half-viewport steps so small scrolls (and clock ticks) keep the same
+ * range and redraw nothing; a scroll of half a viewport or more moves it on.
+ */
+export function drawRange(scrollPx: number, viewportPx: number): XRange {
+  const step = Math.max(1, viewportPx / 2);
+  const k = Math.floor(Math.max(0, scrollPx) / step);
+  return { fromX: (k - 1) * step, toX: (k + 4) * step };
+}
+
+/** Whether a span of x (px, either order) reaches into the range. */
+export function overlaps(range: XRange, fromX: number, toX: number): boolean {
+  return Math.max(fromX, toX) >= range.fromX && Math.min(fromX, toX) <= range.toX;
+}
+
+/** The x a marker covers: its triangle or dot, or a group's count badge. */
+export function markerExtent(m: Marker<unknown>): [number, number] {
+  return m.items.length > 1 ? [m.x - 6, m.x + 2 + 6 * String(m.items.length).length] : [m.x - 7, m.x + 7];
+}
+
+/**
+ * The items to draw: those reaching into the range, and those pinned (e.g. the one with the
+ * keyboard focus, which must stay in the page while the user scrolls away from it).
+ */
+export function inRange<T>(items: readonly T[], extent: (item: T) => [number, number], range: XRange, pinned?: (item: T) => boolean): T[] {
+  return items.filter((item) => {
+    const [from, to] = extent(item);
+    return overlaps(range, from, to) || (pinned?.(item) ?? false);
+  });
+}
+
+// ---- keys: what a drawn marker or bar stands for, across redraws ---------------------------
+
+/** A drawn marker, group or bar: a stable key, its kind (word, cue, bar) and the signal or cue ids it holds. */
+export interface Keyed {
+  key: string;
+  kind: string;
+  ids: readonly string[];
+}
+
+/**
+ * Where the keyboard focus goes after a redraw replaced the focused element: the one with
+ * the same key; else, of the same kind, the one holding its first id (a marker merged into
+ * a group: the group; a group split apart: its first marker); else one holding any of its
+ * ids; else none (it is gone).
+ */
+export function focusSuccessor<T extends Keyed>(prev: Keyed, drawn: readonly T[]): T | null {
+  const same = drawn.filter((d) => d.kind === prev.kind);
+  const first = prev.ids[0];
+  return (
+    drawn.find((d) => d.key === prev.key) ??
+    (first === undefined ? undefined : same.find((d) => d.ids.includes(first))) ??
+    same.find((d) => d.ids.some((id) => prev.ids.includes(id))) ??
+    null
+  );
+}
+
 // ---- input ------------------------------------------------------------------------------
 
 /** The parts of a posture signal the timeline uses. */

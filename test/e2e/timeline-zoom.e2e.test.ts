@@ -4,9 +4,13 @@
 // finer ticks, while the lane names stay put; a cue far to the right is scrolled to and
 // clicked, focusing its turn; Fit shows the whole meeting again. Played live, the same
 // session starts at its last ten minutes and the view follows the playhead until the user
-// scrolls away; Follow brings it back.
+// scrolls away; Follow brings it back. On a short stored session, a marker reached by Tab keeps
+// the keyboard focus (and a hovered one its element) when a new turn's signal redraws the chart,
+// and the focus moves to the group it merges into when zoomed out, and back when zoomed in.
 import type { Locator, Page } from 'playwright-core';
-import type { SessionSnapshot } from '../../protocol/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot, Signal } from '../../protocol/protocol';
+import { api } from '../integration/harness';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -105,10 +109,12 @@ test('a two-hour session: fit, zoom in and scroll to a late cue, click it, fit a
   const rowNames = page.getByTestId('timeline-gutter').locator('.tl-row-name');
   const namesAt = await box(page.getByTestId('timeline-gutter'));
 
-  // The late cue stands alone at this zoom, beyond the viewport's right edge.
+  // The late cue is far beyond the viewport's right edge: not drawn at all (only what is in
+  // and near the view is) until the view scrolls to it; there it stands alone at this zoom.
   const marker = page.locator(`[data-testid="timeline-cue"][data-cue-id="${late.id}"]`);
   const viewport = await box(page.getByTestId('timeline-scroll'));
-  expect((await box(marker.locator('path'))).x).toBeGreaterThan(viewport.x + viewport.width);
+  await expect(marker.count()).resolves.toBe(0);
+  expect(await page.getByTestId('timeline-cue').count()).toBeGreaterThan(0);
   await page.getByTestId('timeline-scroll').evaluate((el, ms) => {
     const svg = el.querySelector('svg')!;
     const x = (Number(ms) / Number(svg.dataset.endMs)) * el.scrollWidth;
@@ -218,6 +224,127 @@ test('the stored demo: fitted at first, one step in shows a minute and scrolls, 
   await page.screenshot({ path: `${SHOTS}-demo-zoomed-zh.png` });
   await page.getByRole('button', { name: '显示全程', exact: true }).click();
   await page.screenshot({ path: `${SHOTS}-demo-fit-zh.png` });
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+/**
+ * Ten minutes, stored: the customer asks about the price at 1:00 and again at 1:06 (one group
+ * at fit, apart when zoomed in) and says yes at 8:00; the rep talks in between.
+ */
+function shortTranscript(): string {
+  const turn = (speaker: string, text: string, s: number): { speaker: string; text: string; startMs: number; endMs: number } => ({
+    speaker,
+    text,
+    startMs: s * 1000,
+    endMs: s * 1000 + 4000,
+  });
+  return JSON.stringify({
+    title: 'Focus across redraws',
+    participants: [
+      { name: REP, role: 'rep' },
+      { name: CUSTOMER, role: 'customer' },
+    ],
+    utterances: [
+      turn(REP, 'Thanks for coming in today. Shall we look at the education fund plan?', 10),
+      turn(CUSTOMER, '那么，这个需要多少钱？起投金额是多少？', 60),
+      turn(CUSTOMER, 'How much does it cost? What is the minimum amount?', 66),
+      turn(REP, 'From fifty thousand; the fee is half a percent a year.', 200),
+      turn(CUSTOMER, 'OK, how do I sign up? Can I do it on the app today?', 480),
+      turn(REP, 'Let me show you the form.', 590),
+    ],
+  });
+}
+
+/** What the focused element is: its kind and the signal ids it stands for (data-ids). */
+async function focused(page: Page): Promise<{ testid: string | null; mediaMs: string | null; ids: string | null; probe: string | null }> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      testid: el?.getAttribute('data-testid') ?? null,
+      mediaMs: el?.getAttribute('data-media-ms') ?? null,
+      ids: el?.getAttribute('data-ids') ?? null,
+      probe: el?.getAttribute('data-probe') ?? null,
+    };
+  });
+}
+
+/** Ctrl + wheel over the middle of the chart: zooms without moving the keyboard focus. */
+async function wheelZoom(page: Page, deltaY: number): Promise<void> {
+  const view = await box(page.getByTestId('timeline-scroll'));
+  await page.mouse.move(view.x + view.width / 2, view.y + 8);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, deltaY);
+  await page.keyboard.up('Control');
+}
+
+test('a marker with the keyboard focus keeps it across redraws: a new signal, merged into a group, split out again', async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=focus.json', undefined, shortTranscript());
+  expect(up.status).toBe(201);
+  const sessionId = up.body.session.id as string;
+  const snap = await getJson<SessionSnapshot>(suite.server, `/api/sessions/${sessionId}`);
+  const asked = snap.signals.filter((s) => s.kind === 'verbal' && s.label !== 'neutral' && s.mediaMs < 120_000);
+  expect(asked).toHaveLength(2);
+  const [first, second] = asked as [Signal, Signal];
+
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(sessionId);
+  const timeline = page.getByTestId('posture-timeline');
+  await page.locator(`[data-testid="timeline-word-group"][data-media-ms="${first.mediaMs}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe('fit');
+  // Two steps in (2 minutes across the view) the two questions stand apart; scrolled to the start.
+  const zoomIn = page.getByRole('button', { name: 'Zoom in', exact: true });
+  await zoomIn.click();
+  await zoomIn.click();
+  await expect(timeline.getAttribute('data-zoom')).resolves.toBe(String(2 * 60_000));
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = 0));
+  await page.locator(`[data-testid="timeline-word"][data-media-ms="${first.mediaMs}"]`).waitFor({ timeout: WAIT_MS });
+
+  // By keyboard: Tab from the Fit button to the first question's marker. The element is
+  // tagged, so a redraw that replaced it (cutting off its tooltip) would show.
+  await page.getByTestId('timeline-fit').focus();
+  const onFirst = async (): Promise<boolean> => {
+    const f = await focused(page);
+    return f.testid === 'timeline-word' && f.mediaMs === String(first.mediaMs);
+  };
+  for (let i = 0; i < 60 && !(await onFirst()); i++) await page.keyboard.press('Tab');
+  await expect(focused(page)).resolves.toMatchObject({ testid: 'timeline-word', mediaMs: String(first.mediaMs) });
+  await page.evaluate(() => document.activeElement?.setAttribute('data-probe', 'kept'));
+  // The second one is hovered (its tooltip would be showing).
+  await page.locator(`[data-testid="timeline-word"][data-media-ms="${second.mediaMs}"]`).hover();
+  const scrolled = (await scrollBox(page)).left;
+
+  // 1. A new turn arrives for the session (another window plays into it): the chart takes its
+  // signal, and the focus, the hovered marker and the scroll position stay.
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(suite.server.url, { transports: ['websocket'] });
+  try {
+    await expect(socket.timeout(10_000).emitWithAck('join', { sessionId })).resolves.toMatchObject({ ok: true });
+    const said = await socket.timeout(10_000).emitWithAck('utterance', {
+      sessionId,
+      utterance: { speaker: CUSTOMER, text: 'Is there a discount if I sign up this month?', startMs: 300_000, endMs: 304_000 },
+    });
+    expect(said.ok).toBe(true);
+  } finally {
+    socket.close();
+  }
+  await page.getByTestId('utterance').filter({ hasText: 'discount if I sign up' }).getByTestId('signal-label').waitFor({ timeout: WAIT_MS });
+  await expect(focused(page)).resolves.toEqual({ testid: 'timeline-word', mediaMs: String(first.mediaMs), ids: String(first.id), probe: 'kept' });
+  await expect(page.locator(`[data-testid="timeline-word"][data-media-ms="${second.mediaMs}"]`).evaluate((el) => el.matches(':hover'))).resolves.toBe(true);
+  expect((await scrollBox(page)).left).toBe(scrolled);
+
+  // 2. Zoomed out to fit (Ctrl + wheel, the focus stays on the marker): the two questions are
+  // one group now, and the group has the focus.
+  await wheelZoom(page, 2000);
+  await page.waitForFunction(() => document.querySelector('[data-testid="posture-timeline"]')?.getAttribute('data-zoom') === 'fit');
+  const group = await focused(page);
+  expect(group.testid).toBe('timeline-word-group');
+  expect(group.ids?.split(' ')).toEqual([String(first.id), String(second.id)]);
+
+  // 3. Zoomed in again: the group splits, and its first marker has the focus.
+  await wheelZoom(page, -1000);
+  await page.waitForFunction(() => document.querySelector('[data-testid="posture-timeline"]')?.getAttribute('data-zoom') !== 'fit');
+  await expect(focused(page)).resolves.toMatchObject({ testid: 'timeline-word', mediaMs: String(first.mediaMs), ids: String(first.id) });
+
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
