@@ -436,11 +436,19 @@ export class SessionPipeline {
     return this.engine.push(toEvidence(signal)).map((d) => this.store.addCue(this.toCue(d, receivedAt, emittedAt())));
   }
 
+  /** The models whose signals a cue stands on: "verbal-…", "posture-…" or "verbal-…+posture-…". */
+  private cueModelVersion(evidence: readonly CueEvidence[]): string {
+    const versions: string[] = [];
+    if (evidence.some((e) => e.kind === 'verbal')) versions.push(this.models.verbal.version);
+    if (evidence.some((e) => e.kind === 'posture') && this.models.posture) versions.push(this.models.posture.version);
+    return versions.join('+');
+  }
+
   private toCue(d: CueDraft, inputReceivedAt: number, emittedAt: number): Omit<Cue, 'id'> {
     return {
       sessionId: this.sessionId, type: d.type, reason: d.reason, mediaMs: d.mediaMs, score: d.score, evidence: d.evidence,
       technique: d.technique, title: cueTitle(d.reason, d.trigger, d.posture), tip: TIPS[d.technique],
-      modelVersion: [...new Set([this.models.verbal.version, ...(d.evidence.some((e) => e.kind === 'posture') && this.models.posture ? [this.models.posture.version] : [])])].join('+'),
+      modelVersion: this.cueModelVersion(d.evidence),
       inputReceivedAt, emittedAt,
     };
   }

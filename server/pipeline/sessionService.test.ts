@@ -76,6 +76,25 @@ describe('SessionService', () => {
     expect(slow.signals.some((s) => s.kind === 'posture')).toBe(true);
   });
 
+  it("names in a cue's modelVersion the models of its evidence only: a cue on posture alone does not name the verbal model", () => {
+    const store = new SqliteStore(':memory:');
+    const service = new SessionService({ store, classifier: verbal, posture, now: () => 1_000_000 });
+    const framesOnly = service.createSession({ title: 'frames only', participants: demo.participants }).id;
+    for (const f of demo.posture!.frames) {
+      service.addLandmarks({ sessionId: framesOnly, participant: demo.posture!.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: demo.posture!.aspect }, 'browser');
+    }
+    const cues = service.snapshot(framesOnly).cues;
+    expect(cues.length).toBeGreaterThan(0);
+    for (const c of cues) expect(c.modelVersion).toBe(posture.version);
+    store.close();
+    // With words too, each cue names exactly the models its evidence came from, verbal first.
+    for (const c of play(1).cues) {
+      const kinds = new Set(c.evidence.map(([kind]) => kind));
+      const expected = [...(kinds.has('verbal') ? [verbal.version] : []), ...(kinds.has('posture') ? [posture.version] : [])].join('+');
+      expect(c.modelVersion).toBe(expected);
+    }
+  });
+
   it('gives the same signals and cues with restarts in the middle (cue engine and posture trackers come back from the store)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-restore-'));
     try {
