@@ -20,8 +20,9 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
 /** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
 export function parseThresholds(text: string): SignalThresholds {
   const num = (s: string, what: string): number => {
-    if (!/^\s*\d*\.?\d+\s*$/.test(s)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
-    return Number(s);
+    const n = s.trim() === '' ? NaN : Number(s);
+    if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
+    return n;
   };
   const out: Record<string, number> = {};
   if (!text.includes('=')) {
@@ -30,8 +31,12 @@ export function parseThresholds(text: string): SignalThresholds {
   } else {
     for (const part of text.split(',')) {
       const [label = '', value = '', ...rest] = part.split('=');
-      if (rest.length) throw new UsageError(`--thresholds: "${part}" is not label=number`);
-      out[label.trim()] = num(value, `value for ${label.trim()}`);
+      const name = label.trim();
+      if (rest.length || !part.includes('=')) {
+        throw new UsageError(`--thresholds: "${part}" is not label=number (give one number for every label, or label=number pairs, not both)`);
+      }
+      if (Object.hasOwn(out, name)) throw new UsageError(`--thresholds: ${name} is given twice`);
+      out[name] = num(value, `value for ${name}`);
     }
   }
   try {

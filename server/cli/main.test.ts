@@ -5,6 +5,7 @@ import path from 'node:path';
 import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles } from './analyze';
+import { parseThresholds } from './eval';
 import { authFrom, dbPathFrom, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
@@ -238,10 +239,18 @@ describe('buying-signals', () => {
     ['resistance=high', '--thresholds: value for resistance "high" is not a number from 0 to 1'],
     ['neutral=0.5', '--thresholds: threshold for "neutral": not a signal label'],
     ['resistance=0.5=1', '--thresholds: "resistance=0.5=1" is not label=number'],
+    ['0.5,resistance=0.9', '--thresholds: "0.5" is not label=number (give one number for every label, or label=number pairs, not both)'],
+    ['resistance=0.6,resistance=0.9', '--thresholds: resistance is given twice'],
+    ['resistance=', '--thresholds: value for resistance "" is not a number from 0 to 1'],
   ])('eval verbal: --thresholds %s is a usage error naming what is wrong', async (value, message) => {
     const c = capture();
     expect(await main(['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', value], c.io)).toBe(2);
     expect(c.err.join('')).toContain(message);
+  });
+
+  it('eval verbal: --thresholds takes any number form from 0 to 1 (1e-1, .5)', () => {
+    expect(parseThresholds('1e-1')).toMatchObject({ resistance: 0.1, price_inquiry: 0.1 });
+    expect(parseThresholds('resistance=.5, purchase_intent = 0.4')).toEqual({ resistance: 0.5, purchase_intent: 0.4 });
   });
 
   it('eval verbal: an empty data file is an error naming it, not a report of 0 rows', async () => {

@@ -22,6 +22,14 @@ describe('parseLabeledJsonl', () => {
     expect(rows[2]!.context).toBe('ok?');
   });
 
+  it('takes a file that starts with a byte-order mark (as Windows editors write it)', () => {
+    const rows = parseLabeledJsonl(`\uFEFF${jsonl({ text: '多少钱', label: 'price_inquiry' }, { text: 'ok', label: 'neutral' })}`, 'bom.jsonl');
+    expect(rows.map((r) => [r.text, r.label, r.line])).toEqual([
+      ['多少钱', 'price_inquiry', 1],
+      ['ok', 'neutral', 2],
+    ]);
+  });
+
   it.each([
     ['{"text": "hi", "label": ', 2, undefined, /not valid JSON/],
     ['{"label": "neutral"}', 2, 'text', /field "text": is missing/],

@@ -69,7 +69,8 @@ function parseRow(obj: unknown, source: string, line: number): LabeledRow {
 /** Parses JSON Lines text; blank lines are skipped. `source` names the file in errors. */
 export function parseLabeledJsonl(text: string, source: string): LabeledRow[] {
   const rows: LabeledRow[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
+  // A byte-order mark (Windows editors write one) is not part of the first row.
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return;
     let obj: unknown;
     try {
