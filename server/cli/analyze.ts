@@ -76,8 +76,8 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     const session = service.createSession({ title: parsed.title ?? file });
     service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
     const snap = service.snapshot(session.id);
-    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, warnings: parsed.warnings }));
-    else io.out(render(snap, parsed.warnings));
+    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, warnings: parsed.warnings }));
+    else io.out(render(snap, parsed.warnings, classifier.version, service.cueMinSignalScore));
     return 0;
   } finally {
     store.close();
@@ -89,8 +89,12 @@ const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}:${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}`;
 
-function render(snap: SessionSnapshot, warnings: string[]): string {
-  const lines: string[] = [];
+/**
+ * The annotated transcript. A signal below the score a cue needs (`cueMin`) is marked uncertain,
+ * as the browser client marks it: it is stored but raises no cue.
+ */
+function render(snap: SessionSnapshot, warnings: string[], modelVersion: string, cueMin: number): string {
+  const lines: string[] = [`model ${modelVersion}`];
   const sigByUtt = new Map(snap.signals.flatMap((s) => (s.kind === 'verbal' ? [[s.utteranceId, s] as const] : [])));
   const cuesByMs = new Map<number, typeof snap.cues>();
   for (const c of snap.cues) cuesByMs.set(c.mediaMs, [...(cuesByMs.get(c.mediaMs) ?? []), c]);
@@ -101,7 +105,8 @@ function render(snap: SessionSnapshot, warnings: string[]): string {
   for (const u of snap.utterances) {
     lines.push(`[${mmss(u.startMs)}] ${u.speaker} (${u.role ?? 'no role'}): ${u.text}`);
     const s = sigByUtt.get(u.id);
-    if (s) lines.push(`         ▲ ${s.label} ${s.score.toFixed(2)}`);
+    if (s && s.score >= cueMin) lines.push(`         ▲ ${s.label} ${s.score.toFixed(2)}`);
+    else if (s) lines.push(`         △ ${s.label} ${s.score.toFixed(2)}? (uncertain: below the ${cueMin.toFixed(2)} a cue needs)`);
     for (const c of cuesByMs.get(u.startMs) ?? []) {
       if (!c.evidence.some((e) => e.utteranceId === u.id)) continue;
       lines.push(`         ★ ${c.type} (${c.reason}, ${c.score.toFixed(2)}): ${c.title.en} / ${c.title.zh}`);

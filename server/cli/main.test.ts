@@ -186,6 +186,23 @@ describe('buying-signals', () => {
     expect(await main(['analyze', file, '--roles', 'Rep Li=rep,Guest=customer'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/2 utterances, 1 signal, 1 cue$/);
 
+    // The text names the model; a signal too weak for a cue is marked uncertain, as the client marks it.
+    fs.writeFileSync(file, 'Rep Li: 这款年化百分之四。\nGuest: 嗯，听起来挺划算的。\nRep Li: 起投五万。\nGuest: 多少钱？\n');
+    c = capture();
+    expect(await main(['analyze', file, '--roles', 'Rep Li=rep,Guest=customer', '--json'], c.io)).toBe(0);
+    const judged = JSON.parse(c.out.join(''));
+    c = capture();
+    expect(await main(['analyze', file, '--roles', 'Rep Li=rep,Guest=customer'], c.io)).toBe(0);
+    const text = c.out.join('\n');
+    expect(text.split('\n')[0]).toBe(`model ${judged.modelVersion}`);
+    expect(judged.modelVersion).toMatch(/^verbal-/);
+    const scores = judged.signals.map((s: { score: number }) => s.score);
+    expect(Math.min(...scores)).toBeLessThan(0.5); // the 挺划算 remark (the demo's own uncertain turn)
+    expect(Math.max(...scores)).toBeGreaterThanOrEqual(0.5);
+    for (const s of judged.signals as Array<{ label: string; score: number }>) {
+      expect(text).toContain(s.score >= 0.5 ? `▲ ${s.label} ${s.score.toFixed(2)}\n` : `△ ${s.label} ${s.score.toFixed(2)}? (uncertain: below the 0.50 a cue needs)`);
+    }
+
     // A name the file does not have (a misspelt customer) is refused, listing the file's speakers.
     c = capture();
     expect(await main(['analyze', file, '--roles', 'Rep Li=rep,guest=customer'], c.io)).toBe(2);
