@@ -101,7 +101,7 @@ const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId
 const cues = new CueView(byId('cues'), byId('cue-count'));
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
-const roles = new RolesPanel(byId('roles-panel'), saveRoles);
+const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
   await refreshSessions();
   picker.value = sessionId;
@@ -133,7 +133,7 @@ const live = new LiveConnection({
     if (c.sessionId === state.sessionId) addCue(c);
   },
   onRolesNeeded(sessionId, speakers) {
-    if (sessionId === state.sessionId) roles.show(speakers);
+    if (sessionId === state.sessionId) roles.rolesNeeded(speakers);
   },
   onReanalysed(sessionId) {
     // Roles changed (here or in another window): the signals and cues shown are void.
@@ -236,8 +236,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
     live: mode === 'live',
   });
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
-  if (snapshot.unassignedSpeakers.length > 0) roles.show(snapshot.unassignedSpeakers);
-  else roles.hide();
+  roles.setSession(snapshot.session.id, snapshot.session.participants, snapshot.unassignedSpeakers);
   renderViewHead();
 }
 
@@ -251,7 +250,7 @@ function showDemoPreview(): void {
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
-  roles.hide();
+  roles.setSession(null, [], []);
   renderViewHead();
 }
 
@@ -301,12 +300,9 @@ async function reload(id: string): Promise<void> {
   }
 }
 
-async function saveRoles(assigned: Record<string, Role>): Promise<void> {
-  const id = state.sessionId;
-  if (!id) return;
-  const snapshot = await api.setRoles(id, assigned).catch((err: unknown) => {
-    throw new Error(errorMessage(api.toApiError(err)));
-  });
+/** Sets roles from the role panel (only those it changes); a refusal is the panel's to word. */
+async function saveRoles(id: string, assigned: Record<string, Role>): Promise<void> {
+  const snapshot = await api.setRoles(id, assigned);
   // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
   // upload's report (counted before the roles) would now contradict it.
   if (state.sessionId === id) {

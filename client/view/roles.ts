@@ -1,90 +1,220 @@
-// The role assignment panel: shown when the server reports speakers without a role; one
-// customer/rep select per speaker, saved in one PUT.
-import type { Role } from '../../protocol/protocol';
+// The role panel and its header button. Every session shown offers the button ("Roles"),
+// which opens the panel listing all participants with their current role, so a role given
+// wrongly can be changed or swapped; the panel also opens by itself when the server reports
+// speakers without a role. Save sends one PUT with the roles that changed; while the server
+// re-analyses, the button says so and is disabled. Escape or Close shuts the panel and gives
+// the focus back to the button.
+import type { ApiError, Participant, Role } from '../../protocol/protocol';
+import { toApiError } from '../api';
+import { errorMessage } from '../errorText';
 import { t } from '../i18n';
+import { changedRoles, pendingChoices, roleRows, type RoleRow } from '../roleChanges';
 import { h } from './dom';
 
 export class RolesPanel {
-  private speakers: string[] = [];
-  private readonly chosen = new Map<string, Role>();
+  private sessionId: string | null = null;
+  private rows: RoleRow[] = [];
+  private chosen = new Map<string, Role>();
+  private open = false;
+  /** Opened because speakers have no role (rather than by the button). */
+  private prompted = false;
   private saving = false;
-  private error = '';
+  private error: ApiError | null = null;
 
   constructor(
     private readonly root: HTMLElement,
-    private readonly save: (roles: Record<string, Role>) => Promise<void>,
-  ) {}
+    private readonly toggle: HTMLButtonElement,
+    private readonly save: (sessionId: string, roles: Record<string, Role>) => Promise<void>,
+  ) {
+    toggle.addEventListener('click', () => {
+      if (this.open) this.close();
+      else this.openPanel();
+    });
+    root.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape' || !this.open) return;
+      ev.preventDefault();
+      this.close();
+    });
+  }
 
-  show(speakers: readonly string[]): void {
-    this.speakers = [...new Set(speakers)];
-    for (const name of [...this.chosen.keys()]) if (!this.speakers.includes(name)) this.chosen.delete(name);
-    this.error = '';
+  /**
+   * The session shown (null: none, e.g. the demo preview) as the server holds it now. The
+   * panel opens by itself for speakers without a role; open on the same session, it keeps the
+   * choices that still change a role.
+   */
+  setSession(sessionId: string | null, participants: readonly Participant[], unassigned: readonly string[]): void {
+    if (sessionId !== this.sessionId) {
+      this.sessionId = sessionId;
+      this.chosen.clear();
+      this.error = null;
+      this.open = false;
+      this.prompted = false;
+    }
+    this.rows = sessionId === null ? [] : roleRows(participants, unassigned);
+    this.chosen = pendingChoices(this.rows, this.chosen);
+    if (unassigned.length > 0) {
+      this.open = true;
+      this.prompted = true;
+    } else if (this.prompted && !this.saving) {
+      // Everyone has a role now (given here or in another window): the prompt has done its job.
+      this.open = false;
+      this.prompted = false;
+    }
     this.render();
   }
 
-  hide(): void {
-    this.speakers = [];
-    this.chosen.clear();
+  /** A live session reports speakers without a role: they are listed, and the panel opens. */
+  rolesNeeded(speakers: readonly string[]): void {
+    if (this.sessionId === null || speakers.length === 0) return;
+    this.rows = roleRows(this.rows, speakers);
+    this.chosen = pendingChoices(this.rows, this.chosen);
+    this.open = true;
+    this.prompted = true;
     this.render();
+  }
+
+  private openPanel(): void {
+    if (this.sessionId === null) return;
+    this.open = true;
+    this.render();
+    this.root.querySelector<HTMLSelectElement>('select')?.focus();
+  }
+
+  private close(): void {
+    const hadFocus = this.root.contains(document.activeElement);
+    this.open = false;
+    this.prompted = false;
+    this.error = null;
+    this.render();
+    if (hadFocus) this.toggle.focus();
   }
 
   render(): void {
-    this.root.hidden = this.speakers.length === 0;
+    this.renderToggle();
+    // Rebuilt in place (a language switch, a reload): the focus stays on the same control.
+    const focused =
+      document.activeElement instanceof HTMLElement && this.root.contains(document.activeElement)
+        ? document.activeElement.dataset.focusKey
+        : undefined;
+    this.root.hidden = !this.open || this.rows.length === 0;
     if (this.root.hidden) {
       this.root.replaceChildren();
       return;
     }
-    const rows = this.speakers.map((name, i) => {
+    const changes = new Set(Object.keys(changedRoles(this.rows, this.chosen)));
+    const button = h(
+      'button',
+      {
+        type: 'submit',
+        class: 'btn btn-primary',
+        'data-focus-key': 'save',
+        disabled: changes.size === 0 || this.saving,
+      },
+      this.saving ? t('rolesSaving') : t('rolesSave'),
+    );
+    const rows = this.rows.map((row, i) => {
       const id = `role-${i}`;
+      // The API gives a role but cannot take one away: "no role" is offered only to those without one.
       const select = h(
         'select',
-        { id, 'data-speaker': name, 'data-testid': 'role-select' },
-        h('option', { value: '' }, t('roleUnset')),
+        {
+          id,
+          'data-speaker': row.name,
+          'data-testid': 'role-select',
+          'data-focus-key': `role:${row.name}`,
+          disabled: this.saving,
+        },
+        row.role === null && h('option', { value: '' }, t('roleUnset')),
         h('option', { value: 'customer' }, t('roleCustomer')),
         h('option', { value: 'rep' }, t('roleRep')),
       );
-      select.value = this.chosen.get(name) ?? '';
+      select.value = this.chosen.get(row.name) ?? row.role ?? '';
+      const line = h(
+        'div',
+        { class: 'role-row', 'data-changed': changes.has(row.name) },
+        h('label', { for: id }, row.name),
+        select,
+      );
       select.addEventListener('change', () => {
         const v = select.value;
-        if (v === 'customer' || v === 'rep') this.chosen.set(name, v);
-        else this.chosen.delete(name);
-        button.disabled = this.chosen.size === 0 || this.saving;
+        if ((v === 'customer' || v === 'rep') && v !== row.role) this.chosen.set(row.name, v);
+        else this.chosen.delete(row.name);
+        const changed = changedRoles(this.rows, this.chosen);
+        line.toggleAttribute('data-changed', Object.keys(changed).includes(row.name));
+        button.disabled = Object.keys(changed).length === 0 || this.saving;
       });
-      return h('div', { class: 'role-row' }, h('label', { for: id }, name), select);
+      return line;
     });
-    const button = h(
-      'button',
-      { type: 'submit', class: 'btn btn-primary', disabled: this.chosen.size === 0 || this.saving },
-      this.saving ? t('rolesSaving') : t('rolesSave'),
-    );
     const form = h(
       'form',
-      { class: 'roles-form' },
-      h('h2', {}, t('rolesTitle')),
-      h('p', { class: 'help' }, t('rolesHelp')),
+      {
+        class: 'roles-form',
+        tabindex: -1,
+        'data-focus-key': 'form',
+        'aria-busy': this.saving,
+        'aria-labelledby': 'roles-h',
+      },
+      h('h2', { id: 'roles-h' }, t('rolesTitle')),
+      h('p', { class: 'help' }, this.prompted ? t('rolesHelp') : t('rolesEditHelp')),
       h('div', { class: 'role-rows' }, ...rows),
-      h('div', { class: 'roles-actions' }, button),
-      this.error && h('p', { class: 'error', role: 'alert' }, this.error),
+      h(
+        'div',
+        { class: 'roles-actions' },
+        button,
+        h(
+          'button',
+          { type: 'button', class: 'btn', 'data-focus-key': 'close', 'data-action': 'close' },
+          t('rolesClose'),
+        ),
+      ),
+      this.error && h('p', { class: 'error', role: 'alert' }, t('rolesFailed', { message: errorMessage(this.error) })),
     );
+    form.querySelector('[data-action="close"]')?.addEventListener('click', () => this.close());
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
       void this.submit();
     });
     this.root.replaceChildren(form);
+    if (focused !== undefined) {
+      const again = [form, ...form.querySelectorAll<HTMLElement>('[data-focus-key]')].find(
+        (e) => e.dataset.focusKey === focused,
+      );
+      if (again && !(again as HTMLButtonElement | HTMLSelectElement).disabled) again.focus();
+      else form.focus(); // disabled while saving: the focus waits on the form
+    }
+  }
+
+  private renderToggle(): void {
+    this.toggle.hidden = this.sessionId === null;
+    this.toggle.disabled = this.saving;
+    this.toggle.textContent = this.saving ? t('rolesReanalysing') : t('rolesButton');
+    this.toggle.setAttribute('aria-expanded', String(this.open && this.rows.length > 0));
+    this.toggle.setAttribute('aria-busy', String(this.saving));
   }
 
   private async submit(): Promise<void> {
-    if (this.chosen.size === 0 || this.saving) return;
+    const id = this.sessionId;
+    const roles = changedRoles(this.rows, this.chosen);
+    if (id === null || Object.keys(roles).length === 0 || this.saving) return;
     this.saving = true;
-    this.error = '';
+    this.error = null;
     this.render();
+    let ok = false;
     try {
-      await this.save(Object.fromEntries(this.chosen));
+      await this.save(id, roles);
+      ok = true;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      if (this.sessionId === id) this.error = toApiError(err);
     } finally {
       this.saving = false;
-      this.render();
     }
+    if (this.sessionId !== id) {
+      this.render(); // another session is shown now; its panel stays as it is
+      return;
+    }
+    if (ok && !this.rows.some((r) => r.role === null)) {
+      this.chosen.clear();
+      this.close();
+    } else this.render(); // refused, or speakers still without a role: the panel stays
   }
 }
