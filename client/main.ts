@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   type Cue,
   type Participant,
+  type PersonBox,
   type PoseIn,
   type Role,
   type SessionSnapshot,
@@ -33,24 +34,40 @@ import type { Demo, DemoPosture, Health } from '../protocol/outbound';
 
 type Mode = 'preview' | 'live' | 'review';
 
+/** One frame of a recording's posture input, as the server got (or estimated) it. */
+interface RecordedFrame {
+  participant: string;
+  mediaMs: number;
+  poses: PoseIn[];
+  aspect?: number;
+  /** The person box sent with the frame (null cleared it); absent: unchanged. */
+  person?: PersonBox | null;
+}
+
 interface Recording {
   title: string;
   participants: Participant[];
   utterances: UtteranceIn[];
-  posture?: DemoPosture;
+  /** The posture track, in the order it was stored: the demo's, or a stored session's frames. */
+  frames: RecordedFrame[];
 }
 
-/** What playback sends, in media-time order: the words and, for the demo, the posture track. */
+/** What playback sends, in media-time order: the words and the posture track. */
 type PlayItem =
   | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn; /** 1-based, in media order */ n: number }
-  | { kind: 'landmarks'; startMs: number; participant: string; aspect: number; poses: PoseIn[] };
+  | { kind: 'landmarks'; startMs: number; frame: RecordedFrame };
 
 function playItems(rec: Recording): PlayItem[] {
   const spoken = [...rec.utterances].sort((a, b) => a.startMs - b.startMs);
   const items: PlayItem[] = spoken.map((u, i) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u, n: i + 1 }));
-  const p = rec.posture;
-  if (p) for (const f of p.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, participant: p.participant, aspect: p.aspect, poses: f.poses });
+  // The player sorts by media time, stably: frames keep their stored order among equal times,
+  // and a turn goes before a frame of the same time (as the stored demo was analysed).
+  for (const f of rec.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, frame: f });
   return items;
+}
+
+function demoFrames(p: DemoPosture | undefined): RecordedFrame[] {
+  return p ? p.frames.map((f) => ({ participant: p.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: p.aspect })) : [];
 }
 
 const el = {
@@ -90,8 +107,8 @@ const state = {
   dropOfflineNotice: null as (() => void) | null,
   /**
    * The recording the last Play sent and the live session it made. Play again while that
-   * session is shown plays the same recording again (with the demo's posture track, which the
-   * stored session does not give back), as does "start again" after the server lost it.
+   * session is shown plays the same recording again (the whole of it, though a stopped copy
+   * holds only part), as does "start again" after the server lost it.
    */
   played: null as { sessionId: string; rec: Recording } | null,
 };
@@ -355,13 +372,22 @@ async function loadRecording(): Promise<Recording> {
   if (state.played && state.played.sessionId === state.sessionId) return state.played.rec;
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
-    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), ...(demo.posture ? { posture: demo.posture } : {}) };
+    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), frames: demoFrames(demo.posture) };
   }
-  const snap = await api.getSnapshot(picker.value);
+  // A stored session: its words and its posture input (frames sent as images come back as the
+  // landmarks the server estimated from them), so the copy gets the same signals and cues.
+  const [snap, frames] = await Promise.all([api.getSnapshot(picker.value), api.getAllLandmarks(picker.value)]);
   return {
     title: snap.session.title,
     participants: snap.session.participants,
     utterances: snap.utterances.map(toUtteranceIn),
+    frames: frames.map((f) => ({
+      participant: f.participant,
+      mediaMs: f.mediaMs,
+      poses: f.poses,
+      ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+      ...(f.person !== undefined ? { person: f.person } : {}),
+    })),
   };
 }
 
@@ -407,7 +433,15 @@ async function startLive(): Promise<void> {
         }
         if (item.kind === 'landmarks') {
           try {
-            const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
+            const f = item.frame;
+            const res = await live.sendLandmarks({
+              sessionId: session.id,
+              participant: f.participant,
+              mediaMs: f.mediaMs,
+              poses: f.poses,
+              ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+              ...(f.person !== undefined ? { person: f.person } : {}),
+            });
             if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
           } catch (err) {
             // A frame the drop took is not sent again: the store cannot tell whether it got
@@ -449,7 +483,7 @@ async function startLive(): Promise<void> {
 
 /**
  * Names what the server refused: the utterance by its number among the utterances (the
- * player's index also counts the demo's posture frames), a posture frame by its media time.
+ * player's index also counts the posture frames), a posture frame by its media time.
  */
 function rejectedHeading(item: PlayItem): string {
   return item.kind === 'utterance' ? t('ackFailed', { n: item.n }) : t('frameRejected', { time: formatMs(item.startMs) });
