@@ -111,6 +111,10 @@ const state = {
    * holds only part), as does "start again" after the server lost it.
    */
   played: null as { sessionId: string; rec: Recording } | null,
+  /** A reviewed session another window plays into is watched live (see noteInput). */
+  watching: false,
+  /** The latest media time of the input watched; the clock and the playhead show it. */
+  watchMs: null as number | null,
 };
 
 const notices = new Notices(byId('notices'));
@@ -137,6 +141,7 @@ const live = new LiveConnection({
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
     posture.noteTime(u.endMs);
+    noteInput(u.startMs);
     renderViewHead();
   },
   onSignal(s) {
@@ -145,9 +150,12 @@ const live = new LiveConnection({
     if (s.kind === 'posture') {
       if (s.endedMs === null) pose.noteSignal(s); // the status names the posture held now
     } else transcript.addSignal(s);
+    noteInput(s.kind === 'posture' && s.endedMs !== null ? s.endedMs : s.mediaMs);
   },
   onCue(c) {
-    if (c.sessionId === state.sessionId) addCue(c);
+    if (c.sessionId !== state.sessionId) return;
+    addCue(c);
+    noteInput(c.mediaMs);
   },
   onRolesNeeded(sessionId, speakers) {
     if (sessionId === state.sessionId) roles.show(speakers);
@@ -236,12 +244,15 @@ const pose = new PosePanel(byId('pose-panel'), {
 // ---- showing sessions -------------------------------------------------------------------
 
 function show(snapshot: SessionSnapshot, mode: Mode): void {
+  const same = snapshot.session.id === state.sessionId;
+  // The same session read again (a rejoin, a role change) while it is watched goes on being watched.
+  if (!(same && state.watching && mode === 'live')) endWatching();
   state.mode = mode;
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
-  transcript.reset(snapshot.utterances, snapshot.signals);
+  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: 'end' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
   const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);
@@ -256,15 +267,62 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   if (snapshot.unassignedSpeakers.length > 0) roles.show(snapshot.unassignedSpeakers);
   else roles.hide();
   renderViewHead();
+  renderClock(); // the timeline was reset without its playhead
+}
+
+/** How long a watched session stays Live after its last input; then it reads Review again. */
+const WATCH_IDLE_MS = 30_000;
+let watchIdle: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Input arrived for the session shown, at media time `ms`. A session this window reviews gets
+ * some when another window plays into it (or sends its video's landmarks): the window then
+ * watches it live — the Live badge, the clock and the timeline's playhead at the latest media
+ * time, the transcript following the new turns — until no input has come for WATCH_IDLE_MS
+ * (the other window's playback sends no "finished"). A window's own playback is not watched.
+ */
+function noteInput(ms: number): void {
+  if (state.mode === 'review' && !state.player) startWatching();
+  if (!state.watching) return;
+  state.watchMs = Math.max(state.watchMs ?? 0, ms);
+  renderClock();
+  clearTimeout(watchIdle);
+  watchIdle = setTimeout(idleWatching, WATCH_IDLE_MS);
+}
+
+function startWatching(): void {
+  state.mode = 'live';
+  state.watching = true;
+  state.durationMs = null; // open-ended: the axis grows with what arrives
+  posture.setLive(true);
+  if (transcript.atStart) transcript.scrollToEnd(); // a reader who scrolled keeps their place
+  renderViewHead();
+}
+
+/** No input for a while: the session reads Review again; the clock stays at the last input. */
+function idleWatching(): void {
+  if (!state.watching) return;
+  state.watching = false;
+  state.mode = 'review';
+  posture.setLive(false);
+  renderViewHead();
+}
+
+/** Another session is shown (or this one is taken live here): nothing is watched. */
+function endWatching(): void {
+  clearTimeout(watchIdle);
+  state.watching = false;
+  state.watchMs = null;
 }
 
 function showDemoPreview(): void {
+  endWatching();
   state.mode = 'preview';
   state.sessionId = null;
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
-  transcript.reset([], [], t('emptyDemo'));
+  transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
@@ -350,6 +408,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
       id = session.id;
     }
     live.leave();
+    endWatching(); // this window's video is the input now
     state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
@@ -518,8 +577,10 @@ function tickClock(): void {
 }
 
 function renderClock(): void {
-  el.clock.value = formatMs(state.player?.mediaMs() ?? 0);
-  posture.setClock(state.player ? state.player.mediaMs() : null);
+  // The playback's clock; watching another window's, the latest media time that arrived.
+  const ms = state.player ? state.player.mediaMs() : state.watchMs;
+  el.clock.value = formatMs(ms ?? 0);
+  posture.setClock(ms);
 }
 
 // ---- rendering --------------------------------------------------------------------------

@@ -78,3 +78,53 @@ test('a stored session of posture alone replays its frames (in stored order) int
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+/** The media clock's m:ss as ms. */
+async function clockMs(page: Page): Promise<number> {
+  const [m, s] = ((await page.getByTestId('clock').textContent()) ?? '').split(':').map(Number);
+  return ((m ?? 0) * 60 + (s ?? 0)) * 1000;
+}
+
+test('a second window showing the session another window plays watches it live: badge, clock and playhead follow the input', async () => {
+  const a = await openPage();
+  await a.page.getByTestId('session-select').selectOption(':demo');
+  await a.page.getByTestId('speed').selectOption('10');
+  await a.page.getByTestId('play').click();
+  await a.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  const id = await a.page.getByTestId('view-title').getAttribute('data-session-id');
+  if (!id) throw new Error('Play showed no session');
+
+  // B opens the session while A plays into it: a stored session, read from the store, that
+  // is receiving live turns.
+  const b = await openPage();
+  await b.page.getByTestId('session-select').selectOption(id);
+  await b.page.locator(`[data-testid="view-title"][data-session-id="${id}"]`).waitFor({ timeout: WAIT_MS });
+  await b.page.locator('[data-testid="view-mode"][data-mode="live"]').waitFor({ timeout: WAIT_MS });
+  await expect(b.page.getByTestId('view-mode').textContent()).resolves.toBe('Live');
+  // The clock follows the media time of what arrives (never ahead of the playing window's).
+  const early = await clockMs(b.page);
+  expect(early).toBeGreaterThan(0);
+  await b.page.waitForFunction((t) => {
+    const [m, s] = (document.querySelector('[data-testid="clock"]')?.textContent ?? '').split(':').map(Number);
+    return ((m ?? 0) * 60 + (s ?? 0)) * 1000 > t;
+  }, early, { timeout: WAIT_MS });
+  expect(await clockMs(b.page)).toBeLessThanOrEqual((await clockMs(a.page)) + 1000);
+  await b.page.getByTestId('timeline-playhead').waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Once A is done, B has every turn A sent, and its clock at the last input.
+  await a.page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+  const total = await a.page.getByTestId('utterance').count();
+  await b.page.waitForFunction((n) => document.querySelectorAll('[data-testid="utterance"]').length === n, total, { timeout: WAIT_MS });
+  const demo = await getJson<{ utterances: { startMs: number }[] }>('/api/demo');
+  const lastTurnMs = Math.max(...demo.utterances.map((u) => u.startMs));
+  expect(await clockMs(b.page)).toBeGreaterThanOrEqual(Math.floor(lastTurnMs / 1000) * 1000);
+  // A window that only reviews (nothing arriving) still says Review.
+  const c = await openPage();
+  await c.page.getByTestId('session-select').selectOption('demo');
+  await c.page.locator('[data-testid="view-title"][data-session-id="demo"]').waitFor({ timeout: WAIT_MS });
+  await expect(c.page.getByTestId('view-mode').getAttribute('data-mode')).resolves.toBe('review');
+  await expect(c.page.getByTestId('clock').textContent()).resolves.toBe('0:00');
+
+  expect([...a.pageErrors, ...b.pageErrors, ...c.pageErrors]).toEqual([]);
+  for (const p of [a, b, c]) await p.page.context().close();
+});
