@@ -252,7 +252,8 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.title = snapshot.session.title;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
-  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: 'end' });
+  // Live: on the newest turn; stored: from its start; read again: where the reader was.
+  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
   const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);

@@ -128,3 +128,29 @@ test('a second window showing the session another window plays watches it live: 
   expect([...a.pageErrors, ...b.pageErrors, ...c.pageErrors]).toEqual([]);
   for (const p of [a, b, c]) await p.page.context().close();
 });
+
+test('a stored session opens at the start of its transcript; read again (roles changed elsewhere) it stays where the reader is', async () => {
+  const lines = Array.from({ length: 60 }, (_, i) => `${i % 2 ? 'Lee' : 'Dana'}: Turn number ${i + 1} of a long review.`);
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=long-review.txt', undefined, lines.join('\n') + '\n');
+  expect(up.status).toBe(201);
+  const id = up.body.session.id as string;
+
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('utterance').filter({ hasText: 'Turn number 60 ' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  const pane = page.locator('#transcript-scroll');
+  const at = () => pane.evaluate((el) => ({ top: el.scrollTop, overflow: el.scrollHeight - el.clientHeight }));
+  const opened = await at();
+  expect(opened.overflow).toBeGreaterThan(200); // long enough to scroll
+  expect(opened.top).toBe(0);
+  await expect(page.getByTestId('utterance').first().isVisible()).resolves.toBe(true);
+
+  await pane.evaluate((el) => (el.scrollTop = 200));
+  const put = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Dana: 'rep', Lee: 'customer' } });
+  expect(put.status).toBe(200);
+  await page.locator('[data-testid="utterance"][data-role="customer"]').first().waitFor({ timeout: WAIT_MS });
+  await expect(at()).resolves.toMatchObject({ top: 200 });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
