@@ -19,7 +19,7 @@ import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, ty
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
 import { newPlaybackId, turnId } from './resend';
-import { clockTime, liveTitle } from './liveTitle';
+import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -623,7 +623,8 @@ function renderViewHead(): void {
   const badge = badgeMode();
   el.viewMode.textContent = t(badge);
   el.viewMode.dataset.mode = badge;
-  el.viewTitle.textContent = state.title;
+  // A live session's suffix is worded in the language of the moment, whatever it was stored in.
+  el.viewTitle.textContent = shownTitle(state.title, (time) => t('liveSuffix', { time }));
   el.viewTitle.dataset.sessionId = state.sessionId ?? '';
   const ps = state.player?.state;
   const ending = ps === 'done' ? ` · ${t('playbackDone')}` : ps === 'stopped' ? ` · ${t('stopped')}` : '';
