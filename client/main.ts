@@ -643,9 +643,14 @@ function previewMeta(): string {
 
 function renderHealth(): void {
   const hl = state.health;
-  el.health.textContent = hl
-    ? `${t('model')}${t('colon')}${hl.verbalModel} · ${t('backend')}${t('colon')}${hl.backend} · ${t('protocolVersion', { v: hl.protocolVersion })}`
-    : '';
+  if (!hl) {
+    el.health.textContent = '';
+    return;
+  }
+  const parts = [`${t('verbalModel')}${t('colon')}${hl.verbalModel}`];
+  if (hl.postureModel) parts.push(`${t('postureModel')}${t('colon')}${hl.postureModel}`);
+  parts.push(`${t('backend')}${t('colon')}${hl.backend}`, t('protocolVersion', { v: hl.protocolVersion }));
+  el.health.textContent = parts.join(' · ');
 }
 
 function renderLang(l: Lang): void {

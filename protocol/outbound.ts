@@ -154,6 +154,8 @@ export const HealthSchema = z.object({
   protocolVersion: z.number(),
   backend: z.string(),
   verbalModel: z.string(),
+  /** The posture classifier's version (absent from servers before it was added). */
+  postureModel: z.string().nullable().optional(),
   /** Least signal score a cue is built on (absent from servers before it was added: 0.5). */
   cueMinSignalScore: z.number().min(0).max(1).optional(),
 });

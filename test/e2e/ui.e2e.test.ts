@@ -2,7 +2,7 @@
 // server: an uploaded file's own title, what saving roles changes, a session shown after
 // playback, the transcript following new turns (and their labels) without dragging the page
 // along, a phone-width header, naming what the server refused during playback, and live
-// sessions named by their start time in the UI language.
+// sessions named by their start time in the UI language, and the footer naming both models.
 import type { Page } from 'playwright-core';
 import { openPage as openPageWith, useServerAndBrowser } from './browser';
 
@@ -317,6 +317,20 @@ test('each Play stores a session named with its start time in the language of th
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await expect(page.getByTestId('view-title').textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
   await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('the footer names both models the server runs, verbal and posture, in both languages', async () => {
+  const { page, pageErrors } = await openPage();
+  const health = (await (await fetch(`${suite.server.url}/api/health`)).json()) as { verbalModel: string; postureModel: string };
+  expect(health.postureModel).toBeTruthy();
+  const footer = page.locator('#health');
+  await footer.filter({ hasText: health.verbalModel }).waitFor({ timeout: WAIT_MS });
+  await expect(footer.textContent()).resolves.toContain(`Verbal model: ${health.verbalModel} · Posture model: ${health.postureModel} · `);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态分类模型：${health.postureModel} · `);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
