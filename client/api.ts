@@ -6,6 +6,7 @@ import {
   DemoSchema,
   ErrorBodySchema,
   HealthSchema,
+  LandmarksPageSchema,
   SessionListSchema,
   SessionSchema,
   SnapshotSchema,
@@ -13,6 +14,7 @@ import {
   parseWire,
   type Demo,
   type Health,
+  type StoredLandmarks,
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
@@ -79,6 +81,22 @@ export async function createSession(body: CreateSession): Promise<Session> {
 
 export function getSnapshot(id: string): Promise<SessionSnapshot> {
   return request(SnapshotSchema, 'session snapshot', `/api/sessions/${encodeURIComponent(id)}`);
+}
+
+/**
+ * The session's stored frames (its posture input: landmarks, or those the server estimated
+ * from its images), in the order they were stored, read a page at a time.
+ */
+export async function getAllLandmarks(id: string, pageSize = 500): Promise<StoredLandmarks[]> {
+  const frames: StoredLandmarks[] = [];
+  let after = 0;
+  for (;;) {
+    const q = new URLSearchParams({ after: String(after), limit: String(pageSize) });
+    const page = await request(LandmarksPageSchema, 'stored landmarks', `/api/sessions/${encodeURIComponent(id)}/landmarks?${q.toString()}`);
+    frames.push(...page.frames);
+    if (page.next === null) return frames;
+    after = page.next;
+  }
 }
 
 /**

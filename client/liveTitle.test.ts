@@ -1,5 +1,5 @@
 // Live session titles: the start time in the UI language, one suffix however often replayed.
-import { clockTime, liveTitle } from './liveTitle';
+import { clockTime, liveTitle, shownTitle } from './liveTitle';
 
 test('the local start time as HH:MM', () => {
   expect(clockTime(new Date(2025, 0, 2, 9, 5))).toBe('09:05');
@@ -26,4 +26,18 @@ test('a long title is cut so the suffix fits the limit, never mid-surrogate', ()
   expect(t.endsWith('x (live 11:55)')).toBe(true);
   const emoji = liveTitle(`${'x'.repeat(186)}😀`, ' (live 11:55)', 200);
   expect(emoji).toBe(`${'x'.repeat(186)} (live 11:55)`);
+});
+
+test('shown, a live title’s suffix is worded in the language of the moment; other titles are as stored', () => {
+  const en = (time: string) => ` (live ${time})`;
+  const zh = (time: string) => `（实时 ${time}）`;
+  expect(shownTitle('与李女士的会谈（实时 18:53）', en)).toBe('与李女士的会谈 (live 18:53)');
+  expect(shownTitle('Call with Lee (live 9:05)', zh)).toBe('Call with Lee（实时 9:05）');
+  expect(shownTitle('Call with Lee (live 18:53)', en)).toBe('Call with Lee (live 18:53)');
+  expect(shownTitle('与李女士的会谈（实时18:53）', en)).toBe('与李女士的会谈 (live 18:53)');
+  // No time (an old "(live)"), not at the end, or nothing before it: as stored.
+  expect(shownTitle('Call (live)', zh)).toBe('Call (live)');
+  expect(shownTitle('Call (live 18:53) notes', zh)).toBe('Call (live 18:53) notes');
+  expect(shownTitle('(live 18:53)', zh)).toBe('(live 18:53)');
+  expect(shownTitle('Quarterly review', zh)).toBe('Quarterly review');
 });

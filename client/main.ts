@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   type Cue,
   type Participant,
+  type PersonBox,
   type PoseIn,
   type Role,
   type SessionSnapshot,
@@ -18,7 +19,7 @@ import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, ty
 import { LiveConnection, type ConnectionState } from './live';
 import { Player, type PlayerState } from './player';
 import { newPlaybackId, turnId } from './resend';
-import { clockTime, liveTitle } from './liveTitle';
+import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -33,24 +34,40 @@ import type { Demo, DemoPosture, Health } from '../protocol/outbound';
 
 type Mode = 'preview' | 'live' | 'review';
 
+/** One frame of a recording's posture input, as the server got (or estimated) it. */
+interface RecordedFrame {
+  participant: string;
+  mediaMs: number;
+  poses: PoseIn[];
+  aspect?: number;
+  /** The person box sent with the frame (null cleared it); absent: unchanged. */
+  person?: PersonBox | null;
+}
+
 interface Recording {
   title: string;
   participants: Participant[];
   utterances: UtteranceIn[];
-  posture?: DemoPosture;
+  /** The posture track, in the order it was stored: the demo's, or a stored session's frames. */
+  frames: RecordedFrame[];
 }
 
-/** What playback sends, in media-time order: the words and, for the demo, the posture track. */
+/** What playback sends, in media-time order: the words and the posture track. */
 type PlayItem =
   | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn; /** 1-based, in media order */ n: number }
-  | { kind: 'landmarks'; startMs: number; participant: string; aspect: number; poses: PoseIn[] };
+  | { kind: 'landmarks'; startMs: number; frame: RecordedFrame };
 
 function playItems(rec: Recording): PlayItem[] {
   const spoken = [...rec.utterances].sort((a, b) => a.startMs - b.startMs);
   const items: PlayItem[] = spoken.map((u, i) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u, n: i + 1 }));
-  const p = rec.posture;
-  if (p) for (const f of p.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, participant: p.participant, aspect: p.aspect, poses: f.poses });
+  // The player sorts by media time, stably: frames keep their stored order among equal times,
+  // and a turn goes before a frame of the same time (as the stored demo was analysed).
+  for (const f of rec.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, frame: f });
   return items;
+}
+
+function demoFrames(p: DemoPosture | undefined): RecordedFrame[] {
+  return p ? p.frames.map((f) => ({ participant: p.participant, mediaMs: f.mediaMs, poses: f.poses, aspect: p.aspect })) : [];
 }
 
 const el = {
@@ -90,10 +107,14 @@ const state = {
   dropOfflineNotice: null as (() => void) | null,
   /**
    * The recording the last Play sent and the live session it made. Play again while that
-   * session is shown plays the same recording again (with the demo's posture track, which the
-   * stored session does not give back), as does "start again" after the server lost it.
+   * session is shown plays the same recording again (the whole of it, though a stopped copy
+   * holds only part), as does "start again" after the server lost it.
    */
   played: null as { sessionId: string; rec: Recording } | null,
+  /** A reviewed session another window plays into is watched live (see noteInput). */
+  watching: false,
+  /** The latest media time of the input watched; the clock and the playhead show it. */
+  watchMs: null as number | null,
 };
 
 const notices = new Notices(byId('notices'));
@@ -120,6 +141,7 @@ const live = new LiveConnection({
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
     posture.noteTime(u.endMs);
+    noteInput(u.startMs);
     renderViewHead();
   },
   onSignal(s) {
@@ -128,9 +150,12 @@ const live = new LiveConnection({
     if (s.kind === 'posture') {
       if (s.endedMs === null) pose.noteSignal(s); // the status names the posture held now
     } else transcript.addSignal(s);
+    noteInput(s.kind === 'posture' && s.endedMs !== null ? s.endedMs : s.mediaMs);
   },
   onCue(c) {
-    if (c.sessionId === state.sessionId) addCue(c);
+    if (c.sessionId !== state.sessionId) return;
+    addCue(c);
+    noteInput(c.mediaMs);
   },
   onRolesNeeded(sessionId, speakers) {
     if (sessionId === state.sessionId) roles.rolesNeeded(speakers);
@@ -219,12 +244,16 @@ const pose = new PosePanel(byId('pose-panel'), {
 // ---- showing sessions -------------------------------------------------------------------
 
 function show(snapshot: SessionSnapshot, mode: Mode): void {
+  const same = snapshot.session.id === state.sessionId;
+  // The same session read again (a rejoin, a role change) while it is watched goes on being watched.
+  if (!(same && state.watching && mode === 'live')) endWatching();
   state.mode = mode;
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
-  transcript.reset(snapshot.utterances, snapshot.signals);
+  // Live: on the newest turn; stored: from its start; read again: where the reader was.
+  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
   const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);
@@ -238,15 +267,62 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   roles.setSession(snapshot.session.id, snapshot.session.participants, snapshot.unassignedSpeakers);
   renderViewHead();
+  renderClock(); // the timeline was reset without its playhead
+}
+
+/** How long a watched session stays Live after its last input; then it reads Review again. */
+const WATCH_IDLE_MS = 30_000;
+let watchIdle: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Input arrived for the session shown, at media time `ms`. A session this window reviews gets
+ * some when another window plays into it (or sends its video's landmarks): the window then
+ * watches it live — the Live badge, the clock and the timeline's playhead at the latest media
+ * time, the transcript following the new turns — until no input has come for WATCH_IDLE_MS
+ * (the other window's playback sends no "finished"). A window's own playback is not watched.
+ */
+function noteInput(ms: number): void {
+  if (state.mode === 'review' && !state.player) startWatching();
+  if (!state.watching) return;
+  state.watchMs = Math.max(state.watchMs ?? 0, ms);
+  renderClock();
+  clearTimeout(watchIdle);
+  watchIdle = setTimeout(idleWatching, WATCH_IDLE_MS);
+}
+
+function startWatching(): void {
+  state.mode = 'live';
+  state.watching = true;
+  state.durationMs = null; // open-ended: the axis grows with what arrives
+  posture.setLive(true);
+  if (transcript.atStart) transcript.scrollToEnd(); // a reader who scrolled keeps their place
+  renderViewHead();
+}
+
+/** No input for a while: the session reads Review again; the clock stays at the last input. */
+function idleWatching(): void {
+  if (!state.watching) return;
+  state.watching = false;
+  state.mode = 'review';
+  posture.setLive(false);
+  renderViewHead();
+}
+
+/** Another session is shown (or this one is taken live here): nothing is watched. */
+function endWatching(): void {
+  clearTimeout(watchIdle);
+  state.watching = false;
+  state.watchMs = null;
 }
 
 function showDemoPreview(): void {
+  endWatching();
   state.mode = 'preview';
   state.sessionId = null;
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
-  transcript.reset([], [], t('emptyDemo'));
+  transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
@@ -329,6 +405,7 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
       id = session.id;
     }
     live.leave();
+    endWatching(); // this window's video is the input now
     state.durationMs = null;
     const joined = await live.join(id);
     if (!joined.ok) {
@@ -351,13 +428,22 @@ async function loadRecording(): Promise<Recording> {
   if (state.played && state.played.sessionId === state.sessionId) return state.played.rec;
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
-    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), ...(demo.posture ? { posture: demo.posture } : {}) };
+    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), frames: demoFrames(demo.posture) };
   }
-  const snap = await api.getSnapshot(picker.value);
+  // A stored session: its words and its posture input (frames sent as images come back as the
+  // landmarks the server estimated from them), so the copy gets the same signals and cues.
+  const [snap, frames] = await Promise.all([api.getSnapshot(picker.value), api.getAllLandmarks(picker.value)]);
   return {
     title: snap.session.title,
     participants: snap.session.participants,
     utterances: snap.utterances.map(toUtteranceIn),
+    frames: frames.map((f) => ({
+      participant: f.participant,
+      mediaMs: f.mediaMs,
+      poses: f.poses,
+      ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+      ...(f.person !== undefined ? { person: f.person } : {}),
+    })),
   };
 }
 
@@ -403,7 +489,15 @@ async function startLive(): Promise<void> {
         }
         if (item.kind === 'landmarks') {
           try {
-            const res = await live.sendLandmarks({ sessionId: session.id, participant: item.participant, mediaMs: item.startMs, poses: item.poses, aspect: item.aspect });
+            const f = item.frame;
+            const res = await live.sendLandmarks({
+              sessionId: session.id,
+              participant: f.participant,
+              mediaMs: f.mediaMs,
+              poses: f.poses,
+              ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+              ...(f.person !== undefined ? { person: f.person } : {}),
+            });
             if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
           } catch (err) {
             // A frame the drop took is not sent again: the store cannot tell whether it got
@@ -445,7 +539,7 @@ async function startLive(): Promise<void> {
 
 /**
  * Names what the server refused: the utterance by its number among the utterances (the
- * player's index also counts the demo's posture frames), a posture frame by its media time.
+ * player's index also counts the posture frames), a posture frame by its media time.
  */
 function rejectedHeading(item: PlayItem): string {
   return item.kind === 'utterance' ? t('ackFailed', { n: item.n }) : t('frameRejected', { time: formatMs(item.startMs) });
@@ -480,8 +574,10 @@ function tickClock(): void {
 }
 
 function renderClock(): void {
-  el.clock.value = formatMs(state.player?.mediaMs() ?? 0);
-  posture.setClock(state.player ? state.player.mediaMs() : null);
+  // The playback's clock; watching another window's, the latest media time that arrived.
+  const ms = state.player ? state.player.mediaMs() : state.watchMs;
+  el.clock.value = formatMs(ms ?? 0);
+  posture.setClock(ms);
 }
 
 // ---- rendering --------------------------------------------------------------------------
@@ -523,7 +619,8 @@ function renderViewHead(): void {
   const badge = badgeMode();
   el.viewMode.textContent = t(badge);
   el.viewMode.dataset.mode = badge;
-  el.viewTitle.textContent = state.title;
+  // A live session's suffix is worded in the language of the moment, whatever it was stored in.
+  el.viewTitle.textContent = shownTitle(state.title, (time) => t('liveSuffix', { time }));
   el.viewTitle.dataset.sessionId = state.sessionId ?? '';
   const ps = state.player?.state;
   const ending = ps === 'done' ? ` · ${t('playbackDone')}` : ps === 'stopped' ? ` · ${t('stopped')}` : '';
@@ -542,9 +639,14 @@ function previewMeta(): string {
 
 function renderHealth(): void {
   const hl = state.health;
-  el.health.textContent = hl
-    ? `${t('model')}${t('colon')}${hl.verbalModel} · ${t('backend')}${t('colon')}${hl.backend} · ${t('protocolVersion', { v: hl.protocolVersion })}`
-    : '';
+  if (!hl) {
+    el.health.textContent = '';
+    return;
+  }
+  const parts = [`${t('verbalModel')}${t('colon')}${hl.verbalModel}`];
+  if (hl.postureModel) parts.push(`${t('postureModel')}${t('colon')}${hl.postureModel}`);
+  parts.push(`${t('backend')}${t('colon')}${hl.backend}`, t('protocolVersion', { v: hl.protocolVersion }));
+  el.health.textContent = parts.join(' · ');
 }
 
 function renderLang(l: Lang): void {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   CUE_REASONS,
   CUE_TYPES,
+  PersonBoxSchema,
   PoseInSchema,
   POSTURE_SIGNAL_LABELS,
   ROLES,
@@ -153,6 +154,8 @@ export const HealthSchema = z.object({
   protocolVersion: z.number(),
   backend: z.string(),
   verbalModel: z.string(),
+  /** The posture classifier's version (absent from servers before it was added). */
+  postureModel: z.string().nullable().optional(),
   /** Least signal score a cue is built on (absent from servers before it was added: 0.5). */
   cueMinSignalScore: z.number().min(0).max(1).optional(),
 });
@@ -172,6 +175,25 @@ export const DemoPostureSchema = z.object({
   frames: z.array(z.object({ mediaMs: z.number(), poses: z.array(PoseInSchema) })),
 });
 export type DemoPosture = z.infer<typeof DemoPostureSchema>;
+
+/** One stored frame as `GET /api/sessions/:id/landmarks` gives it back. */
+export const StoredLandmarksSchema = z.object({
+  frameId: z.number(),
+  participant: z.string(),
+  mediaMs: z.number(),
+  /** Where the landmarks came from: sent by a browser, or estimated by the server from an image. */
+  source: z.enum(['browser', 'server']),
+  /** Every person found; empty when nobody was found in the image. */
+  poses: z.array(PoseInSchema),
+  aspect: z.number().optional(),
+  /** The person box sent with the frame; null cleared it; absent: unchanged. */
+  person: PersonBoxSchema.nullable().optional(),
+});
+export type StoredLandmarks = z.infer<typeof StoredLandmarksSchema>;
+
+/** A page of a session's stored frames, in stored order; `next`: the `after` of the next page, null after the last. */
+export const LandmarksPageSchema = z.object({ frames: z.array(StoredLandmarksSchema), next: z.number().nullable() });
+export type LandmarksPage = z.infer<typeof LandmarksPageSchema>;
 
 export const DemoSchema = z.object({
   title: z.string(),

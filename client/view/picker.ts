@@ -1,5 +1,6 @@
 // The session picker: the demo meeting first, then the stored sessions with their counts.
 import { t, tn } from '../i18n';
+import { shownTitle } from '../liveTitle';
 import type { SessionSummary } from '../../protocol/outbound';
 import { h } from './dom';
 
@@ -58,7 +59,7 @@ export class SessionPicker {
             h(
               'option',
               { value: s.id },
-              `${s.title} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`,
+              `${shownTitle(s.title, (time) => t('liveSuffix', { time }))} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`,
             ),
           ),
         ),

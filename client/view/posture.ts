@@ -207,6 +207,21 @@ export class PostureTimeline {
     });
   }
 
+  /**
+   * The session shown turned live (input arrives for it from elsewhere) or stopped being so:
+   * a live axis grows with what arrives. The view follows the newest moment unless the user
+   * chose a zoom of their own (then it stays where they look; Follow brings it along).
+   */
+  setLive(live: boolean): void {
+    if (live === this.live) return;
+    this.live = live;
+    if (live) {
+      this.durationMs = null;
+      this.following = this.zoom === 'auto';
+    }
+    this.render();
+  }
+
   /** A new signal, or an update of a shown one (e.g. a posture that ended). */
   addSignal(s: Signal): void {
     this.store(s);

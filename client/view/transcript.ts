@@ -24,13 +24,29 @@ export class TranscriptView {
     private readonly scroller: HTMLElement,
   ) {}
 
-  reset(utterances: readonly Utterance[], signals: readonly Signal[], emptyText = t('emptyTranscript')): void {
+  /**
+   * Shows another session, or the same one read again. `scroll`: `end` for a live session (on
+   * its newest turn, following the new ones), `start` for a stored one (read from the
+   * beginning), `keep` for the same session read again (the reader keeps their place).
+   */
+  reset(utterances: readonly Utterance[], signals: readonly Signal[], opts: { scroll: 'end' | 'start' | 'keep'; emptyText?: string }): void {
+    const kept = this.scroller.scrollTop;
     this.utterances = [...utterances].sort((a, b) => a.seq - b.seq);
     this.signals.clear();
     for (const s of signals) if (s.kind === 'verbal') this.signals.set(s.utteranceId, s);
-    this.emptyText = emptyText;
+    this.emptyText = opts.emptyText ?? t('emptyTranscript');
     this.focusedId = null;
     this.render();
+    this.scroller.scrollTop = opts.scroll === 'end' ? this.scroller.scrollHeight : opts.scroll === 'start' ? 0 : kept;
+  }
+
+  /** The pane is where a stored session opens (its start): the reader has not moved it. */
+  get atStart(): boolean {
+    return this.scroller.scrollTop === 0;
+  }
+
+  /** Goes to the newest turn, and so follows the turns that come next. */
+  scrollToEnd(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 

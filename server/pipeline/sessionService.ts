@@ -16,7 +16,7 @@ import type {
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import { NotFoundError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
-import { SqliteStore, type SessionSummary } from '../store/sqliteStore';
+import { SqliteStore, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -169,6 +169,23 @@ export class SessionService {
       cues: store.cues(id),
       unassignedSpeakers: store.unassignedSpeakers(id),
     };
+  }
+
+  /**
+   * A page of the session's stored frames (landmarks as received, or as the server estimated
+   * them from an image; `poses` empty where nobody was found), in the order they were stored,
+   * after frame `after` (0: from the first). `next` is the `after` of the following page, null
+   * after the last.
+   */
+  storedFrames(sessionId: string, after: number, limit: number): { frames: StoredFrame[]; next: number | null } {
+    this.requireSession(sessionId);
+    const frames: StoredFrame[] = [];
+    // One read of limit + 1: the extra frame only tells whether another page follows.
+    for (const f of this.deps.store.frames(sessionId, { order: 'stored', after: { mediaMs: 0, frameId: after }, pageSize: limit + 1 })) {
+      if (frames.length === limit) return { frames, next: frames[frames.length - 1]!.id };
+      frames.push(f);
+    }
+    return { frames, next: null };
   }
 
   /** A live turn: stored (with its signal and cues) before this returns, then broadcast. */

@@ -2,7 +2,7 @@
 // server: an uploaded file's own title, what saving roles changes, a session shown after
 // playback, the transcript following new turns (and their labels) without dragging the page
 // along, a phone-width header, naming what the server refused during playback, and live
-// sessions named by their start time in the UI language.
+// sessions named by their start time in the UI language, and the footer naming both models.
 import type { Page } from 'playwright-core';
 import { openPage as openPageWith, useServerAndBrowser } from './browser';
 
@@ -278,7 +278,10 @@ test('each Play stores a session named with its start time in the language of th
       before,
       { timeout: WAIT_MS },
     );
-    if (await page.getByTestId('stop').isEnabled()) await page.getByTestId('stop').click();
+    // Checked and clicked in one step in the page: a short recording may end in between.
+    await page.getByTestId('stop').evaluate((b: HTMLButtonElement) => {
+      if (!b.disabled) b.click();
+    });
     await page.locator('body[data-player="stopped"], body[data-player="done"]').waitFor({ timeout: WAIT_MS });
     const title = page.getByTestId('view-title');
     return { id: (await title.getAttribute('data-session-id'))!, title: (await title.textContent())! };
@@ -292,16 +295,42 @@ test('each Play stores a session named with its start time in the language of th
   expect(zh.title).toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
   await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
 
-  // That live session played again in English: one English suffix replaces the Chinese one.
+  // Switched to English, the shown titles word the suffix in English (the stored one stays as made).
   await page.locator('.lang-btn[data-lang="en"]').click();
+  const zhTime = /（实时 (\d\d:\d\d)）$/.exec(zh.title)![1]!;
+  await expect(page.getByTestId('view-title').textContent()).resolves.toBe(`${demoTitle} (live ${zhTime})`);
+  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live ${zhTime}\\) — `));
+  const stored = async (id: string) => ((await (await fetch(`${suite.server.url}/api/sessions/${id}`)).json()) as { session: { title: string } }).session.title;
+  await expect(stored(zh.id)).resolves.toBe(zh.title);
+
+  // That live session played again in English: one English suffix replaces the Chinese one.
   await page.getByTestId('session-select').selectOption(zh.id);
   await page.getByTestId('view-mode').filter({ hasText: 'Review' }).waitFor({ timeout: WAIT_MS });
   const en = await playAndStop(zh.id);
   expect(en.id).not.toBe(zh.id);
   expect(en.title).toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\)$`));
   await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\) — `));
-  // The stored titles stay in the language they were made in.
-  await expect(option(zh.id).textContent()).resolves.toContain('（实时 ');
+  // The stored titles stay in the language they were made in; shown, both are worded in English,
+  // and back in Chinese both in Chinese.
+  await expect(stored(zh.id)).resolves.toContain('（实时 ');
+  await expect(option(zh.id).textContent()).resolves.toContain(' (live ');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('view-title').textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
+  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('the footer names both models the server runs, verbal and posture, in both languages', async () => {
+  const { page, pageErrors } = await openPage();
+  const health = (await (await fetch(`${suite.server.url}/api/health`)).json()) as { verbalModel: string; postureModel: string };
+  expect(health.postureModel).toBeTruthy();
+  const footer = page.locator('#health');
+  await footer.filter({ hasText: health.verbalModel }).waitFor({ timeout: WAIT_MS });
+  await expect(footer.textContent()).resolves.toContain(`Verbal model: ${health.verbalModel} · Posture model: ${health.postureModel} · `);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态分类模型：${health.postureModel} · `);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();

@@ -53,6 +53,26 @@ const FrameBatch = z
   })
   .strict();
 
+/** Frames a `GET /landmarks` page holds at most, and by default. */
+export const LANDMARKS_PAGE_MAX = 1000;
+export const LANDMARKS_PAGE_DEFAULT = 500;
+
+const digits = (what: string) =>
+  z
+    .string({ error: 'must be given once' })
+    .regex(/^\d+$/, `must be ${what}, in digits`)
+    .transform(Number);
+
+/** `GET /landmarks?after=&limit=`: a page of the stored frames, in stored order. */
+const StoredLandmarksQuery = z
+  .object({
+    after: digits('a frame id (0: from the first)').pipe(z.number().int().max(Number.MAX_SAFE_INTEGER)).optional(),
+    limit: digits(`a number of frames, 1-${LANDMARKS_PAGE_MAX}`)
+      .pipe(z.number().int().min(1, 'must be at least 1').max(LANDMARKS_PAGE_MAX, `must be at most ${LANDMARKS_PAGE_MAX}`))
+      .optional(),
+  })
+  .strict();
+
 /** Base64 inflates by 4/3: the JSON limit leaves room for a full batch of large frames. */
 const BATCH_LIMIT_BYTES = 24 * 1024 * 1024;
 
@@ -65,6 +85,20 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     const list = Array.isArray(req.body) ? parseOr400(LandmarksBatch, req.body) : [parseOr400(LandmarksBody, req.body)];
     const results = service.addLandmarksBatch(id, list, 'browser');
     res.status(201).json({ frames: results.map((x) => ({ frameId: x.frameId, signals: x.signals, cues: x.cues })) });
+  });
+
+  r.get('/landmarks', (req, res) => {
+    const id = sessionId((req.params as { id: string }).id);
+    const q = parseOr400(StoredLandmarksQuery, req.query, 'query');
+    const page = service.storedFrames(id, q.after ?? 0, q.limit ?? LANDMARKS_PAGE_DEFAULT);
+    res.json({
+      frames: page.frames.map((f) => ({
+        frameId: f.id, participant: f.participant, mediaMs: f.mediaMs, source: f.source, poses: f.poses,
+        ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+        ...(f.person !== undefined ? { person: f.person } : {}),
+      })),
+      next: page.next,
+    });
   });
 
   r.post('/frames', express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
