@@ -628,6 +628,8 @@ function renderViewHead(): void {
     state.mode === 'preview'
       ? previewMeta()
       : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
+  // The dropdown's option for this session counts what is shown, not what the last refresh saw.
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
 }
 
 function previewMeta(): string {

@@ -40,8 +40,21 @@ export class SessionPicker {
     return this.sessions.find((s) => s.id === id)?.title;
   }
 
+  /**
+   * Counts of a session shown live, so its option does not keep the counts of the last refresh
+   * while turns and cues come in.
+   */
+  setCounts(id: string, utteranceCount: number, cueCount: number): void {
+    const s = this.sessions.find((x) => x.id === id);
+    if (!s || (s.utteranceCount === utteranceCount && s.cueCount === cueCount)) return;
+    s.utteranceCount = utteranceCount;
+    s.cueCount = cueCount;
+    const option = [...this.select.options].find((o) => o.value === id);
+    if (option) option.textContent = this.label(s, this.duplicateTitles());
+  }
+
   setSessions(sessions: readonly SessionSummary[]): void {
-    this.sessions = [...sessions].sort((a, b) => b.createdAt - a.createdAt);
+    this.sessions = sessions.map((s) => ({ ...s })).sort((a, b) => b.createdAt - a.createdAt);
     this.render();
   }
 
@@ -49,22 +62,37 @@ export class SessionPicker {
   render(): void {
     const keep = this.has(this.wanted) ? this.wanted : this.select.value || DEMO_VALUE;
     const stored = this.sessions;
+    const duplicates = this.duplicateTitles();
     this.select.replaceChildren(h('option', { value: DEMO_VALUE }, t('demoOption')));
     if (stored.length > 0) {
       this.select.appendChild(
         h(
           'optgroup',
           { label: t('storedSessions') },
-          ...stored.map((s) =>
-            h(
-              'option',
-              { value: s.id },
-              `${shownTitle(s.title, (time) => t('liveSuffix', { time }))} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`,
-            ),
-          ),
+          ...stored.map((s) => h('option', { value: s.id }, this.label(s, duplicates))),
         ),
       );
     }
     this.select.value = keep === DEMO_VALUE || this.has(keep) ? keep : DEMO_VALUE;
   }
+
+  /** Titles that more than one stored session has: their options also show when each was made. */
+  private duplicateTitles(): Set<string> {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const s of this.sessions) (seen.has(s.title) ? twice : seen).add(s.title);
+    return twice;
+  }
+
+  private label(s: SessionSummary, duplicates: ReadonlySet<string>): string {
+    const made = duplicates.has(s.title) ? ` (${createdLabel(s.createdAt)})` : '';
+    return `${shownTitle(s.title, (time) => t('liveSuffix', { time }))}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`;
+  }
+}
+
+/** "11-29 18:52:07", local time: enough to tell apart sessions of the same title. */
+export function createdLabel(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

@@ -335,3 +335,19 @@ test('the footer names both models the server runs, verbal and posture, in both 
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('while the demo plays, the dropdown counts the live session as the head does, not as the last refresh saw it', async () => {
+  const { page, pageErrors } = await openPage();
+  await page.getByTestId('speed').selectOption('10');
+  await page.getByTestId('play').click();
+  // Play refreshes the list at its start (0 turns); turns keep coming in after that.
+  await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('pause').click();
+  await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
+  const head = await page.locator('#view-meta').textContent();
+  expect(head).toMatch(/^\d+ utterances · \d+ cues?$/);
+  await expect(page.locator('#session-select option:checked').textContent()).resolves.toMatch(new RegExp(` — ${head}$`));
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
