@@ -77,7 +77,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
     const snap = service.snapshot(session.id);
     if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, warnings: parsed.warnings }));
-    else io.out(render(snap, parsed.warnings, classifier.version, service.cueMinSignalScore));
+    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, service.cueMinSignalScore));
     return 0;
   } finally {
     store.close();
@@ -93,7 +93,7 @@ const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}
  * The annotated transcript. A signal below the score a cue needs (`cueMin`) is marked uncertain,
  * as the browser client marks it: it is stored but raises no cue.
  */
-function render(snap: SessionSnapshot, warnings: string[], modelVersion: string, cueMin: number): string {
+export function renderAnalysis(snap: SessionSnapshot, warnings: string[], modelVersion: string, cueMin: number): string {
   const lines: string[] = [`model ${modelVersion}`];
   const sigByUtt = new Map(snap.signals.flatMap((s) => (s.kind === 'verbal' ? [[s.utteranceId, s] as const] : [])));
   const cuesByMs = new Map<number, typeof snap.cues>();

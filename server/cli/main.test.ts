@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
-import { parseRoles } from './analyze';
+import { parseRoles, renderAnalysis } from './analyze';
+import type { SessionSnapshot } from '../../protocol/protocol';
 import { parseThresholds } from './eval';
 import { authFrom, dbPathFrom, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
@@ -196,9 +197,7 @@ describe('buying-signals', () => {
     const text = c.out.join('\n');
     expect(text.split('\n')[0]).toBe(`model ${judged.modelVersion}`);
     expect(judged.modelVersion).toMatch(/^verbal-/);
-    const scores = judged.signals.map((s: { score: number }) => s.score);
-    expect(Math.min(...scores)).toBeLessThan(0.5); // the 挺划算 remark (the demo's own uncertain turn)
-    expect(Math.max(...scores)).toBeGreaterThanOrEqual(0.5);
+    expect(judged.signals.length).toBeGreaterThan(0);
     for (const s of judged.signals as Array<{ label: string; score: number }>) {
       expect(text).toContain(s.score >= 0.5 ? `▲ ${s.label} ${s.score.toFixed(2)}\n` : `△ ${s.label} ${s.score.toFixed(2)}? (uncertain: below the 0.50 a cue needs)`);
     }
@@ -208,6 +207,27 @@ describe('buying-signals', () => {
     expect(await main(['analyze', file, '--roles', 'Rep Li=rep,guest=customer'], c.io)).toBe(2);
     expect(c.err.join('\n')).toContain(`--roles names "guest", not a speaker in ${file}; its speakers are: "Rep Li", "Guest"`);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('analyze: a signal below the score a cue needs is printed as uncertain, one at or above it as sure', () => {
+    const signal = (id: number, utteranceId: number, label: string, score: number) => ({ id, kind: 'verbal', utteranceId, label, score });
+    const utterance = (id: number, startMs: number, text: string) => ({ id, startMs, speaker: 'Guest', role: 'customer', text });
+    const snap = {
+      unassignedSpeakers: [],
+      utterances: [utterance(1, 0, 'a'), utterance(2, 5000, 'b')],
+      signals: [signal(10, 1, 'resistance', 0.33), signal(11, 2, 'price_inquiry', 0.5)],
+      cues: [],
+    } as unknown as SessionSnapshot;
+    const text = renderAnalysis(snap, [], 'verbal-test', 0.5);
+    expect(text.split('\n')).toEqual([
+      'model verbal-test',
+      '[00:00] Guest (customer): a',
+      '         △ resistance 0.33? (uncertain: below the 0.50 a cue needs)',
+      '[00:05] Guest (customer): b',
+      '         ▲ price_inquiry 0.50',
+      '',
+      '2 utterances, 2 signals, 0 cues',
+    ]);
   });
 
   it('analyze: photos, each judged alone; an unreadable one is named and the rest go on', async () => {
