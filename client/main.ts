@@ -372,7 +372,7 @@ async function reload(id: string): Promise<void> {
       upload.clear();
     }
   } catch (err) {
-    notices.add('error', () => t('loadFailed'), api.toApiError(err).message);
+    notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
 }
 
@@ -394,7 +394,12 @@ async function saveRoles(id: string, assigned: Record<string, Role>): Promise<vo
  */
 async function ensurePoseSession(): Promise<PoseSession | null> {
   try {
-    if (state.mode === 'live' && state.sessionId) return { sessionId: state.sessionId, participants: state.participants };
+    if (state.mode === 'live' && state.sessionId) {
+      // Watching another window's input until now: this window's video is an input too, so the
+      // session stays live here and no idle timer turns it back to Review.
+      if (state.watching) endWatching();
+      return { sessionId: state.sessionId, participants: state.participants };
+    }
     let id = state.mode === 'review' ? state.sessionId : null;
     if (!id) {
       const people = state.demo?.participants ?? (await api.getDemo()).participants;

@@ -80,15 +80,22 @@ export class SessionPicker {
   private duplicateTitles(): Set<string> {
     const seen = new Set<string>();
     const twice = new Set<string>();
-    for (const s of this.sessions) (seen.has(s.title) ? twice : seen).add(s.title);
+    for (const s of this.sessions) {
+      const shown = shownAs(s.title);
+      (seen.has(shown) ? twice : seen).add(shown);
+    }
     return twice;
   }
 
   private label(s: SessionSummary, duplicates: ReadonlySet<string>): string {
-    const made = duplicates.has(s.title) ? ` (${createdLabel(s.createdAt)})` : '';
-    return `${shownTitle(s.title, (time) => t('liveSuffix', { time }))}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`;
+    const shown = shownAs(s.title);
+    const made = duplicates.has(shown) ? ` (${createdLabel(s.createdAt)})` : '';
+    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`;
   }
 }
+
+/** A stored title as the dropdown shows it: a live copy's suffix in the UI language. */
+const shownAs = (title: string) => shownTitle(title, (time) => t('liveSuffix', { time }));
 
 /** "11-29 18:52:07", local time: enough to tell apart sessions of the same title. */
 export function createdLabel(ms: number): string {

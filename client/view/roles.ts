@@ -18,7 +18,12 @@ export class RolesPanel {
   private open = false;
   /** Opened because speakers have no role (rather than by the button). */
   private prompted = false;
-  private saving = false;
+  /** The session whose roles are being saved (its re-analysis under way), if any. */
+  private savingFor: string | null = null;
+  /** A save is under way for the session shown (another session's does not lock this one). */
+  private get saving(): boolean {
+    return this.savingFor !== null && this.savingFor === this.sessionId;
+  }
   private error: ApiError | null = null;
 
   constructor(
@@ -196,7 +201,7 @@ export class RolesPanel {
     const id = this.sessionId;
     const roles = changedRoles(this.rows, this.chosen);
     if (id === null || Object.keys(roles).length === 0 || this.saving) return;
-    this.saving = true;
+    this.savingFor = id;
     this.error = null;
     this.render();
     let ok = false;
@@ -206,7 +211,7 @@ export class RolesPanel {
     } catch (err) {
       if (this.sessionId === id) this.error = toApiError(err);
     } finally {
-      this.saving = false;
+      if (this.savingFor === id) this.savingFor = null;
     }
     if (this.sessionId !== id) {
       this.render(); // another session is shown now; its panel stays as it is

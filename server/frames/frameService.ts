@@ -4,7 +4,7 @@
 import type { FrameStats, PersonBox } from '../../protocol/protocol';
 import { AppError } from '../errors/errors';
 import type { PoseJob, PoseJobResult } from '../signals/pose';
-import { landmarksFromPose } from '../signals/pose/fromLandmarks';
+import { ASPECT_MAX, landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
 import { checkParticipantLimit, participantNames, type SessionService } from '../pipeline/sessionService';
 import { LatestQueue } from './latestQueue';
@@ -150,7 +150,7 @@ export class FrameService {
   private async process(key: string, job: Job): Promise<{ pose: PoseJobResult; result: FrameResult }> {
     const pose = await (await this.pool()).run({ trackId: key, bytes: job.bytes, mediaMs: job.mediaMs, ...(job.person && { person: { box: job.person } }) });
     const result = this.service.addLandmarks(
-      { sessionId: job.sessionId, participant: job.participant, mediaMs: job.mediaMs, poses: pose.poses.map(landmarksFromPose), aspect: pose.width / pose.height },
+      { sessionId: job.sessionId, participant: job.participant, mediaMs: job.mediaMs, poses: pose.poses.map(landmarksFromPose), aspect: Math.min(ASPECT_MAX, pose.width / pose.height) },
       'server',
     );
     return { pose, result };

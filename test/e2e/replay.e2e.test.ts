@@ -56,7 +56,7 @@ test('replaying the stored demo session sends its posture track too: the same cu
   await page.context().close();
 });
 
-test('a stored session of posture alone replays its frames (in stored order) into the same posture signals and cue', async () => {
+test('a stored session of posture alone replays its frames (by media time, which is their stored order here) into the same posture signals and cue', async () => {
   const crossedLeaningBack = (): PoseIn => landmarksFromPose(view(posture(ARMS.crossed, -22), { frameFrom: posture(ARMS.hanging) }));
   const upright = (): PoseIn => landmarksFromPose(view(posture(ARMS.hanging), { frameFrom: posture(ARMS.hanging) }));
   const created = await api(suite.server.url, 'POST', '/api/sessions', { title: 'Posture only', participants: [{ name: 'Dana', role: 'customer' }] });
@@ -93,12 +93,16 @@ test('a second window showing the session another window plays watches it live: 
   await a.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
   const id = await a.page.getByTestId('view-title').getAttribute('data-session-id');
   if (!id) throw new Error('Play showed no session');
+  // A waits while B opens the session, so that A cannot finish first on a slow machine.
+  await a.page.getByTestId('pause').click();
+  await a.page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
 
   // B opens the session while A plays into it: a stored session, read from the store, that
   // is receiving live turns.
   const b = await openPage();
   await b.page.getByTestId('session-select').selectOption(id);
   await b.page.locator(`[data-testid="view-title"][data-session-id="${id}"]`).waitFor({ timeout: WAIT_MS });
+  await a.page.getByTestId('play').click(); // resumes
   await b.page.locator('[data-testid="view-mode"][data-mode="live"]').waitFor({ timeout: WAIT_MS });
   await expect(b.page.getByTestId('view-mode').textContent()).resolves.toBe('Live');
   // The clock follows the media time of what arrives (never ahead of the playing window's).

@@ -263,6 +263,9 @@ test('names and texts written as HTML show as text, and the client runs under it
   await context.close();
 });
 
+/** The creation time the dropdown adds to sessions shown with the same title. */
+const MADE = '(?: \\(\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\))?';
+
 test('each Play stores a session named with its start time in the language of the moment; replaying one keeps one suffix', async () => {
   const { page, pageErrors } = await openPage();
   const demoTitle = (await (await fetch(`${suite.server.url}/api/demo`)).json() as { title: string }).title;
@@ -293,13 +296,13 @@ test('each Play stores a session named with its start time in the language of th
   await page.getByTestId('session-select').selectOption(':demo');
   const zh = await playAndStop();
   expect(zh.title).toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
-  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
+  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）${MADE} — `));
 
   // Switched to English, the shown titles word the suffix in English (the stored one stays as made).
   await page.locator('.lang-btn[data-lang="en"]').click();
   const zhTime = /（实时 (\d\d:\d\d)）$/.exec(zh.title)![1]!;
   await expect(page.getByTestId('view-title').textContent()).resolves.toBe(`${demoTitle} (live ${zhTime})`);
-  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live ${zhTime}\\) — `));
+  await expect(option(zh.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live ${zhTime}\\)${MADE} — `));
   const stored = async (id: string) => ((await (await fetch(`${suite.server.url}/api/sessions/${id}`)).json()) as { session: { title: string } }).session.title;
   await expect(stored(zh.id)).resolves.toBe(zh.title);
 
@@ -309,14 +312,19 @@ test('each Play stores a session named with its start time in the language of th
   const en = await playAndStop(zh.id);
   expect(en.id).not.toBe(zh.id);
   expect(en.title).toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\)$`));
-  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\) — `));
+  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped} \\(live \\d\\d:\\d\\d\\)${MADE} — `));
   // The stored titles stay in the language they were made in; shown, both are worded in English,
   // and back in Chinese both in Chinese.
   await expect(stored(zh.id)).resolves.toContain('（实时 ');
   await expect(option(zh.id).textContent()).resolves.toContain(' (live ');
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await expect(page.getByTestId('view-title').textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）$`));
-  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d） — `));
+  await expect(option(en.id).textContent()).resolves.toMatch(new RegExp(`^${escaped}（实时 \\d\\d:\\d\\d）${MADE} — `));
+
+  // Two sessions shown with the same title (both played in the same minute) say when each was made.
+  const [zhShown, enShown] = [await option(zh.id).textContent(), await option(en.id).textContent()];
+  const same = zhShown!.split(' — ')[0]!.replace(new RegExp(`${MADE}$`), '') === enShown!.split(' — ')[0]!.replace(new RegExp(`${MADE}$`), '');
+  for (const shown of [zhShown, enShown]) expect(/ \(\d\d-\d\d \d\d:\d\d:\d\d\) — /.test(shown!)).toBe(same);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();

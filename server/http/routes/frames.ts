@@ -7,6 +7,7 @@ import { toAppError } from '../../errors/mapError';
 import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
 import { checkImageHeader } from '../../signals/pose/sniff';
+import { ASPECT_MAX, clampPoseIn } from '../../signals/pose/fromLandmarks';
 import { jsonBody, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
@@ -66,12 +67,13 @@ const digits = (what: string) =>
 /** `GET /landmarks?after=&limit=`: a page of the stored frames, in stored order. */
 const StoredLandmarksQuery = z
   .object({
-    after: digits('a frame id (0: from the first)').pipe(z.number().int().max(Number.MAX_SAFE_INTEGER)).optional(),
+    after: digits('a frame id (0: from the first)')
+      .pipe(z.number().max(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`))
+      .optional(),
     limit: digits(`a number of frames, 1-${LANDMARKS_PAGE_MAX}`)
       .pipe(z.number().int().min(1, 'must be at least 1').max(LANDMARKS_PAGE_MAX, `must be at most ${LANDMARKS_PAGE_MAX}`))
       .optional(),
-  })
-  .strict();
+  });
 
 /** Base64 inflates by 4/3: the JSON limit leaves room for a full batch of large frames. */
 const BATCH_LIMIT_BYTES = 24 * 1024 * 1024;
@@ -89,12 +91,16 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
 
   r.get('/landmarks', (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
+    // An unknown session is a 404 whatever the query says, as for POST /frames.
+    service.requireSession(id);
     const q = parseOr400(StoredLandmarksQuery, req.query, 'query');
     const page = service.storedFrames(id, q.after ?? 0, q.limit ?? LANDMARKS_PAGE_DEFAULT);
     res.json({
+      // Frames the server estimated before it clamped its poses come back in the input ranges,
+      // so a replay can send them again.
       frames: page.frames.map((f) => ({
-        frameId: f.id, participant: f.participant, mediaMs: f.mediaMs, source: f.source, poses: f.poses,
-        ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+        frameId: f.id, participant: f.participant, mediaMs: f.mediaMs, source: f.source, poses: f.poses.map(clampPoseIn),
+        ...(f.aspect !== undefined ? { aspect: Math.min(ASPECT_MAX, f.aspect) } : {}),
         ...(f.person !== undefined ? { person: f.person } : {}),
       })),
       next: page.next,
