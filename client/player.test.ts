@@ -200,3 +200,209 @@ test('a retry asked for after the player was paused (the drop was seen first) re
   expect(sent).toEqual(['a', 'b', 'b', 'c']);
   expect(states).toEqual(['playing', 'paused', 'playing', 'paused', 'playing', 'done']);
 });
+
+// ---- input that arrives while playing (a recording read a page at a time) -----------------
+
+/** A player on a fake clock whose input stays open until endOfInput(). */
+function streaming(first: Item[], speed = 1) {
+  const clock = fakeClock();
+  const sent: { text: string; at: number; media: number }[] = [];
+  const states: PlayerState[] = [];
+  const player: Player<Item> = new Player<Item>({
+    items: first,
+    openInput: true,
+    speed,
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    send: async (i) => void sent.push({ text: i.text, at: clock.now(), media: player.mediaMs() }),
+    onStateChange: (s) => states.push(s),
+  });
+  return { clock, sent, states, player, texts: () => sent.map((s) => s.text) };
+}
+
+test('items appended while playing are merged into the part not yet sent, by startMs', async () => {
+  const { clock, sent, player, texts } = streaming([
+    { startMs: 0, text: 'a' },
+    { startMs: 3000, text: 'd' },
+  ]);
+  player.play();
+  await clock.advance(1000);
+  expect(texts()).toEqual(['a']);
+  // Out of order, one between the clock and 'd', one after it, one at d's time (goes after d).
+  player.append([
+    { startMs: 5000, text: 'e' },
+    { startMs: 2000, text: 'c' },
+    { startMs: 3000, text: 'd2' },
+  ]);
+  expect(player.pending).toBe(4);
+  await clock.advance(5000);
+  expect(texts()).toEqual(['a', 'c', 'd', 'd2', 'e']);
+  expect(sent.map((s) => s.at)).toEqual([0, 2000, 3000, 3000, 5000]);
+  expect(player.pending).toBe(0);
+  expect(player.sent).toBe(5);
+});
+
+test('an appended item the clock has passed is sent next, in order, and the schedule goes on from the clock', async () => {
+  const { clock, sent, player, texts } = streaming([
+    { startMs: 0, text: 'a' },
+    { startMs: 10_000, text: 'z' },
+  ]);
+  player.play();
+  await clock.advance(4000);
+  player.append([
+    { startMs: 3000, text: 'late2' },
+    { startMs: 1000, text: 'late1' },
+    { startMs: 6000, text: 'f' },
+  ]);
+  await clock.advance(0);
+  expect(texts()).toEqual(['a', 'late1', 'late2']);
+  expect(sent.slice(1).map((s) => s.at)).toEqual([4000, 4000]);
+  await clock.advance(6000);
+  expect(texts()).toEqual(['a', 'late1', 'late2', 'f', 'z']);
+  expect(sent.slice(3).map((s) => s.at)).toEqual([6000, 10_000]);
+});
+
+test('an open input is not done when it runs out: the clock runs on, and it is done only after endOfInput', async () => {
+  const { clock, states, player, texts } = streaming([{ startMs: 0, endMs: 1000, text: 'a' }]);
+  player.play();
+  await clock.advance(5000);
+  expect(texts()).toEqual(['a']);
+  expect(player.state).toBe('playing'); // waiting for the next page, not finished
+  expect(player.mediaMs()).toBe(5000);
+  player.append([{ startMs: 2000, endMs: 7000, text: 'b' }]); // behind the clock: sent at once
+  await clock.advance(0);
+  expect(texts()).toEqual(['a', 'b']);
+  expect(player.state).toBe('playing');
+  await clock.advance(60_000);
+  expect(player.state).toBe('playing');
+  player.endOfInput();
+  await clock.advance(0);
+  expect(player.state).toBe('done');
+  expect(states).toEqual(['playing', 'done']);
+  expect(player.mediaMs()).toBe(7000); // the clock ends at the latest end taken
+});
+
+test('endOfInput before the last item is sent: done once it is', async () => {
+  const { clock, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  player.play();
+  player.append([{ startMs: 3000, text: 'b' }]);
+  player.endOfInput();
+  await clock.advance(2000);
+  expect(player.state).toBe('playing');
+  await clock.advance(1000);
+  expect(texts()).toEqual(['a', 'b']);
+  expect(player.state).toBe('done');
+  expect(player.inputEnded).toBe(true);
+});
+
+test('appends while paused wait for the resume; the paused clock does not move', async () => {
+  const { clock, sent, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  player.play();
+  await clock.advance(1000);
+  player.pause();
+  player.append([
+    { startMs: 500, text: 'behind' },
+    { startMs: 2000, text: 'b' },
+  ]);
+  await clock.advance(10_000);
+  expect(texts()).toEqual(['a']);
+  expect(player.mediaMs()).toBe(1000);
+  player.play();
+  await clock.advance(0);
+  expect(texts()).toEqual(['a', 'behind']);
+  await clock.advance(1000);
+  expect(texts()).toEqual(['a', 'behind', 'b']);
+  expect(sent[2]).toEqual({ text: 'b', at: 12_000, media: 2000 });
+  expect(player.state).toBe('playing'); // input still open
+});
+
+test('a speed change while waiting for input, then an append: timed at the new speed', async () => {
+  const { clock, sent, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  player.play();
+  await clock.advance(1000); // media 1 s, nothing loaded beyond
+  player.setSpeed(4);
+  player.append([{ startMs: 9000, text: 'b' }]); // 8 media s ahead: 2 wall s at 4×
+  await clock.advance(1999);
+  expect(texts()).toEqual(['a']);
+  await clock.advance(1);
+  expect(texts()).toEqual(['a', 'b']);
+  expect(sent[1]).toEqual({ text: 'b', at: 3000, media: 9000 });
+});
+
+test('an append that comes before the item the player is waiting for wakes it up', async () => {
+  const { clock, sent, player } = streaming([{ startMs: 10_000, text: 'z' }]);
+  player.play();
+  await clock.advance(1000);
+  player.append([{ startMs: 2000, text: 'b' }]);
+  await clock.advance(1000);
+  expect(sent).toEqual([{ text: 'b', at: 2000, media: 2000 }]);
+});
+
+test('after stop, appends are ignored and endOfInput does not make it done', async () => {
+  const { clock, states, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  player.play();
+  await clock.advance(100);
+  player.stop();
+  player.append([{ startMs: 200, text: 'b' }]);
+  player.endOfInput();
+  player.play();
+  await clock.advance(10_000);
+  expect(texts()).toEqual(['a']);
+  expect(player.pending).toBe(0);
+  expect(states).toEqual(['playing', 'stopped']);
+});
+
+test('a retried send goes first again, before items appended while it was in flight', async () => {
+  const clock = fakeClock();
+  const sent: string[] = [];
+  let dropped = false;
+  const player: Player<Item> = new Player<Item>({
+    items: [{ startMs: 0, text: 'a' }, { startMs: 1000, text: 'b' }],
+    openInput: true,
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    send: (i) =>
+      new Promise<void | 'retry'>((resolve) => {
+        sent.push(i.text);
+        if (i.text === 'b' && !dropped) {
+          dropped = true;
+          // While 'b' is in flight, a page arrives with a frame already due.
+          player.append([{ startMs: 900, text: 'x' }, { startMs: 1500, text: 'c' }]);
+          clock.setTimer(() => resolve('retry'), 50);
+        } else resolve();
+      }),
+  });
+  player.play();
+  await clock.advance(1100);
+  expect(player.state).toBe('paused');
+  expect(player.sent).toBe(1);
+  expect(player.pending).toBe(3);
+  player.play();
+  await clock.advance(1000);
+  expect(sent).toEqual(['a', 'b', 'b', 'x', 'c']);
+});
+
+/** How many items the player holds, sent ones not yet let go included. */
+const held = (p: Player<Item>) => (p as unknown as { queue: unknown[]; head: number }).queue.length;
+
+test('sent items are let go: a long stream keeps only what is still to come', async () => {
+  const { clock, player } = streaming([], 1000);
+  player.play();
+  for (let page = 0; page < 5; page++) {
+    player.append(Array.from({ length: 1000 }, (_, i) => ({ startMs: (page * 1000 + i) * 200, text: `f${page}.${i}` })));
+    await clock.advance(200);
+    expect(player.pending).toBe(0);
+  }
+  expect(player.sent).toBe(5000);
+  expect(held(player)).toBeLessThanOrEqual(1024); // at most one page's sent items wait to be let go
+  // One long page, half sent: the sent half is let go without waiting for the next append.
+  player.append(Array.from({ length: 4000 }, (_, i) => ({ startMs: 1_000_000 + i * 200, text: `g${i}` })));
+  await clock.advance(400); // media 1,400,000: g0..g2000 sent
+  expect(player.pending).toBe(1999);
+  expect(held(player)).toBeLessThan(2 * player.pending + 1);
+  player.endOfInput();
+  await clock.advance(1000);
+  expect(player.state).toBe('done');
+});

@@ -3,6 +3,10 @@
 // A send that could not be delivered (the connection dropped) asks for a retry: playback
 // pauses there and sends that item again when it is resumed.
 // The clock and the timer are injected so the schedule can be driven by hand in tests.
+// Input may also arrive while playing (a recording read a page at a time): append() merges
+// more items into the part not yet sent, and a player whose input is open (`openInput`) does
+// not finish until endOfInput(), however long the next page takes. Items already sent are
+// not kept, so memory holds only what is still to come.
 
 /** An item with its media time; endMs, where known, is where the clock stops at the end. */
 export interface Timed {
@@ -15,6 +19,11 @@ export type PlayerState = 'idle' | 'playing' | 'paused' | 'stopped' | 'done';
 export interface PlayerOptions<T extends Timed> {
   /** Utterances to send, in any order; they are sent by startMs. */
   items: readonly T[];
+  /**
+   * More items may come by append(): running out of items then waits (the clock running)
+   * instead of finishing, until endOfInput(). Default false: `items` are all there is.
+   */
+  openInput?: boolean;
   /**
    * Sends one item; a rejected promise is reported via onSendError and playback goes on.
    * Resolving 'retry' means the item did not get through (e.g. the connection dropped):
@@ -32,13 +41,18 @@ export interface PlayerOptions<T extends Timed> {
 }
 
 export class Player<T extends Timed> {
-  private readonly items: readonly T[];
+  /** Items not yet sent, by startMs from `head` on (those before `head` were sent). */
+  private queue: T[];
+  private head = 0;
+  private sentCount = 0;
+  private inputOpen: boolean;
+  /** Where the clock stops at the end: the latest endMs (or startMs) of all items taken. */
+  private endMs = 0;
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
   private speedValue: number;
   private stateValue: PlayerState = 'idle';
-  private next = 0;
   /** Media position at wallAnchor; the clock runs from there while playing. */
   private mediaAnchor = 0;
   private wallAnchor = 0;
@@ -50,7 +64,9 @@ export class Player<T extends Timed> {
   private generation = 0;
 
   constructor(private readonly opts: PlayerOptions<T>) {
-    this.items = [...opts.items].sort((a, b) => a.startMs - b.startMs);
+    this.queue = [...opts.items].sort((a, b) => a.startMs - b.startMs);
+    this.endMs = endOf(this.queue);
+    this.inputOpen = opts.openInput ?? false;
     this.speedValue = opts.speed ?? 1;
     this.now = opts.now ?? (() => performance.now());
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
@@ -67,11 +83,38 @@ export class Player<T extends Timed> {
 
   /** How many items have been handed to send. */
   get sent(): number {
-    return this.next;
+    return this.sentCount;
   }
 
-  get total(): number {
-    return this.items.length;
+  /** How many items are taken but not yet sent. */
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Whether more items may still come by append(). */
+  get inputEnded(): boolean {
+    return !this.inputOpen;
+  }
+
+  /**
+   * Takes more items, in any order, into the part not yet sent, by startMs (after those
+   * already there with the same startMs). One whose startMs the clock has passed is sent
+   * next, in order. Ignored once playback is stopped or done.
+   */
+  append(items: readonly T[]): void {
+    if (this.stateValue === 'stopped' || this.stateValue === 'done' || items.length === 0) return;
+    const more = [...items].sort((a, b) => a.startMs - b.startMs);
+    this.endMs = Math.max(this.endMs, endOf(more));
+    this.queue = merge(this.queue.slice(this.head), more);
+    this.head = 0;
+    this.wakeUp(); // a loop waiting for input, or for a later item, looks again
+  }
+
+  /** No more items will come: once the last is sent, playback is done. */
+  endOfInput(): void {
+    if (!this.inputOpen) return;
+    this.inputOpen = false;
+    this.wakeUp();
   }
 
   /** The media clock in ms. */
@@ -123,9 +166,11 @@ export class Player<T extends Timed> {
     wake?.();
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms` (null: until woken by append, endOfInput, a speed change, pause or stop). */
+  private sleep(ms: number | null): Promise<void> {
     return new Promise((resolve) => {
       this.wake = resolve;
+      if (ms === null) return;
       this.timer = this.setTimer(() => {
         this.timer = null;
         this.wake = null;
@@ -137,10 +182,16 @@ export class Player<T extends Timed> {
   private async run(gen: number): Promise<void> {
     await this.inflight;
     while (gen === this.generation) {
-      const item = this.items[this.next];
+      const item = this.queue[this.head];
       if (!item) {
+        if (this.inputOpen) {
+          await this.sleep(null); // the next page is late: the clock runs on meanwhile
+          continue;
+        }
         // The clock ends where the recording ends, however long the last ack took.
-        this.mediaAnchor = this.items.reduce((end, x) => Math.max(end, x.endMs ?? x.startMs), 0);
+        this.mediaAnchor = this.endMs;
+        this.queue = [];
+        this.head = 0;
         this.setState('done');
         return;
       }
@@ -149,13 +200,15 @@ export class Player<T extends Timed> {
         await this.sleep(waitMs);
         continue; // re-check: speed, pause or stop may have changed while sleeping
       }
-      const index = this.next++;
+      this.take();
+      const index = this.sentCount++;
       this.inflight = this.opts.send(item, index).then(
         (outcome) => {
           if (outcome !== 'retry') return;
-          // Rewound inside the in-flight promise, so a loop resumed meanwhile (it awaits this
-          // promise first) starts from this item.
-          this.next = Math.min(this.next, index);
+          // Put back inside the in-flight promise, so a loop resumed meanwhile (it awaits this
+          // promise first) starts from this item, before anything appended since.
+          this.sentCount = index;
+          this.putBack(item);
           this.pause();
         },
         (err: unknown) => this.opts.onSendError?.(err, item, index),
@@ -164,8 +217,40 @@ export class Player<T extends Timed> {
     }
   }
 
+  /** Drops the item at the head (it is being sent); sent items are let go now and then. */
+  private take(): void {
+    this.head++;
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private putBack(item: T): void {
+    if (this.head > 0 && this.queue[this.head - 1] === item) this.head--;
+    else {
+      this.queue = [item, ...this.queue.slice(this.head)];
+      this.head = 0;
+    }
+  }
+
   private setState(state: PlayerState): void {
     this.stateValue = state;
     this.opts.onStateChange?.(state);
   }
+}
+
+function endOf(items: readonly Timed[]): number {
+  return items.reduce((end, x) => Math.max(end, x.endMs ?? x.startMs), 0);
+}
+
+/** Two lists sorted by startMs as one; of equal startMs, `a`'s first. */
+function merge<T extends Timed>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push((b[j] as T).startMs < (a[i] as T).startMs ? (b[j++] as T) : (a[i++] as T));
+  while (i < a.length) out.push(a[i++] as T);
+  while (j < b.length) out.push(b[j++] as T);
+  return out;
 }
