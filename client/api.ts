@@ -14,7 +14,7 @@ import {
   parseWire,
   type Demo,
   type Health,
-  type StoredLandmarks,
+  type LandmarksPage,
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
@@ -84,19 +84,14 @@ export function getSnapshot(id: string): Promise<SessionSnapshot> {
 }
 
 /**
- * The session's stored frames (its posture input: landmarks, or those the server estimated
- * from its images), in the order they were stored, read a page at a time.
+ * One page of the session's stored frames (its posture input: landmarks, or those the server
+ * estimated from its images), in the order they were stored: up to `limit` (≤ 1000) frames
+ * after frame `after` (0: from the first); `next` is the `after` of the next page, null after
+ * the last.
  */
-export async function getAllLandmarks(id: string, pageSize = 500): Promise<StoredLandmarks[]> {
-  const frames: StoredLandmarks[] = [];
-  let after = 0;
-  for (;;) {
-    const q = new URLSearchParams({ after: String(after), limit: String(pageSize) });
-    const page = await request(LandmarksPageSchema, 'stored landmarks', `/api/sessions/${encodeURIComponent(id)}/landmarks?${q.toString()}`);
-    frames.push(...page.frames);
-    if (page.next === null) return frames;
-    after = page.next;
-  }
+export function getLandmarksPage(id: string, after: number, limit: number, signal?: AbortSignal): Promise<LandmarksPage> {
+  const q = new URLSearchParams({ after: String(after), limit: String(limit) });
+  return request(LandmarksPageSchema, 'stored landmarks', `/api/sessions/${encodeURIComponent(id)}/landmarks?${q.toString()}`, signal ? { signal } : {});
 }
 
 /**

@@ -17,6 +17,8 @@ import * as api from './api';
 import { errorMessage } from './errorText';
 import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
+import { DEFAULT_AHEAD } from './fetchAhead';
+import { FrameFeed } from './frameFeed';
 import { Player, type PlayerState } from './player';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
@@ -30,7 +32,7 @@ import { PostureTimeline } from './view/posture';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
 import { UploadPanel } from './view/upload';
-import type { Demo, DemoPosture, Health } from '../protocol/outbound';
+import type { Demo, DemoPosture, Health, LandmarksPage, StoredLandmarks } from '../protocol/outbound';
 
 type Mode = 'preview' | 'live' | 'review';
 
@@ -48,8 +50,11 @@ interface Recording {
   title: string;
   participants: Participant[];
   utterances: UtteranceIn[];
-  /** The posture track, in the order it was stored: the demo's, or a stored session's frames. */
-  frames: RecordedFrame[];
+  /**
+   * The posture track: the demo's, held whole, or where to read a stored session's frames (in
+   * the order they were stored, a page at a time while playing: they are not kept).
+   */
+  posture: { kind: 'frames'; frames: RecordedFrame[] } | { kind: 'stored'; sessionId: string };
 }
 
 /** What playback sends, in media-time order: the words and the posture track. */
@@ -57,13 +62,28 @@ type PlayItem =
   | { kind: 'utterance'; startMs: number; endMs?: number; utterance: UtteranceIn; /** 1-based, in media order */ n: number }
   | { kind: 'landmarks'; startMs: number; frame: RecordedFrame };
 
-function playItems(rec: Recording): PlayItem[] {
-  const spoken = [...rec.utterances].sort((a, b) => a.startMs - b.startMs);
+/** The words, and the frames loaded so far (more are appended to the player as they come). */
+function playItems(utterances: readonly UtteranceIn[], frames: readonly RecordedFrame[]): PlayItem[] {
+  const spoken = [...utterances].sort((a, b) => a.startMs - b.startMs);
   const items: PlayItem[] = spoken.map((u, i) => ({ kind: 'utterance', startMs: u.startMs, ...(u.endMs !== undefined ? { endMs: u.endMs } : {}), utterance: u, n: i + 1 }));
   // The player sorts by media time, stably: frames keep their stored order among equal times,
-  // and a turn goes before a frame of the same time (as the stored demo was analysed).
-  for (const f of rec.frames) items.push({ kind: 'landmarks', startMs: f.mediaMs, frame: f });
-  return items;
+  // and a turn goes before a frame of the same time (as the stored demo was analysed); frames
+  // appended later go after the items of the same time already there.
+  return items.concat(frameItems(frames));
+}
+
+function frameItems(frames: readonly RecordedFrame[]): PlayItem[] {
+  return frames.map((f) => ({ kind: 'landmarks', startMs: f.mediaMs, frame: f }));
+}
+
+function recordedFrame(f: StoredLandmarks): RecordedFrame {
+  return {
+    participant: f.participant,
+    mediaMs: f.mediaMs,
+    poses: f.poses,
+    ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+    ...(f.person !== undefined ? { person: f.person } : {}),
+  };
 }
 
 function demoFrames(p: DemoPosture | undefined): RecordedFrame[] {
@@ -97,6 +117,8 @@ const state = {
   health: null as Health | null,
   demo: null as Demo | null,
   player: null as Player<PlayItem> | null,
+  /** Reads the playing recording's stored frames ahead of its clock; cancelled with it. */
+  feed: null as FrameFeed<RecordedFrame> | null,
   starting: false,
   participants: [] as Participant[],
   /** The length of the recording being played; null for open-ended live input. */
@@ -108,7 +130,8 @@ const state = {
   /**
    * The recording the last Play sent and the live session it made. Play again while that
    * session is shown plays the same recording again (the whole of it, though a stopped copy
-   * holds only part), as does "start again" after the server lost it.
+   * holds only part), as does "start again" after the server lost it. A stored session's
+   * frames are not kept: they are read again from it.
    */
   played: null as { sessionId: string; rec: Recording } | null,
   /** A reviewed session another window plays into is watched live (see noteInput). */
@@ -429,27 +452,23 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
 
 // ---- playback ---------------------------------------------------------------------------
 
-async function loadRecording(): Promise<Recording> {
-  if (state.played && state.played.sessionId === state.sessionId) return state.played.rec;
+/** The recording to play, and the first page of a stored session's frames (null: the demo's). */
+async function loadRecording(): Promise<{ rec: Recording; first: LandmarksPage | null }> {
+  const firstPage = (id: string) => api.getLandmarksPage(id, 0, DEFAULT_AHEAD.pageSize);
+  const again = state.played && state.played.sessionId === state.sessionId ? state.played.rec : null;
+  if (again) return { rec: again, first: again.posture.kind === 'stored' ? await firstPage(again.posture.sessionId) : null };
   if (picker.value === DEMO_VALUE) {
     const demo = state.demo ?? (await api.getDemo());
-    return { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), frames: demoFrames(demo.posture) };
+    const rec: Recording = { title: demo.title, participants: demo.participants, utterances: demo.utterances.map(toUtteranceIn), posture: { kind: 'frames', frames: demoFrames(demo.posture) } };
+    return { rec, first: null };
   }
   // A stored session: its words and its posture input (frames sent as images come back as the
   // landmarks the server estimated from them), so the copy gets the same signals and cues.
-  const [snap, frames] = await Promise.all([api.getSnapshot(picker.value), api.getAllLandmarks(picker.value)]);
-  return {
-    title: snap.session.title,
-    participants: snap.session.participants,
-    utterances: snap.utterances.map(toUtteranceIn),
-    frames: frames.map((f) => ({
-      participant: f.participant,
-      mediaMs: f.mediaMs,
-      poses: f.poses,
-      ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
-      ...(f.person !== undefined ? { person: f.person } : {}),
-    })),
-  };
+  // Play starts with the first page of frames; the rest are read while it plays.
+  const id = picker.value;
+  const [snap, first] = await Promise.all([api.getSnapshot(id), firstPage(id)]);
+  const rec: Recording = { title: snap.session.title, participants: snap.session.participants, utterances: snap.utterances.map(toUtteranceIn), posture: { kind: 'stored', sessionId: id } };
+  return { rec, first };
 }
 
 function toUtteranceIn(u: { speaker: string; text: string; startMs: number; endMs?: number }): UtteranceIn {
@@ -462,14 +481,17 @@ function toUtteranceIn(u: { speaker: string; text: string; startMs: number; endM
 async function startLive(): Promise<void> {
   state.starting = true;
   renderControls();
+  cancelFeed(); // a page the last playback asked for is not appended to this one
   try {
-    const rec = await loadRecording();
+    const { rec, first } = await loadRecording();
     const session = await api.createSession({
       title: liveTitle(rec.title, t('liveSuffix', { time: clockTime(new Date()) })),
       participants: rec.participants.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
     });
     live.leave();
-    const items = playItems(rec);
+    const frames = rec.posture.kind === 'frames' ? rec.posture.frames : (first?.frames ?? []).map(recordedFrame);
+    const items = playItems(rec.utterances, frames);
+    // The axis reaches the end known so far; pages read while playing may move it on.
     state.durationMs = items.reduce((end, x) => Math.max(end, 'endMs' in x && x.endMs !== undefined ? x.endMs : x.startMs), 0) || null;
     const joined = await live.join(session.id);
     if (!joined.ok) {
@@ -482,8 +504,38 @@ async function startLive(): Promise<void> {
     picker.value = session.id;
     /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
     const playbackId = newPlaybackId();
-    const player = new Player<PlayItem>({
+    const stored = rec.posture.kind === 'stored' ? rec.posture.sessionId : null;
+    // Only when there is more than the first page (its closures use the player made below).
+    const feed: FrameFeed<RecordedFrame> | null =
+      stored === null || first === null || first.next === null
+        ? null
+        : new FrameFeed<RecordedFrame>({
+            after: first.next,
+            loaded: frames,
+            clock: () => ({ mediaMs: player.mediaMs(), speed: player.speed }),
+            fetchPage: async (after, limit, signal) => {
+              const page = await api.getLandmarksPage(stored, after, limit, signal);
+              return { frames: page.frames.map(recordedFrame), next: page.next };
+            },
+            deliver: (more) => {
+              player.append(frameItems(more));
+              const end = more.reduce((m, f) => Math.max(m, f.mediaMs), state.durationMs ?? 0);
+              if (state.player === player && end > (state.durationMs ?? 0)) {
+                state.durationMs = end;
+                if (state.sessionId === session.id) posture.setDuration(end);
+              }
+            },
+            end: () => player.endOfInput(),
+            onGiveUp: (err, fromMs) =>
+              notices.add(
+                'error',
+                () => t('framesFailed'),
+                () => t('framesFailedDetail', { time: formatMs(fromMs), error: errorMessage(api.toApiError(err)) }),
+              ),
+          });
+    const player: Player<PlayItem> = new Player<PlayItem>({
       items,
+      openInput: feed !== null,
       speed: Number(el.speed.value),
       send: async (item) => {
         // Never emit while offline: socket.io would buffer it and send it, unchecked, on
@@ -492,7 +544,9 @@ async function startLive(): Promise<void> {
           pauseForConnection();
           return 'retry';
         }
+        feed?.check(); // the next page of frames, if the clock comes near the end of those loaded
         if (item.kind === 'landmarks') {
+          feed?.noteSent();
           try {
             const f = item.frame;
             const res = await live.sendLandmarks({
@@ -529,10 +583,15 @@ async function startLive(): Promise<void> {
         }
       },
       onSendError: (err, item) => notices.add('error', () => rejectedHeading(item), () => errorMessage(api.toApiError(err))),
-      onStateChange: onPlayerState,
+      onStateChange: (s) => {
+        if (s === 'stopped' || s === 'done') feed?.cancel();
+        onPlayerState(s);
+      },
     });
     state.player = player;
+    state.feed = feed;
     player.play();
+    feed?.check();
     void refreshSessions();
   } catch (err) {
     notices.add('error', () => t('sessionError'), () => errorMessage(api.toApiError(err)));
@@ -567,10 +626,17 @@ function onPlayerState(s: PlayerState): void {
 function endPlayback(): void {
   endOfflinePause();
   live.leave();
+  cancelFeed();
   state.player = null;
   state.played = null;
   renderControls();
   renderClock();
+}
+
+/** Stops reading the playback's frames: no page comes in for it after this. */
+function cancelFeed(): void {
+  state.feed?.cancel();
+  state.feed = null;
 }
 
 function tickClock(): void {
