@@ -79,6 +79,75 @@ test('a stored session of posture alone replays its frames (by media time, which
   await page.context().close();
 });
 
+interface DemoMeeting {
+  participants: { name: string; role: string }[];
+  utterances: { speaker: string; text: string; startMs: number; endMs?: number }[];
+  posture: { participant: string; aspect: number; frames: { mediaMs: number; poses: PoseIn[] }[] };
+}
+
+test('a stored session of more frames than a page starts playing before its last page is read, and replays into the same posture signals and cues', async () => {
+  // The demo meeting three times over (its words and posture frames shifted in time): 2,103
+  // frames, three pages, stored in media order (a turn before the frames of its time) as a
+  // live meeting would deliver them.
+  const demo = await getJson<DemoMeeting>('/api/demo');
+  const p = demo.posture;
+  const shift = Math.max(...p.frames.map((f) => f.mediaMs)) + 200;
+  const copies = [0, 1, 2];
+  const frames = copies.flatMap((k) => p.frames.map((f) => ({ participant: p.participant, mediaMs: f.mediaMs + k * shift, poses: f.poses, aspect: p.aspect })));
+  const turns = copies.flatMap((k) => demo.utterances.map((u) => ({ ...u, startMs: u.startMs + k * shift, ...(u.endMs !== undefined ? { endMs: u.endMs + k * shift } : {}) })));
+  expect(frames.length).toBeGreaterThan(2000);
+  const created = await api(suite.server.url, 'POST', '/api/sessions', { title: 'Three demos', participants: demo.participants });
+  expect(created.status).toBe(201);
+  const id = created.body.session.id as string;
+  let batch: typeof frames = [];
+  const flushFrames = async () => {
+    if (batch.length) expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/landmarks`, batch)).status).toBe(201);
+    batch = [];
+  };
+  let f = 0;
+  for (const u of turns) {
+    for (; f < frames.length && (frames[f]?.mediaMs ?? 0) < u.startMs; f++) {
+      batch.push(frames[f] as (typeof frames)[number]);
+      if (batch.length === 32) await flushFrames();
+    }
+    await flushFrames();
+    expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify([u]))).status).toBe(201);
+  }
+  for (; f < frames.length; f++) {
+    batch.push(frames[f] as (typeof frames)[number]);
+    if (batch.length === 32) await flushFrames();
+  }
+  await flushFrames();
+  const want = outcome(await getJson<SessionSnapshot>(`/api/sessions/${id}`));
+  expect(want.utterances).toBe(turns.length);
+  expect(want.postures.length).toBeGreaterThan(0);
+  expect(want.cues.length).toBeGreaterThan(0);
+
+  const { page, pageErrors } = await openPage();
+  // Each page of frames the client reads, and whether a turn of the replay was shown by then.
+  const pages: { after: number; turnShown: boolean }[] = [];
+  await page.route(`**/api/sessions/${id}/landmarks?*`, async (route) => {
+    const after = Number(new URL(route.request().url()).searchParams.get('after'));
+    // A turn of the new live session (the stored one shows its own before Play).
+    const turnShown = await page.evaluate(
+      (original) => document.querySelector('[data-testid="view-title"]')?.getAttribute('data-session-id') !== original && document.querySelectorAll('[data-testid="utterance"]').length > 0,
+      id,
+    );
+    pages.push({ after, turnShown });
+    await route.continue();
+  });
+  const played = await replay(page, id);
+  expect(pages.map((x) => x.after)).toEqual([0, expect.any(Number), expect.any(Number)]);
+  // The first page is read before Play starts, the last one while it plays.
+  expect(pages[0]?.turnShown).toBe(false);
+  expect(pages[2]?.turnShown).toBe(true);
+  expect(outcome(await getJson<SessionSnapshot>(`/api/sessions/${played}`))).toEqual(want);
+  await expect(page.locator('#posture-count').textContent()).resolves.toBe(String(want.postures.length));
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 /** The media clock's m:ss as ms. */
 async function clockMs(page: Page): Promise<number> {
   const [m, s] = ((await page.getByTestId('clock').textContent()) ?? '').split(':').map(Number);
