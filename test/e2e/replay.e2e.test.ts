@@ -137,10 +137,10 @@ test('a stored session of more frames than a page starts playing before its last
     await route.continue();
   });
   const played = await replay(page, id);
-  expect(pages.map((x) => x.after)).toEqual([0, expect.any(Number), expect.any(Number)]);
-  // The first page is read before Play starts, the last one while it plays.
-  expect(pages[0]?.turnShown).toBe(false);
-  expect(pages[2]?.turnShown).toBe(true);
+  // The first page is read before Play starts, the last one while it plays (pages of 1000).
+  expect(pages[0]).toEqual({ after: 0, turnShown: false });
+  expect(pages.at(-1)?.turnShown).toBe(true);
+  expect(pages.length).toBe(3);
   expect(outcome(await getJson<SessionSnapshot>(`/api/sessions/${played}`))).toEqual(want);
   await expect(page.locator('#posture-count').textContent()).resolves.toBe(String(want.postures.length));
 
