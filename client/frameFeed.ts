@@ -39,10 +39,15 @@ export class FrameFeed<F extends { mediaMs: number }> {
   private readonly abort = new AbortController();
   private readonly policy: AheadPolicy;
 
-  constructor(private readonly opts: FrameFeedOptions<F>) {
+  /** The options, less the first page (its frames are the player's to let go). */
+  private readonly opts: Omit<FrameFeedOptions<F>, 'loaded'>;
+
+  constructor(opts: FrameFeedOptions<F>) {
+    const { loaded, ...rest } = opts;
+    this.opts = rest;
     this.after = opts.after;
-    this.framesAhead = opts.loaded.length;
-    this.lastMs = latest(opts.loaded, -Infinity);
+    this.framesAhead = loaded.length;
+    this.lastMs = latest(loaded, -Infinity);
     this.policy = opts.policy ?? DEFAULT_AHEAD;
     if (this.after === null) opts.end();
   }

@@ -63,8 +63,13 @@ export class Player<T extends Timed> {
   /** Bumped on every pause/stop so a superseded loop ends at its next step. */
   private generation = 0;
 
-  constructor(private readonly opts: PlayerOptions<T>) {
-    this.queue = [...opts.items].sort((a, b) => a.startMs - b.startMs);
+  /** The options, less the items (those sent are let go). */
+  private readonly opts: Omit<PlayerOptions<T>, 'items'>;
+
+  constructor(opts: PlayerOptions<T>) {
+    const { items, ...rest } = opts;
+    this.opts = rest;
+    this.queue = [...items].sort((a, b) => a.startMs - b.startMs);
     this.endMs = endOf(this.queue);
     this.inputOpen = opts.openInput ?? false;
     this.speedValue = opts.speed ?? 1;
