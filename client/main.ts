@@ -269,14 +269,16 @@ const pose = new PosePanel(byId('pose-panel'), {
 function show(snapshot: SessionSnapshot, mode: Mode): void {
   const same = snapshot.session.id === state.sessionId;
   // The same session read again (a rejoin, a role change) while it is watched goes on being watched.
-  if (!(same && state.watching && mode === 'live')) endWatching();
+  const stillWatching = same && state.watching && mode === 'live';
+  if (!stillWatching) endWatching();
   state.mode = mode;
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
-  // Live: on the newest turn; stored: from its start; read again: where the reader was.
-  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: mode === 'live' ? 'end' : same ? 'keep' : 'start' });
+  // Live: on the newest turn; stored: from its start; read again: where the reader was (also
+  // while watching another window's playback: a role change there does not move this reader).
+  transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
   const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);
