@@ -128,7 +128,8 @@ const en = {
   postureResisting: 'Resisting',
   postureMerged: '{n} signals',
   timelineWords: 'Words',
-  timelineLabel: 'Posture timeline: postures, cues and verbal signals over the meeting’s media time',
+  timelineLabel:
+    'Posture timeline: postures, cues and verbal signals over the meeting’s media time. On a marker, Left and Right arrows go to the previous or next one, Home and End to the first or last',
   postureEvidence: 'Posture',
   sourceBrowser: 'from the browser',
   sourceServer: 'from the server',
@@ -278,7 +279,7 @@ const zh: Strings = {
   postureResisting: '抗拒',
   postureMerged: '{n} 个信号',
   timelineWords: '言语',
-  timelineLabel: '姿态时间轴：会谈媒体时间上的姿态、提示和言语信号',
+  timelineLabel: '姿态时间轴：会谈媒体时间上的姿态、提示和言语信号。在标记上按左、右方向键移到上一个或下一个，按 Home、End 移到第一个或最后一个',
   postureEvidence: '姿态',
   sourceBrowser: '来自浏览器',
   sourceServer: '来自服务器',

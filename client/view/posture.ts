@@ -11,6 +11,7 @@ import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './for
 import {
   DEFAULT_TIMELINE_OPTIONS,
   MIN_SPAN_MS,
+  NAV_KEYS,
   axisEndMs,
   clampSpan,
   defaultSpanMs,
@@ -22,8 +23,12 @@ import {
   latestOf,
   layoutTimeline,
   markerExtent,
+  markerKey,
   msAt,
+  navOrder,
+  navTarget,
   overlaps,
+  revealScroll,
   scrollToShow,
   spanToSeparate,
   toX,
@@ -131,6 +136,8 @@ export class PostureTimeline {
       this.layers.words,
     );
     this.scroller.append(this.chartEl);
+    // On a marker, group or bar the arrow keys, Home and End go through all of them in time order.
+    this.chartEl.addEventListener('keydown', (e) => this.onNavKey(e));
     const button = (testid: string, text: string, onClick: () => void): HTMLButtonElement => {
       const b = h('button', { type: 'button', class: 'btn btn-small tl-zoom-btn', 'data-testid': testid }, text);
       b.addEventListener('click', onClick);
@@ -387,6 +394,31 @@ export class PostureTimeline {
     this.renderToolbar();
   }
 
+  /**
+   * An arrow key, Home or End on a focused marker, group or bar: the focus goes to the
+   * next, previous, first or last of the whole layout (not only of what is drawn), the view
+   * scrolling just enough to show it (which draws it). Looking elsewhere than the playhead
+   * stops following it, as a scroll by hand does.
+   */
+  private onNavKey(e: KeyboardEvent): void {
+    const step = NAV_KEYS[e.key];
+    const focus = this.focusedMark();
+    const l = this.laid;
+    if (!step || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !focus || !l) return;
+    // Not the scroller's own scrolling by the same keys.
+    e.preventDefault();
+    const to = navTarget(navOrder(l), focus, step);
+    if (!to || to.key === focus.key) return;
+    const scroll = revealScroll(l.chart, this.scroller.scrollLeft, to.fromX, to.toX, 24);
+    if (scroll !== this.scroller.scrollLeft) this.scrollTo(scroll);
+    this.chartEl.querySelector<SVGElement>(`[data-key="${CSS.escape(to.key)}"]`)?.focus({ preventScroll: true });
+    // The one left is no longer pinned: drawn only if it is near the view.
+    this.paintItems(l);
+    const target = this.target();
+    if (target !== null) this.following = followsAfterUserScroll(l.chart, this.scroller.scrollLeft, target);
+    this.renderToolbar();
+  }
+
   /** The zoom buttons' labels (language) and states; cheap when nothing changed. */
   private renderToolbar(): void {
     const g = this.chart;
@@ -632,7 +664,7 @@ export class PostureTimeline {
     const top = l.cueRow?.y ?? 0;
     const verbal = c.evidence.find((e) => e.kind === 'verbal');
     const tip = `${cueTypeName(c.type)} · ${formatMs(c.mediaMs)} · ${t('score')} ${formatScore(c.score)}\n${c.title[lang()]}`;
-    const key = `cue-${c.id}`;
+    const key = markerKey('cue', [c.id]);
     return {
       key,
       sig: [x, top, bottom, c.type, c.mediaMs, verbal?.utteranceId, tip].join('|'),
@@ -662,7 +694,7 @@ export class PostureTimeline {
     const tentative = isTentative(w.score, this.cueMinScore);
     const tip = `${labelName(w.label)} · ${formatMs(w.mediaMs)} · ${t('score')} ${formatScore(w.score)}${tentative ? ` · ${t('tentative', { pct: formatScore(this.cueMinScore) })}` : ''}`;
     const y = (l.wordRow?.y ?? 0) + 8;
-    const key = `word-${w.id}`;
+    const key = markerKey('word', [w.id]);
     return {
       key,
       sig: [x, y, w.label, w.mediaMs, w.utteranceId, tentative, tip].join('|'),
@@ -699,7 +731,7 @@ export class PostureTimeline {
       'data-testid': 'timeline-cue-group',
       'data-cue-ids': ids.join(' '),
       tip,
-      key: `cues-${ids.join('-')}`,
+      key: markerKey('cue', ids),
       ids,
       first: { mediaMs: m.item.mediaMs, utteranceId: first?.utteranceId ?? null },
     });
@@ -715,7 +747,7 @@ export class PostureTimeline {
       class: `tl-word tl-group-badge ${labels.size === 1 ? `label-${m.item.label}` : 'is-mixed'}${allTentative ? ' tentative' : ''}`,
       'data-testid': 'timeline-word-group',
       tip,
-      key: `words-${ids.join('-')}`,
+      key: markerKey('word', ids),
       ids,
       first: { mediaMs: m.item.mediaMs, utteranceId: m.item.utteranceId },
     });

@@ -16,7 +16,12 @@ import {
   layoutBars,
   layoutTimeline,
   markerExtent,
+  markerKey,
   msAt,
+  NAV_KEYS,
+  navOrder,
+  navTarget,
+  revealScroll,
   overlaps,
   scrollToShow,
   spanToSeparate,
@@ -450,5 +455,64 @@ describe('focus across redraws', () => {
     const drawn = [d('cue-4', 'cue', '4'), d('bar-9', 'bar', '9')];
     expect(focusSuccessor(d('word-4', 'word', '4'), drawn)).toBeNull();
     expect(focusSuccessor(d('words-4-5', 'word', '4', '5'), [])).toBeNull();
+  });
+});
+
+describe('the arrow keys', () => {
+  const key = (k: string, kind: string, ...ids: string[]) => ({ key: k, kind, ids });
+
+  test('every marker, group and bar of the layout, drawn or not, in time order and top to bottom', () => {
+    // Zoomed to 30 s across the view on 100 s: the last ones lie beyond what is drawn at the start.
+    const l = layoutTimeline(
+      input({
+        postures: [span(1, 'arms_crossed', 50_000, 60_000), span(2, 'leaning_forward', 20_000, 30_000)],
+        cues: [{ id: 9, type: 'closing_moment', mediaMs: 90_000, score: 0.9 }],
+        words: [
+          { id: 3, utteranceId: 30, label: 'price_inquiry', mediaMs: 90_000, score: 0.9 },
+          { id: 4, utteranceId: 31, label: 'price_inquiry', mediaMs: 5_000, score: 0.9 },
+          { id: 5, utteranceId: 31, label: 'price_inquiry', mediaMs: 5_001, score: 0.9 },
+        ],
+        durationMs: 100_000,
+        spanMs: 30_000,
+      }),
+    );
+    const order = navOrder(l);
+    expect(order.map((it) => it.key)).toEqual(['words-4-5', 'bar-2', 'bar-1', 'cue-9', 'word-3']);
+    expect(order[0]).toMatchObject({ kind: 'word', ids: ['4', '5'], ms: 5_000 });
+    const cue = order.find((it) => it.key === 'cue-9')!;
+    expect(cue.fromX).toBeLessThan(toX(l.axis, 90_000));
+    expect(cue.toX).toBeGreaterThan(toX(l.axis, 90_000));
+    expect(cue.fromX).toBeGreaterThan(drawRange(0, l.chart.viewportPx).toX);
+  });
+
+  test('next and previous stay put at either end; Home and End go to the ends', () => {
+    const order = [key('word-1', 'word', '1'), key('bar-2', 'bar', '2'), key('cues-3-4', 'cue', '3', '4')];
+    expect(navTarget(order, order[0]!, 'next')?.key).toBe('bar-2');
+    expect(navTarget(order, order[1]!, 'next')?.key).toBe('cues-3-4');
+    expect(navTarget(order, order[2]!, 'next')?.key).toBe('cues-3-4');
+    expect(navTarget(order, order[1]!, 'prev')?.key).toBe('word-1');
+    expect(navTarget(order, order[0]!, 'prev')?.key).toBe('word-1');
+    expect(navTarget(order, order[1]!, 'first')?.key).toBe('word-1');
+    expect(navTarget(order, order[0]!, 'last')?.key).toBe('cues-3-4');
+    // A marker drawn before its group formed counts as the group; one gone has no next.
+    expect(navTarget(order, key('cue-4', 'cue', '4'), 'prev')?.key).toBe('bar-2');
+    expect(navTarget(order, key('word-9', 'word', '9'), 'next')).toBeNull();
+    expect(navTarget([], order[0]!, 'last')).toBeNull();
+    expect(NAV_KEYS).toEqual({ ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last' });
+  });
+
+  test('keys of markers and groups', () => {
+    expect(markerKey('cue', [7])).toBe('cue-7');
+    expect(markerKey('word', [3, 4, 5])).toBe('words-3-4-5');
+  });
+
+  test('the scroll that shows an item: unchanged in view, the least move otherwise, a wide one from its start', () => {
+    const g = chartGeometry(300_000, 30_000, 1000, { leftPadPx: 0, rightPadPx: 0 }); // 10,000 px wide
+    expect(revealScroll(g, 2000, 2500, 2510, 20)).toBe(2000);
+    expect(revealScroll(g, 2000, 3500, 3510, 20)).toBe(2530);
+    expect(revealScroll(g, 2000, 1500, 1510, 20)).toBe(1480);
+    expect(revealScroll(g, 2000, 5000, 7000, 20)).toBe(4980);
+    expect(revealScroll(g, 2000, 9990, 10_000, 20)).toBe(9000);
+    expect(revealScroll(g, 2000, 5, 10, 20)).toBe(0);
   });
 });

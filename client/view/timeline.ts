@@ -610,3 +610,71 @@ export function turnAt<T extends { startMs: number }>(turns: readonly T[], ms: n
   for (const u of turns) if (first === null || u.startMs < first.startMs) first = u;
   return first;
 }
+
+// ---- the arrow keys: every marker, group and bar in time order ------------------------------
+
+/** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>). */
+export function markerKey(kind: 'cue' | 'word', ids: readonly number[]): string {
+  return ids.length > 1 ? `${kind}s-${ids.join('-')}` : `${kind}-${ids[0]}`;
+}
+
+/** A marker, group or bar of the whole layout (drawn or not), where the arrow keys can go. */
+export interface NavItem extends Keyed {
+  ms: number;
+  /** The x it covers (px, the chart's own). */
+  fromX: number;
+  toX: number;
+}
+
+/**
+ * Every marker, group and bar of the layout, in the order the arrow keys walk them: by time
+ * (a bar by its start), then top to bottom (cues, words, the lanes in their order).
+ */
+export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLayout<C, W>): NavItem[] {
+  const items: (NavItem & { row: number })[] = [];
+  const markers = (kind: 'cue' | 'word', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
+    for (const m of list) {
+      const ids = m.items.map((it) => it.id);
+      const [fromX, toX] = markerExtent(m);
+      items.push({ key: markerKey(kind, ids), kind, ids: ids.map(String), ms: m.item.mediaMs, fromX, toX, row });
+    }
+  };
+  markers('cue', 0, l.cues);
+  markers('word', 1, l.words);
+  const laneRow = new Map(l.lanes.map((lane, i) => [lane.key, 2 + i]));
+  for (const b of l.bars)
+    items.push({ key: `bar-${b.key}`, kind: 'bar', ids: b.ids.map(String), ms: b.startMs, fromX: b.x, toX: b.x + b.width, row: laneRow.get(b.laneKey) ?? 2 });
+  items.sort((a, b) => a.ms - b.ms || a.row - b.row);
+  return items.map(({ row: _row, ...it }) => it);
+}
+
+export type NavStep = 'next' | 'prev' | 'first' | 'last';
+
+/** The arrow keys and Home/End on a focused marker. */
+export const NAV_KEYS: Readonly<Record<string, NavStep>> = { ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last' };
+
+/**
+ * Where a step of the keyboard goes from the focused item (found as focusSuccessor finds it,
+ * so a marker that merged into a group counts as the group): the next or previous one in the
+ * order, staying put at either end, or the first or last; null when there is nothing to go to.
+ */
+export function navTarget<T extends Keyed>(order: readonly T[], from: Keyed, step: NavStep): T | null {
+  if (order.length === 0) return null;
+  if (step === 'first') return order[0]!;
+  if (step === 'last') return order[order.length - 1]!;
+  const here = focusSuccessor(from, order);
+  if (!here) return null;
+  const i = order.indexOf(here);
+  return order[step === 'next' ? Math.min(i + 1, order.length - 1) : Math.max(i - 1, 0)]!;
+}
+
+/**
+ * The least scroll that shows fromX…toX (the chart's px) with marginPx to spare on either side;
+ * one wider than the viewport shows its start. Unchanged when it is in view already.
+ */
+export function revealScroll(g: ChartGeometry, scrollPx: number, fromX: number, toX: number, marginPx: number): number {
+  let s = scrollPx;
+  if (toX + marginPx > s + g.viewportPx) s = toX + marginPx - g.viewportPx;
+  if (fromX - marginPx < s) s = fromX - marginPx;
+  return s === scrollPx ? scrollPx : clampScroll(g, s);
+}

@@ -7,6 +7,7 @@
 // scrolls away; Follow brings it back. On a short stored session, a marker reached by Tab keeps
 // the keyboard focus (and a hovered one its element) when a new turn's signal redraws the chart,
 // and the focus moves to the group it merges into when zoomed out, and back when zoomed in.
+// By keyboard, End, Home and the arrows reach every marker of the zoomed long session, drawn or not.
 import type { Locator, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot, Signal } from '../../protocol/protocol';
@@ -157,6 +158,73 @@ test('a two-hour session: fit, zoom in and scroll to a late cue, click it, fit a
   await page.getByRole('button', { name: '放大', exact: true }).click();
   await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = el.scrollWidth));
   await page.screenshot({ path: `${SHOTS}-zoomed-zh.png` });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('by keyboard, every marker of a zoomed-in long session is reachable: End, the arrows, Home', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await upload(page);
+  const zoomIn = page.getByRole('button', { name: 'Zoom in', exact: true });
+  for (let i = 0; i < 3; i++) await zoomIn.click();
+  await expect(page.getByTestId('posture-timeline').getAttribute('data-zoom')).resolves.not.toBe('fit');
+  await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = 0));
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline-scroll"]')!.scrollLeft === 0);
+  const viewport = await box(page.getByTestId('timeline-scroll'));
+  const drawnKeys = (): Promise<string[]> =>
+    page.evaluate(() => [...document.querySelectorAll('[data-testid="posture-timeline"] [data-key][data-ids]')].map((el) => el.getAttribute('data-key')!));
+  /** The focused element: its key and time, and whether it lies in the chart's viewport. */
+  const focus = (): Promise<{ key: string | null; ms: number; inView: boolean }> =>
+    page.evaluate((v) => {
+      const el = document.activeElement!;
+      const r = el.getBoundingClientRect();
+      return {
+        key: el.getAttribute('data-key'),
+        ms: Number(el.getAttribute('data-media-ms') ?? el.getAttribute('data-start-ms')),
+        inView: r.width > 0 && r.x >= v.x && r.x + r.width <= v.x + v.width,
+      };
+    }, viewport);
+
+  // Tab from the Fit button to the first marker drawn.
+  await page.getByTestId('timeline-fit').focus();
+  for (let i = 0; i < 10 && (await focus()).key === null; i++) await page.keyboard.press('Tab');
+  const first = await focus();
+  expect(first.key).not.toBeNull();
+  expect(first.inView).toBe(true);
+  const before = await drawnKeys();
+
+  // End: the last item of the meeting, far beyond what was drawn, now drawn, in view and focused.
+  await page.keyboard.press('End');
+  const last = await focus();
+  expect(last.key).not.toBeNull();
+  expect(before).not.toContain(last.key);
+  expect(last.ms).toBeGreaterThan(DURATION_MS * 0.9);
+  expect(last.inView).toBe(true);
+  expect((await scrollBox(page)).left).toBeGreaterThan(viewport.width * 4);
+  await page.screenshot({ path: `${SHOTS}-keyboard-end-en.png` });
+
+  // Left arrow: the one before it in time, in view too; Right: back to the last.
+  await page.keyboard.press('ArrowLeft');
+  const prev = await focus();
+  expect(prev.key).not.toBe(last.key);
+  expect(prev.ms).toBeLessThanOrEqual(last.ms);
+  expect(prev.inView).toBe(true);
+  await page.keyboard.press('ArrowRight');
+  await expect(focus()).resolves.toMatchObject({ key: last.key, inView: true });
+
+  // Home: the first item again, the view back at the start; Right steps on in time.
+  await page.keyboard.press('Home');
+  await expect(focus()).resolves.toMatchObject({ key: first.key, inView: true });
+  expect((await scrollBox(page)).left).toBeLessThan(viewport.width);
+  await page.keyboard.press('ArrowRight');
+  const next = await focus();
+  expect(next.key).not.toBe(first.key);
+  expect(next.ms).toBeGreaterThanOrEqual(first.ms);
+  expect(next.inView).toBe(true);
+
+  // The chart says how.
+  await expect(page.getByTestId('posture-timeline').getAttribute('aria-label')).resolves.toContain('Home and End');
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
