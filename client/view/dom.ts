@@ -47,3 +47,18 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!el) throw new Error(`index.html has no element #${id}`);
   return el as T;
 }
+
+/**
+ * Makes an element act as a button: focusable, `role="button"`, and `run` on a click or on
+ * Enter/Space (for elements that are not <button>, e.g. SVG markers).
+ */
+export function asButton(el: Element, run: () => void): void {
+  setAttrs(el, { tabindex: 0, role: 'button' });
+  el.addEventListener('click', run);
+  el.addEventListener('keydown', (e) => {
+    const key = (e as KeyboardEvent).key;
+    if (key !== 'Enter' && key !== ' ') return;
+    e.preventDefault();
+    run();
+  });
+}

@@ -6,7 +6,7 @@
 // reports clicks.
 import type { Cue, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
 import { cueTypeName, labelName, lang, t } from '../i18n';
-import { h, setAttrs, svg } from './dom';
+import { asButton, h, setAttrs, svg } from './dom';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import {
   DEFAULT_TIMELINE_OPTIONS,
@@ -791,13 +791,7 @@ export class PostureTimeline {
         const mid = (range.fromMs + range.toMs) / 2;
         this.zoomTo(next, this.chart.viewportPx / 2, mid);
       };
-      setAttrs(el, { tabindex: 0, role: 'button' });
-      el.addEventListener('click', zoomIn);
-      el.addEventListener('keydown', (e) => {
-        if (e.key !== 'Enter' && e.key !== ' ') return;
-        e.preventDefault();
-        zoomIn();
-      });
+      asButton(el, zoomIn);
       return el;
     };
     return { key: o.key, sig: [m.x, rowY, o.class, o.first.utteranceId, canZoom, next, tip].join('|'), build };
@@ -847,7 +841,7 @@ export class PostureTimeline {
 
   /** Clickable and keyboard-reachable; the chosen one stays marked across redraws. */
   private pickable(el: SVGElement, key: string, pick: TimelinePick): SVGElement {
-    setAttrs(el, { tabindex: 0, role: 'button', 'aria-pressed': String(this.picked === key) });
+    el.setAttribute('aria-pressed', String(this.picked === key));
     const choose = (): void => {
       this.picked = key;
       for (const other of this.root.querySelectorAll('[aria-pressed="true"]'))
@@ -855,12 +849,7 @@ export class PostureTimeline {
       el.setAttribute('aria-pressed', 'true');
       this.onPick(pick);
     };
-    el.addEventListener('click', choose);
-    el.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' && e.key !== ' ') return;
-      e.preventDefault();
-      choose();
-    });
+    asButton(el, choose);
     return el;
   }
 }

@@ -54,6 +54,14 @@ function state(store: SqliteStore, service: SessionService, id: string) {
   return { snapshot: service.snapshot(id), trackerStates: store.trackerStates(id) };
 }
 
+type Built = ReturnType<typeof build>;
+
+/** `a`'s analysis equals `b`'s (and so do the saved tracker states, with `trackers`). */
+function expectSameAnalysis(a: Built, b: Built, trackers = false): void {
+  expect(analysis(a.service.snapshot(a.id))).toEqual(analysis(b.service.snapshot(b.id)));
+  if (trackers) expect(a.store.trackerStates(a.id)).toEqual(b.store.trackerStates(b.id));
+}
+
 /** The analysis without ids that depend on the store's history: evidence names signals by their place. */
 function analysis(snap: SessionSnapshot) {
   const place = new Map(snap.signals.map((s, i) => [s.id, i]));
@@ -103,7 +111,7 @@ describe('re-analysis a slice at a time', () => {
       st.run(now.service, now.id);
       st.run(aside.service, aside.id);
     }
-    expect(analysis(aside.service.snapshot(aside.id))).toEqual(analysis(now.service.snapshot(now.id)));
+    expectSameAnalysis(aside, now);
     now.store.close();
     aside.store.close();
   });
@@ -186,15 +194,14 @@ describe('re-analysis a slice at a time', () => {
     }
     expect(aside.service.reanalysing(aside.id)).toBe(true);
     await done;
-    expect(analysis(aside.service.snapshot(aside.id))).toEqual(analysis(control.service.snapshot(control.id)));
-    expect(aside.store.trackerStates(aside.id)).toEqual(control.store.trackerStates(control.id));
+    expectSameAnalysis(aside, control, true);
     // After it, live input goes on from the new analysis.
     const third = meeting(3).filter((s) => s.t >= 2_000_000);
     for (const st of third) {
       st.run(control.service, control.id);
       st.run(aside.service, aside.id);
     }
-    expect(analysis(aside.service.snapshot(aside.id))).toEqual(analysis(control.service.snapshot(control.id)));
+    expectSameAnalysis(aside, control);
     control.store.close();
     aside.store.close();
   });
@@ -216,8 +223,7 @@ describe('re-analysis a slice at a time', () => {
     expect(aside.service.reanalysing(aside.id)).toBe(true);
     late.run(aside.service, aside.id);
     await done;
-    expect(analysis(aside.service.snapshot(aside.id))).toEqual(analysis(control.service.snapshot(control.id)));
-    expect(aside.store.trackerStates(aside.id)).toEqual(control.store.trackerStates(control.id));
+    expectSameAnalysis(aside, control, true);
     control.store.close();
     aside.store.close();
   });
@@ -251,7 +257,7 @@ describe('re-analysis a slice at a time', () => {
       st.run(control.service, control.id);
       st.run(a.service, a.id);
     }
-    expect(analysis(a.service.snapshot(a.id))).toEqual(analysis(control.service.snapshot(control.id)));
+    expectSameAnalysis(a, control);
     control.store.close();
     a.store.close();
   });
@@ -281,7 +287,7 @@ describe('re-analysis a slice at a time', () => {
     expect(ok).toMatchObject({ utterances: 1, signals: 1 });
     control.service.setRolesNow(control.id, { [control.customer]: 'customer' });
     control.service.addUtterance(control.id, turn);
-    expect(analysis(a.service.snapshot(a.id))).toEqual(analysis(control.service.snapshot(control.id)));
+    expectSameAnalysis(a, control);
     control.store.close();
     a.store.close();
   });
@@ -301,7 +307,7 @@ describe('re-analysis a slice at a time', () => {
     expect(a.service.reanalysing(a.id)).toBe(true);
     await done;
     expect(a.service.pipelineCount).toBe(1);
-    expect(analysis(a.service.snapshot(a.id))).toEqual(analysis(control.service.snapshot(control.id)));
+    expectSameAnalysis(a, control);
     control.store.close();
     a.store.close();
   });
