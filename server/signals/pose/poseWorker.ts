@@ -30,10 +30,10 @@ port.on('message', (msg: ToWorker) => {
     // Queued behind earlier frames so a reset never lands in the middle of a track's frames.
     chain = chain.then(() => ready).then(({ estimator }) => estimator.reset(msg.trackId), () => undefined);
   } else if (msg.type === 'crash' && data.testHooks) {
-    // An uncaught exception, as a bug in native code or tfjs would surface.
-    setImmediate(() => {
-      throw new Error('pose worker crashed on purpose (test hook)');
-    });
+    // An uncaught exception, as a bug in native code or tfjs would surface. Thrown here, not
+    // in a later turn: a job queued right behind this message would otherwise run (in
+    // microtasks, before any setImmediate) and answer, and the crash would miss it.
+    throw new Error('pose worker crashed on purpose (test hook)');
   }
 });
 
