@@ -107,7 +107,7 @@ export function uploadTranscript(filename: string, format: TranscriptFormat, byt
   });
 }
 
-export async function setRoles(id: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
+export async function setRoles(id: string, roles: Record<string, Role | null>): Promise<SessionSnapshot> {
   const res = await request(
     z.object({ snapshot: SnapshotSchema }),
     'session snapshot',

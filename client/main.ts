@@ -402,7 +402,7 @@ async function reload(id: string): Promise<void> {
 }
 
 /** Sets roles from the role panel (only those it changes); a refusal is the panel's to word. */
-async function saveRoles(id: string, assigned: Record<string, Role>): Promise<void> {
+async function saveRoles(id: string, assigned: Record<string, Role | null>): Promise<void> {
   const snapshot = await api.setRoles(id, assigned);
   // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
   // upload's report (counted before the roles) would now contradict it.

@@ -81,3 +81,14 @@ test('after a reload, only the choices that still change a role are kept', () =>
   expect([...pendingChoices(rows, chosen)]).toEqual([['Dana', 'rep']]);
   expect([...pendingChoices([], chosen)]).toEqual([]);
 });
+
+test('taking a role away is a change sent as null; "no role" for someone without one is not', () => {
+  const rows = roleRows([{ name: 'Dana', role: 'customer' }], ['Lee']);
+  const chosen = new Map<string, 'customer' | 'rep' | null>([
+    ['Dana', null],
+    ['Lee', null],
+  ]);
+  expect(changedRoles(rows, chosen)).toEqual({ Dana: null });
+  expect(JSON.stringify(changedRoles(rows, chosen))).toBe('{"Dana":null}');
+  expect([...pendingChoices(roleRows([{ name: 'Dana', role: null }]), chosen)]).toEqual([]);
+});

@@ -1,8 +1,8 @@
 // Which roles the role panel shows and which it sends: every participant of the session with
 // their current role (the speakers the server reports without one are listed as such), and
 // of the coach's choices only those that give someone another role, so a Save re-analyses
-// the session for a real change and the PUT names just the people it changes. The API sets
-// `customer` or `rep`; it cannot take a role away, so "no role" is never sent. Pure.
+// the session for a real change and the PUT names just the people it changes. A role taken
+// away is sent as null (that speaker's turns then give no signals). Pure.
 import type { Participant, Role } from '../protocol/protocol';
 
 export interface RoleRow {
@@ -24,8 +24,8 @@ export function roleRows(participants: readonly Participant[], unassigned: reado
 }
 
 /** The roles to send: the choices that differ from the row's current role. */
-export function changedRoles(rows: readonly RoleRow[], chosen: ReadonlyMap<string, Role>): Record<string, Role> {
-  const out: Record<string, Role> = {};
+export function changedRoles(rows: readonly RoleRow[], chosen: ReadonlyMap<string, Role | null>): Record<string, Role | null> {
+  const out: Record<string, Role | null> = {};
   for (const row of rows) {
     const role = chosen.get(row.name);
     if (role !== undefined && role !== row.role)
@@ -35,6 +35,6 @@ export function changedRoles(rows: readonly RoleRow[], chosen: ReadonlyMap<strin
 }
 
 /** The choices still worth keeping once the rows changed (a reload): those that still change a role. */
-export function pendingChoices(rows: readonly RoleRow[], chosen: ReadonlyMap<string, Role>): Map<string, Role> {
+export function pendingChoices(rows: readonly RoleRow[], chosen: ReadonlyMap<string, Role | null>): Map<string, Role | null> {
   return new Map(Object.entries(changedRoles(rows, chosen)));
 }

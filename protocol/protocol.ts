@@ -141,7 +141,7 @@ export const SetRolesSchema = z
           ctx.addIssue({ code: 'custom', message: `key "__proto__" ${PROTO_KEY_RULE}`, input: v });
         }
         return v;
-      }, z.record(SpeakerKeySchema, RoleSchema))
+      }, z.record(SpeakerKeySchema, RoleSchema.nullable()))
       .refine((r) => Object.keys(r).length <= LIMITS.participantsMax, `at most ${LIMITS.participantsMax} names (participants per session)`),
   })
   .strict();

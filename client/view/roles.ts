@@ -14,7 +14,8 @@ import { h } from './dom';
 export class RolesPanel {
   private sessionId: string | null = null;
   private rows: RoleRow[] = [];
-  private chosen = new Map<string, Role>();
+  /** The coach's choices; null: take the role away. */
+  private chosen = new Map<string, Role | null>();
   private open = false;
   /** Opened because speakers have no role (rather than by the button). */
   private prompted = false;
@@ -29,7 +30,7 @@ export class RolesPanel {
   constructor(
     private readonly root: HTMLElement,
     private readonly toggle: HTMLButtonElement,
-    private readonly save: (sessionId: string, roles: Record<string, Role>) => Promise<void>,
+    private readonly save: (sessionId: string, roles: Record<string, Role | null>) => Promise<void>,
   ) {
     toggle.addEventListener('click', () => {
       if (this.open) this.close();
@@ -119,7 +120,8 @@ export class RolesPanel {
     );
     const rows = this.rows.map((row, i) => {
       const id = `role-${i}`;
-      // The API gives a role but cannot take one away: "no role" is offered only to those without one.
+      // The empty value is "no role": "— choose —" for someone without one, and for someone
+      // with a role, a way to take it away (an interpreter or a colleague given one by mistake).
       const select = h(
         'select',
         {
@@ -132,8 +134,10 @@ export class RolesPanel {
         row.role === null && h('option', { value: '' }, t('roleUnset')),
         h('option', { value: 'customer' }, t('roleCustomer')),
         h('option', { value: 'rep' }, t('roleRep')),
+        row.role !== null && h('option', { value: '' }, t('roleNone')),
       );
-      select.value = this.chosen.get(row.name) ?? row.role ?? '';
+      const choice = this.chosen.has(row.name) ? this.chosen.get(row.name)! : row.role;
+      select.value = choice ?? '';
       const line = h(
         'div',
         { class: 'role-row', 'data-changed': changes.has(row.name) },
@@ -141,8 +145,8 @@ export class RolesPanel {
         select,
       );
       select.addEventListener('change', () => {
-        const v = select.value;
-        if ((v === 'customer' || v === 'rep') && v !== row.role) this.chosen.set(row.name, v);
+        const v = select.value === 'customer' || select.value === 'rep' ? select.value : null;
+        if (v !== row.role) this.chosen.set(row.name, v);
         else this.chosen.delete(row.name);
         const changed = changedRoles(this.rows, this.chosen);
         line.toggleAttribute('data-changed', Object.keys(changed).includes(row.name));

@@ -255,7 +255,7 @@ export class SessionService {
    * joins it as a participant (roles may be given before someone speaks, as when creating a
    * session), within the participant limit.
    */
-  async setRoles(sessionId: string, roles: Record<string, Role>): Promise<SessionSnapshot> {
+  async setRoles(sessionId: string, roles: Record<string, Role | null>): Promise<SessionSnapshot> {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
     return this.inTurn(sessionId, async () => {
       await this.reanalyseAside(sessionId, roles, () => undefined);
@@ -287,7 +287,7 @@ export class SessionService {
    * (seconds for an hour's frames), as `uploadNow` does for a role it changes; the reference
    * the re-analysis a slice at a time is tested against.
    */
-  setRolesNow(sessionId: string, roles: Record<string, Role>): SessionSnapshot {
+  setRolesNow(sessionId: string, roles: Record<string, Role | null>): SessionSnapshot {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
     this.atomically(sessionId, () => this.applyRoles(sessionId, roles));
     this.publish({ type: 'reanalysed', sessionId });
@@ -325,7 +325,7 @@ export class SessionService {
    * session is re-analysed in place in that transaction instead. `andThen` runs last in the
    * transaction, on the new analysis (an upload's turns); what it returns is returned.
    */
-  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role>, andThen: () => T): Promise<T> {
+  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T): Promise<T> {
     // One that waited its turn while the server began to stop does not start.
     if (this.closing) throw new ShuttingDownError('role change');
     const { store } = this.deps;
@@ -370,7 +370,7 @@ export class SessionService {
   }
 
   /** Stores roles (the speakers' stored turns take them) and re-analyses the session; inside a transaction. */
-  private applyRoles(sessionId: string, roles: Record<string, Role>): void {
+  private applyRoles(sessionId: string, roles: Record<string, Role | null>): void {
     const { store } = this.deps;
     for (const [name, role] of Object.entries(roles)) store.setRole(sessionId, name, role);
     this.pipeline(sessionId).reanalyze(this.roleMap(sessionId), this.deps.now);

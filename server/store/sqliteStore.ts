@@ -282,9 +282,10 @@ export class SqliteStore {
     for (const p of ps) insert.run(sessionId, p.name, p.role, i++);
   }
 
-  /** Sets a participant's role; their stored utterances take it too. */
-  setRole(sessionId: string, name: string, role: Role): void {
+  /** Sets a participant's role (null: none); their stored utterances take it too. */
+  setRole(sessionId: string, name: string, role: Role | null): void {
     this.addParticipants(sessionId, [{ name, role }]);
+    this.stmt('UPDATE participants SET role = ? WHERE session_id = ? AND name = ?').run(role, sessionId, name);
     this.stmt('UPDATE utterances SET role = ? WHERE session_id = ? AND speaker = ?').run(role, sessionId, name);
   }
 

@@ -117,6 +117,19 @@ test('roles given wrongly are swapped from the session header; signals and cues 
   await expect(danaSelect.inputValue()).resolves.toBe('rep');
   await expect(leeSelect.inputValue()).resolves.toBe('customer');
 
+  // A role can be taken away: Lee gets none, so Lee's turns give no signals and no cue, and
+  // the panel (still open) asks for a role for Lee again.
+  await page.unroute(`**/api/sessions/${id}/roles`);
+  await leeSelect.selectOption({ label: 'No role (no signals)' });
+  await save.click();
+  await page.locator('[data-testid="role-select"][data-speaker="Lee"]').filter({ hasText: '— choose —' }).waitFor({ timeout: WAIT_MS });
+  await expect(leeSelect.inputValue()).resolves.toBe('');
+  for (const p of [page, other.page]) {
+    await p.getByTestId('cue-card').first().waitFor({ state: 'detached', timeout: WAIT_MS });
+    await expect(p.locator('[data-testid="signal-label"]').count()).resolves.toBe(0);
+    await expect(p.getByTestId('utterance').filter({ hasText: 'team of five' }).getAttribute('data-role')).resolves.not.toBe('customer');
+  }
+
   expect(pageErrors).toEqual([]);
   expect(other.pageErrors).toEqual([]);
   await other.page.context().close();
@@ -154,10 +167,11 @@ test('the role panel by keyboard, in Chinese, at phone width; a refused save is 
   // The focus moved into the panel, on the first participant's select.
   await expect(page.evaluate(() => document.activeElement?.getAttribute('data-speaker'))).resolves.toBe('陈经理');
   await expect(panel.locator('h2').textContent()).resolves.toBe('谁是谁？');
-  // An assigned participant's role can be changed, not taken away (the API cannot unset it).
+  // An assigned participant's role can be changed or taken away.
   await expect(panel.locator('[data-speaker="陈经理"] option').allTextContents()).resolves.toEqual([
     '客户',
     '客户经理',
+    '无角色（不识别信号）',
   ]);
 
   // It fits the phone's width.

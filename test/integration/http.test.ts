@@ -74,6 +74,35 @@ describe('HTTP API', () => {
     expect(put.body.snapshot.utterances[1].role).toBe('customer');
   });
 
+  it('takes a role away (null): that speaker is reported again, their turns lose their signals and cues, and a restored role brings them back', async () => {
+    const id = await newSession([]);
+    await api(server.url, 'POST', `/api/sessions/${id}/transcript`, undefined, '王经理：这款理财起投五万。\n客户：那这个需要多少钱？有没有优惠？\n');
+    const given = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 王经理: 'rep', 客户: 'customer' } });
+    expect(given.body.snapshot.signals).toHaveLength(1);
+    expect(given.body.snapshot.cues.length).toBeGreaterThan(0);
+
+    const taken = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 客户: null } });
+    expect(taken.status).toBe(200);
+    expect(taken.body.snapshot.unassignedSpeakers).toEqual(['客户']);
+    expect(taken.body.snapshot.session.participants).toEqual([
+      { name: '王经理', role: 'rep' },
+      { name: '客户', role: null },
+    ]);
+    expect(taken.body.snapshot.utterances.map((u: { role: string | null }) => u.role)).toEqual(['rep', null]);
+    expect(taken.body.snapshot.signals).toEqual([]);
+    expect(taken.body.snapshot.cues).toEqual([]);
+    // As stored, not only as answered.
+    expect((await api(server.url, 'GET', `/api/sessions/${id}`)).body).toMatchObject({ unassignedSpeakers: ['客户'], signals: [], cues: [] });
+
+    const back = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 客户: 'customer' } });
+    expect(back.body.snapshot.signals.map((s: { label: string }) => s.label)).toEqual(['discount_request']);
+    expect(back.body.snapshot.unassignedSpeakers).toEqual([]);
+
+    const wrong = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { 客户: 'buyer' } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.field).toBe('roles.客户');
+  });
+
   it('creates a session from a file in one step, and a rejected file leaves no session behind', async () => {
     const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length;
     const bad = await api(server.url, 'POST', '/api/transcripts?format=vtt&title=broken', undefined, VTT.replace('00:00:08.000', '00:0x:08.000'));
