@@ -12,10 +12,11 @@ import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--thresholds T] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--thresholds T] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
-    every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none`;
+    every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
+  --errors: also list the rows the model got wrong (line, gold and predicted label, probabilities, text)`;
 
 /** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
 export function parseThresholds(text: string): SignalThresholds {
@@ -48,9 +49,9 @@ export function parseThresholds(text: string): SignalThresholds {
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
-  let opts: { data: string; model: string; json: boolean; thresholds: SignalThresholds };
+  let opts: { data: string; model: string; json: boolean; errors: boolean; thresholds: SignalThresholds };
   try {
-    const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json', 'errors'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
@@ -61,6 +62,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       data: resolveFlagPath(a.values.data, ''),
       model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR),
       json: a.switches.has('json'),
+      errors: a.switches.has('errors'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
     };
     requireFile(opts.data);
@@ -76,7 +78,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const model = loadVerbalClassifier({ modelDir: opts.model });
   const baseline = createKeywordBaseline();
   try {
-    const report = evaluateVerbal(rows, model, baseline, opts.thresholds);
+    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors });
     io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     return 0;
   } finally {

@@ -69,6 +69,17 @@ describe('train/eval verbal command modules', () => {
       const report = JSON.parse(j.out.join(''));
       expect(report.baselineVersion).toBe('keyword-baseline');
       expect(report.subsets[0].n).toBe(20);
+      expect(report.errors).toBeUndefined();
+      // --errors lists each wrong row with its line; as JSON, the same rows in `errors`.
+      const w = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--model', modelDir, '--errors', '--json'], w.io)).toBe(0);
+      const errors = JSON.parse(w.out.join('')).errors as { line: number; gold: string; predicted: string; text: string }[];
+      const wrong = report.subsets[0].model.confusion.reduce((n: number, row: number[], i: number) => n + row.reduce((a, c, k) => a + (k === i ? 0 : c), 0), 0);
+      expect(errors).toHaveLength(wrong);
+      for (const err of errors) expect(made[(err.line - 1) % made.length]).toEqual([err.text, err.gold]);
+      const listed = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--model', modelDir, '--errors'], listed.io)).toBe(0);
+      expect(listed.out.join('\n')).toContain(`rows the model got wrong: ${wrong} of 20`);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

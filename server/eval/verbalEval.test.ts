@@ -113,4 +113,24 @@ describe('evaluateVerbal', () => {
     expect(formatEvalReport(held)).toContain('a signal counts when it is the most probable label and scores price_inquiry ≥ 0.5');
     expect(formatEvalReport(byDefault)).toContain('a signal counts when it is the most probable label\n');
   });
+  it('lists the rows the model got wrong only when asked: line, gold, predicted, both probabilities, text and context', () => {
+    const weakPrice: VerbalClassifier = {
+      version: 'weak-price',
+      classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 0.45, scores: { price_inquiry: 0.45, discount_request: 0.1, purchase_intent: 0.1, resistance: 0.2, neutral: 0.15 } })),
+      dispose: () => undefined,
+    };
+    const withCtx = parseLabeledJsonl(jsonl({ text: 'ok', label: 'neutral' }, '', { text: '那我再考虑一下', label: 'resistance', context: '一共两千' }), 'c.jsonl');
+    expect(evaluateVerbal(withCtx, weakPrice, createKeywordBaseline()).errors).toBeUndefined();
+    const r = evaluateVerbal(withCtx, weakPrice, createKeywordBaseline(), {}, { errors: true });
+    expect(r.errors).toEqual([
+      { line: 1, lang: 'en', gold: 'neutral', predicted: 'price_inquiry', score: 0.45, goldScore: 0.15, text: 'ok' },
+      { line: 3, lang: 'zh', gold: 'resistance', predicted: 'price_inquiry', score: 0.45, goldScore: 0.2, text: '那我再考虑一下', context: '一共两千' },
+    ]);
+    const text = formatEvalReport(r);
+    expect(text).toContain('rows the model got wrong: 2 of 2');
+    expect(text).toMatch(/\n {5}3 zh  resistance → price_inquiry 0\.45 \(gold 0\.20\)  那我再考虑一下\n {11}after: 一共两千/);
+    // Held to a threshold, the predicted label is the one the pipeline would give: neutral here, so row 1 is right.
+    const held = evaluateVerbal(withCtx, weakPrice, createKeywordBaseline(), { price_inquiry: 0.5 }, { errors: true });
+    expect(held.errors!.map((e) => [e.line, e.predicted, e.score])).toEqual([[3, 'neutral', 0.15]]);
+  });
 });

@@ -5,7 +5,7 @@ import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import { classifyTurns } from '../signals/verbal/speakerRule';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { Interval } from './bootstrap';
 import { bootstrapMacroF1, classificationReport, type ClassificationReport } from './metrics';
 
@@ -26,6 +26,22 @@ export interface VerbalEvalReport {
   thresholds: SignalThresholds;
   rows: number;
   subsets: SubsetReport[];
+  /** The rows the model got wrong, in file order (only when asked for: `errors: true`). */
+  errors?: EvalError[];
+}
+
+/** A row the model labelled otherwise than its gold label. */
+export interface EvalError {
+  /** 1-based line of the data file. */
+  line: number;
+  lang: string;
+  gold: VerbalLabel;
+  predicted: VerbalLabel;
+  /** The model's probability of the predicted label, and of the gold one. */
+  score: number;
+  goldScore: number;
+  text: string;
+  context?: string;
 }
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
@@ -35,9 +51,22 @@ export function rowLang(row: Pick<LabeledRow, 'lang' | 'text'>): string {
   return row.lang ?? (CJK.test(row.text) ? 'zh' : 'en');
 }
 
-function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[], thresholds: SignalThresholds): VerbalLabel[] {
+function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[]): VerbalPrediction[] {
   const turns = rows.map((r) => ({ text: r.text, role: r.role, ...(r.context !== undefined ? { context: r.context } : {}) }));
-  return classifyTurns(classifier, turns).map((p) => signalLabel(p, thresholds));
+  return classifyTurns(classifier, turns);
+}
+
+function errorsOf(rows: readonly LabeledRow[], preds: readonly VerbalPrediction[], labels: readonly VerbalLabel[]): EvalError[] {
+  return rows.flatMap((r, i) => {
+    const predicted = labels[i]!;
+    if (predicted === r.label) return [];
+    const p = preds[i]!;
+    return [{
+      line: r.line, lang: rowLang(r), gold: r.label, predicted,
+      score: p.scores[predicted] ?? 0, goldScore: p.scores[r.label] ?? 0,
+      text: r.text, ...(r.context !== undefined ? { context: r.context } : {}),
+    }];
+  });
 }
 
 /** The model is held to `thresholds` as the pipeline holds it; the keyword baseline to none. */
@@ -46,9 +75,11 @@ export function evaluateVerbal(
   model: VerbalClassifier,
   baseline: VerbalClassifier,
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
+  opts: { errors?: boolean } = {},
 ): VerbalEvalReport {
-  const modelPred = predict(model, rows, thresholds);
-  const basePred = predict(baseline, rows, {});
+  const modelScores = predict(model, rows);
+  const modelPred = modelScores.map((p) => signalLabel(p, thresholds));
+  const basePred = predict(baseline, rows).map((p) => signalLabel(p, {}));
   const langs = [...new Set(rows.map(rowLang))].sort();
   const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
   for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
@@ -69,9 +100,13 @@ export function evaluateVerbal(
       macroF1Interval: { model: bootstrapMacroF1(VERBAL_LABELS, gold, model), baseline: bootstrapMacroF1(VERBAL_LABELS, gold, base) },
     };
   });
-  return { modelVersion: model.version, baselineVersion: baseline.version, thresholds, rows: rows.length, subsets };
+  return {
+    modelVersion: model.version, baselineVersion: baseline.version, thresholds, rows: rows.length, subsets,
+    ...(opts.errors ? { errors: errorsOf(rows, modelScores, modelPred) } : {}),
+  };
 }
 
+const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim();
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
 
 /** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
@@ -100,6 +135,13 @@ export function formatEvalReport(r: VerbalEvalReport): string {
     lines.push('', `confusion, model, ${s.name} (rows gold, columns predicted)`);
     lines.push(`${''.padEnd(w)} ${short.map((l) => l.padStart(9)).join('')}`);
     s.model.confusion.forEach((row, i) => lines.push(`${VERBAL_LABELS[i]!.padEnd(w)} ${row.map((c) => String(c).padStart(9)).join('')}`));
+  }
+  if (r.errors) {
+    lines.push('', `rows the model got wrong: ${r.errors.length} of ${r.rows} (line, language, gold → predicted with its probability and the gold label's)`);
+    for (const e of r.errors) {
+      lines.push(`${String(e.line).padStart(6)} ${e.lang.padEnd(3)} ${e.gold} → ${e.predicted} ${e.score.toFixed(2)} (gold ${e.goldScore.toFixed(2)})  ${oneLine(e.text)}`);
+      if (e.context !== undefined) lines.push(`${''.padStart(11)}after: ${oneLine(e.context)}`);
+    }
   }
   return lines.join('\n');
 }
