@@ -340,7 +340,7 @@ export type SessionError = ApiError & { sessionId: string; participant?: string;
  * quotes the key. `whole`: the field to name when the issue is about the value as a whole
  * (an HTTP body: `body`).
  */
-export function zodToApiError(err: z.ZodError, prefix = '', whole?: string): ApiError {
+export function zodToApiError(err: z.ZodError, prefix = '', whole?: string, input?: unknown): ApiError {
   const issue = err.issues[0];
   let path = (issue?.path ?? []).map(String);
   let message = issue?.message ?? 'invalid';
@@ -357,7 +357,20 @@ export function zodToApiError(err: z.ZodError, prefix = '', whole?: string): Api
     code: 'invalid_input',
     message: `${field || 'input'}: ${message}`,
     ...(field ? { field } : {}),
+    ...(issue ? sizeOf(issue, input) : {}),
   };
+}
+
+/**
+ * For a string or list over its maximum, the limit and, when the parsed value is given, its
+ * size (`limit`, `actual`), so a client can word the refusal as it does an upload's.
+ */
+function sizeOf(issue: z.core.$ZodIssue, input: unknown): Pick<ApiError, 'limit' | 'actual'> {
+  if (issue.code !== 'too_big' || (issue.origin !== 'string' && issue.origin !== 'array')) return {};
+  let v = input;
+  for (const key of issue.path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  const actual = typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
+  return { limit: Number(issue.maximum), ...(actual !== undefined ? { actual } : {}) };
 }
 
 function clipKey(key: string): string {

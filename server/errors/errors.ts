@@ -22,7 +22,7 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, details: { field?: string; line?: number } = {}, code = 'invalid_input') {
+  constructor(message: string, details: ErrorDetails = {}, code = 'invalid_input') {
     super(code, message, 400, details);
   }
 }

@@ -9,8 +9,8 @@ import { AppError, ValidationError } from '../errors/errors';
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {
   const r = schema.safeParse(value);
   if (!r.success) {
-    const e = zodToApiError(r.error, prefix, prefix === '' ? 'body' : undefined);
-    throw new ValidationError(e.message, e.field ? { field: e.field } : {});
+    const { code: _code, message, ...details } = zodToApiError(r.error, prefix, prefix === '' ? 'body' : undefined, value);
+    throw new ValidationError(message, details);
   }
   return r.data;
 }

@@ -93,7 +93,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     socket.on('join', (payload, ack) => {
       const reply = safeAck(ack);
       const parsed = JoinSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
       try {
         const snapshot = service.snapshot(parsed.data.sessionId);
         void socket.join(room(parsed.data.sessionId));
@@ -114,7 +114,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     socket.on('utterance', (payload, ack) => {
       const reply = safeAck(ack);
       const parsed = LiveUtteranceSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('utterance').toApi() });
       if (inFlight >= o.maxTurnsInFlight) return reply({ ok: false, error: new TurnsInFlightError(o.maxTurnsInFlight).toApi() });
       inFlight++;
@@ -134,7 +134,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     socket.on('landmarks', (payload, ack) => {
       const reply = safeAck(ack);
       const parsed = LandmarksInSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       try {
         const r = service.addLandmarks(parsed.data, 'browser');
@@ -148,7 +148,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     socket.on('frame', (payload, ack) => {
       const reply = safeAck(ack);
       const parsed = FrameInSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error) });
+      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       const { sessionId, participant, mediaMs, image, person } = parsed.data;
       try {

@@ -139,6 +139,11 @@ describe('HTTP API', () => {
       const r2 = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'boss' }] });
       expect(r2.status).toBe(400);
       expect(r2.body.error.field).toBe('participants.0.role');
+      // Over a size limit: the limit and the size found, as an upload's limit errors give them.
+      const long = await api(server.url, 'POST', '/api/sessions', { title: 't'.repeat(250) });
+      expect(long.status).toBe(400);
+      expect(long.body.error).toMatchObject({ code: 'invalid_input', field: 'title', limit: 200, actual: 250 });
+      expect(r2.body.error.limit).toBeUndefined();
     });
 
     it('malformed JSON body', async () => {

@@ -86,6 +86,11 @@ describe('live session over socket.io', () => {
       expect(ack.ok).toBe(false);
       expect(ack.error.message).toMatch(re);
     }
+    // A size limit comes with its numbers, as an upload's does: a client can word it.
+    expect((await send(s, id, { speaker: 'Bo', text: 'x'.repeat(100_000), startMs: 1 })).error).toMatchObject({
+      field: 'utterance.text', limit: 2000, actual: 100_000,
+    });
+    expect((await send(s, id, { speaker: 'Bo', text: 'hi', startMs: 1 })).error).toBeUndefined();
     const unknown = await send(s, 'no-such-session', { speaker: 'Bo', text: 'hi', startMs: 1 });
     expect(unknown.error).toMatchObject({ code: 'not_found' });
     expect((await join(s, 42)).error.field).toBe('sessionId');
@@ -93,7 +98,7 @@ describe('live session over socket.io', () => {
     // The socket survived all of it, and the accepted utterance is still there.
     expect((await send(s, id, { speaker: 'Bo', text: 'still here', startMs: 2 })).ok).toBe(true);
     const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
-    expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'still here']);
+    expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'hi', 'still here']);
   });
 
   it('stores a name or text with half an emoji (a lone surrogate) as acked, and the speaker keeps their role', async () => {
