@@ -8,6 +8,8 @@
 // the keyboard focus (and a hovered one its element) when a new turn's signal redraws the chart,
 // and the focus moves to the group it merges into when zoomed out, and back when zoomed in.
 // By keyboard, End, Home and the arrows reach every marker of the zoomed long session, drawn or not.
+// The chart is one Tab stop: Tab lands on one marker, the arrows (Up/Down between rows) move the
+// focus and the stop with it, the next Tab leaves; zoomed where nothing is drawn, the chart is the stop.
 import type { Locator, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot, Signal } from '../../protocol/protocol';
