@@ -129,8 +129,9 @@ const en = {
   postureResisting: 'Resisting',
   postureMerged: '{n} signals',
   timelineWords: 'Words',
-  timelineLabel:
-    'Posture timeline: postures, cues and verbal signals over the meeting’s media time. On a marker, Left and Right arrows go to the previous or next one, Home and End to the first or last',
+  timelineLabel: 'Posture timeline: postures, cues and verbal signals over the meeting’s media time',
+  timelineHelp:
+    'One Tab stop: arrow keys move between markers and bars, Left and Right in time, Up and Down to the nearest one in the row above or below; Home and End go to the first or last. Enter or Space opens that moment in the transcript (a group zooms in on its markers).',
   postureEvidence: 'Posture',
   sourceBrowser: 'from the browser',
   sourceServer: 'from the server',
@@ -281,7 +282,9 @@ const zh: Strings = {
   postureResisting: '抗拒',
   postureMerged: '{n} 个信号',
   timelineWords: '言语',
-  timelineLabel: '姿态时间轴：会谈媒体时间上的姿态、提示和言语信号。在标记上按左、右方向键移到上一个或下一个，按 Home、End 移到第一个或最后一个',
+  timelineLabel: '姿态时间轴：会谈媒体时间上的姿态、提示和言语信号',
+  timelineHelp:
+    '整个时间轴只占一个 Tab 位置：用方向键在标记和色条之间移动，左、右键按时间前后移动，上、下键移到上一行或下一行中时间最近的一个；Home、End 移到第一个或最后一个。按 Enter 或空格键在文字记录中打开该时刻（分组标记会放大显示其中的标记）。',
   postureEvidence: '姿态',
   sourceBrowser: '来自浏览器',
   sourceServer: '来自服务器',

@@ -50,10 +50,11 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /**
  * Makes an element act as a button: focusable, `role="button"`, and `run` on a click or on
- * Enter/Space (for elements that are not <button>, e.g. SVG markers).
+ * Enter/Space (for elements that are not <button>, e.g. SVG markers). With tabindex -1 it is
+ * out of the Tab order (focused by click or by script: one item of a roving-tabindex widget).
  */
-export function asButton(el: Element, run: () => void): void {
-  setAttrs(el, { tabindex: 0, role: 'button' });
+export function asButton(el: Element, run: () => void, tabindex: 0 | -1 = 0): void {
+  setAttrs(el, { tabindex, role: 'button' });
   el.addEventListener('click', run);
   el.addEventListener('keydown', (e) => {
     const key = (e as KeyboardEvent).key;

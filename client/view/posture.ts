@@ -25,12 +25,14 @@ import {
   markerExtent,
   markerKey,
   msAt,
+  navFromView,
   navOrder,
   navTarget,
   overlaps,
   revealScroll,
   scrollToShow,
   spanToSeparate,
+  tabStop,
   toX,
   wheelSpan,
   zoomInSpan,
@@ -39,6 +41,7 @@ import {
   type ChartGeometry,
   type Keyed,
   type Marker,
+  type NavItem,
   type TimelineInput,
   type TimelineLayout,
 } from './timeline';
@@ -96,6 +99,20 @@ export class PostureTimeline {
   /** Inside batched(): the ticks, bars and markers wait for its end. */
   private batching = false;
   private picked: string | null = null;
+  /**
+   * The chart is one stop in the Tab order (roving tabindex): the item last focused (this),
+   * else the first in view, has tabindex 0, every other item -1; the arrow keys go between them.
+   */
+  private rover: Keyed | null = null;
+  /** The items drawn, in the arrow keys' order: where the tab stop is chosen from. */
+  private drawnNav: NavItem[] = [];
+  /** The item that is the tab stop now (none: the chart itself is), and what it was chosen for. */
+  private stopEl: Element | null = null;
+  private stopFor = '';
+  /** Counts the redraws of the items: the tab stop is chosen again after each. */
+  private itemPaints = 0;
+  /** The hidden text that tells a screen reader how to use the chart (its aria-describedby). */
+  private readonly helpEl: HTMLElement;
   /** The root's content width; 0 until it was first measured (e.g. while hidden). */
   private widthPx = 0;
   private zoom: ZoomChoice = 'auto';
@@ -122,13 +139,14 @@ export class PostureTimeline {
   ) {
     this.gutter = h('div', { class: 'tl-gutter', 'data-testid': 'timeline-gutter' });
     this.scroller = h('div', { class: 'tl-scroll', 'data-testid': 'timeline-scroll' });
-    this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller);
+    this.helpEl = h('p', { id: 'posture-timeline-help', hidden: true });
+    this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller, this.helpEl);
     const layer = (name: string): SVGGElement => svg('g', { class: `tl-layer-${name}` });
     this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words') };
     this.playheadEl = svg('line', { class: 'tl-playhead', 'data-testid': 'timeline-playhead', y1: 12 });
     this.chartEl = svg(
       'svg',
-      { class: 'timeline', 'data-testid': 'posture-timeline', role: 'group' },
+      { class: 'timeline', 'data-testid': 'posture-timeline', role: 'group', tabindex: -1, 'aria-describedby': this.helpEl.id },
       this.layers.ticks,
       this.layers.lanes,
       this.layers.bars,
@@ -138,6 +156,13 @@ export class PostureTimeline {
     this.scroller.append(this.chartEl);
     // On a marker, group or bar the arrow keys, Home and End go through all of them in time order.
     this.chartEl.addEventListener('keydown', (e) => this.onNavKey(e));
+    // The item focused (by the keys, a click or Tab) is the chart's tab stop from now on.
+    this.chartEl.addEventListener('focusin', (e) => {
+      const el = e.target as Element;
+      if (el === this.chartEl || !el.hasAttribute('data-key')) return;
+      this.rover = keyedOf(el);
+      this.rove();
+    });
     const button = (testid: string, text: string, onClick: () => void): HTMLButtonElement => {
       const b = h('button', { type: 'button', class: 'btn btn-small tl-zoom-btn', 'data-testid': testid }, text);
       b.addEventListener('click', onClick);
@@ -202,6 +227,8 @@ export class PostureTimeline {
     this.live = state.live;
     this.nowMs = null;
     this.picked = null;
+    this.rover = null;
+    const hadFocus = this.root.contains(document.activeElement);
     // Keys are the new session's: nothing drawn for the last one is kept.
     this.clearItems();
     // Another session: its own default zoom, from its start (or, followed, at its playhead).
@@ -212,6 +239,7 @@ export class PostureTimeline {
       this.following = true;
       this.follow();
     });
+    if (hadFocus) this.keepFocus();
   }
 
   /**
@@ -396,19 +424,23 @@ export class PostureTimeline {
 
   /**
    * An arrow key, Home or End on a focused marker, group or bar: the focus goes to the
-   * next, previous, first or last of the whole layout (not only of what is drawn), the view
-   * scrolling just enough to show it (which draws it). Looking elsewhere than the playhead
-   * stops following it, as a scroll by hand does.
+   * next, previous, first or last of the whole layout (not only of what is drawn), or up or
+   * down a row to the nearest in time, the view scrolling just enough to show it (which draws
+   * it). On the chart itself (nothing of it drawn near the view) they go to the first, the
+   * last, or the item nearest the view. Looking elsewhere than the playhead stops following
+   * it, as a scroll by hand does.
    */
   private onNavKey(e: KeyboardEvent): void {
     const step = NAV_KEYS[e.key];
     const focus = this.focusedMark();
+    const onChart = document.activeElement === this.chartEl;
     const l = this.laid;
-    if (!step || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !focus || !l) return;
+    if (!step || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !(focus || onChart) || !l) return;
     // Not the scroller's own scrolling by the same keys.
     e.preventDefault();
-    const to = navTarget(navOrder(l), focus, step);
-    if (!to || to.key === focus.key) return;
+    const order = navOrder(l);
+    const to = focus ? navTarget(order, focus, step) : navFromView(order, this.viewRange(l), step);
+    if (!to || to.key === focus?.key) return;
     const scroll = revealScroll(l.chart, this.scroller.scrollLeft, to.fromX, to.toX, 24);
     if (scroll !== this.scroller.scrollLeft) this.scrollTo(scroll);
     this.chartEl.querySelector<SVGElement>(`[data-key="${CSS.escape(to.key)}"]`)?.focus({ preventScroll: true });
@@ -459,8 +491,10 @@ export class PostureTimeline {
     this.counter.textContent = this.postures.size ? String(this.postures.size) : '';
     const emptyText = t(this.live ? 'emptyPosture' : 'emptyPostureReview');
     if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && l.playheadX === null) {
+      const hadFocus = this.root.contains(document.activeElement);
       this.root.replaceChildren(h('p', { class: 'empty', 'data-testid': 'posture-empty' }, emptyText));
       this.clearItems();
+      if (hadFocus) this.keepFocus();
       return;
     }
     const { axis } = l;
@@ -496,6 +530,7 @@ export class PostureTimeline {
       height: l.height,
       'aria-label': t('timelineLabel'),
     });
+    this.helpEl.textContent = t('timelineHelp');
     const lanesSig = JSON.stringify([axis.x0, axis.x1, l.lanes]);
     if (lanesSig !== this.lanesSig) {
       this.lanesSig = lanesSig;
@@ -522,8 +557,31 @@ export class PostureTimeline {
     // With no lanes the note goes under the chart, clear of the cues' guide lines.
     const note = l.lanes.length === 0 && h('p', { class: 'tl-note', 'data-testid': 'posture-empty' }, emptyText);
     if (this.root.firstChild !== this.frame || this.root.childNodes.length !== (note ? 2 : 1)) {
+      const hadFocus = this.root.contains(document.activeElement) && !this.frame.contains(document.activeElement);
       this.root.replaceChildren(this.frame, ...(note ? [note] : []));
+      if (hadFocus) this.keepFocus();
     } else if (note) this.root.lastChild!.replaceWith(note);
+  }
+
+  /**
+   * The focus was in the timeline and what had it is gone (another session, nothing left to
+   * show): it goes to the chart's tab stop, else the chart, else the note that says it is
+   * empty, never to the page's body.
+   */
+  private keepFocus(): void {
+    if (this.root.contains(document.activeElement)) return;
+    if (this.root.firstChild === this.frame) {
+      if (this.laid) this.paintItems(this.laid);
+      if (this.root.contains(document.activeElement)) return;
+      const to = this.stopEl instanceof SVGElement ? this.stopEl : this.chartEl;
+      to.focus({ preventScroll: true });
+      return;
+    }
+    const note = this.root.querySelector<HTMLElement>('[data-testid="posture-empty"]');
+    if (note) {
+      note.tabIndex = -1;
+      note.focus({ preventScroll: true });
+    }
   }
 
   /** Forgets every drawn tick, bar and marker (another session, or nothing to show). */
@@ -531,6 +589,9 @@ export class PostureTimeline {
     for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words]) layer.replaceChildren();
     this.barEls.clear();
     this.drawnItems = '';
+    this.drawnNav = [];
+    this.stopEl = null;
+    this.stopFor = '';
     this.namesSig = '';
     this.lanesSig = '';
   }
@@ -568,7 +629,10 @@ export class PostureTimeline {
     const range = drawRange(this.scroller.scrollLeft, l.chart.viewportPx);
     const focus = this.focusedMark();
     const key = [this.drawnShape, range.fromX, range.toX, focus?.key ?? ''].join('|');
-    if (key === this.drawnItems) return;
+    if (key === this.drawnItems) {
+      this.rove();
+      return;
+    }
     this.drawnItems = key;
     // The focused one is drawn wherever it is, so the focus is not lost by scrolling away.
     const pin = (kind: string) => (ids: readonly number[]) =>
@@ -581,33 +645,65 @@ export class PostureTimeline {
       this.layers.ticks,
       l.ticks.filter((ms) => overlaps(range, toX(l.axis, ms) - 40, toX(l.axis, ms) + 40)).map((ms) => this.tick(ms, l, bottom)),
     );
-    this.reconcile(
-      this.layers.bars,
-      inRange(l.bars, (b) => [b.x, b.x + b.width], range, (b) => pinBar(b.ids)).map((b) => this.bar(b, l)),
-    );
+    const drawn = {
+      bars: inRange(l.bars, (b) => [b.x, b.x + b.width], range, (b) => pinBar(b.ids)),
+      cues: inRange(l.cues, markerExtent, range, (m) => pinCue(m.items.map((c) => c.id))),
+      words: inRange(l.words, markerExtent, range, (m) => pinWord(m.items.map((w) => w.id))),
+    };
+    this.reconcile(this.layers.bars, drawn.bars.map((b) => this.bar(b, l)));
     this.reconcile(
       this.layers.cues,
-      inRange(l.cues, markerExtent, range, (m) => pinCue(m.items.map((c) => c.id))).map((m) =>
-        m.items.length > 1 ? this.cueGroup(m, l) : this.cue(m, l, bottom),
-      ),
+      drawn.cues.map((m) => (m.items.length > 1 ? this.cueGroup(m, l) : this.cue(m, l, bottom))),
     );
     this.reconcile(
       this.layers.words,
-      inRange(l.words, markerExtent, range, (m) => pinWord(m.items.map((w) => w.id))).map((m) =>
-        m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l),
-      ),
+      drawn.words.map((m) => (m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l))),
     );
+    this.drawnNav = navOrder(l, drawn);
+    this.itemPaints++;
+    this.rove();
     this.barEls.clear();
     for (const g of this.layers.bars.children) {
       const rect = g.querySelector('rect');
       if (rect) this.barEls.set(g.getAttribute('data-key') ?? '', rect);
     }
     // The focused element was replaced (its content changed, it merged into a group, a group
-    // split): the focus goes to what stands for it now, without scrolling the view.
+    // split): the focus goes to what stands for it now, without scrolling the view; when
+    // nothing does (it is gone), to the chart's tab stop, or the chart itself.
     if (focus && !focus.el.isConnected) {
-      const drawn = [...this.chartEl.querySelectorAll<SVGElement>('[data-key][data-ids]')].map((el) => ({ el, ...keyedOf(el) }));
-      focusSuccessor(focus, drawn)?.el.focus({ preventScroll: true });
+      const els = [...this.chartEl.querySelectorAll<SVGElement>('[data-key][data-ids]')].map((el) => ({ el, ...keyedOf(el) }));
+      const to = focusSuccessor(focus, els)?.el ?? (this.stopEl instanceof SVGElement ? this.stopEl : this.chartEl);
+      to.focus({ preventScroll: true });
     }
+  }
+
+  /** The part of the chart's x the viewport shows. */
+  private viewRange(l: Layout): { fromX: number; toX: number } {
+    const scroll = this.scroller.scrollLeft;
+    return { fromX: scroll, toX: scroll + l.chart.viewportPx };
+  }
+
+  /**
+   * Makes the tab stop (tabindex 0) the item last focused (or what stands for it now), else
+   * the first drawn in view; every other item has -1. With no item drawn near the view the
+   * chart itself is the stop while the meeting has any (its arrow keys go to them).
+   */
+  private rove(): void {
+    const l = this.laid;
+    if (!l) return;
+    const view = this.viewRange(l);
+    const sig = [this.itemPaints, this.rover?.key ?? '', view.fromX].join('|');
+    if (sig === this.stopFor && this.stopEl?.isConnected) return;
+    this.stopFor = sig;
+    const stop = tabStop(this.drawnNav, this.rover, view);
+    const el = stop ? this.chartEl.querySelector(`[data-key="${CSS.escape(stop.key)}"]`) : null;
+    const any = l.bars.length > 0 || l.cues.length > 0 || l.words.length > 0;
+    const chartIndex = !el && any ? '0' : '-1';
+    if (this.chartEl.getAttribute('tabindex') !== chartIndex) this.chartEl.setAttribute('tabindex', chartIndex);
+    if (el === this.stopEl) return;
+    this.stopEl?.setAttribute('tabindex', '-1');
+    el?.setAttribute('tabindex', '0');
+    this.stopEl = el;
   }
 
   /** The marker or bar with the keyboard focus, when one has it. */
@@ -791,7 +887,7 @@ export class PostureTimeline {
         const mid = (range.fromMs + range.toMs) / 2;
         this.zoomTo(next, this.chart.viewportPx / 2, mid);
       };
-      asButton(el, zoomIn);
+      asButton(el, zoomIn, -1);
       return el;
     };
     return { key: o.key, sig: [m.x, rowY, o.class, o.first.utteranceId, canZoom, next, tip].join('|'), build };
@@ -839,7 +935,7 @@ export class PostureTimeline {
     return { key, sig, build };
   }
 
-  /** Clickable and keyboard-reachable; the chosen one stays marked across redraws. */
+  /** Clickable and keyboard-reachable (by the arrow keys, or Tab when it is the stop); the chosen one stays marked across redraws. */
   private pickable(el: SVGElement, key: string, pick: TimelinePick): SVGElement {
     el.setAttribute('aria-pressed', String(this.picked === key));
     const choose = (): void => {
@@ -849,7 +945,7 @@ export class PostureTimeline {
       el.setAttribute('aria-pressed', 'true');
       this.onPick(pick);
     };
-    asButton(el, choose);
+    asButton(el, choose, -1);
     return el;
   }
 }

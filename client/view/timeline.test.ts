@@ -19,12 +19,14 @@ import {
   markerKey,
   msAt,
   NAV_KEYS,
+  navFromView,
   navOrder,
   navTarget,
   revealScroll,
   overlaps,
   scrollToShow,
   spanToSeparate,
+  tabStop,
   tickStepMs,
   ticks,
   toX,
@@ -498,7 +500,7 @@ describe('the arrow keys', () => {
     expect(navTarget(order, key('cue-4', 'cue', '4'), 'prev')?.key).toBe('bar-2');
     expect(navTarget(order, key('word-9', 'word', '9'), 'next')).toBeNull();
     expect(navTarget([], order[0]!, 'last')).toBeNull();
-    expect(NAV_KEYS).toEqual({ ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last' });
+    expect(NAV_KEYS).toEqual({ ArrowRight: 'next', ArrowLeft: 'prev', ArrowUp: 'up', ArrowDown: 'down', Home: 'first', End: 'last' });
   });
 
   test('keys of markers and groups', () => {
@@ -514,5 +516,81 @@ describe('the arrow keys', () => {
     expect(revealScroll(g, 2000, 5000, 7000, 20)).toBe(4980);
     expect(revealScroll(g, 2000, 9990, 10_000, 20)).toBe(9000);
     expect(revealScroll(g, 2000, 5, 10, 20)).toBe(0);
+  });
+
+  test('the rows: cues, words, then the lanes in their order; only the items given when asked', () => {
+    const l = layoutTimeline(
+      input({
+        postures: [span(1, 'arms_crossed', 50_000, 60_000), span(2, 'leaning_forward', 20_000, 30_000)],
+        cues: [{ id: 9, type: 'closing_moment', mediaMs: 90_000, score: 0.9 }],
+        words: [{ id: 3, utteranceId: 30, label: 'price_inquiry', mediaMs: 10_000, score: 0.9 }],
+        durationMs: 100_000,
+      }),
+    );
+    const rows = Object.fromEntries(navOrder(l).map((it) => [it.key, it.row]));
+    // leaning_forward's lane is above arms_crossed's (the ready postures on top).
+    expect(rows).toEqual({ 'cue-9': 0, 'word-3': 1, 'bar-2': 2, 'bar-1': 3 });
+    const some = navOrder(l, { bars: l.bars.filter((b) => b.key === '1'), cues: [], words: l.words });
+    expect(some.map((it) => [it.key, it.row])).toEqual([
+      ['word-3', 1],
+      ['bar-1', 3],
+    ]);
+  });
+
+  test('Up and Down: the nearest in time in the next row that has any; staying put in the top and bottom rows', () => {
+    const it = (k: string, row: number, fromX: number, toX: number) => ({ key: k, kind: k.split('-')[0]!, ids: [k.split('-')[1]!], ms: fromX, fromX, toX, row });
+    const order = [
+      it('word-1', 1, 95, 105),
+      it('bar-2', 2, 100, 400),
+      it('cue-3', 0, 290, 304),
+      it('word-4', 1, 300, 310),
+      it('bar-5', 5, 310, 320),
+      it('word-6', 1, 600, 610),
+      it('bar-7', 2, 650, 660),
+    ];
+    const at = (k: string) => order.find((x) => x.key === k)!;
+    // Down from a word: the bar covering its time, not the later one nearer its centre.
+    expect(navTarget(order, at('word-1'), 'down')?.key).toBe('bar-2');
+    expect(navTarget(order, at('word-4'), 'down')?.key).toBe('bar-2');
+    expect(navTarget(order, at('word-6'), 'down')?.key).toBe('bar-7');
+    // Up from the long bar: the word nearest its middle (250): word-4 at 300–310.
+    expect(navTarget(order, at('bar-2'), 'up')?.key).toBe('word-4');
+    expect(navTarget(order, at('word-4'), 'up')?.key).toBe('cue-3');
+    // Rows with nothing in them (3 and 4) are skipped.
+    expect(navTarget(order, at('bar-2'), 'down')?.key).toBe('bar-5');
+    expect(navTarget(order, at('bar-5'), 'up')?.key).toBe('bar-2');
+    // Top and bottom rows: it stays put.
+    expect(navTarget(order, at('cue-3'), 'up')?.key).toBe('cue-3');
+    expect(navTarget(order, at('bar-5'), 'down')?.key).toBe('bar-5');
+    // A marker merged into a group since counts as the group; one gone has nowhere to go.
+    expect(navTarget(order, key('words-4-9', 'word', '4', '9'), 'up')?.key).toBe('cue-3');
+    expect(navTarget(order, key('word-8', 'word', '8'), 'down')).toBeNull();
+    // Equally near: the earlier one.
+    const tie = [it('word-1', 1, 100, 100), it('bar-2', 2, 90, 90), it('bar-3', 2, 110, 110)];
+    expect(navTarget(tie, tie[0]!, 'down')?.key).toBe('bar-2');
+  });
+
+  test('the one tab stop: the last focused if drawn (or what it merged into), else the first in view, else the first drawn', () => {
+    const it = (k: string, fromX: number, ...ids: string[]) => ({ key: k, kind: k.split(/s?-/)[0]!, ids, ms: fromX, fromX, toX: fromX + 10, row: 1 });
+    const drawn = [it('word-1', 0, '1'), it('words-2-3', 500, '2', '3'), it('word-4', 1000, '4')];
+    const view = { fromX: 400, toX: 1200 };
+    expect(tabStop(drawn, key('word-4', 'word', '4'), view)?.key).toBe('word-4');
+    expect(tabStop(drawn, key('word-1', 'word', '1'), view)?.key).toBe('word-1');
+    expect(tabStop(drawn, key('word-3', 'word', '3'), view)?.key).toBe('words-2-3');
+    expect(tabStop(drawn, key('word-9', 'word', '9'), view)?.key).toBe('words-2-3');
+    expect(tabStop(drawn, null, view)?.key).toBe('words-2-3');
+    expect(tabStop(drawn, null, { fromX: 2000, toX: 3000 })?.key).toBe('word-1');
+    expect(tabStop([], key('word-1', 'word', '1'), view)).toBeNull();
+  });
+
+  test('from the chart itself (nothing drawn near the view): Home, End, else the one nearest the view', () => {
+    const it = (k: string, fromX: number) => ({ key: k, kind: 'word', ids: [k], ms: fromX, fromX, toX: fromX + 10, row: 1 });
+    const order = [it('a', 0), it('b', 3000), it('c', 9000)];
+    const view = { fromX: 5000, toX: 6000 };
+    expect(navFromView(order, view, 'first')?.key).toBe('a');
+    expect(navFromView(order, view, 'last')?.key).toBe('c');
+    expect(navFromView(order, view, 'next')?.key).toBe('b');
+    expect(navFromView(order, { fromX: 7000, toX: 8000 }, 'up')?.key).toBe('c');
+    expect(navFromView([], view, 'next')).toBeNull();
   });
 });

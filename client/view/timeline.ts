@@ -611,7 +611,7 @@ export function turnAt<T extends { startMs: number }>(turns: readonly T[], ms: n
   return first;
 }
 
-// ---- the arrow keys: every marker, group and bar in time order ------------------------------
+// ---- the keyboard: one tab stop, the arrow keys through every marker, group and bar -------
 
 /** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>). */
 export function markerKey(kind: 'cue' | 'word', ids: readonly number[]): string {
@@ -624,14 +624,20 @@ export interface NavItem extends Keyed {
   /** The x it covers (px, the chart's own). */
   fromX: number;
   toX: number;
+  /** Its row, top to bottom: 0 the cues, 1 the words, 2… the lanes in their order. */
+  row: number;
 }
 
+/** The markers, groups and bars to order: the layout's, or some of them (e.g. those drawn). */
+export type NavParts<C extends CuePoint, W extends WordPoint> = Pick<TimelineLayout<C, W>, 'bars' | 'cues' | 'words'>;
+
 /**
- * Every marker, group and bar of the layout, in the order the arrow keys walk them: by time
- * (a bar by its start), then top to bottom (cues, words, the lanes in their order).
+ * Every marker, group and bar of the layout (or of `only`, a part of it), in the order the
+ * arrow keys walk them: by time (a bar by its start), then top to bottom (cues, words, the
+ * lanes in their order).
  */
-export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLayout<C, W>): NavItem[] {
-  const items: (NavItem & { row: number })[] = [];
+export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLayout<C, W>, only: NavParts<C, W> = l): NavItem[] {
+  const items: NavItem[] = [];
   const markers = (kind: 'cue' | 'word', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
     for (const m of list) {
       const ids = m.items.map((it) => it.id);
@@ -639,33 +645,94 @@ export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLay
       items.push({ key: markerKey(kind, ids), kind, ids: ids.map(String), ms: m.item.mediaMs, fromX, toX, row });
     }
   };
-  markers('cue', 0, l.cues);
-  markers('word', 1, l.words);
+  markers('cue', 0, only.cues);
+  markers('word', 1, only.words);
   const laneRow = new Map(l.lanes.map((lane, i) => [lane.key, 2 + i]));
-  for (const b of l.bars)
+  for (const b of only.bars)
     items.push({ key: `bar-${b.key}`, kind: 'bar', ids: b.ids.map(String), ms: b.startMs, fromX: b.x, toX: b.x + b.width, row: laneRow.get(b.laneKey) ?? 2 });
-  items.sort((a, b) => a.ms - b.ms || a.row - b.row);
-  return items.map(({ row: _row, ...it }) => it);
+  return items.sort((a, b) => a.ms - b.ms || a.row - b.row);
 }
 
-export type NavStep = 'next' | 'prev' | 'first' | 'last';
+export type NavStep = 'next' | 'prev' | 'first' | 'last' | 'up' | 'down';
 
 /** The arrow keys and Home/End on a focused marker. */
-export const NAV_KEYS: Readonly<Record<string, NavStep>> = { ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last' };
+export const NAV_KEYS: Readonly<Record<string, NavStep>> = {
+  ArrowRight: 'next',
+  ArrowLeft: 'prev',
+  ArrowUp: 'up',
+  ArrowDown: 'down',
+  Home: 'first',
+  End: 'last',
+};
+
+/** Where an item is for Up and Down: its row and the x it covers (absent: it has no row to leave). */
+type Placed = Keyed & { row?: number; fromX?: number; toX?: number };
+
+/**
+ * Of the items in row `row`, the nearest in time to x: the one whose span is closest to it
+ * (0 when it covers x, as a long bar may), then the one whose centre is; the earlier on a tie.
+ */
+function nearestInRow<T extends Placed>(order: readonly T[], row: number, x: number): T | null {
+  let best: T | null = null;
+  let bestGap = Infinity;
+  let bestMid = Infinity;
+  for (const it of order) {
+    if (it.row !== row || it.fromX === undefined || it.toX === undefined) continue;
+    const gap = Math.max(0, it.fromX - x, x - it.toX);
+    const mid = Math.abs((it.fromX + it.toX) / 2 - x);
+    if (gap < bestGap || (gap === bestGap && mid < bestMid)) [best, bestGap, bestMid] = [it, gap, mid];
+  }
+  return best;
+}
 
 /**
  * Where a step of the keyboard goes from the focused item (found as focusSuccessor finds it,
  * so a marker that merged into a group counts as the group): the next or previous one in the
- * order, staying put at either end, or the first or last; null when there is nothing to go to.
+ * order, staying put at either end; the first or last; up or down, the nearest in time (to its
+ * centre) in the next row above or below that has any, staying put in the top or bottom row;
+ * null when there is nothing to go to.
  */
-export function navTarget<T extends Keyed>(order: readonly T[], from: Keyed, step: NavStep): T | null {
+export function navTarget<T extends Placed>(order: readonly T[], from: Keyed, step: NavStep): T | null {
   if (order.length === 0) return null;
   if (step === 'first') return order[0]!;
   if (step === 'last') return order[order.length - 1]!;
   const here = focusSuccessor(from, order);
   if (!here) return null;
+  if (step === 'up' || step === 'down') {
+    if (here.row === undefined || here.fromX === undefined || here.toX === undefined) return here;
+    const row = here.row;
+    const rows = order.map((it) => it.row).filter((r): r is number => r !== undefined && (step === 'up' ? r < row : r > row));
+    if (rows.length === 0) return here;
+    const to = step === 'up' ? Math.max(...rows) : Math.min(...rows);
+    return nearestInRow(order, to, (here.fromX + here.toX) / 2) ?? here;
+  }
   const i = order.indexOf(here);
   return order[step === 'next' ? Math.min(i + 1, order.length - 1) : Math.max(i - 1, 0)]!;
+}
+
+/**
+ * The chart itself has the focus (nothing of it was drawn near the view): Home and End go to
+ * the first or last item, any other step to the item nearest the middle of the view.
+ */
+export function navFromView<T extends NavItem>(order: readonly T[], view: XRange, step: NavStep): T | null {
+  if (order.length === 0) return null;
+  if (step === 'first') return order[0]!;
+  if (step === 'last') return order[order.length - 1]!;
+  const mid = (view.fromX + view.toX) / 2;
+  let best = order[0]!;
+  const gap = (it: T): number => Math.max(0, it.fromX - mid, mid - it.toX);
+  for (const it of order) if (gap(it) < gap(best)) best = it;
+  return best;
+}
+
+/**
+ * The chart's one stop in the Tab order (roving tabindex; every other item is reached by the
+ * arrow keys): of the items drawn (in nav order), the one last focused, or what stands for it
+ * now (focusSuccessor); else the first reaching into the view; else the first drawn; null when
+ * nothing is drawn.
+ */
+export function tabStop<T extends NavItem>(drawn: readonly T[], last: Keyed | null, view: XRange): T | null {
+  return (last && focusSuccessor(last, drawn)) ?? drawn.find((it) => overlaps(view, it.fromX, it.toX)) ?? drawn[0] ?? null;
 }
 
 /**

@@ -8,6 +8,8 @@
 // the keyboard focus (and a hovered one its element) when a new turn's signal redraws the chart,
 // and the focus moves to the group it merges into when zoomed out, and back when zoomed in.
 // By keyboard, End, Home and the arrows reach every marker of the zoomed long session, drawn or not.
+// The chart is one Tab stop: Tab lands on one marker, the arrows (Up/Down between rows) move the
+// focus and the stop with it, the next Tab leaves; zoomed where nothing is drawn, the chart is the stop.
 import type { Locator, Page } from 'playwright-core';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot, Signal } from '../../protocol/protocol';
@@ -223,8 +225,11 @@ test('by keyboard, every marker of a zoomed-in long session is reachable: End, t
   expect(next.ms).toBeGreaterThanOrEqual(first.ms);
   expect(next.inView).toBe(true);
 
-  // The chart says how.
-  await expect(page.getByTestId('posture-timeline').getAttribute('aria-label')).resolves.toContain('Home and End');
+  // The chart says what it is, and how to use it (aria-describedby).
+  await expect(page.getByTestId('posture-timeline').getAttribute('aria-label')).resolves.toContain('Posture timeline');
+  await expect(
+    page.getByTestId('posture-timeline').evaluate((el) => document.getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent),
+  ).resolves.toContain('Home and End');
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
@@ -368,14 +373,17 @@ test('a marker with the keyboard focus keeps it across redraws: a new signal, me
   await page.getByTestId('timeline-scroll').evaluate((el) => (el.scrollLeft = 0));
   await page.locator(`[data-testid="timeline-word"][data-media-ms="${first.mediaMs}"]`).waitFor({ timeout: WAIT_MS });
 
-  // By keyboard: Tab from the Fit button to the first question's marker. The element is
-  // tagged, so a redraw that replaced it (cutting off its tooltip) would show.
+  // By keyboard: Tab from the Fit button into the chart (one stop), then the arrow keys to the
+  // first question's marker. The element is tagged, so a redraw that replaced it (cutting off
+  // its tooltip) would show.
   await page.getByTestId('timeline-fit').focus();
   const onFirst = async (): Promise<boolean> => {
     const f = await focused(page);
     return f.testid === 'timeline-word' && f.mediaMs === String(first.mediaMs);
   };
-  for (let i = 0; i < 60 && !(await onFirst()); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 10 && !(await onFirst()); i++) await page.keyboard.press('ArrowRight');
   await expect(focused(page)).resolves.toMatchObject({ testid: 'timeline-word', mediaMs: String(first.mediaMs) });
   await page.evaluate(() => document.activeElement?.setAttribute('data-probe', 'kept'));
   // The second one is hovered (its tooltip would be showing).
@@ -412,6 +420,101 @@ test('a marker with the keyboard focus keeps it across redraws: a new signal, me
   await wheelZoom(page, -1000);
   await page.waitForFunction(() => document.querySelector('[data-testid="posture-timeline"]')?.getAttribute('data-zoom') !== 'fit');
   await expect(focused(page)).resolves.toMatchObject({ testid: 'timeline-word', mediaMs: String(first.mediaMs), ids: String(first.id) });
+
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('the timeline is one Tab stop: Tab lands on one marker, the arrow keys (Up and Down too) move, one more Tab leaves it', async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=roving.json', undefined, shortTranscript());
+  expect(up.status).toBe(201);
+  const sessionId = up.body.session.id as string;
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(sessionId);
+  await page.getByTestId('timeline-word-group').first().waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('timeline-cue').first().waitFor({ timeout: WAIT_MS });
+  /** Where the focus is: a timeline item's key and row, or outside the chart (and whether after it). */
+  const where = (): Promise<{ key: string | null; testid: string | null; inChart: boolean; afterChart: boolean }> =>
+    page.evaluate(() => {
+      const el = document.activeElement!;
+      const chart = document.querySelector('[data-testid="posture-timeline"]')!;
+      return {
+        key: el.getAttribute('data-key'),
+        testid: el.getAttribute('data-testid'),
+        inChart: chart.contains(el),
+        afterChart: !chart.contains(el) && (chart.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+      };
+    });
+  const stops = (): Promise<string[]> =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="posture-timeline"] [tabindex="0"], [data-testid="posture-timeline"][tabindex="0"]')].map(
+        (el) => el.getAttribute('data-key') ?? 'chart',
+      ),
+    );
+  const drawn = await page.locator('[data-testid="posture-timeline"] [data-key][data-ids]').count();
+  expect(drawn).toBeGreaterThan(2);
+  // Exactly one item is in the Tab order.
+  expect(await stops()).toHaveLength(1);
+
+  // Tab from the Fit button: onto that one item.
+  await page.getByTestId('timeline-fit').focus();
+  await page.keyboard.press('Tab');
+  const entered = await where();
+  expect(entered.inChart).toBe(true);
+  expect(entered.key).not.toBeNull();
+  expect(await stops()).toEqual([entered.key]);
+
+  // Home, then Right: the next item in time, which becomes the stop.
+  await page.keyboard.press('Home');
+  const home = await where();
+  await page.keyboard.press('ArrowRight');
+  const right = await where();
+  expect(right.inChart).toBe(true);
+  expect(right.key).not.toBe(home.key);
+  expect(await stops()).toEqual([right.key]);
+
+  // Up and Down between the cue row and the word row: the question's cue is above its word.
+  const word = page.getByTestId('timeline-word-group').first();
+  await word.focus();
+  const onWord = await where();
+  await page.keyboard.press('ArrowUp');
+  const upTo = await where();
+  expect(upTo.testid).toMatch(/^timeline-cue/);
+  await page.keyboard.press('ArrowUp'); // the top row: it stays put
+  await expect(where()).resolves.toMatchObject({ key: upTo.key });
+  await page.keyboard.press('ArrowDown');
+  await expect(where()).resolves.toMatchObject({ key: onWord.key });
+  await page.keyboard.press('ArrowUp');
+
+  // One more Tab leaves the chart, to the next control after it; Shift+Tab comes back to the
+  // item last focused.
+  await page.keyboard.press('Tab');
+  const out = await where();
+  expect(out.inChart).toBe(false);
+  expect(out.afterChart).toBe(true);
+  await page.keyboard.press('Shift+Tab');
+  await expect(where()).resolves.toMatchObject({ key: upTo.key, inChart: true });
+  expect(await stops()).toEqual([upTo.key]);
+
+  // Zoomed in on a stretch with nothing drawn near it (4:00, half a minute across the view):
+  // the chart itself is the stop, and an arrow key goes from it to the item nearest the view.
+  const zoomIn = page.getByRole('button', { name: 'Zoom in', exact: true });
+  for (let i = 0; i < 6 && !(await zoomIn.isDisabled()); i++) await zoomIn.click();
+  await expect(page.getByTestId('posture-timeline').getAttribute('data-zoom')).resolves.toBe('30000');
+  await page.getByTestId('timeline-scroll').evaluate((el) => {
+    const svg = el.querySelector('svg')!;
+    el.scrollLeft = (240_000 / Number(svg.dataset.endMs)) * el.scrollWidth;
+  });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="posture-timeline"] [data-key][data-ids]').length === 0);
+  expect(await stops()).toEqual(['chart']);
+  await page.getByTestId('timeline-fit').focus();
+  await page.keyboard.press('Tab');
+  await expect(where()).resolves.toMatchObject({ key: null, inChart: true });
+  await page.keyboard.press('ArrowRight');
+  const near = await where();
+  expect(near.inChart).toBe(true);
+  expect(near.key).not.toBeNull();
+  expect(await stops()).toEqual([near.key]);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
