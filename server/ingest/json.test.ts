@@ -72,7 +72,18 @@ describe('JSON', () => {
   it('gives the line of a JSON syntax error', () => {
     const err = errorOf(() => parseText('{\n  "utterances": [\n    { "speaker": "Rep" "text": "hi" }\n  ]\n}'));
     expect(err).toMatchObject({ code: 'bad_json', line: 3 });
-    expect(err.message).toMatch(/^line 3: file is not valid JSON \(/);
+    expect(err.message).toMatch(/^line 3: file is not valid JSON at column 24 \(/);
+  });
+
+  it.each([
+    ['single-quoted keys', "{\n  \"utterances\": [\n    { 'speaker': 'Rep', 'text': 'hi', 'startMs': 0 }\n  ]\n}", 3, 7],
+    ['a single-quoted value', '{\n  "utterances": [\n    { "speaker": \'Rep\' }\n  ]\n}', 3, 18],
+    ['a trailing comma', '[\r\n  { "speaker": "Rep", "text": "hi", "startMs": 0 },\r\n]\r\n', 3, 1],
+    ['the end of the text', '{\n  "utterances": [\n    { "speaker": tr', 3, 20],
+  ])('gives the line and column of a JSON syntax error, also where V8 gives no position: %s', (_what, text, line, column) => {
+    const err = errorOf(() => parseText(text, 'json'));
+    expect(err).toMatchObject({ code: 'bad_json', line });
+    expect(err.message).toMatch(new RegExp(`^line ${line}: file is not valid JSON at column ${column} \\(`));
   });
 
   it('refuses JSON that is not an array or object, and an empty utterance list', () => {

@@ -6,6 +6,7 @@
 // limits and endMs >= startMs are checked for every format in index.ts.
 import { z } from 'zod';
 import { LIMITS, RoleSchema, toWellFormed } from '../../protocol/protocol';
+import { jsonSyntaxErrorOffset } from './jsonSyntax';
 import { normalizeSpeaker } from './speaker';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
@@ -77,12 +78,20 @@ function parseJsonText(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
+    // V8 places only some errors ("at position N"); for the rest (single quotes, a trailing
+    // comma, the end of the text) the scanner finds where the text stops being JSON.
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split(/\r\n|\r|\n/).length : undefined;
-    throw new TranscriptError('bad_json', `${line ? `line ${line}: ` : ''}file is not valid JSON (${msg})`, {
-      ...(line ? { line } : {}),
-    });
+    const offset = pos ? Number(pos[1]) : jsonSyntaxErrorOffset(text);
+    if (offset === null) throw new TranscriptError('bad_json', `file is not valid JSON (${msg})`);
+    const { line, column } = lineAndColumn(text, offset);
+    throw new TranscriptError('bad_json', `line ${line}: file is not valid JSON at column ${column} (${msg})`, { line });
   }
+}
+
+/** 1-based line (CRLF, CR, LF) and column (UTF-16 code units, as editors count) of an offset. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: before.length, column: (before[before.length - 1]?.length ?? 0) + 1 };
 }
 
 function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
