@@ -102,6 +102,7 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
     ...warningsOf('A: hi\nB: ok\n', 'a.txt'),
     ...warningsOf(`[23:59:59] A: hi\nB: ${'word '.repeat(50)}\n`, 'a.txt'),
     ...warningsOf(JSON.stringify({ participants: [{ name: 'Ghost', role: 'rep' }], utterances: [{ speaker: 'A', text: 'hi', startMs: 0, mood: 1 }] }), 'a.json'),
+    ...warningsOf(JSON.stringify({ participant: [], participants: [{ name: 'A', rol: 'rep' }], utterances: [{ speaker: 'A', text: 'hi', startMs: 0, start_ms: 1 }] }), 'a.json'),
   ];
   expect(warnings.length).toBeGreaterThanOrEqual(7);
   for (const w of warnings) {
@@ -111,6 +112,9 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
     if (line) expect(zh).toMatch(new RegExp(`^第 ${line[1]} 行：`));
     expect(warningText(w, 'en')).toBe(w);
   }
+  expect(warningText('file: ignored unknown fields "participant" (did you mean "participants"?), "notes"', 'zh')).toBe(
+    '文件顶层中的未知字段已忽略："participant"（是否应为 "participants"？）, "notes"',
+  );
   expect(warningText('... and 12 more warnings', 'zh')).toBe('……另有 12 条警告');
   expect(warningText('something new', 'zh')).toBe('something new');
 });

@@ -158,7 +158,12 @@ const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
   [/^line (\d+): cue has no text; skipped$/, (l) => `第 ${l} 行：字幕没有文字，已跳过`],
   [/^line (\d+): "(.*)" has no text; skipped$/s, (l, who) => `第 ${l} 行：“${who}”没有发言内容，已跳过`],
   [/^line (\d+): text after a blank line has no timing; appended to the cue at line (\d+)$/, (l, cue) => `第 ${l} 行：空行之后的文字没有时间行，已并入第 ${cue} 行的字幕`],
-  [/^utterances: ignored unknown fields (.*)$/s, (keys) => `发言中的未知字段已忽略：${keys}`],
+  [
+    /^(file|participants|utterances): ignored unknown fields (.*)$/s,
+    (where, keys) =>
+      `${{ file: '文件顶层', participants: '参与者', utterances: '发言' }[where] ?? where}中的未知字段已忽略：` +
+      keys.replace(/ \(did you mean "([^"]*)"\?\)/g, '（是否应为 "$1"？）'),
+  ],
   [/^participants: "(.*)" never speaks; left out$/s, (who) => `参与者“${who}”没有发言，未列入`],
   [
     /^(?:the file has no timestamps|(\d+) of (\d+) turns have no timestamp); their times were estimated from text length \((\d+) ms per CJK character, (\d+) ms per word, at least (\d+) ms per turn\)$/,

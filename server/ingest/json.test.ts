@@ -1,4 +1,5 @@
 import { parseTranscript } from './index';
+import { nearMiss } from './json';
 import { errorOf, fixture, parseText, turns } from './testkit';
 
 const one = (u: Record<string, unknown>): string => JSON.stringify([u]);
@@ -37,6 +38,34 @@ describe('JSON', () => {
     expect(p.title).toBe('T \uFFFD');
     expect(p.participants).toEqual([{ name: 'Zoe \uFFFD', role: 'customer' }]);
     expect(turns(p)).toEqual([['Zoe \uFFFD', 'ok \uFFFD', 0]]);
+  });
+
+  it('warns about unknown top-level and participant fields, naming the field a near miss meant', () => {
+    const doc = {
+      title: 'T',
+      participant: [{ name: 'Rep', role: 'rep' }],
+      notes: 'x',
+      participants: [{ name: 'Rep', rol: 'rep' }, { name: 'Rep', role: 'rep', age: 3 }],
+      utterances: [{ ...base, start_ms: 5, Text: 'x' }],
+    };
+    expect(parseText(JSON.stringify(doc)).warnings).toEqual([
+      'file: ignored unknown fields "participant" (did you mean "participants"?), "notes"',
+      'participants: ignored unknown fields "rol" (did you mean "role"?), "age"',
+      'utterances: ignored unknown fields "start_ms" (did you mean "startMs"?), "Text" (did you mean "text"?)',
+    ]);
+    // A bare array has no top level; known keys give no warning.
+    expect(parseText(JSON.stringify([base])).warnings).toEqual([]);
+    expect(parseText(JSON.stringify({ title: 'T', participants: [{ name: 'Rep', role: 'rep' }], utterances: [base] })).warnings).toEqual([]);
+  });
+
+  it('suggests a known field only for a near miss', () => {
+    const known = new Set(['speaker', 'text', 'startMs', 'endMs', 'start', 'end']);
+    expect(nearMiss('speakers', known)).toBe('speaker');
+    expect(nearMiss('END_MS', known)).toBe('endMs');
+    expect(nearMiss('id', known)).toBeUndefined();
+    expect(nearMiss('mood', known)).toBeUndefined();
+    expect(nearMiss('confidence', known)).toBeUndefined();
+    expect(nearMiss('time', new Set(['title']))).toBeUndefined();
   });
 
   it('warns about declared participants who never speak', () => {

@@ -2,7 +2,8 @@
 // Each utterance is { speaker, text, startMs, endMs? } in milliseconds, or, as an
 // alternative, { speaker, text, start, end? } in seconds (numbers, fractions allowed; they
 // are rounded to whole milliseconds). Giving both startMs and start is an error. Unknown
-// fields are ignored with one warning. Shapes and types are checked here with zod; ranges,
+// fields (of the file, its participants, its utterances) are ignored with one warning per
+// level, naming the known field a near miss meant. Shapes and types are checked here with zod; ranges,
 // limits and endMs >= startMs are checked for every format in index.ts.
 import { z } from 'zod';
 import { LIMITS, RoleSchema, toWellFormed } from '../../protocol/protocol';
@@ -22,6 +23,8 @@ const seconds = () =>
     .max(LIMITS.mediaMsMax / 1000, `must be <= ${LIMITS.mediaMsMax / 1000} seconds (24 h)`);
 
 const KNOWN = new Set(['speaker', 'text', 'startMs', 'endMs', 'start', 'end']);
+const KNOWN_TOP = new Set(['title', 'participants', 'utterances']);
+const KNOWN_PARTICIPANT = new Set(['name', 'role']);
 
 const RawUtteranceSchema = z.looseObject({
   speaker: str(),
@@ -46,6 +49,13 @@ const DocumentSchema = z.object({
 export function parseJsonTranscript(text: string, warnings: Warnings): FormatParseResult {
   const doc = parseJsonText(text);
   const top = Array.isArray(doc) ? { utterances: doc } : check(DocumentSchema, doc, '');
+  if (!Array.isArray(doc)) {
+    // check() passed, so doc is an object, and its participants (if any) are objects.
+    const raw = doc as Record<string, unknown>;
+    warnUnknown(warnings, 'file', Object.keys(raw), KNOWN_TOP);
+    const participants = Array.isArray(raw.participants) ? (raw.participants as Record<string, unknown>[]) : [];
+    warnUnknown(warnings, 'participants', participants.flatMap((p) => Object.keys(p)), KNOWN_PARTICIPANT);
+  }
   const unknownKeys = new Set<string>();
 
   const utterances = top.utterances.map((item, i): RawUtterance => {
@@ -60,9 +70,7 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
       where,
     };
   });
-  if (unknownKeys.size > 0) {
-    warnings.add(`utterances: ignored unknown fields ${[...unknownKeys].map((k) => `"${k}"`).join(', ')}`);
-  }
+  warnUnknown(warnings, 'utterances', [...unknownKeys], KNOWN);
 
   const roles = 'participants' in top && top.participants ? top.participants : [];
   const title = 'title' in top && top.title !== undefined ? top.title.trim() : '';
@@ -71,6 +79,47 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
     roles: roles.map((p) => ({ name: normalizeSpeaker(p.name), role: p.role ?? null })),
     utterances,
   };
+}
+
+/**
+ * One warning naming the unknown keys of a level (`file` for the top), each with the known key
+ * it most likely meant ("participant" → "participants", "start_ms" → "startMs"), if any.
+ */
+function warnUnknown(warnings: Warnings, where: string, keys: string[], known: ReadonlySet<string>): void {
+  const unknown = [...new Set(keys)].filter((k) => !known.has(k));
+  if (unknown.length === 0) return;
+  const named = unknown.map((k) => {
+    const meant = nearMiss(k, known);
+    return meant === undefined ? `"${k}"` : `"${k}" (did you mean "${meant}"?)`;
+  });
+  warnings.add(`${where}: ignored unknown fields ${named.join(', ')}`);
+}
+
+/** The known key a typo most likely meant: the same ignoring case, "_" and "-", or a few edits away. */
+export function nearMiss(key: string, known: ReadonlySet<string>): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_\-\s]/g, '');
+  const k = norm(key);
+  if (k.length < 3) return undefined;
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(k, norm(name));
+    const allowed = distance === 0 ? 0 : Math.min(k.length, name.length) <= 4 ? 1 : 2;
+    if (distance <= allowed && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance (keys are short). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
 }
 
 function parseJsonText(text: string): unknown {
