@@ -75,6 +75,10 @@ describe('JSON', () => {
 
   it.each([
     [one({ ...base, startMs: '1000' }), 'utterances.0.startMs: must be a number, got a string', 'utterances.0.startMs'],
+    // 1e400 is valid JSON that JSON.parse reads as Infinity.
+    [one({ ...base, startMs: 0 }).replace('"startMs":0', '"startMs":1e400'), 'utterances.0.startMs: must be a finite number from 0 to 86400000 ms (24 h), got Infinity', 'utterances.0.startMs'],
+    [one({ ...base, endMs: 0 }).replace('"endMs":0', '"endMs":-1e400'), 'utterances.0.endMs: must be a finite number from 0 to 86400000 ms (24 h), got -Infinity', 'utterances.0.endMs'],
+    [one({ speaker: 'Rep', text: 'hi', start: 0 }).replace('"start":0', '"start":1e999'), 'utterances.0.start: must be a finite number from 0 to 86400 seconds (24 h), got Infinity', 'utterances.0.start'],
     [one({ text: 'hi', startMs: 0 }), 'utterances.0.speaker: is required', 'utterances.0.speaker'],
     [one({ ...base, text: 42 }), 'utterances.0.text: must be a string, got number', 'utterances.0.text'],
     [JSON.stringify([base, base, base, { ...base, startMs: -5 }]), 'utterances.3.startMs: must be >= 0', 'utterances.3.startMs'],

@@ -16,9 +16,19 @@ const typeError = (expected: string) => (iss: { input: unknown }) =>
 
 // JSON escapes may spell lone surrogates, which SQLite cannot store: U+FFFD, as for live turns.
 const str = () => z.string({ error: typeError('a string') }).overwrite(toWellFormed);
-const num = () => z.number({ error: typeError('a number') });
+/**
+ * A time. JSON.parse reads a number too large for a double (1e400) as Infinity, which z.number
+ * refuses as if it were not a number at all ("must be a number, got number"): say finite, and
+ * the range.
+ */
+const time = (range: string) =>
+  z.number({
+    error: (iss) =>
+      typeof iss.input === 'number' ? `must be a finite number from ${range}, got ${iss.input}` : typeError('a number')(iss),
+  });
+const ms = () => time(`0 to ${LIMITS.mediaMsMax} ms (24 h)`);
 const seconds = () =>
-  num()
+  time(`0 to ${LIMITS.mediaMsMax / 1000} seconds (24 h)`)
     .min(0, 'must be >= 0')
     .max(LIMITS.mediaMsMax / 1000, `must be <= ${LIMITS.mediaMsMax / 1000} seconds (24 h)`);
 
@@ -29,8 +39,8 @@ const KNOWN_PARTICIPANT = new Set(['name', 'role']);
 const RawUtteranceSchema = z.looseObject({
   speaker: str(),
   text: str(),
-  startMs: num().optional(),
-  endMs: num().optional(),
+  startMs: ms().optional(),
+  endMs: ms().optional(),
   start: seconds().optional(),
   end: seconds().optional(),
 });
