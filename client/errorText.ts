@@ -156,6 +156,7 @@ export function errorMessage(e: ApiError, language: Lang = lang()): string {
 const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
   [/^line (\d+): cue has no speaker tag; attributed to the previous speaker "(.*)"$/s, (l, who) => `第 ${l} 行：字幕没有标明发言人，已归给上一位发言人“${who}”`],
   [/^line (\d+): cue has no text; skipped$/, (l) => `第 ${l} 行：字幕没有文字，已跳过`],
+  [/^line (\d+): stamp "(.*)" is not followed by a turn; ignored$/s, (l, stamp) => `第 ${l} 行：时间戳“${stamp}”之后没有发言，已忽略`],
   [/^line (\d+): "(.*)" has no text; skipped$/s, (l, who) => `第 ${l} 行：“${who}”没有发言内容，已跳过`],
   [/^line (\d+): text after a blank line has no timing; appended to the cue at line (\d+)$/, (l, cue) => `第 ${l} 行：空行之后的文字没有时间行，已并入第 ${cue} 行的字幕`],
   [
