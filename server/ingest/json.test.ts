@@ -90,6 +90,8 @@ describe('JSON', () => {
     [one({ ...base, speaker: '   ' }), 'utterances.0.speaker: speaker must not be empty', 'utterances.0.speaker'],
     [JSON.stringify([base, 'hello']), 'utterances.1: must be an object, got a string', 'utterances.1'],
     [JSON.stringify({ utterances: {} }), 'utterances: must be an array, got an object', 'utterances'],
+    [JSON.stringify({ Utterances: [base] }), 'utterances: is required (the file has "Utterances"; did you mean "utterances"?)', 'utterances'],
+    [JSON.stringify({ turns: [base] }), 'utterances: is required', 'utterances'],
     [JSON.stringify({ title: 7, utterances: [] }), 'title: must be a string, got number', 'title'],
     [
       JSON.stringify({ participants: [{ name: 'Rep', role: 'boss' }], utterances: [base] }),

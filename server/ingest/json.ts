@@ -58,6 +58,7 @@ const DocumentSchema = z.object({
 
 export function parseJsonTranscript(text: string, warnings: Warnings): FormatParseResult {
   const doc = parseJsonText(text);
+  refuseMisspeltUtterances(doc);
   const top = Array.isArray(doc) ? { utterances: doc } : check(DocumentSchema, doc, '');
   if (!Array.isArray(doc)) {
     // check() passed, so doc is an object, and its participants (if any) are objects.
@@ -89,6 +90,17 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
     roles: roles.map((p) => ({ name: normalizeSpeaker(p.name), role: p.role ?? null })),
     utterances,
   };
+}
+
+/** `{"Utterances": […]}`: say which key was meant, rather than only that "utterances" is required. */
+function refuseMisspeltUtterances(doc: unknown): void {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || 'utterances' in doc) return;
+  const meant = new Set(['utterances']);
+  const key = Object.keys(doc).find((k) => nearMiss(k, meant) !== undefined);
+  if (key === undefined) return;
+  throw new TranscriptError('invalid_field', `utterances: is required (the file has "${key}"; did you mean "utterances"?)`, {
+    field: 'utterances',
+  });
 }
 
 /**
