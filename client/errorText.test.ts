@@ -44,6 +44,7 @@ test('every refusal of the real ingest a manager can meet is worded in Chinese',
     ['   \n', 'x.txt'],
     [Buffer.from([0xff, 0xfe, 0x00, 0xd8]), 'x.txt'],
     [Buffer.from([0xc3, 0x28, 0x41, 0x42]), 'x.txt'],
+    [Buffer.concat([Buffer.from('A: 这款理财产品多少钱？\n'), Buffer.from('423a20c4eabbafcad5d2e6c2cacac7b0d9b7d6d6aec8fda1a30a', 'hex')]), 'x.txt'],
     ['hello there\n', 'x.txt'],
     ['NOTVTT\n\n00:01.000 --> 00:02.000\nhi\n', 'x.vtt'],
     ['1\n00:00:05,000 --> 00:00:01,000\nA: hi\n', 'x.srt'],
@@ -99,8 +100,10 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
     ...warningsOf('WEBVTT\n\n00:01.000 --> 00:02.000\n<v A>hi\n\n00:03.000 --> 00:04.000\n<v A></v>\n', 'a.vtt'),
     ...warningsOf('[00:00:01] A: hi\nB:\nA: there\n', 'a.txt'),
     ...warningsOf('A: hi\nB: ok\n', 'a.txt'),
+    ...warningsOf('[00:00:01] A: hi\n0:00:05\n', 'a.txt'),
     ...warningsOf(`[23:59:59] A: hi\nB: ${'word '.repeat(50)}\n`, 'a.txt'),
     ...warningsOf(JSON.stringify({ participants: [{ name: 'Ghost', role: 'rep' }], utterances: [{ speaker: 'A', text: 'hi', startMs: 0, mood: 1 }] }), 'a.json'),
+    ...warningsOf(JSON.stringify({ participant: [], participants: [{ name: 'A', rol: 'rep' }], utterances: [{ speaker: 'A', text: 'hi', startMs: 0, start_ms: 1 }] }), 'a.json'),
   ];
   expect(warnings.length).toBeGreaterThanOrEqual(7);
   for (const w of warnings) {
@@ -110,6 +113,9 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
     if (line) expect(zh).toMatch(new RegExp(`^第 ${line[1]} 行：`));
     expect(warningText(w, 'en')).toBe(w);
   }
+  expect(warningText('file: ignored unknown fields "participant" (did you mean "participants"?), "notes"', 'zh')).toBe(
+    '文件顶层中的未知字段已忽略："participant"（是否应为 "participants"？）, "notes"',
+  );
   expect(warningText('... and 12 more warnings', 'zh')).toBe('……另有 12 条警告');
   expect(warningText('something new', 'zh')).toBe('something new');
 });

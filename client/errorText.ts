@@ -64,6 +64,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'binary':
       return { text: `文件看起来是二进制文件，不是文字记录；${EXPECTED_TEXT}` };
     case 'encoding':
+      // With a line: the file mixes encodings (UTF-8 lines and others), that line is the first not UTF-8.
+      if (e.line !== undefined) return { text: `${at}这一行不是 UTF-8 编码，而文件其他行是：文件混用了多种文字编码；请把文件另存为 UTF-8。`, keepDetail: true };
       return { text: `无法识别文件的文字编码；${EXPECTED_TEXT}`, keepDetail: true };
     case 'too_large':
       if (e.limit === undefined) return { text: '内容太大，超过了服务器的上限。', keepDetail: true };
@@ -154,9 +156,15 @@ export function errorMessage(e: ApiError, language: Lang = lang()): string {
 const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
   [/^line (\d+): cue has no speaker tag; attributed to the previous speaker "(.*)"$/s, (l, who) => `第 ${l} 行：字幕没有标明发言人，已归给上一位发言人“${who}”`],
   [/^line (\d+): cue has no text; skipped$/, (l) => `第 ${l} 行：字幕没有文字，已跳过`],
+  [/^line (\d+): stamp "(.*)" is not followed by a turn; ignored$/s, (l, stamp) => `第 ${l} 行：时间戳“${stamp}”之后没有发言，已忽略`],
   [/^line (\d+): "(.*)" has no text; skipped$/s, (l, who) => `第 ${l} 行：“${who}”没有发言内容，已跳过`],
   [/^line (\d+): text after a blank line has no timing; appended to the cue at line (\d+)$/, (l, cue) => `第 ${l} 行：空行之后的文字没有时间行，已并入第 ${cue} 行的字幕`],
-  [/^utterances: ignored unknown fields (.*)$/s, (keys) => `发言中的未知字段已忽略：${keys}`],
+  [
+    /^(file|participants|utterances): ignored unknown fields (.*)$/s,
+    (where, keys) =>
+      `${{ file: '文件顶层', participants: '参与者', utterances: '发言' }[where] ?? where}中的未知字段已忽略：` +
+      keys.replace(/ \(did you mean "([^"]*)"\?\)/g, '（是否应为 "$1"？）'),
+  ],
   [/^participants: "(.*)" never speaks; left out$/s, (who) => `参与者“${who}”没有发言，未列入`],
   [
     /^(?:the file has no timestamps|(\d+) of (\d+) turns have no timestamp); their times were estimated from text length \((\d+) ms per CJK character, (\d+) ms per word, at least (\d+) ms per turn\)$/,

@@ -43,6 +43,42 @@ describe('decodeTranscript', () => {
     expect(text.startsWith('客户经理：您好，刘阿姨')).toBe(true);
   });
 
+  it('refuses a file mixing UTF-8 and GBK lines, naming the first line that is not UTF-8', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('Wang: 这款理财产品多少钱？\nLi: OK\r\n'),
+      Buffer.from('cef7cdf5a3bac4eabbafcad5d2e6c2cacac7b0d9b7d6d6aec8fda1a30a', 'hex'), // GBK "西王：年化收益率是百分之三。"
+      Buffer.from('Wang: 好的。\n'),
+    ]);
+    const err = errorOf(() => decodeTranscript(bytes));
+    expect(err).toMatchObject({ code: 'encoding', line: 3 });
+    expect(err.message).toBe(
+      'line 3: not valid UTF-8 (bad byte at offset 45), while line 1 is UTF-8 Chinese text: ' +
+        'the file mixes encodings (GBK lines in a UTF-8 file?); save it as UTF-8',
+    );
+    // The audit's file: decoded whole as GB18030, it was accepted with Wang's line garbled.
+    const audit = Buffer.concat([
+      Buffer.from('Wang: 这款理财产品多少钱？\n'),
+      Buffer.from('4c693a20c4eabbafcad5d2e6c2cacac7b0d9b7d6d6aec8fda1a30a', 'hex'), // GBK "Li: 年化收益率是百分之三。"
+    ]);
+    expect(errorOf(() => decodeTranscript(audit))).toMatchObject({ code: 'encoding', line: 2 });
+    // GBK first, then UTF-8: the same, naming the GBK line.
+    const reversed = Buffer.concat([Buffer.from('cef7cdf5a3bac4eabb0a', 'hex'), Buffer.from('Wang: 这款理财产品多少钱？\n')]);
+    expect(errorOf(() => decodeTranscript(reversed))).toMatchObject({ code: 'encoding', line: 1 });
+  });
+
+  it('still reads GBK whose short lines happen to be valid UTF-8: no UTF-8 line with 2+ CJK characters, no mix', () => {
+    // GBK "谢谢" (d0bb d0bb) is also valid UTF-8 ("лл"), as are some other short GBK lines.
+    const gbk = Buffer.concat([
+      Buffer.from('A: '),
+      Buffer.from('d0bbd0bb', 'hex'), // 谢谢
+      Buffer.from('\nB: '),
+      Buffer.from('c4eabbafcad5d2e6c2cacac7b0d9b7d6d6aec8fda1a3', 'hex'), // 年化收益率是百分之三。
+      Buffer.from('\n'),
+    ]);
+    expect(gbk.subarray(0, 7).toString('utf8')).toBe('A: лл');
+    expect(decodeTranscript(gbk)).toEqual({ text: 'A: 谢谢\nB: 年化收益率是百分之三。\n', encoding: 'gb18030' });
+  });
+
   it('refuses empty and whitespace-only files', () => {
     expect(errorOf(() => decodeTranscript(Buffer.alloc(0)))).toMatchObject({ code: 'empty', message: 'file is empty' });
     const ws = errorOf(() => decodeTranscript(Buffer.from(' \r\n\t\n  \u3000\n')));

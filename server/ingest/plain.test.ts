@@ -115,6 +115,58 @@ describe('plain text', () => {
     ]);
   });
 
+  it('takes a stamp alone on its line as the start of the next speaker line, with no bogus warning', () => {
+    const p = parseText('Alice: hi\n1:02:05 Bob: hm2\n1:02:05\nAlice: after\n', 'text');
+    expect(turns(p)).toEqual([
+      ['Alice', 'hi', 0, 1200],
+      ['Bob', 'hm2', 3725000],
+      ['Alice', 'after', 3725000],
+    ]);
+    expect(p.warnings).toEqual([expect.stringMatching(/^1 of 3 turns have no timestamp/)]);
+    // mm:ss, m:ss, bracketed and (with a blank line between) h:mm:ss; also on the first line.
+    const q = parseText('00:05\nAlice: hi\n0:09\n王经理：您好\n[00:01:02]\nAlice: ok\n1:00:00\n\nBob: later\n', 'text');
+    expect(turns(q)).toEqual([
+      ['Alice', 'hi', 5000],
+      ['王经理', '您好', 9000],
+      ['Alice', 'ok', 62000],
+      ['Bob', 'later', 3600000],
+    ]);
+    expect(q.warnings).toEqual([]);
+  });
+
+  it('a lone stamp before a line without a speaker: h:mm:ss starts the same speaker again, m:ss is text', () => {
+    const p = parseText('Alice: hi\n0:01:00\nmore\nBob: ok\n10:30\nworks for me\n', 'text');
+    expect(turns(p).map(([s, t, start]) => [s, t, start])).toEqual([
+      ['Alice', 'hi', 0],
+      ['Alice', 'more', 60000],
+      ['Bob', 'ok 10:30 works for me', 61200],
+    ]);
+    // At the end of the file, a bare m:ss is text too.
+    expect(turns(parseText('Alice: hi\n10:30\n', 'text'))[0]?.[1]).toBe('hi 10:30');
+  });
+
+  it('warns about a lone stamp that times no turn (another stamp or the end follows) and ignores it', () => {
+    const p = parseText('Alice: hi\n0:01:00\n[0:02:00]\n0:03:00 Bob: ok\n0:04:00\n', 'text');
+    expect(turns(p)).toEqual([
+      ['Alice', 'hi', 0, 1200],
+      ['Bob', 'ok', 180000],
+    ]);
+    expect(p.warnings).toEqual([
+      'line 2: stamp "0:01:00" is not followed by a turn; ignored',
+      'line 3: stamp "0:02:00" is not followed by a turn; ignored',
+      'line 5: stamp "0:04:00" is not followed by a turn; ignored',
+      '1 of 2 turns have no timestamp; their times were estimated from text length (250 ms per CJK character, 350 ms per word, at least 1200 ms per turn)',
+    ]);
+  });
+
+  it('refuses a lone stamp-like line before a speaker line that is no stamp, naming its line; a lone first line without a speaker after it', () => {
+    const bad = errorOf(() => parseText('Alice: hi\n99:99\nBob: ok\n', 'text'));
+    expect(bad).toMatchObject({ code: 'bad_timestamp', line: 2 });
+    expect(bad.message).toContain('timestamp "99:99" was not recognised');
+    expect(errorOf(() => parseText('10:30\nhello\n', 'text'))).toMatchObject({ code: 'missing_speaker', line: 1 });
+    expect(errorOf(() => parseText('[00:99:00]\nAlice: hi\n', 'text'))).toMatchObject({ code: 'bad_timestamp', line: 1 });
+  });
+
   it('leaves times inside the text alone, and a line opening with a time but no speaker is text', () => {
     const p = parseText('Alice: see you at 10:30 tomorrow\n10:30 works for me, or 11:00\nBob: 10:30: fine\n');
     expect(turns(p).map(([s, t]) => [s, t])).toEqual([

@@ -1,7 +1,8 @@
 // Plain-text transcripts: one turn per "Speaker: text" line (ASCII ":" or full-width "："),
 // optionally led by a time stamp: m:ss, mm:ss or h:mm:ss (with .mmm or ,mmm), bare or in
-// [ ] or ( ) — "[00:01:02]", "(1:02)", "00:01:02", "10:30 Alice: hi". Lines without a
-// speaker continue the previous turn; before the first speaker they are an error.
+// [ ] or ( ) — "[00:01:02]", "(1:02)", "00:01:02", "10:30 Alice: hi". A stamp alone on its
+// line times the line after it. Lines without a speaker continue the previous turn; before
+// the first speaker they are an error.
 //
 // Times. A stamped turn starts at its stamp and gets no endMs (only its start is known).
 // A turn without a stamp starts where the previous turn is estimated to end (0 for the
@@ -51,6 +52,31 @@ function leadingStamp(trimmed: string, line: number, firstLine: boolean): { stam
   return { rest: trimmed };
 }
 
+/**
+ * A line that is a stamp and nothing else ("1:02:05", "[00:01:02]", "10:30"). `stampMs` is
+ * set for a bracketed stamp or a bare h:mm:ss, which must parse; a bare m:ss / mm:ss (or
+ * another stamp-like token) is only parsed once a speaker line follows it, and before a line
+ * without a speaker it is text.
+ */
+interface LoneStamp {
+  token: string;
+  line: number;
+  stampMs?: number;
+}
+
+function loneStamp(trimmed: string, line: number): LoneStamp | undefined {
+  const bracketed = BRACKETED.exec(trimmed);
+  if (bracketed) {
+    if (bracketed[0].length !== trimmed.length) return undefined;
+    const token = bracketed[1] ?? bracketed[2] ?? '';
+    return { token, line, stampMs: parseClock(token, 'plain', line) };
+  }
+  const bare = BARE.exec(trimmed);
+  if (!bare || bare[0].length !== trimmed.length) return undefined;
+  const token = bare[1] ?? '';
+  return BARE_HMS.test(token) ? { token, line, stampMs: parseClock(token, 'plain', line) } : { token, line };
+}
+
 interface Turn {
   speaker: string;
   parts: string[];
@@ -60,22 +86,54 @@ interface Turn {
 
 export function parsePlain(text: string, warnings: Warnings): FormatParseResult {
   const turns: Turn[] = [];
+  const noSpeaker = (line: number, what: string) =>
+    new TranscriptError('missing_speaker', `line ${line}: "${clip(what)}" has no speaker; expected "Name: text" or "Name：text"`, {
+      line,
+    });
+  // A stamp alone on its line, waiting for the line it times (docs/protocol.md, plain text).
+  let pending: LoneStamp | undefined;
+  /** The pending stamp turned out to time nothing: a bare m:ss is text, any other is ignored. */
+  const dropPending = () => {
+    if (pending === undefined) return;
+    const prev = turns[turns.length - 1];
+    if (pending.stampMs !== undefined) {
+      warnings.add(`line ${pending.line}: stamp "${clip(pending.token)}" is not followed by a turn; ignored`);
+    } else if (prev === undefined) {
+      parseClock(pending.token, 'plain', pending.line); // a first line that is not a stamp either: its error
+      throw noSpeaker(pending.line, pending.token);
+    } else {
+      prev.parts.push(pending.token);
+    }
+    pending = undefined;
+  };
+
   splitLines(text).forEach((raw, i) => {
     const line = i + 1;
     const trimmed = raw.trim();
     if (trimmed === '') return;
-    const prev = turns[turns.length - 1];
-    const { stampMs, rest } = leadingStamp(trimmed, line, prev === undefined);
+    const lone = loneStamp(trimmed, line);
+    if (lone) {
+      dropPending();
+      pending = lone;
+      return;
+    }
+    const before = turns[turns.length - 1];
+    const lead = leadingStamp(trimmed, line, before === undefined);
+    const rest = lead.rest;
+    let stampMs = lead.stampMs;
     const labelled = matchSpeakerPrefix(rest);
+    if (pending !== undefined && stampMs === undefined && (labelled || pending.stampMs !== undefined)) {
+      // The stamp on the line before times this line: a speaker line, or a new turn of the same speaker.
+      stampMs = pending.stampMs ?? parseClock(pending.token, 'plain', pending.line);
+      pending = undefined;
+    }
+    dropPending();
+    const prev = turns[turns.length - 1];
 
     if (labelled) {
       turns.push({ speaker: labelled.speaker, parts: [labelled.text], line, ...(stampMs !== undefined ? { stampMs } : {}) });
     } else if (prev === undefined) {
-      throw new TranscriptError(
-        'missing_speaker',
-        `line ${line}: "${clip(trimmed)}" has no speaker; expected "Name: text" or "Name：text"`,
-        { line },
-      );
+      throw noSpeaker(line, trimmed);
     } else if (stampMs !== undefined) {
       // A new stamp without a name: the same speaker again, at a new time.
       turns.push({ speaker: prev.speaker, parts: [rest], line, stampMs });
@@ -83,6 +141,7 @@ export function parsePlain(text: string, warnings: Warnings): FormatParseResult 
       prev.parts.push(rest);
     }
   });
+  dropPending();
   return { utterances: assignTimes(turns, warnings) };
 }
 

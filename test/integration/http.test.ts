@@ -224,6 +224,20 @@ describe('HTTP API', () => {
       expect(tooMany.body.error.message).toContain('50');
     });
 
+    it('an empty or missing upload body is the parser\'s empty error, as a whitespace-only file is, on both upload routes', async () => {
+      const id = await newSession();
+      for (const path of [`/api/sessions/${id}/transcript?format=text`, '/api/transcripts?format=text']) {
+        const zero = await api(server.url, 'POST', path, undefined, Buffer.alloc(0));
+        const none = await fetch(server.url + path, { method: 'POST' });
+        const blank = await api(server.url, 'POST', path, undefined, ' \n\t\n');
+        expect([zero.status, none.status, blank.status]).toEqual([400, 400, 400]);
+        expect(zero.body.error).toEqual({ code: 'empty', message: 'file is empty' });
+        expect((await none.json()).error).toEqual({ code: 'empty', message: 'file is empty' });
+        expect(blank.body.error).toEqual({ code: 'empty', message: 'file is empty (it holds only whitespace)' });
+      }
+      expect((await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances).toEqual([]);
+    });
+
     it('a bare mm:ss stamp before the speaker is read; a stamp-like start that is none is named (audit #6)', async () => {
       const ok = await api(server.url, 'POST', '/api/transcripts?filename=t.txt', undefined, '10:30 Alice: hi\nBob: ok\n');
       expect(ok.status).toBe(201);

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
-import { AppError, ValidationError } from '../../errors/errors';
+import { AppError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
 import { jsonBody, parseOr400 } from '../validate';
 
@@ -16,11 +16,15 @@ type UploadQuery = z.infer<typeof UploadQuery>;
 
 const rawBody = express.raw({ type: () => true, limit: LIMITS.uploadMaxBytes });
 
-/** Parses an uploaded transcript body; TranscriptError becomes a 4xx naming line/field/limit. */
+/**
+ * Parses an uploaded transcript body; TranscriptError becomes a 4xx naming line/field/limit.
+ * A request without a body (express.raw leaves no Buffer) is an empty file: the parser's own
+ * `empty` error, as for a 0-byte or whitespace-only file, so a client words them alike.
+ */
 function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
-  if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationError('the uploaded file is empty', { field: 'body' });
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
   try {
-    return parseTranscript(body, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
+    return parseTranscript(bytes, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
   } catch (err) {
     if (!(err instanceof TranscriptError)) throw err;
     const status = err.code === 'too_large' || err.code === 'too_many_utterances' ? 413 : 400;
