@@ -1,7 +1,7 @@
 // `buying-signals analyze FILE`: a transcript file in, the annotated transcript and cues out,
 // through the same pipeline the server runs (with an in-memory store).
 import fs from 'node:fs';
-import { RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
+import { normalizeSpeakerName, RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
 import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -23,7 +23,8 @@ export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = part.lastIndexOf('=');
-    const name = part.slice(0, eq).trim();
+    // Named as the transcript's speakers are (the protocol's one rule), so they match.
+    const name = normalizeSpeakerName(part.slice(0, eq));
     const role = RoleSchema.safeParse(part.slice(eq + 1).trim());
     if (eq <= 0 || !name || !role.success) throw new UsageError(`--roles: "${part}" must look like Name=customer or Name=rep`);
     roles[name] = role.data;

@@ -36,6 +36,11 @@ describe('args', () => {
     expect(parseRoles('王经理=rep, Li Wei=customer')).toEqual({ 王经理: 'rep', 'Li Wei': 'customer' });
     expect(() => parseRoles('Bob=boss')).toThrow(/"Bob=boss" must look like Name=customer/);
   });
+
+  it('--roles names are normalised as the transcript\'s speakers are (whitespace runs, invisible characters)', () => {
+    expect(parseRoles('Li\u00a0 Wei\u200B=customer')).toEqual({ 'Li Wei': 'customer' });
+    expect(() => parseRoles('\u200B=rep')).toThrow(/must look like Name=customer/);
+  });
 });
 
 describe('buying-signals', () => {

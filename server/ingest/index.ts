@@ -1,6 +1,6 @@
 // Transcript ingest: bytes of a VTT, SRT, JSON or plain-text transcript in, validated
 // utterances out. Pure: no I/O, no clock. Every refusal is a TranscriptError.
-import { LIMITS, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
+import { LIMITS, normalizeSpeakerName, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
 import { decodeTranscript } from './decode';
 import { detectFormat } from './detect';
 import { formatPath, parseJsonTranscript } from './json';
@@ -86,7 +86,7 @@ function validateUtterance(raw: RawUtterance): UtteranceIn {
       actual: length,
     });
 
-  const speaker = raw.speaker.trim();
+  const speaker = normalizeSpeakerName(raw.speaker);
   const text = raw.text.trim();
   if (speaker.length > LIMITS.speakerMaxChars) {
     throw overLimit('speaker', speaker.length, LIMITS.speakerMaxChars, `speaker "${clip(speaker, 20)}"`);
