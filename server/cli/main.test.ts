@@ -306,6 +306,19 @@ describe('buying-signals', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('eval posture: an empty labels file is an error naming it, as eval verbal says, not a table of zeros', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
+    const file = path.join(dir, 'e.jsonl');
+    for (const text of ['', '\n  \n']) {
+      fs.writeFileSync(file, text);
+      const c = capture();
+      expect(await main(['eval', 'posture', '--labels', file], c.io)).toBe(1);
+      expect(c.err.join('')).toBe(`buying-signals eval: ${file} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
+      expect(c.out).toEqual([]);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('a folder given as a file is a usage error naming it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-dir-'));
     for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir]]) {
