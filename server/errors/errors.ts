@@ -22,8 +22,25 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(message: string, details: { field?: string; line?: number } = {}, code = 'invalid_input') {
+  constructor(message: string, details: ErrorDetails = {}, code = 'invalid_input') {
     super(code, message, 400, details);
+  }
+}
+
+/**
+ * A request would bring a session past the participant limit. Carries the limit and the count
+ * it would have reached (`limit`, `actual`), and the first name over the limit, so an upload
+ * can name the line that brings it.
+ */
+export class ParticipantLimitError extends ValidationError {
+  constructor(
+    readonly firstOver: string,
+    total: number,
+    limit: number,
+    details: { field: string; line?: number },
+    message = `session would have ${total} participants; the limit is ${limit}`,
+  ) {
+    super(message, { ...details, limit, actual: total });
   }
 }
 
