@@ -1,5 +1,5 @@
 // The wire schemas at the edge: what a live utterance may carry.
-import { LiveUtteranceSchema, UtteranceInSchema, zodToApiError } from './protocol';
+import { CreateSessionSchema, LandmarksInSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
 
 const turn = { speaker: 'Bo', text: 'How much is it?', startMs: 4000 };
 
@@ -29,5 +29,44 @@ describe('clientTurnId', () => {
 
   it('refuses an id that is not a string', () => {
     for (const id of [7, null, ['a'], { id: 'a' }]) expect(refusal(id)).toMatchObject({ field: 'utterance.clientTurnId' });
+  });
+});
+
+describe('speaker names on every schema', () => {
+  const spellings = ['Alice  Smith', 'Alice\u00a0Smith', 'Alice\tSmith', 'Alice\nSmith', '\u200BAlice Smith', 'Alice\u200B Smith\u200E'];
+
+  it('a live utterance, a landmarks frame and a new session\'s participants normalise the name as uploads do', () => {
+    for (const speaker of spellings) {
+      expect(LiveUtteranceSchema.parse({ sessionId: 's1', utterance: { ...turn, speaker } }).utterance.speaker).toBe('Alice Smith');
+      expect(LandmarksInSchema.parse({ sessionId: 's1', participant: speaker, mediaMs: 0, poses: [] }).participant).toBe('Alice Smith');
+      expect(CreateSessionSchema.parse({ participants: [{ name: speaker, role: 'customer' }] }).participants?.[0]?.name).toBe('Alice Smith');
+    }
+  });
+
+  it('a name that is empty once normalised is refused, naming the field', () => {
+    const res = LiveUtteranceSchema.safeParse({ sessionId: 's1', utterance: { ...turn, speaker: '\u200B\u00a0\u200E' } });
+    expect(res.success).toBe(false);
+    if (!res.success) expect(zodToApiError(res.error)).toEqual({ code: 'invalid_input', field: 'utterance.speaker', message: 'utterance.speaker: speaker must not be empty' });
+    const dup = CreateSessionSchema.safeParse({ participants: [{ name: 'Alice Smith', role: 'rep' }, { name: 'Alice\u200B  Smith', role: 'customer' }] });
+    expect(dup.success).toBe(false);
+    if (!dup.success) expect(zodToApiError(dup.error)).toMatchObject({ field: 'participants.1.name' });
+  });
+
+  it('roles keys are normalised; an invisible key is refused with the key shown escaped; two spellings of one name are refused', () => {
+    expect(SetRolesSchema.parse({ roles: { 'Alice\u00a0 Smith\u200B': 'customer' } })).toEqual({ roles: { 'Alice Smith': 'customer' } });
+    const bad = SetRolesSchema.safeParse({ roles: { '\u200b': 'customer' } });
+    expect(bad.success).toBe(false);
+    if (!bad.success) {
+      expect(zodToApiError(bad.error, '', 'body')).toEqual({
+        code: 'invalid_input',
+        field: 'roles',
+        message: 'roles: key "\\u200B" must be a speaker name of 1-80 characters',
+      });
+    }
+    const twice = SetRolesSchema.safeParse({ roles: { Alice: 'customer', '\u200BAlice': 'rep' } });
+    expect(twice.success).toBe(false);
+    if (!twice.success) {
+      expect(zodToApiError(twice.error)).toMatchObject({ field: 'roles', message: 'roles: keys "Alice" and "\\u200BAlice" are the same speaker name "Alice"' });
+    }
   });
 });

@@ -1,6 +1,9 @@
 // The wire protocol shared by the server and the browser client: zod schemas for every
 // message that crosses HTTP or socket.io, the types derived from them, and the version.
 import { z } from 'zod';
+import { normalizeSpeakerName } from './speakerName';
+
+export { normalizeSpeakerName } from './speakerName';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -52,8 +55,12 @@ export const SessionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'sessionId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
 
+/**
+ * A speaker's name, normalised as every path normalises it (normalizeSpeakerName: NFC, no
+ * invisible format characters, whitespace runs as one space, trimmed), then 1-80 characters.
+ */
 export const SpeakerSchema = text()
-  .trim()
+  .overwrite(normalizeSpeakerName)
   .min(1, 'speaker must not be empty')
   .max(LIMITS.speakerMaxChars, `speaker must be at most ${LIMITS.speakerMaxChars} characters`);
 
@@ -125,10 +132,12 @@ const PROTO_KEY_RULE = 'cannot be used as a speaker name here (it is reserved in
  * A speaker name as a key of `roles`. `__proto__` is refused: a JSON body may carry it as a
  * key, but zod's record (rightly) skips it, since assigning it to an object would set the
  * object's prototype: the role was dropped without a word. Checked on the raw object, before
- * the record skips it, and on the trimmed key (" __proto__ ").
+ * the record skips it, and on the normalised key (" __proto__ ").
+ * Keys are normalised as names are (normalizeSpeakerName); two keys that come out the same
+ * name are refused, rather than one role silently overwriting the other.
  */
 const SpeakerKeySchema = text()
-  .trim()
+  .overwrite(normalizeSpeakerName)
   .min(1, speakerKeyRule)
   .max(LIMITS.speakerMaxChars, speakerKeyRule)
   .refine((k) => k !== '__proto__', PROTO_KEY_RULE);
@@ -139,6 +148,22 @@ export const SetRolesSchema = z
       .preprocess((v, ctx) => {
         if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, '__proto__')) {
           ctx.addIssue({ code: 'custom', message: `key "__proto__" ${PROTO_KEY_RULE}`, input: v });
+        }
+        if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+          const seen = new Map<string, string>();
+          for (const key of Object.keys(v)) {
+            const name = normalizeSpeakerName(toWellFormed(key));
+            const first = seen.get(name);
+            if (first === undefined) seen.set(name, key);
+            else if (name !== '') {
+              ctx.addIssue({
+                code: 'custom',
+                message: `keys "${clipKey(first)}" and "${clipKey(key)}" are the same speaker name "${clipKey(name)}"`,
+                input: v,
+              });
+              break;
+            }
+          }
         }
         return v;
       }, z.record(SpeakerKeySchema, RoleSchema.nullable()))
@@ -373,8 +398,10 @@ function sizeOf(issue: z.core.$ZodIssue, input: unknown): Pick<ApiError, 'limit'
   return { limit: Number(issue.maximum), ...(actual !== undefined ? { actual } : {}) };
 }
 
+/** A key as quoted in a message: at most 40 characters, invisible and control characters escaped (`\u200B`). */
 function clipKey(key: string): string {
-  return key.length <= 40 ? key : `${key.slice(0, 40)}…`;
+  const clipped = key.length <= 40 ? key : `${key.slice(0, 40)}…`;
+  return clipped.replace(/[\p{Cf}\p{Cc}\p{Zl}\p{Zp}]|(?! )\p{Zs}/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 // ---- posture (landmarks and frames) ----------------------------------------------------

@@ -1,7 +1,7 @@
 // `buying-signals analyze FILE`: a transcript file in, the annotated transcript and cues out,
 // through the same pipeline the server runs (with an in-memory store).
 import fs from 'node:fs';
-import { RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
+import { normalizeSpeakerName, RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
 import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -14,16 +14,17 @@ import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
 import type { EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
 
-export const ANALYZE_USAGE = `usage: buying-signals analyze FILE [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]
        buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
-  a transcript: the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
+  a transcript (- reads it from standard input): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
   posture labels and scores, judged on the photo alone (--model is then the posture model's folder)`;
 
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
     const eq = part.lastIndexOf('=');
-    const name = part.slice(0, eq).trim();
+    // Named as the transcript's speakers are (the protocol's one rule), so they match.
+    const name = normalizeSpeakerName(part.slice(0, eq));
     const role = RoleSchema.safeParse(part.slice(eq + 1).trim());
     if (eq <= 0 || !name || !role.success) throw new UsageError(`--roles: "${part}" must look like Name=customer or Name=rep`);
     roles[name] = role.data;
@@ -56,14 +57,18 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
   }
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
-  requireFile(file);
-  const parsed = parseTranscript(fs.readFileSync(file), { filename: file, ...(format ? { format: format as TranscriptFormat } : {}) });
+  // `-`: the transcript from standard input (a pipe); its format from --format or its content.
+  const stdin = file === '-';
+  if (!stdin) requireFile(file);
+  const bytes = stdin ? (io.readStdin ?? (() => fs.readFileSync(0)))() : fs.readFileSync(file);
+  const parsed = parseTranscript(bytes, { ...(stdin ? {} : { filename: file }), ...(format ? { format: format as TranscriptFormat } : {}) });
+  const source = stdin ? 'standard input' : file;
   // A misspelt name would otherwise leave the real customer without a role, and 0 signals, silently.
   const speakers = parsed.participants.map((p) => p.name);
   const unknown = Object.keys(roles).filter((name) => !speakers.includes(name));
   if (unknown.length) {
     throw new UsageError(
-      `--roles names ${unknown.map((n) => `"${n}"`).join(', ')}, not a speaker in ${file}; its speakers are: ${speakers.map((n) => `"${n}"`).join(', ') || '(none)'}`,
+      `--roles names ${unknown.map((n) => `"${n}"`).join(', ')}, not a speaker in ${source}; its speakers are: ${speakers.map((n) => `"${n}"`).join(', ') || '(none)'}`,
     );
   }
 
@@ -73,7 +78,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   try {
     const service = new SessionService({ store, classifier, now: Date.now });
     const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
-    const session = service.createSession({ title: parsed.title ?? file });
+    const session = service.createSession({ title: parsed.title ?? (stdin ? 'standard input' : file) });
     service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
     const snap = service.snapshot(session.id);
     if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, warnings: parsed.warnings }));

@@ -68,7 +68,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     requireFile(opts.data);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.err(e.hasUsage ? e.message : `${e.message}\n${EVAL_USAGE}`);
+    // As main prints eval posture's: "buying-signals eval: …", then the usage.
+    io.err(`buying-signals eval: ${e.hasUsage ? e.message : `${e.message}\n${EVAL_USAGE}`}`);
     return 2;
   }
   const rows = readLabeledJsonl(opts.data);

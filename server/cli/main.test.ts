@@ -36,9 +36,65 @@ describe('args', () => {
     expect(parseRoles('王经理=rep, Li Wei=customer')).toEqual({ 王经理: 'rep', 'Li Wei': 'customer' });
     expect(() => parseRoles('Bob=boss')).toThrow(/"Bob=boss" must look like Name=customer/);
   });
+
+  it('--roles names are normalised as the transcript\'s speakers are (whitespace runs, invisible characters)', () => {
+    expect(parseRoles('Li\u00a0 Wei\u200B=customer')).toEqual({ 'Li Wei': 'customer' });
+    expect(() => parseRoles('\u200B=rep')).toThrow(/must look like Name=customer/);
+  });
 });
 
 describe('buying-signals', () => {
+  it('with no command: a usage error, the usage on stderr (stdout empty) and exit 2; help is stdout and 0', async () => {
+    let c = capture();
+    expect(await main([], c.io)).toBe(2);
+    expect(c.out).toEqual([]);
+    expect(c.err.join('\n')).toMatch(/^buying-signals: a command is needed\nusage: buying-signals <command>/);
+    c = capture();
+    expect(await main(['help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toMatch(/^usage: buying-signals <command>/);
+    expect(c.err).toEqual([]);
+  });
+
+  it('eval and train usage errors read alike for both targets: "buying-signals eval: …", then the usage, on stderr, exit 2', async () => {
+    for (const [argv, msg, usage] of [
+      [['eval', 'verbal'], '--data FILE.jsonl is required', 'usage: buying-signals eval verbal'],
+      [['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', 'abc'], '--thresholds: value "abc" is not a number from 0 to 1', 'usage: buying-signals eval verbal'],
+      [['eval', 'verbal', '--colour'], 'unknown option --colour', 'usage: buying-signals eval verbal'],
+      [['eval', 'posture'], '--labels FILE.jsonl is required', 'usage: buying-signals eval posture'],
+      [['train', 'verbal', '--lr', '3'], 'unknown option --lr', 'usage: buying-signals train verbal'],
+      [['train', 'posture', 'x'], 'train posture takes no arguments, got "x"', 'usage: buying-signals train posture'],
+    ] as const) {
+      const c = capture();
+      expect(await main([...argv], c.io)).toBe(2);
+      expect(c.out).toEqual([]);
+      const err = c.err.join('\n');
+      expect(err.startsWith(`buying-signals ${argv[0]}: ${msg}`)).toBe(true);
+      expect(err).toContain(usage);
+    }
+  });
+
+  it('analyze -: reads the transcript from standard input (format from --format or the content)', async () => {
+    const text = 'Rep Li: Our premium account has no monthly fee for the first year.\nGuest: Nice. So how much is it after that?\n';
+    const io = (input: string) => {
+      const c = capture();
+      return { ...c, io: { ...c.io, readStdin: () => Buffer.from(input) } };
+    };
+    let c = io(text);
+    expect(await main(['analyze', '-', '--roles', 'Rep Li=rep,Guest=customer', '--json'], c.io)).toBe(0);
+    const snap = JSON.parse(c.out.join(''));
+    expect(snap.session.title).toBe('standard input');
+    expect(snap.utterances.map((u: { speaker: string }) => u.speaker)).toEqual(['Rep Li', 'Guest']);
+    expect(snap.signals.map((s: { label: string }) => s.label)).toEqual(['price_inquiry']);
+
+    c = io(JSON.stringify([{ speaker: 'Guest', text: 'How much is it?', startMs: 0 }]));
+    expect(await main(['analyze', '-', '--format', 'json', '--json'], c.io)).toBe(0);
+    expect(JSON.parse(c.out.join('')).unassignedSpeakers).toEqual(['Guest']);
+
+    c = io(text);
+    expect(await main(['analyze', '-', '--roles', 'Bob=customer'], c.io)).toBe(2);
+    expect(c.err.join('')).toContain('"Bob", not a speaker in standard input');
+  });
+
   it('prints usage and exits 2 on an unknown command', async () => {
     const c = capture();
     expect(await main(['frobnicate'], c.io)).toBe(2);
@@ -298,6 +354,19 @@ describe('buying-signals', () => {
     expect(await main(['eval', 'verbal', '--data', file], c.io)).toBe(1);
     expect(c.err.join('')).toContain(`${file} holds no rows to evaluate`);
     expect(c.out).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('eval posture: an empty labels file is an error naming it, as eval verbal says, not a table of zeros', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
+    const file = path.join(dir, 'e.jsonl');
+    for (const text of ['', '\n  \n']) {
+      fs.writeFileSync(file, text);
+      const c = capture();
+      expect(await main(['eval', 'posture', '--labels', file], c.io)).toBe(1);
+      expect(c.err.join('')).toBe(`buying-signals eval: ${file} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
+      expect(c.out).toEqual([]);
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -10,7 +10,7 @@ import { UsageError } from './args';
 export const USAGE = `usage: buying-signals <command> [options]
 commands:
   serve                  run the server with the browser client (default port $PORT or 3000)
-  analyze FILE           annotate a transcript file (WebVTT, SRT, JSON, text) and list the cues
+  analyze FILE|-         annotate a transcript file (WebVTT, SRT, JSON, text; - reads standard input) and list the cues
   analyze PHOTO...       each person's posture labels in photos, judged on the photo alone
   train verbal           train the verbal classifier into models/verbal/ from fixtures/verbal/corpus.jsonl
   train posture          train the posture classifier into models/posture/ from synthetic skeletons
@@ -58,11 +58,14 @@ export async function main(argv: string[], io: CliIO = processIO, env: NodeJS.Pr
       case 'eval':
         return await runEval(rest, io);
       case undefined:
+        // Nothing asked for: a usage error, so the usage goes to stderr (stdout stays empty for a pipe).
+        io.err(`buying-signals: a command is needed\n${USAGE}`);
+        return 2;
       case 'help':
       case '--help':
       case '-h':
         io.out(USAGE);
-        return cmd === undefined ? 2 : 0;
+        return 0;
       default:
         io.err(`unknown command "${cmd}"\n${USAGE}`);
         return 2;

@@ -43,7 +43,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   const labelsFile = resolveFlagPath(a.values.labels, '');
   requireFile(labelsFile);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
-  await initTf();
+  // runPostureEval starts tfjs itself, once the labels file has been read and checked.
   await runPostureEval({
     labelsFile,
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),

@@ -49,7 +49,8 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.err(e.hasUsage ? e.message : `${e.message}\n${TRAIN_USAGE}`);
+    // As main prints train posture's: "buying-signals train: …", then the usage.
+    io.err(`buying-signals train: ${e.hasUsage ? e.message : `${e.message}\n${TRAIN_USAGE}`}`);
     return 2;
   }
   if (!fs.existsSync(opts.corpus)) {

@@ -27,6 +27,23 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * A request would bring a session past the participant limit. Carries the limit and the count
+ * it would have reached (`limit`, `actual`), and the first name over the limit, so an upload
+ * can name the line that brings it.
+ */
+export class ParticipantLimitError extends ValidationError {
+  constructor(
+    readonly firstOver: string,
+    total: number,
+    limit: number,
+    details: { field: string; line?: number },
+    message = `session would have ${total} participants; the limit is ${limit}`,
+  ) {
+    super(message, { ...details, limit, actual: total });
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(what: string, id: string) {
     super('not_found', `${what} "${id}" does not exist`, 404, { field: what === 'session' ? 'sessionId' : what });

@@ -1,6 +1,6 @@
 // Transcript ingest: bytes of a VTT, SRT, JSON or plain-text transcript in, validated
 // utterances out. Pure: no I/O, no clock. Every refusal is a TranscriptError.
-import { LIMITS, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
+import { LIMITS, normalizeSpeakerName, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
 import { decodeTranscript } from './decode';
 import { detectFormat } from './detect';
 import { formatPath, parseJsonTranscript } from './json';
@@ -58,6 +58,11 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
     );
   }
   const utterances = parsed.utterances.map(validateUtterance);
+  const firstSeen = new Map<string, SpeakerPlace>();
+  utterances.forEach((u, i) => {
+    const raw = parsed.utterances[i];
+    if (raw && !firstSeen.has(u.speaker)) firstSeen.set(u.speaker, raw.line === undefined ? { field: `${raw.where}.speaker` } : { line: raw.line, field: 'speaker' });
+  });
   if (parsed.title !== undefined && parsed.title.length > LIMITS.titleMaxChars) {
     throw new TranscriptError(
       'limit_exceeded',
@@ -65,7 +70,7 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
       { field: 'title', limit: LIMITS.titleMaxChars, actual: parsed.title.length },
     );
   }
-  return {
+  const result: ParsedTranscript = {
     format,
     encoding,
     ...(parsed.title ? { title: parsed.title } : {}),
@@ -73,6 +78,25 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
     utterances,
     warnings: warnings.list(),
   };
+  FIRST_SEEN.set(result, firstSeen);
+  return result;
+}
+
+/** Where a speaker first speaks in a file: its line, else (JSON) the utterance's field. */
+export interface SpeakerPlace {
+  line?: number;
+  /** `speaker` beside a line; `utterances.3.speaker` in a JSON file. */
+  field: string;
+}
+/** Kept beside a parse result rather than in it, so the result stays what it was (names, turns). */
+const FIRST_SEEN = new WeakMap<ParsedTranscript, Map<string, SpeakerPlace>>();
+
+/**
+ * Where `name` first speaks in the file `parsed` came from, to name it in an error found after
+ * parsing (the participant limit, which depends on the session the file goes into).
+ */
+export function speakerPlace(parsed: ParsedTranscript, name: string): SpeakerPlace | undefined {
+  return FIRST_SEEN.get(parsed)?.get(name);
 }
 
 function validateUtterance(raw: RawUtterance): UtteranceIn {
@@ -86,7 +110,7 @@ function validateUtterance(raw: RawUtterance): UtteranceIn {
       actual: length,
     });
 
-  const speaker = raw.speaker.trim();
+  const speaker = normalizeSpeakerName(raw.speaker);
   const text = raw.text.trim();
   if (speaker.length > LIMITS.speakerMaxChars) {
     throw overLimit('speaker', speaker.length, LIMITS.speakerMaxChars, `speaker "${clip(speaker, 20)}"`);

@@ -1,5 +1,6 @@
 // Recognises a speaker label at the start of a line of transcript text: "Name: text",
 // "Name：text" (full-width colon), and for subtitles also "[Name] text" and "Name - text".
+import { normalizeSpeakerName } from '../../protocol/protocol';
 
 export interface SpeakerLine {
   speaker: string;
@@ -51,8 +52,13 @@ function accept(rawName: string, rest: string): SpeakerLine | null {
   return isPlausibleName(speaker) ? { speaker, text: rest.trim() } : null;
 }
 
+/**
+ * A name as every parser gives it: the protocol's one rule (NFC, invisible format characters
+ * dropped, whitespace runs as one space, trimmed), so an uploaded "Alice\u200B" and a live
+ * "Alice" are one participant.
+ */
 export function normalizeSpeaker(name: string): string {
-  return name.replace(/\s+/g, ' ').trim();
+  return normalizeSpeakerName(name);
 }
 
 /** Rejects labels that are really clock times, numbers or the start of a sentence. */

@@ -15,7 +15,7 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotFoundError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
+import { NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
 import { SqliteStore, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -631,17 +631,18 @@ export function participantNames(session: Session): Set<string> {
 /**
  * The participant limit, checked on every path by which names join a session (turns, roles,
  * landmarks, frames): `known` holds the session's participants, `names` those a request brings.
- * Throws a ValidationError naming `field` and the limit.
+ * Throws a ParticipantLimitError (400 invalid_input) naming `field`, the limit and the count
+ * the session would have reached (`limit`, `actual`), and the first name over the limit.
  */
 export function checkParticipantLimit(known: { has(name: string): boolean; readonly size: number }, names: Iterable<string>, field: string): void {
   let total = known.size;
+  let firstOver: string | undefined;
   const counted = new Set<string>();
   for (const name of names) {
     if (known.has(name) || counted.has(name)) continue;
     counted.add(name);
     total++;
+    if (total === LIMITS.participantsMax + 1) firstOver = name;
   }
-  if (total > LIMITS.participantsMax) {
-    throw new ValidationError(`session would have ${total} participants; the limit is ${LIMITS.participantsMax}`, { field });
-  }
+  if (firstOver !== undefined) throw new ParticipantLimitError(firstOver, total, LIMITS.participantsMax, { field });
 }

@@ -107,14 +107,17 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     });
   });
 
-  r.post('/frames', express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('application/json'), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
+  r.post('/frames', express.raw({ type: (req) => !isJson(req.headers['content-type']), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
     service.requireSession(id);
-    if (Buffer.isBuffer(req.body)) {
+    // A request with no body at all (no Content-Length, no chunks) is read by no parser: it is
+    // an empty image like one with Content-Length: 0, not a JSON batch missing its object.
+    const image = Buffer.isBuffer(req.body) ? req.body : req.body === undefined && !isJson(req.headers['content-type']) ? Buffer.alloc(0) : undefined;
+    if (image) {
       const q = parseOr400(FrameQuery, req.query, 'query');
       // Empty, too large or not JPEG/PNG/WebP: refused now, also without wait=1 (whose 202 says only "queued").
-      checkImageHeader(req.body, LIMITS_POSTURE.frameMaxBytes);
-      const { stats, done } = frames.submit(id, q.participant, q.mediaMs, req.body, q.person);
+      checkImageHeader(image, LIMITS_POSTURE.frameMaxBytes);
+      const { stats, done } = frames.submit(id, q.participant, q.mediaMs, image, q.person);
       if (q.wait !== '1' && q.wait !== 'true') {
         res.status(202).json({ stats });
         return;
@@ -128,6 +131,11 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     res.status(201).json({ frames: outcomes.map(describe) });
   });
   return r;
+}
+
+/** A frames request is a JSON batch when it says so; anything else is one image's bytes. */
+function isJson(contentType: string | undefined): boolean {
+  return String(contentType ?? '').startsWith('application/json');
 }
 
 function describe(o: FrameOutcome) {

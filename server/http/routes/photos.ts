@@ -5,7 +5,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { LIMITS_POSTURE } from '../../../protocol/protocol';
-import { AppError, ValidationError } from '../../errors/errors';
+import { AppError } from '../../errors/errors';
+import { ImageError } from '../../signals/pose/errors';
 import type { FrameService } from '../../frames/frameService';
 import type { PostureClassifier } from '../../signals/posture/model';
 import { EVAL_PEOPLE } from '../../signals/posture/evalPosture';
@@ -33,7 +34,8 @@ export function photosRouter(frames: FrameService, classifier: PostureClassifier
     const q = parseOr400(PhotoQuery, req.query, 'query');
     if (!classifier) throw new AppError('posture_model_missing', 'the posture model is not loaded: run `npx buying-signals train posture`', 503);
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (bytes.length === 0) throw new ValidationError('the photo is empty (0 bytes): send JPEG, PNG or WebP bytes as the request body', { field: 'image' });
+    // With or without Content-Length: 0, as for frames (400 image_empty, field image).
+    if (bytes.length === 0) throw new ImageError('image_empty', 'the photo is empty (0 bytes): send JPEG, PNG or WebP bytes as the request body');
     if (inFlight >= PHOTOS_IN_FLIGHT_MAX) throw new AppError('busy', `${PHOTOS_IN_FLIGHT_MAX} photos are already being read; retry shortly`, 503);
     inFlight++;
     try {

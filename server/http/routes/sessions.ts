@@ -2,8 +2,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
-import { TRANSCRIPT_FORMATS, parseTranscript, TranscriptError, type ParsedTranscript } from '../../ingest';
-import { AppError } from '../../errors/errors';
+import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
+import { AppError, ParticipantLimitError } from '../../errors/errors';
 import type { SessionService } from '../../pipeline/sessionService';
 import { jsonBody, parseOr400 } from '../validate';
 
@@ -37,14 +37,37 @@ function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
   }
 }
 
+/**
+ * Runs an upload into a session; a refusal for the participant limit names the line (or, in a
+ * JSON file, the utterance) where the first speaker over the limit first speaks.
+ */
+async function naming51st<T>(parsed: ParsedTranscript, store: () => T | Promise<T>): Promise<T> {
+  try {
+    return await store();
+  } catch (err) {
+    if (!(err instanceof ParticipantLimitError)) throw err;
+    const place = speakerPlace(parsed, err.firstOver);
+    if (!place) throw err;
+    const { limit = 0, actual = 0 } = err.details;
+    const where = place.line === undefined ? place.field.replace(/\.speaker$/, '') : `line ${place.line}`;
+    throw new ParticipantLimitError(
+      err.firstOver,
+      actual,
+      limit,
+      { field: place.field, ...(place.line !== undefined ? { line: place.line } : {}) },
+      `${where}: speaker "${err.firstOver}" would be participant ${limit + 1}; the session would have ${actual} participants; the limit is ${limit}`,
+    );
+  }
+}
+
 /** `POST /api/transcripts?title=&format=`: a new session from a file, atomically. */
 export function transcriptsRouter(service: SessionService): Router {
   const r = Router();
-  r.post('/', rawBody, (req, res) => {
+  r.post('/', rawBody, async (req, res) => {
     const q = parseOr400(UploadQuery, req.query, 'query');
     const parsed = parseUpload(req.body, q);
     const title = q.title ?? parsed.title ?? q.filename ?? 'Uploaded transcript';
-    const result = service.createFromTranscript(toWellFormed(title.slice(0, LIMITS.titleMaxChars)), parsed.utterances, parsed.participants, parsed.warnings);
+    const result = await naming51st(parsed, () => service.createFromTranscript(toWellFormed(title.slice(0, LIMITS.titleMaxChars)), parsed.utterances, parsed.participants, parsed.warnings));
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });
   return r;
@@ -78,7 +101,7 @@ export function sessionsRouter(service: SessionService): Router {
     service.requireSession(sessionId);
     const parsed = parseUpload(req.body, parseOr400(UploadQuery, req.query, 'query'));
     // A role the file changes re-analyses the session first, a slice at a time.
-    const result = await service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings);
+    const result = await naming51st(parsed, () => service.upload(sessionId, parsed.utterances, parsed.participants, parsed.warnings));
     res.status(201).json({ ...result, format: parsed.format, encoding: parsed.encoding });
   });
   return r;

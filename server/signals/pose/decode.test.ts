@@ -63,6 +63,15 @@ describe('decodeImage', () => {
     await expectImageError(decodeImage(full.subarray(0, Math.floor(full.length / 2))), 'image_corrupt', /JPEG image could not be decoded/);
   });
 
+  it('calls a JPEG, PNG or WebP whose header is damaged corrupt (400), not an unsupported format (415)', async () => {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('garbage')]);
+    await expectImageError(decodeImage(jpeg), 'image_corrupt', /^JPEG image could not be decoded: /);
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(64)]);
+    await expectImageError(decodeImage(png), 'image_corrupt', /^PNG image could not be decoded: /);
+    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x40, 0, 0, 0]), Buffer.from('WEBPVP8 '), crypto.randomBytes(64)]);
+    await expectImageError(decodeImage(webp), 'image_corrupt', /^WebP image could not be decoded: /);
+  });
+
   it('stops a PNG bomb by its header, before inflating it', async () => {
     // 7000x7000 of one colour compresses to a few hundred KB but decodes to 147 MB.
     const bomb = await sharp({ create: { width: 7000, height: 7000, channels: 3, background: '#000' } })

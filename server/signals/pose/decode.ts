@@ -4,6 +4,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { DEFAULT_DECODE_LIMITS, SUPPORTED_IMAGE_FORMATS } from './constants';
 import { ImageError } from './errors';
+import { acceptedFormatOf } from './sniff';
 import type { RgbImage } from './types';
 
 export interface DecodeLimits {
@@ -32,6 +33,12 @@ export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<De
   } catch (err) {
     if (/pixel limit/i.test(errorText(err))) {
       throw new ImageError('image_too_many_pixels', `image exceeds the limit of ${maxPixels} pixels`);
+    }
+    // Its first bytes say JPEG, PNG or WebP but its header cannot be read: a damaged file of a
+    // format taken (400 image_corrupt), not a format we do not take (415).
+    const signed = acceptedFormatOf(bytes);
+    if (signed && formats.includes(signed)) {
+      throw new ImageError('image_corrupt', `${FORMAT_NAMES[signed] ?? signed} image could not be decoded: ${errorText(err)}`);
     }
     throw new ImageError(
       'image_unsupported_format',
@@ -67,7 +74,7 @@ export async function decodeImage(bytes: Buffer | Uint8Array, limits: Partial<De
     if (/pixel limit/i.test(text)) {
       throw new ImageError('image_too_many_pixels', `image exceeds the limit of ${maxPixels} pixels (${text})`);
     }
-    throw new ImageError('image_corrupt', `${format.toUpperCase()} image could not be decoded: ${text}`);
+    throw new ImageError('image_corrupt', `${FORMAT_NAMES[format] ?? format.toUpperCase()} image could not be decoded: ${text}`);
   }
 }
 

@@ -10,13 +10,15 @@ const ACCEPTED = 'JPEG, PNG or WebP';
 const startsWith = (b: Uint8Array, sig: readonly number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
-/** The formats taken, by their signatures. */
-function isAccepted(b: Uint8Array): boolean {
-  return (
-    startsWith(b, [0xff, 0xd8, 0xff]) || // JPEG SOI + first marker
-    startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) || // PNG
-    (startsWith(b, ascii('RIFF')) && startsWith(b, ascii('WEBP'), 8)) // WebP
-  );
+/**
+ * The format taken whose signature the bytes start with (sharp's name for it), or undefined.
+ * Bytes that say JPEG, PNG or WebP but that sharp cannot read are corrupt, not another format.
+ */
+export function acceptedFormatOf(b: Uint8Array): 'jpeg' | 'png' | 'webp' | undefined {
+  if (startsWith(b, [0xff, 0xd8, 0xff])) return 'jpeg'; // SOI + first marker
+  if (startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(b, ascii('RIFF')) && startsWith(b, ascii('WEBP'), 8)) return 'webp';
+  return undefined;
 }
 
 /** A few formats people send by mistake, named in the refusal. */
@@ -31,7 +33,7 @@ function otherFormat(b: Uint8Array): string | undefined {
 export function checkImageHeader(bytes: Uint8Array, maxBytes: number = DEFAULT_DECODE_LIMITS.maxBytes): void {
   if (bytes.length === 0) throw new ImageError('image_empty', `image is empty (0 bytes); send ${ACCEPTED} bytes`);
   if (bytes.length > maxBytes) throw new ImageError('image_too_large', `image is ${bytes.length} bytes; the limit is ${maxBytes} bytes`);
-  if (isAccepted(bytes)) return;
+  if (acceptedFormatOf(bytes)) return;
   const other = otherFormat(bytes);
   if (other) throw new ImageError('image_unsupported_format', `image is ${other}, not ${ACCEPTED}`);
   const head = [...bytes.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ');

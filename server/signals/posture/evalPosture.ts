@@ -93,6 +93,10 @@ export interface PostureEvalReport {
 export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
   const out = opts.out ?? ((l: string) => console.log(l));
   const rows = parsePhotoLabels(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
+  // A table of zeros for 0 photos reads like a result; it is a wrong file (as eval verbal says).
+  if (rows.length === 0) {
+    throw new Error(`${opts.labelsFile} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
+  }
   const imagesDir = opts.imagesDir ?? path.dirname(opts.labelsFile);
   // Every image is checked before any is estimated: a wrong --images folder, or a few missing
   // files, are named together at once rather than one by one after minutes of work.
