@@ -158,6 +158,10 @@ const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
   [/^line (\d+): cue has no text; skipped$/, (l) => `第 ${l} 行：字幕没有文字，已跳过`],
   [/^line (\d+): stamp "(.*)" is not followed by a turn; ignored$/s, (l, stamp) => `第 ${l} 行：时间戳“${stamp}”之后没有发言，已忽略`],
   [/^line (\d+): "(.*)" has no text; skipped$/s, (l, who) => `第 ${l} 行：“${who}”没有发言内容，已跳过`],
+  [
+    /^line (\d+): "(.*)" was not read as a speaker name \(a name has .*\); the line was added to "(.*)"$/s,
+    (l, label, who) => `第 ${l} 行：“${label}”未被识别为发言人姓名（姓名最多 5 个词，不含逗号和句末标点，末尾可带一个括号注释，如“李伟（嘉宾）”），该行已并入“${who}”的发言`,
+  ],
   [/^line (\d+): text after a blank line has no timing; appended to the cue at line (\d+)$/, (l, cue) => `第 ${l} 行：空行之后的文字没有时间行，已并入第 ${cue} 行的字幕`],
   [
     /^(file|participants|utterances): ignored unknown fields (.*)$/s,

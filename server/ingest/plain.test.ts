@@ -1,3 +1,5 @@
+import { parsePlain } from './plain';
+import { Warnings } from './types';
 import { estimateDurationMs, parseTranscript } from './index';
 import { errorOf, fixture, parseText, turns } from './testkit';
 
@@ -191,5 +193,44 @@ describe('plain text', () => {
     const err = errorOf(() => parseText('99:99 hello\nRep: hi\n', 'text'));
     expect(err).toMatchObject({ code: 'bad_timestamp', line: 1 });
     expect(err.message).toContain('was not recognised');
+  });
+});
+
+describe('speaker names with a note in brackets, and labels not read as names (client audit #5)', () => {
+  const parse = (text: string) => {
+    const warnings = new Warnings();
+    const r = parsePlain(text, warnings);
+    const timing = /have no timestamp|has no timestamps/;
+    return { speakers: r.utterances.map((u) => u.speaker), texts: r.utterances.map((u) => u.text), warnings: warnings.list().filter((w) => !timing.test(w)) };
+  };
+
+  it('takes a name ending in one note in brackets, full-width or ASCII', () => {
+    const r = parse('[00:00:01] 张伟先生（财富管理部）: 这款产品起投五万\nLi Wei (Guest): how much is the fee?\nSarah Chen (External, legal): fine\n');
+    expect(r.speakers).toEqual(['张伟先生（财富管理部）', 'Li Wei (Guest)', 'Sarah Chen (External, legal)']);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('still refuses sentences and brackets that are not a closing note', () => {
+    expect(() => parse('(laughs) okay: fine\n')).toThrow(/has no speaker/);
+    expect(() => parse('我觉得（其实）还行吧，你说呢: 嗯\n')).toThrow(/has no speaker/);
+    expect(() => parse('A (really?): hi\n')).toThrow(/has no speaker/);
+  });
+
+  it('a first line whose label is not taken as a name says why', () => {
+    expect(() => parse('Dr. Alexandra Montgomery-Fitzgerald, Chief Financial Officer: welcome\n')).toThrow(
+      /^line 1: "Dr\. Alexandra Montgomery-Fitzgerald, Chief Financial Officer" was not read as a speaker name \(a name has at most 5 words, no commas .*\), so the line has no speaker; expected "Name: text"/,
+    );
+  });
+
+  it('a later such line is added to the turn before, with a warning naming both (it was silent)', () => {
+    const r = parse('Ms Chen: hello\nDr. Li, Head of Sales: the fee is waived\n');
+    expect(r.speakers).toEqual(['Ms Chen']);
+    expect(r.texts).toEqual(['hello Dr. Li, Head of Sales: the fee is waived']);
+    expect(r.warnings).toEqual([
+      'line 2: "Dr. Li, Head of Sales" was not read as a speaker name (a name has at most 5 words, no commas or sentence punctuation, and at most one note in brackets at its end, as in "Li Wei (Guest)"); the line was added to "Ms Chen"',
+    ]);
+    // A sentence with a colon is text, without a warning.
+    expect(parse('Ms Chen: hello\nWell, as I said before, the main point is this: cost\n').warnings).toEqual([]);
+    expect(parse('客户: 你好\n我觉得（其实）还行吧，你说呢: 嗯\n').warnings).toEqual([]);
   });
 });

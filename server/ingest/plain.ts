@@ -12,7 +12,7 @@
 // Estimated times are reported in `warnings` and capped at LIMITS.mediaMsMax.
 import { LIMITS } from '../../protocol/protocol';
 import { joinParts, splitLines } from './lines';
-import { matchSpeakerPrefix } from './speaker';
+import { matchSpeakerPrefix, NAME_RULE, refusedLabel } from './speaker';
 import { clip, parseClock } from './timestamp';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
@@ -86,10 +86,14 @@ interface Turn {
 
 export function parsePlain(text: string, warnings: Warnings): FormatParseResult {
   const turns: Turn[] = [];
-  const noSpeaker = (line: number, what: string) =>
-    new TranscriptError('missing_speaker', `line ${line}: "${clip(what)}" has no speaker; expected "Name: text" or "Name：text"`, {
-      line,
-    });
+  const noSpeaker = (line: number, what: string) => {
+    const refused = refusedLabel(what);
+    const message =
+      refused === null
+        ? `line ${line}: "${clip(what)}" has no speaker`
+        : `line ${line}: "${clip(refused, 80)}" was not read as a speaker name (a name has ${NAME_RULE}), so the line has no speaker`;
+    return new TranscriptError('missing_speaker', `${message}; expected "Name: text" or "Name：text"`, { line });
+  };
   // A stamp alone on its line, waiting for the line it times (docs/protocol.md, plain text).
   let pending: LoneStamp | undefined;
   /** The pending stamp turned out to time nothing: a bare m:ss is text, any other is ignored. */
@@ -134,11 +138,16 @@ export function parsePlain(text: string, warnings: Warnings): FormatParseResult 
       turns.push({ speaker: labelled.speaker, parts: [labelled.text], line, ...(stampMs !== undefined ? { stampMs } : {}) });
     } else if (prev === undefined) {
       throw noSpeaker(line, trimmed);
-    } else if (stampMs !== undefined) {
-      // A new stamp without a name: the same speaker again, at a new time.
-      turns.push({ speaker: prev.speaker, parts: [rest], line, stampMs });
     } else {
-      prev.parts.push(rest);
+      // A label that looks like a name but is not taken as one: say where its words went.
+      const refused = refusedLabel(rest);
+      if (refused !== null) warnings.add(`line ${line}: "${clip(refused)}" was not read as a speaker name (a name has ${NAME_RULE}); the line was added to "${clip(prev.speaker)}"`);
+      if (stampMs !== undefined) {
+        // A new stamp without a name: the same speaker again, at a new time.
+        turns.push({ speaker: prev.speaker, parts: [rest], line, stampMs });
+      } else {
+        prev.parts.push(rest);
+      }
     }
   });
   dropPending();

@@ -25,6 +25,12 @@ export function matchSpeakerPrefix(line: string, forms: PrefixForms = {}): Speak
 }
 
 function matchColon(body: string): SpeakerLine | null {
+  const label = colonLabel(body);
+  return label ? accept(label.name, label.rest) : null;
+}
+
+/** "Label: rest" split at the first colon that can end a label, or null. */
+function colonLabel(body: string): { name: string; rest: string } | null {
   const ascii = body.indexOf(':');
   const wide = body.indexOf('：');
   const at = ascii < 0 ? wide : wide < 0 ? ascii : Math.min(ascii, wide);
@@ -33,7 +39,28 @@ function matchColon(body: string): SpeakerLine | null {
   // "10:30", "http://" and "3:1" are not labels: an ASCII colon must be followed by a
   // space, the end of the line, or a non-ASCII character (Chinese text often has no space).
   if (body[at] === ':' && after !== undefined && !/\s/.test(after) && after.charCodeAt(0) < 0x80) return null;
-  return accept(body.slice(0, at), body.slice(at + 1));
+  return { name: body.slice(0, at), rest: body.slice(at + 1) };
+}
+
+/** What a name may hold and how long it may be, as the messages about a refused label say it. */
+export const NAME_RULE = `at most ${NAME_MAX_WORDS} words, no commas or sentence punctuation, and at most one note in brackets at its end, as in "Li Wei (Guest)"`;
+
+/**
+ * A "Label: text" line whose label was not taken as a name although it looks like one may
+ * be (short, no sentence end): the label, so a parser can say why the line got no speaker
+ * of its own. Null for lines with a name, without a label, or whose label reads as a sentence.
+ */
+export function refusedLabel(line: string): string | null {
+  const body = line.trim().replace(/^[-–—]\s+/, '');
+  const label = colonLabel(body);
+  if (!label || matchColon(body)) return null;
+  const name = normalizeSpeaker(label.name);
+  if (name === '' || name.length > NAME_MAX_CHARS || /[。！？!?]$/.test(name) || /^[\d\s:.,\-–—]+$/.test(name)) return null;
+  // A name with a title after a comma ("Dr. Li, Head of Sales"), not a clause: few words, one comma.
+  const cjk = (name.match(/[\u3400-\u9fff]/g) ?? []).length;
+  const commas = (name.match(/[,，]/g) ?? []).length;
+  if (commas > 1 || name.split(' ').length > 8 || cjk > 12 || (cjk > 0 && commas > 0)) return null;
+  return name;
 }
 
 function matchBrackets(body: string): SpeakerLine | null {
@@ -61,10 +88,17 @@ export function normalizeSpeaker(name: string): string {
   return normalizeSpeakerName(name);
 }
 
-/** Rejects labels that are really clock times, numbers or the start of a sentence. */
+/**
+ * Rejects labels that are really clock times, numbers or the start of a sentence. A name may
+ * end in one note in brackets (a department, a title, "Guest"), as meeting tools and people
+ * write them: "张伟先生（财富管理部）", "Li Wei (Guest)".
+ */
 function isPlausibleName(name: string): boolean {
   if (name.length === 0 || name.length > NAME_MAX_CHARS) return false;
-  if (/^[\d\s:.,\-–—]+$/.test(name)) return false;
-  if (/[,，。！？!?;；"“”<>()（）[\]]/.test(name)) return false;
-  return name.split(' ').length <= NAME_MAX_WORDS;
+  const noted = /^(.*?)\s*[（(]([^()（）]{1,40})[)）]$/.exec(name);
+  const base = noted ? noted[1]! : name;
+  if (base === '' || /^[\d\s:.,\-–—]+$/.test(base)) return false;
+  if (/[,，。！？!?;；"“”<>()（）[\]]/.test(base)) return false;
+  if (noted && (/[。！？!?;；"“”<>[\]]/.test(noted[2]!) || noted[2]!.trim().split(' ').length > NAME_MAX_WORDS)) return false;
+  return base.split(' ').length <= NAME_MAX_WORDS;
 }
