@@ -72,6 +72,12 @@ test('the live refusals and the server’s own errors in Chinese', () => {
   expect(describeError({ code: 'too_large', field: 'body', message: 'request body is larger than the limit of 5242880 bytes', limit: 5242880 }, 'zh')).toEqual({
     text: '内容太大：上限为 5 MB。',
   });
+  // Size limits on the live path carry their numbers (limit, actual); the participant limit too.
+  expect(describeError({ code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: Too big', limit: 2000, actual: 2500 }, 'zh')).toEqual({
+    text: '发言内容长度为 2500，上限为 2000。',
+  });
+  const crowd: ApiError = { code: 'invalid_input', field: 'speaker', line: 51, message: 'line 51: speaker "P50" would be participant 51; the session would have 51 participants; the limit is 50', limit: 50, actual: 51 };
+  expect(describeError(crowd, 'zh')).toEqual({ text: '第 51 行：每场会谈最多 50 位参与者，这样会达到 51 位。', detail: crowd.message });
   expect(describeError({ code: 'http_502', message: 'GET /api/sessions failed: 502 Bad Gateway' }, 'zh')).toEqual({
     text: '请求失败（HTTP 502）。',
     detail: 'GET /api/sessions failed: 502 Bad Gateway',

@@ -97,6 +97,12 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: '文件中没有发言。' };
     case 'invalid_field':
     case 'invalid_input':
+      if (e.limit !== undefined && /participants; the limit is/.test(e.message)) {
+        return { text: `${at}每场会谈最多 ${e.limit} 位参与者${e.actual !== undefined ? `，这样会达到 ${e.actual} 位` : ''}。`, keepDetail: true };
+      }
+      if (e.limit !== undefined && e.actual !== undefined && field) {
+        return { text: `${at}${field}长度为 ${e.actual}，上限为 ${e.limit}。` };
+      }
       return { text: `${at}${field ? `${field}无效。` : '输入无效。'}`, keepDetail: true };
     case 'invalid_json':
       return { text: '请求内容不是有效的 JSON 对象。', keepDetail: true };
