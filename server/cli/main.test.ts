@@ -7,7 +7,7 @@ import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles, renderAnalysis } from './analyze';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { parseThresholds } from './eval';
-import { authFrom, dbPathFrom, parseHostNames, portFrom } from './serve';
+import { authFrom, dbPathFrom, modelOptions, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 
 function capture() {
@@ -158,6 +158,28 @@ describe('buying-signals', () => {
       expect(await main(['serve', '--port', '0', '--db', ':memory:', `--warm-up=${v}`], c.io)).toBe(2);
       expect(c.err.join('\n')).toContain(`--warm-up must be a whole number from 0 to 20000, got "${v}"`);
     }
+  });
+
+  it('serve: --pose-model and --pose-workers are checked before starting anything; a --model folder that does not exist is named', async () => {
+    const bad = capture();
+    expect(await main(['serve', '--port', '0', '--db', ':memory:', '--pose-model', 'openpose'], bad.io)).toBe(2);
+    expect(bad.err.join('\n')).toContain('--pose-model must be one of blazepose-full, blazepose-lite, movenet-lightning, got "openpose"');
+    const none = capture();
+    expect(await main(['serve', '--port', '0', '--db', ':memory:', '--pose-workers', '0'], none.io)).toBe(2);
+    expect(none.err.join('\n')).toContain('--pose-workers must be a whole number from 1 to 64, got "0"');
+    const dir = path.join(os.tmpdir(), `bs-no-model-${process.pid}`);
+    const missing = capture();
+    expect(await main(['serve', '--port', '0', '--db', ':memory:', '--warm-up', '0', '--model', dir], missing.io)).toBe(1);
+    expect(missing.err.join('\n')).toContain(dir);
+    expect(missing.err.join('\n')).toContain('the folder does not exist');
+    // What the flags set; unset flags leave the defaults.
+    expect(modelOptions({})).toEqual({});
+    expect(modelOptions({ model: 'm/v', 'posture-model': 'm/p', 'pose-model': 'blazepose-lite', 'pose-workers': '1' })).toEqual({
+      modelDir: path.resolve('m/v'),
+      postureModelDir: path.resolve('m/p'),
+      poseModel: 'blazepose-lite',
+      poseWorkers: 1,
+    });
   });
 
   it('serve: an empty $PORT is not set (3000); an empty --port= is still refused', () => {

@@ -7,9 +7,14 @@ import { tokenProblem } from '../http/auth';
 import type { CliIO } from './io';
 import { hostnameOf } from '../http/hosts';
 import { DEFAULT_WARM_UP, MAX_WARM_UP_TURNS } from '../runtime/warmUp';
+import { DEFAULT_POSE_MODEL, POSE_MODELS } from '../signals/pose/constants';
+import type { PoseModelName } from '../signals/pose';
+import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
+import { DEFAULT_POSTURE_DIR } from './posture';
 
 export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
-                          [--db FILE|:memory:] [--no-demo] [--warm-up N]
+                          [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--posture-model DIR]
+                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N]
   --port     port to listen on (default: $PORT or 3000)
   --host     interface to bind (default 127.0.0.1: this machine only; 0.0.0.0 shares the
              server on the network, with an access token)
@@ -26,10 +31,18 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
   --no-demo  do not store the analysed demo session at start-up
   --warm-up  turns played through a scratch copy of the server before it listens, so the
              first meeting runs on the optimised live path (default ${DEFAULT_WARM_UP.turns}, 0 to skip,
-             at most ${MAX_WARM_UP_TURNS})`;
+             at most ${MAX_WARM_UP_TURNS})
+  --model    the verbal model folder (default ${DEFAULT_MODEL_DIR}; one \`train verbal --out DIR\` wrote)
+  --posture-model  the posture model folder (default ${DEFAULT_POSTURE_DIR}; one \`train posture --out DIR\` wrote)
+  --pose-model  the server's pose estimator for video frames and photos (default ${DEFAULT_POSE_MODEL}; lite is
+             faster, movenet-lightning fastest but has no hand points)
+  --pose-workers  pose worker threads (default: one per core)`;
 
 export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
-  const a = parseArgs(args, { values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file'], switches: ['no-demo', 'demo', 'no-token'] });
+  const a = parseArgs(args, {
+    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers'],
+    switches: ['no-demo', 'demo', 'no-token'],
+  });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
   const port = portFrom(a.values.port, env);
   const dbPath = dbPathFrom(a.values.db);
@@ -37,6 +50,7 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
   const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
   const server = await startServer({
+    ...modelOptions(a.values),
     port,
     allowedHosts,
     auth,
@@ -55,6 +69,21 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
   });
   await server.close();
   return 0;
+}
+
+/** The models `serve` runs: `--model`, `--posture-model` (folders), `--pose-model`, `--pose-workers`; unset ones keep the defaults. */
+export function modelOptions(values: Record<string, string | undefined>): Partial<Pick<ServerOptions, 'modelDir' | 'postureModelDir' | 'poseModel' | 'poseWorkers'>> {
+  const poseModel = values['pose-model'];
+  if (poseModel !== undefined && !(POSE_MODELS as readonly string[]).includes(poseModel)) {
+    throw new UsageError(`--pose-model must be one of ${POSE_MODELS.join(', ')}, got "${poseModel}"`);
+  }
+  const poseWorkers = intFlag(values['pose-workers'], 'pose-workers', 1, 64);
+  return {
+    ...(values.model !== undefined ? { modelDir: resolveFlagPath(values.model, DEFAULT_MODEL_DIR) } : {}),
+    ...(values['posture-model'] !== undefined ? { postureModelDir: resolveFlagPath(values['posture-model'], DEFAULT_POSTURE_DIR) } : {}),
+    ...(poseModel !== undefined ? { poseModel: poseModel as PoseModelName } : {}),
+    ...(poseWorkers !== undefined ? { poseWorkers } : {}),
+  };
 }
 
 /**

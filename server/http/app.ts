@@ -21,6 +21,8 @@ export interface AppDeps {
   frames: FrameService;
   backend: string;
   postureModel: string | null;
+  /** The server's pose estimator for frames and photos (blazepose-full, …). */
+  poseModel?: string;
   /** Judges single photos (POST /api/photos); without it that route answers 503. */
   posture?: PostureClassifier;
   demo: DemoMeeting;
@@ -72,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.token !== undefined) app.use(tokenGuard(deps.token));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, cueMinSignalScore: deps.service.cueMinSignalScore });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, ...(deps.poseModel ? { poseModel: deps.poseModel } : {}), cueMinSignalScore: deps.service.cueMinSignalScore });
   });
   app.get('/api/demo', (_req, res) => {
     res.json(deps.demo);

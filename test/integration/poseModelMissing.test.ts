@@ -36,8 +36,9 @@ describe('pose weights missing', () => {
     const photo = await api(server.url, 'POST', '/api/photos', undefined, image);
     expect(photo.status).toBe(503);
     expect(photo.body.error).toMatchObject(missing);
-    // Everything else keeps working.
+    // Everything else keeps working, and health names the pose model the server was started with.
     expect((await api(server.url, 'GET', `/api/sessions/${id}`)).status).toBe(200);
+    expect((await api(server.url, 'GET', '/api/health')).body).toMatchObject({ ok: true, poseModel: 'blazepose-lite' });
   }, 60_000);
 
   it('reports a socket frame that fails for it as session_error pose_model_missing', async () => {
