@@ -15,7 +15,7 @@ import {
 } from '../protocol/protocol';
 import * as api from './api';
 import { errorMessage } from './errorText';
-import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, initLang, labelled, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
@@ -708,8 +708,7 @@ function renderViewHead(): void {
 function previewMeta(): string {
   const d = state.demo;
   if (!d) return '';
-  const people = d.participants.map((p) => `${p.name} (${roleName(p.role)})`).join(', ');
-  return `${t('participants')}: ${people} · ${tn('utterancesCount', d.utterances.length)}`;
+  return `${participantsLine(d.participants)} · ${tn('utterancesCount', d.utterances.length)}`;
 }
 
 function renderHealth(): void {
@@ -718,9 +717,9 @@ function renderHealth(): void {
     el.health.textContent = '';
     return;
   }
-  const parts = [`${t('verbalModel')}${t('colon')}${hl.verbalModel}`];
-  if (hl.postureModel) parts.push(`${t('postureModel')}${t('colon')}${hl.postureModel}`);
-  parts.push(`${t('backend')}${t('colon')}${hl.backend}`, t('protocolVersion', { v: hl.protocolVersion }));
+  const parts = [labelled(t('verbalModel'), hl.verbalModel)];
+  if (hl.postureModel) parts.push(labelled(t('postureModel'), hl.postureModel));
+  parts.push(labelled(t('backend'), hl.backend), t('protocolVersion', { v: hl.protocolVersion }));
   el.health.textContent = parts.join(' · ');
 }
 
