@@ -566,6 +566,28 @@ async function startLive(): Promise<void> {
     picker.value = session.id;
     /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
     const playbackId = newPlaybackId();
+    /** Posture frames sent whose ack has not come yet (at most FRAME_WINDOW). */
+    const framesInFlight = new Set<Promise<void>>();
+    const sendFrame = async (item: PlayItem & { kind: 'landmarks' }): Promise<void> => {
+      try {
+        const f = item.frame;
+        const res = await live.sendLandmarks({
+          sessionId: session.id,
+          participant: f.participant,
+          mediaMs: f.mediaMs,
+          poses: f.poses,
+          ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+          ...(f.person !== undefined ? { person: f.person } : {}),
+        });
+        if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
+      } catch (err) {
+        // A frame the drop took is not sent again: the store cannot tell whether it got
+        // it, a copy would be counted twice by the posture tracker, and one frame of the
+        // track is missed as when the server drops a frame under load.
+        if (live.deliveryUnknown(err)) pauseForConnection();
+        else notices.add('error', () => rejectedHeading(item), () => errorMessage(api.toApiError(err)));
+      }
+    };
     const stored = rec.posture.kind === 'stored' ? rec.posture.sessionId : null;
     // Only when there is more than the first page (its closures use the player made below).
     const feed: FrameFeed<RecordedFrame> | null =
@@ -609,26 +631,15 @@ async function startLive(): Promise<void> {
         feed?.check(); // the next page of frames, if the clock comes near the end of those loaded
         if (item.kind === 'landmarks') {
           feed?.noteSent();
-          try {
-            const f = item.frame;
-            const res = await live.sendLandmarks({
-              sessionId: session.id,
-              participant: f.participant,
-              mediaMs: f.mediaMs,
-              poses: f.poses,
-              ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
-              ...(f.person !== undefined ? { person: f.person } : {}),
-            });
-            if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
-          } catch (err) {
-            // A frame the drop took is not sent again: the store cannot tell whether it got
-            // it, a copy would be counted twice by the posture tracker, and one frame of the
-            // track is missed as when the server drops a frame under load.
-            if (!live.deliveryUnknown(err)) throw err;
-            pauseForConnection();
-          }
+          // Frames go without waiting for each ack (socket.io keeps their order), a few at a
+          // time: one round trip per frame was what made a fast playback fall behind.
+          const ack = sendFrame(item).finally(() => framesInFlight.delete(ack));
+          framesInFlight.add(ack);
+          if (framesInFlight.size >= FRAME_WINDOW) await Promise.race(framesInFlight);
           return;
         }
+        // A turn goes once the frames before it are stored, so the server reads them in order.
+        await Promise.all(framesInFlight);
         try {
           // Sent again after a drop, a turn the server already had (its ack was lost, or it
           // was still being stored) is acked with the stored original: shown once, by its id.
@@ -662,6 +673,9 @@ async function startLive(): Promise<void> {
     renderControls();
   }
 }
+
+/** Posture frames a playback may have sent and not yet had acknowledged. */
+const FRAME_WINDOW = 16;
 
 /**
  * Names what the server refused: the utterance by its number among the utterances (the
