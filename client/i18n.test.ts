@@ -1,5 +1,5 @@
 // Counts in words: English has a singular ("1 cue", not "1 cues"); Chinese one form.
-import { setLang, t, tn } from './i18n';
+import { labelled, participantsLine, setLang, t, tn } from './i18n';
 
 beforeAll(() => {
   // setLang sets <html lang>; the rest of i18n needs no DOM.
@@ -37,4 +37,20 @@ test('the video panel’s counts and the footer’s protocol are worded too', ()
     '分析中：已保存 1 帧 · 1 人 · 每帧 40 毫秒 · 最近姿态：点头',
   );
   expect(t('protocolVersion', { v: 1 })).toBe('协议 v1');
+});
+
+test('labels and the participant list are punctuated in the language shown', () => {
+  const people = [
+    { name: '王经理', role: 'rep' as const },
+    { name: 'Lee', role: 'customer' as const },
+  ];
+  expect(participantsLine(people)).toBe('Participants: 王经理 (Sales rep), Lee (Customer)');
+  expect(labelled(t('model'), 'v1')).toBe('Model: v1');
+  setLang('zh');
+  expect(participantsLine(people)).toBe('参与者：王经理（客户经理），Lee（客户）');
+  expect(labelled(t('model'), 'v1')).toBe('模型：v1');
+});
+
+test('the posture legend does not reuse the demo badge’s “Ready” in English', () => {
+  expect(t('postureReady')).not.toBe(t('preview'));
 });

@@ -27,6 +27,9 @@ const en = {
   playback: 'Playback',
   play: 'Play',
   resume: 'Resume',
+  playNothing: 'Nothing to play: this session has no utterances and no posture frames.',
+  playWatching: 'This session is being played in another window: Play would start a copy of it half-way.',
+  playGone: 'Nothing to play: this session is no longer on the server.',
   pause: 'Pause',
   stop: 'Stop',
   speed: 'Speed',
@@ -81,6 +84,7 @@ const en = {
   dismiss: 'Dismiss',
   warnings: 'Warnings',
   participants: 'Participants',
+  personWithRole: '{name} ({role})',
   backend: 'Backend',
   protocolVersion: 'protocol v{v}',
   playbackDone: 'Playback finished.',
@@ -92,6 +96,7 @@ const en = {
   rejoinFailed: 'Reconnected, but could not rejoin the session',
   sessionLost: 'This session no longer exists on the server (it restarted without keeping it)',
   startAgain: 'Start again in a new session',
+  sessionGone: 'no longer on the server',
   noticeRepeat: '×{n}',
   poseTitle: 'Video posture',
   videoToggle: 'Video',
@@ -125,7 +130,7 @@ const en = {
   emptyPosture: 'No posture signals yet.',
   emptyPostureReview: 'No posture signals in this session.',
   postureOngoing: 'ongoing',
-  postureReady: 'Ready',
+  postureReady: 'Receptive',
   postureResisting: 'Resisting',
   postureMerged: '{n} signals',
   timelineWords: 'Words',
@@ -180,6 +185,9 @@ const zh: Strings = {
   playback: '播放控制',
   play: '播放',
   resume: '继续',
+  playNothing: '没有可播放的内容：这个会谈既没有发言，也没有姿态帧。',
+  playWatching: '这个会谈正在另一个窗口中播放：在这里播放会从中途开始复制它。',
+  playGone: '没有可播放的内容：服务器上已不存在这个会谈。',
   pause: '暂停',
   stop: '停止',
   speed: '速度',
@@ -234,6 +242,7 @@ const zh: Strings = {
   dismiss: '关闭',
   warnings: '警告',
   participants: '参与者',
+  personWithRole: '{name}（{role}）',
   backend: '后端',
   protocolVersion: '协议 v{v}',
   playbackDone: '播放结束。',
@@ -245,6 +254,7 @@ const zh: Strings = {
   rejoinFailed: '已重新连接，但未能重新加入会谈',
   sessionLost: '服务器上已不存在这个会谈（服务器重启时没有保存它）',
   startAgain: '在新会谈中重新播放',
+  sessionGone: '服务器上已不存在',
   noticeRepeat: '×{n}',
   poseTitle: '视频姿态',
   videoToggle: '视频',
@@ -431,6 +441,16 @@ export function roleName(role: Role | null): string {
   if (role === 'customer') return t('roleCustomer');
   if (role === 'rep') return t('roleRep');
   return t('roleUnknown');
+}
+
+/** "Label: value" with the language's colon ("模型：…" in Chinese). */
+export function labelled(label: string, value: string): string {
+  return `${label}${t('colon')}${value}`;
+}
+
+/** "Participants: Wang (Sales rep), …", punctuated in the language shown. */
+export function participantsLine(people: readonly { name: string; role: Role | null }[]): string {
+  return labelled(t('participants'), people.map((p) => t('personWithRole', { name: p.name, role: roleName(p.role) })).join(t('listSep')));
 }
 
 /** Fills every `[data-i18n]` element's text (and `[data-i18n-aria]` aria-label) below root. */

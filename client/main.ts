@@ -15,11 +15,12 @@ import {
 } from '../protocol/protocol';
 import * as api from './api';
 import { errorMessage } from './errorText';
-import { applyStatic, initLang, lang, onLangChange, roleName, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, initLang, labelled, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
 import { Player, type PlayerState } from './player';
+import { controls, focusTarget, type Content } from './controls';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -97,6 +98,7 @@ const el = {
   refresh: byId<HTMLButtonElement>('refresh-btn'),
   upload: byId<HTMLInputElement>('upload-input'),
   play: byId<HTMLButtonElement>('play-btn'),
+  playHint: byId('play-hint'),
   pause: byId<HTMLButtonElement>('pause-btn'),
   stop: byId<HTMLButtonElement>('stop-btn'),
   speed: byId<HTMLSelectElement>('speed-select'),
@@ -138,6 +140,10 @@ const state = {
   watching: false,
   /** The latest media time of the input watched; the clock and the playhead show it. */
   watchMs: null as number | null,
+  /** Whether the session shown has anything to play (a stored one without turns may have frames). */
+  content: 'some' as Content,
+  /** The server no longer has the session shown: it stays on view, read-only (see sessionLost). */
+  lost: false,
 };
 
 const notices = new Notices(byId('notices'));
@@ -230,9 +236,28 @@ function pauseForConnection(): void {
  */
 function sessionLost(): void {
   live.leave();
+  // What was shown stays on view, as the notice speaks of it, but read-only: the dropdown
+  // names it as no longer on the server (rather than falling back to the demo while the page
+  // shows this), and it offers no roles or video, whose saves could only be refused.
+  endWatching();
+  state.lost = true;
+  state.mode = 'review';
+  if (state.sessionId) picker.markLost(state.sessionId, state.title);
+  roles.setSession(null, [], []);
+  pose.setSession(null, state.participants, false);
+  posture.setLive(false);
   state.player?.stop();
   const again = state.played && state.played.sessionId === state.sessionId ? { label: () => t('startAgain'), run: () => void startLive() } : undefined;
   notices.add('error', () => t('sessionLost'), '', again);
+  renderControls();
+  renderViewHead();
+}
+
+/** A session is shown anew (or the demo): one the server lost is no longer on view. */
+function notLost(): void {
+  if (!state.lost) return;
+  state.lost = false;
+  picker.forgetLost();
 }
 
 function endOfflinePause(): void {
@@ -271,6 +296,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   // The same session read again (a rejoin, a role change) while it is watched goes on being watched.
   const stillWatching = same && state.watching && mode === 'live';
   if (!stillWatching) endWatching();
+  notLost();
   state.mode = mode;
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
@@ -291,8 +317,33 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   });
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   roles.setSession(snapshot.session.id, snapshot.session.participants, snapshot.unassignedSpeakers);
+  checkContent(snapshot, mode);
   renderViewHead();
   renderClock(); // the timeline was reset without its playhead
+}
+
+/**
+ * Whether Play has anything to copy from the stored session shown: its turns, or else its
+ * posture frames (a video rehearsal has no turns), looked up with a one-frame page.
+ */
+function checkContent(snapshot: SessionSnapshot, mode: Mode): void {
+  const id = snapshot.session.id;
+  state.content = mode !== 'review' || snapshot.utterances.length > 0 ? 'some' : 'unknown';
+  renderControls();
+  if (state.content !== 'unknown') return;
+  api.getLandmarksPage(id, 0, 1).then(
+    (page) => {
+      if (state.sessionId !== id || state.content !== 'unknown') return;
+      state.content = page.frames.length > 0 ? 'some' : 'none';
+      renderControls();
+    },
+    () => {
+      // Not known: Play is let try (it says what goes wrong).
+      if (state.sessionId !== id || state.content !== 'unknown') return;
+      state.content = 'some';
+      renderControls();
+    },
+  );
 }
 
 /** How long a watched session stays Live after its last input; then it reads Review again. */
@@ -318,10 +369,12 @@ function noteInput(ms: number): void {
 function startWatching(): void {
   state.mode = 'live';
   state.watching = true;
+  state.content = 'some'; // input came in: there is something (Play waits until it ends)
   state.durationMs = null; // open-ended: the axis grows with what arrives
   posture.setLive(true);
   if (transcript.atStart) transcript.scrollToEnd(); // a reader who scrolled keeps their place
   renderViewHead();
+  renderControls(); // Play would copy a session half-played elsewhere
 }
 
 /** No input for a while: the session reads Review again; the clock stays at the last input. */
@@ -331,17 +384,22 @@ function idleWatching(): void {
   state.mode = 'review';
   posture.setLive(false);
   renderViewHead();
+  renderControls();
 }
 
 /** Another session is shown (or this one is taken live here): nothing is watched. */
 function endWatching(): void {
   clearTimeout(watchIdle);
+  const was = state.watching;
   state.watching = false;
   state.watchMs = null;
+  if (was) renderControls();
 }
 
 function showDemoPreview(): void {
   endWatching();
+  notLost();
+  state.content = 'some';
   state.mode = 'preview';
   state.sessionId = null;
   state.title = state.demo?.title ?? t('demoOption');
@@ -353,6 +411,7 @@ function showDemoPreview(): void {
   pose.setSession(null, state.participants, false);
   roles.setSession(null, [], []);
   renderViewHead();
+  renderControls();
 }
 
 function addCue(c: Cue): void {
@@ -425,9 +484,10 @@ async function ensurePoseSession(): Promise<PoseSession | null> {
       if (state.watching) endWatching();
       return { sessionId: state.sessionId, participants: state.participants };
     }
-    let id = state.mode === 'review' ? state.sessionId : null;
+    let id = state.mode === 'review' && !state.lost ? state.sessionId : null;
     if (!id) {
-      const people = state.demo?.participants ?? (await api.getDemo()).participants;
+      // From the demo preview, or from a session the server lost: a new one with its people.
+      const people = state.lost ? state.participants : (state.demo?.participants ?? (await api.getDemo()).participants);
       const session = await api.createSession({
         title: liveTitle(t('poseRehearsal'), t('liveSuffix', { time: clockTime(new Date()) })),
         participants: people.flatMap((p) => (p.role ? [{ name: p.name, role: p.role }] : [])),
@@ -506,6 +566,28 @@ async function startLive(): Promise<void> {
     picker.value = session.id;
     /** Each turn goes under the same clientTurnId on every send: the server stores it once. */
     const playbackId = newPlaybackId();
+    /** Posture frames sent whose ack has not come yet (at most FRAME_WINDOW). */
+    const framesInFlight = new Set<Promise<void>>();
+    const sendFrame = async (item: PlayItem & { kind: 'landmarks' }): Promise<void> => {
+      try {
+        const f = item.frame;
+        const res = await live.sendLandmarks({
+          sessionId: session.id,
+          participant: f.participant,
+          mediaMs: f.mediaMs,
+          poses: f.poses,
+          ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
+          ...(f.person !== undefined ? { person: f.person } : {}),
+        });
+        if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
+      } catch (err) {
+        // A frame the drop took is not sent again: the store cannot tell whether it got
+        // it, a copy would be counted twice by the posture tracker, and one frame of the
+        // track is missed as when the server drops a frame under load.
+        if (live.deliveryUnknown(err)) pauseForConnection();
+        else notices.add('error', () => rejectedHeading(item), () => errorMessage(api.toApiError(err)));
+      }
+    };
     const stored = rec.posture.kind === 'stored' ? rec.posture.sessionId : null;
     // Only when there is more than the first page (its closures use the player made below).
     const feed: FrameFeed<RecordedFrame> | null =
@@ -549,26 +631,15 @@ async function startLive(): Promise<void> {
         feed?.check(); // the next page of frames, if the clock comes near the end of those loaded
         if (item.kind === 'landmarks') {
           feed?.noteSent();
-          try {
-            const f = item.frame;
-            const res = await live.sendLandmarks({
-              sessionId: session.id,
-              participant: f.participant,
-              mediaMs: f.mediaMs,
-              poses: f.poses,
-              ...(f.aspect !== undefined ? { aspect: f.aspect } : {}),
-              ...(f.person !== undefined ? { person: f.person } : {}),
-            });
-            if (!res.ok) notices.add('error', () => rejectedHeading(item), () => errorMessage(res.error));
-          } catch (err) {
-            // A frame the drop took is not sent again: the store cannot tell whether it got
-            // it, a copy would be counted twice by the posture tracker, and one frame of the
-            // track is missed as when the server drops a frame under load.
-            if (!live.deliveryUnknown(err)) throw err;
-            pauseForConnection();
-          }
+          // Frames go without waiting for each ack (socket.io keeps their order), a few at a
+          // time: one round trip per frame was what made a fast playback fall behind.
+          const ack = sendFrame(item).finally(() => framesInFlight.delete(ack));
+          framesInFlight.add(ack);
+          if (framesInFlight.size >= FRAME_WINDOW) await Promise.race(framesInFlight);
           return;
         }
+        // A turn goes once the frames before it are stored, so the server reads them in order.
+        await Promise.all(framesInFlight);
         try {
           // Sent again after a drop, a turn the server already had (its ack was lost, or it
           // was still being stored) is acked with the stored original: shown once, by its id.
@@ -602,6 +673,9 @@ async function startLive(): Promise<void> {
     renderControls();
   }
 }
+
+/** Posture frames a playback may have sent and not yet had acknowledged. */
+const FRAME_WINDOW = 16;
 
 /**
  * Names what the server refused: the utterance by its number among the utterances (the
@@ -665,18 +739,50 @@ function renderConnection(): void {
         : t('connOffline');
 }
 
+/** The playback button that lost the focus by disabling itself, before another could take it. */
+let focusOwed = false;
+
 function renderControls(): void {
   const ps = state.player?.state ?? 'idle';
-  const active = ps === 'playing' || ps === 'paused';
-  el.play.textContent = ps === 'paused' ? t('resume') : t('play');
-  // Resuming while offline would only pause again: the connection's return resumes it.
-  el.play.disabled = state.starting || ps === 'playing' || (ps === 'paused' && state.connection !== 'connected');
-  el.pause.disabled = ps !== 'playing';
-  el.stop.disabled = !active;
-  el.select.disabled = active || state.starting;
-  el.upload.disabled = active || state.starting;
-  el.refresh.disabled = active || state.starting;
+  const c = controls({
+    player: ps,
+    starting: state.starting,
+    connected: state.connection === 'connected',
+    content: state.content,
+    watching: state.watching,
+    lost: state.lost,
+    replayable: state.played !== null && state.played.sessionId === state.sessionId,
+  });
+  const buttons = { play: el.play, pause: el.pause, stop: el.stop };
+  const focused = Object.values(buttons).find((b) => b === document.activeElement);
+  el.play.textContent = c.play.resume ? t('resume') : t('play');
+  el.play.disabled = c.play.disabled;
+  el.pause.disabled = c.pause.disabled;
+  el.stop.disabled = c.stop.disabled;
+  const hint = c.play.hint ? t(c.play.hint) : '';
+  el.playHint.textContent = hint;
+  if (hint) {
+    el.play.title = hint;
+    el.play.setAttribute('aria-describedby', 'play-hint');
+  } else {
+    el.play.removeAttribute('title');
+    el.play.removeAttribute('aria-describedby');
+  }
+  el.select.disabled = c.busy;
+  el.upload.disabled = c.busy;
+  el.refresh.disabled = c.busy;
   document.body.dataset.player = state.starting ? 'starting' : ps;
+  // The button pressed disabled itself (Play, Pause): the focus goes to the one now useful
+  // rather than to the page's body; if none is yet (Play is loading), at a later render.
+  if (focused?.disabled) focusOwed = true;
+  else if (focused || (document.activeElement !== document.body && document.activeElement !== null)) focusOwed = false;
+  if (focusOwed) {
+    const target = focusTarget(c, ps);
+    if (target) {
+      buttons[target].focus();
+      focusOwed = false;
+    }
+  }
 }
 
 /**
@@ -696,7 +802,7 @@ function renderViewHead(): void {
   el.viewTitle.textContent = shownTitle(state.title, (time) => t('liveSuffix', { time }));
   el.viewTitle.dataset.sessionId = state.sessionId ?? '';
   const ps = state.player?.state;
-  const ending = ps === 'done' ? ` · ${t('playbackDone')}` : ps === 'stopped' ? ` · ${t('stopped')}` : '';
+  const ending = state.lost ? ` · ${t('sessionGone')}` : ps === 'done' ? ` · ${t('playbackDone')}` : ps === 'stopped' ? ` · ${t('stopped')}` : '';
   el.viewMeta.textContent =
     state.mode === 'preview'
       ? previewMeta()
@@ -708,8 +814,7 @@ function renderViewHead(): void {
 function previewMeta(): string {
   const d = state.demo;
   if (!d) return '';
-  const people = d.participants.map((p) => `${p.name} (${roleName(p.role)})`).join(', ');
-  return `${t('participants')}: ${people} · ${tn('utterancesCount', d.utterances.length)}`;
+  return `${participantsLine(d.participants)} · ${tn('utterancesCount', d.utterances.length)}`;
 }
 
 function renderHealth(): void {
@@ -718,9 +823,9 @@ function renderHealth(): void {
     el.health.textContent = '';
     return;
   }
-  const parts = [`${t('verbalModel')}${t('colon')}${hl.verbalModel}`];
-  if (hl.postureModel) parts.push(`${t('postureModel')}${t('colon')}${hl.postureModel}`);
-  parts.push(`${t('backend')}${t('colon')}${hl.backend}`, t('protocolVersion', { v: hl.protocolVersion }));
+  const parts = [labelled(t('verbalModel'), hl.verbalModel)];
+  if (hl.postureModel) parts.push(labelled(t('postureModel'), hl.postureModel));
+  parts.push(labelled(t('backend'), hl.backend), t('protocolVersion', { v: hl.protocolVersion }));
   el.health.textContent = parts.join(' · ');
 }
 
@@ -779,6 +884,13 @@ function bindEvents(): void {
   });
   el.pause.addEventListener('click', () => state.player?.pause());
   el.stop.addEventListener('click', () => state.player?.stop());
+  // Closing or reloading the page ends a playback under way: the browser asks first.
+  window.addEventListener('beforeunload', (ev) => {
+    const ps = state.player?.state;
+    if (ps !== 'playing' && ps !== 'paused' && !state.starting) return;
+    ev.preventDefault();
+    ev.returnValue = ''; // older browsers ask only when it is set
+  });
   el.speed.addEventListener('change', () => state.player?.setSpeed(Number(el.speed.value)));
 }
 

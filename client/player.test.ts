@@ -78,6 +78,17 @@ test('sends each item at its startMs divided by the speed, in media order', asyn
   expect(player.mediaMs()).toBe(12_000); // the clock stops at the recording's end
 });
 
+test('after the last send the clock runs on to the end of the last item, then playback is done', async () => {
+  const { clock, states, player } = setup(1);
+  player.play();
+  await clock.advance(11_000); // 'c' sent at 10 s, ends at 12 s
+  expect(player.state).toBe('playing');
+  expect(player.mediaMs()).toBe(11_000);
+  await clock.advance(1000);
+  expect(states).toEqual(['playing', 'done']);
+  expect(player.mediaMs()).toBe(12_000);
+});
+
 test('pause freezes the clock and the schedule; resume continues where it was', async () => {
   const { clock, sent, player } = setup(1);
   player.play();
@@ -131,6 +142,95 @@ test('waits for each send to settle before the next, and reports failures withou
   expect(player.state).toBe('done');
 });
 
+/** A player at 50× whose every send takes `ackMs` wall ms; the clock sampled every 5 wall ms. */
+async function slowAcks(list: Item[], ackMs: number) {
+  const clock = fakeClock();
+  const acked: string[] = [];
+  const samples: { ms: number; acked: number; unacked: number }[] = [];
+  let flying: Item | null = null;
+  const player: Player<Item> = new Player<Item>({
+    items: list,
+    speed: 50,
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    send: (i) =>
+      new Promise<void>((resolve) => {
+        flying = i;
+        clock.setTimer(() => {
+          acked.push(i.text);
+          flying = null;
+          resolve();
+        }, ackMs);
+      }),
+  });
+  player.play();
+  for (let wall = 0; wall < 10_000 && player.state === 'playing'; wall += 5) {
+    await clock.advance(5);
+    // The oldest item not acked: the one in flight, else the next one due.
+    const next = flying ?? list.filter((x) => !acked.includes(x.text)).sort((a, b) => a.startMs - b.startMs)[0];
+    samples.push({ ms: player.mediaMs(), acked: acked.length, unacked: next ? next.startMs : Infinity });
+  }
+  return { player, clock, samples, acked };
+}
+
+test('sends slower than the speed: the clock waits for the oldest item not acked, never passes the end, never goes back', async () => {
+  // 40 items 200 media ms apart (8 s); each ack takes 20 wall ms = 1000 media ms at 50×.
+  const list = Array.from({ length: 40 }, (_, i) => ({ startMs: i * 200, text: `f${i}`, ...(i === 39 ? { endMs: 8000 } : {}) }));
+  const { player, samples, acked } = await slowAcks(list, 20);
+  expect(player.state).toBe('done');
+  expect(acked).toHaveLength(40);
+  for (const [i, s] of samples.entries()) {
+    expect(s.ms).toBeLessThanOrEqual(8000);
+    expect(s.ms).toBeLessThanOrEqual(s.unacked);
+    if (i > 0) expect(s.ms).toBeGreaterThanOrEqual(samples[i - 1]!.ms);
+  }
+  // Wall clock × speed alone would have passed the end long before the last ack.
+  expect(samples.length * 5 * 50).toBeGreaterThan(2 * 8000);
+  expect(player.mediaMs()).toBe(8000);
+});
+
+test('a long wait for an ack is not made up by a leap: the clock goes on from where it waited', async () => {
+  // 'a' takes 100 wall ms (5 media s at 50×) to be acked; 'b' is 1 media s after it.
+  const { samples } = await slowAcks(
+    [
+      { startMs: 0, text: 'a' },
+      { startMs: 1000, endMs: 3000, text: 'b' },
+    ],
+    100,
+  );
+  const afterA = samples.filter((s) => s.acked === 1);
+  // Right after the ack the clock is still at 'a' (0), then runs at 50×: 'b' 20 wall ms later.
+  expect(afterA[0]!.ms).toBeLessThanOrEqual(250);
+  const steps = samples.slice(1).map((s, i) => s.ms - samples[i]!.ms);
+  expect(Math.max(...steps)).toBeLessThanOrEqual(250); // 5 wall ms at 50×: no jumps
+  expect(Math.min(...steps)).toBeGreaterThanOrEqual(0);
+});
+
+test('a short lag (a timer firing late, a quick ack) keeps the schedule', async () => {
+  const clock = fakeClock();
+  const sent: number[] = [];
+  const player = new Player<Item>({
+    items: [
+      { startMs: 0, text: 'a' },
+      { startMs: 1000, text: 'b' },
+      { startMs: 2000, text: 'c' },
+    ],
+    now: clock.now,
+    setTimer: clock.setTimer,
+    clearTimer: clock.clearTimer,
+    // Each ack takes 300 wall ms at 1×: within MAX_LAG_MS.
+    send: () => new Promise<void>((resolve) => void (sent.push(clock.now()), clock.setTimer(resolve, 300))),
+  });
+  player.play();
+  await clock.advance(100);
+  expect(player.mediaMs()).toBe(0); // waiting for 'a''s ack
+  await clock.advance(300);
+  expect(player.mediaMs()).toBe(400); // acked: back on schedule
+  await clock.advance(3000);
+  expect(sent).toEqual([0, 1000, 2000]);
+});
+
 test('stop ends playback for good', async () => {
   const { clock, sent, player, states } = setup(1);
   player.play();
@@ -160,20 +260,25 @@ test('a send that asks for a retry pauses playback there; resuming sends that it
   expect(offline).toBe(true);
   expect(player.state).toBe('paused');
   expect(player.sent).toBe(1); // 'b' counts as not sent
-  expect(player.mediaMs()).toBe(2050); // stopped when the retry was asked for
+  expect(player.mediaMs()).toBe(2000); // at 'b', which did not get through
   // Offline for a minute: nothing is sent and the clock stands still.
   await clock.advance(60_000);
   expect(sent.map((s) => s.text)).toEqual(['a', 'b']);
-  expect(player.mediaMs()).toBe(2050);
+  expect(player.mediaMs()).toBe(2000);
 
   player.play();
   await clock.advance(0);
   expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'b']);
-  expect(sent[2]).toEqual({ text: 'b', at: 62_100, media: 2050 });
+  expect(sent[2]).toEqual({ text: 'b', at: 62_100, media: 2000 });
   // The rest keeps its schedule from where the clock stood: 'c' at media 10 s.
-  await clock.advance(7950);
+  await clock.advance(7999);
+  expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'b']);
+  await clock.advance(1);
   expect(sent.map((s) => s.text)).toEqual(['a', 'b', 'b', 'c']);
   expect(sent[3]?.media).toBe(10_000);
+  await clock.advance(1999); // done when 'c' ends, at 12 s
+  expect(player.state).toBe('playing');
+  await clock.advance(1);
   expect(states).toEqual(['playing', 'paused', 'playing', 'done']);
 });
 
@@ -263,16 +368,20 @@ test('an appended item the clock has passed is sent next, in order, and the sche
   expect(sent.slice(3).map((s) => s.at)).toEqual([6000, 10_000]);
 });
 
-test('an open input is not done when it runs out: the clock runs on, and it is done only after endOfInput', async () => {
-  const { clock, states, player, texts } = streaming([{ startMs: 0, endMs: 1000, text: 'a' }]);
+test('an open input is not done when it runs out: the clock waits at the end of the items taken, and it is done only after endOfInput', async () => {
+  const { clock, states, sent, player, texts } = streaming([{ startMs: 0, endMs: 1000, text: 'a' }]);
   player.play();
   await clock.advance(5000);
   expect(texts()).toEqual(['a']);
   expect(player.state).toBe('playing'); // waiting for the next page, not finished
-  expect(player.mediaMs()).toBe(5000);
-  player.append([{ startMs: 2000, endMs: 7000, text: 'b' }]); // behind the clock: sent at once
-  await clock.advance(0);
-  expect(texts()).toEqual(['a', 'b']);
+  expect(player.mediaMs()).toBe(1000); // not past what it has to send
+  player.append([{ startMs: 2000, endMs: 7000, text: 'b' }]);
+  // The clock goes on from where it waited: 'b' a media second later, not at once.
+  expect(player.mediaMs()).toBe(1000);
+  await clock.advance(999);
+  expect(texts()).toEqual(['a']);
+  await clock.advance(1);
+  expect(sent[1]).toEqual({ text: 'b', at: 6000, media: 2000 });
   expect(player.state).toBe('playing');
   await clock.advance(60_000);
   expect(player.state).toBe('playing');
@@ -297,7 +406,7 @@ test('endOfInput before the last item is sent: done once it is', async () => {
 });
 
 test('appends while paused wait for the resume; the paused clock does not move', async () => {
-  const { clock, sent, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  const { clock, sent, player, texts } = streaming([{ startMs: 0, endMs: 1500, text: 'a' }]);
   player.play();
   await clock.advance(1000);
   player.pause();
@@ -318,7 +427,7 @@ test('appends while paused wait for the resume; the paused clock does not move',
 });
 
 test('a speed change while waiting for input, then an append: timed at the new speed', async () => {
-  const { clock, sent, player, texts } = streaming([{ startMs: 0, text: 'a' }]);
+  const { clock, sent, player, texts } = streaming([{ startMs: 0, endMs: 1000, text: 'a' }]);
   player.play();
   await clock.advance(1000); // media 1 s, nothing loaded beyond
   player.setSpeed(4);

@@ -1,5 +1,12 @@
 // Timed playback of a recorded transcript: sends each utterance when the media clock
-// reaches its startMs (scaled by speed), one at a time, waiting for each send to settle.
+// reaches its startMs (scaled by speed), one at a time, waiting for each send to settle; it
+// is done when the clock reaches the end of the last item.
+// The clock runs with the wall clock × speed but never ahead of what has got through: it
+// waits at the startMs of the oldest item not yet acknowledged (sent or still to send) and at
+// the end of the items taken, so when sends fall behind (a fast speed, a slow server) the
+// clock and what is shown stay level. It never goes back; a lag of up to MAX_LAG_MS is made
+// up (the schedule kept, e.g. for a timer firing late), a longer wait is not (the clock goes
+// on from where it waited, rather than leaping ahead once the sends catch up).
 // A send that could not be delivered (the connection dropped) asks for a retry: playback
 // pauses there and sends that item again when it is resumed.
 // The clock and the timer are injected so the schedule can be driven by hand in tests.
@@ -7,6 +14,9 @@
 // more items into the part not yet sent, and a player whose input is open (`openInput`) does
 // not finish until endOfInput(), however long the next page takes. Items already sent are
 // not kept, so memory holds only what is still to come.
+
+/** Media ms the clock may be held back and still make up, rather than the schedule slipping. */
+export const MAX_LAG_MS = 1000;
 
 /** An item with its media time; endMs, where known, is where the clock stops at the end. */
 export interface Timed {
@@ -20,8 +30,8 @@ export interface PlayerOptions<T extends Timed> {
   /** Utterances to send, in any order; they are sent by startMs. */
   items: readonly T[];
   /**
-   * More items may come by append(): running out of items then waits (the clock running)
-   * instead of finishing, until endOfInput(). Default false: `items` are all there is.
+   * More items may come by append(): running out of items then waits (the clock at the end
+   * of the items taken) instead of finishing, until endOfInput(). Default false: `items` are all there is.
    */
   openInput?: boolean;
   /**
@@ -56,6 +66,10 @@ export class Player<T extends Timed> {
   /** Media position at wallAnchor; the clock runs from there while playing. */
   private mediaAnchor = 0;
   private wallAnchor = 0;
+  /** The item being sent (its ack not yet in): the clock waits at its startMs. */
+  private flying: T | null = null;
+  /** The clock never shows less (an item appended behind it is sent without taking it back). */
+  private floorMs = 0;
   private timer: unknown = null;
   private wake: (() => void) | null = null;
   /** The send in flight: a resumed loop waits for it, so sends never overlap. */
@@ -108,6 +122,8 @@ export class Player<T extends Timed> {
    */
   append(items: readonly T[]): void {
     if (this.stateValue === 'stopped' || this.stateValue === 'done' || items.length === 0) return;
+    this.release(); // the clock waited for these (the end of the items taken held it)
+    this.floorMs = this.mediaMs(); // an item behind the clock holds it rather than taking it back
     const more = [...items].sort((a, b) => a.startMs - b.startMs);
     this.endMs = Math.max(this.endMs, endOf(more));
     this.queue = merge(this.queue.slice(this.head), more);
@@ -122,10 +138,25 @@ export class Player<T extends Timed> {
     this.wakeUp();
   }
 
-  /** The media clock in ms. */
+  /**
+   * The media clock in ms: wall time × speed from the anchor, but no further than the startMs
+   * of the oldest item not yet acknowledged, nor than the end of the items taken (an open
+   * input's clock waits there for the next page), and never back before the anchor.
+   */
   mediaMs(): number {
     if (this.stateValue !== 'playing') return this.mediaAnchor;
+    return Math.max(this.mediaAnchor, this.floorMs, Math.min(this.running(), this.limitMs()));
+  }
+
+  /** The clock by the wall clock alone, from the anchor. */
+  private running(): number {
     return this.mediaAnchor + (this.now() - this.wallAnchor) * this.speedValue;
+  }
+
+  /** How far the clock may go: the oldest item not yet acknowledged, the end of those taken. */
+  private limitMs(): number {
+    const waiting = this.flying ?? this.queue[this.head];
+    return Math.min(this.endMs, waiting ? waiting.startMs : Infinity);
   }
 
   play(): void {
@@ -156,6 +187,24 @@ export class Player<T extends Timed> {
     this.wallAnchor = this.now();
     this.speedValue = speed;
     this.wakeUp();
+  }
+
+  /**
+   * What held the clock is about to move on (an ack, more items). Held back more than
+   * MAX_LAG_MS, the clock restarts from where it waited (the time waited is not made up by a
+   * leap); less, it keeps its schedule.
+   */
+  private release(): void {
+    if (this.stateValue === 'playing' && this.running() - this.mediaMs() > MAX_LAG_MS) {
+      this.mediaAnchor = this.mediaMs();
+      this.wallAnchor = this.now();
+    }
+  }
+
+  /** The send in flight got its answer: the clock may pass its startMs now. */
+  private settle(): void {
+    this.release();
+    this.flying = null;
   }
 
   private halt(): void {
@@ -190,10 +239,15 @@ export class Player<T extends Timed> {
       const item = this.queue[this.head];
       if (!item) {
         if (this.inputOpen) {
-          await this.sleep(null); // the next page is late: the clock runs on meanwhile
+          await this.sleep(null); // the next page is late: the clock waits at the end of those taken
           continue;
         }
-        // The clock ends where the recording ends, however long the last ack took.
+        // The last turn is still being spoken until its end: the clock runs on to it.
+        const restMs = (this.endMs - this.mediaMs()) / this.speedValue;
+        if (restMs > 0) {
+          await this.sleep(restMs);
+          continue;
+        }
         this.mediaAnchor = this.endMs;
         this.queue = [];
         this.head = 0;
@@ -206,9 +260,11 @@ export class Player<T extends Timed> {
         continue; // re-check: speed, pause or stop may have changed while sleeping
       }
       this.take();
+      this.flying = item;
       const index = this.sentCount++;
       this.inflight = this.opts.send(item, index).then(
         (outcome) => {
+          this.settle();
           if (outcome !== 'retry') return;
           // Put back inside the in-flight promise, so a loop resumed meanwhile (it awaits this
           // promise first) starts from this item, before anything appended since.
@@ -216,7 +272,10 @@ export class Player<T extends Timed> {
           this.putBack(item);
           this.pause();
         },
-        (err: unknown) => this.opts.onSendError?.(err, item, index),
+        (err: unknown) => {
+          this.settle();
+          this.opts.onSendError?.(err, item, index);
+        },
       );
       await this.inflight;
     }

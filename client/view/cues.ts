@@ -2,7 +2,7 @@
 // interface language, technique, score, the evidence (quoted words; posture as a label
 // chip), and the model version.
 import type { Cue } from '../../protocol/protocol';
-import { cueTypeName, labelName, lang, t, techniqueName } from '../i18n';
+import { cueTypeName, labelName, labelled, lang, t, techniqueName } from '../i18n';
 import { h } from './dom';
 import { formatMs, formatScore } from './format';
 
@@ -113,7 +113,7 @@ export class CueView {
             ),
           ),
         ),
-      h('p', { class: 'cue-model' }, `${t('model')}: ${cue.modelVersion}`),
+      h('p', { class: 'cue-model' }, labelled(t('model'), cue.modelVersion)),
     );
   }
 }

@@ -14,6 +14,11 @@ export class SessionPicker {
    * Play just made is not in the list until the next refresh, and is selected once it is).
    */
   private wanted = DEMO_VALUE;
+  /**
+   * A session the server no longer has, still shown: it keeps an option, marked so, until
+   * another is shown (a refresh no longer lists it, and the demo would be selected instead).
+   */
+  private lost: { id: string; title: string } | null = null;
 
   constructor(private readonly select: HTMLSelectElement) {
     // Registered before main's listener, so it reads the choice already remembered.
@@ -30,6 +35,20 @@ export class SessionPicker {
   set value(v: string) {
     this.wanted = v;
     if (v === DEMO_VALUE || this.has(v)) this.select.value = v;
+  }
+
+  /** The session shown is no longer on the server: its option stays, marked, and selected. */
+  markLost(id: string, title: string): void {
+    this.lost = { id, title };
+    this.wanted = id;
+    this.render();
+  }
+
+  /** The lost session is no longer shown: its option goes. */
+  forgetLost(): void {
+    if (!this.lost) return;
+    this.lost = null;
+    this.render();
   }
 
   has(id: string): boolean {
@@ -60,20 +79,23 @@ export class SessionPicker {
 
   /** Rebuilds the options (e.g. after a language switch), keeping the selection. */
   render(): void {
-    const keep = this.has(this.wanted) ? this.wanted : this.select.value || DEMO_VALUE;
+    const lost = this.lost && !this.has(this.lost.id) ? this.lost : null;
+    const listed = (id: string) => this.has(id) || lost?.id === id;
+    const keep = listed(this.wanted) ? this.wanted : this.select.value || DEMO_VALUE;
     const stored = this.sessions;
     const duplicates = this.duplicateTitles();
     this.select.replaceChildren(h('option', { value: DEMO_VALUE }, t('demoOption')));
-    if (stored.length > 0) {
+    if (stored.length > 0 || lost) {
       this.select.appendChild(
         h(
           'optgroup',
           { label: t('storedSessions') },
+          lost && h('option', { value: lost.id, 'data-lost': 'true' }, `${shownAs(lost.title)} — ${t('sessionGone')}`),
           ...stored.map((s) => h('option', { value: s.id }, this.label(s, duplicates))),
         ),
       );
     }
-    this.select.value = keep === DEMO_VALUE || this.has(keep) ? keep : DEMO_VALUE;
+    this.select.value = keep === DEMO_VALUE || listed(keep) ? keep : DEMO_VALUE;
   }
 
   /** Titles that more than one stored session has: their options also show when each was made. */

@@ -1,4 +1,4 @@
-// The role panel and its header button. Every session shown offers the button ("Roles"),
+// The role panel and its header button. Every session shown with someone in it offers the button ("Roles"),
 // which opens the panel listing all participants with their current role, so a role given
 // wrongly can be changed or swapped; the panel also opens by itself when the server reports
 // speakers without a role. Save sends one PUT with the roles that changed; while the server
@@ -194,7 +194,8 @@ export class RolesPanel {
   }
 
   private renderToggle(): void {
-    this.toggle.hidden = this.sessionId === null;
+    // No one to give a role to (a session without participants or speakers): no button.
+    this.toggle.hidden = this.sessionId === null || this.rows.length === 0;
     this.toggle.disabled = this.saving;
     this.toggle.textContent = this.saving ? t('rolesReanalysing') : t('rolesButton');
     this.toggle.setAttribute('aria-expanded', String(this.open && this.rows.length > 0));
