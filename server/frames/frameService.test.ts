@@ -92,7 +92,7 @@ describe('FrameService bounds', () => {
     };
     const full = { ...service, requireSession: () => ({ participants: Array.from({ length: 50 }, (_, i) => ({ name: `P${i}`, role: null })) }) } as unknown as SessionService;
     const frames = new FrameService(full, () => Promise.resolve(runner));
-    expect(() => frames.submit('s', 'P50', 0, new Uint8Array([1]))).toThrow(expect.objectContaining({ code: 'invalid_input', details: { field: 'participant' } }));
+    expect(() => frames.submit('s', 'P50', 0, new Uint8Array([1]))).toThrow(expect.objectContaining({ code: 'invalid_input', details: { field: 'participant', limit: 50, actual: 51 } }));
     await frames.submit('s', 'P49', 0, new Uint8Array([1])).done;
     expect(jobs.map((j) => j.trackId)).toEqual(['s\u0000P49']);
     await frames.close();
