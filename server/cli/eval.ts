@@ -20,10 +20,13 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
     probabilities, text; a signal under its threshold shows the model's label, score and the threshold;
     a rep row is neutral by rule and has no scores)`;
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
 export function parseThresholds(text: string): SignalThresholds {
   const num = (s: string, what: string): number => {
-    const n = s.trim() === '' ? NaN : Number(s);
+    // Decimal forms only (0.5, .5, 1e-1): Number() alone also takes '0x1', '0b1', '0o1' and '' (0).
+    const n = DECIMAL.test(s.trim()) ? Number(s) : NaN;
     if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
     return n;
   };

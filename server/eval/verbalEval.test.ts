@@ -22,6 +22,14 @@ describe('parseLabeledJsonl', () => {
     expect(rows[2]!.context).toBe('ok?');
   });
 
+  it('reads lang in lower case and trimmed, so "EN" and "en" are one subset', () => {
+    const rows = parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', lang: 'EN' }, { text: 'ok', label: 'neutral', lang: ' en ' }, { text: '好', label: 'neutral', lang: 'zh' }), 'l.jsonl');
+    expect(rows.map((r) => r.lang)).toEqual(['en', 'en', 'zh']);
+    const r = evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline());
+    expect(r.subsets.map((s) => [s.name, s.n])).toEqual([['all', 3], ['en', 2], ['zh', 1]]);
+    expect(() => parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', lang: '  ' }), 'l.jsonl')).toThrow(/field "lang": must be a non-empty string/);
+  });
+
   it('takes a file that starts with a byte-order mark (as Windows editors write it)', () => {
     const rows = parseLabeledJsonl(`\uFEFF${jsonl({ text: '多少钱', label: 'price_inquiry' }, { text: 'ok', label: 'neutral' })}`, 'bom.jsonl');
     expect(rows.map((r) => [r.text, r.label, r.line])).toEqual([
