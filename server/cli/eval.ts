@@ -16,12 +16,17 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
-  --errors: also list the rows the model got wrong (line, gold and predicted label, probabilities, text)`;
+  --errors: also list the rows the model got wrong (line, language, role, gold and predicted label,
+    probabilities, text; a signal under its threshold shows the model's label, score and the threshold;
+    a rep row is neutral by rule and has no scores)`;
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
 export function parseThresholds(text: string): SignalThresholds {
   const num = (s: string, what: string): number => {
-    const n = s.trim() === '' ? NaN : Number(s);
+    // Decimal forms only (0.5, .5, 1e-1): Number() alone also takes '0x1', '0b1', '0o1' and '' (0).
+    const n = DECIMAL.test(s.trim()) ? Number(s) : NaN;
     if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
     return n;
   };
@@ -49,7 +54,7 @@ export function parseThresholds(text: string): SignalThresholds {
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
-  let opts: { data: string; model: string; json: boolean; errors: boolean; thresholds: SignalThresholds };
+  let opts: { data: string; dataGiven: string; model: string; json: boolean; errors: boolean; thresholds: SignalThresholds };
   try {
     const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json', 'errors'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
@@ -60,6 +65,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
     opts = {
       data: resolveFlagPath(a.values.data, ''),
+      dataGiven: a.values.data,
       model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR),
       json: a.switches.has('json'),
       errors: a.switches.has('errors'),
@@ -79,7 +85,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const model = loadVerbalClassifier({ modelDir: opts.model });
   const baseline = createKeywordBaseline();
   try {
-    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors });
+    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven });
     io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     return 0;
   } finally {

@@ -357,6 +357,11 @@ describe('buying-signals', () => {
     ['0.5,resistance=0.9', '--thresholds: "0.5" is not label=number (give one number for every label, or label=number pairs, not both)'],
     ['resistance=0.6,resistance=0.9', '--thresholds: resistance is given twice'],
     ['resistance=', '--thresholds: value for resistance "" is not a number from 0 to 1'],
+    // Number() reads these as 1; only decimal forms are thresholds.
+    ['0x1', '--thresholds: value "0x1" is not a number from 0 to 1'],
+    ['resistance=0b1', '--thresholds: value for resistance "0b1" is not a number from 0 to 1'],
+    ['0o1', '--thresholds: value "0o1" is not a number from 0 to 1'],
+    ['Infinity', '--thresholds: value "Infinity" is not a number from 0 to 1'],
   ])('eval verbal: --thresholds %s is a usage error naming what is wrong', async (value, message) => {
     const c = capture();
     expect(await main(['eval', 'verbal', '--data', 'x.jsonl', '--thresholds', value], c.io)).toBe(2);
@@ -366,6 +371,9 @@ describe('buying-signals', () => {
   it('eval verbal: --thresholds takes any number form from 0 to 1 (1e-1, .5)', () => {
     expect(parseThresholds('1e-1')).toMatchObject({ resistance: 0.1, price_inquiry: 0.1 });
     expect(parseThresholds('resistance=.5, purchase_intent = 0.4')).toEqual({ resistance: 0.5, purchase_intent: 0.4 });
+    expect(parseThresholds('1')).toMatchObject({ resistance: 1 });
+    expect(parseThresholds('0.')).toMatchObject({ resistance: 0 });
+    expect(parseThresholds('5E-1')).toMatchObject({ resistance: 0.5 });
   });
 
   it('eval verbal: an empty data file is an error naming it, not a report of 0 rows', async () => {

@@ -1,7 +1,7 @@
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { DatasetError, parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { evaluateVerbal, formatEvalReport, rowLang } from './verbalEval';
+import { evaluateVerbal, formatEvalReport, formatScore, rowLang } from './verbalEval';
 
 const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
 
@@ -20,6 +20,14 @@ describe('parseLabeledJsonl', () => {
     expect(rows.map((r) => r.line)).toEqual([1, 3, 4]);
     expect(rows[1]!.needsContext).toBe(false);
     expect(rows[2]!.context).toBe('ok?');
+  });
+
+  it('reads lang in lower case and trimmed, so "EN" and "en" are one subset', () => {
+    const rows = parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', lang: 'EN' }, { text: 'ok', label: 'neutral', lang: ' en ' }, { text: '好', label: 'neutral', lang: 'zh' }), 'l.jsonl');
+    expect(rows.map((r) => r.lang)).toEqual(['en', 'en', 'zh']);
+    const r = evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline());
+    expect(r.subsets.map((s) => [s.name, s.n])).toEqual([['all', 3], ['en', 2], ['zh', 1]]);
+    expect(() => parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', lang: '  ' }), 'l.jsonl')).toThrow(/field "lang": must be a non-empty string/);
   });
 
   it('takes a file that starts with a byte-order mark (as Windows editors write it)', () => {
@@ -123,14 +131,61 @@ describe('evaluateVerbal', () => {
     expect(evaluateVerbal(withCtx, weakPrice, createKeywordBaseline()).errors).toBeUndefined();
     const r = evaluateVerbal(withCtx, weakPrice, createKeywordBaseline(), {}, { errors: true });
     expect(r.errors).toEqual([
-      { line: 1, lang: 'en', gold: 'neutral', predicted: 'price_inquiry', score: 0.45, goldScore: 0.15, text: 'ok' },
-      { line: 3, lang: 'zh', gold: 'resistance', predicted: 'price_inquiry', score: 0.45, goldScore: 0.2, text: '那我再考虑一下', context: '一共两千' },
+      { line: 1, lang: 'en', role: 'customer', gold: 'neutral', predicted: 'price_inquiry', score: 0.45, goldScore: 0.15, top: 'price_inquiry', topScore: 0.45, text: 'ok' },
+      { line: 3, lang: 'zh', role: 'customer', gold: 'resistance', predicted: 'price_inquiry', score: 0.45, goldScore: 0.2, top: 'price_inquiry', topScore: 0.45, text: '那我再考虑一下', context: '一共两千' },
     ]);
     const text = formatEvalReport(r);
     expect(text).toContain('rows the model got wrong: 2 of 2');
-    expect(text).toMatch(/\n {5}3 zh  resistance → price_inquiry 0\.45 \(gold 0\.20\)  那我再考虑一下\n {11}after: 一共两千/);
+    expect(text).toMatch(/\n {5}3 zh  customer resistance → price_inquiry 0\.450 \(gold 0\.200\)  那我再考虑一下\n {20}after: 一共两千/);
     // Held to a threshold, the predicted label is the one the pipeline would give: neutral here, so row 1 is right.
     const held = evaluateVerbal(withCtx, weakPrice, createKeywordBaseline(), { price_inquiry: 0.5 }, { errors: true });
     expect(held.errors!.map((e) => [e.line, e.predicted, e.score])).toEqual([[3, 'neutral', 0.15]]);
+  });
+
+  it('--errors says why a threshold made a row wrong: the model\'s own label, its score and the threshold', () => {
+    // The audit's case: gold discount, the model's top label resistance at 0.49, demoted under 0.6.
+    const resist = (top: number): VerbalClassifier => ({
+      version: 'resist',
+      classify: (inputs) => inputs.map(() => ({ label: 'resistance', score: top, scores: { price_inquiry: 0.05, discount_request: 0.23, purchase_intent: 0.05, resistance: top, neutral: 0.67 - top } })),
+      dispose: () => undefined,
+    });
+    const rows2 = parseLabeledJsonl(jsonl({ text: '能便宜点吗', label: 'discount_request' }, { text: '太贵了', label: 'resistance' }), 'd.jsonl');
+    const r = evaluateVerbal(rows2, resist(0.49), createKeywordBaseline(), { resistance: 0.6 }, { errors: true });
+    expect(r.errors![0]).toMatchObject({ predicted: 'neutral', top: 'resistance', topScore: 0.49, threshold: 0.6, goldScore: 0.23 });
+    const text = formatEvalReport(r);
+    expect(text).toContain('1 zh  customer discount_request → neutral (resistance 0.490 < 0.6; gold 0.230)  能便宜点吗');
+    // When the demoted label is the gold one, its score is said once.
+    expect(text).toContain('2 zh  customer resistance → neutral (resistance 0.490 < 0.6)  太贵了');
+    // Just under the threshold: more decimals rather than a rounded 0.600 that reads as passing it.
+    const close = formatEvalReport(evaluateVerbal(rows2, resist(0.5996), createKeywordBaseline(), { resistance: 0.6 }, { errors: true }));
+    expect(close).toContain('resistance → neutral (resistance 0.5996 < 0.6)');
+  });
+
+  it('--errors shows a rep row\'s role and that it is neutral by rule, not the rule\'s made-up scores', () => {
+    const alwaysPrice: VerbalClassifier = {
+      version: 'always-price',
+      classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 1, scores: { price_inquiry: 1, discount_request: 0, purchase_intent: 0, resistance: 0, neutral: 0 } })),
+      dispose: () => undefined,
+    };
+    const repRows = parseLabeledJsonl(jsonl({ text: 'it is 40 dollars', label: 'price_inquiry', speaker: 'seller' }), 'r.jsonl');
+    const r = evaluateVerbal(repRows, alwaysPrice, createKeywordBaseline(), {}, { errors: true });
+    expect(r.errors).toEqual([{ line: 1, lang: 'en', role: 'rep', gold: 'price_inquiry', predicted: 'neutral', text: 'it is 40 dollars' }]);
+    const text = formatEvalReport(r);
+    expect(text).toContain('1 en  rep      price_inquiry → neutral (rep turn: neutral by rule)  it is 40 dollars');
+    expect(text).not.toContain('1.000');
+  });
+
+  it('formatScore: 3 decimals, more only when 3 would cross the threshold', () => {
+    expect(formatScore(0.5965)).toBe('0.597');
+    expect(formatScore(0.5965, 0.6)).toBe('0.597');
+    expect(formatScore(0.59996, 0.6)).toBe('0.59996');
+    expect(formatScore(0.6, 0.6)).toBe('0.600');
+  });
+
+  it('names its schema version and the data file it was given, in the JSON and the text', () => {
+    const r = evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline(), {}, { data: 'probes/x.jsonl' });
+    expect(r).toMatchObject({ schema: 1, data: 'probes/x.jsonl' });
+    expect(formatEvalReport(r).split('\n')[0]).toMatch(/, 5 rows of probes\/x\.jsonl$/);
+    expect(evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline()).data).toBeUndefined();
   });
 });

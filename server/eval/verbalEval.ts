@@ -1,7 +1,7 @@
 // Scores a verbal classifier and the keyword baseline on labeled rows, through the same
 // speaker rule the pipeline uses (rep turns are neutral), per language and with and without
 // the rows whose label needs the previous turn.
-import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
+import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import { classifyTurns } from '../signals/verbal/speakerRule';
@@ -19,7 +19,13 @@ export interface SubsetReport {
   macroF1Interval: { model: Interval; baseline: Interval };
 }
 
+/** Version of the `eval verbal --json` object's shape (docs/eval-json.md); raised when a field changes meaning or goes. */
+export const VERBAL_EVAL_SCHEMA = 1;
+
 export interface VerbalEvalReport {
+  schema: typeof VERBAL_EVAL_SCHEMA;
+  /** The data file evaluated, when the caller names it (the CLI gives the path it read). */
+  data?: string;
   modelVersion: string;
   baselineVersion: string;
   /** The least score per signal label the model's predictions were held to (the pipeline's rule). */
@@ -30,16 +36,26 @@ export interface VerbalEvalReport {
   errors?: EvalError[];
 }
 
-/** A row the model labelled otherwise than its gold label. */
+/**
+ * A row the model labelled otherwise than its gold label. A rep row is neutral by the speaker
+ * rule, not by the model: it has no scores. A customer row has the model's own scores.
+ */
 export interface EvalError {
   /** 1-based line of the data file. */
   line: number;
   lang: string;
+  role: Role;
   gold: VerbalLabel;
+  /** The label counted: the pipeline's (the model's most probable label held to the thresholds). */
   predicted: VerbalLabel;
-  /** The model's probability of the predicted label, and of the gold one. */
-  score: number;
-  goldScore: number;
+  /** Customer rows: the model's probability of the predicted label, and of the gold one. */
+  score?: number;
+  goldScore?: number;
+  /** Customer rows: the model's most probable label and its probability (differs from `predicted` only when a threshold demoted it). */
+  top?: VerbalLabel;
+  topScore?: number;
+  /** Only when `top` was demoted to neutral: the threshold its score fell under. */
+  threshold?: number;
   text: string;
   context?: string;
 }
@@ -56,15 +72,27 @@ function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[]): Ver
   return classifyTurns(classifier, turns);
 }
 
-function errorsOf(rows: readonly LabeledRow[], preds: readonly VerbalPrediction[], labels: readonly VerbalLabel[]): EvalError[] {
-  return rows.flatMap((r, i) => {
+function errorsOf(
+  rows: readonly LabeledRow[],
+  preds: readonly VerbalPrediction[],
+  labels: readonly VerbalLabel[],
+  thresholds: SignalThresholds,
+): EvalError[] {
+  return rows.flatMap((r, i): EvalError[] => {
     const predicted = labels[i]!;
     if (predicted === r.label) return [];
     const p = preds[i]!;
+    const head = { line: r.line, lang: rowLang(r), role: r.role, gold: r.label, predicted };
+    const tail = { text: r.text, ...(r.context !== undefined ? { context: r.context } : {}) };
+    // The speaker rule's scores (neutral 1, the rest 0) are not the model's: a rep row has none.
+    if (r.role !== 'customer') return [{ ...head, ...tail }];
+    const demoted = p.label !== predicted;
     return [{
-      line: r.line, lang: rowLang(r), gold: r.label, predicted,
+      ...head,
       score: p.scores[predicted] ?? 0, goldScore: p.scores[r.label] ?? 0,
-      text: r.text, ...(r.context !== undefined ? { context: r.context } : {}),
+      top: p.label, topScore: p.score,
+      ...(demoted ? { threshold: thresholds[p.label] ?? 0 } : {}),
+      ...tail,
     }];
   });
 }
@@ -75,7 +103,7 @@ export function evaluateVerbal(
   model: VerbalClassifier,
   baseline: VerbalClassifier,
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
-  opts: { errors?: boolean } = {},
+  opts: { errors?: boolean; data?: string } = {},
 ): VerbalEvalReport {
   const modelScores = predict(model, rows);
   const modelPred = modelScores.map((p) => signalLabel(p, thresholds));
@@ -101,19 +129,45 @@ export function evaluateVerbal(
     };
   });
   return {
+    schema: VERBAL_EVAL_SCHEMA, ...(opts.data !== undefined ? { data: opts.data } : {}),
     modelVersion: model.version, baselineVersion: baseline.version, thresholds, rows: rows.length, subsets,
-    ...(opts.errors ? { errors: errorsOf(rows, modelScores, modelPred) } : {}),
+    ...(opts.errors ? { errors: errorsOf(rows, modelScores, modelPred, thresholds) } : {}),
   };
 }
 
 const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim();
+
+/**
+ * A probability with 3 decimals, or more when 3 would put it on the other side of `threshold`
+ * (0.5996 under 0.6 prints 0.5996, not 0.600).
+ */
+export function formatScore(x: number, threshold?: number): string {
+  if (threshold === undefined) return x.toFixed(3);
+  for (let d = 3; d <= 8; d++) {
+    const s = x.toFixed(d);
+    if (Number(s) >= threshold === x >= threshold) return s;
+  }
+  return String(x);
+}
+
+function formatError(e: EvalError, thresholds: SignalThresholds): string {
+  const head = `${String(e.line).padStart(6)} ${e.lang.padEnd(3)} ${e.role.padEnd(8)} ${e.gold} → ${e.predicted}`;
+  if (e.score === undefined || e.goldScore === undefined) return `${head} (rep turn: neutral by rule)`;
+  const gold = `gold ${formatScore(e.goldScore, thresholds[e.gold])}`;
+  if (e.threshold !== undefined && e.top !== undefined && e.topScore !== undefined) {
+    // Demoted: the model's own label, its score and the threshold it fell under.
+    const top = `${e.top} ${formatScore(e.topScore, e.threshold)} < ${e.threshold}`;
+    return `${head} (${top}${e.top === e.gold ? '' : `; ${gold}`})`;
+  }
+  return `${head} ${formatScore(e.score, thresholds[e.predicted])} (${gold})`;
+}
 const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
 
 /** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
 export function formatEvalReport(r: VerbalEvalReport): string {
   const held = Object.entries(r.thresholds).map(([l, t]) => `${l} ≥ ${t}`);
   const lines: string[] = [
-    `model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows`,
+    `model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows${r.data !== undefined ? ` of ${r.data}` : ''}`,
     `a signal counts when it is the most probable label${held.length ? ` and scores ${held.join(', ')}` : ''}`,
   ];
   const w = Math.max(...VERBAL_LABELS.map((l) => l.length));
@@ -137,10 +191,14 @@ export function formatEvalReport(r: VerbalEvalReport): string {
     s.model.confusion.forEach((row, i) => lines.push(`${VERBAL_LABELS[i]!.padEnd(w)} ${row.map((c) => String(c).padStart(9)).join('')}`));
   }
   if (r.errors) {
-    lines.push('', `rows the model got wrong: ${r.errors.length} of ${r.rows} (line, language, gold → predicted with its probability and the gold label's)`);
+    lines.push(
+      '',
+      `rows the model got wrong: ${r.errors.length} of ${r.rows} (line, language, role, gold → predicted with its probability and the gold label's;`,
+      '  a signal under its threshold counts as neutral and shows the model\'s label, score and the threshold; rep turns are neutral by rule)',
+    );
     for (const e of r.errors) {
-      lines.push(`${String(e.line).padStart(6)} ${e.lang.padEnd(3)} ${e.gold} → ${e.predicted} ${e.score.toFixed(2)} (gold ${e.goldScore.toFixed(2)})  ${oneLine(e.text)}`);
-      if (e.context !== undefined) lines.push(`${''.padStart(11)}after: ${oneLine(e.context)}`);
+      lines.push(`${formatError(e, r.thresholds)}  ${oneLine(e.text)}`);
+      if (e.context !== undefined) lines.push(`${''.padStart(20)}after: ${oneLine(e.context)}`);
     }
   }
   return lines.join('\n');

@@ -6,7 +6,7 @@ import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../../protocol/pr
 export interface LabeledRow {
   text: string;
   label: VerbalLabel;
-  /** As given in the row; undefined when absent (callers may detect it from the text). */
+  /** As given in the row, trimmed and in lower case; undefined when absent (callers may detect it from the text). */
   lang?: string;
   /** `customer` unless the row says `role: "rep"` or `speaker: "seller"`. */
   role: Role;
@@ -44,8 +44,9 @@ function parseRow(obj: unknown, source: string, line: number): LabeledRow {
   }
   const row: LabeledRow = { text: r.text.trim(), label: r.label as VerbalLabel, role: 'customer', line };
   if (r.lang !== undefined && r.lang !== null) {
-    if (typeof r.lang !== 'string' || r.lang === '') fail('lang', 'must be a non-empty string such as "en" or "zh"');
-    row.lang = r.lang as string;
+    // "EN", " en" and "en" are one language, not three subsets of a report.
+    if (typeof r.lang !== 'string' || r.lang.trim() === '') fail('lang', 'must be a non-empty string such as "en" or "zh"');
+    row.lang = (r.lang as string).trim().toLowerCase();
   }
   if (r.role !== undefined && r.role !== null) {
     if (r.role !== 'customer' && r.role !== 'rep') fail('role', `must be "customer" or "rep", got ${JSON.stringify(r.role)}`);
