@@ -8,16 +8,17 @@ import { initTf } from '../runtime/backend';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
-import { intFlag, parseArgs, UsageError } from './args';
+import { checkOutFolder, intFlag, outRule, parseArgs, UsageError } from './args';
 import type { CliIO } from './io';
 import { runTrainPosture, TRAIN_POSTURE_USAGE } from './posture';
 
 export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
 export const DEFAULT_MODEL_DIR = 'models/verbal';
 
-export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N] [--workers N]
+export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N] [--workers N] [--force]
   defaults are relative to the project root, paths you give to the working directory; seed ${DEFAULT_TRAIN_OPTIONS.seed}, at most ${DEFAULT_TRAIN_OPTIONS.epochs} epochs (early stopping);
-  --workers: threads the ${DEFAULT_TRAIN_OPTIONS.ensemble} ensemble members train on (default one per core; the weights are the same bytes for any number)`;
+  --workers: threads the ${DEFAULT_TRAIN_OPTIONS.ensemble} ensemble members train on (default one per core; the weights are the same bytes for any number)
+  ${outRule('verbal')}`;
 
 /**
  * A path the user typed is taken from the working directory, like any file argument; a
@@ -34,7 +35,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);
   let opts: { corpus: string; out: string; seed: number; epochs: number; workers: number };
   try {
-    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'] });
+    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'], switches: ['force'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${TRAIN_USAGE}\n${TRAIN_POSTURE_USAGE}`;
@@ -47,6 +48,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
       workers: intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers(),
     };
+    checkOutFolder('verbal', opts.out, a.switches.has('force'));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     // As main prints train posture's: "buying-signals train: …", then the usage.

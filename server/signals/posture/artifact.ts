@@ -8,10 +8,13 @@ import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
+import { writeFolderAtomically } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
+/** The verbal model's weights, dropped when `train posture --force` replaces a verbal model. */
+const VERBAL_WEIGHTS_FILE = 'weights.bin.gz';
 export const REBUILD_COMMAND = 'npx buying-signals train posture';
 const FORMAT = 'buying-signals/posture-mlp@1';
 
@@ -54,7 +57,16 @@ export function versionId(bin: Buffer, date: Date): string {
   return `posture-${date.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(bin).digest('hex').slice(0, 8)}`;
 }
 
-export function saveArtifact(dir: string, a: PostureArtifact, meta: { seed: number; date: Date }): PostureManifest {
+/**
+ * Writes the model (and `extra` files, e.g. metrics.json, which may need the manifest's
+ * version) into `dir` atomically: a reader sees the old model or the new one, never half.
+ */
+export function saveArtifact(
+  dir: string,
+  a: PostureArtifact,
+  meta: { seed: number; date: Date },
+  extra: (manifest: PostureManifest) => Record<string, string> = () => ({}),
+): PostureManifest {
   const bin = concat(a.weights);
   const manifest: PostureManifest = {
     format: FORMAT,
@@ -68,9 +80,12 @@ export function saveArtifact(dir: string, a: PostureArtifact, meta: { seed: numb
     seed: meta.seed,
     createdAt: meta.date.toISOString(),
   };
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), bin);
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  const files = new Map<string, string | Uint8Array>([
+    [WEIGHTS_FILE, bin],
+    [MANIFEST_FILE, JSON.stringify(manifest, null, 1) + '\n'],
+    ...Object.entries(extra(manifest)),
+  ]);
+  writeFolderAtomically(dir, files, [VERBAL_WEIGHTS_FILE]);
   return manifest;
 }
 

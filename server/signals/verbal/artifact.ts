@@ -10,6 +10,7 @@ import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
+import { writeFolderAtomically } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin.gz';
@@ -67,10 +68,15 @@ export function versionId(weightsBin: Buffer, date: Date): string {
   return `verbal-${ymd}-${createHash('sha256').update(weightsBin).digest('hex').slice(0, 8)}`;
 }
 
-export function saveArtifact(
-  dir: string,
-  parts: { dims: NetDims; features: FeatureConfig; weights: WeightArrays; date: Date },
-): Manifest {
+export interface ArtifactParts {
+  dims: NetDims;
+  features: FeatureConfig;
+  weights: WeightArrays;
+  date: Date;
+}
+
+/** The manifest and the files of a model (by name), to write with saveArtifact or beside other files. */
+export function artifactFiles(parts: ArtifactParts): { manifest: Manifest; files: Map<string, string | Uint8Array> } {
   const bin = concatWeights(parts.weights);
   const shapes = weightShapes(parts.dims);
   const manifest: Manifest = {
@@ -84,12 +90,23 @@ export function saveArtifact(
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
     createdAt: parts.date.toISOString(),
   };
-  fs.mkdirSync(dir, { recursive: true });
   // Lossless; the checksum and version id are over the raw float32 bytes, so they do not
   // depend on the compressor. Node's gzip header carries no timestamp: same weights, same file.
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), zlib.gzipSync(bin, { level: 9 }));
-  fs.rmSync(path.join(dir, LEGACY_WEIGHTS_FILE), { force: true });
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  const files = new Map<string, string | Uint8Array>([
+    [WEIGHTS_FILE, zlib.gzipSync(bin, { level: 9 })],
+    [MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'],
+  ]);
+  return { manifest, files };
+}
+
+/**
+ * Writes the model (and `extra` files, e.g. metrics.json) into `dir` atomically: a reader sees
+ * the old model or the new one, never half of one. An older uncompressed weights.bin goes.
+ */
+export function saveArtifact(dir: string, parts: ArtifactParts, extra: Record<string, string> = {}): Manifest {
+  const { manifest, files } = artifactFiles(parts);
+  for (const [name, text] of Object.entries(extra)) files.set(name, text);
+  writeFolderAtomically(dir, files, [LEGACY_WEIGHTS_FILE]);
   return manifest;
 }
 

@@ -2,11 +2,10 @@
 // dropout, so the same corpus and seed give the same weights. Adam, class weighting, early
 // stopping on the validation macro-F1.
 import * as tf from '@tensorflow/tfjs';
-import fs from 'node:fs';
-import path from 'node:path';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { classificationReport, type ClassificationReport } from '../../eval/metrics';
-import { METRICS_FILE, saveArtifact, type Manifest } from './artifact';
+import { artifactFiles, LEGACY_WEIGHTS_FILE, METRICS_FILE, type Manifest } from './artifact';
+import { writeFolderAtomically } from '../modelFolder';
 import type { LabeledRow } from './corpus';
 import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
 import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes } from './net';
@@ -339,9 +338,12 @@ export interface SaveInfo {
   date: Date;
 }
 
-/** Writes weights, manifest and metrics.json (validation-split scores) into `outDir`. */
+/**
+ * Writes weights, manifest and metrics.json (validation-split scores) into `outDir`, atomically
+ * (see writeFolderAtomically): an interrupted write leaves the folder as it was.
+ */
 export function saveTrainedModel(outDir: string, result: TrainResult, info: SaveInfo): Manifest {
-  const manifest = saveArtifact(outDir, { dims: result.dims, features: result.features, weights: result.weights, date: info.date });
+  const { manifest, files } = artifactFiles({ dims: result.dims, features: result.features, weights: result.weights, date: info.date });
   const round = (x: number): number => Math.round(x * 10_000) / 10_000;
   const v = result.validation;
   const metrics = {
@@ -364,6 +366,7 @@ export function saveTrainedModel(outDir: string, result: TrainResult, info: Save
     trainingMs: result.trainingMs,
     options: { ...info.options, features: result.features },
   };
-  fs.writeFileSync(path.join(outDir, METRICS_FILE), JSON.stringify(metrics, null, 2) + '\n');
+  files.set(METRICS_FILE, JSON.stringify(metrics, null, 2) + '\n');
+  writeFolderAtomically(outDir, files, [LEGACY_WEIGHTS_FILE]);
   return manifest;
 }
