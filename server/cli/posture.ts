@@ -7,6 +7,7 @@ import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture
 import type { PoseModelName } from '../signals/pose';
 import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
+import { adviseOtherKind } from '../signals/modelFolder';
 import { resolveFlagPath } from './train';
 
 export const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
@@ -46,6 +47,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   requireFile(labelsFile);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
   // runPostureEval starts tfjs itself, once the labels file has been read and checked.
+  const advice = { verbal: 'evaluate a verbal model with `eval verbal --data FILE.jsonl --model DIR`' };
   await runPostureEval({
     labelsFile,
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
@@ -54,6 +56,8 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
     people: people as EvalPeople,
     json: a.switches.has('json'),
     out: io.out,
+  }).catch((e: unknown) => {
+    throw adviseOtherKind(e, advice);
   });
   return 0;
 }

@@ -8,20 +8,23 @@ import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
-import { writeFolderAtomically } from '../modelFolder';
+import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
 /** The verbal model's weights, dropped when `train posture --force` replaces a verbal model. */
 const VERBAL_WEIGHTS_FILE = 'weights.bin.gz';
-export const REBUILD_COMMAND = 'npx buying-signals train posture';
 const FORMAT = 'buying-signals/posture-mlp@1';
 
-/** The model directory is missing, incomplete or does not match this code. */
-export class PostureModelLoadError extends Error {
-  constructor(modelDir: string, problem: string) {
-    super(`posture model at ${modelDir} cannot be loaded: ${problem}; run \`${REBUILD_COMMAND}\` to build it.`);
+/**
+ * The model directory is missing, a file, another kind of model, incomplete or does not match
+ * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
+ */
+export class PostureModelLoadError extends ModelFolderError {
+  constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
+    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('posture', modelDir)}.`;
+    super('posture', modelDir, `posture model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
     this.name = 'PostureModelLoadError';
   }
 }
@@ -92,7 +95,8 @@ export function saveArtifact(
 export function loadArtifact(dir: string): { manifest: PostureManifest; artifact: PostureArtifact } {
   const mPath = path.join(dir, MANIFEST_FILE);
   const wPath = path.join(dir, WEIGHTS_FILE);
-  if (!fs.existsSync(dir)) throw new PostureModelLoadError(dir, 'the folder does not exist');
+  const folder = folderProblem('posture', dir);
+  if (folder) throw new PostureModelLoadError(dir, folder.problem, folder);
   if (!fs.existsSync(mPath)) throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   if (!fs.existsSync(wPath)) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
   const fail = (problem: string): Error => new PostureModelLoadError(dir, problem);

@@ -10,20 +10,23 @@ import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
-import { writeFolderAtomically } from '../modelFolder';
+import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin.gz';
 /** Uncompressed weights written by older versions; still read when no WEIGHTS_FILE exists. */
 export const LEGACY_WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
-export const REBUILD_COMMAND = 'npx buying-signals train verbal';
 const FORMAT = 'buying-signals/verbal-fasttext@1';
 
-/** The model directory is missing, incomplete or does not match this code. */
-export class ModelLoadError extends Error {
-  constructor(modelDir: string, problem: string) {
-    super(`verbal model at ${modelDir} cannot be loaded: ${problem}. Rebuild it with \`${REBUILD_COMMAND}\`.`);
+/**
+ * The model directory is missing, a file, another kind of model, incomplete or does not match
+ * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
+ */
+export class ModelLoadError extends ModelFolderError {
+  constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
+    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('verbal', modelDir)}.`;
+    super('verbal', modelDir, `verbal model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
     this.name = 'ModelLoadError';
   }
 }
@@ -114,7 +117,8 @@ export function loadArtifact(dir: string): LoadedArtifact {
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const gzPath = path.join(dir, WEIGHTS_FILE);
   const legacyPath = path.join(dir, LEGACY_WEIGHTS_FILE);
-  if (!fs.existsSync(dir)) throw new ModelLoadError(dir, 'the folder does not exist');
+  const folder = folderProblem('verbal', dir);
+  if (folder) throw new ModelLoadError(dir, folder.problem, folder);
   if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   const compressed = fs.existsSync(gzPath);
   if (!compressed && !fs.existsSync(legacyPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
