@@ -382,6 +382,27 @@ describe('buying-signals', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('train verbal: a missing corpus is a usage error, an empty one an error naming it, as eval says, before any training', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
+    try {
+      const missing = path.join(dir, 'none.jsonl');
+      let c = capture();
+      expect(await main(['train', 'verbal', '--corpus', missing, '--out', path.join(dir, 'm')], c.io)).toBe(2);
+      expect(c.err.join('\n')).toMatch(new RegExp(`^buying-signals train: no such file: ${missing}\nusage: buying-signals train verbal`));
+      const file = path.join(dir, 'e.jsonl');
+      for (const text of ['', '\n  \n']) {
+        fs.writeFileSync(file, text);
+        c = capture();
+        expect(await main(['train', 'verbal', '--corpus', file, '--out', path.join(dir, 'm')], c.io)).toBe(1);
+        expect(c.err.join('')).toBe(`buying-signals train: ${file} holds no rows to train on (it is empty or only blank lines); expected one JSON object per line`);
+        expect(c.out).toEqual([]);
+      }
+      expect(fs.existsSync(path.join(dir, 'm'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('eval posture: an empty labels file is an error naming it, as eval verbal says, not a table of zeros', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
     const file = path.join(dir, 'e.jsonl');
@@ -397,7 +418,7 @@ describe('buying-signals', () => {
 
   it('a folder given as a file is a usage error naming it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-dir-'));
-    for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir]]) {
+    for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir], ['train', 'verbal', '--corpus', dir]]) {
       const c = capture();
       expect(await main(argv, c.io)).toBe(2);
       expect(c.err.join('')).toContain(`${dir} is a folder; expected a file`);

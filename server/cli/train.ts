@@ -8,7 +8,7 @@ import { initTf } from '../runtime/backend';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
-import { checkOutFolder, intFlag, outRule, parseArgs, UsageError } from './args';
+import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { runTrainPosture, TRAIN_POSTURE_USAGE } from './posture';
 
@@ -48,6 +48,8 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
       workers: intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers(),
     };
+    // Missing or a folder: a usage error, as eval's --data (not a raw EISDIR after start-up).
+    requireFile(opts.corpus);
     checkOutFolder('verbal', opts.out, a.switches.has('force'));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -55,13 +57,11 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     io.err(`buying-signals train: ${e.hasUsage ? e.message : `${e.message}\n${TRAIN_USAGE}`}`);
     return 2;
   }
-  if (!fs.existsSync(opts.corpus)) {
-    io.err(`corpus not found: ${opts.corpus}`);
-    return 1;
-  }
-  const backend = await initTf();
   const bytes = fs.readFileSync(opts.corpus);
   const rows = readLabeledJsonl(opts.corpus);
+  // As eval verbal refuses an empty data file: "training verbal on 0 rows" then "no training rows" read like a run.
+  if (rows.length === 0) throw new Error(`${opts.corpus} holds no rows to train on (it is empty or only blank lines); expected one JSON object per line`);
+  const backend = await initTf();
   io.out(`training verbal on ${rows.length} rows from ${shownPath(opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
   const result = await trainVerbal(rows, options, { log: io.out, workers: opts.workers });
