@@ -139,7 +139,14 @@ describe('train/eval verbal command modules', () => {
       const modelDir = path.join(tmp, 'model');
       const t = capture();
       expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '2', '--seed', '3'], t.io)).toBe(0);
-      expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to /);
+      expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to .*: best epochs [12], [12], [12] \(of [12], [12], [12] run\), validation/);
+      // Members are named as posture names them, not by their derived seed; metrics.json has every member's epochs.
+      for (const k of [1, 2, 3]) expect(t.out).toContain(t.out.find((l) => l.startsWith(`member ${k}/3: epoch 1/2: loss `)));
+      expect(t.out.join('\n')).not.toMatch(/seed \d+ epoch/);
+      const metrics = JSON.parse(fs.readFileSync(path.join(modelDir, 'metrics.json'), 'utf8'));
+      expect(metrics.epochs.max).toBe(2);
+      expect(metrics.epochs.members).toHaveLength(3);
+      for (const m of metrics.epochs.members) expect(m).toEqual({ run: expect.any(Number), best: expect.any(Number) });
       // A corpus outside the project is named by its whole path, not as ../../tmp/…
       expect(t.out[0]).toContain(`training verbal on 20 rows from ${corpus} (`);
       const e = capture();

@@ -76,9 +76,15 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     date: new Date(),
   });
   io.out(
-    `wrote ${manifest.version} to ${opts.out}: best epoch ${result.bestEpoch}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
+    `wrote ${manifest.version} to ${opts.out}: ${epochSummary(result.memberEpochs)}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
   );
   return 0;
+}
+
+/** `best epochs 8, 11, 9 (of 12, 15, 13 run)`: every member's, in member order. */
+export function epochSummary(members: readonly { run: number; best: number }[]): string {
+  const one = members.length === 1;
+  return `best epoch${one ? '' : 's'} ${members.map((m) => m.best).join(', ')} (of ${members.map((m) => m.run).join(', ')} run)`;
 }
 
 /** A path inside the project relative to it (as the committed metrics record it), any other one whole: not `../../../tmp/x`. */

@@ -112,7 +112,7 @@ describe('verbal model', () => {
     for (const name of WEIGHT_NAMES) expect(Buffer.from(a.weights[name].buffer).equals(Buffer.from(b.weights[name].buffer))).toBe(true);
     expect(b.validation).toEqual(a.validation);
     // Both members trained, and reported from their threads.
-    expect(new Set(logs.map((l) => /^seed (\d+) epoch/.exec(l)?.[1])).size).toBe(2);
+    expect(new Set(logs.map((l) => /^member (\d+)\/2: epoch/.exec(l)?.[1]))).toEqual(new Set(['1', '2']));
   }, 60_000);
 
   it('merges ensemble members into one network whose logits are the members\' mean', () => {

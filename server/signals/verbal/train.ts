@@ -70,8 +70,8 @@ export interface TrainResult {
   features: FeatureConfig;
   weights: WeightArrays;
   validation: ClassificationReport<VerbalLabel>;
-  bestEpoch: number;
-  epochsRun: number;
+  /** Each ensemble member's epochs, in member order: run (early stopping may end it sooner) and best (the weights kept). */
+  memberEpochs: { run: number; best: number }[];
   trainRows: number;
   validationRows: number;
   trainingMs: number;
@@ -221,7 +221,12 @@ export interface MemberResult {
   epochsRun: number;
 }
 
-function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions, seed: number, log: (line: string) => void): MemberResult {
+/** How member k's log lines begin, as posture's: `member 2/3: ` (none for a single network). */
+const memberPrefix = (k: number, o: TrainOptions): string => (o.ensemble > 1 ? `member ${k + 1}/${o.ensemble}: ` : '');
+
+function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
+  const seed = memberSeed(o.seed, k);
+  const prefix = memberPrefix(k, o);
   const weightsPerClass = classWeights(tr.labels, o.classWeightPower);
   const init = initWeightArrays(dims, seed);
   const shapes = weightShapes(dims);
@@ -252,7 +257,7 @@ function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions,
       const evalSet = va.feats.length ? va : tr;
       const weights = snapshot();
       const report = scoreOn(weights, dims, evalSet);
-      log(`seed ${seed} epoch ${epoch}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
+      log(`${prefix}epoch ${epoch}/${o.epochs}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
       if (!best || report.macroF1 > best.f1) best = { f1: report.macroF1, epoch, weights };
       else if (epoch - best.epoch >= o.patience) break;
     }
@@ -296,7 +301,7 @@ function prepareTraining(rows: readonly LabeledRow[], o: TrainOptions): Prepared
 /** Member k of the ensemble (what a worker thread runs). Call initTf() first. */
 export function trainVerbalMember(rows: readonly LabeledRow[], o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
   const { tr, va, memberDims } = prepareTraining(rows, o);
-  return trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log);
+  return trainMember(tr, va, memberDims, o, k, log);
 }
 
 /** Trains on `rows` (all treated as customer turns). Call initTf() first. */
@@ -315,7 +320,7 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
       : undefined;
   inWorkers?.catch(() => undefined); // awaited below, after this thread's own preparation
   const { train, val, tr, va, memberDims } = prepareTraining(rows, o);
-  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log));
+  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, k, log));
   const { dims, weights } = mergeMembers(trained.map((m) => m.weights), memberDims);
   const validation = scoreOn(weights, dims, va.feats.length ? va : tr);
   return {
@@ -323,8 +328,7 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
     features: o.features,
     weights,
     validation,
-    bestEpoch: trained[0]!.bestEpoch,
-    epochsRun: trained[0]!.epochsRun,
+    memberEpochs: trained.map((m) => ({ run: m.epochsRun, best: m.bestEpoch })),
     trainRows: train.length,
     validationRows: val.length,
     trainingMs: Date.now() - t0,
@@ -362,7 +366,8 @@ export function saveTrainedModel(outDir: string, result: TrainResult, info: Save
     trainRows: result.trainRows,
     validationRows: result.validationRows,
     seed: info.seed,
-    epochs: { max: info.options.epochs, run: result.epochsRun, best: result.bestEpoch },
+    // Every member's: each stops early on its own (the first member's alone read as the run's).
+    epochs: { max: info.options.epochs, members: result.memberEpochs },
     trainingMs: result.trainingMs,
     options: { ...info.options, features: result.features },
   };
