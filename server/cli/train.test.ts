@@ -67,6 +67,18 @@ describe('train/eval verbal command modules', () => {
     expect(c.err.join('\n')).toMatch(message);
   });
 
+  it.each([
+    ['verbal', '[--seed N] [--epochs N] [--workers N] [--force]'],
+    ['posture', '[--seed N] [--workers N] [--force]'],
+  ])('train %s --help names every flag, as the README does', async (target, synopsis) => {
+    const c = capture();
+    expect(await main(['train', target, '--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain(synopsis);
+    expect(c.out.join('\n')).toContain('--force: write into a folder holding other files or the other kind of model');
+    expect(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')).toContain(`| \`train ${target} [`);
+    expect(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')).toMatch(new RegExp(`\\| \`train ${target} \\[[^|]*--workers N\\] \\[--force\\]\` \\|`));
+  });
+
   describe('--out is checked before training', () => {
     let tmp: string;
     beforeEach(() => {
