@@ -5,6 +5,7 @@ import { normalizeSpeakerName, RoleSchema, type Role, type SessionSnapshot } fro
 import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
+import { withModelAdvice } from '../signals/modelFolder';
 import { SqliteStore } from '../store/sqliteStore';
 import { SessionService } from '../pipeline/sessionService';
 import { projectPath } from '../paths';
@@ -73,7 +74,9 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   }
 
   await initTf();
-  const classifier = loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') });
+  const classifier = withModelAdvice(() => loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') }), {
+    posture: 'a posture model judges photos: `analyze PHOTO... --model DIR`',
+  });
   const store = new SqliteStore(':memory:');
   try {
     const service = new SessionService({ store, classifier, now: Date.now });

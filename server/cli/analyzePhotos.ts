@@ -6,6 +6,7 @@ import { createPoseEstimator, type PoseModelName } from '../signals/pose';
 import { ImageError } from '../signals/pose/errors';
 import { EVAL_PEOPLE, type EvalPeople } from '../signals/posture/evalPosture';
 import { loadPostureClassifier } from '../signals/posture/model';
+import { withModelAdvice } from '../signals/modelFolder';
 import { photoPeople, readPhotoFile } from '../signals/posture/photoFile';
 import { formatVerdicts, judgePeople, type PersonVerdict } from '../signals/posture/verdict';
 import { projectPath } from '../paths';
@@ -38,7 +39,9 @@ export async function runAnalyzePhotos(files: readonly string[], o: AnalyzePhoto
   if (!POSE_MODELS.includes(o.poseModel)) throw new UsageError(`--pose-model must be one of ${POSE_MODELS.join(', ')}, got "${o.poseModel}"`);
   for (const f of files) requireFile(f);
   await initTf();
-  const classifier = loadPostureClassifier({ modelDir: o.modelDir ?? projectPath('models', 'posture') });
+  const classifier = withModelAdvice(() => loadPostureClassifier({ modelDir: o.modelDir ?? projectPath('models', 'posture') }), {
+    verbal: 'a verbal model annotates transcripts: `analyze FILE --model DIR`',
+  });
   const estimator = await createPoseEstimator({ model: o.poseModel });
   const answers: PhotoAnswer[] = [];
   try {

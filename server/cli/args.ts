@@ -1,5 +1,6 @@
 // A small strict flag parser for the CLI: unknown flags and missing values are errors.
 import fs from 'node:fs';
+import { folderState, type ModelKind } from '../signals/modelFolder';
 
 export class UsageError extends Error {
   /** @param hasUsage the message already ends with the usage to show, so none is appended. */
@@ -62,4 +63,28 @@ export function requireFile(file: string): void {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (!stat) throw new UsageError(`no such file: ${file}`);
   if (stat.isDirectory()) throw new UsageError(`${file} is a folder; expected a file`);
+}
+
+/** How --out is checked, for both targets' usage. */
+export function outRule(kind: ModelKind): string {
+  return `--out: a new or empty folder, or one holding a ${kind} model (replaced); --force: write into a folder holding other files or the other kind of model`;
+}
+
+const listed = (entries: readonly string[]): string => (entries.length > 5 ? `${entries.slice(0, 5).join(', ')} and ${entries.length - 5} more` : entries.join(', '));
+
+/**
+ * Refuses, before any training, an --out the model cannot go to or should not: a file or a
+ * path under one; without --force, a folder holding the other kind of model or other files
+ * (the models share file names, so writing there would destroy them). A missing folder is
+ * created, an empty one or one holding a model of the same kind is written into.
+ */
+export function checkOutFolder(kind: ModelKind, out: string, force: boolean): void {
+  const s = folderState(out);
+  if (s.state === 'file') throw new UsageError(`--out ${out} is a file; expected a folder for the ${kind} model`);
+  if (s.state === 'missing' && s.fileAncestor) throw new UsageError(`--out ${out} is under ${s.fileAncestor}, which is a file, not a folder`);
+  if (force || s.state === 'missing' || s.state === 'empty' || (s.state === 'model' && s.kind === kind)) return;
+  if (s.state === 'model') {
+    throw new UsageError(`--out ${out} holds a ${s.kind} model (${listed(s.entries)}); training ${kind} there would replace it: choose another folder, or add --force`);
+  }
+  throw new UsageError(`--out ${out} holds files that are not a ${kind} model (${listed(s.entries)}); choose a new or empty folder, or add --force to write the model beside them`);
 }

@@ -6,6 +6,7 @@ import { checkSignalThresholds, DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
+import { withModelAdvice } from '../signals/modelFolder';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
@@ -82,7 +83,9 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   // A report of "0 rows" with every F1 at 0 reads like a result; it is a wrong file.
   if (rows.length === 0) throw new Error(`${opts.data} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
   await initTf();
-  const model = loadVerbalClassifier({ modelDir: opts.model });
+  const model = withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.model }), {
+    posture: 'evaluate a posture model with `eval posture --labels FILE.jsonl --model DIR`',
+  });
   const baseline = createKeywordBaseline();
   try {
     const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven });

@@ -9,6 +9,7 @@ import type { SessionSnapshot } from '../../protocol/protocol';
 import { parseThresholds } from './eval';
 import { authFrom, dbPathFrom, modelOptions, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
+import { projectPath } from '../paths';
 
 function capture() {
   const out: string[] = [];
@@ -171,7 +172,9 @@ describe('buying-signals', () => {
     const missing = capture();
     expect(await main(['serve', '--port', '0', '--db', ':memory:', '--warm-up', '0', '--model', dir], missing.io)).toBe(1);
     expect(missing.err.join('\n')).toContain(dir);
-    expect(missing.err.join('\n')).toContain('the folder does not exist');
+    expect(missing.err.join('\n')).toContain(`the folder ${dir} does not exist (check the path)`);
+    // A typo is not a model to rebuild, least of all into models/verbal.
+    expect(missing.err.join('\n')).not.toMatch(/Rebuild|train verbal/);
     // What the flags set; unset flags leave the defaults.
     expect(modelOptions({})).toEqual({});
     expect(modelOptions({ model: 'm/v', 'posture-model': 'm/p', 'pose-model': 'blazepose-lite', 'pose-workers': '1' })).toEqual({
@@ -387,6 +390,27 @@ describe('buying-signals', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('train verbal: a missing corpus is a usage error, an empty one an error naming it, as eval says, before any training', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
+    try {
+      const missing = path.join(dir, 'none.jsonl');
+      let c = capture();
+      expect(await main(['train', 'verbal', '--corpus', missing, '--out', path.join(dir, 'm')], c.io)).toBe(2);
+      expect(c.err.join('\n')).toMatch(new RegExp(`^buying-signals train: no such file: ${missing}\nusage: buying-signals train verbal`));
+      const file = path.join(dir, 'e.jsonl');
+      for (const text of ['', '\n  \n']) {
+        fs.writeFileSync(file, text);
+        c = capture();
+        expect(await main(['train', 'verbal', '--corpus', file, '--out', path.join(dir, 'm')], c.io)).toBe(1);
+        expect(c.err.join('')).toBe(`buying-signals train: ${file} holds no rows to train on (it is empty or only blank lines); expected one JSON object per line`);
+        expect(c.out).toEqual([]);
+      }
+      expect(fs.existsSync(path.join(dir, 'm'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('eval posture: an empty labels file is an error naming it, as eval verbal says, not a table of zeros', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-empty-'));
     const file = path.join(dir, 'e.jsonl');
@@ -402,7 +426,7 @@ describe('buying-signals', () => {
 
   it('a folder given as a file is a usage error naming it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-dir-'));
-    for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir]]) {
+    for (const argv of [['analyze', dir], ['eval', 'verbal', '--data', dir], ['eval', 'posture', '--labels', dir], ['train', 'verbal', '--corpus', dir]]) {
       const c = capture();
       expect(await main(argv, c.io)).toBe(2);
       expect(c.err.join('')).toContain(`${dir} is a folder; expected a file`);
@@ -418,6 +442,45 @@ describe('buying-signals', () => {
     expect(await main(argv, c.io)).toBe(2);
     expect(c.err.join('')).toContain(message);
   });
+
+  it('a model folder of the other kind, or a file, given as a model is named so, with the flag or command that takes it', async () => {
+    const verbal = projectPath('models', 'verbal');
+    const posture = projectPath('models', 'posture');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-kind-'));
+    try {
+      const serve = ['serve', '--port', '0', '--db', ':memory:', '--warm-up', '0', '--no-demo'];
+      let c = capture();
+      expect(await main([...serve, '--model', posture], c.io)).toBe(1);
+      expect(c.err.join('')).toBe(`buying-signals serve: verbal model at ${posture} cannot be loaded: ${posture} holds a posture model, not a verbal model; a posture model goes to --posture-model.`);
+      c = capture();
+      expect(await main([...serve, '--posture-model', verbal], c.io)).toBe(1);
+      expect(c.err.join('')).toBe(`buying-signals serve: posture model at ${verbal} cannot be loaded: ${verbal} holds a verbal model, not a posture model; a verbal model goes to --model.`);
+
+      const data = path.join(dir, 'd.jsonl');
+      fs.writeFileSync(data, '{"text":"how much","label":"price_inquiry"}\n');
+      c = capture();
+      expect(await main(['eval', 'verbal', '--data', data, '--model', posture], c.io)).toBe(1);
+      expect(c.err.join('')).toContain(`holds a posture model, not a verbal model; evaluate a posture model with \`eval posture --labels FILE.jsonl --model DIR\``);
+
+      const transcript = path.join(dir, 'm.txt');
+      fs.writeFileSync(transcript, 'A: how much is it?\n');
+      c = capture();
+      expect(await main(['analyze', transcript, '--model', data], c.io)).toBe(1);
+      expect(c.err.join('')).toContain(`${data} is a file, not a model folder`);
+      expect(c.err.join('')).not.toContain('manifest.json is missing');
+      c = capture();
+      expect(await main(['analyze', transcript, '--model', posture], c.io)).toBe(1);
+      expect(c.err.join('')).toContain('a posture model judges photos: `analyze PHOTO... --model DIR`');
+
+      const photo = path.join(dir, 'two.jpg');
+      fs.writeFileSync(photo, await twoPeopleJpeg());
+      c = capture();
+      expect(await main(['analyze', photo, '--model', verbal], c.io)).toBe(1);
+      expect(c.err.join('')).toContain(`${verbal} holds a verbal model, not a posture model; a verbal model annotates transcripts: \`analyze FILE --model DIR\``);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('eval posture: --people takes participant or all', async () => {
     const c = capture();

@@ -5,16 +5,18 @@ import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
 import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
-import { intFlag, parseArgs, requireFile, UsageError } from './args';
+import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
+import { adviseOtherKind } from '../signals/modelFolder';
 import { resolveFlagPath } from './train';
 
 export const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
 export const DEFAULT_POSTURE_DIR = 'models/posture';
 
-export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N]
+export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out ${DEFAULT_POSTURE_DIR}] [--seed N] [--workers N] [--force]
   trains on the project's synthetic posed skeletons (seed ${DEFAULT_POSTURE_TRAIN_OPTIONS.seed});
-  --workers: threads the ${DEFAULT_POSTURE_TRAIN_OPTIONS.members} ensemble members train on (default one per core; the weights are the same bytes for any number)`;
+  --workers: threads the ${DEFAULT_POSTURE_TRAIN_OPTIONS.members} ensemble members train on (default one per core; the weights are the same bytes for any number)
+  ${outRule('posture')}`;
 
 export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--people ${EVAL_PEOPLE.join('|')}] [--json]
   rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder
@@ -22,11 +24,12 @@ export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels F
   the union of their labels (neutral only when nobody shows another)`;
 
 export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['out', 'seed', 'workers'] });
+  const a = parseArgs(args, { values: ['out', 'seed', 'workers'], switches: ['force'] });
   if (a.positionals.length) throw new UsageError(`train posture takes no arguments, got "${a.positionals.join(' ')}"\n${TRAIN_POSTURE_USAGE}`);
   const seed = intFlag(a.values.seed, 'seed', 0, 2 ** 31 - 1) ?? DEFAULT_POSTURE_TRAIN_OPTIONS.seed;
   const workers = intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers();
   const out = resolveFlagPath(a.values.out, DEFAULT_POSTURE_DIR);
+  checkOutFolder('posture', out, a.switches.has('force'));
   await initTf();
   await trainPostureToDir(out, { seed }, io.out, new Date(), { workers });
   return 0;
@@ -44,6 +47,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   requireFile(labelsFile);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
   // runPostureEval starts tfjs itself, once the labels file has been read and checked.
+  const advice = { verbal: 'evaluate a verbal model with `eval verbal --data FILE.jsonl --model DIR`' };
   await runPostureEval({
     labelsFile,
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
@@ -52,6 +56,8 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
     people: people as EvalPeople,
     json: a.switches.has('json'),
     out: io.out,
+  }).catch((e: unknown) => {
+    throw adviseOtherKind(e, advice);
   });
   return 0;
 }

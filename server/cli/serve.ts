@@ -11,6 +11,7 @@ import { DEFAULT_POSE_MODEL, POSE_MODELS } from '../signals/pose/constants';
 import type { PoseModelName } from '../signals/pose';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 import { DEFAULT_POSTURE_DIR } from './posture';
+import { adviseOtherKind } from '../signals/modelFolder';
 
 export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
                           [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--posture-model DIR]
@@ -49,6 +50,7 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
   const warmUpTurns = intFlag(a.values['warm-up'], 'warm-up', 0, MAX_WARM_UP_TURNS) ?? DEFAULT_WARM_UP.turns;
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
   const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
+  // A model folder of the other kind was given to the wrong flag: say which flag takes it.
   const server = await startServer({
     ...modelOptions(a.values),
     port,
@@ -59,6 +61,8 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
     ...(dbPath !== undefined ? { dbPath } : {}),
     seedDemo: !a.switches.has('no-demo'),
     log: io.out,
+  }).catch((e: unknown) => {
+    throw adviseOtherKind(e, { posture: 'a posture model goes to --posture-model', verbal: 'a verbal model goes to --model' });
   });
   // With a token, the address carries it once: the page then keeps it in a cookie.
   io.out(`open ${server.url}${server.token !== undefined ? `/?token=${server.token}` : ''} and press "play" on the demo meeting`);

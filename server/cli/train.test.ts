@@ -3,7 +3,36 @@ import os from 'node:os';
 import path from 'node:path';
 import { initTf } from '../runtime/backend';
 import { runEval } from './eval';
+import { main } from './main';
 import { runTrain } from './train';
+
+const MADE = [
+  ['how much is the chair', 'price_inquiry'],
+  ['这把椅子多少钱', 'price_inquiry'],
+  ['can you knock some off', 'discount_request'],
+  ['能不能便宜点', 'discount_request'],
+  ["ok i'll buy the chair", 'purchase_intent'],
+  ['我要下单了', 'purchase_intent'],
+  ['hmm that is a lot of money', 'resistance'],
+  ['我再想想吧', 'resistance'],
+  ['does it fold flat', 'neutral'],
+  ['能折叠吗', 'neutral'],
+];
+
+/** A 20-row corpus in `dir`. */
+function writeCorpus(dir: string): string {
+  const corpus = path.join(dir, 'corpus.jsonl');
+  fs.writeFileSync(corpus, [...MADE, ...MADE].map(([text, label]) => JSON.stringify({ text, label })).join('\n'));
+  return corpus;
+}
+
+/** A folder that looks like a posture model to the --out check (its manifest's format). */
+function writePostureLike(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ format: 'buying-signals/posture-mlp@1' }));
+  fs.writeFileSync(path.join(dir, 'weights.bin'), 'posture weights');
+  fs.writeFileSync(path.join(dir, 'metrics.json'), '{}');
+}
 
 function capture() {
   const out: string[] = [];
@@ -38,27 +67,98 @@ describe('train/eval verbal command modules', () => {
     expect(c.err.join('\n')).toMatch(message);
   });
 
+  it.each([
+    ['verbal', '[--seed N] [--epochs N] [--workers N] [--force]'],
+    ['posture', '[--seed N] [--workers N] [--force]'],
+  ])('train %s --help names every flag, as the README does', async (target, synopsis) => {
+    const c = capture();
+    expect(await main(['train', target, '--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain(synopsis);
+    expect(c.out.join('\n')).toContain('--force: write into a folder holding other files or the other kind of model');
+    expect(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')).toContain(`| \`train ${target} [`);
+    expect(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')).toMatch(new RegExp(`\\| \`train ${target} \\[[^|]*--workers N\\] \\[--force\\]\` \\|`));
+  });
+
+  describe('--out is checked before training', () => {
+    let tmp: string;
+    beforeEach(() => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-out-'));
+    });
+    afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it('refuses a folder holding a posture model, naming it, and leaves the model as it was (verbal and posture)', async () => {
+      const corpus = writeCorpus(tmp);
+      const posture = path.join(tmp, 'posture');
+      writePostureLike(posture);
+      const c = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', posture, '--epochs', '1'], c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain(`--out ${posture} holds a posture model (manifest.json, metrics.json, weights.bin)`);
+      expect(c.err.join('\n')).toMatch(/--force/);
+      expect(c.out).toEqual([]); // refused before training
+      expect(fs.readFileSync(path.join(posture, 'weights.bin'), 'utf8')).toBe('posture weights');
+      // And the other way round: train posture refuses a verbal model's folder, before training.
+      const verbal = path.join(tmp, 'verbal');
+      fs.mkdirSync(verbal);
+      fs.writeFileSync(path.join(verbal, 'manifest.json'), JSON.stringify({ format: 'buying-signals/verbal-fasttext@1' }));
+      const p = capture();
+      expect(await main(['train', 'posture', '--out', verbal], p.io)).toBe(2);
+      expect(p.err.join('\n')).toContain(`buying-signals train: --out ${verbal} holds a verbal model (manifest.json)`);
+      expect(p.out).toEqual([]);
+    });
+
+    it('refuses a folder of other files unless --force, which keeps them; replaces a verbal model with another', async () => {
+      const corpus = writeCorpus(tmp);
+      const out = path.join(tmp, 'out');
+      fs.mkdirSync(out);
+      fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+      const c = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', out, '--epochs', '1'], c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain(`--out ${out} holds files that are not a verbal model (notes.txt)`);
+      const f = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', out, '--epochs', '1', '--force'], f.io)).toBe(0);
+      expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'metrics.json', 'notes.txt', 'weights.bin.gz']);
+      expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+      // A verbal model's folder is simply retrained (how models/verbal is refreshed), no temporary folder left beside it.
+      const again = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', out, '--epochs', '1', '--seed', '4'], again.io)).toBe(0);
+      expect(fs.readdirSync(tmp).sort()).toEqual(['corpus.jsonl', 'out']);
+    });
+
+    it('refuses an --out that is a file or under one, before training (verbal and posture)', async () => {
+      const corpus = writeCorpus(tmp);
+      const file = path.join(tmp, 'a-file');
+      fs.writeFileSync(file, 'x');
+      for (const [out, message] of [
+        [file, `--out ${file} is a file; expected a folder`],
+        [path.join(file, 'model'), `--out ${path.join(file, 'model')} is under ${file}, which is a file`],
+      ] as const) {
+        const c = capture();
+        expect(await runTrain(['verbal', '--corpus', corpus, '--out', out, '--force'], c.io)).toBe(2);
+        expect(c.err.join('\n')).toContain(message);
+        expect(c.out).toEqual([]);
+        const p = capture();
+        expect(await main(['train', 'posture', '--out', out], p.io)).toBe(2);
+        expect(p.err.join('\n')).toContain(message);
+      }
+    });
+  });
+
   it('trains into --out and evaluates that model, as a table and as JSON', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-cli-'));
     try {
-      const made = [
-        ['how much is the chair', 'price_inquiry'],
-        ['这把椅子多少钱', 'price_inquiry'],
-        ['can you knock some off', 'discount_request'],
-        ['能不能便宜点', 'discount_request'],
-        ["ok i'll buy the chair", 'purchase_intent'],
-        ['我要下单了', 'purchase_intent'],
-        ['hmm that is a lot of money', 'resistance'],
-        ['我再想想吧', 'resistance'],
-        ['does it fold flat', 'neutral'],
-        ['能折叠吗', 'neutral'],
-      ];
-      const corpus = path.join(tmp, 'corpus.jsonl');
-      fs.writeFileSync(corpus, [...made, ...made].map(([text, label]) => JSON.stringify({ text, label })).join('\n'));
+      const made = MADE;
+      const corpus = writeCorpus(tmp);
       const modelDir = path.join(tmp, 'model');
       const t = capture();
       expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '2', '--seed', '3'], t.io)).toBe(0);
-      expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to /);
+      expect(t.out.at(-1)).toMatch(/^wrote verbal-\d{8}-[0-9a-f]{8} to .*: best epochs [12], [12], [12] \(of [12], [12], [12] run\), validation/);
+      // Members are named as posture names them, not by their derived seed; metrics.json has every member's epochs.
+      for (const k of [1, 2, 3]) expect(t.out).toContain(t.out.find((l) => l.startsWith(`member ${k}/3: epoch 1/2: loss `)));
+      expect(t.out.join('\n')).not.toMatch(/seed \d+ epoch/);
+      const metrics = JSON.parse(fs.readFileSync(path.join(modelDir, 'metrics.json'), 'utf8'));
+      expect(metrics.epochs.max).toBe(2);
+      expect(metrics.epochs.members).toHaveLength(3);
+      for (const m of metrics.epochs.members) expect(m).toEqual({ run: expect.any(Number), best: expect.any(Number) });
       // A corpus outside the project is named by its whole path, not as ../../tmp/…
       expect(t.out[0]).toContain(`training verbal on 20 rows from ${corpus} (`);
       const e = capture();

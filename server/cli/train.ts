@@ -8,16 +8,17 @@ import { initTf } from '../runtime/backend';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
-import { intFlag, parseArgs, UsageError } from './args';
+import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { runTrainPosture, TRAIN_POSTURE_USAGE } from './posture';
 
 export const DEFAULT_CORPUS = 'fixtures/verbal/corpus.jsonl';
 export const DEFAULT_MODEL_DIR = 'models/verbal';
 
-export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N] [--workers N]
+export const TRAIN_USAGE = `usage: buying-signals train verbal [--corpus ${DEFAULT_CORPUS}] [--out ${DEFAULT_MODEL_DIR}] [--seed N] [--epochs N] [--workers N] [--force]
   defaults are relative to the project root, paths you give to the working directory; seed ${DEFAULT_TRAIN_OPTIONS.seed}, at most ${DEFAULT_TRAIN_OPTIONS.epochs} epochs (early stopping);
-  --workers: threads the ${DEFAULT_TRAIN_OPTIONS.ensemble} ensemble members train on (default one per core; the weights are the same bytes for any number)`;
+  --workers: threads the ${DEFAULT_TRAIN_OPTIONS.ensemble} ensemble members train on (default one per core; the weights are the same bytes for any number)
+  ${outRule('verbal')}`;
 
 /**
  * A path the user typed is taken from the working directory, like any file argument; a
@@ -34,7 +35,7 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);
   let opts: { corpus: string; out: string; seed: number; epochs: number; workers: number };
   try {
-    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'] });
+    const a = parseArgs(args, { values: ['corpus', 'out', 'seed', 'epochs', 'workers'], switches: ['force'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${TRAIN_USAGE}\n${TRAIN_POSTURE_USAGE}`;
@@ -47,19 +48,20 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
       epochs: intFlag(a.values.epochs, 'epochs', 1, 1000) ?? DEFAULT_TRAIN_OPTIONS.epochs,
       workers: intFlag(a.values.workers, 'workers', 1, 64) ?? defaultTrainWorkers(),
     };
+    // Missing or a folder: a usage error, as eval's --data (not a raw EISDIR after start-up).
+    requireFile(opts.corpus);
+    checkOutFolder('verbal', opts.out, a.switches.has('force'));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     // As main prints train posture's: "buying-signals train: …", then the usage.
     io.err(`buying-signals train: ${e.hasUsage ? e.message : `${e.message}\n${TRAIN_USAGE}`}`);
     return 2;
   }
-  if (!fs.existsSync(opts.corpus)) {
-    io.err(`corpus not found: ${opts.corpus}`);
-    return 1;
-  }
-  const backend = await initTf();
   const bytes = fs.readFileSync(opts.corpus);
   const rows = readLabeledJsonl(opts.corpus);
+  // As eval verbal refuses an empty data file: "training verbal on 0 rows" then "no training rows" read like a run.
+  if (rows.length === 0) throw new Error(`${opts.corpus} holds no rows to train on (it is empty or only blank lines); expected one JSON object per line`);
+  const backend = await initTf();
   io.out(`training verbal on ${rows.length} rows from ${shownPath(opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
   const result = await trainVerbal(rows, options, { log: io.out, workers: opts.workers });
@@ -74,9 +76,15 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
     date: new Date(),
   });
   io.out(
-    `wrote ${manifest.version} to ${opts.out}: best epoch ${result.bestEpoch}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
+    `wrote ${manifest.version} to ${opts.out}: ${epochSummary(result.memberEpochs)}, validation macro-F1 ${result.validation.macroF1.toFixed(3)} on ${result.validationRows} rows, ${(result.trainingMs / 1000).toFixed(1)} s`,
   );
   return 0;
+}
+
+/** `best epochs 8, 11, 9 (of 12, 15, 13 run)`: every member's, in member order. */
+export function epochSummary(members: readonly { run: number; best: number }[]): string {
+  const one = members.length === 1;
+  return `best epoch${one ? '' : 's'} ${members.map((m) => m.best).join(', ')} (of ${members.map((m) => m.run).join(', ')} run)`;
 }
 
 /** A path inside the project relative to it (as the committed metrics record it), any other one whole: not `../../../tmp/x`. */

@@ -8,17 +8,23 @@ import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
+import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
-export const REBUILD_COMMAND = 'npx buying-signals train posture';
+/** The verbal model's weights, dropped when `train posture --force` replaces a verbal model. */
+const VERBAL_WEIGHTS_FILE = 'weights.bin.gz';
 const FORMAT = 'buying-signals/posture-mlp@1';
 
-/** The model directory is missing, incomplete or does not match this code. */
-export class PostureModelLoadError extends Error {
-  constructor(modelDir: string, problem: string) {
-    super(`posture model at ${modelDir} cannot be loaded: ${problem}; run \`${REBUILD_COMMAND}\` to build it.`);
+/**
+ * The model directory is missing, a file, another kind of model, incomplete or does not match
+ * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
+ */
+export class PostureModelLoadError extends ModelFolderError {
+  constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
+    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('posture', modelDir)}.`;
+    super('posture', modelDir, `posture model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
     this.name = 'PostureModelLoadError';
   }
 }
@@ -54,7 +60,16 @@ export function versionId(bin: Buffer, date: Date): string {
   return `posture-${date.toISOString().slice(0, 10).replace(/-/g, '')}-${createHash('sha256').update(bin).digest('hex').slice(0, 8)}`;
 }
 
-export function saveArtifact(dir: string, a: PostureArtifact, meta: { seed: number; date: Date }): PostureManifest {
+/**
+ * Writes the model (and `extra` files, e.g. metrics.json, which may need the manifest's
+ * version) into `dir` atomically: a reader sees the old model or the new one, never half.
+ */
+export function saveArtifact(
+  dir: string,
+  a: PostureArtifact,
+  meta: { seed: number; date: Date },
+  extra: (manifest: PostureManifest) => Record<string, string> = () => ({}),
+): PostureManifest {
   const bin = concat(a.weights);
   const manifest: PostureManifest = {
     format: FORMAT,
@@ -68,16 +83,20 @@ export function saveArtifact(dir: string, a: PostureArtifact, meta: { seed: numb
     seed: meta.seed,
     createdAt: meta.date.toISOString(),
   };
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), bin);
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 1) + '\n');
+  const files = new Map<string, string | Uint8Array>([
+    [WEIGHTS_FILE, bin],
+    [MANIFEST_FILE, JSON.stringify(manifest, null, 1) + '\n'],
+    ...Object.entries(extra(manifest)),
+  ]);
+  writeFolderAtomically(dir, files, [VERBAL_WEIGHTS_FILE]);
   return manifest;
 }
 
 export function loadArtifact(dir: string): { manifest: PostureManifest; artifact: PostureArtifact } {
   const mPath = path.join(dir, MANIFEST_FILE);
   const wPath = path.join(dir, WEIGHTS_FILE);
-  if (!fs.existsSync(dir)) throw new PostureModelLoadError(dir, 'the folder does not exist');
+  const folder = folderProblem('posture', dir);
+  if (folder) throw new PostureModelLoadError(dir, folder.problem, folder);
   if (!fs.existsSync(mPath)) throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   if (!fs.existsSync(wPath)) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
   const fail = (problem: string): Error => new PostureModelLoadError(dir, problem);

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { initTf } from '../../runtime/backend';
 import { expectMergedIsMembersMean } from '../ensemble.testkit';
-import { loadArtifact, WEIGHTS_FILE } from './artifact';
+import { loadArtifact, PostureModelLoadError, WEIGHTS_FILE } from './artifact';
+import { projectPath } from '../../paths';
 import { createPostureClassifier, loadPostureClassifier } from './model';
 import { generateDataset } from './synth';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, mergeMembers, saveTrainedPosture, trainPosture, type PostureTrainResult } from './train';
@@ -67,7 +68,12 @@ describe('posture model', () => {
   });
 
   it('tells how to build a missing model and refuses a corrupted one', () => {
-    expect(() => loadPostureClassifier({ modelDir: path.join(dir, 'nope') })).toThrow(/run `npx buying-signals train posture`/);
+    const missing = path.join(dir, 'nope');
+    expect(() => loadPostureClassifier({ modelDir: missing })).toThrow(`posture model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path).`);
+    expect(new PostureModelLoadError(projectPath('models', 'posture'), 'x').message).toMatch(/Rebuild it with `npx buying-signals train posture`\.$/);
+    // A verbal model's folder is named as one, not as a posture model missing weights.bin.
+    const verbal = projectPath('models', 'verbal');
+    expect(() => loadPostureClassifier({ modelDir: verbal })).toThrow(`posture model at ${verbal} cannot be loaded: ${verbal} holds a verbal model, not a posture model.`);
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-bad-'));
     for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
     fs.appendFileSync(path.join(copy, WEIGHTS_FILE), Buffer.from([1, 2, 3, 4]));

@@ -2,8 +2,6 @@
 // seeded generation, init and shuffling, Adam on a masked sigmoid cross-entropy (labels
 // that are not observable in an example, like crossed legs out of frame, carry no loss).
 import * as tf from '@tensorflow/tfjs';
-import fs from 'node:fs';
-import path from 'node:path';
 import { METRICS_FILE, saveArtifact, type PostureArtifact, type PostureManifest } from './artifact';
 import { FEATURE_COUNT } from './features';
 import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
@@ -221,17 +219,17 @@ export async function trainPosture(
 
 /** Writes weights, manifest and metrics.json (synthetic validation figures, seed, version). */
 export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date): PostureManifest {
-  const manifest = saveArtifact(dir, r.artifact, { seed: r.options.seed, date });
-  const metrics = {
-    version: manifest.version,
-    seed: r.options.seed,
-    data: 'synthetic skeleton (server/signals/posture/synth.ts); no real photos or keypoints used',
-    options: r.options,
-    trainingMs: r.trainingMs,
-    syntheticValidation: r.validation,
-  };
-  fs.writeFileSync(path.join(dir, METRICS_FILE), JSON.stringify(metrics, null, 2) + '\n');
-  return manifest;
+  return saveArtifact(dir, r.artifact, { seed: r.options.seed, date }, (manifest) => {
+    const metrics = {
+      version: manifest.version,
+      seed: r.options.seed,
+      data: 'synthetic skeleton (server/signals/posture/synth.ts); no real photos or keypoints used',
+      options: r.options,
+      trainingMs: r.trainingMs,
+      syntheticValidation: r.validation,
+    };
+    return { [METRICS_FILE]: JSON.stringify(metrics, null, 2) + '\n' };
+  });
 }
 
 /**

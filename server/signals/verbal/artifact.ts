@@ -10,19 +10,23 @@ import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
+import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin.gz';
 /** Uncompressed weights written by older versions; still read when no WEIGHTS_FILE exists. */
 export const LEGACY_WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
-export const REBUILD_COMMAND = 'npx buying-signals train verbal';
 const FORMAT = 'buying-signals/verbal-fasttext@1';
 
-/** The model directory is missing, incomplete or does not match this code. */
-export class ModelLoadError extends Error {
-  constructor(modelDir: string, problem: string) {
-    super(`verbal model at ${modelDir} cannot be loaded: ${problem}. Rebuild it with \`${REBUILD_COMMAND}\`.`);
+/**
+ * The model directory is missing, a file, another kind of model, incomplete or does not match
+ * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
+ */
+export class ModelLoadError extends ModelFolderError {
+  constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
+    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('verbal', modelDir)}.`;
+    super('verbal', modelDir, `verbal model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
     this.name = 'ModelLoadError';
   }
 }
@@ -67,10 +71,15 @@ export function versionId(weightsBin: Buffer, date: Date): string {
   return `verbal-${ymd}-${createHash('sha256').update(weightsBin).digest('hex').slice(0, 8)}`;
 }
 
-export function saveArtifact(
-  dir: string,
-  parts: { dims: NetDims; features: FeatureConfig; weights: WeightArrays; date: Date },
-): Manifest {
+export interface ArtifactParts {
+  dims: NetDims;
+  features: FeatureConfig;
+  weights: WeightArrays;
+  date: Date;
+}
+
+/** The manifest and the files of a model (by name), to write with saveArtifact or beside other files. */
+export function artifactFiles(parts: ArtifactParts): { manifest: Manifest; files: Map<string, string | Uint8Array> } {
   const bin = concatWeights(parts.weights);
   const shapes = weightShapes(parts.dims);
   const manifest: Manifest = {
@@ -84,12 +93,23 @@ export function saveArtifact(
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
     createdAt: parts.date.toISOString(),
   };
-  fs.mkdirSync(dir, { recursive: true });
   // Lossless; the checksum and version id are over the raw float32 bytes, so they do not
   // depend on the compressor. Node's gzip header carries no timestamp: same weights, same file.
-  fs.writeFileSync(path.join(dir, WEIGHTS_FILE), zlib.gzipSync(bin, { level: 9 }));
-  fs.rmSync(path.join(dir, LEGACY_WEIGHTS_FILE), { force: true });
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  const files = new Map<string, string | Uint8Array>([
+    [WEIGHTS_FILE, zlib.gzipSync(bin, { level: 9 })],
+    [MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n'],
+  ]);
+  return { manifest, files };
+}
+
+/**
+ * Writes the model (and `extra` files, e.g. metrics.json) into `dir` atomically: a reader sees
+ * the old model or the new one, never half of one. An older uncompressed weights.bin goes.
+ */
+export function saveArtifact(dir: string, parts: ArtifactParts, extra: Record<string, string> = {}): Manifest {
+  const { manifest, files } = artifactFiles(parts);
+  for (const [name, text] of Object.entries(extra)) files.set(name, text);
+  writeFolderAtomically(dir, files, [LEGACY_WEIGHTS_FILE]);
   return manifest;
 }
 
@@ -97,7 +117,8 @@ export function loadArtifact(dir: string): LoadedArtifact {
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const gzPath = path.join(dir, WEIGHTS_FILE);
   const legacyPath = path.join(dir, LEGACY_WEIGHTS_FILE);
-  if (!fs.existsSync(dir)) throw new ModelLoadError(dir, 'the folder does not exist');
+  const folder = folderProblem('verbal', dir);
+  if (folder) throw new ModelLoadError(dir, folder.problem, folder);
   if (!fs.existsSync(manifestPath)) throw new ModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   const compressed = fs.existsSync(gzPath);
   if (!compressed && !fs.existsSync(legacyPath)) throw new ModelLoadError(dir, `${WEIGHTS_FILE} is missing`);

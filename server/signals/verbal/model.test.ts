@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { initTf } from '../../runtime/backend';
 import { expectMergedIsMembersMean } from '../ensemble.testkit';
-import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, WEIGHTS_FILE } from './artifact';
+import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, ModelLoadError, WEIGHTS_FILE } from './artifact';
+import { projectPath } from '../../paths';
 import type { LabeledRow } from './corpus';
 import { loadVerbalClassifier } from './model';
 import { classifyTurns } from './speakerRule';
@@ -111,7 +112,7 @@ describe('verbal model', () => {
     for (const name of WEIGHT_NAMES) expect(Buffer.from(a.weights[name].buffer).equals(Buffer.from(b.weights[name].buffer))).toBe(true);
     expect(b.validation).toEqual(a.validation);
     // Both members trained, and reported from their threads.
-    expect(new Set(logs.map((l) => /^seed (\d+) epoch/.exec(l)?.[1])).size).toBe(2);
+    expect(new Set(logs.map((l) => /^member (\d+)\/2: epoch/.exec(l)?.[1]))).toEqual(new Set(['1', '2']));
   }, 60_000);
 
   it('merges ensemble members into one network whose logits are the members\' mean', () => {
@@ -156,9 +157,20 @@ describe('verbal model', () => {
 
   it('says which command rebuilds a missing or broken model', () => {
     const missing = path.join(dir, 'nope');
-    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(/the folder does not exist.*npx buying-signals train verbal/);
+    // A folder that is not there is most likely a typo: no rebuild advice.
+    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(`verbal model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path).`);
+    // The project's own folder is rebuilt with the npm script; any other with --out that folder.
+    expect(new ModelLoadError(projectPath('models', 'verbal'), 'x').message).toMatch(/Rebuild it with `npm run train:verbal` \(or `npx buying-signals train verbal`\)\.$/);
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-broken-'));
     try {
+      fs.writeFileSync(path.join(broken, 'notes.txt'), '');
+      expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(`manifest.json is missing. Rebuild it with npx buying-signals train verbal --out ${broken}.`);
+      // A file is not a model folder; a posture model's folder is named as one, not as a bad manifest.
+      const file = path.join(broken, 'notes.txt');
+      expect(() => loadVerbalClassifier({ modelDir: file })).toThrow(`verbal model at ${file} cannot be loaded: ${file} is a file, not a model folder`);
+      const posture = projectPath('models', 'posture');
+      expect(() => loadVerbalClassifier({ modelDir: posture })).toThrow(`verbal model at ${posture} cannot be loaded: ${posture} holds a posture model, not a verbal model.`);
+      fs.rmSync(file);
       expect(() => loadVerbalClassifier({ modelDir: broken })).toThrow(/manifest\.json is missing.*npx buying-signals train verbal/);
       fs.copyFileSync(path.join(dir, MANIFEST_FILE), path.join(broken, MANIFEST_FILE));
       fs.writeFileSync(path.join(broken, WEIGHTS_FILE), zlib.gzipSync(Buffer.alloc(16)));

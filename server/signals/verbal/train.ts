@@ -2,11 +2,10 @@
 // dropout, so the same corpus and seed give the same weights. Adam, class weighting, early
 // stopping on the validation macro-F1.
 import * as tf from '@tensorflow/tfjs';
-import fs from 'node:fs';
-import path from 'node:path';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { classificationReport, type ClassificationReport } from '../../eval/metrics';
-import { METRICS_FILE, saveArtifact, type Manifest } from './artifact';
+import { artifactFiles, LEGACY_WEIGHTS_FILE, METRICS_FILE, type Manifest } from './artifact';
+import { writeFolderAtomically } from '../modelFolder';
 import type { LabeledRow } from './corpus';
 import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
 import { batchTensors, encodeBatch, forwardHead, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes } from './net';
@@ -71,8 +70,8 @@ export interface TrainResult {
   features: FeatureConfig;
   weights: WeightArrays;
   validation: ClassificationReport<VerbalLabel>;
-  bestEpoch: number;
-  epochsRun: number;
+  /** Each ensemble member's epochs, in member order: run (early stopping may end it sooner) and best (the weights kept). */
+  memberEpochs: { run: number; best: number }[];
   trainRows: number;
   validationRows: number;
   trainingMs: number;
@@ -222,7 +221,12 @@ export interface MemberResult {
   epochsRun: number;
 }
 
-function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions, seed: number, log: (line: string) => void): MemberResult {
+/** How member k's log lines begin, as posture's: `member 2/3: ` (none for a single network). */
+const memberPrefix = (k: number, o: TrainOptions): string => (o.ensemble > 1 ? `member ${k + 1}/${o.ensemble}: ` : '');
+
+function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
+  const seed = memberSeed(o.seed, k);
+  const prefix = memberPrefix(k, o);
   const weightsPerClass = classWeights(tr.labels, o.classWeightPower);
   const init = initWeightArrays(dims, seed);
   const shapes = weightShapes(dims);
@@ -253,7 +257,7 @@ function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions,
       const evalSet = va.feats.length ? va : tr;
       const weights = snapshot();
       const report = scoreOn(weights, dims, evalSet);
-      log(`seed ${seed} epoch ${epoch}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
+      log(`${prefix}epoch ${epoch}/${o.epochs}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
       if (!best || report.macroF1 > best.f1) best = { f1: report.macroF1, epoch, weights };
       else if (epoch - best.epoch >= o.patience) break;
     }
@@ -297,7 +301,7 @@ function prepareTraining(rows: readonly LabeledRow[], o: TrainOptions): Prepared
 /** Member k of the ensemble (what a worker thread runs). Call initTf() first. */
 export function trainVerbalMember(rows: readonly LabeledRow[], o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
   const { tr, va, memberDims } = prepareTraining(rows, o);
-  return trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log);
+  return trainMember(tr, va, memberDims, o, k, log);
 }
 
 /** Trains on `rows` (all treated as customer turns). Call initTf() first. */
@@ -316,7 +320,7 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
       : undefined;
   inWorkers?.catch(() => undefined); // awaited below, after this thread's own preparation
   const { train, val, tr, va, memberDims } = prepareTraining(rows, o);
-  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, memberSeed(o.seed, k), log));
+  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, k, log));
   const { dims, weights } = mergeMembers(trained.map((m) => m.weights), memberDims);
   const validation = scoreOn(weights, dims, va.feats.length ? va : tr);
   return {
@@ -324,8 +328,7 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
     features: o.features,
     weights,
     validation,
-    bestEpoch: trained[0]!.bestEpoch,
-    epochsRun: trained[0]!.epochsRun,
+    memberEpochs: trained.map((m) => ({ run: m.epochsRun, best: m.bestEpoch })),
     trainRows: train.length,
     validationRows: val.length,
     trainingMs: Date.now() - t0,
@@ -339,9 +342,12 @@ export interface SaveInfo {
   date: Date;
 }
 
-/** Writes weights, manifest and metrics.json (validation-split scores) into `outDir`. */
+/**
+ * Writes weights, manifest and metrics.json (validation-split scores) into `outDir`, atomically
+ * (see writeFolderAtomically): an interrupted write leaves the folder as it was.
+ */
 export function saveTrainedModel(outDir: string, result: TrainResult, info: SaveInfo): Manifest {
-  const manifest = saveArtifact(outDir, { dims: result.dims, features: result.features, weights: result.weights, date: info.date });
+  const { manifest, files } = artifactFiles({ dims: result.dims, features: result.features, weights: result.weights, date: info.date });
   const round = (x: number): number => Math.round(x * 10_000) / 10_000;
   const v = result.validation;
   const metrics = {
@@ -360,10 +366,12 @@ export function saveTrainedModel(outDir: string, result: TrainResult, info: Save
     trainRows: result.trainRows,
     validationRows: result.validationRows,
     seed: info.seed,
-    epochs: { max: info.options.epochs, run: result.epochsRun, best: result.bestEpoch },
+    // Every member's: each stops early on its own (the first member's alone read as the run's).
+    epochs: { max: info.options.epochs, members: result.memberEpochs },
     trainingMs: result.trainingMs,
     options: { ...info.options, features: result.features },
   };
-  fs.writeFileSync(path.join(outDir, METRICS_FILE), JSON.stringify(metrics, null, 2) + '\n');
+  files.set(METRICS_FILE, JSON.stringify(metrics, null, 2) + '\n');
+  writeFolderAtomically(outDir, files, [LEGACY_WEIGHTS_FILE]);
   return manifest;
 }
