@@ -172,9 +172,9 @@ describe('buying-signals', () => {
     const missing = capture();
     expect(await main(['serve', '--port', '0', '--db', ':memory:', '--warm-up', '0', '--model', dir], missing.io)).toBe(1);
     expect(missing.err.join('\n')).toContain(dir);
-    expect(missing.err.join('\n')).toContain(`the folder ${dir} does not exist (check the path)`);
-    // A typo is not a model to rebuild, least of all into models/verbal.
-    expect(missing.err.join('\n')).not.toMatch(/Rebuild|train verbal/);
+    expect(missing.err.join('\n')).toContain(`the folder ${dir} does not exist (check the path, or make one there with npx buying-signals train verbal --out ${dir})`);
+    // A typo is not a model to rebuild into models/verbal: the only command named writes to the folder given.
+    expect(missing.err.join('\n')).not.toMatch(/Rebuild|train:verbal|train verbal(?! --out)/);
     // What the flags set; unset flags leave the defaults.
     expect(modelOptions({})).toEqual({});
     expect(modelOptions({ model: 'm/v', 'posture-model': 'm/p', 'pose-model': 'blazepose-lite', 'pose-workers': '1' })).toEqual({

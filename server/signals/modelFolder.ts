@@ -76,7 +76,11 @@ export function folderState(dir: string): FolderState {
  */
 export function folderProblem(kind: ModelKind, dir: string): { problem: string; otherKind?: ModelKind; advise: boolean } | undefined {
   const s = folderState(dir);
-  if (s.state === 'missing') return { problem: `the folder ${dir} does not exist (check the path)`, advise: isDefaultModelDir(kind, dir) };
+  if (s.state === 'missing') {
+    // A typo, most likely, for a folder given by hand; else a model never built there.
+    const make = isDefaultModelDir(kind, dir) ? '' : `, or make one there with ${rebuildCommand(kind, dir)}`;
+    return { problem: `the folder ${dir} does not exist (check the path${make})`, advise: isDefaultModelDir(kind, dir) };
+  }
   if (s.state === 'file') return { problem: `${dir} is a file, not a model folder (a ${kind} model is a folder, as \`train ${kind} --out DIR\` writes)`, advise: false };
   if (s.state === 'model' && s.kind !== kind) return { problem: `${dir} holds a ${s.kind} model, not a ${kind} model`, otherKind: s.kind, advise: false };
   return undefined;

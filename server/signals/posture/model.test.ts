@@ -69,7 +69,7 @@ describe('posture model', () => {
 
   it('tells how to build a missing model and refuses a corrupted one', () => {
     const missing = path.join(dir, 'nope');
-    expect(() => loadPostureClassifier({ modelDir: missing })).toThrow(`posture model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path).`);
+    expect(() => loadPostureClassifier({ modelDir: missing })).toThrow(`posture model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path, or make one there with npx buying-signals train posture --out ${missing}).`);
     expect(new PostureModelLoadError(projectPath('models', 'posture'), 'x').message).toMatch(/Rebuild it with `npx buying-signals train posture`\.$/);
     // A verbal model's folder is named as one, not as a posture model missing weights.bin.
     const verbal = projectPath('models', 'verbal');

@@ -158,7 +158,7 @@ describe('verbal model', () => {
   it('says which command rebuilds a missing or broken model', () => {
     const missing = path.join(dir, 'nope');
     // A folder that is not there is most likely a typo: no rebuild advice.
-    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(`verbal model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path).`);
+    expect(() => loadVerbalClassifier({ modelDir: missing })).toThrow(`verbal model at ${missing} cannot be loaded: the folder ${missing} does not exist (check the path, or make one there with npx buying-signals train verbal --out ${missing}).`);
     // The project's own folder is rebuilt with the npm script; any other with --out that folder.
     expect(new ModelLoadError(projectPath('models', 'verbal'), 'x').message).toMatch(/Rebuild it with `npm run train:verbal` \(or `npx buying-signals train verbal`\)\.$/);
     const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-broken-'));
