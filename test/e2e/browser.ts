@@ -55,6 +55,14 @@ export async function openPage(
   return { page, pageErrors };
 }
 
+/** Plays the demo at `speed` from the picker and waits until `turns` of its utterances are shown. */
+export async function playDemo(page: Page, speed: string, turns: number, waitMs: number): Promise<void> {
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption(speed);
+  await page.getByTestId('play').click();
+  await page.getByTestId('utterance').nth(turns - 1).waitFor({ timeout: waitMs });
+}
+
 export async function getJson<T>(server: RunningServer, urlPath: string): Promise<T> {
   const res = await fetch(server.url + urlPath);
   if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);

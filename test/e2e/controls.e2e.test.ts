@@ -4,7 +4,7 @@
 // a reload ends a playback, and a session the server lost staying on view, read-only.
 import type { Page } from 'playwright-core';
 import { startServer } from '../../server/main';
-import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
+import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser, playDemo } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -142,10 +142,7 @@ test('a session lost by a restart stays on view read-only, and the dropdown says
   const port = own.port;
   try {
     const { page, pageErrors } = await openPageWith(suite.browser, own, WAIT_MS);
-    await page.getByTestId('session-select').selectOption(':demo');
-    await page.getByTestId('speed').selectOption('10');
-    await page.getByTestId('play').click();
-    await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+    await playDemo(page, '10', 3, WAIT_MS);
     const id = await page.getByTestId('view-title').getAttribute('data-session-id');
     await own.close();
     own = await startServer({ port, host: '127.0.0.1', dbPath: ':memory:', log: () => {} });

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
-import { getJson, openPage as openPageWith, useServerAndBrowser } from './browser';
+import { getJson, openPage as openPageWith, useServerAndBrowser, playDemo } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -112,10 +112,7 @@ test('a session the server lost in a restart is not resumed into refusals: it is
   const port = own.port;
   try {
     const { page, pageErrors } = await openPageWith(suite.browser, own, WAIT_MS);
-    await page.getByTestId('session-select').selectOption(':demo');
-    await page.getByTestId('speed').selectOption('10');
-    await page.getByTestId('play').click();
-    await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+    await playDemo(page, '10', 3, WAIT_MS);
     const lost = await page.getByTestId('view-title').getAttribute('data-session-id');
     await own.close();
     await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
-import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
+import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser, playDemo } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -143,10 +143,7 @@ test('a server restart mid-play (file store) pauses playback; it goes on once th
   try {
     const demo = (await (await fetch(`${own.url}/api/demo`)).json()) as Demo;
     const { page, pageErrors } = await openPageWith(suite.browser, own, WAIT_MS);
-    await page.getByTestId('session-select').selectOption(':demo');
-    await page.getByTestId('speed').selectOption('10');
-    await page.getByTestId('play').click();
-    await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+    await playDemo(page, '10', 4, WAIT_MS);
     await own.close();
     await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
     await page.locator('.notice-info').filter({ hasText: 'Playback paused: the connection to the server was lost' }).waitFor({ timeout: WAIT_MS });
