@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { LIMITS, RoleSchema, toWellFormed } from '../../protocol/protocol';
 import { jsonSyntaxErrorOffset } from './jsonSyntax';
-import { normalizeSpeaker } from './speaker';
+import { normalizeSpeakerName } from '../../protocol/protocol';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
 const typeError = (expected: string) => (iss: { input: unknown }) =>
@@ -74,7 +74,7 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
     const u = check(RawUtteranceSchema, item, where);
     for (const key of Object.keys(u)) if (!KNOWN.has(key)) unknownKeys.add(key);
     return {
-      speaker: normalizeSpeaker(u.speaker),
+      speaker: normalizeSpeakerName(u.speaker),
       text: u.text,
       startMs: pickMs(u.startMs, u.start, where, 'start'),
       ...optionalEnd(pickMsOptional(u.endMs, u.end, where, 'end')),
@@ -87,7 +87,7 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
   const title = 'title' in top && top.title !== undefined ? top.title.trim() : '';
   return {
     ...(title ? { title } : {}),
-    roles: roles.map((p) => ({ name: normalizeSpeaker(p.name), role: p.role ?? null })),
+    roles: roles.map((p) => ({ name: normalizeSpeakerName(p.name), role: p.role ?? null })),
     utterances,
   };
 }

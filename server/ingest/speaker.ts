@@ -17,6 +17,8 @@ export interface PrefixForms {
 /** Longest label taken as a name; longer labels reach index.ts and fail the speaker limit. */
 const NAME_MAX_CHARS = 100;
 const NAME_MAX_WORDS = 5;
+/** A label of digits, spaces and clock or list punctuation: a time or a number, never a name. */
+const NUMERIC_LABEL = /^[\d\s:.,\-–—]+$/;
 
 export function matchSpeakerPrefix(line: string, forms: PrefixForms = {}): SpeakerLine | null {
   // Subtitle dialogue lines often start with "- ".
@@ -54,8 +56,8 @@ export function refusedLabel(line: string): string | null {
   const body = line.trim().replace(/^[-–—]\s+/, '');
   const label = colonLabel(body);
   if (!label || matchColon(body)) return null;
-  const name = normalizeSpeaker(label.name);
-  if (name === '' || name.length > NAME_MAX_CHARS || /[。！？!?]$/.test(name) || /^[\d\s:.,\-–—]+$/.test(name)) return null;
+  const name = normalizeSpeakerName(label.name);
+  if (name === '' || name.length > NAME_MAX_CHARS || /[。！？!?]$/.test(name) || NUMERIC_LABEL.test(name)) return null;
   // A name with a title after a comma ("Dr. Li, Head of Sales"), not a clause: few words, one comma.
   const cjk = (name.match(/[\u3400-\u9fff]/g) ?? []).length;
   const commas = (name.match(/[,，]/g) ?? []).length;
@@ -75,17 +77,8 @@ function matchDash(body: string): SpeakerLine | null {
 }
 
 function accept(rawName: string, rest: string): SpeakerLine | null {
-  const speaker = normalizeSpeaker(rawName);
+  const speaker = normalizeSpeakerName(rawName);
   return isPlausibleName(speaker) ? { speaker, text: rest.trim() } : null;
-}
-
-/**
- * A name as every parser gives it: the protocol's one rule (NFC, invisible format characters
- * dropped, whitespace runs as one space, trimmed), so an uploaded "Alice\u200B" and a live
- * "Alice" are one participant.
- */
-export function normalizeSpeaker(name: string): string {
-  return normalizeSpeakerName(name);
 }
 
 /**
@@ -97,7 +90,7 @@ function isPlausibleName(name: string): boolean {
   if (name.length === 0 || name.length > NAME_MAX_CHARS) return false;
   const noted = /^(.*?)\s*[（(]([^()（）]{1,40})[)）]$/.exec(name);
   const base = noted ? noted[1]! : name;
-  if (base === '' || /^[\d\s:.,\-–—]+$/.test(base)) return false;
+  if (base === '' || NUMERIC_LABEL.test(base)) return false;
   if (/[,，。！？!?;；"“”<>()（）[\]]/.test(base)) return false;
   if (noted && (/[。！？!?;；"“”<>[\]]/.test(noted[2]!) || noted[2]!.trim().split(' ').length > NAME_MAX_WORDS)) return false;
   return base.split(' ').length <= NAME_MAX_WORDS;

@@ -7,7 +7,7 @@
 // error naming the cue's line.
 import { appendToLast, cleanInline, decodeEntities, emitCue, segmentLines, type Segment, type SpeakerState } from './cues';
 import { splitLines } from './lines';
-import { normalizeSpeaker } from './speaker';
+import { normalizeSpeakerName } from '../../protocol/protocol';
 import { clip, parseTiming } from './timestamp';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
@@ -69,7 +69,7 @@ function cueSegments(textLines: string[]): Segment[] {
   tags.forEach((tag, k) => {
     const from = (tag.index ?? 0) + tag[0].length;
     const to = tags[k + 1]?.index ?? joined.length;
-    const name = normalizeSpeaker(decodeEntities(tag[1] ?? ''));
+    const name = normalizeSpeakerName(decodeEntities(tag[1] ?? ''));
     segments.push({ speaker: name === '' ? null : name, parts: cleanLines(joined.slice(from, to)) });
   });
   return segments;

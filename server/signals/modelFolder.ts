@@ -86,15 +86,22 @@ export function folderProblem(kind: ModelKind, dir: string): { problem: string; 
   return undefined;
 }
 
-/** A model folder that cannot be loaded; `otherKind` when it holds the other kind of model. */
+/**
+ * A model folder that cannot be loaded: "<kind> model at DIR cannot be loaded: <problem>.",
+ * then the command that rebuilds it (`--out DIR` for any folder but the project's own) unless
+ * `advise` is false; `otherKind` when it holds the other kind of model.
+ */
 export class ModelFolderError extends Error {
+  readonly otherKind?: ModelKind;
   constructor(
     readonly kind: ModelKind,
     readonly modelDir: string,
-    message: string,
-    readonly otherKind?: ModelKind,
+    problem: string,
+    opts: { otherKind?: ModelKind; advise?: boolean } = {},
   ) {
-    super(message);
+    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand(kind, modelDir)}.`;
+    super(`${kind} model at ${modelDir} cannot be loaded: ${problem}.${advice}`);
+    if (opts.otherKind) this.otherKind = opts.otherKind;
   }
 }
 

@@ -8,7 +8,7 @@ import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
-import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
+import { folderProblem, ModelFolderError, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -17,14 +17,10 @@ export const METRICS_FILE = 'metrics.json';
 const VERBAL_WEIGHTS_FILE = 'weights.bin.gz';
 const FORMAT = 'buying-signals/posture-mlp@1';
 
-/**
- * The model directory is missing, a file, another kind of model, incomplete or does not match
- * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
- */
+/** The posture model directory is missing, a file, another kind of model, incomplete or does not match this code. */
 export class PostureModelLoadError extends ModelFolderError {
   constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
-    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('posture', modelDir)}.`;
-    super('posture', modelDir, `posture model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
+    super('posture', modelDir, problem, opts);
     this.name = 'PostureModelLoadError';
   }
 }

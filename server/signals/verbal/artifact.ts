@@ -10,7 +10,7 @@ import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
-import { folderProblem, ModelFolderError, rebuildCommand, writeFolderAtomically, type ModelKind } from '../modelFolder';
+import { folderProblem, ModelFolderError, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const WEIGHTS_FILE = 'weights.bin.gz';
@@ -19,14 +19,10 @@ export const LEGACY_WEIGHTS_FILE = 'weights.bin';
 export const METRICS_FILE = 'metrics.json';
 const FORMAT = 'buying-signals/verbal-fasttext@1';
 
-/**
- * The model directory is missing, a file, another kind of model, incomplete or does not match
- * this code. The rebuild advice names `--out DIR` for any folder but the project's own.
- */
+/** The verbal model directory is missing, a file, another kind of model, incomplete or does not match this code. */
 export class ModelLoadError extends ModelFolderError {
   constructor(modelDir: string, problem: string, opts: { otherKind?: ModelKind; advise?: boolean } = {}) {
-    const advice = opts.advise === false ? '' : ` Rebuild it with ${rebuildCommand('verbal', modelDir)}.`;
-    super('verbal', modelDir, `verbal model at ${modelDir} cannot be loaded: ${problem}.${advice}`, opts.otherKind);
+    super('verbal', modelDir, problem, opts);
     this.name = 'ModelLoadError';
   }
 }
