@@ -120,9 +120,11 @@ async function main() {
   const worker = async () => {
     for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
       const dir = path.join(out, `seed-${seed}`);
+      // The model gets a folder of its own: train refuses an --out holding other files (the logs).
+      const model = path.join(dir, 'model');
       fs.mkdirSync(dir, { recursive: true });
-      await run(['train', 'verbal', '--corpus', o.corpus, '--out', dir, '--seed', String(seed)], path.join(dir, 'train.log'));
-      const json = await run(['eval', 'verbal', '--data', o.data, '--model', dir, '--json'], path.join(dir, 'eval.json'));
+      await run(['train', 'verbal', '--corpus', o.corpus, '--out', model, '--seed', String(seed)], path.join(dir, 'train.log'));
+      const json = await run(['eval', 'verbal', '--data', o.data, '--model', model, '--json'], path.join(dir, 'eval.json'));
       reports.push({ seed, report: JSON.parse(json) });
       if (!o.json) console.error(`seed ${seed} done`);
     }
