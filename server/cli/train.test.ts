@@ -79,6 +79,20 @@ describe('train/eval verbal command modules', () => {
     expect(fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8')).toMatch(new RegExp(`\\| \`train ${target} \\[[^|]*--workers N\\] \\[--force\\]\` \\|`));
   });
 
+  it('warns about rep rows in a corpus, naming their lines: the pipeline never classifies a rep turn', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-rep-'));
+    try {
+      const corpus = path.join(tmp, 'corpus.jsonl');
+      const rows = [...MADE, ...MADE].map(([text, label], i) => JSON.stringify({ text, label, ...(i === 3 || i === 12 ? { role: 'rep' } : i === 7 ? { speaker: 'seller' } : {}) }));
+      fs.writeFileSync(corpus, rows.join('\n'));
+      const t = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', path.join(tmp, 'model'), '--epochs', '1'], t.io)).toBe(0);
+      expect(t.err).toEqual([expect.stringMatching(/^buying-signals train: warning: 3 rows of .* are rep turns \(lines 4, 8, 13\); they are trained as customer turns/)]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   describe('--out is checked before training', () => {
     let tmp: string;
     beforeEach(() => {
@@ -161,6 +175,7 @@ describe('train/eval verbal command modules', () => {
       for (const m of metrics.epochs.members) expect(m).toEqual({ run: expect.any(Number), best: expect.any(Number) });
       // A corpus outside the project is named by its whole path, not as ../../tmp/…
       expect(t.out[0]).toContain(`training verbal on 20 rows from ${corpus} (`);
+      expect(t.err).toEqual([]);
       const e = capture();
       expect(await runEval(['verbal', '--data', corpus, '--model', modelDir], e.io)).toBe(0);
       expect(e.out.join('\n')).toMatch(/== zh \(10 rows\)/);

@@ -61,6 +61,15 @@ export async function runTrain(args: string[], io: CliIO): Promise<number> {
   const rows = readLabeledJsonl(opts.corpus);
   // As eval verbal refuses an empty data file: "training verbal on 0 rows" then "no training rows" read like a run.
   if (rows.length === 0) throw new Error(`${opts.corpus} holds no rows to train on (it is empty or only blank lines); expected one JSON object per line`);
+  // The pipeline never classifies a rep's turn, so a rep row teaches the model nothing it will
+  // be asked; its text is still learnt under its label, as a customer's would be.
+  const repRows = rows.filter((r) => r.role === 'rep');
+  if (repRows.length > 0) {
+    const lines = repRows.slice(0, 5).map((r) => r.line).join(', ');
+    io.err(
+      `buying-signals train: warning: ${repRows.length} row${repRows.length === 1 ? '' : 's'} of ${shownPath(opts.corpus)} ${repRows.length === 1 ? 'is a rep turn' : 'are rep turns'} (line${repRows.length === 1 ? '' : 's'} ${lines}${repRows.length > 5 ? ', …' : ''}); they are trained as customer turns with their label, though the pipeline gives rep turns no signals (put a rep's words in the next row's "context" instead)`,
+    );
+  }
   const backend = await initTf();
   io.out(`training verbal on ${rows.length} rows from ${shownPath(opts.corpus)} (backend ${backend.name}, seed ${opts.seed}, ${opts.workers} worker${opts.workers === 1 ? '' : 's'})`);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: opts.seed, epochs: opts.epochs };
