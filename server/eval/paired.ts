@@ -59,7 +59,7 @@ export function pairedCounts(aRight: readonly boolean[], bRight: readonly boolea
 
 /** "+2.4 points (95 % CI +0.3 to +4.6; excludes 0: B is better)", for the text reports. */
 export function describeDifference(d: PairedDifference, scale = 100, unit = ' points'): string {
-  const s = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * scale).toFixed(1)}`;
+  const s = (x: number) => (x === 0 ? '0.0' : `${x > 0 ? '+' : '−'}${Math.abs(x * scale).toFixed(1)}`);
   const { low, high, level } = d.interval;
   const verdict = d.excludesZero
     ? `excludes 0: B is ${low > 0 ? 'better' : 'worse'}`
