@@ -161,7 +161,7 @@ describe('train/eval verbal command modules', () => {
       expect(r).toMatchObject({ schema: 1, compare: 'verbal', data: corpus, rows: 20, a: { modelVersion: a.modelVersion, model: 'models/verbal' }, b: { modelVersion: b.modelVersion, model: modelDir } });
       expect(r.subsets.map((s: { name: string }) => s.name)).toEqual(a.subsets.map((s: { name: string }) => s.name));
       // Each model's figures are the plain report's, subset by subset; the rows add up.
-      r.subsets.forEach((s: { n: number; macroF1: { a: number; b: number }; rows: Record<string, number> }, k: number) => {
+      r.subsets.forEach((s: { n: number; macroF1: { a: number; b: number }; rows: { fixed: number; broken: number; bothWrong: number; bothRight: number } }, k: number) => {
         expect(s.macroF1.a).toBe(a.subsets[k].model.macroF1);
         expect(s.macroF1.b).toBe(b.subsets[k].model.macroF1);
         expect(s.rows.fixed + s.rows.broken + s.rows.bothWrong + s.rows.bothRight).toBe(s.n);
