@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
@@ -97,5 +99,14 @@ describe('compareVerbal', () => {
     expect(text).toContain('macro-F1 B − A: 0.0 points (95 % CI 0.0 to 0.0; includes 0: no clear difference)');
     expect(text).toContain('rows: 0 fixed (B right, A wrong), 0 broken (A right, B wrong), 4 both wrong, 3 both right');
     expect(text).toMatch(/== zh without needs_context \(1 rows\)/);
+  });
+
+  it('every field of the JSON is named in docs/eval-json.md\'s comparison section', () => {
+    const docs = fs.readFileSync(path.join(__dirname, '../../docs/eval-json.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## `eval verbal --compare DIR --json`'), docs.indexOf('## `eval posture --compare DIR --json`'));
+    const r = compareVerbal(rows, a, b, {}, { changed: true, data: 'c.jsonl', names: { a: 'x', b: 'y' } });
+    const keys = [...Object.keys(r), ...Object.keys(r.subsets[0]!), ...Object.keys(r.subsets[0]!.macroF1), ...Object.keys(r.subsets[0]!.rows), ...Object.keys(r.changed![0]!)];
+    // Named in a code span of its own or as part of a path (`subsets[].macroF1`).
+    for (const k of new Set(keys)) expect(section).toMatch(new RegExp(`\`([^\`\\s]*[.\\]])?${k}(\\[[a-z]*\\])?\``));
   });
 });
