@@ -1,5 +1,6 @@
 // `buying-signals eval verbal --data FILE.jsonl`: precision/recall/F1 of the trained verbal
-// model beside the keyword baseline, as a table or (--json) one JSON object.
+// model beside the keyword baseline (or, with --compare, beside another model), as a table or
+// (--json) one JSON object.
 import { VERBAL_LABELS } from '../../protocol/protocol';
 import { initTf } from '../runtime/backend';
 import { checkSignalThresholds, DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
@@ -8,18 +9,23 @@ import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
+import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
+import type { VerbalClassifier } from '../signals/verbal/types';
 import { parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--thresholds T] [--errors] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--thresholds T] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
   --errors: also list the rows the model got wrong (line, language, role, gold and predicted label,
     probabilities, text; a signal under its threshold shows the model's label, score and the threshold;
-    a rep row is neutral by rule and has no scores)`;
+    a rep row is neutral by rule and has no scores)
+  --compare DIR: judge the same rows with the model in DIR (B) beside --model (A), instead of the
+    keyword baseline: per subset both macro-F1s, B − A with a paired 95 % bootstrap interval (says
+    whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows`;
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
@@ -55,9 +61,12 @@ export function parseThresholds(text: string): SignalThresholds {
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
-  let opts: { data: string; dataGiven: string; model: string; json: boolean; errors: boolean; thresholds: SignalThresholds };
+  let opts: {
+    data: string; dataGiven: string; model: string; modelGiven: string; compare?: string; compareGiven?: string;
+    json: boolean; errors: boolean; thresholds: SignalThresholds;
+  };
   try {
-    const a = parseArgs(args, { values: ['data', 'model', 'thresholds'], switches: ['json', 'errors'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
@@ -68,6 +77,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       data: resolveFlagPath(a.values.data, ''),
       dataGiven: a.values.data,
       model: resolveFlagPath(a.values.model, DEFAULT_MODEL_DIR),
+      modelGiven: a.values.model ?? DEFAULT_MODEL_DIR,
+      ...(a.values.compare !== undefined ? { compare: resolveFlagPath(a.values.compare, ''), compareGiven: a.values.compare } : {}),
       json: a.switches.has('json'),
       errors: a.switches.has('errors'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
@@ -83,9 +94,28 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   // A report of "0 rows" with every F1 at 0 reads like a result; it is a wrong file.
   if (rows.length === 0) throw new Error(`${opts.data} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
   await initTf();
-  const model = withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.model }), {
-    posture: 'evaluate a posture model with `eval posture --labels FILE.jsonl --model DIR`',
-  });
+  const advice = { posture: `evaluate a posture model with \`eval posture --labels FILE.jsonl ${opts.compare === undefined ? '--model' : '--compare'} DIR\`` };
+  const model = withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.model }), advice);
+  if (opts.compare !== undefined) {
+    const modelDir = opts.compare;
+    let other: VerbalClassifier;
+    try {
+      other = withModelAdvice(() => loadVerbalClassifier({ modelDir }), advice);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    try {
+      const report = compareVerbal(rows, model, other, opts.thresholds, {
+        changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? modelDir },
+      });
+      io.out(opts.json ? JSON.stringify(report) : formatCompareReport(report));
+      return 0;
+    } finally {
+      model.dispose();
+      other.dispose();
+    }
+  }
   const baseline = createKeywordBaseline();
   try {
     const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven });

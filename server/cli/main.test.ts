@@ -482,6 +482,51 @@ describe('buying-signals', () => {
     }
   }, 60_000);
 
+  it('eval --compare: a missing folder, a file or a model of the other kind gets the error --model gets (verbal and posture)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-compare-'));
+    try {
+      const data = path.join(dir, 'd.jsonl');
+      fs.writeFileSync(data, '{"text":"how much","label":"price_inquiry"}\n');
+      const posture = projectPath('models', 'posture');
+      for (const bad of [path.join(dir, 'nope'), data, posture]) {
+        const m = capture();
+        expect(await main(['eval', 'verbal', '--data', data, '--model', bad], m.io)).toBe(1);
+        const c = capture();
+        expect(await main(['eval', 'verbal', '--data', data, '--compare', bad], c.io)).toBe(1);
+        expect(c.err.join('')).toBe(m.err.join('').replace('--model DIR', '--compare DIR'));
+        expect(c.out).toEqual([]);
+      }
+      const c = capture();
+      expect(await main(['eval', 'verbal', '--data', data, '--compare'], c.io)).toBe(2);
+      expect(c.err.join('')).toContain('--compare needs a value');
+      // eval posture: the same, before any photo is estimated.
+      const labels = path.join(dir, 'labels.jsonl');
+      fs.writeFileSync(path.join(dir, 'two.jpg'), await twoPeopleJpeg());
+      fs.writeFileSync(labels, '{"file":"two.jpg","labels":["neutral"]}\n');
+      for (const bad of [path.join(dir, 'nope'), data, projectPath('models', 'verbal')]) {
+        const m = capture();
+        expect(await main(['eval', 'posture', '--labels', labels, '--model', bad], m.io)).toBe(1);
+        expect(m.err.join('')).toMatch(/^buying-signals eval: posture model at .* cannot be loaded/);
+        const p = capture();
+        expect(await main(['eval', 'posture', '--labels', labels, '--compare', bad], p.io)).toBe(1);
+        expect(p.err.join('')).toBe(m.err.join('').replace('--model DIR', '--compare DIR'));
+        expect(p.out).toEqual([]);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it.each([
+    ['verbal', '--compare DIR'],
+    ['posture', '--compare DIR'],
+  ])('eval %s --help and the README name --compare', async (target, flag) => {
+    const c = capture();
+    expect(await main(['eval', target, '--help'], c.io)).toBe(0);
+    expect(c.out.join('\n')).toContain(`[${flag}]`);
+    expect(fs.readFileSync(projectPath('README.md'), 'utf8')).toMatch(new RegExp(`\\| \`eval ${target} [^|]*\\[${flag}\\]`));
+  });
+
   it('eval posture: --people takes participant or all', async () => {
     const c = capture();
     expect(await main(['eval', 'posture', '--labels', 'x.jsonl', '--people', 'everyone'], c.io)).toBe(2);

@@ -16,6 +16,7 @@ commands:
   train posture          train the posture classifier into models/posture/ from synthetic skeletons
   eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows
   eval posture --labels F --images DIR   per-label P/R/F1 of posture on labelled photos (server-side pose)
+  eval … --compare DIR   the same data judged by two models (--model and DIR), with a paired interval of the difference
 
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;

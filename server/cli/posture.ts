@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { initTf } from '../runtime/backend';
 import { defaultTrainWorkers } from '../signals/members';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, trainPostureToDir } from '../signals/posture/train';
-import { EVAL_PEOPLE, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
+import { EVAL_PEOPLE, runPostureCompare, runPostureEval, type EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
 import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
@@ -18,10 +18,13 @@ export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out $
   --workers: threads the ${DEFAULT_POSTURE_TRAIN_OPTIONS.members} ensemble members train on (default one per core; the weights are the same bytes for any number)
   ${outRule('posture')}`;
 
-export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--people ${EVAL_PEOPLE.join('|')}] [--json]
+export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--compare DIR] [--people ${EVAL_PEOPLE.join('|')}] [--json]
   rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder
   --people participant (default): judge the chosen participant only; all: every sizeable person,
-  the union of their labels (neutral only when nobody shows another)`;
+  the union of their labels (neutral only when nobody shows another)
+  --compare DIR: judge the same poses (estimated once per photo) with the posture model in DIR (B)
+    beside --model (A): per label both F1s, B − A with a paired 95 % bootstrap interval (says
+    whether it excludes 0), and the photos B fixed and broke`;
 
 export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
   const a = parseArgs(args, { values: ['out', 'seed', 'workers'], switches: ['force'] });
@@ -36,7 +39,7 @@ export async function runTrainPosture(args: string[], io: CliIO): Promise<number
 }
 
 export async function runEvalPosture(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['labels', 'images', 'pose-model', 'model', 'people'], switches: ['json'] });
+  const a = parseArgs(args, { values: ['labels', 'images', 'pose-model', 'model', 'compare', 'people'], switches: ['json'] });
   if (a.positionals.length) throw new UsageError(`eval posture takes no arguments, got "${a.positionals.join(' ')}"\n${EVAL_POSTURE_USAGE}`);
   if (!a.values.labels) throw new UsageError(`--labels FILE.jsonl is required\n${EVAL_POSTURE_USAGE}`);
   const poseModel = a.values['pose-model'] ?? 'blazepose-full';
@@ -47,8 +50,9 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   requireFile(labelsFile);
   if (a.values.images && !fs.existsSync(a.values.images)) throw new UsageError(`no such folder: ${a.values.images}`);
   // runPostureEval starts tfjs itself, once the labels file has been read and checked.
-  const advice = { verbal: 'evaluate a verbal model with `eval verbal --data FILE.jsonl --model DIR`' };
-  await runPostureEval({
+  const compare = a.values.compare;
+  const advice = { verbal: `evaluate a verbal model with \`eval verbal --data FILE.jsonl ${compare === undefined ? '--model' : '--compare'} DIR\`` };
+  const opts = {
     labelsFile,
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
     ...(a.values.model ? { modelDir: resolveFlagPath(a.values.model, DEFAULT_POSTURE_DIR) } : {}),
@@ -56,7 +60,11 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
     people: people as EvalPeople,
     json: a.switches.has('json'),
     out: io.out,
-  }).catch((e: unknown) => {
+  };
+  const run = compare === undefined
+    ? runPostureEval(opts)
+    : runPostureCompare({ ...opts, compareDir: resolveFlagPath(compare, ''), names: { a: a.values.model ?? DEFAULT_POSTURE_DIR, b: compare } });
+  await run.catch((e: unknown) => {
     throw adviseOtherKind(e, advice);
   });
   return 0;

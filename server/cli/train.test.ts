@@ -157,6 +157,51 @@ describe('train/eval verbal command modules', () => {
     });
   });
 
+  it('eval verbal --compare: the committed model (A) beside a freshly trained one (B), and a model beside itself', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-compare-'));
+    try {
+      const corpus = writeCorpus(tmp);
+      const modelDir = path.join(tmp, 'model');
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '1', '--seed', '5'], capture().io)).toBe(0);
+      const plain = async (...args: string[]) => {
+        const c = capture();
+        expect(await runEval(['verbal', '--data', corpus, ...args, '--json'], c.io)).toBe(0);
+        return JSON.parse(c.out.join(''));
+      };
+      const j = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--compare', modelDir, '--errors', '--json'], j.io)).toBe(0);
+      const r = JSON.parse(j.out.join(''));
+      const [a, b] = [await plain(), await plain('--model', modelDir)];
+      expect(r).toMatchObject({ schema: 1, compare: 'verbal', data: corpus, rows: 20, a: { modelVersion: a.modelVersion, model: 'models/verbal' }, b: { modelVersion: b.modelVersion, model: modelDir } });
+      expect(r.subsets.map((s: { name: string }) => s.name)).toEqual(a.subsets.map((s: { name: string }) => s.name));
+      // Each model's figures are the plain report's, subset by subset; the rows add up.
+      r.subsets.forEach((s: { n: number; macroF1: { a: number; b: number }; rows: { fixed: number; broken: number; bothWrong: number; bothRight: number } }, k: number) => {
+        expect(s.macroF1.a).toBe(a.subsets[k].model.macroF1);
+        expect(s.macroF1.b).toBe(b.subsets[k].model.macroF1);
+        expect(s.rows.fixed + s.rows.broken + s.rows.bothWrong + s.rows.bothRight).toBe(s.n);
+      });
+      const all = r.subsets[0];
+      expect(r.changed).toHaveLength(all.rows.fixed + all.rows.broken);
+      const t = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--compare', modelDir], t.io)).toBe(0);
+      const text = t.out.join('\n');
+      expect(text).toContain(`model A ${a.modelVersion} (models/verbal)\nmodel B ${b.modelVersion} (${modelDir})\non the same 20 rows of ${corpus}`);
+      expect(text).toMatch(/== zh \(10 rows\)/);
+      expect(text).toMatch(/macro-F1 B − A: .* \(95 % CI .*; (excludes 0: B is (better|worse)|includes 0: no clear difference)\)/);
+      expect(text).not.toContain('keyword-baseline');
+      expect(text).not.toContain('rows B fixed'); // only with --errors
+
+      const self = capture();
+      expect(await runEval(['verbal', '--data', corpus, '--model', modelDir, '--compare', modelDir, '--json'], self.io)).toBe(0);
+      for (const s of JSON.parse(self.out.join('')).subsets) {
+        expect(s.macroF1).toMatchObject({ difference: 0, interval: { low: 0, high: 0 }, excludesZero: false });
+        expect(s.rows).toMatchObject({ fixed: 0, broken: 0 });
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('trains into --out and evaluates that model, as a table and as JSON', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-cli-'));
     try {

@@ -2,6 +2,7 @@
 // and support, macro-F1, accuracy and the confusion matrix, and a bootstrap interval for
 // macro-F1. Pure; no I/O.
 import { bootstrapInterval, type BootstrapOptions, type Interval } from './bootstrap';
+import { pairedDifference, type PairedDifference } from './paired';
 
 export interface LabelStats {
   precision: number;
@@ -86,6 +87,30 @@ export function bootstrapMacroF1<L extends string>(
   return bootstrapInterval(
     gold.length,
     (rows) => classificationReport(labels, rows.map((i) => gold[i]!), rows.map((i) => pred[i]!)).macroF1,
+    opts,
+  );
+}
+
+/**
+ * Macro-F1 of two models' predictions for the same gold labels, and the paired bootstrap
+ * interval of B − A (bootstrapMacroF1's resamples, each scored for both models).
+ */
+export function pairedMacroF1<L extends string>(
+  labels: readonly L[],
+  gold: readonly L[],
+  predA: readonly L[],
+  predB: readonly L[],
+  opts: BootstrapOptions = {},
+): PairedDifference {
+  if (gold.length !== predA.length || gold.length !== predB.length) {
+    throw new Error(`gold has ${gold.length} labels but model A has ${predA.length} and model B ${predB.length}`);
+  }
+  return pairedDifference(
+    gold.length,
+    (rows, model) => {
+      const pred = model === 'a' ? predA : predB;
+      return classificationReport(labels, rows.map((i) => gold[i]!), rows.map((i) => pred[i]!)).macroF1;
+    },
     opts,
   );
 }

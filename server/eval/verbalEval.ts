@@ -67,7 +67,8 @@ export function rowLang(row: Pick<LabeledRow, 'lang' | 'text'>): string {
   return row.lang ?? (CJK.test(row.text) ? 'zh' : 'en');
 }
 
-function predict(classifier: VerbalClassifier, rows: readonly LabeledRow[]): VerbalPrediction[] {
+/** Each row through the classifier and the speaker rule, as the pipeline would label it. */
+export function predictRows(classifier: VerbalClassifier, rows: readonly LabeledRow[]): VerbalPrediction[] {
   const turns = rows.map((r) => ({ text: r.text, role: r.role, ...(r.context !== undefined ? { context: r.context } : {}) }));
   return classifyTurns(classifier, turns);
 }
@@ -97,6 +98,21 @@ function errorsOf(
   });
 }
 
+/**
+ * The report's subsets and the indices of their rows: all, each language, and (when any row
+ * says whether it needs context) each of those without the rows that do.
+ */
+export function subsetsOf(rows: readonly LabeledRow[]): { name: string; idx: number[] }[] {
+  const langs = [...new Set(rows.map(rowLang))].sort();
+  const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
+  for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
+  if (rows.some((r) => r.needsContext !== undefined)) {
+    filters.push(['all without needs_context', (r) => r.needsContext !== true]);
+    for (const lang of langs) filters.push([`${lang} without needs_context`, (r) => rowLang(r) === lang && r.needsContext !== true]);
+  }
+  return filters.map(([name, keep]) => ({ name, idx: rows.flatMap((r, i) => (keep(r) ? [i] : [])) }));
+}
+
 /** The model is held to `thresholds` as the pipeline holds it; the keyword baseline to none. */
 export function evaluateVerbal(
   rows: readonly LabeledRow[],
@@ -105,18 +121,10 @@ export function evaluateVerbal(
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
   opts: { errors?: boolean; data?: string } = {},
 ): VerbalEvalReport {
-  const modelScores = predict(model, rows);
+  const modelScores = predictRows(model, rows);
   const modelPred = modelScores.map((p) => signalLabel(p, thresholds));
-  const basePred = predict(baseline, rows).map((p) => signalLabel(p, {}));
-  const langs = [...new Set(rows.map(rowLang))].sort();
-  const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
-  for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
-  if (rows.some((r) => r.needsContext !== undefined)) {
-    filters.push(['all without needs_context', (r) => r.needsContext !== true]);
-    for (const lang of langs) filters.push([`${lang} without needs_context`, (r) => rowLang(r) === lang && r.needsContext !== true]);
-  }
-  const subsets = filters.map(([name, keep]) => {
-    const idx = rows.flatMap((r, i) => (keep(r) ? [i] : []));
+  const basePred = predictRows(baseline, rows).map((p) => signalLabel(p, {}));
+  const subsets = subsetsOf(rows).map(({ name, idx }) => {
     const gold = idx.map((i) => rows[i]!.label);
     const model = idx.map((i) => modelPred[i]!);
     const base = idx.map((i) => basePred[i]!);
@@ -135,7 +143,7 @@ export function evaluateVerbal(
   };
 }
 
-const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim();
+export const oneLine = (t: string): string => t.replace(/\s+/g, ' ').trim();
 
 /**
  * A probability with 3 decimals, or more when 3 would put it on the other side of `threshold`
@@ -161,7 +169,7 @@ function formatError(e: EvalError, thresholds: SignalThresholds): string {
   }
   return `${head} ${formatScore(e.score, thresholds[e.predicted])} (${gold})`;
 }
-const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
+export const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
 
 /** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
 export function formatEvalReport(r: VerbalEvalReport): string {

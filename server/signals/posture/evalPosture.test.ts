@@ -4,7 +4,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { projectPath } from '../../paths';
 import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
-import { imagePath, parsePhotoLabels, PostureEvalError, runPostureEval, unionOfLabels } from './evalPosture';
+import { imagePath, parsePhotoLabels, PostureEvalError, runPostureCompare, runPostureEval, unionOfLabels } from './evalPosture';
+import { loadArtifact, saveArtifact } from './artifact';
+import { ARMS, posture, view } from './testkit';
+import { MODEL_LABELS } from './types';
+import type { Pose, RgbImage } from '../pose/types';
 import { kinectToPose, runKeypointEval } from './keypointEval';
 import { loadPostureClassifier } from './model';
 import { initTf } from '../../runtime/backend';
@@ -56,6 +60,104 @@ describe('keypoint sets', () => {
     const pose = kinectToPose(joints);
     expect(pose.landmarks).toHaveLength(33);
     expect(pose.landmarks.every((l) => Number.isFinite(l.x) && Number.isFinite(l.y) && Number.isFinite(l.z))).toBe(true);
+  });
+});
+
+describe('eval posture --compare (synthetic skeletons, the committed posture model and a changed copy)', () => {
+  // Each photo is a plain grey picture whose shade says which synthetic skeleton the stand-in
+  // estimator "finds" in it: no pose model, no real photos, and every estimate counted.
+  const POSES: Record<number, { pose: Pose; gold: string[] }> = {
+    40: { pose: view(posture(ARMS.crossed)), gold: ['arms_crossed'] },
+    80: { pose: view(posture(ARMS.crossed, 20)), gold: ['arms_crossed', 'leaning_forward'] },
+    120: { pose: view(posture(ARMS.hanging)), gold: ['neutral'] },
+    160: { pose: view(posture(ARMS.hanging, -20)), gold: ['leaning_back'] },
+    200: { pose: view(posture(ARMS.openPalm)), gold: ['open_palms'] },
+  };
+  let dir: string;
+  let labels: string;
+  let changed: string;
+  let calls: number;
+  const estimator = {
+    estimate: async (image: RgbImage) => {
+      calls++;
+      const shade = POSES[image.data[0]!];
+      return shade ? [shade.pose] : [];
+    },
+    estimateEveryone: async (image: RgbImage) => estimator.estimate(image),
+  };
+
+  beforeAll(async () => {
+    await initTf('wasm');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-compare-'));
+    const rows: string[] = [];
+    for (const [shade, { gold }] of Object.entries(POSES)) {
+      const file = `shade-${shade}.png`;
+      fs.writeFileSync(path.join(dir, file), await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: Number(shade), g: Number(shade), b: Number(shade) } } }).png().toBuffer());
+      // Each photo twice: 10 rows, so a resample can leave some out.
+      rows.push(JSON.stringify({ file, labels: gold }), JSON.stringify({ file, labels: gold }));
+    }
+    labels = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(labels, rows.join('\n'));
+    // B: the committed model that never says arms_crossed (its threshold out of reach), its
+    // output bias nudged so that it is another version.
+    const { manifest, artifact } = loadArtifact(projectPath('models', 'posture'));
+    const k = MODEL_LABELS.indexOf('arms_crossed');
+    const weights = artifact.weights.map((w) => w.slice());
+    weights[weights.length - 1]![k]! -= 1e-3;
+    changed = path.join(dir, 'changed');
+    saveArtifact(changed, { ...artifact, weights, thresholds: artifact.thresholds.map((t, i) => (i === k ? 1.1 : t)) }, { seed: manifest.seed, date: new Date() });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    calls = 0;
+  });
+
+  it('estimates each photo once, has both models judge the same poses, and gives each model the figures its own eval gives', async () => {
+    const lines: string[] = [];
+    const r = await runPostureCompare({ labelsFile: labels, compareDir: changed, estimator, names: { a: 'models/posture', b: changed }, json: true, out: (l) => lines.push(l) });
+    expect(calls).toBe(10);
+    const a = await runPostureEval({ labelsFile: labels, estimator, out: () => undefined });
+    const b = await runPostureEval({ labelsFile: labels, modelDir: changed, estimator, out: () => undefined });
+    expect(r).toMatchObject({ schema: 1, compare: 'posture', images: 10, a: { modelVersion: a.modelVersion, model: 'models/posture' }, b: { modelVersion: b.modelVersion, model: changed } });
+    expect(r.a.modelVersion).not.toBe(r.b.modelVersion);
+    expect([r.a.noPersonShare, r.b.noPersonShare]).toEqual([0, 0]); // every shade held its skeleton
+    expect(Object.keys(r.perLabel)).toEqual(Object.keys(a.perLabel));
+    for (const [l, x] of Object.entries(r.perLabel)) {
+      expect(x.a).toEqual(a.perLabel[l]);
+      expect(x.b).toEqual(b.perLabel[l]);
+      expect(x.f1).toMatchObject({ a: a.perLabel[l]!.f1, b: b.perLabel[l]!.f1, difference: b.perLabel[l]!.f1 - a.perLabel[l]!.f1 });
+      expect(x.images.fixed + x.images.broken + x.images.bothWrong + x.images.bothRight).toBe(10);
+    }
+    // B never says arms_crossed: every crossed-arms photo A got right, B breaks.
+    const crossed = r.perLabel.arms_crossed!;
+    expect(crossed.a.predicted).toBeGreaterThan(0);
+    expect(crossed.b.predicted).toBe(0);
+    expect(crossed.images.fixed).toBe(0);
+    expect(crossed.images.broken).toBe(crossed.a.precision * crossed.a.predicted);
+    expect(JSON.parse(lines[0]!)).toEqual(JSON.parse(JSON.stringify(r)));
+  }, 60_000);
+
+  it('a model compared with itself: every difference 0, every interval [0, 0], nothing fixed or broken; the text says so', async () => {
+    const lines: string[] = [];
+    const r = await runPostureCompare({ labelsFile: labels, compareDir: projectPath('models', 'posture'), estimator, out: (l) => lines.push(l) });
+    expect(calls).toBe(10);
+    for (const x of Object.values(r.perLabel)) {
+      expect(x.f1).toMatchObject({ difference: 0, interval: { low: 0, high: 0 }, excludesZero: false });
+      expect(x.images).toMatchObject({ fixed: 0, broken: 0 });
+    }
+    const text = lines.join('\n');
+    expect(text).toMatch(/^posture model A posture-\S+\nposture model B posture-\S+\non the same 10 images, each person's pose estimated once and judged by both/);
+    expect(text).toMatch(/\narms_crossed +\d+ +\d\.\d{3} +\d\.\d{3} +0\.000 +0\.000 to +0\.000 \(includes 0\) +0 +0\n/);
+  }, 60_000);
+
+  it('a --compare folder that cannot be loaded fails before any photo is estimated, as --model does', async () => {
+    for (const bad of [path.join(dir, 'nope'), labels, projectPath('models', 'verbal')]) {
+      const asModel = runPostureEval({ labelsFile: labels, modelDir: bad, estimator, out: () => undefined });
+      const message = await asModel.then(() => '', (e: Error) => e.message);
+      expect(message).toMatch(/^posture model at .* cannot be loaded/);
+      await expect(runPostureCompare({ labelsFile: labels, compareDir: bad, estimator, out: () => undefined })).rejects.toThrow(message);
+    }
+    expect(calls).toBe(0);
   });
 });
 

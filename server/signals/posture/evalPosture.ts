@@ -9,10 +9,11 @@ import { createPoseEstimator } from '../pose/create';
 import { ImageError } from '../pose/errors';
 import type { RgbImage } from '../pose/types';
 import type { PoseModelName } from '../pose/types';
-import { exampleStats, formatStatsTable, labelF1Intervals, type LabeledExample, type LabelStatsRow } from './evalStats';
+import { exampleStats, formatStatsTable, labelF1Intervals, pairedLabelCounts, pairedLabelF1, type LabeledExample, type LabelStatsRow } from './evalStats';
+import type { PairedCounts, PairedDifference } from '../../eval/paired';
 import type { Interval } from '../../eval/bootstrap';
-import { loadPostureClassifier } from './model';
-import { photoPeople, readPhotoFile } from './photoFile';
+import { loadPostureClassifier, type PostureClassifier } from './model';
+import { photoPeople, readPhotoFile, type PhotoPoseEstimator } from './photoFile';
 import { POSTURE_LABELS, type PostureLabel } from './types';
 import { judgePeople } from './verdict';
 
@@ -69,6 +70,8 @@ export interface PostureEvalOptions {
    */
   people?: EvalPeople;
   out?: (line: string) => void;
+  /** The pose estimator to use instead of making one from poseModel (tests); not disposed here. */
+  estimator?: PhotoPoseEstimator;
   /** Warnings (an image that could not be read), kept off stdout so `--json` stays one object. */
   warn?: (line: string) => void;
 }
@@ -90,8 +93,24 @@ export interface PostureEvalReport {
   perLabelF1Interval: Record<string, Interval>;
 }
 
-export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
-  const out = opts.out ?? ((l: string) => console.log(l));
+/** The labelled photos, their poses (estimated once) and each classifier's labels for them. */
+interface JudgedPhotos {
+  rows: PhotoRow[];
+  poseModel: PoseModelName;
+  people: EvalPeople;
+  unreadable: PostureEvalReport['unreadable'];
+  /** One per classifier, in the order of the model folders given. */
+  judged: { modelVersion: string; examples: LabeledExample[]; noPersonShare: number }[];
+  /** The labels scored: those the file uses, and always the four main ones plus neutral. */
+  labels: PostureLabel[];
+}
+
+/**
+ * Reads and checks the labels file, loads the classifier in each of `modelDirs` (all of them
+ * before any photo is estimated, so a wrong folder fails at once), estimates each photo's people
+ * once, and has every classifier judge those same poses.
+ */
+async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly string[]): Promise<JudgedPhotos> {
   const rows = parsePhotoLabels(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
   // A table of zeros for 0 photos reads like a result; it is a wrong file (as eval verbal says).
   if (rows.length === 0) {
@@ -113,14 +132,14 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
   await initTf();
   const poseModel = opts.poseModel ?? 'blazepose-full';
   const people = opts.people ?? 'participant';
-  const classifier = loadPostureClassifier({ modelDir: opts.modelDir ?? projectPath('models', 'posture') });
-  const estimator = await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) });
+  const classifiers: PostureClassifier[] = [];
+  let estimator: (PhotoPoseEstimator & { dispose?: () => void }) | undefined;
   try {
-    // Score the labels the file uses, and always the four main ones plus neutral.
+    for (const modelDir of modelDirs) classifiers.push(loadPostureClassifier({ modelDir }));
+    estimator = opts.estimator ?? (await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) }));
     const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
-    let none = 0;
     const unreadable: PostureEvalReport['unreadable'] = [];
-    const examples: LabeledExample[] = [];
+    const judged = classifiers.map((c) => ({ modelVersion: c.version, examples: [] as LabeledExample[], none: 0 }));
     for (const row of rows) {
       const file = imagePath(imagesDir, row.file);
       let image: RgbImage | undefined;
@@ -132,24 +151,89 @@ export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureE
         unreadable.push({ file: row.file, line: row.line, error: err.message });
         (opts.warn ?? ((l: string) => console.error(l)))(`${opts.labelsFile}:${row.line}: ${row.file} could not be read (${err.message}); counted as no person found`);
       }
-      let predicted: PostureLabel[] | undefined;
-      if (image) {
-        const judged = judgePeople(classifier, await photoPeople(estimator, image, people), image.width / image.height);
-        if (judged.length) predicted = unionOfLabels(judged.map((p) => p.labels));
-      }
-      if (!predicted) none++;
-      examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
+      // The pose estimate (the costly part) once per photo; every classifier judges the same poses.
+      const poses = image ? await photoPeople(estimator, image, people) : [];
+      classifiers.forEach((classifier, k) => {
+        let predicted: PostureLabel[] | undefined;
+        if (image) {
+          const verdicts = judgePeople(classifier, poses, image.width / image.height);
+          if (verdicts.length) predicted = unionOfLabels(verdicts.map((p) => p.labels));
+        }
+        const j = judged[k]!;
+        if (!predicted) j.none++;
+        j.examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
+      });
     }
-    const report: PostureEvalReport = {
-      modelVersion: classifier.version, poseModel, people, images: rows.length, noPersonShare: rows.length ? none / rows.length : 0,
-      unreadable, perLabel: exampleStats(examples, labels), perLabelF1Interval: labelF1Intervals(examples, labels),
+    return {
+      rows, poseModel, people, unreadable, labels,
+      judged: judged.map((j) => ({ modelVersion: j.modelVersion, examples: j.examples, noPersonShare: j.none / rows.length })),
     };
-    out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
-    return report;
   } finally {
-    estimator.dispose();
-    classifier.dispose();
+    if (estimator !== opts.estimator) estimator?.dispose?.();
+    for (const c of classifiers) c.dispose();
   }
+}
+
+const defaultModelDir = (opts: PostureEvalOptions): string => opts.modelDir ?? projectPath('models', 'posture');
+
+export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
+  const out = opts.out ?? ((l: string) => console.log(l));
+  const { rows, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts)]);
+  const { modelVersion, examples, noPersonShare } = judged[0]!;
+  const report: PostureEvalReport = {
+    modelVersion, poseModel, people, images: rows.length, noPersonShare,
+    unreadable, perLabel: exampleStats(examples, labels), perLabelF1Interval: labelF1Intervals(examples, labels),
+  };
+  out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
+  return report;
+}
+
+/** Version of the `eval posture --compare --json` object's shape (docs/eval-json.md). */
+export const POSTURE_COMPARE_SCHEMA = 1;
+
+export interface PostureCompareReport {
+  schema: typeof POSTURE_COMPARE_SCHEMA;
+  compare: 'posture';
+  /** Each model's version, folder (as the caller names it) and share of images where it judged nobody. */
+  a: { modelVersion: string; model?: string; noPersonShare: number };
+  b: { modelVersion: string; model?: string; noPersonShare: number };
+  poseModel: PoseModelName;
+  people: EvalPeople;
+  images: number;
+  unreadable: PostureEvalReport['unreadable'];
+  perLabel: Record<string, {
+    support: number;
+    a: LabelStatsRow;
+    b: LabelStatsRow;
+    /** F1 of A and B, B − A and its paired 95 % bootstrap interval over the images. */
+    f1: PairedDifference;
+    /** Images B gets right for this label (present or absent as in the gold) that A got wrong, and the reverse. */
+    images: PairedCounts;
+  }>;
+}
+
+/**
+ * The posture model in `opts.modelDir` (A) and the one in `compareDir` (B) on the same labelled
+ * photos: each photo's poses are estimated once and judged by both.
+ */
+export async function runPostureCompare(
+  opts: PostureEvalOptions & { compareDir: string; names?: { a?: string; b?: string } },
+): Promise<PostureCompareReport> {
+  const out = opts.out ?? ((l: string) => console.log(l));
+  const { rows, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts), opts.compareDir]);
+  const [a, b] = [judged[0]!, judged[1]!];
+  const statsA = exampleStats(a.examples, labels);
+  const statsB = exampleStats(b.examples, labels);
+  const f1 = pairedLabelF1(a.examples, b.examples, labels);
+  const counts = pairedLabelCounts(a.examples, b.examples, labels);
+  const named = (j: (typeof judged)[number], name: string | undefined) => ({ modelVersion: j.modelVersion, ...(name !== undefined ? { model: name } : {}), noPersonShare: j.noPersonShare });
+  const report: PostureCompareReport = {
+    schema: POSTURE_COMPARE_SCHEMA, compare: 'posture', a: named(a, opts.names?.a), b: named(b, opts.names?.b),
+    poseModel, people, images: rows.length, unreadable,
+    perLabel: Object.fromEntries(labels.map((l) => [l, { support: statsA[l]!.support, a: statsA[l]!, b: statsB[l]!, f1: f1[l]!, images: counts[l]! }])),
+  };
+  out(opts.json ? JSON.stringify(report) : formatPostureCompare(report));
+  return report;
 }
 
 /**
@@ -179,4 +263,32 @@ export function formatPostureReport(r: PostureEvalReport): string {
       (r.unreadable.length ? ` (${r.unreadable.length} of them could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
     formatStatsTable(r.perLabel, r.perLabelF1Interval),
   ].join('\n');
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const signed3 = (x: number) => (x === 0 ? ' 0.000' : `${x > 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`);
+
+export function formatPostureCompare(r: PostureCompareReport): string {
+  const name = (m: PostureCompareReport['a']) => `${m.modelVersion}${m.model !== undefined ? ` (${m.model})` : ''}`;
+  const share = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const level = Object.values(r.perLabel)[0]?.f1.interval;
+  const lines = [
+    `posture model A ${name(r.a)}`,
+    `posture model B ${name(r.b)}`,
+    `on the same ${r.images} images, each person's pose estimated once and judged by both (pose model ${r.poseModel}, people: ${r.people}); ` +
+      `no person found in ${share(r.a.noPersonShare)} (A), ${share(r.b.noPersonShare)} (B)` +
+      (r.unreadable.length ? ` (${r.unreadable.length} could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
+    ...(level ? [`F1 B − A per label; its ${Math.round(level.level * 100)} % interval is paired: ${level.resamples} seeded resamples of the images, each scored for both models`] : []),
+    `${'label'.padEnd(16)} support  A F1   B F1   B − A   95 % CI of B − A                  fixed broken`,
+  ];
+  for (const [l, x] of Object.entries(r.perLabel)) {
+    const { low, high } = x.f1.interval;
+    const verdict = x.f1.excludesZero ? `excludes 0: B ${low > 0 ? 'better' : 'worse'}` : 'includes 0';
+    lines.push(
+      `${l.padEnd(16)} ${String(x.support).padStart(7)}  ${f3(x.f1.a)}  ${f3(x.f1.b)}  ${signed3(x.f1.difference)}  ` +
+        `${`${signed3(low)} to ${signed3(high)} (${verdict})`.padEnd(33)} ${String(x.images.fixed).padStart(5)} ${String(x.images.broken).padStart(6)}`,
+    );
+  }
+  lines.push('fixed: images B labels right for that label (present or absent as in the gold) that A got wrong; broken: the reverse');
+  return lines.join('\n');
 }

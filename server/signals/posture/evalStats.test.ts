@@ -1,4 +1,4 @@
-import { countExample, formatStatsTable, labelF1Intervals, labelStats, type LabelCounts, type LabeledExample } from './evalStats';
+import { countExample, formatStatsTable, labelF1Intervals, labelStats, pairedLabelCounts, pairedLabelF1, type LabelCounts, type LabeledExample } from './evalStats';
 
 const ex = (gold: string[], pred: string[]): LabeledExample => ({ gold: new Set(gold), pred: new Set(pred) });
 
@@ -32,5 +32,44 @@ describe('labelF1Intervals', () => {
     const table = formatStatsTable(point, ci);
     expect(table).toContain('F1 95 % CI');
     expect(table).toMatch(/arms_crossed .* 1\.00–1\.00/);
+  });
+});
+
+describe('pairedLabelF1 and pairedLabelCounts', () => {
+  // 30 photos judged by A and by B: B finds 3 more of the 10 arms_crossed, and raises one false
+  // leaning_forward; neutral is right for both everywhere.
+  const gold = [
+    ...Array.from({ length: 10 }, () => ['arms_crossed']),
+    ...Array.from({ length: 5 }, () => ['leaning_forward']),
+    ...Array.from({ length: 15 }, () => ['neutral']),
+  ];
+  const a = gold.map((g, i) => ex(g, i < 5 ? ['neutral'] : g));
+  const b = gold.map((g, i) => ex(g, i < 2 ? ['neutral'] : i === 20 ? ['neutral', 'leaning_forward'] : g));
+  const labels = ['arms_crossed', 'leaning_forward', 'neutral'];
+
+  it('gives each label\'s F1 of both, their difference and a paired interval', () => {
+    const d = pairedLabelF1(a, b, labels);
+    expect(d.arms_crossed!.a).toBeCloseTo(labelStats({ x: { tp: 5, fp: 0, fn: 5 } }).x!.f1, 12);
+    expect(d.arms_crossed!.b).toBeCloseTo(labelStats({ x: { tp: 8, fp: 0, fn: 2 } }).x!.f1, 12);
+    expect(d.arms_crossed!.difference).toBeGreaterThan(0);
+    expect(d.leaning_forward!.difference).toBeLessThan(0);
+    expect(d.leaning_forward!.excludesZero).toBe(false);
+    expect(pairedLabelF1(a, b, labels)).toEqual(d);
+  });
+
+  it('counts the photos each label was fixed or broken on', () => {
+    const c = pairedLabelCounts(a, b, labels);
+    expect(c.arms_crossed).toEqual({ fixed: 3, broken: 0, bothWrong: 2, bothRight: 25 });
+    expect(c.leaning_forward).toEqual({ fixed: 0, broken: 1, bothWrong: 0, bothRight: 29 });
+    // A's misses predicted neutral on arms_crossed photos: wrong for neutral too, and fixed by B.
+    expect(c.neutral).toEqual({ fixed: 3, broken: 0, bothWrong: 2, bothRight: 25 });
+  });
+
+  it('a model compared with itself: every difference 0, every interval [0, 0], nothing fixed or broken', () => {
+    const d = pairedLabelF1(a, a, labels);
+    for (const l of labels) {
+      expect(d[l]).toMatchObject({ difference: 0, interval: { low: 0, high: 0 }, excludesZero: false });
+      expect(pairedLabelCounts(a, a, labels)[l]).toMatchObject({ fixed: 0, broken: 0 });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Per-label precision / recall / F1 from true-positive, false-positive and false-negative
 // counts (multi-label: each label is its own yes/no question), with bootstrap intervals. Pure.
 import { bootstrapInterval, type BootstrapOptions, type Interval } from '../../eval/bootstrap';
+import { pairedCounts, pairedDifference, type PairedCounts, type PairedDifference } from '../../eval/paired';
 
 export interface LabelCounts { tp: number; fp: number; fn: number }
 export interface LabelStatsRow { precision: number; recall: number; f1: number; support: number; predicted: number }
@@ -43,6 +44,31 @@ export function exampleStats(examples: readonly LabeledExample[], labels: readon
  */
 export function labelF1Intervals(examples: readonly LabeledExample[], labels: readonly string[], opts: BootstrapOptions = {}): Record<string, Interval> {
   return Object.fromEntries(labels.map((l) => [l, bootstrapInterval(examples.length, (rows) => exampleStats(examples, [l], rows)[l]!.f1, opts)]));
+}
+
+/**
+ * Each label's F1 for two models' predictions on the same examples (same gold sets), with the
+ * paired bootstrap interval of B − A: labelF1Intervals' resamples, each scored for both.
+ */
+export function pairedLabelF1(
+  a: readonly LabeledExample[],
+  b: readonly LabeledExample[],
+  labels: readonly string[],
+  opts: BootstrapOptions = {},
+): Record<string, PairedDifference> {
+  if (a.length !== b.length) throw new Error(`model A has ${a.length} examples but model B has ${b.length}`);
+  return Object.fromEntries(
+    labels.map((l) => [l, pairedDifference(a.length, (rows, model) => exampleStats(model === 'a' ? a : b, [l], rows)[l]!.f1, opts)]),
+  );
+}
+
+/**
+ * Per label, the examples B gets right that A got wrong and the reverse; an example is right
+ * for a label when the label is in both its gold and predicted sets, or in neither.
+ */
+export function pairedLabelCounts(a: readonly LabeledExample[], b: readonly LabeledExample[], labels: readonly string[]): Record<string, PairedCounts> {
+  const right = (e: LabeledExample, l: string) => e.gold.has(l) === e.pred.has(l);
+  return Object.fromEntries(labels.map((l) => [l, pairedCounts(a.map((e) => right(e, l)), b.map((e) => right(e, l)))]));
 }
 
 export function formatStatsTable(perLabel: Record<string, LabelStatsRow>, f1Intervals?: Record<string, Interval>): string {

@@ -23,7 +23,10 @@ export function judgedPoses(poses: readonly Pose[], people: EvalPeople, hint?: P
   return chosen >= 0 ? [poses[chosen]!] : [];
 }
 
+/** What photoPeople needs of a pose estimator (a TrackingPoseEstimator; tests give their own). */
+export type PhotoPoseEstimator = Pick<TrackingPoseEstimator, 'estimate' | 'estimateEveryone'>;
+
 /** The people a photo is judged on: the chosen participant (at most one pose), or every sizeable person. */
-export async function photoPeople(estimator: TrackingPoseEstimator, image: RgbImage, people: EvalPeople): Promise<Pose[]> {
+export async function photoPeople(estimator: PhotoPoseEstimator, image: RgbImage, people: EvalPeople): Promise<Pose[]> {
   return judgedPoses(people === 'all' ? await estimator.estimateEveryone(image) : await estimator.estimate(image), people);
 }
