@@ -141,7 +141,7 @@ describe('the work of one live turn', () => {
       rep: [1, 1, 1, 0, 1, 3, 2],
       ask: [3, 1, 1, 0, 1, 9, 4],
       withId: [2, 1, 1, 0, 1, 3, 2],
-      again: [1, 1, 0, 0, 1, 2, 1],
+      again: [1, 0, 0, 0, 1, 2, 1],
       newcomer: [3, 1, 2, 0, 1, 4, 3],
       unassigned: [1, 1, 1, 0, 1, 4, 3],
     });
