@@ -357,14 +357,13 @@ export class SqliteStore {
 
   /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
   addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
-    // Numbered next in its session, in the statement that stores it.
-    const row = this.stmt(
+    const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
+    const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id)
-         SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ? FROM utterances WHERE session_id = ?
-         RETURNING id, seq`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .get(u.sessionId, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null, u.sessionId) as { id: number; seq: number };
-    return { ...u, id: row.id, seq: row.seq };
+      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
+    return { ...u, id: Number(info.lastInsertRowid), seq: seqRow.seq };
   }
 
   /** The session's turn stored under the client's turn id, if any. */
