@@ -4,6 +4,7 @@
 // and JSON.stringify calls (the test's client encoding its own `utterance` event is one). Real server on
 // port 0, real model, real SQLite. A count that goes up is work added to every live turn:
 // check it is meant before changing the numbers here.
+import net from 'node:net';
 import Database from 'better-sqlite3';
 import * as protocol from '../../protocol/protocol';
 import { api, collect, useTestServer, type TestSocket } from './harness';
@@ -16,6 +17,8 @@ class Counter {
   prepares = 0;
   parses = 0;
   stringifies = 0;
+  /** Writes to the server's TCP sockets (one system call each, a writev when several chunks wait). */
+  writes = 0;
   packets: number[] = [];
   private on = false;
   private readonly undo: (() => void)[] = [];
@@ -27,6 +30,10 @@ class Counter {
     for (const m of ['run', 'get', 'all', 'iterate']) this.wrap(proto, m, (st) => this.sql.push((st as { source: string }).source));
     this.wrap(Database.prototype as unknown as Record<string, Fn>, 'prepare', () => this.prepares++);
     this.wrap(JSON as unknown as Record<string, Fn>, 'stringify', () => this.stringifies++);
+    this.wrap(net.Socket.prototype as unknown as Record<string, Fn>, '_writeGeneric', (socket) => {
+      // The server's side of a connection (the test's client sockets are in this process too).
+      if ((socket as { server?: unknown }).server) this.writes++;
+    });
     for (const schema of Object.values(protocol)) {
       if (schema && typeof schema === 'object' && 'safeParse' in schema && typeof schema.safeParse === 'function') {
         for (const m of ['parse', 'safeParse']) this.wrap(schema as unknown as Record<string, Fn>, m, () => this.parses++);
@@ -59,6 +66,7 @@ class Counter {
     this.prepares = 0;
     this.parses = 0;
     this.stringifies = 0;
+    this.writes = 0;
     this.packets = [];
     this.on = true;
     try {
@@ -76,6 +84,7 @@ class Counter {
       prepares: this.prepares,
       parses: this.parses,
       stringifies: this.stringifies,
+      writes: this.writes,
       packets: this.packets.length,
       bytes: this.packets.reduce((a, b) => a + b, 0),
       sql: statements.map((s) => s.replace(/\s+/g, ' ').slice(0, 60)),
@@ -106,15 +115,21 @@ describe('the work of one live turn', () => {
       if (p.type === 'message') counter.packets.push(Buffer.byteLength(String(p.data)));
     });
     const cues = collect(socket, 'cue');
+    // Another window showing the session: its room events are written too (the `writes` count).
+    const watcher = await suite.client();
     /** The same turns in a new session: each kind once, counted. */
     async function play(count: boolean) {
       const id = (await api(suite.server.url, 'POST', '/api/sessions', { participants: PARTICIPANTS })).body.session.id as string;
-      expect(await new Promise<any>((r) => socket.emit('join', { sessionId: id }, r))).toMatchObject({ ok: true });
+      for (const s of [socket, watcher]) expect(await new Promise<any>((r) => s.emit('join', { sessionId: id }, r))).toMatchObject({ ok: true });
       // The session's first turn builds its pipeline from the store: not counted.
       expect(await send(socket, id, { speaker: 'Ada (rep)', text: REP, startMs: 0 })).toMatchObject({ ok: true });
       let t = 120_000;
       const turn = async (utterance: object) => {
-        const c = await counter.during(async () => expect(await send(socket, id, utterance)).toMatchObject({ ok: true }));
+        const c = await counter.during(async () => {
+          expect(await send(socket, id, utterance)).toMatchObject({ ok: true });
+          // The watcher's events left with the sender's (same tick); let their writes be counted.
+          await new Promise((r) => setImmediate(r));
+        });
         return count ? c : undefined;
       };
       const rep = await turn({ speaker: 'Ada (rep)', text: REP, startMs: (t += 120_000) });
@@ -135,15 +150,15 @@ describe('the work of one live turn', () => {
         .map(([k, c]) => `${k}: ${JSON.stringify({ ...c, sql: undefined })}\n  ${c.sql.join('\n  ')}`)
         .join('\n'),
     );
-    const shape = (c: (typeof counts)['rep']) => [c.statements, c.transactions, c.savepoints, c.prepares, c.parses, c.stringifies, c.packets];
-    // [statements, transactions, savepoints, prepares, zod parses, JSON.stringify calls, packets to the sender]
+    const shape = (c: (typeof counts)['rep']) => [c.statements, c.transactions, c.savepoints, c.prepares, c.parses, c.stringifies, c.packets, c.writes];
+    // [statements, transactions, savepoints, prepares, zod parses, JSON.stringify calls, packets to the sender, server socket writes (sender and watcher)]
     expect(Object.fromEntries(Object.entries(counts).map(([k, c]) => [k, shape(c)]))).toEqual({
-      rep: [2, 1, 1, 0, 1, 3, 2],
-      ask: [4, 1, 1, 0, 1, 9, 4],
-      withId: [3, 1, 1, 0, 1, 3, 2],
-      again: [1, 0, 0, 0, 1, 2, 1],
-      newcomer: [4, 1, 2, 0, 1, 4, 3],
-      unassigned: [2, 1, 1, 0, 1, 4, 3],
+      rep: [2, 1, 1, 0, 1, 3, 2, 2],
+      ask: [4, 1, 1, 0, 1, 9, 4, 2],
+      withId: [3, 1, 1, 0, 1, 3, 2, 2],
+      again: [1, 0, 0, 0, 1, 2, 1, 1],
+      newcomer: [4, 1, 2, 0, 1, 4, 3, 2],
+      unassigned: [2, 1, 1, 0, 1, 4, 3, 2],
     });
   });
 });
