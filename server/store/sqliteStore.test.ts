@@ -162,6 +162,40 @@ describe('SqliteStore', () => {
     store.close();
   });
 
+  it('numbers on from the last turn stored, after a rolled-back transaction or savepoint, a refused turn, and a restart', () => {
+    const file = tmpDb();
+    let store = new SqliteStore(file);
+    store.createSession({ id: 'a', title: 'a', createdAt: 1, demo: false, participants: [] });
+    const add = (clientTurnId?: string) =>
+      store.addUtterance({ sessionId: 'a', speaker: 'x', role: null, text: 't', startMs: 0, endMs: 0, receivedAt: 0, ...(clientTurnId ? { clientTurnId } : {}) }).seq;
+    expect(add()).toBe(1);
+    expect(() =>
+      store.transaction(() => {
+        expect([add(), add()]).toEqual([2, 3]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(add('c1')).toBe(2);
+    store.transaction(() => {
+      expect(add()).toBe(3);
+      expect(() =>
+        store.transaction(() => {
+          expect(add()).toBe(4);
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(add()).toBe(4);
+    });
+    // A turn refused by the store (its clientTurnId is taken) takes no number.
+    expect(() => add('c1')).toThrow(/UNIQUE/);
+    expect(add()).toBe(5);
+    store.close();
+    store = new SqliteStore(file);
+    expect(add()).toBe(6);
+    expect(store.utterances('a').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    store.close();
+  });
+
   describe("a client's turn id", () => {
     const turn = (sessionId: string, clientTurnId?: string) => ({
       sessionId, speaker: 'Bo', role: null, text: 'How much?', startMs: 5, endMs: 900, receivedAt: 10,

@@ -175,6 +175,12 @@ export class SqliteStore {
    */
   private readonly sessionRows = new Map<string, SessionRow>();
   private readonly participantLists = new Map<string, readonly Participant[]>();
+  /**
+   * Each session's last turn number as stored, once known: the next turn's number without a
+   * read. Turns are stored only through addUtterance and never deleted; a failed transaction
+   * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
+   */
+  private readonly lastSeqs = new Map<string, number>();
 
   /**
    * Opens (or creates) the store. One process at a time: the file is locked while open
@@ -258,6 +264,7 @@ export class SqliteStore {
       // Rolled back: the cache may hold participants read after a write that is now undone.
       this.sessionRows.clear();
       this.participantLists.clear();
+      this.lastSeqs.clear();
       throw err;
     }
   }
@@ -357,13 +364,17 @@ export class SqliteStore {
 
   /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
   addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
-    const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
+    const last = this.lastSeqs.get(u.sessionId) ??
+      (this.stmt('SELECT COALESCE(MAX(seq), 0) AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number }).seq;
+    const seq = last + 1;
     const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
-    return { ...u, id: Number(info.lastInsertRowid), seq: seqRow.seq };
+      .run(u.sessionId, seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
+    // Stored: the session's last number now (a failed insert threw above and changed nothing).
+    remember1(this.lastSeqs, u.sessionId, seq);
+    return { ...u, id: Number(info.lastInsertRowid), seq };
   }
 
   /** The session's turn stored under the client's turn id, if any. */
