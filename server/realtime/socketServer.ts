@@ -207,6 +207,8 @@ function coalesceWrites(socket: IoSocket): void {
  * with nothing in flight (writable) is held, so nothing waits that would not have been sent at
  * that tick; the flag and `flush` are engine.io's own (6.x), checked before use: where they are
  * not as expected, the packets go out as before. Order is unchanged (one buffer, in order).
+ * A `volatile` emit (dropped by socket.io while the transport is not writable) would be lost
+ * during the hold: this server sends none.
  */
 function holdRoomWrites(io: IoServer, name: string): void {
   const ids = io.sockets.adapter.rooms.get(name);
