@@ -454,20 +454,22 @@ export class SessionService {
     const preds = classifyTurns(this.deps.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
     type Stored = { ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: true; repeats: Utterance } | { ok: false; error: unknown };
+    const storeAll = () => {
+      let k = 0;
+      return checked.map((c): Stored => {
+        if (!c.ok || 'repeats' in c) return c;
+        const pred = preds.slice(k, ++k);
+        try {
+          return { ok: true, turn: c.turn, results: this.storeTurns(c.turn, pred, receivedAt) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
+    };
     let stored: Stored[];
     try {
-      stored = this.deps.store.transaction(() => {
-        let k = 0;
-        return checked.map((c): Stored => {
-          if (!c.ok || 'repeats' in c) return c;
-          const pred = preds.slice(k, ++k);
-          try {
-            return { ok: true, turn: c.turn, results: this.storeTurns(c.turn, pred, receivedAt) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        });
-      });
+      // A round with nothing to store (every turn a duplicate or refused) opens no transaction.
+      stored = ready.length ? this.deps.store.transaction(storeAll) : storeAll();
     } catch (err) {
       // The commit failed and took every turn with it: the sessions' pipelines saw turns that
       // are not stored, so they rebuild from what is.

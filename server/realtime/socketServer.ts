@@ -78,6 +78,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   let closing = false;
 
   service.onEvent((e) => {
+    holdRoomWrites(io, room(e.sessionId));
     const to = io.to(room(e.sessionId));
     if (e.type === 'utterance') to.emit('utterance', e.utterance);
     else if (e.type === 'signal') to.emit('signal', e.signal);
@@ -193,6 +194,53 @@ function coalesceWrites(socket: IoSocket): void {
   if (tcp.destroyed) return;
   tcp.cork();
   process.nextTick(() => tcp.uncork());
+}
+
+/**
+ * The same for every connection in a room before what happened in its session is sent out:
+ * engine.io writes a connection's first packet at once (its transport is writable) and the
+ * rest only after that write's callback, so a turn's `utterance` left in one write and its
+ * signal, cue and ack in another (and a watcher's signal and cue in two more). Holding the
+ * websocket transport's `writable` flag down until the next tick keeps the first packet in
+ * engine.io's buffer with the others; at that tick the buffer goes to the transport in one
+ * send, its frames into the corked TCP socket, out in one write. Only a websocket transport
+ * with nothing in flight (writable) is held, so nothing waits that would not have been sent at
+ * that tick; the flag and `flush` are engine.io's own (6.x), checked before use: where they are
+ * not as expected, the packets go out as before. Order is unchanged (one buffer, in order).
+ * A `volatile` emit (dropped by socket.io while the transport is not writable) would be lost
+ * during the hold: this server sends none.
+ */
+function holdRoomWrites(io: IoServer, name: string): void {
+  const ids = io.sockets.adapter.rooms.get(name);
+  if (!ids) return;
+  for (const id of ids) {
+    const socket = io.sockets.sockets.get(id);
+    if (socket) holdWrites(socket);
+  }
+}
+
+interface HeldTransport {
+  name: string;
+  writable: boolean;
+}
+
+function holdWrites(socket: IoSocket): void {
+  const conn = socket.conn as unknown as { transport?: HeldTransport; flush?: () => void; readyState?: string };
+  const t = conn.transport;
+  if (!t || t.name !== 'websocket' || t.writable !== true || typeof conn.flush !== 'function' || conn.readyState !== 'open') return;
+  if (Object.getOwnPropertyDescriptor(t, 'writable')?.writable !== true) return;
+  const tcp = socket.request.socket;
+  if (tcp.destroyed) return;
+  t.writable = false;
+  tcp.cork();
+  process.nextTick(() => {
+    try {
+      t.writable = true;
+      conn.flush!();
+    } finally {
+      tcp.uncork();
+    }
+  });
 }
 
 /** A client may omit the ack callback or send a non-function: never crash on it. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { FRAMES_PAGE, SqliteStore, StoreOpenError } from './sqliteStore';
+import { CACHED_SESSIONS, FRAMES_PAGE, SqliteStore, StoreOpenError } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 
 const dirs: string[] = [];
@@ -69,11 +69,130 @@ describe('SqliteStore', () => {
     store.close();
   });
 
+  describe("sessions' participants kept in memory", () => {
+    const ps = (store: SqliteStore, id = 's') => store.getSession(id)?.participants;
+
+    it('gives what the file holds after every kind of write (as a store opened afresh reads it)', () => {
+      const file = tmpDb();
+      let store = new SqliteStore(file);
+      store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Ada', role: 'rep' }] });
+      expect(ps(store)).toEqual([{ name: 'Ada', role: 'rep' }]);
+      store.addParticipants('s', [{ name: 'Li', role: null }, { name: 'Ada', role: null }]);
+      expect(ps(store)).toEqual([{ name: 'Ada', role: 'rep' }, { name: 'Li', role: null }]);
+      expect(store.unassignedSpeakers('s')).toEqual(['Li']);
+      store.setRole('s', 'Li', 'customer');
+      store.setRole('s', 'Ada', null);
+      store.setRole('s', 'Mei', 'rep');
+      const seen = { session: store.getSession('s'), unassigned: store.unassignedSpeakers('s') };
+      expect(seen).toEqual({
+        session: { id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Ada', role: null }, { name: 'Li', role: 'customer' }, { name: 'Mei', role: 'rep' }] },
+        unassigned: ['Ada'],
+      });
+      store.close();
+      store = new SqliteStore(file);
+      expect({ session: store.getSession('s'), unassigned: store.unassignedSpeakers('s') }).toEqual(seen);
+      store.close();
+    });
+
+    it('forgets what a failed transaction or savepoint wrote, though it was read inside it', () => {
+      const store = new SqliteStore(':memory:');
+      store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+      expect(ps(store)).toEqual([{ name: 'Li', role: 'customer' }]);
+      expect(() =>
+        store.transaction(() => {
+          store.setRole('s', 'Li', 'rep');
+          store.addParticipants('s', [{ name: 'Cy', role: null }]);
+          expect(ps(store)).toEqual([{ name: 'Li', role: 'rep' }, { name: 'Cy', role: null }]);
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(ps(store)).toEqual([{ name: 'Li', role: 'customer' }]);
+      // A savepoint rolled back inside a transaction that commits (a live round's failed turn).
+      store.transaction(() => {
+        store.addParticipants('s', [{ name: 'Bo', role: 'rep' }]);
+        expect(() =>
+          store.transaction(() => {
+            store.setRole('s', 'Li', null);
+            store.addParticipants('s', [{ name: 'Cy', role: null }]);
+            expect(store.unassignedSpeakers('s')).toEqual(['Li', 'Cy']);
+            throw new Error('boom');
+          }),
+        ).toThrow('boom');
+      });
+      expect(ps(store)).toEqual([{ name: 'Li', role: 'customer' }, { name: 'Bo', role: 'rep' }]);
+      expect(store.unassignedSpeakers('s')).toEqual([]);
+      // A session whose creation was rolled back is not there.
+      expect(() =>
+        store.transaction(() => {
+          store.createSession({ id: 'gone', title: 't', createdAt: 1, demo: false, participants: [{ name: 'X', role: 'rep' }] });
+          expect(ps(store, 'gone')).toEqual([{ name: 'X', role: 'rep' }]);
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(store.getSession('gone')).toBeUndefined();
+      expect(store.participants('gone')).toEqual([]);
+      store.close();
+    });
+
+    it('hands out copies, and reads sessions beyond CACHED_SESSIONS again as stored', () => {
+      const store = new SqliteStore(':memory:');
+      store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+      const mine = store.getSession('s')!;
+      mine.participants[0]!.role = 'rep';
+      mine.participants.push({ name: 'Cy', role: null });
+      store.participants('s').pop();
+      expect(ps(store)).toEqual([{ name: 'Li', role: 'customer' }]);
+      for (let i = 0; i < CACHED_SESSIONS + 5; i++) {
+        store.createSession({ id: `x${i}`, title: 't', createdAt: 2, demo: false, participants: [{ name: 'P', role: 'rep' }] });
+        store.getSession(`x${i}`);
+      }
+      store.setRole('s', 'Li', 'rep');
+      expect(ps(store)).toEqual([{ name: 'Li', role: 'rep' }]);
+      expect(ps(store, 'x0')).toEqual([{ name: 'P', role: 'rep' }]);
+      expect(store.listSessions()).toHaveLength(CACHED_SESSIONS + 6);
+      store.close();
+    });
+  });
+
   it('numbers utterances per session from 1', () => {
     const store = new SqliteStore(':memory:');
     for (const id of ['a', 'b']) store.createSession({ id, title: id, createdAt: 1, demo: false, participants: [] });
     const seqs = ['a', 'a', 'b'].map((sid) => store.addUtterance({ sessionId: sid, speaker: 'x', role: null, text: 't', startMs: 0, endMs: 0, receivedAt: 0 }).seq);
     expect(seqs).toEqual([1, 2, 1]);
+    store.close();
+  });
+
+  it('numbers on from the last turn stored, after a rolled-back transaction or savepoint, a refused turn, and a restart', () => {
+    const file = tmpDb();
+    let store = new SqliteStore(file);
+    store.createSession({ id: 'a', title: 'a', createdAt: 1, demo: false, participants: [] });
+    const add = (clientTurnId?: string) =>
+      store.addUtterance({ sessionId: 'a', speaker: 'x', role: null, text: 't', startMs: 0, endMs: 0, receivedAt: 0, ...(clientTurnId ? { clientTurnId } : {}) }).seq;
+    expect(add()).toBe(1);
+    expect(() =>
+      store.transaction(() => {
+        expect([add(), add()]).toEqual([2, 3]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(add('c1')).toBe(2);
+    store.transaction(() => {
+      expect(add()).toBe(3);
+      expect(() =>
+        store.transaction(() => {
+          expect(add()).toBe(4);
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      expect(add()).toBe(4);
+    });
+    // A turn refused by the store (its clientTurnId is taken) takes no number.
+    expect(() => add('c1')).toThrow(/UNIQUE/);
+    expect(add()).toBe(5);
+    store.close();
+    store = new SqliteStore(file);
+    expect(add()).toBe(6);
+    expect(store.utterances('a').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     store.close();
   });
 

@@ -151,10 +151,36 @@ export class StoreOpenError extends Error {
   }
 }
 
+/**
+ * Sessions whose row and participants the store keeps in memory (the least recently used
+ * beyond this are read again when next asked for): far more than a server serves live at once.
+ */
+export const CACHED_SESSIONS = 1000;
+
+type SessionRow = Omit<Session, 'participants'>;
+
 export class SqliteStore {
   private readonly db: Database.Database;
   /** Prepared once, reused: preparing costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement>();
+  /** better-sqlite3's transaction wrapper, made once (making one per call costs more than its BEGIN). */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
+  /**
+   * Sessions' rows and participants (with their roles) as stored, in order of last use: every
+   * live turn reads them, and they change rarely. They are written only through this store
+   * (which holds the file alone, see the constructor): every method that writes participants
+   * drops the session's entry before it writes, and a transaction (or savepoint) that fails
+   * drops every entry, since what was read inside it may have been rolled back. A session's
+   * row never changes once created; a missing session is not remembered.
+   */
+  private readonly sessionRows = new Map<string, SessionRow>();
+  private readonly participantLists = new Map<string, readonly Participant[]>();
+  /**
+   * Each session's last turn number as stored, once known: the next turn's number without a
+   * read. Turns are stored only through addUtterance and never deleted; a failed transaction
+   * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
+   */
+  private readonly lastSeqs = new Map<string, number>();
 
   /**
    * Opens (or creates) the store. One process at a time: the file is locked while open
@@ -177,6 +203,7 @@ export class SqliteStore {
       db.pragma(`foreign_keys = ${opts.scratch ? 'OFF' : 'ON'}`);
       db.pragma('synchronous = NORMAL');
       this.migrate(shown);
+      this.inTransaction = db.transaction((fn: () => unknown) => fn());
     } catch (err) {
       db?.close();
       throw openError(shown, err);
@@ -229,8 +256,17 @@ export class SqliteStore {
     return (this.stmt('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
   }
 
+  /** Runs `fn` in a transaction (a savepoint inside another): all of it is stored, or none. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.inTransaction(fn) as T;
+    } catch (err) {
+      // Rolled back: the cache may hold participants read after a write that is now undone.
+      this.sessionRows.clear();
+      this.participantLists.clear();
+      this.lastSeqs.clear();
+      throw err;
+    }
   }
 
   close(): void {
@@ -241,6 +277,7 @@ export class SqliteStore {
 
   createSession(s: { id: string; title: string; createdAt: number; demo: boolean; participants: Participant[] }): Session {
     this.transaction(() => {
+      this.forgetParticipants(s.id);
       this.stmt('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, ?)')
         .run(s.id, s.title, s.createdAt, s.demo ? 1 : 0);
       this.addParticipants(s.id, s.participants);
@@ -249,11 +286,20 @@ export class SqliteStore {
   }
 
   getSession(id: string): Session | undefined {
-    const row = this.stmt('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
+    const row = this.sessionRow(id, true);
+    return row && { ...row, participants: this.participants(id) };
+  }
+
+  /** The session's row, from memory or read (and then remembered if `remember`). */
+  private sessionRow(id: string, remember: boolean): SessionRow | undefined {
+    const cached = this.sessionRows.get(id);
+    if (cached) return touch(this.sessionRows, id, cached);
+    const r = this.stmt('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
       | { id: string; title: string; created_at: number; demo: number }
       | undefined;
-    if (!row) return undefined;
-    return { id: row.id, title: row.title, createdAt: row.created_at, demo: row.demo === 1, participants: this.participants(id) };
+    if (!r) return undefined;
+    const row = { id: r.id, title: r.title, createdAt: r.created_at, demo: r.demo === 1 };
+    return remember ? remember1(this.sessionRows, id, row) : row;
   }
 
   listSessions(): SessionSummary[] {
@@ -263,17 +309,36 @@ export class SqliteStore {
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
       .all() as { id: string; uc: number; cc: number }[];
-    return rows.map((r) => ({ ...this.getSession(r.id)!, utteranceCount: r.uc, cueCount: r.cc }));
+    // Every session, once: read past the cache, so listing does not push the live ones out.
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc }));
   }
 
+  /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */
   participants(sessionId: string): Participant[] {
-    return this.stmt('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord')
-      .all(sessionId) as Participant[];
+    return this.participantsOf(sessionId, true);
+  }
+
+  private participantsOf(sessionId: string, remember: boolean): Participant[] {
+    let list = this.participantLists.get(sessionId);
+    if (list) touch(this.participantLists, sessionId, list);
+    else {
+      list = this.stmt('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord').all(sessionId) as Participant[];
+      if (remember) remember1(this.participantLists, sessionId, list);
+    }
+    return list.map((p) => ({ name: p.name, role: p.role }));
+  }
+
+  /** Called before any write to the session's participants (see participantLists). */
+  private forgetParticipants(sessionId: string): void {
+    this.participantLists.delete(sessionId);
   }
 
   /** Adds speakers not yet known; an existing participant keeps its role unless one is given. */
   addParticipants(sessionId: string, ps: readonly Participant[]): void {
-    const ord = (this.stmt('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    // Each new participant's place after those the session has (their count; ords may have gaps).
+    const ord = this.participantLists.get(sessionId)?.length ??
+      (this.stmt('SELECT COUNT(*) AS n FROM participants WHERE session_id = ?').get(sessionId) as { n: number }).n;
+    this.forgetParticipants(sessionId);
     const insert = this.stmt(
       `INSERT INTO participants (session_id, name, role, ord) VALUES (?, ?, ?, ?)
        ON CONFLICT (session_id, name) DO UPDATE SET role = COALESCE(excluded.role, participants.role)`,
@@ -285,26 +350,31 @@ export class SqliteStore {
   /** Sets a participant's role (null: none); their stored utterances take it too. */
   setRole(sessionId: string, name: string, role: Role | null): void {
     this.addParticipants(sessionId, [{ name, role }]);
+    this.forgetParticipants(sessionId);
     this.stmt('UPDATE participants SET role = ? WHERE session_id = ? AND name = ?').run(role, sessionId, name);
     this.stmt('UPDATE utterances SET role = ? WHERE session_id = ? AND speaker = ?').run(role, sessionId, name);
   }
 
-  /** Speakers who appear in the session but have no role yet. */
+  /** Speakers who appear in the session but have no role yet, in the order they joined. */
   unassignedSpeakers(sessionId: string): string[] {
-    return (this.stmt('SELECT name FROM participants WHERE session_id = ? AND role IS NULL ORDER BY ord').all(sessionId) as { name: string }[]).map((r) => r.name);
+    return this.participants(sessionId).flatMap((p) => (p.role === null ? [p.name] : []));
   }
 
   // ---- utterances, signals, cues ------------------------------------------------------
 
   /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
   addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
-    const seqRow = this.stmt('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number };
+    const last = this.lastSeqs.get(u.sessionId) ??
+      (this.stmt('SELECT COALESCE(MAX(seq), 0) AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number }).seq;
+    const seq = last + 1;
     const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(u.sessionId, seqRow.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
-    return { ...u, id: Number(info.lastInsertRowid), seq: seqRow.seq };
+      .run(u.sessionId, seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
+    // Stored: the session's last number now (a failed insert threw above and changed nothing).
+    remember1(this.lastSeqs, u.sessionId, seq);
+    return { ...u, id: Number(info.lastInsertRowid), seq };
   }
 
   /** The session's turn stored under the client's turn id, if any. */
@@ -534,6 +604,20 @@ export class SqliteStore {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
   }
+}
+
+/** Marks `key` as just used (last in the map's order); returns its value. */
+function touch<V>(m: Map<string, V>, key: string, value: V): V {
+  m.delete(key);
+  m.set(key, value);
+  return value;
+}
+
+/** Remembers a value, dropping the least recently used beyond CACHED_SESSIONS; returns it. */
+function remember1<V>(m: Map<string, V>, key: string, value: V): V {
+  m.set(key, value);
+  if (m.size > CACHED_SESSIONS) m.delete(m.keys().next().value!);
+  return value;
 }
 
 /** What went wrong opening the file, said so a user knows what to do. */

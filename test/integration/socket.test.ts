@@ -166,6 +166,34 @@ describe('live session over socket.io', () => {
     expect(seen).toEqual(['utterance', 'ack', 'utterance', 'signal', 'cue', 'ack']);
   });
 
+  it('keeps that order for every connection in the room, on websocket and long-polling alike (a turn’s packets are held to one write per connection)', async () => {
+    const id = await session();
+    const polling = () => connect(suite.server.url, { transports: ['polling'], forceNew: true, reconnection: false }) as TestSocket;
+    const sockets = [await client(), await client(), polling(), polling()];
+    const [sender, watcher, pollSender, pollWatcher] = sockets as [TestSocket, TestSocket, TestSocket, TestSocket];
+    try {
+      for (const s of sockets) expect((await join(s, id)).ok).toBe(true);
+      const seen = new Map<TestSocket, string[]>(sockets.map((s) => [s, []]));
+      for (const s of sockets) s.onAny((event: string) => seen.get(s)!.push(event));
+      const ask = (from: TestSocket, startMs: number) =>
+        send(from, id, { speaker: 'Bo', text: 'How much would it cost for the whole team of twelve?', startMs }).then((a) => {
+          expect(a.ok).toBe(true);
+          seen.get(from)!.push('ack');
+        });
+      await ask(sender, 4000);
+      await ask(pollSender, 200_000);
+      await collect(pollWatcher, 'cue').atLeast(1);
+      while (seen.get(pollWatcher)!.length < 6) await new Promise((r) => setTimeout(r, 10));
+      const turn = ['utterance', 'signal', 'cue'];
+      expect(seen.get(sender)).toEqual([...turn, 'ack', ...turn]);
+      expect(seen.get(pollSender)).toEqual([...turn, ...turn, 'ack']);
+      expect(seen.get(watcher)).toEqual([...turn, ...turn]);
+      expect(seen.get(pollWatcher)).toEqual([...turn, ...turn]);
+    } finally {
+      for (const s of sockets.slice(2)) s.close();
+    }
+  });
+
   it('tells the room which speakers need a role, and gives their turns no signal', async () => {
     const id = await session();
     const s = await client();
