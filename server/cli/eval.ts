@@ -1,9 +1,8 @@
 // `buying-signals eval verbal --data FILE.jsonl`: precision/recall/F1 of the trained verbal
 // model beside the keyword baseline (or, with --compare, beside another model), as a table or
 // (--json) one JSON object.
-import { VERBAL_LABELS } from '../../protocol/protocol';
 import { initTf } from '../runtime/backend';
-import { checkSignalThresholds, DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -11,7 +10,7 @@ import { withModelAdvice } from '../signals/modelFolder';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { parseArgs, requireFile, UsageError } from './args';
+import { parseArgs, parseThresholds, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
@@ -26,38 +25,6 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
   --compare DIR: judge the same rows with the model in DIR (B) beside --model (A), instead of the
     keyword baseline: per subset both macro-F1s, B − A with a paired 95 % bootstrap interval (says
     whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows`;
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
-export function parseThresholds(text: string): SignalThresholds {
-  const num = (s: string, what: string): number => {
-    // Decimal forms only (0.5, .5, 1e-1): Number() alone also takes '0x1', '0b1', '0o1' and '' (0).
-    const n = DECIMAL.test(s.trim()) ? Number(s) : NaN;
-    if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
-    return n;
-  };
-  const out: Record<string, number> = {};
-  if (!text.includes('=')) {
-    const t = num(text, 'value');
-    for (const l of VERBAL_LABELS) if (l !== 'neutral') out[l] = t;
-  } else {
-    for (const part of text.split(',')) {
-      const [label = '', value = '', ...rest] = part.split('=');
-      const name = label.trim();
-      if (rest.length || !part.includes('=')) {
-        throw new UsageError(`--thresholds: "${part}" is not label=number (give one number for every label, or label=number pairs, not both)`);
-      }
-      if (Object.hasOwn(out, name)) throw new UsageError(`--thresholds: ${name} is given twice`);
-      out[name] = num(value, `value for ${name}`);
-    }
-  }
-  try {
-    return checkSignalThresholds(out);
-  } catch (e) {
-    throw new UsageError(`--thresholds: ${(e as Error).message}`);
-  }
-}
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
