@@ -9,13 +9,14 @@ import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
+import { formatSweepReport, sweepVerbal } from '../eval/thresholdSweep';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { parseArgs, parseThresholds, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--thresholds T] [--errors] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR | --sweep] [--thresholds T] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
@@ -24,22 +25,32 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
     a rep row is neutral by rule and has no scores)
   --compare DIR: judge the same rows with the model in DIR (B) beside --model (A), instead of the
     keyword baseline: per subset both macro-F1s, B − A with a paired 95 % bootstrap interval (says
-    whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows`;
+    whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows
+  --sweep: instead of the report, each signal label's precision, recall, F1 and the macro-F1 as its
+    threshold goes over 0.30, 0.35, …, 0.90 (the other labels at --thresholds), per subset, the best
+    macro-F1 marked. Thresholds picked on a file flatter it: check them on other rows with
+    --thresholds before running them (serve --thresholds, analyze --thresholds)`;
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
   let opts: {
     data: string; dataGiven: string; model: string; modelGiven: string; compare?: string; compareGiven?: string;
-    json: boolean; errors: boolean; thresholds: SignalThresholds;
+    json: boolean; errors: boolean; sweep: boolean; thresholds: SignalThresholds;
   };
   try {
-    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors', 'sweep'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
       throw new UsageError(`${a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target (verbal or posture)'}\n${both}`, true);
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
+    if (a.switches.has('sweep') && a.values.compare !== undefined) {
+      throw new UsageError('--sweep and --compare cannot be used together: sweep one model\'s thresholds, or compare two models at the same --thresholds');
+    }
+    if (a.switches.has('sweep') && a.switches.has('errors')) {
+      throw new UsageError('--sweep and --errors cannot be used together: --errors lists the rows wrong at one set of thresholds (eval verbal --thresholds T --errors)');
+    }
     opts = {
       data: resolveFlagPath(a.values.data, ''),
       dataGiven: a.values.data,
@@ -48,6 +59,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       ...(a.values.compare !== undefined ? { compare: resolveFlagPath(a.values.compare, ''), compareGiven: a.values.compare } : {}),
       json: a.switches.has('json'),
       errors: a.switches.has('errors'),
+      sweep: a.switches.has('sweep'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
     };
     requireFile(opts.data);
@@ -81,6 +93,15 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     } finally {
       model.dispose();
       other.dispose();
+    }
+  }
+  if (opts.sweep) {
+    try {
+      const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven });
+      io.out(opts.json ? JSON.stringify(report) : formatSweepReport(report));
+      return 0;
+    } finally {
+      model.dispose();
     }
   }
   const baseline = createKeywordBaseline();
