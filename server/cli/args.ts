@@ -125,8 +125,3 @@ export function parseThresholds(text: string): SignalThresholds {
     throw new UsageError(`--thresholds: ${(e as Error).message}`);
   }
 }
-
-/** Thresholds as one line: "resistance ≥ 0.6, purchase_intent ≥ 0.4" (empty when none). */
-export function describeThresholds(thresholds: SignalThresholds): string {
-  return Object.entries(thresholds).map(([l, t]) => `${l} ≥ ${t}`).join(', ');
-}

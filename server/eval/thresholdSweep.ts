@@ -3,7 +3,7 @@
 // thresholds are re-applied to the stored probabilities by decision.ts's rule).
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
-import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import { classificationReport } from './metrics';
 import { pct, predictRows, subsetsOf } from './verbalEval';
@@ -120,8 +120,6 @@ export function sweepVerbal(
   };
 }
 
-const held = (t: SignalThresholds): string => Object.entries(t).map(([l, v]) => `${l} ≥ ${v}`).join(', ');
-
 /** `--thresholds` text for these thresholds ("" when none). */
 export const thresholdsFlag = (t: SignalThresholds): string => Object.entries(t).map(([l, v]) => `${l}=${v}`).join(',');
 
@@ -129,7 +127,7 @@ export function formatSweepReport(r: VerbalSweepReport): string {
   const grid = r.grid.length ? `${r.grid[0]!.toFixed(2)}–${r.grid[r.grid.length - 1]!.toFixed(2)}` : '(none)';
   const lines: string[] = [
     `threshold sweep: model ${r.modelVersion}, ${r.rows} rows${r.data !== undefined ? ` of ${r.data}` : ''}`,
-    `each signal label's threshold over ${grid} in turn, the other labels held to ${Object.keys(r.thresholds).length ? held(r.thresholds) : 'none (the most probable label counts)'};`,
+    `each signal label's threshold over ${grid} in turn, the other labels held to ${Object.keys(r.thresholds).length ? describeThresholds(r.thresholds) : 'none (the most probable label counts)'};`,
     'P, R, F1: that label\'s; macro-F1: over all labels; ◀ best: the row with the best macro-F1 for the label',
     `CAUTION: ${SWEEP_CAUTION}`,
   ];
