@@ -16,7 +16,7 @@ import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR | --sweep] [--thresholds T] [--errors] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--sweep] [--thresholds T] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none

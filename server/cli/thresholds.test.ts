@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from './main';
 import { serveOptions } from './serve';
+import { projectPath } from '../paths';
 import { SWEEP_GRID, type VerbalSweepReport } from '../eval/thresholdSweep';
 
 function capture() {
@@ -73,6 +74,17 @@ describe('eval verbal --sweep', () => {
       expect(l.points.map((p) => p.threshold)).toEqual(SWEEP_GRID);
       for (let i = 1; i < l.points.length; i++) expect(l.points[i]!.recall).toBeLessThanOrEqual(l.points[i - 1]!.recall);
     }
+  });
+
+  it('--help and the README name --sweep, serve\'s and analyze\'s --help and README rows --thresholds', async () => {
+    const readme = fs.readFileSync(projectPath('README.md'), 'utf8');
+    for (const [argv, flag] of [[['eval', 'verbal'], '--sweep'], [['serve'], '--thresholds T'], [['analyze'], '--thresholds T']] as const) {
+      const c = capture();
+      expect(await main([...argv, '--help'], c.io)).toBe(0);
+      expect(c.out.join('\n')).toContain(`[${flag}]`);
+      expect(readme).toMatch(new RegExp(`\\| \`${argv.join(' ')} [^|]*\\[${flag}\\]`));
+    }
+    expect(readme).toContain('**Tuning thresholds.**');
   });
 
   it('refuses --sweep with --compare or --errors, naming both (exit 2, before loading anything)', async () => {
