@@ -158,6 +158,8 @@ export const HealthSchema = z.object({
   postureModel: z.string().nullable().optional(),
   /** Least signal score a cue is built on (absent from servers before it was added: 0.5). */
   cueMinSignalScore: z.number().min(0).max(1).optional(),
+  /** Least score per signal label a prediction needs to become a signal (`serve --thresholds`; {}: none; absent from servers before it was added). */
+  signalThresholds: z.record(z.string(), z.number().min(0).max(1)).optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTf, type BackendName } from './runtime/backend';
 import { loadVerbalClassifier } from './signals/verbal/model';
+import { describeThresholds } from './signals/verbal/decision';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
 import type { PipelineOptions } from './pipeline/sessionPipeline';
@@ -148,7 +149,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   if (!isLoopback(o.host) && token === undefined) {
     o.log(`note: bound to ${o.host} without an access token, so anyone who can reach this machine on port ${port} can read and change every session`);
   }
-  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}; posture model: ${posture.version}; store: ${o.dbPath})`);
+  const held = describeThresholds(service.signalThresholds);
+  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${held ? `; signal thresholds: ${held}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`);
 
   let closed = false;
   return {

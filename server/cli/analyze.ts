@@ -9,16 +9,20 @@ import { withModelAdvice } from '../signals/modelFolder';
 import { SqliteStore } from '../store/sqliteStore';
 import { SessionService } from '../pipeline/sessionService';
 import { projectPath } from '../paths';
-import { parseArgs, requireFile, UsageError } from './args';
+import { parseArgs, parseThresholds, requireFile, UsageError } from './args';
+import { DEFAULT_PIPELINE_OPTIONS } from '../pipeline/sessionPipeline';
+import { describeThresholds, type SignalThresholds } from '../signals/verbal/decision';
 import type { CliIO } from './io';
 import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
 import type { EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
 
-export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--json] [--model DIR]
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR]
        buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
   a transcript (- reads it from standard input): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
-  posture labels and scores, judged on the photo alone (--model is then the posture model's folder)`;
+  posture labels and scores, judged on the photo alone (--model is then the posture model's folder)
+  --thresholds: least score a customer's predicted signal needs, else the turn gives no signal, as
+    serve --thresholds: 0.5 (every signal label) or resistance=0.6,purchase_intent=0.4; default none`;
 
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
@@ -34,11 +38,11 @@ export function parseRoles(spec: string): Record<string, Role> {
 }
 
 export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model'], switches: ['json'] });
+  const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model', 'thresholds'], switches: ['json'] });
   const photos = a.positionals.filter((f) => PHOTO_FILE.test(f));
   if (photos.length > 0) {
     if (photos.length !== a.positionals.length) throw new UsageError(`analyze takes one transcript file or photos, not both\n${ANALYZE_USAGE}`);
-    if (a.values.format || a.values.roles) throw new UsageError('--format and --roles are for transcripts, not photos');
+    if (a.values.format || a.values.roles || a.values.thresholds !== undefined) throw new UsageError('--format, --roles and --thresholds are for transcripts, not photos');
     return runAnalyzePhotos(
       photos,
       {
@@ -58,6 +62,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
   }
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
+  const thresholds = a.values.thresholds === undefined ? DEFAULT_PIPELINE_OPTIONS.signalThresholds : parseThresholds(a.values.thresholds);
   // `-`: the transcript from standard input (a pipe); its format from --format or its content.
   const stdin = file === '-';
   if (!stdin) requireFile(file);
@@ -79,13 +84,13 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   });
   const store = new SqliteStore(':memory:');
   try {
-    const service = new SessionService({ store, classifier, now: Date.now });
+    const service = new SessionService({ store, classifier, now: Date.now, options: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: thresholds } });
     const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
     const session = service.createSession({ title: parsed.title ?? (stdin ? 'standard input' : file) });
     service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
     const snap = service.snapshot(session.id);
-    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, warnings: parsed.warnings }));
-    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, service.cueMinSignalScore));
+    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, signalThresholds: thresholds, warnings: parsed.warnings }));
+    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, service.cueMinSignalScore, thresholds));
     return 0;
   } finally {
     store.close();
@@ -101,8 +106,10 @@ const mmss = (ms: number) => `${String(Math.floor(ms / 60000)).padStart(2, '0')}
  * The annotated transcript. A signal below the score a cue needs (`cueMin`) is marked uncertain,
  * as the browser client marks it: it is stored but raises no cue.
  */
-export function renderAnalysis(snap: SessionSnapshot, warnings: string[], modelVersion: string, cueMin: number): string {
-  const lines: string[] = [`model ${modelVersion}`];
+export function renderAnalysis(snap: SessionSnapshot, warnings: string[], modelVersion: string, cueMin: number, thresholds: SignalThresholds = {}): string {
+  const held = describeThresholds(thresholds);
+  // Thresholds drop signals, so a reader of the output is told they were in force.
+  const lines: string[] = [`model ${modelVersion}${held ? `; signal thresholds: ${held} (a customer turn scoring under its label's gives no signal)` : ''}`];
   const sigByUtt = new Map(snap.signals.flatMap((s) => (s.kind === 'verbal' ? [[s.utteranceId, s] as const] : [])));
   const cuesByMs = new Map<number, typeof snap.cues>();
   for (const c of snap.cues) cuesByMs.set(c.mediaMs, [...(cuesByMs.get(c.mediaMs) ?? []), c]);

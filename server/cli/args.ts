@@ -1,6 +1,8 @@
 // A small strict flag parser for the CLI: unknown flags and missing values are errors.
 import fs from 'node:fs';
+import { VERBAL_LABELS } from '../../protocol/protocol';
 import { folderState, type ModelKind } from '../signals/modelFolder';
+import { checkSignalThresholds, type SignalThresholds } from '../signals/verbal/decision';
 
 export class UsageError extends Error {
   /** @param hasUsage the message already ends with the usage to show, so none is appended. */
@@ -87,4 +89,39 @@ export function checkOutFolder(kind: ModelKind, out: string, force: boolean): vo
     throw new UsageError(`--out ${out} holds a ${s.kind} model (${listed(s.entries)}); training ${kind} there would replace it: choose another folder, or add --force`);
   }
   throw new UsageError(`--out ${out} holds files that are not a ${kind} model (${listed(s.entries)}); choose a new or empty folder, or add --force to write the model beside them`);
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/**
+ * `--thresholds` of eval verbal, serve and analyze: "0.5" (every signal label) or
+ * "resistance=0.6,purchase_intent=0.4". One parser, so all three take and refuse the same text.
+ */
+export function parseThresholds(text: string): SignalThresholds {
+  const num = (s: string, what: string): number => {
+    // Decimal forms only (0.5, .5, 1e-1): Number() alone also takes '0x1', '0b1', '0o1' and '' (0).
+    const n = DECIMAL.test(s.trim()) ? Number(s) : NaN;
+    if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
+    return n;
+  };
+  const out: Record<string, number> = {};
+  if (!text.includes('=')) {
+    const t = num(text, 'value');
+    for (const l of VERBAL_LABELS) if (l !== 'neutral') out[l] = t;
+  } else {
+    for (const part of text.split(',')) {
+      const [label = '', value = '', ...rest] = part.split('=');
+      const name = label.trim();
+      if (rest.length || !part.includes('=')) {
+        throw new UsageError(`--thresholds: "${part}" is not label=number (give one number for every label, or label=number pairs, not both)`);
+      }
+      if (Object.hasOwn(out, name)) throw new UsageError(`--thresholds: ${name} is given twice`);
+      out[name] = num(value, `value for ${name}`);
+    }
+  }
+  try {
+    return checkSignalThresholds(out);
+  } catch (e) {
+    throw new UsageError(`--thresholds: ${(e as Error).message}`);
+  }
 }

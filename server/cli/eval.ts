@@ -1,22 +1,22 @@
 // `buying-signals eval verbal --data FILE.jsonl`: precision/recall/F1 of the trained verbal
 // model beside the keyword baseline (or, with --compare, beside another model), as a table or
 // (--json) one JSON object.
-import { VERBAL_LABELS } from '../../protocol/protocol';
 import { initTf } from '../runtime/backend';
-import { checkSignalThresholds, DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, type SignalThresholds } from '../signals/verbal/decision';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
 import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
 import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
+import { formatSweepReport, sweepVerbal } from '../eval/thresholdSweep';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { parseArgs, requireFile, UsageError } from './args';
+import { parseArgs, parseThresholds, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--thresholds T] [--errors] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--sweep] [--thresholds T] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
@@ -25,54 +25,32 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
     a rep row is neutral by rule and has no scores)
   --compare DIR: judge the same rows with the model in DIR (B) beside --model (A), instead of the
     keyword baseline: per subset both macro-F1s, B − A with a paired 95 % bootstrap interval (says
-    whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows`;
-
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-/** "0.5" (every signal label) or "resistance=0.6,purchase_intent=0.4". */
-export function parseThresholds(text: string): SignalThresholds {
-  const num = (s: string, what: string): number => {
-    // Decimal forms only (0.5, .5, 1e-1): Number() alone also takes '0x1', '0b1', '0o1' and '' (0).
-    const n = DECIMAL.test(s.trim()) ? Number(s) : NaN;
-    if (!Number.isFinite(n)) throw new UsageError(`--thresholds: ${what} "${s}" is not a number from 0 to 1`);
-    return n;
-  };
-  const out: Record<string, number> = {};
-  if (!text.includes('=')) {
-    const t = num(text, 'value');
-    for (const l of VERBAL_LABELS) if (l !== 'neutral') out[l] = t;
-  } else {
-    for (const part of text.split(',')) {
-      const [label = '', value = '', ...rest] = part.split('=');
-      const name = label.trim();
-      if (rest.length || !part.includes('=')) {
-        throw new UsageError(`--thresholds: "${part}" is not label=number (give one number for every label, or label=number pairs, not both)`);
-      }
-      if (Object.hasOwn(out, name)) throw new UsageError(`--thresholds: ${name} is given twice`);
-      out[name] = num(value, `value for ${name}`);
-    }
-  }
-  try {
-    return checkSignalThresholds(out);
-  } catch (e) {
-    throw new UsageError(`--thresholds: ${(e as Error).message}`);
-  }
-}
+    whether it excludes 0), per-label F1, and the rows B fixed and broke; --errors then lists those rows
+  --sweep: instead of the report, each signal label's precision, recall, F1 and the macro-F1 as its
+    threshold goes over 0.30, 0.35, …, 0.90 (the other labels at --thresholds), per subset, the best
+    macro-F1 marked. Thresholds picked on a file flatter it: check them on other rows with
+    --thresholds before running them (serve --thresholds, analyze --thresholds)`;
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
   let opts: {
     data: string; dataGiven: string; model: string; modelGiven: string; compare?: string; compareGiven?: string;
-    json: boolean; errors: boolean; thresholds: SignalThresholds;
+    json: boolean; errors: boolean; sweep: boolean; thresholds: SignalThresholds;
   };
   try {
-    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors', 'sweep'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
       throw new UsageError(`${a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target (verbal or posture)'}\n${both}`, true);
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
+    if (a.switches.has('sweep') && a.values.compare !== undefined) {
+      throw new UsageError('--sweep and --compare cannot be used together: sweep one model\'s thresholds, or compare two models at the same --thresholds');
+    }
+    if (a.switches.has('sweep') && a.switches.has('errors')) {
+      throw new UsageError('--sweep and --errors cannot be used together: --errors lists the rows wrong at one set of thresholds (eval verbal --thresholds T --errors)');
+    }
     opts = {
       data: resolveFlagPath(a.values.data, ''),
       dataGiven: a.values.data,
@@ -81,6 +59,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       ...(a.values.compare !== undefined ? { compare: resolveFlagPath(a.values.compare, ''), compareGiven: a.values.compare } : {}),
       json: a.switches.has('json'),
       errors: a.switches.has('errors'),
+      sweep: a.switches.has('sweep'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
     };
     requireFile(opts.data);
@@ -114,6 +93,15 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     } finally {
       model.dispose();
       other.dispose();
+    }
+  }
+  if (opts.sweep) {
+    try {
+      const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven });
+      io.out(opts.json ? JSON.stringify(report) : formatSweepReport(report));
+      return 0;
+    } finally {
+      model.dispose();
     }
   }
   const baseline = createKeywordBaseline();

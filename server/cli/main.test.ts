@@ -6,7 +6,7 @@ import { main } from './main';
 import { intFlag, parseArgs, UsageError } from './args';
 import { parseRoles, renderAnalysis } from './analyze';
 import type { SessionSnapshot } from '../../protocol/protocol';
-import { parseThresholds } from './eval';
+import { parseThresholds } from './args';
 import { authFrom, dbPathFrom, modelOptions, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 import { projectPath } from '../paths';

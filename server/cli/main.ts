@@ -17,6 +17,7 @@ commands:
   eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows
   eval posture --labels F --images DIR   per-label P/R/F1 of posture on labelled photos (server-side pose)
   eval … --compare DIR   the same data judged by two models (--model and DIR), with a paired interval of the difference
+  eval verbal … --sweep  each signal label's P/R/F1 and the macro-F1 as its threshold goes over 0.30-0.90 (pick on one file, check on another)
 
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { startServer, type ServerOptions } from '../main';
 import fs from 'node:fs';
-import { parseArgs, intFlag, requireFile, UsageError } from './args';
+import { parseArgs, intFlag, parseThresholds, requireFile, UsageError } from './args';
+import { DEFAULT_PIPELINE_OPTIONS } from '../pipeline/sessionPipeline';
 import { tokenProblem } from '../http/auth';
 import type { CliIO } from './io';
 import { hostnameOf } from '../http/hosts';
@@ -15,7 +16,7 @@ import { adviseOtherKind } from '../signals/modelFolder';
 
 export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
                           [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--posture-model DIR]
-                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N]
+                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N] [--thresholds T]
   --port     port to listen on (default: $PORT or 3000)
   --host     interface to bind (default 127.0.0.1: this machine only; 0.0.0.0 shares the
              server on the network, with an access token)
@@ -37,11 +38,19 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
   --posture-model  the posture model folder (default ${DEFAULT_POSTURE_DIR}; one \`train posture --out DIR\` wrote)
   --pose-model  the server's pose estimator for video frames and photos (default ${DEFAULT_POSE_MODEL}; lite is
              faster, movenet-lightning fastest but has no hand points)
-  --pose-workers  pose worker threads (default: one per core)`;
+  --pose-workers  pose worker threads (default: one per core)
+  --thresholds  least score a customer's predicted signal needs, else the turn gives no signal:
+             one number for every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4);
+             default none (the most probable label counts). Pick them with \`eval verbal --sweep\` on one
+             file and check them with \`eval verbal --thresholds\` on another; /api/health shows them`;
 
-export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * The server's options from `serve`'s arguments (and $PORT, $BUYING_SIGNALS_TOKEN), every flag
+ * checked before anything starts; a bad one is a UsageError naming it.
+ */
+export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Partial<ServerOptions>, 'log'> {
   const a = parseArgs(args, {
-    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers'],
+    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers', 'thresholds'],
     switches: ['no-demo', 'demo', 'no-token'],
   });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
@@ -50,8 +59,8 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
   const warmUpTurns = intFlag(a.values['warm-up'], 'warm-up', 0, MAX_WARM_UP_TURNS) ?? DEFAULT_WARM_UP.turns;
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
   const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
-  // A model folder of the other kind was given to the wrong flag: say which flag takes it.
-  const server = await startServer({
+  const thresholds = a.values.thresholds === undefined ? undefined : parseThresholds(a.values.thresholds);
+  return {
     ...modelOptions(a.values),
     port,
     allowedHosts,
@@ -60,8 +69,14 @@ export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv
     ...(a.values.host ? { host: a.values.host } : {}),
     ...(dbPath !== undefined ? { dbPath } : {}),
     seedDemo: !a.switches.has('no-demo'),
-    log: io.out,
-  }).catch((e: unknown) => {
+    ...(thresholds !== undefined ? { pipeline: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: thresholds } } : {}),
+  };
+}
+
+export async function runServe(args: string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
+  const options = serveOptions(args, env);
+  // A model folder of the other kind was given to the wrong flag: say which flag takes it.
+  const server = await startServer({ ...options, log: io.out }).catch((e: unknown) => {
     throw adviseOtherKind(e, { posture: 'a posture model goes to --posture-model', verbal: 'a verbal model goes to --model' });
   });
   // With a token, the address carries it once: the page then keeps it in a cookie.

@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.token !== undefined) app.use(tokenGuard(deps.token));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, ...(deps.poseModel ? { poseModel: deps.poseModel } : {}), cueMinSignalScore: deps.service.cueMinSignalScore });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, ...(deps.poseModel ? { poseModel: deps.poseModel } : {}), cueMinSignalScore: deps.service.cueMinSignalScore, signalThresholds: deps.service.signalThresholds });
   });
   app.get('/api/demo', (_req, res) => {
     res.json(deps.demo);

@@ -20,6 +20,7 @@ import { SqliteStore, type SessionSummary, type StoredFrame } from '../store/sql
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
+import type { SignalThresholds } from '../signals/verbal/decision';
 import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 
@@ -123,6 +124,11 @@ export class SessionService {
   /** Least signal score a cue is built on; a weaker signal is stored but raises no cue. */
   get cueMinSignalScore(): number {
     return this.deps.options?.cueEngine.minSignalScore ?? DEFAULT_CUE_ENGINE_OPTIONS.minSignalScore;
+  }
+
+  /** Least score per signal label a prediction needs to be stored as a signal ({}: none, the most probable label counts). */
+  get signalThresholds(): SignalThresholds {
+    return (this.deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds;
   }
 
   get modelVersion(): string {

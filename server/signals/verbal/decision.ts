@@ -20,6 +20,11 @@ export function signalLabel(pred: VerbalPrediction, thresholds: SignalThresholds
   return pred.score >= (thresholds[pred.label] ?? 0) ? pred.label : 'neutral';
 }
 
+/** Thresholds as one line: "resistance ≥ 0.6, purchase_intent ≥ 0.4" (empty when none). */
+export function describeThresholds(thresholds: SignalThresholds): string {
+  return Object.entries(thresholds).map(([l, t]) => `${l} ≥ ${t}`).join(', ');
+}
+
 /** Checks thresholds from a user (a CLI flag, a config): known labels, numbers in 0..1. */
 export function checkSignalThresholds(thresholds: Record<string, number>): SignalThresholds {
   for (const [label, t] of Object.entries(thresholds)) {
