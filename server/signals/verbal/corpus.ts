@@ -14,7 +14,18 @@ export interface LabeledRow {
   needsContext?: boolean;
   /** 1-based line number in the file. */
   line: number;
+  /**
+   * The row's fields this parser does not read (a source, a scenario, a batch, …), kept for
+   * slicing a report (`eval verbal --by`): strings trimmed, numbers in decimal, booleans as
+   * "true"/"false". A null or blank string is left out (as if absent); absent when there are none.
+   */
+  fields?: Record<string, string>;
+  /** Names of the row's other fields that hold an object or array (they cannot be sliced on). */
+  nestedFields?: string[];
 }
+
+/** The fields parseRow reads; any other field of a row goes to `fields` or `nestedFields`. */
+export const KNOWN_ROW_FIELDS: readonly string[] = ['text', 'label', 'lang', 'role', 'speaker', 'context', 'needs_context'];
 
 export class DatasetError extends Error {
   constructor(
@@ -64,7 +75,27 @@ function parseRow(obj: unknown, source: string, line: number): LabeledRow {
     if (typeof r.needs_context !== 'boolean') fail('needs_context', `must be true or false, got ${JSON.stringify(r.needs_context)}`);
     row.needsContext = r.needs_context as boolean;
   }
+  // Kept, never checked: a file may carry any other field, as it always could.
+  const kept: Array<[string, string]> = [];
+  const nested: string[] = [];
+  for (const [key, v] of Object.entries(r)) {
+    if (KNOWN_ROW_FIELDS.includes(key) || v === null) continue;
+    if (typeof v === 'object') {
+      nested.push(key);
+      continue;
+    }
+    const value = typeof v === 'string' ? v.trim() : String(v);
+    if (value !== '') kept.push([key, value]);
+  }
+  // fromEntries: a field named "__proto__" is kept as one, not taken as the object's prototype.
+  if (kept.length) row.fields = Object.fromEntries(kept);
+  if (nested.length) row.nestedFields = nested;
   return row;
+}
+
+/** The row's kept field `name` (see LabeledRow.fields), or undefined; never an Object.prototype member such as "constructor". */
+export function rowField(row: Pick<LabeledRow, 'fields'>, name: string): string | undefined {
+  return row.fields !== undefined && Object.hasOwn(row.fields, name) ? row.fields[name] : undefined;
 }
 
 /** Parses JSON Lines text; blank lines are skipped. `source` names the file in errors. */
