@@ -84,7 +84,8 @@ function parseRow(obj: unknown, source: string, line: number): LabeledRow {
       nested.push(key);
       continue;
     }
-    const value = typeof v === 'string' ? v.trim() : String(v);
+    // JSON leaves a string, a number or a boolean here.
+    const value = typeof v === 'string' ? v.trim() : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     if (value !== '') kept.push([key, value]);
   }
   // fromEntries: a field named "__proto__" is kept as one, not taken as the object's prototype.
