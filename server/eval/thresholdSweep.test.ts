@@ -124,15 +124,30 @@ describe('sweepVerbal', () => {
     expect(text).toContain('best on all, one label at a time (together they may score otherwise): --thresholds price_inquiry=0.4');
   });
 
+  it('--by: one sweep per slice too, from the same single classification', () => {
+    calls = 0;
+    const r = sweepVerbal(rows, model, {}, { by: ['role'] });
+    expect(calls).toBe(1);
+    expect(r.subsets.map((s) => [s.name, s.n, s.slice])).toEqual([
+      ['all', 5, undefined], ['en', 4, undefined], ['zh', 1, undefined],
+      ['role=customer', 4, { field: 'role', value: 'customer' }], ['role=rep', 1, { field: 'role', value: 'rep' }],
+    ]);
+    // The rep row (gold price_inquiry, neutral by rule) is in all but not in the customer slice.
+    expect(r.subsets[0]!.labels.price_inquiry.support).toBe(4);
+    expect(r.subsets[3]!.labels.price_inquiry.support).toBe(3);
+    expect(r.subsets[4]!.labels.price_inquiry.points.every((p) => p.recall === 0)).toBe(true);
+    expect(formatSweepReport(r)).toContain('best on role=customer, one label at a time');
+  });
+
   it('every field of the JSON is named in docs/eval-json.md\'s sweep section', () => {
     const docs = fs.readFileSync(path.join(__dirname, '../../docs/eval-json.md'), 'utf8');
     const start = docs.indexOf('## `eval verbal --sweep --json`');
     expect(start).toBeGreaterThan(0);
     const end = docs.indexOf('\n## ', start + 1);
     const section = docs.slice(start, end === -1 ? undefined : end);
-    const r = sweepVerbal(rows, model, {}, { data: 's.jsonl' });
+    const r = sweepVerbal(rows, model, {}, { data: 's.jsonl', by: ['role'] });
     const l = r.subsets[0]!.labels.price_inquiry;
-    const keys = [...Object.keys(r), ...Object.keys(r.subsets[0]!), ...Object.keys(l), ...Object.keys(l.given)];
+    const keys = [...Object.keys(r), ...Object.keys(r.subsets[0]!), ...Object.keys(r.subsets.at(-1)!), ...Object.keys(r.subsets.at(-1)!.slice!), ...Object.keys(l), ...Object.keys(l.given)];
     for (const k of new Set(keys)) expect(section).toMatch(new RegExp(`\`([^\`\\s]*[.\\]])?${k}(\\[[a-z]*\\])?\``));
   });
 });

@@ -6,7 +6,7 @@ import type { LabeledRow } from '../signals/verbal/corpus';
 import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import { classificationReport } from './metrics';
-import { pct, predictRows, subsetsOf } from './verbalEval';
+import { pct, predictRows, subsetsOf, type Slice } from './verbalEval';
 
 export type SignalLabelName = Exclude<VerbalLabel, 'neutral'>;
 export const SIGNAL_LABELS = VERBAL_LABELS.filter((l): l is SignalLabelName => l !== 'neutral');
@@ -76,8 +76,10 @@ export function sweepLabel(
 }
 
 export interface SweepSubset {
-  /** As the plain report's subsets: "all", each language, "… without needs_context". */
+  /** As the plain report's subsets: "all", each language, "… without needs_context", the `--by` slices. */
   name: string;
+  /** Only on a subset `--by` made, as in the plain report. */
+  slice?: Slice;
   n: number;
   labels: Record<SignalLabelName, LabelSweep>;
   /** Each label's best threshold, picked one label at a time (labels whose best is none are left out). */
@@ -102,17 +104,17 @@ export function sweepVerbal(
   rows: readonly LabeledRow[],
   model: VerbalClassifier,
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
-  opts: { data?: string; grid?: readonly number[] } = {},
+  opts: { data?: string; grid?: readonly number[]; by?: readonly string[] } = {},
 ): VerbalSweepReport {
   const grid = opts.grid ?? SWEEP_GRID;
   const preds = predictRows(model, rows);
-  const subsets = subsetsOf(rows).map(({ name, idx }): SweepSubset => {
+  const subsets = subsetsOf(rows, opts.by).map(({ name, idx, slice }): SweepSubset => {
     const p = idx.map((i) => preds[i]!);
     const gold = idx.map((i) => rows[i]!.label);
     const labels = Object.fromEntries(SIGNAL_LABELS.map((l) => [l, sweepLabel(p, gold, l, thresholds, grid)])) as Record<SignalLabelName, LabelSweep>;
     const best: SignalThresholds = {};
     for (const l of SIGNAL_LABELS) if (labels[l].best !== null) best[l] = labels[l].best;
-    return { name, n: idx.length, labels, best };
+    return { name, ...(slice ? { slice } : {}), n: idx.length, labels, best };
   });
   return {
     schema: VERBAL_SWEEP_SCHEMA, sweep: 'verbal', ...(opts.data !== undefined ? { data: opts.data } : {}),

@@ -101,11 +101,32 @@ describe('compareVerbal', () => {
     expect(text).toMatch(/== zh without needs_context \(1 rows\)/);
   });
 
+  it('--by: the plain report\'s slices, each compared as the other subsets are', () => {
+    const sourced = parseLabeledJsonl(
+      jsonl(
+        { text: 'how much is it', label: 'price_inquiry', source: 'web' },
+        { text: 'any discount', label: 'discount_request', source: 'web' },
+        { text: '便宜点', label: 'discount_request', source: 'app' },
+        { text: 'I will take it', label: 'purchase_intent' },
+      ),
+      's.jsonl',
+    );
+    const r = compareVerbal(sourced, a, b, {}, { by: ['source'] });
+    expect(r.subsets.map((s) => s.name)).toEqual(evaluateVerbal(sourced, a, createKeywordBaseline(), {}, { by: ['source'] }).subsets.map((s) => s.name));
+    expect(r.subsets.slice(-3).map((s) => [s.name, s.slice, s.rows])).toEqual([
+      ['source=app', { field: 'source', value: 'app' }, { fixed: 1, broken: 0, bothWrong: 0, bothRight: 0 }],
+      ['source=web', { field: 'source', value: 'web' }, { fixed: 1, broken: 0, bothWrong: 0, bothRight: 1 }],
+      ['source=(none)', { field: 'source', value: null }, { fixed: 0, broken: 1, bothWrong: 0, bothRight: 0 }],
+    ]);
+    expect(r.subsets[0]!.slice).toBeUndefined();
+    expect(formatCompareReport(r)).toContain('== source=web (2 rows)');
+  });
+
   it('every field of the JSON is named in docs/eval-json.md\'s comparison section', () => {
     const docs = fs.readFileSync(path.join(__dirname, '../../docs/eval-json.md'), 'utf8');
     const section = docs.slice(docs.indexOf('## `eval verbal --compare DIR --json`'), docs.indexOf('## `eval posture --compare DIR --json`'));
-    const r = compareVerbal(rows, a, b, {}, { changed: true, data: 'c.jsonl', names: { a: 'x', b: 'y' } });
-    const keys = [...Object.keys(r), ...Object.keys(r.subsets[0]!), ...Object.keys(r.subsets[0]!.macroF1), ...Object.keys(r.subsets[0]!.rows), ...Object.keys(r.changed![0]!)];
+    const r = compareVerbal(rows, a, b, {}, { changed: true, data: 'c.jsonl', names: { a: 'x', b: 'y' }, by: ['role'] });
+    const keys = [...Object.keys(r), ...Object.keys(r.subsets[0]!), ...Object.keys(r.subsets.at(-1)!), ...Object.keys(r.subsets.at(-1)!.slice!), ...Object.keys(r.subsets[0]!.macroF1), ...Object.keys(r.subsets[0]!.rows), ...Object.keys(r.changed![0]!)];
     // Named in a code span of its own or as part of a path (`subsets[].macroF1`).
     for (const k of new Set(keys)) expect(section).toMatch(new RegExp(`\`([^\`\\s]*[.\\]])?${k}(\\[[a-z]*\\])?\``));
   });

@@ -7,7 +7,7 @@ import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '.
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { classificationReport, pairedMacroF1 } from './metrics';
 import { describeDifference, pairedCounts, type PairedCounts, type PairedDifference } from './paired';
-import { oneLine, pct, predictRows, rowLang, subsetsOf } from './verbalEval';
+import { oneLine, pct, predictRows, rowLang, subsetsOf, type Slice } from './verbalEval';
 
 /** Version of the `eval verbal --compare --json` object's shape (docs/eval-json.md). */
 export const VERBAL_COMPARE_SCHEMA = 1;
@@ -20,6 +20,8 @@ export interface ComparedModel {
 
 export interface CompareSubset {
   name: string;
+  /** Only on a subset `--by` made, as in the plain report. */
+  slice?: Slice;
   n: number;
   /** Macro-F1 of A and of B, B − A and its paired 95 % bootstrap interval. */
   macroF1: PairedDifference;
@@ -63,11 +65,11 @@ export function compareVerbal(
   a: VerbalClassifier,
   b: VerbalClassifier,
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
-  opts: { changed?: boolean; data?: string; names?: { a?: string; b?: string } } = {},
+  opts: { changed?: boolean; data?: string; names?: { a?: string; b?: string }; by?: readonly string[] } = {},
 ): VerbalCompareReport {
   const predA = predictRows(a, rows).map((p) => signalLabel(p, thresholds));
   const predB = predictRows(b, rows).map((p) => signalLabel(p, thresholds));
-  const subsets = subsetsOf(rows).map(({ name, idx }): CompareSubset => {
+  const subsets = subsetsOf(rows, opts.by).map(({ name, idx, slice }): CompareSubset => {
     const gold = idx.map((i) => rows[i]!.label);
     const pa = idx.map((i) => predA[i]!);
     const pb = idx.map((i) => predB[i]!);
@@ -78,6 +80,7 @@ export function compareVerbal(
     ) as CompareSubset['perLabel'];
     return {
       name,
+      ...(slice ? { slice } : {}),
       n: idx.length,
       macroF1: pairedMacroF1(VERBAL_LABELS, gold, pa, pb),
       accuracy: { a: ra.accuracy, b: rb.accuracy },

@@ -1,7 +1,7 @@
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { DatasetError, parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { evaluateVerbal, formatEvalReport, formatScore, rowLang } from './verbalEval';
+import { evaluateVerbal, formatEvalReport, formatScore, MAX_SLICES, rowLang, SliceError, slicesOf, subsetsOf } from './verbalEval';
 
 const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
 
@@ -187,5 +187,92 @@ describe('evaluateVerbal', () => {
     expect(r).toMatchObject({ schema: 1, data: 'probes/x.jsonl' });
     expect(formatEvalReport(r).split('\n')[0]).toMatch(/, 5 rows of probes\/x\.jsonl$/);
     expect(evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline()).data).toBeUndefined();
+  });
+});
+
+describe('--by: slices of the report by a field of the rows', () => {
+  // Made-up rows: two chat platforms, one row without a source (and one with null), a hard_negative flag, a batch number.
+  const rows = parseLabeledJsonl(
+    jsonl(
+      { text: 'how much for the blue kettle', label: 'price_inquiry', source: 'shopchat', hard_negative: false, batch: 10 },
+      { text: 'any chance of a lower price', label: 'discount_request', source: ' shopchat ', hard_negative: false, batch: 9 },
+      { text: '这个水壶多少钱', label: 'price_inquiry', source: 'mallim', hard_negative: true, batch: 9 },
+      { text: '我再看看别家', label: 'resistance', source: 'mallim', batch: 10 },
+      { text: 'the kettle comes in blue and red', label: 'neutral', hard_negative: true, batch: 9, meta: { writer: 'a' } },
+      { text: 'I will order two', label: 'purchase_intent', source: null, batch: 10, tags: ['x'] },
+    ),
+    'by.jsonl',
+  );
+  const alwaysPrice: VerbalClassifier = {
+    version: 'always-price',
+    classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 1, scores: { price_inquiry: 1, discount_request: 0, purchase_intent: 0, resistance: 0, neutral: 0 } })),
+    dispose: () => undefined,
+  };
+
+  it('the parser keeps the other fields as text (trimmed; numbers in decimal, booleans true/false; null left out) and names nested ones, validating nothing more', () => {
+    expect(rows[0]!.fields).toEqual({ source: 'shopchat', hard_negative: 'false', batch: '10' });
+    expect(rows[1]!.fields).toEqual({ source: 'shopchat', hard_negative: 'false', batch: '9' });
+    expect(rows[4]!.fields).toEqual({ hard_negative: 'true', batch: '9' });
+    expect(rows[4]!.nestedFields).toEqual(['meta']);
+    expect(rows[5]!.fields).toEqual({ batch: '10' });
+    expect(rows[5]!.nestedFields).toEqual(['tags']);
+    // The fields it reads itself are not repeated; a row with none has neither property.
+    const plain = parseLabeledJsonl(jsonl({ text: 'ok', label: 'neutral', lang: 'en', role: 'rep', context: 'c', needs_context: false }), 'p.jsonl');
+    expect(plain[0]).toEqual({ text: 'ok', label: 'neutral', lang: 'en', role: 'rep', context: 'c', needsContext: false, line: 1 });
+  });
+
+  it('one subset per value after the usual ones, "(none)" last for rows without the field or with null, each with the full report', () => {
+    const r = evaluateVerbal(rows, alwaysPrice, createKeywordBaseline(), {}, { by: ['source'] });
+    expect(r.subsets.map((s) => [s.name, s.n])).toEqual([['all', 6], ['en', 4], ['zh', 2], ['source=mallim', 2], ['source=shopchat', 2], ['source=(none)', 2]]);
+    expect(r.subsets.slice(0, 3).every((s) => s.slice === undefined)).toBe(true);
+    expect(r.subsets.slice(3).map((s) => s.slice)).toEqual([{ field: 'source', value: 'mallim' }, { field: 'source', value: 'shopchat' }, { field: 'source', value: null }]);
+    const mallim = r.subsets[3]!;
+    expect(mallim.model.perLabel.price_inquiry).toMatchObject({ support: 1, predicted: 2, recall: 1 });
+    expect(mallim.model.perLabel.resistance).toMatchObject({ support: 1, recall: 0 });
+    expect(mallim.baseline.n).toBe(2);
+    expect(mallim.macroF1Interval.model.low).toBeLessThanOrEqual(mallim.model.macroF1);
+    const text = formatEvalReport(r);
+    expect(text).toContain('== source=mallim (2 rows)');
+    expect(text).toContain('== source=(none) (2 rows)');
+    expect(text).toContain('confusion, model, source=(none) (rows gold, columns predicted)');
+    // Without --by, the report is as before.
+    expect(evaluateVerbal(rows, alwaysPrice, createKeywordBaseline()).subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh']);
+  });
+
+  it('booleans read true/false, numbers sort as numbers; two fields give one slicing each, not their cross product', () => {
+    const names = subsetsOf(rows, ['hard_negative', 'batch', 'hard_negative']).map((s) => `${s.name}:${s.idx.join('')}`);
+    expect(names).toEqual(['all:012345', 'en:0145', 'zh:23', 'hard_negative=false:01', 'hard_negative=true:24', 'hard_negative=(none):35', 'batch=9:124', 'batch=10:035']);
+    // A field every row has: no "(none)".
+    expect(slicesOf(rows, 'batch').map((s) => s.name)).toEqual(['batch=9', 'batch=10']);
+  });
+
+  it('the fields the parser reads slice by the value the report uses: lang as detected, role also from speaker', () => {
+    const rs = parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', speaker: 'seller' }, { text: '你好', label: 'neutral' }, { text: 'yo', label: 'neutral', lang: 'EN' }), 'k.jsonl');
+    expect(slicesOf(rs, 'lang').map((s) => [s.name, s.idx])).toEqual([['lang=en', [0, 2]], ['lang=zh', [1]]]);
+    expect(slicesOf(rs, 'role').map((s) => [s.name, s.idx])).toEqual([['role=customer', [1, 2]], ['role=rep', [0]]]);
+    expect(() => slicesOf(rs, 'speaker')).toThrow('--by speaker: speaker is read as the role (buyer: customer, seller: rep); slice with --by role');
+    expect(() => slicesOf(rs, 'text')).toThrow(/--by text: it is the free text of each row/);
+  });
+
+  it('refuses a field no row has, listing those the rows have (a typo is caught)', () => {
+    expect(() => subsetsOf(rows, ['sorce'])).toThrow(SliceError);
+    expect(() => subsetsOf(rows, ['sorce'])).toThrow('--by sorce: no row has a field "sorce"; the rows have: batch, hard_negative, label, lang, role, source');
+    // "constructor" is not a field because every object has one.
+    expect(() => slicesOf(rows, 'constructor')).toThrow(/no row has a field "constructor"/);
+    // A field named __proto__ is a field like another.
+    const proto = parseLabeledJsonl('{"text": "hi", "label": "neutral", "__proto__": "x"}', 'p.jsonl');
+    expect(slicesOf(proto, '__proto__').map((s) => s.name)).toEqual(['__proto__=x']);
+  });
+
+  it('refuses a field holding an object or array, naming it and the line of the first such row', () => {
+    expect(() => slicesOf(rows, 'meta')).toThrow('--by meta: line 5 holds an object or array in "meta", which cannot be sliced on (only strings, numbers and true/false can)');
+    expect(() => slicesOf(rows, 'tags')).toThrow(/^--by tags: line 6 holds/);
+  });
+
+  it(`refuses more than ${MAX_SLICES} distinct values, saying how many and to slice by a coarser field`, () => {
+    const many = parseLabeledJsonl(jsonl(...Array.from({ length: MAX_SLICES + 1 }, (_, i) => ({ text: `row ${i}`, label: 'neutral', text_id: `t${i}`, kind: i % 2 ? 'odd' : 'even' }))), 'm.jsonl');
+    expect(() => slicesOf(many, 'text_id')).toThrow(`--by text_id: ${MAX_SLICES + 1} distinct values, more than ${MAX_SLICES}; a slice per value would be too small to read: slice by a coarser field`);
+    expect(slicesOf(many.slice(0, MAX_SLICES), 'text_id')).toHaveLength(MAX_SLICES);
+    expect(slicesOf(many, 'kind').map((s) => [s.name, s.idx.length])).toEqual([['kind=even', 26], ['kind=odd', 25]]);
   });
 });

@@ -2,7 +2,7 @@
 // speaker rule the pipeline uses (rep turns are neutral), per language and with and without
 // the rows whose label needs the previous turn.
 import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../protocol/protocol';
-import type { LabeledRow } from '../signals/verbal/corpus';
+import { rowField, type LabeledRow } from '../signals/verbal/corpus';
 import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -10,8 +10,10 @@ import type { Interval } from './bootstrap';
 import { bootstrapMacroF1, classificationReport, type ClassificationReport } from './metrics';
 
 export interface SubsetReport {
-  /** e.g. "all", "zh", "en", "all without needs_context". */
+  /** e.g. "all", "zh", "en", "all without needs_context", "source=jd" (a slice). */
   name: string;
+  /** Only on a subset `--by` made: the field and its value (null: the rows without the field). */
+  slice?: Slice;
   n: number;
   model: ClassificationReport<VerbalLabel>;
   baseline: ClassificationReport<VerbalLabel>;
@@ -98,11 +100,94 @@ function errorsOf(
   });
 }
 
+/** A subset of the report made by `--by FIELD`: the rows whose FIELD is `value` (null: rows without it). */
+export interface Slice {
+  field: string;
+  value: string | null;
+}
+
+/** The rows of one subset, by index into the rows; `slice` when `--by` made it. */
+export interface Subset {
+  name: string;
+  idx: number[];
+  slice?: Slice;
+}
+
+/** The most distinct values one `--by` field may have: a slice per text id or writer is too small to read. */
+export const MAX_SLICES = 50;
+
+/** A `--by` field the rows cannot be sliced on (the message says why and what to do). */
+export class SliceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SliceError';
+  }
+}
+
+/**
+ * The fields the parser reads that `--by` takes, with the value the report uses: lang as the
+ * language subsets have it (detected when absent), role also from `speaker`.
+ */
+const READ_FIELDS: Record<string, (r: LabeledRow) => string | undefined> = {
+  label: (r) => r.label,
+  lang: rowLang,
+  role: (r) => r.role,
+  needs_context: (r) => (r.needsContext === undefined ? undefined : String(r.needsContext)),
+};
+
+/** The fields `--by` could slice these rows on, sorted. */
+export function sliceableFields(rows: readonly LabeledRow[]): string[] {
+  const names = new Set(['label', 'lang', 'role']);
+  for (const r of rows) {
+    if (r.needsContext !== undefined) names.add('needs_context');
+    for (const k of Object.keys(r.fields ?? {})) names.add(k);
+  }
+  return [...names].sort();
+}
+
+const byValue = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+/**
+ * One subset per value of `field` (values sorted, numbers in numeric order), then `FIELD=(none)`
+ * when any row lacks it. Throws a SliceError for a field that is free text, an object or array in
+ * some row, in no row, or has more than MAX_SLICES values.
+ */
+export function slicesOf(rows: readonly LabeledRow[], field: string): Subset[] {
+  if (field === 'text' || field === 'context') throw new SliceError(`--by ${field}: it is the free text of each row, not a field to slice on`);
+  if (field === 'speaker') throw new SliceError('--by speaker: speaker is read as the role (buyer: customer, seller: rep); slice with --by role');
+  let valueOf = Object.hasOwn(READ_FIELDS, field) ? READ_FIELDS[field] : undefined;
+  if (valueOf === undefined) {
+    const nested = rows.find((r) => r.nestedFields?.includes(field));
+    if (nested) {
+      throw new SliceError(`--by ${field}: line ${nested.line} holds an object or array in "${field}", which cannot be sliced on (only strings, numbers and true/false can)`);
+    }
+    if (!rows.some((r) => rowField(r, field) !== undefined)) {
+      throw new SliceError(`--by ${field}: no row has a field "${field}"; the rows have: ${sliceableFields(rows).join(', ')}`);
+    }
+    valueOf = (r) => rowField(r, field);
+  }
+  const groups = new Map<string, number[]>();
+  const none: number[] = [];
+  rows.forEach((r, i) => {
+    const v = valueOf(r);
+    if (v === undefined) none.push(i);
+    else if (groups.has(v)) groups.get(v)!.push(i);
+    else groups.set(v, [i]);
+  });
+  if (groups.size > MAX_SLICES) {
+    throw new SliceError(`--by ${field}: ${groups.size} distinct values, more than ${MAX_SLICES}; a slice per value would be too small to read: slice by a coarser field`);
+  }
+  const slices: Subset[] = [...groups.keys()].sort(byValue).map((value) => ({ name: `${field}=${value}`, idx: groups.get(value)!, slice: { field, value } }));
+  if (none.length) slices.push({ name: `${field}=(none)`, idx: none, slice: { field, value: null } });
+  return slices;
+}
+
 /**
  * The report's subsets and the indices of their rows: all, each language, and (when any row
- * says whether it needs context) each of those without the rows that do.
+ * says whether it needs context) each of those without the rows that do; then, for each field
+ * of `by` in turn, one subset per value of that field (each field alone, not their cross product).
  */
-export function subsetsOf(rows: readonly LabeledRow[]): { name: string; idx: number[] }[] {
+export function subsetsOf(rows: readonly LabeledRow[], by: readonly string[] = []): Subset[] {
   const langs = [...new Set(rows.map(rowLang))].sort();
   const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
   for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
@@ -110,7 +195,9 @@ export function subsetsOf(rows: readonly LabeledRow[]): { name: string; idx: num
     filters.push(['all without needs_context', (r) => r.needsContext !== true]);
     for (const lang of langs) filters.push([`${lang} without needs_context`, (r) => rowLang(r) === lang && r.needsContext !== true]);
   }
-  return filters.map(([name, keep]) => ({ name, idx: rows.flatMap((r, i) => (keep(r) ? [i] : [])) }));
+  const subsets: Subset[] = filters.map(([name, keep]) => ({ name, idx: rows.flatMap((r, i) => (keep(r) ? [i] : [])) }));
+  for (const field of new Set(by)) subsets.push(...slicesOf(rows, field));
+  return subsets;
 }
 
 /** The model is held to `thresholds` as the pipeline holds it; the keyword baseline to none. */
@@ -119,17 +206,18 @@ export function evaluateVerbal(
   model: VerbalClassifier,
   baseline: VerbalClassifier,
   thresholds: SignalThresholds = DEFAULT_SIGNAL_THRESHOLDS,
-  opts: { errors?: boolean; data?: string } = {},
+  opts: { errors?: boolean; data?: string; by?: readonly string[] } = {},
 ): VerbalEvalReport {
   const modelScores = predictRows(model, rows);
   const modelPred = modelScores.map((p) => signalLabel(p, thresholds));
   const basePred = predictRows(baseline, rows).map((p) => signalLabel(p, {}));
-  const subsets = subsetsOf(rows).map(({ name, idx }) => {
+  const subsets = subsetsOf(rows, opts.by).map(({ name, idx, slice }): SubsetReport => {
     const gold = idx.map((i) => rows[i]!.label);
     const model = idx.map((i) => modelPred[i]!);
     const base = idx.map((i) => basePred[i]!);
     return {
       name,
+      ...(slice ? { slice } : {}),
       n: idx.length,
       model: classificationReport(VERBAL_LABELS, gold, model),
       baseline: classificationReport(VERBAL_LABELS, gold, base),
@@ -193,7 +281,8 @@ export function formatEvalReport(r: VerbalEvalReport): string {
     lines.push(`${'accuracy'.padEnd(w)}  ${''.padStart(7)} | ${''.padStart(11)} ${pct(s.model.accuracy)} | ${''.padStart(11)} ${pct(s.baseline.accuracy)}`);
   }
   const short = VERBAL_LABELS.map((l) => l.slice(0, 8));
-  for (const s of r.subsets.filter((x) => !x.name.includes('without'))) {
+  // Not for the "without needs_context" subsets; a slice's is shown whatever its value says.
+  for (const s of r.subsets.filter((x) => x.slice !== undefined || !x.name.endsWith(' without needs_context'))) {
     lines.push('', `confusion, model, ${s.name} (rows gold, columns predicted)`);
     lines.push(`${''.padEnd(w)} ${short.map((l) => l.padStart(9)).join('')}`);
     s.model.confusion.forEach((row, i) => lines.push(`${VERBAL_LABELS[i]!.padEnd(w)} ${row.map((c) => String(c).padStart(9)).join('')}`));
