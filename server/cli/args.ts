@@ -19,6 +19,11 @@ export interface FlagSpec {
   values?: readonly string[];
   /** Flags that are switches, e.g. ['json']. */
   switches?: readonly string[];
+  /**
+   * Value flags (also in `values`) that take a comma-separated list and may be given more than
+   * once: their values are joined with commas (`--by a --by b,c` reads as "a,b,c").
+   */
+  lists?: readonly string[];
 }
 
 export interface ParsedArgs {
@@ -42,7 +47,8 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
     } else if (spec.values?.includes(name)) {
       const v = inline ?? args[++i];
       if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-      out.values[name] = v;
+      const before = out.values[name];
+      out.values[name] = before !== undefined && spec.lists?.includes(name) ? `${before},${v}` : v;
     } else {
       const known = [...(spec.values ?? []), ...(spec.switches ?? [])].map((f) => `--${f}`).join(', ');
       throw new UsageError(`unknown option --${name}${known ? ` (known: ${known})` : ''}`);
@@ -89,6 +95,14 @@ export function checkOutFolder(kind: ModelKind, out: string, force: boolean): vo
     throw new UsageError(`--out ${out} holds a ${s.kind} model (${listed(s.entries)}); training ${kind} there would replace it: choose another folder, or add --force`);
   }
   throw new UsageError(`--out ${out} holds files that are not a ${kind} model (${listed(s.entries)}); choose a new or empty folder, or add --force to write the model beside them`);
+}
+
+/** A comma-separated list flag's names, trimmed and each once; an empty one is a usage error. */
+export function listFlag(value: string | undefined, name: string): string[] {
+  if (value === undefined) return [];
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new UsageError(`--${name}: an empty name in "${value}" (give names separated by commas)`);
+  return [...new Set(names)];
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;

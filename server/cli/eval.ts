@@ -7,17 +7,18 @@ import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { readLabeledJsonl } from '../signals/verbal/corpus';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
-import { evaluateVerbal, formatEvalReport } from '../eval/verbalEval';
+import { evaluateVerbal, formatEvalReport, subsetsOf } from '../eval/verbalEval';
 import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
 import { formatSweepReport, sweepVerbal } from '../eval/thresholdSweep';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { parseArgs, parseThresholds, requireFile, UsageError } from './args';
+import { listFlag, parseArgs, parseThresholds, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 
-export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--sweep] [--thresholds T] [--errors] [--json]
+export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [--model ${DEFAULT_MODEL_DIR}] [--compare DIR] [--sweep] [--thresholds T] [--by FIELD] [--errors] [--json]
   rows: {"text", "label", "lang"?, "role"?: "customer"|"rep" (or "speaker": "buyer"|"seller"), "context"?, "needs_context"?}
+    and any other fields (kept for --by)
   --thresholds: least score a predicted signal needs, else it counts as neutral: one number for
     every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4); default none
   --errors: also list the rows the model got wrong (line, language, role, gold and predicted label,
@@ -29,16 +30,19 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
   --sweep: instead of the report, each signal label's precision, recall, F1 and the macro-F1 as its
     threshold goes over 0.30, 0.35, …, 0.90 (the other labels at --thresholds), per subset, the best
     macro-F1 marked. Thresholds picked on a file flatter it: check them on other rows with
-    --thresholds before running them (serve --thresholds, analyze --thresholds)`;
+    --thresholds before running them (serve --thresholds, analyze --thresholds)
+  --by FIELD: also one subset per value of a field of the rows (source=jd, source=(none) for rows
+    without it), in the report, --compare and --sweep; repeat it or give FIELD,FIELD for one
+    slicing per field (not their cross product); strings, numbers, true/false, at most 50 values`;
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
   let opts: {
     data: string; dataGiven: string; model: string; modelGiven: string; compare?: string; compareGiven?: string;
-    json: boolean; errors: boolean; sweep: boolean; thresholds: SignalThresholds;
+    json: boolean; errors: boolean; sweep: boolean; thresholds: SignalThresholds; by: string[];
   };
   try {
-    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds'], switches: ['json', 'errors', 'sweep'] });
+    const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds', 'by'], switches: ['json', 'errors', 'sweep'], lists: ['by'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
       // Without a known target, the usage of both targets (verbal and posture).
       const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
@@ -61,6 +65,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
       errors: a.switches.has('errors'),
       sweep: a.switches.has('sweep'),
       thresholds: a.values.thresholds === undefined ? DEFAULT_SIGNAL_THRESHOLDS : parseThresholds(a.values.thresholds),
+      by: listFlag(a.values.by, 'by'),
     };
     requireFile(opts.data);
   } catch (e) {
@@ -72,6 +77,8 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   const rows = readLabeledJsonl(opts.data);
   // A report of "0 rows" with every F1 at 0 reads like a result; it is a wrong file.
   if (rows.length === 0) throw new Error(`${opts.data} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
+  // A --by field the rows cannot be sliced on stops it here, before any model is loaded.
+  subsetsOf(rows, opts.by);
   await initTf();
   const advice = { posture: `evaluate a posture model with \`eval posture --labels FILE.jsonl ${opts.compare === undefined ? '--model' : '--compare'} DIR\`` };
   const model = withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.model }), advice);
@@ -86,7 +93,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
     }
     try {
       const report = compareVerbal(rows, model, other, opts.thresholds, {
-        changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? modelDir },
+        changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? modelDir }, by: opts.by,
       });
       io.out(opts.json ? JSON.stringify(report) : formatCompareReport(report));
       return 0;
@@ -97,7 +104,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   }
   if (opts.sweep) {
     try {
-      const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven });
+      const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven, by: opts.by });
       io.out(opts.json ? JSON.stringify(report) : formatSweepReport(report));
       return 0;
     } finally {
@@ -106,7 +113,7 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   }
   const baseline = createKeywordBaseline();
   try {
-    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven });
+    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven, by: opts.by });
     io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     return 0;
   } finally {
