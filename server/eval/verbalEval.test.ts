@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { DatasetError, parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { VerbalClassifier } from '../signals/verbal/types';
@@ -275,4 +277,13 @@ describe('--by: slices of the report by a field of the rows', () => {
     expect(slicesOf(many.slice(0, MAX_SLICES), 'text_id')).toHaveLength(MAX_SLICES);
     expect(slicesOf(many, 'kind').map((s) => [s.name, s.idx.length])).toEqual([['kind=even', 26], ['kind=odd', 25]]);
   });
+});
+
+it('docs/eval-json.md\'s plain section names a slice\'s fields', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '../../docs/eval-json.md'), 'utf8');
+  const section = docs.slice(docs.indexOf('## `eval verbal --json`'), docs.indexOf('## `eval verbal --sweep --json`'));
+  const rows = parseLabeledJsonl(jsonl({ text: 'hi', label: 'neutral', source: 'a' }), 'd.jsonl');
+  const s = evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline(), {}, { by: ['source'] }).subsets.at(-1)!;
+  expect(s.slice).toEqual({ field: 'source', value: 'a' });
+  for (const k of ['slice', 'field', 'value', 'FIELD=(none)']) expect(section).toContain(`\`${k}\``);
 });
