@@ -57,12 +57,12 @@ export function pairedCounts(aRight: readonly boolean[], bRight: readonly boolea
   return c;
 }
 
-/** "+2.4 points (95 % CI +0.3 to +4.6; excludes 0: B is better)", for the text reports. */
-export function describeDifference(d: PairedDifference, scale = 100, unit = ' points'): string {
+/** "+2.4 points (95 % CI +0.3 to +4.6; excludes 0: B is better)", for the text reports (`subject`: what B is). */
+export function describeDifference(d: PairedDifference, scale = 100, unit = ' points', subject = 'B'): string {
   const s = (x: number) => (x === 0 ? '0.0' : `${x > 0 ? '+' : '−'}${Math.abs(x * scale).toFixed(1)}`);
   const { low, high, level } = d.interval;
   const verdict = d.excludesZero
-    ? `excludes 0: B is ${low > 0 ? 'better' : 'worse'}`
+    ? `excludes 0: ${subject} is ${low > 0 ? 'better' : 'worse'}`
     : 'includes 0: no clear difference';
   return `${s(d.difference)}${unit} (${Math.round(level * 100)} % CI ${s(low)} to ${s(high)}; ${verdict})`;
 }

@@ -47,6 +47,21 @@ describe('sweepLabel', () => {
     // 0.45 and 0.50 tie (row 2 scores 0.5, kept at 0.50): the lower is picked.
     expect(at(0.5).macroF1).toBe(at(0.45).macroF1);
     expect(s.best).toBe(0.45);
+    // The gain of the pick over the given (none), paired over the same 5 rows: 0.8 − 0.583.
+    expect(s.gain!.difference).toBeCloseTo(0.8 - (2 / 3 + 0.5) / 2);
+    expect(s.gain!.interval.low).toBeLessThanOrEqual(s.gain!.difference);
+    expect(s.gain!.interval.high).toBeGreaterThanOrEqual(s.gain!.difference);
+  });
+
+  it('says the gain of the pick in the text report, paired over the rows', () => {
+    const rowsOf = rows.map(([label], i) => ({ text: `row ${i}`, label, role: 'customer' as const, line: i + 1 }));
+    const model: VerbalClassifier = { version: 'test-model', classify: (inputs) => inputs.map((_, i) => preds[i]!), dispose: () => undefined };
+    const text = formatSweepReport(sweepVerbal(rowsOf, model));
+    expect(text).toMatch(/best against none: macro-F1 \+21\.7 points \(95 % CI [^)]*\), paired over these rows \(the pick was made on them too/);
+  });
+
+  it('gives no gain when the given threshold stays best', () => {
+    expect(sweepLabel(preds, gold, 'price_inquiry', { price_inquiry: 0.45 }).gain).toBeUndefined();
   });
 
   it('holds the other labels to their given thresholds, and keeps the given threshold when nothing beats it', () => {
