@@ -16,6 +16,7 @@ import {
   type FrameStats,
   type Participant,
   type Session,
+  type ModelVersions,
   type SessionSnapshot,
   type Signal,
   type Utterance,
@@ -128,12 +129,18 @@ export const FrameStatsSchema: z.ZodType<FrameStats> = z.object({
   failed: z.number(),
 });
 
+export const ModelVersionsSchema: z.ZodType<ModelVersions> = z.object({
+  verbal: z.array(z.string()),
+  posture: z.array(z.string()),
+});
+
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   session: SessionSchema,
   utterances: z.array(UtteranceSchema),
   signals: z.array(SignalSchema),
   cues: z.array(CueSchema),
   unassignedSpeakers: z.array(z.string()),
+  modelVersions: ModelVersionsSchema,
 });
 
 export const SessionSummarySchema = z.object({

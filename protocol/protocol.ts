@@ -320,12 +320,20 @@ export const LiveUtteranceSchema = z
   .strict();
 export type LiveUtterance = z.infer<typeof LiveUtteranceSchema>;
 
+/** The distinct model versions a session's stored signals and cues came from (sorted). */
+export interface ModelVersions {
+  verbal: string[];
+  posture: string[];
+}
+
 export interface SessionSnapshot {
   session: Session;
   utterances: Utterance[];
   signals: Signal[];
   cues: Cue[];
   unassignedSpeakers: string[];
+  /** More than one version of a kind: the session is part one model, part another (POST …/reanalyse makes it one). */
+  modelVersions: ModelVersions;
 }
 
 export interface ClientToServerEvents {

@@ -6,6 +6,7 @@ import type {
   Cue,
   FrameStats,
   LandmarksIn,
+  ModelVersions,
   Participant,
   Role,
   Session,
@@ -29,7 +30,7 @@ export type SessionEvent =
   | { type: 'signal'; sessionId: string; signal: Signal }
   | { type: 'cue'; sessionId: string; cue: Cue }
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
-  /** Roles changed and the session's analysis was replaced: what was published of it before is void. */
+  /** Roles changed, or the session was re-analysed, and its analysis was replaced: what was published of it before is void. */
   | { type: 'reanalysed'; sessionId: string }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
 
@@ -103,7 +104,7 @@ export class SessionService {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
   private readonly reanalysisSlice: { items: number; ms: number };
-  /** Each session's latest role change under way (they run one after another). */
+  /** Each session's latest role change or re-analysis under way (they run one after another). */
   private readonly reanalyses = new Map<string, Promise<unknown>>();
   private closing = false;
 
@@ -174,6 +175,7 @@ export class SessionService {
       signals: store.signals(id),
       cues: store.cues(id),
       unassignedSpeakers: store.unassignedSpeakers(id),
+      modelVersions: store.modelVersions(id),
     };
   }
 
@@ -263,21 +265,42 @@ export class SessionService {
    */
   async setRoles(sessionId: string, roles: Record<string, Role | null>): Promise<SessionSnapshot> {
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(roles), 'roles');
-    return this.inTurn(sessionId, async () => {
-      await this.reanalyseAside(sessionId, roles, () => undefined);
-      // The answer is read on the loop's next turn: the swap above held it long enough.
-      await new Promise((resolve) => setImmediate(resolve));
-      return this.snapshot(sessionId);
-    });
+    return this.inTurn(sessionId, () => this.reanalysedSnapshot(sessionId, roles));
   }
 
   /**
-   * Runs a role change of the session (setRoles, an upload that changes roles) once those
-   * before it are done: one at a time, in the order they came, so each one's answer shows its
-   * own roles applied to those before.
+   * Re-analyses the whole session with the server's current models and settings under its
+   * current roles (a stored session keeps the signals of the model that made them until then),
+   * as `setRoles` does with no role changed: aside, a slice at a time, in turn with the
+   * session's role changes. `previous`: the model versions its analysis came from before.
    */
-  private async inTurn<T>(sessionId: string, job: () => Promise<T>): Promise<T> {
-    if (this.closing) throw new ShuttingDownError('role change');
+  async reanalyse(sessionId: string): Promise<{ snapshot: SessionSnapshot; previous: ModelVersions }> {
+    this.requireSession(sessionId);
+    return this.inTurn(
+      sessionId,
+      async () => {
+        const previous = this.deps.store.modelVersions(sessionId);
+        return { snapshot: await this.reanalysedSnapshot(sessionId, {}, 're-analysis'), previous };
+      },
+      're-analysis',
+    );
+  }
+
+  /** Re-analyses aside with `roles` given (setRoles, reanalyse), then reads the snapshot. */
+  private async reanalysedSnapshot(sessionId: string, roles: Record<string, Role | null>, what = 'role change'): Promise<SessionSnapshot> {
+    await this.reanalyseAside(sessionId, roles, () => undefined, what);
+    // The answer is read on the loop's next turn: the swap above held it long enough.
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.snapshot(sessionId);
+  }
+
+  /**
+   * Runs a role change of the session (setRoles, an upload that changes roles, reanalyse) once
+   * those before it are done: one at a time, in the order they came, so each one's answer shows
+   * its own roles applied to those before.
+   */
+  private async inTurn<T>(sessionId: string, job: () => Promise<T>, what = 'role change'): Promise<T> {
+    if (this.closing) throw new ShuttingDownError(what);
     const before = this.reanalyses.get(sessionId);
     const mine = (before ?? Promise.resolve()).catch(() => undefined).then(job);
     this.reanalyses.set(sessionId, mine);
@@ -331,9 +354,9 @@ export class SessionService {
    * session is re-analysed in place in that transaction instead. `andThen` runs last in the
    * transaction, on the new analysis (an upload's turns); what it returns is returned.
    */
-  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T): Promise<T> {
+  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T, what = 'role change'): Promise<T> {
     // One that waited its turn while the server began to stop does not start.
-    if (this.closing) throw new ShuttingDownError('role change');
+    if (this.closing) throw new ShuttingDownError(what);
     const { store } = this.deps;
     const withGiven = (now: Map<string, Role | null>) => {
       for (const [name, role] of Object.entries(given)) now.set(name, role);
@@ -350,7 +373,7 @@ export class SessionService {
         do caughtUp = run.step(items);
         while (!caughtUp && performance.now() - t0 < ms);
         await new Promise((resolve) => setImmediate(resolve));
-        if (this.closing) throw new ShuttingDownError('role change');
+        if (this.closing) throw new ShuttingDownError(what);
       }
       // A failure in here rolls it all back and drops the session's pipeline (atomically), so
       // the pipeline may take the new analysis before the commit.

@@ -7,6 +7,7 @@ import type {
   Bilingual,
   Cue,
   CueEvidence,
+  ModelVersions,
   Participant,
   PersonBox,
   PoseIn,
@@ -443,6 +444,33 @@ export class SqliteStore {
       )
       .all(sessionId) as SignalRow[];
     return rows.map(toSignal);
+  }
+
+  /**
+   * The distinct model versions the session's stored signals and cues carry, sorted, in one
+   * query. A cue's version is its verbal evidence's model, its posture evidence's, or both
+   * joined by `+` (verbal first); which it is, its evidence's kinds say.
+   */
+  modelVersions(sessionId: string): ModelVersions {
+    const rows = this.stmt(
+        `SELECT DISTINCT kind = 'verbal' AS verbal, kind = 'posture' AS posture, model_version FROM signals WHERE session_id = ?
+         UNION
+         SELECT DISTINCT
+           EXISTS (SELECT 1 FROM json_each(c.evidence_json) e WHERE json_extract(e.value, '$.kind') = 'verbal'),
+           EXISTS (SELECT 1 FROM json_each(c.evidence_json) e WHERE json_extract(e.value, '$.kind') = 'posture'),
+           c.model_version
+         FROM cues c WHERE c.session_id = ?`,
+      )
+      .all(sessionId, sessionId) as { verbal: number; posture: number; model_version: string }[];
+    const verbal = new Set<string>();
+    const posture = new Set<string>();
+    for (const r of rows) {
+      const [first, second] = r.model_version.split('+');
+      if (r.verbal) verbal.add(first!);
+      else if (r.posture) posture.add(first!);
+      if (r.verbal && r.posture && second !== undefined) posture.add(second);
+    }
+    return { verbal: [...verbal].sort(), posture: [...posture].sort() };
   }
 
   addFrame(f: NewFrame): number {

@@ -1,4 +1,4 @@
-// Sessions: create, list, read, assign roles, upload a transcript.
+// Sessions: create, list, read, assign roles, re-analyse, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
@@ -13,6 +13,9 @@ const UploadQuery = z.object({
   title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).optional(),
 });
 type UploadQuery = z.infer<typeof UploadQuery>;
+
+/** `POST …/reanalyse` takes no body, or an empty object. */
+const ReanalyseSchema = z.object({}).strict();
 
 const rawBody = express.raw({ type: () => true, limit: LIMITS.uploadMaxBytes });
 
@@ -94,6 +97,13 @@ export function sessionsRouter(service: SessionService): Router {
     const body = parseOr400(SetRolesSchema, req.body);
     // The re-analysis runs a slice at a time; other sessions go on meanwhile.
     res.json({ snapshot: await service.setRoles(id(req.params.id), body.roles) });
+  });
+
+  r.post('/:id/reanalyse', ...jsonBody('64kb'), async (req, res) => {
+    parseOr400(ReanalyseSchema, req.body ?? {});
+    // With the server's current models, a slice at a time, as a role change.
+    const { snapshot, previous } = await service.reanalyse(id(req.params.id));
+    res.json({ snapshot, previous });
   });
 
   r.post('/:id/transcript', rawBody, async (req, res) => {
