@@ -312,6 +312,39 @@ describe('re-analysis a slice at a time', () => {
     a.store.close();
   });
 
+  it('reanalyse waits for a role change before it and re-analyses as one pass does; its own `previous` names the versions it replaced', async () => {
+    const steps = meeting(1);
+    const control = build(steps);
+    control.service.setRolesNow(control.id, { [control.customer]: 'customer' });
+    const a = build(steps, { reanalysisSlice: { items: 30, ms: 0 } });
+    const events: string[] = [];
+    a.service.onEvent((e) => void (e.type === 'reanalysed' && events.push(e.type)));
+    const roles = a.service.setRoles(a.id, { [a.customer]: 'customer' });
+    const re = a.service.reanalyse(a.id);
+    await roles;
+    expect(a.service.reanalysing(a.id)).toBe(true);
+    const { snapshot, previous } = await re;
+    expect(events).toEqual(['reanalysed', 'reanalysed']);
+    // It ran on the roles the change before it set: the customer's posture signals are there.
+    expect(snapshot.session.participants).toContainEqual({ name: a.customer, role: 'customer' });
+    expect(previous).toEqual(control.service.snapshot(control.id).modelVersions);
+    expect(snapshot.modelVersions).toEqual({ verbal: [verbal.version], posture: [posture.version] });
+    expectSameAnalysis(a, control, true);
+    control.store.close();
+    a.store.close();
+  });
+
+  it('stopping the service abandons a reanalyse under way, naming it', async () => {
+    const a = build(meeting(1), { reanalysisSlice: { items: 30, ms: 0 } });
+    const before = state(a.store, a.service, a.id);
+    const done = a.service.reanalyse(a.id);
+    await new Promise((r) => setImmediate(r));
+    await a.service.close();
+    await expect(done).rejects.toThrow(/this re-analysis was not stored/);
+    expect(state(a.store, a.service, a.id)).toEqual(before);
+    a.store.close();
+  });
+
   it('stopping the service abandons a re-analysis under way: nothing of it is stored', async () => {
     const a = build(meeting(1), { reanalysisSlice: { items: 30, ms: 0 } });
     const before = state(a.store, a.service, a.id);

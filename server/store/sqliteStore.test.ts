@@ -56,6 +56,36 @@ describe('SqliteStore', () => {
     store.close();
   });
 
+  it("modelVersions: the distinct versions of the session's signals and cues, a cue's `verbal+posture` split by its evidence", () => {
+    const store = new SqliteStore(':memory:');
+    store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+    store.createSession({ id: 'other', title: 't', createdAt: 1, demo: false, participants: [] });
+    expect(store.modelVersions('s')).toEqual({ verbal: [], posture: [] });
+    const u = store.addUtterance({ sessionId: 's', speaker: 'Li', role: 'customer', text: 'how much?', startMs: 5, endMs: 900, receivedAt: 10 });
+    const scores = { price_inquiry: 0.9, discount_request: 0.05, purchase_intent: 0.02, resistance: 0.01, neutral: 0.02 };
+    const verbal = (modelVersion: string) =>
+      store.addSignal({ sessionId: 's', utteranceId: u.id, participant: 'Li', kind: 'verbal', label: 'price_inquiry', score: 0.9, scores, mediaMs: 5, modelVersion }, u.text);
+    const v2 = verbal('verbal-2');
+    verbal('verbal-1');
+    verbal('verbal-2');
+    const p = store.addPostureSignal({
+      sessionId: 's', participant: 'Li', kind: 'posture', label: 'arms_crossed', score: 0.8, mediaMs: 7, startedMs: 6, endedMs: null,
+      frameId: null, features: {}, source: 'browser', modelVersion: 'posture-1',
+    });
+    const cue = (modelVersion: string, kinds: ('verbal' | 'posture')[]) =>
+      store.addCue({
+        sessionId: 's', type: 'resistance', reason: 'closed_posture', mediaMs: 7, score: 0.8, technique: 'address_objection',
+        evidence: kinds.map((kind) => ({ signalId: kind === 'verbal' ? v2.id : p.id, kind, utteranceId: null, frameId: null, participant: 'Li', label: kind === 'verbal' ? 'price_inquiry' : 'arms_crossed', score: 0.8, mediaMs: 7, text: 'x' })),
+        title: { en: 't', zh: '题' }, tip: { en: 'tip', zh: '提示' }, modelVersion, inputReceivedAt: 10, emittedAt: 11,
+      });
+    cue('verbal-0+posture-0', ['verbal', 'posture']);
+    cue('verbal-3', ['verbal']);
+    cue('posture-2', ['posture']);
+    expect(store.modelVersions('s')).toEqual({ verbal: ['verbal-0', 'verbal-1', 'verbal-2', 'verbal-3'], posture: ['posture-0', 'posture-1', 'posture-2'] });
+    expect(store.modelVersions('other')).toEqual({ verbal: [], posture: [] });
+    store.close();
+  });
+
   it('rolls back everything written inside a failed transaction', () => {
     const store = new SqliteStore(':memory:');
     store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [] });
