@@ -82,42 +82,28 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   await initTf();
   const advice = { posture: `evaluate a posture model with \`eval posture --labels FILE.jsonl ${opts.compare === undefined ? '--model' : '--compare'} DIR\`` };
   const model = withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.model }), advice);
-  if (opts.compare !== undefined) {
-    const modelDir = opts.compare;
-    let other: VerbalClassifier;
-    try {
-      other = withModelAdvice(() => loadVerbalClassifier({ modelDir }), advice);
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-    try {
+  // Every classifier loaded is disposed of, whichever report runs and however it ends.
+  const loaded: VerbalClassifier[] = [model];
+  try {
+    if (opts.compare !== undefined) {
+      const modelDir = opts.compare;
+      const other = withModelAdvice(() => loadVerbalClassifier({ modelDir }), advice);
+      loaded.push(other);
       const report = compareVerbal(rows, model, other, opts.thresholds, {
         changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? modelDir }, by: opts.by,
       });
       io.out(opts.json ? JSON.stringify(report) : formatCompareReport(report));
-      return 0;
-    } finally {
-      model.dispose();
-      other.dispose();
-    }
-  }
-  if (opts.sweep) {
-    try {
+    } else if (opts.sweep) {
       const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven, by: opts.by });
       io.out(opts.json ? JSON.stringify(report) : formatSweepReport(report));
-      return 0;
-    } finally {
-      model.dispose();
+    } else {
+      const baseline = createKeywordBaseline();
+      loaded.push(baseline);
+      const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven, by: opts.by });
+      io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     }
-  }
-  const baseline = createKeywordBaseline();
-  try {
-    const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven, by: opts.by });
-    io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
     return 0;
   } finally {
-    model.dispose();
-    baseline.dispose();
+    for (const c of loaded) c.dispose();
   }
 }

@@ -3,7 +3,7 @@
 // B − A with a paired bootstrap interval, and the rows B fixed or broke.
 import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../protocol/protocol';
 import type { LabeledRow } from '../signals/verbal/corpus';
-import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { classificationReport, pairedMacroF1 } from './metrics';
 import { describeDifference, pairedCounts, type PairedCounts, type PairedDifference } from './paired';
@@ -111,14 +111,14 @@ const signed = (x: number): string => `${x > 0 ? '+' : x < 0 ? '−' : ' '}${Mat
 
 /** A plain-text comparison: per subset, each label's F1 of A and B, macro-F1 with the paired interval, and the row counts. */
 export function formatCompareReport(r: VerbalCompareReport): string {
-  const held = Object.entries(r.thresholds).map(([l, t]) => `${l} ≥ ${t}`);
+  const held = describeThresholds(r.thresholds);
   const name = (m: ComparedModel) => `${m.modelVersion}${m.model !== undefined ? ` (${m.model})` : ''}`;
   const first = r.subsets[0];
   const ci = first?.macroF1.interval;
   const lines: string[] = [
     `model A ${name(r.a)}`,
     `model B ${name(r.b)}`,
-    `on the same ${r.rows} rows${r.data !== undefined ? ` of ${r.data}` : ''}; a signal counts when it is the most probable label${held.length ? ` and scores ${held.join(', ')}` : ''}`,
+    `on the same ${r.rows} rows${r.data !== undefined ? ` of ${r.data}` : ''}; a signal counts when it is the most probable label${held ? ` and scores ${held}` : ''}`,
     ...(ci ? [`B − A in points of F1; its ${Math.round(ci.level * 100)} % interval is paired: ${ci.resamples} seeded resamples of the rows, each scored for both models`] : []),
   ];
   const w = Math.max(...VERBAL_LABELS.map((l) => l.length), 'macro-F1'.length);

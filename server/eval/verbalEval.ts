@@ -3,7 +3,7 @@
 // the rows whose label needs the previous turn.
 import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../protocol/protocol';
 import { rowField, type LabeledRow } from '../signals/verbal/corpus';
-import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { Interval } from './bootstrap';
@@ -261,10 +261,10 @@ export const pct = (x: number): string => (x * 100).toFixed(1).padStart(5);
 
 /** A plain-text report: per subset, the model beside the baseline; confusion matrices last. */
 export function formatEvalReport(r: VerbalEvalReport): string {
-  const held = Object.entries(r.thresholds).map(([l, t]) => `${l} ≥ ${t}`);
+  const held = describeThresholds(r.thresholds);
   const lines: string[] = [
     `model ${r.modelVersion} vs ${r.baselineVersion}, ${r.rows} rows${r.data !== undefined ? ` of ${r.data}` : ''}`,
-    `a signal counts when it is the most probable label${held.length ? ` and scores ${held.join(', ')}` : ''}`,
+    `a signal counts when it is the most probable label${held ? ` and scores ${held}` : ''}`,
   ];
   const w = Math.max(...VERBAL_LABELS.map((l) => l.length));
   for (const s of r.subsets) {

@@ -123,7 +123,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       turns.submit(parsed.data.sessionId, parsed.data.utterance, (outcome) => {
         inFlight--;
         if (outcome.ok) {
-          coalesceWrites(socket);
+          holdWrites(socket);
           return reply({ ok: true, utterance: outcome.result.utterance, ...(outcome.duplicate ? { duplicate: true as const } : {}) });
         }
         const err = outcome.error;
@@ -183,23 +183,10 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
 }
 
 /**
- * socket.io writes a socket's first packet at once and holds the rest until that write's
- * callback, on the next tick; the rest then go out as one websocket frame, one syscall, each.
- * Corking the TCP socket until just after that tick sends the turn's signal, cue and ack in
- * one write: fewer syscalls on both ends. If the order of ticks ever differs, the packets
- * simply go out as before.
- */
-function coalesceWrites(socket: IoSocket): void {
-  const tcp = socket.request.socket;
-  if (tcp.destroyed) return;
-  tcp.cork();
-  process.nextTick(() => tcp.uncork());
-}
-
-/**
- * The same for every connection in a room before what happened in its session is sent out:
- * engine.io writes a connection's first packet at once (its transport is writable) and the
- * rest only after that write's callback, so a turn's `utterance` left in one write and its
+ * One write per connection for what a turn sends it: for every connection in a room before
+ * what happened in its session is sent out, and for a sender before its ack. engine.io writes
+ * a connection's first packet at once (its transport is writable) and the rest only after
+ * that write's callback, so a turn's `utterance` left in one write and its
  * signal, cue and ack in another (and a watcher's signal and cue in two more). Holding the
  * websocket transport's `writable` flag down until the next tick keeps the first packet in
  * engine.io's buffer with the others; at that tick the buffer goes to the transport in one
