@@ -76,7 +76,8 @@ export class ModelStatusView {
     this.text.hidden = status.kinds.length === 0;
     this.root.dataset.state = status.stale ? 'stale' : status.kinds.some((k) => k.state === 'unchecked') ? 'unchecked' : 'current';
     this.button.hidden = !(status.stale || this.running);
-    this.button.disabled = this.running || this.blocked !== null;
+    // One re-analysis at a time from this window (one under way for a session shown before too).
+    this.button.disabled = this.runningFor !== null || this.blocked !== null;
     this.button.textContent = this.running ? t('reanalyseRunning') : t('reanalyse');
     this.button.setAttribute('aria-busy', String(this.running));
     const hint = this.blocked !== null ? t(this.blocked) : t('reanalyseTip');
