@@ -1,12 +1,13 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, CreateSession, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, CreateSession, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
 import {
   DemoSchema,
   ErrorBodySchema,
   HealthSchema,
   LandmarksPageSchema,
+  ModelVersionsSchema,
   SessionListSchema,
   SessionSchema,
   SnapshotSchema,
@@ -115,6 +116,20 @@ export async function setRoles(id: string, roles: Record<string, Role | null>): 
     json('PUT', { roles }),
   );
   return res.snapshot;
+}
+
+/**
+ * Re-analyses the whole session with the server's current models and settings; answers once
+ * it is done (seconds for a long session) with the new snapshot and the model versions the
+ * session's analysis came from before.
+ */
+export function reanalyse(id: string): Promise<{ snapshot: SessionSnapshot; previous: ModelVersions }> {
+  return request(
+    z.object({ snapshot: SnapshotSchema, previous: ModelVersionsSchema }),
+    're-analysis',
+    `/api/sessions/${encodeURIComponent(id)}/reanalyse`,
+    json('POST', {}),
+  );
 }
 
 /** Any error as an ApiError, for display. */

@@ -3,7 +3,9 @@
 // ingest's errors and warnings are all worded (so a changed server string shows up here).
 import type { ApiError } from '../protocol/protocol';
 import { parseTranscript, TranscriptError } from '../server/ingest';
-import { describeError, errorMessage, fieldName, warningText } from './errorText';
+import { ShuttingDownError } from '../server/errors/errors';
+import { ServerError } from './api';
+import { describeError, errorMessage, fieldName, NETWORK_ERROR, requestError, warningText } from './errorText';
 
 /** What the upload route answers for a file (server/http/routes/sessions.ts parseUpload). */
 function uploadError(text: string | Uint8Array, filename = 'x.txt'): ApiError {
@@ -125,4 +127,24 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
   );
   expect(warningText('... and 12 more warnings', 'zh')).toBe('……另有 12 条警告');
   expect(warningText('something new', 'zh')).toBe('something new');
+});
+
+test('a stopping server’s refusal says what it did not do: a turn, a re-analysis, a role change', () => {
+  const refusal = (what: string): ApiError => {
+    const e = new ShuttingDownError(what);
+    return { code: e.code, message: e.message };
+  };
+  expect(describeError(refusal('re-analysis'), 'zh').text).toBe('服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。');
+  expect(describeError(refusal('role change'), 'zh').text).toBe('服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。');
+  expect(describeError(refusal('utterance'), 'zh').text).toBe('服务器正在停止，这一条没有保存；服务器恢复后请重新发送。');
+  expect(errorMessage(refusal('re-analysis'), 'en')).toBe('the server is stopping: this re-analysis was not stored; send it again once the server is back');
+});
+
+test('a request with no answer at all is worded in both languages; a server refusal stays itself', () => {
+  const none = requestError(new TypeError('Failed to fetch'));
+  expect(none).toEqual({ code: NETWORK_ERROR, message: 'no answer from the server (Failed to fetch)' });
+  expect(errorMessage(none, 'en')).toBe('no answer from the server (Failed to fetch)');
+  expect(errorMessage(none, 'zh')).toBe('没有收到服务器的回复，连接可能已断开。（no answer from the server (Failed to fetch)）');
+  const refused = { code: 'not_found', field: 'sessionId', message: 'session "x" not found' };
+  expect(requestError(new ServerError(404, refused))).toBe(refused);
 });

@@ -6,6 +6,7 @@
 // specifics the English names (a quoted line, a timestamp). A code not known here shows the
 // English message in both languages. Pure: the language is an argument.
 import type { ApiError } from '../protocol/protocol';
+import { toApiError } from './api';
 import { lang, type Lang } from './i18n';
 
 export interface ErrorText {
@@ -115,6 +116,9 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'busy':
       return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
     case 'shutting_down':
+      // The server names what it did not do: a turn or frame, or a re-analysis / role change.
+      if (/this re-analysis was not/.test(e.message)) return { text: '服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。' };
+      if (/this role change was not/.test(e.message)) return { text: '服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条没有保存；服务器恢复后请重新发送。' };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };
@@ -131,6 +135,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: '服务器缺少姿态模型文件：请在服务器上运行 npm run models。', keepDetail: true };
     case 'pose_worker_failed':
       return { text: '姿态识别进程出错，正在重新启动；请重新发送。' };
+    case NETWORK_ERROR:
+      return { text: '没有收到服务器的回复，连接可能已断开。', keepDetail: true };
     default: {
       // The client's own code for an answer without an error body.
       const http = /^http_(\d{3})$/.exec(e.code);
@@ -138,6 +144,18 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return null;
     }
   }
+}
+
+/**
+ * The client's own code for a request that got no answer at all (fetch rejected: the server
+ * is down or unreachable); its message is English, as the server's are.
+ */
+export const NETWORK_ERROR = 'network_error';
+
+/** A failed request as an ApiError: the server's refusal, or no answer (NETWORK_ERROR). */
+export function requestError(err: unknown): ApiError {
+  if (err instanceof TypeError) return { code: NETWORK_ERROR, message: `no answer from the server (${err.message})` };
+  return toApiError(err);
 }
 
 /** An error in the given language (see the top of this file). */

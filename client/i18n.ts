@@ -160,6 +160,25 @@ const en = {
   tlSeconds: '{n} s',
   tlMinutes: '{n} min',
   tlHours: '{n} h',
+  // which models a session's analysis came from (client/modelStatus.ts), and re-analysing it
+  modelKindVerbal: 'verbal',
+  modelKindPosture: 'posture',
+  modelsUsed: 'Analysed with {models}',
+  modelServerRuns: '{versions}; the server runs {current}',
+  modelOlder: 'Analysed with an older {kind} model ({detail})',
+  modelNewer: 'Analysed with a newer {kind} model ({detail})',
+  modelOther: 'Analysed with another {kind} model ({detail})',
+  modelMixed: 'Mixes {n} {kind} models ({detail})',
+  reanalyse: 'Re-analyse',
+  reanalyseRunning: 'Re-analysing…',
+  reanalyseTip: 'Analyse the whole session again with the server’s current models and signal thresholds: its signals and cues are replaced (its turns are kept).',
+  reanalysePlaying: 'Not while this session is being played: re-analyse it once playback has ended or been stopped.',
+  reanalyseWatching: 'Not while this session is being played in another window: re-analyse it once its input has stopped.',
+  reanalyseDone: 'Re-analysed with {models}: signals {s0} → {s1}, cues {c0} → {c1}.',
+  reanalyseDoneBare: 'Re-analysed: signals {s0} → {s1}, cues {c0} → {c1}.',
+  reanalyseFailed: 'Not re-analysed: {message}',
+  signalThresholds: 'Signal thresholds',
+  signalThresholdsTip: 'The server runs with signal thresholds (serve --thresholds): a customer’s turn scoring below its label’s threshold gives no signal.',
 };
 
 type Strings = typeof en;
@@ -318,6 +337,25 @@ const zh: Strings = {
   tlSeconds: '{n} 秒',
   tlMinutes: '{n} 分钟',
   tlHours: '{n} 小时',
+  // 会谈分析所用的模型，以及重新分析
+  modelKindVerbal: '言语模型',
+  modelKindPosture: '姿态分类模型',
+  modelsUsed: '分析所用模型：{models}',
+  modelServerRuns: '{versions}；服务器当前运行 {current}',
+  modelOlder: '用较旧的{kind}分析（{detail}）',
+  modelNewer: '用较新的{kind}分析（{detail}）',
+  modelOther: '用另一个{kind}分析（{detail}）',
+  modelMixed: '混用了 {n} 个{kind}（{detail}）',
+  reanalyse: '重新分析',
+  reanalyseRunning: '重新分析中…',
+  reanalyseTip: '用服务器当前的模型和信号阈值重新分析整场会谈：原有的信号和提示将被替换（发言保留）。',
+  reanalysePlaying: '会谈正在播放，不能重新分析：请在播放结束或停止后再重新分析。',
+  reanalyseWatching: '这个会谈正在另一个窗口中播放，不能重新分析：请在输入停止后再重新分析。',
+  reanalyseDone: '已用 {models} 重新分析：信号 {s0} → {s1}，提示 {c0} → {c1}。',
+  reanalyseDoneBare: '已重新分析：信号 {s0} → {s1}，提示 {c0} → {c1}。',
+  reanalyseFailed: '未重新分析：{message}',
+  signalThresholds: '信号阈值',
+  signalThresholdsTip: '服务器使用了信号阈值（serve --thresholds）：客户发言的得分低于该标签的阈值时不产生信号。',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };

@@ -15,6 +15,7 @@ import {
 } from '../protocol/protocol';
 import * as api from './api';
 import { errorMessage } from './errorText';
+import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
 import { applyStatic, initLang, labelled, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
@@ -30,6 +31,7 @@ import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
 import { PostureTimeline } from './view/posture';
+import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
 import { UploadPanel } from './view/upload';
@@ -144,6 +146,15 @@ const state = {
   content: 'some' as Content,
   /** The server no longer has the session shown: it stays on view, read-only (see sessionLost). */
   lost: false,
+  /** The signals shown (`kind:id`; a posture signal comes twice, on and off), counted for a re-analysis's outcome. */
+  signalKeys: new Set<string>(),
+  /**
+   * A re-analysis this window asked for, under way: the `reanalysed` it makes (sent before
+   * its answer) is not read again, since the answer's snapshot is shown (see reanalyseSession).
+   */
+  ownReanalysis: null as string | null,
+  /** The connection has been up before: on the next 'connected' the server may be another (health again). */
+  wasConnected: false,
 };
 
 const notices = new Notices(byId('notices'));
@@ -152,6 +163,7 @@ const cues = new CueView(byId('cues'), byId('cue-count'));
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
+const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
   await refreshSessions();
   picker.value = sessionId;
@@ -163,6 +175,9 @@ const live = new LiveConnection({
   onConnection(c) {
     state.connection = c;
     if (c !== 'connected') pauseForConnection();
+    // Connected again: the server may have been restarted with other models.
+    else if (state.wasConnected) void refreshHealth();
+    if (c === 'connected') state.wasConnected = true;
     renderConnection();
     renderControls();
   },
@@ -176,6 +191,8 @@ const live = new LiveConnection({
   onSignal(s) {
     if (s.sessionId !== state.sessionId) return;
     posture.addSignal(s);
+    state.signalKeys.add(signalKey(s));
+    modelStatus.noteVersion(s.kind, s.modelVersion);
     if (s.kind === 'posture') {
       if (s.endedMs === null) pose.noteSignal(s); // the status names the posture held now
     } else transcript.addSignal(s);
@@ -190,8 +207,9 @@ const live = new LiveConnection({
     if (sessionId === state.sessionId) roles.rolesNeeded(speakers);
   },
   onReanalysed(sessionId) {
-    // Roles changed (here or in another window): the signals and cues shown are void.
-    if (sessionId === state.sessionId) void reload(sessionId);
+    // Roles changed or the session was re-analysed (here or in another window): the signals
+    // and cues shown are void. One this window's Re-analyse made is shown from its answer.
+    if (sessionId === state.sessionId && state.ownReanalysis !== sessionId) void reload(sessionId);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
@@ -244,6 +262,7 @@ function sessionLost(): void {
   state.mode = 'review';
   if (state.sessionId) picker.markLost(state.sessionId, state.title);
   roles.setSession(null, [], []);
+  modelStatus.setSession(null, null);
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
   state.player?.stop();
@@ -317,6 +336,8 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   });
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   roles.setSession(snapshot.session.id, snapshot.session.participants, snapshot.unassignedSpeakers);
+  state.signalKeys = new Set(snapshot.signals.map(signalKey));
+  modelStatus.setSession(snapshot.session.id, snapshot.modelVersions);
   checkContent(snapshot, mode);
   renderViewHead();
   renderClock(); // the timeline was reset without its playhead
@@ -410,6 +431,8 @@ function showDemoPreview(): void {
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
   roles.setSession(null, [], []);
+  modelStatus.setSession(null, null);
+  state.signalKeys = new Set();
   renderViewHead();
   renderControls();
 }
@@ -470,6 +493,39 @@ async function saveRoles(id: string, assigned: Record<string, Role | null>): Pro
     upload.clear();
   }
   void refreshSessions();
+}
+
+function signalKey(s: { kind: string; id: number }): string {
+  return `${s.kind}:${s.id}`;
+}
+
+/**
+ * Re-analyses the session with the server's current models (the status's Re-analyse) and
+ * shows the snapshot it answers with. The server sends the room `reanalysed` just before that
+ * answer: while the request is under way this window does not read the session again for it
+ * (the answer's snapshot is newer than any re-analysis the room heard of meanwhile, since the
+ * server runs a session's re-analyses one after another). An echo that comes after the answer
+ * (a slow socket) reads it once more, which shows the same.
+ */
+async function reanalyseSession(id: string): Promise<ReanalyseOutcome> {
+  const before = { signals: state.signalKeys.size, cues: state.cueCount };
+  state.ownReanalysis = id;
+  try {
+    const res = await api.reanalyse(id);
+    if (state.sessionId === id) {
+      show(res.snapshot, state.mode);
+      upload.clear(); // the upload's report counted the analysis replaced
+    }
+    void refreshSessions();
+    // The snapshot names the models the server ran: if they are not those health named, the
+    // server was restarted with others since it was read.
+    const h = state.health;
+    const used = res.snapshot.modelVersions;
+    if (h && (used.verbal.some((v) => v !== h.verbalModel) || used.posture.some((v) => v !== h.postureModel))) void refreshHealth();
+    return reanalyseOutcome(before, res.snapshot);
+  } finally {
+    if (state.ownReanalysis === id) state.ownReanalysis = null;
+  }
 }
 
 /**
@@ -771,6 +827,9 @@ function renderControls(): void {
   el.select.disabled = c.busy;
   el.upload.disabled = c.busy;
   el.refresh.disabled = c.busy;
+  // Not while the session shown is still being played into: once it has ended, one
+  // re-analysis covers every turn (see README, the client's status line).
+  modelStatus.setBlocked(state.starting || ps === 'playing' || ps === 'paused' ? 'reanalysePlaying' : state.watching ? 'reanalyseWatching' : null);
   document.body.dataset.player = state.starting ? 'starting' : ps;
   // The button pressed disabled itself (Play, Pause): the focus goes to the one now useful
   // rather than to the page's body; if none is yet (Play is loading), at a later render.
@@ -825,8 +884,12 @@ function renderHealth(): void {
   }
   const parts = [labelled(t('verbalModel'), hl.verbalModel)];
   if (hl.postureModel) parts.push(labelled(t('postureModel'), hl.postureModel));
+  const thresholds = thresholdsText(hl.signalThresholds);
+  if (thresholds) parts.push(thresholds);
   parts.push(labelled(t('backend'), hl.backend), t('protocolVersion', { v: hl.protocolVersion }));
   el.health.textContent = parts.join(' · ');
+  if (thresholds) el.health.title = t('signalThresholdsTip');
+  else el.health.removeAttribute('title');
 }
 
 function renderLang(l: Lang): void {
@@ -853,6 +916,7 @@ function renderAll(): void {
   notices.render();
   el.videoToggle.title = t('poseTitle');
   roles.render();
+  modelStatus.render();
   renderViewHead();
   renderHealth();
   upload.render();
@@ -896,15 +960,30 @@ function bindEvents(): void {
 
 async function loadHealth(): Promise<void> {
   try {
-    state.health = await api.getHealth();
-    renderHealth();
-    const cueMin = state.health.cueMinSignalScore ?? DEFAULT_CUE_MIN_SCORE;
-    transcript.setCueMinScore(cueMin);
-    posture.setCueMinScore(cueMin);
-    const server = state.health.protocolVersion;
+    const health = await api.getHealth();
+    setHealth(health);
+    const server = health.protocolVersion;
     if (server !== PROTOCOL_VERSION) notices.add('error', () => t('versionMismatch', { server, client: PROTOCOL_VERSION }));
   } catch (err) {
     notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
+  }
+}
+
+function setHealth(health: Health): void {
+  state.health = health;
+  renderHealth();
+  const cueMin = health.cueMinSignalScore ?? DEFAULT_CUE_MIN_SCORE;
+  transcript.setCueMinScore(cueMin);
+  posture.setCueMinScore(cueMin);
+  modelStatus.setHealth(health);
+}
+
+/** Reads the server's models again, quietly (a failure leaves those known). */
+async function refreshHealth(): Promise<void> {
+  try {
+    setHealth(await api.getHealth());
+  } catch {
+    // Kept as they were: the next reconnect or re-analysis asks again.
   }
 }
 
