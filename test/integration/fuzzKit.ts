@@ -59,7 +59,7 @@ const utf8 = (s: string) => Buffer.from(s, 'utf8');
 
 /** Byte strings a transcript parser may choke on, spliced into files. */
 const TOKENS: Buffer[] = [
-  ...['-->', ' --> ', ':', '：', '\n', '\r\n', '\r', '\n\n', '<v ', '>', '</v>', '{', '}', '[', ']', '"', ',', '00:', ',000', '.999', '99:99:99.999', '-1', 'NaN', 'Infinity', '1e308',
+  ...['-->', ' --> ', ':', '：', '\n', '\r\n', '\r', '\n\n', '<v ', '>', '</v>', '{', '}', '[', ']', '"', ',', '00:', ',000', '.999', '99:99:99.999', '9999999999999999999:00:00', '-1', 'NaN', 'Infinity', '1e308',
     '&amp;', '&#0;', '\u0000', '好', '\uFEFF', '\u200B', '\u3000', 'WEBVTT', 'NOTE ', '\\u0000', '\\ud800', '"startMs": -5', '"startMs": 1e99', '"endMs": "x"',
     '"speaker": null', '"text": 5', '[[[[[[[[', '{"a":{"a":{"a":', '\u2028'].map(utf8),
   Buffer.from([0xff, 0xfe]),
