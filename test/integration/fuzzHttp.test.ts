@@ -209,7 +209,7 @@ describe('fuzz: JSON bodies', () => {
       const route = int(rand, 3);
       const body = rand() < 0.9 ? mutateJson(base[route], rand) : weirdValue(rand);
       const text = JSON.stringify(body) ?? 'null';
-      const [method, p] = route === 0 ? ['POST', '/api/sessions'] : route === 1 ? ['PUT', `/api/sessions/${pick(rand, [id, id, 'nope', '..', 'x'.repeat(65)])}/roles`] : ['POST', `/api/sessions/${pick(rand, [id, 'nope'])}/reanalyse`];
+      const [method, p] = route === 0 ? ['POST', '/api/sessions'] : route === 1 ? ['PUT', `/api/sessions/${pick(rand, [id, id, 'nope', '..', 'x'.repeat(65), '%E0%A4%A', '%', '%00', '%C0%AF'])}/roles`] : ['POST', `/api/sessions/${pick(rand, [id, 'nope', '%E0%A4%A'])}/reanalyse`];
       note(`${method} ${p} ${preview(text)}`);
       const r = await send(method, p, text, pick(rand, ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']));
       // A path no route takes ('..' is resolved away by the client) is a 404 naming the route.
