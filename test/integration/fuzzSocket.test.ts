@@ -87,7 +87,7 @@ describe('fuzz: socket.io events', () => {
     let controlTurns = 0;
     try {
       await runCases('socket', 0x50c4e7, 400, async (rand, i, note) => {
-        const sessionId = pick(rand, [...fuzzed, fuzzed[0]!, 'nope', '', 'x'.repeat(65), '../x']);
+        const sessionId = rand() < 0.8 ? pick(rand, fuzzed) : pick(rand, ['nope', '', 'x'.repeat(65), '../x', 'Ab_-9']);
         const event = pick(rand, ['join', 'leave', 'utterance', 'utterance', 'utterance', 'landmarks', 'landmarks', 'frame', 'nonsense']);
         let payload: unknown =
           event === 'utterance' ? utterancePayload(rand, sessionId)
@@ -95,8 +95,8 @@ describe('fuzz: socket.io events', () => {
           : event === 'frame' ? { sessionId, participant: '周先生', mediaMs: int(rand, 1000), image: rand() < 0.5 ? mutateBytes(pick(rand, images), rand) : pick(rand, images) }
           : { sessionId };
         const r = rand();
-        if (r < 0.7) payload = mutateJson(payload, rand);
-        else if (r < 0.8) payload = weirdValue(rand);
+        if (r < 0.55) payload = mutateJson(payload, rand);
+        else if (r < 0.65) payload = weirdValue(rand);
         const withAck = rand() < 0.9;
         note(`${event} ${withAck ? '' : '(no ack) '}${preview(payload)}`);
         if (event === 'nonsense') {
@@ -129,7 +129,9 @@ describe('fuzz: socket.io events', () => {
       watcher.close();
     }
     // The mutations leave many payloads valid: the storing path is exercised too.
-    expect([...acked.values()].reduce((n, c) => n + c.utterances + c.frames, 0)).toBeGreaterThan(20);
+    const ackedOk = [...acked.values()].reduce((n, c) => n + c.utterances + c.frames, 0);
+    if (process.env.FUZZ_DEBUG) console.log(`acked ok: ${ackedOk}`);
+    expect(ackedOk).toBeGreaterThan(40);
     for (const id of fuzzed) {
       const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
       const frames = (await api(server.url, 'GET', `/api/sessions/${id}/landmarks?limit=1000`)).body.frames as Array<{ source: string }>;
