@@ -70,3 +70,16 @@ describe('speaker names on every schema', () => {
     }
   });
 });
+
+describe('media times', () => {
+  it('an overflowing time (past 2^53 ms) is refused for the 24 h limit, not as "not a whole number" (found by the fuzz tests)', () => {
+    const err = (startMs: number) => {
+      const r = UtteranceInSchema.safeParse({ ...turn, startMs });
+      return r.success ? null : zodToApiError(r.error, 'utterance').message;
+    };
+    expect(err(1e20)).toBe('utterance.startMs: must be <= 86400000 ms (24 h)');
+    expect(err(3.6e25)).toBe('utterance.startMs: must be <= 86400000 ms (24 h)');
+    expect(err(-1e20)).toBe('utterance.startMs: must be >= 0');
+    expect(err(1.5)).toBe('utterance.startMs: must be a whole number of milliseconds');
+  });
+});

@@ -64,11 +64,16 @@ export const SpeakerSchema = text()
   .min(1, 'speaker must not be empty')
   .max(LIMITS.speakerMaxChars, `speaker must be at most ${LIMITS.speakerMaxChars} characters`);
 
+/**
+ * The range is checked before wholeness: the first issue is the one reported, and zod's int()
+ * also refuses integers past 2^53, so 1e20 ms (an overflowing time stamp) was called "not a
+ * whole number" rather than over the 24 h limit.
+ */
 export const MediaMsSchema = z
   .number()
-  .int('must be a whole number of milliseconds')
   .min(0, 'must be >= 0')
-  .max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`);
+  .max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`)
+  .int('must be a whole number of milliseconds');
 
 /**
  * A client-chosen id for one live turn, unique within its session: a turn sent again under

@@ -5,7 +5,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { toApiError, toAppError } from '../errors/mapError';
 
 export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     const e = err as { type?: string; limit?: number; status?: number; message?: string; body?: unknown; charset?: string; encoding?: string };
     const app = toAppError(err);
     if (app) {
@@ -30,6 +30,10 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
       res.status(415).json({
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
       });
+    } else if (err instanceof URIError && e.status === 400) {
+      // The router's "Failed to decode param '%E0%A4%A'" named no field; the only path parameter is a session id.
+      const field = req.path.startsWith('/api/sessions/') ? 'sessionId' : 'path';
+      res.status(400).json({ error: { code: 'bad_request', field, message: `${field}: ${e.message ?? 'bad percent-encoding'}; escape it as UTF-8 percent-encoding` } });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // Codes by status, so each is one the docs list with that status.
       const code = e.status === 413 ? 'too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request';

@@ -234,3 +234,15 @@ describe('speaker names with a note in brackets, and labels not read as names (c
     expect(parse('客户: 你好\n我觉得（其实）还行吧，你说呢: 嗯\n').warnings).toEqual([]);
   });
 });
+
+describe('overflowing stamps', () => {
+  it('a stamp of 10^19 hours names the 24 h limit, as 99999 hours does, not "a whole number" (found by the fuzz tests)', () => {
+    for (const [text, format] of [
+      ['[9999999999999999999:00:00] Alice: hi\n', 'text'],
+      ['WEBVTT\n\n9999999999999999999:00:00.000 --> 9999999999999999999:00:01.000\n<v A>hi\n', 'vtt'],
+      ['1\n9999999999999999999:00:00,000 --> 9999999999999999999:00:01,000\nA: hi\n', 'srt'],
+    ] as const) {
+      expect(errorOf(() => parseText(text, format)).message).toMatch(/startMs: must be <= 86400000 ms \(24 h\)$/);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 // zod schemas (the typed event maps are compile-time only), calls the service, acks.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import type { z } from 'zod';
 import {
   FrameInSchema,
   JoinSchema,
@@ -92,9 +93,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     /** This connection's live turns submitted and not yet stored or failed. */
     let inFlight = 0;
     socket.on('join', (payload, ack) => {
-      const reply = safeAck(ack);
+      const reply = safeAck(ack, payload);
       const parsed = JoinSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
+      if (!parsed.success) return reply({ ok: false, error: payloadError('join', parsed.error, payload) });
       try {
         const snapshot = service.snapshot(parsed.data.sessionId);
         void socket.join(room(parsed.data.sessionId));
@@ -105,7 +106,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     });
 
     socket.on('leave', (payload, ack) => {
-      const reply = safeAck(ack);
+      const reply = safeAck(ack, payload);
       const parsed = SessionIdSchema.safeParse((payload as { sessionId?: unknown } | undefined)?.sessionId);
       if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, 'sessionId') });
       void socket.leave(room(parsed.data));
@@ -113,9 +114,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     });
 
     socket.on('utterance', (payload, ack) => {
-      const reply = safeAck(ack);
+      const reply = safeAck(ack, payload);
       const parsed = LiveUtteranceSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
+      if (!parsed.success) return reply({ ok: false, error: payloadError('utterance', parsed.error, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('utterance').toApi() });
       if (inFlight >= o.maxTurnsInFlight) return reply({ ok: false, error: new TurnsInFlightError(o.maxTurnsInFlight).toApi() });
       inFlight++;
@@ -133,9 +134,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     });
 
     socket.on('landmarks', (payload, ack) => {
-      const reply = safeAck(ack);
+      const reply = safeAck(ack, payload);
       const parsed = LandmarksInSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
+      if (!parsed.success) return reply({ ok: false, error: payloadError('landmarks', parsed.error, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       try {
         const r = service.addLandmarks(parsed.data, 'browser');
@@ -147,9 +148,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     });
 
     socket.on('frame', (payload, ack) => {
-      const reply = safeAck(ack);
+      const reply = safeAck(ack, payload);
       const parsed = FrameInSchema.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, '', undefined, payload) });
+      if (!parsed.success) return reply({ ok: false, error: payloadError('frame', parsed.error, payload) });
       if (closing) return reply({ ok: false, error: new ShuttingDownError('frame').toApi() });
       const { sessionId, participant, mediaMs, image, person } = parsed.data;
       try {
@@ -230,9 +231,32 @@ function holdWrites(socket: IoSocket): void {
   });
 }
 
-/** A client may omit the ack callback or send a non-function: never crash on it. */
-function safeAck<F extends (res: never) => void>(ack: F | undefined): F {
-  return (typeof ack === 'function' ? ack : () => {}) as F;
+/**
+ * A payload's error ack. A payload that is not an object at all (a number, a string, null, an
+ * array) is named `payload`, as an HTTP body is named `body`: zod's own issue has no path, so
+ * the ack named no field ("input: Invalid input: expected object, received number").
+ */
+function payloadError(event: string, err: z.ZodError, payload: unknown): ApiError {
+  if (typeof payload === 'object' && payload !== null && !Array.isArray(payload) && !ArrayBuffer.isView(payload)) return zodToApiError(err, '', undefined, payload);
+  return { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes an object, got ${describePayload(payload)}` };
+}
+
+function describePayload(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'an array';
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'binary data';
+  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v === 'function' ? 'a function (the ack callback in place of the payload?)' : typeof v;
+}
+
+/**
+ * A client may omit the ack callback or send a non-function: never crash on it. An event sent
+ * with an ack and no payload (`emit('join', ack)`) brings the ack first: it is answered there
+ * (the payload, a function, is refused by name), not left waiting forever.
+ */
+function safeAck<F extends (res: never) => void>(ack: F | undefined, payload: unknown): F {
+  if (typeof ack === 'function') return ack;
+  return (ack === undefined && typeof payload === 'function' ? payload : () => {}) as F;
 }
 
 /**

@@ -335,6 +335,14 @@ describe('HTTP API', () => {
     });
   });
 
+  it('a session id that is not valid percent-encoding is a 400 naming sessionId (was no field; found by fuzzHttp)', async () => {
+    for (const [method, p] of [['GET', '/api/sessions/%E0%A4%A'], ['PUT', '/api/sessions/%/roles'], ['POST', '/api/sessions/%C0%AF/transcript']] as const) {
+      const r = await api(server.url, method, p, method === 'PUT' ? { roles: {} } : undefined);
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'bad_request', field: 'sessionId', message: expect.stringMatching(/^sessionId: Failed to decode param '%/) });
+    }
+  });
+
   it('sends security headers on the page, the API and errors: a CSP without inline script, nosniff, no framing', async () => {
     for (const path of ['/', '/api/health', '/api/nope', '/models/pose/nope.task']) {
       const r = await fetch(server.url + path);

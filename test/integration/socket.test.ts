@@ -101,6 +101,21 @@ describe('live session over socket.io', () => {
     expect(snap.utterances.map((u: { text: string }) => u.text)).toEqual(['hello', 'hi', 'still here']);
   });
 
+  it('names a payload that is not an object `payload`, and answers an ack sent without a payload (found by fuzzSocket)', async () => {
+    const s = await client();
+    const emit = (s.emit as (e: string, ...a: unknown[]) => void).bind(s);
+    const ackTo = (event: string, ...args: unknown[]) => new Promise<any>((resolve) => emit(event, ...args, resolve));
+    for (const event of ['join', 'utterance', 'landmarks', 'frame']) {
+      for (const [payload, got] of [[79950, 'a number'], [null, 'null'], ['s', 'a string'], [[1], 'an array']] as const) {
+        expect((await ackTo(event, payload)).error).toEqual({ code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes an object, got ${got}` });
+      }
+      // emit(event, ack): the ack comes first; it was never called, and the client waited for ever.
+      expect((await ackTo(event)).error).toMatchObject({ code: 'invalid_input', field: 'payload', message: expect.stringContaining('got a function') });
+    }
+    expect((await ackTo('leave')).error).toMatchObject({ field: 'sessionId' });
+    expect(s.connected).toBe(true);
+  });
+
   it('stores a name or text with half an emoji (a lone surrogate) as acked, and the speaker keeps their role', async () => {
     const id = await session();
     const s = await client();

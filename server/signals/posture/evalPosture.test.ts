@@ -203,6 +203,18 @@ if (!haveModels) console.log('skipped: models/posture or models/pose missing (ru
     expect(lines).toEqual([]);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
+
+  it('refuses a row whose "file" names a folder, naming its line, before estimating any (was a bare EISDIR; found by the CLI fuzz)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'posture-eval-folder-'));
+    fs.mkdirSync(path.join(dir, 'photos'));
+    fs.writeFileSync(path.join(dir, 'a.jpg'), await sharp({ create: { width: 64, height: 48, channels: 3, background: '#888' } }).jpeg().toBuffer());
+    const labels = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(labels, ['a.jpg', 'photos', '.'].map((f) => JSON.stringify({ file: f, labels: ['neutral'] })).join('\n'));
+    const run = runPostureEval({ labelsFile: labels, json: true, out: () => undefined, warn: () => undefined });
+    await expect(run).rejects.toThrow(PostureEvalError);
+    await expect(run).rejects.toThrow(`${labels}:2: 2 of 3 "file" entries name a folder, not an image (line 2: ${path.join(dir, 'photos')}; line 3: ${dir})`);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describeWithPostureData('posture eval on real photos and keypoints', () => {

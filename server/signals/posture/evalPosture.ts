@@ -129,6 +129,17 @@ async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly
       `${missing.length} of ${rows.length} images do not exist (${named}${missing.length > 5 ? '; …' : ''}); is --images the folder that holds them?`,
     );
   }
+  // A "file" naming a folder (".", "photos/") exists, and reading it failed mid-run with a bare
+  // "EISDIR: illegal operation on a directory, read", naming neither the line nor the path.
+  const folders = rows.filter((row) => fs.statSync(imagePath(imagesDir, row.file)).isDirectory());
+  if (folders.length) {
+    const named = folders.slice(0, 5).map((r) => `line ${r.line}: ${imagePath(imagesDir, r.file)}`).join('; ');
+    throw new PostureEvalError(
+      opts.labelsFile,
+      folders[0]!.line,
+      `${folders.length} of ${rows.length} "file" entries name a folder, not an image (${named}${folders.length > 5 ? '; …' : ''})`,
+    );
+  }
   await initTf();
   const poseModel = opts.poseModel ?? 'blazepose-full';
   const people = opts.people ?? 'participant';

@@ -1,0 +1,260 @@
+// Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
+// transcripts, JSON bodies, landmarks and images. Whatever comes in, the answer is 2xx or 4xx
+// (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
+// nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { RunningServer } from '../../server/main';
+import { api, startTestServer } from './harness';
+import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
+
+const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
+const FILES = ['meeting.vtt', 'meeting.srt', 'meeting.json', 'meeting.txt', 'meeting-gbk.txt'].map((f) => fs.readFileSync(path.join(FIXTURES, f)));
+const MEETING_JSON = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'meeting.json'), 'utf8')) as unknown;
+
+/** Transcript errors about the file as a whole: no line or field to name. */
+const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', 'no_utterances']);
+const namesPlace = (e: any): boolean =>
+  WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined || (e.code === 'invalid_field' && /^file /.test(e.message));
+
+let server: RunningServer;
+const internalLogs: string[] = [];
+const processErrors: unknown[] = [];
+const onProcessError = (e: unknown) => void processErrors.push(e);
+
+beforeAll(async () => {
+  process.on('unhandledRejection', onProcessError);
+  process.on('uncaughtException', onProcessError);
+  server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)) });
+});
+afterAll(async () => {
+  await server.close();
+  process.off('unhandledRejection', onProcessError);
+  process.off('uncaughtException', onProcessError);
+});
+afterEach(() => {
+  expect(processErrors).toEqual([]);
+  expect(internalLogs).toEqual([]);
+});
+
+type Answer = Awaited<ReturnType<typeof api>>;
+
+/** Raw POST/PUT with any content type. */
+async function send(method: string, p: string, body: Buffer | string | undefined, contentType?: string): Promise<Answer> {
+  const res = await fetch(server.url + p, {
+    method,
+    headers: contentType === undefined ? {} : { 'content-type': contentType },
+    body: body === undefined ? null : typeof body === 'string' ? body : new Uint8Array(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/** The invariants of any answer to a client's input: 2xx, or a 4xx that says what was wrong. */
+function expectClean(r: Answer, opts: { named?: (e: any) => boolean } = {}): void {
+  if (r.status < 200 || r.status >= 500) throw new Error(`answered ${r.status}: ${preview(r.body)}`);
+  if (r.status < 400) return;
+  const e = r.body?.error;
+  if (typeof e?.code !== 'string' || typeof e?.message !== 'string' || e.message.length === 0) throw new Error(`4xx without a code and message: ${preview(r.body)}`);
+  if (e.message.includes('internal') || /Cannot read|is not a function|Maximum call stack|is not iterable/.test(e.message)) throw new Error(`4xx with an internal-looking message: ${e.message}`);
+  const named = opts.named ?? ((x: any) => x.field !== undefined || x.line !== undefined || x.limit !== undefined);
+  if (!named(e)) throw new Error(`4xx names no field, line or limit: ${preview(e)}`);
+}
+
+async function newSession(): Promise<string> {
+  const r = await api(server.url, 'POST', '/api/sessions', { title: 'fuzz', participants: [{ name: 'Rep Sun', role: 'rep' }, { name: '周先生', role: 'customer' }] });
+  expect(r.status).toBe(201);
+  return r.body.session.id as string;
+}
+
+async function utteranceCount(id: string): Promise<number> {
+  const r = await api(server.url, 'GET', `/api/sessions/${id}`);
+  expect(r.status).toBe(200);
+  return (r.body.utterances as unknown[]).length;
+}
+
+async function sessionCount(): Promise<number> {
+  return ((await api(server.url, 'GET', '/api/sessions')).body.sessions as unknown[]).length;
+}
+
+function uploadQuery(rand: Rng): string {
+  const r = rand();
+  if (r < 0.7) return '';
+  if (r < 0.8) return `?format=${pick(rand, ['vtt', 'srt', 'json', 'text'])}`;
+  if (r < 0.92) return `?filename=${encodeURIComponent(pick(rand, ['a.vtt', 'a.srt', 'a.json', 'a.txt', 'a', '.json', 'x'.repeat(300)]))}`;
+  return `?${pick(rand, ['format=doc', 'format=vtt&format=srt', 'title=', `title=${'t'.repeat(201)}`, 'title=%F0%9F', 'filename[a]=b', 'title=%00'])}`;
+}
+
+/** A transcript body: a mutated fixture, a JSON file with wrong types, or random bytes. */
+function transcriptBody(rand: Rng): Buffer {
+  const r = rand();
+  if (r < 0.55) return mutateBytes(pick(rand, FILES), rand);
+  if (r < 0.85) return Buffer.from(JSON.stringify(mutateJson(MEETING_JSON, rand)) ?? 'null');
+  if (r < 0.9) return Buffer.from(pick(rand, [deepJsonText(pick(rand, [100, 10_000, 200_000])), deepJsonText(50_000, '{"utterances":'.repeat(1), ']')]));
+  const bytes = Buffer.alloc(int(rand, 600));
+  for (let j = 0; j < bytes.length; j++) bytes[j] = int(rand, 256);
+  return bytes;
+}
+
+describe('fuzz: transcript uploads', () => {
+  it('into a session: 201 or a 4xx naming the line/field/limit; a refused file stores nothing (300 cases)', async () => {
+    const id = await newSession();
+    let before = await utteranceCount(id);
+    let accepted = 0;
+    await runCases('upload', 0x5eed01, 300, async (rand, _i, note) => {
+      const body = transcriptBody(rand);
+      const q = uploadQuery(rand);
+      note(`POST …/transcript${q} ${preview(body)}`);
+      const r = await send('POST', `/api/sessions/${id}/transcript${q}`, body, pick(rand, ['application/octet-stream', 'text/plain', 'application/json', 'text/vtt; charset=utf-8', 'image/png']));
+      expectClean(r, { named: namesPlace });
+      const after = await utteranceCount(id);
+      if (r.status === 201) {
+        accepted++;
+        expect(after).toBe(before + (r.body.utterances as number));
+      } else {
+        expect(after).toBe(before);
+      }
+      before = after;
+    });
+    // The mutations leave many files readable: the fuzz also exercises the storing path.
+    expect(accepted).toBeGreaterThan(20);
+  });
+
+  it('as a new session: a refused file creates no session (120 cases)', async () => {
+    let before = await sessionCount();
+    await runCases('upload-new', 0x5eed02, 120, async (rand, _i, note) => {
+      const body = transcriptBody(rand);
+      const q = uploadQuery(rand);
+      note(`POST /api/transcripts${q} ${preview(body)}`);
+      const r = await send('POST', `/api/transcripts${q}`, body, 'application/octet-stream');
+      expectClean(r, { named: namesPlace });
+      const after = await sessionCount();
+      expect(after).toBe(before + (r.status === 201 ? 1 : 0));
+      before = after;
+    });
+  });
+
+  it('files at and over the size limits: a line of 2,001 characters, 20,001 turns, 5 MiB + 1 byte, 51 speakers', async () => {
+    const id = await newSession();
+    const before = await utteranceCount(id);
+    const cases: Array<[string, Buffer, number, string]> = [
+      ['text line over 2000', Buffer.from(`A: ${'x'.repeat(2001)}\n`), 400, 'limit_exceeded'],
+      ['speaker of 81', Buffer.from(`${'B'.repeat(81)}: hi\n`), 400, ''],
+      ['20,001 turns', Buffer.from(Array.from({ length: 20_001 }, (_, k) => `S${k % 3}: t${k}`).join('\n')), 413, 'too_many_utterances'],
+      ['5 MiB + 1', Buffer.alloc(5 * 1024 * 1024 + 1, 'a'), 413, 'too_large'],
+      ['51 speakers', Buffer.from(Array.from({ length: 51 }, (_, k) => `P${k}: hello`).join('\n')), 400, 'invalid_input'],
+    ];
+    for (const [what, body, status, code] of cases) {
+      const r = await send('POST', `/api/sessions/${id}/transcript?format=text`, body, 'text/plain');
+      try {
+        expectClean(r);
+        expect(r.status).toBe(status);
+        if (code) expect(r.body.error.code).toBe(code);
+      } catch (err) {
+        (err as Error).message = `${what}: ${(err as Error).message}`;
+        throw err;
+      }
+    }
+    expect(await utteranceCount(id)).toBe(before);
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  });
+});
+
+/** A valid landmarks frame, 33 points, one or two poses. */
+function landmarksFrame(rand: Rng): Record<string, unknown> {
+  const pose = () => ({ landmarks: Array.from({ length: 33 }, (_, k) => ({ x: 0.3 + (k % 5) * 0.05 + rand() * 0.01, y: 0.1 + k * 0.02, z: -0.1, score: 0.9 })), score: 0.8 });
+  return { participant: '周先生', mediaMs: int(rand, 100_000), poses: Array.from({ length: 1 + int(rand, 2) }, pose), aspect: 1.3333 };
+}
+
+describe('fuzz: JSON bodies', () => {
+  it('landmarks: single frames and batches with wrong lengths, NaN-like, huge or string numbers, missing fields (300 cases)', async () => {
+    const id = await newSession();
+    const stored = async () => ((await api(server.url, 'GET', `/api/sessions/${id}/landmarks?limit=1000`)).body.frames as unknown[]).length;
+    let before = await stored();
+    await runCases('landmarks', 0x5eed03, 300, async (rand, _i, note) => {
+      const batch = rand() < 0.4;
+      let body: unknown = batch ? Array.from({ length: 1 + int(rand, 3) }, () => landmarksFrame(rand)) : landmarksFrame(rand);
+      if (rand() < 0.85) body = mutateJson(body, rand);
+      // A point's coordinate may be made NaN/Infinity (null in JSON) or a string.
+      if (rand() < 0.3) {
+        const f = (Array.isArray(body) ? body[0] : body);
+        const pt = f?.poses?.[0]?.landmarks?.[int(rand, 33)];
+        if (pt && typeof pt === 'object') pt[pick(rand, ['x', 'y', 'z', 'score'])] = weirdNumber(rand);
+      }
+      const text = rand() < 0.05 ? pick(rand, ['[', '{"participant":', 'NaN', '[1,2', '\u0000']) : JSON.stringify(body) ?? '';
+      note(`POST …/landmarks ${preview(text)}`);
+      const r = await send('POST', `/api/sessions/${id}/landmarks`, text, pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/json; charset=latin1']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+      const after = await stored();
+      expect(after).toBe(before + (r.status === 201 ? (r.body.frames as unknown[]).length : 0));
+      before = after;
+    });
+  });
+
+  it('sessions, roles and reanalyse bodies of any shape (240 cases)', async () => {
+    const id = await newSession();
+    const base = [
+      { title: 'x', participants: [{ name: 'A', role: 'customer' }, { name: 'B', role: 'rep' }] },
+      { roles: { A: 'customer', B: 'rep', C: null } },
+      {},
+    ];
+    await runCases('json-bodies', 0x5eed04, 240, async (rand, _i, note) => {
+      const route = int(rand, 3);
+      const body = rand() < 0.9 ? mutateJson(base[route], rand) : weirdValue(rand);
+      const text = JSON.stringify(body) ?? 'null';
+      const [method, p] = route === 0 ? ['POST', '/api/sessions'] : route === 1 ? ['PUT', `/api/sessions/${pick(rand, [id, id, 'nope', '..', 'x'.repeat(65), '%E0%A4%A', '%', '%00', '%C0%AF'])}/roles`] : ['POST', `/api/sessions/${pick(rand, [id, 'nope', '%E0%A4%A'])}/reanalyse`];
+      note(`${method} ${p} ${preview(text)}`);
+      const r = await send(method, p, text, pick(rand, ['application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded']));
+      // A path no route takes ('..' is resolved away by the client) is a 404 naming the route.
+      expectClean(r, { named: (e) => e.field !== undefined || (e.code === 'not_found' && /^no route /.test(e.message)) });
+    });
+  });
+});
+
+describe('fuzz: images', () => {
+  let images: Buffer[] = [];
+  beforeAll(async () => {
+    const raw = sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 120, b: 40 } } });
+    images = [await raw.clone().jpeg().toBuffer(), await raw.clone().png().toBuffer(), await raw.clone().webp().toBuffer()];
+  });
+
+  function imageBody(rand: Rng): Buffer {
+    const src = pick(rand, images);
+    const r = rand();
+    if (r < 0.35) return src.subarray(0, int(rand, src.length));
+    if (r < 0.8) return mutateBytes(src, rand);
+    if (r < 0.9) return src.subarray(0, pick(rand, [2, 3, 4, 8, 12]));
+    const bytes = Buffer.alloc(int(rand, 200));
+    for (let j = 0; j < bytes.length; j++) bytes[j] = int(rand, 256);
+    return bytes;
+  }
+
+  it('frames and photos: random, truncated and damaged JPEG/PNG/WebP, wrong content types, bad queries (70 cases)', async () => {
+    const id = await newSession();
+    await runCases('images', 0x5eed05, 70, async (rand, _i, note) => {
+      const body = imageBody(rand);
+      const kind = int(rand, 4);
+      if (kind === 3) {
+        // A JSON batch whose frames carry base64 of the damaged image, or a mutated batch.
+        const batch = { frames: [{ participant: '周先生', mediaMs: int(rand, 1000), image: body.toString('base64') }] };
+        const text = JSON.stringify(rand() < 0.5 ? batch : mutateJson(batch, rand)) ?? '';
+        note(`POST …/frames batch ${preview(text)}`);
+        expectClean(await send('POST', `/api/sessions/${id}/frames`, text, 'application/json'), { named: (e) => e.field !== undefined });
+        return;
+      }
+      const query = pick(rand, ['participant=周先生&mediaMs=0&wait=1', 'participant=周先生&mediaMs=5&wait=true', 'participant=&mediaMs=1', 'participant=A&mediaMs=-1', 'participant=A&mediaMs=1e3', 'participant=A&mediaMs=0&person=2,0,1,1', 'participant=A&mediaMs=0&person=0.1,0.1,0.5,0.5&wait=1', 'mediaMs=0']);
+      const p = kind === 2 ? `/api/photos?${pick(rand, ['', 'people=all', 'people=x', 'person=,,,'])}` : `/api/sessions/${id}/frames?${query}`;
+      note(`POST ${p} ${preview(body, 120)}`);
+      const r = await send('POST', p, body, pick(rand, ['image/jpeg', 'image/png', 'application/octet-stream', 'text/plain', 'multipart/form-data']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+    });
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  });
+});
