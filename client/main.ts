@@ -828,7 +828,7 @@ function renderControls(): void {
   el.upload.disabled = c.busy;
   el.refresh.disabled = c.busy;
   // Not while the session shown is still being played into: once it has ended, one
-  // re-analysis covers every turn (see README, the client's status line).
+  // re-analysis covers every turn (see docs/client.md, "Model versions and re-analysis").
   modelStatus.setBlocked(state.starting || ps === 'playing' || ps === 'paused' ? 'reanalysePlaying' : state.watching ? 'reanalyseWatching' : null);
   document.body.dataset.player = state.starting ? 'starting' : ps;
   // The button pressed disabled itself (Play, Pause): the focus goes to the one now useful
