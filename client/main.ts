@@ -22,6 +22,7 @@ import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
 import { Player, type PlayerState } from './player';
 import { controls, focusTarget, type Content } from './controls';
+import { OwnRequests } from './ownRequests';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -148,14 +149,12 @@ const state = {
   lost: false,
   /** The signals shown (`kind:id`; a posture signal comes twice, on and off), counted for a re-analysis's outcome. */
   signalKeys: new Set<string>(),
-  /**
-   * A re-analysis this window asked for, under way: the `reanalysed` it makes (sent before
-   * its answer) is not read again, since the answer's snapshot is shown (see reanalyseSession).
-   */
-  ownReanalysis: null as string | null,
   /** The connection has been up before: on the next 'connected' the server may be another (health again). */
   wasConnected: false,
 };
+
+/** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
+const ownRequests = new OwnRequests();
 
 const notices = new Notices(byId('notices'));
 const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
@@ -208,8 +207,9 @@ const live = new LiveConnection({
   },
   onReanalysed(sessionId) {
     // Roles changed or the session was re-analysed (here or in another window): the signals
-    // and cues shown are void. One this window's Re-analyse made is shown from its answer.
-    if (sessionId === state.sessionId && state.ownReanalysis !== sessionId) void reload(sessionId);
+    // and cues shown are void. One this window's Save roles or Re-analyse made is shown from
+    // its answer (see OwnRequests).
+    if (sessionId === state.sessionId && !ownRequests.isOwnEcho(sessionId)) void reload(sessionId);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
@@ -473,25 +473,29 @@ async function refreshSessions(): Promise<void> {
 /** Shows the session again as the server holds it now (after its analysis was replaced). */
 async function reload(id: string): Promise<void> {
   try {
-    const snapshot = await api.getSnapshot(id);
-    if (state.sessionId === id) {
-      show(snapshot, state.mode);
-      upload.clear();
-    }
+    showReanalysed(id, await api.getSnapshot(id));
   } catch (err) {
     notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
 }
 
-/** Sets roles from the role panel (only those it changes); a refusal is the panel's to word. */
+/**
+ * The session's analysis was replaced (roles, a re-analysis): its new snapshot replaces what is
+ * shown, if it still is, and the upload's report (counted before) would now contradict it.
+ */
+function showReanalysed(id: string, snapshot: SessionSnapshot): void {
+  if (state.sessionId !== id) return;
+  show(snapshot, state.mode);
+  upload.clear();
+}
+
+/**
+ * Sets roles from the role panel (only those it changes); a refusal is the panel's to word. The
+ * roles re-analyse the whole session: the answer's snapshot is shown, and the `reanalysed` echo
+ * the server sends the room just before it is not read again (see OwnRequests).
+ */
 async function saveRoles(id: string, assigned: Record<string, Role | null>): Promise<void> {
-  const snapshot = await api.setRoles(id, assigned);
-  // The roles re-analyse the whole session: the snapshot replaces what is shown, and the
-  // upload's report (counted before the roles) would now contradict it.
-  if (state.sessionId === id) {
-    show(snapshot, state.mode);
-    upload.clear();
-  }
+  await ownRequests.run(id, async () => showReanalysed(id, await api.setRoles(id, assigned)));
   void refreshSessions();
 }
 
@@ -501,31 +505,23 @@ function signalKey(s: { kind: string; id: number }): string {
 
 /**
  * Re-analyses the session with the server's current models (the status's Re-analyse) and
- * shows the snapshot it answers with. The server sends the room `reanalysed` just before that
- * answer: while the request is under way this window does not read the session again for it
- * (the answer's snapshot is newer than any re-analysis the room heard of meanwhile, since the
- * server runs a session's re-analyses one after another). An echo that comes after the answer
- * (a slow socket) reads it once more, which shows the same.
+ * shows the snapshot it answers with; its `reanalysed` echo is not read again, as for Save
+ * roles (see OwnRequests).
  */
 async function reanalyseSession(id: string): Promise<ReanalyseOutcome> {
   const before = { signals: state.signalKeys.size, cues: state.cueCount };
-  state.ownReanalysis = id;
-  try {
-    const res = await api.reanalyse(id);
-    if (state.sessionId === id) {
-      show(res.snapshot, state.mode);
-      upload.clear(); // the upload's report counted the analysis replaced
-    }
-    void refreshSessions();
-    // The snapshot names the models the server ran: if they are not those health named, the
-    // server was restarted with others since it was read.
-    const h = state.health;
-    const used = res.snapshot.modelVersions;
-    if (h && (used.verbal.some((v) => v !== h.verbalModel) || used.posture.some((v) => v !== h.postureModel))) void refreshHealth();
-    return reanalyseOutcome(before, res.snapshot);
-  } finally {
-    if (state.ownReanalysis === id) state.ownReanalysis = null;
-  }
+  const res = await ownRequests.run(id, async () => {
+    const answer = await api.reanalyse(id);
+    showReanalysed(id, answer.snapshot);
+    return answer;
+  });
+  void refreshSessions();
+  // The snapshot names the models the server ran: if they are not those health named, the
+  // server was restarted with others since it was read.
+  const h = state.health;
+  const used = res.snapshot.modelVersions;
+  if (h && (used.verbal.some((v) => v !== h.verbalModel) || used.posture.some((v) => v !== h.postureModel))) void refreshHealth();
+  return reanalyseOutcome(before, res.snapshot);
 }
 
 /**

@@ -39,20 +39,25 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-/** A fresh context at `viewport` (a desktop window by default) on the client, once it is connected. */
+/**
+ * A fresh context at `viewport` (a desktop window by default) on the client, once it is
+ * connected. `echoes` collects the socket.io frames carrying `reanalysed` the page receives.
+ */
 export async function openPage(
   browser: Browser,
   server: RunningServer,
   waitMs: number,
   viewport: { width?: number; height?: number } = {},
-): Promise<{ page: Page; pageErrors: string[] }> {
+): Promise<{ page: Page; pageErrors: string[]; echoes: string[] }> {
   const context = await browser.newContext({ viewport: { width: viewport.width ?? 1280, height: viewport.height ?? 800 }, locale: 'en-US' });
   const page = await context.newPage();
   const pageErrors: string[] = [];
+  const echoes: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes('"reanalysed"') && echoes.push(f.payload))));
   await page.goto(server.url);
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: waitMs });
-  return { page, pageErrors };
+  return { page, pageErrors, echoes };
 }
 
 /** Plays the demo at `speed` from the picker and waits until `turns` of its utterances are shown. */

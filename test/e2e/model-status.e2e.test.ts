@@ -107,6 +107,8 @@ test('an older model is said, Re-analyse brings the session over once, and the s
   await page.locator('[data-testid="model-status"][data-state="stale"]').waitFor({ timeout: WAIT_MS });
   await expect(text.textContent()).resolves.toBe(`Analysed with an older verbal model (${committed}; the server runs ${current})`);
   await expect(button.isVisible()).resolves.toBe(true);
+  // The line's height with its button, to compare once the button is gone: what is below it does not move.
+  const heightWithButton = (await status.boundingBox())!.height;
   // The footer names the server's threshold beside its models.
   await expect(page.locator('#health').textContent()).resolves.toContain('Signal thresholds: Resistance ≥ 0.6');
 
@@ -144,6 +146,7 @@ test('an older model is said, Re-analyse brings the session over once, and the s
   await expect(status.getAttribute('data-state')).resolves.toBe('current');
   await expect(text.textContent()).resolves.toBe(`Analysed with ${current}`);
   await expect(button.isVisible()).resolves.toBe(false);
+  await expect(status.boundingBox().then((b) => b!.height)).resolves.toBe(heightWithButton);
   // The session shown is the re-analysed one (its cue cards), read from the answer alone.
   await expect(page.getByTestId('cue-card').count()).resolves.toBe(after.cues.length);
   await page.waitForTimeout(500); // a `reanalysed` read would have come by now

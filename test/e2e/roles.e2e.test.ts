@@ -1,6 +1,8 @@
 // Roles can be corrected in the browser: a session whose roles were given wrongly (the rep
 // made the customer) offers the role panel again from its header, with every participant and
-// their current role, and saving a swap re-analyses it, here and in another window showing it.
+// their current role, and saving a swap re-analyses it, here and in another window showing it:
+// each reads the session once (the saving window from the PUT's answer, not again for its
+// `reanalysed` echo; the other window on that echo).
 // Also: the panel by keyboard, in Chinese, at phone width, and a refused save worded there.
 import type { Page } from 'playwright-core';
 import { openPage, useServerAndBrowser } from './browser';
@@ -32,6 +34,15 @@ function cueEvidenceIds(page: Page): Promise<string[]> {
   );
 }
 
+/** Every GET of the session's snapshot `page` makes from now on (socket joins are not HTTP). */
+function snapshotReads(page: Page, id: string): string[] {
+  const reads: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${id}`) reads.push(r.url());
+  });
+  return reads;
+}
+
 function utteranceIds(page: Page, speakerText: RegExp): Promise<string[]> {
   return page
     .getByTestId('utterance')
@@ -40,7 +51,7 @@ function utteranceIds(page: Page, speakerText: RegExp): Promise<string[]> {
 }
 
 test('roles given wrongly are swapped from the session header; signals and cues follow, in this window and another', async () => {
-  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const { page, pageErrors, echoes } = await openPage(suite.browser, suite.server, WAIT_MS);
   await upload(page, 'dana-lee.txt', CALL);
   const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
 
@@ -80,6 +91,9 @@ test('roles given wrongly are swapped from the session header; signals and cues 
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   const bodies: unknown[] = [];
+  const reads = snapshotReads(page, id);
+  const otherReads = snapshotReads(other.page, id);
+  const echoesBefore = echoes.length;
   await page.route(`**/api/sessions/${id}/roles`, async (route) => {
     bodies.push(route.request().postDataJSON());
     await held;
@@ -111,6 +125,13 @@ test('roles given wrongly are swapped from the session header; signals and cues 
     for (const u of dana)
       await expect(p.locator(`[data-utterance-id="${u}"] [data-testid="signal-label"]`).count()).resolves.toBe(0);
   }
+  // Read once in each window: here from the PUT's answer alone (its echo came, and was not
+  // read again), there from one GET on the echo.
+  await page.waitForTimeout(500); // a read for the echo would have come by now
+  expect(echoes.slice(echoesBefore).filter((e) => e.includes(id))).toHaveLength(1);
+  expect(bodies).toHaveLength(1);
+  expect(reads).toEqual([]);
+  expect(otherReads).toHaveLength(1);
 
   // Reopened, the panel shows the roles now held.
   await toggle.click();
