@@ -2,6 +2,8 @@
 // message that crosses HTTP or socket.io, the types derived from them, and the version.
 import { z } from 'zod';
 import { normalizeSpeakerName } from './speakerName';
+// zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
+import './zodMessages';
 
 export { normalizeSpeakerName } from './speakerName';
 
