@@ -125,6 +125,14 @@ describe('JSON', () => {
     expect(errorOf(() => parseText('"just a string"', 'json')).message).toBe(
       'file must hold an array of utterances or an object with "utterances", got a string',
     );
+    // It named no field (found by the fuzz tests: `""`); `file`, as the file's other whole-file errors.
+    for (const [text, got] of [['""', 'a string'], ['0', 'a number'], ['null', 'null'], ['true', 'a boolean']] as const) {
+      expect(errorOf(() => parseText(text, 'json'))).toMatchObject({
+        code: 'invalid_field',
+        field: 'file',
+        message: `file must hold an array of utterances or an object with "utterances", got ${got}`,
+      });
+    }
     expect(errorOf(() => parseText('{"utterances": []}'))).toMatchObject({ code: 'no_utterances' });
   });
 

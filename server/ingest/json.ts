@@ -19,7 +19,7 @@ const typeError = (expected: string) => (iss: { input: unknown }) =>
 const str = () => z.string({ error: typeError('a string') }).overwrite(toWellFormed);
 /**
  * A time. JSON.parse reads a number too large for a double (1e400) as Infinity, which z.number
- * refuses as if it were not a number at all ("must be a number, got number"): say finite, and
+ * refuses as if it were not a number at all ("must be a number, got a number"): say finite, and
  * the range.
  */
 const time = (range: string) =>
@@ -174,6 +174,8 @@ function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
     throw new TranscriptError(
       'invalid_field',
       `file must hold an array of utterances or an object with "utterances", got ${describeValue(value)}`,
+      // Named as the file's other errors about it as a whole are (formatPath's `file`).
+      { field: 'file' },
     );
   }
   const res = schema.safeParse(value);

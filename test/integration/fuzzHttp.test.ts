@@ -16,7 +16,7 @@ const MEETING_JSON = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'meeting.jso
 /** Transcript errors about the file as a whole: no line or field to name. */
 const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', 'no_utterances']);
 const namesPlace = (e: any): boolean =>
-  WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined || (e.code === 'invalid_field' && /^file /.test(e.message));
+  WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined;
 
 let server: RunningServer;
 const internalLogs: string[] = [];
