@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RunningServer } from '../../server/main';
 import { api, startTestServer } from './harness';
-import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
+import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
 const FILES = ['meeting.vtt', 'meeting.srt', 'meeting.json', 'meeting.txt', 'meeting-gbk.txt'].map((f) => fs.readFileSync(path.join(FIXTURES, f)));
@@ -64,6 +64,7 @@ function expectClean(r: Answer, opts: { named?: (e: any) => boolean } = {}): voi
   const e = r.body?.error;
   if (typeof e?.code !== 'string' || typeof e?.message !== 'string' || e.message.length === 0) throw new Error(`4xx without a code and message: ${preview(r.body)}`);
   if (e.message.includes('internal') || /Cannot read|is not a function|Maximum call stack|is not iterable/.test(e.message)) throw new Error(`4xx with an internal-looking message: ${e.message}`);
+  if (RAW_ZOD_WORDING.test(e.message)) throw new Error(`4xx in zod's own wording: ${e.message}`);
   const named = opts.named ?? ((x: any) => x.field !== undefined || x.line !== undefined || x.limit !== undefined);
   if (!named(e)) throw new Error(`4xx names no field, line or limit: ${preview(e)}`);
 }
