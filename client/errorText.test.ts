@@ -75,7 +75,7 @@ test('the live refusals and the server’s own errors in Chinese', () => {
     text: '内容太大：上限为 5 MB。',
   });
   // Size limits on the live path carry their numbers (limit, actual); the participant limit too.
-  expect(describeError({ code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: Too big', limit: 2000, actual: 2500 }, 'zh')).toEqual({
+  expect(describeError({ code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: text must be at most 2000 characters', limit: 2000, actual: 2500 }, 'zh')).toEqual({
     text: '发言内容长度为 2500，上限为 2000。',
   });
   const crowd: ApiError = { code: 'invalid_input', field: 'speaker', line: 51, message: 'line 51: speaker "P50" would be participant 51; the session would have 51 participants; the limit is 50', limit: 50, actual: 51 };

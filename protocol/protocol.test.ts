@@ -1,5 +1,5 @@
 // The wire schemas at the edge: what a live utterance may carry.
-import { CreateSessionSchema, LandmarksInSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
+import { CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
 
 const turn = { speaker: 'Bo', text: 'How much is it?', startMs: 4000 };
 
@@ -81,5 +81,16 @@ describe('media times', () => {
     expect(err(3.6e25)).toBe('utterance.startMs: must be <= 86400000 ms (24 h)');
     expect(err(-1e20)).toBe('utterance.startMs: must be >= 0');
     expect(err(1.5)).toBe('utterance.startMs: must be a whole number of milliseconds');
+  });
+});
+
+describe('socket payloads', () => {
+  it('leave refuses an unknown key by name, as join and the others do (it was not strict)', () => {
+    for (const schema of [LeaveSchema, JoinSchema]) {
+      const r = schema.safeParse({ sessionId: 's1', extra: 1 });
+      expect(r.success).toBe(false);
+      if (!r.success) expect(zodToApiError(r.error)).toEqual({ code: 'invalid_input', field: 'extra', message: 'extra: unknown field' });
+    }
+    expect(LeaveSchema.parse({ sessionId: 's1' })).toEqual({ sessionId: 's1' });
   });
 });

@@ -2,6 +2,8 @@
 // message that crosses HTTP or socket.io, the types derived from them, and the version.
 import { z } from 'zod';
 import { normalizeSpeakerName } from './speakerName';
+// zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
+import './zodMessages';
 
 export { normalizeSpeakerName } from './speakerName';
 
@@ -317,6 +319,14 @@ export const JoinSchema = z
   .strict();
 export type Join = z.infer<typeof JoinSchema>;
 
+/** Strict as the other events' payloads: an unknown key is refused by name, not ignored. */
+export const LeaveSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+  })
+  .strict();
+export type Leave = z.infer<typeof LeaveSchema>;
+
 export const LiveUtteranceSchema = z
   .object({
     sessionId: SessionIdSchema,
@@ -343,7 +353,7 @@ export interface SessionSnapshot {
 
 export interface ClientToServerEvents {
   join: (payload: Join, ack: (res: Ack<{ snapshot: SessionSnapshot }>) => void) => void;
-  leave: (payload: { sessionId: string }, ack?: (res: Ack<object>) => void) => void;
+  leave: (payload: Leave, ack?: (res: Ack<object>) => void) => void;
   utterance: (payload: LiveUtterance, ack: (res: UtteranceAck) => void) => void;
   /** Landmarks the browser computed for one video frame; acked once the frame is stored. */
   landmarks: (payload: LandmarksIn, ack: (res: Ack<{ frameId: number; signals: PostureSignal[] }>) => void) => void;

@@ -80,7 +80,7 @@ describe('JSON', () => {
     [one({ ...base, endMs: 0 }).replace('"endMs":0', '"endMs":-1e400'), 'utterances.0.endMs: must be a finite number from 0 to 86400000 ms (24 h), got -Infinity', 'utterances.0.endMs'],
     [one({ speaker: 'Rep', text: 'hi', start: 0 }).replace('"start":0', '"start":1e999'), 'utterances.0.start: must be a finite number from 0 to 86400 seconds (24 h), got Infinity', 'utterances.0.start'],
     [one({ text: 'hi', startMs: 0 }), 'utterances.0.speaker: is required', 'utterances.0.speaker'],
-    [one({ ...base, text: 42 }), 'utterances.0.text: must be a string, got number', 'utterances.0.text'],
+    [one({ ...base, text: 42 }), 'utterances.0.text: must be a string, got a number', 'utterances.0.text'],
     [JSON.stringify([base, base, base, { ...base, startMs: -5 }]), 'utterances.3.startMs: must be >= 0', 'utterances.3.startMs'],
     [one({ ...base, startMs: 1.5 }), 'utterances.0.startMs: must be a whole number of milliseconds', 'utterances.0.startMs'],
     [one({ ...base, startMs: 5000, endMs: 4000 }), 'utterances.0.endMs: endMs must be >= startMs', 'utterances.0.endMs'],
@@ -92,7 +92,7 @@ describe('JSON', () => {
     [JSON.stringify({ utterances: {} }), 'utterances: must be an array, got an object', 'utterances'],
     [JSON.stringify({ Utterances: [base] }), 'utterances: is required (the file has "Utterances"; did you mean "utterances"?)', 'utterances'],
     [JSON.stringify({ turns: [base] }), 'utterances: is required', 'utterances'],
-    [JSON.stringify({ title: 7, utterances: [] }), 'title: must be a string, got number', 'title'],
+    [JSON.stringify({ title: 7, utterances: [] }), 'title: must be a string, got a number', 'title'],
     [
       JSON.stringify({ participants: [{ name: 'Rep', role: 'boss' }], utterances: [base] }),
       'participants.0.role: ',
@@ -125,6 +125,14 @@ describe('JSON', () => {
     expect(errorOf(() => parseText('"just a string"', 'json')).message).toBe(
       'file must hold an array of utterances or an object with "utterances", got a string',
     );
+    // It named no field (found by the fuzz tests: `""`); `file`, as the file's other whole-file errors.
+    for (const [text, got] of [['""', 'a string'], ['0', 'a number'], ['null', 'null'], ['true', 'a boolean']] as const) {
+      expect(errorOf(() => parseText(text, 'json'))).toMatchObject({
+        code: 'invalid_field',
+        field: 'file',
+        message: `file must hold an array of utterances or an object with "utterances", got ${got}`,
+      });
+    }
     expect(errorOf(() => parseText('{"utterances": []}'))).toMatchObject({ code: 'no_utterances' });
   });
 

@@ -7,18 +7,19 @@
 // limits and endMs >= startMs are checked for every format in index.ts.
 import { z } from 'zod';
 import { LIMITS, RoleSchema, toWellFormed } from '../../protocol/protocol';
+import { describeValue } from '../../protocol/zodMessages';
 import { jsonSyntaxErrorOffset } from './jsonSyntax';
 import { normalizeSpeakerName } from '../../protocol/protocol';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
 
 const typeError = (expected: string) => (iss: { input: unknown }) =>
-  iss.input === undefined ? 'is required' : `must be ${expected}, got ${describe(iss.input)}`;
+  iss.input === undefined ? 'is required' : `must be ${expected}, got ${describeValue(iss.input)}`;
 
 // JSON escapes may spell lone surrogates, which SQLite cannot store: U+FFFD, as for live turns.
 const str = () => z.string({ error: typeError('a string') }).overwrite(toWellFormed);
 /**
  * A time. JSON.parse reads a number too large for a double (1e400) as Infinity, which z.number
- * refuses as if it were not a number at all ("must be a number, got number"): say finite, and
+ * refuses as if it were not a number at all ("must be a number, got a number"): say finite, and
  * the range.
  */
 const time = (range: string) =>
@@ -167,12 +168,14 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 
 function check<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   if (where !== '' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    throw new TranscriptError('invalid_field', `${where}: must be an object, got ${describe(value)}`, { field: where });
+    throw new TranscriptError('invalid_field', `${where}: must be an object, got ${describeValue(value)}`, { field: where });
   }
   if (where === '' && (typeof value !== 'object' || value === null)) {
     throw new TranscriptError(
       'invalid_field',
-      `file must hold an array of utterances or an object with "utterances", got ${describe(value)}`,
+      `file must hold an array of utterances or an object with "utterances", got ${describeValue(value)}`,
+      // Named as the file's other errors about it as a whole are (formatPath's `file`).
+      { field: 'file' },
     );
   }
   const res = schema.safeParse(value);
@@ -205,11 +208,4 @@ const optionalEnd = (endMs: number | undefined) => (endMs === undefined ? {} : {
 /** A dotted field path (`utterances.0.startMs`), as every other error's `field` (docs/protocol.md). */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   return [prefix, ...path.map(String)].filter((p) => p !== '').join('.') || 'file';
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `a string`;
-  return typeof v === 'object' ? 'an object' : typeof v;
 }

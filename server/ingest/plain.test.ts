@@ -196,6 +196,31 @@ describe('plain text', () => {
   });
 });
 
+describe('a bracketed stamp that is none of the forms (found by the fuzz tests: "[1e9:59:60] Advisor Huang: hello" was "has no speaker")', () => {
+  const FORMS = 'a stamp before the speaker must be m:ss, mm:ss or h:mm:ss (optionally .mmm or ,mmm), bare or in [ ] or ( )';
+
+  it('is refused as a timestamp, naming the line and the accepted forms, before a speaker, alone, or on the first line', () => {
+    for (const [text, line, stamp] of [
+      ['[1e9:59:60] Advisor Huang: hello\n', 1, '1e9:59:60'],
+      ['Rep: hi\n[1e9:59:60] Advisor Huang: hello\n', 2, '1e9:59:60'],
+      ['Rep: hi\n(10:30am) Li: ok\n', 2, '10:30am'],
+      ['Rep: hi\n[-1:00] Li: ok\n', 2, '-1:00'],
+      ['Rep: hi\n[0x:10]\nLi: ok\n', 2, '0x:10'],
+      ['[10:30am] hello everyone\nRep: hi\n', 1, '10:30am'],
+    ] as const) {
+      const err = errorOf(() => parseText(text, 'text'));
+      expect(err).toMatchObject({ code: 'bad_timestamp', line });
+      expect(err.message).toBe(`line ${line}: timestamp "${stamp}" was not recognised; ${FORMS}`);
+    }
+  });
+
+  it('leaves bracketed words, and a stamp-like start of a line of text, as they were', () => {
+    const p = parseText('Rep: hi\n[inaudible] Li: ok\n(laughs) Li: fine\n[10:30am] works for me\n[2 p.m.] Li: yes\n', 'text');
+    expect(turns(p).map(([s, t]) => [s, t])).toEqual([['Rep', 'hi [inaudible] Li: ok (laughs) Li: fine [10:30am] works for me [2 p.m.] Li: yes']]);
+    expect(errorOf(() => parseText('[inaudible] Li: ok\n', 'text'))).toMatchObject({ code: 'missing_speaker', line: 1 });
+  });
+});
+
 describe('speaker names with a note in brackets, and labels not read as names (client audit #5)', () => {
   const parse = (text: string) => {
     const warnings = new Warnings();

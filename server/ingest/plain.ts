@@ -25,6 +25,12 @@ const BRACKETED = /^(?:\[(\d[\d.,]*:[\d:.,]*)\]|\((\d[\d.,]*:[\d:.,]*)\))\s*/;
  * perhaps a fraction, then a space. Whether it is one is decided in `leadingStamp`.
  */
 const BARE = /^(\d+(?::\d+)+(?:[.,]\d+)?)(?:\s+|$)/;
+/**
+ * A bracketed token shaped like a stamp that is none of the forms: a digit (perhaps signed)
+ * first, a colon inside, no spaces, other letters or signs among the digits ("[1e9:59:60]",
+ * "[10:30am]", "(-1:00)"). A bracketed note of words ("[inaudible]", "(laughs)") is not one.
+ */
+const BRACKETED_STAMPISH = /^(?:\[([+-]?\d[\w.,:+-]{0,40})\]|\(([+-]?\d[\w.,:+-]{0,40})\))\s*/;
 /** h:mm:ss, which is never how a sentence starts: a stamp even without a speaker after it. */
 const BARE_HMS = /^\d+:\d+:\d+(?:[.,]\d+)?$/;
 
@@ -42,6 +48,15 @@ function leadingStamp(trimmed: string, line: number, firstLine: boolean): { stam
   if (bracketed) {
     const rest = trimmed.slice(bracketed[0].length);
     return { stampMs: parseClock(bracketed[1] ?? bracketed[2] ?? '', 'plain', line), rest };
+  }
+  // Stamp-like but not a form: refused as a stamp when it is all the line holds, a speaker
+  // follows it, or nothing came before (it read as "no speaker", or its words joined the
+  // turn before); before other words it stays text, as a bare m:ss does ("[10:30am] works").
+  const stampish = BRACKETED_STAMPISH.exec(trimmed);
+  if (stampish) {
+    const token = stampish[1] ?? stampish[2] ?? '';
+    const rest = trimmed.slice(stampish[0].length);
+    if (token.includes(':') && (firstLine || rest === '' || matchSpeakerPrefix(rest) !== null)) return { stampMs: parseClock(token, 'plain', line), rest };
   }
   const bare = BARE.exec(trimmed);
   if (!bare) return { rest: trimmed };

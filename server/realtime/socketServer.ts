@@ -7,8 +7,8 @@ import {
   FrameInSchema,
   JoinSchema,
   LandmarksInSchema,
+  LeaveSchema,
   LiveUtteranceSchema,
-  SessionIdSchema,
   zodToApiError,
   type ApiError,
   type ClientToServerEvents,
@@ -107,9 +107,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
 
     socket.on('leave', (payload, ack) => {
       const reply = safeAck(ack, payload);
-      const parsed = SessionIdSchema.safeParse((payload as { sessionId?: unknown } | undefined)?.sessionId);
-      if (!parsed.success) return reply({ ok: false, error: zodToApiError(parsed.error, 'sessionId') });
-      void socket.leave(room(parsed.data));
+      const parsed = LeaveSchema.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: payloadError('leave', parsed.error, payload) });
+      void socket.leave(room(parsed.data.sessionId));
       reply({ ok: true });
     });
 

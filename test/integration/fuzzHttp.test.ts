@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RunningServer } from '../../server/main';
 import { api, startTestServer } from './harness';
-import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
+import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
 const FILES = ['meeting.vtt', 'meeting.srt', 'meeting.json', 'meeting.txt', 'meeting-gbk.txt'].map((f) => fs.readFileSync(path.join(FIXTURES, f)));
@@ -16,7 +16,7 @@ const MEETING_JSON = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'meeting.jso
 /** Transcript errors about the file as a whole: no line or field to name. */
 const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', 'no_utterances']);
 const namesPlace = (e: any): boolean =>
-  WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined || (e.code === 'invalid_field' && /^file /.test(e.message));
+  WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined;
 
 let server: RunningServer;
 const internalLogs: string[] = [];
@@ -64,6 +64,7 @@ function expectClean(r: Answer, opts: { named?: (e: any) => boolean } = {}): voi
   const e = r.body?.error;
   if (typeof e?.code !== 'string' || typeof e?.message !== 'string' || e.message.length === 0) throw new Error(`4xx without a code and message: ${preview(r.body)}`);
   if (e.message.includes('internal') || /Cannot read|is not a function|Maximum call stack|is not iterable/.test(e.message)) throw new Error(`4xx with an internal-looking message: ${e.message}`);
+  if (RAW_ZOD_WORDING.test(e.message)) throw new Error(`4xx in zod's own wording: ${e.message}`);
   const named = opts.named ?? ((x: any) => x.field !== undefined || x.line !== undefined || x.limit !== undefined);
   if (!named(e)) throw new Error(`4xx names no field, line or limit: ${preview(e)}`);
 }

@@ -41,6 +41,12 @@ export async function runCases(
   }
 }
 
+/**
+ * zod's own default wording ("Invalid input: expected string, received undefined", "Too big:
+ * …"): never in an answer; protocol/zodMessages.ts words every issue as the project does.
+ */
+export const RAW_ZOD_WORDING = /Invalid input|Invalid option|expected \w+, received|Too (?:big|small):|Unrecognized key|Invalid (?:string|number):|Invalid (?:key|value) in /;
+
 /** A short printable summary of bytes or a value, for failure messages. */
 export function preview(v: unknown, max = 300): string {
   const s = Buffer.isBuffer(v) || v instanceof Uint8Array ? JSON.stringify(Buffer.from(v).toString('latin1')) : safeJson(v);

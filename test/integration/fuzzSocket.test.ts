@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import type { RunningServer } from '../../server/main';
 import { api, connectSocket, startTestServer, type TestSocket } from './harness';
-import { int, mutateBytes, mutateJson, pick, preview, runCases, weirdValue, type Rng } from './fuzzKit';
+import { int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdValue, type Rng } from './fuzzKit';
 
 let server: RunningServer;
 const internalLogs: string[] = [];
@@ -49,6 +49,7 @@ function expectAckShape(res: AnyAck): void {
   const e = res.error;
   if (typeof e?.code !== 'string' || typeof e.message !== 'string' || e.message === '') throw new Error(`error ack without code and message: ${preview(res)}`);
   if (e.code === 'internal' || /Cannot read|is not a function|Maximum call stack|is not iterable/.test(e.message)) throw new Error(`internal error ack: ${preview(e)}`);
+  if (RAW_ZOD_WORDING.test(e.message)) throw new Error(`error ack in zod's own wording: ${preview(e)}`);
   if (e.code !== 'busy' && e.field === undefined) throw new Error(`error ack names no field: ${preview(e)}`);
 }
 

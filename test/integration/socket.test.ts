@@ -105,15 +105,26 @@ describe('live session over socket.io', () => {
     const s = await client();
     const emit = (s.emit as (e: string, ...a: unknown[]) => void).bind(s);
     const ackTo = (event: string, ...args: unknown[]) => new Promise<any>((resolve) => emit(event, ...args, resolve));
-    for (const event of ['join', 'utterance', 'landmarks', 'frame']) {
+    for (const event of ['join', 'leave', 'utterance', 'landmarks', 'frame']) {
       for (const [payload, got] of [[79950, 'a number'], [null, 'null'], ['s', 'a string'], [[1], 'an array']] as const) {
         expect((await ackTo(event, payload)).error).toEqual({ code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes an object, got ${got}` });
       }
       // emit(event, ack): the ack comes first; it was never called, and the client waited for ever.
       expect((await ackTo(event)).error).toMatchObject({ code: 'invalid_input', field: 'payload', message: expect.stringContaining('got a function') });
     }
-    expect((await ackTo('leave')).error).toMatchObject({ field: 'sessionId' });
     expect(s.connected).toBe(true);
+  });
+
+  it('leave refuses an unknown key by name, as the other events do (it ignored them: its payload was not checked whole)', async () => {
+    const id = await session();
+    const s = await client();
+    const emit = (s.emit as (e: string, ...a: unknown[]) => void).bind(s);
+    const leave = (payload: unknown) => new Promise<any>((resolve) => emit('leave', payload, resolve));
+    await join(s, id);
+    expect(await leave({ sessionId: id, extra: 1 })).toEqual({ ok: false, error: { code: 'invalid_input', field: 'extra', message: 'extra: unknown field' } });
+    expect(await leave({})).toEqual({ ok: false, error: { code: 'invalid_input', field: 'sessionId', message: 'sessionId: is required' } });
+    expect(await leave({ sessionId: 'a b' })).toMatchObject({ ok: false, error: { field: 'sessionId' } });
+    expect(await leave({ sessionId: id })).toEqual({ ok: true });
   });
 
   it('stores a name or text with half an emoji (a lone surrogate) as acked, and the speaker keeps their role', async () => {
