@@ -123,6 +123,14 @@ export async function setRoles(id: string, roles: Record<string, Role | null>): 
  * it is done (seconds for a long session) with the new snapshot and the model versions the
  * session's analysis came from before.
  */
+/**
+ * Where a session's JSON transcript downloads from (the server names the file). A plain link:
+ * the browser sends the access-token cookie with it, as with every request of this page.
+ */
+export function transcriptUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/transcript`;
+}
+
 export function reanalyse(id: string): Promise<{ snapshot: SessionSnapshot; previous: ModelVersions }> {
   return request(
     z.object({ snapshot: SnapshotSchema, previous: ModelVersionsSchema }),

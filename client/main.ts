@@ -109,6 +109,7 @@ const el = {
   viewMode: byId('view-mode'),
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
+  exportLink: byId<HTMLAnchorElement>('export-link'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -862,6 +863,13 @@ function renderViewHead(): void {
     state.mode === 'preview'
       ? previewMeta()
       : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
+  // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
+  const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
+  el.exportLink.hidden = !exportable;
+  if (exportable && state.sessionId) el.exportLink.href = api.transcriptUrl(state.sessionId);
+  else el.exportLink.removeAttribute('href');
+  el.exportLink.textContent = t('exportButton');
+  el.exportLink.title = t('exportTip');
   // The dropdown's option for this session counts what is shown, not what the last refresh saw.
   if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
 }

@@ -1,7 +1,7 @@
 // `buying-signals analyze FILE`: a transcript file in, the annotated transcript and cues out,
 // through the same pipeline the server runs (with an in-memory store).
 import fs from 'node:fs';
-import { normalizeSpeakerName, RoleSchema, type Role, type SessionSnapshot } from '../../protocol/protocol';
+import { normalizeSpeakerName, RoleSchema, type Participant, type Role, type SessionSnapshot, type UtteranceIn } from '../../protocol/protocol';
 import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -16,13 +16,18 @@ import type { CliIO } from './io';
 import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
 import type { EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
+import type { VerbalClassifier } from '../signals/verbal/types';
+import { compareTranscriptRuns, formatTranscriptCompare } from '../eval/transcriptCompare';
 
-export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR]
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR] [--compare DIR]
        buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
   a transcript (- reads it from standard input): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
   posture labels and scores, judged on the photo alone (--model is then the posture model's folder)
   --thresholds: least score a customer's predicted signal needs, else the turn gives no signal, as
-    serve --thresholds: 0.5 (every signal label) or resistance=0.6,purchase_intent=0.4; default none`;
+    serve --thresholds: 0.5 (every signal label) or resistance=0.6,purchase_intent=0.4; default none
+  --compare DIR: run the transcript twice, with --model (A) and the verbal model in DIR (B), and list
+    what B changes: customer turns whose signal differs, cues only one emitted, and a summary. Needs
+    no labels, so it says nothing of which is right: eval verbal --compare on labelled rows says that`;
 
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
@@ -38,10 +43,13 @@ export function parseRoles(spec: string): Record<string, Role> {
 }
 
 export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
-  const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model', 'thresholds'], switches: ['json'] });
+  const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model', 'thresholds', 'compare'], switches: ['json'] });
   const photos = a.positionals.filter((f) => PHOTO_FILE.test(f));
   if (photos.length > 0) {
     if (photos.length !== a.positionals.length) throw new UsageError(`analyze takes one transcript file or photos, not both\n${ANALYZE_USAGE}`);
+    if (a.values.compare !== undefined) {
+      throw new UsageError(`--compare is for transcripts, not photos (compare posture models on labelled photos with eval posture --compare DIR)\n${ANALYZE_USAGE}`);
+    }
     if (a.values.format || a.values.roles || a.values.thresholds !== undefined) throw new UsageError('--format, --roles and --thresholds are for transcripts, not photos');
     return runAnalyzePhotos(
       photos,
@@ -61,6 +69,7 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   if (format !== undefined && !(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
   }
+  if (a.values.compare !== undefined && a.values.compare.trim() === '') throw new UsageError('--compare needs a verbal model folder, got an empty value');
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
   const thresholds = a.values.thresholds === undefined ? DEFAULT_PIPELINE_OPTIONS.signalThresholds : parseThresholds(a.values.thresholds);
   // `-`: the transcript from standard input (a pipe); its format from --format or its content.
@@ -79,22 +88,50 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   }
 
   await initTf();
-  const classifier = withModelAdvice(() => loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') }), {
-    posture: 'a posture model judges photos: `analyze PHOTO... --model DIR`',
-  });
-  const store = new SqliteStore(':memory:');
+  const advice = { posture: 'a posture model judges photos: `analyze PHOTO... --model DIR`' };
+  const modelGiven = a.values.model ?? 'models/verbal';
+  const classifier = withModelAdvice(() => loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') }), advice);
+  const loaded: VerbalClassifier[] = [classifier];
   try {
-    const service = new SessionService({ store, classifier, now: Date.now, options: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: thresholds } });
+    // B is loaded, and refused as --model is, before anything runs.
+    const compareDir = a.values.compare;
+    const other = compareDir === undefined ? undefined : withModelAdvice(() => loadVerbalClassifier({ modelDir: compareDir }), advice);
+    if (other) loaded.push(other);
     const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
-    const session = service.createSession({ title: parsed.title ?? (stdin ? 'standard input' : file) });
-    service.uploadNow(session.id, parsed.utterances, participants, parsed.warnings);
-    const snap = service.snapshot(session.id);
-    if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, signalThresholds: thresholds, warnings: parsed.warnings }));
-    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, service.cueMinSignalScore, thresholds));
+    const title = parsed.title ?? (stdin ? 'standard input' : file);
+    const run = (c: VerbalClassifier) => analyzeOnce(c, { title, utterances: parsed.utterances, participants, warnings: parsed.warnings, thresholds });
+    const { snap, cueMin } = run(classifier);
+    if (other && compareDir !== undefined) {
+      const report = compareTranscriptRuns(snap, run(other).snap, {
+        transcript: source,
+        a: { modelVersion: classifier.version, model: modelGiven },
+        b: { modelVersion: other.version, model: compareDir },
+        signalThresholds: thresholds,
+        cueMinSignalScore: cueMin,
+        warnings: parsed.warnings,
+      });
+      io.out(a.switches.has('json') ? JSON.stringify(report) : formatTranscriptCompare(report));
+    } else if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, signalThresholds: thresholds, warnings: parsed.warnings }));
+    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, cueMin, thresholds));
     return 0;
   } finally {
+    for (const c of loaded) c.dispose();
+  }
+}
+
+/** One run of the whole pipeline (an in-memory store) over a transcript: the session's snapshot. */
+function analyzeOnce(
+  classifier: VerbalClassifier,
+  t: { title: string; utterances: readonly UtteranceIn[]; participants: readonly Participant[]; warnings: string[]; thresholds: SignalThresholds },
+): { snap: SessionSnapshot; cueMin: number } {
+  const store = new SqliteStore(':memory:');
+  try {
+    const service = new SessionService({ store, classifier, now: Date.now, options: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: t.thresholds } });
+    const session = service.createSession({ title: t.title });
+    service.uploadNow(session.id, t.utterances, t.participants, t.warnings);
+    return { snap: service.snapshot(session.id), cueMin: service.cueMinSignalScore };
+  } finally {
     store.close();
-    classifier.dispose();
   }
 }
 

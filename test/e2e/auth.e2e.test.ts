@@ -1,6 +1,6 @@
 // A server with an access token, in headless Chromium: without the token the page is refused;
 // the address the server prints (/?token=…) lets the browser in for good (a cookie), and the
-// whole client works through it: its API calls, socket.io, and a played demo's cue.
+// whole client works through it: its API calls, socket.io, a played demo's cue and its Export.
 import type { Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../server/main';
 import { launchChromium, requireBrowserAndClient } from './browser';
@@ -36,6 +36,16 @@ test('the printed address lets a browser in; without the token the page is refus
   await page.getByTestId('speed').selectOption('50');
   await page.getByTestId('play').click();
   await page.locator('[data-testid="cue-card"][data-cue-type="closing_moment"]').first().waitFor({ timeout: WAIT_MS });
+
+  // Export downloads the played session as a JSON transcript: a plain link, the cookie carries the token.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-link').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.json$/);
+  const { readFile } = await import('node:fs/promises');
+  const doc = JSON.parse(await readFile(await file.path(), 'utf8')) as { participants: { name: string; role: string }[]; utterances: unknown[] };
+  expect(doc.participants).toContainEqual({ name: '李女士', role: 'customer' });
+  expect(doc.utterances.length).toBeGreaterThan(0);
 
   // A reload needs no token: the cookie carries it.
   await page.reload();

@@ -1,9 +1,10 @@
-// Sessions: create, list, read, assign roles, re-analyse, upload a transcript.
+// Sessions: create, list, read, export as a transcript, assign roles, re-analyse, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ParticipantLimitError } from '../../errors/errors';
+import { exportDisposition, sessionTranscript } from '../../ingest/export';
 import type { SessionService } from '../../pipeline/sessionService';
 import { jsonBody, parseOr400 } from '../validate';
 
@@ -91,6 +92,13 @@ export function sessionsRouter(service: SessionService): Router {
 
   r.get('/:id', (req, res) => {
     res.json(service.snapshot(id(req.params.id)));
+  });
+
+  // The session as a JSON transcript the upload routes and `analyze` take back, as a download.
+  r.get('/:id/transcript', (req, res) => {
+    const snap = service.snapshot(id(req.params.id));
+    res.set('Content-Disposition', exportDisposition(snap.session.title, snap.session.id));
+    res.type('application/json').send(`${JSON.stringify(sessionTranscript(snap), null, 2)}\n`);
   });
 
   r.put('/:id/roles', ...jsonBody('64kb'), async (req, res) => {
