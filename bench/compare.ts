@@ -125,6 +125,8 @@ function binom(n: number, k: number): number {
   return r;
 }
 
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
 export interface MeasureComparison {
   measure: string;
   a: number[];
@@ -181,9 +183,9 @@ export function compareRuns(runsA: readonly Figure[][], runsB: readonly Figure[]
         measure: m,
         a,
         b,
-        medianA: median(a),
-        medianB: median(b),
-        medianDiff: median(diffs),
+        medianA: r4(median(a)),
+        medianB: r4(median(b)),
+        medianDiff: r4(median(diffs)),
         bLower,
         bHigher,
         ties: diffs.length - bLower - bHigher,
