@@ -11,8 +11,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
 import { DEFAULT_PIPELINE_OPTIONS } from '../../server/pipeline/sessionPipeline';
-import { loadArtifact, saveArtifact } from '../../server/signals/verbal/artifact';
-import { projectPath } from '../../server/paths';
+import { writeNudgedVerbalModel } from '../../server/signals/verbal/nudged.testkit';
 import { api } from '../integration/harness';
 import { launchChromium, requireBrowserAndClient } from './browser';
 
@@ -37,14 +36,8 @@ const TRANSCRIPT = {
  * The analyst's retrained model: the committed one with one output bias nudged, under its own
  * version id, trained (by its id) after the committed one.
  */
-function retrainedModel(dir: string): string {
-  const { manifest, weights } = loadArtifact(projectPath('models', 'verbal'));
-  const b2 = Float32Array.from(weights.b2);
-  b2[0]! += 1e-3;
-  const out = path.join(dir, 'verbal-retrained');
-  saveArtifact(out, { dims: manifest.dims, features: { ...manifest.features, wordCharNgrams: [...manifest.features.wordCharNgrams] }, weights: { ...weights, b2 }, date: new Date('2099-01-02T00:00:00Z') });
-  return out;
-}
+const retrainedModel = (dir: string): string =>
+  writeNudgedVerbalModel(path.join(dir, 'verbal-retrained'), { neutral: 1e-3 }, new Date('2099-01-02T00:00:00Z'));
 
 type Snap = { signals: unknown[]; cues: unknown[]; modelVersions: { verbal: string[]; posture: string[] } };
 

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { RunningServer } from '../../server/main';
-import { api, startTestServer } from './harness';
+import { api, readAnswer } from './harness';
+import { useFuzzServer } from './fuzzServer';
 import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
@@ -18,21 +18,8 @@ const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', '
 const namesPlace = (e: any): boolean =>
   WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined;
 
-let server: RunningServer;
-const internalLogs: string[] = [];
-const processErrors: unknown[] = [];
-const onProcessError = (e: unknown) => void processErrors.push(e);
-
-beforeAll(async () => {
-  process.on('unhandledRejection', onProcessError);
-  process.on('uncaughtException', onProcessError);
-  server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)) });
-});
-afterAll(async () => {
-  await server.close();
-  process.off('unhandledRejection', onProcessError);
-  process.off('uncaughtException', onProcessError);
-});
+const server = useFuzzServer();
+const { processErrors, internalLogs, newSession } = server;
 afterEach(() => {
   expect(processErrors).toEqual([]);
   expect(internalLogs).toEqual([]);
@@ -47,14 +34,7 @@ async function send(method: string, p: string, body: Buffer | string | undefined
     headers: contentType === undefined ? {} : { 'content-type': contentType },
     body: body === undefined ? null : typeof body === 'string' ? body : new Uint8Array(body),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
+  return readAnswer(res);
 }
 
 /** The invariants of any answer to a client's input: 2xx, or a 4xx that says what was wrong. */
@@ -67,12 +47,6 @@ function expectClean(r: Answer, opts: { named?: (e: any) => boolean } = {}): voi
   if (RAW_ZOD_WORDING.test(e.message)) throw new Error(`4xx in zod's own wording: ${e.message}`);
   const named = opts.named ?? ((x: any) => x.field !== undefined || x.line !== undefined || x.limit !== undefined);
   if (!named(e)) throw new Error(`4xx names no field, line or limit: ${preview(e)}`);
-}
-
-async function newSession(): Promise<string> {
-  const r = await api(server.url, 'POST', '/api/sessions', { title: 'fuzz', participants: [{ name: 'Rep Sun', role: 'rep' }, { name: '周先生', role: 'customer' }] });
-  expect(r.status).toBe(201);
-  return r.body.session.id as string;
 }
 
 async function utteranceCount(id: string): Promise<number> {

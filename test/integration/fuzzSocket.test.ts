@@ -4,31 +4,12 @@
 // the field; the connection and the server survive; the process sees no unhandled rejection or
 // uncaught exception; every acked turn and frame is stored, in its own session only.
 import sharp from 'sharp';
-import type { RunningServer } from '../../server/main';
-import { api, connectSocket, startTestServer, type TestSocket } from './harness';
+import { api, connectSocket, type TestSocket } from './harness';
+import { useFuzzServer } from './fuzzServer';
 import { int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdValue, type Rng } from './fuzzKit';
 
-let server: RunningServer;
-const internalLogs: string[] = [];
-const processErrors: unknown[] = [];
-const onProcessError = (e: unknown) => void processErrors.push(e);
-
-beforeAll(async () => {
-  process.on('unhandledRejection', onProcessError);
-  process.on('uncaughtException', onProcessError);
-  server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)) });
-});
-afterAll(async () => {
-  await server.close();
-  process.off('unhandledRejection', onProcessError);
-  process.off('uncaughtException', onProcessError);
-});
-
-async function newSession(): Promise<string> {
-  const r = await api(server.url, 'POST', '/api/sessions', { title: 'fuzz', participants: [{ name: 'Rep Sun', role: 'rep' }, { name: '周先生', role: 'customer' }] });
-  expect(r.status).toBe(201);
-  return r.body.session.id as string;
-}
+const server = useFuzzServer();
+const { processErrors, internalLogs, newSession } = server;
 
 type AnyAck = { ok: boolean; error?: { code: string; message: string; field?: string } } & Record<string, unknown>;
 

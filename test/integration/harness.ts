@@ -25,6 +25,11 @@ export async function api(base: string, method: string, path: string, body?: unk
     headers: raw !== undefined ? { 'content-type': 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {},
     body: raw !== undefined ? (typeof raw === "string" ? raw : new Uint8Array(raw)) : body !== undefined ? JSON.stringify(body) : null,
   });
+  return readAnswer(res);
+}
+
+/** An answer's status and body: its JSON, or its text where it is not JSON. */
+export async function readAnswer(res: Response): Promise<{ status: number; body: any }> {
   const text = await res.text();
   let json: any;
   try {

@@ -5,9 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadArtifact, saveArtifact } from '../../server/signals/verbal/artifact';
+import { writeNudgedVerbalModel } from '../../server/signals/verbal/nudged.testkit';
 import { loadDemoMeeting } from '../../server/demo/demo';
-import { projectPath } from '../../server/paths';
 import type { RunningServer } from '../../server/main';
 import { api, collect, connectSocket, startTestServer, type TestSocket } from './harness';
 
@@ -20,14 +19,7 @@ const TURNS = [
 ];
 
 /** A second verbal model: the committed one with one output bias nudged, under its own version id. */
-function otherModel(dir: string): string {
-  const { manifest, weights } = loadArtifact(projectPath('models', 'verbal'));
-  const b2 = Float32Array.from(weights.b2);
-  b2[0]! += 1e-3;
-  const out = path.join(dir, 'verbal-b');
-  saveArtifact(out, { dims: manifest.dims, features: { ...manifest.features, wordCharNgrams: [...manifest.features.wordCharNgrams] }, weights: { ...weights, b2 }, date: new Date('2026-01-02T00:00:00Z') });
-  return out;
-}
+const otherModel = (dir: string): string => writeNudgedVerbalModel(path.join(dir, 'verbal-b'), { neutral: 1e-3 });
 
 function send(socket: TestSocket, sessionId: string, utterance: object): Promise<any> {
   return new Promise((resolve) => socket.emit('utterance', { sessionId, utterance } as never, resolve));
