@@ -19,6 +19,7 @@ import {
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
+import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
   constructor(
@@ -47,16 +48,17 @@ async function request<T>(
 ): Promise<T> {
   const res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init.headers } });
   const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const parsed = ErrorBodySchema.safeParse(body);
-    throw new ServerError(
-      res.status,
-      parsed.success
-        ? parsed.data.error
-        : { code: `http_${res.status}`, message: `${init.method ?? 'GET'} ${path} failed: ${res.status} ${res.statusText}` },
-    );
-  }
+  if (!res.ok) throw refusal(res, body, init.method ?? 'GET', path);
   return parseWire(schema, body, what);
+}
+
+/** A refused request as a ServerError: the server's error body, or `http_<status>` without one. */
+function refusal(res: Response, body: unknown, method: string, path: string): ServerError {
+  const parsed = ErrorBodySchema.safeParse(body);
+  return new ServerError(
+    res.status,
+    parsed.success ? parsed.data.error : { code: `http_${res.status}`, message: `${method} ${path} failed: ${res.status} ${res.statusText}` },
+  );
 }
 
 function json(method: string, body: unknown): RequestInit {
@@ -119,18 +121,42 @@ export async function setRoles(id: string, roles: Record<string, Role | null>): 
 }
 
 /**
- * Re-analyses the whole session with the server's current models and settings; answers once
- * it is done (seconds for a long session) with the new snapshot and the model versions the
- * session's analysis came from before.
- */
-/**
- * Where a session's JSON transcript downloads from (the server names the file). A plain link:
- * the browser sends the access-token cookie with it, as with every request of this page.
+ * Where a session's JSON transcript downloads from (the server names the file): the Export
+ * link's href, for "open in new tab" and "save link as"; a click goes through getTranscript.
  */
 export function transcriptUrl(id: string): string {
   return `/api/sessions/${encodeURIComponent(id)}/transcript`;
 }
 
+/** A session's JSON transcript, to save as a file: its bytes and the name the server gives it. */
+export interface TranscriptFile {
+  blob: Blob;
+  /** From the answer's Content-Disposition (filename*, else filename), else `<id>.json`. */
+  filename: string;
+}
+
+/**
+ * Fetches the session's JSON transcript (the access-token cookie goes with it, as with every
+ * request of this page). Only a 200 is a transcript: any other answer throws its ServerError
+ * (a gone session's 404, a stopping server's 503, a missing token's 401), and no answer the
+ * fetch's TypeError, so an error's body is never saved as the transcript.
+ */
+export async function getTranscript(id: string): Promise<TranscriptFile> {
+  const path = transcriptUrl(id);
+  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  if (res.status !== 200) {
+    const body: unknown = await res.json().catch(() => undefined);
+    throw refusal(res, body, 'GET', path);
+  }
+  const blob = await res.blob();
+  return { blob, filename: dispositionFilename(res.headers.get('Content-Disposition')) ?? `${id}.json` };
+}
+
+/**
+ * Re-analyses the whole session with the server's current models and settings; answers once
+ * it is done (seconds for a long session) with the new snapshot and the model versions the
+ * session's analysis came from before.
+ */
 export function reanalyse(id: string): Promise<{ snapshot: SessionSnapshot; previous: ModelVersions }> {
   return request(
     z.object({ snapshot: SnapshotSchema, previous: ModelVersionsSchema }),
