@@ -2,7 +2,7 @@
 // through the same pipeline the server runs (with an in-memory store).
 import fs from 'node:fs';
 import { normalizeSpeakerName, RoleSchema, type Participant, type Role, type SessionSnapshot, type UtteranceIn } from '../../protocol/protocol';
-import { parseTranscript, TRANSCRIPT_FORMATS, type TranscriptFormat } from '../ingest';
+import { parseTranscript, TRANSCRIPT_FORMATS, TranscriptError, type TranscriptFormat } from '../ingest';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
@@ -17,9 +17,20 @@ import { PHOTO_FILE, runAnalyzePhotos } from './analyzePhotos';
 import type { EvalPeople } from '../signals/posture/evalPosture';
 import type { PoseModelName } from '../signals/pose';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { compareTranscriptRuns, formatTranscriptCompare } from '../eval/transcriptCompare';
+import {
+  compareTranscriptRuns,
+  formatPooledCompare,
+  formatTranscriptCompare,
+  poolTranscriptCompares,
+  type TranscriptCompareReport,
+  type TranscriptsCompareReport,
+} from '../eval/transcriptCompare';
 
-export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR] [--compare DIR]
+/** The most transcripts one `analyze --compare` takes (a shell glob can expand to many). */
+export const MAX_COMPARE_FILES = 1000;
+
+export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR]
+       buying-signals analyze FILE... --compare DIR [--format F] [--roles R] [--thresholds T] [--json] [--model DIR]
        buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
   a transcript (- reads it from standard input): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
   posture labels and scores, judged on the photo alone (--model is then the posture model's folder)
@@ -27,7 +38,9 @@ export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt
     serve --thresholds: 0.5 (every signal label) or resistance=0.6,purchase_intent=0.4; default none
   --compare DIR: run the transcript twice, with --model (A) and the verbal model in DIR (B), and list
     what B changes: customer turns whose signal differs, cues only one emitted, and a summary. Needs
-    no labels, so it says nothing of which is right: eval verbal --compare on labelled rows says that`;
+    no labels, so it says nothing of which is right: eval verbal --compare on labelled rows says that.
+    It takes several transcripts (FILE..., at most ${MAX_COMPARE_FILES.toLocaleString('en')}): each one's report, then a summary pooled over
+    all; one that cannot be read or parsed is named and left out, the others go on (exit 1)`;
 
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
@@ -46,7 +59,10 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   const a = parseArgs(args, { values: ['format', 'roles', 'model', 'people', 'pose-model', 'thresholds', 'compare'], switches: ['json'] });
   const photos = a.positionals.filter((f) => PHOTO_FILE.test(f));
   if (photos.length > 0) {
-    if (photos.length !== a.positionals.length) throw new UsageError(`analyze takes one transcript file or photos, not both\n${ANALYZE_USAGE}`);
+    if (photos.length !== a.positionals.length) {
+      const others = a.positionals.filter((f) => !PHOTO_FILE.test(f));
+      throw new UsageError(`analyze takes transcripts or photos, not both; not photos (by their names): ${listed(others)}\n${ANALYZE_USAGE}`);
+    }
     if (a.values.compare !== undefined) {
       throw new UsageError(`--compare is for transcripts, not photos (compare posture models on labelled photos with eval posture --compare DIR)\n${ANALYZE_USAGE}`);
     }
@@ -63,61 +79,135 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
     );
   }
   if (a.values.people || a.values['pose-model']) throw new UsageError('--people and --pose-model are for photos, not transcripts');
-  if (a.positionals.length !== 1) throw new UsageError(`analyze takes one transcript file\n${ANALYZE_USAGE}`);
-  const file = a.positionals[0]!;
+  const compareDir = a.values.compare;
+  if (compareDir === undefined && a.positionals.length !== 1) throw new UsageError(`analyze takes one transcript file\n${ANALYZE_USAGE}`);
+  if (compareDir !== undefined && a.positionals.length === 0) throw new UsageError(`analyze --compare takes one or more transcript files\n${ANALYZE_USAGE}`);
+  if (a.positionals.length > MAX_COMPARE_FILES) {
+    throw new UsageError(
+      `analyze --compare takes at most ${MAX_COMPARE_FILES.toLocaleString('en')} transcript files, got ${a.positionals.length.toLocaleString('en')}; compare them in batches`,
+    );
+  }
+  const several = a.positionals.length > 1;
+  if (several && a.positionals.includes('-')) throw new UsageError('- (standard input) can only be the one transcript, not one of several');
   const format = a.values.format;
   if (format !== undefined && !(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${TRANSCRIPT_FORMATS.join(', ')}, got "${format}"`);
   }
-  if (a.values.compare !== undefined && a.values.compare.trim() === '') throw new UsageError('--compare needs a verbal model folder, got an empty value');
+  if (compareDir !== undefined && compareDir.trim() === '') throw new UsageError('--compare needs a verbal model folder, got an empty value');
   const roles = a.values.roles ? parseRoles(a.values.roles) : {};
   const thresholds = a.values.thresholds === undefined ? DEFAULT_PIPELINE_OPTIONS.signalThresholds : parseThresholds(a.values.thresholds);
-  // `-`: the transcript from standard input (a pipe); its format from --format or its content.
-  const stdin = file === '-';
-  if (!stdin) requireFile(file);
-  const bytes = stdin ? (io.readStdin ?? (() => fs.readFileSync(0)))() : fs.readFileSync(file);
-  const parsed = parseTranscript(bytes, { ...(stdin ? {} : { filename: file }), ...(format ? { format: format as TranscriptFormat } : {}) });
-  const source = stdin ? 'standard input' : file;
+  const read = (file: string): Transcript => {
+    // `-`: the transcript from standard input (a pipe); its format from --format or its content.
+    const stdin = file === '-';
+    const bytes = stdin ? (io.readStdin ?? (() => fs.readFileSync(0)))() : fs.readFileSync(file);
+    const parsed = parseTranscript(bytes, { ...(stdin ? {} : { filename: file }), ...(format ? { format: format as TranscriptFormat } : {}) });
+    return { parsed, source: stdin ? 'standard input' : file, title: parsed.title ?? (stdin ? 'standard input' : file) };
+  };
+  const transcripts: Transcript[] = [];
+  const unreadable: { file: string; error: string }[] = [];
+  if (!several) {
+    // One file, as ever: a missing one is a usage error, one that does not parse stops the command (exit 1).
+    const file = a.positionals[0]!;
+    if (file !== '-') requireFile(file);
+    transcripts.push(read(file));
+  } else {
+    // Several, as analyze's photos and eval posture do: missing files and folders are all named
+    // before anything runs, and the command stops; a file that cannot be read or parsed is named,
+    // left out, and the others go on (exit 1).
+    const missing = a.positionals.flatMap((f) => {
+      try {
+        requireFile(f);
+        return [];
+      } catch (e) {
+        return [(e as Error).message];
+      }
+    });
+    if (missing.length) throw new UsageError(missing.length === 1 ? missing[0]! : `${missing.length} of the transcripts are not files:\n  ${missing.join('\n  ')}`);
+    for (const file of a.positionals) {
+      try {
+        transcripts.push(read(file));
+      } catch (e) {
+        if (!(e instanceof TranscriptError) && typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+        unreadable.push({ file, error: (e as Error).message });
+        io.err(`${file}: could not be read (${(e as Error).message})`);
+      }
+    }
+    if (transcripts.length === 0) throw new Error(`none of the ${a.positionals.length} transcripts could be read`);
+  }
   // A misspelt name would otherwise leave the real customer without a role, and 0 signals, silently.
-  const speakers = parsed.participants.map((p) => p.name);
+  const speakers = [...new Set(transcripts.flatMap((t) => t.parsed.participants.map((p) => p.name)))];
   const unknown = Object.keys(roles).filter((name) => !speakers.includes(name));
   if (unknown.length) {
+    const where = several ? `any of the ${transcripts.length} transcripts read` : transcripts[0]!.source;
     throw new UsageError(
-      `--roles names ${unknown.map((n) => `"${n}"`).join(', ')}, not a speaker in ${source}; its speakers are: ${speakers.map((n) => `"${n}"`).join(', ') || '(none)'}`,
+      `--roles names ${unknown.map((n) => `"${n}"`).join(', ')}, not a speaker in ${where}; ${several ? 'their' : 'its'} speakers are: ${speakers.map((n) => `"${n}"`).join(', ') || '(none)'}`,
     );
   }
 
   await initTf();
   const advice = { posture: 'a posture model judges photos: `analyze PHOTO... --model DIR`' };
   const modelGiven = a.values.model ?? 'models/verbal';
+  // Each model is loaded once, whatever the number of transcripts.
   const classifier = withModelAdvice(() => loadVerbalClassifier({ modelDir: a.values.model ?? projectPath('models', 'verbal') }), advice);
   const loaded: VerbalClassifier[] = [classifier];
   try {
     // B is loaded, and refused as --model is, before anything runs.
-    const compareDir = a.values.compare;
     const other = compareDir === undefined ? undefined : withModelAdvice(() => loadVerbalClassifier({ modelDir: compareDir }), advice);
     if (other) loaded.push(other);
-    const participants = parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role }));
-    const title = parsed.title ?? (stdin ? 'standard input' : file);
-    const run = (c: VerbalClassifier) => analyzeOnce(c, { title, utterances: parsed.utterances, participants, warnings: parsed.warnings, thresholds });
-    const { snap, cueMin } = run(classifier);
-    if (other && compareDir !== undefined) {
-      const report = compareTranscriptRuns(snap, run(other).snap, {
-        transcript: source,
+    const run = (c: VerbalClassifier, t: Transcript) =>
+      analyzeOnce(c, {
+        title: t.title,
+        utterances: t.parsed.utterances,
+        participants: t.parsed.participants.map((p) => ({ name: p.name, role: roles[p.name] ?? p.role })),
+        warnings: t.parsed.warnings,
+        thresholds,
+      });
+    if (!other || compareDir === undefined) {
+      const t = transcripts[0]!;
+      const { snap, cueMin } = run(classifier, t);
+      if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, signalThresholds: thresholds, warnings: t.parsed.warnings }));
+      else io.out(renderAnalysis(snap, t.parsed.warnings, classifier.version, cueMin, thresholds));
+      return 0;
+    }
+    const json = a.switches.has('json');
+    const reports: TranscriptCompareReport[] = [];
+    transcripts.forEach((t, i) => {
+      const { snap, cueMin } = run(classifier, t);
+      const report = compareTranscriptRuns(snap, run(other, t).snap, {
+        transcript: t.source,
         a: { modelVersion: classifier.version, model: modelGiven },
         b: { modelVersion: other.version, model: compareDir },
         signalThresholds: thresholds,
         cueMinSignalScore: cueMin,
-        warnings: parsed.warnings,
+        warnings: t.parsed.warnings,
       });
-      io.out(a.switches.has('json') ? JSON.stringify(report) : formatTranscriptCompare(report));
-    } else if (a.switches.has('json')) io.out(JSON.stringify({ ...snap, modelVersion: classifier.version, signalThresholds: thresholds, warnings: parsed.warnings }));
-    else io.out(renderAnalysis(snap, parsed.warnings, classifier.version, cueMin, thresholds));
-    return 0;
+      reports.push(report);
+      // Each file's report as it is done (a long batch shows progress); one file prints just its report, as ever.
+      if (!json) io.out(several ? `${i ? '\n' : ''}=== ${t.source} (${i + 1} of ${transcripts.length}) ===\n${formatTranscriptCompare(report)}` : formatTranscriptCompare(report));
+    });
+    if (!several) {
+      if (json) io.out(JSON.stringify(reports[0]));
+      return 0;
+    }
+    const pooled = poolTranscriptCompares(reports);
+    if (json) {
+      const out: TranscriptsCompareReport = { schema: 1, compare: 'transcripts', files: reports, pooled, unreadable };
+      io.out(JSON.stringify(out));
+    } else io.out(`\n=== pooled ===\n${formatPooledCompare(pooled, reports[0]!, unreadable)}`);
+    return unreadable.length ? 1 : 0;
   } finally {
     for (const c of loaded) c.dispose();
   }
 }
+
+interface Transcript {
+  parsed: ReturnType<typeof parseTranscript>;
+  /** The file as given, or `standard input`. */
+  source: string;
+  title: string;
+}
+
+const listed = (files: readonly string[]): string => (files.length > 5 ? `${files.slice(0, 5).join(', ')} and ${files.length - 5} more` : files.join(', '));
 
 /** One run of the whole pipeline (an in-memory store) over a transcript: the session's snapshot. */
 function analyzeOnce(

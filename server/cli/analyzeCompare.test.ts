@@ -7,7 +7,8 @@ import path from 'node:path';
 import { main } from './main';
 import { projectPath } from '../paths';
 import { writeNudgedVerbalModel } from '../signals/verbal/nudged.testkit';
-import type { TranscriptCompareReport } from '../eval/transcriptCompare';
+import type { TranscriptCompareReport, TranscriptsCompareReport } from '../eval/transcriptCompare';
+import { MAX_COMPARE_FILES } from './analyze';
 import type { SessionSnapshot } from '../../protocol/protocol';
 
 function capture() {
@@ -112,4 +113,97 @@ describe('analyze --compare', () => {
     expect(empty.code).toBe(2);
     expect(empty.err).toContain('--compare needs a verbal model folder, got an empty value');
   }, 60_000);
+
+  describe('several transcripts', () => {
+    // The demo meeting, a JSON meeting, and an SRT without roles (its turns count, none is a customer's).
+    const srt = projectPath('fixtures', 'transcripts', 'meeting.srt');
+    const exported = projectPath('fixtures', 'transcripts', 'meeting.json');
+    const files = [meeting, srt, exported];
+    const SUMMED = ['utterances', 'customerTurns', 'changedTurns', 'crossedCueScore'] as const;
+
+    it('gives each file its report, as one file alone has it, then a pool whose counts are the sums of the files', async () => {
+      const r = await run(['analyze', ...files, '--compare', nudged, '--json']);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('');
+      const all = JSON.parse(r.out) as TranscriptsCompareReport;
+      expect(Object.keys(all)).toEqual(['schema', 'compare', 'files', 'pooled', 'unreadable']);
+      expect(all).toMatchObject({ schema: 1, compare: 'transcripts', unreadable: [] });
+      expect(all.files.map((f) => f.transcript)).toEqual(files);
+      // Each file's report is the one `analyze FILE --compare DIR --json` gives for it alone.
+      for (const [i, f] of files.entries()) {
+        const alone = await run(['analyze', f, '--compare', nudged, '--json']);
+        expect(all.files[i]).toEqual(JSON.parse(alone.out));
+      }
+      const p = all.pooled;
+      expect(p.files).toBe(3);
+      for (const k of SUMMED) expect(p[k]).toBe(all.files.reduce((n, f) => n + f.summary[k], 0));
+      for (const k of ['a', 'b', 'both'] as const) expect(p.cues[k]).toBe(all.files.reduce((n, f) => n + f.summary.cues[k], 0));
+      expect(p.changedShare).toBe(p.changedTurns / p.customerTurns);
+      expect(p.labelChanges.reduce((n, c) => n + c.turns, 0)).toBe(p.changedTurns);
+      for (const c of p.labelChanges) {
+        const inFiles = all.files.flatMap((f) => f.summary.labelChanges).filter((x) => x.a === c.a && x.b === c.b);
+        expect(c.turns).toBe(inFiles.reduce((n, x) => n + x.turns, 0));
+      }
+      expect(p.customerTurns).toBeGreaterThan(all.files[0]!.summary.customerTurns);
+      expect(p.changedTurns).toBeGreaterThan(0);
+
+      const text = await run(['analyze', ...files, '--compare', nudged]);
+      expect(text.code).toBe(0);
+      for (const [i, f] of files.entries()) {
+        const alone = (await run(['analyze', f, '--compare', nudged])).out;
+        expect(text.out).toContain(`=== ${f} (${i + 1} of 3) ===\n${alone}\n`);
+      }
+      const pooled = text.out.slice(text.out.indexOf('=== pooled ===\n'));
+      expect(pooled).toContain('pooled over 3 transcripts\n');
+      expect(pooled).toContain(`${p.customerTurns} customer turns of ${p.utterances}; B changed the signal of ${p.changedTurns} (${((100 * p.changedTurns) / p.customerTurns).toFixed(1)} %)`);
+      expect(pooled).toContain(`cues: A ${p.cues.a}, B ${p.cues.b}, in both ${p.cues.both} (matched by type and media time)`);
+    }, 120_000);
+
+    it('one file still gives exactly the output it gave before: no heading, no pool', async () => {
+      const text = await run(['analyze', meeting, '--compare', nudged]);
+      expect(text.out.startsWith(`transcript ${meeting}\n`)).toBe(true);
+      expect(text.out).not.toContain('===');
+      expect(text.out).not.toContain('pooled');
+      const json = JSON.parse((await run(['analyze', meeting, '--compare', nudged, '--json'])).out) as Record<string, unknown>;
+      expect(json.compare).toBe('transcript');
+      expect(json).not.toHaveProperty('pooled');
+    }, 60_000);
+
+    it('names a file that cannot be parsed, leaves it out and goes on (exit 1); a missing one stops everything before any run', async () => {
+      const bad = path.join(dir, 'bad.srt');
+      fs.writeFileSync(bad, 'not a transcript at all\u0000\u0000');
+      const r = await run(['analyze', meeting, bad, srt, '--compare', nudged, '--json']);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: could not be read \\(.+\\)$`));
+      const all = JSON.parse(r.out) as TranscriptsCompareReport;
+      expect(all.files.map((f) => f.transcript)).toEqual([meeting, srt]);
+      expect(all.pooled.files).toBe(2);
+      expect(all.unreadable).toEqual([{ file: bad, error: expect.any(String) }]);
+      const text = await run(['analyze', meeting, bad, '--compare', nudged]);
+      expect(text.code).toBe(1);
+      expect(text.out).toContain('pooled over 1 transcript (1 more could not be read: ' + bad + ')');
+
+      const missing = await run(['analyze', meeting, path.join(dir, 'gone.vtt'), dir, '--compare', nudged]);
+      expect(missing.code).toBe(2);
+      expect(missing.out).toBe('');
+      expect(missing.err).toContain('2 of the transcripts are not files:');
+      expect(missing.err).toContain(`no such file: ${path.join(dir, 'gone.vtt')}`);
+      expect(missing.err).toContain(`${dir} is a folder; expected a file`);
+    }, 60_000);
+
+    it('refuses more than the limit, photos among transcripts, several files without --compare, and - among several', async () => {
+      const many = await run(['analyze', ...Array.from({ length: MAX_COMPARE_FILES + 1 }, () => meeting), '--compare', nudged]);
+      expect(many.code).toBe(2);
+      expect(many.err).toContain('analyze --compare takes at most 1,000 transcript files, got 1,001; compare them in batches');
+      const mixed = await run(['analyze', meeting, path.join(dir, 'x.jpg'), '--compare', nudged]);
+      expect(mixed.code).toBe(2);
+      expect(mixed.err).toContain(`analyze takes transcripts or photos, not both; not photos (by their names): ${meeting}`);
+      const plain = await run(['analyze', meeting, srt]);
+      expect(plain.code).toBe(2);
+      expect(plain.err).toContain('analyze takes one transcript file');
+      const stdin = await run(['analyze', meeting, '-', '--compare', nudged]);
+      expect(stdin.code).toBe(2);
+      expect(stdin.err).toContain('- (standard input) can only be the one transcript');
+    }, 60_000);
+  });
 });

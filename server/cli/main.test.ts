@@ -338,7 +338,7 @@ describe('buying-signals', () => {
     const transcript = path.join(dir, 'm.txt');
     fs.writeFileSync(transcript, 'A: hi\n');
     expect(await main(['analyze', transcript, scene], c.io)).toBe(2);
-    expect(c.err.join('')).toContain('one transcript file or photos, not both');
+    expect(c.err.join('')).toContain(`analyze takes transcripts or photos, not both; not photos (by their names): ${transcript}`);
     fs.rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -12,7 +12,7 @@ commands:
   serve                  run the server with the browser client (default port $PORT or 3000)
   analyze FILE|-         annotate a transcript file (WebVTT, SRT, JSON, text; - reads standard input) and list the cues
   analyze PHOTO...       each person's posture labels in photos, judged on the photo alone
-  analyze FILE --compare DIR   what the verbal model in DIR changes on a transcript against --model (no labels needed)
+  analyze FILE... --compare DIR   what the verbal model in DIR changes on transcripts against --model, each and pooled (no labels needed)
   train verbal           train the verbal classifier into models/verbal/ from fixtures/verbal/corpus.jsonl
   train posture          train the posture classifier into models/posture/ from synthetic skeletons
   eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows

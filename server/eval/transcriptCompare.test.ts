@@ -1,5 +1,5 @@
 import type { Cue, CueType, SessionSnapshot, Utterance, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
-import { compareTranscriptRuns, formatTranscriptCompare, matchCues } from './transcriptCompare';
+import { compareTranscriptRuns, formatPooledCompare, formatTranscriptCompare, matchCues, poolTranscriptCompares } from './transcriptCompare';
 
 const turn = (seq: number, speaker: string, role: 'customer' | 'rep', text: string): Utterance => ({
   id: 100 + seq, sessionId: 's', seq, speaker, role, text, startMs: seq * 10_000, endMs: seq * 10_000 + 500, receivedAt: 0,
@@ -69,6 +69,53 @@ describe('compareTranscriptRuns', () => {
   it('refuses runs of different transcripts', () => {
     const b = { ...snap([], []), utterances: TURNS.slice(1) };
     expect(() => compareTranscriptRuns(snap([], []), b, META)).toThrow('the two runs hold different turns');
+  });
+});
+
+describe('poolTranscriptCompares', () => {
+  const one = compareTranscriptRuns(
+    snap([sig(2, 'price_inquiry', 0.9), sig(4, 'resistance', 0.45), sig(5, 'purchase_intent', 0.8)], [cue('closing_moment', 2), cue('closing_moment', 5)]),
+    snap([sig(2, 'price_inquiry', 0.7), sig(3, 'resistance', 0.6), sig(4, 'resistance', 0.55)], [cue('closing_moment', 2), cue('resistance', 3), cue('resistance', 4)]),
+    META,
+  );
+  const two = compareTranscriptRuns(
+    snap([sig(3, 'resistance', 0.7), sig(5, 'purchase_intent', 0.8)], [cue('resistance', 3)]),
+    snap([sig(2, 'resistance', 0.9), sig(3, 'resistance', 0.8), sig(5, 'purchase_intent', 0.9)], [cue('resistance', 2), cue('resistance', 3)]),
+    { ...META, transcript: 'n.vtt' },
+  );
+
+  it('sums every count over the files, merges the A → B table by pair (most frequent first) and recomputes the share from the sums', () => {
+    const p = poolTranscriptCompares([one, two, one]);
+    expect(p).toEqual({
+      files: 3, utterances: 15, customerTurns: 12, changedTurns: 5, changedShare: 5 / 12, crossedCueScore: 2,
+      labelChanges: [{ a: null, b: 'resistance', turns: 3 }, { a: 'purchase_intent', b: null, turns: 2 }],
+      cues: { a: 5, b: 8, both: 3 },
+    });
+    for (const k of ['utterances', 'customerTurns', 'changedTurns', 'crossedCueScore'] as const) expect(p[k]).toBe(2 * one.summary[k] + two.summary[k]);
+    expect(p.labelChanges.reduce((n, c) => n + c.turns, 0)).toBe(p.changedTurns);
+  });
+
+  it('pools nothing to zeros (no division by zero), and one file to its own summary', () => {
+    expect(poolTranscriptCompares([])).toEqual({
+      files: 0, utterances: 0, customerTurns: 0, changedTurns: 0, changedShare: 0, crossedCueScore: 0, labelChanges: [], cues: { a: 0, b: 0, both: 0 },
+    });
+    expect(poolTranscriptCompares([one])).toEqual({ files: 1, ...one.summary });
+  });
+
+  it('as text: the files pooled (and those unread), the models once, then the summary lines a file has', () => {
+    const text = formatPooledCompare(poolTranscriptCompares([one, two]), one, [{ file: 'bad.srt' }]);
+    expect(text.split('\n')).toEqual([
+      'pooled over 2 transcripts (1 more could not be read: bad.srt)',
+      'model A models/verbal (verbal-a)',
+      'model B /tmp/b (verbal-b)',
+      '',
+      '8 customer turns of 10; B changed the signal of 3 (37.5 %)',
+      'signal changes A → B (turns):',
+      '  (none) → resistance         2',
+      '  purchase_intent → (none)    1',
+      '1 more with the same label crossing the 0.50 a cue needs (a cue may come or go)',
+      'cues: A 3, B 5, in both 2 (matched by type and media time)',
+    ]);
   });
 });
 

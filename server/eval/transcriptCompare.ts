@@ -122,7 +122,7 @@ export function compareTranscriptRuns(snapA: SessionSnapshot, snapB: SessionSnap
       changedTurns: turns.length,
       changedShare: customerTurns === 0 ? 0 : turns.length / customerTurns,
       crossedCueScore: crossed.length,
-      labelChanges: [...changes.values()].sort((x, y) => y.turns - x.turns || name(x.a).localeCompare(name(y.a)) || name(x.b).localeCompare(name(y.b))),
+      labelChanges: [...changes.values()].sort(byTurns),
       cues: { a: snapA.cues.length, b: snapB.cues.length, both },
     },
     // In transcript order, label changes and crossings together.
@@ -141,6 +141,10 @@ function verbalByUtterance(snap: SessionSnapshot): Map<number, VerbalSignal> {
 const side = (s: VerbalSignal | undefined): TurnSignal => (s ? { label: s.label, score: s.score } : null);
 
 const name = (l: VerbalLabel | null): string => l ?? '(none)';
+
+/** Most frequent first, then by A's label and B's (no signal as "(none)"). */
+const byTurns = (x: { a: VerbalLabel | null; b: VerbalLabel | null; turns: number }, y: typeof x): number =>
+  y.turns - x.turns || name(x.a).localeCompare(name(y.a)) || name(x.b).localeCompare(name(y.b));
 
 /**
  * Pairs A's and B's cues of the same type at the same media time, each at most once (a cue is
@@ -198,19 +202,7 @@ export function formatTranscriptCompare(r: TranscriptCompareReport): string {
   if (r.unassignedSpeakers.length) {
     lines.push(`assign a role to: ${r.unassignedSpeakers.join(', ')} (their turns give no signals; use --roles "Name=customer,Other=rep")`);
   }
-  lines.push(
-    '',
-    `${s.customerTurns} customer turn${s.customerTurns === 1 ? '' : 's'} of ${s.utterances}; B changed the signal of ${s.changedTurns} (${pct(s.changedShare)})`,
-  );
-  if (s.labelChanges.length) {
-    const rows = s.labelChanges.map((c) => [`${name(c.a)} → ${name(c.b)}`, String(c.turns)] as const);
-    const w = Math.max(...rows.map(([l]) => l.length));
-    lines.push('signal changes A → B (turns):', ...rows.map(([l, n]) => `  ${l.padEnd(w)}  ${n.padStart(3)}`));
-  }
-  if (s.crossedCueScore) {
-    lines.push(`${s.crossedCueScore} more with the same label crossing the ${r.cueMinSignalScore.toFixed(2)} a cue needs (a cue may come or go)`);
-  }
-  lines.push(`cues: A ${s.cues.a}, B ${s.cues.b}, in both ${s.cues.both} (matched by type and media time)`);
+  lines.push('', ...summaryLines(s, r.cueMinSignalScore));
   if (r.turns.length) {
     lines.push('', 'turns whose signal B changed:');
     for (const t of r.turns) {
@@ -225,4 +217,90 @@ export function formatTranscriptCompare(r: TranscriptCompareReport): string {
   }
   if (!r.turns.length && !r.cuesOnlyA.length && !r.cuesOnlyB.length) lines.push('', 'B changes no signal and no cue on this transcript.');
   return lines.join('\n');
+}
+
+/** The summary's lines: customer turns and the share B changed, the A → B table, crossings, cues. */
+function summaryLines(s: TranscriptCompareReport['summary'], cueMin: number): string[] {
+  const lines = [
+    `${s.customerTurns} customer turn${s.customerTurns === 1 ? '' : 's'} of ${s.utterances}; B changed the signal of ${s.changedTurns} (${pct(s.changedShare)})`,
+  ];
+  if (s.labelChanges.length) {
+    const rows = s.labelChanges.map((c) => [`${name(c.a)} → ${name(c.b)}`, String(c.turns)] as const);
+    const w = Math.max(...rows.map(([l]) => l.length));
+    lines.push('signal changes A → B (turns):', ...rows.map(([l, n]) => `  ${l.padEnd(w)}  ${n.padStart(3)}`));
+  }
+  if (s.crossedCueScore) {
+    lines.push(`${s.crossedCueScore} more with the same label crossing the ${cueMin.toFixed(2)} a cue needs (a cue may come or go)`);
+  }
+  lines.push(`cues: A ${s.cues.a}, B ${s.cues.b}, in both ${s.cues.both} (matched by type and media time)`);
+  return lines;
+}
+
+/** The summary of several transcripts' reports taken together: their counts summed, the share recomputed. */
+export interface PooledTranscriptCompare {
+  /** Transcripts pooled (those read; an unreadable file is not among them). */
+  files: number;
+  utterances: number;
+  customerTurns: number;
+  changedTurns: number;
+  /** changedTurns / customerTurns over all files (0 without customer turns), not a mean of the files' shares. */
+  changedShare: number;
+  crossedCueScore: number;
+  labelChanges: TranscriptCompareReport['summary']['labelChanges'];
+  cues: { a: number; b: number; both: number };
+}
+
+/** `analyze FILE... --compare DIR --json` with several files: each file's report, and the pool. */
+export interface TranscriptsCompareReport {
+  schema: 1;
+  compare: 'transcripts';
+  files: TranscriptCompareReport[];
+  pooled: PooledTranscriptCompare;
+  /** Files that could not be read or parsed, with why; they are in neither `files` nor `pooled`. */
+  unreadable: { file: string; error: string }[];
+}
+
+/**
+ * Pools per-file reports of one A/B pair: every count is the sum of the files', the A → B table
+ * merged by (a, b) and ordered as a file's is, the share recomputed from the sums.
+ */
+export function poolTranscriptCompares(reports: readonly TranscriptCompareReport[]): PooledTranscriptCompare {
+  const changes = new Map<string, { a: VerbalLabel | null; b: VerbalLabel | null; turns: number }>();
+  const sum = { utterances: 0, customerTurns: 0, changedTurns: 0, crossedCueScore: 0 };
+  const cues = { a: 0, b: 0, both: 0 };
+  for (const { summary: s } of reports) {
+    sum.utterances += s.utterances;
+    sum.customerTurns += s.customerTurns;
+    sum.changedTurns += s.changedTurns;
+    sum.crossedCueScore += s.crossedCueScore;
+    cues.a += s.cues.a;
+    cues.b += s.cues.b;
+    cues.both += s.cues.both;
+    for (const c of s.labelChanges) {
+      const key = `${c.a ?? ''}>${c.b ?? ''}`;
+      const into = changes.get(key) ?? { a: c.a, b: c.b, turns: 0 };
+      into.turns += c.turns;
+      changes.set(key, into);
+    }
+  }
+  return {
+    files: reports.length,
+    ...sum,
+    changedShare: sum.customerTurns === 0 ? 0 : sum.changedTurns / sum.customerTurns,
+    labelChanges: [...changes.values()].sort(byTurns),
+    cues,
+  };
+}
+
+/** The pooled summary as text, after the files' reports: the models once, then the summed figures. */
+export function formatPooledCompare(p: PooledTranscriptCompare, first: TranscriptCompareReport, unreadable: readonly { file: string }[] = []): string {
+  const held = describeThresholds(first.signalThresholds);
+  return [
+    `pooled over ${p.files} transcript${p.files === 1 ? '' : 's'}${unreadable.length ? ` (${unreadable.length} more could not be read: ${unreadable.map((u) => u.file).join(', ')})` : ''}`,
+    `model A ${first.a.model} (${first.a.modelVersion})`,
+    `model B ${first.b.model} (${first.b.modelVersion})`,
+    ...(held ? [`signal thresholds (both): ${held}`] : []),
+    '',
+    ...summaryLines(p, first.cueMinSignalScore),
+  ].join('\n');
 }
