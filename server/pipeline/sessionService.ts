@@ -166,6 +166,11 @@ export class SessionService {
     return s;
   }
 
+  /** The session and its turns, all an export needs (no signals, cues or model versions read). */
+  transcriptOf(id: string): Pick<SessionSnapshot, 'session' | 'utterances'> {
+    return { session: this.requireSession(id), utterances: this.deps.store.utterances(id) };
+  }
+
   snapshot(id: string): SessionSnapshot {
     const session = this.requireSession(id);
     const { store } = this.deps;

@@ -14,6 +14,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../protocol/protocol';
+import { describeValue } from '../../protocol/zodMessages';
 import { ShuttingDownError, TurnsInFlightError } from '../errors/errors';
 import { toApiError } from '../errors/mapError';
 import type { SessionService } from '../pipeline/sessionService';
@@ -242,11 +243,7 @@ function payloadError(event: string, err: z.ZodError, payload: unknown): ApiErro
 }
 
 function describePayload(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'an array';
-  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'binary data';
-  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v === 'function' ? 'a function (the ack callback in place of the payload?)' : typeof v;
+  return typeof v === 'function' ? 'a function (the ack callback in place of the payload?)' : describeValue(v);
 }
 
 /**

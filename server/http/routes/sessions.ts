@@ -96,7 +96,7 @@ export function sessionsRouter(service: SessionService): Router {
 
   // The session as a JSON transcript the upload routes and `analyze` take back, as a download.
   r.get('/:id/transcript', (req, res) => {
-    const snap = service.snapshot(id(req.params.id));
+    const snap = service.transcriptOf(id(req.params.id));
     res.set('Content-Disposition', exportDisposition(snap.session.title, snap.session.id));
     res.type('application/json').send(`${JSON.stringify(sessionTranscript(snap), null, 2)}\n`);
   });
