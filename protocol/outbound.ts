@@ -12,6 +12,7 @@ import {
   TECHNIQUES,
   VERBAL_LABELS,
   type ApiError,
+  type Correction,
   type Cue,
   type FrameStats,
   type Participant,
@@ -134,6 +135,20 @@ export const ModelVersionsSchema: z.ZodType<ModelVersions> = z.object({
   posture: z.array(z.string()),
 });
 
+export const CorrectionSchema: z.ZodType<Correction> = z.object({
+  sessionId: z.string(),
+  utteranceId: z.number(),
+  label: Label,
+  note: z.string().nullable(),
+  correctedAt: z.number(),
+});
+
+export const CorrectedEventSchema = z.object({
+  sessionId: z.string(),
+  utteranceId: z.number(),
+  correction: CorrectionSchema.nullable(),
+});
+
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   session: SessionSchema,
   utterances: z.array(UtteranceSchema),
@@ -141,6 +156,7 @@ export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   cues: z.array(CueSchema),
   unassignedSpeakers: z.array(z.string()),
   modelVersions: ModelVersionsSchema,
+  corrections: z.array(CorrectionSchema),
 });
 
 export const SessionSummarySchema = z.object({

@@ -35,6 +35,7 @@ export const LIMITS = {
   uploadMaxUtterances: 20_000,
   participantsMax: 50,
   clientTurnIdMaxChars: 64,
+  correctionNoteMaxChars: 500,
 } as const;
 
 /** A lone UTF-16 surrogate (half of a pair, e.g. an emoji cut in two). */
@@ -309,6 +310,36 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; error: ApiError };
  */
 export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 
+// ---- coach corrections -------------------------------------------------------------------
+
+/**
+ * A coach's label for one customer turn: what the verbal model should have said of it
+ * (`neutral`: no buying signal). `PUT /api/sessions/:id/utterances/:utteranceId/correction`
+ * takes it; one per turn, a later PUT replaces it. It never changes the stored signal or
+ * cues: it is a label for measuring and training (the session's corrections export as
+ * `eval verbal` rows).
+ */
+export const CorrectionInSchema = z
+  .object({
+    label: z.enum(VERBAL_LABELS),
+    note: text()
+      .trim()
+      .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`)
+      .optional(),
+  })
+  .strict();
+export type CorrectionIn = z.infer<typeof CorrectionInSchema>;
+
+export interface Correction {
+  sessionId: string;
+  utteranceId: number;
+  label: VerbalLabel;
+  /** The coach's note; null when none was given (an empty note is none). */
+  note: string | null;
+  /** Wall-clock ms when it was stored (the latest PUT). */
+  correctedAt: number;
+}
+
 // ---- socket.io events -------------------------------------------------------------------
 
 export const JoinSchema = z
@@ -349,6 +380,8 @@ export interface SessionSnapshot {
   unassignedSpeakers: string[];
   /** More than one version of a kind: the session is part one model, part another (POST …/reanalyse makes it one). */
   modelVersions: ModelVersions;
+  /** Coaches' labels of customer turns, by utteranceId ascending (see Correction). */
+  corrections: Correction[];
 }
 
 export interface ClientToServerEvents {
@@ -372,6 +405,8 @@ export interface ServerToClientEvents {
    * roles): signals and cues sent before are void; read the session again (GET, or `join`).
    */
   reanalysed: (p: { sessionId: string }) => void;
+  /** A coach labelled a turn (`correction`) or removed its label (`correction: null`). */
+  corrected: (p: { sessionId: string; utteranceId: number; correction: Correction | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

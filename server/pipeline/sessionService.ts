@@ -181,6 +181,7 @@ export class SessionService {
       cues: store.cues(id),
       unassignedSpeakers: store.unassignedSpeakers(id),
       modelVersions: store.modelVersions(id),
+      corrections: [], // the store's corrections table comes with the corrections routes
     };
   }
 
