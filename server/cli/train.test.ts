@@ -195,6 +195,38 @@ describe('train/eval verbal command modules', () => {
       // change of the recipe moves it, record the new hash (and retrain models/verbal).
       expect(manifest.weightsSha256).toBe('4edc67ebd0dca9ae991faf6c2fbda1db7352d421e2de893ed15ccf0b5c45ce32');
     });
+
+    it('eval verbal warns (stderr) and says in --json when --data is a file the model was trained on', async () => {
+      const trained = labels('trained.jsonl', CORRECTIONS);
+      const heldOut = labels('held-out.jsonl', [correction('能送货上门吗', 'neutral', 20), correction('how much with installation', 'price_inquiry', 21)]);
+      const candidate = path.join(tmp, 'candidate');
+      expect(await runTrain(['verbal', '--corpus', corpus, '--extra', trained, '--extra-weight', '5', '--out', candidate, '--epochs', '1', '--workers', '1'], capture().io)).toBe(0);
+      const version = JSON.parse(fs.readFileSync(path.join(candidate, 'manifest.json'), 'utf8')).version;
+      const warning = `buying-signals eval: warning: ${trained} is a file model ${candidate} (${version}) was trained on (train verbal --extra ${trained}, the same sha256): these rows were trained on: the figures flatter the model`;
+      const flagged = { model: candidate, modelVersion: version, extra: trained };
+      // The plain report, the sweep and the comparison (where B was trained on them).
+      for (const [args, expected] of [
+        [['--model', candidate], [flagged]],
+        [['--model', candidate, '--sweep'], [flagged]],
+        [['--compare', candidate], [flagged]],
+        [['--model', candidate, '--compare', candidate], [flagged, flagged]],
+      ] as const) {
+        const t = capture();
+        expect(await runEval(['verbal', '--data', trained, ...args], t.io)).toBe(0);
+        expect(t.err).toEqual(expected.map(() => expect.stringContaining(warning)));
+        const j = capture();
+        expect(await runEval(['verbal', '--data', trained, ...args, '--json'], j.io)).toBe(0);
+        expect(JSON.parse(j.out.join('')).dataInTraining).toEqual(expected);
+        expect(j.err).toHaveLength(expected.length);
+      }
+      // Rows kept out of training, or a model trained on the corpus alone: nothing to say.
+      for (const [data, args] of [[heldOut, ['--model', candidate]], [trained, []]] as const) {
+        const j = capture();
+        expect(await runEval(['verbal', '--data', data, ...args, '--json'], j.io)).toBe(0);
+        expect(JSON.parse(j.out.join('')).dataInTraining).toEqual([]);
+        expect(j.err).toEqual([]);
+      }
+    });
   });
 
   describe('--out is checked before training', () => {
