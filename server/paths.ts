@@ -18,3 +18,9 @@ export function projectRoot(): string {
 }
 
 export const projectPath = (...parts: string[]): string => path.join(projectRoot(), ...parts);
+
+/** A path inside the project relative to it (as the committed metrics record it), any other one whole: not `../../../tmp/x`. */
+export function shownPath(file: string): string {
+  const rel = path.relative(projectRoot(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? path.resolve(file) : rel;
+}

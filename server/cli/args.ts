@@ -24,16 +24,23 @@ export interface FlagSpec {
    * once: their values are joined with commas (`--by a --by b,c` reads as "a,b,c").
    */
   lists?: readonly string[];
+  /**
+   * Value flags (also in `values`) that may be given more than once, each value kept whole in
+   * `repeated` (a file path may hold a comma, so they are not joined as `lists` are).
+   */
+  repeated?: readonly string[];
 }
 
 export interface ParsedArgs {
   positionals: string[];
   values: Record<string, string>;
   switches: Set<string>;
+  /** Every value of a `repeated` flag, in the order given (`values` holds the last). */
+  repeated: Record<string, string[]>;
 }
 
 export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
-  const out: ParsedArgs = { positionals: [], values: {}, switches: new Set() };
+  const out: ParsedArgs = { positionals: [], values: {}, switches: new Set(), repeated: {} };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (!a.startsWith('--')) {
@@ -49,6 +56,7 @@ export function parseArgs(args: readonly string[], spec: FlagSpec): ParsedArgs {
       if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
       const before = out.values[name];
       out.values[name] = before !== undefined && spec.lists?.includes(name) ? `${before},${v}` : v;
+      if (spec.repeated?.includes(name)) (out.repeated[name] ??= []).push(v);
     } else {
       const known = [...(spec.values ?? []), ...(spec.switches ?? [])].map((f) => `--${f}`).join(', ');
       throw new UsageError(`unknown option --${name}${known ? ` (known: ${known})` : ''}`);

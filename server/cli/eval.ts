@@ -12,6 +12,7 @@ import { compareVerbal, formatCompareReport } from '../eval/verbalCompare';
 import { formatSweepReport, sweepVerbal } from '../eval/thresholdSweep';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { listFlag, parseArgs, parseThresholds, requireFile, UsageError } from './args';
+import { dataInTraining, dataInTrainingWarning } from './dataInTraining';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
@@ -33,7 +34,9 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
     --thresholds before running them (serve --thresholds, analyze --thresholds)
   --by FIELD: also one subset per value of a field of the rows (source=jd, source=(none) for rows
     without it), in the report, --compare and --sweep; repeat it or give FIELD,FIELD for one
-    slicing per field (not their cross product); strings, numbers, true/false, at most 50 values`;
+    slicing per field (not their cross product); strings, numbers, true/false, at most 50 values
+  a model trained on this very file (train verbal --extra FILE, the same sha256) gets a warning on stderr
+    and is listed in --json's dataInTraining: its figures flatter it`;
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
@@ -85,22 +88,29 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   // Every classifier loaded is disposed of, whichever report runs and however it ends.
   const loaded: VerbalClassifier[] = [model];
   try {
-    if (opts.compare !== undefined) {
-      const modelDir = opts.compare;
-      const other = withModelAdvice(() => loadVerbalClassifier({ modelDir }), advice);
-      loaded.push(other);
+    const other = opts.compare === undefined ? undefined : withModelAdvice(() => loadVerbalClassifier({ modelDir: opts.compare! }), advice);
+    if (other) loaded.push(other);
+    // Scoring a model on the rows it was trained with (train verbal --extra) flatters it: said
+    // on stderr, so it is seen beside the table and stdout stays one JSON object, and in the JSON.
+    const trainedOn = dataInTraining(opts.data, [
+      { name: opts.modelGiven, dir: opts.model },
+      ...(opts.compare !== undefined ? [{ name: opts.compareGiven ?? opts.compare, dir: opts.compare }] : []),
+    ]);
+    for (const d of trainedOn) io.err(`buying-signals eval: ${dataInTrainingWarning(d, opts.dataGiven)}`);
+    const json = (report: object): string => JSON.stringify({ ...report, dataInTraining: trainedOn });
+    if (other) {
       const report = compareVerbal(rows, model, other, opts.thresholds, {
-        changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? modelDir }, by: opts.by,
+        changed: opts.errors, data: opts.dataGiven, names: { a: opts.modelGiven, b: opts.compareGiven ?? opts.compare }, by: opts.by,
       });
-      io.out(opts.json ? JSON.stringify(report) : formatCompareReport(report));
+      io.out(opts.json ? json(report) : formatCompareReport(report));
     } else if (opts.sweep) {
       const report = sweepVerbal(rows, model, opts.thresholds, { data: opts.dataGiven, by: opts.by });
-      io.out(opts.json ? JSON.stringify(report) : formatSweepReport(report));
+      io.out(opts.json ? json(report) : formatSweepReport(report));
     } else {
       const baseline = createKeywordBaseline();
       loaded.push(baseline);
       const report = evaluateVerbal(rows, model, baseline, opts.thresholds, { errors: opts.errors, data: opts.dataGiven, by: opts.by });
-      io.out(opts.json ? JSON.stringify(report) : formatEvalReport(report));
+      io.out(opts.json ? json(report) : formatEvalReport(report));
     }
     return 0;
   } finally {

@@ -20,9 +20,16 @@ function capture() {
 describe('args', () => {
   it('parses values, inline values and switches, and refuses unknown flags by name', () => {
     const a = parseArgs(['f.vtt', '--format', 'vtt', '--roles=A=rep', '--json'], { values: ['format', 'roles'], switches: ['json'] });
-    expect(a).toEqual({ positionals: ['f.vtt'], values: { format: 'vtt', roles: 'A=rep' }, switches: new Set(['json']) });
+    expect(a).toEqual({ positionals: ['f.vtt'], values: { format: 'vtt', roles: 'A=rep' }, switches: new Set(['json']), repeated: {} });
     expect(() => parseArgs(['--colour'], { values: ['format'] })).toThrow(/unknown option --colour \(known: --format\)/);
     expect(() => parseArgs(['--format'], { values: ['format'] })).toThrow(UsageError);
+  });
+
+  it('keeps every value of a repeated flag whole (a path may hold a comma), in the order given', () => {
+    const a = parseArgs(['--extra', 'a,b.jsonl', '--extra=c.jsonl', '--out', 'x'], { values: ['extra', 'out'], repeated: ['extra'] });
+    expect(a.repeated).toEqual({ extra: ['a,b.jsonl', 'c.jsonl'] });
+    expect(a.values).toEqual({ extra: 'c.jsonl', out: 'x' });
+    expect(() => parseArgs(['--extra'], { values: ['extra'], repeated: ['extra'] })).toThrow('--extra needs a value');
   });
 
   it('refuses an empty or non-decimal number: `--port=` or an empty $PORT is not port 0 (any free port)', () => {

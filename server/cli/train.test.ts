@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import { initTf } from '../runtime/backend';
 import { runEval } from './eval';
 import { main } from './main';
 import { runTrain } from './train';
+import { EXTRA_FILES_MAX } from './trainExtra';
 
 const MADE = [
   ['how much is the chair', 'price_inquiry'],
@@ -68,7 +70,7 @@ describe('train/eval verbal command modules', () => {
   });
 
   it.each([
-    ['verbal', '[--seed N] [--epochs N] [--workers N] [--force]'],
+    ['verbal', '[--corpus fixtures/verbal/corpus.jsonl] [--extra FILE]... [--extra-weight N] [--out models/verbal] [--seed N] [--epochs N] [--workers N] [--force]'],
     ['posture', '[--seed N] [--workers N] [--force]'],
   ])('train %s --help names every flag, as the README does', async (target, synopsis) => {
     const c = capture();
@@ -91,6 +93,140 @@ describe('train/eval verbal command modules', () => {
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  describe('--extra FILE and --extra-weight N: a team\'s own labelled rows beside the corpus', () => {
+    let tmp: string;
+    let corpus: string;
+    /** A file of rows in eval verbal's format as the corrections export writes them (their other fields are kept, unchecked). */
+    const labels = (name: string, rows: readonly object[]): string => {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      return file;
+    };
+    const correction = (text: string, label: string, utterance: number) => ({
+      text, label, lang: /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en', role: 'customer', session: 's1', utterance, speaker: 'Li Wei', startMs: utterance * 1000,
+      model_label: 'neutral', model_score: 0.61, model_version: 'verbal-20261130-ede7e5a6', corrected_at: '2026-12-01T10:00:00.000Z',
+    });
+    const CORRECTIONS = [correction('那能不能再少一点', 'discount_request', 3), correction('行，就这个吧', 'purchase_intent', 7), correction('shipping is extra?', 'price_inquiry', 9)];
+    beforeEach(() => {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbal-extra-'));
+      corpus = writeCorpus(tmp);
+    });
+    afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it.each([
+      ['--extra-weight without --extra', ['--extra-weight', '5'], '--extra-weight weighs the rows of --extra FILE, and no --extra was given'],
+      ['--extra-weight 0', ['--extra', 'LABELS', '--extra-weight', '0'], '--extra-weight must be a whole number from 1 to 20, got "0"'],
+      ['--extra-weight 21', ['--extra', 'LABELS', '--extra-weight', '21'], '--extra-weight must be a whole number from 1 to 20, got "21"'],
+      ['--extra-weight 2.5', ['--extra', 'LABELS', '--extra-weight', '2.5'], '--extra-weight must be a whole number from 1 to 20, got "2.5"'],
+      ['--extra with no value', ['--extra'], '--extra needs a value'],
+      ['a missing --extra file', ['--extra', 'MISSING'], '--extra: no such file: MISSING'],
+      ['a folder', ['--extra', 'TMP'], '--extra: TMP is a folder; expected a file'],
+      ['a file given twice', ['--extra', 'LABELS', '--extra', 'LABELS'], '--extra LABELS is given twice (use --extra-weight N to count its rows more)'],
+      ['the corpus itself', ['--extra', 'CORPUS'], '--extra CORPUS is the corpus (--corpus) itself'],
+      ['one file too many', Array.from({ length: EXTRA_FILES_MAX + 1 }, (_, i) => ['--extra', `f${i}.jsonl`]).flat(), '--extra may be given at most 20 times, got 21 (join the files into fewer)'],
+    ])('refuses %s as a usage error naming the flag, before training (exit 2)', async (_what, flags, message) => {
+      const file = labels('labels.jsonl', CORRECTIONS);
+      const named = (s: string): string => s.replace('LABELS', file).replace('MISSING', path.join(tmp, 'nope.jsonl')).replace('TMP', tmp).replace('CORPUS', corpus);
+      const c = capture();
+      expect(await main(['train', 'verbal', '--corpus', corpus, ...flags.map(named), '--out', path.join(tmp, 'model'), '--epochs', '1'], c.io)).toBe(2);
+      expect(c.err.join('\n')).toContain(`buying-signals train: ${named(message)}\nusage: buying-signals train verbal`);
+      expect(c.out).toEqual([]);
+      expect(fs.existsSync(path.join(tmp, 'model'))).toBe(false);
+    });
+
+    it('refuses an empty extra file, or one with a bad line (naming the file and line, as the corpus\'s), before training (exit 1)', async () => {
+      const good = labels('good.jsonl', CORRECTIONS);
+      const empty = path.join(tmp, 'empty.jsonl');
+      fs.writeFileSync(empty, '\n  \n');
+      const bad = labels('bad.jsonl', [CORRECTIONS[0]!, { ...CORRECTIONS[1]!, label: 'maybe' }]);
+      const broken = path.join(tmp, 'broken.jsonl');
+      fs.writeFileSync(broken, `${JSON.stringify(CORRECTIONS[0])}\n\n{"text": "ok"`);
+      for (const [file, message] of [
+        [empty, `--extra ${empty} holds no rows to train on (it is empty or only blank lines)`],
+        [bad, `${bad}:2: field "label": unknown label "maybe" (allowed: price_inquiry, discount_request, purchase_intent, resistance, neutral)`],
+        [broken, `${broken}:3: not valid JSON`],
+      ] as const) {
+        const c = capture();
+        // The bad file after a good one: each is read before any training.
+        expect(await main(['train', 'verbal', '--corpus', corpus, '--extra', good, '--extra', file, '--out', path.join(tmp, 'model'), '--epochs', '1'], c.io)).toBe(1);
+        expect(c.err.join('\n')).toContain(`buying-signals train: ${message}`);
+        expect(c.out).toEqual([]);
+        expect(fs.existsSync(path.join(tmp, 'model'))).toBe(false);
+      }
+    });
+
+    it('trains on the corpus and each extra row N times, records each file in the manifest and metrics.json, and warns of rep rows by file and line', async () => {
+      const a = labels('a.jsonl', CORRECTIONS);
+      const b = labels('b.jsonl', [{ text: 'we can do 20 % off', label: 'neutral', role: 'rep' }, correction('太贵了，不要了', 'resistance', 12)]);
+      const modelDir = path.join(tmp, 'model');
+      const c = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--extra', a, '--extra', b, '--extra-weight', '4', '--out', modelDir, '--epochs', '1', '--workers', '1'], c.io)).toBe(0);
+      // 20 + (3 + 2) × 4 rows.
+      expect(c.out[0]).toMatch(new RegExp(`^training verbal on 40 rows: 20 from ${corpus}, 3 × 4 from ${a}, 2 × 4 from ${b} \\(backend`));
+      expect(c.err).toEqual([expect.stringMatching(new RegExp(`^buying-signals train: warning: 1 row of ${b} is a rep turn \\(line 1\\); they are trained as customer turns`))]);
+      const sha = (f: string): string => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+      const record = { weight: 4, files: [{ path: a, sha256: sha(a), rows: 3 }, { path: b, sha256: sha(b), rows: 2 }] };
+      const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8'));
+      const metrics = JSON.parse(fs.readFileSync(path.join(modelDir, 'metrics.json'), 'utf8'));
+      expect(manifest.extra).toEqual(record);
+      expect(metrics.extra).toEqual(record);
+      expect(metrics.corpus).toEqual({ path: corpus, sha256: sha(corpus), rows: 20 });
+      expect(Object.keys(metrics).slice(Object.keys(metrics).indexOf('corpus'), Object.keys(metrics).indexOf('corpus') + 2)).toEqual(['corpus', 'extra']);
+      expect(metrics.trainRows + metrics.validationRows).toBe(40);
+      // Weight 1 (the default) counts each row once and is recorded as such.
+      const once = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--extra', a, '--out', path.join(tmp, 'once'), '--epochs', '1', '--workers', '1'], once.io)).toBe(0);
+      expect(once.out[0]).toContain(`training verbal on 23 rows: 20 from ${corpus}, 3 from ${a} (`);
+      expect(JSON.parse(fs.readFileSync(path.join(tmp, 'once', 'manifest.json'), 'utf8')).extra).toEqual({ weight: 1, files: [record.files[0]] });
+    });
+
+    it('without --extra, trains exactly as before: no extra record, and the weights the code made before --extra existed', async () => {
+      const modelDir = path.join(tmp, 'model');
+      const c = capture();
+      expect(await runTrain(['verbal', '--corpus', corpus, '--out', modelDir, '--epochs', '2', '--seed', '3', '--workers', '1'], c.io)).toBe(0);
+      expect(c.out[0]).toMatch(new RegExp(`^training verbal on 20 rows from ${corpus} \\(backend`));
+      const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8'));
+      expect(manifest).not.toHaveProperty('extra');
+      expect(JSON.parse(fs.readFileSync(path.join(modelDir, 'metrics.json'), 'utf8'))).not.toHaveProperty('extra');
+      // Recorded from this corpus, seed and epochs by the code of commit 2f17d65, before --extra:
+      // the default path's rows, their order and its random draws are unchanged. If a deliberate
+      // change of the recipe moves it, record the new hash (and retrain models/verbal).
+      expect(manifest.weightsSha256).toBe('4edc67ebd0dca9ae991faf6c2fbda1db7352d421e2de893ed15ccf0b5c45ce32');
+    });
+
+    it('eval verbal warns (stderr) and says in --json when --data is a file the model was trained on', async () => {
+      const trained = labels('trained.jsonl', CORRECTIONS);
+      const heldOut = labels('held-out.jsonl', [correction('能送货上门吗', 'neutral', 20), correction('how much with installation', 'price_inquiry', 21)]);
+      const candidate = path.join(tmp, 'candidate');
+      expect(await runTrain(['verbal', '--corpus', corpus, '--extra', trained, '--extra-weight', '5', '--out', candidate, '--epochs', '1', '--workers', '1'], capture().io)).toBe(0);
+      const version = JSON.parse(fs.readFileSync(path.join(candidate, 'manifest.json'), 'utf8')).version;
+      const warning = `buying-signals eval: warning: ${trained} is a file model ${candidate} (${version}) was trained on (train verbal --extra ${trained}, the same sha256): these rows were trained on: the figures flatter the model`;
+      const flagged = { model: candidate, modelVersion: version, extra: trained };
+      // The plain report, the sweep and the comparison (where B was trained on them).
+      for (const [args, expected] of [
+        [['--model', candidate], [flagged]],
+        [['--model', candidate, '--sweep'], [flagged]],
+        [['--compare', candidate], [flagged]],
+        [['--model', candidate, '--compare', candidate], [flagged, flagged]],
+      ] as const) {
+        const t = capture();
+        expect(await runEval(['verbal', '--data', trained, ...args], t.io)).toBe(0);
+        expect(t.err).toEqual(expected.map(() => expect.stringContaining(warning)));
+        const j = capture();
+        expect(await runEval(['verbal', '--data', trained, ...args, '--json'], j.io)).toBe(0);
+        expect(JSON.parse(j.out.join('')).dataInTraining).toEqual(expected);
+        expect(j.err).toHaveLength(expected.length);
+      }
+      // Rows kept out of training, or a model trained on the corpus alone: nothing to say.
+      for (const [data, args] of [[heldOut, ['--model', candidate]], [trained, []]] as const) {
+        const j = capture();
+        expect(await runEval(['verbal', '--data', data, ...args, '--json'], j.io)).toBe(0);
+        expect(JSON.parse(j.out.join('')).dataInTraining).toEqual([]);
+        expect(j.err).toEqual([]);
+      }
+    });
   });
 
   describe('--out is checked before training', () => {

@@ -27,6 +27,17 @@ export class ModelLoadError extends ModelFolderError {
   }
 }
 
+/**
+ * What `train verbal --extra FILE` added to the corpus: each file as its path was shown, its
+ * sha256 and its rows (each counted `weight` times). In the manifest, which every loader reads,
+ * so `eval verbal` can tell when it is asked to score a model on rows it was trained on.
+ */
+const ExtraSchema = z.object({
+  weight: z.number().int().positive(),
+  files: z.array(z.object({ path: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() })),
+});
+export type ExtraRecord = z.infer<typeof ExtraSchema>;
+
 const ManifestSchema = z.object({
   format: z.literal(FORMAT),
   version: z.string().regex(/^verbal-\d{8}-[0-9a-f]{6,}$/),
@@ -49,6 +60,8 @@ const ManifestSchema = z.object({
   weights: z.array(z.object({ name: z.enum(WEIGHT_NAMES), shape: z.array(z.number().int()), dtype: z.literal('float32') })),
   weightsSha256: z.string(),
   createdAt: z.string(),
+  /** Only a model trained with extra files: a corpus-only model's manifest has no such field (the same bytes as before there was one). */
+  extra: ExtraSchema.optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -72,6 +85,7 @@ export interface ArtifactParts {
   features: FeatureConfig;
   weights: WeightArrays;
   date: Date;
+  extra?: ExtraRecord;
 }
 
 /** The manifest and the files of a model (by name), to write with saveArtifact or beside other files. */
@@ -88,6 +102,7 @@ export function artifactFiles(parts: ArtifactParts): { manifest: Manifest; files
     weights: WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const })),
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
     createdAt: parts.date.toISOString(),
+    ...(parts.extra !== undefined ? { extra: parts.extra } : {}),
   };
   // Lossless; the checksum and version id are over the raw float32 bytes, so they do not
   // depend on the compressor. Node's gzip header carries no timestamp: same weights, same file.
@@ -107,6 +122,14 @@ export function saveArtifact(dir: string, parts: ArtifactParts, extra: Record<st
   for (const [name, text] of Object.entries(extra)) files.set(name, text);
   writeFolderAtomically(dir, files, [LEGACY_WEIGHTS_FILE]);
   return manifest;
+}
+
+/**
+ * The manifest of the verbal model in `dir`, read and checked as loadArtifact reads it, without
+ * its weights: what a caller that has loaded the model already needs of it (its `extra` record).
+ */
+export function readVerbalManifest(dir: string): Manifest {
+  return readManifest(path.join(dir, MANIFEST_FILE), ManifestSchema, (problem) => new ModelLoadError(dir, problem));
 }
 
 export function loadArtifact(dir: string): LoadedArtifact {

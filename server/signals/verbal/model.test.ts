@@ -13,6 +13,7 @@ import { loadVerbalClassifier } from './model';
 import { classifyTurns } from './speakerRule';
 import { encodeBatch, batchTensors, forwardLogits, initWeightArrays, WEIGHT_NAMES, weightShapes, type NetDims, type NetWeights, type WeightArrays } from './net';
 import { featurize, DEFAULT_FEATURE_CONFIG, DENSE_DIM } from './features';
+import { withExtraRows } from './extraRows';
 import { mergeMembers, saveTrainedModel, splitKey, splitRows, trainVerbal, DEFAULT_TRAIN_OPTIONS, type TrainOptions } from './train';
 
 const DEFAULT_FEATURE_CONFIG_SMALL = { ...DEFAULT_FEATURE_CONFIG, buckets: 1 << 12 };
@@ -205,6 +206,42 @@ describe('training data handling', () => {
     const valKeys = new Set(a.val.map((r) => splitKey(r.text)));
     expect(a.train.filter((r) => valKeys.has(splitKey(r.text)))).toEqual([]);
     expect(a.train.length + a.val.length).toBe(ROWS.length);
+  });
+
+  it('keeps the copies of a weighted extra row (train verbal --extra-weight N) on one side of the split, whatever the seed', () => {
+    // Real rows beside the corpus: one says the corpus's words (another case and mark), one is new.
+    const extra: LabeledRow[] = [
+      { text: 'How much is the LAMP!', label: 'price_inquiry', role: 'customer', line: 1 },
+      { text: '这个能包邮吗', label: 'neutral', role: 'customer', line: 2 },
+      { text: 'fine, wrap it up', label: 'purchase_intent', role: 'customer', line: 3 },
+    ];
+    const rows = withExtraRows(ROWS, [extra], 5);
+    expect(rows).toHaveLength(ROWS.length + 15);
+    let heldOut = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const { train, val } = splitRows(rows, 0.25, seed);
+      heldOut += extra.filter((r) => val.includes(r)).length;
+      expect(train.length + val.length).toBe(rows.length);
+      for (const r of extra) {
+        const sides = [train.filter((t) => t === r).length, val.filter((t) => t === r).length];
+        expect(sides).toContainEqual(5);
+        expect(sides).toContainEqual(0);
+      }
+      const valKeys = new Set(val.map((r) => splitKey(r.text)));
+      expect(train.filter((r) => valKeys.has(splitKey(r.text)))).toEqual([]);
+    }
+    // Some seeds hold extra rows out and others train on them: both sides were tried.
+    expect(heldOut).toBeGreaterThan(0);
+    expect(heldOut).toBeLessThan(20 * extra.length);
+  });
+
+  it('adds extra rows after the corpus, each `weight` times in a row; with none, the corpus rows themselves', () => {
+    const corpus = ['a', 'b'];
+    expect(withExtraRows(corpus, [], 5)).toBe(corpus);
+    expect(withExtraRows(corpus, [[], []], 3)).toBe(corpus);
+    expect(withExtraRows(corpus, [['x', 'y'], ['z']], 3)).toEqual(['a', 'b', 'x', 'x', 'x', 'y', 'y', 'y', 'z', 'z', 'z']);
+    expect(withExtraRows(corpus, [['x']], 1)).toEqual(['a', 'b', 'x']);
+    expect(() => withExtraRows(corpus, [['x']], 0)).toThrow(/whole number/);
   });
 
 });

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { classificationReport, type ClassificationReport } from '../../eval/metrics';
-import { artifactFiles, LEGACY_WEIGHTS_FILE, METRICS_FILE, type Manifest } from './artifact';
+import { artifactFiles, LEGACY_WEIGHTS_FILE, METRICS_FILE, type ExtraRecord, type Manifest } from './artifact';
 import { writeFolderAtomically } from '../modelFolder';
 import type { LabeledRow } from './corpus';
 import { DENSE_DIM, DEFAULT_FEATURE_CONFIG, featurize, type FeatureConfig, type Featurized } from './features';
@@ -370,6 +370,8 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
 
 export interface SaveInfo {
   corpus: { path: string; sha256: string; rows: number };
+  /** The files `train verbal --extra` added to the corpus, recorded in the manifest and metrics; absent without them. */
+  extra?: ExtraRecord;
   seed: number;
   options: TrainOptions;
   date: Date;
@@ -380,7 +382,9 @@ export interface SaveInfo {
  * (see writeFolderAtomically): an interrupted write leaves the folder as it was.
  */
 export function saveTrainedModel(outDir: string, result: TrainResult, info: SaveInfo): Manifest {
-  const { manifest, files } = artifactFiles({ dims: result.dims, features: result.features, weights: result.weights, date: info.date });
+  const { manifest, files } = artifactFiles({
+    dims: result.dims, features: result.features, weights: result.weights, date: info.date, ...(info.extra !== undefined ? { extra: info.extra } : {}),
+  });
   const round = (x: number): number => Math.round(x * 10_000) / 10_000;
   const v = result.validation;
   const metrics = {
@@ -396,6 +400,9 @@ export function saveTrainedModel(outDir: string, result: TrainResult, info: Save
     ),
     confusion: { labels: v.labels, matrix: v.confusion },
     corpus: info.corpus,
+    // Only with extra files, so a corpus-only model's metrics.json stays as it was; trainRows and
+    // validationRows then count each extra row `weight` times, as training did.
+    ...(info.extra !== undefined ? { extra: info.extra } : {}),
     trainRows: result.trainRows,
     validationRows: result.validationRows,
     seed: info.seed,
