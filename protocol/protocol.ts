@@ -405,7 +405,11 @@ export interface ServerToClientEvents {
    * roles): signals and cues sent before are void; read the session again (GET, or `join`).
    */
   reanalysed: (p: { sessionId: string }) => void;
-  /** A coach labelled a turn (`correction`) or removed its label (`correction: null`). */
+  /**
+   * A coach labelled a turn (`correction`, as the PUT answered it) or removed its label
+   * (`correction: null`; a DELETE that found no label sends nothing). Signals and cues are
+   * unchanged: a label never alters the analysis.
+   */
   corrected: (p: { sessionId: string; utteranceId: number; correction: Correction | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;

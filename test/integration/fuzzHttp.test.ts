@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, coach corrections and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -190,6 +190,59 @@ describe('fuzz: JSON bodies', () => {
       // A path no route takes ('..' is resolved away by the client) is a 404 naming the route.
       expectClean(r, { named: (e) => e.field !== undefined || (e.code === 'not_found' && /^no route /.test(e.message)) });
     });
+  });
+});
+
+describe('fuzz: coach corrections', () => {
+  it('PUT and DELETE with any ids and bodies, and the exports: a refused write stores nothing, an accepted one what it answered (240 cases)', async () => {
+    const id = await newSession();
+    const turns = [
+      { speaker: 'Rep Sun', text: 'Here is the plan.', startMs: 0 },
+      { speaker: '周先生', text: '多少钱？', startMs: 1000 },
+      { speaker: '周先生', text: 'Can you do better on the price?', startMs: 2000 },
+      { speaker: 'Guest', text: 'Hm.', startMs: 3000 },
+    ];
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: turns }), 'application/json')).status).toBe(201);
+    const corrections = async (): Promise<any[]> => (await api(server.url, 'GET', `/api/sessions/${id}`)).body.corrections as any[];
+    const turnIds = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances.map((u: { id: number }) => String(u.id)) as string[];
+    const base = { label: 'neutral', note: '只是问问' };
+    let before = await corrections();
+    const statuses = new Set<number>();
+    await runCases('corrections', 0x5eed06, 240, async (rand, _i, note) => {
+      const session = pick(rand, [id, id, id, id, 'nope', 'x'.repeat(65), '%E0%A4%A']);
+      const turn = pick(rand, [...turnIds, ...turnIds, '0', '-1', '1.5', '1e3', 'abc', '99999999', '1234567890123456', '%E0%A4%A', '%00', '%20' + turnIds[1], String(Number.MAX_SAFE_INTEGER), '__proto__']);
+      const kind = int(rand, 6);
+      if (kind === 5) {
+        const p = pick(rand, [`/api/sessions/${session}/corrections`, '/api/corrections']);
+        note(`GET ${p}`);
+        const res = await fetch(server.url + p);
+        const jsonl = await res.clone().text();
+        expectClean(await readAnswer(res), { named: (e) => e.field !== undefined });
+        // Only customer turns' labels: 周先生's, never the rep's or Guest's (no role).
+        if (res.status === 200) for (const line of jsonl.split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ role: 'customer', speaker: '周先生' });
+        return;
+      }
+      const p = `/api/sessions/${session}/utterances/${turn}/correction`;
+      const method = kind === 4 ? 'DELETE' : 'PUT';
+      const body = method === 'DELETE' ? undefined : rand() < 0.4 ? { label: pick(rand, ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral']), ...(rand() < 0.5 ? { note: pick(rand, ['', ' ok ', 'n'.repeat(500), 'n'.repeat(501), '\ud800']) } : {}) } : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = body === undefined ? undefined : JSON.stringify(body) ?? 'null';
+      note(`${method} ${p} ${preview(text)}`);
+      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+      statuses.add(r.status);
+      const after = await corrections();
+      if (method === 'PUT' && r.status === 200) {
+        expect(after).toContainEqual(r.body.correction);
+        expect(after.filter((c) => c.utteranceId !== r.body.correction.utteranceId)).toEqual(before.filter((c) => c.utteranceId !== r.body.correction.utteranceId));
+      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
+        expect(after).toHaveLength(before.length - 1);
+      } else {
+        expect(after).toEqual(before);
+      }
+      before = after;
+    });
+    // The cases reach the storing path and every kind of refusal.
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 409, 415]);
   });
 });
 
