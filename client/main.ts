@@ -28,7 +28,7 @@ import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
-import { saveFile } from './view/download';
+import { DownloadLink } from './view/downloadLink';
 import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
@@ -153,8 +153,6 @@ const state = {
   signalKeys: new Set<string>(),
   /** The connection has been up before: on the next 'connected' the server may be another (health again). */
   wasConnected: false,
-  /** An Export is being fetched: the link is disabled until it is saved or has failed. */
-  exporting: false,
 };
 
 /** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
@@ -165,6 +163,16 @@ const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId
 const cues = new CueView(byId('cues'), byId('cue-count'));
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
+/**
+ * Export: the session's transcript, saved only when the server answered it with a 200; a
+ * refusal (a session gone after a restart, a stopping server, a missing token) or no answer is
+ * a notice, and nothing is saved (see DownloadLink).
+ */
+const exportLink = new DownloadLink(
+  el.exportLink,
+  () => (state.sessionId !== null ? api.getTranscript(state.sessionId) : null),
+  (err) => notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err))),
+);
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -868,38 +876,9 @@ function renderViewHead(): void {
       : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
-  el.exportLink.hidden = !exportable;
-  if (exportable && state.sessionId) el.exportLink.href = api.transcriptUrl(state.sessionId);
-  else el.exportLink.removeAttribute('href');
-  // Disabled while one is under way, but still focusable: the focus stays where it was.
-  el.exportLink.setAttribute('aria-disabled', String(state.exporting));
-  el.exportLink.setAttribute('aria-busy', String(state.exporting));
-  el.exportLink.textContent = t('exportButton');
-  el.exportLink.title = t('exportTip');
+  exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw.
   if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
-}
-
-/**
- * Export: fetches the session's transcript and saves it only when the server answered it
- * with a 200; a refusal (a session gone after a restart, a stopping server, a missing token)
- * or no answer becomes a notice, and nothing is saved, where a plain link would save the
- * error's body as the transcript.
- */
-async function exportTranscript(): Promise<void> {
-  const id = state.sessionId;
-  if (state.exporting || id === null || el.exportLink.hidden) return;
-  state.exporting = true;
-  renderViewHead();
-  try {
-    const file = await api.getTranscript(id);
-    saveFile(file.blob, file.filename);
-  } catch (err) {
-    notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err)));
-  } finally {
-    state.exporting = false;
-    renderViewHead();
-  }
 }
 
 function previewMeta(): string {
@@ -968,13 +947,6 @@ function bindEvents(): void {
     else void review(picker.value);
   });
   el.refresh.addEventListener('click', () => void refreshSessions());
-  el.exportLink.addEventListener('click', (ev) => {
-    // Ctrl/⌘/Shift-click opens the link in a tab or window, as a link does; a plain click
-    // (or Enter on it) goes through the checked fetch, not the browser's own download.
-    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
-    ev.preventDefault();
-    void exportTranscript();
-  });
   el.videoToggle.addEventListener('click', () => {
     const open = el.videoToggle.getAttribute('aria-expanded') !== 'true';
     el.videoToggle.setAttribute('aria-expanded', String(open));
