@@ -78,11 +78,10 @@ test('agreement counts the turns labelled and those the model got right', () => 
 });
 
 test('a Save sends the label and the trimmed note, no note when it is blank', () => {
-  expect(correctionBody('resistance', '  too pricey, said twice \n')).toEqual({ body: { label: 'resistance', note: 'too pricey, said twice' }, tooLong: false });
-  expect(correctionBody('neutral', '   ')).toEqual({ body: { label: 'neutral' }, tooLong: false });
+  expect(correctionBody('resistance', '  too pricey, said twice \n')).toEqual({ label: 'resistance', note: 'too pricey, said twice' });
+  expect(correctionBody('neutral', '   ')).toEqual({ label: 'neutral' });
   const max = 'x'.repeat(LIMITS.correctionNoteMaxChars);
-  expect(correctionBody('neutral', ` ${max} `).tooLong).toBe(false); // counted after trimming, as the server does
-  expect(correctionBody('neutral', `${max}y`).tooLong).toBe(true);
+  expect(correctionBody('neutral', ` ${max} `)).toEqual({ label: 'neutral', note: max }); // within the limit once trimmed, as the server counts
 });
 
 test('a Save changes something unless the label and the note are those held', () => {

@@ -1,7 +1,7 @@
 // Coaches' labels of customer turns (the snapshot's `corrections`, the `corrected` event): what
 // the verbal model should have said of a turn. They never change signals or cues; the client
 // shows them beside the model's label and counts how often the two agree. Pure.
-import { LIMITS, type Correction, type VerbalLabel } from '../protocol/protocol';
+import type { Correction, VerbalLabel } from '../protocol/protocol';
 
 /** A session's corrections by utterance id. */
 export type Corrections = ReadonlyMap<number, Correction>;
@@ -87,12 +87,11 @@ export function agreement(
 
 /**
  * The body a Save sends: the label, and the note trimmed (the server trims it too), left out
- * when empty. `tooLong` when the trimmed note is over the limit (the textarea's maxlength
- * keeps it under, but a pasted note counts after trimming only).
+ * when blank (the textarea's maxlength keeps it within LIMITS.correctionNoteMaxChars).
  */
-export function correctionBody(label: VerbalLabel, note: string): { body: { label: VerbalLabel; note?: string }; tooLong: boolean } {
+export function correctionBody(label: VerbalLabel, note: string): { label: VerbalLabel; note?: string } {
   const trimmed = note.trim();
-  return { body: trimmed ? { label, note: trimmed } : { label }, tooLong: trimmed.length > LIMITS.correctionNoteMaxChars };
+  return trimmed ? { label, note: trimmed } : { label };
 }
 
 /** Whether a Save would change anything: another label or another note than the one held. */

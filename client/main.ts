@@ -12,17 +12,19 @@ import {
   type Role,
   type SessionSnapshot,
   type UtteranceIn,
+  type VerbalLabel,
 } from '../protocol/protocol';
 import * as api from './api';
 import { errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
-import { applyStatic, initLang, labelled, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
 import { Player, type PlayerState } from './player';
 import { controls, focusTarget, type Content } from './controls';
 import { OwnRequests } from './ownRequests';
+import { agreement, turnKey } from './corrections';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -36,6 +38,7 @@ import { PostureTimeline } from './view/posture';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
+import { TurnLabels } from './view/turnLabels';
 import { UploadPanel } from './view/upload';
 import type { Demo, DemoPosture, Health, LandmarksPage, StoredLandmarks } from '../protocol/outbound';
 
@@ -111,6 +114,8 @@ const el = {
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
   exportLink: byId<HTMLAnchorElement>('export-link'),
+  labelsSummary: byId('labels-summary'),
+  labelsExport: byId<HTMLAnchorElement>('labels-export'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -157,9 +162,12 @@ const state = {
 
 /** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
 const ownRequests = new OwnRequests();
+/** This window's label saves and removals under way, by turn: their `corrected` echoes are not applied again. */
+const ownLabels = new OwnRequests();
 
 const notices = new Notices(byId('notices'));
-const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
+const labels = new TurnLabels({ save: saveLabel, remove: removeLabel }, () => renderViewHead());
+const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels);
 const cues = new CueView(byId('cues'), byId('cue-count'));
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
@@ -172,6 +180,12 @@ const exportLink = new DownloadLink(
   el.exportLink,
   () => (state.sessionId !== null ? api.getTranscript(state.sessionId) : null),
   (err) => notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err))),
+);
+/** Export labels: the session's labelled turns as JSON lines, the same checked download as Export. */
+const labelsExport = new DownloadLink(
+  el.labelsExport,
+  () => (state.sessionId !== null ? api.getCorrectionsFile(state.sessionId) : null),
+  (err) => notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
 );
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
@@ -222,6 +236,11 @@ const live = new LiveConnection({
     // and cues shown are void. One this window's Save roles or Re-analyse made is shown from
     // its answer (see OwnRequests).
     if (sessionId === state.sessionId && !ownRequests.isOwnEcho(sessionId)) void reload(sessionId);
+  },
+  onCorrected(ev) {
+    // A label given or removed in another window (or by another coach); this window's own is
+    // applied from its answer, not again from its echo (see OwnRequests).
+    if (ev.sessionId === state.sessionId && !ownLabels.isOwnEcho(turnKey(ev.sessionId, ev.utteranceId))) labels.apply(ev);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
@@ -275,6 +294,7 @@ function sessionLost(): void {
   if (state.sessionId) picker.markLost(state.sessionId, state.title);
   roles.setSession(null, [], []);
   modelStatus.setSession(null, null);
+  labels.setEditable(false); // its labels stay on view, read-only
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
   state.player?.stop();
@@ -335,6 +355,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.participants = snapshot.session.participants;
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
   // while watching another window's playback: a role change there does not move this reader).
+  labels.setSession(snapshot.session.id, snapshot.corrections, true);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
@@ -438,6 +459,7 @@ function showDemoPreview(): void {
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
+  labels.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
@@ -509,6 +531,34 @@ function showReanalysed(id: string, snapshot: SessionSnapshot): void {
 async function saveRoles(id: string, assigned: Record<string, Role | null>): Promise<void> {
   await ownRequests.run(id, async () => showReanalysed(id, await api.setRoles(id, assigned)));
   void refreshSessions();
+}
+
+/**
+ * Labels a customer turn (the editor's Save) and shows the answer's correction; its `corrected`
+ * echo is not applied again. A refusal (a rep's turn, a gone session or turn, a bad note) or no
+ * answer is a notice, and the editor stays open with the coach's choice.
+ */
+async function saveLabel(id: string, utteranceId: number, body: { label: VerbalLabel; note?: string }): Promise<boolean> {
+  try {
+    const correction = await ownLabels.run(turnKey(id, utteranceId), () => api.putCorrection(id, utteranceId, body));
+    labels.apply({ sessionId: id, utteranceId, correction });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('labelSaveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
+}
+
+/** Removes a turn's label (the editor's Remove); as saveLabel. */
+async function removeLabel(id: string, utteranceId: number): Promise<boolean> {
+  try {
+    await ownLabels.run(turnKey(id, utteranceId), () => api.deleteCorrection(id, utteranceId));
+    labels.apply({ sessionId: id, utteranceId, correction: null });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('labelRemoveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
 }
 
 function signalKey(s: { kind: string; id: number }): string {
@@ -877,6 +927,11 @@ function renderViewHead(): void {
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
   exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
+  // Coaches' labels: how many turns, how often the model agrees, and their download (none: neither).
+  const agreed = state.mode === 'preview' ? { labelled: 0, agree: 0 } : agreement(labels.all, (id) => transcript.signalOf(id), (id) => transcript.has(id));
+  el.labelsSummary.hidden = agreed.labelled === 0;
+  el.labelsSummary.textContent = agreed.labelled === 0 ? '' : labelsSummary(agreed.labelled, agreed.agree);
+  labelsExport.render(exportable && state.sessionId && agreed.labelled > 0 ? api.correctionsUrl(state.sessionId) : null, t('labelsExport'), t('labelsExportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw.
   if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
 }
