@@ -188,7 +188,7 @@ const en = {
   labelEditorTitle: 'What should the model have said of this turn?',
   labelEditorHelp: 'For measuring and training the model on your meetings: a label changes no signal or cue.',
   labelNoSignal: 'No signal',
-  labelModelHint: 'the model’s',
+  labelModelHint: 'model’s label',
   labelNote: 'Note (optional)',
   labelNoteCount: '{n} / {max} characters',
   labelSave: 'Save label',
