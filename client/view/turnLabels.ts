@@ -181,6 +181,12 @@ export class TurnLabels {
       input.addEventListener('change', () => {
         if (input.checked) draft.label = label;
       });
+      // Enter on a label saves, as in a text field (browsers differ on radios).
+      input.addEventListener('keydown', (ev) => {
+        if (ev.key !== 'Enter') return;
+        ev.preventDefault();
+        input.form?.requestSubmit();
+      });
       return h(
         'label',
         { class: `label-option label-${label}` },
