@@ -133,7 +133,7 @@ export class TurnLabels {
     const name = correctionLabelName(c.label);
     return h(
       'span',
-      { class: 'coach-label', 'data-testid': 'coach-label', 'data-label': c.label },
+      { class: 'coach-label', 'data-testid': 'coach-label', 'data-label': c.label, title: t('coachLabelTip') },
       h('span', { class: `chip coach-chip label-${c.label}` }, t('coachLabel', { label: name })),
       c.note !== null && h('span', { class: 'coach-note', title: t('coachNote', { note: c.note }) }, c.note),
     );
@@ -195,7 +195,8 @@ export class TurnLabels {
         label === model && h('span', { class: 'label-model-hint' }, t('labelModelHint')),
       );
     });
-    const counter = h('span', { class: 'label-note-count', id: `label-note-count-${id}`, 'aria-live': 'polite' });
+    // Read with the note (aria-describedby), not announced at every key.
+    const counter = h('span', { class: 'label-note-count', id: `label-note-count-${id}` });
     const countNow = (): void => {
       counter.textContent = t('labelNoteCount', { n: draft.note.trim().length, max: LIMITS.correctionNoteMaxChars });
     };
