@@ -50,6 +50,30 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A turn id the session does not hold (no such turn, or another session's): named as `utteranceId`. */
+export class TurnNotFoundError extends AppError {
+  constructor(sessionId: string, utteranceId: number) {
+    super('not_found', `utteranceId: turn ${utteranceId} is not a turn of session "${sessionId}"`, 404, { field: 'utteranceId' });
+  }
+}
+
+/**
+ * A coach's label for a turn whose speaker is not a customer: only customer turns carry buying
+ * signals, so a label there would train the model on what the pipeline never asks it.
+ */
+export class NotCustomerTurnError extends AppError {
+  constructor(speaker: string, role: 'rep' | null) {
+    super(
+      'not_customer',
+      role === null
+        ? `utteranceId: only customer turns carry buying signals; "${speaker}" has no role yet: assign one first (PUT /roles)`
+        : `utteranceId: only customer turns carry buying signals; "${speaker}" has role ${role}`,
+      409,
+      { field: 'utteranceId' },
+    );
+  }
+}
+
 export class TooLargeError extends AppError {
   constructor(message: string, field?: string) {
     super('too_large', message, 413, field ? { field } : {});

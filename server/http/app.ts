@@ -15,6 +15,7 @@ import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
 import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
+import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
 
 export interface AppDeps {
   service: SessionService;
@@ -80,6 +81,8 @@ export function createApp(deps: AppDeps): Express {
     res.json(deps.demo);
   });
   app.use('/api/sessions/:id', framesRouter(deps.service, deps.frames));
+  app.use('/api/sessions/:id', sessionCorrectionsRouter(deps.service));
+  app.use('/api/corrections', allCorrectionsRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

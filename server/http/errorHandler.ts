@@ -31,8 +31,8 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
       });
     } else if (err instanceof URIError && e.status === 400) {
-      // The router's "Failed to decode param '%E0%A4%A'" named no field; the only path parameter is a session id.
-      const field = req.path.startsWith('/api/sessions/') ? 'sessionId' : 'path';
+      // The router's "Failed to decode param '%E0%A4%A'" named no field: the path parameters are a session id and a turn's id.
+      const field = !req.path.startsWith('/api/sessions/') ? 'path' : undecodable(req.path.split('/')[3]) ? 'sessionId' : /^\/api\/sessions\/[^/]*\/utterances\//.test(req.path) ? 'utteranceId' : 'sessionId';
       res.status(400).json({ error: { code: 'bad_request', field, message: `${field}: ${e.message ?? 'bad percent-encoding'}; escape it as UTF-8 percent-encoding` } });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // Codes by status, so each is one the docs list with that status.
@@ -48,6 +48,15 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
 export const notFoundApi: RequestHandler = (req, res) => {
   res.status(404).json({ error: { code: 'not_found', message: `no route ${req.method} ${req.originalUrl.split('?')[0]}` } });
 };
+
+function undecodable(segment: string | undefined): boolean {
+  try {
+    decodeURIComponent(segment ?? '');
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 function parsedJson(body: unknown): { ok: true; value: unknown } | { ok: false } {
   if (typeof body !== 'string' || body.trim() === '') return { ok: false };

@@ -19,7 +19,7 @@ export function sessionTranscript(snap: Pick<SessionSnapshot, 'session' | 'utter
   };
 }
 
-/** Longest file name kept from a title, in characters (code points), before `.json`. */
+/** Longest file name kept from a title, in characters (code points), before its ending (`.json`, `-labels.jsonl`). */
 export const EXPORT_NAME_MAX = 100;
 
 /**
@@ -27,9 +27,10 @@ export const EXPORT_NAME_MAX = 100;
  * system takes (`/ \ : * ? " < > |`, controls) become `_`; `filename` is an ASCII fallback
  * (other characters `_`; the session id when no letter or digit is left, as for a Chinese
  * title), and `filename*` (RFC 5987, UTF-8) carries the title as it is when it is not ASCII.
- * A title with nothing left is named by the session id.
+ * A title with nothing left is named by the session id. `ending` follows the name (`.json`: the
+ * transcript; `-labels.jsonl`: its coaches' corrections).
  */
-export function exportDisposition(title: string, sessionId: string): string {
+export function exportDisposition(title: string, sessionId: string, ending = '.json'): string {
   const safe = [...title.replace(/[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]/g, '_')]
     .slice(0, EXPORT_NAME_MAX)
     .join('')
@@ -38,8 +39,8 @@ export function exportDisposition(title: string, sessionId: string): string {
   const name = /[^_\s]/.test(safe) ? safe : sessionId;
   const ascii = name.replace(/[^\x20-\x7e]+/g, '_').replace(/_{2,}/g, '_');
   const fallback = /[A-Za-z0-9]/.test(ascii) ? ascii : sessionId;
-  let header = `attachment; filename="${fallback}.json"`;
-  if (name !== fallback) header += `; filename*=UTF-8''${rfc5987(`${name}.json`)}`;
+  let header = `attachment; filename="${fallback}${ending}"`;
+  if (name !== fallback) header += `; filename*=UTF-8''${rfc5987(`${name}${ending}`)}`;
   return header;
 }
 

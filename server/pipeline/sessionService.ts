@@ -2,6 +2,8 @@
 // uploads. Knows nothing about transports: it reports what happened to its listeners.
 import { randomUUID } from 'node:crypto';
 import type {
+  Correction,
+  CorrectionIn,
   CreateSession,
   Cue,
   FrameStats,
@@ -16,8 +18,8 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, ValidationError } from '../errors/errors';
-import { SqliteStore, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
+import { NotCustomerTurnError, NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, TurnNotFoundError, ValidationError } from '../errors/errors';
+import { SqliteStore, type CorrectionForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -32,7 +34,9 @@ export type SessionEvent =
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
   /** Roles changed, or the session was re-analysed, and its analysis was replaced: what was published of it before is void. */
   | { type: 'reanalysed'; sessionId: string }
-  | { type: 'frame_stats'; sessionId: string; stats: FrameStats };
+  | { type: 'frame_stats'; sessionId: string; stats: FrameStats }
+  /** A coach labelled a turn, or removed its label (`correction: null`). */
+  | { type: 'corrected'; sessionId: string; utteranceId: number; correction: Correction | null };
 
 /** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
@@ -136,6 +140,11 @@ export class SessionService {
     return this.deps.classifier.version;
   }
 
+  /** The service's wall clock, for the edges that pass a time in (a correction's correctedAt). */
+  now(): number {
+    return this.deps.now();
+  }
+
   onEvent(fn: (e: SessionEvent) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -181,8 +190,57 @@ export class SessionService {
       cues: store.cues(id),
       unassignedSpeakers: store.unassignedSpeakers(id),
       modelVersions: store.modelVersions(id),
-      corrections: [], // the store's corrections table comes with the corrections routes
+      corrections: store.corrections(id),
     };
+  }
+
+  // ---- coach corrections ----------------------------------------------------------------
+
+  /**
+   * Stores a coach's label for a customer turn (replacing its previous one) and tells the
+   * session's listeners. The stored signal and cues are untouched: a label is data for
+   * measuring and training the model. `now`: wall-clock ms, the correction's correctedAt.
+   * Refused: an unknown session or a turn not in it (404), a turn whose speaker is not a
+   * customer now (409 not_customer).
+   */
+  correct(sessionId: string, utteranceId: number, input: CorrectionIn, now: number): Correction {
+    const turn = this.requireTurn(sessionId, utteranceId);
+    if (turn.role !== 'customer') throw new NotCustomerTurnError(turn.speaker, turn.role);
+    const correction = this.deps.store.setCorrection({
+      sessionId, utteranceId, label: input.label,
+      // The schema trims it; an empty note is none.
+      note: input.note ? input.note : null,
+      correctedAt: now,
+    });
+    this.publish({ type: 'corrected', sessionId, utteranceId, correction });
+    return correction;
+  }
+
+  /**
+   * Removes a turn's label; whether it had one (the listeners hear of it only then). Any
+   * turn's, whatever its role now: a label kept from when its speaker was a customer can go.
+   */
+  removeCorrection(sessionId: string, utteranceId: number): boolean {
+    this.requireTurn(sessionId, utteranceId);
+    const removed = this.deps.store.removeCorrection(sessionId, utteranceId);
+    if (removed) this.publish({ type: 'corrected', sessionId, utteranceId, correction: null });
+    return removed;
+  }
+
+  /**
+   * The corrected customer turns of one session (404 if unknown) or, without an id, of every
+   * session, for an export (see SqliteStore.correctionsForExport).
+   */
+  correctionsForExport(sessionId?: string): CorrectionForExport[] {
+    if (sessionId !== undefined) this.requireSession(sessionId);
+    return this.deps.store.correctionsForExport(sessionId);
+  }
+
+  private requireTurn(sessionId: string, utteranceId: number): Utterance {
+    this.requireSession(sessionId);
+    const turn = this.deps.store.utterance(sessionId, utteranceId);
+    if (!turn) throw new TurnNotFoundError(sessionId, utteranceId);
+    return turn;
   }
 
   /**

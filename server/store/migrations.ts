@@ -145,4 +145,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX frames_stored ON frames(session_id, participant, id);
     `,
   },
+  {
+    version: 7,
+    name: "corrections: a coach's label of a customer turn (data for measuring and training the verbal model; never part of the analysis)",
+    // Keyed by the turn alone: one label per turn, a later one replaces it. Not in the analysis
+    // a re-analysis replaces (signals, cues, tracker states): a role change keeps them. Should
+    // a turn or a session ever be deleted, its labels go with it.
+    sql: `
+      CREATE TABLE corrections (
+        utterance_id INTEGER PRIMARY KEY REFERENCES utterances(id) ON DELETE CASCADE,
+        session_id   TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        label        TEXT NOT NULL CHECK (label IN ('price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral')),
+        note         TEXT,
+        corrected_at INTEGER NOT NULL
+      );
+      CREATE INDEX corrections_session ON corrections(session_id, utterance_id);
+    `,
+  },
 ];

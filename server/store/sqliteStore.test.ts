@@ -431,3 +431,93 @@ describe('SqliteStore', () => {
     });
   });
 });
+
+describe('SqliteStore corrections', () => {
+  const SCORES = { price_inquiry: 0.7, discount_request: 0.1, purchase_intent: 0.1, resistance: 0.05, neutral: 0.05 };
+  /** Two sessions: s1 with a rep turn, two customer turns (the first with a signal) and a turn of a speaker without a role; s2 with one customer turn. */
+  function seeded(file = ':memory:') {
+    const store = new SqliteStore(file);
+    store.createSession({ id: 's1', title: 'one', createdAt: 1, demo: false, participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+    store.createSession({ id: 's2', title: 'two', createdAt: 2, demo: false, participants: [{ name: 'Wu', role: 'customer' }] });
+    store.addParticipants('s1', [{ name: 'Mo', role: null }]);
+    const turn = (sessionId: string, speaker: string, role: 'customer' | 'rep' | null, text: string, startMs: number) =>
+      store.addUtterance({ sessionId, speaker, role, text, startMs, endMs: startMs, receivedAt: 0 });
+    const wu = turn('s2', 'Wu', 'customer', '多少钱？', 100);
+    const ada = turn('s1', 'Ada', 'rep', 'Here is the plan.', 1000);
+    const li1 = turn('s1', 'Li', 'customer', 'How much is it?', 2000);
+    const li2 = turn('s1', 'Li', 'customer', 'Fine.', 3000);
+    const mo = turn('s1', 'Mo', null, 'Hello.', 4000);
+    const signal = store.addSignal({ sessionId: 's1', utteranceId: li1.id, participant: 'Li', kind: 'verbal', label: 'price_inquiry', score: 0.7, scores: SCORES, mediaMs: 2000, modelVersion: 'v1' }, li1.text);
+    return { store, wu, ada, li1, li2, mo, signal };
+  }
+
+  it('keeps one correction per turn (a later one replaces it), lists a session\'s by utteranceId, and removes one saying whether it existed', () => {
+    const { store, li1, li2, wu } = seeded();
+    store.setCorrection({ sessionId: 's1', utteranceId: li2.id, label: 'purchase_intent', note: null, correctedAt: 10 });
+    store.setCorrection({ sessionId: 's1', utteranceId: li1.id, label: 'neutral', note: 'small talk', correctedAt: 11 });
+    store.setCorrection({ sessionId: 's1', utteranceId: li1.id, label: 'resistance', note: null, correctedAt: 12 });
+    store.setCorrection({ sessionId: 's2', utteranceId: wu.id, label: 'price_inquiry', note: null, correctedAt: 13 });
+    expect(store.corrections('s1')).toEqual([
+      { sessionId: 's1', utteranceId: li1.id, label: 'resistance', note: null, correctedAt: 12 },
+      { sessionId: 's1', utteranceId: li2.id, label: 'purchase_intent', note: null, correctedAt: 10 },
+    ]);
+    expect(store.removeCorrection('s1', li2.id)).toBe(true);
+    expect(store.removeCorrection('s1', li2.id)).toBe(false);
+    // Another session's turn is not this session's to remove.
+    expect(store.removeCorrection('s1', wu.id)).toBe(false);
+    expect(store.corrections('s1').map((c) => c.utteranceId)).toEqual([li1.id]);
+    expect(store.corrections('s2')).toHaveLength(1);
+    store.close();
+  });
+
+  it('survives a re-analysis (clearAnalysis) and a restart, and refuses a label outside the verbal labels', () => {
+    const file = tmpDb();
+    const seed = seeded(file);
+    let { store } = seed;
+    const { li1 } = seed;
+    store.setCorrection({ sessionId: 's1', utteranceId: li1.id, label: 'neutral', note: '问价格', correctedAt: 5 });
+    store.transaction(() => {
+      store.clearAnalysis('s1');
+      store.deleteTrackerStates('s1');
+    });
+    expect(store.signals('s1')).toEqual([]);
+    expect(() => store.setCorrection({ sessionId: 's1', utteranceId: li1.id, label: 'maybe' as never, note: null, correctedAt: 6 })).toThrow(/CHECK constraint/);
+    store.close();
+    store = new SqliteStore(file);
+    expect(store.corrections('s1')).toEqual([{ sessionId: 's1', utteranceId: li1.id, label: 'neutral', note: '问价格', correctedAt: 5 }]);
+    store.close();
+  });
+
+  it('goes with its turn or session if either is ever deleted (foreign keys)', () => {
+    const { store, li1, li2 } = seeded();
+    store.setCorrection({ sessionId: 's1', utteranceId: li1.id, label: 'neutral', note: null, correctedAt: 1 });
+    store.setCorrection({ sessionId: 's1', utteranceId: li2.id, label: 'neutral', note: null, correctedAt: 1 });
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.prepare('DELETE FROM utterances WHERE id = ?').run(li1.id);
+    expect(store.corrections('s1').map((c) => c.utteranceId)).toEqual([li2.id]);
+    db.prepare("DELETE FROM sessions WHERE id = 's1'").run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM corrections').get()).toEqual({ n: 0 });
+    store.close();
+  });
+
+  it('reads the export rows: customer turns only, in session then turn order, with the previous turn as context and the stored signal', () => {
+    const { store, ada, li1, li2, mo, wu } = seeded();
+    for (const u of [mo, li2, li1, wu, ada]) store.setCorrection({ sessionId: u.sessionId, utteranceId: u.id, label: 'neutral', note: null, correctedAt: 7 });
+    const rows = store.correctionsForExport();
+    // Ada (rep) and Mo (no role) are left out; s1 was created first.
+    expect(rows.map((r) => r.correction.utteranceId)).toEqual([li1.id, li2.id, wu.id]);
+    expect(rows[0]).toEqual({
+      correction: { sessionId: 's1', utteranceId: li1.id, label: 'neutral', note: null, correctedAt: 7 },
+      speaker: 'Li', text: 'How much is it?', startMs: 2000, context: 'Here is the plan.', modelLabel: 'price_inquiry', modelScore: 0.7, modelVersion: 'v1',
+    });
+    expect(rows[1]).toMatchObject({ context: 'How much is it?', modelLabel: null, modelScore: null, modelVersion: null });
+    // The first turn of its session has no context.
+    expect(rows[2]).toMatchObject({ speaker: 'Wu', context: null });
+    expect(store.correctionsForExport('s2').map((r) => r.correction.utteranceId)).toEqual([wu.id]);
+    // A speaker who is a customer now takes their corrections into the export.
+    store.setRole('s1', 'Mo', 'customer');
+    expect(store.correctionsForExport('s1').map((r) => r.correction.utteranceId)).toEqual([li1.id, li2.id, mo.id]);
+    expect(store.corrections('s1')).toHaveLength(4);
+    store.close();
+  });
+});

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {
   Bilingual,
+  Correction,
   Cue,
   CueEvidence,
   ModelVersions,
@@ -123,6 +124,32 @@ export interface StoredAnalysis {
   signals: Omit<SignalRow, 'text'>[];
   cues: CueRow[];
   trackerStates: SavedTrackerState[];
+}
+
+interface CorrectionRow {
+  utterance_id: number;
+  session_id: string;
+  label: VerbalLabel;
+  note: string | null;
+  corrected_at: number;
+}
+
+function toCorrection(r: CorrectionRow): Correction {
+  return { sessionId: r.session_id, utteranceId: r.utterance_id, label: r.label, note: r.note, correctedAt: r.corrected_at };
+}
+
+/** A corrected customer turn as an export reads it (see `correctionsForExport`). */
+export interface CorrectionForExport {
+  correction: Correction;
+  speaker: string;
+  text: string;
+  startMs: number;
+  /** The turn before it in the session (either speaker); null for the first turn. */
+  context: string | null;
+  /** The turn's stored verbal signal; null when it has none (the model said neutral, or under a threshold). */
+  modelLabel: VerbalLabel | null;
+  modelScore: number | null;
+  modelVersion: string | null;
 }
 
 interface UtteranceRow {
@@ -386,6 +413,12 @@ export class SqliteStore {
     return row && toUtterance(row);
   }
 
+  /** The session's turn with this id; undefined when there is none, or it is another session's. */
+  utterance(sessionId: string, id: number): Utterance | undefined {
+    const row = this.stmt('SELECT * FROM utterances WHERE id = ? AND session_id = ?').get(id, sessionId) as UtteranceRow | undefined;
+    return row && toUtterance(row);
+  }
+
   utterances(sessionId: string): Utterance[] {
     const rows = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as UtteranceRow[];
     return rows.map(toUtterance);
@@ -625,6 +658,58 @@ export class SqliteStore {
       );
     }
     for (const t of a.trackerStates) this.saveTrackerState({ ...t, sessionId });
+  }
+
+  // ---- coach corrections ----------------------------------------------------------------
+
+  /** Stores a turn's correction, replacing the one it had. */
+  setCorrection(c: Correction): Correction {
+    this.stmt(
+        `INSERT INTO corrections (utterance_id, session_id, label, note, corrected_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (utterance_id) DO UPDATE SET session_id = excluded.session_id, label = excluded.label, note = excluded.note,
+           corrected_at = excluded.corrected_at`,
+      )
+      .run(c.utteranceId, c.sessionId, c.label, c.note, c.correctedAt);
+    return c;
+  }
+
+  /** Removes the session's turn's correction; whether it had one. */
+  removeCorrection(sessionId: string, utteranceId: number): boolean {
+    return this.stmt('DELETE FROM corrections WHERE session_id = ? AND utterance_id = ?').run(sessionId, utteranceId).changes > 0;
+  }
+
+  /** The session's corrections, by utteranceId ascending (whatever the turns' roles are now). */
+  corrections(sessionId: string): Correction[] {
+    const rows = this.stmt('SELECT * FROM corrections WHERE session_id = ? ORDER BY utterance_id').all(sessionId) as CorrectionRow[];
+    return rows.map(toCorrection);
+  }
+
+  /**
+   * What an export of corrections needs (one session's, or with no id every session's): each
+   * corrected turn whose speaker is a customer now, with the turn before it (its context, as
+   * the pipeline gives it: the previous turn in stored order, either speaker) and its stored
+   * verbal signal, if any; in session order (as created), then turn order. A correction of a
+   * turn that is no longer a customer's is left out (it stays stored).
+   */
+  correctionsForExport(sessionId?: string): CorrectionForExport[] {
+    const rows = this.stmt(
+        `SELECT c.utterance_id, c.session_id, c.label, c.note, c.corrected_at, u.speaker, u.text, u.start_ms,
+                (SELECT p.text FROM utterances p WHERE p.session_id = u.session_id AND p.seq < u.seq ORDER BY p.seq DESC LIMIT 1) AS context,
+                g.label AS model_label, g.score AS model_score, g.model_version
+           FROM corrections c
+           JOIN utterances u ON u.id = c.utterance_id
+           JOIN sessions s ON s.id = c.session_id
+           LEFT JOIN signals g ON g.id = (SELECT MAX(x.id) FROM signals x WHERE x.session_id = u.session_id AND x.utterance_id = u.id AND x.kind = 'verbal')
+          WHERE u.role = 'customer' AND (? IS NULL OR c.session_id = ?)
+          ORDER BY s.created_at, s.rowid, u.seq`,
+      )
+      .all(sessionId ?? null, sessionId ?? null) as (CorrectionRow & {
+      speaker: string; text: string; start_ms: number; context: string | null; model_label: VerbalLabel | null; model_score: number | null; model_version: string | null;
+    })[];
+    return rows.map((r) => ({
+      correction: toCorrection(r), speaker: r.speaker, text: r.text, startMs: r.start_ms, context: r.context,
+      modelLabel: r.model_label, modelScore: r.model_score, modelVersion: r.model_version,
+    }));
   }
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */

@@ -21,8 +21,9 @@ describe('a server with an access token', () => {
     const body = JSON.stringify({ participants: [{ name: 'A', role: 'customer' }] });
     const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { cookie: `${TOKEN_COOKIE}=nope` }];
     for (const headers of tries) {
-      for (const [method, path] of [['GET', '/'], ['GET', '/api/sessions'], ['GET', '/api/sessions/s_x/transcript'], ['POST', '/api/sessions']] as const) {
-        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : undefined);
+      const correction = '/api/sessions/s_x/utterances/1/correction';
+      for (const [method, path] of [['GET', '/'], ['GET', '/api/sessions'], ['GET', '/api/sessions/s_x/transcript'], ['POST', '/api/sessions'], ['PUT', correction], ['DELETE', correction], ['GET', '/api/corrections']] as const) {
+        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : method === 'PUT' ? '{"label":"neutral"}' : undefined);
         expect(r.status).toBe(401);
         expect(JSON.parse(r.body).error).toMatchObject({ code: 'unauthorized', field: 'token' });
         expect(JSON.parse(r.body).error.message).toContain('open the address it printed at start (…/?token=…)');

@@ -72,6 +72,8 @@ describe('GET /api/sessions/:id/transcript', () => {
     const out: string[] = [];
     expect(await main(['analyze', file, '--json'], { out: (s) => void out.push(s), err: () => {} })).toBe(0);
     expect(essence(JSON.parse(out.join('')) as SessionSnapshot)).toEqual(essence(original));
+    // analyze builds its snapshot as the server does; a file carries no coach labels.
+    expect((JSON.parse(out.join('')) as SessionSnapshot).corrections).toEqual([]);
   });
 
   it('answers 404 for an unknown session and 400 for a malformed id, as the other routes', async () => {
