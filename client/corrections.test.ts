@@ -73,7 +73,7 @@ test('agreement counts the turns labelled and those the model got right', () => 
   const map = correctionsOf('s1', [c(1, 'price_inquiry'), c(2, 'neutral'), c(3, 'neutral'), c(4, 'purchase_intent')]);
   expect(agreement(map, (id) => signals.get(id))).toEqual({ labelled: 4, agree: 2 });
   expect(agreement(new Map(), (id) => signals.get(id))).toEqual({ labelled: 0, agree: 0 });
-  // Labels of turns not shown are not counted.
+  // Labels of turns not counted (no longer a customer's, not shown) are left out.
   expect(agreement(map, (id) => signals.get(id), (id) => id !== 4)).toEqual({ labelled: 3, agree: 2 });
 });
 

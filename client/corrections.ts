@@ -60,7 +60,7 @@ export function disagrees(correction: Correction, signal: { label: VerbalLabel }
 }
 
 export interface Agreement {
-  /** Turns labelled (those of the session's turns known here). */
+  /** Turns labelled (those counted). */
   labelled: number;
   /** Of those, the turns where the model said what the coach did. */
   agree: number;
@@ -68,17 +68,19 @@ export interface Agreement {
 
 /**
  * How many turns are labelled and on how many the model agrees. `signalOf` gives a turn's
- * verbal signal; `known`, when given, leaves out labels of turns not shown (none, normally).
+ * verbal signal; `counted`, when given, leaves out the labels of other turns (the page counts
+ * the customer turns it shows: a label on a turn whose speaker is no longer a customer is kept
+ * by the server but not exported, so not counted either).
  */
 export function agreement(
   corrections: Corrections,
   signalOf: (utteranceId: number) => { label: VerbalLabel } | undefined,
-  known?: (utteranceId: number) => boolean,
+  counted?: (utteranceId: number) => boolean,
 ): Agreement {
   let labelled = 0;
   let agree = 0;
   for (const c of corrections.values()) {
-    if (known && !known(c.utteranceId)) continue;
+    if (counted && !counted(c.utteranceId)) continue;
     labelled++;
     if (!disagrees(c, signalOf(c.utteranceId))) agree++;
   }

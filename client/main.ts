@@ -927,8 +927,9 @@ function renderViewHead(): void {
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
   exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
-  // Coaches' labels: how many turns, how often the model agrees, and their download (none: neither).
-  const agreed = state.mode === 'preview' ? { labelled: 0, agree: 0 } : agreement(labels.all, (id) => transcript.signalOf(id), (id) => transcript.has(id));
+  // Coaches' labels: how many customer turns, how often the model agrees, and their download
+  // (none: neither). A label on a turn no longer a customer's is not counted, as the export leaves it out.
+  const agreed = state.mode === 'preview' ? { labelled: 0, agree: 0 } : agreement(labels.all, (id) => transcript.signalOf(id), (id) => transcript.isCustomerTurn(id));
   el.labelsSummary.hidden = agreed.labelled === 0;
   el.labelsSummary.textContent = agreed.labelled === 0 ? '' : labelsSummary(agreed.labelled, agreed.agree);
   labelsExport.render(exportable && state.sessionId && agreed.labelled > 0 ? api.correctionsUrl(state.sessionId) : null, t('labelsExport'), t('labelsExportTip'));

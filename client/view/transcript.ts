@@ -101,6 +101,11 @@ export class TranscriptView {
     return this.rows.has(utteranceId);
   }
 
+  /** Whether the turn is shown and its speaker is a customer (whose turns a coach's label counts for). */
+  isCustomerTurn(utteranceId: number): boolean {
+    return this.rows.has(utteranceId) && this.utterances.find((u) => u.id === utteranceId)?.role === 'customer';
+  }
+
   /** The turn's verbal signal, if it has one. */
   signalOf(utteranceId: number): VerbalSignal | undefined {
     return this.signals.get(utteranceId);

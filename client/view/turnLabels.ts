@@ -101,11 +101,13 @@ export class TurnLabels {
 
   parts(u: Utterance, signal: { label: VerbalLabel } | undefined): LabelParts {
     const correction = this.corrections.get(u.id);
-    const labellable = this.editable && u.role === 'customer';
+    // A label stays on a turn whose speaker is no longer a customer (kept by the server, but
+    // neither counted nor exported): its button is there to remove it.
+    const labellable = this.editable && (u.role === 'customer' || correction !== undefined);
     const open = labellable && this.draft?.utteranceId === u.id;
     return {
       button: labellable ? this.button(u, open) : null,
-      coach: correction ? this.coachChip(correction) : null,
+      coach: correction ? this.coachChip(correction, u.role === 'customer') : null,
       overruledBy: correction && disagrees(correction, signal) ? correction.label : null,
       editor: open && this.draft ? this.editor(u, this.draft, correction, signal) : null,
     };
@@ -129,11 +131,17 @@ export class TurnLabels {
     return b;
   }
 
-  private coachChip(c: Correction): HTMLElement {
+  private coachChip(c: Correction, customer: boolean): HTMLElement {
     const name = correctionLabelName(c.label);
     return h(
       'span',
-      { class: 'coach-label', 'data-testid': 'coach-label', 'data-label': c.label, title: t('coachLabelTip') },
+      {
+        class: `coach-label${customer ? '' : ' is-aside'}`,
+        'data-testid': 'coach-label',
+        'data-label': c.label,
+        'data-aside': !customer,
+        title: customer ? t('coachLabelTip') : t('coachLabelAside'),
+      },
       h('span', { class: `chip coach-chip label-${c.label}` }, t('coachLabel', { label: name })),
       c.note !== null && h('span', { class: 'coach-note', title: t('coachNote', { note: c.note }) }, c.note),
     );
@@ -146,7 +154,7 @@ export class TurnLabels {
     this.draft = { utteranceId: u.id, label: initialLabel(held, this.signalOf(u.id)), note: held?.note ?? '' };
     if (before !== undefined && before !== u.id) this.redraw(before);
     this.redraw(u.id);
-    document.querySelector<HTMLInputElement>(`#label-editor-${u.id} input[type="radio"]:checked`)?.focus();
+    document.querySelector<HTMLElement>(`#label-editor-${u.id} input[type="radio"]:checked, #label-editor-${u.id} [data-testid="label-remove"]`)?.focus();
   }
 
   /** Closes the editor (Cancel, Escape, a save); the focus goes back to the turn's Label button. */
@@ -166,6 +174,7 @@ export class TurnLabels {
 
   private editor(u: Utterance, draft: Draft, held: Correction | undefined, signal: { label: VerbalLabel } | undefined): HTMLElement {
     const id = u.id;
+    if (u.role !== 'customer') return this.asideEditor(id, held);
     const model = modelLabel(signal);
     const busy = this.busy;
     const options = ORDER.map((label) => {
@@ -259,6 +268,39 @@ export class TurnLabels {
       ev.preventDefault();
       void this.submit(id, held);
     });
+    remove?.addEventListener('click', () => void this.unlabel(id));
+    cancel.addEventListener('click', () => this.cancel());
+    form.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Escape') return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      this.cancel();
+    });
+    return form;
+  }
+
+  /** A labelled turn no longer a customer's: its label can only be removed (the server refuses another). */
+  private asideEditor(id: number, held: Correction | undefined): HTMLElement {
+    const busy = this.busy;
+    const remove =
+      held &&
+      h(
+        'button',
+        { type: 'button', class: 'btn btn-small', disabled: busy !== null, 'data-testid': 'label-remove', 'data-focus-key': `label-remove:${id}` },
+        busy === 'remove' ? t('labelRemoving') : t('labelRemove'),
+      );
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'btn btn-ghost btn-small', disabled: busy !== null, 'data-testid': 'label-cancel', 'data-focus-key': `label-cancel:${id}` },
+      t('labelCancel'),
+    );
+    const form = h(
+      'form',
+      { id: `label-editor-${id}`, class: 'label-editor', 'data-testid': 'label-editor', 'aria-busy': String(busy !== null), tabindex: -1, 'aria-describedby': `label-editor-h-${id}` },
+      h('p', { id: `label-editor-h-${id}`, class: 'help' }, t('labelNotCustomer')),
+      h('div', { class: 'label-actions' }, remove, cancel),
+    );
+    form.addEventListener('submit', (ev) => ev.preventDefault());
     remove?.addEventListener('click', () => void this.unlabel(id));
     cancel.addEventListener('click', () => this.cancel());
     form.addEventListener('keydown', (ev) => {

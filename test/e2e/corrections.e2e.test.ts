@@ -3,8 +3,8 @@
 // counts the labels and the agreement (in Chinese too), a second window sees the label come
 // and go live (`corrected`), the window that saved applies its answer once (its echo changes
 // nothing and nothing is read again), a reload keeps it, the keyboard does it all, refusals are
-// notices, and Export labels downloads the session's eval-verbal rows. Real server, real
-// Chromium.
+// notices, Export labels downloads the session's eval-verbal rows, and a label left on a turn
+// whose speaker became a rep is kept aside, uncounted, and removable. Real server, real Chromium.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { api } from '../integration/harness';
@@ -203,7 +203,26 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
   const snap = await api(suite.server.url, 'GET', `/api/sessions/${sessionId}`);
   expect((snap.body.corrections as { label: string }[]).map((c) => c.label)).toEqual([signModel]);
 
+  expect(b.reads).toEqual([]); // the other window applied the events, it did not read the session again
+
+  // Li becomes a rep (roles changed elsewhere): the session is read again with its label, which
+  // the server keeps but no longer exports; it is not counted, and its button can only remove it.
+  const roles = await api(suite.server.url, 'PUT', `/api/sessions/${sessionId}/roles`, { roles: { Li: 'rep' } });
+  expect(roles.status).toBe(200);
+  const aside = turn(page, 3).locator('[data-testid="coach-label"][data-aside]');
+  await aside.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('labels-summary').isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('labels-export').isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('label-turn').count()).resolves.toBe(1);
+  await turn(page, 3).getByTestId('label-turn').click();
+  await expect(turn(page, 3).getByTestId('label-option').count()).resolves.toBe(0);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('label-remove');
+  await page.keyboard.press('Enter');
+  await aside.waitFor({ state: 'detached', timeout: WAIT_MS });
+  await expect(page.getByTestId('label-turn').count()).resolves.toBe(0);
+  await turn(b.page, 3).getByTestId('coach-label').waitFor({ state: 'detached', timeout: WAIT_MS });
+  expect((await api(suite.server.url, 'GET', `/api/sessions/${sessionId}`)).body.corrections).toEqual([]);
+
   expect(a.pageErrors).toEqual([]);
   expect(b.pageErrors).toEqual([]);
-  expect(b.reads).toEqual([]); // the other window applied the events, it did not read the session again
 });
