@@ -1,7 +1,7 @@
-// getTranscript: only a 200 is a transcript; any other answer, or none, is an error to show,
-// never a file to save.
+// getTranscript (and the labels' download): only a 200 is a file; any other answer, or none,
+// is an error to show, never a file to save. The corrections' PUT and DELETE, checked answers.
 import { exportDisposition } from '../server/ingest/export';
-import { getTranscript, ServerError } from './api';
+import { deleteCorrection, getCorrectionsFile, getTranscript, putCorrection, ServerError } from './api';
 import { NETWORK_ERROR, requestError } from './errorText';
 
 const realFetch = globalThis.fetch;
@@ -69,4 +69,48 @@ test('a refusal throws the server’s error, whatever its body', async () => {
 test('no answer is the client’s network error', async () => {
   answer = () => Promise.reject(new TypeError('Failed to fetch'));
   expect(requestError(await failure(getTranscript('ses_1'))).code).toBe(NETWORK_ERROR);
+});
+
+test('Export labels downloads the session’s JSON lines the same way: only a 200, named by the server', async () => {
+  const row = '{"text":"how much is it?","label":"price_inquiry","lang":"en","role":"customer"}\n';
+  answer = async () => new Response(row, { status: 200, headers: { 'Content-Disposition': 'attachment; filename="call-labels.jsonl"' } });
+  const file = await getCorrectionsFile('ses 1');
+  expect(calls[0]!.url).toBe('/api/sessions/ses%201/corrections');
+  expect(calls[0]!.init?.credentials).toBe('same-origin');
+  expect(file.filename).toBe('call-labels.jsonl');
+  expect(await file.blob.text()).toBe(row);
+  answer = async () => new Response('', { status: 200 });
+  expect((await getCorrectionsFile('ses_2')).filename).toBe('ses_2-labels.jsonl');
+  answer = async () => Response.json({ error: { code: 'not_found', message: 'session "ses_1" does not exist', field: 'sessionId' } }, { status: 404 });
+  expect(requestError(await failure(getCorrectionsFile('ses_1'))).code).toBe('not_found');
+});
+
+test('a label is PUT as JSON to the turn’s correction and answered with the stored correction', async () => {
+  const stored = { sessionId: 'ses_1', utteranceId: 7, label: 'resistance', note: 'too dear', correctedAt: 1 };
+  answer = async () => Response.json({ correction: stored });
+  await expect(putCorrection('ses_1', 7, { label: 'resistance', note: 'too dear' })).resolves.toEqual(stored);
+  expect(calls[0]!.url).toBe('/api/sessions/ses_1/utterances/7/correction');
+  expect(calls[0]!.init?.method).toBe('PUT');
+  expect(JSON.parse(calls[0]!.init?.body as string)).toEqual({ label: 'resistance', note: 'too dear' });
+
+  // A refusal keeps the server's code (a rep's turn), for the notice.
+  answer = async () => Response.json({ error: { code: 'not_customer', message: 'utterance 7 is not a customer turn' } }, { status: 409 });
+  const refused = await failure(putCorrection('ses_1', 7, { label: 'neutral' }));
+  expect((refused as ServerError).status).toBe(409);
+  expect(requestError(refused).code).toBe('not_customer');
+
+  // An answer that is not a correction is not taken for one.
+  answer = async () => Response.json({ correction: { label: 'resistance' } });
+  await expect(putCorrection('ses_1', 7, { label: 'resistance' })).rejects.toThrow();
+});
+
+test('a label is removed with a DELETE, answered with whether there was one', async () => {
+  answer = async () => Response.json({ removed: true });
+  await expect(deleteCorrection('ses_1', 7)).resolves.toBe(true);
+  expect(calls[0]!.url).toBe('/api/sessions/ses_1/utterances/7/correction');
+  expect(calls[0]!.init?.method).toBe('DELETE');
+  answer = async () => Response.json({ removed: false });
+  await expect(deleteCorrection('ses_1', 7)).resolves.toBe(false);
+  answer = () => Promise.reject(new TypeError('Failed to fetch'));
+  expect(requestError(await failure(deleteCorrection('ses_1', 7))).code).toBe(NETWORK_ERROR);
 });

@@ -1,8 +1,9 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, CreateSession, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, Correction, CorrectionIn, CreateSession, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
 import {
+  CorrectionSchema,
   DemoSchema,
   ErrorBodySchema,
   HealthSchema,
@@ -128,28 +129,67 @@ export function transcriptUrl(id: string): string {
   return `/api/sessions/${encodeURIComponent(id)}/transcript`;
 }
 
-/** A session's JSON transcript, to save as a file: its bytes and the name the server gives it. */
-export interface TranscriptFile {
+/** A file to save: its bytes and the name the server gives it. */
+export interface DownloadFile {
   blob: Blob;
-  /** From the answer's Content-Disposition (filename*, else filename), else `<id>.json`. */
+  /** From the answer's Content-Disposition (filename*, else filename), else a name from the session id. */
   filename: string;
 }
 
+/** A session's JSON transcript, to save as a file. */
+export type TranscriptFile = DownloadFile;
+
 /**
- * Fetches the session's JSON transcript (the access-token cookie goes with it, as with every
- * request of this page). Only a 200 is a transcript: any other answer throws its ServerError
- * (a gone session's 404, a stopping server's 503, a missing token's 401), and no answer the
- * fetch's TypeError, so an error's body is never saved as the transcript.
+ * Fetches a download (the access-token cookie goes with it, as with every request of this
+ * page). Only a 200 is the file: any other answer throws its ServerError (a gone session's 404,
+ * a stopping server's 503, a missing token's 401), and no answer the fetch's TypeError, so an
+ * error's body is never saved as the file.
  */
-export async function getTranscript(id: string): Promise<TranscriptFile> {
-  const path = transcriptUrl(id);
-  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+async function getDownload(path: string, accept: string, fallbackName: string): Promise<DownloadFile> {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: accept } });
   if (res.status !== 200) {
     const body: unknown = await res.json().catch(() => undefined);
     throw refusal(res, body, 'GET', path);
   }
   const blob = await res.blob();
-  return { blob, filename: dispositionFilename(res.headers.get('Content-Disposition')) ?? `${id}.json` };
+  return { blob, filename: dispositionFilename(res.headers.get('Content-Disposition')) ?? fallbackName };
+}
+
+/** The session's JSON transcript (see getDownload: only a 200 is one). */
+export function getTranscript(id: string): Promise<TranscriptFile> {
+  return getDownload(transcriptUrl(id), 'application/json', `${id}.json`);
+}
+
+// ---- coach corrections ------------------------------------------------------------------
+
+function correctionPath(id: string, utteranceId: number): string {
+  return `/api/sessions/${encodeURIComponent(id)}/utterances/${encodeURIComponent(String(utteranceId))}/correction`;
+}
+
+/**
+ * Labels a customer turn with what the verbal model should have said (a later PUT replaces
+ * it); answers with the stored correction. Refused: 400 (a bad label or note, by field), 404
+ * (no such session or turn), 409 `not_customer` (a rep's turn, or a speaker without a role).
+ */
+export async function putCorrection(id: string, utteranceId: number, body: CorrectionIn): Promise<Correction> {
+  const res = await request(z.object({ correction: CorrectionSchema }), 'correction', correctionPath(id, utteranceId), json('PUT', body));
+  return res.correction;
+}
+
+/** Removes a turn's label; `removed`: whether it had one. */
+export async function deleteCorrection(id: string, utteranceId: number): Promise<boolean> {
+  const res = await request(z.object({ removed: z.boolean() }), 'correction removal', correctionPath(id, utteranceId), { method: 'DELETE' });
+  return res.removed;
+}
+
+/** Where a session's labelled turns download from as JSON lines (`eval verbal` rows): the Export labels link's href. */
+export function correctionsUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/corrections`;
+}
+
+/** The session's labelled turns as a JSON-lines file (see getDownload: only a 200 is one). */
+export function getCorrectionsFile(id: string): Promise<DownloadFile> {
+  return getDownload(correctionsUrl(id), 'application/x-ndjson, application/json;q=0.9', `${id}-labels.jsonl`);
 }
 
 /**

@@ -148,3 +148,14 @@ test('a request with no answer at all is worded in both languages; a server refu
   const refused = { code: 'not_found', field: 'sessionId', message: 'session "x" not found' };
   expect(requestError(new ServerError(404, refused))).toBe(refused);
 });
+
+test('a coach’s label refused: not a customer’s turn, a turn or session gone, a bad note, in Chinese', () => {
+  const rep: ApiError = { code: 'not_customer', message: 'utterance 7 is not a customer turn (its speaker "Ada" is a rep)' };
+  expect(errorMessage(rep, 'en')).toBe(rep.message);
+  expect(describeError(rep, 'zh')).toEqual({ text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', detail: rep.message });
+  const turn: ApiError = { code: 'not_found', message: 'utterance 99 does not exist in session "s1"', field: 'utteranceId' };
+  expect(describeError(turn, 'zh').text).toBe('这句发言在服务器上不存在。');
+  const note: ApiError = { code: 'invalid_field', message: 'note must be at most 500 characters', field: 'note', limit: 500, actual: 612 };
+  expect(describeError(note, 'zh').text).toBe('备注长度为 612，上限为 500。');
+  expect(describeError({ code: 'invalid_field', message: 'label: invalid option', field: 'label' }, 'zh').text).toBe('标注无效。');
+});

@@ -34,6 +34,9 @@ const FIELD_NAMES: Record<string, string> = {
   format: '文件格式',
   sessionId: '会谈编号',
   body: '请求内容',
+  label: '标注',
+  note: '备注',
+  utteranceId: '发言编号',
 };
 
 /** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
@@ -110,9 +113,12 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'unsupported_media_type':
       return { text: '请求的内容类型不被接受。', keepDetail: true };
     case 'not_found':
-      return e.field === 'sessionId'
-        ? { text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', keepDetail: true }
-        : { text: '服务器上找不到所请求的内容。', keepDetail: true };
+      if (e.field === 'sessionId') return { text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', keepDetail: true };
+      if (e.field === 'utteranceId') return { text: '这句发言在服务器上不存在。', keepDetail: true };
+      return { text: '服务器上找不到所请求的内容。', keepDetail: true };
+    case 'not_customer':
+      // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.
+      return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
     case 'busy':
       return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
     case 'shutting_down':

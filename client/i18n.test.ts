@@ -1,5 +1,5 @@
 // Counts in words: English has a singular ("1 cue", not "1 cues"); Chinese one form.
-import { labelled, participantsLine, setLang, t, tn } from './i18n';
+import { correctionLabelName, labelled, labelsSummary, participantsLine, setLang, t, tn } from './i18n';
 
 beforeAll(() => {
   // setLang sets <html lang>; the rest of i18n needs no DOM.
@@ -53,4 +53,15 @@ test('labels and the participant list are punctuated in the language shown', () 
 
 test('the posture legend does not reuse the demo badge’s “Ready” in English', () => {
   expect(t('postureReady')).not.toBe(t('preview'));
+});
+
+test('a coach’s label reads as the signal’s name, neutral as "No signal"; the summary counts in both languages', () => {
+  expect(t('coachLabel', { label: correctionLabelName('price_inquiry') })).toBe('Coach: Price question');
+  expect(correctionLabelName('neutral')).toBe('No signal');
+  expect(labelsSummary(3, 2)).toBe('3 turns labelled · model agrees on 2');
+  expect(labelsSummary(1, 0)).toBe('1 turn labelled · model agrees on 0');
+  setLang('zh');
+  expect(t('coachLabel', { label: correctionLabelName('price_inquiry') })).toBe('教练：询价');
+  expect(correctionLabelName('neutral')).toBe('无信号');
+  expect(labelsSummary(3, 2)).toBe('已标注 3 句发言 · 模型判断一致 2 句');
 });

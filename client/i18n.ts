@@ -182,6 +182,34 @@ const en = {
   reanalyseFailed: 'Not re-analysed: {message}',
   signalThresholds: 'Signal thresholds',
   signalThresholdsTip: 'The server runs with signal thresholds (serve --thresholds): a customer’s turn scoring below its label’s threshold gives no signal.',
+  // coaches' labels of customer turns (client/view/turnLabels.ts)
+  labelTurn: 'Label',
+  labelTurnAria: 'Label {speaker}’s turn at {time}',
+  labelEditorTitle: 'What should the model have said of this turn?',
+  labelEditorHelp: 'For measuring and training the model on your meetings: a label changes no signal or cue.',
+  labelNoSignal: 'No signal',
+  labelModelHint: 'model’s label',
+  labelNote: 'Note (optional)',
+  labelNoteCount: '{n} / {max} characters',
+  labelSave: 'Save label',
+  labelSaving: 'Saving…',
+  labelRemove: 'Remove label',
+  labelRemoving: 'Removing…',
+  labelCancel: 'Cancel',
+  labelSaveFailed: 'Label not saved',
+  labelRemoveFailed: 'Label not removed',
+  coachLabel: 'Coach: {label}',
+  coachNote: 'Coach’s note: {note}',
+  coachLabelAside: 'Kept, but neither counted nor exported: this turn is no longer a customer’s',
+  labelNotCustomer: 'This turn is no longer a customer’s (its speaker’s role changed): its label is kept, but neither counted nor exported. Remove it, or make the speaker a customer again (Roles).',
+  coachLabelTip: 'A coach’s label of this turn: what the model should have said (for measuring and training it; it changes no signal or cue)',
+  modelSaid: 'Model said: {label}',
+  modelSaidOther: 'Model said {model}; the coach labelled it {coach}',
+  labelsSummary: '{n} turns labelled · model agrees on {k}',
+  labelsSummaryOne: '{n} turn labelled · model agrees on {k}',
+  labelsExport: 'Export labels',
+  labelsExportTip: 'Download this session’s labelled customer turns as JSON lines (one eval verbal row per turn: its text, the coach’s label, language and context), to measure or train the verbal model.',
+  labelsExportFailed: 'Labels not exported',
 };
 
 type Strings = typeof en;
@@ -362,6 +390,34 @@ const zh: Strings = {
   reanalyseFailed: '未重新分析：{message}',
   signalThresholds: '信号阈值',
   signalThresholdsTip: '服务器使用了信号阈值（serve --thresholds）：客户发言的得分低于该标签的阈值时不产生信号。',
+  // 教练对客户发言的标注
+  labelTurn: '标注',
+  labelTurnAria: '标注{speaker}在 {time} 的发言',
+  labelEditorTitle: '模型应把这句发言识别为？',
+  labelEditorHelp: '用于在你们的真实会谈上评估和训练模型：标注不会改变任何信号或提示。',
+  labelNoSignal: '无信号',
+  labelModelHint: '模型的判断',
+  labelNote: '备注（可选）',
+  labelNoteCount: '{n} / {max} 字',
+  labelSave: '保存标注',
+  labelSaving: '保存中…',
+  labelRemove: '删除标注',
+  labelRemoving: '删除中…',
+  labelCancel: '取消',
+  labelSaveFailed: '标注未保存',
+  labelRemoveFailed: '标注未删除',
+  coachLabel: '教练：{label}',
+  coachNote: '教练备注：{note}',
+  coachLabelAside: '已保留，但不计入统计，也不导出：这句发言已不再是客户的发言',
+  labelNotCustomer: '这句发言已不再是客户的发言（发言人的角色已更改）：标注仍保留，但不计入统计，也不导出。可以删除它，或在“角色”中把发言人改回客户。',
+  coachLabelTip: '教练对这句发言的标注：模型本应给出的判断（用于评估和训练模型，不会改变任何信号或提示）',
+  modelSaid: '模型判断：{label}',
+  modelSaidOther: '模型判断为{model}；教练标注为{coach}',
+  labelsSummary: '已标注 {n} 句发言 · 模型判断一致 {k} 句',
+  labelsSummaryOne: '已标注 {n} 句发言 · 模型判断一致 {k} 句',
+  labelsExport: '导出标注',
+  labelsExportTip: '将此会谈中已标注的客户发言下载为 JSON Lines 文件（每句一行 eval verbal 数据：发言内容、教练的标注、语言和上下文），用于评估或训练言语模型。',
+  labelsExportFailed: '标注未导出',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };
@@ -471,6 +527,16 @@ export function tn(key: CountKey, n: number): string {
 
 export function labelName(label: VerbalLabel | PostureSignalLabel): string {
   return LABELS[current][label];
+}
+
+/** A label a coach gives a turn: `neutral` is "No signal" there (the turn is no buying signal). */
+export function correctionLabelName(label: VerbalLabel): string {
+  return label === 'neutral' ? t('labelNoSignal') : labelName(label);
+}
+
+/** "3 turns labelled · model agrees on 2". */
+export function labelsSummary(labelled: number, agree: number): string {
+  return t(labelled === 1 ? 'labelsSummaryOne' : 'labelsSummary', { n: labelled, k: agree });
 }
 
 export function techniqueName(technique: Technique): string {

@@ -16,7 +16,8 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import { z } from 'zod';
-import { ApiErrorSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import { ApiErrorSchema, CorrectedEventSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import type { CorrectedEvent } from './corrections';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -28,6 +29,8 @@ export interface LiveListeners {
   onRolesNeeded(sessionId: string, speakers: string[]): void;
   /** The session's roles changed and its analysis was replaced: what is shown of it is out of date. */
   onReanalysed(sessionId: string): void;
+  /** A coach labelled a turn of the session, or removed its label (`correction: null`). */
+  onCorrected(ev: CorrectedEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -86,6 +89,7 @@ export class LiveConnection {
     this.checked('cue', CueSchema, (c) => listeners.onCue(c));
     this.checked('roles_needed', RolesNeeded, (p) => listeners.onRolesNeeded(p.sessionId, p.speakers));
     this.checked('reanalysed', Reanalysed, (p) => listeners.onReanalysed(p.sessionId));
+    this.checked('corrected', CorrectedEventSchema, (p) => listeners.onCorrected(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

@@ -12,23 +12,25 @@ import {
   type Role,
   type SessionSnapshot,
   type UtteranceIn,
+  type VerbalLabel,
 } from '../protocol/protocol';
 import * as api from './api';
 import { errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
-import { applyStatic, initLang, labelled, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
 import { Player, type PlayerState } from './player';
 import { controls, focusTarget, type Content } from './controls';
 import { OwnRequests } from './ownRequests';
+import { agreement, turnKey } from './corrections';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
-import { saveFile } from './view/download';
+import { DownloadLink } from './view/downloadLink';
 import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
@@ -36,6 +38,7 @@ import { PostureTimeline } from './view/posture';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
+import { TurnLabels } from './view/turnLabels';
 import { UploadPanel } from './view/upload';
 import type { Demo, DemoPosture, Health, LandmarksPage, StoredLandmarks } from '../protocol/outbound';
 
@@ -111,6 +114,8 @@ const el = {
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
   exportLink: byId<HTMLAnchorElement>('export-link'),
+  labelsSummary: byId('labels-summary'),
+  labelsExport: byId<HTMLAnchorElement>('labels-export'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -153,18 +158,35 @@ const state = {
   signalKeys: new Set<string>(),
   /** The connection has been up before: on the next 'connected' the server may be another (health again). */
   wasConnected: false,
-  /** An Export is being fetched: the link is disabled until it is saved or has failed. */
-  exporting: false,
 };
 
 /** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
 const ownRequests = new OwnRequests();
+/** This window's label saves and removals under way, by turn: their `corrected` echoes are not applied again. */
+const ownLabels = new OwnRequests();
 
 const notices = new Notices(byId('notices'));
-const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'));
+const labels = new TurnLabels({ save: saveLabel, remove: removeLabel }, () => renderViewHead());
+const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels);
 const cues = new CueView(byId('cues'), byId('cue-count'));
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
+/**
+ * Export: the session's transcript, saved only when the server answered it with a 200; a
+ * refusal (a session gone after a restart, a stopping server, a missing token) or no answer is
+ * a notice, and nothing is saved (see DownloadLink).
+ */
+const exportLink = new DownloadLink(
+  el.exportLink,
+  () => (state.sessionId !== null ? api.getTranscript(state.sessionId) : null),
+  (err) => notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err))),
+);
+/** Export labels: the session's labelled turns as JSON lines, the same checked download as Export. */
+const labelsExport = new DownloadLink(
+  el.labelsExport,
+  () => (state.sessionId !== null ? api.getCorrectionsFile(state.sessionId) : null),
+  (err) => notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
+);
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -214,6 +236,11 @@ const live = new LiveConnection({
     // and cues shown are void. One this window's Save roles or Re-analyse made is shown from
     // its answer (see OwnRequests).
     if (sessionId === state.sessionId && !ownRequests.isOwnEcho(sessionId)) void reload(sessionId);
+  },
+  onCorrected(ev) {
+    // A label given or removed in another window (or by another coach); this window's own is
+    // applied from its answer, not again from its echo (see OwnRequests).
+    if (ev.sessionId === state.sessionId && !ownLabels.isOwnEcho(turnKey(ev.sessionId, ev.utteranceId))) labels.apply(ev);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
@@ -267,6 +294,7 @@ function sessionLost(): void {
   if (state.sessionId) picker.markLost(state.sessionId, state.title);
   roles.setSession(null, [], []);
   modelStatus.setSession(null, null);
+  labels.setEditable(false); // its labels stay on view, read-only
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
   state.player?.stop();
@@ -327,6 +355,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.participants = snapshot.session.participants;
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
   // while watching another window's playback: a role change there does not move this reader).
+  labels.setSession(snapshot.session.id, snapshot.corrections, true);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
@@ -430,6 +459,7 @@ function showDemoPreview(): void {
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
+  labels.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
@@ -501,6 +531,34 @@ function showReanalysed(id: string, snapshot: SessionSnapshot): void {
 async function saveRoles(id: string, assigned: Record<string, Role | null>): Promise<void> {
   await ownRequests.run(id, async () => showReanalysed(id, await api.setRoles(id, assigned)));
   void refreshSessions();
+}
+
+/**
+ * Labels a customer turn (the editor's Save) and shows the answer's correction; its `corrected`
+ * echo is not applied again. A refusal (a rep's turn, a gone session or turn, a bad note) or no
+ * answer is a notice, and the editor stays open with the coach's choice.
+ */
+async function saveLabel(id: string, utteranceId: number, body: { label: VerbalLabel; note?: string }): Promise<boolean> {
+  try {
+    const correction = await ownLabels.run(turnKey(id, utteranceId), () => api.putCorrection(id, utteranceId, body));
+    labels.apply({ sessionId: id, utteranceId, correction });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('labelSaveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
+}
+
+/** Removes a turn's label (the editor's Remove); as saveLabel. */
+async function removeLabel(id: string, utteranceId: number): Promise<boolean> {
+  try {
+    await ownLabels.run(turnKey(id, utteranceId), () => api.deleteCorrection(id, utteranceId));
+    labels.apply({ sessionId: id, utteranceId, correction: null });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('labelRemoveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
 }
 
 function signalKey(s: { kind: string; id: number }): string {
@@ -868,38 +926,15 @@ function renderViewHead(): void {
       : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
-  el.exportLink.hidden = !exportable;
-  if (exportable && state.sessionId) el.exportLink.href = api.transcriptUrl(state.sessionId);
-  else el.exportLink.removeAttribute('href');
-  // Disabled while one is under way, but still focusable: the focus stays where it was.
-  el.exportLink.setAttribute('aria-disabled', String(state.exporting));
-  el.exportLink.setAttribute('aria-busy', String(state.exporting));
-  el.exportLink.textContent = t('exportButton');
-  el.exportLink.title = t('exportTip');
+  exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
+  // Coaches' labels: how many customer turns, how often the model agrees, and their download
+  // (none: neither). A label on a turn no longer a customer's is not counted, as the export leaves it out.
+  const agreed = state.mode === 'preview' ? { labelled: 0, agree: 0 } : agreement(labels.all, (id) => transcript.signalOf(id), (id) => transcript.isCustomerTurn(id));
+  el.labelsSummary.hidden = agreed.labelled === 0;
+  el.labelsSummary.textContent = agreed.labelled === 0 ? '' : labelsSummary(agreed.labelled, agreed.agree);
+  labelsExport.render(exportable && state.sessionId && agreed.labelled > 0 ? api.correctionsUrl(state.sessionId) : null, t('labelsExport'), t('labelsExportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw.
   if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
-}
-
-/**
- * Export: fetches the session's transcript and saves it only when the server answered it
- * with a 200; a refusal (a session gone after a restart, a stopping server, a missing token)
- * or no answer becomes a notice, and nothing is saved, where a plain link would save the
- * error's body as the transcript.
- */
-async function exportTranscript(): Promise<void> {
-  const id = state.sessionId;
-  if (state.exporting || id === null || el.exportLink.hidden) return;
-  state.exporting = true;
-  renderViewHead();
-  try {
-    const file = await api.getTranscript(id);
-    saveFile(file.blob, file.filename);
-  } catch (err) {
-    notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err)));
-  } finally {
-    state.exporting = false;
-    renderViewHead();
-  }
 }
 
 function previewMeta(): string {
@@ -968,13 +1003,6 @@ function bindEvents(): void {
     else void review(picker.value);
   });
   el.refresh.addEventListener('click', () => void refreshSessions());
-  el.exportLink.addEventListener('click', (ev) => {
-    // Ctrl/⌘/Shift-click opens the link in a tab or window, as a link does; a plain click
-    // (or Enter on it) goes through the checked fetch, not the browser's own download.
-    if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
-    ev.preventDefault();
-    void exportTranscript();
-  });
   el.videoToggle.addEventListener('click', () => {
     const open = el.videoToggle.getAttribute('aria-expanded') !== 'true';
     el.videoToggle.setAttribute('aria-expanded', String(open));

@@ -1,10 +1,12 @@
 // The transcript pane: one row per utterance (speaker, role badge, media time, text),
-// highlighted with its signal's label and score once the signal arrives.
-import type { Signal, Utterance, VerbalSignal } from '../../protocol/protocol';
-import { labelName, roleName, t } from '../i18n';
+// highlighted with its signal's label and score once the signal arrives, and with a coach's
+// label of the turn when it has one (see TurnLabels).
+import type { Signal, Utterance, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
+import { correctionLabelName, labelName, roleName, t } from '../i18n';
 import { h } from './dom';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { turnAt } from './timeline';
+import type { TurnLabels } from './turnLabels';
 
 /** How close to the bottom (px) still counts as "following" the newest line. */
 const FOLLOW_SLACK_PX = 120;
@@ -22,7 +24,14 @@ export class TranscriptView {
   constructor(
     private readonly list: HTMLOListElement,
     private readonly scroller: HTMLElement,
-  ) {}
+    /** Coaches' labels of the customer turns, drawn in each row. */
+    private readonly labels?: TurnLabels,
+  ) {
+    labels?.attach(
+      (id) => this.redrawRow(id),
+      (id) => this.signals.get(id),
+    );
+  }
 
   /**
    * Shows another session, or the same one read again. `scroll`: `end` for a live session (on
@@ -84,16 +93,55 @@ export class TranscriptView {
   addSignal(s: Signal): void {
     if (s.kind !== 'verbal') return; // posture signals are not tied to an utterance
     this.signals.set(s.utteranceId, s);
-    const old = this.rows.get(s.utteranceId);
-    const u = this.utterances.find((x) => x.id === s.utteranceId);
+    this.redrawRow(s.utteranceId);
+  }
+
+  /** Whether the turn is shown. */
+  has(utteranceId: number): boolean {
+    return this.rows.has(utteranceId);
+  }
+
+  /** Whether the turn is shown and its speaker is a customer (whose turns a coach's label counts for). */
+  isCustomerTurn(utteranceId: number): boolean {
+    return this.rows.has(utteranceId) && this.utterances.find((u) => u.id === utteranceId)?.role === 'customer';
+  }
+
+  /** The turn's verbal signal, if it has one. */
+  signalOf(utteranceId: number): VerbalSignal | undefined {
+    return this.signals.get(utteranceId);
+  }
+
+  /**
+   * Draws one turn's row again (its signal arrived, its label changed). The label makes the row
+   * taller: when following, stay at the bottom so the newest turn's label (the point of the
+   * highlight) is not hidden below the fold. The focus stays on the same control in it.
+   */
+  redrawRow(utteranceId: number): void {
+    const old = this.rows.get(utteranceId);
+    const u = this.utterances.find((x) => x.id === utteranceId);
     if (!old || !u) return; // shown when its utterance arrives
-    // The label makes the row taller: when following, stay at the bottom so the newest
-    // turn's label (the point of the highlight) is not hidden below the fold.
     const follow = this.isFollowing();
+    const focused = this.focusedKey();
     const row = this.row(u);
     old.replaceWith(row);
     this.rows.set(u.id, row);
+    this.refocus(focused);
     if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /** The `data-focus-key` of the control focused in the transcript, to find it again once redrawn. */
+  private focusedKey(): string | undefined {
+    const a = document.activeElement;
+    return a instanceof HTMLElement && this.list.contains(a) ? a.dataset.focusKey : undefined;
+  }
+
+  private refocus(key: string | undefined): void {
+    if (key === undefined) return;
+    const again = [...this.list.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === key);
+    if (!again) return;
+    // Disabled meanwhile (a label being saved): the focus waits on its form.
+    if ((again as HTMLButtonElement).disabled) again.closest<HTMLElement>('form[tabindex="-1"]')?.focus();
+    else again.focus();
   }
 
   /**
@@ -113,6 +161,7 @@ export class TranscriptView {
 
   /** Rebuilds every row, e.g. after a language switch. */
   render(): void {
+    const focused = this.focusedKey();
     this.rows.clear();
     if (this.utterances.length === 0) {
       this.list.replaceChildren(h('li', { class: 'empty' }, this.emptyText));
@@ -125,6 +174,7 @@ export class TranscriptView {
       frag.appendChild(row);
     }
     this.list.replaceChildren(frag);
+    this.refocus(focused);
   }
 
   private isFollowing(): boolean {
@@ -137,14 +187,17 @@ export class TranscriptView {
     // A signal too weak to raise a cue is shown, but as uncertain: the row is not highlighted.
     const tentative = signal !== undefined && signal.label !== 'neutral' && isTentative(signal.score, this.cueMinScore);
     const highlighted = signal !== undefined && signal.label !== 'neutral' && !tentative;
+    const label = this.labels?.parts(u, signal);
+    const overruled = label?.overruledBy ?? null;
     return h(
       'li',
       {
-        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}`,
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor ? ' is-labelling' : ''}`,
         'data-testid': 'utterance',
         'data-utterance-id': u.id,
         'data-role': u.role ?? 'none',
         'data-label': signal?.label,
+        'data-coach-label': this.labels?.all.get(u.id)?.label,
       },
       h(
         'div',
@@ -152,6 +205,7 @@ export class TranscriptView {
         h('span', { class: 'utt-speaker' }, u.speaker),
         h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
         h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
+        label?.button,
       ),
       h('p', { class: 'utt-text' }, u.text),
       signal &&
@@ -164,9 +218,31 @@ export class TranscriptView {
             ...(tentative ? { 'data-tentative': 'true' } : {}),
             title: tentative ? `${t('tentative', { pct: formatScore(this.cueMinScore) })} · ${signal.modelVersion}` : signal.modelVersion,
           },
-          h('span', { class: `chip label-${signal.label}` }, labelName(signal.label)),
+          overruled ? this.overruledChip(signal.label, overruled) : h('span', { class: `chip label-${signal.label}` }, labelName(signal.label)),
           h('span', { class: 'utt-score' }, formatScore(signal.score)),
+          label?.coach,
         ),
+      // No signal: the model said "no signal", struck through when the coach said otherwise.
+      !signal &&
+        label?.coach &&
+        h('div', { class: 'utt-signal utt-coach' }, overruled && this.overruledChip('neutral', overruled), label.coach),
+      label?.editor,
+    );
+  }
+
+  /** The model's label where the coach said otherwise: struck through, and said so to a screen reader. */
+  private overruledChip(model: VerbalLabel, coach: VerbalLabel): HTMLElement {
+    const modelName = correctionLabelName(model);
+    return h(
+      's',
+      {
+        class: `chip overruled label-${model}`,
+        'data-testid': 'model-overruled',
+        'data-label': model,
+        title: t('modelSaidOther', { model: modelName, coach: correctionLabelName(coach) }),
+      },
+      h('span', { class: 'sr-only' }, t('modelSaid', { label: '' })),
+      model === 'neutral' ? modelName : labelName(model),
     );
   }
 }
