@@ -230,18 +230,7 @@ export class TurnLabels {
       { type: 'submit', class: 'btn btn-primary btn-small', disabled: busy !== null, 'data-testid': 'label-save', 'data-focus-key': `label-save:${id}` },
       busy === 'save' ? t('labelSaving') : t('labelSave'),
     );
-    const remove =
-      held &&
-      h(
-        'button',
-        { type: 'button', class: 'btn btn-small', disabled: busy !== null, 'data-testid': 'label-remove', 'data-focus-key': `label-remove:${id}` },
-        busy === 'remove' ? t('labelRemoving') : t('labelRemove'),
-      );
-    const cancel = h(
-      'button',
-      { type: 'button', class: 'btn btn-ghost btn-small', disabled: busy !== null, 'data-testid': 'label-cancel', 'data-focus-key': `label-cancel:${id}` },
-      t('labelCancel'),
-    );
+    const { remove, cancel } = this.closingButtons(id, held);
     const form = h(
       'form',
       {
@@ -268,32 +257,14 @@ export class TurnLabels {
       ev.preventDefault();
       void this.submit(id, held);
     });
-    remove?.addEventListener('click', () => void this.unlabel(id));
-    cancel.addEventListener('click', () => this.cancel());
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Escape') return;
-      ev.preventDefault();
-      ev.stopPropagation();
-      this.cancel();
-    });
+    this.wireClosing(form, id, remove, cancel);
     return form;
   }
 
   /** A labelled turn no longer a customer's: its label can only be removed (the server refuses another). */
   private asideEditor(id: number, held: Correction | undefined): HTMLElement {
     const busy = this.busy;
-    const remove =
-      held &&
-      h(
-        'button',
-        { type: 'button', class: 'btn btn-small', disabled: busy !== null, 'data-testid': 'label-remove', 'data-focus-key': `label-remove:${id}` },
-        busy === 'remove' ? t('labelRemoving') : t('labelRemove'),
-      );
-    const cancel = h(
-      'button',
-      { type: 'button', class: 'btn btn-ghost btn-small', disabled: busy !== null, 'data-testid': 'label-cancel', 'data-focus-key': `label-cancel:${id}` },
-      t('labelCancel'),
-    );
+    const { remove, cancel } = this.closingButtons(id, held);
     const form = h(
       'form',
       { id: `label-editor-${id}`, class: 'label-editor', 'data-testid': 'label-editor', 'aria-busy': String(busy !== null), tabindex: -1, 'aria-describedby': `label-editor-h-${id}` },
@@ -301,6 +272,30 @@ export class TurnLabels {
       h('div', { class: 'label-actions' }, remove, cancel),
     );
     form.addEventListener('submit', (ev) => ev.preventDefault());
+    this.wireClosing(form, id, remove, cancel);
+    return form;
+  }
+
+  /** Remove (only on a labelled turn) and Cancel, as both editors have them. */
+  private closingButtons(id: number, held: Correction | undefined): { remove: HTMLButtonElement | undefined; cancel: HTMLButtonElement } {
+    const busy = this.busy;
+    const remove = held
+      ? h(
+          'button',
+          { type: 'button', class: 'btn btn-small', disabled: busy !== null, 'data-testid': 'label-remove', 'data-focus-key': `label-remove:${id}` },
+          busy === 'remove' ? t('labelRemoving') : t('labelRemove'),
+        )
+      : undefined;
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'btn btn-ghost btn-small', disabled: busy !== null, 'data-testid': 'label-cancel', 'data-focus-key': `label-cancel:${id}` },
+      t('labelCancel'),
+    );
+    return { remove, cancel };
+  }
+
+  /** Remove removes, Cancel and Escape close the editor. */
+  private wireClosing(form: HTMLElement, id: number, remove: HTMLButtonElement | undefined, cancel: HTMLButtonElement): void {
     remove?.addEventListener('click', () => void this.unlabel(id));
     cancel.addEventListener('click', () => this.cancel());
     form.addEventListener('keydown', (ev) => {
@@ -309,7 +304,6 @@ export class TurnLabels {
       ev.stopPropagation();
       this.cancel();
     });
-    return form;
   }
 
   private async submit(utteranceId: number, held: Correction | undefined): Promise<void> {
