@@ -192,6 +192,27 @@ export function getCorrectionsFile(id: string): Promise<DownloadFile> {
   return getDownload(correctionsUrl(id), 'application/x-ndjson, application/json;q=0.9', `${id}-labels.jsonl`);
 }
 
+/** Where every session's labelled turns download from, in one JSON-lines file. */
+export const ALL_CORRECTIONS_URL = '/api/corrections';
+
+/**
+ * Every session's labelled turns as one JSON-lines file (see getDownload). No label anywhere yet
+ * is an empty 200: that throws NoLabelsYet rather than saving an empty file.
+ */
+export async function getAllCorrectionsFile(): Promise<DownloadFile> {
+  const file = await getDownload(ALL_CORRECTIONS_URL, 'application/x-ndjson, application/json;q=0.9', 'corrections.jsonl');
+  if (file.blob.size === 0) throw new NoLabelsYet();
+  return file;
+}
+
+/** No session has a labelled turn yet: nothing to download. */
+export class NoLabelsYet extends Error {
+  constructor() {
+    super('no labelled turns yet');
+    this.name = 'NoLabelsYet';
+  }
+}
+
 /**
  * Re-analyses the whole session with the server's current models and settings; answers once
  * it is done (seconds for a long session) with the new snapshot and the model versions the

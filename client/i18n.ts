@@ -210,6 +210,9 @@ const en = {
   labelsExport: 'Export labels',
   labelsExportTip: 'Download this session’s labelled customer turns as JSON lines (one eval verbal row per turn: its text, the coach’s label, language and context), to measure or train the verbal model.',
   labelsExportFailed: 'Labels not exported',
+  allLabelsExport: 'Every session’s labels',
+  allLabelsExportTip: 'Download the labelled customer turns of every session as one JSON lines file (eval verbal rows), to measure the verbal model on your own meetings or train it with train verbal --extra.',
+  allLabelsNone: 'No turn is labelled yet in any session: there are no labels to download.',
 };
 
 type Strings = typeof en;
@@ -418,6 +421,9 @@ const zh: Strings = {
   labelsExport: '导出标注',
   labelsExportTip: '将此会谈中已标注的客户发言下载为 JSON Lines 文件（每句一行 eval verbal 数据：发言内容、教练的标注、语言和上下文），用于评估或训练言语模型。',
   labelsExportFailed: '标注未导出',
+  allLabelsExport: '全部会谈的标注',
+  allLabelsExportTip: '将所有会谈中已标注的客户发言下载为一个 JSON Lines 文件（eval verbal 数据），用于在自己的会谈上评估言语模型，或通过 train verbal --extra 训练它。',
+  allLabelsNone: '还没有任何会谈标注过发言，没有可下载的标注。',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };

@@ -116,6 +116,7 @@ const el = {
   exportLink: byId<HTMLAnchorElement>('export-link'),
   labelsSummary: byId('labels-summary'),
   labelsExport: byId<HTMLAnchorElement>('labels-export'),
+  allLabels: byId<HTMLAnchorElement>('all-labels'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -186,6 +187,15 @@ const labelsExport = new DownloadLink(
   el.labelsExport,
   () => (state.sessionId !== null ? api.getCorrectionsFile(state.sessionId) : null),
   (err) => notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
+);
+/** The footer's link to every session's labels in one file (for `eval verbal` and `train --extra`). */
+const allLabels = new DownloadLink(
+  el.allLabels,
+  () => api.getAllCorrectionsFile(),
+  (err) =>
+    err instanceof api.NoLabelsYet
+      ? notices.add('info', () => t('allLabelsNone'))
+      : notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
 );
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
@@ -945,6 +955,7 @@ function previewMeta(): string {
 
 function renderHealth(): void {
   const hl = state.health;
+  allLabels.render(hl ? api.ALL_CORRECTIONS_URL : null, t('allLabelsExport'), t('allLabelsExportTip'));
   if (!hl) {
     el.health.textContent = '';
     return;

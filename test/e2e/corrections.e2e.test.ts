@@ -3,7 +3,8 @@
 // counts the labels and the agreement (in Chinese too), a second window sees the label come
 // and go live (`corrected`), the window that saved applies its answer once (its echo changes
 // nothing and nothing is read again), a reload keeps it, the keyboard does it all, refusals are
-// notices, Export labels downloads the session's eval-verbal rows, and a label left on a turn
+// notices, Export labels downloads the session's eval-verbal rows (the footer's link every
+// session's, or a notice when there are none), and a label left on a turn
 // whose speaker became a rep is kept aside, uncounted, and removable. Real server, real Chromium.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
@@ -67,6 +68,12 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
   await expect(turn(page, 0).getByTestId('label-turn').count()).resolves.toBe(0);
   await expect(page.getByTestId('labels-summary').isVisible()).resolves.toBe(false);
   await expect(page.getByTestId('labels-export').isVisible()).resolves.toBe(false);
+  // The footer's link to every session's labels: with none anywhere yet, a notice, no empty file.
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByTestId('all-labels').click();
+  await page.getByTestId('notice').filter({ hasText: 'No turn is labelled yet in any session' }).waitFor({ timeout: WAIT_MS });
+  expect(downloads).toBe(0);
 
   // The price question: whatever the model said of it, the coach says otherwise.
   const price = turn(page, 1);
@@ -191,6 +198,13 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
   const priceRow = rows.find((r) => r.text === TRANSCRIPT.utterances[1]!.text);
   expect(priceRow).toMatchObject({ label: coach, role: 'customer', model_label: model, note: 'Asks the price, but to push back on it' });
   expect(rows.find((r) => r.text === TRANSCRIPT.utterances[3]!.text)).toMatchObject({ label: signModel });
+  // The footer's link: every session's labels in one file, the same rows here (one session).
+  const allDownload = page.waitForEvent('download');
+  await page.getByTestId('all-labels').click();
+  const all = await allDownload;
+  expect(all.suggestedFilename()).toBe('corrections.jsonl');
+  const allRows = (await readFile(await all.path(), 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { text: string; label: string });
+  expect(allRows.map((r) => [r.text, r.label])).toEqual(rows.map((r) => [r.text, r.label]));
 
   // Remove: gone here and in the other window.
   await turn(page, 1).getByTestId('label-turn').click();
