@@ -160,6 +160,9 @@ export const MIGRATIONS: readonly Migration[] = [
         corrected_at INTEGER NOT NULL
       );
       CREATE INDEX corrections_session ON corrections(session_id, utterance_id);
+      -- The export looks up each labelled turn's verbal signal; without this it scanned all the
+      -- session's signals for every label (2,000 labels of a 4,000-turn session: 250 ms).
+      CREATE INDEX signals_utterance ON signals(utterance_id) WHERE utterance_id IS NOT NULL;
     `,
   },
 ];
