@@ -70,6 +70,8 @@ const en = {
   utterancesCountOne: '{n} utterance',
   cuesCount: '{n} cues',
   cuesCountOne: '{n} cue',
+  labelledCount: '{n} labelled',
+  labelledCountOne: '{n} labelled',
   signalsCount: '{n} signals',
   signalsCountOne: '{n} signal',
   framesCount: '{n} frames',
@@ -281,6 +283,8 @@ const zh: Strings = {
   utterancesCountOne: '{n} 句发言',
   cuesCount: '{n} 条提示',
   cuesCountOne: '{n} 条提示',
+  labelledCount: '已标注 {n} 句',
+  labelledCountOne: '已标注 {n} 句',
   signalsCount: '{n} 个信号',
   signalsCountOne: '{n} 个信号',
   framesCount: '{n} 帧',
@@ -524,7 +528,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
 }
 
 /** Keys with a singular form `<key>One`, used when the count is exactly 1. */
-export type CountKey = 'utterancesCount' | 'cuesCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
 
 /** A count in words: "1 cue", "2 cues" (Chinese has one form). */
 export function tn(key: CountKey, n: number): string {

@@ -944,7 +944,7 @@ function renderViewHead(): void {
   el.labelsSummary.textContent = agreed.labelled === 0 ? '' : labelsSummary(agreed.labelled, agreed.agree);
   labelsExport.render(exportable && state.sessionId && agreed.labelled > 0 ? api.correctionsUrl(state.sessionId) : null, t('labelsExport'), t('labelsExportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw.
-  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount);
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled);
 }
 
 function previewMeta(): string {

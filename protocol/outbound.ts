@@ -167,6 +167,8 @@ export const SessionSummarySchema = z.object({
   demo: z.boolean(),
   utteranceCount: z.number(),
   cueCount: z.number(),
+  /** Customer turns a coach has labelled (absent from servers before labels were added). */
+  correctionCount: z.number().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 

@@ -63,11 +63,12 @@ export class SessionPicker {
    * Counts of a session shown live, so its option does not keep the counts of the last refresh
    * while turns and cues come in.
    */
-  setCounts(id: string, utteranceCount: number, cueCount: number): void {
+  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number): void {
     const s = this.sessions.find((x) => x.id === id);
-    if (!s || (s.utteranceCount === utteranceCount && s.cueCount === cueCount)) return;
+    if (!s || (s.utteranceCount === utteranceCount && s.cueCount === cueCount && (s.correctionCount ?? 0) === correctionCount)) return;
     s.utteranceCount = utteranceCount;
     s.cueCount = cueCount;
+    s.correctionCount = correctionCount;
     const option = [...this.select.options].find((o) => o.value === id);
     if (option) option.textContent = this.label(s, this.duplicateTitles());
   }
@@ -112,7 +113,9 @@ export class SessionPicker {
   private label(s: SessionSummary, duplicates: ReadonlySet<string>): string {
     const shown = shownAs(s.title);
     const made = duplicates.has(shown) ? ` (${createdLabel(s.createdAt)})` : '';
-    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}`;
+    // A coach's labels, when the session has any: which meetings have been reviewed.
+    const labelled = s.correctionCount ? ` · ${tn('labelledCount', s.correctionCount)}` : '';
+    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}`;
   }
 }
 

@@ -26,6 +26,8 @@ import { MIGRATIONS } from './migrations';
 export interface SessionSummary extends Session {
   utteranceCount: number;
   cueCount: number;
+  /** Its customer turns a coach has labelled (as the client's header and the export count them). */
+  correctionCount: number;
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
@@ -333,12 +335,14 @@ export class SqliteStore {
   listSessions(): SessionSummary[] {
     const rows = this.stmt(
         `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
-                (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc
+                (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
+                (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
+                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
-      .all() as { id: string; uc: number; cc: number }[];
+      .all() as { id: string; uc: number; cc: number; kc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */

@@ -111,6 +111,9 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
   await expect(struck.textContent()).resolves.toMatch(/^Model said: /); // its screen-reader text
   await expect(page.getByTestId('labels-summary').textContent()).resolves.toBe('1 turn labelled · model agrees on 0');
   await expect(page.getByTestId('labels-export').isVisible()).resolves.toBe(true);
+  // The session's option in the dropdown counts it too (which meetings have been reviewed).
+  const option = page.locator(`[data-testid="session-select"] option[value="${sessionId}"]`);
+  await expect(option.textContent()).resolves.toMatch(/ · 1 labelled$/);
   // The cue cards are not changed by a label.
   const cueCards = await page.getByTestId('cue-card').count();
 
@@ -184,6 +187,8 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
   await turn(page, 1).locator(`[data-testid="coach-label"][data-label="${coach}"]`).waitFor({ timeout: WAIT_MS });
   await expect(turn(page, 1).getByTestId('model-overruled').count()).resolves.toBe(1);
   await expect(page.getByTestId('labels-summary').textContent()).resolves.toBe('2 turns labelled · model agrees on 1');
+  // And after the reload (the list read from the server, the header counted again).
+  await expect(option.textContent()).resolves.toMatch(/ · 2 labelled$/);
 
   // Export labels: the session's rows, one per labelled turn, the coach's label as gold.
   const download = page.waitForEvent('download');

@@ -185,12 +185,16 @@ describe('coach corrections over HTTP and socket.io', () => {
     expect(res.disposition).toBe('attachment; filename="Corrections_ Q3-labels.jsonl"');
     expect(res.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual(expected);
     expect(res.text.endsWith('\n')).toBe(true);
+    // The session list counts the labelled customer turns, as the export does.
+    const listed = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; correctionCount: number }[]).find((x) => x.id === id)!.correctionCount;
+    await expect(listed()).resolves.toBe(3);
 
     // Mo is a rep now: the label stays (snapshot) but is no customer turn's to export.
     expect((await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Mo: 'rep' } })).status).toBe(200);
     expect((await snapshot()).corrections).toHaveLength(3);
     const after = await exported(`/api/sessions/${id}/corrections`);
     expect(after.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([expected[0], expected[2]]);
+    await expect(listed()).resolves.toBe(2);
 
     // Every session's, in one file: this session's rows, then a later session's.
     const later = (await api(server.url, 'POST', '/api/sessions', { title: '第二次', participants: [{ name: '王先生', role: 'customer' }] })).body.session.id as string;
