@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   CUE_REASONS,
   CUE_TYPES,
+  CUE_VERDICTS,
   PersonBoxSchema,
   PoseInSchema,
   POSTURE_SIGNAL_LABELS,
@@ -13,6 +14,7 @@ import {
   VERBAL_LABELS,
   type ApiError,
   type Correction,
+  type CueReview,
   type Cue,
   type FrameStats,
   type Participant,
@@ -149,6 +151,23 @@ export const CorrectedEventSchema = z.object({
   correction: CorrectionSchema.nullable(),
 });
 
+export const CueReviewSchema: z.ZodType<CueReview> = z.object({
+  sessionId: z.string(),
+  cueType: z.enum(CUE_TYPES),
+  mediaMs: z.number(),
+  cueId: z.number().nullable(),
+  verdict: z.enum(CUE_VERDICTS),
+  note: z.string().nullable(),
+  reviewedAt: z.number(),
+});
+
+export const CueReviewedEventSchema = z.object({
+  sessionId: z.string(),
+  cueType: z.enum(CUE_TYPES),
+  mediaMs: z.number(),
+  review: CueReviewSchema.nullable(),
+});
+
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   session: SessionSchema,
   utterances: z.array(UtteranceSchema),
@@ -157,6 +176,7 @@ export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   unassignedSpeakers: z.array(z.string()),
   modelVersions: ModelVersionsSchema,
   corrections: z.array(CorrectionSchema),
+  cueReviews: z.array(CueReviewSchema),
 });
 
 export const SessionSummarySchema = z.object({

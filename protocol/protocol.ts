@@ -340,6 +340,43 @@ export interface Correction {
   correctedAt: number;
 }
 
+// ---- coach cue reviews --------------------------------------------------------------------
+
+/** A coach's verdict on a cue: it came at the right moment with fitting advice, or it should not have come. */
+export const CUE_VERDICTS = ['useful', 'false_alarm'] as const;
+export type CueVerdict = (typeof CUE_VERDICTS)[number];
+
+/**
+ * A coach's verdict on one cue, `PUT /api/sessions/:id/cues/:cueId/review`. It is stored under
+ * the cue's type and media time, not its id: a re-analysis replaces the cues (new ids), and a
+ * cue of the same type at the same media time is the same moment, so it keeps its verdict.
+ * It never changes the cue; it is data for measuring how often cues are right on real meetings.
+ */
+export const CueReviewInSchema = z
+  .object({
+    verdict: z.enum(CUE_VERDICTS),
+    note: text()
+      .trim()
+      .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`)
+      .optional(),
+  })
+  .strict();
+export type CueReviewIn = z.infer<typeof CueReviewInSchema>;
+
+export interface CueReview {
+  sessionId: string;
+  /** The reviewed moment: the cue's type and media time (what identifies it across re-analyses). */
+  cueType: CueType;
+  mediaMs: number;
+  /** The session's current cue of that type at that media time; null when the analysis no longer emits one. */
+  cueId: number | null;
+  verdict: CueVerdict;
+  /** The coach's note; null when none was given (an empty note is none). */
+  note: string | null;
+  /** Wall-clock ms when it was stored (the latest PUT). */
+  reviewedAt: number;
+}
+
 // ---- socket.io events -------------------------------------------------------------------
 
 export const JoinSchema = z
@@ -382,6 +419,8 @@ export interface SessionSnapshot {
   modelVersions: ModelVersions;
   /** Coaches' labels of customer turns, by utteranceId ascending (see Correction). */
   corrections: Correction[];
+  /** Coaches' verdicts on cues, by mediaMs then cueType (see CueReview); a verdict whose cue is no longer emitted has cueId null. */
+  cueReviews: CueReview[];
 }
 
 export interface ClientToServerEvents {
@@ -411,6 +450,8 @@ export interface ServerToClientEvents {
    * unchanged: a label never alters the analysis.
    */
   corrected: (p: { sessionId: string; utteranceId: number; correction: Correction | null }) => void;
+  /** A coach gave a cue a verdict (`review`) or took it back (`review: null`); the moment is the cue's type and media time. */
+  cue_reviewed: (p: { sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -191,6 +191,7 @@ export class SessionService {
       unassignedSpeakers: store.unassignedSpeakers(id),
       modelVersions: store.modelVersions(id),
       corrections: store.corrections(id),
+      cueReviews: [], // the store's cue_reviews table comes with the review routes
     };
   }
 
