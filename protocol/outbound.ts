@@ -189,6 +189,8 @@ export const SessionSummarySchema = z.object({
   cueCount: z.number(),
   /** Customer turns a coach has labelled (absent from servers before labels were added). */
   correctionCount: z.number().optional(),
+  /** Cues a coach has given a verdict (absent from servers before cue reviews were added). */
+  cueReviewCount: z.number().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
