@@ -562,6 +562,7 @@ describe('SqliteStore cue reviews', () => {
     expect(store.removeCueReview({ sessionId: 's1', cueType: 'closing_moment', mediaMs: 100 })).toBe(false);
     expect(store.cueReviews('s1').map((r) => [r.cueType, r.mediaMs])).toEqual([['closing_moment', 2000], ['resistance', 5000]]);
     expect(store.cueReviews('s2')).toHaveLength(1);
+    expect(store.listSessions().map((s) => [s.id, s.cueReviewCount])).toEqual([['s2', 1], ['s1', 2]]);
     store.close();
   });
 

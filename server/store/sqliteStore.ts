@@ -30,6 +30,12 @@ export interface SessionSummary extends Session {
   cueCount: number;
   /** Its customer turns a coach has labelled (as the client's header and the export count them). */
   correctionCount: number;
+  /**
+   * Its cue verdicts, all of them (as the export counts them): also those whose cue the current
+   * analysis no longer emits, which a re-analysis can bring back, so the count says how much of
+   * the session a coach has reviewed, not how its current cues fare.
+   */
+  cueReviewCount: number;
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
@@ -384,12 +390,13 @@ export class SqliteStore {
         `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
                 (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
                 (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
-                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc
+                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
+                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
-      .all() as { id: string; uc: number; cc: number; kc: number }[];
+      .all() as { id: string; uc: number; cc: number; kc: number; vc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */

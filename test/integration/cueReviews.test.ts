@@ -183,9 +183,13 @@ describe('coach cue reviews over HTTP and socket.io', () => {
       { session: id, cue_type: 'closing_moment', media_ms: 5000, verdict: 'useful', reviewed_at: onClosing.reviewedAt, emitted: false },
       { session: id, cue_type: 'resistance', media_ms: 70000, verdict: 'false_alarm', note: '只是客气', reviewed_at: onResisting.reviewedAt, emitted: false },
     ]);
+    // The session list counts every verdict, also those without a cue now.
+    const count = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
+    await expect(count()).resolves.toBe(2);
     const heard = collect(socket, 'cue_reviewed');
     expect(await api(server.url, 'DELETE', momentPath('?type=resistance&mediaMs=70000'))).toEqual({ status: 200, body: { removed: true } });
     expect(await heard.atLeast(1)).toEqual([{ sessionId: id, cueType: 'resistance', mediaMs: 70000, review: null }]);
+    await expect(count()).resolves.toBe(1);
 
     // A customer again: the verdict left finds its moment's cue; the resistance's was removed.
     const back = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Li: 'customer' } });
@@ -243,11 +247,14 @@ describe('coach cue reviews over HTTP and socket.io', () => {
   it('keeps the verdicts across a restart on the same file', async () => {
     const before = { snap: await snapshot(), one: (await exported(`/api/sessions/${id}/cue-reviews`)).text, all: (await exported('/api/cue-reviews')).text };
     expect(before.snap.cueReviews).toHaveLength(2);
+    const listed = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
+    await expect(listed()).resolves.toBe(2);
     sockets.forEach((s) => s.close());
     await server.close();
     server = await start();
     expect((await snapshot()).cueReviews).toEqual(before.snap.cueReviews);
     expect((await exported(`/api/sessions/${id}/cue-reviews`)).text).toBe(before.one);
     expect((await exported('/api/cue-reviews')).text).toBe(before.all);
+    await expect(listed()).resolves.toBe(2);
   });
 });
