@@ -149,11 +149,12 @@ test('a verdict is PUT as JSON to the cue’s review and answered with the store
 });
 
 test('a verdict is taken back with a DELETE, answered with whether there was one', async () => {
-  const cue = { id: 3, type: 'resistance' as const, mediaMs: 9000 };
+  // By moment (type and media time), the one removal route, whether or not its cue is emitted now.
+  const cue = { cueType: 'resistance' as const, mediaMs: 9000 };
   answer = async () => Response.json({ removed: true });
   await expect(deleteCueReview('ses 1', cue)).resolves.toBe(true);
-  expect(calls[0]!.url).toBe(cueReviewRemovalPath('ses 1', cue));
-  expect(calls[0]!.url.startsWith('/api/sessions/ses%201/')).toBe(true);
+  expect(calls[0]!.url).toBe('/api/sessions/ses%201/cue-reviews?type=resistance&mediaMs=9000');
+  expect(cueReviewRemovalPath('ses 1', cue)).toBe(calls[0]!.url);
   expect(calls[0]!.init?.method).toBe('DELETE');
   answer = async () => Response.json({ removed: false });
   await expect(deleteCueReview('ses_1', cue)).resolves.toBe(false);

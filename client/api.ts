@@ -224,21 +224,14 @@ export class NoLabelsYet extends Error {
 
 // ---- coach cue reviews ------------------------------------------------------------------
 
-/** The cue a verdict is given on: its id (for the PUT) and its moment (what the server keeps the verdict under). */
-export interface ReviewedCue {
-  id: number;
-  type: CueType;
-  mediaMs: number;
-}
-
 function cueReviewPath(id: string, cueId: number): string {
   return `/api/sessions/${encodeURIComponent(id)}/cues/${encodeURIComponent(String(cueId))}/review`;
 }
 
 /**
  * Gives a cue a verdict (a later PUT replaces it); answers with the stored review, kept under
- * the cue's type and media time. Refused: 400 (a bad verdict or note, by field), 404 (no such
- * session or cue: a re-analysis may have replaced it).
+ * the cue's moment (type and media time). Refused: 400 (a bad verdict or note, by field), 404
+ * (no such session, or `cueId` not a current cue: a re-analysis replaced it).
  */
 export async function putCueReview(id: string, cueId: number, body: CueReviewIn): Promise<CueReview> {
   const res = await request(z.object({ review: CueReviewSchema }), 'cue review', cueReviewPath(id, cueId), json('PUT', body));
@@ -246,16 +239,17 @@ export async function putCueReview(id: string, cueId: number, body: CueReviewIn)
 }
 
 /**
- * The removal's route, in this one place (docs/protocol.md, "Coach cue reviews"): a DELETE of
- * the cue's review, by its id, as the PUT's.
+ * Where a moment's verdict is removed: by the cue's type and media time, not its id (the one
+ * removal route, which also serves a verdict whose cue is no longer emitted).
  */
-export function cueReviewRemovalPath(id: string, cue: ReviewedCue): string {
-  return cueReviewPath(id, cue.id);
+export function cueReviewRemovalPath(id: string, moment: { cueType: CueType; mediaMs: number }): string {
+  const q = new URLSearchParams({ type: moment.cueType, mediaMs: String(moment.mediaMs) });
+  return `${cueReviewsUrl(id)}?${q.toString()}`;
 }
 
-/** Takes back a cue's verdict; `removed`: whether it had one. */
-export async function deleteCueReview(id: string, cue: ReviewedCue): Promise<boolean> {
-  const res = await request(z.object({ removed: z.boolean() }), 'cue review removal', cueReviewRemovalPath(id, cue), { method: 'DELETE' });
+/** Takes back the verdict on a cue's moment; `removed`: whether it had one. */
+export async function deleteCueReview(id: string, moment: { cueType: CueType; mediaMs: number }): Promise<boolean> {
+  const res = await request(z.object({ removed: z.boolean() }), 'cue review removal', cueReviewRemovalPath(id, moment), { method: 'DELETE' });
   return res.removed;
 }
 

@@ -625,7 +625,7 @@ async function saveVerdict(id: string, cue: Cue, verdict: CueVerdict): Promise<b
 async function removeVerdict(id: string, cue: Cue): Promise<boolean> {
   const moment = { cueType: cue.type, mediaMs: cue.mediaMs };
   try {
-    await ownVerdicts.run(cueReviewRequestKey(id, moment), () => api.deleteCueReview(id, { id: cue.id, type: cue.type, mediaMs: cue.mediaMs }));
+    await ownVerdicts.run(cueReviewRequestKey(id, moment), () => api.deleteCueReview(id, moment));
     verdicts.apply({ sessionId: id, ...moment, review: null });
     return true;
   } catch (err) {
@@ -1016,8 +1016,9 @@ function renderViewHead(): void {
   el.cueReviewsEarlier.title = t('cueReviewsEarlierTip');
   const anyVerdict = reviewed.reviewed + reviewed.earlier > 0;
   cueReviewsExport.render(exportable && state.sessionId && anyVerdict ? api.cueReviewsUrl(state.sessionId) : null, t('cueReviewsExport'), t('cueReviewsExportTip'));
-  // The dropdown's option for this session counts what is shown, not what the last refresh saw.
-  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, reviewed.reviewed);
+  // The dropdown's option for this session counts what is shown, not what the last refresh saw
+  // (its verdicts all of them, earlier ones too, as the server's cueReviewCount and the export).
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size);
 }
 
 function previewMeta(): string {

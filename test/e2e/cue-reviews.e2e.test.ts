@@ -147,8 +147,7 @@ test('a coach marks a cue useful, then a false alarm: card, counts, live elsewhe
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(rows).toHaveLength(1);
-  expect(rows[0]).toMatchObject({ verdict: 'false_alarm', mediaMs: Number(moment.mediaMs) });
-  expect(JSON.stringify(rows[0])).toContain(String(moment.type));
+  expect(rows[0]).toMatchObject({ session: sessionId, cue_type: moment.type, media_ms: Number(moment.mediaMs), verdict: 'false_alarm', emitted: true, reason: 'buying_signal' });
   const allDownload = page.waitForEvent('download');
   await page.getByTestId('all-cue-reviews').click();
   const all = await allDownload;
@@ -167,6 +166,9 @@ test('a coach marks a cue useful, then a false alarm: card, counts, live elsewhe
   await expect(b.page.getByTestId('cue-reviews-earlier').textContent()).resolves.toBe('1 earlier verdict on a cue no longer emitted');
   const snap = await api(suite.server.url, 'GET', `/api/sessions/${sessionId}`);
   expect(snap.body.cueReviews).toMatchObject([{ verdict: 'false_alarm', cueId: null }]);
+  // The export and the dropdown still count it (the server's cueReviewCount: every verdict).
+  await expect(page.getByTestId('cue-reviews-export').isVisible()).resolves.toBe(true);
+  await expect(option.textContent()).resolves.toMatch(/ · 1 cue reviewed$/);
 
   // A customer again: the cue is emitted at the same moment, and the verdict is back on its card.
   const back = await api(suite.server.url, 'PUT', `/api/sessions/${sessionId}/roles`, { roles: { Tomas: 'customer' } });
