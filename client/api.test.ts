@@ -1,7 +1,21 @@
 // getTranscript (and the labels' download): only a 200 is a file; any other answer, or none,
 // is an error to show, never a file to save. The corrections' PUT and DELETE, checked answers.
 import { exportDisposition } from '../server/ingest/export';
-import { deleteCorrection, getCorrectionsFile, getTranscript, putCorrection, ServerError } from './api';
+import {
+  cueReviewRemovalPath,
+  deleteCorrection,
+  deleteCueReview,
+  getAllCorrectionsFile,
+  getAllCueReviewsFile,
+  getCorrectionsFile,
+  getCueReviewsFile,
+  getTranscript,
+  NoCueReviewsYet,
+  NoLabelsYet,
+  putCorrection,
+  putCueReview,
+  ServerError,
+} from './api';
 import { NETWORK_ERROR, requestError } from './errorText';
 
 const realFetch = globalThis.fetch;
@@ -113,4 +127,53 @@ test('a label is removed with a DELETE, answered with whether there was one', as
   await expect(deleteCorrection('ses_1', 7)).resolves.toBe(false);
   answer = () => Promise.reject(new TypeError('Failed to fetch'));
   expect(requestError(await failure(deleteCorrection('ses_1', 7))).code).toBe(NETWORK_ERROR);
+});
+
+test('a verdict is PUT as JSON to the cue’s review and answered with the stored review', async () => {
+  const stored = { sessionId: 'ses_1', cueType: 'closing_moment', mediaMs: 5000, cueId: 3, verdict: 'useful', note: null, reviewedAt: 1 };
+  answer = async () => Response.json({ review: stored });
+  await expect(putCueReview('ses_1', 3, { verdict: 'useful' })).resolves.toEqual(stored);
+  expect(calls[0]!.url).toBe('/api/sessions/ses_1/cues/3/review');
+  expect(calls[0]!.init?.method).toBe('PUT');
+  expect(JSON.parse(calls[0]!.init?.body as string)).toEqual({ verdict: 'useful' });
+
+  // A cue a re-analysis replaced meanwhile: the server's refusal, for the notice.
+  answer = async () => Response.json({ error: { code: 'not_found', message: 'cue 3 does not exist in session "ses_1"', field: 'cueId' } }, { status: 404 });
+  const refused = await failure(putCueReview('ses_1', 3, { verdict: 'false_alarm' }));
+  expect((refused as ServerError).status).toBe(404);
+  expect(requestError(refused).field).toBe('cueId');
+
+  // An answer that is not a review is not taken for one.
+  answer = async () => Response.json({ review: { verdict: 'useful' } });
+  await expect(putCueReview('ses_1', 3, { verdict: 'useful' })).rejects.toThrow();
+});
+
+test('a verdict is taken back with a DELETE, answered with whether there was one', async () => {
+  // By moment (type and media time), the one removal route, whether or not its cue is emitted now.
+  const cue = { cueType: 'resistance' as const, mediaMs: 9000 };
+  answer = async () => Response.json({ removed: true });
+  await expect(deleteCueReview('ses 1', cue)).resolves.toBe(true);
+  expect(calls[0]!.url).toBe('/api/sessions/ses%201/cue-reviews?type=resistance&mediaMs=9000');
+  expect(cueReviewRemovalPath('ses 1', cue)).toBe(calls[0]!.url);
+  expect(calls[0]!.init?.method).toBe('DELETE');
+  answer = async () => Response.json({ removed: false });
+  await expect(deleteCueReview('ses_1', cue)).resolves.toBe(false);
+  answer = () => Promise.reject(new TypeError('Failed to fetch'));
+  expect(requestError(await failure(deleteCueReview('ses_1', cue))).code).toBe(NETWORK_ERROR);
+});
+
+test('cue reviews download as JSON lines, the session’s and every session’s; none anywhere is not an empty file', async () => {
+  const row = '{"sessionId":"ses_1","cueType":"closing_moment","mediaMs":5000,"verdict":"useful"}\n';
+  answer = async () => new Response(row, { status: 200, headers: { 'Content-Disposition': 'attachment; filename="call-cue-reviews.jsonl"' } });
+  const file = await getCueReviewsFile('ses 1');
+  expect(calls[0]!.url).toBe('/api/sessions/ses%201/cue-reviews');
+  expect(file.filename).toBe('call-cue-reviews.jsonl');
+  answer = async () => new Response(row, { status: 200 });
+  expect((await getCueReviewsFile('ses_2')).filename).toBe('ses_2-cue-reviews.jsonl');
+  const all = await getAllCueReviewsFile();
+  expect(calls.at(-1)!.url).toBe('/api/cue-reviews');
+  expect(all.filename).toBe('cue-reviews.jsonl');
+  answer = async () => new Response('', { status: 200 });
+  await expect(getAllCueReviewsFile()).rejects.toBeInstanceOf(NoCueReviewsYet);
+  await expect(getAllCorrectionsFile()).rejects.toBeInstanceOf(NoLabelsYet);
 });

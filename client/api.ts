@@ -1,9 +1,10 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, Correction, CorrectionIn, CreateSession, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
 import {
   CorrectionSchema,
+  CueReviewSchema,
   DemoSchema,
   ErrorBodySchema,
   HealthSchema,
@@ -162,6 +163,9 @@ export function getTranscript(id: string): Promise<TranscriptFile> {
 
 // ---- coach corrections ------------------------------------------------------------------
 
+/** What the JSON-lines downloads (labels, cue reviews) accept. */
+const JSONL_ACCEPT = 'application/x-ndjson, application/json;q=0.9';
+
 function correctionPath(id: string, utteranceId: number): string {
   return `/api/sessions/${encodeURIComponent(id)}/utterances/${encodeURIComponent(String(utteranceId))}/correction`;
 }
@@ -189,7 +193,7 @@ export function correctionsUrl(id: string): string {
 
 /** The session's labelled turns as a JSON-lines file (see getDownload: only a 200 is one). */
 export function getCorrectionsFile(id: string): Promise<DownloadFile> {
-  return getDownload(correctionsUrl(id), 'application/x-ndjson, application/json;q=0.9', `${id}-labels.jsonl`);
+  return getDownload(correctionsUrl(id), JSONL_ACCEPT, `${id}-labels.jsonl`);
 }
 
 /** Where every session's labelled turns download from, in one JSON-lines file. */
@@ -199,9 +203,14 @@ export const ALL_CORRECTIONS_URL = '/api/corrections';
  * Every session's labelled turns as one JSON-lines file (see getDownload). No label anywhere yet
  * is an empty 200: that throws NoLabelsYet rather than saving an empty file.
  */
-export async function getAllCorrectionsFile(): Promise<DownloadFile> {
-  const file = await getDownload(ALL_CORRECTIONS_URL, 'application/x-ndjson, application/json;q=0.9', 'corrections.jsonl');
-  if (file.blob.size === 0) throw new NoLabelsYet();
+export function getAllCorrectionsFile(): Promise<DownloadFile> {
+  return getAllFile(ALL_CORRECTIONS_URL, 'corrections.jsonl', () => new NoLabelsYet());
+}
+
+/** A JSON-lines download of every session's rows; an empty 200 (none anywhere yet) throws `none()` instead. */
+async function getAllFile(url: string, fallbackName: string, none: () => Error): Promise<DownloadFile> {
+  const file = await getDownload(url, JSONL_ACCEPT, fallbackName);
+  if (file.blob.size === 0) throw none();
   return file;
 }
 
@@ -210,6 +219,63 @@ export class NoLabelsYet extends Error {
   constructor() {
     super('no labelled turns yet');
     this.name = 'NoLabelsYet';
+  }
+}
+
+// ---- coach cue reviews ------------------------------------------------------------------
+
+function cueReviewPath(id: string, cueId: number): string {
+  return `/api/sessions/${encodeURIComponent(id)}/cues/${encodeURIComponent(String(cueId))}/review`;
+}
+
+/**
+ * Gives a cue a verdict (a later PUT replaces it); answers with the stored review, kept under
+ * the cue's moment (type and media time). Refused: 400 (a bad verdict or note, by field), 404
+ * (no such session, or `cueId` not a current cue: a re-analysis replaced it).
+ */
+export async function putCueReview(id: string, cueId: number, body: CueReviewIn): Promise<CueReview> {
+  const res = await request(z.object({ review: CueReviewSchema }), 'cue review', cueReviewPath(id, cueId), json('PUT', body));
+  return res.review;
+}
+
+/**
+ * Where a moment's verdict is removed: by the cue's type and media time, not its id (the one
+ * removal route, which also serves a verdict whose cue is no longer emitted).
+ */
+export function cueReviewRemovalPath(id: string, moment: { cueType: CueType; mediaMs: number }): string {
+  const q = new URLSearchParams({ type: moment.cueType, mediaMs: String(moment.mediaMs) });
+  return `${cueReviewsUrl(id)}?${q.toString()}`;
+}
+
+/** Takes back the verdict on a cue's moment; `removed`: whether it had one. */
+export async function deleteCueReview(id: string, moment: { cueType: CueType; mediaMs: number }): Promise<boolean> {
+  const res = await request(z.object({ removed: z.boolean() }), 'cue review removal', cueReviewRemovalPath(id, moment), { method: 'DELETE' });
+  return res.removed;
+}
+
+/** Where a session's cue verdicts download from as JSON lines: the Export cue reviews link's href. */
+export function cueReviewsUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/cue-reviews`;
+}
+
+/** The session's cue verdicts as a JSON-lines file (see getDownload: only a 200 is one). */
+export function getCueReviewsFile(id: string): Promise<DownloadFile> {
+  return getDownload(cueReviewsUrl(id), JSONL_ACCEPT, `${id}-cue-reviews.jsonl`);
+}
+
+/** Where every session's cue verdicts download from, in one JSON-lines file. */
+export const ALL_CUE_REVIEWS_URL = '/api/cue-reviews';
+
+/** Every session's cue verdicts as one JSON-lines file; none anywhere yet throws NoCueReviewsYet. */
+export function getAllCueReviewsFile(): Promise<DownloadFile> {
+  return getAllFile(ALL_CUE_REVIEWS_URL, 'cue-reviews.jsonl', () => new NoCueReviewsYet());
+}
+
+/** No session has a cue verdict yet: nothing to download. */
+export class NoCueReviewsYet extends Error {
+  constructor() {
+    super('no cue reviews yet');
+    this.name = 'NoCueReviewsYet';
   }
 }
 

@@ -159,3 +159,10 @@ test('a coach’s label refused: not a customer’s turn, a turn or session gone
   expect(describeError(note, 'zh').text).toBe('备注长度为 612，上限为 500。');
   expect(describeError({ code: 'invalid_field', message: 'label: invalid option', field: 'label' }, 'zh').text).toBe('标注无效。');
 });
+
+test('a coach’s verdict refused: a cue gone (re-analysed meanwhile), a bad verdict, in Chinese', () => {
+  const gone: ApiError = { code: 'not_found', message: 'cue 12 does not exist in session "s1"', field: 'cueId' };
+  expect(errorMessage(gone, 'en')).toBe(gone.message);
+  expect(describeError(gone, 'zh')).toEqual({ text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', detail: gone.message });
+  expect(describeError({ code: 'invalid_field', message: 'verdict: invalid option', field: 'verdict' }, 'zh').text).toBe('评价无效。');
+});

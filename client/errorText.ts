@@ -37,6 +37,8 @@ const FIELD_NAMES: Record<string, string> = {
   label: '标注',
   note: '备注',
   utteranceId: '发言编号',
+  verdict: '评价',
+  cueId: '提示编号',
 };
 
 /** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
@@ -115,6 +117,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'not_found':
       if (e.field === 'sessionId') return { text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', keepDetail: true };
       if (e.field === 'utteranceId') return { text: '这句发言在服务器上不存在。', keepDetail: true };
+      // A cue a re-analysis (or a role change) replaced while the coach was looking at it.
+      if (e.field === 'cueId') return { text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
     case 'not_customer':
       // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.

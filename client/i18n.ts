@@ -215,6 +215,30 @@ const en = {
   allLabelsExport: 'Every session’s labels',
   allLabelsExportTip: 'Download the labelled customer turns of every session as one JSON lines file (eval verbal rows), to measure the verbal model on your own meetings or train it with train verbal --extra.',
   allLabelsNone: 'No turn is labelled yet in any session: there are no labels to download.',
+  // coaches' verdicts on cues (client/view/cueReviews.ts)
+  cueVerdictGroup: 'Coach’s verdict on this cue',
+  cueVerdictUseful: 'Useful',
+  cueVerdictFalseAlarm: 'False alarm',
+  cueVerdictUsefulTip: 'Right moment, fitting advice (click again to take it back). A verdict changes no cue.',
+  cueVerdictFalseAlarmTip: 'This cue should not have come (click again to take it back). A verdict changes no cue.',
+  cueVerdictTagUseful: 'Coach: useful',
+  cueVerdictTagFalseAlarm: 'Coach: false alarm',
+  cueVerdictTagTip: 'A coach’s verdict on this cue, for measuring how often cues are right; it changes no cue',
+  cueReviewSaveFailed: 'Verdict not saved',
+  cueReviewRemoveFailed: 'Verdict not taken back',
+  cueReviewsSummary: '{n} cues reviewed · {k} useful',
+  cueReviewsSummaryOne: '{n} cue reviewed · {k} useful',
+  cueReviewsEarlier: '{n} earlier verdicts on cues no longer emitted',
+  cueReviewsEarlierOne: '{n} earlier verdict on a cue no longer emitted',
+  cueReviewsEarlierTip: 'Verdicts given before a re-analysis or a role change, on cues the analysis no longer emits. The server keeps them; one comes back on its card if its cue is emitted again.',
+  cueReviewsExport: 'Export cue reviews',
+  cueReviewsExportTip: 'Download this session’s cue verdicts as JSON lines (one row per reviewed cue: its type, media time and the coach’s verdict), to measure how often cues are right.',
+  cueReviewsExportFailed: 'Cue reviews not exported',
+  allCueReviewsExport: 'Every session’s cue reviews',
+  allCueReviewsExportTip: 'Download the cue verdicts of every session as one JSON lines file, to measure how often cues are right on your own meetings.',
+  allCueReviewsNone: 'No cue has a verdict yet in any session: there are no cue reviews to download.',
+  cueReviewedCount: '{n} cues reviewed',
+  cueReviewedCountOne: '{n} cue reviewed',
 };
 
 type Strings = typeof en;
@@ -428,6 +452,30 @@ const zh: Strings = {
   allLabelsExport: '全部会谈的标注',
   allLabelsExportTip: '将所有会谈中已标注的客户发言下载为一个 JSON Lines 文件（eval verbal 数据），用于在自己的会谈上评估言语模型，或通过 train verbal --extra 训练它。',
   allLabelsNone: '还没有任何会谈标注过发言，没有可下载的标注。',
+  // coaches' verdicts on cues
+  cueVerdictGroup: '教练对这条提示的评价',
+  cueVerdictUseful: '有用',
+  cueVerdictFalseAlarm: '误报',
+  cueVerdictUsefulTip: '时机正确，建议恰当（再次点击可撤回）。评价不会改变提示。',
+  cueVerdictFalseAlarmTip: '这条提示不该出现（再次点击可撤回）。评价不会改变提示。',
+  cueVerdictTagUseful: '教练：有用',
+  cueVerdictTagFalseAlarm: '教练：误报',
+  cueVerdictTagTip: '教练对这条提示的评价，用于衡量提示的准确程度；不会改变提示',
+  cueReviewSaveFailed: '评价未保存',
+  cueReviewRemoveFailed: '评价未撤回',
+  cueReviewsSummary: '已评 {n} 条提示 · 有用 {k} 条',
+  cueReviewsSummaryOne: '已评 {n} 条提示 · 有用 {k} 条',
+  cueReviewsEarlier: '另有 {n} 条早先的评价，其提示已不再出现',
+  cueReviewsEarlierOne: '另有 {n} 条早先的评价，其提示已不再出现',
+  cueReviewsEarlierTip: '这些评价是在重新分析或更改角色之前给出的，所评的提示现在的分析已不再给出。服务器仍保留它们；如果提示再次出现，评价会回到它的卡片上。',
+  cueReviewsExport: '导出提示评价',
+  cueReviewsExportTip: '将此会谈中已评价的提示下载为 JSON Lines 文件（每条提示一行：类型、媒体时间和教练的评价），用于衡量提示的准确程度。',
+  cueReviewsExportFailed: '提示评价未导出',
+  allCueReviewsExport: '全部会谈的提示评价',
+  allCueReviewsExportTip: '将所有会谈的提示评价下载为一个 JSON Lines 文件，用于在自己的会谈上衡量提示的准确程度。',
+  allCueReviewsNone: '还没有任何会谈评价过提示，没有可下载的提示评价。',
+  cueReviewedCount: '已评 {n} 条提示',
+  cueReviewedCountOne: '已评 {n} 条提示',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };
@@ -528,7 +576,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
 }
 
 /** Keys with a singular form `<key>One`, used when the count is exactly 1. */
-export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'cueReviewedCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
 
 /** A count in words: "1 cue", "2 cues" (Chinese has one form). */
 export function tn(key: CountKey, n: number): string {
@@ -547,6 +595,16 @@ export function correctionLabelName(label: VerbalLabel): string {
 /** "3 turns labelled · model agrees on 2". */
 export function labelsSummary(labelled: number, agree: number): string {
   return t(labelled === 1 ? 'labelsSummaryOne' : 'labelsSummary', { n: labelled, k: agree });
+}
+
+/** "4 cues reviewed · 3 useful". */
+export function cueReviewsSummary(reviewed: number, useful: number): string {
+  return t(reviewed === 1 ? 'cueReviewsSummaryOne' : 'cueReviewsSummary', { n: reviewed, k: useful });
+}
+
+/** "2 earlier verdicts on cues no longer emitted". */
+export function cueReviewsEarlier(n: number): string {
+  return t(n === 1 ? 'cueReviewsEarlierOne' : 'cueReviewsEarlier', { n });
 }
 
 export function techniqueName(technique: Technique): string {

@@ -16,8 +16,9 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import { z } from 'zod';
-import { ApiErrorSchema, CorrectedEventSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import { ApiErrorSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
 import type { CorrectedEvent } from './corrections';
+import type { CueReviewedEvent } from './cueReviews';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -31,6 +32,8 @@ export interface LiveListeners {
   onReanalysed(sessionId: string): void;
   /** A coach labelled a turn of the session, or removed its label (`correction: null`). */
   onCorrected(ev: CorrectedEvent): void;
+  /** A coach gave a cue a verdict or took it back (`review: null`), matched to cards by moment. */
+  onCueReviewed(ev: CueReviewedEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -90,6 +93,7 @@ export class LiveConnection {
     this.checked('roles_needed', RolesNeeded, (p) => listeners.onRolesNeeded(p.sessionId, p.speakers));
     this.checked('reanalysed', Reanalysed, (p) => listeners.onReanalysed(p.sessionId));
     this.checked('corrected', CorrectedEventSchema, (p) => listeners.onCorrected(p));
+    this.checked('cue_reviewed', CueReviewedEventSchema, (p) => listeners.onCueReviewed(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

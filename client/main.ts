@@ -6,6 +6,7 @@ import './zodConfig';
 import {
   PROTOCOL_VERSION,
   type Cue,
+  type CueVerdict,
   type Participant,
   type PersonBox,
   type PoseIn,
@@ -17,7 +18,7 @@ import {
 import * as api from './api';
 import { errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
-import { applyStatic, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
@@ -25,9 +26,11 @@ import { Player, type PlayerState } from './player';
 import { controls, focusTarget, type Content } from './controls';
 import { OwnRequests } from './ownRequests';
 import { agreement, turnKey } from './corrections';
+import { cueReviewRequestKey, reviewCounts } from './cueReviews';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
+import { CueVerdicts } from './view/cueReviews';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
 import { DownloadLink } from './view/downloadLink';
@@ -117,6 +120,10 @@ const el = {
   labelsSummary: byId('labels-summary'),
   labelsExport: byId<HTMLAnchorElement>('labels-export'),
   allLabels: byId<HTMLAnchorElement>('all-labels'),
+  cueReviewsSummary: byId('cue-reviews-summary'),
+  cueReviewsEarlier: byId('cue-reviews-earlier'),
+  cueReviewsExport: byId<HTMLAnchorElement>('cue-reviews-export'),
+  allCueReviews: byId<HTMLAnchorElement>('all-cue-reviews'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -165,11 +172,14 @@ const state = {
 const ownRequests = new OwnRequests();
 /** This window's label saves and removals under way, by turn: their `corrected` echoes are not applied again. */
 const ownLabels = new OwnRequests();
+/** This window's verdict saves and removals under way, by cue moment: their `cue_reviewed` echoes are not applied again. */
+const ownVerdicts = new OwnRequests();
 
 const notices = new Notices(byId('notices'));
 const labels = new TurnLabels({ save: saveLabel, remove: removeLabel }, () => renderViewHead());
 const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels);
-const cues = new CueView(byId('cues'), byId('cue-count'));
+const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
+const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
 /**
@@ -196,6 +206,21 @@ const allLabels = new DownloadLink(
     err instanceof api.NoLabelsYet
       ? notices.add('info', () => t('allLabelsNone'))
       : notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
+);
+/** Export cue reviews: the session's verdicts as JSON lines, the same checked download. */
+const cueReviewsExport = new DownloadLink(
+  el.cueReviewsExport,
+  () => (state.sessionId !== null ? api.getCueReviewsFile(state.sessionId) : null),
+  (err) => notices.add('error', () => t('cueReviewsExportFailed'), () => errorMessage(requestError(err))),
+);
+/** The footer's link to every session's cue verdicts in one file. */
+const allCueReviews = new DownloadLink(
+  el.allCueReviews,
+  () => api.getAllCueReviewsFile(),
+  (err) =>
+    err instanceof api.NoCueReviewsYet
+      ? notices.add('info', () => t('allCueReviewsNone'))
+      : notices.add('error', () => t('cueReviewsExportFailed'), () => errorMessage(requestError(err))),
 );
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
@@ -252,6 +277,10 @@ const live = new LiveConnection({
     // applied from its answer, not again from its echo (see OwnRequests).
     if (ev.sessionId === state.sessionId && !ownLabels.isOwnEcho(turnKey(ev.sessionId, ev.utteranceId))) labels.apply(ev);
   },
+  onCueReviewed(ev) {
+    // A verdict given or taken back elsewhere; this window's own is applied from its answer.
+    if (ev.sessionId === state.sessionId && !ownVerdicts.isOwnEcho(cueReviewRequestKey(ev.sessionId, ev))) verdicts.apply(ev);
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },
@@ -305,6 +334,8 @@ function sessionLost(): void {
   roles.setSession(null, [], []);
   modelStatus.setSession(null, null);
   labels.setEditable(false); // its labels stay on view, read-only
+  verdicts.setEditable(false); // so do its cues' verdicts, without toggles
+  cues.render();
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
   state.player?.stop();
@@ -367,6 +398,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   // while watching another window's playback: a role change there does not move this reader).
   labels.setSession(snapshot.session.id, snapshot.corrections, true);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
+  verdicts.setSession(snapshot.session.id, snapshot.cueReviews, true);
   cues.reset(snapshot.cues);
   // A stored session's axis ends with its last turn; a live one's with the recording played.
   const lastEndMs = snapshot.utterances.reduce((end, u) => Math.max(end, u.endMs), 0);
@@ -470,6 +502,7 @@ function showDemoPreview(): void {
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
   labels.setSession(null, [], false);
+  verdicts.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
@@ -567,6 +600,36 @@ async function removeLabel(id: string, utteranceId: number): Promise<boolean> {
     return true;
   } catch (err) {
     notices.add('error', () => t('labelRemoveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
+}
+
+/**
+ * Gives a cue a verdict (a toggle) and shows the answer's review; its `cue_reviewed` echo is
+ * not applied again. A refusal (a cue a re-analysis replaced, a gone session) or no answer is a
+ * notice, and the card keeps what it showed.
+ */
+async function saveVerdict(id: string, cue: Cue, verdict: CueVerdict): Promise<boolean> {
+  const moment = { cueType: cue.type, mediaMs: cue.mediaMs };
+  try {
+    const review = await ownVerdicts.run(cueReviewRequestKey(id, moment), () => api.putCueReview(id, cue.id, { verdict }));
+    verdicts.apply({ sessionId: id, ...moment, review });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('cueReviewSaveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
+}
+
+/** Takes a cue's verdict back (its pressed toggle clicked again); as saveVerdict. */
+async function removeVerdict(id: string, cue: Cue): Promise<boolean> {
+  const moment = { cueType: cue.type, mediaMs: cue.mediaMs };
+  try {
+    await ownVerdicts.run(cueReviewRequestKey(id, moment), () => api.deleteCueReview(id, moment));
+    verdicts.apply({ sessionId: id, ...moment, review: null });
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('cueReviewRemoveFailed'), () => errorMessage(requestError(err)));
     return false;
   }
 }
@@ -943,8 +1006,19 @@ function renderViewHead(): void {
   el.labelsSummary.hidden = agreed.labelled === 0;
   el.labelsSummary.textContent = agreed.labelled === 0 ? '' : labelsSummary(agreed.labelled, agreed.agree);
   labelsExport.render(exportable && state.sessionId && agreed.labelled > 0 ? api.correctionsUrl(state.sessionId) : null, t('labelsExport'), t('labelsExportTip'));
-  // The dropdown's option for this session counts what is shown, not what the last refresh saw.
-  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled);
+  // Coaches' verdicts on cues: those on the cards, how many useful, and those whose cue the
+  // analysis no longer emits (on no card: only counted here), and their download.
+  const reviewed = state.mode === 'preview' ? { reviewed: 0, useful: 0, earlier: 0 } : reviewCounts(verdicts.all, cues.all.map((c) => ({ cueType: c.type, mediaMs: c.mediaMs })));
+  el.cueReviewsSummary.hidden = reviewed.reviewed === 0;
+  el.cueReviewsSummary.textContent = reviewed.reviewed === 0 ? '' : cueReviewsSummary(reviewed.reviewed, reviewed.useful);
+  el.cueReviewsEarlier.hidden = reviewed.earlier === 0;
+  el.cueReviewsEarlier.textContent = reviewed.earlier === 0 ? '' : cueReviewsEarlier(reviewed.earlier);
+  el.cueReviewsEarlier.title = t('cueReviewsEarlierTip');
+  const anyVerdict = reviewed.reviewed + reviewed.earlier > 0;
+  cueReviewsExport.render(exportable && state.sessionId && anyVerdict ? api.cueReviewsUrl(state.sessionId) : null, t('cueReviewsExport'), t('cueReviewsExportTip'));
+  // The dropdown's option for this session counts what is shown, not what the last refresh saw
+  // (its verdicts all of them, earlier ones too, as the server's cueReviewCount and the export).
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size);
 }
 
 function previewMeta(): string {
@@ -956,6 +1030,7 @@ function previewMeta(): string {
 function renderHealth(): void {
   const hl = state.health;
   allLabels.render(hl ? api.ALL_CORRECTIONS_URL : null, t('allLabelsExport'), t('allLabelsExportTip'));
+  allCueReviews.render(hl ? api.ALL_CUE_REVIEWS_URL : null, t('allCueReviewsExport'), t('allCueReviewsExportTip'));
   if (!hl) {
     el.health.textContent = '';
     return;

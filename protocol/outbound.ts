@@ -189,6 +189,8 @@ export const SessionSummarySchema = z.object({
   cueCount: z.number(),
   /** Customer turns a coach has labelled (absent from servers before labels were added). */
   correctionCount: z.number().optional(),
+  /** Coaches' verdicts on its cues, all of them, whether or not their cue is emitted now (absent from servers before cue reviews were added). */
+  cueReviewCount: z.number().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 

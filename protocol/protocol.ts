@@ -350,6 +350,8 @@ export type CueVerdict = (typeof CUE_VERDICTS)[number];
  * A coach's verdict on one cue, `PUT /api/sessions/:id/cues/:cueId/review`. It is stored under
  * the cue's type and media time, not its id: a re-analysis replaces the cues (new ids), and a
  * cue of the same type at the same media time is the same moment, so it keeps its verdict.
+ * One per moment: a later PUT replaces it; `DELETE /api/sessions/:id/cue-reviews?type=&mediaMs=`
+ * removes it, by moment (a verdict whose cue is no longer emitted has no cue id to name).
  * It never changes the cue; it is data for measuring how often cues are right on real meetings.
  */
 export const CueReviewInSchema = z
@@ -368,7 +370,10 @@ export interface CueReview {
   /** The reviewed moment: the cue's type and media time (what identifies it across re-analyses). */
   cueType: CueType;
   mediaMs: number;
-  /** The session's current cue of that type at that media time; null when the analysis no longer emits one. */
+  /**
+   * The session's current cue of that type at that media time (the first emitted, should two
+   * share it); null when the current analysis emits none there. Read again after `reanalysed`.
+   */
   cueId: number | null;
   verdict: CueVerdict;
   /** The coach's note; null when none was given (an empty note is none). */
@@ -450,7 +455,11 @@ export interface ServerToClientEvents {
    * unchanged: a label never alters the analysis.
    */
   corrected: (p: { sessionId: string; utteranceId: number; correction: Correction | null }) => void;
-  /** A coach gave a cue a verdict (`review`) or took it back (`review: null`); the moment is the cue's type and media time. */
+  /**
+   * A coach gave a cue a verdict (`review`, as the PUT answered it) or took it back (`review:
+   * null`; a DELETE that finds no verdict sends nothing); the moment is the cue's type and media
+   * time. The cue itself is unchanged: a verdict never alters the analysis.
+   */
   cue_reviewed: (p: { sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;

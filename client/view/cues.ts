@@ -1,9 +1,11 @@
 // The cue pane: a card per cue, newest on top, explaining itself — title and tip in the
 // interface language, technique, score, the evidence (quoted words; posture as a label
-// chip), and the model version.
+// chip), the model version, and a coach's verdict on it (see CueVerdicts).
 import type { Cue } from '../../protocol/protocol';
+import type { CueMoment } from '../cueReviews';
 import { cueTypeName, labelName, labelled, lang, t, techniqueName } from '../i18n';
 import { h } from './dom';
+import type { CueVerdicts } from './cueReviews';
 import { formatMs, formatScore } from './format';
 
 export class CueView {
@@ -13,7 +15,29 @@ export class CueView {
   constructor(
     private readonly list: HTMLElement,
     private readonly counter: HTMLElement,
-  ) {}
+    /** Coaches' verdicts, drawn on each card. */
+    private readonly verdicts?: CueVerdicts,
+  ) {
+    verdicts?.attach((m) => this.redrawMoment(m));
+  }
+
+  /** The cues shown, newest first. */
+  get all(): readonly Cue[] {
+    return this.cues;
+  }
+
+  /** Draws the cards of a moment again (its verdict changed); the focus stays on the same control. */
+  redrawMoment(m: CueMoment): void {
+    const a = document.activeElement;
+    const focused = a instanceof HTMLElement && this.list.contains(a) ? a.dataset.focusKey : undefined;
+    for (const cue of this.cues) {
+      if (cue.type !== m.cueType || cue.mediaMs !== m.mediaMs) continue;
+      const old = this.list.querySelector(`[data-testid="cue-card"][data-cue-id="${cue.id}"]`);
+      old?.replaceWith(this.card(cue));
+    }
+    if (focused === undefined) return;
+    [...this.list.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === focused)?.focus();
+  }
 
   reset(cues: readonly Cue[]): void {
     this.cues = [...cues].sort((a, b) => b.mediaMs - a.mediaMs || b.id - a.id);
@@ -47,19 +71,23 @@ export class CueView {
   private card(cue: Cue): HTMLElement {
     const l = lang();
     const pct = formatScore(cue.score);
+    const review = this.verdicts?.parts(cue) ?? { verdict: null, tag: null, toggles: null };
     return h(
       'article',
       {
-        class: `cue cue--${cue.type}`,
+        class: `cue cue--${cue.type}${review.verdict ? ` is-reviewed verdict-${review.verdict}` : ''}`,
         'data-testid': 'cue-card',
         'data-cue-type': cue.type,
         'data-cue-id': cue.id,
+        'data-media-ms': cue.mediaMs,
         'data-reason': cue.reason,
+        'data-verdict': review.verdict,
       },
       h(
         'header',
         { class: 'cue-head' },
         h('span', { class: 'cue-type' }, cueTypeName(cue.type)),
+        review.tag,
         h('time', { class: 'cue-time', title: t('mediaClock') }, formatMs(cue.mediaMs)),
       ),
       h('h3', { class: 'cue-title', 'data-testid': 'cue-title' }, cue.title[l]),
@@ -113,7 +141,7 @@ export class CueView {
             ),
           ),
         ),
-      h('p', { class: 'cue-model' }, labelled(t('model'), cue.modelVersion)),
+      h('footer', { class: 'cue-foot' }, h('p', { class: 'cue-model' }, labelled(t('model'), cue.modelVersion)), review.toggles),
     );
   }
 }

@@ -63,12 +63,17 @@ export class SessionPicker {
    * Counts of a session shown live, so its option does not keep the counts of the last refresh
    * while turns and cues come in.
    */
-  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number): void {
+  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number, cueReviewCount: number): void {
     const s = this.sessions.find((x) => x.id === id);
-    if (!s || (s.utteranceCount === utteranceCount && s.cueCount === cueCount && (s.correctionCount ?? 0) === correctionCount)) return;
+    if (
+      !s ||
+      (s.utteranceCount === utteranceCount && s.cueCount === cueCount && (s.correctionCount ?? 0) === correctionCount && (s.cueReviewCount ?? 0) === cueReviewCount)
+    )
+      return;
     s.utteranceCount = utteranceCount;
     s.cueCount = cueCount;
     s.correctionCount = correctionCount;
+    s.cueReviewCount = cueReviewCount;
     const option = [...this.select.options].find((o) => o.value === id);
     if (option) option.textContent = this.label(s, this.duplicateTitles());
   }
@@ -115,7 +120,9 @@ export class SessionPicker {
     const made = duplicates.has(shown) ? ` (${createdLabel(s.createdAt)})` : '';
     // A coach's labels, when the session has any: which meetings have been reviewed.
     const labelled = s.correctionCount ? ` · ${tn('labelledCount', s.correctionCount)}` : '';
-    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}`;
+    // And its cues' verdicts (servers before cue reviews send no count).
+    const reviewed = s.cueReviewCount ? ` · ${tn('cueReviewedCount', s.cueReviewCount)}` : '';
+    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}${reviewed}`;
   }
 }
 

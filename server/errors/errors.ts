@@ -58,6 +58,16 @@ export class TurnNotFoundError extends AppError {
 }
 
 /**
+ * A cue id the session does not hold now (no such cue, another session's, or one a re-analysis
+ * replaced): named as `cueId`.
+ */
+export class CueNotFoundError extends AppError {
+  constructor(sessionId: string, cueId: number) {
+    super('not_found', `cueId: cue ${cueId} is not a current cue of session "${sessionId}" (a re-analysis replaces cue ids: read the session again)`, 404, { field: 'cueId' });
+  }
+}
+
+/**
  * A coach's label for a turn whose speaker is not a customer: only customer turns carry buying
  * signals, so a label there would train the model on what the pipeline never asks it.
  */

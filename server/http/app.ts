@@ -16,6 +16,7 @@ import { photosRouter } from './routes/photos';
 import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
+import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 
 export interface AppDeps {
   service: SessionService;
@@ -83,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', framesRouter(deps.service, deps.frames));
   app.use('/api/sessions/:id', sessionCorrectionsRouter(deps.service));
   app.use('/api/corrections', allCorrectionsRouter(deps.service));
+  app.use('/api/sessions/:id', sessionCueReviewsRouter(deps.service));
+  app.use('/api/cue-reviews', allCueReviewsRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

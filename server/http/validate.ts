@@ -1,8 +1,8 @@
 // Parses request parts with zod and turns failures into ValidationError naming the field;
 // reads JSON bodies, refusing a body that is not declared as JSON.
 import express, { type RequestHandler } from 'express';
-import type { z } from 'zod';
-import { zodToApiError } from '../../protocol/protocol';
+import { z } from 'zod';
+import { MediaMsSchema, zodToApiError } from '../../protocol/protocol';
 import { AppError, ValidationError } from '../errors/errors';
 
 /** `prefix`: the field the value is (`query`, `sessionId`); none: the request body, whose own problems name `body`. */
@@ -33,3 +33,25 @@ export function jsonBody(limit: string | number): RequestHandler[] {
   };
   return [express.json({ limit }), requireJson];
 }
+
+/**
+ * An id in the path (a turn's, a cue's): a positive whole number. Checked as digits before it
+ * becomes a number, so `1.5`, `1e3`, ` 7` and `0x10` are refused rather than read as some other
+ * id; at most 15 digits, so it is exact as a JavaScript number. `what` ends the message:
+ * "the id of one of the session's turns".
+ */
+export function positiveIdParam(what: string) {
+  return z
+    .string()
+    .regex(/^[1-9][0-9]{0,14}$/, {
+      error: (issue) => `must be a positive whole number (${what}), got ${JSON.stringify(String(issue.input).slice(0, 40))}`,
+    })
+    .transform(Number);
+}
+
+/** A media time in the query string, in digits only: coercion read `mediaMs=` (empty) as 0 and `0x10` as 16. */
+export const MediaMsQuery = z
+  .string({ error: (iss) => (iss.input === undefined ? 'is required (media time in ms)' : 'must be given once') })
+  .regex(/^\d+$/, 'must be a whole number of milliseconds, in digits')
+  .transform(Number)
+  .pipe(MediaMsSchema);

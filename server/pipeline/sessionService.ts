@@ -6,6 +6,9 @@ import type {
   CorrectionIn,
   CreateSession,
   Cue,
+  CueReview,
+  CueReviewIn,
+  CueType,
   FrameStats,
   LandmarksIn,
   ModelVersions,
@@ -18,8 +21,8 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { NotCustomerTurnError, NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, TurnNotFoundError, ValidationError } from '../errors/errors';
-import { SqliteStore, type CorrectionForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
+import { CueNotFoundError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, TurnNotFoundError, ValidationError } from '../errors/errors';
+import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -36,7 +39,9 @@ export type SessionEvent =
   | { type: 'reanalysed'; sessionId: string }
   | { type: 'frame_stats'; sessionId: string; stats: FrameStats }
   /** A coach labelled a turn, or removed its label (`correction: null`). */
-  | { type: 'corrected'; sessionId: string; utteranceId: number; correction: Correction | null };
+  | { type: 'corrected'; sessionId: string; utteranceId: number; correction: Correction | null }
+  /** A coach gave the cue at a moment a verdict, or removed it (`review: null`). */
+  | { type: 'cue_reviewed'; sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null };
 
 /** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
@@ -191,7 +196,7 @@ export class SessionService {
       unassignedSpeakers: store.unassignedSpeakers(id),
       modelVersions: store.modelVersions(id),
       corrections: store.corrections(id),
-      cueReviews: [], // the store's cue_reviews table comes with the review routes
+      cueReviews: store.cueReviews(id),
     };
   }
 
@@ -235,6 +240,47 @@ export class SessionService {
   correctionsForExport(sessionId?: string): CorrectionForExport[] {
     if (sessionId !== undefined) this.requireSession(sessionId);
     return this.deps.store.correctionsForExport(sessionId);
+  }
+
+  // ---- coach cue reviews -----------------------------------------------------------------
+
+  /**
+   * Stores a coach's verdict on one of the session's current cues (replacing the one its
+   * moment had) and tells the session's listeners. It is stored under the cue's moment (type
+   * and media time), so it outlives the cue ids a re-analysis replaces; the cue itself is
+   * untouched. `now`: wall-clock ms, the review's reviewedAt. Refused: an unknown session
+   * (404 sessionId), a cue id the session does not hold now (404 cueId).
+   */
+  reviewCue(sessionId: string, cueId: number, input: CueReviewIn, now: number): CueReview {
+    this.requireSession(sessionId);
+    const cue = this.deps.store.cue(sessionId, cueId);
+    if (!cue) throw new CueNotFoundError(sessionId, cueId);
+    const review = this.deps.store.setCueReview({
+      sessionId, cueType: cue.type, mediaMs: cue.mediaMs, verdict: input.verdict,
+      // The schema trims it; an empty note is none.
+      note: input.note ? input.note : null,
+      reviewedAt: now,
+    });
+    this.publish({ type: 'cue_reviewed', sessionId, cueType: cue.type, mediaMs: cue.mediaMs, review });
+    return review;
+  }
+
+  /**
+   * Removes the verdict on a moment of the session (an unknown session is 404); whether it had
+   * one (the listeners hear of it only then). By moment, not cue id: a verdict whose cue the
+   * current analysis no longer emits has no cue id to name, and can still go.
+   */
+  removeCueReview(moment: CueMoment): boolean {
+    this.requireSession(moment.sessionId);
+    const removed = this.deps.store.removeCueReview(moment);
+    if (removed) this.publish({ type: 'cue_reviewed', ...moment, review: null });
+    return removed;
+  }
+
+  /** The cue reviews of one session (404 if unknown) or, without an id, of every session, for an export (see SqliteStore.cueReviewsForExport). */
+  cueReviewsForExport(sessionId?: string): CueReviewForExport[] {
+    if (sessionId !== undefined) this.requireSession(sessionId);
+    return this.deps.store.cueReviewsForExport(sessionId);
   }
 
   private requireTurn(sessionId: string, utteranceId: number): Utterance {

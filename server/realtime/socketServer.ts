@@ -88,6 +88,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     else if (e.type === 'frame_stats') to.emit('frame_stats', e.stats);
     else if (e.type === 'reanalysed') to.emit('reanalysed', { sessionId: e.sessionId });
     else if (e.type === 'corrected') to.emit('corrected', { sessionId: e.sessionId, utteranceId: e.utteranceId, correction: e.correction });
+    else if (e.type === 'cue_reviewed') to.emit('cue_reviewed', { sessionId: e.sessionId, cueType: e.cueType, mediaMs: e.mediaMs, review: e.review });
     else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
   });
 

@@ -165,4 +165,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_utterance ON signals(utterance_id) WHERE utterance_id IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: "cue_reviews: a coach's verdict on a cue (data for measuring cue precision; never part of the analysis)",
+    // Keyed by the moment (the cue's type and media time), not the cue's id: a re-analysis
+    // replaces the cues under new ids, and the cue it makes again at that moment is the same
+    // one. Readers join on the current cues. Kept through re-analyses (not in clearAnalysis);
+    // goes with its session.
+    sql: `
+      CREATE TABLE cue_reviews (
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        cue_type    TEXT NOT NULL CHECK (cue_type IN ('closing_moment', 'resistance')),
+        media_ms    INTEGER NOT NULL,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('useful', 'false_alarm')),
+        note        TEXT,
+        reviewed_at INTEGER NOT NULL,
+        PRIMARY KEY (session_id, cue_type, media_ms)
+      );
+    `,
+  },
 ];

@@ -521,3 +521,100 @@ describe('SqliteStore corrections', () => {
     store.close();
   });
 });
+
+describe('SqliteStore cue reviews', () => {
+  const EVIDENCE = { signalId: 1, kind: 'verbal', utteranceId: 1, frameId: null, participant: 'Li', label: 'price_inquiry', score: 0.8, text: 'How much?' } as const;
+  /** Two sessions: s1 with a closing moment at 2000 and a resistance at 5000, s2 with a closing moment at 100. */
+  function seeded(file = ':memory:') {
+    const store = new SqliteStore(file);
+    store.createSession({ id: 's1', title: 'one', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+    store.createSession({ id: 's2', title: 'two', createdAt: 2, demo: false, participants: [{ name: 'Wu', role: 'customer' }] });
+    const cue = (sessionId: string, type: 'closing_moment' | 'resistance', mediaMs: number) =>
+      store.addCue({
+        sessionId, type, reason: type === 'resistance' ? 'customer_resists' : 'buying_signal', mediaMs, score: 0.8,
+        technique: type === 'resistance' ? 'address_objection' : 'direct_request', evidence: [{ ...EVIDENCE, mediaMs }],
+        title: { en: 't', zh: '题' }, tip: { en: 'tip', zh: '提示' }, modelVersion: 'v1', inputReceivedAt: 1, emittedAt: 2,
+      });
+    return { store, cue, close1: cue('s1', 'closing_moment', 2000), resist1: cue('s1', 'resistance', 5000), close2: cue('s2', 'closing_moment', 100) };
+  }
+  const review = (sessionId: string, cueType: 'closing_moment' | 'resistance', mediaMs: number, verdict: 'useful' | 'false_alarm', reviewedAt: number, note: string | null = null) =>
+    ({ sessionId, cueType, mediaMs, verdict, note, reviewedAt });
+
+  it('keeps one verdict per moment (a later one replaces it), lists a session\'s by media time then type with the current cue\'s id, and removes one saying whether it existed', () => {
+    const { store, close1, resist1, close2 } = seeded();
+    expect(store.cue('s1', close1.id)).toEqual(close1);
+    expect(store.cue('s1', close2.id)).toBeUndefined();
+    store.setCueReview(review('s1', 'resistance', 5000, 'useful', 10));
+    // A moment with no cue of that type (a resistance at 2000) may be stored; it joins none.
+    store.setCueReview(review('s1', 'resistance', 2000, 'false_alarm', 11));
+    expect(store.setCueReview(review('s1', 'closing_moment', 2000, 'useful', 12, 'good'))).toEqual({ ...review('s1', 'closing_moment', 2000, 'useful', 12, 'good'), cueId: close1.id });
+    expect(store.setCueReview(review('s1', 'closing_moment', 2000, 'false_alarm', 13))).toEqual({ ...review('s1', 'closing_moment', 2000, 'false_alarm', 13), cueId: close1.id });
+    store.setCueReview(review('s2', 'closing_moment', 100, 'useful', 14));
+    expect(store.cueReviews('s1')).toEqual([
+      { ...review('s1', 'closing_moment', 2000, 'false_alarm', 13), cueId: close1.id },
+      { ...review('s1', 'resistance', 2000, 'false_alarm', 11), cueId: null },
+      { ...review('s1', 'resistance', 5000, 'useful', 10), cueId: resist1.id },
+    ]);
+    expect(store.cueReviews('s2')).toEqual([{ ...review('s2', 'closing_moment', 100, 'useful', 14), cueId: close2.id }]);
+    expect(store.removeCueReview({ sessionId: 's1', cueType: 'resistance', mediaMs: 2000 })).toBe(true);
+    expect(store.removeCueReview({ sessionId: 's1', cueType: 'resistance', mediaMs: 2000 })).toBe(false);
+    // Another session's moment is not this session's to remove.
+    expect(store.removeCueReview({ sessionId: 's1', cueType: 'closing_moment', mediaMs: 100 })).toBe(false);
+    expect(store.cueReviews('s1').map((r) => [r.cueType, r.mediaMs])).toEqual([['closing_moment', 2000], ['resistance', 5000]]);
+    expect(store.cueReviews('s2')).toHaveLength(1);
+    expect(store.listSessions().map((s) => [s.id, s.cueReviewCount])).toEqual([['s2', 1], ['s1', 2]]);
+    store.close();
+  });
+
+  it('outlives the cues a re-analysis replaces, re-attaching to the new cue at the same moment (the first, should two share it), and survives a restart; refuses values outside the enums', () => {
+    const file = tmpDb();
+    const seed = seeded(file);
+    let { store } = seed;
+    store.setCueReview(review('s1', 'closing_moment', 2000, 'useful', 5, '时机对'));
+    store.setCueReview(review('s1', 'resistance', 5000, 'false_alarm', 6));
+    store.transaction(() => store.clearAnalysis('s1'));
+    expect(store.cueReviews('s1').map((r) => r.cueId)).toEqual([null, null]);
+    const again = seed.cue('s1', 'closing_moment', 2000);
+    const twin = seed.cue('s1', 'closing_moment', 2000);
+    expect(again.id).not.toBe(seed.close1.id);
+    expect(store.cueReviews('s1').map((r) => r.cueId)).toEqual([again.id, null]);
+    expect(twin.id).toBeGreaterThan(again.id);
+    expect(() => store.setCueReview(review('s1', 'closing_moment', 1, 'maybe' as never, 7))).toThrow(/CHECK constraint/);
+    expect(() => store.setCueReview(review('s1', 'other' as never, 1, 'useful', 7))).toThrow(/CHECK constraint/);
+    store.close();
+    store = new SqliteStore(file);
+    expect(store.cueReviews('s1')).toEqual([
+      { ...review('s1', 'closing_moment', 2000, 'useful', 5, '时机对'), cueId: again.id },
+      { ...review('s1', 'resistance', 5000, 'false_alarm', 6), cueId: null },
+    ]);
+    store.close();
+  });
+
+  it('goes with its session if that is ever deleted (foreign key)', () => {
+    const { store } = seeded();
+    store.setCueReview(review('s1', 'closing_moment', 2000, 'useful', 1));
+    store.setCueReview(review('s2', 'closing_moment', 100, 'useful', 1));
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.prepare("DELETE FROM sessions WHERE id = 's1'").run();
+    expect(db.prepare('SELECT session_id FROM cue_reviews').all()).toEqual([{ session_id: 's2' }]);
+    store.close();
+  });
+
+  it('reads the export rows: every verdict in session, then media time, then type order, with its current cue or none', () => {
+    const { store, close1, resist1, close2 } = seeded();
+    store.setCueReview(review('s2', 'closing_moment', 100, 'useful', 1));
+    store.setCueReview(review('s1', 'resistance', 5000, 'false_alarm', 2, 'was a joke'));
+    store.setCueReview(review('s1', 'resistance', 2000, 'useful', 3));
+    store.setCueReview(review('s1', 'closing_moment', 2000, 'useful', 4));
+    const rows = store.cueReviewsForExport();
+    expect(rows.map((r) => [r.review.sessionId, r.review.cueType, r.review.mediaMs])).toEqual([
+      ['s1', 'closing_moment', 2000], ['s1', 'resistance', 2000], ['s1', 'resistance', 5000], ['s2', 'closing_moment', 100],
+    ]);
+    expect(rows[0]!.cue).toEqual({ id: close1.id, reason: 'buying_signal', score: 0.8, technique: 'direct_request', modelVersion: 'v1', evidence: close1.evidence });
+    expect(rows[1]).toEqual({ review: { ...review('s1', 'resistance', 2000, 'useful', 3), cueId: null }, cue: null });
+    expect(rows[2]).toMatchObject({ review: { note: 'was a joke', cueId: resist1.id }, cue: { id: resist1.id, reason: 'customer_resists' } });
+    expect(store.cueReviewsForExport('s2').map((r) => r.cue?.id)).toEqual([close2.id]);
+    expect(store.cueReviewsForExport('nope')).toEqual([]);
+    store.close();
+  });
+});

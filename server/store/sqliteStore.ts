@@ -8,6 +8,8 @@ import type {
   Correction,
   Cue,
   CueEvidence,
+  CueReview,
+  CueType,
   ModelVersions,
   Participant,
   PersonBox,
@@ -28,6 +30,12 @@ export interface SessionSummary extends Session {
   cueCount: number;
   /** Its customer turns a coach has labelled (as the client's header and the export count them). */
   correctionCount: number;
+  /**
+   * Its cue verdicts, all of them (as the export counts them): also those whose cue the current
+   * analysis no longer emits, which a re-analysis can bring back, so the count says how much of
+   * the session a coach has reviewed, not how its current cues fare.
+   */
+  cueReviewCount: number;
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
@@ -121,6 +129,15 @@ interface CueRow {
   input_received_at: number; emitted_at: number;
 }
 
+function toCue(r: CueRow): Cue {
+  return {
+    id: r.id, sessionId: r.session_id, type: r.type, reason: r.reason, mediaMs: r.media_ms, score: r.score,
+    technique: r.technique, evidence: JSON.parse(r.evidence_json) as CueEvidence[],
+    title: JSON.parse(r.title_json) as Bilingual, tip: JSON.parse(r.tip_json) as Bilingual,
+    modelVersion: r.model_version, inputReceivedAt: r.input_received_at, emittedAt: r.emitted_at,
+  };
+}
+
 /** A session's analysis as its rows (see `exportAnalysis`). */
 export interface StoredAnalysis {
   signals: Omit<SignalRow, 'text'>[];
@@ -152,6 +169,42 @@ export interface CorrectionForExport {
   modelLabel: VerbalLabel | null;
   modelScore: number | null;
   modelVersion: string | null;
+}
+
+interface CueReviewRow {
+  session_id: string;
+  cue_type: CueType;
+  media_ms: number;
+  verdict: CueReview['verdict'];
+  note: string | null;
+  reviewed_at: number;
+  /** The session's current cue at that moment (see CUE_AT_MOMENT); null when none. */
+  cue_id: number | null;
+}
+
+function toCueReview(r: CueReviewRow): CueReview {
+  return { sessionId: r.session_id, cueType: r.cue_type, mediaMs: r.media_ms, cueId: r.cue_id, verdict: r.verdict, note: r.note, reviewedAt: r.reviewed_at };
+}
+
+/**
+ * The id of the session's current cue at a review's moment (`r`: the cue_reviews row). Two cues
+ * of one type at the same media time (rare: an objection-removed cue beside another closing
+ * moment at the very same ms) are one moment; its verdict attaches to the first emitted.
+ */
+const CUE_AT_MOMENT = '(SELECT MIN(x.id) FROM cues x WHERE x.session_id = r.session_id AND x.type = r.cue_type AND x.media_ms = r.media_ms)';
+
+/** The moment a cue review is stored under: a cue's type and media time in a session. */
+export interface CueMoment {
+  sessionId: string;
+  cueType: CueType;
+  mediaMs: number;
+}
+
+/** A cue review as an export reads it (see `cueReviewsForExport`). */
+export interface CueReviewForExport {
+  review: CueReview;
+  /** The session's current cue at the review's moment; null when the current analysis emits none there. */
+  cue: Pick<Cue, 'id' | 'reason' | 'score' | 'technique' | 'modelVersion' | 'evidence'> | null;
 }
 
 interface UtteranceRow {
@@ -337,12 +390,13 @@ export class SqliteStore {
         `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
                 (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
                 (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
-                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc
+                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
+                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
-      .all() as { id: string; uc: number; cc: number; kc: number }[];
+      .all() as { id: string; uc: number; cc: number; kc: number; vc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */
@@ -609,12 +663,7 @@ export class SqliteStore {
 
   cues(sessionId: string): Cue[] {
     const rows = this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as CueRow[];
-    return rows.map((r) => ({
-      id: r.id, sessionId: r.session_id, type: r.type, reason: r.reason, mediaMs: r.media_ms, score: r.score,
-      technique: r.technique, evidence: JSON.parse(r.evidence_json) as CueEvidence[],
-      title: JSON.parse(r.title_json) as Bilingual, tip: JSON.parse(r.tip_json) as Bilingual,
-      modelVersion: r.model_version, inputReceivedAt: r.input_received_at, emittedAt: r.emitted_at,
-    }));
+    return rows.map(toCue);
   }
 
   /** The session's analysis as stored (signals, cues, tracker states), for `importAnalysis` into another store. */
@@ -713,6 +762,70 @@ export class SqliteStore {
     return rows.map((r) => ({
       correction: toCorrection(r), speaker: r.speaker, text: r.text, startMs: r.start_ms, context: r.context,
       modelLabel: r.model_label, modelScore: r.model_score, modelVersion: r.model_version,
+    }));
+  }
+
+  // ---- coach cue reviews -----------------------------------------------------------------
+
+  /** One of the session's current cues; undefined when it holds none under that id. */
+  cue(sessionId: string, cueId: number): Cue | undefined {
+    const r = this.stmt('SELECT * FROM cues WHERE session_id = ? AND id = ?').get(sessionId, cueId) as CueRow | undefined;
+    return r && toCue(r);
+  }
+
+  /** Stores a verdict on a moment, replacing the one it had; returns it as read back (its current cue joined). */
+  setCueReview(r: Omit<CueReview, 'cueId'>): CueReview {
+    this.stmt(
+        `INSERT INTO cue_reviews (session_id, cue_type, media_ms, verdict, note, reviewed_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id, cue_type, media_ms) DO UPDATE SET verdict = excluded.verdict, note = excluded.note,
+           reviewed_at = excluded.reviewed_at`,
+      )
+      .run(r.sessionId, r.cueType, r.mediaMs, r.verdict, r.note, r.reviewedAt);
+    return this.cueReview(r)!;
+  }
+
+  /** The verdict on a moment, with its current cue; undefined when it has none. */
+  cueReview(m: CueMoment): CueReview | undefined {
+    const row = this.stmt(`SELECT r.*, ${CUE_AT_MOMENT} AS cue_id FROM cue_reviews r WHERE r.session_id = ? AND r.cue_type = ? AND r.media_ms = ?`)
+      .get(m.sessionId, m.cueType, m.mediaMs) as CueReviewRow | undefined;
+    return row && toCueReview(row);
+  }
+
+  /** Removes the verdict on a moment; whether it had one. */
+  removeCueReview(m: CueMoment): boolean {
+    return this.stmt('DELETE FROM cue_reviews WHERE session_id = ? AND cue_type = ? AND media_ms = ?').run(m.sessionId, m.cueType, m.mediaMs).changes > 0;
+  }
+
+  /** The session's cue reviews by mediaMs, then cueType, each with its current cue's id (null when none is emitted there now). */
+  cueReviews(sessionId: string): CueReview[] {
+    const rows = this.stmt(`SELECT r.*, ${CUE_AT_MOMENT} AS cue_id FROM cue_reviews r WHERE r.session_id = ? ORDER BY r.media_ms, r.cue_type`)
+      .all(sessionId) as CueReviewRow[];
+    return rows.map(toCueReview);
+  }
+
+  /**
+   * What an export of cue reviews needs (one session's, or with no id every session's): every
+   * verdict, with the current cue at its moment if there is one; in session order (as created),
+   * then media time, then cue type. A verdict whose cue is no longer emitted is kept in.
+   */
+  cueReviewsForExport(sessionId?: string): CueReviewForExport[] {
+    const rows = this.stmt(
+        `SELECT r.*, c.id AS cue_id, c.reason, c.score, c.technique, c.model_version, c.evidence_json
+           FROM cue_reviews r
+           JOIN sessions s ON s.id = r.session_id
+           LEFT JOIN cues c ON c.id = ${CUE_AT_MOMENT}
+          WHERE (? IS NULL OR r.session_id = ?)
+          ORDER BY s.created_at, s.rowid, r.media_ms, r.cue_type`,
+      )
+      .all(sessionId ?? null, sessionId ?? null) as (CueReviewRow & {
+      reason: Cue['reason'] | null; score: number | null; technique: Cue['technique'] | null; model_version: string | null; evidence_json: string | null;
+    })[];
+    return rows.map((r) => ({
+      review: toCueReview(r),
+      cue: r.cue_id === null ? null : {
+        id: r.cue_id, reason: r.reason!, score: r.score!, technique: r.technique!, modelVersion: r.model_version!,
+        evidence: JSON.parse(r.evidence_json!) as CueEvidence[],
+      },
     }));
   }
 

@@ -22,8 +22,13 @@ describe('a server with an access token', () => {
     const tries: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { cookie: `${TOKEN_COOKIE}=nope` }];
     for (const headers of tries) {
       const correction = '/api/sessions/s_x/utterances/1/correction';
-      for (const [method, path] of [['GET', '/'], ['GET', '/api/sessions'], ['GET', '/api/sessions/s_x/transcript'], ['POST', '/api/sessions'], ['PUT', correction], ['DELETE', correction], ['GET', '/api/corrections']] as const) {
-        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : method === 'PUT' ? '{"label":"neutral"}' : undefined);
+      const review = '/api/sessions/s_x/cues/1/review';
+      for (const [method, path] of [
+        ['GET', '/'], ['GET', '/api/sessions'], ['GET', '/api/sessions/s_x/transcript'], ['POST', '/api/sessions'], ['PUT', correction], ['DELETE', correction], ['GET', '/api/corrections'],
+        ['PUT', review], ['DELETE', '/api/sessions/s_x/cue-reviews?type=resistance&mediaMs=1000'], ['GET', '/api/sessions/s_x/cue-reviews'], ['GET', '/api/cue-reviews'],
+      ] as const) {
+        const put = path === review ? '{"verdict":"useful"}' : '{"label":"neutral"}';
+        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : method === 'PUT' ? put : undefined);
         expect(r.status).toBe(401);
         expect(JSON.parse(r.body).error).toMatchObject({ code: 'unauthorized', field: 'token' });
         expect(JSON.parse(r.body).error.message).toContain('open the address it printed at start (…/?token=…)');

@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, coach corrections and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, coach corrections, cue reviews and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -243,6 +243,74 @@ describe('fuzz: coach corrections', () => {
     });
     // The cases reach the storing path and every kind of refusal.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 409, 415]);
+  });
+});
+
+describe('fuzz: cue reviews', () => {
+  it('PUT a verdict and DELETE a moment with any ids, queries and bodies, and the exports: a refused write stores nothing, an accepted one what it answered (240 cases)', async () => {
+    const id = await newSession();
+    const turns = [
+      { speaker: 'Rep Sun', text: 'Here is the plan.', startMs: 0 },
+      { speaker: '周先生', text: '这个多少钱？', startMs: 1000 },
+      { speaker: '周先生', text: 'Honestly, that is far too expensive for us.', startMs: 70_000 },
+    ];
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: turns }), 'application/json')).status).toBe(201);
+    const session = async () => (await api(server.url, 'GET', `/api/sessions/${id}`)).body as { cues: { id: number; type: string; mediaMs: number }[]; cueReviews: any[] };
+    const cues = (await session()).cues;
+    expect(cues.length).toBeGreaterThan(0);
+    const cueIds = cues.map((c) => String(c.id));
+    const moments = cues.map((c) => [c.type, String(c.mediaMs)]);
+    const base = { verdict: 'useful', note: '时机对' };
+    let before = (await session()).cueReviews;
+    const statuses = new Set<number>();
+    const key = (r: any) => `${r.cueType}@${r.mediaMs}`;
+    await runCases('cue-reviews', 0x5eed08, 240, async (rand, _i, note) => {
+      const sid = pick(rand, [id, id, id, id, 'nope', 'x'.repeat(65), '%E0%A4%A']);
+      const kind = int(rand, 6);
+      if (kind === 5) {
+        const p = pick(rand, [`/api/sessions/${sid}/cue-reviews`, '/api/cue-reviews']);
+        note(`GET ${p}`);
+        const res = await fetch(server.url + p);
+        const jsonl = await res.clone().text();
+        expectClean(await readAnswer(res), { named: (e) => e.field !== undefined });
+        if (res.status === 200) for (const line of jsonl.split('\n').filter(Boolean)) expect(JSON.parse(line)).toMatchObject({ verdict: expect.stringMatching(/^(useful|false_alarm)$/), emitted: true });
+        return;
+      }
+      let method: string;
+      let p: string;
+      let text: string | undefined;
+      if (kind === 4) {
+        method = 'DELETE';
+        const [type, ms] = pick(rand, [...moments, ...moments]);
+        const q = [
+          rand() < 0.8 ? `type=${pick(rand, [type, type, 'resistance', 'closing', '', '%E0%A4%A', 'closing_moment&type=resistance'])}` : '',
+          rand() < 0.8 ? `mediaMs=${pick(rand, [ms, ms, '0', '-1', '1.5', '1e3', '0x10', '', '86400001', '99999999999999999999', `${ms}&mediaMs=${ms}`])}` : '',
+        ].filter(Boolean).join('&');
+        p = `/api/sessions/${sid}/cue-reviews${q ? `?${q}` : ''}`;
+      } else {
+        method = 'PUT';
+        const cue = pick(rand, [...cueIds, ...cueIds, '0', '-1', '1.5', '1e3', 'abc', '99999999', '1234567890123456', '%E0%A4%A', '%00', '%20' + cueIds[0], String(Number.MAX_SAFE_INTEGER), '__proto__']);
+        p = `/api/sessions/${sid}/cues/${cue}/review`;
+        const body = rand() < 0.4 ? { verdict: pick(rand, ['useful', 'false_alarm']), ...(rand() < 0.5 ? { note: pick(rand, ['', ' ok ', 'n'.repeat(500), 'n'.repeat(501), '\ud800']) } : {}) } : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+        text = JSON.stringify(body) ?? 'null';
+      }
+      note(`${method} ${p} ${preview(text)}`);
+      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+      statuses.add(r.status);
+      const after = (await session()).cueReviews;
+      if (method === 'PUT' && r.status === 200) {
+        expect(after).toContainEqual(r.body.review);
+        expect(after.filter((x) => key(x) !== key(r.body.review))).toEqual(before.filter((x) => key(x) !== key(r.body.review)));
+      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
+        expect(after).toHaveLength(before.length - 1);
+      } else {
+        expect(after).toEqual(before);
+      }
+      before = after;
+    });
+    // The cases reach the storing path and every kind of refusal.
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 413, 415]);
   });
 });
 

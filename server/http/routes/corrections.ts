@@ -1,25 +1,15 @@
 // Coaches' corrections: label a customer turn (PUT), take the label away (DELETE), and export
 // the labels as `eval verbal` rows (JSON Lines), one session's or every session's.
 import { Router, type Response } from 'express';
-import { z } from 'zod';
 import { CorrectionInSchema, SessionIdSchema } from '../../../protocol/protocol';
 import { ALL_CORRECTIONS_DISPOSITION, correctionsJsonl } from '../../ingest/correctionsExport';
 import { exportDisposition } from '../../ingest/export';
 import type { SessionService } from '../../pipeline/sessionService';
 import type { CorrectionForExport } from '../../store/sqliteStore';
-import { jsonBody, parseOr400 } from '../validate';
+import { jsonBody, parseOr400, positiveIdParam } from '../validate';
 
-/**
- * A turn's id in the path: a positive whole number. Checked as digits before it becomes a
- * number, so `1.5`, `1e3`, ` 7` and `0x10` are refused rather than read as some other turn;
- * at most 15 digits, so it is exact as a JavaScript number.
- */
-const UtteranceIdParam = z
-  .string()
-  .regex(/^[1-9][0-9]{0,14}$/, {
-    error: (issue) => `must be a positive whole number (the id of one of the session's turns), got ${JSON.stringify(String(issue.input).slice(0, 40))}`,
-  })
-  .transform(Number);
+/** A turn's id in the path (see positiveIdParam). */
+const UtteranceIdParam = positiveIdParam("the id of one of the session's turns");
 
 /** The route is `/api/sessions/:id/utterances/:utteranceId/correction`, mounted with the session's `:id`. */
 type Params = { id: string; utteranceId: string };

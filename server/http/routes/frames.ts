@@ -8,7 +8,7 @@ import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
 import { checkImageHeader } from '../../signals/pose/sniff';
 import { ASPECT_MAX, clampPoseIn } from '../../signals/pose/fromLandmarks';
-import { jsonBody, parseOr400 } from '../validate';
+import { jsonBody, MediaMsQuery, parseOr400 } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
@@ -34,12 +34,7 @@ export const PersonQuery = z
 
 const FrameQuery = z.object({
   participant: SpeakerSchema,
-  // Digits only: coercion read `mediaMs=` (empty) as 0 and `0x10` as 16.
-  mediaMs: z
-    .string({ error: (iss) => (iss.input === undefined ? 'is required (media time in ms)' : 'must be given once') })
-    .regex(/^\d+$/, 'must be a whole number of milliseconds, in digits')
-    .transform(Number)
-    .pipe(MediaMsSchema),
+  mediaMs: MediaMsQuery,
   wait: z.enum(['0', '1', 'true', 'false']).optional(),
   /** Sets the participant's person box; `none` clears it. */
   person: PersonQuery,
