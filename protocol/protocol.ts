@@ -312,6 +312,12 @@ export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 
 // ---- coach corrections -------------------------------------------------------------------
 
+/** A coach's note on a label or a verdict: trimmed, at most LIMITS.correctionNoteMaxChars characters. */
+const CoachNoteSchema = text()
+  .trim()
+  .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`);
+
+
 /**
  * A coach's label for one customer turn: what the verbal model should have said of it
  * (`neutral`: no buying signal). `PUT /api/sessions/:id/utterances/:utteranceId/correction`
@@ -322,10 +328,7 @@ export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 export const CorrectionInSchema = z
   .object({
     label: z.enum(VERBAL_LABELS),
-    note: text()
-      .trim()
-      .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`)
-      .optional(),
+    note: CoachNoteSchema.optional(),
   })
   .strict();
 export type CorrectionIn = z.infer<typeof CorrectionInSchema>;
@@ -357,10 +360,7 @@ export type CueVerdict = (typeof CUE_VERDICTS)[number];
 export const CueReviewInSchema = z
   .object({
     verdict: z.enum(CUE_VERDICTS),
-    note: text()
-      .trim()
-      .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`)
-      .optional(),
+    note: CoachNoteSchema.optional(),
   })
   .strict();
 export type CueReviewIn = z.infer<typeof CueReviewInSchema>;

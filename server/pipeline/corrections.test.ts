@@ -2,10 +2,10 @@
 // then nothing is stored or published), what the listeners hear, and that a role change's
 // re-analysis leaves the labels alone. A stand-in classifier keeps it fast; the store is real.
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
-import { AppError } from '../errors/errors';
 import { SqliteStore } from '../store/sqliteStore';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { SessionService, type SessionEvent } from './sessionService';
+import { refusal } from '../errors/refusal.testkit';
 
 /** "price" in the text: a price question (0.8); anything else neutral. */
 const classifier: VerbalClassifier = {
@@ -35,16 +35,6 @@ function setup() {
   return { store, service, events, id, ada: ada!, li: li!, mo: mo!, tick: (ms: number) => (wall += ms) };
 }
 
-/** The AppError `fn` throws. */
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 describe('SessionService corrections', () => {
   it('stores a label with the time given, replaces it, and publishes each; an empty note is none', () => {

@@ -4,10 +4,10 @@
 // again at its moment, or shows cueId null while none is. A stand-in classifier keeps it fast;
 // the store is real.
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
-import { AppError } from '../errors/errors';
 import { SqliteStore } from '../store/sqliteStore';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { SessionService, type SessionEvent } from './sessionService';
+import { refusal } from '../errors/refusal.testkit';
 
 /** "price": a price question, "expensive": resistance (0.8 each); anything else neutral. */
 const classifier: VerbalClassifier = {
@@ -37,16 +37,6 @@ function setup() {
   return { store, service, events, id, closing: cues[0]!, resisting: cues[1]! };
 }
 
-/** The AppError `fn` throws. */
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AppError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 describe('SessionService cue reviews', () => {
   it('stores a verdict under the cue\'s moment with the time given, replaces it, and publishes each; an empty note is none; the cue is untouched', () => {

@@ -10,7 +10,7 @@ import { main } from '../../server/cli/main';
 import { readLabeledJsonl } from '../../server/signals/verbal/corpus';
 import type { VerbalEvalReport } from '../../server/eval/verbalEval';
 import type { RunningServer } from '../../server/main';
-import { api, collect, connectSocket, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, download, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -41,10 +41,7 @@ async function joined(): Promise<TestSocket> {
   return s;
 }
 
-async function exported(p: string) {
-  const res = await fetch(server.url + p);
-  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), text: await res.text() };
-}
+const exported = (p: string) => download(server.url, p);
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-corrections-'));

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CUE_VERDICTS, type Cue, type CueReview, type SessionSnapshot } from '../../protocol/protocol';
 import type { RunningServer } from '../../server/main';
-import { api, collect, connectSocket, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, download, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -39,10 +39,7 @@ async function joined(session = id): Promise<{ socket: TestSocket; snapshot: Ses
   return { socket: s, snapshot: ack.snapshot as SessionSnapshot };
 }
 
-async function exported(p: string) {
-  const res = await fetch(server.url + p);
-  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), text: await res.text() };
-}
+const exported = (p: string) => download(server.url, p);
 const rowsOf = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {

@@ -41,6 +41,12 @@ export async function readAnswer(res: Response): Promise<{ status: number; body:
 }
 
 /** Collects server events of one kind until `count` have arrived or the wait ends. */
+/** A GET of a download route: the status, content type, Content-Disposition and the body as text. */
+export async function download(base: string, path: string): Promise<{ status: number; type: string | null; disposition: string | null; text: string }> {
+  const res = await fetch(base + path);
+  return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), text: await res.text() };
+}
+
 export function collect<K extends keyof ServerToClientEvents>(socket: TestSocket, event: K) {
   const items: Parameters<ServerToClientEvents[K]>[0][] = [];
   (socket.on as (e: string, fn: (x: unknown) => void) => void)(event, (x) => items.push(x as never));
