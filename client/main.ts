@@ -18,7 +18,7 @@ import {
 import * as api from './api';
 import { errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
-import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang } from './i18n';
+import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang, type StringKey } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
@@ -183,45 +183,36 @@ const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
 const picker = new SessionPicker(el.select);
 /**
+ * A checked download link (see DownloadLink): a refusal or no answer is an error notice titled
+ * `failed`; `none`, for the footer's every-session files, words an empty one (the api throws
+ * `empty` then, rather than saving a file with nothing in it).
+ */
+function checkedDownload(
+  link: HTMLAnchorElement,
+  fetchFile: () => Promise<api.DownloadFile> | null,
+  failed: StringKey,
+  none?: { empty: new () => Error; key: StringKey },
+): DownloadLink {
+  return new DownloadLink(link, fetchFile, (err) =>
+    none && err instanceof none.empty
+      ? notices.add('info', () => t(none.key))
+      : notices.add('error', () => t(failed), () => errorMessage(requestError(err))),
+  );
+}
+/** The session shown, for the header's downloads: null (nothing to fetch) without one. */
+const ofSession = (get: (id: string) => Promise<api.DownloadFile>) => () => (state.sessionId !== null ? get(state.sessionId) : null);
+/**
  * Export: the session's transcript, saved only when the server answered it with a 200; a
  * refusal (a session gone after a restart, a stopping server, a missing token) or no answer is
- * a notice, and nothing is saved (see DownloadLink).
+ * a notice, and nothing is saved.
  */
-const exportLink = new DownloadLink(
-  el.exportLink,
-  () => (state.sessionId !== null ? api.getTranscript(state.sessionId) : null),
-  (err) => notices.add('error', () => t('exportFailed'), () => errorMessage(requestError(err))),
-);
-/** Export labels: the session's labelled turns as JSON lines, the same checked download as Export. */
-const labelsExport = new DownloadLink(
-  el.labelsExport,
-  () => (state.sessionId !== null ? api.getCorrectionsFile(state.sessionId) : null),
-  (err) => notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
-);
-/** The footer's link to every session's labels in one file (for `eval verbal` and `train --extra`). */
-const allLabels = new DownloadLink(
-  el.allLabels,
-  () => api.getAllCorrectionsFile(),
-  (err) =>
-    err instanceof api.NoLabelsYet
-      ? notices.add('info', () => t('allLabelsNone'))
-      : notices.add('error', () => t('labelsExportFailed'), () => errorMessage(requestError(err))),
-);
-/** Export cue reviews: the session's verdicts as JSON lines, the same checked download. */
-const cueReviewsExport = new DownloadLink(
-  el.cueReviewsExport,
-  () => (state.sessionId !== null ? api.getCueReviewsFile(state.sessionId) : null),
-  (err) => notices.add('error', () => t('cueReviewsExportFailed'), () => errorMessage(requestError(err))),
-);
-/** The footer's link to every session's cue verdicts in one file. */
-const allCueReviews = new DownloadLink(
-  el.allCueReviews,
-  () => api.getAllCueReviewsFile(),
-  (err) =>
-    err instanceof api.NoCueReviewsYet
-      ? notices.add('info', () => t('allCueReviewsNone'))
-      : notices.add('error', () => t('cueReviewsExportFailed'), () => errorMessage(requestError(err))),
-);
+const exportLink = checkedDownload(el.exportLink, ofSession(api.getTranscript), 'exportFailed');
+/** Export labels and Export cue reviews: the session's labelled turns and cue verdicts as JSON lines. */
+const labelsExport = checkedDownload(el.labelsExport, ofSession(api.getCorrectionsFile), 'labelsExportFailed');
+const cueReviewsExport = checkedDownload(el.cueReviewsExport, ofSession(api.getCueReviewsFile), 'cueReviewsExportFailed');
+/** The footer's links to every session's labels (for `eval verbal` and `train --extra`) and cue verdicts, each in one file. */
+const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
+const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
