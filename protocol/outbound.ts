@@ -6,6 +6,7 @@ import {
   CUE_REASONS,
   CUE_TYPES,
   CUE_VERDICTS,
+  POSTURE_FRAME_LABELS,
   PersonBoxSchema,
   PoseInSchema,
   POSTURE_SIGNAL_LABELS,
@@ -15,6 +16,7 @@ import {
   type ApiError,
   type Correction,
   type CueReview,
+  type PostureLabels,
   type Cue,
   type FrameStats,
   type Participant,
@@ -168,6 +170,22 @@ export const CueReviewedEventSchema = z.object({
   review: CueReviewSchema.nullable(),
 });
 
+export const PostureLabelsSchema: z.ZodType<PostureLabels> = z.object({
+  sessionId: z.string(),
+  frameId: z.number(),
+  participant: z.string(),
+  mediaMs: z.number(),
+  labels: z.array(z.enum(POSTURE_FRAME_LABELS)),
+  note: z.string().nullable(),
+  labelledAt: z.number(),
+});
+
+export const PostureLabelledEventSchema = z.object({
+  sessionId: z.string(),
+  frameId: z.number(),
+  labels: PostureLabelsSchema.nullable(),
+});
+
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   session: SessionSchema,
   utterances: z.array(UtteranceSchema),
@@ -177,6 +195,7 @@ export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   modelVersions: ModelVersionsSchema,
   corrections: z.array(CorrectionSchema),
   cueReviews: z.array(CueReviewSchema),
+  postureLabels: z.array(PostureLabelsSchema),
 });
 
 export const SessionSummarySchema = z.object({
@@ -191,6 +210,8 @@ export const SessionSummarySchema = z.object({
   correctionCount: z.number().optional(),
   /** Coaches' verdicts on its cues, all of them, whether or not their cue is emitted now (absent from servers before cue reviews were added). */
   cueReviewCount: z.number().optional(),
+  /** Frames a coach has given posture labels (absent from servers before posture labels were added). */
+  postureLabelCount: z.number().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 

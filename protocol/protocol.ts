@@ -36,6 +36,8 @@ export const LIMITS = {
   participantsMax: 50,
   clientTurnIdMaxChars: 64,
   correctionNoteMaxChars: 500,
+  /** A coach's posture labels go on the participant's stored frame nearest the given media time, at most this far from it. */
+  postureLabelFrameWindowMs: 1_000,
 } as const;
 
 /** A lone UTF-16 surrogate (half of a pair, e.g. an emoji cut in two). */
@@ -382,6 +384,61 @@ export interface CueReview {
   reviewedAt: number;
 }
 
+// ---- coach posture labels -------------------------------------------------------------------
+
+/**
+ * What a coach can say a customer's posture is in one frame: the labels one frame can show
+ * (`nodding` is movement over time, so it is not one of them). `neutral`: upright, arms relaxed,
+ * i.e. none of arms_crossed, leaning_forward, leaning_back, open_palms (it may come with
+ * legs_crossed or sitting_far). The same names as the posture signals and `eval posture`.
+ */
+export const POSTURE_FRAME_LABELS = ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'legs_crossed', 'sitting_far', 'neutral'] as const;
+export type PostureFrameLabel = (typeof POSTURE_FRAME_LABELS)[number];
+/** The labels `neutral` excludes. */
+export const POSTURE_MAIN_LABELS = ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms'] as const;
+
+/**
+ * A coach's labels of a customer's posture at one moment, `PUT /api/sessions/:id/posture-labels`.
+ * The server labels the participant's stored frame nearest `mediaMs` (within
+ * LIMITS.postureLabelFrameWindowMs, among frames where a person was found); the answer names
+ * that frame. One set of labels per frame: a later PUT that lands on the same frame replaces it.
+ * It never changes the stored posture signals or cues: it is data for measuring and training
+ * the posture classifier on the team's own meetings (the export is `eval posture` rows with the
+ * frame's landmarks). `labels`: at least one, each once, `neutral` not with a main label.
+ */
+export const PostureLabelsInSchema = z
+  .object({
+    participant: SpeakerSchema,
+    mediaMs: MediaMsSchema,
+    labels: z
+      .array(z.enum(POSTURE_FRAME_LABELS))
+      .min(1, 'labels must name at least one posture (neutral: upright, arms relaxed)')
+      .max(POSTURE_FRAME_LABELS.length, `labels holds at most ${POSTURE_FRAME_LABELS.length} postures`)
+      .refine((ls) => new Set(ls).size === ls.length, 'labels must name each posture once')
+      .refine(
+        (ls) => !ls.includes('neutral') || !ls.some((l) => (POSTURE_MAIN_LABELS as readonly string[]).includes(l)),
+        `neutral (upright, arms relaxed) cannot come with ${POSTURE_MAIN_LABELS.join(', ')}`,
+      ),
+    note: CoachNoteSchema.optional(),
+  })
+  .strict();
+export type PostureLabelsIn = z.infer<typeof PostureLabelsInSchema>;
+
+export interface PostureLabels {
+  sessionId: string;
+  /** The stored frame the labels are on (frames are never replaced by a re-analysis). */
+  frameId: number;
+  participant: string;
+  /** The frame's media time (not the requested one). */
+  mediaMs: number;
+  /** In POSTURE_FRAME_LABELS order. */
+  labels: PostureFrameLabel[];
+  /** The coach's note; null when none was given (an empty note is none). */
+  note: string | null;
+  /** Wall-clock ms when it was stored (the latest PUT). */
+  labelledAt: number;
+}
+
 // ---- socket.io events -------------------------------------------------------------------
 
 export const JoinSchema = z
@@ -426,6 +483,8 @@ export interface SessionSnapshot {
   corrections: Correction[];
   /** Coaches' verdicts on cues, by mediaMs then cueType (see CueReview); a verdict whose cue is no longer emitted has cueId null. */
   cueReviews: CueReview[];
+  /** Coaches' posture labels, by mediaMs then participant (see PostureLabels). */
+  postureLabels: PostureLabels[];
 }
 
 export interface ClientToServerEvents {
@@ -461,6 +520,12 @@ export interface ServerToClientEvents {
    * time. The cue itself is unchanged: a verdict never alters the analysis.
    */
   cue_reviewed: (p: { sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null }) => void;
+  /**
+   * A coach labelled a customer's posture in a frame (`labels`, as the PUT answered it) or
+   * removed those labels (`labels: null`; a DELETE that finds none sends nothing). Posture
+   * signals and cues are unchanged: a label never alters the analysis.
+   */
+  posture_labelled: (p: { sessionId: string; frameId: number; labels: PostureLabels | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

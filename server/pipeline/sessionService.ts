@@ -197,6 +197,7 @@ export class SessionService {
       modelVersions: store.modelVersions(id),
       corrections: store.corrections(id),
       cueReviews: store.cueReviews(id),
+      postureLabels: [], // contract only: the store's posture_labels table comes with the server work
     };
   }
 
