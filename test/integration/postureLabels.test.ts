@@ -247,6 +247,19 @@ describe('coach posture labels over HTTP and socket.io', () => {
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: 'sessionId' } } });
   });
 
+  it('writes a long export as it reads it (more than a store page of frames, many write chunks): every row whole, in order', async () => {
+    const long = (await api(server.url, 'POST', '/api/sessions', { title: 'long', participants: [{ name: 'Ana', role: 'customer' }] })).body.session.id as string;
+    const n = 230;
+    const frames = Array.from({ length: n }, (_, k) => ({ participant: 'Ana', mediaMs: k * 200, poses: track.frames[k]!.poses, aspect: track.aspect }));
+    for (let k = 0; k < n; k += 32) expect((await api(server.url, 'POST', `/api/sessions/${long}/landmarks`, frames.slice(k, k + 32))).status).toBe(201);
+    for (let k = 0; k < n; k++) expect((await put({ participant: 'Ana', mediaMs: k * 200, labels: [POSTURE_FRAME_LABELS[k % 7]!], note: `frame ${k}` }, long)).status).toBe(200);
+    const res = await exported(labelsPath(long));
+    expect(res.text.length).toBeGreaterThan(4 * 64 * 1024);
+    const rows = rowsOf(res.text);
+    expect(rows.map((r) => r.note)).toEqual(frames.map((_, k) => `frame ${k}`));
+    expect(rows.every((r, k) => r.media_ms === k * 200 && r.landmarks.length === 33 && r.labels[0] === POSTURE_FRAME_LABELS[k % 7])).toBe(true);
+  });
+
   it('keeps the labels across a restart on the same file', async () => {
     const before = { snap: await snapshot(), one: (await exported(labelsPath())).text, all: (await exported('/api/posture-labels')).text };
     expect(before.snap.postureLabels).toHaveLength(2);
