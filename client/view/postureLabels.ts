@@ -24,6 +24,7 @@ import { labelName, t } from '../i18n';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
 import type { BarPick, CoachMark } from './posture';
+import { valenceOf } from './timeline';
 
 /** What labelling asks of the page: the answer's labels (null: refused, the page said why), whether removed. */
 export interface PostureLabelActions {
@@ -312,7 +313,7 @@ export class PostureLabelEditor {
         'label',
         { class: `label-option posture-option is-${label}` },
         input,
-        h('span', { class: 'chip posture-chip' }, labelName(label)),
+        h('span', { class: `chip posture-chip is-${label === 'neutral' ? 'neutral' : valenceOf(label)}` }, labelName(label)),
         label === 'neutral' && h('span', { class: 'label-model-hint' }, t('postureNeutralHint')),
         model.includes(label) && h('span', { class: 'label-model-hint', 'data-testid': 'posture-model-hint' }, t('postureModelHint')),
       );
