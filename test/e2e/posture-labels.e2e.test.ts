@@ -198,6 +198,12 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
   await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
   await expect(focusedTestId(page)).resolves.toBe('posture-label-button');
 
+  // By keyboard, a posture bar chosen with Enter offers the moment to the next Tab.
+  await page.locator('[data-testid="posture-bar"][data-label="leaning_forward"]').first().focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-here');
+
   // Export posture labels: eval-posture rows with the frame's 33 landmarks and the coach's labels.
   const download = page.waitForEvent('download');
   await page.getByTestId('posture-labels-export').click();
@@ -221,6 +227,27 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
   const allRows = parse(await readFile(await all.path(), 'utf8'));
   expect(allRows.map((r) => [r.frame, r.labels, r.landmarks.length])).toEqual([[Number(frameId), model, 33]]);
 
+  expect(b.reads).toEqual([]); // the other window applied the events, it did not read the session again
+
+  // The customer made a rep (roles changed elsewhere): the session is read again with its labels,
+  // which the server keeps but no longer counts or exports; the marker is faded and its editor
+  // only removes them. Made a customer again, they count again.
+  expect((await api(suite.server.url, 'PUT', `/api/sessions/${SESSION}/roles`, { roles: { [CUSTOMER]: 'rep' } })).status).toBe(200);
+  await page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"][data-aside="true"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('posture-labels-export').isVisible()).resolves.toBe(false);
+  await page.getByTestId('timeline-coach').click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(box(page, 'neutral').isDisabled()).resolves.toBe(true);
+  await expect(editor.getByTestId('posture-label-save').isDisabled()).resolves.toBe(true);
+  await expect(editor.getByTestId('posture-label-remove').isEnabled()).resolves.toBe(true);
+  await page.keyboard.press('Escape');
+  expect((await api(suite.server.url, 'PUT', `/api/sessions/${SESSION}/roles`, { roles: { [CUSTOMER]: 'customer' } })).status).toBe(200);
+  await page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"][data-agrees="true"]:not([data-aside])`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 1');
+  await b.page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"]:not([data-aside])`).waitFor({ timeout: WAIT_MS });
+  const bReads = b.reads.length; // each role change read the session again, once
+
   // Remove: gone here and in the other window.
   await page.getByTestId('timeline-coach').click();
   await editor.getByTestId('posture-label-remove').click();
@@ -230,7 +257,7 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
   await b.page.getByTestId('timeline-coach').waitFor({ state: 'detached', timeout: WAIT_MS });
   await expect(b.page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
   expect((await api(suite.server.url, 'GET', `/api/sessions/${SESSION}`)).body.postureLabels).toEqual([]);
-  expect(b.reads).toEqual([]); // the other window applied the events, it did not read the session again
+  expect(b.reads).toHaveLength(bReads); // the removal came as an event, nothing was read again
 
   expect(a.pageErrors).toEqual([]);
   expect(b.pageErrors).toEqual([]);
