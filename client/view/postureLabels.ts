@@ -214,7 +214,11 @@ export class PostureLabelEditor {
     this.draft = draft;
     this.said = null;
     this.render();
-    this.els.editor.querySelector<HTMLElement>('input[type="checkbox"]:checked:not(:disabled), input[type="checkbox"]:not(:disabled), [data-testid="posture-label-remove"]')?.focus();
+    // The first label checked, else the first label, else (labels that can only be removed) Remove.
+    const first = ['input[type="checkbox"]:checked:not(:disabled)', 'input[type="checkbox"]:not(:disabled)', '[data-testid="posture-label-remove"]']
+      .map((sel) => this.els.editor.querySelector<HTMLElement>(sel))
+      .find((el) => el !== null);
+    first?.focus();
   }
 
   private renderButton(): void {
