@@ -124,3 +124,45 @@ export class TurnsInFlightError extends AppError {
     );
   }
 }
+
+/** A participant name the session does not have (a coach's posture labels name one): named as `participant`. */
+export class ParticipantNotFoundError extends AppError {
+  constructor(sessionId: string, participant: string) {
+    super('not_found', `participant: "${participant}" is not a participant of session "${sessionId}"`, 404, { field: 'participant' });
+  }
+}
+
+/**
+ * A coach's posture labels for a participant who is not a customer: only customers' posture
+ * is read into signals, so a label there would train the classifier on what it is never asked.
+ */
+export class NotCustomerParticipantError extends AppError {
+  constructor(participant: string, role: 'rep' | null) {
+    super(
+      'not_customer',
+      role === null
+        ? `participant: only customers carry posture signals; "${participant}" has no role yet: assign one first (PUT /roles)`
+        : `participant: only customers carry posture signals; "${participant}" has role ${role}`,
+      409,
+      { field: 'participant' },
+    );
+  }
+}
+
+/**
+ * No stored frame of the participant in which a person was found lies within `windowMs` of the
+ * media time a coach labelled: the message gives the nearest such frame's time, or says there
+ * is none. Named as `mediaMs`.
+ */
+export class NoFrameError extends AppError {
+  constructor(participant: string, mediaMs: number, windowMs: number, nearestMs: number | undefined) {
+    super(
+      'no_frame',
+      nearestMs === undefined
+        ? `mediaMs: "${participant}" has no stored frame in which a person was found, so there is no frame to label (send their landmarks or video frames first)`
+        : `mediaMs: "${participant}" has no stored frame with a person found within ${windowMs} ms of ${mediaMs} ms; the nearest is at ${nearestMs} ms`,
+      404,
+      { field: 'mediaMs' },
+    );
+  }
+}

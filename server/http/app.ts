@@ -17,6 +17,7 @@ import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
+import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
 
 export interface AppDeps {
   service: SessionService;
@@ -86,6 +87,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/corrections', allCorrectionsRouter(deps.service));
   app.use('/api/sessions/:id', sessionCueReviewsRouter(deps.service));
   app.use('/api/cue-reviews', allCueReviewsRouter(deps.service));
+  app.use('/api/sessions/:id', sessionPostureLabelsRouter(deps.service));
+  app.use('/api/posture-labels', allPostureLabelsRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

@@ -13,6 +13,8 @@ import type {
   LandmarksIn,
   ModelVersions,
   Participant,
+  PostureLabels,
+  PostureLabelsIn,
   Role,
   Session,
   SessionSnapshot,
@@ -21,8 +23,12 @@ import type {
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { CueNotFoundError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ShuttingDownError, TurnIdConflictError, TurnNotFoundError, ValidationError } from '../errors/errors';
-import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
+import {
+  CueNotFoundError, NoFrameError, NotCustomerParticipantError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ParticipantNotFoundError, ShuttingDownError,
+  TurnIdConflictError, TurnNotFoundError, ValidationError,
+} from '../errors/errors';
+import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
+import { nearestLabelFrame } from './postureLabelFrame';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -41,7 +47,9 @@ export type SessionEvent =
   /** A coach labelled a turn, or removed its label (`correction: null`). */
   | { type: 'corrected'; sessionId: string; utteranceId: number; correction: Correction | null }
   /** A coach gave the cue at a moment a verdict, or removed it (`review: null`). */
-  | { type: 'cue_reviewed'; sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null };
+  | { type: 'cue_reviewed'; sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null }
+  /** A coach labelled a customer's posture in a frame, or removed those labels (`labels: null`). */
+  | { type: 'posture_labelled'; sessionId: string; frameId: number; labels: PostureLabels | null };
 
 /** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
@@ -197,7 +205,7 @@ export class SessionService {
       modelVersions: store.modelVersions(id),
       corrections: store.corrections(id),
       cueReviews: store.cueReviews(id),
-      postureLabels: [], // contract only: the store's posture_labels table comes with the server work
+      postureLabels: store.postureLabels(id),
     };
   }
 
@@ -282,6 +290,57 @@ export class SessionService {
   cueReviewsForExport(sessionId?: string): CueReviewForExport[] {
     if (sessionId !== undefined) this.requireSession(sessionId);
     return this.deps.store.cueReviewsForExport(sessionId);
+  }
+
+  // ---- coach posture labels ---------------------------------------------------------------
+
+  /**
+   * Stores a coach's labels of a customer's posture on the participant's stored frame with a
+   * person nearest `input.mediaMs` (within LIMITS.postureLabelFrameWindowMs, the earlier on a
+   * tie; see nearestLabelFrame), replacing the labels that frame had, and tells the session's
+   * listeners. Posture signals and cues are untouched. `now`: wall-clock ms, the labelledAt.
+   * Refused, in this order: an unknown session (404 sessionId), a participant the session does
+   * not have (404 participant), one who is not a customer now (409 not_customer), no frame
+   * within the window (404 no_frame, naming the nearest frame's time if there is one).
+   */
+  labelPosture(sessionId: string, input: PostureLabelsIn, now: number): PostureLabels {
+    const session = this.requireSession(sessionId);
+    const participant = session.participants.find((p) => p.name === input.participant);
+    if (!participant) throw new ParticipantNotFoundError(sessionId, input.participant);
+    if (participant.role !== 'customer') throw new NotCustomerParticipantError(participant.name, participant.role);
+    const { store } = this.deps;
+    const choice = nearestLabelFrame(store.framesWithPersonAround(sessionId, participant.name, input.mediaMs), input.mediaMs);
+    if (!choice.frame) throw new NoFrameError(participant.name, input.mediaMs, LIMITS.postureLabelFrameWindowMs, choice.nearest?.mediaMs);
+    const labels = store.setPostureLabels({
+      sessionId, frameId: choice.frame.id, participant: participant.name, labels: input.labels,
+      // The schema trims it; an empty note is none.
+      note: input.note ? input.note : null,
+      labelledAt: now,
+    });
+    this.publish({ type: 'posture_labelled', sessionId, frameId: labels.frameId, labels });
+    return labels;
+  }
+
+  /**
+   * Removes a frame's posture labels (an unknown session is 404); whether it had any (the
+   * listeners hear of it only then). Whatever the participant's role now: labels kept from
+   * when they were a customer can go.
+   */
+  removePostureLabels(sessionId: string, frameId: number): boolean {
+    this.requireSession(sessionId);
+    const removed = this.deps.store.removePostureLabels(sessionId, frameId);
+    if (removed) this.publish({ type: 'posture_labelled', sessionId, frameId, labels: null });
+    return removed;
+  }
+
+  /**
+   * The labelled frames of one session (404 if unknown, checked now, before any is read) or,
+   * without an id, of every session, for an export, read a page at a time as they are
+   * iterated (see SqliteStore.postureLabelsForExport).
+   */
+  postureLabelsForExport(sessionId?: string): Iterable<PostureLabelsForExport> {
+    if (sessionId !== undefined) this.requireSession(sessionId);
+    return this.deps.store.postureLabelsForExport(sessionId);
   }
 
   private requireTurn(sessionId: string, utteranceId: number): Utterance {

@@ -184,4 +184,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: "posture_labels: a coach's labels of a customer's posture in one stored frame (data for measuring and training the posture classifier; never part of the analysis)",
+    // Keyed by the frame alone: one set of labels per frame, a later one replaces it. Frames are
+    // never replaced by a re-analysis, so labels outlive role changes; they go with their frame
+    // or session. `labels_json`: a JSON array in POSTURE_FRAME_LABELS order.
+    // frames_person: the export's person choice reads the latest box a user pointed at for the
+    // participant at or before the labelled frame; without it that read walked back over every
+    // earlier frame of theirs (most carry no box). signals_posture: the export's model_labels
+    // (the participant's posture signals on at the frame's time) without scanning the session's
+    // verbal signals.
+    sql: `
+      CREATE TABLE posture_labels (
+        frame_id    INTEGER PRIMARY KEY REFERENCES frames(id) ON DELETE CASCADE,
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        participant TEXT NOT NULL,
+        labels_json TEXT NOT NULL CHECK (json_valid(labels_json) AND json_type(labels_json) = 'array'),
+        note        TEXT,
+        labelled_at INTEGER NOT NULL
+      );
+      CREATE INDEX posture_labels_session ON posture_labels(session_id, participant);
+      CREATE INDEX frames_person ON frames(session_id, participant, media_ms) WHERE person_json IS NOT NULL;
+      CREATE INDEX signals_posture ON signals(session_id, participant, started_ms) WHERE kind = 'posture';
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CACHED_SESSIONS, FRAMES_PAGE, SqliteStore, StoreOpenError } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
+import type { PersonBox, PostureFrameLabel, PostureSignalLabel } from '../../protocol/protocol';
 
 const dirs: string[] = [];
 function tmpDb(): string {
@@ -615,6 +616,151 @@ describe('SqliteStore cue reviews', () => {
     expect(rows[2]).toMatchObject({ review: { note: 'was a joke', cueId: resist1.id }, cue: { id: resist1.id, reason: 'customer_resists' } });
     expect(store.cueReviewsForExport('s2').map((r) => r.cue?.id)).toEqual([close2.id]);
     expect(store.cueReviewsForExport('nope')).toEqual([]);
+    store.close();
+  });
+});
+
+describe('SqliteStore posture labels', () => {
+  /** A pose whose every landmark sits at (x, y); `z`, `score` only when given. */
+  const pose = (x: number, y = 0.5, extra: { z?: number; score?: number } = {}) => ({ landmarks: Array.from({ length: 33 }, () => ({ x, y, ...extra })) });
+  /** s1 (Li customer, Bo rep, Mo no role yet) and s2 (Wu customer), created in that order. */
+  function seeded(file = ':memory:') {
+    const store = new SqliteStore(file);
+    store.createSession({ id: 's1', title: 'one', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }, { name: 'Bo', role: 'rep' }, { name: 'Mo', role: null }] });
+    store.createSession({ id: 's2', title: 'two', createdAt: 2, demo: false, participants: [{ name: 'Wu', role: 'customer' }] });
+    const frame = (sessionId: string, participant: string, mediaMs: number, extra: { poses?: ReturnType<typeof pose>[]; person?: PersonBox | null; aspect?: number; source?: 'browser' | 'server' } = {}) =>
+      store.addFrame({ sessionId, participant, mediaMs, source: extra.source ?? 'browser', poses: extra.poses ?? [pose(0.5)], receivedAt: 1,
+        ...(extra.aspect !== undefined ? { aspect: extra.aspect } : {}), ...(extra.person !== undefined ? { person: extra.person } : {}) });
+    return { store, frame };
+  }
+  const labels = (sessionId: string, frameId: number, participant: string, ls: PostureFrameLabel[], labelledAt: number, note: string | null = null) =>
+    ({ sessionId, frameId, participant, labels: ls, note, labelledAt });
+  const posture = (participant: string, label: PostureSignalLabel, startedMs: number, endedMs: number | null, modelVersion = 'posture-1', sessionId = 's1') =>
+    ({ sessionId, kind: 'posture' as const, participant, frameId: null, label, score: 0.9, mediaMs: startedMs, startedMs, endedMs, features: {}, source: 'browser' as const, modelVersion });
+
+  it("finds the participant's frames with a person nearest a time: the latest at or before it and the first after it, skipping frames where nobody was found and other participants' frames", () => {
+    const { store, frame } = seeded();
+    expect(store.framesWithPersonAround('s1', 'Li', 1000)).toEqual({});
+    const a = frame('s1', 'Li', 800);
+    const a2 = frame('s1', 'Li', 800); // the same time stored again (a seek back): the first stored is the one
+    frame('s1', 'Li', 900, { poses: [] }); // nobody found
+    frame('s1', 'Bo', 1000);
+    frame('s1', 'Li', 1000, { poses: [] });
+    const b = frame('s1', 'Li', 1500);
+    frame('s2', 'Li', 1200);
+    expect(a2).toBeGreaterThan(a);
+    expect(store.framesWithPersonAround('s1', 'Li', 1000)).toEqual({ before: { id: a, mediaMs: 800 }, after: { id: b, mediaMs: 1500 } });
+    expect(store.framesWithPersonAround('s1', 'Li', 800)).toEqual({ before: { id: a, mediaMs: 800 }, after: { id: b, mediaMs: 1500 } });
+    expect(store.framesWithPersonAround('s1', 'Li', 799)).toEqual({ after: { id: a, mediaMs: 800 } });
+    expect(store.framesWithPersonAround('s1', 'Li', 2000)).toEqual({ before: { id: b, mediaMs: 1500 } });
+    expect(store.framesWithPersonAround('s1', 'Nobody', 1000)).toEqual({});
+    store.close();
+  });
+
+  it('keeps one set per frame (a later one replaces it), in POSTURE_FRAME_LABELS order, lists a session\'s by media time then participant, removes one saying whether it existed, and counts customers\' for the session list', () => {
+    const { store, frame } = seeded();
+    const [li2000, mo1000, li1000, wu] = [frame('s1', 'Li', 2000), frame('s1', 'Mo', 1000), frame('s1', 'Li', 1000), frame('s2', 'Wu', 5)];
+    expect(store.setPostureLabels(labels('s1', li2000, 'Li', ['open_palms', 'leaning_forward'], 10, 'leans in'))).toEqual({
+      ...labels('s1', li2000, 'Li', ['leaning_forward', 'open_palms'], 10, 'leans in'), mediaMs: 2000,
+    });
+    store.setPostureLabels(labels('s1', li2000, 'Li', ['sitting_far', 'neutral'], 11));
+    store.setPostureLabels(labels('s1', mo1000, 'Mo', ['arms_crossed'], 12));
+    store.setPostureLabels(labels('s1', li1000, 'Li', ['legs_crossed'], 13));
+    store.setPostureLabels(labels('s2', wu, 'Wu', ['neutral'], 14));
+    expect(store.postureLabels('s1')).toEqual([
+      { ...labels('s1', li1000, 'Li', ['legs_crossed'], 13), mediaMs: 1000 },
+      { ...labels('s1', mo1000, 'Mo', ['arms_crossed'], 12), mediaMs: 1000 },
+      { ...labels('s1', li2000, 'Li', ['sitting_far', 'neutral'], 11), mediaMs: 2000 },
+    ]);
+    expect(store.postureLabel('s1', li2000)?.labels).toEqual(['sitting_far', 'neutral']);
+    expect(store.postureLabel('s1', wu)).toBeUndefined();
+    // Mo has no role: not counted (as the export leaves it out), but listed.
+    expect(store.listSessions().map((s) => [s.id, s.postureLabelCount])).toEqual([['s2', 1], ['s1', 2]]);
+    expect(store.removePostureLabels('s1', wu)).toBe(false); // another session's frame
+    expect(store.removePostureLabels('s1', li1000)).toBe(true);
+    expect(store.removePostureLabels('s1', li1000)).toBe(false);
+    expect(store.postureLabels('s1').map((l) => l.frameId)).toEqual([mo1000, li2000]);
+    store.setRole('s1', 'Mo', 'customer');
+    expect(store.listSessions().map((s) => [s.id, s.postureLabelCount])).toEqual([['s2', 1], ['s1', 2]]);
+    store.setRole('s1', 'Li', 'rep');
+    expect(store.listSessions().map((s) => [s.id, s.postureLabelCount])).toEqual([['s2', 1], ['s1', 1]]);
+    store.close();
+  });
+
+  it('survives a re-analysis (clearAnalysis, tracker states) and a restart; goes with its frame or session if either is ever deleted', () => {
+    const file = tmpDb();
+    const seed = seeded(file);
+    const { frame } = seed;
+    let { store } = seed;
+    const f1 = frame('s1', 'Li', 100);
+    const f2 = frame('s1', 'Li', 200);
+    store.setPostureLabels(labels('s1', f1, 'Li', ['arms_crossed', 'leaning_back'], 5, '抱臂'));
+    store.setPostureLabels(labels('s1', f2, 'Li', ['neutral'], 6));
+    store.transaction(() => {
+      store.clearAnalysis('s1');
+      store.deleteTrackerStates('s1');
+    });
+    store.close();
+    store = new SqliteStore(file);
+    expect(store.postureLabels('s1')).toEqual([
+      { ...labels('s1', f1, 'Li', ['arms_crossed', 'leaning_back'], 5, '抱臂'), mediaMs: 100 },
+      { ...labels('s1', f2, 'Li', ['neutral'], 6), mediaMs: 200 },
+    ]);
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.prepare('DELETE FROM frames WHERE id = ?').run(f1);
+    expect(store.postureLabels('s1').map((l) => l.frameId)).toEqual([f2]);
+    db.prepare("DELETE FROM sessions WHERE id = 's1'").run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM posture_labels').get()).toEqual({ n: 0 });
+    store.close();
+  });
+
+  it("reads the export rows: customers' labelled frames only, in session, media-time, participant order, with the frame's poses, the person box pointed at on or before it, the signals on at its time and the latest posture model", () => {
+    const { store, frame } = seeded();
+    store.setRole('s1', 'Mo', 'customer');
+    const box = { xMin: 0.6, yMin: 0.1, width: 0.3, height: 0.8 };
+    const two = [pose(0.3, 0.5, { z: -0.1, score: 0.9 }), pose(0.7)];
+    frame('s1', 'Li', 100, { person: box });
+    const liPointed = frame('s1', 'Li', 200, { poses: two, aspect: 4 / 3 });
+    frame('s1', 'Li', 300, { person: null }); // cleared: later frames follow nobody in particular
+    const liCleared = frame('s1', 'Li', 400, { poses: two });
+    const liLaterBox = frame('s1', 'Li', 500, { poses: two, person: box, source: 'server' });
+    const mo = frame('s1', 'Mo', 200);
+    const bo = frame('s1', 'Bo', 200);
+    const wu = frame('s2', 'Wu', 50);
+    for (const [id, who] of [[liLaterBox, 'Li'], [liCleared, 'Li'], [mo, 'Mo'], [bo, 'Bo'], [liPointed, 'Li'], [wu, 'Wu']] as const) {
+      store.setPostureLabels(labels(id < wu ? 's1' : 's2', id, who, ['neutral'], id, who === 'Mo' ? 'slouches' : null));
+    }
+    store.addPostureSignal(posture('Li', 'arms_crossed', 150, 400, 'posture-old'));
+    store.addPostureSignal(posture('Li', 'open_palms', 200, null));
+    store.addPostureSignal(posture('Li', 'nodding', 100, 250));
+    store.addPostureSignal(posture('Li', 'leaning_back', 201, null));
+    store.addPostureSignal(posture('Bo', 'leaning_forward', 0, null));
+    const rows = [...store.postureLabelsForExport()];
+    // Bo (a rep) is left out; s1 was created first; Li before Mo at 200.
+    expect(rows.map((r) => [r.labels.sessionId, r.labels.frameId])).toEqual([['s1', liPointed], ['s1', mo], ['s1', liCleared], ['s1', liLaterBox], ['s2', wu]]);
+    expect(rows[0]).toEqual({
+      labels: { ...labels('s1', liPointed, 'Li', ['neutral'], liPointed), mediaMs: 200 }, source: 'browser', poses: two, aspect: 4 / 3, person: box,
+      modelLabels: expect.arrayContaining(['arms_crossed', 'open_palms', 'nodding']), modelVersion: 'posture-1',
+    });
+    expect(rows[0]!.modelLabels).toHaveLength(3);
+    expect(rows[1]).toMatchObject({ labels: { participant: 'Mo', note: 'slouches' }, person: null, modelLabels: [], modelVersion: null });
+    expect(rows[1]).not.toHaveProperty('aspect');
+    // At 400: arms_crossed ended there (off), nodding ended before; the box was cleared at 300.
+    expect(rows[2]).toMatchObject({ person: null });
+    expect([...rows[2]!.modelLabels].sort()).toEqual(['leaning_back', 'open_palms']);
+    // A box sent with the labelled frame itself counts.
+    expect(rows[3]).toMatchObject({ source: 'server', person: box });
+    expect(rows[4]).toMatchObject({ labels: { participant: 'Wu' }, modelLabels: [], modelVersion: null });
+    // One session's; an unknown session's is empty; read a page at a time (ties in media time across participants kept in order).
+    expect([...store.postureLabelsForExport('s2')].map((r) => r.labels.frameId)).toEqual([wu]);
+    expect([...store.postureLabelsForExport('nope')]).toEqual([]);
+    for (const size of [1, 2, 3]) expect([...store.postureLabelsForExport(undefined, size)].map((r) => r.labels.frameId)).toEqual(rows.map((r) => r.labels.frameId));
+    // Labels stay stored when their participant stops being a customer, and come back when they are one again.
+    store.setRole('s1', 'Li', 'rep');
+    expect([...store.postureLabelsForExport('s1')].map((r) => r.labels.frameId)).toEqual([mo]);
+    expect(store.postureLabels('s1')).toHaveLength(5);
+    store.setRole('s1', 'Li', 'customer');
+    expect([...store.postureLabelsForExport('s1')]).toHaveLength(4);
     store.close();
   });
 });

@@ -14,6 +14,8 @@ import type {
   Participant,
   PersonBox,
   PoseIn,
+  PostureFrameLabel,
+  PostureLabels,
   PostureSignal,
   PostureSignalLabel,
   Role,
@@ -23,6 +25,7 @@ import type {
   VerbalLabel,
   VerbalSignal,
 } from '../../protocol/protocol';
+import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 
 export interface SessionSummary extends Session {
@@ -36,6 +39,8 @@ export interface SessionSummary extends Session {
    * the session a coach has reviewed, not how its current cues fare.
    */
   cueReviewCount: number;
+  /** Its frames a coach has given posture labels whose participant is a customer now (as the export counts them). */
+  postureLabelCount: number;
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
@@ -205,6 +210,61 @@ export interface CueReviewForExport {
   review: CueReview;
   /** The session's current cue at the review's moment; null when the current analysis emits none there. */
   cue: Pick<Cue, 'id' | 'reason' | 'score' | 'technique' | 'modelVersion' | 'evidence'> | null;
+}
+
+interface PostureLabelsRow {
+  frame_id: number;
+  session_id: string;
+  participant: string;
+  labels_json: string;
+  note: string | null;
+  labelled_at: number;
+  /** The frame's media time (joined from frames). */
+  media_ms: number;
+}
+
+function toPostureLabels(r: PostureLabelsRow): PostureLabels {
+  return {
+    sessionId: r.session_id, frameId: r.frame_id, participant: r.participant, mediaMs: r.media_ms,
+    labels: JSON.parse(r.labels_json) as PostureFrameLabel[], note: r.note, labelledAt: r.labelled_at,
+  };
+}
+
+/** Posture labels in POSTURE_FRAME_LABELS order, each once (as they are stored and answered). */
+export function inFrameLabelOrder(labels: readonly PostureFrameLabel[]): PostureFrameLabel[] {
+  return POSTURE_FRAME_LABELS.filter((l) => labels.includes(l));
+}
+
+/** What a coach's posture labels are stored as: the labels, on a frame (its media time is the frame's). */
+export type NewPostureLabels = Omit<PostureLabels, 'mediaMs'>;
+
+/** One of a participant's stored frames, by id and media time (see `framesWithPersonAround`). */
+export interface FramePlace {
+  id: number;
+  mediaMs: number;
+}
+
+/** Labelled frames an export of posture labels reads at a time (each with its poses). */
+export const POSTURE_LABELS_EXPORT_PAGE = 200;
+
+/** A labelled frame as an export reads it (see `postureLabelsForExport`). */
+export interface PostureLabelsForExport {
+  labels: PostureLabels;
+  source: 'browser' | 'server';
+  /** Every person found in the frame, as stored (never empty: labels go on frames with a person). */
+  poses: PoseIn[];
+  /** The frame's width / height, when stored. */
+  aspect?: number;
+  /**
+   * The person box a user pointed at for the participant, as a track starting on this frame
+   * follows it: the latest box stored with this frame or an earlier one (in media-time order);
+   * null when none was sent, or the latest was a clearing (back to the largest, most central).
+   */
+  person: PersonBox | null;
+  /** The participant's stored posture signals on at the frame's media time (distinct labels, as stored: nodding included). */
+  modelLabels: PostureSignalLabel[];
+  /** The posture model of the participant's latest stored posture signal; null when they have none. */
+  modelVersion: string | null;
 }
 
 interface UtteranceRow {
@@ -391,12 +451,14 @@ export class SqliteStore {
                 (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
                 (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
                   WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
-                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc
+                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc,
+                (SELECT COUNT(*) FROM posture_labels l JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
+                  WHERE l.session_id = s.id AND p.role = 'customer') AS lc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
-      .all() as { id: string; uc: number; cc: number; kc: number; vc: number }[];
+      .all() as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */
@@ -827,6 +889,121 @@ export class SqliteStore {
         evidence: JSON.parse(r.evidence_json!) as CueEvidence[],
       },
     }));
+  }
+
+  // ---- coach posture labels ---------------------------------------------------------------
+
+  /**
+   * The participant's stored frames in which a person was found nearest `mediaMs`: the latest at
+   * or before it and the first after it (the first stored of frames at the same time). Two
+   * bounded reads of the frames_session index, whatever the distance; the caller applies the
+   * window (see nearestLabelFrame).
+   */
+  framesWithPersonAround(sessionId: string, participant: string, mediaMs: number): { before?: FramePlace; after?: FramePlace } {
+    const read = (sql: string) => {
+      const r = this.stmt(sql).get(sessionId, participant, mediaMs) as { id: number; media_ms: number } | undefined;
+      return r && { id: r.id, mediaMs: r.media_ms };
+    };
+    const before = read(
+      'SELECT id, media_ms FROM frames WHERE session_id = ? AND participant = ? AND media_ms <= ? AND persons > 0 ORDER BY media_ms DESC, id LIMIT 1',
+    );
+    const after = read('SELECT id, media_ms FROM frames WHERE session_id = ? AND participant = ? AND media_ms > ? AND persons > 0 ORDER BY media_ms, id LIMIT 1');
+    return { ...(before ? { before } : {}), ...(after ? { after } : {}) };
+  }
+
+  /** Stores a frame's posture labels (in POSTURE_FRAME_LABELS order), replacing those it had; returns them as read back. */
+  setPostureLabels(l: NewPostureLabels): PostureLabels {
+    this.stmt(
+        `INSERT INTO posture_labels (frame_id, session_id, participant, labels_json, note, labelled_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (frame_id) DO UPDATE SET session_id = excluded.session_id, participant = excluded.participant,
+           labels_json = excluded.labels_json, note = excluded.note, labelled_at = excluded.labelled_at`,
+      )
+      .run(l.frameId, l.sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt);
+    return this.postureLabel(l.sessionId, l.frameId)!;
+  }
+
+  /** The session's frame's posture labels; undefined when it has none (or the frame is another session's). */
+  postureLabel(sessionId: string, frameId: number): PostureLabels | undefined {
+    const r = this.stmt(
+        `SELECT l.*, f.media_ms FROM posture_labels l JOIN frames f ON f.id = l.frame_id WHERE l.session_id = ? AND l.frame_id = ?`,
+      )
+      .get(sessionId, frameId) as PostureLabelsRow | undefined;
+    return r && toPostureLabels(r);
+  }
+
+  /** Removes the session's frame's posture labels; whether it had any. */
+  removePostureLabels(sessionId: string, frameId: number): boolean {
+    return this.stmt('DELETE FROM posture_labels WHERE session_id = ? AND frame_id = ?').run(sessionId, frameId).changes > 0;
+  }
+
+  /** The session's posture labels by the frame's media time, then participant, then frame (whatever the participants' roles are now). */
+  postureLabels(sessionId: string): PostureLabels[] {
+    const rows = this.stmt(
+        `SELECT l.*, f.media_ms FROM posture_labels l JOIN frames f ON f.id = l.frame_id
+          WHERE l.session_id = ? ORDER BY f.media_ms, l.participant, l.frame_id`,
+      )
+      .all(sessionId) as PostureLabelsRow[];
+    return rows.map(toPostureLabels);
+  }
+
+  /**
+   * What an export of posture labels needs (one session's, or with no id every session's): each
+   * labelled frame whose participant is a customer now, with the frame's poses, the person box
+   * a track starting there follows, and the participant's stored posture signals on at its
+   * time; in session order (as created), then media time, then participant. Read
+   * POSTURE_LABELS_EXPORT_PAGE frames at a time (a frame's poses are the bulk of a row), and no
+   * statement stays open between pages, so the caller may write to the store while it reads. A
+   * label whose participant is no longer a customer is left out (it stays stored).
+   */
+  *postureLabelsForExport(sessionId?: string, pageSize = POSTURE_LABELS_EXPORT_PAGE): Generator<PostureLabelsForExport> {
+    const sessions = sessionId !== undefined
+      ? [sessionId]
+      : (this.stmt(
+          `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
+        ).all() as { id: string }[]).map((r) => r.id);
+    const page = this.stmt(
+      `SELECT l.*, f.media_ms, f.source, f.aspect, f.poses_json
+         FROM posture_labels l
+         JOIN frames f ON f.id = l.frame_id
+         JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
+        WHERE l.session_id = ? AND p.role = 'customer'
+          AND (f.media_ms > ? OR (f.media_ms = ? AND (l.participant > ? OR (l.participant = ? AND l.frame_id > ?))))
+        ORDER BY f.media_ms, l.participant, l.frame_id LIMIT ?`,
+    );
+    for (const id of sessions) {
+      // Media times are never negative: "after" nothing is after (-1, '', 0).
+      let after = { mediaMs: -1, participant: '', frameId: 0 };
+      for (;;) {
+        const rows = page.all(id, after.mediaMs, after.mediaMs, after.participant, after.participant, after.frameId, pageSize) as (PostureLabelsRow & {
+          source: 'browser' | 'server'; aspect: number | null; poses_json: string;
+        })[];
+        for (const r of rows) yield this.postureLabelsRowForExport(r);
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < pageSize) break;
+        after = { mediaMs: last.media_ms, participant: last.participant, frameId: last.frame_id };
+      }
+    }
+  }
+
+  private postureLabelsRowForExport(r: PostureLabelsRow & { source: 'browser' | 'server'; aspect: number | null; poses_json: string }): PostureLabelsForExport {
+    const pointed = this.stmt(
+        `SELECT person_json FROM frames WHERE session_id = ? AND participant = ? AND person_json IS NOT NULL
+            AND media_ms <= ? AND (media_ms < ? OR id <= ?) ORDER BY media_ms DESC, id DESC LIMIT 1`,
+      )
+      .get(r.session_id, r.participant, r.media_ms, r.media_ms, r.frame_id) as { person_json: string } | undefined;
+    const on = this.stmt(
+        `SELECT DISTINCT label FROM signals WHERE session_id = ? AND participant = ? AND kind = 'posture'
+            AND started_ms <= ? AND (ended_ms IS NULL OR ended_ms > ?)`,
+      )
+      .all(r.session_id, r.participant, r.media_ms, r.media_ms) as { label: PostureSignalLabel }[];
+    const model = this.stmt(`SELECT model_version FROM signals WHERE session_id = ? AND participant = ? AND kind = 'posture' ORDER BY id DESC LIMIT 1`)
+      .get(r.session_id, r.participant) as { model_version: string } | undefined;
+    return {
+      labels: toPostureLabels(r), source: r.source, poses: JSON.parse(r.poses_json) as PoseIn[],
+      ...(r.aspect !== null ? { aspect: r.aspect } : {}),
+      person: pointed ? (JSON.parse(pointed.person_json) as PersonBox | null) : null,
+      modelLabels: on.map((x) => x.label), modelVersion: model?.model_version ?? null,
+    };
   }
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */

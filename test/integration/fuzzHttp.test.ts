@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, coach corrections, cue reviews and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, coach corrections, cue reviews, posture labels and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -311,6 +311,82 @@ describe('fuzz: cue reviews', () => {
     });
     // The cases reach the storing path and every kind of refusal.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 413, 415]);
+  });
+});
+
+describe('fuzz: posture labels', () => {
+  it('PUT labels and DELETE a frame\'s with any ids and bodies, and the exports: a refused write stores nothing, an accepted one what it answered on a frame with a person, and the exports hold only the customer\'s rows (240 cases)', async () => {
+    const id = await newSession();
+    // 周先生's frames every 200 ms from 0 to 6,000 (at 1,000-1,800 nobody was found); the rep has frames too.
+    const frames = Array.from({ length: 31 }, (_, k) => ({ ...landmarksFrame(() => 0.5), mediaMs: k * 200, ...(k >= 5 && k <= 9 ? { poses: [] } : {}) }));
+    for (let k = 0; k < frames.length; k += 16) expect((await send('POST', `/api/sessions/${id}/landmarks`, JSON.stringify(frames.slice(k, k + 16)), 'application/json')).status).toBe(201);
+    expect((await send('POST', `/api/sessions/${id}/landmarks`, JSON.stringify({ ...landmarksFrame(() => 0.5), participant: 'Rep Sun', mediaMs: 400 }), 'application/json')).status).toBe(201);
+    const stored = (await api(server.url, 'GET', `/api/sessions/${id}/landmarks?limit=1000`)).body.frames as { frameId: number; participant: string; mediaMs: number; poses: unknown[] }[];
+    const withPerson = new Map(stored.filter((f) => f.participant === '周先生' && f.poses.length > 0).map((f) => [f.frameId, f.mediaMs]));
+    const frameIds = stored.map((f) => String(f.frameId));
+    const labelsOf = async (): Promise<any[]> => (await api(server.url, 'GET', `/api/sessions/${id}`)).body.postureLabels as any[];
+    const LABELS = ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'legs_crossed', 'sitting_far', 'neutral', 'nodding', 'slouching'];
+    const base = { participant: '周先生', mediaMs: 2400, labels: ['leaning_forward', 'open_palms'], note: '前倾' };
+    let before = await labelsOf();
+    const statuses = new Set<number>();
+    await runCases('posture-labels', 0x5eed09, 240, async (rand, _i, note) => {
+      const sid = pick(rand, [id, id, id, id, 'nope', 'x'.repeat(65), '%E0%A4%A']);
+      const kind = int(rand, 6);
+      if (kind === 5) {
+        const p = pick(rand, [`/api/sessions/${sid}/posture-labels`, '/api/posture-labels']);
+        note(`GET ${p}`);
+        const res = await fetch(server.url + p);
+        const jsonl = await res.clone().text();
+        expectClean(await readAnswer(res), { named: (e) => e.field !== undefined });
+        if (res.status === 200) {
+          for (const line of jsonl.split('\n').filter(Boolean)) {
+            const row = JSON.parse(line);
+            expect(row).toMatchObject({ role: 'customer', participant: '周先生', source: 'browser' });
+            expect(row.landmarks).toHaveLength(33);
+            expect(withPerson.get(row.frame)).toBe(row.media_ms);
+          }
+        }
+        return;
+      }
+      let method: string;
+      let p: string;
+      let text: string | undefined;
+      if (kind === 4) {
+        method = 'DELETE';
+        const labelled = before.map((l) => String(l.frameId));
+        p = `/api/sessions/${sid}/posture-labels/${pick(rand, [...labelled, ...labelled, ...frameIds, '0', '-1', '1.5', '1e3', 'abc', '99999999', '1234567890123456', '%E0%A4%A', '%00', String(Number.MAX_SAFE_INTEGER), '__proto__'])}`;
+      } else {
+        method = 'PUT';
+        p = `/api/sessions/${sid}/posture-labels`;
+        const body = rand() < 0.5
+          ? {
+              participant: pick(rand, ['周先生', '周先生', '周先生', 'Rep Sun', 'Nobody', ' 周先生 ', '']),
+              mediaMs: pick(rand, [int(rand, 7200), int(rand, 7200), 1400, 7001, 6000 + 1000, -1, 86_400_001, 1.5]),
+              labels: Array.from({ length: 1 + int(rand, 3) }, () => pick(rand, LABELS)),
+              ...(rand() < 0.5 ? { note: pick(rand, ['', ' ok ', 'n'.repeat(500), 'n'.repeat(501), '\ud800']) } : {}),
+            }
+          : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+        text = JSON.stringify(body) ?? 'null';
+      }
+      note(`${method} ${p} ${preview(text)}`);
+      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+      statuses.add(r.status);
+      const after = await labelsOf();
+      if (method === 'PUT' && r.status === 200) {
+        const got = r.body.labels;
+        expect(after).toContainEqual(got);
+        expect(withPerson.get(got.frameId)).toBe(got.mediaMs);
+        expect(after.filter((x) => x.frameId !== got.frameId)).toEqual(before.filter((x) => x.frameId !== got.frameId));
+      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
+        expect(after).toHaveLength(before.length - 1);
+      } else {
+        expect(after).toEqual(before);
+      }
+      before = after;
+    });
+    // The cases reach the storing path and every kind of refusal.
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 409, 413, 415]);
   });
 });
 
