@@ -5,6 +5,11 @@ import {
   cueReviewRemovalPath,
   deleteCorrection,
   deleteCueReview,
+  deletePostureLabels,
+  getAllPostureLabelsFile,
+  getPostureLabelsFile,
+  NoPostureLabelsYet,
+  putPostureLabels,
   getAllCorrectionsFile,
   getAllCueReviewsFile,
   getCorrectionsFile,
@@ -176,4 +181,27 @@ test('cue reviews download as JSON lines, the session’s and every session’s;
   answer = async () => new Response('', { status: 200 });
   await expect(getAllCueReviewsFile()).rejects.toBeInstanceOf(NoCueReviewsYet);
   await expect(getAllCorrectionsFile()).rejects.toBeInstanceOf(NoLabelsYet);
+});
+
+test('posture labels: a PUT answered with the frame the server chose, a DELETE by frame, and their JSON lines', async () => {
+  const labels = { sessionId: 'ses 1', frameId: 812, participant: '李女士', mediaMs: 64_200, labels: ['leaning_forward'], note: null, labelledAt: 1 };
+  answer = async () => Response.json({ labels });
+  await expect(putPostureLabels('ses 1', { participant: '李女士', mediaMs: 64_000, labels: ['leaning_forward'] })).resolves.toEqual(labels);
+  expect(calls[0]!.url).toBe('/api/sessions/ses%201/posture-labels');
+  expect(calls[0]!.init?.method).toBe('PUT');
+  expect(JSON.parse(calls[0]!.init?.body as string)).toEqual({ participant: '李女士', mediaMs: 64_000, labels: ['leaning_forward'] });
+  answer = async () => Response.json({ error: { code: 'no_frame', message: 'no frame of "李女士" within 1000 ms of 64000 ms', field: 'mediaMs' } }, { status: 404 });
+  const refused = await failure(putPostureLabels('ses 1', { participant: '李女士', mediaMs: 64_000, labels: ['neutral'] }));
+  expect(refused).toBeInstanceOf(ServerError);
+  expect(requestError(refused)).toMatchObject({ code: 'no_frame', field: 'mediaMs' });
+  answer = async () => Response.json({ removed: true });
+  await expect(deletePostureLabels('ses 1', 812)).resolves.toBe(true);
+  expect(calls.at(-1)!.url).toBe('/api/sessions/ses%201/posture-labels/812');
+  expect(calls.at(-1)!.init?.method).toBe('DELETE');
+  answer = async () => new Response('{"frame":812}\n', { status: 200 });
+  expect((await getPostureLabelsFile('ses_2')).filename).toBe('ses_2-posture-labels.jsonl');
+  expect((await getAllPostureLabelsFile()).filename).toBe('posture-labels.jsonl');
+  expect(calls.at(-1)!.url).toBe('/api/posture-labels');
+  answer = async () => new Response('', { status: 200 });
+  await expect(getAllPostureLabelsFile()).rejects.toBeInstanceOf(NoPostureLabelsYet);
 });

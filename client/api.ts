@@ -1,7 +1,7 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, PostureLabels, PostureLabelsIn, Role, Session, SessionSnapshot } from '../protocol/protocol';
 import {
   CorrectionSchema,
   CueReviewSchema,
@@ -10,6 +10,7 @@ import {
   HealthSchema,
   LandmarksPageSchema,
   ModelVersionsSchema,
+  PostureLabelsSchema,
   SessionListSchema,
   SessionSchema,
   SnapshotSchema,
@@ -276,6 +277,52 @@ export class NoCueReviewsYet extends Error {
   constructor() {
     super('no cue reviews yet');
     this.name = 'NoCueReviewsYet';
+  }
+}
+
+// ---- coach posture labels ---------------------------------------------------------------
+
+/** Where a session's posture labels download from as JSON lines (`eval posture` rows): the Export posture labels link's href. */
+export function postureLabelsUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/posture-labels`;
+}
+
+/**
+ * Labels what a customer's posture is at a moment: the server puts the labels on the
+ * participant's stored frame nearest `mediaMs` (within LIMITS.postureLabelFrameWindowMs) and
+ * answers with them, naming that frame (its id and media time). Refused: 400 (bad labels or
+ * note, by field), 404 (no such session or participant; `no_frame`: no frame near enough),
+ * 409 `not_customer` (a rep, or a participant without a role).
+ */
+export async function putPostureLabels(id: string, body: PostureLabelsIn): Promise<PostureLabels> {
+  const res = await request(z.object({ labels: PostureLabelsSchema }), 'posture labels', postureLabelsUrl(id), json('PUT', body));
+  return res.labels;
+}
+
+/** Removes a frame's posture labels; `removed`: whether it had some. */
+export async function deletePostureLabels(id: string, frameId: number): Promise<boolean> {
+  const res = await request(z.object({ removed: z.boolean() }), 'posture labels removal', `${postureLabelsUrl(id)}/${encodeURIComponent(String(frameId))}`, { method: 'DELETE' });
+  return res.removed;
+}
+
+/** The session's posture labels as a JSON-lines file (see getDownload: only a 200 is one). */
+export function getPostureLabelsFile(id: string): Promise<DownloadFile> {
+  return getDownload(postureLabelsUrl(id), JSONL_ACCEPT, `${id}-posture-labels.jsonl`);
+}
+
+/** Where every session's posture labels download from, in one JSON-lines file. */
+export const ALL_POSTURE_LABELS_URL = '/api/posture-labels';
+
+/** Every session's posture labels as one JSON-lines file; none anywhere yet throws NoPostureLabelsYet. */
+export function getAllPostureLabelsFile(): Promise<DownloadFile> {
+  return getAllFile(ALL_POSTURE_LABELS_URL, 'posture-labels.jsonl', () => new NoPostureLabelsYet());
+}
+
+/** No session has posture labels yet: nothing to download. */
+export class NoPostureLabelsYet extends Error {
+  constructor() {
+    super('no posture labels yet');
+    this.name = 'NoPostureLabelsYet';
   }
 }
 

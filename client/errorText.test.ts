@@ -166,3 +166,14 @@ test('a coach’s verdict refused: a cue gone (re-analysed meanwhile), a bad ver
   expect(describeError(gone, 'zh')).toEqual({ text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', detail: gone.message });
   expect(describeError({ code: 'invalid_field', message: 'verdict: invalid option', field: 'verdict' }, 'zh').text).toBe('评价无效。');
 });
+
+test('the posture labels’ refusals in Chinese: no frame near the moment, not a customer, no such participant', () => {
+  const noFrame: ApiError = { code: 'no_frame', message: 'no frame of "Li" with a person within 1000 ms of 64000 ms (the nearest is at 70200 ms)', field: 'mediaMs' };
+  expect(describeError(noFrame, 'zh')).toEqual({ text: expect.stringContaining('1 秒内没有这位参与者的姿态帧'), detail: noFrame.message });
+  expect(describeError(noFrame, 'en')).toEqual({ text: noFrame.message });
+  const rep: ApiError = { code: 'not_customer', message: '"Li" is a rep: posture labels are for customers', field: 'participant' };
+  expect(describeError(rep, 'zh').text).toBe('只能标注客户的姿态：这位参与者是客户经理，或还没有角色。');
+  expect(describeError({ code: 'not_customer', message: 'x', field: 'utteranceId' }, 'zh').text).toContain('只能标注客户的发言');
+  expect(describeError({ code: 'not_found', message: 'no participant "Zed"', field: 'participant' }, 'zh').text).toBe('此会谈中没有这位参与者。');
+  expect(describeError({ code: 'invalid_input', message: 'labels: neutral cannot come with arms_crossed', field: 'labels' }, 'zh').text).toBe('姿态标注无效。');
+});

@@ -39,6 +39,10 @@ const FIELD_NAMES: Record<string, string> = {
   utteranceId: '发言编号',
   verdict: '评价',
   cueId: '提示编号',
+  participant: '参与者',
+  mediaMs: '媒体时间',
+  labels: '姿态标注',
+  frameId: '帧编号',
 };
 
 /** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
@@ -119,8 +123,14 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (e.field === 'utteranceId') return { text: '这句发言在服务器上不存在。', keepDetail: true };
       // A cue a re-analysis (or a role change) replaced while the coach was looking at it.
       if (e.field === 'cueId') return { text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
+      if (e.field === 'participant') return { text: '此会谈中没有这位参与者。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
+    case 'no_frame':
+      // A posture label goes on a stored frame of the participant near the moment chosen.
+      return { text: '这一时刻前后 1 秒内没有这位参与者的姿态帧（画面中找到人的帧）：请选一个有姿态数据的时刻。', keepDetail: true };
     case 'not_customer':
+      // A coach's posture label is for a customer: this participant is a rep, or has no role.
+      if (e.field === 'participant') return { text: '只能标注客户的姿态：这位参与者是客户经理，或还没有角色。', keepDetail: true };
       // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.
       return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
     case 'busy':

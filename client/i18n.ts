@@ -141,7 +141,7 @@ const en = {
   timelineWords: 'Words',
   timelineLabel: 'Posture timeline: postures, cues and verbal signals over the meeting’s media time',
   timelineHelp:
-    'One Tab stop: arrow keys move between markers and bars, Left and Right in time, Up and Down to the nearest one in the row above or below; Home and End go to the first or last. Enter or Space opens that moment in the transcript (a group zooms in on its markers).',
+    'One Tab stop: arrow keys move between markers and bars, Left and Right in time, Up and Down to the nearest one in the row above or below; Home and End go to the first or last. Enter or Space opens that moment in the transcript (a group zooms in on its markers; a coach’s marker opens its posture labels); after a posture bar is chosen, the next Tab reaches Label posture here.',
   postureEvidence: 'Posture',
   sourceBrowser: 'from the browser',
   sourceServer: 'from the server',
@@ -239,6 +239,42 @@ const en = {
   allCueReviewsNone: 'No cue has a verdict yet in any session: there are no cue reviews to download.',
   cueReviewedCount: '{n} cues reviewed',
   cueReviewedCountOne: '{n} cue reviewed',
+  // coaches' posture labels (client/view/postureLabels.ts)
+  postureLabelButton: 'Label posture',
+  postureLabelButtonTip: 'Label what {name}’s posture is at {time} (the playhead, else the moment last chosen on the timeline)',
+  postureLabelNoFrames: 'This session has no posture frames: there is no posture to label.',
+  postureLabelNoCustomer: 'This session has no customer: posture labels are for customers.',
+  postureLabelHere: 'Label posture here',
+  postureLabelHereAria: 'Label {name}’s posture at {time}',
+  posturePicked: '{label} · {name} · {range}',
+  postureEditorTitle: '{name}’s posture at {time}: what does the frame show?',
+  postureEditorHelp: 'Saved on {name}’s stored frame nearest this moment (within 1 s). For measuring and training the posture model: a label changes no signal or cue. Neutral (upright, arms relaxed) does not go with arms crossed, leaning in or back, or open palms.',
+  postureModelHint: 'on the timeline',
+  postureNeutralHint: 'upright, arms relaxed',
+  postureLabelSave: 'Save posture labels',
+  postureLabelSaveFailed: 'Posture labels not saved',
+  postureLabelRemoveFailed: 'Posture labels not removed',
+  postureLabelSaved: 'Saved on {name}’s frame at {frame} (the moment chosen: {time}).',
+  postureLabelRemoved: 'Removed the posture labels of {name}’s frame at {frame}.',
+  postureNotCustomer: '{name} is no longer a customer: these labels are kept, but neither counted nor exported. Remove them, or make {name} a customer again (Roles).',
+  postureNeedOne: 'Check at least one posture (Neutral when none shows).',
+  timelineCoach: 'Coach',
+  coachMarkerTip: 'Coach: {labels} · {name} · {time}',
+  coachMarkerAgrees: 'The timeline shows the same',
+  coachMarkerDisagrees: 'The timeline shows otherwise: {model}',
+  coachMarkerAside: 'Kept, but neither counted nor exported: {name} is no longer a customer',
+  coachModelNone: 'no posture',
+  tlCoachGroup: '{n} labelled moments · {from}–{to}',
+  postureLabelsSummary: '{n} posture moments labelled · model agrees on {k}',
+  postureLabelsSummaryOne: '{n} posture moment labelled · model agrees on {k}',
+  postureLabelsExport: 'Export posture labels',
+  postureLabelsExportTip: 'Download this session’s posture labels as JSON lines (one eval posture row per labelled frame: the frame’s 33 landmarks, the coach’s labels and the model’s), to measure or train the posture model.',
+  postureLabelsExportFailed: 'Posture labels not exported',
+  allPostureLabelsExport: 'Every session’s posture labels',
+  allPostureLabelsExportTip: 'Download the posture labels of every session as one JSON lines file (eval posture rows with landmarks), to measure the posture model on your own meetings or train it with train posture --extra.',
+  allPostureLabelsNone: 'No posture is labelled yet in any session: there are no posture labels to download.',
+  postureLabelledCount: '{n} postures labelled',
+  postureLabelledCountOne: '{n} posture labelled',
 };
 
 type Strings = typeof en;
@@ -378,7 +414,7 @@ const zh: Strings = {
   timelineWords: '言语',
   timelineLabel: '姿态时间轴：会谈媒体时间上的姿态、提示和言语信号',
   timelineHelp:
-    '整个时间轴只占一个 Tab 位置：用方向键在标记和色条之间移动，左、右键按时间前后移动，上、下键移到上一行或下一行中时间最近的一个；Home、End 移到第一个或最后一个。按 Enter 或空格键在文字记录中打开该时刻（分组标记会放大显示其中的标记）。',
+    '整个时间轴只占一个 Tab 位置：用方向键在标记和色条之间移动，左、右键按时间前后移动，上、下键移到上一行或下一行中时间最近的一个；Home、End 移到第一个或最后一个。按 Enter 或空格键在文字记录中打开该时刻（分组标记会放大显示其中的标记；教练标记会打开它的姿态标注）；选中姿态色条后，再按 Tab 即到“在此标注姿态”。',
   postureEvidence: '姿态',
   sourceBrowser: '来自浏览器',
   sourceServer: '来自服务器',
@@ -476,6 +512,42 @@ const zh: Strings = {
   allCueReviewsNone: '还没有任何会谈评价过提示，没有可下载的提示评价。',
   cueReviewedCount: '已评 {n} 条提示',
   cueReviewedCountOne: '已评 {n} 条提示',
+  // 教练的姿态标注
+  postureLabelButton: '标注姿态',
+  postureLabelButtonTip: '标注{name}在 {time} 的姿态（播放位置，否则为在时间轴上最后选中的时刻）',
+  postureLabelNoFrames: '此会谈没有姿态帧：没有可标注的姿态。',
+  postureLabelNoCustomer: '此会谈没有客户：姿态标注只针对客户。',
+  postureLabelHere: '在此标注姿态',
+  postureLabelHereAria: '标注{name}在 {time} 的姿态',
+  posturePicked: '{label} · {name} · {range}',
+  postureEditorTitle: '{name}在 {time} 的姿态：这一帧显示的是？',
+  postureEditorHelp: '保存在{name}离这一时刻最近的已保存帧上（1 秒以内）。用于评估和训练姿态模型：标注不会改变任何信号或提示。“中性”（坐姿端正、双臂放松）不能与双臂交叉、身体前倾或后仰、手掌张开同时选择。',
+  postureModelHint: '时间轴所示',
+  postureNeutralHint: '坐姿端正、双臂放松',
+  postureLabelSave: '保存姿态标注',
+  postureLabelSaveFailed: '姿态标注未保存',
+  postureLabelRemoveFailed: '姿态标注未删除',
+  postureLabelSaved: '已保存在{name} {frame} 处的帧上（所选时刻：{time}）。',
+  postureLabelRemoved: '已删除{name} {frame} 处那一帧的姿态标注。',
+  postureNotCustomer: '{name}已不再是客户：这些标注仍保留，但不计入统计，也不导出。可以删除它们，或在“角色”中把{name}改回客户。',
+  postureNeedOne: '请至少选择一个姿态（都没有时选“中性”）。',
+  timelineCoach: '教练',
+  coachMarkerTip: '教练：{labels} · {name} · {time}',
+  coachMarkerAgrees: '时间轴显示的相同',
+  coachMarkerDisagrees: '时间轴显示的不同：{model}',
+  coachMarkerAside: '已保留，但不计入统计，也不导出：{name}已不再是客户',
+  coachModelNone: '没有姿态',
+  tlCoachGroup: '{n} 个已标注的时刻 · {from}–{to}',
+  postureLabelsSummary: '已标注 {n} 个姿态时刻 · 模型判断一致 {k} 个',
+  postureLabelsSummaryOne: '已标注 {n} 个姿态时刻 · 模型判断一致 {k} 个',
+  postureLabelsExport: '导出姿态标注',
+  postureLabelsExportTip: '将此会谈的姿态标注下载为 JSON Lines 文件（每个已标注的帧一行 eval posture 数据：该帧的 33 个关键点、教练的标注和模型的判断），用于评估或训练姿态模型。',
+  postureLabelsExportFailed: '姿态标注未导出',
+  allPostureLabelsExport: '全部会谈的姿态标注',
+  allPostureLabelsExportTip: '将所有会谈的姿态标注下载为一个 JSON Lines 文件（带关键点的 eval posture 数据），用于在自己的会谈上评估姿态模型，或通过 train posture --extra 训练它。',
+  allPostureLabelsNone: '还没有任何会谈标注过姿态，没有可下载的姿态标注。',
+  postureLabelledCount: '已标注 {n} 个姿态',
+  postureLabelledCountOne: '已标注 {n} 个姿态',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };
@@ -576,7 +648,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
 }
 
 /** Keys with a singular form `<key>One`, used when the count is exactly 1. */
-export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'cueReviewedCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'cueReviewedCount' | 'postureLabelledCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
 
 /** A count in words: "1 cue", "2 cues" (Chinese has one form). */
 export function tn(key: CountKey, n: number): string {
@@ -595,6 +667,11 @@ export function correctionLabelName(label: VerbalLabel): string {
 /** "3 turns labelled · model agrees on 2". */
 export function labelsSummary(labelled: number, agree: number): string {
   return t(labelled === 1 ? 'labelsSummaryOne' : 'labelsSummary', { n: labelled, k: agree });
+}
+
+/** "2 posture moments labelled · model agrees on 1". */
+export function postureLabelsSummary(labelled: number, agree: number): string {
+  return t(labelled === 1 ? 'postureLabelsSummaryOne' : 'postureLabelsSummary', { n: labelled, k: agree });
 }
 
 /** "4 cues reviewed · 3 useful". */

@@ -16,9 +16,10 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import { z } from 'zod';
-import { ApiErrorSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import { ApiErrorSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, PostureLabelledEventSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
 import type { CorrectedEvent } from './corrections';
 import type { CueReviewedEvent } from './cueReviews';
+import type { PostureLabelledEvent } from './postureLabels';
 
 export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
@@ -34,6 +35,8 @@ export interface LiveListeners {
   onCorrected(ev: CorrectedEvent): void;
   /** A coach gave a cue a verdict or took it back (`review: null`), matched to cards by moment. */
   onCueReviewed(ev: CueReviewedEvent): void;
+  /** A coach labelled a customer's posture in a frame of the session, or removed those labels (`labels: null`). */
+  onPostureLabelled(ev: PostureLabelledEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -94,6 +97,7 @@ export class LiveConnection {
     this.checked('reanalysed', Reanalysed, (p) => listeners.onReanalysed(p.sessionId));
     this.checked('corrected', CorrectedEventSchema, (p) => listeners.onCorrected(p));
     this.checked('cue_reviewed', CueReviewedEventSchema, (p) => listeners.onCueReviewed(p));
+    this.checked('posture_labelled', PostureLabelledEventSchema, (p) => listeners.onPostureLabelled(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

@@ -18,7 +18,7 @@ import {
 import * as api from './api';
 import { errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
-import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, setLang, t, tn, type Lang, type StringKey } from './i18n';
+import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, postureLabelsSummary, setLang, t, tn, type Lang, type StringKey } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
 import { DEFAULT_AHEAD } from './fetchAhead';
 import { FrameFeed } from './frameFeed';
@@ -27,6 +27,8 @@ import { controls, focusTarget, type Content } from './controls';
 import { OwnRequests } from './ownRequests';
 import { agreement, turnKey } from './corrections';
 import { cueReviewRequestKey, reviewCounts } from './cueReviews';
+import { postureAgreement, type postureLabelsBody } from './postureLabels';
+import { PostureLabelRequests } from './postureLabelRequests';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
@@ -38,6 +40,7 @@ import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
 import { PostureTimeline } from './view/posture';
+import { PostureLabelEditor, type FramesKnown } from './view/postureLabels';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { TranscriptView } from './view/transcript';
@@ -124,6 +127,9 @@ const el = {
   cueReviewsEarlier: byId('cue-reviews-earlier'),
   cueReviewsExport: byId<HTMLAnchorElement>('cue-reviews-export'),
   allCueReviews: byId<HTMLAnchorElement>('all-cue-reviews'),
+  postureLabelsSummary: byId('posture-labels-summary'),
+  postureLabelsExport: byId<HTMLAnchorElement>('posture-labels-export'),
+  allPostureLabels: byId<HTMLAnchorElement>('all-posture-labels'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -181,6 +187,24 @@ const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId
 const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
 const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
+/** Coaches' posture labels: the editor under the timeline, and this window's requests (their echoes not applied again). */
+const postureLabels = new PostureLabelEditor(
+  { button: byId<HTMLButtonElement>('posture-label-btn'), offer: byId('posture-label-offer'), editor: byId('posture-label-editor'), status: byId('posture-label-status') },
+  {
+    posturesAt: (p, ms) => posture.posturesAt(p, ms),
+    postureParticipants: () => posture.postureParticipants(),
+    firstPostureMs: (p) => posture.firstPostureMs(p),
+    playheadMs: () => posture.clockMs,
+    focusCoach: (frameId) => posture.focusCoach(frameId),
+  },
+  { save: savePostureLabels, remove: removePostureLabels },
+  () => {
+    posture.setCoachMarks(postureLabels.marks());
+    renderViewHead();
+  },
+);
+posture.attachCoach({ onBar: (pick) => postureLabels.pickBar(pick), onCoach: (frameId) => postureLabels.openFrame(frameId) });
+const postureLabelRequests = new PostureLabelRequests({ put: api.putPostureLabels, delete: api.deletePostureLabels }, (ev) => postureLabels.apply(ev));
 const picker = new SessionPicker(el.select);
 /**
  * A checked download link (see DownloadLink): a refusal or no answer is an error notice titled
@@ -210,9 +234,11 @@ const exportLink = checkedDownload(el.exportLink, ofSession(api.getTranscript), 
 /** Export labels and Export cue reviews: the session's labelled turns and cue verdicts as JSON lines. */
 const labelsExport = checkedDownload(el.labelsExport, ofSession(api.getCorrectionsFile), 'labelsExportFailed');
 const cueReviewsExport = checkedDownload(el.cueReviewsExport, ofSession(api.getCueReviewsFile), 'cueReviewsExportFailed');
+const postureLabelsExport = checkedDownload(el.postureLabelsExport, ofSession(api.getPostureLabelsFile), 'postureLabelsExportFailed');
 /** The footer's links to every session's labels (for `eval verbal` and `train --extra`) and cue verdicts, each in one file. */
 const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
 const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
+const allPostureLabels = checkedDownload(el.allPostureLabels, api.getAllPostureLabelsFile, 'postureLabelsExportFailed', { empty: api.NoPostureLabelsYet, key: 'allPostureLabelsNone' });
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -246,6 +272,7 @@ const live = new LiveConnection({
     modelStatus.noteVersion(s.kind, s.modelVersion);
     if (s.kind === 'posture') {
       if (s.endedMs === null) pose.noteSignal(s); // the status names the posture held now
+      if (postureLabels.all.size > 0) renderViewHead(); // the model's agreement with the coach may change
     } else transcript.addSignal(s);
     noteInput(s.kind === 'posture' && s.endedMs !== null ? s.endedMs : s.mediaMs);
   },
@@ -271,6 +298,10 @@ const live = new LiveConnection({
   onCueReviewed(ev) {
     // A verdict given or taken back elsewhere; this window's own is applied from its answer.
     if (ev.sessionId === state.sessionId && !ownVerdicts.isOwnEcho(cueReviewRequestKey(ev.sessionId, ev))) verdicts.apply(ev);
+  },
+  onPostureLabelled(ev) {
+    // Labels given or removed in another window; this window's own are applied from its answer.
+    if (ev.sessionId === state.sessionId) postureLabelRequests.onEvent(ev);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
@@ -326,6 +357,7 @@ function sessionLost(): void {
   modelStatus.setSession(null, null);
   labels.setEditable(false); // its labels stay on view, read-only
   verdicts.setEditable(false); // so do its cues' verdicts, without toggles
+  postureLabels.setEditable(false); // and its posture labels, as markers only
   cues.render();
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
@@ -400,6 +432,8 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
     durationMs: mode === 'live' ? state.durationMs : lastEndMs || null,
     live: mode === 'live',
   });
+  // After the timeline: the labels' markers and agreement are read against its postures.
+  postureLabels.setSession(snapshot.session.id, snapshot.postureLabels, snapshot.session.participants, true, postureFrames(snapshot, mode));
   pose.setSession(snapshot.session.id, snapshot.session.participants, mode === 'live');
   roles.setSession(snapshot.session.id, snapshot.session.participants, snapshot.unassignedSpeakers);
   state.signalKeys = new Set(snapshot.signals.map(signalKey));
@@ -431,6 +465,25 @@ function checkContent(snapshot: SessionSnapshot, mode: Mode): void {
       renderControls();
     },
   );
+}
+
+/**
+ * Whether the session shown has posture frames (for Label posture): a posture signal says so; a
+ * live session may get some (the server says when a moment has none); a stored one is looked up
+ * with a one-frame page.
+ */
+function postureFrames(snapshot: SessionSnapshot, mode: Mode): FramesKnown {
+  const id = snapshot.session.id;
+  if (mode === 'live' || snapshot.signals.some((s) => s.kind === 'posture')) return mode === 'live' ? 'unknown' : 'some';
+  api.getLandmarksPage(id, 0, 1).then(
+    (page) => {
+      if (state.sessionId === id) postureLabels.setFrames(page.frames.length > 0 ? 'some' : 'none');
+    },
+    () => {
+      // Not known: Label posture is let try (the server says what is wrong).
+    },
+  );
+  return 'unknown';
 }
 
 /** How long a watched session stays Live after its last input; then it reads Review again. */
@@ -495,6 +548,7 @@ function showDemoPreview(): void {
   labels.setSession(null, [], false);
   verdicts.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
+  postureLabels.setSession(null, [], [], false, 'unknown');
   cues.reset([]);
   posture.reset({ signals: [], cues: [], latestMs: 0, durationMs: null, live: true });
   pose.setSession(null, state.participants, false);
@@ -621,6 +675,32 @@ async function removeVerdict(id: string, cue: Cue): Promise<boolean> {
     return true;
   } catch (err) {
     notices.add('error', () => t('cueReviewRemoveFailed'), () => errorMessage(requestError(err)));
+    return false;
+  }
+}
+
+/**
+ * Labels a customer's posture at a moment (the posture editor's Save) and shows the answer's
+ * labels, on the frame the server chose; their `posture_labelled` echo is not applied again. A
+ * refusal (no frame near the moment, a participant no longer a customer, a gone session, bad
+ * labels) or no answer is a notice, and the editor stays open with the coach's choice.
+ */
+async function savePostureLabels(id: string, body: ReturnType<typeof postureLabelsBody>) {
+  try {
+    return await postureLabelRequests.save(id, body);
+  } catch (err) {
+    notices.add('error', () => t('postureLabelSaveFailed'), () => errorMessage(requestError(err)));
+    return null;
+  }
+}
+
+/** Removes a frame's posture labels (the editor's Remove); as savePostureLabels. */
+async function removePostureLabels(id: string, frameId: number): Promise<boolean> {
+  try {
+    await postureLabelRequests.remove(id, frameId);
+    return true;
+  } catch (err) {
+    notices.add('error', () => t('postureLabelRemoveFailed'), () => errorMessage(requestError(err)));
     return false;
   }
 }
@@ -1007,9 +1087,19 @@ function renderViewHead(): void {
   el.cueReviewsEarlier.title = t('cueReviewsEarlierTip');
   const anyVerdict = reviewed.reviewed + reviewed.earlier > 0;
   cueReviewsExport.render(exportable && state.sessionId && anyVerdict ? api.cueReviewsUrl(state.sessionId) : null, t('cueReviewsExport'), t('cueReviewsExportTip'));
+  // Coaches' posture labels: the customers' labelled frames, how often the timeline shows the
+  // same postures, and their download (labels of a participant no longer a customer are kept
+  // but neither counted nor exported).
+  const postured =
+    state.mode === 'preview'
+      ? { labelled: 0, agree: 0 }
+      : postureAgreement(postureLabels.all, (p, ms) => posture.posturesAt(p, ms), (p) => postureLabels.isCustomer(p));
+  el.postureLabelsSummary.hidden = postured.labelled === 0;
+  el.postureLabelsSummary.textContent = postured.labelled === 0 ? '' : postureLabelsSummary(postured.labelled, postured.agree);
+  postureLabelsExport.render(exportable && state.sessionId && postured.labelled > 0 ? api.postureLabelsUrl(state.sessionId) : null, t('postureLabelsExport'), t('postureLabelsExportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw
   // (its verdicts all of them, earlier ones too, as the server's cueReviewCount and the export).
-  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size);
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size, postured.labelled);
 }
 
 function previewMeta(): string {
@@ -1022,6 +1112,7 @@ function renderHealth(): void {
   const hl = state.health;
   allLabels.render(hl ? api.ALL_CORRECTIONS_URL : null, t('allLabelsExport'), t('allLabelsExportTip'));
   allCueReviews.render(hl ? api.ALL_CUE_REVIEWS_URL : null, t('allCueReviewsExport'), t('allCueReviewsExportTip'));
+  allPostureLabels.render(hl ? api.ALL_POSTURE_LABELS_URL : null, t('allPostureLabelsExport'), t('allPostureLabelsExportTip'));
   if (!hl) {
     el.health.textContent = '';
     return;
@@ -1056,6 +1147,7 @@ function renderAll(): void {
     cues.render();
     posture.render();
   }
+  postureLabels.render();
   pose.render();
   notices.render();
   el.videoToggle.title = t('poseTitle');

@@ -63,13 +63,18 @@ export class SessionPicker {
    * Counts of a session shown live, so its option does not keep the counts of the last refresh
    * while turns and cues come in.
    */
-  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number, cueReviewCount: number): void {
+  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number, cueReviewCount: number, postureLabelCount = 0): void {
     const s = this.sessions.find((x) => x.id === id);
     if (
       !s ||
-      (s.utteranceCount === utteranceCount && s.cueCount === cueCount && (s.correctionCount ?? 0) === correctionCount && (s.cueReviewCount ?? 0) === cueReviewCount)
+      (s.utteranceCount === utteranceCount &&
+        s.cueCount === cueCount &&
+        (s.correctionCount ?? 0) === correctionCount &&
+        (s.cueReviewCount ?? 0) === cueReviewCount &&
+        (s.postureLabelCount ?? 0) === postureLabelCount)
     )
       return;
+    s.postureLabelCount = postureLabelCount;
     s.utteranceCount = utteranceCount;
     s.cueCount = cueCount;
     s.correctionCount = correctionCount;
@@ -122,7 +127,9 @@ export class SessionPicker {
     const labelled = s.correctionCount ? ` · ${tn('labelledCount', s.correctionCount)}` : '';
     // And its cues' verdicts (servers before cue reviews send no count).
     const reviewed = s.cueReviewCount ? ` · ${tn('cueReviewedCount', s.cueReviewCount)}` : '';
-    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}${reviewed}`;
+    // And its customers' labelled posture moments.
+    const postured = s.postureLabelCount ? ` · ${tn('postureLabelledCount', s.postureLabelCount)}` : '';
+    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}${reviewed}${postured}`;
   }
 }
 

@@ -4,7 +4,8 @@
 // The layout and the zoom arithmetic are ./timeline (pure); this module keeps the data and
 // the zoom, draws, scrolls (following the playhead unless the user looked elsewhere) and
 // reports clicks.
-import type { Cue, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
+import type { Cue, PostureFrameLabel, PostureLabels, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
+import { agreesWithModel, formatFrameMs, modelPosturesAt } from '../postureLabels';
 import { cueTypeName, labelName, lang, t } from '../i18n';
 import { asButton, h, setAttrs, svg } from './dom';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
@@ -46,6 +47,25 @@ import {
   type TimelineLayout,
 } from './timeline';
 
+/** A coach's labels of a frame as the timeline marks them; `aside`: its participant is no longer a customer (not counted). */
+export type CoachMark = PostureLabels & { id: number; aside: boolean };
+
+/** A posture bar was chosen: whose, which posture, its span, and the moment to label (where it was clicked, else its middle). */
+export interface BarPick {
+  participant: string;
+  label: PostureSignal['label'];
+  startMs: number;
+  endMs: number;
+  open: boolean;
+  atMs: number;
+}
+
+/** What the coaches' posture labels ask of the timeline: a bar was chosen, a coach's marker was chosen. */
+export interface CoachHooks {
+  onBar(pick: BarPick): void;
+  onCoach(frameId: number): void;
+}
+
 /** A bar or marker was chosen: the moment, and the transcript turn behind it when known. */
 export interface TimelinePick {
   mediaMs: number;
@@ -63,7 +83,7 @@ export interface TimelineState {
   live: boolean;
 }
 
-type Layout = TimelineLayout<Cue, VerbalSignal>;
+type Layout = TimelineLayout<Cue, VerbalSignal, CoachMark>;
 
 /** The zoom the user chose: a span (ms across the viewport), fit (null), or none yet ('auto'). */
 type ZoomChoice = number | null | 'auto';
@@ -74,6 +94,11 @@ export class PostureTimeline {
   /** Words scoring below this raise no cue (the server's cueMinSignalScore): drawn hollow. */
   private cueMinScore = DEFAULT_CUE_MIN_SCORE;
   private readonly cues = new Map<number, Cue>();
+  /** Coaches' labelled posture moments, by frame id. */
+  private coachMarks = new Map<number, CoachMark>();
+  private coachHooks: CoachHooks | null = null;
+  /** Where the pointer went down on a bar (media ms), for the moment its click picks. */
+  private pointerMs: number | null = null;
   private latestMs = 0;
   private durationMs: number | null = null;
   private live = false;
@@ -93,7 +118,7 @@ export class PostureTimeline {
   private readonly playheadEl: SVGLineElement;
   /** The chart, kept across redraws, and its layers, bottom to top. */
   private readonly chartEl: SVGSVGElement;
-  private readonly layers: Record<'ticks' | 'lanes' | 'bars' | 'cues' | 'words', SVGGElement>;
+  private readonly layers: Record<'ticks' | 'lanes' | 'bars' | 'cues' | 'words' | 'coach', SVGGElement>;
   /** A pending animation frame that draws what a scroll brought into view. */
   private itemsFrame = 0;
   /** Inside batched(): the ticks, bars and markers wait for its end. */
@@ -142,7 +167,7 @@ export class PostureTimeline {
     this.helpEl = h('p', { id: 'posture-timeline-help', hidden: true });
     this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller, this.helpEl);
     const layer = (name: string): SVGGElement => svg('g', { class: `tl-layer-${name}` });
-    this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words') };
+    this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words'), coach: layer('coach') };
     this.playheadEl = svg('line', { class: 'tl-playhead', 'data-testid': 'timeline-playhead', y1: 12 });
     this.chartEl = svg(
       'svg',
@@ -152,6 +177,7 @@ export class PostureTimeline {
       this.layers.bars,
       this.layers.cues,
       this.layers.words,
+      this.layers.coach,
     );
     this.scroller.append(this.chartEl);
     // On a marker, group or bar the arrow keys, Home and End go through all of them in time order.
@@ -207,6 +233,48 @@ export class PostureTimeline {
 
   get count(): number {
     return this.postures.size;
+  }
+
+  /** The coaches' posture labels: a bar chosen offers to label it, a coach's marker chosen opens its labels. */
+  attachCoach(hooks: CoachHooks): void {
+    this.coachHooks = hooks;
+  }
+
+  /** The coaches' labelled posture moments to mark (all of them; the timeline works out where the model agrees). */
+  setCoachMarks(marks: readonly CoachMark[]): void {
+    this.coachMarks = new Map(marks.map((m) => [m.id, m]));
+    this.render();
+  }
+
+  /** The playhead (media ms), null when no clock runs. */
+  get clockMs(): number | null {
+    return this.nowMs;
+  }
+
+  /** The postures the timeline shows on for a participant at a moment, as frame labels (see modelPosturesAt). */
+  posturesAt(participant: string, ms: number): PostureFrameLabel[] {
+    return modelPosturesAt(this.postures.values(), participant, ms);
+  }
+
+  /** The participants with posture signals, by their first one. */
+  postureParticipants(): string[] {
+    const first = new Map<string, number>();
+    for (const s of this.postures.values()) first.set(s.participant, Math.min(first.get(s.participant) ?? Infinity, s.startedMs));
+    return [...first.entries()].sort((a, b) => a[1] - b[1]).map(([p]) => p);
+  }
+
+  /** When a participant's first posture bar starts (null: none). */
+  firstPostureMs(participant: string): number | null {
+    let first: number | null = null;
+    for (const s of this.postures.values()) if (s.participant === participant) first = Math.min(first ?? Infinity, s.startedMs, s.mediaMs);
+    return first;
+  }
+
+  /** The focus to a coach's marker for this frame (or the group holding it), when one is drawn; whether it went there. */
+  focusCoach(frameId: number): boolean {
+    const el = this.layers.coach.querySelector<SVGElement>(`[data-ids~="${frameId}"]`);
+    el?.focus({ preventScroll: true });
+    return el !== null && document.activeElement === el;
   }
 
   /** The least score a cue is built on, from the server's health answer. */
@@ -309,11 +377,12 @@ export class PostureTimeline {
     return this.live ? this.latestKnown() : null;
   }
 
-  private input(): TimelineInput<Cue, VerbalSignal> {
+  private input(): TimelineInput<Cue, VerbalSignal, CoachMark> {
     return {
       postures: [...this.postures.values()],
       cues: [...this.cues.values()],
       words: [...this.words.values()],
+      coach: [...this.coachMarks.values()],
       nowMs: this.nowMs,
       durationMs: this.durationMs,
       latestMs: this.latestMs,
@@ -490,7 +559,7 @@ export class PostureTimeline {
   private paintFrame(l: Layout): void {
     this.counter.textContent = this.postures.size ? String(this.postures.size) : '';
     const emptyText = t(this.live ? 'emptyPosture' : 'emptyPostureReview');
-    if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && l.playheadX === null) {
+    if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && !l.coachRow && l.playheadX === null) {
       const hadFocus = this.root.contains(document.activeElement);
       this.root.replaceChildren(h('p', { class: 'empty', 'data-testid': 'posture-empty' }, emptyText));
       this.clearItems();
@@ -499,7 +568,7 @@ export class PostureTimeline {
     }
     const { axis } = l;
     const gutterX = DEFAULT_TIMELINE_OPTIONS.gutterPx - 8;
-    const namesSig = JSON.stringify([lang(), l.height, l.cueRow, l.wordRow, l.groups, l.lanes]);
+    const namesSig = JSON.stringify([lang(), l.height, l.cueRow, l.wordRow, l.coachRow, l.groups, l.lanes]);
     if (namesSig !== this.namesSig) {
       this.namesSig = namesSig;
       const names = svg(
@@ -507,6 +576,7 @@ export class PostureTimeline {
         { class: 'timeline tl-names', width: DEFAULT_TIMELINE_OPTIONS.gutterPx, height: l.height, 'aria-hidden': 'true' },
         l.cueRow && rowName(gutterX, l.cueRow.y, l.cueRow.height, t('cues')),
         l.wordRow && rowName(gutterX, l.wordRow.y, l.wordRow.height, t('timelineWords')),
+        l.coachRow && rowName(gutterX, l.coachRow.y, l.coachRow.height, t('timelineCoach')),
         ...l.groups.map((g) => svg('text', { class: 'tl-group', x: 4, y: g.y + 12 }, g.participant)),
         ...l.lanes.map((lane) =>
           svg(
@@ -586,7 +656,7 @@ export class PostureTimeline {
 
   /** Forgets every drawn tick, bar and marker (another session, or nothing to show). */
   private clearItems(): void {
-    for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words]) layer.replaceChildren();
+    for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words, this.layers.coach]) layer.replaceChildren();
     this.barEls.clear();
     this.drawnItems = '';
     this.drawnNav = [];
@@ -640,6 +710,7 @@ export class PostureTimeline {
     const pinBar = pin('bar');
     const pinCue = pin('cue');
     const pinWord = pin('word');
+    const pinCoach = pin('coach');
     const bottom = l.height - 2;
     this.reconcile(
       this.layers.ticks,
@@ -649,6 +720,7 @@ export class PostureTimeline {
       bars: inRange(l.bars, (b) => [b.x, b.x + b.width], range, (b) => pinBar(b.ids)),
       cues: inRange(l.cues, markerExtent, range, (m) => pinCue(m.items.map((c) => c.id))),
       words: inRange(l.words, markerExtent, range, (m) => pinWord(m.items.map((w) => w.id))),
+      coach: inRange(l.coach, markerExtent, range, (m) => pinCoach(m.items.map((k) => k.id))),
     };
     this.reconcile(this.layers.bars, drawn.bars.map((b) => this.bar(b, l)));
     this.reconcile(
@@ -658,6 +730,10 @@ export class PostureTimeline {
     this.reconcile(
       this.layers.words,
       drawn.words.map((m) => (m.items.length > 1 ? this.wordGroup(m, l) : this.word(m, l))),
+    );
+    this.reconcile(
+      this.layers.coach,
+      drawn.coach.map((m) => (m.items.length > 1 ? this.coachGroup(m, l) : this.coachMarker(m, l))),
     );
     this.drawnNav = navOrder(l, drawn);
     this.itemPaints++;
@@ -697,7 +773,7 @@ export class PostureTimeline {
     this.stopFor = sig;
     const stop = tabStop(this.drawnNav, this.rover, view);
     const el = stop ? this.chartEl.querySelector(`[data-key="${CSS.escape(stop.key)}"]`) : null;
-    const any = l.bars.length > 0 || l.cues.length > 0 || l.words.length > 0;
+    const any = l.bars.length > 0 || l.cues.length > 0 || l.words.length > 0 || l.coach.length > 0;
     const chartIndex = !el && any ? '0' : '-1';
     if (this.chartEl.getAttribute('tabindex') !== chartIndex) this.chartEl.setAttribute('tabindex', chartIndex);
     if (el === this.stopEl) return;
@@ -849,6 +925,57 @@ export class PostureTimeline {
     });
   }
 
+  /** A coach's labelled posture moment: a diamond in the Coach row, hollow and amber where the timeline shows otherwise. */
+  private coachMarker({ item: k, x }: Marker<CoachMark>, l: Layout): Item {
+    const model = this.posturesAt(k.participant, k.mediaMs);
+    const agrees = agreesWithModel(k.labels, model);
+    const y = (l.coachRow?.y ?? 0) + 8;
+    const key = markerKey('coach', [k.id]);
+    const tip = coachTip(k, model, agrees);
+    const state = k.aside ? 'is-aside' : agrees ? 'is-agree' : 'is-disagree';
+    return {
+      key,
+      sig: [x, y, state, tip].join('|'),
+      build: () =>
+        this.pickable(
+          svg(
+            'g',
+            {
+              class: `tl-coach ${state}`,
+              'data-testid': 'timeline-coach',
+              'data-frame-id': k.id,
+              'data-participant': k.participant,
+              'data-media-ms': k.mediaMs,
+              'data-labels': k.labels.join(' '),
+              'data-agrees': String(agrees),
+              'data-aside': k.aside ? 'true' : null,
+              'data-ids': k.id,
+            },
+            svg('title', {}, tip),
+            svg('path', { d: `M${x},${y - 6} l6,6 l-6,6 l-6,-6 z` }),
+            !agrees && !k.aside && svg('path', { class: 'tl-coach-cross', d: `M${x - 3},${y - 3} l6,6 m0,-6 l-6,6` }),
+          ),
+          key,
+          () => this.coachHooks?.onCoach(k.id),
+        ),
+    };
+  }
+
+  private coachGroup(m: Marker<CoachMark>, l: Layout): Item {
+    const ids = m.items.map((k) => k.id);
+    const disagree = m.items.some((k) => !k.aside && !agreesWithModel(k.labels, this.posturesAt(k.participant, k.mediaMs)));
+    const tip = t('tlCoachGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) });
+    const first = m.item.id;
+    return this.groupBadge(m, l.coachRow?.y ?? 0, {
+      class: `tl-coach tl-group-badge ${disagree ? 'is-disagree' : 'is-agree'}`,
+      'data-testid': 'timeline-coach-group',
+      tip,
+      key: markerKey('coach', ids),
+      ids,
+      first: () => this.coachHooks?.onCoach(first),
+    });
+  }
+
   /**
    * A group's badge: a rounded count starting where its first marker would, so groups never
    * overlap. Choosing it zooms in until its markers stand apart; at the closest zoom, where
@@ -857,7 +984,7 @@ export class PostureTimeline {
   private groupBadge<T extends { mediaMs: number }>(
     m: Marker<T>,
     rowY: number,
-    o: { class: string; 'data-testid': string; 'data-cue-ids'?: string; tip: string; key: string; ids: number[]; first: TimelinePick },
+    o: { class: string; 'data-testid': string; 'data-cue-ids'?: string; tip: string; key: string; ids: number[]; first: TimelinePick | (() => void) },
   ): Item {
     const g = this.chart;
     const range = { fromMs: m.item.mediaMs, toMs: m.items[m.items.length - 1]!.mediaMs, n: m.items.length };
@@ -890,7 +1017,8 @@ export class PostureTimeline {
       asButton(el, zoomIn, -1);
       return el;
     };
-    return { key: o.key, sig: [m.x, rowY, o.class, o.first.utteranceId, canZoom, next, tip].join('|'), build };
+    const firstSig = typeof o.first === 'function' ? 'fn' : o.first.utteranceId;
+    return { key: o.key, sig: [m.x, rowY, o.class, firstSig, canZoom, next, tip].join('|'), build };
   }
 
   private bar(bar: Bar, l: Layout): Item {
@@ -903,8 +1031,15 @@ export class PostureTimeline {
     const key = `bar-${bar.key}`;
     // An open bar grows with the clock (update() sets its width): its width is not its content.
     const sig = [bar.x, bar.open ? 'open' : bar.width, y, height, bar.ids.join(' '), bar.valence, bar.startMs, bar.score, tip].join('|');
-    const build = (): SVGElement =>
-      this.pickable(
+    const chooseBar = (): void => {
+      this.onPick({ mediaMs: bar.startMs, utteranceId: null });
+      // Where it was clicked (the pointer went down on it just now), else its middle.
+      const at = this.pointerMs !== null && this.pointerMs >= bar.startMs && this.pointerMs <= bar.endMs ? this.pointerMs : (bar.startMs + bar.endMs) / 2;
+      this.pointerMs = null;
+      this.coachHooks?.onBar({ participant: bar.participant, label: bar.label, startMs: bar.startMs, endMs: bar.endMs, open: bar.open, atMs: Math.round(at) });
+    };
+    const build = (): SVGElement => {
+      const el = this.pickable(
         svg(
           'g',
           {
@@ -930,20 +1065,29 @@ export class PostureTimeline {
           }),
         ),
         key,
-        { mediaMs: bar.startMs, utteranceId: null },
+        chooseBar,
       );
+      el.addEventListener('pointerdown', (e) => {
+        const g = this.chart;
+        if (!g) return;
+        const x = e.clientX - this.scroller.getBoundingClientRect().left;
+        this.pointerMs = msAt(g, this.scroller.scrollLeft, x);
+      });
+      return el;
+    };
     return { key, sig, build };
   }
 
   /** Clickable and keyboard-reachable (by the arrow keys, or Tab when it is the stop); the chosen one stays marked across redraws. */
-  private pickable(el: SVGElement, key: string, pick: TimelinePick): SVGElement {
+  private pickable(el: SVGElement, key: string, pick: TimelinePick | (() => void)): SVGElement {
     el.setAttribute('aria-pressed', String(this.picked === key));
     const choose = (): void => {
       this.picked = key;
       for (const other of this.root.querySelectorAll('[aria-pressed="true"]'))
         other.setAttribute('aria-pressed', 'false');
       el.setAttribute('aria-pressed', 'true');
-      this.onPick(pick);
+      if (typeof pick === 'function') pick();
+      else this.onPick(pick);
     };
     asButton(el, choose, -1);
     return el;
@@ -962,6 +1106,18 @@ function keyedOf(el: Element): Keyed {
   const key = el.getAttribute('data-key') ?? '';
   const kind = key.slice(0, key.indexOf('-')).replace(/s$/, '');
   return { key, kind, ids: (el.getAttribute('data-ids') ?? '').split(' ').filter(Boolean) };
+}
+
+/** A coach's marker's tooltip: the coach's labels, whose and when; whether the timeline shows the same. */
+function coachTip(k: CoachMark, model: readonly PostureFrameLabel[], agrees: boolean): string {
+  const names = (ls: readonly PostureFrameLabel[]): string => ls.map((x) => labelName(x)).join(', ');
+  const head = t('coachMarkerTip', { labels: names(k.labels), name: k.participant, time: formatFrameMs(k.mediaMs) });
+  const verdict = k.aside
+    ? t('coachMarkerAside', { name: k.participant })
+    : agrees
+      ? t('coachMarkerAgrees')
+      : t('coachMarkerDisagrees', { model: model.length ? names(model) : t('coachModelNone') });
+  return [head, verdict, k.note].filter((x) => x).join('\n');
 }
 
 function rowName(x: number, y: number, height: number, text: string): SVGElement {
@@ -987,6 +1143,7 @@ function shapeOf(l: Layout): string {
     l.bars.map((b) => `${b.key}:${b.ids.length}:${b.open}`).join(','),
     l.cues.map((m) => m.items.length).join(','),
     l.words.map((m) => m.items.length).join(','),
+    l.coach.map((m) => m.items.length).join(','),
     lang(),
   ].join('|');
 }

@@ -537,6 +537,39 @@ describe('the arrow keys', () => {
     ]);
   });
 
+  test('coaches’ labelled posture moments: a row of their own between the words and the lanes, in the keyboard walk', () => {
+    const o = DEFAULT_TIMELINE_OPTIONS;
+    const l = layoutTimeline(
+      input({
+        postures: [span(1, 'arms_crossed', 50_000, 60_000), span(2, 'leaning_forward', 20_000, 30_000)],
+        words: [{ id: 3, utteranceId: 30, label: 'price_inquiry', mediaMs: 10_000, score: 0.9 }],
+        coach: [
+          { id: 812, mediaMs: 55_000 },
+          { id: 813, mediaMs: 55_200 }, // too close to tell apart at fit: one group
+          { id: 400, mediaMs: 25_000 },
+        ],
+        durationMs: 100_000,
+      }),
+    );
+    expect(l.coachRow).toEqual({ y: l.wordRow!.y + o.markerRowPx, height: o.markerRowPx });
+    expect(l.lanesY).toBe(l.coachRow!.y + o.markerRowPx + o.laneGapPx);
+    expect(l.coach.map((m) => m.items.map((k) => k.id))).toEqual([[400], [812, 813]]);
+    const order = navOrder(l);
+    expect(order.map((it) => [it.key, it.row])).toEqual([
+      ['word-3', 1],
+      ['bar-2', 3],
+      ['coach-400', 2],
+      ['bar-1', 4],
+      ['coachs-812-813', 2],
+    ]);
+    // Down from the words reaches the coach's row; down again, the lanes.
+    const coach = navTarget(order, { key: 'word-3', kind: 'word', ids: ['3'] }, 'down')!;
+    expect(coach.key).toBe('coach-400');
+    expect(navTarget(order, coach, 'down')!.kind).toBe('bar');
+    // Without coach markers there is no such row.
+    expect(layoutTimeline(input({ coach: [] })).coachRow).toBeNull();
+  });
+
   test('Up and Down: the nearest in time in the next row that has any; staying put in the top and bottom rows', () => {
     const it = (k: string, row: number, fromX: number, toX: number) => ({ key: k, kind: k.split('-')[0]!, ids: [k.split('-')[1]!], ms: fromX, fromX, toX, row });
     const order = [

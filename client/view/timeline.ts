@@ -381,12 +381,20 @@ export interface WordPoint {
   score: number;
 }
 
+/** A coach's posture labels of one frame: a marker in the Coach row (id: the frame's). */
+export interface CoachPoint {
+  id: number;
+  mediaMs: number;
+}
+
 /** Generic in the marker types so a caller gets its own objects (e.g. whole cues) back. */
-export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint> {
+export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint, K extends CoachPoint = CoachPoint> {
   postures: readonly PostureSpan[];
   cues: readonly C[];
   /** Verbal signals; neutral ones are not drawn. */
   words: readonly W[];
+  /** Coaches' labelled posture moments (absent: none). */
+  coach?: readonly K[];
   /** The playhead, when a clock runs; null otherwise. */
   nowMs: number | null;
   /** The recording's length when known; null for open-ended live input. */
@@ -501,7 +509,7 @@ export function layoutBars(
 
 // ---- the whole picture ------------------------------------------------------------------
 
-export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint> {
+export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint, K extends CoachPoint = CoachPoint> {
   axis: Axis;
   /** The chart at this zoom: its width, its viewport, the span shown (null: fit). */
   chart: ChartGeometry;
@@ -510,6 +518,8 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
   /** Rows, top to bottom; a marker row is absent when it has nothing to show. */
   cueRow: { y: number; height: number } | null;
   wordRow: { y: number; height: number } | null;
+  /** The coaches' labelled posture moments, under the words. */
+  coachRow: { y: number; height: number } | null;
   lanes: Lane[];
   /** One label per participant when there is more than one of them. */
   groups: { participant: string; y: number }[];
@@ -517,6 +527,7 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
   /** Cue and word markers; those that would overlap at this zoom are grouped. */
   cues: Marker<C>[];
   words: Marker<W>[];
+  coach: Marker<K>[];
   /** null without a running clock. */
   playheadX: number | null;
   /** Where the lanes start. */
@@ -525,18 +536,19 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
 }
 
 /** The latest media time anything in the input reaches. */
-export function latestOf(input: Omit<TimelineInput<CuePoint, WordPoint>, 'widthPx' | 'durationMs'>): number {
+export function latestOf(input: Omit<TimelineInput<CuePoint, WordPoint, CoachPoint>, 'widthPx' | 'durationMs'>): number {
   let latest = Math.max(0, input.latestMs, input.nowMs ?? 0);
   for (const s of input.postures) latest = Math.max(latest, s.mediaMs, s.endedMs ?? 0);
   for (const c of input.cues) latest = Math.max(latest, c.mediaMs);
   for (const w of input.words) latest = Math.max(latest, w.mediaMs);
+  for (const k of input.coach ?? []) latest = Math.max(latest, k.mediaMs);
   return latest;
 }
 
-export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
-  input: TimelineInput<C, W>,
+export function layoutTimeline<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint>(
+  input: TimelineInput<C, W, K>,
   opts: TimelineOptions = DEFAULT_TIMELINE_OPTIONS,
-): TimelineLayout<C, W> {
+): TimelineLayout<C, W, K> {
   const latest = latestOf(input);
   const endMs = axisEndMs(latest, input.durationMs, opts.minSpanMs);
   const chart = chartGeometry(endMs, input.spanMs ?? null, Math.max(1, input.widthPx - opts.gutterPx), opts);
@@ -550,6 +562,9 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
   if (cueRow) y += opts.markerRowPx;
   const wordRow = words.length > 0 ? { y, height: opts.markerRowPx } : null;
   if (wordRow) y += opts.markerRowPx;
+  const coach = input.coach ?? [];
+  const coachRow = coach.length > 0 ? { y, height: opts.markerRowPx } : null;
+  if (coachRow) y += opts.markerRowPx;
   y += opts.laneGapPx;
   const lanesY = y;
 
@@ -583,11 +598,13 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint>(
     tickStepMs: tickStepMs(axis, opts.minTickGapPx),
     cueRow,
     wordRow,
+    coachRow,
     lanes,
     groups,
     bars: layoutBars(input.postures, axis, now, opts),
     cues: clusterMarkers(input.cues, axis, opts.clusterGapPx),
     words: clusterMarkers(words, axis, opts.clusterGapPx),
+    coach: clusterMarkers(coach, axis, opts.clusterGapPx),
     playheadX: input.nowMs === null ? null : toX(axis, input.nowMs),
     lanesY,
     height,
@@ -613,8 +630,8 @@ export function turnAt<T extends { startMs: number }>(turns: readonly T[], ms: n
 
 // ---- the keyboard: one tab stop, the arrow keys through every marker, group and bar -------
 
-/** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>). */
-export function markerKey(kind: 'cue' | 'word', ids: readonly number[]): string {
+/** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>; coach markers: coach-<frame id>). */
+export function markerKey(kind: 'cue' | 'word' | 'coach', ids: readonly number[]): string {
   return ids.length > 1 ? `${kind}s-${ids.join('-')}` : `${kind}-${ids[0]}`;
 }
 
@@ -624,21 +641,21 @@ export interface NavItem extends Keyed {
   /** The x it covers (px, the chart's own). */
   fromX: number;
   toX: number;
-  /** Its row, top to bottom: 0 the cues, 1 the words, 2… the lanes in their order. */
+  /** Its row, top to bottom: 0 the cues, 1 the words, 2 the coach's markers, 3… the lanes in their order (2… without coach markers). */
   row: number;
 }
 
 /** The markers, groups and bars to order: the layout's, or some of them (e.g. those drawn). */
-export type NavParts<C extends CuePoint, W extends WordPoint> = Pick<TimelineLayout<C, W>, 'bars' | 'cues' | 'words'>;
+export type NavParts<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint> = Pick<TimelineLayout<C, W, K>, 'bars' | 'cues' | 'words'> & { coach?: readonly Marker<K>[] };
 
 /**
  * Every marker, group and bar of the layout (or of `only`, a part of it), in the order the
  * arrow keys walk them: by time (a bar by its start), then top to bottom (cues, words, the
  * lanes in their order).
  */
-export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLayout<C, W>, only: NavParts<C, W> = l): NavItem[] {
+export function navOrder<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint>(l: TimelineLayout<C, W, K>, only: NavParts<C, W, K> = l): NavItem[] {
   const items: NavItem[] = [];
-  const markers = (kind: 'cue' | 'word', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
+  const markers = (kind: 'cue' | 'word' | 'coach', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
     for (const m of list) {
       const ids = m.items.map((it) => it.id);
       const [fromX, toX] = markerExtent(m);
@@ -647,9 +664,13 @@ export function navOrder<C extends CuePoint, W extends WordPoint>(l: TimelineLay
   };
   markers('cue', 0, only.cues);
   markers('word', 1, only.words);
-  const laneRow = new Map(l.lanes.map((lane, i) => [lane.key, 2 + i]));
+  // The coach's row sits between the words and the lanes (and is a row only when it has markers).
+  const hasCoach = l.coach.length > 0;
+  markers('coach', 2, only.coach ?? []);
+  const firstLane = hasCoach ? 3 : 2;
+  const laneRow = new Map(l.lanes.map((lane, i) => [lane.key, firstLane + i]));
   for (const b of only.bars)
-    items.push({ key: `bar-${b.key}`, kind: 'bar', ids: b.ids.map(String), ms: b.startMs, fromX: b.x, toX: b.x + b.width, row: laneRow.get(b.laneKey) ?? 2 });
+    items.push({ key: `bar-${b.key}`, kind: 'bar', ids: b.ids.map(String), ms: b.startMs, fromX: b.x, toX: b.x + b.width, row: laneRow.get(b.laneKey) ?? firstLane });
   return items.sort((a, b) => a.ms - b.ms || a.row - b.row);
 }
 

@@ -1,0 +1,264 @@
+// A coach reviews the stored demo meeting (which has the customer's posture track) and labels
+// what the customer's posture is at a moment: a posture bar chosen offers "Label posture here",
+// the editor opens pre-checked with what the timeline shows then (neutral exclusive with the
+// main labels), the save says which frame the server snapped to, a Coach marker appears (hollow
+// where the coach disagrees with the timeline), the header counts the labels and the agreement
+// (in Chinese too), the dropdown names them, a second window sees them come and go live
+// (`posture_labelled`) while the saving window applies its answer once, a reload keeps them, the
+// keyboard reaches everything, refusals are notices that keep the coach's choice, and Export
+// posture labels downloads eval-posture rows with the frame's 33 landmarks (the footer's link
+// every session's, or a notice when there are none). Real server, real Chromium.
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { api } from '../integration/harness';
+import { useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+const SESSION = 'demo';
+const CUSTOMER = '李女士';
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+/** A page showing the stored demo; `echoes` collects the `posture_labelled` frames, `reads` its snapshot reads. */
+async function openDemo(): Promise<{ page: Page; pageErrors: string[]; echoes: string[]; reads: string[] }> {
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const echoes: string[] = [];
+  const reads: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes('"posture_labelled"') && echoes.push(f.payload))));
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${SESSION}`) reads.push(r.url());
+  });
+  await page.goto(suite.server.url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(SESSION);
+  await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
+  return { page, pageErrors, echoes, reads };
+}
+
+const checked = (page: Page): Promise<string[]> =>
+  page.locator('[data-testid="posture-label-editor"] input[type="checkbox"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+const box = (page: Page, label: string) => page.locator(`[data-testid="posture-label-editor"] input[value="${label}"]`);
+const focusedTestId = (page: Page): Promise<string | null | undefined> => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+
+test('a coach labels the customer’s posture at a moment: marker, agreement, live in another window, kept on reload, exported with landmarks', async () => {
+  const a = await openDemo();
+  const b = await openDemo();
+  const { page } = a;
+
+  // Nothing labelled yet: no header line, and the footer's every-session file is a notice, not an empty file.
+  await expect(page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('posture-labels-export').isVisible()).resolves.toBe(false);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByTestId('all-posture-labels').click();
+  await page.getByTestId('notice').filter({ hasText: 'No posture is labelled yet in any session' }).waitFor({ timeout: WAIT_MS });
+  expect(downloads).toBe(0);
+  const button = page.getByTestId('posture-label-button');
+  await expect(button.isEnabled()).resolves.toBe(true);
+  await expect(button.textContent()).resolves.toBe('Label posture');
+
+  // A leaning-in bar chosen: the transcript goes there as before, and the moment can be labelled.
+  const bar = page.locator('[data-testid="posture-bar"][data-label="leaning_forward"]').first();
+  await bar.click();
+  await page.locator('.utt.is-focused').first().waitFor({ timeout: WAIT_MS });
+  const here = page.getByTestId('posture-label-here');
+  await here.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-label-offer').textContent()).resolves.toContain(`Leaning in · ${CUSTOMER}`);
+  let puts = 0;
+  page.on('request', (r) => void (r.method() === 'PUT' && r.url().includes('/posture-labels') && puts++));
+  await here.click();
+  const editor = page.getByTestId('posture-label-editor');
+  await editor.waitFor({ timeout: WAIT_MS });
+  // Pre-checked with what the timeline shows then (leaning in among them), marked so; focused.
+  const model = await checked(page);
+  expect(model).toContain('leaning_forward');
+  expect(model).not.toContain('neutral');
+  await expect(editor.locator('[data-testid="posture-model-hint"]').count()).resolves.toBe(model.length);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-option');
+  await expect(editor.getByTestId('posture-label-remove').count()).resolves.toBe(0); // nothing to remove yet
+  await expect(editor.textContent()).resolves.toContain('0 / 500 characters');
+  // Neutral and the main labels exclude each other.
+  await box(page, 'neutral').check();
+  await expect(box(page, 'leaning_forward').isChecked()).resolves.toBe(false);
+  await box(page, 'leaning_forward').check();
+  await expect(box(page, 'neutral').isChecked()).resolves.toBe(false);
+  // The coach sees more than the timeline: a posture it does not show.
+  const extra = ['open_palms', 'arms_crossed', 'leaning_back'].find((l) => !model.includes(l))!;
+  await box(page, extra).check();
+  await editor.getByTestId('posture-label-note').fill('Leans in over the brochure');
+  await expect(editor.textContent()).resolves.toContain('26 / 500 characters');
+  await editor.getByTestId('posture-label-save').click();
+
+  // Saved: the status names the frame the server snapped to; a hollow (disagreeing) Coach marker.
+  const status = page.getByTestId('posture-label-status');
+  await status.filter({ hasText: `Saved on ${CUSTOMER}’s frame at` }).waitFor({ timeout: WAIT_MS });
+  expect(await status.textContent()).toMatch(/frame at \d+:\d\d\.\d \(the moment chosen: \d+:\d\d\)\.$/);
+  await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-here'); // back where it was opened from
+  const marker = page.getByTestId('timeline-coach');
+  await marker.waitFor({ timeout: WAIT_MS });
+  await expect(marker.getAttribute('data-agrees')).resolves.toBe('false');
+  await expect(marker.getAttribute('class')).resolves.toContain('is-disagree');
+  await expect(marker.getAttribute('data-labels')).resolves.toContain(extra);
+  const frameId = await marker.getAttribute('data-frame-id');
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 0');
+  await expect(page.getByTestId('posture-labels-export').isVisible()).resolves.toBe(true);
+  const option = page.locator(`[data-testid="session-select"] option[value="${SESSION}"]`);
+  await expect(option.textContent()).resolves.toMatch(/ · 1 posture labelled$/);
+
+  // The other window sees it come, live.
+  await b.page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(b.page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 0');
+  // The saving window applied its answer: its echo came and changed nothing, nothing was read again.
+  await page.waitForTimeout(300);
+  expect(a.echoes.length).toBeGreaterThanOrEqual(1);
+  expect(puts).toBe(1);
+  expect(a.reads).toEqual([]);
+  await expect(page.getByTestId('timeline-coach').count()).resolves.toBe(1);
+
+  // By keyboard: the marker is in the chart's walk; Enter opens its labels, Escape cancels and
+  // the focus goes back to it; the coach agrees with the timeline after all.
+  await marker.focus();
+  await page.keyboard.press('Enter');
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(checked(page)).resolves.toEqual(expect.arrayContaining([...model, extra]));
+  await expect(editor.getByTestId('posture-label-note').inputValue()).resolves.toBe('Leans in over the brochure');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('timeline-coach');
+  await page.keyboard.press('Enter');
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.getByTestId('posture-label-remove').count()).resolves.toBe(1);
+  await box(page, extra).focus();
+  await page.keyboard.press('Space'); // unchecked: the timeline's postures again
+  await expect(box(page, extra).isChecked()).resolves.toBe(false);
+  await page.keyboard.press('Enter'); // saves
+  await page.locator(`[data-testid="timeline-coach"][data-agrees="true"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 1');
+  await b.page.locator(`[data-testid="timeline-coach"][data-agrees="true"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('timeline-coach').getAttribute('data-frame-id')).resolves.toBe(frameId); // the same frame
+
+  // In Chinese.
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('已标注 1 个姿态时刻 · 模型判断一致 1 个');
+  await expect(page.getByTestId('posture-labels-export').textContent()).resolves.toBe('导出姿态标注');
+  await expect(button.textContent()).resolves.toBe('标注姿态');
+  await expect(page.getByTestId('all-posture-labels').textContent()).resolves.toBe('全部会谈的姿态标注');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+
+  // Refusals are notices in the client's wording, and the editor keeps the coach's choice.
+  await page.route('**/posture-labels', (route) =>
+    route.request().method() === 'PUT'
+      ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'not_customer', message: `"${CUSTOMER}" is a rep: posture labels are for customers`, field: 'participant' } }) })
+      : route.continue(),
+  );
+  await page.getByTestId('timeline-coach').click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await box(page, 'sitting_far').check();
+  await editor.getByTestId('posture-label-save').click();
+  const refused = page.getByTestId('notice').filter({ hasText: 'posture labels are for customers' });
+  await refused.waitFor({ timeout: WAIT_MS });
+  await expect(refused.locator('strong').textContent()).resolves.toBe('Posture labels not saved');
+  await expect(box(page, 'sitting_far').isChecked()).resolves.toBe(true);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(refused.textContent()).resolves.toContain('姿态标注未保存只能标注客户的姿态：这位参与者是客户经理，或还没有角色。');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(box(page, 'sitting_far').isChecked()).resolves.toBe(true); // kept across the redraw
+  await page.unroute('**/posture-labels');
+  await page.route('**/posture-labels', (route) =>
+    route.request().method() === 'PUT'
+      ? route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'no_frame', message: `no frame of "${CUSTOMER}" with a person within 1000 ms`, field: 'mediaMs' } }) })
+      : route.continue(),
+  );
+  await editor.getByTestId('posture-label-save').click();
+  await page.getByTestId('notice').filter({ hasText: 'within 1000 ms' }).waitFor({ timeout: WAIT_MS });
+  await page.unroute('**/posture-labels');
+  await editor.getByTestId('posture-label-cancel').click();
+  await expect(page.getByTestId('timeline-coach').getAttribute('data-labels')).resolves.not.toContain('sitting_far'); // unchanged
+
+  // A reload keeps the labels: they are the server's.
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(SESSION);
+  await page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"][data-agrees="true"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 1');
+  await expect(option.textContent()).resolves.toMatch(/ · 1 posture labelled$/);
+
+  // The header's Label posture: the customer at the current moment (no playhead, no bar chosen:
+  // their first posture); Escape cancels and the focus goes back to the button.
+  await button.click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.getAttribute('data-participant')).resolves.toBe(CUSTOMER);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-button');
+
+  // By keyboard, a posture bar chosen with Enter offers the moment to the next Tab.
+  await page.locator('[data-testid="posture-bar"][data-label="leaning_forward"]').first().focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-here');
+
+  // Export posture labels: eval-posture rows with the frame's 33 landmarks and the coach's labels.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('posture-labels-export').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/-posture-labels\.jsonl$/);
+  type Row = { landmarks: unknown[]; labels: string[]; model_labels: string[]; participant: string; frame: number; media_ms: number; note?: string; role: string };
+  const parse = (text: string): Row[] =>
+    text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Row);
+  const rows = parse(await readFile(await file.path(), 'utf8'));
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.landmarks).toHaveLength(33);
+  expect(rows[0]).toMatchObject({ participant: CUSTOMER, role: 'customer', frame: Number(frameId), note: 'Leans in over the brochure' });
+  expect(rows[0]!.labels).toEqual(model);
+  // The footer's link: every session's in one file, the same row here (one labelled session).
+  const allDownload = page.waitForEvent('download');
+  await page.getByTestId('all-posture-labels').click();
+  const all = await allDownload;
+  const allRows = parse(await readFile(await all.path(), 'utf8'));
+  expect(allRows.map((r) => [r.frame, r.labels, r.landmarks.length])).toEqual([[Number(frameId), model, 33]]);
+
+  expect(b.reads).toEqual([]); // the other window applied the events, it did not read the session again
+
+  // The customer made a rep (roles changed elsewhere): the session is read again with its labels,
+  // which the server keeps but no longer counts or exports; the marker is faded and its editor
+  // only removes them. Made a customer again, they count again.
+  expect((await api(suite.server.url, 'PUT', `/api/sessions/${SESSION}/roles`, { roles: { [CUSTOMER]: 'rep' } })).status).toBe(200);
+  await page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"][data-aside="true"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('posture-labels-export').isVisible()).resolves.toBe(false);
+  await page.getByTestId('timeline-coach').click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(box(page, 'neutral').isDisabled()).resolves.toBe(true);
+  await expect(editor.getByTestId('posture-label-save').isDisabled()).resolves.toBe(true);
+  await expect(editor.getByTestId('posture-label-remove').isEnabled()).resolves.toBe(true);
+  await page.keyboard.press('Escape');
+  expect((await api(suite.server.url, 'PUT', `/api/sessions/${SESSION}/roles`, { roles: { [CUSTOMER]: 'customer' } })).status).toBe(200);
+  await page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"][data-agrees="true"]:not([data-aside])`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').textContent()).resolves.toBe('1 posture moment labelled · model agrees on 1');
+  await b.page.locator(`[data-testid="timeline-coach"][data-frame-id="${frameId}"]:not([data-aside])`).waitFor({ timeout: WAIT_MS });
+  const bReads = b.reads.length; // each role change read the session again, once
+
+  // Remove: gone here and in the other window.
+  await page.getByTestId('timeline-coach').click();
+  await editor.getByTestId('posture-label-remove').click();
+  await page.getByTestId('timeline-coach').waitFor({ state: 'detached', timeout: WAIT_MS });
+  await status.filter({ hasText: 'Removed the posture labels' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
+  await b.page.getByTestId('timeline-coach').waitFor({ state: 'detached', timeout: WAIT_MS });
+  await expect(b.page.getByTestId('posture-labels-summary').isVisible()).resolves.toBe(false);
+  expect((await api(suite.server.url, 'GET', `/api/sessions/${SESSION}`)).body.postureLabels).toEqual([]);
+  expect(b.reads).toHaveLength(bReads); // the removal came as an event, nothing was read again
+
+  expect(a.pageErrors).toEqual([]);
+  expect(b.pageErrors).toEqual([]);
+});
