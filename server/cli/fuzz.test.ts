@@ -9,6 +9,7 @@ import path from 'node:path';
 import { main } from './main';
 import { int, mutateBytes, mutateJson, pick, preview, runCases, weirdValue, type Rng } from '../../test/integration/fuzzKit';
 import { FIXTURES } from '../ingest/testkit';
+import { ARMS, posture, view } from '../signals/posture/testkit';
 
 let dir: string;
 beforeAll(() => {
@@ -51,6 +52,12 @@ const PHOTO_ROWS = [
   { file: 'b.png', labels: ['leaning_forward', 'nodding'] },
 ];
 
+/** Rows as the server's posture-labels export writes them: a synthetic skeleton's 33 landmarks. */
+const LANDMARK_ROWS = [
+  { landmarks: view(posture(ARMS.crossed)).landmarks, aspect: 1.333, labels: ['arms_crossed'], model_labels: [], session: 's', frame: 3 },
+  { landmarks: view(posture(ARMS.openPalm, 15)).landmarks.map(({ x, y }) => ({ x, y })), labels: ['leaning_forward', 'open_palms'] },
+];
+
 /** JSON Lines from rows, each row mutated now and then, a few lines of byte noise. */
 function jsonl(rows: readonly object[], rand: Rng): Buffer {
   const lines = rows.map((row) => {
@@ -84,7 +91,7 @@ describe('fuzz: CLI inputs', () => {
     await runCases('cli-eval-files', 0xc11b, 120, async (rand, i, note) => {
       const verbal = rand() < 0.5;
       const file = path.join(dir, `d${i}.jsonl`);
-      const bytes = jsonl(verbal ? VERBAL_ROWS : PHOTO_ROWS, rand);
+      const bytes = jsonl(verbal ? VERBAL_ROWS : pick(rand, [PHOTO_ROWS, LANDMARK_ROWS, [...PHOTO_ROWS, ...LANDMARK_ROWS]]), rand);
       fs.writeFileSync(file, bytes);
       // No model folder: a file that reads well stops at the model (exit 1, naming it) instead of
       // running a whole evaluation; everything about the file is checked before that.

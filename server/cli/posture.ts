@@ -8,6 +8,7 @@ import type { PoseModelName } from '../signals/pose';
 import { checkOutFolder, intFlag, outRule, parseArgs, requireFile, UsageError } from './args';
 import type { CliIO } from './io';
 import { adviseOtherKind } from '../signals/modelFolder';
+import { dataInTraining, dataInTrainingWarning } from './dataInTraining';
 import { resolveFlagPath } from './train';
 
 export const POSE_MODELS: readonly PoseModelName[] = ['blazepose-full', 'blazepose-lite', 'movenet-lightning'];
@@ -19,12 +20,18 @@ export const TRAIN_POSTURE_USAGE = `usage: buying-signals train posture [--out $
   ${outRule('posture')}`;
 
 export const EVAL_POSTURE_USAGE = `usage: buying-signals eval posture --labels FILE.jsonl [--images DIR] [--pose-model ${POSE_MODELS.join('|')}] [--model ${DEFAULT_POSTURE_DIR}] [--compare DIR] [--people ${EVAL_PEOPLE.join('|')}] [--json]
-  rows: {"file", "labels": [...]} (multi-label); --images defaults to the labels file's folder
-  --people participant (default): judge the chosen participant only; all: every sizeable person,
-  the union of their labels (neutral only when nobody shows another)
+  rows (multi-label), any other fields ignored: a photo {"file", "labels": [...]}, or one frame's landmarks
+    {"landmarks": [33 × {"x", "y", "z"?, "score"?}], "aspect"?: width/height (default 1), "labels": [...]}
+    (the server's posture-labels export), judged as they are: no pose model, no person selection;
+    a file of landmark rows only needs no --images and loads no pose model
+  --images: the folder photo rows' files are in (default the labels file's folder)
+  --people participant (default): judge a photo's chosen participant only; all: every sizeable person,
+  the union of their labels (neutral only when nobody shows another); a landmark row is its one pose
   --compare DIR: judge the same poses (estimated once per photo) with the posture model in DIR (B)
     beside --model (A): per label both F1s, B − A with a paired 95 % bootstrap interval (says
-    whether it excludes 0), and the photos B fixed and broke`;
+    whether it excludes 0), and the rows B fixed and broke
+  a model trained on this very file (train posture --extra FILE, the same sha256) gets a warning on stderr
+    and is listed in --json's dataInTraining: its figures flatter it`;
 
 export async function runTrainPosture(args: string[], io: CliIO): Promise<number> {
   const a = parseArgs(args, { values: ['out', 'seed', 'workers'], switches: ['force'] });
@@ -52,8 +59,17 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   // runPostureEval starts tfjs itself, once the labels file has been read and checked.
   const compare = a.values.compare;
   const advice = { verbal: `evaluate a verbal model with \`eval verbal --data FILE.jsonl ${compare === undefined ? '--model' : '--compare'} DIR\`` };
+  const modelGiven = a.values.model ?? DEFAULT_POSTURE_DIR;
+  const names = (dirs: readonly string[]) => dirs.map((dir, k) => ({ name: k === 0 ? modelGiven : (compare ?? dir), dir }));
   const opts = {
     labelsFile,
+    // Scoring a model on rows it was trained with (train posture --extra) flatters it: said on
+    // stderr, so it is seen beside the table and stdout stays one JSON object, and in the JSON.
+    trainedOn: (dirs: readonly string[]) => {
+      const found = dataInTraining(labelsFile, names(dirs), 'posture');
+      for (const d of found) io.err(`buying-signals eval: ${dataInTrainingWarning(d, a.values.labels!, 'posture')}`);
+      return found;
+    },
     ...(a.values.images ? { imagesDir: resolveFlagPath(a.values.images, '') } : {}),
     ...(a.values.model ? { modelDir: resolveFlagPath(a.values.model, DEFAULT_POSTURE_DIR) } : {}),
     poseModel: poseModel as PoseModelName,
@@ -63,7 +79,7 @@ export async function runEvalPosture(args: string[], io: CliIO): Promise<number>
   };
   const run = compare === undefined
     ? runPostureEval(opts)
-    : runPostureCompare({ ...opts, compareDir: resolveFlagPath(compare, ''), names: { a: a.values.model ?? DEFAULT_POSTURE_DIR, b: compare } });
+    : runPostureCompare({ ...opts, compareDir: resolveFlagPath(compare, ''), names: { a: modelGiven, b: compare } });
   await run.catch((e: unknown) => {
     throw adviseOtherKind(e, advice);
   });
