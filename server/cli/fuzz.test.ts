@@ -1,6 +1,7 @@
 // Seeded fuzz of the CLI's file and flag inputs, through its entry function in-process (no
 // child processes): mutated transcripts for `analyze`, mutated JSON Lines for `eval verbal
-// --data` and `eval posture --labels`, random `--thresholds` and `--roles` values. Whatever the
+// --data`, `eval posture --labels` and `train posture --extra`, random `--thresholds`,
+// `--roles` and `--extra-weight` values. Whatever the
 // input, main returns 0, 1 (a bad file: the message names it) or 2 (a usage error), never
 // throws, and prints "buying-signals <command>: …" without a stack trace.
 import fs from 'node:fs';
@@ -100,6 +101,28 @@ describe('fuzz: CLI inputs', () => {
         : ['eval', 'posture', '--labels', file, '--images', dir, '--model', path.join(dir, 'no-model')];
       note(`${argv.join(' ')} ${preview(bytes)}`);
       expectClean(await run(argv), 'eval');
+    });
+  }, 60_000);
+
+  it('train posture --extra and --extra-weight: mutated landmark rows and random values (80 cases)', async () => {
+    const WEIGHTS = ['1', '3', '20', '0', '21', '-1', '2.5', '', 'x', '1e1', '0x2'];
+    await runCases('cli-train-posture-extra', 0xc11d, 80, async (rand, i, note) => {
+      const file = path.join(dir, `x${i}.jsonl`);
+      // The last row is a photo row, left whole: a file that reads well up to it is refused
+      // there (exit 1), so no case trains; everything before it is checked as it would be.
+      const bytes = Buffer.concat([jsonl(LANDMARK_ROWS, rand), Buffer.from(`\n${JSON.stringify(PHOTO_ROWS[0])}\n`)]);
+      fs.writeFileSync(file, bytes);
+      const extras = Array.from({ length: 1 + int(rand, 2) }, () => pick(rand, [file, file, path.join(dir, 'photos'), path.join(dir, 'missing.jsonl')]));
+      const argv = [
+        'train', 'posture', ...extras.flatMap((f) => ['--extra', f]),
+        ...(rand() < 0.5 ? [`--extra-weight=${pick(rand, WEIGHTS)}`] : []),
+        '--out', path.join(dir, `model${i}`),
+      ];
+      note(`${argv.join(' ')} ${preview(bytes)}`);
+      const r = await run(argv);
+      expectClean(r, 'train');
+      // No case gets as far as training (each has an --extra, and every --extra is refused).
+      if (r.code === 0 || r.out !== '') throw new Error(`trained: ${r.out.slice(0, 200)}`);
     });
   }, 60_000);
 
