@@ -1,6 +1,7 @@
 // Seeded fuzz of the CLI's file and flag inputs, through its entry function in-process (no
 // child processes): mutated transcripts for `analyze`, mutated JSON Lines for `eval verbal
-// --data` and `eval posture --labels`, random `--thresholds` and `--roles` values. Whatever the
+// --data`, `eval posture --labels` and `train posture --extra`, random `--thresholds`,
+// `--roles` and `--extra-weight` values. Whatever the
 // input, main returns 0, 1 (a bad file: the message names it) or 2 (a usage error), never
 // throws, and prints "buying-signals <command>: …" without a stack trace.
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { main } from './main';
 import { int, mutateBytes, mutateJson, pick, preview, runCases, weirdValue, type Rng } from '../../test/integration/fuzzKit';
 import { FIXTURES } from '../ingest/testkit';
+import { ARMS, posture, view } from '../signals/posture/testkit';
 
 let dir: string;
 beforeAll(() => {
@@ -51,6 +53,12 @@ const PHOTO_ROWS = [
   { file: 'b.png', labels: ['leaning_forward', 'nodding'] },
 ];
 
+/** Rows as the server's posture-labels export writes them: a synthetic skeleton's 33 landmarks. */
+const LANDMARK_ROWS = [
+  { landmarks: view(posture(ARMS.crossed)).landmarks, aspect: 1.333, labels: ['arms_crossed'], model_labels: [], session: 's', frame: 3 },
+  { landmarks: view(posture(ARMS.openPalm, 15)).landmarks.map(({ x, y }) => ({ x, y })), labels: ['leaning_forward', 'open_palms'] },
+];
+
 /** JSON Lines from rows, each row mutated now and then, a few lines of byte noise. */
 function jsonl(rows: readonly object[], rand: Rng): Buffer {
   const lines = rows.map((row) => {
@@ -84,7 +92,7 @@ describe('fuzz: CLI inputs', () => {
     await runCases('cli-eval-files', 0xc11b, 120, async (rand, i, note) => {
       const verbal = rand() < 0.5;
       const file = path.join(dir, `d${i}.jsonl`);
-      const bytes = jsonl(verbal ? VERBAL_ROWS : PHOTO_ROWS, rand);
+      const bytes = jsonl(verbal ? VERBAL_ROWS : pick(rand, [PHOTO_ROWS, LANDMARK_ROWS, [...PHOTO_ROWS, ...LANDMARK_ROWS]]), rand);
       fs.writeFileSync(file, bytes);
       // No model folder: a file that reads well stops at the model (exit 1, naming it) instead of
       // running a whole evaluation; everything about the file is checked before that.
@@ -93,6 +101,28 @@ describe('fuzz: CLI inputs', () => {
         : ['eval', 'posture', '--labels', file, '--images', dir, '--model', path.join(dir, 'no-model')];
       note(`${argv.join(' ')} ${preview(bytes)}`);
       expectClean(await run(argv), 'eval');
+    });
+  }, 60_000);
+
+  it('train posture --extra and --extra-weight: mutated landmark rows and random values (80 cases)', async () => {
+    const WEIGHTS = ['1', '3', '20', '0', '21', '-1', '2.5', '', 'x', '1e1', '0x2'];
+    await runCases('cli-train-posture-extra', 0xc11d, 80, async (rand, i, note) => {
+      const file = path.join(dir, `x${i}.jsonl`);
+      // The last row is a photo row, left whole: a file that reads well up to it is refused
+      // there (exit 1), so no case trains; everything before it is checked as it would be.
+      const bytes = Buffer.concat([jsonl(LANDMARK_ROWS, rand), Buffer.from(`\n${JSON.stringify(PHOTO_ROWS[0])}\n`)]);
+      fs.writeFileSync(file, bytes);
+      const extras = Array.from({ length: 1 + int(rand, 2) }, () => pick(rand, [file, file, path.join(dir, 'photos'), path.join(dir, 'missing.jsonl')]));
+      const argv = [
+        'train', 'posture', ...extras.flatMap((f) => ['--extra', f]),
+        ...(rand() < 0.5 ? [`--extra-weight=${pick(rand, WEIGHTS)}`] : []),
+        '--out', path.join(dir, `model${i}`),
+      ];
+      note(`${argv.join(' ')} ${preview(bytes)}`);
+      const r = await run(argv);
+      expectClean(r, 'train');
+      // No case gets as far as training (each has an --extra, and every --extra is refused).
+      if (r.code === 0 || r.out !== '') throw new Error(`trained: ${r.out.slice(0, 200)}`);
     });
   }, 60_000);
 

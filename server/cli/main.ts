@@ -14,9 +14,9 @@ commands:
   analyze PHOTO...       each person's posture labels in photos, judged on the photo alone
   analyze FILE... --compare DIR   what the verbal model in DIR changes on transcripts against --model, each and pooled (no labels needed)
   train verbal           train the verbal classifier into models/verbal/ from fixtures/verbal/corpus.jsonl
-  train posture          train the posture classifier into models/posture/ from synthetic skeletons
+  train posture          train the posture classifier into models/posture/ from synthetic skeletons (--extra F: and coaches' landmark rows)
   eval verbal --data F   precision/recall/F1 of the verbal model and a keyword baseline on labelled rows
-  eval posture --labels F --images DIR   per-label P/R/F1 of posture on labelled photos (server-side pose)
+  eval posture --labels F [--images DIR]   per-label P/R/F1 of posture on labelled photos (server-side pose) and landmark rows
   eval … --compare DIR   the same data judged by two models (--model and DIR), with a paired interval of the difference
   eval verbal … --sweep  each signal label's P/R/F1 and the macro-F1 as its threshold goes over 0.30-0.90 (pick on one file, check on another)
 

@@ -71,7 +71,7 @@ describe('train/eval verbal command modules', () => {
 
   it.each([
     ['verbal', '[--corpus fixtures/verbal/corpus.jsonl] [--extra FILE]... [--extra-weight N] [--out models/verbal] [--seed N] [--epochs N] [--workers N] [--force]'],
-    ['posture', '[--seed N] [--workers N] [--force]'],
+    ['posture', '[--extra FILE]... [--extra-weight N] [--out models/posture] [--seed N] [--workers N] [--force]'],
   ])('train %s --help names every flag, as the README does', async (target, synopsis) => {
     const c = capture();
     expect(await main(['train', target, '--help'], c.io)).toBe(0);

@@ -24,9 +24,9 @@ export interface ExtraFlags {
 /**
  * Checks --extra and --extra-weight as usage errors naming the flag (and the limit): too many
  * files, a file missing, a folder, given twice or the corpus itself, a weight out of range or
- * without any --extra.
+ * without any --extra. Also `train posture --extra`'s (which has no corpus file).
  */
-export function extraFlags(given: readonly string[], weight: string | undefined, corpus: string): ExtraFlags {
+export function extraFlags(given: readonly string[], weight: string | undefined, corpus?: string): ExtraFlags {
   if (given.length > EXTRA_FILES_MAX) {
     throw new UsageError(`--extra may be given at most ${EXTRA_FILES_MAX} times, got ${given.length} (join the files into fewer)`);
   }
@@ -42,7 +42,7 @@ export function extraFlags(given: readonly string[], weight: string | undefined,
     }
     // Twice would count its rows twice, silently: --extra-weight says how much they count.
     if (files.includes(file)) throw new UsageError(`--extra ${g} is given twice (use --extra-weight N to count its rows more)`);
-    if (file === corpus) throw new UsageError(`--extra ${g} is the corpus (--corpus) itself`);
+    if (corpus !== undefined && file === corpus) throw new UsageError(`--extra ${g} is the corpus (--corpus) itself`);
     files.push(file);
   }
   return { files, weight: n ?? 1 };

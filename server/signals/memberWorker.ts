@@ -19,7 +19,7 @@ initTf(backend)
       const result = trainVerbalMember(job.rows, job.options, job.k, log);
       send({ type: 'done', result }, Object.values(result.weights));
     } else {
-      const weights = trainPostureMember(job.options, job.norm, job.k, log);
+      const weights = trainPostureMember(job.options, job.norm, job.k, log, job.extra);
       send({ type: 'done', result: weights }, weights);
     }
   })

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FEATURE_NAMES } from './features';
 import { weightShapes, type MlpDims, type Standardiser } from './net';
 import { MODEL_LABELS } from './types';
+import { ExtraSchema, type ExtraRecord } from '../extraRecord';
 import { checkSha256, readManifest, splitFloat32 } from '../artifactFiles';
 import { folderProblem, ModelFolderError, writeFolderAtomically, type ModelKind } from '../modelFolder';
 
@@ -37,6 +38,8 @@ const ManifestSchema = z.object({
   weightsSha256: z.string(),
   seed: z.number().int(),
   createdAt: z.string(),
+  /** Only a model trained with `train posture --extra`: a synthetic-only model's manifest has no such field (the same bytes as before there was one). */
+  extra: ExtraSchema.optional(),
 });
 export type PostureManifest = z.infer<typeof ManifestSchema>;
 
@@ -63,7 +66,7 @@ export function versionId(bin: Buffer, date: Date): string {
 export function saveArtifact(
   dir: string,
   a: PostureArtifact,
-  meta: { seed: number; date: Date },
+  meta: { seed: number; date: Date; extra?: ExtraRecord },
   extra: (manifest: PostureManifest) => Record<string, string> = () => ({}),
 ): PostureManifest {
   const bin = concat(a.weights);
@@ -78,6 +81,7 @@ export function saveArtifact(
     weightsSha256: createHash('sha256').update(bin).digest('hex'),
     seed: meta.seed,
     createdAt: meta.date.toISOString(),
+    ...(meta.extra !== undefined ? { extra: meta.extra } : {}),
   };
   const files = new Map<string, string | Uint8Array>([
     [WEIGHTS_FILE, bin],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { projectPath } from '../../paths';
 import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
-import { imagePath, parsePhotoLabels, PostureEvalError, runPostureCompare, runPostureEval, unionOfLabels } from './evalPosture';
+import { imagePath, PostureEvalError, runPostureCompare, runPostureEval, unionOfLabels } from './evalPosture';
 import { loadArtifact, saveArtifact } from './artifact';
 import { ARMS, posture, view } from './testkit';
 import { MODEL_LABELS } from './types';
@@ -12,27 +12,6 @@ import type { Pose, RgbImage } from '../pose/types';
 import { kinectToPose, runKeypointEval } from './keypointEval';
 import { loadPostureClassifier } from './model';
 import { initTf } from '../../runtime/backend';
-
-describe('posture eval labels file', () => {
-  it('parses multi-label rows and skips blank lines', () => {
-    const rows = parsePhotoLabels('{"file":"a.jpg","labels":["arms_crossed","leaning_forward"],"view":"frontal"}\n\n{"file":"b.jpg","labels":["neutral"]}\n', 'l.jsonl');
-    expect(rows).toEqual([
-      { file: 'a.jpg', labels: ['arms_crossed', 'leaning_forward'], line: 1 },
-      { file: 'b.jpg', labels: ['neutral'], line: 3 },
-    ]);
-  });
-
-  it.each([
-    ['{"file":"a.jpg","labels":["neutral"]}\n{"file": "b.jpg", "labels": [', /l\.jsonl:2: not valid JSON/],
-    ['{"file":"a.jpg","labels":["neutral"]}\n{"labels":["neutral"]}', /l\.jsonl:2: field "file"/],
-    ['{"file":"a.jpg","labels":[]}', /l\.jsonl:1: field "labels" must be a non-empty array/],
-    ['\n\n{"file":"a.jpg","labels":["slouching"]}', /l\.jsonl:3: field "labels": unknown label "slouching"/],
-    ['[1,2]', /l\.jsonl:1: expected a JSON object/],
-  ])('stops at a malformed row with its line number (%#)', (text, message) => {
-    expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(PostureEvalError);
-    expect(() => parsePhotoLabels(text, 'l.jsonl')).toThrow(message);
-  });
-});
 
 describe('--people all', () => {
   it('takes the union of everyone\'s labels, neutral only when everyone is neutral', () => {
@@ -149,6 +128,73 @@ describe('eval posture --compare (synthetic skeletons, the committed posture mod
     expect(text).toMatch(/^posture model A posture-\S+\nposture model B posture-\S+\non the same 10 images, each person's pose estimated once and judged by both/);
     expect(text).toMatch(/\narms_crossed +\d+ +\d\.\d{3} +\d\.\d{3} +0\.000 +0\.000 to +0\.000 \(includes 0\) +0 +0\n/);
   }, 60_000);
+
+  describe('landmark rows (the coach posture-labels export)', () => {
+    /** The same skeletons as landmark rows, at the photos' aspect (64 × 48), with the export's other fields. */
+    const landmarkRows = (extra: object = {}) =>
+      Object.entries(POSES).flatMap(([shade, { pose, gold }]) => {
+        const r = JSON.stringify({ landmarks: pose.landmarks, aspect: 64 / 48, labels: gold, model_labels: [], session: 's', frame: Number(shade), ...extra });
+        return [r, r];
+      });
+    const write = (name: string, lines: readonly string[]): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      return file;
+    };
+
+    it('judges each row\'s pose as the photo path judges the same pose, with no pose model loaded and no --images', async () => {
+      const file = write('landmarks.jsonl', landmarkRows());
+      const lines: string[] = [];
+      // A pose model folder that does not exist: made at all, the estimator would fail.
+      const r = await runPostureEval({ labelsFile: file, poseModelDir: path.join(dir, 'no-pose-model'), imagesDir: path.join(dir, 'nowhere'), json: true, out: (l) => lines.push(l) });
+      const photos = await runPostureEval({ labelsFile: labels, estimator, out: () => undefined });
+      expect(calls).toBe(10); // the photo run only
+      expect(r).toMatchObject({ images: 10, photos: 0, landmarkRows: 10, noPersonShare: 0, unreadable: [], dataInTraining: [] });
+      expect(photos).toMatchObject({ images: 10, photos: 10, landmarkRows: 0 });
+      expect(r.perLabel).toEqual(photos.perLabel);
+      expect(r.perLabelF1Interval).toEqual(photos.perLabelF1Interval);
+      expect(JSON.parse(lines[0]!)).toEqual(JSON.parse(JSON.stringify(r)));
+      const text: string[] = [];
+      await runPostureEval({ labelsFile: file, out: (l) => text.push(l) });
+      expect(text[0]).toMatch(/^posture model posture-\S+ on 10 landmark rows \(their own landmarks, no pose model\); no person found in 0\.0%\n/);
+    }, 60_000);
+
+    it('mixes photo rows and landmark rows in one file; --compare judges both kinds', async () => {
+      const photoLines = fs.readFileSync(labels, 'utf8').split('\n').filter(Boolean);
+      const file = write('mixed.jsonl', [...photoLines.slice(0, 4), ...landmarkRows().slice(4)]);
+      const r = await runPostureEval({ labelsFile: file, estimator, out: () => undefined });
+      expect(calls).toBe(4);
+      expect(r).toMatchObject({ images: 10, photos: 4, landmarkRows: 6 });
+      const all = await runPostureEval({ labelsFile: labels, estimator, out: () => undefined });
+      expect(r.perLabel).toEqual(all.perLabel);
+      const lines: string[] = [];
+      const c = await runPostureCompare({ labelsFile: file, compareDir: changed, estimator, out: (l) => lines.push(l) });
+      expect(c).toMatchObject({ images: 10, photos: 4, landmarkRows: 6, dataInTraining: [] });
+      expect(c.perLabel.arms_crossed!.b.predicted).toBe(0);
+      expect(c.perLabel.arms_crossed!.a).toEqual(all.perLabel.arms_crossed);
+      expect(lines.join('\n')).toMatch(/\non the same 10 rows: 4 images, each person's pose estimated once \(pose model blazepose-full, people: participant\) and 6 landmark rows, judged by both; /);
+    }, 60_000);
+
+    it('counts a pose whose features cannot be computed (shoulders unseen) as no person found', async () => {
+      const { pose } = POSES[40]!;
+      const hidden = pose.landmarks.map((l, i) => (i === 11 || i === 12 ? { ...l, score: 0 } : l));
+      const file = write('unseen.jsonl', [
+        JSON.stringify({ landmarks: hidden, labels: ['arms_crossed'] }),
+        JSON.stringify({ landmarks: pose.landmarks, labels: ['arms_crossed'] }),
+      ]);
+      const r = await runPostureEval({ labelsFile: file, out: () => undefined });
+      expect(r).toMatchObject({ images: 2, landmarkRows: 2, noPersonShare: 0.5 });
+      expect(r.perLabel.arms_crossed!.support).toBe(2);
+    });
+
+    it('checks every row before judging any: a bad landmark row after good photo rows stops the run, naming its line', async () => {
+      const photoLines = fs.readFileSync(labels, 'utf8').split('\n').filter(Boolean);
+      const bad = JSON.stringify({ landmarks: POSES[40]!.pose.landmarks.slice(3), labels: ['neutral'] });
+      const file = write('bad.jsonl', [...photoLines.slice(0, 3), bad]);
+      await expect(runPostureEval({ labelsFile: file, estimator, out: () => undefined })).rejects.toThrow(`${file}:4: field "landmarks" must hold exactly 33 landmarks (BlazePose topology), got 30`);
+      expect(calls).toBe(0);
+    });
+  });
 
   it('a --compare folder that cannot be loaded fails before any photo is estimated, as --model does', async () => {
     for (const bad of [path.join(dir, 'nope'), labels, projectPath('models', 'verbal')]) {

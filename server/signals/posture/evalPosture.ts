@@ -1,6 +1,7 @@
-// `eval posture`: runs the server pose estimator on labelled photos, classifies the chosen
-// person of each with classifyPhoto (no baseline), and reports per-label precision, recall,
-// F1 and support, plus the share of photos where no person was found.
+// `eval posture`: judges each labelled row with classifyPhoto (no baseline): a photo's chosen
+// person after the server pose estimator has found them, a landmark row's one pose as it is;
+// reports per-label precision, recall, F1 and support, plus the share of rows where no person
+// was found.
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../../paths';
@@ -13,47 +14,14 @@ import { exampleStats, formatStatsTable, labelF1Intervals, pairedLabelCounts, pa
 import type { PairedCounts, PairedDifference } from '../../eval/paired';
 import type { Interval } from '../../eval/bootstrap';
 import { loadPostureClassifier, type PostureClassifier } from './model';
+import { parseLabelRows, PostureEvalError, type PhotoRow, type PostureLabelRow } from './labelRows';
+import { classifyPhoto } from './photo';
+import type { DataInTraining } from '../extraRecord';
 import { photoPeople, readPhotoFile, type PhotoPoseEstimator } from './photoFile';
 import { POSTURE_LABELS, type PostureLabel } from './types';
 import { judgePeople } from './verdict';
 
-/** A labels file row is malformed; names the file, the line and what is wrong. */
-export class PostureEvalError extends Error {
-  constructor(readonly source: string, readonly line: number, problem: string) {
-    super(`${source}:${line}: ${problem}`);
-    this.name = 'PostureEvalError';
-  }
-}
-
-export interface PhotoRow {
-  file: string;
-  labels: PostureLabel[];
-  line: number;
-}
-
-/** Parses `{"file", "labels": [...]}` JSON Lines (extra fields allowed); blank lines are skipped. */
-export function parsePhotoLabels(text: string, source: string): PhotoRow[] {
-  const rows: PhotoRow[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (!raw.trim()) return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      throw new PostureEvalError(source, line, `not valid JSON (${(e as Error).message})`);
-    }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new PostureEvalError(source, line, 'expected a JSON object');
-    const r = obj as Record<string, unknown>;
-    if (typeof r.file !== 'string' || !r.file.trim()) throw new PostureEvalError(source, line, 'field "file" must be a non-empty string');
-    if (!Array.isArray(r.labels) || r.labels.length === 0) throw new PostureEvalError(source, line, 'field "labels" must be a non-empty array');
-    for (const l of r.labels) {
-      if (!(POSTURE_LABELS as readonly unknown[]).includes(l)) throw new PostureEvalError(source, line, `field "labels": unknown label ${JSON.stringify(l)}; allowed: ${POSTURE_LABELS.join(', ')}`);
-    }
-    rows.push({ file: r.file, labels: r.labels as PostureLabel[], line });
-  });
-  return rows;
-}
+export { PostureEvalError, parseLabelRows, type LandmarkRow, type PhotoRow, type PostureLabelRow } from './labelRows';
 
 export interface PostureEvalOptions {
   labelsFile: string;
@@ -74,6 +42,12 @@ export interface PostureEvalOptions {
   estimator?: PhotoPoseEstimator;
   /** Warnings (an image that could not be read), kept off stdout so `--json` stays one object. */
   warn?: (line: string) => void;
+  /**
+   * Called once every model has loaded, with their folders in order (A, then B): which of them
+   * were trained on this labels file (the CLI reads their manifests and warns). Its answer is
+   * the report's `dataInTraining`; without it, `[]`.
+   */
+  trainedOn?: (modelDirs: readonly string[]) => DataInTraining[];
 }
 
 export const EVAL_PEOPLE = ['participant', 'all'] as const;
@@ -83,19 +57,28 @@ export interface PostureEvalReport {
   modelVersion: string;
   poseModel: PoseModelName;
   people: EvalPeople;
+  /** Rows of the labels file (photos and landmark rows together). */
   images: number;
-  /** Share of images where no usable person was found (all their labels count as missed). */
+  /** Rows that are photos (`file`), judged after the pose estimator. */
+  photos: number;
+  /** Rows that hold one frame's landmarks, judged as they are (no pose estimator). */
+  landmarkRows: number;
+  /** Share of rows where no usable person was found (all their labels count as missed). */
   noPersonShare: number;
   /** Images that could not be read (counted among those with no person found), with why. */
   unreadable: { file: string; line: number; error: string }[];
   perLabel: Record<string, LabelStatsRow>;
   /** 95 % bootstrap interval of each label's F1 over the images. */
   perLabelF1Interval: Record<string, Interval>;
+  /** The model, when it was trained on this very labels file; `[]`: not. */
+  dataInTraining: DataInTraining[];
 }
 
 /** The labelled photos, their poses (estimated once) and each classifier's labels for them. */
 interface JudgedPhotos {
-  rows: PhotoRow[];
+  rows: PostureLabelRow[];
+  photos: number;
+  dataInTraining: DataInTraining[];
   poseModel: PoseModelName;
   people: EvalPeople;
   unreadable: PostureEvalReport['unreadable'];
@@ -108,23 +91,85 @@ interface JudgedPhotos {
 /**
  * Reads and checks the labels file, loads the classifier in each of `modelDirs` (all of them
  * before any photo is estimated, so a wrong folder fails at once), estimates each photo's people
- * once, and has every classifier judge those same poses.
+ * once, and has every classifier judge those same poses; a landmark row's pose is judged as it
+ * is. The pose estimator is made only when the file has a photo row (it is slow to start).
  */
 async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly string[]): Promise<JudgedPhotos> {
-  const rows = parsePhotoLabels(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
+  const rows = parseLabelRows(fs.readFileSync(opts.labelsFile, 'utf8'), opts.labelsFile);
   // A table of zeros for 0 photos reads like a result; it is a wrong file (as eval verbal says).
   if (rows.length === 0) {
     throw new Error(`${opts.labelsFile} holds no rows to evaluate (it is empty or only blank lines); expected one JSON object per line`);
   }
+  const photoRows = rows.filter((r): r is PhotoRow => r.kind === 'photo');
   const imagesDir = opts.imagesDir ?? path.dirname(opts.labelsFile);
-  // Every image is checked before any is estimated: a wrong --images folder, or a few missing
-  // files, are named together at once rather than one by one after minutes of work.
+  checkImages(opts.labelsFile, photoRows, imagesDir);
+  await initTf();
+  const poseModel = opts.poseModel ?? 'blazepose-full';
+  const people = opts.people ?? 'participant';
+  const classifiers: PostureClassifier[] = [];
+  let estimator: (PhotoPoseEstimator & { dispose?: () => void }) | undefined;
+  try {
+    for (const modelDir of modelDirs) classifiers.push(loadPostureClassifier({ modelDir }));
+    const dataInTraining = opts.trainedOn?.(modelDirs) ?? [];
+    if (photoRows.length) {
+      estimator = opts.estimator ?? (await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) }));
+    }
+    const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
+    const unreadable: PostureEvalReport['unreadable'] = [];
+    const judged = classifiers.map((c) => ({ modelVersion: c.version, examples: [] as LabeledExample[], none: 0 }));
+    for (const row of rows) {
+      // Each classifier's labels for the row; undefined: no person found (or none usable).
+      let judge: (classifier: PostureClassifier) => PostureLabel[] | undefined;
+      if (row.kind === 'landmarks') {
+        // The photo rule on the row's one pose: no person selection, no baseline.
+        judge = (classifier) => classifyPhoto(classifier, [row.pose], row.aspect !== undefined ? { aspect: row.aspect } : {})?.labels;
+      } else {
+        const file = imagePath(imagesDir, row.file);
+        let image: RgbImage | undefined;
+        try {
+          image = await readPhotoFile(file);
+        } catch (err) {
+          if (!(err instanceof ImageError)) throw err;
+          // One bad file does not sink a whole evaluation: it is named, and scored as no person found.
+          unreadable.push({ file: row.file, line: row.line, error: err.message });
+          (opts.warn ?? ((l: string) => console.error(l)))(`${opts.labelsFile}:${row.line}: ${row.file} could not be read (${err.message}); counted as no person found`);
+        }
+        // The pose estimate (the costly part) once per photo; every classifier judges the same poses.
+        const poses = image ? await photoPeople(estimator!, image, people) : [];
+        judge = (classifier) => {
+          if (!image) return undefined;
+          const verdicts = judgePeople(classifier, poses, image.width / image.height);
+          return verdicts.length ? unionOfLabels(verdicts.map((p) => p.labels)) : undefined;
+        };
+      }
+      classifiers.forEach((classifier, k) => {
+        const predicted = judge(classifier);
+        const j = judged[k]!;
+        if (!predicted) j.none++;
+        j.examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
+      });
+    }
+    return {
+      rows, photos: photoRows.length, dataInTraining, poseModel, people, unreadable, labels,
+      judged: judged.map((j) => ({ modelVersion: j.modelVersion, examples: j.examples, noPersonShare: j.none / rows.length })),
+    };
+  } finally {
+    if (estimator !== opts.estimator) estimator?.dispose?.();
+    for (const c of classifiers) c.dispose();
+  }
+}
+
+/**
+ * Every photo row's image is checked before any is estimated: a wrong --images folder, or a few
+ * missing files, are named together at once rather than one by one after minutes of work.
+ */
+function checkImages(labelsFile: string, rows: readonly PhotoRow[], imagesDir: string): void {
   const missing = rows.filter((row) => !fs.existsSync(imagePath(imagesDir, row.file)));
   if (missing.length) {
     const first = missing[0]!;
     const named = missing.slice(0, 5).map((r) => `line ${r.line}: ${imagePath(imagesDir, r.file)}`).join('; ');
     throw new PostureEvalError(
-      opts.labelsFile,
+      labelsFile,
       first.line,
       `${missing.length} of ${rows.length} images do not exist (${named}${missing.length > 5 ? '; …' : ''}); is --images the folder that holds them?`,
     );
@@ -135,53 +180,10 @@ async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly
   if (folders.length) {
     const named = folders.slice(0, 5).map((r) => `line ${r.line}: ${imagePath(imagesDir, r.file)}`).join('; ');
     throw new PostureEvalError(
-      opts.labelsFile,
+      labelsFile,
       folders[0]!.line,
       `${folders.length} of ${rows.length} "file" entries name a folder, not an image (${named}${folders.length > 5 ? '; …' : ''})`,
     );
-  }
-  await initTf();
-  const poseModel = opts.poseModel ?? 'blazepose-full';
-  const people = opts.people ?? 'participant';
-  const classifiers: PostureClassifier[] = [];
-  let estimator: (PhotoPoseEstimator & { dispose?: () => void }) | undefined;
-  try {
-    for (const modelDir of modelDirs) classifiers.push(loadPostureClassifier({ modelDir }));
-    estimator = opts.estimator ?? (await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) }));
-    const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
-    const unreadable: PostureEvalReport['unreadable'] = [];
-    const judged = classifiers.map((c) => ({ modelVersion: c.version, examples: [] as LabeledExample[], none: 0 }));
-    for (const row of rows) {
-      const file = imagePath(imagesDir, row.file);
-      let image: RgbImage | undefined;
-      try {
-        image = await readPhotoFile(file);
-      } catch (err) {
-        if (!(err instanceof ImageError)) throw err;
-        // One bad file does not sink a whole evaluation: it is named, and scored as no person found.
-        unreadable.push({ file: row.file, line: row.line, error: err.message });
-        (opts.warn ?? ((l: string) => console.error(l)))(`${opts.labelsFile}:${row.line}: ${row.file} could not be read (${err.message}); counted as no person found`);
-      }
-      // The pose estimate (the costly part) once per photo; every classifier judges the same poses.
-      const poses = image ? await photoPeople(estimator, image, people) : [];
-      classifiers.forEach((classifier, k) => {
-        let predicted: PostureLabel[] | undefined;
-        if (image) {
-          const verdicts = judgePeople(classifier, poses, image.width / image.height);
-          if (verdicts.length) predicted = unionOfLabels(verdicts.map((p) => p.labels));
-        }
-        const j = judged[k]!;
-        if (!predicted) j.none++;
-        j.examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
-      });
-    }
-    return {
-      rows, poseModel, people, unreadable, labels,
-      judged: judged.map((j) => ({ modelVersion: j.modelVersion, examples: j.examples, noPersonShare: j.none / rows.length })),
-    };
-  } finally {
-    if (estimator !== opts.estimator) estimator?.dispose?.();
-    for (const c of classifiers) c.dispose();
   }
 }
 
@@ -189,11 +191,11 @@ const defaultModelDir = (opts: PostureEvalOptions): string => opts.modelDir ?? p
 
 export async function runPostureEval(opts: PostureEvalOptions): Promise<PostureEvalReport> {
   const out = opts.out ?? ((l: string) => console.log(l));
-  const { rows, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts)]);
+  const { rows, photos, dataInTraining, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts)]);
   const { modelVersion, examples, noPersonShare } = judged[0]!;
   const report: PostureEvalReport = {
-    modelVersion, poseModel, people, images: rows.length, noPersonShare,
-    unreadable, perLabel: exampleStats(examples, labels), perLabelF1Interval: labelF1Intervals(examples, labels),
+    modelVersion, poseModel, people, images: rows.length, photos, landmarkRows: rows.length - photos, noPersonShare,
+    unreadable, perLabel: exampleStats(examples, labels), perLabelF1Interval: labelF1Intervals(examples, labels), dataInTraining,
   };
   out(opts.json ? JSON.stringify(report) : formatPostureReport(report));
   return report;
@@ -211,6 +213,8 @@ export interface PostureCompareReport {
   poseModel: PoseModelName;
   people: EvalPeople;
   images: number;
+  photos: number;
+  landmarkRows: number;
   unreadable: PostureEvalReport['unreadable'];
   perLabel: Record<string, {
     support: number;
@@ -221,6 +225,8 @@ export interface PostureCompareReport {
     /** Images B gets right for this label (present or absent as in the gold) that A got wrong, and the reverse. */
     images: PairedCounts;
   }>;
+  /** Either model, when it was trained on this very labels file; `[]`: neither. */
+  dataInTraining: DataInTraining[];
 }
 
 /**
@@ -231,7 +237,7 @@ export async function runPostureCompare(
   opts: PostureEvalOptions & { compareDir: string; names?: { a?: string; b?: string } },
 ): Promise<PostureCompareReport> {
   const out = opts.out ?? ((l: string) => console.log(l));
-  const { rows, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts), opts.compareDir]);
+  const { rows, photos, dataInTraining, poseModel, people, unreadable, labels, judged } = await judgeLabelledPhotos(opts, [defaultModelDir(opts), opts.compareDir]);
   const [a, b] = [judged[0]!, judged[1]!];
   const statsA = exampleStats(a.examples, labels);
   const statsB = exampleStats(b.examples, labels);
@@ -240,8 +246,9 @@ export async function runPostureCompare(
   const named = (j: (typeof judged)[number], name: string | undefined) => ({ modelVersion: j.modelVersion, ...(name !== undefined ? { model: name } : {}), noPersonShare: j.noPersonShare });
   const report: PostureCompareReport = {
     schema: POSTURE_COMPARE_SCHEMA, compare: 'posture', a: named(a, opts.names?.a), b: named(b, opts.names?.b),
-    poseModel, people, images: rows.length, unreadable,
+    poseModel, people, images: rows.length, photos, landmarkRows: rows.length - photos, unreadable,
     perLabel: Object.fromEntries(labels.map((l) => [l, { support: statsA[l]!.support, a: statsA[l]!, b: statsB[l]!, f1: f1[l]!, images: counts[l]! }])),
+    dataInTraining,
   };
   out(opts.json ? JSON.stringify(report) : formatPostureCompare(report));
   return report;
@@ -268,9 +275,21 @@ export function unionOfLabels(perPerson: readonly (readonly PostureLabel[])[]): 
   return POSTURE_LABELS.filter((l) => shown.has(l));
 }
 
+/**
+ * What the rows were: `10 images (pose model …, people: …)`, `10 landmark rows (their own
+ * landmarks, no pose model)` or both, `12 rows: 10 images (…) and 2 landmark rows`.
+ */
+function rowsPhrase(r: { images: number; photos: number; landmarkRows: number; poseModel: PoseModelName; people: EvalPeople }, estimated = ''): string {
+  const photos = `${r.photos} images${estimated} (pose model ${r.poseModel}, people: ${r.people})`;
+  const landmarks = `${r.landmarkRows} landmark rows`;
+  if (r.landmarkRows === 0) return photos;
+  if (r.photos === 0) return `${landmarks} (their own landmarks, no pose model)`;
+  return `${r.images} rows: ${photos} and ${landmarks}`;
+}
+
 export function formatPostureReport(r: PostureEvalReport): string {
   return [
-    `posture model ${r.modelVersion} on ${r.images} images (pose model ${r.poseModel}, people: ${r.people}); no person found in ${(r.noPersonShare * 100).toFixed(1)}%` +
+    `posture model ${r.modelVersion} on ${rowsPhrase(r)}; no person found in ${(r.noPersonShare * 100).toFixed(1)}%` +
       (r.unreadable.length ? ` (${r.unreadable.length} of them could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
     formatStatsTable(r.perLabel, r.perLabelF1Interval),
   ].join('\n');
@@ -286,10 +305,12 @@ export function formatPostureCompare(r: PostureCompareReport): string {
   const lines = [
     `posture model A ${name(r.a)}`,
     `posture model B ${name(r.b)}`,
-    `on the same ${r.images} images, each person's pose estimated once and judged by both (pose model ${r.poseModel}, people: ${r.people}); ` +
+    (r.landmarkRows === 0
+      ? `on the same ${r.images} images, each person's pose estimated once and judged by both (pose model ${r.poseModel}, people: ${r.people}); `
+      : `on the same ${rowsPhrase(r, r.photos ? ', each person\'s pose estimated once' : '')}, judged by both; `) +
       `no person found in ${share(r.a.noPersonShare)} (A), ${share(r.b.noPersonShare)} (B)` +
       (r.unreadable.length ? ` (${r.unreadable.length} could not be read: ${r.unreadable.map((u) => u.file).join(', ')})` : ''),
-    ...(level ? [`F1 B − A per label; its ${Math.round(level.level * 100)} % interval is paired: ${level.resamples} seeded resamples of the images, each scored for both models`] : []),
+    ...(level ? [`F1 B − A per label; its ${Math.round(level.level * 100)} % interval is paired: ${level.resamples} seeded resamples of the ${r.landmarkRows ? 'rows' : 'images'}, each scored for both models`] : []),
     `${'label'.padEnd(16)} support  A F1   B F1   B − A   95 % CI of B − A                  fixed broken`,
   ];
   for (const [l, x] of Object.entries(r.perLabel)) {
@@ -300,6 +321,6 @@ export function formatPostureCompare(r: PostureCompareReport): string {
         `${`${signed3(low)} to ${signed3(high)} (${verdict})`.padEnd(33)} ${String(x.images.fixed).padStart(5)} ${String(x.images.broken).padStart(6)}`,
     );
   }
-  lines.push('fixed: images B labels right for that label (present or absent as in the gold) that A got wrong; broken: the reverse');
+  lines.push(`fixed: ${r.landmarkRows ? 'rows' : 'images'} B labels right for that label (present or absent as in the gold) that A got wrong; broken: the reverse`);
   return lines.join('\n');
 }

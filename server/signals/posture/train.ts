@@ -1,8 +1,11 @@
-// Trains the posture MLP on the synthetic skeleton data only (never on real photos):
-// seeded generation, init and shuffling, Adam on a masked sigmoid cross-entropy (labels
-// that are not observable in an example, like crossed legs out of frame, carry no loss).
+// Trains the posture MLP on the synthetic skeleton data (never on real photos), plus, with
+// `train posture --extra`, coaches' labelled frames (extraExamples.ts) in every member's
+// training set: seeded generation, init and shuffling, Adam on a masked sigmoid cross-entropy
+// (labels that are not observable in an example, like crossed legs out of frame, carry no loss).
 import * as tf from '@tensorflow/tfjs';
 import { METRICS_FILE, saveArtifact, type PostureArtifact, type PostureManifest } from './artifact';
+import type { ExtraRecord } from '../extraRecord';
+import { withExtraExamples, type PostureExtra } from './extraExamples';
 import { FEATURE_COUNT } from './features';
 import { forwardLogits, initWeights, weightShapes, type MlpDims } from './net';
 import { generateDataset, type SynthDataset } from './synth';
@@ -48,6 +51,8 @@ export interface PostureTrainResult {
   validation: ValidationMetrics;
   trainingMs: number;
   options: PostureTrainOptions;
+  /** Extra examples in each member's training set (each counted `weight` times); 0 without --extra. */
+  extraExamples: number;
 }
 
 function standardiser(d: SynthDataset): { mean: number[]; std: number[] } {
@@ -167,29 +172,43 @@ function trainMember(train: SynthDataset, norm: { mean: number[]; std: number[] 
   return weights;
 }
 
-/** Member k's synthetic draw: member 0 the seed's own, the others their member seed's. */
-function memberData(opts: PostureTrainOptions, k: number): SynthDataset {
-  return generateDataset(k === 0 ? opts.seed : memberSeed(opts.seed, k), opts.trainExamples);
+/**
+ * Member k's training set: its synthetic draw (member 0 the seed's own, the others their member
+ * seed's), then the extra examples; without them, the synthetic draw itself.
+ */
+function memberData(opts: PostureTrainOptions, k: number, extra?: PostureExtra): SynthDataset {
+  return withExtraExamples(generateDataset(k === 0 ? opts.seed : memberSeed(opts.seed, k), opts.trainExamples), extra);
 }
 
 /** Member k of the ensemble (what a worker thread runs). Call initTf() first. */
-export function trainPostureMember(opts: PostureTrainOptions, norm: { mean: number[]; std: number[] }, k: number, log: (line: string) => void): Float32Array[] {
+export function trainPostureMember(
+  opts: PostureTrainOptions,
+  norm: { mean: number[]; std: number[] },
+  k: number,
+  log: (line: string) => void,
+  extra?: PostureExtra,
+): Float32Array[] {
   const memberDims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: MODEL_LABELS.length };
   const prefix = opts.members > 1 ? `member ${k + 1}/${opts.members}: ` : '';
-  return trainMember(memberData(opts, k), norm, memberDims, opts, memberSeed(opts.seed, k), (line) => log(prefix + line));
+  return trainMember(memberData(opts, k, extra), norm, memberDims, opts, memberSeed(opts.seed, k), (line) => log(prefix + line));
 }
 
 /**
  * Trains the members (on `workers` threads, default one per core; 1 trains them in this
  * thread, with the same bytes as the result) and merges them. Call initTf() first.
+ * `run.extra`: examples added to every member's training set (never to validation, which stays
+ * synthetic: it picks the thresholds, and coaches' rows are measured with eval posture on rows
+ * kept out of training).
  */
 export async function trainPosture(
   opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
-  run: { workers?: number; backend?: BackendName } = {},
+  run: { workers?: number; backend?: BackendName; extra?: PostureExtra } = {},
 ): Promise<PostureTrainResult> {
   const started = Date.now();
-  const train = memberData(opts, 0);
+  const extra = run.extra && run.extra.examples.n > 0 ? run.extra : undefined;
+  // The standardiser is member 0's training set's, extra examples included.
+  const train = memberData(opts, 0, extra);
   const val = generateDataset(opts.seed ^ 0x7a11, opts.validationExamples);
   // Every member shares member 0's standardiser, which is only a fixed affine map of the inputs.
   const norm = standardiser(train);
@@ -200,10 +219,10 @@ export async function trainPosture(
   const members =
     workers > 1
       ? await runMemberJobs(
-          Array.from({ length: n }, (_, k) => ({ kind: 'posture' as const, k, options: opts, norm })),
+          Array.from({ length: n }, (_, k) => ({ kind: 'posture' as const, k, options: opts, norm, ...(extra ? { extra } : {}) })),
           { workers, backend: run.backend ?? (tf.getBackend() as BackendName), log },
         )
-      : Array.from({ length: n }, (_, k) => trainPostureMember(opts, norm, k, log));
+      : Array.from({ length: n }, (_, k) => trainPostureMember(opts, norm, k, log, extra));
   const { dims, weights } = mergeMembers(members, memberDims);
   const shapes = weightShapes(dims);
   const probs = tf.tidy(() => {
@@ -214,16 +233,22 @@ export async function trainPosture(
   const validation = evaluate(probs.dataSync() as Float32Array, val);
   probs.dispose();
   const thresholds = MODEL_LABELS.map((l) => validation[l]!.threshold);
-  return { artifact: { dims, standardiser: norm, thresholds, weights }, validation, trainingMs: Date.now() - started, options: opts };
+  return { artifact: { dims, standardiser: norm, thresholds, weights }, validation, trainingMs: Date.now() - started, options: opts, extraExamples: extra ? extra.examples.n : 0 };
 }
 
-/** Writes weights, manifest and metrics.json (synthetic validation figures, seed, version). */
-export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date): PostureManifest {
-  return saveArtifact(dir, r.artifact, { seed: r.options.seed, date }, (manifest) => {
+/**
+ * Writes weights, manifest and metrics.json (synthetic validation figures, seed, version), and,
+ * for a model trained with --extra, the extra files' record in both; without, neither changes.
+ */
+export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date, extra?: ExtraRecord): PostureManifest {
+  return saveArtifact(dir, r.artifact, { seed: r.options.seed, date, ...(extra ? { extra } : {}) }, (manifest) => {
     const metrics = {
       version: manifest.version,
       seed: r.options.seed,
-      data: 'synthetic skeleton (server/signals/posture/synth.ts); no real photos or keypoints used',
+      data: extra
+        ? 'synthetic skeleton (server/signals/posture/synth.ts) and the landmark rows of the extra files (coaches\' labelled frames); no photos used'
+        : 'synthetic skeleton (server/signals/posture/synth.ts); no real photos or keypoints used',
+      ...(extra ? { extra, extraExamples: r.extraExamples } : {}),
       options: r.options,
       trainingMs: r.trainingMs,
       syntheticValidation: r.validation,
@@ -241,12 +266,14 @@ export async function trainPostureToDir(
   opts: Partial<PostureTrainOptions> = {},
   log: (line: string) => void = () => {},
   date = new Date(),
-  run: { workers?: number } = {},
+  run: { workers?: number; extra?: PostureExtra & { record: ExtraRecord } } = {},
 ): Promise<PostureManifest> {
   const options = { ...DEFAULT_POSTURE_TRAIN_OPTIONS, ...opts };
-  log(`training posture on ${options.trainExamples} synthetic examples (seed ${options.seed}, ${options.epochs} epochs)`);
-  const result = await trainPosture(options, log, run);
-  const manifest = saveTrainedPosture(outDir, result, date);
+  const extra = run.extra;
+  const fromExtra = extra ? ` and ${extra.examples.n}${extra.weight > 1 ? ` × ${extra.weight}` : ''} extra examples from ${extra.record.files.length} file${extra.record.files.length === 1 ? '' : 's'}` : '';
+  log(`training posture on ${options.trainExamples} synthetic examples${fromExtra} (seed ${options.seed}, ${options.epochs} epochs)`);
+  const result = await trainPosture(options, log, { ...(run.workers !== undefined ? { workers: run.workers } : {}), ...(extra ? { extra: { examples: extra.examples, weight: extra.weight } } : {}) });
+  const manifest = saveTrainedPosture(outDir, result, date, extra?.record);
   const f1 = MODEL_LABELS.map((l) => `${l} ${result.validation[l]!.f1.toFixed(3)}`).join(', ');
   log(`wrote ${manifest.version} to ${outDir} in ${(result.trainingMs / 1000).toFixed(1)} s; synthetic validation F1: ${f1}`);
   return manifest;

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { z } from 'zod';
+import { ExtraSchema, type ExtraRecord } from '../extraRecord';
 import { VERBAL_LABELS } from '../../../protocol/protocol';
 import { DEFAULT_FEATURE_CONFIG, DENSE_FEATURE_NAMES, type FeatureConfig } from './features';
 import { POOLINGS, WEIGHT_NAMES, weightShapes, type NetDims, type WeightArrays } from './net';
@@ -27,16 +28,8 @@ export class ModelLoadError extends ModelFolderError {
   }
 }
 
-/**
- * What `train verbal --extra FILE` added to the corpus: each file as its path was shown, its
- * sha256 and its rows (each counted `weight` times). In the manifest, which every loader reads,
- * so `eval verbal` can tell when it is asked to score a model on rows it was trained on.
- */
-const ExtraSchema = z.object({
-  weight: z.number().int().positive(),
-  files: z.array(z.object({ path: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() })),
-});
-export type ExtraRecord = z.infer<typeof ExtraSchema>;
+// What `train verbal --extra FILE` added to the corpus (extraRecord.ts), shared with posture.
+export type { ExtraRecord } from '../extraRecord';
 
 const ManifestSchema = z.object({
   format: z.literal(FORMAT),
