@@ -33,6 +33,16 @@ describe('labelF1Intervals', () => {
     expect(table).toContain('F1 95 % CI');
     expect(table).toMatch(/arms_crossed .* 1\.00–1\.00/);
   });
+
+  it('shows "–" for what a label cannot be measured on: no gold rows (recall, F1, interval), no predictions (precision)', () => {
+    const stats = labelStats({ open_palms: { tp: 0, fp: 0, fn: 0 }, arms_crossed: { tp: 0, fp: 3, fn: 0 }, leaning_back: { tp: 0, fp: 0, fn: 4 } });
+    const none = { low: 0, high: 0, level: 0.95, resamples: 1000 };
+    const table = formatStatsTable(stats, { open_palms: none, arms_crossed: none, leaning_back: none }).split('\n');
+    expect(table[0]).toMatch(/support {2}predicted {2}F1 95 % CI$/);
+    expect(table[1]).toMatch(/^open_palms +– +– +– +0 +0 {2}–$/);
+    expect(table[2]).toMatch(/^arms_crossed +0\.000 +– +– +0 +3 {2}–$/);
+    expect(table[3]).toMatch(/^leaning_back +– +0\.000 +0\.000 +4 +0 {2}0\.00–0\.00$/);
+  });
 });
 
 describe('pairedLabelF1 and pairedLabelCounts', () => {

@@ -71,11 +71,24 @@ export function pairedLabelCounts(a: readonly LabeledExample[], b: readonly Labe
   return Object.fromEntries(labels.map((l) => [l, pairedCounts(a.map((e) => right(e, l)), b.map((e) => right(e, l)))]));
 }
 
+/**
+ * The per-label table. A figure with nothing to measure reads "–", not 0: recall, F1 and its
+ * interval of a label no row has (support 0; a landmark file of seated rows has no crossed
+ * arms), and precision of a label never predicted. `predicted` counts the rows given the label,
+ * so false alarms of a label no row has still show.
+ */
 export function formatStatsTable(perLabel: Record<string, LabelStatsRow>, f1Intervals?: Record<string, Interval>): string {
-  const ci = (l: string) => {
+  const dash = (width: number) => '–'.padEnd(width);
+  const ci = (l: string, s: LabelStatsRow) => {
     const x = f1Intervals?.[l];
-    return x ? `  ${x.low.toFixed(2)}–${x.high.toFixed(2)}` : '';
+    if (!x) return '';
+    return s.support ? `  ${x.low.toFixed(2)}–${x.high.toFixed(2)}` : '  –';
   };
-  const rows = Object.entries(perLabel).map(([l, s]) => `${l.padEnd(16)} ${s.precision.toFixed(3)}  ${s.recall.toFixed(3)}  ${s.f1.toFixed(3)}  ${String(s.support).padStart(5)}${ci(l)}`);
-  return [`${'label'.padEnd(16)} prec   rec    F1     support${f1Intervals ? '  F1 95 % CI' : ''}`, ...rows].join('\n');
+  const rows = Object.entries(perLabel).map(([l, s]) => {
+    const prec = s.predicted ? s.precision.toFixed(3) : dash(5);
+    const rec = s.support ? s.recall.toFixed(3) : dash(5);
+    const f1 = s.support ? s.f1.toFixed(3) : dash(5);
+    return `${l.padEnd(16)} ${prec}  ${rec}  ${f1}  ${String(s.support).padStart(7)}  ${String(s.predicted).padStart(9)}${ci(l, s)}`;
+  });
+  return [`${'label'.padEnd(16)} prec   rec    F1     support  predicted${f1Intervals ? '  F1 95 % CI' : ''}`, ...rows].join('\n');
 }
