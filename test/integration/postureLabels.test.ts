@@ -11,6 +11,7 @@ import { PostureLabelledEventSchema, PostureLabelsSchema } from '../../protocol/
 import { POSTURE_FRAME_LABELS, type PoseIn, type PostureLabels, type PostureSignal, type SessionSnapshot } from '../../protocol/protocol';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import type { RunningServer } from '../../server/main';
+import { runPostureEval } from '../../server/signals/posture/evalPosture';
 import { api, collect, connectSocket, download, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
 
 const demo = loadDemoMeeting();
@@ -236,6 +237,16 @@ describe('coach posture labels over HTTP and socket.io', () => {
     expect(every).toMatchObject({ status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="posture-labels.jsonl"' });
     // The demo was created first; the refusals test's sessions hold no labels.
     expect(rowsOf(every.text).map((r) => [r.session, r.media_ms])).toEqual([[id, 30_000], [id, 120_000], [later, 0], [later, 400]]);
+
+    // eval posture --labels reads the file as it is: every row a landmark row, no pose model, gold as the coach gave it.
+    const file = path.join(dir, 'posture-labels.jsonl');
+    fs.writeFileSync(file, every.text);
+    const lines: string[] = [];
+    const report = await runPostureEval({ labelsFile: file, poseModelDir: path.join(dir, 'no-pose-model-needed'), out: (l) => lines.push(l) });
+    expect(report).toMatchObject({ images: 4, photos: 0, landmarkRows: 4, noPersonShare: 0, dataInTraining: [] });
+    expect(report.perLabel.neutral!.support).toBe(3);
+    expect(report.perLabel.legs_crossed!.support).toBe(1);
+    expect(lines.join('\n')).toContain('on 4 landmark rows');
   });
 
   it('an export with no labels is an empty 200; an unknown session is a 404', async () => {
