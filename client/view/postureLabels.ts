@@ -8,7 +8,7 @@
 // to what opened it. A save answers with the frame the server snapped to, said in a status line.
 // Labels never change signals or cues. The labels come from the snapshot and from
 // `posture_labelled` events (apply()).
-import { LIMITS, POSTURE_FRAME_LABELS, type Participant, type PostureFrameLabel, type PostureLabels } from '../../protocol/protocol';
+import { POSTURE_FRAME_LABELS, type Participant, type PostureFrameLabel, type PostureLabels } from '../../protocol/protocol';
 import {
   applyPostureLabelled,
   formatFrameMs,
@@ -23,6 +23,7 @@ import {
 import { labelName, t } from '../i18n';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
+import { noteField } from './noteField';
 import type { BarPick, CoachMark } from './posture';
 import { valenceOf } from './timeline';
 
@@ -322,25 +323,13 @@ export class PostureLabelEditor {
         model.includes(label) && h('span', { class: 'label-model-hint', 'data-testid': 'posture-model-hint' }, t('postureModelHint')),
       );
     });
-    const counter = h('span', { class: 'label-note-count', id: 'posture-label-note-count' });
-    const countNow = (): void => {
-      counter.textContent = t('labelNoteCount', { n: draft.note.trim().length, max: LIMITS.correctionNoteMaxChars });
-    };
-    countNow();
-    const note = h('textarea', {
+    const { note, counter } = noteField({
       id: 'posture-label-note',
-      class: 'label-note',
-      rows: 2,
-      maxlength: LIMITS.correctionNoteMaxChars,
+      value: draft.note,
       disabled: busy !== null || !customer,
-      'aria-describedby': 'posture-label-note-count',
-      'data-testid': 'posture-label-note',
-      'data-focus-key': 'plabel-note',
-    });
-    note.value = draft.note;
-    note.addEventListener('input', () => {
-      draft.note = note.value;
-      countNow();
+      testId: 'posture-label-note',
+      focusKey: 'plabel-note',
+      onInput: (v) => (draft.note = v),
     });
     const save = h(
       'button',

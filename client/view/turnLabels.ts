@@ -5,11 +5,12 @@
 // coach said otherwise. Labels never change signals or cues. The transcript view asks for each
 // row's parts (parts()) and redraws a row when asked; the corrections come from the snapshot
 // and from `corrected` events (apply()).
-import { LIMITS, VERBAL_LABELS, type Correction, type Utterance, type VerbalLabel } from '../../protocol/protocol';
+import { VERBAL_LABELS, type Correction, type Utterance, type VerbalLabel } from '../../protocol/protocol';
 import { applyCorrected, changes, correctionBody, correctionsOf, disagrees, initialLabel, modelLabel, type CorrectedEvent, type Corrections } from '../corrections';
 import { correctionLabelName, t } from '../i18n';
 import { h } from './dom';
 import { formatMs } from './format';
+import { noteField } from './noteField';
 
 /** What labelling asks of the page; each resolves false when it was refused (the page says why). */
 export interface LabelActions {
@@ -204,26 +205,13 @@ export class TurnLabels {
         label === model && h('span', { class: 'label-model-hint' }, t('labelModelHint')),
       );
     });
-    // Read with the note (aria-describedby), not announced at every key.
-    const counter = h('span', { class: 'label-note-count', id: `label-note-count-${id}` });
-    const countNow = (): void => {
-      counter.textContent = t('labelNoteCount', { n: draft.note.trim().length, max: LIMITS.correctionNoteMaxChars });
-    };
-    countNow();
-    const note = h('textarea', {
+    const { note, counter } = noteField({
       id: `label-note-${id}`,
-      class: 'label-note',
-      rows: 2,
-      maxlength: LIMITS.correctionNoteMaxChars,
+      value: draft.note,
       disabled: busy !== null,
-      'aria-describedby': `label-note-count-${id}`,
-      'data-testid': 'label-note',
-      'data-focus-key': `label-note:${id}`,
-    });
-    note.value = draft.note;
-    note.addEventListener('input', () => {
-      draft.note = note.value;
-      countNow();
+      testId: 'label-note',
+      focusKey: `label-note:${id}`,
+      onInput: (v) => (draft.note = v),
     });
     const save = h(
       'button',

@@ -97,3 +97,38 @@ export function useServerAndBrowser(options: Partial<ServerOptions> = {}): Brows
   });
   return suite;
 }
+
+/** A coach's page on one stored session, and what the tests watch on it. */
+export interface WatchedPage {
+  page: Page;
+  pageErrors: string[];
+  /** The socket.io frames carrying `event` the page received. */
+  echoes: string[];
+  /** The page's reads of the session (`GET /api/sessions/:id`). */
+  reads: string[];
+}
+
+/**
+ * A fresh desktop context (English, downloads accepted) showing stored session `sessionId`,
+ * once `ready` (a locator's selector) is on the page; collects `event`'s socket frames and the
+ * session's reads, as the coach suites (labels, cue reviews, posture labels) check both.
+ */
+export async function openWatchedSession(
+  suite: BrowserSuite,
+  opts: { sessionId: string; event: string; ready: string; waitMs: number },
+): Promise<WatchedPage> {
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
+  const page = await context.newPage();
+  const watched: WatchedPage = { page, pageErrors: [], echoes: [], reads: [] };
+  const marker = `"${opts.event}"`;
+  page.on('pageerror', (err) => watched.pageErrors.push(err.message));
+  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes(marker) && watched.echoes.push(f.payload))));
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${opts.sessionId}`) watched.reads.push(r.url());
+  });
+  await page.goto(suite.server.url);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: opts.waitMs });
+  await page.getByTestId('session-select').selectOption(opts.sessionId);
+  await page.locator(opts.ready).waitFor({ timeout: opts.waitMs });
+  return watched;
+}

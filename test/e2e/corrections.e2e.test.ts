@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { api } from '../integration/harness';
-import { useServerAndBrowser } from './browser';
+import { openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -38,22 +38,9 @@ beforeAll(async () => {
 });
 
 /** A page showing the session; `corrected` collects the `corrected` socket frames it receives. */
-async function openSession(): Promise<{ page: Page; pageErrors: string[]; corrected: string[]; reads: string[] }> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const corrected: string[] = [];
-  const reads: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes('"corrected"') && corrected.push(f.payload))));
-  page.on('request', (r) => {
-    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${sessionId}`) reads.push(r.url());
-  });
-  await page.goto(suite.server.url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  await page.getByTestId('session-select').selectOption(sessionId);
-  await page.getByTestId('utterance').nth(TRANSCRIPT.utterances.length - 1).waitFor({ timeout: WAIT_MS });
-  return { page, pageErrors, corrected, reads };
+async function openSession(): Promise<Omit<WatchedPage, 'echoes'> & { corrected: string[] }> {
+  const { echoes, ...rest } = await openWatchedSession(suite, { sessionId, event: 'corrected', ready: `[data-testid="utterance"] >> nth=${TRANSCRIPT.utterances.length - 1}`, waitMs: WAIT_MS });
+  return { ...rest, corrected: echoes };
 }
 
 const turn = (page: Page, n: number) => page.locator(`[data-testid="utterance"]`).nth(n);

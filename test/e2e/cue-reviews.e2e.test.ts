@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { api } from '../integration/harness';
-import { useServerAndBrowser } from './browser';
+import { openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -38,23 +38,7 @@ beforeAll(async () => {
 });
 
 /** A page showing the session; `echoes` collects the `cue_reviewed` frames, `reads` its snapshot reads. */
-async function openSession(): Promise<{ page: Page; pageErrors: string[]; echoes: string[]; reads: string[] }> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const echoes: string[] = [];
-  const reads: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes('"cue_reviewed"') && echoes.push(f.payload))));
-  page.on('request', (r) => {
-    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${sessionId}`) reads.push(r.url());
-  });
-  await page.goto(suite.server.url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  await page.getByTestId('session-select').selectOption(sessionId);
-  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
-  return { page, pageErrors, echoes, reads };
-}
+const openSession = (): Promise<WatchedPage> => openWatchedSession(suite, { sessionId, event: 'cue_reviewed', ready: '[data-testid="cue-card"] >> nth=0', waitMs: WAIT_MS });
 
 const toggle = (page: Page, verdict: 'useful' | 'false_alarm') => page.getByTestId('cue-card').first().locator(`[data-testid="cue-verdict"][data-verdict="${verdict}"]`);
 const card = (page: Page) => page.getByTestId('cue-card').first();

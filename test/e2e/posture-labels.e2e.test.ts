@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { api } from '../integration/harness';
-import { useServerAndBrowser } from './browser';
+import { openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
 
 const WAIT_MS = 60_000;
 const SESSION = 'demo';
@@ -22,23 +22,7 @@ jest.setTimeout(180_000);
 const suite = useServerAndBrowser();
 
 /** A page showing the stored demo; `echoes` collects the `posture_labelled` frames, `reads` its snapshot reads. */
-async function openDemo(): Promise<{ page: Page; pageErrors: string[]; echoes: string[]; reads: string[] }> {
-  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const echoes: string[] = [];
-  const reads: string[] = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  page.on('websocket', (ws) => ws.on('framereceived', (f) => void (typeof f.payload === 'string' && f.payload.includes('"posture_labelled"') && echoes.push(f.payload))));
-  page.on('request', (r) => {
-    if (r.method() === 'GET' && new URL(r.url()).pathname === `/api/sessions/${SESSION}`) reads.push(r.url());
-  });
-  await page.goto(suite.server.url);
-  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  await page.getByTestId('session-select').selectOption(SESSION);
-  await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
-  return { page, pageErrors, echoes, reads };
-}
+const openDemo = (): Promise<WatchedPage> => openWatchedSession(suite, { sessionId: SESSION, event: 'posture_labelled', ready: '[data-testid="posture-bar"] >> nth=0', waitMs: WAIT_MS });
 
 const checked = (page: Page): Promise<string[]> =>
   page.locator('[data-testid="posture-label-editor"] input[type="checkbox"]:checked').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
