@@ -3,14 +3,12 @@
 // snapshot's corrections (GET and join), labels kept through a role change's re-analysis and a
 // restart, and the export as eval-verbal rows that `eval verbal --data` reads.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { VERBAL_LABELS, type Correction, type SessionSnapshot, type VerbalSignal } from '../../protocol/protocol';
 import { main } from '../../server/cli/main';
 import { readLabeledJsonl } from '../../server/signals/verbal/corpus';
 import type { VerbalEvalReport } from '../../server/eval/verbalEval';
-import type { RunningServer } from '../../server/main';
-import { api, collect, connectSocket, download, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
+import { api, collect, download, rawRequest, readAnswer, useFileStoreServer, type TestSocket } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -20,43 +18,24 @@ const TURNS = [
   { speaker: 'Li', text: '这个方案听起来不错，我们就定了吧。', startMs: 13000 },
 ];
 
-let dir: string;
-let dbPath: string;
-let server: RunningServer;
-let clock = 1_700_000_000_000;
-const sockets: TestSocket[] = [];
 let id: string;
 let turns: SessionSnapshot['utterances'];
 /** Turns by their place in TURNS. */
 const turn = (i: number) => turns[i]!;
 const correctionPath = (utteranceId: number | string, session = id) => `/api/sessions/${session}/utterances/${utteranceId}/correction`;
-const snapshot = async (session = id) => (await api(server.url, 'GET', `/api/sessions/${session}`)).body as SessionSnapshot;
-const start = () => startTestServer({ dbPath, now: () => clock });
+const snapshot = async (session = id) => (await api(suite.server.url, 'GET', `/api/sessions/${session}`)).body as SessionSnapshot;
+const suite = useFileStoreServer('bs-corrections-');
 
-async function joined(): Promise<TestSocket> {
-  const s = await connectSocket(server.url);
-  sockets.push(s);
-  const ack = await new Promise<any>((resolve) => s.emit('join', { sessionId: id }, resolve));
-  expect(ack).toMatchObject({ ok: true });
-  return s;
-}
+const joined = async (): Promise<TestSocket> => (await suite.joined(id)).socket;
 
-const exported = (p: string) => download(server.url, p);
+const exported = (p: string) => download(suite.server.url, p);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-corrections-'));
-  dbPath = path.join(dir, 'db.sqlite');
-  server = await start();
-  const created = await api(server.url, 'POST', '/api/sessions', { title: 'Corrections: Q3', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const created = await api(suite.server.url, 'POST', '/api/sessions', { title: 'Corrections: Q3', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
   id = created.body.session.id as string;
-  expect((await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: TURNS }))).status).toBe(201);
+  expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: TURNS }))).status).toBe(201);
   turns = (await snapshot()).utterances;
   expect(turns.map((u) => u.role)).toEqual(['rep', 'customer', null, 'customer', 'customer']);
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await server.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('coach corrections over HTTP and socket.io', () => {
@@ -65,16 +44,16 @@ describe('coach corrections over HTTP and socket.io', () => {
     const heard = [collect(a, 'corrected'), collect(b, 'corrected')];
     const li = turn(1).id;
 
-    clock += 1000;
-    const first = await api(server.url, 'PUT', correctionPath(li), { label: 'neutral', note: '  only asking  ' });
-    expect(first).toEqual({ status: 200, body: { correction: { sessionId: id, utteranceId: li, label: 'neutral', note: 'only asking', correctedAt: clock } } });
-    clock += 1000;
-    const second = await api(server.url, 'PUT', correctionPath(li), { label: 'price_inquiry', note: '' });
-    expect(second.body.correction).toEqual({ sessionId: id, utteranceId: li, label: 'price_inquiry', note: null, correctedAt: clock });
+    suite.clock += 1000;
+    const first = await api(suite.server.url, 'PUT', correctionPath(li), { label: 'neutral', note: '  only asking  ' });
+    expect(first).toEqual({ status: 200, body: { correction: { sessionId: id, utteranceId: li, label: 'neutral', note: 'only asking', correctedAt: suite.clock } } });
+    suite.clock += 1000;
+    const second = await api(suite.server.url, 'PUT', correctionPath(li), { label: 'price_inquiry', note: '' });
+    expect(second.body.correction).toEqual({ sessionId: id, utteranceId: li, label: 'price_inquiry', note: null, correctedAt: suite.clock });
     expect((await snapshot()).corrections).toEqual([second.body.correction]);
 
-    expect(await api(server.url, 'DELETE', correctionPath(li))).toEqual({ status: 200, body: { removed: true } });
-    expect(await api(server.url, 'DELETE', correctionPath(li))).toEqual({ status: 200, body: { removed: false } });
+    expect(await api(suite.server.url, 'DELETE', correctionPath(li))).toEqual({ status: 200, body: { removed: true } });
+    expect(await api(suite.server.url, 'DELETE', correctionPath(li))).toEqual({ status: 200, body: { removed: false } });
     const expected = [first.body.correction, second.body.correction, null].map((correction) => ({ sessionId: id, utteranceId: li, correction }));
     for (const h of heard) expect(await h.atLeast(3)).toEqual(expected);
     // Nothing for the DELETE that removed nothing.
@@ -85,11 +64,11 @@ describe('coach corrections over HTTP and socket.io', () => {
 
   it('refuses bad ids, bodies and non-customer turns with the status, code and field, storing and sending nothing', async () => {
     const watcher = collect(await joined(), 'corrected');
-    const other = (await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'Wu', role: 'customer' }] })).body.session.id as string;
-    await api(server.url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Wu', text: 'price?', startMs: 0 }] }));
+    const other = (await api(suite.server.url, 'POST', '/api/sessions', { participants: [{ name: 'Wu', role: 'customer' }] })).body.session.id as string;
+    await api(suite.server.url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Wu', text: 'price?', startMs: 0 }] }));
     const wu = (await snapshot(other)).utterances[0]!.id;
     const li = turn(1).id;
-    const put = (p: string, body: unknown = { label: 'neutral' }) => api(server.url, 'PUT', p, body);
+    const put = (p: string, body: unknown = { label: 'neutral' }) => api(suite.server.url, 'PUT', p, body);
     const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
       ['unknown session', put(correctionPath(li, 'nope')), 404, 'not_found', 'sessionId'],
       ['malformed session id', put(correctionPath(li, 'x'.repeat(65))), 400, 'invalid_input', 'sessionId'],
@@ -101,15 +80,15 @@ describe('coach corrections over HTTP and socket.io', () => {
       ['undecodable utteranceId', put(correctionPath('%E0%A4%A')), 400, 'bad_request', 'utteranceId'],
       ['unknown label', put(correctionPath(li), { label: 'maybe' }), 400, 'invalid_input', 'label', new RegExp(VERBAL_LABELS.join('.*'))],
       ['no label', put(correctionPath(li), {}), 400, 'invalid_input', 'label', /^label: is required/],
-      ['no body', api(server.url, 'PUT', correctionPath(li)), 400, 'invalid_input', 'label'],
+      ['no body', api(suite.server.url, 'PUT', correctionPath(li)), 400, 'invalid_input', 'label'],
       ['unknown field', put(correctionPath(li), { label: 'neutral', score: 1 }), 400, 'invalid_input', 'score'],
       ['note not a string', put(correctionPath(li), { label: 'neutral', note: 5 }), 400, 'invalid_input', 'note'],
-      ['a body not JSON', api(server.url, 'PUT', correctionPath(li), undefined, '{"label":"neutral"}'), 415, 'unsupported_media_type', 'content-type'],
+      ['a body not JSON', api(suite.server.url, 'PUT', correctionPath(li), undefined, '{"label":"neutral"}'), 415, 'unsupported_media_type', 'content-type'],
       ['a rep\'s turn', put(correctionPath(turn(0).id)), 409, 'not_customer', 'utteranceId', /only customer turns carry buying signals; "Ada" has role rep/],
       ['a turn of a speaker without a role', put(correctionPath(turn(2).id)), 409, 'not_customer', 'utteranceId', /"Mo" has no role yet: assign one first/],
-      ['DELETE, unknown session', api(server.url, 'DELETE', correctionPath(li, 'nope')), 404, 'not_found', 'sessionId'],
-      ['DELETE, bad utteranceId', api(server.url, 'DELETE', correctionPath('x')), 400, 'invalid_input', 'utteranceId'],
-      ['DELETE, another session\'s turn', api(server.url, 'DELETE', correctionPath(wu)), 404, 'not_found', 'utteranceId'],
+      ['DELETE, unknown session', api(suite.server.url, 'DELETE', correctionPath(li, 'nope')), 404, 'not_found', 'sessionId'],
+      ['DELETE, bad utteranceId', api(suite.server.url, 'DELETE', correctionPath('x')), 400, 'invalid_input', 'utteranceId'],
+      ['DELETE, another session\'s turn', api(suite.server.url, 'DELETE', correctionPath(wu)), 404, 'not_found', 'utteranceId'],
     ];
     for (const [what, answer, status, code, field, message] of cases) {
       const r = await answer;
@@ -127,8 +106,8 @@ describe('coach corrections over HTTP and socket.io', () => {
 
     // Writes from another site's page are refused as every write is.
     const foreign = { origin: 'http://evil.example', 'content-type': 'application/json' };
-    expect((await rawRequest(server, 'PUT', correctionPath(li), foreign, '{"label":"neutral"}')).status).toBe(403);
-    expect(JSON.parse((await rawRequest(server, 'DELETE', correctionPath(li), foreign)).body).error.code).toBe('forbidden_origin');
+    expect((await rawRequest(suite.server, 'PUT', correctionPath(li), foreign, '{"label":"neutral"}')).status).toBe(403);
+    expect(JSON.parse((await rawRequest(suite.server, 'DELETE', correctionPath(li), foreign)).body).error.code).toBe('forbidden_origin');
 
     expect((await snapshot()).corrections).toEqual([]);
     expect((await snapshot(other)).corrections).toEqual([]);
@@ -137,25 +116,23 @@ describe('coach corrections over HTTP and socket.io', () => {
   });
 
   it('the snapshot carries the corrections (GET and join); a role change\'s re-analysis keeps them, and then the new customer\'s turn takes one', async () => {
-    clock += 1000;
-    const a = (await api(server.url, 'PUT', correctionPath(turn(3).id), { label: 'discount_request' })).body.correction as Correction;
-    clock += 1000;
-    const b = (await api(server.url, 'PUT', correctionPath(turn(1).id), { label: 'neutral', note: '只是问问' })).body.correction as Correction;
+    suite.clock += 1000;
+    const a = (await api(suite.server.url, 'PUT', correctionPath(turn(3).id), { label: 'discount_request' })).body.correction as Correction;
+    suite.clock += 1000;
+    const b = (await api(suite.server.url, 'PUT', correctionPath(turn(1).id), { label: 'neutral', note: '只是问问' })).body.correction as Correction;
     const both = [b, a];
     expect((await snapshot()).corrections).toEqual(both);
-    const s = await connectSocket(server.url);
-    sockets.push(s);
-    const ack = await new Promise<any>((resolve) => s.emit('join', { sessionId: id }, resolve));
-    expect(ack.snapshot.corrections).toEqual(both);
+    const { socket: s, snapshot: joinedSnap } = await suite.joined(id);
+    expect(joinedSnap.corrections).toEqual(both);
 
     const replaced = collect(s, 'reanalysed');
-    const roles = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Mo: 'customer' } });
+    const roles = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Mo: 'customer' } });
     expect(roles.status).toBe(200);
     expect(await replaced.atLeast(1)).toEqual([{ sessionId: id }]);
     expect(roles.body.snapshot.corrections).toEqual(both);
-    expect(await api(server.url, 'POST', `/api/sessions/${id}/reanalyse`)).toMatchObject({ status: 200, body: { snapshot: { corrections: both } } });
-    clock += 1000;
-    expect((await api(server.url, 'PUT', correctionPath(turn(2).id), { label: 'resistance' })).status).toBe(200);
+    expect(await api(suite.server.url, 'POST', `/api/sessions/${id}/reanalyse`)).toMatchObject({ status: 200, body: { snapshot: { corrections: both } } });
+    suite.clock += 1000;
+    expect((await api(suite.server.url, 'PUT', correctionPath(turn(2).id), { label: 'resistance' })).status).toBe(200);
     expect((await snapshot()).corrections.map((c) => c.utteranceId)).toEqual([turn(1).id, turn(2).id, turn(3).id]);
   });
 
@@ -174,7 +151,7 @@ describe('coach corrections over HTTP and socket.io', () => {
     const byTurn = new Map(snap.corrections.map((c) => [c.utteranceId, c]));
     const expected = [1, 2, 3].map((i) => rowOf(i, byTurn.get(turn(i).id)!));
     // The model gave the discount question its signal; rows carry what it said.
-    expect(expected[2]).toMatchObject({ model_label: 'discount_request', model_version: server.service.modelVersion });
+    expect(expected[2]).toMatchObject({ model_label: 'discount_request', model_version: suite.server.service.modelVersion });
 
     const res = await exported(`/api/sessions/${id}/corrections`);
     expect(res.status).toBe(200);
@@ -183,21 +160,21 @@ describe('coach corrections over HTTP and socket.io', () => {
     expect(res.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual(expected);
     expect(res.text.endsWith('\n')).toBe(true);
     // The session list counts the labelled customer turns, as the export does.
-    const listed = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; correctionCount: number }[]).find((x) => x.id === id)!.correctionCount;
+    const listed = async () => ((await api(suite.server.url, 'GET', '/api/sessions')).body.sessions as { id: string; correctionCount: number }[]).find((x) => x.id === id)!.correctionCount;
     await expect(listed()).resolves.toBe(3);
 
     // Mo is a rep now: the label stays (snapshot) but is no customer turn's to export.
-    expect((await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Mo: 'rep' } })).status).toBe(200);
+    expect((await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Mo: 'rep' } })).status).toBe(200);
     expect((await snapshot()).corrections).toHaveLength(3);
     const after = await exported(`/api/sessions/${id}/corrections`);
     expect(after.text.split('\n').filter(Boolean).map((l) => JSON.parse(l))).toEqual([expected[0], expected[2]]);
     await expect(listed()).resolves.toBe(2);
 
     // Every session's, in one file: this session's rows, then a later session's.
-    const later = (await api(server.url, 'POST', '/api/sessions', { title: '第二次', participants: [{ name: '王先生', role: 'customer' }] })).body.session.id as string;
-    await api(server.url, 'POST', `/api/sessions/${later}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: '王先生', text: '能再便宜一点吗？', startMs: 0 }] }));
+    const later = (await api(suite.server.url, 'POST', '/api/sessions', { title: '第二次', participants: [{ name: '王先生', role: 'customer' }] })).body.session.id as string;
+    await api(suite.server.url, 'POST', `/api/sessions/${later}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: '王先生', text: '能再便宜一点吗？', startMs: 0 }] }));
     const wang = (await snapshot(later)).utterances[0]!.id;
-    expect((await api(server.url, 'PUT', correctionPath(wang, later), { label: 'discount_request' })).status).toBe(200);
+    expect((await api(suite.server.url, 'PUT', correctionPath(wang, later), { label: 'discount_request' })).status).toBe(200);
     const all = await exported('/api/corrections');
     expect(all).toMatchObject({ status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="corrections.jsonl"' });
     const rows = all.text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -206,7 +183,7 @@ describe('coach corrections over HTTP and socket.io', () => {
     expect(rows[2]).not.toHaveProperty('context');
 
     // The training/eval reader takes the file, and eval verbal runs on it.
-    const file = path.join(dir, 'corrections.jsonl');
+    const file = path.join(suite.dir, 'corrections.jsonl');
     fs.writeFileSync(file, all.text);
     expect(readLabeledJsonl(file).map((r) => [r.text, r.label, r.lang, r.role, r.context])).toEqual(
       rows.map((r) => [r.text, r.label, r.lang, 'customer', r.context]),
@@ -219,19 +196,17 @@ describe('coach corrections over HTTP and socket.io', () => {
   });
 
   it('an export with no corrections is an empty 200; an unknown session is a 404', async () => {
-    const empty = (await api(server.url, 'POST', '/api/sessions', { title: 'nothing yet' })).body.session.id as string;
+    const empty = (await api(suite.server.url, 'POST', '/api/sessions', { title: 'nothing yet' })).body.session.id as string;
     expect(await exported(`/api/sessions/${empty}/corrections`)).toEqual({
       status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="nothing yet-labels.jsonl"', text: '',
     });
-    const missing = await readAnswer(await fetch(`${server.url}/api/sessions/nope/corrections`));
+    const missing = await readAnswer(await fetch(`${suite.server.url}/api/sessions/nope/corrections`));
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: 'sessionId' } } });
   });
 
   it('keeps the corrections across a restart on the same file', async () => {
     const before = { snap: await snapshot(), one: (await exported(`/api/sessions/${id}/corrections`)).text, all: (await exported('/api/corrections')).text };
-    sockets.forEach((s) => s.close());
-    await server.close();
-    server = await start();
+    await suite.restart();
     expect((await snapshot()).corrections).toEqual(before.snap.corrections);
     expect((await exported(`/api/sessions/${id}/corrections`)).text).toBe(before.one);
     expect((await exported('/api/corrections')).text).toBe(before.all);

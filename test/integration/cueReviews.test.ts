@@ -3,12 +3,8 @@
 // session's room, the snapshot's cueReviews (GET and join), verdicts kept through a re-analysis
 // (re-attached to the new cue id at the same moment, or cueId null while no cue comes there)
 // and a restart, and the JSON Lines export.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CUE_VERDICTS, type Cue, type CueReview, type SessionSnapshot } from '../../protocol/protocol';
-import type { RunningServer } from '../../server/main';
-import { api, collect, connectSocket, download, rawRequest, readAnswer, startTestServer, type TestSocket } from './harness';
+import { api, collect, download, rawRequest, readAnswer, useFileStoreServer } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -17,46 +13,27 @@ const TURNS = [
   { speaker: 'Li', text: "Honestly, that is far too expensive for us; I don't think we can go ahead.", startMs: 70000 },
 ];
 
-let dir: string;
-let dbPath: string;
-let server: RunningServer;
-let clock = 1_700_000_000_000;
-const sockets: TestSocket[] = [];
 let id: string;
 /** The session's cues as first analysed: a closing moment at 5000, a resistance at 70000. */
 let closing: Cue;
 let resisting: Cue;
 const reviewPath = (cueId: number | string, session = id) => `/api/sessions/${session}/cues/${cueId}/review`;
 const momentPath = (query: string, session = id) => `/api/sessions/${session}/cue-reviews${query}`;
-const snapshot = async (session = id) => (await api(server.url, 'GET', `/api/sessions/${session}`)).body as SessionSnapshot;
-const start = () => startTestServer({ dbPath, now: () => clock });
+const snapshot = async (session = id) => (await api(suite.server.url, 'GET', `/api/sessions/${session}`)).body as SessionSnapshot;
+const suite = useFileStoreServer('bs-cue-reviews-');
 
-async function joined(session = id): Promise<{ socket: TestSocket; snapshot: SessionSnapshot }> {
-  const s = await connectSocket(server.url);
-  sockets.push(s);
-  const ack = await new Promise<any>((resolve) => s.emit('join', { sessionId: session }, resolve));
-  expect(ack).toMatchObject({ ok: true });
-  return { socket: s, snapshot: ack.snapshot as SessionSnapshot };
-}
+const joined = (session = id) => suite.joined(session);
 
-const exported = (p: string) => download(server.url, p);
+const exported = (p: string) => download(suite.server.url, p);
 const rowsOf = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cue-reviews-'));
-  dbPath = path.join(dir, 'db.sqlite');
-  server = await start();
-  const created = await api(server.url, 'POST', '/api/sessions', { title: 'Reviews: Q3', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const created = await api(suite.server.url, 'POST', '/api/sessions', { title: 'Reviews: Q3', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
   id = created.body.session.id as string;
-  expect((await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: TURNS }))).status).toBe(201);
+  expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: TURNS }))).status).toBe(201);
   const cues = (await snapshot()).cues;
   expect(cues.map((c) => [c.type, c.reason, c.mediaMs])).toEqual([['closing_moment', 'buying_signal', 5000], ['resistance', 'customer_resists', 70000]]);
   [closing, resisting] = cues as [Cue, Cue];
-});
-afterAll(async () => {
-  sockets.forEach((s) => s.close());
-  await server.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('coach cue reviews over HTTP and socket.io', () => {
@@ -65,18 +42,18 @@ describe('coach cue reviews over HTTP and socket.io', () => {
     const heard = [collect(a, 'cue_reviewed'), collect(b, 'cue_reviewed')];
     const moment = { sessionId: id, cueType: 'closing_moment', mediaMs: 5000 };
 
-    clock += 1000;
-    const first = await api(server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful', note: '  right on time  ' });
-    expect(first).toEqual({ status: 200, body: { review: { ...moment, cueId: closing.id, verdict: 'useful', note: 'right on time', reviewedAt: clock } } });
-    clock += 1000;
-    const second = await api(server.url, 'PUT', reviewPath(closing.id), { verdict: 'false_alarm', note: '' });
-    expect(second.body.review).toEqual({ ...moment, cueId: closing.id, verdict: 'false_alarm', note: null, reviewedAt: clock });
+    suite.clock += 1000;
+    const first = await api(suite.server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful', note: '  right on time  ' });
+    expect(first).toEqual({ status: 200, body: { review: { ...moment, cueId: closing.id, verdict: 'useful', note: 'right on time', reviewedAt: suite.clock } } });
+    suite.clock += 1000;
+    const second = await api(suite.server.url, 'PUT', reviewPath(closing.id), { verdict: 'false_alarm', note: '' });
+    expect(second.body.review).toEqual({ ...moment, cueId: closing.id, verdict: 'false_alarm', note: null, reviewedAt: suite.clock });
     expect((await snapshot()).cueReviews).toEqual([second.body.review]);
     // The cue itself is untouched.
     expect((await snapshot()).cues).toEqual([closing, resisting]);
 
-    expect(await api(server.url, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'))).toEqual({ status: 200, body: { removed: true } });
-    expect(await api(server.url, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'))).toEqual({ status: 200, body: { removed: false } });
+    expect(await api(suite.server.url, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'))).toEqual({ status: 200, body: { removed: true } });
+    expect(await api(suite.server.url, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'))).toEqual({ status: 200, body: { removed: false } });
     const expected = [first.body.review, second.body.review, null].map((review) => ({ sessionId: id, cueType: 'closing_moment', mediaMs: 5000, review }));
     for (const h of heard) expect(await h.atLeast(3)).toEqual(expected);
     // Nothing for the DELETE that removed nothing.
@@ -87,11 +64,11 @@ describe('coach cue reviews over HTTP and socket.io', () => {
 
   it('refuses bad ids, moments and bodies with the status, code and field, storing and sending nothing', async () => {
     const watcher = collect((await joined()).socket, 'cue_reviewed');
-    const other = (await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'Wu', role: 'customer' }] })).body.session.id as string;
-    await api(server.url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Wu', text: 'How much is it per month?', startMs: 0 }] }));
+    const other = (await api(suite.server.url, 'POST', '/api/sessions', { participants: [{ name: 'Wu', role: 'customer' }] })).body.session.id as string;
+    await api(suite.server.url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Wu', text: 'How much is it per month?', startMs: 0 }] }));
     const foreign = (await snapshot(other)).cues[0]!.id;
-    const put = (p: string, body: unknown = { verdict: 'useful' }) => api(server.url, 'PUT', p, body);
-    const del = (query: string, session = id) => api(server.url, 'DELETE', momentPath(query, session));
+    const put = (p: string, body: unknown = { verdict: 'useful' }) => api(suite.server.url, 'PUT', p, body);
+    const del = (query: string, session = id) => api(suite.server.url, 'DELETE', momentPath(query, session));
     const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
       ['unknown session', put(reviewPath(closing.id, 'nope')), 404, 'not_found', 'sessionId'],
       ['malformed session id', put(reviewPath(closing.id, 'x'.repeat(65))), 400, 'invalid_input', 'sessionId'],
@@ -103,10 +80,10 @@ describe('coach cue reviews over HTTP and socket.io', () => {
       ['undecodable cueId', put(reviewPath('%E0%A4%A')), 400, 'bad_request', 'cueId'],
       ['unknown verdict', put(reviewPath(closing.id), { verdict: 'maybe' }), 400, 'invalid_input', 'verdict', new RegExp(CUE_VERDICTS.join('.*'))],
       ['no verdict', put(reviewPath(closing.id), {}), 400, 'invalid_input', 'verdict', /^verdict: is required/],
-      ['no body', api(server.url, 'PUT', reviewPath(closing.id)), 400, 'invalid_input', 'verdict'],
+      ['no body', api(suite.server.url, 'PUT', reviewPath(closing.id)), 400, 'invalid_input', 'verdict'],
       ['unknown field', put(reviewPath(closing.id), { verdict: 'useful', cueId: 1 }), 400, 'invalid_input', 'cueId', /unknown field/],
       ['note not a string', put(reviewPath(closing.id), { verdict: 'useful', note: 5 }), 400, 'invalid_input', 'note'],
-      ['a body not JSON', api(server.url, 'PUT', reviewPath(closing.id), undefined, '{"verdict":"useful"}'), 415, 'unsupported_media_type', 'content-type'],
+      ['a body not JSON', api(suite.server.url, 'PUT', reviewPath(closing.id), undefined, '{"verdict":"useful"}'), 415, 'unsupported_media_type', 'content-type'],
       ['DELETE, unknown session', del('?type=closing_moment&mediaMs=5000', 'nope'), 404, 'not_found', 'sessionId'],
       ['DELETE, unknown session and no query', del('', 'nope'), 404, 'not_found', 'sessionId'],
       ['DELETE, no type', del('?mediaMs=5000'), 400, 'invalid_input', 'query.type', /^query.type: is required/],
@@ -135,8 +112,8 @@ describe('coach cue reviews over HTTP and socket.io', () => {
 
     // Writes from another site's page are refused as every write is.
     const foreignOrigin = { origin: 'http://evil.example', 'content-type': 'application/json' };
-    expect((await rawRequest(server, 'PUT', reviewPath(closing.id), foreignOrigin, '{"verdict":"useful"}')).status).toBe(403);
-    expect(JSON.parse((await rawRequest(server, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'), foreignOrigin)).body).error.code).toBe('forbidden_origin');
+    expect((await rawRequest(suite.server, 'PUT', reviewPath(closing.id), foreignOrigin, '{"verdict":"useful"}')).status).toBe(403);
+    expect(JSON.parse((await rawRequest(suite.server, 'DELETE', momentPath('?type=closing_moment&mediaMs=5000'), foreignOrigin)).body).error.code).toBe('forbidden_origin');
 
     expect((await snapshot()).cueReviews).toEqual([]);
     expect((await snapshot(other)).cueReviews).toEqual([]);
@@ -145,10 +122,10 @@ describe('coach cue reviews over HTTP and socket.io', () => {
   });
 
   it('the snapshot carries the verdicts with their cue ids (GET and join); a re-analysis re-attaches them to the new cues at the same moments, and one that no longer emits a cue leaves its verdict with cueId null, removable by moment', async () => {
-    clock += 1000;
-    const onResisting = (await api(server.url, 'PUT', reviewPath(resisting.id), { verdict: 'false_alarm', note: '只是客气' })).body.review as CueReview;
-    clock += 1000;
-    const onClosing = (await api(server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful' })).body.review as CueReview;
+    suite.clock += 1000;
+    const onResisting = (await api(suite.server.url, 'PUT', reviewPath(resisting.id), { verdict: 'false_alarm', note: '只是客气' })).body.review as CueReview;
+    suite.clock += 1000;
+    const onClosing = (await api(suite.server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful' })).body.review as CueReview;
     const both = [onClosing, onResisting];
     expect(both.map((r) => r.cueId)).toEqual([closing.id, resisting.id]);
     expect((await snapshot()).cueReviews).toEqual(both);
@@ -157,7 +134,7 @@ describe('coach cue reviews over HTTP and socket.io', () => {
 
     // Re-analysed with the same models: the same moments, new cue ids.
     const replaced = collect(socket, 'reanalysed');
-    const again = await api(server.url, 'POST', `/api/sessions/${id}/reanalyse`);
+    const again = await api(suite.server.url, 'POST', `/api/sessions/${id}/reanalyse`);
     expect(again.status).toBe(200);
     expect(await replaced.atLeast(1)).toEqual([{ sessionId: id }]);
     const cues2 = (again.body.snapshot as SessionSnapshot).cues;
@@ -167,12 +144,12 @@ describe('coach cue reviews over HTTP and socket.io', () => {
     expect(again.body.snapshot.cueReviews).toEqual(reattached);
     expect((await snapshot()).cueReviews).toEqual(reattached);
     // The replaced ids take no verdict: a client reads the session again after `reanalysed`.
-    expect((await api(server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful' })).body.error).toMatchObject({ code: 'not_found', field: 'cueId' });
+    expect((await api(suite.server.url, 'PUT', reviewPath(closing.id), { verdict: 'useful' })).body.error).toMatchObject({ code: 'not_found', field: 'cueId' });
     closing = cues2[0]!;
     resisting = cues2[1]!;
 
     // Li a rep: no customer, no cues; the verdicts stay, with no cue.
-    const roles = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Li: 'rep' } });
+    const roles = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Li: 'rep' } });
     expect(roles.body.snapshot.cues).toEqual([]);
     expect(roles.body.snapshot.cueReviews).toEqual(both.map((r) => ({ ...r, cueId: null })));
     const rows = rowsOf((await exported(`/api/sessions/${id}/cue-reviews`)).text);
@@ -181,20 +158,20 @@ describe('coach cue reviews over HTTP and socket.io', () => {
       { session: id, cue_type: 'resistance', media_ms: 70000, verdict: 'false_alarm', note: '只是客气', reviewed_at: onResisting.reviewedAt, emitted: false },
     ]);
     // The session list counts every verdict, also those without a cue now.
-    const count = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
+    const count = async () => ((await api(suite.server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
     await expect(count()).resolves.toBe(2);
     const heard = collect(socket, 'cue_reviewed');
-    expect(await api(server.url, 'DELETE', momentPath('?type=resistance&mediaMs=70000'))).toEqual({ status: 200, body: { removed: true } });
+    expect(await api(suite.server.url, 'DELETE', momentPath('?type=resistance&mediaMs=70000'))).toEqual({ status: 200, body: { removed: true } });
     expect(await heard.atLeast(1)).toEqual([{ sessionId: id, cueType: 'resistance', mediaMs: 70000, review: null }]);
     await expect(count()).resolves.toBe(1);
 
     // A customer again: the verdict left finds its moment's cue; the resistance's was removed.
-    const back = await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Li: 'customer' } });
+    const back = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Li: 'customer' } });
     const cues3 = (back.body.snapshot as SessionSnapshot).cues;
     expect(back.body.snapshot.cueReviews).toEqual([{ ...onClosing, cueId: cues3[0]!.id }]);
     [closing, resisting] = cues3 as [Cue, Cue];
-    clock += 1000;
-    expect((await api(server.url, 'PUT', reviewPath(resisting.id), { verdict: 'useful' })).status).toBe(200);
+    suite.clock += 1000;
+    expect((await api(suite.server.url, 'PUT', reviewPath(resisting.id), { verdict: 'useful' })).status).toBe(200);
   });
 
   it('exports every verdict as JSON Lines, in session then media-time order, with the current cue\'s reason, score, technique, model and evidence', async () => {
@@ -208,7 +185,7 @@ describe('coach cue reviews over HTTP and socket.io', () => {
       { session: id, cue_type: 'closing_moment', media_ms: 5000, verdict: c.verdict, reviewed_at: c.reviewedAt, emitted: true, ...cueRow(closing) },
       { session: id, cue_type: 'resistance', media_ms: 70000, verdict: r.verdict, reviewed_at: r.reviewedAt, emitted: true, ...cueRow(resisting) },
     ];
-    expect(expected[0]).toMatchObject({ reason: 'buying_signal', technique: 'direct_request', model_version: server.service.modelVersion, evidence: [{ kind: 'verbal', label: 'price_inquiry', media_ms: 5000, text: TURNS[1]!.text }] });
+    expect(expected[0]).toMatchObject({ reason: 'buying_signal', technique: 'direct_request', model_version: suite.server.service.modelVersion, evidence: [{ kind: 'verbal', label: 'price_inquiry', media_ms: 5000, text: TURNS[1]!.text }] });
 
     const res = await exported(`/api/sessions/${id}/cue-reviews`);
     expect(res).toMatchObject({ status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="Reviews_ Q3-cue-reviews.jsonl"' });
@@ -218,11 +195,11 @@ describe('coach cue reviews over HTTP and socket.io', () => {
     expect(Object.keys(rowsOf(res.text)[0]!)).toEqual(['session', 'cue_type', 'media_ms', 'verdict', 'reviewed_at', 'emitted', 'reason', 'score', 'technique', 'model_version', 'evidence']);
 
     // Every session's, in one file: this session's rows, then a later session's (a Chinese title is named by RFC 5987 in its own export).
-    const later = (await api(server.url, 'POST', '/api/sessions', { title: '第二次', participants: [{ name: '王先生', role: 'customer' }] })).body.session.id as string;
-    await api(server.url, 'POST', `/api/sessions/${later}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: '王先生', text: '这个多少钱？', startMs: 2500 }] }));
+    const later = (await api(suite.server.url, 'POST', '/api/sessions', { title: '第二次', participants: [{ name: '王先生', role: 'customer' }] })).body.session.id as string;
+    await api(suite.server.url, 'POST', `/api/sessions/${later}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: '王先生', text: '这个多少钱？', startMs: 2500 }] }));
     const wang = (await snapshot(later)).cues[0]!;
-    clock += 1000;
-    expect((await api(server.url, 'PUT', reviewPath(wang.id, later), { verdict: 'useful', note: '好' })).status).toBe(200);
+    suite.clock += 1000;
+    expect((await api(suite.server.url, 'PUT', reviewPath(wang.id, later), { verdict: 'useful', note: '好' })).status).toBe(200);
     expect((await exported(`/api/sessions/${later}/cue-reviews`)).disposition).toBe(`attachment; filename="${later}-cue-reviews.jsonl"; filename*=UTF-8''${encodeURIComponent('第二次-cue-reviews.jsonl')}`);
     const all = await exported('/api/cue-reviews');
     expect(all).toMatchObject({ status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="cue-reviews.jsonl"' });
@@ -233,22 +210,20 @@ describe('coach cue reviews over HTTP and socket.io', () => {
   });
 
   it('an export with no verdicts is an empty 200; an unknown session is a 404', async () => {
-    const empty = (await api(server.url, 'POST', '/api/sessions', { title: 'nothing yet' })).body.session.id as string;
+    const empty = (await api(suite.server.url, 'POST', '/api/sessions', { title: 'nothing yet' })).body.session.id as string;
     expect(await exported(`/api/sessions/${empty}/cue-reviews`)).toEqual({
       status: 200, type: 'application/x-ndjson; charset=utf-8', disposition: 'attachment; filename="nothing yet-cue-reviews.jsonl"', text: '',
     });
-    const missing = await readAnswer(await fetch(`${server.url}/api/sessions/nope/cue-reviews`));
+    const missing = await readAnswer(await fetch(`${suite.server.url}/api/sessions/nope/cue-reviews`));
     expect(missing).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: 'sessionId' } } });
   });
 
   it('keeps the verdicts across a restart on the same file', async () => {
     const before = { snap: await snapshot(), one: (await exported(`/api/sessions/${id}/cue-reviews`)).text, all: (await exported('/api/cue-reviews')).text };
     expect(before.snap.cueReviews).toHaveLength(2);
-    const listed = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
+    const listed = async () => ((await api(suite.server.url, 'GET', '/api/sessions')).body.sessions as { id: string; cueReviewCount: number }[]).find((x) => x.id === id)!.cueReviewCount;
     await expect(listed()).resolves.toBe(2);
-    sockets.forEach((s) => s.close());
-    await server.close();
-    server = await start();
+    await suite.restart();
     expect((await snapshot()).cueReviews).toEqual(before.snap.cueReviews);
     expect((await exported(`/api/sessions/${id}/cue-reviews`)).text).toBe(before.one);
     expect((await exported('/api/cue-reviews')).text).toBe(before.all);

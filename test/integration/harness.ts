@@ -1,7 +1,10 @@
 // Starts the real server (real model, real SQLite, real socket.io) on port 0 for a test.
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../protocol/protocol';
+import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot } from '../../protocol/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -108,6 +111,59 @@ export function useTestServer(opts: Partial<ServerOptions> = {}): { readonly ser
   afterAll(async () => {
     sockets.forEach((s) => s.close());
     await suite.server?.close();
+  });
+  return suite;
+}
+
+/** A suite's real server on a real SQLite file (see useFileStoreServer). */
+export interface FileStoreSuite {
+  /** The running server; restart() replaces it. */
+  readonly server: RunningServer;
+  /** The suite's temporary folder, holding the store file (removed after the suite). */
+  readonly dir: string;
+  /** What the server's clock reads (ms): advance it to tell one write's time from the next. */
+  clock: number;
+  /** Closes the server and the sockets joined so far, and starts another on the same store file. */
+  restart(): Promise<void>;
+  /** A socket in the session's room (closed after the suite), with the snapshot its join answered. */
+  joined(sessionId: string): Promise<{ socket: TestSocket; snapshot: SessionSnapshot }>;
+}
+
+/**
+ * The real server on a SQLite file in a fresh temporary folder, started before the suite's tests
+ * and closed (folder removed) after them, restartable on the same file, with a clock the suite
+ * sets: what the coach-feedback suites (labels, cue reviews, posture labels) share.
+ */
+export function useFileStoreServer(prefix: string, opts: Partial<ServerOptions> = {}): FileStoreSuite {
+  const sockets: TestSocket[] = [];
+  let dbPath = '';
+  const start = () => startTestServer({ ...opts, dbPath, now: () => suite.clock });
+  const suite = {
+    server: undefined as unknown as RunningServer,
+    dir: '',
+    clock: 1_700_000_000_000,
+    async restart() {
+      sockets.splice(0).forEach((s) => s.close());
+      await suite.server.close();
+      suite.server = await start();
+    },
+    async joined(sessionId: string) {
+      const socket = await connectSocket(suite.server.url);
+      sockets.push(socket);
+      const ack = await new Promise<any>((resolve) => socket.emit('join', { sessionId }, resolve));
+      if (!ack?.ok) throw new Error(`join ${sessionId} was refused: ${JSON.stringify(ack)}`);
+      return { socket, snapshot: ack.snapshot as SessionSnapshot };
+    },
+  };
+  beforeAll(async () => {
+    suite.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dbPath = path.join(suite.dir, 'db.sqlite');
+    suite.server = await start();
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await suite.server?.close();
+    if (suite.dir) fs.rmSync(suite.dir, { recursive: true, force: true });
   });
   return suite;
 }
