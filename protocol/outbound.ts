@@ -15,6 +15,7 @@ import {
   VERBAL_LABELS,
   type ApiError,
   type Correction,
+  type Comment,
   type CueReview,
   type PostureLabels,
   type Cue,
@@ -186,6 +187,22 @@ export const PostureLabelledEventSchema = z.object({
   labels: PostureLabelsSchema.nullable(),
 });
 
+export const CommentSchema: z.ZodType<Comment> = z.object({
+  id: z.number(),
+  sessionId: z.string(),
+  mediaMs: z.number(),
+  text: z.string(),
+  author: z.string().nullable(),
+  createdAt: z.number(),
+  editedAt: z.number().nullable(),
+});
+
+export const CommentedEventSchema = z.object({
+  sessionId: z.string(),
+  commentId: z.number(),
+  comment: CommentSchema.nullable(),
+});
+
 export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   session: SessionSchema,
   utterances: z.array(UtteranceSchema),
@@ -196,6 +213,7 @@ export const SnapshotSchema: z.ZodType<SessionSnapshot> = z.object({
   corrections: z.array(CorrectionSchema),
   cueReviews: z.array(CueReviewSchema),
   postureLabels: z.array(PostureLabelsSchema),
+  comments: z.array(CommentSchema),
 });
 
 export const SessionSummarySchema = z.object({
@@ -212,6 +230,8 @@ export const SessionSummarySchema = z.object({
   cueReviewCount: z.number().optional(),
   /** Frames a coach has given posture labels (absent from servers before posture labels were added). */
   postureLabelCount: z.number().optional(),
+  /** Coaches' comments (absent from servers before comments were added). */
+  commentCount: z.number().optional(),
 });
 export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 

@@ -38,6 +38,10 @@ export const LIMITS = {
   correctionNoteMaxChars: 500,
   /** A coach's posture labels go on the participant's stored frame nearest the given media time, at most this far from it. */
   postureLabelFrameWindowMs: 1_000,
+  /** A coach's comment on a moment of a meeting. */
+  commentMaxChars: 2_000,
+  /** Comments one session holds at most. */
+  commentsPerSessionMax: 1_000,
 } as const;
 
 /** A lone UTF-16 surrogate (half of a pair, e.g. an emoji cut in two). */
@@ -439,6 +443,45 @@ export interface PostureLabels {
   labelledAt: number;
 }
 
+// ---- coach comments ------------------------------------------------------------------------
+
+/**
+ * A coach's comment on a moment of a meeting ("ask for the deal here: she has asked the price
+ * twice"), `POST /api/sessions/:id/comments`; `PUT …/comments/:commentId` replaces its moment,
+ * text and author, `DELETE …/comments/:commentId` removes it. Comments never change the
+ * analysis; they are what a coach tells the rep, in the review report
+ * (`GET /api/sessions/:id/review.md`) beside the signals, cues and labels.
+ * `author`: a name the client remembers for its user (there are no accounts); absent or empty: none.
+ */
+export const CommentInSchema = z
+  .object({
+    mediaMs: MediaMsSchema,
+    text: text()
+      .trim()
+      .min(1, 'text must not be empty')
+      .max(LIMITS.commentMaxChars, `text must be at most ${LIMITS.commentMaxChars} characters`),
+    author: text()
+      .trim()
+      .max(LIMITS.speakerMaxChars, `author must be at most ${LIMITS.speakerMaxChars} characters`)
+      .optional(),
+  })
+  .strict();
+export type CommentIn = z.infer<typeof CommentInSchema>;
+
+export interface Comment {
+  id: number;
+  sessionId: string;
+  /** The moment commented on (media time of the meeting). */
+  mediaMs: number;
+  text: string;
+  /** Null when none was given (an empty author is none). */
+  author: string | null;
+  /** Wall-clock ms when it was posted. */
+  createdAt: number;
+  /** Wall-clock ms of the latest PUT; null when never edited. */
+  editedAt: number | null;
+}
+
 // ---- socket.io events -------------------------------------------------------------------
 
 export const JoinSchema = z
@@ -485,6 +528,8 @@ export interface SessionSnapshot {
   cueReviews: CueReview[];
   /** Coaches' posture labels, by mediaMs then participant (see PostureLabels). */
   postureLabels: PostureLabels[];
+  /** Coaches' comments, by mediaMs then id (see Comment). */
+  comments: Comment[];
 }
 
 export interface ClientToServerEvents {
@@ -526,6 +571,11 @@ export interface ServerToClientEvents {
    * signals and cues are unchanged: a label never alters the analysis.
    */
   posture_labelled: (p: { sessionId: string; frameId: number; labels: PostureLabels | null }) => void;
+  /**
+   * A coach posted or edited a comment (`comment`, as the POST or PUT answered it) or removed it
+   * (`comment: null`; a DELETE that finds none sends nothing).
+   */
+  commented: (p: { sessionId: string; commentId: number; comment: Comment | null }) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -22,7 +22,7 @@ const cue = (type: CueType, seq: number, id = seq): Cue => ({
 });
 const snap = (signals: VerbalSignal[], cues: Cue[], unassigned: string[] = []): SessionSnapshot => ({
   session: { id: 's', title: 't', createdAt: 0, participants: [], demo: false },
-  utterances: TURNS, signals, cues, unassignedSpeakers: unassigned, modelVersions: { verbal: ['v'], posture: [] }, corrections: [], cueReviews: [], postureLabels: [],
+  utterances: TURNS, signals, cues, unassignedSpeakers: unassigned, modelVersions: { verbal: ['v'], posture: [] }, corrections: [], cueReviews: [], postureLabels: [], comments: [],
 });
 const META = { transcript: 'm.json', a: { model: 'models/verbal', modelVersion: 'verbal-a' }, b: { model: '/tmp/b', modelVersion: 'verbal-b' }, signalThresholds: {}, cueMinSignalScore: 0.5 };
 

@@ -206,6 +206,7 @@ export class SessionService {
       corrections: store.corrections(id),
       cueReviews: store.cueReviews(id),
       postureLabels: store.postureLabels(id),
+      comments: [], // contract only: the store's comments table comes with the server work
     };
   }
 
