@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { projectPath } from '../../paths';
 import { describeWithPostureData, POSTURE_DATA_DIR } from '../pose/testData';
-import { imagePath, PostureEvalError, runPostureCompare, runPostureEval, unionOfLabels } from './evalPosture';
+import { formatPostureCompare, imagePath, PostureEvalError, runPostureCompare, runPostureEval, unionOfLabels, type PostureCompareReport } from './evalPosture';
 import { loadArtifact, saveArtifact } from './artifact';
 import { ARMS, posture, view } from './testkit';
 import { MODEL_LABELS } from './types';
@@ -19,6 +19,24 @@ describe('--people all', () => {
     expect(unionOfLabels([['neutral'], ['neutral']])).toEqual(['neutral']);
     expect(unionOfLabels([['neutral', 'legs_crossed'], ['neutral']])).toEqual(['legs_crossed', 'neutral']);
     expect(unionOfLabels([])).toEqual([]);
+  });
+});
+
+describe('the --compare table', () => {
+  it('shows no F1 for a label no row has, but still counts the false alarms B took away or added', () => {
+    const stats = (f1: number, support: number, predicted: number) => ({ precision: f1, recall: f1, f1, support, predicted });
+    const interval = (low: number, high: number) => ({ low, high, level: 0.95, resamples: 1000 });
+    const report: PostureCompareReport = {
+      schema: 1, compare: 'posture', a: { modelVersion: 'posture-a', noPersonShare: 0 }, b: { modelVersion: 'posture-b', noPersonShare: 0 },
+      poseModel: 'blazepose-full', people: 'participant', images: 20, photos: 0, landmarkRows: 20, unreadable: [], dataInTraining: [],
+      perLabel: {
+        leaning_back: { support: 8, a: stats(0.5, 8, 8), b: stats(0.75, 8, 8), f1: { a: 0.5, b: 0.75, difference: 0.25, interval: interval(0.05, 0.45), excludesZero: true }, images: { fixed: 3, broken: 1, bothWrong: 2, bothRight: 14 } },
+        open_palms: { support: 0, a: stats(0, 0, 5), b: stats(0, 0, 2), f1: { a: 0, b: 0, difference: 0, interval: interval(0, 0), excludesZero: false }, images: { fixed: 4, broken: 1, bothWrong: 1, bothRight: 14 } },
+      },
+    };
+    const lines = formatPostureCompare(report).split('\n');
+    expect(lines.find((l) => l.startsWith('leaning_back'))).toMatch(/^leaning_back +8 {2}0\.500 {2}0\.750 {2}\+0\.250 {2}\+0\.050 to \+0\.450 \(excludes 0: B better\) +3 +1$/);
+    expect(lines.find((l) => l.startsWith('open_palms'))).toMatch(/^open_palms +0 {2}– +– +– +– \(no row has it\) +4 +1$/);
   });
 });
 

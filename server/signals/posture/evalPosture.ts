@@ -316,10 +316,12 @@ export function formatPostureCompare(r: PostureCompareReport): string {
   for (const [l, x] of Object.entries(r.perLabel)) {
     const { low, high } = x.f1.interval;
     const verdict = x.f1.excludesZero ? `excludes 0: B ${low > 0 ? 'better' : 'worse'}` : 'includes 0';
-    lines.push(
-      `${l.padEnd(16)} ${String(x.support).padStart(7)}  ${f3(x.f1.a)}  ${f3(x.f1.b)}  ${signed3(x.f1.difference)}  ` +
-        `${`${signed3(low)} to ${signed3(high)} (${verdict})`.padEnd(33)} ${String(x.images.fixed).padStart(5)} ${String(x.images.broken).padStart(6)}`,
-    );
+    // No row has the label: there is no F1 to compare (as in the one-model table); fixed and
+    // broken still count false alarms taken away or added.
+    const f1s = x.support
+      ? `${f3(x.f1.a)}  ${f3(x.f1.b)}  ${signed3(x.f1.difference)}  ${`${signed3(low)} to ${signed3(high)} (${verdict})`.padEnd(33)}`
+      : `${'–'.padEnd(5)}  ${'–'.padEnd(5)}  ${'–'.padEnd(6)}  ${'– (no row has it)'.padEnd(33)}`;
+    lines.push(`${l.padEnd(16)} ${String(x.support).padStart(7)}  ${f1s} ${String(x.images.fixed).padStart(5)} ${String(x.images.broken).padStart(6)}`);
   }
   lines.push(`fixed: ${r.landmarkRows ? 'rows' : 'images'} B labels right for that label (present or absent as in the gold) that A got wrong; broken: the reverse`);
   return lines.join('\n');
