@@ -13,6 +13,7 @@ import { formatSweepReport, sweepVerbal } from '../eval/thresholdSweep';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { listFlag, parseArgs, parseThresholds, requireFile, UsageError } from './args';
 import { dataInTraining, dataInTrainingWarning } from './dataInTraining';
+import { EVAL_CUES_USAGE, runEvalCues } from './evalCues';
 import type { CliIO } from './io';
 import { EVAL_POSTURE_USAGE, runEvalPosture } from './posture';
 import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
@@ -40,6 +41,7 @@ export const EVAL_USAGE = `usage: buying-signals eval verbal --data FILE.jsonl [
 
 export async function runEval(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runEvalPosture(args.slice(1), io);
+  if (args[0] === 'cues') return runEvalCues(args.slice(1), io);
   let opts: {
     data: string; dataGiven: string; model: string; modelGiven: string; compare?: string; compareGiven?: string;
     json: boolean; errors: boolean; sweep: boolean; thresholds: SignalThresholds; by: string[];
@@ -47,9 +49,9 @@ export async function runEval(args: string[], io: CliIO): Promise<number> {
   try {
     const a = parseArgs(args, { values: ['data', 'model', 'compare', 'thresholds', 'by'], switches: ['json', 'errors', 'sweep'], lists: ['by'] });
     if (a.positionals.length !== 1 || a.positionals[0] !== 'verbal') {
-      // Without a known target, the usage of both targets (verbal and posture).
-      const both = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}`;
-      throw new UsageError(`${a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target (verbal or posture)'}\n${both}`, true);
+      // Without a known target, the usage of every target (verbal, posture and cues).
+      const all = `${EVAL_USAGE}\n${EVAL_POSTURE_USAGE}\n${EVAL_CUES_USAGE}`;
+      throw new UsageError(`${a.positionals.length ? `unknown eval target "${a.positionals.join(' ')}"` : 'eval needs a target (verbal, posture or cues)'}\n${all}`, true);
     }
     if (a.values.data === undefined) throw new UsageError('--data FILE.jsonl is required');
     if (a.switches.has('sweep') && a.values.compare !== undefined) {

@@ -1,6 +1,6 @@
 // Seeded fuzz of the CLI's file and flag inputs, through its entry function in-process (no
 // child processes): mutated transcripts for `analyze`, mutated JSON Lines for `eval verbal
-// --data`, `eval posture --labels` and `train posture --extra`, random `--thresholds`,
+// --data`, `eval posture --labels`, `eval cues --data` and `train posture --extra`, random `--thresholds`,
 // `--roles` and `--extra-weight` values. Whatever the
 // input, main returns 0, 1 (a bad file: the message names it) or 2 (a usage error), never
 // throws, and prints "buying-signals <command>: …" without a stack trace.
@@ -59,6 +59,24 @@ const LANDMARK_ROWS = [
   { landmarks: view(posture(ARMS.openPalm, 15)).landmarks.map(({ x, y }) => ({ x, y })), labels: ['leaning_forward', 'open_palms'] },
 ];
 
+/** Cue verdicts as GET /api/cue-reviews exports them: an emitted cue of each type, one not emitted, an extra field. */
+const CUE_REVIEW_ROWS = [
+  {
+    session: 's1', cue_type: 'closing_moment', media_ms: 5000, verdict: 'useful', note: 'on time', reviewed_at: 1764484134000, emitted: true,
+    reason: 'signals_accumulating', score: 0.93, technique: 'assumptive_close', model_version: 'verbal-x+posture-y',
+    evidence: [
+      { kind: 'verbal', label: 'purchase_intent', score: 0.7, media_ms: 1000, text: 'Sounds good.' },
+      { kind: 'verbal', label: 'price_inquiry', score: 0.8, media_ms: 5000, text: 'How much?' },
+      { kind: 'posture', label: 'leaning_forward', score: 0.9, media_ms: 4000, text: 'leaning in' },
+    ],
+  },
+  {
+    session: 's2', cue_type: 'resistance', media_ms: 70000, verdict: 'false_alarm', reviewed_at: 1764484135000, emitted: true, reason: 'customer_resists',
+    score: 0.6, technique: 'address_objection', model_version: 'verbal-x', evidence: [{ kind: 'verbal', label: 'resistance', score: 0.6, media_ms: 70000, text: 'Too dear.' }], batch: 'q3',
+  },
+  { session: 's2', cue_type: 'closing_moment', media_ms: 9000, verdict: 'false_alarm', reviewed_at: 1764484136000, emitted: false },
+];
+
 /** JSON Lines from rows, each row mutated now and then, a few lines of byte noise. */
 function jsonl(rows: readonly object[], rand: Rng): Buffer {
   const lines = rows.map((row) => {
@@ -102,6 +120,30 @@ describe('fuzz: CLI inputs', () => {
       note(`${argv.join(' ')} ${preview(bytes)}`);
       expectClean(await run(argv), 'eval');
     });
+  }, 60_000);
+
+  it('eval cues --data: mutated cue verdicts, with random --by, --sweep and --json (100 cases)', async () => {
+    let ok = 0;
+    await runCases('cli-eval-cues', 0xc11e, 100, async (rand, i, note) => {
+      const file = path.join(dir, `c${i}.jsonl`);
+      const bytes = jsonl(CUE_REVIEW_ROWS, rand);
+      fs.writeFileSync(file, bytes);
+      const by = pick(rand, ['session', 'model_version', 'reason', 'batch', 'evidence', 'note', 'nope', '__proto__', 'constructor', 'session,reason', '']);
+      const argv = [
+        'eval', 'cues', '--data', file,
+        ...(rand() < 0.4 ? ['--by', by] : []),
+        ...(rand() < 0.4 ? ['--sweep'] : []),
+        ...(rand() < 0.3 ? ['--json'] : []),
+      ];
+      note(`${argv.join(' ')} ${preview(bytes)}`);
+      const r = await run(argv);
+      expectClean(r, 'eval');
+      if (r.code === 0) {
+        ok++;
+        if (argv.includes('--json')) JSON.parse(r.out);
+      }
+    });
+    expect(ok).toBeGreaterThan(0);
   }, 60_000);
 
   it('train posture --extra and --extra-weight: mutated landmark rows and random values (80 cases)', async () => {

@@ -141,7 +141,7 @@ describe('buying-signals', () => {
 
   it('train and eval without a known target name the targets and show both usages (exit 2)', async () => {
     for (const [argv, msg] of [
-      [['eval'], 'eval needs a target (verbal or posture)'],
+      [['eval'], 'eval needs a target (verbal, posture or cues)'],
       [['eval', 'gesture'], 'unknown eval target "gesture"'],
       [['train'], 'train needs a target (verbal or posture)'],
     ] as const) {

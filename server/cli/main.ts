@@ -1,6 +1,7 @@
 // The `buying-signals` command: serve, analyze, train, eval.
 import { runAnalyze, ANALYZE_USAGE } from './analyze';
 import { EVAL_USAGE, runEval } from './eval';
+import { EVAL_CUES_USAGE } from './evalCues';
 import { processIO, type CliIO } from './io';
 import { EVAL_POSTURE_USAGE, TRAIN_POSTURE_USAGE } from './posture';
 import { runServe, SERVE_USAGE } from './serve';
@@ -19,19 +20,21 @@ commands:
   eval posture --labels F [--images DIR]   per-label P/R/F1 of posture on labelled photos (server-side pose) and landmark rows
   eval … --compare DIR   the same data judged by two models (--model and DIR), with a paired interval of the difference
   eval verbal … --sweep  each signal label's P/R/F1 and the macro-F1 as its threshold goes over 0.30-0.90 (pick on one file, check on another)
+  eval cues --data F     cue precision from coaches' verdicts (GET /api/cue-reviews) per type and reason, intervals over the meetings
+  eval cues … --sweep    what each label's serve --thresholds 0.50-0.95 would keep of the reviewed cues (a what-if: check by re-analysing)
 
 ${SERVE_USAGE}
 ${ANALYZE_USAGE}`;
 
 /**
  * Each command's own usage, for `buying-signals <command> --help`; train and eval have one per
- * target (`eval posture --help`), and both when no target is named.
+ * target (`eval posture --help`), and all of them when no target is named.
  */
 const COMMAND_USAGE: Record<string, string | Record<string, string>> = {
   serve: SERVE_USAGE,
   analyze: ANALYZE_USAGE,
   train: { verbal: TRAIN_USAGE, posture: TRAIN_POSTURE_USAGE },
-  eval: { verbal: EVAL_USAGE, posture: EVAL_POSTURE_USAGE },
+  eval: { verbal: EVAL_USAGE, posture: EVAL_POSTURE_USAGE, cues: EVAL_CUES_USAGE },
 };
 
 /** The usage `<cmd> [target] --help` prints, or undefined for an unknown command. */

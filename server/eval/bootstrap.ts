@@ -37,3 +37,18 @@ export function bootstrapInterval(n: number, statistic: (rows: readonly number[]
   const at = (q: number) => values[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
   return { level, resamples, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
 }
+
+/**
+ * The cluster bootstrap: draws whole groups of rows (a meeting's verdicts, which are not
+ * independent of one another) with replacement, as many as there are groups, and takes
+ * `statistic` on the rows of the groups drawn (a group drawn twice counts twice). The draws are
+ * bootstrapInterval's over the group indices, so the same seed gives the same interval, and
+ * groups of one row each give exactly bootstrapInterval's interval over the rows.
+ */
+export function bootstrapGroupsInterval(
+  groups: readonly (readonly number[])[],
+  statistic: (rows: readonly number[]) => number,
+  opts: BootstrapOptions = {},
+): Interval {
+  return bootstrapInterval(groups.length, (drawn) => statistic(drawn.flatMap((g) => groups[g]!)), opts);
+}
