@@ -110,7 +110,7 @@ describe('reviewReport', () => {
       '  - Signal: Price question (score 0.91)',
       "  - Coach's label: **Discount request** (model said ~~Price question~~)",
       '  - Note: really a haggle',
-      '- **0:05** · **Closing moment**: Closing moment: the customer asked about the price (score 0.86)',
+      '- **0:05** · **Closing moment**: the customer asked about the price (score 0.86)',
       '  - Technique: Direct request: Ask for the decision now.',
       '  - Coach: **useful**',
       '    - Note: right on time',
@@ -133,7 +133,7 @@ describe('reviewReport', () => {
     expect(md).toContain('- Li (客户)');
     expect(md).toContain('- 教练已标注 2 句发言 · 模型判断一致 1 句');
     expect(md).toContain("  - 教练标注: **议价·要折扣** (模型判断为 ~~询价~~)");
-    expect(md).toContain('- **0:05** · **成交时机**: 成交时机：客户询问了价格 (分数 0.86)');
+    expect(md).toContain('- **0:05** · **成交时机**: 客户询问了价格 (分数 0.86)');
     expect(md).toContain('  - 成交技巧: 直接请求法: 现在就提出成交请求。');
     expect(md).toContain('  - 教练: **有用**');
     expect(md).toContain('- **0:05** · Li (客户)：姿态 **双臂交叉** 开始 (分数 0.70)');

@@ -51,6 +51,13 @@ interface Entry {
   lines: string[];
 }
 
+/** The cue's title without the cue type it opens with ("Closing moment: the customer asked…"): the report names the type itself. */
+function headline(c: Cue, lang: ReportLang): string {
+  const title = c.title[lang];
+  const type = CUE_TYPE_NAMES[lang][c.type];
+  return title.startsWith(type) ? title.slice(type.length).replace(/^\s*[:：]\s*/, '') || title : title;
+}
+
 export function reviewReport(snap: ReviewInput, lang: ReportLang): string {
   const T = REPORT_TEXT[lang];
   const { session } = snap;
@@ -138,7 +145,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang): string {
     return {
       mediaMs: c.mediaMs, rank: RANK.cue, order: c.id,
       lines: [
-        `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**: ${escapeMarkdown(c.title[lang])} (${T.score} ${score(c.score)})`,
+        `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**: ${escapeMarkdown(headline(c, lang))} (${T.score} ${score(c.score)})`,
         `  - ${T.technique}: ${TECHNIQUE_NAMES[c.technique][lang]}: ${escapeMarkdown(c.tip[lang])}`,
         ...(review ? [`  - ${T.verdict}: **${VERDICT_NAMES[lang][review.verdict]}**`, ...note(review.note).map((l) => `  ${l}`)] : []),
       ],

@@ -168,7 +168,11 @@ describe('coach comments over HTTP and socket.io', () => {
     expect(en.text).toContain('# Meeting review: ');
     for (const u of demo.utterances) expect(en.text).toContain(`**${formatMediaTime(u.startMs)}** · ${u.speaker} (`);
     expect(en.text).toContain('李女士 (Customer): 那么，这个需要多少钱？起投金额是多少？');
-    for (const c of snap.cues) expect(en.text).toContain(`**${formatMediaTime(c.mediaMs)}** · **${c.type === 'closing_moment' ? 'Closing moment' : 'Resistance'}**: ${c.title.en}`);
+    for (const c of snap.cues) {
+      const type = c.type === 'closing_moment' ? 'Closing moment' : 'Resistance';
+      expect(en.text).toContain(`**${formatMediaTime(c.mediaMs)}** · **${type}**: ${c.title.en.replace(`${type}: `, '')} (score ${c.score.toFixed(2)})`);
+      expect(en.text).toContain(c.tip.en);
+    }
     expect(en.text).toContain('**Comment** by 王教练: 成交了：及时确认办理时间');
     expect(en.text).toContain(`- Comments: 3`);
     // The comment at 2:01 comes after the turn at 2:01.
