@@ -180,4 +180,12 @@ describe('reviewReport', () => {
     // A rep's turn shows no signal line.
     expect(md).not.toContain('Signal: Price question');
   });
+
+  it('marks a signal under the score a cue needs as uncertain, as the client does, at the server\'s setting', () => {
+    const snap = full();
+    expect(reviewReport(snap, 'en')).toContain('  - Signal: Price question (score 0.91)\n');
+    const strict = reviewReport(snap, 'en', { cueMinSignalScore: 0.95 });
+    expect(strict).toContain('  - Signal: Price question (score 0.91 · uncertain: below the 0.95 a cue needs)');
+    expect(reviewReport(snap, 'zh', { cueMinSignalScore: 0.95 })).toContain('不确定：低于提示所需的 0.95');
+  });
 });

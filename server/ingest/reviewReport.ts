@@ -58,7 +58,11 @@ function headline(c: Cue, lang: ReportLang): string {
   return title.startsWith(type) ? title.slice(type.length).replace(/^\s*[:：]\s*/, '') || title : title;
 }
 
-export function reviewReport(snap: ReviewInput, lang: ReportLang): string {
+/**
+ * `cueMinSignalScore`: the least signal score a cue needs (the server's); a customer's signal
+ * under it is marked uncertain, as the client shows it.
+ */
+export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: 0.5 }): string {
   const T = REPORT_TEXT[lang];
   const { session } = snap;
   const role = new Map(session.participants.map((p) => [p.name, p.role]));
@@ -127,7 +131,10 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang): string {
   const turn = (u: Utterance): Entry => {
     const lines = [`- ${at(u.startMs)} · ${who(u.speaker)}: ${escapeMarkdown(u.text)}`];
     const signal = verbal.get(u.id);
-    if (u.role === 'customer' && signal && signal.label !== 'neutral') lines.push(`  - ${T.signal}: ${LABEL_NAMES[lang][signal.label]} (${T.score} ${score(signal.score)})`);
+    if (u.role === 'customer' && signal && signal.label !== 'neutral') {
+      const unsure = signal.score < opts.cueMinSignalScore ? ` · ${T.uncertain(opts.cueMinSignalScore)}` : '';
+      lines.push(`  - ${T.signal}: ${LABEL_NAMES[lang][signal.label]} (${T.score} ${score(signal.score)}${unsure})`);
+    }
     const c = corrections.get(u.id);
     if (c) {
       const model = modelOf(u.id);

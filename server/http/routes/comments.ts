@@ -57,7 +57,7 @@ export function sessionCommentsRouter(service: SessionService): Router {
     const snap = service.snapshot(sessionIdOf(req.params));
     const { lang = 'en' } = parseOr400(ReviewQuery, req.query, 'query');
     res.set('Content-Disposition', exportDisposition(snap.session.title, snap.session.id, '-review.md'));
-    res.type('text/markdown; charset=utf-8').send(reviewReport(snap, lang));
+    res.type('text/markdown; charset=utf-8').send(reviewReport(snap, lang, { cueMinSignalScore: service.cueMinSignalScore }));
   });
   return r;
 }
