@@ -166,3 +166,22 @@ export class NoFrameError extends AppError {
     );
   }
 }
+
+/** A comment id the session does not hold (no such comment, or another session's): named as `commentId`. */
+export class CommentNotFoundError extends AppError {
+  constructor(sessionId: string, commentId: number) {
+    super('not_found', `commentId: comment ${commentId} is not a comment of session "${sessionId}"`, 404, { field: 'commentId' });
+  }
+}
+
+/** A session holds as many comments as one may: a new one is refused (edits and removals are not). */
+export class TooManyCommentsError extends AppError {
+  constructor(limit: number) {
+    super(
+      'too_many_comments',
+      `comments: this session holds ${limit} comments, the most one session may; remove or edit one instead of adding another`,
+      409,
+      { field: 'comments', limit },
+    );
+  }
+}

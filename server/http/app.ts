@@ -18,6 +18,7 @@ import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
+import { sessionCommentsRouter } from './routes/comments';
 
 export interface AppDeps {
   service: SessionService;
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/cue-reviews', allCueReviewsRouter(deps.service));
   app.use('/api/sessions/:id', sessionPostureLabelsRouter(deps.service));
   app.use('/api/posture-labels', allPostureLabelsRouter(deps.service));
+  app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

@@ -31,10 +31,11 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
       });
     } else if (err instanceof URIError && e.status === 400) {
-      // The router's "Failed to decode param '%E0%A4%A'" named no field: the path parameters are a session id and a turn's, a cue's or a frame's id.
+      // The router's "Failed to decode param '%E0%A4%A'" named no field: the path parameters are a session id and a turn's, a cue's, a frame's or a comment's id.
       const field = !req.path.startsWith('/api/sessions/') ? 'path' : undecodable(req.path.split('/')[3]) ? 'sessionId'
         : /^\/api\/sessions\/[^/]*\/utterances\//.test(req.path) ? 'utteranceId' : /^\/api\/sessions\/[^/]*\/cues\//.test(req.path) ? 'cueId'
-        : /^\/api\/sessions\/[^/]*\/posture-labels\//.test(req.path) ? 'frameId' : 'sessionId';
+        : /^\/api\/sessions\/[^/]*\/posture-labels\//.test(req.path) ? 'frameId'
+        : /^\/api\/sessions\/[^/]*\/comments\//.test(req.path) ? 'commentId' : 'sessionId';
       res.status(400).json({ error: { code: 'bad_request', field, message: `${field}: ${e.message ?? 'bad percent-encoding'}; escape it as UTF-8 percent-encoding` } });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // Codes by status, so each is one the docs list with that status.

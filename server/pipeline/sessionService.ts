@@ -2,6 +2,8 @@
 // uploads. Knows nothing about transports: it reports what happened to its listeners.
 import { randomUUID } from 'node:crypto';
 import type {
+  Comment,
+  CommentIn,
   Correction,
   CorrectionIn,
   CreateSession,
@@ -24,8 +26,8 @@ import type {
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import {
-  CueNotFoundError, NoFrameError, NotCustomerParticipantError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ParticipantNotFoundError, ShuttingDownError,
-  TurnIdConflictError, TurnNotFoundError, ValidationError,
+  CommentNotFoundError, CueNotFoundError, NoFrameError, NotCustomerParticipantError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ParticipantNotFoundError, ShuttingDownError,
+  TooManyCommentsError, TurnIdConflictError, TurnNotFoundError, ValidationError,
 } from '../errors/errors';
 import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { nearestLabelFrame } from './postureLabelFrame';
@@ -49,7 +51,9 @@ export type SessionEvent =
   /** A coach gave the cue at a moment a verdict, or removed it (`review: null`). */
   | { type: 'cue_reviewed'; sessionId: string; cueType: CueType; mediaMs: number; review: CueReview | null }
   /** A coach labelled a customer's posture in a frame, or removed those labels (`labels: null`). */
-  | { type: 'posture_labelled'; sessionId: string; frameId: number; labels: PostureLabels | null };
+  | { type: 'posture_labelled'; sessionId: string; frameId: number; labels: PostureLabels | null }
+  /** A coach posted or edited a comment, or removed it (`comment: null`). */
+  | { type: 'commented'; sessionId: string; commentId: number; comment: Comment | null };
 
 /** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
@@ -206,7 +210,7 @@ export class SessionService {
       corrections: store.corrections(id),
       cueReviews: store.cueReviews(id),
       postureLabels: store.postureLabels(id),
-      comments: [], // contract only: the store's comments table comes with the server work
+      comments: store.comments(id),
     };
   }
 
@@ -342,6 +346,46 @@ export class SessionService {
   postureLabelsForExport(sessionId?: string): Iterable<PostureLabelsForExport> {
     if (sessionId !== undefined) this.requireSession(sessionId);
     return this.deps.store.postureLabelsForExport(sessionId);
+  }
+
+  // ---- coach comments ------------------------------------------------------------------------
+
+  /**
+   * Stores a coach's comment on a moment of the session and tells the session's listeners.
+   * Comments never touch the analysis. `now`: wall-clock ms, the comment's createdAt. Refused:
+   * an unknown session (404 sessionId), a session holding LIMITS.commentsPerSessionMax already
+   * (409 too_many_comments; checked in the store's transaction with the insert).
+   */
+  addComment(sessionId: string, input: CommentIn, now: number): Comment {
+    this.requireSession(sessionId);
+    const comment = this.deps.store.addComment(
+      { sessionId, mediaMs: input.mediaMs, text: input.text, author: authorOf(input), createdAt: now },
+      LIMITS.commentsPerSessionMax,
+    );
+    if (!comment) throw new TooManyCommentsError(LIMITS.commentsPerSessionMax);
+    this.publish({ type: 'commented', sessionId, commentId: comment.id, comment });
+    return comment;
+  }
+
+  /**
+   * Replaces a comment's moment, text and author (createdAt kept; `now` is its editedAt) and
+   * tells the listeners. Refused: an unknown session (404 sessionId), a comment the session does
+   * not have (404 commentId).
+   */
+  editComment(sessionId: string, commentId: number, input: CommentIn, now: number): Comment {
+    this.requireSession(sessionId);
+    const comment = this.deps.store.replaceComment(sessionId, commentId, { mediaMs: input.mediaMs, text: input.text, author: authorOf(input), editedAt: now });
+    if (!comment) throw new CommentNotFoundError(sessionId, commentId);
+    this.publish({ type: 'commented', sessionId, commentId, comment });
+    return comment;
+  }
+
+  /** Removes a comment (an unknown session is 404); whether the session had it (the listeners hear of it only then). */
+  removeComment(sessionId: string, commentId: number): boolean {
+    this.requireSession(sessionId);
+    const removed = this.deps.store.removeComment(sessionId, commentId);
+    if (removed) this.publish({ type: 'commented', sessionId, commentId, comment: null });
+    return removed;
   }
 
   private requireTurn(sessionId: string, utteranceId: number): Utterance {
@@ -848,4 +892,9 @@ export function checkParticipantLimit(known: { has(name: string): boolean; reado
     if (total === LIMITS.participantsMax + 1) firstOver = name;
   }
   if (firstOver !== undefined) throw new ParticipantLimitError(firstOver, total, LIMITS.participantsMax, { field });
+}
+
+/** A comment's author as stored: the schema trims it; absent or empty is none. */
+function authorOf(input: CommentIn): string | null {
+  return input.author ? input.author : null;
 }

@@ -90,6 +90,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     else if (e.type === 'corrected') to.emit('corrected', { sessionId: e.sessionId, utteranceId: e.utteranceId, correction: e.correction });
     else if (e.type === 'cue_reviewed') to.emit('cue_reviewed', { sessionId: e.sessionId, cueType: e.cueType, mediaMs: e.mediaMs, review: e.review });
     else if (e.type === 'posture_labelled') to.emit('posture_labelled', { sessionId: e.sessionId, frameId: e.frameId, labels: e.labels });
+    else if (e.type === 'commented') to.emit('commented', { sessionId: e.sessionId, commentId: e.commentId, comment: e.comment });
     else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
   });
 

@@ -209,4 +209,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_posture ON signals(session_id, participant, started_ms) WHERE kind = 'posture';
     `,
   },
+  {
+    version: 10,
+    name: "comments: a coach's free comment on a moment of a meeting (for the rep; never part of the analysis)",
+    // Not keyed by anything of the analysis: a comment names a media time, which role changes
+    // and re-analyses leave as they are. Goes with its session. The index serves the snapshot's
+    // order (media time, then id) and the per-session count.
+    sql: `
+      CREATE TABLE comments (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id  TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        media_ms    INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        author      TEXT,
+        created_at  INTEGER NOT NULL,
+        edited_at   INTEGER
+      );
+      CREATE INDEX comments_session ON comments(session_id, media_ms, id);
+    `,
+  },
 ];

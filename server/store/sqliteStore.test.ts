@@ -764,3 +764,67 @@ describe('SqliteStore posture labels', () => {
     store.close();
   });
 });
+
+describe('SqliteStore coach comments', () => {
+  function two(file = ':memory:') {
+    const store = new SqliteStore(file);
+    store.createSession({ id: 's1', title: 'one', createdAt: 1, demo: false, participants: [] });
+    store.createSession({ id: 's2', title: 'two', createdAt: 2, demo: false, participants: [] });
+    return store;
+  }
+  const comment = (sessionId: string, mediaMs: number, text: string, createdAt = 10, author: string | null = null) => ({ sessionId, mediaMs, text, author, createdAt });
+
+  it('adds, lists by media time then id, replaces (createdAt kept, editedAt set), removes saying whether it existed, and counts per session for the list', () => {
+    const store = two();
+    const late = store.addComment(comment('s1', 5000, 'ask for the deal here', 10, 'Coach Wu'), 1000)!;
+    expect(late).toEqual({ id: late.id, sessionId: 's1', mediaMs: 5000, text: 'ask for the deal here', author: 'Coach Wu', createdAt: 10, editedAt: null });
+    const early = store.addComment(comment('s1', 1000, '先问预算', 11), 1000)!;
+    const tie = store.addComment(comment('s1', 5000, 'second at 5 s', 12), 1000)!;
+    const other = store.addComment(comment('s2', 0, 'other session', 13), 1000)!;
+    expect(store.comments('s1').map((c) => c.id)).toEqual([early.id, late.id, tie.id]);
+    expect(store.comment('s1', other.id)).toBeUndefined();
+    expect(store.listSessions().map((s) => [s.id, s.commentCount])).toEqual([['s2', 1], ['s1', 3]]);
+
+    const edited = store.replaceComment('s1', late.id, { mediaMs: 500, text: 'earlier', author: null, editedAt: 99 });
+    expect(edited).toEqual({ ...late, mediaMs: 500, text: 'earlier', author: null, editedAt: 99 });
+    expect(store.comments('s1').map((c) => c.id)).toEqual([late.id, early.id, tie.id]);
+    // Another session's comment, or none under the id: nothing changes.
+    expect(store.replaceComment('s1', other.id, { mediaMs: 1, text: 'x', author: null, editedAt: 100 })).toBeUndefined();
+    expect(store.comment('s2', other.id)).toEqual(other);
+    expect(store.removeComment('s1', other.id)).toBe(false);
+    expect(store.removeComment('s1', early.id)).toBe(true);
+    expect(store.removeComment('s1', early.id)).toBe(false);
+    expect(store.commentCount('s1')).toBe(2);
+    store.close();
+  });
+
+  it('refuses a comment over the per-session maximum (null, nothing stored), counting only that session', () => {
+    const store = two();
+    for (let k = 0; k < 3; k++) expect(store.addComment(comment('s1', k, `c${k}`), 3)).not.toBeNull();
+    expect(store.addComment(comment('s1', 9, 'one too many'), 3)).toBeNull();
+    expect(store.commentCount('s1')).toBe(3);
+    expect(store.addComment(comment('s2', 9, 'another session has room'), 3)).not.toBeNull();
+    // Room again after one goes.
+    expect(store.removeComment('s1', store.comments('s1')[0]!.id)).toBe(true);
+    expect(store.addComment(comment('s1', 9, 'fits now'), 3)?.text).toBe('fits now');
+    store.close();
+  });
+
+  it('survives a re-analysis and a restart; goes with its session if that is ever deleted', () => {
+    const file = tmpDb();
+    let store = two(file);
+    const a = store.addComment(comment('s1', 100, '抱臂了，先别报价', 5, '王教练'), 1000)!;
+    store.transaction(() => {
+      store.clearAnalysis('s1');
+      store.deleteTrackerStates('s1');
+    });
+    store.close();
+    store = new SqliteStore(file);
+    expect(store.comments('s1')).toEqual([a]);
+    expect(store.schemaVersion()).toBe(10);
+    const db = (store as unknown as { db: Database.Database }).db;
+    db.prepare("DELETE FROM sessions WHERE id = 's1'").run();
+    expect(db.prepare('SELECT COUNT(*) AS n FROM comments').get()).toEqual({ n: 0 });
+    store.close();
+  });
+});

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {
   Bilingual,
+  Comment,
   Correction,
   Cue,
   CueEvidence,
@@ -41,6 +42,8 @@ export interface SessionSummary extends Session {
   cueReviewCount: number;
   /** Its frames a coach has given posture labels whose participant is a customer now (as the export counts them). */
   postureLabelCount: number;
+  /** Its coaches' comments, all of them. */
+  commentCount: number;
 }
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
@@ -267,6 +270,26 @@ export interface PostureLabelsForExport {
   modelVersion: string | null;
 }
 
+interface CommentRow {
+  id: number;
+  session_id: string;
+  media_ms: number;
+  text: string;
+  author: string | null;
+  created_at: number;
+  edited_at: number | null;
+}
+
+function toComment(r: CommentRow): Comment {
+  return { id: r.id, sessionId: r.session_id, mediaMs: r.media_ms, text: r.text, author: r.author, createdAt: r.created_at, editedAt: r.edited_at };
+}
+
+/** A comment as stored by `addComment` (its id is the store's; never edited yet). */
+export type NewComment = Omit<Comment, 'id' | 'editedAt'>;
+
+/** What a PUT replaces of a comment: its moment, text and author, with the time of the edit. */
+export type CommentEdit = Pick<Comment, 'mediaMs' | 'text' | 'author'> & { editedAt: number };
+
 interface UtteranceRow {
   id: number;
   session_id: string;
@@ -453,12 +476,13 @@ export class SqliteStore {
                   WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
                 (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc,
                 (SELECT COUNT(*) FROM posture_labels l JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
-                  WHERE l.session_id = s.id AND p.role = 'customer') AS lc
+                  WHERE l.session_id = s.id AND p.role = 'customer') AS lc,
+                (SELECT COUNT(*) FROM comments m WHERE m.session_id = s.id) AS mc
            FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
       )
-      .all() as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number }[];
+      .all() as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number; mc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc, commentCount: r.mc }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */
@@ -1004,6 +1028,51 @@ export class SqliteStore {
       person: pointed ? (JSON.parse(pointed.person_json) as PersonBox | null) : null,
       modelLabels: on.map((x) => x.label), modelVersion: model?.model_version ?? null,
     };
+  }
+
+  // ---- coach comments -----------------------------------------------------------------------
+
+  /**
+   * Stores a new comment unless the session holds `max` already: the count and the insert are
+   * one transaction, so two posts at the limit cannot both get in. Returns the comment as
+   * stored, or null (nothing stored) when the session is full.
+   */
+  addComment(c: NewComment, max: number): Comment | null {
+    return this.transaction(() => {
+      if (this.commentCount(c.sessionId) >= max) return null;
+      const info = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, NULL)')
+        .run(c.sessionId, c.mediaMs, c.text, c.author, c.createdAt);
+      return { ...c, id: Number(info.lastInsertRowid), editedAt: null };
+    });
+  }
+
+  /** Replaces the session's comment's moment, text and author (its createdAt kept); undefined, nothing changed, when it has no such comment. */
+  replaceComment(sessionId: string, commentId: number, e: CommentEdit): Comment | undefined {
+    const changed = this.stmt('UPDATE comments SET media_ms = ?, text = ?, author = ?, edited_at = ? WHERE session_id = ? AND id = ?')
+      .run(e.mediaMs, e.text, e.author, e.editedAt, sessionId, commentId).changes;
+    return changed > 0 ? this.comment(sessionId, commentId) : undefined;
+  }
+
+  /** The session's comment; undefined when it has none under that id (or it is another session's). */
+  comment(sessionId: string, commentId: number): Comment | undefined {
+    const r = this.stmt('SELECT * FROM comments WHERE session_id = ? AND id = ?').get(sessionId, commentId) as CommentRow | undefined;
+    return r && toComment(r);
+  }
+
+  /** Removes the session's comment; whether it had it. */
+  removeComment(sessionId: string, commentId: number): boolean {
+    return this.stmt('DELETE FROM comments WHERE session_id = ? AND id = ?').run(sessionId, commentId).changes > 0;
+  }
+
+  /** The session's comments by media time, then id. */
+  comments(sessionId: string): Comment[] {
+    const rows = this.stmt('SELECT * FROM comments WHERE session_id = ? ORDER BY media_ms, id').all(sessionId) as CommentRow[];
+    return rows.map(toComment);
+  }
+
+  /** How many comments the session holds. */
+  commentCount(sessionId: string): number {
+    return (this.stmt('SELECT COUNT(*) AS n FROM comments WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */

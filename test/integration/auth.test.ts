@@ -24,13 +24,15 @@ describe('a server with an access token', () => {
       const correction = '/api/sessions/s_x/utterances/1/correction';
       const review = '/api/sessions/s_x/cues/1/review';
       const postureLabels = '/api/sessions/s_x/posture-labels';
+      const comments = '/api/sessions/s_x/comments';
       for (const [method, path] of [
         ['GET', '/'], ['GET', '/api/sessions'], ['GET', '/api/sessions/s_x/transcript'], ['POST', '/api/sessions'], ['PUT', correction], ['DELETE', correction], ['GET', '/api/corrections'],
         ['PUT', review], ['DELETE', '/api/sessions/s_x/cue-reviews?type=resistance&mediaMs=1000'], ['GET', '/api/sessions/s_x/cue-reviews'], ['GET', '/api/cue-reviews'],
         ['PUT', postureLabels], ['DELETE', `${postureLabels}/1`], ['GET', postureLabels], ['GET', '/api/posture-labels'],
+        ['POST', comments], ['PUT', `${comments}/1`], ['DELETE', `${comments}/1`], ['GET', '/api/sessions/s_x/review.md'],
       ] as const) {
-        const put = path === review ? '{"verdict":"useful"}' : path === postureLabels ? '{"participant":"A","mediaMs":0,"labels":["neutral"]}' : '{"label":"neutral"}';
-        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? body : method === 'PUT' ? put : undefined);
+        const put = path === review ? '{"verdict":"useful"}' : path === postureLabels ? '{"participant":"A","mediaMs":0,"labels":["neutral"]}' : path.startsWith(comments) ? '{"mediaMs":0,"text":"x"}' : '{"label":"neutral"}';
+        const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? (path === comments ? put : body) : method === 'PUT' ? put : undefined);
         expect(r.status).toBe(401);
         expect(JSON.parse(r.body).error).toMatchObject({ code: 'unauthorized', field: 'token' });
         expect(JSON.parse(r.body).error.message).toContain('open the address it printed at start (…/?token=…)');

@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, coach corrections, cue reviews, posture labels and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, coach corrections, cue reviews, posture labels, comments (and the review report) and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -387,6 +387,62 @@ describe('fuzz: posture labels', () => {
     });
     // The cases reach the storing path and every kind of refusal.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 409, 413, 415]);
+  });
+});
+
+describe('fuzz: comments', () => {
+  it('POST, PUT and DELETE with any ids and bodies, and the review report with any lang: a refused write stores nothing, an accepted one what it answered (240 cases)', async () => {
+    const id = await newSession();
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: [{ speaker: '周先生', text: '这个多少钱？', startMs: 1000 }] }), 'application/json')).status).toBe(201);
+    const commentsOf = async (): Promise<any[]> => (await api(server.url, 'GET', `/api/sessions/${id}`)).body.comments as any[];
+    const base = { mediaMs: 1000, text: '这里该提成交了 **now** <b>', author: 'Coach Wu' };
+    let before = await commentsOf();
+    const statuses = new Set<number>();
+    await runCases('comments', 0x5eed0a, 240, async (rand, _i, note) => {
+      const sid = pick(rand, [id, id, id, id, 'nope', 'x'.repeat(65), '%E0%A4%A']);
+      const kind = int(rand, 7);
+      if (kind === 6) {
+        const p = `/api/sessions/${sid}/review.md${pick(rand, ['', '?lang=en', '?lang=zh', '?lang=fr', '?lang=', '?lang=en&lang=zh', '?lang=%E0%A4%A', '?other=1'])}`;
+        note(`GET ${p}`);
+        const res = await fetch(server.url + p);
+        const text = await res.clone().text();
+        expectClean(await readAnswer(res), { named: (e) => e.field !== undefined });
+        // The stored comments, whatever they say, never become HTML in the report.
+        if (res.status === 200) expect(text).not.toMatch(/<[a-z!/]/i);
+        return;
+      }
+      const ids = before.map((c) => String(c.id));
+      const commentId = pick(rand, [...ids, ...ids, ...ids, '0', '-1', '1.5', '1e3', 'abc', '99999999', '1234567890123456', '%E0%A4%A', '%00', String(Number.MAX_SAFE_INTEGER), '__proto__']);
+      const method = kind < 3 ? 'POST' : kind < 5 ? 'PUT' : 'DELETE';
+      const p = method === 'POST' ? `/api/sessions/${sid}/comments` : `/api/sessions/${sid}/comments/${commentId}`;
+      const body = method === 'DELETE' ? undefined : rand() < 0.5
+        ? {
+            mediaMs: pick(rand, [int(rand, 100_000), 0, 86_400_000, 86_400_001, -1, 1.5]),
+            text: pick(rand, ['ok', '  padded  ', '', '   ', 't'.repeat(2000), 't'.repeat(2001), '\ud800', '<script>alert(1)</script> | **x** #', '第一行\n第二行']),
+            ...(rand() < 0.6 ? { author: pick(rand, ['', ' Wu ', 'a'.repeat(80), 'a'.repeat(81), '\ud800']) } : {}),
+          }
+        : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = body === undefined ? undefined : JSON.stringify(body) ?? 'null';
+      note(`${method} ${p} ${preview(text)}`);
+      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined });
+      statuses.add(r.status);
+      const after = await commentsOf();
+      if (method === 'POST' && r.status === 201) {
+        expect(after).toContainEqual(r.body.comment);
+        expect(after.filter((c) => c.id !== r.body.comment.id)).toEqual(before);
+      } else if (method === 'PUT' && r.status === 200) {
+        expect(after).toContainEqual(r.body.comment);
+        expect(after.filter((c) => c.id !== r.body.comment.id)).toEqual(before.filter((c) => c.id !== r.body.comment.id));
+      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
+        expect(after).toHaveLength(before.length - 1);
+      } else {
+        expect(after).toEqual(before);
+      }
+      before = after;
+    });
+    // The cases reach the storing path and every kind of refusal (the 1,000-comment limit is the integration suite's).
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 201, 400, 404, 415]);
   });
 });
 

@@ -1,0 +1,181 @@
+// A session as a Markdown review a coach can send the rep or paste into a wiki: who took part,
+// the models, a summary, then one time line of the meeting (turns with their signal and the
+// coach's label, cues with their technique, tip and verdict, posture signals starting and
+// ending, coaches' posture labels, comments), in media-time order. Pure: the snapshot in, text
+// out. The meeting's words and the coaches' notes are escaped, so they read as typed.
+import {
+  CUE_TYPES, POSTURE_FRAME_LABELS, type Cue, type PostureFrameLabel, type PostureSignal, type SessionSnapshot, type Utterance, type VerbalSignal,
+} from '../../protocol/protocol';
+import { TECHNIQUE_NAMES } from '../fusion/techniques';
+import { CUE_TYPE_NAMES, LABEL_NAMES, REPORT_TEXT, ROLE_NAMES, turnLabelName, VERDICT_NAMES, type ReportLang } from './reportNames';
+
+/** The parts of a snapshot the report reads. */
+export type ReviewInput = Pick<
+  SessionSnapshot,
+  'session' | 'utterances' | 'signals' | 'cues' | 'modelVersions' | 'corrections' | 'cueReviews' | 'postureLabels' | 'comments'
+>;
+
+/** Media time as m:ss, or h:mm:ss from an hour on (whole seconds, rounded down). */
+export function formatMediaTime(ms: number): string {
+  const total = Math.floor(Math.max(0, ms) / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * Text a user typed (words, names, notes, titles) as one line of Markdown that reads as typed:
+ * line breaks and other whitespace runs become one space; Markdown's punctuation is
+ * backslash-escaped (`#` anywhere: a trailing one would close a heading) and `<`, `>`, `&`
+ * become entities (no HTML gets through); a line-start construct (`-`, `+`, `=`, `1.`) is
+ * escaped too, as the text may open a list item.
+ */
+export function escapeMarkdown(text: string): string {
+  const line = text.replace(/[\s\u2028\u2029\u0085]+/g, ' ').trim();
+  const escaped = line
+    .replace(/[\\`*_[\]|~!#]/g, (c) => `\\${c}`)
+    .replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  return escaped.replace(/^([+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+}
+
+/** The place of an entry among those at one media time: turns, then cues, then posture, then comments. */
+const RANK = { turn: 0, cue: 1, posture: 2, comment: 3 } as const;
+
+interface Entry {
+  mediaMs: number;
+  rank: number;
+  /** The order among entries of one rank at one time: a turn's seq, a cue's or comment's id, the posture entries' place. */
+  order: number;
+  /** Lines of the entry: the first is the list item, the others are indented under it. */
+  lines: string[];
+}
+
+/** The cue's title without the cue type it opens with ("Closing moment: the customer asked…"): the report names the type itself. */
+function headline(c: Cue, lang: ReportLang): string {
+  const title = c.title[lang];
+  const type = CUE_TYPE_NAMES[lang][c.type];
+  return title.startsWith(type) ? title.slice(type.length).replace(/^\s*[:：]\s*/, '') || title : title;
+}
+
+export function reviewReport(snap: ReviewInput, lang: ReportLang): string {
+  const T = REPORT_TEXT[lang];
+  const { session } = snap;
+  const role = new Map(session.participants.map((p) => [p.name, p.role]));
+  const isCustomer = (name: string) => role.get(name) === 'customer';
+  const verbal = new Map<number, VerbalSignal>();
+  const postureSignals: PostureSignal[] = [];
+  for (const s of snap.signals) {
+    if (s.kind === 'verbal') verbal.set(s.utteranceId, s);
+    else postureSignals.push(s);
+  }
+  const corrections = new Map(snap.corrections.map((c) => [c.utteranceId, c]));
+  const turnsById = new Map(snap.utterances.map((u) => [u.id, u]));
+  const reviews = new Map(snap.cueReviews.flatMap((r) => (r.cueId === null ? [] : [[r.cueId, r] as const])));
+  const modelOf = (utteranceId: number) => verbal.get(utteranceId)?.label ?? 'neutral';
+  /** The postures the model had on for a participant at a time (as a frame can show them). */
+  const postureAt = (participant: string, ms: number): PostureFrameLabel[] => {
+    const on = new Set(postureSignals.filter((s) => s.participant === participant && s.startedMs <= ms && (s.endedMs === null || s.endedMs > ms)).map((s) => s.label as string));
+    return POSTURE_FRAME_LABELS.filter((l) => l !== 'neutral' && on.has(l));
+  };
+  const postureAgrees = (labels: readonly PostureFrameLabel[], model: readonly PostureFrameLabel[]) => {
+    const coach = labels.filter((l) => l !== 'neutral');
+    return coach.length === model.length && coach.every((l) => model.includes(l));
+  };
+  const who = (name: string) => `${escapeMarkdown(name)} (${ROLE_NAMES[lang][role.get(name) ?? 'none']})`;
+  const score = (x: number) => x.toFixed(2);
+  const note = (n: string | null) => (n ? [`  - ${T.note}: ${escapeMarkdown(n)}`] : []);
+
+  // ---- summary counts (a label on a turn or participant no longer a customer's is not counted, as the exports leave it out)
+  const customerTurns = snap.utterances.filter((u) => u.role === 'customer').length;
+  const countedCorrections = snap.corrections.filter((c) => turnsById.get(c.utteranceId)?.role === 'customer');
+  const countedPosture = snap.postureLabels.filter((l) => isCustomer(l.participant));
+  const currentReviews = snap.cueReviews.filter((r) => r.cueId !== null);
+  const cueCounts = CUE_TYPES.map((t) => [t, snap.cues.filter((c) => c.type === t).length] as const).filter(([, n]) => n > 0);
+
+  const out: string[] = [
+    T.heading(escapeMarkdown(session.title)),
+    '',
+    T.created(new Date(session.createdAt).toISOString().slice(0, 16).replace('T', ' ') + ' UTC', session.id),
+    '',
+    T.participants,
+    '',
+    ...(session.participants.length ? session.participants.map((p) => `- ${who(p.name)}`) : [T.noParticipants]),
+    '',
+    T.models,
+    '',
+    `- ${T.verbalModel}: ${snap.modelVersions.verbal.map(escapeMarkdown).join(', ') || T.none}`,
+    `- ${T.postureModel}: ${snap.modelVersions.posture.map(escapeMarkdown).join(', ') || T.none}`,
+    '',
+    T.summary,
+    '',
+    `- ${T.turns(snap.utterances.length, customerTurns)}`,
+    `- ${T.cues}: ${cueCounts.map(([t, n]) => `${CUE_TYPE_NAMES[lang][t]} ${n}`).join(' · ') || T.noCues}`,
+    `- ${T.verdicts(currentReviews.filter((r) => r.verdict === 'useful').length, currentReviews.filter((r) => r.verdict === 'false_alarm').length)}`,
+    ...(snap.cueReviews.length > currentReviews.length ? [`- ${T.earlierVerdicts(snap.cueReviews.length - currentReviews.length)}`] : []),
+    `- ${T.turnLabels(countedCorrections.length, countedCorrections.filter((c) => c.label === modelOf(c.utteranceId)).length)}`,
+    `- ${T.postureLabels(countedPosture.length, countedPosture.filter((l) => postureAgrees(l.labels, postureAt(l.participant, l.mediaMs))).length)}`,
+    `- ${T.comments(snap.comments.length)}`,
+    '',
+    T.timeline,
+    '',
+  ];
+
+  // ---- the time line
+  const entries: Entry[] = [];
+  const at = (ms: number) => `**${formatMediaTime(ms)}**`;
+  const turn = (u: Utterance): Entry => {
+    const lines = [`- ${at(u.startMs)} · ${who(u.speaker)}: ${escapeMarkdown(u.text)}`];
+    const signal = verbal.get(u.id);
+    if (u.role === 'customer' && signal && signal.label !== 'neutral') lines.push(`  - ${T.signal}: ${LABEL_NAMES[lang][signal.label]} (${T.score} ${score(signal.score)})`);
+    const c = corrections.get(u.id);
+    if (c) {
+      const model = modelOf(u.id);
+      lines.push(
+        c.label === model
+          ? `  - ${T.coachLabel}: **${turnLabelName(lang, c.label)}** (${T.modelAgrees})`
+          : `  - ${T.coachLabel}: **${turnLabelName(lang, c.label)}** (${T.modelSaid} ~~${turnLabelName(lang, model)}~~)`,
+        ...note(c.note),
+      );
+    }
+    return { mediaMs: u.startMs, rank: RANK.turn, order: u.seq, lines };
+  };
+  const cue = (c: Cue): Entry => {
+    const review = reviews.get(c.id);
+    return {
+      mediaMs: c.mediaMs, rank: RANK.cue, order: c.id,
+      lines: [
+        `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**: ${escapeMarkdown(headline(c, lang))} (${T.score} ${score(c.score)})`,
+        `  - ${T.technique}: ${TECHNIQUE_NAMES[c.technique][lang]}: ${escapeMarkdown(c.tip[lang])}`,
+        ...(review ? [`  - ${T.verdict}: **${VERDICT_NAMES[lang][review.verdict]}**`, ...note(review.note).map((l) => `  ${l}`)] : []),
+      ],
+    };
+  };
+  for (const u of snap.utterances) entries.push(turn(u));
+  for (const c of snap.cues) entries.push(cue(c));
+  for (const s of postureSignals) {
+    const name = LABEL_NAMES[lang][s.label];
+    entries.push({ mediaMs: s.startedMs, rank: RANK.posture, order: entries.length, lines: [`- ${at(s.startedMs)} · ${T.postureStarts(who(s.participant), name)} (${T.score} ${score(s.score)})`] });
+    if (s.endedMs !== null) entries.push({ mediaMs: s.endedMs, rank: RANK.posture, order: entries.length, lines: [`- ${at(s.endedMs)} · ${T.postureEnds(who(s.participant), name)}`] });
+  }
+  for (const l of snap.postureLabels) {
+    const model = postureAt(l.participant, l.mediaMs);
+    const coach = l.labels.map((x) => LABEL_NAMES[lang][x]).join(', ');
+    const modelText = model.length ? model.map((x) => LABEL_NAMES[lang][x]).join(', ') : LABEL_NAMES[lang].neutral;
+    const agrees = postureAgrees(l.labels, model);
+    entries.push({
+      mediaMs: l.mediaMs, rank: RANK.posture, order: entries.length,
+      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}: **${coach}** (${agrees ? T.modelAgrees : `${T.modelSaid} ~~${modelText}~~`})`, ...note(l.note)],
+    });
+  }
+  for (const c of snap.comments) {
+    const by = c.author ? ` ${T.by(escapeMarkdown(c.author))}` : '';
+    const edited = c.editedAt !== null ? ` _(${T.edited})_` : '';
+    entries.push({ mediaMs: c.mediaMs, rank: RANK.comment, order: c.id, lines: [`- ${at(c.mediaMs)} · **${T.comment}**${by}${edited}: ${escapeMarkdown(c.text)}`] });
+  }
+  // Posture at one time: signals' starts and ends as stored, then the coaches' labels.
+  entries.sort((a, b) => a.mediaMs - b.mediaMs || a.rank - b.rank || a.order - b.order);
+  if (entries.length === 0) out.push(T.emptyTimeline);
+  for (const e of entries) out.push(...e.lines);
+  return `${out.join('\n')}\n`;
+}
