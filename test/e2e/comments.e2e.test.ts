@@ -187,6 +187,7 @@ test('a coach comments on a turn and at a timeline moment: inline, on the timeli
   expect(en).toContain('Name the price before she asks.');
   expect(en).toContain('Ask for the deal here: she leans in.');
   expect(en).toContain(AUTHOR);
+  expect(en).toContain('Comments: 2'); // the summary counts them
   expect(reportUrls.pop()).toMatch(/review\.md\?lang=en$/);
 
   // In Chinese: the header, the buttons, the marker row, and the report's language.
@@ -202,7 +203,8 @@ test('a coach comments on a turn and at a timeline moment: inline, on the timeli
   const zhFile = await zhDownload;
   const zh = await readFile(await zhFile.path(), 'utf8');
   expect(zh).toContain('Name the price before she asks.');
-  expect(zh).not.toBe(en);
+  expect(zh).toContain('评论：2 条'); // headings in Chinese, the words as typed
+  expect(zh).not.toContain('Comments: 2');
   expect(reportUrls.pop()).toMatch(/review\.md\?lang=zh$/);
   await page.locator('.lang-btn[data-lang="en"]').click();
 
@@ -226,8 +228,10 @@ test('a coach comments on a turn and at a timeline moment: inline, on the timeli
   await expect(b.page.getByTestId('comments-summary').textContent()).resolves.toBe('1 comment');
   // And from the editor.
   await page.locator(`[data-testid="comment"][data-comment-id="${second2.id}"]`).getByTestId('comment-edit').click();
+  // (While edited, the comment is drawn as its editor: gone once the delete is done.)
   await page.getByTestId('comment-editor-delete').click();
-  await page.locator(`[data-testid="comment"][data-comment-id="${second2.id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
+  await page.locator(`[data-testid="comment-editor"][data-comment-id="${second2.id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
+  await expect(page.locator(`[data-comment-id="${second2.id}"]`).count()).resolves.toBe(0);
   await expect(page.getByTestId('comment-editor').count()).resolves.toBe(0);
   await expect(page.getByTestId('comments-summary').isVisible()).resolves.toBe(false);
   await b.page.getByTestId('comment').first().waitFor({ state: 'detached', timeout: WAIT_MS });
