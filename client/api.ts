@@ -1,8 +1,9 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, PostureLabels, PostureLabelsIn, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, Comment, CommentIn, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, PostureLabels, PostureLabelsIn, Role, Session, SessionSnapshot } from '../protocol/protocol';
 import {
+  CommentSchema,
   CorrectionSchema,
   CueReviewSchema,
   DemoSchema,
@@ -324,6 +325,43 @@ export class NoPostureLabelsYet extends Error {
     super('no posture labels yet');
     this.name = 'NoPostureLabelsYet';
   }
+}
+
+// ---- coach comments and the review report ------------------------------------------------
+
+function commentsPath(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/comments`;
+}
+
+/**
+ * Comments on a moment of the session; answers with the stored comment. Refused: 400 (an empty
+ * or too long text, a too long author, by field), 404 (the session), 409 `too_many_comments`.
+ */
+export async function postComment(id: string, body: CommentIn): Promise<Comment> {
+  const res = await request(z.object({ comment: CommentSchema }), 'comment', commentsPath(id), json('POST', body));
+  return res.comment;
+}
+
+/** Replaces a comment's moment, text and author; as postComment, and 404 for a comment the session no longer has. */
+export async function putComment(id: string, commentId: number, body: CommentIn): Promise<Comment> {
+  const res = await request(z.object({ comment: CommentSchema }), 'comment', `${commentsPath(id)}/${encodeURIComponent(String(commentId))}`, json('PUT', body));
+  return res.comment;
+}
+
+/** Removes a comment; `removed`: whether the session had it. */
+export async function deleteComment(id: string, commentId: number): Promise<boolean> {
+  const res = await request(z.object({ removed: z.boolean() }), 'comment removal', `${commentsPath(id)}/${encodeURIComponent(String(commentId))}`, { method: 'DELETE' });
+  return res.removed;
+}
+
+/** Where a session's review report (Markdown, headings in `lang`) downloads from: the Review report link's href. */
+export function reviewReportUrl(id: string, lang: 'en' | 'zh'): string {
+  return `/api/sessions/${encodeURIComponent(id)}/review.md?lang=${lang}`;
+}
+
+/** The session's review report as a Markdown file (see getDownload: only a 200 is one). */
+export function getReviewReport(id: string, lang: 'en' | 'zh'): Promise<DownloadFile> {
+  return getDownload(reviewReportUrl(id, lang), 'text/markdown, application/json;q=0.9', `${id}-review.md`);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { ApiError } from '../protocol/protocol';
 import { parseTranscript, TranscriptError } from '../server/ingest';
 import { ShuttingDownError } from '../server/errors/errors';
 import { ServerError } from './api';
-import { describeError, errorMessage, fieldName, NETWORK_ERROR, requestError, warningText } from './errorText';
+import { commentError, describeError, errorMessage, fieldName, NETWORK_ERROR, requestError, warningText } from './errorText';
 
 /** What the upload route answers for a file (server/http/routes/sessions.ts parseUpload). */
 function uploadError(text: string | Uint8Array, filename = 'x.txt'): ApiError {
@@ -176,4 +176,17 @@ test('the posture labels’ refusals in Chinese: no frame near the moment, not a
   expect(describeError({ code: 'not_customer', message: 'x', field: 'utteranceId' }, 'zh').text).toContain('只能标注客户的发言');
   expect(describeError({ code: 'not_found', message: 'no participant "Zed"', field: 'participant' }, 'zh').text).toBe('此会谈中没有这位参与者。');
   expect(describeError({ code: 'invalid_input', message: 'labels: neutral cannot come with arms_crossed', field: 'labels' }, 'zh').text).toBe('姿态标注无效。');
+});
+
+test('a comment’s refusals, in both languages: too many comments, one deleted meanwhile, its text named as a comment’s', () => {
+  const full: ApiError = { code: 'too_many_comments', message: 'session already holds 1000 comments', field: 'comments', limit: 1000 };
+  expect(errorMessage(full, 'en')).toBe(full.message);
+  expect(errorMessage(full, 'zh')).toBe('此会谈的评论已达上限（1000 条），没有保存；请先删除一些评论。');
+  const gone: ApiError = { code: 'not_found', message: 'no comment 7 in this session', field: 'commentId' };
+  expect(errorMessage(gone, 'zh')).toBe('这条评论在服务器上已不存在（可能已被删除）。（no comment 7 in this session）');
+  const long: ApiError = { code: 'invalid_input', message: 'text must be at most 2000 characters', field: 'text', limit: 2000, actual: 2001 };
+  expect(errorMessage(commentError(long), 'zh')).toBe('评论内容长度为 2001，上限为 2000。');
+  expect(errorMessage(commentError(long), 'en')).toBe(long.message);
+  const author: ApiError = { code: 'invalid_input', message: 'author must be at most 80 characters', field: 'author', limit: 80, actual: 81 };
+  expect(errorMessage(commentError(author), 'zh')).toBe('作者长度为 81，上限为 80。');
 });

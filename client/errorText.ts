@@ -43,6 +43,11 @@ const FIELD_NAMES: Record<string, string> = {
   mediaMs: '媒体时间',
   labels: '姿态标注',
   frameId: '帧编号',
+  author: '作者',
+  commentId: '评论编号',
+  comments: '评论',
+  // A comment's text (the server names it `text`, as a turn's; see commentError).
+  commentText: '评论内容',
 };
 
 /** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
@@ -124,6 +129,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       // A cue a re-analysis (or a role change) replaced while the coach was looking at it.
       if (e.field === 'cueId') return { text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
       if (e.field === 'participant') return { text: '此会谈中没有这位参与者。', keepDetail: true };
+      // A comment another coach deleted while this one was editing it.
+      if (e.field === 'commentId') return { text: '这条评论在服务器上已不存在（可能已被删除）。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
     case 'no_frame':
       // A posture label goes on a stored frame of the participant near the moment chosen.
@@ -133,6 +140,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (e.field === 'participant') return { text: '只能标注客户的姿态：这位参与者是客户经理，或还没有角色。', keepDetail: true };
       // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.
       return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
+    case 'too_many_comments':
+      return { text: `此会谈的评论已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，没有保存；请先删除一些评论。` };
     case 'busy':
       return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
     case 'shutting_down':
@@ -176,6 +185,14 @@ export const NETWORK_ERROR = 'network_error';
 export function requestError(err: unknown): ApiError {
   if (err instanceof TypeError) return { code: NETWORK_ERROR, message: `no answer from the server (${err.message})` };
   return toApiError(err);
+}
+
+/**
+ * A refusal of a comment request, its field named as a comment's: the server calls a comment's
+ * text `text`, as it does a turn's, and the Chinese wording would name the turn's.
+ */
+export function commentError(e: ApiError): ApiError {
+  return e.field === 'text' ? { ...e, field: 'commentText' } : e;
 }
 
 /** An error in the given language (see the top of this file). */

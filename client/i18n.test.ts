@@ -65,3 +65,10 @@ test('a coach’s label reads as the signal’s name, neutral as "No signal"; th
   expect(correctionLabelName('neutral')).toBe('无信号');
   expect(labelsSummary(3, 2)).toBe('已标注 3 句发言 · 模型判断一致 2 句');
 });
+
+test('comments are counted in both languages', () => {
+  expect(tn('commentsCount', 1)).toBe('1 comment');
+  expect(tn('commentsCount', 3)).toBe('3 comments');
+  setLang('zh');
+  expect(tn('commentsCount', 3)).toBe('3 条评论');
+});

@@ -275,6 +275,34 @@ const en = {
   allPostureLabelsNone: 'No posture is labelled yet in any session: there are no posture labels to download.',
   postureLabelledCount: '{n} postures labelled',
   postureLabelledCountOne: '{n} posture labelled',
+  // coaches' comments and the review report (client/view/comments.ts)
+  commentButton: 'Comment',
+  commentTurnAria: 'Comment on {speaker}’s turn at {time}',
+  commentMomentTip: 'Comment on the moment {time} (the playhead, else the moment last chosen on the timeline)',
+  commentEditorNew: 'Comment at {time}',
+  commentEditorEdit: 'Edit the comment at {time}',
+  commentText: 'Comment for the rep',
+  commentAuthor: 'Your name (optional, remembered for your next comment)',
+  commentHelp: 'For the rep: comments go into the review report beside the signals and cues, and change no signal or cue.',
+  commentSave: 'Save comment',
+  commentDelete: 'Delete',
+  commentDeleting: 'Deleting…',
+  commentEdit: 'Edit',
+  commentEditAria: 'Edit {author}’s comment at {time}',
+  commentDeleteAria: 'Delete {author}’s comment at {time}',
+  commentEdited: 'edited',
+  commentEditedTip: 'Edited {when}',
+  commentNoAuthor: 'Coach',
+  commentSaveFailed: 'Comment not saved',
+  commentDeleteFailed: 'Comment not deleted',
+  commentsTop: 'Before the first turn',
+  commentsCount: '{n} comments',
+  commentsCountOne: '{n} comment',
+  timelineComments: 'Comments',
+  tlCommentGroup: '{n} comments · {from}–{to}',
+  reviewReport: 'Review report',
+  reviewReportTip: 'Download this session as a Markdown review report in the language shown (the turns, signals, cues, coaches’ labels and comments on one time line), to send the rep or paste into a wiki.',
+  reviewReportFailed: 'Review report not downloaded',
 };
 
 type Strings = typeof en;
@@ -548,6 +576,34 @@ const zh: Strings = {
   allPostureLabelsNone: '还没有任何会谈标注过姿态，没有可下载的姿态标注。',
   postureLabelledCount: '已标注 {n} 个姿态',
   postureLabelledCountOne: '已标注 {n} 个姿态',
+  // coaches' comments and the review report
+  commentButton: '评论',
+  commentTurnAria: '评论{speaker}在 {time} 的发言',
+  commentMomentTip: '评论 {time} 这一时刻（播放位置，否则为在时间轴上最后选中的时刻）',
+  commentEditorNew: '{time} 的评论',
+  commentEditorEdit: '编辑 {time} 的评论',
+  commentText: '给销售的评论',
+  commentAuthor: '你的名字（可选，下次评论时自动填入）',
+  commentHelp: '写给销售：评论会写进复盘报告，与信号和提示并列，不会改变任何信号或提示。',
+  commentSave: '保存评论',
+  commentDelete: '删除',
+  commentDeleting: '正在删除…',
+  commentEdit: '编辑',
+  commentEditAria: '编辑{author}在 {time} 的评论',
+  commentDeleteAria: '删除{author}在 {time} 的评论',
+  commentEdited: '已编辑',
+  commentEditedTip: '编辑于 {when}',
+  commentNoAuthor: '教练',
+  commentSaveFailed: '评论未保存',
+  commentDeleteFailed: '评论未删除',
+  commentsTop: '第一句发言之前',
+  commentsCount: '{n} 条评论',
+  commentsCountOne: '{n} 条评论',
+  timelineComments: '评论',
+  tlCommentGroup: '{n} 条评论 · {from}–{to}',
+  reviewReport: '复盘报告',
+  reviewReportTip: '将此会谈下载为当前语言的 Markdown 复盘报告（发言、信号、提示、教练的标注和评论按时间排在一起），可发给销售或贴到知识库。',
+  reviewReportFailed: '复盘报告未下载',
 };
 
 const STRINGS: Record<Lang, Strings> = { en, zh };
@@ -648,7 +704,7 @@ export function t(key: StringKey, vars: Record<string, string | number> = {}): s
 }
 
 /** Keys with a singular form `<key>One`, used when the count is exactly 1. */
-export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'cueReviewedCount' | 'postureLabelledCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
+export type CountKey = 'utterancesCount' | 'cuesCount' | 'labelledCount' | 'cueReviewedCount' | 'postureLabelledCount' | 'commentsCount' | 'signalsCount' | 'framesCount' | 'peopleCount';
 
 /** A count in words: "1 cue", "2 cues" (Chinese has one form). */
 export function tn(key: CountKey, n: number): string {

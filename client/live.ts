@@ -16,7 +16,8 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import { z } from 'zod';
-import { ApiErrorSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, PostureLabelledEventSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import { ApiErrorSchema, CommentedEventSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, PostureLabelledEventSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
 import type { CueReviewedEvent } from './cueReviews';
 import type { PostureLabelledEvent } from './postureLabels';
@@ -37,6 +38,8 @@ export interface LiveListeners {
   onCueReviewed(ev: CueReviewedEvent): void;
   /** A coach labelled a customer's posture in a frame of the session, or removed those labels (`labels: null`). */
   onPostureLabelled(ev: PostureLabelledEvent): void;
+  /** A coach commented on a moment of the session, edited a comment, or removed one (`comment: null`). */
+  onCommented(ev: CommentedEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -98,6 +101,7 @@ export class LiveConnection {
     this.checked('corrected', CorrectedEventSchema, (p) => listeners.onCorrected(p));
     this.checked('cue_reviewed', CueReviewedEventSchema, (p) => listeners.onCueReviewed(p));
     this.checked('posture_labelled', PostureLabelledEventSchema, (p) => listeners.onPostureLabelled(p));
+    this.checked('commented', CommentedEventSchema, (p) => listeners.onCommented(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

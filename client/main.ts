@@ -16,7 +16,7 @@ import {
   type VerbalLabel,
 } from '../protocol/protocol';
 import * as api from './api';
-import { errorMessage, requestError } from './errorText';
+import { commentError, errorMessage, requestError } from './errorText';
 import { reanalyseOutcome, thresholdsText, type ReanalyseOutcome } from './modelStatus';
 import { applyStatic, cueReviewsEarlier, cueReviewsSummary, initLang, labelled, labelsSummary, lang, onLangChange, participantsLine, postureLabelsSummary, setLang, t, tn, type Lang, type StringKey } from './i18n';
 import { LiveConnection, type ConnectionState } from './live';
@@ -29,9 +29,12 @@ import { agreement, turnKey } from './corrections';
 import { cueReviewRequestKey, reviewCounts } from './cueReviews';
 import { postureAgreement, type postureLabelsBody } from './postureLabels';
 import { PostureLabelRequests } from './postureLabelRequests';
+import { CommentRequests } from './commentRequests';
+import { commentActions } from './commentActions';
 import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
+import { CommentsView } from './view/comments';
 import { CueVerdicts } from './view/cueReviews';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -130,6 +133,8 @@ const el = {
   postureLabelsSummary: byId('posture-labels-summary'),
   postureLabelsExport: byId<HTMLAnchorElement>('posture-labels-export'),
   allPostureLabels: byId<HTMLAnchorElement>('all-posture-labels'),
+  commentsSummary: byId('comments-summary'),
+  reviewReport: byId<HTMLAnchorElement>('review-report'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
 };
@@ -183,7 +188,28 @@ const ownVerdicts = new OwnRequests();
 
 const notices = new Notices(byId('notices'));
 const labels = new TurnLabels({ save: saveLabel, remove: removeLabel }, () => renderViewHead());
-const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels);
+/** Coaches' comments: under their turns, the timeline's Comments row, and this window's requests (their echoes not applied again). */
+const comments = new CommentsView(
+  { top: byId('comments-top'), button: byId<HTMLButtonElement>('comment-btn'), editor: byId('comment-editor') },
+  () => postureLabels.moment(),
+  commentActions(
+    () => commentRequests,
+    (failed, err) => notices.add('error', () => t(failed), () => errorMessage(commentError(requestError(err)))),
+  ),
+  () => {
+    posture.setCommentMarks(comments.marks());
+    renderViewHead();
+  },
+  () => {
+    try {
+      return window.localStorage;
+    } catch {
+      return null; // storage refused: the author is not remembered
+    }
+  },
+);
+const commentRequests = new CommentRequests({ post: api.postComment, put: api.putComment, delete: api.deleteComment }, (ev) => comments.apply(ev));
+const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels, comments);
 const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
 const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
@@ -203,6 +229,7 @@ const postureLabels = new PostureLabelEditor(
     renderViewHead();
   },
 );
+posture.attachComments({ onComment: (id) => comments.reveal(id) });
 posture.attachCoach({ onBar: (pick) => postureLabels.pickBar(pick), onCoach: (frameId) => postureLabels.openFrame(frameId) });
 const postureLabelRequests = new PostureLabelRequests({ put: api.putPostureLabels, delete: api.deletePostureLabels }, (ev) => postureLabels.apply(ev));
 const picker = new SessionPicker(el.select);
@@ -235,6 +262,8 @@ const exportLink = checkedDownload(el.exportLink, ofSession(api.getTranscript), 
 const labelsExport = checkedDownload(el.labelsExport, ofSession(api.getCorrectionsFile), 'labelsExportFailed');
 const cueReviewsExport = checkedDownload(el.cueReviewsExport, ofSession(api.getCueReviewsFile), 'cueReviewsExportFailed');
 const postureLabelsExport = checkedDownload(el.postureLabelsExport, ofSession(api.getPostureLabelsFile), 'postureLabelsExportFailed');
+/** Review report: the session as Markdown, headings in the page's language. */
+const reviewReport = checkedDownload(el.reviewReport, ofSession((id) => api.getReviewReport(id, lang())), 'reviewReportFailed');
 /** The footer's links to every session's labels (for `eval verbal` and `train --extra`) and cue verdicts, each in one file. */
 const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
 const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
@@ -303,6 +332,10 @@ const live = new LiveConnection({
     // Labels given or removed in another window; this window's own are applied from its answer.
     if (ev.sessionId === state.sessionId) postureLabelRequests.onEvent(ev);
   },
+  onCommented(ev) {
+    // Comments posted, edited or deleted elsewhere; this window's own are applied from their answers.
+    if (ev.sessionId === state.sessionId) commentRequests.onEvent(ev);
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },
@@ -358,6 +391,7 @@ function sessionLost(): void {
   labels.setEditable(false); // its labels stay on view, read-only
   verdicts.setEditable(false); // so do its cues' verdicts, without toggles
   postureLabels.setEditable(false); // and its posture labels, as markers only
+  comments.setEditable(false); // and its comments, without Edit or Delete
   cues.render();
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
@@ -420,6 +454,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
   // while watching another window's playback: a role change there does not move this reader).
   labels.setSession(snapshot.session.id, snapshot.corrections, true);
+  comments.setSession(snapshot.session.id, snapshot.comments, true);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   verdicts.setSession(snapshot.session.id, snapshot.cueReviews, true);
   cues.reset(snapshot.cues);
@@ -547,6 +582,7 @@ function showDemoPreview(): void {
   state.participants = state.demo?.participants ?? [];
   labels.setSession(null, [], false);
   verdicts.setSession(null, [], false);
+  comments.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   postureLabels.setSession(null, [], [], false, 'unknown');
   cues.reset([]);
@@ -1097,9 +1133,14 @@ function renderViewHead(): void {
   el.postureLabelsSummary.hidden = postured.labelled === 0;
   el.postureLabelsSummary.textContent = postured.labelled === 0 ? '' : postureLabelsSummary(postured.labelled, postured.agree);
   postureLabelsExport.render(exportable && state.sessionId && postured.labelled > 0 ? api.postureLabelsUrl(state.sessionId) : null, t('postureLabelsExport'), t('postureLabelsExportTip'));
+  // Coaches' comments, and the review report (the whole session for the rep, with them if any).
+  const commentCount = state.mode === 'preview' ? 0 : comments.all.size;
+  el.commentsSummary.hidden = commentCount === 0;
+  el.commentsSummary.textContent = commentCount === 0 ? '' : tn('commentsCount', commentCount);
+  reviewReport.render(exportable && state.sessionId ? api.reviewReportUrl(state.sessionId, lang()) : null, t('reviewReport'), t('reviewReportTip'));
   // The dropdown's option for this session counts what is shown, not what the last refresh saw
   // (its verdicts all of them, earlier ones too, as the server's cueReviewCount and the export).
-  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size, postured.labelled);
+  if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size, postured.labelled, commentCount);
 }
 
 function previewMeta(): string {
@@ -1148,6 +1189,7 @@ function renderAll(): void {
     posture.render();
   }
   postureLabels.render();
+  comments.render();
   pose.render();
   notices.render();
   el.videoToggle.title = t('poseTitle');

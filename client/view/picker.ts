@@ -63,7 +63,7 @@ export class SessionPicker {
    * Counts of a session shown live, so its option does not keep the counts of the last refresh
    * while turns and cues come in.
    */
-  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number, cueReviewCount: number, postureLabelCount = 0): void {
+  setCounts(id: string, utteranceCount: number, cueCount: number, correctionCount: number, cueReviewCount: number, postureLabelCount = 0, commentCount = 0): void {
     const s = this.sessions.find((x) => x.id === id);
     if (
       !s ||
@@ -71,9 +71,11 @@ export class SessionPicker {
         s.cueCount === cueCount &&
         (s.correctionCount ?? 0) === correctionCount &&
         (s.cueReviewCount ?? 0) === cueReviewCount &&
-        (s.postureLabelCount ?? 0) === postureLabelCount)
+        (s.postureLabelCount ?? 0) === postureLabelCount &&
+        (s.commentCount ?? 0) === commentCount)
     )
       return;
+    s.commentCount = commentCount;
     s.postureLabelCount = postureLabelCount;
     s.utteranceCount = utteranceCount;
     s.cueCount = cueCount;
@@ -129,7 +131,9 @@ export class SessionPicker {
     const reviewed = s.cueReviewCount ? ` · ${tn('cueReviewedCount', s.cueReviewCount)}` : '';
     // And its customers' labelled posture moments.
     const postured = s.postureLabelCount ? ` · ${tn('postureLabelledCount', s.postureLabelCount)}` : '';
-    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}${reviewed}${postured}`;
+    // And the coaches' comments for the rep.
+    const commented = s.commentCount ? ` · ${tn('commentsCount', s.commentCount)}` : '';
+    return `${shown}${made} — ${tn('utterancesCount', s.utteranceCount)} · ${tn('cuesCount', s.cueCount)}${labelled}${reviewed}${postured}${commented}`;
   }
 }
 

@@ -4,7 +4,7 @@
 // The layout and the zoom arithmetic are ./timeline (pure); this module keeps the data and
 // the zoom, draws, scrolls (following the playhead unless the user looked elsewhere) and
 // reports clicks.
-import type { Cue, PostureFrameLabel, PostureLabels, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
+import type { Comment, Cue, PostureFrameLabel, PostureLabels, PostureSignal, Signal, VerbalSignal } from '../../protocol/protocol';
 import { agreesWithModel, formatFrameMs, modelPosturesAt } from '../postureLabels';
 import { cueTypeName, labelName, lang, t } from '../i18n';
 import { asButton, h, setAttrs, svg } from './dom';
@@ -66,6 +66,11 @@ export interface CoachHooks {
   onCoach(frameId: number): void;
 }
 
+/** What the coaches' comments ask of the timeline: a comment's marker was chosen. */
+export interface CommentHooks {
+  onComment(commentId: number): void;
+}
+
 /** A bar or marker was chosen: the moment, and the transcript turn behind it when known. */
 export interface TimelinePick {
   mediaMs: number;
@@ -97,6 +102,9 @@ export class PostureTimeline {
   /** Coaches' labelled posture moments, by frame id. */
   private coachMarks = new Map<number, CoachMark>();
   private coachHooks: CoachHooks | null = null;
+  /** Coaches' comments, by id. */
+  private commentMarks = new Map<number, Comment>();
+  private commentHooks: CommentHooks | null = null;
   /** Where the pointer went down on a bar (media ms), for the moment its click picks. */
   private pointerMs: number | null = null;
   private latestMs = 0;
@@ -118,7 +126,7 @@ export class PostureTimeline {
   private readonly playheadEl: SVGLineElement;
   /** The chart, kept across redraws, and its layers, bottom to top. */
   private readonly chartEl: SVGSVGElement;
-  private readonly layers: Record<'ticks' | 'lanes' | 'bars' | 'cues' | 'words' | 'coach', SVGGElement>;
+  private readonly layers: Record<'ticks' | 'lanes' | 'bars' | 'cues' | 'words' | 'coach' | 'comments', SVGGElement>;
   /** A pending animation frame that draws what a scroll brought into view. */
   private itemsFrame = 0;
   /** Inside batched(): the ticks, bars and markers wait for its end. */
@@ -167,7 +175,7 @@ export class PostureTimeline {
     this.helpEl = h('p', { id: 'posture-timeline-help', hidden: true });
     this.frame = h('div', { class: 'tl-frame' }, this.gutter, this.scroller, this.helpEl);
     const layer = (name: string): SVGGElement => svg('g', { class: `tl-layer-${name}` });
-    this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words'), coach: layer('coach') };
+    this.layers = { ticks: layer('ticks'), lanes: layer('lanes'), bars: layer('bars'), cues: layer('cues'), words: layer('words'), coach: layer('coach'), comments: layer('comments') };
     this.playheadEl = svg('line', { class: 'tl-playhead', 'data-testid': 'timeline-playhead', y1: 12 });
     this.chartEl = svg(
       'svg',
@@ -178,6 +186,7 @@ export class PostureTimeline {
       this.layers.cues,
       this.layers.words,
       this.layers.coach,
+      this.layers.comments,
     );
     this.scroller.append(this.chartEl);
     // On a marker, group or bar the arrow keys, Home and End go through all of them in time order.
@@ -243,6 +252,17 @@ export class PostureTimeline {
   /** The coaches' labelled posture moments to mark (all of them; the timeline works out where the model agrees). */
   setCoachMarks(marks: readonly CoachMark[]): void {
     this.coachMarks = new Map(marks.map((m) => [m.id, m]));
+    this.render();
+  }
+
+  /** The coaches' comments: choosing one's marker goes to it in the transcript. */
+  attachComments(hooks: CommentHooks): void {
+    this.commentHooks = hooks;
+  }
+
+  /** The coaches' comments to mark. */
+  setCommentMarks(comments: readonly Comment[]): void {
+    this.commentMarks = new Map(comments.map((c) => [c.id, c]));
     this.render();
   }
 
@@ -383,6 +403,7 @@ export class PostureTimeline {
       cues: [...this.cues.values()],
       words: [...this.words.values()],
       coach: [...this.coachMarks.values()],
+      comments: [...this.commentMarks.values()],
       nowMs: this.nowMs,
       durationMs: this.durationMs,
       latestMs: this.latestMs,
@@ -559,7 +580,7 @@ export class PostureTimeline {
   private paintFrame(l: Layout): void {
     this.counter.textContent = this.postures.size ? String(this.postures.size) : '';
     const emptyText = t(this.live ? 'emptyPosture' : 'emptyPostureReview');
-    if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && !l.coachRow && l.playheadX === null) {
+    if (l.lanes.length === 0 && !l.cueRow && !l.wordRow && !l.coachRow && !l.commentRow && l.playheadX === null) {
       const hadFocus = this.root.contains(document.activeElement);
       this.root.replaceChildren(h('p', { class: 'empty', 'data-testid': 'posture-empty' }, emptyText));
       this.clearItems();
@@ -568,7 +589,7 @@ export class PostureTimeline {
     }
     const { axis } = l;
     const gutterX = DEFAULT_TIMELINE_OPTIONS.gutterPx - 8;
-    const namesSig = JSON.stringify([lang(), l.height, l.cueRow, l.wordRow, l.coachRow, l.groups, l.lanes]);
+    const namesSig = JSON.stringify([lang(), l.height, l.cueRow, l.wordRow, l.coachRow, l.commentRow, l.groups, l.lanes]);
     if (namesSig !== this.namesSig) {
       this.namesSig = namesSig;
       const names = svg(
@@ -577,6 +598,7 @@ export class PostureTimeline {
         l.cueRow && rowName(gutterX, l.cueRow.y, l.cueRow.height, t('cues')),
         l.wordRow && rowName(gutterX, l.wordRow.y, l.wordRow.height, t('timelineWords')),
         l.coachRow && rowName(gutterX, l.coachRow.y, l.coachRow.height, t('timelineCoach')),
+        l.commentRow && rowName(gutterX, l.commentRow.y, l.commentRow.height, t('timelineComments')),
         ...l.groups.map((g) => svg('text', { class: 'tl-group', x: 4, y: g.y + 12 }, g.participant)),
         ...l.lanes.map((lane) =>
           svg(
@@ -656,7 +678,7 @@ export class PostureTimeline {
 
   /** Forgets every drawn tick, bar and marker (another session, or nothing to show). */
   private clearItems(): void {
-    for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words, this.layers.coach]) layer.replaceChildren();
+    for (const layer of [this.layers.ticks, this.layers.bars, this.layers.cues, this.layers.words, this.layers.coach, this.layers.comments]) layer.replaceChildren();
     this.barEls.clear();
     this.drawnItems = '';
     this.drawnNav = [];
@@ -711,6 +733,7 @@ export class PostureTimeline {
     const pinCue = pin('cue');
     const pinWord = pin('word');
     const pinCoach = pin('coach');
+    const pinComment = pin('comment');
     const bottom = l.height - 2;
     this.reconcile(
       this.layers.ticks,
@@ -721,6 +744,7 @@ export class PostureTimeline {
       cues: inRange(l.cues, markerExtent, range, (m) => pinCue(m.items.map((c) => c.id))),
       words: inRange(l.words, markerExtent, range, (m) => pinWord(m.items.map((w) => w.id))),
       coach: inRange(l.coach, markerExtent, range, (m) => pinCoach(m.items.map((k) => k.id))),
+      comments: inRange(l.comments, markerExtent, range, (m) => pinComment(m.items.map((n) => n.id))),
     };
     this.reconcile(this.layers.bars, drawn.bars.map((b) => this.bar(b, l)));
     this.reconcile(
@@ -734,6 +758,10 @@ export class PostureTimeline {
     this.reconcile(
       this.layers.coach,
       drawn.coach.map((m) => (m.items.length > 1 ? this.coachGroup(m, l) : this.coachMarker(m, l))),
+    );
+    this.reconcile(
+      this.layers.comments,
+      drawn.comments.map((m) => (m.items.length > 1 ? this.commentGroup(m, l) : this.commentMarker(m, l))),
     );
     this.drawnNav = navOrder(l, drawn);
     this.itemPaints++;
@@ -773,7 +801,7 @@ export class PostureTimeline {
     this.stopFor = sig;
     const stop = tabStop(this.drawnNav, this.rover, view);
     const el = stop ? this.chartEl.querySelector(`[data-key="${CSS.escape(stop.key)}"]`) : null;
-    const any = l.bars.length > 0 || l.cues.length > 0 || l.words.length > 0 || l.coach.length > 0;
+    const any = l.bars.length > 0 || l.cues.length > 0 || l.words.length > 0 || l.coach.length > 0 || l.comments.length > 0;
     const chartIndex = !el && any ? '0' : '-1';
     if (this.chartEl.getAttribute('tabindex') !== chartIndex) this.chartEl.setAttribute('tabindex', chartIndex);
     if (el === this.stopEl) return;
@@ -976,6 +1004,43 @@ export class PostureTimeline {
     });
   }
 
+  /** A coach's comment: a speech-bubble square in the Comments row; choosing it goes to the comment in the transcript. */
+  private commentMarker({ item: n, x }: Marker<{ id: number; mediaMs: number }>, l: Layout): Item {
+    const c = this.commentMarks.get(n.id);
+    const y = (l.commentRow?.y ?? 0) + 8;
+    const key = markerKey('comment', [n.id]);
+    const tip = c ? commentTip(c) : '';
+    return {
+      key,
+      sig: [x, y, tip].join('|'),
+      build: () =>
+        this.pickable(
+          svg(
+            'g',
+            { class: 'tl-comment', 'data-testid': 'timeline-comment', 'data-comment-id': n.id, 'data-media-ms': n.mediaMs, 'data-ids': n.id },
+            svg('title', {}, tip),
+            svg('path', { d: `M${x - 5},${y - 5} h10 v7 h-5 l-3,3 v-3 h-2 z` }),
+          ),
+          key,
+          () => this.commentHooks?.onComment(n.id),
+        ),
+    };
+  }
+
+  private commentGroup(m: Marker<{ id: number; mediaMs: number }>, l: Layout): Item {
+    const ids = m.items.map((n) => n.id);
+    const tip = t('tlCommentGroup', { n: m.items.length, from: formatMs(m.item.mediaMs), to: formatMs(m.items[m.items.length - 1]!.mediaMs) });
+    const first = m.item.id;
+    return this.groupBadge(m, l.commentRow?.y ?? 0, {
+      class: 'tl-comment tl-group-badge',
+      'data-testid': 'timeline-comment-group',
+      tip,
+      key: markerKey('comment', ids),
+      ids,
+      first: () => this.commentHooks?.onComment(first),
+    });
+  }
+
   /**
    * A group's badge: a rounded count starting where its first marker would, so groups never
    * overlap. Choosing it zooms in until its markers stand apart; at the closest zoom, where
@@ -1120,6 +1185,12 @@ function coachTip(k: CoachMark, model: readonly PostureFrameLabel[], agrees: boo
   return [head, verdict, k.note].filter((x) => x).join('\n');
 }
 
+/** A comment's marker's tooltip: who, when, and the start of what they wrote. */
+function commentTip(c: Comment): string {
+  const text = c.text.length > 200 ? `${c.text.slice(0, 200)}…` : c.text;
+  return `${c.author ?? t('commentNoAuthor')} · ${formatMs(c.mediaMs)}\n${text}`;
+}
+
 function rowName(x: number, y: number, height: number, text: string): SVGElement {
   return svg('text', { class: 'tl-row-name', x, y: y + height - 4, 'text-anchor': 'end' }, text);
 }
@@ -1144,6 +1215,7 @@ function shapeOf(l: Layout): string {
     l.cues.map((m) => m.items.length).join(','),
     l.words.map((m) => m.items.length).join(','),
     l.coach.map((m) => m.items.length).join(','),
+    l.comments.map((m) => m.items.length).join(','),
     lang(),
   ].join('|');
 }

@@ -200,6 +200,15 @@ export class PostureLabelEditor {
     return this.timeline.playheadMs() ?? (this.picked?.participant === participant ? this.picked.atMs : null) ?? this.timeline.firstPostureMs(participant) ?? 0;
   }
 
+  /**
+   * The moment the header's button would label (the playhead, else the moment last chosen on a
+   * bar, else the customer's first posture, else the start): where the header's Comment goes too.
+   */
+  moment(): number {
+    const who = this.currentParticipant();
+    return who !== null ? this.currentMs(who) : (this.timeline.playheadMs() ?? this.picked?.atMs ?? 0);
+  }
+
   private openAtCurrent(): void {
     const who = this.currentParticipant();
     if (!who || !this.editable || this.busy) return;

@@ -570,6 +570,49 @@ describe('the arrow keys', () => {
     expect(layoutTimeline(input({ coach: [] })).coachRow).toBeNull();
   });
 
+  test('coaches’ comments: a row of their own under the coach’s markers (or the words), in the keyboard walk', () => {
+    const o = DEFAULT_TIMELINE_OPTIONS;
+    const base = {
+      postures: [span(1, 'arms_crossed', 50_000, 60_000)],
+      words: [{ id: 3, utteranceId: 30, label: 'price_inquiry' as const, mediaMs: 10_000, score: 0.9 }],
+      comments: [
+        { id: 7, mediaMs: 40_000 },
+        { id: 5, mediaMs: 5_000 },
+        { id: 6, mediaMs: 5_100 }, // too close to tell apart at fit: one group
+      ],
+      durationMs: 100_000,
+    };
+    const l = layoutTimeline(input(base));
+    expect(l.coachRow).toBeNull();
+    expect(l.commentRow).toEqual({ y: l.wordRow!.y + o.markerRowPx, height: o.markerRowPx });
+    expect(l.lanesY).toBe(l.commentRow!.y + o.markerRowPx + o.laneGapPx);
+    expect(l.comments.map((m) => m.items.map((n) => n.id))).toEqual([[5, 6], [7]]);
+    expect(navOrder(l).map((it) => [it.key, it.row])).toEqual([
+      ['comments-5-6', 2],
+      ['word-3', 1],
+      ['comment-7', 2],
+      ['bar-1', 3],
+    ]);
+    // Down from the words reaches the comments; down again, the lanes.
+    const order = navOrder(l);
+    const down = navTarget(order, { key: 'word-3', kind: 'word', ids: ['3'] }, 'down')!;
+    expect(down.kind).toBe('comment');
+    expect(navTarget(order, down, 'down')!.kind).toBe('bar');
+    // With coach markers too: coach, then comments, then lanes.
+    const both = layoutTimeline(input({ ...base, coach: [{ id: 400, mediaMs: 45_000 }] }));
+    expect(both.commentRow!.y).toBe(both.coachRow!.y + o.markerRowPx);
+    expect(navOrder(both).map((it) => [it.key, it.row])).toEqual([
+      ['comments-5-6', 3],
+      ['word-3', 1],
+      ['comment-7', 3],
+      ['coach-400', 2],
+      ['bar-1', 4],
+    ]);
+    // A comment after everything else stretches the axis to it; none: no row.
+    expect(layoutTimeline(input({ ...base, durationMs: null, comments: [{ id: 9, mediaMs: 200_000 }] })).axis.endMs).toBeGreaterThanOrEqual(200_000);
+    expect(layoutTimeline(input({ ...base, comments: [] })).commentRow).toBeNull();
+  });
+
   test('Up and Down: the nearest in time in the next row that has any; staying put in the top and bottom rows', () => {
     const it = (k: string, row: number, fromX: number, toX: number) => ({ key: k, kind: k.split('-')[0]!, ids: [k.split('-')[1]!], ms: fromX, fromX, toX, row });
     const order = [

@@ -387,6 +387,12 @@ export interface CoachPoint {
   mediaMs: number;
 }
 
+/** A coach's comment on a moment: a marker in the Comments row. */
+export interface NotePoint {
+  id: number;
+  mediaMs: number;
+}
+
 /** Generic in the marker types so a caller gets its own objects (e.g. whole cues) back. */
 export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoint = WordPoint, K extends CoachPoint = CoachPoint> {
   postures: readonly PostureSpan[];
@@ -395,6 +401,8 @@ export interface TimelineInput<C extends CuePoint = CuePoint, W extends WordPoin
   words: readonly W[];
   /** Coaches' labelled posture moments (absent: none). */
   coach?: readonly K[];
+  /** Coaches' comments on moments (absent: none): markers in a row of their own. */
+  comments?: readonly NotePoint[];
   /** The playhead, when a clock runs; null otherwise. */
   nowMs: number | null;
   /** The recording's length when known; null for open-ended live input. */
@@ -520,6 +528,8 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
   wordRow: { y: number; height: number } | null;
   /** The coaches' labelled posture moments, under the words. */
   coachRow: { y: number; height: number } | null;
+  /** The coaches' comments, under the coach's posture labels. */
+  commentRow: { y: number; height: number } | null;
   lanes: Lane[];
   /** One label per participant when there is more than one of them. */
   groups: { participant: string; y: number }[];
@@ -528,6 +538,7 @@ export interface TimelineLayout<C extends CuePoint = CuePoint, W extends WordPoi
   cues: Marker<C>[];
   words: Marker<W>[];
   coach: Marker<K>[];
+  comments: Marker<NotePoint>[];
   /** null without a running clock. */
   playheadX: number | null;
   /** Where the lanes start. */
@@ -542,6 +553,7 @@ export function latestOf(input: Omit<TimelineInput<CuePoint, WordPoint, CoachPoi
   for (const c of input.cues) latest = Math.max(latest, c.mediaMs);
   for (const w of input.words) latest = Math.max(latest, w.mediaMs);
   for (const k of input.coach ?? []) latest = Math.max(latest, k.mediaMs);
+  for (const n of input.comments ?? []) latest = Math.max(latest, n.mediaMs);
   return latest;
 }
 
@@ -565,6 +577,9 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint, K extend
   const coach = input.coach ?? [];
   const coachRow = coach.length > 0 ? { y, height: opts.markerRowPx } : null;
   if (coachRow) y += opts.markerRowPx;
+  const comments = input.comments ?? [];
+  const commentRow = comments.length > 0 ? { y, height: opts.markerRowPx } : null;
+  if (commentRow) y += opts.markerRowPx;
   y += opts.laneGapPx;
   const lanesY = y;
 
@@ -599,12 +614,14 @@ export function layoutTimeline<C extends CuePoint, W extends WordPoint, K extend
     cueRow,
     wordRow,
     coachRow,
+    commentRow,
     lanes,
     groups,
     bars: layoutBars(input.postures, axis, now, opts),
     cues: clusterMarkers(input.cues, axis, opts.clusterGapPx),
     words: clusterMarkers(words, axis, opts.clusterGapPx),
     coach: clusterMarkers(coach, axis, opts.clusterGapPx),
+    comments: clusterMarkers(comments, axis, opts.clusterGapPx),
     playheadX: input.nowMs === null ? null : toX(axis, input.nowMs),
     lanesY,
     height,
@@ -630,8 +647,8 @@ export function turnAt<T extends { startMs: number }>(turns: readonly T[], ms: n
 
 // ---- the keyboard: one tab stop, the arrow keys through every marker, group and bar -------
 
-/** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>; coach markers: coach-<frame id>). */
-export function markerKey(kind: 'cue' | 'word' | 'coach', ids: readonly number[]): string {
+/** The key a drawn marker or group is known by: cue-7, or cues-7-8 for a group (bars: bar-<first id>; coach markers: coach-<frame id>; comments: comment-<id>). */
+export function markerKey(kind: 'cue' | 'word' | 'coach' | 'comment', ids: readonly number[]): string {
   return ids.length > 1 ? `${kind}s-${ids.join('-')}` : `${kind}-${ids[0]}`;
 }
 
@@ -641,12 +658,15 @@ export interface NavItem extends Keyed {
   /** The x it covers (px, the chart's own). */
   fromX: number;
   toX: number;
-  /** Its row, top to bottom: 0 the cues, 1 the words, 2 the coach's markers, 3… the lanes in their order (2… without coach markers). */
+  /** Its row, top to bottom: 0 the cues, 1 the words, then the coach's markers and the comments (each a row only when it has markers), then the lanes in their order. */
   row: number;
 }
 
 /** The markers, groups and bars to order: the layout's, or some of them (e.g. those drawn). */
-export type NavParts<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint> = Pick<TimelineLayout<C, W, K>, 'bars' | 'cues' | 'words'> & { coach?: readonly Marker<K>[] };
+export type NavParts<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint> = Pick<TimelineLayout<C, W, K>, 'bars' | 'cues' | 'words'> & {
+  coach?: readonly Marker<K>[];
+  comments?: readonly Marker<NotePoint>[];
+};
 
 /**
  * Every marker, group and bar of the layout (or of `only`, a part of it), in the order the
@@ -655,7 +675,7 @@ export type NavParts<C extends CuePoint, W extends WordPoint, K extends CoachPoi
  */
 export function navOrder<C extends CuePoint, W extends WordPoint, K extends CoachPoint = CoachPoint>(l: TimelineLayout<C, W, K>, only: NavParts<C, W, K> = l): NavItem[] {
   const items: NavItem[] = [];
-  const markers = (kind: 'cue' | 'word' | 'coach', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
+  const markers = (kind: 'cue' | 'word' | 'coach' | 'comment', row: number, list: readonly Marker<{ id: number; mediaMs: number }>[]): void => {
     for (const m of list) {
       const ids = m.items.map((it) => it.id);
       const [fromX, toX] = markerExtent(m);
@@ -667,7 +687,11 @@ export function navOrder<C extends CuePoint, W extends WordPoint, K extends Coac
   // The coach's row sits between the words and the lanes (and is a row only when it has markers).
   const hasCoach = l.coach.length > 0;
   markers('coach', 2, only.coach ?? []);
-  const firstLane = hasCoach ? 3 : 2;
+  // The comments' row under it (and under the words when there are no coach markers).
+  const commentRow = hasCoach ? 3 : 2;
+  const hasComments = (l.comments ?? []).length > 0;
+  markers('comment', commentRow, only.comments ?? []);
+  const firstLane = commentRow + (hasComments ? 1 : 0);
   const laneRow = new Map(l.lanes.map((lane, i) => [lane.key, firstLane + i]));
   for (const b of only.bars)
     items.push({ key: `bar-${b.key}`, kind: 'bar', ids: b.ids.map(String), ms: b.startMs, fromX: b.x, toX: b.x + b.width, row: laneRow.get(b.laneKey) ?? firstLane });

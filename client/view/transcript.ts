@@ -6,6 +6,7 @@ import { correctionLabelName, labelName, roleName, t } from '../i18n';
 import { h } from './dom';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { turnAt } from './timeline';
+import type { CommentsView } from './comments';
 import type { TurnLabels } from './turnLabels';
 
 /** How close to the bottom (px) still counts as "following" the newest line. */
@@ -26,11 +27,14 @@ export class TranscriptView {
     private readonly scroller: HTMLElement,
     /** Coaches' labels of the customer turns, drawn in each row. */
     private readonly labels?: TurnLabels,
+    /** Coaches' comments, each under the turn being spoken at its moment. */
+    private readonly comments?: CommentsView,
   ) {
     labels?.attach(
       (id) => this.redrawRow(id),
       (id) => this.signals.get(id),
     );
+    comments?.attach({ turns: () => this.utterances, redrawRow: (id) => this.redrawRow(id), redrawAll: () => this.render() });
   }
 
   /**
@@ -85,6 +89,7 @@ export class TranscriptView {
       this.list.insertBefore(row, before);
     }
     this.rows.set(u.id, row);
+    this.comments?.turnsChanged(); // comments after its start now show under it
     // Only the pane scrolls: scrollIntoView would also scroll the page, pulling a manager who
     // is reading the cues (above the transcript on a phone) down to every new turn.
     if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
@@ -163,6 +168,7 @@ export class TranscriptView {
   render(): void {
     const focused = this.focusedKey();
     this.rows.clear();
+    this.comments?.turnsReset();
     if (this.utterances.length === 0) {
       this.list.replaceChildren(h('li', { class: 'empty' }, this.emptyText));
       return;
@@ -188,11 +194,12 @@ export class TranscriptView {
     const tentative = signal !== undefined && signal.label !== 'neutral' && isTentative(signal.score, this.cueMinScore);
     const highlighted = signal !== undefined && signal.label !== 'neutral' && !tentative;
     const label = this.labels?.parts(u, signal);
+    const comment = this.comments?.parts(u);
     const overruled = label?.overruledBy ?? null;
     return h(
       'li',
       {
-        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor ? ' is-labelling' : ''}`,
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor || comment?.editor ? ' is-labelling' : ''}`,
         'data-testid': 'utterance',
         'data-utterance-id': u.id,
         'data-role': u.role ?? 'none',
@@ -206,6 +213,7 @@ export class TranscriptView {
         h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
         h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
         label?.button,
+        comment?.button,
       ),
       h('p', { class: 'utt-text' }, u.text),
       signal &&
@@ -227,6 +235,8 @@ export class TranscriptView {
         label?.coach &&
         h('div', { class: 'utt-signal utt-coach' }, overruled && this.overruledChip('neutral', overruled), label.coach),
       label?.editor,
+      comment?.list,
+      comment?.editor,
     );
   }
 
