@@ -1,6 +1,7 @@
 // Interface strings in Chinese and English, and the language choice (navigator default,
 // remembered in localStorage). Both languages are complete: a missing key is a type error.
 import type { CueType, PostureSignalLabel, Role, Technique, VerbalLabel } from '../protocol/protocol';
+import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES } from '../protocol/names';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -609,36 +610,7 @@ const zh: Strings = {
 const STRINGS: Record<Lang, Strings> = { en, zh };
 export type StringKey = keyof Strings;
 
-const LABELS: Record<Lang, Record<VerbalLabel | PostureSignalLabel, string>> = {
-  en: {
-    price_inquiry: 'Price question',
-    discount_request: 'Discount request',
-    purchase_intent: 'Purchase intent',
-    resistance: 'Resistance',
-    neutral: 'Neutral',
-    arms_crossed: 'Arms crossed',
-    leaning_forward: 'Leaning in',
-    leaning_back: 'Leaning back',
-    open_palms: 'Open palms',
-    nodding: 'Nodding',
-    legs_crossed: 'Legs crossed',
-    sitting_far: 'Sitting far',
-  },
-  zh: {
-    price_inquiry: '询价',
-    discount_request: '议价·要折扣',
-    purchase_intent: '购买意向',
-    resistance: '抗拒',
-    neutral: '中性',
-    arms_crossed: '双臂交叉',
-    leaning_forward: '身体前倾',
-    leaning_back: '身体后仰',
-    open_palms: '手掌张开',
-    nodding: '点头',
-    legs_crossed: '跷腿',
-    sitting_far: '坐得很远',
-  },
-};
+const LABELS = SIGNAL_LABEL_NAMES;
 
 const TECHNIQUES_TEXT: Record<Lang, Record<Technique, string>> = {
   en: {
@@ -655,10 +627,7 @@ const TECHNIQUES_TEXT: Record<Lang, Record<Technique, string>> = {
   },
 };
 
-const CUE_TYPES_TEXT: Record<Lang, Record<CueType, string>> = {
-  en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
-  zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
-};
+const CUE_TYPES_TEXT = CUE_TYPE_NAMES;
 
 let current: Lang = 'en';
 const listeners = new Set<(lang: Lang) => void>();

@@ -1,54 +1,23 @@
-// Display names the review report prints, in both languages: the same wording as the browser
-// client's (client/i18n.ts), which the server cannot import. Technique names and posture
+// Display names the review report prints, in both languages: label and cue type names are the
+// client's own (protocol/names.ts); the rest is the report's. Technique names and posture
 // phrases the cues are built with live in server/fusion/techniques.ts.
-import type { CueType, CueVerdict, PostureFrameLabel, PostureSignalLabel, Role, VerbalLabel } from '../../protocol/protocol';
+import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES } from '../../protocol/names';
+import type { CueVerdict, PostureFrameLabel, PostureSignalLabel, Role, VerbalLabel } from '../../protocol/protocol';
 
 export const REPORT_LANGS = ['en', 'zh'] as const;
 export type ReportLang = (typeof REPORT_LANGS)[number];
 
 type Named<K extends string> = Record<ReportLang, Record<K, string>>;
 
-/** Signal and posture label names (client/i18n.ts LABELS). */
-export const LABEL_NAMES: Named<VerbalLabel | PostureSignalLabel | PostureFrameLabel> = {
-  en: {
-    price_inquiry: 'Price question',
-    discount_request: 'Discount request',
-    purchase_intent: 'Purchase intent',
-    resistance: 'Resistance',
-    neutral: 'Neutral',
-    arms_crossed: 'Arms crossed',
-    leaning_forward: 'Leaning in',
-    leaning_back: 'Leaning back',
-    open_palms: 'Open palms',
-    nodding: 'Nodding',
-    legs_crossed: 'Legs crossed',
-    sitting_far: 'Sitting far',
-  },
-  zh: {
-    price_inquiry: '询价',
-    discount_request: '议价·要折扣',
-    purchase_intent: '购买意向',
-    resistance: '抗拒',
-    neutral: '中性',
-    arms_crossed: '双臂交叉',
-    leaning_forward: '身体前倾',
-    leaning_back: '身体后仰',
-    open_palms: '手掌张开',
-    nodding: '点头',
-    legs_crossed: '跷腿',
-    sitting_far: '坐得很远',
-  },
-};
+/** Signal and posture label names, as the client shows them (protocol/names.ts). */
+export const LABEL_NAMES: Named<VerbalLabel | PostureSignalLabel | PostureFrameLabel> = SIGNAL_LABEL_NAMES;
 
 /** A coach's label of a turn: `neutral` reads "No signal" there, as in the client. */
 export function turnLabelName(lang: ReportLang, label: VerbalLabel): string {
   return label === 'neutral' ? REPORT_TEXT[lang].noSignal : LABEL_NAMES[lang][label];
 }
 
-export const CUE_TYPE_NAMES: Named<CueType> = {
-  en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
-  zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
-};
+export { CUE_TYPE_NAMES };
 
 export const VERDICT_NAMES: Named<CueVerdict> = {
   en: { useful: 'useful', false_alarm: 'false alarm' },
