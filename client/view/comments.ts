@@ -26,6 +26,7 @@ import {
 import { lang, t } from '../i18n';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
+import { wireEditor } from './editorForm';
 import { noteField } from './noteField';
 
 /** What commenting asks of the page; each resolves false when it was refused (the page says why). */
@@ -402,18 +403,7 @@ export class CommentsView {
       h('p', { class: 'help' }, t('commentHelp')),
       h('div', { class: 'label-actions' }, save, del, cancel),
     );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.submit();
-    });
-    del?.addEventListener('click', () => void this.removeDrafted());
-    cancel.addEventListener('click', () => this.cancel());
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Escape') return;
-      ev.preventDefault();
-      ev.stopPropagation();
-      this.cancel();
-    });
+    wireEditor(form, { remove: del, cancel }, { submit: () => void this.submit(), remove: () => void this.removeDrafted(), cancel: () => this.cancel() });
     return form;
   }
 

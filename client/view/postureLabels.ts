@@ -23,6 +23,7 @@ import {
 import { labelName, t } from '../i18n';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
+import { wireEditor } from './editorForm';
 import { noteField } from './noteField';
 import type { BarPick, CoachMark } from './posture';
 import { valenceOf } from './timeline';
@@ -383,18 +384,7 @@ export class PostureLabelEditor {
       h('p', { class: 'help' }, customer ? t('postureEditorHelp', { name: draft.participant }) : t('postureNotCustomer', { name: draft.participant })),
       h('div', { class: 'label-actions' }, save, remove, cancel),
     );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.submit();
-    });
-    remove?.addEventListener('click', () => void this.unlabel());
-    cancel.addEventListener('click', () => this.cancel());
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Escape') return;
-      ev.preventDefault();
-      ev.stopPropagation();
-      this.cancel();
-    });
+    wireEditor(form, { remove, cancel }, { submit: () => void this.submit(), remove: () => void this.unlabel(), cancel: () => this.cancel() });
     return form;
   }
 

@@ -10,6 +10,7 @@ import { applyCorrected, changes, correctionBody, correctionsOf, disagrees, init
 import { correctionLabelName, t } from '../i18n';
 import { h } from './dom';
 import { formatMs } from './format';
+import { wireEditor } from './editorForm';
 import { noteField } from './noteField';
 
 /** What labelling asks of the page; each resolves false when it was refused (the page says why). */
@@ -241,11 +242,7 @@ export class TurnLabels {
       h('p', { class: 'help' }, t('labelEditorHelp')),
       h('div', { class: 'label-actions' }, save, remove, cancel),
     );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.submit(id, held);
-    });
-    this.wireClosing(form, id, remove, cancel);
+    wireEditor(form, { remove, cancel }, { submit: () => void this.submit(id, held), remove: () => void this.unlabel(id), cancel: () => this.cancel() });
     return form;
   }
 
@@ -259,8 +256,7 @@ export class TurnLabels {
       h('p', { id: `label-editor-h-${id}`, class: 'help' }, t('labelNotCustomer')),
       h('div', { class: 'label-actions' }, remove, cancel),
     );
-    form.addEventListener('submit', (ev) => ev.preventDefault());
-    this.wireClosing(form, id, remove, cancel);
+    wireEditor(form, { remove, cancel }, { remove: () => void this.unlabel(id), cancel: () => this.cancel() });
     return form;
   }
 
@@ -280,18 +276,6 @@ export class TurnLabels {
       t('labelCancel'),
     );
     return { remove, cancel };
-  }
-
-  /** Remove removes, Cancel and Escape close the editor. */
-  private wireClosing(form: HTMLElement, id: number, remove: HTMLButtonElement | undefined, cancel: HTMLButtonElement): void {
-    remove?.addEventListener('click', () => void this.unlabel(id));
-    cancel.addEventListener('click', () => this.cancel());
-    form.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Escape') return;
-      ev.preventDefault();
-      ev.stopPropagation();
-      this.cancel();
-    });
   }
 
   private async submit(utteranceId: number, held: Correction | undefined): Promise<void> {
