@@ -130,13 +130,15 @@ describe('reviewReport', () => {
     const md = reviewReport(full(), 'zh');
     expect(md).toContain('# 会谈复盘：Q3 renewal');
     for (const heading of ['## 参与者', '## 模型版本', '## 概要', '## 时间线']) expect(md).toContain(`\n${heading}\n`);
-    expect(md).toContain('- Li (客户)');
+    expect(md).toContain('- Li（客户）');
     expect(md).toContain('- 教练已标注 2 句发言 · 模型判断一致 1 句');
-    expect(md).toContain("  - 教练标注: **议价·要折扣** (模型判断为 ~~询价~~)");
-    expect(md).toContain('- **0:05** · **成交时机**: 客户询问了价格 (分数 0.86)');
-    expect(md).toContain('  - 成交技巧: 直接请求法: 现在就提出成交请求。');
-    expect(md).toContain('  - 教练: **有用**');
-    expect(md).toContain('- **0:05** · Li (客户)：姿态 **双臂交叉** 开始 (分数 0.70)');
+    expect(md).toContain("  - 教练标注：**议价·要折扣**（模型判断为 ~~询价~~）");
+    expect(md).toContain('- **0:05** · **成交时机**：客户询问了价格（分数 0.86）');
+    expect(md).toContain('  - 成交技巧：直接请求法：现在就提出成交请求。');
+    expect(md).toContain('  - 教练：**有用**');
+    expect(md).toContain('- **0:05** · Li（客户）：姿态 **双臂交叉** 开始（分数 0.70）');
+    // Full-width separators throughout: no half-width colon or parenthesis after Chinese words.
+    expect(md).not.toMatch(/[\u4e00-\u9fff）](: | \()/);
     expect(md).toContain('How much is it?');
     expect(md).not.toMatch(/Closing moment|Price question|Direct request/);
   });

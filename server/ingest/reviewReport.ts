@@ -62,6 +62,12 @@ function headline(c: Cue, lang: ReportLang): string {
  * `cueMinSignalScore`: the least signal score a cue needs (the server's); a customer's signal
  * under it is marked uncertain, as the client shows it.
  */
+/** Separators: half-width with spaces in English, full-width in Chinese. */
+const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: string }> = {
+  en: { colon: ': ', open: ' (', close: ')' },
+  zh: { colon: '：', open: '（', close: '）' },
+};
+
 export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: 0.5 }): string {
   const T = REPORT_TEXT[lang];
   const { session } = snap;
@@ -86,9 +92,12 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     const coach = labels.filter((l) => l !== 'neutral');
     return coach.length === model.length && coach.every((l) => model.includes(l));
   };
-  const who = (name: string) => `${escapeMarkdown(name)} (${ROLE_NAMES[lang][role.get(name) ?? 'none']})`;
+  // Chinese text takes full-width punctuation: "李女士（客户）：…", "English (Customer): …".
+  const P = PUNCTUATION[lang];
+  const paren = (inside: string) => `${P.open}${inside}${P.close}`;
+  const who = (name: string) => `${escapeMarkdown(name)}${paren(ROLE_NAMES[lang][role.get(name) ?? 'none'])}`;
   const score = (x: number) => x.toFixed(2);
-  const note = (n: string | null) => (n ? [`  - ${T.note}: ${escapeMarkdown(n)}`] : []);
+  const note = (n: string | null) => (n ? [`  - ${T.note}${P.colon}${escapeMarkdown(n)}`] : []);
 
   // ---- summary counts (a label on a turn or participant no longer a customer's is not counted, as the exports leave it out)
   const customerTurns = snap.utterances.filter((u) => u.role === 'customer').length;
@@ -108,13 +117,13 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     '',
     T.models,
     '',
-    `- ${T.verbalModel}: ${snap.modelVersions.verbal.map(escapeMarkdown).join(', ') || T.none}`,
-    `- ${T.postureModel}: ${snap.modelVersions.posture.map(escapeMarkdown).join(', ') || T.none}`,
+    `- ${T.verbalModel}${P.colon}${snap.modelVersions.verbal.map(escapeMarkdown).join(', ') || T.none}`,
+    `- ${T.postureModel}${P.colon}${snap.modelVersions.posture.map(escapeMarkdown).join(', ') || T.none}`,
     '',
     T.summary,
     '',
     `- ${T.turns(snap.utterances.length, customerTurns)}`,
-    `- ${T.cues}: ${cueCounts.map(([t, n]) => `${CUE_TYPE_NAMES[lang][t]} ${n}`).join(' · ') || T.noCues}`,
+    `- ${T.cues}${P.colon}${cueCounts.map(([t, n]) => `${CUE_TYPE_NAMES[lang][t]} ${n}`).join(' · ') || T.noCues}`,
     `- ${T.verdicts(currentReviews.filter((r) => r.verdict === 'useful').length, currentReviews.filter((r) => r.verdict === 'false_alarm').length)}`,
     ...(snap.cueReviews.length > currentReviews.length ? [`- ${T.earlierVerdicts(snap.cueReviews.length - currentReviews.length)}`] : []),
     `- ${T.turnLabels(countedCorrections.length, countedCorrections.filter((c) => c.label === modelOf(c.utteranceId)).length)}`,
@@ -129,19 +138,19 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
   const entries: Entry[] = [];
   const at = (ms: number) => `**${formatMediaTime(ms)}**`;
   const turn = (u: Utterance): Entry => {
-    const lines = [`- ${at(u.startMs)} · ${who(u.speaker)}: ${escapeMarkdown(u.text)}`];
+    const lines = [`- ${at(u.startMs)} · ${who(u.speaker)}${P.colon}${escapeMarkdown(u.text)}`];
     const signal = verbal.get(u.id);
     if (u.role === 'customer' && signal && signal.label !== 'neutral') {
       const unsure = signal.score < opts.cueMinSignalScore ? ` · ${T.uncertain(opts.cueMinSignalScore)}` : '';
-      lines.push(`  - ${T.signal}: ${LABEL_NAMES[lang][signal.label]} (${T.score} ${score(signal.score)}${unsure})`);
+      lines.push(`  - ${T.signal}${P.colon}${LABEL_NAMES[lang][signal.label]}${paren(`${T.score} ${score(signal.score)}${unsure}`)}`);
     }
     const c = corrections.get(u.id);
     if (c) {
       const model = modelOf(u.id);
       lines.push(
         c.label === model
-          ? `  - ${T.coachLabel}: **${turnLabelName(lang, c.label)}** (${T.modelAgrees})`
-          : `  - ${T.coachLabel}: **${turnLabelName(lang, c.label)}** (${T.modelSaid} ~~${turnLabelName(lang, model)}~~)`,
+          ? `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(T.modelAgrees)}`
+          : `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(`${T.modelSaid} ~~${turnLabelName(lang, model)}~~`)}`,
         ...note(c.note),
       );
     }
@@ -152,9 +161,9 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     return {
       mediaMs: c.mediaMs, rank: RANK.cue, order: c.id,
       lines: [
-        `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**: ${escapeMarkdown(headline(c, lang))} (${T.score} ${score(c.score)})`,
-        `  - ${T.technique}: ${TECHNIQUE_NAMES[c.technique][lang]}: ${escapeMarkdown(c.tip[lang])}`,
-        ...(review ? [`  - ${T.verdict}: **${VERDICT_NAMES[lang][review.verdict]}**`, ...note(review.note).map((l) => `  ${l}`)] : []),
+        `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**${P.colon}${escapeMarkdown(headline(c, lang))}${paren(`${T.score} ${score(c.score)}`)}`,
+        `  - ${T.technique}${P.colon}${TECHNIQUE_NAMES[c.technique][lang]}${P.colon}${escapeMarkdown(c.tip[lang])}`,
+        ...(review ? [`  - ${T.verdict}${P.colon}**${VERDICT_NAMES[lang][review.verdict]}**`, ...note(review.note).map((l) => `  ${l}`)] : []),
       ],
     };
   };
@@ -162,7 +171,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
   for (const c of snap.cues) entries.push(cue(c));
   for (const s of postureSignals) {
     const name = LABEL_NAMES[lang][s.label];
-    entries.push({ mediaMs: s.startedMs, rank: RANK.posture, order: entries.length, lines: [`- ${at(s.startedMs)} · ${T.postureStarts(who(s.participant), name)} (${T.score} ${score(s.score)})`] });
+    entries.push({ mediaMs: s.startedMs, rank: RANK.posture, order: entries.length, lines: [`- ${at(s.startedMs)} · ${T.postureStarts(who(s.participant), name)}${paren(`${T.score} ${score(s.score)}`)}`] });
     if (s.endedMs !== null) entries.push({ mediaMs: s.endedMs, rank: RANK.posture, order: entries.length, lines: [`- ${at(s.endedMs)} · ${T.postureEnds(who(s.participant), name)}`] });
   }
   for (const l of snap.postureLabels) {
@@ -172,13 +181,13 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     const agrees = postureAgrees(l.labels, model);
     entries.push({
       mediaMs: l.mediaMs, rank: RANK.posture, order: entries.length,
-      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}: **${coach}** (${agrees ? T.modelAgrees : `${T.modelSaid} ~~${modelText}~~`})`, ...note(l.note)],
+      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}${P.colon}**${coach}**${paren(agrees ? T.modelAgrees : `${T.modelSaid} ~~${modelText}~~`)}`, ...note(l.note)],
     });
   }
   for (const c of snap.comments) {
     const by = c.author ? ` ${T.by(escapeMarkdown(c.author))}` : '';
     const edited = c.editedAt !== null ? ` _(${T.edited})_` : '';
-    entries.push({ mediaMs: c.mediaMs, rank: RANK.comment, order: c.id, lines: [`- ${at(c.mediaMs)} · **${T.comment}**${by}${edited}: ${escapeMarkdown(c.text)}`] });
+    entries.push({ mediaMs: c.mediaMs, rank: RANK.comment, order: c.id, lines: [`- ${at(c.mediaMs)} · **${T.comment}**${by}${edited}${P.colon}${escapeMarkdown(c.text)}`] });
   }
   // Posture at one time: signals' starts and ends as stored, then the coaches' labels.
   entries.sort((a, b) => a.mediaMs - b.mediaMs || a.rank - b.rank || a.order - b.order);
