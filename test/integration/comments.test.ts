@@ -9,7 +9,7 @@ import { LIMITS, type Comment, type SessionSnapshot } from '../../protocol/proto
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import { exportDisposition } from '../../server/ingest/export';
 import { formatMediaTime } from '../../server/ingest/reviewReport';
-import { api, collect, download, rawRequest, useFileStoreServer } from './harness';
+import { api, collect, download, rawRequest, useFileStoreServer, expectRefusals, type RefusalCase } from './harness';
 
 const demo = loadDemoMeeting();
 const id = DEMO_SESSION_ID;
@@ -58,7 +58,7 @@ describe('coach comments over HTTP and socket.io', () => {
     watcher.items.length = 0;
     const before = { mine: (await snapshot()).comments, theirs: (await snapshot(other)).comments };
     const ok = { mediaMs: 5, text: 'fine' };
-    const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
+    const cases: RefusalCase[] = [
       ['POST, unknown session', post(ok, 'nope'), 404, 'not_found', 'sessionId'],
       ['PUT, unknown session', put(mine.id, ok, 'nope'), 404, 'not_found', 'sessionId'],
       ['DELETE, unknown session', del(mine.id, 'nope'), 404, 'not_found', 'sessionId'],
@@ -88,17 +88,7 @@ describe('coach comments over HTTP and socket.io', () => {
       ['POST, a body not JSON', api(suite.server.url, 'POST', commentsPath(), undefined, '{"mediaMs":1,"text":"x"}'), 415, 'unsupported_media_type', 'content-type'],
       ['PUT, a body not JSON', api(suite.server.url, 'PUT', commentPath(mine.id), undefined, '{"mediaMs":1,"text":"x"}'), 415, 'unsupported_media_type', 'content-type'],
     ];
-    for (const [what, answer, status, code, field, message] of cases) {
-      const r = await answer;
-      try {
-        expect(r.status).toBe(status);
-        expect(r.body.error).toMatchObject({ code, field });
-        if (message) expect(r.body.error.message).toMatch(message);
-      } catch (err) {
-        (err as Error).message = `${what}: ${(err as Error).message}`;
-        throw err;
-      }
-    }
+    await expectRefusals(cases);
     const max = LIMITS.commentMaxChars;
     expect(await post({ mediaMs: 0, text: 't'.repeat(max + 1) })).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', field: 'text', limit: max, actual: max + 1 } } });
     expect(await put(mine.id, { mediaMs: 0, text: 'x', author: 'a'.repeat(81) })).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', field: 'author', limit: 80, actual: 81 } } });

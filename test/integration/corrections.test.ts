@@ -8,7 +8,7 @@ import { VERBAL_LABELS, type Correction, type SessionSnapshot, type VerbalSignal
 import { main } from '../../server/cli/main';
 import { readLabeledJsonl } from '../../server/signals/verbal/corpus';
 import type { VerbalEvalReport } from '../../server/eval/verbalEval';
-import { api, collect, download, rawRequest, readAnswer, useFileStoreServer, type TestSocket } from './harness';
+import { api, collect, download, rawRequest, readAnswer, useFileStoreServer, type TestSocket, expectRefusals, type RefusalCase } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -69,7 +69,7 @@ describe('coach corrections over HTTP and socket.io', () => {
     const wu = (await snapshot(other)).utterances[0]!.id;
     const li = turn(1).id;
     const put = (p: string, body: unknown = { label: 'neutral' }) => api(suite.server.url, 'PUT', p, body);
-    const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
+    const cases: RefusalCase[] = [
       ['unknown session', put(correctionPath(li, 'nope')), 404, 'not_found', 'sessionId'],
       ['malformed session id', put(correctionPath(li, 'x'.repeat(65))), 400, 'invalid_input', 'sessionId'],
       ['another session\'s turn', put(correctionPath(wu)), 404, 'not_found', 'utteranceId', new RegExp(`turn ${wu} is not a turn of session "${id}"`)],
@@ -90,17 +90,7 @@ describe('coach corrections over HTTP and socket.io', () => {
       ['DELETE, bad utteranceId', api(suite.server.url, 'DELETE', correctionPath('x')), 400, 'invalid_input', 'utteranceId'],
       ['DELETE, another session\'s turn', api(suite.server.url, 'DELETE', correctionPath(wu)), 404, 'not_found', 'utteranceId'],
     ];
-    for (const [what, answer, status, code, field, message] of cases) {
-      const r = await answer;
-      try {
-        expect(r.status).toBe(status);
-        expect(r.body.error).toMatchObject({ code, field });
-        if (message) expect(r.body.error.message).toMatch(message);
-      } catch (err) {
-        (err as Error).message = `${what}: ${(err as Error).message}`;
-        throw err;
-      }
-    }
+    await expectRefusals(cases);
     const long = await put(correctionPath(li), { label: 'neutral', note: 'n'.repeat(501) });
     expect(long).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', field: 'note', limit: 500, actual: 501 } } });
 

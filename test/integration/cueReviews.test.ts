@@ -4,7 +4,7 @@
 // (re-attached to the new cue id at the same moment, or cueId null while no cue comes there)
 // and a restart, and the JSON Lines export.
 import { CUE_VERDICTS, type Cue, type CueReview, type SessionSnapshot } from '../../protocol/protocol';
-import { api, collect, download, rawRequest, readAnswer, useFileStoreServer } from './harness';
+import { api, collect, download, rawRequest, readAnswer, useFileStoreServer, expectRefusals, type RefusalCase } from './harness';
 
 const TURNS = [
   { speaker: 'Ada', text: 'So this is the plan we would propose for your team.', startMs: 1000 },
@@ -69,7 +69,7 @@ describe('coach cue reviews over HTTP and socket.io', () => {
     const foreign = (await snapshot(other)).cues[0]!.id;
     const put = (p: string, body: unknown = { verdict: 'useful' }) => api(suite.server.url, 'PUT', p, body);
     const del = (query: string, session = id) => api(suite.server.url, 'DELETE', momentPath(query, session));
-    const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
+    const cases: RefusalCase[] = [
       ['unknown session', put(reviewPath(closing.id, 'nope')), 404, 'not_found', 'sessionId'],
       ['malformed session id', put(reviewPath(closing.id, 'x'.repeat(65))), 400, 'invalid_input', 'sessionId'],
       ['another session\'s cue', put(reviewPath(foreign)), 404, 'not_found', 'cueId', new RegExp(`cue ${foreign} is not a current cue of session "${id}"`)],
@@ -96,17 +96,7 @@ describe('coach cue reviews over HTTP and socket.io', () => {
       ['DELETE, mediaMs over 24 h', del('?type=resistance&mediaMs=86400001'), 400, 'invalid_input', 'query.mediaMs', /<= 86400000/],
       ['DELETE, mediaMs twice', del('?type=resistance&mediaMs=1&mediaMs=2'), 400, 'invalid_input', 'query.mediaMs', /given once/],
     ];
-    for (const [what, answer, status, code, field, message] of cases) {
-      const r = await answer;
-      try {
-        expect(r.status).toBe(status);
-        expect(r.body.error).toMatchObject({ code, field });
-        if (message) expect(r.body.error.message).toMatch(message);
-      } catch (err) {
-        (err as Error).message = `${what}: ${(err as Error).message}`;
-        throw err;
-      }
-    }
+    await expectRefusals(cases);
     const long = await put(reviewPath(closing.id), { verdict: 'useful', note: 'n'.repeat(501) });
     expect(long).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', field: 'note', limit: 500, actual: 501 } } });
 

@@ -167,3 +167,21 @@ export function useFileStoreServer(prefix: string, opts: Partial<ServerOptions> 
   });
   return suite;
 }
+
+/** One refusal a suite expects: what it is, the answer, its status, error code and field, and the message's gist. */
+export type RefusalCase = [what: string, answer: Promise<{ status: number; body: any }>, status: number, code: string, field: string, message?: RegExp];
+
+/** Checks each answer is the refusal expected; a failure names the case. */
+export async function expectRefusals(cases: readonly RefusalCase[]): Promise<void> {
+  for (const [what, answer, status, code, field, message] of cases) {
+    const r = await answer;
+    try {
+      expect(r.status).toBe(status);
+      expect(r.body.error).toMatchObject({ code, field });
+      if (message) expect(r.body.error.message).toMatch(message);
+    } catch (err) {
+      (err as Error).message = `${what}: ${(err as Error).message}`;
+      throw err;
+    }
+  }
+}

@@ -10,7 +10,7 @@ import { PostureLabelledEventSchema, PostureLabelsSchema } from '../../protocol/
 import { POSTURE_FRAME_LABELS, type PoseIn, type PostureLabels, type PostureSignal, type SessionSnapshot } from '../../protocol/protocol';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import { runPostureEval } from '../../server/signals/posture/evalPosture';
-import { api, collect, download, rawRequest, readAnswer, useFileStoreServer } from './harness';
+import { api, collect, download, rawRequest, readAnswer, useFileStoreServer, expectRefusals, type RefusalCase } from './harness';
 
 const demo = loadDemoMeeting();
 const track = demo.posture!;
@@ -79,7 +79,7 @@ describe('coach posture labels over HTTP and socket.io', () => {
     expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/landmarks`, { participant: 'Guest', mediaMs: 1000, poses: demoFrame(1000).poses })).status).toBe(201);
     const ok = { participant: CUSTOMER, mediaMs: 1000, labels: ['neutral'] };
     const del = (frameId: string, session = id) => api(suite.server.url, 'DELETE', framePath(frameId, session));
-    const cases: Array<[string, Promise<{ status: number; body: any }>, number, string, string, RegExp?]> = [
+    const cases: RefusalCase[] = [
       ['unknown session', put(ok, 'nope'), 404, 'not_found', 'sessionId'],
       ['unknown session, bad body', put({ labels: ['nodding'] }, 'nope'), 404, 'not_found', 'sessionId'],
       ['unknown session, a body not JSON', api(suite.server.url, 'PUT', labelsPath('nope'), undefined, JSON.stringify(ok)), 404, 'not_found', 'sessionId'],
@@ -110,17 +110,7 @@ describe('coach posture labels over HTTP and socket.io', () => {
       ['DELETE unknown session, bad frameId', del('abc', 'nope'), 404, 'not_found', 'sessionId'],
       ['a body not JSON', api(suite.server.url, 'PUT', labelsPath(), undefined, JSON.stringify(ok)), 415, 'unsupported_media_type', 'content-type'],
     ];
-    for (const [what, answer, status, code, field, message] of cases) {
-      const r = await answer;
-      try {
-        expect(r.status).toBe(status);
-        expect(r.body.error).toMatchObject({ code, field });
-        if (message) expect(r.body.error.message).toMatch(message);
-      } catch (err) {
-        (err as Error).message = `${what}: ${(err as Error).message}`;
-        throw err;
-      }
-    }
+    await expectRefusals(cases);
     const long = await put({ ...ok, note: 'n'.repeat(501) });
     expect(long).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', field: 'note', limit: 500, actual: 501 } } });
 
