@@ -49,6 +49,35 @@ function expectClean(r: Answer, opts: { named?: (e: any) => boolean } = {}): voi
   if (!named(e)) throw new Error(`4xx names no field, line or limit: ${preview(e)}`);
 }
 
+/**
+ * A coach write (label, verdict, posture labels, comment) as the fuzz sends it: JSON under one of
+ * the content types a client might use, its answer clean, its status noted.
+ */
+async function sendCoachWrite(rand: Rng, note: (line: string) => void, statuses: Set<number>, method: string, p: string, text: string | undefined): Promise<Answer> {
+  note(`${method} ${p} ${preview(text)}`);
+  const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+  expectClean(r, { named: (e) => e.field !== undefined });
+  statuses.add(r.status);
+  return r;
+}
+
+/**
+ * What a coach write left stored: an accepted PUT or POST holds what it answered and changed
+ * nothing else (items told apart by `key`), a DELETE that removed one holds one less, and a
+ * refusal changed nothing.
+ */
+function expectStoredAsAnswered<T>(before: readonly T[], after: readonly T[], method: string, r: Answer, answered: (body: any) => T, key: (x: T) => unknown): void {
+  if ((method === 'PUT' && r.status === 200) || (method === 'POST' && r.status === 201)) {
+    const got = answered(r.body);
+    expect(after).toContainEqual(got);
+    expect(after.filter((x) => key(x) !== key(got))).toEqual(before.filter((x) => key(x) !== key(got)));
+  } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
+    expect(after).toHaveLength(before.length - 1);
+  } else {
+    expect(after).toEqual(before);
+  }
+}
+
 async function utteranceCount(id: string): Promise<number> {
   const r = await api(server.url, 'GET', `/api/sessions/${id}`);
   expect(r.status).toBe(200);
@@ -226,19 +255,9 @@ describe('fuzz: coach corrections', () => {
       const method = kind === 4 ? 'DELETE' : 'PUT';
       const body = method === 'DELETE' ? undefined : rand() < 0.4 ? { label: pick(rand, ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral']), ...(rand() < 0.5 ? { note: pick(rand, ['', ' ok ', 'n'.repeat(500), 'n'.repeat(501), '\ud800']) } : {}) } : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
       const text = body === undefined ? undefined : JSON.stringify(body) ?? 'null';
-      note(`${method} ${p} ${preview(text)}`);
-      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
-      expectClean(r, { named: (e) => e.field !== undefined });
-      statuses.add(r.status);
+      const r = await sendCoachWrite(rand, note, statuses, method, p, text);
       const after = await corrections();
-      if (method === 'PUT' && r.status === 200) {
-        expect(after).toContainEqual(r.body.correction);
-        expect(after.filter((c) => c.utteranceId !== r.body.correction.utteranceId)).toEqual(before.filter((c) => c.utteranceId !== r.body.correction.utteranceId));
-      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
-        expect(after).toHaveLength(before.length - 1);
-      } else {
-        expect(after).toEqual(before);
-      }
+      expectStoredAsAnswered(before, after, method, r, (b) => b.correction, (c) => c.utteranceId);
       before = after;
     });
     // The cases reach the storing path and every kind of refusal.
@@ -294,19 +313,9 @@ describe('fuzz: cue reviews', () => {
         const body = rand() < 0.4 ? { verdict: pick(rand, ['useful', 'false_alarm']), ...(rand() < 0.5 ? { note: pick(rand, ['', ' ok ', 'n'.repeat(500), 'n'.repeat(501), '\ud800']) } : {}) } : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
         text = JSON.stringify(body) ?? 'null';
       }
-      note(`${method} ${p} ${preview(text)}`);
-      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
-      expectClean(r, { named: (e) => e.field !== undefined });
-      statuses.add(r.status);
+      const r = await sendCoachWrite(rand, note, statuses, method, p, text);
       const after = (await session()).cueReviews;
-      if (method === 'PUT' && r.status === 200) {
-        expect(after).toContainEqual(r.body.review);
-        expect(after.filter((x) => key(x) !== key(r.body.review))).toEqual(before.filter((x) => key(x) !== key(r.body.review)));
-      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
-        expect(after).toHaveLength(before.length - 1);
-      } else {
-        expect(after).toEqual(before);
-      }
+      expectStoredAsAnswered(before, after, method, r, (b) => b.review, key);
       before = after;
     });
     // The cases reach the storing path and every kind of refusal.
@@ -368,21 +377,11 @@ describe('fuzz: posture labels', () => {
           : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
         text = JSON.stringify(body) ?? 'null';
       }
-      note(`${method} ${p} ${preview(text)}`);
-      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
-      expectClean(r, { named: (e) => e.field !== undefined });
-      statuses.add(r.status);
+      const r = await sendCoachWrite(rand, note, statuses, method, p, text);
       const after = await labelsOf();
-      if (method === 'PUT' && r.status === 200) {
-        const got = r.body.labels;
-        expect(after).toContainEqual(got);
-        expect(withPerson.get(got.frameId)).toBe(got.mediaMs);
-        expect(after.filter((x) => x.frameId !== got.frameId)).toEqual(before.filter((x) => x.frameId !== got.frameId));
-      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
-        expect(after).toHaveLength(before.length - 1);
-      } else {
-        expect(after).toEqual(before);
-      }
+      expectStoredAsAnswered(before, after, method, r, (b) => b.labels, (x) => x.frameId);
+      // Labels go on a frame with a person found, at that frame's time.
+      if (method === 'PUT' && r.status === 200) expect(withPerson.get(r.body.labels.frameId)).toBe(r.body.labels.mediaMs);
       before = after;
     });
     // The cases reach the storing path and every kind of refusal.
@@ -423,22 +422,11 @@ describe('fuzz: comments', () => {
           }
         : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
       const text = body === undefined ? undefined : JSON.stringify(body) ?? 'null';
-      note(`${method} ${p} ${preview(text)}`);
-      const r = await send(method, p, text, text === undefined ? undefined : pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
-      expectClean(r, { named: (e) => e.field !== undefined });
-      statuses.add(r.status);
+      const r = await sendCoachWrite(rand, note, statuses, method, p, text);
       const after = await commentsOf();
-      if (method === 'POST' && r.status === 201) {
-        expect(after).toContainEqual(r.body.comment);
-        expect(after.filter((c) => c.id !== r.body.comment.id)).toEqual(before);
-      } else if (method === 'PUT' && r.status === 200) {
-        expect(after).toContainEqual(r.body.comment);
-        expect(after.filter((c) => c.id !== r.body.comment.id)).toEqual(before.filter((c) => c.id !== r.body.comment.id));
-      } else if (method === 'DELETE' && r.status === 200 && r.body.removed === true) {
-        expect(after).toHaveLength(before.length - 1);
-      } else {
-        expect(after).toEqual(before);
-      }
+      expectStoredAsAnswered(before, after, method, r, (b) => b.comment, (c) => c.id);
+      // A new comment takes an id none had.
+      if (method === 'POST' && r.status === 201) expect(before.map((c) => c.id)).not.toContain(r.body.comment.id);
       before = after;
     });
     // The cases reach the storing path and every kind of refusal (the 1,000-comment limit is the integration suite's).
