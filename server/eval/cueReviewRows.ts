@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { CUE_REASONS, CUE_TYPES, CUE_VERDICTS, TECHNIQUES, type CueReason, type CueType, type CueVerdict, type Technique } from '../../protocol/protocol';
 import { DatasetError } from '../signals/verbal/corpus';
+import { forEachJsonLine } from './jsonLines';
 
 /** One piece of a cue's evidence, as exported. */
 export interface CueReviewEvidence {
@@ -156,16 +157,8 @@ export function cueRowField(row: Pick<CueReviewRow, 'fields'>, name: string): st
 export function parseCueReviewsJsonl(text: string, source: string): CueReviewRow[] {
   const rows: CueReviewRow[] = [];
   const moments = new Map<string, number>();
-  // A byte-order mark (Windows editors write one) is not part of the first row.
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      throw new DatasetError(source, i + 1, undefined, `not valid JSON (${(e as Error).message})`);
-    }
-    const row = parseRow(obj, source, i + 1);
+  forEachJsonLine(text, (line, problem) => { throw new DatasetError(source, line, undefined, problem); }, (obj, line) => {
+    const row = parseRow(obj, source, line);
     const key = JSON.stringify([row.session, row.cueType, row.mediaMs]);
     const before = moments.get(key);
     if (before !== undefined) {

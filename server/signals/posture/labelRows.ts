@@ -6,6 +6,7 @@ import { LANDMARK_COUNT, LandmarkSchema } from '../../../protocol/protocol';
 import { ASPECT_MAX, poseFromLandmarks } from '../pose/fromLandmarks';
 import type { Pose } from '../pose/types';
 import { POSTURE_LABELS, type PostureLabel } from './types';
+import { forEachJsonLine } from '../../eval/jsonLines';
 
 /** A labels file row is malformed; names the file, the line and what is wrong. */
 export class PostureEvalError extends Error {
@@ -40,18 +41,10 @@ export type PostureLabelRow = PhotoRow | LandmarkRow;
  */
 export function parseLabelRows(text: string, source: string): PostureLabelRow[] {
   const rows: PostureLabelRow[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (!raw.trim()) return;
+  forEachJsonLine(text, (line, problem) => { throw new PostureEvalError(source, line, problem); }, (obj, line) => {
     const fail = (problem: string): never => {
       throw new PostureEvalError(source, line, problem);
     };
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      fail(`not valid JSON (${(e as Error).message})`);
-    }
     if (!obj || typeof obj !== 'object' || Array.isArray(obj)) fail('expected a JSON object');
     const r = obj as Record<string, unknown>;
     const hasFile = r.file !== undefined;

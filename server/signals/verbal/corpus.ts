@@ -2,6 +2,7 @@
 // read with an error naming the line and the field: silently skipping rows would skew scores.
 import fs from 'node:fs';
 import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../../protocol/protocol';
+import { forEachJsonLine } from '../../eval/jsonLines';
 
 export interface LabeledRow {
   text: string;
@@ -102,17 +103,7 @@ export function rowField(row: Pick<LabeledRow, 'fields'>, name: string): string 
 /** Parses JSON Lines text; blank lines are skipped. `source` names the file in errors. */
 export function parseLabeledJsonl(text: string, source: string): LabeledRow[] {
   const rows: LabeledRow[] = [];
-  // A byte-order mark (Windows editors write one) is not part of the first row.
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      throw new DatasetError(source, i + 1, undefined, `not valid JSON (${(e as Error).message})`);
-    }
-    rows.push(parseRow(obj, source, i + 1));
-  });
+  forEachJsonLine(text, (line, problem) => { throw new DatasetError(source, line, undefined, problem); }, (obj, line) => rows.push(parseRow(obj, source, line)));
   return rows;
 }
 
