@@ -8,6 +8,7 @@ import {
 } from '../../protocol/protocol';
 import { TECHNIQUE_NAMES } from '../fusion/techniques';
 import { CUE_TYPE_NAMES, LABEL_NAMES, REPORT_TEXT, ROLE_NAMES, turnLabelName, VERDICT_NAMES, type ReportLang } from './reportNames';
+import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 
 /** The parts of a snapshot the report reads. */
 export type ReviewInput = Pick<
@@ -68,7 +69,7 @@ const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: stri
   zh: { colon: '：', open: '（', close: '）' },
 };
 
-export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: 0.5 }): string {
+export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: DEFAULT_CUE_ENGINE_OPTIONS.minSignalScore }): string {
   const T = REPORT_TEXT[lang];
   const { session } = snap;
   const role = new Map(session.participants.map((p) => [p.name, p.role]));
