@@ -1,11 +1,14 @@
 // Coaches' posture labels: the map the events update, the postures the timeline shows at a
-// moment (the editor's pre-check), neutral's exclusivity, the agreement count and the body.
+// moment (the editor's pre-check), neutral's exclusivity, the agreement count, the body
+// and the customer picker (which customers, select or name, re-targeting a new label).
 import { POSTURE_FRAME_LABELS, type PostureFrameLabel, type PostureLabels } from '../protocol/protocol';
 import {
   agreesWithModel,
   applyPostureLabelled,
+  customerChoice,
   formatFrameMs,
   initialPostureLabels,
+  labelCustomers,
   modelPosturesAt,
   postureAgreement,
   postureLabelsBody,
@@ -13,6 +16,7 @@ import {
   postureLabelsOf,
   postureRemoveKey,
   postureSaveKey,
+  retargetedLabels,
   toggleLabel,
   type PostureOn,
 } from './postureLabels';
@@ -136,4 +140,39 @@ test('request keys and frame times', () => {
   expect(formatFrameMs(42_400)).toBe('0:42.4');
   expect(formatFrameMs(61_960)).toBe('1:02.0');
   expect(formatFrameMs(3_723_000)).toBe('1:02:03.0');
+});
+
+test('the customers a label can go to: the session’s customers, in its order, once each', () => {
+  const people = [
+    { name: 'Zhou', role: 'rep' },
+    { name: 'Li', role: 'customer' },
+    { name: 'Guest', role: null },
+    { name: 'Wang', role: 'customer' },
+    { name: 'Li', role: 'customer' },
+  ];
+  expect(labelCustomers(people)).toEqual(['Li', 'Wang']);
+  expect(labelCustomers([{ name: 'Zhou', role: 'rep' }])).toEqual([]);
+  expect(labelCustomers([])).toEqual([]);
+});
+
+test('the customer picker: on a new label with two or more customers; the name as text on a label already given; nothing with one', () => {
+  const two = ['Li', 'Wang'];
+  expect(customerChoice(two, { frameId: null, participant: 'Wang' })).toBe('select');
+  expect(customerChoice(two, { frameId: 12, participant: 'Wang' })).toBe('fixed');
+  expect(customerChoice(['Li'], { frameId: null, participant: 'Li' })).toBe('none');
+  expect(customerChoice(['Li'], { frameId: 12, participant: 'Li' })).toBe('none');
+  // A participant no longer a customer (labels kept, only removable): no picker, no "Customer" line.
+  expect(customerChoice(two, { frameId: 12, participant: 'Zhou' })).toBe('none');
+  expect(customerChoice(two, { frameId: null, participant: 'Zhou' })).toBe('none');
+  expect(customerChoice([], { frameId: null, participant: 'Li' })).toBe('none');
+});
+
+test('re-targeting a new label: pre-checked again for the other customer while untouched, the coach’s checks kept once touched', () => {
+  // Untouched: what the timeline shows on for the new customer then, neutral when no main one.
+  expect(retargetedLabels(['arms_crossed'], false, [])).toEqual(['neutral']);
+  expect(retargetedLabels(['neutral'], false, ['leaning_back', 'legs_crossed'])).toEqual(['leaning_back', 'legs_crossed']);
+  expect(retargetedLabels(['neutral'], false, ['legs_crossed'])).toEqual(['legs_crossed', 'neutral']);
+  // Touched: the coach's own choice, whatever the timeline shows for the other customer.
+  expect(retargetedLabels(['sitting_far', 'open_palms'], true, ['arms_crossed'])).toEqual(['open_palms', 'sitting_far']);
+  expect(retargetedLabels([], true, ['arms_crossed'])).toEqual([]); // cleared by the coach: stays cleared (Save says to check one)
 });

@@ -188,3 +188,39 @@ export function formatFrameMs(ms: number): string {
   const ss = `${String(sec).padStart(2, '0')}.${tenths % 10}`;
   return hours > 0 ? `${hours}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
+
+/** A session participant as the editor's customer picker reads it. */
+export interface PickerParticipant {
+  name: string;
+  role: string | null;
+}
+
+/** The customers a new label can go to: the session's participants with role customer, in the session's order, each once. */
+export function labelCustomers(participants: readonly PickerParticipant[]): string[] {
+  const out: string[] = [];
+  for (const p of participants) if (p.role === 'customer' && !out.includes(p.name)) out.push(p.name);
+  return out;
+}
+
+/**
+ * How the editor shows whose posture it labels: `select` (a customer picker) on a new label
+ * (no frame yet) when the session has two or more customers and the draft's participant is one
+ * of them; `fixed` (the name as text) on a label already given (its frame is the participant's)
+ * in such a session; `none` with one customer, or for a participant no longer a customer (the
+ * legend names them, the help says why the labels can only be removed).
+ */
+export function customerChoice(customers: readonly string[], draft: { frameId: number | null; participant: string }): 'select' | 'fixed' | 'none' {
+  if (customers.length < 2 || !customers.includes(draft.participant)) return 'none';
+  return draft.frameId === null ? 'select' : 'fixed';
+}
+
+/**
+ * A new label's customer changed in the picker: the draft's labels for the other customer at the
+ * same moment. Untouched (the coach has not changed a checkbox yet), they are pre-checked again
+ * with what the timeline shows on for that customer then, as opening does; once the coach has
+ * checked or cleared one, their choice is kept (it is what they saw in the frame, and re-picking
+ * the customer must not silently undo it).
+ */
+export function retargetedLabels(current: readonly PostureFrameLabel[], touched: boolean, model: readonly PostureFrameLabel[]): PostureFrameLabel[] {
+  return touched ? ordered(current) : initialPostureLabels(undefined, model);
+}

@@ -4,18 +4,23 @@
 // (else the moment last chosen, else the customer's first posture) — or chooses a coach's marker
 // (the timeline's Coach row) to open its labels again. The editor under the chart: the seven
 // frame labels as checkboxes (neutral exclusive with the four main ones), pre-checked with what
-// the timeline shows then; a note; Save / Remove / Cancel; Escape cancels and the focus goes back
+// the timeline shows then; with two or more customers, a new label's customer picker (switching
+// it re-targets the draft to that customer at the same moment, re-pre-checked while the coach has
+// not touched a checkbox); a note; Save / Remove / Cancel; Escape cancels and the focus goes back
 // to what opened it. A save answers with the frame the server snapped to, said in a status line.
 // Labels never change signals or cues. The labels come from the snapshot and from
 // `posture_labelled` events (apply()).
 import { POSTURE_FRAME_LABELS, type Participant, type PostureFrameLabel, type PostureLabels } from '../../protocol/protocol';
 import {
   applyPostureLabelled,
+  customerChoice,
   formatFrameMs,
   initialPostureLabels,
+  labelCustomers,
   postureLabelsBody,
   postureLabelsChange,
   postureLabelsOf,
+  retargetedLabels,
   toggleLabel,
   type PostureLabelledEvent,
   type PostureLabelsMap,
@@ -69,6 +74,8 @@ interface Draft {
   participant: string;
   mediaMs: number;
   labels: PostureFrameLabel[];
+  /** Whether the coach has changed a checkbox (then re-picking the customer keeps their checks). */
+  touched: boolean;
   note: string;
   /** Where the focus goes back to when the editor closes. */
   opener: 'button' | 'offer' | { frameId: number };
@@ -172,7 +179,7 @@ export class PostureLabelEditor {
   openFrame(frameId: number): void {
     const held = this.labels.get(frameId);
     if (!held || !this.editable || this.busy) return;
-    this.open({ frameId, participant: held.participant, mediaMs: held.mediaMs, labels: initialPostureLabels(held, []), note: held.note ?? '', opener: { frameId } });
+    this.open({ frameId, participant: held.participant, mediaMs: held.mediaMs, labels: initialPostureLabels(held, []), touched: false, note: held.note ?? '', opener: { frameId } });
   }
 
   /** Redraws the button, the offer, the editor and the status (e.g. after a language switch). */
@@ -218,7 +225,7 @@ export class PostureLabelEditor {
 
   private openNew(participant: string, mediaMs: number, opener: Draft['opener']): void {
     const model = this.timeline.posturesAt(participant, mediaMs);
-    this.open({ frameId: null, participant, mediaMs, labels: initialPostureLabels(undefined, model), note: '', opener });
+    this.open({ frameId: null, participant, mediaMs, labels: initialPostureLabels(undefined, model), touched: false, note: '', opener });
   }
 
   private open(draft: Draft): void {
@@ -315,6 +322,7 @@ export class PostureLabelEditor {
       });
       input.addEventListener('change', () => {
         draft.labels = toggleLabel(draft.labels, label, input.checked);
+        draft.touched = true;
         // Neutral and the main labels clear each other: the other boxes follow.
         for (const other of this.els.editor.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')) other.checked = draft.labels.includes(other.value as PostureFrameLabel);
         this.renderSaveState();
@@ -358,6 +366,7 @@ export class PostureLabelEditor {
       { type: 'button', class: 'btn btn-ghost btn-small', disabled: busy !== null, 'data-testid': 'posture-label-cancel', 'data-focus-key': 'plabel-cancel' },
       t('labelCancel'),
     );
+    const who = this.customerField(draft);
     const need = h('p', { class: 'help', 'data-testid': 'posture-label-need', hidden: draft.labels.length > 0 || !customer }, t('postureNeedOne'));
     const form = h(
       'form',
@@ -371,6 +380,7 @@ export class PostureLabelEditor {
         'aria-labelledby': 'posture-label-editor-h',
         tabindex: -1,
       },
+      who,
       h(
         'fieldset',
         { class: 'label-options' },
@@ -386,6 +396,33 @@ export class PostureLabelEditor {
     );
     wireEditor(form, { remove, cancel }, { submit: () => void this.submit(), remove: () => void this.unlabel(), cancel: () => this.cancel() });
     return form;
+  }
+
+  /**
+   * Whose posture: with two or more customers, a new label's picker (a labelled select,
+   * preselected with the draft's customer) or, on a label already given, the name as text; with
+   * one customer nothing (the legend names them).
+   */
+  private customerField(draft: Draft): HTMLElement | null {
+    const customers = labelCustomers(this.participants);
+    const choice = customerChoice(customers, draft);
+    if (choice === 'none') return null;
+    if (choice === 'fixed') return h('p', { class: 'posture-label-customer', 'data-testid': 'posture-label-customer-fixed' }, t('postureLabelCustomerFixed', { name: draft.participant }));
+    const select = h(
+      'select',
+      { id: 'posture-label-customer', class: 'posture-label-customer-select', disabled: this.busy !== null, 'data-testid': 'posture-label-customer', 'data-focus-key': 'plabel-customer' },
+      ...customers.map((name) => h('option', { value: name, selected: name === draft.participant }, name)),
+    );
+    select.addEventListener('change', () => this.retarget(draft, select.value));
+    return h('p', { class: 'posture-label-customer' }, h('label', { for: 'posture-label-customer' }, t('postureLabelCustomer')), select);
+  }
+
+  /** A new label's customer picked: the same moment for that customer, pre-checked again unless the coach has touched the checkboxes. */
+  private retarget(draft: Draft, participant: string): void {
+    if (this.draft !== draft || draft.frameId !== null || this.busy || participant === draft.participant || !this.isCustomer(participant)) return;
+    draft.labels = retargetedLabels(draft.labels, draft.touched, this.timeline.posturesAt(participant, draft.mediaMs));
+    draft.participant = participant;
+    this.renderEditor(); // the focus stays on the picker (its focus key)
   }
 
   /** Save is possible with at least one label; the note under the boxes says so otherwise. */

@@ -7,11 +7,17 @@
 // (`posture_labelled`) while the saving window applies its answer once, a reload keeps them, the
 // keyboard reaches everything, refusals are notices that keep the coach's choice, and Export
 // posture labels downloads eval-posture rows with the frame's 33 landmarks (the footer's link
-// every session's, or a notice when there are none). Real server, real Chromium.
+// every session's, or a notice when there are none). With two customers (a session made over
+// HTTP: one with the demo's postures, one sitting upright, so without a posture bar) the editor's
+// customer picker labels the one the timeline shows nothing for; and labels and comments taken
+// while the demo plays go to the running playhead, playback running on. Real server, real Chromium.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import type { PostureLabels } from '../../protocol/protocol';
+import { loadDemoMeeting } from '../../server/demo/demo';
+import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api } from '../integration/harness';
-import { openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
+import { openPage, openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
 
 const WAIT_MS = 60_000;
 const SESSION = 'demo';
@@ -174,10 +180,13 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
   await expect(option.textContent()).resolves.toMatch(/ · 1 posture labelled$/);
 
   // The header's Label posture: the customer at the current moment (no playhead, no bar chosen:
-  // their first posture); Escape cancels and the focus goes back to the button.
+  // their first posture); Escape cancels and the focus goes back to the button. One customer:
+  // no customer picker, no customer line (the legend names her).
   await button.click();
   await editor.waitFor({ timeout: WAIT_MS });
   await expect(editor.getAttribute('data-participant')).resolves.toBe(CUSTOMER);
+  await expect(editor.getByTestId('posture-label-customer').count()).resolves.toBe(0);
+  await expect(editor.getByTestId('posture-label-customer-fixed').count()).resolves.toBe(0);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
   await expect(focusedTestId(page)).resolves.toBe('posture-label-button');
@@ -245,4 +254,183 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
 
   expect(a.pageErrors).toEqual([]);
   expect(b.pageErrors).toEqual([]);
+});
+
+/** Clock text (m:ss, rounded down) as ms. */
+const clockMs = async (page: Page): Promise<number> => {
+  const [m, sec] = ((await page.getByTestId('clock').textContent()) ?? '0:00').split(':').map(Number);
+  return (m! * 60 + sec!) * 1000;
+};
+
+test('with two customers the editor’s picker labels the one without posture bars; a label given shows its customer as text', async () => {
+  // A couple at the bank: 李女士 with the demo's first 40 s of postures (bars from about 0:23),
+  // 王先生 sitting upright, arms relaxed, in every frame (the model shows nothing for him).
+  const demo = loadDemoMeeting();
+  const track = demo.posture!;
+  const HER = track.participant;
+  const HIM = '王先生';
+  const created = await api(suite.server.url, 'POST', '/api/sessions', {
+    title: 'Couple at the bank',
+    participants: [{ name: '王经理', role: 'rep' }, { name: HER, role: 'customer' }, { name: HIM, role: 'customer' }],
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.session.id as string;
+  const upright = view(posture(ARMS.hanging));
+  const frames = track.frames
+    .filter((f) => f.mediaMs <= 40_000)
+    .flatMap((f) => [
+      { participant: HER, mediaMs: f.mediaMs, poses: f.poses, aspect: track.aspect },
+      { participant: HIM, mediaMs: f.mediaMs, poses: [{ landmarks: upright.landmarks, score: upright.score }], aspect: 4 / 3 },
+    ]);
+  for (let i = 0; i < frames.length; i += 32) expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/landmarks`, frames.slice(i, i + 32))).status).toBe(201);
+  const signals = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.signals as { participant: string; kind: string }[];
+  expect(signals.some((x) => x.kind === 'posture' && x.participant === HER)).toBe(true);
+  expect(signals.filter((x) => x.participant === HIM)).toEqual([]); // no bar to choose for him
+
+  const w = await openWatchedSession(suite, { sessionId: id, event: 'posture_labelled', ready: '[data-testid="posture-bar"] >> nth=0', waitMs: WAIT_MS });
+  const { page } = w;
+  await expect(page.locator(`[data-testid="posture-bar"][data-participant="${HIM}"]`).count()).resolves.toBe(0);
+  const button = page.getByTestId('posture-label-button');
+  const editor = page.getByTestId('posture-label-editor');
+  const picker = editor.getByTestId('posture-label-customer');
+
+  // Label posture: her (the first with postures) at her first posture; the picker lists both
+  // customers (not the rep), her preselected, labelled "Customer".
+  await button.click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.getAttribute('data-participant')).resolves.toBe(HER);
+  const at = await editor.getAttribute('data-media-ms');
+  await expect(picker.inputValue()).resolves.toBe(HER);
+  await expect(picker.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).resolves.toEqual([HER, HIM]);
+  await expect(editor.locator('label[for="posture-label-customer"]').textContent()).resolves.toBe('Customer');
+  const hers = await checked(page);
+  expect(hers).not.toContain('neutral'); // the timeline shows a main posture for her then
+  // Escape on the picker cancels, the focus back on the button, as from anywhere in the editor.
+  await picker.focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-button');
+
+  // Picking him, untouched: the same moment, pre-checked with what the timeline shows for him
+  // (nothing: Neutral); by keyboard, the focus stays on the picker across the redraw.
+  await button.click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await picker.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator(`[data-testid="posture-label-editor"][data-participant="${HIM}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(editor.getAttribute('data-media-ms')).resolves.toBe(at);
+  await expect(checked(page)).resolves.toEqual(['neutral']);
+  await expect(editor.locator('[data-testid="posture-model-hint"]').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-customer');
+  await expect(editor.locator('legend').textContent()).resolves.toContain(HIM);
+  // Back to her, still untouched: her postures again. Touched, the coach's checks are kept
+  // across a change of customer.
+  await picker.selectOption(HER);
+  await page.locator(`[data-testid="posture-label-editor"][data-participant="${HER}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(checked(page)).resolves.toEqual(hers);
+  await box(page, 'sitting_far').check();
+  await picker.selectOption(HIM);
+  await page.locator(`[data-testid="posture-label-editor"][data-participant="${HIM}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(checked(page)).resolves.toEqual(expect.arrayContaining([...hers, 'sitting_far']));
+  // What the coach sees in his frame: upright, arms relaxed. Enter on a checkbox saves.
+  await box(page, 'neutral').check();
+  await box(page, 'sitting_far').uncheck();
+  for (const l of hers.filter((l) => l !== 'neutral')) if (await box(page, l).isChecked()) await box(page, l).uncheck();
+  await expect(checked(page)).resolves.toEqual(['neutral']);
+  await box(page, 'neutral').focus();
+  await page.keyboard.press('Enter');
+  const status = page.getByTestId('posture-label-status');
+  await status.filter({ hasText: `Saved on ${HIM}’s frame at` }).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('posture-label-editor').count()).resolves.toBe(0);
+  await expect(focusedTestId(page)).resolves.toBe('posture-label-button');
+
+  // The server put it on his frame, at the moment chosen (within its 1 s).
+  const stored = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.postureLabels as PostureLabels[];
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).toMatchObject({ participant: HIM, labels: ['neutral'] });
+  expect(Math.abs(stored[0]!.mediaMs - Number(at))).toBeLessThanOrEqual(1000);
+  const page1 = (await api(suite.server.url, 'GET', `/api/sessions/${id}/landmarks?limit=1000`)).body.frames as { frameId: number; participant: string; mediaMs: number }[];
+  expect(page1.find((f) => f.frameId === stored[0]!.frameId)).toMatchObject({ participant: HIM, mediaMs: stored[0]!.mediaMs });
+
+  // Its marker opens it with the customer fixed: his name as text, no picker.
+  const marker = page.locator(`[data-testid="timeline-coach"][data-frame-id="${stored[0]!.frameId}"]`);
+  await marker.click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.getAttribute('data-participant')).resolves.toBe(HIM);
+  await expect(editor.getByTestId('posture-label-customer').count()).resolves.toBe(0);
+  await expect(editor.getByTestId('posture-label-customer-fixed').textContent()).resolves.toBe(`Customer: ${HIM}`);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(editor.getByTestId('posture-label-customer-fixed').textContent()).resolves.toBe(`客户：${HIM}`);
+  await page.keyboard.press('Escape');
+  await button.click();
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.locator('label[for="posture-label-customer"]').textContent()).resolves.toBe('客户');
+  await page.keyboard.press('Escape');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+
+  expect(w.pageErrors).toEqual([]);
+});
+
+test('while the demo plays, Label posture and Comment take the running playhead, and playback runs on', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS, { height: 900 });
+  page.on('dialog', (d) => void d.dismiss());
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('1'); // real time: a 2:20 meeting, still playing long after the saves
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="playing"]').waitFor({ timeout: WAIT_MS });
+  await page.waitForFunction(() => /^0:(0[4-9]|[1-5]\d)$/.test(document.querySelector('[data-testid="clock"]')?.textContent ?? ''), undefined, { timeout: WAIT_MS }); // some seconds in
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  expect(id).not.toBe('');
+  expect(id).not.toBe(SESSION);
+  const button = page.getByTestId('posture-label-button');
+  await button.waitFor({ state: 'visible', timeout: WAIT_MS });
+
+  // Label posture: the editor opens at the playhead of the press (the clock before and after it).
+  const beforeLabel = await clockMs(page);
+  await button.click();
+  const editor = page.getByTestId('posture-label-editor');
+  await editor.waitFor({ timeout: WAIT_MS });
+  const afterLabel = await clockMs(page);
+  const labelAt = Number(await editor.getAttribute('data-media-ms'));
+  expect(labelAt).toBeGreaterThanOrEqual(beforeLabel);
+  expect(labelAt).toBeLessThan(afterLabel + 1000);
+  await expect(editor.getAttribute('data-participant')).resolves.toBe(CUSTOMER);
+  await expect(editor.getByTestId('posture-label-customer').count()).resolves.toBe(0); // one customer
+  if ((await checked(page)).length === 0) await box(page, 'neutral').check();
+  await editor.getByTestId('posture-label-save').click();
+  await page.getByTestId('posture-label-status').filter({ hasText: `Saved on ${CUSTOMER}’s frame at` }).waitFor({ timeout: WAIT_MS });
+  // Stored on her frame nearest the moment asked (the server's 1 s), so near the press.
+  const labels = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.postureLabels as PostureLabels[];
+  expect(labels).toHaveLength(1);
+  expect(labels[0]!.participant).toBe(CUSTOMER);
+  expect(Math.abs(labels[0]!.mediaMs - labelAt)).toBeLessThanOrEqual(1000);
+  expect(labels[0]!.mediaMs).toBeGreaterThanOrEqual(beforeLabel - 1000);
+  expect(labels[0]!.mediaMs).toBeLessThan(afterLabel + 2000);
+  await expect(page.locator('body').getAttribute('data-player')).resolves.toBe('playing');
+
+  // Comment: the playhead of its press too, later than the label's.
+  const beforeComment = await clockMs(page);
+  await page.getByTestId('comment-button').click();
+  const commentEditor = page.getByTestId('comment-editor');
+  await commentEditor.waitFor({ timeout: WAIT_MS });
+  const afterComment = await clockMs(page);
+  const commentAt = Number(await commentEditor.getAttribute('data-media-ms'));
+  expect(commentAt).toBeGreaterThanOrEqual(beforeComment);
+  expect(commentAt).toBeLessThan(afterComment + 1000);
+  expect(commentAt).toBeGreaterThanOrEqual(labelAt);
+  await commentEditor.getByTestId('comment-text').fill('She uncrosses her arms here: ask now');
+  await commentEditor.getByTestId('comment-save').click();
+  await page.getByTestId('comment-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+  const comments = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.comments as { mediaMs: number; text: string }[];
+  expect(comments).toEqual([expect.objectContaining({ mediaMs: commentAt, text: 'She uncrosses her arms here: ask now' })]);
+
+  // Playback ran on through both: still playing, the clock past the comment's moment.
+  await expect(page.locator('body').getAttribute('data-player')).resolves.toBe('playing');
+  await page.waitForFunction((ms) => {
+    const [m, sec] = (document.querySelector('[data-testid="clock"]')?.textContent ?? '0:00').split(':').map(Number);
+    return (m! * 60 + sec!) * 1000 > ms + 1000;
+  }, commentAt, { timeout: WAIT_MS });
+  await page.getByTestId('pause').click();
+  await page.locator('body[data-player="paused"]').waitFor({ timeout: WAIT_MS });
+  expect(pageErrors).toEqual([]);
 });
