@@ -142,6 +142,9 @@ export class PosePanel {
   /** Opens or closes the panel; closing stops analysis and releases the webcam. */
   setOpen(open: boolean): void {
     this.root.hidden = !open;
+    // The page's layout follows (styles.css: `.pose-open`); a class, not body:has(), which would
+    // restyle the whole page on every transcript row added.
+    document.body.classList.toggle('pose-open', open);
     if (!open) {
       this.stop();
       this.clearSource();
