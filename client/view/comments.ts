@@ -24,6 +24,7 @@ import {
   type Placement,
 } from '../comments';
 import { lang, t } from '../i18n';
+import { revealRow } from './rowChunks';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
 import { wireEditor } from './editorForm';
@@ -197,7 +198,9 @@ export class CommentsView {
     for (const el of document.querySelectorAll('[data-testid="comment"].is-focused')) el.classList.remove('is-focused');
     const el = document.querySelector<HTMLElement>(`[data-testid="comment"][data-comment-id="${commentId}"]`);
     el?.classList.add('is-focused');
-    el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    const scroller = el?.closest<HTMLElement>('#transcript-scroll');
+    if (el && scroller) revealRow(el, scroller);
+    else el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
 
   /** A turn's row's parts: its Comment button, the comments under it, a new comment's editor. */

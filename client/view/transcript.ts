@@ -4,6 +4,7 @@
 import type { Signal, Utterance, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
 import { correctionLabelName, labelName, roleName, t } from '../i18n';
 import { h } from './dom';
+import { RowChunks, revealRow } from './rowChunks';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { turnAt } from './timeline';
 import type { CommentsView } from './comments';
@@ -21,6 +22,7 @@ export class TranscriptView {
   private focusedId: number | null = null;
   /** Signals scoring below this raise no cue (the server's cueMinSignalScore): shown as tentative. */
   private cueMinScore = DEFAULT_CUE_MIN_SCORE;
+  private readonly chunks: RowChunks;
 
   constructor(
     private readonly list: HTMLOListElement,
@@ -30,6 +32,7 @@ export class TranscriptView {
     /** Coaches' comments, each under the turn being spoken at its moment. */
     private readonly comments?: CommentsView,
   ) {
+    this.chunks = new RowChunks(list);
     labels?.attach(
       (id) => this.redrawRow(id),
       (id) => this.signals.get(id),
@@ -79,14 +82,13 @@ export class TranscriptView {
     const follow = this.isFollowing();
     const at = this.utterances.findIndex((x) => x.seq > u.seq);
     const row = this.row(u);
-    if (this.utterances.length === 0) this.list.replaceChildren();
     if (at === -1) {
       this.utterances.push(u);
-      this.list.appendChild(row);
+      this.chunks.insert(row, null);
     } else {
       const before = this.rows.get(this.utterances[at]?.id ?? -1) ?? null;
       this.utterances.splice(at, 0, u);
-      this.list.insertBefore(row, before);
+      this.chunks.insert(row, before);
     }
     this.rows.set(u.id, row);
     this.comments?.turnsChanged(); // comments after its start now show under it
@@ -160,7 +162,7 @@ export class TranscriptView {
     for (const row of this.list.querySelectorAll('.is-focused')) row.classList.remove('is-focused');
     const row = this.rows.get(u.id);
     row?.classList.add('is-focused');
-    row?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    if (row) revealRow(row, this.scroller);
     return u;
   }
 
@@ -170,16 +172,15 @@ export class TranscriptView {
     this.rows.clear();
     this.comments?.turnsReset();
     if (this.utterances.length === 0) {
-      this.list.replaceChildren(h('li', { class: 'empty' }, this.emptyText));
+      this.chunks.placeholder(h('li', { class: 'empty' }, this.emptyText));
       return;
     }
-    const frag = document.createDocumentFragment();
-    for (const u of this.utterances) {
+    const rows = this.utterances.map((u) => {
       const row = this.row(u);
       this.rows.set(u.id, row);
-      frag.appendChild(row);
-    }
-    this.list.replaceChildren(frag);
+      return row;
+    });
+    this.chunks.reset(rows);
     this.refocus(focused);
   }
 
@@ -200,6 +201,8 @@ export class TranscriptView {
       'li',
       {
         class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor || comment?.editor ? ' is-labelling' : ''}`,
+        // Explicit: its list is the transcript, past the chunk elements (role none) it sits in.
+        role: 'listitem',
         'data-testid': 'utterance',
         'data-utterance-id': u.id,
         'data-role': u.role ?? 'none',
