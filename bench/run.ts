@@ -1,6 +1,7 @@
 // `npm run bench`: throughput of batch verbal classification on one core, and live latency
 // from an utterance sent to its cue received over socket.io (server in its own process, the
-// clients in one or two more: bench/live.ts).
+// clients in one or two more: bench/live.ts); the posture classifier and server-side pose; and
+// the browser client under a long meeting (bench/client.ts, headless Chromium).
 // Prints one JSON line per figure and writes bench/results/<date>.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { initTf } from '../server/runtime/backend';
 import { loadVerbalClassifier } from '../server/signals/verbal/model';
 import { projectPath } from '../server/paths';
+import { benchClient } from './client';
 import { benchPose } from './pose';
 import { benchPosture } from './posture';
 import { liveLatency, type LiveRun } from './live';
@@ -121,10 +123,12 @@ async function live(url: string, serverPid: number | undefined): Promise<void> {
 async function main(): Promise<void> {
   await initTf();
   const only = process.argv[2];
-  if (only !== undefined && !['verbal', 'live', 'posture', 'pose'].includes(only)) throw new Error(`unknown part "${only}": use verbal, live, posture or pose`);
+  if (only !== undefined && !['verbal', 'live', 'posture', 'pose', 'client'].includes(only)) throw new Error(`unknown part "${only}": use verbal, live, posture, pose or client`);
   if (!only || only === 'verbal') await batchThroughput();
   if (!only || only === 'posture') await benchPosture(report);
   if (!only || only === 'pose') await benchPose(report);
+  // A full run goes on without a browser; `npm run bench client` asked for one.
+  if ((!only || only === 'client') && !(await benchClient(report)) && only === 'client') process.exitCode = 1;
   if (only && only !== 'live') return writeResults(only);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-bench-'));
   const { url, child } = await startServerProcess(path.join(dir, 'bench.db'));
