@@ -3,8 +3,8 @@
 // shows: every turn there in order, one list of turns to a screen reader, a turn far down
 // reachable from the timeline, live turns filling the last chunk and starting the next.
 // How much faster it is is measured by `npm run bench client`, not here.
-import { io as connect } from 'socket.io-client';
 import type { SessionSnapshot } from '../../protocol/protocol';
+import { api, connectSocket } from '../integration/harness';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -18,20 +18,13 @@ const SAY = ['We can include onboarding for the whole team.', 'How much is it pe
 const turn = (i: number) => ({ speaker: i % 2 ? 'Customer' : 'Rep', text: `${SAY[i % SAY.length]} (${i})`, startMs: i * 3000, endMs: i * 3000 + 2500 });
 
 async function upload(): Promise<string> {
-  const res = await fetch(`${suite.server.url}/api/transcripts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      title: 'long meeting',
-      participants: [
-        { name: 'Rep', role: 'rep' },
-        { name: 'Customer', role: 'customer' },
-      ],
-      utterances: Array.from({ length: TURNS }, (_, i) => turn(i)),
-    }),
-  });
+  const participants = [
+    { name: 'Rep', role: 'rep' },
+    { name: 'Customer', role: 'customer' },
+  ];
+  const res = await api(suite.server.url, 'POST', '/api/transcripts', { title: 'long meeting', participants, utterances: Array.from({ length: TURNS }, (_, i) => turn(i)) });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { session: { id: string } }).session.id;
+  return res.body.session.id as string;
 }
 
 test('a long stored session shows every turn in order, in chunks a screen reader does not meet; live turns fill the last chunk and start the next', async () => {
@@ -66,12 +59,8 @@ test('a long stored session shows every turn in order, in chunks a screen reader
   );
 
   // Live turns from another client: 20 fill the last chunk, 5 more start a fourth.
-  const socket = connect(suite.server.url, { transports: ['websocket'] });
+  const socket = await connectSocket(suite.server.url);
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
     for (let i = TURNS; i < TURNS + 25; i++) {
       const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('utterance', { sessionId: id, utterance: turn(i) }, resolve));
       expect(ack.ok).toBe(true);
