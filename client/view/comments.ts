@@ -24,7 +24,6 @@ import {
   type Placement,
 } from '../comments';
 import { lang, t } from '../i18n';
-import { revealRow } from './rowChunks';
 import { h, setAttrs } from './dom';
 import { formatMs } from './format';
 import { wireEditor } from './editorForm';
@@ -198,9 +197,7 @@ export class CommentsView {
     for (const el of document.querySelectorAll('[data-testid="comment"].is-focused')) el.classList.remove('is-focused');
     const el = document.querySelector<HTMLElement>(`[data-testid="comment"][data-comment-id="${commentId}"]`);
     el?.classList.add('is-focused');
-    const scroller = el?.closest<HTMLElement>('#transcript-scroll');
-    if (el && scroller) revealRow(el, scroller);
-    else el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    el?.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
 
   /** A turn's row's parts: its Comment button, the comments under it, a new comment's editor. */

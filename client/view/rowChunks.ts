@@ -2,10 +2,8 @@
 // rows…`. A browser lays a list out again, child by child, whenever one row is added or redrawn
 // and the page reads a size (following the newest turn does, each time): with every row a child
 // of one list, that cost grew with the meeting (~10 ms a turn after 2,000 turns). With chunks, a
-// change lays out one chunk and steps over the others, and the stylesheet's
-// `content-visibility: auto` on chunks skips the layout and painting of those out of view (a long
-// stored session opens faster). The chunk elements have role none and the rows role listitem, so
-// a screen reader still meets one list of turns.
+// change lays out one chunk and steps over the others. The chunk elements have role none and the
+// rows role listitem, so a screen reader still meets one list of turns.
 import { h } from './dom';
 
 /** Rows per chunk: small enough that laying one out is cheap, large enough that few chunks are. */
@@ -53,32 +51,4 @@ export class RowChunks {
   private chunk(rows: readonly HTMLElement[]): HTMLLIElement {
     return h('li', { class: 'utt-chunk', role: 'none' }, h('ol', { class: 'utt-chunk-rows', role: 'none' }, ...rows));
   }
-}
-
-/** How long a smooth scroll to a row may take before it is put right anyway. */
-const SETTLE_MS = 1500;
-
-/**
- * Scrolls a transcript row (or something in it) smoothly to the middle of `scroller`, and puts
- * it there exactly once the scroll has ended: chunks out of view are laid out only as the scroll
- * passes them, so an aim taken with their estimated heights can stop short of the row.
- */
-export function revealRow(el: HTMLElement, scroller: HTMLElement): void {
-  el.scrollIntoView({ block: 'center', behavior: 'smooth' });
-  let done = false;
-  const settle = () => {
-    if (done) return;
-    done = true;
-    scroller.removeEventListener('scrollend', settle);
-    clearTimeout(timer);
-    if (el.isConnected && !inView(el, scroller)) el.scrollIntoView({ block: 'center' });
-  };
-  scroller.addEventListener('scrollend', settle);
-  const timer = setTimeout(settle, SETTLE_MS);
-}
-
-function inView(el: HTMLElement, scroller: HTMLElement): boolean {
-  const r = el.getBoundingClientRect();
-  const v = scroller.getBoundingClientRect();
-  return r.height > 0 && r.top >= v.top - 1 && r.bottom <= v.bottom + 1;
 }

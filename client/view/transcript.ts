@@ -4,7 +4,7 @@
 import type { Signal, Utterance, VerbalLabel, VerbalSignal } from '../../protocol/protocol';
 import { correctionLabelName, labelName, roleName, t } from '../i18n';
 import { h } from './dom';
-import { RowChunks, revealRow } from './rowChunks';
+import { RowChunks } from './rowChunks';
 import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './format';
 import { turnAt } from './timeline';
 import type { CommentsView } from './comments';
@@ -162,7 +162,7 @@ export class TranscriptView {
     for (const row of this.list.querySelectorAll('.is-focused')) row.classList.remove('is-focused');
     const row = this.rows.get(u.id);
     row?.classList.add('is-focused');
-    if (row) revealRow(row, this.scroller);
+    row?.scrollIntoView({ block: 'center', behavior: 'smooth' });
     return u;
   }
 

@@ -1,7 +1,8 @@
-// A long meeting in the browser: the transcript's rows come in chunks of 50 (a chunk out of view
-// is neither laid out nor painted: client/view/rowChunks.ts), so these check that nothing of that
+// A long meeting in the browser: the transcript's rows come in chunks of 50 (so a turn added lays
+// out its chunk, not every row: client/view/rowChunks.ts), and these check that nothing of that
 // shows: every turn there in order, one list of turns to a screen reader, a turn far down
-// reachable from the timeline, live turns filling the last chunk and starting the next.
+// reachable from the timeline, live turns filling the last chunk and starting the next, followed
+// by a reader at the bottom.
 // How much faster it is is measured by `npm run bench client`, not here.
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { api, connectSocket } from '../integration/harness';
@@ -42,8 +43,7 @@ test('a long stored session shows every turn in order, in chunks a screen reader
   // The chunks have no role: the turns are one list's items.
   await expect(page.getByTestId('transcript').getByRole('listitem').count()).resolves.toBe(TURNS);
 
-  // A turn in a chunk never shown yet (below the view, so not laid out) is reached from its
-  // timeline marker: the transcript scrolls to it and it is in view.
+  // A turn far down is reached from its timeline marker: the transcript scrolls to it and it is in view.
   const last = [...snap.signals].filter((s) => s.kind === 'verbal' && s.label !== 'neutral').sort((a, b) => b.mediaMs - a.mediaMs)[0]!;
   await page.locator(`[data-testid="timeline-word"][data-media-ms="${last.mediaMs}"]`).first().click();
   const target = page.locator(`[data-testid="utterance"][data-utterance-id="${last.kind === 'verbal' ? last.utteranceId : -1}"]`);
@@ -58,7 +58,9 @@ test('a long stored session shows every turn in order, in chunks a screen reader
     { timeout: WAIT_MS },
   );
 
-  // Live turns from another client: 20 fill the last chunk, 5 more start a fourth.
+  // Live turns from another client: 20 fill the last chunk, 5 more start a fourth; a reader at
+  // the bottom of the transcript follows them across the chunk boundary.
+  await page.locator('#transcript-scroll').evaluate((e) => (e.scrollTop = e.scrollHeight));
   const socket = await connectSocket(suite.server.url);
   try {
     for (let i = TURNS; i < TURNS + 25; i++) {
@@ -73,5 +75,7 @@ test('a long stored session shows every turn in order, in chunks a screen reader
   expect(await shown()).toEqual([...after.utterances].sort((a, b) => a.seq - b.seq).map((u) => u.id));
   expect(await chunkSizes()).toEqual([50, 50, 50, 5]);
   await expect(page.getByTestId('transcript').getByRole('listitem').count()).resolves.toBe(TURNS + 25);
+  const gap = await page.locator('#transcript-scroll').evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight);
+  expect(gap).toBeLessThan(2);
   expect(pageErrors).toEqual([]);
 });
