@@ -31,7 +31,7 @@ describe('parseCompareArgs', () => {
       [['--a', a, '--b', b, '--runs', '0'], /--runs must be a whole number from 1 to 50, got "0"/],
       [['--a', a, '--b', b, '--runs', '2.5'], /--runs must be a whole number from 1 to 50/],
       [['--a', a, '--b', b, '--runs', '51'], /from 1 to 50, got "51"/],
-      [['--a', a, '--b', b, '--part', 'gpu'], /--part must be one of live, verbal, posture, pose, got "gpu"/],
+      [['--a', a, '--b', b, '--part', 'gpu'], /--part must be one of live, verbal, posture, pose, client, got "gpu"/],
       [['--a', a, '--b', b, '--runs'], /--runs needs a value/],
       [['--a', '--b', b], /--a needs a value/],
       [['--a', a, '--b', b, '--fast'], /unknown option "--fast"/],
@@ -104,6 +104,13 @@ describe('compareRuns', () => {
     const rows = compareRuns(runsA, runsB);
     expect(rows.map((r) => r.key)).toEqual(['live sessions=20', 'live sessions=1']);
     expect(rows[1]!.measures[0]).toMatchObject({ a: [5], b: [4] });
+  });
+
+  it('keeps the client part’s figures apart by their turns (a session size, or a window of a live meeting)', () => {
+    const client = (value: number, turns: number | string): Figure => ({ name: 'client_open_stored_session', value, turns, unit: 'ms' });
+    const rows = compareRuns([[client(800, 1000), client(2500, 5000)]], [[client(700, 1000), client(2400, 5000)]]);
+    expect(rows.map((r) => r.key)).toEqual(['client_open_stored_session turns=1000', 'client_open_stored_session turns=5000']);
+    expect(rows[1]!.measures[0]).toMatchObject({ a: [2500], b: [2400] });
   });
 
   it('prints one line per measure with both medians, the pair counts and p', () => {

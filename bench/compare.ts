@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const PARTS = ['live', 'verbal', 'posture', 'pose'] as const;
+export const PARTS = ['live', 'verbal', 'posture', 'pose', 'client'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface CompareArgs {
@@ -72,7 +72,7 @@ export interface Figure {
 }
 
 /** What tells one figure from another in a run: its name and labels, not its measured values. */
-const LABELS = ['sessions', 'mode', 'processes', 'meanGapMs', 'turnsPerSession', 'batchSize', 'cores', 'size', 'workers', 'source'];
+const LABELS = ['sessions', 'mode', 'processes', 'meanGapMs', 'turnsPerSession', 'batchSize', 'cores', 'size', 'workers', 'source', 'turns'];
 /** Measured values compared besides `value`, where a figure has them. */
 export const MEASURES = ['value', 'p50', 'serverCpuMsPerTurn'] as const;
 
