@@ -68,6 +68,12 @@ export async function playDemo(page: Page, speed: string, turns: number, waitMs:
   await page.getByTestId('utterance').nth(turns - 1).waitFor({ timeout: waitMs });
 }
 
+/** The media clock's m:ss as ms (whole seconds, rounded down as it shows them). */
+export async function clockMs(page: Page): Promise<number> {
+  const [m, s] = ((await page.getByTestId('clock').textContent()) ?? '').split(':').map(Number);
+  return ((m ?? 0) * 60 + (s ?? 0)) * 1000;
+}
+
 export async function getJson<T>(server: RunningServer, urlPath: string): Promise<T> {
   const res = await fetch(server.url + urlPath);
   if (!res.ok) throw new Error(`GET ${urlPath}: ${res.status} ${await res.text()}`);

@@ -12,12 +12,12 @@
 // customer picker labels the one the timeline shows nothing for; and labels and comments taken
 // while the demo plays go to the running playhead, playback running on. Real server, real Chromium.
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { PostureLabels } from '../../protocol/protocol';
 import { loadDemoMeeting } from '../../server/demo/demo';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api } from '../integration/harness';
-import { openPage, openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
+import { clockMs, openPage, openWatchedSession, useServerAndBrowser, type WatchedPage } from './browser';
 
 const WAIT_MS = 60_000;
 const SESSION = 'demo';
@@ -256,11 +256,22 @@ test('a coach labels the customer’s posture at a moment: marker, agreement, li
   expect(b.pageErrors).toEqual([]);
 });
 
-/** Clock text (m:ss, rounded down) as ms. */
-const clockMs = async (page: Page): Promise<number> => {
-  const [m, sec] = ((await page.getByTestId('clock').textContent()) ?? '0:00').split(':').map(Number);
-  return (m! * 60 + sec!) * 1000;
-};
+/**
+ * Presses `button` while the demo plays and waits for the editor `editorTestId` it opens: the
+ * moment the editor took (its data-media-ms) lies between the clock read before the press and
+ * the one read after it (the clock shows whole seconds, rounded down).
+ */
+async function openAtPlayhead(page: Page, button: Locator, editorTestId: string): Promise<{ editor: Locator; at: number; before: number; after: number }> {
+  const before = await clockMs(page);
+  await button.click();
+  const editor = page.getByTestId(editorTestId);
+  await editor.waitFor({ timeout: WAIT_MS });
+  const after = await clockMs(page);
+  const at = Number(await editor.getAttribute('data-media-ms'));
+  expect(at).toBeGreaterThanOrEqual(before);
+  expect(at).toBeLessThan(after + 1000);
+  return { editor, at, before, after };
+}
 
 test('with two customers the editor’s picker labels the one without posture bars; a label given shows its customer as text', async () => {
   // A couple at the bank: 李女士 with the demo's first 40 s of postures (bars from about 0:23),
@@ -386,14 +397,7 @@ test('while the demo plays, Label posture and Comment take the running playhead,
   await button.waitFor({ state: 'visible', timeout: WAIT_MS });
 
   // Label posture: the editor opens at the playhead of the press (the clock before and after it).
-  const beforeLabel = await clockMs(page);
-  await button.click();
-  const editor = page.getByTestId('posture-label-editor');
-  await editor.waitFor({ timeout: WAIT_MS });
-  const afterLabel = await clockMs(page);
-  const labelAt = Number(await editor.getAttribute('data-media-ms'));
-  expect(labelAt).toBeGreaterThanOrEqual(beforeLabel);
-  expect(labelAt).toBeLessThan(afterLabel + 1000);
+  const { editor, at: labelAt, before: beforeLabel, after: afterLabel } = await openAtPlayhead(page, button, 'posture-label-editor');
   await expect(editor.getAttribute('data-participant')).resolves.toBe(CUSTOMER);
   await expect(editor.getByTestId('posture-label-customer').count()).resolves.toBe(0); // one customer
   if ((await checked(page)).length === 0) await box(page, 'neutral').check();
@@ -409,14 +413,7 @@ test('while the demo plays, Label posture and Comment take the running playhead,
   await expect(page.locator('body').getAttribute('data-player')).resolves.toBe('playing');
 
   // Comment: the playhead of its press too, later than the label's.
-  const beforeComment = await clockMs(page);
-  await page.getByTestId('comment-button').click();
-  const commentEditor = page.getByTestId('comment-editor');
-  await commentEditor.waitFor({ timeout: WAIT_MS });
-  const afterComment = await clockMs(page);
-  const commentAt = Number(await commentEditor.getAttribute('data-media-ms'));
-  expect(commentAt).toBeGreaterThanOrEqual(beforeComment);
-  expect(commentAt).toBeLessThan(afterComment + 1000);
+  const { editor: commentEditor, at: commentAt } = await openAtPlayhead(page, page.getByTestId('comment-button'), 'comment-editor');
   expect(commentAt).toBeGreaterThanOrEqual(labelAt);
   await commentEditor.getByTestId('comment-text').fill('She uncrosses her arms here: ask now');
   await commentEditor.getByTestId('comment-save').click();

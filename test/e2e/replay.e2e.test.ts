@@ -6,7 +6,7 @@ import type { PoseIn, SessionSnapshot } from '../../protocol/protocol';
 import { landmarksFromPose } from '../../server/signals/pose/fromLandmarks';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api } from '../integration/harness';
-import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
+import { clockMs, getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -147,12 +147,6 @@ test('a stored session of more frames than a page starts playing before its last
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
-
-/** The media clock's m:ss as ms. */
-async function clockMs(page: Page): Promise<number> {
-  const [m, s] = ((await page.getByTestId('clock').textContent()) ?? '').split(':').map(Number);
-  return ((m ?? 0) * 60 + (s ?? 0)) * 1000;
-}
 
 test('a second window showing the session another window plays watches it live: badge, clock and playhead follow the input', async () => {
   const a = await openPage();
