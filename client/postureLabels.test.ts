@@ -1,7 +1,7 @@
 // Coaches' posture labels: the map the events update, the postures the timeline shows at a
 // moment (the editor's pre-check), neutral's exclusivity, the agreement count, the body
 // and the customer picker (which customers, select or name, re-targeting a new label).
-import { POSTURE_FRAME_LABELS, type PostureFrameLabel, type PostureLabels } from '../protocol/protocol';
+import { POSTURE_FRAME_LABELS, type Participant, type PostureFrameLabel, type PostureLabels } from '../protocol/protocol';
 import {
   agreesWithModel,
   applyPostureLabelled,
@@ -143,7 +143,7 @@ test('request keys and frame times', () => {
 });
 
 test('the customers a label can go to: the session’s customers, in its order, once each', () => {
-  const people = [
+  const people: Participant[] = [
     { name: 'Zhou', role: 'rep' },
     { name: 'Li', role: 'customer' },
     { name: 'Guest', role: null },

@@ -6,6 +6,7 @@
 import {
   POSTURE_FRAME_LABELS,
   POSTURE_MAIN_LABELS,
+  type Participant,
   type PostureFrameLabel,
   type PostureLabels,
   type PostureSignalLabel,
@@ -189,14 +190,8 @@ export function formatFrameMs(ms: number): string {
   return hours > 0 ? `${hours}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-/** A session participant as the editor's customer picker reads it. */
-export interface PickerParticipant {
-  name: string;
-  role: string | null;
-}
-
 /** The customers a new label can go to: the session's participants with role customer, in the session's order, each once. */
-export function labelCustomers(participants: readonly PickerParticipant[]): string[] {
+export function labelCustomers(participants: readonly Participant[]): string[] {
   const out: string[] = [];
   for (const p of participants) if (p.role === 'customer' && !out.includes(p.name)) out.push(p.name);
   return out;

@@ -10,17 +10,12 @@ import { h } from './dom';
 export const CHUNK_ROWS = 50;
 
 export class RowChunks {
-  constructor(
-    private readonly list: HTMLOListElement,
-    private readonly size: number = CHUNK_ROWS,
-  ) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunk size must be a whole number ≥ 1, got ${size}`);
-  }
+  constructor(private readonly list: HTMLOListElement) {}
 
   /** Replaces everything shown with these rows, in this order. */
   reset(rows: readonly HTMLElement[]): void {
     const frag = document.createDocumentFragment();
-    for (let i = 0; i < rows.length; i += this.size) frag.appendChild(this.chunk(rows.slice(i, i + this.size)));
+    for (let i = 0; i < rows.length; i += CHUNK_ROWS) frag.appendChild(this.chunk(rows.slice(i, i + CHUNK_ROWS)));
     this.list.replaceChildren(frag);
   }
 
@@ -41,7 +36,7 @@ export class RowChunks {
       return;
     }
     const last = this.list.lastElementChild?.firstElementChild;
-    if (last instanceof HTMLOListElement && last.childElementCount < this.size) last.appendChild(row);
+    if (last instanceof HTMLOListElement && last.childElementCount < CHUNK_ROWS) last.appendChild(row);
     else {
       if (!(last instanceof HTMLOListElement)) this.list.replaceChildren(); // the placeholder goes
       this.list.appendChild(this.chunk([row]));
