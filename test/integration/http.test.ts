@@ -317,6 +317,50 @@ describe('HTTP API', () => {
       expect(e.message).toContain('utf-8');
     });
 
+    it('a JSON body in UTF-16 or UTF-32 (charset=utf-16le, …) is a 415 naming content-type, on every JSON route (it was read as garbage: 400 invalid_json)', async () => {
+      const id = await newSession();
+      const routes: Array<[string, string, string]> = [
+        ['POST', '/api/sessions', '{"title":"x"}'],
+        ['PUT', `/api/sessions/${id}/roles`, '{"roles":{}}'],
+        ['POST', `/api/sessions/${id}/landmarks`, '{"participant":"Ms Chen","mediaMs":0,"poses":[]}'],
+        ['POST', `/api/sessions/${id}/frames`, '{"frames":[]}'],
+        ['POST', `/api/sessions/${id}/comments`, '{"mediaMs":0,"text":"x"}'],
+      ];
+      for (const [method, p, json] of routes) {
+        for (const [charset, bytes] of [['utf-16le', Buffer.from(json, 'utf16le')], ['UTF-16', Buffer.from(json, 'utf16le')], ['"utf-32"', Buffer.from(json, 'utf8')]] as const) {
+          const res = await fetch(server.url + p, { method, headers: { 'content-type': `application/json; charset=${charset}` }, body: new Uint8Array(bytes) });
+          expect([method, p, charset, res.status]).toEqual([method, p, charset, 415]);
+          const e = (await res.json()).error;
+          expect(e).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+          expect(e.message).toBe(`content-type charset "${charset.replace(/"/g, '')}" is not supported; send utf-8 (or no charset)`);
+        }
+        // utf-8 in any case, quoted or not, is read (an empty batch of frames is then refused for what it holds).
+        const ok = await fetch(server.url + p, { method, headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: json });
+        expect([p, ok.status]).toEqual([p, p.endsWith('/frames') ? 400 : method === 'PUT' ? 200 : 201]);
+      }
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.filter((x: { title: string }) => x.title === 'x')).toHaveLength(1);
+    });
+
+    it('a body whose content-encoding it is not (gzip that is not gzip) is a 400 naming content-encoding, stored nowhere (it named no field)', async () => {
+      const id = await newSession();
+      for (const [p, type, encoding] of [['/api/sessions', 'application/json', 'gzip'], ['/api/transcripts', 'text/plain', 'deflate'], [`/api/sessions/${id}/transcript`, 'text/plain', 'br']] as const) {
+        const res = await fetch(server.url + p, { method: 'POST', headers: { 'content-type': type, 'content-encoding': encoding }, body: p === '/api/sessions' ? '{"title":"zipped"}' : 'Ms Chen: how much is it?' });
+        expect([p, res.status]).toEqual([p, 400]);
+        const e = (await res.json()).error;
+        expect(e).toMatchObject({ code: 'bad_request', field: 'content-encoding' });
+        expect(e.message).toMatch(new RegExp(`^content-encoding: the body is not valid ${encoding} data \\(.+\\); send it encoded as the header says, or without content-encoding$`));
+      }
+      expect((await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances).toEqual([]);
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.map((x: { title: string }) => x.title)).not.toContain('zipped');
+    });
+
+    it('a JSON batch of frames is read as JSON whatever the case of its content type (Application/JSON was read as image bytes: 415 "not JPEG, PNG or WebP")', async () => {
+      const id = await newSession();
+      const r = await fetch(server.url + `/api/sessions/${id}/frames`, { method: 'POST', headers: { 'content-type': 'Application/JSON' }, body: '{"frames":[]}' });
+      expect(r.status).toBe(400);
+      expect((await r.json()).error).toMatchObject({ code: 'invalid_input', field: 'frames', message: 'frames: must hold 1-32 frames; it is empty' });
+    });
+
     it('field paths are dotted everywhere (participants.1.name, utterances.0.startMs), as docs/protocol.md says', async () => {
       const dup = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'rep' }, { name: 'A', role: 'customer' }] });
       expect(dup.status).toBe(400);
