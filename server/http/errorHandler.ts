@@ -6,7 +6,7 @@ import { toApiError, toAppError } from '../errors/mapError';
 
 export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const e = err as { type?: string; limit?: number; status?: number; message?: string; body?: unknown; charset?: string; encoding?: string };
+    const e = err as { type?: string; limit?: number; status?: number; code?: unknown; message?: string; body?: unknown; charset?: string; encoding?: string };
     const app = toAppError(err);
     if (app) {
       res.status(app.status).json({ error: app.toApi() });
@@ -29,6 +29,12 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
     } else if (e.type === 'encoding.unsupported') {
       res.status(415).json({
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
+      });
+    } else if (e.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      // zlib could not inflate a body sent with Content-Encoding: the answer said only "incorrect header check".
+      const encoding = String(req.headers['content-encoding'] ?? '').slice(0, 40);
+      res.status(400).json({
+        error: { code: 'bad_request', field: 'content-encoding', message: `content-encoding: the body is not valid ${encoding} data (${e.message ?? 'it could not be decoded'}); send it encoded as the header says, or without content-encoding` },
       });
     } else if (err instanceof URIError && e.status === 400) {
       // The router's "Failed to decode param '%E0%A4%A'" named no field: the path parameters are a session id and a turn's, a cue's, a frame's or a comment's id.
