@@ -60,6 +60,9 @@ export interface Realtime {
 
 const room = (sessionId: string) => `session:${sessionId}`;
 
+/** The client → server events, each of ClientToServerEvents. */
+const INBOUND_EVENTS: readonly string[] = ['join', 'leave', 'utterance', 'landmarks', 'frame'] satisfies readonly (keyof ClientToServerEvents)[];
+
 export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): Realtime {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
   const io: IoServer = new Server(http, {
@@ -97,6 +100,18 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   io.on('connection', (socket: IoSocket) => {
     /** This connection's live turns submitted and not yet stored or failed. */
     let inFlight = 0;
+    // An event this server takes no handler for went unanswered: a client that misspelt one
+    // (`utterances`, `Join`) waited for its ack for ever. Answered when it carries one.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (INBOUND_EVENTS.includes(event)) return;
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') return;
+      const name = JSON.stringify(String(event).slice(0, 40));
+      (ack as (res: unknown) => void)({
+        ok: false,
+        error: { code: 'invalid_input', field: 'event', message: `event: ${name} is not an event this server takes (${INBOUND_EVENTS.join(', ')})` },
+      });
+    });
     socket.on('join', (payload, ack) => {
       const reply = safeAck(ack, payload);
       const parsed = JoinSchema.safeParse(payload);
