@@ -399,6 +399,19 @@ describe('HTTP API', () => {
     }
   });
 
+  it('a Range beyond a served file is a 416 in JSON naming range (it was JSON labelled as the file: text/javascript, application/octet-stream)', async () => {
+    const model = ((await (await fetch(server.url + '/models/pose/index.json')).json()) as { models: Array<{ url: string }> }).models[0]!.url;
+    for (const p of ['/vendor/tasks-vision/vision_bundle.mjs', model]) {
+      for (const range of ['bytes=999999999-', 'bytes=5-1']) {
+        const r = await fetch(server.url + p, { headers: { range } });
+        expect([p, range, r.status, r.headers.get('content-type')]).toEqual([p, range, 416, 'application/json; charset=utf-8']);
+        expect(r.headers.get('content-range')).toMatch(/^bytes \*\/\d+$/);
+        expect((await r.json()).error).toEqual({ code: 'range_not_satisfiable', field: 'range', message: `range: "${range}" is not within the file; ask for bytes it has, or send no Range` });
+      }
+      expect((await fetch(server.url + p, { headers: { range: 'bytes=0-3' } })).status).toBe(206);
+    }
+  });
+
   describe('a page on another origin', () => {
     const post = (path: string, headers: Record<string, string>, body = 'A: hi') =>
       fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
