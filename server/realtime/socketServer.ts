@@ -100,17 +100,21 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   io.on('connection', (socket: IoSocket) => {
     /** This connection's live turns submitted and not yet stored or failed. */
     let inFlight = 0;
-    // An event this server takes no handler for went unanswered: a client that misspelt one
-    // (`utterances`, `Join`) waited for its ack for ever. Answered when it carries one.
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (INBOUND_EVENTS.includes(event)) return;
+    // Events whose ack the handlers would never call, so the client waited for ever: one this
+    // server does not take (misspelt: `utterances`, `Join`), or one sent with more than a payload
+    // before its ack (the handler took the second argument for the ack). Answered, not handled.
+    socket.use(([event, ...args]: [string, ...unknown[]], next) => {
       const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return;
-      const name = JSON.stringify(String(event).slice(0, 40));
-      (ack as (res: unknown) => void)({
-        ok: false,
-        error: { code: 'invalid_input', field: 'event', message: `event: ${name} is not an event this server takes (${INBOUND_EVENTS.join(', ')})` },
-      });
+      if (typeof ack !== 'function') return next();
+      const reply = ack as (res: unknown) => void;
+      if (!INBOUND_EVENTS.includes(event)) {
+        const name = JSON.stringify(String(event).slice(0, 40));
+        return reply({ ok: false, error: { code: 'invalid_input', field: 'event', message: `event: ${name} is not an event this server takes (${INBOUND_EVENTS.join(', ')})` } });
+      }
+      if (args.length > 2) {
+        return reply({ ok: false, error: { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes one payload before its ack, got ${args.length - 1} arguments` } });
+      }
+      next();
     });
     socket.on('join', (payload, ack) => {
       const reply = safeAck(ack, payload);

@@ -115,7 +115,7 @@ describe('live session over socket.io', () => {
     expect(s.connected).toBe(true);
   });
 
-  it('answers an event it does not take, when it carries an ack, naming the event (the client waited for ever); the connection goes on', async () => {
+  it('answers an event it does not take, or one with more than a payload before its ack, when it carries an ack (the client waited for ever); the connection goes on', async () => {
     const id = await session();
     const s = await client();
     const emit = (s.emit as (e: string, ...a: unknown[]) => void).bind(s);
@@ -126,6 +126,13 @@ describe('live session over socket.io', () => {
       expect(ack.error.message.length).toBeLessThan(200);
     }
     emit('nonsense', { sessionId: id });
+    // More than a payload before the ack: the handler took the second argument for its ack, and never answered.
+    for (const event of ['join', 'leave', 'utterance', 'landmarks', 'frame']) {
+      expect(await ackTo(event, { sessionId: id }, 'extra')).toEqual({
+        ok: false,
+        error: { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes one payload before its ack, got 2 arguments` },
+      });
+    }
     expect((await join(s, id)).ok).toBe(true);
     expect((await send(s, id, { speaker: 'Bo', text: 'still here', startMs: 0 })).ok).toBe(true);
   });
