@@ -317,6 +317,29 @@ describe('HTTP API', () => {
       expect(e.message).toContain('utf-8');
     });
 
+    it('a title, a comment or words of nothing visible (a zero-width space) are refused as empty, naming the field; an author of nothing visible is none (they were stored: rows of nothing)', async () => {
+      const blank = '\u200B\u200E';
+      const created = await api(server.url, 'POST', '/api/sessions', { title: blank });
+      expect(created.status).toBe(400);
+      expect(created.body.error).toEqual({ code: 'invalid_input', field: 'title', message: 'title: must not be empty' });
+      const upload = await api(server.url, 'POST', `/api/transcripts?title=${encodeURIComponent(blank)}`, undefined, 'Ms Chen: how much?');
+      expect(upload.status).toBe(400);
+      expect(upload.body.error).toMatchObject({ code: 'invalid_input', field: 'query.title' });
+      const id = await newSession();
+      const words = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify([{ speaker: 'Ms Chen', text: blank, startMs: 0 }]));
+      expect(words.status).toBe(400);
+      expect(words.body.error).toMatchObject({ code: 'invalid_field', field: 'utterances.0.text' });
+      const comment = await api(server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: blank });
+      expect(comment.status).toBe(400);
+      expect(comment.body.error).toEqual({ code: 'invalid_input', field: 'text', message: 'text: text must not be empty' });
+      const noAuthor = await api(server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: 'ask for the deal here', author: blank });
+      expect(noAuthor.status).toBe(201);
+      expect(noAuthor.body.comment.author).toBeNull();
+      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      expect(snap.utterances).toEqual([]);
+      expect(snap.comments).toEqual([noAuthor.body.comment]);
+    });
+
     it('a JSON body in UTF-16 or UTF-32 (charset=utf-16le, …) is a 415 naming content-type, on every JSON route (it was read as garbage: 400 invalid_json)', async () => {
       const id = await newSession();
       const routes: Array<[string, string, string]> = [

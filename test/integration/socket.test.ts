@@ -147,6 +147,11 @@ describe('live session over socket.io', () => {
       ok: false,
       error: { code: 'invalid_input', field: 'utterance.speaker', message: 'utterance.speaker: speaker must not be empty' },
     });
+    // Words of nothing visible are no words (a zero-width space passed trim() and was stored and classified).
+    expect(await send(s, id, { speaker: 'Bo', text: ' \u200B\u200E ', startMs: 20 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: text must not be empty' },
+    });
     const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
     expect(snap.utterances).toEqual([ack.utterance]);
     expect(snap.session.participants.map((p: { name: string }) => p.name)).toEqual(['Ada (rep)', 'Bo']);
