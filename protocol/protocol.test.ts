@@ -1,5 +1,5 @@
 // The wire schemas at the edge: what a live utterance may carry.
-import { CommentInSchema, CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
+import { CommentInSchema, CorrectionInSchema, CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
 
 const turn = { speaker: 'Bo', text: 'How much is it?', startMs: 4000 };
 
@@ -119,5 +119,7 @@ describe('texts of nothing visible', () => {
       if (!title.success) expect(zodToApiError(title.error)).toEqual({ code: 'invalid_input', field: 'title', message: 'title: must not be empty' });
     }
     expect(CommentInSchema.parse({ mediaMs: 0, text: 'ok', author: ' Ann\u200B ' }).author).toBe('Ann\u200B');
+    // A coach's note of nothing visible is none, as an empty one.
+    for (const note of blanks) expect(CorrectionInSchema.parse({ label: 'neutral', note }).note).toBe('');
   });
 });

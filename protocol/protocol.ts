@@ -333,6 +333,8 @@ export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 /** A coach's note on a label or a verdict: trimmed, at most LIMITS.correctionNoteMaxChars characters. */
 const CoachNoteSchema = text()
   .trim()
+  // A note of nothing visible (a zero-width space) is none, as an empty one is.
+  .overwrite((n) => (isBlank(n) ? '' : n))
   .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`);
 
 
