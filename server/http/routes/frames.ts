@@ -121,7 +121,8 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
       return;
     }
     const batch = parseOr400(FrameBatch, req.body);
-    const submitted = batch.frames.map((f) => frames.submit(id, f.participant, f.mediaMs, Buffer.from(f.image, 'base64'), f.person));
+    // Checked whole (participant limit, frames held) before any frame is queued.
+    const submitted = frames.submitBatch(id, batch.frames.map((f) => ({ participant: f.participant, mediaMs: f.mediaMs, bytes: Buffer.from(f.image, 'base64'), ...(f.person !== undefined ? { person: f.person } : {}) })));
     const outcomes = await Promise.all(submitted.map((s) => s.done));
     res.status(201).json({ frames: outcomes.map(describe) });
   });
