@@ -1,5 +1,5 @@
 // The wire schemas at the edge: what a live utterance may carry.
-import { CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
+import { CommentInSchema, CorrectionInSchema, CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
 
 const turn = { speaker: 'Bo', text: 'How much is it?', startMs: 4000 };
 
@@ -92,5 +92,34 @@ describe('socket payloads', () => {
       if (!r.success) expect(zodToApiError(r.error)).toEqual({ code: 'invalid_input', field: 'extra', message: 'extra: unknown field' });
     }
     expect(LeaveSchema.parse({ sessionId: 's1' })).toEqual({ sessionId: 's1' });
+  });
+});
+
+describe('texts of nothing visible', () => {
+  const blanks = ['\u200B', '\u200B\u200E\uFEFF', ' \u00AD ', '\u0000', '\u2060\u00a0\u0001'];
+
+  it('a turn whose text is only invisible characters (zero-width space, direction marks, controls) is refused as empty, as an empty one is', () => {
+    for (const text of blanks) {
+      const res = LiveUtteranceSchema.safeParse({ sessionId: 's1', utterance: { ...turn, text } });
+      expect(res.success).toBe(false);
+      if (!res.success) expect(zodToApiError(res.error)).toEqual({ code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: text must not be empty' });
+    }
+    // Invisible characters beside visible ones are kept as sent.
+    expect(UtteranceInSchema.parse({ ...turn, text: 'How\u200B much?' }).text).toBe('How\u200B much?');
+  });
+
+  it('a comment of nothing visible is refused; an author of nothing visible is none; a title of nothing visible is refused', () => {
+    for (const text of blanks) {
+      const res = CommentInSchema.safeParse({ mediaMs: 0, text });
+      expect(res.success).toBe(false);
+      if (!res.success) expect(zodToApiError(res.error)).toEqual({ code: 'invalid_input', field: 'text', message: 'text: text must not be empty' });
+      expect(CommentInSchema.parse({ mediaMs: 0, text: 'ok', author: text }).author).toBe('');
+      const title = CreateSessionSchema.safeParse({ title: text });
+      expect(title.success).toBe(false);
+      if (!title.success) expect(zodToApiError(title.error)).toEqual({ code: 'invalid_input', field: 'title', message: 'title: must not be empty' });
+    }
+    expect(CommentInSchema.parse({ mediaMs: 0, text: 'ok', author: ' Ann\u200B ' }).author).toBe('Ann\u200B');
+    // A coach's note of nothing visible is none, as an empty one.
+    for (const note of blanks) expect(CorrectionInSchema.parse({ label: 'neutral', note }).note).toBe('');
   });
 });

@@ -60,6 +60,17 @@ export function toWellFormed(s: string): string {
 /** A client string as it will be stored (see toWellFormed). */
 const text = () => z.string().overwrite(toWellFormed);
 
+const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cf}\p{Cc}]*$/u;
+
+/**
+ * A text with nothing a reader would see: whitespace, invisible format characters (zero-width
+ * space, direction marks, soft hyphen: category Cf) and control characters only. `trim()`
+ * keeps U+200B, so "\u200B" passed as a turn's words, a comment or a title: a row of nothing.
+ */
+export function isBlank(s: string): boolean {
+  return NOTHING_VISIBLE.test(s);
+}
+
 export const SessionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'sessionId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
@@ -101,7 +112,8 @@ export const UtteranceInSchema = z
     text: text()
       .trim()
       .min(1, 'text must not be empty')
-      .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`),
+      .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`)
+      .refine((t) => !isBlank(t), 'text must not be empty'),
     startMs: MediaMsSchema,
     endMs: MediaMsSchema.optional(),
     /** Honoured on the live `utterance` event (uploads take their turns from the file's own fields). */
@@ -122,7 +134,7 @@ export type Participant = z.infer<typeof ParticipantSchema>;
 
 export const CreateSessionSchema = z
   .object({
-    title: text().trim().min(1).max(LIMITS.titleMaxChars).optional(),
+    title: text().trim().min(1).max(LIMITS.titleMaxChars).refine((t) => !isBlank(t), 'must not be empty').optional(),
     participants: z
       .array(z.object({ name: SpeakerSchema, role: RoleSchema }).strict())
       .max(LIMITS.participantsMax)
@@ -321,6 +333,8 @@ export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 /** A coach's note on a label or a verdict: trimmed, at most LIMITS.correctionNoteMaxChars characters. */
 const CoachNoteSchema = text()
   .trim()
+  // A note of nothing visible (a zero-width space) is none, as an empty one is.
+  .overwrite((n) => (isBlank(n) ? '' : n))
   .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`);
 
 
@@ -459,9 +473,12 @@ export const CommentInSchema = z
     text: text()
       .trim()
       .min(1, 'text must not be empty')
-      .max(LIMITS.commentMaxChars, `text must be at most ${LIMITS.commentMaxChars} characters`),
+      .max(LIMITS.commentMaxChars, `text must be at most ${LIMITS.commentMaxChars} characters`)
+      .refine((t) => !isBlank(t), 'text must not be empty'),
     author: text()
       .trim()
+      // An author of nothing visible is none, as an empty one is.
+      .overwrite((a) => (isBlank(a) ? '' : a))
       .max(LIMITS.speakerMaxChars, `author must be at most ${LIMITS.speakerMaxChars} characters`)
       .optional(),
   })

@@ -19,6 +19,16 @@ describe('normalizeSpeakerName', () => {
     expect(normalizeSpeakerName('Alice\u200D')).toBe('Alice');
   });
 
+  it('drops control characters that are not whitespace (NUL, U+0001, DEL, C1): "Li\\u0000" was a second participant beside "Li", and "\\u0001" a name nobody could see', () => {
+    for (const c of ['\u0000', '\u0001', '\u0008', '\u000E', '\u001B', '\u001F', '\u007F', '\u0080', '\u009F']) {
+      expect(normalizeSpeakerName(`Li${c}`)).toBe('Li');
+      expect(normalizeSpeakerName(`${c}Alice ${c}Smith`)).toBe('Alice Smith');
+      expect(normalizeSpeakerName(c)).toBe('');
+    }
+    // Whitespace controls are whitespace, as before.
+    expect(normalizeSpeakerName('Alice\u000B\u000CSmith')).toBe('Alice Smith');
+  });
+
   it('is NFC: a decomposed accent equals the precomposed letter; compatibility forms are left alone', () => {
     expect(normalizeSpeakerName('Jose\u0301')).toBe('Jos\u00e9');
     expect(normalizeSpeakerName('Ｂｏ')).toBe('Ｂｏ');

@@ -111,8 +111,19 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     store.close();
     classifier.dispose();
     posture.dispose();
-    if ((err as { code?: unknown }).code === 'EADDRINUSE') {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
       throw new Error(`port ${o.port} on ${o.host} is in use (another buying-signals server?): stop that one, or choose another with --port (or $PORT)`);
+    }
+    // These said only "getaddrinfo ENOTFOUND x" or "listen EADDRNOTAVAIL", naming no flag.
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EADDRNOTAVAIL') {
+      throw new Error(
+        `--host ${o.host}: ${code === 'EADDRNOTAVAIL' ? 'this machine has no such address' : 'the name does not resolve to an address'} (${code}); ` +
+          "bind to one of this machine's addresses: 127.0.0.1 (this machine only), 0.0.0.0 (the network) or a network card's own address",
+      );
+    }
+    if (code === 'EACCES') {
+      throw new Error(`port ${o.port} on ${o.host}: not allowed (ports below 1024 need privileges); choose another with --port (or $PORT)`);
     }
     throw err;
   }

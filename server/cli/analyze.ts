@@ -42,15 +42,22 @@ export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt
     It takes several transcripts (FILE..., at most ${MAX_COMPARE_FILES.toLocaleString('en')}): each one's report, then a summary pooled over
     all; one that cannot be read or parsed is named and left out, the others go on (exit 1)`;
 
+/**
+ * `--roles "Name=customer,Other=rep"`. A name given twice is refused (the last role silently
+ * won), and so is an empty part (`,,` meant no roles at all); `__proto__` is a name like any
+ * other (assigned as a key, it set the object's prototype and its role was lost).
+ */
 export function parseRoles(spec: string): Record<string, Role> {
   const roles: Record<string, Role> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec.split(',').map((s) => s.trim())) {
+    if (part === '') throw new UsageError(`--roles: an empty part in "${spec}" (give Name=customer or Name=rep, separated by commas)`);
     const eq = part.lastIndexOf('=');
     // Named as the transcript's speakers are (the protocol's one rule), so they match.
     const name = normalizeSpeakerName(part.slice(0, eq));
     const role = RoleSchema.safeParse(part.slice(eq + 1).trim());
     if (eq <= 0 || !name || !role.success) throw new UsageError(`--roles: "${part}" must look like Name=customer or Name=rep`);
-    roles[name] = role.data;
+    if (Object.hasOwn(roles, name)) throw new UsageError(`--roles: "${name}" is given twice`);
+    Object.defineProperty(roles, name, { value: role.data, enumerable: true, writable: true, configurable: true });
   }
   return roles;
 }

@@ -45,6 +45,17 @@ describe('args', () => {
     expect(() => parseRoles('Bob=boss')).toThrow(/"Bob=boss" must look like Name=customer/);
   });
 
+  it('--roles refuses a name given twice, an empty part, and takes __proto__ as any name (a second role silently won; an empty list meant no roles; __proto__ lost its role)', () => {
+    expect(() => parseRoles('Li=customer,Li=rep')).toThrow('--roles: "Li" is given twice');
+    expect(() => parseRoles('Li Wei=customer, Li\u00a0Wei=customer')).toThrow('--roles: "Li Wei" is given twice');
+    for (const spec of [',,', 'Li=customer,', 'Li=customer,,Ada=rep', ' ']) {
+      expect(() => parseRoles(spec)).toThrow(`--roles: an empty part in "${spec}" (give Name=customer or Name=rep, separated by commas)`);
+    }
+    const proto = parseRoles('__proto__=customer');
+    expect(Object.keys(proto)).toEqual(['__proto__']);
+    expect(proto['__proto__']).toBe('customer');
+  });
+
   it('--roles names are normalised as the transcript\'s speakers are (whitespace runs, invisible characters)', () => {
     expect(parseRoles('Li\u00a0 Wei\u200B=customer')).toEqual({ 'Li Wei': 'customer' });
     expect(() => parseRoles('\u200B=rep')).toThrow(/must look like Name=customer/);
@@ -217,6 +228,11 @@ describe('buying-signals', () => {
       expect(dbPathFrom(path.join(tmp, 'x.db'))).toBe(path.join(tmp, 'x.db'));
       expect(dbPathFrom(':memory:')).toBe(':memory:');
       expect(dbPathFrom(undefined)).toBeUndefined();
+      // An empty --db (`--db "$DB"` with $DB unset) opened the default data/buying-signals.db.
+      for (const empty of ['', '  ']) expect(() => dbPathFrom(empty)).toThrow(`--db needs a file (or :memory:), got "${empty}"`);
+      const e = capture();
+      expect(await main(['serve', '--port', '0', '--warm-up', '0', '--db='], e.io)).toBe(2);
+      expect(e.err.join('\n')).toContain('--db needs a file (or :memory:), got ""');
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

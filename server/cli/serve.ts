@@ -121,7 +121,9 @@ export function portFrom(flag: string | undefined, env: NodeJS.ProcessEnv): numb
  * typo in the path started an empty new store with no hint.
  */
 export function dbPathFrom(value: string | undefined): string | undefined {
-  if (value === undefined || value === '' || value === ':memory:') return value || undefined;
+  // An empty one (`--db "$DB"` with $DB unset) opened the default store without a word.
+  if (value !== undefined && value.trim() === '') throw new UsageError(`--db needs a file (or :memory:), got "${value}"`);
+  if (value === undefined || value === ':memory:') return value;
   const file = path.resolve(value);
   const dir = path.dirname(file);
   let stat: fs.Stats | undefined;

@@ -97,4 +97,28 @@ describe('FrameService bounds', () => {
     expect(jobs.map((j) => j.trackId)).toEqual(['s\u0000P49']);
     await frames.close();
   });
+
+  it('checks a batch whole before queuing any of it: the participant limit (naming the frame) and the frames held (a refused batch was answered 400 or 503 while the frames before the refused one were stored)', async () => {
+    const jobs: PoseJob[] = [];
+    const runner: PoseRunner = {
+      run: (job) => (jobs.push(job), Promise.resolve({ poses: [], decodeMs: 0, poseMs: 0, width: 4, height: 3, worker: 0 })),
+      close: () => Promise.resolve(),
+    };
+    const of49 = { ...service, requireSession: () => ({ participants: Array.from({ length: 49 }, (_, i) => ({ name: `P${i}`, role: null })) }) } as unknown as SessionService;
+    const frames = new FrameService(of49, () => Promise.resolve(runner), { maxFramesHeld: 3 });
+    const frame = (participant: string) => ({ participant, mediaMs: 0, bytes: new Uint8Array([1]) });
+    // NewA is the 50th, NewB would be the 51st: frame 2 of the batch is named.
+    expect(() => frames.submitBatch('s', [frame('P0'), frame('NewA'), frame('NewB'), frame('NewA')])).toThrow(
+      expect.objectContaining({ code: 'invalid_input', message: 'frames.2.participant: "NewB" would be participant 51; the session would have 51 participants; the limit is 50', details: { field: 'frames.2.participant', limit: 50, actual: 51 } }),
+    );
+    // Four frames where three may be held: none is queued.
+    expect(() => frames.submitBatch('s', [frame('P0'), frame('P1'), frame('P2'), frame('P3')])).toThrow(expect.objectContaining({ code: 'busy', status: 503 }));
+    await new Promise((r) => setImmediate(r));
+    expect(jobs).toEqual([]);
+    const ok = frames.submitBatch('s', [frame('P0'), frame('NewA'), frame('NewA')]);
+    await Promise.all(ok.map((s) => s.done));
+    expect(jobs.map((j) => j.trackId)).toEqual(['s\u0000P0', 's\u0000NewA', 's\u0000NewA'].slice(0, jobs.length));
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    await frames.close();
+  });
 });

@@ -2,7 +2,7 @@
 // participant in front of the worker pool, started on the first frame. Poses found become
 // landmarks that go through the same path as the browser's.
 import type { FrameStats, PersonBox } from '../../protocol/protocol';
-import { AppError } from '../errors/errors';
+import { AppError, ParticipantLimitError } from '../errors/errors';
 import type { PoseJob, PoseJobResult } from '../signals/pose';
 import { ASPECT_MAX, landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
@@ -30,6 +30,14 @@ export interface FrameServiceOptions {
 }
 
 export const DEFAULT_FRAME_SERVICE_OPTIONS: FrameServiceOptions = { queueCapacity: 4, maxFramesHeld: 512, maxBytesHeld: 256 * 1024 * 1024, log: () => {} };
+
+/** One frame of a batch (submitBatch). */
+export interface BatchFrame {
+  participant: string;
+  mediaMs: number;
+  bytes: Uint8Array;
+  person?: PersonBox | null;
+}
 
 export type FrameOutcome = { status: 'processed'; result: FrameResult; persons: number } | { status: 'dropped' } | { status: 'failed'; error: unknown };
 
@@ -81,6 +89,38 @@ export class FrameService {
    * `person` sets which person in the picture the participant is for this and later frames
    * (null clears it, undefined keeps it); the pose tracker (re)starts on that person.
    */
+  /**
+   * Queues a batch of frames (a JSON batch over HTTP), checked whole first: one that would take
+   * the session past the participant limit (naming the frame that would, `frames.N.participant`),
+   * or the server past the frames or bytes it holds (busy), queues none. Frame by frame, the
+   * frames before the refused one were queued and stored while the request was answered 400 or
+   * 503, so a client retrying the batch stored them twice.
+   */
+  submitBatch(sessionId: string, batch: readonly BatchFrame[]): { stats: FrameStats; done: Promise<FrameOutcome> }[] {
+    const names = participantNames(this.service.requireSession(sessionId));
+    for (const [i, f] of batch.entries()) {
+      try {
+        checkParticipantLimit(names, [f.participant], `frames.${i}.participant`);
+      } catch (err) {
+        if (!(err instanceof ParticipantLimitError)) throw err;
+        const { limit = 0, actual = 0 } = err.details;
+        throw new ParticipantLimitError(
+          err.firstOver,
+          actual,
+          limit,
+          { field: `frames.${i}.participant` },
+          `frames.${i}.participant: "${err.firstOver}" would be participant ${limit + 1}; the session would have ${actual} participants; the limit is ${limit}`,
+        );
+      }
+      names.add(f.participant);
+    }
+    const bytes = batch.reduce((n, f) => n + f.bytes.length, 0);
+    if (this.framesHeld + batch.length > this.opts.maxFramesHeld || this.bytesHeld + bytes > this.opts.maxBytesHeld) {
+      throw new AppError('busy', `the server already holds ${this.framesHeld} frames (${this.bytesHeld} bytes) waiting for pose estimation, too many to take these ${batch.length}; retry shortly`, 503);
+    }
+    return batch.map((f) => this.submit(sessionId, f.participant, f.mediaMs, f.bytes, f.person));
+  }
+
   submit(
     sessionId: string,
     participant: string,

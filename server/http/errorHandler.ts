@@ -6,7 +6,13 @@ import { toApiError, toAppError } from '../errors/mapError';
 
 export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const e = err as { type?: string; limit?: number; status?: number; message?: string; body?: unknown; charset?: string; encoding?: string };
+    const e = err as { type?: string; limit?: number; status?: number; code?: unknown; message?: string; body?: unknown; charset?: string; encoding?: string };
+    // A route may have named its file's type before it failed (a byte range past the end of a
+    // pose model was answered as text/javascript or application/octet-stream): the answer is JSON.
+    if (!res.headersSent) {
+      res.removeHeader('Content-Type');
+      res.removeHeader('Content-Disposition');
+    }
     const app = toAppError(err);
     if (app) {
       res.status(app.status).json({ error: app.toApi() });
@@ -30,6 +36,12 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
       res.status(415).json({
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
       });
+    } else if (e.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      // zlib could not inflate a body sent with Content-Encoding: the answer said only "incorrect header check".
+      const encoding = String(req.headers['content-encoding'] ?? '').slice(0, 40);
+      res.status(400).json({
+        error: { code: 'bad_request', field: 'content-encoding', message: `content-encoding: the body is not valid ${encoding} data (${e.message ?? 'it could not be decoded'}); send it encoded as the header says, or without content-encoding` },
+      });
     } else if (err instanceof URIError && e.status === 400) {
       // The router's "Failed to decode param '%E0%A4%A'" named no field: the path parameters are a session id and a turn's, a cue's, a frame's or a comment's id.
       const field = !req.path.startsWith('/api/sessions/') ? 'path' : undecodable(req.path.split('/')[3]) ? 'sessionId'
@@ -37,6 +49,9 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
         : /^\/api\/sessions\/[^/]*\/posture-labels\//.test(req.path) ? 'frameId'
         : /^\/api\/sessions\/[^/]*\/comments\//.test(req.path) ? 'commentId' : 'sessionId';
       res.status(400).json({ error: { code: 'bad_request', field, message: `${field}: ${e.message ?? 'bad percent-encoding'}; escape it as UTF-8 percent-encoding` } });
+    } else if (e.status === 416) {
+      // A Range header beyond the file (static files, pose models); Content-Range names its size.
+      res.status(416).json({ error: { code: 'range_not_satisfiable', field: 'range', message: `range: "${String(req.headers.range).slice(0, 60)}" is not within the file; ask for bytes it has, or send no Range` } });
     } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
       // Codes by status, so each is one the docs list with that status.
       const code = e.status === 413 ? 'too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request';

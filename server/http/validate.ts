@@ -31,8 +31,27 @@ export function jsonBody(limit: string | number): RequestHandler[] {
     }
     next();
   };
-  return [express.json({ limit }), requireJson];
+  return [utf8Json, express.json({ limit }), requireJson];
 }
+
+/** A JSON content type (`application/json`, any case, with or without parameters): what express.json reads. */
+export function isJsonType(contentType: string | undefined): boolean {
+  return /^\s*application\/json\s*(;|$)/i.test(contentType ?? '');
+}
+
+/**
+ * A JSON body's charset must be utf-8 (or none). express.json refuses `latin1` with a 415 but
+ * decodes every `utf-*` (`utf-16le`, `utf-32`): `{}` sent as `charset=utf-16le` was read as
+ * "絻" and answered 400 invalid_json, not the 415 naming content-type the docs promise.
+ */
+export const utf8Json: RequestHandler = (req, _res, next) => {
+  const type = req.headers['content-type'];
+  const charset = isJsonType(type) ? /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type ?? '')?.[1] : undefined;
+  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
+    throw new AppError('unsupported_media_type', `content-type charset "${charset.slice(0, 40)}" is not supported; send utf-8 (or no charset)`, 415, { field: 'content-type' });
+  }
+  next();
+};
 
 /**
  * An id in the path (a turn's, a cue's): a positive whole number. Checked as digits before it

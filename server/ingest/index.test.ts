@@ -30,6 +30,20 @@ describe('parseTranscript limits', () => {
     expect(err.message).toBe('utterances.3: text is 120000 characters; the limit is 2000');
   });
 
+  it('takes a turn of nothing visible (zero-width space, direction marks) as a turn without text: skipped in text, SRT and VTT, refused by field in JSON', () => {
+    const plain = parseText('Li: \u200B\u200E\nLi: how much?\n');
+    expect(plain.utterances.map((u) => u.text)).toEqual(['how much?']);
+    expect(plain.warnings).toContain('line 1: "Li" has no text; skipped');
+    const srt = parseText('1\n00:00:01,000 --> 00:00:02,000\nLi: \u200B\n\n2\n00:00:03,000 --> 00:00:04,000\nLi: ok\n', 'srt');
+    expect(srt.utterances.map((u) => u.text)).toEqual(['ok']);
+    const vtt = parseText('WEBVTT\n\n00:01.000 --> 00:02.000\n<v Li>\u2060\u00AD\n\n00:03.000 --> 00:04.000\n<v Li>ok\n', 'vtt');
+    expect(vtt.utterances.map((u) => u.text)).toEqual(['ok']);
+    const err = errorOf(() => parseText(JSON.stringify([{ speaker: 'Li', text: 'ok', startMs: 0 }, { speaker: 'Li', text: '\u200B', startMs: 1 }])));
+    expect(err).toMatchObject({ code: 'invalid_field', field: 'utterances.1.text', message: 'utterances.1.text: text must not be empty' });
+    // A title of nothing visible is no title.
+    expect(parseText(JSON.stringify({ title: '\u200B\u200E', utterances: [{ speaker: 'Li', text: 'ok', startMs: 0 }] })).title).toBeUndefined();
+  });
+
   it('refuses an over-long speaker name', () => {
     const name = 'N'.repeat(90);
     const err = errorOf(() => parseText(`WEBVTT\n\n00:01.000 --> 00:02.000\n<v ${name}>hi\n`));

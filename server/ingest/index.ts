@@ -1,6 +1,6 @@
 // Transcript ingest: bytes of a VTT, SRT, JSON or plain-text transcript in, validated
 // utterances out. Pure: no I/O, no clock. Every refusal is a TranscriptError.
-import { LIMITS, normalizeSpeakerName, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
+import { isBlank, LIMITS, normalizeSpeakerName, UtteranceInSchema, type UtteranceIn } from '../../protocol/protocol';
 import { decodeTranscript } from './decode';
 import { detectFormat } from './detect';
 import { formatPath, parseJsonTranscript } from './json';
@@ -73,7 +73,8 @@ export function parseTranscript(input: Uint8Array, opts: ParseOptions = {}): Par
   const result: ParsedTranscript = {
     format,
     encoding,
-    ...(parsed.title ? { title: parsed.title } : {}),
+    // A file's title of nothing visible (JSON "\u200B", a VTT header's) is none, as an empty one.
+    ...(parsed.title && !isBlank(parsed.title) ? { title: parsed.title } : {}),
     participants: participantsOf(utterances, parsed.roles ?? [], warnings),
     utterances,
     warnings: warnings.list(),

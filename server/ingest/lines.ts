@@ -1,4 +1,5 @@
 // Line handling shared by the line-oriented parsers.
+import { isBlank } from '../../protocol/protocol';
 
 /** CRLF, CR and LF all end a line. */
 export function splitLines(text: string): string[] {
@@ -15,7 +16,8 @@ export function joinParts(parts: string[]): string {
   let out = '';
   for (const raw of parts) {
     const part = raw.replace(/\s+/g, ' ').trim();
-    if (part === '') continue;
+    // A part of nothing visible (a zero-width space, direction marks) is no text, as an empty one.
+    if (isBlank(part)) continue;
     const needsSpace = out !== '' && !(CJK_EDGE.test(out.slice(-1)) && CJK_EDGE.test(part[0] ?? ''));
     out += needsSpace ? ` ${part}` : part;
   }

@@ -60,6 +60,9 @@ export interface Realtime {
 
 const room = (sessionId: string) => `session:${sessionId}`;
 
+/** The client → server events, each of ClientToServerEvents. */
+const INBOUND_EVENTS: readonly string[] = ['join', 'leave', 'utterance', 'landmarks', 'frame'] satisfies readonly (keyof ClientToServerEvents)[];
+
 export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): Realtime {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
   const io: IoServer = new Server(http, {
@@ -97,6 +100,22 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   io.on('connection', (socket: IoSocket) => {
     /** This connection's live turns submitted and not yet stored or failed. */
     let inFlight = 0;
+    // Events whose ack the handlers would never call, so the client waited for ever: one this
+    // server does not take (misspelt: `utterances`, `Join`), or one sent with more than a payload
+    // before its ack (the handler took the second argument for the ack). Answered, not handled.
+    socket.use(([event, ...args]: [string, ...unknown[]], next) => {
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') return next();
+      const reply = ack as (res: unknown) => void;
+      if (!INBOUND_EVENTS.includes(event)) {
+        const name = JSON.stringify(String(event).slice(0, 40));
+        return reply({ ok: false, error: { code: 'invalid_input', field: 'event', message: `event: ${name} is not an event this server takes (${INBOUND_EVENTS.join(', ')})` } });
+      }
+      if (args.length > 2) {
+        return reply({ ok: false, error: { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes one payload before its ack, got ${args.length - 1} arguments` } });
+      }
+      next();
+    });
     socket.on('join', (payload, ack) => {
       const reply = safeAck(ack, payload);
       const parsed = JoinSchema.safeParse(payload);

@@ -82,8 +82,10 @@ describe('fuzz: socket.io events', () => {
         const withAck = rand() < 0.9;
         note(`${event} ${withAck ? '' : '(no ack) '}${preview(payload)}`);
         if (event === 'nonsense') {
-          // No handler: socket.io leaves it unanswered; the next case checks the connection still works.
-          (socket.emit as (e: string, ...a: unknown[]) => void)(event, payload, () => {});
+          // No event the server takes: its ack names the event (it was left unanswered); the next case checks the connection still works.
+          const res = await emitAck(socket, event, payload);
+          expectAckShape(res);
+          expect(res).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'event' } });
           return;
         }
         if (!withAck) {

@@ -317,6 +317,73 @@ describe('HTTP API', () => {
       expect(e.message).toContain('utf-8');
     });
 
+    it('a title, a comment or words of nothing visible (a zero-width space) are refused as empty, naming the field; an author of nothing visible is none (they were stored: rows of nothing)', async () => {
+      const blank = '\u200B\u200E';
+      const created = await api(server.url, 'POST', '/api/sessions', { title: blank });
+      expect(created.status).toBe(400);
+      expect(created.body.error).toEqual({ code: 'invalid_input', field: 'title', message: 'title: must not be empty' });
+      const upload = await api(server.url, 'POST', `/api/transcripts?title=${encodeURIComponent(blank)}`, undefined, 'Ms Chen: how much?');
+      expect(upload.status).toBe(400);
+      expect(upload.body.error).toMatchObject({ code: 'invalid_input', field: 'query.title' });
+      const id = await newSession();
+      const words = await api(server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify([{ speaker: 'Ms Chen', text: blank, startMs: 0 }]));
+      expect(words.status).toBe(400);
+      expect(words.body.error).toMatchObject({ code: 'invalid_field', field: 'utterances.0.text' });
+      const comment = await api(server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: blank });
+      expect(comment.status).toBe(400);
+      expect(comment.body.error).toEqual({ code: 'invalid_input', field: 'text', message: 'text: text must not be empty' });
+      const noAuthor = await api(server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: 'ask for the deal here', author: blank });
+      expect(noAuthor.status).toBe(201);
+      expect(noAuthor.body.comment.author).toBeNull();
+      const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body;
+      expect(snap.utterances).toEqual([]);
+      expect(snap.comments).toEqual([noAuthor.body.comment]);
+    });
+
+    it('a JSON body in UTF-16 or UTF-32 (charset=utf-16le, …) is a 415 naming content-type, on every JSON route (it was read as garbage: 400 invalid_json)', async () => {
+      const id = await newSession();
+      const routes: Array<[string, string, string]> = [
+        ['POST', '/api/sessions', '{"title":"x"}'],
+        ['PUT', `/api/sessions/${id}/roles`, '{"roles":{}}'],
+        ['POST', `/api/sessions/${id}/landmarks`, '{"participant":"Ms Chen","mediaMs":0,"poses":[]}'],
+        ['POST', `/api/sessions/${id}/frames`, '{"frames":[]}'],
+        ['POST', `/api/sessions/${id}/comments`, '{"mediaMs":0,"text":"x"}'],
+      ];
+      for (const [method, p, json] of routes) {
+        for (const [charset, bytes] of [['utf-16le', Buffer.from(json, 'utf16le')], ['UTF-16', Buffer.from(json, 'utf16le')], ['"utf-32"', Buffer.from(json, 'utf8')]] as const) {
+          const res = await fetch(server.url + p, { method, headers: { 'content-type': `application/json; charset=${charset}` }, body: new Uint8Array(bytes) });
+          expect([method, p, charset, res.status]).toEqual([method, p, charset, 415]);
+          const e = (await res.json()).error;
+          expect(e).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+          expect(e.message).toBe(`content-type charset "${charset.replace(/"/g, '')}" is not supported; send utf-8 (or no charset)`);
+        }
+        // utf-8 in any case, quoted or not, is read (an empty batch of frames is then refused for what it holds).
+        const ok = await fetch(server.url + p, { method, headers: { 'content-type': 'application/json; charset="UTF-8"' }, body: json });
+        expect([p, ok.status]).toEqual([p, p.endsWith('/frames') ? 400 : method === 'PUT' ? 200 : 201]);
+      }
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.filter((x: { title: string }) => x.title === 'x')).toHaveLength(1);
+    });
+
+    it('a body whose content-encoding it is not (gzip that is not gzip) is a 400 naming content-encoding, stored nowhere (it named no field)', async () => {
+      const id = await newSession();
+      for (const [p, type, encoding] of [['/api/sessions', 'application/json', 'gzip'], ['/api/transcripts', 'text/plain', 'deflate'], [`/api/sessions/${id}/transcript`, 'text/plain', 'br']] as const) {
+        const res = await fetch(server.url + p, { method: 'POST', headers: { 'content-type': type, 'content-encoding': encoding }, body: p === '/api/sessions' ? '{"title":"zipped"}' : 'Ms Chen: how much is it?' });
+        expect([p, res.status]).toEqual([p, 400]);
+        const e = (await res.json()).error;
+        expect(e).toMatchObject({ code: 'bad_request', field: 'content-encoding' });
+        expect(e.message).toMatch(new RegExp(`^content-encoding: the body is not valid ${encoding} data \\(.+\\); send it encoded as the header says, or without content-encoding$`));
+      }
+      expect((await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances).toEqual([]);
+      expect((await api(server.url, 'GET', '/api/sessions')).body.sessions.map((x: { title: string }) => x.title)).not.toContain('zipped');
+    });
+
+    it('a JSON batch of frames is read as JSON whatever the case of its content type (Application/JSON was read as image bytes: 415 "not JPEG, PNG or WebP")', async () => {
+      const id = await newSession();
+      const r = await fetch(server.url + `/api/sessions/${id}/frames`, { method: 'POST', headers: { 'content-type': 'Application/JSON' }, body: '{"frames":[]}' });
+      expect(r.status).toBe(400);
+      expect((await r.json()).error).toMatchObject({ code: 'invalid_input', field: 'frames', message: 'frames: must hold 1-32 frames; it is empty' });
+    });
+
     it('field paths are dotted everywhere (participants.1.name, utterances.0.startMs), as docs/protocol.md says', async () => {
       const dup = await api(server.url, 'POST', '/api/sessions', { participants: [{ name: 'A', role: 'rep' }, { name: 'A', role: 'customer' }] });
       expect(dup.status).toBe(400);
@@ -352,6 +419,19 @@ describe('HTTP API', () => {
       expect(csp).not.toContain('unsafe-inline');
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('x-frame-options')).toBe('DENY');
+    }
+  });
+
+  it('a Range beyond a served file is a 416 in JSON naming range (it was JSON labelled as the file: text/javascript, application/octet-stream)', async () => {
+    const model = ((await (await fetch(server.url + '/models/pose/index.json')).json()) as { models: Array<{ url: string }> }).models[0]!.url;
+    for (const p of ['/vendor/tasks-vision/vision_bundle.mjs', model]) {
+      for (const range of ['bytes=999999999-', 'bytes=5-1']) {
+        const r = await fetch(server.url + p, { headers: { range } });
+        expect([p, range, r.status, r.headers.get('content-type')]).toEqual([p, range, 416, 'application/json; charset=utf-8']);
+        expect(r.headers.get('content-range')).toMatch(/^bytes \*\/\d+$/);
+        expect((await r.json()).error).toEqual({ code: 'range_not_satisfiable', field: 'range', message: `range: "${range}" is not within the file; ask for bytes it has, or send no Range` });
+      }
+      expect((await fetch(server.url + p, { headers: { range: 'bytes=0-3' } })).status).toBe(206);
     }
   });
 

@@ -1,5 +1,6 @@
 // The 51st participant is refused with the limit and the count (and, in an upload, the line
 // that brings them), like the other limit errors: over real HTTP and socket.io on port 0.
+import sharp from 'sharp';
 import { api, useTestServer, type TestSocket } from './harness';
 
 const lines = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}: hello ${i}`).join('\n') + '\n';
@@ -55,4 +56,30 @@ describe('the participant limit', () => {
     const roles = await api(suite.server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { a: 'rep', b: 'rep' } });
     expect(roles.body.error).toEqual({ code: 'invalid_input', field: 'roles', limit: 50, actual: 52, message: 'session would have 52 participants; the limit is 50' });
   });
+});
+
+describe('the participant limit on a JSON batch of frames', () => {
+  const suite = useTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite' });
+
+  it('refuses the whole batch, naming the frame that would bring the 51st, and stores none of it (the frames before it were stored under a 400)', async () => {
+    const image = (await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 200, b: 90 } } }).jpeg().toBuffer()).toString('base64');
+    const participants = Array.from({ length: 50 }, (_, i) => ({ name: `P${i}`, role: 'customer' }));
+    const id = (await api(suite.server.url, 'POST', '/api/sessions', { participants })).body.session.id as string;
+    const frames = [{ participant: 'P0', mediaMs: 100, image }, { participant: 'P1', mediaMs: 200, image }, { participant: 'Extra', mediaMs: 300, image }];
+    const r = await api(suite.server.url, 'POST', `/api/sessions/${id}/frames`, { frames });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toEqual({
+      code: 'invalid_input',
+      field: 'frames.2.participant',
+      limit: 50,
+      actual: 51,
+      message: 'frames.2.participant: "Extra" would be participant 51; the session would have 51 participants; the limit is 50',
+    });
+    // The same batch without the 51st is taken: its two frames, once each.
+    const ok = await api(suite.server.url, 'POST', `/api/sessions/${id}/frames`, { frames: frames.slice(0, 2) });
+    expect(ok.status).toBe(201);
+    expect(ok.body.frames.map((f: { status: string }) => f.status)).toEqual(['processed', 'processed']);
+    const stored = (await api(suite.server.url, 'GET', `/api/sessions/${id}/landmarks`)).body.frames as Array<{ participant: string; mediaMs: number }>;
+    expect(stored.map((f) => [f.participant, f.mediaMs])).toEqual([['P0', 100], ['P1', 200]]);
+  }, 60_000);
 });

@@ -115,6 +115,48 @@ describe('live session over socket.io', () => {
     expect(s.connected).toBe(true);
   });
 
+  it('answers an event it does not take, or one with more than a payload before its ack, when it carries an ack (the client waited for ever); the connection goes on', async () => {
+    const id = await session();
+    const s = await client();
+    const emit = (s.emit as (e: string, ...a: unknown[]) => void).bind(s);
+    const ackTo = (event: string, ...args: unknown[]) => new Promise<any>((resolve) => emit(event, ...args, resolve));
+    for (const [event, args] of [['utterances', [{ sessionId: id }]], ['Join', [{ sessionId: id }]], ['x'.repeat(500), []], ['frame_stats', [1, 2]]] as const) {
+      const ack = await ackTo(event, ...args);
+      expect(ack).toEqual({ ok: false, error: { code: 'invalid_input', field: 'event', message: expect.stringMatching(/^event: ".*" is not an event this server takes \(join, leave, utterance, landmarks, frame\)$/) } });
+      expect(ack.error.message.length).toBeLessThan(200);
+    }
+    emit('nonsense', { sessionId: id });
+    // More than a payload before the ack: the handler took the second argument for its ack, and never answered.
+    for (const event of ['join', 'leave', 'utterance', 'landmarks', 'frame']) {
+      expect(await ackTo(event, { sessionId: id }, 'extra')).toEqual({
+        ok: false,
+        error: { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes one payload before its ack, got 2 arguments` },
+      });
+    }
+    expect((await join(s, id)).ok).toBe(true);
+    expect((await send(s, id, { speaker: 'Bo', text: 'still here', startMs: 0 })).ok).toBe(true);
+  });
+
+  it('reads a speaker name with control characters as the name without them: "Bo\\u0000" is Bo, "\\u0001" no name (it was a new participant)', async () => {
+    const id = await session();
+    const s = await client();
+    await join(s, id);
+    const ack = await send(s, id, { speaker: 'Bo\u0000', text: 'How much is it for twelve seats?', startMs: 0 });
+    expect(ack).toMatchObject({ ok: true, utterance: { speaker: 'Bo', role: 'customer' } });
+    expect(await send(s, id, { speaker: '\u0001\u007f', text: 'hello', startMs: 10 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', field: 'utterance.speaker', message: 'utterance.speaker: speaker must not be empty' },
+    });
+    // Words of nothing visible are no words (a zero-width space passed trim() and was stored and classified).
+    expect(await send(s, id, { speaker: 'Bo', text: ' \u200B\u200E ', startMs: 20 })).toEqual({
+      ok: false,
+      error: { code: 'invalid_input', field: 'utterance.text', message: 'utterance.text: text must not be empty' },
+    });
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
+    expect(snap.utterances).toEqual([ack.utterance]);
+    expect(snap.session.participants.map((p: { name: string }) => p.name)).toEqual(['Ada (rep)', 'Bo']);
+  });
+
   it('leave refuses an unknown key by name, as the other events do (it ignored them: its payload was not checked whole)', async () => {
     const id = await session();
     const s = await client();

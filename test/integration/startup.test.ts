@@ -25,6 +25,14 @@ it('refuses a port in use and a database file in use, naming them', async () => 
   fs.rmSync(dir, { recursive: true, force: true });
 }, 20_000);
 
+it('refuses a --host that is no address of this machine, naming the flag (it said only "getaddrinfo ENOTFOUND …")', async () => {
+  await expect(startTestServer({ host: 'no-such-host.invalid' })).rejects.toThrow(
+    /^--host no-such-host\.invalid: the name does not resolve to an address \((ENOTFOUND|EAI_AGAIN|EAI_FAIL)\); bind to one of this machine's addresses: 127\.0\.0\.1 \(this machine only\), 0\.0\.0\.0 \(the network\)/,
+  );
+  // 192.0.2.1 is TEST-NET-1: documentation only, no machine's own address.
+  await expect(startTestServer({ host: '192.0.2.1' })).rejects.toThrow(/^--host 192\.0\.2\.1: this machine has no such address \(EADDRNOTAVAIL\); /);
+}, 20_000);
+
 it('binds to this machine only unless told otherwise, and says so when it is shared on the network', async () => {
   expect(DEFAULT_SERVER_OPTIONS.host).toBe('127.0.0.1');
   expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);

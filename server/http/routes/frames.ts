@@ -8,7 +8,7 @@ import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
 import { checkImageHeader } from '../../signals/pose/sniff';
 import { ASPECT_MAX, clampPoseIn } from '../../signals/pose/fromLandmarks';
-import { jsonBody, MediaMsQuery, parseOr400 } from '../validate';
+import { jsonBody, MediaMsQuery, parseOr400, utf8Json } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
@@ -102,7 +102,7 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     });
   });
 
-  r.post('/frames', express.raw({ type: (req) => !isJson(req.headers['content-type']), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
+  r.post('/frames', utf8Json, express.raw({ type: (req) => !isJson(req.headers['content-type']), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
     service.requireSession(id);
     // A request with no body at all (no Content-Length, no chunks) is read by no parser: it is
@@ -121,16 +121,21 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
       return;
     }
     const batch = parseOr400(FrameBatch, req.body);
-    const submitted = batch.frames.map((f) => frames.submit(id, f.participant, f.mediaMs, Buffer.from(f.image, 'base64'), f.person));
+    // Checked whole (participant limit, frames held) before any frame is queued.
+    const submitted = frames.submitBatch(id, batch.frames.map((f) => ({ participant: f.participant, mediaMs: f.mediaMs, bytes: Buffer.from(f.image, 'base64'), ...(f.person !== undefined ? { person: f.person } : {}) })));
     const outcomes = await Promise.all(submitted.map((s) => s.done));
     res.status(201).json({ frames: outcomes.map(describe) });
   });
   return r;
 }
 
-/** A frames request is a JSON batch when it says so; anything else is one image's bytes. */
+/**
+ * A frames request is a JSON batch when it says so, as express.json reads the type (any case:
+ * `Application/JSON` was read as image bytes, 415 "not JPEG, PNG or WebP"); anything else is
+ * one image's bytes.
+ */
 function isJson(contentType: string | undefined): boolean {
-  return String(contentType ?? '').startsWith('application/json');
+  return String(contentType ?? '').toLowerCase().trimStart().startsWith('application/json');
 }
 
 function describe(o: FrameOutcome) {

@@ -1,7 +1,7 @@
 // Sessions: create, list, read, export as a transcript, assign roles, re-analyse, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
+import { CreateSessionSchema, isBlank, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ParticipantLimitError } from '../../errors/errors';
 import { exportDisposition, sessionTranscript } from '../../ingest/export';
@@ -11,7 +11,7 @@ import { jsonBody, parseOr400 } from '../validate';
 const UploadQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).optional(),
   filename: z.string().max(255).optional(),
-  title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).optional(),
+  title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).refine((t) => !isBlank(t), 'must not be empty').optional(),
 });
 type UploadQuery = z.infer<typeof UploadQuery>;
 
