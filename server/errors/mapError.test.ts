@@ -8,7 +8,7 @@ import { toApiError, toAppError } from './mapError';
 /** What the HTTP error handler answers for `err`. */
 function httpAnswer(err: unknown): { status: number; body: unknown } {
   const out = { status: 0, body: undefined as unknown };
-  const res = { status: (s: number) => ((out.status = s), res), json: (b: unknown) => ((out.body = b), res) } as unknown as Response;
+  const res = { status: (s: number) => ((out.status = s), res), json: (b: unknown) => ((out.body = b), res), removeHeader: () => res } as unknown as Response;
   errorHandler(() => {})(err, {} as never, res, () => {});
   return out;
 }
