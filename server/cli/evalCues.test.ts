@@ -109,9 +109,9 @@ describe('eval cues', () => {
     expect((await run(['help'])).out).toContain('eval cues --data F');
   });
 
-  it('the README row and docs/cli.md name the command; docs/eval-json.md documents its --json', () => {
-    const readme = fs.readFileSync(projectPath('README.md'), 'utf8');
-    expect(readme).toMatch(/\| `eval cues --data FILE\.jsonl \[--by FIELD\] \[--sweep\] \[--json\]` \|/);
+  it('the command table (docs/cli.md) has its row, docs/cli.md explains it, docs/eval-json.md documents its --json', () => {
+    const table = fs.readFileSync(projectPath('docs/cli.md'), 'utf8');
+    expect(table).toMatch(/\| `eval cues --data FILE\.jsonl \[--by FIELD\] \[--sweep\] \[--json\]` \|/);
     expect(fs.readFileSync(projectPath('docs/cli.md'), 'utf8')).toMatch(/## Cue reviews[\s\S]*eval cues --data cue-reviews\.jsonl/);
     expect(fs.readFileSync(projectPath('docs/eval-json.md'), 'utf8')).toContain('## `eval cues --json`');
   });

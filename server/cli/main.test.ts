@@ -543,11 +543,11 @@ describe('buying-signals', () => {
   it.each([
     ['verbal', '--compare DIR'],
     ['posture', '--compare DIR'],
-  ])('eval %s --help and the README name --compare', async (target, flag) => {
+  ])('eval %s --help and the command table (docs/cli.md) name --compare', async (target, flag) => {
     const c = capture();
     expect(await main(['eval', target, '--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toContain(`[${flag}]`);
-    expect(fs.readFileSync(projectPath('README.md'), 'utf8')).toMatch(new RegExp(`\\| \`eval ${target} [^|]*\\[${flag}\\]`));
+    expect(fs.readFileSync(projectPath('docs/cli.md'), 'utf8')).toMatch(new RegExp(`\\| \`eval ${target} [^|]*\\[${flag}\\]`));
   });
 
   it('eval posture: --people takes participant or all', async () => {

@@ -124,12 +124,12 @@ describe('eval verbal --by FIELD', () => {
     expect(c.err.join('\n')).toContain('usage: buying-signals eval verbal');
   });
 
-  it('--help and the README row name --by FIELD; the README says the rows\' other fields are kept for it', async () => {
+  it('--help and the command table (docs/cli.md) name --by FIELD; the README says the rows\' other fields are kept for it', async () => {
     const c = capture();
     expect(await main(['eval', 'verbal', '--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toContain('[--by FIELD]');
+    expect(fs.readFileSync(projectPath('docs/cli.md'), 'utf8')).toMatch(/\| `eval verbal [^|]*\[--by FIELD\]/);
     const readme = fs.readFileSync(projectPath('README.md'), 'utf8');
-    expect(readme).toMatch(/\| `eval verbal [^|]*\[--by FIELD\]/);
     expect(readme).toMatch(/any other field, such as a `source` or a `hard_negative` flag, is kept\s+unchecked for `--by`/);
   });
 });
