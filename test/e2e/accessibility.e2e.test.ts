@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
+/** The demo meeting's customer. */
+const CUSTOMER = '李女士';
 
 jest.setTimeout(240_000);
 
@@ -34,10 +36,11 @@ interface Finding {
 }
 
 /**
- * Runs axe on the page as it is and returns its violations as readable lines, prefixed with
- * `state`. The script is evaluated (not added as a <script>: the page's CSP allows no inline one).
+ * Runs axe on the page as it is (or on the element `within` selects, with the `only` rules) and
+ * returns its violations as readable lines, prefixed with `state`. The script is evaluated (not
+ * added as a <script>: the page's CSP allows no inline one).
  */
-async function audit(page: Page, state: string): Promise<string[]> {
+async function audit(page: Page, state: string, scope: { within?: string; only?: string[] } = {}): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   // Transitions under way (a quiet button fading in under the pointer) end first: axe would
   // measure the contrast of a colour half-way.
@@ -50,14 +53,16 @@ async function audit(page: Page, state: string): Promise<string[]> {
     ),
   );
   const findings = await page.evaluate(
-    async ({ tags, skip }) => {
+    async ({ tags, skip, within, only }) => {
       type AxeNode = { target: unknown[]; failureSummary?: string; element?: Element };
       type AxeResult = { id: string; impact?: string | null; help: string; nodes: AxeNode[] };
       const axe = (
-        window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeResult[] }> } }
+        window as unknown as {
+          axe: { run(ctx: Document | Element, opts: object): Promise<{ violations: AxeResult[] }> };
+        }
       ).axe;
-      const r = await axe.run(document, {
-        runOnly: { type: 'tag', values: tags },
+      const r = await axe.run((within && document.querySelector(within)) || document, {
+        runOnly: only ? { type: 'rule', values: only } : { type: 'tag', values: tags },
         resultTypes: ['violations'],
         elementRef: true,
       });
@@ -75,7 +80,12 @@ async function audit(page: Page, state: string): Promise<string[]> {
         }))
         .filter((v) => v.nodes.length > 0);
     },
-    { tags: WCAG_TAGS, skip: NOT_PROBLEMS.map(({ rule, selector }) => ({ rule, selector })) },
+    {
+      tags: WCAG_TAGS,
+      skip: NOT_PROBLEMS.map(({ rule, selector }) => ({ rule, selector })),
+      within: scope.within,
+      only: scope.only,
+    },
   );
   return (findings as Finding[]).flatMap((v) =>
     v.nodes.map((n) => `[${state}] ${v.id} (${v.impact}) ${n.target} — ${v.help}: ${n.summary}`),
@@ -91,11 +101,37 @@ async function switchTo(page: Page, lang: 'en' | 'zh'): Promise<void> {
   else expect(htmlLang).toBe('en');
 }
 
-/** Audits the page in English, then in Chinese, and leaves it in English. */
-async function auditBoth(page: Page, state: string, found: string[]): Promise<void> {
+/**
+ * The contrast of the text of the scrolling panes (transcript, cue cards) all through: axe checks
+ * only what is scrolled into view, so each pane is scrolled a view at a time and put back.
+ */
+async function auditPanes(page: Page, state: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const pane of ['#transcript-scroll', '#cues']) {
+    const { height, views, was } = await page.locator(pane).evaluate((e) => ({
+      height: e.clientHeight,
+      views: Math.ceil(e.scrollHeight / Math.max(1, e.clientHeight)),
+      was: e.scrollTop,
+    }));
+    for (let v = 1; v < views; v++) {
+      await page.locator(pane).evaluate((e, top) => (e.scrollTop = top), v * height);
+      out.push(...(await audit(page, `${state}, ${pane} scrolled`, { within: pane, only: ['color-contrast'] })));
+    }
+    await page.locator(pane).evaluate((e, top) => (e.scrollTop = top), was);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * Audits the page in English, then in Chinese, and leaves it in English; with `panes`, the
+ * scrolling panes all through too.
+ */
+async function auditBoth(page: Page, state: string, found: string[], opts: { panes?: boolean } = {}): Promise<void> {
   const en = await audit(page, `${state}, en`);
+  if (opts.panes) en.push(...(await auditPanes(page, `${state}, en`)));
   await switchTo(page, 'zh');
   const zh = await audit(page, `${state}, zh`);
+  if (opts.panes) zh.push(...(await auditPanes(page, `${state}, zh`)));
   // A11Y_LOG=1 prints every state's findings as it goes (the assertion shows them all at the end).
   if (process.env.A11Y_LOG && en.length + zh.length > 0) console.log([...en, ...zh].join('\n'));
   found.push(...en, ...zh);
@@ -168,7 +204,7 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await first.hover();
   await first.getByTestId('comment-turn').click();
   await first.getByTestId('comment-editor').waitFor({ timeout: WAIT_MS });
-  await auditBoth(page, 'a comment saved, a turn’s comment editor', found);
+  await auditBoth(page, 'a comment saved, a turn’s comment editor', found, { panes: true });
   await first.getByTestId('comment-cancel').click();
   await first.getByTestId('comment-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
 
@@ -178,6 +214,25 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await auditBoth(page, 'video panel', found);
   await page.getByTestId('video-toggle').click();
   await page.getByTestId('pose-panel').waitFor({ state: 'hidden', timeout: WAIT_MS });
+
+  // The customer made a rep: the turn's label is kept aside (shown greyed, dashed); then back.
+  await setRole(page, CUSTOMER, 'rep');
+  const aside = page.locator('[data-testid="coach-label"][data-aside]');
+  await aside.waitFor({ timeout: WAIT_MS });
+  // In view: axe leaves the contrast of text scrolled out of its pane unchecked.
+  await aside.scrollIntoViewIfNeeded();
+  await auditBoth(page, 'a label set aside', found, { panes: true });
+  await setRole(page, CUSTOMER, 'customer');
+  await page.locator('[data-testid="coach-label"]:not([data-aside])').waitFor({ timeout: WAIT_MS });
+}
+
+/** Gives `speaker` `role` in the roles panel, and waits for the re-analysis to end. */
+async function setRole(page: Page, speaker: string, role: 'rep' | 'customer'): Promise<void> {
+  await page.getByTestId('roles-toggle').click();
+  await page.locator(`[data-testid="role-select"][data-speaker="${speaker}"]`).selectOption(role);
+  await page.locator('[data-testid="roles-panel"] button[type="submit"]').click();
+  await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await page.locator('[data-testid="roles-toggle"]:not([disabled])').waitFor({ timeout: WAIT_MS });
 }
 
 /**
