@@ -107,6 +107,8 @@ async function switchTo(page: Page, lang: 'en' | 'zh'): Promise<void> {
  */
 async function auditPanes(page: Page, state: string): Promise<string[]> {
   const out: string[] = [];
+  // The pointer out of the panes: rows scrolled under it would fade their quiet buttons in.
+  await page.mouse.move(0, 0);
   for (const pane of ['#transcript-scroll', '#cues']) {
     const { height, views, was } = await page.locator(pane).evaluate((e) => ({
       height: e.clientHeight,
@@ -114,7 +116,10 @@ async function auditPanes(page: Page, state: string): Promise<string[]> {
       was: e.scrollTop,
     }));
     for (let v = 1; v < views; v++) {
-      await page.locator(pane).evaluate((e, top) => (e.scrollTop = top), v * height);
+      await page.locator(pane).evaluate(async (e, top) => {
+        e.scrollTop = top;
+        for (let f = 0; f < 2; f++) await new Promise(requestAnimationFrame);
+      }, v * height);
       out.push(...(await audit(page, `${state}, ${pane} scrolled`, { within: pane, only: ['color-contrast'] })));
     }
     await page.locator(pane).evaluate((e, top) => (e.scrollTop = top), was);
