@@ -209,7 +209,7 @@ const comments = new CommentsView(
   },
 );
 const commentRequests = new CommentRequests({ post: api.postComment, put: api.putComment, delete: api.deleteComment }, (ev) => comments.apply(ev));
-const transcript = new TranscriptView(byId<HTMLOListElement>('transcript'), byId('transcript-scroll'), labels, comments);
+const transcript = new TranscriptView(byId('transcript'), byId('transcript-scroll'), labels, comments);
 const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
 const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));

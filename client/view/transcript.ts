@@ -25,7 +25,7 @@ export class TranscriptView {
   private readonly chunks: RowChunks;
 
   constructor(
-    private readonly list: HTMLOListElement,
+    private readonly list: HTMLElement,
     private readonly scroller: HTMLElement,
     /** Coaches' labels of the customer turns, drawn in each row. */
     private readonly labels?: TurnLabels,
@@ -172,7 +172,7 @@ export class TranscriptView {
     this.rows.clear();
     this.comments?.turnsReset();
     if (this.utterances.length === 0) {
-      this.chunks.placeholder(h('li', { class: 'empty' }, this.emptyText));
+      this.chunks.placeholder(h('p', { class: 'empty' }, this.emptyText));
       return;
     }
     const rows = this.utterances.map((u) => {

@@ -37,7 +37,7 @@ test('a long stored session shows every turn in order, in chunks a screen reader
   await expect(rows.nth(TURNS - 1).waitFor({ state: 'attached', timeout: WAIT_MS })).resolves.toBeUndefined();
 
   const shown = () => rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.utteranceId)));
-  const chunkSizes = () => page.locator('#transcript > li.utt-chunk').evaluateAll((els) => els.map((e) => e.querySelectorAll('[data-testid="utterance"]').length));
+  const chunkSizes = () => page.locator('#transcript > .utt-chunk').evaluateAll((els) => els.map((e) => e.querySelectorAll('[data-testid="utterance"]').length));
   expect(await shown()).toEqual([...snap.utterances].sort((a, b) => a.seq - b.seq).map((u) => u.id));
   expect(await chunkSizes()).toEqual([50, 50, 30]);
   // The chunks have no role: the turns are one list's items.

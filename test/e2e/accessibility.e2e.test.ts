@@ -1,0 +1,325 @@
+// The client's pages checked against the WCAG 2.x A and AA rules by axe-core, in the page's real
+// states, in English and in Chinese, on a desktop window and on a phone: the start page, the
+// demo played to its end (transcript, cue cards, posture timeline), the roles panel, each coach
+// editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
+// and comment shown) and the video panel (opened without a camera). And by hand what axe does
+// not check: the page's lang follows the language switch, and every control the Tab key reaches
+// on the played demo shows a focus indicator. Real server, real Chromium; no network.
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+/** The demo meeting's customer. */
+const CUSTOMER = '李女士';
+
+jest.setTimeout(240_000);
+
+const suite = useServerAndBrowser();
+
+/** WCAG 2.0, 2.1 and 2.2, levels A and AA. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/**
+ * Findings of one rule on one selector that are not problems of the page, each with why.
+ * Only ever a rule on a selector, never a rule everywhere.
+ */
+const NOT_PROBLEMS: { rule: string; selector: string; why: string }[] = [];
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Finding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string; summary: string }[];
+}
+
+/**
+ * Runs axe on the page as it is (or on the element `within` selects, with the `only` rules) and
+ * returns its violations as readable lines, prefixed with `state`. The script is evaluated (not
+ * added as a <script>: the page's CSP allows no inline one).
+ */
+async function audit(page: Page, state: string, scope: { within?: string; only?: string[] } = {}): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  // Transitions under way (a quiet button fading in under the pointer) end first: axe would
+  // measure the contrast of a colour half-way.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
+  const findings = await page.evaluate(
+    async ({ tags, skip, within, only }) => {
+      type AxeNode = { target: unknown[]; failureSummary?: string; element?: Element };
+      type AxeResult = { id: string; impact?: string | null; help: string; nodes: AxeNode[] };
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: Document | Element, opts: object): Promise<{ violations: AxeResult[] }> };
+        }
+      ).axe;
+      const r = await axe.run((within && document.querySelector(within)) || document, {
+        runOnly: only ? { type: 'rule', values: only } : { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+        elementRef: true,
+      });
+      return r.violations
+        .map((v) => ({
+          id: v.id,
+          impact: v.impact ?? null,
+          help: v.help,
+          nodes: v.nodes
+            .filter((n) => !skip.some((s) => s.rule === v.id && n.element?.matches(s.selector)))
+            .map((n) => ({
+              target: n.target.map(String).join(' '),
+              summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').trim(),
+            })),
+        }))
+        .filter((v) => v.nodes.length > 0);
+    },
+    {
+      tags: WCAG_TAGS,
+      skip: NOT_PROBLEMS.map(({ rule, selector }) => ({ rule, selector })),
+      within: scope.within,
+      only: scope.only,
+    },
+  );
+  return (findings as Finding[]).flatMap((v) =>
+    v.nodes.map((n) => `[${state}] ${v.id} (${v.impact}) ${n.target} — ${v.help}: ${n.summary}`),
+  );
+}
+
+/** Switches the page's language with its own switch, and checks <html lang> follows it. */
+async function switchTo(page: Page, lang: 'en' | 'zh'): Promise<void> {
+  await page.locator(`.lang-btn[data-lang="${lang}"]`).click();
+  await page.locator(`.lang-btn[data-lang="${lang}"][aria-pressed="true"]`).waitFor({ timeout: WAIT_MS });
+  const htmlLang = await page.evaluate(() => document.documentElement.lang);
+  if (lang === 'zh') expect(htmlLang).toMatch(/^zh(-CN)?$/);
+  else expect(htmlLang).toBe('en');
+}
+
+/**
+ * The contrast of the text of the scrolling panes (transcript, cue cards) all through: axe checks
+ * only what is scrolled into view, so each pane is scrolled a view at a time and put back.
+ */
+async function auditPanes(page: Page, state: string): Promise<string[]> {
+  const out: string[] = [];
+  // The pointer out of the panes: rows scrolled under it would fade their quiet buttons in.
+  await page.mouse.move(0, 0);
+  for (const pane of ['#transcript-scroll', '#cues']) {
+    const { height, views, was } = await page.locator(pane).evaluate((e) => ({
+      height: e.clientHeight,
+      views: Math.ceil(e.scrollHeight / Math.max(1, e.clientHeight)),
+      was: e.scrollTop,
+    }));
+    for (let v = 1; v < views; v++) {
+      await page.locator(pane).evaluate(async (e, top) => {
+        e.scrollTop = top;
+        for (let f = 0; f < 2; f++) await new Promise(requestAnimationFrame);
+      }, v * height);
+      out.push(...(await audit(page, `${state}, ${pane} scrolled`, { within: pane, only: ['color-contrast'] })));
+    }
+    await page.locator(pane).evaluate((e, top) => (e.scrollTop = top), was);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * Audits the page in English, then in Chinese, and leaves it in English; with `panes`, the
+ * scrolling panes all through too.
+ */
+async function auditBoth(page: Page, state: string, found: string[], opts: { panes?: boolean } = {}): Promise<void> {
+  const en = await audit(page, `${state}, en`);
+  if (opts.panes) en.push(...(await auditPanes(page, `${state}, en`)));
+  await switchTo(page, 'zh');
+  const zh = await audit(page, `${state}, zh`);
+  if (opts.panes) zh.push(...(await auditPanes(page, `${state}, zh`)));
+  // A11Y_LOG=1 prints every state's findings as it goes (the assertion shows them all at the end).
+  if (process.env.A11Y_LOG && en.length + zh.length > 0) console.log([...en, ...zh].join('\n'));
+  found.push(...en, ...zh);
+  await switchTo(page, 'en');
+}
+
+/**
+ * The states of the page, each audited in both languages: the start page, the demo played to
+ * its end, the roles panel, the coach editors, labels and comments saved, the video panel.
+ */
+async function walkStates(page: Page, found: string[]): Promise<void> {
+  page.on('dialog', (d) => void d.dismiss());
+  await auditBoth(page, 'start page', found);
+
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('50');
+  await page.getByTestId('play').click();
+  await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'demo played', found);
+
+  // The roles panel.
+  const rolesToggle = page.getByTestId('roles-toggle');
+  await rolesToggle.click();
+  await page.locator('[data-testid="roles-panel"]:not([hidden])').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'roles panel', found);
+  await rolesToggle.click();
+  await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // A customer turn's label editor.
+  const turn = page.locator('[data-testid="utterance"]:has([data-testid="label-turn"])').first();
+  await turn.hover();
+  await turn.getByTestId('label-turn').click();
+  const labelEditor = turn.getByTestId('label-editor');
+  await labelEditor.waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'turn label editor', found);
+  // Saved, with another label than the model's: the coach's chip and the struck model label.
+  await labelEditor.locator('input[type="radio"]:not(:checked)').first().check();
+  await labelEditor.getByTestId('label-save').click();
+  await labelEditor.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+  // A cue card given a verdict.
+  const card = page.getByTestId('cue-card').first();
+  await card.hover();
+  await card.locator('[data-testid="cue-verdict"][data-verdict="useful"]').click();
+  await page.locator('[data-testid="cue-card"][data-verdict="useful"]').first().waitFor({ timeout: WAIT_MS });
+
+  // The posture label editor, from a posture bar chosen.
+  await page.getByTestId('posture-bar').first().click();
+  await page.getByTestId('posture-label-here').click();
+  const postureEditor = page.getByTestId('posture-label-editor');
+  await postureEditor.waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'posture label editor, a turn labelled, a cue reviewed', found);
+  await postureEditor.getByTestId('posture-label-cancel').click();
+  await postureEditor.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+  // The comment editor at the moment, then one saved on a turn with its editor open again.
+  await page.getByTestId('comment-button').click();
+  const commentEditor = page.getByTestId('comment-moment-editor').getByTestId('comment-editor');
+  await commentEditor.waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'comment editor', found);
+  await commentEditor.getByTestId('comment-text').fill('Ask for the order here.');
+  await commentEditor.getByTestId('comment-save').click();
+  await page
+    .getByTestId('comment-moment-editor')
+    .getByTestId('comment-editor')
+    .waitFor({ state: 'detached', timeout: WAIT_MS });
+  const first = page.getByTestId('utterance').first();
+  await first.hover();
+  await first.getByTestId('comment-turn').click();
+  await first.getByTestId('comment-editor').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'a comment saved, a turn’s comment editor', found, { panes: true });
+  await first.getByTestId('comment-cancel').click();
+  await first.getByTestId('comment-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+
+  // The video panel, opened without choosing a video or the webcam.
+  await page.getByTestId('video-toggle').click();
+  await page.getByTestId('pose-panel').waitFor({ state: 'visible', timeout: WAIT_MS });
+  await auditBoth(page, 'video panel', found);
+  await page.getByTestId('video-toggle').click();
+  await page.getByTestId('pose-panel').waitFor({ state: 'hidden', timeout: WAIT_MS });
+
+  // The customer made a rep: the turn's label is kept aside (shown greyed, dashed); then back.
+  await setRole(page, CUSTOMER, 'rep');
+  const aside = page.locator('[data-testid="coach-label"][data-aside]');
+  await aside.waitFor({ timeout: WAIT_MS });
+  // In view: axe leaves the contrast of text scrolled out of its pane unchecked.
+  await aside.scrollIntoViewIfNeeded();
+  await auditBoth(page, 'a label set aside', found, { panes: true });
+  await setRole(page, CUSTOMER, 'customer');
+  await page.locator('[data-testid="coach-label"]:not([data-aside])').waitFor({ timeout: WAIT_MS });
+}
+
+/** Gives `speaker` `role` in the roles panel, and waits for the re-analysis to end. */
+async function setRole(page: Page, speaker: string, role: 'rep' | 'customer'): Promise<void> {
+  await page.getByTestId('roles-toggle').click();
+  await page.locator(`[data-testid="role-select"][data-speaker="${speaker}"]`).selectOption(role);
+  await page.locator('[data-testid="roles-panel"] button[type="submit"]').click();
+  await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await page.locator('[data-testid="roles-toggle"]:not([disabled])').waitFor({ timeout: WAIT_MS });
+}
+
+/**
+ * Tabs through the page from its top, once round, and returns how many controls it reached and
+ * those whose look does not change with the focus: the outline, box shadow, border colour and
+ * SVG stroke of the control and its first parts (a timeline bar shows its focus on its fill),
+ * and of the label styled as a visually hidden file input's button, compared focused and just
+ * blurred (then the focus is put back, so the next Tab goes on from there).
+ */
+async function withoutFocusIndicator(page: Page): Promise<{ reached: number; without: string[] }> {
+  // The next Tab from the top of the page: the body focused for a moment.
+  await page.evaluate(() => {
+    document.body.tabIndex = -1;
+    document.body.focus();
+    document.body.removeAttribute('tabindex');
+    window.scrollTo(0, 0);
+  });
+  const without: string[] = [];
+  let reached = 0;
+  for (let i = 0; i < 300; i++) {
+    await page.keyboard.press('Tab');
+    const step = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!(el instanceof HTMLElement || el instanceof SVGElement) || el === document.body) return null;
+      if (el.hasAttribute('data-a11y-tabbed')) return null; // round again
+      el.setAttribute('data-a11y-tabbed', '');
+      const look = (): string => {
+        const parts = [el, ...[...el.querySelectorAll('*')].slice(0, 11)];
+        if (el.matches('.file-input') && el.nextElementSibling) parts.push(el.nextElementSibling);
+        return parts
+          .map((p) => {
+            const s = getComputedStyle(p);
+            return [
+              s.outlineStyle,
+              s.outlineWidth,
+              s.outlineColor,
+              s.boxShadow,
+              s.borderColor,
+              s.stroke,
+              s.strokeWidth,
+            ].join(' ');
+          })
+          .join('|');
+      };
+      const focused = look();
+      el.blur();
+      const unfocused = look();
+      el.focus();
+      const testId = el.getAttribute('data-testid');
+      const text = (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40);
+      return {
+        name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${testId ? `[data-testid=${testId}]` : ''} “${text}”`,
+        shows: focused !== unfocused,
+      };
+    });
+    if (step === null) break;
+    reached++;
+    if (!step.shows) without.push(step.name);
+  }
+  return { reached, without };
+}
+
+test('desktop: no WCAG A/AA violation in any state, in English or Chinese; lang follows the switch; focus is visible', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('en');
+  const found: string[] = [];
+  await walkStates(page, found);
+  expect(found).toEqual([]);
+
+  const { reached, without } = await withoutFocusIndicator(page);
+  if (process.env.A11Y_LOG) console.log(`Tab reached ${reached} controls`);
+  expect(reached).toBeGreaterThan(50); // the header's controls, the timeline, every turn's buttons, the cards, the footer
+  expect(without).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('phone (390×844): no WCAG A/AA violation in any state, in English or Chinese', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS, { width: 390, height: 844 });
+  const found: string[] = [];
+  await walkStates(page, found);
+  expect(found).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
