@@ -71,6 +71,20 @@ export function isBlank(s: string): boolean {
   return NOTHING_VISIBLE.test(s);
 }
 
+/** Words a reader must see (a turn's, a comment's): trimmed, 1 to `max` characters, not only invisible ones. */
+const visibleText = (max: number) =>
+  text()
+    .trim()
+    .min(1, 'text must not be empty')
+    .max(max, `text must be at most ${max} characters`)
+    .refine((t) => !isBlank(t), 'text must not be empty');
+
+/** For an optional free text (a note, an author): nothing visible is none, as an empty one is. */
+const blankIsNone = (s: string): string => (isBlank(s) ? '' : s);
+
+/** A session's title, given when it is made or with an upload. */
+export const TitleSchema = text().trim().min(1).max(LIMITS.titleMaxChars).refine((t) => !isBlank(t), 'must not be empty');
+
 export const SessionIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'sessionId must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
@@ -109,11 +123,7 @@ export const ClientTurnIdSchema = z
 export const UtteranceInSchema = z
   .object({
     speaker: SpeakerSchema,
-    text: text()
-      .trim()
-      .min(1, 'text must not be empty')
-      .max(LIMITS.textMaxChars, `text must be at most ${LIMITS.textMaxChars} characters`)
-      .refine((t) => !isBlank(t), 'text must not be empty'),
+    text: visibleText(LIMITS.textMaxChars),
     startMs: MediaMsSchema,
     endMs: MediaMsSchema.optional(),
     /** Honoured on the live `utterance` event (uploads take their turns from the file's own fields). */
@@ -134,7 +144,7 @@ export type Participant = z.infer<typeof ParticipantSchema>;
 
 export const CreateSessionSchema = z
   .object({
-    title: text().trim().min(1).max(LIMITS.titleMaxChars).refine((t) => !isBlank(t), 'must not be empty').optional(),
+    title: TitleSchema.optional(),
     participants: z
       .array(z.object({ name: SpeakerSchema, role: RoleSchema }).strict())
       .max(LIMITS.participantsMax)
@@ -333,8 +343,7 @@ export type UtteranceAck = Ack<{ utterance: Utterance; duplicate?: true }>;
 /** A coach's note on a label or a verdict: trimmed, at most LIMITS.correctionNoteMaxChars characters. */
 const CoachNoteSchema = text()
   .trim()
-  // A note of nothing visible (a zero-width space) is none, as an empty one is.
-  .overwrite((n) => (isBlank(n) ? '' : n))
+  .overwrite(blankIsNone)
   .max(LIMITS.correctionNoteMaxChars, `note must be at most ${LIMITS.correctionNoteMaxChars} characters`);
 
 
@@ -470,15 +479,10 @@ export interface PostureLabels {
 export const CommentInSchema = z
   .object({
     mediaMs: MediaMsSchema,
-    text: text()
-      .trim()
-      .min(1, 'text must not be empty')
-      .max(LIMITS.commentMaxChars, `text must be at most ${LIMITS.commentMaxChars} characters`)
-      .refine((t) => !isBlank(t), 'text must not be empty'),
+    text: visibleText(LIMITS.commentMaxChars),
     author: text()
       .trim()
-      // An author of nothing visible is none, as an empty one is.
-      .overwrite((a) => (isBlank(a) ? '' : a))
+      .overwrite(blankIsNone)
       .max(LIMITS.speakerMaxChars, `author must be at most ${LIMITS.speakerMaxChars} characters`)
       .optional(),
   })

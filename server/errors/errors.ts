@@ -42,6 +42,16 @@ export class ParticipantLimitError extends ValidationError {
   ) {
     super(message, { ...details, limit, actual: total });
   }
+
+  /**
+   * The same refusal placed where the first name over the limit comes in: `where` leads the
+   * message (`line 51`, `frames.2.participant`), `details` replace the field (and line).
+   */
+  placed(where: string, details: { field: string; line?: number }, what = ''): ParticipantLimitError {
+    const { limit = 0, actual = 0 } = this.details;
+    const message = `${where}: ${what}"${this.firstOver}" would be participant ${limit + 1}; the session would have ${actual} participants; the limit is ${limit}`;
+    return new ParticipantLimitError(this.firstOver, actual, limit, details, message);
+  }
 }
 
 export class NotFoundError extends AppError {

@@ -85,11 +85,6 @@ export class FrameService {
   }
 
   /**
-   * Queues a frame; `done` settles when it is processed, dropped or failed (never rejects).
-   * `person` sets which person in the picture the participant is for this and later frames
-   * (null clears it, undefined keeps it); the pose tracker (re)starts on that person.
-   */
-  /**
    * Queues a batch of frames (a JSON batch over HTTP), checked whole first: one that would take
    * the session past the participant limit (naming the frame that would, `frames.N.participant`),
    * or the server past the frames or bytes it holds (busy), queues none. Frame by frame, the
@@ -99,18 +94,11 @@ export class FrameService {
   submitBatch(sessionId: string, batch: readonly BatchFrame[]): { stats: FrameStats; done: Promise<FrameOutcome> }[] {
     const names = participantNames(this.service.requireSession(sessionId));
     for (const [i, f] of batch.entries()) {
+      const field = `frames.${i}.participant`;
       try {
-        checkParticipantLimit(names, [f.participant], `frames.${i}.participant`);
+        checkParticipantLimit(names, [f.participant], field);
       } catch (err) {
-        if (!(err instanceof ParticipantLimitError)) throw err;
-        const { limit = 0, actual = 0 } = err.details;
-        throw new ParticipantLimitError(
-          err.firstOver,
-          actual,
-          limit,
-          { field: `frames.${i}.participant` },
-          `frames.${i}.participant: "${err.firstOver}" would be participant ${limit + 1}; the session would have ${actual} participants; the limit is ${limit}`,
-        );
+        throw err instanceof ParticipantLimitError ? err.placed(field, { field }) : err;
       }
       names.add(f.participant);
     }
@@ -121,6 +109,11 @@ export class FrameService {
     return batch.map((f) => this.submit(sessionId, f.participant, f.mediaMs, f.bytes, f.person));
   }
 
+  /**
+   * Queues a frame; `done` settles when it is processed, dropped or failed (never rejects).
+   * `person` sets which person in the picture the participant is for this and later frames
+   * (null clears it, undefined keeps it); the pose tracker (re)starts on that person.
+   */
   submit(
     sessionId: string,
     participant: string,

@@ -1,7 +1,7 @@
 // Sessions: create, list, read, export as a transcript, assign roles, re-analyse, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionSchema, isBlank, LIMITS, SessionIdSchema, SetRolesSchema, toWellFormed } from '../../../protocol/protocol';
+import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, TitleSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ParticipantLimitError } from '../../errors/errors';
 import { exportDisposition, sessionTranscript } from '../../ingest/export';
@@ -11,7 +11,7 @@ import { jsonBody, parseOr400 } from '../validate';
 const UploadQuery = z.object({
   format: z.enum(TRANSCRIPT_FORMATS).optional(),
   filename: z.string().max(255).optional(),
-  title: z.string().overwrite(toWellFormed).trim().min(1).max(LIMITS.titleMaxChars).refine((t) => !isBlank(t), 'must not be empty').optional(),
+  title: TitleSchema.optional(),
 });
 type UploadQuery = z.infer<typeof UploadQuery>;
 
@@ -52,15 +52,8 @@ async function naming51st<T>(parsed: ParsedTranscript, store: () => T | Promise<
     if (!(err instanceof ParticipantLimitError)) throw err;
     const place = speakerPlace(parsed, err.firstOver);
     if (!place) throw err;
-    const { limit = 0, actual = 0 } = err.details;
     const where = place.line === undefined ? place.field.replace(/\.speaker$/, '') : `line ${place.line}`;
-    throw new ParticipantLimitError(
-      err.firstOver,
-      actual,
-      limit,
-      { field: place.field, ...(place.line !== undefined ? { line: place.line } : {}) },
-      `${where}: speaker "${err.firstOver}" would be participant ${limit + 1}; the session would have ${actual} participants; the limit is ${limit}`,
-    );
+    throw err.placed(where, { field: place.field, ...(place.line !== undefined ? { line: place.line } : {}) }, 'speaker ');
   }
 }
 
