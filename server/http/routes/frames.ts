@@ -8,7 +8,7 @@ import type { FrameOutcome, FrameService } from '../../frames/frameService';
 import type { SessionService } from '../../pipeline/sessionService';
 import { checkImageHeader } from '../../signals/pose/sniff';
 import { ASPECT_MAX, clampPoseIn } from '../../signals/pose/fromLandmarks';
-import { jsonBody, MediaMsQuery, parseOr400, utf8Json } from '../validate';
+import { isJsonType, jsonBody, MediaMsQuery, parseOr400, utf8Json } from '../validate';
 
 const LandmarksBody = LandmarksInSchema.omit({ sessionId: true });
 /** A batch; its errors name the frame (`3.mediaMs`). One schema per shape: a union's error names no field. */
@@ -102,12 +102,12 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     });
   });
 
-  r.post('/frames', utf8Json, express.raw({ type: (req) => !isJson(req.headers['content-type']), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
+  r.post('/frames', utf8Json, express.raw({ type: (req) => !isJsonType(req.headers['content-type']), limit: LIMITS_POSTURE.frameMaxBytes }), express.json({ limit: BATCH_LIMIT_BYTES }), async (req, res) => {
     const id = sessionId((req.params as { id: string }).id);
     service.requireSession(id);
     // A request with no body at all (no Content-Length, no chunks) is read by no parser: it is
     // an empty image like one with Content-Length: 0, not a JSON batch missing its object.
-    const image = Buffer.isBuffer(req.body) ? req.body : req.body === undefined && !isJson(req.headers['content-type']) ? Buffer.alloc(0) : undefined;
+    const image = Buffer.isBuffer(req.body) ? req.body : req.body === undefined && !isJsonType(req.headers['content-type']) ? Buffer.alloc(0) : undefined;
     if (image) {
       const q = parseOr400(FrameQuery, req.query, 'query');
       // Empty, too large or not JPEG/PNG/WebP: refused now, also without wait=1 (whose 202 says only "queued").
@@ -127,15 +127,6 @@ export function framesRouter(service: SessionService, frames: FrameService): Rou
     res.status(201).json({ frames: outcomes.map(describe) });
   });
   return r;
-}
-
-/**
- * A frames request is a JSON batch when it says so, as express.json reads the type (any case:
- * `Application/JSON` was read as image bytes, 415 "not JPEG, PNG or WebP"); anything else is
- * one image's bytes.
- */
-function isJson(contentType: string | undefined): boolean {
-  return String(contentType ?? '').toLowerCase().trimStart().startsWith('application/json');
 }
 
 function describe(o: FrameOutcome) {
