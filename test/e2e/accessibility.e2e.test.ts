@@ -7,7 +7,7 @@
 // on the played demo shows a focus indicator. Real server, real Chromium; no network.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { openPage, useServerAndBrowser } from './browser';
+import { openPage, playDemo, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 /** The demo meeting's customer. */
@@ -151,9 +151,7 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   page.on('dialog', (d) => void d.dismiss());
   await auditBoth(page, 'start page', found);
 
-  await page.getByTestId('session-select').selectOption(':demo');
-  await page.getByTestId('speed').selectOption('50');
-  await page.getByTestId('play').click();
+  await playDemo(page, '50', 1, WAIT_MS);
   await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
   await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
   await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
