@@ -136,7 +136,7 @@ export class SessionService {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
   private readonly reanalysisSlice: { items: number; ms: number };
-  /** Each session's latest role change or re-analysis under way (they run one after another). */
+  /** Each session's latest role change, re-analysis or deletion under way (they run one after another). */
   private readonly reanalyses = new Map<string, Promise<unknown>>();
   /** Transports' accepted, unfinished work per session, which a deletion waits for. */
   private readonly pendingWork = new Set<SessionWork>();
@@ -596,7 +596,7 @@ export class SessionService {
     return this.snapshot(sessionId);
   }
 
-  /** Whether a role change of the session is being worked on. */
+  /** Whether a role change (or a re-analysis, or the deletion) of the session is being worked on. */
   reanalysing(sessionId: string): boolean {
     return this.reanalyses.has(sessionId);
   }
