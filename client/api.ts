@@ -114,6 +114,17 @@ export function uploadTranscript(filename: string, format: TranscriptFormat, byt
   });
 }
 
+/** Gives a session another title (PATCH); the session as the server holds it now. */
+export async function renameSession(id: string, title: string): Promise<Session> {
+  const res = await request(z.object({ session: SessionSchema }), 'renamed session', `/api/sessions/${encodeURIComponent(id)}`, json('PATCH', { title }));
+  return res.session;
+}
+
+/** Deletes a session and everything under it, for good. */
+export async function deleteSession(id: string): Promise<void> {
+  await request(z.object({ deleted: z.literal(true) }), 'session deletion', `/api/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
 export async function setRoles(id: string, roles: Record<string, Role | null>): Promise<SessionSnapshot> {
   const res = await request(
     z.object({ snapshot: SnapshotSchema }),

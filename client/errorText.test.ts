@@ -67,8 +67,8 @@ test('every refusal of the real ingest a manager can meet is worded in Chinese',
 
 test('the live refusals and the server’s own errors in Chinese', () => {
   const gone: ApiError = { code: 'not_found', message: 'session "abc" does not exist', field: 'sessionId' };
-  expect(describeError(gone, 'zh')).toEqual({ text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', detail: gone.message });
-  expect(errorMessage(gone, 'zh')).toBe('此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。（session "abc" does not exist）');
+  expect(describeError(gone, 'zh')).toEqual({ text: '此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。', detail: gone.message });
+  expect(errorMessage(gone, 'zh')).toBe('此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。（session "abc" does not exist）');
   expect(describeError({ code: 'busy', message: 'at most 256 turns…', field: 'utterance' }, 'zh').text).toContain('服务器正忙');
   expect(describeError({ code: 'shutting_down', message: 'the server is stopping…' }, 'zh').text).toContain('服务器正在停止');
   expect(describeError({ code: 'too_large', field: 'body', message: 'request body is larger than the limit of 5242880 bytes', limit: 5242880 }, 'zh')).toEqual({
@@ -189,4 +189,15 @@ test('a comment’s refusals, in both languages: too many comments, one deleted 
   expect(errorMessage(commentError(long), 'en')).toBe(long.message);
   const author: ApiError = { code: 'invalid_input', message: 'author must be at most 80 characters', field: 'author', limit: 80, actual: 81 };
   expect(errorMessage(commentError(author), 'zh')).toBe('作者长度为 81，上限为 80。');
+});
+
+test('renaming and deleting a session: the demo refused, a stopping server, in both languages', () => {
+  const demo: ApiError = { code: 'demo_session', message: "sessionId: the demo session is the server's built-in sample meeting and cannot be deleted", field: 'sessionId' };
+  expect(errorMessage(demo, 'en')).toBe(demo.message);
+  expect(errorMessage(demo, 'zh')).toBe('演示会谈是服务器自带的示例，不能重命名或删除（服务器下次启动时会重新存入它）；可以用“播放”把它复制成一个新会谈。');
+  const rename: ApiError = { code: 'shutting_down', message: 'the server is stopping: this rename was not stored; send it again once the server is back' };
+  expect(errorMessage(rename, 'zh')).toBe('服务器正在停止，会谈没有重命名；服务器恢复后请再试。');
+  const deletion: ApiError = { code: 'shutting_down', message: 'the server is stopping: this deletion was not stored; send it again once the server is back' };
+  expect(errorMessage(deletion, 'zh')).toBe('服务器正在停止，会谈没有删除；服务器恢复后请再试。');
+  expect(errorMessage(deletion, 'en')).toBe(deletion.message);
 });

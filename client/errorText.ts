@@ -124,7 +124,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'unsupported_media_type':
       return { text: '请求的内容类型不被接受。', keepDetail: true };
     case 'not_found':
-      if (e.field === 'sessionId') return { text: '此会谈在服务器上不存在（服务器可能已重启，且没有保存它）。', keepDetail: true };
+      if (e.field === 'sessionId') return { text: '此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。', keepDetail: true };
       if (e.field === 'utteranceId') return { text: '这句发言在服务器上不存在。', keepDetail: true };
       // A cue a re-analysis (or a role change) replaced while the coach was looking at it.
       if (e.field === 'cueId') return { text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
@@ -140,6 +140,9 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (e.field === 'participant') return { text: '只能标注客户的姿态：这位参与者是客户经理，或还没有角色。', keepDetail: true };
       // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.
       return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
+    case 'demo_session':
+      // The built-in demo meeting, stored again at each start, is neither renamed nor deleted.
+      return { text: '演示会谈是服务器自带的示例，不能重命名或删除（服务器下次启动时会重新存入它）；可以用“播放”把它复制成一个新会谈。' };
     case 'too_many_comments':
       return { text: `此会谈的评论已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，没有保存；请先删除一些评论。` };
     case 'busy':
@@ -148,6 +151,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       // The server names what it did not do: a turn or frame, or a re-analysis / role change.
       if (/this re-analysis was not/.test(e.message)) return { text: '服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。' };
       if (/this role change was not/.test(e.message)) return { text: '服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。' };
+      if (/this rename was not/.test(e.message)) return { text: '服务器正在停止，会谈没有重命名；服务器恢复后请再试。' };
+      if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条没有保存；服务器恢复后请重新发送。' };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };

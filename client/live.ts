@@ -3,6 +3,8 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  SessionDeletedEventSchema,
+  SessionRenamedEventSchema,
   type ApiError,
   type ClientToServerEvents,
   type Cue,
@@ -11,6 +13,8 @@ import {
   type ServerToClientEvents,
   type SessionSnapshot,
   type SessionError,
+  type SessionDeletedEvent,
+  type SessionRenamedEvent,
   type Signal,
   type Utterance,
   type UtteranceIn,
@@ -40,6 +44,10 @@ export interface LiveListeners {
   onPostureLabelled(ev: PostureLabelledEvent): void;
   /** A coach commented on a moment of the session, edited a comment, or removed one (`comment: null`). */
   onCommented(ev: CommentedEvent): void;
+  /** The session has another title (renamed here or in another window). */
+  onSessionRenamed(ev: SessionRenamedEvent): void;
+  /** The session was deleted (here or in another window): the server took this socket out of its room. */
+  onSessionDeleted(ev: SessionDeletedEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -102,6 +110,12 @@ export class LiveConnection {
     this.checked('cue_reviewed', CueReviewedEventSchema, (p) => listeners.onCueReviewed(p));
     this.checked('posture_labelled', PostureLabelledEventSchema, (p) => listeners.onPostureLabelled(p));
     this.checked('commented', CommentedEventSchema, (p) => listeners.onCommented(p));
+    this.checked('session_renamed', SessionRenamedEventSchema, (p) => listeners.onSessionRenamed(p));
+    this.checked('session_deleted', SessionDeletedEventSchema, (p) => {
+      // Its room is gone: a reconnect does not join it again.
+      if (this.joined === p.sessionId) this.joined = null;
+      listeners.onSessionDeleted(p);
+    });
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

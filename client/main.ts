@@ -46,6 +46,7 @@ import { PostureTimeline } from './view/posture';
 import { PostureLabelEditor, type FramesKnown } from './view/postureLabels';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
+import { SessionActions } from './view/sessionActions';
 import { TranscriptView } from './view/transcript';
 import { TurnLabels } from './view/turnLabels';
 import { UploadPanel } from './view/upload';
@@ -123,6 +124,8 @@ const el = {
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
   exportLink: byId<HTMLAnchorElement>('export-link'),
+  renameButton: byId<HTMLButtonElement>('rename-btn'),
+  deleteButton: byId<HTMLButtonElement>('delete-btn'),
   labelsSummary: byId('labels-summary'),
   labelsExport: byId<HTMLAnchorElement>('labels-export'),
   allLabels: byId<HTMLAnchorElement>('all-labels'),
@@ -143,6 +146,10 @@ const state = {
   mode: 'preview' as Mode,
   sessionId: null as string | null,
   title: '',
+  /** The session shown is the stored demo session (neither renamed nor deleted). */
+  demoSession: false,
+  /** The session this window is deleting: its `session_deleted` echo is this window's own. */
+  deleting: null as string | null,
   cueCount: 0,
   connection: 'connecting' as ConnectionState,
   health: null as Health | null,
@@ -268,6 +275,22 @@ const reviewReport = checkedDownload(el.reviewReport, ofSession((id) => api.getR
 const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
 const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
 const allPostureLabels = checkedDownload(el.allPostureLabels, api.getAllPostureLabelsFile, 'postureLabelsExportFailed', { empty: api.NoPostureLabelsYet, key: 'allPostureLabelsNone' });
+/** Rename and Delete beside the title, each with its dialog. */
+const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
+  async rename(id, title) {
+    sessionRenamed(id, (await api.renameSession(id, title)).title);
+  },
+  async remove(id) {
+    state.deleting = id;
+    try {
+      await api.deleteSession(id);
+    } finally {
+      state.deleting = null;
+    }
+    sessionDeleted(id, true);
+  },
+  exportFirst: () => el.exportLink.click(),
+});
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);
 const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionId) => {
@@ -336,6 +359,12 @@ const live = new LiveConnection({
     // Comments posted, edited or deleted elsewhere; this window's own are applied from their answers.
     if (ev.sessionId === state.sessionId) commentRequests.onEvent(ev);
   },
+  onSessionRenamed(ev) {
+    sessionRenamed(ev.sessionId, ev.title);
+  },
+  onSessionDeleted(ev) {
+    sessionDeleted(ev.sessionId, ev.sessionId === state.deleting);
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },
@@ -402,6 +431,34 @@ function sessionLost(): void {
   renderViewHead();
 }
 
+/** A session has another title (renamed here or elsewhere): the header and the dropdown say so. */
+function sessionRenamed(id: string, title: string): void {
+  picker.setTitle(id, title);
+  if (state.sessionId !== id || state.title === title) return;
+  state.title = title;
+  renderViewHead();
+}
+
+/**
+ * A session was deleted, by this window (`own`) or another. Shown here, it cannot stay on view
+ * (every save into it would be refused): a playback into it stops, the window goes back to the
+ * list (the demo preview, the dropdown read again) and a notice says what happened; the focus
+ * goes to the dropdown after this window's own deletion (its dialog and buttons are gone).
+ */
+function sessionDeleted(id: string, own: boolean): void {
+  void refreshSessions();
+  if (state.sessionId !== id) return;
+  const title = shownTitle(state.title, (time) => t('liveSuffix', { time }));
+  state.player?.stop();
+  endPlayback();
+  upload.clear();
+  picker.value = DEMO_VALUE;
+  showDemoPreview();
+  if (own) notices.add('info', () => t('sessionDeleted', { title }));
+  else notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
+  if (own) el.select.focus();
+}
+
 /** A session is shown anew (or the demo): one the server lost is no longer on view. */
 function notLost(): void {
   if (!state.lost) return;
@@ -449,6 +506,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.mode = mode;
   state.sessionId = snapshot.session.id;
   state.title = snapshot.session.title;
+  state.demoSession = snapshot.session.demo;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
@@ -577,6 +635,7 @@ function showDemoPreview(): void {
   state.content = 'some';
   state.mode = 'preview';
   state.sessionId = null;
+  state.demoSession = false;
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
@@ -1063,6 +1122,7 @@ function renderControls(): void {
     el.play.removeAttribute('aria-describedby');
   }
   el.select.disabled = c.busy;
+  renderSessionActions();
   el.upload.disabled = c.busy;
   el.refresh.disabled = c.busy;
   // Not while the session shown is still being played into: once it has ended, one
@@ -1104,6 +1164,7 @@ function renderViewHead(): void {
     state.mode === 'preview'
       ? previewMeta()
       : `${tn('utterancesCount', transcript.count)} · ${tn('cuesCount', state.cueCount)}${ending}`;
+  renderSessionActions();
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
   exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
@@ -1141,6 +1202,19 @@ function renderViewHead(): void {
   // The dropdown's option for this session counts what is shown, not what the last refresh saw
   // (its verdicts all of them, earlier ones too, as the server's cueReviewCount and the export).
   if (state.mode !== 'preview' && state.sessionId) picker.setCounts(state.sessionId, transcript.count, state.cueCount, agreed.labelled, verdicts.all.size, postured.labelled, commentCount);
+}
+
+/** Rename and Delete: a stored or live session, not the demo, not lost, not while this window plays into it. */
+function renderSessionActions(): void {
+  const ps = state.player?.state;
+  sessionActions.setSession({
+    id: state.mode === 'preview' ? null : state.sessionId,
+    title: state.title,
+    shownTitle: shownTitle(state.title, (time) => t('liveSuffix', { time })),
+    demo: state.demoSession,
+    lost: state.lost,
+    busy: state.starting || ps === 'playing' || ps === 'paused',
+  });
 }
 
 function previewMeta(): string {
@@ -1195,6 +1269,7 @@ function renderAll(): void {
   el.videoToggle.title = t('poseTitle');
   roles.render();
   modelStatus.render();
+  sessionActions.render();
   renderViewHead();
   renderHealth();
   upload.render();

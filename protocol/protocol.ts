@@ -162,6 +162,21 @@ export const CreateSessionSchema = z
   .strict();
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 
+/** `PATCH /api/sessions/:id`: a session's new title, with the limits of a created session's. */
+export const RenameSessionSchema = z.object({ title: TitleSchema }).strict();
+export type RenameSession = z.infer<typeof RenameSessionSchema>;
+
+/** `session_renamed`: the session has another title (`PATCH /api/sessions/:id`). */
+export const SessionRenamedEventSchema = z.object({ sessionId: z.string(), title: z.string() });
+export type SessionRenamedEvent = z.infer<typeof SessionRenamedEventSchema>;
+
+/**
+ * `session_deleted`: the session and everything under it were deleted (`DELETE
+ * /api/sessions/:id`); the room is emptied, and the session is unknown from now on.
+ */
+export const SessionDeletedEventSchema = z.object({ sessionId: z.string() });
+export type SessionDeletedEvent = z.infer<typeof SessionDeletedEventSchema>;
+
 const speakerKeyRule = `must be a speaker name of 1-${LIMITS.speakerMaxChars} characters`;
 const PROTO_KEY_RULE = 'cannot be used as a speaker name here (it is reserved in JavaScript objects)';
 /**
@@ -597,6 +612,10 @@ export interface ServerToClientEvents {
    * (`comment: null`; a DELETE that finds none sends nothing).
    */
   commented: (p: { sessionId: string; commentId: number; comment: Comment | null }) => void;
+  /** The session has another title (PATCH /api/sessions/:id). */
+  session_renamed: (p: SessionRenamedEvent) => void;
+  /** The session was deleted (DELETE /api/sessions/:id): its room is emptied; it is unknown from now on. */
+  session_deleted: (p: SessionDeletedEvent) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -59,6 +59,14 @@ export class SessionPicker {
     return this.sessions.find((s) => s.id === id)?.title;
   }
 
+  /** A session's new title (renamed here or in another window): its option says so at once. */
+  setTitle(id: string, title: string): void {
+    const s = this.sessions.find((x) => x.id === id);
+    if (!s || s.title === title) return;
+    s.title = title;
+    this.render();
+  }
+
   /**
    * Counts of a session shown live, so its option does not keep the counts of the last refresh
    * while turns and cues come in.

@@ -195,3 +195,19 @@ export class TooManyCommentsError extends AppError {
     );
   }
 }
+
+/**
+ * The demo session (id "demo", `demo: true`) is the server's built-in sample meeting, stored
+ * again at a start when it is missing: it is neither renamed nor deleted (a deletion would not
+ * last past the next start, and its title is the recording's). Named as `sessionId`.
+ */
+export class DemoSessionError extends AppError {
+  constructor(what: 'renamed' | 'deleted') {
+    super(
+      'demo_session',
+      `sessionId: the demo session is the server's built-in sample meeting and cannot be ${what}${what === 'deleted' ? ' (the server stores it again at its next start)' : ''}; play it into a new session (Play), or start the server with --no-demo`,
+      409,
+      { field: 'sessionId' },
+    );
+  }
+}

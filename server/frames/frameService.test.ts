@@ -7,6 +7,8 @@ const service = {
   requireSession: () => ({ participants: [] }),
   addLandmarks: () => ({ frameId: 1, signals: [], cues: [] }),
   reportFrameStats: () => undefined,
+  trackWork: () => () => true,
+  onEvent: () => () => true,
 } as unknown as SessionService;
 
 describe('FrameService person hints', () => {
@@ -119,6 +121,59 @@ describe('FrameService bounds', () => {
     await Promise.all(ok.map((s) => s.done));
     expect(jobs.map((j) => j.trackId)).toEqual(['s\u0000P0', 's\u0000NewA', 's\u0000NewA'].slice(0, jobs.length));
     expect(jobs.length).toBeGreaterThanOrEqual(2);
+    await frames.close();
+  });
+});
+
+describe('FrameService and a session deletion', () => {
+  it("lets a deletion wait for the session's frames already queued (and only its), then forgets its person boxes and pose tracks", async () => {
+    const works: ((sessionId: string) => Promise<void>)[] = [];
+    const listeners: ((e: { type: string; sessionId: string }) => void)[] = [];
+    const withHooks = {
+      ...service,
+      trackWork: (w: (sessionId: string) => Promise<void>) => (works.push(w), () => true),
+      onEvent: (fn: (e: { type: string; sessionId: string }) => void) => (listeners.push(fn), () => true),
+    } as unknown as SessionService;
+    const waiting: { trackId: string; person: unknown; go: () => void }[] = [];
+    const released: string[] = [];
+    const runner: PoseRunner = {
+      run: (job) => new Promise<PoseJobResult>((resolve) => waiting.push({ trackId: job.trackId!, person: job.person, go: () => resolve({ poses: [], decodeMs: 0, poseMs: 0, width: 4, height: 3, worker: 0 }) })),
+      releaseTrack: (trackId) => void released.push(trackId),
+      close: () => Promise.resolve(),
+    };
+    const frames = new FrameService(withHooks, () => Promise.resolve(runner), { queueCapacity: 4 });
+    expect(works).toHaveLength(1);
+    const bytes = new Uint8Array([1]);
+    const box = { xMin: 0.1, yMin: 0.2, width: 0.3, height: 0.6 };
+    const gone = [frames.submit('gone', 'Dana', 0, bytes, box), frames.submit('gone', 'Dana', 40, bytes), frames.submit('gone', 'Lee', 0, bytes)];
+    const kept = frames.submit('kept', 'Dana', 0, bytes);
+    let settled = false;
+    const wait = works[0]!('gone').then(() => (settled = true));
+    await expect(works[0]!('nothing-queued')).resolves.toBeUndefined();
+    // Release the frames one at a time: the wait ends only once every one of "gone" is done.
+    while (waiting.length > 0 || !settled) {
+      await new Promise((r) => setImmediate(r));
+      const next = waiting.find((w) => w.trackId.startsWith('gone'));
+      if (!next) break;
+      expect(settled).toBe(false);
+      waiting.splice(waiting.indexOf(next), 1);
+      next.go();
+    }
+    await wait;
+    expect((await Promise.all(gone.map((g) => g.done))).map((o) => o.status)).toEqual(['processed', 'processed', 'processed']);
+    expect(waiting.map((w) => w.trackId)).toEqual(['kept\u0000Dana']);
+    listeners.forEach((fn) => fn({ type: 'session_deleted', sessionId: 'gone' }));
+    await new Promise((r) => setImmediate(r));
+    expect(released.sort()).toEqual(['gone\u0000Dana', 'gone\u0000Lee']);
+    expect(frames.stats('gone', 'Dana')).toEqual({ sessionId: 'gone', participant: 'Dana', queued: 0, processed: 0, dropped: 0, failed: 0 });
+    // The box set for "gone"'s Dana is forgotten: a session made again under the id starts without it.
+    waiting.splice(0).forEach((w) => w.go());
+    await kept.done;
+    const again = frames.submit('gone', 'Dana', 80, bytes);
+    await new Promise((r) => setImmediate(r));
+    expect(waiting.map((w) => [w.trackId, w.person])).toEqual([['gone\u0000Dana', undefined]]);
+    waiting.splice(0).forEach((w) => w.go());
+    await again.done;
     await frames.close();
   });
 });

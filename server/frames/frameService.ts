@@ -59,6 +59,10 @@ export class FrameService {
   private readonly hints = new Map<string, PersonBox>();
   private framesHeld = 0;
   private bytesHeld = 0;
+  /** Each session's frames queued or being estimated (their `done`), which its deletion waits for. */
+  private readonly pending = new Map<string, Set<Promise<FrameOutcome>>>();
+  /** Each session's participants (trackKey) that sent frames: a deleted session's are forgotten. */
+  private readonly keysOf = new Map<string, Set<string>>();
 
   constructor(
     private readonly service: SessionService,
@@ -82,6 +86,27 @@ export class FrameService {
       },
       { capacity: this.opts.queueCapacity },
     );
+    // A session's deletion waits for its frames already queued (stored or failed first), then
+    // its person boxes and pose tracks are forgotten.
+    service.trackWork((sessionId) => this.settled(sessionId));
+    service.onEvent((e) => {
+      if (e.type === 'session_deleted') this.forget(e.sessionId);
+    });
+  }
+
+  /** Resolves once every frame of the session queued so far is processed, dropped or failed. */
+  async settled(sessionId: string): Promise<void> {
+    await Promise.all([...(this.pending.get(sessionId) ?? [])]);
+  }
+
+  /** A deleted session: its participants' person boxes, counters and pose tracks go. */
+  private forget(sessionId: string): void {
+    for (const key of this.keysOf.get(sessionId) ?? []) {
+      this.hints.delete(key);
+      this.queue.forget(key);
+      void this.runner?.then((r) => r.releaseTrack?.(key), () => undefined);
+    }
+    this.keysOf.delete(sessionId);
   }
 
   /**
@@ -141,6 +166,14 @@ export class FrameService {
       };
     });
     const key = trackKey(sessionId, participant);
+    const keys = this.keysOf.get(sessionId) ?? new Set<string>();
+    this.keysOf.set(sessionId, keys.add(key));
+    const pending = this.pending.get(sessionId) ?? new Set<Promise<FrameOutcome>>();
+    this.pending.set(sessionId, pending.add(done));
+    void done.then(() => {
+      pending.delete(done);
+      if (pending.size === 0 && this.pending.get(sessionId) === pending) this.pending.delete(sessionId);
+    });
     if (person === null) this.hints.delete(key);
     else if (person) this.hints.set(key, person);
     const counts = this.queue.push(key, { sessionId, participant, mediaMs, bytes, person: this.hints.get(key), settle });

@@ -61,6 +61,13 @@ export class LatestQueue<T, R> {
     return s;
   }
 
+  /** Drops a key's counters once nothing of it waits or runs (its session was deleted). */
+  forget(key: string): void {
+    if (this.busy.has(key) || (this.waiting.get(key)?.length ?? 0) > 0) return;
+    this.waiting.delete(key);
+    this.stats.delete(key);
+  }
+
   /** Resolves when nothing is waiting or running (for tests and shutdown). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -241,6 +241,25 @@ describe('LiveTurnQueue', () => {
     expect(queue.size).toBe(0);
   });
 
+  it("settled(session) resolves once that session's turns submitted so far are told, without waiting for later ones or other sessions'", async () => {
+    const { queue, newSession } = setup({ maxBatch: 2 });
+    const [a, b] = [newSession(), newSession()];
+    await queue.settled(a); // nothing queued: at once
+    const told: string[] = [];
+    const send = (id: string, i: number) => queue.submit(id, { speaker: CUSTOMER, text: `turn ${i}`, startMs: i * 1000 }, () => told.push(`${id === a ? 'a' : 'b'}${i}`));
+    for (let i = 0; i < 3; i++) send(a, i);
+    send(b, 0);
+    const settled = queue.settled(a).then(() => [...told]);
+    // Submitted after the call: not waited for.
+    for (let i = 3; i < 6; i++) send(a, i);
+    const atSettle = await settled;
+    expect(atSettle).toEqual(expect.arrayContaining(['a0', 'a1', 'a2']));
+    expect(atSettle).not.toContain('a5');
+    await queue.idle();
+    expect(told.filter((x) => x.startsWith('a'))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5']);
+    await queue.settled(a); // all told: at once
+  });
+
   it('rejects a maxBatch below 1', () => {
     const { service } = setup();
     expect(() => new LiveTurnQueue(service, { maxBatch: 0 })).toThrow('maxBatch must be a whole number ≥ 1, got 0');

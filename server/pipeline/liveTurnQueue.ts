@@ -27,11 +27,20 @@ interface Waiting extends LiveTurn {
   done: (outcome: TurnOutcome) => void;
 }
 
+/** A session's turns submitted and told so far, and who waits for a count of them to be told. */
+interface SessionCount {
+  submitted: number;
+  told: number;
+  waiters: { upTo: number; resolve: () => void }[];
+}
+
 export class LiveTurnQueue {
   private waiting: Waiting[] = [];
   private scheduled = false;
   private flushing = false;
   private idleWaiters: (() => void)[] = [];
+  /** Sessions with turns submitted and not yet told (a session's turns are told in the order submitted). */
+  private readonly counts = new Map<string, SessionCount>();
   private readonly opts: LiveTurnQueueOptions;
 
   constructor(
@@ -46,8 +55,22 @@ export class LiveTurnQueue {
 
   /** Queues one turn; `done` is called once, after the turn is stored and published (or failed). */
   submit(sessionId: string, utterance: UtteranceIn, done: (outcome: TurnOutcome) => void): void {
+    const c = this.counts.get(sessionId) ?? { submitted: 0, told: 0, waiters: [] };
+    c.submitted++;
+    this.counts.set(sessionId, c);
     this.waiting.push({ sessionId, utterance, done });
     this.schedule();
+  }
+
+  /**
+   * Resolves once every turn of the session submitted so far is stored or failed and its `done`
+   * has run; turns submitted later are not waited for (a session deleted after this resolves
+   * takes the earlier turns with it whole, and refuses the later ones).
+   */
+  settled(sessionId: string): Promise<void> {
+    const c = this.counts.get(sessionId);
+    if (!c) return Promise.resolve();
+    return new Promise((resolve) => c.waiters.push({ upTo: c.submitted, resolve }));
   }
 
   /** Turns submitted and not yet stored or failed. */
@@ -115,7 +138,18 @@ export class LiveTurnQueue {
       w.done(outcome);
     } catch (err) {
       this.opts.log(`live turn callback failed: ${String(err)}`);
+    } finally {
+      this.told(w.sessionId);
     }
+  }
+
+  private told(sessionId: string): void {
+    const c = this.counts.get(sessionId);
+    if (!c) return;
+    c.told++;
+    for (const w of c.waiters.filter((x) => x.upTo <= c.told)) w.resolve();
+    c.waiters = c.waiters.filter((x) => x.upTo > c.told);
+    if (c.told === c.submitted) this.counts.delete(sessionId);
   }
 }
 

@@ -26,7 +26,7 @@ import type {
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import {
-  CommentNotFoundError, CueNotFoundError, NoFrameError, NotCustomerParticipantError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ParticipantNotFoundError, ShuttingDownError,
+  CommentNotFoundError, CueNotFoundError, DemoSessionError, NoFrameError, NotCustomerParticipantError, NotCustomerTurnError, NotFoundError, ParticipantLimitError, ParticipantNotFoundError, ShuttingDownError,
   TooManyCommentsError, TurnIdConflictError, TurnNotFoundError, ValidationError,
 } from '../errors/errors';
 import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
@@ -53,7 +53,18 @@ export type SessionEvent =
   /** A coach labelled a customer's posture in a frame, or removed those labels (`labels: null`). */
   | { type: 'posture_labelled'; sessionId: string; frameId: number; labels: PostureLabels | null }
   /** A coach posted or edited a comment, or removed it (`comment: null`). */
-  | { type: 'commented'; sessionId: string; commentId: number; comment: Comment | null };
+  | { type: 'commented'; sessionId: string; commentId: number; comment: Comment | null }
+  /** The session has another title. */
+  | { type: 'session_renamed'; sessionId: string; title: string }
+  /** The session and everything under it were deleted: it is unknown from now on. */
+  | { type: 'session_deleted'; sessionId: string };
+
+/**
+ * Work a transport accepted for a session and has not finished (live turns waiting to be
+ * stored, frames queued for the pose estimator): resolves once what it held of the session
+ * when called is done. A deletion waits for these (see `deleteSession`).
+ */
+export type SessionWork = (sessionId: string) => Promise<void>;
 
 /** One live turn for `commitLiveTurns`. */
 export interface LiveTurn {
@@ -125,8 +136,10 @@ export class SessionService {
   private readonly listeners = new Set<(e: SessionEvent) => void>();
   private readonly newId: () => string;
   private readonly reanalysisSlice: { items: number; ms: number };
-  /** Each session's latest role change or re-analysis under way (they run one after another). */
+  /** Each session's latest role change, re-analysis or deletion under way (they run one after another). */
   private readonly reanalyses = new Map<string, Promise<unknown>>();
+  /** Transports' accepted, unfinished work per session, which a deletion waits for. */
+  private readonly pendingWork = new Set<SessionWork>();
   private closing = false;
 
   constructor(private readonly deps: SessionServiceDeps) {
@@ -184,6 +197,50 @@ export class SessionService {
 
   listSessions(): SessionSummary[] {
     return this.deps.store.listSessions();
+  }
+
+  /** Registers a transport's unfinished work per session (see SessionWork); returns its removal. */
+  trackWork(work: SessionWork): () => void {
+    this.pendingWork.add(work);
+    return () => this.pendingWork.delete(work);
+  }
+
+  /**
+   * Gives a session another title (trimmed and checked by the protocol's TitleSchema) and tells
+   * its room. Refused: an unknown session (404), the demo session (409 demo_session), a
+   * stopping server (503 shutting_down).
+   */
+  renameSession(id: string, title: string): Session {
+    if (this.closing) throw new ShuttingDownError('rename');
+    if (this.requireSession(id).demo) throw new DemoSessionError('renamed');
+    const session = this.deps.store.renameSession(id, title);
+    if (!session) throw new NotFoundError('session', id);
+    this.publish({ type: 'session_renamed', sessionId: id, title: session.title });
+    return session;
+  }
+
+  /**
+   * Deletes a session and everything under it for good (one store transaction) and tells its
+   * room, after the work already accepted for it: it waits its turn behind the session's role
+   * changes, re-analyses and uploads under way (inTurn), then for the live turns and frames the
+   * transports have taken and not yet stored (trackWork), then deletes, with nothing else run
+   * in between. So a turn acknowledged before is deleted with the session, whole, and one that
+   * comes after is refused as for any unknown session (404 not_found); nothing acknowledged is
+   * half-deleted. The session's pipeline is forgotten. Refused: an unknown session (404), the
+   * demo session (409 demo_session), a stopping server (503 shutting_down; nothing deleted).
+   */
+  async deleteSession(id: string): Promise<void> {
+    if (this.requireSession(id).demo) throw new DemoSessionError('deleted');
+    await this.inTurn(id, async () => {
+      await Promise.all([...this.pendingWork].map((work) => work(id)));
+      // Nothing runs between here and the delete's commit: no turn or frame is stored meanwhile.
+      if (this.closing) throw new ShuttingDownError('deletion');
+      // Another deletion of it may have come first.
+      this.requireSession(id);
+      this.deps.store.deleteSession(id);
+      this.pipelines.delete(id);
+      this.publish({ type: 'session_deleted', sessionId: id });
+    }, 'deletion');
   }
 
   requireSession(id: string): Session {
@@ -511,9 +568,9 @@ export class SessionService {
   }
 
   /**
-   * Runs a role change of the session (setRoles, an upload that changes roles, reanalyse) once
-   * those before it are done: one at a time, in the order they came, so each one's answer shows
-   * its own roles applied to those before.
+   * Runs a role change of the session (setRoles, an upload that changes roles, reanalyse, or its
+   * deletion) once those before it are done: one at a time, in the order they came, so each
+   * one's answer shows its own roles applied to those before.
    */
   private async inTurn<T>(sessionId: string, job: () => Promise<T>, what = 'role change'): Promise<T> {
     if (this.closing) throw new ShuttingDownError(what);
@@ -539,7 +596,7 @@ export class SessionService {
     return this.snapshot(sessionId);
   }
 
-  /** Whether a role change of the session is being worked on. */
+  /** Whether a role change (or a re-analysis, or the deletion) of the session is being worked on. */
   reanalysing(sessionId: string): boolean {
     return this.reanalyses.has(sessionId);
   }
@@ -573,6 +630,8 @@ export class SessionService {
   private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T, what = 'role change'): Promise<T> {
     // One that waited its turn while the server began to stop does not start.
     if (this.closing) throw new ShuttingDownError(what);
+    // Nor one whose session was deleted meanwhile (404, as for any unknown session).
+    this.requireSession(sessionId);
     const { store } = this.deps;
     const withGiven = (now: Map<string, Role | null>) => {
       for (const [name, role] of Object.entries(given)) now.set(name, role);

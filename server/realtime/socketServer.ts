@@ -80,6 +80,8 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     },
   });
   const turns = new LiveTurnQueue(service, { log: o.log });
+  // A session's deletion waits for its turns already taken: they are stored and acked first.
+  service.trackWork((sessionId) => turns.settled(sessionId));
   let closing = false;
 
   service.onEvent((e) => {
@@ -94,7 +96,12 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     else if (e.type === 'cue_reviewed') to.emit('cue_reviewed', { sessionId: e.sessionId, cueType: e.cueType, mediaMs: e.mediaMs, review: e.review });
     else if (e.type === 'posture_labelled') to.emit('posture_labelled', { sessionId: e.sessionId, frameId: e.frameId, labels: e.labels });
     else if (e.type === 'commented') to.emit('commented', { sessionId: e.sessionId, commentId: e.commentId, comment: e.comment });
-    else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
+    else if (e.type === 'session_renamed') to.emit('session_renamed', { sessionId: e.sessionId, title: e.title });
+    else if (e.type === 'session_deleted') {
+      to.emit('session_deleted', { sessionId: e.sessionId });
+      // The room goes with its session: no socket stays in it (a `join` of it now is a 404).
+      io.in(room(e.sessionId)).socketsLeave(room(e.sessionId));
+    } else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
   });
 
   io.on('connection', (socket: IoSocket) => {

@@ -228,4 +228,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX comments_session ON comments(session_id, media_ms, id);
     `,
   },
+  {
+    version: 11,
+    name: "signals_frame: deleting a session's frames finds the posture signals that name them without scanning every signal",
+    // Deleting a session (DELETE /api/sessions/:id) deletes its frames; signals.frame_id
+    // references frames (ON DELETE SET NULL), so SQLite looks up each deleted frame's signals.
+    // Without this index each look-up scanned the whole signals table (every session's): a
+    // session of 10,000 frames in a store of 100,000 signals read a billion rows.
+    sql: `
+      CREATE INDEX signals_frame ON signals(frame_id) WHERE frame_id IS NOT NULL;
+    `,
+  },
 ];

@@ -325,6 +325,15 @@ export const CACHED_SESSIONS = 1000;
 
 type SessionRow = Omit<Session, 'participants'>;
 
+/**
+ * Every table that holds rows of a session besides `sessions` itself, children before the
+ * tables they refer to (deleteSession's order). A new table keyed by session belongs here; the
+ * store's tests check that no table with a session_id column is missing.
+ */
+export const SESSION_TABLES = [
+  'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
+] as const;
+
 export class SqliteStore {
   private readonly db: Database.Database;
   /** Prepared once, reused: preparing costs more than running these small statements. */
@@ -337,13 +346,15 @@ export class SqliteStore {
    * (which holds the file alone, see the constructor): every method that writes participants
    * drops the session's entry before it writes, and a transaction (or savepoint) that fails
    * drops every entry, since what was read inside it may have been rolled back. A session's
-   * row never changes once created; a missing session is not remembered.
+   * row changes only by renameSession and deleteSession, which drop its entry; a missing
+   * session is not remembered.
    */
   private readonly sessionRows = new Map<string, SessionRow>();
   private readonly participantLists = new Map<string, readonly Participant[]>();
   /**
    * Each session's last turn number as stored, once known: the next turn's number without a
-   * read. Turns are stored only through addUtterance and never deleted; a failed transaction
+   * read. Turns are stored only through addUtterance and deleted only with their session
+   * (deleteSession drops its number too); a failed transaction
    * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
    */
   private readonly lastSeqs = new Map<string, number>();
@@ -449,6 +460,34 @@ export class SqliteStore {
       this.addParticipants(s.id, s.participants);
     });
     return this.getSession(s.id)!;
+  }
+
+  /**
+   * Gives the session another title; the session as it is now, or undefined when there is no
+   * such session (nothing written).
+   */
+  renameSession(id: string, title: string): Session | undefined {
+    this.sessionRows.delete(id);
+    const changed = this.stmt('UPDATE sessions SET title = ? WHERE id = ?').run(title, id).changes;
+    return changed ? this.getSession(id) : undefined;
+  }
+
+  /**
+   * Deletes the session and everything stored under it, in one transaction: its coaches' data
+   * (comments, posture labels, cue reviews, corrections), its analysis (cues, signals, tracker
+   * states), its input (frames, turns), its participants and its row. Children first, each by
+   * its session index, so no foreign-key action has work left to do (signals_frame serves the
+   * one that still looks). Whether the session existed. A failure rolls it all back.
+   */
+  deleteSession(id: string): boolean {
+    const existed = this.transaction(() => {
+      for (const table of SESSION_TABLES) this.stmt(`DELETE FROM ${table} WHERE session_id = ?`).run(id);
+      return this.stmt('DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
+    });
+    this.sessionRows.delete(id);
+    this.participantLists.delete(id);
+    this.lastSeqs.delete(id);
+    return existed;
   }
 
   getSession(id: string): Session | undefined {

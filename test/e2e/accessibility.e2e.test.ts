@@ -1,6 +1,7 @@
 // The client's pages checked against the WCAG 2.x A and AA rules by axe-core, in the page's real
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
-// demo played to its end (transcript, cue cards, posture timeline), the roles panel, each coach
+// demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
+// dialog (a title refused) and the delete confirmation, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
 // not check: the page's lang follows the language switch, and every control the Tab key reaches
@@ -143,6 +144,18 @@ async function auditBoth(page: Page, state: string, found: string[], opts: { pan
   await switchTo(page, 'en');
 }
 
+/** A state with a modal dialog (which `open` opens), audited in English, then in Chinese; cancelled after each. */
+async function auditDialogBoth(page: Page, state: string, found: string[], open: () => Promise<void>): Promise<void> {
+  for (const lang of ['en', 'zh'] as const) {
+    await switchTo(page, lang);
+    await open();
+    found.push(...(await audit(page, `${state}, ${lang}`)));
+    await page.getByTestId('session-dialog-cancel').click();
+    await page.getByTestId('session-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  }
+  await switchTo(page, 'en');
+}
+
 /**
  * The states of the page, each audited in both languages: the start page, the demo played to
  * its end, the roles panel, the coach editors, labels and comments saved, the video panel.
@@ -164,6 +177,22 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await auditBoth(page, 'roles panel', found);
   await rolesToggle.click();
   await page.getByTestId('roles-panel').and(page.locator('[hidden]')).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Rename and Delete session, each in its modal dialog: the rename with a title refused there
+  // (its error announced and tied to the field), the delete's confirmation; both cancelled. A
+  // modal dialog leaves the language switch out of reach, so each is opened in each language.
+  await auditDialogBoth(page, 'rename dialog, a title refused', found, async () => {
+    await page.getByTestId('rename-session').click();
+    const titleInput = page.getByTestId('session-title-input');
+    await titleInput.waitFor({ timeout: WAIT_MS });
+    await titleInput.fill(' ');
+    await page.getByTestId('session-rename-save').click();
+    await page.getByTestId('session-dialog-error').waitFor({ timeout: WAIT_MS });
+  });
+  await auditDialogBoth(page, 'delete confirmation', found, async () => {
+    await page.getByTestId('delete-session').click();
+    await page.getByTestId('session-delete-confirm').waitFor({ timeout: WAIT_MS });
+  });
 
   // A customer turn's label editor.
   const turn = page.locator('[data-testid="utterance"]:has([data-testid="label-turn"])').first();

@@ -127,9 +127,9 @@ describe('HTTP API', () => {
     });
 
     it('an unknown route is named with its whole path', async () => {
-      const r = await api(server.url, 'DELETE', '/api/sessions/nope?x=1');
+      const r = await api(server.url, 'PUT', '/api/sessions/nope?x=1');
       expect(r.status).toBe(404);
-      expect(r.body.error).toEqual({ code: 'not_found', message: 'no route DELETE /api/sessions/nope' });
+      expect(r.body.error).toEqual({ code: 'not_found', message: 'no route PUT /api/sessions/nope' });
     });
 
     it('wrong types when creating a session', async () => {

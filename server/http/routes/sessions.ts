@@ -1,7 +1,7 @@
-// Sessions: create, list, read, export as a transcript, assign roles, re-analyse, upload a transcript.
+// Sessions: create, list, read, rename, delete, export as a transcript, assign roles, re-analyse, upload a transcript.
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { CreateSessionSchema, LIMITS, SessionIdSchema, SetRolesSchema, TitleSchema, toWellFormed } from '../../../protocol/protocol';
+import { CreateSessionSchema, LIMITS, RenameSessionSchema, SessionIdSchema, SetRolesSchema, TitleSchema, toWellFormed } from '../../../protocol/protocol';
 import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
 import { AppError, ParticipantLimitError } from '../../errors/errors';
 import { exportDisposition, sessionTranscript } from '../../ingest/export';
@@ -85,6 +85,19 @@ export function sessionsRouter(service: SessionService): Router {
 
   r.get('/:id', (req, res) => {
     res.json(service.snapshot(id(req.params.id)));
+  });
+
+  // A new title, checked as a created session's; the room hears `session_renamed`.
+  r.patch('/:id', ...jsonBody('64kb'), (req, res) => {
+    const sessionId = id(req.params.id);
+    const body = parseOr400(RenameSessionSchema, req.body ?? {});
+    res.json({ session: service.renameSession(sessionId, body.title) });
+  });
+
+  // For good, after the work already taken for it; the room hears `session_deleted`.
+  r.delete('/:id', async (req, res) => {
+    await service.deleteSession(id(req.params.id));
+    res.json({ deleted: true });
   });
 
   // The session as a JSON transcript the upload routes and `analyze` take back, as a download.

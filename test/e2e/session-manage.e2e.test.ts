@@ -1,0 +1,122 @@
+// Renaming and deleting a session in the browser: Rename beside the title opens a dialog with the
+// title to edit (an empty one is refused there, naming why), and the new title shows in this
+// window, in another window showing the session, and in the dropdown. Delete asks first in a
+// dialog that names the session, says it cannot be undone and offers Export first; Cancel keeps
+// it; confirming deletes it, this window goes back to the list, and another window showing it
+// says it was deleted and goes back to the list too. The demo offers neither. In Chinese too.
+import type { Page } from 'playwright-core';
+import { getJson, openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+const CALL = ['Dana: Hi Lee, the starter plan is twelve hundred a year.', 'Lee: How much would it be for a team of five?'].join('\n');
+
+async function upload(page: Page, name: string): Promise<string> {
+  await page.getByTestId('upload-input').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(CALL) });
+  await page.getByTestId('upload-ok').waitFor({ timeout: WAIT_MS });
+  return (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+}
+
+async function optionText(page: Page, id: string): Promise<string> {
+  return (await page.locator(`[data-testid="session-select"] option[value="${id}"]`).textContent()) ?? '';
+}
+
+test('rename and delete a session through the UI, seen live in another window; the demo offers neither', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // The demo preview: neither control.
+  await expect(page.getByTestId('rename-session').isHidden()).resolves.toBe(true);
+  await expect(page.getByTestId('delete-session').isHidden()).resolves.toBe(true);
+
+  // The stored demo session (rebuilt at each start) offers neither either.
+  await page.getByTestId('session-select').selectOption('demo');
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('rename-session').isHidden()).resolves.toBe(true);
+  await expect(page.getByTestId('delete-session').isHidden()).resolves.toBe(true);
+
+  const id = await upload(page, 'dana-lee.txt');
+  await expect(page.getByTestId('rename-session').isVisible()).resolves.toBe(true);
+  const other = await openPage(suite.browser, suite.server, WAIT_MS);
+  await other.page.getByTestId('session-select').selectOption(id);
+  await other.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+
+  // Rename: the dialog holds the title; an empty one is refused in the dialog, naming why.
+  await page.getByTestId('rename-session').click();
+  const dialog = page.getByRole('dialog', { name: 'Rename the session' });
+  await dialog.waitFor({ timeout: WAIT_MS });
+  const input = page.getByLabel('Title', { exact: true });
+  await expect(input.inputValue()).resolves.toBe('dana-lee.txt');
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('session-title-input');
+  await input.fill('   ');
+  await page.getByTestId('session-rename-save').click();
+  await expect(page.getByTestId('session-dialog-error').textContent()).resolves.toBe('The title must not be empty.');
+  await input.fill('Bank visit with Lee');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached', timeout: WAIT_MS }).catch(() => dialog.waitFor({ state: 'hidden', timeout: WAIT_MS }));
+  await page.getByTestId('view-title').getByText('Bank visit with Lee').waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('rename-session');
+  // The other window: its title and dropdown follow at once.
+  await other.page.getByTestId('view-title').getByText('Bank visit with Lee').waitFor({ timeout: WAIT_MS });
+  await expect(optionText(other.page, id)).resolves.toContain('Bank visit with Lee');
+  await expect(optionText(page, id)).resolves.toContain('Bank visit with Lee');
+  expect((await getJson<{ session: { title: string } }>(suite.server, `/api/sessions/${id}`)).session.title).toBe('Bank visit with Lee');
+
+  // Delete: the dialog names the session, says it cannot be undone, offers Export first; Cancel keeps it.
+  await page.getByTestId('delete-session').click();
+  const confirm = page.getByRole('dialog', { name: 'Delete “Bank visit with Lee”?' });
+  await confirm.waitFor({ timeout: WAIT_MS });
+  const warning = (await page.getByTestId('session-delete-warning').textContent()) ?? '';
+  expect(warning).toContain('“Bank visit with Lee”');
+  expect(warning).toContain('This cannot be undone.');
+  await expect(confirm.textContent()).resolves.toContain('export it first');
+  await expect(page.getByTestId('session-delete-export').isVisible()).resolves.toBe(true);
+  // Cancel has the focus: Enter does not delete.
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('session-dialog-cancel');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(false);
+  expect((await getJson<{ session: { id: string } }>(suite.server, `/api/sessions/${id}`)).session.id).toBe(id);
+
+  await page.getByTestId('delete-session').click();
+  await page.getByTestId('session-delete-confirm').click();
+  // This window: back to the list (the demo preview), the session gone from the dropdown, a notice.
+  await page.getByText('Deleted “Bank visit with Lee”').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(':demo');
+  await expect(page.locator(`[data-testid="session-select"] option[value="${id}"]`).count()).resolves.toBe(0);
+  await expect(page.getByTestId('delete-session').isHidden()).resolves.toBe(true);
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('session-select');
+  // The other window: a clear notice, and back to the list.
+  await other.page.getByText('“Bank visit with Lee” was deleted in another window').waitFor({ timeout: WAIT_MS });
+  await expect(other.page.getByTestId('session-select').inputValue()).resolves.toBe(':demo');
+  await expect(other.page.getByTestId('utterance').count()).resolves.toBe(0);
+  const gone = await fetch(`${suite.server.url}/api/sessions/${id}`);
+  expect(gone.status).toBe(404);
+
+  expect(pageErrors).toEqual([]);
+  expect(other.pageErrors).toEqual([]);
+  await other.page.context().close();
+  await page.context().close();
+});
+
+test('in Chinese: the dialogs’ words, a title too long refused in the dialog naming the limit, and a deletion from elsewhere while the dialog is open closes it and says so', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  const id = await upload(page, 'zh-call.txt');
+  await page.getByTestId('delete-session').click();
+  await page.getByRole('dialog', { name: '删除“zh-call.txt”？' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('session-delete-warning').textContent()).resolves.toContain('此操作无法撤销');
+  await page.getByTestId('session-dialog-cancel').click();
+  await page.getByTestId('rename-session').click();
+  await page.getByRole('dialog', { name: '重命名会谈' }).waitFor({ timeout: WAIT_MS });
+  await page.getByLabel('标题', { exact: true }).fill('x'.repeat(201));
+  await page.getByTestId('session-rename-save').click();
+  await expect(page.getByTestId('session-dialog-error').textContent()).resolves.toBe('标题长度为 201，上限为 200。');
+  // Deleted meanwhile by another client: the dialog closes, and the notice says so.
+  await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
+  await page.getByText('“zh-call.txt”已在另一个窗口中被删除').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(false);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
