@@ -372,6 +372,8 @@ const live = new LiveConnection({
   onSessionListed(session) {
     // Made, or uploaded into, here or in another window: the dropdown offers it at once.
     picker.upsert(session);
+    // The session shown counts what it shows (its live turns may be ahead of the event's counts).
+    if (session.id === state.sessionId && state.mode !== 'preview') renderViewHead();
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
