@@ -1,5 +1,6 @@
-// socket.io adapter: one room per session, and a lobby following the session list. Parses every inbound payload with the protocol's
-// zod schemas (the typed event maps are compile-time only), calls the service, acks.
+// socket.io adapter: one room per session, and a lobby for the sockets following the session
+// list. Parses every inbound payload with the protocol's zod schemas (the typed event maps are
+// compile-time only), calls the service, acks.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
