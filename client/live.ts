@@ -1,5 +1,5 @@
-// The socket.io connection: joins a session, sends utterances with acks, and hands the
-// server's events to listeners after checking them against the wire schemas.
+// The socket.io connection: follows the session list, joins a session, sends utterances with
+// acks, and hands the server's events to listeners after checking them against the wire schemas.
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
@@ -20,7 +20,22 @@ import {
   type UtteranceIn,
 } from '../protocol/protocol';
 import { z } from 'zod';
-import { ApiErrorSchema, CommentedEventSchema, CorrectedEventSchema, CueReviewedEventSchema, CueSchema, PostureLabelledEventSchema, SignalSchema, SnapshotSchema, UtteranceSchema, ackSchema, parseWire } from '../protocol/outbound';
+import {
+  ApiErrorSchema,
+  CommentedEventSchema,
+  CorrectedEventSchema,
+  CueReviewedEventSchema,
+  CueSchema,
+  PostureLabelledEventSchema,
+  SessionListedEventSchema,
+  SessionSummarySchema,
+  SignalSchema,
+  SnapshotSchema,
+  UtteranceSchema,
+  ackSchema,
+  parseWire,
+  type SessionSummary,
+} from '../protocol/outbound';
 import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
 import type { CueReviewedEvent } from './cueReviews';
@@ -46,8 +61,15 @@ export interface LiveListeners {
   onCommented(ev: CommentedEvent): void;
   /** The session has another title (renamed here or in another window). */
   onSessionRenamed(ev: SessionRenamedEvent): void;
-  /** The session was deleted (here or in another window): the server took this socket out of its room. */
+  /**
+   * The session was deleted (here or in another window): the server took this socket out of its
+   * room. Also for a session this window does not show: the socket follows the session list.
+   */
   onSessionDeleted(ev: SessionDeletedEvent): void;
+  /** The session list as the server holds it, when the socket began to follow it (each connect). */
+  onSessionList(sessions: SessionSummary[]): void;
+  /** A session created, or a transcript uploaded into one, here or in another window. */
+  onSessionListed(session: SessionSummary): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -69,6 +91,7 @@ const UtteranceAck = ackSchema({ utterance: UtteranceSchema, duplicate: z.litera
 const LandmarksAck = ackSchema({ frameId: z.number(), signals: z.array(SignalSchema) });
 const RolesNeeded = z.object({ sessionId: z.string(), speakers: z.array(z.string()) });
 const Reanalysed = z.object({ sessionId: z.string() });
+const WatchAck = ackSchema({ sessions: z.array(SessionSummarySchema) });
 const SessionErrorSchema = z.intersection(ApiErrorSchema, z.object({ sessionId: z.string(), participant: z.string().optional(), mediaMs: z.number().optional() }));
 
 export type AckResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -83,7 +106,10 @@ export class LiveConnection {
     listeners.onConnection('connecting');
     this.socket.on('connect', () => {
       listeners.onConnection('connected');
-      if (this.socket.recovered || !this.joined) return;
+      if (this.socket.recovered) return;
+      // Follow the session list (rooms are lost on reconnect): the ack's list covers what was missed offline.
+      this.watchSessions();
+      if (!this.joined) return;
       this.join(this.joined)
         .then((res) => {
           if (res.ok) listeners.onResync(res.value);
@@ -116,7 +142,25 @@ export class LiveConnection {
       if (this.joined === p.sessionId) this.joined = null;
       listeners.onSessionDeleted(p);
     });
+    this.checked('session_listed', SessionListedEventSchema, (p) => listeners.onSessionListed(p.session));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
+  }
+
+  /** Joins the lobby (`watch_sessions`); its ack's list goes to onSessionList. A failure is a protocol notice. */
+  private watchSessions(): void {
+    this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('watch_sessions', { protocolVersion: PROTOCOL_VERSION })
+      .then((raw: unknown) => {
+        const res = parseWire(WatchAck, raw, '"watch_sessions" ack');
+        if (res.ok) this.listeners.onSessionList(res.sessions);
+        else this.listeners.onProtocolError(res.error.message);
+      })
+      .catch((err: unknown) => {
+        // Disconnected meanwhile: the next connect watches again.
+        if (this.deliveryUnknown(err)) return;
+        this.listeners.onProtocolError(err instanceof Error ? err.message : String(err));
+      });
   }
 
   private checked<T>(event: keyof ServerToClientEvents, schema: z.ZodType<T>, handle: (value: T) => void): void {

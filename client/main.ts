@@ -365,6 +365,16 @@ const live = new LiveConnection({
   onSessionDeleted(ev) {
     sessionDeleted(ev.sessionId, ev.sessionId === state.deleting);
   },
+  onSessionList(sessions) {
+    // Following the list from now on (at each connect): it replaces what the dropdown had.
+    picker.setSessions(sessions);
+  },
+  onSessionListed(session) {
+    // Made, or uploaded into, here or in another window: the dropdown offers it at once.
+    picker.upsert(session);
+    // The session shown counts what it shows (its live turns may be ahead of the event's counts).
+    if (session.id === state.sessionId && state.mode !== 'preview') renderViewHead();
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },
@@ -440,13 +450,20 @@ function sessionRenamed(id: string, title: string): void {
 }
 
 /**
- * A session was deleted, by this window (`own`) or another. Shown here, it cannot stay on view
- * (every save into it would be refused): a playback into it stops, the window goes back to the
- * list (the demo preview, the dropdown read again) and a notice says what happened; the focus
- * goes to the dropdown after this window's own deletion (its dialog and buttons are gone).
+ * A session was deleted, by this window (`own`) or another (heard in its room or in the lobby,
+ * whichever session this window shows): its option leaves the dropdown. Shown here, it cannot
+ * stay on view (every save into it would be refused): a playback into it stops, the window goes
+ * back to the list (the demo preview) and a notice says what happened; the focus goes to the
+ * dropdown after this window's own deletion (its dialog and buttons are gone). Chosen in the
+ * dropdown but not yet shown, the choice goes back to the session shown, with the same notice.
  */
 function sessionDeleted(id: string, own: boolean): void {
-  void refreshSessions();
+  const chosenTitle = picker.title(id);
+  // Its option goes; chosen but not shown (being opened), the choice goes back to what is shown.
+  if (picker.remove(id, state.sessionId) && state.sessionId !== id && chosenTitle !== undefined) {
+    const title = shownTitle(chosenTitle, (time) => t('liveSuffix', { time }));
+    notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
+  }
   if (state.sessionId !== id) return;
   const title = shownTitle(state.title, (time) => t('liveSuffix', { time }));
   state.player?.stop();

@@ -237,6 +237,10 @@ export type SessionSummary = z.infer<typeof SessionSummarySchema>;
 
 export const SessionListSchema = z.object({ sessions: z.array(SessionSummarySchema) });
 
+/** `session_listed` (to the sockets following the list): a session created, or uploaded into, as the list shows it. */
+export const SessionListedEventSchema = z.object({ session: SessionSummarySchema });
+export type SessionListedEvent = z.infer<typeof SessionListedEventSchema>;
+
 export const HealthSchema = z.object({
   ok: z.boolean(),
   protocolVersion: z.number(),

@@ -177,6 +177,17 @@ export type SessionRenamedEvent = z.infer<typeof SessionRenamedEventSchema>;
 export const SessionDeletedEventSchema = z.object({ sessionId: z.string() });
 export type SessionDeletedEvent = z.infer<typeof SessionDeletedEventSchema>;
 
+/**
+ * `session_listed`, to the sockets following the session list (`watch_sessions`): a session was
+ * created (`POST /api/sessions`, `POST /api/transcripts`), or a transcript was uploaded into it
+ * (its counts changed), as `GET /api/sessions` lists it. Not sent per live turn, label or comment:
+ * those counts are read again with the list. The client checks it with outbound's
+ * SessionListedEventSchema.
+ */
+export interface SessionListedEvent {
+  session: SessionSummary;
+}
+
 const speakerKeyRule = `must be a speaker name of 1-${LIMITS.speakerMaxChars} characters`;
 const PROTO_KEY_RULE = 'cannot be used as a speaker name here (it is reserved in JavaScript objects)';
 /**
@@ -229,6 +240,28 @@ export interface Session {
   createdAt: number;
   participants: Participant[];
   demo: boolean;
+}
+
+/**
+ * A session as `GET /api/sessions` lists it (and `session_listed` sends it), with its counts.
+ * The client reads it with outbound's SessionSummarySchema, whose counts but two are optional
+ * (servers before them sent none).
+ */
+export interface SessionSummary extends Session {
+  utteranceCount: number;
+  cueCount: number;
+  /** Its customer turns a coach has labelled (as the client's header and the export count them). */
+  correctionCount: number;
+  /**
+   * Its cue verdicts, all of them (as the export counts them): also those whose cue the current
+   * analysis no longer emits, which a re-analysis can bring back, so the count says how much of
+   * the session a coach has reviewed, not how its current cues fare.
+   */
+  cueReviewCount: number;
+  /** Its frames a coach has given posture labels whose participant is a customer now (as the export counts them). */
+  postureLabelCount: number;
+  /** Its coaches' comments, all of them. */
+  commentCount: number;
 }
 
 export interface Utterance {
@@ -544,6 +577,18 @@ export const LiveUtteranceSchema = z
   .strict();
 export type LiveUtterance = z.infer<typeof LiveUtteranceSchema>;
 
+/**
+ * `watch_sessions`: follow the session list. The socket joins the lobby, which hears
+ * `session_listed`, `session_renamed` and `session_deleted` of every session, until it
+ * disconnects (a reconnect must watch again); the ack carries the list as it is then.
+ */
+export const WatchSessionsSchema = z
+  .object({
+    protocolVersion: z.literal(PROTOCOL_VERSION).optional(),
+  })
+  .strict();
+export type WatchSessions = z.infer<typeof WatchSessionsSchema>;
+
 /** The distinct model versions a session's stored signals and cues came from (sorted). */
 export interface ModelVersions {
   verbal: string[];
@@ -576,6 +621,8 @@ export interface ClientToServerEvents {
   landmarks: (payload: LandmarksIn, ack: (res: Ack<{ frameId: number; signals: PostureSignal[] }>) => void) => void;
   /** A binary video frame for the server's pose estimator; acked when queued (frames may be dropped). */
   frame: (payload: FrameIn, ack: (res: Ack<{ stats: FrameStats }>) => void) => void;
+  /** Follow the session list (the lobby): acked with the list as it is when the socket joined it. */
+  watch_sessions: (payload: WatchSessions, ack: (res: Ack<{ sessions: SessionSummary[] }>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -612,10 +659,12 @@ export interface ServerToClientEvents {
    * (`comment: null`; a DELETE that finds none sends nothing).
    */
   commented: (p: { sessionId: string; commentId: number; comment: Comment | null }) => void;
-  /** The session has another title (PATCH /api/sessions/:id). */
+  /** The session has another title (PATCH /api/sessions/:id); to its room and to the lobby. */
   session_renamed: (p: SessionRenamedEvent) => void;
-  /** The session was deleted (DELETE /api/sessions/:id): its room is emptied; it is unknown from now on. */
+  /** The session was deleted (DELETE /api/sessions/:id): its room is emptied; it is unknown from now on. To its room and to the lobby. */
   session_deleted: (p: SessionDeletedEvent) => void;
+  /** To the lobby only (`watch_sessions`): a session was created, or a transcript uploaded into it. */
+  session_listed: (p: SessionListedEvent) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -2,6 +2,7 @@
 import { t, tn } from '../i18n';
 import { shownTitle } from '../liveTitle';
 import type { SessionSummary } from '../../protocol/outbound';
+import { removeFromList, renameInList, selectionAfterRemoval, sortSessions, upsertSession } from '../sessionList';
 import { h } from './dom';
 
 /** The option value for the demo; session ids cannot contain ':' so it never collides. */
@@ -11,7 +12,8 @@ export class SessionPicker {
   private sessions: SessionSummary[] = [];
   /**
    * The session to select: the manager's choice, or the session the client shows (a live one
-   * Play just made is not in the list until the next refresh, and is selected once it is).
+   * Play just made may not be listed yet, and is selected once `session_listed` or a refresh
+   * lists it).
    */
   private wanted = DEMO_VALUE;
   /**
@@ -61,10 +63,31 @@ export class SessionPicker {
 
   /** A session's new title (renamed here or in another window): its option says so at once. */
   setTitle(id: string, title: string): void {
-    const s = this.sessions.find((x) => x.id === id);
-    if (!s || s.title === title) return;
-    s.title = title;
+    const next = renameInList(this.sessions, id, title);
+    if (!next) return;
+    this.sessions = next;
     this.render();
+  }
+
+  /** A session created, or uploaded into, here or elsewhere (`session_listed`): its option appears, or shows its new counts. */
+  upsert(session: SessionSummary): void {
+    this.sessions = upsertSession(this.sessions, session);
+    this.render();
+  }
+
+  /**
+   * A session deleted, here or elsewhere: its option goes. When it was the choice, the choice
+   * falls back to the session the window shows (`shown`, if listed) or the demo, selected
+   * without a `change` event (nothing new is opened). Returns whether the choice moved.
+   */
+  remove(id: string, shown: string | null): boolean {
+    const next = removeFromList(this.sessions, id);
+    if (next) this.sessions = next;
+    const selected = this.select.value;
+    const choice = selectionAfterRemoval(selected, id, shown, (x) => this.has(x), DEMO_VALUE);
+    if (this.wanted === id || choice !== selected) this.wanted = choice;
+    if (next || choice !== selected) this.render();
+    return choice !== selected;
   }
 
   /**
@@ -94,7 +117,7 @@ export class SessionPicker {
   }
 
   setSessions(sessions: readonly SessionSummary[]): void {
-    this.sessions = sessions.map((s) => ({ ...s })).sort((a, b) => b.createdAt - a.createdAt);
+    this.sessions = sortSessions(sessions);
     this.render();
   }
 

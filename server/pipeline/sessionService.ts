@@ -57,7 +57,12 @@ export type SessionEvent =
   /** The session has another title. */
   | { type: 'session_renamed'; sessionId: string; title: string }
   /** The session and everything under it were deleted: it is unknown from now on. */
-  | { type: 'session_deleted'; sessionId: string };
+  | { type: 'session_deleted'; sessionId: string }
+  /**
+   * A session as the list shows it, for those following the list: it was created, or a
+   * transcript was uploaded into it (its counts changed). Not per live turn, label or comment.
+   */
+  | { type: 'session_listed'; sessionId: string; session: SessionSummary };
 
 /**
  * Work a transport accepted for a session and has not finished (live turns waiting to be
@@ -180,7 +185,15 @@ export class SessionService {
     return () => this.listeners.delete(fn);
   }
 
+  /** Creates a session and tells those following the list (`session_listed`). */
   createSession(input: CreateSession, opts: { demo?: boolean; id?: string } = {}): Session {
+    const session = this.storeSession(input, opts);
+    this.publishListed(session.id);
+    return session;
+  }
+
+  /** Stores a new session, telling no one (inside another transaction, which may yet roll it back). */
+  private storeSession(input: CreateSession, opts: { demo?: boolean; id?: string }): Session {
     const names = new Set<string>();
     for (const [i, p] of (input.participants ?? []).entries()) {
       if (names.has(p.name)) throw new ValidationError(`participants[${i}].name: "${p.name}" appears twice`, { field: `participants[${i}].name` });
@@ -241,6 +254,13 @@ export class SessionService {
       this.pipelines.delete(id);
       this.publish({ type: 'session_deleted', sessionId: id });
     }, 'deletion');
+  }
+
+  /** Tells those following the list how it shows the session now (nothing if it is gone). */
+  private publishListed(id: string): void {
+    if (this.listeners.size === 0) return;
+    const session = this.deps.store.sessionSummary(id);
+    if (session) this.publish({ type: 'session_listed', sessionId: id, session });
   }
 
   requireSession(id: string): Session {
@@ -482,18 +502,26 @@ export class SessionService {
    * new analysis (in turn with the session's other role changes).
    */
   async upload(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[] = []): Promise<UploadResult> {
-    if (Object.keys(this.roleChanges(sessionId, participants)).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
+    if (Object.keys(this.roleChanges(sessionId, participants)).length === 0) return this.uploadNowListed(sessionId, utterances, participants, warnings);
     if (utterances.length === 0) throw new ValidationError('the transcript holds no utterances', { field: 'utterances' });
     // A file refused anyway is refused before the re-analysis.
     checkParticipantLimit(participantNames(this.requireSession(sessionId)), [...participants.map((p) => p.name), ...utterances.map((u) => u.speaker)], 'speaker');
     return this.inTurn(sessionId, async () => {
       // The roles as they are now that the role changes before this one are done.
       const changes = this.roleChanges(sessionId, participants);
-      if (Object.keys(changes).length === 0) return this.uploadNow(sessionId, utterances, participants, warnings);
+      if (Object.keys(changes).length === 0) return this.uploadNowListed(sessionId, utterances, participants, warnings);
       const { prepared, results } = await this.reanalyseAside(sessionId, changes, () => this.storeBatch(sessionId, utterances, participants));
       this.publishTurns(prepared, results);
+      this.publishListed(sessionId);
       return this.uploadResult(sessionId, results, warnings);
     });
+  }
+
+  /** `uploadNow`, then the list's followers hear the session's new counts (one event per upload). */
+  private uploadNowListed(sessionId: string, utterances: readonly UtteranceIn[], participants: readonly Participant[], warnings: string[]): UploadResult {
+    const result = this.uploadNow(sessionId, utterances, participants, warnings);
+    this.publishListed(sessionId);
+    return result;
   }
 
   /**
@@ -522,13 +550,17 @@ export class SessionService {
     participants: readonly Participant[],
     warnings: string[] = [],
   ): UploadResult & { session: Session } {
-    return this.deps.store.transaction(() => {
-      const session = this.createSession({ title });
+    const created = this.deps.store.transaction(() => {
+      // Not published yet: a bad file rolls the session back.
+      const session = this.storeSession({ title }, {});
       // A new session: no role to change, nothing to re-analyse. The session is read after the
       // upload, which adds its participants (read before, it answered `participants: []`).
       const result = this.uploadNow(session.id, utterances, participants, warnings);
       return { session: this.requireSession(session.id), ...result };
     });
+    // Committed: the list's followers hear of it, with its counts.
+    this.publishListed(created.session.id);
+    return created;
   }
 
   /**

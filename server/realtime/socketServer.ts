@@ -1,5 +1,6 @@
-// socket.io adapter: one room per session. Parses every inbound payload with the protocol's
-// zod schemas (the typed event maps are compile-time only), calls the service, acks.
+// socket.io adapter: one room per session, and a lobby for the sockets following the session
+// list. Parses every inbound payload with the protocol's zod schemas (the typed event maps are
+// compile-time only), calls the service, acks.
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { z } from 'zod';
@@ -9,6 +10,7 @@ import {
   LandmarksInSchema,
   LeaveSchema,
   LiveUtteranceSchema,
+  WatchSessionsSchema,
   zodToApiError,
   type ApiError,
   type ClientToServerEvents,
@@ -59,9 +61,15 @@ export interface Realtime {
 }
 
 const room = (sessionId: string) => `session:${sessionId}`;
+/**
+ * The sockets following the session list (`watch_sessions`): they hear a session created,
+ * renamed or deleted, whichever session they show. Session ids cannot hold ':', so no session's
+ * room is named so.
+ */
+const LOBBY = 'lobby:sessions';
 
 /** The client → server events, each of ClientToServerEvents. */
-const INBOUND_EVENTS: readonly string[] = ['join', 'leave', 'utterance', 'landmarks', 'frame'] satisfies readonly (keyof ClientToServerEvents)[];
+const INBOUND_EVENTS: readonly string[] = ['join', 'leave', 'utterance', 'landmarks', 'frame', 'watch_sessions'] satisfies readonly (keyof ClientToServerEvents)[];
 
 export function attachRealtime(http: HttpServer, service: SessionService, frames: FrameService, opts: Partial<RealtimeOptions> = {}): Realtime {
   const o = { ...DEFAULT_REALTIME_OPTIONS, ...opts };
@@ -85,6 +93,8 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   let closing = false;
 
   service.onEvent((e) => {
+    // The list's followers: one event per session created or uploaded into, none per turn.
+    if (e.type === 'session_listed') return void io.to(LOBBY).emit('session_listed', { session: e.session });
     holdRoomWrites(io, room(e.sessionId));
     const to = io.to(room(e.sessionId));
     if (e.type === 'utterance') to.emit('utterance', e.utterance);
@@ -96,9 +106,10 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     else if (e.type === 'cue_reviewed') to.emit('cue_reviewed', { sessionId: e.sessionId, cueType: e.cueType, mediaMs: e.mediaMs, review: e.review });
     else if (e.type === 'posture_labelled') to.emit('posture_labelled', { sessionId: e.sessionId, frameId: e.frameId, labels: e.labels });
     else if (e.type === 'commented') to.emit('commented', { sessionId: e.sessionId, commentId: e.commentId, comment: e.comment });
-    else if (e.type === 'session_renamed') to.emit('session_renamed', { sessionId: e.sessionId, title: e.title });
+    // The room and the lobby in one emit: a socket in both gets it once.
+    else if (e.type === 'session_renamed') io.to(room(e.sessionId)).to(LOBBY).emit('session_renamed', { sessionId: e.sessionId, title: e.title });
     else if (e.type === 'session_deleted') {
-      to.emit('session_deleted', { sessionId: e.sessionId });
+      io.to(room(e.sessionId)).to(LOBBY).emit('session_deleted', { sessionId: e.sessionId });
       // The room goes with its session: no socket stays in it (a `join` of it now is a 404).
       io.in(room(e.sessionId)).socketsLeave(room(e.sessionId));
     } else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
@@ -142,6 +153,20 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       if (!parsed.success) return reply({ ok: false, error: payloadError('leave', parsed.error, payload) });
       void socket.leave(room(parsed.data.sessionId));
       reply({ ok: true });
+    });
+
+    // Follow the session list: the lobby, and the list as it is now (no event falls between the two).
+    socket.on('watch_sessions', (payload, ack) => {
+      const reply = safeAck(ack, payload);
+      const parsed = WatchSessionsSchema.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: payloadError('watch_sessions', parsed.error, payload) });
+      try {
+        const sessions = service.listSessions();
+        void socket.join(LOBBY);
+        reply({ ok: true, sessions });
+      } catch (err) {
+        reply({ ok: false, error: toApiError(err) });
+      }
     });
 
     socket.on('utterance', (payload, ack) => {

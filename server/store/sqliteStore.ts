@@ -25,26 +25,13 @@ import type {
   Utterance,
   VerbalLabel,
   VerbalSignal,
+  SessionSummary,
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 
-export interface SessionSummary extends Session {
-  utteranceCount: number;
-  cueCount: number;
-  /** Its customer turns a coach has labelled (as the client's header and the export count them). */
-  correctionCount: number;
-  /**
-   * Its cue verdicts, all of them (as the export counts them): also those whose cue the current
-   * analysis no longer emits, which a re-analysis can bring back, so the count says how much of
-   * the session a coach has reviewed, not how its current cues fare.
-   */
-  cueReviewCount: number;
-  /** Its frames a coach has given posture labels whose participant is a customer now (as the export counts them). */
-  postureLabelCount: number;
-  /** Its coaches' comments, all of them. */
-  commentCount: number;
-}
+/** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
+export type { SessionSummary };
 
 export type NewUtterance = Omit<Utterance, 'id' | 'seq'> & {
   /** The client's id for a live turn, unique in its session (not part of the Utterance sent out). */
@@ -508,6 +495,15 @@ export class SqliteStore {
   }
 
   listSessions(): SessionSummary[] {
+    return this.summaries('ORDER BY s.created_at DESC, s.rowid DESC');
+  }
+
+  /** One session as listSessions lists it (its counts read now); undefined if unknown. */
+  sessionSummary(id: string): SessionSummary | undefined {
+    return this.summaries('WHERE s.id = ?', id)[0];
+  }
+
+  private summaries(tail: string, ...params: string[]): SessionSummary[] {
     const rows = this.stmt(
         `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
                 (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
@@ -517,9 +513,9 @@ export class SqliteStore {
                 (SELECT COUNT(*) FROM posture_labels l JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
                   WHERE l.session_id = s.id AND p.role = 'customer') AS lc,
                 (SELECT COUNT(*) FROM comments m WHERE m.session_id = s.id) AS mc
-           FROM sessions s ORDER BY s.created_at DESC, s.rowid DESC`,
+           FROM sessions s ${tail}`,
       )
-      .all() as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number; mc: number }[];
+      .all(...params) as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number; mc: number }[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
     return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc, commentCount: r.mc }));
   }

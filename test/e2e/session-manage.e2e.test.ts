@@ -3,7 +3,9 @@
 // window, in another window showing the session, and in the dropdown. Delete asks first in a
 // dialog that names the session, says it cannot be undone and offers Export first; Cancel keeps
 // it; confirming deletes it, this window goes back to the list, and another window showing it
-// says it was deleted and goes back to the list too. The demo offers neither. In Chinese too.
+// says it was deleted and goes back to the list too. A window showing another session sees the
+// new session, its new title and its deletion in its dropdown without Refresh. The demo offers
+// neither. In Chinese too.
 import type { Page } from 'playwright-core';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
@@ -21,11 +23,18 @@ async function upload(page: Page, name: string): Promise<string> {
   return (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
 }
 
+/** Counts the page's reads of the whole list (`GET /api/sessions`: the Refresh button's request). */
+function countListReads(page: Page): { count: number } {
+  const reads = { count: 0 };
+  page.on('request', (r) => void (new URL(r.url()).pathname === '/api/sessions' && r.method() === 'GET' && reads.count++));
+  return reads;
+}
+
 async function optionText(page: Page, id: string): Promise<string> {
   return (await page.locator(`[data-testid="session-select"] option[value="${id}"]`).textContent()) ?? '';
 }
 
-test('rename and delete a session through the UI, seen live in another window; the demo offers neither', async () => {
+test('rename and delete a session through the UI, seen live in another window and in the dropdown of one showing another session; the demo offers neither', async () => {
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
   // The demo preview: neither control.
   await expect(page.getByTestId('rename-session').isHidden()).resolves.toBe(true);
@@ -37,8 +46,19 @@ test('rename and delete a session through the UI, seen live in another window; t
   await expect(page.getByTestId('rename-session').isHidden()).resolves.toBe(true);
   await expect(page.getByTestId('delete-session').isHidden()).resolves.toBe(true);
 
+  // A window showing another session (the stored demo), which never presses Refresh: its
+  // dropdown follows the session list (the lobby) all the same.
+  const bystander = await openPage(suite.browser, suite.server, WAIT_MS);
+  await bystander.page.getByTestId('session-select').selectOption('demo');
+  await bystander.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  const demoTurns = await bystander.page.getByTestId('utterance').count();
+  const refreshes = countListReads(bystander.page);
+
   const id = await upload(page, 'dana-lee.txt');
   await expect(page.getByTestId('rename-session').isVisible()).resolves.toBe(true);
+  // The new session appears in the bystander's dropdown.
+  await bystander.page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await expect(optionText(bystander.page, id)).resolves.toContain('dana-lee.txt');
   const other = await openPage(suite.browser, suite.server, WAIT_MS);
   await other.page.getByTestId('session-select').selectOption(id);
   await other.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
@@ -62,6 +82,8 @@ test('rename and delete a session through the UI, seen live in another window; t
   await other.page.getByTestId('view-title').getByText('Bank visit with Lee').waitFor({ timeout: WAIT_MS });
   await expect(optionText(other.page, id)).resolves.toContain('Bank visit with Lee');
   await expect(optionText(page, id)).resolves.toContain('Bank visit with Lee');
+  // The bystander's dropdown too, though it shows another session.
+  await bystander.page.waitForFunction((sid) => document.querySelector(`[data-testid="session-select"] option[value="${sid}"]`)?.textContent?.includes('Bank visit with Lee'), id, { timeout: WAIT_MS });
   expect((await getJson<{ session: { title: string } }>(suite.server, `/api/sessions/${id}`)).session.title).toBe('Bank visit with Lee');
 
   // Delete: the dialog names the session, says it cannot be undone, offers Export first; Cancel keeps it.
@@ -93,6 +115,14 @@ test('rename and delete a session through the UI, seen live in another window; t
   await expect(other.page.getByTestId('utterance').count()).resolves.toBe(0);
   const gone = await fetch(`${suite.server.url}/api/sessions/${id}`);
   expect(gone.status).toBe(404);
+  // The bystander: the option gone, its own session still chosen and shown, no notice, no list read again.
+  await bystander.page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
+  await expect(bystander.page.getByTestId('session-select').inputValue()).resolves.toBe('demo');
+  await expect(bystander.page.getByTestId('utterance').count()).resolves.toBe(demoTurns);
+  await expect(bystander.page.getByText('was deleted in another window').count()).resolves.toBe(0);
+  expect(refreshes.count).toBe(0);
+  expect(bystander.pageErrors).toEqual([]);
+  await bystander.page.context().close();
 
   expect(pageErrors).toEqual([]);
   expect(other.pageErrors).toEqual([]);

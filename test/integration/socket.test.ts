@@ -122,12 +122,12 @@ describe('live session over socket.io', () => {
     const ackTo = (event: string, ...args: unknown[]) => new Promise<any>((resolve) => emit(event, ...args, resolve));
     for (const [event, args] of [['utterances', [{ sessionId: id }]], ['Join', [{ sessionId: id }]], ['x'.repeat(500), []], ['frame_stats', [1, 2]]] as const) {
       const ack = await ackTo(event, ...args);
-      expect(ack).toEqual({ ok: false, error: { code: 'invalid_input', field: 'event', message: expect.stringMatching(/^event: ".*" is not an event this server takes \(join, leave, utterance, landmarks, frame\)$/) } });
+      expect(ack).toEqual({ ok: false, error: { code: 'invalid_input', field: 'event', message: expect.stringMatching(/^event: ".*" is not an event this server takes \(join, leave, utterance, landmarks, frame, watch_sessions\)$/) } });
       expect(ack.error.message.length).toBeLessThan(200);
     }
     emit('nonsense', { sessionId: id });
     // More than a payload before the ack: the handler took the second argument for its ack, and never answered.
-    for (const event of ['join', 'leave', 'utterance', 'landmarks', 'frame']) {
+    for (const event of ['join', 'leave', 'utterance', 'landmarks', 'frame', 'watch_sessions']) {
       expect(await ackTo(event, { sessionId: id }, 'extra')).toEqual({
         ok: false,
         error: { code: 'invalid_input', field: 'payload', message: `payload: the "${event}" event takes one payload before its ack, got 2 arguments` },

@@ -1,0 +1,192 @@
+// Following the session list (the lobby) on the real server (port 0, a real SQLite file, real
+// socket.io, the real models): `watch_sessions` answers the list and puts the socket in the
+// lobby, which hears `session_listed` (a session created, a transcript uploaded into one),
+// `session_renamed` and `session_deleted` of every session without being in its room; the
+// session's room hears what it heard before, once; a bad payload is refused in the ack; live
+// turns send the lobby nothing; and the access token is needed as for any socket.
+import { io as connect } from 'socket.io-client';
+import { SessionDeletedEventSchema, SessionRenamedEventSchema } from '../../protocol/protocol';
+import { SessionListSchema, SessionListedEventSchema } from '../../protocol/outbound';
+import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
+import { api, collect, connectSocket, socketConnects, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+
+const demo = loadDemoMeeting();
+const suite = useFileStoreServer('bs-lobby-', { seedDemo: true });
+const quiet = () => new Promise((r) => setTimeout(r, 150));
+const opened: TestSocket[] = [];
+afterAll(() => opened.forEach((s) => s.close()));
+
+async function socket(): Promise<TestSocket> {
+  const s = await connectSocket(suite.server.url);
+  opened.push(s);
+  return s;
+}
+
+function emitAck(s: TestSocket, event: string, ...args: unknown[]): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack to "${event}" within 5 s`)), 5000);
+    (s.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (res: unknown) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+  });
+}
+
+/** A socket following the list, with the list its ack gave. */
+async function watcher(): Promise<{ socket: TestSocket; sessions: { id: string }[] }> {
+  const s = await socket();
+  const ack = await emitAck(s, 'watch_sessions', {});
+  expect(ack.ok).toBe(true);
+  return { socket: s, sessions: SessionListSchema.parse({ sessions: ack.sessions }).sessions };
+}
+
+/** Every event a socket receives, by name. */
+function everything(s: TestSocket): string[] {
+  const names: string[] = [];
+  s.onAny((event: string) => void names.push(event));
+  return names;
+}
+
+const create = async (title: string) => (await api(suite.server.url, 'POST', '/api/sessions', { title, participants: demo.participants })).body.session.id as string;
+
+describe('watch_sessions: the lobby', () => {
+  it('answers the list as GET /api/sessions does, and the lobby hears a session created, uploaded into, renamed and deleted without being in its room; its room hears renamed and deleted once', async () => {
+    const before = await create('already there');
+    const lobby = await watcher();
+    const listed = (await api(suite.server.url, 'GET', '/api/sessions')).body.sessions;
+    expect(lobby.sessions).toEqual(listed);
+    expect(lobby.sessions.map((s) => s.id)).toEqual(expect.arrayContaining([before, DEMO_SESSION_ID]));
+
+    // Another window showing another session, also following the list: it is in both.
+    const both = (await suite.joined(before)).socket;
+    expect((await emitAck(both, 'watch_sessions', { protocolVersion: 1 })).ok).toBe(true);
+    // A window showing another session, not following the list: it hears nothing of the new one.
+    const roomOnly = (await suite.joined(before)).socket;
+    const heardByRoomOnly = everything(roomOnly);
+
+    const lobbyListed = collect(lobby.socket, 'session_listed');
+    const lobbyRenamed = collect(lobby.socket, 'session_renamed');
+    const lobbyDeleted = collect(lobby.socket, 'session_deleted');
+
+    // Created (POST /api/sessions): listed with its participants and no counts yet.
+    const id = await create('Q3 review');
+    const created = SessionListedEventSchema.parse((await lobbyListed.atLeast(1))[0]);
+    expect(created.session).toEqual({
+      id, title: 'Q3 review', createdAt: suite.clock, demo: false,
+      participants: demo.participants, utteranceCount: 0, cueCount: 0, correctionCount: 0, cueReviewCount: 0, postureLabelCount: 0, commentCount: 0,
+    });
+
+    // A transcript uploaded into it: listed again, with its counts (one event for the whole file).
+    const transcript = JSON.stringify({ utterances: demo.utterances.slice(0, 12) });
+    expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, transcript)).status).toBe(201);
+    const uploaded = SessionListedEventSchema.parse((await lobbyListed.atLeast(2))[1]);
+    expect(uploaded.session).toMatchObject({ id, title: 'Q3 review', utteranceCount: 12 });
+    expect(uploaded.session).toEqual((await api(suite.server.url, 'GET', '/api/sessions')).body.sessions.find((s: { id: string }) => s.id === id));
+
+    // A new session from a file (POST /api/transcripts): listed once it is stored, with its counts.
+    const made = await api(suite.server.url, 'POST', '/api/transcripts?format=json&title=From%20a%20file', undefined, transcript);
+    expect(made.status).toBe(201);
+    const fromFile = SessionListedEventSchema.parse((await lobbyListed.atLeast(3))[2]);
+    expect(fromFile.session).toMatchObject({ id: made.body.session.id, title: 'From a file', utteranceCount: 12, cueCount: made.body.cues });
+    // A file refused makes no session: nothing is listed.
+    expect((await api(suite.server.url, 'POST', '/api/transcripts?format=json', undefined, '{"utterances": []}')).status).toBe(400);
+
+    // Its own room: one socket in it and in the lobby hears each of renamed and deleted once.
+    const inRoomAndLobby = (await suite.joined(id)).socket;
+    expect((await emitAck(inRoomAndLobby, 'watch_sessions', {})).ok).toBe(true);
+    const roomRenamed = collect(inRoomAndLobby, 'session_renamed');
+    const roomDeleted = collect(inRoomAndLobby, 'session_deleted');
+    const bothRenamed = collect(both, 'session_renamed');
+    const bothDeleted = collect(both, 'session_deleted');
+
+    expect((await api(suite.server.url, 'PATCH', `/api/sessions/${id}`, { title: 'Bank visit 银行拜访' })).status).toBe(200);
+    for (const h of [lobbyRenamed, bothRenamed, roomRenamed]) {
+      expect((await h.atLeast(1)).map((e) => SessionRenamedEventSchema.parse(e))).toEqual([{ sessionId: id, title: 'Bank visit 银行拜访' }]);
+    }
+    expect(await del(id)).toEqual({ status: 200, body: { deleted: true } });
+    for (const h of [lobbyDeleted, bothDeleted, roomDeleted]) {
+      expect((await h.atLeast(1)).map((e) => SessionDeletedEventSchema.parse(e))).toEqual([{ sessionId: id }]);
+    }
+    await quiet();
+    // Once each, though in the room and the lobby.
+    for (const h of [lobbyRenamed, bothRenamed, roomRenamed, lobbyDeleted, bothDeleted, roomDeleted]) expect(h.items).toHaveLength(1);
+    expect(lobbyListed.items).toHaveLength(3);
+    // The socket in another session's room, not following the list, heard none of it.
+    expect(heardByRoomOnly).toEqual([]);
+    // Still following the list after its room went: the next one is heard.
+    const after = collect(inRoomAndLobby, 'session_listed');
+    const next = await create('after');
+    expect(SessionListedEventSchema.parse((await after.atLeast(1))[0]).session.id).toBe(next);
+  });
+
+  it('refuses a bad payload in its ack, naming the field, and the socket is not in the lobby then', async () => {
+    const s = await socket();
+    const heard = everything(s);
+    const cases: [unknown[], string, RegExp][] = [
+      [[{ extra: 1 }], 'extra', /^extra: unknown field/],
+      [[{ protocolVersion: 2 }], 'protocolVersion', /^protocolVersion: /],
+      [[7], 'payload', /^payload: the "watch_sessions" event takes an object, got a number/],
+      [[null], 'payload', /^payload: the "watch_sessions" event takes an object/],
+      [[[{}]], 'payload', /^payload: the "watch_sessions" event takes an object/],
+      [[], 'payload', /got a function/],
+      [[{}, 'extra'], 'payload', /^payload: the "watch_sessions" event takes one payload before its ack, got 2 arguments$/],
+    ];
+    for (const [args, field, message] of cases) {
+      const ack = await emitAck(s, 'watch_sessions', ...args);
+      expect(ack).toMatchObject({ ok: false, error: { code: 'invalid_input', field } });
+      expect(ack.error.message).toMatch(message);
+    }
+    // Without an ack: nothing to answer, and nothing joined.
+    (s.emit as (e: string, ...a: unknown[]) => void)('watch_sessions', { extra: 1 });
+    await create('not heard');
+    await quiet();
+    expect(heard).toEqual([]);
+    expect(s.connected).toBe(true);
+    // The unknown-event answer names it among the events the server takes.
+    const unknown = await emitAck(s, 'watch_session', {});
+    expect(unknown.error.message).toMatch(/\(join, leave, utterance, landmarks, frame, watch_sessions\)$/);
+  });
+
+  it('sends the lobby nothing per live turn (nor its signals and cues): only its room hears them', async () => {
+    const id = await create('live');
+    const lobby = await watcher();
+    const heard = everything(lobby.socket);
+    const sender = (await suite.joined(id)).socket;
+    const inRoom = everything(sender);
+    const turns = demo.utterances.slice(0, 20);
+    for (const [i, u] of turns.entries()) {
+      const ack = await emitAck(sender, 'utterance', { sessionId: id, utterance: { speaker: u.speaker, text: u.text, startMs: u.startMs, clientTurnId: `t:${i}` } });
+      expect(ack.ok).toBe(true);
+    }
+    await quiet();
+    expect(inRoom.filter((e) => e === 'utterance')).toHaveLength(turns.length);
+    expect(inRoom).toContain('cue');
+    expect(heard).toEqual([]);
+  });
+});
+
+const del = (id: string) => api(suite.server.url, 'DELETE', `/api/sessions/${id}`);
+
+it('with an access token: a socket without it never reaches the lobby; with it, it follows the list', async () => {
+  const TOKEN = 'lobby-token-0123456789abcdef';
+  const server = await startTestServer({ auth: { token: TOKEN } });
+  try {
+    expect(await socketConnects(server, {})).toBe(false);
+    const s = connect(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { authorization: `Bearer ${TOKEN}` } }) as TestSocket;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        s.once('connect', () => resolve());
+        s.once('connect_error', reject);
+      });
+      expect(await emitAck(s, 'watch_sessions', {})).toEqual({ ok: true, sessions: [] });
+      const listed = collect(s, 'session_listed');
+      const r = await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"title":"private"}' });
+      expect(r.status).toBe(201);
+      expect((await listed.atLeast(1)).map((e) => e.session.title)).toEqual(['private']);
+    } finally {
+      s.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
