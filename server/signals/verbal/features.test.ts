@@ -91,37 +91,8 @@ describe('numbers', () => {
     expect(parseChineseNumeral('一百零五')).toBe(105);
     expect(parseChineseNumeral('两千五')).toBe(2500);
     expect(parseChineseNumeral('十五')).toBe(15);
-    expect(parseChineseNumeral('一万二八')).toBe(12_800);
-    expect(parseChineseNumeral('一万一八')).toBe(11_800);
-    expect(parseChineseNumeral('两百一十万')).toBe(2_100_000);
-    expect(parseChineseNumeral('四千三百六')).toBe(4_360);
-    expect(parseChineseNumeral('九九八')).toBe(998);
-    expect(extractNumbers('买两件能不能一百二一件')).toEqual([120]);
-    expect(extractNumbers('一万二一年 这压力太大了')).toEqual([12_000]);
-    expect(extractNumbers('九九八元包邮吗')).toEqual([998]);
     expect(extractNumbers('八十块行吗')).toEqual([80]);
     expect(extractNumbers('我看一下')).toEqual([]);
-  });
-
-  it('reads a Chinese decimal before a unit or currency word, not a time of day', () => {
-    expect(extractNumbers('三点五万能不能拿下')).toEqual([35_000]);
-    expect(extractNumbers('一点二万')).toEqual([12_000]);
-    expect(extractNumbers('九点九元')).toEqual([9.9]);
-    expect(extractNumbers('下午三点半过来')).toEqual([]);
-  });
-
-  it('reads a word multiplier after digits once', () => {
-    expect(extractNumbers(normalizeText('50 thousand, or 2.5 million, or 20 grand'))).toEqual([50_000, 2_500_000, 20_000]);
-    expect(extractNumbers(normalizeText('thousands of users'))).toEqual([]);
-  });
-
-  it('reads a price whose thousands the customer dropped against the rep\'s', () => {
-    expect(priceComparison([168, 160], [168_000])).toBe('equal');
-    expect(priceComparison([160], [168_000])).toBe('below');
-    expect(priceComparison([78], [84_000])).toBe('below');
-    expect(priceComparison([1.5], [1_299])).toBe('none');
-    expect(priceComparison([4], [4_500])).toBe('none');
-    expect(priceComparison([20], [4_500])).toBe('none');
   });
 
   it('compares the utterance price with the context price', () => {
@@ -144,14 +115,6 @@ describe('numbers', () => {
     expect(dense('80元行吗', '这款一百元')).toMatchObject({ number_below_context: 1, ends_with_question_particle: 1 });
     expect(dense('hello')).toMatchObject({ no_context: 1, question_mark: 0, len_1_3: 1, cjk_share: 0 });
     expect(dense('多少钱？')).toMatchObject({ question_mark: 1, cjk_share: 0.75 });
-  });
-
-  it('tells a question about an amount that is not money from a price question', () => {
-    const qty = (text: string): number => dense(text).kw_quantity!;
-    for (const t of ['how much storage do we get', 'how much faster is it', 'how many seats is that',
-      'how long is the warranty', '这个多少G的', '能坐几个人', '一共多少平', '多少毫安的电池']) expect([t, qty(t)]).toEqual([t, 1]);
-    for (const t of ['how much is it', 'how much would that be a month', 'how much for the pair',
-      'how much more is the pro', 'how much do you want for it', '多少钱', '这个多少一个', '几块钱']) expect([t, qty(t)]).toEqual([t, 0]);
   });
 
   it('adds keyword cues in both languages as dense features', () => {

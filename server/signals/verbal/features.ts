@@ -22,23 +22,8 @@ export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
   buckets: 1 << 18,
   maxCjkNgram: 3,
   wordCharNgrams: [3, 4],
-  featureVersion: 3,
+  featureVersion: 2,
 };
-
-const NOT_QUANTITY_AFTER_HOW_MUCH = [
-  'is', 'was', 'are', 'were', 'does', 'do', 'did', 'would', 'will', 'should', 'could', 'can', 'for',
-  'it', "it's", 'its', 'that', "that's", 'this', 'those', 'these', 'they', 'to', 'per', 'a', 'an',
-  'money', 'dollars', 'bucks', 'you', 'we', 'i', "i'd", "i'll", 'extra', 'off', 'cheaper', 'less',
-  'altogether', 'total', 'overall', 'in', 'each', 'on', 'at', 'more', 'down', 'up', 'upfront', 'again',
-  'then', 'now', 'so', 'roughly', 'exactly', 'about', 'approximately', 'ballpark', 'the', 'of', 'ya',
-  'u', 'ur', 'your', 'my', 'our', 'monthly', 'cost', 'price', 'fee', 'fees', 'deposit', 'discount',
-].join('|');
-const ZH_MEASURE = '个|g|gb|t|tb|平|天|人|公里|km|度|斤|克|毫安|mah|次|年|岁|页|分钟|小时|集|台|张|件|位|层|寸|瓦|兆|kg|ml|升|码|号|期|节|课|站|条|份|种|款|倍|积分|流量|内存|容量|人数|座|周|月|字|公斤|毫升|厘米|寸|室|间';
-const QUANTITY_QUESTION = new RegExp(
-  `\\bhow (many|big|long|far|fast|old|large|heavy|tall|wide|often)\\b` +
-    `|\\bhow much (?!(${NOT_QUANTITY_AFTER_HOW_MUCH})\\b)[a-z]` +
-    `|(多少|几)\\s*(${ZH_MEASURE})`,
-);
 
 /**
  * Keyword cues in both languages (the baseline's and a few more), as dense 0/1 features: the
@@ -52,9 +37,6 @@ export const KEYWORD_CUES: ReadonlyArray<readonly [string, RegExp]> = [
   ['kw_aftersales', /退货|退款|换货|物流|快递|单号|已经买了|已经下单|已经付款|收到|签收|售后|维修|保修|坏了|质量问题/],
   ['kw_reorder', /重新(下单|下个单|拍|买|购买)|再(下单|拍|买一)|不取消|我要的|要这个|就这个|\b(i'?ll take|i want it|sounds good|it'?s a deal|works for me)\b/],
   ['kw_when', /(几天|多久|什么时候|啥时候|今天|明天|最快).{0,4}(到|发|送|能到|发货)|\b(when can|tomorrow|today|this weekend|tonight)\b/],
-  // A question about an amount that is not money: "how much storage", "how many seats", "how
-  // much faster", 多少G, 几个人. kw_price also fires on "how much" and 多少; this tells the two apart.
-  ['kw_quantity', QUANTITY_QUESTION],
 ];
 
 /** Names of the dense features, in order; saved in the manifest so a model can be checked. */
@@ -79,7 +61,6 @@ export const DENSE_FEATURE_NAMES = [
   'kw_aftersales',
   'kw_reorder',
   'kw_when',
-  'kw_quantity',
 ] as const;
 export const DENSE_DIM = DENSE_FEATURE_NAMES.length;
 
