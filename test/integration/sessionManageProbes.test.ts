@@ -245,6 +245,47 @@ describe('DELETE /api/sessions/:id racing other requests', () => {
     expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
   });
 
+  it('writes that arrive while a deletion waits behind a role change are answered, then deleted with the session; posture labels included; nothing is left', async () => {
+    const { participant, aspect, frames } = demo.posture!;
+    const id = suite.server.service.createSession({ title: 'waiting', participants: [{ name: participant, role: 'customer' }] }).id;
+    // Three laps of the demo's frames: a role change long enough for requests to come while the deletion waits.
+    for (let lap = 0; lap < 3; lap++) {
+      for (let i = 0; i < frames.length; i += 32) {
+        suite.server.service.addLandmarksBatch(id, frames.slice(i, i + 32).map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect })), 'browser');
+      }
+    }
+    const labelled = frames.find((f) => f.poses.length > 0)!;
+    const put = api(url(), 'PUT', `${sessionPath(id)}/roles`, { roles: { [participant]: 'rep' } });
+    while (!suite.server.service.reanalysing(id)) await new Promise((r) => setImmediate(r));
+    const deletion = del(id);
+    await new Promise((r) => setTimeout(r, 5));
+    const during = await Promise.all([
+      api(url(), 'POST', `${sessionPath(id)}/comments`, { mediaMs: 1, text: 'while it waits' }),
+      patch(id, { title: 'renamed while it waits' }),
+      api(url(), 'POST', `${sessionPath(id)}/landmarks`, { participant, mediaMs: 9_999_999, poses: [] }),
+    ]);
+    const [r, d] = await Promise.all([put, deletion]);
+    expect(r.status).toBe(200);
+    expect(d).toEqual({ status: 200, body: { deleted: true } });
+    expect(during.map((w) => w.status)).toEqual([201, 200, 201]);
+    // A posture label asked for now, on a frame that was there: the session is gone.
+    const late = await api(url(), 'PUT', `${sessionPath(id)}/posture-labels`, { participant, mediaMs: labelled.mediaMs, labels: ['neutral'] });
+    expect(late.body.error).toMatchObject({ code: 'not_found', field: 'sessionId' });
+    expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
+  }, 30_000);
+
+  it('a posture label PUT racing a deletion leaves no row', async () => {
+    const { participant, aspect, frames } = demo.posture!;
+    const id = suite.server.service.createSession({ title: 'labels', participants: [{ name: participant, role: 'customer' }] }).id;
+    const some = frames.filter((f) => f.poses.length > 0).slice(0, 20);
+    suite.server.service.addLandmarksBatch(id, some.map((f) => ({ participant, mediaMs: f.mediaMs, poses: f.poses, aspect })), 'browser');
+    const label = (f: (typeof some)[number]) => api(url(), 'PUT', `${sessionPath(id)}/posture-labels`, { participant, mediaMs: f.mediaMs, labels: ['leaning_forward'] });
+    const all = await Promise.all([...some.slice(0, 10).map(label), del(id), ...some.slice(10).map(label)]);
+    expect(all.filter((a) => a.status === 200).length).toBeGreaterThan(0);
+    for (const a of all) expect([200, 404]).toContain(a.status);
+    expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
+  });
+
   it('a deleted session\'s id is not given to a new session, and the demo\'s stays refused', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5; i++) {
