@@ -319,6 +319,13 @@ describe('socket events of a deleted session', () => {
       frame: await emitAck(s, 'frame', { sessionId: id, participant: customer, mediaMs: 1, image }),
     };
     for (const [event, ack] of Object.entries(acks)) expect({ event, ack }).toMatchObject({ event, ack: { ok: false, error: { code: 'not_found', field: 'sessionId' } } });
+    // The HTTP frame routes: an image, with and without wait, and a JSON batch.
+    const posts = [
+      await fetch(`${url()}${sessionPath(id)}/frames?participant=${encodeURIComponent(customer)}&mediaMs=1`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(image) }),
+      await fetch(`${url()}${sessionPath(id)}/frames?participant=${encodeURIComponent(customer)}&mediaMs=2&wait=1`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array(image) }),
+      await fetch(`${url()}${sessionPath(id)}/frames`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ frames: [{ participant: customer, mediaMs: 3, image: image.toString('base64') }] }) }),
+    ];
+    for (const res of posts) expect({ status: res.status, error: (await res.json()).error }).toMatchObject({ status: 404, error: { code: 'not_found', field: 'sessionId' } });
     await quiet();
     expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
     expect(suite.server.service.pipelineCount).toBeLessThanOrEqual(1000);
