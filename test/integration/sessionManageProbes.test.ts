@@ -3,6 +3,7 @@
 // each other, uploads, re-analyses, role changes and coach writes, every read of a deleted
 // session, and `watch_sessions` sent many times, without an ack or with extra arguments.
 import type Database from 'better-sqlite3';
+import http from 'node:http';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES } from '../../server/store/sqliteStore';
 import { api, collect, connectSocket, rawRequest, useFileStoreServer, type TestSocket } from './harness';
@@ -137,10 +138,9 @@ describe('DELETE /api/sessions/:id racing other requests', () => {
     const id = await newSession('uploading');
     const transcript = JSON.stringify({ utterances: demo.utterances.slice(12, 40) });
     // The body arrives in two halves, the deletion between them.
-    const { request } = await import('node:http');
     const u = new URL(`${url()}${sessionPath(id)}/transcript?format=json`);
     const upload = new Promise<{ status: number; body: any }>((resolve, reject) => {
-      const req = request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(transcript) } }, (res) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, agent: false, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(transcript) } }, (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
@@ -301,6 +301,50 @@ describe('DELETE /api/sessions/:id racing other requests', () => {
     expect(chosen.body.error.field).toBe('id');
     expect((await del(DEMO_SESSION_ID)).status).toBe(409);
   });
+});
+
+describe('an export being downloaded when its session is deleted', () => {
+  it('the posture labels file (read a page at a time while the client reads) is never a short file answered as whole', async () => {
+    const { participant, aspect, frames } = demo.posture!;
+    const id = suite.server.service.createSession({ title: 'big export', participants: [{ name: participant, role: 'customer' }] }).id;
+    // Thousands of labelled frames: megabytes of JSON lines, more than the sockets' buffers hold.
+    const withPerson = frames.filter((f) => f.poses.length > 0);
+    let labelled = 0;
+    for (let lap = 0; labelled < 3000; lap++) {
+      const batch = withPerson.map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect }));
+      for (let i = 0; i < batch.length; i += 32) suite.server.service.addLandmarksBatch(id, batch.slice(i, i + 32), 'browser');
+      for (const f of batch) {
+        suite.server.service.labelPosture(id, { participant, mediaMs: f.mediaMs, labels: ['leaning_forward'] }, 1);
+        labelled++;
+      }
+    }
+    const u = new URL(`${url()}${sessionPath(id)}/posture-labels`);
+    // The client reads nothing at first: the server's writes wait for the socket to drain.
+    const download = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, agent: false }, resolve);
+      // Once answered, a reset shows on the response (below); before, it fails the request.
+      req.on('error', reject);
+      req.end();
+    });
+    expect(download.statusCode).toBe(200);
+    download.pause();
+    // What the download comes to: the file whole, or cut (never a short file that ends as if whole).
+    const result = new Promise<{ complete: boolean; lines: number }>((resolve) => {
+      let text = '';
+      download.setEncoding('utf8');
+      download.on('data', (c: string) => (text += c));
+      download.on('end', () => resolve({ complete: download.complete, lines: text.split('\n').filter(Boolean).length }));
+      download.on('error', () => resolve({ complete: false, lines: -1 }));
+      download.on('aborted', () => resolve({ complete: false, lines: -1 }));
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await del(id)).status).toBe(200);
+    // Now it reads on.
+    download.resume();
+    const outcome = await result;
+    if (outcome.complete) expect(outcome.lines).toBe(labelled);
+    expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
+  }, 60_000);
 });
 
 describe('socket events of a deleted session', () => {
