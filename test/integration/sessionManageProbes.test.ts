@@ -263,11 +263,15 @@ describe('DELETE /api/sessions/:id racing other requests', () => {
       api(url(), 'POST', `${sessionPath(id)}/comments`, { mediaMs: 1, text: 'while it waits' }),
       patch(id, { title: 'renamed while it waits' }),
       api(url(), 'POST', `${sessionPath(id)}/landmarks`, { participant, mediaMs: 9_999_999, poses: [] }),
+      // A re-analysis and a role change wait their turn behind the deletion: the session is gone by then.
+      api(url(), 'POST', `${sessionPath(id)}/reanalyse`, {}),
+      api(url(), 'PUT', `${sessionPath(id)}/roles`, { roles: { [participant]: 'customer' } }),
     ]);
     const [r, d] = await Promise.all([put, deletion]);
     expect(r.status).toBe(200);
     expect(d).toEqual({ status: 200, body: { deleted: true } });
-    expect(during.map((w) => w.status)).toEqual([201, 200, 201]);
+    expect(during.map((w) => w.status)).toEqual([201, 200, 201, 404, 404]);
+    for (const w of during.slice(3)) expect(w.body.error).toMatchObject({ code: 'not_found', field: 'sessionId' });
     // A posture label asked for now, on a frame that was there: the session is gone.
     const late = await api(url(), 'PUT', `${sessionPath(id)}/posture-labels`, { participant, mediaMs: labelled.mediaMs, labels: ['neutral'] });
     expect(late.body.error).toMatchObject({ code: 'not_found', field: 'sessionId' });
