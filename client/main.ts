@@ -150,6 +150,13 @@ const state = {
   demoSession: false,
   /** The session this window is deleting: its `session_deleted` echo is this window's own. */
   deleting: null as string | null,
+  /**
+   * `session_renamed` events heard so far, per session. The server sends a rename's event before
+   * its answer, so one heard while this window's rename was under way holds a title at least as
+   * new as the answer's: the answer, coming after another window's later rename, put the older
+   * title back.
+   */
+  renamesHeard: new Map<string, number>(),
   cueCount: 0,
   connection: 'connecting' as ConnectionState,
   health: null as Health | null,
@@ -278,7 +285,10 @@ const allPostureLabels = checkedDownload(el.allPostureLabels, api.getAllPostureL
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
   async rename(id, title) {
-    sessionRenamed(id, (await api.renameSession(id, title)).title);
+    const heard = state.renamesHeard.get(id);
+    const session = await api.renameSession(id, title);
+    // No event of it heard meanwhile (offline, or the answer came first): the answer is the title now.
+    if (state.renamesHeard.get(id) === heard) sessionRenamed(id, session.title);
   },
   async remove(id) {
     state.deleting = id;
@@ -360,6 +370,7 @@ const live = new LiveConnection({
     if (ev.sessionId === state.sessionId) commentRequests.onEvent(ev);
   },
   onSessionRenamed(ev) {
+    state.renamesHeard.set(ev.sessionId, (state.renamesHeard.get(ev.sessionId) ?? 0) + 1);
     sessionRenamed(ev.sessionId, ev.title);
   },
   onSessionDeleted(ev) {

@@ -96,7 +96,9 @@ describe('socket payloads', () => {
 });
 
 describe('texts of nothing visible', () => {
-  const blanks = ['\u200B', '\u200B\u200E\uFEFF', ' \u00AD ', '\u0000', '\u2060\u00a0\u0001'];
+  const blanks = ['\u200B', '\u200B\u200E\uFEFF', ' \u00AD ', '\u0000', '\u2060\u00a0\u0001',
+    // Default-ignorable, though not Cf: the Hangul fillers, the combining grapheme joiner, a variation selector.
+    '\u3164', '\uFFA0 \u3164', '\u115F\u1160', '\u034F', '\u180B\uFE0F'];
 
   it('a turn whose text is only invisible characters (zero-width space, direction marks, controls) is refused as empty, as an empty one is', () => {
     for (const text of blanks) {

@@ -60,12 +60,15 @@ export function toWellFormed(s: string): string {
 /** A client string as it will be stored (see toWellFormed). */
 const text = () => z.string().overwrite(toWellFormed);
 
-const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cf}\p{Cc}]*$/u;
+const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}]*$/u;
 
 /**
  * A text with nothing a reader would see: whitespace, invisible format characters (zero-width
  * space, direction marks, soft hyphen: category Cf) and control characters only. `trim()`
  * keeps U+200B, so "\u200B" passed as a turn's words, a comment or a title: a row of nothing.
+ * Unicode's default-ignorable characters count as invisible too: the Hangul fillers (U+3164,
+ * U+FFA0, U+115F, U+1160, letters to \p{Cf}), the combining grapheme joiner (U+034F) and the
+ * variation selectors render as nothing, so a title of "\u3164" was a blank entry in the list.
  */
 export function isBlank(s: string): boolean {
   return NOTHING_VISIBLE.test(s);

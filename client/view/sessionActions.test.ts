@@ -18,6 +18,8 @@ test('a title is trimmed; empty, invisible-only or over the limit is refused, na
   expect(checkTitle('')).toEqual({ ok: false, problem: { key: 'sessionRenameEmpty' } });
   expect(checkTitle(' \n\t ')).toEqual({ ok: false, problem: { key: 'sessionRenameEmpty' } });
   expect(checkTitle('\u200b\u200d')).toEqual({ ok: false, problem: { key: 'sessionRenameEmpty' } });
+  // The Hangul filler is a letter, but shown as nothing (default-ignorable): a blank title too.
+  expect(checkTitle(' \u3164 \uffa0')).toEqual({ ok: false, problem: { key: 'sessionRenameEmpty' } });
   const max = LIMITS.titleMaxChars;
   expect(checkTitle('t'.repeat(max))).toEqual({ ok: true, title: 't'.repeat(max) });
   expect(checkTitle('t'.repeat(max + 1))).toEqual({ ok: false, problem: { key: 'sessionRenameTooLong', actual: max + 1, max } });

@@ -176,4 +176,45 @@ describe('FrameService and a session deletion', () => {
     await again.done;
     await frames.close();
   });
+
+  it('a frame still queued when its session is deleted (sent while the deletion waited) fails, and then its pose track and counters go too', async () => {
+    const listeners: ((e: { type: string; sessionId: string }) => void)[] = [];
+    let deleted = false;
+    const withHooks = {
+      ...service,
+      addLandmarks: () => {
+        if (deleted) throw new Error('session gone');
+        return { frameId: 1, signals: [], cues: [] };
+      },
+      onEvent: (fn: (e: { type: string; sessionId: string }) => void) => (listeners.push(fn), () => true),
+    } as unknown as SessionService;
+    const order: string[] = [];
+    const waiting: (() => void)[] = [];
+    const runner: PoseRunner = {
+      run: (job) => {
+        order.push(`run ${job.mediaMs}`);
+        return new Promise<PoseJobResult>((resolve) => waiting.push(() => resolve({ poses: [], decodeMs: 0, poseMs: 0, width: 4, height: 3, worker: 0 })));
+      },
+      releaseTrack: () => void order.push('release'),
+      close: () => Promise.resolve(),
+    };
+    const frames = new FrameService(withHooks, () => Promise.resolve(runner), { queueCapacity: 4 });
+    const bytes = new Uint8Array([1]);
+    // One frame with the estimator, one waiting behind it, when the session is deleted.
+    const sent = [frames.submit('gone', 'Dana', 0, bytes), frames.submit('gone', 'Dana', 40, bytes)];
+    while (waiting.length === 0) await new Promise((r) => setImmediate(r));
+    deleted = true;
+    listeners.forEach((fn) => fn({ type: 'session_deleted', sessionId: 'gone' }));
+    while (order.filter((x) => x.startsWith('run')).length < 2 || waiting.length > 0) {
+      waiting.splice(0).forEach((go) => go());
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await Promise.all(sent.map((x) => x.done))).map((o) => o.status)).toEqual(['failed', 'failed']);
+    await new Promise((r) => setImmediate(r));
+    // The track is released after the last frame that used it, and no counters are kept.
+    expect(order[order.length - 1]).toBe('release');
+    expect(order.indexOf('release', order.indexOf('run 40'))).toBeGreaterThan(order.indexOf('run 40'));
+    expect(frames.stats('gone', 'Dana')).toEqual({ sessionId: 'gone', participant: 'Dana', queued: 0, processed: 0, dropped: 0, failed: 0 });
+    await frames.close();
+  });
 });

@@ -63,6 +63,12 @@ export class FrameService {
   private readonly pending = new Map<string, Set<Promise<FrameOutcome>>>();
   /** Each session's participants (trackKey) that sent frames: a deleted session's are forgotten. */
   private readonly keysOf = new Map<string, Set<string>>();
+  /**
+   * A deleted session's participants (trackKey) whose frames were still queued or running when it
+   * went (sent while the deletion waited): forgotten once the last of them is done, since one
+   * estimated after the release would start the pose track again, and it and the counters stayed.
+   */
+  private readonly forgetWhenDone = new Set<string>();
 
   constructor(
     private readonly service: SessionService,
@@ -101,12 +107,16 @@ export class FrameService {
 
   /** A deleted session: its participants' person boxes, counters and pose tracks go. */
   private forget(sessionId: string): void {
-    for (const key of this.keysOf.get(sessionId) ?? []) {
-      this.hints.delete(key);
-      this.queue.forget(key);
-      void this.runner?.then((r) => r.releaseTrack?.(key), () => undefined);
-    }
+    for (const key of this.keysOf.get(sessionId) ?? []) this.forgetKey(key);
     this.keysOf.delete(sessionId);
+  }
+
+  /** A deleted session's participant: now if none of their frames waits or runs, else after the last one. */
+  private forgetKey(key: string): void {
+    this.hints.delete(key);
+    if (!this.queue.forget(key)) return void this.forgetWhenDone.add(key);
+    this.forgetWhenDone.delete(key);
+    void this.runner?.then((r) => r.releaseTrack?.(key), () => undefined);
   }
 
   /**
@@ -224,6 +234,8 @@ export class FrameService {
 
   private report(key: string, job: Job): void {
     this.service.reportFrameStats({ sessionId: job.sessionId, participant: job.participant, ...this.queue.statsOf(key) });
+    // Once the queue has let go of this frame (its `finally`, after this callback), a deleted session's key can go.
+    if (this.forgetWhenDone.has(key)) queueMicrotask(() => this.forgetWhenDone.has(key) && this.forgetKey(key));
   }
 }
 

@@ -61,11 +61,12 @@ export class LatestQueue<T, R> {
     return s;
   }
 
-  /** Drops a key's counters once nothing of it waits or runs (its session was deleted). */
-  forget(key: string): void {
-    if (this.busy.has(key) || (this.waiting.get(key)?.length ?? 0) > 0) return;
+  /** Drops a key's counters if nothing of it waits or runs (its session was deleted); whether it did. */
+  forget(key: string): boolean {
+    if (this.busy.has(key) || (this.waiting.get(key)?.length ?? 0) > 0) return false;
     this.waiting.delete(key);
     this.stats.delete(key);
+    return true;
   }
 
   /** Resolves when nothing is waiting or running (for tests and shutdown). */

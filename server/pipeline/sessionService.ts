@@ -421,8 +421,19 @@ export class SessionService {
    * iterated (see SqliteStore.postureLabelsForExport).
    */
   postureLabelsForExport(sessionId?: string): Iterable<PostureLabelsForExport> {
-    if (sessionId !== undefined) this.requireSession(sessionId);
-    return this.deps.store.postureLabelsForExport(sessionId);
+    if (sessionId === undefined) return this.deps.store.postureLabelsForExport();
+    this.requireSession(sessionId);
+    return this.wholeOrFailing(sessionId, this.deps.store.postureLabelsForExport(sessionId));
+  }
+
+  /**
+   * A session's rows read a page at a time while a client downloads them: a deletion between two
+   * pages left the rest unread, and the file ended short as if whole. Read to the end, the session
+   * must still be there, else the iteration throws (404; the download is cut once it has begun).
+   */
+  private *wholeOrFailing<T>(sessionId: string, rows: Iterable<T>): Generator<T> {
+    yield* rows;
+    this.requireSession(sessionId);
   }
 
   // ---- coach comments ------------------------------------------------------------------------

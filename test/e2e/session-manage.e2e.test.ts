@@ -5,7 +5,8 @@
 // it; confirming deletes it, this window goes back to the list, and another window showing it
 // says it was deleted and goes back to the list too. A window showing another session sees the
 // new session, its new title and its deletion in its dropdown without Refresh. The demo offers
-// neither. In Chinese too.
+// neither. In Chinese too. A rename's answer held back behind another window's later rename does
+// not put the older title back.
 import type { Page } from 'playwright-core';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
@@ -147,6 +148,37 @@ test('in Chinese: the dialogs’ words, a title too long refused in the dialog n
   await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
   await page.getByText('“zh-call.txt”已在另一个窗口中被删除').waitFor({ timeout: WAIT_MS });
   await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(false);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test("a rename's answer that comes after another window's later rename does not put the older title back", async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const id = await upload(page, 'race.txt');
+  // This window's PATCH reaches the server at once (its session_renamed is sent), but its answer is held back.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**/api/sessions/${id}`, async (route) => {
+    if (route.request().method() !== 'PATCH') return route.fallback();
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.getByTestId('rename-session').click();
+  await page.getByLabel('Title', { exact: true }).fill('First title');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('view-title').getByText('First title').waitFor({ timeout: WAIT_MS });
+  // Another window renames it again meanwhile; this window hears it.
+  const later = await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Second title' }) });
+  expect(later.status).toBe(200);
+  await page.getByTestId('view-title').getByText('Second title').waitFor({ timeout: WAIT_MS });
+  // The first rename's answer comes last: the title stays the one the server holds.
+  release();
+  await page.getByTestId('session-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await new Promise((r) => setTimeout(r, 300));
+  await expect(page.getByTestId('view-title').textContent()).resolves.toContain('Second title');
+  await expect(optionText(page, id)).resolves.toContain('Second title');
+  expect((await getJson<{ session: { title: string } }>(suite.server, `/api/sessions/${id}`)).session.title).toBe('Second title');
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });

@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, coach corrections, cue reviews, posture labels, comments (and the review report) and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report) and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -219,6 +219,52 @@ describe('fuzz: JSON bodies', () => {
       // A path no route takes ('..' is resolved away by the client) is a 404 naming the route.
       expectClean(r, { named: (e) => e.field !== undefined || (e.code === 'not_found' && /^no route /.test(e.message)) });
     });
+  });
+});
+
+describe('fuzz: renaming and deleting sessions', () => {
+  it('PATCH and DELETE with any ids, bodies and content types: a refused PATCH renames nothing, an accepted one stores the title it answered; a DELETE deletes its session only (200 cases)', async () => {
+    const kept = await newSession();
+    const victims: string[] = [];
+    const titleOf = async (id: string) => (await api(server.url, 'GET', `/api/sessions/${id}`)).body.session?.title as string | undefined;
+    const listed = async () => ((await api(server.url, 'GET', '/api/sessions')).body.sessions as { id: string; title: string }[]).map((x) => `${x.id}:${x.title}`).sort();
+    const statuses = new Set<number>();
+    const base = { title: 'Bank visit 银行拜访' };
+    await runCases('rename-delete', 0x5eed0b, 200, async (rand, _i, note) => {
+      if (victims.length < 2) victims.push(await newSession());
+      const sid = pick(rand, [kept, kept, kept, victims[0]!, victims[1]!, 'demo', 'nope', 'x'.repeat(65), '%E0%A4%A', '%00', '__proto__', 'constructor']);
+      const before = await listed();
+      if (rand() < 0.25) {
+        note(`DELETE /api/sessions/${sid}`);
+        const r = await send('DELETE', `/api/sessions/${sid}`, undefined);
+        expectClean(r, { named: (e) => e.field !== undefined });
+        statuses.add(r.status);
+        const after = await listed();
+        if (r.status === 200) {
+          expect(r.body).toEqual({ deleted: true });
+          expect(await titleOf(sid)).toBeUndefined();
+          expect(after).toEqual(before.filter((x) => !x.startsWith(`${sid}:`)));
+          victims.splice(victims.indexOf(sid), 1);
+        } else {
+          expect(after).toEqual(before);
+        }
+        return;
+      }
+      const body = rand() < 0.3 ? { title: pick(rand, ['ok', '  padded  ', '', '   ', '\u200b', '\u3164', 't'.repeat(200), 't'.repeat(201), 't'.repeat(10_000), '\ud800', 'a\r\nb', '好'.repeat(201)]) } : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = rand() < 0.05 ? pick(rand, ['{"title":', 'null', '"x"', '{"__proto__":{"title":"x"}}', '{"title":"x","__proto__":{"demo":true}}', '']) : JSON.stringify(body) ?? 'null';
+      const r = await sendCoachWrite(rand, note, statuses, 'PATCH', `/api/sessions/${sid}`, text);
+      const after = await listed();
+      if (r.status === 200) {
+        expect(r.body.session.id).toBe(sid);
+        expect(await titleOf(sid)).toBe(r.body.session.title);
+        expect(after.filter((x) => !x.startsWith(`${sid}:`))).toEqual(before.filter((x) => !x.startsWith(`${sid}:`)));
+      } else {
+        expect(after).toEqual(before);
+      }
+    });
+    // The cases reach both writes and every kind of refusal (the demo's 409 when the server seeds it).
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].filter((x) => x !== 409).sort()).toEqual([200, 400, 404, 413, 415]);
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
   });
 });
 

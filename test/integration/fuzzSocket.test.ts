@@ -1,5 +1,5 @@
-// Seeded fuzz of the socket.io boundary on the real server: every client → server event with
-// payloads of random shapes and wrong types, oversize strings, unknown sessions, no ack or a
+// Seeded fuzz of the socket.io boundary on the real server: every client → server event (the
+// lobby's watch_sessions in a suite of its own) with payloads of random shapes and wrong types, oversize strings, unknown sessions, no ack or a
 // non-function one, before any join. An ack, when one is asked for, is `ok` or an error naming
 // the field; the connection and the server survive; the process sees no unhandled rejection or
 // uncaught exception; every acked turn and frame is stored, in its own session only.
@@ -127,6 +127,65 @@ describe('fuzz: socket.io events', () => {
     expect(processErrors).toEqual([]);
     expect(internalLogs.filter((m) => !/frame|pose/.test(m))).toEqual([]);
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it('watch_sessions with random payloads, no ack, extra arguments, many times on one socket, while sessions come and go: acks clean, a lobby event reaches each watching socket once (150 cases)', async () => {
+    const socket = await connectSocket(server.url);
+    const other = await connectSocket(server.url);
+    // What the fuzzed socket hears: whether it watches, each lobby event exactly once.
+    const heard: string[] = [];
+    socket.on('session_listed', (e) => void heard.push(`listed:${e.session.id}`));
+    socket.on('session_renamed', (e) => void heard.push(`renamed:${e.sessionId}`));
+    socket.on('session_deleted', (e) => void heard.push(`deleted:${e.sessionId}`));
+    const expected: string[] = [];
+    let watching = false;
+    try {
+      await runCases('watch-sessions', 0x50c4e8, 150, async (rand, i, note) => {
+        let payload: unknown = pick(rand, [{}, {}, { protocolVersion: 1 }, { protocolVersion: 2 }, { sessionId: 'x' }]);
+        const r = rand();
+        if (r < 0.4) payload = mutateJson(payload, rand);
+        else if (r < 0.5) payload = weirdValue(rand);
+        const how = int(rand, 10);
+        note(`watch_sessions ${how} ${preview(payload)}`);
+        if (how === 0) {
+          // No ack (or a string where it goes): nothing to answer; a valid payload still watches.
+          (socket.emit as (e: string, ...a: unknown[]) => void)('watch_sessions', ...(rand() < 0.5 ? [payload] : [payload, 'not a function']));
+        } else if (how === 1) {
+          // More than a payload before the ack: refused by name, joins nothing.
+          const res = await emitAck(socket, 'watch_sessions', payload, weirdValue(rand));
+          expectAckShape(res);
+          expect(res).toMatchObject({ ok: false, error: { field: 'payload' } });
+        } else {
+          const res = how === 2 ? await emitAck(socket, 'watch_sessions') : await emitAck(socket, 'watch_sessions', payload);
+          expectAckShape(res);
+          if (res.ok) {
+            watching = true;
+            expect((await api(server.url, 'GET', '/api/sessions')).body.sessions).toEqual(res.sessions);
+          }
+        }
+        if (i % 10 === 9) {
+          // Another window changes the list; a watching socket hears each change once.
+          const ok = await emitAck(other, 'watch_sessions', {});
+          expect(ok.ok).toBe(true);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          const watchedNow = watching || heard.length > 0;
+          const id = await newSession();
+          expect((await api(server.url, 'PATCH', `/api/sessions/${id}`, { title: `t${i}` })).status).toBe(200);
+          expect((await api(server.url, 'DELETE', `/api/sessions/${id}`)).status).toBe(200);
+          if (watchedNow) expected.push(`listed:${id}`, `renamed:${id}`, `deleted:${id}`);
+        }
+        expect(socket.connected).toBe(true);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Each event once, however many watches the socket sent (and some before it first watched).
+      for (const e of expected) expect(heard.filter((x) => x === e)).toHaveLength(1);
+      expect(new Set(heard).size).toBe(heard.length);
+    } finally {
+      socket.close();
+      other.close();
+    }
+    expect(processErrors).toEqual([]);
+    expect(internalLogs).toEqual([]);
   });
 
   it('a message over the 1 MiB limit closes only its own connection; the server and other connections go on', async () => {
