@@ -2,21 +2,13 @@
 // empty; createdAt the time given, kept by an edit, editedAt the edit's), what is refused (then
 // nothing is stored or published), the per-session limit, what the listeners hear, and that
 // comments outlive role changes and re-analyses. A stand-in classifier keeps it fast; the store is real.
-import { LIMITS, VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
+import { LIMITS } from '../../protocol/protocol';
 import { SqliteStore } from '../store/sqliteStore';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import { keywordStandIn } from '../signals/verbal/keywordStandIn.testkit';
 import { SessionService, type SessionEvent } from './sessionService';
 import { refusal } from '../errors/refusal.testkit';
 
-const classifier: VerbalClassifier = {
-  version: 'stand-in-1',
-  classify: (inputs) =>
-    inputs.map(({ text }) => {
-      const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : 'neutral';
-      return { label, score: 0.8, scores: Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number> };
-    }),
-  dispose: () => {},
-};
+const classifier = keywordStandIn();
 
 function setup() {
   const store = new SqliteStore(':memory:');

@@ -1,23 +1,13 @@
 // SessionService's coach corrections without transports: what is stored, what is refused (and
 // then nothing is stored or published), what the listeners hear, and that a role change's
 // re-analysis leaves the labels alone. A stand-in classifier keeps it fast; the store is real.
-import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import { SqliteStore } from '../store/sqliteStore';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import { keywordStandIn } from '../signals/verbal/keywordStandIn.testkit';
 import { SessionService, type SessionEvent } from './sessionService';
 import { refusal } from '../errors/refusal.testkit';
 
 /** "price" in the text: a price question (0.8); anything else neutral. */
-const classifier: VerbalClassifier = {
-  version: 'stand-in-1',
-  classify: (inputs) =>
-    inputs.map(({ text }) => {
-      const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : 'neutral';
-      const scores = Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number>;
-      return { label, score: 0.8, scores };
-    }),
-  dispose: () => {},
-};
+const classifier = keywordStandIn();
 
 function setup() {
   const store = new SqliteStore(':memory:');

@@ -3,23 +3,13 @@
 // and that a verdict outlives the cue ids a re-analysis replaces: it re-attaches to the cue made
 // again at its moment, or shows cueId null while none is. A stand-in classifier keeps it fast;
 // the store is real.
-import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import { SqliteStore } from '../store/sqliteStore';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import { keywordStandIn } from '../signals/verbal/keywordStandIn.testkit';
 import { SessionService, type SessionEvent } from './sessionService';
 import { refusal } from '../errors/refusal.testkit';
 
 /** "price": a price question, "expensive": resistance (0.8 each); anything else neutral. */
-const classifier: VerbalClassifier = {
-  version: 'stand-in-1',
-  classify: (inputs) =>
-    inputs.map(({ text }) => {
-      const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : /expensive/i.test(text) ? 'resistance' : 'neutral';
-      const scores = Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number>;
-      return { label, score: 0.8, scores };
-    }),
-  dispose: () => {},
-};
+const classifier = keywordStandIn([[/price/i, 'price_inquiry'], [/expensive/i, 'resistance']]);
 
 function setup() {
   const store = new SqliteStore(':memory:');

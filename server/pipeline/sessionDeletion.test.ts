@@ -2,23 +2,14 @@
 // then), what the listeners hear, and that a deletion runs after the work already accepted for
 // its session (a role change under way, live turns in the queue, a transport's tracked work)
 // and leaves nothing half-deleted. A stand-in classifier keeps it fast; the store is real.
-import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import { SESSION_TABLES, SqliteStore } from '../store/sqliteStore';
-import type { VerbalClassifier } from '../signals/verbal/types';
+import { keywordStandIn } from '../signals/verbal/keywordStandIn.testkit';
 import { AppError } from '../errors/errors';
 import { refusal } from '../errors/refusal.testkit';
 import { SessionService, type SessionEvent, type TurnOutcome } from './sessionService';
 import { LiveTurnQueue } from './liveTurnQueue';
 
-const classifier: VerbalClassifier = {
-  version: 'stand-in-1',
-  classify: (inputs) =>
-    inputs.map(({ text }) => {
-      const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : 'neutral';
-      return { label, score: 0.8, scores: Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number> };
-    }),
-  dispose: () => {},
-};
+const classifier = keywordStandIn();
 
 function setup() {
   const store = new SqliteStore(':memory:');
