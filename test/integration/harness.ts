@@ -6,6 +6,7 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents, SessionSnapshot } from '../../protocol/protocol';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
+import { loadDemoMeeting } from '../../server/demo/demo';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -184,4 +185,22 @@ export async function expectRefusals(cases: readonly RefusalCase[]): Promise<voi
       throw err;
     }
   }
+}
+
+/**
+ * Makes a session whose role change is still running when this returns: three laps of the demo's
+ * posture track given as a rep's, then `PUT /roles` making that participant the customer (a
+ * re-analysis of every frame). `frames`: how many it stored; `put`: the role change's answer.
+ */
+export async function startLongRoleChange(server: RunningServer): Promise<{ id: string; participant: string; frames: number; put: Promise<{ status: number; body: any }> }> {
+  const { participant, aspect, frames } = loadDemoMeeting().posture!;
+  const id = server.service.createSession({ title: 'long', participants: [{ name: participant, role: 'rep' }] }).id;
+  for (let lap = 0; lap < 3; lap++) {
+    for (let i = 0; i < frames.length; i += 32) {
+      server.service.addLandmarksBatch(id, frames.slice(i, i + 32).map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect })), 'browser');
+    }
+  }
+  const put = api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [participant]: 'customer' } });
+  while (!server.service.reanalysing(id)) await new Promise((r) => setImmediate(r));
+  return { id, participant, frames: frames.length * 3, put };
 }

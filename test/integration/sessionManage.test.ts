@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { LIMITS, SessionDeletedEventSchema, SessionRenamedEventSchema, type Session } from '../../protocol/protocol';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES } from '../../server/store/sqliteStore';
-import { api, collect, expectRefusals, rawRequest, startTestServer, useFileStoreServer, type RefusalCase, type TestSocket } from './harness';
+import { api, collect, expectRefusals, rawRequest, startLongRoleChange, startTestServer, useFileStoreServer, type RefusalCase, type TestSocket } from './harness';
 
 const demo = loadDemoMeeting();
 const suite = useFileStoreServer('bs-sessions-', { seedDemo: true });
@@ -184,15 +184,7 @@ it('a deletion waiting behind a role change under way when the server stops is a
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-shutdown-delete-'));
   const dbPath = path.join(dir, 'db.sqlite');
   const server = await startTestServer({ dbPath });
-  const { participant, aspect, frames } = demo.posture!;
-  const id = server.service.createSession({ title: 'long', participants: [{ name: participant, role: 'rep' }] }).id;
-  for (let lap = 0; lap < 3; lap++) {
-    for (let i = 0; i < frames.length; i += 32) {
-      server.service.addLandmarksBatch(id, frames.slice(i, i + 32).map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect })), 'browser');
-    }
-  }
-  const put = api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [participant]: 'customer' } });
-  while (!server.service.reanalysing(id)) await new Promise((r) => setImmediate(r));
+  const { id, frames, put } = await startLongRoleChange(server);
   const deletion = api(server.url, 'DELETE', `/api/sessions/${id}`);
   await new Promise((r) => setTimeout(r, 50));
   const closed = server.close();
@@ -201,6 +193,6 @@ it('a deletion waiting behind a role change under way when the server stops is a
   expect(r.body.error.code).toBe('shutting_down');
   expect(d.status).toBe(503);
   expect(d.body.error).toMatchObject({ code: 'shutting_down' });
-  expect(rowsIn(dbPath, id)).toMatchObject({ sessions: 1, frames: frames.length * 3 });
+  expect(rowsIn(dbPath, id)).toMatchObject({ sessions: 1, frames });
   fs.rmSync(dir, { recursive: true, force: true });
 }, 30_000);
