@@ -4,7 +4,7 @@
 // the field; the connection and the server survive; the process sees no unhandled rejection or
 // uncaught exception; every acked turn and frame is stored, in its own session only.
 import sharp from 'sharp';
-import { api, connectSocket, type TestSocket } from './harness';
+import { api, connectSocket, emitAck } from './harness';
 import { useFuzzServer } from './fuzzServer';
 import { int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdValue, type Rng } from './fuzzKit';
 
@@ -13,16 +13,6 @@ const { processErrors, internalLogs, newSession } = server;
 
 type AnyAck = { ok: boolean; error?: { code: string; message: string; field?: string } } & Record<string, unknown>;
 
-/** Emits with an ack and waits for it (a missing ack within 5 s fails the case). */
-function emitAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<AnyAck> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack to "${event}" within 5 s`)), 5000);
-    (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (res: AnyAck) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-  });
-}
 
 function expectAckShape(res: AnyAck): void {
   if (res === null || typeof res !== 'object' || typeof res.ok !== 'boolean') throw new Error(`ack is not { ok, … }: ${preview(res)}`);
@@ -56,7 +46,7 @@ describe('fuzz: socket.io events', () => {
     })();
     const socket = await connectSocket(server.url);
     const watcher = await connectSocket(server.url);
-    expect((await emitAck(watcher, 'join', { sessionId: control })).ok).toBe(true);
+    expect((await emitAck<AnyAck>(watcher, 'join', { sessionId: control })).ok).toBe(true);
     const seenByWatcher: unknown[] = [];
     watcher.on('utterance', (u) => void seenByWatcher.push(u));
     // What each session must hold at the end: the turns and frames acked ok.
@@ -83,7 +73,7 @@ describe('fuzz: socket.io events', () => {
         note(`${event} ${withAck ? '' : '(no ack) '}${preview(payload)}`);
         if (event === 'nonsense') {
           // No event the server takes: its ack names the event (it was left unanswered); the next case checks the connection still works.
-          const res = await emitAck(socket, event, payload);
+          const res = await emitAck<AnyAck>(socket, event, payload);
           expectAckShape(res);
           expect(res).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'event' } });
           return;
@@ -95,14 +85,14 @@ describe('fuzz: socket.io events', () => {
           return;
         }
         // Now and then the ack alone, no payload (a client that forgot it): still answered.
-        const res = rand() < 0.05 ? await emitAck(socket, event) : await emitAck(socket, event, payload);
+        const res = rand() < 0.05 ? await emitAck<AnyAck>(socket, event) : await emitAck<AnyAck>(socket, event, payload);
         expectAckShape(res);
         const id = (payload as { sessionId?: unknown } | null)?.sessionId;
         if (res.ok && typeof id === 'string' && event === 'utterance' && !res.duplicate) count(id, 'utterances');
         if (res.ok && typeof id === 'string' && event === 'landmarks') count(id, 'frames');
         if (i % 40 === 0) {
           // Another session goes on meanwhile: its turns are acked, stored and sent to its room.
-          const ok = await emitAck(socket, 'utterance', { sessionId: control, utterance: { speaker: '周先生', text: `turn ${i}`, startMs: i } });
+          const ok = await emitAck<AnyAck>(socket, 'utterance', { sessionId: control, utterance: { speaker: '周先生', text: `turn ${i}`, startMs: i } });
           expect(ok.ok).toBe(true);
           controlTurns++;
         }
@@ -152,11 +142,11 @@ describe('fuzz: socket.io events', () => {
           (socket.emit as (e: string, ...a: unknown[]) => void)('watch_sessions', ...(rand() < 0.5 ? [payload] : [payload, 'not a function']));
         } else if (how === 1) {
           // More than a payload before the ack: refused by name, joins nothing.
-          const res = await emitAck(socket, 'watch_sessions', payload, weirdValue(rand));
+          const res = await emitAck<AnyAck>(socket, 'watch_sessions', payload, weirdValue(rand));
           expectAckShape(res);
           expect(res).toMatchObject({ ok: false, error: { field: 'payload' } });
         } else {
-          const res = how === 2 ? await emitAck(socket, 'watch_sessions') : await emitAck(socket, 'watch_sessions', payload);
+          const res = how === 2 ? await emitAck<AnyAck>(socket, 'watch_sessions') : await emitAck<AnyAck>(socket, 'watch_sessions', payload);
           expectAckShape(res);
           if (res.ok) {
             watching = true;
@@ -165,7 +155,7 @@ describe('fuzz: socket.io events', () => {
         }
         if (i % 10 === 9) {
           // Another window changes the list; a watching socket hears each change once.
-          const ok = await emitAck(other, 'watch_sessions', {});
+          const ok = await emitAck<AnyAck>(other, 'watch_sessions', {});
           expect(ok.ok).toBe(true);
           await new Promise((resolve) => setTimeout(resolve, 20));
           const watchedNow = watching || heard.length > 0;
@@ -195,7 +185,7 @@ describe('fuzz: socket.io events', () => {
     const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
     big.emit('utterance', { sessionId: id, utterance: { speaker: '周先生', text: 'x'.repeat(1_100_000), startMs: 0 } }, () => {});
     await closed;
-    const ok = await emitAck(other, 'utterance', { sessionId: id, utterance: { speaker: '周先生', text: 'still here', startMs: 1 } });
+    const ok = await emitAck<AnyAck>(other, 'utterance', { sessionId: id, utterance: { speaker: '周先生', text: 'still here', startMs: 1 } });
     expect(ok.ok).toBe(true);
     other.close();
     expect(processErrors).toEqual([]);

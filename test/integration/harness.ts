@@ -204,3 +204,25 @@ export async function startLongRoleChange(server: RunningServer): Promise<{ id: 
   while (!server.service.reanalysing(id)) await new Promise((r) => setImmediate(r));
   return { id, participant, frames: frames.length * 3, put };
 }
+
+/** Emits an event with an ack and waits for the ack (none within 5 s fails the test). */
+export function emitAck<T = any>(socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack to "${event}" within 5 s`)), 5000);
+    (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (res: T) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+  });
+}
+
+/** Connects sockets to the server at `url()` for a test file and closes them all after it. */
+export function useSockets(url: () => string): () => Promise<TestSocket> {
+  const opened: TestSocket[] = [];
+  afterAll(() => opened.forEach((s) => s.close()));
+  return async () => {
+    const s = await connectSocket(url());
+    opened.push(s);
+    return s;
+  };
+}

@@ -8,29 +8,13 @@ import { io as connect } from 'socket.io-client';
 import { SessionDeletedEventSchema, SessionRenamedEventSchema } from '../../protocol/protocol';
 import { SessionListSchema, SessionListedEventSchema } from '../../protocol/outbound';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
-import { api, collect, connectSocket, socketConnects, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+import { api, collect, emitAck, socketConnects, startTestServer, useFileStoreServer, useSockets, type TestSocket } from './harness';
 
 const demo = loadDemoMeeting();
 const suite = useFileStoreServer('bs-lobby-', { seedDemo: true });
 const quiet = () => new Promise((r) => setTimeout(r, 150));
-const opened: TestSocket[] = [];
-afterAll(() => opened.forEach((s) => s.close()));
+const socket = useSockets(() => suite.server.url);
 
-async function socket(): Promise<TestSocket> {
-  const s = await connectSocket(suite.server.url);
-  opened.push(s);
-  return s;
-}
-
-function emitAck(s: TestSocket, event: string, ...args: unknown[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack to "${event}" within 5 s`)), 5000);
-    (s.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (res: unknown) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-  });
-}
 
 /** A socket following the list, with the list its ack gave. */
 async function watcher(): Promise<{ socket: TestSocket; sessions: { id: string }[] }> {

@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import http from 'node:http';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES } from '../../server/store/sqliteStore';
-import { api, collect, connectSocket, rawRequest, useFileStoreServer, type TestSocket } from './harness';
+import { api, collect, emitAck, rawRequest, useFileStoreServer, useSockets } from './harness';
 
 const demo = loadDemoMeeting();
 const suite = useFileStoreServer('bs-manage-probes-', { seedDemo: true });
@@ -15,24 +15,8 @@ const sessionPath = (id: string) => `/api/sessions/${id}`;
 const patch = (id: string, body: unknown) => api(url(), 'PATCH', sessionPath(id), body);
 const del = (id: string) => api(url(), 'DELETE', sessionPath(id));
 const quiet = () => new Promise((r) => setTimeout(r, 100));
-const opened: TestSocket[] = [];
-afterAll(() => opened.forEach((s) => s.close()));
+const socket = useSockets(url);
 
-async function socket(): Promise<TestSocket> {
-  const s = await connectSocket(url());
-  opened.push(s);
-  return s;
-}
-
-function emitAck(s: TestSocket, event: string, ...args: unknown[]): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ack to "${event}" within 5 s`)), 5000);
-    (s.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (res: unknown) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-  });
-}
 
 /** A session with turns (a customer's among them), a comment and posture frames of the customer. */
 async function newSession(title: string): Promise<string> {
