@@ -8,6 +8,7 @@ import { ASPECT_MAX, landmarksFromPose } from '../signals/pose/fromLandmarks';
 import type { FrameResult } from '../pipeline/sessionPipeline';
 import { checkParticipantLimit, participantNames, type SessionService } from '../pipeline/sessionService';
 import { LatestQueue } from './latestQueue';
+import { InFlight } from '../pipeline/inFlight';
 
 /** The part of the pose pool this service needs (the real PosePool, or one built in tests). */
 export interface PoseRunner {
@@ -60,7 +61,7 @@ export class FrameService {
   private framesHeld = 0;
   private bytesHeld = 0;
   /** Each session's frames queued or being estimated (their `done`), which its deletion waits for. */
-  private readonly pending = new Map<string, Set<Promise<FrameOutcome>>>();
+  private readonly inFlight = new InFlight();
   /** Each session's participants (trackKey) that sent frames: a deleted session's are forgotten. */
   private readonly keysOf = new Map<string, Set<string>>();
   /**
@@ -101,8 +102,8 @@ export class FrameService {
   }
 
   /** Resolves once every frame of the session queued so far is processed, dropped or failed. */
-  async settled(sessionId: string): Promise<void> {
-    await Promise.all([...(this.pending.get(sessionId) ?? [])]);
+  settled(sessionId: string): Promise<void> {
+    return this.inFlight.settled(sessionId);
   }
 
   /** A deleted session: its participants' person boxes, counters and pose tracks go. */
@@ -178,12 +179,7 @@ export class FrameService {
     const key = trackKey(sessionId, participant);
     const keys = this.keysOf.get(sessionId) ?? new Set<string>();
     this.keysOf.set(sessionId, keys.add(key));
-    const pending = this.pending.get(sessionId) ?? new Set<Promise<FrameOutcome>>();
-    this.pending.set(sessionId, pending.add(done));
-    void done.then(() => {
-      pending.delete(done);
-      if (pending.size === 0 && this.pending.get(sessionId) === pending) this.pending.delete(sessionId);
-    });
+    void done.then(this.inFlight.start(sessionId));
     if (person === null) this.hints.delete(key);
     else if (person) this.hints.set(key, person);
     const counts = this.queue.push(key, { sessionId, participant, mediaMs, bytes, person: this.hints.get(key), settle });

@@ -3,6 +3,7 @@
 // per turn.
 import type { UtteranceIn } from '../../protocol/protocol';
 import type { LiveTurn, SessionService, TurnOutcome } from './sessionService';
+import { InFlight } from './inFlight';
 
 export interface LiveTurnQueueOptions {
   /**
@@ -25,13 +26,8 @@ export const DEFAULT_LIVE_TURN_QUEUE_OPTIONS: LiveTurnQueueOptions = {
 
 interface Waiting extends LiveTurn {
   done: (outcome: TurnOutcome) => void;
-}
-
-/** A session's turns submitted and told so far, and who waits for a count of them to be told. */
-interface SessionCount {
-  submitted: number;
-  told: number;
-  waiters: { upTo: number; resolve: () => void }[];
+  /** Ends the turn's place in `inFlight`, after `done` has run. */
+  finish: () => void;
 }
 
 export class LiveTurnQueue {
@@ -39,8 +35,8 @@ export class LiveTurnQueue {
   private scheduled = false;
   private flushing = false;
   private idleWaiters: (() => void)[] = [];
-  /** Sessions with turns submitted and not yet told (a session's turns are told in the order submitted). */
-  private readonly counts = new Map<string, SessionCount>();
+  /** Each session's turns submitted and not yet told. */
+  private readonly inFlight = new InFlight();
   private readonly opts: LiveTurnQueueOptions;
 
   constructor(
@@ -55,10 +51,7 @@ export class LiveTurnQueue {
 
   /** Queues one turn; `done` is called once, after the turn is stored and published (or failed). */
   submit(sessionId: string, utterance: UtteranceIn, done: (outcome: TurnOutcome) => void): void {
-    const c = this.counts.get(sessionId) ?? { submitted: 0, told: 0, waiters: [] };
-    c.submitted++;
-    this.counts.set(sessionId, c);
-    this.waiting.push({ sessionId, utterance, done });
+    this.waiting.push({ sessionId, utterance, done, finish: this.inFlight.start(sessionId) });
     this.schedule();
   }
 
@@ -68,9 +61,7 @@ export class LiveTurnQueue {
    * takes the earlier turns with it whole, and refuses the later ones).
    */
   settled(sessionId: string): Promise<void> {
-    const c = this.counts.get(sessionId);
-    if (!c) return Promise.resolve();
-    return new Promise((resolve) => c.waiters.push({ upTo: c.submitted, resolve }));
+    return this.inFlight.settled(sessionId);
   }
 
   /** Turns submitted and not yet stored or failed. */
@@ -139,17 +130,8 @@ export class LiveTurnQueue {
     } catch (err) {
       this.opts.log(`live turn callback failed: ${String(err)}`);
     } finally {
-      this.told(w.sessionId);
+      w.finish();
     }
-  }
-
-  private told(sessionId: string): void {
-    const c = this.counts.get(sessionId);
-    if (!c) return;
-    c.told++;
-    for (const w of c.waiters.filter((x) => x.upTo <= c.told)) w.resolve();
-    c.waiters = c.waiters.filter((x) => x.upTo > c.told);
-    if (c.told === c.submitted) this.counts.delete(sessionId);
   }
 }
 
