@@ -1015,11 +1015,7 @@ export class SqliteStore {
    * label whose participant is no longer a customer is left out (it stays stored).
    */
   *postureLabelsForExport(sessionId?: string, pageSize = POSTURE_LABELS_EXPORT_PAGE): Generator<PostureLabelsForExport> {
-    const sessions = sessionId !== undefined
-      ? [sessionId]
-      : (this.stmt(
-          `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
-        ).all() as { id: string }[]).map((r) => r.id);
+    const sessions = sessionId !== undefined ? [sessionId] : this.sessionsWithPostureLabels();
     const page = this.stmt(
       `SELECT l.*, f.media_ms, f.source, f.aspect, f.poses_json
          FROM posture_labels l
@@ -1042,6 +1038,13 @@ export class SqliteStore {
         after = { mediaMs: last.media_ms, participant: last.participant, frameId: last.frame_id };
       }
     }
+  }
+
+  /** The sessions holding posture labels, in an export's order (as created). */
+  sessionsWithPostureLabels(): string[] {
+    return (this.stmt(
+      `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
+    ).all() as { id: string }[]).map((r) => r.id);
   }
 
   private postureLabelsRowForExport(r: PostureLabelsRow & { source: 'browser' | 'server'; aspect: number | null; poses_json: string }): PostureLabelsForExport {
