@@ -19,6 +19,7 @@ import type {
   PostureLabelsIn,
   Role,
   Session,
+  SessionCounts,
   SessionSnapshot,
   Signal,
   Utterance,
@@ -60,7 +61,8 @@ export type SessionEvent =
   | { type: 'session_deleted'; sessionId: string }
   /**
    * A session as the list shows it, for those following the list: it was created, or a
-   * transcript was uploaded into it (its counts changed). Not per live turn, label or comment.
+   * transcript was uploaded into it (its counts changed). Not per live turn, label or comment
+   * (the transport coalesces those into counts updates: realtime/lobbyCounts.ts).
    */
   | { type: 'session_listed'; sessionId: string; session: SessionSummary };
 
@@ -210,6 +212,11 @@ export class SessionService {
 
   listSessions(): SessionSummary[] {
     return this.deps.store.listSessions();
+  }
+
+  /** The list's counts of the sessions named, now (`session_counts`); a session gone is left out. */
+  sessionCounts(ids: readonly string[]): SessionCounts[] {
+    return this.deps.store.sessionCounts(ids);
   }
 
   /** Registers a transport's unfinished work per session (see SessionWork); returns its removal. */
