@@ -3,6 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  SessionCountsEventSchema,
   SessionDeletedEventSchema,
   SessionRenamedEventSchema,
   type ApiError,
@@ -13,6 +14,7 @@ import {
   type ServerToClientEvents,
   type SessionSnapshot,
   type SessionError,
+  type SessionCountsEvent,
   type SessionDeletedEvent,
   type SessionRenamedEvent,
   type Signal,
@@ -70,6 +72,8 @@ export interface LiveListeners {
   onSessionList(sessions: SessionSummary[]): void;
   /** A session created, or a transcript uploaded into one, here or in another window. */
   onSessionListed(session: SessionSummary): void;
+  /** A listed session's counts now (turns, cues, labels, verdicts, comments), wherever they changed; coalesced by the server. */
+  onSessionCounts(ev: SessionCountsEvent): void;
   onSessionError(e: SessionError): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
@@ -143,6 +147,7 @@ export class LiveConnection {
       listeners.onSessionDeleted(p);
     });
     this.checked('session_listed', SessionListedEventSchema, (p) => listeners.onSessionListed(p.session));
+    this.checked('session_counts', SessionCountsEventSchema, (p) => listeners.onSessionCounts(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
   }
 

@@ -386,6 +386,12 @@ const live = new LiveConnection({
     // The session shown counts what it shows (its live turns may be ahead of the event's counts).
     if (session.id === state.sessionId && state.mode !== 'preview') renderViewHead();
   },
+  onSessionCounts(ev) {
+    // Counts changed here or in another window (live turns, labels, comments): the option shows them without Refresh.
+    picker.applyCounts(ev);
+    // The session shown counts what it shows, as for session_listed.
+    if (ev.sessionId === state.sessionId && state.mode !== 'preview') renderViewHead();
+  },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));
   },

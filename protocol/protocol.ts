@@ -184,12 +184,36 @@ export type SessionDeletedEvent = z.infer<typeof SessionDeletedEventSchema>;
  * `session_listed`, to the sockets following the session list (`watch_sessions`): a session was
  * created (`POST /api/sessions`, `POST /api/transcripts`), or a transcript was uploaded into it
  * (its counts changed), as `GET /api/sessions` lists it. Not sent per live turn, label or comment:
- * those counts are read again with the list. The client checks it with outbound's
+ * those counts come coalesced in `session_counts`. The client checks it with outbound's
  * SessionListedEventSchema.
  */
 export interface SessionListedEvent {
   session: SessionSummary;
 }
+
+const count = z.number().int().nonnegative();
+
+/**
+ * `session_counts`, to the sockets following the session list only: a listed session's counts
+ * now, as `GET /api/sessions` would give them (SessionSummary's), after live turns, cues, coaches'
+ * labels, verdicts, comments, role changes or re-analyses changed them. Coalesced: at most one per
+ * session per interval (a second by default), however many changes came, and never after the
+ * session's `session_deleted`. It only updates a session the list holds: unlike `session_listed`
+ * it never adds one (a late one cannot bring back a deleted session) and carries no title or
+ * participants (it cannot undo a rename).
+ */
+export const SessionCountsEventSchema = z.object({
+  sessionId: z.string(),
+  utteranceCount: count,
+  cueCount: count,
+  correctionCount: count,
+  cueReviewCount: count,
+  postureLabelCount: count,
+  commentCount: count,
+});
+export type SessionCountsEvent = z.infer<typeof SessionCountsEventSchema>;
+/** The counts `session_counts` carries, of one session. */
+export type SessionCounts = SessionCountsEvent;
 
 const speakerKeyRule = `must be a speaker name of 1-${LIMITS.speakerMaxChars} characters`;
 const PROTO_KEY_RULE = 'cannot be used as a speaker name here (it is reserved in JavaScript objects)';
@@ -582,7 +606,7 @@ export type LiveUtterance = z.infer<typeof LiveUtteranceSchema>;
 
 /**
  * `watch_sessions`: follow the session list. The socket joins the lobby, which hears
- * `session_listed`, `session_renamed` and `session_deleted` of every session, until it
+ * `session_listed`, `session_counts`, `session_renamed` and `session_deleted` of every session, until it
  * disconnects (a reconnect must watch again); the ack carries the list as it is then.
  */
 export const WatchSessionsSchema = z
@@ -668,6 +692,8 @@ export interface ServerToClientEvents {
   session_deleted: (p: SessionDeletedEvent) => void;
   /** To the lobby only (`watch_sessions`): a session was created, or a transcript uploaded into it. */
   session_listed: (p: SessionListedEvent) => void;
+  /** To the lobby only: a listed session's counts changed (coalesced, at most one per session per interval). */
+  session_counts: (p: SessionCountsEvent) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

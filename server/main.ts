@@ -10,6 +10,7 @@ import { SessionService } from './pipeline/sessionService';
 import type { PipelineOptions } from './pipeline/sessionPipeline';
 import { createApp } from './http/app';
 import { attachRealtime } from './realtime/socketServer';
+import type { LobbyCountsOptions } from './realtime/lobbyCounts';
 import { loadDemoMeeting, seedDemoSession } from './demo/demo';
 import { projectPath } from './paths';
 import { loadPostureClassifier } from './signals/posture/model';
@@ -57,6 +58,11 @@ export interface ServerOptions {
   warmUp: WarmUpOptions;
   /** Signal thresholds, cue engine settings and tracker state saving (DEFAULT_PIPELINE_OPTIONS). */
   pipeline?: PipelineOptions;
+  /**
+   * How often at most the lobby hears a session's counts (`session_counts`; default every
+   * 1,000 ms), and the clock and timers that time it (a test's, so it need not sleep).
+   */
+  lobbyCounts?: Partial<LobbyCountsOptions>;
   log: (msg: string) => void;
   now: () => number;
 }
@@ -152,7 +158,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
-  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), log: o.log });
+  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;

@@ -1,7 +1,9 @@
-// The session picker: the demo meeting first, then the stored sessions with their counts.
+// The session picker: the demo meeting first, then the stored sessions with their counts (kept
+// current by the lobby's `session_counts`).
 import { t, tn } from '../i18n';
 import { shownTitle } from '../liveTitle';
 import type { SessionSummary } from '../../protocol/outbound';
+import type { SessionCountsEvent } from '../../protocol/protocol';
 import { removeFromList, renameInList, selectionAfterRemoval, sortSessions, upsertSession } from '../sessionList';
 import { h } from './dom';
 
@@ -88,6 +90,14 @@ export class SessionPicker {
     if (this.wanted === id || choice !== selected) this.wanted = choice;
     if (next || choice !== selected) this.render();
     return choice !== selected;
+  }
+
+  /**
+   * A listed session's counts as the server sends them (`session_counts`, coalesced): its option
+   * says so at once. A session not listed is not added (a late update never brings one back).
+   */
+  applyCounts(c: SessionCountsEvent): void {
+    this.setCounts(c.sessionId, c.utteranceCount, c.cueCount, c.correctionCount, c.cueReviewCount, c.postureLabelCount, c.commentCount);
   }
 
   /**

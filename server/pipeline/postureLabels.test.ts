@@ -120,6 +120,38 @@ describe('SessionService posture labels', () => {
   });
 });
 
+describe('SessionService posture labels export of every session, a session deleted meanwhile', () => {
+  /** Two sessions (A then B) on one store, Li's one frame labelled in each. */
+  function twoSessions() {
+    const store = new SqliteStore(':memory:');
+    const service = new SessionService({ store, classifier, now: () => 1_000 });
+    const ids = ['A', 'B'].map((title) => {
+      const id = service.createSession({ title, participants: [{ name: 'Li', role: 'customer' }] }).id;
+      service.addLandmarks({ sessionId: id, participant: 'Li', mediaMs: 1000, poses: [pose] }, 'browser');
+      service.labelPosture(id, { participant: 'Li', mediaMs: 1000, labels: ['neutral'] }, 1);
+      return id;
+    });
+    return { service, a: ids[0]!, b: ids[1]! };
+  }
+
+  it('one deleted while its rows are read fails the iteration (404): never a session in part', async () => {
+    const { service, a } = twoSessions();
+    const rows = service.postureLabelsForExport()[Symbol.iterator]();
+    expect(rows.next().value?.labels.sessionId).toBe(a);
+    await service.deleteSession(a);
+    expect(refusal(() => rows.next()).status).toBe(404);
+  });
+
+  it('one deleted before its turn is left out, and the rest is whole', async () => {
+    const { service, a, b } = twoSessions();
+    const rows = service.postureLabelsForExport()[Symbol.iterator]();
+    const first = rows.next().value;
+    expect(first?.labels.sessionId).toBe(a);
+    await service.deleteSession(b);
+    expect([first, ...{ [Symbol.iterator]: () => rows }].map((r) => r!.labels.sessionId)).toEqual([a]);
+  });
+});
+
 describe('SessionService posture labels on the demo meeting (real posture model)', () => {
   const models = useRealModels();
 

@@ -19,6 +19,7 @@ import type {
   PostureLabelsIn,
   Role,
   Session,
+  SessionCounts,
   SessionSnapshot,
   Signal,
   Utterance,
@@ -60,7 +61,8 @@ export type SessionEvent =
   | { type: 'session_deleted'; sessionId: string }
   /**
    * A session as the list shows it, for those following the list: it was created, or a
-   * transcript was uploaded into it (its counts changed). Not per live turn, label or comment.
+   * transcript was uploaded into it (its counts changed). Not per live turn, label or comment
+   * (the transport coalesces those into counts updates: realtime/lobbyCounts.ts).
    */
   | { type: 'session_listed'; sessionId: string; session: SessionSummary };
 
@@ -210,6 +212,11 @@ export class SessionService {
 
   listSessions(): SessionSummary[] {
     return this.deps.store.listSessions();
+  }
+
+  /** The list's counts of the sessions named, now (`session_counts`); a session gone is left out. */
+  sessionCounts(ids: readonly string[]): SessionCounts[] {
+    return this.deps.store.sessionCounts(ids);
   }
 
   /** Registers a transport's unfinished work per session (see SessionWork); returns its removal. */
@@ -418,22 +425,44 @@ export class SessionService {
   /**
    * The labelled frames of one session (404 if unknown, checked now, before any is read) or,
    * without an id, of every session, for an export, read a page at a time as they are
-   * iterated (see SqliteStore.postureLabelsForExport).
+   * iterated (see SqliteStore.postureLabelsForExport). Never a session in part: one deleted
+   * while its rows are read makes the iteration throw (see wholeOrFailing); of every session's,
+   * one deleted before its first row was read is left out (its rows are gone).
    */
   postureLabelsForExport(sessionId?: string): Iterable<PostureLabelsForExport> {
-    if (sessionId === undefined) return this.deps.store.postureLabelsForExport();
+    if (sessionId === undefined) return this.allPostureLabelsForExport();
     this.requireSession(sessionId);
     return this.wholeOrFailing(sessionId, this.deps.store.postureLabelsForExport(sessionId));
   }
 
   /**
+   * Every session's labelled frames, a session at a time, each whole or failing: the sessions
+   * with labels are listed when the export starts, then read a page at a time, so a deletion
+   * between two pages of one left the rest unread and the file went on to the next session
+   * (it ended whole-looking, that session cut short in it). A session that yielded no row (it
+   * was deleted before its turn, or has no customer's labels) is not checked: nothing of it is
+   * in the file.
+   */
+  private *allPostureLabelsForExport(): Generator<PostureLabelsForExport> {
+    const { store } = this.deps;
+    for (const id of store.sessionsWithPostureLabels()) {
+      let any = false;
+      for (const row of this.wholeOrFailing(id, store.postureLabelsForExport(id), () => any)) {
+        any = true;
+        yield row;
+      }
+    }
+  }
+
+  /**
    * A session's rows read a page at a time while a client downloads them: a deletion between two
    * pages left the rest unread, and the file ended short as if whole. Read to the end, the session
-   * must still be there, else the iteration throws (404; the download is cut once it has begun).
+   * must still be there (when `check` says so), else the iteration throws (404; the download is
+   * cut once it has begun). Session ids are never given again, so one still there was not deleted.
    */
-  private *wholeOrFailing<T>(sessionId: string, rows: Iterable<T>): Generator<T> {
+  private *wholeOrFailing<T>(sessionId: string, rows: Iterable<T>, check: () => boolean = () => true): Generator<T> {
     yield* rows;
-    this.requireSession(sessionId);
+    if (check()) this.requireSession(sessionId);
   }
 
   // ---- coach comments ------------------------------------------------------------------------

@@ -19,9 +19,10 @@ import {
 import { describeValue } from '../../protocol/zodMessages';
 import { ShuttingDownError, TurnsInFlightError } from '../errors/errors';
 import { toApiError } from '../errors/mapError';
-import type { SessionService } from '../pipeline/sessionService';
+import type { SessionEvent, SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
+import { CountsCoalescer, DEFAULT_LOBBY_COUNTS, type LobbyCountsOptions } from './lobbyCounts';
 import { foreignOrigin } from '../http/origin';
 import { anyHost, type HostCheck } from '../http/hosts';
 import { carriesToken } from '../http/auth';
@@ -42,10 +43,12 @@ export interface RealtimeOptions {
    * client sending without waiting cannot grow the server's queue without bound.
    */
   maxTurnsInFlight: number;
+  /** How often at most the lobby hears a session's counts (`session_counts`), and the clock that times it. */
+  lobbyCounts: Partial<LobbyCountsOptions>;
   log: (msg: string) => void;
 }
 
-export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, hosts: anyHost, maxTurnsInFlight: 256, log: () => {} };
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = { maxMessageBytes: 1024 * 1024, hosts: anyHost, maxTurnsInFlight: 256, lobbyCounts: DEFAULT_LOBBY_COUNTS, log: () => {} };
 
 /** How long a stopping server waits for its clients to take their last acks and hang up. */
 const CLOSE_WAIT_MS = 2000;
@@ -63,10 +66,18 @@ export interface Realtime {
 const room = (sessionId: string) => `session:${sessionId}`;
 /**
  * The sockets following the session list (`watch_sessions`): they hear a session created,
- * renamed or deleted, whichever session they show. Session ids cannot hold ':', so no session's
- * room is named so.
+ * renamed or deleted, and sessions' counts (coalesced), whichever session they show. Session ids
+ * cannot hold ':', so no session's room is named so.
  */
 const LOBBY = 'lobby:sessions';
+
+/**
+ * The session events that may change a session's counts in the list (SessionSummary's): turns,
+ * cues, coaches' labels, verdicts, posture labels and comments, and re-analyses (role changes
+ * move turns and labels in or out of the customers', and replace the cues). Not signals, frame
+ * stats, roles_needed (participants, which the counts do not show), renames or deletions.
+ */
+const COUNTED: ReadonlySet<SessionEvent['type']> = new Set(['utterance', 'cue', 'reanalysed', 'corrected', 'cue_reviewed', 'posture_labelled', 'commented'] as const);
 
 /** The client → server events, each of ClientToServerEvents. */
 const INBOUND_EVENTS: readonly string[] = ['join', 'leave', 'utterance', 'landmarks', 'frame', 'watch_sessions'] satisfies readonly (keyof ClientToServerEvents)[];
@@ -92,9 +103,31 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   service.trackWork((sessionId) => turns.settled(sessionId));
   let closing = false;
 
+  // The list's counts: a session whose counts may have changed is marked (nothing read or sent on
+  // the live path, nothing at all with nobody in the lobby); the lobby hears the dirty sessions'
+  // counts at most once per interval, read when sent. The read and the emits are one synchronous
+  // step, as a deletion's commit and its `session_deleted` are: counts read before the deletion
+  // go out before `session_deleted`, and a session read after it is gone (left out), so no
+  // `session_counts` ever follows a session's `session_deleted`.
+  const counts = new CountsCoalescer(
+    () => (io.sockets.adapter.rooms.get(LOBBY)?.size ?? 0) > 0,
+    (ids) => {
+      try {
+        for (const c of service.sessionCounts(ids)) io.to(LOBBY).emit('session_counts', c);
+      } catch (err) {
+        o.log(`session counts for the lobby failed: ${String(err)}`);
+      }
+    },
+    o.lobbyCounts,
+  );
+
   service.onEvent((e) => {
-    // The list's followers: one event per session created or uploaded into, none per turn.
-    if (e.type === 'session_listed') return void io.to(LOBBY).emit('session_listed', { session: e.session });
+    // The list's followers: one event per session created or uploaded into (its counts with it).
+    if (e.type === 'session_listed') {
+      counts.forget(e.sessionId);
+      return void io.to(LOBBY).emit('session_listed', { session: e.session });
+    }
+    if (COUNTED.has(e.type)) counts.mark(e.sessionId);
     holdRoomWrites(io, room(e.sessionId));
     const to = io.to(room(e.sessionId));
     if (e.type === 'utterance') to.emit('utterance', e.utterance);
@@ -109,6 +142,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     // The room and the lobby in one emit: a socket in both gets it once.
     else if (e.type === 'session_renamed') io.to(room(e.sessionId)).to(LOBBY).emit('session_renamed', { sessionId: e.sessionId, title: e.title });
     else if (e.type === 'session_deleted') {
+      counts.forget(e.sessionId);
       io.to(room(e.sessionId)).to(LOBBY).emit('session_deleted', { sessionId: e.sessionId });
       // The room goes with its session: no socket stays in it (a `join` of it now is a 404).
       io.in(room(e.sessionId)).socketsLeave(room(e.sessionId));
@@ -229,6 +263,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
   async function close(): Promise<void> {
     closing = true;
     await turns.idle();
+    counts.close();
     // A socket closed this way sends what it holds (the last acks) before it hangs up; io.close()
     // alone would discard it, leaving stored turns unacknowledged (a client would send them again).
     io.disconnectSockets(true);

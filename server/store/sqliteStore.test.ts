@@ -57,6 +57,23 @@ describe('SqliteStore', () => {
     store.close();
   });
 
+  it('sessionCounts: the counts the list gives, of the sessions named that exist, each once, in one statement', () => {
+    const store = new SqliteStore(':memory:');
+    for (const id of ['s1', 's2', 's3']) store.createSession({ id, title: id, createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+    for (let i = 0; i < 3; i++) store.addUtterance({ sessionId: 's1', speaker: 'Li', role: 'customer', text: `t${i}`, startMs: i, endMs: i, receivedAt: 1 });
+    store.addUtterance({ sessionId: 's2', speaker: 'Li', role: 'customer', text: 'x', startMs: 0, endMs: 0, receivedAt: 1 });
+    const listed = (id: string) => {
+      const { utteranceCount, cueCount, correctionCount, cueReviewCount, postureLabelCount, commentCount } = store.sessionSummary(id)!;
+      return { sessionId: id, utteranceCount, cueCount, correctionCount, cueReviewCount, postureLabelCount, commentCount };
+    };
+    const byId = (xs: { sessionId: string }[]) => [...xs].sort((a, b) => a.sessionId.localeCompare(b.sessionId));
+    // An unknown id, a repeated one, and an id with characters SQL or JSON would take specially.
+    expect(byId(store.sessionCounts(['s2', 'nope', 's1', 's2', `a'"\\b`]))).toEqual([listed('s1'), listed('s2')]);
+    expect(store.sessionCounts([])).toEqual([]);
+    expect(store.sessionCounts(['s1'])).toEqual([{ sessionId: 's1', utteranceCount: 3, cueCount: 0, correctionCount: 0, cueReviewCount: 0, postureLabelCount: 0, commentCount: 0 }]);
+    store.close();
+  });
+
   it("modelVersions: the distinct versions of the session's signals and cues, a cue's `verbal+posture` split by its evidence", () => {
     const store = new SqliteStore(':memory:');
     store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });

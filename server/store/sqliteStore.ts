@@ -25,6 +25,7 @@ import type {
   Utterance,
   VerbalLabel,
   VerbalSignal,
+  SessionCounts,
   SessionSummary,
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
@@ -236,6 +237,30 @@ export interface FramePlace {
 
 /** Labelled frames an export of posture labels reads at a time (each with its poses). */
 export const POSTURE_LABELS_EXPORT_PAGE = 200;
+
+/** A session's counts as the list gives them, read per session `s` (see `summaries`, `sessionCounts`). */
+const SUMMARY_COUNTS = `(SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
+                (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
+                (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
+                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
+                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc,
+                (SELECT COUNT(*) FROM posture_labels l JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
+                  WHERE l.session_id = s.id AND p.role = 'customer') AS lc,
+                (SELECT COUNT(*) FROM comments m WHERE m.session_id = s.id) AS mc`;
+
+interface SummaryCountsRow {
+  id: string;
+  uc: number;
+  cc: number;
+  kc: number;
+  vc: number;
+  lc: number;
+  mc: number;
+}
+
+function countsOf(r: SummaryCountsRow): Omit<SessionCounts, 'sessionId'> {
+  return { utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc, commentCount: r.mc };
+}
 
 /** A labelled frame as an export reads it (see `postureLabelsForExport`). */
 export interface PostureLabelsForExport {
@@ -503,21 +528,19 @@ export class SqliteStore {
     return this.summaries('WHERE s.id = ?', id)[0];
   }
 
+  /**
+   * The list's counts of the sessions named that exist (each once, in no set order): what the
+   * lobby's `session_counts` carries. One statement for any number of sessions.
+   */
+  sessionCounts(ids: readonly string[]): SessionCounts[] {
+    const rows = this.stmt(`SELECT s.id, ${SUMMARY_COUNTS} FROM sessions s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as SummaryCountsRow[];
+    return rows.map((r) => ({ sessionId: r.id, ...countsOf(r) }));
+  }
+
   private summaries(tail: string, ...params: string[]): SessionSummary[] {
-    const rows = this.stmt(
-        `SELECT s.id, (SELECT COUNT(*) FROM utterances u WHERE u.session_id = s.id) AS uc,
-                (SELECT COUNT(*) FROM cues c WHERE c.session_id = s.id) AS cc,
-                (SELECT COUNT(*) FROM corrections k JOIN utterances u ON u.id = k.utterance_id
-                  WHERE k.session_id = s.id AND u.role = 'customer') AS kc,
-                (SELECT COUNT(*) FROM cue_reviews v WHERE v.session_id = s.id) AS vc,
-                (SELECT COUNT(*) FROM posture_labels l JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
-                  WHERE l.session_id = s.id AND p.role = 'customer') AS lc,
-                (SELECT COUNT(*) FROM comments m WHERE m.session_id = s.id) AS mc
-           FROM sessions s ${tail}`,
-      )
-      .all(...params) as { id: string; uc: number; cc: number; kc: number; vc: number; lc: number; mc: number }[];
+    const rows = this.stmt(`SELECT s.id, ${SUMMARY_COUNTS} FROM sessions s ${tail}`).all(...params) as SummaryCountsRow[];
     // Every session, once: read past the cache, so listing does not push the live ones out.
-    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), utteranceCount: r.uc, cueCount: r.cc, correctionCount: r.kc, cueReviewCount: r.vc, postureLabelCount: r.lc, commentCount: r.mc }));
+    return rows.map((r) => ({ ...this.sessionRow(r.id, false)!, participants: this.participantsOf(r.id, false), ...countsOf(r) }));
   }
 
   /** The session's participants in the order they joined, with their roles (a copy: the caller may change it). */
@@ -1015,11 +1038,7 @@ export class SqliteStore {
    * label whose participant is no longer a customer is left out (it stays stored).
    */
   *postureLabelsForExport(sessionId?: string, pageSize = POSTURE_LABELS_EXPORT_PAGE): Generator<PostureLabelsForExport> {
-    const sessions = sessionId !== undefined
-      ? [sessionId]
-      : (this.stmt(
-          `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
-        ).all() as { id: string }[]).map((r) => r.id);
+    const sessions = sessionId !== undefined ? [sessionId] : this.sessionsWithPostureLabels();
     const page = this.stmt(
       `SELECT l.*, f.media_ms, f.source, f.aspect, f.poses_json
          FROM posture_labels l
@@ -1042,6 +1061,13 @@ export class SqliteStore {
         after = { mediaMs: last.media_ms, participant: last.participant, frameId: last.frame_id };
       }
     }
+  }
+
+  /** The sessions holding posture labels, in an export's order (as created). */
+  sessionsWithPostureLabels(): string[] {
+    return (this.stmt(
+      `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
+    ).all() as { id: string }[]).map((r) => r.id);
   }
 
   private postureLabelsRowForExport(r: PostureLabelsRow & { source: 'browser' | 'server'; aspect: number | null; poses_json: string }): PostureLabelsForExport {

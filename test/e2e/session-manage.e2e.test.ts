@@ -4,10 +4,12 @@
 // dialog that names the session, says it cannot be undone and offers Export first; Cancel keeps
 // it; confirming deletes it, this window goes back to the list, and another window showing it
 // says it was deleted and goes back to the list too. A window showing another session sees the
-// new session, its new title and its deletion in its dropdown without Refresh. The demo offers
+// new session, its counts as turns and comments come in elsewhere, its new title and its
+// deletion in its dropdown without Refresh. The demo offers
 // neither. In Chinese too. A rename's answer held back behind another window's later rename does
 // not put the older title back.
 import type { Page } from 'playwright-core';
+import { io as connect } from 'socket.io-client';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -60,6 +62,29 @@ test('rename and delete a session through the UI, seen live in another window an
   // The new session appears in the bystander's dropdown.
   await bystander.page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
   await expect(optionText(bystander.page, id)).resolves.toContain('dana-lee.txt');
+  await expect(optionText(bystander.page, id)).resolves.toContain('2 utterances');
+  // Live turns and a comment in the new session from elsewhere: the bystander's option shows the
+  // new counts (the lobby's coalesced session_counts), still without Refresh.
+  const sender = connect(suite.server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    for (const [i, text] of ['Lee: Does that include support?', 'Dana: Yes, email support is included.', 'Lee: Great, send me the contract.'].entries()) {
+      const [speaker, words] = text.split(': ') as [string, string];
+      const ack = await sender.timeout(WAIT_MS).emitWithAck('utterance', { sessionId: id, utterance: { speaker, text: words, startMs: 60_000 + i * 5000 } });
+      expect(ack.ok).toBe(true);
+    }
+  } finally {
+    sender.close();
+  }
+  const commented = await fetch(`${suite.server.url}/api/sessions/${id}/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mediaMs: 1000, text: 'ask about the team size' }) });
+  expect(commented.status).toBe(201);
+  await bystander.page.waitForFunction(
+    (sid) => {
+      const text = document.querySelector(`[data-testid="session-select"] option[value="${sid}"]`)?.textContent ?? '';
+      return text.includes('5 utterances') && text.includes('1 comment');
+    },
+    id,
+    { timeout: WAIT_MS },
+  );
   const other = await openPage(suite.browser, suite.server, WAIT_MS);
   await other.page.getByTestId('session-select').selectOption(id);
   await other.page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });

@@ -3,15 +3,21 @@
 // lobby, which hears `session_listed` (a session created, a transcript uploaded into one),
 // `session_renamed` and `session_deleted` of every session without being in its room; the
 // session's room hears what it heard before, once; a bad payload is refused in the ack; live
-// turns send the lobby nothing; and the access token is needed as for any socket.
+// turns, labels and comments send the lobby no event of their own, only `session_counts`,
+// coalesced (at most one per session per interval, on a clock the test moves), never after the
+// session's `session_deleted`, and nothing with nobody in the lobby; and the access token is
+// needed as for any socket.
 import { io as connect } from 'socket.io-client';
-import { SessionDeletedEventSchema, SessionRenamedEventSchema } from '../../protocol/protocol';
+import { SessionCountsEventSchema, SessionDeletedEventSchema, SessionRenamedEventSchema, type SessionCountsEvent } from '../../protocol/protocol';
 import { SessionListSchema, SessionListedEventSchema } from '../../protocol/outbound';
 import { DEMO_SESSION_ID, loadDemoMeeting } from '../../server/demo/demo';
-import { api, collect, emitAck, socketConnects, startTestServer, useFileStoreServer, useSockets, type TestSocket } from './harness';
+import { ManualScheduler } from '../../server/realtime/manualScheduler.testkit';
+import { api, collect, connectSocket, emitAck, socketConnects, startTestServer, useFileStoreServer, useSockets, type TestSocket } from './harness';
 
 const demo = loadDemoMeeting();
-const suite = useFileStoreServer('bs-lobby-', { seedDemo: true });
+/** The lobby's counts go out when the test moves this clock (a second apart at most, the default). */
+const clock = new ManualScheduler();
+const suite = useFileStoreServer('bs-lobby-', { seedDemo: true, lobbyCounts: { scheduler: clock } });
 const quiet = () => new Promise((r) => setTimeout(r, 150));
 const socket = useSockets(() => suite.server.url);
 
@@ -131,23 +137,154 @@ describe('watch_sessions: the lobby', () => {
     expect(unknown.error.message).toMatch(/\(join, leave, utterance, landmarks, frame, watch_sessions\)$/);
   });
 
-  it('sends the lobby nothing per live turn (nor its signals and cues): only its room hears them', async () => {
+  it('20 live turns send the lobby no turn, signal or cue, only their counts, coalesced: one session_counts per interval, the last one as GET /api/sessions lists it', async () => {
     const id = await create('live');
     const lobby = await watcher();
     const heard = everything(lobby.socket);
+    const counted = collect(lobby.socket, 'session_counts');
     const sender = (await suite.joined(id)).socket;
     const inRoom = everything(sender);
     const turns = demo.utterances.slice(0, 20);
+    // A turn every 100 ms of the test's clock: 2 s of meeting, so at most 3 flushes of a second.
     for (const [i, u] of turns.entries()) {
       const ack = await emitAck(sender, 'utterance', { sessionId: id, utterance: { speaker: u.speaker, text: u.text, startMs: u.startMs, clientTurnId: `t:${i}` } });
       expect(ack.ok).toBe(true);
+      clock.advance(100);
     }
+    clock.advance(1000);
     await quiet();
     expect(inRoom.filter((e) => e === 'utterance')).toHaveLength(turns.length);
     expect(inRoom).toContain('cue');
-    expect(heard).toEqual([]);
+    expect(inRoom).not.toContain('session_counts');
+    expect(new Set(heard)).toEqual(new Set(['session_counts']));
+    const updates = counted.items.map((e) => SessionCountsEventSchema.parse(e));
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(4);
+    expect(updates.every((u) => u.sessionId === id)).toBe(true);
+    expect(updates.at(-1)).toEqual(countsListed(await listed(id)));
+    expect(updates.at(-1)!.utteranceCount).toBe(turns.length);
+  });
+
+  it('50 live turns, a comment and a label: a few session_counts, in order, the last with every count right; a quiet lobby hears nothing more', async () => {
+    const id = await create('busy');
+    const lobby = await watcher();
+    const counted = collect(lobby.socket, 'session_counts');
+    const sender = (await suite.joined(id)).socket;
+    const turns = Array.from({ length: 50 }, (_, i) => demo.utterances[i % demo.utterances.length]!);
+    for (const [i, u] of turns.entries()) {
+      expect((await emitAck(sender, 'utterance', { sessionId: id, utterance: { speaker: u.speaker, text: u.text, startMs: i * 1000, clientTurnId: `b:${i}` } })).ok).toBe(true);
+      clock.advance(50);
+    }
+    expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 1000, text: 'ask about the budget' })).status).toBe(201);
+    const snap = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body;
+    const customerTurn = snap.utterances.find((u: { role: string }) => u.role === 'customer');
+    expect((await api(suite.server.url, 'PUT', `/api/sessions/${id}/utterances/${customerTurn.id}/correction`, { label: 'neutral' })).status).toBe(200);
+    clock.advance(1000);
+    await quiet();
+    const updates = counted.items.map((e) => SessionCountsEventSchema.parse(e));
+    // 2.5 s of the test's clock at most once a second: 4 flushes, each a single event of the session.
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(updates.length).toBeLessThanOrEqual(4);
+    const ups = updates.map((u) => u.utteranceCount);
+    expect(ups).toEqual([...ups].sort((a, b) => a - b));
+    expect(updates.at(-1)).toEqual(countsListed(await listed(id)));
+    expect(updates.at(-1)).toMatchObject({ utteranceCount: 50, commentCount: 1, correctionCount: 1 });
+    // Nothing changed since: more time sends nothing.
+    clock.advance(5000);
+    await quiet();
+    expect(counted.items).toHaveLength(updates.length);
+  });
+
+  it('no session_counts after session_deleted: counts pending when the session is deleted are dropped, and the lobby hears deleted last', async () => {
+    const id = await create('deleted while counted');
+    const lobby = await watcher();
+    const order: string[] = [];
+    lobby.socket.onAny((event: string, p: { sessionId?: string; session?: { id: string } }) => {
+      if ((p?.sessionId ?? p?.session?.id) === id) order.push(event);
+    });
+    const sender = (await suite.joined(id)).socket;
+    const say = async (i: number) => {
+      const u = demo.utterances[i]!;
+      expect((await emitAck(sender, 'utterance', { sessionId: id, utterance: { speaker: u.speaker, text: u.text, startMs: u.startMs } })).ok).toBe(true);
+    };
+    await say(0);
+    clock.advance(1000);
+    // Turns whose counts wait for the next flush, then the deletion.
+    await say(1);
+    await say(2);
+    expect((await del(id)).status).toBe(200);
+    clock.advance(5000);
+    // A label or comment refused now marks nothing either.
+    expect((await api(suite.server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 1, text: 'late' })).status).toBe(404);
+    clock.advance(5000);
+    await quiet();
+    expect(order).toEqual(['session_counts', 'session_deleted']);
   });
 });
+
+describe('session_counts with nobody in the lobby, and on the real clock', () => {
+  it('sends nothing and sets no timer while no socket follows the list; once one does, it hears the counts on the real clock, a few times, the last right', async () => {
+    const manual = new ManualScheduler();
+    const server = await startTestServer({ lobbyCounts: { scheduler: manual } });
+    const real = await startTestServer({ lobbyCounts: { intervalMs: 50 } });
+    const sockets: TestSocket[] = [];
+    try {
+      const open = async (url: string) => {
+        const s = await connectSocket(url);
+        sockets.push(s);
+        return s;
+      };
+      // Nobody in the lobby: a meeting's turns mark nothing, set no timer, send nothing.
+      const id = (await api(server.url, 'POST', '/api/sessions', { title: 'unwatched', participants: demo.participants })).body.session.id as string;
+      const bystander = await open(server.url);
+      const heard = everything(bystander);
+      const sender = await open(server.url);
+      expect((await emitAck(sender, 'join', { sessionId: id })).ok).toBe(true);
+      for (const [i, u] of demo.utterances.slice(0, 20).entries()) {
+        expect((await emitAck(sender, 'utterance', { sessionId: id, utterance: { speaker: u.speaker, text: u.text, startMs: u.startMs, clientTurnId: `u:${i}` } })).ok).toBe(true);
+      }
+      expect((await api(server.url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 1, text: 'x' })).status).toBe(201);
+      expect(manual.waiting).toBe(0);
+      manual.advance(10_000);
+      await quiet();
+      expect(heard).toEqual([]);
+
+      // The real clock, 50 ms apart: counts come without the test moving anything.
+      const rid = (await api(real.url, 'POST', '/api/sessions', { title: 'watched', participants: demo.participants })).body.session.id as string;
+      const lobby = await open(real.url);
+      expect((await emitAck(lobby, 'watch_sessions', {})).ok).toBe(true);
+      const counted = collect(lobby, 'session_counts');
+      const talker = await open(real.url);
+      expect((await emitAck(talker, 'join', { sessionId: rid })).ok).toBe(true);
+      const t0 = Date.now();
+      for (const [i, u] of demo.utterances.slice(0, 20).entries()) {
+        expect((await emitAck(talker, 'utterance', { sessionId: rid, utterance: { speaker: u.speaker, text: u.text, startMs: u.startMs, clientTurnId: `r:${i}` } })).ok).toBe(true);
+      }
+      const t1 = Date.now();
+      while (counted.items.at(-1)?.utteranceCount !== 20 && Date.now() - t1 < 5000) await new Promise((r) => setTimeout(r, 10));
+      const waited = Date.now() - t0;
+      expect(counted.items.at(-1)).toEqual(countsListed((await api(real.url, 'GET', '/api/sessions')).body.sessions.find((x: { id: string }) => x.id === rid)));
+      // At most one a 50 ms interval (and the first at once).
+      expect(counted.items.length).toBeGreaterThanOrEqual(1);
+      expect(counted.items.length).toBeLessThanOrEqual(Math.ceil(waited / 50) + 1);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await server.close();
+      await real.close();
+    }
+  });
+});
+
+/** The session as GET /api/sessions lists it now. */
+async function listed(id: string) {
+  return (await api(suite.server.url, 'GET', '/api/sessions')).body.sessions.find((s: { id: string }) => s.id === id);
+}
+
+/** A listed session's counts, as `session_counts` carries them. */
+function countsListed(s: { id: string } & Omit<SessionCountsEvent, 'sessionId'>): SessionCountsEvent {
+  const { id, utteranceCount, cueCount, correctionCount, cueReviewCount, postureLabelCount, commentCount } = s;
+  return { sessionId: id, utteranceCount, cueCount, correctionCount, cueReviewCount, postureLabelCount, commentCount };
+}
 
 const del = (id: string) => api(suite.server.url, 'DELETE', `/api/sessions/${id}`);
 

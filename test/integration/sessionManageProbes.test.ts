@@ -292,13 +292,13 @@ describe('DELETE /api/sessions/:id racing other requests', () => {
 });
 
 describe('an export being downloaded when its session is deleted', () => {
-  it('the posture labels file (read a page at a time while the client reads) is never a short file answered as whole', async () => {
+  /** A session whose customer has `count` labelled frames or more: megabytes of JSON lines, more than the sockets' buffers hold. */
+  function labelledSession(title: string, count: number): { id: string; labelled: number } {
     const { participant, aspect, frames } = demo.posture!;
-    const id = suite.server.service.createSession({ title: 'big export', participants: [{ name: participant, role: 'customer' }] }).id;
-    // Thousands of labelled frames: megabytes of JSON lines, more than the sockets' buffers hold.
+    const id = suite.server.service.createSession({ title, participants: [{ name: participant, role: 'customer' }] }).id;
     const withPerson = frames.filter((f) => f.poses.length > 0);
     let labelled = 0;
-    for (let lap = 0; labelled < 3000; lap++) {
+    for (let lap = 0; labelled < count; lap++) {
       const batch = withPerson.map((f) => ({ participant, mediaMs: lap * 1_000_000 + f.mediaMs, poses: f.poses, aspect }));
       for (let i = 0; i < batch.length; i += 32) suite.server.service.addLandmarksBatch(id, batch.slice(i, i + 32), 'browser');
       for (const f of batch) {
@@ -306,8 +306,16 @@ describe('an export being downloaded when its session is deleted', () => {
         labelled++;
       }
     }
-    const u = new URL(`${url()}${sessionPath(id)}/posture-labels`);
-    // The client reads nothing at first: the server's writes wait for the socket to drain.
+    return { id, labelled };
+  }
+
+  /**
+   * Starts a download that the client reads nothing of at first (the server's writes wait for the
+   * socket to drain), runs `meanwhile`, then reads on. What it came to: the file whole (its lines),
+   * or cut (never a short file that ends as if whole).
+   */
+  async function downloadPaused(path: string, meanwhile: () => Promise<void>): Promise<{ complete: boolean; lines: string[] }> {
+    const u = new URL(url() + path);
     const download = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, agent: false }, resolve);
       // Once answered, a reset shows on the response (below); before, it fails the request.
@@ -316,23 +324,55 @@ describe('an export being downloaded when its session is deleted', () => {
     });
     expect(download.statusCode).toBe(200);
     download.pause();
-    // What the download comes to: the file whole, or cut (never a short file that ends as if whole).
-    const result = new Promise<{ complete: boolean; lines: number }>((resolve) => {
+    const result = new Promise<{ complete: boolean; lines: string[] }>((resolve) => {
       let text = '';
       download.setEncoding('utf8');
       download.on('data', (c: string) => (text += c));
-      download.on('end', () => resolve({ complete: download.complete, lines: text.split('\n').filter(Boolean).length }));
-      download.on('error', () => resolve({ complete: false, lines: -1 }));
-      download.on('aborted', () => resolve({ complete: false, lines: -1 }));
+      download.on('end', () => resolve({ complete: download.complete, lines: text.split('\n').filter(Boolean) }));
+      download.on('error', () => resolve({ complete: false, lines: [] }));
+      download.on('aborted', () => resolve({ complete: false, lines: [] }));
     });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await del(id)).status).toBe(200);
+    await meanwhile();
     // Now it reads on.
     download.resume();
-    const outcome = await result;
-    if (outcome.complete) expect(outcome.lines).toBe(labelled);
+    return result;
+  }
+
+  it('the posture labels file (read a page at a time while the client reads) is never a short file answered as whole', async () => {
+    const { id, labelled } = labelledSession('big export', 3000);
+    const outcome = await downloadPaused(`${sessionPath(id)}/posture-labels`, async () => {
+      expect((await del(id)).status).toBe(200);
+    });
+    if (outcome.complete) expect(outcome.lines).toHaveLength(labelled);
     expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
   }, 60_000);
+
+  it('every session\'s posture labels (GET /api/posture-labels): a session deleted while its rows are sent cuts the file; one deleted before its turn is left out whole', async () => {
+    // In the file's order (as created): a small one, the big one being sent when the deletion
+    // comes, and one after it, deleted too, before its turn.
+    const first = labelledSession('first', 10);
+    const big = labelledSession('big, deleted while sent', 3000);
+    const last = labelledSession('last, deleted before its turn', 10);
+    const sessionOf = (line: string) => (JSON.parse(line) as { session: string }).session;
+    const outcome = await downloadPaused('/api/posture-labels', async () => {
+      expect((await del(big.id)).status).toBe(200);
+      expect((await del(last.id)).status).toBe(200);
+    });
+    // Whole only if every row of the big session was read before its deletion (and then the
+    // last one, deleted before its turn, is not in it at all).
+    if (outcome.complete) {
+      const of = (id: string) => outcome.lines.filter((l) => sessionOf(l) === id).length;
+      expect([of(first.id), of(big.id), of(last.id)]).toEqual([first.labelled, big.labelled, 0]);
+    }
+    expect(outcome.complete).toBe(false);
+    for (const id of [big.id, last.id]) expect(Object.values(rowsOf(id)).every((n) => n === 0)).toBe(true);
+    // Nothing deleted meanwhile: the same file is whole, with the session that is left.
+    const after = await fetch(url() + '/api/posture-labels');
+    const lines = (await after.text()).split('\n').filter(Boolean);
+    expect(lines.filter((l) => sessionOf(l) === first.id)).toHaveLength(first.labelled);
+    expect(lines.some((l) => [big.id, last.id].includes(sessionOf(l)))).toBe(false);
+  }, 120_000);
 });
 
 describe('socket events of a deleted session', () => {
