@@ -53,7 +53,7 @@ const StoredSchema = z.object({
   broken: z.number().int(),
   /** Macro-F1 of the stored signals (a) and of the running model (b), b − a with its paired 95 % interval. */
   macroF1: DifferenceSchema,
-  /** The models the stored signals came from, with their rows (null: a turn with no stored signal version). */
+  /** The models the stored signals came from, with their rows (null: turns stored with no signal, i.e. neutral, which name no model). */
   storedModels: z.array(z.object({ version: z.string().nullable(), rows: z.number().int() })),
 });
 
