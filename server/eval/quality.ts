@@ -2,7 +2,10 @@
 // the code `eval verbal`, `eval verbal --sweep`, `eval cues` and `eval posture` run on the same
 // rows downloaded (the exports are built and read back as those commands read them), so the
 // page and the CLI agree. No second metrics implementation: every figure comes from ./metrics,
-// ./thresholdSweep, ./cueReviewEval and the posture eval's stats.
+// ./thresholdSweep, ./cueReviewEval and the posture eval's stats (qualityFigures.ts). Here, on
+// the event loop, the rows are read and the models run, a chunk at a time (the model's scores
+// do not depend on the batch: the same bytes as eval's one batch); the resamples, which take
+// seconds on thousands of rows, run in a worker thread (qualityWorker.ts).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
