@@ -116,8 +116,12 @@ function extraOf(dir: string | undefined): ExtraRecord | undefined {
 async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityVerbal, 'subsets' | 'versusStored' | 'whatIf'>; storedModels: NonNullable<QualityVerbal['versusStored']>['storedModels']; job: VerbalFiguresJob | null }> {
   const { verbal: model, thresholds } = input;
   const kept = newestCorrections(input.corrections, input.rowsCap);
+  // Each step is tens of ms on thousands of rows: the loop gets a turn between them.
+  await breathe();
   const text = correctionsJsonl(kept);
+  await breathe();
   const rows = parseLabeledJsonl(text, 'GET /api/corrections');
+  await breathe();
   const head = {
     modelVersion: model.version, thresholds: thresholds as Record<string, number>, stored: input.corrections.length, rows: rows.length,
     trainedOn: trainedOnRows(extraOf(input.verbalDir), text, rows),
