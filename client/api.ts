@@ -23,6 +23,7 @@ import {
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
+import { QualitySchema, type Quality } from '../protocol/quality';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -71,6 +72,11 @@ function json(method: string, body: unknown): RequestInit {
 
 export function getHealth(): Promise<Health> {
   return request(HealthSchema, 'health', '/api/health');
+}
+
+/** The running models measured on every session's stored labels (GET /api/quality; it may take seconds on a big store). */
+export function getQuality(): Promise<Quality> {
+  return request(QualitySchema, 'model quality', '/api/quality');
 }
 
 export function getDemo(): Promise<Demo> {

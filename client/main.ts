@@ -44,6 +44,7 @@ import { Notices } from './view/notices';
 import { DEMO_VALUE, SessionPicker } from './view/picker';
 import { PostureTimeline } from './view/posture';
 import { PostureLabelEditor, type FramesKnown } from './view/postureLabels';
+import { QualityView } from './view/quality';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { SessionActions } from './view/sessionActions';
@@ -282,6 +283,13 @@ const reviewReport = checkedDownload(el.reviewReport, ofSession((id) => api.getR
 const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
 const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
 const allPostureLabels = checkedDownload(el.allPostureLabels, api.getAllPostureLabelsFile, 'postureLabelsExportFailed', { empty: api.NoPostureLabelsYet, key: 'allPostureLabelsNone' });
+/** The header's Model quality: the running models on every session's stored labels, in a dialog. */
+const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document.body, {
+  quality: api.getQuality,
+  labels: api.getAllCorrectionsFile,
+  cueReviews: api.getAllCueReviewsFile,
+  postureLabels: api.getAllPostureLabelsFile,
+});
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
   async rename(id, title) {
@@ -1304,6 +1312,7 @@ function renderAll(): void {
   roles.render();
   modelStatus.render();
   sessionActions.render();
+  quality.render();
   renderViewHead();
   renderHealth();
   upload.render();

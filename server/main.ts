@@ -155,7 +155,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   if (o.seedDemo) seedDemoSession(service, demo);
 
   const hosts = hostCheck(o.host, o.allowedHosts);
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, hosts, ...(token ? { token } : {}), log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs: { verbal: o.modelDir, posture: o.postureModelDir }, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });

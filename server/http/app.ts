@@ -19,6 +19,7 @@ import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/correct
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
 import { sessionCommentsRouter } from './routes/comments';
+import { qualityRouter } from './routes/quality';
 
 export interface AppDeps {
   service: SessionService;
@@ -34,6 +35,8 @@ export interface AppDeps {
   clientDir: string;
   /** The names requests may address the server by (default: any; `startServer` sets it from the bound interface). */
   hosts?: HostCheck;
+  /** The running models' folders, for GET /api/quality's training figures and trained-on check. */
+  modelDirs?: { verbal: string; posture: string };
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
   token?: string;
   log: (msg: string) => void;
@@ -91,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', sessionPostureLabelsRouter(deps.service));
   app.use('/api/posture-labels', allPostureLabelsRouter(deps.service));
   app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
+  app.use('/api/quality', qualityRouter({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs }));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

@@ -177,6 +177,11 @@ export class SessionService {
     return this.deps.classifier.version;
   }
 
+  /** The verbal model the pipeline runs (GET /api/quality measures it on the stored labels). */
+  get verbalClassifier(): VerbalClassifier {
+    return this.deps.classifier;
+  }
+
   /** The service's wall clock, for the edges that pass a time in (a correction's correctedAt). */
   now(): number {
     return this.deps.now();

@@ -1,7 +1,7 @@
 // The client's pages checked against the WCAG 2.x A and AA rules by axe-core, in the page's real
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
-// dialog (a title refused) and the delete confirmation, each coach
+// dialog (a title refused) and the delete confirmation, the Model quality dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
 // not check: the page's lang follows the language switch, and every control the Tab key reaches
@@ -144,14 +144,20 @@ async function auditBoth(page: Page, state: string, found: string[], opts: { pan
   await switchTo(page, 'en');
 }
 
-/** A state with a modal dialog (which `open` opens), audited in English, then in Chinese; cancelled after each. */
-async function auditDialogBoth(page: Page, state: string, found: string[], open: () => Promise<void>): Promise<void> {
+/**
+ * A state with a modal dialog (which `open` opens), audited in English, then in Chinese; closed
+ * after each with its `close` button (the session dialog's Cancel unless said).
+ */
+async function auditDialogBoth(
+  page: Page, state: string, found: string[], open: () => Promise<void>,
+  ids: { dialog: string; close: string } = { dialog: 'session-dialog', close: 'session-dialog-cancel' },
+): Promise<void> {
   for (const lang of ['en', 'zh'] as const) {
     await switchTo(page, lang);
     await open();
     found.push(...(await audit(page, `${state}, ${lang}`)));
-    await page.getByTestId('session-dialog-cancel').click();
-    await page.getByTestId('session-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    await page.getByTestId(ids.close).click();
+    await page.getByTestId(ids.dialog).waitFor({ state: 'hidden', timeout: WAIT_MS });
   }
   await switchTo(page, 'en');
 }
@@ -211,6 +217,14 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await card.hover();
   await card.locator('[data-testid="cue-verdict"][data-verdict="useful"]').click();
   await page.locator('[data-testid="cue-card"][data-verdict="useful"]').first().waitFor({ timeout: WAIT_MS });
+
+  // Model quality, from the header, with the label and the verdict just given measured (its
+  // tables, notes and the threshold what-if), in its modal dialog.
+  await auditDialogBoth(page, 'model quality', found, async () => {
+    await page.getByTestId('quality-button').click();
+    await page.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
+  }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // The posture label editor, from a posture bar chosen.
   await page.getByTestId('posture-bar').first().click();

@@ -14,7 +14,7 @@ import { exampleStats, formatStatsTable, labelF1Intervals, pairedLabelCounts, pa
 import type { PairedCounts, PairedDifference } from '../../eval/paired';
 import type { Interval } from '../../eval/bootstrap';
 import { loadPostureClassifier, type PostureClassifier } from './model';
-import { parseLabelRows, PostureEvalError, type PhotoRow, type PostureLabelRow } from './labelRows';
+import { parseLabelRows, PostureEvalError, type LandmarkRow, type PhotoRow, type PostureLabelRow } from './labelRows';
 import { classifyPhoto } from './photo';
 import type { DataInTraining } from '../extraRecord';
 import { photoPeople, readPhotoFile, type PhotoPoseEstimator } from './photoFile';
@@ -114,15 +114,14 @@ async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly
     if (photoRows.length) {
       estimator = opts.estimator ?? (await createPoseEstimator({ model: poseModel, ...(opts.poseModelDir ? { modelDir: opts.poseModelDir } : {}) }));
     }
-    const labels = POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
+    const labels = scoredPostureLabels(rows);
     const unreadable: PostureEvalReport['unreadable'] = [];
     const judged = classifiers.map((c) => ({ modelVersion: c.version, examples: [] as LabeledExample[], none: 0 }));
     for (const row of rows) {
       // Each classifier's labels for the row; undefined: no person found (or none usable).
       let judge: (classifier: PostureClassifier) => PostureLabel[] | undefined;
       if (row.kind === 'landmarks') {
-        // The photo rule on the row's one pose: no person selection, no baseline.
-        judge = (classifier) => classifyPhoto(classifier, [row.pose], row.aspect !== undefined ? { aspect: row.aspect } : {})?.labels;
+        judge = (classifier) => judgeLandmarkRow(classifier, row);
       } else {
         const file = imagePath(imagesDir, row.file);
         let image: RgbImage | undefined;
@@ -157,6 +156,19 @@ async function judgeLabelledPhotos(opts: PostureEvalOptions, modelDirs: readonly
     if (estimator !== opts.estimator) estimator?.dispose?.();
     for (const c of classifiers) c.dispose();
   }
+}
+
+/** The labels a report scores: those the rows use, and always the four main ones plus neutral. */
+export function scoredPostureLabels(rows: readonly Pick<PostureLabelRow, 'labels'>[]): PostureLabel[] {
+  return POSTURE_LABELS.filter((l) => ['arms_crossed', 'leaning_forward', 'leaning_back', 'open_palms', 'neutral'].includes(l) || rows.some((r) => r.labels.includes(l)));
+}
+
+/**
+ * A landmark row's labels: the photo rule on the row's one pose (no person selection, no
+ * baseline); undefined when the pose is not usable (counted as no person found).
+ */
+export function judgeLandmarkRow(classifier: PostureClassifier, row: LandmarkRow): PostureLabel[] | undefined {
+  return classifyPhoto(classifier, [row.pose], row.aspect !== undefined ? { aspect: row.aspect } : {})?.labels;
 }
 
 /**

@@ -1,0 +1,60 @@
+// The Model quality view's words for GET /api/quality's figures, in both languages.
+import type { QualityVerbal } from '../protocol/quality';
+import { setLang } from './i18n';
+import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from './quality';
+
+beforeAll(() => {
+  (globalThis as { document?: unknown }).document = { documentElement: { lang: 'en' } };
+});
+afterEach(() => setLang('en'));
+
+const interval = { level: 0.95, low: -0.05, high: 0.125 };
+const verbal = (over: Partial<QualityVerbal> = {}): QualityVerbal => ({
+  modelVersion: 'verbal-20261130-041ba44c', thresholds: {}, stored: 12, rows: 12, subsets: [], whatIf: null, trainedOn: [],
+  versusStored: {
+    storedRight: 5, nowRight: 7, fixed: 3, broken: 1,
+    macroF1: { a: 0.5, b: 0.625, difference: 0.125, interval, excludesZero: false },
+    storedModels: [{ version: 'verbal-a', rows: 9 }, { version: null, rows: 3 }],
+  },
+  ...over,
+});
+
+test('percentages, intervals and signed points', () => {
+  expect(pct(0.625)).toBe('62.5%');
+  expect(pct(0)).toBe('0.0%');
+  expect(range({ low: 0.5, high: 0.75 })).toBe('50.0–75.0%');
+  expect([points(0.024), points(-0.01), points(0), points(-0.0001)]).toEqual(['+2.4', '−1.0', '0.0', '0.0']);
+  expect([thresholdText(null), thresholdText(0.6)]).toEqual(['none', '0.60']);
+});
+
+test('label and subset names in the language shown; unknown ones as they are', () => {
+  expect([qualityLabelName('price_inquiry'), qualityLabelName('arms_crossed'), qualityLabelName('odd')]).toEqual(['Price question', 'Arms crossed', 'odd']);
+  expect([subsetName('all'), subsetName('zh'), subsetName('source=x')]).toEqual(['All', 'Chinese', 'source=x']);
+  setLang('zh');
+  expect([qualityLabelName('price_inquiry'), subsetName('en')]).toEqual(['询价', '英文']);
+});
+
+test('how many turns were measured: none, all, or the newest of more', () => {
+  expect(rowsLine({ rows: 0, stored: 0 })).toBe('Nothing to measure yet: no coach has labelled a customer turn.');
+  expect(rowsLine({ rows: 12, stored: 12 })).toMatch(/^12 labelled turns measured/);
+  expect(rowsLine({ rows: 5000, stored: 6000 })).toMatch(/^The newest 5000 of 6000 labelled turns/);
+  setLang('zh');
+  expect(rowsLine({ rows: 0, stored: 0 })).toMatch(/^暂无可测量的数据/);
+});
+
+test('then and now, and the models the stored signals came from', () => {
+  expect(versusStoredLine(verbal())).toBe('Then and now: the stored signals got 5 of 12 right, the running model gets 7 (3 fixed, 1 broken); macro-F1 50.0% → 62.5%, +12.5 points (95 % CI −5.0 to +12.5).');
+  expect(versusStoredLine(verbal({ versusStored: null }))).toBe('');
+  expect(storedModelsLine(verbal())).toBe('The stored signals came from: verbal-a (9), no signal stored (3).');
+  setLang('zh');
+  expect(storedModelsLine(verbal())).toBe('已存信号来自：verbal-a (9)，未存信号 (3)。');
+});
+
+test('trained on these rows: a warning when the figures flatter the model, a note otherwise', () => {
+  const x = (match: 'same_rows' | 'overlap' | 'no_overlap' | 'unknown', overlap: number | null) => ({ path: 'labels.jsonl', rows: 12, match, overlap });
+  expect(trainedOnLine(x('same_rows', 12), 12)).toMatch(/^Trained on these rows: .*exactly this download.*flatter/);
+  expect(trainedOnLine(x('overlap', 4), 12)).toMatch(/holds 4 of these 12 texts, so its figures here flatter it/);
+  expect(trainedOnLine(x('no_overlap', 0), 12)).toMatch(/holds none of these texts/);
+  expect(trainedOnLine(x('unknown', null), 12)).toMatch(/cannot be told/);
+  expect(['same_rows', 'overlap', 'no_overlap', 'unknown'].map((m) => flatters(x(m as 'unknown', 0)))).toEqual([true, true, false, false]);
+});

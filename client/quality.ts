@@ -1,0 +1,68 @@
+// GET /api/quality's figures in words for the Model quality view (client/view/quality.ts):
+// percentages, intervals, differences, and the notes (rows capped, trained on these rows).
+// Pure apart from the UI language (i18n's t).
+import type { VerbalLabel } from '../protocol/protocol';
+import type { QualityTrainedOn, QualityVerbal } from '../protocol/quality';
+import { labelName, t, type StringKey } from './i18n';
+
+/** 0.625 → "62.5%". */
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** An interval as "55.0–70.2%". */
+export const range = (i: { low: number; high: number }): string => `${(i.low * 100).toFixed(1)}–${pct(i.high)}`;
+
+/** A difference in points, signed: +2.4, −1.0, 0.0. */
+export function points(x: number): string {
+  const v = Math.abs(x * 100).toFixed(1);
+  return v === '0.0' ? '0.0' : `${x > 0 ? '+' : '−'}${v}`;
+}
+
+/** A label's name: verbal and posture labels by their shown name, any other as it is. */
+export function qualityLabelName(label: string): string {
+  return labelName(label as VerbalLabel) ?? label;
+}
+
+/** A subset's name: "All", "English", "Chinese", or the server's own name. */
+export function subsetName(name: string): string {
+  const key = `qualitySubset_${name}`;
+  return ['all', 'en', 'zh'].includes(name) ? t(key as StringKey) : name;
+}
+
+/** How many turns were measured: all of them, or the newest of more. */
+export function rowsLine(v: Pick<QualityVerbal, 'rows' | 'stored'>): string {
+  if (v.rows === 0) return t('qualityVerbalNone');
+  return v.rows < v.stored ? t('qualityVerbalRowsCapped', { n: v.rows, total: v.stored }) : t('qualityVerbalRows', { n: v.rows });
+}
+
+/** Whether the running model was trained on these rows, one line per extra file. */
+export function trainedOnLine(x: QualityTrainedOn, n: number): string {
+  switch (x.match) {
+    case 'same_rows': return t('qualityTrainedSame', { path: x.path });
+    case 'overlap': return t('qualityTrainedOverlap', { path: x.path, k: x.overlap ?? 0, n });
+    case 'no_overlap': return t('qualityTrainedNone', { path: x.path });
+    default: return t('qualityTrainedUnknown', { path: x.path, rows: x.rows });
+  }
+}
+
+/** Whether any extra file makes the figures flatter the model (a warning, not a note). */
+export const flatters = (x: QualityTrainedOn): boolean => x.match === 'same_rows' || x.match === 'overlap';
+
+/** The stored signals against the running model, in one sentence. */
+export function versusStoredLine(v: QualityVerbal): string {
+  const s = v.versusStored;
+  if (!s) return '';
+  return t('qualityVersusStored', {
+    stored: s.storedRight, n: v.rows, now: s.nowRight, fixed: s.fixed, broken: s.broken,
+    a: pct(s.macroF1.a), b: pct(s.macroF1.b), diff: points(s.macroF1.difference), low: points(s.macroF1.interval.low), high: points(s.macroF1.interval.high),
+  });
+}
+
+/** The models the stored signals came from: "verbal-… (10), no signal stored (2)". */
+export function storedModelsLine(v: QualityVerbal): string {
+  const list = v.versusStored?.storedModels ?? [];
+  if (!list.length) return '';
+  return t('qualityStoredModels', { list: list.map((m) => `${m.version ?? t('qualityStoredNoSignal')} (${m.rows})`).join(t('listSep')) });
+}
+
+/** A threshold, or "none" (the most probable label counts). */
+export const thresholdText = (x: number | null): string => (x === null ? t('qualityNoThreshold') : x.toFixed(2));

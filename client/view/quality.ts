@@ -1,0 +1,267 @@
+// The Model quality view: a modal dialog (the browser's own <dialog>, as Rename and Delete use)
+// opened from the header, showing GET /api/quality: the running verbal model on the coaches'
+// labelled turns (per label and language, with supports and intervals, then and now, the
+// threshold what-if marked optimistic, whether it was trained on these rows), cue precision
+// from the verdicts, the posture model on the labelled frames, and the models' own training
+// figures; Refresh measures again; links download the rows, with the command that retrains.
+import { VERBAL_LABELS } from '../../protocol/protocol';
+import type { Quality, QualityLabelFigures } from '../../protocol/quality';
+import type { ApiError } from '../../protocol/protocol';
+import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, type DownloadFile } from '../api';
+import { errorMessage, requestError } from '../errorText';
+import { cueTypeName, labelled, t, type StringKey } from '../i18n';
+import { thresholdsText } from '../modelStatus';
+import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from '../quality';
+import { h, type Child } from './dom';
+import { DownloadLink } from './downloadLink';
+
+/** How the view fetches its answer and the rows it links to (the api's, or a test's). */
+export interface QualitySource {
+  quality(): Promise<Quality>;
+  labels(): Promise<DownloadFile>;
+  cueReviews(): Promise<DownloadFile>;
+  postureLabels(): Promise<DownloadFile>;
+}
+
+type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
+
+/** Each download: its address, words, the refusal's title and the words for "none yet" (the api's empty-file errors). */
+const LINKS: Record<LinkKind, { href: string; text: StringKey; tip: StringKey; failed: StringKey; none: StringKey; empty: new () => Error; testid: string }> = {
+  labels: { href: ALL_CORRECTIONS_URL, text: 'allLabelsExport', tip: 'allLabelsExportTip', failed: 'labelsExportFailed', none: 'allLabelsNone', empty: NoLabelsYet, testid: 'quality-download-labels' },
+  cueReviews: { href: ALL_CUE_REVIEWS_URL, text: 'allCueReviewsExport', tip: 'allCueReviewsExportTip', failed: 'cueReviewsExportFailed', none: 'allCueReviewsNone', empty: NoCueReviewsYet, testid: 'quality-download-cue-reviews' },
+  postureLabels: { href: ALL_POSTURE_LABELS_URL, text: 'allPostureLabelsExport', tip: 'allPostureLabelsExportTip', failed: 'postureLabelsExportFailed', none: 'allPostureLabelsNone', empty: NoPostureLabelsYet, testid: 'quality-download-posture-labels' },
+};
+const LINK_KINDS: readonly LinkKind[] = ['labels', 'cueReviews', 'postureLabels'];
+
+export const RETRAIN_COMMAND = 'npx buying-signals train verbal --extra labels.jsonl --out DIR';
+
+type Column = { key: StringKey; num?: boolean };
+
+function table(caption: string, columns: readonly Column[], rows: readonly Child[][], testid: string): HTMLElement {
+  return h(
+    // Focusable and named: on a phone a wide table scrolls sideways, which the keyboard must reach.
+    'div', { class: 'q-table-wrap', tabindex: 0, role: 'group', 'aria-label': caption },
+    h(
+      'table', { class: 'q-table', 'data-testid': testid },
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, t(c.key))))),
+      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: columns[i]?.num ? 'num' : null }, c)))))),
+    ),
+  );
+}
+
+const LABEL_COLUMNS: Column[] = [
+  { key: 'qualityLabel' }, { key: 'qualityPrecision', num: true }, { key: 'qualityRecall', num: true }, { key: 'qualityF1', num: true }, { key: 'qualitySupport', num: true },
+];
+
+const labelRow = (l: QualityLabelFigures | Omit<QualityLabelFigures, 'predicted'>): Child[] => [qualityLabelName(l.label), pct(l.precision), pct(l.recall), pct(l.f1), String(l.support)];
+
+const note = (text: string, kind: 'note' | 'warn' | 'none' = 'note', testid?: string) => h('p', { class: `q-${kind}`, ...(testid ? { 'data-testid': testid } : {}) }, text);
+
+function verbalSection(q: Quality): HTMLElement {
+  const v = q.verbal;
+  const thresholds = thresholdsText(v.thresholds);
+  const parts: Child[] = [
+    h('h3', { class: 'q-h' }, t('qualityVerbalH')),
+    note(`${labelled(t('qualityModel'), v.modelVersion)}${thresholds ? ` · ${thresholds}` : ''}`),
+    note(rowsLine(v), v.rows ? 'note' : 'none', 'quality-verbal-rows'),
+  ];
+  for (const x of v.trainedOn) parts.push(note(trainedOnLine(x, v.rows), flatters(x) ? 'warn' : 'note', 'quality-trained-on'));
+  if (v.rows) {
+    for (const s of v.subsets) {
+      const caption = t(s.n === 1 ? 'qualitySubsetCaptionOne' : 'qualitySubsetCaption', { name: subsetName(s.name), n: s.n, f1: pct(s.macroF1), low: (s.macroF1Interval.low * 100).toFixed(1), high: pct(s.macroF1Interval.high), acc: pct(s.accuracy) });
+      parts.push(table(caption, LABEL_COLUMNS, s.perLabel.map(labelRow), `quality-verbal-${s.name}`));
+    }
+    const all = v.subsets[0];
+    if (all) {
+      const columns: Column[] = [{ key: 'qualityLabel' }, ...VERBAL_LABELS.map((): Column => ({ key: 'qualityLabel', num: true }))];
+      const wrap = table(t('qualityConfusionCaption'), columns, all.confusion.map((row, i) => [qualityLabelName(VERBAL_LABELS[i]!), ...row.map(String)]), 'quality-confusion');
+      // The columns are the predicted labels, named.
+      wrap.querySelectorAll('thead th').forEach((th, i) => {
+        if (i > 0) th.textContent = qualityLabelName(VERBAL_LABELS[i - 1]!);
+      });
+      parts.push(wrap);
+    }
+    parts.push(note(versusStoredLine(v), 'note', 'quality-versus-stored'));
+    const models = storedModelsLine(v);
+    if (models) parts.push(note(models));
+    if (v.whatIf) {
+      parts.push(h('h4', { class: 'q-h4' }, t('qualityWhatIfH')));
+      parts.push(note(t('qualityWhatIfCaution'), 'warn', 'quality-what-if-caution'));
+      const columns: Column[] = [{ key: 'qualityLabel' }, { key: 'qualitySupport', num: true }, { key: 'qualityThresholdNow', num: true }, { key: 'qualityThresholdBest', num: true }, { key: 'qualityGain', num: true }];
+      parts.push(table(t('qualityWhatIfCaption'), columns, v.whatIf.labels.map((w) => [
+        qualityLabelName(w.label), String(w.support), thresholdText(w.given), w.best === w.given ? '–' : thresholdText(w.best),
+        w.gain ? `${points(w.gain.difference)} (${points(w.gain.interval.low)} – ${points(w.gain.interval.high)})` : t('qualityNoGain'),
+      ]), 'quality-what-if'));
+    }
+  }
+  return h('section', { class: 'q-section', 'data-testid': 'quality-verbal' }, ...parts);
+}
+
+function cuesSection(q: Quality): HTMLElement {
+  const c = q.cues;
+  const parts: Child[] = [h('h3', { class: 'q-h' }, t('qualityCuesH'))];
+  if (c.verdicts) parts.push(note(t(c.sessions === 1 ? 'qualityCuesLineOne' : 'qualityCuesLine', { n: c.verdicts, s: c.sessions })));
+  if (c.notEmitted) parts.push(note(t('qualityCuesNotEmitted', { n: c.notEmitted })));
+  if (!c.precision.length) {
+    parts.push(note(t('qualityCuesNone'), 'none', 'quality-cues-none'));
+  } else {
+    const columns: Column[] = [{ key: 'qualityCue' }, { key: 'qualityReviewed', num: true }, { key: 'qualityUseful', num: true }, { key: 'qualityFalseAlarms', num: true }, { key: 'qualityPrecisionCi', num: true }];
+    parts.push(table(t('qualityCuesCaption'), columns, c.precision.map((p) => [
+      p.cueType === null ? t('qualityAllCues') : p.reason === null ? cueTypeName(p.cueType) : h('span', { class: 'q-reason' }, p.reason),
+      String(p.reviewed), String(p.useful), String(p.falseAlarms),
+      p.precision === null ? '–' : `${pct(p.precision)}${p.interval ? ` (${range(p.interval)})` : ''}`,
+    ]), 'quality-cues'));
+  }
+  return h('section', { class: 'q-section', 'data-testid': 'quality-cues-section' }, ...parts);
+}
+
+function postureSection(q: Quality): HTMLElement {
+  const p = q.posture;
+  const parts: Child[] = [h('h3', { class: 'q-h' }, t('qualityPostureH'))];
+  if (p.modelVersion) parts.push(note(labelled(t('qualityModel'), p.modelVersion)));
+  if (!p.modelVersion) parts.push(note(t('qualityPostureNoModel'), 'none'));
+  else if (!p.rows || !p.perLabel.length) parts.push(note(t('qualityPostureNone'), 'none', 'quality-posture-none'));
+  else {
+    parts.push(note(t('qualityPostureLine', { n: p.rows, k: p.noPerson })));
+    const columns: Column[] = [{ key: 'qualityLabel' }, { key: 'qualityPrecision', num: true }, { key: 'qualityRecall', num: true }, { key: 'qualityF1Ci', num: true }, { key: 'qualitySupport', num: true }];
+    parts.push(table(t('qualityPostureCaption'), columns, p.perLabel.map((l) => [
+      qualityLabelName(l.label), pct(l.precision), pct(l.recall), `${pct(l.f1)} (${range(l.f1Interval)})`, String(l.support),
+    ]), 'quality-posture'));
+  }
+  return h('section', { class: 'q-section', 'data-testid': 'quality-posture-section' }, ...parts);
+}
+
+function trainingSection(q: Quality): HTMLElement {
+  const { verbal, posture } = q.training;
+  const parts: Child[] = [h('h3', { class: 'q-h' }, t('qualityTrainingH')), note(t('qualityTrainingNote'))];
+  if (verbal) {
+    parts.push(note(t('qualityTrainingVerbal', { v: verbal.version, f1: pct(verbal.macroF1), acc: verbal.accuracy === null ? '–' : pct(verbal.accuracy), n: verbal.validationRows ?? '?', split: verbal.split })));
+    if (verbal.perLabel.length) parts.push(table(labelled(t('qualityVerbalH'), verbal.version), LABEL_COLUMNS, verbal.perLabel.map(labelRow), 'quality-training-verbal'));
+  }
+  if (posture) {
+    parts.push(note(t('qualityTrainingPosture', { v: posture.version, data: posture.data })));
+    if (posture.perLabel.length) parts.push(table(labelled(t('qualityPostureH'), posture.version), LABEL_COLUMNS, posture.perLabel.map(labelRow), 'quality-training-posture'));
+  }
+  if (!verbal && !posture) parts.push(note(t('qualityTrainingNone'), 'none'));
+  return h('section', { class: 'q-section', 'data-testid': 'quality-training' }, ...parts);
+}
+
+export class QualityView {
+  private readonly dialog: HTMLDialogElement;
+  private quality: Quality | null = null;
+  private error: ApiError | null = null;
+  /** A download refused (or none yet), said in the dialog: the page's notices are behind it. */
+  private linkProblem: string | null = null;
+  private loading = false;
+  /** Answers to a Refresh made before the last one are dropped. */
+  private asked = 0;
+  private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
+  private readonly downloads: Record<LinkKind, DownloadLink>;
+
+  constructor(
+    private readonly button: HTMLButtonElement,
+    host: HTMLElement,
+    private readonly source: QualitySource,
+  ) {
+    this.dialog = h('dialog', { class: 'dialog dialog-wide', 'aria-labelledby': 'quality-h', 'data-testid': 'quality-dialog' });
+    host.appendChild(this.dialog);
+    button.addEventListener('click', () => this.open());
+    this.dialog.addEventListener('cancel', (ev) => {
+      ev.preventDefault();
+      this.close();
+    });
+    this.anchors = Object.fromEntries(LINK_KINDS.map((k) => [k, h('a', { class: 'btn btn-small export-link', download: '', 'data-testid': LINKS[k].testid })])) as Record<LinkKind, HTMLAnchorElement>;
+    this.downloads = Object.fromEntries(LINK_KINDS.map((k) => [k, new DownloadLink(this.anchors[k], () => this.source[k](), (err) => {
+      const l = LINKS[k];
+      this.linkProblem = err instanceof l.empty ? t(l.none) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
+      this.renderStatus();
+    })])) as Record<LinkKind, DownloadLink>;
+    this.renderButton();
+  }
+
+  get isOpen(): boolean {
+    return this.dialog.open;
+  }
+
+  open(): void {
+    this.renderDialog();
+    if (!this.dialog.open) this.dialog.showModal();
+    this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
+    void this.refresh();
+  }
+
+  close(): void {
+    if (this.dialog.open) this.dialog.close();
+    this.dialog.replaceChildren();
+    this.button.focus();
+  }
+
+  async refresh(): Promise<void> {
+    const n = ++this.asked;
+    this.loading = true;
+    this.error = null;
+    this.linkProblem = null;
+    this.renderStatus();
+    try {
+      const q = await this.source.quality();
+      if (n !== this.asked) return;
+      this.quality = q;
+    } catch (err) {
+      if (n !== this.asked) return;
+      this.error = requestError(err);
+    }
+    this.loading = false;
+    if (this.dialog.open) this.renderDialog();
+  }
+
+  private renderButton(): void {
+    this.button.textContent = t('qualityButton');
+    this.button.title = t('qualityButtonTip');
+  }
+
+  /** The button's words, and the open dialog's, in the language of the moment. */
+  render(): void {
+    this.renderButton();
+    if (this.dialog.open) this.renderDialog();
+  }
+
+  private renderDialog(): void {
+    for (const k of LINK_KINDS) this.downloads[k].render(LINKS[k].href, t(LINKS[k].text), t(LINKS[k].tip));
+    const focused = this.dialog.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
+    const refresh = h('button', { type: 'button', class: 'btn', 'data-testid': 'quality-refresh' }, t('qualityRefresh'));
+    refresh.addEventListener('click', () => void this.refresh());
+    const close = h('button', { type: 'button', class: 'btn', 'data-testid': 'quality-close' }, t('qualityClose'));
+    close.addEventListener('click', () => this.close());
+    const q = this.quality;
+    const body: HTMLElement[] = q ? [verbalSection(q), cuesSection(q), postureSection(q), trainingSection(q)] : [];
+    this.dialog.replaceChildren(
+      h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
+      h('p', { class: 'dialog-help' }, t('qualityIntro')),
+      h('p', { class: 'q-status', role: 'status', 'data-testid': 'quality-status' }),
+      ...body,
+      h(
+        'section', { class: 'q-section', 'data-testid': 'quality-rows' },
+        h('h3', { class: 'q-h' }, t('qualityRowsH')),
+        h('p', { class: 'q-links' }, this.anchors.labels, ' ', this.anchors.cueReviews, ' ', this.anchors.postureLabels),
+        h('p', { class: 'q-note' }, t('qualityRetrainHint'), ' ', h('code', { 'data-testid': 'quality-retrain' }, RETRAIN_COMMAND)),
+      ),
+    );
+    this.renderStatus();
+    if (focused) this.dialog.querySelector<HTMLElement>(`[data-testid="${focused}"]`)?.focus();
+  }
+
+  private renderStatus(): void {
+    const status = this.dialog.querySelector<HTMLElement>('[data-testid="quality-status"]');
+    this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.setAttribute('aria-busy', String(this.loading));
+    if (!status) return;
+    status.classList.toggle('q-error', this.error !== null || this.linkProblem !== null);
+    status.textContent = this.linkProblem ?? (this.loading
+      ? t('qualityLoading')
+      : this.error
+        ? `${t('qualityFailed')}${t('colon')}${errorMessage(this.error)}`
+        : this.quality
+          ? t('qualityMeasured', { s: (this.quality.ms / 1000).toFixed(1) })
+          : t('qualityNotMeasuredYet'));
+  }
+}

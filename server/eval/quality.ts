@@ -1,0 +1,251 @@
+// GET /api/quality: the models the server runs, measured on the labels its coaches stored, with
+// the code `eval verbal`, `eval verbal --sweep`, `eval cues` and `eval posture` run on the same
+// rows downloaded (the exports are built and read back as those commands read them), so the
+// page and the CLI agree. No second metrics implementation: every figure comes from ./metrics,
+// ./thresholdSweep, ./cueReviewEval and the posture eval's stats (qualityFigures.ts). Here, on
+// the event loop, the rows are read and the models run, a chunk at a time (the model's scores
+// do not depend on the batch: the same bytes as eval's one batch); the resamples, which take
+// seconds on thousands of rows, run in a worker thread (qualityWorker.ts).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { VerbalLabel } from '../../protocol/protocol';
+import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal } from '../../protocol/quality';
+import { startModuleWorker } from '../runtime/worker';
+import { correctionsJsonl } from '../ingest/correctionsExport';
+import { cueReviewsJsonl } from '../ingest/cueReviewsExport';
+import { postureLabelsLine } from '../ingest/postureLabelsExport';
+import { projectPath } from '../paths';
+import type { CorrectionForExport, CueReviewForExport, PostureLabelsForExport } from '../store/sqliteStore';
+import type { LabeledExample } from '../signals/posture/evalStats';
+import { judgeLandmarkRow, scoredPostureLabels } from '../signals/posture/evalPosture';
+import { parseLabelRows } from '../signals/posture/labelRows';
+import type { PostureClassifier } from '../signals/posture/model';
+import { parseLabeledJsonl, rowField, type LabeledRow } from '../signals/verbal/corpus';
+import { readVerbalManifest } from '../signals/verbal/artifact';
+import type { SignalThresholds } from '../signals/verbal/decision';
+import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
+import type { ExtraRecord } from '../signals/extraRecord';
+import { parseCueReviewsJsonl } from './cueReviewRows';
+import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
+import type { QualityFromWorker } from './qualityWorker';
+import { predictRows, subsetsOf } from './verbalEval';
+
+/** What the measure reads: the store's rows as the exports take them, and the running models. */
+export interface QualityInput {
+  session: string | null;
+  corrections: readonly CorrectionForExport[];
+  /** Corrections measured at most: the newest (by when they were labelled) beyond it. */
+  rowsCap: number;
+  cueReviews: readonly CueReviewForExport[];
+  postureLabels: Iterable<PostureLabelsForExport>;
+  verbal: VerbalClassifier;
+  thresholds: SignalThresholds;
+  posture?: PostureClassifier | undefined;
+  /** The running models' folders (their manifest and metrics.json). */
+  verbalDir?: string | undefined;
+  postureDir?: string | undefined;
+}
+
+/** Rows classified per turn of the event loop: a big store is measured without holding the server for long at once. */
+export const PREDICT_CHUNK = 250;
+
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The newest `cap` corrections (by when they were labelled), in the export's order. */
+export function newestCorrections<T extends { correction: { correctedAt: number } }>(rows: readonly T[], cap: number): T[] {
+  if (rows.length <= cap) return [...rows];
+  const keep = new Set(
+    rows.map((r, i) => [r.correction.correctedAt, i] as const)
+      .sort((a, b) => b[0] - a[0] || b[1] - a[1])
+      .slice(0, cap)
+      .map(([, i]) => i),
+  );
+  return rows.filter((_, i) => keep.has(i));
+}
+
+/** The rows through the running model as `eval verbal` runs it, a chunk per turn of the event loop. */
+async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[]): Promise<VerbalPrediction[]> {
+  const out: VerbalPrediction[] = [];
+  for (let i = 0; i < rows.length; i += PREDICT_CHUNK) {
+    if (i > 0) await breathe();
+    out.push(...predictRows(model, rows.slice(i, i + PREDICT_CHUNK)));
+  }
+  return out;
+}
+
+/**
+ * The running model's `train verbal --extra` files against these rows: the same bytes as their
+ * export, else (the file still where it was, unchanged) how many of these texts it holds.
+ */
+export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+  if (!extra) return [];
+  const sha = createHash('sha256').update(exportText).digest('hex');
+  return extra.files.map((f): QualityTrainedOn => {
+    const base = { path: f.path, rows: f.rows };
+    if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path.isAbsolute(f.path) ? f.path : projectPath(f.path));
+    } catch {
+      return { ...base, match: 'unknown', overlap: null };
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return { ...base, match: 'unknown', overlap: null };
+    let trained: LabeledRow[];
+    try {
+      trained = parseLabeledJsonl(bytes.toString('utf8'), f.path);
+    } catch {
+      return { ...base, match: 'unknown', overlap: null };
+    }
+    const texts = new Set(trained.map((r) => r.text.trim()));
+    const overlap = rows.filter((r) => texts.has(r.text.trim())).length;
+    return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
+  });
+}
+
+function extraOf(dir: string | undefined): ExtraRecord | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    return readVerbalManifest(dir).extra;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The corrections measured (the newest `rowsCap`), as `eval verbal` reads their export, and the model's predictions. */
+async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityVerbal, 'subsets' | 'versusStored' | 'whatIf'>; storedModels: NonNullable<QualityVerbal['versusStored']>['storedModels']; job: VerbalFiguresJob | null }> {
+  const { verbal: model, thresholds } = input;
+  const kept = newestCorrections(input.corrections, input.rowsCap);
+  // Each step is tens of ms on thousands of rows: the loop gets a turn between them.
+  await breathe();
+  const text = correctionsJsonl(kept);
+  await breathe();
+  const rows = parseLabeledJsonl(text, 'GET /api/corrections');
+  await breathe();
+  const head = {
+    modelVersion: model.version, thresholds: thresholds as Record<string, number>, stored: input.corrections.length, rows: rows.length,
+    trainedOn: trainedOnRows(extraOf(input.verbalDir), text, rows),
+  };
+  const versions = new Map<string | null, number>();
+  for (const r of rows) {
+    const v = rowField(r, 'model_version') ?? null;
+    versions.set(v, (versions.get(v) ?? 0) + 1);
+  }
+  const storedModels = [...versions].map(([version, n]) => ({ version, rows: n })).sort((a, b) => b.rows - a.rows);
+  if (rows.length === 0) return { head, storedModels, job: null };
+  return {
+    head, storedModels,
+    job: {
+      gold: rows.map((r) => r.label),
+      // The stored signal: what the model of the time said (the export's model_label).
+      stored: rows.map((r) => (rowField(r, 'model_label') ?? 'neutral') as VerbalLabel),
+      preds: await predictInChunks(model, rows),
+      thresholds,
+      // As eval verbal reports them: all, then each language (the exports have no needs_context).
+      subsets: subsetsOf(rows).map(({ name, idx }) => ({ name, idx })),
+    },
+  };
+}
+
+/** The posture labels as `eval posture` reads their export, each landmark row judged as it judges them. */
+async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined): Promise<{ rows: number; noPerson: number; job: FiguresJob['posture'] }> {
+  let text = '';
+  for (const r of labels) text += `${postureLabelsLine(r)}\n`;
+  const rows = parseLabelRows(text, 'GET /api/posture-labels');
+  if (!classifier || rows.length === 0) return { rows: rows.length, noPerson: 0, job: null };
+  const examples: LabeledExample[] = [];
+  let noPerson = 0;
+  for (const [k, row] of rows.entries()) {
+    if (k > 0 && k % PREDICT_CHUNK === 0) await breathe();
+    // The export holds landmark rows only; a photo row (it never writes one) counts as no person found.
+    const predicted = row.kind === 'landmarks' ? judgeLandmarkRow(classifier, row) : undefined;
+    if (!predicted) noPerson++;
+    examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
+  }
+  return { rows: rows.length, noPerson, job: { examples, labels: scoredPostureLabels(rows) } };
+}
+
+/** The figures in a worker thread (the default), or here (`inline`: unit tests). */
+export function computeFigures(job: FiguresJob, inline = false): Promise<Figures> {
+  if (inline) return Promise.resolve(figuresOf(job));
+  return new Promise((resolve, reject) => {
+    const worker = startModuleWorker(__dirname, 'qualityWorker', job);
+    let settled = false;
+    worker.once('message', (msg: QualityFromWorker) => {
+      settled = true;
+      if (msg.type === 'done') resolve(msg.figures);
+      else reject(Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}));
+      void worker.terminate();
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the model quality worker stopped (exit code ${code}) before it answered`));
+    });
+  });
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+/** A metrics.json's per-label table ({label: {precision, recall, f1, support}}), labels without all four left out. */
+function trainingLabels(perLabel: unknown): Omit<QualityLabelFigures, 'predicted'>[] {
+  if (!isObj(perLabel)) return [];
+  return Object.entries(perLabel).flatMap(([label, s]) => {
+    if (!isObj(s)) return [];
+    const [precision, recall, f1, support] = [num(s.precision), num(s.recall), num(s.f1), num(s.support)];
+    return precision === null || recall === null || f1 === null || support === null ? [] : [{ label, precision, recall, f1, support }];
+  });
+}
+
+/** The running models' own metrics.json: their validation figures, as training wrote them. */
+export function trainingSummary(verbalDir: string | undefined, postureDir: string | undefined): Quality['training'] {
+  const v = verbalDir === undefined ? undefined : readJson(path.join(verbalDir, 'metrics.json'));
+  const p = postureDir === undefined ? undefined : readJson(path.join(postureDir, 'metrics.json'));
+  const verbal = isObj(v) && typeof v.version === 'string' && num(v.macroF1) !== null
+    ? {
+      version: v.version, split: typeof v.split === 'string' ? v.split : 'validation split', validationRows: num(v.validationRows),
+      macroF1: num(v.macroF1)!, accuracy: num(v.accuracy), perLabel: trainingLabels(v.perLabel),
+    }
+    : null;
+  const posture = isObj(p) && typeof p.version === 'string' && isObj(p.syntheticValidation)
+    ? { version: p.version, data: typeof p.data === 'string' ? p.data : 'synthetic validation', perLabel: trainingLabels(p.syntheticValidation) }
+    : null;
+  return { verbal, posture };
+}
+
+/** The whole answer of GET /api/quality. `inline`: the figures computed on this thread (tests). */
+export async function measureQuality(input: QualityInput, opts: { inline?: boolean } = {}): Promise<Quality> {
+  const t0 = performance.now();
+  const verbal = await prepareVerbal(input);
+  await breathe();
+  const cueRows = parseCueReviewsJsonl(cueReviewsJsonl(input.cueReviews), 'GET /api/cue-reviews');
+  await breathe();
+  const posture = await preparePosture(input.postureLabels, input.posture);
+  const figures = await computeFigures({ verbal: verbal.job, cues: cueRows, posture: posture.job }, opts.inline);
+  const v = figures.verbal;
+  return {
+    session: input.session,
+    ms: Math.round(performance.now() - t0),
+    verbal: {
+      ...verbal.head,
+      subsets: v?.subsets ?? [],
+      versusStored: v ? { ...v.versusStored, storedModels: verbal.storedModels } : null,
+      whatIf: v?.whatIf ?? null,
+    },
+    cues: figures.cues,
+    posture: { modelVersion: input.posture?.version ?? null, rows: posture.rows, noPerson: posture.noPerson, perLabel: figures.posture },
+    training: trainingSummary(input.verbalDir, input.postureDir),
+  };
+}

@@ -1,0 +1,100 @@
+// An analyst's Model quality view: a coach labels a few turns of the stored demo meeting and
+// reviews a cue, then the header's Model quality opens a dialog showing the running verbal model
+// on those labels (per label with supports, the macro-F1 interval, then and now, the threshold
+// what-if marked optimistic), cue precision, posture "nothing to measure", the models' training
+// figures, the downloads and the retrain command; its figures are the API's; Refresh measures
+// again after another label; Close gives the focus back to the button; the view in Chinese. Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import type { Quality } from '../../protocol/quality';
+import type { SessionSnapshot } from '../../protocol/protocol';
+import { api } from '../integration/harness';
+import { getJson, openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser({ seedDemo: true });
+
+/** Labels the page's nth labellable turn with the first label that is not the model's. */
+async function labelTurn(page: Page, n: number): Promise<void> {
+  const turn = page.locator('[data-testid="utterance"]:has([data-testid="label-turn"])').nth(n);
+  await turn.hover();
+  await turn.getByTestId('label-turn').click();
+  const editor = turn.getByTestId('label-editor');
+  await editor.waitFor({ timeout: WAIT_MS });
+  await editor.locator('input[type="radio"]:not(:checked)').first().check();
+  await editor.getByTestId('label-save').click();
+  await turn.getByTestId('coach-label').waitFor({ timeout: WAIT_MS });
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+test('labels a few demo turns, opens Model quality and sees the figures; Refresh, Close and Chinese', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption('demo');
+  await page.locator('[data-testid="utterance"]:has([data-testid="label-turn"])').first().waitFor({ timeout: WAIT_MS });
+  for (const n of [0, 1, 2]) await labelTurn(page, n);
+  const card = page.getByTestId('cue-card').first();
+  await card.hover();
+  await card.locator('[data-testid="cue-verdict"][data-verdict="useful"]').click();
+  await page.locator('[data-testid="cue-card"][data-verdict="useful"]').first().waitFor({ timeout: WAIT_MS });
+
+  const button = page.getByTestId('quality-button');
+  await expect(button.textContent()).resolves.toBe('Model quality');
+  await button.click();
+  const dialog = page.getByTestId('quality-dialog');
+  await dialog.waitFor({ timeout: WAIT_MS });
+  const all = dialog.getByTestId('quality-verbal-all');
+  await all.waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('quality-refresh');
+
+  // The figures are the API's, with a support beside every F1.
+  const q = await getJson<Quality>(suite.server, '/api/quality');
+  const a = q.verbal.subsets[0]!;
+  expect(a.n).toBe(3);
+  const caption = (await all.locator('caption').textContent()) ?? '';
+  expect(caption).toContain('All: 3 turns');
+  expect(caption).toContain(`macro-F1 ${pct(a.macroF1)}`);
+  expect(caption).toContain(`${(a.macroF1Interval.low * 100).toFixed(1)}–${pct(a.macroF1Interval.high)}`);
+  const rows = await all.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  expect(rows).toEqual(a.perLabel.map((l) => [expect.any(String), pct(l.precision), pct(l.recall), pct(l.f1), String(l.support)]));
+  expect(rows.reduce((sum, r) => sum + Number(r[4]), 0)).toBe(3);
+  await expect(dialog.getByTestId('quality-verbal-rows').textContent()).resolves.toContain('3 labelled turns measured');
+  // Each label was changed from the model's: the stored signals got none right, nor does the model now.
+  await expect(dialog.getByTestId('quality-versus-stored').textContent()).resolves.toContain('the stored signals got 0 of 3 right, the running model gets 0');
+  await expect(dialog.getByTestId('quality-what-if-caution').textContent()).resolves.toContain('so optimistic');
+  await expect(dialog.getByTestId('quality-what-if').locator('tbody tr').count()).resolves.toBe(4);
+  await expect(dialog.getByTestId('quality-confusion').locator('tbody tr').count()).resolves.toBe(5);
+  // One cue reviewed useful; no posture labelled.
+  const cueRows = await dialog.getByTestId('quality-cues').locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  expect(cueRows[0]).toEqual(['All emitted cues', '1', '1', '0', expect.stringMatching(/^100\.0% \(100\.0–100\.0%\)$/)]);
+  await expect(dialog.getByTestId('quality-posture-none').textContent()).resolves.toContain('Nothing to measure yet');
+  await expect(dialog.getByTestId('quality-training').textContent()).resolves.toContain(`macro-F1 ${pct(q.training.verbal!.macroF1)}`);
+  await expect(dialog.getByTestId('quality-download-labels').getAttribute('href')).resolves.toBe('/api/corrections');
+  await expect(dialog.getByTestId('quality-retrain').textContent()).resolves.toBe('npx buying-signals train verbal --extra labels.jsonl --out DIR');
+  await expect(dialog.getByTestId('quality-status').textContent()).resolves.toMatch(/^Measured in \d+\.\d s\.$/);
+
+  // Another label stored meanwhile (another coach); Refresh measures again.
+  const snap = await getJson<SessionSnapshot>(suite.server, '/api/sessions/demo');
+  const labelled = new Set(snap.corrections.map((c) => c.utteranceId));
+  const next = snap.utterances.find((u) => u.role === 'customer' && !labelled.has(u.id))!;
+  expect((await api(suite.server.url, 'PUT', `/api/sessions/demo/utterances/${next.id}/correction`, { label: 'neutral' })).status).toBe(200);
+  await dialog.getByTestId('quality-refresh').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="quality-verbal-all"] caption')?.textContent?.includes('4 turns'), undefined, { timeout: WAIT_MS });
+
+  // Close gives the focus back to the header's button; the view in Chinese.
+  await dialog.getByTestId('quality-close').click();
+  await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('quality-button');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(button.textContent()).resolves.toBe('模型质量');
+  await button.click();
+  await dialog.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.locator('#quality-h').textContent()).resolves.toBe('模型质量');
+  await expect(dialog.getByTestId('quality-verbal-all').locator('caption').textContent()).resolves.toContain('全部：4 条');
+  await expect(dialog.getByTestId('quality-what-if-caution').textContent()).resolves.toContain('偏乐观');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
