@@ -72,7 +72,7 @@ export interface Figure {
 }
 
 /** What tells one figure from another in a run: its name and labels, not its measured values. */
-const LABELS = ['sessions', 'mode', 'processes', 'meanGapMs', 'turnsPerSession', 'batchSize', 'cores', 'size', 'workers', 'source', 'turns'];
+const LABELS = ['sessions', 'mode', 'processes', 'meanGapMs', 'watchers', 'turnsPerSession', 'batchSize', 'cores', 'size', 'workers', 'source', 'turns'];
 /** Measured values compared besides `value`, where a figure has them. */
 export const MEASURES = ['value', 'p50', 'serverCpuMsPerTurn'] as const;
 

@@ -23,6 +23,12 @@ export interface LiveRun {
   processes: number;
   /** Mean gap before each turn in `paced` mode, ms. */
   meanGapMs?: number;
+  /**
+   * Sockets following the session list (`watch_sessions`) during the run, as every open browser
+   * window does: the server then marks each session whose counts change and sends the lobby
+   * coalesced `session_counts`. Connected in this process; default none.
+   */
+  watchers?: number;
 }
 
 interface ClientJob extends LiveRun {
@@ -45,6 +51,8 @@ export interface LiveFigures {
   /** CPU time of the client processes and of the server, per turn (one rep and one customer utterance). */
   clientCpuMsPerTurn: number;
   serverCpuMsPerTurn?: number;
+  /** Lobby events (`session_counts`, …) the watchers received during the run, all watchers together. */
+  lobbyEvents: number;
 }
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -90,10 +98,12 @@ export async function liveLatency(url: string, run: LiveRun, serverPid?: number)
     return { child, next };
   });
   for (const r of results) await r.next(); // 'ready'
+  const lobby = await watchLobby(url, run.watchers ?? 0);
   const cpu0 = serverCpuMs(serverPid);
   for (const r of results) r.child.send('go');
   const done = (await Promise.all(results.map((r) => r.next()))) as ClientResult[];
   const cpu1 = serverCpuMs(serverPid);
+  const lobbyEvents = lobby.close();
   const turns = run.sessions * run.turnsPerSession;
   return {
     latencies: done.flatMap((r) => r.latencies),
@@ -101,6 +111,29 @@ export async function liveLatency(url: string, run: LiveRun, serverPid?: number)
     missing: done.reduce((n, r) => n + r.missing, 0),
     clientCpuMsPerTurn: done.reduce((n, r) => n + r.cpuMs, 0) / turns,
     ...(cpu0 !== undefined && cpu1 !== undefined ? { serverCpuMsPerTurn: (cpu1 - cpu0) / turns } : {}),
+    lobbyEvents,
+  };
+}
+
+/** Connects `n` sockets that follow the session list; `close` hangs them up and says how many lobby events they heard. */
+async function watchLobby(url: string, n: number): Promise<{ close: () => number }> {
+  let events = 0;
+  const sockets = await Promise.all(
+    Array.from({ length: n }, async () => {
+      const socket: Client = connect(url, { transports: ['websocket'], forceNew: true });
+      await new Promise<void>((r) => socket.once('connect', () => r()));
+      await new Promise<void>((resolve, reject) =>
+        socket.emit('watch_sessions', {}, (res) => (res.ok ? resolve() : reject(new Error(`watch_sessions refused: ${JSON.stringify(res)}`)))),
+      );
+      socket.onAny(() => events++);
+      return socket;
+    }),
+  );
+  return {
+    close: () => {
+      for (const s of sockets) s.close();
+      return events;
+    },
   };
 }
 

@@ -87,6 +87,9 @@ const LIVE_RUNS: LiveRun[] = [
   { sessions: 20, turnsPerSession: 50, mode: 'lockstep', processes: 2 },
   // Closer to real meetings, though still ~50x their pace: each session pauses 0-200 ms before a turn.
   { sessions: 20, turnsPerSession: 50, mode: 'paced', processes: 2, meanGapMs: 100 },
+  // As the 2-process lockstep run, with one socket following the session list, as every open
+  // browser window does (the server then keeps the list's counts current: session_counts).
+  { sessions: 20, turnsPerSession: 50, mode: 'lockstep', processes: 2, watchers: 1 },
 ];
 
 /**
@@ -114,7 +117,7 @@ async function live(url: string, serverPid: number | undefined): Promise<void> {
       ...(r.serverCpuMsPerTurn !== undefined ? { serverCpuMsPerTurn: Math.round(r.serverCpuMsPerTurn * 1000) / 1000 } : {}),
     };
     const l = r.latencies;
-    report({ name: 'live_utterance_to_cue_latency', value: pct(l, 99), unit: 'ms (p99)', ...label, p50: pct(l, 50), p99: pct(l, 99), max: pct(l, 100), cues: l.length, utterancesWithoutCue: r.missing, ...cpu });
+    report({ name: 'live_utterance_to_cue_latency', value: pct(l, 99), unit: 'ms (p99)', ...label, p50: pct(l, 50), p99: pct(l, 99), max: pct(l, 100), cues: l.length, utterancesWithoutCue: r.missing, ...cpu, ...(run.watchers ? { lobbyEvents: r.lobbyEvents } : {}) });
     const a = r.ackLatencies;
     report({ name: 'live_utterance_ack_latency', value: pct(a, 99), unit: 'ms (p99)', ...label, p50: pct(a, 50), p99: pct(a, 99), acks: a.length });
   }
