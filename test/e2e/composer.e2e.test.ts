@@ -1,0 +1,124 @@
+// The live turn composer: a new live session from the toolbar, the customer given a role right
+// in the composer, a Chinese and an English price question typed (Enter sends) and shown as the
+// room's events show any live turn (transcript, price_inquiry signal, a closing-moment cue
+// card); a turn over the text limit refused with its text kept and the limit named, in English
+// and in Chinese; a reload shows the turns stored. Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import { getJson, openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+const ZH = '五个人的团队要多少钱？';
+const EN = 'How much would it be for a team of five?';
+
+async function send(page: Page, text: string): Promise<void> {
+  const field = page.getByTestId('composer-text');
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+test('a live session typed in the browser: roles, turns, signals, a cue card, a refusal kept, stored through a reload', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // The demo preview offers no composer.
+  await expect(page.getByTestId('composer').isHidden()).resolves.toBe(true);
+
+  // New live session: a dialog with a default title; Create makes the session and shows it live.
+  await page.getByTestId('new-live-session').click();
+  const title = page.getByTestId('new-live-title');
+  await expect(title.inputValue()).resolves.toMatch(/^Live rehearsal \(live \d{1,2}:\d{2}\)$/);
+  await title.fill('Rehearsal with Lee');
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('new-live-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await page.locator('[data-testid="view-title"]', { hasText: 'Rehearsal with Lee' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('view-mode').getAttribute('data-mode')).resolves.toBe('live');
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  expect(id).toBeTruthy();
+  // The composer is there, its text field focused; nobody in the session yet: "New speaker…".
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('composer-text');
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+
+  // The customer, typed with their role: added through the role change (PUT /roles).
+  const roleBodies: unknown[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().endsWith(`/api/sessions/${id}/roles`)) roleBodies.push(r.postDataJSON());
+  });
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.not.toBe('');
+  await page.getByTestId('composer-new-name').fill('李女士');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: '李女士 · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.toBe('李女士');
+  expect(roleBodies).toEqual([{ roles: { 李女士: 'customer' } }]);
+  // And the rep, without a role now: given one from the composer's role list afterwards.
+  await page.getByTestId('composer-speaker').selectOption({ label: 'New speaker…' });
+  await page.getByTestId('composer-new-name').fill('Dana');
+  await page.getByTestId('composer-new-name').press('Enter');
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.toBe('Dana');
+  await page.getByTestId('composer-role').selectOption('rep');
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Dana · Sales rep' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  expect(roleBodies).toEqual([{ roles: { 李女士: 'customer' } }, { roles: { Dana: 'rep' } }]);
+
+  // The rep speaks, then the customer asks the price in Chinese and in English (Enter sends).
+  await send(page, 'The team plan includes onboarding and support.');
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(''); // cleared once stored
+  await page.getByTestId('composer-speaker').selectOption('李女士');
+  // Shift+Enter is a new line, not a send.
+  await page.getByTestId('composer-text').fill('五个人的团队');
+  await page.getByTestId('composer-text').press('Shift+Enter');
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('五个人的团队\n');
+  await send(page, ZH);
+  await send(page, EN); // fill() waits while the field is read-only (the Chinese turn not yet acked)
+  for (const text of [ZH, EN]) {
+    const row = page.getByTestId('utterance').filter({ hasText: text });
+    await row.locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+    await expect(row.getAttribute('data-role')).resolves.toBe('customer');
+  }
+  // The closing moment: "try a direct request", raised by the customer's price question.
+  await page.locator('[data-testid="cue-card"][data-cue-type="closing_moment"]').first().waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+
+  // Over the text limit: refused by the server, the text kept, the limit named; in Chinese too.
+  const long = '价'.repeat(2001);
+  await send(page, long);
+  const error = page.getByTestId('composer-error');
+  await page.locator('[data-testid="composer-error"]:not([hidden])').waitFor({ timeout: WAIT_MS });
+  await expect(error.textContent()).resolves.toMatch(/^Turn not stored: .*2000/);
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(long);
+  await expect(page.getByTestId('composer-text').getAttribute('aria-invalid')).resolves.toBe('true');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(error.textContent()).resolves.toBe('发言没有保存：发言内容长度为 2001，上限为 2000。');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+
+  // Stored: the server holds the three turns with increasing media times and the signals.
+  const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[]; signals: { label: string }[]; cues: unknown[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual(['The team plan includes onboarding and support.', ZH, EN]);
+  for (const u of snap.utterances) expect(u.endMs).toBeGreaterThanOrEqual(u.startMs);
+  expect(snap.utterances[2]!.startMs).toBeGreaterThanOrEqual(snap.utterances[1]!.endMs);
+  expect(snap.signals.filter((s) => s.label === 'price_inquiry')).toHaveLength(2);
+
+  // A reload: the session picked again shows the turns stored, and the composer for it.
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('utterance').filter({ hasText: EN }).locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  // A turn typed now goes after the stored ones (the clock continues from the last turn's end).
+  await page.getByTestId('composer-speaker').selectOption('Dana');
+  await send(page, 'Shall I set it up for you today?');
+  await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+  const after = await getJson<{ utterances: { startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(after.utterances).toHaveLength(4);
+  expect(after.utterances[3]!.startMs).toBeGreaterThanOrEqual(after.utterances[2]!.endMs);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
