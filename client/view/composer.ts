@@ -99,7 +99,7 @@ export class Composer {
     this.newRow = h('div', { class: 'composer-new', hidden: true }, label('newName', 'composer-new-name'), this.newName, this.addButton);
     this.text = h('textarea', {
       id: 'composer-text',
-      rows: 2,
+      rows: 1,
       'data-testid': 'composer-text',
       'aria-describedby': 'composer-help composer-status composer-error',
     });
@@ -110,16 +110,16 @@ export class Composer {
     const form = h(
       'form',
       { class: 'composer-form', 'aria-labelledby': 'composer-h' },
-      (this.labels.title = h('h2', { id: 'composer-h', class: 'composer-title' })),
+      (this.labels.title = h('h3', { id: 'composer-h', class: 'sr-only' })),
       h(
         'div',
         { class: 'composer-who' },
         h('span', { class: 'composer-field' }, label('speaker', 'composer-speaker'), this.speakerSelect),
         h('span', { class: 'composer-field' }, label('role', 'composer-role'), this.roleSelect),
-        this.newRow,
+        h('p', { id: 'composer-help', class: 'composer-help' }, (this.labels.help = h('span', {})), ' ', this.clockOut),
       ),
+      this.newRow,
       h('div', { class: 'composer-say' }, label('text', 'composer-text', 'sr-only'), this.text, this.sendButton),
-      h('p', { id: 'composer-help', class: 'composer-help' }, (this.labels.help = h('span', {})), ' ', this.clockOut),
       this.status,
       this.error,
     );
@@ -387,7 +387,7 @@ export class Composer {
 
   private renderClock(): void {
     const started = this.clock.started;
-    this.clockOut.textContent = started ? t('composerClock', { time: formatMs(this.clock.mediaMs()) }) : t('composerClockIdle');
+    this.clockOut.textContent = started ? t('composerClock', { time: formatMs(this.clock.mediaMs()) }) : '';
   }
 }
 
