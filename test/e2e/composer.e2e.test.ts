@@ -122,3 +122,71 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent again after the rejoin under its id: stored once', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // Stands in for the network (as the playback reconnect test does): the first turn typed
+  // reaches the server, which stores it, and the connection drops before its ack gets back;
+  // while `down`, reconnecting fails.
+  let down = false;
+  const turns: { text: string; clientTurnId: string }[] = [];
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) {
+      ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+      return void ws.close();
+    }
+    const upstream = ws.connectToServer();
+    let lostAck = '';
+    ws.onMessage((msg) => {
+      const m = typeof msg === 'string' ? /^42(\d+)\["utterance",(.*)\]$/s.exec(msg) : null;
+      if (m) {
+        const { utterance } = JSON.parse(m[2]!) as { utterance: { text: string; clientTurnId: string } };
+        turns.push(utterance);
+        if (turns.length === 1) lostAck = m[1]!;
+      }
+      upstream.send(msg);
+    });
+    upstream.onMessage((msg) => {
+      if (lostAck && typeof msg === 'string' && msg.startsWith(`43${lostAck}[`)) {
+        lostAck = '';
+        down = true;
+        void ws.close();
+        void upstream.close();
+        return;
+      }
+      ws.send(msg);
+    });
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  await send(page, EN);
+  // Stored by the server, its ack lost: the text stays (read-only), the state says it goes again.
+  await page.locator('[data-testid="composer"][data-phase="unconfirmed"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-status').textContent()).resolves.toMatch(/sent again when the connection is back/);
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(EN);
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+  // Offline: typing is kept, sending is not offered.
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+
+  down = false;
+  await page.locator('[data-testid="composer"][data-phase="idle"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('');
+  expect(turns).toHaveLength(2);
+  expect(turns[1]).toEqual(turns[0]); // the same turn under the same clientTurnId
+  await page.getByTestId('utterance').filter({ hasText: EN }).locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(1);
+  const snap = await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual([EN]);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
