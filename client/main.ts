@@ -330,6 +330,9 @@ const composer = new Composer(byId('composer'), {
     if (sessionId !== state.sessionId) return;
     transcript.addUtterance(u); // the room's event may have shown it already: once, by its id
     posture.noteTime(u.endMs);
+    // The clock and the playhead at the typed turn (the webcam moves them on while it runs).
+    state.watchMs = Math.max(state.watchMs ?? 0, u.endMs);
+    if (!state.player) renderClock();
     renderViewHead();
   },
   setRole: (sessionId, name, role) => saveRoles(sessionId, { [name]: role }),
@@ -1420,7 +1423,8 @@ function bindEvents(): void {
   // Closing or reloading the page ends a playback under way: the browser asks first.
   window.addEventListener('beforeunload', (ev) => {
     const ps = state.player?.state;
-    if (ps !== 'playing' && ps !== 'paused' && !state.starting) return;
+    // So does a typed turn not yet confirmed stored.
+    if (ps !== 'playing' && ps !== 'paused' && !state.starting && !composer.unsent) return;
     ev.preventDefault();
     ev.returnValue = ''; // older browsers ask only when it is set
   });

@@ -176,6 +176,11 @@ export class Composer {
     return this.clock.mediaMs(this.deps.latestMs());
   }
 
+  /** A turn is on its way or waits to be sent again: leaving the page now may lose it. */
+  get unsent(): boolean {
+    return this.sender.phase !== 'idle';
+  }
+
   get offered(): boolean {
     return composerOffered(this.session);
   }
@@ -246,7 +251,7 @@ export class Composer {
   private async submit(): Promise<void> {
     const speaker = this.currentSpeaker();
     if (speaker === null) {
-      this.speakerSelect.focus();
+      (this.newRow.hidden ? this.speakerSelect : this.newName).focus();
       return;
     }
     const outcome: SendOutcome = await this.sender.submit(speaker);
