@@ -4,7 +4,7 @@
 // card); a turn over the text limit refused with its text kept and the limit named, in English
 // and in Chinese; a reload shows the turns stored. Real server, real Chromium.
 import type { Page } from 'playwright-core';
-import { getJson, openPage, useServerAndBrowser } from './browser';
+import { getJson, launchChromium, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -189,4 +189,51 @@ test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent 
   expect(snap.utterances.map((u) => u.text)).toEqual([EN]);
   expect(pageErrors).toEqual([]);
   await page.context().close();
+});
+
+test('with the webcam on, its landmarks and the typed turns share the session\'s clock (posture and words on one time line)', async () => {
+  // Chromium's fake camera (its test pattern: nobody in it, so the frames are stored empty).
+  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  try {
+    const { page, pageErrors } = await openPage(browser, suite.server, WAIT_MS);
+    await page.getByTestId('new-live-session').click();
+    await page.getByTestId('new-live-create').click();
+    await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+    const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+    await page.getByTestId('composer-new-name').fill('Lee');
+    await page.getByTestId('composer-role').selectOption('customer');
+    await page.getByTestId('composer-add-speaker').click();
+    await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+    // The clock runs from the session's creation: a while later the webcam starts.
+    await page.waitForTimeout(1500);
+    await page.getByTestId('video-toggle').click();
+    await page.getByTestId('pose-webcam').click();
+    await page.locator('[data-testid="pose-panel"][data-state="ready"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('pose-run').click();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.framesAcked) >= 3, undefined, { timeout: WAIT_MS });
+    // Still the same session (the webcam sends to the live session shown).
+    await expect(page.getByTestId('view-title').getAttribute('data-session-id')).resolves.toBe(id);
+    await send(page, EN);
+    await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.framesAcked) >= 8, undefined, { timeout: WAIT_MS });
+    await page.getByTestId('pose-run').click(); // stop
+
+    const snap = await getJson<{ utterances: { startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+    const page1 = await getJson<{ frames: { mediaMs: number }[] }>(suite.server, `/api/sessions/${id}/landmarks?limit=1000`);
+    const frames = page1.frames.map((f) => f.mediaMs);
+    const turn = snap.utterances[0]!;
+    // The webcam's first frame is on the session's clock (after the 1.5 s it had run), not at 0.
+    expect(frames[0]!).toBeGreaterThanOrEqual(1500);
+    // The turn falls among the frames: some before it was sent, some after, within the frame rate's gaps.
+    const before = frames.filter((ms) => ms <= turn.endMs);
+    const after = frames.filter((ms) => ms > turn.endMs);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect(turn.endMs - Math.max(...before)).toBeLessThan(2000);
+    expect(Math.min(...after) - turn.endMs).toBeLessThan(2000);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  } finally {
+    await browser.close();
+  }
 });
