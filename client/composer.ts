@@ -10,8 +10,8 @@
 //   was sent, and a `clientTurnId` the same on every send of that turn.
 // - TurnSender: one turn at a time. Send → sending → stored (the draft is cleared only now) or
 //   refused (the draft is kept, with the server's error) or, when the connection dropped before
-//   the ack, unconfirmed: sent again under the same clientTurnId once the session is joined
-//   again (the server stores it once). While offline nothing is sent (socket.io would buffer an
+//   the ack, unconfirmed: sent again under the same clientTurnId once connected again (the
+//   server stores it once). While offline nothing is sent (socket.io would buffer an
 //   emit and send it unchecked on reconnect): Send is disabled and says why.
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
 import { LIMITS } from '../protocol/protocol';
@@ -136,7 +136,7 @@ export class TurnSender {
     return this.attempt();
   }
 
-  /** The session was joined again after a reconnect: an unconfirmed turn goes again, under its id. */
+  /** Connected again (or the session joined again): an unconfirmed turn goes again, under its id. */
   async resend(): Promise<SendOutcome | null> {
     if (this.phase !== 'unconfirmed' || !this.pending) return null;
     if (!this.deps.connected()) return 'offline';

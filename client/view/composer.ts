@@ -162,8 +162,13 @@ export class Composer {
     void this.sender.resend();
   }
 
-  /** The connection went up or down: Send follows it. */
+  /**
+   * The connection went up or down: Send follows it. Up again, an unconfirmed turn goes at once
+   * too (for a session shown without being joined, which gets no rejoin); whichever of this and
+   * rejoined() comes second finds it on its way and does nothing.
+   */
   connectionChanged(): void {
+    if (this.deps.connected()) void this.sender.resend();
     this.render();
   }
 

@@ -123,7 +123,7 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await page.context().close();
 });
 
-test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent again after the rejoin under its id: stored once', async () => {
+test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent again once reconnected under its id: stored once', async () => {
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
   // Stands in for the network (as the playback reconnect test does): the first turn typed
   // reaches the server, which stores it, and the connection drops before its ack gets back;
