@@ -35,6 +35,7 @@ import { newPlaybackId, turnId } from './resend';
 import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CommentsView } from './view/comments';
+import { Composer, NewLiveSessionDialog } from './view/composer';
 import { CueVerdicts } from './view/cueReviews';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -141,6 +142,7 @@ const el = {
   reviewReport: byId<HTMLAnchorElement>('review-report'),
   health: byId('health'),
   videoToggle: byId<HTMLButtonElement>('video-toggle'),
+  newLive: byId<HTMLButtonElement>('new-live-btn'),
 };
 
 const state = {
@@ -192,6 +194,8 @@ const state = {
   signalKeys: new Set<string>(),
   /** The connection has been up before: on the next 'connected' the server may be another (health again). */
   wasConnected: false,
+  /** Speakers of the session shown the server reports without a role (for the composer's speaker list). */
+  unassigned: [] as string[],
 };
 
 /** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
@@ -318,6 +322,68 @@ const upload = new UploadPanel(el.upload, byId('upload-status'), async (sessionI
   await review(sessionId);
 });
 
+// ---- the live turn composer (client/view/composer.ts) -----------------------------------
+
+/** Typed turns, sent live into the session shown (see docs/client.md, "Typing turns live"). */
+const composer = new Composer(byId('composer'), {
+  now: () => performance.now(),
+  connected: () => state.connection === 'connected',
+  send(sessionId, turn) {
+    takeLive(sessionId); // before the room's echo of the turn, which would otherwise read as another window's input
+    return live.sendUtterance(sessionId, turn);
+  },
+  deliveryUnknown: (err) => live.deliveryUnknown(err),
+  latestMs: () => posture.latestTimeMs,
+  onStored(sessionId, u) {
+    if (sessionId !== state.sessionId) return;
+    transcript.addUtterance(u); // the room's event may have shown it already: once, by its id
+    posture.noteTime(u.endMs);
+    // The clock and the playhead at the typed turn (the webcam moves them on while it runs).
+    state.watchMs = Math.max(state.watchMs ?? 0, u.endMs);
+    if (!state.player) renderClock();
+    renderViewHead();
+  },
+  setRole: (sessionId, name, role) => saveRoles(sessionId, { [name]: role }),
+});
+
+/** New live session: an empty session, shown live, the composer's clock at 0 from now. */
+const newLive = new NewLiveSessionDialog(
+  el.newLive,
+  document.body,
+  () => liveTitle(t('composerDefaultTitle'), t('liveSuffix', { time: clockTime(new Date()) })),
+  async (title) => {
+    const session = await api.createSession({ title });
+    upload.clear();
+    endPlayback();
+    state.durationMs = null;
+    picker.value = session.id; // selected once the list has it (session_listed, or the refresh below)
+    void refreshSessions();
+    const joined = await live.join(session.id);
+    if (!joined.ok) {
+      // Created but not joined: it is shown stored (the composer still sends into it).
+      notices.add('error', () => t('sessionError'), () => errorMessage(joined.error));
+      await refreshSessions();
+      picker.value = session.id;
+      await review(session.id);
+      return;
+    }
+    show(joined.value, 'live');
+    composer.startedHere();
+    return () => composer.focus();
+  },
+);
+
+/** This window types into the session shown: a reviewed one is live here from now on (not watched). */
+function takeLive(sessionId: string): void {
+  if (state.sessionId !== sessionId || state.mode !== 'review') return;
+  endWatching();
+  state.mode = 'live';
+  state.durationMs = null;
+  posture.setLive(true);
+  renderViewHead();
+  renderControls();
+}
+
 const live = new LiveConnection({
   onConnection(c) {
     state.connection = c;
@@ -327,6 +393,7 @@ const live = new LiveConnection({
     if (c === 'connected') state.wasConnected = true;
     renderConnection();
     renderControls();
+    composer.connectionChanged();
   },
   onUtterance(u) {
     if (u.sessionId !== state.sessionId) return;
@@ -352,7 +419,10 @@ const live = new LiveConnection({
     noteInput(c.mediaMs);
   },
   onRolesNeeded(sessionId, speakers) {
-    if (sessionId === state.sessionId) roles.rolesNeeded(speakers);
+    if (sessionId !== state.sessionId) return;
+    roles.rolesNeeded(speakers);
+    state.unassigned = [...new Set([...state.unassigned, ...speakers])];
+    renderSessionActions();
   },
   onReanalysed(sessionId) {
     // Roles changed or the session was re-analysed (here or in another window): the signals
@@ -409,6 +479,7 @@ const live = new LiveConnection({
   onResync(snapshot) {
     if (snapshot.session.id !== state.sessionId) return;
     show(snapshot, state.mode);
+    composer.rejoined(); // a typed turn the drop left unconfirmed goes again
     // Back in the session's room: the playback the drop paused goes on where it stopped.
     if (state.pausedOffline && state.player?.state === 'paused') {
       endOfflinePause();
@@ -527,6 +598,7 @@ const pose = new PosePanel(byId('pose-panel'), {
   onError(title, message) {
     notices.add('error', title, message);
   },
+  webcamMediaMs: (sessionId) => composer.webcamMs(sessionId),
   onMediaTime(ms) {
     // A webcam rehearsal or a video has its own clock: the posture timeline's playhead follows
     // it unless a recorded transcript is playing (then the player's clock leads).
@@ -551,6 +623,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.demoSession = snapshot.session.demo;
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
+  state.unassigned = snapshot.unassignedSpeakers;
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
   // while watching another window's playback: a role change there does not move this reader).
   labels.setSession(snapshot.session.id, snapshot.corrections, true);
@@ -681,6 +754,7 @@ function showDemoPreview(): void {
   state.title = state.demo?.title ?? t('demoOption');
   state.cueCount = 0;
   state.participants = state.demo?.participants ?? [];
+  state.unassigned = [];
   labels.setSession(null, [], false);
   verdicts.setSession(null, [], false);
   comments.setSession(null, [], false);
@@ -1164,6 +1238,7 @@ function renderControls(): void {
     el.play.removeAttribute('aria-describedby');
   }
   el.select.disabled = c.busy;
+  el.newLive.disabled = c.busy;
   renderSessionActions();
   el.upload.disabled = c.busy;
   el.refresh.disabled = c.busy;
@@ -1257,6 +1332,14 @@ function renderSessionActions(): void {
     lost: state.lost,
     busy: state.starting || ps === 'playing' || ps === 'paused',
   });
+  composer.setSession({
+    id: state.mode === 'preview' ? null : state.sessionId,
+    participants: state.participants,
+    unassigned: state.unassigned,
+    demo: state.demoSession,
+    lost: state.lost,
+    playing: state.starting || ps === 'playing' || ps === 'paused',
+  });
 }
 
 function previewMeta(): string {
@@ -1313,6 +1396,8 @@ function renderAll(): void {
   modelStatus.render();
   sessionActions.render();
   quality.render();
+  newLive.render();
+  composer.render();
   renderViewHead();
   renderHealth();
   upload.render();
@@ -1347,7 +1432,8 @@ function bindEvents(): void {
   // Closing or reloading the page ends a playback under way: the browser asks first.
   window.addEventListener('beforeunload', (ev) => {
     const ps = state.player?.state;
-    if (ps !== 'playing' && ps !== 'paused' && !state.starting) return;
+    // So does a typed turn not yet confirmed stored.
+    if (ps !== 'playing' && ps !== 'paused' && !state.starting && !composer.unsent) return;
     ev.preventDefault();
     ev.returnValue = ''; // older browsers ask only when it is set
   });

@@ -41,6 +41,12 @@ export interface PosePanelDeps {
   onError(title: () => string, message: string): void;
   /** The media time of each analysed frame: the app's clock while no transcript plays. */
   onMediaTime?(mediaMs: number): void;
+  /**
+   * The session's rehearsal clock for a webcam frame of session `sessionId` (the live turn
+   * composer's, so typed turns and postures share one time line); null: the webcam's own time
+   * since it started.
+   */
+  webcamMediaMs?(sessionId: string): number | null;
 }
 
 type Source = { kind: 'file'; name: string; url: string } | { kind: 'webcam'; stream: MediaStream; startedAt: number };
@@ -373,7 +379,10 @@ export class PosePanel {
 
   private mediaMs(): number {
     const src = this.source;
-    if (src?.kind === 'webcam') return Math.round(performance.now() - src.startedAt);
+    if (src?.kind === 'webcam') {
+      const shared = this.session ? this.deps.webcamMediaMs?.(this.session.sessionId) : null;
+      return shared ?? Math.round(performance.now() - src.startedAt);
+    }
     return Math.round(this.video.currentTime * 1000);
   }
 

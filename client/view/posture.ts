@@ -356,6 +356,11 @@ export class PostureTimeline {
     this.render();
   }
 
+  /** The latest media time the session shown reached so far (its last turn's end, at least). */
+  get latestTimeMs(): number {
+    return this.latestMs;
+  }
+
   /** Something happened at ms (e.g. an utterance ended): the axis reaches at least there. */
   noteTime(ms: number): void {
     if (ms <= this.latestMs) return;

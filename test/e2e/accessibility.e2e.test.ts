@@ -1,7 +1,8 @@
 // The client's pages checked against the WCAG 2.x A and AA rules by axe-core, in the page's real
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
-// dialog (a title refused) and the delete confirmation, the Model quality dialog, each coach
+// dialog (a title refused) and the delete confirmation, the Model quality dialog, the live turn
+// composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
 // not check: the page's lang follows the language switch, and every control the Tab key reaches
@@ -176,6 +177,10 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await page.getByTestId('posture-bar').first().waitFor({ timeout: WAIT_MS });
   await auditBoth(page, 'demo played', found);
 
+  // The live turn composer (offered on the played copy): a new speaker being typed, a name
+  // refused there, then a turn over the text limit refused by the server, its text kept.
+  await auditComposer(page, found);
+
   // The roles panel.
   const rolesToggle = page.getByTestId('roles-toggle');
   await rolesToggle.click();
@@ -270,6 +275,42 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await auditBoth(page, 'a label set aside', found, { panes: true });
   await setRole(page, CUSTOMER, 'customer');
   await page.locator('[data-testid="coach-label"]:not([data-aside])').waitFor({ timeout: WAIT_MS });
+}
+
+/**
+ * The composer's states, each in both languages: a new speaker's row with a name refused, a turn
+ * the server refused (its message and the text kept); then the New live session dialog, opened
+ * in each language (it is modal) and cancelled. Leaves the composer as it was (the customer chosen,
+ * the field empty).
+ */
+async function auditComposer(page: Page, found: string[]): Promise<void> {
+  const composer = page.getByTestId('composer');
+  await composer.waitFor({ timeout: WAIT_MS });
+  const speaker = page.getByTestId('composer-speaker');
+  const before = await speaker.inputValue();
+  await speaker.selectOption({ index: (await speaker.locator('option').count()) - 1 }); // New speaker…
+  await page.getByTestId('composer-new-name').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-error"]:not([hidden])').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'composer, a new speaker’s name refused', found);
+  await speaker.selectOption(before);
+  const field = page.getByTestId('composer-text');
+  await field.fill('价'.repeat(2001));
+  await field.press('Enter');
+  await page.locator('[data-testid="composer-text"][aria-invalid="true"]').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'composer, a turn refused', found);
+  await field.fill('');
+  for (const lang of ['en', 'zh'] as const) {
+    await switchTo(page, lang);
+    await page.getByTestId('new-live-session').click();
+    await page.getByTestId('new-live-title').fill(' ');
+    await page.getByTestId('new-live-create').click();
+    await page.getByTestId('new-live-error').waitFor({ timeout: WAIT_MS });
+    found.push(...(await audit(page, `new live session dialog, a title refused, ${lang}`)));
+    await page.getByTestId('new-live-cancel').click();
+    await page.getByTestId('new-live-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  }
+  await switchTo(page, 'en');
 }
 
 /** Gives `speaker` `role` in the roles panel, and waits for the re-analysis to end. */

@@ -1,0 +1,239 @@
+// The live turn composer: a new live session from the toolbar, the customer given a role right
+// in the composer, a Chinese and an English price question typed (Enter sends) and shown as the
+// room's events show any live turn (transcript, price_inquiry signal, a closing-moment cue
+// card); a turn over the text limit refused with its text kept and the limit named, in English
+// and in Chinese; a reload shows the turns stored. Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import { getJson, launchChromium, openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+const ZH = '五个人的团队要多少钱？';
+const EN = 'How much would it be for a team of five?';
+
+async function send(page: Page, text: string): Promise<void> {
+  const field = page.getByTestId('composer-text');
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+test('a live session typed in the browser: roles, turns, signals, a cue card, a refusal kept, stored through a reload', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // The demo preview offers no composer.
+  await expect(page.getByTestId('composer').isHidden()).resolves.toBe(true);
+
+  // New live session: a dialog with a default title; Create makes the session and shows it live.
+  await page.getByTestId('new-live-session').click();
+  const title = page.getByTestId('new-live-title');
+  await expect(title.inputValue()).resolves.toMatch(/^Live rehearsal \(live \d{1,2}:\d{2}\)$/);
+  await title.fill('Rehearsal with Lee');
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('new-live-dialog').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await page.locator('[data-testid="view-title"]', { hasText: 'Rehearsal with Lee' }).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('view-mode').getAttribute('data-mode')).resolves.toBe('live');
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  expect(id).toBeTruthy();
+  // The composer is there, its text field focused; nobody in the session yet: "New speaker…".
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('composer-text');
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+
+  // The customer, typed with their role: added through the role change (PUT /roles).
+  const roleBodies: unknown[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().endsWith(`/api/sessions/${id}/roles`)) roleBodies.push(r.postDataJSON());
+  });
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.not.toBe('');
+  await page.getByTestId('composer-new-name').fill('李女士');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: '李女士 · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.toBe('李女士');
+  expect(roleBodies).toEqual([{ roles: { 李女士: 'customer' } }]);
+  // And the rep, without a role now: given one from the composer's role list afterwards.
+  await page.getByTestId('composer-speaker').selectOption({ label: 'New speaker…' });
+  await page.getByTestId('composer-new-name').fill('Dana');
+  await page.getByTestId('composer-new-name').press('Enter');
+  await expect(page.getByTestId('composer-speaker').inputValue()).resolves.toBe('Dana');
+  await page.getByTestId('composer-role').selectOption('rep');
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Dana · Sales rep' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  expect(roleBodies).toEqual([{ roles: { 李女士: 'customer' } }, { roles: { Dana: 'rep' } }]);
+
+  // The rep speaks, then the customer asks the price in Chinese and in English (Enter sends).
+  await send(page, 'The team plan includes onboarding and support.');
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(''); // cleared once stored
+  await page.getByTestId('composer-speaker').selectOption('李女士');
+  // Shift+Enter is a new line, not a send.
+  await page.getByTestId('composer-text').fill('五个人的团队');
+  await page.getByTestId('composer-text').press('Shift+Enter');
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('五个人的团队\n');
+  await send(page, ZH);
+  await send(page, EN); // fill() waits while the field is read-only (the Chinese turn not yet acked)
+  for (const text of [ZH, EN]) {
+    const row = page.getByTestId('utterance').filter({ hasText: text });
+    await row.locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+    await expect(row.getAttribute('data-role')).resolves.toBe('customer');
+  }
+  // The closing moment: "try a direct request", raised by the customer's price question.
+  await page.locator('[data-testid="cue-card"][data-cue-type="closing_moment"]').first().waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+
+  // Over the text limit: refused by the server, the text kept, the limit named; in Chinese too.
+  const long = '价'.repeat(2001);
+  await send(page, long);
+  const error = page.getByTestId('composer-error');
+  await page.locator('[data-testid="composer-error"]:not([hidden])').waitFor({ timeout: WAIT_MS });
+  await expect(error.textContent()).resolves.toMatch(/^Turn not stored: .*2000/);
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(long);
+  await expect(page.getByTestId('composer-text').getAttribute('aria-invalid')).resolves.toBe('true');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(error.textContent()).resolves.toBe('发言没有保存：发言内容长度为 2001，上限为 2000。');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+
+  // Stored: the server holds the three turns with increasing media times and the signals.
+  const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[]; signals: { label: string }[]; cues: unknown[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual(['The team plan includes onboarding and support.', ZH, EN]);
+  for (const u of snap.utterances) expect(u.endMs).toBeGreaterThanOrEqual(u.startMs);
+  expect(snap.utterances[2]!.startMs).toBeGreaterThanOrEqual(snap.utterances[1]!.endMs);
+  expect(snap.signals.filter((s) => s.label === 'price_inquiry')).toHaveLength(2);
+
+  // A reload: the session picked again shows the turns stored, and the composer for it.
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('utterance').nth(2).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('utterance').filter({ hasText: EN }).locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  // A turn typed now goes after the stored ones (the clock continues from the last turn's end).
+  await page.getByTestId('composer-speaker').selectOption('Dana');
+  await send(page, 'Shall I set it up for you today?');
+  await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+  const after = await getJson<{ utterances: { startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(after.utterances).toHaveLength(4);
+  expect(after.utterances[3]!.startMs).toBeGreaterThanOrEqual(after.utterances[2]!.endMs);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent again once reconnected under its id: stored once', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // Stands in for the network (as the playback reconnect test does): the first turn typed
+  // reaches the server, which stores it, and the connection drops before its ack gets back;
+  // while `down`, reconnecting fails.
+  let down = false;
+  const turns: { text: string; clientTurnId: string }[] = [];
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) {
+      ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+      return void ws.close();
+    }
+    const upstream = ws.connectToServer();
+    let lostAck = '';
+    ws.onMessage((msg) => {
+      const m = typeof msg === 'string' ? /^42(\d+)\["utterance",(.*)\]$/s.exec(msg) : null;
+      if (m) {
+        const { utterance } = JSON.parse(m[2]!) as { utterance: { text: string; clientTurnId: string } };
+        turns.push(utterance);
+        if (turns.length === 1) lostAck = m[1]!;
+      }
+      upstream.send(msg);
+    });
+    upstream.onMessage((msg) => {
+      if (lostAck && typeof msg === 'string' && msg.startsWith(`43${lostAck}[`)) {
+        lostAck = '';
+        down = true;
+        void ws.close();
+        void upstream.close();
+        return;
+      }
+      ws.send(msg);
+    });
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  await send(page, EN);
+  // Stored by the server, its ack lost: the text stays (read-only), the state says it goes again.
+  await page.locator('[data-testid="composer"][data-phase="unconfirmed"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-status').textContent()).resolves.toMatch(/sent again when the connection is back/);
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(EN);
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+  // Offline: typing is kept, sending is not offered.
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+
+  down = false;
+  await page.locator('[data-testid="composer"][data-phase="idle"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('');
+  expect(turns).toHaveLength(2);
+  expect(turns[1]).toEqual(turns[0]); // the same turn under the same clientTurnId
+  await page.getByTestId('utterance').filter({ hasText: EN }).locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(1);
+  const snap = await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual([EN]);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('with the webcam on, its landmarks and the typed turns share the session\'s clock (posture and words on one time line)', async () => {
+  // Chromium's fake camera (its test pattern: nobody in it, so the frames are stored empty).
+  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  try {
+    const { page, pageErrors } = await openPage(browser, suite.server, WAIT_MS);
+    await page.getByTestId('new-live-session').click();
+    await page.getByTestId('new-live-create').click();
+    await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+    const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+    await page.getByTestId('composer-new-name').fill('Lee');
+    await page.getByTestId('composer-role').selectOption('customer');
+    await page.getByTestId('composer-add-speaker').click();
+    await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+    // The clock runs from the session's creation: a while later the webcam starts.
+    await page.waitForTimeout(1500);
+    await page.getByTestId('video-toggle').click();
+    await page.getByTestId('pose-webcam').click();
+    await page.locator('[data-testid="pose-panel"][data-state="ready"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('pose-run').click();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.framesAcked) >= 3, undefined, { timeout: WAIT_MS });
+    // Still the same session (the webcam sends to the live session shown).
+    await expect(page.getByTestId('view-title').getAttribute('data-session-id')).resolves.toBe(id);
+    await send(page, EN);
+    await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-testid="pose-panel"]')?.dataset.framesAcked) >= 8, undefined, { timeout: WAIT_MS });
+    await page.getByTestId('pose-run').click(); // stop
+
+    const snap = await getJson<{ utterances: { startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+    const page1 = await getJson<{ frames: { mediaMs: number }[] }>(suite.server, `/api/sessions/${id}/landmarks?limit=1000`);
+    const frames = page1.frames.map((f) => f.mediaMs);
+    const turn = snap.utterances[0]!;
+    // The webcam's first frame is on the session's clock (after the 1.5 s it had run), not at 0.
+    expect(frames[0]!).toBeGreaterThanOrEqual(1500);
+    // The turn falls among the frames: some before it was sent, some after, within the frame rate's gaps.
+    const before = frames.filter((ms) => ms <= turn.endMs);
+    const after = frames.filter((ms) => ms > turn.endMs);
+    expect(before.length).toBeGreaterThan(0);
+    expect(after.length).toBeGreaterThan(0);
+    expect(turn.endMs - Math.max(...before)).toBeLessThan(2000);
+    expect(Math.min(...after) - turn.endMs).toBeLessThan(2000);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  } finally {
+    await browser.close();
+  }
+});
