@@ -5,6 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SessionIdSchema } from '../../../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../protocol/quality';
+import { AppError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
 import type { SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
@@ -30,20 +31,25 @@ export interface QualityDeps {
   modelDirs?: { verbal: string; posture: string } | undefined;
 }
 
-export function qualityRouter(deps: QualityDeps): Router {
-  const r = Router();
+/**
+ * The measurements under way, which the server's close stops: a measurement runs for seconds on a
+ * big store, reading the store and running the models the close is about to release.
+ */
+export class QualityMeasurements {
   // The same question asked while it is being answered shares the answer under way: a page
   // refreshed twice, or two analysts, do not measure a big store twice at once.
-  const underWay = new Map<string, Promise<Quality>>();
-  r.get('/', async (req, res) => {
-    const q = parseOr400(QualityQuery, req.query, 'query');
-    const session = q.session ?? null;
-    if (session !== null) deps.service.requireSession(session);
-    const rowsCap = q.rows ?? QUALITY_ROWS_DEFAULT;
+  private readonly underWay = new Map<string, Promise<Quality>>();
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly deps: QualityDeps) {}
+
+  /** The answer for one session (null: every session) and row cap, measured now or shared with one under way. */
+  measure(session: string | null, rowsCap: number): Promise<Quality> {
+    if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
     const key = `${session ?? ''}\n${rowsCap}`;
-    let pending = underWay.get(key);
+    let pending = this.underWay.get(key);
     if (!pending) {
-      const { service } = deps;
+      const { service } = this.deps;
       const sessionId = session ?? undefined;
       pending = measureQuality({
         session,
@@ -53,13 +59,36 @@ export function qualityRouter(deps: QualityDeps): Router {
         postureLabels: service.postureLabelsForExport(sessionId),
         verbal: service.verbalClassifier,
         thresholds: service.signalThresholds,
-        posture: deps.posture,
-        verbalDir: deps.modelDirs?.verbal,
-        postureDir: deps.modelDirs?.posture,
-      }).finally(() => underWay.delete(key));
-      underWay.set(key, pending);
+        posture: this.deps.posture,
+        verbalDir: this.deps.modelDirs?.verbal,
+        postureDir: this.deps.modelDirs?.posture,
+        signal: this.stopping.signal,
+      }).finally(() => this.underWay.delete(key));
+      this.underWay.set(key, pending);
     }
-    res.json(await pending);
+    return pending;
+  }
+
+  /**
+   * Stops: the measurements under way are abandoned (their requests answered 503 shutting_down,
+   * their worker threads terminated) and later ones refused. Resolves once none is running, so
+   * the store may be closed and the models disposed.
+   */
+  async close(): Promise<void> {
+    this.stopping.abort(shuttingDown());
+    await Promise.allSettled([...this.underWay.values()]);
+  }
+}
+
+const shuttingDown = () => new AppError('shutting_down', 'the server is stopping: this model quality measurement was abandoned; ask again once the server is back', 503);
+
+export function qualityRouter(measurements: QualityMeasurements, service: SessionService): Router {
+  const r = Router();
+  r.get('/', async (req, res) => {
+    const q = parseOr400(QualityQuery, req.query, 'query');
+    const session = q.session ?? null;
+    if (session !== null) service.requireSession(session);
+    res.json(await measurements.measure(session, q.rows ?? QUALITY_ROWS_DEFAULT));
   });
   return r;
 }

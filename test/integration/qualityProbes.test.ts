@@ -1,0 +1,100 @@
+// Hostile probes of GET /api/quality on the real server (port 0, the real models): the server
+// stopping while a measurement runs (its client waiting, or gone), many measurements asked at
+// once, writes and deletions landing while one runs.
+import wt from 'node:worker_threads';
+import type { RunningServer } from '../../server/main';
+import { api, startTestServer } from './harness';
+
+/** The worker threads started by this test file and not yet exited (the measurement's bootstraps). */
+const liveWorkers = new Set<wt.Worker>();
+const OriginalWorker = wt.Worker;
+(wt as { Worker: typeof wt.Worker }).Worker = class extends OriginalWorker {
+  constructor(...args: ConstructorParameters<typeof wt.Worker>) {
+    super(...args);
+    liveWorkers.add(this);
+    this.once('exit', () => liveWorkers.delete(this));
+  }
+};
+afterAll(() => {
+  (wt as { Worker: typeof wt.Worker }).Worker = OriginalWorker;
+});
+
+const TEXTS = ['How much is it per seat?', 'That is too expensive for us.', "Let's sign today.", 'Nice weather today.', '能便宜点吗？', '我们再考虑一下。'];
+const LABELS = ['price_inquiry', 'resistance', 'purchase_intent', 'neutral', 'discount_request', 'resistance'] as const;
+
+/** A session of `n` customer turns, each labelled by a coach. */
+async function labelled(server: RunningServer, n: number, title = 'labelled'): Promise<string> {
+  const { service } = server;
+  const id = service.createSession({ title, participants: [{ name: 'Rep', role: 'rep' }, { name: 'Cu', role: 'customer' }] }).id;
+  await service.upload(id, Array.from({ length: n }, (_, i) => ({ speaker: 'Cu', text: `${TEXTS[i % TEXTS.length]} (${i})`, startMs: i * 1000 })), []);
+  for (const [i, u] of service.snapshot(id).utterances.entries()) service.correct(id, u.id, { label: LABELS[i % LABELS.length]! }, 1_700_000_000_000 + i);
+  return id;
+}
+
+/** Resolves once the running verbal model is asked to classify (a measurement is under way). */
+function classifying(server: RunningServer): Promise<void> {
+  const model = server.service.verbalClassifier as { classify: (...a: unknown[]) => unknown };
+  const original = model.classify;
+  return new Promise((resolve) => {
+    model.classify = function (this: unknown, ...a: unknown[]) {
+      model.classify = original;
+      resolve();
+      return original.apply(this, a);
+    };
+  });
+}
+
+/** Resolves once a worker thread has started (the measurement reached its bootstraps). */
+async function workerStarted(): Promise<void> {
+  while (liveWorkers.size === 0) await new Promise((r) => setTimeout(r, 2));
+}
+
+describe('GET /api/quality while the server stops', () => {
+  it('a measurement under way is abandoned: its request is answered 503 shutting_down at once (not when the measurement would have ended), and no worker outlives close', async () => {
+    const logs: string[] = [];
+    const server = await startTestServer({ log: (m) => logs.push(m) });
+    await labelled(server, 3000);
+    const started = classifying(server);
+    let answeredAt = 0;
+    const answer = api(server.url, 'GET', '/api/quality').finally(() => (answeredAt = Date.now()));
+    await started;
+    const t0 = Date.now();
+    await server.close();
+    const r = await answer;
+    // Answered at once, not when the measurement would have ended (seconds on 3,000 rows).
+    expect(answeredAt - t0).toBeLessThan(1000);
+    expect(r.status).toBe(503);
+    expect(r.body.error).toMatchObject({ code: 'shutting_down' });
+    expect(r.body.error.message).toMatch(/quality/);
+    expect(liveWorkers.size).toBe(0);
+    expect(logs.filter((l) => /internal|failed/.test(l))).toEqual([]);
+  }, 60_000);
+
+  it('its client gone, a measurement does not run on into a closed store and a disposed model: nothing is logged as an internal error', async () => {
+    const logs: string[] = [];
+    const server = await startTestServer({ log: (m) => logs.push(m) });
+    await labelled(server, 3000);
+    const started = classifying(server);
+    const ac = new AbortController();
+    const answer = fetch(`${server.url}/api/quality`, { signal: ac.signal }).catch((err: unknown) => err);
+    await started;
+    ac.abort();
+    await answer;
+    await server.close();
+    expect(liveWorkers.size).toBe(0);
+    // Whatever was still running when the store closed has had its turns to fail by now.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(logs.filter((l) => /internal|failed/.test(l))).toEqual([]);
+    expect(liveWorkers.size).toBe(0);
+  }, 60_000);
+
+  it('stopped while the bootstraps run in their worker: the worker is stopped with it', async () => {
+    const server = await startTestServer();
+    await labelled(server, 3000);
+    const answer = api(server.url, 'GET', '/api/quality');
+    await workerStarted();
+    await server.close();
+    expect(liveWorkers.size).toBe(0);
+    expect((await answer).status).toBe(503);
+  }, 60_000);
+});
