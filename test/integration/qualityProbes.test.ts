@@ -3,6 +3,7 @@
 // once, writes and deletions landing while one runs.
 import wt from 'node:worker_threads';
 import type { RunningServer } from '../../server/main';
+import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
 import { api, startTestServer } from './harness';
 
 /** The worker threads started by this test file and not yet exited (the measurement's bootstraps). */
@@ -96,5 +97,36 @@ describe('GET /api/quality while the server stops', () => {
     await server.close();
     expect(liveWorkers.size).toBe(0);
     expect((await answer).status).toBe(503);
+  }, 60_000);
+});
+
+describe('GET /api/quality asked many times at once', () => {
+  it(`measures at most ${QUALITY_MEASUREMENTS_MAX} different questions at once (each a worker thread and the rows in memory); the others are 503 busy, saying so; the same question asked again shares the answer`, async () => {
+    const server = await startTestServer();
+    try {
+      await labelled(server, 3000);
+      let mostWorkers = 0;
+      const watch = setInterval(() => (mostWorkers = Math.max(mostWorkers, liveWorkers.size)), 1);
+      const answers = await Promise.all([
+        ...Array.from({ length: 8 }, (_, i) => api(server.url, 'GET', `/api/quality?rows=${1000 + i}`)),
+        api(server.url, 'GET', '/api/quality?rows=1000'),
+      ]);
+      clearInterval(watch);
+      const ok = answers.filter((r) => r.status === 200);
+      const busy = answers.filter((r) => r.status === 503);
+      expect(ok.length + busy.length).toBe(answers.length);
+      // The first ones asked, and the repeat of the first, which shares its answer.
+      expect(ok.length).toBe(QUALITY_MEASUREMENTS_MAX + 1);
+      expect(answers[8]).toEqual(answers[0]);
+      for (const r of busy) {
+        expect(r.body.error).toMatchObject({ code: 'busy' });
+        expect(r.body.error.message).toMatch(new RegExp(`${QUALITY_MEASUREMENTS_MAX} model quality measurements are under way`));
+      }
+      expect(mostWorkers).toBeLessThanOrEqual(QUALITY_MEASUREMENTS_MAX);
+      // Once they are done, another is measured.
+      expect((await api(server.url, 'GET', '/api/quality?rows=7')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   }, 60_000);
 });

@@ -24,6 +24,9 @@ export const QualityQuery = z.object({
     .optional(),
 });
 
+/** Different measurements run at once at most (each holds its rows and, for its resamples, a worker thread); more are 503 busy. */
+export const QUALITY_MEASUREMENTS_MAX = 2;
+
 export interface QualityDeps {
   service: SessionService;
   posture?: PostureClassifier | undefined;
@@ -49,6 +52,9 @@ export class QualityMeasurements {
     const key = `${session ?? ''}\n${rowsCap}`;
     let pending = this.underWay.get(key);
     if (!pending) {
+      // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
+      // burst of them held every store row and a worker thread per question at once.
+      if (this.underWay.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
       const { service } = this.deps;
       const sessionId = session ?? undefined;
       pending = measureQuality({
@@ -80,6 +86,8 @@ export class QualityMeasurements {
   }
 }
 
+const busy = () =>
+  new AppError('busy', `${QUALITY_MEASUREMENTS_MAX} model quality measurements are under way (the most at once): ask again once one is done (or ask the same question as one of them, which shares its answer)`, 503);
 const shuttingDown = () => new AppError('shutting_down', 'the server is stopping: this model quality measurement was abandoned; ask again once the server is back', 503);
 
 export function qualityRouter(measurements: QualityMeasurements, service: SessionService): Router {
