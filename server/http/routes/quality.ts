@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SessionIdSchema } from '../../../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../protocol/quality';
-import { AppError } from '../../errors/errors';
+import { QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
 import type { SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
@@ -86,9 +86,8 @@ export class QualityMeasurements {
   }
 }
 
-const busy = () =>
-  new AppError('busy', `${QUALITY_MEASUREMENTS_MAX} model quality measurements are under way (the most at once): ask again once one is done (or ask the same question as one of them, which shares its answer)`, 503);
-const shuttingDown = () => new AppError('shutting_down', 'the server is stopping: this model quality measurement was abandoned; ask again once the server is back', 503);
+const busy = () => new QualityBusyError(QUALITY_MEASUREMENTS_MAX);
+const shuttingDown = () => new QualityShuttingDownError();
 
 export function qualityRouter(measurements: QualityMeasurements, service: SessionService): Router {
   const r = Router();
