@@ -130,3 +130,23 @@ describe('GET /api/quality asked many times at once', () => {
     }
   }, 60_000);
 });
+
+describe('GET /api/quality and writes landing while it measures', () => {
+  it('a request made after a label is removed is not given the answer under way from before it: it is measured again, without that label', async () => {
+    const server = await startTestServer();
+    try {
+      const id = await labelled(server, 3000);
+      const first = server.service.snapshot(id).utterances[0]!;
+      const started = classifying(server);
+      const before = api(server.url, 'GET', '/api/quality');
+      await started;
+      expect((await api(server.url, 'DELETE', `/api/sessions/${id}/utterances/${first.id}/correction`)).body).toEqual({ removed: true });
+      const after = await api(server.url, 'GET', '/api/quality');
+      expect([(await before).status, after.status]).toEqual([200, 200]);
+      expect((await before).body.verbal.stored).toBe(3000);
+      expect(after.body.verbal.stored).toBe(2999);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

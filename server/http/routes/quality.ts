@@ -7,7 +7,7 @@ import { SessionIdSchema } from '../../../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../protocol/quality';
 import { QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
-import type { SessionService } from '../../pipeline/sessionService';
+import type { SessionEvent, SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
 import { parseOr400 } from '../validate';
 
@@ -35,6 +35,14 @@ export interface QualityDeps {
 }
 
 /**
+ * The session events that change nothing a measurement reads (a comment is no label). Every other may: a label, verdict
+ * or posture label given or taken away, a re-analysis or role change (which turns and frames are
+ * the customers', which cues are emitted), a deletion, and a turn or a cue (an uploaded turn can
+ * become the context, the turn before, of a labelled one).
+ */
+const UNMEASURED: ReadonlySet<SessionEvent['type']> = new Set(['signal', 'frame_stats', 'roles_needed', 'session_renamed', 'session_listed', 'commented'] as const);
+
+/**
  * The measurements under way, which the server's close stops: a measurement runs for seconds on a
  * big store, reading the store and running the models the close is about to release.
  */
@@ -43,13 +51,23 @@ export class QualityMeasurements {
   // refreshed twice, or two analysts, do not measure a big store twice at once.
   private readonly underWay = new Map<string, Promise<Quality>>();
   private readonly stopping = new AbortController();
+  /**
+   * Bumped by every change to what a measurement reads, so a question asked after a change is
+   * not handed the answer to the same question asked before it (a coach removes a label, then
+   * refreshes: the answer under way still counted it).
+   */
+  private generation = 0;
 
-  constructor(private readonly deps: QualityDeps) {}
+  constructor(private readonly deps: QualityDeps) {
+    deps.service.onEvent((e) => {
+      if (!UNMEASURED.has(e.type)) this.generation++;
+    });
+  }
 
   /** The answer for one session (null: every session) and row cap, measured now or shared with one under way. */
   measure(session: string | null, rowsCap: number): Promise<Quality> {
     if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
-    const key = `${session ?? ''}\n${rowsCap}`;
+    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}`;
     let pending = this.underWay.get(key);
     if (!pending) {
       // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
