@@ -38,6 +38,7 @@ export interface QualityInput {
   /** Corrections measured at most: the newest (by when they were labelled) beyond it. */
   rowsCap: number;
   cueReviews: readonly CueReviewForExport[];
+  /** Read whole before the measurement begins (GET /api/quality reads them with the rest, at one moment). */
   postureLabels: Iterable<PostureLabelsForExport>;
   verbal: VerbalClassifier;
   thresholds: SignalThresholds;

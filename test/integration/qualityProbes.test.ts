@@ -2,6 +2,7 @@
 // stopping while a measurement runs (its client waiting, or gone), many measurements asked at
 // once, writes and deletions landing while one runs.
 import wt from 'node:worker_threads';
+import { loadDemoMeeting } from '../../server/demo/demo';
 import type { RunningServer } from '../../server/main';
 import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
 import { api, startTestServer } from './harness';
@@ -145,6 +146,58 @@ describe('GET /api/quality and writes landing while it measures', () => {
       expect([(await before).status, after.status]).toEqual([200, 200]);
       expect((await before).body.verbal.stored).toBe(3000);
       expect(after.body.verbal.stored).toBe(2999);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
+/** A session of the demo's customer with her posture frames, `labels` of them labelled by a coach, and two labelled turns. */
+async function postureLabelled(server: RunningServer, labels: number): Promise<string> {
+  const { service } = server;
+  const { participant, aspect, frames } = loadDemoMeeting().posture!;
+  const id = service.createSession({ title: 'posture', participants: [{ name: 'Rep', role: 'rep' }, { name: participant, role: 'customer' }] }).id;
+  for (let i = 0; i < frames.length; i += 32) service.addLandmarksBatch(id, frames.slice(i, i + 32).map((f) => ({ participant, mediaMs: f.mediaMs, poses: f.poses, aspect })), 'browser');
+  const step = Math.floor(frames.length / labels);
+  for (let k = 0; k < labels; k++) service.labelPosture(id, { participant, mediaMs: frames[k * step]!.mediaMs, labels: ['leaning_forward'] }, 1_700_000_000_000);
+  await service.upload(id, [{ speaker: participant, text: 'How much is it?', startMs: 1000 }, { speaker: participant, text: 'Too expensive.', startMs: 3000 }], []);
+  for (const u of service.snapshot(id).utterances) service.correct(id, u.id, { label: 'price_inquiry' }, 1_700_000_000_000);
+  return id;
+}
+
+describe('GET /api/quality and a session deleted while it measures', () => {
+  it('every session\'s answer is of one moment: the deleted session\'s turns and frames are both in it (it was there when asked), not its labelled turns without its labelled frames', async () => {
+    const server = await startTestServer();
+    try {
+      await labelled(server, 3000);
+      const doomed = await postureLabelled(server, 5);
+      const whole = server.service.correctionsForExport().length;
+      const started = classifying(server);
+      const answer = api(server.url, 'GET', '/api/quality');
+      await started;
+      expect((await api(server.url, 'DELETE', `/api/sessions/${doomed}`)).body).toEqual({ deleted: true });
+      const r = await answer;
+      expect(r.status).toBe(200);
+      expect([r.body.verbal.stored, r.body.posture.rows]).toEqual([whole, 5]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('one session\'s answer, the session deleted while it measures, is its figures as asked, not a 404 or a 500', async () => {
+    const server = await startTestServer();
+    try {
+      await labelled(server, 3000);
+      const doomed = await postureLabelled(server, 5);
+      const started = classifying(server);
+      const answer = api(server.url, 'GET', `/api/quality?session=${doomed}`);
+      await started;
+      expect((await api(server.url, 'DELETE', `/api/sessions/${doomed}`)).body).toEqual({ deleted: true });
+      const r = await answer;
+      expect(r.status).toBe(200);
+      expect([r.body.session, r.body.verbal.stored, r.body.posture.rows]).toEqual([doomed, 2, 5]);
+      // Asked after the deletion: the session is unknown.
+      expect((await api(server.url, 'GET', `/api/quality?session=${doomed}`)).status).toBe(404);
     } finally {
       await server.close();
     }

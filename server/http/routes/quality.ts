@@ -77,10 +77,14 @@ export class QualityMeasurements {
       const sessionId = session ?? undefined;
       pending = measureQuality({
         session,
+        // All three read now, in one synchronous step: the store as it is when asked. The posture
+        // labels were read a page at a time once the turns were classified, seconds later, so a
+        // deletion or role change meanwhile gave an answer of two moments (a session's labelled
+        // turns without its labelled frames) or, for that session, a 404 after it was accepted.
         corrections: service.correctionsForExport(sessionId),
         rowsCap,
         cueReviews: service.cueReviewsForExport(sessionId),
-        postureLabels: service.postureLabelsForExport(sessionId),
+        postureLabels: [...service.postureLabelsForExport(sessionId)],
         verbal: service.verbalClassifier,
         thresholds: service.signalThresholds,
         posture: this.deps.posture,
