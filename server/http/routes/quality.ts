@@ -15,7 +15,7 @@ const once = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.inpu
 
 /** Other keys are ignored, as on the other query routes. */
 export const QualityQuery = z.object({
-  session: SessionIdSchema.optional(),
+  session: z.string(once('the session to measure')).pipe(SessionIdSchema).optional(),
   rows: z
     .string(once('how many of the newest corrections to measure'))
     .regex(/^[1-9][0-9]{0,5}$/, `must be a whole number of corrections from 1 to ${QUALITY_ROWS_MAX}, in digits`)
