@@ -203,3 +203,35 @@ describe('GET /api/quality and a session deleted while it measures', () => {
     }
   }, 60_000);
 });
+
+describe('GET /api/quality on odd labels', () => {
+  it('turns at the 2,000-character limit in both languages and mixed, and labels left on turns whose speaker is now a rep (not exported, so not measured)', async () => {
+    const server = await startTestServer();
+    try {
+      const { service } = server;
+      const id = service.createSession({ title: 'odd', participants: [{ name: 'Rep', role: 'rep' }, { name: 'Cu', role: 'customer' }, { name: 'Later', role: 'customer' }] }).id;
+      const texts = ['How much? '.repeat(200), '多少钱？'.repeat(500), `${'price 多少钱 discount 便宜点 '.repeat(80)}`.slice(0, 2000), 'x', '😀'.repeat(1000)];
+      await service.upload(id, [
+        ...texts.map((text, i) => ({ speaker: 'Cu', text, startMs: i * 1000 })),
+        { speaker: 'Later', text: 'Can you do better on the price?', startMs: 10_000 },
+      ], []);
+      for (const u of service.snapshot(id).utterances) service.correct(id, u.id, { label: 'price_inquiry' }, 1_700_000_000_000);
+      const r = await api(server.url, 'GET', `/api/quality?session=${id}`);
+      expect(r.status).toBe(200);
+      expect([r.body.verbal.stored, r.body.verbal.rows]).toEqual([6, 6]);
+      expect(r.body.verbal.subsets[0]).toMatchObject({ name: 'all', n: 6 });
+      // Made a rep: the label stays stored but is not the customers', so neither exported nor measured.
+      expect((await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Later: 'rep' } })).status).toBe(200);
+      const after = await api(server.url, 'GET', `/api/quality?session=${id}`);
+      expect(after.status).toBe(200);
+      expect([after.body.verbal.stored, after.body.verbal.rows]).toEqual([5, 5]);
+      // Every customer a rep: nothing to measure, said as for an empty store.
+      expect((await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { Cu: 'rep' } })).status).toBe(200);
+      const none = await api(server.url, 'GET', `/api/quality?session=${id}`);
+      expect(none.status).toBe(200);
+      expect(none.body.verbal).toMatchObject({ stored: 0, rows: 0, subsets: [], versusStored: null, whatIf: null });
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
