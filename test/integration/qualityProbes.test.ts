@@ -17,8 +17,16 @@ const OriginalWorker = wt.Worker;
     this.once('exit', () => liveWorkers.delete(this));
   }
 };
+/** Rejections nobody handled and exceptions nobody caught while these probes ran: none. */
+const processErrors: unknown[] = [];
+const onProcessError = (e: unknown) => void processErrors.push(e);
+process.on('unhandledRejection', onProcessError);
+process.on('uncaughtException', onProcessError);
 afterAll(() => {
   (wt as { Worker: typeof wt.Worker }).Worker = OriginalWorker;
+  process.off('unhandledRejection', onProcessError);
+  process.off('uncaughtException', onProcessError);
+  expect(processErrors).toEqual([]);
 });
 
 const TEXTS = ['How much is it per seat?', 'That is too expensive for us.', "Let's sign today.", 'Nice weather today.', '能便宜点吗？', '我们再考虑一下。'];
