@@ -176,21 +176,22 @@ async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifi
   return { rows: rows.length, noPerson, job: { examples, labels: scoredPostureLabels(rows) } };
 }
 
+const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(String(x)));
+
 /**
  * The figures in a worker thread (the default), or here (`inline`: unit tests). `signal`
  * aborted: the worker is terminated and this rejects with its reason once the thread is gone.
  */
 export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSignal): Promise<Figures> {
   if (inline) return Promise.resolve(figuresOf(job));
-  signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(asError(signal.reason));
     const worker = startModuleWorker(__dirname, 'qualityWorker', job);
     let settled = false;
     const abort = () => {
       if (settled) return;
       settled = true;
-      const reason: unknown = signal!.reason;
-      void worker.terminate().finally(() => reject(reason instanceof Error ? reason : new Error(String(reason))));
+      void worker.terminate().finally(() => reject(asError(signal!.reason)));
     };
     signal?.addEventListener('abort', abort, { once: true });
     const done = () => {
