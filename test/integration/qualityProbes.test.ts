@@ -5,7 +5,7 @@ import wt from 'node:worker_threads';
 import { loadDemoMeeting } from '../../server/demo/demo';
 import type { RunningServer } from '../../server/main';
 import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
-import { api, startTestServer } from './harness';
+import { api, rawRequest, startTestServer } from './harness';
 
 /** The worker threads started by this test file and not yet exited (the measurement's bootstraps). */
 const liveWorkers = new Set<wt.Worker>();
@@ -242,4 +242,25 @@ describe('GET /api/quality on odd labels', () => {
       await server.close();
     }
   }, 60_000);
+});
+
+describe('GET /api/quality behind the guards', () => {
+  it('needs the access token (401 naming it) and a host name the server answers to (403), measuring nothing for a refused request', async () => {
+    const TOKEN = 'quality-token-0123456789abcdef';
+    const server = await startTestServer({ auth: { token: TOKEN } });
+    try {
+      const started = liveWorkers.size;
+      const noToken = await rawRequest(server, 'GET', '/api/quality?rows=5', { host: `127.0.0.1:${server.port}` });
+      expect(noToken.status).toBe(401);
+      expect(JSON.parse(noToken.body).error).toMatchObject({ code: 'unauthorized' });
+      const badHost = await rawRequest(server, 'GET', '/api/quality', { host: 'evil.example', authorization: `Bearer ${TOKEN}` });
+      expect(badHost.status).toBe(403);
+      expect(JSON.parse(badHost.body).error).toMatchObject({ code: 'forbidden_host' });
+      expect(liveWorkers.size).toBe(started);
+      const ok = await rawRequest(server, 'GET', '/api/quality', { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}` });
+      expect(ok.status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });
