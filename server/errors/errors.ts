@@ -119,6 +119,16 @@ export class QualityBusyError extends AppError {
   }
 }
 
+/**
+ * GET /api/quality: every client that asked for the measurement hung up, so it was stopped. No
+ * client reads it (its connection is gone); an AppError so it is not logged as an internal error.
+ */
+export class QualityAbandonedError extends AppError {
+  constructor() {
+    super('abandoned', 'every client that asked for this model quality measurement hung up, so it was stopped', 499);
+  }
+}
+
 /** GET /api/quality: the server stopped while it measured (the measurement is abandoned, nothing was to be stored). */
 export class QualityShuttingDownError extends AppError {
   constructor() {

@@ -9,10 +9,13 @@ import { api, rawRequest, startTestServer } from './harness';
 
 /** The worker threads started by this test file and not yet exited (the measurement's bootstraps). */
 const liveWorkers = new Set<wt.Worker>();
+/** How many worker threads were started in all. */
+let workersStarted = 0;
 const OriginalWorker = wt.Worker;
 (wt as { Worker: typeof wt.Worker }).Worker = class extends OriginalWorker {
   constructor(...args: ConstructorParameters<typeof wt.Worker>) {
     super(...args);
+    workersStarted++;
     liveWorkers.add(this);
     this.once('exit', () => liveWorkers.delete(this));
   }
@@ -140,6 +143,52 @@ describe('GET /api/quality asked many times at once', () => {
   }, 60_000);
 });
 
+describe('GET /api/quality whose clients are gone', () => {
+  it('a measurement every asker of which has hung up is stopped (worker and all), so it holds no place of the 2 for seconds: a new question is measured, not refused busy', async () => {
+    const logs: string[] = [];
+    const server = await startTestServer({ log: (m) => logs.push(m) });
+    try {
+      await labelled(server, 3000);
+      const gone = [1000, 1001].map(async (rows) => {
+        const ac = new AbortController();
+        const started = classifying(server);
+        const answer = fetch(`${server.url}/api/quality?rows=${rows}`, { signal: ac.signal }).catch((err: unknown) => err);
+        await started;
+        ac.abort();
+        return answer;
+      });
+      await Promise.all(gone);
+      // The server notices the hang-ups on its next turns of the loop.
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await api(server.url, 'GET', '/api/quality?rows=7');
+      expect(r.status).toBe(200);
+      expect(logs.filter((l) => /internal|failed/.test(l))).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('a measurement shared by two askers goes on while one of them is still waiting', async () => {
+    const server = await startTestServer();
+    try {
+      await labelled(server, 3000);
+      const ac = new AbortController();
+      const started = classifying(server);
+      const leaving = fetch(`${server.url}/api/quality`, { signal: ac.signal }).catch((err: unknown) => err);
+      await started;
+      const staying = api(server.url, 'GET', '/api/quality');
+      await new Promise((r) => setTimeout(r, 50));
+      ac.abort();
+      await leaving;
+      const r = await staying;
+      expect(r.status).toBe(200);
+      expect(r.body.verbal.stored).toBe(3000);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});
+
 describe('GET /api/quality and writes landing while it measures', () => {
   it('a request made after a label is removed is not given the answer under way from before it: it is measured again, without that label', async () => {
     const server = await startTestServer();
@@ -249,14 +298,14 @@ describe('GET /api/quality behind the guards', () => {
     const TOKEN = 'quality-token-0123456789abcdef';
     const server = await startTestServer({ auth: { token: TOKEN } });
     try {
-      const started = liveWorkers.size;
+      const started = workersStarted;
       const noToken = await rawRequest(server, 'GET', '/api/quality?rows=5', { host: `127.0.0.1:${server.port}` });
       expect(noToken.status).toBe(401);
       expect(JSON.parse(noToken.body).error).toMatchObject({ code: 'unauthorized' });
       const badHost = await rawRequest(server, 'GET', '/api/quality', { host: 'evil.example', authorization: `Bearer ${TOKEN}` });
       expect(badHost.status).toBe(403);
       expect(JSON.parse(badHost.body).error).toMatchObject({ code: 'forbidden_host' });
-      expect(liveWorkers.size).toBe(started);
+      expect(workersStarted).toBe(started);
       const ok = await rawRequest(server, 'GET', '/api/quality', { host: `127.0.0.1:${server.port}`, authorization: `Bearer ${TOKEN}` });
       expect(ok.status).toBe(200);
     } finally {

@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SessionIdSchema } from '../../../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../protocol/quality';
-import { QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
+import { QualityAbandonedError, QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
 import type { SessionEvent, SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
@@ -49,7 +49,9 @@ const UNMEASURED: ReadonlySet<SessionEvent['type']> = new Set(['signal', 'frame_
 export class QualityMeasurements {
   // The same question asked while it is being answered shares the answer under way: a page
   // refreshed twice, or two analysts, do not measure a big store twice at once.
-  private readonly underWay = new Map<string, Promise<Quality>>();
+  private readonly underWay = new Map<string, UnderWay>();
+  /** Every measurement still running, shared or not (one whose askers all hung up is no longer shared, but runs until it stops). */
+  private readonly running = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
   /**
    * Bumped by every change to what a measurement reads, so a question asked after a change is
@@ -64,18 +66,24 @@ export class QualityMeasurements {
     });
   }
 
-  /** The answer for one session (null: every session) and row cap, measured now or shared with one under way. */
-  measure(session: string | null, rowsCap: number): Promise<Quality> {
+  /**
+   * The answer for one session (null: every session) and row cap, measured now or shared with
+   * one under way. `hungUp`: aborted when this asker's client goes; a measurement all of whose
+   * askers have gone is stopped (it ran on for seconds, a worker thread and a place of the
+   * QUALITY_MEASUREMENTS_MAX held for nobody).
+   */
+  measure(session: string | null, rowsCap: number, hungUp?: AbortSignal): Promise<Quality> {
     if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
     const key = `${this.generation}\n${session ?? ''}\n${rowsCap}`;
-    let pending = this.underWay.get(key);
-    if (!pending) {
+    let entry = this.underWay.get(key);
+    if (!entry) {
       // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
       // burst of them held every store row and a worker thread per question at once.
-      if (this.underWay.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
+      if (this.running.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
       const { service } = this.deps;
       const sessionId = session ?? undefined;
-      pending = measureQuality({
+      const abandoned = new AbortController();
+      const answer = measureQuality({
         session,
         // All three read now, in one synchronous step: the store as it is when asked. The posture
         // labels were read a page at a time once the turns were classified, seconds later, so a
@@ -90,11 +98,33 @@ export class QualityMeasurements {
         posture: this.deps.posture,
         verbalDir: this.deps.modelDirs?.verbal,
         postureDir: this.deps.modelDirs?.posture,
-        signal: this.stopping.signal,
-      }).finally(() => this.underWay.delete(key));
-      this.underWay.set(key, pending);
+        signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
+      });
+      const created: UnderWay = { answer, askers: 0, abandoned };
+      entry = created;
+      const done = answer.then(() => undefined, () => undefined).finally(() => {
+        this.running.delete(done);
+        if (this.underWay.get(key) === created) this.underWay.delete(key);
+      });
+      this.running.add(done);
+      this.underWay.set(key, created);
     }
-    return pending;
+    const shared = entry;
+    shared.askers++;
+    if (hungUp) {
+      const leave = () => {
+        if (--shared.askers > 0) return;
+        // Nobody waits for it: stopped, and no later asker joins it.
+        if (this.underWay.get(key) === shared) this.underWay.delete(key);
+        shared.abandoned.abort(new QualityAbandonedError());
+      };
+      if (hungUp.aborted) leave();
+      else {
+        hungUp.addEventListener('abort', leave, { once: true });
+        void shared.answer.finally(() => hungUp.removeEventListener('abort', leave)).catch(() => {});
+      }
+    }
+    return shared.answer;
   }
 
   /**
@@ -104,8 +134,15 @@ export class QualityMeasurements {
    */
   async close(): Promise<void> {
     this.stopping.abort(shuttingDown());
-    await Promise.allSettled([...this.underWay.values()]);
+    await Promise.allSettled([...this.running]);
   }
+}
+
+interface UnderWay {
+  answer: Promise<Quality>;
+  /** Requests waiting for it that have not hung up. */
+  askers: number;
+  abandoned: AbortController;
 }
 
 const busy = () => new QualityBusyError(QUALITY_MEASUREMENTS_MAX);
@@ -117,7 +154,12 @@ export function qualityRouter(measurements: QualityMeasurements, service: Sessio
     const q = parseOr400(QualityQuery, req.query, 'query');
     const session = q.session ?? null;
     if (session !== null) service.requireSession(session);
-    res.json(await measurements.measure(session, q.rows ?? QUALITY_ROWS_DEFAULT));
+    // The client gone before its answer (a closed tab, an aborted fetch): the measurement need not go on for it.
+    const hungUp = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
+    res.json(await measurements.measure(session, q.rows ?? QUALITY_ROWS_DEFAULT, hungUp.signal));
   });
   return r;
 }
