@@ -241,6 +241,28 @@ describe('GET /api/quality and a session deleted while it measures', () => {
     }
   }, 60_000);
 
+  it('a role change (the labelled customer made a rep) and a re-analysis while it measures: the answer is the store as asked, turns and frames alike; asked after, neither is measured', async () => {
+    const server = await startTestServer();
+    try {
+      await labelled(server, 3000);
+      const id = await postureLabelled(server, 5);
+      const whole = server.service.correctionsForExport().length;
+      const started = classifying(server);
+      const answer = api(server.url, 'GET', '/api/quality');
+      await started;
+      const { participant } = loadDemoMeeting().posture!;
+      expect((await api(server.url, 'PUT', `/api/sessions/${id}/roles`, { roles: { [participant]: 'rep' } })).status).toBe(200);
+      expect((await api(server.url, 'POST', `/api/sessions/${id}/reanalyse`)).status).toBe(200);
+      const r = await answer;
+      expect(r.status).toBe(200);
+      expect([r.body.verbal.stored, r.body.posture.rows]).toEqual([whole, 5]);
+      const after = await api(server.url, 'GET', '/api/quality');
+      expect([after.body.verbal.stored, after.body.posture.rows]).toEqual([whole - 2, 0]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('one session\'s answer, the session deleted while it measures, is its figures as asked, not a 404 or a 500', async () => {
     const server = await startTestServer();
     try {
