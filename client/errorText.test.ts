@@ -3,7 +3,7 @@
 // ingest's errors and warnings are all worded (so a changed server string shows up here).
 import type { ApiError } from '../protocol/protocol';
 import { parseTranscript, TranscriptError } from '../server/ingest';
-import { ShuttingDownError } from '../server/errors/errors';
+import { QualityBusyError, QualityShuttingDownError, ShuttingDownError } from '../server/errors/errors';
 import { ServerError } from './api';
 import { commentError, describeError, errorMessage, fieldName, NETWORK_ERROR, requestError, warningText } from './errorText';
 
@@ -200,4 +200,13 @@ test('renaming and deleting a session: the demo refused, a stopping server, in b
   const deletion: ApiError = { code: 'shutting_down', message: 'the server is stopping: this deletion was not stored; send it again once the server is back' };
   expect(errorMessage(deletion, 'zh')).toBe('服务器正在停止，会谈没有删除；服务器恢复后请再试。');
   expect(errorMessage(deletion, 'en')).toBe(deletion.message);
+});
+
+test('GET /api/quality refused, busy or stopping: in Chinese no "not saved" (a measurement stores nothing), and the limit', () => {
+  const busy = new QualityBusyError(2).toApi();
+  expect(errorMessage(busy, 'en')).toBe(busy.message);
+  expect(errorMessage(busy, 'zh')).toBe('服务器正在进行其他模型质量测量（最多同时 2 项）；请等其中一项完成后再试。');
+  const stopping = new QualityShuttingDownError().toApi();
+  expect(errorMessage(stopping, 'en')).toBe(stopping.message);
+  expect(errorMessage(stopping, 'zh')).toBe('服务器正在停止，模型质量没有测完；服务器恢复后请再试。');
 });

@@ -146,6 +146,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'too_many_comments':
       return { text: `此会谈的评论已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，没有保存；请先删除一些评论。` };
     case 'busy':
+      // GET /api/quality stores nothing: it is the measurement that waits, not a turn.
+      if (/model quality measurements are under way/.test(e.message)) return { text: `服务器正在进行其他模型质量测量${e.limit !== undefined ? `（最多同时 ${e.limit} 项）` : ''}；请等其中一项完成后再试。` };
       return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
     case 'shutting_down':
       // The server names what it did not do: a turn or frame, or a re-analysis / role change.
@@ -153,6 +155,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/this role change was not/.test(e.message)) return { text: '服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。' };
       if (/this rename was not/.test(e.message)) return { text: '服务器正在停止，会谈没有重命名；服务器恢复后请再试。' };
       if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
+      if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条没有保存；服务器恢复后请重新发送。' };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };

@@ -9,6 +9,7 @@ import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
 import type { PipelineOptions } from './pipeline/sessionPipeline';
 import { createApp } from './http/app';
+import { QualityMeasurements } from './http/routes/quality';
 import { attachRealtime } from './realtime/socketServer';
 import type { LobbyCountsOptions } from './realtime/lobbyCounts';
 import { loadDemoMeeting, seedDemoSession } from './demo/demo';
@@ -155,7 +156,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   if (o.seedDemo) seedDemoSession(service, demo);
 
   const hosts = hostCheck(o.host, o.allowedHosts);
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs: { verbal: o.modelDir, posture: o.postureModelDir }, hosts, ...(token ? { token } : {}), log: o.log });
+  const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
+  const quality = new QualityMeasurements({ service, posture, modelDirs });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });
@@ -182,6 +185,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       // shutting_down). Turns already taken are stored and acked before the sockets close;
       // later input is refused.
       await service.close();
+      // A model quality measurement under way is abandoned (503 shutting_down, its worker
+      // thread terminated): it reads the store and runs the models closed below.
+      await quality.close();
       await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -107,6 +107,35 @@ export class ShuttingDownError extends AppError {
   }
 }
 
+/** GET /api/quality: as many different measurements run as may at once (`limit`); nothing is wrong with the question. */
+export class QualityBusyError extends AppError {
+  constructor(limit: number) {
+    super(
+      'busy',
+      `${limit} model quality measurements are under way (the most at once): ask again once one is done (or ask the same question as one of them, which shares its answer)`,
+      503,
+      { limit },
+    );
+  }
+}
+
+/**
+ * GET /api/quality: every client that asked for the measurement hung up, so it was stopped. No
+ * client reads it (its connection is gone); an AppError so it is not logged as an internal error.
+ */
+export class QualityAbandonedError extends AppError {
+  constructor() {
+    super('abandoned', 'every client that asked for this model quality measurement hung up, so it was stopped', 499);
+  }
+}
+
+/** GET /api/quality: the server stopped while it measured (the measurement is abandoned, nothing was to be stored). */
+export class QualityShuttingDownError extends AppError {
+  constructor() {
+    super('shutting_down', 'the server is stopping: this model quality measurement was abandoned; ask again once the server is back', 503);
+  }
+}
+
 /**
  * A live turn came under a clientTurnId the session already holds for a different turn (other
  * speaker, words or times): a client bug (an id used twice), so nothing is stored.

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
-import { newestCorrections, trainedOnRows, trainingSummary } from './quality';
+import type { CueReviewRow } from './cueReviewRows';
+import { computeFigures, newestCorrections, trainedOnRows, trainingSummary } from './quality';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -72,5 +73,23 @@ describe('trainingSummary', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('computeFigures in its worker thread', () => {
+  const empty = { verbal: null, cues: [], posture: null };
+  it('answers the figures of an empty job as figuresOf does', async () => {
+    await expect(computeFigures(empty)).resolves.toEqual(await computeFigures(empty, true));
+  });
+  it('a worker that fails rejects naming the measurement and the cause', async () => {
+    await expect(computeFigures({ ...empty, cues: [null as unknown as CueReviewRow] })).rejects.toThrow(/^measuring model quality failed: /);
+  });
+  it('aborted before it starts: rejects with the reason, no worker started; aborted while it runs: the worker is terminated, then it rejects', async () => {
+    const reason = new Error('stopping');
+    await expect(computeFigures(empty, false, AbortSignal.abort(reason))).rejects.toBe(reason);
+    const ac = new AbortController();
+    const running = computeFigures(empty, false, ac.signal);
+    ac.abort(reason);
+    await expect(running).rejects.toBe(reason);
   });
 });

@@ -38,6 +38,7 @@ export interface QualityInput {
   /** Corrections measured at most: the newest (by when they were labelled) beyond it. */
   rowsCap: number;
   cueReviews: readonly CueReviewForExport[];
+  /** Read whole before the measurement begins (GET /api/quality reads them with the rest, at one moment). */
   postureLabels: Iterable<PostureLabelsForExport>;
   verbal: VerbalClassifier;
   thresholds: SignalThresholds;
@@ -45,12 +46,22 @@ export interface QualityInput {
   /** The running models' folders (their manifest and metrics.json). */
   verbalDir?: string | undefined;
   postureDir?: string | undefined;
+  /**
+   * Aborted: the measurement stops at its next turn of the event loop (its worker thread is
+   * terminated) and rejects with the signal's reason: the server is stopping, and the store and
+   * the models it reads are about to close.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Rows classified per turn of the event loop: a big store is measured without holding the server for long at once. */
 export const PREDICT_CHUNK = 250;
 
-const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** A turn of the event loop; an aborted measurement stops there (see QualityInput.signal). */
+const breathe = async (signal?: AbortSignal): Promise<void> => {
+  await new Promise((resolve) => setImmediate(resolve));
+  signal?.throwIfAborted();
+};
 
 /** The newest `cap` corrections (by when they were labelled), in the export's order. */
 export function newestCorrections<T extends { correction: { correctedAt: number } }>(rows: readonly T[], cap: number): T[] {
@@ -65,10 +76,10 @@ export function newestCorrections<T extends { correction: { correctedAt: number 
 }
 
 /** The rows through the running model as `eval verbal` runs it, a chunk per turn of the event loop. */
-async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[]): Promise<VerbalPrediction[]> {
+async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[], signal: AbortSignal | undefined): Promise<VerbalPrediction[]> {
   const out: VerbalPrediction[] = [];
   for (let i = 0; i < rows.length; i += PREDICT_CHUNK) {
-    if (i > 0) await breathe();
+    if (i > 0) await breathe(signal);
     out.push(...predictRows(model, rows.slice(i, i + PREDICT_CHUNK)));
   }
   return out;
@@ -114,14 +125,14 @@ function extraOf(dir: string | undefined): ExtraRecord | undefined {
 
 /** The corrections measured (the newest `rowsCap`), as `eval verbal` reads their export, and the model's predictions. */
 async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityVerbal, 'subsets' | 'versusStored' | 'whatIf'>; storedModels: NonNullable<QualityVerbal['versusStored']>['storedModels']; job: VerbalFiguresJob | null }> {
-  const { verbal: model, thresholds } = input;
+  const { verbal: model, thresholds, signal } = input;
   const kept = newestCorrections(input.corrections, input.rowsCap);
   // Each step is tens of ms on thousands of rows: the loop gets a turn between them.
-  await breathe();
+  await breathe(signal);
   const text = correctionsJsonl(kept);
-  await breathe();
+  await breathe(signal);
   const rows = parseLabeledJsonl(text, 'GET /api/corrections');
-  await breathe();
+  await breathe(signal);
   const head = {
     modelVersion: model.version, thresholds: thresholds as Record<string, number>, stored: input.corrections.length, rows: rows.length,
     trainedOn: trainedOnRows(extraOf(input.verbalDir), text, rows),
@@ -139,7 +150,7 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
       gold: rows.map((r) => r.label),
       // The stored signal: what the model of the time said (the export's model_label).
       stored: rows.map((r) => (rowField(r, 'model_label') ?? 'neutral') as VerbalLabel),
-      preds: await predictInChunks(model, rows),
+      preds: await predictInChunks(model, rows, signal),
       thresholds,
       // As eval verbal reports them: all, then each language (the exports have no needs_context).
       subsets: subsetsOf(rows).map(({ name, idx }) => ({ name, idx })),
@@ -148,7 +159,7 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
 }
 
 /** The posture labels as `eval posture` reads their export, each landmark row judged as it judges them. */
-async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined): Promise<{ rows: number; noPerson: number; job: FiguresJob['posture'] }> {
+async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined, signal: AbortSignal | undefined): Promise<{ rows: number; noPerson: number; job: FiguresJob['posture'] }> {
   let text = '';
   for (const r of labels) text += `${postureLabelsLine(r)}\n`;
   const rows = parseLabelRows(text, 'GET /api/posture-labels');
@@ -156,7 +167,7 @@ async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifi
   const examples: LabeledExample[] = [];
   let noPerson = 0;
   for (const [k, row] of rows.entries()) {
-    if (k > 0 && k % PREDICT_CHUNK === 0) await breathe();
+    if (k > 0 && k % PREDICT_CHUNK === 0) await breathe(signal);
     // The export holds landmark rows only; a photo row (it never writes one) counts as no person found.
     const predicted = row.kind === 'landmarks' ? judgeLandmarkRow(classifier, row) : undefined;
     if (!predicted) noPerson++;
@@ -165,24 +176,44 @@ async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifi
   return { rows: rows.length, noPerson, job: { examples, labels: scoredPostureLabels(rows) } };
 }
 
-/** The figures in a worker thread (the default), or here (`inline`: unit tests). */
-export function computeFigures(job: FiguresJob, inline = false): Promise<Figures> {
+const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(String(x)));
+
+/**
+ * The figures in a worker thread (the default), or here (`inline`: unit tests). `signal`
+ * aborted: the worker is terminated and this rejects with its reason once the thread is gone.
+ */
+export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSignal): Promise<Figures> {
   if (inline) return Promise.resolve(figuresOf(job));
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(asError(signal.reason));
     const worker = startModuleWorker(__dirname, 'qualityWorker', job);
     let settled = false;
-    worker.once('message', (msg: QualityFromWorker) => {
+    const abort = () => {
+      if (settled) return;
       settled = true;
+      void worker.terminate().finally(() => reject(asError(signal!.reason)));
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+    const done = () => {
+      settled = true;
+      signal?.removeEventListener('abort', abort);
+    };
+    worker.once('message', (msg: QualityFromWorker) => {
+      if (settled) return;
+      done();
       if (msg.type === 'done') resolve(msg.figures);
       else reject(Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}));
       void worker.terminate();
     });
     worker.once('error', (err) => {
-      settled = true;
+      if (settled) return;
+      done();
       reject(err);
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the model quality worker stopped (exit code ${code}) before it answered`));
+      if (settled) return;
+      done();
+      reject(new Error(`the model quality worker stopped (exit code ${code}) before it answered`));
     });
   });
 }
@@ -228,12 +259,14 @@ export function trainingSummary(verbalDir: string | undefined, postureDir: strin
 /** The whole answer of GET /api/quality. `inline`: the figures computed on this thread (tests). */
 export async function measureQuality(input: QualityInput, opts: { inline?: boolean } = {}): Promise<Quality> {
   const t0 = performance.now();
+  const { signal } = input;
+  signal?.throwIfAborted();
   const verbal = await prepareVerbal(input);
-  await breathe();
+  await breathe(signal);
   const cueRows = parseCueReviewsJsonl(cueReviewsJsonl(input.cueReviews), 'GET /api/cue-reviews');
-  await breathe();
-  const posture = await preparePosture(input.postureLabels, input.posture);
-  const figures = await computeFigures({ verbal: verbal.job, cues: cueRows, posture: posture.job }, opts.inline);
+  await breathe(signal);
+  const posture = await preparePosture(input.postureLabels, input.posture, signal);
+  const figures = await computeFigures({ verbal: verbal.job, cues: cueRows, posture: posture.job }, opts.inline, signal);
   const v = figures.verbal;
   return {
     session: input.session,

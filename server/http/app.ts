@@ -19,7 +19,7 @@ import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/correct
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
 import { sessionCommentsRouter } from './routes/comments';
-import { qualityRouter } from './routes/quality';
+import { QualityMeasurements, qualityRouter } from './routes/quality';
 
 export interface AppDeps {
   service: SessionService;
@@ -37,6 +37,8 @@ export interface AppDeps {
   hosts?: HostCheck;
   /** The running models' folders, for GET /api/quality's training figures and trained-on check. */
   modelDirs?: { verbal: string; posture: string };
+  /** GET /api/quality's measurements, which the server's close stops (none given: the app makes its own). */
+  quality?: QualityMeasurements;
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
   token?: string;
   log: (msg: string) => void;
@@ -94,7 +96,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', sessionPostureLabelsRouter(deps.service));
   app.use('/api/posture-labels', allPostureLabelsRouter(deps.service));
   app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
-  app.use('/api/quality', qualityRouter({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs }));
+  const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
+  app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));

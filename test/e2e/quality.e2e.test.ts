@@ -5,7 +5,9 @@
 // figures, the downloads and the retrain command; its figures are the API's; Refresh measures
 // again after another label; Close gives the focus back to the button; the view in Chinese. Real server, real Chromium.
 import type { Page } from 'playwright-core';
+import { VERBAL_LABELS } from '../../protocol/protocol';
 import type { Quality } from '../../protocol/quality';
+import { QualityBusyError } from '../../server/errors/errors';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { api } from '../integration/harness';
 import { getJson, openPage, useServerAndBrowser } from './browser';
@@ -95,6 +97,71 @@ test('labels a few demo turns, opens Model quality and sees the figures; Refresh
   await expect(dialog.getByTestId('quality-what-if-caution').textContent()).resolves.toContain('偏乐观');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('odd answers: a refusal, a body that is not the answer, every section empty, a huge confusion matrix, in English and Chinese, and never an error in the page', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const real = await getJson<Quality>(suite.server, '/api/quality');
+  const empty: Quality = {
+    ...real,
+    verbal: { ...real.verbal, stored: 0, rows: 0, subsets: [], versusStored: null, whatIf: null, trainedOn: [] },
+    cues: { verdicts: 0, notEmitted: 0, sessions: 0, precision: [] },
+    posture: { ...real.posture, rows: 0, noPerson: 0, perLabel: [] },
+    training: { verbal: null, posture: null },
+  };
+  const interval = { level: 0.95, low: 0, high: 1 };
+  const huge: Quality = {
+    ...real,
+    verbal: {
+      ...real.verbal, stored: 2_000_000_000, rows: 2_000_000_000,
+      subsets: [{
+        name: 'all', n: 2_000_000_000, accuracy: 0.2, macroF1: 0.2, macroF1Interval: interval,
+        perLabel: VERBAL_LABELS.map((label) => ({ label, precision: 0.2, recall: 0.2, f1: 0.2, support: 400_000_000, predicted: 400_000_000 })),
+        confusion: VERBAL_LABELS.map(() => VERBAL_LABELS.map(() => 999_999_999)),
+      }],
+    },
+  };
+  const busy = new QualityBusyError(2).toApi();
+  let next: { status: number; body: string } = { status: 503, body: JSON.stringify({ error: busy }) };
+  await page.route('**/api/quality', (route) => route.fulfill({ status: next.status, contentType: 'application/json', body: next.body }));
+  const dialog = page.getByTestId('quality-dialog');
+  const status = dialog.getByTestId('quality-status');
+  const statusSays = (text: string) => page.waitForFunction((x) => document.querySelector('[data-testid="quality-status"]')?.textContent?.includes(x), text, { timeout: WAIT_MS });
+
+  await page.getByTestId('quality-button').click();
+  await statusSays(busy.message);
+  await expect(status.getAttribute('class')).resolves.toContain('q-error');
+
+  next = { status: 200, body: '{"session":null}' };
+  await dialog.getByTestId('quality-refresh').click();
+  await statusSays('Not measured');
+  await expect(status.textContent()).resolves.not.toBe('Not measured: ');
+
+  next = { status: 200, body: JSON.stringify(empty) };
+  await dialog.getByTestId('quality-refresh').click();
+  await dialog.getByTestId('quality-cues-none').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('quality-verbal-rows').textContent()).resolves.toContain('Nothing to measure yet');
+  await expect(dialog.getByTestId('quality-posture-none').isVisible()).resolves.toBe(true);
+  await expect(dialog.getByTestId('quality-training').textContent()).resolves.toContain('No metrics.json');
+
+  next = { status: 200, body: JSON.stringify(huge) };
+  await dialog.getByTestId('quality-refresh').click();
+  await dialog.getByTestId('quality-confusion').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('quality-confusion').locator('tbody td').first().textContent()).resolves.toBe('999999999');
+
+  // Chinese: the refusal worded for a measurement, nothing said to be unsaved.
+  await dialog.getByTestId('quality-close').click();
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  next = { status: 503, body: JSON.stringify({ error: busy }) };
+  await page.getByTestId('quality-button').click();
+  await statusSays('服务器正在进行其他模型质量测量');
+  await expect(status.textContent()).resolves.not.toContain('没有保存');
+  next = { status: 200, body: JSON.stringify(empty) };
+  await dialog.getByTestId('quality-refresh').click();
+  await dialog.getByTestId('quality-cues-none').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('quality-verbal-rows').textContent()).resolves.toContain('暂无可测量的数据');
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });

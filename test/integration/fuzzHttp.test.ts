@@ -1,10 +1,11 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report) and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), model quality queries and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { QualitySchema } from '../../protocol/quality';
 import { api, readAnswer } from './harness';
 import { useFuzzServer } from './fuzzServer';
 import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
@@ -478,6 +479,62 @@ describe('fuzz: comments', () => {
     // The cases reach the storing path and every kind of refusal (the 1,000-comment limit is the integration suite's).
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 201, 400, 404, 415]);
   });
+});
+
+describe('fuzz: model quality', () => {
+  it('GET /api/quality with any query, several at once, between label writes: 200 with the figures of the scope and cap asked (as many corrections as its download holds), a 4xx naming query.rows / query.session, or 503 busy naming its limit (40 cases)', async () => {
+    const id = await newSession();
+    const turns = ['多少钱？', 'Can you do better on the price?', '太贵了，我们再想想。', "Let's sign today.", 'Nice weather.', '这个能包邮吗？'].map((text, i) => ({ speaker: '周先生', text, startMs: 1000 * (i + 1) }));
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: [{ speaker: 'Rep Sun', text: 'Here is the plan.', startMs: 0 }, ...turns] }), 'application/json')).status).toBe(201);
+    const turnIds = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances.map((u: { id: number }) => u.id) as number[];
+    const lines = async (p: string) => (await (await fetch(server.url + p)).text()).split('\n').filter(Boolean).length;
+    const value = (rand: Rng): string => pick(rand, [
+      '1', '3', '6', '20000', '20001', '0', '-1', '1e3', '0x10', '1.5', ' 5', '5 ', '+5', '٣', '３', '', '99999999999999999999', 'NaN', 'Infinity', 'null', '[]', '{}',
+      id, id, 'nope', 'x'.repeat(65), 'x'.repeat(64), '%E0%A4%A', '%00', '%2F', '__proto__', 'constructor', '中文', '\ud800', 'a'.repeat(5000), String(int(rand, 30_000)),
+    ]);
+    const statuses = new Set<number>();
+    await runCases('quality', 0x5eed0c, 40, async (rand, _i, note) => {
+      // A coach's write between the questions, so the sharing of answers meets changed labels.
+      if (rand() < 0.4) {
+        const turn = pick(rand, turnIds);
+        const r = rand() < 0.7
+          ? await api(server.url, 'PUT', `/api/sessions/${id}/utterances/${turn}/correction`, { label: pick(rand, ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral']) })
+          : await api(server.url, 'DELETE', `/api/sessions/${id}/utterances/${turn}/correction`);
+        expect([200, 409]).toContain(r.status);
+      }
+      const queries = Array.from({ length: 1 + int(rand, 6) }, () => {
+        const pairs = Array.from({ length: int(rand, 4) }, () => {
+          const key = pick(rand, ['session', 'session', 'rows', 'rows', 'rows[]', 'session[]', 'rows[a]', 'Rows', 'x', '__proto__']);
+          const v = value(rand);
+          // A lone surrogate cannot be percent-encoded: sent as it is (fetch makes it U+FFFD).
+          const encoded = rand() < 0.5 && !/[\ud800-\udfff]/.test(v) ? encodeURIComponent(v) : v;
+          return `${key}=${encoded}`;
+        });
+        return pairs.length ? `?${pairs.join('&')}` : '';
+      });
+      note(`GET /api/quality ${preview(queries)}`);
+      const scopeCounts = { [id]: await lines(`/api/sessions/${id}/corrections`), '': await lines('/api/corrections') };
+      const answers = await Promise.all(queries.map(async (q) => [q, await readAnswer(await fetch(`${server.url}/api/quality${q}`))] as const));
+      for (const [q, r] of answers) {
+        statuses.add(r.status);
+        if (r.status === 503) {
+          expect(r.body.error).toMatchObject({ code: 'busy', limit: expect.any(Number) });
+          continue;
+        }
+        expectClean(r, { named: (e) => e.field === 'query.rows' || e.field === 'query.session' || e.field === 'sessionId' });
+        if (r.status !== 200) continue;
+        const got = QualitySchema.parse(r.body);
+        const params = new URLSearchParams(q);
+        const session = params.get('session');
+        expect(got.session).toBe(session);
+        const stored = scopeCounts[session ?? ''];
+        expect(got.verbal.stored).toBe(stored);
+        expect(got.verbal.rows).toBe(Math.min(stored!, Number(params.get('rows') ?? 5000)));
+      }
+    });
+    // The cases reach a measurement, every refusal and the limit on measurements at once.
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 503]);
+  }, 120_000);
 });
 
 describe('fuzz: images', () => {

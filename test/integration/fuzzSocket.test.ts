@@ -119,7 +119,7 @@ describe('fuzz: socket.io events', () => {
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
   });
 
-  it('watch_sessions with random payloads, no ack, extra arguments, many times on one socket, while sessions come and go: acks clean, a lobby event reaches each watching socket once (150 cases)', async () => {
+  it('watch_sessions with random payloads, no ack, extra arguments, many times on one socket, while sessions come and go: acks clean, a lobby event reaches each watching socket once, and no session_counts follows the session_deleted of its session (150 cases)', async () => {
     const socket = await connectSocket(server.url);
     const other = await connectSocket(server.url);
     // What the fuzzed socket hears: whether it watches, each lobby event exactly once.
@@ -127,6 +127,9 @@ describe('fuzz: socket.io events', () => {
     socket.on('session_listed', (e) => void heard.push(`listed:${e.session.id}`));
     socket.on('session_renamed', (e) => void heard.push(`renamed:${e.sessionId}`));
     socket.on('session_deleted', (e) => void heard.push(`deleted:${e.sessionId}`));
+    // Every lobby event in order, session_counts included (a session's never after its deletion).
+    const order: string[] = [];
+    socket.onAny((event: string, e: { sessionId?: string; session?: { id: string } }) => void order.push(`${event}:${e?.sessionId ?? e?.session?.id}`));
     const expected: string[] = [];
     let watching = false;
     try {
@@ -161,6 +164,9 @@ describe('fuzz: socket.io events', () => {
           const watchedNow = watching || heard.length > 0;
           const id = await newSession();
           expect((await api(server.url, 'PATCH', `/api/sessions/${id}`, { title: `t${i}` })).status).toBe(200);
+          // A live turn marks its counts; the deletion races the pending flush (or follows it).
+          expect((await emitAck<AnyAck>(other, 'utterance', { sessionId: id, utterance: { speaker: '周先生', text: '多少钱？', startMs: 0 } })).ok).toBe(true);
+          if (rand() < 0.5) await new Promise((resolve) => setTimeout(resolve, int(rand, 30)));
           expect((await api(server.url, 'DELETE', `/api/sessions/${id}`)).status).toBe(200);
           if (watchedNow) expected.push(`listed:${id}`, `renamed:${id}`, `deleted:${id}`);
         }
@@ -170,6 +176,10 @@ describe('fuzz: socket.io events', () => {
       // Each event once, however many watches the socket sent (and some before it first watched).
       for (const e of expected) expect(heard.filter((x) => x === e)).toHaveLength(1);
       expect(new Set(heard).size).toBe(heard.length);
+      for (const [k, e] of order.entries()) {
+        if (e.startsWith('session_deleted:')) expect(order.slice(k + 1)).not.toContain(`session_counts:${e.slice('session_deleted:'.length)}`);
+      }
+      if (process.env.FUZZ_CASE === undefined) expect(order.some((e) => e.startsWith('session_counts:'))).toBe(true);
     } finally {
       socket.close();
       other.close();

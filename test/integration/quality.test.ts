@@ -98,6 +98,7 @@ describe('GET /api/quality', () => {
       ['rows over the most', get('?rows=20001'), 400, 'invalid_input', 'query.rows', /at most 20000/],
       ['rows twice', get('?rows=1&rows=2'), 400, 'invalid_input', 'query.rows', /once/],
       ['malformed session', get(`?session=${'x'.repeat(65)}`), 400, 'invalid_input', 'query.session'],
+      ['session twice', get('?session=demo&session=demo'), 400, 'invalid_input', 'query.session', /once/],
       ['unknown session', get('?session=nope'), 404, 'not_found', 'sessionId'],
     ];
     await expectRefusals(cases);

@@ -5,8 +5,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SessionIdSchema } from '../../../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../protocol/quality';
+import { QualityAbandonedError, QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
-import type { SessionService } from '../../pipeline/sessionService';
+import type { SessionEvent, SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
 import { parseOr400 } from '../validate';
 
@@ -14,7 +15,7 @@ const once = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.inpu
 
 /** Other keys are ignored, as on the other query routes. */
 export const QualityQuery = z.object({
-  session: SessionIdSchema.optional(),
+  session: z.string(once('the session to measure')).pipe(SessionIdSchema).optional(),
   rows: z
     .string(once('how many of the newest corrections to measure'))
     .regex(/^[1-9][0-9]{0,5}$/, `must be a whole number of corrections from 1 to ${QUALITY_ROWS_MAX}, in digits`)
@@ -23,6 +24,9 @@ export const QualityQuery = z.object({
     .optional(),
 });
 
+/** Different measurements run at once at most (each holds its rows and, for its resamples, a worker thread); more are 503 busy. */
+export const QUALITY_MEASUREMENTS_MAX = 2;
+
 export interface QualityDeps {
   service: SessionService;
   posture?: PostureClassifier | undefined;
@@ -30,36 +34,132 @@ export interface QualityDeps {
   modelDirs?: { verbal: string; posture: string } | undefined;
 }
 
-export function qualityRouter(deps: QualityDeps): Router {
-  const r = Router();
+/**
+ * The session events that change nothing a measurement reads (a comment is no label). Every other may: a label, verdict
+ * or posture label given or taken away, a re-analysis or role change (which turns and frames are
+ * the customers', which cues are emitted), a deletion, and a turn or a cue (an uploaded turn can
+ * become the context, the turn before, of a labelled one).
+ */
+const UNMEASURED: ReadonlySet<SessionEvent['type']> = new Set(['signal', 'frame_stats', 'roles_needed', 'session_renamed', 'session_listed', 'commented'] as const);
+
+/**
+ * The measurements under way, which the server's close stops: a measurement runs for seconds on a
+ * big store, reading the store and running the models the close is about to release.
+ */
+export class QualityMeasurements {
   // The same question asked while it is being answered shares the answer under way: a page
   // refreshed twice, or two analysts, do not measure a big store twice at once.
-  const underWay = new Map<string, Promise<Quality>>();
-  r.get('/', async (req, res) => {
-    const q = parseOr400(QualityQuery, req.query, 'query');
-    const session = q.session ?? null;
-    if (session !== null) deps.service.requireSession(session);
-    const rowsCap = q.rows ?? QUALITY_ROWS_DEFAULT;
-    const key = `${session ?? ''}\n${rowsCap}`;
-    let pending = underWay.get(key);
-    if (!pending) {
-      const { service } = deps;
+  private readonly underWay = new Map<string, UnderWay>();
+  /** Every measurement still running, shared or not (one whose askers all hung up is no longer shared, but runs until it stops). */
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
+  /**
+   * Bumped by every change to what a measurement reads, so a question asked after a change is
+   * not handed the answer to the same question asked before it (a coach removes a label, then
+   * refreshes: the answer under way still counted it).
+   */
+  private generation = 0;
+
+  constructor(private readonly deps: QualityDeps) {
+    deps.service.onEvent((e) => {
+      if (!UNMEASURED.has(e.type)) this.generation++;
+    });
+  }
+
+  /**
+   * The answer for one session (null: every session) and row cap, measured now or shared with
+   * one under way. `hungUp`: aborted when this asker's client goes; a measurement all of whose
+   * askers have gone is stopped (it ran on for seconds, a worker thread and a place of the
+   * QUALITY_MEASUREMENTS_MAX held for nobody).
+   */
+  measure(session: string | null, rowsCap: number, hungUp?: AbortSignal): Promise<Quality> {
+    if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
+    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}`;
+    let entry = this.underWay.get(key);
+    if (!entry) {
+      // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
+      // burst of them held every store row and a worker thread per question at once.
+      if (this.running.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
+      const { service } = this.deps;
       const sessionId = session ?? undefined;
-      pending = measureQuality({
+      const abandoned = new AbortController();
+      const answer = measureQuality({
         session,
+        // All three read now, in one synchronous step: the store as it is when asked. The posture
+        // labels were read a page at a time once the turns were classified, seconds later, so a
+        // deletion or role change meanwhile gave an answer of two moments (a session's labelled
+        // turns without its labelled frames) or, for that session, a 404 after it was accepted.
         corrections: service.correctionsForExport(sessionId),
         rowsCap,
         cueReviews: service.cueReviewsForExport(sessionId),
-        postureLabels: service.postureLabelsForExport(sessionId),
+        postureLabels: [...service.postureLabelsForExport(sessionId)],
         verbal: service.verbalClassifier,
         thresholds: service.signalThresholds,
-        posture: deps.posture,
-        verbalDir: deps.modelDirs?.verbal,
-        postureDir: deps.modelDirs?.posture,
-      }).finally(() => underWay.delete(key));
-      underWay.set(key, pending);
+        posture: this.deps.posture,
+        verbalDir: this.deps.modelDirs?.verbal,
+        postureDir: this.deps.modelDirs?.posture,
+        signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
+      });
+      const created: UnderWay = { answer, askers: 0, abandoned };
+      entry = created;
+      const done = answer.then(() => undefined, () => undefined).finally(() => {
+        this.running.delete(done);
+        if (this.underWay.get(key) === created) this.underWay.delete(key);
+      });
+      this.running.add(done);
+      this.underWay.set(key, created);
     }
-    res.json(await pending);
+    const shared = entry;
+    shared.askers++;
+    if (hungUp) {
+      const leave = () => {
+        if (--shared.askers > 0) return;
+        // Nobody waits for it: stopped, and no later asker joins it.
+        if (this.underWay.get(key) === shared) this.underWay.delete(key);
+        shared.abandoned.abort(new QualityAbandonedError());
+      };
+      if (hungUp.aborted) leave();
+      else {
+        hungUp.addEventListener('abort', leave, { once: true });
+        void shared.answer.finally(() => hungUp.removeEventListener('abort', leave)).catch(() => {});
+      }
+    }
+    return shared.answer;
+  }
+
+  /**
+   * Stops: the measurements under way are abandoned (their requests answered 503 shutting_down,
+   * their worker threads terminated) and later ones refused. Resolves once none is running, so
+   * the store may be closed and the models disposed.
+   */
+  async close(): Promise<void> {
+    this.stopping.abort(shuttingDown());
+    await Promise.allSettled([...this.running]);
+  }
+}
+
+interface UnderWay {
+  answer: Promise<Quality>;
+  /** Requests waiting for it that have not hung up. */
+  askers: number;
+  abandoned: AbortController;
+}
+
+const busy = () => new QualityBusyError(QUALITY_MEASUREMENTS_MAX);
+const shuttingDown = () => new QualityShuttingDownError();
+
+export function qualityRouter(measurements: QualityMeasurements, service: SessionService): Router {
+  const r = Router();
+  r.get('/', async (req, res) => {
+    const q = parseOr400(QualityQuery, req.query, 'query');
+    const session = q.session ?? null;
+    if (session !== null) service.requireSession(session);
+    // The client gone before its answer (a closed tab, an aborted fetch): the measurement need not go on for it.
+    const hungUp = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) hungUp.abort();
+    });
+    res.json(await measurements.measure(session, q.rows ?? QUALITY_ROWS_DEFAULT, hungUp.signal));
   });
   return r;
 }
