@@ -21,6 +21,19 @@ async function send(page: Page, text: string): Promise<void> {
   await field.press('Enter');
 }
 
+/** Makes a new live session from the toolbar and adds `name` as its customer in the composer; its id. */
+async function newLiveSessionWithCustomer(page: Page, name: string): Promise<string> {
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill(name);
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: `${name} · Customer` }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  return id;
+}
+
 test('a live session typed in the browser: roles, turns, signals, a cue card, a refusal kept, stored through a reload', async () => {
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
   // The demo preview offers no composer.
@@ -160,14 +173,7 @@ test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent 
   });
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
-  await page.getByTestId('new-live-session').click();
-  await page.getByTestId('new-live-create').click();
-  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
-  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
-  await page.getByTestId('composer-new-name').fill('Lee');
-  await page.getByTestId('composer-role').selectOption('customer');
-  await page.getByTestId('composer-add-speaker').click();
-  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+  const id = await newLiveSessionWithCustomer(page, 'Lee');
 
   await send(page, EN);
   // Stored by the server, its ack lost: the text stays (read-only), the state says it goes again.
@@ -196,14 +202,7 @@ test('with the webcam on, its landmarks and the typed turns share the session\'s
   const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   try {
     const { page, pageErrors } = await openPage(browser, suite.server, WAIT_MS);
-    await page.getByTestId('new-live-session').click();
-    await page.getByTestId('new-live-create').click();
-    await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
-    const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
-    await page.getByTestId('composer-new-name').fill('Lee');
-    await page.getByTestId('composer-role').selectOption('customer');
-    await page.getByTestId('composer-add-speaker').click();
-    await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+    const id = await newLiveSessionWithCustomer(page, 'Lee');
     // The clock runs from the session's creation: a while later the webcam starts.
     await page.waitForTimeout(1500);
     await page.getByTestId('video-toggle').click();
