@@ -138,3 +138,14 @@ export async function openWatchedSession(
   await page.locator(opts.ready).waitFor({ timeout: opts.waitMs });
   return watched;
 }
+
+/**
+ * A socket.io connection refused the way a network that is down refuses it, in a route that
+ * stands in for the network (`page.routeWebSocket`): the engine.io handshake succeeds, then the
+ * connection closes at once. (A socket closed before the handshake would wait out socket.io's
+ * 20 s connect timeout.)
+ */
+export function refuseSocket(ws: { send(message: string): void; close(): unknown }): void {
+  ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+  void ws.close();
+}

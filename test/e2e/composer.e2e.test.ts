@@ -4,7 +4,7 @@
 // card); a turn over the text limit refused with its text kept and the limit named, in English
 // and in Chinese; a reload shows the turns stored. Real server, real Chromium.
 import type { Page } from 'playwright-core';
-import { getJson, launchChromium, openPage, useServerAndBrowser } from './browser';
+import { getJson, launchChromium, openPage, refuseSocket, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -145,10 +145,7 @@ test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent 
   const turns: { text: string; clientTurnId: string }[] = [];
   await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) {
-      ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
-      return void ws.close();
-    }
+    if (down) return refuseSocket(ws);
     const upstream = ws.connectToServer();
     let lostAck = '';
     ws.onMessage((msg) => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { SessionSnapshot } from '../../protocol/protocol';
 import { startServer } from '../../server/main';
-import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser, playDemo } from './browser';
+import { getJson as getJsonFrom, openPage as openPageWith, useServerAndBrowser, playDemo, refuseSocket } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -59,12 +59,7 @@ test('a dropped connection pauses playback; after the rejoin it goes on, and eve
   const turnIds: string[] = [];
   await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) {
-      // Refused: the engine.io handshake succeeds, then the connection closes at once. (A
-      // socket closed before the handshake would wait out socket.io's 20 s connect timeout.)
-      ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
-      return void ws.close();
-    }
+    if (down) return refuseSocket(ws);
     const upstream = ws.connectToServer();
     let cut = false;
     let lostAck = '';
