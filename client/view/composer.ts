@@ -15,7 +15,7 @@ import { errorMessage } from '../errorText';
 import { t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
 import { newPlaybackId } from '../resend';
-import { checkTitle, type TitleProblem } from './sessionActions';
+import { checkTitle, titleForm, titleProblemText, type TitleProblem } from './sessionActions';
 import { h } from './dom';
 import { formatMs } from './format';
 
@@ -451,32 +451,24 @@ export class NewLiveSessionDialog {
   private renderDialog(title?: string): void {
     const typed = title ?? this.dialog.querySelector('input')?.value ?? '';
     const errorText = this.problem
-      ? this.problem.key === 'sessionRenameEmpty'
-        ? t('sessionRenameEmpty')
-        : t('sessionRenameTooLong', { actual: this.problem.actual, max: this.problem.max })
+      ? titleProblemText(this.problem)
       : this.failure
         ? `${t('composerCreateFailed')}${t('colon')}${errorMessage(this.failure)}`
         : '';
-    const input = h('input', {
-      id: 'new-live-title', type: 'text', value: typed, autocomplete: 'off', disabled: this.working,
-      'aria-describedby': errorText ? 'new-live-help new-live-error' : 'new-live-help',
-      'aria-invalid': errorText ? 'true' : null, 'data-testid': 'new-live-title',
-    });
     const cancel = h('button', { type: 'button', class: 'btn', disabled: this.working, 'data-testid': 'new-live-cancel' }, t('dialogCancel'));
     cancel.addEventListener('click', () => this.close());
     const create = h('button', { type: 'submit', class: 'btn btn-primary', disabled: this.working, 'data-testid': 'new-live-create' }, this.working ? t('composerCreating') : t('composerCreate'));
-    const form = h(
-      'form', { class: 'dialog-form', 'aria-labelledby': 'new-live-h' },
-      h('h2', { id: 'new-live-h', class: 'dialog-title' }, t('composerNewSessionTitle')),
-      h('label', { for: 'new-live-title', class: 'dialog-label' }, t('sessionRenameLabel')),
-      input,
-      h('p', { id: 'new-live-help', class: 'dialog-help' }, t('composerNewSessionHelp', { max: LIMITS.titleMaxChars })),
-      errorText ? h('p', { id: 'new-live-error', class: 'dialog-error', role: 'alert', 'data-testid': 'new-live-error' }, errorText) : null,
-      h('div', { class: 'dialog-actions' }, cancel, create),
-    );
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      void this.submit(input.value);
+    const form = titleForm({
+      id: 'new-live',
+      inputId: 'new-live-title',
+      errorId: 'new-live-error',
+      heading: t('composerNewSessionTitle'),
+      help: t('composerNewSessionHelp', { max: LIMITS.titleMaxChars }),
+      value: typed,
+      errorText,
+      working: this.working,
+      actions: [cancel, create],
+      submit: (v) => void this.submit(v),
     });
     this.dialog.setAttribute('aria-labelledby', 'new-live-h');
     this.dialog.replaceChildren(form);

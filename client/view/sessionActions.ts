@@ -48,6 +48,52 @@ export function checkTitle(raw: string): { ok: true; title: string } | { ok: fal
   return { ok: false, problem: { key: 'sessionRenameEmpty' } };
 }
 
+/** The words for a title the client refused (see checkTitle). */
+export function titleProblemText(p: TitleProblem): string {
+  return p.key === 'sessionRenameEmpty' ? t('sessionRenameEmpty') : t('sessionRenameTooLong', { actual: p.actual, max: p.max });
+}
+
+/**
+ * A dialog's title form, as Rename and New live session show it: heading, the labelled title
+ * field (described by the help and, when there is one, the error), the error, then the actions;
+ * submitting hands `submit` the text typed. `id` prefixes the heading's and the help's ids; the
+ * field and the error take `inputId` and `errorId`, as their ids and their test ids.
+ */
+export function titleForm(o: {
+  id: string;
+  inputId: string;
+  errorId: string;
+  heading: string;
+  help: string;
+  value: string;
+  errorText: string;
+  working: boolean;
+  actions: HTMLElement[];
+  submit: (typed: string) => void;
+}): HTMLFormElement {
+  const { inputId, errorId } = o;
+  const [headingId, helpId] = [`${o.id}-h`, `${o.id}-help`];
+  const input = h('input', {
+    id: inputId, type: 'text', value: o.value, autocomplete: 'off',
+    'aria-describedby': o.errorText ? `${helpId} ${errorId}` : helpId,
+    'aria-invalid': o.errorText ? 'true' : null, disabled: o.working, 'data-testid': inputId,
+  });
+  const form = h(
+    'form', { class: 'dialog-form', 'aria-labelledby': headingId },
+    h('h2', { id: headingId, class: 'dialog-title' }, o.heading),
+    h('label', { for: inputId, class: 'dialog-label' }, t('sessionRenameLabel')),
+    input,
+    h('p', { id: helpId, class: 'dialog-help' }, o.help),
+    o.errorText ? h('p', { class: 'dialog-error', role: 'alert', id: errorId, 'data-testid': errorId }, o.errorText) : null,
+    h('div', { class: 'dialog-actions' }, ...o.actions),
+  );
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    o.submit(input.value);
+  });
+  return form;
+}
+
 export interface SessionActionHandlers {
   /** Sends the new title; throws the server's refusal. */
   rename(id: string, title: string): Promise<void>;
@@ -142,24 +188,18 @@ export class SessionActions {
     const cancel = h('button', { type: 'button', class: 'btn', 'data-role': 'cancel', 'data-testid': 'session-dialog-cancel', disabled: this.working }, t('dialogCancel'));
     cancel.addEventListener('click', () => this.close());
     if (which === 'rename') {
-      const input = h('input', {
-        id: 'session-title-input', type: 'text', value: typed ?? this.session.title, autocomplete: 'off',
-        'aria-describedby': errorText ? 'session-dialog-help session-dialog-error' : 'session-dialog-help',
-        'aria-invalid': errorText ? 'true' : null, disabled: this.working, 'data-testid': 'session-title-input',
-      });
       const save = h('button', { type: 'submit', class: 'btn btn-primary', disabled: this.working, 'data-testid': 'session-rename-save' }, this.working ? t('sessionRenameSaving') : t('sessionRenameSave'));
-      const form = h(
-        'form', { class: 'dialog-form', 'aria-labelledby': 'session-dialog-h' },
-        h('h2', { id: 'session-dialog-h', class: 'dialog-title' }, t('sessionRenameTitle')),
-        h('label', { for: 'session-title-input', class: 'dialog-label' }, t('sessionRenameLabel')),
-        input,
-        h('p', { id: 'session-dialog-help', class: 'dialog-help' }, t('sessionRenameHelp', { max: LIMITS.titleMaxChars })),
-        error,
-        h('div', { class: 'dialog-actions' }, cancel, save),
-      );
-      form.addEventListener('submit', (ev) => {
-        ev.preventDefault();
-        void this.submitRename(input.value);
+      const form = titleForm({
+        id: 'session-dialog',
+        inputId: 'session-title-input',
+        errorId: 'session-dialog-error',
+        heading: t('sessionRenameTitle'),
+        help: t('sessionRenameHelp', { max: LIMITS.titleMaxChars }),
+        value: typed ?? this.session.title,
+        errorText,
+        working: this.working,
+        actions: [cancel, save],
+        submit: (v) => void this.submitRename(v),
       });
       this.dialog.setAttribute('aria-labelledby', 'session-dialog-h');
       this.dialog.removeAttribute('aria-describedby');
@@ -188,8 +228,7 @@ export class SessionActions {
   private errorText(): string {
     if (!this.error) return '';
     if ('api' in this.error) return `${t(this.open === 'rename' ? 'sessionRenameFailed' : 'sessionDeleteFailed')}${t('colon')}${errorMessage(this.error.api)}`;
-    const p = this.error.problem;
-    return p.key === 'sessionRenameEmpty' ? t('sessionRenameEmpty') : t('sessionRenameTooLong', { actual: p.actual, max: p.max });
+    return titleProblemText(this.error.problem);
   }
 
   private async submitRename(raw: string): Promise<void> {
