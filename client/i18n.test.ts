@@ -70,5 +70,5 @@ test('comments are counted in both languages', () => {
   expect(tn('commentsCount', 1)).toBe('1 comment');
   expect(tn('commentsCount', 3)).toBe('3 comments');
   setLang('zh');
-  expect(tn('commentsCount', 3)).toBe('3 条评论');
+  expect(tn('commentsCount', 3)).toBe('3 条点评');
 });

@@ -24,7 +24,7 @@ export const SIGNAL_LABEL_NAMES: Record<NameLang, Record<VerbalLabel | PostureSi
   },
   zh: {
     price_inquiry: '询价',
-    discount_request: '议价·要折扣',
+    discount_request: '要求优惠',
     purchase_intent: '购买意向',
     resistance: '抗拒',
     neutral: '中性',
@@ -34,11 +34,11 @@ export const SIGNAL_LABEL_NAMES: Record<NameLang, Record<VerbalLabel | PostureSi
     open_palms: '手掌张开',
     nodding: '点头',
     legs_crossed: '跷腿',
-    sitting_far: '坐得很远',
+    sitting_far: '坐得较远',
   },
 };
 
 export const CUE_TYPE_NAMES: Record<NameLang, Record<CueType, string>> = {
   en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
-  zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
+  zh: { closing_moment: '成交时机', resistance: '抗拒' },
 };

@@ -129,14 +129,17 @@ describe('reviewReport', () => {
   it('is in Chinese with lang zh: headings, label names, technique and tip; the meeting\'s words as stored', () => {
     const md = reviewReport(full(), 'zh');
     expect(md).toContain('# 会谈复盘：Q3 renewal');
-    for (const heading of ['## 参与者', '## 模型版本', '## 概要', '## 时间线']) expect(md).toContain(`\n${heading}\n`);
+    for (const heading of ['## 参与者', '## 模型', '## 概要', '## 时间轴']) expect(md).toContain(`\n${heading}\n`);
     expect(md).toContain('- Li（客户）');
     expect(md).toContain('- 教练已标注 2 句发言 · 模型判断一致 1 句');
-    expect(md).toContain("  - 教练标注：**议价·要折扣**（模型判断为 ~~询价~~）");
+    expect(md).toContain("  - 教练标注：**要求优惠**（模型判断为 ~~询价~~）");
     expect(md).toContain('- **0:05** · **成交时机**：客户询问了价格（分数 0.86）');
-    expect(md).toContain('  - 成交技巧：直接请求法：现在就提出成交请求。');
+    expect(md).toContain('  - 成交方法：直接请求成交法——现在就提出成交请求。');
     expect(md).toContain('  - 教练：**有用**');
     expect(md).toContain('- **0:05** · Li（客户）：姿态 **双臂交叉** 开始（分数 0.70）');
+    // A comment's author and "edited" go in one full-width parenthesis.
+    expect(md).toContain('- **0:05** · **点评**（已编辑）：she asked twice');
+    expect(md).toContain('- **0:05** · **点评**（Coach Wu）：Ask for the deal here');
     // Full-width separators throughout: no half-width colon or parenthesis after Chinese words.
     expect(md).not.toMatch(/[\u4e00-\u9fff）](: | \()/);
     expect(md).toContain('How much is it?');
@@ -168,7 +171,7 @@ describe('reviewReport', () => {
     expect(md).toContain('- Turns: 0 (customer turns: 0)\n- Cues: none\n');
     expect(md).not.toContain('Earlier verdicts');
     expect(md.endsWith('## Time line\n\n_Nothing in this session yet._\n')).toBe(true);
-    expect(reviewReport(snapshot(), 'zh').endsWith('## 时间线\n\n_此会谈还没有内容。_\n')).toBe(true);
+    expect(reviewReport(snapshot(), 'zh').endsWith('## 时间轴\n\n_此会谈还没有内容。_\n')).toBe(true);
   });
 
   it('does not count a label whose turn or participant is no longer a customer\'s, but still shows it', () => {
@@ -188,6 +191,6 @@ describe('reviewReport', () => {
     expect(reviewReport(snap, 'en')).toContain('  - Signal: Price question (score 0.91)\n');
     const strict = reviewReport(snap, 'en', { cueMinSignalScore: 0.95 });
     expect(strict).toContain('  - Signal: Price question (score 0.91 · uncertain: below the 0.95 a cue needs)');
-    expect(reviewReport(snap, 'zh', { cueMinSignalScore: 0.95 })).toContain('不确定：低于提示所需的 0.95');
+    expect(reviewReport(snap, 'zh', { cueMinSignalScore: 0.95 })).toContain('把握不足：低于触发提示所需的 0.95');
   });
 });

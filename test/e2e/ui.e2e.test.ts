@@ -338,7 +338,7 @@ test('the footer names both models the server runs, verbal and posture, in both 
   await footer.filter({ hasText: health.verbalModel }).waitFor({ timeout: WAIT_MS });
   await expect(footer.textContent()).resolves.toContain(`Verbal model: ${health.verbalModel} · Posture model: ${health.postureModel} · `);
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态分类模型：${health.postureModel} · `);
+  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态模型：${health.postureModel} · `);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
