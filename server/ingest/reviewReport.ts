@@ -65,11 +65,12 @@ function headline(c: Cue, lang: ReportLang): string {
  */
 /**
  * Separators: half-width with spaces in English, full-width in Chinese (docs/glossary.md).
- * `dash` joins a technique to its tip, `list` the items of a list.
+ * `dash` joins a technique to its tip, `list` the items of a list, `gap` a word to the markup
+ * after it (none between Chinese characters).
  */
-const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: string; dash: string; list: string }> = {
-  en: { colon: ': ', open: ' (', close: ')', dash: ': ', list: ', ' },
-  zh: { colon: '：', open: '（', close: '）', dash: '——', list: '、' },
+const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: string; dash: string; list: string; gap: string }> = {
+  en: { colon: ': ', open: ' (', close: ')', dash: ': ', list: ', ', gap: ' ' },
+  zh: { colon: '：', open: '（', close: '）', dash: '——', list: '、', gap: '' },
 };
 
 export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: DEFAULT_CUE_ENGINE_OPTIONS.minSignalScore }): string {
@@ -154,7 +155,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
       lines.push(
         c.label === model
           ? `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(T.modelAgrees)}`
-          : `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(`${T.modelSaid} ~~${turnLabelName(lang, model)}~~`)}`,
+          : `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(`${T.modelSaid}${P.gap}~~${turnLabelName(lang, model)}~~`)}`,
         ...note(c.note),
       );
     }
@@ -185,7 +186,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     const agrees = postureAgrees(l.labels, model);
     entries.push({
       mediaMs: l.mediaMs, rank: RANK.posture, order: entries.length,
-      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}${P.colon}**${coach}**${paren(agrees ? T.modelAgrees : `${T.modelSaid} ~~${modelText}~~`)}`, ...note(l.note)],
+      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}${P.colon}**${coach}**${paren(agrees ? T.modelAgrees : `${T.modelSaid}${P.gap}~~${modelText}~~`)}`, ...note(l.note)],
     });
   }
   for (const c of snap.comments) {
