@@ -37,7 +37,7 @@ test('a binary file and an over-long line in Chinese, naming the line, the size 
   const speaker = uploadError(`${'N'.repeat(90)}: hi\n`);
   expect(describeError(speaker, 'zh').text).toBe('第 1 行：发言人姓名有 90 个字符，上限为 80 个字符。');
   const json = uploadError(JSON.stringify([{ speaker: 'A', text: 'x'.repeat(2001), startMs: 0 }]), 'a.json');
-  expect(describeError(json, 'zh').text).toBe('第 1 条发言的发言内容有 2001 个字符，上限为 2000 个字符。');
+  expect(describeError(json, 'zh').text).toBe('第 1 句发言的发言内容有 2001 个字符，上限为 2000 个字符。');
 });
 
 test('every refusal of the real ingest a manager can meet is worded in Chinese', () => {
@@ -95,7 +95,7 @@ test('a code not worded here keeps the server’s English in Chinese too', () =>
 });
 
 test('field paths in words', () => {
-  expect(fieldName('utterances[3].startMs')).toBe('第 4 条发言的开始时间');
+  expect(fieldName('utterances[3].startMs')).toBe('第 4 句发言的开始时间');
   expect(fieldName('participants[1].role')).toBe('第 2 位参与者的角色');
   expect(fieldName('utterance.text')).toBe('发言内容');
   expect(fieldName('weird')).toBe('“weird”');

@@ -44,18 +44,18 @@ const FIELD_NAMES: Record<string, string> = {
   labels: '姿态标注',
   frameId: '帧编号',
   author: '点评人姓名',
-  commentId: '评论编号',
+  commentId: '点评编号',
   comments: '点评',
   // A comment's text (the server names it `text`, as a turn's; see commentError).
   commentText: '点评内容',
 };
 
-/** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
+/** A field path in words: `utterances[3].text` → 第 4 句发言的发言内容. */
 export function fieldName(field: string): string {
   const item = /^(utterances|participants)[[.](\d+)\]?\.(\w+)$/.exec(field);
   if (item) {
     const n = Number(item[2]) + 1;
-    const what = item[1] === 'utterances' ? `第 ${n} 条发言` : `第 ${n} 位参与者`;
+    const what = item[1] === 'utterances' ? `第 ${n} 句发言` : `第 ${n} 位参与者`;
     return `${what}的${FIELD_NAMES[item[3]!] ?? `“${item[3]}”`}`;
   }
   const last = field.split('.').pop() ?? field;
