@@ -80,7 +80,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: `文件看起来是二进制文件，不是文字记录；${EXPECTED_TEXT}` };
     case 'encoding':
       // With a line: the file mixes encodings (UTF-8 lines and others), that line is the first not UTF-8.
-      if (e.line !== undefined) return { text: `${at}这一行不是 UTF-8 编码，而文件其他行是：文件混用了多种文字编码；请把文件另存为 UTF-8。`, keepDetail: true };
+      if (e.line !== undefined) return { text: `${at}这一行不是 UTF-8 编码，而其他行是：文件混用了多种文字编码；请将文件另存为 UTF-8 编码。`, keepDetail: true };
       return { text: `无法识别文件的文字编码；${EXPECTED_TEXT}`, keepDetail: true };
     case 'too_large':
       if (e.limit === undefined) return { text: '内容太大，超过了服务器的上限。', keepDetail: true };

@@ -81,6 +81,8 @@ const en = {
   peopleCount: '{n} people',
   peopleCountOne: '{n} person',
   listSep: ', ',
+  // between label names in one phrase ("arms crossed, leaning in"); in Chinese the enumeration comma
+  labelSep: ', ',
   ackFailed: 'Utterance {n} was rejected',
   frameRejected: 'The posture frame at {time} was rejected',
   framesFailed: 'Could not load the rest of the posture frames',
@@ -507,6 +509,7 @@ const zh: Strings = {
   peopleCount: '{n} 人',
   peopleCountOne: '{n} 人',
   listSep: '，',
+  labelSep: '、',
   ackFailed: '服务器拒收了第 {n} 句发言',
   frameRejected: '服务器拒收了 {time} 处的姿态帧',
   framesFailed: '其余姿态帧加载失败',
