@@ -52,7 +52,7 @@ function full(): ReviewInput {
   });
 }
 
-const timeline = (md: string) => md.slice(md.indexOf('## ', md.indexOf(md.includes('## Time line') ? '## Time line' : '## 时间线')));
+const timeline = (md: string) => md.slice(md.indexOf('## ', md.indexOf(md.includes('## Time line') ? '## Time line' : '## 时间轴')));
 
 describe('formatMediaTime', () => {
   it('is m:ss under an hour and h:mm:ss from an hour on, whole seconds rounded down', () => {
