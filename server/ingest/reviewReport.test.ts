@@ -146,6 +146,18 @@ describe('reviewReport', () => {
     expect(md).not.toMatch(/Closing moment|Price question|Direct request/);
   });
 
+  it('names a cue\'s type once: a title opening with it loses it, one stored with another wording keeps it whole', () => {
+    const resist = (id: number, zh: string): Cue => ({
+      ...cue(id, 1000), type: 'resistance', reason: 'customer_resists', technique: 'address_objection',
+      title: { en: 'Resistance: the customer is pushing back', zh }, tip: { en: 'Do not ask yet.', zh: '暂不提出成交。' },
+    });
+    const md = reviewReport(snapshot({ cues: [resist(1, '抗拒：客户提出异议'), resist(2, '抗拒信号：客户有顾虑')] }), 'zh');
+    expect(md).toContain('- **0:01** · **抗拒**：客户提出异议（分数 0.86）\n');
+    expect(md).toContain('- **0:01** · **抗拒**：抗拒信号：客户有顾虑（分数 0.86）\n');
+    expect(md).toContain('  - 成交方法：处理异议——暂不提出成交。\n');
+    expect(reviewReport(snapshot({ cues: [resist(1, 'x')] }), 'en')).toContain('- **0:01** · **Resistance**: the customer is pushing back (score 0.86)\n');
+  });
+
   it('escapes hostile words, names, notes, titles and comments so they read as typed', () => {
     const hostile = '<script>alert("x")</script> | pipes | **bold** _it_ `code` [link](http://x) &amp;';
     const md = reviewReport(snapshot({

@@ -56,7 +56,10 @@ interface Entry {
 function headline(c: Cue, lang: ReportLang): string {
   const title = c.title[lang];
   const type = CUE_TYPE_NAMES[lang][c.type];
-  return title.startsWith(type) ? title.slice(type.length).replace(/^\s*[:：]\s*/, '') || title : title;
+  // Only the type followed by its colon: a title stored before a rename of the type ("抗拒信号：…"
+  // under the type 抗拒) is shown whole rather than cut inside a word.
+  const rest = title.startsWith(type) ? title.slice(type.length) : '';
+  return /^\s*[:：]/.test(rest) ? rest.replace(/^\s*[:：]\s*/, '') || title : title;
 }
 
 /**
