@@ -1,7 +1,7 @@
 // Interface strings in Chinese and English, and the language choice (navigator default,
 // remembered in localStorage). Both languages are complete: a missing key is a type error.
 import type { CueType, PostureSignalLabel, Role, Technique, VerbalLabel } from '../protocol/protocol';
-import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES } from '../protocol/names';
+import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES, TECHNIQUE_NAMES } from '../protocol/names';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -861,23 +861,12 @@ const zh: Strings = {
 
 const STRINGS: Record<Lang, Strings> = { en, zh };
 export type StringKey = keyof Strings;
+/** Every key, for the test that both languages take the same placeholders. */
+export const STRING_KEYS = Object.keys(en) as StringKey[];
 
 const LABELS = SIGNAL_LABEL_NAMES;
 
-const TECHNIQUES_TEXT: Record<Lang, Record<Technique, string>> = {
-  en: {
-    direct_request: 'Direct request',
-    assumptive_close: 'Assumptive close',
-    benefit_listing: 'Benefit listing',
-    address_objection: 'Address the objection',
-  },
-  zh: {
-    direct_request: '直接请求成交法',
-    assumptive_close: '假设成交法',
-    benefit_listing: '利益汇总法',
-    address_objection: '处理异议',
-  },
-};
+const TECHNIQUES_TEXT = TECHNIQUE_NAMES;
 
 const CUE_TYPES_TEXT = CUE_TYPE_NAMES;
 

@@ -1,13 +1,12 @@
 // What each cue says to the manager, in both languages: the deck's closing techniques
 // (直接请求成交法, 假设成交法, 利益汇总法) and how to handle resistance. Terms: docs/glossary.md.
 import type { Bilingual, CueReason, PostureSignalLabel, Technique, VerbalLabel } from '../../protocol/protocol';
+import { TECHNIQUE_NAMES as NAMES } from '../../protocol/names';
 
-export const TECHNIQUE_NAMES: Record<Technique, Bilingual> = {
-  direct_request: { en: 'Direct request', zh: '直接请求成交法' },
-  assumptive_close: { en: 'Assumptive close', zh: '假设成交法' },
-  benefit_listing: { en: 'Benefit listing', zh: '利益汇总法' },
-  address_objection: { en: 'Address the objection', zh: '处理异议' },
-};
+/** The technique names, the client's own (protocol/names.ts), so the page and the report agree. */
+export const TECHNIQUE_NAMES = Object.fromEntries(
+  (Object.keys(NAMES.en) as Technique[]).map((t) => [t, { en: NAMES.en[t], zh: NAMES.zh[t] }]),
+) as Record<Technique, Bilingual>;
 
 const LABEL_PHRASE: Record<VerbalLabel, Bilingual> = {
   price_inquiry: { en: 'asked about the price', zh: '询问了价格' },
