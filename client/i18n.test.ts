@@ -98,9 +98,9 @@ test('Chinese strings follow docs/glossary.md: full-width punctuation, no space 
 test('techniques are named as the bank\'s training deck names them', () => {
   setLang('zh');
   expect(['direct_request', 'assumptive_close', 'benefit_listing', 'address_objection'].map((x) => techniqueName(x as Parameters<typeof techniqueName>[0]))).toEqual([
-    '直接请求成交法',
-    '假设成交法',
-    '利益汇总法',
+    '直接请求法',
+    '推定承诺法',
+    '利益罗列法',
     '处理异议',
   ]);
 });

@@ -52,9 +52,9 @@ export const TECHNIQUE_NAMES: Record<NameLang, Record<Technique, string>> = {
     address_objection: 'Address the objection',
   },
   zh: {
-    direct_request: '直接请求成交法',
-    assumptive_close: '假设成交法',
-    benefit_listing: '利益汇总法',
+    direct_request: '直接请求法',
+    assumptive_close: '推定承诺法',
+    benefit_listing: '利益罗列法',
     address_objection: '处理异议',
   },
 };

@@ -1,5 +1,5 @@
 // What each cue says to the manager, in both languages: the deck's closing techniques
-// (直接请求成交法, 假设成交法, 利益汇总法) and how to handle resistance. Terms: docs/glossary.md.
+// (直接请求法, 推定承诺法, 利益罗列法) and how to handle resistance. Terms: docs/glossary.md.
 import type { Bilingual, CueReason, PostureSignalLabel, Technique, VerbalLabel } from '../../protocol/protocol';
 import { TECHNIQUE_NAMES as NAMES } from '../../protocol/names';
 

@@ -134,7 +134,7 @@ describe('reviewReport', () => {
     expect(md).toContain('- 教练已标注 2 句发言 · 模型判断一致 1 句');
     expect(md).toContain("  - 教练标注：**要求优惠**（模型判断为~~询价~~）");
     expect(md).toContain('- **0:05** · **成交时机**：客户询问了价格（分数 0.86）');
-    expect(md).toContain('  - 成交方法：直接请求成交法——现在就提出成交请求。');
+    expect(md).toContain('  - 成交方法：直接请求法——现在就提出成交请求。');
     expect(md).toContain('  - 教练：**有用**');
     expect(md).toContain('- **0:05** · Li（客户）：**双臂交叉**开始（分数 0.70）');
     // A comment's author and "edited" go in one full-width parenthesis.
