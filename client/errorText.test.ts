@@ -37,7 +37,7 @@ test('a binary file and an over-long line in Chinese, naming the line, the size 
   const speaker = uploadError(`${'N'.repeat(90)}: hi\n`);
   expect(describeError(speaker, 'zh').text).toBe('第 1 行：发言人姓名有 90 个字符，上限为 80 个字符。');
   const json = uploadError(JSON.stringify([{ speaker: 'A', text: 'x'.repeat(2001), startMs: 0 }]), 'a.json');
-  expect(describeError(json, 'zh').text).toBe('第 1 条发言的发言内容有 2001 个字符，上限为 2000 个字符。');
+  expect(describeError(json, 'zh').text).toBe('第 1 句发言的发言内容有 2001 个字符，上限为 2000 个字符。');
 });
 
 test('every refusal of the real ingest a manager can meet is worded in Chinese', () => {
@@ -67,8 +67,8 @@ test('every refusal of the real ingest a manager can meet is worded in Chinese',
 
 test('the live refusals and the server’s own errors in Chinese', () => {
   const gone: ApiError = { code: 'not_found', message: 'session "abc" does not exist', field: 'sessionId' };
-  expect(describeError(gone, 'zh')).toEqual({ text: '此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。', detail: gone.message });
-  expect(errorMessage(gone, 'zh')).toBe('此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。（session "abc" does not exist）');
+  expect(describeError(gone, 'zh')).toEqual({ text: '服务器上没有此会谈（可能已删除，或服务器重启时未保留）。', detail: gone.message });
+  expect(errorMessage(gone, 'zh')).toBe('服务器上没有此会谈（可能已删除，或服务器重启时未保留）。（session "abc" does not exist）');
   expect(describeError({ code: 'busy', message: 'at most 256 turns…', field: 'utterance' }, 'zh').text).toContain('服务器正忙');
   expect(describeError({ code: 'shutting_down', message: 'the server is stopping…' }, 'zh').text).toContain('服务器正在停止');
   expect(describeError({ code: 'too_large', field: 'body', message: 'request body is larger than the limit of 5242880 bytes', limit: 5242880 }, 'zh')).toEqual({
@@ -95,7 +95,7 @@ test('a code not worded here keeps the server’s English in Chinese too', () =>
 });
 
 test('field paths in words', () => {
-  expect(fieldName('utterances[3].startMs')).toBe('第 4 条发言的开始时间');
+  expect(fieldName('utterances[3].startMs')).toBe('第 4 句发言的开始时间');
   expect(fieldName('participants[1].role')).toBe('第 2 位参与者的角色');
   expect(fieldName('utterance.text')).toBe('发言内容');
   expect(fieldName('weird')).toBe('“weird”');
@@ -125,7 +125,7 @@ test('every warning of the real ingest is worded in Chinese, naming its lines', 
   expect(warningText('file: ignored unknown fields "participant" (did you mean "participants"?), "notes"', 'zh')).toBe(
     '文件顶层中的未知字段已忽略："participant"（是否应为 "participants"？）, "notes"',
   );
-  expect(warningText('... and 12 more warnings', 'zh')).toBe('……另有 12 条警告');
+  expect(warningText('... and 12 more warnings', 'zh')).toBe('另有 12 条警告未列出');
   expect(warningText('something new', 'zh')).toBe('something new');
 });
 
@@ -136,7 +136,7 @@ test('a stopping server’s refusal says what it did not do: a turn, a re-analys
   };
   expect(describeError(refusal('re-analysis'), 'zh').text).toBe('服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。');
   expect(describeError(refusal('role change'), 'zh').text).toBe('服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。');
-  expect(describeError(refusal('utterance'), 'zh').text).toBe('服务器正在停止，这一条没有保存；服务器恢复后请重新发送。');
+  expect(describeError(refusal('utterance'), 'zh').text).toBe('服务器正在停止，这一条未保存；服务器恢复后请重新发送。');
   expect(errorMessage(refusal('re-analysis'), 'en')).toBe('the server is stopping: this re-analysis was not stored; send it again once the server is back');
 });
 
@@ -154,7 +154,7 @@ test('a coach’s label refused: not a customer’s turn, a turn or session gone
   expect(errorMessage(rep, 'en')).toBe(rep.message);
   expect(describeError(rep, 'zh')).toEqual({ text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', detail: rep.message });
   const turn: ApiError = { code: 'not_found', message: 'utterance 99 does not exist in session "s1"', field: 'utteranceId' };
-  expect(describeError(turn, 'zh').text).toBe('这句发言在服务器上不存在。');
+  expect(describeError(turn, 'zh').text).toBe('服务器上没有这句发言。');
   const note: ApiError = { code: 'invalid_field', message: 'note must be at most 500 characters', field: 'note', limit: 500, actual: 612 };
   expect(describeError(note, 'zh').text).toBe('备注长度为 612，上限为 500。');
   expect(describeError({ code: 'invalid_field', message: 'label: invalid option', field: 'label' }, 'zh').text).toBe('标注无效。');
@@ -163,7 +163,7 @@ test('a coach’s label refused: not a customer’s turn, a turn or session gone
 test('a coach’s verdict refused: a cue gone (re-analysed meanwhile), a bad verdict, in Chinese', () => {
   const gone: ApiError = { code: 'not_found', message: 'cue 12 does not exist in session "s1"', field: 'cueId' };
   expect(errorMessage(gone, 'en')).toBe(gone.message);
-  expect(describeError(gone, 'zh')).toEqual({ text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', detail: gone.message });
+  expect(describeError(gone, 'zh')).toEqual({ text: '服务器上已没有这条提示（会谈可能已重新分析）；请刷新后再评价。', detail: gone.message });
   expect(describeError({ code: 'invalid_field', message: 'verdict: invalid option', field: 'verdict' }, 'zh').text).toBe('评价无效。');
 });
 
@@ -181,20 +181,20 @@ test('the posture labels’ refusals in Chinese: no frame near the moment, not a
 test('a comment’s refusals, in both languages: too many comments, one deleted meanwhile, its text named as a comment’s', () => {
   const full: ApiError = { code: 'too_many_comments', message: 'session already holds 1000 comments', field: 'comments', limit: 1000 };
   expect(errorMessage(full, 'en')).toBe(full.message);
-  expect(errorMessage(full, 'zh')).toBe('此会谈的评论已达上限（1000 条），没有保存；请先删除一些评论。');
+  expect(errorMessage(full, 'zh')).toBe('此会谈的点评已达上限（1000 条），这条未保存；请先删除一些点评。');
   const gone: ApiError = { code: 'not_found', message: 'no comment 7 in this session', field: 'commentId' };
-  expect(errorMessage(gone, 'zh')).toBe('这条评论在服务器上已不存在（可能已被删除）。（no comment 7 in this session）');
+  expect(errorMessage(gone, 'zh')).toBe('服务器上已没有这条点评（可能已删除）。（no comment 7 in this session）');
   const long: ApiError = { code: 'invalid_input', message: 'text must be at most 2000 characters', field: 'text', limit: 2000, actual: 2001 };
-  expect(errorMessage(commentError(long), 'zh')).toBe('评论内容长度为 2001，上限为 2000。');
+  expect(errorMessage(commentError(long), 'zh')).toBe('点评内容长度为 2001，上限为 2000。');
   expect(errorMessage(commentError(long), 'en')).toBe(long.message);
   const author: ApiError = { code: 'invalid_input', message: 'author must be at most 80 characters', field: 'author', limit: 80, actual: 81 };
-  expect(errorMessage(commentError(author), 'zh')).toBe('作者长度为 81，上限为 80。');
+  expect(errorMessage(commentError(author), 'zh')).toBe('点评人姓名长度为 81，上限为 80。');
 });
 
 test('renaming and deleting a session: the demo refused, a stopping server, in both languages', () => {
   const demo: ApiError = { code: 'demo_session', message: "sessionId: the demo session is the server's built-in sample meeting and cannot be deleted", field: 'sessionId' };
   expect(errorMessage(demo, 'en')).toBe(demo.message);
-  expect(errorMessage(demo, 'zh')).toBe('演示会谈是服务器自带的示例，不能重命名或删除（服务器下次启动时会重新存入它）；可以用“播放”把它复制成一个新会谈。');
+  expect(errorMessage(demo, 'zh')).toBe('演示会谈是服务器自带的示例，不能重命名或删除（服务器每次启动时都会重新载入）；可以点击“播放”，将它复制为新会谈。');
   const rename: ApiError = { code: 'shutting_down', message: 'the server is stopping: this rename was not stored; send it again once the server is back' };
   expect(errorMessage(rename, 'zh')).toBe('服务器正在停止，会谈没有重命名；服务器恢复后请再试。');
   const deletion: ApiError = { code: 'shutting_down', message: 'the server is stopping: this deletion was not stored; send it again once the server is back' };

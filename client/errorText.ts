@@ -43,19 +43,19 @@ const FIELD_NAMES: Record<string, string> = {
   mediaMs: '媒体时间',
   labels: '姿态标注',
   frameId: '帧编号',
-  author: '作者',
-  commentId: '评论编号',
-  comments: '评论',
+  author: '点评人姓名',
+  commentId: '点评编号',
+  comments: '点评',
   // A comment's text (the server names it `text`, as a turn's; see commentError).
-  commentText: '评论内容',
+  commentText: '点评内容',
 };
 
-/** A field path in words: `utterances[3].text` → 第 4 条发言的发言内容. */
+/** A field path in words: `utterances[3].text` → 第 4 句发言的发言内容. */
 export function fieldName(field: string): string {
   const item = /^(utterances|participants)[[.](\d+)\]?\.(\w+)$/.exec(field);
   if (item) {
     const n = Number(item[2]) + 1;
-    const what = item[1] === 'utterances' ? `第 ${n} 条发言` : `第 ${n} 位参与者`;
+    const what = item[1] === 'utterances' ? `第 ${n} 句发言` : `第 ${n} 位参与者`;
     return `${what}的${FIELD_NAMES[item[3]!] ?? `“${item[3]}”`}`;
   }
   const last = field.split('.').pop() ?? field;
@@ -80,7 +80,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: `文件看起来是二进制文件，不是文字记录；${EXPECTED_TEXT}` };
     case 'encoding':
       // With a line: the file mixes encodings (UTF-8 lines and others), that line is the first not UTF-8.
-      if (e.line !== undefined) return { text: `${at}这一行不是 UTF-8 编码，而文件其他行是：文件混用了多种文字编码；请把文件另存为 UTF-8。`, keepDetail: true };
+      if (e.line !== undefined) return { text: `${at}这一行不是 UTF-8 编码，而其他行是：文件混用了多种文字编码；请将文件另存为 UTF-8 编码。`, keepDetail: true };
       return { text: `无法识别文件的文字编码；${EXPECTED_TEXT}`, keepDetail: true };
     case 'too_large':
       if (e.limit === undefined) return { text: '内容太大，超过了服务器的上限。', keepDetail: true };
@@ -107,7 +107,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'bad_json':
       return { text: `${at}文件不是有效的 JSON。`, keepDetail: true };
     case 'missing_speaker':
-      return { text: `${at}找不到发言人；每句发言应写成“姓名: 内容”或“姓名：内容”。`, keepDetail: true };
+      return { text: `${at}找不到发言人；每句发言应写成“姓名：内容”（半角冒号也可以）。`, keepDetail: true };
     case 'no_utterances':
       return { text: '文件中没有发言。' };
     case 'invalid_field':
@@ -122,19 +122,19 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'invalid_json':
       return { text: '请求内容不是有效的 JSON 对象。', keepDetail: true };
     case 'unsupported_media_type':
-      return { text: '请求的内容类型不被接受。', keepDetail: true };
+      return { text: '服务器不接受此请求的内容类型。', keepDetail: true };
     case 'not_found':
-      if (e.field === 'sessionId') return { text: '此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。', keepDetail: true };
-      if (e.field === 'utteranceId') return { text: '这句发言在服务器上不存在。', keepDetail: true };
+      if (e.field === 'sessionId') return { text: '服务器上没有此会谈（可能已删除，或服务器重启时未保留）。', keepDetail: true };
+      if (e.field === 'utteranceId') return { text: '服务器上没有这句发言。', keepDetail: true };
       // A cue a re-analysis (or a role change) replaced while the coach was looking at it.
-      if (e.field === 'cueId') return { text: '这条提示在服务器上已不存在（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
+      if (e.field === 'cueId') return { text: '服务器上已没有这条提示（会谈可能已重新分析）；请刷新后再评价。', keepDetail: true };
       if (e.field === 'participant') return { text: '此会谈中没有这位参与者。', keepDetail: true };
       // A comment another coach deleted while this one was editing it.
-      if (e.field === 'commentId') return { text: '这条评论在服务器上已不存在（可能已被删除）。', keepDetail: true };
+      if (e.field === 'commentId') return { text: '服务器上已没有这条点评（可能已删除）。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
     case 'no_frame':
       // A posture label goes on a stored frame of the participant near the moment chosen.
-      return { text: '这一时刻前后 1 秒内没有这位参与者的姿态帧（画面中找到人的帧）：请选一个有姿态数据的时刻。', keepDetail: true };
+      return { text: '这一时刻前后 1 秒内没有这位参与者的姿态帧（即画面中检测到人的帧）：请选择一个有姿态数据的时刻。', keepDetail: true };
     case 'not_customer':
       // A coach's posture label is for a customer: this participant is a rep, or has no role.
       if (e.field === 'participant') return { text: '只能标注客户的姿态：这位参与者是客户经理，或还没有角色。', keepDetail: true };
@@ -142,13 +142,13 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
     case 'demo_session':
       // The built-in demo meeting, stored again at each start, is neither renamed nor deleted.
-      return { text: '演示会谈是服务器自带的示例，不能重命名或删除（服务器下次启动时会重新存入它）；可以用“播放”把它复制成一个新会谈。' };
+      return { text: '演示会谈是服务器自带的示例，不能重命名或删除（服务器每次启动时都会重新载入）；可以点击“播放”，将它复制为新会谈。' };
     case 'too_many_comments':
-      return { text: `此会谈的评论已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，没有保存；请先删除一些评论。` };
+      return { text: `此会谈的点评已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，这条未保存；请先删除一些点评。` };
     case 'busy':
       // GET /api/quality stores nothing: it is the measurement that waits, not a turn.
       if (/model quality measurements are under way/.test(e.message)) return { text: `服务器正在进行其他模型质量测量${e.limit !== undefined ? `（最多同时 ${e.limit} 项）` : ''}；请等其中一项完成后再试。` };
-      return { text: '服务器正忙，这一条没有保存；请稍后再发送。' };
+      return { text: '服务器正忙，这一条未保存；请稍后重新发送。' };
     case 'shutting_down':
       // The server names what it did not do: a turn or frame, or a re-analysis / role change.
       if (/this re-analysis was not/.test(e.message)) return { text: '服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。' };
@@ -156,7 +156,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/this rename was not/.test(e.message)) return { text: '服务器正在停止，会谈没有重命名；服务器恢复后请再试。' };
       if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
       if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
-      return { text: '服务器正在停止，这一条没有保存；服务器恢复后请重新发送。' };
+      return { text: '服务器正在停止，这一条未保存；服务器恢复后请重新发送。' };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };
     case 'internal':
@@ -167,9 +167,9 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'forbidden_host':
       return { text: '服务器拒绝了来自此地址的请求。', keepDetail: true };
     case 'client_turn_id_conflict':
-      return { text: '这句发言的编号已属于另一句发言，没有保存。', keepDetail: true };
+      return { text: '这句发言的编号已被另一句发言占用，未保存。', keepDetail: true };
     case 'pose_model_missing':
-      return { text: '服务器缺少姿态模型文件：请在服务器上运行 npm run models。', keepDetail: true };
+      return { text: '服务器缺少姿态识别模型文件：请在服务器上运行 npm run models。', keepDetail: true };
     case 'pose_worker_failed':
       return { text: '姿态识别进程出错，正在重新启动；请重新发送。' };
     case NETWORK_ERROR:
@@ -245,7 +245,7 @@ const ZH_WARNINGS: [RegExp, (...m: string[]) => string][] = [
       `${some ? `${all} 句发言中有 ${some} 句没有时间戳` : '文件没有时间戳'}；时间按文字长度估算（每个汉字 ${cjk} 毫秒，每个英文单词 ${word} 毫秒，每句至少 ${min} 毫秒）`,
   ],
   [/^estimated times reached the 24 h limit; later turns were placed at 24:00:00$/, () => '估算的时间达到 24 小时上限；之后的发言都放在 24:00:00'],
-  [/^\.\.\. and (\d+) more warnings$/, (n) => `……另有 ${n} 条警告`],
+  [/^\.\.\. and (\d+) more warnings$/, (n) => `另有 ${n} 条警告未列出`],
 ];
 
 /** An upload warning in the given language. */

@@ -1,5 +1,5 @@
 // Counts in words: English has a singular ("1 cue", not "1 cues"); Chinese one form.
-import { correctionLabelName, labelled, labelsSummary, participantsLine, setLang, t, tn } from './i18n';
+import { correctionLabelName, labelled, labelsSummary, participantsLine, setLang, STRING_KEYS, t, techniqueName, tn } from './i18n';
 
 beforeAll(() => {
   // setLang sets <html lang>; the rest of i18n needs no DOM.
@@ -70,5 +70,37 @@ test('comments are counted in both languages', () => {
   expect(tn('commentsCount', 1)).toBe('1 comment');
   expect(tn('commentsCount', 3)).toBe('3 comments');
   setLang('zh');
-  expect(tn('commentsCount', 3)).toBe('3 条评论');
+  expect(tn('commentsCount', 3)).toBe('3 条点评');
+});
+
+test('both languages take the same placeholders in every string', () => {
+  const placeholders = (key: (typeof STRING_KEYS)[number]) => [...t(key).matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  const of = (lang: 'en' | 'zh') => {
+    setLang(lang);
+    return Object.fromEntries(STRING_KEYS.map((k) => [k, placeholders(k)]));
+  };
+  expect(of('zh')).toEqual(of('en'));
+});
+
+test('Chinese strings follow docs/glossary.md: full-width punctuation, no space before it, no retired terms', () => {
+  setLang('zh');
+  for (const key of STRING_KEYS) {
+    const s = t(key);
+    // A half-width colon, comma or parenthesis right after a Chinese character or before one.
+    expect([key, /[\u4e00-\u9fff][:;,?!()]|[:;,?!(][\u4e00-\u9fff]/.test(s)]).toEqual([key, false]);
+    // No space next to full-width punctuation (the em dash of "— 请选择 —" is not one).
+    expect([key, /\s[，。：；？！（）、“”]|[，。：；？！（、“”]\s/.test(s)]).toEqual([key, false]);
+    // One term per concept: 会谈 (not 会话/会议), 点评 (not 评论), 文字记录 (not 会谈记录), 姿态 (not 姿势).
+    expect([key, /会话|会议|评论|会谈记录|姿势|你/.test(s)]).toEqual([key, false]);
+  }
+});
+
+test('techniques are named as the bank\'s training deck names them', () => {
+  setLang('zh');
+  expect(['direct_request', 'assumptive_close', 'benefit_listing', 'address_objection'].map((x) => techniqueName(x as Parameters<typeof techniqueName>[0]))).toEqual([
+    '直接请求法',
+    '推定承诺法',
+    '利益罗列法',
+    '处理异议',
+  ]);
 });

@@ -47,7 +47,7 @@ test('then and now, and the models the stored signals came from', () => {
   expect(versusStoredLine(verbal({ versusStored: null }))).toBe('');
   expect(storedModelsLine(verbal())).toBe('The stored signals came from: verbal-a (9), no signal stored (3).');
   setLang('zh');
-  expect(storedModelsLine(verbal())).toBe('已存信号来自：verbal-a (9)，未存信号 (3)。');
+  expect(storedModelsLine(verbal())).toBe('已存信号来自：verbal-a（9 句），未存信号（3 句）。');
 });
 
 test('trained on these rows: a warning when the figures flatter the model, a note otherwise', () => {

@@ -61,7 +61,7 @@ export function versusStoredLine(v: QualityVerbal): string {
 export function storedModelsLine(v: QualityVerbal): string {
   const list = v.versusStored?.storedModels ?? [];
   if (!list.length) return '';
-  return t('qualityStoredModels', { list: list.map((m) => `${m.version ?? t('qualityStoredNoSignal')} (${m.rows})`).join(t('listSep')) });
+  return t('qualityStoredModels', { list: list.map((m) => t('qualityStoredModel', { model: m.version ?? t('qualityStoredNoSignal'), n: m.rows })).join(t('listSep')) });
 }
 
 /** A threshold, or "none" (the most probable label counts). */

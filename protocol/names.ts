@@ -1,7 +1,7 @@
-// The names people read for the protocol's labels and cue types, in both languages: one list
+// The names people read for the protocol's labels, cue types and techniques, in both languages: one list
 // for the browser client (client/i18n.ts) and the server's review report
 // (server/ingest/reportNames.ts), so a label reads the same in the page and in the report.
-import type { CueType, PostureSignalLabel, VerbalLabel } from './protocol';
+import type { CueType, PostureSignalLabel, Technique, VerbalLabel } from './protocol';
 
 export const NAME_LANGS = ['en', 'zh'] as const;
 export type NameLang = (typeof NAME_LANGS)[number];
@@ -24,7 +24,7 @@ export const SIGNAL_LABEL_NAMES: Record<NameLang, Record<VerbalLabel | PostureSi
   },
   zh: {
     price_inquiry: '询价',
-    discount_request: '议价·要折扣',
+    discount_request: '要求优惠',
     purchase_intent: '购买意向',
     resistance: '抗拒',
     neutral: '中性',
@@ -34,11 +34,27 @@ export const SIGNAL_LABEL_NAMES: Record<NameLang, Record<VerbalLabel | PostureSi
     open_palms: '手掌张开',
     nodding: '点头',
     legs_crossed: '跷腿',
-    sitting_far: '坐得很远',
+    sitting_far: '坐得较远',
   },
 };
 
 export const CUE_TYPE_NAMES: Record<NameLang, Record<CueType, string>> = {
   en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
-  zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
+  zh: { closing_moment: '成交时机', resistance: '抗拒' },
+};
+
+/** The closing techniques a cue suggests, named in Chinese as the bank's training deck names them (docs/glossary.md). */
+export const TECHNIQUE_NAMES: Record<NameLang, Record<Technique, string>> = {
+  en: {
+    direct_request: 'Direct request',
+    assumptive_close: 'Assumptive close',
+    benefit_listing: 'Benefit listing',
+    address_objection: 'Address the objection',
+  },
+  zh: {
+    direct_request: '直接请求法',
+    assumptive_close: '推定承诺法',
+    benefit_listing: '利益罗列法',
+    address_objection: '处理异议',
+  },
 };

@@ -207,7 +207,7 @@ function answerStarting(req: http.IncomingMessage, res: http.ServerResponse): vo
   // A person opening the page gets a page that reloads itself; tools get the API's JSON error.
   if (!req.url?.startsWith('/api/') && /text\/html/.test(req.headers.accept ?? '')) {
     res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '2', 'cache-control': 'no-store' });
-    res.end(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Buying Signals</title><p>Buying Signals is starting… / 正在启动…</p>`);
+    res.end(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Buying Signals</title><p>Buying Signals is starting… / 成交信号正在启动…</p>`);
     return;
   }
   res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5' });

@@ -165,7 +165,7 @@ export class SessionPicker {
 
   private label(s: SessionSummary, duplicates: ReadonlySet<string>): string {
     const shown = shownAs(s.title);
-    const made = duplicates.has(shown) ? ` (${createdLabel(s.createdAt)})` : '';
+    const made = duplicates.has(shown) ? t('createdSuffix', { when: createdLabel(s.createdAt) }) : '';
     // A coach's labels, when the session has any: which meetings have been reviewed.
     const labelled = s.correctionCount ? ` · ${tn('labelledCount', s.correctionCount)}` : '';
     // And its cues' verdicts (servers before cue reviews send no count).

@@ -1180,7 +1180,7 @@ function keyedOf(el: Element): Keyed {
 
 /** A coach's marker's tooltip: the coach's labels, whose and when; whether the timeline shows the same. */
 function coachTip(k: CoachMark, model: readonly PostureFrameLabel[], agrees: boolean): string {
-  const names = (ls: readonly PostureFrameLabel[]): string => ls.map((x) => labelName(x)).join(', ');
+  const names = (ls: readonly PostureFrameLabel[]): string => ls.map((x) => labelName(x)).join(t('labelSep'));
   const head = t('coachMarkerTip', { labels: names(k.labels), name: k.participant, time: formatFrameMs(k.mediaMs) });
   const verdict = k.aside
     ? t('coachMarkerAside', { name: k.participant })

@@ -52,7 +52,7 @@ function full(): ReviewInput {
   });
 }
 
-const timeline = (md: string) => md.slice(md.indexOf('## ', md.indexOf(md.includes('## Time line') ? '## Time line' : '## 时间线')));
+const timeline = (md: string) => md.slice(md.indexOf('## ', md.indexOf(md.includes('## Time line') ? '## Time line' : '## 时间轴')));
 
 describe('formatMediaTime', () => {
   it('is m:ss under an hour and h:mm:ss from an hour on, whole seconds rounded down', () => {
@@ -129,18 +129,33 @@ describe('reviewReport', () => {
   it('is in Chinese with lang zh: headings, label names, technique and tip; the meeting\'s words as stored', () => {
     const md = reviewReport(full(), 'zh');
     expect(md).toContain('# 会谈复盘：Q3 renewal');
-    for (const heading of ['## 参与者', '## 模型版本', '## 概要', '## 时间线']) expect(md).toContain(`\n${heading}\n`);
+    for (const heading of ['## 参与者', '## 模型', '## 概要', '## 时间轴']) expect(md).toContain(`\n${heading}\n`);
     expect(md).toContain('- Li（客户）');
     expect(md).toContain('- 教练已标注 2 句发言 · 模型判断一致 1 句');
-    expect(md).toContain("  - 教练标注：**议价·要折扣**（模型判断为 ~~询价~~）");
+    expect(md).toContain("  - 教练标注：**要求优惠**（模型判断为~~询价~~）");
     expect(md).toContain('- **0:05** · **成交时机**：客户询问了价格（分数 0.86）');
-    expect(md).toContain('  - 成交技巧：直接请求法：现在就提出成交请求。');
+    expect(md).toContain('  - 成交方法：直接请求法——现在就提出成交请求。');
     expect(md).toContain('  - 教练：**有用**');
-    expect(md).toContain('- **0:05** · Li（客户）：姿态 **双臂交叉** 开始（分数 0.70）');
+    expect(md).toContain('- **0:05** · Li（客户）：**双臂交叉**开始（分数 0.70）');
+    // A comment's author and "edited" go in one full-width parenthesis.
+    expect(md).toContain('- **0:05** · **点评**（已编辑）：she asked twice');
+    expect(md).toContain('- **0:05** · **点评**（Coach Wu）：Ask for the deal here');
     // Full-width separators throughout: no half-width colon or parenthesis after Chinese words.
     expect(md).not.toMatch(/[\u4e00-\u9fff）](: | \()/);
     expect(md).toContain('How much is it?');
     expect(md).not.toMatch(/Closing moment|Price question|Direct request/);
+  });
+
+  it('names a cue\'s type once: a title opening with it loses it, one stored with another wording keeps it whole', () => {
+    const resist = (id: number, zh: string): Cue => ({
+      ...cue(id, 1000), type: 'resistance', reason: 'customer_resists', technique: 'address_objection',
+      title: { en: 'Resistance: the customer is pushing back', zh }, tip: { en: 'Do not ask yet.', zh: '暂不提出成交。' },
+    });
+    const md = reviewReport(snapshot({ cues: [resist(1, '抗拒：客户提出异议'), resist(2, '抗拒信号：客户有顾虑')] }), 'zh');
+    expect(md).toContain('- **0:01** · **抗拒**：客户提出异议（分数 0.86）\n');
+    expect(md).toContain('- **0:01** · **抗拒**：抗拒信号：客户有顾虑（分数 0.86）\n');
+    expect(md).toContain('  - 成交方法：处理异议——暂不提出成交。\n');
+    expect(reviewReport(snapshot({ cues: [resist(1, 'x')] }), 'en')).toContain('- **0:01** · **Resistance**: the customer is pushing back (score 0.86)\n');
   });
 
   it('escapes hostile words, names, notes, titles and comments so they read as typed', () => {
@@ -168,7 +183,7 @@ describe('reviewReport', () => {
     expect(md).toContain('- Turns: 0 (customer turns: 0)\n- Cues: none\n');
     expect(md).not.toContain('Earlier verdicts');
     expect(md.endsWith('## Time line\n\n_Nothing in this session yet._\n')).toBe(true);
-    expect(reviewReport(snapshot(), 'zh').endsWith('## 时间线\n\n_此会谈还没有内容。_\n')).toBe(true);
+    expect(reviewReport(snapshot(), 'zh').endsWith('## 时间轴\n\n_此会谈还没有内容。_\n')).toBe(true);
   });
 
   it('does not count a label whose turn or participant is no longer a customer\'s, but still shows it', () => {
@@ -188,6 +203,6 @@ describe('reviewReport', () => {
     expect(reviewReport(snap, 'en')).toContain('  - Signal: Price question (score 0.91)\n');
     const strict = reviewReport(snap, 'en', { cueMinSignalScore: 0.95 });
     expect(strict).toContain('  - Signal: Price question (score 0.91 · uncertain: below the 0.95 a cue needs)');
-    expect(reviewReport(snap, 'zh', { cueMinSignalScore: 0.95 })).toContain('不确定：低于提示所需的 0.95');
+    expect(reviewReport(snap, 'zh', { cueMinSignalScore: 0.95 })).toContain('把握不足：低于触发提示所需的 0.95');
   });
 });

@@ -56,17 +56,24 @@ interface Entry {
 function headline(c: Cue, lang: ReportLang): string {
   const title = c.title[lang];
   const type = CUE_TYPE_NAMES[lang][c.type];
-  return title.startsWith(type) ? title.slice(type.length).replace(/^\s*[:：]\s*/, '') || title : title;
+  // Only the type followed by its colon: a title stored before a rename of the type ("抗拒信号：…"
+  // under the type 抗拒) is shown whole rather than cut inside a word.
+  const rest = title.startsWith(type) ? title.slice(type.length) : '';
+  return /^\s*[:：]/.test(rest) ? rest.replace(/^\s*[:：]\s*/, '') || title : title;
 }
 
 /**
  * `cueMinSignalScore`: the least signal score a cue needs (the server's); a customer's signal
  * under it is marked uncertain, as the client shows it.
  */
-/** Separators: half-width with spaces in English, full-width in Chinese. */
-const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: string }> = {
-  en: { colon: ': ', open: ' (', close: ')' },
-  zh: { colon: '：', open: '（', close: '）' },
+/**
+ * Separators: half-width with spaces in English, full-width in Chinese (docs/glossary.md).
+ * `dash` joins a technique to its tip, `list` the items of a list, `gap` a word to the markup
+ * after it (none between Chinese characters).
+ */
+const PUNCTUATION: Record<ReportLang, { colon: string; open: string; close: string; dash: string; list: string; gap: string }> = {
+  en: { colon: ': ', open: ' (', close: ')', dash: ': ', list: ', ', gap: ' ' },
+  zh: { colon: '：', open: '（', close: '）', dash: '——', list: '、', gap: '' },
 };
 
 export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMinSignalScore: number } = { cueMinSignalScore: DEFAULT_CUE_ENGINE_OPTIONS.minSignalScore }): string {
@@ -151,7 +158,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
       lines.push(
         c.label === model
           ? `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(T.modelAgrees)}`
-          : `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(`${T.modelSaid} ~~${turnLabelName(lang, model)}~~`)}`,
+          : `  - ${T.coachLabel}${P.colon}**${turnLabelName(lang, c.label)}**${paren(`${T.modelSaid}${P.gap}~~${turnLabelName(lang, model)}~~`)}`,
         ...note(c.note),
       );
     }
@@ -163,7 +170,7 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
       mediaMs: c.mediaMs, rank: RANK.cue, order: c.id,
       lines: [
         `- ${at(c.mediaMs)} · **${CUE_TYPE_NAMES[lang][c.type]}**${P.colon}${escapeMarkdown(headline(c, lang))}${paren(`${T.score} ${score(c.score)}`)}`,
-        `  - ${T.technique}${P.colon}${TECHNIQUE_NAMES[c.technique][lang]}${P.colon}${escapeMarkdown(c.tip[lang])}`,
+        `  - ${T.technique}${P.colon}${TECHNIQUE_NAMES[c.technique][lang]}${P.dash}${escapeMarkdown(c.tip[lang])}`,
         ...(review ? [`  - ${T.verdict}${P.colon}**${VERDICT_NAMES[lang][review.verdict]}**`, ...note(review.note).map((l) => `  ${l}`)] : []),
       ],
     };
@@ -177,18 +184,23 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
   }
   for (const l of snap.postureLabels) {
     const model = postureAt(l.participant, l.mediaMs);
-    const coach = l.labels.map((x) => LABEL_NAMES[lang][x]).join(', ');
-    const modelText = model.length ? model.map((x) => LABEL_NAMES[lang][x]).join(', ') : LABEL_NAMES[lang].neutral;
+    const coach = l.labels.map((x) => LABEL_NAMES[lang][x]).join(P.list);
+    const modelText = model.length ? model.map((x) => LABEL_NAMES[lang][x]).join(P.list) : LABEL_NAMES[lang].neutral;
     const agrees = postureAgrees(l.labels, model);
     entries.push({
       mediaMs: l.mediaMs, rank: RANK.posture, order: entries.length,
-      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}${P.colon}**${coach}**${paren(agrees ? T.modelAgrees : `${T.modelSaid} ~~${modelText}~~`)}`, ...note(l.note)],
+      lines: [`- ${at(l.mediaMs)} · ${T.postureLabel(who(l.participant))}${P.colon}**${coach}**${paren(agrees ? T.modelAgrees : `${T.modelSaid}${P.gap}~~${modelText}~~`)}`, ...note(l.note)],
     });
   }
   for (const c of snap.comments) {
-    const by = c.author ? ` ${T.by(escapeMarkdown(c.author))}` : '';
-    const edited = c.editedAt !== null ? ` _(${T.edited})_` : '';
-    entries.push({ mediaMs: c.mediaMs, rank: RANK.comment, order: c.id, lines: [`- ${at(c.mediaMs)} · **${T.comment}**${by}${edited}${P.colon}${escapeMarkdown(c.text)}`] });
+    // English: "**Comment** by Wu _(edited)_: …"; Chinese: "**点评**（吴，已编辑）：…", full-width.
+    const author = c.author ? T.by(escapeMarkdown(c.author)) : null;
+    const edited = c.editedAt !== null ? T.edited : null;
+    const about =
+      lang === 'zh'
+        ? [author, edited].some((x) => x !== null) ? paren([author, edited].filter((x) => x !== null).join('，')) : ''
+        : `${author !== null ? ` ${author}` : ''}${edited !== null ? ` _(${edited})_` : ''}`;
+    entries.push({ mediaMs: c.mediaMs, rank: RANK.comment, order: c.id, lines: [`- ${at(c.mediaMs)} · **${T.comment}**${about}${P.colon}${escapeMarkdown(c.text)}`] });
   }
   // Posture at one time: signals' starts and ends as stored, then the coaches' labels.
   entries.sort((a, b) => a.mediaMs - b.mediaMs || a.rank - b.rank || a.order - b.order);

@@ -63,7 +63,7 @@ test('the printed address lets a browser in; without the token the page is refus
   await goneNotice.waitFor({ timeout: WAIT_MS });
   expect(await goneNotice.locator('strong').textContent()).toBe('Not exported');
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(goneNotice.textContent()).resolves.toContain('未导出此会谈在服务器上不存在（可能已被删除，或服务器重启时没有保存它）。');
+  await expect(goneNotice.textContent()).resolves.toContain('未导出服务器上没有此会谈（可能已删除，或服务器重启时未保留）。');
   await page.locator('.lang-btn[data-lang="en"]').click();
 
   // …and no answer at all, the request held, then dropped: the link is disabled meanwhile

@@ -192,18 +192,18 @@ test('a coach comments on a turn and at a timeline moment: inline, on the timeli
 
   // In Chinese: the header, the buttons, the marker row, and the report's language.
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(page.getByTestId('comments-summary').textContent()).resolves.toBe('2 条评论');
+  await expect(page.getByTestId('comments-summary').textContent()).resolves.toBe('2 条点评');
   await expect(page.getByTestId('review-report').textContent()).resolves.toBe('复盘报告');
-  await expect(page.getByTestId('comment-button').textContent()).resolves.toBe('评论');
-  await expect(turn(page, 0).getByTestId('comment-turn').textContent()).resolves.toBe('评论');
+  await expect(page.getByTestId('comment-button').textContent()).resolves.toBe('点评');
+  await expect(turn(page, 0).getByTestId('comment-turn').textContent()).resolves.toBe('点评');
   await expect(firstAgain.getByTestId('comment-edited').textContent()).resolves.toBe('已编辑');
-  await expect(page.getByTestId('timeline-gutter').textContent()).resolves.toContain('评论');
+  await expect(page.getByTestId('timeline-gutter').textContent()).resolves.toContain('点评');
   const zhDownload = page.waitForEvent('download');
   await page.getByTestId('review-report').click();
   const zhFile = await zhDownload;
   const zh = await readFile(await zhFile.path(), 'utf8');
   expect(zh).toContain('Name the price before she asks.');
-  expect(zh).toContain('评论：2 条'); // headings in Chinese, the words as typed
+  expect(zh).toContain('点评：2 条'); // headings in Chinese, the words as typed
   expect(zh).not.toContain('Comments: 2');
   expect(reportUrls.pop()).toMatch(/review\.md\?lang=zh$/);
   await page.locator('.lang-btn[data-lang="en"]').click();
@@ -265,7 +265,7 @@ test('refusals are notices in both languages, and the editor keeps the text', as
   await expect(focusedTestId(page)).resolves.toBe('comment-save');
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await editor.getByTestId('comment-save').click();
-  await page.getByTestId('notice').filter({ hasText: '评论未保存' }).filter({ hasText: '此会谈的评论已达上限（1000 条）' }).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('notice').filter({ hasText: '点评未保存' }).filter({ hasText: '此会谈的点评已达上限（1000 条）' }).waitFor({ timeout: WAIT_MS });
   await expect(editor.getByTestId('comment-text').inputValue()).resolves.toBe('Slow down here.');
   await page.locator('.lang-btn[data-lang="en"]').click();
   await page.unroute(`**/api/sessions/${SESSION}/comments`);
@@ -286,7 +286,7 @@ test('refusals are notices in both languages, and the editor keeps the text', as
   await expect(inPlace.getByTestId('comment-text').inputValue()).resolves.toBe('Slow down, and ask.');
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await inPlace.getByTestId('comment-save').click();
-  await page.getByTestId('notice').filter({ hasText: '这条评论在服务器上已不存在' }).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('notice').filter({ hasText: '服务器上已没有这条点评' }).waitFor({ timeout: WAIT_MS });
   await page.locator('.lang-btn[data-lang="en"]').click();
   await page.unroute(`**/api/sessions/${SESSION}/comments/${id}`);
   await page.keyboard.press('Escape');

@@ -105,7 +105,7 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(long);
   await expect(page.getByTestId('composer-text').getAttribute('aria-invalid')).resolves.toBe('true');
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(error.textContent()).resolves.toBe('发言没有保存：发言内容长度为 2001，上限为 2000。');
+  await expect(error.textContent()).resolves.toBe('发言未保存：发言内容长度为 2001，上限为 2000。');
   await page.locator('.lang-btn[data-lang="en"]').click();
   await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
 

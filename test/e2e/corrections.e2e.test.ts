@@ -118,7 +118,7 @@ test('a coach labels a customer turn: chip, disagreement, counts, live in anothe
 
   // In Chinese.
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(chip.locator('.chip').textContent()).resolves.toBe(`教练：${coach === 'resistance' ? '抗拒' : '议价·要折扣'}`);
+  await expect(chip.locator('.chip').textContent()).resolves.toBe(`教练：${coach === 'resistance' ? '抗拒' : '要求优惠'}`);
   await expect(page.getByTestId('labels-summary').textContent()).resolves.toBe('已标注 1 句发言 · 模型判断一致 0 句');
   await expect(page.getByTestId('labels-export').textContent()).resolves.toBe('导出标注');
   await expect(turn(page, 3).getByTestId('label-turn').textContent()).resolves.toBe('标注');

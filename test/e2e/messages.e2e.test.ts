@@ -172,8 +172,8 @@ test('the same refusal again is counted on its notice, not shown again', async (
   // Switching the language words the notices shown again (they kept English before).
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await expect(notices.allTextContents()).resolves.toEqual([
-    expect.stringMatching(/^0:01 处的姿态帧被拒绝输入无效。（refused for the test）×5关闭$/),
-    expect.stringMatching(/^0:00 处的姿态帧被拒绝输入无效。（refused for the test）×5关闭$/),
+    expect.stringMatching(/^服务器拒收了 0:01 处的姿态帧输入无效。（refused for the test）×5关闭$/),
+    expect.stringMatching(/^服务器拒收了 0:00 处的姿态帧输入无效。（refused for the test）×5关闭$/),
   ]);
   expect(pageErrors).toEqual([]);
   await page.context().close();

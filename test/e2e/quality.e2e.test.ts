@@ -93,7 +93,7 @@ test('labels a few demo turns, opens Model quality and sees the figures; Refresh
   await button.click();
   await dialog.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
   await expect(dialog.locator('#quality-h').textContent()).resolves.toBe('模型质量');
-  await expect(dialog.getByTestId('quality-verbal-all').locator('caption').textContent()).resolves.toContain('全部：4 条');
+  await expect(dialog.getByTestId('quality-verbal-all').locator('caption').textContent()).resolves.toContain('全部：4 句');
   await expect(dialog.getByTestId('quality-what-if-caution').textContent()).resolves.toContain('偏乐观');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
@@ -157,7 +157,7 @@ test('odd answers: a refusal, a body that is not the answer, every section empty
   next = { status: 503, body: JSON.stringify({ error: busy }) };
   await page.getByTestId('quality-button').click();
   await statusSays('服务器正在进行其他模型质量测量');
-  await expect(status.textContent()).resolves.not.toContain('没有保存');
+  await expect(status.textContent()).resolves.not.toContain('未保存');
   next = { status: 200, body: JSON.stringify(empty) };
   await dialog.getByTestId('quality-refresh').click();
   await dialog.getByTestId('quality-cues-none').waitFor({ timeout: WAIT_MS });

@@ -187,7 +187,7 @@ test('the role panel by keyboard, in Chinese, at phone width; a refused save is 
   await expect(panel.isVisible()).resolves.toBe(true);
   // The focus moved into the panel, on the first participant's select.
   await expect(page.evaluate(() => document.activeElement?.getAttribute('data-speaker'))).resolves.toBe('陈经理');
-  await expect(panel.locator('h2').textContent()).resolves.toBe('谁是谁？');
+  await expect(panel.locator('h2').textContent()).resolves.toBe('指定发言人角色');
   // An assigned participant's role can be changed or taken away.
   await expect(panel.locator('[data-speaker="陈经理"] option').allTextContents()).resolves.toEqual([
     '客户',

@@ -168,10 +168,10 @@ test('in Chinese: the dialogs’ words, a title too long refused in the dialog n
   await page.getByRole('dialog', { name: '重命名会谈' }).waitFor({ timeout: WAIT_MS });
   await page.getByLabel('标题', { exact: true }).fill('x'.repeat(201));
   await page.getByTestId('session-rename-save').click();
-  await expect(page.getByTestId('session-dialog-error').textContent()).resolves.toBe('标题长度为 201，上限为 200。');
+  await expect(page.getByTestId('session-dialog-error').textContent()).resolves.toBe('标题有 201 个字符，上限为 200 个字符。');
   // Deleted meanwhile by another client: the dialog closes, and the notice says so.
   await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
-  await page.getByText('“zh-call.txt”已在另一个窗口中被删除').waitFor({ timeout: WAIT_MS });
+  await page.getByText('“zh-call.txt”已在另一个窗口中删除').waitFor({ timeout: WAIT_MS });
   await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(false);
   expect(pageErrors).toEqual([]);
   await page.context().close();

@@ -264,7 +264,7 @@ test('names and texts written as HTML show as text, and the client runs under it
 });
 
 /** The creation time the dropdown adds to sessions shown with the same title. */
-const MADE = '(?: \\(\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\))?';
+const MADE = '(?: \\(\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\)|（\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d）)?';
 
 test('each Play stores a session named with its start time in the language of the moment; replaying one keeps one suffix', async () => {
   const { page, pageErrors } = await openPage();
@@ -324,7 +324,8 @@ test('each Play stores a session named with its start time in the language of th
   // Two sessions shown with the same title (both played in the same minute) say when each was made.
   const [zhShown, enShown] = [await option(zh.id).textContent(), await option(en.id).textContent()];
   const same = zhShown!.split(' — ')[0]!.replace(new RegExp(`${MADE}$`), '') === enShown!.split(' — ')[0]!.replace(new RegExp(`${MADE}$`), '');
-  for (const shown of [zhShown, enShown]) expect(/ \(\d\d-\d\d \d\d:\d\d:\d\d\) — /.test(shown!)).toBe(same);
+  // Shown in Chinese: the time in full-width parentheses.
+  for (const shown of [zhShown, enShown]) expect(/（\d\d-\d\d \d\d:\d\d:\d\d） — /.test(shown!)).toBe(same);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();
@@ -338,7 +339,7 @@ test('the footer names both models the server runs, verbal and posture, in both 
   await footer.filter({ hasText: health.verbalModel }).waitFor({ timeout: WAIT_MS });
   await expect(footer.textContent()).resolves.toContain(`Verbal model: ${health.verbalModel} · Posture model: ${health.postureModel} · `);
   await page.locator('.lang-btn[data-lang="zh"]').click();
-  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态分类模型：${health.postureModel} · `);
+  await expect(footer.textContent()).resolves.toContain(`言语模型：${health.verbalModel} · 姿态模型：${health.postureModel} · `);
 
   expect(pageErrors).toEqual([]);
   await page.context().close();

@@ -171,10 +171,10 @@ describe('coach comments over HTTP and socket.io', () => {
     const zh = await download(suite.server.url, `/api/sessions/${id}/review.md?lang=zh`);
     expect(zh.status).toBe(200);
     expect(zh.text).toContain('# 会谈复盘：');
-    expect(zh.text).toContain('## 时间线');
+    expect(zh.text).toContain('## 时间轴');
     expect(zh.text).toContain('李女士（客户）：那么，这个需要多少钱？起投金额是多少？');
     for (const c of snap.cues) expect(zh.text).toContain(c.tip.zh);
-    expect(zh.text).toContain('**评论** 王教练：成交了：及时确认办理时间');
+    expect(zh.text).toContain('**点评**（王教练）：成交了：及时确认办理时间');
 
     for (const [q, message] of [['?lang=fr', /must be "en" or "zh"/], ['?lang=en&lang=zh', /given once/], ['?lang=', /must be "en" or "zh"/]] as const) {
       const r = await api(suite.server.url, 'GET', `/api/sessions/${id}/review.md${q}`);
