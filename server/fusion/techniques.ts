@@ -59,7 +59,7 @@ export function cueTitle(reason: CueReason, trigger: VerbalLabel | PostureSignal
     case 'buying_signal':
       return withPosture({ en: `Closing moment: the customer ${p.en}`, zh: `成交时机：客户${p.zh}` }, posture);
     case 'signals_accumulating':
-      return withPosture({ en: `Closing moment: buying signals are adding up (the customer ${p.en})`, zh: `成交时机：购买信号接连出现（客户${p.zh}）` }, posture);
+      return withPosture({ en: `Closing moment: buying signals are adding up — the customer ${p.en}`, zh: `成交时机：购买信号接连出现——客户${p.zh}` }, posture);
     case 'objection_removed':
       return withPosture({ en: `Closing moment: objection removed, the customer ${p.en}`, zh: `成交时机：异议已消除，客户${p.zh}` }, posture);
     case 'benefit_acknowledged':
