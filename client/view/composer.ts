@@ -327,7 +327,9 @@ export class Composer {
     });
     this.text.addEventListener('input', () => {
       this.draft.edit(this.text.value, () => this.mediaNow());
-      if (this.queueFull) {
+      const q = this.session.id !== null ? this.queues.get(this.session.id) : undefined;
+      // Fix is offered only with the field empty: a refused turn waiting for it follows the typing.
+      if (this.queueFull || (q?.refused && this.editing === null)) {
         this.queueFull = false;
         this.render();
       } else this.renderSend();
@@ -401,7 +403,8 @@ export class Composer {
     if (!q || !hasText(this.draft.text) || this.session.watching) return;
     const fixing = this.editing !== null ? q.items.find((i) => i.turn.clientTurnId === this.editing) : undefined;
     const endMs = fixing ? (fixing.turn.endMs ?? fixing.turn.startMs) : this.mediaNow();
-    const turn = buildTurn({ speaker, text: this.draft.text, startMs: this.draft.startMs ?? endMs, endMs, clientTurnId: turnId(this.prefix, ++this.n) });
+    const startMs = fixing ? fixing.turn.startMs : (this.draft.startMs ?? endMs);
+    const turn = buildTurn({ speaker, text: this.draft.text, startMs, endMs, clientTurnId: turnId(this.prefix, ++this.n) });
     if (fixing) {
       this.editing = null;
       q.replace(fixing.turn.clientTurnId!, turn);
@@ -549,7 +552,7 @@ export class Composer {
               ? 'composerRoleSaving'
               : null;
     this.status.textContent = statusKey ? t(statusKey) : '';
-    this.root.dataset.phase = head?.state === 'waiting' ? (connected ? 'sending' : 'waiting') : (head?.state ?? 'idle');
+    this.root.dataset.phase = head?.state ?? 'idle';
     this.root.dataset.connected = String(connected);
     const refused = q.refused;
     const err = this.queueFull

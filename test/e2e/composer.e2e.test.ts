@@ -263,6 +263,76 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   await page.context().close();
 });
 
+test('a refused turn waits for Fix while the field holds a draft, keeps its place and time when fixed; the queue stops at 50, said in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  page.on('dialog', (d) => void d.accept());
+  // A network the test cuts and restores (a cut closes the connection; reconnecting fails meanwhile).
+  let down = false;
+  let cut = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    cut = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const id = await newLiveSessionWithCustomer(page, 'Lee');
+  const field = page.getByTestId('composer-text');
+  const queued = page.getByTestId('composer-queued');
+
+  // Offline: a turn over the limit, one after it, and a draft left in the field.
+  cut();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  const long = 'x'.repeat(2001);
+  await send(page, long);
+  await send(page, 'After the fixed one');
+  await field.fill('a draft in progress');
+  down = false;
+  // Refused: the queue stops at it; the draft stays in the field, so Fix waits for it to be emptied.
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await refused.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toMatch(/^Turn not stored: .*2000/);
+  await expect(page.getByTestId('composer-queue-count').textContent()).resolves.toMatch(/^Not yet stored: 2\. The first was refused/);
+  await expect(queued.nth(1).getAttribute('data-state')).resolves.toBe('waiting');
+  await expect(field.inputValue()).resolves.toBe('a draft in progress');
+  await expect(refused.getByTestId('composer-queued-edit').isDisabled()).resolves.toBe(true);
+  await field.fill('');
+  await refused.getByTestId('composer-queued-edit').click();
+  await expect(field.inputValue()).resolves.toBe(long);
+  await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+  await send(page, 'Fixed: a short one');
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  // In its place (before the turn typed after it), at the times it was first typed.
+  expect(snap.utterances.map((u) => u.text)).toEqual(['Fixed: a short one', 'After the fixed one']);
+  expect(snap.utterances[0]!.endMs).toBeLessThanOrEqual(snap.utterances[1]!.startMs);
+
+  // Bounded: offline, 50 turns wait; the 51st is not added, its text kept, the limit said.
+  cut();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  for (let n = 1; n <= 50; n++) await send(page, `Queued ${n}`);
+  await expect(queued.count()).resolves.toBe(50);
+  await send(page, 'One too many');
+  const error = page.getByTestId('composer-error');
+  await expect(error.textContent()).resolves.toBe('Not added: at most 50 turns can wait to be sent. Wait until some are stored, or remove some.');
+  await expect(field.inputValue()).resolves.toBe('One too many');
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(error.textContent()).resolves.toBe('没有加入：最多只能有 50 句发言等待发送。请等待部分发言保存，或删除一些。');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await queued.filter({ hasText: 'Queued 50' }).getByTestId('composer-queued-remove').click();
+  await field.press('Enter');
+  await expect(queued.count()).resolves.toBe(50);
+  await expect(queued.last().textContent()).resolves.toContain('One too many');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('while another window plays into the session the composer is paused, saying why, and typing comes back when that input stops', async () => {
   const { page: typist, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
   const id = await newLiveSessionWithCustomer(typist, 'Lee');
