@@ -5,8 +5,33 @@
 // and in Chinese, then removed from the queue; a reload shows the turns stored. The offline
 // queue, the pause while another window plays into the session, and a local video's time.
 // Real server, real Chromium.
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { getJson, launchChromium, openPage, refuseSocket, useServerAndBrowser } from './browser';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.x A/AA violations within `selector` (the composer's states the axe suite does not reach). */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    type Axe = { run(ctx: Element, opts: object): Promise<{ violations: { id: string; help: string }[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const r = await axe.run(document.querySelector(sel)!, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help}`);
+  }, selector);
+}
+
+/** No violation in the composer, in English and in Chinese. */
+async function expectComposerAccessible(page: Page): Promise<void> {
+  for (const lang of ['zh', 'en']) {
+    await page.locator(`.lang-btn[data-lang="${lang}"]`).click();
+    await expect(axeViolations(page, '[data-testid="composer"]')).resolves.toEqual([]);
+  }
+}
 
 const WAIT_MS = 60_000;
 
@@ -206,6 +231,7 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   await expect(queued.nth(1).locator('[data-testid="composer-queued-state"]').textContent()).resolves.toBe('Waiting');
   await queued.filter({ hasText: 'Not this one' }).getByTestId('composer-queued-remove').click();
   await expect(queued.count()).resolves.toBe(3);
+  await expectComposerAccessible(page); // the queue listed offline, its Remove buttons
   await page.locator('.lang-btn[data-lang="zh"]').click();
   await expect(page.getByTestId('composer-queue-count').textContent()).resolves.toBe('尚未保存：3 句（最多 50 句）');
   await page.locator('.lang-btn[data-lang="en"]').click();
@@ -356,6 +382,7 @@ test('while another window plays into the session the composer is paused, saying
   await watcher.locator('.lang-btn[data-lang="zh"]').click();
   await expect(reason.textContent()).resolves.toBe('另一个窗口正在向这个会谈播放内容：在它的输入停止之前，这里暂停输入。');
   await watcher.locator('.lang-btn[data-lang="en"]').click();
+  await expectComposerAccessible(watcher); // the disabled field and its reason
   // That input stops: after the same quiet time that gives Re-analyse back, the field is back.
   await watcher.locator('[data-testid="composer"][data-blocked="false"]').waitFor({ timeout: 45_000 });
   await expect(reason.isHidden()).resolves.toBe(true);
