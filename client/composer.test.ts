@@ -1,8 +1,23 @@
-// The live turn composer's logic with an injected clock and socket: the media-time clock, the
-// turn a draft becomes, and the send / ack / refusal / reconnect state machine.
+// The live turn composer's logic with an injected clock, socket and storage: the media-time
+// clock, the turn a draft becomes, the queue (order, offline, refusal, reconnect, bound) and
+// its keeping across a reload.
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
 import { ClientTurnIdSchema, UtteranceInSchema } from '../protocol/protocol';
-import { MediaClock, TurnSender, buildTurn, checkSpeaker, hasText, type TurnSenderDeps } from './composer';
+import {
+  Draft,
+  MediaClock,
+  QUEUE_MAX_TURNS,
+  QUEUE_STORAGE_PREFIX,
+  TurnQueue,
+  buildTurn,
+  checkSpeaker,
+  hasText,
+  loadQueues,
+  saveQueue,
+  type QueueStorage,
+  type QueuedTurn,
+  type TurnQueueDeps,
+} from './composer';
 import type { AckResult } from './live';
 
 function fakeNow(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -65,20 +80,37 @@ describe('buildTurn, checkSpeaker', () => {
   });
 });
 
-/** A sender on a fake socket whose acks the test answers by hand. */
-function harness(opts: { connected?: boolean } = {}) {
-  const time = fakeNow();
-  const clock = new MediaClock(time.now);
+describe('Draft', () => {
+  test('a draft is timed from its first keystroke; emptying the field forgets its start', () => {
+    const time = fakeNow();
+    const clock = new MediaClock(time.now);
+    const now = () => clock.mediaMs(10_000);
+    const d = new Draft();
+    d.edit('How', now);
+    expect(d.startMs).toBe(10_000); // the clock started at the session's latest turn end
+    time.advance(2500);
+    d.edit('How much is it?', now);
+    expect(d.startMs).toBe(10_000);
+    d.edit('  ', now);
+    expect(d.startMs).toBeNull();
+    time.advance(1000);
+    d.edit('Hi', now);
+    expect(d.startMs).toBe(13_500);
+    d.clear();
+    expect(d).toMatchObject({ text: '', startMs: null });
+  });
+});
+
+/** A queue on a fake socket whose acks the test answers by hand. */
+function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
   let connected = opts.connected ?? true;
+  let held = false;
   const sent: UtteranceIn[] = [];
   const answers: { resolve: (r: AckResult<Utterance>) => void; reject: (e: unknown) => void }[] = [];
   const stored: Utterance[] = [];
   let changes = 0;
-  const deps: TurnSenderDeps = {
-    prefix: 'ptest',
-    clock,
-    startFrom: () => 10_000,
-    connected: () => connected,
+  const deps: TurnQueueDeps = {
+    mayDrain: () => connected && !held,
     send: (turn) => {
       sent.push(turn);
       return new Promise((resolve, reject) => answers.push({ resolve, reject }));
@@ -87,11 +119,12 @@ function harness(opts: { connected?: boolean } = {}) {
     onStored: (u) => stored.push(u),
     onChange: () => changes++,
   };
-  const sender = new TurnSender(deps);
-  const stored1 = (turn: UtteranceIn, id = 1): Utterance => ({
-    id,
+  const queue = new TurnQueue(deps, opts.items);
+  let seq = 0;
+  const storedAs = (turn: UtteranceIn): Utterance => ({
+    id: ++seq,
     sessionId: 's1',
-    seq: id,
+    seq,
     speaker: turn.speaker,
     role: 'customer',
     text: turn.text,
@@ -99,132 +132,233 @@ function harness(opts: { connected?: boolean } = {}) {
     endMs: turn.endMs ?? turn.startMs,
     receivedAt: 0,
   });
+  /** Answers the k-th send (0-based) with the server's "stored", and lets the queue go on. */
+  const ack = async (k: number) => {
+    answers[k]!.resolve({ ok: true, value: storedAs(sent[k]!) });
+    await flush();
+  };
   return {
-    time,
-    clock,
-    sender,
+    queue,
     sent,
     answers,
     stored,
-    stored1,
+    ack,
     changes: () => changes,
     setConnected: (c: boolean) => (connected = c),
+    hold: (h: boolean) => (held = h),
   };
 }
 
-describe('TurnSender', () => {
-  test('a draft is timed from its first keystroke to Send; the field is cleared only after the ack', async () => {
+/** Lets the queue's awaits run (the fake socket answers synchronously once resolved). */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+const turn = (n: number, text = `Turn ${n}`, startMs = n * 1000): UtteranceIn =>
+  buildTurn({ speaker: 'Lee', text, startMs, endMs: startMs + 500, clientTurnId: `ptest:${n}` });
+
+describe('TurnQueue', () => {
+  test('turns typed behind one awaiting its ack are sent one at a time, in order, each under its own id', async () => {
     const h = harness();
-    h.sender.edit('How');
-    expect(h.sender.draftStartMs).toBe(10_000); // the clock started at the session's latest turn end
-    h.time.advance(2500);
-    h.sender.edit('How much is it?');
-    expect(h.sender.draftStartMs).toBe(10_000);
-    h.time.advance(500);
-    expect(h.sender.canSend('Lee')).toBe(true);
-    const done = h.sender.submit('Lee');
-    expect(h.sender.phase).toBe('sending');
-    expect(h.sender.draft).toBe('How much is it?'); // not yet acked: still there
-    expect(h.sender.canSend('Lee')).toBe(false);
-    expect(h.sent).toEqual([{ speaker: 'Lee', text: 'How much is it?', startMs: 10_000, endMs: 13_000, clientTurnId: 'ptest:1' }]);
-    expect(ClientTurnIdSchema.safeParse(h.sent[0]!.clientTurnId).success).toBe(true);
-    h.answers[0]!.resolve({ ok: true, value: h.stored1(h.sent[0]!) });
-    await expect(done).resolves.toBe('stored');
-    expect(h.sender.phase).toBe('idle');
-    expect(h.sender.draft).toBe('');
-    expect(h.sender.draftStartMs).toBeNull();
-    expect(h.stored).toHaveLength(1);
+    expect(h.queue.add(turn(1))).toBe('queued');
+    expect(h.queue.add(turn(2))).toBe('queued');
+    expect(h.queue.add(turn(3))).toBe('queued');
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1']); // one at a time
+    expect(h.queue.items.map((q) => q.state)).toEqual(['sending', 'waiting', 'waiting']);
+    await h.ack(0);
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:2']);
+    await h.ack(1);
+    await h.ack(2);
+    expect(h.stored.map((u) => u.text)).toEqual(['Turn 1', 'Turn 2', 'Turn 3']);
+    expect(h.queue.items).toEqual([]);
+    for (const u of h.sent) expect(ClientTurnIdSchema.safeParse(u.clientTurnId).success).toBe(true);
   });
 
-  test('emptying the field forgets the draft start; the next turn gets the next id', async () => {
+  test('typed offline: kept in order with the media times they were typed at, sent once connected', async () => {
+    const h = harness({ connected: false });
+    h.queue.add(turn(1, 'One', 4000));
+    h.queue.add(turn(2, 'Two', 9000));
+    await h.queue.drain();
+    expect(h.sent).toEqual([]);
+    expect(h.queue.items.map((q) => q.state)).toEqual(['waiting', 'waiting']);
+    expect(h.queue.lastEndMs).toBe(9500);
+    h.setConnected(true);
+    void h.queue.drain();
+    await h.ack(0);
+    await h.ack(1);
+    // Sent later, timed as typed (not as sent).
+    expect(h.sent.map((u) => [u.text, u.startMs, u.endMs])).toEqual([
+      ['One', 4000, 4500],
+      ['Two', 9000, 9500],
+    ]);
+  });
+
+  test('a waiting turn can be removed before it is sent; the one on its way cannot', async () => {
     const h = harness();
-    h.sender.edit('a');
-    h.time.advance(1000);
-    h.sender.edit('');
-    expect(h.sender.draftStartMs).toBeNull();
-    h.time.advance(1000);
-    h.sender.edit('Hi');
-    expect(h.sender.draftStartMs).toBe(12_000);
-    const one = h.sender.submit('A');
-    h.answers[0]!.resolve({ ok: true, value: h.stored1(h.sent[0]!) });
-    await one;
-    h.sender.edit('Again');
-    const two = h.sender.submit('A');
-    h.answers[1]!.resolve({ ok: true, value: h.stored1(h.sent[1]!, 2) });
-    await two;
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.queue.add(turn(3));
+    expect(h.queue.remove('ptest:1')).toBe(false); // on its way: its ack decides
+    expect(h.queue.remove('ptest:2')).toBe(true);
+    expect(h.queue.remove('nope')).toBe(false);
+    await h.ack(0);
+    await h.ack(1);
+    expect(h.sent.map((u) => u.text)).toEqual(['Turn 1', 'Turn 3']);
+  });
+
+  test('bounded: the turn over QUEUE_MAX_TURNS is not added', () => {
+    const h = harness({ connected: false });
+    for (let n = 1; n <= QUEUE_MAX_TURNS; n++) expect(h.queue.add(turn(n))).toBe('queued');
+    expect(h.queue.full).toBe(true);
+    expect(h.queue.add(turn(QUEUE_MAX_TURNS + 1))).toBe('full');
+    expect(h.queue.items).toHaveLength(QUEUE_MAX_TURNS);
+    h.queue.remove('ptest:3');
+    expect(h.queue.add(turn(QUEUE_MAX_TURNS + 1))).toBe('queued');
+  });
+
+  test('a refused turn stops the queue at it, with the server message; fixed (replaced), the rest follow', async () => {
+    const h = harness();
+    const long = 'x'.repeat(2001);
+    h.queue.add(turn(1, long));
+    h.queue.add(turn(2));
+    const error: ApiError = { code: 'invalid_input', field: 'utterance.text', limit: 2000, actual: 2001, message: 'utterance.text: text must be at most 2000 characters' };
+    h.answers[0]!.resolve({ ok: false, error });
+    await flush();
+    expect(h.queue.refused).toMatchObject({ turn: { text: long }, state: 'refused', error });
+    await h.queue.drain();
+    expect(h.sent).toHaveLength(1); // the turn after it waits
+    expect(h.queue.replace('ptest:2', turn(9))).toBe(false); // only a refused turn is replaced
+    const fixed = buildTurn({ speaker: 'Lee', text: 'x'.repeat(1999), startMs: 1000, endMs: 1500, clientTurnId: 'ptest:3' });
+    expect(h.queue.replace('ptest:1', fixed)).toBe(true);
+    expect(h.sent[1]).toEqual(fixed);
+    await h.ack(1);
+    await h.ack(2);
+    expect(h.stored.map((u) => u.text)).toEqual(['x'.repeat(1999), 'Turn 2']);
+  });
+
+  test('a refused turn removed: the turns after it go', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.answers[0]!.resolve({ ok: false, error: { code: 'invalid_input', message: 'no' } });
+    await flush();
+    expect(h.queue.remove('ptest:1')).toBe(true);
     expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:2']);
   });
 
-  test('a refused turn keeps its text and the server error until the field is edited', async () => {
+  test('a turn whose ack the drop took is sent again under the same id once connected, stored once, then the rest', async () => {
     const h = harness();
-    const long = 'x'.repeat(2001);
-    h.sender.edit(long);
-    const done = h.sender.submit('Lee');
-    const error: ApiError = { code: 'invalid_input', field: 'utterance.text', limit: 2000, actual: 2001, message: 'utterance.text: text must be at most 2000 characters' };
-    h.answers[0]!.resolve({ ok: false, error });
-    await expect(done).resolves.toBe('refused');
-    expect(h.sender.phase).toBe('idle');
-    expect(h.sender.draft).toBe(long);
-    expect(h.sender.error).toEqual(error);
-    expect(h.stored).toHaveLength(0);
-    h.sender.edit('x'.repeat(1999));
-    expect(h.sender.error).toBeNull();
-  });
-
-  test('offline: nothing is sent, Send is not offered', async () => {
-    const h = harness({ connected: false });
-    h.sender.edit('Hello');
-    expect(h.sender.canSend('Lee')).toBe(false);
-    await expect(h.sender.submit('Lee')).resolves.toBe('offline');
-    expect(h.sent).toEqual([]);
-    expect(h.sender.draft).toBe('Hello');
-  });
-
-  test('a turn whose ack the drop took is sent again under the same id once rejoined, and cleared then', async () => {
-    const h = harness();
-    h.sender.edit('这个理财产品的年费是多少？');
-    const first = h.sender.submit('王女士');
+    h.queue.add(turn(1, '这个理财产品的年费是多少？'));
+    h.queue.add(turn(2));
     h.setConnected(false);
     h.answers[0]!.reject(new Error('socket has been disconnected'));
-    await expect(first).resolves.toBe('unconfirmed');
-    expect(h.sender.phase).toBe('unconfirmed');
-    expect(h.sender.draft).toBe('这个理财产品的年费是多少？');
-    h.sender.edit('changed'); // read-only while unconfirmed
-    expect(h.sender.draft).toBe('这个理财产品的年费是多少？');
-    await expect(h.sender.resend()).resolves.toBe('offline');
+    await flush();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['unconfirmed', 'waiting']);
+    await h.queue.drain(); // still offline: nothing
+    expect(h.sent).toHaveLength(1);
     h.setConnected(true);
-    const again = h.sender.resend();
-    expect(h.sent).toHaveLength(2);
+    void h.queue.drain();
     expect(h.sent[1]).toEqual(h.sent[0]); // the same turn, the same clientTurnId
-    h.answers[1]!.resolve({ ok: true, value: h.stored1(h.sent[1]!) });
-    await expect(again).resolves.toBe('stored');
-    expect(h.sender.draft).toBe('');
-    await expect(h.sender.resend()).resolves.toBeNull(); // nothing left to send
+    // The server already held it: a duplicate answers with the stored original; it leaves the queue.
+    await h.ack(1);
+    expect(h.sent[2]!.clientTurnId).toBe('ptest:2');
+    await h.ack(2);
+    expect(h.queue.items).toEqual([]);
   });
 
-  test('an ack timeout is unconfirmed too; another error is shown and the text kept', async () => {
+  test('an ack timeout is unconfirmed (sent again on the next drain); another failure is a refusal', async () => {
     const h = harness();
-    h.sender.edit('One');
-    const one = h.sender.submit('A');
+    h.queue.add(turn(1));
     h.answers[0]!.reject(new Error('operation has timed out'));
-    await expect(one).resolves.toBe('unconfirmed');
-    h.sender.forget();
-    h.sender.edit('Two');
-    const two = h.sender.submit('A');
+    await flush();
+    expect(h.queue.items[0]!.state).toBe('unconfirmed');
+    h.queue.add(turn(2)); // a turn typed drains again: the unconfirmed one goes first
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1']);
     h.answers[1]!.reject(new Error('"utterance" ack: not what the protocol says'));
-    await expect(two).resolves.toBe('refused');
-    expect(h.sender.error?.message).toMatch(/not what the protocol says/);
-    expect(h.sender.draft).toBe('Two');
+    await flush();
+    expect(h.queue.refused?.error?.message).toMatch(/not what the protocol says/);
+    expect(h.queue.items).toHaveLength(2);
   });
 
-  test('an answer for a turn forgotten meanwhile (another session shown) changes nothing', async () => {
+  test('held (another window plays into the session): nothing is sent until released', async () => {
     const h = harness();
-    h.sender.edit('Hello');
-    const p = h.sender.submit('A');
-    h.sender.forget();
-    h.answers[0]!.resolve({ ok: true, value: h.stored1(h.sent[0]!) });
-    await expect(p).resolves.toBe('busy');
+    h.hold(true);
+    h.queue.add(turn(1));
+    expect(h.sent).toEqual([]);
+    h.hold(false);
+    void h.queue.drain();
+    expect(h.sent).toHaveLength(1);
+    // A second drain while one is under way does not send the head twice.
+    void h.queue.drain();
+    expect(h.sent).toHaveLength(1);
+  });
+
+  test('forgotten (the session deleted): an answer still to come changes nothing', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.forget();
+    await h.ack(0);
     expect(h.stored).toEqual([]);
-    expect(h.sender.draft).toBe('Hello');
+    expect(h.queue.items).toEqual([]);
+  });
+});
+
+/** A Map-backed stand-in for sessionStorage. */
+function fakeStorage(): QueueStorage & { map: Map<string, string> } {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get length() {
+      return map.size;
+    },
+    key: (i) => [...map.keys()][i] ?? null,
+    getItem: (k) => map.get(k) ?? null,
+    setItem: (k, v) => void map.set(k, v),
+    removeItem: (k) => void map.delete(k),
+  };
+}
+
+describe('saveQueue, loadQueues', () => {
+  test('each session\'s queue survives a reload; one on its way comes back unconfirmed (sent again under its id)', () => {
+    const storage = fakeStorage();
+    const error: ApiError = { code: 'invalid_input', message: 'too long', field: 'utterance.text', limit: 2000, actual: 2001 };
+    expect(
+      saveQueue(storage, 's1', [
+        { turn: turn(1), state: 'sending', error: null },
+        { turn: turn(2), state: 'waiting', error: null },
+      ]),
+    ).toBe(true);
+    saveQueue(storage, 's2', [{ turn: turn(3), state: 'refused', error }]);
+    storage.setItem('buying-signals.lang', 'zh'); // not a queue: left alone
+    const loaded = loadQueues(storage);
+    expect([...loaded.keys()].sort()).toEqual(['s1', 's2']);
+    expect(loaded.get('s1')).toEqual([
+      { turn: turn(1), state: 'unconfirmed', error: null },
+      { turn: turn(2), state: 'waiting', error: null },
+    ]);
+    expect(loaded.get('s2')).toEqual([{ turn: turn(3), state: 'refused', error }]);
+    // Emptied: its entry goes.
+    saveQueue(storage, 's1', []);
+    expect(storage.getItem(QUEUE_STORAGE_PREFIX + 's1')).toBeNull();
+    expect(storage.getItem('buying-signals.lang')).toBe('zh');
+  });
+
+  test('an entry that is not a queue (edited by hand, a turn without its id) is dropped, not sent', () => {
+    const storage = fakeStorage();
+    storage.setItem(QUEUE_STORAGE_PREFIX + 'a', '{not json');
+    storage.setItem(QUEUE_STORAGE_PREFIX + 'b', JSON.stringify({ v: 1, items: [{ turn: { speaker: 'A', text: 'x', startMs: 0 }, state: 'waiting', error: null }] }));
+    storage.setItem(QUEUE_STORAGE_PREFIX + 'c', JSON.stringify({ v: 1, items: [{ turn: { ...turn(1), startMs: -5 }, state: 'waiting', error: null }] }));
+    expect(loadQueues(storage).size).toBe(0);
+    expect(storage.map.size).toBe(0);
+  });
+
+  test('storage that refuses (full, blocked) or none: false, nothing thrown', () => {
+    const storage = fakeStorage();
+    storage.setItem = () => {
+      throw new Error('QuotaExceededError');
+    };
+    expect(saveQueue(storage, 's1', [{ turn: turn(1), state: 'waiting', error: null }])).toBe(false);
+    expect(saveQueue(null, 's1', [])).toBe(false);
+    expect(loadQueues(null).size).toBe(0);
   });
 });

@@ -1,23 +1,29 @@
-// The live turn composer's logic (pure: the clock, the socket and the ids are injected).
+// The live turn composer's logic (pure: the clock, the socket, the storage and the ids are injected).
 //
 // - MediaClock: a session's rehearsal clock. Media time 0 is when the session was created in
-//   this window; a session opened otherwise starts it on first use (a turn sent, or the
+//   this window; a session opened otherwise starts it on first use (a turn typed, or the
 //   webcam's first frame) at the session's latest media time, so new turns follow the old
 //   ones. The webcam's landmarks and the typed turns read the same clock, so posture and words
-//   line up.
+//   line up. (With a local video loaded, the typed turns read the video's time instead.)
 // - buildTurn: the live `utterance` a draft becomes: the speaker, the text as typed, `startMs`
 //   when its draft was begun (the first keystroke after the field was empty), `endMs` when it
-//   was sent, and a `clientTurnId` the same on every send of that turn.
-// - TurnSender: one turn at a time. Send → sending → stored (the draft is cleared only now) or
-//   refused (the draft is kept, with the server's error) or, when the connection dropped before
-//   the ack, unconfirmed: sent again under the same clientTurnId once connected again (the
-//   server stores it once). While offline nothing is sent (socket.io would buffer an
-//   emit and send it unchecked on reconnect): Send is disabled and says why.
+//   was sent (Enter), and a `clientTurnId` the same on every send of that turn.
+// - Draft: the field's text and the media time it was begun at.
+// - TurnQueue: one session's typed turns, in order, sent one at a time while the connection is
+//   up (socket.io would buffer an emit made offline and send it unchecked on reconnect, so
+//   nothing is emitted offline). Each turn keeps the media times it was typed at. Stored (or a
+//   duplicate: the server already held its clientTurnId) → it leaves the queue. The connection
+//   dropped before the ack → unconfirmed: sent again under the same clientTurnId (the server
+//   stores it once) when the queue drains next (connected again, or another turn typed).
+//   Refused → the queue stops at it, its text and the server's message kept, until it is
+//   replaced (fixed) or removed. At most QUEUE_MAX_TURNS turns.
+// - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
+import { z } from 'zod';
+import { ApiErrorSchema } from '../protocol/outbound';
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
-import { LIMITS } from '../protocol/protocol';
+import { LIMITS, UtteranceInSchema } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
-import { turnId } from './resend';
 
 export class MediaClock {
   /** `now()` at media time 0; null: not started. */
@@ -66,130 +72,233 @@ export function hasText(text: string): boolean {
   return text.trim().length > 0;
 }
 
-export type SenderPhase =
-  /** Nothing under way: the draft can be edited and sent. */
-  | 'idle'
-  /** A turn was sent and its ack has not come. */
+/** The field: its text and the media time it was begun at. */
+export class Draft {
+  text = '';
+  /** Media time the draft was begun at (its first keystroke); null: empty. */
+  startMs: number | null = null;
+
+  /** The field's text changed: a draft begun now takes its start time (`now()`); emptied, it has none. */
+  edit(text: string, now: () => number): void {
+    const was = this.text;
+    this.text = text;
+    if (!hasText(text)) this.startMs = null;
+    else if (this.startMs === null || !hasText(was)) this.startMs = now();
+  }
+
+  clear(): void {
+    this.text = '';
+    this.startMs = null;
+  }
+}
+
+/** The most turns one session's queue holds (typed offline, or behind one awaiting its ack). */
+export const QUEUE_MAX_TURNS = 50;
+
+export type QueuedState =
+  /** Waits for the turns before it, or for the connection. */
+  | 'waiting'
+  /** Sent; its ack has not come. */
   | 'sending'
-  /** The connection dropped before its ack: sent again once the session is joined again. */
-  | 'unconfirmed';
+  /** The connection dropped (or the ack timed out) before the ack: sent again under its id. */
+  | 'unconfirmed'
+  /** The server refused it: the queue stops here until it is replaced or removed. */
+  | 'refused';
 
-export type SendOutcome = 'stored' | 'duplicate' | 'refused' | 'unconfirmed' | 'offline' | 'busy' | 'empty';
+export interface QueuedTurn {
+  turn: UtteranceIn;
+  state: QueuedState;
+  /** The refusal (the server's, or a send that failed otherwise); null unless refused. */
+  error: ApiError | null;
+}
 
-export interface TurnSenderDeps {
-  /** The clientTurnId prefix for this session's turns (a random one per session shown). */
-  prefix: string;
-  clock: MediaClock;
-  /** The media time a clock not yet running starts at (the session's latest turn end). */
-  startFrom(): number;
-  connected(): boolean;
+export type AddOutcome = 'queued' | 'full';
+
+export interface TurnQueueDeps {
+  /** Whether turns may be sent now (connected, and the session not held). */
+  mayDrain(): boolean;
   /** Emits the turn; resolves with the server's ack, rejects when no ack came. */
   send(turn: UtteranceIn): Promise<AckResult<Utterance>>;
   /** Whether a rejection means the turn may or may not have got through (see LiveConnection.deliveryUnknown). */
   deliveryUnknown(err: unknown): boolean;
-  /** A turn was stored (the ack's utterance); the draft has been cleared. */
+  /** A turn was stored (the ack's utterance; for a duplicate, the stored original). */
   onStored(u: Utterance): void;
-  /** Anything shown changed (phase, error, draft). */
+  /** The queue changed (to show it, and to save it). */
   onChange(): void;
 }
 
-export class TurnSender {
-  phase: SenderPhase = 'idle';
-  /** The last refusal (the server's, or a send that failed otherwise), shown until the next send or edit. */
-  error: ApiError | null = null;
-  /** The text in the field. */
-  draft = '';
-  /** Media time the current draft was begun at (its first keystroke); null: empty. */
-  draftStartMs: number | null = null;
-  /** The turn sent and not yet acked (kept to send again under the same id). */
-  pending: UtteranceIn | null = null;
-  private n = 0;
+export class TurnQueue {
+  private draining = false;
+  private forgotten = false;
 
-  constructor(private readonly deps: TurnSenderDeps) {}
+  constructor(
+    private readonly deps: TurnQueueDeps,
+    /** In order: the head is sent first. */
+    readonly items: QueuedTurn[] = [],
+  ) {}
 
-  /** The field's text changed: a draft begun now takes its start time; emptied, it has none. */
-  edit(text: string): void {
-    if (this.phase !== 'idle') return; // the field is read-only meanwhile
-    const was = this.draft;
-    this.draft = text;
-    if (!hasText(text)) this.draftStartMs = null;
-    else if (this.draftStartMs === null || !hasText(was)) this.draftStartMs = this.now();
-    if (this.error) {
-      this.error = null;
-      this.deps.onChange();
-    }
+  get full(): boolean {
+    return this.items.length >= QUEUE_MAX_TURNS;
   }
 
-  /** Whether Send can be pressed now. */
-  canSend(speaker: string | null): boolean {
-    return this.phase === 'idle' && speaker !== null && hasText(this.draft) && this.deps.connected();
+  /** The refused turn the queue stopped at; null when it is not stopped. */
+  get refused(): QueuedTurn | null {
+    const head = this.items[0];
+    return head?.state === 'refused' ? head : null;
   }
 
-  /** Sends the draft as `speaker`'s turn. */
-  async submit(speaker: string): Promise<SendOutcome> {
-    if (this.phase !== 'idle') return 'busy';
-    if (!hasText(this.draft)) return 'empty';
-    if (!this.deps.connected()) return 'offline';
-    const endMs = this.now();
-    this.n++;
-    this.pending = buildTurn({ speaker, text: this.draft, startMs: this.draftStartMs ?? endMs, endMs, clientTurnId: turnId(this.deps.prefix, this.n) });
-    return this.attempt();
+  /** The latest media time a queued turn ends at (a clock starting now continues after it); null: empty. */
+  get lastEndMs(): number | null {
+    return this.items.length ? Math.max(...this.items.map((q) => q.turn.endMs ?? q.turn.startMs)) : null;
   }
 
-  /** Connected again (or the session joined again): an unconfirmed turn goes again, under its id. */
-  async resend(): Promise<SendOutcome | null> {
-    if (this.phase !== 'unconfirmed' || !this.pending) return null;
-    if (!this.deps.connected()) return 'offline';
-    return this.attempt();
+  /** A turn joins the end of the queue (and goes at once if nothing is ahead of it and it may). */
+  add(turn: UtteranceIn): AddOutcome {
+    if (this.full) return 'full';
+    this.items.push({ turn, state: 'waiting', error: null });
+    this.deps.onChange();
+    void this.drain();
+    return 'queued';
   }
 
-  /** Another session shown (or none): what was under way is forgotten, a draft kept for the next. */
+  /** Takes a turn out before it is sent; false for one on its way (its ack decides) or unknown. */
+  remove(clientTurnId: string): boolean {
+    const i = this.indexOf(clientTurnId);
+    if (i < 0 || this.items[i]!.state === 'sending') return false;
+    this.items.splice(i, 1);
+    this.deps.onChange();
+    void this.drain();
+    return true;
+  }
+
+  /** A refused turn fixed: `turn` (a new id, the same media times) takes its place and the queue goes on. */
+  replace(clientTurnId: string, turn: UtteranceIn): boolean {
+    const i = this.indexOf(clientTurnId);
+    if (i < 0 || this.items[i]!.state !== 'refused') return false;
+    this.items[i] = { turn, state: 'waiting', error: null };
+    this.deps.onChange();
+    void this.drain();
+    return true;
+  }
+
+  /** The session is gone: nothing more is sent, and an answer still to come changes nothing. */
   forget(): void {
-    this.phase = 'idle';
-    this.pending = null;
-    this.error = null;
-    this.draftStartMs = null; // the old session's clock: the next keystroke starts it again
+    this.forgotten = true;
+    this.items.splice(0);
   }
 
-  private now(): number {
-    return this.deps.clock.mediaMs(this.deps.startFrom());
-  }
-
-  private async attempt(): Promise<SendOutcome> {
-    const turn = this.pending!;
-    this.phase = 'sending';
-    this.error = null;
-    this.deps.onChange();
-    let outcome: SendOutcome;
+  /**
+   * Sends the turns in order, one at a time, while it may: stops at a refused turn, at one
+   * left unconfirmed (sent again on the next drain), or when the connection goes. A drain
+   * already under way is not doubled (it sends what was added meanwhile).
+   */
+  async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
     try {
-      const res = await this.deps.send(turn);
-      if (this.pending !== turn) return 'busy'; // forgotten meanwhile (another session)
-      if (res.ok) {
-        this.phase = 'idle';
-        this.pending = null;
-        this.draft = '';
-        this.draftStartMs = null;
-        this.deps.onStored(res.value);
-        outcome = 'stored';
-      } else {
-        this.phase = 'idle';
-        this.pending = null;
-        this.error = res.error;
-        outcome = 'refused';
+      for (;;) {
+        const head = this.items[0];
+        if (this.forgotten || !head || head.state === 'refused' || !this.deps.mayDrain()) return;
+        head.state = 'sending';
+        this.deps.onChange();
+        const next = await this.attempt(head);
+        if (this.forgotten) return;
+        this.deps.onChange();
+        if (!next) return;
       }
-    } catch (err) {
-      if (this.pending !== turn) return 'busy';
-      if (this.deps.deliveryUnknown(err)) {
-        this.phase = 'unconfirmed';
-        outcome = 'unconfirmed';
-      } else {
-        this.phase = 'idle';
-        this.pending = null;
-        this.error = { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
-        outcome = 'refused';
-      }
+    } finally {
+      this.draining = false;
     }
-    this.deps.onChange();
-    return outcome;
   }
+
+  /** Sends the head once; whether to go on with the next. */
+  private async attempt(head: QueuedTurn): Promise<boolean> {
+    try {
+      const res = await this.deps.send(head.turn);
+      if (this.forgotten) return false;
+      if (res.ok) {
+        this.items.splice(this.items.indexOf(head), 1);
+        this.deps.onStored(res.value);
+        return true;
+      }
+      head.state = 'refused';
+      head.error = res.error;
+      return false;
+    } catch (err) {
+      if (this.forgotten) return false;
+      if (this.deps.deliveryUnknown(err)) {
+        head.state = 'unconfirmed';
+      } else {
+        head.state = 'refused';
+        head.error = { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
+      }
+      return false;
+    }
+  }
+
+  private indexOf(clientTurnId: string): number {
+    return this.items.findIndex((q) => q.turn.clientTurnId === clientTurnId);
+  }
+}
+
+/** Where a session's queue is kept in sessionStorage (this tab only; survives a reload). */
+export const QUEUE_STORAGE_PREFIX = 'buying-signals.composer-queue:';
+
+/** The few Storage methods the queue uses (sessionStorage, or a fake in tests). */
+export type QueueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
+
+const StoredQueueSchema = z.object({
+  v: z.literal(1),
+  items: z
+    .array(
+      z.object({
+        turn: UtteranceInSchema.refine((u) => u.clientTurnId !== undefined, 'a queued turn has a clientTurnId'),
+        state: z.enum(['waiting', 'sending', 'unconfirmed', 'refused']),
+        error: ApiErrorSchema.nullable(),
+      }),
+    )
+    .max(QUEUE_MAX_TURNS),
+});
+
+/**
+ * Saves session `sessionId`'s queue (an empty one is removed). A turn on its way is saved as
+ * unconfirmed: after a reload it is sent again under its id. False when the storage refused
+ * (full, or blocked): the queue then lives only as long as the page.
+ */
+export function saveQueue(storage: QueueStorage | null, sessionId: string, items: readonly QueuedTurn[]): boolean {
+  if (!storage) return false;
+  const key = QUEUE_STORAGE_PREFIX + sessionId;
+  try {
+    if (!items.length) storage.removeItem(key);
+    else storage.setItem(key, JSON.stringify({ v: 1, items: items.map((q) => ({ ...q, state: q.state === 'sending' ? 'unconfirmed' : q.state })) }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every session's saved queue; an entry that is not one (edited by hand, an older page) is dropped. */
+export function loadQueues(storage: QueueStorage | null): Map<string, QueuedTurn[]> {
+  const out = new Map<string, QueuedTurn[]>();
+  if (!storage) return out;
+  const keys: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const k = storage.key(i);
+    if (k?.startsWith(QUEUE_STORAGE_PREFIX)) keys.push(k);
+  }
+  for (const key of keys) {
+    let parsed: z.ZodSafeParseResult<z.infer<typeof StoredQueueSchema>> | null = null;
+    try {
+      parsed = StoredQueueSchema.safeParse(JSON.parse(storage.getItem(key) ?? 'null'));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success) {
+      storage.removeItem(key);
+      continue;
+    }
+    const items = parsed.data.items.map((q): QueuedTurn => ({ turn: q.turn, state: q.state === 'sending' ? 'unconfirmed' : q.state, error: q.state === 'refused' ? q.error : null }));
+    if (items.length) out.set(key.slice(QUEUE_STORAGE_PREFIX.length), items);
+  }
+  return out;
 }

@@ -344,6 +344,15 @@ const composer = new Composer(byId('composer'), {
     renderViewHead();
   },
   setRole: (sessionId, name, role) => saveRoles(sessionId, { [name]: role }),
+  // A local video loaded: typed turns take its time, so the words line up with its landmarks.
+  videoMs: (): number | null => pose.localVideoMs(),
+  storage: () => {
+    try {
+      return window.sessionStorage;
+    } catch {
+      return null; // storage refused: the queues last as long as the page
+    }
+  },
 });
 
 /** New live session: an empty session, shown live, the composer's clock at 0 from now. */
@@ -520,7 +529,10 @@ function sessionLost(): void {
   endWatching();
   state.lost = true;
   state.mode = 'review';
-  if (state.sessionId) picker.markLost(state.sessionId, state.title);
+  if (state.sessionId) {
+    picker.markLost(state.sessionId, state.title);
+    composer.dropSession(state.sessionId); // its queued turns could only be refused
+  }
   roles.setSession(null, [], []);
   modelStatus.setSession(null, null);
   labels.setEditable(false); // its labels stay on view, read-only
@@ -560,6 +572,7 @@ function sessionDeleted(id: string, own: boolean): void {
     const title = shownTitle(chosenTitle, (time) => t('liveSuffix', { time }));
     notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
   }
+  composer.dropSession(id); // its queued turns could only be refused
   if (state.sessionId !== id) return;
   const title = shownTitle(state.title, (time) => t('liveSuffix', { time }));
   state.player?.stop();
@@ -1339,6 +1352,8 @@ function renderSessionActions(): void {
     demo: state.demoSession,
     lost: state.lost,
     playing: state.starting || ps === 'playing' || ps === 'paused',
+    // Another window plays into it (the Re-analyse button's reanalyseWatching): no typing meanwhile.
+    watching: state.watching,
   });
 }
 

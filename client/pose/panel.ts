@@ -377,6 +377,11 @@ export class PosePanel {
     }
   }
 
+  /** The loaded local video file's playback position (ms); null with the webcam or no video. */
+  localVideoMs(): number | null {
+    return this.source?.kind === 'file' ? Math.round(this.video.currentTime * 1000) : null;
+  }
+
   private mediaMs(): number {
     const src = this.source;
     if (src?.kind === 'webcam') {

@@ -2,19 +2,36 @@
 //
 // The composer is offered for the session shown when it is stored on the server, is not the
 // demo (its preview or the stored demo session), is not lost, and this window is not playing a
-// recording into it (see composerOffered). It lists the session's speakers with their roles (a
-// new one can be typed, with a role), and its role choice sends the existing role change (`PUT
-// /roles`, which re-analyses the session). The text field sends on Enter (Shift+Enter: a new
-// line; not while an input method is composing, so Chinese typed with an IME is not sent
-// half-way). The logic (clock, turn, send/ack/refusal) is client/composer.ts.
+// recording into it (see composerOffered). While another window plays into it (this window
+// watches that input), the field and Send are disabled and say why. It lists the session's
+// speakers with their roles (a new one can be typed, with a role), and its role choice sends
+// the existing role change (`PUT /roles`, which re-analyses the session). The text field sends
+// on Enter (Shift+Enter: a new line; not while an input method is composing, so Chinese typed
+// with an IME is not sent half-way): the turn joins the session's queue, listed under the field
+// until the server has stored it. Each session keeps its queue (per session id, saved in
+// sessionStorage), sent in the background while another session is shown (the server takes a
+// turn for any session, joined or not). The logic (clock, draft, queue, storage) is
+// client/composer.ts.
 import type { ApiError, Participant, Role, Utterance, UtteranceIn } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import { toApiError } from '../api';
-import { MediaClock, TurnSender, checkSpeaker, type SendOutcome } from '../composer';
+import {
+  Draft,
+  MediaClock,
+  QUEUE_MAX_TURNS,
+  TurnQueue,
+  buildTurn,
+  checkSpeaker,
+  hasText,
+  loadQueues,
+  saveQueue,
+  type QueueStorage,
+  type QueuedTurn,
+} from '../composer';
 import { errorMessage } from '../errorText';
 import { t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
-import { newPlaybackId } from '../resend';
+import { newPlaybackId, turnId } from '../resend';
 import { checkTitle, titleForm, titleProblemText, type TitleProblem } from './sessionActions';
 import { h } from './dom';
 import { formatMs } from './format';
@@ -32,6 +49,8 @@ export interface ComposerSession {
   lost: boolean;
   /** This window is playing a recording into it (or starting to). */
   playing: boolean;
+  /** Another window plays (or feeds) into it: this window watches that input. */
+  watching: boolean;
 }
 
 /** Whether the composer is offered for the session shown (see the file's comment). */
@@ -46,20 +65,40 @@ export interface ComposerDeps {
   deliveryUnknown(err: unknown): boolean;
   /** The media time a session's clock starts at when first used here: its latest turn's end. */
   latestMs(): number;
+  /** The local video's playback position (ms) while one is loaded; null: none (the webcam, or no video). */
+  videoMs(): number | null;
   /** A turn of session `sessionId` was stored (the ack's utterance). */
   onStored(sessionId: string, u: Utterance): void;
   /** Gives `name` a role in the session (the role panel's request); throws the server's refusal. */
   setRole(sessionId: string, name: string, role: Role | null): Promise<void>;
+  /** Where the queues are kept across a reload (sessionStorage); null: not kept. */
+  storage(): QueueStorage | null;
 }
 
 const NEW_SPEAKER = '\u0000new';
 
 type RoleChoice = Role | '';
 
+const QUEUED_STATE_KEY: Record<QueuedTurn['state'], StringKey> = {
+  waiting: 'composerQueuedWaiting',
+  sending: 'composerQueuedSending',
+  unconfirmed: 'composerQueuedUnconfirmed',
+  refused: 'composerQueuedRefused',
+};
+
 export class Composer {
-  private session: ComposerSession = { id: null, participants: [], unassigned: [], demo: false, lost: false, playing: false };
+  private session: ComposerSession = { id: null, participants: [], unassigned: [], demo: false, lost: false, playing: false, watching: false };
   private readonly clock: MediaClock;
-  private sender: TurnSender;
+  private readonly draft = new Draft();
+  /** Each session's typed turns not yet stored, by session id (the shown one's and those left behind). */
+  private readonly queues = new Map<string, TurnQueue>();
+  /** The clientTurnId prefix for this page's typed turns, and the last turn's number. */
+  private readonly prefix = newPlaybackId();
+  private n = 0;
+  /** The refused turn whose text is in the field being fixed (its clientTurnId); null: a new turn. */
+  private editing: string | null = null;
+  /** The last turn typed did not fit in the queue. */
+  private queueFull = false;
   /** Names typed here that are not participants yet (they have no role: their first turn names them). */
   private added: string[] = [];
   private speaker: string | null = null;
@@ -82,7 +121,11 @@ export class Composer {
   private readonly sendButton: HTMLButtonElement;
   private readonly clockOut: HTMLElement;
   private readonly status: HTMLElement;
+  private readonly blocked: HTMLElement;
   private readonly error: HTMLElement;
+  private readonly queueBox: HTMLElement;
+  private readonly queueCount: HTMLElement;
+  private readonly queueList: HTMLOListElement;
   private readonly labels: Record<string, HTMLElement> = {};
 
   constructor(
@@ -90,7 +133,6 @@ export class Composer {
     private readonly deps: ComposerDeps,
   ) {
     this.clock = new MediaClock(() => deps.now());
-    this.sender = this.newSender();
     const label = (key: string, forId: string, cls = 'composer-label') => (this.labels[key] = h('label', { for: forId, class: cls }));
     this.speakerSelect = h('select', { id: 'composer-speaker', 'data-testid': 'composer-speaker' });
     this.roleSelect = h('select', { id: 'composer-role', 'data-testid': 'composer-role' });
@@ -101,12 +143,16 @@ export class Composer {
       id: 'composer-text',
       rows: 1,
       'data-testid': 'composer-text',
-      'aria-describedby': 'composer-help composer-status composer-error',
+      'aria-describedby': 'composer-blocked composer-help composer-status composer-error composer-queue-count',
     });
-    this.sendButton = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'composer-send' });
+    this.sendButton = h('button', { type: 'submit', class: 'btn btn-primary', 'aria-describedby': 'composer-blocked', 'data-testid': 'composer-send' });
     this.clockOut = h('span', { class: 'composer-clock', 'data-testid': 'composer-clock' });
     this.status = h('p', { id: 'composer-status', class: 'composer-status', role: 'status', 'data-testid': 'composer-status' });
+    this.blocked = h('p', { id: 'composer-blocked', class: 'composer-blocked', 'data-testid': 'composer-blocked' });
     this.error = h('p', { id: 'composer-error', class: 'composer-error', role: 'alert', 'data-testid': 'composer-error' });
+    this.queueCount = h('p', { id: 'composer-queue-count', class: 'composer-queue-count', 'data-testid': 'composer-queue-count' });
+    this.queueList = h('ol', { class: 'composer-queue-list', 'aria-labelledby': 'composer-queue-count' });
+    this.queueBox = h('div', { class: 'composer-queue', hidden: true, 'data-testid': 'composer-queue' }, this.queueCount, this.queueList);
     const form = h(
       'form',
       { class: 'composer-form', 'aria-labelledby': 'composer-h' },
@@ -119,12 +165,16 @@ export class Composer {
         h('p', { id: 'composer-help', class: 'composer-help' }, (this.labels.help = h('span', {})), ' ', this.clockOut),
       ),
       this.newRow,
+      this.blocked,
       h('div', { class: 'composer-say' }, label('text', 'composer-text', 'sr-only'), this.text, this.sendButton),
       this.status,
       this.error,
+      this.queueBox,
     );
     root.replaceChildren(form);
     this.bind(form);
+    // Turns a reload interrupted: each session's queue again, sent once connected.
+    for (const [id, items] of loadQueues(deps.storage())) this.queues.set(id, this.newQueue(id, items));
     this.render();
   }
 
@@ -136,11 +186,15 @@ export class Composer {
     if (key === this.shownKey) return;
     this.shownKey = key;
     const other = s.id !== this.session.id;
+    const wasHeld = this.session.watching;
     this.session = { ...s, participants: [...s.participants], unassigned: [...s.unassigned] };
     if (other) {
       this.clock.reset();
-      this.sender = this.newSender();
-      this.sender.draft = this.text.value; // a draft typed is kept; its time starts again
+      // A draft typed is kept (its time starts again); a refused turn being fixed stays in its session's queue.
+      if (this.editing !== null) this.draft.clear();
+      else this.draft.startMs = null;
+      this.editing = null;
+      this.queueFull = false;
       this.added = [];
       this.speaker = null;
       this.roleError = null;
@@ -148,7 +202,10 @@ export class Composer {
     }
     // A name added here that the session now knows is one of its participants.
     this.added = this.added.filter((n) => !this.names().participants.includes(n));
+    this.fixRefused();
     this.render();
+    // The other window's input ended: this session's turns go on.
+    if (wasHeld && !s.watching && s.id !== null) void this.queues.get(s.id)?.drain();
   }
 
   /** The session shown was created live in this window just now: its media time starts at 0 now. */
@@ -157,18 +214,32 @@ export class Composer {
     this.render();
   }
 
-  /** The session was joined again after a reconnect: a turn whose ack the drop took goes again (same clientTurnId). */
+  /** The session was joined again after a reconnect: its queue goes on (an unconfirmed turn under its id). */
   rejoined(): void {
-    void this.sender.resend();
+    if (this.session.id !== null) void this.queues.get(this.session.id)?.drain();
   }
 
   /**
-   * The connection went up or down: Send follows it. Up again, an unconfirmed turn goes at once
-   * too (for a session shown without being joined, which gets no rejoin); whichever of this and
-   * rejoined() comes second finds it on its way and does nothing.
+   * The connection went up or down. Up again, every session's queue goes on (the shown one's,
+   * and those of sessions shown before: the server takes a turn for a session not joined);
+   * whichever of this and rejoined() comes second finds the queue on its way and does nothing.
    */
   connectionChanged(): void {
-    if (this.deps.connected()) void this.sender.resend();
+    if (this.deps.connected()) for (const q of this.queues.values()) void q.drain();
+    this.render();
+  }
+
+  /** The session is gone (deleted, or the server lost it): its queued turns could only be refused. */
+  dropSession(sessionId: string): void {
+    const q = this.queues.get(sessionId);
+    if (!q) return;
+    q.forget();
+    this.queues.delete(sessionId);
+    saveQueue(this.deps.storage(), sessionId, []);
+    if (sessionId === this.session.id && this.editing !== null) {
+      this.editing = null;
+      this.draft.clear();
+    }
     this.render();
   }
 
@@ -178,12 +249,12 @@ export class Composer {
    */
   webcamMs(sessionId: string): number | null {
     if (!composerOffered(this.session) || this.session.id !== sessionId) return null;
-    return this.clock.mediaMs(this.deps.latestMs());
+    return this.clock.mediaMs(this.startFrom());
   }
 
-  /** A turn is on its way or waits to be sent again: leaving the page now may lose it. */
+  /** Typed turns not yet stored (in any session): closing the page now would lose them. */
   get unsent(): boolean {
-    return this.sender.phase !== 'idle';
+    return [...this.queues.values()].some((q) => q.items.length > 0);
   }
 
   get offered(): boolean {
@@ -191,37 +262,83 @@ export class Composer {
   }
 
   focus(): void {
-    if (this.offered) this.text.focus();
+    if (this.offered && !this.session.watching) this.text.focus();
   }
 
-  private newSender(): TurnSender {
-    return new TurnSender({
-      prefix: newPlaybackId(),
-      clock: this.clock,
-      startFrom: () => this.deps.latestMs(),
-      connected: () => this.deps.connected(),
-      send: (turn) => {
-        const id = this.session.id;
-        if (id === null) return Promise.reject(new Error('no session'));
-        return this.deps.send(id, turn);
+  /** The shown session's queue (made on first use). */
+  private queue(): TurnQueue | null {
+    const id = this.session.id;
+    if (id === null) return null;
+    let q = this.queues.get(id);
+    if (!q) this.queues.set(id, (q = this.newQueue(id, [])));
+    return q;
+  }
+
+  private newQueue(sessionId: string, items: QueuedTurn[]): TurnQueue {
+    const q: TurnQueue = new TurnQueue(
+      {
+        // Not into a session another window is playing into, as far as this window sees.
+        mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
+        send: (turn) => this.deps.send(sessionId, turn),
+        deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
+        onStored: (u) => this.deps.onStored(sessionId, u),
+        onChange: () => {
+          saveQueue(this.deps.storage(), sessionId, q.items);
+          if (sessionId !== this.session.id) return;
+          this.fixRefused();
+          this.render();
+        },
       },
-      deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
-      onStored: (u) => this.deps.onStored(u.sessionId, u),
-      onChange: () => this.render(),
-    });
+      items,
+    );
+    return q;
+  }
+
+  /** The shown session's queue stopped at a refused turn and the field is empty: its text goes into the field, to fix. */
+  private fixRefused(): void {
+    const refused = this.session.id !== null ? this.queues.get(this.session.id)?.refused : null;
+    if (this.editing !== null && refused?.turn.clientTurnId !== this.editing) this.editing = null;
+    if (!refused || this.editing !== null || hasText(this.draft.text) || !this.offered) return;
+    this.edit(refused);
+  }
+
+  private edit(q: QueuedTurn): void {
+    this.editing = q.turn.clientTurnId!;
+    this.draft.text = q.turn.text;
+    this.draft.startMs = q.turn.startMs;
+    if (this.names().all.includes(q.turn.speaker)) this.speaker = q.turn.speaker;
+  }
+
+  /** Media time now: the local video's position while one is loaded, else the session's clock. */
+  private mediaNow(): number {
+    return this.deps.videoMs() ?? this.clock.mediaMs(this.startFrom());
+  }
+
+  /** Where a clock not yet running starts: after the session's latest turn, stored or queued. */
+  private startFrom(): number {
+    const queued = this.session.id !== null ? this.queues.get(this.session.id)?.lastEndMs : null;
+    return Math.max(this.deps.latestMs(), queued ?? 0);
   }
 
   private bind(form: HTMLFormElement): void {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      void this.submit();
+      this.submit();
     });
-    this.text.addEventListener('input', () => this.sender.edit(this.text.value));
+    this.text.addEventListener('input', () => {
+      this.draft.edit(this.text.value, () => this.mediaNow());
+      const q = this.session.id !== null ? this.queues.get(this.session.id) : undefined;
+      // Fix is offered only with the field empty: a refused turn waiting for it follows the typing.
+      if (this.queueFull || (q?.refused && this.editing === null)) {
+        this.queueFull = false;
+        this.render();
+      } else this.renderSend();
+    });
     this.text.addEventListener('keydown', (ev) => {
       // Enter sends; Shift+Enter is a new line; an IME's Enter picks its candidate.
       if (ev.key !== 'Enter' || ev.shiftKey || ev.isComposing || ev.keyCode === 229) return;
       ev.preventDefault();
-      void this.submit();
+      this.submit();
     });
     this.speakerSelect.addEventListener('change', () => {
       this.speaker = this.speakerSelect.value;
@@ -251,16 +368,56 @@ export class Composer {
       this.nameProblem = null;
       this.render();
     });
+    this.queueList.addEventListener('click', (ev) => {
+      const button = (ev.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+      const id = button?.closest<HTMLElement>('li')?.dataset.turnId;
+      const q = this.queue();
+      if (!button || !id || !q) return;
+      if (button.dataset.action === 'remove') {
+        const wasEditing = this.editing === id;
+        const item = q.items.find((i) => i.turn.clientTurnId === id);
+        if (!q.remove(id)) return;
+        // Its text was in the field to be fixed: it goes with it.
+        if (wasEditing && item && this.draft.text === item.turn.text) this.draft.clear();
+        if (wasEditing) this.editing = null;
+        this.render();
+        this.text.focus();
+      } else if (button.dataset.action === 'edit') {
+        const item = q.refused;
+        if (!item || item.turn.clientTurnId !== id || hasText(this.draft.text)) return;
+        this.edit(item);
+        this.render();
+        this.text.focus();
+      }
+    });
   }
 
-  private async submit(): Promise<void> {
+  /** The field's turn joins the queue (a refused turn being fixed takes its place, at its media times). */
+  private submit(): void {
     const speaker = this.currentSpeaker();
     if (speaker === null) {
       (this.newRow.hidden ? this.speakerSelect : this.newName).focus();
       return;
     }
-    const outcome: SendOutcome = await this.sender.submit(speaker);
-    if (outcome === 'stored' || outcome === 'refused') this.text.focus();
+    const q = this.queue();
+    if (!q || !hasText(this.draft.text) || this.session.watching) return;
+    const fixing = this.editing !== null ? q.items.find((i) => i.turn.clientTurnId === this.editing) : undefined;
+    const endMs = fixing ? (fixing.turn.endMs ?? fixing.turn.startMs) : this.mediaNow();
+    const startMs = fixing ? fixing.turn.startMs : (this.draft.startMs ?? endMs);
+    const turn = buildTurn({ speaker, text: this.draft.text, startMs, endMs, clientTurnId: turnId(this.prefix, ++this.n) });
+    if (fixing) {
+      this.editing = null;
+      q.replace(fixing.turn.clientTurnId!, turn);
+    } else if (q.add(turn) === 'full') {
+      this.queueFull = true;
+      this.render();
+      return;
+    }
+    this.draft.clear();
+    this.queueFull = false;
+    this.fixRefused();
+    this.render();
+    this.text.focus();
   }
 
   private async addSpeaker(): Promise<void> {
@@ -322,6 +479,14 @@ export class Composer {
     return customer?.name ?? all[0] ?? null;
   }
 
+  /** Send: a speaker, something typed, not held by another window's input, and room in the queue (or a refused turn being fixed). */
+  private renderSend(): void {
+    const isNew = this.speakerSelect.value === NEW_SPEAKER;
+    const q = this.session.id !== null ? this.queues.get(this.session.id) : undefined;
+    this.sendButton.disabled =
+      this.session.watching || isNew || this.currentSpeaker() === null || !hasText(this.draft.text) || (this.editing === null && (q?.full ?? false));
+  }
+
   render(): void {
     const offered = composerOffered(this.session);
     this.root.hidden = !offered;
@@ -361,18 +526,25 @@ export class Composer {
     this.addButton.disabled = this.roleSaving;
     this.newName.setAttribute('aria-invalid', String(this.nameProblem !== null));
 
-    // The field: read-only while its turn is on its way (it is cleared once stored).
-    const s = this.sender;
-    if (this.text.value !== s.draft) this.text.value = s.draft;
-    this.text.readOnly = s.phase !== 'idle';
-    this.text.setAttribute('aria-invalid', String(s.error !== null));
-    this.sendButton.textContent = s.phase === 'sending' ? t('composerSending') : t('composerSend');
-    this.sendButton.disabled = !s.canSend(isNew ? null : current);
+    // Another window plays into the session: nothing is typed into it here meanwhile.
+    const held = this.session.watching;
+    this.blocked.textContent = held ? t('composerBlockedWatching') : '';
+    this.blocked.hidden = !held;
+    this.text.disabled = held;
+    this.root.dataset.blocked = String(held);
+
+    // The field: the draft, or a refused turn's text being fixed (marked invalid).
+    const q = this.queue()!;
+    if (this.text.value !== this.draft.text) this.text.value = this.draft.text;
+    this.text.setAttribute('aria-invalid', String(this.editing !== null));
+    this.sendButton.textContent = t('composerSend');
+    this.renderSend();
+    const head = q.items[0];
     const connected = this.deps.connected();
     const statusKey: StringKey | null =
-      s.phase === 'sending'
+      head?.state === 'sending'
         ? 'composerSendingStatus'
-        : s.phase === 'unconfirmed'
+        : head?.state === 'unconfirmed'
           ? 'composerUnconfirmed'
           : !connected
             ? 'composerOffline'
@@ -380,24 +552,70 @@ export class Composer {
               ? 'composerRoleSaving'
               : null;
     this.status.textContent = statusKey ? t(statusKey) : '';
-    this.root.dataset.phase = s.phase;
+    this.root.dataset.phase = head?.state ?? 'idle';
     this.root.dataset.connected = String(connected);
-    const err = s.error
-      ? `${t('composerRefused')}${t('colon')}${errorMessage(s.error)}`
-      : this.roleError
-        ? `${t('composerRoleFailed')}${t('colon')}${errorMessage(this.roleError)}`
-        : this.nameProblem
-          ? t(this.nameProblem.key, this.nameProblem.vars)
-          : '';
+    const refused = q.refused;
+    const err = this.queueFull
+      ? t('composerQueueFull', { max: QUEUE_MAX_TURNS })
+      : refused?.error
+        ? `${t('composerRefused')}${t('colon')}${errorMessage(refused.error)}`
+        : this.roleError
+          ? `${t('composerRoleFailed')}${t('colon')}${errorMessage(this.roleError)}`
+          : this.nameProblem
+            ? t(this.nameProblem.key, this.nameProblem.vars)
+            : '';
     this.error.textContent = err;
     this.error.hidden = !err;
+    this.renderQueue(q);
     this.renderClock();
     this.tick = setInterval(() => this.renderClock(), 1000);
   }
 
+  /** The turns not yet stored: how many, and each with its state; Remove (not while on its way), Edit (a refused one). */
+  private renderQueue(q: TurnQueue): void {
+    const n = q.items.length;
+    this.queueBox.hidden = n === 0;
+    this.queueBox.dataset.count = String(n);
+    this.queueCount.textContent = n === 0 ? '' : q.refused && n > 1 ? t('composerQueueStopped', { n, max: QUEUE_MAX_TURNS }) : t('composerQueueCount', { n, max: QUEUE_MAX_TURNS });
+    const focusedId = (document.activeElement as HTMLElement | null)?.closest?.<HTMLElement>('.composer-queue li')?.dataset.turnId;
+    const focusedAction = (document.activeElement as HTMLElement | null)?.dataset?.action;
+    this.queueList.replaceChildren(
+      ...q.items.map((item, i) => {
+        const id = item.turn.clientTurnId!;
+        const editingThis = this.editing === id;
+        const li = h(
+          'li',
+          { class: 'composer-queued', 'data-state': item.state, 'data-turn-id': id, 'data-testid': 'composer-queued' },
+          h('span', { class: 'composer-queued-state', 'data-testid': 'composer-queued-state' }, t(editingThis ? 'composerQueuedEditing' : QUEUED_STATE_KEY[item.state])),
+          ' ',
+          h('span', { class: 'composer-queued-text' }, `${item.turn.speaker}${t('colon')}${item.turn.text}`),
+        );
+        const label = `${item.turn.speaker}${t('colon')}${item.turn.text.slice(0, 40)}`;
+        if (item.state === 'refused' && !editingThis) {
+          li.append(
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-small', 'data-action': 'edit', 'data-testid': 'composer-queued-edit', disabled: hasText(this.draft.text), title: hasText(this.draft.text) ? t('composerQueuedEditBusy') : '', 'aria-label': `${t('composerQueuedEdit')} (${i + 1}) ${label}` },
+              t('composerQueuedEdit'),
+            ),
+          );
+        }
+        if (item.state !== 'sending') {
+          li.append(
+            h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'remove', 'data-testid': 'composer-queued-remove', 'aria-label': `${t('composerQueuedRemove')} (${i + 1}) ${label}` }, t('composerQueuedRemove')),
+          );
+        }
+        return li;
+      }),
+    );
+    // A button re-made under the focus keeps it (Remove of another turn, a state change).
+    if (focusedId && focusedAction) this.queueList.querySelector<HTMLElement>(`li[data-turn-id="${CSS.escape(focusedId)}"] button[data-action="${focusedAction}"]`)?.focus();
+  }
+
   private renderClock(): void {
-    const started = this.clock.started;
-    this.clockOut.textContent = started ? t('composerClock', { time: formatMs(this.clock.mediaMs()) }) : '';
+    const video = this.deps.videoMs();
+    const started = video !== null || this.clock.started;
+    this.clockOut.textContent = started ? t('composerClock', { time: formatMs(video ?? this.clock.mediaMs()) }) : '';
   }
 }
 

@@ -279,7 +279,8 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
 
 /**
  * The composer's states, each in both languages: a new speaker's row with a name refused, a turn
- * the server refused (its message and the text kept); then the New live session dialog, opened
+ * the server refused (its message, its text back in the field, and the queue listing it, with
+ * Remove, which then takes it away); then the New live session dialog, opened
  * in each language (it is modal) and cancelled. Leaves the composer as it was (the customer chosen,
  * the field empty).
  */
@@ -298,7 +299,11 @@ async function auditComposer(page: Page, found: string[]): Promise<void> {
   await field.fill('价'.repeat(2001));
   await field.press('Enter');
   await page.locator('[data-testid="composer-text"][aria-invalid="true"]').waitFor({ timeout: WAIT_MS });
+  // The refused turn is listed (the queue under the field, its Remove button), its text in the field to fix.
+  await page.locator('[data-testid="composer-queued"][data-state="refused"]').waitFor({ timeout: WAIT_MS });
   await auditBoth(page, 'composer, a turn refused', found);
+  await page.locator('[data-testid="composer-queued"][data-state="refused"] [data-testid="composer-queued-remove"]').click();
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
   await field.fill('');
   for (const lang of ['en', 'zh'] as const) {
     await switchTo(page, lang);

@@ -2,9 +2,36 @@
 // in the composer, a Chinese and an English price question typed (Enter sends) and shown as the
 // room's events show any live turn (transcript, price_inquiry signal, a closing-moment cue
 // card); a turn over the text limit refused with its text kept and the limit named, in English
-// and in Chinese; a reload shows the turns stored. Real server, real Chromium.
+// and in Chinese, then removed from the queue; a reload shows the turns stored. The offline
+// queue, the pause while another window plays into the session, and a local video's time.
+// Real server, real Chromium.
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { getJson, launchChromium, openPage, refuseSocket, useServerAndBrowser } from './browser';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.x A/AA violations within `selector` (the composer's states the axe suite does not reach). */
+async function axeViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    type Axe = { run(ctx: Element, opts: object): Promise<{ violations: { id: string; help: string }[] }> };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const r = await axe.run(document.querySelector(sel)!, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => `${v.id}: ${v.help}`);
+  }, selector);
+}
+
+/** No violation in the composer, in English and in Chinese. */
+async function expectComposerAccessible(page: Page): Promise<void> {
+  for (const lang of ['zh', 'en']) {
+    await page.locator(`.lang-btn[data-lang="${lang}"]`).click();
+    await expect(axeViolations(page, '[data-testid="composer"]')).resolves.toEqual([]);
+  }
+}
 
 const WAIT_MS = 60_000;
 
@@ -86,7 +113,7 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await page.getByTestId('composer-text').press('Shift+Enter');
   await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('五个人的团队\n');
   await send(page, ZH);
-  await send(page, EN); // fill() waits while the field is read-only (the Chinese turn not yet acked)
+  await send(page, EN); // typed behind the Chinese turn's ack: queued, sent after it
   for (const text of [ZH, EN]) {
     const row = page.getByTestId('utterance').filter({ hasText: text });
     await row.locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
@@ -108,6 +135,13 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await expect(error.textContent()).resolves.toBe('发言未保存：发言内容长度为 2001，上限为 2000。');
   await page.locator('.lang-btn[data-lang="en"]').click();
   await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+  // The refused turn stays listed, marked, until fixed or removed; removed, its text goes too.
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await expect(refused.locator('[data-testid="composer-queued-state"]').textContent()).resolves.toBe('Refused: being fixed in the field');
+  await refused.getByTestId('composer-queued-remove').click();
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('');
+  await expect(page.getByTestId('composer-text').getAttribute('aria-invalid')).resolves.toBe('false');
 
   // Stored: the server holds the three turns with increasing media times and the signals.
   const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[]; signals: { label: string }[]; cues: unknown[] }>(suite.server, `/api/sessions/${id}`);
@@ -136,17 +170,24 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await page.context().close();
 });
 
-test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent again once reconnected under its id: stored once', async () => {
+test('offline the manager keeps typing: turns queue in order (removable), an unconfirmed one goes again under its id, each keeps its typed time, and the queue is sent with another session shown and survives a reload', async () => {
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  page.on('dialog', (d) => void d.accept()); // the reload with turns unsent asks first
   // Stands in for the network (as the playback reconnect test does): the first turn typed
   // reaches the server, which stores it, and the connection drops before its ack gets back;
-  // while `down`, reconnecting fails.
+  // while `down`, reconnecting fails. `drop()` cuts the connection of the moment.
   let down = false;
   const turns: { text: string; clientTurnId: string }[] = [];
+  let drop = (): void => undefined;
   await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
   await page.routeWebSocket(/\/socket\.io\//, (ws) => {
     if (down) return refuseSocket(ws);
     const upstream = ws.connectToServer();
+    drop = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
     let lostAck = '';
     ws.onMessage((msg) => {
       const m = typeof msg === 'string' ? /^42(\d+)\["utterance",(.*)\]$/s.exec(msg) : null;
@@ -160,9 +201,7 @@ test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent 
     upstream.onMessage((msg) => {
       if (lostAck && typeof msg === 'string' && msg.startsWith(`43${lostAck}[`)) {
         lostAck = '';
-        down = true;
-        void ws.close();
-        void upstream.close();
+        drop();
         return;
       }
       ws.send(msg);
@@ -171,25 +210,233 @@ test('a typed turn whose ack the drop took is kept, shown unconfirmed, and sent 
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const id = await newLiveSessionWithCustomer(page, 'Lee');
+  const queued = page.getByTestId('composer-queued');
 
   await send(page, EN);
-  // Stored by the server, its ack lost: the text stays (read-only), the state says it goes again.
+  // Stored by the server, its ack lost: listed as not confirmed, the field free for the next turn.
   await page.locator('[data-testid="composer"][data-phase="unconfirmed"]').waitFor({ timeout: WAIT_MS });
   await expect(page.getByTestId('composer-status').textContent()).resolves.toMatch(/sent again when the connection is back/);
-  await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe(EN);
-  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
-  // Offline: typing is kept, sending is not offered.
-  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
-
-  down = false;
-  await page.locator('[data-testid="composer"][data-phase="idle"]').waitFor({ timeout: WAIT_MS });
   await expect(page.getByTestId('composer-text').inputValue()).resolves.toBe('');
-  expect(turns).toHaveLength(2);
+  await expect(queued.first().getAttribute('data-state')).resolves.toBe('unconfirmed');
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-status').textContent()).resolves.toMatch(/^The connection dropped/);
+
+  // Offline: the manager keeps typing; each turn is listed as waiting, one removed before it goes.
+  await send(page, 'Two');
+  await page.waitForTimeout(2500);
+  await send(page, 'Three');
+  await send(page, 'Not this one');
+  await expect(queued.count()).resolves.toBe(4);
+  await expect(page.getByTestId('composer-queue-count').textContent()).resolves.toBe('Not yet stored: 4 (at most 50)');
+  await expect(queued.nth(1).locator('[data-testid="composer-queued-state"]').textContent()).resolves.toBe('Waiting');
+  await queued.filter({ hasText: 'Not this one' }).getByTestId('composer-queued-remove').click();
+  await expect(queued.count()).resolves.toBe(3);
+  await expectComposerAccessible(page); // the queue listed offline, its Remove buttons
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('composer-queue-count').textContent()).resolves.toBe('尚未保存：3 句（最多 50 句）');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+
+  // Back: sent one at a time in order, the first again under its id (stored once).
+  down = false;
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  expect(turns.map((u) => u.text)).toEqual([EN, EN, 'Two', 'Three']);
   expect(turns[1]).toEqual(turns[0]); // the same turn under the same clientTurnId
-  await page.getByTestId('utterance').filter({ hasText: EN }).locator('[data-testid="signal-label"][data-label="price_inquiry"]').waitFor({ timeout: WAIT_MS });
-  await expect(page.getByTestId('utterance').count()).resolves.toBe(1);
-  const snap = await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`);
-  expect(snap.utterances.map((u) => u.text)).toEqual([EN]);
+  expect(new Set(turns.map((u) => u.clientTurnId)).size).toBe(3);
+  const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual([EN, 'Two', 'Three']);
+  // Each at the media time it was typed (2.5 s apart), not when it was sent (together).
+  expect(snap.utterances[2]!.endMs - snap.utterances[1]!.endMs).toBeGreaterThanOrEqual(2400);
+  await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
+
+  /** The session's stored turns' texts once it holds `n` (or what it holds at the deadline). */
+  const storedTexts = async (n: number): Promise<string[]> => {
+    const deadline = Date.now() + WAIT_MS;
+    let texts: string[] = [];
+    while (Date.now() < deadline) {
+      texts = (await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`)).utterances.map((u) => u.text);
+      if (texts.length >= n) break;
+      await page.waitForTimeout(200);
+    }
+    return texts;
+  };
+
+  // Offline again, a turn typed, another session shown: once connected, the turn is sent into
+  // its own session in the background; shown again, its queue is empty.
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'Four, typed before switching');
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  down = false;
+  await expect(storedTexts(4)).resolves.toEqual([EN, 'Two', 'Three', 'Four, typed before switching']);
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-queue').isHidden()).resolves.toBe(true);
+
+  // Offline again, a turn typed, the page reloaded: the turn is kept (sessionStorage) and,
+  // once connected, sent into its session though the reloaded page shows none.
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'Five, typed before a reload');
+  await expect(queued.count()).resolves.toBe(1);
+  await page.reload();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  down = false;
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await expect(storedTexts(5)).resolves.toEqual([EN, 'Two', 'Three', 'Four, typed before switching', 'Five, typed before a reload']);
+  await expect(page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes('composer-queue')))).resolves.toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a refused turn waits for Fix while the field holds a draft, keeps its place and time when fixed; the queue stops at 50, said in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  page.on('dialog', (d) => void d.accept());
+  // A network the test cuts and restores (a cut closes the connection; reconnecting fails meanwhile).
+  let down = false;
+  let cut = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    cut = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const id = await newLiveSessionWithCustomer(page, 'Lee');
+  const field = page.getByTestId('composer-text');
+  const queued = page.getByTestId('composer-queued');
+
+  // Offline: a turn over the limit, one after it, and a draft left in the field.
+  cut();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  const long = 'x'.repeat(2001);
+  await send(page, long);
+  await send(page, 'After the fixed one');
+  await field.fill('a draft in progress');
+  down = false;
+  // Refused: the queue stops at it; the draft stays in the field, so Fix waits for it to be emptied.
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await refused.waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toMatch(/^Turn not stored: .*2000/);
+  await expect(page.getByTestId('composer-queue-count').textContent()).resolves.toMatch(/^Not yet stored: 2\. The first was refused/);
+  await expect(queued.nth(1).getAttribute('data-state')).resolves.toBe('waiting');
+  await expect(field.inputValue()).resolves.toBe('a draft in progress');
+  await expect(refused.getByTestId('composer-queued-edit').isDisabled()).resolves.toBe(true);
+  await field.fill('');
+  await refused.getByTestId('composer-queued-edit').click();
+  await expect(field.inputValue()).resolves.toBe(long);
+  await expect(field.getAttribute('aria-invalid')).resolves.toBe('true');
+  await send(page, 'Fixed: a short one');
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  const snap = await getJson<{ utterances: { text: string; startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  // In its place (before the turn typed after it), at the times it was first typed.
+  expect(snap.utterances.map((u) => u.text)).toEqual(['Fixed: a short one', 'After the fixed one']);
+  expect(snap.utterances[0]!.endMs).toBeLessThanOrEqual(snap.utterances[1]!.startMs);
+
+  // Bounded: offline, 50 turns wait; the 51st is not added, its text kept, the limit said.
+  cut();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  for (let n = 1; n <= 50; n++) await send(page, `Queued ${n}`);
+  await expect(queued.count()).resolves.toBe(50);
+  await send(page, 'One too many');
+  const error = page.getByTestId('composer-error');
+  await expect(error.textContent()).resolves.toBe('Not added: at most 50 turns can wait to be sent. Wait until some are stored, or remove some.');
+  await expect(field.inputValue()).resolves.toBe('One too many');
+  await expect(page.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(error.textContent()).resolves.toBe('未加入：最多只能有 50 句发言等待发送。请等部分发言保存后再试，或删除一些。');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await queued.filter({ hasText: 'Queued 50' }).getByTestId('composer-queued-remove').click();
+  await field.press('Enter');
+  await expect(queued.count()).resolves.toBe(50);
+  await expect(queued.last().textContent()).resolves.toContain('One too many');
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('while another window plays into the session the composer is paused, saying why, and typing comes back when that input stops', async () => {
+  const { page: typist, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const id = await newLiveSessionWithCustomer(typist, 'Lee');
+  await send(typist, EN);
+  await typist.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  // A second window shows the session for review, then the first types into it again.
+  const { page: watcher, pageErrors: watcherErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await watcher.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await watcher.getByTestId('session-select').selectOption(id);
+  await watcher.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await expect(watcher.getByTestId('composer-text').isEnabled()).resolves.toBe(true);
+  await send(typist, 'Another question: is support included?');
+  await watcher.locator('[data-testid="composer"][data-blocked="true"]').waitFor({ timeout: WAIT_MS });
+  const field = watcher.getByTestId('composer-text');
+  await expect(field.isDisabled()).resolves.toBe(true);
+  await expect(watcher.getByTestId('composer-send').isDisabled()).resolves.toBe(true);
+  const reason = watcher.getByTestId('composer-blocked');
+  await expect(reason.textContent()).resolves.toMatch(/^Another window is playing into this session/);
+  // The reason is the field's description (read with it).
+  await expect(field.getAttribute('aria-describedby')).resolves.toContain((await reason.getAttribute('id'))!);
+  await watcher.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(reason.textContent()).resolves.toBe('另一个窗口正在向此会谈输入内容：在其输入停止之前，这里暂停输入。');
+  await watcher.locator('.lang-btn[data-lang="en"]').click();
+  await expectComposerAccessible(watcher); // the disabled field and its reason
+  // That input stops: after the same quiet time that gives Re-analyse back, the field is back.
+  await watcher.locator('[data-testid="composer"][data-blocked="false"]').waitFor({ timeout: 45_000 });
+  await expect(reason.isHidden()).resolves.toBe(true);
+  await send(watcher, 'Typed in the second window');
+  await watcher.getByTestId('utterance').filter({ hasText: 'Typed in the second window' }).waitFor({ timeout: WAIT_MS });
+  expect(pageErrors).toEqual([]);
+  expect(watcherErrors).toEqual([]);
+  await typist.context().close();
+  await watcher.context().close();
+});
+
+test('with a local video loaded, a typed turn takes the video\'s current time (its words line up with its landmarks)', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const id = await newLiveSessionWithCustomer(page, 'Lee');
+  // A 4 s WebM recorded in the page stands in for the rehearsal's video.
+  const webm = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 120;
+    const ctx = canvas.getContext('2d')!;
+    const rec = new MediaRecorder(canvas.captureStream(15), { mimeType: 'video/webm;codecs=vp8' });
+    const chunks: Blob[] = [];
+    rec.ondataavailable = (e) => chunks.push(e.data);
+    const done = new Promise((resolve) => (rec.onstop = resolve));
+    let n = 0;
+    const timer = setInterval(() => {
+      ctx.fillStyle = `hsl(${(n += 10) % 360} 60% 50%)`;
+      ctx.fillRect(0, 0, 160, 120);
+    }, 50);
+    rec.start(250);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    rec.stop();
+    await done;
+    clearInterval(timer);
+    const bytes = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin);
+  });
+  await page.getByTestId('video-toggle').click();
+  await page.getByTestId('pose-file').setInputFiles({ name: 'rehearsal.webm', mimeType: 'video/webm', buffer: Buffer.from(webm, 'base64') });
+  await page.locator('[data-testid="pose-panel"][data-state="ready"]').waitFor({ timeout: WAIT_MS });
+  // The video paused at 1.25 s (the session's own clock is past 4 s by now).
+  await page.evaluate(async () => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid="pose-panel"] video')!;
+    v.pause();
+    const seeked = new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    v.currentTime = 1.25;
+    await seeked;
+  });
+  await send(page, EN);
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  const snap = await getJson<{ utterances: { startMs: number; endMs: number }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances).toEqual([expect.objectContaining({ startMs: 1250, endMs: 1250 })]);
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
