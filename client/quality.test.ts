@@ -29,9 +29,9 @@ test('percentages, intervals and signed points', () => {
 
 test('label and subset names in the language shown; unknown ones as they are', () => {
   expect([qualityLabelName('price_inquiry'), qualityLabelName('arms_crossed'), qualityLabelName('odd')]).toEqual(['Price question', 'Arms crossed', 'odd']);
-  expect([subsetName('all'), subsetName('zh'), subsetName('source=x')]).toEqual(['All', 'Chinese', 'source=x']);
+  expect([subsetName('all'), subsetName('zh'), subsetName('mixed'), subsetName('source=x')]).toEqual(['All', 'Chinese', 'Mixed', 'source=x']);
   setLang('zh');
-  expect([qualityLabelName('price_inquiry'), subsetName('en')]).toEqual(['询价', '英文']);
+  expect([qualityLabelName('price_inquiry'), subsetName('en'), subsetName('mixed'), subsetName('mixed (by text)')]).toEqual(['询价', '英文', '中英混合', 'mixed (by text)']);
 });
 
 test('how many turns were measured: none, all, or the newest of more', () => {

@@ -22,10 +22,10 @@ export function qualityLabelName(label: string): string {
   return labelName(label as VerbalLabel) ?? label;
 }
 
-/** A subset's name: "All", "English", "Chinese", or the server's own name. */
+/** A subset's name: "All", "English", "Chinese", "Mixed" (Chinese and English in one turn), or the server's own name. */
 export function subsetName(name: string): string {
   const key = `qualitySubset_${name}`;
-  return ['all', 'en', 'zh'].includes(name) ? t(key as StringKey) : name;
+  return ['all', 'en', 'zh', 'mixed'].includes(name) ? t(key as StringKey) : name;
 }
 
 /** How many turns were measured: all of them, or the newest of more. */

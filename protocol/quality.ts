@@ -23,7 +23,7 @@ const LabelFiguresSchema = z.object({
 export type QualityLabelFigures = z.infer<typeof LabelFiguresSchema>;
 
 const VerbalSubsetSchema = z.object({
-  /** "all", then each language the rows hold, as `eval verbal` splits them. */
+  /** "all", then each language the rows hold, then "mixed" (Chinese and English in one turn) when any is, as `eval verbal` splits them. */
   name: z.string(),
   n: z.number().int(),
   accuracy: z.number(),

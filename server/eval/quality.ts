@@ -152,7 +152,7 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
       stored: rows.map((r) => (rowField(r, 'model_label') ?? 'neutral') as VerbalLabel),
       preds: await predictInChunks(model, rows, signal),
       thresholds,
-      // As eval verbal reports them: all, then each language (the exports have no needs_context).
+      // As eval verbal reports them: all, each language, mixed (the exports have no needs_context).
       subsets: subsetsOf(rows).map(({ name, idx }) => ({ name, idx })),
     },
   };

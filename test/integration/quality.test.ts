@@ -21,7 +21,8 @@ const TURNS = [
   { speaker: 'Li', text: 'Okay, and how much would it cost for the whole team of twelve?', startMs: 5000 },
   { speaker: 'Li', text: 'Could you give us a discount if we sign for two years?', startMs: 9000 },
   { speaker: 'Li', text: '这个方案听起来不错，我们就定了吧。', startMs: 13000 },
-  { speaker: 'Li', text: '价格太贵了，我们再考虑一下。', startMs: 17000 },
+  // Chinese and English in one turn: the mixed subset.
+  { speaker: 'Li', text: '这个 price 太贵了，我们再考虑一下。', startMs: 17000 },
   { speaker: 'Li', text: 'We had a good lunch before the meeting.', startMs: 21000 },
   { speaker: 'Li', text: "Honestly, that is far too expensive for us; I don't think we can go ahead.", startMs: 70000 },
 ];
@@ -144,7 +145,8 @@ describe('GET /api/quality', () => {
     expect([q.verbal.stored, q.verbal.rows]).toEqual([12, 12]);
     expect(report.rows).toBe(12);
     expect(q.verbal.subsets.map((s) => [s.name, s.n])).toEqual(report.subsets.map((s) => [s.name, s.n]));
-    expect(q.verbal.subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh']);
+    expect(q.verbal.subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh', 'mixed']);
+    expect(q.verbal.subsets[3]!.n).toBe(2);
     for (const [k, s] of q.verbal.subsets.entries()) {
       const e = report.subsets[k]!;
       close(s.macroF1, e.model.macroF1);
