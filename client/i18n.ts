@@ -1,7 +1,7 @@
 // Interface strings in Chinese and English, and the language choice (navigator default,
 // remembered in localStorage). Both languages are complete: a missing key is a type error.
 import type { CueType, PostureSignalLabel, Role, Technique, VerbalLabel } from '../protocol/protocol';
-import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES } from '../protocol/names';
+import { CUE_REASON_NAMES, CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES } from '../protocol/names';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -962,6 +962,12 @@ export function techniqueName(technique: Technique): string {
 
 export function cueTypeName(type: CueType): string {
   return CUE_TYPES_TEXT[current][type];
+}
+
+/** Why a cue was raised, in words; a reason this client does not know (a newer server's) as its identifier. */
+export function cueReasonName(reason: string): string {
+  const names: Record<string, string> = CUE_REASON_NAMES[current];
+  return Object.hasOwn(names, reason) ? names[reason]! : reason;
 }
 
 export function roleName(role: Role | null): string {

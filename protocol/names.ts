@@ -1,7 +1,7 @@
-// The names people read for the protocol's labels and cue types, in both languages: one list
+// The names people read for the protocol's labels, cue types and cue reasons, in both languages: one list
 // for the browser client (client/i18n.ts) and the server's review report
 // (server/ingest/reportNames.ts), so a label reads the same in the page and in the report.
-import type { CueType, PostureSignalLabel, VerbalLabel } from './protocol';
+import type { CueReason, CueType, PostureSignalLabel, VerbalLabel } from './protocol';
 
 export const NAME_LANGS = ['en', 'zh'] as const;
 export type NameLang = (typeof NAME_LANGS)[number];
@@ -41,4 +41,24 @@ export const SIGNAL_LABEL_NAMES: Record<NameLang, Record<VerbalLabel | PostureSi
 export const CUE_TYPE_NAMES: Record<NameLang, Record<CueType, string>> = {
   en: { closing_moment: 'Closing moment', resistance: 'Resistance' },
   zh: { closing_moment: '成交时机', resistance: '客户抗拒' },
+};
+
+/** Why a cue was raised (a cue's `reason`), worded as its headline words it (server/fusion/techniques.ts cueTitle). */
+export const CUE_REASON_NAMES: Record<NameLang, Record<CueReason, string>> = {
+  en: {
+    buying_signal: 'A buying signal',
+    signals_accumulating: 'Buying signals adding up',
+    objection_removed: 'Objection removed',
+    benefit_acknowledged: 'Nod at a benefit just stated',
+    customer_resists: 'Customer pushing back',
+    closed_posture: 'Arms crossed and leaning back',
+  },
+  zh: {
+    buying_signal: '购买信号',
+    signals_accumulating: '购买信号正在累积',
+    objection_removed: '异议已消除',
+    benefit_acknowledged: '对刚介绍的利益点头认可',
+    customer_resists: '客户有顾虑',
+    closed_posture: '双臂交叉且身体后仰',
+  },
 };

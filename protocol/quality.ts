@@ -2,7 +2,7 @@
 // (docs/protocol.md "Model quality"). The server builds it (server/eval/quality.ts) with the
 // eval code the CLI runs; the client checks it with this schema before showing it.
 import { z } from 'zod';
-import { CUE_REASONS, CUE_TYPES, VERBAL_LABELS } from './protocol';
+import { CUE_TYPES, VERBAL_LABELS } from './protocol';
 
 /** Most corrections one answer measures: the newest ones beyond it are measured, the rest said to be left out. */
 export const QUALITY_ROWS_MAX = 20_000;
@@ -102,7 +102,8 @@ export type QualityVerbal = z.infer<typeof QualityVerbalSchema>;
 
 const CuePrecisionSchema = z.object({
   cueType: z.enum(CUE_TYPES).nullable(),
-  reason: z.enum(CUE_REASONS).nullable(),
+  /** One of CUE_REASONS; any text is taken, so a newer server's reason is shown by its identifier rather than refused. */
+  reason: z.string().nullable(),
   reviewed: z.number().int(),
   useful: z.number().int(),
   falseAlarms: z.number().int(),

@@ -9,7 +9,7 @@ import type { Quality, QualityLabelFigures } from '../../protocol/quality';
 import type { ApiError } from '../../protocol/protocol';
 import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, type DownloadFile } from '../api';
 import { errorMessage, requestError } from '../errorText';
-import { cueTypeName, labelled, t, type StringKey } from '../i18n';
+import { cueReasonName, cueTypeName, labelled, t, type StringKey } from '../i18n';
 import { thresholdsText } from '../modelStatus';
 import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from '../quality';
 import { h, type Child } from './dom';
@@ -108,7 +108,7 @@ function cuesSection(q: Quality): HTMLElement {
   } else {
     const columns: Column[] = [{ key: 'qualityCue' }, { key: 'qualityReviewed', num: true }, { key: 'qualityUseful', num: true }, { key: 'qualityFalseAlarms', num: true }, { key: 'qualityPrecisionCi', num: true }];
     parts.push(table(t('qualityCuesCaption'), columns, c.precision.map((p) => [
-      p.cueType === null ? t('qualityAllCues') : p.reason === null ? cueTypeName(p.cueType) : h('span', { class: 'q-reason' }, p.reason),
+      p.cueType === null ? t('qualityAllCues') : p.reason === null ? cueTypeName(p.cueType) : h('span', { class: 'q-reason', 'data-reason': p.reason }, cueReasonName(p.reason)),
       String(p.reviewed), String(p.useful), String(p.falseAlarms),
       p.precision === null ? '–' : `${pct(p.precision)}${p.interval ? ` (${range(p.interval)})` : ''}`,
     ]), 'quality-cues'));
