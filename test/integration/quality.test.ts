@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VERBAL_LABELS, type SessionSnapshot } from '../../protocol/protocol';
-import { QualitySchema, type Quality } from '../../protocol/quality';
+import { QUALITY_ROWS_DEFAULT, QualitySchema, type Quality } from '../../protocol/quality';
+import { QualityMeasurements } from '../../server/http/routes/quality';
 import { main } from '../../server/cli/main';
 import type { CueEvalReport } from '../../server/eval/cueReviewEval';
 import type { VerbalSweepReport } from '../../server/eval/thresholdSweep';
@@ -236,5 +237,35 @@ describe('GET /api/quality', () => {
     const newest = await quality('?rows=6');
     expect([newest.verbal.stored, newest.verbal.rows]).toEqual([12, 6]);
     expect(newest.verbal.subsets[0]).toEqual(one.verbal.subsets[0]);
+  });
+
+  it('the same question during a live meeting: a live turn shares the answer under way, a label starts a new measurement', async () => {
+    const { service } = suite.server;
+    const id = await uploaded('Live');
+    // The server's own sharing, on the real service's events; each step synchronous, so the
+    // first answer is still under way when the next question comes.
+    const m = new QualityMeasurements({ service });
+    const heard: string[] = [];
+    const off = service.onEvent((e) => void (e.sessionId === id && heard.push(e.type)));
+    try {
+      const first = m.measure(null, QUALITY_ROWS_DEFAULT);
+      const turn = service.addUtterance(id, { speaker: 'Li', text: 'How much would the premium plan cost per seat, and can we sign this week?', startMs: 95_000 });
+      // A customer's turn with its signal: what a live meeting publishes.
+      expect(heard).toEqual(expect.arrayContaining(['utterance', 'signal']));
+      expect(turn.utterance.role).toBe('customer');
+      const again = m.measure(null, QUALITY_ROWS_DEFAULT);
+      expect(again).toBe(first);
+
+      service.correct(id, turn.utterance.id, { label: 'price_inquiry' }, suite.clock);
+      const afterLabel = m.measure(null, QUALITY_ROWS_DEFAULT);
+      expect(afterLabel).not.toBe(first);
+      const [a, b] = await Promise.all([first, afterLabel]);
+      // The first answer is of the store before the label, the second counts it.
+      expect(b.verbal.stored).toBe(a.verbal.stored + 1);
+      expect(a.verbal.subsets[0]!.n + 1).toBe(b.verbal.subsets[0]!.n);
+    } finally {
+      off();
+      await m.close();
+    }
   });
 });
