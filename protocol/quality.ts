@@ -71,12 +71,14 @@ const WhatIfLabelSchema = z.object({
 });
 
 const TrainedOnSchema = z.object({
-  /** The extra file as the model's manifest records it. */
+  /** The extra file as the model's manifest records it, its rows and how many times each counted in training (`--extra-weight`). */
   path: z.string(),
   rows: z.number().int(),
+  weight: z.number().int(),
   /**
    * same_rows: its sha256 is that of these rows' export; overlap / no_overlap: the file is still
-   * at its path with that sha256 and holds `overlap` of these texts (or none); unknown: it is not
+   * at its path with that sha256 and holds `overlap` of these rows (verbal: the same text; posture:
+   * the same frame's landmarks) or none; unknown: it is not
    * (moved or changed), so whether it holds these rows cannot be told.
    */
   match: z.enum(['same_rows', 'overlap', 'no_overlap', 'unknown']),
@@ -128,6 +130,8 @@ export const QualityPostureSchema = z.object({
   /** Rows whose pose the model could not use (all their labels count as missed). */
   noPerson: z.number().int(),
   perLabel: z.array(LabelFiguresSchema.extend({ f1Interval: IntervalSchema })),
+  /** The running posture model's `train posture --extra` files, each matched against these labelled frames ([]: none). */
+  trainedOn: z.array(TrainedOnSchema),
 });
 
 const TrainingVerbalSchema = z.object({

@@ -124,6 +124,7 @@ function postureSection(q: Quality): HTMLElement {
   else if (!p.rows || !p.perLabel.length) parts.push(note(t('qualityPostureNone'), 'none', 'quality-posture-none'));
   else {
     parts.push(note(t('qualityPostureLine', { n: p.rows, k: p.noPerson })));
+    for (const x of p.trainedOn) parts.push(note(trainedOnLine(x, p.rows, 'posture'), flatters(x) ? 'warn' : 'note', 'quality-posture-trained-on'));
     const columns: Column[] = [{ key: 'qualityLabel' }, { key: 'qualityPrecision', num: true }, { key: 'qualityRecall', num: true }, { key: 'qualityF1Ci', num: true }, { key: 'qualitySupport', num: true }];
     parts.push(table(t('qualityPostureCaption'), columns, p.perLabel.map((l) => [
       qualityLabelName(l.label), pct(l.precision), pct(l.recall), `${pct(l.f1)} (${range(l.f1Interval)})`, String(l.support),

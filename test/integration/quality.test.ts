@@ -2,6 +2,7 @@
 // cue verdicts and posture labels stored through the API, then the answer checked against what
 // `eval verbal`, `eval verbal --sweep`, `eval cues` and `eval posture` print for the very rows
 // the downloads give (they must agree); an empty store; and refused query input.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -266,6 +267,48 @@ describe('GET /api/quality', () => {
     } finally {
       off();
       await m.close();
+    }
+  });
+
+  it('warns when the running posture model was trained on these labelled frames (train posture --extra), as for the verbal model', async () => {
+    // A posture model folder whose manifest records extra files, as train posture --extra writes it.
+    const modelDir = fs.mkdtempSync(path.join(dir, 'posture-'));
+    for (const f of fs.readdirSync(projectPath('models', 'posture'))) fs.copyFileSync(projectPath('models', 'posture', f), path.join(modelDir, f));
+    const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const own = await startTestServer({ seedDemo: true, postureModelDir: modelDir });
+    try {
+      const customer = loadDemoMeeting().posture!.participant;
+      for (const [mediaMs, labels] of [[10_000, ['leaning_forward']], [30_000, ['arms_crossed']], [90_000, ['leaning_back']]] as const) {
+        expect((await api(own.url, 'PUT', `/api/sessions/${DEMO_SESSION_ID}/posture-labels`, { participant: customer, mediaMs, labels })).status).toBe(200);
+      }
+      const got = await api(own.url, 'GET', '/api/quality');
+      expect(QualitySchema.parse(got.body).posture.trainedOn).toEqual([]);
+      const exported = (await download(own.url, '/api/posture-labels')).text;
+      const whole = path.join(dir, 'posture-whole.jsonl');
+      fs.writeFileSync(whole, exported);
+      const oneLine = path.join(dir, 'posture-one.jsonl');
+      fs.writeFileSync(oneLine, `${exported.split('\n')[1]!}\n`);
+      const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+      const extra = { weight: 2, files: [{ path: whole, sha256: sha(whole), rows: 3 }, { path: oneLine, sha256: sha(oneLine), rows: 1 }, { path: path.join(dir, 'gone.jsonl'), sha256: sha(whole), rows: 3 }] };
+      fs.writeFileSync(path.join(modelDir, 'manifest.json'), JSON.stringify({ ...manifest, extra }));
+
+      const q = QualitySchema.parse((await api(own.url, 'GET', '/api/quality')).body);
+      expect(q.posture.rows).toBe(3);
+      expect(q.posture.trainedOn).toEqual([
+        { path: whole, rows: 3, weight: 2, match: 'same_rows', overlap: 3 },
+        { path: oneLine, rows: 1, weight: 2, match: 'overlap', overlap: 1 },
+        // Recorded with the export's sha256: the same rows, wherever the file went.
+        { path: path.join(dir, 'gone.jsonl'), rows: 3, weight: 2, match: 'same_rows', overlap: 3 },
+      ]);
+      // eval posture on the same download says the same (its stderr warning names the file).
+      const ep = await cli(['eval', 'posture', '--labels', whole, '--model', modelDir, '--json']);
+      expect(ep.code).toBe(0);
+      expect(ep.err).toContain(`train posture --extra ${whole}`);
+      // One session's labels are another export: only the file still there can be matched.
+      const one = QualitySchema.parse((await api(own.url, 'GET', `/api/quality?session=${DEMO_SESSION_ID}`)).body);
+      expect(one.posture.trainedOn.map((t) => t.match)).toEqual(['same_rows', 'overlap', 'same_rows']);
+    } finally {
+      await own.close();
     }
   });
 });
