@@ -7,7 +7,7 @@
 import { VERBAL_LABELS } from '../../protocol/protocol';
 import type { Quality, QualityLabelFigures } from '../../protocol/quality';
 import type { ApiError } from '../../protocol/protocol';
-import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, type DownloadFile } from '../api';
+import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, correctionsUrl, cueReviewsUrl, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, postureLabelsUrl, type DownloadFile } from '../api';
 import { errorMessage, requestError } from '../errorText';
 import { cueReasonName, cueTypeName, labelled, t, type StringKey } from '../i18n';
 import { thresholdsText } from '../modelStatus';
@@ -15,21 +15,45 @@ import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsL
 import { h, type Child } from './dom';
 import { DownloadLink } from './downloadLink';
 
-/** How the view fetches its answer and the rows it links to (the api's, or a test's). */
+/** The session open in the window, which "This session" measures. */
+export interface OpenSession {
+  id: string;
+  title: string;
+}
+
+/** How the view fetches its answer and the rows it links to (the api's, or a test's); `session` null: every session's. */
 export interface QualitySource {
-  quality(): Promise<Quality>;
-  labels(): Promise<DownloadFile>;
-  cueReviews(): Promise<DownloadFile>;
-  postureLabels(): Promise<DownloadFile>;
+  quality(session: string | null): Promise<Quality>;
+  labels(session: string | null): Promise<DownloadFile>;
+  cueReviews(session: string | null): Promise<DownloadFile>;
+  postureLabels(session: string | null): Promise<DownloadFile>;
+  /** The session open in the window; null when none is (the demo's preview, the list). */
+  openSession(): OpenSession | null;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
+/** What the dialog measures: every session's labels, or the open session's. */
+export type QualityScope = 'all' | 'session';
+type PerScope<T> = Record<QualityScope, T>;
 
-/** Each download: its address, words, the refusal's title and the words for "none yet" (the api's empty-file errors). */
-const LINKS: Record<LinkKind, { href: string; text: StringKey; tip: StringKey; failed: StringKey; none: StringKey; empty: new () => Error; testid: string }> = {
-  labels: { href: ALL_CORRECTIONS_URL, text: 'allLabelsExport', tip: 'allLabelsExportTip', failed: 'labelsExportFailed', none: 'allLabelsNone', empty: NoLabelsYet, testid: 'quality-download-labels' },
-  cueReviews: { href: ALL_CUE_REVIEWS_URL, text: 'allCueReviewsExport', tip: 'allCueReviewsExportTip', failed: 'cueReviewsExportFailed', none: 'allCueReviewsNone', empty: NoCueReviewsYet, testid: 'quality-download-cue-reviews' },
-  postureLabels: { href: ALL_POSTURE_LABELS_URL, text: 'allPostureLabelsExport', tip: 'allPostureLabelsExportTip', failed: 'postureLabelsExportFailed', none: 'allPostureLabelsNone', empty: NoPostureLabelsYet, testid: 'quality-download-posture-labels' },
+/**
+ * Each download, per scope (every session's file, or the open session's, as its own Export
+ * links give it): its address, words, the refusal's title and the words for "none yet" (the
+ * api's empty-file errors).
+ */
+const LINKS: Record<LinkKind, { href: (session: string | null) => string; text: PerScope<StringKey>; tip: PerScope<StringKey>; failed: StringKey; none: PerScope<StringKey>; empty: new () => Error; testid: string }> = {
+  labels: {
+    href: (s) => (s === null ? ALL_CORRECTIONS_URL : correctionsUrl(s)), text: { all: 'allLabelsExport', session: 'labelsExport' }, tip: { all: 'allLabelsExportTip', session: 'labelsExportTip' },
+    failed: 'labelsExportFailed', none: { all: 'allLabelsNone', session: 'sessionLabelsNone' }, empty: NoLabelsYet, testid: 'quality-download-labels',
+  },
+  cueReviews: {
+    href: (s) => (s === null ? ALL_CUE_REVIEWS_URL : cueReviewsUrl(s)), text: { all: 'allCueReviewsExport', session: 'cueReviewsExport' }, tip: { all: 'allCueReviewsExportTip', session: 'cueReviewsExportTip' },
+    failed: 'cueReviewsExportFailed', none: { all: 'allCueReviewsNone', session: 'sessionCueReviewsNone' }, empty: NoCueReviewsYet, testid: 'quality-download-cue-reviews',
+  },
+  postureLabels: {
+    href: (s) => (s === null ? ALL_POSTURE_LABELS_URL : postureLabelsUrl(s)), text: { all: 'allPostureLabelsExport', session: 'postureLabelsExport' }, tip: { all: 'allPostureLabelsExportTip', session: 'postureLabelsExportTip' },
+    failed: 'postureLabelsExportFailed', none: { all: 'allPostureLabelsNone', session: 'sessionPostureLabelsNone' }, empty: NoPostureLabelsYet, testid: 'quality-download-posture-labels',
+  },
 };
 const LINK_KINDS: readonly LinkKind[] = ['labels', 'cueReviews', 'postureLabels'];
 
@@ -155,6 +179,8 @@ export class QualityView {
   /** A download refused (or none yet), said in the dialog: the page's notices are behind it. */
   private linkProblem: string | null = null;
   private loading = false;
+  /** What the next measurement is of; "This session" falls back to every session when none is open. */
+  private scope: QualityScope = 'all';
   /** Answers to a Refresh made before the last one are dropped. */
   private asked = 0;
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
@@ -173,9 +199,9 @@ export class QualityView {
       this.close();
     });
     this.anchors = Object.fromEntries(LINK_KINDS.map((k) => [k, h('a', { class: 'btn btn-small export-link', download: '', 'data-testid': LINKS[k].testid })])) as Record<LinkKind, HTMLAnchorElement>;
-    this.downloads = Object.fromEntries(LINK_KINDS.map((k) => [k, new DownloadLink(this.anchors[k], () => this.source[k](), (err) => {
+    this.downloads = Object.fromEntries(LINK_KINDS.map((k) => [k, new DownloadLink(this.anchors[k], () => this.source[k](this.scopedSession()), (err) => {
       const l = LINKS[k];
-      this.linkProblem = err instanceof l.empty ? t(l.none) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
+      this.linkProblem = err instanceof l.empty ? t(l.none[this.scope]) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
     this.renderButton();
@@ -185,7 +211,14 @@ export class QualityView {
     return this.dialog.open;
   }
 
+  /** The session measured: the open one for "This session" (null: every session). */
+  private scopedSession(): string | null {
+    return this.scope === 'session' ? (this.source.openSession()?.id ?? null) : null;
+  }
+
   open(): void {
+    // "This session" is the one open now; with none open, every session's.
+    if (this.scope === 'session' && !this.source.openSession()) this.scope = 'all';
     this.renderDialog();
     if (!this.dialog.open) this.dialog.showModal();
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
@@ -205,7 +238,7 @@ export class QualityView {
     this.linkProblem = null;
     this.renderStatus();
     try {
-      const q = await this.source.quality();
+      const q = await this.source.quality(this.scopedSession());
       if (n !== this.asked) return;
       this.quality = q;
     } catch (err) {
@@ -227,8 +260,46 @@ export class QualityView {
     if (this.dialog.open) this.renderDialog();
   }
 
+  /** The scope chosen: measured at once. */
+  private choose(scope: QualityScope): void {
+    if (scope === this.scope) return;
+    this.scope = scope;
+    this.renderDialog();
+    void this.refresh();
+  }
+
+  /** All sessions or This session (disabled, with why, when none is open), as radio buttons. */
+  private scopeControl(): HTMLElement {
+    const open = this.source.openSession();
+    const radio = (scope: QualityScope, text: string, disabled: boolean, describedBy?: string) => {
+      const input = h('input', {
+        type: 'radio', name: 'quality-scope', value: scope, 'data-testid': `quality-scope-${scope}`, disabled, 'aria-describedby': describedBy,
+      });
+      input.checked = this.scope === scope;
+      input.addEventListener('change', () => {
+        if (input.checked) this.choose(scope);
+      });
+      return h('label', { class: 'q-scope-option' }, input, h('span', {}, text));
+    };
+    return h(
+      'fieldset', { class: 'q-scope', 'data-testid': 'quality-scope' },
+      h('legend', {}, t('qualityScope')),
+      radio('all', t('qualityScopeAll'), false),
+      radio('session', open ? labelled(t('qualityScopeSession'), open.title) : t('qualityScopeSession'), !open, open ? undefined : 'quality-scope-why'),
+      open ? null : h('p', { id: 'quality-scope-why', class: 'q-scope-why', 'data-testid': 'quality-scope-why' }, t('qualityScopeNoSession')),
+    );
+  }
+
+  /** Which sessions the figures shown are of: the answer's, which a pending one may yet replace. */
+  private scopeLine(q: Quality): HTMLElement {
+    const open = this.source.openSession();
+    const text = q.session === null ? t('qualityScopeLineAll') : t('qualityScopeLineSession', { title: open?.id === q.session ? open.title : q.session });
+    return note(text, 'note', 'quality-scope-line');
+  }
+
   private renderDialog(): void {
-    for (const k of LINK_KINDS) this.downloads[k].render(LINKS[k].href, t(LINKS[k].text), t(LINKS[k].tip));
+    const session = this.scopedSession();
+    for (const k of LINK_KINDS) this.downloads[k].render(LINKS[k].href(session), t(LINKS[k].text[this.scope]), t(LINKS[k].tip[this.scope]));
     const focused = this.dialog.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     const refresh = h('button', { type: 'button', class: 'btn', 'data-testid': 'quality-refresh' }, t('qualityRefresh'));
     refresh.addEventListener('click', () => void this.refresh());
@@ -239,7 +310,9 @@ export class QualityView {
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
+      this.scopeControl(),
       h('p', { class: 'q-status', role: 'status', 'data-testid': 'quality-status' }),
+      ...(q ? [this.scopeLine(q)] : []),
       ...body,
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
