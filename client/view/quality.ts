@@ -217,8 +217,6 @@ export class QualityView {
   }
 
   open(): void {
-    // "This session" is the one open now; with none open, every session's.
-    if (this.scope === 'session' && !this.source.openSession()) this.scope = 'all';
     this.renderDialog();
     if (!this.dialog.open) this.dialog.showModal();
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
@@ -232,6 +230,12 @@ export class QualityView {
   }
 
   async refresh(): Promise<void> {
+    // "This session" is the one open now; with none open (none chosen yet, or it was deleted
+    // meanwhile), every session's, and the choice says so.
+    if (this.scope === 'session' && !this.source.openSession()) {
+      this.scope = 'all';
+      if (this.dialog.open) this.renderDialog();
+    }
     const n = ++this.asked;
     this.loading = true;
     this.error = null;

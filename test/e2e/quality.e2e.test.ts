@@ -249,6 +249,25 @@ test('the scope: every session, or the session open (disabled, saying why, with 
   await page.waitForFunction((n) => document.querySelector('[data-testid="quality-verbal-all"] caption')?.textContent?.includes(`全部：${n} 条`), everyOne.verbal.rows, { timeout: WAIT_MS });
   await expect(line.textContent()).resolves.toBe('以下数字基于全部会谈的标注。');
   await expect(dialog.getByTestId('quality-download-labels').getAttribute('href')).resolves.toBe('/api/corrections');
+
+  // This session chosen for the other call, which is then deleted elsewhere: the page goes back
+  // to the preview, and the dialog measures every session again, saying so.
+  await dialog.getByTestId('quality-close').click();
+  await page.getByTestId('session-select').selectOption(other);
+  await page.locator('[data-testid="utterance"]').first().waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('quality-button').click();
+  await mine.check();
+  await page.waitForFunction(() => document.querySelector('[data-testid="quality-verbal-all"] caption')?.textContent?.includes('全部：1 条'), undefined, { timeout: WAIT_MS });
+  await dialog.getByTestId('quality-close').click();
+  expect((await api(suite.server.url, 'DELETE', `/api/sessions/${other}`)).status).toBe(200);
+  await page.waitForFunction((id) => document.querySelector<HTMLSelectElement>('[data-testid="session-select"]')?.value !== id, other, { timeout: WAIT_MS });
+  asked.length = 0;
+  await page.getByTestId('quality-button').click();
+  await dialog.getByTestId('quality-scope-why').waitFor({ timeout: WAIT_MS });
+  await expect(all.isChecked()).resolves.toBe(true);
+  await expect(mine.isDisabled()).resolves.toBe(true);
+  await page.waitForFunction(() => document.querySelector('[data-testid="quality-scope-line"]')?.textContent === '以下数字基于全部会谈的标注。', undefined, { timeout: WAIT_MS });
+  expect(asked).toEqual(['']);
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
