@@ -206,8 +206,9 @@ test('the scope: every session, or the session open (disabled, saying why, with 
   await dialog.getByTestId('quality-close').click();
 
   // The stored demo open: This session measures it alone, and the links download its rows.
+  // (Open once the page shows it: the preview's turns are on the page before it is loaded.)
   await page.getByTestId('session-select').selectOption('demo');
-  await page.locator('[data-testid="utterance"]').first().waitFor({ timeout: WAIT_MS });
+  await page.locator('[data-testid="view-title"][data-session-id="demo"]').waitFor({ timeout: WAIT_MS });
   await page.getByTestId('quality-button').click();
   await dialog.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
   await expect(mine.isDisabled()).resolves.toBe(false);
@@ -254,7 +255,7 @@ test('the scope: every session, or the session open (disabled, saying why, with 
   // to the preview, and the dialog measures every session again, saying so.
   await dialog.getByTestId('quality-close').click();
   await page.getByTestId('session-select').selectOption(other);
-  await page.locator('[data-testid="utterance"]').first().waitFor({ timeout: WAIT_MS });
+  await page.locator(`[data-testid="view-title"][data-session-id="${other}"]`).waitFor({ timeout: WAIT_MS });
   await page.getByTestId('quality-button').click();
   await mine.check();
   await page.waitForFunction(() => document.querySelector('[data-testid="quality-verbal-all"] caption')?.textContent?.includes('全部：1 条'), undefined, { timeout: WAIT_MS });
