@@ -3,7 +3,9 @@
 // on those labels (per label with supports, the macro-F1 interval, then and now, the threshold
 // what-if marked optimistic), cue precision, posture "nothing to measure", the models' training
 // figures, the downloads and the retrain command; its figures are the API's; Refresh measures
-// again after another label; Close gives the focus back to the button; the view in Chinese. Real server, real Chromium.
+// again after another label; Close gives the focus back to the button; the view in Chinese; cue
+// reasons in words; odd answers (a refusal, empty sections, the posture model trained on these
+// frames); the scope, every session or the one open. Real server, real Chromium.
 import type { Page } from 'playwright-core';
 import { CUE_REASON_NAMES } from '../../protocol/names';
 import { VERBAL_LABELS, type CueReason } from '../../protocol/protocol';
@@ -156,6 +158,26 @@ test('odd answers: a refusal, a body that is not the answer, every section empty
   await dialog.getByTestId('quality-refresh').click();
   await dialog.getByTestId('quality-confusion').waitFor({ timeout: WAIT_MS });
   await expect(dialog.getByTestId('quality-confusion').locator('tbody td').first().textContent()).resolves.toBe('999999999');
+
+  // The posture model trained on some of these frames: a warning; on none of them: a note.
+  const postureTrained = (match: 'overlap' | 'no_overlap', overlap: number): Quality => ({
+    ...real,
+    posture: {
+      modelVersion: 'posture-x', rows: 3, noPerson: 0,
+      perLabel: [{ label: 'arms_crossed', precision: 1, recall: 1, f1: 1, support: 3, predicted: 3, f1Interval: interval }],
+      trainedOn: [{ path: 'posture.jsonl', rows: 3, weight: 2, match, overlap }],
+    },
+  });
+  next = { status: 200, body: JSON.stringify(postureTrained('overlap', 2)) };
+  await dialog.getByTestId('quality-refresh').click();
+  const postureWarning = dialog.getByTestId('quality-posture-trained-on');
+  await postureWarning.waitFor({ timeout: WAIT_MS });
+  await expect(postureWarning.textContent()).resolves.toContain('holds 2 of these 3 labelled frames, so its figures here flatter it');
+  await expect(postureWarning.getAttribute('class')).resolves.toBe('q-warn');
+  next = { status: 200, body: JSON.stringify(postureTrained('no_overlap', 0)) };
+  await dialog.getByTestId('quality-refresh').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="quality-posture-trained-on"]')?.textContent?.includes('holds none of these frames'), undefined, { timeout: WAIT_MS });
+  await expect(postureWarning.getAttribute('class')).resolves.toBe('q-note');
 
   // Chinese: the refusal worded for a measurement, nothing said to be unsaved.
   await dialog.getByTestId('quality-close').click();
