@@ -14,7 +14,9 @@ import {
   getAllCueReviewsFile,
   getCorrectionsFile,
   getCueReviewsFile,
+  getSessionFile,
   getTranscript,
+  qualityUrl,
   NoCueReviewsYet,
   NoLabelsYet,
   putCorrection,
@@ -204,4 +206,14 @@ test('posture labels: a PUT answered with the frame the server chose, a DELETE b
   expect(calls.at(-1)!.url).toBe('/api/posture-labels');
   answer = async () => new Response('', { status: 200 });
   await expect(getAllPostureLabelsFile()).rejects.toBeInstanceOf(NoPostureLabelsYet);
+});
+
+test('Model quality asks for every session or one (its id encoded); a session\'s empty download is "none yet", not an empty file', async () => {
+  expect(qualityUrl(null)).toBe('/api/quality');
+  expect(qualityUrl('ses 1&rows=1')).toBe('/api/quality?session=ses+1%26rows%3D1');
+  answer = async () => new Response('', { status: 200 });
+  expect(await failure(getSessionFile(getCorrectionsFile('ses_1'), () => new NoLabelsYet()))).toBeInstanceOf(NoLabelsYet);
+  expect(calls[0]!.url).toBe('/api/sessions/ses_1/corrections');
+  answer = async () => new Response('{"x":1}\n', { status: 200 });
+  expect((await getSessionFile(getCueReviewsFile('ses_1'), () => new NoCueReviewsYet())).filename).toBe('ses_1-cue-reviews.jsonl');
 });

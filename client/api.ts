@@ -74,9 +74,14 @@ export function getHealth(): Promise<Health> {
   return request(HealthSchema, 'health', '/api/health');
 }
 
-/** The running models measured on every session's stored labels (GET /api/quality; it may take seconds on a big store). */
-export function getQuality(): Promise<Quality> {
-  return request(QualitySchema, 'model quality', '/api/quality');
+/** Where the model quality of every session's stored labels (null), or one session's, is measured. */
+export function qualityUrl(session: string | null): string {
+  return session === null ? '/api/quality' : `/api/quality?${new URLSearchParams({ session }).toString()}`;
+}
+
+/** The running models measured on every session's stored labels, or one session's (GET /api/quality; it may take seconds on a big store). */
+export function getQuality(session: string | null = null): Promise<Quality> {
+  return request(QualitySchema, 'model quality', qualityUrl(session));
 }
 
 export function getDemo(): Promise<Demo> {
@@ -224,6 +229,13 @@ export const ALL_CORRECTIONS_URL = '/api/corrections';
  */
 export function getAllCorrectionsFile(): Promise<DownloadFile> {
   return getAllFile(ALL_CORRECTIONS_URL, 'corrections.jsonl', () => new NoLabelsYet());
+}
+
+/** One session's JSON-lines download; an empty 200 (none in it yet) throws `none()` instead of saving an empty file. */
+export async function getSessionFile(download: Promise<DownloadFile>, none: () => Error): Promise<DownloadFile> {
+  const file = await download;
+  if (file.blob.size === 0) throw none();
+  return file;
 }
 
 /** A JSON-lines download of every session's rows; an empty 200 (none anywhere yet) throws `none()` instead. */

@@ -1,5 +1,6 @@
 // Counts in words: English has a singular ("1 cue", not "1 cues"); Chinese one form.
-import { correctionLabelName, labelled, labelsSummary, participantsLine, setLang, STRING_KEYS, t, techniqueName, tn } from './i18n';
+import { CUE_REASONS } from '../protocol/protocol';
+import { correctionLabelName, cueReasonName, labelled, labelsSummary, participantsLine, setLang, STRING_KEYS, t, techniqueName, tn } from './i18n';
 
 beforeAll(() => {
   // setLang sets <html lang>; the rest of i18n needs no DOM.
@@ -103,4 +104,19 @@ test('techniques are named as the bank\'s training deck names them', () => {
     '利益罗列法',
     '处理异议',
   ]);
+});
+
+test('cue reasons are named in both languages, each its own words; an unknown one (a newer server\'s) by its identifier', () => {
+  const en = CUE_REASONS.map(cueReasonName);
+  expect(cueReasonName('objection_removed')).toBe('Objection removed');
+  expect(new Set(en).size).toBe(CUE_REASONS.length);
+  for (const [i, r] of CUE_REASONS.entries()) expect(en[i]).not.toBe(r);
+  expect(cueReasonName('a_new_reason')).toBe('a_new_reason');
+  expect(cueReasonName('constructor')).toBe('constructor');
+  setLang('zh');
+  const zh = CUE_REASONS.map(cueReasonName);
+  expect(cueReasonName('objection_removed')).toBe('异议已消除');
+  expect(new Set(zh).size).toBe(CUE_REASONS.length);
+  for (const name of zh) expect(name).toMatch(/[\u4e00-\u9fff]/);
+  expect(cueReasonName('a_new_reason')).toBe('a_new_reason');
 });

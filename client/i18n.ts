@@ -1,7 +1,7 @@
 // Interface strings in Chinese and English, and the language choice (navigator default,
 // remembered in localStorage). Both languages are complete: a missing key is a type error.
 import type { CueType, PostureSignalLabel, Role, Technique, VerbalLabel } from '../protocol/protocol';
-import { CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES, TECHNIQUE_NAMES } from '../protocol/names';
+import { CUE_REASON_NAMES, CUE_TYPE_NAMES, SIGNAL_LABEL_NAMES, TECHNIQUE_NAMES } from '../protocol/names';
 
 export type Lang = 'en' | 'zh';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
@@ -338,6 +338,15 @@ const en = {
   qualityButtonTip: 'How the models this server runs do on the labels coaches stored here',
   qualityTitle: 'Model quality',
   qualityIntro: 'The models this server runs now, measured on the labels coaches stored here, with the figures the command line’s eval gives for the downloaded rows.',
+  qualityScope: 'Measure',
+  qualityScopeAll: 'All sessions',
+  qualityScopeSession: 'This session',
+  qualityScopeNoSession: 'No session is open: choose one in the list to measure its labels alone.',
+  qualityScopeLineAll: 'These figures are for every session’s labels.',
+  qualityScopeLineSession: 'These figures are for this session’s labels only: {title}.',
+  sessionLabelsNone: 'No turn of this session is labelled yet: there are no labels to download.',
+  sessionCueReviewsNone: 'No cue of this session has a verdict yet: there are no cue reviews to download.',
+  sessionPostureLabelsNone: 'No posture is labelled yet in this session: there are no posture labels to download.',
   qualityRefresh: 'Refresh',
   qualityClose: 'Close',
   qualityLoading: 'Measuring… (a big store takes a few seconds)',
@@ -352,6 +361,7 @@ const en = {
   qualitySubset_all: 'All',
   qualitySubset_en: 'English',
   qualitySubset_zh: 'Chinese',
+  qualitySubset_mixed: 'Mixed',
   qualitySubsetCaption: '{name}: {n} turns · macro-F1 {f1} (95 % CI {low}–{high}) · accuracy {acc}',
   qualitySubsetCaptionOne: '{name}: 1 turn · macro-F1 {f1} (95 % CI {low}–{high}) · accuracy {acc}',
   qualityLabel: 'Label',
@@ -369,6 +379,10 @@ const en = {
   qualityTrainedOverlap: 'Trained on these rows: the running model’s training file {path} holds {k} of these {n} texts, so its figures here flatter it.',
   qualityTrainedNone: 'The running model’s training file {path} holds none of these texts.',
   qualityTrainedUnknown: 'The running model was trained with {path} ({rows} rows), which is no longer there unchanged: whether it holds these rows cannot be told.',
+  qualityPostureTrainedSame: 'Trained on these frames: the running posture model was trained with exactly this download (train posture --extra {path}), so its figures here flatter it.',
+  qualityPostureTrainedOverlap: 'Trained on these frames: the running posture model’s training file {path} holds {k} of these {n} labelled frames, so its figures here flatter it.',
+  qualityPostureTrainedNone: 'The running posture model’s training file {path} holds none of these frames.',
+  qualityPostureTrainedUnknown: 'The running posture model was trained with {path} ({rows} rows), which is no longer there unchanged: whether it holds these frames cannot be told.',
   qualityWhatIfH: 'Threshold what-if',
   qualityWhatIfCaution: 'Picked on these same rows, so optimistic: check a threshold on other rows before running it (serve --thresholds).',
   qualityWhatIfCaption: 'Each signal label’s best threshold on these rows, the others held where they are',
@@ -776,6 +790,15 @@ const zh: Strings = {
   qualityButtonTip: '用教练在本服务器保存的标注，衡量当前运行的模型',
   qualityTitle: '模型质量',
   qualityIntro: '用教练在本服务器保存的标注衡量当前运行的模型；所得数字与命令行 eval 对下载数据得出的结果一致。',
+  qualityScope: '测量范围',
+  qualityScopeAll: '全部会谈',
+  qualityScopeSession: '此会谈',
+  qualityScopeNoSession: '当前没有打开的会谈：在列表中选择一个会谈，即可只测量它的标注。',
+  qualityScopeLineAll: '以下数字基于全部会谈的标注。',
+  qualityScopeLineSession: '以下数字仅基于此会谈的标注：{title}。',
+  sessionLabelsNone: '此会谈还没有标注过发言，没有可下载的标注。',
+  sessionCueReviewsNone: '此会谈还没有评价过提示，没有可下载的提示评价。',
+  sessionPostureLabelsNone: '此会谈还没有标注过姿态，没有可下载的姿态标注。',
   qualityRefresh: '刷新',
   qualityClose: '关闭',
   qualityLoading: '测量中…（数据多时需要几秒）',
@@ -790,6 +813,7 @@ const zh: Strings = {
   qualitySubset_all: '全部',
   qualitySubset_en: '英文',
   qualitySubset_zh: '中文',
+  qualitySubset_mixed: '中英混合',
   qualitySubsetCaption: '{name}：{n} 句 · 宏 F1 {f1}（95% 置信区间 {low}–{high}）· 准确率 {acc}',
   qualitySubsetCaptionOne: '{name}：1 句 · 宏 F1 {f1}（95% 置信区间 {low}–{high}）· 准确率 {acc}',
   qualityLabel: '类别',
@@ -807,6 +831,10 @@ const zh: Strings = {
   qualityTrainedOverlap: '已用这些数据训练：当前模型的训练文件 {path} 包含这 {n} 句中的 {k} 句，因此这里的数字偏高。',
   qualityTrainedNone: '当前模型的训练文件 {path} 不包含这些文本。',
   qualityTrainedUnknown: '当前模型用 {path}（{rows} 行）训练，但该文件已移走或已更改，无法判断其中是否包含这些数据。',
+  qualityPostureTrainedSame: '已用这些帧训练：当前姿态模型正是用这份下载训练的（train posture --extra {path}），因此这里的数字偏高。',
+  qualityPostureTrainedOverlap: '已用这些帧训练：当前姿态模型的训练文件 {path} 包含这 {n} 个已标注帧中的 {k} 个，因此这里的数字偏高。',
+  qualityPostureTrainedNone: '当前姿态模型的训练文件 {path} 不包含这些帧。',
+  qualityPostureTrainedUnknown: '当前姿态模型用 {path}（{rows} 行）训练，但该文件已移走或已更改，无法判断其中是否包含这些帧。',
   qualityWhatIfH: '阈值推演',
   qualityWhatIfCaution: '阈值是在这些数据上挑选的，因此结果偏乐观：在其他数据上核实后再使用（serve --thresholds）。',
   qualityWhatIfCaption: '每个信号类别在这些数据上的最佳阈值（其他类别的阈值保持不变）',
@@ -978,6 +1006,12 @@ export function techniqueName(technique: Technique): string {
 
 export function cueTypeName(type: CueType): string {
   return CUE_TYPES_TEXT[current][type];
+}
+
+/** Why a cue was raised, in words; a reason this client does not know (a newer server's) as its identifier. */
+export function cueReasonName(reason: string): string {
+  const names: Record<string, string> = CUE_REASON_NAMES[current];
+  return Object.hasOwn(names, reason) ? names[reason]! : reason;
 }
 
 export function roleName(role: Role | null): string {

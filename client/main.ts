@@ -287,12 +287,13 @@ const reviewReport = checkedDownload(el.reviewReport, ofSession((id) => api.getR
 const allLabels = checkedDownload(el.allLabels, api.getAllCorrectionsFile, 'labelsExportFailed', { empty: api.NoLabelsYet, key: 'allLabelsNone' });
 const allCueReviews = checkedDownload(el.allCueReviews, api.getAllCueReviewsFile, 'cueReviewsExportFailed', { empty: api.NoCueReviewsYet, key: 'allCueReviewsNone' });
 const allPostureLabels = checkedDownload(el.allPostureLabels, api.getAllPostureLabelsFile, 'postureLabelsExportFailed', { empty: api.NoPostureLabelsYet, key: 'allPostureLabelsNone' });
-/** The header's Model quality: the running models on every session's stored labels, in a dialog. */
+/** The header's Model quality: the running models on every session's stored labels, or the open session's, in a dialog. */
 const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document.body, {
   quality: api.getQuality,
-  labels: api.getAllCorrectionsFile,
-  cueReviews: api.getAllCueReviewsFile,
-  postureLabels: api.getAllPostureLabelsFile,
+  labels: (s) => (s === null ? api.getAllCorrectionsFile() : api.getSessionFile(api.getCorrectionsFile(s), () => new api.NoLabelsYet())),
+  cueReviews: (s) => (s === null ? api.getAllCueReviewsFile() : api.getSessionFile(api.getCueReviewsFile(s), () => new api.NoCueReviewsYet())),
+  postureLabels: (s) => (s === null ? api.getAllPostureLabelsFile() : api.getSessionFile(api.getPostureLabelsFile(s), () => new api.NoPostureLabelsYet())),
+  openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
 });
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {

@@ -29,9 +29,9 @@ test('percentages, intervals and signed points', () => {
 
 test('label and subset names in the language shown; unknown ones as they are', () => {
   expect([qualityLabelName('price_inquiry'), qualityLabelName('arms_crossed'), qualityLabelName('odd')]).toEqual(['Price question', 'Arms crossed', 'odd']);
-  expect([subsetName('all'), subsetName('zh'), subsetName('source=x')]).toEqual(['All', 'Chinese', 'source=x']);
+  expect([subsetName('all'), subsetName('zh'), subsetName('mixed'), subsetName('source=x')]).toEqual(['All', 'Chinese', 'Mixed', 'source=x']);
   setLang('zh');
-  expect([qualityLabelName('price_inquiry'), subsetName('en')]).toEqual(['询价', '英文']);
+  expect([qualityLabelName('price_inquiry'), subsetName('en'), subsetName('mixed'), subsetName('mixed (by text)')]).toEqual(['询价', '英文', '中英混合', 'mixed (by text)']);
 });
 
 test('how many turns were measured: none, all, or the newest of more', () => {
@@ -51,10 +51,18 @@ test('then and now, and the models the stored signals came from', () => {
 });
 
 test('trained on these rows: a warning when the figures flatter the model, a note otherwise', () => {
-  const x = (match: 'same_rows' | 'overlap' | 'no_overlap' | 'unknown', overlap: number | null) => ({ path: 'labels.jsonl', rows: 12, match, overlap });
+  const x = (match: 'same_rows' | 'overlap' | 'no_overlap' | 'unknown', overlap: number | null) => ({ path: 'labels.jsonl', rows: 12, weight: 1, match, overlap });
   expect(trainedOnLine(x('same_rows', 12), 12)).toMatch(/^Trained on these rows: .*exactly this download.*flatter/);
   expect(trainedOnLine(x('overlap', 4), 12)).toMatch(/holds 4 of these 12 texts, so its figures here flatter it/);
   expect(trainedOnLine(x('no_overlap', 0), 12)).toMatch(/holds none of these texts/);
   expect(trainedOnLine(x('unknown', null), 12)).toMatch(/cannot be told/);
   expect(['same_rows', 'overlap', 'no_overlap', 'unknown'].map((m) => flatters(x(m as 'unknown', 0)))).toEqual([true, true, false, false]);
+  // The posture model's, of labelled frames.
+  expect(trainedOnLine(x('same_rows', 12), 12, 'posture')).toMatch(/^Trained on these frames: .*posture model.*train posture --extra labels\.jsonl.*flatter/);
+  expect(trainedOnLine(x('overlap', 4), 12, 'posture')).toMatch(/holds 4 of these 12 labelled frames, so its figures here flatter it/);
+  expect(trainedOnLine(x('no_overlap', 0), 12, 'posture')).toMatch(/posture model’s training file labels\.jsonl holds none of these frames/);
+  expect(trainedOnLine(x('unknown', null), 12, 'posture')).toMatch(/\(12 rows\).*these frames cannot be told/);
+  setLang('zh');
+  expect(trainedOnLine(x('overlap', 4), 12, 'posture')).toBe('已用这些帧训练：当前姿态模型的训练文件 labels.jsonl 包含这 12 个已标注帧中的 4 个，因此这里的数字偏高。');
+  expect(trainedOnLine(x('overlap', 4), 12)).toMatch(/包含这 12 句中的 4 句，/);
 });

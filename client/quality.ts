@@ -22,10 +22,10 @@ export function qualityLabelName(label: string): string {
   return labelName(label as VerbalLabel) ?? label;
 }
 
-/** A subset's name: "All", "English", "Chinese", or the server's own name. */
+/** A subset's name: "All", "English", "Chinese", "Mixed" (Chinese and English in one turn), or the server's own name. */
 export function subsetName(name: string): string {
   const key = `qualitySubset_${name}`;
-  return ['all', 'en', 'zh'].includes(name) ? t(key as StringKey) : name;
+  return ['all', 'en', 'zh', 'mixed'].includes(name) ? t(key as StringKey) : name;
 }
 
 /** How many turns were measured: all of them, or the newest of more. */
@@ -34,14 +34,14 @@ export function rowsLine(v: Pick<QualityVerbal, 'rows' | 'stored'>): string {
   return v.rows < v.stored ? t('qualityVerbalRowsCapped', { n: v.rows, total: v.stored }) : t('qualityVerbalRows', { n: v.rows });
 }
 
-/** Whether the running model was trained on these rows, one line per extra file. */
-export function trainedOnLine(x: QualityTrainedOn, n: number): string {
-  switch (x.match) {
-    case 'same_rows': return t('qualityTrainedSame', { path: x.path });
-    case 'overlap': return t('qualityTrainedOverlap', { path: x.path, k: x.overlap ?? 0, n });
-    case 'no_overlap': return t('qualityTrainedNone', { path: x.path });
-    default: return t('qualityTrainedUnknown', { path: x.path, rows: x.rows });
-  }
+const TRAINED_ON_KEYS: Record<'verbal' | 'posture', Record<QualityTrainedOn['match'], StringKey>> = {
+  verbal: { same_rows: 'qualityTrainedSame', overlap: 'qualityTrainedOverlap', no_overlap: 'qualityTrainedNone', unknown: 'qualityTrainedUnknown' },
+  posture: { same_rows: 'qualityPostureTrainedSame', overlap: 'qualityPostureTrainedOverlap', no_overlap: 'qualityPostureTrainedNone', unknown: 'qualityPostureTrainedUnknown' },
+};
+
+/** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file. */
+export function trainedOnLine(x: QualityTrainedOn, n: number, kind: 'verbal' | 'posture' = 'verbal'): string {
+  return t(TRAINED_ON_KEYS[kind][x.match], { path: x.path, k: x.overlap ?? 0, n, rows: x.rows });
 }
 
 /** Whether any extra file makes the figures flatter the model (a warning, not a note). */

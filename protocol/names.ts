@@ -1,7 +1,7 @@
-// The names people read for the protocol's labels, cue types and techniques, in both languages: one list
-// for the browser client (client/i18n.ts) and the server's review report
+// The names people read for the protocol's labels, cue types, cue reasons and techniques, in both
+// languages: one list for the browser client (client/i18n.ts) and the server's review report
 // (server/ingest/reportNames.ts), so a label reads the same in the page and in the report.
-import type { CueType, PostureSignalLabel, Technique, VerbalLabel } from './protocol';
+import type { CueReason, CueType, PostureSignalLabel, Technique, VerbalLabel } from './protocol';
 
 export const NAME_LANGS = ['en', 'zh'] as const;
 export type NameLang = (typeof NAME_LANGS)[number];
@@ -56,5 +56,25 @@ export const TECHNIQUE_NAMES: Record<NameLang, Record<Technique, string>> = {
     assumptive_close: '推定承诺法',
     benefit_listing: '利益罗列法',
     address_objection: '处理异议',
+  },
+};
+
+/** Why a cue was raised (a cue's `reason`), worded as its headline words it (server/fusion/techniques.ts cueTitle). */
+export const CUE_REASON_NAMES: Record<NameLang, Record<CueReason, string>> = {
+  en: {
+    buying_signal: 'A buying signal',
+    signals_accumulating: 'Buying signals adding up',
+    objection_removed: 'Objection removed',
+    benefit_acknowledged: 'Nod at a benefit just stated',
+    customer_resists: 'Customer pushing back',
+    closed_posture: 'Arms crossed and leaning back',
+  },
+  zh: {
+    buying_signal: '购买信号',
+    signals_accumulating: '购买信号接连出现',
+    objection_removed: '异议已消除',
+    benefit_acknowledged: '对刚介绍的利益点头认可',
+    customer_resists: '客户提出异议',
+    closed_posture: '双臂交叉、身体后仰',
   },
 };

@@ -2,7 +2,7 @@
 // (docs/protocol.md "Model quality"). The server builds it (server/eval/quality.ts) with the
 // eval code the CLI runs; the client checks it with this schema before showing it.
 import { z } from 'zod';
-import { CUE_REASONS, CUE_TYPES, VERBAL_LABELS } from './protocol';
+import { CUE_TYPES, VERBAL_LABELS } from './protocol';
 
 /** Most corrections one answer measures: the newest ones beyond it are measured, the rest said to be left out. */
 export const QUALITY_ROWS_MAX = 20_000;
@@ -23,7 +23,7 @@ const LabelFiguresSchema = z.object({
 export type QualityLabelFigures = z.infer<typeof LabelFiguresSchema>;
 
 const VerbalSubsetSchema = z.object({
-  /** "all", then each language the rows hold, as `eval verbal` splits them. */
+  /** "all", then each language the rows hold, then "mixed" (Chinese and English in one turn) when any is, as `eval verbal` splits them. */
   name: z.string(),
   n: z.number().int(),
   accuracy: z.number(),
@@ -71,12 +71,14 @@ const WhatIfLabelSchema = z.object({
 });
 
 const TrainedOnSchema = z.object({
-  /** The extra file as the model's manifest records it. */
+  /** The extra file as the model's manifest records it, its rows and how many times each counted in training (`--extra-weight`). */
   path: z.string(),
   rows: z.number().int(),
+  weight: z.number().int(),
   /**
    * same_rows: its sha256 is that of these rows' export; overlap / no_overlap: the file is still
-   * at its path with that sha256 and holds `overlap` of these texts (or none); unknown: it is not
+   * at its path with that sha256 and holds `overlap` of these rows (verbal: the same text; posture:
+   * the same frame's landmarks) or none; unknown: it is not
    * (moved or changed), so whether it holds these rows cannot be told.
    */
   match: z.enum(['same_rows', 'overlap', 'no_overlap', 'unknown']),
@@ -102,7 +104,8 @@ export type QualityVerbal = z.infer<typeof QualityVerbalSchema>;
 
 const CuePrecisionSchema = z.object({
   cueType: z.enum(CUE_TYPES).nullable(),
-  reason: z.enum(CUE_REASONS).nullable(),
+  /** One of CUE_REASONS; any text is taken, so a newer server's reason is shown by its identifier rather than refused. */
+  reason: z.string().nullable(),
   reviewed: z.number().int(),
   useful: z.number().int(),
   falseAlarms: z.number().int(),
@@ -127,6 +130,8 @@ export const QualityPostureSchema = z.object({
   /** Rows whose pose the model could not use (all their labels count as missed). */
   noPerson: z.number().int(),
   perLabel: z.array(LabelFiguresSchema.extend({ f1Interval: IntervalSchema })),
+  /** The running posture model's `train posture --extra` files, each matched against these labelled frames ([]: none). */
+  trainedOn: z.array(TrainedOnSchema),
 });
 
 const TrainingVerbalSchema = z.object({

@@ -7,29 +7,53 @@
 import { VERBAL_LABELS } from '../../protocol/protocol';
 import type { Quality, QualityLabelFigures } from '../../protocol/quality';
 import type { ApiError } from '../../protocol/protocol';
-import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, type DownloadFile } from '../api';
+import { ALL_CORRECTIONS_URL, ALL_CUE_REVIEWS_URL, ALL_POSTURE_LABELS_URL, correctionsUrl, cueReviewsUrl, NoCueReviewsYet, NoLabelsYet, NoPostureLabelsYet, postureLabelsUrl, type DownloadFile } from '../api';
 import { errorMessage, requestError } from '../errorText';
-import { cueTypeName, labelled, t, type StringKey } from '../i18n';
+import { cueReasonName, cueTypeName, labelled, t, type StringKey } from '../i18n';
 import { thresholdsText } from '../modelStatus';
 import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from '../quality';
 import { h, type Child } from './dom';
 import { DownloadLink } from './downloadLink';
 
-/** How the view fetches its answer and the rows it links to (the api's, or a test's). */
+/** The session open in the window, which "This session" measures. */
+export interface OpenSession {
+  id: string;
+  title: string;
+}
+
+/** How the view fetches its answer and the rows it links to (the api's, or a test's); `session` null: every session's. */
 export interface QualitySource {
-  quality(): Promise<Quality>;
-  labels(): Promise<DownloadFile>;
-  cueReviews(): Promise<DownloadFile>;
-  postureLabels(): Promise<DownloadFile>;
+  quality(session: string | null): Promise<Quality>;
+  labels(session: string | null): Promise<DownloadFile>;
+  cueReviews(session: string | null): Promise<DownloadFile>;
+  postureLabels(session: string | null): Promise<DownloadFile>;
+  /** The session open in the window; null when none is (the demo's preview, the list). */
+  openSession(): OpenSession | null;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
+/** What the dialog measures: every session's labels, or the open session's. */
+export type QualityScope = 'all' | 'session';
+type PerScope<T> = Record<QualityScope, T>;
 
-/** Each download: its address, words, the refusal's title and the words for "none yet" (the api's empty-file errors). */
-const LINKS: Record<LinkKind, { href: string; text: StringKey; tip: StringKey; failed: StringKey; none: StringKey; empty: new () => Error; testid: string }> = {
-  labels: { href: ALL_CORRECTIONS_URL, text: 'allLabelsExport', tip: 'allLabelsExportTip', failed: 'labelsExportFailed', none: 'allLabelsNone', empty: NoLabelsYet, testid: 'quality-download-labels' },
-  cueReviews: { href: ALL_CUE_REVIEWS_URL, text: 'allCueReviewsExport', tip: 'allCueReviewsExportTip', failed: 'cueReviewsExportFailed', none: 'allCueReviewsNone', empty: NoCueReviewsYet, testid: 'quality-download-cue-reviews' },
-  postureLabels: { href: ALL_POSTURE_LABELS_URL, text: 'allPostureLabelsExport', tip: 'allPostureLabelsExportTip', failed: 'postureLabelsExportFailed', none: 'allPostureLabelsNone', empty: NoPostureLabelsYet, testid: 'quality-download-posture-labels' },
+/**
+ * Each download, per scope (every session's file, or the open session's, as its own Export
+ * links give it): its address, words, the refusal's title and the words for "none yet" (the
+ * api's empty-file errors).
+ */
+const LINKS: Record<LinkKind, { href: (session: string | null) => string; text: PerScope<StringKey>; tip: PerScope<StringKey>; failed: StringKey; none: PerScope<StringKey>; empty: new () => Error; testid: string }> = {
+  labels: {
+    href: (s) => (s === null ? ALL_CORRECTIONS_URL : correctionsUrl(s)), text: { all: 'allLabelsExport', session: 'labelsExport' }, tip: { all: 'allLabelsExportTip', session: 'labelsExportTip' },
+    failed: 'labelsExportFailed', none: { all: 'allLabelsNone', session: 'sessionLabelsNone' }, empty: NoLabelsYet, testid: 'quality-download-labels',
+  },
+  cueReviews: {
+    href: (s) => (s === null ? ALL_CUE_REVIEWS_URL : cueReviewsUrl(s)), text: { all: 'allCueReviewsExport', session: 'cueReviewsExport' }, tip: { all: 'allCueReviewsExportTip', session: 'cueReviewsExportTip' },
+    failed: 'cueReviewsExportFailed', none: { all: 'allCueReviewsNone', session: 'sessionCueReviewsNone' }, empty: NoCueReviewsYet, testid: 'quality-download-cue-reviews',
+  },
+  postureLabels: {
+    href: (s) => (s === null ? ALL_POSTURE_LABELS_URL : postureLabelsUrl(s)), text: { all: 'allPostureLabelsExport', session: 'postureLabelsExport' }, tip: { all: 'allPostureLabelsExportTip', session: 'postureLabelsExportTip' },
+    failed: 'postureLabelsExportFailed', none: { all: 'allPostureLabelsNone', session: 'sessionPostureLabelsNone' }, empty: NoPostureLabelsYet, testid: 'quality-download-posture-labels',
+  },
 };
 const LINK_KINDS: readonly LinkKind[] = ['labels', 'cueReviews', 'postureLabels'];
 
@@ -108,7 +132,7 @@ function cuesSection(q: Quality): HTMLElement {
   } else {
     const columns: Column[] = [{ key: 'qualityCue' }, { key: 'qualityReviewed', num: true }, { key: 'qualityUseful', num: true }, { key: 'qualityFalseAlarms', num: true }, { key: 'qualityPrecisionCi', num: true }];
     parts.push(table(t('qualityCuesCaption'), columns, c.precision.map((p) => [
-      p.cueType === null ? t('qualityAllCues') : p.reason === null ? cueTypeName(p.cueType) : h('span', { class: 'q-reason' }, p.reason),
+      p.cueType === null ? t('qualityAllCues') : p.reason === null ? cueTypeName(p.cueType) : h('span', { class: 'q-reason', 'data-reason': p.reason }, cueReasonName(p.reason)),
       String(p.reviewed), String(p.useful), String(p.falseAlarms),
       p.precision === null ? '–' : `${pct(p.precision)}${p.interval ? ` (${range(p.interval)})` : ''}`,
     ]), 'quality-cues'));
@@ -124,6 +148,7 @@ function postureSection(q: Quality): HTMLElement {
   else if (!p.rows || !p.perLabel.length) parts.push(note(t('qualityPostureNone'), 'none', 'quality-posture-none'));
   else {
     parts.push(note(t('qualityPostureLine', { n: p.rows, k: p.noPerson })));
+    for (const x of p.trainedOn) parts.push(note(trainedOnLine(x, p.rows, 'posture'), flatters(x) ? 'warn' : 'note', 'quality-posture-trained-on'));
     const columns: Column[] = [{ key: 'qualityLabel' }, { key: 'qualityPrecision', num: true }, { key: 'qualityRecall', num: true }, { key: 'qualityF1Ci', num: true }, { key: 'qualitySupport', num: true }];
     parts.push(table(t('qualityPostureCaption'), columns, p.perLabel.map((l) => [
       qualityLabelName(l.label), pct(l.precision), pct(l.recall), `${pct(l.f1)} (${range(l.f1Interval)})`, String(l.support),
@@ -154,6 +179,8 @@ export class QualityView {
   /** A download refused (or none yet), said in the dialog: the page's notices are behind it. */
   private linkProblem: string | null = null;
   private loading = false;
+  /** What the next measurement is of; "This session" falls back to every session when none is open. */
+  private scope: QualityScope = 'all';
   /** Answers to a Refresh made before the last one are dropped. */
   private asked = 0;
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
@@ -172,9 +199,9 @@ export class QualityView {
       this.close();
     });
     this.anchors = Object.fromEntries(LINK_KINDS.map((k) => [k, h('a', { class: 'btn btn-small export-link', download: '', 'data-testid': LINKS[k].testid })])) as Record<LinkKind, HTMLAnchorElement>;
-    this.downloads = Object.fromEntries(LINK_KINDS.map((k) => [k, new DownloadLink(this.anchors[k], () => this.source[k](), (err) => {
+    this.downloads = Object.fromEntries(LINK_KINDS.map((k) => [k, new DownloadLink(this.anchors[k], () => this.source[k](this.scopedSession()), (err) => {
       const l = LINKS[k];
-      this.linkProblem = err instanceof l.empty ? t(l.none) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
+      this.linkProblem = err instanceof l.empty ? t(l.none[this.scope]) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
     this.renderButton();
@@ -182,6 +209,11 @@ export class QualityView {
 
   get isOpen(): boolean {
     return this.dialog.open;
+  }
+
+  /** The session measured: the open one for "This session" (null: every session). */
+  private scopedSession(): string | null {
+    return this.scope === 'session' ? (this.source.openSession()?.id ?? null) : null;
   }
 
   open(): void {
@@ -198,13 +230,19 @@ export class QualityView {
   }
 
   async refresh(): Promise<void> {
+    // "This session" is the one open now; with none open (none chosen yet, or it was deleted
+    // meanwhile), every session's, and the choice says so.
+    if (this.scope === 'session' && !this.source.openSession()) {
+      this.scope = 'all';
+      if (this.dialog.open) this.renderDialog();
+    }
     const n = ++this.asked;
     this.loading = true;
     this.error = null;
     this.linkProblem = null;
     this.renderStatus();
     try {
-      const q = await this.source.quality();
+      const q = await this.source.quality(this.scopedSession());
       if (n !== this.asked) return;
       this.quality = q;
     } catch (err) {
@@ -226,8 +264,46 @@ export class QualityView {
     if (this.dialog.open) this.renderDialog();
   }
 
+  /** The scope chosen: measured at once. */
+  private choose(scope: QualityScope): void {
+    if (scope === this.scope) return;
+    this.scope = scope;
+    this.renderDialog();
+    void this.refresh();
+  }
+
+  /** All sessions or This session (disabled, with why, when none is open), as radio buttons. */
+  private scopeControl(): HTMLElement {
+    const open = this.source.openSession();
+    const radio = (scope: QualityScope, text: string, disabled: boolean, describedBy?: string) => {
+      const input = h('input', {
+        type: 'radio', name: 'quality-scope', value: scope, 'data-testid': `quality-scope-${scope}`, disabled, 'aria-describedby': describedBy,
+      });
+      input.checked = this.scope === scope;
+      input.addEventListener('change', () => {
+        if (input.checked) this.choose(scope);
+      });
+      return h('label', { class: 'q-scope-option' }, input, h('span', {}, text));
+    };
+    return h(
+      'fieldset', { class: 'q-scope', 'data-testid': 'quality-scope' },
+      h('legend', {}, t('qualityScope')),
+      radio('all', t('qualityScopeAll'), false),
+      radio('session', open ? labelled(t('qualityScopeSession'), open.title) : t('qualityScopeSession'), !open, open ? undefined : 'quality-scope-why'),
+      open ? null : h('p', { id: 'quality-scope-why', class: 'q-scope-why', 'data-testid': 'quality-scope-why' }, t('qualityScopeNoSession')),
+    );
+  }
+
+  /** Which sessions the figures shown are of: the answer's, which a pending one may yet replace. */
+  private scopeLine(q: Quality): HTMLElement {
+    const open = this.source.openSession();
+    const text = q.session === null ? t('qualityScopeLineAll') : t('qualityScopeLineSession', { title: open?.id === q.session ? open.title : q.session });
+    return note(text, 'note', 'quality-scope-line');
+  }
+
   private renderDialog(): void {
-    for (const k of LINK_KINDS) this.downloads[k].render(LINKS[k].href, t(LINKS[k].text), t(LINKS[k].tip));
+    const session = this.scopedSession();
+    for (const k of LINK_KINDS) this.downloads[k].render(LINKS[k].href(session), t(LINKS[k].text[this.scope]), t(LINKS[k].tip[this.scope]));
     const focused = this.dialog.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     const refresh = h('button', { type: 'button', class: 'btn', 'data-testid': 'quality-refresh' }, t('qualityRefresh'));
     refresh.addEventListener('click', () => void this.refresh());
@@ -238,7 +314,9 @@ export class QualityView {
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
+      this.scopeControl(),
       h('p', { class: 'q-status', role: 'status', 'data-testid': 'quality-status' }),
+      ...(q ? [this.scopeLine(q)] : []),
       ...body,
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },

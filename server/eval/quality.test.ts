@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { CueReviewRow } from './cueReviewRows';
-import { computeFigures, newestCorrections, trainedOnRows, trainingSummary } from './quality';
+import { parseLabelRows } from '../signals/posture/labelRows';
+import { computeFigures, newestCorrections, postureExtraOf, trainedOnPostureRows, trainedOnRows, trainingSummary } from './quality';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -38,7 +39,7 @@ describe('trainedOnRows', () => {
   });
   it('same_rows when an extra file has the export\'s sha256 (even when the file is gone)', () => {
     expect(trainedOnRows({ weight: 1, files: [{ path: '/nowhere/labels.jsonl', sha256: sha(text), rows: 2 }] }, text, rows)).toEqual([
-      { path: '/nowhere/labels.jsonl', rows: 2, match: 'same_rows', overlap: 2 },
+      { path: '/nowhere/labels.jsonl', rows: 2, weight: 1, match: 'same_rows', overlap: 2 },
     ]);
   });
   it('overlap / no_overlap from the file still at its path; unknown when it is gone or changed', () => {
@@ -49,6 +50,57 @@ describe('trainedOnRows', () => {
     expect(trainedOnRows({ weight: 1, files: [some, none, changed, gone] }, text, rows).map((t) => [t.match, t.overlap])).toEqual([
       ['overlap', 1], ['no_overlap', 0], ['unknown', null], ['unknown', null],
     ]);
+  });
+});
+
+/** A posture labels row of one frame: 33 landmarks shifted by `d`, as the export writes them. */
+const frame = (d: number, labels: string[]) => JSON.stringify({
+  landmarks: Array.from({ length: 33 }, (_, i) => ({ x: 0.3 + i / 100 + d, y: 0.2 + i / 80, z: 0, score: 0.9 })), aspect: 1.5, labels, session: 's1',
+});
+
+describe('trainedOnPostureRows', () => {
+  const text = `${frame(0, ['arms_crossed'])}\n${frame(0.01, ['neutral'])}\n`;
+  const rows = parseLabelRows(text, 'x');
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-quality-posture-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: string) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, content);
+    return { path: p, sha256: sha(content), rows: content.split('\n').filter(Boolean).length };
+  };
+
+  it('none without an extra record; same_rows for the export\'s bytes, with the weight each row counted', () => {
+    expect(trainedOnPostureRows(undefined, text, rows)).toEqual([]);
+    expect(trainedOnPostureRows({ weight: 3, files: [{ path: '/nowhere/p.jsonl', sha256: sha(text), rows: 2 }] }, text, rows)).toEqual([
+      { path: '/nowhere/p.jsonl', rows: 2, weight: 3, match: 'same_rows', overlap: 2 },
+    ]);
+  });
+
+  it('overlap by the frame\'s landmarks (whatever its labels or other fields say); no_overlap; unknown when moved, changed or not posture rows', () => {
+    // The second frame, relabelled and without its session, in a file with another frame.
+    const some = file('some.jsonl', `${frame(0.02, ['leaning_back'])}\n${JSON.stringify({ ...JSON.parse(frame(0.01, ['open_palms'])), session: undefined })}\n`);
+    const none = file('none.jsonl', `${frame(0.05, ['neutral'])}\n`);
+    const changed = { ...file('changed.jsonl', `${frame(0, ['arms_crossed'])}\n`), sha256: sha('before') };
+    const verbal = file('verbal.jsonl', '{"text":"hi","label":"neutral"}\n');
+    const gone = { path: path.join(dir, 'gone.jsonl'), sha256: sha('x'), rows: 1 };
+    expect(trainedOnPostureRows({ weight: 1, files: [some, none, changed, verbal, gone] }, text, rows).map((t) => [t.match, t.overlap])).toEqual([
+      ['overlap', 1], ['no_overlap', 0], ['unknown', null], ['unknown', null], ['unknown', null],
+    ]);
+  });
+
+  it('reads the extra record from a posture manifest alone; none for no folder, no manifest, or a manifest without it', () => {
+    const extra = { weight: 2, files: [{ path: 'labels.jsonl', sha256: sha('x'), rows: 4 }] };
+    const with_ = fs.mkdtempSync(path.join(dir, 'm-'));
+    fs.writeFileSync(path.join(with_, 'manifest.json'), JSON.stringify({ version: 'posture-x', extra }));
+    const without = fs.mkdtempSync(path.join(dir, 'n-'));
+    fs.writeFileSync(path.join(without, 'manifest.json'), JSON.stringify({ version: 'posture-y' }));
+    expect(postureExtraOf(with_)).toEqual(extra);
+    expect(postureExtraOf(without)).toBeUndefined();
+    expect(postureExtraOf(path.join(dir, 'nope'))).toBeUndefined();
+    expect(postureExtraOf(undefined)).toBeUndefined();
   });
 });
 

@@ -19,13 +19,14 @@ import { projectPath } from '../paths';
 import type { CorrectionForExport, CueReviewForExport, PostureLabelsForExport } from '../store/sqliteStore';
 import type { LabeledExample } from '../signals/posture/evalStats';
 import { judgeLandmarkRow, scoredPostureLabels } from '../signals/posture/evalPosture';
-import { parseLabelRows } from '../signals/posture/labelRows';
+import { parseLabelRows, type PostureLabelRow } from '../signals/posture/labelRows';
 import type { PostureClassifier } from '../signals/posture/model';
 import { parseLabeledJsonl, rowField, type LabeledRow } from '../signals/verbal/corpus';
 import { readVerbalManifest } from '../signals/verbal/artifact';
 import type { SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
-import type { ExtraRecord } from '../signals/extraRecord';
+import { ExtraSchema, type ExtraRecord } from '../signals/extraRecord';
+import { MANIFEST_FILE as POSTURE_MANIFEST_FILE } from '../signals/posture/artifact';
 import { parseCueReviewsJsonl } from './cueReviewRows';
 import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
 import type { QualityFromWorker } from './qualityWorker';
@@ -86,15 +87,19 @@ async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRo
 }
 
 /**
- * The running model's `train verbal --extra` files against these rows: the same bytes as their
- * export, else (the file still where it was, unchanged) how many of these texts it holds.
+ * A running model's `train … --extra` files against the rows measured: the same bytes as their
+ * export (`exportText`), else (the file still where it was, unchanged) how many of the rows it
+ * holds, each row known by its key (`keys`; `keysOf` reads a file's); unknown when the file is
+ * moved, changed or unreadable.
  */
-export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+export function trainedOnFiles(
+  extra: ExtraRecord | undefined, exportText: string, keys: readonly string[], keysOf: (fileText: string, file: string) => ReadonlySet<string>,
+): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
   return extra.files.map((f): QualityTrainedOn => {
-    const base = { path: f.path, rows: f.rows };
-    if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };
+    const base = { path: f.path, rows: f.rows, weight: extra.weight };
+    if (keys.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: keys.length };
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(path.isAbsolute(f.path) ? f.path : projectPath(f.path));
@@ -102,22 +107,46 @@ export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string
       return { ...base, match: 'unknown', overlap: null };
     }
     if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return { ...base, match: 'unknown', overlap: null };
-    let trained: LabeledRow[];
+    let trained: ReadonlySet<string>;
     try {
-      trained = parseLabeledJsonl(bytes.toString('utf8'), f.path);
+      trained = keysOf(bytes.toString('utf8'), f.path);
     } catch {
       return { ...base, match: 'unknown', overlap: null };
     }
-    const texts = new Set(trained.map((r) => r.text.trim()));
-    const overlap = rows.filter((r) => texts.has(r.text.trim())).length;
+    const overlap = keys.filter((k) => trained.has(k)).length;
     return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
   });
+}
+
+/** The verbal model's `train verbal --extra` files against these corrections, a row known by its text. */
+export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+  return trainedOnFiles(extra, exportText, rows.map((r) => r.text.trim()), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => r.text.trim())));
+}
+
+/** A posture labels row known by its landmarks (the export writes a frame's as they are stored); a photo row by its file. */
+const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
+
+/** The posture model's `train posture --extra` files against these posture labels, a row known by its frame's landmarks. */
+export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly PostureLabelRow[]): QualityTrainedOn[] {
+  return trainedOnFiles(extra, exportText, rows.map(postureKey), (text, file) => new Set(parseLabelRows(text, file).map(postureKey)));
 }
 
 function extraOf(dir: string | undefined): ExtraRecord | undefined {
   if (dir === undefined) return undefined;
   try {
     return readVerbalManifest(dir).extra;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The posture model's `extra` record: the manifest's field alone (the weights need not be read for it). */
+export function postureExtraOf(dir: string | undefined): ExtraRecord | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    const manifest: unknown = JSON.parse(fs.readFileSync(path.join(dir, POSTURE_MANIFEST_FILE), 'utf8'));
+    const extra = ExtraSchema.safeParse((manifest as { extra?: unknown } | null)?.extra);
+    return extra.success ? extra.data : undefined;
   } catch {
     return undefined;
   }
@@ -152,18 +181,23 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
       stored: rows.map((r) => (rowField(r, 'model_label') ?? 'neutral') as VerbalLabel),
       preds: await predictInChunks(model, rows, signal),
       thresholds,
-      // As eval verbal reports them: all, then each language (the exports have no needs_context).
+      // As eval verbal reports them: all, each language, mixed (the exports have no needs_context).
       subsets: subsetsOf(rows).map(({ name, idx }) => ({ name, idx })),
     },
   };
 }
 
 /** The posture labels as `eval posture` reads their export, each landmark row judged as it judges them. */
-async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined, signal: AbortSignal | undefined): Promise<{ rows: number; noPerson: number; job: FiguresJob['posture'] }> {
+async function preparePosture(
+  labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined, postureDir: string | undefined, signal: AbortSignal | undefined,
+): Promise<{ rows: number; noPerson: number; trainedOn: QualityTrainedOn[]; job: FiguresJob['posture'] }> {
   let text = '';
-  for (const r of labels) text += `${postureLabelsLine(r)}\n`;
+  // The download's very bytes (each line ends with its newline), so its sha256 is the file's.
+  for (const r of labels) text += postureLabelsLine(r);
   const rows = parseLabelRows(text, 'GET /api/posture-labels');
-  if (!classifier || rows.length === 0) return { rows: rows.length, noPerson: 0, job: null };
+  await breathe(signal);
+  const trainedOn = trainedOnPostureRows(postureExtraOf(postureDir), text, rows);
+  if (!classifier || rows.length === 0) return { rows: rows.length, noPerson: 0, trainedOn, job: null };
   const examples: LabeledExample[] = [];
   let noPerson = 0;
   for (const [k, row] of rows.entries()) {
@@ -173,7 +207,7 @@ async function preparePosture(labels: Iterable<PostureLabelsForExport>, classifi
     if (!predicted) noPerson++;
     examples.push({ gold: new Set<string>(row.labels), pred: new Set<string>(predicted ?? []) });
   }
-  return { rows: rows.length, noPerson, job: { examples, labels: scoredPostureLabels(rows) } };
+  return { rows: rows.length, noPerson, trainedOn, job: { examples, labels: scoredPostureLabels(rows) } };
 }
 
 const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(String(x)));
@@ -265,7 +299,7 @@ export async function measureQuality(input: QualityInput, opts: { inline?: boole
   await breathe(signal);
   const cueRows = parseCueReviewsJsonl(cueReviewsJsonl(input.cueReviews), 'GET /api/cue-reviews');
   await breathe(signal);
-  const posture = await preparePosture(input.postureLabels, input.posture, signal);
+  const posture = await preparePosture(input.postureLabels, input.posture, input.postureDir, signal);
   const figures = await computeFigures({ verbal: verbal.job, cues: cueRows, posture: posture.job }, opts.inline, signal);
   const v = figures.verbal;
   return {
@@ -278,7 +312,7 @@ export async function measureQuality(input: QualityInput, opts: { inline?: boole
       whatIf: v?.whatIf ?? null,
     },
     cues: figures.cues,
-    posture: { modelVersion: input.posture?.version ?? null, rows: posture.rows, noPerson: posture.noPerson, perLabel: figures.posture },
+    posture: { modelVersion: input.posture?.version ?? null, rows: posture.rows, noPerson: posture.noPerson, perLabel: figures.posture, trainedOn: posture.trainedOn },
     training: trainingSummary(input.verbalDir, input.postureDir),
   };
 }

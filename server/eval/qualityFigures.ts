@@ -21,7 +21,7 @@ export interface VerbalFiguresJob {
   stored: VerbalLabel[];
   preds: VerbalPrediction[];
   thresholds: SignalThresholds;
-  /** As verbalEval's subsetsOf made them: all, then each language. */
+  /** As verbalEval's subsetsOf made them: all, each language, mixed. */
   subsets: { name: string; idx: number[] }[];
 }
 

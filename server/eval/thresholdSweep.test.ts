@@ -120,6 +120,14 @@ describe('sweepVerbal', () => {
     dispose: () => undefined,
   };
 
+  it('sweeps the mixed subset when a row mixes Chinese and English', () => {
+    const mixed = parseLabeledJsonl([{ text: 'iPhone 多少钱', label: 'price_inquiry' }, { text: '多少钱', label: 'price_inquiry' }].map((r) => JSON.stringify(r)).join('\n'), 'm.jsonl');
+    const m: VerbalClassifier = { version: 't', classify: (inputs) => inputs.map(() => pred('price_inquiry', 0.6)), dispose: () => undefined };
+    const r = sweepVerbal(mixed, m, {});
+    expect(r.subsets.map((s) => `${s.name}:${s.n}`)).toEqual(['all:2', 'zh:2', 'mixed:1']);
+    expect(formatSweepReport(r)).toContain('== mixed (1 rows)');
+  });
+
   it('classifies the rows once, sweeps every signal label per subset, and says the picks are tuned to the data', () => {
     calls = 0;
     const r = sweepVerbal(rows, model, {}, { data: 's.jsonl' });

@@ -122,6 +122,19 @@ describe('compareVerbal', () => {
     expect(formatCompareReport(r)).toContain('== source=web (2 rows)');
   });
 
+  it('compares the mixed subset when a row mixes Chinese and English', () => {
+    const mixed = parseLabeledJsonl(jsonl(
+      { text: 'how much is it', label: 'price_inquiry' },
+      { text: 'iPhone 多少钱', label: 'price_inquiry' },
+      { text: '多少钱', label: 'price_inquiry' },
+    ), 'm.jsonl');
+    const r = compareVerbal(mixed, a, table('model-b', { 'how much is it': 'price_inquiry', 'iPhone 多少钱': 'price_inquiry' }));
+    expect(r.subsets.map((s) => `${s.name}:${s.n}`)).toEqual(['all:3', 'en:1', 'zh:2', 'mixed:1']);
+    const m = r.subsets.find((s) => s.name === 'mixed')!;
+    expect(m.rows).toMatchObject({ fixed: 1, broken: 0 });
+    expect(formatCompareReport(r)).toContain('== mixed (1 rows)');
+  });
+
   it('every field of the JSON is named in docs/eval-json.md\'s comparison section', () => {
     const docs = fs.readFileSync(path.join(__dirname, '../../docs/eval-json.md'), 'utf8');
     const section = docs.slice(docs.indexOf('## `eval verbal --compare DIR --json`'), docs.indexOf('## `eval posture --compare DIR --json`'));

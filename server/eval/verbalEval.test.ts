@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createKeywordBaseline } from '../signals/verbal/baseline';
 import { DatasetError, parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { evaluateVerbal, formatEvalReport, formatScore, MAX_SLICES, rowLang, SliceError, slicesOf, subsetsOf } from './verbalEval';
+import { evaluateVerbal, formatEvalReport, formatScore, MAX_SLICES, mixedSubsetName, rowLang, SliceError, slicesOf, subsetsOf } from './verbalEval';
 
 const jsonl = (...rows: unknown[]): string => rows.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n');
 
@@ -286,4 +286,54 @@ it('docs/eval-json.md\'s plain section names a slice\'s fields', () => {
   const s = evaluateVerbal(rows, createKeywordBaseline(), createKeywordBaseline(), {}, { by: ['source'] }).subsets.at(-1)!;
   expect(s.slice).toEqual({ field: 'source', value: 'a' });
   for (const k of ['slice', 'field', 'value', 'FIELD=(none)']) expect(section).toContain(`\`${k}\``);
+});
+
+describe('the mixed subset', () => {
+  const rows = parseLabeledJsonl(
+    jsonl(
+      { text: 'How much is the desk?', label: 'price_inquiry', needs_context: false },
+      { text: 'iPhone 多少钱', label: 'price_inquiry', needs_context: false },
+      { text: '这个多少钱', label: 'price_inquiry', needs_context: false },
+      { text: 'OK的 我要了', label: 'purchase_intent', needs_context: true },
+      { text: 'X5 有优惠吗', label: 'discount_request', needs_context: false },
+      { text: 'annual fee how much? 第一年要收吗', label: 'price_inquiry', lang: 'en', needs_context: false },
+    ),
+    'm.jsonl',
+  );
+
+  it('follows the languages, its rows staying in their language subsets; and without needs_context like them', () => {
+    const subsets = subsetsOf(rows).map((s) => `${s.name}:${s.idx.join('')}`);
+    expect(subsets).toEqual([
+      'all:012345', 'en:05', 'zh:1234', 'mixed:135',
+      'all without needs_context:01245', 'en without needs_context:05', 'zh without needs_context:124', 'mixed without needs_context:15',
+    ]);
+  });
+
+  it('is left out when no row mixes (a model number beside Chinese is not English)', () => {
+    expect(subsetsOf([rows[0]!, rows[2]!, rows[4]!]).map((s) => s.name)).toEqual(['all', 'en', 'zh', 'all without needs_context', 'en without needs_context', 'zh without needs_context']);
+  });
+
+  it('keeps the name of a language subset the rows call "mixed" (the probe files), the text rule\'s taking another', () => {
+    expect(mixedSubsetName(['en', 'zh'])).toBe('mixed');
+    expect(mixedSubsetName(['mixed'])).toBe('mixed (by text)');
+    const probes = parseLabeledJsonl(jsonl({ text: '那个 interest rate 多少', label: 'price_inquiry', lang: 'mixed' }, { text: '多少钱', label: 'price_inquiry', lang: 'mixed' }), 'p.jsonl');
+    expect(subsetsOf(probes).map((s) => `${s.name}:${s.idx.join('')}`)).toEqual(['all:01', 'mixed:01', 'mixed (by text):0']);
+  });
+
+  it('is reported with its figures and confusion in the plain report', () => {
+    const alwaysPrice: VerbalClassifier = {
+      version: 'always-price',
+      classify: (inputs) => inputs.map(() => ({ label: 'price_inquiry', score: 1, scores: { price_inquiry: 1, discount_request: 0, purchase_intent: 0, resistance: 0, neutral: 0 } })),
+      dispose: () => undefined,
+    };
+    const r = evaluateVerbal(rows, alwaysPrice, createKeywordBaseline());
+    const mixed = r.subsets.find((s) => s.name === 'mixed')!;
+    expect(mixed.n).toBe(3);
+    // Two price questions right, the purchase intent wrong.
+    expect(mixed.model.accuracy).toBeCloseTo(2 / 3);
+    const text = formatEvalReport(r);
+    expect(text).toContain('== mixed (3 rows)');
+    expect(text).toContain('confusion, model, mixed (rows gold, columns predicted)');
+    expect(text).not.toContain('confusion, model, mixed without needs_context');
+  });
 });

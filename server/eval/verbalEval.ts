@@ -7,6 +7,7 @@ import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type Signal
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { Interval } from './bootstrap';
+import { MIXED_SUBSET, isMixedText } from './mixedText';
 import { bootstrapMacroF1, classificationReport, type ClassificationReport } from './metrics';
 
 export interface SubsetReport {
@@ -183,17 +184,29 @@ export function slicesOf(rows: readonly LabeledRow[], field: string): Subset[] {
 }
 
 /**
- * The report's subsets and the indices of their rows: all, each language, and (when any row
- * says whether it needs context) each of those without the rows that do; then, for each field
- * of `by` in turn, one subset per value of that field (each field alone, not their cross product).
+ * The name of the subset of rows whose text mixes Chinese and English (mixedText.ts): `mixed`,
+ * or `mixed (by text)` when a row's own `lang` field is "mixed" (the probe files), whose
+ * language subset keeps the name it always had.
+ */
+export function mixedSubsetName(langs: readonly string[]): string {
+  return langs.includes(MIXED_SUBSET) ? `${MIXED_SUBSET} (by text)` : MIXED_SUBSET;
+}
+
+/**
+ * The report's subsets and the indices of their rows: all, each language, then `mixed` (the
+ * rows mixing Chinese and English, mixedText.ts; only when there is one: an extra view, each of
+ * its rows stays in its language's subset too), and (when any row says whether it needs
+ * context) each of those without the rows that do; then, for each field of `by` in turn, one
+ * subset per value of that field (each field alone, not their cross product).
  */
 export function subsetsOf(rows: readonly LabeledRow[], by: readonly string[] = []): Subset[] {
   const langs = [...new Set(rows.map(rowLang))].sort();
-  const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true]];
-  for (const lang of langs) filters.push([lang, (r) => rowLang(r) === lang]);
+  const views: Array<[string, (r: LabeledRow) => boolean]> = langs.map((lang) => [lang, (r) => rowLang(r) === lang]);
+  if (rows.some((r) => isMixedText(r.text))) views.push([mixedSubsetName(langs), (r) => isMixedText(r.text)]);
+  const filters: Array<[string, (r: LabeledRow) => boolean]> = [['all', () => true], ...views];
   if (rows.some((r) => r.needsContext !== undefined)) {
     filters.push(['all without needs_context', (r) => r.needsContext !== true]);
-    for (const lang of langs) filters.push([`${lang} without needs_context`, (r) => rowLang(r) === lang && r.needsContext !== true]);
+    for (const [name, keep] of views) filters.push([`${name} without needs_context`, (r) => keep(r) && r.needsContext !== true]);
   }
   const subsets: Subset[] = filters.map(([name, keep]) => ({ name, idx: rows.flatMap((r, i) => (keep(r) ? [i] : [])) }));
   for (const field of new Set(by)) subsets.push(...slicesOf(rows, field));

@@ -380,6 +380,11 @@ export class SessionService {
     return removed;
   }
 
+  /** Whether the moment (a cue's type and media time in a session) holds a coach's verdict. */
+  hasCueReview(moment: CueMoment): boolean {
+    return this.deps.store.cueReview(moment) !== undefined;
+  }
+
   /** The cue reviews of one session (404 if unknown) or, without an id, of every session, for an export (see SqliteStore.cueReviewsForExport). */
   cueReviewsForExport(sessionId?: string): CueReviewForExport[] {
     if (sessionId !== undefined) this.requireSession(sessionId);

@@ -1,7 +1,8 @@
 // The client's pages checked against the WCAG 2.x A and AA rules by axe-core, in the page's real
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
-// dialog (a title refused) and the delete confirmation, the Model quality dialog, the live turn
+// dialog (a title refused) and the delete confirmation, the Model quality dialog (its scope
+// choice disabled with no session open, then measuring the open session), the live turn
 // composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
@@ -170,6 +171,13 @@ async function auditDialogBoth(
 async function walkStates(page: Page, found: string[]): Promise<void> {
   page.on('dialog', (d) => void d.dismiss());
   await auditBoth(page, 'start page', found);
+  // Model quality from the start page: no session open, so its This session choice is disabled
+  // and says why.
+  await auditDialogBoth(page, 'model quality, no session open', found, async () => {
+    await page.getByTestId('quality-button').click();
+    await page.getByTestId('quality-scope-why').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('quality-verbal-rows').waitFor({ timeout: WAIT_MS });
+  }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   await playDemo(page, '50', 1, WAIT_MS);
   await page.locator('body[data-player="done"]').waitFor({ timeout: WAIT_MS });
@@ -229,6 +237,12 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.getByTestId('quality-button').click();
     await page.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
+    // Measured again for this session alone (the played copy, open): the scope choice enabled,
+    // the line saying which session, the cue reasons in words.
+    await page.getByTestId('quality-scope-session').check();
+    await page.locator('[data-testid="quality-refresh"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('quality-scope-line').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // The posture label editor, from a posture bar chosen.

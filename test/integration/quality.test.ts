@@ -2,11 +2,13 @@
 // cue verdicts and posture labels stored through the API, then the answer checked against what
 // `eval verbal`, `eval verbal --sweep`, `eval cues` and `eval posture` print for the very rows
 // the downloads give (they must agree); an empty store; and refused query input.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { VERBAL_LABELS, type SessionSnapshot } from '../../protocol/protocol';
-import { QualitySchema, type Quality } from '../../protocol/quality';
+import { QUALITY_ROWS_DEFAULT, QualitySchema, type Quality } from '../../protocol/quality';
+import { QualityMeasurements } from '../../server/http/routes/quality';
 import { main } from '../../server/cli/main';
 import type { CueEvalReport } from '../../server/eval/cueReviewEval';
 import type { VerbalSweepReport } from '../../server/eval/thresholdSweep';
@@ -21,7 +23,8 @@ const TURNS = [
   { speaker: 'Li', text: 'Okay, and how much would it cost for the whole team of twelve?', startMs: 5000 },
   { speaker: 'Li', text: 'Could you give us a discount if we sign for two years?', startMs: 9000 },
   { speaker: 'Li', text: '这个方案听起来不错，我们就定了吧。', startMs: 13000 },
-  { speaker: 'Li', text: '价格太贵了，我们再考虑一下。', startMs: 17000 },
+  // Chinese and English in one turn: the mixed subset.
+  { speaker: 'Li', text: '这个 price 太贵了，我们再考虑一下。', startMs: 17000 },
   { speaker: 'Li', text: 'We had a good lunch before the meeting.', startMs: 21000 },
   { speaker: 'Li', text: "Honestly, that is far too expensive for us; I don't think we can go ahead.", startMs: 70000 },
 ];
@@ -144,7 +147,8 @@ describe('GET /api/quality', () => {
     expect([q.verbal.stored, q.verbal.rows]).toEqual([12, 12]);
     expect(report.rows).toBe(12);
     expect(q.verbal.subsets.map((s) => [s.name, s.n])).toEqual(report.subsets.map((s) => [s.name, s.n]));
-    expect(q.verbal.subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh']);
+    expect(q.verbal.subsets.map((s) => s.name)).toEqual(['all', 'en', 'zh', 'mixed']);
+    expect(q.verbal.subsets[3]!.n).toBe(2);
     for (const [k, s] of q.verbal.subsets.entries()) {
       const e = report.subsets[k]!;
       close(s.macroF1, e.model.macroF1);
@@ -234,5 +238,77 @@ describe('GET /api/quality', () => {
     const newest = await quality('?rows=6');
     expect([newest.verbal.stored, newest.verbal.rows]).toEqual([12, 6]);
     expect(newest.verbal.subsets[0]).toEqual(one.verbal.subsets[0]);
+  });
+
+  it('the same question during a live meeting: a live turn shares the answer under way, a label starts a new measurement', async () => {
+    const { service } = suite.server;
+    const id = await uploaded('Live');
+    // The server's own sharing, on the real service's events; each step synchronous, so the
+    // first answer is still under way when the next question comes.
+    const m = new QualityMeasurements({ service });
+    const heard: string[] = [];
+    const off = service.onEvent((e) => void (e.sessionId === id && heard.push(e.type)));
+    try {
+      const first = m.measure(null, QUALITY_ROWS_DEFAULT);
+      const turn = service.addUtterance(id, { speaker: 'Li', text: 'How much would the premium plan cost per seat, and can we sign this week?', startMs: 95_000 });
+      // A customer's turn with its signal: what a live meeting publishes.
+      expect(heard).toEqual(expect.arrayContaining(['utterance', 'signal']));
+      expect(turn.utterance.role).toBe('customer');
+      const again = m.measure(null, QUALITY_ROWS_DEFAULT);
+      expect(again).toBe(first);
+
+      service.correct(id, turn.utterance.id, { label: 'price_inquiry' }, suite.clock);
+      const afterLabel = m.measure(null, QUALITY_ROWS_DEFAULT);
+      expect(afterLabel).not.toBe(first);
+      const [a, b] = await Promise.all([first, afterLabel]);
+      // The first answer is of the store before the label, the second counts it.
+      expect(b.verbal.stored).toBe(a.verbal.stored + 1);
+      expect(a.verbal.subsets[0]!.n + 1).toBe(b.verbal.subsets[0]!.n);
+    } finally {
+      off();
+      await m.close();
+    }
+  });
+
+  it('warns when the running posture model was trained on these labelled frames (train posture --extra), as for the verbal model', async () => {
+    // A posture model folder whose manifest records extra files, as train posture --extra writes it.
+    const modelDir = fs.mkdtempSync(path.join(dir, 'posture-'));
+    for (const f of fs.readdirSync(projectPath('models', 'posture'))) fs.copyFileSync(projectPath('models', 'posture', f), path.join(modelDir, f));
+    const manifest = JSON.parse(fs.readFileSync(path.join(modelDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    const own = await startTestServer({ seedDemo: true, postureModelDir: modelDir });
+    try {
+      const customer = loadDemoMeeting().posture!.participant;
+      for (const [mediaMs, labels] of [[10_000, ['leaning_forward']], [30_000, ['arms_crossed']], [90_000, ['leaning_back']]] as const) {
+        expect((await api(own.url, 'PUT', `/api/sessions/${DEMO_SESSION_ID}/posture-labels`, { participant: customer, mediaMs, labels })).status).toBe(200);
+      }
+      const got = await api(own.url, 'GET', '/api/quality');
+      expect(QualitySchema.parse(got.body).posture.trainedOn).toEqual([]);
+      const exported = (await download(own.url, '/api/posture-labels')).text;
+      const whole = path.join(dir, 'posture-whole.jsonl');
+      fs.writeFileSync(whole, exported);
+      const oneLine = path.join(dir, 'posture-one.jsonl');
+      fs.writeFileSync(oneLine, `${exported.split('\n')[1]!}\n`);
+      const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+      const extra = { weight: 2, files: [{ path: whole, sha256: sha(whole), rows: 3 }, { path: oneLine, sha256: sha(oneLine), rows: 1 }, { path: path.join(dir, 'gone.jsonl'), sha256: sha(whole), rows: 3 }] };
+      fs.writeFileSync(path.join(modelDir, 'manifest.json'), JSON.stringify({ ...manifest, extra }));
+
+      const q = QualitySchema.parse((await api(own.url, 'GET', '/api/quality')).body);
+      expect(q.posture.rows).toBe(3);
+      expect(q.posture.trainedOn).toEqual([
+        { path: whole, rows: 3, weight: 2, match: 'same_rows', overlap: 3 },
+        { path: oneLine, rows: 1, weight: 2, match: 'overlap', overlap: 1 },
+        // Recorded with the export's sha256: the same rows, wherever the file went.
+        { path: path.join(dir, 'gone.jsonl'), rows: 3, weight: 2, match: 'same_rows', overlap: 3 },
+      ]);
+      // eval posture on the same download says the same (its stderr warning names the file).
+      const ep = await cli(['eval', 'posture', '--labels', whole, '--model', modelDir, '--json']);
+      expect(ep.code).toBe(0);
+      expect(ep.err).toContain(`train posture --extra ${whole}`);
+      // One session's labels are another export: only the file still there can be matched.
+      const one = QualitySchema.parse((await api(own.url, 'GET', `/api/quality?session=${DEMO_SESSION_ID}`)).body);
+      expect(one.posture.trainedOn.map((t) => t.match)).toEqual(['same_rows', 'overlap', 'same_rows']);
+    } finally {
+      await own.close();
+    }
   });
 });

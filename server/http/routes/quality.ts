@@ -35,12 +35,51 @@ export interface QualityDeps {
 }
 
 /**
- * The session events that change nothing a measurement reads (a comment is no label). Every other may: a label, verdict
- * or posture label given or taken away, a re-analysis or role change (which turns and frames are
- * the customers', which cues are emitted), a deletion, and a turn or a cue (an uploaded turn can
- * become the context, the turn before, of a labelled one).
+ * Whether a session event can change a figure of a measurement, which reads only the labelled
+ * rows (the corrections, cue verdicts and posture labels as their exports give them), never the
+ * turns, signals or frames nobody labelled. So:
+ * - a label, verdict or posture label given or taken away, a re-analysis or role change (it
+ *   replaces the stored signals and cues the exports join, and which turns and frames are a
+ *   customer's), and a deletion change them;
+ * - a new turn (live or uploaded) does not: it is stored after every turn of its session (its
+ *   `seq` is the next), so it is the context (the turn before) of no labelled turn, and it has
+ *   no label yet; its signal is of an unlabelled turn;
+ * - a new cue does only when a verdict waits at its moment (type and media time) with no cue
+ *   there, as after a re-analysis took its cue away: the verdict becomes one on an emitted cue
+ *   again. Its checked in the store (one indexed read); any other cue is on an unreviewed moment;
+ * - a frame's stats, a comment, a rename, the session list and roles asked for change nothing.
+ * A stored frame is published only as its signals and cues. A posture label's figures use its
+ * frame's poses and the person last pointed at up to its media time (not the stored posture
+ * signals its export also names); frames stored later in media time change neither. One stored
+ * out of media order, before a labelled frame, could change the person pointed at and is not
+ * seen here; it matters only to a measurement already under way, since no answer is kept once
+ * given (the next question measures anew).
  */
-const UNMEASURED: ReadonlySet<SessionEvent['type']> = new Set(['signal', 'frame_stats', 'roles_needed', 'session_renamed', 'session_listed', 'commented'] as const);
+export function changesMeasured(e: SessionEvent, service: Pick<SessionService, 'hasCueReview'>): boolean {
+  switch (e.type) {
+    case 'corrected':
+    case 'cue_reviewed':
+    case 'posture_labelled':
+    case 'reanalysed':
+    case 'session_deleted':
+      return true;
+    case 'cue':
+      return service.hasCueReview({ sessionId: e.sessionId, cueType: e.cue.type, mediaMs: e.cue.mediaMs });
+    case 'utterance':
+    case 'signal':
+    case 'frame_stats':
+    case 'roles_needed':
+    case 'session_renamed':
+    case 'session_listed':
+    case 'commented':
+      return false;
+    default: {
+      // A new kind of event must be sorted into one of the lists above.
+      const unsorted: never = e;
+      return unsorted;
+    }
+  }
+}
 
 /**
  * The measurements under way, which the server's close stops: a measurement runs for seconds on a
@@ -54,15 +93,16 @@ export class QualityMeasurements {
   private readonly running = new Set<Promise<unknown>>();
   private readonly stopping = new AbortController();
   /**
-   * Bumped by every change to what a measurement reads, so a question asked after a change is
-   * not handed the answer to the same question asked before it (a coach removes a label, then
-   * refreshes: the answer under way still counted it).
+   * Bumped by every change to what a measurement reads (changesMeasured), so a question asked
+   * after a change is not handed the answer to the same question asked before it (a coach
+   * removes a label, then refreshes: the answer under way still counted it); a live turn is no
+   * such change, so during a meeting the same question still shares the answer under way.
    */
   private generation = 0;
 
   constructor(private readonly deps: QualityDeps) {
     deps.service.onEvent((e) => {
-      if (!UNMEASURED.has(e.type)) this.generation++;
+      if (changesMeasured(e, deps.service)) this.generation++;
     });
   }
 
