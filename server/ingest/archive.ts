@@ -18,10 +18,12 @@ export const ARCHIVE_VERSION = 1;
 
 export const ARCHIVE_LIMITS = {
   /**
-   * Largest archive `POST /api/archives` takes: 2,000 turns and 20,000 one-person frames make
-   * about 45 MiB (docs/protocol.md), so 128 MiB takes sessions of several hours of video.
+   * Largest archive `POST /api/archives` takes. Measured: 2,000 turns and 20,000 one-person
+   * frames (67 minutes at 5 fps) make 34.4 MiB (a frame ~1.8 KB); reading one, parsing and
+   * checking it, takes ~8 times its size in memory for a moment, so 64 MiB (~37,000 frames, two
+   * hours at 5 fps) keeps an import under ~600 MB.
    */
-  maxBytes: 128 * 1024 * 1024,
+  maxBytes: 64 * 1024 * 1024,
   utterancesMax: LIMITS.uploadMaxUtterances,
   /** 24 hours of landmarks at 2 frames a second. */
   framesMax: 200_000,
