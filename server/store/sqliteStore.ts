@@ -1215,7 +1215,7 @@ export class SqliteStore {
         );
         frames.set(f.id, Number(info.lastInsertRowid));
       }
-      const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : m.get(old)!);
+      const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : need(m, old));
       const signals = new Map<number, number>();
       const signal = this.stmt(
         `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
@@ -1230,14 +1230,14 @@ export class SqliteStore {
         signals.set(s.id, Number(info.lastInsertRowid));
       }
       for (const c of a.cues) {
-        const evidence = c.evidence.map((e) => ({ ...e, signalId: signals.get(e.signalId)!, utteranceId: mapped(turns, e.utteranceId), frameId: mapped(frames, e.frameId) }));
+        const evidence = c.evidence.map((e) => ({ ...e, signalId: need(signals, e.signalId), utteranceId: mapped(turns, e.utteranceId), frameId: mapped(frames, e.frameId) }));
         this.addCue({ ...c, sessionId, evidence });
       }
-      for (const c of a.corrections) this.setCorrection({ ...c, sessionId, utteranceId: turns.get(c.utteranceId)! });
+      for (const c of a.corrections) this.setCorrection({ ...c, sessionId, utteranceId: need(turns, c.utteranceId) });
       // Keyed by moment: the imported cue at that moment is the one the verdict was on.
       for (const r of a.cueReviews) this.setCueReview({ sessionId, cueType: r.cueType, mediaMs: r.mediaMs, verdict: r.verdict, note: r.note, reviewedAt: r.reviewedAt });
       const label = this.stmt('INSERT INTO posture_labels (frame_id, session_id, participant, labels_json, note, labelled_at) VALUES (?, ?, ?, ?, ?, ?)');
-      for (const l of a.postureLabels) label.run(frames.get(l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt);
+      for (const l of a.postureLabels) label.run(need(frames, l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt);
       const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const c of a.comments) comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt);
     });
@@ -1248,6 +1248,17 @@ export class SqliteStore {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
   }
+}
+
+/**
+ * The new id of an archive's row (importArchive); a name the archive does not hold throws, so
+ * the import rolls back (parseArchive refuses such an archive first; SQLite would have given a
+ * NULL primary key a fresh id).
+ */
+function need(ids: Map<number, number>, old: number): number {
+  const id = ids.get(old);
+  if (id === undefined) throw new Error(`the archive names id ${old}, which it does not hold`);
+  return id;
 }
 
 /** Marks `key` as just used (last in the map's order); returns its value. */
