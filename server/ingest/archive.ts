@@ -11,6 +11,7 @@ import {
   ROLES, TECHNIQUES, VERBAL_LABELS, toWellFormed,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
+import { TranscriptError } from './types';
 
 export const ARCHIVE_FORMAT = 'buying-signals-archive';
 /** The archive format's version; an archive of a newer one is refused, naming it. */
@@ -278,4 +279,36 @@ export type ArchiveParts = Omit<Archive, 'format' | 'version' | 'exportedAt'>;
 /** The document for a session's parts, exported at `exportedAt` (wall-clock ms). */
 export function archiveDocument(parts: ArchiveParts, exportedAt: number): Archive {
   return { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, exportedAt, ...parts };
+}
+
+/**
+ * When the bytes are a session archive (a JSON object whose `format` says so), its words as a
+ * JSON transcript's bytes (title, participants with roles, turns in order), which the transcript
+ * parsers read: what `analyze ARCHIVE.json` analyses. The archive is checked whole first (a
+ * damaged one is a TranscriptError `bad_format` naming its field). Else undefined: not an
+ * archive. Only a text opening with `{` that names the format is parsed here.
+ */
+export function archiveAsTranscript(bytes: Uint8Array): Buffer | undefined {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  if (!/^\s*\{/.test(text) || !text.includes(ARCHIVE_FORMAT)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined; // the transcript parser names where it breaks
+  }
+  if (!isArchive(value)) return undefined;
+  let a: Archive;
+  try {
+    a = parseArchive(value);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    throw new TranscriptError('bad_format', `session archive: ${err.message}`, typeof err.details.field === 'string' ? { field: err.details.field } : {});
+  }
+  const doc = {
+    title: a.session.title,
+    participants: a.participants,
+    utterances: a.utterances.map((u) => ({ speaker: u.speaker, text: u.text, startMs: u.startMs, endMs: u.endMs })),
+  };
+  return Buffer.from(JSON.stringify(doc));
 }
