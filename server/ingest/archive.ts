@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import {
   CUE_REASONS, CUE_TYPES, CUE_VERDICTS, LIMITS, LIMITS_POSTURE, POSTURE_FRAME_LABELS, POSTURE_SIGNAL_LABELS, PersonBoxSchema, PoseInSchema,
-  ROLES, TECHNIQUES, VERBAL_LABELS, toWellFormed,
+  ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, toWellFormed,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
 import { TranscriptError } from './types';
@@ -20,9 +20,10 @@ export const ARCHIVE_VERSION = 1;
 export const ARCHIVE_LIMITS = {
   /**
    * Largest archive `POST /api/archives` takes. Measured: 2,000 turns and 20,000 one-person
-   * frames (67 minutes at 5 fps) make 34.4 MiB (a frame ~1.8 KB); reading one, parsing and
-   * checking it, takes ~8 times its size in memory for a moment, so 64 MiB (~37,000 frames, two
-   * hours at 5 fps) keeps an import under ~600 MB.
+   * frames (67 minutes at 5 fps) make 34.4 MiB (a frame ~1.8 KB), and one process exporting,
+   * parsing, checking and importing it peaked at ~540 MB resident (the body, its text, the parsed
+   * value and zod's checked copy are all alive at once), so 64 MiB (~37,000 frames, two hours at
+   * 5 fps) keeps an import near 1 GB at worst.
    */
   maxBytes: 64 * 1024 * 1024,
   utterancesMax: LIMITS.uploadMaxUtterances,
@@ -128,7 +129,7 @@ export const ArchiveSchema = z
     format: z.literal(ARCHIVE_FORMAT),
     version: z.literal(ARCHIVE_VERSION),
     exportedAt: wallMs,
-    session: z.object({ id: z.string().max(64), title: nonEmpty(LIMITS.titleMaxChars), createdAt: wallMs }).strict(),
+    session: z.object({ id: z.string().max(64), title: TitleSchema, createdAt: wallMs }).strict(),
     participants: list(ParticipantA, LIMITS.participantsMax, 'participants'),
     utterances: list(UtteranceA, ARCHIVE_LIMITS.utterancesMax, 'utterances'),
     frames: list(FrameA, ARCHIVE_LIMITS.framesMax, 'frames'),
