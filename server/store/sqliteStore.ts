@@ -341,7 +341,8 @@ type SessionRow = Omit<Session, 'participants'>;
 /**
  * Every table that holds rows of a session besides `sessions` itself, children before the
  * tables they refer to (deleteSession's order). A new table keyed by session belongs here; the
- * store's tests check that no table with a session_id column is missing.
+ * store's tests check that no table with a session_id column is missing. It belongs in the
+ * session archive too (archiveParts, importArchive), or named there as left out: archive.test.ts checks.
  */
 export const SESSION_TABLES = [
   'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
