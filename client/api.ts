@@ -14,6 +14,7 @@ import {
   PostureLabelsSchema,
   SessionListSchema,
   SessionSchema,
+  SessionSummarySchema,
   SnapshotSchema,
   UploadResultSchema,
   parseWire,
@@ -183,6 +184,28 @@ async function getDownload(path: string, accept: string, fallbackName: string): 
 /** The session's JSON transcript (see getDownload: only a 200 is one). */
 export function getTranscript(id: string): Promise<TranscriptFile> {
   return getDownload(transcriptUrl(id), 'application/json', `${id}.json`);
+}
+
+// ---- session backups (archives) ------------------------------------------------------------
+
+/** Where a session's backup downloads from (the server names the file `<title>.bsarchive.json`): the Backup link's href. */
+export function archiveUrl(id: string): string {
+  return `/api/sessions/${encodeURIComponent(id)}/archive`;
+}
+
+/** The session's backup: everything it holds, annotations included (see getDownload: only a 200 is one). */
+export function getArchive(id: string): Promise<DownloadFile> {
+  return getDownload(archiveUrl(id), 'application/json', `${id}.bsarchive.json`);
+}
+
+/** Imports a backup as a new session (never over another); the session as the list shows it. */
+export async function importArchive(bytes: ArrayBuffer): Promise<SessionSummary> {
+  const res = await request(z.object({ session: SessionSummarySchema }), 'imported session', '/api/archives', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: bytes,
+  });
+  return res.session;
 }
 
 // ---- coach corrections ------------------------------------------------------------------

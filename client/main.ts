@@ -126,6 +126,7 @@ const el = {
   viewTitle: byId('view-title'),
   viewMeta: byId('view-meta'),
   exportLink: byId<HTMLAnchorElement>('export-link'),
+  archiveLink: byId<HTMLAnchorElement>('archive-link'),
   renameButton: byId<HTMLButtonElement>('rename-btn'),
   deleteButton: byId<HTMLButtonElement>('delete-btn'),
   labelsSummary: byId('labels-summary'),
@@ -277,6 +278,8 @@ const ofSession = (get: (id: string) => Promise<api.DownloadFile>) => () => (sta
  * a notice, and nothing is saved.
  */
 const exportLink = checkedDownload(el.exportLink, ofSession(api.getTranscript), 'exportFailed');
+/** Full backup: everything the session holds, annotations included (GET …/archive), saved as Export is. */
+const archiveLink = checkedDownload(el.archiveLink, ofSession(api.getArchive), 'archiveFailed');
 /** Export labels and Export cue reviews: the session's labelled turns and cue verdicts as JSON lines. */
 const labelsExport = checkedDownload(el.labelsExport, ofSession(api.getCorrectionsFile), 'labelsExportFailed');
 const cueReviewsExport = checkedDownload(el.cueReviewsExport, ofSession(api.getCueReviewsFile), 'cueReviewsExportFailed');
@@ -1299,6 +1302,7 @@ function renderViewHead(): void {
   // A stored or live session (not the demo's preview, nor one the server lost) can be taken out as a transcript.
   const exportable = state.mode !== 'preview' && state.sessionId !== null && !state.lost;
   exportLink.render(exportable && state.sessionId ? api.transcriptUrl(state.sessionId) : null, t('exportButton'), t('exportTip'));
+  archiveLink.render(exportable && state.sessionId ? api.archiveUrl(state.sessionId) : null, t('archiveButton'), t('archiveTip'));
   // Coaches' labels: how many customer turns, how often the model agrees, and their download
   // (none: neither). A label on a turn no longer a customer's is not counted, as the export leaves it out.
   const agreed = state.mode === 'preview' ? { labelled: 0, agree: 0 } : agreement(labels.all, (id) => transcript.signalOf(id), (id) => transcript.isCustomerTurn(id));

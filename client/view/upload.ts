@@ -1,16 +1,20 @@
 // Transcript upload: creates a session (titled as the file says, else by its name) from the
 // file's bytes, and reports the counts and warnings — or why the server refused it, in the UI
-// language (client/errorText.ts; worded again when the language changes).
+// language (client/errorText.ts; worded again when the language changes). A session backup
+// (told by its `format` field, client/archiveFile.ts) is imported instead, as a new session with
+// everything it holds.
 import type { ApiError } from '../../protocol/protocol';
 import * as api from '../api';
 import { describeError, warningText } from '../errorText';
 import { t, tn } from '../i18n';
-import type { UploadResult } from '../../protocol/outbound';
+import type { SessionSummary, UploadResult } from '../../protocol/outbound';
+import { isArchiveFile } from '../archiveFile';
 import { h } from './dom';
 
 type Status =
   | { kind: 'uploading' }
   | { kind: 'done'; title: string; result: UploadResult }
+  | { kind: 'imported'; session: SessionSummary }
   | { kind: 'error'; error: ApiError };
 
 export class UploadPanel {
@@ -33,9 +37,16 @@ export class UploadPanel {
     try {
       // The file name goes as `filename`, not `title`: the server names the session after the
       // file's own title (a JSON transcript's "title") and only failing that after the file.
-      const result = await api.uploadTranscript(file.name, api.formatForFile(file.name), await file.arrayBuffer());
-      this.status = { kind: 'done', title: result.session.title, result };
-      await this.onUploaded(result.session.id);
+      const bytes = await file.arrayBuffer();
+      if (isArchiveFile(bytes)) {
+        const session = await api.importArchive(bytes);
+        this.status = { kind: 'imported', session };
+        await this.onUploaded(session.id);
+      } else {
+        const result = await api.uploadTranscript(file.name, api.formatForFile(file.name), bytes);
+        this.status = { kind: 'done', title: result.session.title, result };
+        await this.onUploaded(result.session.id);
+      }
     } catch (err) {
       // The server's error names the field, line or limit: worded when shown.
       this.status = { kind: 'error', error: api.toApiError(err) };
@@ -67,6 +78,10 @@ export class UploadPanel {
           detail && h('span', { class: 'error-detail', lang: 'en' }, detail),
         ),
       );
+    } else if (s.kind === 'imported') {
+      const x = s.session;
+      const counts = [tn('utterancesCount', x.utteranceCount), tn('cuesCount', x.cueCount), tn('commentsCount', x.commentCount ?? 0)].join(t('listSep'));
+      this.out.replaceChildren(h('div', { class: 'upload-ok', 'data-testid': 'upload-ok' }, t('archiveImported', { title: x.title, counts })));
     } else if (s.kind === 'uploading') {
       this.out.replaceChildren(h('div', { class: 'upload-busy' }, t('uploading')));
     } else {

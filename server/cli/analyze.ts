@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import { normalizeSpeakerName, RoleSchema, type Participant, type Role, type SessionSnapshot, type UtteranceIn } from '../../protocol/protocol';
 import { parseTranscript, TRANSCRIPT_FORMATS, TranscriptError, type TranscriptFormat } from '../ingest';
+import { archiveAsTranscript } from '../ingest/archive';
 import { initTf } from '../runtime/backend';
 import { loadVerbalClassifier } from '../signals/verbal/model';
 import { withModelAdvice } from '../signals/modelFolder';
@@ -32,7 +33,7 @@ export const MAX_COMPARE_FILES = 1000;
 export const ANALYZE_USAGE = `usage: buying-signals analyze FILE|- [--format vtt|srt|json|text] [--roles "Name=customer,Other=rep"] [--thresholds T] [--json] [--model DIR]
        buying-signals analyze FILE... --compare DIR [--format F] [--roles R] [--thresholds T] [--json] [--model DIR]
        buying-signals analyze PHOTO... [--people participant|all] [--pose-model M] [--json] [--model DIR]
-  a transcript (- reads it from standard input): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
+  a transcript (- reads it from standard input), or a session archive (GET /api/sessions/:id/archive, its turns and roles): the annotated turns and cues; photos (.jpg .png .webp .tif .gif .avif): each person's
   posture labels and scores, judged on the photo alone (--model is then the posture model's folder)
   --thresholds: least score a customer's predicted signal needs, else the turn gives no signal, as
     serve --thresholds: 0.5 (every signal label) or resistance=0.6,purchase_intent=0.4; default none
@@ -106,8 +107,11 @@ export async function runAnalyze(args: string[], io: CliIO): Promise<number> {
   const read = (file: string): Transcript => {
     // `-`: the transcript from standard input (a pipe); its format from --format or its content.
     const stdin = file === '-';
-    const bytes = stdin ? (io.readStdin ?? (() => fs.readFileSync(0)))() : fs.readFileSync(file);
-    const parsed = parseTranscript(bytes, { ...(stdin ? {} : { filename: file }), ...(format ? { format: format as TranscriptFormat } : {}) });
+    const raw = stdin ? (io.readStdin ?? (() => fs.readFileSync(0)))() : fs.readFileSync(file);
+    // A session archive (GET /api/sessions/:id/archive): its turns, read as the JSON transcript export is.
+    const archived = format === undefined || format === 'json' ? archiveAsTranscript(raw) : undefined;
+    const bytes = archived ?? raw;
+    const parsed = parseTranscript(bytes, { ...(stdin || archived ? {} : { filename: file }), ...(archived ? { format: 'json' as const } : format ? { format: format as TranscriptFormat } : {}) });
     return { parsed, source: stdin ? 'standard input' : file, title: parsed.title ?? (stdin ? 'standard input' : file) };
   };
   const transcripts: Transcript[] = [];

@@ -10,6 +10,8 @@ import { parseThresholds } from './args';
 import { authFrom, dbPathFrom, modelOptions, parseHostNames, portFrom } from './serve';
 import { twoPeopleJpeg } from '../signals/pose/testScenes';
 import { projectPath } from '../paths';
+import { SqliteStore } from '../store/sqliteStore';
+import { archiveDocument } from '../ingest/archive';
 
 function capture() {
   const out: string[] = [];
@@ -269,6 +271,28 @@ describe('buying-signals', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('analyze ARCHIVE: reads a session archive\'s turns and roles as the transcript export\'s; a damaged one names its field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+    const store = new SqliteStore(':memory:');
+    store.createSession({ id: 's1', title: 'Archived', createdAt: 1, demo: false, participants: [{ name: 'Rep Li', role: 'rep' }, { name: 'Guest', role: 'customer' }] });
+    store.addUtterance({ sessionId: 's1', speaker: 'Rep Li', role: 'rep', text: 'Our premium account has no monthly fee for the first year.', startMs: 0, endMs: 3000, receivedAt: 1 });
+    store.addUtterance({ sessionId: 's1', speaker: 'Guest', role: 'customer', text: 'Nice. So how much is it after that?', startMs: 3500, endMs: 6000, receivedAt: 2 });
+    const archive = archiveDocument(store.archiveParts('s1')!, 3);
+    const file = path.join(dir, 'Archived.bsarchive.json');
+    fs.writeFileSync(file, JSON.stringify(archive));
+    let c = capture();
+    expect(await main(['analyze', file, '--json'], c.io)).toBe(0);
+    const snap = JSON.parse(c.out.join('')) as SessionSnapshot;
+    expect(snap.session.title).toBe('Archived');
+    expect(snap.utterances.map((u) => [u.speaker, u.role, u.text])).toEqual(archive.utterances.map((u) => [u.speaker, u.role, u.text]));
+    expect(snap.signals.map((s) => s.label)).toEqual(['price_inquiry']);
+
+    fs.writeFileSync(file, JSON.stringify({ ...archive, utterances: [{ ...archive.utterances[0], speaker: 'Nobody' }] }));
+    c = capture();
+    expect(await main(['analyze', file], c.io)).toBe(1);
+    expect(c.err.join('\n')).toMatch(/session archive: utterances\.0\.speaker: "Nobody" is not one of the archive's participants/);
   });
 
   it('analyze: annotates a transcript, names speakers without a role, and prints JSON with --json', async () => {

@@ -15,6 +15,7 @@ import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
 import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
+import { archivesRouter, sessionArchiveRouter } from './routes/archives';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
@@ -98,9 +99,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
   const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
   app.use('/api/quality', qualityRouter(quality, deps.service));
+  app.use('/api/sessions', sessionArchiveRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
   app.use('/api/transcripts', transcriptsRouter(deps.service));
+  app.use('/api/archives', archivesRouter(deps.service));
   app.use('/api', notFoundApi);
   app.use(assetsRouter());
   if (fs.existsSync(path.join(deps.clientDir, 'index.html'))) {

@@ -145,7 +145,8 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] ?? 0;
 }
 
-function parseJsonText(text: string): unknown {
+/** JSON.parse, a failure a TranscriptError `bad_json` naming the line and column (also for an archive). */
+export function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -32,6 +32,7 @@ import {
 } from '../errors/errors';
 import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { nearestLabelFrame } from './postureLabelFrame';
+import { archiveDocument, type Archive } from '../ingest/archive';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -279,6 +280,31 @@ export class SessionService {
     const s = this.deps.store.getSession(id);
     if (!s) throw new NotFoundError('session', id);
     return s;
+  }
+
+  /**
+   * The session as an archive (server/ingest/archive.ts), read in one read transaction: one
+   * moment's state, never a session in part (a deletion comes wholly before or after it).
+   * `exportedAt` is the service's clock. 404 for an unknown session.
+   */
+  archiveOf(id: string): Archive {
+    const parts = this.deps.store.archiveParts(id);
+    if (!parts) throw new NotFoundError('session', id);
+    return archiveDocument(parts, this.deps.now());
+  }
+
+  /**
+   * Stores a checked archive (parseArchive) as a new session, under a new id, in one
+   * transaction: a failure stores nothing. Its signals and cues are kept as they were (with
+   * their model versions), so its verdicts stay on the same cues; nothing is analysed. The list's
+   * followers hear of it (`session_listed`), as of an upload. Refused while the server stops.
+   */
+  importArchive(archive: Archive): SessionSummary {
+    if (this.closing) throw new ShuttingDownError('import');
+    const id = this.newId();
+    this.deps.store.importArchive(id, archive.session.title, archive);
+    this.publishListed(id);
+    return this.deps.store.sessionSummary(id)!;
   }
 
   /** The session and its turns, all an export needs (no signals, cues or model versions read). */

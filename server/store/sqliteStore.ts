@@ -30,6 +30,7 @@ import type {
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
+import type { ArchiveParts } from '../ingest/archive';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -340,7 +341,8 @@ type SessionRow = Omit<Session, 'participants'>;
 /**
  * Every table that holds rows of a session besides `sessions` itself, children before the
  * tables they refer to (deleteSession's order). A new table keyed by session belongs here; the
- * store's tests check that no table with a session_id column is missing.
+ * store's tests check that no table with a session_id column is missing. It belongs in the
+ * session archive too (archiveParts, importArchive), or named there as left out: archive.test.ts checks.
  */
 export const SESSION_TABLES = [
   'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
@@ -1136,11 +1138,128 @@ export class SqliteStore {
     return (this.stmt('SELECT COUNT(*) AS n FROM comments WHERE session_id = ?').get(sessionId) as { n: number }).n;
   }
 
+  // ---- archives -------------------------------------------------------------------------------
+
+  /**
+   * Everything the session holds, as an archive's parts (see server/ingest/archive.ts), read in
+   * one read transaction: one moment's state, whatever is written meanwhile. Undefined when there
+   * is no such session. Tracker states are not in it (a pipeline rebuilds them from the frames).
+   */
+  archiveParts(sessionId: string): ArchiveParts | undefined {
+    return this.transaction(() => {
+      const session = this.stmt('SELECT id, title, created_at FROM sessions WHERE id = ?').get(sessionId) as { id: string; title: string; created_at: number } | undefined;
+      if (!session) return undefined;
+      const participants = this.stmt('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord').all(sessionId) as Participant[];
+      const utterances = (this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as (UtteranceRow & { client_turn_id: string | null })[])
+        .map((r) => ({
+          id: r.id, seq: r.seq, speaker: r.speaker, role: r.role, text: r.text, startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at,
+          ...(r.client_turn_id !== null ? { clientTurnId: r.client_turn_id } : {}),
+        }));
+      const frames = (this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY id').all(sessionId) as (FrameRow & { persons: number })[])
+        .map((r) => ({
+          id: r.id, participant: r.participant, mediaMs: r.media_ms, source: r.source, persons: r.persons, aspect: r.aspect,
+          poses: JSON.parse(r.poses_json) as PoseIn[], ...(r.person_json !== null ? { person: JSON.parse(r.person_json) as PersonBox | null } : {}), receivedAt: r.received_at,
+        }));
+      const signals = (this.stmt('SELECT * FROM signals WHERE session_id = ? ORDER BY id').all(sessionId) as Omit<SignalRow, 'text'>[])
+        .map((r) => ({
+          id: r.id, kind: r.kind, participant: r.participant, utteranceId: r.utterance_id, frameId: r.frame_id, label: r.label as VerbalLabel | PostureSignalLabel, score: r.score,
+          scores: JSON.parse(r.scores_json) as Partial<Record<VerbalLabel, number>>, features: JSON.parse(r.features_json) as Record<string, number>,
+          mediaMs: r.media_ms, startedMs: r.started_ms, endedMs: r.ended_ms, source: r.source, modelVersion: r.model_version,
+        }));
+      const cues = (this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY id').all(sessionId) as CueRow[]).map((r) => {
+        const { sessionId: _s, ...cue } = toCue(r);
+        return cue;
+      });
+      const corrections = this.corrections(sessionId).map(({ sessionId: _s, ...c }) => c);
+      const cueReviews = this.cueReviews(sessionId).map(({ sessionId: _s, ...r }) => r);
+      const postureLabels = (this.stmt('SELECT * FROM posture_labels WHERE session_id = ? ORDER BY frame_id').all(sessionId) as Omit<PostureLabelsRow, 'media_ms'>[])
+        .map((r) => ({ frameId: r.frame_id, participant: r.participant, labels: JSON.parse(r.labels_json) as PostureFrameLabel[], note: r.note, labelledAt: r.labelled_at }));
+      const comments = (this.stmt('SELECT * FROM comments WHERE session_id = ? ORDER BY id').all(sessionId) as CommentRow[]).map((r) => {
+        const { sessionId: _s, ...c } = toComment(r);
+        return c;
+      });
+      return {
+        session: { id: session.id, title: session.title, createdAt: session.created_at },
+        participants, utterances, frames, signals, cues, corrections, cueReviews, postureLabels, comments,
+      };
+    });
+  }
+
+  /**
+   * Stores an archive (checked: see parseArchive) as the new session `sessionId`, in one
+   * transaction: every row gets an id of this store, and every id the archive's parts name is
+   * mapped to it (a signal's turn and frame, a cue's evidence, a verdict's cue, a label's frame).
+   * Turns keep their numbers (seq); the session its title (`title`) and creation time.
+   */
+  importArchive(sessionId: string, title: string, a: ArchiveParts): void {
+    this.transaction(() => {
+      this.stmt('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, 0)').run(sessionId, title, a.session.createdAt);
+      this.forgetParticipants(sessionId);
+      const participant = this.stmt('INSERT INTO participants (session_id, name, role, ord) VALUES (?, ?, ?, ?)');
+      a.participants.forEach((p, i) => participant.run(sessionId, p.name, p.role, i));
+      const turns = new Map<number, number>();
+      const turn = this.stmt(
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const u of a.utterances) {
+        turns.set(u.id, Number(turn.run(sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null).lastInsertRowid));
+      }
+      this.lastSeqs.delete(sessionId);
+      const frames = new Map<number, number>();
+      const frame = this.stmt(
+        `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, person_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const f of a.frames) {
+        const info = frame.run(
+          sessionId, f.participant, f.mediaMs, f.source, f.poses.length, f.aspect, JSON.stringify(f.poses),
+          f.person === undefined ? null : JSON.stringify(f.person), f.receivedAt,
+        );
+        frames.set(f.id, Number(info.lastInsertRowid));
+      }
+      const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : need(m, old));
+      const signals = new Map<number, number>();
+      const signal = this.stmt(
+        `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
+                              media_ms, started_ms, ended_ms, source, model_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const s of a.signals) {
+        const info = signal.run(
+          sessionId, s.kind, s.participant, mapped(turns, s.utteranceId), mapped(frames, s.frameId), s.label, s.score, JSON.stringify(s.scores),
+          JSON.stringify(s.features), s.mediaMs, s.startedMs, s.endedMs, s.source, s.modelVersion,
+        );
+        signals.set(s.id, Number(info.lastInsertRowid));
+      }
+      for (const c of a.cues) {
+        const evidence = c.evidence.map((e) => ({ ...e, signalId: need(signals, e.signalId), utteranceId: mapped(turns, e.utteranceId), frameId: mapped(frames, e.frameId) }));
+        this.addCue({ ...c, sessionId, evidence });
+      }
+      for (const c of a.corrections) this.setCorrection({ ...c, sessionId, utteranceId: need(turns, c.utteranceId) });
+      // Keyed by moment: the imported cue at that moment is the one the verdict was on.
+      for (const r of a.cueReviews) this.setCueReview({ sessionId, cueType: r.cueType, mediaMs: r.mediaMs, verdict: r.verdict, note: r.note, reviewedAt: r.reviewedAt });
+      const label = this.stmt('INSERT INTO posture_labels (frame_id, session_id, participant, labels_json, note, labelled_at) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const l of a.postureLabels) label.run(need(frames, l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt);
+      const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const c of a.comments) comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt);
+    });
+  }
+
   /** Drops derived data (signals, cues) so a session can be analysed again. */
   clearAnalysis(sessionId: string): void {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
   }
+}
+
+/**
+ * The new id of an archive's row (importArchive); a name the archive does not hold throws, so
+ * the import rolls back (parseArchive refuses such an archive first; SQLite would have given a
+ * NULL primary key a fresh id).
+ */
+function need(ids: Map<number, number>, old: number): number {
+  const id = ids.get(old);
+  if (id === undefined) throw new Error(`the archive names id ${old}, which it does not hold`);
+  return id;
 }
 
 /** Marks `key` as just used (last in the map's order); returns its value. */

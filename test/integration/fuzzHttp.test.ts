@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), model quality queries and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), session archives, model quality queries and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -169,6 +169,31 @@ describe('fuzz: transcript uploads', () => {
     }
     expect(await utteranceCount(id)).toBe(before);
     expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
+  });
+});
+
+describe('fuzz: session archives', () => {
+  it('a mutated archive becomes one new session or a 4xx naming its field; a refused one creates no session (150 cases)', async () => {
+    const id = await newSession();
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, fs.readFileSync(path.join(FIXTURES, 'meeting.json')), 'application/json')).status).toBe(201);
+    const pose = { landmarks: Array.from({ length: 33 }, (_, k) => ({ x: 0.3 + k / 100, y: 0.2 + k / 80, score: 0.9 })) };
+    const who = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.session.participants[0].name as string;
+    expect((await api(server.url, 'POST', `/api/sessions/${id}/landmarks`, [0, 200, 400].map((mediaMs) => ({ participant: who, mediaMs, poses: [pose] })))).status).toBe(201);
+    const archive = JSON.parse((await (await fetch(`${server.url}/api/sessions/${id}/archive`)).text())) as Record<string, unknown>;
+    let before = await sessionCount();
+    let accepted = 0;
+    await runCases('archive', 0x5eed0a, 150, async (rand, _i, note) => {
+      const body = rand() < 0.9 ? Buffer.from(JSON.stringify(mutateJson(archive as never, rand)) ?? 'null') : mutateBytes(Buffer.from(JSON.stringify(archive)), rand);
+      note(`POST /api/archives ${preview(body)}`);
+      const r = await send('POST', '/api/archives', body, pick(rand, ['application/json', 'application/octet-stream']));
+      expectClean(r, { named: namesPlace });
+      if (r.status === 201) accepted++;
+      const after = await sessionCount();
+      expect(after).toBe(before + (r.status === 201 ? 1 : 0));
+      before = after;
+    });
+    // Some mutations leave the archive good (a changed text, a time): the storing path runs too.
+    expect(accepted).toBeGreaterThan(5);
   });
 });
 

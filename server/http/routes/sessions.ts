@@ -30,15 +30,20 @@ function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
   try {
     return parseTranscript(bytes, { ...(q.format ? { format: q.format } : {}), ...(q.filename ? { filename: q.filename } : {}) });
   } catch (err) {
-    if (!(err instanceof TranscriptError)) throw err;
-    const status = err.code === 'too_large' || err.code === 'too_many_utterances' ? 413 : 400;
-    throw new AppError(err.code, err.message, status, {
-      ...(err.field !== undefined ? { field: err.field } : {}),
-      ...(err.line !== undefined ? { line: err.line } : {}),
-      ...(err.limit !== undefined ? { limit: err.limit } : {}),
-      ...(err.actual !== undefined ? { actual: err.actual } : {}),
-    });
+    throw uploadError(err);
   }
+}
+
+/** A TranscriptError as the 4xx an upload answers (its code, line, field, limit); any other error as it is. */
+export function uploadError(err: unknown): unknown {
+  if (!(err instanceof TranscriptError)) return err;
+  const status = err.code === 'too_large' || err.code === 'too_many_utterances' ? 413 : 400;
+  return new AppError(err.code, err.message, status, {
+    ...(err.field !== undefined ? { field: err.field } : {}),
+    ...(err.line !== undefined ? { line: err.line } : {}),
+    ...(err.limit !== undefined ? { limit: err.limit } : {}),
+    ...(err.actual !== undefined ? { actual: err.actual } : {}),
+  });
 }
 
 /**

@@ -1,0 +1,23 @@
+import { ARCHIVE_FORMAT as SERVER_FORMAT } from '../server/ingest/archive';
+import { ARCHIVE_FORMAT, isArchiveFile } from './archiveFile';
+
+const bytes = (s: string) => new TextEncoder().encode(s).buffer;
+
+describe('isArchiveFile', () => {
+  it('names the server\'s format', () => {
+    expect(ARCHIVE_FORMAT).toBe(SERVER_FORMAT);
+  });
+
+  it('is a JSON object whose format is a backup\'s, wherever the field is', () => {
+    expect(isArchiveFile(bytes(`{"format":"${ARCHIVE_FORMAT}","version":1}`))).toBe(true);
+    expect(isArchiveFile(bytes(`\uFEFF \n{"version":1, "format": "${ARCHIVE_FORMAT}"}`))).toBe(true);
+  });
+
+  it('is not a transcript, another format, a text naming the format, or broken JSON', () => {
+    expect(isArchiveFile(bytes('{"participants":[],"utterances":[]}'))).toBe(false);
+    expect(isArchiveFile(bytes(`{"title":"${ARCHIVE_FORMAT}","utterances":[]}`))).toBe(false);
+    expect(isArchiveFile(bytes(`A: this is ${ARCHIVE_FORMAT}`))).toBe(false);
+    expect(isArchiveFile(bytes(`{"format":"${ARCHIVE_FORMAT}",`))).toBe(false);
+    expect(isArchiveFile(bytes(`[{"format":"${ARCHIVE_FORMAT}"}]`))).toBe(false);
+  });
+});
