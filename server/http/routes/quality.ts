@@ -102,7 +102,9 @@ export class QualityMeasurements {
 
   constructor(private readonly deps: QualityDeps) {
     deps.service.onEvent((e) => {
-      if (changesMeasured(e, deps.service)) this.generation++;
+      // With nothing under way there is no answer a later question could be handed, so the live
+      // path's events are not sorted at all then (a cue's sorting reads the store).
+      if (this.underWay.size > 0 && changesMeasured(e, deps.service)) this.generation++;
     });
   }
 
