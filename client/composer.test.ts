@@ -352,6 +352,36 @@ describe('saveQueue, loadQueues', () => {
     expect(storage.map.size).toBe(0);
   });
 
+  test('a turn the server refuses for its words (over the text limit, nothing visible) is kept through a reload with the turns after it', () => {
+    // The queue holds what the manager typed, whatever the server will say of it: the server's
+    // rules for a turn's words are not the stored queue's, or one refused turn would take the
+    // whole queue with it on a reload.
+    const storage = fakeStorage();
+    const error: ApiError = { code: 'invalid_input', message: 'utterance.text: text must be at most 2000 characters', field: 'utterance.text', limit: 2000, actual: 2001 };
+    const items: QueuedTurn[] = [
+      { turn: turn(1, 'x'.repeat(2001)), state: 'refused', error },
+      { turn: turn(2, '\u200B'), state: 'waiting', error: null },
+      { turn: turn(3, '  padded  '), state: 'waiting', error: null },
+    ];
+    expect(saveQueue(storage, 's1', items)).toBe(true);
+    expect(loadQueues(storage).get('s1')).toEqual(items);
+  });
+
+  test('a save the storage refuses leaves no older copy behind: a reload does not bring back turns removed or fixed since', () => {
+    const storage = fakeStorage();
+    const error: ApiError = { code: 'busy', message: 'busy' };
+    expect(saveQueue(storage, 's1', [{ turn: turn(1), state: 'refused', error }, { turn: turn(2), state: 'waiting', error: null }])).toBe(true);
+    const setItem = storage.setItem;
+    storage.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    // Turn 1 fixed under a new id (stored since), a long turn typed: this save fails.
+    expect(saveQueue(storage, 's1', [{ turn: turn(4, 'y'.repeat(5000)), state: 'waiting', error: null }, { turn: turn(2), state: 'waiting', error: null }])).toBe(false);
+    storage.setItem = setItem;
+    // Reloaded: the refused turn 1 (fixed and stored as turn 4) must not be back to be sent again.
+    expect(loadQueues(storage).get('s1')?.map((q) => q.turn.clientTurnId) ?? []).not.toContain('ptest:1');
+  });
+
   test('storage that refuses (full, blocked) or none: false, nothing thrown', () => {
     const storage = fakeStorage();
     storage.setItem = () => {

@@ -21,7 +21,7 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/outbound';
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
-import { LIMITS, UtteranceInSchema } from '../protocol/protocol';
+import { ClientTurnIdSchema, LIMITS, MediaMsSchema } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
 
@@ -247,12 +247,29 @@ export const QUEUE_STORAGE_PREFIX = 'buying-signals.composer-queue:';
 /** The few Storage methods the queue uses (sessionStorage, or a fake in tests). */
 export type QueueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
+/**
+ * A queued turn as buildTurn makes it. Not the server's UtteranceInSchema: the queue keeps what
+ * the manager typed whatever the server will say of its words (over the text limit, nothing
+ * visible: refused, and kept to be fixed), so one such turn does not make the whole saved queue
+ * unreadable on a reload; and its text is kept as typed (not trimmed), as it is sent.
+ */
+const StoredTurnSchema = z
+  .object({
+    speaker: z.string().min(1),
+    text: z.string(),
+    startMs: MediaMsSchema,
+    endMs: MediaMsSchema,
+    clientTurnId: ClientTurnIdSchema,
+  })
+  .strict()
+  .refine((u) => u.startMs <= u.endMs, 'startMs after endMs');
+
 const StoredQueueSchema = z.object({
   v: z.literal(1),
   items: z
     .array(
       z.object({
-        turn: UtteranceInSchema.refine((u) => u.clientTurnId !== undefined, 'a queued turn has a clientTurnId'),
+        turn: StoredTurnSchema,
         state: z.enum(['waiting', 'sending', 'unconfirmed', 'refused']),
         error: ApiErrorSchema.nullable(),
       }),
@@ -263,7 +280,7 @@ const StoredQueueSchema = z.object({
 /**
  * Saves session `sessionId`'s queue (an empty one is removed). A turn on its way is saved as
  * unconfirmed: after a reload it is sent again under its id. False when the storage refused
- * (full, or blocked): the queue then lives only as long as the page.
+ * (full, or blocked): the queue then lives only as long as the page (its older copy is removed).
  */
 export function saveQueue(storage: QueueStorage | null, sessionId: string, items: readonly QueuedTurn[]): boolean {
   if (!storage) return false;
@@ -273,6 +290,13 @@ export function saveQueue(storage: QueueStorage | null, sessionId: string, items
     else storage.setItem(key, JSON.stringify({ v: 1, items: items.map((q) => ({ ...q, state: q.state === 'sending' ? 'unconfirmed' : q.state })) }));
     return true;
   } catch {
+    // The copy saved before is out of date (a turn since stored, removed or fixed under a new
+    // id): read back after a reload it would send those again. None is better than that.
+    try {
+      storage.removeItem(key);
+    } catch {
+      // Blocked altogether: nothing was saved before either.
+    }
     return false;
   }
 }
