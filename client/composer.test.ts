@@ -293,6 +293,29 @@ describe('TurnQueue', () => {
     expect(h.sent).toHaveLength(1);
   });
 
+  test('awaiting: a stored turn the room reports is known as this queue\'s own while it is on its way, not before it is sent nor after', async () => {
+    const h = harness();
+    h.hold(true);
+    const padded = buildTurn({ speaker: 'Lee', text: '  How much?  ', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' });
+    h.queue.add(padded);
+    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500 };
+    expect(h.queue.awaiting(echo)).toBe(false); // waiting: not sent, so not its echo
+    h.hold(false);
+    void h.queue.drain();
+    expect(h.queue.awaiting(echo)).toBe(true);
+    expect(h.queue.awaiting({ ...echo, speaker: 'Bo' })).toBe(false); // another window's turn
+    expect(h.queue.awaiting({ ...echo, startMs: 999 })).toBe(false);
+    expect(h.queue.awaiting({ ...echo, text: 'How much' })).toBe(false);
+    h.setConnected(false);
+    h.answers[0]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.awaiting(echo)).toBe(true); // unconfirmed: it may arrive yet
+    h.setConnected(true);
+    void h.queue.drain();
+    await h.ack(1);
+    expect(h.queue.awaiting(echo)).toBe(false);
+  });
+
   test('forgotten (the session deleted): an answer still to come changes nothing', async () => {
     const h = harness();
     h.queue.add(turn(1));

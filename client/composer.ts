@@ -152,6 +152,21 @@ export class TurnQueue {
     return this.items.length ? Math.max(...this.items.map((q) => q.turn.endMs ?? q.turn.startMs)) : null;
   }
 
+  /**
+   * Whether the stored turn `u` is one on its way (sent, or unconfirmed) from this queue: the
+   * same speaker, times and words (as the server stores them: trimmed).
+   */
+  awaiting(u: Pick<Utterance, 'speaker' | 'text' | 'startMs' | 'endMs'>): boolean {
+    return this.items.some(
+      (q) =>
+        (q.state === 'sending' || q.state === 'unconfirmed') &&
+        q.turn.speaker === u.speaker &&
+        q.turn.startMs === u.startMs &&
+        (q.turn.endMs ?? q.turn.startMs) === u.endMs &&
+        q.turn.text.trim() === u.text,
+    );
+  }
+
   /** A turn joins the end of the queue (and goes at once if nothing is ahead of it and it may). */
   add(turn: UtteranceIn): AddOutcome {
     if (this.full) return 'full';

@@ -252,6 +252,15 @@ export class Composer {
     return this.clock.mediaMs(this.startFrom());
   }
 
+  /**
+   * Whether `u`, a turn the session's room reports, is one this window sent and awaits the ack
+   * of (its own input, not another window's: a turn sent in the background, before its session
+   * was shown again, comes back as the room's event once the session is joined).
+   */
+  sentHere(u: Utterance): boolean {
+    return this.queues.get(u.sessionId)?.awaiting(u) ?? false;
+  }
+
   /** Typed turns not yet stored (in any session): closing the page now would lose them. */
   get unsent(): boolean {
     return [...this.queues.values()].some((q) => q.items.length > 0);

@@ -1,0 +1,87 @@
+// Probes of the live composer's queue where it meets the rest of the page: its own turns, sent
+// in the background into a session not shown, arriving as room events once that session is
+// shown (they are this window's input, not another window's). Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import { getJson, openPage, refuseSocket, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+async function send(page: Page, text: string): Promise<void> {
+  const field = page.getByTestId('composer-text');
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+test('turns of a session sent in the background and stored once it is shown again are this window\'s own: the composer is not paused as if another window played into it', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // Stands in for the network: `down` refuses the connection; `holdOut` keeps this window's
+  // `utterance` events from the server until `release()` (a turn on its way while the manager
+  // switches sessions).
+  let down = false;
+  let holdOut = false;
+  const held: string[] = [];
+  let toServer = (_msg: string): void => undefined;
+  let drop = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    toServer = (msg) => upstream.send(msg);
+    drop = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+    ws.onMessage((msg) => {
+      if (holdOut && typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) held.push(msg);
+      else upstream.send(msg);
+    });
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  const release = () => {
+    holdOut = false;
+    for (const msg of held.splice(0)) toServer(msg);
+  };
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Offline, two turns typed; another session shown; back online, the first goes in the
+  // background and is held on its way while the manager shows its session again.
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'One, sent in the background');
+  await send(page, 'Two, after it');
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  holdOut = true;
+  down = false;
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const deadline = Date.now() + WAIT_MS;
+  while (!held.length && Date.now() < deadline) await page.waitForTimeout(50);
+  expect(held).toHaveLength(1);
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await page.waitForTimeout(500); // the session joined (its room's events reach this window)
+  release();
+
+  // Both stored, in order, promptly: this window's own turn did not pause its composer.
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: 10_000 });
+  const snap = await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual(['One, sent in the background', 'Two, after it']);
+  await expect(page.locator('[data-testid="composer"]').getAttribute('data-blocked')).resolves.toBe('false');
+  await expect(page.getByTestId('composer-text').isEnabled()).resolves.toBe(true);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
