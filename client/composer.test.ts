@@ -14,6 +14,7 @@ import {
   hasText,
   loadQueues,
   saveQueue,
+  sessionGone,
   type QueueStorage,
   type QueuedTurn,
   type TurnQueueDeps,
@@ -314,6 +315,14 @@ describe('TurnQueue', () => {
     void h.queue.drain();
     await h.ack(1);
     expect(h.queue.awaiting(echo)).toBe(false);
+  });
+
+  test('sessionGone: only a refusal naming the session as not found drops its queue', () => {
+    expect(sessionGone({ code: 'not_found', message: 'session "x" does not exist', field: 'sessionId' })).toBe(true);
+    expect(sessionGone({ code: 'not_found', message: 'no such turn', field: 'utteranceId' })).toBe(false);
+    expect(sessionGone({ code: 'invalid_input', message: 'too long', field: 'utterance.text' })).toBe(false);
+    expect(sessionGone(null)).toBe(false);
+    expect(sessionGone(undefined)).toBe(false);
   });
 
   test('forgotten (the session deleted): an answer still to come changes nothing', async () => {

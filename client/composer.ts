@@ -256,6 +256,14 @@ export class TurnQueue {
   }
 }
 
+/**
+ * Whether a refusal says the turn's session is gone (deleted, perhaps while this window was
+ * offline and missed the event): its queue could only be refused, so it is dropped.
+ */
+export function sessionGone(error: ApiError | null | undefined): boolean {
+  return error?.code === 'not_found' && error.field === 'sessionId';
+}
+
 /** Where a session's queue is kept in sessionStorage (this tab only; survives a reload). */
 export const QUEUE_STORAGE_PREFIX = 'buying-signals.composer-queue:';
 

@@ -25,6 +25,7 @@ import {
   hasText,
   loadQueues,
   saveQueue,
+  sessionGone,
   type QueueStorage,
   type QueuedTurn,
 } from '../composer';
@@ -292,6 +293,8 @@ export class Composer {
         deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
         onStored: (u) => this.deps.onStored(sessionId, u),
         onChange: () => {
+          // The server no longer has the session (deleted unheard, e.g. offline, or before a reload).
+          if (sessionGone(q.refused?.error)) return this.dropSession(sessionId);
           saveQueue(this.deps.storage(), sessionId, q.items);
           if (sessionId !== this.session.id) return;
           this.fixRefused();

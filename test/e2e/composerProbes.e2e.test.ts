@@ -85,3 +85,58 @@ test('turns of a session sent in the background and stored once it is shown agai
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('a queue left for a session deleted meanwhile (missed while offline) is dropped when the server says the session is gone: not kept forever, nor asked about at every reload', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.accept();
+  });
+  let down = false;
+  let drop = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    drop = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+    ws.onMessage((msg) => upstream.send(msg));
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-add-speaker').click();
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'Typed offline into a session about to be deleted');
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  // Deleted elsewhere while this window is offline: it misses the session_deleted event.
+  const res = await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
+  expect(res.ok).toBe(true);
+  down = false;
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const key = `buying-signals.composer-queue:${id}`;
+  const deadline = Date.now() + 10_000;
+  let saved: string | null = 'not read';
+  while (Date.now() < deadline) {
+    saved = await page.evaluate((k) => sessionStorage.getItem(k), key);
+    if (saved === null) break;
+    await page.waitForTimeout(200);
+  }
+  expect(saved).toBeNull();
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  expect(dialogs).toBe(0); // nothing unsent: the reload did not ask
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
