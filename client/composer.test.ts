@@ -110,6 +110,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
   const answers: { resolve: (r: AckResult<Utterance>) => void; reject: (e: unknown) => void }[] = [];
   const stored: Utterance[] = [];
   let changes = 0;
+  const retries: (() => void)[] = [];
   const deps: TurnQueueDeps = {
     mayDrain: () => connected && !held,
     send: (turn) => {
@@ -117,6 +118,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
       return new Promise((resolve, reject) => answers.push({ resolve, reject }));
     },
     deliveryUnknown: (err) => !connected || (err instanceof Error && err.message === 'operation has timed out'),
+    retryLater: (retry) => retries.push(retry),
     onStored: (u) => stored.push(u),
     onChange: () => changes++,
   };
@@ -145,6 +147,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
     stored,
     ack,
     changes: () => changes,
+    retries,
     setConnected: (c: boolean) => (connected = c),
     hold: (h: boolean) => (held = h),
   };
@@ -279,6 +282,26 @@ describe('TurnQueue', () => {
     await flush();
     expect(h.queue.refused?.error?.message).toMatch(/not what the protocol says/);
     expect(h.queue.items).toHaveLength(2);
+  });
+
+  test('an ack timeout with the connection up: sent again under its id a little later, with nothing else to start it; not when offline', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.answers[0]!.reject(new Error('operation has timed out'));
+    await flush();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['unconfirmed', 'waiting']);
+    expect(h.retries).toHaveLength(1);
+    h.retries[0]!();
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1']);
+    await h.ack(1);
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1', 'ptest:2']);
+    // The connection dropped: the reconnect drains it again, no retry is scheduled.
+    h.setConnected(false);
+    h.answers[2]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.items[0]!.state).toBe('unconfirmed');
+    expect(h.retries).toHaveLength(1);
   });
 
   test('held (another window plays into the session): nothing is sent until released', async () => {

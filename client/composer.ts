@@ -14,7 +14,8 @@
 //   nothing is emitted offline). Each turn keeps the media times it was typed at. Stored (or a
 //   duplicate: the server already held its clientTurnId) → it leaves the queue. The connection
 //   dropped before the ack → unconfirmed: sent again under the same clientTurnId (the server
-//   stores it once) when the queue drains next (connected again, or another turn typed).
+//   stores it once) when the queue drains next (connected again, another turn typed, or, the
+//   ack timed out with the connection up, a little later).
 //   Refused → the queue stops at it, its text and the server's message kept, until it is
 //   replaced (fixed) or removed. At most QUEUE_MAX_TURNS turns.
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
@@ -121,6 +122,11 @@ export interface TurnQueueDeps {
   send(turn: UtteranceIn): Promise<AckResult<Utterance>>;
   /** Whether a rejection means the turn may or may not have got through (see LiveConnection.deliveryUnknown). */
   deliveryUnknown(err: unknown): boolean;
+  /**
+   * A turn's ack did not come in time though the connection stayed up (the server slow): runs
+   * `retry` (the queue's next drain) a little later, as nothing else would start it.
+   */
+  retryLater(retry: () => void): void;
   /** A turn was stored (the ack's utterance; for a duplicate, the stored original). */
   onStored(u: Utterance): void;
   /** The queue changed (to show it, and to save it). */
@@ -219,7 +225,11 @@ export class TurnQueue {
         const next = await this.attempt(head);
         if (this.forgotten) return;
         this.deps.onChange();
-        if (!next) return;
+        if (!next) {
+          // Unconfirmed with the connection up (an ack timeout): no reconnect will drain it again.
+          if ((head.state as QueuedState) === 'unconfirmed' && this.items[0] === head && this.deps.mayDrain()) this.deps.retryLater(() => void this.drain());
+          return;
+        }
       }
     } finally {
       this.draining = false;

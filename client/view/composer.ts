@@ -78,6 +78,9 @@ export interface ComposerDeps {
 
 const NEW_SPEAKER = '\u0000new';
 
+/** How long after an ack timeout (the connection up) a turn is sent again under its id. */
+const UNCONFIRMED_RETRY_MS = 3000;
+
 type RoleChoice = Role | '';
 
 const QUEUED_STATE_KEY: Record<QueuedTurn['state'], StringKey> = {
@@ -291,6 +294,7 @@ export class Composer {
         mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
         send: (turn) => this.deps.send(sessionId, turn),
         deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
+        retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
         onStored: (u) => this.deps.onStored(sessionId, u),
         onChange: () => {
           // The server no longer has the session (deleted unheard, e.g. offline, or before a reload).
@@ -557,7 +561,9 @@ export class Composer {
       head?.state === 'sending'
         ? 'composerSendingStatus'
         : head?.state === 'unconfirmed'
-          ? 'composerUnconfirmed'
+          ? connected
+            ? 'composerUnconfirmedSlow'
+            : 'composerUnconfirmed'
           : !connected
             ? 'composerOffline'
             : this.roleSaving
