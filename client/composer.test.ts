@@ -13,6 +13,7 @@ import {
   checkSpeaker,
   hasText,
   loadQueues,
+  protocolRefusal,
   saveQueue,
   sessionGone,
   type QueueStorage,
@@ -78,6 +79,17 @@ describe('buildTurn, checkSpeaker', () => {
     expect(checkSpeaker('x'.repeat(81))).toEqual({ ok: false, problem: 'tooLong', actual: 81 });
     expect(hasText(' \n ')).toBe(false);
     expect(hasText('好')).toBe(true);
+  });
+});
+
+describe('protocolRefusal', () => {
+  test('a turn the server\'s schema refuses gets the server\'s error here (not sent); a valid one none', () => {
+    const ok = buildTurn({ speaker: 'Lee', text: 'How much?', startMs: 0, endMs: 500, clientTurnId: 'ptest:1' });
+    expect(protocolRefusal('s1', ok)).toBeNull();
+    expect(protocolRefusal('s1', { ...ok, text: '价'.repeat(2001) })).toMatchObject({ code: 'invalid_input', field: 'utterance.text', limit: 2000, actual: 2001 });
+    // More than a socket message carries: refused the same way, not sent to break the connection.
+    expect(protocolRefusal('s1', { ...ok, text: 'x'.repeat(1_100_000) })).toMatchObject({ field: 'utterance.text', limit: 2000, actual: 1_100_000 });
+    expect(protocolRefusal('s1', { ...ok, text: '\u200B' })).toMatchObject({ code: 'invalid_input', field: 'utterance.text' });
   });
 });
 

@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/outbound';
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
-import { ClientTurnIdSchema, LIMITS, MediaMsSchema } from '../protocol/protocol';
+import { ClientTurnIdSchema, LIMITS, LiveUtteranceSchema, MediaMsSchema, zodToApiError } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
 
@@ -71,6 +71,18 @@ export function checkSpeaker(raw: string): { ok: true; name: string } | { ok: fa
 /** Whether the draft has anything to send (the server refuses words of nothing visible; it says so itself for the rarer invisible ones). */
 export function hasText(text: string): boolean {
   return text.trim().length > 0;
+}
+
+/**
+ * The refusal the server gives a turn its schema refuses (words over the limit or of nothing
+ * visible, …), the same error (the protocol's zodToApiError over the same payload); null: none.
+ * Such a turn is refused here, not sent: sent, a text over the socket's message size (1 MB)
+ * makes the server close the connection, and the turn, unconfirmed, went again at each reconnect.
+ */
+export function protocolRefusal(sessionId: string, turn: UtteranceIn): ApiError | null {
+  const payload = { sessionId, utterance: turn };
+  const parsed = LiveUtteranceSchema.safeParse(payload);
+  return parsed.success ? null : zodToApiError(parsed.error, '', undefined, payload);
 }
 
 /** The field: its text and the media time it was begun at. */

@@ -24,6 +24,7 @@ import {
   checkSpeaker,
   hasText,
   loadQueues,
+  protocolRefusal,
   saveQueue,
   sessionGone,
   type QueueStorage,
@@ -292,7 +293,11 @@ export class Composer {
       {
         // Not into a session another window is playing into, as far as this window sees.
         mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
-        send: (turn) => this.deps.send(sessionId, turn),
+        send: (turn) => {
+          // What the server's schema refuses is refused here, with its error, and not sent.
+          const refusal = protocolRefusal(sessionId, turn);
+          return refusal ? Promise.resolve({ ok: false, error: refusal }) : this.deps.send(sessionId, turn);
+        },
         deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
         retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
         onStored: (u) => this.deps.onStored(sessionId, u),

@@ -140,3 +140,36 @@ test('a queue left for a session deleted meanwhile (missed while offline) is dro
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });
+
+test('a pasted text far over the limit (more than a socket message carries) is refused in the page\'s language, not sent again and again over a connection it breaks', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  let utterances = 0;
+  let connections = 0;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    connections++;
+    const upstream = ws.connectToServer();
+    ws.onMessage((msg) => {
+      if (typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) utterances++;
+      upstream.send(msg);
+    });
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-add-speaker').click();
+  const before = connections;
+  await send(page, 'x'.repeat(1_100_000));
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await refused.waitFor({ timeout: 20_000 });
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toBe('Turn not stored: utterance.text: text must be at most 2000 characters');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toBe('发言未保存：发言内容长度为 1100000，上限为 2000。');
+  expect(connections).toBe(before); // the connection was not broken
+  expect(utterances).toBe(0); // nothing the server would refuse was sent
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
