@@ -222,6 +222,19 @@ describe('TurnQueue', () => {
     expect(h.sent.map((u) => u.text)).toEqual(['Turn 1', 'Turn 3']);
   });
 
+  test('an unconfirmed turn cannot be removed: it may be stored already, and typed again it would be stored twice', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.setConnected(false);
+    h.answers[0]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['unconfirmed', 'waiting']);
+    expect(h.queue.remove('ptest:1')).toBe(false);
+    expect(h.queue.remove('ptest:2')).toBe(true); // never sent: removable
+    expect(h.queue.items.map((q) => q.turn.clientTurnId)).toEqual(['ptest:1']);
+  });
+
   test('bounded: the turn over QUEUE_MAX_TURNS is not added', () => {
     const h = harness({ connected: false });
     for (let n = 1; n <= QUEUE_MAX_TURNS; n++) expect(h.queue.add(turn(n))).toBe('queued');

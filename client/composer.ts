@@ -145,6 +145,11 @@ export interface TurnQueueDeps {
   onChange(): void;
 }
 
+/** Whether a queued turn may be taken out: one never stored (waiting to be sent, or refused). */
+export function removable(q: QueuedTurn): boolean {
+  return q.state === 'waiting' || q.state === 'refused';
+}
+
 export class TurnQueue {
   private draining = false;
   private forgotten = false;
@@ -194,10 +199,14 @@ export class TurnQueue {
     return 'queued';
   }
 
-  /** Takes a turn out before it is sent; false for one on its way (its ack decides) or unknown. */
+  /**
+   * Takes a turn out before it is sent (waiting, or refused); false for one on its way or sent
+   * and unconfirmed (it may be stored already: the server's answer decides, or a turn removed
+   * here and typed again would be stored twice), or unknown.
+   */
   remove(clientTurnId: string): boolean {
     const i = this.indexOf(clientTurnId);
-    if (i < 0 || this.items[i]!.state === 'sending') return false;
+    if (i < 0 || !removable(this.items[i]!)) return false;
     this.items.splice(i, 1);
     this.deps.onChange();
     void this.drain();

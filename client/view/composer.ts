@@ -25,6 +25,7 @@ import {
   hasText,
   loadQueues,
   protocolRefusal,
+  removable,
   saveQueue,
   sessionGone,
   type QueueStorage,
@@ -594,7 +595,7 @@ export class Composer {
     this.tick = setInterval(() => this.renderClock(), 1000);
   }
 
-  /** The turns not yet stored: how many, and each with its state; Remove (not while on its way), Edit (a refused one). */
+  /** The turns not yet stored: how many, and each with its state; Remove (one never sent, or refused), Edit (a refused one). */
   private renderQueue(q: TurnQueue): void {
     const n = q.items.length;
     this.queueBox.hidden = n === 0;
@@ -623,7 +624,7 @@ export class Composer {
             ),
           );
         }
-        if (item.state !== 'sending') {
+        if (removable(item)) {
           li.append(
             h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'remove', 'data-testid': 'composer-queued-remove', 'aria-label': `${t('composerQueuedRemove')} (${i + 1}) ${label}` }, t('composerQueuedRemove')),
           );
