@@ -329,6 +329,29 @@ describe('TurnQueue', () => {
     expect(h.retries).toHaveLength(1);
   });
 
+  test('a passing refusal (the server busy, stopping or starting: not stored) does not stop the queue for a fix: the turn goes again under its id', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    const stopping: ApiError = { code: 'shutting_down', message: 'the server is stopping: this utterance was not stored; send it again once the server is back' };
+    h.answers[0]!.resolve({ ok: false, error: stopping });
+    await flush();
+    expect(h.queue.refused).toBeNull();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['waiting', 'waiting']);
+    expect(h.queue.items[0]!.error).toEqual(stopping); // said while it waits
+    expect(h.retries).toHaveLength(1);
+    h.retries[0]!();
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1']);
+    await h.ack(1);
+    await h.ack(2);
+    expect(h.queue.items).toEqual([]);
+    // Another refusal is the turn's own: the queue stops at it.
+    h.queue.add(turn(3));
+    h.answers[3]!.resolve({ ok: false, error: { code: 'invalid_input', message: 'no', field: 'utterance.text' } });
+    await flush();
+    expect(h.queue.refused?.turn.clientTurnId).toBe('ptest:3');
+  });
+
   test('held (another window plays into the session): nothing is sent until released', async () => {
     const h = harness();
     h.hold(true);

@@ -17,7 +17,8 @@
 //   stores it once) when the queue drains next (connected again, another turn typed, or, the
 //   ack timed out with the connection up, a little later).
 //   Refused → the queue stops at it, its text and the server's message kept, until it is
-//   replaced (fixed) or removed. At most QUEUE_MAX_TURNS turns.
+//   replaced (fixed) or removed; refused for a passing reason (the server busy, stopping or
+//   starting) → it waits and goes again under its id, no fix asked. At most QUEUE_MAX_TURNS turns.
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
 import { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/outbound';
@@ -121,7 +122,10 @@ export type QueuedState =
 export interface QueuedTurn {
   turn: UtteranceIn;
   state: QueuedState;
-  /** The refusal (the server's, or a send that failed otherwise); null unless refused. */
+  /**
+   * Refused: the refusal (the server's, or a send that failed otherwise). Waiting: a passing
+   * refusal it waits out (the server busy, stopping or starting), or null. Otherwise null.
+   */
   error: ApiError | null;
 }
 
@@ -144,6 +148,12 @@ export interface TurnQueueDeps {
   /** The queue changed (to show it, and to save it). */
   onChange(): void;
 }
+
+/**
+ * Refusals that say a turn was not stored for a passing reason, not anything in it: the server
+ * busy (too many turns awaiting their ack), stopping or starting. The turn waits and goes again.
+ */
+const PASSING_REFUSALS: ReadonlySet<string> = new Set(['busy', 'shutting_down', 'starting']);
 
 /** Whether a queued turn may be taken out: one never stored (waiting to be sent, or refused). */
 export function removable(q: QueuedTurn): boolean {
@@ -248,7 +258,8 @@ export class TurnQueue {
         this.deps.onChange();
         if (!next) {
           // Unconfirmed with the connection up (an ack timeout): no reconnect will drain it again.
-          if ((head.state as QueuedState) === 'unconfirmed' && this.items[0] === head && this.deps.mayDrain()) this.deps.retryLater(() => void this.drain());
+          // Nor a passing refusal (the server busy, say).
+          if ((head.state as QueuedState) !== 'refused' && this.items[0] === head && this.deps.mayDrain()) this.deps.retryLater(() => void this.drain());
           return;
         }
       }
@@ -267,7 +278,8 @@ export class TurnQueue {
         this.deps.onStored(res.value);
         return true;
       }
-      head.state = 'refused';
+      // Not stored, and not for anything in the turn: it goes again under its id, no fix asked.
+      head.state = PASSING_REFUSALS.has(res.error.code) ? 'waiting' : 'refused';
       head.error = res.error;
       return false;
     } catch (err) {

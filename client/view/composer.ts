@@ -570,7 +570,9 @@ export class Composer {
           ? connected
             ? 'composerUnconfirmedSlow'
             : 'composerUnconfirmed'
-          : !connected
+          : head?.state === 'waiting' && head.error && connected
+            ? 'composerRetrying'
+            : !connected
             ? 'composerOffline'
             : this.roleSaving
               ? 'composerRoleSaving'
