@@ -1,6 +1,9 @@
-// Probes of the live composer's queue where it meets the rest of the page: its own turns, sent
-// in the background into a session not shown, arriving as room events once that session is
-// shown (they are this window's input, not another window's). Real server, real Chromium.
+// Probes of the live composer's queue where it meets the rest of the page and the connection:
+// its own turns, sent in the background into a session not shown, arriving as room events once
+// that session is shown (this window's input, not another window's); a saved queue for a session
+// deleted unheard (dropped at the server's not_found, not kept and asked about for ever); a text
+// pasted past the socket's message size (refused with the server's error, not sent to break the
+// connection at every reconnect). Real server, real Chromium.
 import type { Page } from 'playwright-core';
 import { getJson, openPage, refuseSocket, useServerAndBrowser } from './browser';
 
