@@ -13,7 +13,9 @@ import {
   checkSpeaker,
   hasText,
   loadQueues,
+  protocolRefusal,
   saveQueue,
+  sessionGone,
   type QueueStorage,
   type QueuedTurn,
   type TurnQueueDeps,
@@ -80,6 +82,17 @@ describe('buildTurn, checkSpeaker', () => {
   });
 });
 
+describe('protocolRefusal', () => {
+  test('a turn the server\'s schema refuses gets the server\'s error here (not sent); a valid one none', () => {
+    const ok = buildTurn({ speaker: 'Lee', text: 'How much?', startMs: 0, endMs: 500, clientTurnId: 'ptest:1' });
+    expect(protocolRefusal('s1', ok)).toBeNull();
+    expect(protocolRefusal('s1', { ...ok, text: '价'.repeat(2001) })).toMatchObject({ code: 'invalid_input', field: 'utterance.text', limit: 2000, actual: 2001 });
+    // More than a socket message carries: refused the same way, not sent to break the connection.
+    expect(protocolRefusal('s1', { ...ok, text: 'x'.repeat(1_100_000) })).toMatchObject({ field: 'utterance.text', limit: 2000, actual: 1_100_000 });
+    expect(protocolRefusal('s1', { ...ok, text: '\u200B' })).toMatchObject({ code: 'invalid_input', field: 'utterance.text' });
+  });
+});
+
 describe('Draft', () => {
   test('a draft is timed from its first keystroke; emptying the field forgets its start', () => {
     const time = fakeNow();
@@ -109,6 +122,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
   const answers: { resolve: (r: AckResult<Utterance>) => void; reject: (e: unknown) => void }[] = [];
   const stored: Utterance[] = [];
   let changes = 0;
+  const retries: (() => void)[] = [];
   const deps: TurnQueueDeps = {
     mayDrain: () => connected && !held,
     send: (turn) => {
@@ -116,6 +130,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
       return new Promise((resolve, reject) => answers.push({ resolve, reject }));
     },
     deliveryUnknown: (err) => !connected || (err instanceof Error && err.message === 'operation has timed out'),
+    retryLater: (retry) => retries.push(retry),
     onStored: (u) => stored.push(u),
     onChange: () => changes++,
   };
@@ -144,6 +159,7 @@ function harness(opts: { connected?: boolean; items?: QueuedTurn[] } = {}) {
     stored,
     ack,
     changes: () => changes,
+    retries,
     setConnected: (c: boolean) => (connected = c),
     hold: (h: boolean) => (held = h),
   };
@@ -204,6 +220,19 @@ describe('TurnQueue', () => {
     await h.ack(0);
     await h.ack(1);
     expect(h.sent.map((u) => u.text)).toEqual(['Turn 1', 'Turn 3']);
+  });
+
+  test('an unconfirmed turn cannot be removed: it may be stored already, and typed again it would be stored twice', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.setConnected(false);
+    h.answers[0]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['unconfirmed', 'waiting']);
+    expect(h.queue.remove('ptest:1')).toBe(false);
+    expect(h.queue.remove('ptest:2')).toBe(true); // never sent: removable
+    expect(h.queue.items.map((q) => q.turn.clientTurnId)).toEqual(['ptest:1']);
   });
 
   test('bounded: the turn over QUEUE_MAX_TURNS is not added', () => {
@@ -280,6 +309,49 @@ describe('TurnQueue', () => {
     expect(h.queue.items).toHaveLength(2);
   });
 
+  test('an ack timeout with the connection up: sent again under its id a little later, with nothing else to start it; not when offline', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    h.answers[0]!.reject(new Error('operation has timed out'));
+    await flush();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['unconfirmed', 'waiting']);
+    expect(h.retries).toHaveLength(1);
+    h.retries[0]!();
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1']);
+    await h.ack(1);
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1', 'ptest:2']);
+    // The connection dropped: the reconnect drains it again, no retry is scheduled.
+    h.setConnected(false);
+    h.answers[2]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.items[0]!.state).toBe('unconfirmed');
+    expect(h.retries).toHaveLength(1);
+  });
+
+  test('a passing refusal (the server busy, stopping or starting: not stored) does not stop the queue for a fix: the turn goes again under its id', async () => {
+    const h = harness();
+    h.queue.add(turn(1));
+    h.queue.add(turn(2));
+    const stopping: ApiError = { code: 'shutting_down', message: 'the server is stopping: this utterance was not stored; send it again once the server is back' };
+    h.answers[0]!.resolve({ ok: false, error: stopping });
+    await flush();
+    expect(h.queue.refused).toBeNull();
+    expect(h.queue.items.map((q) => q.state)).toEqual(['waiting', 'waiting']);
+    expect(h.queue.items[0]!.error).toEqual(stopping); // said while it waits
+    expect(h.retries).toHaveLength(1);
+    h.retries[0]!();
+    expect(h.sent.map((u) => u.clientTurnId)).toEqual(['ptest:1', 'ptest:1']);
+    await h.ack(1);
+    await h.ack(2);
+    expect(h.queue.items).toEqual([]);
+    // Another refusal is the turn's own: the queue stops at it.
+    h.queue.add(turn(3));
+    h.answers[3]!.resolve({ ok: false, error: { code: 'invalid_input', message: 'no', field: 'utterance.text' } });
+    await flush();
+    expect(h.queue.refused?.turn.clientTurnId).toBe('ptest:3');
+  });
+
   test('held (another window plays into the session): nothing is sent until released', async () => {
     const h = harness();
     h.hold(true);
@@ -291,6 +363,37 @@ describe('TurnQueue', () => {
     // A second drain while one is under way does not send the head twice.
     void h.queue.drain();
     expect(h.sent).toHaveLength(1);
+  });
+
+  test('awaiting: a stored turn the room reports is known as this queue\'s own while it is on its way, not before it is sent nor after', async () => {
+    const h = harness();
+    h.hold(true);
+    const padded = buildTurn({ speaker: 'Lee', text: '  How much?  ', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' });
+    h.queue.add(padded);
+    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500 };
+    expect(h.queue.awaiting(echo)).toBe(false); // waiting: not sent, so not its echo
+    h.hold(false);
+    void h.queue.drain();
+    expect(h.queue.awaiting(echo)).toBe(true);
+    expect(h.queue.awaiting({ ...echo, speaker: 'Bo' })).toBe(false); // another window's turn
+    expect(h.queue.awaiting({ ...echo, startMs: 999 })).toBe(false);
+    expect(h.queue.awaiting({ ...echo, text: 'How much' })).toBe(false);
+    h.setConnected(false);
+    h.answers[0]!.reject(new Error('socket has been disconnected'));
+    await flush();
+    expect(h.queue.awaiting(echo)).toBe(true); // unconfirmed: it may arrive yet
+    h.setConnected(true);
+    void h.queue.drain();
+    await h.ack(1);
+    expect(h.queue.awaiting(echo)).toBe(false);
+  });
+
+  test('sessionGone: only a refusal naming the session as not found drops its queue', () => {
+    expect(sessionGone({ code: 'not_found', message: 'session "x" does not exist', field: 'sessionId' })).toBe(true);
+    expect(sessionGone({ code: 'not_found', message: 'no such turn', field: 'utteranceId' })).toBe(false);
+    expect(sessionGone({ code: 'invalid_input', message: 'too long', field: 'utterance.text' })).toBe(false);
+    expect(sessionGone(null)).toBe(false);
+    expect(sessionGone(undefined)).toBe(false);
   });
 
   test('forgotten (the session deleted): an answer still to come changes nothing', async () => {
@@ -350,6 +453,36 @@ describe('saveQueue, loadQueues', () => {
     storage.setItem(QUEUE_STORAGE_PREFIX + 'c', JSON.stringify({ v: 1, items: [{ turn: { ...turn(1), startMs: -5 }, state: 'waiting', error: null }] }));
     expect(loadQueues(storage).size).toBe(0);
     expect(storage.map.size).toBe(0);
+  });
+
+  test('a turn the server refuses for its words (over the text limit, nothing visible) is kept through a reload with the turns after it', () => {
+    // The queue holds what the manager typed, whatever the server will say of it: the server's
+    // rules for a turn's words are not the stored queue's, or one refused turn would take the
+    // whole queue with it on a reload.
+    const storage = fakeStorage();
+    const error: ApiError = { code: 'invalid_input', message: 'utterance.text: text must be at most 2000 characters', field: 'utterance.text', limit: 2000, actual: 2001 };
+    const items: QueuedTurn[] = [
+      { turn: turn(1, 'x'.repeat(2001)), state: 'refused', error },
+      { turn: turn(2, '\u200B'), state: 'waiting', error: null },
+      { turn: turn(3, '  padded  '), state: 'waiting', error: null },
+    ];
+    expect(saveQueue(storage, 's1', items)).toBe(true);
+    expect(loadQueues(storage).get('s1')).toEqual(items);
+  });
+
+  test('a save the storage refuses leaves no older copy behind: a reload does not bring back turns removed or fixed since', () => {
+    const storage = fakeStorage();
+    const error: ApiError = { code: 'busy', message: 'busy' };
+    expect(saveQueue(storage, 's1', [{ turn: turn(1), state: 'refused', error }, { turn: turn(2), state: 'waiting', error: null }])).toBe(true);
+    const setItem = storage.setItem;
+    storage.setItem = () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    // Turn 1 fixed under a new id (stored since), a long turn typed: this save fails.
+    expect(saveQueue(storage, 's1', [{ turn: turn(4, 'y'.repeat(5000)), state: 'waiting', error: null }, { turn: turn(2), state: 'waiting', error: null }])).toBe(false);
+    storage.setItem = setItem;
+    // Reloaded: the refused turn 1 (fixed and stored as turn 4) must not be back to be sent again.
+    expect(loadQueues(storage).get('s1')?.map((q) => q.turn.clientTurnId) ?? []).not.toContain('ptest:1');
   });
 
   test('storage that refuses (full, blocked) or none: false, nothing thrown', () => {

@@ -14,14 +14,16 @@
 //   nothing is emitted offline). Each turn keeps the media times it was typed at. Stored (or a
 //   duplicate: the server already held its clientTurnId) → it leaves the queue. The connection
 //   dropped before the ack → unconfirmed: sent again under the same clientTurnId (the server
-//   stores it once) when the queue drains next (connected again, or another turn typed).
+//   stores it once) when the queue drains next (connected again, another turn typed, or, the
+//   ack timed out with the connection up, a little later).
 //   Refused → the queue stops at it, its text and the server's message kept, until it is
-//   replaced (fixed) or removed. At most QUEUE_MAX_TURNS turns.
+//   replaced (fixed) or removed; refused for a passing reason (the server busy, stopping or
+//   starting) → it waits and goes again under its id, no fix asked. At most QUEUE_MAX_TURNS turns.
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
 import { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/outbound';
 import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
-import { LIMITS, UtteranceInSchema } from '../protocol/protocol';
+import { ClientTurnIdSchema, LIMITS, LiveUtteranceSchema, MediaMsSchema, zodToApiError } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
 
@@ -72,6 +74,18 @@ export function hasText(text: string): boolean {
   return text.trim().length > 0;
 }
 
+/**
+ * The refusal the server gives a turn its schema refuses (words over the limit or of nothing
+ * visible, …), the same error (the protocol's zodToApiError over the same payload); null: none.
+ * Such a turn is refused here, not sent: sent, a text over the socket's message size (1 MB)
+ * makes the server close the connection, and the turn, unconfirmed, went again at each reconnect.
+ */
+export function protocolRefusal(sessionId: string, turn: UtteranceIn): ApiError | null {
+  const payload = { sessionId, utterance: turn };
+  const parsed = LiveUtteranceSchema.safeParse(payload);
+  return parsed.success ? null : zodToApiError(parsed.error, '', undefined, payload);
+}
+
 /** The field: its text and the media time it was begun at. */
 export class Draft {
   text = '';
@@ -108,7 +122,10 @@ export type QueuedState =
 export interface QueuedTurn {
   turn: UtteranceIn;
   state: QueuedState;
-  /** The refusal (the server's, or a send that failed otherwise); null unless refused. */
+  /**
+   * Refused: the refusal (the server's, or a send that failed otherwise). Waiting: a passing
+   * refusal it waits out (the server busy, stopping or starting), or null. Otherwise null.
+   */
   error: ApiError | null;
 }
 
@@ -121,10 +138,26 @@ export interface TurnQueueDeps {
   send(turn: UtteranceIn): Promise<AckResult<Utterance>>;
   /** Whether a rejection means the turn may or may not have got through (see LiveConnection.deliveryUnknown). */
   deliveryUnknown(err: unknown): boolean;
+  /**
+   * A turn's ack did not come in time though the connection stayed up (the server slow): runs
+   * `retry` (the queue's next drain) a little later, as nothing else would start it.
+   */
+  retryLater(retry: () => void): void;
   /** A turn was stored (the ack's utterance; for a duplicate, the stored original). */
   onStored(u: Utterance): void;
   /** The queue changed (to show it, and to save it). */
   onChange(): void;
+}
+
+/**
+ * Refusals that say a turn was not stored for a passing reason, not anything in it: the server
+ * busy (too many turns awaiting their ack), stopping or starting. The turn waits and goes again.
+ */
+const PASSING_REFUSALS: ReadonlySet<string> = new Set(['busy', 'shutting_down', 'starting']);
+
+/** Whether a queued turn may be taken out: one never stored (waiting to be sent, or refused). */
+export function removable(q: QueuedTurn): boolean {
+  return q.state === 'waiting' || q.state === 'refused';
 }
 
 export class TurnQueue {
@@ -152,6 +185,21 @@ export class TurnQueue {
     return this.items.length ? Math.max(...this.items.map((q) => q.turn.endMs ?? q.turn.startMs)) : null;
   }
 
+  /**
+   * Whether the stored turn `u` is one on its way (sent, or unconfirmed) from this queue: the
+   * same speaker, times and words (as the server stores them: trimmed).
+   */
+  awaiting(u: Pick<Utterance, 'speaker' | 'text' | 'startMs' | 'endMs'>): boolean {
+    return this.items.some(
+      (q) =>
+        (q.state === 'sending' || q.state === 'unconfirmed') &&
+        q.turn.speaker === u.speaker &&
+        q.turn.startMs === u.startMs &&
+        (q.turn.endMs ?? q.turn.startMs) === u.endMs &&
+        q.turn.text.trim() === u.text,
+    );
+  }
+
   /** A turn joins the end of the queue (and goes at once if nothing is ahead of it and it may). */
   add(turn: UtteranceIn): AddOutcome {
     if (this.full) return 'full';
@@ -161,10 +209,14 @@ export class TurnQueue {
     return 'queued';
   }
 
-  /** Takes a turn out before it is sent; false for one on its way (its ack decides) or unknown. */
+  /**
+   * Takes a turn out before it is sent (waiting, or refused); false for one on its way or sent
+   * and unconfirmed (it may be stored already: the server's answer decides, or a turn removed
+   * here and typed again would be stored twice), or unknown.
+   */
   remove(clientTurnId: string): boolean {
     const i = this.indexOf(clientTurnId);
-    if (i < 0 || this.items[i]!.state === 'sending') return false;
+    if (i < 0 || !removable(this.items[i]!)) return false;
     this.items.splice(i, 1);
     this.deps.onChange();
     void this.drain();
@@ -204,7 +256,12 @@ export class TurnQueue {
         const next = await this.attempt(head);
         if (this.forgotten) return;
         this.deps.onChange();
-        if (!next) return;
+        if (!next) {
+          // Unconfirmed with the connection up (an ack timeout): no reconnect will drain it again.
+          // Nor a passing refusal (the server busy, say).
+          if ((head.state as QueuedState) !== 'refused' && this.items[0] === head && this.deps.mayDrain()) this.deps.retryLater(() => void this.drain());
+          return;
+        }
       }
     } finally {
       this.draining = false;
@@ -221,7 +278,8 @@ export class TurnQueue {
         this.deps.onStored(res.value);
         return true;
       }
-      head.state = 'refused';
+      // Not stored, and not for anything in the turn: it goes again under its id, no fix asked.
+      head.state = PASSING_REFUSALS.has(res.error.code) ? 'waiting' : 'refused';
       head.error = res.error;
       return false;
     } catch (err) {
@@ -241,18 +299,43 @@ export class TurnQueue {
   }
 }
 
+/**
+ * Whether a refusal says the turn's session is gone (deleted, perhaps while this window was
+ * offline and missed the event): its queue could only be refused, so it is dropped.
+ */
+export function sessionGone(error: ApiError | null | undefined): boolean {
+  return error?.code === 'not_found' && error.field === 'sessionId';
+}
+
 /** Where a session's queue is kept in sessionStorage (this tab only; survives a reload). */
 export const QUEUE_STORAGE_PREFIX = 'buying-signals.composer-queue:';
 
 /** The few Storage methods the queue uses (sessionStorage, or a fake in tests). */
 export type QueueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
 
+/**
+ * A queued turn as buildTurn makes it. Not the server's UtteranceInSchema: the queue keeps what
+ * the manager typed whatever the server will say of its words (over the text limit, nothing
+ * visible: refused, and kept to be fixed), so one such turn does not make the whole saved queue
+ * unreadable on a reload; and its text is kept as typed (not trimmed), as it is sent.
+ */
+const StoredTurnSchema = z
+  .object({
+    speaker: z.string().min(1),
+    text: z.string(),
+    startMs: MediaMsSchema,
+    endMs: MediaMsSchema,
+    clientTurnId: ClientTurnIdSchema,
+  })
+  .strict()
+  .refine((u) => u.startMs <= u.endMs, 'startMs after endMs');
+
 const StoredQueueSchema = z.object({
   v: z.literal(1),
   items: z
     .array(
       z.object({
-        turn: UtteranceInSchema.refine((u) => u.clientTurnId !== undefined, 'a queued turn has a clientTurnId'),
+        turn: StoredTurnSchema,
         state: z.enum(['waiting', 'sending', 'unconfirmed', 'refused']),
         error: ApiErrorSchema.nullable(),
       }),
@@ -263,7 +346,7 @@ const StoredQueueSchema = z.object({
 /**
  * Saves session `sessionId`'s queue (an empty one is removed). A turn on its way is saved as
  * unconfirmed: after a reload it is sent again under its id. False when the storage refused
- * (full, or blocked): the queue then lives only as long as the page.
+ * (full, or blocked): the queue then lives only as long as the page (its older copy is removed).
  */
 export function saveQueue(storage: QueueStorage | null, sessionId: string, items: readonly QueuedTurn[]): boolean {
   if (!storage) return false;
@@ -273,6 +356,13 @@ export function saveQueue(storage: QueueStorage | null, sessionId: string, items
     else storage.setItem(key, JSON.stringify({ v: 1, items: items.map((q) => ({ ...q, state: q.state === 'sending' ? 'unconfirmed' : q.state })) }));
     return true;
   } catch {
+    // The copy saved before is out of date (a turn since stored, removed or fixed under a new
+    // id): read back after a reload it would send those again. None is better than that.
+    try {
+      storage.removeItem(key);
+    } catch {
+      // Blocked altogether: nothing was saved before either.
+    }
     return false;
   }
 }

@@ -412,7 +412,10 @@ const live = new LiveConnection({
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
     posture.noteTime(u.endMs);
-    noteInput(u.startMs);
+    // This window's own typed turn (sent in the background before its session was shown
+    // again) is not another window's input: the session goes live here, as at a turn typed.
+    if (composer.sentHere(u)) takeLive(u.sessionId);
+    else noteInput(u.startMs);
     renderViewHead();
   },
   onSignal(s) {

@@ -24,7 +24,10 @@ import {
   checkSpeaker,
   hasText,
   loadQueues,
+  protocolRefusal,
+  removable,
   saveQueue,
+  sessionGone,
   type QueueStorage,
   type QueuedTurn,
 } from '../composer';
@@ -76,6 +79,9 @@ export interface ComposerDeps {
 }
 
 const NEW_SPEAKER = '\u0000new';
+
+/** How long after an ack timeout (the connection up) a turn is sent again under its id. */
+const UNCONFIRMED_RETRY_MS = 3000;
 
 type RoleChoice = Role | '';
 
@@ -252,6 +258,15 @@ export class Composer {
     return this.clock.mediaMs(this.startFrom());
   }
 
+  /**
+   * Whether `u`, a turn the session's room reports, is one this window sent and awaits the ack
+   * of (its own input, not another window's: a turn sent in the background, before its session
+   * was shown again, comes back as the room's event once the session is joined).
+   */
+  sentHere(u: Utterance): boolean {
+    return this.queues.get(u.sessionId)?.awaiting(u) ?? false;
+  }
+
   /** Typed turns not yet stored (in any session): closing the page now would lose them. */
   get unsent(): boolean {
     return [...this.queues.values()].some((q) => q.items.length > 0);
@@ -279,10 +294,17 @@ export class Composer {
       {
         // Not into a session another window is playing into, as far as this window sees.
         mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
-        send: (turn) => this.deps.send(sessionId, turn),
+        send: (turn) => {
+          // What the server's schema refuses is refused here, with its error, and not sent.
+          const refusal = protocolRefusal(sessionId, turn);
+          return refusal ? Promise.resolve({ ok: false, error: refusal }) : this.deps.send(sessionId, turn);
+        },
         deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
+        retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
         onStored: (u) => this.deps.onStored(sessionId, u),
         onChange: () => {
+          // The server no longer has the session (deleted unheard, e.g. offline, or before a reload).
+          if (sessionGone(q.refused?.error)) return this.dropSession(sessionId);
           saveQueue(this.deps.storage(), sessionId, q.items);
           if (sessionId !== this.session.id) return;
           this.fixRefused();
@@ -545,8 +567,12 @@ export class Composer {
       head?.state === 'sending'
         ? 'composerSendingStatus'
         : head?.state === 'unconfirmed'
-          ? 'composerUnconfirmed'
-          : !connected
+          ? connected
+            ? 'composerUnconfirmedSlow'
+            : 'composerUnconfirmed'
+          : head?.state === 'waiting' && head.error && connected
+            ? 'composerRetrying'
+            : !connected
             ? 'composerOffline'
             : this.roleSaving
               ? 'composerRoleSaving'
@@ -571,7 +597,7 @@ export class Composer {
     this.tick = setInterval(() => this.renderClock(), 1000);
   }
 
-  /** The turns not yet stored: how many, and each with its state; Remove (not while on its way), Edit (a refused one). */
+  /** The turns not yet stored: how many, and each with its state; Remove (one never sent, or refused), Edit (a refused one). */
   private renderQueue(q: TurnQueue): void {
     const n = q.items.length;
     this.queueBox.hidden = n === 0;
@@ -600,7 +626,7 @@ export class Composer {
             ),
           );
         }
-        if (item.state !== 'sending') {
+        if (removable(item)) {
           li.append(
             h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'remove', 'data-testid': 'composer-queued-remove', 'aria-label': `${t('composerQueuedRemove')} (${i + 1}) ${label}` }, t('composerQueuedRemove')),
           );

@@ -123,7 +123,8 @@ test('a live session typed in the browser: roles, turns, signals, a cue card, a 
   await page.locator('[data-testid="cue-card"][data-cue-type="closing_moment"]').first().waitFor({ timeout: WAIT_MS });
   await expect(page.getByTestId('utterance').count()).resolves.toBe(3);
 
-  // Over the text limit: refused by the server, the text kept, the limit named; in Chinese too.
+  // Over the text limit: refused with the server's error (the composer checks the server's schema
+  // before sending), the text kept, the limit named; in Chinese too.
   const long = '价'.repeat(2001);
   await send(page, long);
   const error = page.getByTestId('composer-error');

@@ -1,0 +1,178 @@
+// Probes of the live composer's queue where it meets the rest of the page and the connection:
+// its own turns, sent in the background into a session not shown, arriving as room events once
+// that session is shown (this window's input, not another window's); a saved queue for a session
+// deleted unheard (dropped at the server's not_found, not kept and asked about for ever); a text
+// pasted past the socket's message size (refused with the server's error, not sent to break the
+// connection at every reconnect). Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import { getJson, openPage, refuseSocket, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const suite = useServerAndBrowser();
+
+async function send(page: Page, text: string): Promise<void> {
+  const field = page.getByTestId('composer-text');
+  await field.fill(text);
+  await field.press('Enter');
+}
+
+test('turns of a session sent in the background and stored once it is shown again are this window\'s own: the composer is not paused as if another window played into it', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  // Stands in for the network: `down` refuses the connection; `holdOut` keeps this window's
+  // `utterance` events from the server until `release()` (a turn on its way while the manager
+  // switches sessions).
+  let down = false;
+  let holdOut = false;
+  const held: string[] = [];
+  let toServer = (_msg: string): void => undefined;
+  let drop = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    toServer = (msg) => upstream.send(msg);
+    drop = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+    ws.onMessage((msg) => {
+      if (holdOut && typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) held.push(msg);
+      else upstream.send(msg);
+    });
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  const release = () => {
+    holdOut = false;
+    for (const msg of held.splice(0)) toServer(msg);
+  };
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-role').selectOption('customer');
+  await page.getByTestId('composer-add-speaker').click();
+  await page.locator('[data-testid="composer-speaker"] option', { hasText: 'Lee · Customer' }).waitFor({ state: 'attached', timeout: WAIT_MS });
+
+  // Offline, two turns typed; another session shown; back online, the first goes in the
+  // background and is held on its way while the manager shows its session again.
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'One, sent in the background');
+  await send(page, 'Two, after it');
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  holdOut = true;
+  down = false;
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const deadline = Date.now() + WAIT_MS;
+  while (!held.length && Date.now() < deadline) await page.waitForTimeout(50);
+  expect(held).toHaveLength(1);
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await page.waitForTimeout(500); // the session joined (its room's events reach this window)
+  release();
+
+  // Both stored, in order, promptly: this window's own turn did not pause its composer.
+  await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: 10_000 });
+  const snap = await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`);
+  expect(snap.utterances.map((u) => u.text)).toEqual(['One, sent in the background', 'Two, after it']);
+  await expect(page.locator('[data-testid="composer"]').getAttribute('data-blocked')).resolves.toBe('false');
+  await expect(page.getByTestId('composer-text').isEnabled()).resolves.toBe(true);
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a queue left for a session deleted meanwhile (missed while offline) is dropped when the server says the session is gone: not kept forever, nor asked about at every reload', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.accept();
+  });
+  let down = false;
+  let drop = (): void => undefined;
+  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    drop = () => {
+      down = true;
+      void ws.close();
+      void upstream.close();
+    };
+    ws.onMessage((msg) => upstream.send(msg));
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  const id = (await page.getByTestId('view-title').getAttribute('data-session-id'))!;
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-add-speaker').click();
+  drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'Typed offline into a session about to be deleted');
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
+  // Deleted elsewhere while this window is offline: it misses the session_deleted event.
+  const res = await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
+  expect(res.ok).toBe(true);
+  down = false;
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  const key = `buying-signals.composer-queue:${id}`;
+  const deadline = Date.now() + 10_000;
+  let saved: string | null = 'not read';
+  while (Date.now() < deadline) {
+    saved = await page.evaluate((k) => sessionStorage.getItem(k), key);
+    if (saved === null) break;
+    await page.waitForTimeout(200);
+  }
+  expect(saved).toBeNull();
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  expect(dialogs).toBe(0); // nothing unsent: the reload did not ask
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a pasted text far over the limit (more than a socket message carries) is refused in the page\'s language, not sent again and again over a connection it breaks', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  let utterances = 0;
+  let connections = 0;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    connections++;
+    const upstream = ws.connectToServer();
+    ws.onMessage((msg) => {
+      if (typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) utterances++;
+      upstream.send(msg);
+    });
+    upstream.onMessage((msg) => ws.send(msg));
+  });
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('new-live-session').click();
+  await page.getByTestId('new-live-create').click();
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('composer-new-name').fill('Lee');
+  await page.getByTestId('composer-add-speaker').click();
+  const before = connections;
+  await send(page, 'x'.repeat(1_100_000));
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await refused.waitFor({ timeout: 20_000 });
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toBe('Turn not stored: utterance.text: text must be at most 2000 characters');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('composer-error').textContent()).resolves.toBe('发言未保存：发言内容长度为 1100000，上限为 2000。');
+  expect(connections).toBe(before); // the connection was not broken
+  expect(utterances).toBe(0); // nothing the server would refuse was sent
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
