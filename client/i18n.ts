@@ -20,7 +20,8 @@ const en = {
   storedSessions: 'Stored sessions',
   refresh: 'Refresh',
   uploadLabel: 'Upload transcript',
-  uploadHint: '.vtt .srt .json .txt, or a full backup',
+  uploadHint: '.vtt .srt .json .txt',
+  uploadTip: 'A transcript (.vtt, .srt, .json, .txt), or a Full backup (.bsarchive.json), which is restored as a new session',
   chooseFile: 'Choose a file…',
   uploading: 'Uploading…',
   uploadDone: 'Uploaded “{title}”: {counts}.',
@@ -479,7 +480,8 @@ const zh: Strings = {
   storedSessions: '已保存的会谈',
   refresh: '刷新',
   uploadLabel: '上传文字记录',
-  uploadHint: '.vtt .srt .json .txt，或完整备份',
+  uploadHint: '.vtt .srt .json .txt',
+  uploadTip: '文字记录（.vtt、.srt、.json、.txt），或完整备份（.bsarchive.json，恢复为一个新会谈）',
   chooseFile: '选择文件…',
   uploading: '上传中…',
   uploadDone: '已上传“{title}”：{counts}。',
@@ -1042,10 +1044,13 @@ export function participantsLine(people: readonly { name: string; role: Role | n
   return labelled(t('participants'), people.map((p) => t('personWithRole', { name: p.name, role: roleName(p.role) })).join(t('listSep')));
 }
 
-/** Fills every `[data-i18n]` element's text (and `[data-i18n-aria]` aria-label) below root. */
+/** Fills every `[data-i18n]` element's text (and `[data-i18n-title]` title, `[data-i18n-aria]` aria-label) below root. */
 export function applyStatic(root: ParentNode): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = t(el.dataset.i18n as StringKey);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-title]')) {
+    el.title = t(el.dataset.i18nTitle as StringKey);
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-aria]')) {
     el.setAttribute('aria-label', t(el.dataset.i18nAria as StringKey));

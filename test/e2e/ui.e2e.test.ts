@@ -147,6 +147,19 @@ test('on a phone the header fits and the ticking clock is not a live region', as
   await page.context().close();
 });
 
+test('on a desktop window the toolbar is one line in both languages, so the panes keep their height', async () => {
+  // A wider upload hint once put Playback on a second line at 1280 px: the panes lost a line's
+  // height and the posture editor's Save went under the footer.
+  const { page, pageErrors } = await openPage();
+  for (const lang of ['en', 'zh']) {
+    await page.locator(`.lang-btn[data-lang="${lang}"]`).click();
+    const tops = await page.locator('.tool-group').evaluateAll((groups) => groups.map((g) => Math.round(g.getBoundingClientRect().top)));
+    expect([lang, tops.length > 2, new Set(tops).size]).toEqual([lang, true, 1]);
+  }
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
 test('on a phone, new turns scroll the transcript pane, not the page the manager is reading', async () => {
   const { page, pageErrors } = await openPhonePage();
   await page.getByTestId('speed').selectOption('10');
