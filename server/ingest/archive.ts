@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import {
   CUE_REASONS, CUE_TYPES, CUE_VERDICTS, LIMITS, LIMITS_POSTURE, POSTURE_FRAME_LABELS, POSTURE_SIGNAL_LABELS, PersonBoxSchema, PoseInSchema,
-  ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, toWellFormed,
+  ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, isBlank, normalizeSpeakerName, toWellFormed, type PersonBox, type PoseIn,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
 import { TranscriptError } from './types';
@@ -40,12 +40,24 @@ export const ARCHIVE_LIMITS = {
 
 const wellFormed = (max: number, what = 'characters') => z.string().max(max, `must be at most ${max} ${what}`).overwrite(toWellFormed);
 const nonEmpty = (max: number) => wellFormed(max).min(1, 'must not be empty');
+/**
+ * Words a reader must see (a turn's, a comment's), as the live routes take them: trimmed, and
+ * not only invisible characters (isBlank), so an edited archive cannot store a row of nothing.
+ */
+const visible = (max: number) => wellFormed(max).trim().min(1, 'must not be empty').refine((t) => !isBlank(t), 'must not be only invisible characters');
 const id = z.number().int('must be a whole number').min(1, 'must be >= 1').max(Number.MAX_SAFE_INTEGER);
 const wallMs = z.number().int('must be a whole number of milliseconds').min(0, 'must be >= 0').max(8.64e15);
 const mediaMs = z.number().int('must be a whole number of milliseconds').min(0, 'must be >= 0').max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const speaker = nonEmpty(LIMITS.speakerMaxChars);
-const note = wellFormed(LIMITS.correctionNoteMaxChars).nullable();
+/**
+ * A name as every other path stores it (normalizeSpeakerName: NFC, no invisible characters,
+ * whitespace runs as one space): "Li\u200B" is "Li", so live turns from "Li" join that
+ * participant, and two spellings of one name are one name twice (refused in checkReferences).
+ */
+const speaker = wellFormed(LIMITS.speakerMaxChars).overwrite(normalizeSpeakerName).min(1, 'must not be empty (or only invisible characters)');
+/** A note or an author: nothing visible is none (null), as the live routes store it. */
+const blankIsNull = (s: string | null): string | null => (s === null || isBlank(s) ? null : s.trim());
+const note = wellFormed(LIMITS.correctionNoteMaxChars).nullable().transform(blankIsNull);
 const modelVersion = nonEmpty(ARCHIVE_LIMITS.modelVersionMaxChars);
 const bilingual = z.object({ en: wellFormed(ARCHIVE_LIMITS.cueTextMaxChars), zh: wellFormed(ARCHIVE_LIMITS.cueTextMaxChars) }).strict();
 
@@ -53,7 +65,7 @@ const ParticipantA = z.object({ name: speaker, role: z.enum(ROLES).nullable() })
 
 const UtteranceA = z
   .object({
-    id, seq: id, speaker, role: z.enum(ROLES).nullable(), text: nonEmpty(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
+    id, seq: id, speaker, role: z.enum(ROLES).nullable(), text: visible(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
     clientTurnId: z.string().regex(new RegExp(`^[A-Za-z0-9._:-]{1,${LIMITS.clientTurnIdMaxChars}}$`), `must be 1-${LIMITS.clientTurnIdMaxChars} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'`).optional(),
   })
   .strict()
@@ -118,7 +130,7 @@ const PostureLabelsA = z
   })
   .strict();
 const CommentA = z
-  .object({ id, mediaMs, text: nonEmpty(LIMITS.commentMaxChars), author: wellFormed(LIMITS.speakerMaxChars).nullable(), createdAt: wallMs, editedAt: wallMs.nullable() })
+  .object({ id, mediaMs, text: visible(LIMITS.commentMaxChars), author: wellFormed(LIMITS.speakerMaxChars).nullable().transform(blankIsNull), createdAt: wallMs, editedAt: wallMs.nullable() })
   .strict();
 
 const list = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, `at most ${max.toLocaleString('en')} ${what}`);
@@ -276,6 +288,37 @@ export function checkReferences(a: Archive): void {
 
 /** What a store holds of a session in an archive: the document without its header. */
 export type ArchiveParts = Omit<Archive, 'format' | 'version' | 'exportedAt'>;
+
+/**
+ * A frame as the store keeps it: its poses (and person box, when one was sent) as JSON text.
+ * An export writes that text into the document as it is and an import stores it as checked,
+ * so neither parses nor stringifies 20,000 frames' landmarks on the server's one thread.
+ */
+export type StoredFrame = Omit<ArchiveFrame, 'poses' | 'person'> & { posesJson: string; personJson: string | null };
+/** An archive's parts with its frames as stored (StoredFrame): what the store reads and writes. */
+export type StoredArchiveParts = Omit<ArchiveParts, 'frames'> & { frames: StoredFrame[] };
+
+/** A checked frame as the store keeps it. */
+export function storedFrame(f: ArchiveFrame): StoredFrame {
+  const { poses, person, ...rest } = f;
+  return { ...rest, posesJson: JSON.stringify(poses), personJson: person === undefined ? null : JSON.stringify(person) };
+}
+
+/** A stored frame as the document holds it (`person` absent when none was sent). */
+export function archiveFrame(f: StoredFrame): ArchiveFrame {
+  const { posesJson, personJson, receivedAt, ...rest } = f;
+  return { ...rest, poses: JSON.parse(posesJson) as PoseIn[], ...(personJson !== null ? { person: JSON.parse(personJson) as PersonBox | null } : {}), receivedAt };
+}
+
+/** A checked archive's parts as the store writes them. */
+export function storedParts(a: ArchiveParts): StoredArchiveParts {
+  return { ...a, frames: a.frames.map(storedFrame) };
+}
+
+/** Stored parts as the document holds them. */
+export function documentParts(p: StoredArchiveParts): ArchiveParts {
+  return { ...p, frames: p.frames.map(archiveFrame) };
+}
 
 /** The document for a session's parts, exported at `exportedAt` (wall-clock ms). */
 export function archiveDocument(parts: ArchiveParts, exportedAt: number): Archive {
