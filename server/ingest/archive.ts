@@ -27,6 +27,12 @@ export const ARCHIVE_LIMITS = {
    */
   maxBytes: 64 * 1024 * 1024,
   utterancesMax: LIMITS.uploadMaxUtterances,
+  /**
+   * A turn's number. The session's next live turn is numbered after its last: a `seq` near
+   * 2^53 left none that JavaScript can count (2^53 + 1 is 2^53), so every later turn failed
+   * on UNIQUE (session_id, seq). A billion turns is far beyond any meeting.
+   */
+  seqMax: 1_000_000_000,
   /** 24 hours of landmarks at 2 frames a second. */
   framesMax: 200_000,
   signalsMax: 200_000,
@@ -65,7 +71,7 @@ const ParticipantA = z.object({ name: speaker, role: z.enum(ROLES).nullable() })
 
 const UtteranceA = z
   .object({
-    id, seq: id, speaker, role: z.enum(ROLES).nullable(), text: visible(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
+    id, seq: id.max(ARCHIVE_LIMITS.seqMax, `must be <= ${ARCHIVE_LIMITS.seqMax.toLocaleString('en')}`), speaker, role: z.enum(ROLES).nullable(), text: visible(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
     clientTurnId: z.string().regex(new RegExp(`^[A-Za-z0-9._:-]{1,${LIMITS.clientTurnIdMaxChars}}$`), `must be 1-${LIMITS.clientTurnIdMaxChars} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'`).optional(),
   })
   .strict()
@@ -184,7 +190,7 @@ export function parseArchive(value: unknown): Archive {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.map(String).join('.') || 'body';
-    const size = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array') ? { limit: Number(issue.maximum), actual: sizeAt(value, issue.path) } : {};
+    const size = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array' || issue.origin === 'number') ? { limit: Number(issue.maximum), actual: sizeAt(value, issue.path) } : {};
     const message = issue.code === 'unrecognized_keys' ? `${field}${field === 'body' ? '' : '.'}${issue.keys[0]}: unknown field` : `${field}: ${issue.message}`;
     const named = issue.code === 'unrecognized_keys' ? [...issue.path.map(String), issue.keys[0]].join('.') : field;
     throw new ValidationError(message, { field: named, ...(size.limit !== undefined ? { limit: size.limit } : {}), ...(size.actual !== undefined ? { actual: size.actual } : {}) });
@@ -193,10 +199,11 @@ export function parseArchive(value: unknown): Archive {
   return r.data;
 }
 
+/** The size (a string's or list's length) or the number at `path`: the `actual` beside a limit. */
 function sizeAt(value: unknown, path: readonly PropertyKey[]): number | undefined {
   let v = value;
   for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
-  return typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
+  return typeof v === 'string' || Array.isArray(v) ? v.length : typeof v === 'number' ? v : undefined;
 }
 
 function refused(field: string, message: string): never {

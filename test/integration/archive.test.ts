@@ -221,6 +221,23 @@ describe('session archives', () => {
       expect(await sessionIds()).toEqual(before);
     });
 
+    it('refuses a turn number no live turn can follow (seq near 2^53: every later turn failed), naming the limit; at the limit the next live turn is stored', async () => {
+      const before = await sessionIds();
+      const last = (JSON.parse(text) as Archive).utterances.length - 1;
+      const r = await importArchive(edited((a) => (a.utterances[last].seq = Number.MAX_SAFE_INTEGER)));
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'invalid_input', field: `utterances.${last}.seq`, limit: ARCHIVE_LIMITS.seqMax, actual: Number.MAX_SAFE_INTEGER });
+      expect(r.body.error.message).toBe(`utterances.${last}.seq: must be <= 1,000,000,000`);
+      expect(await sessionIds()).toEqual(before);
+      const atLimit = await importArchive(edited((a) => (a.utterances[last].seq = ARCHIVE_LIMITS.seqMax)));
+      expect(atLimit.status).toBe(201);
+      const id = atLimit.body.session.id as string;
+      const { participants } = atLimit.body.session as { participants: { name: string }[] };
+      for (const words of ['One more thing.', 'And another.']) suite.server.service.addUtterance(id, { speaker: participants[0]!.name, text: words, startMs: 200_000, endMs: 201_000 });
+      const turns = (await api(url(), 'GET', `/api/sessions/${id}`)).body.utterances as { seq: number }[];
+      expect(turns.slice(-2).map((u) => u.seq)).toEqual([ARCHIVE_LIMITS.seqMax + 1, ARCHIVE_LIMITS.seqMax + 2]);
+    });
+
     it('an unknown session has no archive (404)', async () => {
       expect((await download(url(), '/api/sessions/nope/archive')).status).toBe(404);
     });
