@@ -67,6 +67,13 @@ describe('session archives', () => {
       [edited(archive, (x) => x.participants.push({ name: 'Li', role: null })), 'participants.2.name', /appears twice/],
       [edited(archive, (x) => (x.frames[0].persons = 2)), 'frames.0.persons', /number of poses/],
       [edited(archive, (x) => (x.signals[0].kind = 'posture')), 'signals.0.utteranceId', /posture/],
+      // Evidence must be its signal's copy: another turn of the archive, another person, another label.
+      [edited(archive, (x) => {
+        x.utterances.push({ ...x.utterances[0], id: 77, seq: 2, speaker: 'Rep', clientTurnId: 'c-2', text: 'Not the customer' });
+        x.cues[0].evidence[0].utteranceId = 77;
+      }), 'cues.0.evidence.0.utteranceId', /must be its signal's \(signal \d+: \d+\), got 77/],
+      [edited(archive, (x) => (x.cues[0].evidence[0].participant = 'Rep')), 'cues.0.evidence.0.participant', /must be its signal's .*"Li".*"Rep"/],
+      [edited(archive, (x) => (x.cues[0].evidence[0].label = 'purchase_intent')), 'cues.0.evidence.0.label', /must be its signal's/],
     ];
     for (const [value, field, message] of cases) {
       const e = refusal(value);

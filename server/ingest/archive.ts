@@ -264,6 +264,11 @@ export function checkReferences(a: Archive): void {
       if (e.utteranceId !== null && !turns.has(e.utteranceId)) refused(`${at}.utteranceId`, `no utterance of the archive has id ${e.utteranceId}`);
       if (e.frameId !== null && !frames.has(e.frameId)) refused(`${at}.frameId`, `no frame of the archive has id ${e.frameId}`);
       participant(`${at}.participant`, e.participant);
+      // Evidence is its signal's copy (the pipeline makes it so): a quote from another turn, or
+      // another person's, would put words in the report the signal was not about.
+      for (const key of ['utteranceId', 'frameId', 'participant', 'label'] as const) {
+        if (e[key] !== s[key]) refused(`${at}.${key}`, `must be its signal's (signal ${s.id}: ${JSON.stringify(s[key])}), got ${JSON.stringify(e[key])}`);
+      }
     });
   });
   const corrected = new Set<number>();
