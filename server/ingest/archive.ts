@@ -11,6 +11,7 @@ import {
   ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, isBlank, normalizeSpeakerName, toWellFormed, type PersonBox, type PoseIn,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
+import { decodeTranscript } from './decode';
 import { TranscriptError } from './types';
 
 export const ARCHIVE_FORMAT = 'buying-signals-archive';
@@ -345,7 +346,12 @@ export function archiveDocument(parts: ArchiveParts, exportedAt: number): Archiv
  * archive. Only a text opening with `{` that names the format is parsed here.
  */
 export function archiveAsTranscript(bytes: Uint8Array): Buffer | undefined {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = decodeTranscript(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).text; // UTF-8 or UTF-16, as an upload
+  } catch {
+    return undefined; // the transcript parser says why
+  }
   if (!/^\s*\{/.test(text) || !text.includes(ARCHIVE_FORMAT)) return undefined;
   let value: unknown;
   try {

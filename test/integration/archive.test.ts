@@ -213,6 +213,21 @@ describe('session archives', () => {
       expect(lobby.items).toEqual([]);
     });
 
+    it('a transcript upload refuses an archive, naming format, rather than storing its turns and dropping its labels, verdicts and comments (UTF-8 or UTF-16)', async () => {
+      const before = await sessionIds();
+      const target = (await api(url(), 'POST', '/api/sessions', { title: 'Target' })).body.session.id as string;
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      for (const [path, body] of [['/api/transcripts?filename=backup.json', text], ['/api/transcripts?format=json', utf16], [`/api/sessions/${target}/transcript`, text]] as const) {
+        const r = await api(url(), 'POST', path, undefined, body);
+        expect([path, r.status, r.body.error?.code, r.body.error?.field]).toEqual([path, 400, 'invalid_field', 'format']);
+        expect(r.body.error.message).toMatch(/^format: this file is a session archive \(a Full backup\), not a transcript; restore it with POST \/api\/archives/);
+      }
+      expect((await api(url(), 'GET', `/api/sessions/${target}`)).body.utterances).toEqual([]);
+      expect(await sessionIds()).toEqual([...before, target].sort());
+      // The UTF-16 one restores as an archive.
+      expect((await importArchive(utf16)).status).toBe(201);
+    });
+
     it('refuses a body over the limit with 413 naming the limit', async () => {
       const before = await sessionIds();
       const res = await fetch(`${url()}/api/archives`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(ARCHIVE_LIMITS.maxBytes + 1).fill(0x20) });
