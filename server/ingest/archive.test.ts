@@ -181,18 +181,18 @@ describe('session archives', () => {
 
   it('checks an upload on a worker thread: the same archive, and the same refusals naming the field', async () => {
     const { archive } = archived();
-    const checked = await checkArchiveAside(Buffer.from(JSON.stringify(archive)));
+    const checked = await checkArchiveAside(Buffer.from(JSON.stringify(archive)), 0);
     expect(checked).toEqual({ ...archive, ...storedParts(archive) });
     const bad = Buffer.from(JSON.stringify(edited(archive, (x) => (x.cues[0].evidence[0].utteranceId = 42))));
-    await expect(checkArchiveAside(bad)).rejects.toMatchObject({ constructor: AppError, status: 400, code: 'invalid_input', details: { field: 'cues.0.evidence.0.utteranceId' } });
-    await expect(checkArchiveAside(Buffer.from('{\n"format": 1,\n}'))).rejects.toMatchObject({ status: 400, code: 'bad_json', details: { line: 3 } });
-    await expect(checkArchiveAside(Buffer.alloc(0))).rejects.toMatchObject({ status: 400, code: 'empty' });
+    await expect(checkArchiveAside(bad, 0)).rejects.toMatchObject({ constructor: AppError, status: 400, code: 'invalid_input', details: { field: 'cues.0.evidence.0.utteranceId' } });
+    await expect(checkArchiveAside(Buffer.from('{\n"format": 1,\n}'), 0)).rejects.toMatchObject({ status: 400, code: 'bad_json', details: { line: 3 } });
+    await expect(checkArchiveAside(Buffer.alloc(0), 0)).rejects.toMatchObject({ status: 400, code: 'empty' });
   });
 
   it('checks one upload at a time (each holds several times its size in memory): the others wait their turn', async () => {
     const { archive } = archived();
     const order: string[] = [];
-    const check = (name: string, body: unknown) => checkArchiveAside(Buffer.from(JSON.stringify(body))).then(() => order.push(name), () => order.push(`${name} refused`));
+    const check = (name: string, body: unknown) => checkArchiveAside(Buffer.from(JSON.stringify(body)), 0).then(() => order.push(name), () => order.push(`${name} refused`));
     const big = edited(archive, (x) => {
       for (let i = 2; i < 10_000; i++) x.frames.push({ ...x.frames[0], id: i });
     });

@@ -46,17 +46,25 @@ export function checkAnswer(bytes: Buffer): ArchiveCheckAnswer {
   }
 }
 
+/**
+ * Smaller uploads are checked on the server's thread: starting a worker costs more than their
+ * check (~50 ms a MiB), and the fuzz tests and small restores would wait on it.
+ */
+export const ASIDE_FROM_BYTES = 1024 * 1024;
+
 /** The check under way (or done): the next one starts after it. */
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * checkArchiveBytes on a worker thread of its own (started for this upload, ended after it):
  * the same archive, or the same refusal, without holding the server's thread while it parses.
- * One check at a time: each holds several times its file's size in memory (the text, the parsed
+ * Below `asideFrom` bytes it is checked here, at once. One check at a time on the worker: each
+ * holds several times its file's size in memory (the text, the parsed
  * value, zod's checked copy), so five 64 MiB uploads at once would need gigabytes; the others
  * wait their turn, as they did for the server's one thread before.
  */
-export function checkArchiveAside(bytes: Buffer): Promise<CheckedArchive> {
+export function checkArchiveAside(bytes: Buffer, asideFrom = ASIDE_FROM_BYTES): Promise<CheckedArchive> {
+  if (bytes.length < asideFrom) return Promise.resolve().then(() => checkArchiveBytes(bytes));
   const mine = queue.then(() => checkInWorker(bytes));
   queue = mine.catch(() => undefined);
   return mine;
