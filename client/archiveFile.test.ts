@@ -20,4 +20,13 @@ describe('isArchiveFile', () => {
     expect(isArchiveFile(bytes(`{"format":"${ARCHIVE_FORMAT}",`))).toBe(false);
     expect(isArchiveFile(bytes(`[{"format":"${ARCHIVE_FORMAT}"}]`))).toBe(false);
   });
+
+  it('reads a backup saved as UTF-16 (with its BOM), as the server does: it went as a transcript, its labels and comments dropped', () => {
+    const text = `{"format":"${ARCHIVE_FORMAT}","version":1,"session":{"title":"李女士"}}`;
+    const le = Uint8Array.from([0xff, 0xfe, ...Array.from(text).flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8])]);
+    const be = Uint8Array.from([0xfe, 0xff, ...Array.from(text).flatMap((c) => [c.charCodeAt(0) >> 8, c.charCodeAt(0) & 0xff])]);
+    expect(isArchiveFile(le.buffer)).toBe(true);
+    expect(isArchiveFile(be.buffer)).toBe(true);
+    expect(isArchiveFile(Uint8Array.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]).buffer)).toBe(false);
+  });
 });

@@ -12,12 +12,21 @@ export const ARCHIVE_FORMAT = 'buying-signals-archive';
  * what is wrong with it).
  */
 export function isArchiveFile(bytes: ArrayBuffer): boolean {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  if (!/^\uFEFF?\s*\{/.test(text) || !text.includes(ARCHIVE_FORMAT)) return false;
+  const text = new TextDecoder(encodingOf(bytes)).decode(bytes); // the BOM dropped
+  if (!/^\s*\{/.test(text) || !text.includes(ARCHIVE_FORMAT)) return false;
   try {
-    const value = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    const value = JSON.parse(text) as unknown;
     return typeof value === 'object' && value !== null && (value as { format?: unknown }).format === ARCHIVE_FORMAT;
   } catch {
     return false;
   }
+}
+
+/**
+ * The file's encoding as its BOM says (the server reads UTF-16 with a BOM too): a backup saved
+ * as UTF-16 by an editor read as UTF-8 was no backup here, so it went to the transcript upload.
+ */
+function encodingOf(bytes: ArrayBuffer): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  const [a, b] = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+  return a === 0xff && b === 0xfe ? 'utf-16le' : a === 0xfe && b === 0xff ? 'utf-16be' : 'utf-8';
 }

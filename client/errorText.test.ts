@@ -210,3 +210,15 @@ test('GET /api/quality refused, busy or stopping: in Chinese no "not saved" (a m
   expect(errorMessage(stopping, 'en')).toBe(stopping.message);
   expect(errorMessage(stopping, 'zh')).toBe('服务器正在停止，模型质量没有测完；服务器恢复后请再试。');
 });
+
+test('a number over its limit (an archive turn\'s seq, a media time) is worded as a number, not as a length', () => {
+  const seq: ApiError = { code: 'invalid_input', field: 'utterances.17.seq', message: 'utterances.17.seq: must be <= 1,000,000,000', limit: 1_000_000_000, actual: 9_007_199_254_740_991 };
+  expect(describeError(seq, 'zh')).toEqual({ text: '第 18 句发言的序号为 9007199254740991，超过了上限 1000000000。', detail: seq.message });
+  expect(describeError(seq, 'en').text).toBe(seq.message);
+});
+
+test('a backup from a newer server is worded as such in Chinese (it read as a length: “version”长度为 2，上限为 1)', () => {
+  const newer: ApiError = { code: 'invalid_input', field: 'version', message: 'version: this archive is version 2, written by a newer buying-signals; this server reads versions up to 1', limit: 1, actual: 2 };
+  expect(describeError(newer, 'zh')).toEqual({ text: '此备份是第 2 版格式，由更新版本的 buying-signals 写出；本服务器只能读取第 1 版及以前的备份。' });
+  expect(describeError(newer, 'en').text).toBe(newer.message);
+});

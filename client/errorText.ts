@@ -45,6 +45,8 @@ const FIELD_NAMES: Record<string, string> = {
   frameId: '帧编号',
   author: '点评人姓名',
   commentId: '点评编号',
+  // A turn's number in a session archive (utterances.N.seq).
+  seq: '序号',
   comments: '点评',
   // A comment's text (the server names it `text`, as a turn's; see commentError).
   commentText: '点评内容',
@@ -114,6 +116,14 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'invalid_input':
       if (e.limit !== undefined && /participants; the limit is/.test(e.message)) {
         return { text: `${at}每场会谈最多 ${e.limit} 位参与者${e.actual !== undefined ? `，这样会达到 ${e.actual} 位` : ''}。`, keepDetail: true };
+      }
+      // A backup (session archive) written by a newer server: its format version is over this one's.
+      if (e.field === 'version' && e.limit !== undefined && e.actual !== undefined) {
+        return { text: `此备份是第 ${e.actual} 版格式，由更新版本的 buying-signals 写出；本服务器只能读取第 ${e.limit} 版及以前的备份。` };
+      }
+      // A number over its maximum ("must be <= …": an archive's seq or media time) is no length.
+      if (e.limit !== undefined && e.actual !== undefined && field && /must be <= /.test(e.message)) {
+        return { text: `${at}${field}为 ${e.actual}，超过了上限 ${e.limit}。`, keepDetail: true };
       }
       if (e.limit !== undefined && e.actual !== undefined && field) {
         return { text: `${at}${field}长度为 ${e.actual}，上限为 ${e.limit}。` };

@@ -315,7 +315,7 @@ const sessionActions = new SessionActions(el.renameButton, el.deleteButton, docu
     }
     sessionDeleted(id, true);
   },
-  exportFirst: () => el.exportLink.click(),
+  backupFirst: () => el.archiveLink.click(),
 });
 const roles = new RolesPanel(byId('roles-panel'), byId<HTMLButtonElement>('roles-toggle'), saveRoles);
 const modelStatus = new ModelStatusView(byId('model-status'), reanalyseSession);

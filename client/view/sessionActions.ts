@@ -2,7 +2,8 @@
 // <dialog>: focus kept inside, Escape cancels, the focus goes back to the button after).
 // Rename offers the title to edit, checked as the server checks it (TitleSchema: trimmed, not
 // blank, at most LIMITS.titleMaxChars) before it is sent. Delete asks first, naming the session,
-// saying it cannot be undone and offering Export first; Cancel has the focus. A refusal is shown
+// saying it cannot be undone and offering a Full backup first (everything the deletion destroys,
+// the coaches' labels, verdicts and comments too, not only the words Export saves); Cancel has the focus. A refusal is shown
 // in the dialog, which stays open. Neither is offered for the demo preview, the stored demo
 // session (the server refuses: it stores it again at each start), a session the server lost,
 // or while this window plays into the session.
@@ -99,8 +100,8 @@ export interface SessionActionHandlers {
   rename(id: string, title: string): Promise<void>;
   /** Deletes the session; throws the server's refusal. */
   remove(id: string): Promise<void>;
-  /** Starts the session's export (the header's Export). */
-  exportFirst(): void;
+  /** Starts the session's Full backup (the header's link beside Export). */
+  backupFirst(): void;
 }
 
 type Dialog = 'rename' | 'delete';
@@ -207,8 +208,8 @@ export class SessionActions {
       return;
     }
     const title = this.session.shownTitle;
-    const exportFirst = h('button', { type: 'button', class: 'btn', disabled: this.working, 'data-testid': 'session-delete-export' }, t('sessionDeleteExport'));
-    exportFirst.addEventListener('click', () => this.handlers.exportFirst());
+    const backupFirst = h('button', { type: 'button', class: 'btn', disabled: this.working, 'data-testid': 'session-delete-backup' }, t('sessionDeleteBackup'));
+    backupFirst.addEventListener('click', () => this.handlers.backupFirst());
     const confirm = h('button', { type: 'button', class: 'btn btn-danger', disabled: this.working, 'data-testid': 'session-delete-confirm' }, this.working ? t('sessionDeleting') : t('sessionDeleteConfirm'));
     confirm.addEventListener('click', () => void this.submitDelete());
     this.dialog.setAttribute('aria-labelledby', 'session-dialog-h');
@@ -218,10 +219,10 @@ export class SessionActions {
       h(
         'div', { id: 'session-dialog-body' },
         h('p', { class: 'dialog-warning', 'data-testid': 'session-delete-warning' }, t('sessionDeleteBody', { title })),
-        h('p', { class: 'dialog-help' }, t('sessionDeleteExportHint')),
+        h('p', { class: 'dialog-help' }, t('sessionDeleteBackupHint')),
       ),
       ...(error ? [error] : []),
-      h('div', { class: 'dialog-actions' }, exportFirst, cancel, confirm),
+      h('div', { class: 'dialog-actions' }, backupFirst, cancel, confirm),
     );
   }
 

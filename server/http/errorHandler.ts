@@ -36,8 +36,9 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
       res.status(415).json({
         error: { code: 'unsupported_media_type', field: 'content-encoding', message: `content-encoding "${String(e.encoding).slice(0, 40)}" is not supported; send identity, gzip, deflate or br` },
       });
-    } else if (e.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) {
-      // zlib could not inflate a body sent with Content-Encoding: the answer said only "incorrect header check".
+    } else if (e.status === 400 && typeof e.code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR)/.test(e.code)) {
+      // zlib could not inflate a body sent with Content-Encoding: the answer said only "incorrect header check"
+      // (brotli's codes are ERR__ERROR_FORMAT_…, ERR_BROTLI_…: it said "Decompression failed").
       const encoding = String(req.headers['content-encoding'] ?? '').slice(0, 40);
       res.status(400).json({
         error: { code: 'bad_request', field: 'content-encoding', message: `content-encoding: the body is not valid ${encoding} data (${e.message ?? 'it could not be decoded'}); send it encoded as the header says, or without content-encoding` },

@@ -1,6 +1,11 @@
 import { SESSION_TABLES, SqliteStore } from '../store/sqliteStore';
 import { ValidationError } from '../errors/errors';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, archiveDocument, parseArchive, type Archive } from './archive';
+import { EventEmitter } from 'node:events';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, archiveDocument, parseArchive, storedParts, type Archive } from './archive';
+import { checkArchiveAside } from './archiveCheck';
+import { archiveText } from './archiveText';
+import { SLICE_CHARS, sendPieces, type PieceSink } from '../http/sendPieces';
+import { AppError } from '../errors/errors';
 
 const pose = { landmarks: Array.from({ length: 33 }, (_, k) => ({ x: k / 40, y: k / 50, score: 0.9 })) };
 
@@ -62,6 +67,13 @@ describe('session archives', () => {
       [edited(archive, (x) => x.participants.push({ name: 'Li', role: null })), 'participants.2.name', /appears twice/],
       [edited(archive, (x) => (x.frames[0].persons = 2)), 'frames.0.persons', /number of poses/],
       [edited(archive, (x) => (x.signals[0].kind = 'posture')), 'signals.0.utteranceId', /posture/],
+      // Evidence must be its signal's copy: another turn of the archive, another person, another label.
+      [edited(archive, (x) => {
+        x.utterances.push({ ...x.utterances[0], id: 77, seq: 2, speaker: 'Rep', clientTurnId: 'c-2', text: 'Not the customer' });
+        x.cues[0].evidence[0].utteranceId = 77;
+      }), 'cues.0.evidence.0.utteranceId', /must be its signal's \(signal \d+: \d+\), got 77/],
+      [edited(archive, (x) => (x.cues[0].evidence[0].participant = 'Rep')), 'cues.0.evidence.0.participant', /must be its signal's .*"Li".*"Rep"/],
+      [edited(archive, (x) => (x.cues[0].evidence[0].label = 'purchase_intent')), 'cues.0.evidence.0.label', /must be its signal's/],
     ];
     for (const [value, field, message] of cases) {
       const e = refusal(value);
@@ -88,10 +100,104 @@ describe('session archives', () => {
     const target = new SqliteStore(':memory:');
     // Past the checks: a label on a frame the archive lacks fails at the last insert.
     const bad = { ...archive, postureLabels: [{ ...archive.postureLabels[0]!, frameId: 999 }] };
-    expect(() => target.importArchive('s2', 'T', bad)).toThrow();
+    expect(() => target.importArchive('s2', 'T', storedParts(bad))).toThrow();
     expect(target.getSession('s2')).toBeUndefined();
     expect(target.listSessions()).toEqual([]);
-    target.importArchive('s3', 'T', archive);
+    target.importArchive('s3', 'T', storedParts(archive));
     expect(target.archiveParts('s3')!.utterances.map((u) => u.seq)).toEqual([1]);
+  });
+
+  it('stores names as every other path does: invisible characters dropped, so two spellings of one name are one name twice', () => {
+    const { archive } = archived();
+    // "Li\u200B" is "Li" everywhere else: a live turn from "Li" must join this participant.
+    const zw = (x: any) => {
+      x.participants[0].name = 'Li\u200B';
+      for (const u of x.utterances) u.speaker = 'L\u200Ci';
+      for (const f of x.frames) f.participant = ' Li ';
+      for (const sg of x.signals) sg.participant = 'Li\u2060';
+      for (const c of x.cues) for (const e of c.evidence) e.participant = 'Li';
+      for (const l of x.postureLabels) l.participant = 'Li\uFEFF';
+    };
+    const a = parseArchive(edited(archive, zw));
+    expect(a.participants[0]!.name).toBe('Li');
+    expect([a.utterances[0]!.speaker, a.frames[0]!.participant, a.signals[0]!.participant, a.postureLabels[0]!.participant]).toEqual(['Li', 'Li', 'Li', 'Li']);
+    const twice = refusal(edited(archive, (x) => x.participants.push({ name: 'Li\u200B', role: null })));
+    expect([twice.details.field, twice.message]).toEqual(['participants.2.name', 'participants.2.name: "Li" appears twice']);
+    const nothing = refusal(edited(archive, (x) => (x.participants[1].name = '\u200B\u200E')));
+    expect(nothing.details.field).toBe('participants.1.name');
+  });
+
+  it('refuses words of nothing (a turn, a comment) as the live routes do, and stores a blank note or author as none', () => {
+    const { archive } = archived();
+    for (const [edit, field] of [
+      [(x: any) => (x.utterances[0].text = '\u200B'), 'utterances.0.text'],
+      [(x: any) => (x.utterances[0].text = '   '), 'utterances.0.text'],
+      [(x: any) => (x.comments[0].text = '\u3164'), 'comments.0.text'],
+    ] as const) {
+      const e = refusal(edited(archive, edit));
+      expect([field, e.details.field]).toEqual([field, field]);
+      expect(e.message).toMatch(/must not be/);
+    }
+    const a = parseArchive(edited(archive, (x) => {
+      x.utterances[0].text = '  How much?  ';
+      x.corrections[0].note = ' \u200B ';
+      x.cueReviews[0].note = '  yes ';
+      x.comments[0].author = '\u00A0';
+    }));
+    expect([a.utterances[0]!.text, a.corrections[0]!.note, a.cueReviews[0]!.note, a.comments[0]!.author]).toEqual(['How much?', null, 'yes', null]);
+  });
+
+  it('writes the document a row at a time, the same text as JSON.stringify, the landmarks copied as stored', () => {
+    const { store } = archived();
+    store.addFrame({ sessionId: 's1', participant: 'Li', mediaMs: 300, source: 'server', poses: [], receivedAt: 13 });
+    store.addFrame({ sessionId: 's1', participant: 'Li', mediaMs: 400, source: 'browser', poses: [pose, pose], aspect: 0.75, person: { xMin: 0.1, yMin: 0.2, width: 0.3, height: 0.4 }, receivedAt: 14 });
+    const rows = store.archiveRows('s1')!;
+    expect(rows.frames.map((f) => f.personJson)).toEqual(['null', null, '{"xMin":0.1,"yMin":0.2,"width":0.3,"height":0.4}']);
+    const text = [...archiveText(rows, 99)].join('');
+    expect(text).toBe(`${JSON.stringify(archiveDocument(store.archiveParts('s1')!, 99))}\n`);
+    expect(parseArchive(JSON.parse(text)).frames.map((f) => 'person' in f)).toEqual([true, false, true]);
+  });
+
+  it('sends a long document a slice at a time, going back to the event loop between slices', async () => {
+    const written: string[] = [];
+    const sink = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      write: (chunk: string) => (written.push(`w:${chunk.length}`), true),
+      end: (chunk: string) => (written.push(`end:${chunk.length}`), sink),
+    }) as unknown as PieceSink;
+    const piece = 'x'.repeat(SLICE_CHARS / 4);
+    const pieces = function* () {
+      for (let i = 0; i < 10; i++) yield piece;
+    };
+    setImmediate(() => written.push('tick')); // what a live turn's socket event stands for here
+    await sendPieces(sink, pieces());
+    // The other callback ran after the first slice, before the rest: one tick never holds it all.
+    expect(written).toEqual(['w:262144', 'tick', 'w:262144', `end:${2 * (SLICE_CHARS / 4)}`]);
+    // A client gone: no more slices.
+    const gone = Object.assign(new EventEmitter(), { destroyed: false, write: () => ((gone as any).destroyed = true), end: jest.fn() }) as unknown as PieceSink;
+    await sendPieces(gone, pieces());
+    expect(gone.end).not.toHaveBeenCalled();
+  });
+
+  it('checks an upload on a worker thread: the same archive, and the same refusals naming the field', async () => {
+    const { archive } = archived();
+    const checked = await checkArchiveAside(Buffer.from(JSON.stringify(archive)), 0);
+    expect(checked).toEqual({ ...archive, ...storedParts(archive) });
+    const bad = Buffer.from(JSON.stringify(edited(archive, (x) => (x.cues[0].evidence[0].utteranceId = 42))));
+    await expect(checkArchiveAside(bad, 0)).rejects.toMatchObject({ constructor: AppError, status: 400, code: 'invalid_input', details: { field: 'cues.0.evidence.0.utteranceId' } });
+    await expect(checkArchiveAside(Buffer.from('{\n"format": 1,\n}'), 0)).rejects.toMatchObject({ status: 400, code: 'bad_json', details: { line: 3 } });
+    await expect(checkArchiveAside(Buffer.alloc(0), 0)).rejects.toMatchObject({ status: 400, code: 'empty' });
+  });
+
+  it('checks one upload at a time (each holds several times its size in memory): the others wait their turn', async () => {
+    const { archive } = archived();
+    const order: string[] = [];
+    const check = (name: string, body: unknown) => checkArchiveAside(Buffer.from(JSON.stringify(body)), 0).then(() => order.push(name), () => order.push(`${name} refused`));
+    const big = edited(archive, (x) => {
+      for (let i = 2; i < 10_000; i++) x.frames.push({ ...x.frames[0], id: i });
+    });
+    await Promise.all([check('big', big), check('bad', { format: 'x' }), check('small', archive)]);
+    // Started after the big one, the bad and small ones (quicker alone) finish after it.
+    expect(order).toEqual(['big', 'bad refused', 'small']);
   });
 });

@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import {
   CUE_REASONS, CUE_TYPES, CUE_VERDICTS, LIMITS, LIMITS_POSTURE, POSTURE_FRAME_LABELS, POSTURE_SIGNAL_LABELS, PersonBoxSchema, PoseInSchema,
-  ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, toWellFormed,
+  ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, isBlank, normalizeSpeakerName, toWellFormed, type PersonBox, type PoseIn,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
+import { decodeTranscript } from './decode';
 import { TranscriptError } from './types';
 
 export const ARCHIVE_FORMAT = 'buying-signals-archive';
@@ -27,6 +28,12 @@ export const ARCHIVE_LIMITS = {
    */
   maxBytes: 64 * 1024 * 1024,
   utterancesMax: LIMITS.uploadMaxUtterances,
+  /**
+   * A turn's number. The session's next live turn is numbered after its last: a `seq` near
+   * 2^53 left none that JavaScript can count (2^53 + 1 is 2^53), so every later turn failed
+   * on UNIQUE (session_id, seq). A billion turns is far beyond any meeting.
+   */
+  seqMax: 1_000_000_000,
   /** 24 hours of landmarks at 2 frames a second. */
   framesMax: 200_000,
   signalsMax: 200_000,
@@ -40,12 +47,24 @@ export const ARCHIVE_LIMITS = {
 
 const wellFormed = (max: number, what = 'characters') => z.string().max(max, `must be at most ${max} ${what}`).overwrite(toWellFormed);
 const nonEmpty = (max: number) => wellFormed(max).min(1, 'must not be empty');
+/**
+ * Words a reader must see (a turn's, a comment's), as the live routes take them: trimmed, and
+ * not only invisible characters (isBlank), so an edited archive cannot store a row of nothing.
+ */
+const visible = (max: number) => wellFormed(max).trim().min(1, 'must not be empty').refine((t) => !isBlank(t), 'must not be only invisible characters');
 const id = z.number().int('must be a whole number').min(1, 'must be >= 1').max(Number.MAX_SAFE_INTEGER);
 const wallMs = z.number().int('must be a whole number of milliseconds').min(0, 'must be >= 0').max(8.64e15);
 const mediaMs = z.number().int('must be a whole number of milliseconds').min(0, 'must be >= 0').max(LIMITS.mediaMsMax, `must be <= ${LIMITS.mediaMsMax} ms (24 h)`);
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const speaker = nonEmpty(LIMITS.speakerMaxChars);
-const note = wellFormed(LIMITS.correctionNoteMaxChars).nullable();
+/**
+ * A name as every other path stores it (normalizeSpeakerName: NFC, no invisible characters,
+ * whitespace runs as one space): "Li\u200B" is "Li", so live turns from "Li" join that
+ * participant, and two spellings of one name are one name twice (refused in checkReferences).
+ */
+const speaker = wellFormed(LIMITS.speakerMaxChars).overwrite(normalizeSpeakerName).min(1, 'must not be empty (or only invisible characters)');
+/** A note or an author: nothing visible is none (null), as the live routes store it. */
+const blankIsNull = (s: string | null): string | null => (s === null || isBlank(s) ? null : s.trim());
+const note = wellFormed(LIMITS.correctionNoteMaxChars).nullable().transform(blankIsNull);
 const modelVersion = nonEmpty(ARCHIVE_LIMITS.modelVersionMaxChars);
 const bilingual = z.object({ en: wellFormed(ARCHIVE_LIMITS.cueTextMaxChars), zh: wellFormed(ARCHIVE_LIMITS.cueTextMaxChars) }).strict();
 
@@ -53,7 +72,7 @@ const ParticipantA = z.object({ name: speaker, role: z.enum(ROLES).nullable() })
 
 const UtteranceA = z
   .object({
-    id, seq: id, speaker, role: z.enum(ROLES).nullable(), text: nonEmpty(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
+    id, seq: id.max(ARCHIVE_LIMITS.seqMax, `must be <= ${ARCHIVE_LIMITS.seqMax.toLocaleString('en')}`), speaker, role: z.enum(ROLES).nullable(), text: visible(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
     clientTurnId: z.string().regex(new RegExp(`^[A-Za-z0-9._:-]{1,${LIMITS.clientTurnIdMaxChars}}$`), `must be 1-${LIMITS.clientTurnIdMaxChars} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'`).optional(),
   })
   .strict()
@@ -118,7 +137,7 @@ const PostureLabelsA = z
   })
   .strict();
 const CommentA = z
-  .object({ id, mediaMs, text: nonEmpty(LIMITS.commentMaxChars), author: wellFormed(LIMITS.speakerMaxChars).nullable(), createdAt: wallMs, editedAt: wallMs.nullable() })
+  .object({ id, mediaMs, text: visible(LIMITS.commentMaxChars), author: wellFormed(LIMITS.speakerMaxChars).nullable().transform(blankIsNull), createdAt: wallMs, editedAt: wallMs.nullable() })
   .strict();
 
 const list = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, `at most ${max.toLocaleString('en')} ${what}`);
@@ -172,7 +191,7 @@ export function parseArchive(value: unknown): Archive {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.map(String).join('.') || 'body';
-    const size = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array') ? { limit: Number(issue.maximum), actual: sizeAt(value, issue.path) } : {};
+    const size = issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array' || issue.origin === 'number') ? { limit: Number(issue.maximum), actual: sizeAt(value, issue.path) } : {};
     const message = issue.code === 'unrecognized_keys' ? `${field}${field === 'body' ? '' : '.'}${issue.keys[0]}: unknown field` : `${field}: ${issue.message}`;
     const named = issue.code === 'unrecognized_keys' ? [...issue.path.map(String), issue.keys[0]].join('.') : field;
     throw new ValidationError(message, { field: named, ...(size.limit !== undefined ? { limit: size.limit } : {}), ...(size.actual !== undefined ? { actual: size.actual } : {}) });
@@ -181,10 +200,11 @@ export function parseArchive(value: unknown): Archive {
   return r.data;
 }
 
+/** The size (a string's or list's length) or the number at `path`: the `actual` beside a limit. */
 function sizeAt(value: unknown, path: readonly PropertyKey[]): number | undefined {
   let v = value;
   for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[key] : undefined;
-  return typeof v === 'string' || Array.isArray(v) ? v.length : undefined;
+  return typeof v === 'string' || Array.isArray(v) ? v.length : typeof v === 'number' ? v : undefined;
 }
 
 function refused(field: string, message: string): never {
@@ -245,6 +265,11 @@ export function checkReferences(a: Archive): void {
       if (e.utteranceId !== null && !turns.has(e.utteranceId)) refused(`${at}.utteranceId`, `no utterance of the archive has id ${e.utteranceId}`);
       if (e.frameId !== null && !frames.has(e.frameId)) refused(`${at}.frameId`, `no frame of the archive has id ${e.frameId}`);
       participant(`${at}.participant`, e.participant);
+      // Evidence is its signal's copy (the pipeline makes it so): a quote from another turn, or
+      // another person's, would put words in the report the signal was not about.
+      for (const key of ['utteranceId', 'frameId', 'participant', 'label'] as const) {
+        if (e[key] !== s[key]) refused(`${at}.${key}`, `must be its signal's (signal ${s.id}: ${JSON.stringify(s[key])}), got ${JSON.stringify(e[key])}`);
+      }
     });
   });
   const corrected = new Set<number>();
@@ -277,6 +302,37 @@ export function checkReferences(a: Archive): void {
 /** What a store holds of a session in an archive: the document without its header. */
 export type ArchiveParts = Omit<Archive, 'format' | 'version' | 'exportedAt'>;
 
+/**
+ * A frame as the store keeps it: its poses (and person box, when one was sent) as JSON text.
+ * An export writes that text into the document as it is and an import stores it as checked,
+ * so neither parses nor stringifies 20,000 frames' landmarks on the server's one thread.
+ */
+export type StoredFrame = Omit<ArchiveFrame, 'poses' | 'person'> & { posesJson: string; personJson: string | null };
+/** An archive's parts with its frames as stored (StoredFrame): what the store reads and writes. */
+export type StoredArchiveParts = Omit<ArchiveParts, 'frames'> & { frames: StoredFrame[] };
+
+/** A checked frame as the store keeps it. */
+export function storedFrame(f: ArchiveFrame): StoredFrame {
+  const { poses, person, ...rest } = f;
+  return { ...rest, posesJson: JSON.stringify(poses), personJson: person === undefined ? null : JSON.stringify(person) };
+}
+
+/** A stored frame as the document holds it (`person` absent when none was sent). */
+export function archiveFrame(f: StoredFrame): ArchiveFrame {
+  const { posesJson, personJson, receivedAt, ...rest } = f;
+  return { ...rest, poses: JSON.parse(posesJson) as PoseIn[], ...(personJson !== null ? { person: JSON.parse(personJson) as PersonBox | null } : {}), receivedAt };
+}
+
+/** A checked archive's parts as the store writes them. */
+export function storedParts(a: ArchiveParts): StoredArchiveParts {
+  return { ...a, frames: a.frames.map(storedFrame) };
+}
+
+/** Stored parts as the document holds them. */
+export function documentParts(p: StoredArchiveParts): ArchiveParts {
+  return { ...p, frames: p.frames.map(archiveFrame) };
+}
+
 /** The document for a session's parts, exported at `exportedAt` (wall-clock ms). */
 export function archiveDocument(parts: ArchiveParts, exportedAt: number): Archive {
   return { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, exportedAt, ...parts };
@@ -290,7 +346,12 @@ export function archiveDocument(parts: ArchiveParts, exportedAt: number): Archiv
  * archive. Only a text opening with `{` that names the format is parsed here.
  */
 export function archiveAsTranscript(bytes: Uint8Array): Buffer | undefined {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  let text: string;
+  try {
+    text = decodeTranscript(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).text; // UTF-8 or UTF-16, as an upload
+  } catch {
+    return undefined; // the transcript parser says why
+  }
   if (!/^\s*\{/.test(text) || !text.includes(ARCHIVE_FORMAT)) return undefined;
   let value: unknown;
   try {

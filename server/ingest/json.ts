@@ -11,6 +11,7 @@ import { describeValue } from '../../protocol/zodMessages';
 import { jsonSyntaxErrorOffset } from './jsonSyntax';
 import { normalizeSpeakerName } from '../../protocol/protocol';
 import { TranscriptError, type FormatParseResult, type RawUtterance, type Warnings } from './types';
+import { ARCHIVE_FORMAT } from './archive';
 
 const typeError = (expected: string) => (iss: { input: unknown }) =>
   iss.input === undefined ? 'is required' : `must be ${expected}, got ${describeValue(iss.input)}`;
@@ -59,6 +60,7 @@ const DocumentSchema = z.object({
 
 export function parseJsonTranscript(text: string, warnings: Warnings): FormatParseResult {
   const doc = parseJsonText(text);
+  refuseArchive(doc);
   refuseMisspeltUtterances(doc);
   const top = Array.isArray(doc) ? { utterances: doc } : check(DocumentSchema, doc, '');
   if (!Array.isArray(doc)) {
@@ -91,6 +93,20 @@ export function parseJsonTranscript(text: string, warnings: Warnings): FormatPar
     roles: roles.map((p) => ({ name: normalizeSpeakerName(p.name), role: p.role ?? null })),
     utterances,
   };
+}
+
+/**
+ * A session archive (archive.ts) is no transcript: read as one, its turns were stored, analysed
+ * again, and its labels, verdicts, posture labels and comments dropped with only a warning of
+ * "unknown fields". It goes to POST /api/archives (the page's Upload transcript sends it there).
+ */
+function refuseArchive(doc: unknown): void {
+  if (typeof doc !== 'object' || doc === null || (doc as { format?: unknown }).format !== ARCHIVE_FORMAT) return;
+  throw new TranscriptError(
+    'invalid_field',
+    `format: this file is a session archive (a Full backup), not a transcript; restore it with POST /api/archives (in the page: Upload transcript), which keeps its labels, verdicts and comments`,
+    { field: 'format' },
+  );
 }
 
 /** `{"Utterances": […]}`: say which key was meant, rather than only that "utterances" is required. */

@@ -32,7 +32,8 @@ import {
 } from '../errors/errors';
 import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { nearestLabelFrame } from './postureLabelFrame';
-import { archiveDocument, type Archive } from '../ingest/archive';
+import type { StoredArchiveParts } from '../ingest/archive';
+import type { CheckedArchive } from '../ingest/archiveCheck';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
@@ -283,14 +284,14 @@ export class SessionService {
   }
 
   /**
-   * The session as an archive (server/ingest/archive.ts), read in one read transaction: one
-   * moment's state, never a session in part (a deletion comes wholly before or after it).
-   * `exportedAt` is the service's clock. 404 for an unknown session.
+   * The session as an archive's rows (server/ingest/archive.ts; archiveText writes the document),
+   * read in one read transaction: one moment's state, never a session in part (a deletion comes
+   * wholly before or after it), and `exportedAt`, the service's clock. 404 for an unknown session.
    */
-  archiveOf(id: string): Archive {
-    const parts = this.deps.store.archiveParts(id);
+  archiveOf(id: string): { parts: StoredArchiveParts; exportedAt: number } {
+    const parts = this.deps.store.archiveRows(id);
     if (!parts) throw new NotFoundError('session', id);
-    return archiveDocument(parts, this.deps.now());
+    return { parts, exportedAt: this.deps.now() };
   }
 
   /**
@@ -299,7 +300,7 @@ export class SessionService {
    * their model versions), so its verdicts stay on the same cues; nothing is analysed. The list's
    * followers hear of it (`session_listed`), as of an upload. Refused while the server stops.
    */
-  importArchive(archive: Archive): SessionSummary {
+  importArchive(archive: CheckedArchive): SessionSummary {
     if (this.closing) throw new ShuttingDownError('import');
     const id = this.newId();
     this.deps.store.importArchive(id, archive.session.title, archive);

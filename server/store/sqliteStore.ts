@@ -30,7 +30,7 @@ import type {
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
-import type { ArchiveParts } from '../ingest/archive';
+import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -1144,8 +1144,9 @@ export class SqliteStore {
    * Everything the session holds, as an archive's parts (see server/ingest/archive.ts), read in
    * one read transaction: one moment's state, whatever is written meanwhile. Undefined when there
    * is no such session. Tracker states are not in it (a pipeline rebuilds them from the frames).
+   * Frames keep their landmarks as the stored JSON text (StoredFrame): an export writes it as is.
    */
-  archiveParts(sessionId: string): ArchiveParts | undefined {
+  archiveRows(sessionId: string): StoredArchiveParts | undefined {
     return this.transaction(() => {
       const session = this.stmt('SELECT id, title, created_at FROM sessions WHERE id = ?').get(sessionId) as { id: string; title: string; created_at: number } | undefined;
       if (!session) return undefined;
@@ -1158,7 +1159,7 @@ export class SqliteStore {
       const frames = (this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY id').all(sessionId) as (FrameRow & { persons: number })[])
         .map((r) => ({
           id: r.id, participant: r.participant, mediaMs: r.media_ms, source: r.source, persons: r.persons, aspect: r.aspect,
-          poses: JSON.parse(r.poses_json) as PoseIn[], ...(r.person_json !== null ? { person: JSON.parse(r.person_json) as PersonBox | null } : {}), receivedAt: r.received_at,
+          posesJson: r.poses_json, personJson: r.person_json, receivedAt: r.received_at,
         }));
       const signals = (this.stmt('SELECT * FROM signals WHERE session_id = ? ORDER BY id').all(sessionId) as Omit<SignalRow, 'text'>[])
         .map((r) => ({
@@ -1185,13 +1186,20 @@ export class SqliteStore {
     });
   }
 
+  /** archiveRows with the frames' landmarks parsed: the archive's parts as the document holds them. */
+  archiveParts(sessionId: string): ArchiveParts | undefined {
+    const rows = this.archiveRows(sessionId);
+    return rows && documentParts(rows);
+  }
+
   /**
    * Stores an archive (checked: see parseArchive) as the new session `sessionId`, in one
    * transaction: every row gets an id of this store, and every id the archive's parts name is
    * mapped to it (a signal's turn and frame, a cue's evidence, a verdict's cue, a label's frame).
-   * Turns keep their numbers (seq); the session its title (`title`) and creation time.
+   * Turns keep their numbers (seq); the session its title (`title`) and creation time. Frames'
+   * landmarks come as checked JSON text (StoredFrame, made aside: see archiveCheck.ts).
    */
-  importArchive(sessionId: string, title: string, a: ArchiveParts): void {
+  importArchive(sessionId: string, title: string, a: StoredArchiveParts): void {
     this.transaction(() => {
       this.stmt('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, 0)').run(sessionId, title, a.session.createdAt);
       this.forgetParticipants(sessionId);
@@ -1210,10 +1218,7 @@ export class SqliteStore {
         `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, person_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const f of a.frames) {
-        const info = frame.run(
-          sessionId, f.participant, f.mediaMs, f.source, f.poses.length, f.aspect, JSON.stringify(f.poses),
-          f.person === undefined ? null : JSON.stringify(f.person), f.receivedAt,
-        );
+        const info = frame.run(sessionId, f.participant, f.mediaMs, f.source, f.persons, f.aspect, f.posesJson, f.personJson, f.receivedAt);
         frames.set(f.id, Number(info.lastInsertRowid));
       }
       const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : need(m, old));

@@ -112,17 +112,21 @@ test('rename and delete a session through the UI, seen live in another window an
   await bystander.page.waitForFunction((sid) => document.querySelector(`[data-testid="session-select"] option[value="${sid}"]`)?.textContent?.includes('Bank visit with Lee'), id, { timeout: WAIT_MS });
   expect((await getJson<{ session: { title: string } }>(suite.server, `/api/sessions/${id}`)).session.title).toBe('Bank visit with Lee');
 
-  // Delete: the dialog names the session, says it cannot be undone, offers Export first; Cancel keeps it.
+  // Delete: the dialog names the session, says it cannot be undone, offers a full backup first; Cancel keeps it.
   await page.getByTestId('delete-session').click();
   const confirm = page.getByRole('dialog', { name: 'Delete “Bank visit with Lee”?' });
   await confirm.waitFor({ timeout: WAIT_MS });
   const warning = (await page.getByTestId('session-delete-warning').textContent()) ?? '';
   expect(warning).toContain('“Bank visit with Lee”');
   expect(warning).toContain('This cannot be undone.');
-  await expect(confirm.textContent()).resolves.toContain('export it first');
-  await expect(page.getByTestId('session-delete-export').isVisible()).resolves.toBe(true);
+  await expect(confirm.textContent()).resolves.toContain('download a full backup first');
   // Cancel has the focus: Enter does not delete.
   await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('session-dialog-cancel');
+  // It saves what the deletion destroys (labels, verdicts, comments: the Full backup), not only the words (Export).
+  const saved = page.waitForEvent('download');
+  await page.getByTestId('session-delete-backup').click();
+  expect((await saved).suggestedFilename()).toMatch(/^Bank visit with Lee.*\.bsarchive\.json$/);
+  await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(true);
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('session-dialog').isVisible()).resolves.toBe(false);
   expect((await getJson<{ session: { id: string } }>(suite.server, `/api/sessions/${id}`)).session.id).toBe(id);

@@ -213,12 +213,44 @@ describe('session archives', () => {
       expect(lobby.items).toEqual([]);
     });
 
+    it('a transcript upload refuses an archive, naming format, rather than storing its turns and dropping its labels, verdicts and comments (UTF-8 or UTF-16)', async () => {
+      const before = await sessionIds();
+      const target = (await api(url(), 'POST', '/api/sessions', { title: 'Target' })).body.session.id as string;
+      const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+      for (const [path, body] of [['/api/transcripts?filename=backup.json', text], ['/api/transcripts?format=json', utf16], [`/api/sessions/${target}/transcript`, text]] as const) {
+        const r = await api(url(), 'POST', path, undefined, body);
+        expect([path, r.status, r.body.error?.code, r.body.error?.field]).toEqual([path, 400, 'invalid_field', 'format']);
+        expect(r.body.error.message).toMatch(/^format: this file is a session archive \(a Full backup\), not a transcript; restore it with POST \/api\/archives/);
+      }
+      expect((await api(url(), 'GET', `/api/sessions/${target}`)).body.utterances).toEqual([]);
+      expect(await sessionIds()).toEqual([...before, target].sort());
+      // The UTF-16 one restores as an archive.
+      expect((await importArchive(utf16)).status).toBe(201);
+    });
+
     it('refuses a body over the limit with 413 naming the limit', async () => {
       const before = await sessionIds();
       const res = await fetch(`${url()}/api/archives`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Uint8Array(ARCHIVE_LIMITS.maxBytes + 1).fill(0x20) });
       expect(res.status).toBe(413);
       expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: 'too_large', field: 'body', limit: ARCHIVE_LIMITS.maxBytes });
       expect(await sessionIds()).toEqual(before);
+    });
+
+    it('refuses a turn number no live turn can follow (seq near 2^53: every later turn failed), naming the limit; at the limit the next live turn is stored', async () => {
+      const before = await sessionIds();
+      const last = (JSON.parse(text) as Archive).utterances.length - 1;
+      const r = await importArchive(edited((a) => (a.utterances[last].seq = Number.MAX_SAFE_INTEGER)));
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'invalid_input', field: `utterances.${last}.seq`, limit: ARCHIVE_LIMITS.seqMax, actual: Number.MAX_SAFE_INTEGER });
+      expect(r.body.error.message).toBe(`utterances.${last}.seq: must be <= 1,000,000,000`);
+      expect(await sessionIds()).toEqual(before);
+      const atLimit = await importArchive(edited((a) => (a.utterances[last].seq = ARCHIVE_LIMITS.seqMax)));
+      expect(atLimit.status).toBe(201);
+      const id = atLimit.body.session.id as string;
+      const { participants } = atLimit.body.session as { participants: { name: string }[] };
+      for (const words of ['One more thing.', 'And another.']) suite.server.service.addUtterance(id, { speaker: participants[0]!.name, text: words, startMs: 200_000, endMs: 201_000 });
+      const turns = (await api(url(), 'GET', `/api/sessions/${id}`)).body.utterances as { seq: number }[];
+      expect(turns.slice(-2).map((u) => u.seq)).toEqual([ARCHIVE_LIMITS.seqMax + 1, ARCHIVE_LIMITS.seqMax + 2]);
     });
 
     it('an unknown session has no archive (404)', async () => {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Archive } from '../../server/ingest/archive';
 import { SqliteStore } from '../../server/store/sqliteStore';
 import { api, connectSocket, startLongRoleChange, startTestServer } from './harness';
 
@@ -72,3 +73,31 @@ it('a role change under way when the server stops is answered shutting_down, and
   store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }, 30_000);
+
+it('an archive being checked when the server stops is answered shutting_down, and no session of it is stored', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-shutdown-archive-'));
+  const dbPath = path.join(dir, 'db.sqlite');
+  const server = await startTestServer({ dbPath, seedDemo: true });
+  let closed: Promise<void> | undefined;
+  try {
+    const archive = JSON.parse(await (await fetch(`${server.url}/api/sessions/demo/archive`)).text()) as Archive;
+    // ~15 MB: its check on the worker thread takes seconds, so the server stops while it runs.
+    const frames = Array.from({ length: 8_000 }, (_, i) => ({ ...archive.frames[i % archive.frames.length]!, id: 1_000_000 + i }));
+    const body = JSON.stringify({ ...archive, frames: [...archive.frames, ...frames] });
+    const before = (await api(server.url, 'GET', '/api/sessions')).body.sessions.length as number;
+    const answer = api(server.url, 'POST', '/api/archives', undefined, body);
+    await new Promise((r) => setTimeout(r, 300));
+    closed = server.close();
+    const r = await answer;
+    await closed;
+    // Refused whether the stop came while the body was read or while it was checked: never half stored, never a 500.
+    expect([r.status, r.body.error?.code]).toEqual([503, 'shutting_down']);
+    expect(r.body.error.message).toMatch(/this import was not stored/);
+    const store = new SqliteStore(dbPath);
+    expect(store.listSessions()).toHaveLength(before);
+    store.close();
+  } finally {
+    await (closed ?? server.close());
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

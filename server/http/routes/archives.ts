@@ -2,13 +2,13 @@
 // server/ingest/archive.ts), `POST /api/archives` stores such a file as a new session.
 import express, { Router } from 'express';
 import { SessionIdSchema } from '../../../protocol/protocol';
-import { ARCHIVE_LIMITS, parseArchive } from '../../ingest/archive';
-import { decodeTranscript } from '../../ingest/decode';
+import { ARCHIVE_LIMITS } from '../../ingest/archive';
+import { checkArchiveAside } from '../../ingest/archiveCheck';
+import { archiveText } from '../../ingest/archiveText';
 import { exportDisposition } from '../../ingest/export';
-import { parseJsonText } from '../../ingest/json';
 import type { SessionService } from '../../pipeline/sessionService';
+import { sendPieces } from '../sendPieces';
 import { parseOr400 } from '../validate';
-import { uploadError } from './sessions';
 
 /** What an archive's download name ends with. */
 export const ARCHIVE_ENDING = '.bsarchive.json';
@@ -16,27 +16,26 @@ export const ARCHIVE_ENDING = '.bsarchive.json';
 /** Mounted at `/api/sessions`. */
 export function sessionArchiveRouter(service: SessionService): Router {
   const r = Router();
-  r.get('/:id/archive', (req, res) => {
-    const archive = service.archiveOf(parseOr400(SessionIdSchema, req.params.id, 'sessionId'));
-    res.set('Content-Disposition', exportDisposition(archive.session.title, archive.session.id, ARCHIVE_ENDING));
-    res.type('application/json').send(`${JSON.stringify(archive)}\n`);
+  // The rows are read at once (one moment's state); the text is made and sent a slice at a time.
+  r.get('/:id/archive', async (req, res) => {
+    const { parts, exportedAt } = service.archiveOf(parseOr400(SessionIdSchema, req.params.id, 'sessionId'));
+    res.set('Content-Disposition', exportDisposition(parts.session.title, parts.session.id, ARCHIVE_ENDING));
+    res.type('application/json');
+    await sendPieces(res, archiveText(parts, exportedAt));
   });
   return r;
 }
 
-/** `POST /api/archives`: the file's bytes (any content type), at most ARCHIVE_LIMITS.maxBytes. */
+/**
+ * `POST /api/archives`: the file's bytes (any content type), at most ARCHIVE_LIMITS.maxBytes,
+ * checked on a worker thread (checkArchiveAside), then stored in one transaction here.
+ */
 export function archivesRouter(service: SessionService): Router {
   const r = Router();
-  r.post('/', express.raw({ type: () => true, limit: ARCHIVE_LIMITS.maxBytes }), (req, res) => {
-    let value: unknown;
-    try {
-      // As a transcript's bytes: empty, binary and undecodable files are refused naming why;
-      // JSON that does not parse names its line.
-      value = parseJsonText(decodeTranscript(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)).text);
-    } catch (err) {
-      throw uploadError(err);
-    }
-    const archive = parseArchive(value);
+  r.post('/', express.raw({ type: () => true, limit: ARCHIVE_LIMITS.maxBytes }), async (req, res) => {
+    // As a transcript's bytes: empty, binary and undecodable files are refused naming why;
+    // JSON that does not parse names its line; then every field and reference (parseArchive).
+    const archive = await checkArchiveAside(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
     res.status(201).json({ session: service.importArchive(archive) });
   });
   return r;

@@ -2,9 +2,10 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { CreateSessionSchema, LIMITS, RenameSessionSchema, SessionIdSchema, SetRolesSchema, TitleSchema, toWellFormed } from '../../../protocol/protocol';
-import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, TranscriptError, type ParsedTranscript } from '../../ingest';
-import { AppError, ParticipantLimitError } from '../../errors/errors';
+import { TRANSCRIPT_FORMATS, parseTranscript, speakerPlace, type ParsedTranscript } from '../../ingest';
+import { ParticipantLimitError } from '../../errors/errors';
 import { exportDisposition, sessionTranscript } from '../../ingest/export';
+import { uploadError } from '../../ingest/uploadError';
 import type { SessionService } from '../../pipeline/sessionService';
 import { jsonBody, parseOr400 } from '../validate';
 
@@ -34,17 +35,6 @@ function parseUpload(body: unknown, q: UploadQuery): ParsedTranscript {
   }
 }
 
-/** A TranscriptError as the 4xx an upload answers (its code, line, field, limit); any other error as it is. */
-export function uploadError(err: unknown): unknown {
-  if (!(err instanceof TranscriptError)) return err;
-  const status = err.code === 'too_large' || err.code === 'too_many_utterances' ? 413 : 400;
-  return new AppError(err.code, err.message, status, {
-    ...(err.field !== undefined ? { field: err.field } : {}),
-    ...(err.line !== undefined ? { line: err.line } : {}),
-    ...(err.limit !== undefined ? { limit: err.limit } : {}),
-    ...(err.actual !== undefined ? { actual: err.actual } : {}),
-  });
-}
 
 /**
  * Runs an upload into a session; a refusal for the participant limit names the line (or, in a

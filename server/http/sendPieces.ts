@@ -1,0 +1,40 @@
+// Sends a long text made a piece at a time (a generator) as a response body, a slice at a time:
+// after each slice of about SLICE_CHARS the server goes back to its event loop (setImmediate,
+// or the socket's `drain` when the client reads slower than it is sent), so live meetings'
+// turns and frames are handled between slices. Stops making pieces when the client has gone.
+import { once } from 'node:events';
+import type { Response } from 'express';
+
+/** Characters sent between two returns to the event loop (a few milliseconds of work). */
+export const SLICE_CHARS = 256 * 1024;
+
+/** The writable side sendPieces needs (an express Response is one). */
+export type PieceSink = Pick<Response, 'write' | 'end' | 'destroyed'> & NodeJS.EventEmitter;
+
+/** Writes `pieces` to `res` and ends it; resolves when done or when the client went away. */
+export async function sendPieces(res: PieceSink, pieces: Iterable<string>): Promise<void> {
+  let slice = '';
+  for (const piece of pieces) {
+    slice += piece;
+    if (slice.length < SLICE_CHARS) continue;
+    if (!(await sendSlice(res, slice))) return;
+    slice = '';
+  }
+  if (res.destroyed) return;
+  res.end(slice);
+}
+
+/** Whether the client is still there after the slice is written and the loop has turned. */
+async function sendSlice(res: PieceSink, slice: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(slice)) await new Promise<void>((resolve) => setImmediate(resolve));
+  else {
+    const gone = new AbortController(); // drops the listener of the event that did not come
+    try {
+      await Promise.race([once(res, 'drain', { signal: gone.signal }), once(res, 'close', { signal: gone.signal })]);
+    } finally {
+      gone.abort();
+    }
+  }
+  return !res.destroyed;
+}
