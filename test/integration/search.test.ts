@@ -1,8 +1,8 @@
 // GET /api/search on the real server (port 0, a real SQLite file, real socket.io, the real
 // model): words found case- and width-insensitively with offsets into the original text, every
-// filter against what the snapshot holds, pages without duplicates or gaps while turns arrive,
-// live turns found at once, archive imports, renamed titles, deleted sessions gone, and refusals
-// that name the field.
+// filter against what the snapshot holds, a role change's re-analysis, pages without duplicates
+// or gaps while turns arrive, live turns found at once, archive imports, renamed titles, deleted
+// sessions gone, and refusals that name the field.
 import type { SessionSnapshot } from '../../protocol/protocol';
 import type { SearchAnswer, SearchResult } from '../../protocol/search';
 import { api, expectRefusals, useFileStoreServer, type RefusalCase } from './harness';
@@ -111,6 +111,20 @@ describe('GET /api/search', () => {
     expect(where((await search('coachLabel=none&role=customer')).results)).toEqual(
       turns.filter((x) => x.u.role === 'customer' && x.u.id !== target.id).map(key),
     );
+  });
+
+  it('still finds a session\'s turns after a role change re-analysed it, its label filter following the new signals', async () => {
+    const before = where((await search(`session=${newer}&q=${encodeURIComponent('贵')}`)).results);
+    const r = await api(url(), 'PUT', `/api/sessions/${newer}/roles`, { roles: { Li: 'rep', Ada: 'customer' } });
+    expect(r.status).toBe(200);
+    expect(where((await search(`session=${newer}&q=${encodeURIComponent('贵')}`)).results)).toEqual(before);
+    const snap = await snapshot(newer);
+    const customerTurns = snap.utterances.filter((u) => u.role === 'customer');
+    expect(where((await search(`session=${newer}&role=customer`)).results)).toEqual(customerTurns.map((u) => `${newer}#${u.seq}`));
+    const signalled = new Set(snap.signals.filter((x) => x.kind === 'verbal').map((x) => (x as { utteranceId: number }).utteranceId));
+    expect(where((await search(`session=${newer}&label=neutral`)).results)).toEqual(customerTurns.filter((u) => !signalled.has(u.id)).map((u) => `${newer}#${u.seq}`));
+    // Back as it was, for the tests after this one.
+    expect((await api(url(), 'PUT', `/api/sessions/${newer}/roles`, { roles: { Li: 'customer', Ada: 'rep' } })).status).toBe(200);
   });
 
   it('pages without duplicates or gaps while live turns arrive, and finds a live turn as soon as it is stored', async () => {
