@@ -25,6 +25,7 @@ import {
   type UploadResult,
 } from '../protocol/outbound';
 import { QualitySchema, type Quality } from '../protocol/quality';
+import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -83,6 +84,11 @@ export function qualityUrl(session: string | null): string {
 /** The running models measured on every session's stored labels, or one session's (GET /api/quality; it may take seconds on a big store). */
 export function getQuality(session: string | null = null): Promise<Quality> {
   return request(QualitySchema, 'model quality', qualityUrl(session));
+}
+
+/** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */
+export function searchTurns(query: string, signal?: AbortSignal): Promise<SearchAnswer> {
+  return request(SearchAnswerSchema, 'search', `/api/search?${query}`, signal ? { signal } : {});
 }
 
 export function getDemo(): Promise<Demo> {

@@ -33,6 +33,10 @@ const FIELD_NAMES: Record<string, string> = {
   utterances: '发言',
   format: '文件格式',
   sessionId: '会谈编号',
+  // GET /api/search's query (query.q, query.limit, query.after).
+  q: '查找内容',
+  limit: '每页条数',
+  after: '翻页位置',
   body: '请求内容',
   label: '标注',
   note: '备注',

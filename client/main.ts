@@ -46,6 +46,7 @@ import { DEMO_VALUE, SessionPicker } from './view/picker';
 import { PostureTimeline } from './view/posture';
 import { PostureLabelEditor, type FramesKnown } from './view/postureLabels';
 import { QualityView } from './view/quality';
+import { FindView } from './view/find';
 import { ModelStatusView } from './view/modelStatus';
 import { RolesPanel } from './view/roles';
 import { SessionActions } from './view/sessionActions';
@@ -297,6 +298,13 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   cueReviews: (s) => (s === null ? api.getAllCueReviewsFile() : api.getSessionFile(api.getCueReviewsFile(s), () => new api.NoCueReviewsYet())),
   postureLabels: (s) => (s === null ? api.getAllPostureLabelsFile() : api.getSessionFile(api.getPostureLabelsFile(s), () => new api.NoPostureLabelsYet())),
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
+});
+/** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
+const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
+  search: api.searchTurns,
+  openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
+  openTurn: (r) => void openFoundTurn(r.sessionId, r.utteranceId, r.startMs),
+  cueMinScore: () => transcript.minScore,
 });
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
@@ -813,6 +821,25 @@ async function review(id: string): Promise<void> {
   } catch (err) {
     notices.add('error', () => t('loadFailed'), () => errorMessage(api.toApiError(err)));
   }
+}
+
+/**
+ * A turn chosen in Find: its session opened as choosing it in the list does (unless it is the one
+ * shown), then the turn scrolled to, highlighted and focused.
+ */
+async function openFoundTurn(id: string, utteranceId: number, startMs: number): Promise<void> {
+  if (state.sessionId !== id) {
+    picker.value = id;
+    upload.clear();
+    endPlayback();
+    await review(id);
+  }
+  if (state.sessionId !== id) {
+    // Not opened (another was chosen meanwhile, or it failed: its notice says why).
+    find.returnFocus();
+    return;
+  }
+  transcript.focus(startMs, utteranceId, { keyboard: true });
 }
 
 async function refreshSessions(): Promise<void> {
@@ -1419,6 +1446,7 @@ function renderAll(): void {
   modelStatus.render();
   sessionActions.render();
   quality.render();
+  find.render();
   newLive.render();
   composer.render();
   renderViewHead();

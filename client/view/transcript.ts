@@ -155,7 +155,7 @@ export class TranscriptView {
    * Scrolls to and marks the turn behind a moment: the given utterance, else the turn spoken
    * at (or just before) mediaMs. Playback has no seek, so the transcript is where one goes back.
    */
-  focus(mediaMs: number, utteranceId: number | null): Utterance | null {
+  focus(mediaMs: number, utteranceId: number | null, opts: { keyboard?: boolean } = {}): Utterance | null {
     const u = this.utterances.find((x) => x.id === utteranceId) ?? turnAt(this.utterances, mediaMs);
     if (!u) return null;
     this.focusedId = u.id;
@@ -163,7 +163,18 @@ export class TranscriptView {
     const row = this.rows.get(u.id);
     row?.classList.add('is-focused');
     row?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    // Chosen in Find: the keyboard's focus goes to the turn too (focusable by script only, so
+    // the Tab walk is unchanged), and Tab goes on to its Label and Comment buttons.
+    if (opts.keyboard && row) {
+      row.tabIndex = -1;
+      row.focus({ preventScroll: true });
+    }
     return u;
+  }
+
+  /** Signals scoring below this raise no cue (shown as uncertain). */
+  get minScore(): number {
+    return this.cueMinScore;
   }
 
   /** Rebuilds every row, e.g. after a language switch. */

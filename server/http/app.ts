@@ -21,6 +21,7 @@ import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReview
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
 import { sessionCommentsRouter } from './routes/comments';
 import { QualityMeasurements, qualityRouter } from './routes/quality';
+import { searchRouter } from './routes/search';
 
 export interface AppDeps {
   service: SessionService;
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
   const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
   app.use('/api/quality', qualityRouter(quality, deps.service));
+  app.use('/api/search', searchRouter(deps.service));
   app.use('/api/sessions', sessionArchiveRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));

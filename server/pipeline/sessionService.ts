@@ -40,6 +40,8 @@ import type { PostureClassifier } from '../signals/posture/model';
 import type { SignalThresholds } from '../signals/verbal/decision';
 import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
+import { searchTurns, type SearchParams } from '../search/search';
+import type { SearchAnswer } from '../../protocol/search';
 
 export type SessionEvent =
   | { type: 'utterance'; sessionId: string; utterance: Utterance }
@@ -555,6 +557,19 @@ export class SessionService {
    * after frame `after` (0: from the first). `next` is the `after` of the following page, null
    * after the last.
    */
+  /**
+   * GET /api/search: the stored turns matching the words and filters, a page at a time
+   * (server/search/search.ts). 404 for an unknown `session`. Reads a window of turns at a time,
+   * giving the event loop back between them.
+   */
+  async search(params: SearchParams, signal?: AbortSignal): Promise<SearchAnswer> {
+    if (params.session !== undefined) this.requireSession(params.session);
+    return searchTurns(params, {
+      store: this.deps.store, cueMinSignalScore: this.cueMinSignalScore, ...(signal ? { signal } : {}),
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+  }
+
   storedFrames(sessionId: string, after: number, limit: number): { frames: StoredFrame[]; next: number | null } {
     this.requireSession(sessionId);
     const frames: StoredFrame[] = [];

@@ -239,4 +239,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_frame ON signals(frame_id) WHERE frame_id IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: "utterances: each turn's text as search compares it and its language (GET /api/search); sessions in newest-first order",
+    // search_text: searchForm (server/search/searchText.ts: NFKC and lower case, a character at a
+    // time); search_lang: searchLang (en, zh, or mixed, a Chinese turn with an English word).
+    // Both written with the turn on every insert path (addUtterance, importArchive) and filled
+    // here for the turns stored before, through the same functions (the store registers them as
+    // SQL functions before it migrates). A turn's text is never changed after it is stored.
+    // sessions_newest: search walks the sessions newest first, as the list orders them.
+    sql: `
+      ALTER TABLE utterances ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+      ALTER TABLE utterances ADD COLUMN search_lang TEXT NOT NULL DEFAULT 'en' CHECK (search_lang IN ('en', 'zh', 'mixed'));
+      UPDATE utterances SET search_text = search_form(text), search_lang = search_lang(text);
+      CREATE INDEX sessions_newest ON sessions(created_at);
+    `,
+  },
 ];

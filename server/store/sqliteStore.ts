@@ -31,6 +31,7 @@ import type {
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
+import { searchForm, searchLang } from '../search/searchText';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -303,6 +304,44 @@ export type NewComment = Omit<Comment, 'id' | 'editedAt'>;
 /** What a PUT replaces of a comment: its moment, text and author, with the time of the edit. */
 export type CommentEdit = Pick<Comment, 'mediaMs' | 'text' | 'author'> & { editedAt: number };
 
+/** A place in search order: a session's creation time and rowid (see searchSession). */
+export interface SearchPlace {
+  createdAt: number;
+  rowid: number;
+}
+
+export interface SearchSessionRow extends SearchPlace {
+  id: string;
+  title: string;
+}
+
+/** What searchWindow keeps; null: any. */
+export interface SearchFilter {
+  /** The words in searchForm. */
+  text: string | null;
+  role: Role | null;
+  lang: 'en' | 'zh' | 'mixed' | null;
+  /** The stored verbal signal's label; `neutral`: a customer turn with none. */
+  label: VerbalLabel | null;
+  /** A coach's label; `none`: the turn has none. */
+  coachLabel: VerbalLabel | 'none' | null;
+  /** Only turns whose stored signal scores below this. */
+  scoreBelow: number | null;
+}
+
+export interface SearchTurnRow {
+  id: number;
+  seq: number;
+  speaker: string;
+  role: Role | null;
+  text: string;
+  startMs: number;
+  endMs: number;
+  signalLabel: VerbalLabel | null;
+  signalScore: number | null;
+  coachLabel: VerbalLabel | null;
+}
+
 interface UtteranceRow {
   id: number;
   session_id: string;
@@ -393,6 +432,9 @@ export class SqliteStore {
       // or frames, which stay in the real store.
       db.pragma(`foreign_keys = ${opts.scratch ? 'OFF' : 'ON'}`);
       db.pragma('synchronous = NORMAL');
+      // The search form of a turn, for migration 12's fill of the turns stored before it.
+      db.function('search_form', { deterministic: true }, (t: unknown) => searchForm(String(t)));
+      db.function('search_lang', { deterministic: true }, (t: unknown) => searchLang(String(t)));
       this.migrate(shown);
       this.inTransaction = db.transaction((fn: () => unknown) => fn());
     } catch (err) {
@@ -600,10 +642,10 @@ export class SqliteStore {
       (this.stmt('SELECT COALESCE(MAX(seq), 0) AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number }).seq;
     const seq = last + 1;
     const info = this.stmt(
-        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(u.sessionId, seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null);
+      .run(u.sessionId, seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, clientTurnId ?? null, searchForm(u.text), searchLang(u.text));
     // Stored: the session's last number now (a failed insert threw above and changed nothing).
     remember1(this.lastSeqs, u.sessionId, seq);
     return { ...u, id: Number(info.lastInsertRowid), seq };
@@ -1207,10 +1249,12 @@ export class SqliteStore {
       a.participants.forEach((p, i) => participant.run(sessionId, p.name, p.role, i));
       const turns = new Map<number, number>();
       const turn = this.stmt(
-        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const u of a.utterances) {
-        turns.set(u.id, Number(turn.run(sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null).lastInsertRowid));
+        const info = turn.run(sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null, searchForm(u.text), searchLang(u.text));
+        turns.set(u.id, Number(info.lastInsertRowid));
       }
       this.lastSeqs.delete(sessionId);
       const frames = new Map<number, number>();
@@ -1247,6 +1291,54 @@ export class SqliteStore {
       const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const c of a.comments) comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt);
     });
+  }
+
+  // ---- search (GET /api/search; server/search/search.ts walks these) ---------------------------
+
+  /**
+   * The first session at or after `from` in search order (newest first: created_at, then rowid,
+   * both descending, as listSessions orders them; `inclusive` false: strictly after), only
+   * `sessionId` when given. Undefined when none is left.
+   */
+  searchSession(from: SearchPlace | null, inclusive: boolean, sessionId: string | null): SearchSessionRow | undefined {
+    const where = from === null ? '1' : inclusive ? '(created_at < @c OR (created_at = @c AND rowid <= @r))' : '(created_at < @c OR (created_at = @c AND rowid < @r))';
+    return this.stmt(
+      `SELECT rowid AS rowid, id, title, created_at AS createdAt FROM sessions
+        WHERE (@sid IS NULL OR id = @sid) AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+    ).get({ sid: sessionId, c: from?.createdAt ?? 0, r: from?.rowid ?? 0 }) as SearchSessionRow | undefined;
+  }
+
+  /**
+   * One window of a session's turns for search: the next `window` turns after `afterSeq` (in
+   * turn order) are read, and of them those the filter keeps, at most `limit`. `lastSeq`: the
+   * last turn of the window (null: none was left), where the next window starts. Reads at most
+   * `window` turns however few match: the caller bounds the time one call holds the thread.
+   * `lastSeq` is null too when the window was not full (the session holds no more).
+   */
+  searchWindow(sessionId: string, afterSeq: number, window: number, f: SearchFilter, limit: number): { rows: SearchTurnRow[]; lastSeq: number | null } {
+    const last = this.stmt('SELECT MAX(seq) AS seq, COUNT(*) AS n FROM (SELECT seq FROM utterances WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?)')
+      .get(sessionId, afterSeq, window) as { seq: number | null; n: number };
+    if (last.seq === null) return { rows: [], lastSeq: null };
+    const rows = this.stmt(
+      `SELECT u.id, u.seq, u.speaker, u.role, u.text, u.start_ms AS startMs, u.end_ms AS endMs,
+              s.label AS signalLabel, s.score AS signalScore, c.label AS coachLabel
+         FROM utterances u
+         LEFT JOIN signals s ON s.id = (SELECT MIN(x.id) FROM signals x WHERE x.utterance_id = u.id AND x.kind = 'verbal')
+         LEFT JOIN corrections c ON c.utterance_id = u.id
+        WHERE u.session_id = @sid AND u.seq > @after AND u.seq <= @last
+          AND (@q IS NULL OR instr(u.search_text, @q) > 0)
+          AND (@role IS NULL OR u.role = @role)
+          AND (@lang IS NULL OR u.search_lang = @lang OR (@lang = 'zh' AND u.search_lang = 'mixed'))
+          AND (@label IS NULL OR s.label = @label OR (@label = 'neutral' AND u.role = 'customer' AND s.id IS NULL))
+          AND (@coach IS NULL OR c.label = @coach OR (@coach = 'none' AND c.utterance_id IS NULL))
+          AND (@under IS NULL OR s.score < @under)
+        ORDER BY u.seq LIMIT @limit`,
+    ).all({
+      sid: sessionId, after: afterSeq, last: last.seq, q: f.text, role: f.role, lang: f.lang, label: f.label, coach: f.coachLabel,
+      under: f.scoreBelow, limit,
+    }) as SearchTurnRow[];
+    // A window short of full was the session's last.
+    return { rows, lastSeq: last.n < window ? null : last.seq };
   }
 
   /** Drops derived data (signals, cues) so a session can be analysed again. */

@@ -2,7 +2,8 @@
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
 // dialog (a title refused) and the delete confirmation, the Model quality dialog (its scope
-// choice disabled with no session open, then measuring the open session), the live turn
+// choice disabled with no session open, then measuring the open session), the Find dialog
+// (highlighted turns with their chips, every session's and the open one's), the live turn
 // composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
@@ -244,6 +245,18 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-scope-line').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
+
+  // Find, from the header: the words highlighted in turns of every session, with their signal
+  // and coach's label chips, grouped by session, then only this session's customer turns.
+  await auditDialogBoth(page, 'find', found, async () => {
+    await page.getByTestId('find-button').click();
+    await page.getByTestId('find-q').fill('管理费');
+    await page.getByTestId('find-result').first().waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('find-scope-session').check();
+    await page.getByTestId('find-role').selectOption('customer');
+    await page.locator('[data-testid="find-status"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('find-signal').first().waitFor({ timeout: WAIT_MS });
+  }, { dialog: 'find-dialog', close: 'find-close' });
 
   // The posture label editor, from a posture bar chosen.
   await page.getByTestId('posture-bar').first().click();

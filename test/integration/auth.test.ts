@@ -30,7 +30,7 @@ describe('a server with an access token', () => {
         ['PUT', review], ['DELETE', '/api/sessions/s_x/cue-reviews?type=resistance&mediaMs=1000'], ['GET', '/api/sessions/s_x/cue-reviews'], ['GET', '/api/cue-reviews'],
         ['PUT', postureLabels], ['DELETE', `${postureLabels}/1`], ['GET', postureLabels], ['GET', '/api/posture-labels'],
         ['POST', comments], ['PUT', `${comments}/1`], ['DELETE', `${comments}/1`], ['GET', '/api/sessions/s_x/review.md'],
-        ['GET', '/api/quality'],
+        ['GET', '/api/quality'], ['GET', '/api/search?q=%E8%B4%B5'],
       ] as const) {
         const put = path === review ? '{"verdict":"useful"}' : path === postureLabels ? '{"participant":"A","mediaMs":0,"labels":["neutral"]}' : path.startsWith(comments) ? '{"mediaMs":0,"text":"x"}' : '{"label":"neutral"}';
         const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? (path === comments ? put : body) : method === 'PUT' ? put : undefined);

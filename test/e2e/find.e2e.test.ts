@@ -1,0 +1,73 @@
+// Find: the header's search of every stored session's turns. Typing shows the turns with the
+// words highlighted (case- and width-insensitively) in English and in Chinese; choosing one opens
+// its session with that turn highlighted and focused; Escape gives the focus back to the button.
+// Real server, real Chromium.
+import { api } from '../integration/harness';
+import { openPage, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+jest.setTimeout(120_000);
+
+const suite = useServerAndBrowser({ seedDemo: true });
+
+test('types a query, sees highlighted turns in English and Chinese, chooses one: its session opens at that turn', async () => {
+  const url = suite.server.url;
+  const created = await api(url, 'POST', '/api/sessions', { title: 'Find: pricing call', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const id = created.body.session.id as string;
+  const turns = [
+    { speaker: 'Ada', text: 'Here is the plan we would propose.', startMs: 1000 },
+    { speaker: 'Li', text: 'Honestly this is too EXPENSIVE for us.', startMs: 5000 },
+    { speaker: 'Li', text: '太贵了，能不能便宜一点？', startMs: 65_000 },
+  ];
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: turns }))).status).toBe(201);
+  const snapshot = (await api(url, 'GET', `/api/sessions/${id}`)).body;
+  const chinese = snapshot.utterances[2].id as number;
+
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const button = page.getByTestId('find-button');
+  await expect(button.textContent()).resolves.toBe('Find');
+  await button.click();
+  const dialog = page.getByTestId('find-dialog');
+  await dialog.waitFor({ timeout: WAIT_MS });
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('find-q');
+  await expect(dialog.getByTestId('find-status').textContent()).resolves.toBe('Type words or choose a filter.');
+
+  await page.getByTestId('find-q').pressSequentially('Too Ｅxpensive', { delay: 20 });
+  const hit = dialog.getByTestId('find-result');
+  await dialog.getByTestId('find-status').filter({ hasText: '1 turn in 1 session.' }).waitFor({ timeout: WAIT_MS });
+  await expect(hit.count()).resolves.toBe(1);
+  await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['too EXPENSIVE']);
+  await expect(dialog.getByTestId('find-group').locator('h3').textContent()).resolves.toBe('Find: pricing call');
+  await expect(hit.textContent()).resolves.toContain('0:05');
+
+  // Escape closes it and gives the focus back to the button.
+  await page.keyboard.press('Escape');
+  await expect(dialog.isVisible()).resolves.toBe(false);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('find-button');
+
+  // In Chinese: the dialog's words, a 2-character query, and the status.
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(button.textContent()).resolves.toBe('查找');
+  await button.click();
+  await dialog.waitFor({ timeout: WAIT_MS });
+  await expect(dialog.locator('h2').textContent()).resolves.toBe('查找发言');
+  await page.getByTestId('find-q').fill('太贵');
+  await dialog.getByTestId('find-status').filter({ hasText: '找到 1 句发言，来自 1 场会谈。' }).waitFor({ timeout: WAIT_MS });
+  await expect(hit.locator('mark').allTextContents()).resolves.toEqual(['太贵']);
+  await expect(hit.getAttribute('data-utterance-id')).resolves.toBe(String(chinese));
+
+  // Nothing matches: said so.
+  await page.getByTestId('find-q').fill('太贵宾');
+  await dialog.getByTestId('find-status').filter({ hasText: '没有符合条件的发言。' }).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('find-q').fill('太贵');
+  await hit.first().waitFor({ timeout: WAIT_MS });
+
+  // Chosen: the session opens (as the list would open it) with that turn highlighted and focused.
+  await hit.click();
+  await expect(dialog.isVisible()).resolves.toBe(false);
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(id);
+  const row = page.locator(`[data-testid="utterance"][data-utterance-id="${chinese}"]`);
+  await row.and(page.locator('.is-focused')).waitFor({ timeout: WAIT_MS });
+  await expect(row.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+  expect(pageErrors).toEqual([]);
+});
