@@ -5,7 +5,7 @@
 // pasted past the socket's message size (refused with the server's error, not sent to break the
 // connection at every reconnect). Real server, real Chromium.
 import type { Page } from 'playwright-core';
-import { getJson, openPage, refuseSocket, useServerAndBrowser } from './browser';
+import { droppableSocket, getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -24,30 +24,18 @@ test('turns of a session sent in the background and stored once it is shown agai
   // Stands in for the network: `down` refuses the connection; `holdOut` keeps this window's
   // `utterance` events from the server until `release()` (a turn on its way while the manager
   // switches sessions).
-  let down = false;
   let holdOut = false;
   const held: string[] = [];
-  let toServer = (_msg: string): void => undefined;
-  let drop = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    toServer = (msg) => upstream.send(msg);
-    drop = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-    ws.onMessage((msg) => {
+  const net = await droppableSocket(page, {
+    toServer: (msg, forward) => {
       if (holdOut && typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) held.push(msg);
-      else upstream.send(msg);
-    });
-    upstream.onMessage((msg) => ws.send(msg));
+      else forward(msg);
+    },
   });
+  const drop = (): void => net.drop();
   const release = () => {
     holdOut = false;
-    for (const msg of held.splice(0)) toServer(msg);
+    for (const msg of held.splice(0)) net.toServer(msg);
   };
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
@@ -69,7 +57,7 @@ test('turns of a session sent in the background and stored once it is shown agai
   await page.getByTestId('session-select').selectOption(':demo');
   await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
   holdOut = true;
-  down = false;
+  net.down = false;
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const deadline = Date.now() + WAIT_MS;
   while (!held.length && Date.now() < deadline) await page.waitForTimeout(50);
@@ -96,20 +84,8 @@ test('a queue left for a session deleted meanwhile (missed while offline) is dro
     dialogs++;
     void d.accept();
   });
-  let down = false;
-  let drop = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    drop = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-    ws.onMessage((msg) => upstream.send(msg));
-    upstream.onMessage((msg) => ws.send(msg));
-  });
+  const net = await droppableSocket(page);
+  const drop = (): void => net.drop();
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   await page.getByTestId('new-live-session').click();
@@ -126,7 +102,7 @@ test('a queue left for a session deleted meanwhile (missed while offline) is dro
   // Deleted elsewhere while this window is offline: it misses the session_deleted event.
   const res = await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
   expect(res.ok).toBe(true);
-  down = false;
+  net.down = false;
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const key = `buying-signals.composer-queue:${id}`;
   const deadline = Date.now() + 10_000;
