@@ -365,19 +365,22 @@ describe('TurnQueue', () => {
     expect(h.sent).toHaveLength(1);
   });
 
-  test('awaiting: a stored turn the room reports is known as this queue\'s own while it is on its way, not before it is sent nor after', async () => {
+  test('awaiting: a stored turn the room reports is known as this queue\'s own by its clientTurnId while it is on its way, not before it is sent nor after', async () => {
     const h = harness();
     h.hold(true);
     const padded = buildTurn({ speaker: 'Lee', text: '  How much?  ', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' });
     h.queue.add(padded);
-    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500 };
+    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' };
     expect(h.queue.awaiting(echo)).toBe(false); // waiting: not sent, so not its echo
     h.hold(false);
     void h.queue.drain();
     expect(h.queue.awaiting(echo)).toBe(true);
-    expect(h.queue.awaiting({ ...echo, speaker: 'Bo' })).toBe(false); // another window's turn
-    expect(h.queue.awaiting({ ...echo, startMs: 999 })).toBe(false);
-    expect(h.queue.awaiting({ ...echo, text: 'How much' })).toBe(false);
+    // Another window's turn, the same words at the same times: its id is not ours.
+    expect(h.queue.awaiting({ ...echo, clientTurnId: 'pother:1' })).toBe(false);
+    // A turn sent without an id (another program's) is never ours.
+    const { clientTurnId: _none, ...words } = echo;
+    const withoutId: typeof words & { clientTurnId?: string } = words;
+    expect(h.queue.awaiting(withoutId)).toBe(false);
     h.setConnected(false);
     h.answers[0]!.reject(new Error('socket has been disconnected'));
     await flush();
@@ -386,6 +389,21 @@ describe('TurnQueue', () => {
     void h.queue.drain();
     await h.ack(1);
     expect(h.queue.awaiting(echo)).toBe(false);
+  });
+
+  test('awaiting: two identical turns typed in a row are told apart by their ids', async () => {
+    const h = harness();
+    const same = (n: number) => buildTurn({ speaker: 'Lee', text: 'Yes.', startMs: 1000, endMs: 1000, clientTurnId: `ptest:${n}` });
+    h.queue.add(same(1));
+    h.queue.add(same(2));
+    const echo = (n: number) => ({ speaker: 'Lee', text: 'Yes.', startMs: 1000, endMs: 1000, clientTurnId: `ptest:${n}` });
+    expect(h.queue.awaiting(echo(1))).toBe(true); // on its way
+    expect(h.queue.awaiting(echo(2))).toBe(false); // still waiting behind it: not sent
+    await h.ack(0);
+    expect(h.queue.awaiting(echo(1))).toBe(false); // stored: no echo of it is awaited any more
+    expect(h.queue.awaiting(echo(2))).toBe(true);
+    await h.ack(1);
+    expect(h.queue.awaiting(echo(2))).toBe(false);
   });
 
   test('sessionGone: only a refusal naming the session as not found drops its queue', () => {

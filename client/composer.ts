@@ -22,7 +22,7 @@
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
 import { z } from 'zod';
 import { ApiErrorSchema } from '../protocol/outbound';
-import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
+import type { ApiError, RoomUtterance, Utterance, UtteranceIn } from '../protocol/protocol';
 import { ClientTurnIdSchema, LIMITS, LiveUtteranceSchema, MediaMsSchema, zodToApiError } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
@@ -186,18 +186,14 @@ export class TurnQueue {
   }
 
   /**
-   * Whether the stored turn `u` is one on its way (sent, or unconfirmed) from this queue: the
-   * same speaker, times and words (as the server stores them: trimmed).
+   * Whether the stored turn `u` the room reports is one on its way (sent, or unconfirmed) from
+   * this queue: the same clientTurnId (the room's event carries the one a turn was sent with).
+   * Not its words: another window's turn with the same words and times is not this one, and two
+   * identical turns typed in a row are two. A turn reported without an id is never this queue's.
    */
-  awaiting(u: Pick<Utterance, 'speaker' | 'text' | 'startMs' | 'endMs'>): boolean {
-    return this.items.some(
-      (q) =>
-        (q.state === 'sending' || q.state === 'unconfirmed') &&
-        q.turn.speaker === u.speaker &&
-        q.turn.startMs === u.startMs &&
-        (q.turn.endMs ?? q.turn.startMs) === u.endMs &&
-        q.turn.text.trim() === u.text,
-    );
+  awaiting(u: Pick<RoomUtterance, 'clientTurnId'>): boolean {
+    const id = u.clientTurnId;
+    return id !== undefined && this.items.some((q) => (q.state === 'sending' || q.state === 'unconfirmed') && q.turn.clientTurnId === id);
   }
 
   /** A turn joins the end of the queue (and goes at once if nothing is ahead of it and it may). */

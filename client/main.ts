@@ -408,13 +408,15 @@ const live = new LiveConnection({
     renderControls();
     composer.connectionChanged();
   },
-  onUtterance(u) {
+  onUtterance(event) {
+    // The stored turn as a snapshot holds it; the id it was sent with only says whose it is.
+    const { clientTurnId: _sentAs, ...u } = event;
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
     posture.noteTime(u.endMs);
     // This window's own typed turn (sent in the background before its session was shown
     // again) is not another window's input: the session goes live here, as at a turn typed.
-    if (composer.sentHere(u)) takeLive(u.sessionId);
+    if (composer.sentHere(event)) takeLive(u.sessionId);
     else noteInput(u.startMs);
     renderViewHead();
   },

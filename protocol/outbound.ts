@@ -26,6 +26,7 @@ import {
   type SessionSnapshot,
   type Signal,
   type Utterance,
+  type RoomUtterance,
 } from './protocol';
 
 const Label = z.enum(VERBAL_LABELS);
@@ -50,7 +51,7 @@ export const SessionSchema: z.ZodType<Session> = z.object({
   demo: z.boolean(),
 });
 
-export const UtteranceSchema: z.ZodType<Utterance> = z.object({
+const UtteranceShape = {
   id: z.number(),
   sessionId: z.string(),
   seq: z.number(),
@@ -60,7 +61,12 @@ export const UtteranceSchema: z.ZodType<Utterance> = z.object({
   startMs: z.number(),
   endMs: z.number(),
   receivedAt: z.number(),
-});
+};
+
+export const UtteranceSchema: z.ZodType<Utterance> = z.object(UtteranceShape);
+
+/** The room's `utterance` event: the turn, and the clientTurnId it was sent with (absent: none). */
+export const RoomUtteranceSchema: z.ZodType<RoomUtterance> = z.object({ ...UtteranceShape, clientTurnId: z.string().optional() });
 
 const VerbalSignalSchema = z.object({
   id: z.number(),

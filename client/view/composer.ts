@@ -12,7 +12,7 @@
 // sessionStorage), sent in the background while another session is shown (the server takes a
 // turn for any session, joined or not). The logic (clock, draft, queue, storage) is
 // client/composer.ts.
-import type { ApiError, Participant, Role, Utterance, UtteranceIn } from '../../protocol/protocol';
+import type { ApiError, Participant, Role, RoomUtterance, Utterance, UtteranceIn } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import { toApiError } from '../api';
 import {
@@ -261,9 +261,10 @@ export class Composer {
   /**
    * Whether `u`, a turn the session's room reports, is one this window sent and awaits the ack
    * of (its own input, not another window's: a turn sent in the background, before its session
-   * was shown again, comes back as the room's event once the session is joined).
+   * was shown again, comes back as the room's event once the session is joined). Known by the
+   * clientTurnId the event carries: the server serves this client, so it always sends the id.
    */
-  sentHere(u: Utterance): boolean {
+  sentHere(u: Pick<RoomUtterance, 'sessionId' | 'clientTurnId'>): boolean {
     return this.queues.get(u.sessionId)?.awaiting(u) ?? false;
   }
 
