@@ -19,18 +19,15 @@ import {
   Draft,
   MediaClock,
   QUEUE_MAX_TURNS,
-  TurnQueue,
   buildTurn,
   checkSpeaker,
   hasText,
-  loadQueues,
-  protocolRefusal,
   removable,
-  saveQueue,
-  sessionGone,
   type QueueStorage,
   type QueuedTurn,
+  type TurnQueue,
 } from '../composer';
+import { ComposerQueues } from '../composerQueues';
 import { errorMessage } from '../errorText';
 import { t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
@@ -97,7 +94,7 @@ export class Composer {
   private readonly clock: MediaClock;
   private readonly draft = new Draft();
   /** Each session's typed turns not yet stored, by session id (the shown one's and those left behind). */
-  private readonly queues = new Map<string, TurnQueue>();
+  private readonly queues: ComposerQueues;
   /** The clientTurnId prefix for this page's typed turns, and the last turn's number. */
   private readonly prefix = newPlaybackId();
   private n = 0;
@@ -179,8 +176,24 @@ export class Composer {
     );
     root.replaceChildren(form);
     this.bind(form);
-    // Turns a reload interrupted: each session's queue again, sent once connected.
-    for (const [id, items] of loadQueues(deps.storage())) this.queues.set(id, this.newQueue(id, items));
+    this.queues = new ComposerQueues({
+      connected: () => deps.connected(),
+      send: (sessionId, turn) => deps.send(sessionId, turn),
+      deliveryUnknown: (err) => deps.deliveryUnknown(err),
+      retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
+      onStored: (sessionId, u) => deps.onStored(sessionId, u),
+      storage: () => deps.storage(),
+      onChange: (sessionId) => {
+        if (sessionId !== this.session.id) return;
+        // Dropped (the server no longer has the session): a refused turn being fixed goes with it.
+        if (!this.queues.get(sessionId) && this.editing !== null) {
+          this.editing = null;
+          this.draft.clear();
+        }
+        this.fixRefused();
+        this.render();
+      },
+    });
     this.render();
   }
 
@@ -192,7 +205,6 @@ export class Composer {
     if (key === this.shownKey) return;
     this.shownKey = key;
     const other = s.id !== this.session.id;
-    const wasHeld = this.session.watching;
     this.session = { ...s, participants: [...s.participants], unassigned: [...s.unassigned] };
     if (other) {
       this.clock.reset();
@@ -210,8 +222,7 @@ export class Composer {
     this.added = this.added.filter((n) => !this.names().participants.includes(n));
     this.fixRefused();
     this.render();
-    // The other window's input ended: this session's turns go on.
-    if (wasHeld && !s.watching && s.id !== null) void this.queues.get(s.id)?.drain();
+    this.queues.show(s.id, s.watching);
   }
 
   /** The session shown was created live in this window just now: its media time starts at 0 now. */
@@ -222,7 +233,7 @@ export class Composer {
 
   /** The session was joined again after a reconnect: its queue goes on (an unconfirmed turn under its id). */
   rejoined(): void {
-    if (this.session.id !== null) void this.queues.get(this.session.id)?.drain();
+    this.queues.rejoined();
   }
 
   /**
@@ -231,17 +242,13 @@ export class Composer {
    * whichever of this and rejoined() comes second finds the queue on its way and does nothing.
    */
   connectionChanged(): void {
-    if (this.deps.connected()) for (const q of this.queues.values()) void q.drain();
+    this.queues.connectionChanged();
     this.render();
   }
 
   /** The session is gone (deleted, or the server lost it): its queued turns could only be refused. */
   dropSession(sessionId: string): void {
-    const q = this.queues.get(sessionId);
-    if (!q) return;
-    q.forget();
-    this.queues.delete(sessionId);
-    saveQueue(this.deps.storage(), sessionId, []);
+    if (!this.queues.drop(sessionId)) return;
     if (sessionId === this.session.id && this.editing !== null) {
       this.editing = null;
       this.draft.clear();
@@ -265,12 +272,12 @@ export class Composer {
    * clientTurnId the event carries: the server serves this client, so it always sends the id.
    */
   sentHere(u: Pick<RoomUtterance, 'sessionId' | 'clientTurnId'>): boolean {
-    return this.queues.get(u.sessionId)?.awaiting(u) ?? false;
+    return this.queues.sentHere(u);
   }
 
   /** Typed turns not yet stored (in any session): closing the page now would lose them. */
   get unsent(): boolean {
-    return [...this.queues.values()].some((q) => q.items.length > 0);
+    return this.queues.unsent;
   }
 
   get offered(): boolean {
@@ -285,36 +292,7 @@ export class Composer {
   private queue(): TurnQueue | null {
     const id = this.session.id;
     if (id === null) return null;
-    let q = this.queues.get(id);
-    if (!q) this.queues.set(id, (q = this.newQueue(id, [])));
-    return q;
-  }
-
-  private newQueue(sessionId: string, items: QueuedTurn[]): TurnQueue {
-    const q: TurnQueue = new TurnQueue(
-      {
-        // Not into a session another window is playing into, as far as this window sees.
-        mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
-        send: (turn) => {
-          // What the server's schema refuses is refused here, with its error, and not sent.
-          const refusal = protocolRefusal(sessionId, turn);
-          return refusal ? Promise.resolve({ ok: false, error: refusal }) : this.deps.send(sessionId, turn);
-        },
-        deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
-        retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
-        onStored: (u) => this.deps.onStored(sessionId, u),
-        onChange: () => {
-          // The server no longer has the session (deleted unheard, e.g. offline, or before a reload).
-          if (sessionGone(q.refused?.error)) return this.dropSession(sessionId);
-          saveQueue(this.deps.storage(), sessionId, q.items);
-          if (sessionId !== this.session.id) return;
-          this.fixRefused();
-          this.render();
-        },
-      },
-      items,
-    );
-    return q;
+    return this.queues.of(id);
   }
 
   /** The shown session's queue stopped at a refused turn and the field is empty: its text goes into the field, to fix. */
