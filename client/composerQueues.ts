@@ -42,12 +42,19 @@ export class ComposerQueues {
     return q;
   }
 
-  /** The session shown and whether it is held (another window plays into it): a queue that may go on now goes on. */
+  /**
+   * The session shown and whether it is held (another window plays into it): a queue that may go
+   * on now goes on. That is the shown one's when its hold ends, and the one left when another
+   * session (or none) is shown: held, it waited for nothing else to start it again (a session not
+   * shown is sent in the background; this window no longer sees the other's input there).
+   */
   show(id: string | null, held: boolean): void {
-    const wasHeld = this.shown.held;
+    const before = this.shown;
     this.shown = { id, held };
-    // The other window's input ended: this session's turns go on.
-    if (wasHeld && !held && id !== null) void this.queues.get(id)?.drain();
+    if (before.id === id && before.held === held) return;
+    // drain() asks mayDrain, so a queue still held stays put.
+    if (before.id !== null && before.id !== id) void this.queues.get(before.id)?.drain();
+    if (id !== null) void this.queues.get(id)?.drain();
   }
 
   /** The shown session was joined again after a reconnect: its queue goes on (an unconfirmed turn under its id). */
