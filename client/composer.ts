@@ -21,7 +21,7 @@
 //   starting) → it waits and goes again under its id, no fix asked. At most QUEUE_MAX_TURNS turns.
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
 import { z } from 'zod';
-import { ApiErrorSchema } from '../protocol/outbound';
+import { ApiErrorSchema, WireError } from '../protocol/outbound';
 import type { ApiError, RoomUtterance, Utterance, UtteranceIn } from '../protocol/protocol';
 import { ClientTurnIdSchema, LIMITS, LiveUtteranceSchema, MediaMsSchema, zodToApiError } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
@@ -155,6 +155,13 @@ export interface TurnQueueDeps {
  */
 const PASSING_REFUSALS: ReadonlySet<string> = new Set(['busy', 'shutting_down', 'starting']);
 
+/**
+ * The client's own code for an acknowledgement it could not read (not the protocol's shape: a
+ * server of another version, or a bug). The turn may be stored; sent again it would get the same
+ * answer, so the queue stops at it, as at a refusal, and says so (its message: where the ack was off).
+ */
+export const MALFORMED_ACK = 'malformed_ack';
+
 /** Whether a queued turn may be taken out: one never stored (waiting to be sent, or refused). */
 export function removable(q: QueuedTurn): boolean {
   return q.state === 'waiting' || q.state === 'refused';
@@ -284,7 +291,7 @@ export class TurnQueue {
         head.state = 'unconfirmed';
       } else {
         head.state = 'refused';
-        head.error = { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
+        head.error = err instanceof WireError ? { code: MALFORMED_ACK, message: err.message } : { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
       }
       return false;
     }

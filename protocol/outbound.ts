@@ -323,11 +323,16 @@ export function ackSchema<T extends z.ZodRawShape>(shape: T) {
   ]);
 }
 
+/** What parseWire throws: the server sent something this client cannot read (its message names where). */
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
 /** Parses data the server sent, turning a mismatch into an Error naming what and where. */
 export function parseWire<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const res = schema.safeParse(data);
   if (res.success) return res.data;
   const issue = res.error.issues[0];
   const where = issue?.path.length ? issue.path.map(String).join('.') : 'payload';
-  throw new Error(`Unexpected ${what} from the server: ${where}: ${issue?.message ?? 'invalid'}`);
+  throw new WireError(`Unexpected ${what} from the server: ${where}: ${issue?.message ?? 'invalid'}`);
 }

@@ -17,6 +17,7 @@ import { LIMITS } from '../../protocol/protocol';
 import { toApiError } from '../api';
 import {
   Draft,
+  MALFORMED_ACK,
   MediaClock,
   QUEUE_MAX_TURNS,
   buildTurn,
@@ -51,6 +52,16 @@ export interface ComposerSession {
   playing: boolean;
   /** Another window plays (or feeds) into it: this window watches that input. */
   watching: boolean;
+}
+
+/**
+ * What is said of the turn the queue stopped at: the server's refusal ("Turn not stored: …", in
+ * the page's language), or an acknowledgement this page could not read ("Turn not confirmed": it
+ * may be stored), with where it was off as the detail.
+ */
+export function refusalText(error: ApiError): string {
+  if (error.code === MALFORMED_ACK) return t('composerMalformedAck', { detail: error.message });
+  return `${t('composerRefused')}${t('colon')}${errorMessage(error)}`;
 }
 
 /** Whether the composer is offered for the session shown (see the file's comment). */
@@ -563,7 +574,7 @@ export class Composer {
     const err = this.queueFull
       ? t('composerQueueFull', { max: QUEUE_MAX_TURNS })
       : refused?.error
-        ? `${t('composerRefused')}${t('colon')}${errorMessage(refused.error)}`
+        ? refusalText(refused.error)
         : this.roleError
           ? `${t('composerRoleFailed')}${t('colon')}${errorMessage(this.roleError)}`
           : this.nameProblem
