@@ -12,6 +12,7 @@ import {
   buildTurn,
   checkSpeaker,
   hasText,
+  latestMediaMs,
   loadQueues,
   protocolRefusal,
   saveQueue,
@@ -111,6 +112,42 @@ describe('Draft', () => {
     expect(d.startMs).toBe(13_500);
     d.clear();
     expect(d).toMatchObject({ text: '', startMs: null });
+  });
+
+  test('a draft\'s start counts only on the clock it was read from: begun on the rehearsal clock and sent with a local video loaded (or the other way), the turn begins when it is sent', () => {
+    const d = new Draft();
+    d.edit('How much', () => 300_000, 'clock'); // the rehearsal clock at 5:00
+    expect(d.startOn('clock')).toBe(300_000);
+    // A video loaded meanwhile, at 0:05: 5:00 is not on its time line (the turn would be clamped to 0 s long there).
+    expect(d.startOn('video')).toBeNull();
+    d.edit('How much is it?', () => 5_000, 'video'); // typing on does not move the start
+    expect(d.startOn('video')).toBeNull();
+    d.edit('', () => 6_000, 'video');
+    d.edit('Begun on the video', () => 7_000, 'video');
+    expect(d.startOn('video')).toBe(7_000);
+    expect(d.startOn('clock')).toBeNull();
+    // A refused turn being fixed keeps the times it was typed at, whichever clock runs now.
+    d.fix(1_000);
+    expect([d.startOn('clock'), d.startOn('video')]).toEqual([1_000, 1_000]);
+  });
+});
+
+describe('latestMediaMs', () => {
+  const turnTo = (endMs: number) => ({ id: 1, sessionId: 's1', seq: 1, speaker: 'Lee', role: 'customer' as const, text: 'Hi', startMs: 0, endMs, receivedAt: 0 });
+  const posture = (startedMs: number, endedMs: number | null) => ({
+    id: 2, sessionId: 's1', kind: 'posture' as const, participant: 'Lee', label: 'leaning_forward' as const, score: 0.9, mediaMs: startedMs, startedMs, endedMs,
+    frameId: null, features: {}, source: 'browser' as const, modelVersion: 'p',
+  });
+
+  test('a session\'s clock starts after everything it stored: its turns, and a webcam rehearsal\'s postures and cues past its last turn', () => {
+    expect(latestMediaMs({ utterances: [], signals: [], cues: [] })).toBe(0);
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [], cues: [] })).toBe(10_000);
+    // The webcam ran on after the last typed turn: a posture held from 12 s to 40 s.
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [posture(12_000, 40_000)], cues: [] })).toBe(40_000);
+    // One still on when it was read: it reached at least its start.
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [posture(50_000, null)], cues: [] })).toBe(50_000);
+    const cue = { mediaMs: 61_000 } as Parameters<typeof latestMediaMs>[0]['cues'][number];
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [], cues: [cue] })).toBe(61_000);
   });
 });
 

@@ -26,6 +26,7 @@ import {
   removable,
   type QueueStorage,
   type QueuedTurn,
+  type TurnClock,
   type TurnQueue,
 } from '../composer';
 import { ComposerQueues } from '../composerQueues';
@@ -74,7 +75,7 @@ export interface ComposerDeps {
   connected(): boolean;
   send(sessionId: string, turn: UtteranceIn): Promise<AckResult<Utterance>>;
   deliveryUnknown(err: unknown): boolean;
-  /** The media time a session's clock starts at when first used here: its latest turn's end. */
+  /** The media time a session's clock starts at when first used here: the latest it holds (turns, signals, cues). */
   latestMs(): number;
   /** The local video's playback position (ms) while one is loaded; null: none (the webcam, or no video). */
   videoMs(): number | null;
@@ -221,7 +222,7 @@ export class Composer {
       this.clock.reset();
       // A draft typed is kept (its time starts again); a refused turn being fixed stays in its session's queue.
       if (this.editing !== null) this.draft.clear();
-      else this.draft.startMs = null;
+      else this.draft.forgetStart();
       this.editing = null;
       this.queueFull = false;
       this.added = [];
@@ -317,13 +318,18 @@ export class Composer {
   private edit(q: QueuedTurn): void {
     this.editing = q.turn.clientTurnId!;
     this.draft.text = q.turn.text;
-    this.draft.startMs = q.turn.startMs;
+    this.draft.fix(q.turn.startMs);
     if (this.names().all.includes(q.turn.speaker)) this.speaker = q.turn.speaker;
   }
 
   /** Media time now: the local video's position while one is loaded, else the session's clock. */
   private mediaNow(): number {
     return this.deps.videoMs() ?? this.clock.mediaMs(this.startFrom());
+  }
+
+  /** The clock mediaNow() reads. */
+  private clockNow(): TurnClock {
+    return this.deps.videoMs() !== null ? 'video' : 'clock';
   }
 
   /** Where a clock not yet running starts: after the session's latest turn, stored or queued. */
@@ -338,7 +344,7 @@ export class Composer {
       this.submit();
     });
     this.text.addEventListener('input', () => {
-      this.draft.edit(this.text.value, () => this.mediaNow());
+      this.draft.edit(this.text.value, () => this.mediaNow(), this.clockNow());
       const q = this.session.id !== null ? this.queues.get(this.session.id) : undefined;
       // Fix is offered only with the field empty: a refused turn waiting for it follows the typing.
       if (this.queueFull || (q?.refused && this.editing === null)) {
@@ -415,7 +421,8 @@ export class Composer {
     if (!q || !hasText(this.draft.text) || this.session.watching) return;
     const fixing = this.editing !== null ? q.items.find((i) => i.turn.clientTurnId === this.editing) : undefined;
     const endMs = fixing ? (fixing.turn.endMs ?? fixing.turn.startMs) : this.mediaNow();
-    const startMs = fixing ? fixing.turn.startMs : (this.draft.startMs ?? endMs);
+    // A draft begun on the other clock (a video loaded or closed meanwhile) begins when it is sent.
+    const startMs = fixing ? fixing.turn.startMs : (this.draft.startOn(this.clockNow()) ?? endMs);
     const turn = buildTurn({ speaker, text: this.draft.text, startMs, endMs, clientTurnId: turnId(this.prefix, ++this.n) });
     if (fixing) {
       this.editing = null;
