@@ -11,7 +11,7 @@
 // until the server has stored it. Each session keeps its queue (per session id, saved in
 // sessionStorage), sent in the background while another session is shown (the server takes a
 // turn for any session, joined or not). The logic (clock, draft, queue, storage) is
-// client/composer.ts.
+// client/composer.ts; every session's queue and when it may be sent, client/composerQueues.ts.
 import type { ApiError, Participant, Role, RoomUtterance, Utterance, UtteranceIn } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import { toApiError } from '../api';
