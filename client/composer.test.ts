@@ -12,6 +12,7 @@ import {
   buildTurn,
   checkSpeaker,
   hasText,
+  latestMediaMs,
   loadQueues,
   protocolRefusal,
   saveQueue,
@@ -111,6 +112,42 @@ describe('Draft', () => {
     expect(d.startMs).toBe(13_500);
     d.clear();
     expect(d).toMatchObject({ text: '', startMs: null });
+  });
+
+  test('a draft\'s start counts only on the clock it was read from: begun on the rehearsal clock and sent with a local video loaded (or the other way), the turn begins when it is sent', () => {
+    const d = new Draft();
+    d.edit('How much', () => 300_000, 'clock'); // the rehearsal clock at 5:00
+    expect(d.startOn('clock')).toBe(300_000);
+    // A video loaded meanwhile, at 0:05: 5:00 is not on its time line (the turn would be clamped to 0 s long there).
+    expect(d.startOn('video')).toBeNull();
+    d.edit('How much is it?', () => 5_000, 'video'); // typing on does not move the start
+    expect(d.startOn('video')).toBeNull();
+    d.edit('', () => 6_000, 'video');
+    d.edit('Begun on the video', () => 7_000, 'video');
+    expect(d.startOn('video')).toBe(7_000);
+    expect(d.startOn('clock')).toBeNull();
+    // A refused turn being fixed keeps the times it was typed at, whichever clock runs now.
+    d.fix(1_000);
+    expect([d.startOn('clock'), d.startOn('video')]).toEqual([1_000, 1_000]);
+  });
+});
+
+describe('latestMediaMs', () => {
+  const turnTo = (endMs: number) => ({ id: 1, sessionId: 's1', seq: 1, speaker: 'Lee', role: 'customer' as const, text: 'Hi', startMs: 0, endMs, receivedAt: 0 });
+  const posture = (startedMs: number, endedMs: number | null) => ({
+    id: 2, sessionId: 's1', kind: 'posture' as const, participant: 'Lee', label: 'leaning_forward' as const, score: 0.9, mediaMs: startedMs, startedMs, endedMs,
+    frameId: null, features: {}, source: 'browser' as const, modelVersion: 'p',
+  });
+
+  test('a session\'s clock starts after everything it stored: its turns, and a webcam rehearsal\'s postures and cues past its last turn', () => {
+    expect(latestMediaMs({ utterances: [], signals: [], cues: [] })).toBe(0);
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [], cues: [] })).toBe(10_000);
+    // The webcam ran on after the last typed turn: a posture held from 12 s to 40 s.
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [posture(12_000, 40_000)], cues: [] })).toBe(40_000);
+    // One still on when it was read: it reached at least its start.
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [posture(50_000, null)], cues: [] })).toBe(50_000);
+    const cue = { mediaMs: 61_000 } as Parameters<typeof latestMediaMs>[0]['cues'][number];
+    expect(latestMediaMs({ utterances: [turnTo(10_000)], signals: [], cues: [cue] })).toBe(61_000);
   });
 });
 
@@ -365,19 +402,22 @@ describe('TurnQueue', () => {
     expect(h.sent).toHaveLength(1);
   });
 
-  test('awaiting: a stored turn the room reports is known as this queue\'s own while it is on its way, not before it is sent nor after', async () => {
+  test('awaiting: a stored turn the room reports is known as this queue\'s own by its clientTurnId while it is on its way, not before it is sent nor after', async () => {
     const h = harness();
     h.hold(true);
     const padded = buildTurn({ speaker: 'Lee', text: '  How much?  ', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' });
     h.queue.add(padded);
-    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500 };
+    const echo = { speaker: 'Lee', text: 'How much?', startMs: 1000, endMs: 1500, clientTurnId: 'ptest:1' };
     expect(h.queue.awaiting(echo)).toBe(false); // waiting: not sent, so not its echo
     h.hold(false);
     void h.queue.drain();
     expect(h.queue.awaiting(echo)).toBe(true);
-    expect(h.queue.awaiting({ ...echo, speaker: 'Bo' })).toBe(false); // another window's turn
-    expect(h.queue.awaiting({ ...echo, startMs: 999 })).toBe(false);
-    expect(h.queue.awaiting({ ...echo, text: 'How much' })).toBe(false);
+    // Another window's turn, the same words at the same times: its id is not ours.
+    expect(h.queue.awaiting({ ...echo, clientTurnId: 'pother:1' })).toBe(false);
+    // A turn sent without an id (another program's) is never ours.
+    const { clientTurnId: _none, ...words } = echo;
+    const withoutId: typeof words & { clientTurnId?: string } = words;
+    expect(h.queue.awaiting(withoutId)).toBe(false);
     h.setConnected(false);
     h.answers[0]!.reject(new Error('socket has been disconnected'));
     await flush();
@@ -386,6 +426,21 @@ describe('TurnQueue', () => {
     void h.queue.drain();
     await h.ack(1);
     expect(h.queue.awaiting(echo)).toBe(false);
+  });
+
+  test('awaiting: two identical turns typed in a row are told apart by their ids', async () => {
+    const h = harness();
+    const same = (n: number) => buildTurn({ speaker: 'Lee', text: 'Yes.', startMs: 1000, endMs: 1000, clientTurnId: `ptest:${n}` });
+    h.queue.add(same(1));
+    h.queue.add(same(2));
+    const echo = (n: number) => ({ speaker: 'Lee', text: 'Yes.', startMs: 1000, endMs: 1000, clientTurnId: `ptest:${n}` });
+    expect(h.queue.awaiting(echo(1))).toBe(true); // on its way
+    expect(h.queue.awaiting(echo(2))).toBe(false); // still waiting behind it: not sent
+    await h.ack(0);
+    expect(h.queue.awaiting(echo(1))).toBe(false); // stored: no echo of it is awaited any more
+    expect(h.queue.awaiting(echo(2))).toBe(true);
+    await h.ack(1);
+    expect(h.queue.awaiting(echo(2))).toBe(false);
   });
 
   test('sessionGone: only a refusal naming the session as not found drops its queue', () => {

@@ -2,13 +2,15 @@
 //
 // - MediaClock: a session's rehearsal clock. Media time 0 is when the session was created in
 //   this window; a session opened otherwise starts it on first use (a turn typed, or the
-//   webcam's first frame) at the session's latest media time, so new turns follow the old
-//   ones. The webcam's landmarks and the typed turns read the same clock, so posture and words
-//   line up. (With a local video loaded, the typed turns read the video's time instead.)
+//   webcam's first frame) at the session's latest media time (latestMediaMs: turns, signals,
+//   cues), so new turns follow the old ones. The webcam's landmarks and the typed turns read the
+//   same clock, so posture and words line up. (With a local video loaded, the typed turns read
+//   the video's time instead; docs/client.md "The clock" has every case.)
 // - buildTurn: the live `utterance` a draft becomes: the speaker, the text as typed, `startMs`
 //   when its draft was begun (the first keystroke after the field was empty), `endMs` when it
 //   was sent (Enter), and a `clientTurnId` the same on every send of that turn.
-// - Draft: the field's text and the media time it was begun at.
+// - Draft: the field's text and the media time it was begun at, on which clock (a start read on
+//   the other one, a video loaded or closed meanwhile, is not used).
 // - TurnQueue: one session's typed turns, in order, sent one at a time while the connection is
 //   up (socket.io would buffer an emit made offline and send it unchecked on reconnect, so
 //   nothing is emitted offline). Each turn keeps the media times it was typed at. Stored (or a
@@ -21,8 +23,8 @@
 //   starting) → it waits and goes again under its id, no fix asked. At most QUEUE_MAX_TURNS turns.
 // - saveQueue / loadQueues: a session's queue in sessionStorage, so a reload loses nothing.
 import { z } from 'zod';
-import { ApiErrorSchema } from '../protocol/outbound';
-import type { ApiError, Utterance, UtteranceIn } from '../protocol/protocol';
+import { ApiErrorSchema, WireError } from '../protocol/outbound';
+import type { ApiError, RoomUtterance, SessionSnapshot, Utterance, UtteranceIn } from '../protocol/protocol';
 import { ClientTurnIdSchema, LIMITS, LiveUtteranceSchema, MediaMsSchema, zodToApiError } from '../protocol/protocol';
 import { normalizeSpeakerName } from '../protocol/speakerName';
 import type { AckResult } from './live';
@@ -52,6 +54,21 @@ export class MediaClock {
   reset(): void {
     this.origin = null;
   }
+}
+
+/**
+ * The latest media time a stored session reached, where its clock starts when first used here:
+ * its turns' ends, its signals (a posture until it ended, one still on at least from its start)
+ * and its cues. A webcam rehearsal runs on past its last typed turn; a clock started at that
+ * turn would put new turns and frames back over the old ones. (Frames that gave no signal are
+ * not in a snapshot, so a stretch of them past the last signal is not counted.)
+ */
+export function latestMediaMs(s: Pick<SessionSnapshot, 'utterances' | 'signals' | 'cues'>): number {
+  let ms = 0;
+  for (const u of s.utterances) ms = Math.max(ms, u.endMs);
+  for (const sig of s.signals) ms = Math.max(ms, sig.kind === 'posture' ? (sig.endedMs ?? sig.startedMs) : sig.mediaMs);
+  for (const c of s.cues) ms = Math.max(ms, c.mediaMs);
+  return ms;
 }
 
 /** The utterance a draft becomes; `startMs` is clamped to `endMs` so the server never refuses the order. */
@@ -86,23 +103,58 @@ export function protocolRefusal(sessionId: string, turn: UtteranceIn): ApiError 
   return parsed.success ? null : zodToApiError(parsed.error, '', undefined, payload);
 }
 
-/** The field: its text and the media time it was begun at. */
+/**
+ * Which clock a typed turn's media time is read from: the session's rehearsal clock (MediaClock,
+ * also the webcam's), or a local video's playback position while one is loaded.
+ */
+export type TurnClock = 'clock' | 'video';
+
+/** The field: its text and the media time it was begun at (and on which clock). */
 export class Draft {
   text = '';
   /** Media time the draft was begun at (its first keystroke); null: empty. */
   startMs: number | null = null;
+  /** The clock startMs was read from; 'any': a refused turn's own start, kept whichever clock runs. */
+  private startClock: TurnClock | 'any' | null = null;
 
-  /** The field's text changed: a draft begun now takes its start time (`now()`); emptied, it has none. */
-  edit(text: string, now: () => number): void {
+  /** The field's text changed: a draft begun now takes its start time (`now()`, read from `clock`); emptied, it has none. */
+  edit(text: string, now: () => number, clock: TurnClock = 'clock'): void {
     const was = this.text;
     this.text = text;
-    if (!hasText(text)) this.startMs = null;
-    else if (this.startMs === null || !hasText(was)) this.startMs = now();
+    if (!hasText(text)) {
+      this.startMs = null;
+      this.startClock = null;
+    } else if (this.startMs === null || !hasText(was)) {
+      this.startMs = now();
+      this.startClock = clock;
+    }
+  }
+
+  /**
+   * The draft's start on `clock`; null when it has none there: not begun, or begun on the other
+   * clock (a local video loaded or closed while it was typed: that time is not on this time line),
+   * so the turn is taken as begun when it is sent.
+   */
+  startOn(clock: TurnClock): number | null {
+    return this.startClock === clock || this.startClock === 'any' ? this.startMs : null;
+  }
+
+  /** A refused turn's text is in the field to be fixed: it keeps the start it was typed at. */
+  fix(startMs: number): void {
+    this.startMs = startMs;
+    this.startClock = 'any';
+  }
+
+  /** Another session: a draft kept has no start there (it starts again at its next keystroke). */
+  forgetStart(): void {
+    this.startMs = null;
+    this.startClock = null;
   }
 
   clear(): void {
     this.text = '';
     this.startMs = null;
+    this.startClock = null;
   }
 }
 
@@ -155,6 +207,13 @@ export interface TurnQueueDeps {
  */
 const PASSING_REFUSALS: ReadonlySet<string> = new Set(['busy', 'shutting_down', 'starting']);
 
+/**
+ * The client's own code for an acknowledgement it could not read (not the protocol's shape: a
+ * server of another version, or a bug). The turn may be stored; sent again it would get the same
+ * answer, so the queue stops at it, as at a refusal, and says so (its message: where the ack was off).
+ */
+export const MALFORMED_ACK = 'malformed_ack';
+
 /** Whether a queued turn may be taken out: one never stored (waiting to be sent, or refused). */
 export function removable(q: QueuedTurn): boolean {
   return q.state === 'waiting' || q.state === 'refused';
@@ -186,18 +245,14 @@ export class TurnQueue {
   }
 
   /**
-   * Whether the stored turn `u` is one on its way (sent, or unconfirmed) from this queue: the
-   * same speaker, times and words (as the server stores them: trimmed).
+   * Whether the stored turn `u` the room reports is one on its way (sent, or unconfirmed) from
+   * this queue: the same clientTurnId (the room's event carries the one a turn was sent with).
+   * Not its words: another window's turn with the same words and times is not this one, and two
+   * identical turns typed in a row are two. A turn reported without an id is never this queue's.
    */
-  awaiting(u: Pick<Utterance, 'speaker' | 'text' | 'startMs' | 'endMs'>): boolean {
-    return this.items.some(
-      (q) =>
-        (q.state === 'sending' || q.state === 'unconfirmed') &&
-        q.turn.speaker === u.speaker &&
-        q.turn.startMs === u.startMs &&
-        (q.turn.endMs ?? q.turn.startMs) === u.endMs &&
-        q.turn.text.trim() === u.text,
-    );
+  awaiting(u: Pick<RoomUtterance, 'clientTurnId'>): boolean {
+    const id = u.clientTurnId;
+    return id !== undefined && this.items.some((q) => (q.state === 'sending' || q.state === 'unconfirmed') && q.turn.clientTurnId === id);
   }
 
   /** A turn joins the end of the queue (and goes at once if nothing is ahead of it and it may). */
@@ -288,7 +343,7 @@ export class TurnQueue {
         head.state = 'unconfirmed';
       } else {
         head.state = 'refused';
-        head.error = { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
+        head.error = err instanceof WireError ? { code: MALFORMED_ACK, message: err.message } : { code: 'client_error', message: err instanceof Error ? err.message : String(err) };
       }
       return false;
     }

@@ -17,6 +17,7 @@ import {
   type SessionCountsEvent,
   type SessionDeletedEvent,
   type SessionRenamedEvent,
+  type RoomUtterance,
   type Signal,
   type Utterance,
   type UtteranceIn,
@@ -32,6 +33,7 @@ import {
   SessionListedEventSchema,
   SessionSummarySchema,
   SignalSchema,
+  RoomUtteranceSchema,
   SnapshotSchema,
   UtteranceSchema,
   ackSchema,
@@ -47,7 +49,8 @@ export type ConnectionState = 'connecting' | 'connected' | 'offline';
 
 export interface LiveListeners {
   onConnection(state: ConnectionState): void;
-  onUtterance(u: Utterance): void;
+  /** A turn the session's room stored, with the clientTurnId it was sent with (when it had one). */
+  onUtterance(u: RoomUtterance): void;
   onSignal(s: Signal): void;
   onCue(c: Cue): void;
   onRolesNeeded(sessionId: string, speakers: string[]): void;
@@ -131,7 +134,7 @@ export class LiveConnection {
     this.socket.on('connect_error', () => listeners.onConnection('offline'));
     this.socket.io.on('reconnect_attempt', () => listeners.onConnection('connecting'));
 
-    this.checked('utterance', UtteranceSchema, (u) => listeners.onUtterance(u));
+    this.checked('utterance', RoomUtteranceSchema, (u) => listeners.onUtterance(u));
     this.checked('signal', SignalSchema, (s) => listeners.onSignal(s));
     this.checked('cue', CueSchema, (c) => listeners.onCue(c));
     this.checked('roles_needed', RolesNeeded, (p) => listeners.onRolesNeeded(p.sessionId, p.speakers));

@@ -36,6 +36,7 @@ import { clockTime, liveTitle, shownTitle } from './liveTitle';
 import { PosePanel, type PoseSession } from './pose/panel';
 import { CommentsView } from './view/comments';
 import { Composer, NewLiveSessionDialog } from './view/composer';
+import { latestMediaMs } from './composer';
 import { CueVerdicts } from './view/cueReviews';
 import { CueView } from './view/cues';
 import { byId } from './view/dom';
@@ -198,6 +199,8 @@ const state = {
   wasConnected: false,
   /** Speakers of the session shown the server reports without a role (for the composer's speaker list). */
   unassigned: [] as string[],
+  /** The latest media time the session shown held when read (turns, signals, cues): where the composer's clock starts. */
+  storedLatestMs: 0,
 };
 
 /** This window's role saves and re-analyses under way: their `reanalysed` echoes are not read again. */
@@ -345,7 +348,8 @@ const composer = new Composer(byId('composer'), {
     return live.sendUtterance(sessionId, turn);
   },
   deliveryUnknown: (err) => live.deliveryUnknown(err),
-  latestMs: () => posture.latestTimeMs,
+  // After everything stored (a webcam rehearsal's postures past its last turn too), and any turn since.
+  latestMs: () => Math.max(posture.latestTimeMs, state.storedLatestMs),
   onStored(sessionId, u) {
     if (sessionId !== state.sessionId) return;
     transcript.addUtterance(u); // the room's event may have shown it already: once, by its id
@@ -386,6 +390,8 @@ const newLive = new NewLiveSessionDialog(
       await refreshSessions();
       picker.value = session.id;
       await review(session.id);
+      // Its clock starts at 0:00 now, as a joined one's does (not at the first keystroke).
+      if (state.sessionId === session.id) composer.startedHere();
       return;
     }
     show(joined.value, 'live');
@@ -416,13 +422,15 @@ const live = new LiveConnection({
     renderControls();
     composer.connectionChanged();
   },
-  onUtterance(u) {
+  onUtterance(event) {
+    // The stored turn as a snapshot holds it; the id it was sent with only says whose it is.
+    const { clientTurnId: _sentAs, ...u } = event;
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
     posture.noteTime(u.endMs);
     // This window's own typed turn (sent in the background before its session was shown
     // again) is not another window's input: the session goes live here, as at a turn typed.
-    if (composer.sentHere(u)) takeLive(u.sessionId);
+    if (composer.sentHere(event)) takeLive(u.sessionId);
     else noteInput(u.startMs);
     renderViewHead();
   },
@@ -652,6 +660,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   state.cueCount = snapshot.cues.length;
   state.participants = snapshot.session.participants;
   state.unassigned = snapshot.unassignedSpeakers;
+  state.storedLatestMs = latestMediaMs(snapshot);
   // Live: on the newest turn; stored: from its start; read again: where the reader was (also
   // while watching another window's playback: a role change there does not move this reader).
   labels.setSession(snapshot.session.id, snapshot.corrections, true);

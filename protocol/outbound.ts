@@ -26,6 +26,7 @@ import {
   type SessionSnapshot,
   type Signal,
   type Utterance,
+  type RoomUtterance,
 } from './protocol';
 
 const Label = z.enum(VERBAL_LABELS);
@@ -50,7 +51,7 @@ export const SessionSchema: z.ZodType<Session> = z.object({
   demo: z.boolean(),
 });
 
-export const UtteranceSchema: z.ZodType<Utterance> = z.object({
+const UtteranceShape = {
   id: z.number(),
   sessionId: z.string(),
   seq: z.number(),
@@ -60,7 +61,12 @@ export const UtteranceSchema: z.ZodType<Utterance> = z.object({
   startMs: z.number(),
   endMs: z.number(),
   receivedAt: z.number(),
-});
+};
+
+export const UtteranceSchema: z.ZodType<Utterance> = z.object(UtteranceShape);
+
+/** The room's `utterance` event: the turn, and the clientTurnId it was sent with (absent: none). */
+export const RoomUtteranceSchema: z.ZodType<RoomUtterance> = z.object({ ...UtteranceShape, clientTurnId: z.string().optional() });
 
 const VerbalSignalSchema = z.object({
   id: z.number(),
@@ -317,11 +323,16 @@ export function ackSchema<T extends z.ZodRawShape>(shape: T) {
   ]);
 }
 
+/** What parseWire throws: the server sent something this client cannot read (its message names where). */
+export class WireError extends Error {
+  override name = 'WireError';
+}
+
 /** Parses data the server sent, turning a mismatch into an Error naming what and where. */
 export function parseWire<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const res = schema.safeParse(data);
   if (res.success) return res.data;
   const issue = res.error.issues[0];
   const where = issue?.path.length ? issue.path.map(String).join('.') : 'payload';
-  throw new Error(`Unexpected ${what} from the server: ${where}: ${issue?.message ?? 'invalid'}`);
+  throw new WireError(`Unexpected ${what} from the server: ${where}: ${issue?.message ?? 'invalid'}`);
 }

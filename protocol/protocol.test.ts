@@ -1,5 +1,6 @@
 // The wire schemas at the edge: what a live utterance may carry.
 import { CommentInSchema, CorrectionInSchema, CreateSessionSchema, JoinSchema, LandmarksInSchema, LeaveSchema, LiveUtteranceSchema, SetRolesSchema, UtteranceInSchema, zodToApiError } from './protocol';
+import { RoomUtteranceSchema, UtteranceSchema } from './outbound';
 
 const turn = { speaker: 'Bo', text: 'How much is it?', startMs: 4000 };
 
@@ -123,5 +124,15 @@ describe('texts of nothing visible', () => {
     expect(CommentInSchema.parse({ mediaMs: 0, text: 'ok', author: ' Ann\u200B ' }).author).toBe('Ann\u200B');
     // A coach's note of nothing visible is none, as an empty one.
     for (const note of blanks) expect(CorrectionInSchema.parse({ label: 'neutral', note }).note).toBe('');
+  });
+});
+
+describe('the room\'s utterance event as the client reads it', () => {
+  const stored = { id: 3, sessionId: 's1', seq: 1, speaker: 'Bo', role: 'customer', text: 'How much is it?', startMs: 4000, endMs: 4000, receivedAt: 1 };
+  it('takes the clientTurnId when the turn had one and does without it; the Utterance of acks and snapshots keeps none', () => {
+    expect(RoomUtteranceSchema.parse({ ...stored, clientTurnId: 'p1:1' })).toEqual({ ...stored, clientTurnId: 'p1:1' });
+    expect(RoomUtteranceSchema.parse(stored)).toEqual(stored);
+    expect(RoomUtteranceSchema.safeParse({ ...stored, clientTurnId: 7 }).success).toBe(false);
+    expect(UtteranceSchema.parse({ ...stored, clientTurnId: 'p1:1' })).toEqual(stored);
   });
 });

@@ -304,6 +304,15 @@ export interface Utterance {
   receivedAt: number;
 }
 
+/**
+ * A stored turn as the session's room hears it (the `utterance` event): the Utterance, and the
+ * `clientTurnId` it was sent with when it had one, so the window that sent it knows it for its
+ * own by that id. Snapshots, acks and exports carry the Utterance alone.
+ */
+export interface RoomUtterance extends Utterance {
+  clientTurnId?: string;
+}
+
 /** A customer's words classified as a buying signal or resistance. */
 export interface VerbalSignal {
   id: number;
@@ -653,7 +662,7 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  utterance: (u: Utterance) => void;
+  utterance: (u: RoomUtterance) => void;
   signal: (s: Signal) => void;
   cue: (c: Cue) => void;
   /** Speakers who have no role yet: their turns give no signals until one is assigned. */

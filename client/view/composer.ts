@@ -11,26 +11,25 @@
 // until the server has stored it. Each session keeps its queue (per session id, saved in
 // sessionStorage), sent in the background while another session is shown (the server takes a
 // turn for any session, joined or not). The logic (clock, draft, queue, storage) is
-// client/composer.ts.
-import type { ApiError, Participant, Role, Utterance, UtteranceIn } from '../../protocol/protocol';
+// client/composer.ts; every session's queue and when it may be sent, client/composerQueues.ts.
+import type { ApiError, Participant, Role, RoomUtterance, Utterance, UtteranceIn } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
 import { toApiError } from '../api';
 import {
   Draft,
+  MALFORMED_ACK,
   MediaClock,
   QUEUE_MAX_TURNS,
-  TurnQueue,
   buildTurn,
   checkSpeaker,
   hasText,
-  loadQueues,
-  protocolRefusal,
   removable,
-  saveQueue,
-  sessionGone,
   type QueueStorage,
   type QueuedTurn,
+  type TurnClock,
+  type TurnQueue,
 } from '../composer';
+import { ComposerQueues } from '../composerQueues';
 import { errorMessage } from '../errorText';
 import { t, type StringKey } from '../i18n';
 import type { AckResult } from '../live';
@@ -56,6 +55,16 @@ export interface ComposerSession {
   watching: boolean;
 }
 
+/**
+ * What is said of the turn the queue stopped at: the server's refusal ("Turn not stored: …", in
+ * the page's language), or an acknowledgement this page could not read ("Turn not confirmed": it
+ * may be stored), with where it was off as the detail.
+ */
+export function refusalText(error: ApiError): string {
+  if (error.code === MALFORMED_ACK) return t('composerMalformedAck', { detail: error.message });
+  return `${t('composerRefused')}${t('colon')}${errorMessage(error)}`;
+}
+
 /** Whether the composer is offered for the session shown (see the file's comment). */
 export function composerOffered(s: ComposerSession): boolean {
   return s.id !== null && !s.demo && !s.lost && !s.playing;
@@ -66,7 +75,7 @@ export interface ComposerDeps {
   connected(): boolean;
   send(sessionId: string, turn: UtteranceIn): Promise<AckResult<Utterance>>;
   deliveryUnknown(err: unknown): boolean;
-  /** The media time a session's clock starts at when first used here: its latest turn's end. */
+  /** The media time a session's clock starts at when first used here: the latest it holds (turns, signals, cues). */
   latestMs(): number;
   /** The local video's playback position (ms) while one is loaded; null: none (the webcam, or no video). */
   videoMs(): number | null;
@@ -97,7 +106,7 @@ export class Composer {
   private readonly clock: MediaClock;
   private readonly draft = new Draft();
   /** Each session's typed turns not yet stored, by session id (the shown one's and those left behind). */
-  private readonly queues = new Map<string, TurnQueue>();
+  private readonly queues: ComposerQueues;
   /** The clientTurnId prefix for this page's typed turns, and the last turn's number. */
   private readonly prefix = newPlaybackId();
   private n = 0;
@@ -179,8 +188,24 @@ export class Composer {
     );
     root.replaceChildren(form);
     this.bind(form);
-    // Turns a reload interrupted: each session's queue again, sent once connected.
-    for (const [id, items] of loadQueues(deps.storage())) this.queues.set(id, this.newQueue(id, items));
+    this.queues = new ComposerQueues({
+      connected: () => deps.connected(),
+      send: (sessionId, turn) => deps.send(sessionId, turn),
+      deliveryUnknown: (err) => deps.deliveryUnknown(err),
+      retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
+      onStored: (sessionId, u) => deps.onStored(sessionId, u),
+      storage: () => deps.storage(),
+      onChange: (sessionId) => {
+        if (sessionId !== this.session.id) return;
+        // Dropped (the server no longer has the session): a refused turn being fixed goes with it.
+        if (!this.queues.get(sessionId) && this.editing !== null) {
+          this.editing = null;
+          this.draft.clear();
+        }
+        this.fixRefused();
+        this.render();
+      },
+    });
     this.render();
   }
 
@@ -192,13 +217,12 @@ export class Composer {
     if (key === this.shownKey) return;
     this.shownKey = key;
     const other = s.id !== this.session.id;
-    const wasHeld = this.session.watching;
     this.session = { ...s, participants: [...s.participants], unassigned: [...s.unassigned] };
     if (other) {
       this.clock.reset();
       // A draft typed is kept (its time starts again); a refused turn being fixed stays in its session's queue.
       if (this.editing !== null) this.draft.clear();
-      else this.draft.startMs = null;
+      else this.draft.forgetStart();
       this.editing = null;
       this.queueFull = false;
       this.added = [];
@@ -210,8 +234,7 @@ export class Composer {
     this.added = this.added.filter((n) => !this.names().participants.includes(n));
     this.fixRefused();
     this.render();
-    // The other window's input ended: this session's turns go on.
-    if (wasHeld && !s.watching && s.id !== null) void this.queues.get(s.id)?.drain();
+    this.queues.show(s.id, s.watching);
   }
 
   /** The session shown was created live in this window just now: its media time starts at 0 now. */
@@ -222,7 +245,7 @@ export class Composer {
 
   /** The session was joined again after a reconnect: its queue goes on (an unconfirmed turn under its id). */
   rejoined(): void {
-    if (this.session.id !== null) void this.queues.get(this.session.id)?.drain();
+    this.queues.rejoined();
   }
 
   /**
@@ -231,17 +254,13 @@ export class Composer {
    * whichever of this and rejoined() comes second finds the queue on its way and does nothing.
    */
   connectionChanged(): void {
-    if (this.deps.connected()) for (const q of this.queues.values()) void q.drain();
+    this.queues.connectionChanged();
     this.render();
   }
 
   /** The session is gone (deleted, or the server lost it): its queued turns could only be refused. */
   dropSession(sessionId: string): void {
-    const q = this.queues.get(sessionId);
-    if (!q) return;
-    q.forget();
-    this.queues.delete(sessionId);
-    saveQueue(this.deps.storage(), sessionId, []);
+    if (!this.queues.drop(sessionId)) return;
     if (sessionId === this.session.id && this.editing !== null) {
       this.editing = null;
       this.draft.clear();
@@ -261,15 +280,16 @@ export class Composer {
   /**
    * Whether `u`, a turn the session's room reports, is one this window sent and awaits the ack
    * of (its own input, not another window's: a turn sent in the background, before its session
-   * was shown again, comes back as the room's event once the session is joined).
+   * was shown again, comes back as the room's event once the session is joined). Known by the
+   * clientTurnId the event carries: the server serves this client, so it always sends the id.
    */
-  sentHere(u: Utterance): boolean {
-    return this.queues.get(u.sessionId)?.awaiting(u) ?? false;
+  sentHere(u: Pick<RoomUtterance, 'sessionId' | 'clientTurnId'>): boolean {
+    return this.queues.sentHere(u);
   }
 
   /** Typed turns not yet stored (in any session): closing the page now would lose them. */
   get unsent(): boolean {
-    return [...this.queues.values()].some((q) => q.items.length > 0);
+    return this.queues.unsent;
   }
 
   get offered(): boolean {
@@ -284,36 +304,7 @@ export class Composer {
   private queue(): TurnQueue | null {
     const id = this.session.id;
     if (id === null) return null;
-    let q = this.queues.get(id);
-    if (!q) this.queues.set(id, (q = this.newQueue(id, [])));
-    return q;
-  }
-
-  private newQueue(sessionId: string, items: QueuedTurn[]): TurnQueue {
-    const q: TurnQueue = new TurnQueue(
-      {
-        // Not into a session another window is playing into, as far as this window sees.
-        mayDrain: () => this.deps.connected() && !(this.session.id === sessionId && this.session.watching),
-        send: (turn) => {
-          // What the server's schema refuses is refused here, with its error, and not sent.
-          const refusal = protocolRefusal(sessionId, turn);
-          return refusal ? Promise.resolve({ ok: false, error: refusal }) : this.deps.send(sessionId, turn);
-        },
-        deliveryUnknown: (err) => this.deps.deliveryUnknown(err),
-        retryLater: (retry) => void setTimeout(retry, UNCONFIRMED_RETRY_MS),
-        onStored: (u) => this.deps.onStored(sessionId, u),
-        onChange: () => {
-          // The server no longer has the session (deleted unheard, e.g. offline, or before a reload).
-          if (sessionGone(q.refused?.error)) return this.dropSession(sessionId);
-          saveQueue(this.deps.storage(), sessionId, q.items);
-          if (sessionId !== this.session.id) return;
-          this.fixRefused();
-          this.render();
-        },
-      },
-      items,
-    );
-    return q;
+    return this.queues.of(id);
   }
 
   /** The shown session's queue stopped at a refused turn and the field is empty: its text goes into the field, to fix. */
@@ -327,13 +318,18 @@ export class Composer {
   private edit(q: QueuedTurn): void {
     this.editing = q.turn.clientTurnId!;
     this.draft.text = q.turn.text;
-    this.draft.startMs = q.turn.startMs;
+    this.draft.fix(q.turn.startMs);
     if (this.names().all.includes(q.turn.speaker)) this.speaker = q.turn.speaker;
   }
 
   /** Media time now: the local video's position while one is loaded, else the session's clock. */
   private mediaNow(): number {
     return this.deps.videoMs() ?? this.clock.mediaMs(this.startFrom());
+  }
+
+  /** The clock mediaNow() reads. */
+  private clockNow(): TurnClock {
+    return this.deps.videoMs() !== null ? 'video' : 'clock';
   }
 
   /** Where a clock not yet running starts: after the session's latest turn, stored or queued. */
@@ -348,7 +344,7 @@ export class Composer {
       this.submit();
     });
     this.text.addEventListener('input', () => {
-      this.draft.edit(this.text.value, () => this.mediaNow());
+      this.draft.edit(this.text.value, () => this.mediaNow(), this.clockNow());
       const q = this.session.id !== null ? this.queues.get(this.session.id) : undefined;
       // Fix is offered only with the field empty: a refused turn waiting for it follows the typing.
       if (this.queueFull || (q?.refused && this.editing === null)) {
@@ -425,7 +421,8 @@ export class Composer {
     if (!q || !hasText(this.draft.text) || this.session.watching) return;
     const fixing = this.editing !== null ? q.items.find((i) => i.turn.clientTurnId === this.editing) : undefined;
     const endMs = fixing ? (fixing.turn.endMs ?? fixing.turn.startMs) : this.mediaNow();
-    const startMs = fixing ? fixing.turn.startMs : (this.draft.startMs ?? endMs);
+    // A draft begun on the other clock (a video loaded or closed meanwhile) begins when it is sent.
+    const startMs = fixing ? fixing.turn.startMs : (this.draft.startOn(this.clockNow()) ?? endMs);
     const turn = buildTurn({ speaker, text: this.draft.text, startMs, endMs, clientTurnId: turnId(this.prefix, ++this.n) });
     if (fixing) {
       this.editing = null;
@@ -584,7 +581,7 @@ export class Composer {
     const err = this.queueFull
       ? t('composerQueueFull', { max: QUEUE_MAX_TURNS })
       : refused?.error
-        ? `${t('composerRefused')}${t('colon')}${errorMessage(refused.error)}`
+        ? refusalText(refused.error)
         : this.roleError
           ? `${t('composerRoleFailed')}${t('colon')}${errorMessage(this.roleError)}`
           : this.nameProblem

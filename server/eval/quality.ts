@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { VerbalLabel } from '../../protocol/protocol';
 import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal } from '../../protocol/quality';
-import { startModuleWorker } from '../runtime/worker';
+import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { cueReviewsJsonl } from '../ingest/cueReviewsExport';
 import { postureLabelsLine } from '../ingest/postureLabelsExport';
@@ -218,37 +218,17 @@ const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(Strin
  */
 export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSignal): Promise<Figures> {
   if (inline) return Promise.resolve(figuresOf(job));
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(asError(signal.reason));
-    const worker = startModuleWorker(__dirname, 'qualityWorker', job);
-    let settled = false;
-    const abort = () => {
-      if (settled) return;
-      settled = true;
-      void worker.terminate().finally(() => reject(asError(signal!.reason)));
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-    const done = () => {
-      settled = true;
-      signal?.removeEventListener('abort', abort);
-    };
-    worker.once('message', (msg: QualityFromWorker) => {
-      if (settled) return;
-      done();
-      if (msg.type === 'done') resolve(msg.figures);
-      else reject(Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}));
-      void worker.terminate();
-    });
-    worker.once('error', (err) => {
-      if (settled) return;
-      done();
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (settled) return;
-      done();
-      reject(new Error(`the model quality worker stopped (exit code ${code}) before it answered`));
-    });
+  // Aborted already: no worker is started for nothing.
+  if (signal?.aborted) return Promise.reject(asError(signal.reason));
+  const worker = startModuleWorker(__dirname, 'qualityWorker', job);
+  return runWorkerOnce<Figures>(worker, {
+    answer: (raw) => {
+      const msg = raw as QualityFromWorker;
+      if (msg.type === 'done') return { value: msg.figures };
+      return { error: Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}) };
+    },
+    exited: (code) => new Error(`the model quality worker stopped (exit code ${code}) before it answered`),
+    ...(signal ? { signal } : {}),
   });
 }
 

@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/errors';
 import { uploadError } from './uploadError';
-import { startModuleWorker } from '../runtime/worker';
+import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { parseArchive, storedParts, type Archive, type StoredArchiveParts } from './archive';
 import { decodeTranscript } from './decode';
 import { parseJsonText } from './json';
@@ -77,20 +77,13 @@ function checkInWorker(bytes: Buffer): Promise<CheckedArchive> {
   } catch {
     return Promise.resolve().then(() => checkArchiveBytes(bytes)); // no worker threads here: on this thread
   }
-  return new Promise<CheckedArchive>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.once('message', (answer: ArchiveCheckAnswer) => settle(() => {
-      if (answer.ok) resolve(answer.archive);
-      else if ('error' in answer) reject(new AppError(answer.error.code, answer.error.message, answer.error.status, answer.error.details));
-      else reject(new Error(`checking the archive failed: ${answer.crash}`));
-    }));
-    worker.once('error', (err) => settle(() => reject(err)));
-    worker.once('exit', (code) => settle(() => reject(new Error(`checking the archive: its worker exited with code ${code} before answering`))));
+  return runWorkerOnce<CheckedArchive>(worker, {
+    answer: (raw) => {
+      const answer = raw as ArchiveCheckAnswer;
+      if (answer.ok) return { value: answer.archive };
+      if ('error' in answer) return { error: new AppError(answer.error.code, answer.error.message, answer.error.status, answer.error.details) };
+      return { error: new Error(`checking the archive failed: ${answer.crash}`) };
+    },
+    exited: (code) => new Error(`checking the archive: its worker exited with code ${code} before answering`),
   });
 }

@@ -44,7 +44,8 @@ import { searchTurns, type SearchParams } from '../search/search';
 import type { SearchAnswer } from '../../protocol/search';
 
 export type SessionEvent =
-  | { type: 'utterance'; sessionId: string; utterance: Utterance }
+  /** `clientTurnId`: the one the turn was sent with (live turns only), for the room's event. */
+  | { type: 'utterance'; sessionId: string; utterance: Utterance; clientTurnId?: string }
   | { type: 'signal'; sessionId: string; signal: Signal }
   | { type: 'cue'; sessionId: string; cue: Cue }
   | { type: 'roles_needed'; sessionId: string; speakers: string[] }
@@ -963,8 +964,10 @@ export class SessionService {
   /** Tells the listeners about stored turns (and about speakers still without a role). */
   private publishTurns(p: PreparedTurns, results: readonly TurnResult[]): void {
     const { sessionId } = p;
-    for (const r of results) {
-      this.publish({ type: 'utterance', sessionId, utterance: r.utterance });
+    for (const [i, r] of results.entries()) {
+      // results[i] is the stored p.batch[i] (ingestClassified stores the batch in order).
+      const clientTurnId = p.batch[i]?.clientTurnId;
+      this.publish({ type: 'utterance', sessionId, utterance: r.utterance, ...(clientTurnId !== undefined ? { clientTurnId } : {}) });
       if (r.signal) this.publish({ type: 'signal', sessionId, signal: r.signal });
       for (const cue of r.cues) this.publish({ type: 'cue', sessionId, cue });
     }

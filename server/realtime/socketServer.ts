@@ -130,7 +130,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     if (COUNTED.has(e.type)) counts.mark(e.sessionId);
     holdRoomWrites(io, room(e.sessionId));
     const to = io.to(room(e.sessionId));
-    if (e.type === 'utterance') to.emit('utterance', e.utterance);
+    if (e.type === 'utterance') to.emit('utterance', e.clientTurnId !== undefined ? { ...e.utterance, clientTurnId: e.clientTurnId } : e.utterance);
     else if (e.type === 'signal') to.emit('signal', e.signal);
     else if (e.type === 'cue') to.emit('cue', e.cue);
     else if (e.type === 'frame_stats') to.emit('frame_stats', e.stats);

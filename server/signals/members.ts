@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../runtime/backend';
-import { startModuleWorker } from '../runtime/worker';
+import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import type { MemberFromWorker, MemberJob, MemberResultOf } from './memberProtocol';
 
 export type { MemberJob } from './memberProtocol';
@@ -48,20 +48,13 @@ function runInWorker(job: MemberJob, backend: BackendName, log: (line: string) =
   const worker = startModuleWorker(__dirname, 'memberWorker', { backend, job });
   running.add(worker);
   worker.once('exit', () => running.delete(worker));
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (msg: MemberFromWorker) => {
-      if (msg.type === 'log') log(msg.line);
-      else if (msg.type === 'done') settle(() => resolve(msg.result));
-      else settle(() => reject(Object.assign(new Error(`training member ${job.k} failed: ${msg.message}`), { stack: msg.stack })));
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`training member ${job.k}: its worker exited with code ${code} before finishing`))));
+  return runWorkerOnce(worker, {
+    answer: (raw) => {
+      const msg = raw as MemberFromWorker;
+      if (msg.type === 'log') return void log(msg.line);
+      if (msg.type === 'done') return { value: msg.result };
+      return { error: Object.assign(new Error(`training member ${job.k} failed: ${msg.message}`), { stack: msg.stack }) };
+    },
+    exited: (code) => new Error(`training member ${job.k}: its worker exited with code ${code} before finishing`),
   });
 }

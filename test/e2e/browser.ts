@@ -149,3 +149,51 @@ export function refuseSocket(ws: { send(message: string): void; close(): unknown
   ws.send('0{"sid":"refused","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
   void ws.close();
 }
+
+/** A network the test cuts and restores, standing in for the page's socket.io connection (droppableSocket). */
+export interface DroppableSocket {
+  /** Whether the network is down: socket.io's requests and new connections are refused. */
+  down: boolean;
+  /** Cuts the connection of the moment; reconnecting fails until `down` is set false again. */
+  drop(): void;
+  /** Sends a message to the server on the connection of the moment (one a hook held back). */
+  toServer(msg: string | Buffer): void;
+}
+
+/** What passes: `forward(msg)` sends it on; a hook that does not call it drops (or holds) the message. */
+export type SocketHook = (msg: string | Buffer, forward: (msg: string | Buffer) => void) => void;
+
+/**
+ * Stands in for the network between the page and the server's socket.io (`page.route` and
+ * `page.routeWebSocket`): while `down`, socket.io's requests are aborted and a new connection is
+ * refused (refuseSocket); `drop()` cuts the connection of the moment. `toServer` / `toPage` see
+ * each message on its way (to record, drop or hold it); without them everything passes. Install
+ * it before the page loads (or reload the page after).
+ */
+export async function droppableSocket(page: Page, hooks: { toServer?: SocketHook; toPage?: SocketHook } = {}): Promise<DroppableSocket> {
+  let upstreamOfNow: { send(msg: string | Buffer): void } | null = null;
+  let cut = (): void => undefined;
+  const net: DroppableSocket = {
+    down: false,
+    drop: () => {
+      net.down = true;
+      cut();
+    },
+    toServer: (msg) => upstreamOfNow?.send(msg),
+  };
+  await page.route(/\/socket\.io\//, (route) => (net.down ? route.abort() : route.continue()));
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    if (net.down) return refuseSocket(ws);
+    const upstream = ws.connectToServer();
+    upstreamOfNow = upstream;
+    cut = () => {
+      void ws.close();
+      void upstream.close();
+    };
+    const toServer = (msg: string | Buffer): void => upstream.send(msg);
+    const toPage = (msg: string | Buffer): void => ws.send(msg);
+    ws.onMessage((msg) => (hooks.toServer ? hooks.toServer(msg, toServer) : toServer(msg)));
+    upstream.onMessage((msg) => (hooks.toPage ? hooks.toPage(msg, toPage) : toPage(msg)));
+  });
+  return net;
+}

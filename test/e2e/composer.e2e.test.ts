@@ -7,7 +7,7 @@
 // Real server, real Chromium.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { getJson, launchChromium, openPage, refuseSocket, useServerAndBrowser } from './browser';
+import { droppableSocket, getJson, launchChromium, openPage, useServerAndBrowser } from './browser';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -176,38 +176,28 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   page.on('dialog', (d) => void d.accept()); // the reload with turns unsent asks first
   // Stands in for the network (as the playback reconnect test does): the first turn typed
   // reaches the server, which stores it, and the connection drops before its ack gets back;
-  // while `down`, reconnecting fails. `drop()` cuts the connection of the moment.
-  let down = false;
+  // while `net.down`, reconnecting fails. `drop()` cuts the connection of the moment.
   const turns: { text: string; clientTurnId: string }[] = [];
-  let drop = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    drop = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-    let lostAck = '';
-    ws.onMessage((msg) => {
+  let lostAck = '';
+  const net = await droppableSocket(page, {
+    toServer: (msg, forward) => {
       const m = typeof msg === 'string' ? /^42(\d+)\["utterance",(.*)\]$/s.exec(msg) : null;
       if (m) {
         const { utterance } = JSON.parse(m[2]!) as { utterance: { text: string; clientTurnId: string } };
         turns.push(utterance);
         if (turns.length === 1) lostAck = m[1]!;
       }
-      upstream.send(msg);
-    });
-    upstream.onMessage((msg) => {
+      forward(msg);
+    },
+    toPage: (msg, forward) => {
       if (lostAck && typeof msg === 'string' && msg.startsWith(`43${lostAck}[`)) {
         lostAck = '';
-        drop();
-        return;
+        return net.drop();
       }
-      ws.send(msg);
-    });
+      forward(msg);
+    },
   });
+  const drop = (): void => net.drop();
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const id = await newLiveSessionWithCustomer(page, 'Lee');
@@ -238,7 +228,7 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   await page.locator('.lang-btn[data-lang="en"]').click();
 
   // Back: sent one at a time in order, the first again under its id (stored once).
-  down = false;
+  net.down = false;
   await page.getByTestId('composer-queue').waitFor({ state: 'hidden', timeout: WAIT_MS });
   expect(turns.map((u) => u.text)).toEqual([EN, EN, 'Two', 'Three']);
   expect(turns[1]).toEqual(turns[0]); // the same turn under the same clientTurnId
@@ -268,7 +258,7 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   await send(page, 'Four, typed before switching');
   await page.getByTestId('session-select').selectOption(':demo');
   await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
-  down = false;
+  net.down = false;
   await expect(storedTexts(4)).resolves.toEqual([EN, 'Two', 'Three', 'Four, typed before switching']);
   await page.getByTestId('session-select').selectOption(id);
   await page.getByTestId('utterance').nth(3).waitFor({ timeout: WAIT_MS });
@@ -282,7 +272,7 @@ test('offline the manager keeps typing: turns queue in order (removable), an unc
   await expect(queued.count()).resolves.toBe(1);
   await page.reload();
   await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
-  down = false;
+  net.down = false;
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   await expect(storedTexts(5)).resolves.toEqual([EN, 'Two', 'Three', 'Four, typed before switching', 'Five, typed before a reload']);
   await expect(page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.includes('composer-queue')))).resolves.toEqual([]);
@@ -294,18 +284,8 @@ test('a refused turn waits for Fix while the field holds a draft, keeps its plac
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
   page.on('dialog', (d) => void d.accept());
   // A network the test cuts and restores (a cut closes the connection; reconnecting fails meanwhile).
-  let down = false;
-  let cut = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    cut = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-  });
+  const net = await droppableSocket(page);
+  const cut = (): void => net.drop();
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const id = await newLiveSessionWithCustomer(page, 'Lee');
@@ -319,7 +299,7 @@ test('a refused turn waits for Fix while the field holds a draft, keeps its plac
   await send(page, long);
   await send(page, 'After the fixed one');
   await field.fill('a draft in progress');
-  down = false;
+  net.down = false;
   // Refused: the queue stops at it; the draft stays in the field, so Fix waits for it to be emptied.
   const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
   await refused.waitFor({ timeout: WAIT_MS });

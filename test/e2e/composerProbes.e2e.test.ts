@@ -5,7 +5,8 @@
 // pasted past the socket's message size (refused with the server's error, not sent to break the
 // connection at every reconnect). Real server, real Chromium.
 import type { Page } from 'playwright-core';
-import { getJson, openPage, refuseSocket, useServerAndBrowser } from './browser';
+import { connect } from 'socket.io-client';
+import { droppableSocket, getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
 
@@ -24,30 +25,18 @@ test('turns of a session sent in the background and stored once it is shown agai
   // Stands in for the network: `down` refuses the connection; `holdOut` keeps this window's
   // `utterance` events from the server until `release()` (a turn on its way while the manager
   // switches sessions).
-  let down = false;
   let holdOut = false;
   const held: string[] = [];
-  let toServer = (_msg: string): void => undefined;
-  let drop = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    toServer = (msg) => upstream.send(msg);
-    drop = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-    ws.onMessage((msg) => {
+  const net = await droppableSocket(page, {
+    toServer: (msg, forward) => {
       if (holdOut && typeof msg === 'string' && /^42\d+\["utterance",/.test(msg)) held.push(msg);
-      else upstream.send(msg);
-    });
-    upstream.onMessage((msg) => ws.send(msg));
+      else forward(msg);
+    },
   });
+  const drop = (): void => net.drop();
   const release = () => {
     holdOut = false;
-    for (const msg of held.splice(0)) toServer(msg);
+    for (const msg of held.splice(0)) net.toServer(msg);
   };
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
@@ -69,7 +58,7 @@ test('turns of a session sent in the background and stored once it is shown agai
   await page.getByTestId('session-select').selectOption(':demo');
   await page.getByTestId('composer').waitFor({ state: 'hidden', timeout: WAIT_MS });
   holdOut = true;
-  down = false;
+  net.down = false;
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const deadline = Date.now() + WAIT_MS;
   while (!held.length && Date.now() < deadline) await page.waitForTimeout(50);
@@ -96,20 +85,8 @@ test('a queue left for a session deleted meanwhile (missed while offline) is dro
     dialogs++;
     void d.accept();
   });
-  let down = false;
-  let drop = (): void => undefined;
-  await page.route(/\/socket\.io\//, (route) => (down ? route.abort() : route.continue()));
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
-    if (down) return refuseSocket(ws);
-    const upstream = ws.connectToServer();
-    drop = () => {
-      down = true;
-      void ws.close();
-      void upstream.close();
-    };
-    ws.onMessage((msg) => upstream.send(msg));
-    upstream.onMessage((msg) => ws.send(msg));
-  });
+  const net = await droppableSocket(page);
+  const drop = (): void => net.drop();
   await page.reload();
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   await page.getByTestId('new-live-session').click();
@@ -126,7 +103,7 @@ test('a queue left for a session deleted meanwhile (missed while offline) is dro
   // Deleted elsewhere while this window is offline: it misses the session_deleted event.
   const res = await fetch(`${suite.server.url}/api/sessions/${id}`, { method: 'DELETE' });
   expect(res.ok).toBe(true);
-  down = false;
+  net.down = false;
   await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
   const key = `buying-signals.composer-queue:${id}`;
   const deadline = Date.now() + 10_000;
@@ -173,6 +150,62 @@ test('a pasted text far over the limit (more than a socket message carries) is r
   await expect(page.getByTestId('composer-error').textContent()).resolves.toBe('发言未保存：发言内容长度为 1100000，上限为 2000。');
   expect(connections).toBe(before); // the connection was not broken
   expect(utterances).toBe(0); // nothing the server would refuse was sent
+  expect(pageErrors).toEqual([]);
+  await page.context().close();
+});
+
+test('a queue held while another window plays into its session goes on once the manager shows another session (in the background), not only when that input is seen to stop', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  page.on('dialog', (d) => void d.accept());
+  const net = await droppableSocket(page);
+  const made = await fetch(`${suite.server.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Held queue', participants: [{ name: 'Lee', role: 'customer' }, { name: 'Ada', role: 'rep' }] }),
+  });
+  const id = ((await made.json()) as { session: { id: string } }).session.id;
+  await page.reload();
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await page.locator(`[data-testid="session-select"] option[value="${id}"]`).waitFor({ state: 'attached', timeout: WAIT_MS });
+  await page.getByTestId('session-select').selectOption(id); // shown for review: another window's input is watched
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+
+  // Offline, a turn the server would refuse and one behind it; back online the first is refused
+  // (here, unsent) and the queue stops at it.
+  net.drop();
+  await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: WAIT_MS });
+  await send(page, 'x'.repeat(2001));
+  await send(page, 'Behind the refused one');
+  net.down = false;
+  const refused = page.locator('[data-testid="composer-queued"][data-state="refused"]');
+  await refused.waitFor({ timeout: WAIT_MS });
+
+  // Another window plays into the session: this window's composer is held.
+  const other = connect(suite.server.url, { transports: ['websocket'], forceNew: true, reconnection: false });
+  try {
+    const ack = await other.timeout(10_000).emitWithAck('utterance', { sessionId: id, utterance: { speaker: 'Ada', text: 'Played from another window.', startMs: 500 } });
+    expect(ack).toMatchObject({ ok: true });
+  } finally {
+    other.close();
+  }
+  await page.locator('[data-testid="composer"][data-blocked="true"]').waitFor({ timeout: WAIT_MS });
+  // The refused turn removed: the one behind it waits, held.
+  await refused.getByTestId('composer-queued-remove').click();
+  await page.waitForTimeout(1000);
+  const texts = async () => (await getJson<{ utterances: { text: string }[] }>(suite.server, `/api/sessions/${id}`)).utterances.map((u) => u.text);
+  await expect(texts()).resolves.toEqual(['Played from another window.']);
+
+  // The manager shows another session: this window no longer sees that input, and the queue goes
+  // on in the background as every other session's does.
+  await page.getByTestId('session-select').selectOption(':demo');
+  const deadline = Date.now() + 10_000;
+  while ((await texts()).length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+  await expect(texts()).resolves.toEqual(['Played from another window.', 'Behind the refused one']);
+  // Shown again: nothing left in its queue.
+  await page.getByTestId('session-select').selectOption(id);
+  await page.getByTestId('composer').waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('utterance').nth(1).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('composer-queue').isHidden()).resolves.toBe(true);
   expect(pageErrors).toEqual([]);
   await page.context().close();
 });

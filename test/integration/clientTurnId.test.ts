@@ -108,6 +108,50 @@ describe('a live turn sent again under its clientTurnId', () => {
   });
 });
 
+describe('the room\'s utterance event and the clientTurnId', () => {
+  const suite = useTestServer();
+  const client = () => suite.client();
+
+  it('carries the id the turn was sent with to every socket in its room (the sender too), none to another session\'s room; a turn sent without one has none', async () => {
+    const [id, elsewhere] = [await newSession(suite.server.url), await newSession(suite.server.url)];
+    const [sender, watcher, other] = [await client(), await client(), await client()];
+    await join(sender, id);
+    await join(watcher, id);
+    await join(other, elsewhere);
+    const heard = { sender: collect(sender, 'utterance'), watcher: collect(watcher, 'utterance'), other: collect(other, 'utterance') };
+
+    const withId = await send(sender, id, { ...ASK, clientTurnId: 'p9:1' });
+    const withoutId = await send(sender, id, { speaker: 'Ada (rep)', text: 'Twelve seats come to 3,600 a month.', startMs: 8000 });
+    expect([withId.ok, withoutId.ok]).toEqual([true, true]);
+    for (const socket of [heard.sender, heard.watcher]) {
+      await socket.atLeast(2);
+      expect(socket.items).toEqual([{ ...withId.utterance, clientTurnId: 'p9:1' }, withoutId.utterance]);
+      expect(socket.items[1]).not.toHaveProperty('clientTurnId');
+    }
+    // The ack and the snapshot keep the Utterance as stored, without the id.
+    expect(withId.utterance).not.toHaveProperty('clientTurnId');
+    expect((await snapshot(suite.server.url, id)).utterances).toEqual([withId.utterance, withoutId.utterance]);
+
+    // Another session's room heard nothing; its own turn carries its own id to it alone.
+    const there = await send(other, elsewhere, { ...ASK, clientTurnId: 'p9:1' });
+    await heard.other.atLeast(1);
+    expect(heard.other.items).toEqual([{ ...there.utterance, clientTurnId: 'p9:1' }]);
+    expect(heard.watcher.items).toHaveLength(2);
+  });
+
+  it('a repeat under the same id publishes nothing again: the room heard the turn once, with its id', async () => {
+    const id = await newSession(suite.server.url);
+    const [sender, watcher] = [await client(), await client()];
+    await join(watcher, id);
+    const heard = collect(watcher, 'utterance');
+    const first = await send(sender, id, { ...ASK, clientTurnId: 'p9:2' });
+    expect(await send(sender, id, { ...ASK, clientTurnId: 'p9:2' })).toMatchObject({ ok: true, duplicate: true });
+    const next = await send(sender, id, { ...ASK, startMs: 9000, endMs: 9500, clientTurnId: 'p9:3' });
+    await heard.atLeast(2);
+    expect(heard.items.map((u) => [u.id, u.clientTurnId])).toEqual([[first.utterance.id, 'p9:2'], [next.utterance.id, 'p9:3']]);
+  });
+});
+
 describe('clientTurnId across a restart', () => {
   it('is still recognised after the store is reopened: the re-sent turn gets the original, a new id is stored', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-turnid-'));
