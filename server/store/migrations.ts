@@ -239,4 +239,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX signals_frame ON signals(frame_id) WHERE frame_id IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: "utterance edits: a coach's correction of a stored turn keeps its first words and speaker",
+    // A turn's words and speaker can be corrected (PATCH /api/sessions/:id/utterances/:utteranceId);
+    // `text` and `speaker` hold the corrected ones, and these the turn as first stored (set by the
+    // first edit, kept by later ones) and when it was last edited. All NULL: never edited. Only
+    // columns added to utterances, nothing read from another migration: it stands alone if the
+    // merge gives it another number.
+    sql: `
+      ALTER TABLE utterances ADD COLUMN original_text TEXT;
+      ALTER TABLE utterances ADD COLUMN original_speaker TEXT;
+      ALTER TABLE utterances ADD COLUMN edited_at INTEGER;
+    `,
+  },
 ];
