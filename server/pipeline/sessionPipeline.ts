@@ -263,6 +263,8 @@ export class SessionPipeline {
       this.store.deleteTrackerStates(this.sessionId);
       const run = this.startReanalysis(this.store, roles, emittedAt);
       run.finish();
+      // The next live turn's context: the last stored turn, which a correction may have changed.
+      this.previousText = this.store.lastUtterance(this.sessionId)?.text;
       return run.counts;
     });
   }

@@ -78,6 +78,15 @@ describe('editing a turn re-analyses the session', () => {
     // The rep's turn gives no signal; the customer's next one now reads as a discount request.
     expect(signalOf(after, after.utterances[0]!)).toBeUndefined();
     expect(signalOf(after, after.utterances[1]!)?.label).toBe('discount_request');
+
+    // Downstream reads the corrected words: the corrections export (its text and context, the
+    // rows GET /api/quality measures) and the review report.
+    expect((await api(url(), 'PUT', `${turnPath(id, li.id)}/correction`, { label: 'discount_request' })).status).toBe(200);
+    const rows = (await download(url(), `/api/sessions/${id}/corrections`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows).toEqual([expect.objectContaining({ text: COUNTER, context: PRICE, label: 'discount_request', model_label: 'discount_request' })]);
+    const report = (await download(url(), `/api/sessions/${id}/review.md`)).text;
+    expect(report).toContain(PRICE);
+    expect(report).not.toContain(SMALL_TALK);
   });
 
   it('speaker: a customer turn given to the rep loses its signal and cue (only customers give signals); a new name joins without a role', async () => {
