@@ -291,7 +291,8 @@ const en = {
   turnEdit: 'Edit',
   turnEditAria: 'Edit {speaker}’s turn at {time}',
   turnDelete: 'Delete turn',
-  turnDeleteAria: 'Delete {speaker}’s turn at {time}',
+  // The visible "Delete turn" leads the accessible name (WCAG 2.5.3, label in name).
+  turnDeleteAria: 'Delete turn: {speaker}’s at {time}',
   turnEditTitle: 'Correct {speaker}’s turn at {time}',
   turnEditText: 'Words',
   turnEditSpeaker: 'Speaker',
@@ -770,7 +771,7 @@ const zh: Strings = {
   turnEdit: '编辑',
   turnEditAria: '编辑{speaker}在 {time} 的发言',
   turnDelete: '删除发言',
-  turnDeleteAria: '删除{speaker}在 {time} 的发言',
+  turnDeleteAria: '删除发言：{speaker}在 {time} 的发言',
   turnEditTitle: '更正{speaker}在 {time} 的发言',
   turnEditText: '发言内容',
   turnEditSpeaker: '发言人',
