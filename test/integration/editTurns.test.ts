@@ -190,6 +190,10 @@ describe('edit history, a restart, refusals, live turns and archives', () => {
       ['unknown session', api(url(), 'PATCH', turnPath('nope', u.id), { text: 'a' }), 404, 'not_found', 'sessionId'],
       ['another session\'s turn', api(url(), 'PATCH', turnPath(id, other.snap.utterances[0]!.id), { text: 'a' }), 404, 'not_found', 'utteranceId'],
       ['bad turn id', api(url(), 'DELETE', turnPath(id, 'x')), 400, 'invalid_input', 'utteranceId'],
+      ['body null', api(url(), 'PATCH', turnPath(id, u.id), null), 400, 'invalid_input', 'body'],
+      ['body an array', api(url(), 'PATCH', turnPath(id, u.id), [1]), 400, 'invalid_input', 'body'],
+      ['text a number', api(url(), 'PATCH', turnPath(id, u.id), { text: 5 }), 400, 'invalid_input', 'text'],
+      ['speaker null', api(url(), 'PATCH', turnPath(id, u.id), { speaker: null }), 400, 'invalid_input', 'speaker'],
       ['unknown turn', api(url(), 'DELETE', turnPath(id, 99_999_999)), 404, 'not_found', 'utteranceId'],
     ];
     const demoBefore = await snapshot(demo.id);
