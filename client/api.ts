@@ -1,7 +1,7 @@
 // HTTP calls to the server's /api, each response checked against its schema. Server
 // errors become ServerError carrying the server's ApiError unchanged, to show verbatim.
 import { z } from 'zod';
-import type { ApiError, Comment, CommentIn, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, PostureLabels, PostureLabelsIn, Role, Session, SessionSnapshot } from '../protocol/protocol';
+import type { ApiError, Comment, CommentIn, Correction, CorrectionIn, CreateSession, CueReview, CueReviewIn, CueType, ModelVersions, PostureLabels, PostureLabelsIn, Role, Session, SessionSnapshot, UtteranceEdit } from '../protocol/protocol';
 import {
   CommentSchema,
   CorrectionSchema,
@@ -149,6 +149,28 @@ export async function setRoles(id: string, roles: Record<string, Role | null>): 
     'session snapshot',
     `/api/sessions/${encodeURIComponent(id)}/roles`,
     json('PUT', { roles }),
+  );
+  return res.snapshot;
+}
+
+/** Corrects a stored turn's words or speaker; the server re-analyses the session and answers its snapshot. */
+export async function editUtterance(id: string, utteranceId: number, body: UtteranceEdit): Promise<SessionSnapshot> {
+  const res = await request(
+    z.object({ snapshot: SnapshotSchema }),
+    'session snapshot',
+    `/api/sessions/${encodeURIComponent(id)}/utterances/${utteranceId}`,
+    json('PATCH', body),
+  );
+  return res.snapshot;
+}
+
+/** Deletes a stored turn; the server re-analyses the session and answers its snapshot. */
+export async function deleteUtterance(id: string, utteranceId: number): Promise<SessionSnapshot> {
+  const res = await request(
+    z.object({ snapshot: SnapshotSchema }),
+    'session snapshot',
+    `/api/sessions/${encodeURIComponent(id)}/utterances/${utteranceId}`,
+    { method: 'DELETE' },
   );
   return res.snapshot;
 }

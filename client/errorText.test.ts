@@ -202,6 +202,15 @@ test('renaming and deleting a session: the demo refused, a stopping server, in b
   expect(errorMessage(deletion, 'en')).toBe(deletion.message);
 });
 
+test("correcting a turn: the demo's turns refused, a stopping server, in Chinese", () => {
+  const demo: ApiError = { code: 'demo_session', message: "sessionId: the demo session is the server's built-in sample meeting and cannot have its turns edited or deleted; play it into a new session (Play), or start the server with --no-demo", field: 'sessionId' };
+  expect(errorMessage(demo, 'zh')).toBe('演示会谈是服务器自带的示例，其中的发言不能编辑或删除；可以点击“播放”，将它复制为新会谈。');
+  const edit: ApiError = { code: 'shutting_down', message: 'the server is stopping: this edit was not stored; send it again once the server is back' };
+  expect(errorMessage(edit, 'zh')).toBe('服务器正在停止，发言没有更正，会谈保持原样；服务器恢复后请再试。');
+  const deletion: ApiError = { code: 'shutting_down', message: 'the server is stopping: this turn deletion was not stored; send it again once the server is back' };
+  expect(errorMessage(deletion, 'zh')).toBe('服务器正在停止，发言没有删除，会谈保持原样；服务器恢复后请再试。');
+});
+
 test('GET /api/quality refused, busy or stopping: in Chinese no "not saved" (a measurement stores nothing), and the limit', () => {
   const busy = new QualityBusyError(2).toApi();
   expect(errorMessage(busy, 'en')).toBe(busy.message);

@@ -155,6 +155,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       // A coach's label is for a customer's turn: this one is a rep's, or its speaker has no role.
       return { text: '只能标注客户的发言：这句发言的发言人是客户经理，或还没有角色。', keepDetail: true };
     case 'demo_session':
+      // Its turns are neither edited nor deleted (PATCH / DELETE …/utterances/:utteranceId).
+      if (/turns edited or deleted/.test(e.message)) return { text: '演示会谈是服务器自带的示例，其中的发言不能编辑或删除；可以点击“播放”，将它复制为新会谈。' };
       // The built-in demo meeting, stored again at each start, is neither renamed nor deleted.
       return { text: '演示会谈是服务器自带的示例，不能重命名或删除（服务器每次启动时都会重新载入）；可以点击“播放”，将它复制为新会谈。' };
     case 'too_many_comments':
@@ -168,6 +170,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/this re-analysis was not/.test(e.message)) return { text: '服务器正在停止，没有重新分析，会谈保持原样；服务器恢复后请再试。' };
       if (/this role change was not/.test(e.message)) return { text: '服务器正在停止，角色没有更改，会谈保持原样；服务器恢复后请再试。' };
       if (/this rename was not/.test(e.message)) return { text: '服务器正在停止，会谈没有重命名；服务器恢复后请再试。' };
+      if (/this edit was not/.test(e.message)) return { text: '服务器正在停止，发言没有更正，会谈保持原样；服务器恢复后请再试。' };
+      if (/this turn deletion was not/.test(e.message)) return { text: '服务器正在停止，发言没有删除，会谈保持原样；服务器恢复后请再试。' };
       if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
       if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条未保存；服务器恢复后请重新发送。' };

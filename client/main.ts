@@ -12,6 +12,7 @@ import {
   type PoseIn,
   type Role,
   type SessionSnapshot,
+  type UtteranceEdit,
   type UtteranceIn,
   type VerbalLabel,
 } from '../protocol/protocol';
@@ -53,6 +54,7 @@ import { RolesPanel } from './view/roles';
 import { SessionActions } from './view/sessionActions';
 import { TranscriptView } from './view/transcript';
 import { TurnLabels } from './view/turnLabels';
+import { TurnEdits } from './view/turnEdits';
 import { UploadPanel } from './view/upload';
 import type { Demo, DemoPosture, Health, LandmarksPage, StoredLandmarks } from '../protocol/outbound';
 
@@ -233,7 +235,13 @@ const comments = new CommentsView(
   },
 );
 const commentRequests = new CommentRequests({ post: api.postComment, put: api.putComment, delete: api.deleteComment }, (ev) => comments.apply(ev));
-const transcript = new TranscriptView(byId('transcript'), byId('transcript-scroll'), labels, comments);
+/** Coaches' corrections of the turns themselves: each re-analyses the session (see editTurn). */
+const edits = new TurnEdits({
+  edit: editTurn,
+  remove: deleteTurn,
+  refused: (problem) => notices.add('error', () => t('turnEditFailed'), () => errorMessage(problem)),
+});
+const transcript = new TranscriptView(byId('transcript'), byId('transcript-scroll'), labels, comments, edits);
 const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
 const cues = new CueView(byId('cues'), byId('cue-count'), verdicts);
 const posture = new PostureTimeline(byId('posture-track'), byId('posture-count'), (p) => transcript.focus(p.mediaMs, p.utteranceId), byId('posture-zoom'));
@@ -562,6 +570,8 @@ function sessionLost(): void {
   verdicts.setEditable(false); // so do its cues' verdicts, without toggles
   postureLabels.setEditable(false); // and its posture labels, as markers only
   comments.setEditable(false); // and its comments, without Edit or Delete
+  edits.setSession(state.sessionId, [], false); // and its turns, without Edit or Delete turn
+  transcript.render();
   cues.render();
   pose.setSession(null, state.participants, false);
   posture.setLive(false);
@@ -665,6 +675,8 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   // while watching another window's playback: a role change there does not move this reader).
   labels.setSession(snapshot.session.id, snapshot.corrections, true);
   comments.setSession(snapshot.session.id, snapshot.comments, true);
+  // The demo session's turns are the server's sample: it refuses to correct them.
+  edits.setSession(snapshot.session.id, snapshot.session.participants, !snapshot.session.demo);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   verdicts.setSession(snapshot.session.id, snapshot.cueReviews, true);
   cues.reset(snapshot.cues);
@@ -795,6 +807,7 @@ function showDemoPreview(): void {
   labels.setSession(null, [], false);
   verdicts.setSession(null, [], false);
   comments.setSession(null, [], false);
+  edits.setSession(null, [], false);
   transcript.reset([], [], { scroll: 'start', emptyText: t('emptyDemo') });
   postureLabels.setSession(null, [], [], false, 'unknown');
   cues.reset([]);
@@ -886,6 +899,31 @@ function showReanalysed(id: string, snapshot: SessionSnapshot): void {
 async function saveRoles(id: string, assigned: Record<string, Role | null>): Promise<void> {
   await ownRequests.run(id, async () => showReanalysed(id, await api.setRoles(id, assigned)));
   void refreshSessions();
+}
+
+/**
+ * Corrects a turn's words or speaker (the turn editor's Save): the server re-analyses the session
+ * and answers its snapshot, which is shown; the `reanalysed` echo is not read again (see
+ * OwnRequests). A refusal or no answer is a notice, and the editor stays open with what was typed.
+ */
+async function editTurn(id: string, utteranceId: number, body: UtteranceEdit): Promise<boolean> {
+  return correctTurn(id, 'turnEditFailed', () => api.editUtterance(id, utteranceId, body));
+}
+
+/** Deletes a turn (after its confirmation); as editTurn. */
+async function deleteTurn(id: string, utteranceId: number): Promise<boolean> {
+  return correctTurn(id, 'turnDeleteFailed', () => api.deleteUtterance(id, utteranceId));
+}
+
+async function correctTurn(id: string, failed: 'turnEditFailed' | 'turnDeleteFailed', request: () => Promise<SessionSnapshot>): Promise<boolean> {
+  try {
+    await ownRequests.run(id, async () => showReanalysed(id, await request()));
+    void refreshSessions();
+    return true;
+  } catch (err) {
+    notices.add('error', () => t(failed), () => errorMessage(requestError(err)));
+    return false;
+  }
 }
 
 /**
@@ -1301,6 +1339,10 @@ function renderControls(): void {
   // Not while the session shown is still being played into: once it has ended, one
   // re-analysis covers every turn (see docs/client.md, "Model versions and re-analysis").
   modelStatus.setBlocked(state.starting || ps === 'playing' || ps === 'paused' ? 'reanalysePlaying' : state.watching ? 'reanalyseWatching' : null);
+  // Correcting a turn re-analyses the session: not while this window plays into it (its player
+  // would go on from a snapshot the re-analysis replaces); another window's playback goes on,
+  // its turns kept and analysed with the correction.
+  if (edits.setBlocked(state.starting || ps === 'playing' || ps === 'paused')) transcript.render();
   document.body.dataset.player = state.starting ? 'starting' : ps;
   // The button pressed disabled itself (Play, Pause): the focus goes to the one now useful
   // rather than to the page's body; if none is yet (Play is loading), at a later render.

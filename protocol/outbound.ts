@@ -61,6 +61,10 @@ const UtteranceShape = {
   startMs: z.number(),
   endMs: z.number(),
   receivedAt: z.number(),
+  // A turn a coach corrected: its first words and speaker, and when it was last edited.
+  originalText: z.string().optional(),
+  originalSpeaker: z.string().optional(),
+  editedAt: z.number().optional(),
 };
 
 export const UtteranceSchema: z.ZodType<Utterance> = z.object(UtteranceShape);

@@ -302,6 +302,14 @@ export interface Utterance {
   endMs: number;
   /** Wall-clock ms when the server accepted it. */
   receivedAt: number;
+  /**
+   * Present only on a turn a coach has corrected (`PATCH …/utterances/:utteranceId`): its words
+   * and speaker as first stored (a later edit keeps the first ones), and when it was last edited
+   * (wall-clock ms). `text` and `speaker` are the corrected ones, which the analysis uses.
+   */
+  originalText?: string;
+  originalSpeaker?: string;
+  editedAt?: number;
 }
 
 /**
@@ -312,6 +320,20 @@ export interface Utterance {
 export interface RoomUtterance extends Utterance {
   clientTurnId?: string;
 }
+
+/**
+ * A coach's correction of a stored turn, `PATCH /api/sessions/:id/utterances/:utteranceId`:
+ * new words, another speaker, or both (at least one), checked as a live turn's are (the same
+ * limits, the speaker's name normalised). The session is then re-analysed.
+ */
+export const UtteranceEditSchema = z
+  .object({
+    text: visibleText(LIMITS.textMaxChars).optional(),
+    speaker: SpeakerSchema.optional(),
+  })
+  .strict()
+  .refine((e) => e.text !== undefined || e.speaker !== undefined, { message: 'give text, speaker or both', path: ['text'] });
+export type UtteranceEdit = z.infer<typeof UtteranceEditSchema>;
 
 /** A customer's words classified as a buying signal or resistance. */
 export interface VerbalSignal {

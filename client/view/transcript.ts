@@ -9,6 +9,7 @@ import { DEFAULT_CUE_MIN_SCORE, formatMs, formatScore, isTentative } from './for
 import { turnAt } from './timeline';
 import type { CommentsView } from './comments';
 import type { TurnLabels } from './turnLabels';
+import type { TurnEdits } from './turnEdits';
 
 /** How close to the bottom (px) still counts as "following" the newest line. */
 const FOLLOW_SLACK_PX = 120;
@@ -31,7 +32,13 @@ export class TranscriptView {
     private readonly labels?: TurnLabels,
     /** Coaches' comments, each under the turn being spoken at its moment. */
     private readonly comments?: CommentsView,
+    /** Coaches' corrections of the turns themselves (Edit, Delete turn, the edited marker). */
+    private readonly edits?: TurnEdits,
   ) {
+    edits?.attach(
+      (id) => this.redrawRow(id),
+      () => this.render(),
+    );
     this.chunks = new RowChunks(list);
     labels?.attach(
       (id) => this.redrawRow(id),
@@ -207,11 +214,13 @@ export class TranscriptView {
     const highlighted = signal !== undefined && signal.label !== 'neutral' && !tentative;
     const label = this.labels?.parts(u, signal);
     const comment = this.comments?.parts(u);
+    const edit = this.edits?.parts(u);
     const overruled = label?.overruledBy ?? null;
     return h(
       'li',
       {
-        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor || comment?.editor ? ' is-labelling' : ''}`,
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor || comment?.editor || edit?.panel ? ' is-labelling' : ''}${edit?.updating ? ' is-updating' : ''}`,
+        'aria-busy': edit?.updating ? 'true' : null,
         // Explicit: its list is the transcript, past the chunk elements (role none) it sits in.
         role: 'listitem',
         'data-testid': 'utterance',
@@ -226,8 +235,11 @@ export class TranscriptView {
         h('span', { class: 'utt-speaker' }, u.speaker),
         h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
         h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
+        edit?.marker,
         label?.button,
         comment?.button,
+        edit?.edit,
+        edit?.remove,
       ),
       h('p', { class: 'utt-text' }, u.text),
       signal &&
@@ -248,6 +260,7 @@ export class TranscriptView {
       !signal &&
         label?.coach &&
         h('div', { class: 'utt-signal utt-coach' }, overruled && this.overruledChip('neutral', overruled), label.coach),
+      edit?.panel,
       label?.editor,
       comment?.list,
       comment?.editor,

@@ -231,10 +231,11 @@ export class TooManyCommentsError extends AppError {
  * last past the next start, and its title is the recording's). Named as `sessionId`.
  */
 export class DemoSessionError extends AppError {
-  constructor(what: 'renamed' | 'deleted') {
+  constructor(what: 'renamed' | 'deleted' | 'edited') {
+    const done = what === 'edited' ? 'have its turns edited or deleted' : `be ${what}`;
     super(
       'demo_session',
-      `sessionId: the demo session is the server's built-in sample meeting and cannot be ${what}${what === 'deleted' ? ' (the server stores it again at its next start)' : ''}; play it into a new session (Play), or start the server with --no-demo`,
+      `sessionId: the demo session is the server's built-in sample meeting and cannot ${done}${what === 'deleted' ? ' (the server stores it again at its next start)' : ''}; play it into a new session (Play), or start the server with --no-demo`,
       409,
       { field: 'sessionId' },
     );

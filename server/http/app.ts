@@ -17,6 +17,7 @@ import type { PostureClassifier } from '../signals/posture/model';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 import { archivesRouter, sessionArchiveRouter } from './routes/archives';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
+import { sessionUtterancesRouter } from './routes/utterances';
 import { allCueReviewsRouter, sessionCueReviewsRouter } from './routes/cueReviews';
 import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/postureLabels';
 import { sessionCommentsRouter } from './routes/comments';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/api/sessions/:id', framesRouter(deps.service, deps.frames));
   app.use('/api/sessions/:id', sessionCorrectionsRouter(deps.service));
+  app.use('/api/sessions/:id', sessionUtterancesRouter(deps.service));
   app.use('/api/corrections', allCorrectionsRouter(deps.service));
   app.use('/api/sessions/:id', sessionCueReviewsRouter(deps.service));
   app.use('/api/cue-reviews', allCueReviewsRouter(deps.service));

@@ -74,9 +74,19 @@ const UtteranceA = z
   .object({
     id, seq: id.max(ARCHIVE_LIMITS.seqMax, `must be <= ${ARCHIVE_LIMITS.seqMax.toLocaleString('en')}`), speaker, role: z.enum(ROLES).nullable(), text: visible(LIMITS.textMaxChars), startMs: mediaMs, endMs: mediaMs, receivedAt: wallMs,
     clientTurnId: z.string().regex(new RegExp(`^[A-Za-z0-9._:-]{1,${LIMITS.clientTurnIdMaxChars}}$`), `must be 1-${LIMITS.clientTurnIdMaxChars} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'`).optional(),
+    // A turn a coach corrected: its first words and speaker, and when it was last edited (all
+    // three, or none). Optional in version 1: an archive without edits is as before; a server
+    // from before edits refuses one with them by name (these objects are strict).
+    originalText: visible(LIMITS.textMaxChars).optional(),
+    originalSpeaker: speaker.optional(),
+    editedAt: wallMs.optional(),
   })
   .strict()
-  .refine((u) => u.endMs >= u.startMs, { message: 'must be >= startMs', path: ['endMs'] });
+  .refine((u) => u.endMs >= u.startMs, { message: 'must be >= startMs', path: ['endMs'] })
+  .refine((u) => (u.originalText === undefined) === (u.editedAt === undefined) && (u.originalSpeaker === undefined) === (u.editedAt === undefined), {
+    message: 'originalText, originalSpeaker and editedAt come together (an edited turn) or not at all',
+    path: ['editedAt'],
+  });
 
 const FrameA = z
   .object({

@@ -78,6 +78,9 @@ export interface PipelineModels {
 
 type EmitClock = () => number;
 
+/** A stored turn as a re-analysis takes it: corrected, or undefined to leave it out (see startReanalysis). */
+export type TurnView = (u: Utterance) => Utterance | undefined;
+
 /** A customer's posture tracker with what it was built with and its frames since its state was last saved. */
 interface Tracked {
   tracker: PostureTracker;
@@ -260,6 +263,8 @@ export class SessionPipeline {
       this.store.deleteTrackerStates(this.sessionId);
       const run = this.startReanalysis(this.store, roles, emittedAt);
       run.finish();
+      // The next live turn's context: the last stored turn, which a correction may have changed.
+      this.previousText = this.store.lastUtterance(this.sessionId)?.text;
       return run.counts;
     });
   }
@@ -273,9 +278,12 @@ export class SessionPipeline {
    * turns and frames stored in `source` meanwhile are taken up as they come. `finish()` goes
    * through what is left and says whether the result is what one pass over everything now in
    * `source` would give: not when something arrived behind what was already analysed (a frame
-   * or turn earlier in media time). Resets this pipeline's cue engine and trackers.
+   * or turn earlier in media time). Resets this pipeline's cue engine and trackers. `view`: each
+   * turn as the analysis takes it (a coach's correction the store does not hold yet: another
+   * text or speaker, or undefined for a turn deleted); it must give the same for a turn that
+   * already holds the correction, as `source` may by the end.
    */
-  startReanalysis(source: SqliteStore, roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock): Reanalysis {
+  startReanalysis(source: SqliteStore, roles: ReadonlyMap<string, Role | null>, emittedAt: EmitClock, view: TurnView = (u) => u): Reanalysis {
     this.engine = new CueEngine(this.opts.cueEngine);
     this.trackers.clear();
     const sessionId = this.sessionId;
@@ -299,8 +307,11 @@ export class SessionPipeline {
     let inOrder = true;
     /** Reads and classifies up to `limit` turns stored after those read; returns how many. */
     const readWords = (limit: number): number => {
-      const utts = source.utterancesAfter(sessionId, lastSeq, Number.isFinite(limit) ? limit : -1);
-      if (!utts.length) return 0;
+      const read = source.utterancesAfter(sessionId, lastSeq, Number.isFinite(limit) ? limit : -1);
+      if (!read.length) return 0;
+      lastSeq = read[read.length - 1]!.seq;
+      const utts = read.flatMap((u) => view(u) ?? []);
+      if (!utts.length) return read.length;
       const preds = classifyTurns(
         this.models.verbal,
         utts.map((u, i) => {
@@ -315,9 +326,8 @@ export class SessionPipeline {
       words.length = 0;
       words.push(...waiting);
       w = 0;
-      lastSeq = utts[utts.length - 1]!.seq;
       lastText = utts[utts.length - 1]!.text;
-      return utts.length;
+      return read.length;
     };
     const word = () => {
       const { u, pred } = words[w++]!;

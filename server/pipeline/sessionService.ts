@@ -23,6 +23,7 @@ import type {
   SessionSnapshot,
   Signal,
   Utterance,
+  UtteranceEdit,
   UtteranceIn,
 } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
@@ -38,7 +39,7 @@ import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import type { SignalThresholds } from '../signals/verbal/decision';
-import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult } from './sessionPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult, type TurnView } from './sessionPipeline';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 import { searchTurns, type SearchParams } from '../search/search';
 import type { SearchAnswer } from '../../protocol/search';
@@ -101,6 +102,14 @@ interface PreparedTurns {
   /** Every speaker's role once `changed` is stored. */
   roles: Map<string, Role | null>;
   turns: Turn[];
+}
+
+/** A coach's correction of one stored turn, as a re-analysis takes it (see reanalyseAside). */
+interface TurnChange {
+  /** The turn as the re-analysis reads it before the correction is stored (see startReanalysis). */
+  view: TurnView;
+  /** Stores the correction; run in the transaction that stores the new analysis. */
+  apply: () => void;
 }
 
 export interface SessionServiceDeps {
@@ -545,6 +554,89 @@ export class SessionService {
     return removed;
   }
 
+  // ---- coach corrections of the transcript -----------------------------------------------------
+
+  /**
+   * Corrects a stored turn's words or speaker (a homophone the recogniser chose, a turn given to
+   * the wrong person) and re-analyses the session, as a role change does: aside, a slice at a
+   * time, in turn with the session's role changes, live turns going on meanwhile; the correction
+   * and the new analysis are stored in one transaction, then the room hears `reanalysed`. The
+   * first edit keeps the turn's words and speaker as stored (originalText, originalSpeaker);
+   * `now` is the edit's editedAt. A speaker the session does not have joins it without a role
+   * (within the participant limit; the room hears `roles_needed`). The turn's coach label stays
+   * (it labels the turn; exports give its current words). An edit that changes nothing stores
+   * and re-analyses nothing. Refused: an unknown session or turn (404), the demo session (409
+   * demo_session), a speaker over the participant limit (400), a stopping server (503).
+   */
+  async editUtterance(sessionId: string, utteranceId: number, edit: UtteranceEdit, now: number): Promise<SessionSnapshot> {
+    const session = this.requireEditable(sessionId, utteranceId);
+    if (edit.speaker !== undefined) checkParticipantLimit(participantNames(session), [edit.speaker], 'speaker');
+    return this.inTurn(
+      sessionId,
+      async () => {
+        const { store } = this.deps;
+        // As it is now that the changes before this one are done.
+        const turn = this.requireTurn(sessionId, utteranceId);
+        const text = edit.text ?? turn.text;
+        const speaker = edit.speaker ?? turn.speaker;
+        if (text === turn.text && speaker === turn.speaker) return this.snapshot(sessionId);
+        let joined = false;
+        const change: TurnChange = {
+          view: (u) => (u.id === utteranceId ? { ...u, text, speaker } : u),
+          apply: () => {
+            const known = participantNames(this.requireSession(sessionId));
+            if (!known.has(speaker)) {
+              checkParticipantLimit(known, [speaker], 'speaker');
+              store.addParticipants(sessionId, [{ name: speaker, role: null }]);
+              joined = true;
+            }
+            const role = this.roleMap(sessionId).get(speaker) ?? null;
+            if (!store.editUtterance(sessionId, utteranceId, { text, speaker, role, editedAt: now })) throw new TurnNotFoundError(sessionId, utteranceId);
+          },
+        };
+        await this.reanalyseAside(sessionId, {}, () => undefined, 'edit', change);
+        if (joined) this.publish({ type: 'roles_needed', sessionId, speakers: store.unassignedSpeakers(sessionId) });
+        await new Promise((resolve) => setImmediate(resolve));
+        return this.snapshot(sessionId);
+      },
+      'edit',
+    );
+  }
+
+  /**
+   * Deletes a stored turn (noise, a turn recognised twice) with its signals and its coach label,
+   * and re-analyses the session as `editUtterance` does: the cues it gave go, and the next turn
+   * takes the turn before it as context. Comments stay: they are on a moment of the meeting (a
+   * media time), not on the turn. Cue verdicts stay (keyed by moment). Refused as editUtterance.
+   */
+  async deleteUtterance(sessionId: string, utteranceId: number): Promise<SessionSnapshot> {
+    this.requireEditable(sessionId, utteranceId);
+    return this.inTurn(
+      sessionId,
+      async () => {
+        this.requireTurn(sessionId, utteranceId);
+        const change: TurnChange = {
+          view: (u) => (u.id === utteranceId ? undefined : u),
+          apply: () => {
+            if (!this.deps.store.deleteUtterance(sessionId, utteranceId)) throw new TurnNotFoundError(sessionId, utteranceId);
+          },
+        };
+        await this.reanalyseAside(sessionId, {}, () => undefined, 'turn deletion', change);
+        await new Promise((resolve) => setImmediate(resolve));
+        return this.snapshot(sessionId);
+      },
+      'turn deletion',
+    );
+  }
+
+  /** The session, if its turns may be corrected: it and the turn exist (404), it is not the demo (409). */
+  private requireEditable(sessionId: string, utteranceId: number): Session {
+    const session = this.requireSession(sessionId);
+    if (session.demo) throw new DemoSessionError('edited');
+    this.requireTurn(sessionId, utteranceId);
+    return session;
+  }
+
   private requireTurn(sessionId: string, utteranceId: number): Utterance {
     this.requireSession(sessionId);
     const turn = this.deps.store.utterance(sessionId, utteranceId);
@@ -751,8 +843,10 @@ export class SessionService {
    * analysed (earlier in media time), the result would not be that of one pass: then the
    * session is re-analysed in place in that transaction instead. `andThen` runs last in the
    * transaction, on the new analysis (an upload's turns); what it returns is returned.
+   * `change`: a correction of a turn (editUtterance, deleteUtterance), which the re-analysis
+   * sees through `view` while it runs and which `apply` stores at the start of the transaction.
    */
-  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T, what = 'role change'): Promise<T> {
+  private async reanalyseAside<T>(sessionId: string, given: Record<string, Role | null>, andThen: () => T, what = 'role change', change?: TurnChange): Promise<T> {
     // One that waited its turn while the server began to stop does not start.
     if (this.closing) throw new ShuttingDownError(what);
     // Nor one whose session was deleted meanwhile (404, as for any unknown session).
@@ -766,7 +860,7 @@ export class SessionService {
     const scratch = SqliteStore.scratch();
     try {
       const aside = this.newPipeline(sessionId, scratch);
-      const run = aside.startReanalysis(store, roles, this.deps.now);
+      const run = aside.startReanalysis(store, roles, this.deps.now, change?.view);
       const { items, ms } = this.reanalysisSlice;
       for (let caughtUp = false; !caughtUp; ) {
         const t0 = performance.now();
@@ -779,6 +873,8 @@ export class SessionService {
       // the pipeline may take the new analysis before the commit.
       const result = this.atomically(sessionId, () => {
         checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
+        // A coach's correction of a turn is stored here, with the analysis that follows from it.
+        change?.apply();
         const now = withGiven(this.roleMap(sessionId));
         for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
         if (!sameRoles(now, roles) || !run.finish()) {

@@ -246,13 +246,27 @@ export const MIGRATIONS: readonly Migration[] = [
     // time); search_lang: searchLang (en, zh, or mixed, a Chinese turn with an English word).
     // Both written with the turn on every insert path (addUtterance, importArchive) and filled
     // here for the turns stored before, through the same functions (the store registers them as
-    // SQL functions before it migrates). A turn's text is never changed after it is stored.
+    // SQL functions before it migrates). A coach's correction of a turn's words (migration 13)
+    // writes them again with the new words.
     // sessions_newest: search walks the sessions newest first, as the list orders them.
     sql: `
       ALTER TABLE utterances ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
       ALTER TABLE utterances ADD COLUMN search_lang TEXT NOT NULL DEFAULT 'en' CHECK (search_lang IN ('en', 'zh', 'mixed'));
       UPDATE utterances SET search_text = search_form(text), search_lang = search_lang(text);
       CREATE INDEX sessions_newest ON sessions(created_at);
+    `,
+  },
+  {
+    version: 13,
+    name: "utterance edits: a coach's correction of a stored turn keeps its first words and speaker",
+    // A turn's words and speaker can be corrected (PATCH /api/sessions/:id/utterances/:utteranceId);
+    // `text` and `speaker` hold the corrected ones, and these the turn as first stored (set by the
+    // first edit, kept by later ones) and when it was last edited. All NULL: never edited. Only
+    // columns added to utterances, nothing read from another migration.
+    sql: `
+      ALTER TABLE utterances ADD COLUMN original_text TEXT;
+      ALTER TABLE utterances ADD COLUMN original_speaker TEXT;
+      ALTER TABLE utterances ADD COLUMN edited_at INTEGER;
     `,
   },
 ];

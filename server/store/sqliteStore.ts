@@ -352,6 +352,9 @@ interface UtteranceRow {
   start_ms: number;
   end_ms: number;
   received_at: number;
+  original_text: string | null;
+  original_speaker: string | null;
+  edited_at: number | null;
 }
 
 /**
@@ -674,6 +677,31 @@ export class SqliteStore {
   utterancesAfter(sessionId: string, seq: number, limit = -1): Utterance[] {
     const rows = this.stmt('SELECT * FROM utterances WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(sessionId, seq, limit) as UtteranceRow[];
     return rows.map(toUtterance);
+  }
+
+  /**
+   * Corrects a stored turn's words and speaker (with the speaker's role now): the first edit
+   * keeps the turn as it was in original_text / original_speaker, later ones leave those; the
+   * search form and language follow the new words (GET /api/search finds what is said now). Its
+   * signals and the session's cues are the caller's to redo (a re-analysis). Whether the
+   * session held the turn.
+   */
+  editUtterance(sessionId: string, id: number, e: { text: string; speaker: string; role: Role | null; editedAt: number }): boolean {
+    return this.stmt(
+        `UPDATE utterances SET original_text = COALESCE(original_text, text), original_speaker = COALESCE(original_speaker, speaker),
+                               edited_at = ?, text = ?, speaker = ?, role = ?, search_text = ?, search_lang = ?
+          WHERE id = ? AND session_id = ?`,
+      )
+      .run(e.editedAt, e.text, e.speaker, e.role, searchForm(e.text), searchLang(e.text), id, sessionId).changes > 0;
+  }
+
+  /**
+   * Deletes one stored turn; its signals and its coach's label go with it (ON DELETE CASCADE).
+   * Cues that quoted it are the caller's to redo (a re-analysis). The next turn is numbered
+   * after the last as before: a gap is left, no number is given twice. Whether it was there.
+   */
+  deleteUtterance(sessionId: string, id: number): boolean {
+    return this.stmt('DELETE FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId).changes > 0;
   }
 
   lastUtterance(sessionId: string): Utterance | undefined {
@@ -1197,6 +1225,7 @@ export class SqliteStore {
         .map((r) => ({
           id: r.id, seq: r.seq, speaker: r.speaker, role: r.role, text: r.text, startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at,
           ...(r.client_turn_id !== null ? { clientTurnId: r.client_turn_id } : {}),
+          ...editHistory(r),
         }));
       const frames = (this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY id').all(sessionId) as (FrameRow & { persons: number })[])
         .map((r) => ({
@@ -1249,11 +1278,14 @@ export class SqliteStore {
       a.participants.forEach((p, i) => participant.run(sessionId, p.name, p.role, i));
       const turns = new Map<number, number>();
       const turn = this.stmt(
-        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang, original_text, original_speaker, edited_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const u of a.utterances) {
-        const info = turn.run(sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null, searchForm(u.text), searchLang(u.text));
+        const info = turn.run(
+          sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null,
+          searchForm(u.text), searchLang(u.text), u.originalText ?? null, u.originalSpeaker ?? null, u.editedAt ?? null,
+        );
         turns.set(u.id, Number(info.lastInsertRowid));
       }
       this.lastSeqs.delete(sessionId);
@@ -1405,6 +1437,12 @@ function openError(file: string, err: unknown): Error {
 function toUtterance(r: UtteranceRow): Utterance {
   return {
     id: r.id, sessionId: r.session_id, seq: r.seq, speaker: r.speaker, role: r.role, text: r.text,
-    startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at,
+    startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at, ...editHistory(r),
   };
+}
+
+/** A corrected turn's first words and speaker and the time of its last edit; nothing for a turn never edited. */
+function editHistory(r: Pick<UtteranceRow, 'original_text' | 'original_speaker' | 'edited_at'>): Pick<Utterance, 'originalText' | 'originalSpeaker' | 'editedAt'> {
+  if (r.edited_at === null || r.original_text === null || r.original_speaker === null) return {};
+  return { originalText: r.original_text, originalSpeaker: r.original_speaker, editedAt: r.edited_at };
 }

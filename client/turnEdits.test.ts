@@ -1,0 +1,36 @@
+import { clip, draftOf, editBody, OTHER_SPEAKER, speakerChoices } from './turnEdits';
+
+const turn = { text: '这个方案多少前？', speaker: 'Li' };
+
+describe('a turn correction', () => {
+  it('sends only what changed, as the server stores it (trimmed words, a normalised name)', () => {
+    expect(editBody(turn, { ...draftOf(turn), text: '  这个方案多少钱？ ' })).toEqual({ body: { text: '这个方案多少钱？' } });
+    expect(editBody(turn, { ...draftOf(turn), speaker: 'Ada' })).toEqual({ body: { speaker: 'Ada' } });
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: ' Wang\u200B  Wei ' })).toEqual({ body: { speaker: 'Wang Wei' } });
+  });
+
+  it('sends nothing when nothing changed', () => {
+    expect(editBody(turn, draftOf(turn))).toEqual({ body: null });
+    expect(editBody(turn, { ...draftOf(turn), text: ` ${turn.text}\n` })).toEqual({ body: null });
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: 'Li' })).toEqual({ body: null });
+  });
+
+  it('refuses as the server would, naming the field and the limit', () => {
+    const long = editBody(turn, { ...draftOf(turn), text: 'x'.repeat(2001) });
+    expect(long).toEqual({ problem: expect.objectContaining({ code: 'invalid_input', field: 'text', limit: 2000, actual: 2001 }) });
+    expect(editBody(turn, { ...draftOf(turn), text: '\u200B ' })).toEqual({ problem: expect.objectContaining({ field: 'text' }) });
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: '' })).toEqual({ problem: expect.objectContaining({ field: 'speaker' }) });
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: 'n'.repeat(81) })).toEqual({ problem: expect.objectContaining({ field: 'speaker', limit: 80 }) });
+  });
+
+  it("offers the session's speakers, the turn's own among them", () => {
+    const people = [{ name: 'Ada', role: 'rep' as const }, { name: 'Li', role: 'customer' as const }];
+    expect(speakerChoices(people, turn)).toEqual(['Ada', 'Li']);
+    expect(speakerChoices(people, { speaker: 'Mo' })).toEqual(['Mo', 'Ada', 'Li']);
+  });
+
+  it('clips long words for a confirmation, by characters', () => {
+    expect(clip('short')).toBe('short');
+    expect(clip('😀'.repeat(100), 10)).toBe(`${'😀'.repeat(9)}…`);
+  });
+});

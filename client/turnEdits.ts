@@ -1,0 +1,47 @@
+// What a coach's correction of a turn sends (PATCH …/utterances/:utteranceId): only what the
+// editor changed, checked as the server checks it (UtteranceEditSchema), and the speakers the
+// editor offers. Pure: the view (view/turnEdits.ts) draws the editor.
+import { UtteranceEditSchema, zodToApiError, type ApiError, type Participant, type Utterance, type UtteranceEdit } from '../protocol/protocol';
+
+/** The editor's speaker choice: one of the session's names, or another typed in. */
+export const OTHER_SPEAKER = '\u0000other';
+
+export interface EditDraft {
+  text: string;
+  /** A participant's name, or OTHER_SPEAKER. */
+  speaker: string;
+  /** The name typed when `speaker` is OTHER_SPEAKER. */
+  other: string;
+}
+
+/** The session's speakers the editor offers, the turn's own first among them in the session's order. */
+export function speakerChoices(participants: readonly Participant[], turn: Pick<Utterance, 'speaker'>): string[] {
+  const names = participants.map((p) => p.name);
+  return names.includes(turn.speaker) ? names : [turn.speaker, ...names];
+}
+
+/** The editor opened on a turn: its words and speaker as they are. */
+export function draftOf(turn: Pick<Utterance, 'text' | 'speaker'>): EditDraft {
+  return { text: turn.text, speaker: turn.speaker, other: '' };
+}
+
+/**
+ * The PATCH body for a draft: the fields it changes, as the server will store them (trimmed,
+ * the name normalised), or null when it changes nothing (nothing is sent); a refusal the server
+ * would give (the field and limit named) as `problem`.
+ */
+export function editBody(turn: Pick<Utterance, 'text' | 'speaker'>, d: EditDraft): { body: UtteranceEdit | null } | { problem: ApiError } {
+  const raw = { text: d.text, speaker: d.speaker === OTHER_SPEAKER ? d.other : d.speaker };
+  const checked = UtteranceEditSchema.safeParse(raw);
+  if (!checked.success) return { problem: zodToApiError(checked.error, '', 'body', raw) };
+  const body: UtteranceEdit = {};
+  if (checked.data.text !== undefined && checked.data.text !== turn.text) body.text = checked.data.text;
+  if (checked.data.speaker !== undefined && checked.data.speaker !== turn.speaker) body.speaker = checked.data.speaker;
+  return { body: body.text === undefined && body.speaker === undefined ? null : body };
+}
+
+/** A turn's words cut for a confirmation or a tooltip: at most `max` characters, an ellipsis after. */
+export function clip(text: string, max = 80): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,100 @@
+// A coach corrects the transcript in the browser: edits a misheard customer turn's words (the
+// turn shows it is being updated, then its new signal, a closing-moment cue card and the
+// "edited" marker whose tooltip gives the original words), an over-long text is refused with a
+// notice naming the field and limit and the editor kept open, Escape cancels and returns the
+// focus, and a turn is deleted after a confirmation naming its words. Real server, real Chromium.
+import type { Page } from 'playwright-core';
+import { api } from '../integration/harness';
+import { openWatchedSession, useServerAndBrowser } from './browser';
+
+const WAIT_MS = 60_000;
+
+jest.setTimeout(180_000);
+
+const MISHEARD = '这个方案多少前？';
+const PRICE_QUESTION = '这个方案多少钱？';
+const NOISE = 'uh [inaudible] hmm';
+
+const TRANSCRIPT = {
+  participants: [
+    { name: 'Ada', role: 'rep' },
+    { name: 'Li', role: 'customer' },
+  ],
+  utterances: [
+    { speaker: 'Ada', text: 'Let me show you the plan for your team.', startMs: 1000 },
+    { speaker: 'Li', text: MISHEARD, startMs: 5000 },
+    { speaker: 'Li', text: NOISE, startMs: 8000 },
+  ],
+};
+
+const suite = useServerAndBrowser({ seedDemo: false });
+let sessionId: string;
+
+beforeAll(async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=call.json', undefined, JSON.stringify(TRANSCRIPT));
+  expect(up.status).toBe(201);
+  sessionId = up.body.session.id as string;
+});
+
+const turn = (page: Page, n: number) => page.locator('[data-testid="utterance"]').nth(n);
+
+test("a coach edits a turn's words (new signal, cue and edited marker) and deletes a turn after confirming", async () => {
+  const { page, pageErrors } = await openWatchedSession(suite, { sessionId, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=2', waitMs: WAIT_MS });
+  const li = turn(page, 1);
+  expect(await li.getAttribute('data-label')).toBeNull();
+  await expect(page.getByTestId('cue-card').count()).resolves.toBe(0);
+
+  // Edit: the editor opens on the words, focused.
+  await li.hover();
+  await li.getByTestId('edit-turn').click();
+  const editor = li.getByTestId('turn-editor');
+  await editor.waitFor({ timeout: WAIT_MS });
+  await expect(editor.getByTestId('turn-edit-text').inputValue()).resolves.toBe(MISHEARD);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('turn-edit-text');
+  await expect(editor.getByTestId('turn-edit-speaker').inputValue()).resolves.toBe('Li');
+
+  // Escape cancels; the focus goes back to Edit.
+  await page.keyboard.press('Escape');
+  await expect(li.getByTestId('turn-editor').count()).resolves.toBe(0);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('edit-turn');
+
+  // Too long: refused by name and limit, the editor stays open with what was typed.
+  await li.getByTestId('edit-turn').click();
+  await editor.getByTestId('turn-edit-text').evaluate((el: HTMLTextAreaElement) => {
+    el.removeAttribute('maxlength');
+  });
+  await editor.getByTestId('turn-edit-text').fill('x'.repeat(2001));
+  await editor.getByTestId('turn-edit-save').click();
+  await page.getByTestId('notice').filter({ hasText: '2000' }).waitFor({ timeout: WAIT_MS });
+  await expect(editor.isVisible()).resolves.toBe(true);
+
+  // The homophone corrected: the turn is updated, then shows a price question, a cue, and "edited".
+  await editor.getByTestId('turn-edit-text').fill(PRICE_QUESTION);
+  await editor.getByTestId('turn-edit-save').click();
+  await li.locator('[data-label="price_inquiry"]').first().waitFor({ timeout: WAIT_MS });
+  await expect(li.locator('.utt-text').textContent()).resolves.toBe(PRICE_QUESTION);
+  await page.getByTestId('cue-card').first().waitFor({ timeout: WAIT_MS });
+  const marker = li.getByTestId('turn-edited');
+  await expect(marker.textContent()).resolves.toContain('edited');
+  await expect(marker.getAttribute('title')).resolves.toContain(MISHEARD);
+  await expect(marker.locator('.sr-only').textContent()).resolves.toContain(MISHEARD);
+  await expect(li.getByTestId('turn-editor').count()).resolves.toBe(0);
+  // Stored: a reload shows the same.
+  const stored = (await api(suite.server.url, 'GET', `/api/sessions/${sessionId}`)).body;
+  expect(stored.utterances[1]).toMatchObject({ text: PRICE_QUESTION, originalText: MISHEARD });
+
+  // Delete the noise: a confirmation naming its words first; Cancel keeps it.
+  const noise = turn(page, 2);
+  await noise.hover();
+  await noise.getByTestId('delete-turn').click();
+  const confirm = noise.getByTestId('turn-delete');
+  await confirm.waitFor({ timeout: WAIT_MS });
+  await expect(confirm.textContent()).resolves.toContain(NOISE);
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('turn-delete-cancel');
+  await confirm.getByTestId('turn-delete-confirm').click();
+  await page.locator('[data-testid="utterance"]').nth(2).waitFor({ state: 'detached', timeout: WAIT_MS });
+  await expect(page.locator('[data-testid="utterance"]').count()).resolves.toBe(2);
+  const after = (await api(suite.server.url, 'GET', `/api/sessions/${sessionId}`)).body;
+  expect(after.utterances.map((u: { text: string }) => u.text)).toEqual([TRANSCRIPT.utterances[0]!.text, PRICE_QUESTION]);
+  expect(pageErrors).toEqual([]);
+});
