@@ -71,3 +71,43 @@ test('types a query, sees highlighted turns in English and Chinese, chooses one:
   await expect(row.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
   expect(pageErrors).toEqual([]);
 });
+
+test('while this window plays, a turn of another session is not opened (the playback goes on); the dialog follows renames and deletions heard meanwhile', async () => {
+  const url = suite.server.url;
+  const created = await api(url, 'POST', '/api/sessions', { title: 'Find: discount talk', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const other = created.body.session.id as string;
+  const turns = [{ speaker: 'Li', text: 'Could you give us a zebra-stripe discount?', startMs: 1000 }];
+  expect((await api(url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: turns }))).status).toBe(201);
+
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  const playing = await page.getByTestId('view-title').getAttribute('data-session-id');
+  expect(playing).toBeTruthy();
+  await expect(page.getByTestId('stop').isDisabled()).resolves.toBe(false);
+
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-q').fill('zebra-stripe');
+  const hit = dialog.locator(`[data-testid="find-result"][data-session-id="${other}"]`);
+  await hit.waitFor({ timeout: WAIT_MS });
+  await hit.click();
+  // Not opened: the session list is disabled while playing, and so is this way round it.
+  await dialog.getByTestId('find-status').filter({ hasText: /stop the playback first/i }).waitFor({ timeout: WAIT_MS });
+  await expect(dialog.isVisible()).resolves.toBe(true);
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(playing);
+  await expect(page.getByTestId('view-title').getAttribute('data-session-id')).resolves.toBe(playing);
+  await expect(page.getByTestId('stop').isDisabled()).resolves.toBe(false);
+
+  // Renamed elsewhere: the group's heading says so; deleted elsewhere: its turns leave the dialog.
+  expect((await api(url, 'PATCH', `/api/sessions/${other}`, { title: 'Find: renamed talk' })).status).toBe(200);
+  await dialog.locator(`[data-testid="find-group"][data-session-id="${other}"] h3`).filter({ hasText: 'Find: renamed talk' }).waitFor({ timeout: WAIT_MS });
+  expect((await api(url, 'DELETE', `/api/sessions/${other}`)).status).toBe(200);
+  await hit.waitFor({ state: 'detached', timeout: WAIT_MS });
+  await dialog.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+});
