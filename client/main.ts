@@ -604,6 +604,7 @@ function sessionDeleted(id: string, own: boolean): void {
   upload.clear();
   picker.value = DEMO_VALUE;
   showDemoPreview();
+  find.sessionClosed();
   if (own) notices.add('info', () => t('sessionDeleted', { title }));
   else notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
   if (own) el.select.focus();

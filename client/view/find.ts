@@ -74,7 +74,7 @@ export class FindView {
 
   open(): void {
     // "This session" is the one open now; none open: every session's.
-    if (this.scope === 'session' && !this.source.openSession()) this.scope = 'all';
+    if (!this.source.openSession()) this.scope = 'all';
     this.build();
     if (!this.dialog.open) this.dialog.showModal();
     this.input.focus();
@@ -102,6 +102,20 @@ export class FindView {
     this.renderResults();
     if (hadFocus && !this.list.contains(document.activeElement)) this.input.focus();
     if (this.results.length === 0 && this.next !== null) void this.search();
+  }
+
+  /**
+   * The session open in the window was closed (deleted, here or elsewhere): "This session" can
+   * no longer be searched; chosen, the search goes on in all sessions, the radio saying so
+   * (a query without the session would otherwise search them all under "This session").
+   */
+  sessionClosed(): void {
+    if (this.source.openSession() !== null) return;
+    const was = this.scope;
+    this.scope = 'all';
+    if (!this.dialog.open) return;
+    this.render();
+    if (was === 'session' && isAskable(this.current())) void this.search();
   }
 
   /** A session has another title: its group's heading says so. */

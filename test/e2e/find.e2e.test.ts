@@ -111,3 +111,31 @@ test('while this window plays, a turn of another session is not opened (the play
   await page.getByTestId('stop').click();
   expect(pageErrors).toEqual([]);
 });
+
+test('searching "This session" when it is deleted elsewhere: the search goes on in all sessions, and says so', async () => {
+  const url = suite.server.url;
+  const make = async (title: string, text: string) => {
+    const id = (await api(url, 'POST', '/api/sessions', { title, participants: [{ name: 'Li', role: 'customer' }] })).body.session.id as string;
+    expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Li', text, startMs: 1000 }] }))).status).toBe(201);
+    return id;
+  };
+  const kept = await make('Find: kept', 'The okapi budget is fine.');
+  const doomed = await make('Find: doomed', 'What about the okapi budget?');
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(doomed);
+  await page.locator(`[data-testid="view-title"][data-session-id="${doomed}"]`).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-scope-session').check();
+  await page.getByTestId('find-q').fill('okapi');
+  await dialog.locator(`[data-testid="find-result"][data-session-id="${doomed}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('find-result').count()).resolves.toBe(1);
+
+  expect((await api(url, 'DELETE', `/api/sessions/${doomed}`)).status).toBe(200);
+  // "This session" is gone: the radio says All sessions (This session disabled), and the results are all sessions'.
+  await dialog.locator(`[data-testid="find-result"][data-session-id="${kept}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('find-scope-all').isChecked()).resolves.toBe(true);
+  await expect(page.getByTestId('find-scope-session').isDisabled()).resolves.toBe(true);
+  await expect(dialog.locator(`[data-testid="find-result"][data-session-id="${doomed}"]`).count()).resolves.toBe(0);
+  expect(pageErrors).toEqual([]);
+});
