@@ -39,6 +39,8 @@ export class FindView {
   private scope: Scope = 'all';
   private results: SearchResult[] = [];
   private next: string | null = null;
+  /** The query the results shown answer: More results goes on with it (`next` is its cursor). */
+  private shownQuery: FindQuery | null = null;
   private loading = false;
   private error: ApiError | null = null;
   /** Why the turn chosen last was not opened (FindSource.blocked); cleared by the next search. */
@@ -177,7 +179,8 @@ export class FindView {
 
   /** Searches anew (first page); `more`: the next page of the query shown, added below. */
   private async search(more = false): Promise<void> {
-    const q = this.current();
+    // More goes on with the query shown (newer words may be waiting for their pause).
+    const q = more && this.shownQuery ? this.shownQuery : this.current();
     if (!more) this.cancel();
     if (!isAskable(q)) {
       this.asked++;
@@ -203,6 +206,7 @@ export class FindView {
       if (n !== this.asked) return;
       this.results = more ? [...this.results, ...answer.results] : answer.results;
       this.next = answer.next;
+      this.shownQuery = q;
       this.answered = true;
     } catch (err) {
       if (n !== this.asked) return;

@@ -139,3 +139,26 @@ test('searching "This session" when it is deleted elsewhere: the search goes on 
   await expect(dialog.locator(`[data-testid="find-result"][data-session-id="${doomed}"]`).count()).resolves.toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('More results continues the query shown, even while newer words wait for their search', async () => {
+  const url = suite.server.url;
+  const id = (await api(url, 'POST', '/api/sessions', { title: 'Find: many', participants: [{ name: 'Li', role: 'customer' }] })).body.session.id as string;
+  const utterances = Array.from({ length: 60 }, (_, i) => ({ speaker: 'Li', text: `The quokka plan, part ${i + 1}.`, startMs: 1000 * (i + 1) }));
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const asked: URLSearchParams[] = [];
+  page.on('request', (r) => void (r.url().includes('/api/search?') && asked.push(new URL(r.url()).searchParams)));
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-q').fill('quokka');
+  await dialog.getByTestId('find-more').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('find-result').count()).resolves.toBe(50);
+  // A key, and More at once (before the 250 ms pause searches the new words).
+  await page.getByTestId('find-q').press('x');
+  await dialog.getByTestId('find-more').click();
+  await dialog.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  const more = asked.filter((p) => p.has('after'));
+  expect(more.length).toBe(1);
+  expect(more[0]!.get('q')).toBe('quokka');
+  expect(pageErrors).toEqual([]);
+});
