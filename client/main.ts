@@ -316,6 +316,13 @@ const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
   openTurn: (r) => void openFoundTurn(r.sessionId, r.utteranceId, r.startMs),
   cueMinScore: () => transcript.minScore,
+  blocked: (id) => {
+    // As the session list (disabled while this window plays): another session is not opened
+    // meanwhile; the playback would go on sending, unseen, with no Stop for it.
+    const ps = state.player?.state;
+    if (id === state.sessionId || !(state.starting || ps === 'playing' || ps === 'paused')) return null;
+    return t('findPlaying', { title: shownTitle(state.title, (time) => t('liveSuffix', { time })) });
+  },
 });
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
@@ -585,6 +592,7 @@ function sessionLost(): void {
 /** A session has another title (renamed here or elsewhere): the header and the dropdown say so. */
 function sessionRenamed(id: string, title: string): void {
   picker.setTitle(id, title);
+  find.sessionRenamed(id, title);
   if (state.sessionId !== id || state.title === title) return;
   state.title = title;
   renderViewHead();
@@ -600,6 +608,7 @@ function sessionRenamed(id: string, title: string): void {
  */
 function sessionDeleted(id: string, own: boolean): void {
   const chosenTitle = picker.title(id);
+  find.sessionDeleted(id);
   // Its option goes; chosen but not shown (being opened), the choice goes back to what is shown.
   if (picker.remove(id, state.sessionId) && state.sessionId !== id && chosenTitle !== undefined) {
     const title = shownTitle(chosenTitle, (time) => t('liveSuffix', { time }));
@@ -613,6 +622,7 @@ function sessionDeleted(id: string, own: boolean): void {
   upload.clear();
   picker.value = DEMO_VALUE;
   showDemoPreview();
+  find.sessionClosed();
   if (own) notices.add('info', () => t('sessionDeleted', { title }));
   else notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
   if (own) el.select.focus();
@@ -850,6 +860,17 @@ async function review(id: string): Promise<void> {
  * shown), then the turn scrolled to, highlighted and focused.
  */
 async function openFoundTurn(id: string, utteranceId: number, startMs: number): Promise<void> {
+  // Not in the list (deleted meanwhile, and the lobby's word not heard, or offline): the list is
+  // read again; still not there, the session shown stays, its room still watched, and a notice
+  // says why. (picker.value would not select it, and review() would leave the room shown.)
+  if (state.sessionId !== id && !picker.has(id)) {
+    await refreshSessions();
+    if (!picker.has(id)) {
+      notices.add('error', () => t('findGone'), () => t('sessionDeletedElsewhereDetail'));
+      find.returnFocus();
+      return;
+    }
+  }
   if (state.sessionId !== id) {
     picker.value = id;
     upload.clear();

@@ -55,3 +55,13 @@ describe('foundLine', () => {
     expect(foundLine([result('a', 1), result('b', 2)], true)).toBe('找到 2 句发言，来自 2 场会谈；点击“更多结果”查看后续。');
   });
 });
+
+describe('the Find query at its length limit', () => {
+  it('cuts the words at 200 characters without splitting a surrogate pair (a lone half would be sent as U+FFFD)', () => {
+    const q = `${'a'.repeat(199)}😀😀`;
+    const sent = new URLSearchParams(searchParams({ ...EMPTY_FIND, q }, 50)).get('q')!;
+    expect(sent).not.toContain('\ufffd');
+    expect(sent).toBe(`${'a'.repeat(199)}😀`);
+    expect(new URLSearchParams(searchParams({ ...EMPTY_FIND, q: '😀'.repeat(200) }, 50)).get('q')).toBe('😀'.repeat(200));
+  });
+});

@@ -27,7 +27,9 @@ export function isAskable(f: FindQuery): boolean {
 /** The query string of GET /api/search (without `?`); `after`: the previous page's `next`. */
 export function searchParams(f: FindQuery, limit: number, after: string | null = null): string {
   const p = new URLSearchParams();
-  const q = f.q.trim().slice(0, SEARCH_QUERY_MAX_CHARS);
+  // The server counts characters (code points), as here: cutting UTF-16 units could split a
+  // surrogate pair, and its lone half would go as U+FFFD (a word no turn holds).
+  const q = Array.from(f.q.trim()).slice(0, SEARCH_QUERY_MAX_CHARS).join('');
   if (q) p.set('q', q);
   if (f.session !== null) p.set('session', f.session);
   if (f.role) p.set('role', f.role);

@@ -4,6 +4,9 @@
 // longest synchronous step it takes (one window of turns: what a live meeting on the same server
 // waits at most), median and worst of RUNS runs. Needs `npx tsc -p tsconfig.build.json` (dist/).
 //   node scripts/measure-search.cjs        (SESSIONS=100 TURNS=1000 RUNS=15)
+// WINDOW sets the walk's window (default SEARCH_WINDOW); COMPARE=250 also runs each query at a
+// window of 250 turns, interleaved with the first, so both meet the same moment of a shared
+// machine. The load average is printed: on a loaded machine the steps are mostly its scheduling.
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -12,6 +15,8 @@ const ROOT = process.env.ROOT || path.resolve(__dirname, '..');
 const D = ROOT + '/dist/server';
 const { SqliteStore } = require(D + '/store/sqliteStore.js');
 const { searchTurns, SEARCH_WINDOW } = require(D + '/search/search.js');
+const CONFIGS = [Number(process.env.WINDOW || SEARCH_WINDOW)];
+if (process.env.COMPARE) CONFIGS.push(Number(process.env.COMPARE));
 
 const SESSIONS = Number(process.env.SESSIONS || 100);
 const TURNS = Number(process.env.TURNS || 1000);
@@ -44,32 +49,33 @@ for (let s = 0; s < SESSIONS; s++) {
 const built = performance.now() - t0;
 
 async function measure(name, params) {
-  const totals = [];
-  const steps = [];
+  const totals = CONFIGS.map(() => []);
+  const steps = CONFIGS.map(() => []);
   let found = 0;
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < RUNS * CONFIGS.length; r++) {
+    const k = r % CONFIGS.length;
     let longest = 0;
     let since = performance.now();
     const start = since;
     const answer = await searchTurns({ limit: 50, ...params }, {
-      store, cueMinSignalScore: 0.5,
+      store, cueMinSignalScore: 0.5, window: CONFIGS[k],
       pause: () => {
         longest = Math.max(longest, performance.now() - since);
         return new Promise((resolve) => setImmediate(() => { since = performance.now(); resolve(); }));
       },
     });
     longest = Math.max(longest, performance.now() - since);
-    totals.push(performance.now() - start);
-    steps.push(longest);
+    totals[k].push(performance.now() - start);
+    steps[k].push(longest);
     found = answer.results.length;
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const fmt = (x) => x.toFixed(1);
-  console.log(JSON.stringify({ query: name, found, totalMsMedian: fmt(med(totals)), totalMsWorst: fmt(Math.max(...totals)), stepMsMedian: fmt(med(steps)), stepMsWorst: fmt(Math.max(...steps)) }));
+  CONFIGS.forEach((c, k) => console.log(JSON.stringify({ query: name, window: c, found, totalMsMedian: fmt(med(totals[k])), totalMsWorst: fmt(Math.max(...totals[k])), stepMsMedian: fmt(med(steps[k])), stepMsWorst: fmt(Math.max(...steps[k])) })));
 }
 
 (async () => {
-  console.log(JSON.stringify({ sessions: SESSIONS, turns: SESSIONS * TURNS, window: SEARCH_WINDOW, buildMs: Math.round(built), runs: RUNS }));
+  console.log(JSON.stringify({ sessions: SESSIONS, turns: SESSIONS * TURNS, windows: CONFIGS, buildMs: Math.round(built), runs: RUNS, loadavg: os.loadavg().map((x) => x.toFixed(2)) }));
   await measure('2-char Chinese (太贵)', { q: '太贵' });
   await measure('2-char Chinese, in no turn (贵宾犬), reads every turn', { q: '贵宾犬' });
   await measure('1-char Chinese (贵)', { q: '贵' });

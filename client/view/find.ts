@@ -24,6 +24,11 @@ export interface FindSource {
   openTurn(result: SearchResult): void;
   /** The least score a cue needs (signals under it are uncertain). */
   cueMinScore(): number;
+  /**
+   * Why a turn of this session cannot be opened now (this window plays into another one: the
+   * session list is disabled then, and so is this way round it), or null when it can.
+   */
+  blocked(sessionId: string): string | null;
 }
 
 type Scope = 'all' | 'session';
@@ -34,8 +39,12 @@ export class FindView {
   private scope: Scope = 'all';
   private results: SearchResult[] = [];
   private next: string | null = null;
+  /** The query the results shown answer: More results goes on with it (`next` is its cursor). */
+  private shownQuery: FindQuery | null = null;
   private loading = false;
   private error: ApiError | null = null;
+  /** Why the turn chosen last was not opened (FindSource.blocked); cleared by the next search. */
+  private refusal: string | null = null;
   /** Whether the results shown answer the query as it is (false before the first answer). */
   private answered = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -67,7 +76,7 @@ export class FindView {
 
   open(): void {
     // "This session" is the one open now; none open: every session's.
-    if (this.scope === 'session' && !this.source.openSession()) this.scope = 'all';
+    if (!this.source.openSession()) this.scope = 'all';
     this.build();
     if (!this.dialog.open) this.dialog.showModal();
     this.input.focus();
@@ -79,6 +88,46 @@ export class FindView {
     this.cancel();
     if (this.dialog.open) this.dialog.close();
     this.button.focus();
+  }
+
+  /**
+   * A session was deleted (here or elsewhere, heard in the lobby): its turns leave the results
+   * (choosing one could only fail). A focused one gone, the focus goes to the words. Every
+   * result shown was of that session while more follow: the first page is asked again.
+   */
+  sessionDeleted(id: string): void {
+    if (!this.results.some((r) => r.sessionId === id)) return;
+    this.results = this.results.filter((r) => r.sessionId !== id);
+    this.refusal = null; // it was of a turn that may be gone
+    if (!this.dialog.open) return;
+    const hadFocus = this.list.contains(document.activeElement);
+    this.renderResults();
+    if (hadFocus && !this.list.contains(document.activeElement)) this.input.focus();
+    if (this.results.length === 0 && this.next !== null) void this.search();
+  }
+
+  /**
+   * The session open in the window was closed (deleted, here or elsewhere): "This session" can
+   * no longer be searched; chosen, the search goes on in all sessions, the radio saying so
+   * (a query without the session would otherwise search them all under "This session").
+   */
+  sessionClosed(): void {
+    if (this.source.openSession() !== null) return;
+    const was = this.scope;
+    this.scope = 'all';
+    if (!this.dialog.open) return;
+    this.render();
+    if (was === 'session' && isAskable(this.current())) void this.search();
+  }
+
+  /** A session has another title: its group's heading says so. */
+  sessionRenamed(id: string, title: string): void {
+    if (!this.results.some((r) => r.sessionId === id && r.sessionTitle !== title)) return;
+    this.results = this.results.map((r) => (r.sessionId === id ? { ...r, sessionTitle: title } : r));
+    if (!this.dialog.open) return;
+    const focused = this.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.utteranceId : undefined;
+    this.renderResults();
+    if (focused !== undefined) this.list.querySelector<HTMLElement>(`[data-testid="find-result"][data-utterance-id="${focused}"]`)?.focus();
   }
 
   /** A chosen turn could not be shown: the focus goes back to the button. */
@@ -130,7 +179,8 @@ export class FindView {
 
   /** Searches anew (first page); `more`: the next page of the query shown, added below. */
   private async search(more = false): Promise<void> {
-    const q = this.current();
+    // More goes on with the query shown (newer words may be waiting for their pause).
+    const q = more && this.shownQuery ? this.shownQuery : this.current();
     if (!more) this.cancel();
     if (!isAskable(q)) {
       this.asked++;
@@ -143,6 +193,7 @@ export class FindView {
       return;
     }
     const n = ++this.asked;
+    this.refusal = null;
     const shown = this.results.length;
     const abort = new AbortController();
     this.pending?.abort();
@@ -155,6 +206,7 @@ export class FindView {
       if (n !== this.asked) return;
       this.results = more ? [...this.results, ...answer.results] : answer.results;
       this.next = answer.next;
+      this.shownQuery = q;
       this.answered = true;
     } catch (err) {
       if (n !== this.asked) return;
@@ -267,8 +319,10 @@ export class FindView {
   }
 
   private renderStatus(): void {
-    this.status.classList.toggle('q-error', this.error !== null);
-    this.status.textContent = this.loading
+    this.status.classList.toggle('q-error', this.error !== null || this.refusal !== null);
+    this.status.textContent = this.refusal !== null
+      ? this.refusal
+      : this.loading
       ? t('findSearching')
       : this.error
         ? `${t('findFailed')}${t('colon')}${errorMessage(this.error)}`
@@ -314,6 +368,13 @@ export class FindView {
       h('span', { class: 'find-text' }, ...highlightPieces(r.text, r.matches).map((p) => (p.mark ? h('mark', {}, p.text) : p.text))),
     );
     b.addEventListener('click', () => {
+      const why = this.source.blocked(r.sessionId);
+      if (why !== null) {
+        // Not opened: the dialog stays, its status (announced) says why, the focus stays on the turn.
+        this.refusal = why;
+        this.renderStatus();
+        return;
+      }
       this.cancel();
       if (this.dialog.open) this.dialog.close();
       this.source.openTurn(r);

@@ -119,6 +119,13 @@ export class QualityBusyError extends AppError {
   }
 }
 
+/** GET /api/search: as many searches run as may at once (`limit`); nothing is wrong with the question. */
+export class SearchBusyError extends AppError {
+  constructor(limit: number) {
+    super('busy', `${limit} searches are under way (the most at once): ask again in a moment`, 503, { limit });
+  }
+}
+
 /**
  * GET /api/quality: every client that asked for the measurement hung up, so it was stopped. No
  * client reads it (its connection is gone); an AppError so it is not logged as an internal error.

@@ -72,6 +72,32 @@ describe('searchTurns', () => {
   });
 });
 
+describe('migration 14', () => {
+  it('fills again the search form of the turns holding a final sigma (ς), stored by migration 12 as it was', async () => {
+    const file = tmpDb();
+    const raw = new Database(file);
+    raw.function('search_form', (t: unknown) => String(t).normalize('NFKC').toLowerCase());
+    raw.function('search_lang', (_t: unknown) => 'en');
+    raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at INTEGER)');
+    for (const m of MIGRATIONS.filter((x) => x.version <= 12)) {
+      raw.exec(m.sql);
+      raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, 1);
+    }
+    raw.prepare("INSERT INTO sessions VALUES ('s1', 't', 1, 0)").run();
+    // As migration 12's code stored them: ς kept, Σ as σ.
+    const turn = raw.prepare("INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, search_text) VALUES ('s1', ?, 'Bo', 'customer', ?, 0, 500, 2, ?)");
+    turn.run(1, 'πόσος είναι;', 'πόσος είναι;');
+    turn.run(2, 'ΠΌΣΟΣ;', 'πόσοσ;');
+    raw.close();
+
+    const store = new SqliteStore(file);
+    expect(store.schemaVersion()).toBeGreaterThanOrEqual(14);
+    const found = await searchTurns({ q: 'ΠΌΣΟΣ', limit: 5 }, { store, cueMinSignalScore: 0.5, pause: async () => {} });
+    expect(found.results.map((r) => r.seq)).toEqual([1, 2]);
+    store.close();
+  });
+});
+
 describe('migration 12', () => {
   it("fills the search form and language of the turns a schema-11 file holds", async () => {
     const file = tmpDb();
@@ -88,7 +114,7 @@ describe('migration 12', () => {
     raw.close();
 
     const store = new SqliteStore(file);
-    expect(store.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
     const found = await searchTurns({ q: 'expensive', limit: 5 }, { store, cueMinSignalScore: 0.5, pause: async () => {} });
     expect(found.results.map((r) => [r.seq, r.matches])).toEqual([[1, [[4, 13]]]]);
     const mixed = await searchTurns({ lang: 'mixed', limit: 5 }, { store, cueMinSignalScore: 0.5, pause: async () => {} });

@@ -55,3 +55,12 @@ describe('searchLang', () => {
     ['X5 多少钱', 'zh'],
   ])('%j is %s', (text, lang) => expect(searchLang(text)).toBe(lang));
 });
+
+describe('Greek final sigma', () => {
+  it('folds ς to σ, so a word ending in sigma matches in any case (lower-casing one character at a time gives σ for Σ)', () => {
+    expect(searchForm('ΌΣΟΣ')).toBe(searchForm('όσος'));
+    expect(searchForm('Σίσυφος')).toBe(searchForm('ΣΊΣΥΦΟΣ'));
+    expect(matchOffsets('Ο ΌΣΟΣ πήγε', searchForm('όσος')).map(([a, b]) => 'Ο ΌΣΟΣ πήγε'.slice(a, b))).toEqual(['ΌΣΟΣ']);
+    expect(matchOffsets('πόσος;', searchForm('ΠΌΣΟΣ'))).toEqual([[0, 5]]);
+  });
+});

@@ -11,7 +11,9 @@ const UNIT = /[\s\S](?:\p{M})*/gu;
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 function fold(unit: string): string {
-  return unit.normalize('NFKC').toLowerCase();
+  // ς (final sigma) as σ: lower-casing a character alone makes Σ σ, whatever its place in the
+  // word, so a typed "όσος" would never meet a stored "ΌΣΟΣ" (Unicode case folding does the same).
+  return unit.normalize('NFKC').toLowerCase().replaceAll('ς', 'σ');
 }
 
 /** The text as search compares it (see above). */

@@ -269,4 +269,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE utterances ADD COLUMN edited_at INTEGER;
     `,
   },
+  {
+    version: 14,
+    name: 'utterances: the search form again for the turns holding a final sigma (searchForm now folds ς to σ)',
+    // Migration 12 kept ς while Σ became σ (lower case a character at a time), so a Greek word
+    // ending in sigma matched in one case only. Only turns holding ς change.
+    sql: `
+      UPDATE utterances SET search_text = search_form(text) WHERE instr(text, 'ς') > 0;
+    `,
+  },
 ];

@@ -71,3 +71,94 @@ test('types a query, sees highlighted turns in English and Chinese, chooses one:
   await expect(row.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
   expect(pageErrors).toEqual([]);
 });
+
+test('while this window plays, a turn of another session is not opened (the playback goes on); the dialog follows renames and deletions heard meanwhile', async () => {
+  const url = suite.server.url;
+  const created = await api(url, 'POST', '/api/sessions', { title: 'Find: discount talk', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const other = created.body.session.id as string;
+  const turns = [{ speaker: 'Li', text: 'Could you give us a zebra-stripe discount?', startMs: 1000 }];
+  expect((await api(url, 'POST', `/api/sessions/${other}/transcript?format=json`, undefined, JSON.stringify({ utterances: turns }))).status).toBe(201);
+
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(':demo');
+  await page.getByTestId('speed').selectOption('1');
+  await page.getByTestId('play').click();
+  await page.getByTestId('utterance').first().waitFor({ timeout: WAIT_MS });
+  const playing = await page.getByTestId('view-title').getAttribute('data-session-id');
+  expect(playing).toBeTruthy();
+  await expect(page.getByTestId('stop').isDisabled()).resolves.toBe(false);
+
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-q').fill('zebra-stripe');
+  const hit = dialog.locator(`[data-testid="find-result"][data-session-id="${other}"]`);
+  await hit.waitFor({ timeout: WAIT_MS });
+  await hit.click();
+  // Not opened: the session list is disabled while playing, and so is this way round it.
+  await dialog.getByTestId('find-status').filter({ hasText: /stop the playback first/i }).waitFor({ timeout: WAIT_MS });
+  await expect(dialog.isVisible()).resolves.toBe(true);
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(playing);
+  await expect(page.getByTestId('view-title').getAttribute('data-session-id')).resolves.toBe(playing);
+  await expect(page.getByTestId('stop').isDisabled()).resolves.toBe(false);
+
+  // Renamed elsewhere: the group's heading says so; deleted elsewhere: its turns leave the dialog.
+  expect((await api(url, 'PATCH', `/api/sessions/${other}`, { title: 'Find: renamed talk' })).status).toBe(200);
+  await dialog.locator(`[data-testid="find-group"][data-session-id="${other}"] h3`).filter({ hasText: 'Find: renamed talk' }).waitFor({ timeout: WAIT_MS });
+  expect((await api(url, 'DELETE', `/api/sessions/${other}`)).status).toBe(200);
+  await hit.waitFor({ state: 'detached', timeout: WAIT_MS });
+  await dialog.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('stop').click();
+  expect(pageErrors).toEqual([]);
+});
+
+test('searching "This session" when it is deleted elsewhere: the search goes on in all sessions, and says so', async () => {
+  const url = suite.server.url;
+  const make = async (title: string, text: string) => {
+    const id = (await api(url, 'POST', '/api/sessions', { title, participants: [{ name: 'Li', role: 'customer' }] })).body.session.id as string;
+    expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: 'Li', text, startMs: 1000 }] }))).status).toBe(201);
+    return id;
+  };
+  const kept = await make('Find: kept', 'The okapi budget is fine.');
+  const doomed = await make('Find: doomed', 'What about the okapi budget?');
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('session-select').selectOption(doomed);
+  await page.locator(`[data-testid="view-title"][data-session-id="${doomed}"]`).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-scope-session').check();
+  await page.getByTestId('find-q').fill('okapi');
+  await dialog.locator(`[data-testid="find-result"][data-session-id="${doomed}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('find-result').count()).resolves.toBe(1);
+
+  expect((await api(url, 'DELETE', `/api/sessions/${doomed}`)).status).toBe(200);
+  // "This session" is gone: the radio says All sessions (This session disabled), and the results are all sessions'.
+  await dialog.locator(`[data-testid="find-result"][data-session-id="${kept}"]`).waitFor({ timeout: WAIT_MS });
+  await expect(page.getByTestId('find-scope-all').isChecked()).resolves.toBe(true);
+  await expect(page.getByTestId('find-scope-session').isDisabled()).resolves.toBe(true);
+  await expect(dialog.locator(`[data-testid="find-result"][data-session-id="${doomed}"]`).count()).resolves.toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('More results continues the query shown, even while newer words wait for their search', async () => {
+  const url = suite.server.url;
+  const id = (await api(url, 'POST', '/api/sessions', { title: 'Find: many', participants: [{ name: 'Li', role: 'customer' }] })).body.session.id as string;
+  const utterances = Array.from({ length: 60 }, (_, i) => ({ speaker: 'Li', text: `The quokka plan, part ${i + 1}.`, startMs: 1000 * (i + 1) }));
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const asked: URLSearchParams[] = [];
+  page.on('request', (r) => void (r.url().includes('/api/search?') && asked.push(new URL(r.url()).searchParams)));
+  await page.getByTestId('find-button').click();
+  const dialog = page.getByTestId('find-dialog');
+  await page.getByTestId('find-q').fill('quokka');
+  await dialog.getByTestId('find-more').waitFor({ timeout: WAIT_MS });
+  await expect(dialog.getByTestId('find-result').count()).resolves.toBe(50);
+  // A key, and More at once (before the 250 ms pause searches the new words).
+  await page.getByTestId('find-q').press('x');
+  await dialog.getByTestId('find-more').click();
+  await dialog.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  const more = asked.filter((p) => p.has('after'));
+  expect(more.length).toBe(1);
+  expect(more[0]!.get('q')).toBe('quokka');
+  expect(pageErrors).toEqual([]);
+});

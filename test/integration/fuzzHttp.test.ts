@@ -1,11 +1,13 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), session archives, model quality queries and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, searches and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { QualitySchema } from '../../protocol/quality';
+import { SearchAnswerSchema } from '../../protocol/search';
+import { searchForm } from '../../server/search/searchText';
 import { api, readAnswer } from './harness';
 import { useFuzzServer } from './fuzzServer';
 import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
@@ -559,6 +561,83 @@ describe('fuzz: model quality', () => {
     });
     // The cases reach a measurement, every refusal and the limit on measurements at once.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 503]);
+  }, 120_000);
+});
+
+describe('fuzz: search', () => {
+  it('GET /api/search with any query, several at once, cursors reused under other filters, a session deleted between pages: 200 with pages true to the query, a 4xx naming query.<field> / sessionId, or 503 busy naming its limit (60 cases)', async () => {
+    const id = await newSession();
+    const turns = ['多少钱？太贵了', 'Too ＥＸＰＥＮＳＩＶＥ 😅 too expensive', 'İstanbul Straße ㎏ ﬁne', '这个price还能再低点吗', 'aaaa', 'e\u0301te 👍🏽'].map((text, i) => ({ speaker: i % 2 ? 'Rep Sun' : '周先生', text, startMs: 1000 * (i + 1) }));
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: turns }), 'application/json')).status).toBe(201);
+    const cursors: string[] = ['1.1.1', '0.0.0', '999999999999999.999999999999999.9999999999'];
+    const value = (rand: Rng, key: string): string => pick(rand, [
+      '', ' ', '  a  ', 'a', 'aa', '太贵', '贵', 'PRICE', 'ｐｒｉｃｅ', 'i', 'ss', 'kg', 'fi', '😅', '\ud800', '%00', '\u0000', '\u0301', 'e\u0301', 'a'.repeat(200), 'a'.repeat(201), '😀'.repeat(200), '😀'.repeat(201),
+      '1', '50', '200', '201', '0', '050', '1e2', '-1', '1.5', '٣', '３', 'NaN', 'customer', 'rep', 'en', 'zh', 'mixed', 'neutral', 'resistance', 'none',
+      id, 'nope', 'x'.repeat(65), '__proto__', 'constructor', ...(key === 'after' ? cursors : []),
+    ]);
+    const keys = ['q', 'q', 'q', 'session', 'role', 'lang', 'label', 'coachLabel', 'uncertain', 'limit', 'limit', 'after', 'after', 'q[]', 'limit[a]', 'Q', 'x'];
+    const statuses = new Set<number>();
+    await runCases('search', 0x5eed0d, 60, async (rand, _i, note) => {
+      // Now and then a session comes and goes, so a cursor may name one deleted since.
+      if (rand() < 0.2) {
+        const gone = await newSession();
+        expect((await send('POST', `/api/sessions/${gone}/transcript?format=json`, JSON.stringify({ utterances: [{ speaker: '周先生', text: '太贵了 price', startMs: 0 }] }), 'application/json')).status).toBe(201);
+        const page = await api(server.url, 'GET', `/api/search?session=${gone}&limit=1`);
+        if (page.status === 200 && page.body.next) cursors.push(page.body.next as string);
+        expect((await api(server.url, 'DELETE', `/api/sessions/${gone}`)).status).toBe(200);
+      }
+      const queries = Array.from({ length: 1 + int(rand, 6) }, () => {
+        const pairs = Array.from({ length: int(rand, 5) }, () => {
+          const key = pick(rand, keys);
+          const v = value(rand, key.replace(/\[.*/, ''));
+          // A lone surrogate cannot be percent-encoded: sent as it is (fetch makes it U+FFFD).
+          const encoded = rand() < 0.7 && !/[\ud800-\udfff]/.test(v.replace(/\p{Extended_Pictographic}/gu, '')) ? encodeURIComponent(v) : v;
+          return `${key}=${encoded}`;
+        });
+        return pairs.length ? `?${pairs.join('&')}` : '';
+      });
+      note(`GET /api/search ${preview(queries)}`);
+      const answers = await Promise.all(queries.map(async (q) => [q, await readAnswer(await fetch(`${server.url}/api/search${q}`))] as const));
+      for (const [q, r] of answers) {
+        statuses.add(r.status);
+        if (r.status === 503) {
+          expect(r.body.error).toMatchObject({ code: 'busy', limit: expect.any(Number) });
+          continue;
+        }
+        expectClean(r, { named: (e) => /^query\.(q|session|role|lang|label|coachLabel|uncertain|limit|after)$/.test(e.field) || e.field === 'sessionId' });
+        if (r.status !== 200) continue;
+        const got = SearchAnswerSchema.parse(r.body);
+        const params = new URLSearchParams(q);
+        expect(got.results.length).toBeLessThanOrEqual(Number(params.get('limit') ?? 50));
+        if (got.next !== null) {
+          cursors.push(got.next);
+          expect(got.results.length).toBe(Number(params.get('limit') ?? 50));
+        }
+        const words = params.get('q')?.trim();
+        for (const hit of got.results) {
+          if (params.get('session') !== null) expect(hit.sessionId).toBe(params.get('session'));
+          if (!words) {
+            expect(hit.matches).toEqual([]);
+            continue;
+          }
+          // Every match in range, in order, not overlapping; the turn holds the words.
+          expect(searchForm(hit.text)).toContain(searchForm(words));
+          expect(hit.matches.length).toBeGreaterThan(0);
+          let at = 0;
+          for (const [a, b] of hit.matches) {
+            expect(a).toBeGreaterThanOrEqual(at);
+            expect(b).toBeGreaterThan(a);
+            expect(b).toBeLessThanOrEqual(hit.text.length);
+            expect(searchForm(hit.text.slice(a, b))).toContain(searchForm(words).slice(0, 1));
+            at = b;
+          }
+        }
+      }
+    });
+    // The cases reach results and both refusals (503 busy only if five overlap: this store is
+    // small enough that most searches end in one synchronous step; routes/search.test.ts holds it).
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].filter((x) => x !== 503).sort()).toEqual([200, 400, 404]);
+    expect((await api(server.url, 'GET', '/api/health')).status).toBe(200);
   }, 120_000);
 });
 
