@@ -32,6 +32,7 @@ import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 import { readArchiveRows, readWhole, type ArchiveRowSource } from './archiveRows';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -1213,6 +1214,18 @@ export class SqliteStore {
       db.close();
       throw err;
     }
+  }
+
+  /**
+   * From now on the WAL is checkpointed on a worker thread (a file store; see checkpointer.ts),
+   * not inside this connection's commits; stop it before close. Undefined for an in-memory
+   * store, or where no worker starts (SQLite's own checkpoint then goes on as before).
+   */
+  checkpointAside(): Checkpointer | undefined {
+    if (this.file === ':memory:') return undefined;
+    const c = startCheckpointer(this.file);
+    if (c) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    return c;
   }
 
   /** How many exports hold a connection (openArchive) now. */
