@@ -71,17 +71,26 @@ function runLive(url, id) {
   let sent = 0;
   let stopped = false;
   let startMs = 0;
-  process.on('message', (m) => {
+  let inFlight = null; // the turn awaiting its ack: a report waits for it (it may be the one that waited longest)
+  process.on('message', async (m) => {
     if (m === 'stop') stopped = true;
-    else { process.send({ worst, sent }); worst = 0; }
+    else {
+      if (inFlight) await inFlight;
+      process.send({ worst, sent });
+      worst = 0;
+    }
   });
   socket.emit('join', { sessionId: id }, async () => {
     process.send({ ready: true });
     while (!stopped) {
       const t = performance.now();
-      const ack = await new Promise((resolve) => socket.emit('utterance', { sessionId: id, utterance: { speaker: 'Bo', text: 'How much is it for twelve months?', startMs: (startMs += 1000) } }, resolve));
+      inFlight = new Promise((resolve) => socket.emit('utterance', { sessionId: id, utterance: { speaker: 'Bo', text: 'How much is it for twelve months?', startMs: (startMs += 1000) } }, (ack) => {
+        worst = Math.max(worst, performance.now() - t);
+        resolve(ack);
+      }));
+      const ack = await inFlight;
+      inFlight = null;
       if (!ack.ok) process.send({ error: `live turn: ${JSON.stringify(ack.error)}`, worst, sent });
-      worst = Math.max(worst, performance.now() - t);
       sent++;
       await new Promise((r) => setTimeout(r, 20));
     }
