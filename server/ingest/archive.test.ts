@@ -202,6 +202,17 @@ describe('session archives', () => {
     const gone = Object.assign(new EventEmitter(), { destroyed: false, write: () => ((gone as any).destroyed = true), end: jest.fn() }) as unknown as PieceSink;
     await sendPieces(gone, pieces());
     expect(gone.end).not.toHaveBeenCalled();
+    // A fast client behind back-pressure: every write returns false and drains at once (in the
+    // I/O phase, as a socket's does); the loop still turns between slices.
+    const fast: string[] = [];
+    const drained = Object.assign(new EventEmitter(), {
+      destroyed: false,
+      write: (chunk: string) => (fast.push(`w:${chunk.length}`), process.nextTick(() => drained.emit('drain')), false),
+      end: (chunk: string) => (fast.push(`end:${chunk.length}`), drained),
+    }) as unknown as PieceSink & EventEmitter;
+    setImmediate(() => fast.push('tick'));
+    await sendPieces(drained, pieces());
+    expect(fast).toEqual(['w:262144', 'tick', 'w:262144', `end:${2 * (SLICE_CHARS / 4)}`]);
   });
 
   it('checks an upload on a worker thread: the same archive, and the same refusals naming the field', async () => {
