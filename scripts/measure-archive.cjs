@@ -57,7 +57,11 @@ async function liveMeeting(url) {
   await new Promise((resolve) => child.once('message', resolve));
   const ask = () => new Promise((resolve) => { child.once('message', resolve); child.send('report'); });
   return {
-    async worst() { return (await ask()).worst; },
+    async worst() {
+      const m = await ask();
+      if (process.env.VERBOSE && phaseStart && m.worst > 100) console.log(`  the live turn that waited longest was sent ${m.worstAt - phaseStart} ms into the request`);
+      return m.worst;
+    },
     sent: () => last.sent,
     async stop() { child.send('stop'); await new Promise((r) => child.once('exit', r)); },
   };
@@ -68,6 +72,7 @@ function runLive(url, id) {
   const { io } = require('socket.io-client');
     const socket = io(url, { transports: ['websocket'] });
   let worst = 0;
+  let worstAt = 0;
   let sent = 0;
   let stopped = false;
   let startMs = 0;
@@ -76,7 +81,7 @@ function runLive(url, id) {
     if (m === 'stop') stopped = true;
     else {
       if (inFlight) await inFlight;
-      process.send({ worst, sent });
+      process.send({ worst, worstAt, sent });
       worst = 0;
     }
   });
@@ -85,7 +90,7 @@ function runLive(url, id) {
     while (!stopped) {
       const t = performance.now();
       inFlight = new Promise((resolve) => socket.emit('utterance', { sessionId: id, utterance: { speaker: 'Bo', text: 'How much is it for twelve months?', startMs: (startMs += 1000) } }, (ack) => {
-        worst = Math.max(worst, performance.now() - t);
+        if (performance.now() - t > worst) [worst, worstAt] = [performance.now() - t, Date.now() - (performance.now() - t)];
         resolve(ack);
       }));
       const ack = await inFlight;
@@ -109,8 +114,12 @@ function curl(args) {
   });
 }
 
+/** When the request being probed began (Date.now()). */
+let phaseStart = 0;
+
 /** Runs `fn` with a 1 ms interval beside it: [result, longest gap between ticks in ms, total ms]. */
 async function probed(fn) {
+  phaseStart = Date.now();
   const t0 = performance.now();
   let last = t0;
   let worst = 0;
@@ -138,11 +147,11 @@ else (async () => {
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   try {
     const body = Buffer.from(JSON.stringify(bigArchive()));
+    const bodyFile = path.join(dir, 'archive.json');
+    fs.writeFileSync(bodyFile, body);
     await new Promise((r) => setTimeout(r, 500));
     await live.worst();
     const mib = (n) => (n / 1024 / 1024).toFixed(1);
-    const bodyFile = path.join(dir, 'archive.json');
-    fs.writeFileSync(bodyFile, body);
     const [imported, importBlock, importMs] = await probed(async () => {
       const out = await curl(['--data-binary', `@${bodyFile}`, '-H', 'content-type: application/json', '-w', '\n%{http_code}', `${server.url}/api/archives`]);
       const status = out.slice(out.lastIndexOf('\n') + 1);

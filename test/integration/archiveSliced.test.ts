@@ -55,12 +55,12 @@ function holdImport(at = 3) {
   const released = new Promise<void>((r) => (release = r));
   let reached!: () => void;
   const held = new Promise<void>((r) => (reached = r));
-  service.importPause = async () => {
+  service.importPause = async (workedMs) => {
     if (++n === at) {
       reached();
       await released;
     }
-    return pause();
+    return pause(workedMs);
   };
   return { held, release, restore: () => (service.importPause = pause) };
 }
@@ -171,12 +171,12 @@ describe('an import', () => {
     const pause = service.importPause;
     let n = 0;
     let id = '';
-    service.importPause = async () => {
+    service.importPause = async (workedMs) => {
       if (++n === 4) {
         id = halfImported()[0]!;
         throw new Error('injected failure half-way');
       }
-      return pause();
+      return pause(workedMs);
     };
     try {
       const r = await importArchive(big);
