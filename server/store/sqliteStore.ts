@@ -395,10 +395,12 @@ export class SqliteStore {
   private readonly lastSeqs = new Map<string, number>();
 
   /**
-   * Opens (or creates) the store. One process at a time: the file is locked while open
-   * (SQLite's exclusive locking mode, released when the process ends, even by kill -9), so a
-   * second server on the same file stops at start instead of keeping cue state of its own
-   * beside the first one's. Throws StoreOpenError when the file cannot be used.
+   * Opens (or creates) the store, deleting any session an import left unfinished (a crash
+   * under it). One process at a time: FILE.lock is locked while open (an exclusive SQLite lock,
+   * released when the process ends, even by kill -9), so a second server on the same file stops
+   * at start instead of keeping cue state of its own beside the first one's; the file itself is
+   * in normal locking mode so an export's read-only connection can read a snapshot beside this
+   * one (openArchive). Throws StoreOpenError when the file cannot be used.
    */
   constructor(file: string, opts: { scratch?: boolean } = {}) {
     const shown = file === ':memory:' ? file : path.resolve(file);
