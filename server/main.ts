@@ -105,6 +105,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
+  // WAL checkpoints on a worker thread: SQLite's own ran inside a live turn's commit.
+  const checkpointer = store.checkpointAside();
   const demo = loadDemoMeeting();
   // The port is taken first, so a port in use fails at once; until the server is ready (the
   // warm-up below) requests get 503 `starting` instead of a refused connection.
@@ -115,6 +117,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       server.listen(o.port, o.host, () => resolve());
     });
   } catch (err) {
+    await checkpointer?.stop();
     store.close();
     classifier.dispose();
     posture.dispose();
@@ -191,6 +194,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await checkpointer?.stop();
       store.close();
       classifier.dispose();
       posture.dispose();

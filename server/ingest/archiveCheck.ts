@@ -2,7 +2,8 @@
 // checked whole (parseArchive) and its frames' landmarks made JSON text again (StoredFrame).
 // For a 34 MiB archive that is ~1.7 s of work, so `POST /api/archives` does it on a worker
 // thread (checkArchiveAside), leaving the server's own thread to live meetings; only the
-// insert, one transaction, runs there. Refusals are the same AppErrors either way.
+// insert runs there, a slice at a time (SessionService.importArchive). Refusals are the same
+// AppErrors either way.
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../errors/errors';
 import { uploadError } from './uploadError';

@@ -3,7 +3,8 @@
 // row, with the frames' landmarks copied from the store's JSON text instead of parsed and
 // stringified again. The HTTP route sends the pieces across ticks (server/http/sendPieces.ts),
 // so a 34 MiB archive never holds the server's one thread for its whole length.
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type StoredArchiveParts, type StoredFrame } from './archive';
+import type { ArchiveRowSource } from '../store/archiveRows';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type StoredFrame } from './archive';
 
 /** A stored frame as the document's JSON (its keys in the document's order). */
 function frameText(f: StoredFrame): string {
@@ -13,12 +14,16 @@ function frameText(f: StoredFrame): string {
 }
 
 /** The document's text (one line and a newline), a row at a time. */
-export function* archiveText(p: StoredArchiveParts, exportedAt: number): Generator<string> {
+export function* archiveText(p: ArchiveRowSource, exportedAt: number): Generator<string> {
   yield `{"format":${JSON.stringify(ARCHIVE_FORMAT)},"version":${ARCHIVE_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
   yield `,"session":${JSON.stringify(p.session)},"participants":${JSON.stringify(p.participants)}`;
-  function* list<T>(key: string, rows: readonly T[], text: (row: T) => string): Generator<string> {
+  function* list<T>(key: string, rows: Iterable<T>, text: (row: T) => string): Generator<string> {
     yield `,${JSON.stringify(key)}:[`;
-    for (let i = 0; i < rows.length; i++) yield i === 0 ? text(rows[i]!) : `,${text(rows[i]!)}`;
+    let first = true;
+    for (const row of rows) {
+      yield first ? text(row) : `,${text(row)}`;
+      first = false;
+    }
     yield ']';
   }
   const json = (row: unknown): string => JSON.stringify(row);

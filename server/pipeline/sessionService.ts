@@ -33,7 +33,7 @@ import {
 } from '../errors/errors';
 import { SqliteStore, type CorrectionForExport, type CueMoment, type CueReviewForExport, type PostureLabelsForExport, type SessionSummary, type StoredFrame } from '../store/sqliteStore';
 import { nearestLabelFrame } from './postureLabelFrame';
-import type { StoredArchiveParts } from '../ingest/archive';
+import type { ArchiveRowSource } from '../store/archiveRows';
 import type { CheckedArchive } from '../ingest/archiveCheck';
 import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
@@ -297,27 +297,68 @@ export class SessionService {
 
   /**
    * The session as an archive's rows (server/ingest/archive.ts; archiveText writes the document),
-   * read in one read transaction: one moment's state, never a session in part (a deletion comes
-   * wholly before or after it), and `exportedAt`, the service's clock. 404 for an unknown session.
+   * one moment's state, never a session in part (a turn, frame or deletion comes wholly before or
+   * after it): on a file store read a page at a time from a WAL snapshot of its own
+   * (SqliteStore.openArchive), which `close` lets go (the caller must, also when the client
+   * left); and `exportedAt`, the service's clock. 404 for an unknown session.
    */
-  archiveOf(id: string): { parts: StoredArchiveParts; exportedAt: number } {
-    const parts = this.deps.store.archiveRows(id);
-    if (!parts) throw new NotFoundError('session', id);
-    return { parts, exportedAt: this.deps.now() };
+  archiveOf(id: string): { parts: ArchiveRowSource; exportedAt: number; close: () => void } {
+    if (this.closing) throw new ShuttingDownError('export');
+    const open = this.deps.store.openArchive(id);
+    if (!open) throw new NotFoundError('session', id);
+    return { parts: open.rows, exportedAt: this.deps.now(), close: () => open.close() };
   }
 
   /**
-   * Stores a checked archive (parseArchive) as a new session, under a new id, in one
-   * transaction: a failure stores nothing. Its signals and cues are kept as they were (with
-   * their model versions), so its verdicts stay on the same cues; nothing is analysed. The list's
-   * followers hear of it (`session_listed`), as of an upload. Refused while the server stops.
+   * Between two slices of an import (importArchive), given how long the last one took: the
+   * event loop is left free as long (at most 50 ms), so the import takes at most about half the
+   * server's thread. A live turn needs several turns of the loop (stored, classified, acked):
+   * with only a setImmediate between slices each of those waited behind a slice, and a turn
+   * waited up to 0.66 s during a 34 MiB import. Replaceable so a test can hold an import half-way.
    */
-  importArchive(archive: CheckedArchive): SessionSummary {
+  importPause: (workedMs: number) => Promise<void> = (workedMs) => new Promise((resolve) => {
+    if (workedMs < 1) setImmediate(resolve);
+    else setTimeout(resolve, Math.min(50, workedMs));
+  });
+
+  /** Imports under way, which close() waits for (each stops at its next slice and deletes what it stored). */
+  private readonly imports = new Set<Promise<unknown>>();
+
+  /**
+   * Stores a checked archive (parseArchive) as a new session, under a new id, a slice at a time
+   * (SqliteStore.importSteps: many short transactions, the event loop free between them). The
+   * session is invisible until its last slice; a failure, or the server stopping, deletes what
+   * was stored (also a slice at a time), so nothing of it is ever seen. Its signals and cues are
+   * kept as they were (with their model versions), so its verdicts stay on the same cues;
+   * nothing is analysed. The list's followers hear of it (`session_listed`) once it is whole, as
+   * of an upload. Refused while the server stops.
+   */
+  async importArchive(archive: CheckedArchive): Promise<SessionSummary> {
     if (this.closing) throw new ShuttingDownError('import');
     const id = this.newId();
-    this.deps.store.importArchive(id, archive.session.title, archive);
+    const { store } = this.deps;
+    const run = (async () => {
+      try {
+        let start = performance.now();
+        for (const _ of store.importSteps(id, archive.session.title, archive)) {
+          await this.importPause(performance.now() - start);
+          if (this.closing) throw new ShuttingDownError('import');
+          start = performance.now();
+        }
+      } catch (err) {
+        // Deleted a slice at a time; once the server stops, at once (the store is about to close).
+        for (const _ of store.discardImportSteps(id)) if (!this.closing) await this.importPause(0);
+        throw err;
+      }
+    })();
+    this.imports.add(run);
+    try {
+      await run;
+    } finally {
+      this.imports.delete(run);
+    }
     this.publishListed(id);
-    return this.deps.store.sessionSummary(id)!;
+    return store.sessionSummary(id)!;
   }
 
   /** The session and its turns, all an export needs (no signals, cues or model versions read). */
@@ -825,7 +866,7 @@ export class SessionService {
    */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.reanalyses.values()]);
+    await Promise.allSettled([...this.reanalyses.values(), ...this.imports]);
   }
 
   /**

@@ -278,4 +278,16 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE utterances SET search_text = search_form(text) WHERE instr(text, 'ς') > 0;
     `,
   },
+  {
+    version: 15,
+    name: 'sessions.importing: a session being restored from an archive, stored a slice at a time, is invisible until its last slice',
+    // POST /api/archives inserts a large archive in many short transactions so live meetings'
+    // turns go on between them; until the last one sets this back to 0 the session is seen by
+    // no reader (list, snapshot, lobby, exports). A refused or interrupted import deletes its
+    // rows; a store opened after a crash deletes any session still marked so.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN importing INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX sessions_importing ON sessions(importing) WHERE importing = 1;
+    `,
+  },
 ];

@@ -32,6 +32,8 @@ import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 import { searchForm, searchLang } from '../search/searchText';
+import { readArchiveRows, readWhole, type ArchiveRowSource } from './archiveRows';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -390,8 +392,27 @@ export const SESSION_TABLES = [
   'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
+/** Rows an import stores per transaction (ImportSteps): a few milliseconds of work each. */
+export const IMPORT_SLICE = { rows: 500, frames: 100 } as const;
+
+/** An archive being read for an export (openArchive): its rows, and how to let its snapshot go. */
+export interface OpenArchive {
+  rows: ArchiveRowSource;
+  /** Ends the read transaction and closes its connection (again: nothing). */
+  close(): void;
+}
+
 export class SqliteStore {
   private readonly db: Database.Database;
+  /** The file as opened (':memory:' for an in-memory store). */
+  private readonly file: string;
+  /**
+   * The lock that keeps the file to this store (see the constructor), on a file beside it; the
+   * store's own connection uses SQLite's normal locking so exports can read on their own.
+   */
+  private readonly lock: Database.Database | undefined;
+  /** Read-only connections of exports under way (openArchive), each in its read transaction. */
+  private readonly readers = new Set<Database.Database>();
   /** Prepared once, reused: preparing costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement>();
   /** better-sqlite3's transaction wrapper, made once (making one per call costs more than its BEGIN). */
@@ -416,20 +437,28 @@ export class SqliteStore {
   private readonly lastSeqs = new Map<string, number>();
 
   /**
-   * Opens (or creates) the store. One process at a time: the file is locked while open
-   * (SQLite's exclusive locking mode, released when the process ends, even by kill -9), so a
-   * second server on the same file stops at start instead of keeping cue state of its own
-   * beside the first one's. Throws StoreOpenError when the file cannot be used.
+   * Opens (or creates) the store, deleting any session an import left unfinished (a crash
+   * under it). One process at a time: FILE.lock is locked while open (an exclusive SQLite lock,
+   * released when the process ends, even by kill -9), so a second server on the same file stops
+   * at start instead of keeping cue state of its own beside the first one's; the file itself is
+   * in normal locking mode so an export's read-only connection can read a snapshot beside this
+   * one (openArchive). Throws StoreOpenError when the file cannot be used.
    */
   constructor(file: string, opts: { scratch?: boolean } = {}) {
     const shown = file === ':memory:' ? file : path.resolve(file);
+    this.file = shown;
     let db: Database.Database | undefined;
+    let lock: Database.Database | undefined;
     try {
       if (file !== ':memory:') fs.mkdirSync(path.dirname(shown), { recursive: true });
       // A file another process holds is reported after a second, not the default five.
       db = new Database(file, { timeout: 1000 });
       this.db = db;
-      db.pragma('locking_mode = EXCLUSIVE');
+      // One process at a time: an exclusive lock held on FILE.lock until the store closes (or
+      // the process ends, even by kill -9). The database itself keeps SQLite's normal locking,
+      // so an export's read-only connection can hold a WAL snapshot beside this one's writes.
+      lock = file === ':memory:' ? undefined : holdLock(`${shown}.lock`);
+      this.lock = lock;
       db.pragma('journal_mode = WAL');
       // A scratch store (see `scratch`) holds a session's analysis without its session, turns
       // or frames, which stay in the real store.
@@ -440,8 +469,10 @@ export class SqliteStore {
       db.function('search_lang', { deterministic: true }, (t: unknown) => searchLang(String(t)));
       this.migrate(shown);
       this.inTransaction = db.transaction((fn: () => unknown) => fn());
+      this.discardUnfinishedImports();
     } catch (err) {
       db?.close();
+      lock?.close();
       throw openError(shown, err);
     }
   }
@@ -505,8 +536,13 @@ export class SqliteStore {
     }
   }
 
+  /** Closes the store: exports' connections first (their downloads fail), then any import under way is deleted. */
   close(): void {
+    for (const r of this.readers) r.close();
+    this.readers.clear();
+    if (this.db.open) this.discardUnfinishedImports();
     this.db.close();
+    this.lock?.close();
   }
 
   // ---- sessions and participants ----------------------------------------------------
@@ -558,7 +594,7 @@ export class SqliteStore {
   private sessionRow(id: string, remember: boolean): SessionRow | undefined {
     const cached = this.sessionRows.get(id);
     if (cached) return touch(this.sessionRows, id, cached);
-    const r = this.stmt('SELECT id, title, created_at, demo FROM sessions WHERE id = ?').get(id) as
+    const r = this.stmt('SELECT id, title, created_at, demo FROM sessions WHERE id = ? AND importing = 0').get(id) as
       | { id: string; title: string; created_at: number; demo: number }
       | undefined;
     if (!r) return undefined;
@@ -567,12 +603,12 @@ export class SqliteStore {
   }
 
   listSessions(): SessionSummary[] {
-    return this.summaries('ORDER BY s.created_at DESC, s.rowid DESC');
+    return this.summaries('WHERE s.importing = 0 ORDER BY s.created_at DESC, s.rowid DESC');
   }
 
   /** One session as listSessions lists it (its counts read now); undefined if unknown. */
   sessionSummary(id: string): SessionSummary | undefined {
-    return this.summaries('WHERE s.id = ?', id)[0];
+    return this.summaries('WHERE s.id = ? AND s.importing = 0', id)[0];
   }
 
   /**
@@ -580,7 +616,7 @@ export class SqliteStore {
    * lobby's `session_counts` carries. One statement for any number of sessions.
    */
   sessionCounts(ids: readonly string[]): SessionCounts[] {
-    const rows = this.stmt(`SELECT s.id, ${SUMMARY_COUNTS} FROM sessions s WHERE s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as SummaryCountsRow[];
+    const rows = this.stmt(`SELECT s.id, ${SUMMARY_COUNTS} FROM sessions s WHERE s.importing = 0 AND s.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as SummaryCountsRow[];
     return rows.map((r) => ({ sessionId: r.id, ...countsOf(r) }));
   }
 
@@ -969,7 +1005,7 @@ export class SqliteStore {
            JOIN utterances u ON u.id = c.utterance_id
            JOIN sessions s ON s.id = c.session_id
            LEFT JOIN signals g ON g.id = (SELECT MAX(x.id) FROM signals x WHERE x.session_id = u.session_id AND x.utterance_id = u.id AND x.kind = 'verbal')
-          WHERE u.role = 'customer' AND (? IS NULL OR c.session_id = ?)
+          WHERE u.role = 'customer' AND s.importing = 0 AND (? IS NULL OR c.session_id = ?)
           ORDER BY s.created_at, s.rowid, u.seq`,
       )
       .all(sessionId ?? null, sessionId ?? null) as (CorrectionRow & {
@@ -1030,7 +1066,7 @@ export class SqliteStore {
            FROM cue_reviews r
            JOIN sessions s ON s.id = r.session_id
            LEFT JOIN cues c ON c.id = ${CUE_AT_MOMENT}
-          WHERE (? IS NULL OR r.session_id = ?)
+          WHERE s.importing = 0 AND (? IS NULL OR r.session_id = ?)
           ORDER BY s.created_at, s.rowid, r.media_ms, r.cue_type`,
       )
       .all(sessionId ?? null, sessionId ?? null) as (CueReviewRow & {
@@ -1138,7 +1174,7 @@ export class SqliteStore {
   /** The sessions holding posture labels, in an export's order (as created). */
   sessionsWithPostureLabels(): string[] {
     return (this.stmt(
-      `SELECT s.id FROM sessions s WHERE EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
+      `SELECT s.id FROM sessions s WHERE s.importing = 0 AND EXISTS (SELECT 1 FROM posture_labels l WHERE l.session_id = s.id) ORDER BY s.created_at, s.rowid`,
     ).all() as { id: string }[]).map((r) => r.id);
   }
 
@@ -1218,43 +1254,55 @@ export class SqliteStore {
    */
   archiveRows(sessionId: string): StoredArchiveParts | undefined {
     return this.transaction(() => {
-      const session = this.stmt('SELECT id, title, created_at FROM sessions WHERE id = ?').get(sessionId) as { id: string; title: string; created_at: number } | undefined;
-      if (!session) return undefined;
-      const participants = this.stmt('SELECT name, role FROM participants WHERE session_id = ? ORDER BY ord').all(sessionId) as Participant[];
-      const utterances = (this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq').all(sessionId) as (UtteranceRow & { client_turn_id: string | null })[])
-        .map((r) => ({
-          id: r.id, seq: r.seq, speaker: r.speaker, role: r.role, text: r.text, startMs: r.start_ms, endMs: r.end_ms, receivedAt: r.received_at,
-          ...(r.client_turn_id !== null ? { clientTurnId: r.client_turn_id } : {}),
-          ...editHistory(r),
-        }));
-      const frames = (this.stmt('SELECT * FROM frames WHERE session_id = ? ORDER BY id').all(sessionId) as (FrameRow & { persons: number })[])
-        .map((r) => ({
-          id: r.id, participant: r.participant, mediaMs: r.media_ms, source: r.source, persons: r.persons, aspect: r.aspect,
-          posesJson: r.poses_json, personJson: r.person_json, receivedAt: r.received_at,
-        }));
-      const signals = (this.stmt('SELECT * FROM signals WHERE session_id = ? ORDER BY id').all(sessionId) as Omit<SignalRow, 'text'>[])
-        .map((r) => ({
-          id: r.id, kind: r.kind, participant: r.participant, utteranceId: r.utterance_id, frameId: r.frame_id, label: r.label as VerbalLabel | PostureSignalLabel, score: r.score,
-          scores: JSON.parse(r.scores_json) as Partial<Record<VerbalLabel, number>>, features: JSON.parse(r.features_json) as Record<string, number>,
-          mediaMs: r.media_ms, startedMs: r.started_ms, endedMs: r.ended_ms, source: r.source, modelVersion: r.model_version,
-        }));
-      const cues = (this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY id').all(sessionId) as CueRow[]).map((r) => {
-        const { sessionId: _s, ...cue } = toCue(r);
-        return cue;
-      });
-      const corrections = this.corrections(sessionId).map(({ sessionId: _s, ...c }) => c);
-      const cueReviews = this.cueReviews(sessionId).map(({ sessionId: _s, ...r }) => r);
-      const postureLabels = (this.stmt('SELECT * FROM posture_labels WHERE session_id = ? ORDER BY frame_id').all(sessionId) as Omit<PostureLabelsRow, 'media_ms'>[])
-        .map((r) => ({ frameId: r.frame_id, participant: r.participant, labels: JSON.parse(r.labels_json) as PostureFrameLabel[], note: r.note, labelledAt: r.labelled_at }));
-      const comments = (this.stmt('SELECT * FROM comments WHERE session_id = ? ORDER BY id').all(sessionId) as CommentRow[]).map((r) => {
-        const { sessionId: _s, ...c } = toComment(r);
-        return c;
-      });
-      return {
-        session: { id: session.id, title: session.title, createdAt: session.created_at },
-        participants, utterances, frames, signals, cues, corrections, cueReviews, postureLabels, comments,
-      };
+      const src = readArchiveRows(this.db, sessionId);
+      return src && readWhole(src);
     });
+  }
+
+  /**
+   * The session's archive rows for an export, or undefined when there is no such session. On a
+   * file store they are read from a read-only connection of the export's own, inside a read
+   * transaction that WAL keeps at this moment's state (whatever this connection writes
+   * meanwhile) until `close`; the lists are read a page at a time as they are walked, so the
+   * event loop is held a page at a time, not for the whole session. An in-memory store has one
+   * connection: its rows are read whole now (archiveRows).
+   */
+  openArchive(sessionId: string): OpenArchive | undefined {
+    if (this.file === ':memory:') {
+      const rows = this.archiveRows(sessionId);
+      return rows && { rows, close: () => undefined };
+    }
+    const db = new Database(this.file, { readonly: true, fileMustExist: true, timeout: 1000 });
+    try {
+      db.exec('BEGIN');
+      const rows = readArchiveRows(db, sessionId); // its first read starts the snapshot
+      if (!rows) {
+        db.close();
+        return undefined;
+      }
+      this.readers.add(db);
+      return { rows, close: () => { if (this.readers.delete(db)) db.close(); } };
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /**
+   * From now on the WAL is checkpointed on a worker thread (a file store; see checkpointer.ts),
+   * not inside this connection's commits; stop it before close. Undefined for an in-memory
+   * store, or where no worker starts (SQLite's own checkpoint then goes on as before).
+   */
+  checkpointAside(): Checkpointer | undefined {
+    if (this.file === ':memory:') return undefined;
+    const c = startCheckpointer(this.file);
+    if (c) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    return c;
+  }
+
+  /** How many exports hold a connection (openArchive) now. */
+  get openArchives(): number {
+    return this.readers.size;
   }
 
   /** archiveRows with the frames' landmarks parsed: the archive's parts as the document holds them. */
@@ -1265,64 +1313,120 @@ export class SqliteStore {
 
   /**
    * Stores an archive (checked: see parseArchive) as the new session `sessionId`, in one
-   * transaction: every row gets an id of this store, and every id the archive's parts name is
-   * mapped to it (a signal's turn and frame, a cue's evidence, a verdict's cue, a label's frame).
-   * Turns keep their numbers (seq); the session its title (`title`) and creation time. Frames'
-   * landmarks come as checked JSON text (StoredFrame, made aside: see archiveCheck.ts).
+   * transaction (importSteps, run to the end at once).
    */
   importArchive(sessionId: string, title: string, a: StoredArchiveParts): void {
     this.transaction(() => {
-      this.stmt('INSERT INTO sessions (id, title, created_at, demo) VALUES (?, ?, ?, 0)').run(sessionId, title, a.session.createdAt);
+      for (const _ of this.importSteps(sessionId, title, a)) { /* every slice, in this one transaction */ }
+    });
+  }
+
+  /**
+   * Stores an archive (checked: see parseArchive) as the new session `sessionId`, one slice of
+   * rows (IMPORT_SLICE) per step, each step its own short transaction, so the caller can let
+   * the event loop turn between steps. Every row gets an id of this store, and every id the
+   * archive's parts name is mapped to it (a signal's turn and frame, a cue's evidence, a
+   * verdict's cue, a label's frame). Turns keep their numbers (seq); the session its title
+   * (`title`) and creation time. Frames' landmarks come as checked JSON text (StoredFrame).
+   * Until the last step the session is marked `importing` and no reader sees it (getSession,
+   * the list, the counts, the exports); the last step makes it visible. A caller that stops
+   * before the end (a refusal, an error, the server stopping) deletes what was stored with
+   * discardImport; a store opened after a crash deletes it (discardUnfinishedImports).
+   */
+  *importSteps(sessionId: string, title: string, a: StoredArchiveParts): Generator<void, void, undefined> {
+    const step = (fn: () => void): void => this.transaction(fn);
+    step(() => {
+      this.stmt('INSERT INTO sessions (id, title, created_at, demo, importing) VALUES (?, ?, ?, 0, 1)').run(sessionId, title, a.session.createdAt);
       this.forgetParticipants(sessionId);
       const participant = this.stmt('INSERT INTO participants (session_id, name, role, ord) VALUES (?, ?, ?, ?)');
       a.participants.forEach((p, i) => participant.run(sessionId, p.name, p.role, i));
-      const turns = new Map<number, number>();
-      const turn = this.stmt(
-        `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang, original_text, original_speaker, edited_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const u of a.utterances) {
-        const info = turn.run(
-          sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null,
-          searchForm(u.text), searchLang(u.text), u.originalText ?? null, u.originalSpeaker ?? null, u.editedAt ?? null,
-        );
-        turns.set(u.id, Number(info.lastInsertRowid));
-      }
-      this.lastSeqs.delete(sessionId);
-      const frames = new Map<number, number>();
-      const frame = this.stmt(
-        `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, person_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const f of a.frames) {
-        const info = frame.run(sessionId, f.participant, f.mediaMs, f.source, f.persons, f.aspect, f.posesJson, f.personJson, f.receivedAt);
-        frames.set(f.id, Number(info.lastInsertRowid));
-      }
-      const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : need(m, old));
-      const signals = new Map<number, number>();
-      const signal = this.stmt(
-        `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
-                              media_ms, started_ms, ended_ms, source, model_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      for (const s of a.signals) {
-        const info = signal.run(
-          sessionId, s.kind, s.participant, mapped(turns, s.utteranceId), mapped(frames, s.frameId), s.label, s.score, JSON.stringify(s.scores),
-          JSON.stringify(s.features), s.mediaMs, s.startedMs, s.endedMs, s.source, s.modelVersion,
-        );
-        signals.set(s.id, Number(info.lastInsertRowid));
-      }
-      for (const c of a.cues) {
-        const evidence = c.evidence.map((e) => ({ ...e, signalId: need(signals, e.signalId), utteranceId: mapped(turns, e.utteranceId), frameId: mapped(frames, e.frameId) }));
-        this.addCue({ ...c, sessionId, evidence });
-      }
-      for (const c of a.corrections) this.setCorrection({ ...c, sessionId, utteranceId: need(turns, c.utteranceId) });
-      // Keyed by moment: the imported cue at that moment is the one the verdict was on.
-      for (const r of a.cueReviews) this.setCueReview({ sessionId, cueType: r.cueType, mediaMs: r.mediaMs, verdict: r.verdict, note: r.note, reviewedAt: r.reviewedAt });
-      const label = this.stmt('INSERT INTO posture_labels (frame_id, session_id, participant, labels_json, note, labelled_at) VALUES (?, ?, ?, ?, ?, ?)');
-      for (const l of a.postureLabels) label.run(need(frames, l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt);
-      const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
-      for (const c of a.comments) comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt);
     });
+    yield;
+    /** Runs `each` on `rows` in steps of `size`, yielding between them. */
+    const sliced = function* <T>(rows: readonly T[], size: number, each: (row: T) => void): Generator<void, void, undefined> {
+      for (let i = 0; i < rows.length; i += size) {
+        step(() => {
+          for (let k = i; k < Math.min(i + size, rows.length); k++) each(rows[k]!);
+        });
+        yield;
+      }
+    };
+    const turns = new Map<number, number>();
+    const turn = this.stmt(
+      `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang, original_text, original_speaker, edited_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    yield* sliced(a.utterances, IMPORT_SLICE.rows, (u) => {
+      const info = turn.run(
+        sessionId, u.seq, u.speaker, u.role, u.text, u.startMs, u.endMs, u.receivedAt, u.clientTurnId ?? null,
+        searchForm(u.text), searchLang(u.text), u.originalText ?? null, u.originalSpeaker ?? null, u.editedAt ?? null,
+      );
+      turns.set(u.id, Number(info.lastInsertRowid));
+    });
+    this.lastSeqs.delete(sessionId);
+    const frames = new Map<number, number>();
+    const frame = this.stmt(
+      `INSERT INTO frames (session_id, participant, media_ms, source, persons, aspect, poses_json, person_json, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    yield* sliced(a.frames, IMPORT_SLICE.frames, (f) => {
+      frames.set(f.id, Number(frame.run(sessionId, f.participant, f.mediaMs, f.source, f.persons, f.aspect, f.posesJson, f.personJson, f.receivedAt).lastInsertRowid));
+    });
+    const mapped = (m: Map<number, number>, old: number | null) => (old === null ? null : need(m, old));
+    const signals = new Map<number, number>();
+    const signal = this.stmt(
+      `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
+                            media_ms, started_ms, ended_ms, source, model_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    yield* sliced(a.signals, IMPORT_SLICE.rows, (s) => {
+      const info = signal.run(
+        sessionId, s.kind, s.participant, mapped(turns, s.utteranceId), mapped(frames, s.frameId), s.label, s.score, JSON.stringify(s.scores),
+        JSON.stringify(s.features), s.mediaMs, s.startedMs, s.endedMs, s.source, s.modelVersion,
+      );
+      signals.set(s.id, Number(info.lastInsertRowid));
+    });
+    yield* sliced(a.cues, IMPORT_SLICE.rows, (c) => {
+      const evidence = c.evidence.map((e) => ({ ...e, signalId: need(signals, e.signalId), utteranceId: mapped(turns, e.utteranceId), frameId: mapped(frames, e.frameId) }));
+      this.addCue({ ...c, sessionId, evidence });
+    });
+    yield* sliced(a.corrections, IMPORT_SLICE.rows, (c) => this.setCorrection({ ...c, sessionId, utteranceId: need(turns, c.utteranceId) }));
+    // Keyed by moment: the imported cue at that moment is the one the verdict was on.
+    yield* sliced(a.cueReviews, IMPORT_SLICE.rows, (r) => this.setCueReview({ sessionId, cueType: r.cueType, mediaMs: r.mediaMs, verdict: r.verdict, note: r.note, reviewedAt: r.reviewedAt }));
+    const label = this.stmt('INSERT INTO posture_labels (frame_id, session_id, participant, labels_json, note, labelled_at) VALUES (?, ?, ?, ?, ?, ?)');
+    yield* sliced(a.postureLabels, IMPORT_SLICE.rows, (l) => label.run(need(frames, l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt));
+    const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
+    yield* sliced(a.comments, IMPORT_SLICE.rows, (c) => comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt));
+    // Visible from here, all of it at once.
+    step(() => this.stmt('UPDATE sessions SET importing = 0 WHERE id = ?').run(sessionId));
+    this.sessionRows.delete(sessionId);
+  }
+
+  /**
+   * Deletes what an unfinished import (importSteps) stored of `sessionId`, a slice per step (a
+   * refused 20,000-frame import is deleted without holding the loop); nothing when that session
+   * is not being imported. Run every step (discardImport's caller may let the loop turn between).
+   */
+  *discardImportSteps(sessionId: string): Generator<void, void, undefined> {
+    const importing = () => this.stmt('SELECT 1 FROM sessions WHERE id = ? AND importing = 1').get(sessionId) !== undefined;
+    if (!importing()) return;
+    for (const table of SESSION_TABLES) {
+      const del = this.stmt(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE session_id = ? LIMIT ${IMPORT_SLICE.rows})`);
+      while (this.transaction(() => del.run(sessionId).changes) > 0) yield;
+    }
+    this.stmt('DELETE FROM sessions WHERE id = ? AND importing = 1').run(sessionId);
+    this.forgetParticipants(sessionId);
+    this.lastSeqs.delete(sessionId);
+  }
+
+  /** discardImportSteps at once. */
+  discardImport(sessionId: string): void {
+    for (const _ of this.discardImportSteps(sessionId)) { /* every slice */ }
+  }
+
+  /** Deletes every session an import left unfinished (the server stopped or crashed under it). */
+  discardUnfinishedImports(): void {
+    const ids = (this.stmt('SELECT id FROM sessions WHERE importing = 1').all() as { id: string }[]).map((r) => r.id);
+    for (const id of ids) this.discardImport(id);
   }
 
   // ---- search (GET /api/search; server/search/search.ts walks these) ---------------------------
@@ -1389,6 +1493,22 @@ function need(ids: Map<number, number>, old: number): number {
   const id = ids.get(old);
   if (id === undefined) throw new Error(`the archive names id ${old}, which it does not hold`);
   return id;
+}
+
+/**
+ * Opens `file` (a small SQLite file of its own) and takes its exclusive lock, kept until the
+ * connection closes or the process ends; a second holder waits a second, then SQLITE_BUSY (in use).
+ */
+function holdLock(file: string): Database.Database {
+  const lock = new Database(file, { timeout: 1000 });
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE; COMMIT');
+    return lock;
+  } catch (err) {
+    lock.close();
+    throw err;
+  }
 }
 
 /** Marks `key` as just used (last in the map's order); returns its value. */

@@ -16,19 +16,25 @@ export const ARCHIVE_ENDING = '.bsarchive.json';
 /** Mounted at `/api/sessions`. */
 export function sessionArchiveRouter(service: SessionService): Router {
   const r = Router();
-  // The rows are read at once (one moment's state); the text is made and sent a slice at a time.
+  // One moment's state (a snapshot of the store), read, made into text and sent a slice at a
+  // time; the snapshot is let go when the last slice is sent, or the client leaves, or it fails.
   r.get('/:id/archive', async (req, res) => {
-    const { parts, exportedAt } = service.archiveOf(parseOr400(SessionIdSchema, req.params.id, 'sessionId'));
-    res.set('Content-Disposition', exportDisposition(parts.session.title, parts.session.id, ARCHIVE_ENDING));
-    res.type('application/json');
-    await sendPieces(res, archiveText(parts, exportedAt));
+    const { parts, exportedAt, close } = service.archiveOf(parseOr400(SessionIdSchema, req.params.id, 'sessionId'));
+    try {
+      res.set('Content-Disposition', exportDisposition(parts.session.title, parts.session.id, ARCHIVE_ENDING));
+      res.type('application/json');
+      await sendPieces(res, archiveText(parts, exportedAt));
+    } finally {
+      close();
+    }
   });
   return r;
 }
 
 /**
  * `POST /api/archives`: the file's bytes (any content type), at most ARCHIVE_LIMITS.maxBytes,
- * checked on a worker thread (checkArchiveAside), then stored in one transaction here.
+ * checked on a worker thread (checkArchiveAside), then stored a slice at a time, invisible until
+ * whole (SessionService.importArchive).
  */
 export function archivesRouter(service: SessionService): Router {
   const r = Router();
@@ -36,7 +42,7 @@ export function archivesRouter(service: SessionService): Router {
     // As a transcript's bytes: empty, binary and undecodable files are refused naming why;
     // JSON that does not parse names its line; then every field and reference (parseArchive).
     const archive = await checkArchiveAside(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    res.status(201).json({ session: service.importArchive(archive) });
+    res.status(201).json({ session: await service.importArchive(archive) });
   });
   return r;
 }
