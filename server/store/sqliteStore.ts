@@ -1434,13 +1434,14 @@ export class SqliteStore {
   /**
    * The first session at or after `from` in search order (newest first: created_at, then rowid,
    * both descending, as listSessions orders them; `inclusive` false: strictly after), only
-   * `sessionId` when given. Undefined when none is left.
+   * `sessionId` when given; never a session still being imported (sessions.importing). Undefined
+   * when none is left.
    */
   searchSession(from: SearchPlace | null, inclusive: boolean, sessionId: string | null): SearchSessionRow | undefined {
     const where = from === null ? '1' : inclusive ? '(created_at < @c OR (created_at = @c AND rowid <= @r))' : '(created_at < @c OR (created_at = @c AND rowid < @r))';
     return this.stmt(
       `SELECT rowid AS rowid, id, title, created_at AS createdAt FROM sessions
-        WHERE (@sid IS NULL OR id = @sid) AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+        WHERE importing = 0 AND (@sid IS NULL OR id = @sid) AND ${where} ORDER BY created_at DESC, rowid DESC LIMIT 1`,
     ).get({ sid: sessionId, c: from?.createdAt ?? 0, r: from?.rowid ?? 0 }) as SearchSessionRow | undefined;
   }
 

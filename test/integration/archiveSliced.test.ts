@@ -153,6 +153,12 @@ describe('an import', () => {
     expect((await fetch(`${url()}/api/sessions/${id}/archive`)).status).toBe(404);
     expect((await fetch(`${url()}/api/sessions/${id}/corrections`)).status).toBe(404);
     expect(await corrections()).toBe(correctionsBefore);
+    // Find neither searches it by id nor finds its turns among every session's.
+    expect((await api(url(), 'GET', `/api/search?session=${id}&q=a`)).status).toBe(404);
+    const q = encodeURIComponent(demo.utterances[0]!.text.slice(0, 6));
+    const found = (await api(url(), 'GET', `/api/search?q=${q}&limit=200`)).body.results as { sessionId: string }[];
+    expect(found.map((r) => r.sessionId)).toContain(bigId);
+    expect(found.map((r) => r.sessionId)).not.toContain(id);
     expect((await emitAck(socket, 'join', { sessionId: id })).ok).toBe(false);
     expect(lobby.items).toEqual([]);
     hold.release();
