@@ -1018,10 +1018,16 @@ export class SessionService {
   private storedAs({ sessionId, utterance: u }: LiveTurn): Utterance | undefined {
     if (u.clientTurnId === undefined) return undefined;
     const stored = this.deps.store.utteranceByClientTurnId(sessionId, u.clientTurnId);
-    if (!stored) return undefined;
+    if (!stored) {
+      // A coach deleted the turn sent under it: the deletion stands (it is not stored again).
+      const deleted = this.deps.store.deletedTurnSeq(sessionId, u.clientTurnId);
+      if (deleted !== undefined) throw new TurnIdConflictError(u.clientTurnId, deleted, [], true);
+      return undefined;
+    }
+    // Compared with the turn as it was sent: a coach may have corrected its words or speaker since.
     const differs = [
-      ...(stored.speaker !== u.speaker ? ['speaker'] : []),
-      ...(stored.text !== u.text ? ['text'] : []),
+      ...((stored.originalSpeaker ?? stored.speaker) !== u.speaker ? ['speaker'] : []),
+      ...((stored.originalText ?? stored.text) !== u.text ? ['text'] : []),
       ...(stored.startMs !== u.startMs ? ['startMs'] : []),
       ...(stored.endMs !== (u.endMs ?? u.startMs) ? ['endMs'] : []),
     ];

@@ -387,7 +387,7 @@ type SessionRow = Omit<Session, 'participants'>;
  * session archive too (archiveParts, importArchive), or named there as left out: archive.test.ts checks.
  */
 export const SESSION_TABLES = [
-  'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
+  'deleted_turns', 'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
 export class SqliteStore {
@@ -409,8 +409,9 @@ export class SqliteStore {
   private readonly participantLists = new Map<string, readonly Participant[]>();
   /**
    * Each session's last turn number as stored, once known: the next turn's number without a
-   * read. Turns are stored only through addUtterance and deleted only with their session
-   * (deleteSession drops its number too); a failed transaction
+   * read. Turns are stored only through addUtterance (importArchive drops the session's number);
+   * a turn a coach deletes keeps its number taken (deleted_turns), and deleteSession drops the
+   * session's number; a failed transaction
    * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
    */
   private readonly lastSeqs = new Map<string, number>();
@@ -642,7 +643,10 @@ export class SqliteStore {
   /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
   addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
     const last = this.lastSeqs.get(u.sessionId) ??
-      (this.stmt('SELECT COALESCE(MAX(seq), 0) AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number }).seq;
+      (this.stmt(
+        `SELECT MAX(COALESCE((SELECT MAX(seq) FROM utterances WHERE session_id = ?), 0),
+                    COALESCE((SELECT MAX(seq) FROM deleted_turns WHERE session_id = ?), 0)) AS seq`,
+      ).get(u.sessionId, u.sessionId) as { seq: number }).seq;
     const seq = last + 1;
     const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang)
@@ -701,7 +705,15 @@ export class SqliteStore {
    * after the last as before: a gap is left, no number is given twice. Whether it was there.
    */
   deleteUtterance(sessionId: string, id: number): boolean {
+    // Its number and clientTurnId stay taken (deleted_turns, migration 14).
+    this.stmt('INSERT OR IGNORE INTO deleted_turns (session_id, seq, client_turn_id) SELECT session_id, seq, client_turn_id FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId);
     return this.stmt('DELETE FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId).changes > 0;
+  }
+
+  /** The number of the session's turn a coach deleted that was sent under this clientTurnId; undefined if none was. */
+  deletedTurnSeq(sessionId: string, clientTurnId: string): number | undefined {
+    const row = this.stmt('SELECT seq FROM deleted_turns WHERE session_id = ? AND client_turn_id = ?').get(sessionId, clientTurnId) as { seq: number } | undefined;
+    return row?.seq;
   }
 
   lastUtterance(sessionId: string): Utterance | undefined {

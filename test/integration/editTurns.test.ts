@@ -269,3 +269,52 @@ describe('edit history, a restart, refusals, live turns and archives', () => {
     expect(bad.body.error.field).toMatch(/^utterances\.1\.editedAt/);
   });
 });
+
+describe("a live turn's clientTurnId after a coach corrected or deleted the turn", () => {
+  /** A session with one live turn typed under a clientTurnId (a manager's composer); the socket, the turn sent, the stored one. */
+  async function typed() {
+    const { id } = await session([{ speaker: 'Ada', text: SMALL_TALK, startMs: 1000 }]);
+    const { socket } = await suite.joined(id);
+    const utterance = { speaker: 'Li', text: MISHEARD, startMs: 5000, endMs: 6000, clientTurnId: 'pabc:1' };
+    const ack = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(ack.ok).toBe(true);
+    return { id, socket, utterance, stored: ack.utterance as Utterance };
+  }
+
+  it('a resend of an edited turn (its ack lost) is the same turn: a duplicate, not a conflict, and nothing is stored again', async () => {
+    const { id, socket, utterance, stored } = await typed();
+    expect((await api(url(), 'PATCH', turnPath(id, stored.id), { text: PRICE_QUESTION, speaker: 'Mo' })).status).toBe(200);
+    const before = await snapshot(id);
+    const again = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(again).toMatchObject({ ok: true, duplicate: true, utterance: { id: stored.id, seq: stored.seq, text: PRICE_QUESTION, speaker: 'Mo' } });
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it('a resend of a deleted turn does not bring it back: refused by name, nothing stored, also after a restart', async () => {
+    const { id, socket, utterance, stored } = await typed();
+    expect((await api(url(), 'DELETE', turnPath(id, stored.id))).status).toBe(200);
+    const before = await snapshot(id);
+    const again = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(again).toMatchObject({ ok: false, error: { code: 'client_turn_id_conflict', field: 'utterance.clientTurnId' } });
+    expect(again.error.message).toMatch(/deleted/);
+    expect(await snapshot(id)).toEqual(before);
+    await suite.restart();
+    const { socket: later } = await suite.joined(id);
+    expect(await emitAck(later, 'utterance', { sessionId: id, utterance })).toMatchObject({ ok: false, error: { code: 'client_turn_id_conflict' } });
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it("the last turn deleted, its number is not given again, also after a restart", async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: SMALL_TALK, startMs: 1000 },
+      { speaker: 'Li', text: MISHEARD, startMs: 5000 },
+    ]);
+    const last = snap.utterances[1]!;
+    expect((await api(url(), 'DELETE', turnPath(id, last.id))).status).toBe(200);
+    await suite.restart();
+    const { socket } = await suite.joined(id);
+    const ack = await emitAck(socket, 'utterance', { sessionId: id, utterance: { speaker: 'Li', text: COUNTER, startMs: 9000 } });
+    expect(ack.ok).toBe(true);
+    expect(ack.utterance.seq).toBe(last.seq + 1);
+  });
+});
