@@ -88,7 +88,7 @@ describe('migration 12', () => {
     raw.close();
 
     const store = new SqliteStore(file);
-    expect(store.schemaVersion()).toBe(12);
+    expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)!.version);
     const found = await searchTurns({ q: 'expensive', limit: 5 }, { store, cueMinSignalScore: 0.5, pause: async () => {} });
     expect(found.results.map((r) => [r.seq, r.matches])).toEqual([[1, [[4, 13]]]]);
     const mixed = await searchTurns({ lang: 'mixed', limit: 5 }, { store, cueMinSignalScore: 0.5, pause: async () => {} });
