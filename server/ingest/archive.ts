@@ -86,7 +86,9 @@ const UtteranceA = z
   .refine((u) => (u.originalText === undefined) === (u.editedAt === undefined) && (u.originalSpeaker === undefined) === (u.editedAt === undefined), {
     message: 'originalText, originalSpeaker and editedAt come together (an edited turn) or not at all',
     path: ['editedAt'],
-  });
+  })
+  // A turn is edited after the server received it.
+  .refine((u) => u.editedAt === undefined || u.editedAt >= u.receivedAt, { message: 'must be >= receivedAt (a turn is edited after it was received)', path: ['editedAt'] });
 
 const FrameA = z
   .object({
