@@ -267,12 +267,12 @@ export class TurnEdits {
   /**
    * An edit or deletion: the turn shows it is being updated meanwhile. Done, the page has shown
    * the new snapshot (the editor is closed: the focus goes to the turn's Edit, or after a
-   * deletion to the next turn's); refused, the editor stays open with what was typed.
+   * deletion to the next turn's, or the one before's if it was the last); refused, the editor stays open with what was typed.
    */
   private async run(utteranceId: number, kind: 'edit' | 'delete', request: (sessionId: string) => Promise<boolean>): Promise<void> {
     const sessionId = this.sessionId;
     if (sessionId === null || this.busy || this.blocked) return;
-    const next = kind === 'delete' ? document.querySelector<HTMLElement>(`[data-utterance-id="${utteranceId}"]`)?.nextElementSibling?.getAttribute('data-utterance-id') : null;
+    const next = kind === 'delete' ? neighbour(utteranceId) : null;
     this.busy = { utteranceId, kind };
     // Every turn's Edit and Delete turn wait for it: one correction at a time.
     this.redrawAll();
@@ -293,4 +293,16 @@ export class TurnEdits {
       document.querySelector<HTMLElement>(kind === 'edit' ? `#turn-editor-${utteranceId} textarea` : `#turn-delete-${utteranceId} [data-testid="turn-delete-cancel"]`)?.focus();
     }
   }
+}
+
+/**
+ * The turn whose Edit takes the focus once `utteranceId` is deleted: the next one shown, else the
+ * one before (the last turn deleted). Read over every row, not the row's siblings: the rows are
+ * drawn in chunks (rowChunks.ts), and the last row of a chunk has no next sibling.
+ */
+function neighbour(utteranceId: number): string | null {
+  const ids = [...document.querySelectorAll<HTMLElement>('li[data-testid="utterance"][data-utterance-id]')].map((el) => el.getAttribute('data-utterance-id'));
+  const at = ids.indexOf(String(utteranceId));
+  if (at < 0) return null;
+  return ids[at + 1] ?? ids[at - 1] ?? null;
 }

@@ -98,3 +98,46 @@ test("a coach edits a turn's words (new signal, cue and edited marker) and delet
   expect(after.utterances.map((u: { text: string }) => u.text)).toEqual([TRANSCRIPT.utterances[0]!.text, PRICE_QUESTION]);
   expect(pageErrors).toEqual([]);
 });
+
+test('after a deletion the focus goes to the next turn, across a chunk of rows, or to the turn before the last; an edit far down keeps the scroll place', async () => {
+  // 52 turns: the rows are drawn in chunks of 50 (client/view/rowChunks.ts), so turn 50 is the last of its chunk.
+  const long = {
+    participants: TRANSCRIPT.participants,
+    utterances: Array.from({ length: 52 }, (_, i) => ({ speaker: i % 2 ? 'Li' : 'Ada', text: `Turn number ${i + 1}.`, startMs: 1000 * (i + 1) })),
+  };
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=long.json', undefined, JSON.stringify(long));
+  expect(up.status).toBe(201);
+  const id = up.body.session.id as string;
+  const { page, pageErrors } = await openWatchedSession(suite, { sessionId: id, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=51', waitMs: WAIT_MS });
+  const focusedTurn = () => page.evaluate(() => document.activeElement?.closest('[data-testid="utterance"]')?.querySelector('.utt-text')?.textContent ?? `not in a turn: ${document.activeElement?.tagName}`);
+  const remove = async (n: number) => {
+    const row = turn(page, n);
+    const text = await row.locator('.utt-text').textContent();
+    await row.scrollIntoViewIfNeeded();
+    await row.hover();
+    await row.getByTestId('delete-turn').click();
+    await row.getByTestId('turn-delete-confirm').click();
+    await page.locator('.utt-text', { hasText: text! }).waitFor({ state: 'detached', timeout: WAIT_MS });
+  };
+
+  // The 50th turn, the last of its chunk: the focus goes to the 51st (the first of the next chunk).
+  await remove(49);
+  await expect(focusedTurn()).resolves.toBe('Turn number 51.');
+  // The last turn: the focus goes to the turn before it.
+  await remove(50);
+  await expect(focusedTurn()).resolves.toBe('Turn number 51.');
+
+  // An edit of a turn far down: it stays where it was on the screen.
+  const row = turn(page, 40);
+  await row.scrollIntoViewIfNeeded();
+  const top = await row.evaluate((el) => el.getBoundingClientRect().top);
+  await row.hover();
+  await row.getByTestId('edit-turn').click();
+  await row.getByTestId('turn-edit-text').fill('Turn forty-one, corrected.');
+  await row.getByTestId('turn-edit-save').click();
+  await page.locator('.utt-text', { hasText: 'Turn forty-one, corrected.' }).waitFor({ timeout: WAIT_MS });
+  await expect(focusedTurn()).resolves.toBe('Turn forty-one, corrected.');
+  const after = await turn(page, 40).evaluate((el) => el.getBoundingClientRect().top);
+  expect(Math.abs(after - top)).toBeLessThan(40);
+  expect(pageErrors).toEqual([]);
+});
