@@ -141,3 +141,26 @@ test('after a deletion the focus goes to the next turn, across a chunk of rows, 
   expect(Math.abs(after - top)).toBeLessThan(40);
   expect(pageErrors).toEqual([]);
 });
+
+test("another window's edit re-reads the session while the editor is open: the coach's words, the focus and the caret stay", async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=two.json', undefined, JSON.stringify(TRANSCRIPT));
+  const id = up.body.session.id as string;
+  const { page, pageErrors, reads } = await openWatchedSession(suite, { sessionId: id, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=2', waitMs: WAIT_MS });
+  const li = turn(page, 1);
+  await li.hover();
+  await li.getByTestId('edit-turn').click();
+  const field = li.getByTestId('turn-edit-text');
+  await field.fill('这个方案一年多少钱？');
+  // The caret after 这个方案, where the coach is typing.
+  await field.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(4, 4));
+  await page.keyboard.type('每人');
+  const readsBefore = reads.length;
+  const other = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.utterances[2].id as number;
+  expect((await api(suite.server.url, 'PATCH', `/api/sessions/${id}/utterances/${other}`, { text: 'uh hmm' })).status).toBe(200);
+  await page.locator('.utt-text', { hasText: 'uh hmm' }).waitFor({ timeout: WAIT_MS });
+  expect(reads.length).toBeGreaterThan(readsBefore);
+  await expect(turn(page, 1).getByTestId('turn-edit-text').inputValue()).resolves.toBe('这个方案每人一年多少钱？');
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('turn-edit-text');
+  await expect(page.evaluate(() => (document.activeElement as HTMLTextAreaElement).selectionStart)).resolves.toBe(6);
+  expect(pageErrors).toEqual([]);
+});
