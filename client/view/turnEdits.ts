@@ -20,6 +20,8 @@ export interface TurnEditActions {
   remove(sessionId: string, utteranceId: number): Promise<boolean>;
   /** A draft the server would refuse, said as the server's refusal would be. */
   refused(problem: ApiError): void;
+  /** The turn being edited is gone (deleted in another window): the words typed, not saved. */
+  lost(text: string): void;
 }
 
 /** A row's correcting parts; null where there is nothing to show. */
@@ -69,6 +71,24 @@ export class TurnEdits {
     this.participants = participants;
     this.editable = editable && sessionId !== null;
     if (!this.editable) this.open = null;
+  }
+
+  /**
+   * The turns the session holds now (its snapshot read again: another window's correction),
+   * before the transcript is drawn again. An editor or confirmation open on a turn no longer
+   * there closes: the words typed in an editor are given to `lost` (they are not saved), and the
+   * focus, if it was in it, goes to the turn that took its place once the rows are redrawn.
+   */
+  keepTurns(ids: ReadonlySet<number>): void {
+    const o = this.open;
+    if (!o || ids.has(o.utteranceId)) return;
+    const panel = document.getElementById(o.kind === 'edit' ? `turn-editor-${o.utteranceId}` : `turn-delete-${o.utteranceId}`);
+    const hadFocus = panel?.contains(document.activeElement) ?? false;
+    const next = hadFocus ? neighbour(o.utteranceId) : null;
+    this.open = null;
+    if (o.kind === 'edit' && o.draft.text.trim() !== '') this.actions.lost(o.draft.text);
+    // After the caller's redraw, which runs before the next microtask.
+    if (next) queueMicrotask(() => document.querySelector<HTMLElement>(`[data-focus-key="turn-edit:${next}"]`)?.focus());
   }
 
   /**

@@ -164,3 +164,23 @@ test("another window's edit re-reads the session while the editor is open: the c
   await expect(page.evaluate(() => (document.activeElement as HTMLTextAreaElement).selectionStart)).resolves.toBe(6);
   expect(pageErrors).toEqual([]);
 });
+
+test("the turn being edited deleted in another window: the editor goes, and a notice keeps the coach's words", async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=gone.json', undefined, JSON.stringify(TRANSCRIPT));
+  const id = up.body.session.id as string;
+  const { page, pageErrors } = await openWatchedSession(suite, { sessionId: id, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=2', waitMs: WAIT_MS });
+  const li = turn(page, 1);
+  await li.hover();
+  await li.getByTestId('edit-turn').click();
+  await li.getByTestId('turn-edit-text').fill('这个方案每人一年多少钱？');
+  const target = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.utterances[1].id as number;
+  expect((await api(suite.server.url, 'DELETE', `/api/sessions/${id}/utterances/${target}`)).status).toBe(200);
+  await page.locator('[data-testid="utterance"]').nth(2).waitFor({ state: 'detached', timeout: WAIT_MS });
+  const notice = page.getByTestId('notice').filter({ hasText: 'deleted in another window' });
+  await notice.waitFor({ timeout: WAIT_MS });
+  await expect(notice.textContent()).resolves.toContain('这个方案每人一年多少钱？');
+  await expect(page.getByTestId('turn-editor').count()).resolves.toBe(0);
+  // Not left on the page's body: on the turn that took its place.
+  await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('edit-turn');
+  expect(pageErrors).toEqual([]);
+});
