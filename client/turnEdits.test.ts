@@ -23,6 +23,16 @@ describe('a turn correction', () => {
     expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: 'n'.repeat(81) })).toEqual({ problem: expect.objectContaining({ field: 'speaker', limit: 80 }) });
   });
 
+  it('refuses a new name past the participant limit before sending, as the server would (field, limit, actual)', () => {
+    const full = Array.from({ length: 50 }, (_, i) => ({ name: i === 0 ? 'Li' : `P${i}`, role: null }));
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: 'Newcomer' }, full)).toEqual({
+      problem: expect.objectContaining({ code: 'invalid_input', field: 'speaker', limit: 50, actual: 51 }),
+    });
+    // A name the session has is no new participant.
+    expect(editBody(turn, { ...draftOf(turn), speaker: 'P3' }, full)).toEqual({ body: { speaker: 'P3' } });
+    expect(editBody(turn, { ...draftOf(turn), speaker: OTHER_SPEAKER, other: 'Newcomer' }, full.slice(1))).toEqual({ body: { speaker: 'Newcomer' } });
+  });
+
   it("offers the session's speakers, the turn's own among them", () => {
     const people = [{ name: 'Ada', role: 'rep' as const }, { name: 'Li', role: 'customer' as const }];
     expect(speakerChoices(people, turn)).toEqual(['Ada', 'Li']);

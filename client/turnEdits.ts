@@ -1,7 +1,7 @@
 // What a coach's correction of a turn sends (PATCH …/utterances/:utteranceId): only what the
 // editor changed, checked as the server checks it (UtteranceEditSchema), and the speakers the
 // editor offers. Pure: the view (view/turnEdits.ts) draws the editor.
-import { UtteranceEditSchema, zodToApiError, type ApiError, type Participant, type Utterance, type UtteranceEdit } from '../protocol/protocol';
+import { LIMITS, UtteranceEditSchema, zodToApiError, type ApiError, type Participant, type Utterance, type UtteranceEdit } from '../protocol/protocol';
 
 /** The editor's speaker choice: one of the session's names, or another typed in. */
 export const OTHER_SPEAKER = '\u0000other';
@@ -30,13 +30,28 @@ export function draftOf(turn: Pick<Utterance, 'text' | 'speaker'>): EditDraft {
  * the name normalised), or null when it changes nothing (nothing is sent); a refusal the server
  * would give (the field and limit named) as `problem`.
  */
-export function editBody(turn: Pick<Utterance, 'text' | 'speaker'>, d: EditDraft): { body: UtteranceEdit | null } | { problem: ApiError } {
+export function editBody(
+  turn: Pick<Utterance, 'text' | 'speaker'>,
+  d: EditDraft,
+  participants: readonly Pick<Participant, 'name'>[] = [],
+): { body: UtteranceEdit | null } | { problem: ApiError } {
   const raw = { text: d.text, speaker: d.speaker === OTHER_SPEAKER ? d.other : d.speaker };
   const checked = UtteranceEditSchema.safeParse(raw);
   if (!checked.success) return { problem: zodToApiError(checked.error, '', 'body', raw) };
   const body: UtteranceEdit = {};
   if (checked.data.text !== undefined && checked.data.text !== turn.text) body.text = checked.data.text;
   if (checked.data.speaker !== undefined && checked.data.speaker !== turn.speaker) body.speaker = checked.data.speaker;
+  // A name the session does not have joins it: not past the participant limit (the server's wording).
+  const known = new Set(participants.map((p) => p.name));
+  if (body.speaker !== undefined && !known.has(body.speaker) && known.size >= LIMITS.participantsMax) {
+    const total = known.size + 1;
+    return {
+      problem: {
+        code: 'invalid_input', field: 'speaker', limit: LIMITS.participantsMax, actual: total,
+        message: `speaker: "${body.speaker}" would be participant ${total}; the session would have ${total} participants; the limit is ${LIMITS.participantsMax}`,
+      },
+    };
+  }
   return { body: body.text === undefined && body.speaker === undefined ? null : body };
 }
 

@@ -270,7 +270,7 @@ export class TurnEdits {
   }
 
   private async submit(u: Utterance, draft: EditDraft): Promise<void> {
-    const checked = editBody(u, draft);
+    const checked = editBody(u, draft, this.participants);
     if ('problem' in checked) {
       this.actions.refused(checked.problem);
       return;
