@@ -678,7 +678,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   comments.setSession(snapshot.session.id, snapshot.comments, true);
   // The demo session's turns are the server's sample: it refuses to correct them.
   edits.setSession(snapshot.session.id, snapshot.session.participants, !snapshot.session.demo);
-  edits.keepTurns(new Set(snapshot.utterances.map((u) => u.id)));
+  edits.keepTurns(snapshot.utterances);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   verdicts.setSession(snapshot.session.id, snapshot.cueReviews, true);
   cues.reset(snapshot.cues);

@@ -8,7 +8,7 @@
 // the demo, a session the server lost, or (disabled) while this window plays into the session.
 import type { ApiError, Participant, Utterance, UtteranceEdit } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { clip, draftOf, editBody, OTHER_SPEAKER, speakerChoices, type EditDraft } from '../turnEdits';
+import { clip, draftOf, editBody, followTurn, OTHER_SPEAKER, speakerChoices, type EditDraft } from '../turnEdits';
 import { t } from '../i18n';
 import { h } from './dom';
 import { formatMs } from './format';
@@ -75,13 +75,20 @@ export class TurnEdits {
 
   /**
    * The turns the session holds now (its snapshot read again: another window's correction),
-   * before the transcript is drawn again. An editor or confirmation open on a turn no longer
+   * before the transcript is drawn again. An open editor's fields the coach has not changed take
+   * the turn's words and speaker now (followTurn). An editor or confirmation open on a turn no longer
    * there closes: the words typed in an editor are given to `lost` (they are not saved), and the
    * focus, if it was in it, goes to the turn that took its place once the rows are redrawn.
    */
-  keepTurns(ids: ReadonlySet<number>): void {
+  keepTurns(turns: readonly Utterance[]): void {
     const o = this.open;
-    if (!o || ids.has(o.utteranceId)) return;
+    if (!o) return;
+    const now = turns.find((u) => u.id === o.utteranceId);
+    if (now) {
+      // Corrected elsewhere: what the coach has not changed follows the turn.
+      if (o.kind === 'edit') followTurn(o.draft, now);
+      return;
+    }
     const panel = document.getElementById(o.kind === 'edit' ? `turn-editor-${o.utteranceId}` : `turn-delete-${o.utteranceId}`);
     const hadFocus = panel?.contains(document.activeElement) ?? false;
     const next = hadFocus ? neighbour(o.utteranceId) : null;

@@ -184,3 +184,25 @@ test("the turn being edited deleted in another window: the editor goes, and a no
   await expect(page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).resolves.toBe('edit-turn');
   expect(pageErrors).toEqual([]);
 });
+
+test("two coaches correct one turn: another window's new words stay when this one changes only the speaker (and show in its open editor)", async () => {
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=both.json', undefined, JSON.stringify(TRANSCRIPT));
+  const id = up.body.session.id as string;
+  const { page, pageErrors } = await openWatchedSession(suite, { sessionId: id, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=2', waitMs: WAIT_MS });
+  const li = turn(page, 1);
+  await li.hover();
+  await li.getByTestId('edit-turn').click();
+  await li.getByTestId('turn-edit-speaker').selectOption('Ada');
+  // Meanwhile another coach corrects the words.
+  const target = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.utterances[1].id as number;
+  expect((await api(suite.server.url, 'PATCH', `/api/sessions/${id}/utterances/${target}`, { text: PRICE_QUESTION })).status).toBe(200);
+  await li.locator('[data-label="price_inquiry"]').first().waitFor({ timeout: WAIT_MS });
+  // The open editor shows the words now stored (this coach had not touched them), its speaker choice kept.
+  await expect(li.getByTestId('turn-edit-text').inputValue()).resolves.toBe(PRICE_QUESTION);
+  await expect(li.getByTestId('turn-edit-speaker').inputValue()).resolves.toBe('Ada');
+  await li.getByTestId('turn-edit-save').click();
+  await li.getByTestId('turn-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+  const stored = (await api(suite.server.url, 'GET', `/api/sessions/${id}`)).body.utterances[1];
+  expect(stored).toMatchObject({ text: PRICE_QUESTION, speaker: 'Ada', originalText: MISHEARD, originalSpeaker: 'Li' });
+  expect(pageErrors).toEqual([]);
+});
