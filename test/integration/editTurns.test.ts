@@ -318,3 +318,22 @@ describe("a live turn's clientTurnId after a coach corrected or deleted the turn
     expect(ack.utterance.seq).toBe(last.seq + 1);
   });
 });
+
+describe('Find after a speaker change and a deletion', () => {
+  it('finds the turn under its new speaker and role, and a deleted turn no more', async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: 'Let me show you the plan.', startMs: 1000 },
+      { speaker: 'Li', text: 'Send me the contract tomorrow.', startMs: 5000 },
+      { speaker: 'Li', text: 'Another contract question.', startMs: 9000 },
+    ]);
+    const find = async (q: string) => (await api(url(), 'GET', `/api/search?session=${id}&${q}`)).body.results as { utteranceId: number; speaker: string; role: string | null }[];
+    const [, sent, other] = snap.utterances as [Utterance, Utterance, Utterance];
+    expect((await find('q=contract&role=customer')).map((r) => r.utteranceId)).toEqual([sent.id, other.id]);
+    expect((await api(url(), 'PATCH', turnPath(id, sent.id), { speaker: 'Ada' })).status).toBe(200);
+    expect((await find('q=contract&role=customer')).map((r) => r.utteranceId)).toEqual([other.id]);
+    expect(await find('q=contract&role=rep')).toEqual([expect.objectContaining({ utteranceId: sent.id, speaker: 'Ada', role: 'rep' })]);
+    expect((await api(url(), 'DELETE', turnPath(id, other.id))).status).toBe(200);
+    expect((await find('q=contract')).map((r) => r.utteranceId)).toEqual([sent.id]);
+    expect(await find('q=another')).toEqual([]);
+  });
+});
