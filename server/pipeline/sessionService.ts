@@ -1017,13 +1017,11 @@ export class SessionService {
    */
   private storedAs({ sessionId, utterance: u }: LiveTurn): Utterance | undefined {
     if (u.clientTurnId === undefined) return undefined;
-    const stored = this.deps.store.utteranceByClientTurnId(sessionId, u.clientTurnId);
-    if (!stored) {
-      // A coach deleted the turn sent under it: the deletion stands (it is not stored again).
-      const deleted = this.deps.store.deletedTurnSeq(sessionId, u.clientTurnId);
-      if (deleted !== undefined) throw new TurnIdConflictError(u.clientTurnId, deleted, [], true);
-      return undefined;
-    }
+    const found = this.deps.store.turnByClientTurnId(sessionId, u.clientTurnId);
+    if (!found) return undefined;
+    // A coach deleted the turn sent under it: the deletion stands (it is not stored again).
+    if ('deletedSeq' in found) throw new TurnIdConflictError(u.clientTurnId, found.deletedSeq, [], true);
+    const stored = found.utterance;
     // Compared with the turn as it was sent: a coach may have corrected its words or speaker since.
     const differs = [
       ...((stored.originalSpeaker ?? stored.speaker) !== u.speaker ? ['speaker'] : []),

@@ -658,12 +658,27 @@ export class SqliteStore {
     return { ...u, id: Number(info.lastInsertRowid), seq };
   }
 
+  /**
+   * The session's turn stored under the client's turn id, or the number of the turn a coach
+   * deleted that held it (deleted_turns); undefined if neither. One statement: it runs for every
+   * live turn sent with an id (test/integration/perTurnWork.test.ts counts them).
+   */
+  turnByClientTurnId(sessionId: string, clientTurnId: string): { utterance: Utterance } | { deletedSeq: number } | undefined {
+    const row = this.stmt(
+        `SELECT u.*, d.seq AS deleted_seq FROM (SELECT ? AS sid, ? AS cid) k
+           LEFT JOIN utterances u ON u.session_id = k.sid AND u.client_turn_id = k.cid
+           LEFT JOIN deleted_turns d ON d.session_id = k.sid AND d.client_turn_id = k.cid`,
+      )
+      .get(sessionId, clientTurnId) as (Omit<UtteranceRow, 'id'> & { id: number | null; deleted_seq: number | null }) | undefined;
+    if (row?.id != null) return { utterance: toUtterance(row as UtteranceRow) };
+    if (row?.deleted_seq != null) return { deletedSeq: row.deleted_seq };
+    return undefined;
+  }
+
   /** The session's turn stored under the client's turn id, if any. */
   utteranceByClientTurnId(sessionId: string, clientTurnId: string): Utterance | undefined {
-    const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? AND client_turn_id = ?').get(sessionId, clientTurnId) as
-      | UtteranceRow
-      | undefined;
-    return row && toUtterance(row);
+    const found = this.turnByClientTurnId(sessionId, clientTurnId);
+    return found && 'utterance' in found ? found.utterance : undefined;
   }
 
   /** The session's turn with this id; undefined when there is none, or it is another session's. */
@@ -710,11 +725,7 @@ export class SqliteStore {
     return this.stmt('DELETE FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId).changes > 0;
   }
 
-  /** The number of the session's turn a coach deleted that was sent under this clientTurnId; undefined if none was. */
-  deletedTurnSeq(sessionId: string, clientTurnId: string): number | undefined {
-    const row = this.stmt('SELECT seq FROM deleted_turns WHERE session_id = ? AND client_turn_id = ?').get(sessionId, clientTurnId) as { seq: number } | undefined;
-    return row?.seq;
-  }
+
 
   lastUtterance(sessionId: string): Utterance | undefined {
     const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as
