@@ -337,3 +337,40 @@ describe('Find after a speaker change and a deletion', () => {
     expect(await find('q=another')).toEqual([]);
   });
 });
+
+describe('corrections racing each other', () => {
+  it('edits and a deletion of one turn, and the deletion of its session, sent at once: each answered 200 or 404 in the order run, nothing half done', async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: SMALL_TALK, startMs: 1000 },
+      { speaker: 'Li', text: MISHEARD, startMs: 5000 },
+    ]);
+    const u = snap.utterances[1]!;
+    const answers = await Promise.all([
+      api(url(), 'PATCH', turnPath(id, u.id), { text: PRICE_QUESTION }),
+      api(url(), 'PATCH', turnPath(id, u.id), { speaker: 'Mo' }),
+      api(url(), 'DELETE', turnPath(id, u.id)),
+      api(url(), 'PATCH', turnPath(id, u.id), { text: 'too late' }),
+    ]);
+    expect(answers[2].status).toBe(200);
+    for (const a of answers) {
+      if (a.status === 404) expect(a.body.error).toMatchObject({ code: 'not_found', field: 'utteranceId' });
+      else expect(a.status).toBe(200);
+    }
+    // An edit that ran answered the turn with its correction, the first words kept.
+    for (const a of [answers[0], answers[1]].filter((x) => x.status === 200)) {
+      expect((a.body.snapshot as SessionSnapshot).utterances[1]).toMatchObject({ id: u.id, originalText: MISHEARD, originalSpeaker: 'Li' });
+    }
+    expect((await snapshot(id)).utterances.map((x) => x.id)).toEqual([snap.utterances[0]!.id]);
+
+    const other = await session([{ speaker: 'Li', text: MISHEARD, startMs: 5000 }]);
+    const turnId = other.snap.utterances[0]!.id;
+    const [edit, gone] = await Promise.all([
+      api(url(), 'PATCH', turnPath(other.id, turnId), { text: PRICE_QUESTION }),
+      api(url(), 'DELETE', `/api/sessions/${other.id}`),
+    ]);
+    expect(gone.status).toBe(200);
+    if (edit.status !== 200) expect(edit).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: 'sessionId' } } });
+    expect((await api(url(), 'GET', `/api/sessions/${other.id}`)).status).toBe(404);
+    expect(await api(url(), 'PATCH', turnPath(other.id, turnId), { text: 'after' })).toMatchObject({ status: 404, body: { error: { field: 'sessionId' } } });
+  });
+});
