@@ -166,7 +166,7 @@ export class TurnEdits {
   }
 
   private marker(u: Utterance): HTMLElement {
-    const tip = t('turnEditedTip', { speaker: u.originalSpeaker ?? u.speaker, text: clip(u.originalText ?? u.text, 200) });
+    const tip = t('turnEditedTip', { speaker: isolate(u.originalSpeaker ?? u.speaker), text: isolate(clip(u.originalText ?? u.text, 200)) });
     return h(
       'span',
       { class: 'turn-edited', 'data-testid': 'turn-edited', title: tip },
@@ -269,7 +269,7 @@ export class TurnEdits {
     const form = h(
       'form',
       { id: `turn-delete-${id}`, class: 'label-editor turn-delete', 'data-testid': 'turn-delete', tabindex: -1, role: 'group', 'aria-labelledby': `turn-delete-h-${id}` },
-      h('p', { id: `turn-delete-h-${id}` }, t('turnDeleteConfirm', { speaker: u.speaker, text: clip(u.text) })),
+      h('p', { id: `turn-delete-h-${id}` }, t('turnDeleteConfirm', { speaker: isolate(u.speaker), text: isolate(clip(u.text)) })),
       h('div', { class: 'label-actions' }, yes, cancel),
     );
     wireEditor(form, { cancel }, { submit: () => void this.run(id, 'delete', (s) => this.actions.remove(s, id)), cancel: () => this.cancel() });
@@ -332,4 +332,14 @@ function neighbour(utteranceId: number): string | null {
   const at = ids.indexOf(String(utteranceId));
   if (at < 0) return null;
   return ids[at + 1] ?? ids[at - 1] ?? null;
+}
+
+/**
+ * A name or words from the meeting set inside a sentence of the UI, in first-strong isolates
+ * (U+2068 … U+2069): right-to-left words keep their own punctuation at their end ("مرحبا بكم!"
+ * quoted in an English or Chinese sentence showed its "!" after the closing quote), and the
+ * sentence's punctuation stays outside them.
+ */
+function isolate(s: string): string {
+  return `\u2068${s}\u2069`;
 }

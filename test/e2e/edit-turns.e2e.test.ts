@@ -206,3 +206,31 @@ test("two coaches correct one turn: another window's new words stay when this on
   expect(stored).toMatchObject({ text: PRICE_QUESTION, speaker: 'Ada', originalText: MISHEARD, originalSpeaker: 'Li' });
   expect(pageErrors).toEqual([]);
 });
+
+test("Delete turn's confirmation shows the words as text, right-to-left words isolated so their punctuation stays with them", async () => {
+  const rtl = 'مرحبا بكم!';
+  const html = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+  const up = await api(suite.server.url, 'POST', '/api/transcripts?filename=rtl.json', undefined, JSON.stringify({
+    participants: TRANSCRIPT.participants,
+    utterances: [{ speaker: 'Li', text: rtl, startMs: 1000 }, { speaker: 'Li', text: html, startMs: 2000 }],
+  }));
+  const id = up.body.session.id as string;
+  const { page, pageErrors } = await openWatchedSession(suite, { sessionId: id, event: 'reanalysed', ready: '[data-testid="utterance"] >> nth=1', waitMs: WAIT_MS });
+  const confirmOn = async (n: number) => {
+    const row = turn(page, n);
+    await row.hover();
+    await row.getByTestId('delete-turn').click();
+    const c = row.getByTestId('turn-delete');
+    await c.waitFor({ timeout: WAIT_MS });
+    return c;
+  };
+  const first = await confirmOn(0);
+  // First-strong isolates (U+2068 … U+2069): the Arabic words' "!" is shown at their end, not after the quote.
+  await expect(first.locator('p').first().textContent()).resolves.toContain(`\u2068${rtl}\u2069`);
+  await first.getByTestId('turn-delete-cancel').click();
+  const second = await confirmOn(1);
+  await expect(second.locator('p').first().textContent()).resolves.toContain(html);
+  await expect(second.locator('img, b').count()).resolves.toBe(0);
+  await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+  expect(pageErrors).toEqual([]);
+});
