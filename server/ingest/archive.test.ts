@@ -216,4 +216,11 @@ describe("archives' edit history", () => {
     expect(early.details).toMatchObject({ field: 'utterances.0.editedAt' });
     expect(early.message).toMatch(/receivedAt/);
   });
+
+  it("refuses a first speaker who is not one of the archive's participants (the server keeps a turn's first speaker a participant)", () => {
+    const { archive } = archived();
+    const stranger = refusal(edited(archive, (x) => history(x, { originalText: 'How much', originalSpeaker: 'Ghost', editedAt: archive.utterances[0]!.receivedAt + 1 })));
+    expect(stranger.details).toMatchObject({ field: 'utterances.0.originalSpeaker' });
+    expect(stranger.message).toMatch(/Ghost.*participants/);
+  });
 });

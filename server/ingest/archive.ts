@@ -248,6 +248,8 @@ export function checkReferences(a: Archive): void {
   const turnIds = new Set<string>();
   a.utterances.forEach((u, i) => {
     participant(`utterances.${i}.speaker`, u.speaker);
+    // A corrected turn's first speaker stays a participant of its session (an edit adds, never removes).
+    if (u.originalSpeaker !== undefined) participant(`utterances.${i}.originalSpeaker`, u.originalSpeaker);
     if (seqs.has(u.seq)) refused(`utterances.${i}.seq`, `${u.seq} appears twice`);
     seqs.add(u.seq);
     if (u.clientTurnId !== undefined) {
