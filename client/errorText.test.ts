@@ -231,3 +231,11 @@ test('a backup from a newer server is worded as such in Chinese (it read as a le
   expect(describeError(newer, 'zh')).toEqual({ text: '此备份是第 2 版格式，由更新版本的 buying-signals 写出；本服务器只能读取第 1 版及以前的备份。' });
   expect(describeError(newer, 'en').text).toBe(newer.message);
 });
+
+test("a turn sent again whose first send a coach deleted: said so in Chinese, the English kept as detail", () => {
+  const deleted: ApiError = { code: 'client_turn_id_conflict', message: 'utterance.clientTurnId: "p1:3" was the id of turn 3 of this session, which a coach deleted; it is not stored again under that id (send it under a new clientTurnId to add it as a new turn)', field: 'utterance.clientTurnId' };
+  expect(errorMessage(deleted, 'zh')).toContain('教练已删除这句发言');
+  expect(errorMessage(deleted, 'en')).toContain('which a coach deleted');
+  const taken: ApiError = { code: 'client_turn_id_conflict', message: 'utterance.clientTurnId: "p1:3" is already the id of turn 3 of this session, whose text differs', field: 'utterance.clientTurnId' };
+  expect(errorMessage(taken, 'zh')).toContain('已被另一句发言占用');
+});

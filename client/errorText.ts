@@ -185,6 +185,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'forbidden_host':
       return { text: '服务器拒绝了来自此地址的请求。', keepDetail: true };
     case 'client_turn_id_conflict':
+      // The same code for a turn sent again whose first send a coach deleted meanwhile (the message says so).
+      if (/which a coach deleted/.test(e.message)) return { text: '教练已删除这句发言，重新发送时未再保存；如需保留，请作为新发言发送。', keepDetail: true };
       return { text: '这句发言的编号已被另一句发言占用，未保存。', keepDetail: true };
     case 'pose_model_missing':
       return { text: '服务器缺少姿态识别模型文件：请在服务器上运行 npm run models。', keepDetail: true };

@@ -308,6 +308,8 @@ const en = {
   turnEditFailed: 'Turn not saved',
   turnDeleteFailed: 'Turn not deleted',
   turnEditPlaying: 'Not while this window plays into the session',
+  turnEditGone: 'The turn you were editing was deleted in another window',
+  turnEditGoneDetail: 'Your correction was not saved: “{text}”',
   // coaches' comments and the review report (client/view/comments.ts)
   commentButton: 'Comment',
   commentTurnAria: 'Comment on {speaker}’s turn at {time}',
@@ -824,6 +826,8 @@ const zh: Strings = {
   turnEditFailed: '发言未保存',
   turnDeleteFailed: '发言未删除',
   turnEditPlaying: '本窗口正在向此会谈播放，暂不能更正发言',
+  turnEditGone: '您正在编辑的发言已在另一个窗口中删除',
+  turnEditGoneDetail: '您的更正未保存：“{text}”',
   // coaches' comments and the review report
   commentButton: '点评',
   commentTurnAria: '点评{speaker}在 {time} 的发言',

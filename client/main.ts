@@ -240,6 +240,7 @@ const edits = new TurnEdits({
   edit: editTurn,
   remove: deleteTurn,
   refused: (problem) => notices.add('error', () => t('turnEditFailed'), () => errorMessage(problem)),
+  lost: (text) => notices.add('error', () => t('turnEditGone'), () => t('turnEditGoneDetail', { text })),
 });
 const transcript = new TranscriptView(byId('transcript'), byId('transcript-scroll'), labels, comments, edits);
 const verdicts = new CueVerdicts({ save: saveVerdict, remove: removeVerdict }, () => renderViewHead());
@@ -687,6 +688,7 @@ function show(snapshot: SessionSnapshot, mode: Mode): void {
   comments.setSession(snapshot.session.id, snapshot.comments, true);
   // The demo session's turns are the server's sample: it refuses to correct them.
   edits.setSession(snapshot.session.id, snapshot.session.participants, !snapshot.session.demo);
+  edits.keepTurns(snapshot.utterances);
   transcript.reset(snapshot.utterances, snapshot.signals, { scroll: stillWatching ? 'keep' : mode === 'live' ? 'end' : same ? 'keep' : 'start' });
   verdicts.setSession(snapshot.session.id, snapshot.cueReviews, true);
   cues.reset(snapshot.cues);

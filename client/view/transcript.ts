@@ -14,6 +14,12 @@ import type { TurnEdits } from './turnEdits';
 /** How close to the bottom (px) still counts as "following" the newest line. */
 const FOLLOW_SLACK_PX = 120;
 
+/** A focused control of the transcript, found again by its key once redrawn; a text field's selection with it. */
+interface Focused {
+  key: string;
+  selection?: readonly [number, number, string];
+}
+
 export class TranscriptView {
   private utterances: Utterance[] = [];
   private readonly signals = new Map<number, VerbalSignal>();
@@ -143,19 +149,38 @@ export class TranscriptView {
     if (follow) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  /** The `data-focus-key` of the control focused in the transcript, to find it again once redrawn. */
-  private focusedKey(): string | undefined {
+  /**
+   * The `data-focus-key` of the control focused in the transcript, to find it again once redrawn,
+   * and, in a text field, where its caret or selection was: a redraw while a coach types (the
+   * session read again for another window's change) must not move the caret to the end.
+   */
+  private focusedKey(): Focused | undefined {
     const a = document.activeElement;
-    return a instanceof HTMLElement && this.list.contains(a) ? a.dataset.focusKey : undefined;
+    if (!(a instanceof HTMLElement) || !this.list.contains(a) || a.dataset.focusKey === undefined) return undefined;
+    const field = a instanceof HTMLTextAreaElement || a instanceof HTMLInputElement ? a : null;
+    return {
+      key: a.dataset.focusKey,
+      ...(field && field.selectionStart !== null && field.selectionEnd !== null
+        ? { selection: [field.selectionStart, field.selectionEnd, field.selectionDirection ?? 'none'] as const }
+        : {}),
+    };
   }
 
-  private refocus(key: string | undefined): void {
-    if (key === undefined) return;
-    const again = [...this.list.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === key);
+  private refocus(focused: Focused | undefined): void {
+    if (focused === undefined) return;
+    const again = [...this.list.querySelectorAll<HTMLElement>('[data-focus-key]')].find((e) => e.dataset.focusKey === focused.key);
     if (!again) return;
     // Disabled meanwhile (a label being saved): the focus waits on its form.
     if ((again as HTMLButtonElement).disabled) again.closest<HTMLElement>('form[tabindex="-1"]')?.focus();
     else again.focus();
+    if (focused.selection && (again instanceof HTMLTextAreaElement || again instanceof HTMLInputElement)) {
+      const [start, end, direction] = focused.selection;
+      try {
+        again.setSelectionRange(start, end, direction as 'forward' | 'backward' | 'none');
+      } catch {
+        // A field without a caret (not a text input): nothing to put back.
+      }
+    }
   }
 
   /**

@@ -8,7 +8,7 @@
 // the demo, a session the server lost, or (disabled) while this window plays into the session.
 import type { ApiError, Participant, Utterance, UtteranceEdit } from '../../protocol/protocol';
 import { LIMITS } from '../../protocol/protocol';
-import { clip, draftOf, editBody, OTHER_SPEAKER, speakerChoices, type EditDraft } from '../turnEdits';
+import { clip, draftOf, editBody, followTurn, OTHER_SPEAKER, speakerChoices, type EditDraft } from '../turnEdits';
 import { t } from '../i18n';
 import { h } from './dom';
 import { formatMs } from './format';
@@ -20,6 +20,8 @@ export interface TurnEditActions {
   remove(sessionId: string, utteranceId: number): Promise<boolean>;
   /** A draft the server would refuse, said as the server's refusal would be. */
   refused(problem: ApiError): void;
+  /** The turn being edited is gone (deleted in another window): the words typed, not saved. */
+  lost(text: string): void;
 }
 
 /** A row's correcting parts; null where there is nothing to show. */
@@ -69,6 +71,31 @@ export class TurnEdits {
     this.participants = participants;
     this.editable = editable && sessionId !== null;
     if (!this.editable) this.open = null;
+  }
+
+  /**
+   * The turns the session holds now (its snapshot read again: another window's correction),
+   * before the transcript is drawn again. An open editor's fields the coach has not changed take
+   * the turn's words and speaker now (followTurn). An editor or confirmation open on a turn no longer
+   * there closes: the words typed in an editor are given to `lost` (they are not saved), and the
+   * focus, if it was in it, goes to the turn that took its place once the rows are redrawn.
+   */
+  keepTurns(turns: readonly Utterance[]): void {
+    const o = this.open;
+    if (!o) return;
+    const now = turns.find((u) => u.id === o.utteranceId);
+    if (now) {
+      // Corrected elsewhere: what the coach has not changed follows the turn.
+      if (o.kind === 'edit') followTurn(o.draft, now);
+      return;
+    }
+    const panel = document.getElementById(o.kind === 'edit' ? `turn-editor-${o.utteranceId}` : `turn-delete-${o.utteranceId}`);
+    const hadFocus = panel?.contains(document.activeElement) ?? false;
+    const next = hadFocus ? neighbour(o.utteranceId) : null;
+    this.open = null;
+    if (o.kind === 'edit' && o.draft.text.trim() !== '') this.actions.lost(o.draft.text);
+    // After the caller's redraw, which runs before the next microtask.
+    if (next) queueMicrotask(() => document.querySelector<HTMLElement>(`[data-focus-key="turn-edit:${next}"]`)?.focus());
   }
 
   /**
@@ -139,7 +166,7 @@ export class TurnEdits {
   }
 
   private marker(u: Utterance): HTMLElement {
-    const tip = t('turnEditedTip', { speaker: u.originalSpeaker ?? u.speaker, text: clip(u.originalText ?? u.text, 200) });
+    const tip = t('turnEditedTip', { speaker: isolate(u.originalSpeaker ?? u.speaker), text: isolate(clip(u.originalText ?? u.text, 200)) });
     return h(
       'span',
       { class: 'turn-edited', 'data-testid': 'turn-edited', title: tip },
@@ -242,7 +269,7 @@ export class TurnEdits {
     const form = h(
       'form',
       { id: `turn-delete-${id}`, class: 'label-editor turn-delete', 'data-testid': 'turn-delete', tabindex: -1, role: 'group', 'aria-labelledby': `turn-delete-h-${id}` },
-      h('p', { id: `turn-delete-h-${id}` }, t('turnDeleteConfirm', { speaker: u.speaker, text: clip(u.text) })),
+      h('p', { id: `turn-delete-h-${id}` }, t('turnDeleteConfirm', { speaker: isolate(u.speaker), text: isolate(clip(u.text)) })),
       h('div', { class: 'label-actions' }, yes, cancel),
     );
     wireEditor(form, { cancel }, { submit: () => void this.run(id, 'delete', (s) => this.actions.remove(s, id)), cancel: () => this.cancel() });
@@ -250,7 +277,7 @@ export class TurnEdits {
   }
 
   private async submit(u: Utterance, draft: EditDraft): Promise<void> {
-    const checked = editBody(u, draft);
+    const checked = editBody(u, draft, this.participants);
     if ('problem' in checked) {
       this.actions.refused(checked.problem);
       return;
@@ -267,12 +294,12 @@ export class TurnEdits {
   /**
    * An edit or deletion: the turn shows it is being updated meanwhile. Done, the page has shown
    * the new snapshot (the editor is closed: the focus goes to the turn's Edit, or after a
-   * deletion to the next turn's); refused, the editor stays open with what was typed.
+   * deletion to the next turn's, or the one before's if it was the last); refused, the editor stays open with what was typed.
    */
   private async run(utteranceId: number, kind: 'edit' | 'delete', request: (sessionId: string) => Promise<boolean>): Promise<void> {
     const sessionId = this.sessionId;
     if (sessionId === null || this.busy || this.blocked) return;
-    const next = kind === 'delete' ? document.querySelector<HTMLElement>(`[data-utterance-id="${utteranceId}"]`)?.nextElementSibling?.getAttribute('data-utterance-id') : null;
+    const next = kind === 'delete' ? neighbour(utteranceId) : null;
     this.busy = { utteranceId, kind };
     // Every turn's Edit and Delete turn wait for it: one correction at a time.
     this.redrawAll();
@@ -293,4 +320,26 @@ export class TurnEdits {
       document.querySelector<HTMLElement>(kind === 'edit' ? `#turn-editor-${utteranceId} textarea` : `#turn-delete-${utteranceId} [data-testid="turn-delete-cancel"]`)?.focus();
     }
   }
+}
+
+/**
+ * The turn whose Edit takes the focus once `utteranceId` is deleted: the next one shown, else the
+ * one before (the last turn deleted). Read over every row, not the row's siblings: the rows are
+ * drawn in chunks (rowChunks.ts), and the last row of a chunk has no next sibling.
+ */
+function neighbour(utteranceId: number): string | null {
+  const ids = [...document.querySelectorAll<HTMLElement>('li[data-testid="utterance"][data-utterance-id]')].map((el) => el.getAttribute('data-utterance-id'));
+  const at = ids.indexOf(String(utteranceId));
+  if (at < 0) return null;
+  return ids[at + 1] ?? ids[at - 1] ?? null;
+}
+
+/**
+ * A name or words from the meeting set inside a sentence of the UI, in first-strong isolates
+ * (U+2068 … U+2069): right-to-left words keep their own punctuation at their end ("مرحبا بكم!"
+ * quoted in an English or Chinese sentence showed its "!" after the closing quote), and the
+ * sentence's punctuation stays outside them.
+ */
+function isolate(s: string): string {
+  return `\u2068${s}\u2069`;
 }

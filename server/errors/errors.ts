@@ -148,11 +148,15 @@ export class QualityShuttingDownError extends AppError {
  * speaker, words or times): a client bug (an id used twice), so nothing is stored.
  */
 export class TurnIdConflictError extends AppError {
-  constructor(clientTurnId: string, seq: number, differs: readonly string[]) {
+  /** `deleted`: the turn sent under the id was deleted by a coach (`differs` is then unused). */
+  constructor(clientTurnId: string, seq: number, differs: readonly string[], deleted = false) {
     super(
       'client_turn_id_conflict',
-      `utterance.clientTurnId: "${clientTurnId}" is already the id of turn ${seq} of this session, whose ${differs.join(', ')} ` +
-        `${differs.length === 1 ? 'differs' : 'differ'}; a turn sent again must be the same turn, and a new turn needs a new clientTurnId`,
+      deleted
+        ? `utterance.clientTurnId: "${clientTurnId}" was the id of turn ${seq} of this session, which a coach deleted; ` +
+          'it is not stored again under that id (send it under a new clientTurnId to add it as a new turn)'
+        : `utterance.clientTurnId: "${clientTurnId}" is already the id of turn ${seq} of this session, whose ${differs.join(', ')} ` +
+          `${differs.length === 1 ? 'differs' : 'differ'}; a turn sent again must be the same turn, and a new turn needs a new clientTurnId`,
       409,
       { field: 'utterance.clientTurnId' },
     );

@@ -90,7 +90,9 @@ describe('session archives', () => {
       comments: 'comments', posture_labels: 'postureLabels', cue_reviews: 'cueReviews', corrections: 'corrections', cues: 'cues',
       signals: 'signals', frames: 'frames', utterances: 'utterances', participants: 'participants',
     };
-    const left = ['tracker_states'];
+    // deleted_turns: numbers and clientTurnIds a coach's deletions keep taken in the session they
+    // were sent to; an imported copy is a new session no live turn was sent to.
+    const left = ['tracker_states', 'deleted_turns'];
     expect(SESSION_TABLES.filter((t) => !(t in inArchive) && !left.includes(t))).toEqual([]);
     const { archive } = archived();
     for (const key of Object.values(inArchive)) expect([key, (archive[key] as unknown[]).length]).toEqual([key, 1 + (key === 'participants' ? 1 : 0)]);
@@ -235,5 +237,26 @@ describe('session archives', () => {
     await Promise.all([check('big', big), check('bad', { format: 'x' }), check('small', archive)]);
     // Started after the big one, the bad and small ones (quicker alone) finish after it.
     expect(order).toEqual(['big', 'bad refused', 'small']);
+  });
+});
+
+describe("archives' edit history", () => {
+  const history = (x: any, h: Record<string, unknown>) => Object.assign(x.utterances[0], h);
+
+  it('a turn edited back to its first words is an edited turn; an edit before the turn was received is refused by name', () => {
+    const { archive } = archived();
+    const receivedAt = archive.utterances[0]!.receivedAt;
+    const back = edited(archive, (x) => history(x, { originalText: 'How much?', originalSpeaker: 'Li', editedAt: receivedAt + 5 }));
+    expect(parseArchive(back).utterances[0]).toMatchObject({ originalText: 'How much?', editedAt: receivedAt + 5 });
+    const early = refusal(edited(archive, (x) => history(x, { originalText: 'How much', originalSpeaker: 'Li', editedAt: receivedAt - 1 })));
+    expect(early.details).toMatchObject({ field: 'utterances.0.editedAt' });
+    expect(early.message).toMatch(/receivedAt/);
+  });
+
+  it("refuses a first speaker who is not one of the archive's participants (the server keeps a turn's first speaker a participant)", () => {
+    const { archive } = archived();
+    const stranger = refusal(edited(archive, (x) => history(x, { originalText: 'How much', originalSpeaker: 'Ghost', editedAt: archive.utterances[0]!.receivedAt + 1 })));
+    expect(stranger.details).toMatchObject({ field: 'utterances.0.originalSpeaker' });
+    expect(stranger.message).toMatch(/Ghost.*participants/);
   });
 });

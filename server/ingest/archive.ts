@@ -86,7 +86,9 @@ const UtteranceA = z
   .refine((u) => (u.originalText === undefined) === (u.editedAt === undefined) && (u.originalSpeaker === undefined) === (u.editedAt === undefined), {
     message: 'originalText, originalSpeaker and editedAt come together (an edited turn) or not at all',
     path: ['editedAt'],
-  });
+  })
+  // A turn is edited after the server received it.
+  .refine((u) => u.editedAt === undefined || u.editedAt >= u.receivedAt, { message: 'must be >= receivedAt (a turn is edited after it was received)', path: ['editedAt'] });
 
 const FrameA = z
   .object({
@@ -246,6 +248,8 @@ export function checkReferences(a: Archive): void {
   const turnIds = new Set<string>();
   a.utterances.forEach((u, i) => {
     participant(`utterances.${i}.speaker`, u.speaker);
+    // A corrected turn's first speaker stays a participant of its session (an edit adds, never removes).
+    if (u.originalSpeaker !== undefined) participant(`utterances.${i}.originalSpeaker`, u.originalSpeaker);
     if (seqs.has(u.seq)) refused(`utterances.${i}.seq`, `${u.seq} appears twice`);
     seqs.add(u.seq);
     if (u.clientTurnId !== undefined) {

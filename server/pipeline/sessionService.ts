@@ -1058,11 +1058,15 @@ export class SessionService {
    */
   private storedAs({ sessionId, utterance: u }: LiveTurn): Utterance | undefined {
     if (u.clientTurnId === undefined) return undefined;
-    const stored = this.deps.store.utteranceByClientTurnId(sessionId, u.clientTurnId);
-    if (!stored) return undefined;
+    const found = this.deps.store.turnByClientTurnId(sessionId, u.clientTurnId);
+    if (!found) return undefined;
+    // A coach deleted the turn sent under it: the deletion stands (it is not stored again).
+    if ('deletedSeq' in found) throw new TurnIdConflictError(u.clientTurnId, found.deletedSeq, [], true);
+    const stored = found.utterance;
+    // Compared with the turn as it was sent: a coach may have corrected its words or speaker since.
     const differs = [
-      ...(stored.speaker !== u.speaker ? ['speaker'] : []),
-      ...(stored.text !== u.text ? ['text'] : []),
+      ...((stored.originalSpeaker ?? stored.speaker) !== u.speaker ? ['speaker'] : []),
+      ...((stored.originalText ?? stored.text) !== u.text ? ['text'] : []),
       ...(stored.startMs !== u.startMs ? ['startMs'] : []),
       ...(stored.endMs !== (u.endMs ?? u.startMs) ? ['endMs'] : []),
     ];

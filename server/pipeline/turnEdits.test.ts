@@ -98,3 +98,23 @@ describe('correcting a turn re-analyses as one pass over the corrected session',
     expect(a.service.snapshot(a.id)).toEqual(before);
   });
 });
+
+describe('after a correction, a restart', () => {
+  it("goes on from the corrected analysis: the next words and frames after a restart give what one pass would (tracker states, cue engine, context)", async () => {
+    const a = build();
+    const before = a.service.snapshot(a.id);
+    const i = customerTurn(before);
+    await a.service.editUtterance(a.id, before.utterances[i]!.id, { text: '这个方案多少钱？' }, 42);
+    await a.service.deleteUtterance(a.id, before.utterances.at(-1)!.id);
+    const b = build((u, k) => (k === i ? { ...u, text: '这个方案多少钱？' } : k === models.demo.utterances.length - 1 ? undefined : u));
+    // A restart: a new service over the same store (its pipelines rebuilt from what is stored).
+    const restarted = new SessionService({ store: a.store, classifier: models.verbal, posture: models.posture, now: () => 1_000_000, newId: () => 's2' });
+    const { participant, aspect, frames } = models.demo.posture!;
+    const later = 2_000_000;
+    for (const s of [restarted, b.service]) {
+      for (const f of frames.slice(0, 40)) s.addLandmarks({ sessionId: a.id, participant, mediaMs: later + f.mediaMs, poses: f.poses, aspect }, 'browser');
+      s.addUtterance(a.id, { speaker: participant, text: '太贵了，我们再考虑一下。', startMs: later + 50_000 });
+    }
+    expect(analysis(restarted.snapshot(a.id))).toEqual(analysis(b.service.snapshot(b.id)));
+  });
+});

@@ -290,4 +290,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_importing ON sessions(importing) WHERE importing = 1;
     `,
   },
+  {
+    version: 16,
+    name: "deleted turns: a deleted turn's number and clientTurnId stay taken",
+    // A coach's deletion of a turn (DELETE /api/sessions/:id/utterances/:utteranceId) leaves its
+    // number (seq) and its clientTurnId here: the next turn is numbered after the highest ever
+    // given, also after a restart (the session's MAX(seq) alone gave a deleted last turn's number
+    // again), and a live turn sent again under a deleted turn's clientTurnId (its ack was lost) is
+    // refused, not stored again (it brought back a turn a coach had deleted). Gone with the session.
+    sql: `
+      CREATE TABLE deleted_turns (
+        session_id     TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        seq            INTEGER NOT NULL,
+        client_turn_id TEXT,
+        PRIMARY KEY (session_id, seq)
+      );
+      CREATE INDEX deleted_turns_client ON deleted_turns(session_id, client_turn_id) WHERE client_turn_id IS NOT NULL;
+    `,
+  },
 ];

@@ -853,6 +853,9 @@ describe('deleting and renaming a session', () => {
     const turns = [0, 1].map((i) =>
       store.addUtterance({ sessionId: id, speaker: 'Li', role: 'customer', text: `how much ${i}?`, startMs: i * 1000, endMs: i * 1000 + 900, receivedAt: 10, clientTurnId: `c:${i}` }),
     );
+    // A third turn a coach deleted: its number and clientTurnId stay taken (deleted_turns).
+    const deleted = store.addUtterance({ sessionId: id, speaker: 'Li', role: 'customer', text: 'uh', startMs: 1500, endMs: 1600, receivedAt: 10, clientTurnId: 'c:2' });
+    expect(store.deleteUtterance(id, deleted.id)).toBe(true);
     const scores = { price_inquiry: 0.9, discount_request: 0.05, purchase_intent: 0.02, resistance: 0.01, neutral: 0.02 };
     const verbal = store.addSignal({ sessionId: id, utteranceId: turns[0]!.id, participant: 'Li', kind: 'verbal', label: 'price_inquiry', score: 0.9, scores, mediaMs: 0, modelVersion: 'v1' }, turns[0]!.text);
     const frames = [100, 200].map((mediaMs) =>
@@ -925,7 +928,8 @@ describe('deleting and renaming a session', () => {
   it('forgets what it remembered of a deleted session within one run (a session made again under the id starts afresh)', () => {
     const store = new SqliteStore(':memory:');
     fill(store, 's');
-    expect(store.addUtterance({ sessionId: 's', speaker: 'Li', role: 'customer', text: 'x', startMs: 0, endMs: 0, receivedAt: 0 }).seq).toBe(3);
+    // After the deleted third turn's number: a number is never given twice.
+    expect(store.addUtterance({ sessionId: 's', speaker: 'Li', role: 'customer', text: 'x', startMs: 0, endMs: 0, receivedAt: 0 }).seq).toBe(4);
     store.deleteSession('s');
     store.createSession({ id: 's', title: 'again', createdAt: 2, demo: false, participants: [] });
     expect(store.getSession('s')).toMatchObject({ title: 'again', participants: [] });

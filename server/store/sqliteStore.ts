@@ -389,7 +389,7 @@ type SessionRow = Omit<Session, 'participants'>;
  * session archive too (archiveParts, importArchive), or named there as left out: archive.test.ts checks.
  */
 export const SESSION_TABLES = [
-  'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
+  'deleted_turns', 'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
 /** Rows an import stores per transaction (ImportSteps): a few milliseconds of work each. */
@@ -430,8 +430,9 @@ export class SqliteStore {
   private readonly participantLists = new Map<string, readonly Participant[]>();
   /**
    * Each session's last turn number as stored, once known: the next turn's number without a
-   * read. Turns are stored only through addUtterance and deleted only with their session
-   * (deleteSession drops its number too); a failed transaction
+   * read. Turns are stored only through addUtterance (importArchive drops the session's number);
+   * a turn a coach deletes keeps its number taken (deleted_turns), and deleteSession drops the
+   * session's number; a failed transaction
    * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
    */
   private readonly lastSeqs = new Map<string, number>();
@@ -678,7 +679,10 @@ export class SqliteStore {
   /** Stores a turn; throws (SQLITE_CONSTRAINT_UNIQUE) if its clientTurnId is already in the session. */
   addUtterance({ clientTurnId, ...u }: NewUtterance): Utterance {
     const last = this.lastSeqs.get(u.sessionId) ??
-      (this.stmt('SELECT COALESCE(MAX(seq), 0) AS seq FROM utterances WHERE session_id = ?').get(u.sessionId) as { seq: number }).seq;
+      (this.stmt(
+        `SELECT MAX(COALESCE((SELECT MAX(seq) FROM utterances WHERE session_id = ?), 0),
+                    COALESCE((SELECT MAX(seq) FROM deleted_turns WHERE session_id = ?), 0)) AS seq`,
+      ).get(u.sessionId, u.sessionId) as { seq: number }).seq;
     const seq = last + 1;
     const info = this.stmt(
         `INSERT INTO utterances (session_id, seq, speaker, role, text, start_ms, end_ms, received_at, client_turn_id, search_text, search_lang)
@@ -690,12 +694,27 @@ export class SqliteStore {
     return { ...u, id: Number(info.lastInsertRowid), seq };
   }
 
+  /**
+   * The session's turn stored under the client's turn id, or the number of the turn a coach
+   * deleted that held it (deleted_turns); undefined if neither. One statement: it runs for every
+   * live turn sent with an id (test/integration/perTurnWork.test.ts counts them).
+   */
+  turnByClientTurnId(sessionId: string, clientTurnId: string): { utterance: Utterance } | { deletedSeq: number } | undefined {
+    const row = this.stmt(
+        `SELECT u.*, d.seq AS deleted_seq FROM (SELECT ? AS sid, ? AS cid) k
+           LEFT JOIN utterances u ON u.session_id = k.sid AND u.client_turn_id = k.cid
+           LEFT JOIN deleted_turns d ON d.session_id = k.sid AND d.client_turn_id = k.cid`,
+      )
+      .get(sessionId, clientTurnId) as (Omit<UtteranceRow, 'id'> & { id: number | null; deleted_seq: number | null }) | undefined;
+    if (row?.id != null) return { utterance: toUtterance(row as UtteranceRow) };
+    if (row?.deleted_seq != null) return { deletedSeq: row.deleted_seq };
+    return undefined;
+  }
+
   /** The session's turn stored under the client's turn id, if any. */
   utteranceByClientTurnId(sessionId: string, clientTurnId: string): Utterance | undefined {
-    const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? AND client_turn_id = ?').get(sessionId, clientTurnId) as
-      | UtteranceRow
-      | undefined;
-    return row && toUtterance(row);
+    const found = this.turnByClientTurnId(sessionId, clientTurnId);
+    return found && 'utterance' in found ? found.utterance : undefined;
   }
 
   /** The session's turn with this id; undefined when there is none, or it is another session's. */
@@ -737,8 +756,12 @@ export class SqliteStore {
    * after the last as before: a gap is left, no number is given twice. Whether it was there.
    */
   deleteUtterance(sessionId: string, id: number): boolean {
+    // Its number and clientTurnId stay taken (deleted_turns, migration 16).
+    this.stmt('INSERT OR IGNORE INTO deleted_turns (session_id, seq, client_turn_id) SELECT session_id, seq, client_turn_id FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId);
     return this.stmt('DELETE FROM utterances WHERE id = ? AND session_id = ?').run(id, sessionId).changes > 0;
   }
+
+
 
   lastUtterance(sessionId: string): Utterance | undefined {
     const row = this.stmt('SELECT * FROM utterances WHERE session_id = ? ORDER BY seq DESC LIMIT 1').get(sessionId) as

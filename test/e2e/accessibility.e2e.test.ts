@@ -286,6 +286,22 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
   await first.getByTestId('comment-cancel').click();
   await first.getByTestId('comment-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
 
+  // Editing the transcript: a turn's editor (its words, its speaker, Another name…) and the
+  // confirmation of Delete turn, each in both languages (the played copy is no demo: editable).
+  await first.hover();
+  await first.getByTestId('edit-turn').click();
+  await first.getByTestId('turn-edit-speaker').selectOption({ index: (await first.getByTestId('turn-edit-speaker').locator('option').count()) - 1 });
+  await first.getByTestId('turn-edit-other').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'a turn’s editor, another name', found, { panes: true });
+  await first.getByTestId('turn-edit-cancel').click();
+  await first.getByTestId('turn-editor').waitFor({ state: 'detached', timeout: WAIT_MS });
+  await first.hover();
+  await first.getByTestId('delete-turn').click();
+  await first.getByTestId('turn-delete').waitFor({ timeout: WAIT_MS });
+  await auditBoth(page, 'Delete turn’s confirmation', found, { panes: true });
+  await first.getByTestId('turn-delete-cancel').click();
+  await first.getByTestId('turn-delete').waitFor({ state: 'detached', timeout: WAIT_MS });
+
   // The video panel, opened without choosing a video or the webcam.
   await page.getByTestId('video-toggle').click();
   await page.getByTestId('pose-panel').waitFor({ state: 'visible', timeout: WAIT_MS });

@@ -269,3 +269,108 @@ describe('edit history, a restart, refusals, live turns and archives', () => {
     expect(bad.body.error.field).toMatch(/^utterances\.1\.editedAt/);
   });
 });
+
+describe("a live turn's clientTurnId after a coach corrected or deleted the turn", () => {
+  /** A session with one live turn typed under a clientTurnId (a manager's composer); the socket, the turn sent, the stored one. */
+  async function typed() {
+    const { id } = await session([{ speaker: 'Ada', text: SMALL_TALK, startMs: 1000 }]);
+    const { socket } = await suite.joined(id);
+    const utterance = { speaker: 'Li', text: MISHEARD, startMs: 5000, endMs: 6000, clientTurnId: 'pabc:1' };
+    const ack = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(ack.ok).toBe(true);
+    return { id, socket, utterance, stored: ack.utterance as Utterance };
+  }
+
+  it('a resend of an edited turn (its ack lost) is the same turn: a duplicate, not a conflict, and nothing is stored again', async () => {
+    const { id, socket, utterance, stored } = await typed();
+    expect((await api(url(), 'PATCH', turnPath(id, stored.id), { text: PRICE_QUESTION, speaker: 'Mo' })).status).toBe(200);
+    const before = await snapshot(id);
+    const again = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(again).toMatchObject({ ok: true, duplicate: true, utterance: { id: stored.id, seq: stored.seq, text: PRICE_QUESTION, speaker: 'Mo' } });
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it('a resend of a deleted turn does not bring it back: refused by name, nothing stored, also after a restart', async () => {
+    const { id, socket, utterance, stored } = await typed();
+    expect((await api(url(), 'DELETE', turnPath(id, stored.id))).status).toBe(200);
+    const before = await snapshot(id);
+    const again = await emitAck(socket, 'utterance', { sessionId: id, utterance });
+    expect(again).toMatchObject({ ok: false, error: { code: 'client_turn_id_conflict', field: 'utterance.clientTurnId' } });
+    expect(again.error.message).toMatch(/deleted/);
+    expect(await snapshot(id)).toEqual(before);
+    await suite.restart();
+    const { socket: later } = await suite.joined(id);
+    expect(await emitAck(later, 'utterance', { sessionId: id, utterance })).toMatchObject({ ok: false, error: { code: 'client_turn_id_conflict' } });
+    expect(await snapshot(id)).toEqual(before);
+  });
+
+  it("the last turn deleted, its number is not given again, also after a restart", async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: SMALL_TALK, startMs: 1000 },
+      { speaker: 'Li', text: MISHEARD, startMs: 5000 },
+    ]);
+    const last = snap.utterances[1]!;
+    expect((await api(url(), 'DELETE', turnPath(id, last.id))).status).toBe(200);
+    await suite.restart();
+    const { socket } = await suite.joined(id);
+    const ack = await emitAck(socket, 'utterance', { sessionId: id, utterance: { speaker: 'Li', text: COUNTER, startMs: 9000 } });
+    expect(ack.ok).toBe(true);
+    expect(ack.utterance.seq).toBe(last.seq + 1);
+  });
+});
+
+describe('Find after a speaker change and a deletion', () => {
+  it('finds the turn under its new speaker and role, and a deleted turn no more', async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: 'Let me show you the plan.', startMs: 1000 },
+      { speaker: 'Li', text: 'Send me the contract tomorrow.', startMs: 5000 },
+      { speaker: 'Li', text: 'Another contract question.', startMs: 9000 },
+    ]);
+    const find = async (q: string) => (await api(url(), 'GET', `/api/search?session=${id}&${q}`)).body.results as { utteranceId: number; speaker: string; role: string | null }[];
+    const [, sent, other] = snap.utterances as [Utterance, Utterance, Utterance];
+    expect((await find('q=contract&role=customer')).map((r) => r.utteranceId)).toEqual([sent.id, other.id]);
+    expect((await api(url(), 'PATCH', turnPath(id, sent.id), { speaker: 'Ada' })).status).toBe(200);
+    expect((await find('q=contract&role=customer')).map((r) => r.utteranceId)).toEqual([other.id]);
+    expect(await find('q=contract&role=rep')).toEqual([expect.objectContaining({ utteranceId: sent.id, speaker: 'Ada', role: 'rep' })]);
+    expect((await api(url(), 'DELETE', turnPath(id, other.id))).status).toBe(200);
+    expect((await find('q=contract')).map((r) => r.utteranceId)).toEqual([sent.id]);
+    expect(await find('q=another')).toEqual([]);
+  });
+});
+
+describe('corrections racing each other', () => {
+  it('edits and a deletion of one turn, and the deletion of its session, sent at once: each answered 200 or 404 in the order run, nothing half done', async () => {
+    const { id, snap } = await session([
+      { speaker: 'Ada', text: SMALL_TALK, startMs: 1000 },
+      { speaker: 'Li', text: MISHEARD, startMs: 5000 },
+    ]);
+    const u = snap.utterances[1]!;
+    const answers = await Promise.all([
+      api(url(), 'PATCH', turnPath(id, u.id), { text: PRICE_QUESTION }),
+      api(url(), 'PATCH', turnPath(id, u.id), { speaker: 'Mo' }),
+      api(url(), 'DELETE', turnPath(id, u.id)),
+      api(url(), 'PATCH', turnPath(id, u.id), { text: 'too late' }),
+    ]);
+    expect(answers[2].status).toBe(200);
+    for (const a of answers) {
+      if (a.status === 404) expect(a.body.error).toMatchObject({ code: 'not_found', field: 'utteranceId' });
+      else expect(a.status).toBe(200);
+    }
+    // An edit that ran answered the turn with its correction, the first words kept.
+    for (const a of [answers[0], answers[1]].filter((x) => x.status === 200)) {
+      expect((a.body.snapshot as SessionSnapshot).utterances[1]).toMatchObject({ id: u.id, originalText: MISHEARD, originalSpeaker: 'Li' });
+    }
+    expect((await snapshot(id)).utterances.map((x) => x.id)).toEqual([snap.utterances[0]!.id]);
+
+    const other = await session([{ speaker: 'Li', text: MISHEARD, startMs: 5000 }]);
+    const turnId = other.snap.utterances[0]!.id;
+    const [edit, gone] = await Promise.all([
+      api(url(), 'PATCH', turnPath(other.id, turnId), { text: PRICE_QUESTION }),
+      api(url(), 'DELETE', `/api/sessions/${other.id}`),
+    ]);
+    expect(gone.status).toBe(200);
+    if (edit.status !== 200) expect(edit).toMatchObject({ status: 404, body: { error: { code: 'not_found', field: 'sessionId' } } });
+    expect((await api(url(), 'GET', `/api/sessions/${other.id}`)).status).toBe(404);
+    expect(await api(url(), 'PATCH', turnPath(other.id, turnId), { text: 'after' })).toMatchObject({ status: 404, body: { error: { field: 'sessionId' } } });
+  });
+});

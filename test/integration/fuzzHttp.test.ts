@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, searches and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, searches and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -337,6 +337,58 @@ describe('fuzz: coach corrections', () => {
     // The cases reach the storing path and every kind of refusal.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 409, 415]);
   });
+});
+
+describe('fuzz: transcript edits', () => {
+  it('PATCH and DELETE a turn with any ids and bodies: a refused one stores nothing, an accepted one answers the snapshot stored (160 cases)', async () => {
+    const id = await newSession();
+    const turns = [
+      { speaker: 'Rep Sun', text: 'Here is the plan.', startMs: 0 },
+      { speaker: '周先生', text: '多少前？', startMs: 1000 },
+      { speaker: '周先生', text: 'Can you do better on the price?', startMs: 2000 },
+      { speaker: 'Guest', text: 'Hm.', startMs: 3000 },
+    ];
+    const upload = async () => expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: turns }), 'application/json')).status).toBe(201);
+    await upload();
+    const snapshot = async () => (await api(server.url, 'GET', `/api/sessions/${id}`)).body as { utterances: { id: number; text: string; speaker: string }[] };
+    const base = { text: '多少钱？', speaker: '周先生' };
+    const statuses = new Set<number>();
+    let before = await snapshot();
+    await runCases('transcript-edits', 0x5eed0e, 160, async (rand, _i, note) => {
+      // Turns enough to edit and delete.
+      if (before.utterances.length < 3) {
+        await upload();
+        before = await snapshot();
+      }
+      const ids = before.utterances.map((u) => String(u.id));
+      const session = pick(rand, [id, id, id, id, id, 'nope', 'x'.repeat(65), '%E0%A4%A']);
+      const turn = pick(rand, [...ids, ...ids, ...ids, '0', '-1', '1.5', '1e3', '0x10', 'abc', '99999999', '1234567890123456', '%E0%A4%A', '%00', '%20' + ids[0], String(Number.MAX_SAFE_INTEGER), '__proto__']);
+      const method = rand() < 0.25 ? 'DELETE' : 'PATCH';
+      const p = `/api/sessions/${session}/utterances/${turn}`;
+      const body = method === 'DELETE'
+        ? undefined
+        : rand() < 0.4
+          ? {
+              ...(rand() < 0.7 ? { text: pick(rand, ['多少钱？', ' Too expensive. ', '', ' \u200B ', 'x'.repeat(2000), 'x'.repeat(2001), '<b>hi</b>', 'مرحبا', '\ud800']) } : {}),
+              ...(rand() < 0.5 ? { speaker: pick(rand, ['周先生', 'Rep Sun', ' 周先生 ', 'ＧＵＥＳＴ', 'guest', '', '\u200B', 'y'.repeat(80), 'y'.repeat(81), 'Newcomer']) } : {}),
+            }
+          : rand() < 0.9 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = body === undefined ? undefined : JSON.stringify(body) ?? 'null';
+      const r = await sendCoachWrite(rand, note, statuses, method, p, text);
+      const after = await snapshot();
+      if (r.status === 200) {
+        // The answer is the session as stored; a deletion took the turn, and only it.
+        expect(r.body.snapshot).toEqual(after);
+        if (method === 'DELETE') expect(after.utterances.map((u) => u.id)).toEqual(before.utterances.map((u) => u.id).filter((x) => String(x) !== turn));
+        else expect(after.utterances.map((u) => u.id)).toEqual(before.utterances.map((u) => u.id));
+      } else {
+        expect(after).toEqual(before);
+      }
+      before = after;
+    });
+    // The cases reach the storing path and every kind of refusal.
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 415]);
+  }, 120_000);
 });
 
 describe('fuzz: cue reviews', () => {
