@@ -447,6 +447,23 @@ describe('SqliteStore', () => {
       expect(second.getSession('s1')?.title).toBe('t');
       second.close();
     });
+
+    it('refuses a second store on the same file under another spelling: a symlink to it, or a folder reached through one', () => {
+      const file = tmpDb();
+      const first = new SqliteStore(file);
+      try {
+        const link = path.join(path.dirname(file), `link-${path.basename(file)}`);
+        fs.symlinkSync(file, link);
+        const dirLink = `${path.dirname(file)}-dirlink`;
+        fs.symlinkSync(path.dirname(file), dirLink);
+        for (const other of [link, path.join(dirLink, path.basename(file))]) {
+          const e = refusal(other);
+          expect(e.reason).toBe('in_use');
+        }
+      } finally {
+        first.close();
+      }
+    });
   });
 });
 

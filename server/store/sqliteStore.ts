@@ -457,7 +457,10 @@ export class SqliteStore {
       // One process at a time: an exclusive lock held on FILE.lock until the store closes (or
       // the process ends, even by kill -9). The database itself keeps SQLite's normal locking,
       // so an export's read-only connection can hold a WAL snapshot beside this one's writes.
-      lock = file === ':memory:' ? undefined : holdLock(`${shown}.lock`);
+      // Beside the file's real path (the db was opened above, so it exists): the same file under
+      // another spelling (a symlink to it, a folder reached through one) must find the same lock,
+      // as it found the same OS lock under the old exclusive locking mode (SQLite follows links).
+      lock = file === ':memory:' ? undefined : holdLock(`${fs.realpathSync(shown)}.lock`);
       this.lock = lock;
       db.pragma('journal_mode = WAL');
       // A scratch store (see `scratch`) holds a session's analysis without its session, turns
