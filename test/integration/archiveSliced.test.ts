@@ -5,11 +5,13 @@
 // also after a restart; a process killed mid-import leaves nothing once the store opens again.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Archive } from '../../server/ingest/archive';
 import { loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES, SqliteStore } from '../../server/store/sqliteStore';
+import { ARCHIVE_SEND } from '../../server/http/routes/archives';
 import { api, collect, emitAck, useFileStoreServer } from './harness';
 
 const demo = loadDemoMeeting();
@@ -131,6 +133,52 @@ describe('an export', () => {
     const a = JSON.parse(await again.text()) as Archive;
     expect(a.utterances.at(-1)?.text).toBe('After the abandoned download');
     expect(store().openArchives).toBe(0);
+  });
+
+  it('to a client that stops reading is cut after ARCHIVE_SEND.stallMs, letting its snapshot go (the WAL cannot be checkpointed past it)', async () => {
+    const stallMs = ARCHIVE_SEND.stallMs;
+    ARCHIVE_SEND.stallMs = 300;
+    try {
+      const { port } = new URL(url());
+      let got = 0;
+      const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+        res.once('data', (chunk: Buffer) => {
+          got += chunk.length;
+          res.pause(); // and never reads again: the server's writes wait for a drain that does not come
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      await until(() => got > 0);
+      // Held by the client: the download is not over on its own (the session is larger than the socket's buffers).
+      await new Promise((r) => setTimeout(r, 100));
+      expect(store().openArchives).toBe(1);
+      await until(() => store().openArchives === 0, 3000);
+      req.destroy();
+    } finally {
+      ARCHIVE_SEND.stallMs = stallMs;
+    }
+  });
+
+  it('to a client that stops reading does not hold the server\'s stop: the download is cut at once', async () => {
+    const { port } = new URL(url());
+    let got = 0;
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+      res.once('data', (chunk: Buffer) => {
+        got += chunk.length;
+        res.pause();
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', () => undefined);
+    await until(() => got > 0);
+    expect(store().openArchives).toBe(1);
+    const started = Date.now();
+    const stopped = await Promise.race([suite.server.close().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still stopping'), 5000))]);
+    req.destroy();
+    expect(stopped).toBe('stopped');
+    expect(Date.now() - started).toBeLessThan(ARCHIVE_SEND.stallMs);
+    await suite.restart();
   });
 });
 
