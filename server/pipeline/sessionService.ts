@@ -323,6 +323,11 @@ export class SessionService {
    */
   private readonly exports = new Set<() => void>();
 
+  /** Exports under way (archiveOf with a `cut`, not yet closed). */
+  get exportsUnderWay(): number {
+    return this.exports.size;
+  }
+
   /**
    * Between two slices of an import (importArchive), given how long the last one took: the
    * event loop is left free as long (at most 50 ms), so the import takes at most about half the

@@ -11,7 +11,7 @@ import type Database from 'better-sqlite3';
 import type { Archive } from '../../server/ingest/archive';
 import { loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES, SqliteStore } from '../../server/store/sqliteStore';
-import { ARCHIVE_SEND } from '../../server/http/routes/archives';
+import { ARCHIVE_EXPORTS_MAX, ARCHIVE_SEND } from '../../server/http/routes/archives';
 import { api, collect, emitAck, useFileStoreServer } from './harness';
 
 const demo = loadDemoMeeting();
@@ -157,6 +157,36 @@ describe('an export', () => {
       req.destroy();
     } finally {
       ARCHIVE_SEND.stallMs = stallMs;
+    }
+  });
+
+  it('at most ARCHIVE_EXPORTS_MAX at once (each holds a connection and a snapshot): one more is 503 busy, and is served once one ends', async () => {
+    const { port } = new URL(url());
+    const held: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < ARCHIVE_EXPORTS_MAX; i++) {
+        let got = 0;
+        const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+          res.once('data', () => {
+            got++;
+            res.pause();
+          });
+          res.on('error', () => undefined);
+        });
+        req.on('error', () => undefined);
+        held.push(req);
+        await until(() => got > 0);
+      }
+      expect(store().openArchives).toBe(ARCHIVE_EXPORTS_MAX);
+      const more = await api(url(), 'GET', `/api/sessions/${bigId}/archive`);
+      expect(more.status).toBe(503);
+      expect(more.body.error).toMatchObject({ code: 'busy', limit: ARCHIVE_EXPORTS_MAX });
+      held.pop()!.destroy();
+      await until(() => store().openArchives === ARCHIVE_EXPORTS_MAX - 1);
+      expect((await api(url(), 'GET', `/api/sessions/${bigId}/archive`)).status).toBe(200);
+    } finally {
+      for (const r of held) r.destroy();
+      await until(() => store().openArchives === 0);
     }
   });
 

@@ -8,6 +8,7 @@ import { archiveText } from '../../ingest/archiveText';
 import { exportDisposition } from '../../ingest/export';
 import type { SessionService } from '../../pipeline/sessionService';
 import { sendPieces, type SendLimits } from '../sendPieces';
+import { ArchiveBusyError } from '../../errors/errors';
 import { parseOr400 } from '../validate';
 
 /** What an archive's download name ends with. */
@@ -22,12 +23,19 @@ export const ARCHIVE_ENDING = '.bsarchive.json';
  */
 export const ARCHIVE_SEND: SendLimits = { stallMs: 30_000, maxMs: 30 * 60_000 };
 
+/**
+ * Exports under way at most (a file store gives each a SQLite connection and a snapshot, held
+ * while it is sent); one more is 503 `busy`.
+ */
+export const ARCHIVE_EXPORTS_MAX = 4;
+
 /** Mounted at `/api/sessions`. */
 export function sessionArchiveRouter(service: SessionService): Router {
   const r = Router();
   // One moment's state (a snapshot of the store), read, made into text and sent a slice at a
   // time; the snapshot is let go when the last slice is sent, or the client leaves, or it fails.
   r.get('/:id/archive', async (req, res) => {
+    if (service.exportsUnderWay >= ARCHIVE_EXPORTS_MAX) throw new ArchiveBusyError(ARCHIVE_EXPORTS_MAX);
     const { parts, exportedAt, close } = service.archiveOf(parseOr400(SessionIdSchema, req.params.id, 'sessionId'), () => res.destroy());
     try {
       res.set('Content-Disposition', exportDisposition(parts.session.title, parts.session.id, ARCHIVE_ENDING));
