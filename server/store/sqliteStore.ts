@@ -392,6 +392,14 @@ export const SESSION_TABLES = [
   'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
+/**
+ * The size the WAL file is cut back to when it starts over (SQLite's journal_size_limit). An
+ * export's snapshot keeps every checkpoint from passing it, so the WAL grows with every write
+ * while one is sent (and to a whole import's size after an import); without a limit the file
+ * keeps that size on disk until the store closes.
+ */
+export const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
+
 /** Rows an import stores per transaction (ImportSteps): a few milliseconds of work each. */
 export const IMPORT_SLICE = { rows: 500, frames: 100 } as const;
 
@@ -463,6 +471,7 @@ export class SqliteStore {
       lock = file === ':memory:' ? undefined : holdLock(`${fs.realpathSync(shown)}.lock`);
       this.lock = lock;
       db.pragma('journal_mode = WAL');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       // A scratch store (see `scratch`) holds a session's analysis without its session, turns
       // or frames, which stay in the real store.
       db.pragma(`foreign_keys = ${opts.scratch ? 'OFF' : 'ON'}`);
