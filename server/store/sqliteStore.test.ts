@@ -473,6 +473,14 @@ describe('SqliteStore', () => {
       }
     });
 
+    it('names the lock file when FILE.lock cannot be opened (the database itself opened)', () => {
+      const file = tmpDb();
+      fs.mkdirSync(`${file}.lock`, { recursive: true }); // a folder where the lock file goes
+      const e = refusal(file);
+      expect(e.reason).toBe('cannot_open');
+      expect(e.message).toContain(`${file}.lock`);
+    });
+
     it('refuses a second store on the same file under another spelling: a symlink to it, or a folder reached through one', () => {
       const file = tmpDb();
       const first = new SqliteStore(file);

@@ -1513,7 +1513,14 @@ function need(ids: Map<number, number>, old: number): number {
  * connection closes or the process ends; a second holder waits a second, then SQLITE_BUSY (in use).
  */
 function holdLock(file: string): Database.Database {
-  const lock = new Database(file, { timeout: 1000 });
+  let lock: Database.Database;
+  try {
+    lock = new Database(file, { timeout: 1000 });
+  } catch (err) {
+    // Named, or the refusal names only the database, which did open (openError keeps the code).
+    if (err instanceof Error) err.message = `${file}: ${err.message}`;
+    throw err;
+  }
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE; COMMIT');
