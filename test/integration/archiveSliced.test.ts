@@ -124,6 +124,8 @@ describe('an export', () => {
     const reader = res.body!.getReader();
     await reader.read();
     expect(store().openArchives).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(store().openArchives).toBe(1); // still sending: what follows is the abandonment, not the end
     gone.abort();
     await until(() => store().openArchives === 0);
     const { socket } = await suite.joined(bigId);
@@ -238,6 +240,25 @@ describe('an import', () => {
     expect(found.map((r) => r.sessionId)).toContain(bigId);
     expect(found.map((r) => r.sessionId)).not.toContain(id);
     expect((await emitAck(socket, 'join', { sessionId: id })).ok).toBe(false);
+    // Nor changed by id: every write route and a live turn are 404, and nothing of it is touched.
+    const rows = rowsOf(id!);
+    const firstTurn = (db().prepare('SELECT id FROM utterances WHERE session_id = ? ORDER BY seq LIMIT 1').get(id) as { id: number }).id;
+    const writes: [string, string, unknown?][] = [
+      ['PATCH', `/api/sessions/${id}`, { title: 'renamed' }],
+      ['DELETE', `/api/sessions/${id}`],
+      ['PATCH', `/api/sessions/${id}/utterances/${firstTurn}`, { text: 'edited' }],
+      ['DELETE', `/api/sessions/${id}/utterances/${firstTurn}`],
+      ['PUT', `/api/sessions/${id}/utterances/${firstTurn}/correction`, { label: 'neutral' }],
+      ['POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: 'hi' }],
+      ['POST', `/api/sessions/${id}/reanalyse`],
+      ['POST', `/api/sessions/${id}/landmarks`, { participant: track.participant, mediaMs: 1, poses: track.frames[0]!.poses }],
+      ['GET', `/api/sessions/${id}/transcript`],
+      ['GET', `/api/sessions/${id}/landmarks`],
+    ];
+    for (const [method, route, body] of writes) expect([method, route, (await api(url(), method, route, body)).status]).toEqual([method, route, 404]);
+    const live = await emitAck(socket, 'utterance', { sessionId: id, utterance: { speaker: demo.utterances[0]!.speaker, text: 'a live turn by id', startMs: 1 } });
+    expect(live).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(rowsOf(id!)).toBe(rows);
     expect(lobby.items).toEqual([]);
     hold.release();
     const r = await answer;
