@@ -119,6 +119,13 @@ export class QualityBusyError extends AppError {
   }
 }
 
+/** GET /api/sessions/:id/archive: as many exports are being sent as may at once (`limit`); nothing is wrong with the question. */
+export class ArchiveBusyError extends AppError {
+  constructor(limit: number) {
+    super('busy', `${limit} session archives are being downloaded (the most at once): ask again once one is done`, 503, { limit });
+  }
+}
+
 /** GET /api/search: as many searches run as may at once (`limit`); nothing is wrong with the question. */
 export class SearchBusyError extends AppError {
   constructor(limit: number) {

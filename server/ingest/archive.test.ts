@@ -215,6 +215,34 @@ describe('session archives', () => {
     setImmediate(() => fast.push('tick'));
     await sendPieces(drained, pieces());
     expect(fast).toEqual(['w:262144', 'tick', 'w:262144', `end:${2 * (SLICE_CHARS / 4)}`]);
+    // A client reading a trickle (each slice drained late) is cut once the whole took maxMs, and
+    // one that stops reading once a drain is stallMs late: the response destroyed, never ended.
+    const slow = (drainMs: number) => {
+      const sink: EventEmitter & { destroyed: boolean; writes: number; write: () => boolean; end: jest.Mock; destroy: jest.Mock } = Object.assign(new EventEmitter(), {
+        destroyed: false, writes: 0,
+        write: (): boolean => {
+          sink.writes++;
+          if (drainMs >= 0) setTimeout(() => sink.emit('drain'), drainMs);
+          return false;
+        },
+        end: jest.fn(), destroy: jest.fn(() => (sink.destroyed = true)),
+      });
+      return sink;
+    };
+    const many = function* () {
+      for (let i = 0; i < 40; i++) yield piece;
+    };
+    const trickle = slow(20);
+    await sendPieces(trickle, many(), { stallMs: 1000, maxMs: 50 });
+    expect(trickle.destroy).toHaveBeenCalled();
+    expect(trickle.end).not.toHaveBeenCalled();
+    expect(trickle.writes).toBeLessThan(6);
+    const stalled = slow(-1);
+    const t0 = Date.now();
+    await sendPieces(stalled, many(), { stallMs: 50, maxMs: 60_000 });
+    expect(stalled.destroy).toHaveBeenCalled();
+    expect(stalled.writes).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it('checks an upload on a worker thread: the same archive, and the same refusals naming the field', async () => {

@@ -302,11 +302,30 @@ export class SessionService {
    * (SqliteStore.openArchive), which `close` lets go (the caller must, also when the client
    * left); and `exportedAt`, the service's clock. 404 for an unknown session.
    */
-  archiveOf(id: string): { parts: ArchiveRowSource; exportedAt: number; close: () => void } {
+  archiveOf(id: string, cut?: () => void): { parts: ArchiveRowSource; exportedAt: number; close: () => void } {
     if (this.closing) throw new ShuttingDownError('export');
     const open = this.deps.store.openArchive(id);
     if (!open) throw new NotFoundError('session', id);
-    return { parts: open.rows, exportedAt: this.deps.now(), close: () => open.close() };
+    if (cut) this.exports.add(cut);
+    return {
+      parts: open.rows, exportedAt: this.deps.now(),
+      close: () => {
+        if (cut) this.exports.delete(cut);
+        open.close();
+      },
+    };
+  }
+
+  /**
+   * How to cut each export under way (archiveOf's `cut`: the route destroys its response), which
+   * close() calls: a client that stopped reading would otherwise keep its download, and so the
+   * HTTP server's close and the whole stop, waiting until ARCHIVE_SEND.stallMs.
+   */
+  private readonly exports = new Set<() => void>();
+
+  /** Exports under way (archiveOf with a `cut`, not yet closed). */
+  get exportsUnderWay(): number {
+    return this.exports.size;
   }
 
   /**
@@ -866,6 +885,7 @@ export class SessionService {
    */
   async close(): Promise<void> {
     this.closing = true;
+    for (const cut of [...this.exports]) cut();
     await Promise.allSettled([...this.reanalyses.values(), ...this.imports]);
   }
 

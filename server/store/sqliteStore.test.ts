@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CACHED_SESSIONS, FRAMES_PAGE, SESSION_TABLES, SqliteStore, StoreOpenError } from './sqliteStore';
+import { CACHED_SESSIONS, FRAMES_PAGE, SESSION_TABLES, SqliteStore, StoreOpenError, WAL_SIZE_LIMIT } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 import type { PersonBox, PostureFrameLabel, PostureSignalLabel } from '../../protocol/protocol';
 
@@ -446,6 +446,56 @@ describe('SqliteStore', () => {
       const second = new SqliteStore(file);
       expect(second.getSession('s1')?.title).toBe('t');
       second.close();
+    });
+
+    it('gives back the disk a WAL grew to behind a long export: once the export ends and the WAL is checkpointed, the next write cuts it to WAL_SIZE_LIMIT', () => {
+      const file = tmpDb();
+      const store = new SqliteStore(file);
+      try {
+        store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
+        const turn = (i: number) => store.addUtterance({ sessionId: 's', speaker: 'Li', role: 'customer', text: `turn ${i} ${'w'.repeat(300)}`, startMs: i, endMs: i, receivedAt: 0 });
+        turn(0);
+        const held = store.openArchive('s')!;
+        held.rows.utterances[Symbol.iterator]().next(); // its snapshot is taken
+        const checkpointer = new Database(file);
+        for (let i = 1; i <= 4000; i++) {
+          turn(i);
+          if (i % 500 === 0) checkpointer.pragma('wal_checkpoint(PASSIVE)'); // as the checkpointer does: no progress past the snapshot
+        }
+        expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(WAL_SIZE_LIMIT);
+        held.close();
+        checkpointer.pragma('wal_checkpoint(PASSIVE)');
+        turn(4001); // starts the WAL over from its beginning
+        checkpointer.close();
+        expect(fs.statSync(`${file}-wal`).size).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
+      } finally {
+        store.close();
+      }
+    });
+
+    it('names the lock file when FILE.lock cannot be opened (the database itself opened)', () => {
+      const file = tmpDb();
+      fs.mkdirSync(`${file}.lock`, { recursive: true }); // a folder where the lock file goes
+      const e = refusal(file);
+      expect(e.reason).toBe('cannot_open');
+      expect(e.message).toContain(`${file}.lock`);
+    });
+
+    it('refuses a second store on the same file under another spelling: a symlink to it, or a folder reached through one', () => {
+      const file = tmpDb();
+      const first = new SqliteStore(file);
+      try {
+        const link = path.join(path.dirname(file), `link-${path.basename(file)}`);
+        fs.symlinkSync(file, link);
+        const dirLink = `${path.dirname(file)}-dirlink`;
+        fs.symlinkSync(path.dirname(file), dirLink);
+        for (const other of [link, path.join(dirLink, path.basename(file))]) {
+          const e = refusal(other);
+          expect(e.reason).toBe('in_use');
+        }
+      } finally {
+        first.close();
+      }
     });
   });
 });

@@ -392,6 +392,14 @@ export const SESSION_TABLES = [
   'deleted_turns', 'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
+/**
+ * The size the WAL file is cut back to when it starts over (SQLite's journal_size_limit). An
+ * export's snapshot keeps every checkpoint from passing it, so the WAL grows with every write
+ * while one is sent (and to a whole import's size after an import); without a limit the file
+ * keeps that size on disk until the store closes.
+ */
+export const WAL_SIZE_LIMIT = 32 * 1024 * 1024;
+
 /** Rows an import stores per transaction (ImportSteps): a few milliseconds of work each. */
 export const IMPORT_SLICE = { rows: 500, frames: 100 } as const;
 
@@ -458,9 +466,13 @@ export class SqliteStore {
       // One process at a time: an exclusive lock held on FILE.lock until the store closes (or
       // the process ends, even by kill -9). The database itself keeps SQLite's normal locking,
       // so an export's read-only connection can hold a WAL snapshot beside this one's writes.
-      lock = file === ':memory:' ? undefined : holdLock(`${shown}.lock`);
+      // Beside the file's real path (the db was opened above, so it exists): the same file under
+      // another spelling (a symlink to it, a folder reached through one) must find the same lock,
+      // as it found the same OS lock under the old exclusive locking mode (SQLite follows links).
+      lock = file === ':memory:' ? undefined : holdLock(`${fs.realpathSync(shown)}.lock`);
       this.lock = lock;
       db.pragma('journal_mode = WAL');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
       // A scratch store (see `scratch`) holds a session's analysis without its session, turns
       // or frames, which stay in the real store.
       db.pragma(`foreign_keys = ${opts.scratch ? 'OFF' : 'ON'}`);
@@ -1524,7 +1536,14 @@ function need(ids: Map<number, number>, old: number): number {
  * connection closes or the process ends; a second holder waits a second, then SQLITE_BUSY (in use).
  */
 function holdLock(file: string): Database.Database {
-  const lock = new Database(file, { timeout: 1000 });
+  let lock: Database.Database;
+  try {
+    lock = new Database(file, { timeout: 1000 });
+  } catch (err) {
+    // Named, or the refusal names only the database, which did open (openError keeps the code).
+    if (err instanceof Error) err.message = `${file}: ${err.message}`;
+    throw err;
+  }
   try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE; COMMIT');

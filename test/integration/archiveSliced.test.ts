@@ -5,11 +5,13 @@
 // also after a restart; a process killed mid-import leaves nothing once the store opens again.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Archive } from '../../server/ingest/archive';
 import { loadDemoMeeting } from '../../server/demo/demo';
 import { SESSION_TABLES, SqliteStore } from '../../server/store/sqliteStore';
+import { ARCHIVE_EXPORTS_MAX, ARCHIVE_SEND } from '../../server/http/routes/archives';
 import { api, collect, emitAck, useFileStoreServer } from './harness';
 
 const demo = loadDemoMeeting();
@@ -122,6 +124,8 @@ describe('an export', () => {
     const reader = res.body!.getReader();
     await reader.read();
     expect(store().openArchives).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(store().openArchives).toBe(1); // still sending: what follows is the abandonment, not the end
     gone.abort();
     await until(() => store().openArchives === 0);
     const { socket } = await suite.joined(bigId);
@@ -131,6 +135,82 @@ describe('an export', () => {
     const a = JSON.parse(await again.text()) as Archive;
     expect(a.utterances.at(-1)?.text).toBe('After the abandoned download');
     expect(store().openArchives).toBe(0);
+  });
+
+  it('to a client that stops reading is cut after ARCHIVE_SEND.stallMs, letting its snapshot go (the WAL cannot be checkpointed past it)', async () => {
+    const stallMs = ARCHIVE_SEND.stallMs;
+    ARCHIVE_SEND.stallMs = 300;
+    try {
+      const { port } = new URL(url());
+      let got = 0;
+      const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+        res.once('data', (chunk: Buffer) => {
+          got += chunk.length;
+          res.pause(); // and never reads again: the server's writes wait for a drain that does not come
+        });
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      await until(() => got > 0);
+      // Held by the client: the download is not over on its own (the session is larger than the socket's buffers).
+      await new Promise((r) => setTimeout(r, 100));
+      expect(store().openArchives).toBe(1);
+      await until(() => store().openArchives === 0, 3000);
+      req.destroy();
+    } finally {
+      ARCHIVE_SEND.stallMs = stallMs;
+    }
+  });
+
+  it('at most ARCHIVE_EXPORTS_MAX at once (each holds a connection and a snapshot): one more is 503 busy, and is served once one ends', async () => {
+    const { port } = new URL(url());
+    const held: http.ClientRequest[] = [];
+    try {
+      for (let i = 0; i < ARCHIVE_EXPORTS_MAX; i++) {
+        let got = 0;
+        const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+          res.once('data', () => {
+            got++;
+            res.pause();
+          });
+          res.on('error', () => undefined);
+        });
+        req.on('error', () => undefined);
+        held.push(req);
+        await until(() => got > 0);
+      }
+      expect(store().openArchives).toBe(ARCHIVE_EXPORTS_MAX);
+      const more = await api(url(), 'GET', `/api/sessions/${bigId}/archive`);
+      expect(more.status).toBe(503);
+      expect(more.body.error).toMatchObject({ code: 'busy', limit: ARCHIVE_EXPORTS_MAX });
+      held.pop()!.destroy();
+      await until(() => store().openArchives === ARCHIVE_EXPORTS_MAX - 1);
+      expect((await api(url(), 'GET', `/api/sessions/${bigId}/archive`)).status).toBe(200);
+    } finally {
+      for (const r of held) r.destroy();
+      await until(() => store().openArchives === 0);
+    }
+  });
+
+  it('to a client that stops reading does not hold the server\'s stop: the download is cut at once', async () => {
+    const { port } = new URL(url());
+    let got = 0;
+    const req = http.get({ host: '127.0.0.1', port, path: `/api/sessions/${bigId}/archive`, headers: { host: `127.0.0.1:${port}` } }, (res) => {
+      res.once('data', (chunk: Buffer) => {
+        got += chunk.length;
+        res.pause();
+      });
+      res.on('error', () => undefined);
+    });
+    req.on('error', () => undefined);
+    await until(() => got > 0);
+    expect(store().openArchives).toBe(1);
+    const started = Date.now();
+    const stopped = await Promise.race([suite.server.close().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still stopping'), 5000))]);
+    req.destroy();
+    expect(stopped).toBe('stopped');
+    expect(Date.now() - started).toBeLessThan(ARCHIVE_SEND.stallMs);
+    await suite.restart();
   });
 });
 
@@ -160,6 +240,25 @@ describe('an import', () => {
     expect(found.map((r) => r.sessionId)).toContain(bigId);
     expect(found.map((r) => r.sessionId)).not.toContain(id);
     expect((await emitAck(socket, 'join', { sessionId: id })).ok).toBe(false);
+    // Nor changed by id: every write route and a live turn are 404, and nothing of it is touched.
+    const rows = rowsOf(id!);
+    const firstTurn = (db().prepare('SELECT id FROM utterances WHERE session_id = ? ORDER BY seq LIMIT 1').get(id) as { id: number }).id;
+    const writes: [string, string, unknown?][] = [
+      ['PATCH', `/api/sessions/${id}`, { title: 'renamed' }],
+      ['DELETE', `/api/sessions/${id}`],
+      ['PATCH', `/api/sessions/${id}/utterances/${firstTurn}`, { text: 'edited' }],
+      ['DELETE', `/api/sessions/${id}/utterances/${firstTurn}`],
+      ['PUT', `/api/sessions/${id}/utterances/${firstTurn}/correction`, { label: 'neutral' }],
+      ['POST', `/api/sessions/${id}/comments`, { mediaMs: 0, text: 'hi' }],
+      ['POST', `/api/sessions/${id}/reanalyse`],
+      ['POST', `/api/sessions/${id}/landmarks`, { participant: track.participant, mediaMs: 1, poses: track.frames[0]!.poses }],
+      ['GET', `/api/sessions/${id}/transcript`],
+      ['GET', `/api/sessions/${id}/landmarks`],
+    ];
+    for (const [method, route, body] of writes) expect([method, route, (await api(url(), method, route, body)).status]).toEqual([method, route, 404]);
+    const live = await emitAck(socket, 'utterance', { sessionId: id, utterance: { speaker: demo.utterances[0]!.speaker, text: 'a live turn by id', startMs: 1 } });
+    expect(live).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(rowsOf(id!)).toBe(rows);
     expect(lobby.items).toEqual([]);
     hold.release();
     const r = await answer;
