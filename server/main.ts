@@ -106,7 +106,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
   // WAL checkpoints on a worker thread: SQLite's own ran inside a live turn's commit.
-  const checkpointer = store.checkpointAside();
+  const checkpointer = store.checkpointAside({ log: o.log });
   const demo = loadDemoMeeting();
   // The port is taken first, so a port in use fails at once; until the server is ready (the
   // warm-up below) requests get 503 `starting` instead of a refused connection.

@@ -33,7 +33,7 @@ import { MIGRATIONS } from './migrations';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 import { searchForm, searchLang } from '../search/searchText';
 import { readArchiveRows, readWhole, type ArchiveRowSource } from './archiveRows';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer';
 
 /** A session with its counts, as listed: the protocol's (GET /api/sessions, `session_listed`). */
 export type { SessionSummary };
@@ -1326,11 +1326,20 @@ export class SqliteStore {
   /**
    * From now on the WAL is checkpointed on a worker thread (a file store; see checkpointer.ts),
    * not inside this connection's commits; stop it before close. Undefined for an in-memory
-   * store, or where no worker starts (SQLite's own checkpoint then goes on as before).
+   * store, or where no worker starts (SQLite's own checkpoint then goes on as before). Should
+   * the worker end unasked, SQLite's usual automatic checkpoint comes back and `log` hears of it.
    */
-  checkpointAside(): Checkpointer | undefined {
+  checkpointAside(opts: { log?: (msg: string) => void; start?: typeof startCheckpointer } = {}): Checkpointer | undefined {
     if (this.file === ':memory:') return undefined;
-    const c = startCheckpointer(this.file);
+    const c = (opts.start ?? startCheckpointer)(this.file, {
+      // A lost worker: SQLite's usual automatic checkpoint again (the 25,000-page fallback would
+      // copy ~100 MiB inside one live turn's commit), said in the server's log.
+      onLost: (why) => {
+        if (!this.db.open) return;
+        this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+        opts.log?.(`warning: WAL checkpoints run in the store's commits again (${why.message})`);
+      },
+    });
     if (c) this.db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     return c;
   }
