@@ -17,11 +17,11 @@ import {
   protocolRefusal,
   saveQueue,
   sessionGone,
-  type QueueStorage,
   type QueuedTurn,
   type TurnQueueDeps,
 } from './composer';
 import type { AckResult } from './live';
+import { fakeStorage } from './fakeStorage.testkit';
 
 function fakeNow(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
@@ -462,19 +462,6 @@ describe('TurnQueue', () => {
 });
 
 /** A Map-backed stand-in for sessionStorage. */
-function fakeStorage(): QueueStorage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get length() {
-      return map.size;
-    },
-    key: (i) => [...map.keys()][i] ?? null,
-    getItem: (k) => map.get(k) ?? null,
-    setItem: (k, v) => void map.set(k, v),
-    removeItem: (k) => void map.delete(k),
-  };
-}
 
 describe('saveQueue, loadQueues', () => {
   test('each session\'s queue survives a reload; one on its way comes back unconfirmed (sent again under its id)', () => {

@@ -4,20 +4,8 @@ import type { Utterance, UtteranceIn } from '../protocol/protocol';
 import { QUEUE_STORAGE_PREFIX, buildTurn, type QueueStorage } from './composer';
 import { ComposerQueues } from './composerQueues';
 import type { AckResult } from './live';
+import { fakeStorage } from './fakeStorage.testkit';
 
-function fakeStorage(): QueueStorage & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    get length() {
-      return map.size;
-    },
-    key: (i) => [...map.keys()][i] ?? null,
-    getItem: (k) => map.get(k) ?? null,
-    setItem: (k, v) => void map.set(k, v),
-    removeItem: (k) => void map.delete(k),
-  };
-}
 
 /** A window's queues over a fake socket that acks every turn at once ("stored"). */
 function harness(opts: { connected?: boolean; storage?: QueueStorage } = {}) {
