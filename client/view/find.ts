@@ -8,7 +8,7 @@ import { VERBAL_LABELS, type ApiError, type Role, type VerbalLabel } from '../..
 import { SEARCH_LIMIT_DEFAULT, SEARCH_QUERY_MAX_CHARS, type SearchAnswer, type SearchLang, type SearchResult } from '../../protocol/search';
 import { errorMessage, requestError } from '../errorText';
 import { correctionLabelName, labelled, labelName, roleName, t } from '../i18n';
-import { EMPTY_FIND, foundLine, groupBySession, highlightPieces, isAskable, searchParams, type FindQuery } from '../search';
+import { cutWords, EMPTY_FIND, foundLine, groupBySession, highlightPieces, isAskable, searchParams, wordsLength, type FindQuery } from '../search';
 import { h } from './dom';
 import { formatMs, formatScore, isTentative } from './format';
 
@@ -239,9 +239,17 @@ export class FindView {
   private build(): void {
     const any: [string, string] = ['', t('findAny')];
     this.input = h('input', {
-      id: 'find-q', type: 'search', class: 'find-q', maxlength: SEARCH_QUERY_MAX_CHARS, autocomplete: 'off', spellcheck: false, 'data-testid': 'find-q',
+      // No maxlength: it counts UTF-16 units, so an emoji-only query would stop at half the
+      // server's 200 characters (code points). The field is cut here as the server counts.
+      id: 'find-q', type: 'search', class: 'find-q', autocomplete: 'off', spellcheck: false, 'data-testid': 'find-q', 'aria-describedby': 'find-q-count',
     });
     this.input.value = this.query.q;
+    // Its count, read with the field (aria-describedby) rather than announced at every key, as a note's.
+    const count = h('span', { class: 'label-note-count find-q-count', id: 'find-q-count', 'data-testid': 'find-q-count' });
+    const countNow = (): void => {
+      count.textContent = t('labelNoteCount', { n: wordsLength(this.input.value), max: SEARCH_QUERY_MAX_CHARS });
+    };
+    countNow();
     // Escape in a search field would only clear it (Chromium): here it closes the dialog, as elsewhere in it.
     this.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Escape') return;
@@ -249,12 +257,22 @@ export class FindView {
       this.close();
     });
     this.input.addEventListener('input', () => {
+      const cut = cutWords(this.input.value);
+      if (cut !== this.input.value) {
+        // Typed or pasted past the limit: the rest is dropped, the caret kept where it was (or at the end).
+        const caret = this.input.selectionStart ?? cut.length;
+        this.input.value = cut;
+        this.input.setSelectionRange(Math.min(caret, cut.length), Math.min(caret, cut.length));
+      }
+      countNow();
+      if (this.query.q === this.input.value) return;
       this.query.q = this.input.value;
       this.soon();
     });
     const form = h(
       'form', { class: 'find-form', role: 'search', 'aria-label': t('findTitle') },
       h('label', { class: 'find-field find-words', for: 'find-q' }, h('span', {}, t('findWords')), this.input),
+      count,
       h(
         'fieldset', { class: 'find-filters' },
         h('legend', { class: 'sr-only' }, t('findFilters')),

@@ -162,3 +162,38 @@ test('More results continues the query shown, even while newer words wait for th
   expect(more[0]!.get('q')).toBe('quokka');
   expect(pageErrors).toEqual([]);
 });
+
+test('the words field takes 200 characters as the server counts them (an emoji is one), cuts there and shows the count in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const asked: string[] = [];
+  page.on('request', (r) => void (r.url().includes('/api/search?') && asked.push(new URL(r.url()).searchParams.get('q') ?? '')));
+  await page.getByTestId('find-button').click();
+  const input = page.getByTestId('find-q');
+  const count = page.getByTestId('find-q-count');
+  // No maxlength: the browser would count UTF-16 units and stop an emoji-only query at 100.
+  await expect(input.getAttribute('maxlength')).resolves.toBeNull();
+  await expect(input.getAttribute('aria-describedby')).resolves.toBe('find-q-count');
+  await expect(count.textContent()).resolves.toBe('0 / 200 characters');
+  await input.pressSequentially('😀😀', { delay: 20 });
+  await expect(input.inputValue()).resolves.toBe('😀😀');
+  await expect(count.textContent()).resolves.toBe('2 / 200 characters');
+  await input.fill('😀'.repeat(150));
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(150));
+  await expect(count.textContent()).resolves.toBe('150 / 200 characters');
+  // Past the limit: cut at 200 code points, never inside an emoji, as the server counts them.
+  await input.fill('😀'.repeat(250));
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(200));
+  await expect(count.textContent()).resolves.toBe('200 / 200 characters');
+  await page.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  expect(asked[asked.length - 1]).toBe('😀'.repeat(200));
+  await input.press('x');
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(200));
+  // In Chinese: the count in the page's language, the words kept.
+  await page.keyboard.press('Escape');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await page.getByTestId('find-button').click();
+  await expect(page.getByTestId('find-q-count').textContent()).resolves.toBe('200 / 200 字');
+  await page.keyboard.press('Escape');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  expect(pageErrors).toEqual([]);
+});
