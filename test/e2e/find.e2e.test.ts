@@ -197,3 +197,46 @@ test('the words field takes 200 characters as the server counts them (an emoji i
   await page.locator('.lang-btn[data-lang="en"]').click();
   expect(pageErrors).toEqual([]);
 });
+
+test('a turn chosen in Find stays highlighted and focusable through redraws (a re-analysis, a language switch) until a click elsewhere in the transcript', async () => {
+  const url = suite.server.url;
+  const id = (await api(url, 'POST', '/api/sessions', { title: 'Find: kept place', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] })).body.session.id as string;
+  const turns = [
+    { speaker: 'Ada', text: 'Here is the plan.', startMs: 1000 },
+    { speaker: 'Li', text: 'Does the wombat tier cost more?', startMs: 5000 },
+    { speaker: 'Ada', text: 'Let me check.', startMs: 9000 },
+  ];
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: turns }))).status).toBe(201);
+  const [first, found] = ((await api(url, 'GET', `/api/sessions/${id}`)).body.utterances as { id: number }[]).map((u) => u.id);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('find-button').click();
+  await page.getByTestId('find-q').fill('wombat tier');
+  const hit = page.locator(`[data-testid="find-result"][data-utterance-id="${found}"]`);
+  await hit.waitFor({ timeout: WAIT_MS });
+  await hit.click();
+  const row = page.locator(`[data-testid="utterance"][data-utterance-id="${found}"]`);
+  const state = () => row.evaluate((el) => ({ marked: el.classList.contains('is-focused'), tabindex: el.getAttribute('tabindex'), active: el === document.activeElement }));
+  await row.and(page.locator('.is-focused')).waitFor({ timeout: WAIT_MS });
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: true });
+
+  // Another window corrects another turn: this one reads the session again (reanalysed) and redraws it.
+  expect((await api(url, 'PATCH', `/api/sessions/${id}/utterances/${first}`, { text: 'Here is the new plan.' })).status).toBe(200);
+  await page.locator(`[data-testid="utterance"][data-utterance-id="${first}"] .utt-text`).filter({ hasText: 'the new plan' }).waitFor({ timeout: WAIT_MS });
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: true });
+
+  // A language switch redraws every row: still marked and focusable (the focus is on the language button now).
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('find-button').textContent()).resolves.toBe('查找');
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: false });
+  await expect(row.evaluate((el) => (el.focus(), el === document.activeElement))).resolves.toBe(true);
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: false });
+
+  // A click in its own row keeps it; one elsewhere in the transcript moves on.
+  await row.locator('.utt-text').click();
+  await expect(state()).resolves.toMatchObject({ marked: true, tabindex: '-1' });
+  await page.locator(`[data-testid="utterance"][data-utterance-id="${first}"] .utt-text`).click();
+  await expect(state()).resolves.toEqual({ marked: false, tabindex: null, active: false });
+  await expect(page.locator('[data-testid="utterance"].is-focused').count()).resolves.toBe(0);
+  expect(pageErrors).toEqual([]);
+});
