@@ -9,7 +9,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_QUERY_MAX_CHARS, type SearchAnswer, type S
 import { errorMessage, requestError } from '../errorText';
 import { correctionLabelName, labelled, labelName, roleName, t } from '../i18n';
 import { cutWords, EMPTY_FIND, foundLine, groupBySession, highlightPieces, isAskable, searchParams, wordsLength, type FindQuery } from '../search';
-import { h } from './dom';
+import { h, setIsolatedText } from './dom';
 import { formatMs, formatScore, isTentative } from './format';
 
 /** Wait after the last key before searching. */
@@ -338,7 +338,8 @@ export class FindView {
 
   private renderStatus(): void {
     this.status.classList.toggle('q-error', this.error !== null || this.refusal !== null);
-    this.status.textContent = this.refusal !== null
+    // A session's title in it (why a turn is not opened) sits in a <bdi>.
+    setIsolatedText(this.status, this.refusal !== null
       ? this.refusal
       : this.loading
       ? t('findSearching')
@@ -346,7 +347,7 @@ export class FindView {
         ? `${t('findFailed')}${t('colon')}${errorMessage(this.error)}`
         : this.answered
           ? foundLine(this.results, this.next !== null)
-          : t('findPrompt');
+          : t('findPrompt'));
     this.status.setAttribute('aria-busy', String(this.loading));
   }
 
@@ -357,7 +358,7 @@ export class FindView {
       ...groupBySession(this.results).map((g) =>
         h(
           'section', { class: 'find-group', 'data-testid': 'find-group', 'data-session-id': g.sessionId },
-          h('h3', { class: 'find-session' }, g.title),
+          h('h3', { class: 'find-session', dir: 'auto' }, g.title),
           h('ul', { class: 'find-list' }, ...g.results.map((r) => h('li', {}, this.hit(r, min)))),
         ),
       ),
@@ -373,7 +374,7 @@ export class FindView {
       h(
         'span', { class: 'find-meta' },
         h('span', { class: 'find-time' }, formatMs(r.startMs)),
-        h('span', { class: 'utt-speaker' }, r.speaker),
+        h('span', { class: 'utt-speaker', dir: 'auto' }, r.speaker),
         h('span', { class: 'role-badge' }, roleName(r.role)),
         r.signal &&
           h(
@@ -383,7 +384,9 @@ export class FindView {
           ),
         r.coachLabel && h('span', { class: `chip coach-chip label-${r.coachLabel}`, 'data-testid': 'find-coach' }, t('coachLabel', { label: correctionLabelName(r.coachLabel) })),
       ),
-      h('span', { class: 'find-text' }, ...highlightPieces(r.text, r.matches).map((p) => (p.mark ? h('mark', {}, p.text) : p.text))),
+      // User text beside the UI's: dir="auto" isolates it (as <bdi> would), so right-to-left
+      // words do not pull the time, role or punctuation around them; the text read is unchanged.
+      h('span', { class: 'find-text', dir: 'auto' }, ...highlightPieces(r.text, r.matches).map((p) => (p.mark ? h('mark', {}, p.text) : p.text))),
     );
     b.addEventListener('click', () => {
       const why = this.source.blocked(r.sessionId);

@@ -294,7 +294,9 @@ export class TranscriptView {
       h(
         'div',
         { class: 'utt-meta' },
-        h('span', { class: 'utt-speaker' }, u.speaker),
+        // The meeting's own text isolated (dir="auto", as <bdi>): a right-to-left name or line does
+        // not pull the role badge, the time or punctuation around it.
+        h('span', { class: 'utt-speaker', dir: 'auto' }, u.speaker),
         h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
         h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
         edit?.marker,
@@ -303,7 +305,7 @@ export class TranscriptView {
         edit?.edit,
         edit?.remove,
       ),
-      h('p', { class: 'utt-text' }, u.text),
+      h('p', { class: 'utt-text', dir: 'auto' }, u.text),
       signal &&
         h(
           'div',

@@ -240,3 +240,45 @@ test('a turn chosen in Find stays highlighted and focusable through redraws (a r
   await expect(page.locator('[data-testid="utterance"].is-focused').count()).resolves.toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('right-to-left user text is isolated (dir="auto", <bdi>) in Find results, their session titles, the transcript and notices, read as before', async () => {
+  const url = suite.server.url;
+  const title = 'שיחת מחיר: Q3';
+  const name = 'אבי כהן';
+  const text = 'כמה עולה ה-capybara? 20%!';
+  const id = (await api(url, 'POST', '/api/sessions', { title, participants: [{ name, role: 'customer' }] })).body.session.id as string;
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: name, text, startMs: 1000 }] }))).status).toBe(201);
+  expect((await api(url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 1000, text: 'שאל על המחיר!', author: 'מנחם' })).status).toBe(201);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('find-button').click();
+  await page.getByTestId('find-q').fill('capybara');
+  const hit = page.getByTestId('find-result');
+  await hit.waitFor({ timeout: WAIT_MS });
+  const group = page.locator(`[data-testid="find-group"][data-session-id="${id}"] h3`);
+  await expect(group.getAttribute('dir')).resolves.toBe('auto');
+  await expect(group.textContent()).resolves.toBe(title);
+  await expect(hit.locator('.utt-speaker').getAttribute('dir')).resolves.toBe('auto');
+  await expect(hit.locator('.utt-speaker').textContent()).resolves.toBe(name);
+  await expect(hit.locator('.find-text').getAttribute('dir')).resolves.toBe('auto');
+  await expect(hit.locator('.find-text').textContent()).resolves.toBe(text);
+  await hit.click();
+  const row = page.locator('[data-testid="utterance"]').filter({ hasText: 'capybara' });
+  await row.waitFor({ timeout: WAIT_MS });
+  await expect(row.locator('.utt-speaker').getAttribute('dir')).resolves.toBe('auto');
+  await expect(row.locator('.utt-speaker').textContent()).resolves.toBe(name);
+  await expect(row.locator('.utt-text').getAttribute('dir')).resolves.toBe('auto');
+  await expect(row.locator('.utt-text').textContent()).resolves.toBe(text);
+  const body = page.getByTestId('comment-body');
+  await expect(body.getAttribute('dir')).resolves.toBe('auto');
+  await expect(body.textContent()).resolves.toBe('שאל על המחיר!');
+  await expect(page.getByTestId('comment-author-name').getAttribute('dir')).resolves.toBe('auto');
+  // The text itself is unchanged: no isolate characters added (what screen readers and searches read).
+  await expect(page.locator('main').evaluate((el) => /[\u2066-\u2069]/.test(el.textContent ?? ''))).resolves.toBe(false);
+  // A session title inside a notice's sentence sits in a <bdi>; the notice reads as before.
+  expect((await api(url, 'DELETE', `/api/sessions/${id}`)).status).toBe(200);
+  const notice = page.getByTestId('notice').filter({ hasText: 'was deleted in another window' });
+  await notice.waitFor({ timeout: WAIT_MS });
+  await expect(notice.locator('strong').textContent()).resolves.toBe(`“${title}” was deleted in another window`);
+  await expect(notice.locator('strong bdi').textContent()).resolves.toBe(title);
+  expect(pageErrors).toEqual([]);
+});
