@@ -222,7 +222,7 @@ export class TranscriptView {
     this.unmark();
     this.focusedId = u.id;
     this.focusable = opts.keyboard === true;
-    for (const row of this.list.querySelectorAll('.utt.is-focused')) row.classList.remove('is-focused');
+    for (const row of this.list.querySelectorAll('.is-focused')) row.classList.remove('is-focused');
     const row = this.rows.get(u.id);
     if (!row) return u;
     // Chosen in Find: the keyboard's focus goes to the turn too (focusable by script only, so
