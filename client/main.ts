@@ -40,7 +40,7 @@ import { Composer, NewLiveSessionDialog } from './view/composer';
 import { latestMediaMs } from './composer';
 import { CueVerdicts } from './view/cueReviews';
 import { CueView } from './view/cues';
-import { byId } from './view/dom';
+import { byId, isolate } from './view/dom';
 import { DownloadLink } from './view/downloadLink';
 import { DEFAULT_CUE_MIN_SCORE, formatMs } from './view/format';
 import { Notices } from './view/notices';
@@ -322,7 +322,7 @@ const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
     // meanwhile; the playback would go on sending, unseen, with no Stop for it.
     const ps = state.player?.state;
     if (id === state.sessionId || !(state.starting || ps === 'playing' || ps === 'paused')) return null;
-    return t('findPlaying', { title: shownTitle(state.title, (time) => t('liveSuffix', { time })) });
+    return t('findPlaying', { title: isolate(shownTitle(state.title, (time) => t('liveSuffix', { time }))) });
   },
 });
 /** Rename and Delete beside the title, each with its dialog. */
@@ -613,7 +613,7 @@ function sessionDeleted(id: string, own: boolean): void {
   // Its option goes; chosen but not shown (being opened), the choice goes back to what is shown.
   if (picker.remove(id, state.sessionId) && state.sessionId !== id && chosenTitle !== undefined) {
     const title = shownTitle(chosenTitle, (time) => t('liveSuffix', { time }));
-    notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
+    notices.add('error', () => t('sessionDeletedElsewhere', { title: isolate(title) }), () => t('sessionDeletedElsewhereDetail'));
   }
   composer.dropSession(id); // its queued turns could only be refused
   if (state.sessionId !== id) return;
@@ -624,8 +624,9 @@ function sessionDeleted(id: string, own: boolean): void {
   picker.value = DEMO_VALUE;
   showDemoPreview();
   find.sessionClosed();
-  if (own) notices.add('info', () => t('sessionDeleted', { title }));
-  else notices.add('error', () => t('sessionDeletedElsewhere', { title }), () => t('sessionDeletedElsewhereDetail'));
+  // The title in a <bdi> (a right-to-left one keeps the quotes where they belong).
+  if (own) notices.add('info', () => t('sessionDeleted', { title: isolate(title) }));
+  else notices.add('error', () => t('sessionDeletedElsewhere', { title: isolate(title) }), () => t('sessionDeletedElsewhereDetail'));
   if (own) el.select.focus();
 }
 

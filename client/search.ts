@@ -24,12 +24,23 @@ export function isAskable(f: FindQuery): boolean {
   return f.q.trim() !== '' || f.role !== '' || f.lang !== '' || f.label !== '' || f.coachLabel !== '' || f.uncertain || f.session !== null;
 }
 
+/** How many characters the server counts in the words: code points (an emoji is one, not two UTF-16 units). */
+export function wordsLength(words: string): number {
+  return Array.from(words).length;
+}
+
+/**
+ * The words cut at the server's limit, counted as it counts them: never inside a surrogate pair,
+ * whose lone half would go as U+FFFD (a word no turn holds). The dialog's field and the query both cut here.
+ */
+export function cutWords(words: string): string {
+  return wordsLength(words) > SEARCH_QUERY_MAX_CHARS ? Array.from(words).slice(0, SEARCH_QUERY_MAX_CHARS).join('') : words;
+}
+
 /** The query string of GET /api/search (without `?`); `after`: the previous page's `next`. */
 export function searchParams(f: FindQuery, limit: number, after: string | null = null): string {
   const p = new URLSearchParams();
-  // The server counts characters (code points), as here: cutting UTF-16 units could split a
-  // surrogate pair, and its lone half would go as U+FFFD (a word no turn holds).
-  const q = Array.from(f.q.trim()).slice(0, SEARCH_QUERY_MAX_CHARS).join('');
+  const q = cutWords(f.q.trim());
   if (q) p.set('q', q);
   if (f.session !== null) p.set('session', f.session);
   if (f.role) p.set('role', f.role);

@@ -323,14 +323,14 @@ export class CommentsView {
       h(
         'div',
         { class: 'comment-meta' },
-        h('span', { class: `comment-author${c.author === null ? ' is-anonymous' : ''}`, 'data-testid': 'comment-author-name' }, author),
+        h('span', { class: `comment-author${c.author === null ? ' is-anonymous' : ''}`, 'data-testid': 'comment-author-name', dir: 'auto' }, author),
         h('time', { class: 'comment-time', title: t('mediaClock') }, time),
         c.editedAt !== null &&
           h('span', { class: 'comment-edited', 'data-testid': 'comment-edited', title: t('commentEditedTip', { when: new Date(c.editedAt).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en') }) }, t('commentEdited')),
         edit,
         del,
       ),
-      h('p', { class: 'comment-text', 'data-testid': 'comment-body' }, c.text),
+      h('p', { class: 'comment-text', 'data-testid': 'comment-body', dir: 'auto' }, c.text),
     );
   }
 

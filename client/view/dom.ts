@@ -41,6 +41,23 @@ export function append(parent: Node, ...children: Child[]): void {
   }
 }
 
+/**
+ * A name, title or words from the meeting set inside a sentence of the UI, in first-strong
+ * isolates (U+2068 … U+2069): right-to-left words keep their own punctuation at their end
+ * ("مرحبا بكم!" quoted in an English or Chinese sentence showed its "!" after the closing quote),
+ * and the sentence's punctuation stays outside them. Where the text becomes an element's
+ * (setIsolatedText), each isolated part is a <bdi> instead, without the marks.
+ */
+export function isolate(s: string): string {
+  return `\u2068${s}\u2069`;
+}
+
+/** The element's text, each part isolate() marked in a <bdi> without its marks: it reads (textContent) as the text without them. */
+export function setIsolatedText(el: Element, text: string): void {
+  const parts = text.split(/\u2068([^\u2068\u2069]*)\u2069/);
+  el.replaceChildren(...parts.flatMap((p, i): Node[] => (i % 2 === 1 ? [h('bdi', {}, p)] : p === '' ? [] : [document.createTextNode(p)])));
+}
+
 /** The element with this id; a missing one is a bug in index.html, so it throws. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const el = document.getElementById(id);

@@ -8,8 +8,8 @@ import { VERBAL_LABELS, type ApiError, type Role, type VerbalLabel } from '../..
 import { SEARCH_LIMIT_DEFAULT, SEARCH_QUERY_MAX_CHARS, type SearchAnswer, type SearchLang, type SearchResult } from '../../protocol/search';
 import { errorMessage, requestError } from '../errorText';
 import { correctionLabelName, labelled, labelName, roleName, t } from '../i18n';
-import { EMPTY_FIND, foundLine, groupBySession, highlightPieces, isAskable, searchParams, type FindQuery } from '../search';
-import { h } from './dom';
+import { cutWords, EMPTY_FIND, foundLine, groupBySession, highlightPieces, isAskable, searchParams, wordsLength, type FindQuery } from '../search';
+import { h, setIsolatedText } from './dom';
 import { formatMs, formatScore, isTentative } from './format';
 
 /** Wait after the last key before searching. */
@@ -239,9 +239,17 @@ export class FindView {
   private build(): void {
     const any: [string, string] = ['', t('findAny')];
     this.input = h('input', {
-      id: 'find-q', type: 'search', class: 'find-q', maxlength: SEARCH_QUERY_MAX_CHARS, autocomplete: 'off', spellcheck: false, 'data-testid': 'find-q',
+      // No maxlength: it counts UTF-16 units, so an emoji-only query would stop at half the
+      // server's 200 characters (code points). The field is cut here as the server counts.
+      id: 'find-q', type: 'search', class: 'find-q', autocomplete: 'off', spellcheck: false, 'data-testid': 'find-q', 'aria-describedby': 'find-q-count',
     });
     this.input.value = this.query.q;
+    // Its count, read with the field (aria-describedby) rather than announced at every key, as a note's.
+    const count = h('span', { class: 'label-note-count find-q-count', id: 'find-q-count', 'data-testid': 'find-q-count' });
+    const countNow = (): void => {
+      count.textContent = t('labelNoteCount', { n: wordsLength(this.input.value), max: SEARCH_QUERY_MAX_CHARS });
+    };
+    countNow();
     // Escape in a search field would only clear it (Chromium): here it closes the dialog, as elsewhere in it.
     this.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Escape') return;
@@ -249,12 +257,22 @@ export class FindView {
       this.close();
     });
     this.input.addEventListener('input', () => {
+      const cut = cutWords(this.input.value);
+      if (cut !== this.input.value) {
+        // Typed or pasted past the limit: the rest is dropped, the caret kept where it was (or at the end).
+        const caret = this.input.selectionStart ?? cut.length;
+        this.input.value = cut;
+        this.input.setSelectionRange(Math.min(caret, cut.length), Math.min(caret, cut.length));
+      }
+      countNow();
+      if (this.query.q === this.input.value) return;
       this.query.q = this.input.value;
       this.soon();
     });
     const form = h(
       'form', { class: 'find-form', role: 'search', 'aria-label': t('findTitle') },
       h('label', { class: 'find-field find-words', for: 'find-q' }, h('span', {}, t('findWords')), this.input),
+      count,
       h(
         'fieldset', { class: 'find-filters' },
         h('legend', { class: 'sr-only' }, t('findFilters')),
@@ -320,7 +338,8 @@ export class FindView {
 
   private renderStatus(): void {
     this.status.classList.toggle('q-error', this.error !== null || this.refusal !== null);
-    this.status.textContent = this.refusal !== null
+    // A session's title in it (why a turn is not opened) sits in a <bdi>.
+    setIsolatedText(this.status, this.refusal !== null
       ? this.refusal
       : this.loading
       ? t('findSearching')
@@ -328,7 +347,7 @@ export class FindView {
         ? `${t('findFailed')}${t('colon')}${errorMessage(this.error)}`
         : this.answered
           ? foundLine(this.results, this.next !== null)
-          : t('findPrompt');
+          : t('findPrompt'));
     this.status.setAttribute('aria-busy', String(this.loading));
   }
 
@@ -339,7 +358,7 @@ export class FindView {
       ...groupBySession(this.results).map((g) =>
         h(
           'section', { class: 'find-group', 'data-testid': 'find-group', 'data-session-id': g.sessionId },
-          h('h3', { class: 'find-session' }, g.title),
+          h('h3', { class: 'find-session', dir: 'auto' }, g.title),
           h('ul', { class: 'find-list' }, ...g.results.map((r) => h('li', {}, this.hit(r, min)))),
         ),
       ),
@@ -355,7 +374,7 @@ export class FindView {
       h(
         'span', { class: 'find-meta' },
         h('span', { class: 'find-time' }, formatMs(r.startMs)),
-        h('span', { class: 'utt-speaker' }, r.speaker),
+        h('span', { class: 'utt-speaker', dir: 'auto' }, r.speaker),
         h('span', { class: 'role-badge' }, roleName(r.role)),
         r.signal &&
           h(
@@ -365,7 +384,9 @@ export class FindView {
           ),
         r.coachLabel && h('span', { class: `chip coach-chip label-${r.coachLabel}`, 'data-testid': 'find-coach' }, t('coachLabel', { label: correctionLabelName(r.coachLabel) })),
       ),
-      h('span', { class: 'find-text' }, ...highlightPieces(r.text, r.matches).map((p) => (p.mark ? h('mark', {}, p.text) : p.text))),
+      // User text beside the UI's: dir="auto" isolates it (as <bdi> would), so right-to-left
+      // words do not pull the time, role or punctuation around them; the text read is unchanged.
+      h('span', { class: 'find-text', dir: 'auto' }, ...highlightPieces(r.text, r.matches).map((p) => (p.mark ? h('mark', {}, p.text) : p.text))),
     );
     b.addEventListener('click', () => {
       const why = this.source.blocked(r.sessionId);

@@ -3,7 +3,7 @@
 // twice but moved to the top with a count ("×3"). Text given as a function is worded again
 // when the UI language changes (render()), so a notice does not stay in the old language.
 import { t } from '../i18n';
-import { h } from './dom';
+import { h, setIsolatedText } from './dom';
 
 const MAX_NOTICES = 5;
 
@@ -65,9 +65,9 @@ export class Notices {
       heading,
       detail,
       word: () => {
-        strong.textContent = say(heading);
+        setIsolatedText(strong, say(heading));
         const d = say(detail);
-        detailEl.textContent = d;
+        setIsolatedText(detailEl, d);
         detailEl.hidden = d === '';
         repeat.textContent = shown.count > 1 ? t('noticeRepeat', { n: shown.count }) : '';
         repeat.hidden = shown.count <= 1;

@@ -25,8 +25,14 @@ export class TranscriptView {
   private readonly signals = new Map<number, VerbalSignal>();
   private readonly rows = new Map<number, HTMLLIElement>();
   private emptyText = '';
-  /** The turn chosen from the timeline, marked until another is chosen or the session changes. */
+  /**
+   * The turn chosen from the timeline or in Find, marked until the user moves on: another turn
+   * chosen, another session shown, or a click in the transcript outside its row. Kept through
+   * redraws (a language switch, the session read again after a re-analysis).
+   */
   private focusedId: number | null = null;
+  /** Chosen in Find: the marked turn also takes the keyboard's focus (by script only), through redraws too. */
+  private focusable = false;
   /** Signals scoring below this raise no cue (the server's cueMinSignalScore): shown as tentative. */
   private cueMinScore = DEFAULT_CUE_MIN_SCORE;
   private readonly chunks: RowChunks;
@@ -51,6 +57,25 @@ export class TranscriptView {
       (id) => this.signals.get(id),
     );
     comments?.attach({ turns: () => this.utterances, redrawRow: (id) => this.redrawRow(id), redrawAll: () => this.render() });
+    // A click elsewhere in the transcript moves on from the chosen turn; one inside its row (its
+    // Label, Comment or Edit) does not.
+    list.addEventListener('click', (ev) => {
+      if (this.focusedId === null || !(ev.target instanceof Element)) return;
+      const row = ev.target.closest<HTMLElement>('[data-testid="utterance"]');
+      if (row?.dataset.utteranceId === String(this.focusedId)) return;
+      this.unmark();
+    });
+  }
+
+  /** No turn marked any more: its row loses the highlight and its place in the keyboard's focus. */
+  private unmark(): void {
+    const row = this.focusedId === null ? undefined : this.rows.get(this.focusedId);
+    this.focusedId = null;
+    this.focusable = false;
+    if (!row) return;
+    row.classList.remove('is-focused');
+    row.removeAttribute('tabindex');
+    delete row.dataset.focusKey;
   }
 
   /**
@@ -64,7 +89,11 @@ export class TranscriptView {
     this.signals.clear();
     for (const s of signals) if (s.kind === 'verbal') this.signals.set(s.utteranceId, s);
     this.emptyText = opts.emptyText ?? t('emptyTranscript');
-    this.focusedId = null;
+    // The same session read again keeps its chosen turn, if it still has it; another session does not.
+    if (opts.scroll !== 'keep' || !this.utterances.some((u) => u.id === this.focusedId)) {
+      this.focusedId = null;
+      this.focusable = false;
+    }
     this.render();
     this.scroller.scrollTop = opts.scroll === 'end' ? this.scroller.scrollHeight : opts.scroll === 'start' ? 0 : kept;
   }
@@ -190,18 +219,26 @@ export class TranscriptView {
   focus(mediaMs: number, utteranceId: number | null, opts: { keyboard?: boolean } = {}): Utterance | null {
     const u = this.utterances.find((x) => x.id === utteranceId) ?? turnAt(this.utterances, mediaMs);
     if (!u) return null;
+    this.unmark();
     this.focusedId = u.id;
+    this.focusable = opts.keyboard === true;
     for (const row of this.list.querySelectorAll('.is-focused')) row.classList.remove('is-focused');
     const row = this.rows.get(u.id);
-    row?.classList.add('is-focused');
-    row?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    if (!row) return u;
     // Chosen in Find: the keyboard's focus goes to the turn too (focusable by script only, so
     // the Tab walk is unchanged), and Tab goes on to its Label and Comment buttons.
-    if (opts.keyboard && row) {
-      row.tabIndex = -1;
-      row.focus({ preventScroll: true });
-    }
+    this.markRow(row);
+    row.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    if (opts.keyboard) row.focus({ preventScroll: true });
     return u;
+  }
+
+  /** The chosen turn's row marked: highlighted and, chosen in Find, focusable by script and found again after a redraw. */
+  private markRow(row: HTMLElement): void {
+    row.classList.add('is-focused');
+    if (!this.focusable) return;
+    row.tabIndex = -1;
+    row.dataset.focusKey = 'found-turn';
   }
 
   /** Signals scoring below this raise no cue (shown as uncertain). */
@@ -241,10 +278,10 @@ export class TranscriptView {
     const comment = this.comments?.parts(u);
     const edit = this.edits?.parts(u);
     const overruled = label?.overruledBy ?? null;
-    return h(
+    const row = h(
       'li',
       {
-        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${u.id === this.focusedId ? ' is-focused' : ''}${label?.editor || comment?.editor || edit?.panel ? ' is-labelling' : ''}${edit?.updating ? ' is-updating' : ''}`,
+        class: `utt role-${u.role ?? 'none'}${highlighted ? ` has-signal label-${signal.label}` : ''}${label?.editor || comment?.editor || edit?.panel ? ' is-labelling' : ''}${edit?.updating ? ' is-updating' : ''}`,
         'aria-busy': edit?.updating ? 'true' : null,
         // Explicit: its list is the transcript, past the chunk elements (role none) it sits in.
         role: 'listitem',
@@ -257,7 +294,9 @@ export class TranscriptView {
       h(
         'div',
         { class: 'utt-meta' },
-        h('span', { class: 'utt-speaker' }, u.speaker),
+        // The meeting's own text isolated (dir="auto", as <bdi>): a right-to-left name or line does
+        // not pull the role badge, the time or punctuation around it.
+        h('span', { class: 'utt-speaker', dir: 'auto' }, u.speaker),
         h('span', { class: `role-badge role-${u.role ?? 'none'}` }, roleName(u.role)),
         h('time', { class: 'utt-time', title: t('mediaClock') }, formatMs(u.startMs)),
         edit?.marker,
@@ -266,7 +305,7 @@ export class TranscriptView {
         edit?.edit,
         edit?.remove,
       ),
-      h('p', { class: 'utt-text' }, u.text),
+      h('p', { class: 'utt-text', dir: 'auto' }, u.text),
       signal &&
         h(
           'div',
@@ -290,6 +329,8 @@ export class TranscriptView {
       comment?.list,
       comment?.editor,
     );
+    if (u.id === this.focusedId) this.markRow(row);
+    return row;
   }
 
   /** The model's label where the coach said otherwise: struck through, and said so to a screen reader. */

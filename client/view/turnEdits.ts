@@ -10,7 +10,7 @@ import type { ApiError, Participant, Utterance, UtteranceEdit } from '../../prot
 import { LIMITS } from '../../protocol/protocol';
 import { clip, draftOf, editBody, followTurn, OTHER_SPEAKER, speakerChoices, type EditDraft } from '../turnEdits';
 import { t } from '../i18n';
-import { h } from './dom';
+import { h, isolate } from './dom';
 import { formatMs } from './format';
 import { wireEditor } from './editorForm';
 
@@ -334,12 +334,3 @@ function neighbour(utteranceId: number): string | null {
   return ids[at + 1] ?? ids[at - 1] ?? null;
 }
 
-/**
- * A name or words from the meeting set inside a sentence of the UI, in first-strong isolates
- * (U+2068 … U+2069): right-to-left words keep their own punctuation at their end ("مرحبا بكم!"
- * quoted in an English or Chinese sentence showed its "!" after the closing quote), and the
- * sentence's punctuation stays outside them.
- */
-function isolate(s: string): string {
-  return `\u2068${s}\u2069`;
-}

@@ -67,6 +67,8 @@ export const REPORT_TEXT = {
     comment: 'Comment',
     by: (author: string) => `by ${author}`,
     edited: 'edited',
+    /** A turn a coach corrected: its words and speaker as first stored, as the client's tooltip gives them. */
+    turnEdited: (speaker: string, text: string) => `Edited by a coach. Originally ${speaker}: “${text}”`,
   },
   zh: {
     heading: (title: string) => `# 会谈复盘：${title}`,
@@ -104,5 +106,6 @@ export const REPORT_TEXT = {
     comment: '点评',
     by: (author: string) => `${author}`,
     edited: '已编辑',
+    turnEdited: (speaker: string, text: string) => `教练已编辑。原为${speaker}：“${text}”`,
   },
 } as const;

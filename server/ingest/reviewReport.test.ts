@@ -198,6 +198,29 @@ describe('reviewReport', () => {
     expect(md).not.toContain('Signal: Price question');
   });
 
+  it('marks an edited turn with its original words and speaker, in both languages, escaped as other user text', () => {
+    const edited = (u: Utterance, originalSpeaker: string, originalText: string): Utterance => ({ ...u, originalSpeaker, originalText, editedAt: 2 });
+    const snap = full();
+    snap.utterances = [snap.utterances[0]!, edited(snap.utterances[1]!, 'Ada', '这个方案多少前？'), snap.utterances[2]!];
+    const en = timeline(reviewReport(snap, 'en')).split('\n');
+    // Under the turn's line, before its signal; the turns never edited have no marker.
+    expect(en.slice(2, 6)).toEqual([
+      '- **0:00** · Ada (Sales rep): Here is the plan.',
+      '- **0:05** · Li (Customer): How much is it?',
+      '  - Edited by a coach. Originally Ada: “这个方案多少前？”',
+      '  - Signal: Price question (score 0.91)',
+    ]);
+    expect(en.filter((l) => l.includes('Edited'))).toHaveLength(1);
+    const zh = reviewReport(snap, 'zh');
+    expect(zh).toContain('- **0:05** · Li（客户）：How much is it?\n  - 教练已编辑。原为Ada：“这个方案多少前？”\n  - 信号：');
+    expect(zh).not.toMatch(/[\u4e00-\u9fff）](: | \()/);
+    // The original words and speaker are user text: escaped, on one line.
+    snap.utterances = [edited(turn(1, 'Li', 'customer', 'ok', 0), '<b>Boss</b>', '**50%**\n- off <i>now</i>')];
+    const md = reviewReport(snap, 'en');
+    expect(md).toContain('  - Edited by a coach. Originally &lt;b&gt;Boss&lt;/b&gt;: “\\*\\*50%\\*\\* - off &lt;i&gt;now&lt;/i&gt;”\n');
+    expect(md).not.toMatch(/<(b|i)\b/);
+  });
+
   it('marks a signal under the score a cue needs as uncertain, as the client does, at the server\'s setting', () => {
     const snap = full();
     expect(reviewReport(snap, 'en')).toContain('  - Signal: Price question (score 0.91)\n');

@@ -1,8 +1,9 @@
 // A session as a Markdown review a coach can send the rep or paste into a wiki: who took part,
-// the models, a summary, then one time line of the meeting (turns with their signal and the
-// coach's label, cues with their technique, tip and verdict, posture signals starting and
-// ending, coaches' posture labels, comments), in media-time order. Pure: the snapshot in, text
-// out. The meeting's words and the coaches' notes are escaped, so they read as typed.
+// the models, a summary, then one time line of the meeting (turns with their signal, the
+// coach's label and, for a corrected turn, its words and speaker as first stored; cues with
+// their technique, tip and verdict, posture signals starting and ending, coaches' posture
+// labels, comments), in media-time order. Pure: the snapshot in, text out. The meeting's words
+// and the coaches' notes are escaped, so they read as typed.
 import {
   CUE_TYPES, POSTURE_FRAME_LABELS, type Cue, type PostureFrameLabel, type PostureSignal, type SessionSnapshot, type Utterance, type VerbalSignal,
 } from '../../protocol/protocol';
@@ -147,6 +148,10 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
   const at = (ms: number) => `**${formatMediaTime(ms)}**`;
   const turn = (u: Utterance): Entry => {
     const lines = [`- ${at(u.startMs)} · ${who(u.speaker)}${P.colon}${escapeMarkdown(u.text)}`];
+    // A turn a coach corrected says so, with its words and speaker as first stored.
+    if (u.originalText !== undefined || u.originalSpeaker !== undefined) {
+      lines.push(`  - ${T.turnEdited(escapeMarkdown(u.originalSpeaker ?? u.speaker), escapeMarkdown(u.originalText ?? u.text))}`);
+    }
     const signal = verbal.get(u.id);
     if (u.role === 'customer' && signal && signal.label !== 'neutral') {
       const unsure = signal.score < opts.cueMinSignalScore ? ` · ${T.uncertain(opts.cueMinSignalScore)}` : '';

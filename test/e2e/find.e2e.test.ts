@@ -162,3 +162,123 @@ test('More results continues the query shown, even while newer words wait for th
   expect(more[0]!.get('q')).toBe('quokka');
   expect(pageErrors).toEqual([]);
 });
+
+test('the words field takes 200 characters as the server counts them (an emoji is one), cuts there and shows the count in both languages', async () => {
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  const asked: string[] = [];
+  page.on('request', (r) => void (r.url().includes('/api/search?') && asked.push(new URL(r.url()).searchParams.get('q') ?? '')));
+  await page.getByTestId('find-button').click();
+  const input = page.getByTestId('find-q');
+  const count = page.getByTestId('find-q-count');
+  // No maxlength: the browser would count UTF-16 units and stop an emoji-only query at 100.
+  await expect(input.getAttribute('maxlength')).resolves.toBeNull();
+  await expect(input.getAttribute('aria-describedby')).resolves.toBe('find-q-count');
+  await expect(count.textContent()).resolves.toBe('0 / 200 characters');
+  await input.pressSequentially('😀😀', { delay: 20 });
+  await expect(input.inputValue()).resolves.toBe('😀😀');
+  await expect(count.textContent()).resolves.toBe('2 / 200 characters');
+  await input.fill('😀'.repeat(150));
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(150));
+  await expect(count.textContent()).resolves.toBe('150 / 200 characters');
+  // Past the limit: cut at 200 code points, never inside an emoji, as the server counts them.
+  await input.fill('😀'.repeat(250));
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(200));
+  await expect(count.textContent()).resolves.toBe('200 / 200 characters');
+  await page.getByTestId('find-status').filter({ hasText: 'No turns match.' }).waitFor({ timeout: WAIT_MS });
+  expect(asked[asked.length - 1]).toBe('😀'.repeat(200));
+  await input.press('x');
+  await expect(input.inputValue()).resolves.toBe('😀'.repeat(200));
+  // In Chinese: the count in the page's language, the words kept.
+  await page.keyboard.press('Escape');
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await page.getByTestId('find-button').click();
+  await expect(page.getByTestId('find-q-count').textContent()).resolves.toBe('200 / 200 字');
+  await page.keyboard.press('Escape');
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  expect(pageErrors).toEqual([]);
+});
+
+test('a turn chosen in Find stays highlighted and focusable through redraws (a re-analysis, a language switch) until a click elsewhere in the transcript', async () => {
+  const url = suite.server.url;
+  const id = (await api(url, 'POST', '/api/sessions', { title: 'Find: kept place', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] })).body.session.id as string;
+  const turns = [
+    { speaker: 'Ada', text: 'Here is the plan.', startMs: 1000 },
+    { speaker: 'Li', text: 'Does the wombat tier cost more?', startMs: 5000 },
+    { speaker: 'Ada', text: 'Let me check.', startMs: 9000 },
+  ];
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: turns }))).status).toBe(201);
+  const [first, found] = ((await api(url, 'GET', `/api/sessions/${id}`)).body.utterances as { id: number }[]).map((u) => u.id);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('find-button').click();
+  await page.getByTestId('find-q').fill('wombat tier');
+  const hit = page.locator(`[data-testid="find-result"][data-utterance-id="${found}"]`);
+  await hit.waitFor({ timeout: WAIT_MS });
+  await hit.click();
+  const row = page.locator(`[data-testid="utterance"][data-utterance-id="${found}"]`);
+  const state = () => row.evaluate((el) => ({ marked: el.classList.contains('is-focused'), tabindex: el.getAttribute('tabindex'), active: el === document.activeElement }));
+  await row.and(page.locator('.is-focused')).waitFor({ timeout: WAIT_MS });
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: true });
+
+  // Another window corrects another turn: this one reads the session again (reanalysed) and redraws it.
+  expect((await api(url, 'PATCH', `/api/sessions/${id}/utterances/${first}`, { text: 'Here is the new plan.' })).status).toBe(200);
+  await page.locator(`[data-testid="utterance"][data-utterance-id="${first}"] .utt-text`).filter({ hasText: 'the new plan' }).waitFor({ timeout: WAIT_MS });
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: true });
+
+  // A language switch redraws every row: still marked and focusable (the focus is on the language button now).
+  await page.locator('.lang-btn[data-lang="zh"]').click();
+  await expect(page.getByTestId('find-button').textContent()).resolves.toBe('查找');
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: false });
+  await expect(row.evaluate((el) => (el.focus(), el === document.activeElement))).resolves.toBe(true);
+  await page.locator('.lang-btn[data-lang="en"]').click();
+  await expect(state()).resolves.toEqual({ marked: true, tabindex: '-1', active: false });
+
+  // A click in its own row keeps it; one elsewhere in the transcript moves on.
+  await row.locator('.utt-text').click();
+  await expect(state()).resolves.toMatchObject({ marked: true, tabindex: '-1' });
+  await page.locator(`[data-testid="utterance"][data-utterance-id="${first}"] .utt-text`).click();
+  await expect(state()).resolves.toEqual({ marked: false, tabindex: null, active: false });
+  await expect(page.locator('[data-testid="utterance"].is-focused').count()).resolves.toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('right-to-left user text is isolated (dir="auto", <bdi>) in Find results, their session titles, the transcript and notices, read as before', async () => {
+  const url = suite.server.url;
+  const title = 'שיחת מחיר: Q3';
+  const name = 'אבי כהן';
+  const text = 'כמה עולה ה-capybara? 20%!';
+  const id = (await api(url, 'POST', '/api/sessions', { title, participants: [{ name, role: 'customer' }] })).body.session.id as string;
+  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances: [{ speaker: name, text, startMs: 1000 }] }))).status).toBe(201);
+  expect((await api(url, 'POST', `/api/sessions/${id}/comments`, { mediaMs: 1000, text: 'שאל על המחיר!', author: 'מנחם' })).status).toBe(201);
+  const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
+  await page.getByTestId('find-button').click();
+  await page.getByTestId('find-q').fill('capybara');
+  const hit = page.getByTestId('find-result');
+  await hit.waitFor({ timeout: WAIT_MS });
+  const group = page.locator(`[data-testid="find-group"][data-session-id="${id}"] h3`);
+  await expect(group.getAttribute('dir')).resolves.toBe('auto');
+  await expect(group.textContent()).resolves.toBe(title);
+  await expect(hit.locator('.utt-speaker').getAttribute('dir')).resolves.toBe('auto');
+  await expect(hit.locator('.utt-speaker').textContent()).resolves.toBe(name);
+  await expect(hit.locator('.find-text').getAttribute('dir')).resolves.toBe('auto');
+  await expect(hit.locator('.find-text').textContent()).resolves.toBe(text);
+  await hit.click();
+  const row = page.locator('[data-testid="utterance"]').filter({ hasText: 'capybara' });
+  await row.waitFor({ timeout: WAIT_MS });
+  await expect(row.locator('.utt-speaker').getAttribute('dir')).resolves.toBe('auto');
+  await expect(row.locator('.utt-speaker').textContent()).resolves.toBe(name);
+  await expect(row.locator('.utt-text').getAttribute('dir')).resolves.toBe('auto');
+  await expect(row.locator('.utt-text').textContent()).resolves.toBe(text);
+  const body = page.getByTestId('comment-body');
+  await expect(body.getAttribute('dir')).resolves.toBe('auto');
+  await expect(body.textContent()).resolves.toBe('שאל על המחיר!');
+  await expect(page.getByTestId('comment-author-name').getAttribute('dir')).resolves.toBe('auto');
+  // The text itself is unchanged: no isolate characters added (what screen readers and searches read).
+  await expect(page.locator('main').evaluate((el) => /[\u2066-\u2069]/.test(el.textContent ?? ''))).resolves.toBe(false);
+  // A session title inside a notice's sentence sits in a <bdi>; the notice reads as before.
+  expect((await api(url, 'DELETE', `/api/sessions/${id}`)).status).toBe(200);
+  const notice = page.getByTestId('notice').filter({ hasText: 'was deleted in another window' });
+  await notice.waitFor({ timeout: WAIT_MS });
+  await expect(notice.locator('strong').textContent()).resolves.toBe(`“${title}” was deleted in another window`);
+  await expect(notice.locator('strong bdi').textContent()).resolves.toBe(title);
+  expect(pageErrors).toEqual([]);
+});
