@@ -90,8 +90,10 @@ describe('editing a turn re-analyses the session', () => {
     const rows = (await download(url(), `/api/sessions/${id}/corrections`)).text.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows).toEqual([expect.objectContaining({ text: COUNTER, context: PRICE, label: 'discount_request', model_label: 'discount_request' })]);
     const report = (await download(url(), `/api/sessions/${id}/review.md`)).text;
-    expect(report).toContain(PRICE);
-    expect(report).not.toContain(SMALL_TALK);
+    // The turn's line gives the corrected words; the first ones only in its "edited" marker.
+    expect(report).toContain(`Ada (Sales rep): ${PRICE}`);
+    expect(report).not.toContain(`Ada (Sales rep): ${SMALL_TALK}`);
+    expect(report).toContain(`Edited by a coach. Originally Ada: “${SMALL_TALK}”`);
   });
 
   it('speaker: a customer turn given to the rep loses its signal and cue (only customers give signals); a new name joins without a role', async () => {
