@@ -1545,20 +1545,18 @@ function need(ids: Map<number, number>, old: number): number {
  * connection closes or the process ends; a second holder waits a second, then SQLITE_BUSY (in use).
  */
 function holdLock(file: string): Database.Database {
-  let lock: Database.Database;
+  let lock: Database.Database | undefined;
   try {
     lock = new Database(file, { timeout: 1000 });
-  } catch (err) {
-    // Named, or the refusal names only the database, which did open (openError keeps the code).
-    if (err instanceof Error) err.message = `${file}: ${err.message}`;
-    throw err;
-  }
-  try {
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE; COMMIT');
     return lock;
   } catch (err) {
-    lock.close();
+    lock?.close();
+    // Named, or the refusal names only the database, which did open (openError keeps the code).
+    // Whichever step fails: a lock file SQLite cannot use may fail at the open or at the first
+    // statement (a folder in its place opens read-only on some runs and fails at BEGIN).
+    if (err instanceof Error && !err.message.startsWith(`${file}: `)) err.message = `${file}: ${err.message}`;
     throw err;
   }
 }
