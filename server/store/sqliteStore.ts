@@ -331,14 +331,8 @@ export interface SearchFilter {
   scoreBelow: number | null;
 }
 
-export interface SearchTurnRow {
-  id: number;
-  seq: number;
-  speaker: string;
-  role: Role | null;
-  text: string;
-  startMs: number;
-  endMs: number;
+/** A turn as search reads it: the turn's own fields, its stored verbal signal and its coach's label. */
+export interface SearchTurnRow extends Pick<Utterance, 'id' | 'seq' | 'speaker' | 'role' | 'text' | 'startMs' | 'endMs'> {
   signalLabel: VerbalLabel | null;
   signalScore: number | null;
   coachLabel: VerbalLabel | null;
