@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import Database from 'better-sqlite3';
-import { CACHED_SESSIONS, FRAMES_PAGE, SESSION_TABLES, SqliteStore, StoreOpenError, WAL_SIZE_LIMIT } from './sqliteStore';
+import { CACHED_SESSIONS, FRAMES_PAGE, SESSION_TABLES, SqliteStore, StoreOpenError, WAL_SIZE_LIMIT, isErrorLike } from './sqliteStore';
 import { MIGRATIONS } from './migrations';
 import type { PersonBox, PostureFrameLabel, PostureSignalLabel } from '../../protocol/protocol';
 
@@ -479,6 +480,15 @@ describe('SqliteStore', () => {
       const e = refusal(file);
       expect(e.reason).toBe('cannot_open');
       expect(e.message).toContain(`${file}.lock`);
+    });
+
+    it('takes an error from another realm for an error (better-sqlite3 makes its errors in the realm that loaded it first; under jest a later test file is another realm)', () => {
+      const foreign: unknown = vm.runInNewContext('Object.assign(new Error("unable to open database file"), { code: "SQLITE_CANTOPEN" })');
+      expect(foreign instanceof Error).toBe(false);
+      expect(isErrorLike(foreign)).toBe(true);
+      expect(isErrorLike('unable to open')).toBe(false);
+      expect(isErrorLike({ message: 3 })).toBe(false);
+      expect(isErrorLike(null)).toBe(false);
     });
 
     it('refuses a second store on the same file under another spelling: a symlink to it, or a folder reached through one', () => {

@@ -1550,7 +1550,10 @@ function holdLock(file: string): Database.Database {
     // Named, or the refusal names only the database, which did open (openError keeps the code).
     // Whichever step fails: a lock file SQLite cannot use may fail at the open or at the first
     // statement (a folder in its place opens read-only on some runs and fails at BEGIN).
-    if (err instanceof Error && !err.message.startsWith(`${file}: `)) err.message = `${file}: ${err.message}`;
+    // Not `instanceof Error`: better-sqlite3's native side makes its SqliteError in the realm that
+    // first loaded it, so under jest (a realm per test file, one native module per worker) a later
+    // file's errors fail instanceof and went unnamed (CI, session 20).
+    if (isErrorLike(err) && !err.message.startsWith(`${file}: `)) err.message = `${file}: ${err.message}`;
     throw err;
   }
 }
@@ -1575,7 +1578,7 @@ function openError(file: string, err: unknown): Error {
   // better-sqlite3 gives the extended code (SQLITE_READONLY_DIRECTORY, SQLITE_IOERR_WRITE, …).
   const raw = (err as { code?: unknown }).code;
   const code = typeof raw === 'string' ? raw.replace(/^(SQLITE_[A-Z]+)_.*$/, '$1') : undefined;
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = isErrorLike(err) ? err.message : String(err);
   const other = 'start with another --db file';
   if (code === 'SQLITE_NOTADB') {
     return new StoreOpenError(file, 'not_sqlite', `${file} is not a SQLite database (${detail}): ${other}, or move this file away to start an empty store there`);
@@ -1596,6 +1599,11 @@ function openError(file: string, err: unknown): Error {
     );
   }
   return err instanceof Error ? err : new Error(detail);
+}
+
+/** An error from any realm (see holdLock): an object with a string message. */
+export function isErrorLike(err: unknown): err is { message: string; code?: unknown } {
+  return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string';
 }
 
 function toUtterance(r: UtteranceRow): Utterance {
