@@ -21,6 +21,7 @@ import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
 import { newToken, tokenProblem } from './http/auth';
 import { TrainJobs } from './training/trainJobs';
+import { removeStaleTemps } from './training/modelLibrary';
 import { TRAIN_EVENT } from '../protocol/training';
 
 export interface ServerOptions {
@@ -114,6 +115,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const token = o.auth === 'none' ? undefined : o.auth === 'auto' ? (isLoopback(o.host) ? undefined : newToken()) : o.auth.token;
   const bad = token === undefined ? null : tokenProblem(token);
   if (bad) throw new RangeError(bad);
+  // The model library checked (a file there is refused now, before anything is opened) and
+  // cleared of the unfinished folders of jobs a stopped server left; TrainJobs finds none after.
+  const stale = removeStaleTemps(o.modelsDir);
+  if (stale.length > 0) o.log(`removed ${stale.length} unfinished training folder${stale.length === 1 ? '' : 's'} from ${o.modelsDir}: ${stale.join(', ')}`);
   const backend = await initTf(o.backend);
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });

@@ -24,7 +24,10 @@ function removeTemps(modelsDir: string, jobId?: string): string[] {
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    // A file where the library (or its verbal folder) should be: said at start-up, not as a failed job later.
+    if (code === 'ENOTDIR') throw new Error(`the model library ${path.resolve(modelsDir)} (--models-dir) must be a folder: ${dir} is not one`);
     throw e;
   }
   const gone = names.filter((n) => isTempOf(n, jobId));

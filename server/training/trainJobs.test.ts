@@ -234,6 +234,19 @@ describe('TrainJobs', () => {
     }
   });
 
+  it('refuses a model library that is a file, naming it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainjobs-'));
+    try {
+      const file = path.join(dir, 'models');
+      fs.writeFileSync(file, 'x');
+      expect(() => new TrainJobs({ service: { correctionsForExport: () => [], requireSession: () => undefined }, modelsDir: file, corpusPath: 'x', backend: 'cpu', now: () => 0 })).toThrow(
+        `the model library ${file} (--models-dir) must be a folder`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('tells of epochs at most once per interval, the latest one, and of a change of state at once', async () => {
     jest.useFakeTimers();
     const t = setup(many(10), { interval: 250 });

@@ -192,3 +192,11 @@ describe('the model library at start-up', () => {
     }
   });
 });
+
+describe('a model library that is a file', () => {
+  it('is refused at start-up, naming it', async () => {
+    const file = path.join(work, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    await expect(startTestServer({ modelsDir: file })).rejects.toThrow(`the model library ${file} (--models-dir) must be a folder`);
+  });
+});
