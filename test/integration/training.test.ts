@@ -42,15 +42,15 @@ const library = () => verbalLibraryDir(modelsDir);
 const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort() : []);
 
 /** A session of `n` customer turns (and one rep turn first), each labelled by a coach. */
-async function labelledSession(n: number): Promise<string> {
-  const created = await api(url(), 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+async function labelledSession(n: number, base = url()): Promise<string> {
+  const created = await api(base, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
   const id = created.body.session.id as string;
   const utterances = [{ speaker: 'Ada', text: 'Here is our proposal.', startMs: 0 }, ...Array.from({ length: n }, (_, i) => ({ speaker: 'Li', text: `${TEXTS[i % TEXTS.length]} (${i})`, startMs: (i + 1) * 1000 }))];
-  expect((await api(url(), 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
-  const snap = (await api(url(), 'GET', `/api/sessions/${id}`)).body;
+  expect((await api(base, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
+  const snap = (await api(base, 'GET', `/api/sessions/${id}`)).body;
   const customer = snap.utterances.filter((u: { speaker: string }) => u.speaker === 'Li');
   for (const [i, u] of customer.entries()) {
-    expect((await api(url(), 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % LABELS.length] })).status).toBe(200);
+    expect((await api(base, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % LABELS.length] })).status).toBe(200);
   }
   return id;
 }
@@ -145,6 +145,9 @@ describe('POST /api/models/verbal/train', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.job).toMatchObject({ id: started.body.job.id, state: 'cancelled' });
     expect(entries()).toEqual(before);
+    // Its worker is gone: well after such a job would have ended, nothing was published and it stays cancelled.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(entries()).toEqual(before);
     expect((await job())!.state).toBe('cancelled');
   }, 60_000);
 
@@ -177,6 +180,32 @@ describe('POST /api/models/verbal/train', () => {
     // The new server knows of no job.
     expect(await job()).toBeNull();
   }, 60_000);
+});
+
+describe('cancelling a long job', () => {
+  it('answers at once, the worker stopped mid-training: no model, no temp folder, no more progress', async () => {
+    // Its own server: 800 rows for up to 20 epochs, a job of many seconds.
+    const lib = fs.mkdtempSync(path.join(work, 'long-'));
+    const server = await startTestServer({ modelsDir: lib, training: { corpusPath: writeTinyCorpus(fs.mkdtempSync(path.join(work, 'corpus-')), 800), epochs: 20, progressIntervalMs: 50 } });
+    try {
+      await labelledSession(10, server.url);
+      const read = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job!;
+      expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
+      await until('an epoch', async () => (await read()).progress.epoch !== undefined);
+      const t0 = Date.now();
+      const cancelled = await api(server.url, 'DELETE', '/api/models/verbal/train');
+      // A worker left running would be waited for until its training ended, many seconds on.
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(cancelled.body.job).toMatchObject({ state: 'cancelled' });
+      const at = (await read()).progress;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await read())).toMatchObject({ state: 'cancelled', progress: at });
+      const verbal = path.join(lib, 'verbal');
+      expect(fs.existsSync(verbal) ? fs.readdirSync(verbal) : []).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
 
 describe('the model library at start-up', () => {
