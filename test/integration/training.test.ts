@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TRAIN_EVENT, TRAIN_LABELS_MIN, TrainJobAnswerSchema, TrainJobSchema, type TrainJob } from '../../protocol/training';
+import { dataInTraining } from '../../server/cli/dataInTraining';
 import { readVerbalManifest } from '../../server/signals/verbal/artifact';
 import { loadVerbalClassifier } from '../../server/signals/verbal/model';
 import { verbalLibraryDir } from '../../server/training/modelLibrary';
@@ -131,6 +132,10 @@ describe('POST /api/models/verbal/train', () => {
       weight: 3,
       files: [{ path: expect.stringMatching(new RegExp(`^server:corrections/${session}@`)), sha256: createHash('sha256').update(labels.text).digest('hex'), rows: 12 }],
     });
+    // eval verbal's check: that download is a file this model was trained on.
+    const file = path.join(work, 'labels.jsonl');
+    fs.writeFileSync(file, labels.text);
+    expect(dataInTraining(file, [{ name: 'new', dir: result.dir }])).toEqual([{ model: 'new', modelVersion: result.version, extra: manifest.extra!.files[0]!.path }]);
     const metrics = JSON.parse(fs.readFileSync(path.join(result.dir, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ version: result.version, seed: 11, corpus: { rows: 200 }, extra: manifest.extra });
     expect(result.validation.macroF1).toBeCloseTo(metrics.macroF1, 3);
