@@ -26,6 +26,7 @@ import {
 } from '../protocol/outbound';
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
+import { TrainJobAnswerSchema, TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -85,6 +86,27 @@ export function qualityUrl(session: string | null): string {
 export function getQuality(session: string | null = null): Promise<Quality> {
   return request(QualitySchema, 'model quality', qualityUrl(session));
 }
+
+/**
+ * Starts training a verbal model on the coaches' labels (POST /api/models/verbal/train). Refused:
+ * 400 (a field, named), 404 (no such session), 409 `busy` (a job runs), 422 `no_labels` /
+ * `too_few_labels` (with `limit` and `actual`).
+ */
+export async function startTraining(body: TrainRequest): Promise<TrainJob> {
+  return (await request(z.object({ job: TrainJobSchema }), 'training job', TRAINING_URL, json('POST', body))).job;
+}
+
+/** The training job running, or the last one since the server started (null: none). */
+export async function getTraining(): Promise<TrainJob | null> {
+  return (await request(TrainJobAnswerSchema, 'training job', TRAINING_URL)).job;
+}
+
+/** Cancels the training job running (409 `not_running` when none is). */
+export async function cancelTraining(): Promise<TrainJob> {
+  return (await request(z.object({ job: TrainJobSchema }), 'training job', TRAINING_URL, { method: 'DELETE' })).job;
+}
+
+const TRAINING_URL = '/api/models/verbal/train';
 
 /** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */
 export function searchTurns(query: string, signal?: AbortSignal): Promise<SearchAnswer> {

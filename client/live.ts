@@ -40,6 +40,7 @@ import {
   parseWire,
   type SessionSummary,
 } from '../protocol/outbound';
+import { TRAIN_EVENT, TrainJobSchema, type TrainJob } from '../protocol/training';
 import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
 import type { CueReviewedEvent } from './cueReviews';
@@ -78,6 +79,8 @@ export interface LiveListeners {
   /** A listed session's counts now (turns, cues, labels, verdicts, comments), wherever they changed; coalesced by the server. */
   onSessionCounts(ev: SessionCountsEvent): void;
   onSessionError(e: SessionError): void;
+  /** The verbal training job's state (started here or in another window), heard by every window. */
+  onModelTraining(job: TrainJob): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
@@ -152,6 +155,7 @@ export class LiveConnection {
     this.checked('session_listed', SessionListedEventSchema, (p) => listeners.onSessionListed(p.session));
     this.checked('session_counts', SessionCountsEventSchema, (p) => listeners.onSessionCounts(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
+    this.checked(TRAIN_EVENT, TrainJobSchema, (job) => listeners.onModelTraining(job));
   }
 
   /** Joins the lobby (`watch_sessions`); its ack's list goes to onSessionList. A failure is a protocol notice. */

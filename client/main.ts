@@ -310,6 +310,7 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   cueReviews: (s) => (s === null ? api.getAllCueReviewsFile() : api.getSessionFile(api.getCueReviewsFile(s), () => new api.NoCueReviewsYet())),
   postureLabels: (s) => (s === null ? api.getAllPostureLabelsFile() : api.getSessionFile(api.getPostureLabelsFile(s), () => new api.NoPostureLabelsYet())),
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
+  training: { start: api.startTraining, current: api.getTraining, cancel: api.cancelTraining },
 });
 /** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
 const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
@@ -517,6 +518,9 @@ const live = new LiveConnection({
     picker.applyCounts(ev);
     // The session shown counts what it shows, as for session_listed.
     if (ev.sessionId === state.sessionId && state.mode !== 'preview') renderViewHead();
+  },
+  onModelTraining(job) {
+    quality.trainingUpdate(job);
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
+import type { TrainJob } from './training';
 
 export { normalizeSpeakerName } from './speakerName';
 
@@ -727,6 +728,11 @@ export interface ServerToClientEvents {
   session_counts: (p: SessionCountsEvent) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
+  /**
+   * To every connected client: the verbal training job's state (POST /api/models/verbal/train),
+   * at each change of state or phase and at most four times a second while it trains.
+   */
+  model_training: (job: TrainJob) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */
   session_error: (e: SessionError) => void;
 }

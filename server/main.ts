@@ -20,6 +20,9 @@ import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
 import { newToken, tokenProblem } from './http/auth';
+import { TrainJobs } from './training/trainJobs';
+import { removeStaleTemps } from './training/modelLibrary';
+import { TRAIN_EVENT } from '../protocol/training';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -48,6 +51,16 @@ export interface ServerOptions {
   /** Frames waiting per participant before the oldest are dropped. */
   frameQueueCapacity: number;
   clientDir: string;
+  /**
+   * The model library (`serve --models-dir`): models trained from the browser (POST
+   * /api/models/verbal/train) go to `<modelsDir>/verbal/<version>/`.
+   */
+  modelsDir: string;
+  /**
+   * Training jobs' corpus and most epochs per member (defaults: fixtures/verbal/corpus.jsonl,
+   * DEFAULT_TRAIN_OPTIONS.epochs); a test's smaller corpus and fewer epochs. Never from a request.
+   */
+  training?: { corpusPath?: string; epochs?: number; progressIntervalMs?: number };
   /** Store the analysed demo session at start-up (id "demo"). */
   seedDemo: boolean;
   backend?: BackendName;
@@ -81,6 +94,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   poseModel: 'blazepose-full',
   frameQueueCapacity: 4,
   clientDir: projectPath('dist', 'client'),
+  modelsDir: projectPath('data', 'models'),
   seedDemo: true,
   warmUp: { turns: 0, sessions: 1 },
   log: (msg) => console.log(msg),
@@ -101,6 +115,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const token = o.auth === 'none' ? undefined : o.auth === 'auto' ? (isLoopback(o.host) ? undefined : newToken()) : o.auth.token;
   const bad = token === undefined ? null : tokenProblem(token);
   if (bad) throw new RangeError(bad);
+  // The model library checked (a file there is refused now, before anything is opened) and
+  // cleared of the unfinished folders of jobs a stopped server left; TrainJobs finds none after.
+  const stale = removeStaleTemps(o.modelsDir);
+  if (stale.length > 0) o.log(`removed ${stale.length} unfinished training folder${stale.length === 1 ? '' : 's'} from ${o.modelsDir}: ${stale.join(', ')}`);
   const backend = await initTf(o.backend);
   const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
   const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
@@ -161,10 +179,22 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const hosts = hostCheck(o.host, o.allowedHosts);
   const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
   const quality = new QualityMeasurements({ service, posture, modelDirs });
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, hosts, ...(token ? { token } : {}), log: o.log });
+  const training = new TrainJobs({
+    service,
+    modelsDir: o.modelsDir,
+    corpusPath: o.training?.corpusPath ?? projectPath('fixtures', 'verbal', 'corpus.jsonl'),
+    ...(o.training?.epochs !== undefined ? { epochs: o.training.epochs } : {}),
+    ...(o.training?.progressIntervalMs !== undefined ? { progressIntervalMs: o.training.progressIntervalMs } : {}),
+    backend: backend.name,
+    now: o.now,
+    log: o.log,
+  });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });
+  // Every connected client hears the training job's state, whatever session (or none) it shows.
+  training.onChange((job) => realtime.io.emit(TRAIN_EVENT, job));
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -191,6 +221,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       // A model quality measurement under way is abandoned (503 shutting_down, its worker
       // thread terminated): it reads the store and runs the models closed below.
       await quality.close();
+      // A training job under way is cancelled: its worker terminated, its temp folder removed.
+      await training.close();
       await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,6 +14,8 @@ import { thresholdsText } from '../modelStatus';
 import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from '../quality';
 import { h, type Child } from './dom';
 import { DownloadLink } from './downloadLink';
+import { TrainingPanel, type TrainingSource } from './training';
+import type { TrainJob } from '../../protocol/training';
 
 /** The session open in the window, which "This session" measures. */
 export interface OpenSession {
@@ -29,6 +31,8 @@ export interface QualitySource {
   postureLabels(session: string | null): Promise<DownloadFile>;
   /** The session open in the window; null when none is (the demo's preview, the list). */
   openSession(): OpenSession | null;
+  /** Training a model on the labels (the section "Train a model on these labels"). */
+  training: TrainingSource;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
@@ -185,6 +189,7 @@ export class QualityView {
   private asked = 0;
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
   private readonly downloads: Record<LinkKind, DownloadLink>;
+  private readonly training: TrainingPanel;
 
   constructor(
     private readonly button: HTMLButtonElement,
@@ -204,7 +209,13 @@ export class QualityView {
       this.linkProblem = err instanceof l.empty ? t(l.none[this.scope]) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
+    this.training = new TrainingPanel(source.training);
     this.renderButton();
+  }
+
+  /** A training job's state, as every window hears it (`model_training`): kept while the dialog is closed. */
+  trainingUpdate(job: TrainJob): void {
+    this.training.update(job);
   }
 
   get isOpen(): boolean {
@@ -220,11 +231,13 @@ export class QualityView {
     this.renderDialog();
     if (!this.dialog.open) this.dialog.showModal();
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
+    void this.training.load();
     void this.refresh();
   }
 
   close(): void {
     if (this.dialog.open) this.dialog.close();
+    this.training.stop();
     this.dialog.replaceChildren();
     this.button.focus();
   }
@@ -261,6 +274,7 @@ export class QualityView {
   /** The button's words, and the open dialog's, in the language of the moment. */
   render(): void {
     this.renderButton();
+    this.training.render();
     if (this.dialog.open) this.renderDialog();
   }
 
@@ -311,6 +325,8 @@ export class QualityView {
     close.addEventListener('click', () => this.close());
     const q = this.quality;
     const body: HTMLElement[] = q ? [verbalSection(q), cuesSection(q), postureSection(q), trainingSection(q)] : [];
+    // The labels a job would use: the measured answer's count when it is of the scope chosen.
+    this.training.setScope(session === null ? 'all' : 'session', session, q && q.session === session ? q.verbal.stored : null);
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
@@ -318,6 +334,7 @@ export class QualityView {
       h('p', { class: 'q-status', role: 'status', 'data-testid': 'quality-status' }),
       ...(q ? [this.scopeLine(q)] : []),
       ...body,
+      this.training.root,
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),

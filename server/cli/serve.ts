@@ -14,9 +14,12 @@ import { DEFAULT_MODEL_DIR, resolveFlagPath } from './train';
 import { DEFAULT_POSTURE_DIR } from './posture';
 import { adviseOtherKind } from '../signals/modelFolder';
 
+/** The model library's default folder (`--models-dir`), relative to the project. */
+export const DEFAULT_MODELS_DIR = 'data/models';
+
 export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
                           [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--posture-model DIR]
-                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N] [--thresholds T]
+                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N] [--thresholds T] [--models-dir DIR]
   --port     port to listen on (default: $PORT or 3000)
   --host     interface to bind (default 127.0.0.1: this machine only; 0.0.0.0 shares the
              server on the network, with an access token)
@@ -39,6 +42,8 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
   --pose-model  the server's pose estimator for video frames and photos (default ${DEFAULT_POSE_MODEL}; lite is
              faster, movenet-lightning fastest but has no hand points)
   --pose-workers  pose worker threads (default: one per core)
+  --models-dir  the server's model library (default ${DEFAULT_MODELS_DIR}): models trained from the browser
+             (Model quality → Train a model on these labels) are written to DIR/verbal/<version>/
   --thresholds  least score a customer's predicted signal needs, else the turn gives no signal:
              one number for every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4);
              default none (the most probable label counts). Pick them with \`eval verbal --sweep\` on one
@@ -50,7 +55,7 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
  */
 export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Partial<ServerOptions>, 'log'> {
   const a = parseArgs(args, {
-    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers', 'thresholds'],
+    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers', 'thresholds', 'models-dir'],
     switches: ['no-demo', 'demo', 'no-token'],
   });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
@@ -68,6 +73,7 @@ export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Parti
     warmUp: { ...DEFAULT_WARM_UP, turns: warmUpTurns },
     ...(a.values.host ? { host: a.values.host } : {}),
     ...(dbPath !== undefined ? { dbPath } : {}),
+    ...(a.values['models-dir'] !== undefined ? { modelsDir: resolveFlagPath(a.values['models-dir'], DEFAULT_MODELS_DIR) } : {}),
     seedDemo: !a.switches.has('no-demo'),
     ...(thresholds !== undefined ? { pipeline: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: thresholds } } : {}),
   };

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TRAIN_SEED_MAX } from '../../protocol/training';
 import { projectRoot, shownPath } from '../paths';
 import { initTf } from '../runtime/backend';
 import { readLabeledJsonl, type LabeledRow } from '../signals/verbal/corpus';
@@ -33,8 +34,8 @@ export function resolveFlagPath(given: string | undefined, projectDefault: strin
   return given !== undefined ? path.resolve(given) : path.join(projectRoot(), projectDefault);
 }
 
-/** Largest --seed; scripts/measure-verbal-recipe.mjs checks the same bound before it trains. */
-export const TRAIN_SEED_MAX = 2 ** 31 - 1;
+/** Largest --seed (the server's training jobs share it); scripts/measure-verbal-recipe.mjs checks the same bound before it trains. */
+export { TRAIN_SEED_MAX };
 
 export async function runTrain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === 'posture') return runTrainPosture(args.slice(1), io);

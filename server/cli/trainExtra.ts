@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { EXTRA_WEIGHT_MAX } from '../../protocol/training';
 import { shownPath } from '../paths';
 import type { ExtraRecord } from '../signals/verbal/artifact';
 import { parseLabeledJsonl, type LabeledRow } from '../signals/verbal/corpus';
@@ -12,8 +13,8 @@ import { intFlag, requireFile, UsageError } from './args';
 
 /** Most --extra files: labels come as one download or a few splits of it; more is likelier a stray glob than a plan. */
 export const EXTRA_FILES_MAX = 20;
-/** Largest --extra-weight: beyond it a few hundred rows would outweigh whole labels of the ~25k-row corpus. */
-export const EXTRA_WEIGHT_MAX = 20;
+/** Largest --extra-weight (the server's training jobs share it, protocol/training.ts). */
+export { EXTRA_WEIGHT_MAX };
 
 export interface ExtraFlags {
   /** Resolved from the working directory, in the order given. */

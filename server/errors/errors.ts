@@ -259,3 +259,41 @@ export class DemoSessionError extends AppError {
     );
   }
 }
+
+/** POST /api/models/verbal/train while a job runs: one training job at a time (it takes a core for minutes). */
+export class TrainBusyError extends AppError {
+  constructor(jobId: string, state: string) {
+    super('busy', `a training job is ${state} (${jobId}): one runs at a time; wait for it to end, or cancel it (DELETE /api/models/verbal/train)`, 409, { field: 'job' });
+  }
+}
+
+/** DELETE /api/models/verbal/train with no job running. */
+export class TrainNotRunningError extends AppError {
+  constructor(last: { id: string; state: string } | null) {
+    super('not_running', last ? `no training job is running (the last one, ${last.id}, is ${last.state})` : 'no training job is running', 409, { field: 'job' });
+  }
+}
+
+/**
+ * POST /api/models/verbal/train with fewer labelled customer turns than a job needs (`limit`;
+ * `actual` found), in one session or in all.
+ */
+export class TooFewLabelsError extends AppError {
+  constructor(found: number, min: number, session: string | null) {
+    const where = session === null ? 'in any session' : `in session "${session}"`;
+    super(
+      found === 0 ? 'no_labels' : 'too_few_labels',
+      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where} to train on; ` +
+        `a job needs at least ${min} (label customer turns in the transcript first)`,
+      422,
+      { field: session === null ? 'labels' : 'session', limit: min, actual: found },
+    );
+  }
+}
+
+/** The server stopped: a training job is not started (or the one running was stopped). */
+export class TrainShuttingDownError extends AppError {
+  constructor() {
+    super('shutting_down', 'the server is stopping: no training job is started; ask again once the server is back', 503);
+  }
+}

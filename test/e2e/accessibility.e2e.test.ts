@@ -2,7 +2,8 @@
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
 // dialog (a title refused) and the delete confirmation, the Model quality dialog (its scope
-// choice disabled with no session open, then measuring the open session), the Find dialog
+// choice disabled with no session open, then measuring the open session, then its training
+// section refusing a field and a start), the Find dialog
 // (highlighted turns with their chips, every session's and the open one's), the live turn
 // composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
@@ -244,6 +245,23 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.locator('[data-testid="quality-refresh"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-scope-line').waitFor({ timeout: WAIT_MS });
+  }, { dialog: 'quality-dialog', close: 'quality-close' });
+
+  // Model quality's Train a model on these labels: a weight out of range refused by its field,
+  // then Train refused by the server (too few labelled turns), said in an alert.
+  await auditDialogBoth(page, 'model quality, training refused', found, async () => {
+    await page.getByTestId('quality-button').click();
+    await page.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('train-weight').fill('0');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-weight-error').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('train-seed').fill('not a seed');
+    await page.getByTestId('train-weight').fill('5');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-seed-error').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('train-seed').fill('7');
+    await page.getByTestId('train-start').click();
+    await page.getByTestId('train-error').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // Find, from the header: the words highlighted in turns of every session, with their signal

@@ -1,6 +1,7 @@
 // Shared by the browser tests: Debian's headless Chromium through playwright-core, the real
 // server in-process, and the page helpers both suites use.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer, type ServerOptions } from '../../server/main';
@@ -94,7 +95,7 @@ export function useServerAndBrowser(options: Partial<ServerOptions> = {}): Brows
   const suite = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
     requireBrowserAndClient();
-    suite.server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', log: () => {}, ...options });
+    suite.server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', modelsDir: path.join(os.tmpdir(), `bs-e2e-models-${process.pid}`), log: () => {}, ...options });
     suite.browser = await launchChromium();
   });
   afterAll(async () => {

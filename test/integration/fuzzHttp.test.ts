@@ -1,12 +1,15 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, searches and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, training jobs, searches and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { QualitySchema } from '../../protocol/quality';
 import { SearchAnswerSchema } from '../../protocol/search';
+import { TrainJobAnswerSchema, TrainJobSchema } from '../../protocol/training';
+import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { searchForm } from '../../server/search/searchText';
 import { api, readAnswer } from './harness';
 import { useFuzzServer } from './fuzzServer';
@@ -21,7 +24,11 @@ const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', '
 const namesPlace = (e: any): boolean =>
   WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined;
 
-const server = useFuzzServer();
+// Training jobs train on a 200-row corpus for one epoch, into a temp model library.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-fuzz-http-'));
+const modelsDir = path.join(work, 'models');
+const server = useFuzzServer({ modelsDir, training: { corpusPath: writeTinyCorpus(work), epochs: 1 } });
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const { processErrors, internalLogs, newSession } = server;
 afterEach(() => {
   expect(processErrors).toEqual([]);
@@ -614,6 +621,65 @@ describe('fuzz: model quality', () => {
     // The cases reach a measurement, every refusal and the limit on measurements at once.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 503]);
   }, 120_000);
+});
+
+describe('fuzz: training jobs', () => {
+  it('POST /api/models/verbal/train with any body, GET and DELETE between them: 202 with the job asked for, 409 naming the job running, 422 naming the labels and the limit, or a 4xx naming the field; one job at a time, and no temp folder left (30 cases)', async () => {
+    const id = await newSession();
+    const turns = Array.from({ length: 12 }, (_, i) => ({ speaker: '周先生', text: `${pick(() => i / 12, ['多少钱？', 'Any discount?', '太贵了。', "Let's sign.", 'Nice weather.'])} ${i}`, startMs: 1000 * (i + 1) }));
+    expect((await send('POST', `/api/sessions/${id}/transcript?format=json`, JSON.stringify({ utterances: turns }), 'application/json')).status).toBe(201);
+    const turnIds = (await api(server.url, 'GET', `/api/sessions/${id}`)).body.utterances.map((u: { id: number }) => u.id) as number[];
+    // Ten labels, the least a job takes: a case's label removal brings them under it (422), as does
+    // the other session (no labels).
+    const other = await newSession();
+    for (const t of turnIds.slice(0, 10)) expect((await api(server.url, 'PUT', `/api/sessions/${id}/utterances/${t}/correction`, { label: 'price_inquiry' })).status).toBe(200);
+    const base = { seed: 3, extraWeight: 2, session: id };
+    const statuses = new Set<number>();
+    const job = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job;
+    await runCases('training', 0x5eed0f, 30, async (rand, _i, note) => {
+      if (rand() < 0.3) {
+        const turn = pick(rand, turnIds);
+        const r = rand() < 0.7
+          ? await api(server.url, 'PUT', `/api/sessions/${id}/utterances/${turn}/correction`, { label: pick(rand, ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral']) })
+          : await api(server.url, 'DELETE', `/api/sessions/${id}/utterances/${turn}/correction`);
+        expect(r.status).toBe(200);
+      }
+      const before = await job();
+      const running = before !== null && (before.state === 'queued' || before.state === 'running');
+      const r0 = rand();
+      const body = r0 < 0.35 ? pick(rand, [{}, base, { session: id }, { seed: int(rand, 1000) }, { session: other }]) : r0 < 0.85 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = JSON.stringify(body);
+      note(`POST /api/models/verbal/train ${preview(text)} (a job ${running ? 'running' : 'not running'})`);
+      const r = await send('POST', '/api/models/verbal/train', text, pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      statuses.add(r.status);
+      expectClean(r, { named: (e) => e.field !== undefined });
+      if (r.status === 202) {
+        expect(running).toBe(false);
+        const got = TrainJobSchema.parse(r.body.job);
+        const asked = body as { seed?: number; extraWeight?: number; session?: string };
+        expect(got).toMatchObject({ state: 'queued', seed: asked.seed ?? 7, session: asked.session ?? null, rows: { weight: asked.extraWeight ?? 5 } });
+      }
+      if (r.status === 409) {
+        expect(r.body.error).toMatchObject({ code: 'busy', field: 'job', message: expect.stringContaining(before?.id ?? '?') });
+      }
+      if (r.status === 422) expect(r.body.error).toMatchObject({ limit: 10, actual: expect.any(Number) });
+      const now = await job();
+      if (now && (now.state === 'queued' || now.state === 'running') && rand() < 0.5) {
+        const c = await api(server.url, 'DELETE', '/api/models/verbal/train');
+        // It may have ended between the two questions.
+        if (c.status === 200) expect(c.body.job).toMatchObject({ id: now.id, state: 'cancelled' });
+        else expect(c.body.error).toMatchObject({ code: 'not_running', field: 'job' });
+      }
+    });
+    // Let a job running end; then no temp folder is left in the library.
+    for (let t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((res) => setTimeout(res, 100))) {
+      const j = await job();
+      if (!j || (j.state !== 'queued' && j.state !== 'running')) break;
+    }
+    const lib = path.join(modelsDir, 'verbal');
+    expect((fs.existsSync(lib) ? fs.readdirSync(lib) : []).filter((n) => n.startsWith('.'))).toEqual([]);
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual(expect.arrayContaining([202, 400, 409, 422]));
+  }, 180_000);
 });
 
 describe('fuzz: search', () => {

@@ -1,6 +1,6 @@
 // The real server both fuzz suites run against, watched for what would otherwise pass unseen:
 // unhandled rejections, uncaught exceptions and the server's internal-error log lines.
-import type { RunningServer } from '../../server/main';
+import type { RunningServer, ServerOptions } from '../../server/main';
 import { api, startTestServer } from './harness';
 
 export interface FuzzServer {
@@ -14,7 +14,7 @@ export interface FuzzServer {
 }
 
 /** Registers the suite's beforeAll/afterAll: the server starts once and stops at the end. */
-export function useFuzzServer(): FuzzServer {
+export function useFuzzServer(opts: Partial<ServerOptions> = {}): FuzzServer {
   let server: RunningServer | undefined;
   const processErrors: unknown[] = [];
   const internalLogs: string[] = [];
@@ -22,7 +22,7 @@ export function useFuzzServer(): FuzzServer {
   beforeAll(async () => {
     process.on('unhandledRejection', onProcessError);
     process.on('uncaughtException', onProcessError);
-    server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)) });
+    server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)), ...opts });
   });
   afterAll(async () => {
     await server?.close();

@@ -10,8 +10,14 @@ import { loadDemoMeeting } from '../../server/demo/demo';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/**
+ * The model library a test server uses unless the test gives one: never the project's data/models,
+ * whose unfinished training folders a starting server removes (a real server's job among them).
+ */
+export const TEST_MODELS_DIR = path.join(os.tmpdir(), `bs-test-models-${process.pid}`);
+
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', seedDemo: false, log: () => {}, ...opts });
+  return startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', seedDemo: false, modelsDir: TEST_MODELS_DIR, log: () => {}, ...opts });
 }
 
 export async function connectSocket(url: string): Promise<TestSocket> {

@@ -116,6 +116,14 @@ describe('verbal model', () => {
     expect(new Set(logs.map((l) => /^member (\d+)\/2: epoch/.exec(l)?.[1]))).toEqual(new Set(['1', '2']));
   }, 60_000);
 
+  it('reports each member\'s epochs in order when trained in this thread (epochDone), with the same weights as without', async () => {
+    const seen: string[] = [];
+    const a = await trainVerbal(ROWS, { ...OPTIONS, epochs: 2 }, { workers: 1, epochDone: (p) => seen.push(`${p.member}/${p.members} ${p.epoch}/${p.epochs} ${p.macroF1 >= 0 && p.macroF1 <= 1}`) });
+    expect(seen).toEqual(['1/2 1/2 true', '1/2 2/2 true', '2/2 1/2 true', '2/2 2/2 true']);
+    const b = await trainVerbal(ROWS, { ...OPTIONS, epochs: 2 }, { workers: 1 });
+    for (const name of WEIGHT_NAMES) expect(Buffer.from(a.weights[name].buffer).equals(Buffer.from(b.weights[name].buffer))).toBe(true);
+  }, 60_000);
+
   it('merges ensemble members into one network whose logits are the members\' mean', () => {
     const d: NetDims = { buckets: 1 << 12, pooling: 'sqrtn', dim: 4, hidden: 6, dense: DENSE_DIM, labels: VERBAL_LABELS.length };
     const random = (seed: number): WeightArrays => {

@@ -208,6 +208,20 @@ export interface TrainHooks {
   workers?: number;
   /** The tfjs backend the workers use (default: this thread's, as initTf chose it). */
   backend?: BackendName;
+  /**
+   * Called after each epoch of each member (1-based), with its validation macro-F1: how the
+   * server's training jobs report progress. Only members trained in this thread report
+   * (`workers: 1`); members in worker threads report through `log` alone.
+   */
+  epochDone?: (p: EpochProgress) => void;
+}
+
+export interface EpochProgress {
+  member: number;
+  members: number;
+  epoch: number;
+  epochs: number;
+  macroF1: number;
 }
 
 export { memberSeed };
@@ -257,7 +271,15 @@ export interface MemberResult {
 /** How member k's log lines begin, as posture's: `member 2/3: ` (none for a single network). */
 const memberPrefix = (k: number, o: TrainOptions): string => (o.ensemble > 1 ? `member ${k + 1}/${o.ensemble}: ` : '');
 
-function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions, k: number, log: (line: string) => void): MemberResult {
+function trainMember(
+  tr: Prepared,
+  va: Prepared,
+  dims: NetDims,
+  o: TrainOptions,
+  k: number,
+  log: (line: string) => void,
+  epochDone?: (p: EpochProgress) => void,
+): MemberResult {
   const seed = memberSeed(o.seed, k);
   const prefix = memberPrefix(k, o);
   const weightsPerClass = classWeights(tr.labels, o.classWeightPower);
@@ -291,6 +313,7 @@ function trainMember(tr: Prepared, va: Prepared, dims: NetDims, o: TrainOptions,
       const weights = snapshot();
       const report = scoreOn(weights, dims, evalSet);
       log(`${prefix}epoch ${epoch}/${o.epochs}: loss ${(lossSum / batches).toFixed(4)}, validation macro-F1 ${report.macroF1.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`);
+      epochDone?.({ member: k + 1, members: Math.max(1, Math.floor(o.ensemble)), epoch, epochs: o.epochs, macroF1: report.macroF1 });
       if (!best || report.macroF1 > best.f1) best = { f1: report.macroF1, epoch, weights };
       else if (epoch - best.epoch >= o.patience) break;
     }
@@ -353,7 +376,7 @@ export async function trainVerbal(rows: readonly LabeledRow[], options: Partial<
       : undefined;
   inWorkers?.catch(() => undefined); // awaited below, after this thread's own preparation
   const { train, val, tr, va, memberDims } = prepareTraining(rows, o);
-  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, k, log));
+  const trained = inWorkers ? await inWorkers : Array.from({ length: n }, (_, k) => trainMember(tr, va, memberDims, o, k, log, hooks.epochDone));
   const { dims, weights } = mergeMembers(trained.map((m) => m.weights), memberDims);
   const validation = scoreOn(weights, dims, va.feats.length ? va : tr);
   return {

@@ -1,0 +1,93 @@
+// Training a model on the labels (the Model quality view's section, client/view/training.ts) in
+// words: the fields checked as the server checks them, the job's progress and outcome, and its
+// refusals, in the page's language. Pure apart from the UI language (i18n's t).
+import type { ApiError } from '../protocol/protocol';
+import { EXTRA_WEIGHT_DEFAULT, EXTRA_WEIGHT_MAX, TRAIN_LABELS_MIN, TRAIN_SEED_DEFAULT, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../protocol/training';
+import { errorMessage } from './errorText';
+import { t, type StringKey } from './i18n';
+import { pct } from './quality';
+
+export const SEED_DEFAULT_TEXT = String(TRAIN_SEED_DEFAULT);
+export const WEIGHT_DEFAULT_TEXT = String(EXTRA_WEIGHT_DEFAULT);
+
+/** The two fields' problems, by the request's field name. */
+export type TrainFieldErrors = Partial<Record<'seed' | 'extraWeight', string>>;
+
+/** A whole number in digits (no sign, no exponent) within [min, max], else undefined. */
+function wholeIn(text: string, min: number, max: number): number | undefined {
+  const s = text.trim();
+  if (!/^[0-9]{1,10}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= min && n <= max ? n : undefined;
+}
+
+/** The request from the fields (both required, as the defaults fill them), or each field's problem. */
+export function trainRequest(seed: string, weight: string, session: string | null): { ok: true; body: TrainRequest } | { ok: false; errors: TrainFieldErrors } {
+  const s = wholeIn(seed, 0, TRAIN_SEED_MAX);
+  const w = wholeIn(weight, 1, EXTRA_WEIGHT_MAX);
+  const errors: TrainFieldErrors = {};
+  if (s === undefined) errors.seed = t('trainSeedInvalid', { max: TRAIN_SEED_MAX });
+  if (w === undefined) errors.extraWeight = t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+  if (s === undefined || w === undefined) return { ok: false, errors };
+  return { ok: true, body: { seed: s, extraWeight: w, ...(session !== null ? { session } : {}) } };
+}
+
+/** 65_000 → "1:05", 3_723_000 → "1:02:03". */
+export function elapsedText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const sec = String(total % 60).padStart(2, '0');
+  const min = Math.floor(total / 60);
+  return min >= 60 ? `${Math.floor(min / 60)}:${String(min % 60).padStart(2, '0')}:${sec}` : `${min}:${sec}`;
+}
+
+/** How many labelled turns a job would use, and whether that is too few; null: not measured yet. */
+export function rowsWouldUse(n: number | null, scope: 'all' | 'session'): { text: string; tooFew: boolean } {
+  if (n === null) return { text: t('trainRowsUnknown'), tooFew: false };
+  const key = `${scope === 'all' ? 'trainRowsAll' : 'trainRowsSession'}${n === 1 ? 'One' : ''}` as StringKey;
+  const tooFew = n < TRAIN_LABELS_MIN;
+  return { text: `${t(key, { n })}${tooFew ? ` ${t('trainRowsTooFew', { min: TRAIN_LABELS_MIN })}` : ''}`, tooFew };
+}
+
+export const isRunning = (job: TrainJob | null): boolean => job !== null && (job.state === 'queued' || job.state === 'running');
+
+/** The job's rows: "Corpus 25504 rows + 12 labelled turns × 5, seed 7." */
+export function jobRowsLine(job: TrainJob): string {
+  return t('trainRowsLine', { corpus: job.rows.corpus ?? t('trainCorpusPending'), extra: job.rows.extra, weight: job.rows.weight, seed: job.seed });
+}
+
+/** Where the job is: its phase, member and epoch, and the time so far (`elapsedMs`: the job's, brought up to now). */
+export function progressLine(job: TrainJob, elapsedMs = job.elapsedMs): string {
+  const elapsed = elapsedText(elapsedMs);
+  if (job.state === 'queued') return t('trainQueued');
+  const p = job.progress;
+  if (p.phase === 'training' && p.epoch !== undefined && p.member !== undefined) {
+    return t('trainEpochLine', { member: p.member, members: p.members, epoch: p.epoch, epochs: p.epochs, f1: pct(p.macroF1 ?? 0), elapsed });
+  }
+  return t('trainPhaseLine', { phase: t(`trainPhase_${p.phase}` as StringKey), elapsed });
+}
+
+/** An ended job's outcome: lines to show, and whether it is a problem. */
+export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean } {
+  const elapsed = elapsedText(job.elapsedMs);
+  if (job.state === 'done' && job.result) {
+    const r = job.result;
+    const done = t('trainDone', { version: r.version, f1: pct(r.validation.macroF1), acc: pct(r.validation.accuracy), n: r.validation.rows, elapsed });
+    return { lines: [done, r.existed ? t('trainDoneExisted', { version: r.version }) : t('trainDoneLibrary', { dir: r.dir })], problem: false };
+  }
+  if (job.state === 'failed') return { lines: [t('trainFailed', { message: job.error ?? '' })], problem: true };
+  if (job.state === 'cancelled') return { lines: [t(job.error ? 'trainServerStopped' : 'trainCancelled', { elapsed })], problem: false };
+  return { lines: [], problem: false };
+}
+
+/**
+ * A refused start in the page's language, by field when it is one of the form's: `field` says
+ * which input it belongs to (none: the form as a whole).
+ */
+export function startRefusal(e: ApiError): { field?: 'seed' | 'extraWeight'; text: string } {
+  if (e.field === 'seed') return { field: 'seed', text: t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) };
+  if (e.field === 'extraWeight') return { field: 'extraWeight', text: t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX }) };
+  if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
+  if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
+  if (e.code === 'too_few_labels') return { text: t('trainTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };
+  return { text: `${t('trainNotStarted')}${t('colon')}${errorMessage(e)}` };
+}

@@ -1,0 +1,230 @@
+// The Model quality view's "Train a model on these labels" section: how many labelled customer
+// turns a job would use (the view's scope), the seed and weight fields, Train and Cancel, the
+// job's progress (every window hears it: `model_training`), and its outcome. Built once and
+// kept across the dialog's redraws, so typing and focus survive a progress event.
+import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../../protocol/training';
+import { errorMessage, requestError } from '../errorText';
+import { t } from '../i18n';
+import { isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, trainRequest, WEIGHT_DEFAULT_TEXT, type TrainFieldErrors } from '../training';
+import { h } from './dom';
+
+/** How the section starts, reads and cancels jobs (the api's, or a test's). */
+export interface TrainingSource {
+  start(body: TrainRequest): Promise<TrainJob>;
+  current(): Promise<TrainJob | null>;
+  cancel(): Promise<TrainJob>;
+}
+
+type Field = 'seed' | 'extraWeight';
+
+export class TrainingPanel {
+  readonly root: HTMLElement;
+  private job: TrainJob | null = null;
+  /** When `job` was heard (this window's clock): the elapsed time runs on from it while the job runs. */
+  private heardAt = 0;
+  private errors: TrainFieldErrors = {};
+  private formError: string | null = null;
+  /** A start or cancel in flight. */
+  private sending = false;
+  private count: number | null = null;
+  private scope: 'all' | 'session' = 'all';
+  private session: string | null = null;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly el: {
+    h: HTMLElement; intro: HTMLElement; rows: HTMLElement; train: HTMLButtonElement; cancel: HTMLButtonElement;
+    progress: HTMLElement; jobRows: HTMLElement; outcome: HTMLElement; error: HTMLElement;
+  };
+  private readonly fields: Record<Field, { input: HTMLInputElement; label: HTMLElement; hint: HTMLElement; error: HTMLElement }>;
+
+  constructor(
+    private readonly source: TrainingSource,
+    private readonly now: () => number = Date.now,
+  ) {
+    const field = (name: Field, value: string) => {
+      const id = name === 'seed' ? 'train-seed' : 'train-weight';
+      const input = h('input', {
+        id, type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'train-input', 'data-testid': id, 'aria-describedby': `${id}-hint ${id}-error`,
+      });
+      input.value = value;
+      input.addEventListener('input', () => {
+        if (this.errors[name] === undefined) return;
+        delete this.errors[name];
+        this.renderText();
+      });
+      // Enter in a field trains, as a form would.
+      input.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') {
+          ev.preventDefault();
+          void this.train();
+        }
+      });
+      return { input, label: h('label', { for: id }), hint: h('span', { id: `${id}-hint`, class: 'train-hint' }), error: h('span', { id: `${id}-error`, class: 'train-field-error', 'data-testid': `${id}-error` }) };
+    };
+    this.fields = { seed: field('seed', SEED_DEFAULT_TEXT), extraWeight: field('extraWeight', WEIGHT_DEFAULT_TEXT) };
+    this.el = {
+      h: h('h3', { class: 'q-h', id: 'train-h' }),
+      intro: h('p', { class: 'q-note' }),
+      rows: h('p', { class: 'q-note', 'data-testid': 'train-rows' }),
+      train: h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'train-start' }),
+      cancel: h('button', { type: 'button', class: 'btn', 'data-testid': 'train-cancel' }),
+      // Not a live region: it changes several times a second while a job trains.
+      progress: h('p', { class: 'q-note train-progress', 'data-testid': 'train-progress' }),
+      jobRows: h('p', { class: 'q-note', 'data-testid': 'train-job-rows' }),
+      // The outcome and refusals are announced once each.
+      outcome: h('p', { class: 'q-note', role: 'status', 'data-testid': 'train-outcome' }),
+      error: h('p', { class: 'q-error', role: 'alert', 'data-testid': 'train-error' }),
+    };
+    this.el.train.addEventListener('click', () => void this.train());
+    this.el.cancel.addEventListener('click', () => void this.cancelJob());
+    const fieldBox = (f: (typeof this.fields)[Field]) => h('div', { class: 'train-field' }, f.label, f.input, f.hint, f.error);
+    this.root = h(
+      'section', { class: 'q-section', 'aria-labelledby': 'train-h', 'data-testid': 'quality-train' },
+      this.el.h, this.el.intro, this.el.rows,
+      h('div', { class: 'train-fields' }, fieldBox(this.fields.seed), fieldBox(this.fields.extraWeight)),
+      h('div', { class: 'train-actions' }, this.el.train, this.el.cancel),
+      this.el.progress, this.el.jobRows, this.el.outcome, this.el.error,
+    );
+    this.renderText();
+  }
+
+  /** The labels the view's scope holds (null: not measured yet), which a job started now would use. */
+  setScope(scope: 'all' | 'session', session: string | null, count: number | null): void {
+    this.scope = scope;
+    this.session = session;
+    this.count = count;
+    this.renderText();
+  }
+
+  /** A job's state heard (the event every window gets, or an answer). */
+  update(job: TrainJob | null): void {
+    // An older state of the same job arriving after a newer one (an answer behind an event) is dropped.
+    if (job && this.job && job.id === this.job.id && isRunning(job) && !isRunning(this.job)) return;
+    const hadFocus = this.root.contains(document.activeElement) ? document.activeElement : null;
+    this.job = job;
+    this.heardAt = this.now();
+    this.renderText();
+    this.tick();
+    // The button pressed became disabled (Train while it runs, Cancel once it ends): focus moves to the other.
+    if (hadFocus instanceof HTMLButtonElement && hadFocus.disabled) (hadFocus === this.el.train ? this.el.cancel : this.el.train).focus();
+  }
+
+  /** Reads the job running (or the last one): on the dialog's opening, as events before it were not kept. */
+  async load(): Promise<void> {
+    try {
+      this.update(await this.source.current());
+    } catch {
+      // Shown as it was; the next event brings it.
+    }
+  }
+
+  /** The words in the language of the moment. */
+  render(): void {
+    this.renderText();
+  }
+
+  /** Stops the ticking elapsed time (the dialog closed). */
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private async train(): Promise<void> {
+    if (this.sending || isRunning(this.job)) return;
+    const req = trainRequest(this.fields.seed.input.value, this.fields.extraWeight.input.value, this.scope === 'session' ? this.session : null);
+    this.formError = null;
+    if (!req.ok) {
+      this.errors = req.errors;
+      this.renderText();
+      this.fields[req.errors.seed !== undefined ? 'seed' : 'extraWeight'].input.focus();
+      return;
+    }
+    this.errors = {};
+    this.sending = true;
+    this.renderText();
+    try {
+      const job = await this.source.start(req.body);
+      this.sending = false;
+      // The event may have brought a later state already.
+      if (!this.job || this.job.id !== job.id) this.update(job);
+      else this.renderText();
+      this.el.cancel.focus();
+    } catch (err) {
+      this.sending = false;
+      const r = startRefusal(requestError(err));
+      if (r.field) this.errors[r.field] = r.text;
+      else this.formError = r.text;
+      this.renderText();
+      if (r.field) this.fields[r.field].input.focus();
+    }
+  }
+
+  private async cancelJob(): Promise<void> {
+    if (this.sending || !isRunning(this.job)) return;
+    this.sending = true;
+    this.formError = null;
+    this.renderText();
+    try {
+      const job = await this.source.cancel();
+      this.sending = false;
+      this.update(job);
+    } catch (err) {
+      this.sending = false;
+      this.formError = `${t('trainNotCancelled')}${t('colon')}${errorMessage(requestError(err))}`;
+      this.renderText();
+    }
+    if (document.activeElement === document.body || this.el.cancel.disabled) this.el.train.focus();
+  }
+
+  /** While a job runs and the section is shown, its elapsed time goes on each second. */
+  private tick(): void {
+    if (isRunning(this.job) && !this.ticker) {
+      this.ticker = setInterval(() => {
+        if (!this.root.isConnected || !isRunning(this.job)) return this.stop();
+        this.renderProgress();
+      }, 1000);
+    } else if (!isRunning(this.job)) this.stop();
+  }
+
+  private renderProgress(): void {
+    const job = this.job;
+    const running = isRunning(job);
+    this.el.progress.hidden = !running;
+    this.el.jobRows.hidden = job === null;
+    if (!job) return;
+    if (running) this.el.progress.textContent = progressLine(job, job.elapsedMs + (this.now() - this.heardAt));
+    this.el.jobRows.textContent = jobRowsLine(job);
+  }
+
+  private renderText(): void {
+    this.el.h.textContent = t('trainH');
+    this.el.intro.textContent = t('trainIntro');
+    const would = rowsWouldUse(this.count, this.scope);
+    this.el.rows.textContent = would.text;
+    this.el.rows.className = would.tooFew ? 'q-none' : 'q-note';
+    const text = { seed: [t('trainSeed'), t('trainSeedHint', { max: TRAIN_SEED_MAX })], extraWeight: [t('trainWeight'), t('trainWeightHint', { max: EXTRA_WEIGHT_MAX })] } as const;
+    for (const name of ['seed', 'extraWeight'] as const) {
+      const f = this.fields[name];
+      f.label.textContent = text[name][0];
+      f.hint.textContent = text[name][1];
+      const error = this.errors[name];
+      f.error.textContent = error ?? '';
+      f.error.hidden = error === undefined;
+      f.input.setAttribute('aria-invalid', String(error !== undefined));
+    }
+    const running = isRunning(this.job);
+    this.el.train.textContent = t('trainButton');
+    this.el.train.disabled = running || this.sending;
+    this.el.train.setAttribute('aria-busy', String(this.sending && !running));
+    this.el.cancel.textContent = t('trainCancel');
+    this.el.cancel.disabled = !running || this.sending;
+    this.fields.seed.input.disabled = running;
+    this.fields.extraWeight.input.disabled = running;
+    this.renderProgress();
+    const outcome = this.job && !running ? outcomeLines(this.job) : { lines: [], problem: false };
+    this.el.outcome.replaceChildren(...outcome.lines.flatMap((l, i) => (i ? [h('br'), l] : [l])));
+    this.el.outcome.className = outcome.problem ? 'q-error' : 'q-note';
+    this.el.outcome.hidden = outcome.lines.length === 0;
+    this.el.error.textContent = this.formError ?? '';
+    this.el.error.hidden = this.formError === null;
+  }
+}

@@ -1,0 +1,236 @@
+// Training a verbal model on the coaches' labels on the real server (port 0, a real SQLite file,
+// real socket.io, a real worker thread training on a 200-row corpus for 1 epoch): refusals, a
+// job's progress events and its model in the library (loadable, its manifest recording the
+// labels), a second job refused, cancel removing the temp folder, close stopping a job, and a
+// live meeting losing no turn while a job trains.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TRAIN_EVENT, TRAIN_LABELS_MIN, TrainJobAnswerSchema, TrainJobSchema, type TrainJob } from '../../protocol/training';
+import { dataInTraining } from '../../server/cli/dataInTraining';
+import { readVerbalManifest } from '../../server/signals/verbal/artifact';
+import { loadVerbalClassifier } from '../../server/signals/verbal/model';
+import { verbalLibraryDir } from '../../server/training/modelLibrary';
+import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
+import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+
+const LABELS = ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral'] as const;
+const TEXTS = [
+  'How much would the premium plan cost per month?',
+  'Could you take ten percent off if we pay upfront?',
+  'Let us sign the contract this week.',
+  'That is too expensive for us right now.',
+  'We had lunch by the river.',
+  '这个方案一年多少钱？',
+  '能不能再便宜一点？',
+  '好，我们就定这个吧。',
+  '我们还要再考虑一下。',
+  '今天天气不错。',
+  'What would the setup fee be?',
+  'Is there a discount for two years?',
+];
+
+// The tiny corpus and the model library, made before the suite's server starts.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-training-it-'));
+const corpusPath = writeTinyCorpus(work);
+const modelsDir = path.join(work, 'models');
+const suite = useFileStoreServer('bs-training-', { modelsDir, training: { corpusPath, epochs: 1, progressIntervalMs: 100 } });
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+const url = () => suite.server.url;
+const library = () => verbalLibraryDir(modelsDir);
+const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort() : []);
+
+/** A session of `n` customer turns (and one rep turn first), each labelled by a coach. */
+async function labelledSession(n: number, base = url()): Promise<string> {
+  const created = await api(base, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
+  const id = created.body.session.id as string;
+  const utterances = [{ speaker: 'Ada', text: 'Here is our proposal.', startMs: 0 }, ...Array.from({ length: n }, (_, i) => ({ speaker: 'Li', text: `${TEXTS[i % TEXTS.length]} (${i})`, startMs: (i + 1) * 1000 }))];
+  expect((await api(base, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
+  const snap = (await api(base, 'GET', `/api/sessions/${id}`)).body;
+  const customer = snap.utterances.filter((u: { speaker: string }) => u.speaker === 'Li');
+  for (const [i, u] of customer.entries()) {
+    expect((await api(base, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % LABELS.length] })).status).toBe(200);
+  }
+  return id;
+}
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const job = async (): Promise<TrainJob | null> => TrainJobAnswerSchema.parse((await api(url(), 'GET', '/api/models/verbal/train')).body).job;
+const ended = async () => {
+  await until('the job to end', async () => !['queued', 'running'].includes((await job())?.state ?? 'done'));
+  return (await job())!;
+};
+
+describe('POST /api/models/verbal/train', () => {
+  let session = '';
+  let socket: TestSocket;
+
+  beforeAll(async () => {
+    // Not in any session's room: every connected client hears the job.
+    socket = await connectSocket(url());
+  });
+  afterAll(() => socket?.close());
+
+  it('with no labels stored: refuses clearly, and nothing is started', async () => {
+    expect(await job()).toBeNull();
+    await expectRefusals([
+      ['no labels', api(url(), 'POST', '/api/models/verbal/train', {}), 422, 'no_labels', 'labels', new RegExp(`no coaches' labels in any session to train on; a job needs at least ${TRAIN_LABELS_MIN}`)],
+      ['extraWeight too large', api(url(), 'POST', '/api/models/verbal/train', { extraWeight: 21 }), 400, 'invalid_input', 'extraWeight', /at most 20/],
+      ['seed negative', api(url(), 'POST', '/api/models/verbal/train', { seed: -1 }), 400, 'invalid_input', 'seed', /at least 0/],
+      ['corpus from the body', api(url(), 'POST', '/api/models/verbal/train', { corpus: '/etc/passwd' }), 400, 'invalid_input', 'corpus', /unknown field/],
+      ['unknown session', api(url(), 'POST', '/api/models/verbal/train', { session: 'nope' }), 404, 'not_found', 'sessionId'],
+      ['cancel with none', api(url(), 'DELETE', '/api/models/verbal/train'), 409, 'not_running', 'job'],
+    ]);
+    expect(await job()).toBeNull();
+  });
+
+  it('with too few labels in a session: refuses with the count and the minimum', async () => {
+    const few = await labelledSession(TRAIN_LABELS_MIN - 2);
+    const r = await api(url(), 'POST', '/api/models/verbal/train', { session: few });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatchObject({ code: 'too_few_labels', field: 'session', limit: TRAIN_LABELS_MIN, actual: TRAIN_LABELS_MIN - 2 });
+  });
+
+  it("trains on a session's labels in a worker: progress events, a second job refused, then a loadable model recording the labels", async () => {
+    session = await labelledSession(12);
+    const events = collect(socket, TRAIN_EVENT);
+    const started = await api(url(), 'POST', '/api/models/verbal/train', { session, seed: 11, extraWeight: 3 });
+    expect(started.status).toBe(202);
+    const first = TrainJobSchema.parse(started.body.job);
+    expect(first).toMatchObject({ state: 'queued', seed: 11, session, rows: { extra: 12, weight: 3 } });
+
+    const second = await api(url(), 'POST', '/api/models/verbal/train', {});
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'busy', message: expect.stringContaining(first.id) });
+
+    const done = await ended();
+    expect(done).toMatchObject({ id: first.id, state: 'done', rows: { corpus: 200, extra: 12, weight: 3 } });
+    const result = done.result!;
+    expect(result.dir).toBe(path.join(library(), result.version));
+    expect(entries()).toEqual([result.version]);
+    // Every client heard it: running (with an epoch) and done; each a valid TrainJob.
+    await until('the done event', () => events.items.some((e) => e.state === 'done'));
+    const seen = events.items.map((e) => TrainJobSchema.parse(e));
+    expect(seen.some((e) => e.state === 'running' && e.progress.phase === 'training' && e.progress.epoch === 1)).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ state: 'done', result: { version: result.version } });
+
+    const classifier = loadVerbalClassifier({ modelDir: result.dir });
+    expect(classifier.version).toBe(result.version);
+    classifier.dispose();
+    const manifest = readVerbalManifest(result.dir);
+    const labels = await download(url(), `/api/sessions/${session}/corrections`);
+    expect(manifest.extra).toEqual({
+      weight: 3,
+      files: [{ path: expect.stringMatching(new RegExp(`^server:corrections/${session}@`)), sha256: createHash('sha256').update(labels.text).digest('hex'), rows: 12 }],
+    });
+    // eval verbal's check: that download is a file this model was trained on.
+    const file = path.join(work, 'labels.jsonl');
+    fs.writeFileSync(file, labels.text);
+    expect(dataInTraining(file, [{ name: 'new', dir: result.dir }])).toEqual([{ model: 'new', modelVersion: result.version, extra: manifest.extra!.files[0]!.path }]);
+    const metrics = JSON.parse(fs.readFileSync(path.join(result.dir, 'metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({ version: result.version, seed: 11, corpus: { rows: 200 }, extra: manifest.extra });
+    expect(result.validation.macroF1).toBeCloseTo(metrics.macroF1, 3);
+  }, 120_000);
+
+  it('cancel terminates the worker and removes its temp folder', async () => {
+    const before = entries();
+    const started = await api(url(), 'POST', '/api/models/verbal/train', { seed: 12 });
+    expect(started.status).toBe(202);
+    await until('the temp folder or training', async () => (await job())?.state === 'running');
+    const cancelled = await api(url(), 'DELETE', '/api/models/verbal/train');
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job).toMatchObject({ id: started.body.job.id, state: 'cancelled' });
+    expect(entries()).toEqual(before);
+    // Its worker is gone: well after such a job would have ended, nothing was published and it stays cancelled.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(entries()).toEqual(before);
+    expect((await job())!.state).toBe('cancelled');
+  }, 60_000);
+
+  it('a live meeting loses no turn while a job trains', async () => {
+    const live = (await api(url(), 'POST', '/api/sessions', { title: 'live', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] })).body.session.id as string;
+    const { socket: s } = await suite.joined(live);
+    expect((await api(url(), 'POST', '/api/models/verbal/train', { seed: 13 })).status).toBe(202);
+    await until('training', async () => (await job())?.state === 'running');
+    const acks: any[] = [];
+    for (let i = 0; i < 40; i++) {
+      acks.push(
+        await new Promise((resolve) =>
+          s.emit('utterance', { sessionId: live, utterance: { speaker: i % 2 ? 'Li' : 'Ada', text: `${TEXTS[i % TEXTS.length]} #${i}`, startMs: i * 500, clientTurnId: `t-${i}` } }, resolve),
+        ),
+      );
+    }
+    expect(acks.every((a) => a.ok)).toBe(true);
+    expect(((await job())!.state)).toMatch(/running|done/);
+    const snap = (await api(url(), 'GET', `/api/sessions/${live}`)).body;
+    expect(snap.utterances).toHaveLength(40);
+    expect((await ended()).state).toBe('done');
+  }, 120_000);
+
+  it('close() during a job cancels it and leaves no temp folder', async () => {
+    const before = entries();
+    expect((await api(url(), 'POST', '/api/models/verbal/train', { seed: 14 })).status).toBe(202);
+    await until('training', async () => (await job())?.state === 'running');
+    await suite.restart();
+    expect(entries()).toEqual(before);
+    // The new server knows of no job.
+    expect(await job()).toBeNull();
+  }, 60_000);
+});
+
+describe('cancelling a long job', () => {
+  it('answers at once, the worker stopped mid-training: no model, no temp folder, no more progress', async () => {
+    // Its own server: 800 rows for up to 20 epochs, a job of many seconds.
+    const lib = fs.mkdtempSync(path.join(work, 'long-'));
+    const server = await startTestServer({ modelsDir: lib, training: { corpusPath: writeTinyCorpus(fs.mkdtempSync(path.join(work, 'corpus-')), 800), epochs: 20, progressIntervalMs: 50 } });
+    try {
+      await labelledSession(10, server.url);
+      const read = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job!;
+      expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
+      await until('an epoch', async () => (await read()).progress.epoch !== undefined);
+      const t0 = Date.now();
+      const cancelled = await api(server.url, 'DELETE', '/api/models/verbal/train');
+      // A worker left running would be waited for until its training ended, many seconds on.
+      expect(Date.now() - t0).toBeLessThan(2000);
+      expect(cancelled.body.job).toMatchObject({ state: 'cancelled' });
+      const at = (await read()).progress;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await read())).toMatchObject({ state: 'cancelled', progress: at });
+      const verbal = path.join(lib, 'verbal');
+      expect(fs.existsSync(verbal) ? fs.readdirSync(verbal) : []).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
+
+describe('the model library at start-up', () => {
+  it('removes the temp folders a stopped server left', async () => {
+    const dir = fs.mkdtempSync(path.join(work, 'lib-'));
+    fs.mkdirSync(path.join(dir, 'verbal', '.tmp-train-20261201-deadbeef'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'verbal', 'verbal-20261201-abcdef12'), { recursive: true });
+    const server = await startTestServer({ modelsDir: dir });
+    try {
+      expect(fs.readdirSync(path.join(dir, 'verbal'))).toEqual(['verbal-20261201-abcdef12']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('a model library that is a file', () => {
+  it('is refused at start-up, naming it', async () => {
+    const file = path.join(work, 'not-a-folder');
+    fs.writeFileSync(file, 'x');
+    await expect(startTestServer({ modelsDir: file })).rejects.toThrow(`the model library ${file} (--models-dir) must be a folder`);
+  });
+});
