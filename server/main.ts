@@ -3,7 +3,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTf, type BackendName } from './runtime/backend';
-import { loadVerbalClassifier } from './signals/verbal/model';
 import { describeThresholds } from './signals/verbal/decision';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
@@ -20,6 +19,10 @@ import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
 import { newToken, tokenProblem } from './http/auth';
+import { DEFAULT_PIPELINE_OPTIONS } from './pipeline/sessionPipeline';
+import { VerbalRuntime } from './models/verbalRuntime';
+import { startupChoice, VerbalSettings } from './models/verbalSettings';
+import { shownPath } from './paths';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -38,7 +41,15 @@ export interface ServerOptions {
   auth: 'auto' | 'none' | { token: string };
   /** SQLite file, or ':memory:'. */
   dbPath: string;
+  /** The base verbal model's folder (`serve --model`, default models/verbal): library id "base". */
   modelDir: string;
+  /** The model library is its `verbal/` folder (`serve --models-dir`, default data/models). */
+  modelsDir: string;
+  /**
+   * Which verbal settings a `serve` flag gave (`--model`, `--thresholds`): a flag wins over the
+   * choice stored by PUT /api/settings/verbal; a setting no flag gave takes the stored choice.
+   */
+  verbalFlags?: { model: boolean; thresholds: boolean };
   postureModelDir: string;
   poseModelDir: string;
   /** Server-side pose estimator for video frames (started on the first frame). */
@@ -76,6 +87,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   auth: 'auto',
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
+  modelsDir: projectPath('data', 'models'),
   postureModelDir: projectPath('models', 'posture'),
   poseModelDir: projectPath('models', 'pose'),
   poseModel: 'blazepose-full',
@@ -93,6 +105,8 @@ export interface RunningServer {
   /** The access token requests need, when there is one. */
   token?: string;
   service: SessionService;
+  /** The running verbal model and thresholds, and their switch. */
+  verbalSettings: VerbalSettings;
   close(): Promise<void>;
 }
 
@@ -102,9 +116,32 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const bad = token === undefined ? null : tokenProblem(token);
   if (bad) throw new RangeError(bad);
   const backend = await initTf(o.backend);
-  const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
-  const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
+  // The flags' model and thresholds, else those an analyst chose (stored), else the defaults.
+  const places = { baseDir: o.modelDir, modelsDir: o.modelsDir };
+  let choice;
+  try {
+    choice = startupChoice({
+      store,
+      places,
+      flags: o.verbalFlags ?? { model: false, thresholds: false },
+      thresholds: (o.pipeline ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds,
+    });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  for (const note of choice.notes) o.log(note);
+  const classifier = choice.classifier;
+  const verbal = new VerbalRuntime({ classifier, id: choice.id, dir: choice.dir, thresholds: choice.thresholds });
+  let posture;
+  try {
+    posture = loadPostureClassifier({ modelDir: o.postureModelDir });
+  } catch (e) {
+    store.close();
+    classifier.dispose();
+    throw e;
+  }
   // WAL checkpoints on a worker thread: SQLite's own ran inside a live turn's commit.
   const checkpointer = store.checkpointAside({ log: o.log });
   const demo = loadDemoMeeting();
@@ -150,7 +187,21 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const service = new SessionService({ store, classifier, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
+  const service = new SessionService({
+    store,
+    verbal,
+    posture,
+    now: o.now,
+    ...(o.pipeline ? { options: o.pipeline } : {}),
+  });
+  const verbalSettings = new VerbalSettings({
+    store,
+    runtime: verbal,
+    places,
+    sources: choice.sources,
+    now: o.now,
+    log: o.log,
+  });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
@@ -161,10 +212,31 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const hosts = hostCheck(o.host, o.allowedHosts);
   const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
   const quality = new QualityMeasurements({ service, posture, modelDirs });
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, hosts, ...(token ? { token } : {}), log: o.log });
+  const app = createApp({
+    service,
+    frames,
+    backend: backend.name,
+    postureModel: posture.version,
+    poseModel: o.poseModel,
+    posture,
+    demo,
+    clientDir: o.clientDir,
+    modelDirs,
+    quality,
+    verbalSettings,
+    hosts,
+    ...(token ? { token } : {}),
+    log: o.log,
+  });
   server.removeListener('request', answerStarting);
   server.on('request', app);
-  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });
+  const realtime = attachRealtime(server, service, frames, {
+    hosts,
+    ...(token ? { token } : {}),
+    ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}),
+    verbalSettings,
+    log: o.log,
+  });
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -173,7 +245,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     o.log(`note: bound to ${o.host} without an access token, so anyone who can reach this machine on port ${port} can read and change every session`);
   }
   const held = describeThresholds(service.signalThresholds);
-  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${held ? `; signal thresholds: ${held}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`);
+  const from = (s: string) => (s === 'stored' ? ', the stored choice' : s === 'flag' ? ', from the flag' : '');
+  o.log(
+    `buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${choice.id !== 'base' ? ` (${shownPath(choice.dir)})` : ''}${from(choice.sources.model)}${held ? `; signal thresholds: ${held}${from(choice.sources.thresholds)}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`,
+  );
 
   let closed = false;
   return {
@@ -181,12 +256,14 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     port,
     ...(token !== undefined ? { token } : {}),
     service,
+    verbalSettings,
     async close() {
       if (closed) return;
       closed = true;
       // Role changes under way are abandoned (nothing of them is stored; PUT /roles answers
       // shutting_down). Turns already taken are stored and acked before the sockets close;
       // later input is refused.
+      verbalSettings.close();
       await service.close();
       // A model quality measurement under way is abandoned (503 shutting_down, its worker
       // thread terminated): it reads the store and runs the models closed below.
@@ -196,7 +273,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await checkpointer?.stop();
       store.close();
-      classifier.dispose();
+      verbal.dispose();
       posture.dispose();
     },
   };

@@ -23,6 +23,8 @@ import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/pos
 import { sessionCommentsRouter } from './routes/comments';
 import { QualityMeasurements, qualityRouter } from './routes/quality';
 import { searchRouter } from './routes/search';
+import { verbalModelsRouter, verbalSettingsRouter } from './routes/verbalModels';
+import type { VerbalSettings } from '../models/verbalSettings';
 
 export interface AppDeps {
   service: SessionService;
@@ -42,6 +44,8 @@ export interface AppDeps {
   modelDirs?: { verbal: string; posture: string };
   /** GET /api/quality's measurements, which the server's close stops (none given: the app makes its own). */
   quality?: QualityMeasurements;
+  /** The verbal model library and the running model's settings; without it those routes answer 404. */
+  verbalSettings?: VerbalSettings;
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
   token?: string;
   log: (msg: string) => void;
@@ -103,6 +107,10 @@ export function createApp(deps: AppDeps): Express {
   const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
   app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/search', searchRouter(deps.service));
+  if (deps.verbalSettings) {
+    app.use('/api/models/verbal', verbalModelsRouter(deps.verbalSettings));
+    app.use('/api/settings/verbal', verbalSettingsRouter(deps.verbalSettings));
+  }
   app.use('/api/sessions', sessionArchiveRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));
