@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LibraryModel, VerbalLibrary } from '../../protocol/models';
 import { shownPath } from '../paths';
-import { LEGACY_WEIGHTS_FILE, manifestProblem, METRICS_FILE, readVerbalManifest, WEIGHTS_FILE } from '../signals/verbal/artifact';
+import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, manifestProblem, METRICS_FILE, readVerbalManifest, WEIGHTS_FILE } from '../signals/verbal/artifact';
 
 export const BASE_ID = 'base';
 const LIB_PREFIX = 'lib/';
@@ -82,6 +82,7 @@ export function idsOfVersion(models: readonly LibraryEntry[], version: string): 
  * weights are damaged is refused then).
  */
 function readEntry(id: string, dir: string): { entry: LibraryEntry } | { reason: string } {
+  if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) return { reason: `${MANIFEST_FILE} is missing (an empty or half-written folder)` };
   let manifest;
   try {
     manifest = readVerbalManifest(dir);
