@@ -26,6 +26,7 @@ import {
 } from '../protocol/outbound';
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
+import { VerbalLibrarySchema, VerbalSettingsSchema, type VerbalLibrary, type VerbalSettings, type VerbalSettingsPut } from '../protocol/models';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -84,6 +85,21 @@ export function qualityUrl(session: string | null): string {
 /** The running models measured on every session's stored labels, or one session's (GET /api/quality; it may take seconds on a big store). */
 export function getQuality(session: string | null = null): Promise<Quality> {
   return request(QualitySchema, 'model quality', qualityUrl(session));
+}
+
+/** The verbal models the server can run (GET /api/models/verbal: read afresh each time). */
+export function getVerbalLibrary(): Promise<VerbalLibrary> {
+  return request(VerbalLibrarySchema, 'model library', '/api/models/verbal');
+}
+
+/** The running verbal model and thresholds, where each came from, and their recent changes. */
+export function getVerbalSettings(): Promise<VerbalSettings> {
+  return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal');
+}
+
+/** Runs another verbal model and/or thresholds from now on (it answers once the model is loaded and warm). */
+export function putVerbalSettings(body: VerbalSettingsPut): Promise<VerbalSettings> {
+  return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal', json('PUT', body));
 }
 
 /** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */

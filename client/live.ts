@@ -42,6 +42,7 @@ import {
 } from '../protocol/outbound';
 import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
+import { VerbalSettingsEventSchema, type VerbalSettingsEvent } from '../protocol/models';
 import type { CueReviewedEvent } from './cueReviews';
 import type { PostureLabelledEvent } from './postureLabels';
 
@@ -78,6 +79,8 @@ export interface LiveListeners {
   /** A listed session's counts now (turns, cues, labels, verdicts, comments), wherever they changed; coalesced by the server. */
   onSessionCounts(ev: SessionCountsEvent): void;
   onSessionError(e: SessionError): void;
+  /** The server's running verbal model or thresholds are being switched, were switched, or a switch failed (any window's). */
+  onVerbalSettings(s: VerbalSettingsEvent): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
@@ -152,6 +155,7 @@ export class LiveConnection {
     this.checked('session_listed', SessionListedEventSchema, (p) => listeners.onSessionListed(p.session));
     this.checked('session_counts', SessionCountsEventSchema, (p) => listeners.onSessionCounts(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
+    this.checked('verbal_settings', VerbalSettingsEventSchema, (p) => listeners.onVerbalSettings(p));
   }
 
   /** Joins the lobby (`watch_sessions`); its ack's list goes to onSessionList. A failure is a protocol notice. */

@@ -310,6 +310,7 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   cueReviews: (s) => (s === null ? api.getAllCueReviewsFile() : api.getSessionFile(api.getCueReviewsFile(s), () => new api.NoCueReviewsYet())),
   postureLabels: (s) => (s === null ? api.getAllPostureLabelsFile() : api.getSessionFile(api.getPostureLabelsFile(s), () => new api.NoPostureLabelsYet())),
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
+  running: { library: api.getVerbalLibrary, settings: api.getVerbalSettings, apply: api.putVerbalSettings },
 });
 /** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
 const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
@@ -511,6 +512,12 @@ const live = new LiveConnection({
     picker.upsert(session);
     // The session shown counts what it shows (its live turns may be ahead of the event's counts).
     if (session.id === state.sessionId && state.mode !== 'preview') renderViewHead();
+  },
+  onVerbalSettings(s) {
+    // A switch here or in another window: the Model quality view follows it, and once it is done
+    // the footer's figures and the model line ("signals came from … / Re-analyse") read health again.
+    quality.onVerbalSettings(s);
+    if (s.switching === null) void refreshHealth();
   },
   onSessionCounts(ev) {
     // Counts changed here or in another window (live turns, labels, comments): the option shows them without Refresh.

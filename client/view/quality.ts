@@ -14,6 +14,8 @@ import { thresholdsText } from '../modelStatus';
 import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from '../quality';
 import { h, type Child } from './dom';
 import { DownloadLink } from './downloadLink';
+import { RunningModelSection, type RunningModelSource } from './runningModel';
+import type { VerbalState } from '../../protocol/models';
 
 /** The session open in the window, which "This session" measures. */
 export interface OpenSession {
@@ -29,6 +31,8 @@ export interface QualitySource {
   postureLabels(session: string | null): Promise<DownloadFile>;
   /** The session open in the window; null when none is (the demo's preview, the list). */
   openSession(): OpenSession | null;
+  /** The model library and the running model's settings (the "Running model" section); without it, no such section. */
+  running?: RunningModelSource;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
@@ -185,6 +189,7 @@ export class QualityView {
   private asked = 0;
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
   private readonly downloads: Record<LinkKind, DownloadLink>;
+  private readonly running: RunningModelSection | null;
 
   constructor(
     private readonly button: HTMLButtonElement,
@@ -204,7 +209,20 @@ export class QualityView {
       this.linkProblem = err instanceof l.empty ? t(l.none[this.scope]) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
+    this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh()) : null;
     this.renderButton();
+  }
+
+  /** The what-if's best threshold per label, where it differs from none (null: no what-if shown). */
+  private suggestedThresholds(): Partial<Record<string, number>> | null {
+    const w = this.quality?.verbal.whatIf;
+    if (!w) return null;
+    return Object.fromEntries(w.labels.flatMap((l) => (l.best === null ? [] : [[l.label, l.best] as const])));
+  }
+
+  /** The server's running model or thresholds changed (any window's switch): the section follows. */
+  onVerbalSettings(s: VerbalState): void {
+    this.running?.onSettings(s);
   }
 
   get isOpen(): boolean {
@@ -221,6 +239,7 @@ export class QualityView {
     if (!this.dialog.open) this.dialog.showModal();
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
     void this.refresh();
+    void this.running?.opened();
   }
 
   close(): void {
@@ -311,6 +330,7 @@ export class QualityView {
     close.addEventListener('click', () => this.close());
     const q = this.quality;
     const body: HTMLElement[] = q ? [verbalSection(q), cuesSection(q), postureSection(q), trainingSection(q)] : [];
+    this.running?.render();
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
@@ -318,6 +338,7 @@ export class QualityView {
       h('p', { class: 'q-status', role: 'status', 'data-testid': 'quality-status' }),
       ...(q ? [this.scopeLine(q)] : []),
       ...body,
+      ...(this.running ? [this.running.element] : []),
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),
