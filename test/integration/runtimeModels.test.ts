@@ -181,4 +181,19 @@ describe('switching the running verbal model at run time', () => {
     expect(settings).toMatchObject({ model: { id: 'lib/retrained', version: NEW, source: 'stored' }, thresholds: { values: { resistance: 0.6 }, source: 'stored' } });
     expect(lines.join('\n')).toMatch(new RegExp(`verbal model: ${NEW} \\(.*retrained\\), the stored choice; signal thresholds: resistance ≥ 0.6, the stored choice`));
   });
+
+  it('a server stopped during a switch stops cleanly: the switch is dropped, nothing stored', async () => {
+    const lines: string[] = [];
+    await server.close();
+    server = await startTestServer({ ...options(), log: (m) => lines.push(m) });
+    const put = api(server.url, 'PUT', '/api/settings/verbal', { model: 'base' });
+    while (server.verbalSettings.state().switching === null) await new Promise((r) => setImmediate(r));
+    await server.close();
+    const answer = await put.catch((e: unknown) => ({ status: 0, body: String(e) }));
+    // Refused as any request the stopping server did not finish (or the connection went with it).
+    expect([0, 503]).toContain(answer.status);
+    server = await startTestServer(options());
+    expect((await api(server.url, 'GET', '/api/settings/verbal')).body.model).toMatchObject({ id: 'lib/retrained', source: 'stored' });
+    expect(lines.filter((l) => /internal|unhandled/i.test(l))).toEqual([]);
+  });
 });
