@@ -121,12 +121,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const places = { baseDir: o.modelDir, modelsDir: o.modelsDir };
   let choice;
   try {
-    choice = startupChoice({
-      store,
-      places,
-      flags: o.verbalFlags ?? { model: false, thresholds: false },
-      thresholds: (o.pipeline ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds,
-    });
+    choice = startupChoice({ store, places, flags: o.verbalFlags ?? { model: false, thresholds: false }, thresholds: (o.pipeline ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds });
   } catch (e) {
     store.close();
     throw e;
@@ -187,21 +182,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const service = new SessionService({
-    store,
-    verbal,
-    posture,
-    now: o.now,
-    ...(o.pipeline ? { options: o.pipeline } : {}),
-  });
-  const verbalSettings = new VerbalSettings({
-    store,
-    runtime: verbal,
-    places,
-    sources: choice.sources,
-    now: o.now,
-    log: o.log,
-  });
+  const service = new SessionService({ store, verbal, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
+  const verbalSettings = new VerbalSettings({ store, runtime: verbal, places, sources: choice.sources, now: o.now, log: o.log });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
@@ -212,31 +194,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const hosts = hostCheck(o.host, o.allowedHosts);
   const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
   const quality = new QualityMeasurements({ service, posture, modelDirs });
-  const app = createApp({
-    service,
-    frames,
-    backend: backend.name,
-    postureModel: posture.version,
-    poseModel: o.poseModel,
-    posture,
-    demo,
-    clientDir: o.clientDir,
-    modelDirs,
-    quality,
-    verbalSettings,
-    hosts,
-    ...(token ? { token } : {}),
-    log: o.log,
-  });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, verbalSettings, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
-  const realtime = attachRealtime(server, service, frames, {
-    hosts,
-    ...(token ? { token } : {}),
-    ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}),
-    verbalSettings,
-    log: o.log,
-  });
+  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), verbalSettings, log: o.log });
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;

@@ -54,20 +54,7 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
  */
 export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Partial<ServerOptions>, 'log'> {
   const a = parseArgs(args, {
-    values: [
-      'port',
-      'host',
-      'db',
-      'warm-up',
-      'allowed-host',
-      'token-file',
-      'model',
-      'models-dir',
-      'posture-model',
-      'pose-model',
-      'pose-workers',
-      'thresholds',
-    ],
+    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'models-dir', 'posture-model', 'pose-model', 'pose-workers', 'thresholds'],
     switches: ['no-demo', 'demo', 'no-token'],
   });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);

@@ -170,13 +170,7 @@ export class SessionService {
 
   constructor(private readonly deps: SessionServiceDeps) {
     if (deps.verbal) this.verbal = deps.verbal;
-    else if (deps.classifier)
-      this.verbal = new VerbalRuntime({
-        classifier: deps.classifier,
-        id: 'base',
-        dir: '',
-        thresholds: (deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds,
-      });
+    else if (deps.classifier) this.verbal = new VerbalRuntime({ classifier: deps.classifier, id: 'base', dir: '', thresholds: (deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds });
     else throw new TypeError('SessionService needs a classifier or a verbal runtime');
     this.reanalysisSlice = deps.reanalysisSlice ?? DEFAULT_REANALYSIS_SLICE;
     if (!(this.reanalysisSlice.items >= 1)) throw new RangeError(`reanalysisSlice.items must be ≥ 1, got ${this.reanalysisSlice.items}`);
@@ -964,8 +958,7 @@ export class SessionService {
         const now = withGiven(this.roleMap(sessionId));
         for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
         // Roles changed meanwhile, or the running model or thresholds (a switch): in place, with today's.
-        const switched =
-          held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
+        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
         if (switched || !sameRoles(now, roles) || !run.finish()) {
           this.pipeline(sessionId).reanalyze(now, this.deps.now);
         } else {
@@ -1036,14 +1029,7 @@ export class SessionService {
   /** Checks, classifies and stores a batch of turns (not yet published). */
   private storeBatch(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]) {
     const prepared = this.prepareTurns(sessionId, batch, participants);
-    return {
-      prepared,
-      results: this.storeTurns(
-        prepared,
-        classifyTurns(this.verbal.current.classifier, prepared.turns),
-        this.deps.now(),
-      ),
-    };
+    return { prepared, results: this.storeTurns(prepared, classifyTurns(this.verbal.current.classifier, prepared.turns), this.deps.now()) };
   }
 
   /**
@@ -1073,10 +1059,7 @@ export class SessionService {
       }
     });
     const ready = checked.flatMap((c) => (c.ok && 'turn' in c ? [c.turn] : []));
-    const preds = classifyTurns(
-      this.verbal.current.classifier,
-      ready.flatMap((p) => p.turns),
-    );
+    const preds = classifyTurns(this.verbal.current.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
     type Stored = { ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: true; repeats: Utterance } | { ok: false; error: unknown };
     const storeAll = () => {

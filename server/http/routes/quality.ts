@@ -130,39 +130,44 @@ export class QualityMeasurements {
       const { service } = this.deps;
       const sessionId = session ?? undefined;
       const abandoned = new AbortController();
-      const answer = measureQuality({
-        session,
-        // All three read now, in one synchronous step: the store as it is when asked. The posture
-        // labels were read a page at a time once the turns were classified, seconds later, so a
-        // deletion or role change meanwhile gave an answer of two moments (a session's labelled
-        // turns without its labelled frames) or, for that session, a 404 after it was accepted.
-        corrections: service.correctionsForExport(sessionId),
-        rowsCap,
-        cueReviews: service.cueReviewsForExport(sessionId),
-        postureLabels: [...service.postureLabelsForExport(sessionId)],
-        // Held until the measurement ends: a switch meanwhile does not dispose it under it.
-        verbal: running.classifier,
-        thresholds: running.thresholds,
-        posture: this.deps.posture,
-        verbalDir: this.deps.modelDirs ? running.dir || this.deps.modelDirs.verbal : undefined,
-        postureDir: this.deps.modelDirs?.posture,
-        signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
-      });
+      let answer: Promise<Quality>;
+      try {
+        answer = measureQuality({
+          session,
+          // All three read now, in one synchronous step: the store as it is when asked. The posture
+          // labels were read a page at a time once the turns were classified, seconds later, so a
+          // deletion or role change meanwhile gave an answer of two moments (a session's labelled
+          // turns without its labelled frames) or, for that session, a 404 after it was accepted.
+          corrections: service.correctionsForExport(sessionId),
+          rowsCap,
+          cueReviews: service.cueReviewsForExport(sessionId),
+          postureLabels: [...service.postureLabelsForExport(sessionId)],
+          // Held until the measurement ends: a switch meanwhile does not dispose it under it.
+          verbal: running.classifier,
+          thresholds: running.thresholds,
+          posture: this.deps.posture,
+          verbalDir: this.deps.modelDirs ? running.dir || this.deps.modelDirs.verbal : undefined,
+          postureDir: this.deps.modelDirs?.posture,
+          signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
+        });
+      } catch (err) {
+        // Reading the labels failed before anything was measured: nothing holds the model now.
+        running.release();
+        throw err;
+      }
       const created: UnderWay = { answer, askers: 0, abandoned };
       entry = created;
-      const done = answer
-        .then(
-          () => undefined,
-          () => undefined,
-        )
-        .finally(() => {
-          running.release();
-          this.running.delete(done);
-          if (this.underWay.get(key) === created) this.underWay.delete(key);
-        });
+      const done = answer.then(() => undefined, () => undefined).finally(() => {
+        running.release();
+        this.running.delete(done);
+        if (this.underWay.get(key) === created) this.underWay.delete(key);
+      });
       this.running.add(done);
       this.underWay.set(key, created);
-    } else running.release();
+    } else {
+      // Shared with the measurement under way, which holds the model itself.
+      running.release();
+    }
     const shared = entry;
     shared.askers++;
     if (hungUp) {
