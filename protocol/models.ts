@@ -41,7 +41,7 @@ export const LibraryModelSchema = z.object({
   /** "base" (the `serve --model` folder, default models/verbal) or "lib/<folder>" (the library's). */
   id: z.string(),
   version: z.string(),
-  /** Its folder, relative to the project when inside it. */
+  /** Its folder, relative to the project when inside it, else (a library folder) to the models dir: `verbal/<folder>`. */
   path: z.string(),
   createdAt: z.string(),
   /** From its metrics.json, when it has one. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { addLibraryModel, BASE_MODEL_DIR, tempModelsDir } from './library.testkit';
-import { BASE_ID, dirOfId, idsOfVersion, listLibrary } from './verbalLibrary';
+import { BASE_ID, dirOfId, idsOfVersion, listLibrary, shownInLibrary } from './verbalLibrary';
+import { projectPath } from '../paths';
 
 const BASE_VERSION = (JSON.parse(fs.readFileSync(path.join(BASE_MODEL_DIR, 'manifest.json'), 'utf8')) as { version: string }).version;
 
@@ -25,6 +26,8 @@ describe('the verbal model library', () => {
     ]);
     const base = models[0]!;
     expect(base.path).toBe(path.join('models', 'verbal'));
+    // A library outside the project: each folder relative to the models dir.
+    expect(models[1]!.path).toBe(path.join('verbal', 'a-plain'));
     expect(base.trainRows).toBeGreaterThan(1000);
     expect(base.macroF1).toBeGreaterThan(0.5);
     expect(base.extra).toBeNull();
@@ -86,6 +89,10 @@ describe('the verbal model library', () => {
     const dir = addLibraryModel(modelsDir, 'x', 'verbal-20261201-77777777');
     const { models } = listLibrary({ baseDir: dir, modelsDir });
     expect(models.map((m) => m.id)).toEqual([BASE_ID]);
+  });
+
+  it('shows a library inside the project relative to the project', () => {
+    expect(shownInLibrary(projectPath('data', 'models', 'verbal', 'x'), projectPath('data', 'models'))).toBe(path.join('data', 'models', 'verbal', 'x'));
   });
 
   it('maps ids to folders, refusing any that would leave the library', () => {

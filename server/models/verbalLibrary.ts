@@ -64,7 +64,7 @@ export function listLibrary(places: LibraryPlaces): { models: LibraryEntry[]; sk
     }
     // The base folder inside the library (serve --model data/models/verbal/x) is listed once, as base.
     if (realOrSelf(dir) === baseReal) continue;
-    const r = readEntry(`${LIB_PREFIX}${d.name}`, dir);
+    const r = readEntry(`${LIB_PREFIX}${d.name}`, dir, places.modelsDir);
     if ('entry' in r) models.push(r.entry);
     else skipped.push({ path: shownPath(dir), reason: r.reason });
   }
@@ -81,7 +81,7 @@ export function idsOfVersion(models: readonly LibraryEntry[], version: string): 
  * read (the weights' checksum is checked when the model is loaded: a switch to a folder whose
  * weights are damaged is refused then).
  */
-function readEntry(id: string, dir: string): { entry: LibraryEntry } | { reason: string } {
+function readEntry(id: string, dir: string, modelsDir?: string): { entry: LibraryEntry } | { reason: string } {
   if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) return { reason: `${MANIFEST_FILE} is missing (an empty or half-written folder)` };
   let manifest;
   try {
@@ -101,7 +101,7 @@ function readEntry(id: string, dir: string): { entry: LibraryEntry } | { reason:
       id,
       dir,
       version: manifest.version,
-      path: shownPath(dir),
+      path: modelsDir === undefined ? shownPath(dir) : shownInLibrary(dir, modelsDir),
       createdAt: manifest.createdAt,
       trainRows: metrics.trainRows,
       validationRows: metrics.validationRows,
@@ -128,6 +128,16 @@ function readMetrics(dir: string): { trainRows: number | null; validationRows: n
 function reasonOf(e: unknown, dir: string): string {
   const msg = e instanceof Error ? e.message : String(e);
   return msg.replace(`verbal model at ${dir} cannot be loaded: `, '').replace(/ Rebuild it with .*$/, '');
+}
+
+/**
+ * A library folder as the list shows it: relative to the project when inside it
+ * (data/models/verbal/x), else relative to the models dir (verbal/x; the answer's libraryDir
+ * says where that is), never a long absolute path per model.
+ */
+export function shownInLibrary(dir: string, modelsDir: string): string {
+  const inProject = shownPath(dir);
+  return path.isAbsolute(inProject) ? path.relative(path.resolve(modelsDir), path.resolve(dir)) : inProject;
 }
 
 function realOrSelf(p: string): string {
