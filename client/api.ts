@@ -27,6 +27,7 @@ import {
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
 import { TrainJobAnswerSchema, TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
+import { VerbalLibrarySchema, VerbalSettingsSchema, type VerbalLibrary, type VerbalSettings, type VerbalSettingsPut } from '../protocol/models';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -107,6 +108,21 @@ export async function cancelTraining(): Promise<TrainJob> {
 }
 
 const TRAINING_URL = '/api/models/verbal/train';
+
+/** The verbal models the server can run (GET /api/models/verbal: read afresh each time). */
+export function getVerbalLibrary(): Promise<VerbalLibrary> {
+  return request(VerbalLibrarySchema, 'model library', '/api/models/verbal');
+}
+
+/** The running verbal model and thresholds, where each came from, and their recent changes. */
+export function getVerbalSettings(): Promise<VerbalSettings> {
+  return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal');
+}
+
+/** Runs another verbal model and/or thresholds from now on (it answers once the model is loaded and warm). */
+export function putVerbalSettings(body: VerbalSettingsPut): Promise<VerbalSettings> {
+  return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal', json('PUT', body));
+}
 
 /** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */
 export function searchTurns(query: string, signal?: AbortSignal): Promise<SearchAnswer> {

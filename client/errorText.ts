@@ -54,6 +54,13 @@ const FIELD_NAMES: Record<string, string> = {
   comments: '点评',
   // A comment's text (the server names it `text`, as a turn's; see commentError).
   commentText: '点评内容',
+  // PUT /api/settings/verbal: the model to run and each label's threshold (thresholds.<label>).
+  model: '言语模型',
+  thresholds: '信号阈值',
+  price_inquiry: '询价的阈值',
+  discount_request: '要求优惠的阈值',
+  purchase_intent: '购买意向的阈值',
+  resistance: '抗拒的阈值',
 };
 
 /** A field path in words: `utterances[3].text` → 第 4 句发言的发言内容. */
@@ -145,6 +152,8 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (e.field === 'participant') return { text: '此会谈中没有这位参与者。', keepDetail: true };
       // A comment another coach deleted while this one was editing it.
       if (e.field === 'commentId') return { text: '服务器上已没有这条点评（可能已删除）。', keepDetail: true };
+      // PUT /api/settings/verbal: a model the library does not hold (removed meanwhile, or mistyped).
+      if (e.field === 'model') return { text: '模型库中没有这个言语模型（可能已被移走）；请刷新后再选。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
     case 'no_frame':
       // A posture label goes on a stored frame of the participant near the moment chosen.
@@ -174,7 +183,14 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/this turn deletion was not/.test(e.message)) return { text: '服务器正在停止，发言没有删除，会谈保持原样；服务器恢复后请再试。' };
       if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
       if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
+      if (/this change of the running model was not/.test(e.message)) return { text: '服务器正在停止，运行中的模型没有更改；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条未保存；服务器恢复后请重新发送。' };
+    case 'switch_in_progress':
+      return { text: '正在切换运行中的言语模型：请等切换完成后再试。', keepDetail: true };
+    case 'ambiguous_model':
+      return { text: '有多个文件夹保存了这个版本的言语模型：请按模型编号选择其中一个。', keepDetail: true };
+    case 'model_unloadable':
+      return { text: '无法载入这个言语模型（文件可能已损坏或被移走），服务器继续运行原来的模型。', keepDetail: true };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };
     case 'internal':

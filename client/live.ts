@@ -43,6 +43,7 @@ import {
 import { TRAIN_EVENT, TrainJobSchema, type TrainJob } from '../protocol/training';
 import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
+import { VerbalSettingsEventSchema, type VerbalSettingsEvent } from '../protocol/models';
 import type { CueReviewedEvent } from './cueReviews';
 import type { PostureLabelledEvent } from './postureLabels';
 
@@ -81,6 +82,8 @@ export interface LiveListeners {
   onSessionError(e: SessionError): void;
   /** The verbal training job's state (started here or in another window), heard by every window. */
   onModelTraining(job: TrainJob): void;
+  /** The server's running verbal model or thresholds are being switched, were switched, or a switch failed (any window's). */
+  onVerbalSettings(s: VerbalSettingsEvent): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
@@ -156,6 +159,7 @@ export class LiveConnection {
     this.checked('session_counts', SessionCountsEventSchema, (p) => listeners.onSessionCounts(p));
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
     this.checked(TRAIN_EVENT, TrainJobSchema, (job) => listeners.onModelTraining(job));
+    this.checked('verbal_settings', VerbalSettingsEventSchema, (p) => listeners.onVerbalSettings(p));
   }
 
   /** Joins the lobby (`watch_sessions`); its ack's list goes to onSessionList. A failure is a protocol notice. */

@@ -311,6 +311,7 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   postureLabels: (s) => (s === null ? api.getAllPostureLabelsFile() : api.getSessionFile(api.getPostureLabelsFile(s), () => new api.NoPostureLabelsYet())),
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
   training: { start: api.startTraining, current: api.getTraining, cancel: api.cancelTraining },
+  running: { library: api.getVerbalLibrary, settings: api.getVerbalSettings, apply: api.putVerbalSettings },
 });
 /** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
 const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
@@ -512,6 +513,12 @@ const live = new LiveConnection({
     picker.upsert(session);
     // The session shown counts what it shows (its live turns may be ahead of the event's counts).
     if (session.id === state.sessionId && state.mode !== 'preview') renderViewHead();
+  },
+  onVerbalSettings(s) {
+    // A switch here or in another window: the Model quality view follows it, and once it is done
+    // the footer's figures and the model line ("signals came from … / Re-analyse") read health again.
+    quality.onVerbalSettings(s);
+    if (s.switching === null) void refreshHealth();
   },
   onSessionCounts(ev) {
     // Counts changed here or in another window (live turns, labels, comments): the option shows them without Refresh.

@@ -58,7 +58,7 @@ test('progress: queued, a phase, or the member and epoch, with the time so far',
 test('the outcome: the new version and its figures in the library, a failure, a cancellation', () => {
   const done = job({ state: 'done', result: { version: 'verbal-20261201-abcdef12', dir: '/srv/models/verbal/verbal-20261201-abcdef12', existed: false, validation: { macroF1: 0.8, accuracy: 0.85, rows: 2550 } } });
   expect(outcomeLines(done)).toEqual({
-    lines: ['New model verbal-20261201-abcdef12: validation macro-F1 80.0%, accuracy 85.0%, on 2550 held-out rows; trained in 1:05.', 'It is in the server’s model library (/srv/models/verbal/verbal-20261201-abcdef12); the running model is unchanged.'],
+    lines: ['New model verbal-20261201-abcdef12: validation macro-F1 80.0%, accuracy 85.0%, on 2550 held-out rows; trained in 1:05.', 'It is in the server’s model library (/srv/models/verbal/verbal-20261201-abcdef12); the running model is unchanged until you run it (Running model).'],
     problem: false,
   });
   expect(outcomeLines(job({ state: 'failed', error: 'boom' }))).toEqual({ lines: ['Training failed: boom'], problem: true });

@@ -1,6 +1,7 @@
 // The wire protocol shared by the server and the browser client: zod schemas for every
 // message that crosses HTTP or socket.io, the types derived from them, and the version.
 import { z } from 'zod';
+import type { VerbalSettingsEvent } from './models';
 import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
@@ -726,6 +727,12 @@ export interface ServerToClientEvents {
   session_listed: (p: SessionListedEvent) => void;
   /** To the lobby only: a listed session's counts changed (coalesced, at most one per session per interval). */
   session_counts: (p: SessionCountsEvent) => void;
+  /**
+   * To every connected socket: the running verbal model or signal thresholds are being switched
+   * (`switching` set), were switched, or a switch failed (`switching` null). New turns use what it
+   * names; stored sessions keep their signals until re-analysed (docs/protocol.md "Running model").
+   */
+  verbal_settings: (s: VerbalSettingsEvent) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /**

@@ -3,7 +3,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTf, type BackendName } from './runtime/backend';
-import { loadVerbalClassifier } from './signals/verbal/model';
 import { describeThresholds } from './signals/verbal/decision';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
@@ -23,6 +22,10 @@ import { newToken, tokenProblem } from './http/auth';
 import { TrainJobs } from './training/trainJobs';
 import { removeStaleTemps } from './training/modelLibrary';
 import { TRAIN_EVENT } from '../protocol/training';
+import { DEFAULT_PIPELINE_OPTIONS } from './pipeline/sessionPipeline';
+import { VerbalRuntime } from './models/verbalRuntime';
+import { startupChoice, VerbalSettings } from './models/verbalSettings';
+import { shownPath } from './paths';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -41,7 +44,19 @@ export interface ServerOptions {
   auth: 'auto' | 'none' | { token: string };
   /** SQLite file, or ':memory:'. */
   dbPath: string;
+  /** The base verbal model's folder (`serve --model`, default models/verbal): library id "base". */
   modelDir: string;
+  /**
+   * The model library (`serve --models-dir`, default data/models): its `verbal/` folder's models
+   * can be run (PUT /api/settings/verbal), and models trained from the browser (POST
+   * /api/models/verbal/train) go to `<modelsDir>/verbal/<version>/`.
+   */
+  modelsDir: string;
+  /**
+   * Which verbal settings a `serve` flag gave (`--model`, `--thresholds`): a flag wins over the
+   * choice stored by PUT /api/settings/verbal; a setting no flag gave takes the stored choice.
+   */
+  verbalFlags?: { model: boolean; thresholds: boolean };
   postureModelDir: string;
   poseModelDir: string;
   /** Server-side pose estimator for video frames (started on the first frame). */
@@ -51,11 +66,6 @@ export interface ServerOptions {
   /** Frames waiting per participant before the oldest are dropped. */
   frameQueueCapacity: number;
   clientDir: string;
-  /**
-   * The model library (`serve --models-dir`): models trained from the browser (POST
-   * /api/models/verbal/train) go to `<modelsDir>/verbal/<version>/`.
-   */
-  modelsDir: string;
   /**
    * Training jobs' corpus and most epochs per member (defaults: fixtures/verbal/corpus.jsonl,
    * DEFAULT_TRAIN_OPTIONS.epochs); a test's smaller corpus and fewer epochs. Never from a request.
@@ -89,12 +99,12 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   auth: 'auto',
   dbPath: projectPath('data', 'buying-signals.db'),
   modelDir: projectPath('models', 'verbal'),
+  modelsDir: projectPath('data', 'models'),
   postureModelDir: projectPath('models', 'posture'),
   poseModelDir: projectPath('models', 'pose'),
   poseModel: 'blazepose-full',
   frameQueueCapacity: 4,
   clientDir: projectPath('dist', 'client'),
-  modelsDir: projectPath('data', 'models'),
   seedDemo: true,
   warmUp: { turns: 0, sessions: 1 },
   log: (msg) => console.log(msg),
@@ -107,6 +117,8 @@ export interface RunningServer {
   /** The access token requests need, when there is one. */
   token?: string;
   service: SessionService;
+  /** The running verbal model and thresholds, and their switch. */
+  verbalSettings: VerbalSettings;
   close(): Promise<void>;
 }
 
@@ -120,9 +132,27 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const stale = removeStaleTemps(o.modelsDir);
   if (stale.length > 0) o.log(`removed ${stale.length} unfinished training folder${stale.length === 1 ? '' : 's'} from ${o.modelsDir}: ${stale.join(', ')}`);
   const backend = await initTf(o.backend);
-  const classifier = loadVerbalClassifier({ modelDir: o.modelDir });
-  const posture = loadPostureClassifier({ modelDir: o.postureModelDir });
   const store = new SqliteStore(o.dbPath);
+  // The flags' model and thresholds, else those an analyst chose (stored), else the defaults.
+  const places = { baseDir: o.modelDir, modelsDir: o.modelsDir };
+  let choice;
+  try {
+    choice = startupChoice({ store, places, flags: o.verbalFlags ?? { model: false, thresholds: false }, thresholds: (o.pipeline ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds });
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  for (const note of choice.notes) o.log(note);
+  const classifier = choice.classifier;
+  const verbal = new VerbalRuntime({ classifier, id: choice.id, dir: choice.dir, thresholds: choice.thresholds });
+  let posture;
+  try {
+    posture = loadPostureClassifier({ modelDir: o.postureModelDir });
+  } catch (e) {
+    store.close();
+    classifier.dispose();
+    throw e;
+  }
   // WAL checkpoints on a worker thread: SQLite's own ran inside a live turn's commit.
   const checkpointer = store.checkpointAside({ log: o.log });
   const demo = loadDemoMeeting();
@@ -168,7 +198,8 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const service = new SessionService({ store, classifier, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
+  const service = new SessionService({ store, verbal, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
+  const verbalSettings = new VerbalSettings({ store, runtime: verbal, places, sources: choice.sources, now: o.now, log: o.log });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
@@ -189,10 +220,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     now: o.now,
     log: o.log,
   });
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, hosts, ...(token ? { token } : {}), log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, verbalSettings, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
-  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), log: o.log });
+  const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), verbalSettings, log: o.log });
   // Every connected client hears the training job's state, whatever session (or none) it shows.
   training.onChange((job) => realtime.io.emit(TRAIN_EVENT, job));
   const port = (server.address() as AddressInfo).port;
@@ -203,7 +234,10 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     o.log(`note: bound to ${o.host} without an access token, so anyone who can reach this machine on port ${port} can read and change every session`);
   }
   const held = describeThresholds(service.signalThresholds);
-  o.log(`buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${held ? `; signal thresholds: ${held}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`);
+  const from = (s: string) => (s === 'stored' ? ', the stored choice' : s === 'flag' ? ', from the flag' : '');
+  o.log(
+    `buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${choice.id !== 'base' ? ` (${shownPath(choice.dir)})` : ''}${from(choice.sources.model)}${held ? `; signal thresholds: ${held}${from(choice.sources.thresholds)}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`,
+  );
 
   let closed = false;
   return {
@@ -211,12 +245,14 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     port,
     ...(token !== undefined ? { token } : {}),
     service,
+    verbalSettings,
     async close() {
       if (closed) return;
       closed = true;
       // Role changes under way are abandoned (nothing of them is stored; PUT /roles answers
       // shutting_down). Turns already taken are stored and acked before the sockets close;
       // later input is refused.
+      verbalSettings.close();
       await service.close();
       // A model quality measurement under way is abandoned (503 shutting_down, its worker
       // thread terminated): it reads the store and runs the models closed below.
@@ -228,7 +264,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
       await checkpointer?.stop();
       store.close();
-      classifier.dispose();
+      verbal.dispose();
       posture.dispose();
     },
   };

@@ -16,6 +16,8 @@ import { h, type Child } from './dom';
 import { DownloadLink } from './downloadLink';
 import { TrainingPanel, type TrainingSource } from './training';
 import type { TrainJob } from '../../protocol/training';
+import { RunningModelSection, type RunningModelSource } from './runningModel';
+import type { VerbalState } from '../../protocol/models';
 
 /** The session open in the window, which "This session" measures. */
 export interface OpenSession {
@@ -33,6 +35,8 @@ export interface QualitySource {
   openSession(): OpenSession | null;
   /** Training a model on the labels (the section "Train a model on these labels"). */
   training: TrainingSource;
+  /** The model library and the running model's settings (the "Running model" section); without it, no such section. */
+  running?: RunningModelSource;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
@@ -178,6 +182,8 @@ function trainingSection(q: Quality): HTMLElement {
 
 export class QualityView {
   private readonly dialog: HTMLDialogElement;
+  /** The last finished training job whose model Running model was told about. */
+  private listedJob: string | null = null;
   private quality: Quality | null = null;
   private error: ApiError | null = null;
   /** A download refused (or none yet), said in the dialog: the page's notices are behind it. */
@@ -190,6 +196,7 @@ export class QualityView {
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
   private readonly downloads: Record<LinkKind, DownloadLink>;
   private readonly training: TrainingPanel;
+  private readonly running: RunningModelSection | null;
 
   constructor(
     private readonly button: HTMLButtonElement,
@@ -210,12 +217,31 @@ export class QualityView {
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
     this.training = new TrainingPanel(source.training);
+    this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh()) : null;
     this.renderButton();
   }
 
   /** A training job's state, as every window hears it (`model_training`): kept while the dialog is closed. */
   trainingUpdate(job: TrainJob): void {
     this.training.update(job);
+    // A finished job put its model in the library: Running model lists it, ready to run (once
+    // per job; a closed dialog reads the library when it opens).
+    if (job.state === 'done' && job.id !== this.listedJob && this.dialog.open) {
+      this.listedJob = job.id;
+      void this.running?.libraryChanged();
+    }
+  }
+
+  /** The what-if's best threshold per label, where it differs from none (null: no what-if shown). */
+  private suggestedThresholds(): Partial<Record<string, number>> | null {
+    const w = this.quality?.verbal.whatIf;
+    if (!w) return null;
+    return Object.fromEntries(w.labels.flatMap((l) => (l.best === null ? [] : [[l.label, l.best] as const])));
+  }
+
+  /** The server's running model or thresholds changed (any window's switch): the section follows. */
+  onVerbalSettings(s: VerbalState): void {
+    this.running?.onSettings(s);
   }
 
   get isOpen(): boolean {
@@ -233,6 +259,7 @@ export class QualityView {
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
     void this.training.load();
     void this.refresh();
+    void this.running?.opened();
   }
 
   close(): void {
@@ -327,6 +354,7 @@ export class QualityView {
     const body: HTMLElement[] = q ? [verbalSection(q), cuesSection(q), postureSection(q), trainingSection(q)] : [];
     // The labels a job would use: the measured answer's count when it is of the scope chosen.
     this.training.setScope(session === null ? 'all' : 'session', session, q && q.session === session ? q.verbal.stored : null);
+    this.running?.render();
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
@@ -335,6 +363,7 @@ export class QualityView {
       ...(q ? [this.scopeLine(q)] : []),
       ...body,
       this.training.root,
+      ...(this.running ? [this.running.element] : []),
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),

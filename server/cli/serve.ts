@@ -18,8 +18,8 @@ import { adviseOtherKind } from '../signals/modelFolder';
 export const DEFAULT_MODELS_DIR = 'data/models';
 
 export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [--allowed-host NAME,...] [--token-file FILE | --no-token]
-                          [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--posture-model DIR]
-                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N] [--thresholds T] [--models-dir DIR]
+                          [--db FILE|:memory:] [--no-demo] [--warm-up N] [--model DIR] [--models-dir DIR] [--posture-model DIR]
+                          [--pose-model ${POSE_MODELS.join('|')}] [--pose-workers N] [--thresholds T]
   --port     port to listen on (default: $PORT or 3000)
   --host     interface to bind (default 127.0.0.1: this machine only; 0.0.0.0 shares the
              server on the network, with an access token)
@@ -37,17 +37,20 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
   --warm-up  turns played through a scratch copy of the server before it listens, so the
              first meeting runs on the optimised live path (default ${DEFAULT_WARM_UP.turns}, 0 to skip,
              at most ${MAX_WARM_UP_TURNS})
-  --model    the verbal model folder (default ${DEFAULT_MODEL_DIR}; one \`train verbal --out DIR\` wrote)
+  --model    the verbal model folder (default ${DEFAULT_MODEL_DIR}; one \`train verbal --out DIR\` wrote); it wins
+             over the model an analyst chose in the Model quality view (kept in the store)
+  --models-dir  the model library (default ${DEFAULT_MODELS_DIR}, whatever --db is): the Model quality view
+             can run any model folder under its verbal/ folder, and models trained from the browser
+             (Model quality → Train a model on these labels) are written to DIR/verbal/<version>/
   --posture-model  the posture model folder (default ${DEFAULT_POSTURE_DIR}; one \`train posture --out DIR\` wrote)
   --pose-model  the server's pose estimator for video frames and photos (default ${DEFAULT_POSE_MODEL}; lite is
              faster, movenet-lightning fastest but has no hand points)
   --pose-workers  pose worker threads (default: one per core)
-  --models-dir  the server's model library (default ${DEFAULT_MODELS_DIR}): models trained from the browser
-             (Model quality → Train a model on these labels) are written to DIR/verbal/<version>/
   --thresholds  least score a customer's predicted signal needs, else the turn gives no signal:
              one number for every signal label (0.5) or per label (resistance=0.6,purchase_intent=0.4);
-             default none (the most probable label counts). Pick them with \`eval verbal --sweep\` on one
-             file and check them with \`eval verbal --thresholds\` on another; /api/health shows them`;
+             default none (the most probable label counts), or those an analyst chose (kept in the store;
+             the flag wins). Pick them with \`eval verbal --sweep\` on one file and check them with
+             \`eval verbal --thresholds\` on another; /api/health shows them`;
 
 /**
  * The server's options from `serve`'s arguments (and $PORT, $BUYING_SIGNALS_TOKEN), every flag
@@ -55,7 +58,7 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
  */
 export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Partial<ServerOptions>, 'log'> {
   const a = parseArgs(args, {
-    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'posture-model', 'pose-model', 'pose-workers', 'thresholds', 'models-dir'],
+    values: ['port', 'host', 'db', 'warm-up', 'allowed-host', 'token-file', 'model', 'models-dir', 'posture-model', 'pose-model', 'pose-workers', 'thresholds'],
     switches: ['no-demo', 'demo', 'no-token'],
   });
   if (a.positionals.length) throw new UsageError(`serve takes no arguments, got "${a.positionals.join(' ')}"\n${SERVE_USAGE}`);
@@ -65,7 +68,10 @@ export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Parti
   const allowedHosts = a.values['allowed-host'] === undefined ? [] : parseHostNames(a.values['allowed-host']);
   const auth = authFrom(a.values['token-file'], a.switches.has('no-token'), env);
   const thresholds = a.values.thresholds === undefined ? undefined : parseThresholds(a.values.thresholds);
+  const modelsDir = a.values['models-dir'] === undefined ? undefined : modelsDirFrom(a.values['models-dir']);
   return {
+    ...(modelsDir !== undefined ? { modelsDir } : {}),
+    verbalFlags: { model: a.values.model !== undefined, thresholds: thresholds !== undefined },
     ...modelOptions(a.values),
     port,
     allowedHosts,
@@ -73,7 +79,6 @@ export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Parti
     warmUp: { ...DEFAULT_WARM_UP, turns: warmUpTurns },
     ...(a.values.host ? { host: a.values.host } : {}),
     ...(dbPath !== undefined ? { dbPath } : {}),
-    ...(a.values['models-dir'] !== undefined ? { modelsDir: resolveFlagPath(a.values['models-dir'], DEFAULT_MODELS_DIR) } : {}),
     seedDemo: !a.switches.has('no-demo'),
     ...(thresholds !== undefined ? { pipeline: { ...DEFAULT_PIPELINE_OPTIONS, signalThresholds: thresholds } } : {}),
   };
@@ -109,6 +114,23 @@ export function modelOptions(values: Record<string, string | undefined>): Partia
     ...(poseModel !== undefined ? { poseModel: poseModel as PoseModelName } : {}),
     ...(poseWorkers !== undefined ? { poseWorkers } : {}),
   };
+}
+
+/**
+ * `--models-dir DIR` resolved. It need not exist yet (no model trained into it: the library is
+ * empty), but it must not be a file.
+ */
+export function modelsDirFrom(value: string): string {
+  if (value.trim() === '') throw new UsageError(`--models-dir needs a folder, got "${value}"`);
+  const dir = path.resolve(value);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return dir;
+  }
+  if (!stat.isDirectory()) throw new UsageError(`--models-dir ${value}: ${dir} is a file, not a folder`);
+  return dir;
 }
 
 /**

@@ -291,9 +291,53 @@ export class TooFewLabelsError extends AppError {
   }
 }
 
+/** PUT /api/settings/verbal while another switch of the running model is under way (`inProgress` says what it will run). */
+export class SwitchInProgressError extends AppError {
+  constructor(inProgress: string) {
+    super(
+      'switch_in_progress',
+      `a switch of the running verbal model is under way (to ${inProgress}): wait until it is done, then ask again`,
+      409,
+    );
+  }
+}
+
 /** The server stopped: a training job is not started (or the one running was stopped). */
 export class TrainShuttingDownError extends AppError {
   constructor() {
     super('shutting_down', 'the server is stopping: no training job is started; ask again once the server is back', 503);
+  }
+}
+
+/** PUT /api/settings/verbal named no model of the library (GET /api/models/verbal lists them). */
+export class ModelNotInLibraryError extends AppError {
+  constructor(ref: string) {
+    super(
+      'not_found',
+      `model: "${ref.slice(0, 200)}" is neither the id nor the version of a model in the library (GET /api/models/verbal lists them)`,
+      404,
+      { field: 'model' },
+    );
+  }
+}
+
+/** PUT /api/settings/verbal named a version that several folders hold: it must be chosen by id. */
+export class AmbiguousModelError extends AppError {
+  constructor(version: string, ids: readonly string[]) {
+    super(
+      'ambiguous_model',
+      `model: version ${version} is held by ${ids.length} folders (${ids.join(', ')}); name one by its id`,
+      409,
+      { field: 'model' },
+    );
+  }
+}
+
+/** PUT /api/settings/verbal: the chosen model's folder is listed but does not load (damaged weights, removed meanwhile); nothing changed. */
+export class ModelUnloadableError extends AppError {
+  constructor(id: string, problem: string) {
+    super('model_unloadable', `model: ${id} cannot be loaded, so the running model was kept: ${problem}`, 422, {
+      field: 'model',
+    });
   }
 }

@@ -25,6 +25,8 @@ import { QualityMeasurements, qualityRouter } from './routes/quality';
 import { searchRouter } from './routes/search';
 import { trainingRouter } from './routes/training';
 import type { TrainJobs } from '../training/trainJobs';
+import { verbalModelsRouter, verbalSettingsRouter } from './routes/verbalModels';
+import type { VerbalSettings } from '../models/verbalSettings';
 
 export interface AppDeps {
   service: SessionService;
@@ -46,6 +48,8 @@ export interface AppDeps {
   quality?: QualityMeasurements;
   /** Training jobs (POST /api/models/verbal/train); absent: those routes answer 404 as unknown. */
   training?: TrainJobs;
+  /** The verbal model library and the running model's settings; without it those routes answer 404. */
+  verbalSettings?: VerbalSettings;
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
   token?: string;
   log: (msg: string) => void;
@@ -108,6 +112,10 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/search', searchRouter(deps.service));
   if (deps.training) app.use('/api/models/verbal/train', trainingRouter(deps.training));
+  if (deps.verbalSettings) {
+    app.use('/api/models/verbal', verbalModelsRouter(deps.verbalSettings));
+    app.use('/api/settings/verbal', verbalSettingsRouter(deps.verbalSettings));
+  }
   app.use('/api/sessions', sessionArchiveRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));
   app.use('/api/photos', photosRouter(deps.frames, deps.posture));

@@ -42,6 +42,7 @@ import type { SignalThresholds } from '../signals/verbal/decision';
 import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult, type TurnView } from './sessionPipeline';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 import { searchTurns, type SearchParams } from '../search/search';
+import { VerbalRuntime, type HeldVerbal, type VerbalRun } from '../models/verbalRuntime';
 import type { SearchAnswer } from '../../protocol/search';
 
 export type SessionEvent =
@@ -114,7 +115,10 @@ interface TurnChange {
 
 export interface SessionServiceDeps {
   store: SqliteStore;
-  classifier: VerbalClassifier;
+  /** The verbal model, fixed for the service's life; or `verbal`, which an analyst may change while it runs. */
+  classifier?: VerbalClassifier;
+  /** The verbal model and signal thresholds now (they override options.signalThresholds), read at use time. */
+  verbal?: VerbalRuntime;
   /** Without it, frames are stored but give no posture signals. */
   posture?: PostureClassifier;
   /** Wall clock, read only here at the edge of the core (for receivedAt / emittedAt). */
@@ -162,8 +166,12 @@ export class SessionService {
   /** Transports' accepted, unfinished work per session, which a deletion waits for. */
   private readonly pendingWork = new Set<SessionWork>();
   private closing = false;
+  private readonly verbal: VerbalRuntime;
 
   constructor(private readonly deps: SessionServiceDeps) {
+    if (deps.verbal) this.verbal = deps.verbal;
+    else if (deps.classifier) this.verbal = new VerbalRuntime({ classifier: deps.classifier, id: 'base', dir: '', thresholds: (deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds });
+    else throw new TypeError('SessionService needs a classifier or a verbal runtime');
     this.reanalysisSlice = deps.reanalysisSlice ?? DEFAULT_REANALYSIS_SLICE;
     if (!(this.reanalysisSlice.items >= 1)) throw new RangeError(`reanalysisSlice.items must be ≥ 1, got ${this.reanalysisSlice.items}`);
     this.newId = deps.newId ?? (() => randomUUID().replace(/-/g, '').slice(0, 16));
@@ -184,16 +192,24 @@ export class SessionService {
 
   /** Least score per signal label a prediction needs to be stored as a signal ({}: none, the most probable label counts). */
   get signalThresholds(): SignalThresholds {
-    return (this.deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds;
+    return this.verbal.current.thresholds;
   }
 
   get modelVersion(): string {
-    return this.deps.classifier.version;
+    return this.verbal.current.classifier.version;
   }
 
-  /** The verbal model the pipeline runs (GET /api/quality measures it on the stored labels). */
+  /** The verbal model the pipeline runs now. */
   get verbalClassifier(): VerbalClassifier {
-    return this.deps.classifier;
+    return this.verbal.current.classifier;
+  }
+
+  /**
+   * The verbal model and thresholds now, held for work that spans turns of the event loop (GET
+   * /api/quality measures it on the stored labels): not disposed by a switch before release().
+   */
+  holdVerbal(): HeldVerbal {
+    return this.verbal.hold();
   }
 
   /** The service's wall clock, for the edges that pass a time in (a correction's correctedAt). */
@@ -919,8 +935,11 @@ export class SessionService {
     };
     const roles = withGiven(this.roleMap(sessionId));
     const scratch = SqliteStore.scratch();
+    // The model and thresholds it starts with, held through its slices (a switch meanwhile does
+    // not dispose them under it, nor give it half one model, half the other).
+    const held = this.verbal.hold();
     try {
-      const aside = this.newPipeline(sessionId, scratch);
+      const aside = this.newPipeline(sessionId, scratch, held);
       const run = aside.startReanalysis(store, roles, this.deps.now, change?.view);
       const { items, ms } = this.reanalysisSlice;
       for (let caughtUp = false; !caughtUp; ) {
@@ -938,7 +957,9 @@ export class SessionService {
         change?.apply();
         const now = withGiven(this.roleMap(sessionId));
         for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
-        if (!sameRoles(now, roles) || !run.finish()) {
+        // Roles changed meanwhile, or the running model or thresholds (a switch): in place, with today's.
+        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
+        if (switched || !sameRoles(now, roles) || !run.finish()) {
           this.pipeline(sessionId).reanalyze(now, this.deps.now);
         } else {
           store.clearAnalysis(sessionId);
@@ -951,6 +972,7 @@ export class SessionService {
       this.publish({ type: 'reanalysed', sessionId });
       return result;
     } finally {
+      held.release();
       scratch.close();
     }
   }
@@ -1007,7 +1029,7 @@ export class SessionService {
   /** Checks, classifies and stores a batch of turns (not yet published). */
   private storeBatch(sessionId: string, batch: readonly UtteranceIn[], participants: readonly Participant[]) {
     const prepared = this.prepareTurns(sessionId, batch, participants);
-    return { prepared, results: this.storeTurns(prepared, classifyTurns(this.deps.classifier, prepared.turns), this.deps.now()) };
+    return { prepared, results: this.storeTurns(prepared, classifyTurns(this.verbal.current.classifier, prepared.turns), this.deps.now()) };
   }
 
   /**
@@ -1037,7 +1059,7 @@ export class SessionService {
       }
     });
     const ready = checked.flatMap((c) => (c.ok && 'turn' in c ? [c.turn] : []));
-    const preds = classifyTurns(this.deps.classifier, ready.flatMap((p) => p.turns));
+    const preds = classifyTurns(this.verbal.current.classifier, ready.flatMap((p) => p.turns));
     const receivedAt = this.deps.now();
     type Stored = { ok: true; turn: PreparedTurns; results: TurnResult[] } | { ok: true; repeats: Utterance } | { ok: false; error: unknown };
     const storeAll = () => {
@@ -1201,9 +1223,32 @@ export class SessionService {
     return p;
   }
 
-  private newPipeline(sessionId: string, store: SqliteStore): SessionPipeline {
-    const models = { verbal: this.deps.classifier, ...(this.deps.posture ? { posture: this.deps.posture } : {}) };
-    return new SessionPipeline(sessionId, store, models, this.deps.options ?? DEFAULT_PIPELINE_OPTIONS);
+  /**
+   * A pipeline of the session. The cached ones read the running verbal model and thresholds at
+   * use time (a switch reaches live meetings' next turns); `fixed`: one re-analysis's, held.
+   */
+  private newPipeline(sessionId: string, store: SqliteStore, fixed?: VerbalRun): SessionPipeline {
+    const verbal = this.verbal;
+    const base = this.deps.options ?? DEFAULT_PIPELINE_OPTIONS;
+    const posture = this.deps.posture ? { posture: this.deps.posture } : {};
+    const models = fixed
+      ? { verbal: fixed.classifier, ...posture }
+      : {
+          get verbal() {
+            return verbal.current.classifier;
+          },
+          ...posture,
+        };
+    const opts: PipelineOptions = fixed
+      ? { ...base, signalThresholds: fixed.thresholds }
+      : {
+          cueEngine: base.cueEngine,
+          ...(base.trackerSnapshotEvery !== undefined ? { trackerSnapshotEvery: base.trackerSnapshotEvery } : {}),
+          get signalThresholds() {
+            return verbal.current.thresholds;
+          },
+        };
+    return new SessionPipeline(sessionId, store, models, opts);
   }
 
   private publish(e: SessionEvent): void {

@@ -22,6 +22,7 @@ import { toApiError } from '../errors/mapError';
 import type { SessionEvent, SessionService } from '../pipeline/sessionService';
 import type { FrameService } from '../frames/frameService';
 import { LiveTurnQueue } from '../pipeline/liveTurnQueue';
+import type { VerbalSettings } from '../models/verbalSettings';
 import { CountsCoalescer, DEFAULT_LOBBY_COUNTS, type LobbyCountsOptions } from './lobbyCounts';
 import { foreignOrigin } from '../http/origin';
 import { anyHost, type HostCheck } from '../http/hosts';
@@ -43,6 +44,8 @@ export interface RealtimeOptions {
    * client sending without waiting cannot grow the server's queue without bound.
    */
   maxTurnsInFlight: number;
+  /** The running verbal model's settings: every connected socket hears their changes (`verbal_settings`). */
+  verbalSettings?: Pick<VerbalSettings, 'onChange'>;
   /** How often at most the lobby hears a session's counts (`session_counts`), and the clock that times it. */
   lobbyCounts: Partial<LobbyCountsOptions>;
   log: (msg: string) => void;
@@ -148,6 +151,9 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
       io.in(room(e.sessionId)).socketsLeave(room(e.sessionId));
     } else to.emit('roles_needed', { sessionId: e.sessionId, speakers: e.speakers });
   });
+
+  // A switch of the running model, to every window: its model line and footer follow without a reload.
+  o.verbalSettings?.onChange((state) => io.emit('verbal_settings', state));
 
   io.on('connection', (socket: IoSocket) => {
     /** This connection's live turns submitted and not yet stored or failed. */

@@ -308,4 +308,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX deleted_turns_client ON deleted_turns(session_id, client_turn_id) WHERE client_turn_id IS NOT NULL;
     `,
   },
+  {
+    version: 17,
+    name: 'settings: the verbal model and signal thresholds an analyst chose to run, and their history',
+    // PUT /api/settings/verbal: what the server runs, kept across a restart (server/models/
+    // verbalSettings.ts). One row per setting (key 'verbal.model': {id, version}; key
+    // 'verbal.thresholds': {label: number}), JSON values; a setting never chosen has no row.
+    // Each change is also appended to settings_history (from → to, JSON; NULL: the default).
+    sql: `
+      CREATE TABLE settings (
+        key         TEXT PRIMARY KEY,
+        value_json  TEXT NOT NULL,
+        changed_at  INTEGER NOT NULL
+      );
+      CREATE TABLE settings_history (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          INTEGER NOT NULL,
+        key         TEXT NOT NULL,
+        from_json   TEXT,
+        to_json     TEXT NOT NULL
+      );
+      CREATE INDEX settings_history_key ON settings_history(key, id);
+    `,
+  },
 ];

@@ -552,6 +552,53 @@ export class SqliteStore {
     this.lock?.close();
   }
 
+  // ---- settings (migration 17) --------------------------------------------------------
+
+  /** A stored setting's value (parsed JSON), or undefined when it was never chosen. */
+  setting(key: string): { value: unknown; changedAt: number } | undefined {
+    const row = this.stmt('SELECT value_json, changed_at FROM settings WHERE key = ?').get(key) as
+      { value_json: string; changed_at: number } | undefined;
+    return row && { value: JSON.parse(row.value_json) as unknown, changedAt: row.changed_at };
+  }
+
+  /** Stores a setting and appends the change (from the value it replaces) to its history, in one transaction. */
+  putSetting(key: string, value: unknown, at: number): void {
+    this.transaction(() => {
+      const before = this.stmt('SELECT value_json FROM settings WHERE key = ?').get(key) as
+        { value_json: string } | undefined;
+      const json = JSON.stringify(value);
+      this.stmt(
+        'INSERT INTO settings (key, value_json, changed_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, changed_at = excluded.changed_at',
+      ).run(key, json, at);
+      this.stmt('INSERT INTO settings_history (at, key, from_json, to_json) VALUES (?, ?, ?, ?)').run(
+        at,
+        key,
+        before?.value_json ?? null,
+        json,
+      );
+    });
+  }
+
+  /** The newest `limit` changes of the settings whose keys are given, newest first. */
+  settingsHistory(
+    keys: readonly string[],
+    limit: number,
+  ): { id: number; at: number; key: string; from: unknown; to: unknown }[] {
+    if (!keys.length) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT id, at, key, from_json, to_json FROM settings_history WHERE key IN (${keys.map(() => '?').join(',')}) ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...keys, limit) as { id: number; at: number; key: string; from_json: string | null; to_json: string }[];
+    return rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      key: r.key,
+      from: r.from_json === null ? null : (JSON.parse(r.from_json) as unknown),
+      to: JSON.parse(r.to_json) as unknown,
+    }));
+  }
+
   // ---- sessions and participants ----------------------------------------------------
 
   createSession(s: { id: string; title: string; createdAt: number; demo: boolean; participants: Participant[] }): Session {

@@ -10,9 +10,10 @@
 // and comment shown) and the video panel (opened without a camera). And by hand what axe does
 // not check: the page's lang follows the language switch, and every control the Tab key reaches
 // on the played demo shows a focus indicator. Real server, real Chromium; no network.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { openPage, playDemo, useServerAndBrowser } from './browser';
+import { addLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
 
 const WAIT_MS = 60_000;
 /** The demo meeting's customer. */
@@ -20,7 +21,12 @@ const CUSTOMER = '李女士';
 
 jest.setTimeout(240_000);
 
-const suite = useServerAndBrowser();
+// A model library with one model beside the running one, so Model quality's Running model
+// section shows a Run this model button that can be confirmed.
+const modelsDir = tempModelsDir();
+addLibraryModel(modelsDir, 'retrained', 'verbal-20261201-aaaaaaaa', { extra: { weight: 3, rows: 14 } });
+afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
+const suite = useServerAndBrowser({ modelsDir });
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -245,6 +251,14 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.locator('[data-testid="quality-refresh"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-cues').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('quality-scope-line').waitFor({ timeout: WAIT_MS });
+    // Its Running model section: the library, a Run this model confirmation open, and a
+    // threshold refused by its field (nothing is switched: Cancel is pressed after the audit).
+    await page.getByTestId('running-library').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('running-threshold-resistance').fill('2');
+    await page.getByTestId('running-apply').click();
+    await page.getByTestId('running-threshold-resistance-error').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('running-run-lib/retrained').click();
+    await page.getByTestId('running-confirm').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // Model quality's Train a model on these labels: a weight out of range refused by its field,

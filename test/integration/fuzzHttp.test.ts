@@ -12,7 +12,8 @@ import { TrainJobAnswerSchema, TrainJobSchema } from '../../protocol/training';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { searchForm } from '../../server/search/searchText';
 import { api, readAnswer } from './harness';
-import { useFuzzServer } from './fuzzServer';
+import { FUZZ_LIBRARY_VERSION, useFuzzServer } from './fuzzServer';
+import { VerbalLibrarySchema, VerbalSettingsSchema } from '../../protocol/models';
 import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
@@ -254,6 +255,41 @@ describe('fuzz: JSON bodies', () => {
       // A path no route takes ('..' is resolved away by the client) is a 404 naming the route.
       expectClean(r, { named: (e) => e.field !== undefined || (e.code === 'not_found' && /^no route /.test(e.message)) });
     });
+  });
+});
+
+describe('fuzz: the running verbal model', () => {
+  it('PUT /api/settings/verbal with any body and content type: 200 running what it answered, or a 4xx naming the field that changed nothing; GET of the library and settings stays valid (80 cases)', async () => {
+    const bases = [{ model: 'lib/copy' }, { model: 'base', thresholds: { resistance: 0.6, purchase_intent: 0.4 } }, { thresholds: {} }, { model: FUZZ_LIBRARY_VERSION, thresholds: { price_inquiry: 1 } }];
+    const settingsNow = async () => {
+      const r = await api(server.url, 'GET', '/api/settings/verbal');
+      expect(r.status).toBe(200);
+      const parsed = VerbalSettingsSchema.parse(r.body);
+      return { model: parsed.model, thresholds: parsed.thresholds, history: parsed.history.length };
+    };
+    const statuses = new Set<number>();
+    await runCases('verbal-settings', 0x5eed17, 80, async (rand, _i, note) => {
+      const body = rand() < 0.85 ? mutateJson(pick(rand, bases), rand) : weirdValue(rand);
+      const text = rand() < 0.05 ? deepJsonText(10 + int(rand, 500), '{"thresholds":', '}') : (JSON.stringify(body) ?? 'null');
+      const before = await settingsNow();
+      note(`PUT /api/settings/verbal ${preview(text)}`);
+      const r = await send('PUT', '/api/settings/verbal', text, pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined || e.limit !== undefined });
+      statuses.add(r.status);
+      const after = await settingsNow();
+      if (r.status === 200) {
+        expect({ model: after.model, thresholds: after.thresholds }).toEqual({ model: r.body.model, thresholds: r.body.thresholds });
+        expect((await api(server.url, 'GET', '/api/health')).body.verbalModel).toBe(after.model.version);
+      } else {
+        expect(after).toEqual(before);
+      }
+      const lib = await api(server.url, 'GET', '/api/models/verbal');
+      expect(lib.status).toBe(200);
+      expect(VerbalLibrarySchema.parse(lib.body).models.filter((m) => m.running).map((m) => m.id)).toEqual([after.model.id]);
+    });
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400]));
+    // The suites after this one run on the default model and thresholds.
+    expect((await api(server.url, 'PUT', '/api/settings/verbal', { model: 'base', thresholds: {} })).status).toBe(200);
   });
 });
 

@@ -116,40 +116,57 @@ export class QualityMeasurements {
    */
   measure(session: string | null, rowsCap: number, hungUp?: AbortSignal): Promise<Quality> {
     if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
-    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}`;
+    // The running model and thresholds are part of the question: after a switch it is measured anew.
+    const running = this.deps.service.holdVerbal();
+    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}\n${running.id}\n${running.classifier.version}\n${JSON.stringify(running.thresholds)}`;
     let entry = this.underWay.get(key);
     if (!entry) {
       // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
       // burst of them held every store row and a worker thread per question at once.
-      if (this.running.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
+      if (this.running.size >= QUALITY_MEASUREMENTS_MAX) {
+        running.release();
+        return Promise.reject(busy());
+      }
       const { service } = this.deps;
       const sessionId = session ?? undefined;
       const abandoned = new AbortController();
-      const answer = measureQuality({
-        session,
-        // All three read now, in one synchronous step: the store as it is when asked. The posture
-        // labels were read a page at a time once the turns were classified, seconds later, so a
-        // deletion or role change meanwhile gave an answer of two moments (a session's labelled
-        // turns without its labelled frames) or, for that session, a 404 after it was accepted.
-        corrections: service.correctionsForExport(sessionId),
-        rowsCap,
-        cueReviews: service.cueReviewsForExport(sessionId),
-        postureLabels: [...service.postureLabelsForExport(sessionId)],
-        verbal: service.verbalClassifier,
-        thresholds: service.signalThresholds,
-        posture: this.deps.posture,
-        verbalDir: this.deps.modelDirs?.verbal,
-        postureDir: this.deps.modelDirs?.posture,
-        signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
-      });
+      let answer: Promise<Quality>;
+      try {
+        answer = measureQuality({
+          session,
+          // All three read now, in one synchronous step: the store as it is when asked. The posture
+          // labels were read a page at a time once the turns were classified, seconds later, so a
+          // deletion or role change meanwhile gave an answer of two moments (a session's labelled
+          // turns without its labelled frames) or, for that session, a 404 after it was accepted.
+          corrections: service.correctionsForExport(sessionId),
+          rowsCap,
+          cueReviews: service.cueReviewsForExport(sessionId),
+          postureLabels: [...service.postureLabelsForExport(sessionId)],
+          // Held until the measurement ends: a switch meanwhile does not dispose it under it.
+          verbal: running.classifier,
+          thresholds: running.thresholds,
+          posture: this.deps.posture,
+          verbalDir: this.deps.modelDirs ? running.dir || this.deps.modelDirs.verbal : undefined,
+          postureDir: this.deps.modelDirs?.posture,
+          signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
+        });
+      } catch (err) {
+        // Reading the labels failed before anything was measured: nothing holds the model now.
+        running.release();
+        throw err;
+      }
       const created: UnderWay = { answer, askers: 0, abandoned };
       entry = created;
       const done = answer.then(() => undefined, () => undefined).finally(() => {
+        running.release();
         this.running.delete(done);
         if (this.underWay.get(key) === created) this.underWay.delete(key);
       });
       this.running.add(done);
       this.underWay.set(key, created);
+    } else {
+      // Shared with the measurement under way, which holds the model itself.
+      running.release();
     }
     const shared = entry;
     shared.askers++;

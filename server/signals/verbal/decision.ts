@@ -28,10 +28,17 @@ export function describeThresholds(thresholds: SignalThresholds): string {
 /** Checks thresholds from a user (a CLI flag, a config): known labels, numbers in 0..1. */
 export function checkSignalThresholds(thresholds: Record<string, number>): SignalThresholds {
   for (const [label, t] of Object.entries(thresholds)) {
-    if (label === 'neutral' || !(VERBAL_LABELS as readonly string[]).includes(label)) {
-      throw new RangeError(`threshold for "${label}": not a signal label (use ${VERBAL_LABELS.filter((l) => l !== 'neutral').join(', ')})`);
-    }
-    if (!Number.isFinite(t) || t < 0 || t > 1) throw new RangeError(`threshold for ${label}: ${t} is not a number from 0 to 1`);
+    const problem = thresholdProblem(label, t);
+    if (problem) throw new RangeError(problem);
   }
   return thresholds;
+}
+
+/** Why `label: t` is no signal threshold (checkSignalThresholds' rules, for one), or undefined. */
+export function thresholdProblem(label: string, t: number): string | undefined {
+  if (label === 'neutral' || !(VERBAL_LABELS as readonly string[]).includes(label)) {
+    return `threshold for "${label}": not a signal label (use ${VERBAL_LABELS.filter((l) => l !== 'neutral').join(', ')})`;
+  }
+  if (!Number.isFinite(t) || t < 0 || t > 1) return `threshold for ${label}: ${t} is not a number from 0 to 1`;
+  return undefined;
 }

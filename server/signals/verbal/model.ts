@@ -2,7 +2,7 @@
 // forward pass. Each loaded classifier owns its weight tensors until dispose().
 import * as tf from '@tensorflow/tfjs';
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
-import { loadArtifact, type Manifest } from './artifact';
+import { loadArtifact, loadArtifactAsync, type Manifest } from './artifact';
 import { featurize, type FeatureConfig } from './features';
 import { batchTensors, encodeBatch, forwardLogits, WEIGHT_NAMES, weightShapes, type NetDims, type NetWeights, type WeightArrays } from './net';
 import type { VerbalClassifier, VerbalInput, VerbalPrediction } from './types';
@@ -22,6 +22,17 @@ export const DEFAULT_MAX_BATCH = 4096;
 export function loadVerbalClassifier(opts: VerbalModelOptions): VerbalClassifier {
   const { manifest, weights } = loadArtifact(opts.modelDir);
   return createVerbalClassifier({ version: manifest.version, dims: manifest.dims, features: manifest.features, weights });
+}
+
+/** loadVerbalClassifier with the weights read and unzipped off the event loop (a switch of the running model). */
+export async function loadVerbalClassifierAsync(opts: VerbalModelOptions): Promise<VerbalClassifier> {
+  const { manifest, weights } = await loadArtifactAsync(opts.modelDir);
+  return createVerbalClassifier({
+    version: manifest.version,
+    dims: manifest.dims,
+    features: manifest.features,
+    weights,
+  });
 }
 
 export interface ClassifierParts {
