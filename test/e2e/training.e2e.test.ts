@@ -3,7 +3,7 @@
 // refused by its field; Train starts a job (on a 200-row corpus, 2 epochs, set on the test
 // server), the progress line shows its phase, member, epoch and time, Cancel is offered while it
 // runs, and the new version with its validation figure shows once done, in this window and in
-// another one that only watched. Real server, real Chromium.
+// another one that only watched; Running model then lists it and runs it. Real server, real Chromium.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +84,16 @@ test('trains a model on the labels from Model quality: progress, then the new ve
 
   // The window that only watched shows the same outcome.
   await other.page.getByTestId('train-outcome').filter({ hasText: version }).waitFor({ timeout: WAIT_MS });
+
+  // Both windows' Running model lists the new model once the job ends (the dialogs stayed open),
+  // and running it is one click and a confirmation away: the server runs it for new turns.
+  const row = dialog.getByTestId('running-model-row').filter({ hasText: version });
+  await row.waitFor({ timeout: WAIT_MS });
+  await other.page.getByTestId('running-model-row').filter({ hasText: version }).waitFor({ timeout: WAIT_MS });
+  await dialog.getByTestId(`running-run-lib/${version}`).click();
+  await dialog.getByTestId('running-confirm-yes').click();
+  await row.getByTestId('running-marker').waitFor({ timeout: WAIT_MS });
+  expect((await getJson<{ verbalModel: string }>(suite.server, '/api/health')).verbalModel).toBe(version);
   expect(pageErrors).toEqual([]);
   expect(other.pageErrors).toEqual([]);
 });
