@@ -29,9 +29,11 @@ interface FakeRun {
   resolve: (o: RunOutcome) => void;
   reject: (e: Error) => void;
   stopped: boolean;
+  /** With `slowStop`: ends the stop (the thread gone). */
+  terminated?: () => void;
 }
 
-function setup(labels: CorrectionForExport[], opts: { interval?: number } = {}) {
+function setup(labels: CorrectionForExport[], opts: { interval?: number; slowStop?: boolean } = {}) {
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainjobs-'));
   let now = 1_000_000;
   const runs: FakeRun[] = [];
@@ -58,6 +60,8 @@ function setup(labels: CorrectionForExport[], opts: { interval?: number } = {}) 
         outcome,
         stop: async () => {
           run.stopped = true;
+          // A worker's terminate takes a while: the thread is gone only then.
+          if (opts.slowStop) await new Promise<void>((r) => (run.terminated = r));
           run.reject(new Error('terminated'));
           await outcome.catch(() => undefined);
         },
@@ -270,6 +274,32 @@ describe('TrainJobs', () => {
       expect(t.notices.length).toBe(n);
     } finally {
       jest.useRealTimers();
+      t.cleanup();
+    }
+  });
+
+  it('a cancel answers once its own worker is gone, though another job was started meanwhile (it waited for that one to end)', async () => {
+    const t = setup(many(10), { slowStop: true });
+    try {
+      const a = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      let answered: TrainJob | undefined;
+      const cancelling = t.jobs.cancel().then((j) => (answered = j));
+      // Another window trains again at once: the first job is cancelled already.
+      const b = t.jobs.start({});
+      t.writeTemp(t.runs[1]!);
+      t.runs[0]!.terminated!();
+      for (let i = 0; i < 5; i++) await settle();
+      expect(answered).toMatchObject({ id: a.id, state: 'cancelled' });
+      await cancelling;
+      expect(fs.existsSync(jobTempDir(t.modelsDir, a.id))).toBe(false);
+      // The second job runs on, its temp folder kept.
+      expect(t.jobs.current()).toMatchObject({ id: b.id, state: 'queued' });
+      expect(fs.existsSync(jobTempDir(t.modelsDir, b.id))).toBe(true);
+      t.runs[1]!.resolve({ type: 'done', version: 'v-b', macroF1: 0.5, accuracy: 0.5, validationRows: 3 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ id: b.id, state: 'done' });
+    } finally {
       t.cleanup();
     }
   });

@@ -158,10 +158,13 @@ export class TrainJobs {
   }
 
   private async stopRun(job: Held): Promise<void> {
+    // This job's run and outcome, taken now: another job may start while its worker stops (the
+    // job is cancelled already), and waiting on `this.settled` then waited for that one to end.
     const run = this.run;
+    const settled = this.settled;
     this.run = undefined;
     await run?.stop();
-    await this.settled;
+    await settled;
     removeJobTemp(this.o.modelsDir, job.id);
   }
 
