@@ -21,13 +21,18 @@ function wholeIn(text: string, min: number, max: number): number | undefined {
   return n >= min && n <= max ? n : undefined;
 }
 
+/** A field's refusal (not a whole number in its range), in the language of the moment. */
+export function fieldProblem(field: 'seed' | 'extraWeight'): string {
+  return field === 'seed' ? t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) : t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+}
+
 /** The request from the fields (both required, as the defaults fill them), or each field's problem. */
 export function trainRequest(seed: string, weight: string, session: string | null): { ok: true; body: TrainRequest } | { ok: false; errors: TrainFieldErrors } {
   const s = wholeIn(seed, 0, TRAIN_SEED_MAX);
   const w = wholeIn(weight, 1, EXTRA_WEIGHT_MAX);
   const errors: TrainFieldErrors = {};
-  if (s === undefined) errors.seed = t('trainSeedInvalid', { max: TRAIN_SEED_MAX });
-  if (w === undefined) errors.extraWeight = t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+  if (s === undefined) errors.seed = fieldProblem('seed');
+  if (w === undefined) errors.extraWeight = fieldProblem('extraWeight');
   if (s === undefined || w === undefined) return { ok: false, errors };
   return { ok: true, body: { seed: s, extraWeight: w, ...(session !== null ? { session } : {}) } };
 }
@@ -84,8 +89,7 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
  * which input it belongs to (none: the form as a whole).
  */
 export function startRefusal(e: ApiError): { field?: 'seed' | 'extraWeight'; text: string } {
-  if (e.field === 'seed') return { field: 'seed', text: t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) };
-  if (e.field === 'extraWeight') return { field: 'extraWeight', text: t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX }) };
+  if (e.field === 'seed' || e.field === 'extraWeight') return { field: e.field, text: fieldProblem(e.field) };
   if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
   if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
   if (e.code === 'too_few_labels') return { text: t('trainTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };

@@ -218,6 +218,11 @@ export class QualityView {
     this.training.update(job);
   }
 
+  /** The connection is back: the training job's state is read again (events missed meanwhile are not replayed). */
+  trainingReload(): void {
+    void this.training.load();
+  }
+
   get isOpen(): boolean {
     return this.dialog.open;
   }
