@@ -303,4 +303,26 @@ describe('TrainJobs', () => {
       t.cleanup();
     }
   });
+
+  it('a job whose library folder was replaced by a file mid-job ends failed, saying so; the next one may start (it stayed running for good)', async () => {
+    for (const outcome of ['done', 'failed', 'cancelled'] as const) {
+      const t = setup(many(10));
+      try {
+        t.jobs.start({});
+        t.writeTemp(t.runs[0]!);
+        const lib = verbalLibraryDir(t.modelsDir);
+        fs.rmSync(lib, { recursive: true });
+        fs.writeFileSync(lib, 'not a folder');
+        if (outcome === 'done') t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+        else if (outcome === 'failed') t.runs[0]!.reject(new Error(`ENOTDIR: not a directory, mkdir '${lib}/.tmp-x'`));
+        else await expect(t.jobs.cancel()).resolves.toMatchObject({ state: 'cancelled' });
+        await settle();
+        expect(t.jobs.current()).toMatchObject({ state: outcome === 'cancelled' ? 'cancelled' : 'failed' });
+        if (outcome === 'done') expect(t.jobs.current()!.error).toContain('not a directory');
+        await expect(t.jobs.close()).resolves.toBeUndefined();
+      } finally {
+        t.cleanup();
+      }
+    }
+  });
 });

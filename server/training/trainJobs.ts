@@ -165,7 +165,20 @@ export class TrainJobs {
     this.run = undefined;
     await run?.stop();
     await settled;
-    removeJobTemp(this.o.modelsDir, job.id);
+    this.removeTemp(job);
+  }
+
+  /**
+   * Removes a job's temp folder, if it can: a library folder deleted or replaced mid-job made
+   * this throw, which left the job `running` for good (every later job refused as busy) and its
+   * outcome's promise rejected unhandled.
+   */
+  private removeTemp(job: Held): void {
+    try {
+      removeJobTemp(this.o.modelsDir, job.id);
+    } catch (err) {
+      this.o.log?.(`training job ${job.id}: its temp folder could not be removed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private onMessage(job: Held, msg: RunMessage): void {
@@ -197,7 +210,7 @@ export class TrainJobs {
   private fail(job: Held, err: unknown): void {
     // A cancelled job's run rejects too (its worker terminated): it stays cancelled.
     if (job.state !== 'queued' && job.state !== 'running') return;
-    removeJobTemp(this.o.modelsDir, job.id);
+    this.removeTemp(job);
     this.end(job, 'failed', err instanceof Error ? err.message : String(err));
     this.o.log?.(`training job ${job.id} failed: ${job.error}`);
   }
