@@ -199,7 +199,7 @@ describe('TrainJobs', () => {
       const job = t.jobs.start({});
       t.runs[0]!.report({ type: 'phase', phase: 'saving' });
       t.writeTemp(t.runs[0]!);
-      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), `..tmp-${job.id}.writing-abc`));
+      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), `.${path.basename(jobTempDir(t.modelsDir, job.id))}.writing-abc`));
       const cancelled = await t.jobs.cancel();
       expect(cancelled.state).toBe('cancelled');
       expect(t.runs[0]!.stopped).toBe(true);
@@ -228,7 +228,8 @@ describe('TrainJobs', () => {
     const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainjobs-'));
     try {
       const lib = verbalLibraryDir(modelsDir);
-      for (const d of ['.tmp-train-1', '..tmp-train-1.writing-x', 'verbal-20261201-abcdef12']) fs.mkdirSync(path.join(lib, d), { recursive: true });
+      // A dead pid (above Linux's largest), and none (left by a server from before pids were in the names).
+      for (const d of ['.tmp-train-20261201-0a1b2c3d-4194305', '..tmp-train-20261201-0a1b2c3d-4194305.writing-x', 'verbal-20261201-abcdef12']) fs.mkdirSync(path.join(lib, d), { recursive: true });
       const logged: string[] = [];
       new TrainJobs({ service: { correctionsForExport: () => [], requireSession: () => undefined }, modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, log: (m) => logged.push(m) });
       expect(fs.readdirSync(lib)).toEqual(['verbal-20261201-abcdef12']);
@@ -323,6 +324,36 @@ describe('TrainJobs', () => {
       } finally {
         t.cleanup();
       }
+    }
+  });
+
+  it("start-up clean-up keeps a running job's temp folder (another server's, or this process's) and a folder that is no job's", async () => {
+    const t = setup(many(10));
+    try {
+      const job = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      const lib = verbalLibraryDir(t.modelsDir);
+      const keep = [
+        // Another live server's job (the parent process stands for it).
+        `.tmp-train-20261201-0a1b2c3d-${process.ppid}`,
+        `..tmp-train-20261201-0a1b2c3d-${process.ppid}.writing-x`,
+        // Hidden folders that only look like temp ones: someone's copy of a model.
+        '.tmp-my-model',
+        '.tmp-',
+      ];
+      for (const d of [...keep, '.tmp-train-20261201-deadbeef']) fs.mkdirSync(path.join(lib, d), { recursive: true });
+      fs.writeFileSync(path.join(lib, '.tmp-my-model', 'manifest.json'), '{}');
+      // A second server starting on the same library, in this process.
+      const logged: string[] = [];
+      new TrainJobs({ service: { correctionsForExport: () => [], requireSession: () => undefined }, modelsDir: t.modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, log: (m) => logged.push(m) });
+      expect(fs.readdirSync(lib).sort()).toEqual([...keep, path.basename(jobTempDir(t.modelsDir, job.id))].sort());
+      expect(logged.join('\n')).toContain('removed 1 unfinished training folder');
+      // The first server's job finishes into its version.
+      t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ state: 'done', result: { existed: false } });
+    } finally {
+      t.cleanup();
     }
   });
 });

@@ -18,7 +18,7 @@ import type { CorrectionForExport } from '../store/sqliteStore';
 import type { BackendName } from '../runtime/backend';
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { DEFAULT_TRAIN_OPTIONS } from '../signals/verbal/train';
-import { jobTempDir, publishModel, removeJobTemp, removeStaleTemps } from './modelLibrary';
+import { holdJobTemp, jobTempDir, publishModel, releaseJobTemp, removeJobTemp, removeStaleTemps } from './modelLibrary';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
 
 /** What a run reports back while it goes (the worker's messages but `done` and `failed`). */
@@ -112,6 +112,7 @@ export class TrainJobs {
       endedAt: null,
     };
     this.job = job;
+    holdJobTemp(id);
     const run = this.startRun(
       {
         backend: this.o.backend,
@@ -126,10 +127,12 @@ export class TrainJobs {
       (msg) => this.onMessage(job, msg),
     );
     this.run = run;
-    this.settled = run.outcome.then(
-      (done) => this.finish(job, done),
-      (err: unknown) => this.fail(job, err),
-    );
+    this.settled = run.outcome
+      .then(
+        (done) => this.finish(job, done),
+        (err: unknown) => this.fail(job, err),
+      )
+      .finally(() => releaseJobTemp(id));
     this.notify(true);
     this.o.log?.(`training job ${id} started: ${labels.length} labelled turns × ${weight}, seed ${seed}`);
     return this.view(job);
