@@ -86,18 +86,35 @@ export const removeJobTemp = (modelsDir: string, jobId: string): void => void re
  */
 export const removeStaleTemps = (modelsDir: string): string[] => removeTemps(modelsDir, isStale);
 
+/** Whether `dir` holds the model `version` (its manifest.json names it). */
+function holdsVersion(dir: string, version: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { version?: unknown }).version === version;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Moves a finished job's model from its temp folder to `<version>`. When the library holds that
  * version already (the same weights trained the same day: the version is their hash and date),
- * the existing folder is kept and the temp one removed: `existed` says so.
+ * the existing folder is kept and the temp one removed: `existed` says so. A folder of that name
+ * that is not that model (no manifest naming it: a copy broken off, something else) is not taken
+ * for it: it is moved aside to `<version>.replaced-<jobid>` (`aside`), never deleted, and the new
+ * model takes its place.
  */
-export function publishModel(modelsDir: string, jobId: string, version: string): { dir: string; existed: boolean } {
+export function publishModel(modelsDir: string, jobId: string, version: string): { dir: string; existed: boolean; aside?: string } {
   const dir = path.join(verbalLibraryDir(modelsDir), version);
   const tmp = jobTempDir(modelsDir, jobId);
+  let aside: string | undefined;
   if (fs.existsSync(dir)) {
-    removeJobTemp(modelsDir, jobId);
-    return { dir, existed: true };
+    if (holdsVersion(dir, version)) {
+      removeJobTemp(modelsDir, jobId);
+      return { dir, existed: true };
+    }
+    aside = `${dir}.replaced-${jobId}`;
+    fs.renameSync(dir, aside);
   }
   fs.renameSync(tmp, dir);
-  return { dir, existed: false };
+  return { dir, existed: false, ...(aside !== undefined ? { aside } : {}) };
 }

@@ -155,7 +155,9 @@ describe('TrainJobs', () => {
   it('keeps a version the library holds already, dropping the copy', async () => {
     const t = setup(many(10));
     try {
-      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), 'verbal-20261201-abcdef12'), { recursive: true });
+      const held = path.join(verbalLibraryDir(t.modelsDir), 'verbal-20261201-abcdef12');
+      fs.mkdirSync(held, { recursive: true });
+      fs.writeFileSync(path.join(held, 'manifest.json'), JSON.stringify({ version: 'verbal-20261201-abcdef12' }));
       t.jobs.start({});
       t.writeTemp(t.runs[0]!);
       t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
@@ -352,6 +354,27 @@ describe('TrainJobs', () => {
       t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
       await settle();
       expect(t.jobs.current()).toMatchObject({ state: 'done', result: { existed: false } });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a folder named as the new version that is not that model (a broken copy) is moved aside, not taken for it', async () => {
+    const t = setup(many(10));
+    try {
+      const lib = verbalLibraryDir(t.modelsDir);
+      const version = 'verbal-20261201-abcdef12';
+      fs.mkdirSync(path.join(lib, version), { recursive: true });
+      fs.writeFileSync(path.join(lib, version, 'weights.bin'), 'half a copy');
+      const job = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      fs.writeFileSync(path.join(t.runs[0]!.job.outDir, 'manifest.json'), JSON.stringify({ version }));
+      t.runs[0]!.resolve({ type: 'done', version, macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ state: 'done', result: { version, existed: false } });
+      expect(JSON.parse(fs.readFileSync(path.join(lib, version, 'manifest.json'), 'utf8'))).toEqual({ version });
+      // Nothing of the user's is deleted.
+      expect(fs.readFileSync(path.join(lib, `${version}.replaced-${job.id}`, 'weights.bin'), 'utf8')).toBe('half a copy');
     } finally {
       t.cleanup();
     }

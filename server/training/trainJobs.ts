@@ -201,7 +201,8 @@ export class TrainJobs {
   private finish(job: Held, done: RunOutcome): void {
     if (job.state !== 'queued' && job.state !== 'running') return;
     try {
-      const { dir, existed } = publishModel(this.o.modelsDir, job.id, done.version);
+      const { dir, existed, aside } = publishModel(this.o.modelsDir, job.id, done.version);
+      if (aside !== undefined) this.o.log?.(`training job ${job.id}: ${dir} was not model ${done.version} (no manifest naming it): moved aside to ${aside}`);
       job.result = { version: done.version, dir, existed, validation: { macroF1: done.macroF1, accuracy: done.accuracy, rows: done.validationRows } };
       this.end(job, 'done');
       this.o.log?.(`training job ${job.id} done: ${done.version} in ${path.relative(process.cwd(), dir) || dir}, validation macro-F1 ${done.macroF1.toFixed(3)}`);
