@@ -26,6 +26,8 @@ export class TrainingPanel {
   /** The fields' and the form's problems, worded when shown: a change of language re-words them. */
   private errors: Partial<Record<Field, () => string>> = {};
   private formError: (() => string) | null = null;
+  /** The form's problem is a start refused because a job ran: untrue once none runs. */
+  private refusedBusy = false;
   /** A start or cancel in flight. */
   private sending = false;
   private count: number | null = null;
@@ -103,6 +105,10 @@ export class TrainingPanel {
     if (job && this.job && job.id === this.job.id && isRunning(job) && !isRunning(this.job)) return;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement : null;
     this.job = job;
+    if (this.refusedBusy && !isRunning(job)) {
+      this.formError = null;
+      this.refusedBusy = false;
+    }
     this.heardAt = this.now();
     this.renderText();
     this.tick();
@@ -140,6 +146,7 @@ export class TrainingPanel {
     if (this.sending || isRunning(this.job)) return;
     const req = trainRequest(this.fields.seed.input.value, this.fields.extraWeight.input.value, this.scope === 'session' ? this.session : null);
     this.formError = null;
+    this.refusedBusy = false;
     if (!req.ok) {
       this.errors = {};
       for (const name of Object.keys(req.errors) as Field[]) this.errors[name] = () => fieldProblem(name);
@@ -164,6 +171,7 @@ export class TrainingPanel {
       const text = () => startRefusal(e).text;
       if (r.field) this.errors[r.field] = text;
       else this.formError = text;
+      this.refusedBusy = e.code === 'busy';
       this.renderText();
       if (r.field) this.fields[r.field].input.focus();
     }
@@ -173,6 +181,7 @@ export class TrainingPanel {
     if (this.sending || !isRunning(this.job)) return;
     this.sending = true;
     this.formError = null;
+    this.refusedBusy = false;
     this.renderText();
     try {
       const job = await this.source.cancel();

@@ -30,7 +30,8 @@ async function openQuality(page: Page): Promise<void> {
   await section(page).waitFor({ timeout: WAIT_MS });
 }
 
-test('refusals re-worded by language; two windows cancelling at once; a window back after a drop shows the job ended', async () => {
+// Ten labelled customer turns: enough for a job.
+beforeAll(async () => {
   const url = suite.server.url;
   const created = await api(url, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
   const id = created.body.session.id as string;
@@ -38,6 +39,10 @@ test('refusals re-worded by language; two windows cancelling at once; a window b
   expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
   const turns = (await api(url, 'GET', `/api/sessions/${id}`)).body.utterances as { id: number }[];
   for (const [i, u] of turns.entries()) expect((await api(url, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % 5] })).status).toBe(200);
+});
+
+test('refusals re-worded by language; two windows cancelling at once; a window back after a drop shows the job ended', async () => {
+  const url = suite.server.url;
 
   const a = await openPage(suite.browser, suite.server, WAIT_MS);
   const net = await droppableSocket(a.page);
@@ -89,4 +94,24 @@ test('refusals re-worded by language; two windows cancelling at once; a window b
 
   expect(a.pageErrors).toEqual([]);
   expect(b.pageErrors).toEqual([]);
+});
+
+test('a start refused as busy is not left saying a job runs once that job has ended', async () => {
+  // A window that has not heard of the job yet (its events held back) asks to train: 409 busy.
+  let holdTraining = true;
+  const a = await openPage(suite.browser, suite.server, WAIT_MS);
+  await droppableSocket(a.page, { toPage: (msg, forward) => (holdTraining && String(msg).includes('"model_training"') ? undefined : forward(msg)) });
+  await a.page.reload();
+  await a.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+  await openQuality(a.page);
+  expect((await api(suite.server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
+  await section(a.page).getByTestId('train-start').click();
+  const error = section(a.page).getByTestId('train-error');
+  await error.filter({ hasText: 'A training job is already running' }).waitFor({ timeout: WAIT_MS });
+  // The events pass again; the job is cancelled elsewhere: nothing runs, and A no longer says one does.
+  holdTraining = false;
+  expect((await api(suite.server.url, 'DELETE', '/api/models/verbal/train')).status).toBe(200);
+  await cancelledShown(a.page);
+  await expect(error.isHidden()).resolves.toBe(true);
+  expect(a.pageErrors).toEqual([]);
 });
