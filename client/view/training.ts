@@ -25,6 +25,8 @@ export class TrainingPanel {
   private heardAt = 0;
   /** The fields' and the form's problems, worded when shown: a change of language re-words them. */
   private errors: Partial<Record<Field, () => string>> = {};
+  /** How many states were heard: one heard while an answer was on its way is newer than it. */
+  private heard = 0;
   private formError: (() => string) | null = null;
   /** The form's problem is a start refused because a job ran: untrue once none runs. */
   private refusedBusy = false;
@@ -101,8 +103,11 @@ export class TrainingPanel {
 
   /** A job's state heard (the event every window gets, or an answer). */
   update(job: TrainJob | null): void {
-    // An older state of the same job arriving after a newer one (an answer behind an event) is dropped.
+    // An older state of the same job arriving after a newer one (an answer behind an event) is
+    // dropped, and so is an older job (an answer read before the job shown started).
     if (job && this.job && job.id === this.job.id && isRunning(job) && !isRunning(this.job)) return;
+    if (job && this.job && job.id !== this.job.id && job.startedAt < this.job.startedAt) return;
+    this.heard++;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement : null;
     this.job = job;
     if (this.refusedBusy && !isRunning(job)) {
@@ -121,8 +126,11 @@ export class TrainingPanel {
    * not kept, and once the connection is back (events missed while it was down are not replayed).
    */
   async load(): Promise<void> {
+    const before = this.heard;
     try {
       const job = await this.source.current();
+      // "No job" read before an event of one was heard here: the event is newer.
+      if (job === null && this.heard !== before) return;
       // The server knows no job but one was running here: it was restarted, which stopped the job.
       if (job === null && this.job && isRunning(this.job)) this.update({ ...this.job, state: 'cancelled', error: 'the server stopped', endedAt: this.now(), elapsedMs: this.job.elapsedMs + (this.now() - this.heardAt) });
       else this.update(job);

@@ -41,6 +41,39 @@ beforeAll(async () => {
   for (const [i, u] of turns.entries()) expect((await api(url, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % 5] })).status).toBe(200);
 });
 
+test('an answer read before a job started, arriving after its event, does not hide the job (none yet since the start, then an older one)', async () => {
+  for (const round of ['no job yet', 'an older job'] as const) {
+    // The page's GET of the job is answered by the server at once but handed to the page only
+    // when the test says; the job's events after the first are held back (no later event mends it).
+    let releaseAnswer = (): void => undefined;
+    const answered = new Promise<void>((r) => (releaseAnswer = r));
+    let eventsSeen = 0;
+    const a = await openPage(suite.browser, suite.server, WAIT_MS);
+    await droppableSocket(a.page, { toPage: (msg, forward) => (String(msg).includes('"model_training"') && ++eventsSeen > 1 ? undefined : forward(msg)) });
+    await a.page.route('**/api/models/verbal/train', async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      const response = await route.fetch();
+      await answered;
+      await route.fulfill({ response });
+    });
+    await a.page.reload();
+    await a.page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: WAIT_MS });
+    await openQuality(a.page);
+    // The dialog's GET is on its way (answered: no job, or the last one); a job starts meanwhile.
+    await a.page.waitForTimeout(300);
+    expect((await api(suite.server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
+    await running(a.page);
+    releaseAnswer();
+    await a.page.waitForTimeout(500);
+    expect(`${round}: ${await section(a.page).getByTestId('train-cancel').isDisabled()}`).toBe(`${round}: false`);
+    await expect(section(a.page).getByTestId('train-progress').isHidden()).resolves.toBe(false);
+    await expect(section(a.page).getByTestId('train-outcome').isHidden()).resolves.toBe(true);
+    expect((await api(suite.server.url, 'DELETE', '/api/models/verbal/train')).status).toBe(200);
+    expect(a.pageErrors).toEqual([]);
+    await a.page.context().close();
+  }
+});
+
 test('refusals re-worded by language; two windows cancelling at once; a window back after a drop shows the job ended', async () => {
   const url = suite.server.url;
 
