@@ -6,6 +6,7 @@
 // TURNS turns with no job, then RUNS rounds while one job trains on the real corpus (cancelled
 // once they are done), then one more round with no job; prints p50/p99 per round with the load
 // average beside it. Needs `npx tsc -p tsconfig.build.json` first. Heavy: run it alone.
+// Figures: docs/measurements.md, "Live turns while a job trains".
 //
 //   node scripts/measure-live-while-training.cjs [--turns 300] [--runs 3] [--rate 10]
 const fs = require('node:fs');
