@@ -434,7 +434,11 @@ const live = new LiveConnection({
     state.connection = c;
     if (c !== 'connected') pauseForConnection();
     // Connected again: the server may have been restarted with other models.
-    else if (state.wasConnected) void refreshHealth();
+    else if (state.wasConnected) {
+      void refreshHealth();
+      // A training job may have progressed or ended (or the server restarted) while disconnected.
+      quality.trainingReload();
+    }
     if (c === 'connected') state.wasConnected = true;
     renderConnection();
     renderControls();

@@ -75,3 +75,18 @@ test('refusals in the page language, by field where the form has it', () => {
   expect(startRefusal({ code: 'too_few_labels', field: 'session', message: '…', limit: 10, actual: 3 })).toEqual({ text: '这里只有 3 句已标注的客户发言：训练至少需要 10 句。' });
   expect(startRefusal({ code: 'shutting_down', message: 'the server is stopping' }).text).toMatch(/^训练未开始：/);
 });
+
+test("a failed job's reason in Chinese when the server's words are known (they are English): the worker's exit, memory, disk, the library", () => {
+  setLang('zh');
+  const failed = (error: string) => outcomeLines(job({ state: 'failed', error })).lines[0];
+  expect(failed('the training worker exited with code 1 before finishing')).toBe('训练失败：训练线程在完成前退出（退出码 1）。');
+  expect(failed('Worker terminated due to reaching memory limit: JS heap out of memory')).toBe('训练失败：训练线程内存不足，已停止。');
+  expect(failed("ENOSPC: no space left on device, write '/srv/models/verbal/.tmp-x/weights.bin'")).toBe('训练失败：服务器磁盘空间不足，模型未能保存。');
+  expect(failed("EACCES: permission denied, mkdir '/srv/models/verbal/.tmp-x'")).toBe('训练失败：服务器无权写入模型库。');
+  expect(failed("ENOTDIR: not a directory, rename '/srv/models/verbal/.tmp-x' -> '/srv/models/verbal/v'")).toBe('训练失败：训练期间模型库文件夹被删除或替换。');
+  // Words not known are shown as the server wrote them.
+  expect(failed('boom')).toBe('训练失败：boom');
+  setLang('en');
+  expect(failed('the training worker exited with code 1 before finishing')).toBe('Training failed: the training worker exited with code 1 before finishing');
+});
+

@@ -4,7 +4,7 @@
 import type { ApiError } from '../protocol/protocol';
 import { EXTRA_WEIGHT_DEFAULT, EXTRA_WEIGHT_MAX, TRAIN_LABELS_MIN, TRAIN_SEED_DEFAULT, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../protocol/training';
 import { errorMessage } from './errorText';
-import { t, type StringKey } from './i18n';
+import { lang, t, type StringKey } from './i18n';
 import { pct } from './quality';
 
 export const SEED_DEFAULT_TEXT = String(TRAIN_SEED_DEFAULT);
@@ -21,13 +21,18 @@ function wholeIn(text: string, min: number, max: number): number | undefined {
   return n >= min && n <= max ? n : undefined;
 }
 
+/** A field's refusal (not a whole number in its range), in the language of the moment. */
+export function fieldProblem(field: 'seed' | 'extraWeight'): string {
+  return field === 'seed' ? t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) : t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+}
+
 /** The request from the fields (both required, as the defaults fill them), or each field's problem. */
 export function trainRequest(seed: string, weight: string, session: string | null): { ok: true; body: TrainRequest } | { ok: false; errors: TrainFieldErrors } {
   const s = wholeIn(seed, 0, TRAIN_SEED_MAX);
   const w = wholeIn(weight, 1, EXTRA_WEIGHT_MAX);
   const errors: TrainFieldErrors = {};
-  if (s === undefined) errors.seed = t('trainSeedInvalid', { max: TRAIN_SEED_MAX });
-  if (w === undefined) errors.extraWeight = t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+  if (s === undefined) errors.seed = fieldProblem('seed');
+  if (w === undefined) errors.extraWeight = fieldProblem('extraWeight');
   if (s === undefined || w === undefined) return { ok: false, errors };
   return { ok: true, body: { seed: s, extraWeight: w, ...(session !== null ? { session } : {}) } };
 }
@@ -66,6 +71,27 @@ export function progressLine(job: TrainJob, elapsedMs = job.elapsedMs): string {
   return t('trainPhaseLine', { phase: t(`trainPhase_${p.phase}` as StringKey), elapsed });
 }
 
+/**
+ * Why a job failed, as the server says it (English: the worker's exit, a system error), in
+ * Chinese when the words are known; others, and every one in English, as the server wrote them.
+ */
+const ZH_FAILURES: [RegExp, (...m: string[]) => string][] = [
+  [/^the training worker exited with code (-?\d+) before finishing$/, (code) => `训练线程在完成前退出（退出码 ${code}）。`],
+  [/memory limit|out of memory|ERR_WORKER_OUT_OF_MEMORY/i, () => '训练线程内存不足，已停止。'],
+  [/^ENOSPC\b/, () => '服务器磁盘空间不足，模型未能保存。'],
+  [/^(EACCES|EPERM|EROFS)\b/, () => '服务器无权写入模型库。'],
+  [/^(ENOTDIR|ENOENT)\b/, () => '训练期间模型库文件夹被删除或替换。'],
+];
+
+export function failureText(message: string): string {
+  if (lang() !== 'zh') return message;
+  for (const [re, zh] of ZH_FAILURES) {
+    const m = re.exec(message);
+    if (m) return zh(...m.slice(1));
+  }
+  return message;
+}
+
 /** An ended job's outcome: lines to show, and whether it is a problem. */
 export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean } {
   const elapsed = elapsedText(job.elapsedMs);
@@ -74,7 +100,7 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
     const done = t('trainDone', { version: r.version, f1: pct(r.validation.macroF1), acc: pct(r.validation.accuracy), n: r.validation.rows, elapsed });
     return { lines: [done, r.existed ? t('trainDoneExisted', { version: r.version }) : t('trainDoneLibrary', { dir: r.dir })], problem: false };
   }
-  if (job.state === 'failed') return { lines: [t('trainFailed', { message: job.error ?? '' })], problem: true };
+  if (job.state === 'failed') return { lines: [t('trainFailed', { message: failureText(job.error ?? '') })], problem: true };
   if (job.state === 'cancelled') return { lines: [t(job.error ? 'trainServerStopped' : 'trainCancelled', { elapsed })], problem: false };
   return { lines: [], problem: false };
 }
@@ -84,8 +110,7 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
  * which input it belongs to (none: the form as a whole).
  */
 export function startRefusal(e: ApiError): { field?: 'seed' | 'extraWeight'; text: string } {
-  if (e.field === 'seed') return { field: 'seed', text: t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) };
-  if (e.field === 'extraWeight') return { field: 'extraWeight', text: t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX }) };
+  if (e.field === 'seed' || e.field === 'extraWeight') return { field: e.field, text: fieldProblem(e.field) };
   if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
   if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
   if (e.code === 'too_few_labels') return { text: t('trainTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };

@@ -244,6 +244,11 @@ export class QualityView {
     this.running?.onSettings(s);
   }
 
+  /** The connection is back: the training job's state is read again (events missed meanwhile are not replayed). */
+  trainingReload(): void {
+    void this.training.load();
+  }
+
   get isOpen(): boolean {
     return this.dialog.open;
   }

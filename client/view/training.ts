@@ -5,7 +5,8 @@
 import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../../protocol/training';
 import { errorMessage, requestError } from '../errorText';
 import { t } from '../i18n';
-import { isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, trainRequest, WEIGHT_DEFAULT_TEXT, type TrainFieldErrors } from '../training';
+import { fieldProblem, isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, trainRequest, WEIGHT_DEFAULT_TEXT } from '../training';
+import type { ApiError } from '../../protocol/protocol';
 import { h } from './dom';
 
 /** How the section starts, reads and cancels jobs (the api's, or a test's). */
@@ -22,8 +23,13 @@ export class TrainingPanel {
   private job: TrainJob | null = null;
   /** When `job` was heard (this window's clock): the elapsed time runs on from it while the job runs. */
   private heardAt = 0;
-  private errors: TrainFieldErrors = {};
-  private formError: string | null = null;
+  /** The fields' and the form's problems, worded when shown: a change of language re-words them. */
+  private errors: Partial<Record<Field, () => string>> = {};
+  /** How many states were heard: one heard while an answer was on its way is newer than it. */
+  private heard = 0;
+  private formError: (() => string) | null = null;
+  /** The form's problem is a start refused because a job ran: untrue once none runs. */
+  private refusedBusy = false;
   /** A start or cancel in flight. */
   private sending = false;
   private count: number | null = null;
@@ -97,10 +103,17 @@ export class TrainingPanel {
 
   /** A job's state heard (the event every window gets, or an answer). */
   update(job: TrainJob | null): void {
-    // An older state of the same job arriving after a newer one (an answer behind an event) is dropped.
+    // An older state of the same job arriving after a newer one (an answer behind an event) is
+    // dropped, and so is an older job (an answer read before the job shown started).
     if (job && this.job && job.id === this.job.id && isRunning(job) && !isRunning(this.job)) return;
+    if (job && this.job && job.id !== this.job.id && job.startedAt < this.job.startedAt) return;
+    this.heard++;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement : null;
     this.job = job;
+    if (this.refusedBusy && !isRunning(job)) {
+      this.formError = null;
+      this.refusedBusy = false;
+    }
     this.heardAt = this.now();
     this.renderText();
     this.tick();
@@ -108,10 +121,19 @@ export class TrainingPanel {
     if (hadFocus instanceof HTMLButtonElement && hadFocus.disabled) (hadFocus === this.el.train ? this.el.cancel : this.el.train).focus();
   }
 
-  /** Reads the job running (or the last one): on the dialog's opening, as events before it were not kept. */
+  /**
+   * Reads the job running (or the last one): on the dialog's opening, as events before it were
+   * not kept, and once the connection is back (events missed while it was down are not replayed).
+   */
   async load(): Promise<void> {
+    const before = this.heard;
     try {
-      this.update(await this.source.current());
+      const job = await this.source.current();
+      // "No job" read before an event of one was heard here: the event is newer.
+      if (job === null && this.heard !== before) return;
+      // The server knows no job but one was running here: it was restarted, which stopped the job.
+      if (job === null && this.job && isRunning(this.job)) this.update({ ...this.job, state: 'cancelled', error: 'the server stopped', endedAt: this.now(), elapsedMs: this.job.elapsedMs + (this.now() - this.heardAt) });
+      else this.update(job);
     } catch {
       // Shown as it was; the next event brings it.
     }
@@ -132,8 +154,10 @@ export class TrainingPanel {
     if (this.sending || isRunning(this.job)) return;
     const req = trainRequest(this.fields.seed.input.value, this.fields.extraWeight.input.value, this.scope === 'session' ? this.session : null);
     this.formError = null;
+    this.refusedBusy = false;
     if (!req.ok) {
-      this.errors = req.errors;
+      this.errors = {};
+      for (const name of Object.keys(req.errors) as Field[]) this.errors[name] = () => fieldProblem(name);
       this.renderText();
       this.fields[req.errors.seed !== undefined ? 'seed' : 'extraWeight'].input.focus();
       return;
@@ -150,9 +174,12 @@ export class TrainingPanel {
       this.el.cancel.focus();
     } catch (err) {
       this.sending = false;
-      const r = startRefusal(requestError(err));
-      if (r.field) this.errors[r.field] = r.text;
-      else this.formError = r.text;
+      const e = requestError(err);
+      const r = startRefusal(e);
+      const text = () => startRefusal(e).text;
+      if (r.field) this.errors[r.field] = text;
+      else this.formError = text;
+      this.refusedBusy = e.code === 'busy';
       this.renderText();
       if (r.field) this.fields[r.field].input.focus();
     }
@@ -162,6 +189,7 @@ export class TrainingPanel {
     if (this.sending || !isRunning(this.job)) return;
     this.sending = true;
     this.formError = null;
+    this.refusedBusy = false;
     this.renderText();
     try {
       const job = await this.source.cancel();
@@ -169,8 +197,13 @@ export class TrainingPanel {
       this.update(job);
     } catch (err) {
       this.sending = false;
-      this.formError = `${t('trainNotCancelled')}${t('colon')}${errorMessage(requestError(err))}`;
-      this.renderText();
+      const e: ApiError = requestError(err);
+      // The job ended meanwhile (another window cancelled it, or it finished): no failure, its end is shown.
+      if (e.code === 'not_running') await this.load();
+      else {
+        this.formError = () => `${t('trainNotCancelled')}${t('colon')}${errorMessage(e)}`;
+        this.renderText();
+      }
     }
     if (document.activeElement === document.body || this.el.cancel.disabled) this.el.train.focus();
   }
@@ -206,7 +239,7 @@ export class TrainingPanel {
       const f = this.fields[name];
       f.label.textContent = text[name][0];
       f.hint.textContent = text[name][1];
-      const error = this.errors[name];
+      const error = this.errors[name]?.();
       f.error.textContent = error ?? '';
       f.error.hidden = error === undefined;
       f.input.setAttribute('aria-invalid', String(error !== undefined));
@@ -224,7 +257,7 @@ export class TrainingPanel {
     this.el.outcome.replaceChildren(...outcome.lines.flatMap((l, i) => (i ? [h('br'), l] : [l])));
     this.el.outcome.className = outcome.problem ? 'q-error' : 'q-note';
     this.el.outcome.hidden = outcome.lines.length === 0;
-    this.el.error.textContent = this.formError ?? '';
+    this.el.error.textContent = this.formError?.() ?? '';
     this.el.error.hidden = this.formError === null;
   }
 }

@@ -29,9 +29,11 @@ interface FakeRun {
   resolve: (o: RunOutcome) => void;
   reject: (e: Error) => void;
   stopped: boolean;
+  /** With `slowStop`: ends the stop (the thread gone). */
+  terminated?: () => void;
 }
 
-function setup(labels: CorrectionForExport[], opts: { interval?: number } = {}) {
+function setup(labels: CorrectionForExport[], opts: { interval?: number; slowStop?: boolean } = {}) {
   const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainjobs-'));
   let now = 1_000_000;
   const runs: FakeRun[] = [];
@@ -58,6 +60,8 @@ function setup(labels: CorrectionForExport[], opts: { interval?: number } = {}) 
         outcome,
         stop: async () => {
           run.stopped = true;
+          // A worker's terminate takes a while: the thread is gone only then.
+          if (opts.slowStop) await new Promise<void>((r) => (run.terminated = r));
           run.reject(new Error('terminated'));
           await outcome.catch(() => undefined);
         },
@@ -151,7 +155,9 @@ describe('TrainJobs', () => {
   it('keeps a version the library holds already, dropping the copy', async () => {
     const t = setup(many(10));
     try {
-      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), 'verbal-20261201-abcdef12'), { recursive: true });
+      const held = path.join(verbalLibraryDir(t.modelsDir), 'verbal-20261201-abcdef12');
+      fs.mkdirSync(held, { recursive: true });
+      fs.writeFileSync(path.join(held, 'manifest.json'), JSON.stringify({ version: 'verbal-20261201-abcdef12' }));
       t.jobs.start({});
       t.writeTemp(t.runs[0]!);
       t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
@@ -195,7 +201,7 @@ describe('TrainJobs', () => {
       const job = t.jobs.start({});
       t.runs[0]!.report({ type: 'phase', phase: 'saving' });
       t.writeTemp(t.runs[0]!);
-      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), `..tmp-${job.id}.writing-abc`));
+      fs.mkdirSync(path.join(verbalLibraryDir(t.modelsDir), `.${path.basename(jobTempDir(t.modelsDir, job.id))}.writing-abc`));
       const cancelled = await t.jobs.cancel();
       expect(cancelled.state).toBe('cancelled');
       expect(t.runs[0]!.stopped).toBe(true);
@@ -224,7 +230,8 @@ describe('TrainJobs', () => {
     const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainjobs-'));
     try {
       const lib = verbalLibraryDir(modelsDir);
-      for (const d of ['.tmp-train-1', '..tmp-train-1.writing-x', 'verbal-20261201-abcdef12']) fs.mkdirSync(path.join(lib, d), { recursive: true });
+      // A dead pid (above Linux's largest), and none (left by a server from before pids were in the names).
+      for (const d of ['.tmp-train-20261201-0a1b2c3d-4194305', '..tmp-train-20261201-0a1b2c3d-4194305.writing-x', 'verbal-20261201-abcdef12']) fs.mkdirSync(path.join(lib, d), { recursive: true });
       const logged: string[] = [];
       new TrainJobs({ service: { correctionsForExport: () => [], requireSession: () => undefined }, modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, log: (m) => logged.push(m) });
       expect(fs.readdirSync(lib)).toEqual(['verbal-20261201-abcdef12']);
@@ -270,6 +277,105 @@ describe('TrainJobs', () => {
       expect(t.notices.length).toBe(n);
     } finally {
       jest.useRealTimers();
+      t.cleanup();
+    }
+  });
+
+  it('a cancel answers once its own worker is gone, though another job was started meanwhile (it waited for that one to end)', async () => {
+    const t = setup(many(10), { slowStop: true });
+    try {
+      const a = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      let answered: TrainJob | undefined;
+      const cancelling = t.jobs.cancel().then((j) => (answered = j));
+      // Another window trains again at once: the first job is cancelled already.
+      const b = t.jobs.start({});
+      t.writeTemp(t.runs[1]!);
+      t.runs[0]!.terminated!();
+      for (let i = 0; i < 5; i++) await settle();
+      expect(answered).toMatchObject({ id: a.id, state: 'cancelled' });
+      await cancelling;
+      expect(fs.existsSync(jobTempDir(t.modelsDir, a.id))).toBe(false);
+      // The second job runs on, its temp folder kept.
+      expect(t.jobs.current()).toMatchObject({ id: b.id, state: 'queued' });
+      expect(fs.existsSync(jobTempDir(t.modelsDir, b.id))).toBe(true);
+      t.runs[1]!.resolve({ type: 'done', version: 'v-b', macroF1: 0.5, accuracy: 0.5, validationRows: 3 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ id: b.id, state: 'done' });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a job whose library folder was replaced by a file mid-job ends failed, saying so; the next one may start (it stayed running for good)', async () => {
+    for (const outcome of ['done', 'failed', 'cancelled'] as const) {
+      const t = setup(many(10));
+      try {
+        t.jobs.start({});
+        t.writeTemp(t.runs[0]!);
+        const lib = verbalLibraryDir(t.modelsDir);
+        fs.rmSync(lib, { recursive: true });
+        fs.writeFileSync(lib, 'not a folder');
+        if (outcome === 'done') t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+        else if (outcome === 'failed') t.runs[0]!.reject(new Error(`ENOTDIR: not a directory, mkdir '${lib}/.tmp-x'`));
+        else await expect(t.jobs.cancel()).resolves.toMatchObject({ state: 'cancelled' });
+        await settle();
+        expect(t.jobs.current()).toMatchObject({ state: outcome === 'cancelled' ? 'cancelled' : 'failed' });
+        if (outcome === 'done') expect(t.jobs.current()!.error).toContain('not a directory');
+        await expect(t.jobs.close()).resolves.toBeUndefined();
+      } finally {
+        t.cleanup();
+      }
+    }
+  });
+
+  it("start-up clean-up keeps a running job's temp folder (another server's, or this process's) and a folder that is no job's", async () => {
+    const t = setup(many(10));
+    try {
+      const job = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      const lib = verbalLibraryDir(t.modelsDir);
+      const keep = [
+        // Another live server's job (the parent process stands for it).
+        `.tmp-train-20261201-0a1b2c3d-${process.ppid}`,
+        `..tmp-train-20261201-0a1b2c3d-${process.ppid}.writing-x`,
+        // Hidden folders that only look like temp ones: someone's copy of a model.
+        '.tmp-my-model',
+        '.tmp-',
+      ];
+      for (const d of [...keep, '.tmp-train-20261201-deadbeef']) fs.mkdirSync(path.join(lib, d), { recursive: true });
+      fs.writeFileSync(path.join(lib, '.tmp-my-model', 'manifest.json'), '{}');
+      // A second server starting on the same library, in this process.
+      const logged: string[] = [];
+      new TrainJobs({ service: { correctionsForExport: () => [], requireSession: () => undefined }, modelsDir: t.modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, log: (m) => logged.push(m) });
+      expect(fs.readdirSync(lib).sort()).toEqual([...keep, path.basename(jobTempDir(t.modelsDir, job.id))].sort());
+      expect(logged.join('\n')).toContain('removed 1 unfinished training folder');
+      // The first server's job finishes into its version.
+      t.runs[0]!.resolve({ type: 'done', version: 'verbal-20261201-abcdef12', macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ state: 'done', result: { existed: false } });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a folder named as the new version that is not that model (a broken copy) is moved aside, not taken for it', async () => {
+    const t = setup(many(10));
+    try {
+      const lib = verbalLibraryDir(t.modelsDir);
+      const version = 'verbal-20261201-abcdef12';
+      fs.mkdirSync(path.join(lib, version), { recursive: true });
+      fs.writeFileSync(path.join(lib, version, 'weights.bin'), 'half a copy');
+      const job = t.jobs.start({});
+      t.writeTemp(t.runs[0]!);
+      fs.writeFileSync(path.join(t.runs[0]!.job.outDir, 'manifest.json'), JSON.stringify({ version }));
+      t.runs[0]!.resolve({ type: 'done', version, macroF1: 0.6, accuracy: 0.7, validationRows: 20 });
+      await settle();
+      expect(t.jobs.current()).toMatchObject({ state: 'done', result: { version, existed: false } });
+      expect(JSON.parse(fs.readFileSync(path.join(lib, version, 'manifest.json'), 'utf8'))).toEqual({ version });
+      // Nothing of the user's is deleted.
+      expect(fs.readFileSync(path.join(lib, `${version}.replaced-${job.id}`, 'weights.bin'), 'utf8')).toBe('half a copy');
+    } finally {
       t.cleanup();
     }
   });

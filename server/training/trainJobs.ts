@@ -18,7 +18,7 @@ import type { CorrectionForExport } from '../store/sqliteStore';
 import type { BackendName } from '../runtime/backend';
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { DEFAULT_TRAIN_OPTIONS } from '../signals/verbal/train';
-import { jobTempDir, publishModel, removeJobTemp, removeStaleTemps } from './modelLibrary';
+import { holdJobTemp, jobTempDir, publishModel, releaseJobTemp, removeJobTemp, removeStaleTemps } from './modelLibrary';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
 
 /** What a run reports back while it goes (the worker's messages but `done` and `failed`). */
@@ -112,6 +112,7 @@ export class TrainJobs {
       endedAt: null,
     };
     this.job = job;
+    holdJobTemp(id);
     const run = this.startRun(
       {
         backend: this.o.backend,
@@ -126,10 +127,12 @@ export class TrainJobs {
       (msg) => this.onMessage(job, msg),
     );
     this.run = run;
-    this.settled = run.outcome.then(
-      (done) => this.finish(job, done),
-      (err: unknown) => this.fail(job, err),
-    );
+    this.settled = run.outcome
+      .then(
+        (done) => this.finish(job, done),
+        (err: unknown) => this.fail(job, err),
+      )
+      .finally(() => releaseJobTemp(id));
     this.notify(true);
     this.o.log?.(`training job ${id} started: ${labels.length} labelled turns × ${weight}, seed ${seed}`);
     return this.view(job);
@@ -158,11 +161,27 @@ export class TrainJobs {
   }
 
   private async stopRun(job: Held): Promise<void> {
+    // This job's run and outcome, taken now: another job may start while its worker stops (the
+    // job is cancelled already), and waiting on `this.settled` then waited for that one to end.
     const run = this.run;
+    const settled = this.settled;
     this.run = undefined;
     await run?.stop();
-    await this.settled;
-    removeJobTemp(this.o.modelsDir, job.id);
+    await settled;
+    this.removeTemp(job);
+  }
+
+  /**
+   * Removes a job's temp folder, if it can: a library folder deleted or replaced mid-job made
+   * this throw, which left the job `running` for good (every later job refused as busy) and its
+   * outcome's promise rejected unhandled.
+   */
+  private removeTemp(job: Held): void {
+    try {
+      removeJobTemp(this.o.modelsDir, job.id);
+    } catch (err) {
+      this.o.log?.(`training job ${job.id}: its temp folder could not be removed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private onMessage(job: Held, msg: RunMessage): void {
@@ -182,7 +201,8 @@ export class TrainJobs {
   private finish(job: Held, done: RunOutcome): void {
     if (job.state !== 'queued' && job.state !== 'running') return;
     try {
-      const { dir, existed } = publishModel(this.o.modelsDir, job.id, done.version);
+      const { dir, existed, aside } = publishModel(this.o.modelsDir, job.id, done.version);
+      if (aside !== undefined) this.o.log?.(`training job ${job.id}: ${dir} was not model ${done.version} (no manifest naming it): moved aside to ${aside}`);
       job.result = { version: done.version, dir, existed, validation: { macroF1: done.macroF1, accuracy: done.accuracy, rows: done.validationRows } };
       this.end(job, 'done');
       this.o.log?.(`training job ${job.id} done: ${done.version} in ${path.relative(process.cwd(), dir) || dir}, validation macro-F1 ${done.macroF1.toFixed(3)}`);
@@ -194,7 +214,7 @@ export class TrainJobs {
   private fail(job: Held, err: unknown): void {
     // A cancelled job's run rejects too (its worker terminated): it stays cancelled.
     if (job.state !== 'queued' && job.state !== 'running') return;
-    removeJobTemp(this.o.modelsDir, job.id);
+    this.removeTemp(job);
     this.end(job, 'failed', err instanceof Error ? err.message : String(err));
     this.o.log?.(`training job ${job.id} failed: ${job.error}`);
   }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { shownPath } from '../paths';
 import { initTf } from '../runtime/backend';
+import { lowerThreadPriority } from '../runtime/threadPriority';
 import { parseLabeledJsonl, readLabeledJsonl } from '../signals/verbal/corpus';
 import { withExtraRows } from '../signals/verbal/extraRows';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
@@ -15,6 +16,9 @@ const port = parentPort;
 if (!port) throw new Error('trainWorker.ts must run in a worker thread (it is started by TrainJobs)');
 const job = workerData as TrainWorkerJob;
 const send = (msg: TrainFromWorker): void => port.postMessage(msg);
+// Minutes of training on one core: on a machine short of cores the live path (the main thread)
+// goes first; the job only takes longer.
+lowerThreadPriority();
 
 async function run(): Promise<void> {
   send({ type: 'phase', phase: 'reading' });

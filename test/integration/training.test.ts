@@ -187,6 +187,17 @@ describe('POST /api/models/verbal/train', () => {
   }, 60_000);
 });
 
+/** Each thread of this process: its nice value (Linux /proc). */
+function threadNices(): Map<number, number> {
+  return new Map(
+    fs.readdirSync('/proc/self/task').map((tid) => {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // After "pid (comm) ": state is field 3, nice field 19.
+      return [Number(tid), Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16])];
+    }),
+  );
+}
+
 describe('cancelling a long job', () => {
   it('answers at once, the worker stopped mid-training: no model, no temp folder, no more progress', async () => {
     // Its own server: 800 rows for up to 20 epochs, a job of many seconds.
@@ -197,6 +208,13 @@ describe('cancelling a long job', () => {
       const read = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job!;
       expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
       await until('an epoch', async () => (await read()).progress.epoch !== undefined);
+      // The worker thread trains at the lowest CPU priority (Linux: per thread); the main thread
+      // (the live path) keeps its own. It took a core at the live path's priority: live p99 ×4.
+      if (process.platform === 'linux') {
+        const nices = threadNices();
+        expect(nices.get(process.pid)).toBe(0);
+        expect([...nices.values()].filter((n) => n === 19).length).toBeGreaterThan(0);
+      }
       const t0 = Date.now();
       const cancelled = await api(server.url, 'DELETE', '/api/models/verbal/train');
       // A worker left running would be waited for until its training ended, many seconds on.
