@@ -73,3 +73,24 @@ test('a re-analysis with no switch meanwhile keeps the result it computed aside'
   expect(a.disposed).toBe(0);
   store.close();
 });
+
+test('a session records the thresholds its analysis was made under: live turns those of their time, a re-analysis today’s', async () => {
+  const { store, runtime, service, id } = setUp();
+  service.addUtterance(id, turn(1));
+  expect(service.snapshot(id).modelVersions.thresholds).toEqual([{}]);
+  runtime.replace({ thresholds: { price_inquiry: 0.9, resistance: 0.5 } });
+  service.addUtterance(id, turn(2));
+  // Recorded in one form whatever the order of the labels.
+  runtime.replace({ thresholds: { resistance: 0.5, price_inquiry: 0.9 } });
+  service.addUtterance(id, turn(3));
+  expect(service.snapshot(id).modelVersions.thresholds).toEqual([{ price_inquiry: 0.9, resistance: 0.5 }, {}]);
+  const { snapshot, previous } = await service.reanalyse(id);
+  expect(previous.thresholds).toEqual([{ price_inquiry: 0.9, resistance: 0.5 }, {}]);
+  expect(snapshot.modelVersions.thresholds).toEqual([{ price_inquiry: 0.9, resistance: 0.5 }]);
+  // A thresholds-only switch during a re-analysis: the session ends all under the new ones.
+  const running = service.reanalyse(id);
+  await new Promise((r) => setImmediate(r));
+  runtime.replace({ thresholds: { resistance: 0.7 } });
+  expect((await running).snapshot.modelVersions.thresholds).toEqual([{ resistance: 0.7 }]);
+  store.close();
+});
