@@ -194,7 +194,8 @@ export class RunningModelSection {
     const cols: StringKey[] = ['runningColVersion', 'runningColCreated', 'runningColRows', 'runningColF1', 'runningColNotes', 'runningColAction'];
     const runningId = this.current?.model.id;
     const row = (m: LibraryModel): HTMLElement[] => {
-      const isRunning = m.id === runningId;
+      // Its folder and the version loaded from it (a folder replaced since holds another: Run loads it).
+      const isRunning = m.id === runningId && m.version === this.current?.model.version;
       const notes: string[] = [];
       if (m.extra) notes.push(t('runningCoachLabels', { n: m.extra.rows, w: m.extra.weight }));
       if (m.duplicate) notes.push(t('runningDuplicate'));

@@ -175,6 +175,41 @@ describe('the running verbal model settings', () => {
     expect((await settings.apply({ model: 'lib/a' })).model.id).toBe('lib/a');
   });
 
+  it('the same thresholds written in another order are no change: nothing reloaded, no history', async () => {
+    const { settings } = start();
+    await settings.apply({ thresholds: { resistance: 0.6, purchase_intent: 0.4 } });
+    const events: VerbalState[] = [];
+    settings.onChange((e) => events.push(e));
+    await settings.apply({ thresholds: { purchase_intent: 0.4, resistance: 0.6 } });
+    expect(events).toEqual([]);
+    expect(settings.history(5)).toHaveLength(1);
+  });
+
+  it('a running folder replaced by other weights (same name) is not shown as running, and choosing it again loads them', async () => {
+    const { settings, runtime } = start();
+    await settings.apply({ model: 'lib/a' });
+    addLibraryModel(modelsDir, 'a', 'verbal-20261202-dddddddd');
+    expect(settings.library().models.find((m) => m.id === 'lib/a')).toMatchObject({ version: 'verbal-20261202-dddddddd', running: false });
+    const answer = await settings.apply({ model: 'lib/a' });
+    expect(answer.model).toMatchObject({ id: 'lib/a', version: 'verbal-20261202-dddddddd' });
+    expect(runtime.current.classifier.version).toBe('verbal-20261202-dddddddd');
+    expect(settings.history(5)[0]).toMatchObject({ setting: 'model', from: { version: 'verbal-20261201-aaaaaaaa' }, to: { id: 'lib/a', version: 'verbal-20261202-dddddddd' } });
+  });
+
+  it('a folder replaced between the listing and its load: what is stored and said is the version that loaded', async () => {
+    const { settings, runtime } = start(NO_FLAGS, {}, async (dir) => {
+      addLibraryModel(modelsDir, 'a', 'verbal-20261203-eeeeeeee');
+      return loadVerbalClassifier({ modelDir: dir });
+    });
+    const events: VerbalState[] = [];
+    settings.onChange((e) => events.push(e));
+    const answer = await settings.apply({ model: 'lib/a' });
+    expect(runtime.current.classifier.version).toBe('verbal-20261203-eeeeeeee');
+    expect(answer.model.version).toBe('verbal-20261203-eeeeeeee');
+    expect(settings.history(5)[0]).toMatchObject({ setting: 'model', to: { id: 'lib/a', version: 'verbal-20261203-eeeeeeee' } });
+    expect(events.at(-1)?.model.version).toBe('verbal-20261203-eeeeeeee');
+  });
+
   it('the same model and thresholds again change nothing and add no history', async () => {
     const { settings } = start();
     await settings.apply({ model: 'base', thresholds: {} });
