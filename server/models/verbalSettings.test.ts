@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { VerbalState } from '../../protocol/models';
 import { AppError } from '../errors/errors';
 import { initTf } from '../runtime/backend';
@@ -208,6 +210,26 @@ describe('the running verbal model settings', () => {
     expect(answer.model.version).toBe('verbal-20261203-eeeeeeee');
     expect(settings.history(5)[0]).toMatchObject({ setting: 'model', to: { id: 'lib/a', version: 'verbal-20261203-eeeeeeee' } });
     expect(events.at(-1)?.model.version).toBe('verbal-20261203-eeeeeeee');
+  });
+
+  it('refuses (422) a folder whose weights would be huge, unzipped or by its dims, before allocating them; the running model kept', async () => {
+    const bomb = addLibraryModel(modelsDir, 'bomb', 'verbal-20261201-44444444');
+    // 64 MiB of zeros, ~64 KB zipped: more than the ~24 MiB the dims give.
+    fs.writeFileSync(path.join(bomb, 'weights.bin.gz'), zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024)));
+    const wide = addLibraryModel(modelsDir, 'wide', 'verbal-20261201-55555555');
+    const m = JSON.parse(fs.readFileSync(path.join(wide, 'manifest.json'), 'utf8')) as { dims: { buckets: number } };
+    fs.writeFileSync(path.join(wide, 'manifest.json'), JSON.stringify({ ...m, dims: { ...m.dims, buckets: 1e9 } }));
+    const pipe = addLibraryModel(modelsDir, 'pipe', 'verbal-20261201-66666666');
+    fs.rmSync(path.join(pipe, 'weights.bin.gz'));
+    execFileSync('mkfifo', [path.join(pipe, 'weights.bin.gz')]);
+    const { settings, runtime } = start();
+    const bombed = await refusal(settings.apply({ model: 'lib/bomb' }));
+    expect(bombed).toMatchObject({ status: 422, code: 'model_unloadable', details: { field: 'model' } });
+    expect(bombed.message).toMatch(/weights\.bin\.gz unzips to more than the [\d.]+ MiB of weights its manifest's dims give/);
+    expect((await refusal(settings.apply({ model: 'lib/wide' }))).message).toMatch(/its dims give [\d.]+ MiB of weights, more than the 256 MiB a verbal model may have/);
+    expect((await refusal(settings.apply({ model: 'lib/pipe' }))).message).toMatch(/weights\.bin\.gz is not a file/);
+    expect(runtime.current.id).toBe('base');
+    expect(settings.state().switching).toBeNull();
   });
 
   it('the same model and thresholds again change nothing and add no history', async () => {
