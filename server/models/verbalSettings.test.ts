@@ -5,6 +5,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import type { VerbalState } from '../../protocol/models';
 import { AppError } from '../errors/errors';
+import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../runtime/backend';
 import { SqliteStore } from '../store/sqliteStore';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -231,6 +232,18 @@ describe('the running verbal model settings', () => {
     expect(runtime.current.id).toBe('base');
     expect(settings.state().switching).toBeNull();
   });
+
+  it('20 switches back and forth and failed loads leave no tensor behind', async () => {
+    const broken = addLibraryModel(modelsDir, 'broken', 'verbal-20261201-cccccccc');
+    fs.writeFileSync(path.join(broken, 'weights.bin.gz'), zlib.gzipSync(Buffer.alloc(1024)));
+    const { settings } = start();
+    const before = tf.memory();
+    for (let i = 0; i < 20; i++) await settings.apply({ model: i % 2 ? 'base' : 'lib/a' });
+    for (let i = 0; i < 3; i++) await refusal(settings.apply({ model: 'lib/broken' }));
+    await settings.apply({ model: 'base' });
+    const after = tf.memory();
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+  }, 60_000);
 
   it('the same model and thresholds again change nothing and add no history', async () => {
     const { settings } = start();
