@@ -6,6 +6,7 @@ import { SqliteStore } from '../store/sqliteStore';
 import { VerbalRuntime } from '../models/verbalRuntime';
 import { keywordStandIn } from '../signals/verbal/keywordStandIn.testkit';
 import type { VerbalClassifier } from '../signals/verbal/types';
+import { SessionPipeline } from './sessionPipeline';
 import { SessionService } from './sessionService';
 
 function model(version: string): VerbalClassifier & { disposed: number } {
@@ -92,5 +93,24 @@ test('a session records the thresholds its analysis was made under: live turns t
   await new Promise((r) => setImmediate(r));
   runtime.replace({ thresholds: { resistance: 0.7 } });
   expect((await running).snapshot.modelVersions.thresholds).toEqual([{ resistance: 0.7 }]);
+  store.close();
+});
+
+test('a switch during a re-analysis starts it again aside with the new model, not in place (which held the event loop for the whole session)', async () => {
+  const { store, runtime, service, id } = setUp();
+  for (let i = 0; i < 60; i++) service.addUtterance(id, turn(i));
+  const inPlace = jest.spyOn(SessionPipeline.prototype, 'reanalyze');
+  try {
+    const running = service.reanalyse(id);
+    for (let k = 0; k < 5; k++) await new Promise((r) => setImmediate(r));
+    const b = model('verbal-b');
+    runtime.replace({ classifier: b, id: 'lib/b' });
+    const { snapshot } = await running;
+    expect(snapshot.modelVersions.verbal).toEqual(['verbal-b']);
+    expect(snapshot.signals).toHaveLength(60);
+    expect(inPlace).not.toHaveBeenCalled();
+  } finally {
+    inPlace.mockRestore();
+  }
   store.close();
 });
