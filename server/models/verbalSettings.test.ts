@@ -107,6 +107,25 @@ describe('the running verbal model settings', () => {
     expect(half.settings.state()).toMatchObject({ model: { id: 'lib/a', source: 'stored' }, thresholds: { source: 'flag' } });
   });
 
+  it('history says what ran before a switch, also when a flag or a fallback ran something else than the stored choice', async () => {
+    addLibraryModel(modelsDir, 'b', 'verbal-20261201-bbbbbbbb');
+    await start().settings.apply({ model: 'lib/a', thresholds: { resistance: 0.6 } });
+    stop();
+    // --model and --thresholds win at start-up: the base model and 0.3 run, not lib/a and 0.6.
+    const flagged = start({ model: true, thresholds: true }, { purchase_intent: 0.3 });
+    const base = flagged.runtime.current.classifier.version;
+    await flagged.settings.apply({ model: 'lib/b', thresholds: { resistance: 0.7 } });
+    const [model, thresholds] = [flagged.settings.history(5).find((h) => h.setting === 'model'), flagged.settings.history(5).find((h) => h.setting === 'thresholds')];
+    expect(model).toMatchObject({ from: { id: 'base', version: base }, to: { id: 'lib/b' } });
+    expect(thresholds).toMatchObject({ from: { purchase_intent: 0.3 }, to: { resistance: 0.7 } });
+    stop();
+    // The stored folder gone: the default ran (the fallback), not lib/b, and the next switch says so.
+    fs.rmSync(path.join(modelsDir, 'verbal', 'b'), { recursive: true });
+    const fallback = start();
+    await fallback.settings.apply({ model: 'lib/a' });
+    expect(fallback.settings.history(1)[0]).toMatchObject({ from: null, to: { id: 'lib/a' } });
+  });
+
   it('starts on the base model with a warning naming the stored model when its folder is gone', async () => {
     await start().settings.apply({ model: 'lib/a' });
     stop();

@@ -190,8 +190,13 @@ export class VerbalSettings {
       // Stored first: a failure there leaves the server running what it ran.
       this.deps.store.transaction(() => {
         // The version that loaded: the folder may have been replaced since it was listed.
-        if (newModel && loaded) this.deps.store.putSetting(MODEL_KEY, { id: newModel.id, version: loaded.version }, at);
-        if (newThresholds) this.deps.store.putSetting(THRESHOLDS_KEY, newThresholds, at);
+        // The history's "from" is what ran (null: the default), not the stored choice: a start-up
+        // flag or a stored model whose folder was gone may have run something else.
+        if (newModel && loaded) {
+          const from = this.sources.model === 'default' ? null : { id: before.id, version: before.classifier.version };
+          this.deps.store.putSetting(MODEL_KEY, { id: newModel.id, version: loaded.version }, at, { value: from });
+        }
+        if (newThresholds) this.deps.store.putSetting(THRESHOLDS_KEY, newThresholds, at, { value: this.sources.thresholds === 'default' ? null : before.thresholds });
       });
       runtime.replace({ ...(newModel && loaded ? { classifier: loaded, id: newModel.id, dir: newModel.dir } : {}), ...(newThresholds ? { thresholds: newThresholds } : {}) });
       loaded = undefined;

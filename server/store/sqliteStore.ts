@@ -565,10 +565,13 @@ export class SqliteStore {
   }
 
   /** Stores a setting and appends the change (from the value it replaces) to its history, in one transaction. */
-  putSetting(key: string, value: unknown, at: number): void {
+  putSetting(key: string, value: unknown, at: number, from?: { value: unknown }): void {
     this.transaction(() => {
-      const before = this.stmt('SELECT value_json FROM settings WHERE key = ?').get(key) as
-        { value_json: string } | undefined;
+      // What it was: as the caller says (what ran, which a start-up flag or fallback may have
+      // made other than the stored choice), else the stored value.
+      const before = from !== undefined
+        ? (from.value === null ? undefined : { value_json: JSON.stringify(from.value) })
+        : (this.stmt('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined);
       const json = JSON.stringify(value);
       this.stmt(
         'INSERT INTO settings (key, value_json, changed_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, changed_at = excluded.changed_at',
