@@ -114,3 +114,20 @@ test('a switch during a re-analysis starts it again aside with the new model, no
   }
   store.close();
 });
+
+test('switches that keep coming during a re-analysis: after two fresh starts it is done in place, all under the last thresholds, no turn lost', async () => {
+  const { store, runtime, service, id } = setUp();
+  for (let i = 0; i < 60; i++) service.addUtterance(id, turn(i));
+  let done = false;
+  const running = service.reanalyse(id).finally(() => (done = true));
+  let k = 0;
+  while (!done) {
+    for (let t = 0; t < 3; t++) await new Promise((r) => setImmediate(r));
+    if (!done) runtime.replace({ thresholds: { resistance: 0.5 + (k++ % 5) / 10 } });
+  }
+  const { snapshot } = await running;
+  expect(k).toBeGreaterThan(2);
+  expect(snapshot.utterances).toHaveLength(60);
+  expect(snapshot.modelVersions.thresholds).toEqual([runtime.current.thresholds]);
+  store.close();
+});
