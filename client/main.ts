@@ -449,6 +449,8 @@ const live = new LiveConnection({
     const { clientTurnId: _sentAs, ...u } = event;
     if (u.sessionId !== state.sessionId) return;
     transcript.addUtterance(u);
+    // Classified under the server's thresholds now: the model line knows the session holds those too.
+    if (state.health?.signalThresholds) modelStatus.noteThresholds(state.health.signalThresholds);
     posture.noteTime(u.endMs);
     // This window's own typed turn (sent in the background before its session was shown
     // again) is not another window's input: the session goes live here, as at a turn typed.
@@ -522,7 +524,11 @@ const live = new LiveConnection({
     // A switch here or in another window: the Model quality view follows it, and once it is done
     // the footer's figures and the model line ("signals came from … / Re-analyse") read health again.
     quality.onVerbalSettings(s);
-    if (s.switching === null) void refreshHealth();
+    if (s.switching !== null) return;
+    // What runs now is in the event: the model line judges the next turns by it at once (health
+    // read again below brings the rest; until then a live turn would be taken as made under the old thresholds).
+    if (state.health) setHealth({ ...state.health, verbalModel: s.model.version, signalThresholds: s.thresholds.values });
+    void refreshHealth();
   },
   onSessionCounts(ev) {
     // Counts changed here or in another window (live turns, labels, comments): the option shows them without Refresh.

@@ -89,3 +89,27 @@ test('thresholds are named by their labels in the language shown; none gives not
   setLang('zh');
   expect(thresholdsText({ resistance: 0.6, purchase_intent: 0.45 })).toBe('信号阈值：抗拒 ≥ 0.6，购买意向 ≥ 0.45');
 });
+
+test('signals made under other signal thresholds than the server’s: stale, said in both languages; not known: not claimed', () => {
+  const server = { verbalModel: A, postureModel: P, signalThresholds: { resistance: 0.6 } };
+  const other = modelStatus({ verbal: [A], posture: [], thresholds: [{}] }, server);
+  expect(other.stale).toBe(true);
+  expect(statusText(other)).toBe('Its signals were made under other signal thresholds (none; the server runs Resistance ≥ 0.6)');
+  setLang('zh');
+  expect(statusText(other)).toBe('其信号是在其他信号阈值下生成的（不设；服务器当前运行 抗拒 ≥ 0.6）');
+  setLang('en');
+  const mixed = modelStatus({ verbal: [A], posture: [], thresholds: [{ resistance: 0.6 }, {}] }, server);
+  expect(mixed.stale).toBe(true);
+  expect(statusText(mixed)).toBe('Its signals were made under 2 sets of signal thresholds (Resistance ≥ 0.6 / none; the server runs Resistance ≥ 0.6)');
+  // The same thresholds, in another order: current.
+  const same = modelStatus({ verbal: [A], posture: [], thresholds: [{ resistance: 0.6, discount_request: 0.5 }] }, { ...server, signalThresholds: { discount_request: 0.5, resistance: 0.6 } });
+  expect(same.stale).toBe(false);
+  // Not recorded (analysed before the server kept them, an older archive), or the server's not known: nothing claimed.
+  expect(modelStatus({ verbal: [A], posture: [], thresholds: [] }, server).stale).toBe(false);
+  expect(modelStatus({ verbal: [A], posture: [] }, server).stale).toBe(false);
+  expect(modelStatus({ verbal: [A], posture: [], thresholds: [{}] }, { verbalModel: A, postureModel: P }).stale).toBe(false);
+  // With an older model too: both said.
+  expect(statusText(modelStatus({ verbal: [A], posture: [], thresholds: [{}] }, { ...server, verbalModel: B }))).toBe(
+    `Analysed with an older verbal model (${A}; the server runs ${B}) · Its signals were made under other signal thresholds (none; the server runs Resistance ≥ 0.6)`,
+  );
+});

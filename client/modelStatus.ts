@@ -26,9 +26,19 @@ export interface KindStatus {
   state: KindState;
 }
 
+/** Signal thresholds per label (none: {}), as the snapshot and health give them. */
+export type Thresholds = Partial<Record<string, number>>;
+
 export interface ModelStatus {
   /** The kinds the session has any analysis of (verbal first). */
   kinds: KindStatus[];
+  /**
+   * Set when the session's signals were made under other signal thresholds than the server's
+   * now (or under more than one set): those it was made under, and the server's. Absent when
+   * they are the server's, or either is not known (a session analysed before the server kept
+   * them, an archive from before, a server that does not say).
+   */
+  thresholds?: { recorded: Thresholds[]; current: Thresholds };
   /** Whether a re-analysis would bring the session over to one model per kind, the server's. */
   stale: boolean;
 }
@@ -50,7 +60,12 @@ function kindState(versions: readonly string[], current: string | null): KindSta
 }
 
 /** What the server runs, as health reports it (null: not known, e.g. health failed to load). */
-export type CurrentModels = Pick<Health, 'verbalModel' | 'postureModel'> | null;
+export type CurrentModels = Pick<Health, 'verbalModel' | 'postureModel' | 'signalThresholds'> | null;
+
+/** The same thresholds whatever order their labels come in. */
+function thresholdsKey(th: Thresholds): string {
+  return JSON.stringify(Object.entries(th).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 export function modelStatus(versions: ModelVersions, health: CurrentModels): ModelStatus {
   const current = (kind: ModelKind): string | null => (health === null ? null : kind === 'verbal' ? health.verbalModel : (health.postureModel ?? null));
@@ -59,7 +74,10 @@ export function modelStatus(versions: ModelVersions, health: CurrentModels): Mod
     const now = current(kind);
     return { kind, versions: vs, current: now, state: kindState(vs, now) };
   });
-  return { kinds, stale: kinds.some((k) => k.state !== 'current' && k.state !== 'unchecked') };
+  const recorded = versions.thresholds ?? [];
+  const server = health?.signalThresholds;
+  const thresholds = server !== undefined && recorded.length > 0 && (recorded.length > 1 || thresholdsKey(recorded[0]!) !== thresholdsKey(server)) ? { recorded, current: server } : undefined;
+  return { kinds, ...(thresholds ? { thresholds } : {}), stale: thresholds !== undefined || kinds.some((k) => k.state !== 'current' && k.state !== 'unchecked') };
 }
 
 const KIND_NAME: Record<ModelKind, StringKey> = { verbal: 'modelKindVerbal', posture: 'modelKindPosture' };
@@ -77,14 +95,26 @@ const STATE_TEXT: Record<Exclude<KindState, 'current' | 'unchecked'>, StringKey>
  */
 export function statusText(status: ModelStatus): string {
   const off = status.kinds.filter((k) => k.state !== 'current' && k.state !== 'unchecked');
-  if (off.length === 0) return t('modelsUsed', { models: status.kinds.flatMap((k) => k.versions).join(' · ') });
-  return off
-    .map((k) => {
-      const versions = k.versions.join(t('listSep'));
-      const detail = k.current === null ? versions : t('modelServerRuns', { versions, current: k.current });
-      return t(STATE_TEXT[k.state as keyof typeof STATE_TEXT], { kind: t(KIND_NAME[k.kind]), n: k.versions.length, detail });
-    })
-    .join(' · ');
+  const th = status.thresholds;
+  if (off.length === 0 && !th) return t('modelsUsed', { models: status.kinds.flatMap((k) => k.versions).join(' · ') });
+  const lines = off.map((k) => {
+    const versions = k.versions.join(t('listSep'));
+    const detail = k.current === null ? versions : t('modelServerRuns', { versions, current: k.current });
+    return t(STATE_TEXT[k.state as keyof typeof STATE_TEXT], { kind: t(KIND_NAME[k.kind]), n: k.versions.length, detail });
+  });
+  if (th) {
+    const detail = t('modelServerRuns', { versions: th.recorded.map(thresholdsList).join(' / '), current: thresholdsList(th.current) });
+    lines.push(th.recorded.length > 1 ? t('thresholdsMixed', { n: th.recorded.length, detail }) : t('thresholdsOther', { detail }));
+  }
+  return lines.join(' · ');
+}
+
+/** "Resistance ≥ 0.6, Price inquiry ≥ 0.5" in the UI language; "none" for none. */
+function thresholdsList(th: Thresholds): string {
+  const entries = Object.entries(th).filter((e): e is [string, number] => e[1] !== undefined);
+  if (entries.length === 0) return t('runningThresholdsNone');
+  const name = (label: string) => ((VERBAL_LABELS as readonly string[]).includes(label) ? labelName(label as VerbalLabel) : label);
+  return entries.map(([label, min]) => `${name(label)} ≥ ${min}`).join(t('listSep'));
 }
 
 /** What a re-analysis did: the models it used, and the counts before and after. */

@@ -28,9 +28,18 @@ export const VerbalSettingsPutSchema = z
       .max(MODEL_REF_MAX_CHARS, `must be at most ${MODEL_REF_MAX_CHARS} characters (a model id or version)`)
       .optional(),
     thresholds: z
-      .record(z.string(), z.number({ error: 'must be a number from 0 to 1' }), {
-        error: 'must be an object of label: number ({} for none)',
-      })
+      .preprocess(
+        (v, ctx) => {
+          // JSON may name "__proto__", which a record drops unseen (the request answered 200, nothing changed).
+          if (v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__')) {
+            ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'threshold for "__proto__": not a signal label (use price_inquiry, discount_request, purchase_intent, resistance)' });
+          }
+          return v;
+        },
+        z.record(z.string(), z.number({ error: 'must be a number from 0 to 1' }), {
+          error: 'must be an object of label: number ({} for none)',
+        }),
+      )
       .optional(),
   })
   .strict()

@@ -148,6 +148,7 @@ export const FrameStatsSchema: z.ZodType<FrameStats> = z.object({
 export const ModelVersionsSchema: z.ZodType<ModelVersions> = z.object({
   verbal: z.array(z.string()),
   posture: z.array(z.string()),
+  thresholds: z.array(z.partialRecord(z.enum(VERBAL_LABELS), z.number())).optional(),
 });
 
 export const CorrectionSchema: z.ZodType<Correction> = z.object({

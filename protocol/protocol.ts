@@ -653,6 +653,14 @@ export type WatchSessions = z.infer<typeof WatchSessionsSchema>;
 export interface ModelVersions {
   verbal: string[];
   posture: string[];
+  /**
+   * The signal thresholds (least score per label; {}: none) the session's verbal turns were
+   * classified under, each distinct set once: live turns under those of their time, a
+   * re-analysis under the server's then. More than one: part under one, part another (POST
+   * …/reanalyse makes it one). Empty: not known (analysed before the server recorded them, or
+   * imported from an archive without them). Absent from older servers' answers.
+   */
+  thresholds?: Partial<Record<VerbalLabel, number>>[];
 }
 
 export interface SessionSnapshot {

@@ -44,9 +44,19 @@ export class ModelStatusView {
   }
 
   /** A live signal came with its model's version: the session now holds that one too. */
-  noteVersion(kind: keyof ModelVersions, version: string): void {
+  noteVersion(kind: 'verbal' | 'posture', version: string): void {
     if (!this.versions || this.versions[kind].includes(version)) return;
     this.versions = { ...this.versions, [kind]: [...this.versions[kind], version].sort() };
+    this.render();
+  }
+
+  /** A live turn was classified under `thresholds` (the server's now): the session holds those too (when it records them). */
+  noteThresholds(thresholds: Partial<Record<string, number>>): void {
+    const recorded = this.versions?.thresholds;
+    if (!this.versions || recorded === undefined) return;
+    const key = (th: Partial<Record<string, number>>) => JSON.stringify(Object.entries(th).sort(([a], [b]) => (a < b ? -1 : 1)));
+    if (recorded.some((r) => key(r) === key(thresholds))) return;
+    this.versions = { ...this.versions, thresholds: [...recorded, thresholds] };
     this.render();
   }
 
@@ -72,8 +82,10 @@ export class ModelStatusView {
     const id = this.sessionId;
     const status = this.versions ? modelStatus(this.versions, this.health) : { kinds: [], stale: false };
     const result = this.result && this.result.sessionId === id ? this.result : null;
-    this.text.textContent = status.kinds.length > 0 ? statusText(status) : '';
-    this.text.hidden = status.kinds.length === 0;
+    // A session with turns under other thresholds yet no signal is still said to be so.
+    const shown = status.kinds.length > 0 || status.thresholds !== undefined;
+    this.text.textContent = shown ? statusText(status) : '';
+    this.text.hidden = !shown;
     this.root.dataset.state = status.stale ? 'stale' : status.kinds.some((k) => k.state === 'unchecked') ? 'unchecked' : 'current';
     this.button.hidden = !(status.stale || this.running);
     // One re-analysis at a time from this window (one under way for a session shown before too).
@@ -94,7 +106,7 @@ export class ModelStatusView {
       this.outcome.setAttribute('role', 'status');
     }
     this.outcome.hidden = result === null;
-    this.root.hidden = id === null || (status.kinds.length === 0 && result === null && !this.running);
+    this.root.hidden = id === null || (!shown && result === null && !this.running);
   }
 
   private async reanalyse(): Promise<void> {

@@ -31,3 +31,12 @@ test('thresholds and history in words, in both languages', () => {
   setLang('zh');
   expect(historyLine({ id: 3, at: 0, setting: 'thresholds', from: null, to: { resistance: 0.6 } }, at)).toBe('1 Dec 07:00：信号阈值 默认 → 抗拒 ≥ 0.60');
 });
+
+test('a change’s time is in the page’s language, whatever the browser’s', () => {
+  const ms = Date.UTC(2026, 11, 1, 8, 0, 0);
+  const entry = { id: 4, at: ms, setting: 'model' as const, from: null, to: { id: 'lib/a', version: 'v' } };
+  setLang('zh');
+  expect(historyLine(entry)).toBe(`${new Date(ms).toLocaleString('zh-CN')}：言语模型 默认 → v`);
+  setLang('en');
+  expect(historyLine(entry)).toBe(`${new Date(ms).toLocaleString('en')}: verbal model the default → v`);
+});

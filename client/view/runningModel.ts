@@ -7,7 +7,7 @@
 import { VERBAL_LABELS, type ApiError, type VerbalLabel } from '../../protocol/protocol';
 import type { LibraryModel, VerbalHistoryEntry, VerbalLibrary, VerbalSettings, VerbalSettingsPut, VerbalState } from '../../protocol/models';
 import { errorMessage, requestError } from '../errorText';
-import { labelName, labelled, t, type StringKey } from '../i18n';
+import { labelName, labelled, lang, t, type StringKey } from '../i18n';
 import { pct, thresholdText } from '../quality';
 import { h, type Child } from './dom';
 
@@ -42,15 +42,17 @@ export function readThresholdFields(fields: Record<string, string>): { values: R
   return { values, errors };
 }
 
-/** One change of the history in words. */
-export function historyLine(e: VerbalHistoryEntry, at: (ms: number) => string): string {
+/** A change's time in the page's language (not the browser's: a Chinese page on an English browser showed "12/1/2026, 8:00:00 AM"). */
+export const historyTime = (ms: number): string => new Date(ms).toLocaleString(lang() === 'zh' ? 'zh-CN' : 'en');
+
+/** One change of the history in words (`at`: its time, by default in the page's language). */
+export function historyLine(e: VerbalHistoryEntry, at: (ms: number) => string = historyTime): string {
   if (e.setting === 'model') {
     return t('runningHistoryModel', { at: at(e.at), from: e.from ? e.from.version : t('runningSource_default'), to: e.to.version });
   }
   return t('runningHistoryThresholds', { at: at(e.at), from: e.from ? thresholdsWords(e.from) : t('runningSource_default'), to: thresholdsWords(e.to) });
 }
 
-const when = (ms: number): string => new Date(ms).toLocaleString();
 
 export class RunningModelSection {
   readonly element: HTMLElement;
@@ -194,7 +196,8 @@ export class RunningModelSection {
     const cols: StringKey[] = ['runningColVersion', 'runningColCreated', 'runningColRows', 'runningColF1', 'runningColNotes', 'runningColAction'];
     const runningId = this.current?.model.id;
     const row = (m: LibraryModel): HTMLElement[] => {
-      const isRunning = m.id === runningId;
+      // Its folder and the version loaded from it (a folder replaced since holds another: Run loads it).
+      const isRunning = m.id === runningId && m.version === this.current?.model.version;
       const notes: string[] = [];
       if (m.extra) notes.push(t('runningCoachLabels', { n: m.extra.rows, w: m.extra.weight }));
       if (m.duplicate) notes.push(t('runningDuplicate'));
@@ -295,7 +298,7 @@ export class RunningModelSection {
     return h('div', { 'data-testid': 'running-history' },
       h('h4', { class: 'q-h4' }, t('runningHistoryH')),
       history.length
-        ? h('ul', { class: 'q-history' }, ...history.map((e) => h('li', {}, historyLine(e, when))))
+        ? h('ul', { class: 'q-history' }, ...history.map((e) => h('li', {}, historyLine(e))))
         : h('p', { class: 'q-none' }, t('runningHistoryNone')));
   }
 }

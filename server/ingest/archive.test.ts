@@ -26,6 +26,7 @@ function archived(): { store: SqliteStore; archive: Archive } {
   store.setCueReview({ sessionId: 's1', cueType: cue.type, mediaMs: cue.mediaMs, verdict: 'useful', note: 'yes', reviewedAt: 21 });
   store.setPostureLabels({ sessionId: 's1', frameId, participant: 'Li', labels: ['neutral'], note: null, labelledAt: 22 });
   store.addComment({ sessionId: 's1', mediaMs: 50, text: 'Here', author: null, createdAt: 23 }, 10);
+  store.noteThresholds('s1', '{"resistance":0.6}');
   return { store, archive: archiveDocument(store.archiveParts('s1')!, 99) };
 }
 
@@ -88,7 +89,7 @@ describe('session archives', () => {
   it('holds every table of a session but the trackers\' saved states (a new table keyed by session must join the archive or be named here)', () => {
     const inArchive: Record<string, keyof Archive> = {
       comments: 'comments', posture_labels: 'postureLabels', cue_reviews: 'cueReviews', corrections: 'corrections', cues: 'cues',
-      signals: 'signals', frames: 'frames', utterances: 'utterances', participants: 'participants',
+      signals: 'signals', frames: 'frames', utterances: 'utterances', participants: 'participants', analysis_thresholds: 'signalThresholds',
     };
     // deleted_turns: numbers and clientTurnIds a coach's deletions keep taken in the session they
     // were sent to; an imported copy is a new session no live turn was sent to.
@@ -108,6 +109,20 @@ describe('session archives', () => {
     expect(target.listSessions()).toEqual([]);
     target.importArchive('s3', 'T', storedParts(archive));
     expect(target.archiveParts('s3')!.utterances.map((u) => u.seq)).toEqual([1]);
+  });
+
+  it('keeps the signal thresholds the analysis was made under; an archive from before has none: not known, and the copy says none', () => {
+    const { archive } = archived();
+    expect(archive.signalThresholds).toEqual([{ resistance: 0.6 }]);
+    const target = new SqliteStore(':memory:');
+    target.importArchive('s2', 'T', storedParts(parseArchive(JSON.parse(JSON.stringify(archive)))));
+    expect(target.modelVersions('s2').thresholds).toEqual([{ resistance: 0.6 }]);
+    const { signalThresholds: _none, ...before } = archive;
+    target.importArchive('s3', 'T', storedParts(parseArchive(JSON.parse(JSON.stringify(before)))));
+    expect(target.modelVersions('s3').thresholds).toEqual([]);
+    // Checked as serve --thresholds checks them, the field named.
+    expect(() => parseArchive({ ...archive, signalThresholds: [{ neutral: 0.5 }] })).toThrow(/signalThresholds\.0/);
+    expect(() => parseArchive({ ...archive, signalThresholds: [{ resistance: 2 }] })).toThrow(/signalThresholds\.0\.resistance/);
   });
 
   it('stores names as every other path does: invisible characters dropped, so two spellings of one name are one name twice', () => {

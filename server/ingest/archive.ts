@@ -11,6 +11,7 @@ import {
   ROLES, TECHNIQUES, TitleSchema, VERBAL_LABELS, isBlank, normalizeSpeakerName, toWellFormed, type PersonBox, type PoseIn,
 } from '../../protocol/protocol';
 import { ValidationError } from '../errors/errors';
+import { thresholdProblem } from '../signals/verbal/decision';
 import { decodeTranscript } from './decode';
 import { TranscriptError } from './types';
 
@@ -43,6 +44,8 @@ export const ARCHIVE_LIMITS = {
   /** A cue's title, tip and an evidence's text. */
   cueTextMaxChars: 4_000,
   featuresMax: 64,
+  /** Sets of signal thresholds a session's analysis was made under (one per switch of them during it). */
+  thresholdSetsMax: 1_000,
 } as const;
 
 const wellFormed = (max: number, what = 'characters') => z.string().max(max, `must be at most ${max} ${what}`).overwrite(toWellFormed);
@@ -152,6 +155,14 @@ const CommentA = z
   .object({ id, mediaMs, text: visible(LIMITS.commentMaxChars), author: wellFormed(LIMITS.speakerMaxChars).nullable().transform(blankIsNull), createdAt: wallMs, editedAt: wallMs.nullable() })
   .strict();
 
+/** One set of signal thresholds, checked as `serve --thresholds` checks them (a signal label each, 0..1), the label named. */
+const ThresholdsA = z.record(z.string().max(64), finite).superRefine((th, ctx) => {
+  for (const [label, v] of Object.entries(th)) {
+    const problem = thresholdProblem(label, v);
+    if (problem) ctx.addIssue({ code: 'custom', path: [label], message: problem });
+  }
+});
+
 const list = <T extends z.ZodType>(item: T, max: number, what: string) => z.array(item).max(max, `at most ${max.toLocaleString('en')} ${what}`);
 
 /** The whole document (once `format` and `version` are known to be this one's: see parseArchive). */
@@ -170,6 +181,10 @@ export const ArchiveSchema = z
     cueReviews: list(CueReviewA, ARCHIVE_LIMITS.cuesMax, 'cue reviews'),
     postureLabels: list(PostureLabelsA, ARCHIVE_LIMITS.framesMax, 'posture labels'),
     comments: list(CommentA, LIMITS.commentsPerSessionMax, 'comments'),
+    // The signal thresholds its analysis was made under (server/store/migrations.ts 18), each
+    // set once. Optional in version 1: an archive from before has none, and its copy's
+    // thresholds are not known (the model line then judges its models alone).
+    signalThresholds: list(ThresholdsA, ARCHIVE_LIMITS.thresholdSetsMax, 'sets of signal thresholds').optional(),
   })
   .strict();
 export type Archive = z.infer<typeof ArchiveSchema>;

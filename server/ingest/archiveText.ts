@@ -35,5 +35,6 @@ export function* archiveText(p: ArchiveRowSource, exportedAt: number): Generator
   yield* list('cueReviews', p.cueReviews, json);
   yield* list('postureLabels', p.postureLabels, json);
   yield* list('comments', p.comments, json);
+  if (p.signalThresholds !== undefined) yield `,"signalThresholds":${JSON.stringify(p.signalThresholds)}`;
   yield '}\n';
 }

@@ -54,6 +54,16 @@ function full(): ReviewInput {
 
 const timeline = (md: string) => md.slice(md.indexOf('## ', md.indexOf(md.includes('## Time line') ? '## Time line' : '## 时间轴')));
 
+describe('signal thresholds', () => {
+  it('names those the signals were made under, in the report’s language; none recorded is said so', () => {
+    const md = (th: { resistance?: number }[] | undefined, lang: 'en' | 'zh' = 'en') => reviewReport(snapshot({ modelVersions: { verbal: ['verbal-3'], posture: [], ...(th ? { thresholds: th } : {}) } }), lang);
+    expect(md([{ resistance: 0.6 }, {}])).toContain('- Signal thresholds: Resistance ≥ 0.6 / none');
+    expect(md([{ resistance: 0.6 }], 'zh')).toContain('- 信号阈值：抗拒 ≥ 0.6');
+    expect(md([])).toContain('- Signal thresholds: not recorded (analysed before the server kept them)');
+    expect(md(undefined)).not.toContain('Signal thresholds');
+  });
+});
+
 describe('formatMediaTime', () => {
   it('is m:ss under an hour and h:mm:ss from an hour on, whole seconds rounded down', () => {
     expect(formatMediaTime(0)).toBe('0:00');

@@ -11,6 +11,13 @@ import { TECHNIQUE_NAMES } from '../fusion/techniques';
 import { CUE_TYPE_NAMES, LABEL_NAMES, REPORT_TEXT, ROLE_NAMES, turnLabelName, VERDICT_NAMES, type ReportLang } from './reportNames';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 
+/** Sets of signal thresholds as one line: "Resistance ≥ 0.6 / none"; not recorded when there are none. */
+function thresholdsLine(sets: NonNullable<SessionSnapshot['modelVersions']['thresholds']>, lang: ReportLang): string {
+  const T = REPORT_TEXT[lang];
+  if (sets.length === 0) return T.thresholdsNotRecorded;
+  return sets.map((th) => Object.entries(th).map(([label, min]) => `${LABEL_NAMES[lang][label as VerbalSignal['label']]} ≥ ${min}`).join(', ') || T.none).join(' / ');
+}
+
 /** The parts of a snapshot the report reads. */
 export type ReviewInput = Pick<
   SessionSnapshot,
@@ -128,6 +135,8 @@ export function reviewReport(snap: ReviewInput, lang: ReportLang, opts: { cueMin
     '',
     `- ${T.verbalModel}${P.colon}${snap.modelVersions.verbal.map(escapeMarkdown).join(', ') || T.none}`,
     `- ${T.postureModel}${P.colon}${snap.modelVersions.posture.map(escapeMarkdown).join(', ') || T.none}`,
+    // The thresholds its verbal signals were made under (each set once; none recorded before migration 18).
+    ...(snap.modelVersions.thresholds === undefined ? [] : [`- ${T.signalThresholds}${P.colon}${thresholdsLine(snap.modelVersions.thresholds, lang)}`]),
     '',
     T.summary,
     '',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addLibraryModel, BASE_MODEL_DIR, tempModelsDir } from './library.testkit';
@@ -68,6 +69,31 @@ describe('the verbal model library', () => {
     expect(reason('old-features')).toMatch(/feature version 1/);
     expect(reason('notes.txt')).toBe('not a folder');
     expect(skipped).toHaveLength(7);
+  });
+
+  it('reads no huge manifest or metrics (a listing would hold the server and its memory for each): skipped or no figures, naming the limit', () => {
+    const hugeManifest = addLibraryModel(modelsDir, 'huge-manifest', 'verbal-20261201-11111111');
+    fs.truncateSync(path.join(hugeManifest, 'manifest.json'), 64 * 1024 * 1024);
+    const hugeMetrics = addLibraryModel(modelsDir, 'huge-metrics', 'verbal-20261201-22222222');
+    fs.truncateSync(path.join(hugeMetrics, 'metrics.json'), 64 * 1024 * 1024);
+    const read = jest.spyOn(fs, 'readFileSync');
+    try {
+      const { models, skipped } = listLibrary({ baseDir: BASE_MODEL_DIR, modelsDir });
+      const huge = [path.join(hugeManifest, 'manifest.json'), path.join(hugeMetrics, 'metrics.json')];
+      expect(read.mock.calls.filter(([f]) => huge.includes(String(f)))).toEqual([]);
+      expect(skipped).toEqual([{ path: expect.stringMatching(/huge-manifest$/), reason: 'manifest.json is 64 MiB, more than the 1 MiB a manifest may be' }]);
+      expect(models.find((m) => m.id === 'lib/huge-metrics')).toMatchObject({ version: 'verbal-20261201-22222222', trainRows: null, macroF1: null });
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('does not wait on a manifest or metrics that is no file (a named pipe would block the listing for good)', () => {
+    const pipe = addLibraryModel(modelsDir, 'pipe', 'verbal-20261201-33333333');
+    fs.rmSync(path.join(pipe, 'metrics.json'));
+    execFileSync('mkfifo', [path.join(pipe, 'metrics.json')]);
+    const { models } = listLibrary({ baseDir: BASE_MODEL_DIR, modelsDir });
+    expect(models.find((m) => m.id === 'lib/pipe')).toMatchObject({ trainRows: null });
   });
 
   it('lists both folders holding one version, so a switch names one by id', () => {

@@ -83,6 +83,8 @@ export function idsOfVersion(models: readonly LibraryEntry[], version: string): 
  */
 function readEntry(id: string, dir: string, modelsDir?: string): { entry: LibraryEntry } | { reason: string } {
   if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) return { reason: `${MANIFEST_FILE} is missing (an empty or half-written folder)` };
+  const unfit = unfitFile(path.join(dir, MANIFEST_FILE), 'a manifest');
+  if (unfit) return { reason: unfit };
   let manifest;
   try {
     manifest = readVerbalManifest(dir);
@@ -115,6 +117,8 @@ function readEntry(id: string, dir: string, modelsDir?: string): { entry: Librar
 function readMetrics(dir: string): { trainRows: number | null; validationRows: number | null; macroF1: number | null; accuracy: number | null } {
   let m: Record<string, unknown> = {};
   try {
+    // Figures of a huge or odd metrics.json are not shown (the model still runs).
+    if (unfitFile(path.join(dir, METRICS_FILE), 'metrics')) throw new Error('not read');
     const raw = JSON.parse(fs.readFileSync(path.join(dir, METRICS_FILE), 'utf8')) as unknown;
     if (raw && typeof raw === 'object' && !Array.isArray(raw)) m = raw as Record<string, unknown>;
   } catch {
@@ -123,6 +127,33 @@ function readMetrics(dir: string): { trainRows: number | null; validationRows: n
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
   return { trainRows: num(m.trainRows), validationRows: num(m.validationRows), macroF1: num(m.macroF1), accuracy: num(m.accuracy) };
 }
+
+/**
+ * The most a library folder's manifest.json or metrics.json may be (ours are ~2 KB). Every
+ * listing (GET /api/models/verbal, each PUT) reads them on the server's one thread: a 64 MiB
+ * metrics.json held it ~2 s per listing, a 1 GB one ~1 GB of memory too.
+ */
+export const LIBRARY_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Why `file` is not read by a listing: not a regular file (a named pipe would block the read
+ * for good), or larger than LIBRARY_FILE_MAX_BYTES; undefined when it may be read (or is absent:
+ * the reader says so).
+ */
+function unfitFile(file: string, what: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+  const name = path.basename(file);
+  if (!st.isFile()) return `${name} is not a file`;
+  if (st.size > LIBRARY_FILE_MAX_BYTES) return `${name} is ${mib(st.size)} MiB, more than the ${mib(LIBRARY_FILE_MAX_BYTES)} MiB ${what} may be`;
+  return undefined;
+}
+
+const mib = (bytes: number): string => String(Math.round((bytes / 1024 / 1024) * 10) / 10);
 
 /** The loader's message without the folder (the list names it) and the rebuild advice. */
 function reasonOf(e: unknown, dir: string): string {

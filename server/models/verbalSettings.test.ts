@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { VerbalState } from '../../protocol/models';
 import { AppError } from '../errors/errors';
+import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../runtime/backend';
 import { SqliteStore } from '../store/sqliteStore';
 import { loadVerbalClassifier } from '../signals/verbal/model';
@@ -104,6 +107,25 @@ describe('the running verbal model settings', () => {
     expect(half.settings.state()).toMatchObject({ model: { id: 'lib/a', source: 'stored' }, thresholds: { source: 'flag' } });
   });
 
+  it('history says what ran before a switch, also when a flag or a fallback ran something else than the stored choice', async () => {
+    addLibraryModel(modelsDir, 'b', 'verbal-20261201-bbbbbbbb');
+    await start().settings.apply({ model: 'lib/a', thresholds: { resistance: 0.6 } });
+    stop();
+    // --model and --thresholds win at start-up: the base model and 0.3 run, not lib/a and 0.6.
+    const flagged = start({ model: true, thresholds: true }, { purchase_intent: 0.3 });
+    const base = flagged.runtime.current.classifier.version;
+    await flagged.settings.apply({ model: 'lib/b', thresholds: { resistance: 0.7 } });
+    const [model, thresholds] = [flagged.settings.history(5).find((h) => h.setting === 'model'), flagged.settings.history(5).find((h) => h.setting === 'thresholds')];
+    expect(model).toMatchObject({ from: { id: 'base', version: base }, to: { id: 'lib/b' } });
+    expect(thresholds).toMatchObject({ from: { purchase_intent: 0.3 }, to: { resistance: 0.7 } });
+    stop();
+    // The stored folder gone: the default ran (the fallback), not lib/b, and the next switch says so.
+    fs.rmSync(path.join(modelsDir, 'verbal', 'b'), { recursive: true });
+    const fallback = start();
+    await fallback.settings.apply({ model: 'lib/a' });
+    expect(fallback.settings.history(1)[0]).toMatchObject({ from: null, to: { id: 'lib/a' } });
+  });
+
   it('starts on the base model with a warning naming the stored model when its folder is gone', async () => {
     await start().settings.apply({ model: 'lib/a' });
     stop();
@@ -174,6 +196,73 @@ describe('the running verbal model settings', () => {
     expect(settings.history(5)).toEqual([]);
     expect((await settings.apply({ model: 'lib/a' })).model.id).toBe('lib/a');
   });
+
+  it('the same thresholds written in another order are no change: nothing reloaded, no history', async () => {
+    const { settings } = start();
+    await settings.apply({ thresholds: { resistance: 0.6, purchase_intent: 0.4 } });
+    const events: VerbalState[] = [];
+    settings.onChange((e) => events.push(e));
+    await settings.apply({ thresholds: { purchase_intent: 0.4, resistance: 0.6 } });
+    expect(events).toEqual([]);
+    expect(settings.history(5)).toHaveLength(1);
+  });
+
+  it('a running folder replaced by other weights (same name) is not shown as running, and choosing it again loads them', async () => {
+    const { settings, runtime } = start();
+    await settings.apply({ model: 'lib/a' });
+    addLibraryModel(modelsDir, 'a', 'verbal-20261202-dddddddd');
+    expect(settings.library().models.find((m) => m.id === 'lib/a')).toMatchObject({ version: 'verbal-20261202-dddddddd', running: false });
+    const answer = await settings.apply({ model: 'lib/a' });
+    expect(answer.model).toMatchObject({ id: 'lib/a', version: 'verbal-20261202-dddddddd' });
+    expect(runtime.current.classifier.version).toBe('verbal-20261202-dddddddd');
+    expect(settings.history(5)[0]).toMatchObject({ setting: 'model', from: { version: 'verbal-20261201-aaaaaaaa' }, to: { id: 'lib/a', version: 'verbal-20261202-dddddddd' } });
+  });
+
+  it('a folder replaced between the listing and its load: what is stored and said is the version that loaded', async () => {
+    const { settings, runtime } = start(NO_FLAGS, {}, async (dir) => {
+      addLibraryModel(modelsDir, 'a', 'verbal-20261203-eeeeeeee');
+      return loadVerbalClassifier({ modelDir: dir });
+    });
+    const events: VerbalState[] = [];
+    settings.onChange((e) => events.push(e));
+    const answer = await settings.apply({ model: 'lib/a' });
+    expect(runtime.current.classifier.version).toBe('verbal-20261203-eeeeeeee');
+    expect(answer.model.version).toBe('verbal-20261203-eeeeeeee');
+    expect(settings.history(5)[0]).toMatchObject({ setting: 'model', to: { id: 'lib/a', version: 'verbal-20261203-eeeeeeee' } });
+    expect(events.at(-1)?.model.version).toBe('verbal-20261203-eeeeeeee');
+  });
+
+  it('refuses (422) a folder whose weights would be huge, unzipped or by its dims, before allocating them; the running model kept', async () => {
+    const bomb = addLibraryModel(modelsDir, 'bomb', 'verbal-20261201-44444444');
+    // 64 MiB of zeros, ~64 KB zipped: more than the ~24 MiB the dims give.
+    fs.writeFileSync(path.join(bomb, 'weights.bin.gz'), zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024)));
+    const wide = addLibraryModel(modelsDir, 'wide', 'verbal-20261201-55555555');
+    const m = JSON.parse(fs.readFileSync(path.join(wide, 'manifest.json'), 'utf8')) as { dims: { buckets: number } };
+    fs.writeFileSync(path.join(wide, 'manifest.json'), JSON.stringify({ ...m, dims: { ...m.dims, buckets: 1e9 } }));
+    const pipe = addLibraryModel(modelsDir, 'pipe', 'verbal-20261201-66666666');
+    fs.rmSync(path.join(pipe, 'weights.bin.gz'));
+    execFileSync('mkfifo', [path.join(pipe, 'weights.bin.gz')]);
+    const { settings, runtime } = start();
+    const bombed = await refusal(settings.apply({ model: 'lib/bomb' }));
+    expect(bombed).toMatchObject({ status: 422, code: 'model_unloadable', details: { field: 'model' } });
+    expect(bombed.message).toMatch(/weights\.bin\.gz unzips to more than the [\d.]+ MiB of weights its manifest's dims give/);
+    expect((await refusal(settings.apply({ model: 'lib/wide' }))).message).toMatch(/its dims give [\d.]+ MiB of weights, more than the 256 MiB a verbal model may have/);
+    expect((await refusal(settings.apply({ model: 'lib/pipe' }))).message).toMatch(/weights\.bin\.gz is not a file/);
+    expect(runtime.current.id).toBe('base');
+    expect(settings.state().switching).toBeNull();
+  });
+
+  it('20 switches back and forth and failed loads leave no tensor behind', async () => {
+    const broken = addLibraryModel(modelsDir, 'broken', 'verbal-20261201-cccccccc');
+    fs.writeFileSync(path.join(broken, 'weights.bin.gz'), zlib.gzipSync(Buffer.alloc(1024)));
+    const { settings } = start();
+    const before = tf.memory();
+    for (let i = 0; i < 20; i++) await settings.apply({ model: i % 2 ? 'base' : 'lib/a' });
+    for (let i = 0; i < 3; i++) await refusal(settings.apply({ model: 'lib/broken' }));
+    await settings.apply({ model: 'base' });
+    const after = tf.memory();
+    expect([after.numTensors, after.numBytes]).toEqual([before.numTensors, before.numBytes]);
+  }, 60_000);
 
   it('the same model and thresholds again change nothing and add no history', async () => {
     const { settings } = start();

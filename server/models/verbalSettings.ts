@@ -6,7 +6,7 @@ import { VERBAL_HISTORY_SHOWN, type SettingSource, type VerbalHistoryEntry, type
 import { AmbiguousModelError, ModelNotInLibraryError, ModelUnloadableError, ShuttingDownError, SwitchInProgressError, ValidationError } from '../errors/errors';
 import { shownPath } from '../paths';
 import type { SqliteStore } from '../store/sqliteStore';
-import { checkSignalThresholds, describeThresholds, thresholdProblem, type SignalThresholds } from '../signals/verbal/decision';
+import { checkSignalThresholds, describeThresholds, thresholdProblem, thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
 import { loadVerbalClassifier, loadVerbalClassifierAsync } from '../signals/verbal/model';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { BASE_ID, dirOfId, idsOfVersion, libraryDir, listLibrary, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
@@ -123,10 +123,11 @@ export class VerbalSettings {
   /** GET /api/models/verbal: read afresh. */
   library(): VerbalLibrary {
     const { models, skipped } = listLibrary(this.deps.places);
-    const running = this.deps.runtime.current.id;
+    const run = this.deps.runtime.current;
     return {
       libraryDir: shownPath(libraryDir(this.deps.places.modelsDir)),
-      models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === running, duplicate: idsOfVersion(models, m.version).length > 1 })),
+      // Running: its folder and the version loaded from it (a folder since replaced holds another).
+      models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 })),
       skipped,
     };
   }
@@ -166,8 +167,10 @@ export class VerbalSettings {
     const thresholds = put.thresholds === undefined ? undefined : checkedThresholds(put.thresholds);
     const runtime = this.deps.runtime;
     const target = put.model === undefined ? undefined : this.resolve(put.model);
-    const newModel = target !== undefined && target.id !== runtime.current.id ? target : undefined;
-    const newThresholds = thresholds !== undefined && JSON.stringify(thresholds) !== JSON.stringify(runtime.current.thresholds) ? thresholds : undefined;
+    // Another folder, or the running one since replaced by other weights (its version differs): loaded.
+    const newModel = target !== undefined && (target.id !== runtime.current.id || target.version !== runtime.current.classifier.version) ? target : undefined;
+    // The same thresholds in another order are no change.
+    const newThresholds = thresholds !== undefined && thresholdsKey(thresholds) !== thresholdsKey(runtime.current.thresholds) ? thresholds : undefined;
     if (!newModel && !newThresholds) return this.settings();
     this.switching = { model: newModel ? { id: newModel.id, version: newModel.version } : null, thresholds: newThresholds ? { ...newThresholds } : null, startedAt: this.deps.now() };
     this.emit();
@@ -186,8 +189,14 @@ export class VerbalSettings {
       const before = runtime.current;
       // Stored first: a failure there leaves the server running what it ran.
       this.deps.store.transaction(() => {
-        if (newModel) this.deps.store.putSetting(MODEL_KEY, { id: newModel.id, version: newModel.version }, at);
-        if (newThresholds) this.deps.store.putSetting(THRESHOLDS_KEY, newThresholds, at);
+        // The version that loaded: the folder may have been replaced since it was listed.
+        // The history's "from" is what ran (null: the default), not the stored choice: a start-up
+        // flag or a stored model whose folder was gone may have run something else.
+        if (newModel && loaded) {
+          const from = this.sources.model === 'default' ? null : { id: before.id, version: before.classifier.version };
+          this.deps.store.putSetting(MODEL_KEY, { id: newModel.id, version: loaded.version }, at, { value: from });
+        }
+        if (newThresholds) this.deps.store.putSetting(THRESHOLDS_KEY, newThresholds, at, { value: this.sources.thresholds === 'default' ? null : before.thresholds });
       });
       runtime.replace({ ...(newModel && loaded ? { classifier: loaded, id: newModel.id, dir: newModel.dir } : {}), ...(newThresholds ? { thresholds: newThresholds } : {}) });
       loaded = undefined;

@@ -328,7 +328,7 @@ describe('re-analysis a slice at a time', () => {
     // It ran on the roles the change before it set: the customer's posture signals are there.
     expect(snapshot.session.participants).toContainEqual({ name: a.customer, role: 'customer' });
     expect(previous).toEqual(control.service.snapshot(control.id).modelVersions);
-    expect(snapshot.modelVersions).toEqual({ verbal: [verbal.version], posture: [posture.version] });
+    expect(snapshot.modelVersions).toEqual({ verbal: [verbal.version], posture: [posture.version], thresholds: [{}] });
     expectSameAnalysis(a, control, true);
     control.store.close();
     a.store.close();

@@ -6,7 +6,7 @@ import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEn
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import { type FrameCursor, type SavedTrackerState, type SqliteStore, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
-import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
+import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { PostureTracker, TRACKER_STATE_VERSION, type PostureTrackerOptions, type TrackerState } from '../signals/posture/tracker';
@@ -405,7 +405,10 @@ export class SessionPipeline {
 
   private afterUtterance(utterance: Utterance, pred: VerbalPrediction, receivedAt: number, emittedAt: EmitClock): TurnResult {
     if (utterance.role === 'rep') this.engine.repTurn(utterance.endMs, utterance.text);
-    if (signalLabel(pred, this.opts.signalThresholds) === 'neutral') return { utterance, cues: [] };
+    // The thresholds read once: the turn's signal and the session's record of them agree.
+    const thresholds = this.opts.signalThresholds;
+    this.noteThresholds(thresholds);
+    if (signalLabel(pred, thresholds) === 'neutral') return { utterance, cues: [] };
     const signal = this.store.addSignal(
       {
         sessionId: this.sessionId, utteranceId: utterance.id, participant: utterance.speaker, kind: 'verbal',
@@ -416,6 +419,15 @@ export class SessionPipeline {
       utterance.text,
     );
     return { utterance, signal, cues: this.fuse(signal, receivedAt, emittedAt) };
+  }
+
+  /** The key last noted in the store (most turns share it: skipped then), and its thresholds object. */
+  private noted: { thresholds: SignalThresholds; key: string } | undefined;
+
+  /** Records in the session's analysis that a turn was classified under `thresholds` (store.noteThresholds). */
+  private noteThresholds(thresholds: SignalThresholds): void {
+    if (this.noted?.thresholds !== thresholds) this.noted = { thresholds, key: thresholdsKey(thresholds) };
+    this.store.noteThresholds(this.sessionId, this.noted.key);
   }
 
   private afterFrame(f: (FrameInput & { id: number }) | StoredFrame, role: Role | null, receivedAt: number, emittedAt: EmitClock): FrameResult {

@@ -144,6 +144,9 @@ export interface SessionServiceDeps {
 
 export const DEFAULT_REANALYSIS_SLICE = { items: 25, ms: 10 };
 
+/** How many times a re-analysis starts again aside after a switch of the running model (then it is done in place). */
+const SWITCH_RESTARTS = 2;
+
 export const DEFAULT_MAX_PIPELINES = 1000;
 
 export interface UploadResult {
@@ -933,47 +936,54 @@ export class SessionService {
       for (const [name, role] of Object.entries(given)) now.set(name, role);
       return now;
     };
-    const roles = withGiven(this.roleMap(sessionId));
-    const scratch = SqliteStore.scratch();
-    // The model and thresholds it starts with, held through its slices (a switch meanwhile does
-    // not dispose them under it, nor give it half one model, half the other).
-    const held = this.verbal.hold();
-    try {
-      const aside = this.newPipeline(sessionId, scratch, held);
-      const run = aside.startReanalysis(store, roles, this.deps.now, change?.view);
-      const { items, ms } = this.reanalysisSlice;
-      for (let caughtUp = false; !caughtUp; ) {
-        const t0 = performance.now();
-        do caughtUp = run.step(items);
-        while (!caughtUp && performance.now() - t0 < ms);
-        await new Promise((resolve) => setImmediate(resolve));
-        if (this.closing) throw new ShuttingDownError(what);
-      }
-      // A failure in here rolls it all back and drops the session's pipeline (atomically), so
-      // the pipeline may take the new analysis before the commit.
-      const result = this.atomically(sessionId, () => {
-        checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
-        // A coach's correction of a turn is stored here, with the analysis that follows from it.
-        change?.apply();
-        const now = withGiven(this.roleMap(sessionId));
-        for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
-        // Roles changed meanwhile, or the running model or thresholds (a switch): in place, with today's.
-        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
-        if (switched || !sameRoles(now, roles) || !run.finish()) {
-          this.pipeline(sessionId).reanalyze(now, this.deps.now);
-        } else {
-          store.clearAnalysis(sessionId);
-          store.deleteTrackerStates(sessionId);
-          store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
-          this.pipeline(sessionId).adoptReanalysis(aside);
+    // A switch of the running model or thresholds while it runs starts it again aside with the
+    // new ones (up to SWITCH_RESTARTS times; then in place, as for roles changed meanwhile): in
+    // place, the whole session is analysed in one transaction, holding the event loop (seconds
+    // for an hour's frames) while every live meeting waits.
+    for (let attempt = 0; ; attempt++) {
+      const roles = withGiven(this.roleMap(sessionId));
+      const scratch = SqliteStore.scratch();
+      // The model and thresholds it starts with, held through its slices (a switch meanwhile does
+      // not dispose them under it, nor give it half one model, half the other).
+      const held = this.verbal.hold();
+      try {
+        const aside = this.newPipeline(sessionId, scratch, held);
+        const run = aside.startReanalysis(store, roles, this.deps.now, change?.view);
+        const { items, ms } = this.reanalysisSlice;
+        for (let caughtUp = false; !caughtUp; ) {
+          const t0 = performance.now();
+          do caughtUp = run.step(items);
+          while (!caughtUp && performance.now() - t0 < ms);
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.closing) throw new ShuttingDownError(what);
         }
-        return andThen();
-      });
-      this.publish({ type: 'reanalysed', sessionId });
-      return result;
-    } finally {
-      held.release();
-      scratch.close();
+        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
+        if (switched && attempt < SWITCH_RESTARTS) continue;
+        // A failure in here rolls it all back and drops the session's pipeline (atomically), so
+        // the pipeline may take the new analysis before the commit.
+        const result = this.atomically(sessionId, () => {
+          checkParticipantLimit(participantNames(this.requireSession(sessionId)), Object.keys(given), 'roles');
+          // A coach's correction of a turn is stored here, with the analysis that follows from it.
+          change?.apply();
+          const now = withGiven(this.roleMap(sessionId));
+          for (const [name, role] of Object.entries(given)) store.setRole(sessionId, name, role);
+          // Roles changed meanwhile, or switches kept coming: in place, with today's.
+          if (switched || !sameRoles(now, roles) || !run.finish()) {
+            this.pipeline(sessionId).reanalyze(now, this.deps.now);
+          } else {
+            store.clearAnalysis(sessionId);
+            store.deleteTrackerStates(sessionId);
+            store.importAnalysis(sessionId, scratch.exportAnalysis(sessionId));
+            this.pipeline(sessionId).adoptReanalysis(aside);
+          }
+          return andThen();
+        });
+        this.publish({ type: 'reanalysed', sessionId });
+        return result;
+      } finally {
+        held.release();
+        scratch.close();
+      }
     }
   }
 

@@ -91,6 +91,8 @@ export function readArchiveRows(db: Database.Database, sessionId: string, page =
     comments: list('comments', 'id', (r) => ({
       id: r.id as number, mediaMs: r.media_ms as number, text: r.text as string, author: r.author as string | null, createdAt: r.created_at as number, editedAt: r.edited_at as number | null,
     })),
+    // A few rows (one per set of thresholds): read at once.
+    signalThresholds: (db.prepare('SELECT thresholds_json FROM analysis_thresholds WHERE session_id = ? ORDER BY thresholds_json').all(sessionId) as Row[]).map((r) => json<Record<string, number>>(r.thresholds_json)),
   };
 }
 
@@ -100,5 +102,6 @@ export function readWhole(src: ArchiveRowSource): StoredArchiveParts {
     session: src.session, participants: src.participants,
     utterances: [...src.utterances], frames: [...src.frames], signals: [...src.signals], cues: [...src.cues],
     corrections: [...src.corrections], cueReviews: [...src.cueReviews], postureLabels: [...src.postureLabels], comments: [...src.comments],
+    ...(src.signalThresholds !== undefined ? { signalThresholds: src.signalThresholds } : {}),
   };
 }

@@ -331,4 +331,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX settings_history_key ON settings_history(key, id);
     `,
   },
+  {
+    version: 18,
+    name: 'analysis_thresholds: the signal thresholds a session\'s analysis was made under',
+    // Each distinct set of signal thresholds (canonical JSON: labels sorted, '{}' for none) its
+    // verbal turns were classified under: a live turn adds those of its time, a re-analysis
+    // replaces them with today's (with the signals: clearAnalysis). A session analysed before
+    // this migration, or imported from an archive without them, has none: not known.
+    sql: `
+      CREATE TABLE analysis_thresholds (
+        session_id      TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        thresholds_json TEXT NOT NULL,
+        PRIMARY KEY (session_id, thresholds_json)
+      );
+    `,
+  },
 ];

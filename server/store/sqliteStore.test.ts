@@ -79,7 +79,7 @@ describe('SqliteStore', () => {
     const store = new SqliteStore(':memory:');
     store.createSession({ id: 's', title: 't', createdAt: 1, demo: false, participants: [{ name: 'Li', role: 'customer' }] });
     store.createSession({ id: 'other', title: 't', createdAt: 1, demo: false, participants: [] });
-    expect(store.modelVersions('s')).toEqual({ verbal: [], posture: [] });
+    expect(store.modelVersions('s')).toEqual({ verbal: [], posture: [], thresholds: [] });
     const u = store.addUtterance({ sessionId: 's', speaker: 'Li', role: 'customer', text: 'how much?', startMs: 5, endMs: 900, receivedAt: 10 });
     const scores = { price_inquiry: 0.9, discount_request: 0.05, purchase_intent: 0.02, resistance: 0.01, neutral: 0.02 };
     const verbal = (modelVersion: string) =>
@@ -100,8 +100,8 @@ describe('SqliteStore', () => {
     cue('verbal-0+posture-0', ['verbal', 'posture']);
     cue('verbal-3', ['verbal']);
     cue('posture-2', ['posture']);
-    expect(store.modelVersions('s')).toEqual({ verbal: ['verbal-0', 'verbal-1', 'verbal-2', 'verbal-3'], posture: ['posture-0', 'posture-1', 'posture-2'] });
-    expect(store.modelVersions('other')).toEqual({ verbal: [], posture: [] });
+    expect(store.modelVersions('s')).toEqual({ verbal: ['verbal-0', 'verbal-1', 'verbal-2', 'verbal-3'], posture: ['posture-0', 'posture-1', 'posture-2'], thresholds: [] });
+    expect(store.modelVersions('other')).toEqual({ verbal: [], posture: [], thresholds: [] });
     store.close();
   });
 
@@ -935,6 +935,7 @@ describe('deleting and renaming a session', () => {
     store.setCueReview({ sessionId: id, cueType: cue.type, mediaMs: cue.mediaMs, verdict: 'useful', note: null, reviewedAt: 13 });
     store.setPostureLabels({ sessionId: id, frameId: frames[0]!, participant: 'Li', labels: ['arms_crossed'], note: null, labelledAt: 14 });
     store.addComment({ sessionId: id, mediaMs: 500, text: 'ask for the deal here', author: 'Coach', createdAt: 15 }, 1000);
+    store.noteThresholds(id, '{}');
   }
 
   /**

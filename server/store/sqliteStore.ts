@@ -30,6 +30,7 @@ import type {
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
+import { thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 import { searchForm, searchLang } from '../search/searchText';
 import { readArchiveRows, readWhole, type ArchiveRowSource } from './archiveRows';
@@ -143,6 +144,8 @@ export interface StoredAnalysis {
   signals: Omit<SignalRow, 'text'>[];
   cues: CueRow[];
   trackerStates: SavedTrackerState[];
+  /** The signal thresholds it was made under (thresholdsKey's form). */
+  thresholds: string[];
 }
 
 interface CorrectionRow {
@@ -383,7 +386,7 @@ type SessionRow = Omit<Session, 'participants'>;
  * session archive too (archiveParts, importArchive), or named there as left out: archive.test.ts checks.
  */
 export const SESSION_TABLES = [
-  'deleted_turns', 'comments', 'posture_labels', 'cue_reviews', 'corrections', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
+  'deleted_turns', 'comments', 'posture_labels', 'cue_reviews', 'corrections', 'analysis_thresholds', 'cues', 'signals', 'tracker_states', 'frames', 'utterances', 'participants',
 ] as const;
 
 /**
@@ -562,10 +565,13 @@ export class SqliteStore {
   }
 
   /** Stores a setting and appends the change (from the value it replaces) to its history, in one transaction. */
-  putSetting(key: string, value: unknown, at: number): void {
+  putSetting(key: string, value: unknown, at: number, from?: { value: unknown }): void {
     this.transaction(() => {
-      const before = this.stmt('SELECT value_json FROM settings WHERE key = ?').get(key) as
-        { value_json: string } | undefined;
+      // What it was: as the caller says (what ran, which a start-up flag or fallback may have
+      // made other than the stored choice), else the stored value.
+      const before = from !== undefined
+        ? (from.value === null ? undefined : { value_json: JSON.stringify(from.value) })
+        : (this.stmt('SELECT value_json FROM settings WHERE key = ?').get(key) as { value_json: string } | undefined);
       const json = JSON.stringify(value);
       this.stmt(
         'INSERT INTO settings (key, value_json, changed_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, changed_at = excluded.changed_at',
@@ -889,7 +895,21 @@ export class SqliteStore {
       else if (r.posture) posture.add(first!);
       if (r.verbal && r.posture && second !== undefined) posture.add(second);
     }
-    return { verbal: [...verbal].sort(), posture: [...posture].sort() };
+    return { verbal: [...verbal].sort(), posture: [...posture].sort(), thresholds: this.analysisThresholds(sessionId) };
+  }
+
+  /** Notes that a turn of the session was classified under `key` (thresholdsKey); inside the turn's transaction. */
+  noteThresholds(sessionId: string, key: string): void {
+    this.stmt('INSERT OR IGNORE INTO analysis_thresholds (session_id, thresholds_json) VALUES (?, ?)').run(sessionId, key);
+  }
+
+  /** The distinct signal thresholds the session's analysis was made under, in their key's order ([]: not known). */
+  analysisThresholds(sessionId: string): SignalThresholds[] {
+    return this.analysisThresholdKeys(sessionId).map((k) => JSON.parse(k) as SignalThresholds);
+  }
+
+  private analysisThresholdKeys(sessionId: string): string[] {
+    return (this.stmt('SELECT thresholds_json FROM analysis_thresholds WHERE session_id = ? ORDER BY thresholds_json').all(sessionId) as { thresholds_json: string }[]).map((r) => r.thresholds_json);
   }
 
   addFrame(f: NewFrame): number {
@@ -1000,6 +1020,7 @@ export class SqliteStore {
       signals: this.stmt('SELECT * FROM signals WHERE session_id = ? ORDER BY id').all(sessionId) as StoredAnalysis['signals'],
       cues: this.stmt('SELECT * FROM cues WHERE session_id = ? ORDER BY id').all(sessionId) as StoredAnalysis['cues'],
       trackerStates: this.trackerStates(sessionId),
+      thresholds: this.analysisThresholdKeys(sessionId),
     };
   }
 
@@ -1009,6 +1030,7 @@ export class SqliteStore {
    * Call inside a transaction, after `clearAnalysis` and `deleteTrackerStates`.
    */
   importAnalysis(sessionId: string, a: StoredAnalysis): void {
+    for (const key of a.thresholds) this.noteThresholds(sessionId, key);
     const ids = new Map<number, number>();
     const signal = this.stmt(
       `INSERT INTO signals (session_id, kind, participant, utterance_id, frame_id, label, score, scores_json, features_json,
@@ -1481,6 +1503,10 @@ export class SqliteStore {
     yield* sliced(a.postureLabels, IMPORT_SLICE.rows, (l) => label.run(need(frames, l.frameId), sessionId, l.participant, JSON.stringify(inFrameLabelOrder(l.labels)), l.note, l.labelledAt));
     const comment = this.stmt('INSERT INTO comments (session_id, media_ms, text, author, created_at, edited_at) VALUES (?, ?, ?, ?, ?, ?)');
     yield* sliced(a.comments, IMPORT_SLICE.rows, (c) => comment.run(sessionId, c.mediaMs, c.text, c.author, c.createdAt, c.editedAt));
+    // An archive from before has none: the copy's thresholds are not known.
+    step(() => {
+      for (const th of a.signalThresholds ?? []) this.noteThresholds(sessionId, thresholdsKey(th));
+    });
     // Visible from here, all of it at once.
     step(() => this.stmt('UPDATE sessions SET importing = 0 WHERE id = ?').run(sessionId));
     this.sessionRows.delete(sessionId);
@@ -1567,6 +1593,7 @@ export class SqliteStore {
   clearAnalysis(sessionId: string): void {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
+    this.stmt('DELETE FROM analysis_thresholds WHERE session_id = ?').run(sessionId);
   }
 }
 

@@ -98,5 +98,17 @@ test('Run this model from Model quality: confirmed, run, and every window’s mo
   await section.locator('[data-testid="running-model-now"]:has-text("Resistance ≥ 0.60")').waitFor({ timeout: WAIT_MS });
   expect(suite.server.service.signalThresholds).toEqual({ resistance: 0.6 });
   await b.page.locator('#health:has-text("Resistance ≥ 0.6")').waitFor({ timeout: WAIT_MS });
+  // Re-analysed under the new model, the session's signals are still of the old thresholds: said, with Re-analyse.
+  await b.page.getByTestId('reanalyse').click();
+  await b.page.locator('[data-testid="model-status"][data-state="current"]').waitFor({ timeout: WAIT_MS });
+  await section.getByTestId('running-threshold-resistance').fill('');
+  await section.getByTestId('running-apply').click();
+  await section.locator('[data-testid="running-model-now"]:has-text("none")').waitFor({ timeout: WAIT_MS });
+  await b.page.locator('[data-testid="model-status"][data-state="stale"]').waitFor({ timeout: WAIT_MS });
+  await expect(b.page.getByTestId('model-status-text').textContent()).resolves.toBe('Its signals were made under other signal thresholds (Resistance ≥ 0.6; the server runs none)');
+
+  // In Chinese (the other window), the same line.
+  await b.page.getByRole('button', { name: '中文' }).click();
+  await expect(b.page.getByTestId('model-status-text').textContent()).resolves.toBe('其信号是在其他信号阈值下生成的（抗拒 ≥ 0.6；服务器当前运行 不设）');
   expect([...a.pageErrors, ...b.pageErrors]).toEqual([]);
 });

@@ -25,7 +25,7 @@ function send(socket: TestSocket, sessionId: string, utterance: object): Promise
   return new Promise((resolve) => socket.emit('utterance', { sessionId, utterance } as never, resolve));
 }
 
-type Snap = { utterances: { id: number; seq: number; text: string }[]; signals: { modelVersion: string; kind: string; utteranceId?: number }[]; cues: { modelVersion: string }[]; modelVersions: { verbal: string[]; posture: string[] } };
+type Snap = { utterances: { id: number; seq: number; text: string }[]; signals: { modelVersion: string; kind: string; utteranceId?: number }[]; cues: { modelVersion: string }[]; modelVersions: { verbal: string[]; posture: string[]; thresholds: unknown[] } };
 const turnsOf = (s: Snap) => s.utterances.map(({ id, seq, text }) => ({ id, seq, text }));
 
 describe('POST /api/sessions/:id/reanalyse', () => {
@@ -53,7 +53,7 @@ describe('POST /api/sessions/:id/reanalyse', () => {
     const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body as Snap;
     expect(snap.signals.length).toBeGreaterThanOrEqual(2);
     expect(snap.cues.length).toBeGreaterThanOrEqual(1);
-    expect(snap.modelVersions).toEqual({ verbal: [vA], posture: [] });
+    expect(snap.modelVersions).toEqual({ verbal: [vA], posture: [], thresholds: [{}] });
     await server.close();
 
     // The analyst's retrained model: stored signals keep theirs, a new turn gets the new one.
@@ -95,9 +95,9 @@ describe('POST /api/sessions/:id/reanalyse', () => {
 
     const r = await post;
     expect(r.status).toBe(200);
-    expect(r.body.previous).toEqual({ verbal: [vA, vB].sort(), posture: vP });
+    expect(r.body.previous).toEqual({ verbal: [vA, vB].sort(), posture: vP, thresholds: [{}] });
     const after = r.body.snapshot as Snap;
-    expect(after.modelVersions).toEqual({ verbal: [vB], posture: vP });
+    expect(after.modelVersions).toEqual({ verbal: [vB], posture: vP, thresholds: [{}] });
     expect(after.signals.filter((s) => s.kind === 'verbal').every((s) => s.modelVersion === vB)).toBe(true);
     expect(after.signals.filter((s) => s.kind === 'posture').every((s) => s.modelVersion === vP[0])).toBe(true);
     expect(after.cues.length).toBeGreaterThanOrEqual(1);
@@ -116,7 +116,7 @@ describe('POST /api/sessions/:id/reanalyse', () => {
     const id = (await api(server.url, 'POST', '/api/sessions', { title: 'empty', participants: [{ name: 'Li', role: 'customer' }] })).body.session.id as string;
     expect((await api(server.url, 'POST', `/api/sessions/${id}/reanalyse`, { force: true })).status).toBe(400);
     const snap = (await api(server.url, 'GET', `/api/sessions/${id}`)).body as Snap;
-    expect(snap.modelVersions).toEqual({ verbal: [], posture: [] });
+    expect(snap.modelVersions).toEqual({ verbal: [], posture: [], thresholds: [] });
     const r = await api(server.url, 'POST', `/api/sessions/${id}/reanalyse`, {});
     expect(r).toMatchObject({ status: 200, body: { previous: { verbal: [], posture: [] } } });
     expect(r.body.snapshot).toEqual(snap);

@@ -63,6 +63,8 @@ describe('switching the running verbal model at run time', () => {
     expect((await put({ thresholds: { resistance: 'high' } })).body.error).toMatchObject({ code: 'invalid_input', field: 'thresholds.resistance' });
     expect((await put({ thresholds: { resistance: 2 } })).body.error).toMatchObject({ field: 'thresholds.resistance', limit: 1 });
     expect((await put({ thresholds: { smile: 0.5 } })).body.error).toMatchObject({ field: 'thresholds.smile' });
+    // A label JSON can hold but an object cannot: refused by name, not dropped (it answered 200, nothing changed).
+    expect((await put({ thresholds: { ['__proto__']: 0.5 } })).body.error).toMatchObject({ code: 'invalid_input', field: 'thresholds.__proto__' });
     expect((await put({ model: 7 })).body.error).toMatchObject({ field: 'model' });
     expect((await put({ model: 'lib/nothing' })).status).toBe(404);
     expect((await put({})).status).toBe(400);

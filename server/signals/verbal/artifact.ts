@@ -128,14 +128,14 @@ export function readVerbalManifest(dir: string): Manifest {
 }
 
 export function loadArtifact(dir: string): LoadedArtifact {
-  const { m, compressed, fail } = checkedFolder(dir);
+  const { m, compressed, fail, bytes } = checkedFolder(dir);
   const weightsPath = path.join(dir, compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE);
   let bin: Buffer;
   if (compressed) {
     try {
-      bin = zlib.gunzipSync(fs.readFileSync(weightsPath));
+      bin = zlib.gunzipSync(fs.readFileSync(weightsPath), { maxOutputLength: bytes });
     } catch (e) {
-      throw fail(`${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`);
+      throw fail(gunzipProblem(e, bytes));
     }
   } else {
     bin = fs.readFileSync(weightsPath);
@@ -148,7 +148,7 @@ export function loadArtifact(dir: string): LoadedArtifact {
  * running model: live turns go on meanwhile); the same checks and errors.
  */
 export async function loadArtifactAsync(dir: string): Promise<LoadedArtifact> {
-  const { m, compressed, fail } = checkedFolder(dir);
+  const { m, compressed, fail, bytes } = checkedFolder(dir);
   const weightsPath = path.join(dir, compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE);
   const raw = await fs.promises.readFile(weightsPath);
   let bin: Buffer;
@@ -156,9 +156,9 @@ export async function loadArtifactAsync(dir: string): Promise<LoadedArtifact> {
     try {
       // In big pieces: at the default 16 KB, the 25 MB of weights took ~1,600 trips through the
       // event loop, each behind a live turn (2.8 s under a live meeting here).
-      bin = await new Promise<Buffer>((resolve, reject) => zlib.gunzip(raw, { chunkSize: GUNZIP_CHUNK }, (err, out) => (err ? reject(err) : resolve(out))));
+      bin = await new Promise<Buffer>((resolve, reject) => zlib.gunzip(raw, { chunkSize: GUNZIP_CHUNK, maxOutputLength: bytes }, (err, out) => (err ? reject(err) : resolve(out))));
     } catch (e) {
-      throw fail(`${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`);
+      throw fail(gunzipProblem(e, bytes));
     }
   } else {
     bin = raw;
@@ -166,8 +166,25 @@ export async function loadArtifactAsync(dir: string): Promise<LoadedArtifact> {
   return artifactFrom(m, bin, compressed, fail);
 }
 
-/** The folder and its manifest checked before any weight is read. */
-function checkedFolder(dir: string): { m: Manifest; compressed: boolean; fail: (problem: string) => Error } {
+/** Why the weights did not unzip: more than the manifest's dims give (a bomb), or no gzip. */
+function gunzipProblem(e: unknown, bytes: number): string {
+  if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return `${WEIGHTS_FILE} unzips to more than the ${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB of weights its manifest's dims give`;
+  return `${WEIGHTS_FILE} is not a valid gzip file (${(e as Error).message})`;
+}
+
+/**
+ * The most weights a verbal model may have (ours: 25 MiB). A library folder is read when an
+ * analyst runs it: a manifest's dims (not otherwise bounded) or a gzip bomb would otherwise have
+ * the server allocate whatever they say (a 5 GB unzip reached ~4 GB before failing).
+ */
+export const VERBAL_WEIGHTS_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The folder and its manifest checked before any weight is read; `bytes`, what the weights
+ * unzip to by the manifest's dims (no more is unzipped: a bomb stops there). The weights file
+ * must be a regular file no larger than that (a named pipe would wait for good).
+ */
+function checkedFolder(dir: string): { m: Manifest; compressed: boolean; fail: (problem: string) => Error; bytes: number } {
   const manifestPath = path.join(dir, MANIFEST_FILE);
   const gzPath = path.join(dir, WEIGHTS_FILE);
   const legacyPath = path.join(dir, LEGACY_WEIGHTS_FILE);
@@ -180,7 +197,16 @@ function checkedFolder(dir: string): { m: Manifest; compressed: boolean; fail: (
   const m = readManifest(manifestPath, ManifestSchema, fail);
   const problem = manifestProblem(m);
   if (problem) throw fail(problem);
-  return { m, compressed, fail };
+  const shapes = weightShapes(m.dims);
+  const bytes = 4 * WEIGHT_NAMES.reduce((n, name) => n + shapes[name].reduce((a, b) => a * b, 1), 0);
+  const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+  if (bytes > VERBAL_WEIGHTS_MAX_BYTES) throw fail(`its dims give ${mib(bytes)} of weights, more than the ${mib(VERBAL_WEIGHTS_MAX_BYTES)} a verbal model may have`);
+  const weightsName = compressed ? WEIGHTS_FILE : LEGACY_WEIGHTS_FILE;
+  const st = fs.statSync(compressed ? gzPath : legacyPath);
+  if (!st.isFile()) throw fail(`${weightsName} is not a file`);
+  // Gzip adds a few bytes per 64 KB to data it cannot shrink: far less than a MiB here.
+  if (st.size > bytes + 1024 * 1024) throw fail(`${weightsName} is ${mib(st.size)}, more than the ${mib(bytes)} of weights its manifest's dims give`);
+  return { m, compressed, fail, bytes };
 }
 
 /** Why this code cannot run the model a (schema-valid) manifest describes, or undefined. */
