@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TrainJob } from '../../protocol/training';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
-import { api } from '../integration/harness';
+import { labelledSession } from '../integration/labelledSession';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -20,17 +20,10 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const modelsDir = path.join(work, 'models');
 const suite = useServerAndBrowser({ modelsDir, training: { corpusPath: writeTinyCorpus(work, 400), epochs: 2, progressIntervalMs: 50 } });
 
-const TEXTS = ['How much is the premium plan?', 'Any discount for two years?', "Let's sign this week.", 'Too expensive for us.', 'Nice weather today.'];
-const LABELS = ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral'];
 
 test('trains a model on the labels from Model quality: progress, then the new version, in two windows', async () => {
   const url = suite.server.url;
-  const created = await api(url, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
-  const id = created.body.session.id as string;
-  const utterances = Array.from({ length: 10 }, (_, i) => ({ speaker: 'Li', text: `${TEXTS[i % 5]} (${i})`, startMs: i * 1000 }));
-  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
-  const turns = (await api(url, 'GET', `/api/sessions/${id}`)).body.utterances as { id: number }[];
-  for (const [i, u] of turns.entries()) expect((await api(url, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % 5] })).status).toBe(200);
+  await labelledSession(url, 10);
 
   // Another window with Model quality open: it hears the job without starting it.
   const other = await openPage(suite.browser, suite.server, WAIT_MS);

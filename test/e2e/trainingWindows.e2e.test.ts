@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api } from '../integration/harness';
+import { labelledSession } from '../integration/labelledSession';
 import { droppableSocket, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -18,8 +19,6 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-training-windows-e2e-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const suite = useServerAndBrowser({ modelsDir: path.join(work, 'models'), training: { corpusPath: writeTinyCorpus(work, 800), epochs: 20, progressIntervalMs: 50 } });
 
-const TEXTS = ['How much is the premium plan?', 'Any discount for two years?', "Let's sign this week.", 'Too expensive for us.', 'Nice weather today.'];
-const LABELS = ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral'];
 
 const section = (page: Page) => page.getByTestId('quality-dialog').getByTestId('quality-train');
 const running = (page: Page) => section(page).locator('[data-testid="train-cancel"]:not([disabled])').waitFor({ timeout: WAIT_MS });
@@ -33,12 +32,7 @@ async function openQuality(page: Page): Promise<void> {
 // Ten labelled customer turns: enough for a job.
 beforeAll(async () => {
   const url = suite.server.url;
-  const created = await api(url, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
-  const id = created.body.session.id as string;
-  const utterances = Array.from({ length: 10 }, (_, i) => ({ speaker: 'Li', text: `${TEXTS[i % 5]} (${i})`, startMs: i * 1000 }));
-  expect((await api(url, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
-  const turns = (await api(url, 'GET', `/api/sessions/${id}`)).body.utterances as { id: number }[];
-  for (const [i, u] of turns.entries()) expect((await api(url, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % 5] })).status).toBe(200);
+  await labelledSession(url, 10);
 });
 
 test('an answer read before a job started, arriving after its event, does not hide the job (none yet since the start, then an older one)', async () => {

@@ -14,22 +14,8 @@ import { loadVerbalClassifier } from '../../server/signals/verbal/model';
 import { verbalLibraryDir } from '../../server/training/modelLibrary';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+import { TEXTS, labelledSession } from './labelledSession';
 
-const LABELS = ['price_inquiry', 'discount_request', 'purchase_intent', 'resistance', 'neutral'] as const;
-const TEXTS = [
-  'How much would the premium plan cost per month?',
-  'Could you take ten percent off if we pay upfront?',
-  'Let us sign the contract this week.',
-  'That is too expensive for us right now.',
-  'We had lunch by the river.',
-  '这个方案一年多少钱？',
-  '能不能再便宜一点？',
-  '好，我们就定这个吧。',
-  '我们还要再考虑一下。',
-  '今天天气不错。',
-  'What would the setup fee be?',
-  'Is there a discount for two years?',
-];
 
 // The tiny corpus and the model library, made before the suite's server starts.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-training-it-'));
@@ -42,19 +28,6 @@ const url = () => suite.server.url;
 const library = () => verbalLibraryDir(modelsDir);
 const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort() : []);
 
-/** A session of `n` customer turns (and one rep turn first), each labelled by a coach. */
-async function labelledSession(n: number, base = url()): Promise<string> {
-  const created = await api(base, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });
-  const id = created.body.session.id as string;
-  const utterances = [{ speaker: 'Ada', text: 'Here is our proposal.', startMs: 0 }, ...Array.from({ length: n }, (_, i) => ({ speaker: 'Li', text: `${TEXTS[i % TEXTS.length]} (${i})`, startMs: (i + 1) * 1000 }))];
-  expect((await api(base, 'POST', `/api/sessions/${id}/transcript?format=json`, undefined, JSON.stringify({ utterances }))).status).toBe(201);
-  const snap = (await api(base, 'GET', `/api/sessions/${id}`)).body;
-  const customer = snap.utterances.filter((u: { speaker: string }) => u.speaker === 'Li');
-  for (const [i, u] of customer.entries()) {
-    expect((await api(base, 'PUT', `/api/sessions/${id}/utterances/${u.id}/correction`, { label: LABELS[i % LABELS.length] })).status).toBe(200);
-  }
-  return id;
-}
 
 async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
   const t0 = Date.now();
@@ -94,14 +67,14 @@ describe('POST /api/models/verbal/train', () => {
   });
 
   it('with too few labels in a session: refuses with the count and the minimum', async () => {
-    const few = await labelledSession(TRAIN_LABELS_MIN - 2);
+    const few = await labelledSession(url(), TRAIN_LABELS_MIN - 2);
     const r = await api(url(), 'POST', '/api/models/verbal/train', { session: few });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'too_few_labels', field: 'session', limit: TRAIN_LABELS_MIN, actual: TRAIN_LABELS_MIN - 2 });
   });
 
   it("trains on a session's labels in a worker: progress events, a second job refused, then a loadable model recording the labels", async () => {
-    session = await labelledSession(12);
+    session = await labelledSession(url(), 12);
     const events = collect(socket, TRAIN_EVENT);
     const started = await api(url(), 'POST', '/api/models/verbal/train', { session, seed: 11, extraWeight: 3 });
     expect(started.status).toBe(202);
@@ -207,7 +180,7 @@ describe('cancelling a long job', () => {
     const lib = fs.mkdtempSync(path.join(work, 'long-'));
     const server = await startTestServer({ modelsDir: lib, training: { corpusPath: writeTinyCorpus(fs.mkdtempSync(path.join(work, 'corpus-')), 800), epochs: 20, progressIntervalMs: 50 } });
     try {
-      await labelledSession(10, server.url);
+      await labelledSession(server.url, 10);
       const read = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job!;
       expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
       await until('an epoch', async () => (await read()).progress.epoch !== undefined);
