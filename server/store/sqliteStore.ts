@@ -441,6 +441,12 @@ export class SqliteStore {
    * drops these too (a stale number would collide with the session's UNIQUE (session_id, seq)).
    */
   private readonly lastSeqs = new Map<string, number>();
+  /**
+   * Per session, the thresholds key last noted in analysis_thresholds: a live turn under the same
+   * thresholds as the one before writes nothing (test/integration/perTurnWork.test.ts counts a
+   * turn's statements). Forgotten with the rows (clearAnalysis, deletion) and on a rollback.
+   */
+  private readonly notedThresholds = new Map<string, string>();
 
   /**
    * Opens (or creates) the store, deleting any session an import left unfinished (a crash
@@ -542,6 +548,7 @@ export class SqliteStore {
       this.sessionRows.clear();
       this.participantLists.clear();
       this.lastSeqs.clear();
+      this.notedThresholds.clear();
       throw err;
     }
   }
@@ -642,6 +649,7 @@ export class SqliteStore {
     this.sessionRows.delete(id);
     this.participantLists.delete(id);
     this.lastSeqs.delete(id);
+    this.notedThresholds.delete(id);
     return existed;
   }
 
@@ -900,7 +908,9 @@ export class SqliteStore {
 
   /** Notes that a turn of the session was classified under `key` (thresholdsKey); inside the turn's transaction. */
   noteThresholds(sessionId: string, key: string): void {
+    if (this.notedThresholds.get(sessionId) === key) return;
     this.stmt('INSERT OR IGNORE INTO analysis_thresholds (session_id, thresholds_json) VALUES (?, ?)').run(sessionId, key);
+    remember1(this.notedThresholds, sessionId, key);
   }
 
   /** The distinct signal thresholds the session's analysis was made under, in their key's order ([]: not known). */
@@ -1527,6 +1537,7 @@ export class SqliteStore {
     this.stmt('DELETE FROM sessions WHERE id = ? AND importing = 1').run(sessionId);
     this.forgetParticipants(sessionId);
     this.lastSeqs.delete(sessionId);
+    this.notedThresholds.delete(sessionId);
   }
 
   /** discardImportSteps at once. */
@@ -1594,6 +1605,7 @@ export class SqliteStore {
     this.stmt('DELETE FROM cues WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM signals WHERE session_id = ?').run(sessionId);
     this.stmt('DELETE FROM analysis_thresholds WHERE session_id = ?').run(sessionId);
+    this.notedThresholds.delete(sessionId);
   }
 }
 
