@@ -5,6 +5,7 @@
 // the server's signal thresholds, worded. Pure apart from the UI language (i18n's t).
 import { VERBAL_LABELS, type ModelVersions, type SessionSnapshot, type VerbalLabel } from '../protocol/protocol';
 import type { Health } from '../protocol/outbound';
+import { thresholdsKey } from '../protocol/thresholds';
 import { labelName, labelled, t, type StringKey } from './i18n';
 
 export type ModelKind = 'verbal' | 'posture';
@@ -61,11 +62,6 @@ function kindState(versions: readonly string[], current: string | null): KindSta
 
 /** What the server runs, as health reports it (null: not known, e.g. health failed to load). */
 export type CurrentModels = Pick<Health, 'verbalModel' | 'postureModel' | 'signalThresholds'> | null;
-
-/** The same thresholds whatever order their labels come in. */
-function thresholdsKey(th: Thresholds): string {
-  return JSON.stringify(Object.entries(th).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 export function modelStatus(versions: ModelVersions, health: CurrentModels): ModelStatus {
   const current = (kind: ModelKind): string | null => (health === null ? null : kind === 'verbal' ? health.verbalModel : (health.postureModel ?? null));

@@ -25,7 +25,8 @@ export interface LibraryEntry extends Omit<LibraryModel, 'running' | 'duplicate'
   dir: string;
 }
 
-export const libraryDir = (modelsDir: string): string => path.join(modelsDir, 'verbal');
+/** `<modelsDir>/verbal`: where the library's verbal models are (listed here, written by server/training). */
+export const verbalLibraryDir = (modelsDir: string): string => path.join(path.resolve(modelsDir), 'verbal');
 
 /** The folder an id names, or undefined for an id that is not of this form ("lib/a/b", "lib/..", …). */
 export function dirOfId(id: string, places: LibraryPlaces): string | undefined {
@@ -33,7 +34,7 @@ export function dirOfId(id: string, places: LibraryPlaces): string | undefined {
   if (!id.startsWith(LIB_PREFIX)) return undefined;
   const name = id.slice(LIB_PREFIX.length);
   if (!name || name.startsWith('.') || name.includes('/') || name.includes('\\') || name.includes('\0')) return undefined;
-  return path.join(libraryDir(places.modelsDir), name);
+  return path.join(verbalLibraryDir(places.modelsDir), name);
 }
 
 /** The models (base first, then the library's by folder name) and the library's folders that are none. */
@@ -43,7 +44,7 @@ export function listLibrary(places: LibraryPlaces): { models: LibraryEntry[]; sk
   const base = readEntry(BASE_ID, places.baseDir);
   if ('entry' in base) models.push(base.entry);
   else skipped.push({ path: shownPath(places.baseDir), reason: base.reason });
-  const lib = libraryDir(places.modelsDir);
+  const lib = verbalLibraryDir(places.modelsDir);
   let names: fs.Dirent[] = [];
   try {
     names = fs.readdirSync(lib, { withFileTypes: true });

@@ -6,10 +6,11 @@ import { VERBAL_HISTORY_SHOWN, type SettingSource, type VerbalHistoryEntry, type
 import { AmbiguousModelError, ModelNotInLibraryError, ModelUnloadableError, ShuttingDownError, SwitchInProgressError, ValidationError } from '../errors/errors';
 import { shownPath } from '../paths';
 import type { SqliteStore } from '../store/sqliteStore';
-import { checkSignalThresholds, describeThresholds, thresholdProblem, thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
+import { thresholdsKey } from '../../protocol/thresholds';
+import { checkSignalThresholds, describeThresholds, thresholdProblem, type SignalThresholds } from '../signals/verbal/decision';
 import { loadVerbalClassifier, loadVerbalClassifierAsync } from '../signals/verbal/model';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { BASE_ID, dirOfId, idsOfVersion, libraryDir, listLibrary, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
+import { BASE_ID, dirOfId, idsOfVersion, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
 import type { VerbalRuntime } from './verbalRuntime';
 
 export const MODEL_KEY = 'verbal.model';
@@ -125,7 +126,7 @@ export class VerbalSettings {
     const { models, skipped } = listLibrary(this.deps.places);
     const run = this.deps.runtime.current;
     return {
-      libraryDir: shownPath(libraryDir(this.deps.places.modelsDir)),
+      libraryDir: shownPath(verbalLibraryDir(this.deps.places.modelsDir)),
       // Running: its folder and the version loaded from it (a folder since replaced holds another).
       models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 })),
       skipped,

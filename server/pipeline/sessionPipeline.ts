@@ -6,7 +6,8 @@ import { CueEngine, type CueDraft, type CueEngineOptions } from '../fusion/cueEn
 import { cueTitle, POSTURE_PHRASE, TIPS } from '../fusion/techniques';
 import { type FrameCursor, type SavedTrackerState, type SqliteStore, type StoredFrame } from '../store/sqliteStore';
 import { classifyTurns } from '../signals/verbal/speakerRule';
-import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
+import { thresholdsKey } from '../../protocol/thresholds';
+import { DEFAULT_SIGNAL_THRESHOLDS, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import { PostureTracker, TRACKER_STATE_VERSION, type PostureTrackerOptions, type TrackerState } from '../signals/posture/tracker';

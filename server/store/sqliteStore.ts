@@ -30,7 +30,8 @@ import type {
 } from '../../protocol/protocol';
 import { POSTURE_FRAME_LABELS } from '../../protocol/protocol';
 import { MIGRATIONS } from './migrations';
-import { thresholdsKey, type SignalThresholds } from '../signals/verbal/decision';
+import { thresholdsKey } from '../../protocol/thresholds';
+import type { SignalThresholds } from '../signals/verbal/decision';
 import { documentParts, type ArchiveParts, type StoredArchiveParts } from '../ingest/archive';
 import { searchForm, searchLang } from '../search/searchText';
 import { readArchiveRows, readWhole, type ArchiveRowSource } from './archiveRows';

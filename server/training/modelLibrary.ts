@@ -4,9 +4,7 @@
 // complete, so a reader listing the library never sees a half-written model.
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** `<modelsDir>/verbal`: where the verbal models of the library are. */
-export const verbalLibraryDir = (modelsDir: string): string => path.join(path.resolve(modelsDir), 'verbal');
+import { verbalLibraryDir } from '../models/verbalLibrary';
 
 /**
  * The temp folder a job writes its model into: `.tmp-<jobid>-<pid>`, the pid of the server

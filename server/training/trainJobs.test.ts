@@ -8,7 +8,8 @@ import { TRAIN_LABELS_MIN, type TrainJob } from '../../protocol/training';
 import { NotFoundError } from '../errors/errors';
 import type { CorrectionForExport } from '../store/sqliteStore';
 import { correctionsJsonl } from '../ingest/correctionsExport';
-import { jobTempDir, verbalLibraryDir } from './modelLibrary';
+import { verbalLibraryDir } from '../models/verbalLibrary';
+import { jobTempDir } from './modelLibrary';
 import type { TrainWorkerJob } from './trainProtocol';
 import { TrainJobs, type RunMessage, type RunOutcome, type TrainRun } from './trainJobs';
 

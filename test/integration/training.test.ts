@@ -11,7 +11,7 @@ import { TRAIN_EVENT, TRAIN_LABELS_MIN, TrainJobAnswerSchema, TrainJobSchema, ty
 import { dataInTraining } from '../../server/cli/dataInTraining';
 import { readVerbalManifest } from '../../server/signals/verbal/artifact';
 import { loadVerbalClassifier } from '../../server/signals/verbal/model';
-import { verbalLibraryDir } from '../../server/training/modelLibrary';
+import { verbalLibraryDir } from '../../server/models/verbalLibrary';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
 import { TEXTS, labelledSession } from './labelledSession';

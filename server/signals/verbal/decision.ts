@@ -20,14 +20,6 @@ export function signalLabel(pred: VerbalPrediction, thresholds: SignalThresholds
   return pred.score >= (thresholds[pred.label] ?? 0) ? pred.label : 'neutral';
 }
 
-/**
- * Thresholds in one canonical form, labels sorted ('{}' for none): the same thresholds give the
- * same key whatever order they were written in (a session's record of them, a switch's no-op).
- */
-export function thresholdsKey(thresholds: SignalThresholds): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(thresholds).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
-}
-
 /** Thresholds as one line: "resistance ≥ 0.6, purchase_intent ≥ 0.4" (empty when none). */
 export function describeThresholds(thresholds: SignalThresholds): string {
   return Object.entries(thresholds).map(([l, t]) => `${l} ≥ ${t}`).join(', ');
