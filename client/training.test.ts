@@ -11,7 +11,7 @@ beforeAll(() => {
 afterEach(() => setLang('en'));
 
 const job = (over: Partial<TrainJob> = {}): TrainJob => ({
-  id: 'train-20261201-0a1b2c3d', state: 'running', seed: 7, session: null, rows: { corpus: 25504, extra: 12, weight: 5 },
+  id: 'train-20261201-0a1b2c3d', state: 'running', seed: 7, session: null, rows: { corpus: 25504, extra: 12, weight: 5, heldOut: 0, holdOutPercent: 0 },
   progress: { phase: 'training', member: 2, members: 3, epoch: 4, epochs: 20, macroF1: 0.8125 }, startedAt: 0, elapsedMs: 65_000, endedAt: null, ...over,
 });
 
@@ -50,7 +50,7 @@ test('progress: queued, a phase, or the member and epoch, with the time so far',
   expect(progressLine(job({ progress: { phase: 'reading', members: 3, epochs: 20 } }), 3000)).toBe('Reading the corpus… 0:03 elapsed.');
   expect(progressLine(job())).toBe('Training member 2 of 3, epoch 4 (at most 20), validation macro-F1 81.3%; 1:05 elapsed.');
   expect(jobRowsLine(job())).toBe('Corpus 25504 rows + 12 labelled turns × 5, seed 7.');
-  expect(jobRowsLine(job({ rows: { corpus: null, extra: 12, weight: 5 } }))).toBe('Corpus … rows + 12 labelled turns × 5, seed 7.');
+  expect(jobRowsLine(job({ rows: { corpus: null, extra: 12, weight: 5, heldOut: 0, holdOutPercent: 0 } }))).toBe('Corpus … rows + 12 labelled turns × 5, seed 7.');
   setLang('zh');
   expect(progressLine(job())).toBe('正在训练第 2/3 个成员，第 4 轮（最多 20 轮），验证集宏 F1 81.3%；已用 1:05。');
 });

@@ -3,6 +3,7 @@
 // job's state (GET's answer and the `model_training` event's payload), and the limits the CLI's
 // `train verbal --seed` / `--extra-weight` share.
 import { z } from 'zod';
+import { HOLD_OUT_MAX_PERCENT } from './compare';
 import { SessionIdSchema } from './protocol';
 import './zodMessages';
 
@@ -38,6 +39,12 @@ export const TrainRequestSchema = z.strictObject({
   extraWeight: whole('how many times each labelled turn counts', 1, EXTRA_WEIGHT_MAX).optional(),
   /** One session's labels; absent: every session's. */
   session: SessionIdSchema.optional(),
+  /**
+   * Percent of the labelled turns kept out of training, so the model can be compared with the
+   * running one on turns it never saw (GET /api/quality/compare); absent: HOLD_OUT_DEFAULT_PERCENT.
+   * The same words always fall on the same side (a seeded hash of the turn's text).
+   */
+  holdOut: whole('percent of the labelled turns kept out of training for comparing', 0, HOLD_OUT_MAX_PERCENT).optional(),
 });
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
 
@@ -68,8 +75,11 @@ export const TrainJobSchema = z.object({
   rows: z.object({
     /** Corpus rows (known once the worker has read the corpus; null before). */
     corpus: z.number().int().nullable(),
-    /** Labelled customer turns taken from the store. */
+    /** Labelled customer turns trained on (the store's, but those held out). */
     extra: z.number().int(),
+    /** Labelled turns held out for comparing (`holdOut`), and the percent asked. */
+    heldOut: z.number().int(),
+    holdOutPercent: z.number().int(),
     /** Each labelled turn counts this many times. */
     weight: z.number().int(),
   }),

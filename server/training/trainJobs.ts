@@ -106,7 +106,7 @@ export class TrainJobs {
       state: 'queued',
       seed,
       session,
-      rows: { corpus: null, extra: labels.length, weight },
+      rows: { corpus: null, extra: labels.length, weight, heldOut: 0, holdOutPercent: 0 },
       progress: { phase: 'starting', members: DEFAULT_TRAIN_OPTIONS.ensemble, epochs: this.o.epochs },
       startedAt: now,
       endedAt: null,
