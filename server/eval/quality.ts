@@ -30,7 +30,9 @@ import { MANIFEST_FILE as POSTURE_MANIFEST_FILE } from '../signals/posture/artif
 import { parseCueReviewsJsonl } from './cueReviewRows';
 import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
 import type { QualityFromWorker } from './qualityWorker';
+import { readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
+import { rowKey } from '../training/holdOut';
 
 /** What the measure reads: the store's rows as the exports take them, and the running models. */
 export interface QualityInput {
@@ -123,6 +125,29 @@ export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string
   return trainedOnFiles(extra, exportText, rows.map((r) => r.text.trim()), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => r.text.trim())));
 }
 
+/**
+ * A server job's model against these corrections: its trained-rows.json lists the keys of the
+ * turns it trained on (its hold-out left out), so the export of every label is no longer the
+ * bytes its manifest's sha256 is of; the rows are counted by their keys instead.
+ */
+export function trainedOnListed(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listed: ReadonlySet<string>): QualityTrainedOn[] {
+  if (!extra) return [];
+  const sha = createHash('sha256').update(exportText).digest('hex');
+  const overlap = rows.filter((r) => listed.has(rowKey(r.text))).length;
+  return extra.files.map((f): QualityTrainedOn => {
+    const base = { path: f.path, rows: f.rows, weight: extra.weight };
+    if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };
+    return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
+  });
+}
+
+/** The running model's trained-on check: by its trained-rows.json when a job wrote one, else by its `--extra` files. */
+function trainedOnOf(dir: string | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+  const extra = extraOf(dir);
+  const listed = extra ? readTrainedRows(dir) : undefined;
+  return listed ? trainedOnListed(extra, exportText, rows, listed) : trainedOnRows(extra, exportText, rows);
+}
+
 /** A posture labels row known by its landmarks (the export writes a frame's as they are stored); a photo row by its file. */
 const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
 
@@ -164,7 +189,7 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
   await breathe(signal);
   const head = {
     modelVersion: model.version, thresholds: thresholds as Record<string, number>, stored: input.corrections.length, rows: rows.length,
-    trainedOn: trainedOnRows(extraOf(input.verbalDir), text, rows),
+    trainedOn: trainedOnOf(input.verbalDir, text, rows),
   };
   const versions = new Map<string | null, number>();
   for (const r of rows) {
