@@ -3,6 +3,7 @@
 // fixed or broke. One pure function for `eval verbal --compare` (verbalCompare.ts) and
 // GET /api/quality/compare (comparison.ts, in the quality worker), so both give the same numbers
 // on the same rows.
+import type { CompareSubset } from '../../protocol/compare';
 import { VERBAL_LABELS, type VerbalLabel } from '../../protocol/protocol';
 import { classificationReport, pairedMacroF1 } from './metrics';
 import { pairedCounts, type PairedCounts, type PairedDifference } from './paired';
@@ -45,5 +46,25 @@ export function pairedSubsets<S extends { name: string; idx: readonly number[] }
   return subsets.map((subset) => ({
     subset,
     ...pairedSubsetFigures(subset.idx.map((i) => gold[i]!), subset.idx.map((i) => a[i]!), subset.idx.map((i) => b[i]!)),
+  }));
+}
+
+/** What GET /api/quality/compare hands the quality worker: the measured rows' gold and each model's label, and the subsets. */
+export interface CompareFiguresJob {
+  gold: VerbalLabel[];
+  a: VerbalLabel[];
+  b: VerbalLabel[];
+  subsets: { name: string; idx: number[] }[];
+}
+
+/** The comparison's subsets as the answer gives them (protocol/compare.ts). */
+export function comparisonSubsets(job: CompareFiguresJob): CompareSubset[] {
+  return pairedSubsets(job.gold, job.a, job.b, job.subsets).map(({ subset, n, macroF1: d, accuracy, perLabel, rows }) => ({
+    name: subset.name,
+    n,
+    macroF1: { a: d.a, b: d.b, difference: d.difference, interval: { level: d.interval.level, low: d.interval.low, high: d.interval.high }, excludesZero: d.excludesZero },
+    accuracy,
+    perLabel,
+    rows,
   }));
 }

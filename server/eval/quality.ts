@@ -29,7 +29,9 @@ import { ExtraSchema, type ExtraRecord } from '../signals/extraRecord';
 import { MANIFEST_FILE as POSTURE_MANIFEST_FILE } from '../signals/posture/artifact';
 import { parseCueReviewsJsonl } from './cueReviewRows';
 import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
-import type { QualityFromWorker } from './qualityWorker';
+import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
+import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
+import type { CompareSubset } from '../../protocol/compare';
 import { readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
 import { rowKey } from '../training/holdOut';
@@ -61,7 +63,7 @@ export interface QualityInput {
 export const PREDICT_CHUNK = 250;
 
 /** A turn of the event loop; an aborted measurement stops there (see QualityInput.signal). */
-const breathe = async (signal?: AbortSignal): Promise<void> => {
+export const breathe = async (signal?: AbortSignal): Promise<void> => {
   await new Promise((resolve) => setImmediate(resolve));
   signal?.throwIfAborted();
 };
@@ -79,7 +81,7 @@ export function newestCorrections<T extends { correction: { correctedAt: number 
 }
 
 /** The rows through the running model as `eval verbal` runs it, a chunk per turn of the event loop. */
-async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[], signal: AbortSignal | undefined): Promise<VerbalPrediction[]> {
+export async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[], signal: AbortSignal | undefined): Promise<VerbalPrediction[]> {
   const out: VerbalPrediction[] = [];
   for (let i = 0; i < rows.length; i += PREDICT_CHUNK) {
     if (i > 0) await breathe(signal);
@@ -243,13 +245,23 @@ const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(Strin
  */
 export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSignal): Promise<Figures> {
   if (inline) return Promise.resolve(figuresOf(job));
+  return inWorker<Figures>(job, signal);
+}
+
+/** A comparison's subsets (compareFigures.ts) in the quality worker, or here (`inline`: unit tests). */
+export function computeCompareFigures(job: CompareFiguresJob, inline = false, signal?: AbortSignal): Promise<CompareSubset[]> {
+  if (inline) return Promise.resolve(comparisonSubsets(job));
+  return inWorker<CompareSubset[]>({ compare: job }, signal);
+}
+
+function inWorker<T>(job: QualityWorkerJob, signal: AbortSignal | undefined): Promise<T> {
   // Aborted already: no worker is started for nothing.
   if (signal?.aborted) return Promise.reject(asError(signal.reason));
   const worker = startModuleWorker(__dirname, 'qualityWorker', job);
-  return runWorkerOnce<Figures>(worker, {
+  return runWorkerOnce<T>(worker, {
     answer: (raw) => {
       const msg = raw as QualityFromWorker;
-      if (msg.type === 'done') return { value: msg.figures };
+      if (msg.type === 'done') return { value: msg.figures as T };
       return { error: Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}) };
     },
     exited: (code) => new Error(`the model quality worker stopped (exit code ${code}) before it answered`),
