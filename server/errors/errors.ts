@@ -370,3 +370,17 @@ export class ModelUnloadableError extends AppError {
     });
   }
 }
+
+/** GET /api/quality/compare named the model the server runs now: there is nothing to compare it with. */
+export class SameModelError extends AppError {
+  constructor(id: string, version: string) {
+    super('same_model', `model: ${id} (${version}) is the model the server runs now: choose another model of the library to compare with it`, 409, { field: 'model' });
+  }
+}
+
+/** GET /api/quality/compare: the model's folder is listed but does not load (damaged weights, removed meanwhile). */
+export class CompareModelUnloadableError extends AppError {
+  constructor(id: string, problem: string) {
+    super('model_unloadable', `model: ${id} cannot be loaded, so it cannot be compared: ${problem}`, 422, { field: 'model' });
+  }
+}
