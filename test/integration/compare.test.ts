@@ -46,7 +46,6 @@ const job = async (): Promise<TrainJob | null> => TrainJobAnswerSchema.parse((aw
 
 describe('GET /api/quality/compare', () => {
   let trainedSession = '';
-  let other = '';
   let jobModel = '';
   const SEED = 7;
   const HOLD_OUT = 25;
@@ -106,7 +105,7 @@ describe('GET /api/quality/compare', () => {
     for (const c of r.body.changed) expect(heldOut).toContain(c.text);
 
     // Every session: another session's turns with other words are measured too; the same words as a trained turn are not.
-    other = await labelledSession(url(), 20);
+    await labelledSession(url(), 20);
     const otherTexts = texts(20);
     const trained = new Set(all.filter((t) => !heldOut.includes(t)));
     const everywhere = await compare(`model=${encodeURIComponent(jobModel)}`);
