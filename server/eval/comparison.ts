@@ -32,6 +32,8 @@ export interface ComparisonInput {
   thresholds: SignalThresholds;
   /** Aborted: stops at the next turn of the event loop (the worker terminated), rejecting with its reason. */
   signal?: AbortSignal | undefined;
+  /** performance.now() when the question came (B's load is part of the answer's `ms`); default: now. */
+  startedAt?: number;
   /** What each model was trained on (default: read from its folder); tests give their own. */
   trainedSet?: (dir: string) => TrainedSet;
 }
@@ -46,7 +48,7 @@ function described(m: ComparisonModel, set: TrainedSet, keys: readonly string[])
 
 /** The whole answer of GET /api/quality/compare. `inline`: the figures computed on this thread (tests). */
 export async function measureComparison(input: ComparisonInput, opts: { inline?: boolean } = {}): Promise<VerbalComparison> {
-  const t0 = performance.now();
+  const t0 = input.startedAt ?? performance.now();
   const { signal, thresholds } = input;
   signal?.throwIfAborted();
   const kept = newestCorrections(input.corrections, input.rowsCap);

@@ -78,7 +78,7 @@ describe('GET /api/quality/compare', () => {
     // B's load, for the record (the committed model's size).
     const loaded = logs.find((l) => /comparing lib\/copy .* loaded in \d+ ms/.test(l));
     expect(loaded).toBeDefined();
-    console.log(`${loaded}; compare answered in ${r.body.ms} ms on ${r.body.rows} rows`);
+    console.log(`${loaded}; the answer's ms (load included): ${r.body.ms} on ${r.body.rows} rows`);
   });
 
   it('after a job trained with a hold-out: exactly the held-out turns in scope are measured, and each model says what it was trained on', async () => {

@@ -66,6 +66,7 @@ export function compareWithRunning(deps: CompareDeps, q: { model: string; sessio
           b: { id: target.id, classifier: b, dir: target.dir },
           thresholds: running.thresholds,
           signal,
+          startedAt: t0,
         });
       } finally {
         b?.dispose();
