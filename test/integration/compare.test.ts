@@ -23,6 +23,8 @@ const modelsDir = path.join(work, 'models');
 addLibraryModel(modelsDir, 'copy', 'verbal-20261201-c0ffee00');
 const broken = addLibraryModel(modelsDir, 'broken', 'verbal-20261201-0badf00d');
 fs.writeFileSync(path.join(broken, 'weights.bin.gz'), 'not weights');
+// A library folder that is no model at all (the library lists it as skipped).
+fs.mkdirSync(path.join(modelsDir, 'verbal', 'empty'));
 const logs: string[] = [];
 const suite = useFileStoreServer('bs-compare-', { modelsDir, training: { corpusPath, epochs: 1, progressIntervalMs: 100 }, log: (m) => logs.push(m) });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -61,6 +63,8 @@ describe('GET /api/quality/compare', () => {
       ['unknown model', compare('model=lib/nope'), 404, 'not_found', 'model', /lib\/nope/],
       ['the running one', compare('model=base'), 409, 'same_model', 'model', /runs now/],
       ['unloadable', compare('model=lib/broken'), 422, 'model_unloadable', 'model', /lib\/broken cannot be loaded/],
+      ['no model in the folder', compare('model=lib/empty'), 422, 'model_unloadable', 'model', /lib\/empty cannot be loaded.*manifest\.json is missing/],
+      ['not an id', compare('model=lib/../x'), 404, 'not_found', 'model'],
       ['unknown session', compare('model=lib/copy&session=nope'), 404, 'not_found', 'sessionId'],
       ['rows 0', compare('model=lib/copy&rows=0'), 400, 'invalid_input', 'query.rows'],
       ['rows too many', compare('model=lib/copy&rows=20001'), 400, 'invalid_input', 'query.rows'],
