@@ -309,11 +309,14 @@ export class QualityView {
     void this.running?.opened();
   }
 
-  /** Closes the dialog; `returnFocus`: the focus back on its button (not when a turn is opened from it). */
+  /**
+   * Closes the dialog; `returnFocus`: the focus back on its button (not when a turn is opened
+   * from it). A comparison shown stays for the next opening, as the training section does (the
+   * language is switched with the dialog closed; a changed turn opened is gone back from).
+   */
   close(returnFocus = true): void {
     if (this.dialog.open) this.dialog.close();
     this.training.stop();
-    this.comparison?.close();
     this.dialog.replaceChildren();
     if (returnFocus) this.button.focus();
   }
