@@ -1241,7 +1241,7 @@ const zh: Strings = {
   compareOpenTurnLabel: '打开这句发言：{time}，{lang}',
   compareAgain: '重新比较',
   compareClose: '关闭比较结果',
-  compareStale: '此次比较之后，运行中的模型已更改（比较时为 {a}）：请重新比较，与现在运行的模型对比。',
+  compareStale: '此次比较之后，运行中的模型已更改（比较时为 {a}）：请重新比较，与现在运行的模型比较。',
   compareIsRunning: '{b} 正在运行。',
   composerTitle: '添加发言',
   composerSpeaker: '发言人',
