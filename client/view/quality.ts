@@ -306,7 +306,11 @@ export class QualityView {
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
     void this.training.load();
     void this.refresh();
-    void this.running?.opened();
+    // Once the running model is read, a finished job's Compare button and the comparison know it.
+    void this.running?.opened().then(() => {
+      this.training.render();
+      this.comparison?.render();
+    });
   }
 
   /**
