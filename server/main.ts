@@ -119,6 +119,8 @@ export interface RunningServer {
   service: SessionService;
   /** The running verbal model and thresholds, and their switch. */
   verbalSettings: VerbalSettings;
+  /** GET /api/quality's and /api/quality/compare's measurements under way (tests hold their places). */
+  quality: QualityMeasurements;
   close(): Promise<void>;
 }
 
@@ -246,6 +248,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     ...(token !== undefined ? { token } : {}),
     service,
     verbalSettings,
+    quality,
     async close() {
       if (closed) return;
       closed = true;

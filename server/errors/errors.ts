@@ -279,14 +279,43 @@ export class TrainNotRunningError extends AppError {
  * `actual` found), in one session or in all.
  */
 export class TooFewLabelsError extends AppError {
-  constructor(found: number, min: number, session: string | null) {
+  /**
+   * `heldOut`: the turns the request's hold-out (`percent`) keeps out; when they are what leaves
+   * too few, the message says so and names holdOut (`found` counts every labelled turn, `actual`
+   * those that would be trained on).
+   */
+  constructor(found: number, min: number, session: string | null, holdOut?: { percent: number; heldOut: number }) {
     const where = session === null ? 'in any session' : `in session "${session}"`;
+    const trained = found - (holdOut?.heldOut ?? 0);
+    if (holdOut && holdOut.heldOut > 0 && found >= min) {
+      super(
+        'too_few_labels',
+        `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`} ${where}, but holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} out for comparing, ` +
+          `which leaves ${trained} to train on; a job needs at least ${min} (label more customer turns, or ask for a smaller holdOut)`,
+        422,
+        { field: 'holdOut', limit: min, actual: trained },
+      );
+      return;
+    }
     super(
       found === 0 ? 'no_labels' : 'too_few_labels',
       `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where} to train on; ` +
         `a job needs at least ${min} (label customer turns in the transcript first)`,
       422,
       { field: session === null ? 'labels' : 'session', limit: min, actual: found },
+    );
+  }
+}
+
+/** POST /api/models/verbal/train: the list of the turns it would train on (trained-rows.json) would pass its bound; nothing is started. */
+export class TooManyLabelsError extends AppError {
+  constructor(rows: number, bytes: number, maxBytes: number, session: string | null) {
+    super(
+      'too_many_labels',
+      `the ${rows} labelled customer turns ${session === null ? 'of every session' : `of session "${session}"`} would make the model's trained-rows.json ${bytes} bytes, ` +
+        `more than the ${maxBytes} bytes (1 MiB) it may be; train on one session's labels (session) or hold more out (holdOut)`,
+      422,
+      { field: session === null ? 'labels' : 'session', limit: maxBytes, actual: bytes },
     );
   }
 }
@@ -339,5 +368,19 @@ export class ModelUnloadableError extends AppError {
     super('model_unloadable', `model: ${id} cannot be loaded, so the running model was kept: ${problem}`, 422, {
       field: 'model',
     });
+  }
+}
+
+/** GET /api/quality/compare named the model the server runs now: there is nothing to compare it with. */
+export class SameModelError extends AppError {
+  constructor(id: string, version: string) {
+    super('same_model', `model: ${id} (${version}) is the model the server runs now: choose another model of the library to compare with it`, 409, { field: 'model' });
+  }
+}
+
+/** GET /api/quality/compare: the model's folder is listed but does not load (damaged weights, removed meanwhile). */
+export class CompareModelUnloadableError extends AppError {
+  constructor(id: string, problem: string) {
+    super('model_unloadable', `model: ${id} cannot be loaded, so it cannot be compared: ${problem}`, 422, { field: 'model' });
   }
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { CueReviewRow } from './cueReviewRows';
 import { parseLabelRows } from '../signals/posture/labelRows';
-import { computeFigures, newestCorrections, postureExtraOf, trainedOnPostureRows, trainedOnRows, trainingSummary } from './quality';
+import { computeFigures, newestCorrections, postureExtraOf, trainedOnListed, trainedOnPostureRows, trainedOnRows, trainingSummary } from './quality';
+import { rowKey } from '../training/holdOut';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -143,5 +144,16 @@ describe('computeFigures in its worker thread', () => {
     const running = computeFigures(empty, false, ac.signal);
     ac.abort(reason);
     await expect(running).rejects.toBe(reason);
+  });
+});
+
+describe('trainedOnListed', () => {
+  const text = '{"text":"how much is it?","label":"price_inquiry"}\n{"text":"sounds good","label":"neutral"}\n';
+  const rows = parseLabeledJsonl(text, 'x');
+  const job = { weight: 5, holdOutPercent: 20, files: [{ path: 'server:corrections@2026-12-01T00:00:00.000Z', sha256: 'of the rows trained on', rows: 1 }] };
+  it("counts the rows a job's trained-rows.json lists (its hold-out not among them)", () => {
+    expect(trainedOnListed(job, text, rows, new Set([rowKey('how much is it?')]))).toEqual([{ path: job.files[0]!.path, rows: 1, weight: 5, match: 'overlap', overlap: 1 }]);
+    expect(trainedOnListed(job, text, rows, new Set())).toMatchObject([{ match: 'no_overlap', overlap: 0 }]);
+    expect(trainedOnListed(undefined, text, rows, new Set())).toEqual([]);
   });
 });

@@ -29,8 +29,12 @@ import { ExtraSchema, type ExtraRecord } from '../signals/extraRecord';
 import { MANIFEST_FILE as POSTURE_MANIFEST_FILE } from '../signals/posture/artifact';
 import { parseCueReviewsJsonl } from './cueReviewRows';
 import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
-import type { QualityFromWorker } from './qualityWorker';
+import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
+import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
+import type { CompareSubset } from '../../protocol/compare';
+import { readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
+import { rowKey } from '../training/holdOut';
 
 /** What the measure reads: the store's rows as the exports take them, and the running models. */
 export interface QualityInput {
@@ -59,7 +63,7 @@ export interface QualityInput {
 export const PREDICT_CHUNK = 250;
 
 /** A turn of the event loop; an aborted measurement stops there (see QualityInput.signal). */
-const breathe = async (signal?: AbortSignal): Promise<void> => {
+export const breathe = async (signal?: AbortSignal): Promise<void> => {
   await new Promise((resolve) => setImmediate(resolve));
   signal?.throwIfAborted();
 };
@@ -77,7 +81,7 @@ export function newestCorrections<T extends { correction: { correctedAt: number 
 }
 
 /** The rows through the running model as `eval verbal` runs it, a chunk per turn of the event loop. */
-async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[], signal: AbortSignal | undefined): Promise<VerbalPrediction[]> {
+export async function predictInChunks(model: VerbalClassifier, rows: readonly LabeledRow[], signal: AbortSignal | undefined): Promise<VerbalPrediction[]> {
   const out: VerbalPrediction[] = [];
   for (let i = 0; i < rows.length; i += PREDICT_CHUNK) {
     if (i > 0) await breathe(signal);
@@ -123,6 +127,29 @@ export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string
   return trainedOnFiles(extra, exportText, rows.map((r) => r.text.trim()), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => r.text.trim())));
 }
 
+/**
+ * A server job's model against these corrections: its trained-rows.json lists the keys of the
+ * turns it trained on (its hold-out left out), so the export of every label is no longer the
+ * bytes its manifest's sha256 is of; the rows are counted by their keys instead.
+ */
+export function trainedOnListed(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listed: ReadonlySet<string>): QualityTrainedOn[] {
+  if (!extra) return [];
+  const sha = createHash('sha256').update(exportText).digest('hex');
+  const overlap = rows.filter((r) => listed.has(rowKey(r.text))).length;
+  return extra.files.map((f): QualityTrainedOn => {
+    const base = { path: f.path, rows: f.rows, weight: extra.weight };
+    if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };
+    return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
+  });
+}
+
+/** The running model's trained-on check: by its trained-rows.json when a job wrote one, else by its `--extra` files. */
+function trainedOnOf(dir: string | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+  const extra = extraOf(dir);
+  const listed = extra ? readTrainedRows(dir) : undefined;
+  return listed ? trainedOnListed(extra, exportText, rows, listed) : trainedOnRows(extra, exportText, rows);
+}
+
 /** A posture labels row known by its landmarks (the export writes a frame's as they are stored); a photo row by its file. */
 const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
 
@@ -164,7 +191,7 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
   await breathe(signal);
   const head = {
     modelVersion: model.version, thresholds: thresholds as Record<string, number>, stored: input.corrections.length, rows: rows.length,
-    trainedOn: trainedOnRows(extraOf(input.verbalDir), text, rows),
+    trainedOn: trainedOnOf(input.verbalDir, text, rows),
   };
   const versions = new Map<string | null, number>();
   for (const r of rows) {
@@ -218,13 +245,23 @@ const asError = (x: unknown): Error => (x instanceof Error ? x : new Error(Strin
  */
 export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSignal): Promise<Figures> {
   if (inline) return Promise.resolve(figuresOf(job));
+  return inWorker<Figures>(job, signal);
+}
+
+/** A comparison's subsets (compareFigures.ts) in the quality worker, or here (`inline`: unit tests). */
+export function computeCompareFigures(job: CompareFiguresJob, inline = false, signal?: AbortSignal): Promise<CompareSubset[]> {
+  if (inline) return Promise.resolve(comparisonSubsets(job));
+  return inWorker<CompareSubset[]>({ compare: job }, signal);
+}
+
+function inWorker<T>(job: QualityWorkerJob, signal: AbortSignal | undefined): Promise<T> {
   // Aborted already: no worker is started for nothing.
   if (signal?.aborted) return Promise.reject(asError(signal.reason));
   const worker = startModuleWorker(__dirname, 'qualityWorker', job);
-  return runWorkerOnce<Figures>(worker, {
+  return runWorkerOnce<T>(worker, {
     answer: (raw) => {
       const msg = raw as QualityFromWorker;
-      if (msg.type === 'done') return { value: msg.figures };
+      if (msg.type === 'done') return { value: msg.figures as T };
       return { error: Object.assign(new Error(`measuring model quality failed: ${msg.message}`), msg.stack !== undefined ? { stack: msg.stack } : {}) };
     },
     exited: (code) => new Error(`the model quality worker stopped (exit code ${code}) before it answered`),

@@ -5,8 +5,8 @@ import { VERBAL_LABELS, type Role, type VerbalLabel } from '../../protocol/proto
 import type { LabeledRow } from '../signals/verbal/corpus';
 import { DEFAULT_SIGNAL_THRESHOLDS, describeThresholds, signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { classificationReport, pairedMacroF1 } from './metrics';
-import { describeDifference, pairedCounts, type PairedCounts, type PairedDifference } from './paired';
+import { pairedSubsets } from './compareFigures';
+import { describeDifference, type PairedCounts, type PairedDifference } from './paired';
 import { oneLine, pct, predictRows, rowLang, subsetsOf, type Slice } from './verbalEval';
 
 /** Version of the `eval verbal --compare --json` object's shape (docs/eval-json.md). */
@@ -69,25 +69,16 @@ export function compareVerbal(
 ): VerbalCompareReport {
   const predA = predictRows(a, rows).map((p) => signalLabel(p, thresholds));
   const predB = predictRows(b, rows).map((p) => signalLabel(p, thresholds));
-  const subsets = subsetsOf(rows, opts.by).map(({ name, idx, slice }): CompareSubset => {
-    const gold = idx.map((i) => rows[i]!.label);
-    const pa = idx.map((i) => predA[i]!);
-    const pb = idx.map((i) => predB[i]!);
-    const ra = classificationReport(VERBAL_LABELS, gold, pa);
-    const rb = classificationReport(VERBAL_LABELS, gold, pb);
-    const perLabel = Object.fromEntries(
-      VERBAL_LABELS.map((l) => [l, { support: ra.perLabel[l].support, a: ra.perLabel[l].f1, b: rb.perLabel[l].f1, difference: rb.perLabel[l].f1 - ra.perLabel[l].f1 }]),
-    ) as CompareSubset['perLabel'];
-    return {
-      name,
-      ...(slice ? { slice } : {}),
-      n: idx.length,
-      macroF1: pairedMacroF1(VERBAL_LABELS, gold, pa, pb),
-      accuracy: { a: ra.accuracy, b: rb.accuracy },
-      perLabel,
-      rows: pairedCounts(pa.map((p, k) => p === gold[k]), pb.map((p, k) => p === gold[k])),
-    };
-  });
+  const gold = rows.map((r) => r.label);
+  const subsets = pairedSubsets(gold, predA, predB, subsetsOf(rows, opts.by)).map(({ subset: { name, slice }, n, macroF1, accuracy, perLabel, rows: counts }): CompareSubset => ({
+    name,
+    ...(slice ? { slice } : {}),
+    n,
+    macroF1,
+    accuracy,
+    perLabel: Object.fromEntries(perLabel.map(({ label, ...f }) => [label, f])) as CompareSubset['perLabel'],
+    rows: counts,
+  }));
   const named = (m: VerbalClassifier, dir: string | undefined): ComparedModel => ({ modelVersion: m.version, ...(dir !== undefined ? { model: dir } : {}) });
   return {
     schema: VERBAL_COMPARE_SCHEMA, compare: 'verbal', ...(opts.data !== undefined ? { data: opts.data } : {}),

@@ -179,7 +179,7 @@ export class VerbalSettings {
     try {
       if (newModel) {
         try {
-          loaded = await (this.deps.load ?? ((dir) => loadVerbalClassifierAsync({ modelDir: dir })))(newModel.dir);
+          loaded = await this.loadAside(newModel.dir);
         } catch (e) {
           throw new ModelUnloadableError(newModel.id, e instanceof Error ? e.message : String(e));
         }
@@ -220,8 +220,16 @@ export class VerbalSettings {
     this.closing = true;
   }
 
-  /** The library model `ref` names: its id, else its version when one folder holds it. */
-  private resolve(ref: string): LibraryEntry {
+  /**
+   * Loads a library folder aside, as a switch loads it (off the event loop), for work that runs
+   * it beside the running model (GET /api/quality/compare); the caller disposes it.
+   */
+  loadAside(dir: string): Promise<VerbalClassifier> {
+    return (this.deps.load ?? ((d) => loadVerbalClassifierAsync({ modelDir: d })))(dir);
+  }
+
+  /** The library model `ref` names: its id, else its version when one folder holds it (404, 409 ambiguous). */
+  resolve(ref: string): LibraryEntry {
     const { models } = listLibrary(this.deps.places);
     const byId = models.find((m) => m.id === ref);
     if (byId) return byId;

@@ -7,6 +7,11 @@ import { z } from 'zod';
 export const ExtraSchema = z.object({
   weight: z.number().int().positive(),
   files: z.array(z.object({ path: z.string(), sha256: z.string(), rows: z.number().int().nonnegative() })),
+  /**
+   * A server training job's hold-out (percent of the labelled turns kept out for comparing;
+   * absent: none, or not a job). The turns trained on are listed in the folder's trained-rows.json.
+   */
+  holdOutPercent: z.number().int().min(1).max(100).optional(),
 });
 export type ExtraRecord = z.infer<typeof ExtraSchema>;
 

@@ -9,6 +9,7 @@ import { NotFoundError } from '../errors/errors';
 import type { CorrectionForExport } from '../store/sqliteStore';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { verbalLibraryDir } from '../models/verbalLibrary';
+import { splitHoldOut, trainedRowsJson, TRAINED_ROWS_MAX_BYTES } from './holdOut';
 import { jobTempDir } from './modelLibrary';
 import type { TrainWorkerJob } from './trainProtocol';
 import { TrainJobs, type RunMessage, type RunOutcome, type TrainRun } from './trainJobs';
@@ -107,15 +108,73 @@ describe('TrainJobs', () => {
     }
   });
 
+  it('refuses when the hold-out is what leaves too few to train on, naming holdOut and the counts', () => {
+    const t = setup(many(TRAIN_LABELS_MIN));
+    try {
+      const { trained, heldOut } = splitHoldOut(many(TRAIN_LABELS_MIN), 20, 7);
+      expect(heldOut.length).toBeGreaterThan(0);
+      let err: any;
+      try {
+        t.jobs.start({});
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ status: 422, code: 'too_few_labels', details: { field: 'holdOut', limit: TRAIN_LABELS_MIN, actual: trained.length } });
+      expect(err.message).toBe(
+        `there are ${TRAIN_LABELS_MIN} labelled customer turns in any session, but holdOut 20 % keeps ${heldOut.length} out for comparing, which leaves ${trained.length} to train on; ` +
+          `a job needs at least ${TRAIN_LABELS_MIN} (label more customer turns, or ask for a smaller holdOut)`,
+      );
+      expect(t.runs).toHaveLength(0);
+      // Without a hold-out the same labels are enough.
+      expect(t.jobs.start({ holdOut: 0 }).rows).toMatchObject({ extra: TRAIN_LABELS_MIN, heldOut: 0 });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("refuses before training when the list of the turns trained on would pass its bound (too_many_labels)", () => {
+    // ~19 bytes a key: enough turns to pass 1 MiB.
+    const n = Math.ceil(TRAINED_ROWS_MAX_BYTES / 19) + 1000;
+    const t = setup(many(n));
+    try {
+      let err: any;
+      try {
+        t.jobs.start({ holdOut: 0 });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ status: 422, code: 'too_many_labels', details: { field: 'labels', limit: TRAINED_ROWS_MAX_BYTES } });
+      expect(err.message).toContain('1 MiB');
+      expect(t.runs).toHaveLength(0);
+      expect(t.jobs.current()).toBeNull();
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it("trains on one session's labels or every session's, recorded as the exported rows' sha256", () => {
     const t = setup([...many(12, 's1'), ...many(3, 's2')]);
     try {
       const job = t.jobs.start({ session: 's1', seed: 3, extraWeight: 4 });
-      expect(job).toMatchObject({ state: 'queued', seed: 3, session: 's1', rows: { corpus: null, extra: 12, weight: 4 }, progress: { phase: 'starting' } });
+      // The default hold-out (20 %) keeps some out: the rows trained on are the rest, and the
+      // manifest's sha256 is of their export (not of every label's).
+      const { trained, heldOut } = splitHoldOut(many(12, 's1'), 20, 3);
+      expect(heldOut.length).toBeGreaterThan(0);
+      expect(job).toMatchObject({ state: 'queued', seed: 3, session: 's1', rows: { corpus: null, extra: trained.length, heldOut: heldOut.length, holdOutPercent: 20, weight: 4 }, progress: { phase: 'starting' } });
       const run = t.runs[0]!;
-      const jsonl = correctionsJsonl(many(12, 's1'));
+      const jsonl = correctionsJsonl(trained);
       expect(run.job.extraJsonl).toBe(jsonl);
-      expect(run.job.extra).toEqual({ weight: 4, files: [{ path: expect.stringMatching(/^server:corrections\/s1@\d{4}-\d\d-\d\dT/), sha256: createHash('sha256').update(jsonl).digest('hex'), rows: 12 }] });
+      expect(run.job.extra).toEqual({
+        weight: 4, holdOutPercent: 20,
+        files: [{ path: expect.stringMatching(/^server:corrections\/s1@\d{4}-\d\d-\d\dT/), sha256: createHash('sha256').update(jsonl).digest('hex'), rows: trained.length }],
+      });
+      expect(run.job.trainedRowsJson).toBe(trainedRowsJson(trained.map((c) => c.text)));
+      // holdOut 0: every label trained on, no hold-out recorded.
+      t.advance(1);
+      void t.jobs.cancel();
+      const all = t.jobs.start({ session: 's1', seed: 3, holdOut: 0 });
+      expect(all.rows).toMatchObject({ extra: 12, heldOut: 0, holdOutPercent: 0 });
+      expect(t.runs[1]!.job.extra).not.toHaveProperty('holdOutPercent');
       expect(run.job).toMatchObject({ seed: 3, epochs: 2, outDir: jobTempDir(t.modelsDir, job.id) });
       expect(path.dirname(run.job.outDir)).toBe(verbalLibraryDir(t.modelsDir));
     } finally {
@@ -124,7 +183,7 @@ describe('TrainJobs', () => {
   });
 
   it('goes queued → running → done, publishing the temp folder as <version>, with defaults for seed and weight', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       const started = t.jobs.start({});
       expect(started).toMatchObject({ seed: 7, rows: { weight: 5 } });
@@ -154,7 +213,7 @@ describe('TrainJobs', () => {
   });
 
   it('keeps a version the library holds already, dropping the copy', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       const held = path.join(verbalLibraryDir(t.modelsDir), 'verbal-20261201-abcdef12');
       fs.mkdirSync(held, { recursive: true });
@@ -171,7 +230,7 @@ describe('TrainJobs', () => {
   });
 
   it('refuses a second job while one runs, naming it (409)', () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       const first = t.jobs.start({});
       expect(() => t.jobs.start({})).toThrow(expect.objectContaining({ status: 409, code: 'busy', message: expect.stringContaining(first.id) }));
@@ -182,7 +241,7 @@ describe('TrainJobs', () => {
   });
 
   it('a failed run is failed with its error, its temp folder removed', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       t.jobs.start({});
       t.writeTemp(t.runs[0]!);
@@ -196,7 +255,7 @@ describe('TrainJobs', () => {
   });
 
   it('cancel stops the run and removes its temp folder (and the atomic write beside it); with none running it is refused', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       await expect(t.jobs.cancel()).rejects.toMatchObject({ status: 409, code: 'not_running' });
       const job = t.jobs.start({});
@@ -215,7 +274,7 @@ describe('TrainJobs', () => {
   });
 
   it('close cancels the job running and refuses later ones', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       t.jobs.start({});
       await t.jobs.close();
@@ -257,7 +316,7 @@ describe('TrainJobs', () => {
 
   it('tells of epochs at most once per interval, the latest one, and of a change of state at once', async () => {
     jest.useFakeTimers();
-    const t = setup(many(10), { interval: 250 });
+    const t = setup(many(13), { interval: 250 });
     try {
       t.jobs.start({});
       const run = t.runs[0]!;
@@ -283,7 +342,7 @@ describe('TrainJobs', () => {
   });
 
   it('a cancel answers once its own worker is gone, though another job was started meanwhile (it waited for that one to end)', async () => {
-    const t = setup(many(10), { slowStop: true });
+    const t = setup(many(13), { slowStop: true });
     try {
       const a = t.jobs.start({});
       t.writeTemp(t.runs[0]!);
@@ -310,7 +369,7 @@ describe('TrainJobs', () => {
 
   it('a job whose library folder was replaced by a file mid-job ends failed, saying so; the next one may start (it stayed running for good)', async () => {
     for (const outcome of ['done', 'failed', 'cancelled'] as const) {
-      const t = setup(many(10));
+      const t = setup(many(13));
       try {
         t.jobs.start({});
         t.writeTemp(t.runs[0]!);
@@ -331,7 +390,7 @@ describe('TrainJobs', () => {
   });
 
   it("start-up clean-up keeps a running job's temp folder (another server's, or this process's) and a folder that is no job's", async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       const job = t.jobs.start({});
       t.writeTemp(t.runs[0]!);
@@ -361,7 +420,7 @@ describe('TrainJobs', () => {
   });
 
   it('a folder named as the new version that is not that model (a broken copy) is moved aside, not taken for it', async () => {
-    const t = setup(many(10));
+    const t = setup(many(13));
     try {
       const lib = verbalLibraryDir(t.modelsDir);
       const version = 'verbal-20261201-abcdef12';

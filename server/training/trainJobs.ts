@@ -12,12 +12,14 @@ import {
   type TrainProgress,
   type TrainRequest,
 } from '../../protocol/training';
-import { TooFewLabelsError, TrainBusyError, TrainNotRunningError, TrainShuttingDownError } from '../errors/errors';
+import { HOLD_OUT_DEFAULT_PERCENT } from '../../protocol/compare';
+import { TooFewLabelsError, TooManyLabelsError, TrainBusyError, TrainNotRunningError, TrainShuttingDownError } from '../errors/errors';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import type { CorrectionForExport } from '../store/sqliteStore';
 import type { BackendName } from '../runtime/backend';
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { DEFAULT_TRAIN_OPTIONS } from '../signals/verbal/train';
+import { splitHoldOut, trainedRowsJson, TRAINED_ROWS_MAX_BYTES } from './holdOut';
 import { holdJobTemp, jobTempDir, publishModel, releaseJobTemp, removeJobTemp, removeStaleTemps } from './modelLibrary';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
 
@@ -94,19 +96,27 @@ export class TrainJobs {
     const session = req.session ?? null;
     if (session !== null) this.o.service.requireSession(session);
     const labels = this.o.service.correctionsForExport(session ?? undefined);
-    if (labels.length < TRAIN_LABELS_MIN) throw new TooFewLabelsError(labels.length, TRAIN_LABELS_MIN, session);
+    const seed = req.seed ?? TRAIN_SEED_DEFAULT;
+    const holdOutPercent = req.holdOut ?? HOLD_OUT_DEFAULT_PERCENT;
+    // Held out by the words (seeded): the same turn stays out of every job with this seed, so a
+    // later comparison measures the model on turns it never saw.
+    const { trained, heldOut } = splitHoldOut(labels, holdOutPercent, seed);
+    if (trained.length < TRAIN_LABELS_MIN) throw new TooFewLabelsError(labels.length, TRAIN_LABELS_MIN, session, { percent: holdOutPercent, heldOut: heldOut.length });
+    const trainedRows = trainedRowsJson(trained.map((c) => c.text));
+    const trainedRowsBytes = Buffer.byteLength(trainedRows);
+    if (trainedRowsBytes > TRAINED_ROWS_MAX_BYTES) throw new TooManyLabelsError(trained.length, trainedRowsBytes, TRAINED_ROWS_MAX_BYTES, session);
     const now = this.o.now();
     const id = `train-${new Date(now).toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(4).toString('hex')}`;
-    const seed = req.seed ?? TRAIN_SEED_DEFAULT;
     const weight = req.extraWeight ?? EXTRA_WEIGHT_DEFAULT;
-    const jsonl = correctionsJsonl(labels);
+    // The export of the rows trained on: the manifest's sha256 is of these bytes.
+    const jsonl = correctionsJsonl(trained);
     const source = `server:corrections${session !== null ? `/${session}` : ''}@${new Date(now).toISOString()}`;
     const job: Held = {
       id,
       state: 'queued',
       seed,
       session,
-      rows: { corpus: null, extra: labels.length, weight, heldOut: 0, holdOutPercent: 0 },
+      rows: { corpus: null, extra: trained.length, weight, heldOut: heldOut.length, holdOutPercent },
       progress: { phase: 'starting', members: DEFAULT_TRAIN_OPTIONS.ensemble, epochs: this.o.epochs },
       startedAt: now,
       endedAt: null,
@@ -118,7 +128,12 @@ export class TrainJobs {
         backend: this.o.backend,
         corpusPath: this.o.corpusPath,
         extraJsonl: jsonl,
-        extra: { weight, files: [{ path: source, sha256: createHash('sha256').update(jsonl).digest('hex'), rows: labels.length }] },
+        extra: {
+          weight,
+          files: [{ path: source, sha256: createHash('sha256').update(jsonl).digest('hex'), rows: trained.length }],
+          ...(holdOutPercent > 0 ? { holdOutPercent } : {}),
+        },
+        trainedRowsJson: trainedRows,
         seed,
         epochs: this.o.epochs,
         outDir: jobTempDir(this.o.modelsDir, id),
@@ -134,7 +149,7 @@ export class TrainJobs {
       )
       .finally(() => releaseJobTemp(id));
     this.notify(true);
-    this.o.log?.(`training job ${id} started: ${labels.length} labelled turns × ${weight}, seed ${seed}`);
+    this.o.log?.(`training job ${id} started: ${trained.length} labelled turns × ${weight} (${heldOut.length} held out, ${holdOutPercent} %), seed ${seed}`);
     return this.view(job);
   }
 

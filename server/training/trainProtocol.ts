@@ -11,6 +11,8 @@ export interface TrainWorkerJob {
   extra: ExtraRecord;
   seed: number;
   epochs: number;
+  /** trained-rows.json's text (holdOut.ts): the keys of the labelled turns in `extraJsonl`, written with the model. */
+  trainedRowsJson: string;
   /** The job's temp folder in the model library. */
   outDir: string;
   /** The manifest's date (the job's start), ms since epoch. */

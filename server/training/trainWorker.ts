@@ -10,6 +10,7 @@ import { lowerThreadPriority } from '../runtime/threadPriority';
 import { parseLabeledJsonl, readLabeledJsonl } from '../signals/verbal/corpus';
 import { withExtraRows } from '../signals/verbal/extraRows';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
+import { TRAINED_ROWS_FILE } from './holdOut';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
 
 const port = parentPort;
@@ -41,6 +42,7 @@ async function run(): Promise<void> {
     seed: job.seed,
     options,
     date: new Date(job.date),
+    files: { [TRAINED_ROWS_FILE]: job.trainedRowsJson },
   });
   send({ type: 'done', version: manifest.version, macroF1: result.validation.macroF1, accuracy: result.validation.accuracy, validationRows: result.validationRows });
 }

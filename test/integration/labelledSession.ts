@@ -18,6 +18,13 @@ export const TEXTS = [
   'Is there a discount for two years?',
 ];
 
+/**
+ * Labelled turns a session needs for a job with the default hold-out (20 %): of these 16 texts
+ * the seeds the tests train with hold out 4 (seed 7, 12), 5 (seed 11) or 2 (seed 13), leaving at
+ * least 11 of the 10 a job needs. 10 are no longer enough: seed 7 holds 2 of them out.
+ */
+export const LABELLED_FOR_JOB = 16;
+
 /** A new session with a rep turn and `n` labelled customer turns (texts cycling through TEXTS); its id. */
 export async function labelledSession(base: string, n: number): Promise<string> {
   const created = await api(base, 'POST', '/api/sessions', { title: 'labelled', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] });

@@ -14,7 +14,8 @@ import { loadVerbalClassifier } from '../../server/signals/verbal/model';
 import { verbalLibraryDir } from '../../server/models/verbalLibrary';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
-import { TEXTS, labelledSession } from './labelledSession';
+import { LABELLED_FOR_JOB, TEXTS, labelledSession } from './labelledSession';
+import { isHeldOut, parseTrainedRows, rowKey, TRAINED_ROWS_FILE } from '../../server/training/holdOut';
 
 
 // The tiny corpus and the model library, made before the suite's server starts.
@@ -71,22 +72,34 @@ describe('POST /api/models/verbal/train', () => {
     const r = await api(url(), 'POST', '/api/models/verbal/train', { session: few });
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'too_few_labels', field: 'session', limit: TRAIN_LABELS_MIN, actual: TRAIN_LABELS_MIN - 2 });
+    // Ten labels are enough only without a hold-out: the default 20 % keeps 2 of these out (seed 7).
+    const ten = await labelledSession(url(), TRAIN_LABELS_MIN);
+    await expectRefusals([
+      ['hold-out leaves too few', api(url(), 'POST', '/api/models/verbal/train', { session: ten }), 422, 'too_few_labels', 'holdOut',
+        /^there are 10 labelled customer turns in session "[^"]+", but holdOut 20 % keeps 2 out for comparing, which leaves 8 to train on; a job needs at least 10 \(label more customer turns, or ask for a smaller holdOut\)$/],
+      ['holdOut too large', api(url(), 'POST', '/api/models/verbal/train', { session: ten, holdOut: 51 }), 400, 'invalid_input', 'holdOut', /at most 50/],
+      ['holdOut not whole', api(url(), 'POST', '/api/models/verbal/train', { session: ten, holdOut: 2.5 }), 400, 'invalid_input', 'holdOut', /whole number/],
+    ]);
+    expect(await job()).toBeNull();
   });
 
   it("trains on a session's labels in a worker: progress events, a second job refused, then a loadable model recording the labels", async () => {
-    session = await labelledSession(url(), 12);
+    session = await labelledSession(url(), LABELLED_FOR_JOB);
+    const texts = Array.from({ length: LABELLED_FOR_JOB }, (_, i) => `${TEXTS[i % TEXTS.length]} (${i})`);
+    const trained = texts.filter((t) => !isHeldOut(t, 20, 11));
+    expect(trained.length).toBeGreaterThanOrEqual(TRAIN_LABELS_MIN);
     const events = collect(socket, TRAIN_EVENT);
     const started = await api(url(), 'POST', '/api/models/verbal/train', { session, seed: 11, extraWeight: 3 });
     expect(started.status).toBe(202);
     const first = TrainJobSchema.parse(started.body.job);
-    expect(first).toMatchObject({ state: 'queued', seed: 11, session, rows: { extra: 12, weight: 3 } });
+    expect(first).toMatchObject({ state: 'queued', seed: 11, session, rows: { extra: trained.length, heldOut: LABELLED_FOR_JOB - trained.length, holdOutPercent: 20, weight: 3 } });
 
     const second = await api(url(), 'POST', '/api/models/verbal/train', {});
     expect(second.status).toBe(409);
     expect(second.body.error).toMatchObject({ code: 'busy', message: expect.stringContaining(first.id) });
 
     const done = await ended();
-    expect(done).toMatchObject({ id: first.id, state: 'done', rows: { corpus: 200, extra: 12, weight: 3 } });
+    expect(done).toMatchObject({ id: first.id, state: 'done', rows: { corpus: 200, extra: trained.length, weight: 3 } });
     const result = done.result!;
     expect(result.dir).toBe(path.join(library(), result.version));
     expect(entries()).toEqual([result.version]);
@@ -101,13 +114,17 @@ describe('POST /api/models/verbal/train', () => {
     classifier.dispose();
     const manifest = readVerbalManifest(result.dir);
     const labels = await download(url(), `/api/sessions/${session}/corrections`);
+    // The rows trained on: the download's lines but those held out, the same bytes.
+    const trainedText = labels.text.split('\n').filter((l) => l !== '' && !isHeldOut(JSON.parse(l).text, 20, 11)).map((l) => `${l}\n`).join('');
     expect(manifest.extra).toEqual({
       weight: 3,
-      files: [{ path: expect.stringMatching(new RegExp(`^server:corrections/${session}@`)), sha256: createHash('sha256').update(labels.text).digest('hex'), rows: 12 }],
+      holdOutPercent: 20,
+      files: [{ path: expect.stringMatching(new RegExp(`^server:corrections/${session}@`)), sha256: createHash('sha256').update(trainedText).digest('hex'), rows: trained.length }],
     });
-    // eval verbal's check: that download is a file this model was trained on.
+    expect(parseTrainedRows(fs.readFileSync(path.join(result.dir, TRAINED_ROWS_FILE), 'utf8'))).toEqual(new Set(trained.map(rowKey)));
+    // eval verbal's check: those rows are a file this model was trained on.
     const file = path.join(work, 'labels.jsonl');
-    fs.writeFileSync(file, labels.text);
+    fs.writeFileSync(file, trainedText);
     expect(dataInTraining(file, [{ name: 'new', dir: result.dir }])).toEqual([{ model: 'new', modelVersion: result.version, extra: manifest.extra!.files[0]!.path }]);
     const metrics = JSON.parse(fs.readFileSync(path.join(result.dir, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ version: result.version, seed: 11, corpus: { rows: 200 }, extra: manifest.extra });
@@ -180,7 +197,7 @@ describe('cancelling a long job', () => {
     const lib = fs.mkdtempSync(path.join(work, 'long-'));
     const server = await startTestServer({ modelsDir: lib, training: { corpusPath: writeTinyCorpus(fs.mkdtempSync(path.join(work, 'corpus-')), 800), epochs: 20, progressIntervalMs: 50 } });
     try {
-      await labelledSession(server.url, 10);
+      await labelledSession(server.url, LABELLED_FOR_JOB);
       const read = async () => TrainJobAnswerSchema.parse((await api(server.url, 'GET', '/api/models/verbal/train')).body).job!;
       expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).status).toBe(202);
       await until('an epoch', async () => (await read()).progress.epoch !== undefined);

@@ -187,6 +187,44 @@ export class QualityMeasurements {
   }
 
   /**
+   * Runs `work` as one of the measurements under way, not shared (GET /api/quality/compare's: it
+   * loads a model of its own): refused 503 busy when QUALITY_MEASUREMENTS_MAX run already (this
+   * route's and GET /api/quality's together), 503 shutting_down once the server stops. `work`'s
+   * signal aborts when the server stops (reason: shutting_down) or `hungUp` does (abandoned).
+   */
+  runAlone<T>(work: (signal: AbortSignal) => Promise<T>, hungUp?: AbortSignal): Promise<T> {
+    if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
+    if (this.running.size >= QUALITY_MEASUREMENTS_MAX) return Promise.reject(busy());
+    const abandoned = new AbortController();
+    const leave = () => abandoned.abort(new QualityAbandonedError());
+    if (hungUp?.aborted) leave();
+    else hungUp?.addEventListener('abort', leave, { once: true });
+    let answer: Promise<T>;
+    try {
+      answer = work(AbortSignal.any([this.stopping.signal, abandoned.signal]));
+    } catch (err) {
+      hungUp?.removeEventListener('abort', leave);
+      return Promise.reject(err);
+    }
+    const done: Promise<void> = answer.then(() => undefined, () => undefined).finally(() => {
+      this.running.delete(done);
+      hungUp?.removeEventListener('abort', leave);
+    });
+    this.running.add(done);
+    return answer;
+  }
+
+  /** The running model and thresholds, held until released (a switch meanwhile does not dispose it). */
+  holdRunning(): ReturnType<SessionService['holdVerbal']> {
+    return this.deps.service.holdVerbal();
+  }
+
+  /** The running model's folder (manifest, trained-rows.json). */
+  runningDir(dir: string): string | undefined {
+    return dir || this.deps.modelDirs?.verbal;
+  }
+
+  /**
    * Stops: the measurements under way are abandoned (their requests answered 503 shutting_down,
    * their worker threads terminated) and later ones refused. Resolves once none is running, so
    * the store may be closed and the models disposed.

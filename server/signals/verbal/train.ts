@@ -398,6 +398,8 @@ export interface SaveInfo {
   seed: number;
   options: TrainOptions;
   date: Date;
+  /** More files written into the folder with the model, in the same atomic write (a server job's trained-rows.json). */
+  files?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -435,6 +437,8 @@ export function saveTrainedModel(outDir: string, result: TrainResult, info: Save
     options: { ...info.options, features: result.features },
   };
   files.set(METRICS_FILE, JSON.stringify(metrics, null, 2) + '\n');
-  writeFolderAtomically(outDir, files, [LEGACY_WEIGHTS_FILE]);
+  for (const [name, text] of Object.entries(info.files ?? {})) files.set(name, text);
+  // A server job's trained-rows.json left in a folder retrained without one would name turns this model never saw.
+  writeFolderAtomically(outDir, files, [LEGACY_WEIGHTS_FILE, 'trained-rows.json']);
   return manifest;
 }

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rowKey, TRAINED_ROWS_FILE, trainedRowsJson } from '../training/holdOut';
+import { readTrainedRows, trainedSetOf } from './trainedSet';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describe('trainedSetOf', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-trainedset-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('none without extra rows', () => {
+    expect(trainedSetOf(dir, undefined)).toEqual({ kind: 'none' });
+    expect(trainedSetOf(dir, { weight: 1, files: [] })).toEqual({ kind: 'none' });
+  });
+
+  it("a job's trained-rows.json, with its hold-out", () => {
+    fs.writeFileSync(path.join(dir, TRAINED_ROWS_FILE), trainedRowsJson(['a', 'b']));
+    const s = trainedSetOf(dir, { weight: 5, holdOutPercent: 20, files: [{ path: 'server:corrections@x', sha256: 'x', rows: 2 }] });
+    expect(s).toEqual({ kind: 'keys', keys: new Set([rowKey('a'), rowKey('b')]), heldOutPercent: 20 });
+  });
+
+  it('an --extra file still there and unchanged; unknown when it moved or changed', () => {
+    const text = '{"text":" how much? ","label":"price_inquiry"}\n';
+    const file = path.join(dir, 'labels.jsonl');
+    fs.writeFileSync(file, text);
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: file, sha256: sha(text), rows: 1 }] })).toEqual({ kind: 'keys', keys: new Set([rowKey('how much?')]), heldOutPercent: null });
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: file, sha256: sha('other'), rows: 1 }] })).toEqual({ kind: 'unknown', heldOutPercent: null });
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: path.join(dir, 'gone.jsonl'), sha256: sha(text), rows: 1 }] }).kind).toBe('unknown');
+  });
+
+  it('an odd trained-rows.json is not read (a job model without it is unknown)', () => {
+    fs.writeFileSync(path.join(dir, TRAINED_ROWS_FILE), '{"not":"a list"}');
+    expect(readTrainedRows(dir)).toBeUndefined();
+    expect(trainedSetOf(dir, { weight: 5, files: [{ path: 'server:corrections@x', sha256: 'x', rows: 2 }] }).kind).toBe('unknown');
+  });
+});

@@ -1,0 +1,83 @@
+// Which labelled turns a verbal model was trained on, read from its folder: a server job's
+// trained-rows.json (the keys of the turns it trained on, holdOut.ts), else the `train verbal
+// --extra` files its manifest records, when they are still where they were and unchanged.
+// GET /api/quality counts from it, GET /api/quality/compare leaves those turns out.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectPath } from '../paths';
+import type { ExtraRecord } from '../signals/extraRecord';
+import { parseLabeledJsonl } from '../signals/verbal/corpus';
+import { readVerbalManifest } from '../signals/verbal/artifact';
+import { parseTrainedRows, rowKey, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES } from '../training/holdOut';
+
+/** The most an `--extra` file is read to tell its turns (a coaches' export of ~100k turns is ~50 MiB). */
+export const EXTRA_FILE_READ_MAX_BYTES = 64 * 1024 * 1024;
+
+export type TrainedSet =
+  /** No coaches' rows in its training (the corpus only). */
+  | { kind: 'none' }
+  /** The keys (rowKey) of the labelled turns it was trained on. */
+  | { kind: 'keys'; keys: ReadonlySet<string>; heldOutPercent: number | null }
+  /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json). */
+  | { kind: 'unknown'; heldOutPercent: number | null };
+
+/** A regular file of at most `max` bytes, else undefined (absent, a pipe, too big, unreadable). */
+export function readBounded(file: string, max: number): Buffer | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile() || st.size > max) return undefined;
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
+export function readTrainedRows(dir: string | undefined): ReadonlySet<string> | undefined {
+  if (dir === undefined) return undefined;
+  const bytes = readBounded(path.join(dir, TRAINED_ROWS_FILE), TRAINED_ROWS_MAX_BYTES);
+  if (!bytes) return undefined;
+  try {
+    return parseTrainedRows(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
+function keysOfExtraFile(f: ExtraRecord['files'][number]): Set<string> | undefined {
+  const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
+  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256) return undefined;
+  try {
+    return new Set(parseLabeledJsonl(bytes.toString('utf8'), f.path).map((r) => rowKey(r.text)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the model in `dir` was trained on, its manifest read (unknown when it cannot be). */
+export function trainedSetOfFolder(dir: string): TrainedSet {
+  let extra: ExtraRecord | undefined;
+  try {
+    extra = readVerbalManifest(dir).extra;
+  } catch {
+    return { kind: 'unknown', heldOutPercent: null };
+  }
+  return trainedSetOf(dir, extra);
+}
+
+/** What the model in `dir` was trained on of the coaches' turns, `extra` its manifest's record. */
+export function trainedSetOf(dir: string, extra: ExtraRecord | undefined): TrainedSet {
+  if (!extra || extra.files.length === 0) return { kind: 'none' };
+  const heldOutPercent = extra.holdOutPercent ?? null;
+  const listed = readTrainedRows(dir);
+  if (listed) return { kind: 'keys', keys: listed, heldOutPercent };
+  const keys = new Set<string>();
+  for (const f of extra.files) {
+    const of = keysOfExtraFile(f);
+    if (!of) return { kind: 'unknown', heldOutPercent };
+    for (const k of of) keys.add(k);
+  }
+  return { kind: 'keys', keys, heldOutPercent };
+}
