@@ -90,7 +90,7 @@ export class TrainingPanel {
       // The outcome and refusals are announced once each.
       outcome: h('p', { class: 'q-note', role: 'status', 'data-testid': 'train-outcome' }),
       // Outside the status line: a button in a live region would be read out with it.
-      compareBox: h('p', { class: 'q-actions' }),
+      compareBox: h('p', { class: 'train-compare' }),
       compare: h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'train-compare' }),
       error: h('p', { class: 'q-error', role: 'alert', 'data-testid': 'train-error' }),
     };
