@@ -66,6 +66,9 @@ describe('measureComparison', () => {
     const every = new Set(corrections.map((c) => rowKey(c.text)));
     const none = await measureComparison({ session: null, corrections, rowsCap: 5000, a, b, thresholds: {}, trainedSet: () => ({ kind: 'keys', keys: every, heldOutPercent: null }) }, { inline: true });
     expect(VerbalComparisonSchema.parse(none)).toMatchObject({ rows: 0, subsets: [], changed: [], changedTotal: 0, a: { trainedOn: 60 } });
+    // A model whose extra file is byte for byte the scope's export was trained on every turn in it.
+    const whole = await measureComparison({ session: null, corrections, rowsCap: 5000, a, b, thresholds: {}, trainedSet: (dir) => (dir === '/b' ? { kind: 'all', heldOutPercent: null } : { kind: 'none' }) }, { inline: true });
+    expect(whole).toMatchObject({ rows: 0, a: { trainedOn: 0 }, b: { trainedOn: 60 } });
   });
 
   it(`sends at most ${COMPARE_CHANGED_MAX} changed rows, counting all`, async () => {

@@ -4,6 +4,7 @@
 // read as GET /api/quality reads them (the newest `rowsCap` corrections, their export parsed as
 // `eval verbal` parses it); both models run here a chunk per turn of the event loop; the paired
 // bootstraps run in the quality worker (compareFigures.ts, the code `eval verbal --compare` runs).
+import { createHash } from 'node:crypto';
 import { COMPARE_CHANGED_MAX, type ChangedTurn, type ComparedModel, type VerbalComparison } from '../../protocol/compare';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
@@ -32,13 +33,15 @@ export interface ComparisonInput {
   thresholds: SignalThresholds;
   /** Aborted: stops at the next turn of the event loop (the worker terminated), rejecting with its reason. */
   signal?: AbortSignal | undefined;
+  /** performance.now() when the question came (B's load is part of the answer's `ms`); default: now. */
+  startedAt?: number;
   /** What each model was trained on (default: read from its folder); tests give their own. */
-  trainedSet?: (dir: string) => TrainedSet;
+  trainedSet?: (dir: string, exportSha256: string) => TrainedSet;
 }
 
 /** A model as the answer names it, and which rows it was trained on (null: all may have been: cannot tell). */
 function described(m: ComparisonModel, set: TrainedSet, keys: readonly string[]): { model: ComparedModel; trained: (i: number) => boolean } {
-  const trained = set.kind === 'keys' ? (i: number) => set.keys.has(keys[i]!) : () => false;
+  const trained = set.kind === 'keys' ? (i: number) => set.keys.has(keys[i]!) : set.kind === 'all' ? () => true : () => false;
   const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : keys.filter((_, i) => trained(i)).length;
   const heldOutPercent = set.kind === 'none' ? null : set.heldOutPercent;
   return { model: { id: m.id, version: m.classifier.version, trainedOn, heldOutPercent }, trained };
@@ -46,17 +49,19 @@ function described(m: ComparisonModel, set: TrainedSet, keys: readonly string[])
 
 /** The whole answer of GET /api/quality/compare. `inline`: the figures computed on this thread (tests). */
 export async function measureComparison(input: ComparisonInput, opts: { inline?: boolean } = {}): Promise<VerbalComparison> {
-  const t0 = performance.now();
+  const t0 = input.startedAt ?? performance.now();
   const { signal, thresholds } = input;
   signal?.throwIfAborted();
   const kept = newestCorrections(input.corrections, input.rowsCap);
   await breathe(signal);
-  const all = parseLabeledJsonl(correctionsJsonl(kept), 'GET /api/corrections');
+  const text = correctionsJsonl(kept);
+  const all = parseLabeledJsonl(text, 'GET /api/corrections');
   await breathe(signal);
   const keys = all.map((r) => rowKey(r.text));
+  const sha = createHash('sha256').update(text).digest('hex');
   const setOf = input.trainedSet ?? trainedSetOfFolder;
-  const a = described(input.a, setOf(input.a.dir), keys);
-  const b = described(input.b, setOf(input.b.dir), keys);
+  const a = described(input.a, setOf(input.a.dir, sha), keys);
+  const b = described(input.b, setOf(input.b.dir, sha), keys);
   // Neither trained on it: a model scored on turns it learnt would flatter it.
   const measured = all.flatMap((r, i) => (a.trained(i) || b.trained(i) ? [] : [{ row: r, from: kept[i]! }]));
   const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.corrections.length, rows: measured.length };

@@ -34,6 +34,12 @@ describe('trainedSetOf', () => {
     expect(trainedSetOf(dir, { weight: 1, files: [{ path: path.join(dir, 'gone.jsonl'), sha256: sha(text), rows: 1 }] }).kind).toBe('unknown');
   });
 
+  it("a job's model from before trained-rows.json: every turn in scope when the scope's export is its file, else unknown", () => {
+    const extra = { weight: 5, files: [{ path: 'server:corrections@x', sha256: sha('the export'), rows: 2 }] };
+    expect(trainedSetOf(dir, extra, sha('the export'))).toEqual({ kind: 'all', heldOutPercent: null });
+    expect(trainedSetOf(dir, extra, sha('another export')).kind).toBe('unknown');
+  });
+
   it('an odd trained-rows.json is not read (a job model without it is unknown)', () => {
     fs.writeFileSync(path.join(dir, TRAINED_ROWS_FILE), '{"not":"a list"}');
     expect(readTrainedRows(dir)).toBeUndefined();

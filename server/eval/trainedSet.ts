@@ -17,6 +17,8 @@ export const EXTRA_FILE_READ_MAX_BYTES = 64 * 1024 * 1024;
 export type TrainedSet =
   /** No coaches' rows in its training (the corpus only). */
   | { kind: 'none' }
+  /** Every turn in scope: a file it was trained on is byte for byte their export (a job's from before trained-rows.json, or a download). */
+  | { kind: 'all'; heldOutPercent: number | null }
   /** The keys (rowKey) of the labelled turns it was trained on. */
   | { kind: 'keys'; keys: ReadonlySet<string>; heldOutPercent: number | null }
   /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json). */
@@ -56,23 +58,27 @@ function keysOfExtraFile(f: ExtraRecord['files'][number]): Set<string> | undefin
   }
 }
 
-/** What the model in `dir` was trained on, its manifest read (unknown when it cannot be). */
-export function trainedSetOfFolder(dir: string): TrainedSet {
+/**
+ * What the model in `dir` was trained on, its manifest read (unknown when it cannot be).
+ * `exportSha256`: the sha256 of the rows in scope's export, which an extra file may be.
+ */
+export function trainedSetOfFolder(dir: string, exportSha256?: string): TrainedSet {
   let extra: ExtraRecord | undefined;
   try {
     extra = readVerbalManifest(dir).extra;
   } catch {
     return { kind: 'unknown', heldOutPercent: null };
   }
-  return trainedSetOf(dir, extra);
+  return trainedSetOf(dir, extra, exportSha256);
 }
 
 /** What the model in `dir` was trained on of the coaches' turns, `extra` its manifest's record. */
-export function trainedSetOf(dir: string, extra: ExtraRecord | undefined): TrainedSet {
+export function trainedSetOf(dir: string, extra: ExtraRecord | undefined, exportSha256?: string): TrainedSet {
   if (!extra || extra.files.length === 0) return { kind: 'none' };
   const heldOutPercent = extra.holdOutPercent ?? null;
   const listed = readTrainedRows(dir);
   if (listed) return { kind: 'keys', keys: listed, heldOutPercent };
+  if (exportSha256 !== undefined && extra.files.some((f) => f.sha256 === exportSha256)) return { kind: 'all', heldOutPercent };
   const keys = new Set<string>();
   for (const f of extra.files) {
     const of = keysOfExtraFile(f);

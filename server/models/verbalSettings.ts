@@ -228,6 +228,14 @@ export class VerbalSettings {
     return (this.deps.load ?? ((d) => loadVerbalClassifierAsync({ modelDir: d })))(dir);
   }
 
+  /** Why the folder the id `ref` names is no model (the library lists it as skipped), or undefined: no such folder, or a model. */
+  whyNotModel(ref: string): string | undefined {
+    const dir = dirOfId(ref, this.deps.places);
+    if (dir === undefined) return undefined;
+    const shown = shownPath(dir);
+    return listLibrary(this.deps.places).skipped.find((s) => s.path === shown)?.reason;
+  }
+
   /** The library model `ref` names: its id, else its version when one folder holds it (404, 409 ambiguous). */
   resolve(ref: string): LibraryEntry {
     const { models } = listLibrary(this.deps.places);

@@ -23,6 +23,8 @@ const modelsDir = path.join(work, 'models');
 addLibraryModel(modelsDir, 'copy', 'verbal-20261201-c0ffee00');
 const broken = addLibraryModel(modelsDir, 'broken', 'verbal-20261201-0badf00d');
 fs.writeFileSync(path.join(broken, 'weights.bin.gz'), 'not weights');
+// A library folder that is no model at all (the library lists it as skipped).
+fs.mkdirSync(path.join(modelsDir, 'verbal', 'empty'));
 const logs: string[] = [];
 const suite = useFileStoreServer('bs-compare-', { modelsDir, training: { corpusPath, epochs: 1, progressIntervalMs: 100 }, log: (m) => logs.push(m) });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -46,7 +48,6 @@ const job = async (): Promise<TrainJob | null> => TrainJobAnswerSchema.parse((aw
 
 describe('GET /api/quality/compare', () => {
   let trainedSession = '';
-  let other = '';
   let jobModel = '';
   const SEED = 7;
   const HOLD_OUT = 25;
@@ -62,6 +63,8 @@ describe('GET /api/quality/compare', () => {
       ['unknown model', compare('model=lib/nope'), 404, 'not_found', 'model', /lib\/nope/],
       ['the running one', compare('model=base'), 409, 'same_model', 'model', /runs now/],
       ['unloadable', compare('model=lib/broken'), 422, 'model_unloadable', 'model', /lib\/broken cannot be loaded/],
+      ['no model in the folder', compare('model=lib/empty'), 422, 'model_unloadable', 'model', /lib\/empty cannot be loaded.*manifest\.json is missing/],
+      ['not an id', compare('model=lib/../x'), 404, 'not_found', 'model'],
       ['unknown session', compare('model=lib/copy&session=nope'), 404, 'not_found', 'sessionId'],
       ['rows 0', compare('model=lib/copy&rows=0'), 400, 'invalid_input', 'query.rows'],
       ['rows too many', compare('model=lib/copy&rows=20001'), 400, 'invalid_input', 'query.rows'],
@@ -69,7 +72,15 @@ describe('GET /api/quality/compare', () => {
   });
 
   it('a copy of the running model: nothing left out (neither trained on labels), no difference', async () => {
-    const r = await compare('model=lib/copy');
+    // The server runs in this process: the longest the event loop went without a turn while B loaded and both models ran.
+    let worst = 0;
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 1);
+    const r = await compare('model=lib/copy').finally(() => clearInterval(tick));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       session: null, stored: N, rows: N, changed: [], changedTotal: 0,
@@ -79,7 +90,7 @@ describe('GET /api/quality/compare', () => {
     // B's load, for the record (the committed model's size).
     const loaded = logs.find((l) => /comparing lib\/copy .* loaded in \d+ ms/.test(l));
     expect(loaded).toBeDefined();
-    console.log(`${loaded}; compare answered in ${r.body.ms} ms on ${r.body.rows} rows`);
+    console.log(`${loaded}; the answer's ms (load included): ${r.body.ms} on ${r.body.rows} rows; longest event-loop gap ${Math.round(worst)} ms`);
   });
 
   it('after a job trained with a hold-out: exactly the held-out turns in scope are measured, and each model says what it was trained on', async () => {
@@ -106,7 +117,7 @@ describe('GET /api/quality/compare', () => {
     for (const c of r.body.changed) expect(heldOut).toContain(c.text);
 
     // Every session: another session's turns with other words are measured too; the same words as a trained turn are not.
-    other = await labelledSession(url(), 20);
+    await labelledSession(url(), 20);
     const otherTexts = texts(20);
     const trained = new Set(all.filter((t) => !heldOut.includes(t)));
     const everywhere = await compare(`model=${encodeURIComponent(jobModel)}`);

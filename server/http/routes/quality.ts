@@ -204,7 +204,7 @@ export class QualityMeasurements {
       answer = work(AbortSignal.any([this.stopping.signal, abandoned.signal]));
     } catch (err) {
       hungUp?.removeEventListener('abort', leave);
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     const done: Promise<void> = answer.then(() => undefined, () => undefined).finally(() => {
       this.running.delete(done);

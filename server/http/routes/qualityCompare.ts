@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MODEL_REF_MAX_CHARS } from '../../../protocol/models';
 import { QUALITY_ROWS_DEFAULT } from '../../../protocol/quality';
 import type { VerbalComparison } from '../../../protocol/compare';
-import { CompareModelUnloadableError, SameModelError } from '../../errors/errors';
+import { CompareModelUnloadableError, ModelNotInLibraryError, SameModelError } from '../../errors/errors';
 import { measureComparison } from '../../eval/comparison';
 import type { VerbalSettings } from '../../models/verbalSettings';
 import type { SessionService } from '../../pipeline/sessionService';
@@ -37,7 +37,14 @@ export interface CompareDeps {
  * one running, 503 busy or shutting_down, 422 when B does not load.
  */
 export function compareWithRunning(deps: CompareDeps, q: { model: string; session: string | null; rowsCap: number }, hungUp: AbortSignal): Promise<VerbalComparison> {
-  const target = deps.settings.resolve(q.model);
+  let target;
+  try {
+    target = deps.settings.resolve(q.model);
+  } catch (e) {
+    // A folder of the library that is no loadable model (no manifest, a huge one…): 422 with why, not "no such model".
+    const why = e instanceof ModelNotInLibraryError ? deps.settings.whyNotModel(q.model) : undefined;
+    throw why === undefined ? e : new CompareModelUnloadableError(q.model, why);
+  }
   const running = deps.measurements.holdRunning();
   // The same folder and the version loaded from it: nothing to compare (another folder with the same weights is compared, and ties).
   if (target.id === running.id && target.version === running.classifier.version) {
@@ -66,6 +73,7 @@ export function compareWithRunning(deps: CompareDeps, q: { model: string; sessio
           b: { id: target.id, classifier: b, dir: target.dir },
           thresholds: running.thresholds,
           signal,
+          startedAt: t0,
         });
       } finally {
         b?.dispose();
