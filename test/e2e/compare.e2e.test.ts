@@ -4,7 +4,8 @@
 // (pressed twice: one request), the comparison panel with both versions in its heading, the rows
 // measured (the turns held out, the others left out as the new model was trained on them) and a
 // table per subset with a verdict, in English and, the language switched, in Chinese; then Run
-// this model from the panel runs it. Real server (a tiny corpus, 2 epochs), real Chromium.
+// this model from the panel runs it; a changed turn opens in its session. Real server (a tiny
+// corpus, 2 epochs), real Chromium.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +34,7 @@ async function switchTo(page: Page, lang: 'en' | 'zh'): Promise<void> {
 
 test('train with a hold-out, compare the new model with the running one on the turns held out, then run it', async () => {
   const url = suite.server.url;
-  await labelledSession(url, LABELLED);
+  const sessionId = await labelledSession(url, LABELLED);
   const committed = suite.server.service.modelVersion;
 
   const { page, pageErrors } = await openPage(suite.browser, suite.server, WAIT_MS);
@@ -90,7 +91,7 @@ test('train with a hold-out, compare the new model with the running one on the t
   await expect(table.locator('tbody tr').nth(5).locator('th').textContent()).resolves.toBe('Macro-F1');
   await expect(panel.getByTestId('compare-verdict-all').getAttribute('data-verdict')).resolves.toMatch(/^(better|worse|unclear)$/);
   // The answer is the server's: the same figures as the route gives.
-  const answer = await getJson<{ rows: number; subsets: { name: string; macroF1: { a: number; b: number } }[] }>(suite.server, `/api/quality/compare?model=${encodeURIComponent(`lib/${version}`)}`);
+  const answer = await getJson<{ rows: number; subsets: { name: string; macroF1: { a: number; b: number } }[]; changed: { session: string; utterance: number; change: string }[]; changedTotal: number }>(suite.server, `/api/quality/compare?model=${encodeURIComponent(`lib/${version}`)}`);
   expect(answer.rows).toBe(held);
   const all = answer.subsets.find((s) => s.name === 'all')!;
   await expect(table.locator('tbody tr').nth(5).locator('td').nth(1).textContent()).resolves.toBe(`${(all.macroF1.a * 100).toFixed(1)}%`);
@@ -105,6 +106,22 @@ test('train with a hold-out, compare the new model with the running one on the t
   await expect(table.locator('caption').textContent()).resolves.toMatch(/^全部：/);
   await dialog.getByTestId('quality-close').click();
   await switchTo(page, 'en');
+  await page.getByTestId('quality-button').click();
+  await panel.getByTestId('compare-heading').filter({ hasText: 'compared with the running' }).waitFor({ timeout: WAIT_MS });
+
+  // The turns it changes, fixed first; the first one opens in its session, focused, and the
+  // comparison is still there when Model quality opens again.
+  const changed = panel.getByTestId('compare-changed-turn');
+  await expect(changed.count()).resolves.toBe(answer.changed.length);
+  // The tiny-corpus model, seeded, changes some of the turns held out.
+  expect(answer.changed.length).toBeGreaterThan(0);
+  const first = answer.changed[0]!;
+  await expect(changed.first().getAttribute('data-change')).resolves.toBe(first.change);
+  await changed.first().getByRole('button', { name: /^Open this turn: / }).click();
+  await dialog.waitFor({ state: 'hidden', timeout: WAIT_MS });
+  await expect(page.getByTestId('session-select').inputValue()).resolves.toBe(sessionId);
+  const row = page.locator(`[data-testid="utterance"][data-utterance-id="${first.utterance}"]`);
+  await row.and(page.locator('.is-focused')).waitFor({ timeout: WAIT_MS });
   await page.getByTestId('quality-button').click();
   await panel.getByTestId('compare-heading').filter({ hasText: 'compared with the running' }).waitFor({ timeout: WAIT_MS });
 
