@@ -557,6 +557,7 @@ const en = {
   trainHoldOut: 'Hold out for comparing (%)',
   trainHoldOutHint: 'Kept out of training so you can compare the new model with the running one on turns it never saw (0 to {max} % of the labelled turns).',
   trainHoldOutInvalid: 'The hold-out must be a whole number from 0 to {max} (a percent).',
+  trainHoldOutTooFew: 'Holding these out leaves only {n} labelled turns to train on: a model needs at least {min}. Hold out less, or label more customer turns.',
   trainRowsLineHeld: 'Corpus {corpus} rows + {extra} labelled turns × {weight}, {held} held out for comparing, seed {seed}.',
   // Comparing a library model with the running one (client/compare.ts, client/view/compare.ts).
   compareButton: 'Compare with running',
@@ -1198,6 +1199,7 @@ const zh: Strings = {
   trainHoldOut: '留作比较（%）',
   trainHoldOutHint: '这部分已标注发言不参与训练，以便在新模型从未见过的发言上与运行中的模型比较（已标注发言的 0 到 {max}%）。',
   trainHoldOutInvalid: '留作比较的比例须为 0 到 {max} 之间的整数（百分比）。',
+  trainHoldOutTooFew: '留作比较之后只剩 {n} 句已标注发言可用于训练：训练至少需要 {min} 句。请减小留作比较的比例，或标注更多客户发言。',
   trainRowsLineHeld: '语料 {corpus} 条 + 已标注发言 {extra} 句 × {weight}，留作比较 {held} 句，随机种子 {seed}。',
   compareButton: '与运行中的模型比较',
   compareButtonLabel: '与运行中的模型比较：{version}',

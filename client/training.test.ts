@@ -93,6 +93,9 @@ test('the outcome: the new version and its figures in the library, a failure, a 
 test('refusals in the page language, by field where the form has it', () => {
   expect(startRefusal({ code: 'invalid_input', field: 'extraWeight', message: 'extraWeight: must be at most 20' })).toEqual({ field: 'extraWeight', text: 'The weight must be a whole number from 1 to 20.' });
   expect(startRefusal({ code: 'invalid_input', field: 'holdOut', message: 'holdOut: must be at most 50' })).toEqual({ field: 'holdOut', text: 'The hold-out must be a whole number from 0 to 50 (a percent).' });
+  // Too few left to train on once the hold-out is kept out: under the hold-out field, not as an invalid value.
+  const heldTooMany = { code: 'too_few_labels', field: 'holdOut', message: 'there are 12 labelled customer turns in any session, but holdOut 50 % keeps 5 out for comparing, which leaves 7 to train on; …', limit: 10, actual: 7 };
+  expect(startRefusal(heldTooMany)).toEqual({ field: 'holdOut', text: 'Holding these out leaves only 7 labelled turns to train on: a model needs at least 10. Hold out less, or label more customer turns.' });
   expect(startRefusal({ code: 'busy', field: 'job', message: 'a training job is running (train-20261201-0a1b2c3d): one runs at a time' }).text).toBe('A training job is already running (train-20261201-0a1b2c3d): wait for it to end, or cancel it.');
   expect(startRefusal({ code: 'no_labels', field: 'labels', message: '…', limit: 10, actual: 0 }).text).toContain('at least 10');
   setLang('zh');

@@ -128,6 +128,8 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
  * which input it belongs to (none: the form as a whole).
  */
 export function startRefusal(e: ApiError): { field?: TrainField; text: string } {
+  // The hold-out keeps so many out that too few are left to train on: said under its field.
+  if (e.code === 'too_few_labels' && e.field === 'holdOut') return { field: 'holdOut', text: t('trainHoldOutTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };
   if (e.field === 'seed' || e.field === 'extraWeight' || e.field === 'holdOut') return { field: e.field, text: fieldProblem(e.field) };
   if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
   if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
