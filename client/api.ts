@@ -24,6 +24,7 @@ import {
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
+import { VerbalComparisonSchema, type VerbalComparison } from '../protocol/compare';
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
 import { TrainJobAnswerSchema, TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
@@ -86,6 +87,23 @@ export function qualityUrl(session: string | null): string {
 /** The running models measured on every session's stored labels, or one session's (GET /api/quality; it may take seconds on a big store). */
 export function getQuality(session: string | null = null): Promise<Quality> {
   return request(QualitySchema, 'model quality', qualityUrl(session));
+}
+
+/** Where a library model is compared with the running one, on every session's labels (null) or one session's. */
+export function compareUrl(model: string, session: string | null): string {
+  const q = new URLSearchParams({ model });
+  if (session !== null) q.set('session', session);
+  return `/api/quality/compare?${q.toString()}`;
+}
+
+/**
+ * A library verbal model (its id) compared with the running one on the labelled turns neither was
+ * trained on (GET /api/quality/compare). Refused: 400 (query.model …, named), 404 (no such model or
+ * session), 409 `same_model` (it is the running one), 422 (its folder does not load), 503 `busy` /
+ * `shutting_down`.
+ */
+export function getComparison(model: string, session: string | null = null): Promise<VerbalComparison> {
+  return request(VerbalComparisonSchema, 'model comparison', compareUrl(model, session));
 }
 
 /**

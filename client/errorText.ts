@@ -57,6 +57,10 @@ const FIELD_NAMES: Record<string, string> = {
   // PUT /api/settings/verbal: the model to run and each label's threshold (thresholds.<label>).
   model: '言语模型',
   thresholds: '信号阈值',
+  // GET /api/quality/compare's query (query.model, query.session, query.rows) and a training job's hold-out.
+  session: '会谈',
+  rows: '比较的发言数',
+  holdOut: '留作比较的比例',
   price_inquiry: '询价的阈值',
   discount_request: '要求优惠的阈值',
   purchase_intent: '购买意向的阈值',
@@ -153,7 +157,9 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       // A comment another coach deleted while this one was editing it.
       if (e.field === 'commentId') return { text: '服务器上已没有这条点评（可能已删除）。', keepDetail: true };
       // PUT /api/settings/verbal: a model the library does not hold (removed meanwhile, or mistyped).
-      if (e.field === 'model') return { text: '模型库中没有这个言语模型（可能已被移走）；请刷新后再选。', keepDetail: true };
+      if (e.field === 'model' || e.field === 'query.model') return { text: '模型库中没有这个言语模型（可能已被移走）；请刷新后再选。', keepDetail: true };
+      // The scope of a measurement or comparison: a session deleted meanwhile.
+      if (e.field === 'session' || e.field === 'query.session') return { text: '服务器上没有此会谈（可能已删除）。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
     case 'no_frame':
       // A posture label goes on a stored frame of the participant near the moment chosen.
@@ -172,6 +178,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       return { text: `此会谈的点评已达上限${e.limit !== undefined ? `（${e.limit} 条）` : ''}，这条未保存；请先删除一些点评。` };
     case 'busy':
       // GET /api/quality stores nothing: it is the measurement that waits, not a turn.
+      if (/compar/.test(e.message)) return { text: `服务器正在进行其他模型质量测量或比较${e.limit !== undefined ? `（最多同时 ${e.limit} 项）` : ''}；请等其中一项完成后再试。`, keepDetail: true };
       if (/model quality measurements are under way/.test(e.message)) return { text: `服务器正在进行其他模型质量测量${e.limit !== undefined ? `（最多同时 ${e.limit} 项）` : ''}；请等其中一项完成后再试。` };
       return { text: '服务器正忙，这一条未保存；请稍后重新发送。' };
     case 'shutting_down':
@@ -182,9 +189,13 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/this edit was not/.test(e.message)) return { text: '服务器正在停止，发言没有更正，会谈保持原样；服务器恢复后请再试。' };
       if (/this turn deletion was not/.test(e.message)) return { text: '服务器正在停止，发言没有删除，会谈保持原样；服务器恢复后请再试。' };
       if (/this deletion was not/.test(e.message)) return { text: '服务器正在停止，会谈没有删除；服务器恢复后请再试。' };
+      if (/compar/.test(e.message)) return { text: '服务器正在停止，模型比较没有完成；服务器恢复后请再试。' };
       if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
       if (/this change of the running model was not/.test(e.message)) return { text: '服务器正在停止，运行中的模型没有更改；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条未保存；服务器恢复后请重新发送。' };
+    case 'same_model':
+      // GET /api/quality/compare of the model the server runs (it became the running one meanwhile).
+      return { text: '这就是运行中的模型，无需与自身比较：请选择另一个模型。', keepDetail: true };
     case 'switch_in_progress':
       return { text: '正在切换运行中的言语模型：请等切换完成后再试。', keepDetail: true };
     case 'ambiguous_model':

@@ -312,20 +312,18 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
   training: { start: api.startTraining, current: api.getTraining, cancel: api.cancelTraining },
   running: { library: api.getVerbalLibrary, settings: api.getVerbalSettings, apply: api.putVerbalSettings },
+  compare: api.getComparison,
+  // A turn the comparison lists opens in its session, as Find's do (the focus back on Model quality when it cannot).
+  openTurn: (session, utterance, startMs) => void openFoundTurn(session, utterance, startMs, () => byId<HTMLButtonElement>('quality-btn').focus()),
+  blocked: (id) => findBlocked(id),
 });
 /** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
 const find = new FindView(byId<HTMLButtonElement>('find-btn'), document.body, {
   search: api.searchTurns,
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
-  openTurn: (r) => void openFoundTurn(r.sessionId, r.utteranceId, r.startMs),
+  openTurn: (r) => void openFoundTurn(r.sessionId, r.utteranceId, r.startMs, () => find.returnFocus()),
   cueMinScore: () => transcript.minScore,
-  blocked: (id) => {
-    // As the session list (disabled while this window plays): another session is not opened
-    // meanwhile; the playback would go on sending, unseen, with no Stop for it.
-    const ps = state.player?.state;
-    if (id === state.sessionId || !(state.starting || ps === 'playing' || ps === 'paused')) return null;
-    return t('findPlaying', { title: isolate(shownTitle(state.title, (time) => t('liveSuffix', { time }))) });
-  },
+  blocked: (id) => findBlocked(id),
 });
 /** Rename and Delete beside the title, each with its dialog. */
 const sessionActions = new SessionActions(el.renameButton, el.deleteButton, document.body, {
@@ -883,7 +881,19 @@ async function review(id: string): Promise<void> {
  * A turn chosen in Find: its session opened as choosing it in the list does (unless it is the one
  * shown), then the turn scrolled to, highlighted and focused.
  */
-async function openFoundTurn(id: string, utteranceId: number, startMs: number): Promise<void> {
+/**
+ * Why another session's turn is not opened now, or null. As the session list (disabled while
+ * this window plays): another session is not opened meanwhile; the playback would go on
+ * sending, unseen, with no Stop for it.
+ */
+function findBlocked(id: string): string | null {
+  const ps = state.player?.state;
+  if (id === state.sessionId || !(state.starting || ps === 'playing' || ps === 'paused')) return null;
+  return t('findPlaying', { title: isolate(shownTitle(state.title, (time) => t('liveSuffix', { time }))) });
+}
+
+/** Opens a turn in its session (Find's, the comparison's); `returnFocus`: where the focus goes when it cannot. */
+async function openFoundTurn(id: string, utteranceId: number, startMs: number, returnFocus: () => void): Promise<void> {
   // Not in the list (deleted meanwhile, and the lobby's word not heard, or offline): the list is
   // read again; still not there, the session shown stays, its room still watched, and a notice
   // says why. (picker.value would not select it, and review() would leave the room shown.)
@@ -891,7 +901,7 @@ async function openFoundTurn(id: string, utteranceId: number, startMs: number): 
     await refreshSessions();
     if (!picker.has(id)) {
       notices.add('error', () => t('findGone'), () => t('sessionDeletedElsewhereDetail'));
-      find.returnFocus();
+      returnFocus();
       return;
     }
   }
@@ -903,7 +913,7 @@ async function openFoundTurn(id: string, utteranceId: number, startMs: number): 
   }
   if (state.sessionId !== id) {
     // Not opened (another was chosen meanwhile, or it failed: its notice says why).
-    find.returnFocus();
+    returnFocus();
     return;
   }
   transcript.focus(startMs, utteranceId, { keyboard: true });

@@ -2,6 +2,7 @@
 // words: the fields checked as the server checks them, the job's progress and outcome, and its
 // refusals, in the page's language. Pure apart from the UI language (i18n's t).
 import type { ApiError } from '../protocol/protocol';
+import { HOLD_OUT_DEFAULT_PERCENT, HOLD_OUT_MAX_PERCENT } from '../protocol/compare';
 import { EXTRA_WEIGHT_DEFAULT, EXTRA_WEIGHT_MAX, TRAIN_LABELS_MIN, TRAIN_SEED_DEFAULT, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../protocol/training';
 import { errorMessage } from './errorText';
 import { lang, t, type StringKey } from './i18n';
@@ -9,9 +10,17 @@ import { pct } from './quality';
 
 export const SEED_DEFAULT_TEXT = String(TRAIN_SEED_DEFAULT);
 export const WEIGHT_DEFAULT_TEXT = String(EXTRA_WEIGHT_DEFAULT);
+export const HOLD_OUT_DEFAULT_TEXT = String(HOLD_OUT_DEFAULT_PERCENT);
 
-/** The two fields' problems, by the request's field name. */
-export type TrainFieldErrors = Partial<Record<'seed' | 'extraWeight', string>>;
+/** The form's fields, by the request's field name. */
+export type TrainField = 'seed' | 'extraWeight' | 'holdOut';
+export const TRAIN_FIELDS: readonly TrainField[] = ['seed', 'extraWeight', 'holdOut'];
+
+/** The fields' problems, by the request's field name. */
+export type TrainFieldErrors = Partial<Record<TrainField, string>>;
+
+/** Each field's range, as the server checks it (protocol/training.ts). */
+const RANGES: Record<TrainField, [number, number]> = { seed: [0, TRAIN_SEED_MAX], extraWeight: [1, EXTRA_WEIGHT_MAX], holdOut: [0, HOLD_OUT_MAX_PERCENT] };
 
 /** A whole number in digits (no sign, no exponent) within [min, max], else undefined. */
 function wholeIn(text: string, min: number, max: number): number | undefined {
@@ -22,19 +31,26 @@ function wholeIn(text: string, min: number, max: number): number | undefined {
 }
 
 /** A field's refusal (not a whole number in its range), in the language of the moment. */
-export function fieldProblem(field: 'seed' | 'extraWeight'): string {
-  return field === 'seed' ? t('trainSeedInvalid', { max: TRAIN_SEED_MAX }) : t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+export function fieldProblem(field: TrainField): string {
+  if (field === 'seed') return t('trainSeedInvalid', { max: TRAIN_SEED_MAX });
+  if (field === 'extraWeight') return t('trainWeightInvalid', { max: EXTRA_WEIGHT_MAX });
+  return t('trainHoldOutInvalid', { max: HOLD_OUT_MAX_PERCENT });
 }
 
-/** The request from the fields (both required, as the defaults fill them), or each field's problem. */
-export function trainRequest(seed: string, weight: string, session: string | null): { ok: true; body: TrainRequest } | { ok: false; errors: TrainFieldErrors } {
-  const s = wholeIn(seed, 0, TRAIN_SEED_MAX);
-  const w = wholeIn(weight, 1, EXTRA_WEIGHT_MAX);
+/**
+ * The request from the fields (all required, as the defaults fill them; the hold-out always
+ * sent, so the percent shown is the one used), or each field's problem.
+ */
+export function trainRequest(fields: Record<TrainField, string>, session: string | null): { ok: true; body: TrainRequest } | { ok: false; errors: TrainFieldErrors } {
+  const values: Partial<Record<TrainField, number>> = {};
   const errors: TrainFieldErrors = {};
-  if (s === undefined) errors.seed = fieldProblem('seed');
-  if (w === undefined) errors.extraWeight = fieldProblem('extraWeight');
-  if (s === undefined || w === undefined) return { ok: false, errors };
-  return { ok: true, body: { seed: s, extraWeight: w, ...(session !== null ? { session } : {}) } };
+  for (const f of TRAIN_FIELDS) {
+    const v = wholeIn(fields[f], ...RANGES[f]);
+    if (v === undefined) errors[f] = fieldProblem(f);
+    else values[f] = v;
+  }
+  if (values.seed === undefined || values.extraWeight === undefined || values.holdOut === undefined) return { ok: false, errors };
+  return { ok: true, body: { seed: values.seed, extraWeight: values.extraWeight, holdOut: values.holdOut, ...(session !== null ? { session } : {}) } };
 }
 
 /** 65_000 → "1:05", 3_723_000 → "1:02:03". */
@@ -55,9 +71,11 @@ export function rowsWouldUse(n: number | null, scope: 'all' | 'session'): { text
 
 export const isRunning = (job: TrainJob | null): boolean => job !== null && (job.state === 'queued' || job.state === 'running');
 
-/** The job's rows: "Corpus 25504 rows + 12 labelled turns × 5, seed 7." */
+/** The job's rows: "Corpus 25504 rows + 12 labelled turns × 5, 3 held out for comparing, seed 7." */
 export function jobRowsLine(job: TrainJob): string {
-  return t('trainRowsLine', { corpus: job.rows.corpus ?? t('trainCorpusPending'), extra: job.rows.extra, weight: job.rows.weight, seed: job.seed });
+  const r = job.rows;
+  const vars = { corpus: r.corpus ?? t('trainCorpusPending'), extra: r.extra, weight: r.weight, seed: job.seed, held: r.heldOut };
+  return t(r.heldOut > 0 ? 'trainRowsLineHeld' : 'trainRowsLine', vars);
 }
 
 /** Where the job is: its phase, member and epoch, and the time so far (`elapsedMs`: the job's, brought up to now). */
@@ -109,8 +127,10 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
  * A refused start in the page's language, by field when it is one of the form's: `field` says
  * which input it belongs to (none: the form as a whole).
  */
-export function startRefusal(e: ApiError): { field?: 'seed' | 'extraWeight'; text: string } {
-  if (e.field === 'seed' || e.field === 'extraWeight') return { field: e.field, text: fieldProblem(e.field) };
+export function startRefusal(e: ApiError): { field?: TrainField; text: string } {
+  // The hold-out keeps so many out that too few are left to train on: said under its field.
+  if (e.code === 'too_few_labels' && e.field === 'holdOut') return { field: 'holdOut', text: t('trainHoldOutTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };
+  if (e.field === 'seed' || e.field === 'extraWeight' || e.field === 'holdOut') return { field: e.field, text: fieldProblem(e.field) };
   if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
   if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
   if (e.code === 'too_few_labels') return { text: t('trainTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };

@@ -18,6 +18,8 @@ import { TrainingPanel, type TrainingSource } from './training';
 import type { TrainJob } from '../../protocol/training';
 import { RunningModelSection, type RunningModelSource } from './runningModel';
 import type { VerbalState } from '../../protocol/models';
+import type { VerbalComparison } from '../../protocol/compare';
+import { ComparePanel } from './compare';
 
 /** The session open in the window, which "This session" measures. */
 export interface OpenSession {
@@ -37,6 +39,14 @@ export interface QualitySource {
   training: TrainingSource;
   /** The model library and the running model's settings (the "Running model" section); without it, no such section. */
   running?: RunningModelSource;
+  /** A library model compared with the running one (the comparison panel; needs `running`); without it, no Compare buttons. */
+  compare?: (model: string, session: string | null) => Promise<VerbalComparison>;
+  /**
+   * Opens a turn in its session (a changed turn of the comparison: the dialog closes first);
+   * `blocked` says why not now (this window plays another session), or null.
+   */
+  openTurn?: (session: string, utterance: number, startMs: number) => void;
+  blocked?: (session: string) => string | null;
 }
 
 type LinkKind = 'labels' | 'cueReviews' | 'postureLabels';
@@ -197,6 +207,7 @@ export class QualityView {
   private readonly downloads: Record<LinkKind, DownloadLink>;
   private readonly training: TrainingPanel;
   private readonly running: RunningModelSection | null;
+  private readonly comparison: ComparePanel | null;
 
   constructor(
     private readonly button: HTMLButtonElement,
@@ -216,8 +227,36 @@ export class QualityView {
       this.linkProblem = err instanceof l.empty ? t(l.none[this.scope]) : `${t(l.failed)}${t('colon')}${errorMessage(requestError(err))}`;
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
-    this.training = new TrainingPanel(source.training);
-    this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh()) : null;
+    const comparing = source.running && source.compare ? { compare: (id: string, version: string) => void this.comparison?.compare(id, version), running: () => this.running?.runningModel() ?? null } : undefined;
+    this.training = new TrainingPanel(source.training, Date.now, comparing);
+    this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh(), comparing?.compare) : null;
+    const compare = source.compare;
+    const running = this.running;
+    this.comparison = compare && running
+      ? new ComparePanel({
+        compare,
+        session: () => this.scopedSession(),
+        sessionTitle: (id) => {
+          const open = this.source.openSession();
+          return open?.id === id ? open.title : null;
+        },
+        running: () => running.runningModel(),
+        switching: () => running.switching,
+        run: (id) => running.run(id),
+        openTurn: source.openTurn
+          ? (session, utterance, startMs) => {
+            const why = source.blocked?.(session) ?? null;
+            if (why !== null) {
+              this.linkProblem = why;
+              this.renderStatus();
+              return;
+            }
+            this.close(false);
+            source.openTurn?.(session, utterance, startMs);
+          }
+          : undefined,
+      })
+      : null;
     this.renderButton();
   }
 
@@ -242,6 +281,9 @@ export class QualityView {
   /** The server's running model or thresholds changed (any window's switch): the section follows. */
   onVerbalSettings(s: VerbalState): void {
     this.running?.onSettings(s);
+    // The running model named by the comparison and by a finished job's Compare button follows.
+    this.training.render();
+    this.comparison?.render();
   }
 
   /** The connection is back: the training job's state is read again (events missed meanwhile are not replayed). */
@@ -264,14 +306,23 @@ export class QualityView {
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
     void this.training.load();
     void this.refresh();
-    void this.running?.opened();
+    // Once the running model is read, a finished job's Compare button and the comparison know it.
+    void this.running?.opened().then(() => {
+      this.training.render();
+      this.comparison?.render();
+    });
   }
 
-  close(): void {
+  /**
+   * Closes the dialog; `returnFocus`: the focus back on its button (not when a turn is opened
+   * from it). A comparison shown stays for the next opening, as the training section does (the
+   * language is switched with the dialog closed; a changed turn opened is gone back from).
+   */
+  close(returnFocus = true): void {
     if (this.dialog.open) this.dialog.close();
     this.training.stop();
     this.dialog.replaceChildren();
-    this.button.focus();
+    if (returnFocus) this.button.focus();
   }
 
   async refresh(): Promise<void> {
@@ -281,6 +332,8 @@ export class QualityView {
       this.scope = 'all';
       if (this.dialog.open) this.renderDialog();
     }
+    // A comparison shown is of the scope chosen too.
+    this.comparison?.scopeChanged();
     const n = ++this.asked;
     this.loading = true;
     this.error = null;
@@ -307,6 +360,7 @@ export class QualityView {
   render(): void {
     this.renderButton();
     this.training.render();
+    this.comparison?.render();
     if (this.dialog.open) this.renderDialog();
   }
 
@@ -369,6 +423,7 @@ export class QualityView {
       ...body,
       this.training.root,
       ...(this.running ? [this.running.element] : []),
+      ...(this.comparison ? [this.comparison.element] : []),
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),

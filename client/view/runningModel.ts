@@ -77,6 +77,8 @@ export class RunningModelSection {
     private readonly suggested: () => Partial<Record<string, number>> | null,
     /** A switch this window made is done: the view measures the new model. */
     private readonly switched: () => void,
+    /** Compare with running, on a model that does not run (its button passed, to follow the focus); absent: no such button. */
+    private readonly compare?: (id: string, version: string) => void,
   ) {
     this.element = h('section', { class: 'q-section', 'data-testid': 'running-model', 'aria-labelledby': 'running-model-h' });
   }
@@ -132,6 +134,22 @@ export class RunningModelSection {
     return this.state ?? this.settings;
   }
 
+  /** The model the server runs now, as last heard (null: not read yet). */
+  runningModel(): { id: string; version: string } | null {
+    const m = this.current?.model;
+    return m ? { id: m.id, version: m.version } : null;
+  }
+
+  /** A switch under way, here or in another window. */
+  get switching(): boolean {
+    return this.busy;
+  }
+
+  /** Runs a library model, as Run this model's confirmation does (the comparison panel's): the refusal, or null once it runs. */
+  run(id: string): Promise<ApiError | null> {
+    return this.apply({ model: id }, `running-run-${id}`, false);
+  }
+
   private get busy(): boolean {
     return this.applying || (this.current?.switching ?? null) !== null;
   }
@@ -141,7 +159,9 @@ export class RunningModelSection {
     this.fieldErrors = {};
   }
 
-  private async apply(body: VerbalSettingsPut, focusAfter: string): Promise<void> {
+  /** Applies a change; the refusal (also shown here), or null. `focus`: the focus goes to `focusAfter` once done. */
+  private async apply(body: VerbalSettingsPut, focusAfter: string, focus = true): Promise<ApiError | null> {
+    let refused: ApiError | null = null;
     this.applying = true;
     this.error = null;
     this.fieldErrors = {};
@@ -156,13 +176,15 @@ export class RunningModelSection {
       this.switched();
     } catch (err) {
       const e = requestError(err);
+      refused = e;
       const label = e.field?.startsWith('thresholds.') ? e.field.slice('thresholds.'.length) : undefined;
       if (label && SIGNAL_LABELS.includes(label as never)) this.fieldErrors[label] = errorMessage(e);
       else this.error = e;
     }
     this.applying = false;
     this.render();
-    this.element.querySelector<HTMLElement>(`[data-testid="${focusAfter}"]`)?.focus();
+    if (focus) this.element.querySelector<HTMLElement>(`[data-testid="${focusAfter}"]`)?.focus();
+    return refused;
   }
 
   render(): void {
@@ -211,13 +233,18 @@ export class RunningModelSection {
         this.render();
         this.element.querySelector<HTMLElement>('[data-testid="running-confirm-yes"]')?.focus();
       });
+      // Compare with running: its accessible name holds its visible words, then the version.
+      const compare = this.compare && !isRunning
+        ? h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `running-compare-${m.id}`, 'data-compare': m.id, 'aria-label': t('compareButtonLabel', { version: m.version }) }, t('compareButton'))
+        : null;
+      compare?.addEventListener('click', () => this.compare?.(m.id, m.version));
       const cells: HTMLElement[] = [
         h('th', { scope: 'row' }, m.version, isRunning ? h('span', { class: 'q-running', 'data-testid': 'running-marker' }, ` · ${t('runningMarker')}`) : null),
         h('td', {}, m.createdAt.slice(0, 16).replace('T', ' ')),
         h('td', { class: 'num' }, m.trainRows === null ? '–' : String(m.trainRows)),
         h('td', { class: 'num' }, m.macroF1 === null ? '–' : pct(m.macroF1)),
         h('td', {}, notes.join(t('listSep'))),
-        h('td', {}, run),
+        h('td', { class: 'q-row-actions' }, run, compare ? ' ' : null, compare),
       ];
       return [h('tr', { 'data-testid': 'running-model-row' }, ...cells), ...(this.confirming === m.id ? [this.confirmRow(m, cols.length)] : [])];
     };

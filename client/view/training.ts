@@ -2,10 +2,12 @@
 // turns a job would use (the view's scope), the seed and weight fields, Train and Cancel, the
 // job's progress (every window hears it: `model_training`), and its outcome. Built once and
 // kept across the dialog's redraws, so typing and focus survive a progress event.
+import { HOLD_OUT_MAX_PERCENT } from '../../protocol/compare';
 import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../../protocol/training';
+import { libraryIdOf } from '../compare';
 import { errorMessage, requestError } from '../errorText';
 import { t } from '../i18n';
-import { fieldProblem, isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, trainRequest, WEIGHT_DEFAULT_TEXT } from '../training';
+import { fieldProblem, HOLD_OUT_DEFAULT_TEXT, isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, TRAIN_FIELDS, trainRequest, WEIGHT_DEFAULT_TEXT, type TrainField } from '../training';
 import type { ApiError } from '../../protocol/protocol';
 import { h } from './dom';
 
@@ -16,7 +18,15 @@ export interface TrainingSource {
   cancel(): Promise<TrainJob>;
 }
 
-type Field = 'seed' | 'extraWeight';
+type Field = TrainField;
+
+const FIELD_IDS: Record<Field, string> = { seed: 'train-seed', extraWeight: 'train-weight', holdOut: 'train-hold-out' };
+
+/** Compare with running on a finished job's model (the view's comparison panel), and which model runs now. */
+export interface TrainingCompare {
+  compare(id: string, version: string): void;
+  running(): { id: string; version: string } | null;
+}
 
 export class TrainingPanel {
   readonly root: HTMLElement;
@@ -38,16 +48,17 @@ export class TrainingPanel {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly el: {
     h: HTMLElement; intro: HTMLElement; rows: HTMLElement; train: HTMLButtonElement; cancel: HTMLButtonElement;
-    progress: HTMLElement; jobRows: HTMLElement; outcome: HTMLElement; error: HTMLElement;
+    progress: HTMLElement; jobRows: HTMLElement; outcome: HTMLElement; compareBox: HTMLElement; compare: HTMLButtonElement; error: HTMLElement;
   };
   private readonly fields: Record<Field, { input: HTMLInputElement; label: HTMLElement; hint: HTMLElement; error: HTMLElement }>;
 
   constructor(
     private readonly source: TrainingSource,
     private readonly now: () => number = Date.now,
+    private readonly comparing?: TrainingCompare,
   ) {
     const field = (name: Field, value: string) => {
-      const id = name === 'seed' ? 'train-seed' : 'train-weight';
+      const id = FIELD_IDS[name];
       const input = h('input', {
         id, type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'train-input', 'data-testid': id, 'aria-describedby': `${id}-hint ${id}-error`,
       });
@@ -66,7 +77,7 @@ export class TrainingPanel {
       });
       return { input, label: h('label', { for: id }), hint: h('span', { id: `${id}-hint`, class: 'train-hint' }), error: h('span', { id: `${id}-error`, class: 'train-field-error', 'data-testid': `${id}-error` }) };
     };
-    this.fields = { seed: field('seed', SEED_DEFAULT_TEXT), extraWeight: field('extraWeight', WEIGHT_DEFAULT_TEXT) };
+    this.fields = { seed: field('seed', SEED_DEFAULT_TEXT), extraWeight: field('extraWeight', WEIGHT_DEFAULT_TEXT), holdOut: field('holdOut', HOLD_OUT_DEFAULT_TEXT) };
     this.el = {
       h: h('h3', { class: 'q-h', id: 'train-h' }),
       intro: h('p', { class: 'q-note' }),
@@ -78,17 +89,25 @@ export class TrainingPanel {
       jobRows: h('p', { class: 'q-note', 'data-testid': 'train-job-rows' }),
       // The outcome and refusals are announced once each.
       outcome: h('p', { class: 'q-note', role: 'status', 'data-testid': 'train-outcome' }),
+      // Outside the status line: a button in a live region would be read out with it.
+      compareBox: h('p', { class: 'train-compare' }),
+      compare: h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'train-compare' }),
       error: h('p', { class: 'q-error', role: 'alert', 'data-testid': 'train-error' }),
     };
     this.el.train.addEventListener('click', () => void this.train());
     this.el.cancel.addEventListener('click', () => void this.cancelJob());
+    this.el.compareBox.append(this.el.compare);
+    this.el.compare.addEventListener('click', () => {
+      const r = this.job?.state === 'done' ? this.job.result : undefined;
+      if (r) this.comparing?.compare(libraryIdOf(r.dir), r.version);
+    });
     const fieldBox = (f: (typeof this.fields)[Field]) => h('div', { class: 'train-field' }, f.label, f.input, f.hint, f.error);
     this.root = h(
       'section', { class: 'q-section', 'aria-labelledby': 'train-h', 'data-testid': 'quality-train' },
       this.el.h, this.el.intro, this.el.rows,
-      h('div', { class: 'train-fields' }, fieldBox(this.fields.seed), fieldBox(this.fields.extraWeight)),
+      h('div', { class: 'train-fields' }, fieldBox(this.fields.seed), fieldBox(this.fields.extraWeight), fieldBox(this.fields.holdOut)),
       h('div', { class: 'train-actions' }, this.el.train, this.el.cancel),
-      this.el.progress, this.el.jobRows, this.el.outcome, this.el.error,
+      this.el.progress, this.el.jobRows, this.el.outcome, this.el.compareBox, this.el.error,
     );
     this.renderText();
   }
@@ -152,14 +171,14 @@ export class TrainingPanel {
 
   private async train(): Promise<void> {
     if (this.sending || isRunning(this.job)) return;
-    const req = trainRequest(this.fields.seed.input.value, this.fields.extraWeight.input.value, this.scope === 'session' ? this.session : null);
+    const req = trainRequest({ seed: this.fields.seed.input.value, extraWeight: this.fields.extraWeight.input.value, holdOut: this.fields.holdOut.input.value }, this.scope === 'session' ? this.session : null);
     this.formError = null;
     this.refusedBusy = false;
     if (!req.ok) {
       this.errors = {};
       for (const name of Object.keys(req.errors) as Field[]) this.errors[name] = () => fieldProblem(name);
       this.renderText();
-      this.fields[req.errors.seed !== undefined ? 'seed' : 'extraWeight'].input.focus();
+      this.fields[TRAIN_FIELDS.find((f) => req.errors[f] !== undefined) ?? 'seed'].input.focus();
       return;
     }
     this.errors = {};
@@ -228,14 +247,33 @@ export class TrainingPanel {
     this.el.jobRows.textContent = jobRowsLine(job);
   }
 
+  /**
+   * Compare with running on a finished job's model, unless it is the one running now. Its
+   * accessible name holds its visible words, then the version.
+   */
+  private renderCompare(): void {
+    const r = this.job?.state === 'done' ? this.job.result : undefined;
+    const running = this.comparing?.running();
+    const show = r !== undefined && this.comparing !== undefined && !(running && running.id === libraryIdOf(r.dir) && running.version === r.version);
+    this.el.compareBox.hidden = !show;
+    if (!r || !show) return;
+    this.el.compare.textContent = t('compareButton');
+    this.el.compare.setAttribute('aria-label', t('compareButtonLabel', { version: r.version }));
+    this.el.compare.dataset.compare = libraryIdOf(r.dir);
+  }
+
   private renderText(): void {
     this.el.h.textContent = t('trainH');
     this.el.intro.textContent = t('trainIntro');
     const would = rowsWouldUse(this.count, this.scope);
     this.el.rows.textContent = would.text;
     this.el.rows.className = would.tooFew ? 'q-none' : 'q-note';
-    const text = { seed: [t('trainSeed'), t('trainSeedHint', { max: TRAIN_SEED_MAX })], extraWeight: [t('trainWeight'), t('trainWeightHint', { max: EXTRA_WEIGHT_MAX })] } as const;
-    for (const name of ['seed', 'extraWeight'] as const) {
+    const text = {
+      seed: [t('trainSeed'), t('trainSeedHint', { max: TRAIN_SEED_MAX })],
+      extraWeight: [t('trainWeight'), t('trainWeightHint', { max: EXTRA_WEIGHT_MAX })],
+      holdOut: [t('trainHoldOut'), t('trainHoldOutHint', { max: HOLD_OUT_MAX_PERCENT })],
+    } as const;
+    for (const name of TRAIN_FIELDS) {
       const f = this.fields[name];
       f.label.textContent = text[name][0];
       f.hint.textContent = text[name][1];
@@ -250,13 +288,13 @@ export class TrainingPanel {
     this.el.train.setAttribute('aria-busy', String(this.sending && !running));
     this.el.cancel.textContent = t('trainCancel');
     this.el.cancel.disabled = !running || this.sending;
-    this.fields.seed.input.disabled = running;
-    this.fields.extraWeight.input.disabled = running;
+    for (const name of TRAIN_FIELDS) this.fields[name].input.disabled = running;
     this.renderProgress();
     const outcome = this.job && !running ? outcomeLines(this.job) : { lines: [], problem: false };
     this.el.outcome.replaceChildren(...outcome.lines.flatMap((l, i) => (i ? [h('br'), l] : [l])));
     this.el.outcome.className = outcome.problem ? 'q-error' : 'q-note';
     this.el.outcome.hidden = outcome.lines.length === 0;
+    this.renderCompare();
     this.el.error.textContent = this.formError?.() ?? '';
     this.el.error.hidden = this.formError === null;
   }

@@ -2,8 +2,8 @@
 // states, in English and in Chinese, on a desktop window and on a phone: the start page, the
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
 // dialog (a title refused) and the delete confirmation, the Model quality dialog (its scope
-// choice disabled with no session open, then measuring the open session, then its training
-// section refusing a field and a start), the Find dialog
+// choice disabled with no session open, then measuring the open session with a library model
+// compared with the running one, then its training section refusing a field and a start), the Find dialog
 // (highlighted turns with their chips, every session's and the open one's), the live turn
 // composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
@@ -259,6 +259,13 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.getByTestId('running-threshold-resistance-error').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('running-run-lib/retrained').click();
     await page.getByTestId('running-confirm').waitFor({ timeout: WAIT_MS });
+    // The library model compared with the running one on this session's labels: the comparison
+    // panel's notes, tables, verdicts and changed turns, its Run this model confirmation open.
+    await page.getByTestId('running-compare-lib/retrained').click();
+    await page.locator('[data-testid="compare-again"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('compare-rows').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('compare-run').click();
+    await page.getByTestId('compare-confirm').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // Model quality's Train a model on these labels: a weight out of range refused by its field,

@@ -1,5 +1,5 @@
-// An analyst trains a model on the coaches' labels from the Model quality view: ten labelled
-// customer turns stored, the section says how many a job would use; a weight out of range is
+// An analyst trains a model on the coaches' labels from the Model quality view: sixteen labelled
+// customer turns stored (a fifth held out for comparing by default leaves enough to train on), the section says how many a job would use; a weight out of range is
 // refused by its field; Train starts a job (on a 200-row corpus, 2 epochs, set on the test
 // server), the progress line shows its phase, member, epoch and time, Cancel is offered while it
 // runs, and the new version with its validation figure shows once done, in this window and in
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TrainJob } from '../../protocol/training';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
-import { labelledSession } from '../integration/labelledSession';
+import { LABELLED_FOR_JOB, labelledSession } from '../integration/labelledSession';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -23,7 +23,7 @@ const suite = useServerAndBrowser({ modelsDir, training: { corpusPath: writeTiny
 
 test('trains a model on the labels from Model quality: progress, then the new version, in two windows', async () => {
   const url = suite.server.url;
-  await labelledSession(url, 10);
+  await labelledSession(url, LABELLED_FOR_JOB);
 
   // Another window with Model quality open: it hears the job without starting it.
   const other = await openPage(suite.browser, suite.server, WAIT_MS);
@@ -35,9 +35,10 @@ test('trains a model on the labels from Model quality: progress, then the new ve
   const dialog = page.getByTestId('quality-dialog');
   await dialog.getByTestId('quality-verbal-all').waitFor({ timeout: WAIT_MS });
   const section = dialog.getByTestId('quality-train');
-  await expect(section.getByTestId('train-rows').textContent()).resolves.toBe('It would use 10 labelled customer turns from every session.');
+  await expect(section.getByTestId('train-rows').textContent()).resolves.toBe(`It would use ${LABELLED_FOR_JOB} labelled customer turns from every session.`);
   await expect(section.getByTestId('train-seed').inputValue()).resolves.toBe('7');
   await expect(section.getByTestId('train-weight').inputValue()).resolves.toBe('5');
+  await expect(section.getByTestId('train-hold-out').inputValue()).resolves.toBe('20');
   await expect(section.getByTestId('train-cancel').isDisabled()).resolves.toBe(true);
 
   // A weight out of range: refused by its field, labelled and marked invalid; nothing started.
@@ -62,7 +63,10 @@ test('trains a model on the labels from Model quality: progress, then the new ve
   await outcome.filter({ hasText: 'New model' }).waitFor({ timeout: WAIT_MS });
 
   const job = (await getJson<{ job: TrainJob }>(suite.server, '/api/models/verbal/train')).job;
-  expect(job).toMatchObject({ state: 'done', seed: 11, rows: { corpus: 400, extra: 10, weight: 3 } });
+  // The default hold-out: a fifth of the labelled turns kept out for comparing (seed 11 holds 5 of these out).
+  expect(job).toMatchObject({ state: 'done', seed: 11, rows: { corpus: 400, weight: 3, holdOutPercent: 20 } });
+  expect(job.rows.heldOut).toBeGreaterThan(0);
+  expect(job.rows.extra + job.rows.heldOut).toBe(LABELLED_FOR_JOB);
   const version = job.result!.version;
   const text = (await outcome.textContent()) ?? '';
   expect(text).toContain(`New model ${version}: validation macro-F1 ${(job.result!.validation.macroF1 * 100).toFixed(1)}%`);
@@ -70,7 +74,7 @@ test('trains a model on the labels from Model quality: progress, then the new ve
   expect(fs.existsSync(path.join(modelsDir, 'verbal', version, 'manifest.json'))).toBe(true);
   const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
   expect(seen.some((l) => /^Training member [1-3] of 3, epoch [12] \(at most 2\), validation macro-F1 [\d.]+%; \d+:\d\d elapsed\.$/.test(l))).toBe(true);
-  await expect(section.getByTestId('train-job-rows').textContent()).resolves.toBe('Corpus 400 rows + 10 labelled turns × 3, seed 11.');
+  await expect(section.getByTestId('train-job-rows').textContent()).resolves.toBe(`Corpus 400 rows + ${job.rows.extra} labelled turns × 3, ${job.rows.heldOut} held out for comparing, seed 11.`);
   // Train is offered again, Cancel not.
   await expect(section.getByTestId('train-start').isDisabled()).resolves.toBe(false);
   await expect(section.getByTestId('train-cancel').isDisabled()).resolves.toBe(true);
