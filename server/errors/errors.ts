@@ -384,3 +384,15 @@ export class CompareModelUnloadableError extends AppError {
     super('model_unloadable', `model: ${id} cannot be loaded, so it cannot be compared: ${problem}`, 422, { field: 'model' });
   }
 }
+
+/** GET /api/quality/compare: the running model's folder no longer holds the version the server runs (replaced meanwhile), so it cannot be measured from it. */
+export class RunningModelChangedError extends AppError {
+  constructor(id: string, running: string, found: string | null, problem: string | null) {
+    super(
+      'running_model_changed',
+      `model: the running model's folder (${id}) ${found !== null ? `now holds ${found}, not the running ${running}` : `no longer loads (${problem ?? 'unknown problem'})`}, so the running model cannot be measured: ask again (after choosing the running model again if it was replaced)`,
+      409,
+      { field: 'model' },
+    );
+  }
+}

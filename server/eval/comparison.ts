@@ -27,6 +27,8 @@ export interface ComparisonModel {
 export interface ComparisonInput {
   session: string | null;
   corrections: readonly CorrectionForExport[];
+  /** How many corrections the scope holds, when `corrections` is already the newest `rowsCap` of them (the worker's job); default: corrections.length. */
+  stored?: number;
   rowsCap: number;
   a: ComparisonModel;
   b: ComparisonModel;
@@ -64,7 +66,7 @@ export async function measureComparison(input: ComparisonInput, opts: { inline?:
   const b = described(input.b, setOf(input.b.dir, sha), keys);
   // Neither trained on it: a model scored on turns it learnt would flatter it.
   const measured = all.flatMap((r, i) => (a.trained(i) || b.trained(i) ? [] : [{ row: r, from: kept[i]! }]));
-  const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.corrections.length, rows: measured.length };
+  const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.stored ?? input.corrections.length, rows: measured.length };
   if (measured.length === 0) return { ...head, ms: Math.round(performance.now() - t0), subsets: [], changed: [], changedTotal: 0 };
   const rows = measured.map((m) => m.row);
   await breathe(signal);
