@@ -297,9 +297,13 @@ export class TooFewLabelsError extends AppError {
       );
       return;
     }
+    // Too few even before the hold-out: the turns it keeps out are said too, so the count to train on is not overstated.
+    const kept = holdOut && holdOut.heldOut > 0 && found > 0
+      ? `, and holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} of them out for comparing, which leaves ${trained} to train on; `
+      : ' to train on; ';
     super(
       found === 0 ? 'no_labels' : 'too_few_labels',
-      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where} to train on; ` +
+      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where}${kept}` +
         `a job needs at least ${min} (label customer turns in the transcript first)`,
       422,
       { field: session === null ? 'labels' : 'session', limit: min, actual: found },
