@@ -32,7 +32,7 @@ import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from 
 import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
 import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
 import type { CompareSubset } from '../../protocol/compare';
-import { readTrainedRows } from './trainedSet';
+import { EXTRA_FILE_READ_MAX_BYTES, readBounded, readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
 import { isTrainedKey, rowKey } from '../training/holdOut';
 
@@ -98,18 +98,17 @@ export async function predictInChunks(model: VerbalClassifier, rows: readonly La
  */
 export function trainedOnFiles(
   extra: ExtraRecord | undefined, exportText: string, keys: readonly string[], keysOf: (fileText: string, file: string) => ReadonlySet<string>,
+  maxBytes = EXTRA_FILE_READ_MAX_BYTES,
 ): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
   return extra.files.map((f): QualityTrainedOn => {
     const base = { path: f.path, rows: f.rows, weight: extra.weight };
     if (keys.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: keys.length };
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.isAbsolute(f.path) ? f.path : projectPath(f.path));
-    } catch {
-      return { ...base, match: 'unknown', overlap: null };
-    }
+    // Bounded, and a regular file only: a manifest's path to a huge file, a FIFO or /dev/zero read
+    // whole on the event loop held (or hung) the server.
+    const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), maxBytes);
+    if (!bytes) return { ...base, match: 'unknown', overlap: null };
     if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return { ...base, match: 'unknown', overlap: null };
     let trained: ReadonlySet<string>;
     try {
