@@ -107,6 +107,11 @@ test("the running model's folder replaced meanwhile: 409 running_model_changed; 
     const b = setup(m, { bDir: broken });
     await expect(compareWithRunning(b.deps, q, new AbortController().signal)).rejects.toMatchObject({ status: 422, code: 'model_unloadable', details: { field: 'model' } });
     b.close();
+    // Listed, then removed before the worker loads it.
+    const gone = setup(m, { bDir: path.join(modelsDir, 'verbal', 'removed-meanwhile') });
+    await expect(compareWithRunning(gone.deps, q, new AbortController().signal)).rejects.toMatchObject({ status: 422, code: 'model_unloadable', message: expect.stringMatching(/^model: lib\/b cannot be loaded, so it cannot be compared: /) });
+    expect(gone.runtime.holdsOn(m)).toBe(0);
+    gone.close();
     expect(m.classified).toBe(0);
   } finally {
     t.close();
