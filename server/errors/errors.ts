@@ -297,9 +297,13 @@ export class TooFewLabelsError extends AppError {
       );
       return;
     }
+    // Too few even before the hold-out: the turns it keeps out are said too, so the count to train on is not overstated.
+    const kept = holdOut && holdOut.heldOut > 0 && found > 0
+      ? `, and holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} of them out for comparing, which leaves ${trained} to train on; `
+      : ' to train on; ';
     super(
       found === 0 ? 'no_labels' : 'too_few_labels',
-      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where} to train on; ` +
+      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where}${kept}` +
         `a job needs at least ${min} (label customer turns in the transcript first)`,
       422,
       { field: session === null ? 'labels' : 'session', limit: min, actual: found },
@@ -382,5 +386,17 @@ export class SameModelError extends AppError {
 export class CompareModelUnloadableError extends AppError {
   constructor(id: string, problem: string) {
     super('model_unloadable', `model: ${id} cannot be loaded, so it cannot be compared: ${problem}`, 422, { field: 'model' });
+  }
+}
+
+/** GET /api/quality/compare: the running model's folder no longer holds the version the server runs (replaced meanwhile), so it cannot be measured from it. */
+export class RunningModelChangedError extends AppError {
+  constructor(id: string, running: string, found: string | null, problem: string | null) {
+    super(
+      'running_model_changed',
+      `model: the running model's folder (${id}) ${found !== null ? `now holds ${found}, not the running ${running}` : `no longer loads (${problem ?? 'unknown problem'})`}, so the running model cannot be measured: ask again (after choosing the running model again if it was replaced)`,
+      409,
+      { field: 'model' },
+    );
   }
 }

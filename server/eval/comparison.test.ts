@@ -4,7 +4,7 @@ import { correctionsJsonl } from '../ingest/correctionsExport';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { CorrectionForExport } from '../store/sqliteStore';
-import { rowKey } from '../training/holdOut';
+import { parseTrainedRows, rowKey, trainedRowsJson } from '../training/holdOut';
 import { measureComparison } from './comparison';
 import { compareVerbal } from './verbalCompare';
 
@@ -58,6 +58,16 @@ describe('measureComparison', () => {
     expect(answer.changedTotal).toBe(cli.changed!.length);
     expect(answer.changed.map((c) => c.change)).toEqual([...cli.changed!.filter((c) => c.change === 'fixed'), ...cli.changed!.filter((c) => c.change === 'broken')].map((c) => c.change));
     expect(answer.changed[0]).toMatchObject({ session: 's1', utterance: expect.any(Number), startMs: expect.any(Number), context: 'before' });
+  });
+
+  it('a turn with the same words as a trained one (case, width, punctuation) counts as trained, as the training split counts it', async () => {
+    // B trained on the first 10 turns as a coach typed them elsewhere: upper case, full stop.
+    const trainedB = parseTrainedRows(trainedRowsJson(corrections.slice(0, 10).map((c) => `${c.text.toUpperCase()}.`)));
+    const answer = await measureComparison(
+      { session: null, corrections, rowsCap: 5000, a, b, thresholds: {}, trainedSet: (dir) => (dir === '/b' ? { kind: 'keys', keys: trainedB, heldOutPercent: 20 } : { kind: 'none' }) },
+      { inline: true },
+    );
+    expect(answer).toMatchObject({ stored: 60, rows: 50, b: { trainedOn: 10 } });
   });
 
   it('an unknown trained set counts as null and measures every row; nothing left is an empty answer', async () => {

@@ -11,7 +11,7 @@ import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import { signalLabel, type SignalThresholds } from '../signals/verbal/decision';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { CorrectionForExport } from '../store/sqliteStore';
-import { rowKey } from '../training/holdOut';
+import { isTrainedKey } from '../training/holdOut';
 import { breathe, computeCompareFigures, newestCorrections, predictInChunks } from './quality';
 import { trainedSetOfFolder, type TrainedSet } from './trainedSet';
 import { rowLang, subsetsOf } from './verbalEval';
@@ -27,6 +27,8 @@ export interface ComparisonModel {
 export interface ComparisonInput {
   session: string | null;
   corrections: readonly CorrectionForExport[];
+  /** How many corrections the scope holds, when `corrections` is already the newest `rowsCap` of them (the worker's job); default: corrections.length. */
+  stored?: number;
   rowsCap: number;
   a: ComparisonModel;
   b: ComparisonModel;
@@ -40,9 +42,9 @@ export interface ComparisonInput {
 }
 
 /** A model as the answer names it, and which rows it was trained on (null: all may have been: cannot tell). */
-function described(m: ComparisonModel, set: TrainedSet, keys: readonly string[]): { model: ComparedModel; trained: (i: number) => boolean } {
-  const trained = set.kind === 'keys' ? (i: number) => set.keys.has(keys[i]!) : set.kind === 'all' ? () => true : () => false;
-  const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : keys.filter((_, i) => trained(i)).length;
+function described(m: ComparisonModel, set: TrainedSet, texts: readonly string[]): { model: ComparedModel; trained: (i: number) => boolean } {
+  const trained = set.kind === 'keys' ? (i: number) => isTrainedKey(set.keys, texts[i]!) : set.kind === 'all' ? () => true : () => false;
+  const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : texts.filter((_, i) => trained(i)).length;
   const heldOutPercent = set.kind === 'none' ? null : set.heldOutPercent;
   return { model: { id: m.id, version: m.classifier.version, trainedOn, heldOutPercent }, trained };
 }
@@ -57,14 +59,14 @@ export async function measureComparison(input: ComparisonInput, opts: { inline?:
   const text = correctionsJsonl(kept);
   const all = parseLabeledJsonl(text, 'GET /api/corrections');
   await breathe(signal);
-  const keys = all.map((r) => rowKey(r.text));
+  const texts = all.map((r) => r.text);
   const sha = createHash('sha256').update(text).digest('hex');
   const setOf = input.trainedSet ?? trainedSetOfFolder;
-  const a = described(input.a, setOf(input.a.dir, sha), keys);
-  const b = described(input.b, setOf(input.b.dir, sha), keys);
+  const a = described(input.a, setOf(input.a.dir, sha), texts);
+  const b = described(input.b, setOf(input.b.dir, sha), texts);
   // Neither trained on it: a model scored on turns it learnt would flatter it.
   const measured = all.flatMap((r, i) => (a.trained(i) || b.trained(i) ? [] : [{ row: r, from: kept[i]! }]));
-  const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.corrections.length, rows: measured.length };
+  const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.stored ?? input.corrections.length, rows: measured.length };
   if (measured.length === 0) return { ...head, ms: Math.round(performance.now() - t0), subsets: [], changed: [], changedTotal: 0 };
   const rows = measured.map((m) => m.row);
   await breathe(signal);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import type { CueReviewRow } from './cueReviewRows';
 import { parseLabelRows } from '../signals/posture/labelRows';
-import { computeFigures, newestCorrections, postureExtraOf, trainedOnListed, trainedOnPostureRows, trainedOnRows, trainingSummary } from './quality';
+import { computeFigures, newestCorrections, postureExtraOf, trainedOnFiles, trainedOnListed, trainedOnPostureRows, trainedOnRows, trainingSummary } from './quality';
 import { rowKey } from '../training/holdOut';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -102,6 +102,25 @@ describe('trainedOnPostureRows', () => {
     expect(postureExtraOf(without)).toBeUndefined();
     expect(postureExtraOf(path.join(dir, 'nope'))).toBeUndefined();
     expect(postureExtraOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('trainedOnFiles reads an --extra file bounded', () => {
+  it('a file over the bound, or no regular file (a FIFO, /dev/zero), is unknown, not read whole on the event loop', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-quality-bounded-'));
+    try {
+      const text = '{"text":"how much?","label":"price_inquiry"}\n'.repeat(4);
+      const file = path.join(dir, 'labels.jsonl');
+      fs.writeFileSync(file, text);
+      const sha = createHash('sha256').update(text).digest('hex');
+      const extra = { weight: 1, files: [{ path: file, sha256: sha, rows: 4 }] };
+      const keysOf = () => new Set(['k']);
+      expect(trainedOnFiles(extra, '', ['k'], keysOf)).toMatchObject([{ match: 'overlap', overlap: 1 }]);
+      expect(trainedOnFiles(extra, '', ['k'], keysOf, 10)).toMatchObject([{ match: 'unknown', overlap: null }]);
+      expect(trainedOnFiles({ weight: 1, files: [{ path: '/dev/zero', sha256: sha, rows: 4 }] }, '', ['k'], keysOf)).toMatchObject([{ match: 'unknown', overlap: null }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -32,9 +32,9 @@ import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from 
 import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
 import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
 import type { CompareSubset } from '../../protocol/compare';
-import { readTrainedRows } from './trainedSet';
+import { EXTRA_FILE_READ_MAX_BYTES, readBounded, readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
-import { rowKey } from '../training/holdOut';
+import { isTrainedKey, rowKey } from '../training/holdOut';
 
 /** What the measure reads: the store's rows as the exports take them, and the running models. */
 export interface QualityInput {
@@ -98,18 +98,17 @@ export async function predictInChunks(model: VerbalClassifier, rows: readonly La
  */
 export function trainedOnFiles(
   extra: ExtraRecord | undefined, exportText: string, keys: readonly string[], keysOf: (fileText: string, file: string) => ReadonlySet<string>,
+  maxBytes = EXTRA_FILE_READ_MAX_BYTES,
 ): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
   return extra.files.map((f): QualityTrainedOn => {
     const base = { path: f.path, rows: f.rows, weight: extra.weight };
     if (keys.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: keys.length };
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(path.isAbsolute(f.path) ? f.path : projectPath(f.path));
-    } catch {
-      return { ...base, match: 'unknown', overlap: null };
-    }
+    // Bounded, and a regular file only: a manifest's path to a huge file, a FIFO or /dev/zero read
+    // whole on the event loop held (or hung) the server.
+    const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), maxBytes);
+    if (!bytes) return { ...base, match: 'unknown', overlap: null };
     if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return { ...base, match: 'unknown', overlap: null };
     let trained: ReadonlySet<string>;
     try {
@@ -122,9 +121,10 @@ export function trainedOnFiles(
   });
 }
 
-/** The verbal model's `train verbal --extra` files against these corrections, a row known by its text. */
+/** The verbal model's `train verbal --extra` files against these corrections, a row known by its words. */
 export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
-  return trainedOnFiles(extra, exportText, rows.map((r) => r.text.trim()), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => r.text.trim())));
+  // By their words (rowKey), as a comparison and the hold-out tell turns apart.
+  return trainedOnFiles(extra, exportText, rows.map((r) => rowKey(r.text)), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => rowKey(r.text))));
 }
 
 /**
@@ -135,7 +135,7 @@ export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string
 export function trainedOnListed(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listed: ReadonlySet<string>): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
-  const overlap = rows.filter((r) => listed.has(rowKey(r.text))).length;
+  const overlap = rows.filter((r) => isTrainedKey(listed, r.text)).length;
   return extra.files.map((f): QualityTrainedOn => {
     const base = { path: f.path, rows: f.rows, weight: extra.weight };
     if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };

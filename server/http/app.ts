@@ -23,6 +23,7 @@ import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/pos
 import { sessionCommentsRouter } from './routes/comments';
 import { QualityMeasurements, qualityRouter } from './routes/quality';
 import { qualityCompareRouter } from './routes/qualityCompare';
+import type { BackendName } from '../runtime/backend';
 import { searchRouter } from './routes/search';
 import { trainingRouter } from './routes/training';
 import type { TrainJobs } from '../training/trainJobs';
@@ -111,7 +112,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/sessions/:id', sessionCommentsRouter(deps.service));
   const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
   // Before /api/quality's own router: the library and its loader are the running model's settings'.
-  if (deps.verbalSettings) app.use('/api/quality/compare', qualityCompareRouter({ measurements: quality, service: deps.service, settings: deps.verbalSettings, log: deps.log }));
+  if (deps.verbalSettings) app.use('/api/quality/compare', qualityCompareRouter({ measurements: quality, service: deps.service, settings: deps.verbalSettings, log: deps.log, backend: deps.backend as BackendName }));
   app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/search', searchRouter(deps.service));
   if (deps.training) app.use('/api/models/verbal/train', trainingRouter(deps.training));

@@ -1,4 +1,6 @@
-import { isHeldOut, parseTrainedRows, rowKey, splitHoldOut, trainedRowsJson } from './holdOut';
+import { createHash } from 'node:crypto';
+import { splitKey } from '../signals/verbal/train';
+import { isHeldOut, isTrainedKey, parseTrainedRows, rowKey, sameWords, splitHoldOut, trainedRowsJson } from './holdOut';
 
 const texts = Array.from({ length: 4000 }, (_, i) => `turn number ${i} about the price ${i % 7}`);
 const share = (percent: number, seed = 7) => texts.filter((t) => isHeldOut(t, percent, seed)).length / texts.length;
@@ -45,5 +47,24 @@ describe('trained rows', () => {
     expect(parseTrainedRows(json)).toEqual(new Set(keys));
     expect(parseTrainedRows(trainedRowsJson([]))).toEqual(new Set());
     expect(() => parseTrainedRows('{"a":1}')).toThrow(/list of 16-hex-digit keys/);
+  });
+});
+
+describe('the same words (splitKey, the training split\'s own test of a leak)', () => {
+  // The model reads NFKC-folded lower-case text: "How much?" and "how much" (or full-width
+  // ＨＯＷ ＭＵＣＨ？) are the same turn to it, and training's validation split groups them.
+  const variants = ['How much is it?', 'how much is it', '  HOW MUCH IS IT!! ', 'ＨＯＷ　ＭＵＣＨ　ＩＳ　ＩＴ？'];
+
+  it('share one key', () => {
+    for (const v of variants) expect(rowKey(v)).toBe(rowKey(variants[0]!));
+    expect(rowKey('how much is it')).not.toBe(rowKey('how much was it'));
+    expect(sameWords(' ＨＯＷ much, 多少钱？')).toBe(splitKey(' ＨＯＷ much, 多少钱？'));
+  });
+
+  it('a trained-rows.json written before keys were by words (sha256 of the trimmed text) still matches its exact turns', () => {
+    const legacy = new Set([createHash('sha256').update('How much is it?').digest('hex').slice(0, 16)]);
+    expect(isTrainedKey(legacy, ' How much is it? ')).toBe(true);
+    expect(isTrainedKey(new Set([rowKey('How much is it?')]), 'how much is it')).toBe(true);
+    expect(isTrainedKey(legacy, 'what else')).toBe(false);
   });
 });

@@ -1,13 +1,29 @@
 // A training job's hold-out (POST /api/models/verbal/train `holdOut`): which labelled turns are
 // kept out of training, so the model can be compared with the running one on turns it never saw
 // (GET /api/quality/compare), and the keys by which a model's folder records the turns it was
-// trained on (trained-rows.json). Both hash the turn's trimmed text: the same words fall on the
-// same side for a seed, whichever session or export they come in. Pure.
+// trained on (trained-rows.json). The split hashes the turn's trimmed text (the same text falls on
+// the same side for a seed, whichever session or export it comes in); the keys hash its words as
+// training's validation split tells them apart (sameWords = splitKey: NFKC, lower case, letters
+// and digits only; the model reads NFKC lower-case text, so "How much?" and "how much" are one
+// turn to it), so a turn worded as a trained one is not measured as unseen. Pure.
 import { createHash } from 'node:crypto';
 
 const TWO_32 = 2 ** 32;
 
-/** Whether a turn of this text is held out at `percent` (0–100) for `seed`: the first 32 bits of sha256(`${seed}\n${text.trim()}`) under percent % of 2^32. */
+/**
+ * A turn's words as training's validation split compares them (signals/verbal/train.ts splitKey,
+ * kept equal by holdOut.test.ts): NFKC, lower case, letters and digits only.
+ */
+export function sameWords(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * Whether a turn of this text is held out at `percent` (0–100) for `seed`: the first 32 bits of
+ * sha256(`${seed}\n${text.trim()}`) under percent % of 2^32. By the trimmed text, as jobs have
+ * always split (a seed keeps its split); a held-out turn worded as a trained one is left out of a
+ * comparison all the same (isTrainedKey matches by words).
+ */
 export function isHeldOut(text: string, percent: number, seed: number): boolean {
   if (percent <= 0) return false;
   const h = createHash('sha256').update(`${seed}\n${text.trim()}`).digest();
@@ -22,8 +38,17 @@ export function splitHoldOut<T extends { text: string }>(rows: readonly T[], per
   return { trained, heldOut };
 }
 
-/** A labelled turn's key in trained-rows.json: the first 16 hex digits of sha256(text.trim()). */
-export const rowKey = (text: string): string => createHash('sha256').update(text.trim()).digest('hex').slice(0, 16);
+/** A labelled turn's key in trained-rows.json: the first 16 hex digits of sha256(sameWords(text)). */
+export const rowKey = (text: string): string => createHash('sha256').update(sameWords(text)).digest('hex').slice(0, 16);
+
+/** The key a trained-rows.json written before keys were by words holds: sha256(text.trim()). */
+const trimmedKey = (text: string): string => createHash('sha256').update(text.trim()).digest('hex').slice(0, 16);
+
+/**
+ * Whether a turn of this text is among `keys` (a trained-rows.json's, or an --extra file's):
+ * by its words (rowKey), or, for a file written before, its trimmed text exactly.
+ */
+export const isTrainedKey = (keys: ReadonlySet<string>, text: string): boolean => keys.has(rowKey(text)) || keys.has(trimmedKey(text));
 
 /** The file of a job-trained model's folder listing its trained turns' keys. */
 export const TRAINED_ROWS_FILE = 'trained-rows.json';

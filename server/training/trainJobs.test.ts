@@ -108,6 +108,28 @@ describe('TrainJobs', () => {
     }
   });
 
+  it('under the minimum before any hold-out: the message does not count the held-out turns as trained on', () => {
+    const labels = many(TRAIN_LABELS_MIN - 1, 's1');
+    const seed = Array.from({ length: 50 }, (_, i) => i + 1).find((k) => splitHoldOut(labels, 20, k).heldOut.length > 0)!;
+    const { trained, heldOut } = splitHoldOut(labels, 20, seed);
+    const t = setup(labels);
+    try {
+      let err: any;
+      try {
+        t.jobs.start({ session: 's1', seed });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ status: 422, code: 'too_few_labels', details: { field: 'session', limit: TRAIN_LABELS_MIN, actual: TRAIN_LABELS_MIN - 1 } });
+      expect(err.message).toBe(
+        `there are ${TRAIN_LABELS_MIN - 1} labelled customer turns in session "s1", and holdOut 20 % keeps ${heldOut.length} of them out for comparing, which leaves ${trained.length} to train on; ` +
+          `a job needs at least ${TRAIN_LABELS_MIN} (label customer turns in the transcript first)`,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('refuses when the hold-out is what leaves too few to train on, naming holdOut and the counts', () => {
     const t = setup(many(TRAIN_LABELS_MIN));
     try {

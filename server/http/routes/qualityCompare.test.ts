@@ -1,6 +1,7 @@
 // GET /api/quality/compare's measurement with fake models: B is disposed after it whatever
 // happens (answered, failed, the client gone, the server stopping), A is held through it and
-// released, and the places and refusals are GET /api/quality's.
+// released, and the places and refusals are GET /api/quality's. Fake models live on this thread:
+// measured there (measureOnThisThread); the worker's path is test/integration/compare.test.ts's.
 import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { VerbalRuntime } from '../../models/verbalRuntime';
 import type { VerbalSettings } from '../../models/verbalSettings';
@@ -9,7 +10,7 @@ import { SessionService } from '../../pipeline/sessionService';
 import type { VerbalClassifier, VerbalInput } from '../../signals/verbal/types';
 import { SqliteStore } from '../../store/sqliteStore';
 import { QualityMeasurements } from './quality';
-import { compareWithRunning } from './qualityCompare';
+import { compareWithRunning, measureOnThisThread } from './qualityCompare';
 
 function model(version: string, onClassify: () => void = () => {}): VerbalClassifier & { disposed: number } {
   const m = {
@@ -52,7 +53,7 @@ function setup(opts: { onClassifyB?: () => void; loadFails?: boolean } = {}) {
     },
   } as unknown as VerbalSettings;
   const measurements = new QualityMeasurements({ service });
-  return { a, b, runtime, measurements, deps: { measurements, service, settings }, close: () => store.close() };
+  return { a, b, runtime, measurements, deps: { measurements, service, settings, measure: measureOnThisThread }, close: () => store.close() };
 }
 
 const q = { model: 'lib/b', session: null, rowsCap: 5000 };
