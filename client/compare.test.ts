@@ -60,6 +60,26 @@ test('the rows line: measured of stored, the left-out turns and which model was 
   expect(compareRowsLine(comparison({ rows: 0, subsets: [] }))).toContain('留作比较');
 });
 
+test('the rows line past the cap the client asks for: only the newest turns are measured, the older ones are not "left out because trained on"', () => {
+  // 12,000 labelled turns in scope; the server measures the newest 5,000 (the default cap), of
+  // which B was trained on 300: 4,700 measured. The 7,000 older turns were never trained on.
+  const big = comparison({ stored: 12000, rows: 4700, b: { id: 'lib/verbal-b', version: 'verbal-b', trainedOn: 300, heldOutPercent: 20 } });
+  expect(compareRowsLine(big)).toBe('Measured on 4700 of the newest 5000 of 12000 labelled turns (older ones are not measured); 300 of those left out because a model was trained on them (verbal-b on 300).');
+  expect(compareRowsLine(big)).not.toContain('7300');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 5000, b: { id: 'lib/x', version: 'x', trainedOn: 0, heldOutPercent: null } })))
+    .toBe('Measured on all of the newest 5000 of 12000 labelled turns (older ones are not measured): neither model was trained on any of them.');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 4700, b: { id: 'lib/x', version: 'x', trainedOn: null, heldOutPercent: null }, a: { id: 'base', version: 'verbal-a', trainedOn: 300, heldOutPercent: null } })))
+    .toBe('Measured on 4700 of the newest 5000 of 12000 labelled turns (older ones are not measured); 300 of those left out because a model was trained on them (verbal-a on 300).');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 0, subsets: [] }))).toMatch(/^Nothing left to compare: a model was trained on each of the newest 5000 of the 12000 labelled turns here \(only the newest are measured\)\. Train with a hold-out/);
+  // A cap the client asked for (the server's default when it asks for none).
+  expect(compareRowsLine(comparison({ stored: 300, rows: 90 }), 100)).toBe('Measured on 90 of the newest 100 of 300 labelled turns (older ones are not measured); 10 of those left out because a model was trained on them (verbal-b on 8).');
+  setLang('zh');
+  expect(compareRowsLine(big)).toBe('在 12000 句已标注发言中只比较最新的 5000 句（更早的不计入），其中 4700 句参与比较；另有 300 句因有模型用它们训练过而未计入（verbal-b 训练过 300 句）。');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 5000, b: { id: 'lib/x', version: 'x', trainedOn: 0, heldOutPercent: null } })))
+    .toBe('在 12000 句已标注发言中只比较最新的 5000 句（更早的不计入），两个模型都没有用它们训练过。');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 0, subsets: [] }))).toContain('最新的 5000 句');
+});
+
 test('warnings: a model trained on labels that cannot be told apart may be flattered; a hold-out is noted', () => {
   expect(compareNotes(comparison())).toEqual([{ text: 'verbal-b was trained with 20 % of the labelled turns held out for comparing.', warn: false }]);
   const both = compareNotes(comparison({ a: { id: 'base', version: 'verbal-a', trainedOn: null, heldOutPercent: null }, b: { id: 'lib/b', version: 'verbal-b', trainedOn: null, heldOutPercent: null } }));
