@@ -2,7 +2,7 @@
 // warnings, each subset's verdict and figures, the route's refusals, and which answer may be shown.
 import { VerbalComparisonSchema, type CompareSubset, type VerbalComparison } from '../protocol/compare';
 import { compareUrl } from './api';
-import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, countsText, differenceText, libraryIdOf, subsetRows, verdictOf, verdictText } from './compare';
+import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, compareStaleLines, countsText, differenceText, libraryIdOf, subsetRows, verdictOf, verdictText } from './compare';
 import { setLang } from './i18n';
 
 beforeAll(() => {
@@ -78,6 +78,24 @@ test('the rows line past the cap the client asks for: only the newest turns are 
   expect(compareRowsLine(comparison({ stored: 12000, rows: 5000, b: { id: 'lib/x', version: 'x', trainedOn: 0, heldOutPercent: null } })))
     .toBe('在 12000 句已标注发言中只比较最新的 5000 句（更早的不计入），两个模型都没有用它们训练过。');
   expect(compareRowsLine(comparison({ stored: 12000, rows: 0, subsets: [] }))).toContain('最新的 5000 句');
+});
+
+test('stale: the running model or its signal thresholds changed after the comparison, each said, in both languages', () => {
+  const c = comparison({ thresholds: { resistance: 0.6 } });
+  const words = (v: Record<string, number> | null) => JSON.stringify(v);
+  const running = { id: 'base', version: 'verbal-a', thresholds: { resistance: 0.6 } };
+  expect(compareStaleLines(c, running, words)).toEqual([]);
+  expect(compareStaleLines(c, null, words)).toEqual([]);
+  // Same thresholds written in another order: not a change.
+  expect(compareStaleLines(comparison({ thresholds: { resistance: 0.6, price_inquiry: 0.4 } }), { ...running, thresholds: { price_inquiry: 0.4, resistance: 0.6 } }, words)).toEqual([]);
+  expect(compareStaleLines(c, { ...running, id: 'lib/other', version: 'other' }, words)).toEqual(['The running model changed after this comparison (it was with verbal-a): compare again to measure against the one running now.']);
+  expect(compareStaleLines(c, { ...running, id: 'lib/verbal-b', version: 'verbal-b' }, words)).toEqual(['verbal-b runs now. The running model changed after this comparison (it was with verbal-a): compare again to measure against the one running now.']);
+  // The same model, its thresholds changed: the figures were made under the old ones.
+  expect(compareStaleLines(c, { ...running, thresholds: {} }, words)).toEqual(['The running signal thresholds changed after this comparison (it held both models to {"resistance":0.6}): compare again to measure under the ones set now.']);
+  // Unknown thresholds (not read yet): nothing said of them.
+  expect(compareStaleLines(c, { id: 'base', version: 'verbal-a' }, words)).toEqual([]);
+  setLang('zh');
+  expect(compareStaleLines(c, { ...running, thresholds: { resistance: 0.7 } }, words)).toEqual(['此次比较之后，运行中的信号阈值已更改（比较时两个模型都使用 {"resistance":0.6}）：请重新比较，按现在的阈值测量。']);
 });
 
 test('warnings: a model trained on labels that cannot be told apart may be flattered; a hold-out is noted', () => {

@@ -5,6 +5,7 @@
 import type { CompareSubset, ComparedModel, VerbalComparison } from '../protocol/compare';
 import type { ApiError } from '../protocol/protocol';
 import { QUALITY_ROWS_DEFAULT } from '../protocol/quality';
+import { thresholdsKey } from '../protocol/thresholds';
 import { compareUrl } from './api';
 import { errorMessage } from './errorText';
 import { t, type StringKey } from './i18n';
@@ -50,6 +51,28 @@ export function compareNotes(c: Pick<VerbalComparison, 'a' | 'b'>): { text: stri
 }
 
 const heldOutPercentText = (m: ComparedModel): string => String(Math.round((m.heldOutPercent ?? 0) * 10) / 10);
+
+/** The running model as last heard: its library id, version and signal thresholds (absent: not known). */
+export interface RunningNow {
+  id: string;
+  version: string;
+  thresholds?: Record<string, number>;
+}
+
+/**
+ * Why a comparison shown no longer measures against what runs: the running model changed (B may
+ * be the one running now), or, the model the same, its signal thresholds changed (the figures
+ * were made under the old ones). `words` puts thresholds in words (the view's).
+ */
+export function compareStaleLines(c: Pick<VerbalComparison, 'a' | 'b' | 'thresholds'>, running: RunningNow | null, words: (v: Record<string, number>) => string): string[] {
+  if (!running) return [];
+  if (running.id !== c.a.id || running.version !== c.a.version) {
+    const isB = running.id === c.b.id && running.version === c.b.version;
+    return [`${isB ? `${t('compareIsRunning', { b: c.b.version })} ` : ''}${t('compareStale', { a: c.a.version })}`];
+  }
+  if (running.thresholds && thresholdsKey(running.thresholds) !== thresholdsKey(c.thresholds)) return [t('compareStaleThresholds', { t: words(c.thresholds) })];
+  return [];
+}
 
 export type Verdict = 'better' | 'worse' | 'unclear';
 

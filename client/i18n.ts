@@ -608,6 +608,7 @@ const en = {
   compareClose: 'Close the comparison',
   compareStale: 'The running model changed after this comparison (it was with {a}): compare again to measure against the one running now.',
   compareIsRunning: '{b} runs now.',
+  compareStaleThresholds: 'The running signal thresholds changed after this comparison (it held both models to {t}): compare again to measure under the ones set now.',
   // The live turn composer (client/view/composer.ts).
   composerTitle: 'Add a turn',
   composerSpeaker: 'Speaker',
@@ -1253,6 +1254,7 @@ const zh: Strings = {
   compareClose: '关闭比较结果',
   compareStale: '此次比较之后，运行中的模型已更改（比较时为 {a}）：请重新比较，与现在运行的模型比较。',
   compareIsRunning: '{b} 正在运行。',
+  compareStaleThresholds: '此次比较之后，运行中的信号阈值已更改（比较时两个模型都使用 {t}）：请重新比较，按现在的阈值测量。',
   composerTitle: '添加发言',
   composerSpeaker: '发言人',
   composerRole: '角色',
