@@ -141,5 +141,12 @@ test('train with a hold-out, compare the new model with the running one on the t
   // Compare with running on the library's committed model, now not running: B and A swapped.
   await dialog.getByTestId('running-compare-base').click();
   await panel.getByTestId('compare-heading').filter({ hasText: `${committed} compared with the running ${version}` }).waitFor({ timeout: WAIT_MS });
+  await expect(panel.getByTestId('compare-stale').count()).resolves.toBe(0);
+
+  // The running signal thresholds changed elsewhere (another window, the same model): the figures
+  // were made under the old ones, and the panel says so.
+  const put = await fetch(`${url}/api/settings/verbal`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ thresholds: { resistance: 0.9 } }) });
+  expect(put.status).toBe(200);
+  await panel.getByTestId('compare-stale').filter({ hasText: 'The running signal thresholds changed after this comparison' }).waitFor({ timeout: WAIT_MS });
   expect(pageErrors).toEqual([]);
 });
