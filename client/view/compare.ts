@@ -223,6 +223,12 @@ export class ComparePanel {
     const refused = await this.host.run(id);
     this.running = false;
     this.runError = refused;
+    // B runs now: a comparison still on its way was asked against the model that ran before (or
+    // will be refused as the one running); it is dropped, not shown nor taking the focus.
+    if (!refused) {
+      this.requests.forget();
+      this.loading = false;
+    }
     this.render();
     this.element.querySelector<HTMLElement>(refused ? '[data-testid="compare-run"]' : '[data-testid="compare-again"]')?.focus();
   }
