@@ -2,7 +2,7 @@
 // warnings, each subset's verdict and figures, the route's refusals, and which answer may be shown.
 import { VerbalComparisonSchema, type CompareSubset, type VerbalComparison } from '../protocol/compare';
 import { compareUrl } from './api';
-import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, countsText, differenceText, libraryIdOf, subsetRows, verdictOf, verdictText } from './compare';
+import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, compareStaleLines, countsText, differenceText, libraryIdOf, subsetRows, verdictOf, verdictText } from './compare';
 import { setLang } from './i18n';
 
 beforeAll(() => {
@@ -58,6 +58,44 @@ test('the rows line: measured of stored, the left-out turns and which model was 
   setLang('zh');
   expect(compareRowsLine(comparison())).toBe('在 48 句已标注发言中的 40 句上比较；另有 8 句因有模型用它们训练过而未计入（verbal-b 训练过 8 句）。');
   expect(compareRowsLine(comparison({ rows: 0, subsets: [] }))).toContain('留作比较');
+});
+
+test('the rows line past the cap the client asks for: only the newest turns are measured, the older ones are not "left out because trained on"', () => {
+  // 12,000 labelled turns in scope; the server measures the newest 5,000 (the default cap), of
+  // which B was trained on 300: 4,700 measured. The 7,000 older turns were never trained on.
+  const big = comparison({ stored: 12000, rows: 4700, b: { id: 'lib/verbal-b', version: 'verbal-b', trainedOn: 300, heldOutPercent: 20 } });
+  expect(compareRowsLine(big)).toBe('Measured on 4700 of the newest 5000 of 12000 labelled turns (older ones are not measured); 300 of those left out because a model was trained on them (verbal-b on 300).');
+  expect(compareRowsLine(big)).not.toContain('7300');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 5000, b: { id: 'lib/x', version: 'x', trainedOn: 0, heldOutPercent: null } })))
+    .toBe('Measured on all of the newest 5000 of 12000 labelled turns (older ones are not measured): neither model was trained on any of them.');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 4700, b: { id: 'lib/x', version: 'x', trainedOn: null, heldOutPercent: null }, a: { id: 'base', version: 'verbal-a', trainedOn: 300, heldOutPercent: null } })))
+    .toBe('Measured on 4700 of the newest 5000 of 12000 labelled turns (older ones are not measured); 300 of those left out because a model was trained on them (verbal-a on 300).');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 0, subsets: [] }))).toMatch(/^Nothing left to compare: a model was trained on each of the newest 5000 of the 12000 labelled turns here \(only the newest are measured\)\. Train with a hold-out/);
+  // A cap the client asked for (the server's default when it asks for none).
+  expect(compareRowsLine(comparison({ stored: 300, rows: 90 }), 100)).toBe('Measured on 90 of the newest 100 of 300 labelled turns (older ones are not measured); 10 of those left out because a model was trained on them (verbal-b on 8).');
+  setLang('zh');
+  expect(compareRowsLine(big)).toBe('在 12000 句已标注发言中只比较最新的 5000 句（更早的不计入），其中 4700 句参与比较；另有 300 句因有模型用它们训练过而未计入（verbal-b 训练过 300 句）。');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 5000, b: { id: 'lib/x', version: 'x', trainedOn: 0, heldOutPercent: null } })))
+    .toBe('在 12000 句已标注发言中只比较最新的 5000 句（更早的不计入），两个模型都没有用它们训练过。');
+  expect(compareRowsLine(comparison({ stored: 12000, rows: 0, subsets: [] }))).toContain('最新的 5000 句');
+});
+
+test('stale: the running model or its signal thresholds changed after the comparison, each said, in both languages', () => {
+  const c = comparison({ thresholds: { resistance: 0.6 } });
+  const words = (v: Record<string, number> | null) => JSON.stringify(v);
+  const running = { id: 'base', version: 'verbal-a', thresholds: { resistance: 0.6 } };
+  expect(compareStaleLines(c, running, words)).toEqual([]);
+  expect(compareStaleLines(c, null, words)).toEqual([]);
+  // Same thresholds written in another order: not a change.
+  expect(compareStaleLines(comparison({ thresholds: { resistance: 0.6, price_inquiry: 0.4 } }), { ...running, thresholds: { price_inquiry: 0.4, resistance: 0.6 } }, words)).toEqual([]);
+  expect(compareStaleLines(c, { ...running, id: 'lib/other', version: 'other' }, words)).toEqual(['The running model changed after this comparison (it was with verbal-a): compare again to measure against the one running now.']);
+  expect(compareStaleLines(c, { ...running, id: 'lib/verbal-b', version: 'verbal-b' }, words)).toEqual(['verbal-b runs now. The running model changed after this comparison (it was with verbal-a): compare again to measure against the one running now.']);
+  // The same model, its thresholds changed: the figures were made under the old ones.
+  expect(compareStaleLines(c, { ...running, thresholds: {} }, words)).toEqual(['The running signal thresholds changed after this comparison (it held both models to {"resistance":0.6}): compare again to measure under the ones set now.']);
+  // Unknown thresholds (not read yet): nothing said of them.
+  expect(compareStaleLines(c, { id: 'base', version: 'verbal-a' }, words)).toEqual([]);
+  setLang('zh');
+  expect(compareStaleLines(c, { ...running, thresholds: { resistance: 0.7 } }, words)).toEqual(['此次比较之后，运行中的信号阈值已更改（比较时两个模型都使用 {"resistance":0.6}）：请重新比较，按现在的阈值测量。']);
 });
 
 test('warnings: a model trained on labels that cannot be told apart may be flattered; a hold-out is noted', () => {

@@ -4,6 +4,8 @@
 // client/view/compare.ts. Pure apart from the UI language (i18n's t).
 import type { CompareSubset, ComparedModel, VerbalComparison } from '../protocol/compare';
 import type { ApiError } from '../protocol/protocol';
+import { QUALITY_ROWS_DEFAULT } from '../protocol/quality';
+import { thresholdsKey } from '../protocol/thresholds';
 import { compareUrl } from './api';
 import { errorMessage } from './errorText';
 import { t, type StringKey } from './i18n';
@@ -22,16 +24,21 @@ export const turnsText = (n: number): string => (n === 1 ? t('compareTurnsOne') 
  * How many turns were measured and why the others were not: "Measured on 8 of 10 labelled
  * turns; 2 left out because a model was trained on them (verbal-b on 2)." With none left out,
  * "Measured on all 10 …"; with none to measure, why (no labels, or each was trained on).
+ * The server measures only the newest `cap` of the `stored` turns (the `rows` the client asked
+ * for; it asks for none, so the server's default): past it, the older turns are not measured
+ * and are said as such, not counted as left out because a model was trained on them.
  */
-export function compareRowsLine(c: Pick<VerbalComparison, 'rows' | 'stored' | 'a' | 'b'>): string {
+export function compareRowsLine(c: Pick<VerbalComparison, 'rows' | 'stored' | 'a' | 'b'>, cap: number = QUALITY_ROWS_DEFAULT): string {
   if (c.stored === 0) return t('compareNoLabels');
-  if (c.rows === 0) return t('compareNothingLeft', { m: c.stored });
-  const k = c.stored - c.rows;
-  if (k <= 0) return t('compareRowsAll', { n: c.rows });
+  const capped = c.stored > cap;
+  const considered = capped ? cap : c.stored;
+  if (c.rows === 0) return capped ? t('compareNothingLeftCapped', { c: cap, m: c.stored }) : t('compareNothingLeft', { m: c.stored });
+  const k = considered - c.rows;
+  if (k <= 0) return capped ? t('compareRowsCappedAll', { n: c.rows, m: c.stored }) : t('compareRowsAll', { n: c.rows });
   const who = [c.b, c.a].filter((m) => m.trainedOn !== null && m.trainedOn > 0).map((m) => t('compareTrainedOnWho', { version: m.version, k: m.trainedOn ?? 0 }));
-  return who.length
-    ? t('compareRows', { n: c.rows, m: c.stored, k, who: who.join(t('listSep')) })
-    : t('compareRowsNoWho', { n: c.rows, m: c.stored, k });
+  const vars = { n: c.rows, m: c.stored, c: cap, k };
+  if (capped) return who.length ? t('compareRowsCapped', { ...vars, who: who.join(t('listSep')) }) : t('compareRowsCappedNoWho', vars);
+  return who.length ? t('compareRows', { ...vars, who: who.join(t('listSep')) }) : t('compareRowsNoWho', vars);
 }
 
 /** The warnings and notes over the tables: a model whose training labels cannot be told apart may be flattered; a model's hold-out. */
@@ -44,6 +51,28 @@ export function compareNotes(c: Pick<VerbalComparison, 'a' | 'b'>): { text: stri
 }
 
 const heldOutPercentText = (m: ComparedModel): string => String(Math.round((m.heldOutPercent ?? 0) * 10) / 10);
+
+/** The running model as last heard: its library id, version and signal thresholds (absent: not known). */
+export interface RunningNow {
+  id: string;
+  version: string;
+  thresholds?: Record<string, number>;
+}
+
+/**
+ * Why a comparison shown no longer measures against what runs: the running model changed (B may
+ * be the one running now), or, the model the same, its signal thresholds changed (the figures
+ * were made under the old ones). `words` puts thresholds in words (the view's).
+ */
+export function compareStaleLines(c: Pick<VerbalComparison, 'a' | 'b' | 'thresholds'>, running: RunningNow | null, words: (v: Record<string, number>) => string): string[] {
+  if (!running) return [];
+  if (running.id !== c.a.id || running.version !== c.a.version) {
+    const isB = running.id === c.b.id && running.version === c.b.version;
+    return [`${isB ? `${t('compareIsRunning', { b: c.b.version })} ` : ''}${t('compareStale', { a: c.a.version })}`];
+  }
+  if (running.thresholds && thresholdsKey(running.thresholds) !== thresholdsKey(c.thresholds)) return [t('compareStaleThresholds', { t: words(c.thresholds) })];
+  return [];
+}
 
 export type Verdict = 'better' | 'worse' | 'unclear';
 

@@ -7,7 +7,7 @@
 // shown; the words are made at each render, so a change of language re-words them.
 import type { VerbalComparison } from '../../protocol/compare';
 import type { ApiError } from '../../protocol/protocol';
-import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, countsText, subsetRows, turnsText, verdictOf, verdictText } from '../compare';
+import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, compareStaleLines, type RunningNow, countsText, subsetRows, turnsText, verdictOf, verdictText } from '../compare';
 import { errorMessage, requestError } from '../errorText';
 import { correctionLabelName, labelName, t } from '../i18n';
 import { subsetName } from '../quality';
@@ -22,8 +22,8 @@ export interface CompareHost {
   session(): string | null;
   /** The open session's title, to name a session scope (null: not the one open). */
   sessionTitle(id: string): string | null;
-  /** The model the server runs now (null: not read yet). */
-  running(): { id: string; version: string } | null;
+  /** The model the server runs now, with its signal thresholds (null: not read yet). */
+  running(): RunningNow | null;
   /** A switch of the running model under way (here or in another window): Run waits. */
   switching(): boolean;
   /** Runs the model as the library's Run this model does; the refusal, or null once it runs. */
@@ -138,11 +138,8 @@ export class ComparePanel {
     out.push(note(compareRowsLine(c), c.rows ? 'note' : 'none', 'compare-rows'));
     for (const n of compareNotes(c)) out.push(note(n.text, n.warn ? 'warn' : 'note', n.warn ? 'compare-warning' : 'compare-held-out'));
     out.push(note(t('compareThresholds', { t: thresholdsWords(c.thresholds) })));
-    // The running model changed since (here or in another window): A is no longer what runs.
-    if (running && (running.id !== c.a.id || running.version !== c.a.version)) {
-      const isB = running.id === c.b.id && running.version === c.b.version;
-      out.push(note(`${isB ? `${t('compareIsRunning', { b: c.b.version })} ` : ''}${t('compareStale', { a: c.a.version })}`, 'warn', 'compare-stale'));
-    }
+    // The running model or its thresholds changed since (here or in another window): A, or what held it, no longer runs.
+    for (const line of compareStaleLines(c, running, thresholdsWords)) out.push(note(line, 'warn', 'compare-stale'));
     if (!c.rows) return out;
     for (const s of c.subsets) {
       const caption = t('compareSubsetCaption', { name: subsetName(s.name), turns: turnsText(s.n) });
@@ -226,6 +223,12 @@ export class ComparePanel {
     const refused = await this.host.run(id);
     this.running = false;
     this.runError = refused;
+    // B runs now: a comparison still on its way was asked against the model that ran before (or
+    // will be refused as the one running); it is dropped, not shown nor taking the focus.
+    if (!refused) {
+      this.requests.forget();
+      this.loading = false;
+    }
     this.render();
     this.element.querySelector<HTMLElement>(refused ? '[data-testid="compare-run"]' : '[data-testid="compare-again"]')?.focus();
   }

@@ -134,10 +134,10 @@ export class RunningModelSection {
     return this.state ?? this.settings;
   }
 
-  /** The model the server runs now, as last heard (null: not read yet). */
-  runningModel(): { id: string; version: string } | null {
-    const m = this.current?.model;
-    return m ? { id: m.id, version: m.version } : null;
+  /** The model the server runs now and its signal thresholds, as last heard (null: not read yet). */
+  runningModel(): { id: string; version: string; thresholds: Record<string, number> } | null {
+    const cur = this.current;
+    return cur ? { id: cur.model.id, version: cur.model.version, thresholds: cur.thresholds.values } : null;
   }
 
   /** A switch under way, here or in another window. */

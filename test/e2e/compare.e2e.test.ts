@@ -127,11 +127,31 @@ test('train with a hold-out, compare the new model with the running one on the t
 
   // Run this model from the panel: confirmed in place, then the server runs it, and the panel
   // says the comparison was with the model that ran before.
+  // A Compare again still on its way when Run this model is confirmed: its answer (measured
+  // against the model that ran before, or refused as the one running now) is dropped, neither
+  // shown nor taking the focus from where Run this model left it.
+  let release!: () => void;
+  const heldBack = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/quality/compare*', async (route) => {
+    await heldBack;
+    await route.continue();
+  });
+  await panel.getByTestId('compare-again').click();
+  await panel.locator('[data-testid="compare-again"][aria-busy="true"]').waitFor({ timeout: WAIT_MS });
   const run = panel.getByRole('button', { name: `Run this model: ${version}` });
   await run.click();
   await panel.getByTestId('compare-confirm').waitFor({ timeout: WAIT_MS });
   await panel.getByTestId('compare-confirm-yes').click();
   await panel.getByTestId('compare-stale').filter({ hasText: `${version} runs now.` }).waitFor({ timeout: WAIT_MS });
+  await panel.locator('[data-testid="compare-again"][aria-busy="false"]').waitFor({ timeout: WAIT_MS });
+  const late = page.waitForResponse((r) => r.url().includes('/api/quality/compare'));
+  release();
+  await late;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  await page.unroute('**/api/quality/compare*');
+  await expect(panel.getByTestId('compare-error').count()).resolves.toBe(0);
+  await expect(page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).resolves.toBe('compare-again');
+  await expect(panel.getByTestId('compare-heading').textContent()).resolves.toBe(`${version} compared with the running ${committed}`);
   expect((await getJson<{ verbalModel: string }>(suite.server, '/api/health')).verbalModel).toBe(version);
   await dialog.getByTestId('running-model-row').filter({ hasText: version }).getByTestId('running-marker').waitFor({ timeout: WAIT_MS });
   // The job's Compare button goes (its model runs), and so does the panel's Run.
@@ -141,5 +161,12 @@ test('train with a hold-out, compare the new model with the running one on the t
   // Compare with running on the library's committed model, now not running: B and A swapped.
   await dialog.getByTestId('running-compare-base').click();
   await panel.getByTestId('compare-heading').filter({ hasText: `${committed} compared with the running ${version}` }).waitFor({ timeout: WAIT_MS });
+  await expect(panel.getByTestId('compare-stale').count()).resolves.toBe(0);
+
+  // The running signal thresholds changed elsewhere (another window, the same model): the figures
+  // were made under the old ones, and the panel says so.
+  const put = await fetch(`${url}/api/settings/verbal`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ thresholds: { resistance: 0.9 } }) });
+  expect(put.status).toBe(200);
+  await panel.getByTestId('compare-stale').filter({ hasText: 'The running signal thresholds changed after this comparison' }).waitFor({ timeout: WAIT_MS });
   expect(pageErrors).toEqual([]);
 });
