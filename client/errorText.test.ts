@@ -244,6 +244,7 @@ test('the running model’s refusals in Chinese: a switch under way, an ambiguou
   expect(errorMessage({ code: 'switch_in_progress', message: 'a switch … (to verbal-x (lib/x))' }, 'zh')).toMatch(/^正在切换运行中的言语模型：请等切换完成后再试。（a switch/);
   expect(errorMessage({ code: 'ambiguous_model', field: 'model', message: 'model: version v is held by 2 folders' }, 'zh')).toMatch(/^有多个文件夹保存了这个版本的言语模型/);
   expect(errorMessage({ code: 'model_unloadable', field: 'model', message: 'model: lib/x cannot be loaded' }, 'zh')).toMatch(/^无法载入这个言语模型/);
+  expect(errorMessage({ code: 'running_model_changed', field: 'model', message: "model: the running model's folder (base) now holds verbal-x, not the running verbal-y" }, 'zh')).toMatch(/^运行中的模型的文件夹已被替换/);
   expect(errorMessage({ code: 'not_found', field: 'model', message: 'model: "x" is neither…' }, 'zh')).toMatch(/^模型库中没有这个言语模型/);
   expect(errorMessage({ code: 'invalid_input', field: 'thresholds.resistance', limit: 1, message: 'thresholds.resistance: threshold for resistance: 2 is not a number from 0 to 1' }, 'zh')).toMatch(/^抗拒的阈值无效。/);
   expect(errorMessage({ code: 'shutting_down', message: 'the server is stopping: this change of the running model was not stored; send it again once the server is back' }, 'zh')).toBe('服务器正在停止，运行中的模型没有更改；服务器恢复后请再试。');

@@ -196,6 +196,9 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'same_model':
       // GET /api/quality/compare of the model the server runs (it became the running one meanwhile).
       return { text: '这就是运行中的模型，无需与自身比较：请选择另一个模型。', keepDetail: true };
+    case 'running_model_changed':
+      // GET /api/quality/compare: the running model's folder was replaced (or no longer loads) while it was measured.
+      return { text: '运行中的模型的文件夹已被替换或无法载入，无法与它比较：请重新比较（如模型已被替换，请先重新选择运行中的模型）。', keepDetail: true };
     case 'switch_in_progress':
       return { text: '正在切换运行中的言语模型：请等切换完成后再试。', keepDetail: true };
     case 'ambiguous_model':
