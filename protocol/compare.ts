@@ -5,6 +5,7 @@
 // this schema before showing it.
 import { z } from 'zod';
 import { VERBAL_LABELS } from './protocol';
+import { IntervalSchema } from './quality';
 
 /** Rows B fixed or broke sent back at most (the counts are always whole). */
 export const COMPARE_CHANGED_MAX = 200;
@@ -15,8 +16,6 @@ export const HOLD_OUT_MAX_PERCENT = 50;
  * candidate can be compared at once on turns it never saw, while four fifths still teach it.
  */
 export const HOLD_OUT_DEFAULT_PERCENT = 20;
-
-const IntervalSchema = z.object({ level: z.number(), low: z.number(), high: z.number() });
 
 /** A figure of A (the running model) and of B (the candidate), B − A with its paired bootstrap interval. */
 const DifferenceSchema = z.object({

@@ -9,7 +9,8 @@ export const QUALITY_ROWS_MAX = 20_000;
 /** Corrections measured when the query does not say (`?rows=`). */
 export const QUALITY_ROWS_DEFAULT = 5_000;
 
-const IntervalSchema = z.object({ level: z.number(), low: z.number(), high: z.number() });
+/** A bootstrap interval of a figure (its level, 0.95, and its ends). */
+export const IntervalSchema = z.object({ level: z.number(), low: z.number(), high: z.number() });
 
 const LabelFiguresSchema = z.object({
   label: z.string(),

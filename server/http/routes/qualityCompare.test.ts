@@ -2,32 +2,16 @@
 // happens (answered, failed, the client gone, the server stopping), A is held through it and
 // released, and the places and refusals are GET /api/quality's. Fake models live on this thread:
 // measured there (measureOnThisThread); the worker's path is test/integration/compare.test.ts's.
-import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { VerbalRuntime } from '../../models/verbalRuntime';
 import type { VerbalSettings } from '../../models/verbalSettings';
 import type { LibraryEntry } from '../../models/verbalLibrary';
 import { SessionService } from '../../pipeline/sessionService';
-import type { VerbalClassifier, VerbalInput } from '../../signals/verbal/types';
+import { priceStandIn } from '../../signals/verbal/priceStandIn.testkit';
 import { SqliteStore } from '../../store/sqliteStore';
 import { QualityMeasurements } from './quality';
 import { compareWithRunning, measureOnThisThread } from './qualityCompare';
 
-function model(version: string, onClassify: () => void = () => {}): VerbalClassifier & { disposed: number } {
-  const m = {
-    version,
-    disposed: 0,
-    classify: (inputs: readonly VerbalInput[]) => {
-      onClassify();
-      return inputs.map(({ text }) => {
-        const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : 'neutral';
-        const scores = Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number>;
-        return { label, score: 0.8, scores };
-      });
-    },
-    dispose: () => void m.disposed++,
-  };
-  return m;
-}
+const model = priceStandIn;
 
 function setup(opts: { onClassifyB?: () => void; loadFails?: boolean } = {}) {
   const a = model('verbal-a');

@@ -1,31 +1,13 @@
 // GET /api/quality's measurement across a switch of the running verbal model: it finishes on the
 // model it started with (held, not disposed under it), which is disposed once it is done; the
 // next question measures the new model (the running model is part of the question).
-import { VERBAL_LABELS, type VerbalLabel } from '../../../protocol/protocol';
 import { VerbalRuntime } from '../../models/verbalRuntime';
 import { SessionService } from '../../pipeline/sessionService';
-import type { VerbalClassifier, VerbalInput } from '../../signals/verbal/types';
+import { priceStandIn } from '../../signals/verbal/priceStandIn.testkit';
 import { SqliteStore } from '../../store/sqliteStore';
 import { QualityMeasurements } from './quality';
 
-function model(version: string, onClassify: () => void = () => {}): VerbalClassifier & { disposed: number; usedDisposed: number } {
-  const m = {
-    version,
-    disposed: 0,
-    usedDisposed: 0,
-    classify: (inputs: readonly VerbalInput[]) => {
-      if (m.disposed) m.usedDisposed++;
-      onClassify();
-      return inputs.map(({ text }) => {
-        const label: VerbalLabel = /price/i.test(text) ? 'price_inquiry' : 'neutral';
-        const scores = Object.fromEntries(VERBAL_LABELS.map((l) => [l, l === label ? 0.8 : 0.05])) as Record<VerbalLabel, number>;
-        return { label, score: 0.8, scores };
-      });
-    },
-    dispose: () => void m.disposed++,
-  };
-  return m;
-}
+const model = priceStandIn;
 
 test('a measurement under way holds its model through a switch; the next one measures the new model', async () => {
   let armed = false;
