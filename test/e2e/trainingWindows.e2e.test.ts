@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api } from '../integration/harness';
-import { labelledSession } from '../integration/labelledSession';
+import { LABELLED_FOR_JOB, labelledSession } from '../integration/labelledSession';
 import { droppableSocket, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -29,10 +29,10 @@ async function openQuality(page: Page): Promise<void> {
   await section(page).waitFor({ timeout: WAIT_MS });
 }
 
-// Ten labelled customer turns: enough for a job.
+// Enough labelled customer turns for a job once the default hold-out (a fifth) keeps some out.
 beforeAll(async () => {
   const url = suite.server.url;
-  await labelledSession(url, 10);
+  await labelledSession(url, LABELLED_FOR_JOB);
 });
 
 test('an answer read before a job started, arriving after its event, does not hide the job (none yet since the start, then an older one)', async () => {
