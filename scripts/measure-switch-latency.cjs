@@ -5,37 +5,17 @@
 // shared, and the figures are wall-clock. Needs `npx tsc -p tsconfig.build.json` (dist/server).
 //   node scripts/measure-switch-latency.cjs          (TURNS=300 RUNS=3 RATE=10)
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { io } = require('socket.io-client');
 const ROOT = process.env.ROOT || path.resolve(__dirname, '..');
 const { startServer } = require(path.join(ROOT, 'dist/server/main.js'));
+const { TEXTS, copyLibrary, load, fmt } = require('./liveLatencyKit.cjs');
 
 const TURNS = Number(process.env.TURNS || 300);
 const RUNS = Number(process.env.RUNS || 3);
 const RATE = Number(process.env.RATE || 10);
-const TEXTS = ['How much would that be per month?', 'Can you do a better price for two years?', 'I am not sure it fits our budget.', '这个套餐每个月多少钱？', '好的，我们就定这个吧。', 'Tell me more about the onboarding.'];
 
-/** A library holding a copy of the committed model under another version (as library.testkit does). */
-function library() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-measure-switch-'));
-  const to = path.join(dir, 'verbal', 'copy');
-  fs.mkdirSync(to, { recursive: true });
-  const from = path.join(ROOT, 'models', 'verbal');
-  for (const f of ['weights.bin.gz', 'metrics.json']) fs.copyFileSync(path.join(from, f), path.join(to, f));
-  const m = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8'));
-  fs.writeFileSync(path.join(to, 'manifest.json'), JSON.stringify({ ...m, version: 'verbal-20261201-c0c0c0c0' }));
-  return dir;
-}
-
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-const pct = (xs, p) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const fmt = (xs) => (xs.length ? `p50 ${pct(xs, 50).toFixed(1)} ms, p99 ${pct(xs, 99).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n ${xs.length})` : 'n 0');
 
 async function run(server, withSwitch, target) {
   const { session } = await (await fetch(`${server.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ participants: [{ name: 'Rep', role: 'rep' }, { name: 'Li', role: 'customer' }] }) })).json();
@@ -82,7 +62,7 @@ async function run(server, withSwitch, target) {
 }
 
 (async () => {
-  const modelsDir = library();
+  const modelsDir = copyLibrary(ROOT, 'bs-measure-switch-');
   const server = await startServer({ port: 0, host: '127.0.0.1', dbPath: ':memory:', seedDemo: false, modelsDir, auth: 'none', log: () => {} });
   try {
     // A short run first, not counted: the live path's first turns.
