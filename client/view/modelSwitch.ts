@@ -100,6 +100,10 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
   /** One change of the history in words. */
   protected abstract historyLine(e: Settings['history'][number]): string;
 
+  /** A refusal as shown (the posture kind names its field as the posture model's). */
+  protected worded(e: ApiError): ApiError {
+    return e;
+  }
   /** Settings read (or a switch's answer): a kind's form is filled from them. */
   protected settingsRead(_s: Settings): void {}
   /** A refusal the kind shows itself (a field of its form): true when it did. */
@@ -135,7 +139,7 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
       this.error = null;
       this.settingsRead(settings);
     } catch (err) {
-      this.error = requestError(err);
+      this.error = this.worded(requestError(err));
     }
     this.loading = false;
     this.render();
@@ -188,12 +192,17 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
 
   /**
    * Asks, in place, to run a model (a finished training job's Run this model): its row's
-   * confirmation, the library read again first when it does not list the model yet. False when
-   * the library does not hold it (or cannot be read).
+   * confirmation, the library read again first when it does not list the model yet. When it
+   * still does not (moved or removed since), the section's status says so.
    */
-  async askRun(id: string): Promise<boolean> {
+  async askRun(id: string, version: string): Promise<boolean> {
     if (!this.library?.models.some((m) => m.id === id)) await this.libraryChanged();
-    if (!this.library?.models.some((m) => m.id === id)) return false;
+    if (!this.library?.models.some((m) => m.id === id)) {
+      this.done = t('runningNotListed', { version });
+      this.render();
+      return false;
+    }
+    this.done = null;
     this.confirming = id;
     this.render();
     this.element.querySelector<HTMLElement>(`[data-testid="${this.id('confirm-yes')}"]`)?.focus();
@@ -215,7 +224,7 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
       this.library = await this.source.library().catch(() => this.library);
       this.switched();
     } catch (err) {
-      refused = requestError(err);
+      refused = this.worded(requestError(err));
       if (!this.refusedHere(refused)) this.error = refused;
     }
     this.applying = false;
