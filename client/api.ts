@@ -29,6 +29,17 @@ import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
 import { TrainJobAnswerSchema, TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
 import { VerbalLibrarySchema, VerbalSettingsSchema, type VerbalLibrary, type VerbalSettings, type VerbalSettingsPut } from '../protocol/models';
+import {
+  PostureLibrarySchema,
+  PostureSettingsSchema,
+  PostureTrainJobAnswerSchema,
+  PostureTrainJobSchema,
+  type PostureLibrary,
+  type PostureSettings,
+  type PostureSettingsPut,
+  type PostureTrainJob,
+  type PostureTrainRequest,
+} from '../protocol/postureModels';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -140,6 +151,45 @@ export function getVerbalSettings(): Promise<VerbalSettings> {
 /** Runs another verbal model and/or thresholds from now on (it answers once the model is loaded and warm). */
 export function putVerbalSettings(body: VerbalSettingsPut): Promise<VerbalSettings> {
   return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal', json('PUT', body));
+}
+
+const POSTURE_TRAINING_URL = '/api/models/posture/train';
+
+/**
+ * Starts training a posture model on the coaches' posture labels (POST /api/models/posture/train).
+ * Refused as startTraining is: 400 (a field, named), 404 (no such session), 409 `busy` (a job
+ * runs), 422 `no_labels` / `too_few_labels` (with `limit` and `actual`).
+ */
+export async function startPostureTraining(body: PostureTrainRequest): Promise<PostureTrainJob> {
+  return (await request(z.object({ job: PostureTrainJobSchema }), 'posture training job', POSTURE_TRAINING_URL, json('POST', body))).job;
+}
+
+/** The posture training job running, or the last one since the server started (null: none). */
+export async function getPostureTraining(): Promise<PostureTrainJob | null> {
+  return (await request(PostureTrainJobAnswerSchema, 'posture training job', POSTURE_TRAINING_URL)).job;
+}
+
+/** Cancels the posture training job running (409 `not_running` when none is). */
+export async function cancelPostureTraining(): Promise<PostureTrainJob> {
+  return (await request(z.object({ job: PostureTrainJobSchema }), 'posture training job', POSTURE_TRAINING_URL, { method: 'DELETE' })).job;
+}
+
+/** The posture models the server can run (GET /api/models/posture: read afresh each time). */
+export function getPostureLibrary(): Promise<PostureLibrary> {
+  return request(PostureLibrarySchema, 'posture model library', '/api/models/posture');
+}
+
+/** The running posture model, where it came from, and its recent changes. */
+export function getPostureSettings(): Promise<PostureSettings> {
+  return request(PostureSettingsSchema, 'running posture model', '/api/settings/posture');
+}
+
+/**
+ * Runs another posture model from now on (it answers once the model is loaded). Refused: 400,
+ * 404 (no such model), 409 `ambiguous_model` / `switch_in_progress`, 422 `model_unloadable`.
+ */
+export function putPostureSettings(body: PostureSettingsPut): Promise<PostureSettings> {
+  return request(PostureSettingsSchema, 'running posture model', '/api/settings/posture', json('PUT', body));
 }
 
 /** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */
