@@ -49,7 +49,7 @@ const frames = (unmeasurable: number): LabelledNoun => ({
   many: 'labelled frames',
   first: "label customers' postures in the session's frames first",
   more: 'label more frames',
-  leftOut: { count: unmeasurable, why: 'whose pose cannot be measured (shoulders unseen)' },
+  leftOut: { count: unmeasurable, why: 'whose pose cannot be measured, shoulders unseen' },
 });
 
 export class PostureTrainJobs extends JobHost<PostureTrainJob, PostureRunOutcome> {
