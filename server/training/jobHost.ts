@@ -4,9 +4,10 @@
 // its run on a worker thread writing into a temp folder of the model library that is published as
 // `<version>` once done, cancel and close. One job runs at a time across kinds too (TrainingSlot):
 // the machine's second core is the live path's, whichever model a job trains.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { TrainBusyError, TrainNotRunningError, TrainShuttingDownError } from '../errors/errors';
 import type { TrainJobStateName } from '../../protocol/training';
+import type { ExtraRecord } from '../signals/extraRecord';
 import type { ModelKind } from '../signals/modelFolder';
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { holdJobTemp, jobTempDir, publishModel, releaseJobTemp, removeJobTemp, removeStaleTemps } from './modelLibrary';
@@ -30,6 +31,19 @@ export interface JobBase {
   elapsedMs: number;
   endedAt: number | null;
   error?: string;
+}
+
+/**
+ * How a job's model records the labels it trained on, as `train … --extra` records a file: their
+ * export's lines (`jsonl`, the bytes the sha256 is of) under a `server:` name, and the hold-out
+ * when there was one.
+ */
+export function labelsRecord(source: string, jsonl: string, rows: number, weight: number, holdOutPercent: number): ExtraRecord {
+  return {
+    weight,
+    files: [{ path: source, sha256: createHash('sha256').update(jsonl).digest('hex'), rows }],
+    ...(holdOutPercent > 0 ? { holdOutPercent } : {}),
+  };
 }
 
 /** The job's state as held: the job but the derived elapsed time. */

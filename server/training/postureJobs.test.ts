@@ -82,6 +82,14 @@ function setup(frames: PostureLabelsForExport[], slot?: TrainingSlot) {
   return { jobs, runs, notices, modelsDir, writeTemp, advance: (ms: number) => (now += ms), cleanup: () => fs.rmSync(modelsDir, { recursive: true, force: true }) };
 }
 
+/** Verbal jobs on `labels` sharing `slot`, whose runs never end (until cancelled). */
+const verbalJobs = (slot: TrainingSlot, modelsDir: string, labels: unknown[]) =>
+  new TrainJobs({
+    service: { correctionsForExport: () => labels as never, requireSession: () => undefined },
+    modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, slot,
+    start: () => ({ outcome: new Promise(() => undefined), stop: async () => undefined }),
+  });
+
 const settle = () => new Promise((r) => setImmediate(r));
 const thrown = (fn: () => unknown): any => {
   try {
@@ -197,11 +205,7 @@ describe('PostureTrainJobs', () => {
   it('one job at a time across kinds: a posture job running refuses a verbal job (409 naming it and its cancel route); cancelled, it frees the slot', async () => {
     const slot = new TrainingSlot();
     const t = setup(many(20), slot);
-    const verbal = new TrainJobs({
-      service: { correctionsForExport: () => [], requireSession: () => undefined },
-      modelsDir: t.modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, slot,
-      start: () => ({ outcome: new Promise(() => undefined), stop: async () => undefined }),
-    });
+    const verbal = verbalJobs(slot, t.modelsDir, []);
     try {
       const posture = t.jobs.start({ holdOut: 0 });
       const err = thrown(() => verbal.start({}));
@@ -227,11 +231,7 @@ describe('PostureTrainJobs', () => {
     const labels = Array.from({ length: 20 }, (_, n) => ({
       correction: { sessionId: 's1', utteranceId: n, label: 'price_inquiry', note: null, correctedAt: n }, speaker: 'Li', text: `how much is plan ${n}?`, startMs: n, context: null, modelLabel: null, modelScore: null, modelVersion: null,
     }));
-    const verbal = new TrainJobs({
-      service: { correctionsForExport: () => labels as never, requireSession: () => undefined },
-      modelsDir: t.modelsDir, corpusPath: 'x', backend: 'cpu', now: () => 0, slot,
-      start: () => ({ outcome: new Promise(() => undefined), stop: async () => undefined }),
-    });
+    const verbal = verbalJobs(slot, t.modelsDir, labels);
     try {
       const v = verbal.start({ holdOut: 0 });
       const err = thrown(() => t.jobs.start({}));

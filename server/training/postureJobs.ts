@@ -3,7 +3,6 @@
 // labelled frames, each counted `extraWeight` times) on one worker thread, published into
 // `<modelsDir>/posture/<version>/`. One job at a time across kinds (JobHost's TrainingSlot): a
 // verbal job running refuses a posture one, and the other way round.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { HOLD_OUT_DEFAULT_PERCENT } from '../../protocol/compare';
 import {
@@ -18,7 +17,7 @@ import { postureLabelsRow } from '../ingest/postureLabelsExport';
 import type { BackendName } from '../runtime/backend';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, type PostureTrainOptions } from '../signals/posture/train';
 import type { PostureLabelsForExport } from '../store/sqliteStore';
-import { JobHost, PROGRESS_INTERVAL_MS, workerRun, type Held, type JobRun, type TrainingSlot } from './jobHost';
+import { JobHost, labelsRecord, PROGRESS_INTERVAL_MS, workerRun, type Held, type JobRun, type TrainingSlot } from './jobHost';
 import { postureJobRows, trainedFramesJson } from './postureRows';
 import type { PostureTrainFromWorker, PostureTrainWorkerJob } from './trainProtocol';
 
@@ -102,11 +101,7 @@ export class PostureTrainJobs extends JobHost<PostureTrainJob, PostureRunOutcome
         {
           backend: this.o.backend,
           extraJsonl: jsonl,
-          extra: {
-            weight,
-            files: [{ path: source, sha256: createHash('sha256').update(jsonl).digest('hex'), rows: trained.length }],
-            ...(holdOutPercent > 0 ? { holdOutPercent } : {}),
-          },
+          extra: labelsRecord(source, jsonl, trained.length, weight, holdOutPercent),
           options,
           trainedFramesJson: trainedFramesJson(trained, heldOut),
           outDir: this.tempDir(id),

@@ -11,7 +11,6 @@ import type { PostureLabelsExportRow } from '../ingest/postureLabelsExport';
 import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 import { extraExamples } from '../signals/posture/extraExamples';
 import type { LandmarkRow } from '../signals/posture/labelRows';
-import type { PostureLabel } from '../signals/posture/types';
 import { splitHoldOutBy } from './holdOut';
 
 export type PostureJobWarning = PostureTrainJob['warnings'][number];
@@ -41,7 +40,7 @@ export function postureJobRows(rows: readonly PostureLabelsExportRow[], percent:
     kind: 'landmarks',
     pose: poseFromLandmarks({ landmarks: r.landmarks }),
     ...(r.aspect !== undefined ? { aspect: r.aspect } : {}),
-    labels: r.labels as PostureLabel[],
+    labels: r.labels,
     line: i + 1,
   }));
   const unusable = new Set(extraExamples(asLandmarks).unusable);

@@ -11,6 +11,7 @@ import { parseLabelRows } from '../signals/posture/labelRows';
 import { saveTrainedPosture, trainPosture } from '../signals/posture/train';
 import { TRAINED_FRAMES_FILE } from './postureRows';
 import type { PostureTrainFromWorker, PostureTrainWorkerJob } from './trainProtocol';
+import { postFailure } from './workerFailure';
 
 const port = parentPort;
 if (!port) throw new Error('postureTrainWorker.ts must run in a worker thread (it is started by PostureTrainJobs)');
@@ -42,7 +43,4 @@ async function run(): Promise<void> {
   send({ type: 'done', version: manifest.version, validation });
 }
 
-run().catch((err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  send({ type: 'failed', message: e.message, ...(e.stack !== undefined && { stack: e.stack }) });
-});
+run().catch(postFailure(send));

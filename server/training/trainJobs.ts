@@ -2,7 +2,6 @@
 // on one worker thread (the live path keeps the other core), writing into the model library.
 // JobHost holds the job's state and tells listeners of every change; this builds the job from
 // the stored labels and reads its run's messages.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import {
   TRAIN_LABELS_MIN,
@@ -19,7 +18,7 @@ import type { CorrectionForExport } from '../store/sqliteStore';
 import type { BackendName } from '../runtime/backend';
 import { DEFAULT_TRAIN_OPTIONS } from '../signals/verbal/train';
 import { splitHoldOut, trainedRowsJson, TRAINED_ROWS_MAX_BYTES } from './holdOut';
-import { JobHost, PROGRESS_INTERVAL_MS, workerRun, type Held, type JobRun, type TrainingSlot } from './jobHost';
+import { JobHost, labelsRecord, PROGRESS_INTERVAL_MS, workerRun, type Held, type JobRun, type TrainingSlot } from './jobHost';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
 
 /** What a run reports back while it goes (the worker's messages but `done` and `failed`). */
@@ -101,11 +100,7 @@ export class TrainJobs extends JobHost<TrainJob, RunOutcome> {
           backend: this.o.backend,
           corpusPath: this.o.corpusPath,
           extraJsonl: jsonl,
-          extra: {
-            weight,
-            files: [{ path: source, sha256: createHash('sha256').update(jsonl).digest('hex'), rows: trained.length }],
-            ...(holdOutPercent > 0 ? { holdOutPercent } : {}),
-          },
+          extra: labelsRecord(source, jsonl, trained.length, weight, holdOutPercent),
           trainedRowsJson: trainedRows,
           seed,
           epochs: this.o.epochs,

@@ -15,7 +15,7 @@ import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { postureLibraryDir } from '../../server/training/modelLibrary';
 import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
-import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
 import { LABELLED_FOR_JOB, labelledSession } from './labelledSession';
 
 /** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
@@ -31,19 +31,7 @@ const library = () => postureLibraryDir(modelsDir);
 const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort() : []);
 const TRAIN = '/api/models/posture/train';
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const readJob = async (base = url()): Promise<PostureTrainJob | null> => PostureTrainJobAnswerSchema.parse((await api(base, 'GET', TRAIN)).body).job;
-const ended = async (base = url()) => {
-  await until('the job to end', async () => !['queued', 'running'].includes((await readJob(base))?.state ?? 'done'));
-  return (await readJob(base))!;
-};
 
 const POSES = { crossed: posture(ARMS.crossed), open: posture(ARMS.openPalm, 15), relaxed: posture(ARMS.hanging) };
 const LABELS: [keyof typeof POSES, PostureFrameLabel[]][] = [['crossed', ['arms_crossed']], ['open', ['leaning_forward', 'open_palms']], ['relaxed', ['neutral']]];
@@ -130,7 +118,7 @@ describe('POST /api/models/posture/train', () => {
     const again = await api(url(), 'POST', TRAIN, {});
     expect(again.body.error).toMatchObject({ code: 'busy', message: expect.stringContaining(first.id) });
 
-    const done = await ended();
+    const done = await jobEnded(() => readJob());
     expect(done).toMatchObject({ id: first.id, state: 'done', rows: first.rows });
     const result = done.result!;
     expect(result).toMatchObject({ dir: path.join(library(), result.version), id: `lib/${result.version}`, existed: false });
