@@ -167,7 +167,7 @@ describe('POST /api/models/posture/train', () => {
 });
 
 describe('cancelling a posture job', () => {
-  it('answers at once, the worker stopped mid-training: no model, no temp folder, no more progress', async () => {
+  it('answers at once, the worker stopped mid-training: no model, no temp folder, no more progress; closing the server does the same', async () => {
     // Its own server: a recipe of many epochs, a job of many seconds.
     const lib = fs.mkdtempSync(path.join(work, 'long-'));
     const server = await startTestServer({ modelsDir: lib, training: { progressIntervalMs: 50, postureRecipe: { ...TINY, trainExamples: 6000, epochs: 60 } } });
@@ -186,6 +186,11 @@ describe('cancelling a posture job', () => {
       expect(fs.existsSync(folder) ? fs.readdirSync(folder) : []).toEqual([]);
       // The slot is free again: a verbal job is refused for its labels, not as busy.
       expect((await api(server.url, 'POST', '/api/models/verbal/train', {})).body.error.code).toBe('no_labels');
+      // A server stopped during a job cancels it, leaving no temp folder.
+      expect((await api(server.url, 'POST', TRAIN, { session, holdOut: 0, seed: 9 })).status).toBe(202);
+      await until('training', async () => (await readJob(server.url))?.state === 'running');
+      await server.close();
+      expect(fs.existsSync(folder) ? fs.readdirSync(folder) : []).toEqual([]);
     } finally {
       await server.close();
     }
