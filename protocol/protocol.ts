@@ -6,6 +6,7 @@ import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
 import type { TrainJob } from './training';
+import type { PostureTrainJob } from './postureModels';
 
 export { normalizeSpeakerName } from './speakerName';
 
@@ -748,6 +749,8 @@ export interface ServerToClientEvents {
    * at each change of state or phase and at most four times a second while it trains.
    */
   model_training: (job: TrainJob) => void;
+  /** To every connected client: the posture training job's state (POST /api/models/posture/train), as `model_training`. */
+  posture_training: (job: PostureTrainJob) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */
   session_error: (e: SessionError) => void;
 }
