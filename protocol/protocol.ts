@@ -6,7 +6,8 @@ import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
 import type { TrainJob } from './training';
-import type { PostureState, PostureTrainJob } from './postureModels';
+import type { PostureTrainJob } from './postureModels';
+import type { PostureState } from './postureModels';
 
 export { normalizeSpeakerName } from './speakerName';
 
@@ -742,6 +743,12 @@ export interface ServerToClientEvents {
    * names; stored sessions keep their signals until re-analysed (docs/protocol.md "Running model").
    */
   verbal_settings: (s: VerbalSettingsEvent) => void;
+  /**
+   * To every connected socket: the running posture model is being switched (`switching` set), was
+   * switched, or a switch failed (`switching` null). New frames use what it names (docs/protocol.md
+   * "Running posture model").
+   */
+  posture_settings: (s: PostureState) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /**
@@ -749,11 +756,6 @@ export interface ServerToClientEvents {
    * at each change of state or phase and at most four times a second while it trains.
    */
   model_training: (job: TrainJob) => void;
-  /**
-   * To every connected socket: the running posture model is being switched (`switching` set), was
-   * switched, or a switch failed (`switching` null) (docs/protocol.md "Running posture model").
-   */
-  posture_settings: (s: PostureState) => void;
   /** To every connected client: the posture training job's state (POST /api/models/posture/train), as `model_training`. */
   posture_training: (job: PostureTrainJob) => void;
   /** A streaming-path failure that is not tied to one ack: a `frame` that failed after it was queued names the frame. */

@@ -20,8 +20,12 @@ import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
 import { newToken, tokenProblem } from './http/auth';
 import { TrainJobs } from './training/trainJobs';
+import { PostureTrainJobs } from './training/postureJobs';
+import { TrainingSlot } from './training/jobHost';
+import type { PostureTrainOptions } from './signals/posture/train';
 import { removeStaleTemps } from './training/modelLibrary';
 import { TRAIN_EVENT } from '../protocol/training';
+import { POSTURE_TRAIN_EVENT } from '../protocol/postureModels';
 import { DEFAULT_PIPELINE_OPTIONS } from './pipeline/sessionPipeline';
 import { VerbalRuntime } from './models/verbalRuntime';
 import { startupChoice, VerbalSettings } from './models/verbalSettings';
@@ -68,9 +72,11 @@ export interface ServerOptions {
   clientDir: string;
   /**
    * Training jobs' corpus and most epochs per member (defaults: fixtures/verbal/corpus.jsonl,
-   * DEFAULT_TRAIN_OPTIONS.epochs); a test's smaller corpus and fewer epochs. Never from a request.
+   * DEFAULT_TRAIN_OPTIONS.epochs), and posture jobs' recipe (default
+   * DEFAULT_POSTURE_TRAIN_OPTIONS); a test's smaller corpus, fewer epochs, a tiny recipe. Never
+   * from a request.
    */
-  training?: { corpusPath?: string; epochs?: number; progressIntervalMs?: number };
+  training?: { corpusPath?: string; epochs?: number; progressIntervalMs?: number; postureRecipe?: Partial<Omit<PostureTrainOptions, 'seed'>> };
   /** Store the analysed demo session at start-up (id "demo"). */
   seedDemo: boolean;
   backend?: BackendName;
@@ -212,8 +218,11 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const hosts = hostCheck(o.host, o.allowedHosts);
   const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
   const quality = new QualityMeasurements({ service, posture, modelDirs });
+  // One training job at a time, verbal or posture: a job takes the core the live path does not.
+  const slot = new TrainingSlot();
   const training = new TrainJobs({
     service,
+    slot,
     modelsDir: o.modelsDir,
     corpusPath: o.training?.corpusPath ?? projectPath('fixtures', 'verbal', 'corpus.jsonl'),
     ...(o.training?.epochs !== undefined ? { epochs: o.training.epochs } : {}),
@@ -222,12 +231,23 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     now: o.now,
     log: o.log,
   });
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, verbalSettings, hosts, ...(token ? { token } : {}), log: o.log });
+  const postureTraining = new PostureTrainJobs({
+    service,
+    slot,
+    modelsDir: o.modelsDir,
+    ...(o.training?.postureRecipe !== undefined ? { recipe: o.training.postureRecipe } : {}),
+    ...(o.training?.progressIntervalMs !== undefined ? { progressIntervalMs: o.training.progressIntervalMs } : {}),
+    backend: backend.name,
+    now: o.now,
+    log: o.log,
+  });
+  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, postureTraining, verbalSettings, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), verbalSettings, log: o.log });
   // Every connected client hears the training job's state, whatever session (or none) it shows.
   training.onChange((job) => realtime.io.emit(TRAIN_EVENT, job));
+  postureTraining.onChange((job) => realtime.io.emit(POSTURE_TRAIN_EVENT, job));
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -262,6 +282,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       await quality.close();
       // A training job under way is cancelled: its worker terminated, its temp folder removed.
       await training.close();
+      await postureTraining.close();
       await realtime.close();
       await frames.close();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));

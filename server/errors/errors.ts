@@ -260,51 +260,76 @@ export class DemoSessionError extends AppError {
   }
 }
 
-/** POST /api/models/verbal/train while a job runs: one training job at a time (it takes a core for minutes). */
+/**
+ * POST /api/models/verbal/train or /api/models/posture/train while a job of either kind runs: one
+ * training job at a time (it takes a core for minutes). `kind`: the running job's.
+ */
 export class TrainBusyError extends AppError {
-  constructor(jobId: string, state: string) {
-    super('busy', `a training job is ${state} (${jobId}): one runs at a time; wait for it to end, or cancel it (DELETE /api/models/verbal/train)`, 409, { field: 'job' });
+  constructor(jobId: string, state: string, kind: 'verbal' | 'posture' = 'verbal') {
+    super(
+      'busy',
+      `a ${kind} training job is ${state} (${jobId}): one training job runs at a time, verbal or posture; wait for it to end, or cancel it (DELETE /api/models/${kind}/train)`,
+      409,
+      { field: 'job' },
+    );
   }
 }
 
-/** DELETE /api/models/verbal/train with no job running. */
+/** DELETE /api/models/<kind>/train with no job of that kind running. */
 export class TrainNotRunningError extends AppError {
-  constructor(last: { id: string; state: string } | null) {
-    super('not_running', last ? `no training job is running (the last one, ${last.id}, is ${last.state})` : 'no training job is running', 409, { field: 'job' });
+  constructor(last: { id: string; state: string } | null, kind: 'verbal' | 'posture' = 'verbal') {
+    const what = kind === 'verbal' ? 'training job' : 'posture training job';
+    super('not_running', last ? `no ${what} is running (the last one, ${last.id}, is ${last.state})` : `no ${what} is running`, 409, { field: 'job' });
   }
 }
+
+/** What a job trains on, as TooFewLabelsError words it. */
+export interface LabelledNoun {
+  one: string;
+  many: string;
+  /** What to do when there are too few at all. */
+  first: string;
+  /** What to do when the hold-out leaves too few. */
+  more: string;
+  /** Labelled items left out before counting (posture: frames whose pose cannot be measured), said beside the count. */
+  leftOut?: { count: number; why: string };
+}
+
+const CUSTOMER_TURNS: LabelledNoun = { one: 'labelled customer turn', many: 'labelled customer turns', first: 'label customer turns in the transcript first', more: 'label more customer turns' };
 
 /**
- * POST /api/models/verbal/train with fewer labelled customer turns than a job needs (`limit`;
- * `actual` found), in one session or in all.
+ * POST /api/models/verbal/train (or /api/models/posture/train, `noun` its frames) with fewer
+ * labelled items than a job needs (`limit`; `actual` found), in one session or in all.
  */
 export class TooFewLabelsError extends AppError {
   /**
-   * `heldOut`: the turns the request's hold-out (`percent`) keeps out; when they are what leaves
-   * too few, the message says so and names holdOut (`found` counts every labelled turn, `actual`
+   * `heldOut`: the items the request's hold-out (`percent`) keeps out; when they are what leaves
+   * too few, the message says so and names holdOut (`found` counts every labelled item, `actual`
    * those that would be trained on).
    */
-  constructor(found: number, min: number, session: string | null, holdOut?: { percent: number; heldOut: number }) {
+  constructor(found: number, min: number, session: string | null, holdOut?: { percent: number; heldOut: number }, noun: LabelledNoun = CUSTOMER_TURNS) {
     const where = session === null ? 'in any session' : `in session "${session}"`;
     const trained = found - (holdOut?.heldOut ?? 0);
+    const count = (n: number) => (n === 1 ? `is 1 ${noun.one}` : `are ${n} ${noun.many}`);
+    const leftOut = noun.leftOut && noun.leftOut.count > 0 ? ` (and ${noun.leftOut.count} more ${noun.leftOut.why})` : '';
     if (holdOut && holdOut.heldOut > 0 && found >= min) {
       super(
         'too_few_labels',
-        `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`} ${where}, but holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} out for comparing, ` +
-          `which leaves ${trained} to train on; a job needs at least ${min} (label more customer turns, or ask for a smaller holdOut)`,
+        `there ${count(found)} ${where}${leftOut}, but holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} out for comparing, ` +
+          `which leaves ${trained} to train on; a job needs at least ${min} (${noun.more}, or ask for a smaller holdOut)`,
         422,
         { field: 'holdOut', limit: min, actual: trained },
       );
       return;
     }
-    // Too few even before the hold-out: the turns it keeps out are said too, so the count to train on is not overstated.
+    // Too few even before the hold-out: the items it keeps out are said too, so the count to train on is not overstated.
     const kept = holdOut && holdOut.heldOut > 0 && found > 0
       ? `, and holdOut ${holdOut.percent} % keeps ${holdOut.heldOut} of them out for comparing, which leaves ${trained} to train on; `
       : ' to train on; ';
     super(
       found === 0 ? 'no_labels' : 'too_few_labels',
-      `${found === 0 ? 'there are no coaches\' labels' : `there ${found === 1 ? 'is 1 labelled customer turn' : `are ${found} labelled customer turns`}`} ${where}${kept}` +
-        `a job needs at least ${min} (label customer turns in the transcript first)`,
+      `${found === 0 ? `there are no coaches' labels${noun === CUSTOMER_TURNS ? '' : ` (${noun.many})`}` : `there ${count(found)}`} ${where}${leftOut}${kept}` +
+        `a job needs at least ${min} (${noun.first})`,
       422,
       { field: session === null ? 'labels' : 'session', limit: min, actual: found },
     );

@@ -27,6 +27,8 @@ import type { BackendName } from '../runtime/backend';
 import { searchRouter } from './routes/search';
 import { trainingRouter } from './routes/training';
 import type { TrainJobs } from '../training/trainJobs';
+import type { PostureTrainJobs } from '../training/postureJobs';
+import { PostureTrainRequestSchema } from '../../protocol/postureModels';
 import { verbalModelsRouter, verbalSettingsRouter } from './routes/verbalModels';
 import type { VerbalSettings } from '../models/verbalSettings';
 
@@ -50,6 +52,8 @@ export interface AppDeps {
   quality?: QualityMeasurements;
   /** Training jobs (POST /api/models/verbal/train); absent: those routes answer 404 as unknown. */
   training?: TrainJobs;
+  /** Posture training jobs (POST /api/models/posture/train); absent: those routes answer 404 as unknown. */
+  postureTraining?: PostureTrainJobs;
   /** The verbal model library and the running model's settings; without it those routes answer 404. */
   verbalSettings?: VerbalSettings;
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
@@ -116,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/search', searchRouter(deps.service));
   if (deps.training) app.use('/api/models/verbal/train', trainingRouter(deps.training));
+  if (deps.postureTraining) app.use('/api/models/posture/train', trainingRouter(deps.postureTraining, PostureTrainRequestSchema));
   if (deps.verbalSettings) {
     app.use('/api/models/verbal', verbalModelsRouter(deps.verbalSettings));
     app.use('/api/settings/verbal', verbalSettingsRouter(deps.verbalSettings));

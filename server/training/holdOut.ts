@@ -32,9 +32,17 @@ export function isHeldOut(text: string, percent: number, seed: number): boolean 
 
 /** The rows trained on and those held out, each in the order given. */
 export function splitHoldOut<T extends { text: string }>(rows: readonly T[], percent: number, seed: number): { trained: T[]; heldOut: T[] } {
+  return splitHoldOutBy(rows, percent, seed, (r) => r.text);
+}
+
+/**
+ * The rows trained on and those held out, each in the order given, a row held out as isHeldOut
+ * holds out its `key` (rows of one key fall on one side: a posture job's frames of one moment).
+ */
+export function splitHoldOutBy<T>(rows: readonly T[], percent: number, seed: number, key: (row: T) => string): { trained: T[]; heldOut: T[] } {
   const trained: T[] = [];
   const heldOut: T[] = [];
-  for (const r of rows) (isHeldOut(r.text, percent, seed) ? heldOut : trained).push(r);
+  for (const r of rows) (isHeldOut(key(r), percent, seed) ? heldOut : trained).push(r);
   return { trained, heldOut };
 }
 

@@ -1,17 +1,26 @@
 // The server's model library (`serve --models-dir DIR`, default data/models): each trained
-// verbal model in `<modelsDir>/verbal/<version>/`. A training job writes into a hidden temp
-// folder beside them (`.tmp-<jobid>-<pid>`) and renames it to its version only once the model is
-// complete, so a reader listing the library never sees a half-written model.
+// model in `<modelsDir>/<kind>/<version>/` (verbal or posture). A training job writes into a
+// hidden temp folder beside them (`.tmp-<jobid>-<pid>`) and renames it to its version only once
+// the model is complete, so a reader listing the library never sees a half-written model.
 import fs from 'node:fs';
 import path from 'node:path';
 import { verbalLibraryDir } from '../models/verbalLibrary';
+import type { ModelKind } from '../signals/modelFolder';
+
+const MODEL_KINDS: readonly ModelKind[] = ['verbal', 'posture'];
+
+/** `<modelsDir>/posture`: where the library's posture models are (written by a posture training job). */
+export const postureLibraryDir = (modelsDir: string): string => path.join(path.resolve(modelsDir), 'posture');
+
+/** The library folder of one kind of model. */
+export const libraryDirOf = (modelsDir: string, kind: ModelKind): string => (kind === 'verbal' ? verbalLibraryDir(modelsDir) : postureLibraryDir(modelsDir));
 
 /**
  * The temp folder a job writes its model into: `.tmp-<jobid>-<pid>`, the pid of the server
  * running it, so that another server starting on the same library (its start-up clean-up) tells
  * a live job's folder from one a stopped server left.
  */
-export const jobTempDir = (modelsDir: string, jobId: string): string => path.join(verbalLibraryDir(modelsDir), `.tmp-${jobId}-${process.pid}`);
+export const jobTempDir = (modelsDir: string, jobId: string, kind: ModelKind = 'verbal'): string => path.join(libraryDirOf(modelsDir, kind), `.tmp-${jobId}-${process.pid}`);
 
 /**
  * The temp folders of jobs this process runs (by name): a second server in this process on the
@@ -57,15 +66,15 @@ const isTempOf = (name: string, jobId: string): boolean => {
   return name === own || name.startsWith(`.${own}.`);
 };
 
-function removeTemps(modelsDir: string, which: (name: string) => boolean): string[] {
-  const dir = verbalLibraryDir(modelsDir);
+function removeTemps(modelsDir: string, kind: ModelKind, which: (name: string) => boolean): string[] {
+  const dir = libraryDirOf(modelsDir, kind);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return [];
-    // A file where the library (or its verbal folder) should be: said at start-up, not as a failed job later.
+    // A file where the library (or its verbal or posture folder) should be: said at start-up, not as a failed job later.
     if (code === 'ENOTDIR') throw new Error(`the model library ${path.resolve(modelsDir)} (--models-dir) must be a folder: ${dir} is not one`);
     throw e;
   }
@@ -76,13 +85,15 @@ function removeTemps(modelsDir: string, which: (name: string) => boolean): strin
 }
 
 /** Removes one job's temp folder (a failed or cancelled job's). */
-export const removeJobTemp = (modelsDir: string, jobId: string): void => void removeTemps(modelsDir, (n) => isTempOf(n, jobId));
+export const removeJobTemp = (modelsDir: string, jobId: string, kind: ModelKind = 'verbal'): void => void removeTemps(modelsDir, kind, (n) => isTempOf(n, jobId));
 
 /**
  * At start-up: removes the temp folders of jobs a stopped server left (not those of a job another
- * running server, or this process, runs on the same library). Returns their names.
+ * running server, or this process, runs on the same library), of one kind's folder or (no kind)
+ * of every kind's. Returns their names (`posture/<name>` for the posture folder's).
  */
-export const removeStaleTemps = (modelsDir: string): string[] => removeTemps(modelsDir, isStale);
+export const removeStaleTemps = (modelsDir: string, kind?: ModelKind): string[] =>
+  (kind !== undefined ? [kind] : MODEL_KINDS).flatMap((k) => removeTemps(modelsDir, k, isStale).map((n) => (k === 'verbal' ? n : `${k}/${n}`)));
 
 /** Whether `dir` holds the model `version` (its manifest.json names it). */
 function holdsVersion(dir: string, version: string): boolean {
@@ -101,13 +112,13 @@ function holdsVersion(dir: string, version: string): boolean {
  * for it: it is moved aside to `<version>.replaced-<jobid>` (`aside`), never deleted, and the new
  * model takes its place.
  */
-export function publishModel(modelsDir: string, jobId: string, version: string): { dir: string; existed: boolean; aside?: string } {
-  const dir = path.join(verbalLibraryDir(modelsDir), version);
-  const tmp = jobTempDir(modelsDir, jobId);
+export function publishModel(modelsDir: string, jobId: string, version: string, kind: ModelKind = 'verbal'): { dir: string; existed: boolean; aside?: string } {
+  const dir = path.join(libraryDirOf(modelsDir, kind), version);
+  const tmp = jobTempDir(modelsDir, jobId, kind);
   let aside: string | undefined;
   if (fs.existsSync(dir)) {
     if (holdsVersion(dir, version)) {
-      removeJobTemp(modelsDir, jobId);
+      removeJobTemp(modelsDir, jobId, kind);
       return { dir, existed: true };
     }
     aside = `${dir}.replaced-${jobId}`;

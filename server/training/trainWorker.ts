@@ -12,6 +12,7 @@ import { withExtraRows } from '../signals/verbal/extraRows';
 import { DEFAULT_TRAIN_OPTIONS, saveTrainedModel, trainVerbal, type TrainOptions } from '../signals/verbal/train';
 import { TRAINED_ROWS_FILE } from './holdOut';
 import type { TrainFromWorker, TrainWorkerJob } from './trainProtocol';
+import { postFailure } from './workerFailure';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.ts must run in a worker thread (it is started by TrainJobs)');
@@ -47,7 +48,4 @@ async function run(): Promise<void> {
   send({ type: 'done', version: manifest.version, macroF1: result.validation.macroF1, accuracy: result.validation.accuracy, validationRows: result.validationRows });
 }
 
-run().catch((err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  send({ type: 'failed', message: e.message, ...(e.stack !== undefined && { stack: e.stack }) });
-});
+run().catch(postFailure(send));

@@ -13,7 +13,7 @@ import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
 import { addLibraryModel } from '../../server/models/library.testkit';
 import { isHeldOut } from '../../server/training/holdOut';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
-import { api, expectRefusals, useFileStoreServer } from './harness';
+import { api, expectRefusals, until, useFileStoreServer } from './harness';
 import { TEXTS, labelledSession } from './labelledSession';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-compare-it-'));
@@ -37,13 +37,6 @@ const compare = async (query: string): Promise<{ status: number; body: VerbalCom
 };
 const texts = (n: number) => Array.from({ length: n }, (_, i) => `${TEXTS[i % TEXTS.length]} (${i})`);
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const job = async (): Promise<TrainJob | null> => TrainJobAnswerSchema.parse((await api(url(), 'GET', '/api/models/verbal/train')).body).job;
 
 describe('GET /api/quality/compare', () => {
@@ -95,7 +88,7 @@ describe('GET /api/quality/compare', () => {
 
   it('after a job trained with a hold-out: exactly the held-out turns in scope are measured, and each model says what it was trained on', async () => {
     expect((await api(url(), 'POST', '/api/models/verbal/train', { session: trainedSession, seed: SEED, holdOut: HOLD_OUT })).status).toBe(202);
-    await until('the job to end', async () => !['queued', 'running'].includes((await job())?.state ?? 'done'));
+    await until('the job to end', async () => !['queued', 'running'].includes((await job())?.state ?? 'done'), 90_000);
     const done = (await job())!;
     expect(done.state).toBe('done');
     const all = texts(N);

@@ -232,3 +232,18 @@ export function useSockets(url: () => string): () => Promise<TestSocket> {
     return s;
   };
 }
+
+/** Waits until `check` holds, asking every 50 ms; fails naming `what` after `timeoutMs` (a training job's tests). */
+export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The job a training route's GET answers once it has ended (done, failed or cancelled), read with `read`. */
+export async function jobEnded<J extends { state: string }>(read: () => Promise<J | null>): Promise<J> {
+  await until('the job to end', async () => !['queued', 'running'].includes((await read())?.state ?? 'done'));
+  return (await read())!;
+}

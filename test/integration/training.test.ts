@@ -13,7 +13,7 @@ import { readVerbalManifest } from '../../server/signals/verbal/artifact';
 import { loadVerbalClassifier } from '../../server/signals/verbal/model';
 import { verbalLibraryDir } from '../../server/models/verbalLibrary';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
-import { api, collect, connectSocket, download, expectRefusals, startTestServer, useFileStoreServer, type TestSocket } from './harness';
+import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
 import { LABELLED_FOR_JOB, TEXTS, labelledSession } from './labelledSession';
 import { isHeldOut, parseTrainedRows, rowKey, TRAINED_ROWS_FILE } from '../../server/training/holdOut';
 
@@ -29,20 +29,8 @@ const url = () => suite.server.url;
 const library = () => verbalLibraryDir(modelsDir);
 const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort() : []);
 
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const job = async (): Promise<TrainJob | null> => TrainJobAnswerSchema.parse((await api(url(), 'GET', '/api/models/verbal/train')).body).job;
-const ended = async () => {
-  await until('the job to end', async () => !['queued', 'running'].includes((await job())?.state ?? 'done'));
-  return (await job())!;
-};
+const ended = () => jobEnded(job);
 
 describe('POST /api/models/verbal/train', () => {
   let session = '';

@@ -135,8 +135,26 @@ export function mergeMembers(members: readonly Float32Array[][], d: MlpDims): { 
   return { dims, weights: merged };
 }
 
+/** A member's epoch finished (a server job's progress). */
+export interface PostureEpochProgress {
+  /** 1-based, of `members`. */
+  member: number;
+  members: number;
+  /** 1-based, of `epochs`. */
+  epoch: number;
+  epochs: number;
+}
+
 /** One member: Adam on the masked sigmoid cross-entropy, seeded init, shuffling and dropout. */
-function trainMember(train: SynthDataset, norm: { mean: number[]; std: number[] }, dims: MlpDims, opts: PostureTrainOptions, seed: number, log: (line: string) => void): Float32Array[] {
+function trainMember(
+  train: SynthDataset,
+  norm: { mean: number[]; std: number[] },
+  dims: MlpDims,
+  opts: PostureTrainOptions,
+  seed: number,
+  log: (line: string) => void,
+  epochDone?: (epoch: number) => void,
+): Float32Array[] {
   const L = MODEL_LABELS.length;
   const shapes = weightShapes(dims);
   const vars = initWeights(dims, seed).map((w, i) => tf.variable(tf.tensor(w, shapes[i]!.shape)));
@@ -164,6 +182,7 @@ function trainMember(train: SynthDataset, norm: { mean: number[]; std: number[] 
       tf.dispose([x, y, m, loss!]);
     }
     log(`epoch ${epoch}/${opts.epochs}: loss ${(lossSum / batches).toFixed(4)}`);
+    epochDone?.(epoch);
   }
   const weights = vars.map((v) => v.dataSync().slice() as Float32Array);
   tf.dispose([normT.mean, normT.std, ...vars]);
@@ -187,10 +206,12 @@ export function trainPostureMember(
   k: number,
   log: (line: string) => void,
   extra?: PostureExtra,
+  epochDone?: (p: PostureEpochProgress) => void,
 ): Float32Array[] {
   const memberDims: MlpDims = { inputs: FEATURE_COUNT, hidden: opts.hidden, outputs: MODEL_LABELS.length };
   const prefix = opts.members > 1 ? `member ${k + 1}/${opts.members}: ` : '';
-  return trainMember(memberData(opts, k, extra), norm, memberDims, opts, memberSeed(opts.seed, k), (line) => log(prefix + line));
+  const members = Math.max(1, opts.members);
+  return trainMember(memberData(opts, k, extra), norm, memberDims, opts, memberSeed(opts.seed, k), (line) => log(prefix + line), epochDone && ((epoch) => epochDone({ member: k + 1, members, epoch, epochs: opts.epochs })));
 }
 
 /**
@@ -198,12 +219,13 @@ export function trainPostureMember(
  * thread, with the same bytes as the result) and merges them. Call initTf() first.
  * `run.extra`: examples added to every member's training set (never to validation, which stays
  * synthetic: it picks the thresholds, and coaches' rows are measured with eval posture on rows
- * kept out of training).
+ * kept out of training). `run.epochDone` hears each member's epochs when they train in this
+ * thread (`workers: 1`; a server job's progress).
  */
 export async function trainPosture(
   opts: PostureTrainOptions = DEFAULT_POSTURE_TRAIN_OPTIONS,
   log: (line: string) => void = () => {},
-  run: { workers?: number; backend?: BackendName; extra?: PostureExtra } = {},
+  run: { workers?: number; backend?: BackendName; extra?: PostureExtra; epochDone?: (p: PostureEpochProgress) => void } = {},
 ): Promise<PostureTrainResult> {
   const started = Date.now();
   const extra = run.extra && run.extra.examples.n > 0 ? run.extra : undefined;
@@ -222,7 +244,7 @@ export async function trainPosture(
           Array.from({ length: n }, (_, k) => ({ kind: 'posture' as const, k, options: opts, norm, ...(extra ? { extra } : {}) })),
           { workers, backend: run.backend ?? (tf.getBackend() as BackendName), log },
         )
-      : Array.from({ length: n }, (_, k) => trainPostureMember(opts, norm, k, log, extra));
+      : Array.from({ length: n }, (_, k) => trainPostureMember(opts, norm, k, log, extra, run.epochDone));
   const { dims, weights } = mergeMembers(members, memberDims);
   const shapes = weightShapes(dims);
   const probs = tf.tidy(() => {
@@ -239,8 +261,9 @@ export async function trainPosture(
 /**
  * Writes weights, manifest and metrics.json (synthetic validation figures, seed, version), and,
  * for a model trained with --extra, the extra files' record in both; without, neither changes.
+ * `files`: more files for the folder (a server job's trained-frames.json).
  */
-export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date, extra?: ExtraRecord): PostureManifest {
+export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Date, extra?: ExtraRecord, files: Record<string, string> = {}): PostureManifest {
   return saveArtifact(dir, r.artifact, { seed: r.options.seed, date, ...(extra ? { extra } : {}) }, (manifest) => {
     const metrics = {
       version: manifest.version,
@@ -253,7 +276,7 @@ export function saveTrainedPosture(dir: string, r: PostureTrainResult, date: Dat
       trainingMs: r.trainingMs,
       syntheticValidation: r.validation,
     };
-    return { [METRICS_FILE]: JSON.stringify(metrics, null, 2) + '\n' };
+    return { ...files, [METRICS_FILE]: JSON.stringify(metrics, null, 2) + '\n' };
   });
 }
 
