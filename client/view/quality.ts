@@ -281,12 +281,14 @@ export class QualityView {
   /** A training job's state, as every window hears it (`model_training`): kept while the dialog is closed. */
   trainingUpdate(job: TrainJob): void {
     this.training.update(job);
+    this.postureTraining?.otherJob(job);
     this.listNewModel('verbal', job, this.running);
   }
 
   /** A posture training job's state (`posture_training`), as trainingUpdate. */
   postureTrainingUpdate(job: PostureTrainJob): void {
     this.postureTraining?.update(job);
+    this.training.otherJob(job);
     this.listNewModel('posture', job, this.postureRunning);
   }
 

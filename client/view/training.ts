@@ -156,6 +156,17 @@ export class TrainingPanel<J extends TrainJobBase> {
   }
 
   /**
+   * A job of the other kind heard (one training job runs at a time, of either kind): a start
+   * refused because that one ran is untrue once it has ended.
+   */
+  otherJob(job: TrainJobBase): void {
+    if (!this.refusedBusy || isRunning(job) || isRunning(this.job)) return;
+    this.formError = null;
+    this.refusedBusy = false;
+    this.renderText();
+  }
+
+  /**
    * Reads the job running (or the last one): on the dialog's opening, as events before it were
    * not kept, and once the connection is back (events missed while it was down are not replayed).
    */
