@@ -72,6 +72,7 @@ export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Parti
   return {
     ...(modelsDir !== undefined ? { modelsDir } : {}),
     verbalFlags: { model: a.values.model !== undefined, thresholds: thresholds !== undefined },
+    postureFlag: a.values['posture-model'] !== undefined,
     ...modelOptions(a.values),
     port,
     allowedHosts,
