@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExtraRecord } from '../signals/extraRecord';
-import type { ModelKind } from '../signals/modelFolder';
+import { MODEL_MANIFEST, type ModelKind } from '../signals/modelFolder';
 import { shownPath } from '../paths';
 import { AmbiguousModelError, ModelNotInLibraryError } from '../errors/errors';
 
@@ -87,6 +87,31 @@ export function resolveRef<E extends { id: string; version: string }>(models: re
   const byVersion = models.find((m) => m.version === ref);
   if (!byVersion) throw new ModelNotInLibraryError(ref, kind);
   return byVersion;
+}
+
+/**
+ * A folder's manifest, read and checked by the kind's reader, or why the folder is no model this
+ * code can run: no manifest (an empty or half-written folder), one too large or no file, not the
+ * kind's (`read` throws the loader's error), or one this code cannot run (`problemOf`).
+ */
+export function readFolderManifest<M>(dir: string, kind: ModelKind, read: (dir: string) => M, problemOf: (m: M) => string | undefined): { manifest: M } | { reason: string } {
+  const file = path.join(dir, MODEL_MANIFEST);
+  if (!fs.existsSync(file)) return { reason: `${MODEL_MANIFEST} is missing (an empty or half-written folder)` };
+  const unfit = unfitFile(file, 'a manifest');
+  if (unfit) return { reason: unfit };
+  let manifest: M;
+  try {
+    manifest = read(dir);
+  } catch (e) {
+    return { reason: reasonOf(e, dir, kind) };
+  }
+  const problem = problemOf(manifest);
+  return problem ? { reason: problem } : { manifest };
+}
+
+/** The library's models as the answer shows them: `running` (its folder and the version loaded from it: a folder since replaced holds another) and `duplicate`. */
+export function withRunning<E extends { id: string; version: string; dir: string }>(models: readonly E[], run: { id: string; classifier: { version: string } }): (Omit<E, 'dir'> & { running: boolean; duplicate: boolean })[] {
+  return models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 }));
 }
 
 /** The manifest's extra training rows as the list shows them, or null (none). */

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PostureLibraryModel, PostureLibrary } from '../../protocol/postureModels';
-import { MANIFEST_FILE, METRICS_FILE, postureManifestProblem, readPostureManifest, WEIGHTS_FILE } from '../signals/posture/artifact';
-import { dirOfLibraryId, extraShown, libraryDirOf, listFolders, readMetricsObject, reasonOf, shownFolder, unfitFile, type LibraryPlaces } from './libraryFolders';
+import { METRICS_FILE, postureManifestProblem, readPostureManifest, WEIGHTS_FILE } from '../signals/posture/artifact';
+import { dirOfLibraryId, extraShown, libraryDirOf, listFolders, readFolderManifest, readMetricsObject, shownFolder, type LibraryPlaces } from './libraryFolders';
 
 /** A posture model of the library with its folder (the answer shows it relative to the project). */
 export interface PostureLibraryEntry extends Omit<PostureLibraryModel, 'running' | 'duplicate'> {
@@ -27,17 +27,9 @@ export function listPostureLibrary(places: LibraryPlaces): { models: PostureLibr
 
 /** Only the manifest and metrics are read: weights that do not match their checksum are found when the model is loaded (a switch to it is refused then). */
 function readEntry(id: string, dir: string, modelsDir?: string): { entry: PostureLibraryEntry } | { reason: string } {
-  if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) return { reason: `${MANIFEST_FILE} is missing (an empty or half-written folder)` };
-  const unfit = unfitFile(path.join(dir, MANIFEST_FILE), 'a manifest');
-  if (unfit) return { reason: unfit };
-  let manifest;
-  try {
-    manifest = readPostureManifest(dir);
-  } catch (e) {
-    return { reason: reasonOf(e, dir, 'posture') };
-  }
-  const problem = postureManifestProblem(manifest);
-  if (problem) return { reason: problem };
+  const read = readFolderManifest(dir, 'posture', readPostureManifest, postureManifestProblem);
+  if ('reason' in read) return read;
+  const { manifest } = read;
   if (!fs.existsSync(path.join(dir, WEIGHTS_FILE))) return { reason: `${WEIGHTS_FILE} is missing` };
   return {
     entry: {

@@ -15,7 +15,7 @@ import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 import { loadPostureClassifier, type PostureClassifier } from '../signals/posture/model';
 import { classifyPhoto } from '../signals/posture/photo';
 import type { Pose } from '../signals/pose';
-import { idsOfVersion, resolveRef, type LibraryPlaces } from './libraryFolders';
+import { resolveRef, withRunning, type LibraryPlaces } from './libraryFolders';
 import { dirOfPostureId, listPostureLibrary, postureLibraryDir, type PostureLibraryEntry } from './postureLibrary';
 import type { PostureRuntime } from './postureRuntime';
 import { asModelRef, startupModel } from './switching';
@@ -72,8 +72,7 @@ export class PostureSettings {
     const run = this.deps.runtime.current;
     return {
       libraryDir: shownPath(postureLibraryDir(this.deps.places.modelsDir)),
-      // Running: its folder and the version loaded from it (a folder since replaced holds another).
-      models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 })),
+      models: withRunning(models, run),
       skipped,
     };
   }

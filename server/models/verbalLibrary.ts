@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LibraryModel, VerbalLibrary } from '../../protocol/models';
-import { LEGACY_WEIGHTS_FILE, MANIFEST_FILE, manifestProblem, METRICS_FILE, readVerbalManifest, WEIGHTS_FILE } from '../signals/verbal/artifact';
-import { dirOfLibraryId, extraShown, libraryDirOf, listFolders, readMetricsObject, reasonOf, shownFolder, unfitFile, type LibraryPlaces } from './libraryFolders';
+import { LEGACY_WEIGHTS_FILE, manifestProblem, METRICS_FILE, readVerbalManifest, WEIGHTS_FILE } from '../signals/verbal/artifact';
+import { dirOfLibraryId, extraShown, libraryDirOf, listFolders, readFolderManifest, readMetricsObject, shownFolder, type LibraryPlaces } from './libraryFolders';
 
 export { BASE_ID, idsOfVersion, LIBRARY_FILE_MAX_BYTES, shownInLibrary, type LibraryPlaces } from './libraryFolders';
 
@@ -31,17 +31,9 @@ export function listLibrary(places: LibraryPlaces): { models: LibraryEntry[]; sk
  * weights are damaged is refused then).
  */
 function readEntry(id: string, dir: string, modelsDir?: string): { entry: LibraryEntry } | { reason: string } {
-  if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) return { reason: `${MANIFEST_FILE} is missing (an empty or half-written folder)` };
-  const unfit = unfitFile(path.join(dir, MANIFEST_FILE), 'a manifest');
-  if (unfit) return { reason: unfit };
-  let manifest;
-  try {
-    manifest = readVerbalManifest(dir);
-  } catch (e) {
-    return { reason: reasonOf(e, dir, 'verbal') };
-  }
-  const problem = manifestProblem(manifest);
-  if (problem) return { reason: problem };
+  const read = readFolderManifest(dir, 'verbal', readVerbalManifest, manifestProblem);
+  if ('reason' in read) return read;
+  const { manifest } = read;
   if (!fs.existsSync(path.join(dir, WEIGHTS_FILE)) && !fs.existsSync(path.join(dir, LEGACY_WEIGHTS_FILE))) return { reason: `${WEIGHTS_FILE} is missing` };
   const m = readMetricsObject(path.join(dir, METRICS_FILE));
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);

@@ -10,9 +10,9 @@ import { thresholdsKey } from '../../protocol/thresholds';
 import { checkSignalThresholds, describeThresholds, thresholdProblem, type SignalThresholds } from '../signals/verbal/decision';
 import { loadVerbalClassifier, loadVerbalClassifierAsync } from '../signals/verbal/model';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { dirOfId, idsOfVersion, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
+import { dirOfId, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
 import type { VerbalRuntime } from './verbalRuntime';
-import { resolveRef } from './libraryFolders';
+import { resolveRef, withRunning } from './libraryFolders';
 import { asModelRef, startupModel } from './switching';
 
 export const MODEL_KEY = 'verbal.model';
@@ -114,8 +114,7 @@ export class VerbalSettings {
     const run = this.deps.runtime.current;
     return {
       libraryDir: shownPath(verbalLibraryDir(this.deps.places.modelsDir)),
-      // Running: its folder and the version loaded from it (a folder since replaced holds another).
-      models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 })),
+      models: withRunning(models, run),
       skipped,
     };
   }
