@@ -43,7 +43,7 @@ import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type Pipel
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 import { searchTurns, type SearchParams } from '../search/search';
 import { VerbalRuntime, type HeldVerbal, type VerbalRun } from '../models/verbalRuntime';
-import { PostureRuntime, type HeldPosture, type PostureRun } from '../models/postureRuntime';
+import { PostureRuntime, type PostureRun } from '../models/postureRuntime';
 import type { SearchAnswer } from '../../protocol/search';
 
 export type SessionEvent =
@@ -218,16 +218,6 @@ export class SessionService {
    */
   holdVerbal(): HeldVerbal {
     return this.verbal.hold();
-  }
-
-  /** The posture model now (undefined: none loaded), held for work that spans turns of the event loop: not disposed by a switch before release(). */
-  holdPosture(): HeldPosture | undefined {
-    return this.posture?.hold();
-  }
-
-  /** The posture model the pipeline runs now (undefined: none loaded). */
-  get postureClassifier(): PostureClassifier | undefined {
-    return this.posture?.current.classifier;
   }
 
   /** The service's wall clock, for the edges that pass a time in (a correction's correctedAt). */
