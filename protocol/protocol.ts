@@ -6,7 +6,7 @@ import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
 import type { TrainJob } from './training';
-import type { PostureTrainJob } from './postureModels';
+import type { PostureState, PostureTrainJob } from './postureModels';
 
 export { normalizeSpeakerName } from './speakerName';
 
@@ -742,6 +742,12 @@ export interface ServerToClientEvents {
    * names; stored sessions keep their signals until re-analysed (docs/protocol.md "Running model").
    */
   verbal_settings: (s: VerbalSettingsEvent) => void;
+  /**
+   * To every connected socket: the running posture model is being switched (`switching` set), was
+   * switched, or a switch failed (`switching` null). New frames use what it names (docs/protocol.md
+   * "Running posture model").
+   */
+  posture_settings: (s: PostureState) => void;
   /** Per-participant frame queue counters (processed, dropped) after each server-side frame. */
   frame_stats: (s: FrameStats) => void;
   /**

@@ -12,7 +12,7 @@ import type { PostureFrameLabel } from '../../protocol/protocol';
 import type { PostureLabelsExportRow } from '../../server/ingest/postureLabelsExport';
 import { loadPostureClassifier } from '../../server/signals/posture/model';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
-import { postureLibraryDir } from '../../server/training/modelLibrary';
+import { postureLibraryDir } from '../../server/models/postureLibrary';
 import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
