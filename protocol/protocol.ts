@@ -6,8 +6,7 @@ import { normalizeSpeakerName } from './speakerName';
 // zod's messages in the project's wording, for every schema (a side effect: it sets zod's config).
 import './zodMessages';
 import type { TrainJob } from './training';
-import type { PostureTrainJob } from './postureModels';
-import type { PostureState } from './postureModels';
+import type { PostureState, PostureTrainJob } from './postureModels';
 
 export { normalizeSpeakerName } from './speakerName';
 

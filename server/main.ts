@@ -13,7 +13,6 @@ import { attachRealtime } from './realtime/socketServer';
 import type { LobbyCountsOptions } from './realtime/lobbyCounts';
 import { loadDemoMeeting, seedDemoSession } from './demo/demo';
 import { projectPath } from './paths';
-import { loadPostureClassifier } from './signals/posture/model';
 import { PosePool, type PoseModelName } from './signals/pose';
 import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
@@ -29,6 +28,9 @@ import { POSTURE_TRAIN_EVENT } from '../protocol/postureModels';
 import { DEFAULT_PIPELINE_OPTIONS } from './pipeline/sessionPipeline';
 import { VerbalRuntime } from './models/verbalRuntime';
 import { startupChoice, VerbalSettings } from './models/verbalSettings';
+import { PostureRuntime } from './models/postureRuntime';
+import { postureStartupChoice, PostureSettings } from './models/postureSettings';
+import { POSTURE_SETTINGS_EVENT } from '../protocol/postureModels';
 import { shownPath } from './paths';
 
 export interface ServerOptions {
@@ -61,7 +63,10 @@ export interface ServerOptions {
    * choice stored by PUT /api/settings/verbal; a setting no flag gave takes the stored choice.
    */
   verbalFlags?: { model: boolean; thresholds: boolean };
+  /** The base posture model's folder (`serve --posture-model`, default models/posture): library id "base"; `<modelsDir>/posture/` holds the library's. */
   postureModelDir: string;
+  /** `serve --posture-model` was given: it wins over the posture model chosen by PUT /api/settings/posture. */
+  postureFlag?: boolean;
   poseModelDir: string;
   /** Server-side pose estimator for video frames (started on the first frame). */
   poseModel: PoseModelName;
@@ -125,6 +130,8 @@ export interface RunningServer {
   service: SessionService;
   /** The running verbal model and thresholds, and their switch. */
   verbalSettings: VerbalSettings;
+  /** The running posture model, and its switch. */
+  postureSettings: PostureSettings;
   /** GET /api/quality's and /api/quality/compare's measurements under way (tests hold their places). */
   quality: QualityMeasurements;
   close(): Promise<void>;
@@ -153,14 +160,19 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   for (const note of choice.notes) o.log(note);
   const classifier = choice.classifier;
   const verbal = new VerbalRuntime({ classifier, id: choice.id, dir: choice.dir, thresholds: choice.thresholds });
-  let posture;
+  // The same for the posture model: `--posture-model` given, else the stored choice, else the base folder.
+  const posturePlaces = { baseDir: o.postureModelDir, modelsDir: o.modelsDir };
+  let postureChoice;
   try {
-    posture = loadPostureClassifier({ modelDir: o.postureModelDir });
+    postureChoice = postureStartupChoice({ store, places: posturePlaces, flagGiven: o.postureFlag ?? false });
   } catch (e) {
     store.close();
     classifier.dispose();
     throw e;
   }
+  for (const note of postureChoice.notes) o.log(note);
+  const posture = postureChoice.classifier;
+  const postureRuntime = new PostureRuntime({ classifier: posture, id: postureChoice.id, dir: postureChoice.dir });
   // WAL checkpoints on a worker thread: SQLite's own ran inside a live turn's commit.
   const checkpointer = store.checkpointAside({ log: o.log });
   const demo = loadDemoMeeting();
@@ -206,8 +218,9 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       o.log(`warning: the start-up warm-up failed, so the first meeting runs on a cold live path: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const service = new SessionService({ store, verbal, posture, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
+  const service = new SessionService({ store, verbal, postureRuntime, now: o.now, ...(o.pipeline ? { options: o.pipeline } : {}) });
   const verbalSettings = new VerbalSettings({ store, runtime: verbal, places, sources: choice.sources, now: o.now, log: o.log });
+  const postureSettings = new PostureSettings({ store, runtime: postureRuntime, places: posturePlaces, source: postureChoice.source, now: o.now, log: o.log });
   const frames = new FrameService(
     service,
     () => PosePool.start({ estimator: { model: o.poseModel, modelDir: o.poseModelDir }, ...(o.poseWorkers ? { workers: o.poseWorkers } : {}), ...(o.backend ? { backend: o.backend } : {}) }),
@@ -217,7 +230,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
 
   const hosts = hostCheck(o.host, o.allowedHosts);
   const modelDirs = { verbal: o.modelDir, posture: o.postureModelDir };
-  const quality = new QualityMeasurements({ service, posture, modelDirs });
+  const quality = new QualityMeasurements({ service, posture: postureRuntime, modelDirs });
   // One training job at a time, verbal or posture: a job takes the core the live path does not.
   const slot = new TrainingSlot();
   const training = new TrainJobs({
@@ -241,13 +254,15 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     now: o.now,
     log: o.log,
   });
-  const app = createApp({ service, frames, backend: backend.name, postureModel: posture.version, poseModel: o.poseModel, posture, demo, clientDir: o.clientDir, modelDirs, quality, training, postureTraining, verbalSettings, hosts, ...(token ? { token } : {}), log: o.log });
+  const app = createApp({ service, frames, backend: backend.name, poseModel: o.poseModel, posture: postureRuntime, demo, clientDir: o.clientDir, modelDirs, quality, training, postureTraining, verbalSettings, postureSettings, hosts, ...(token ? { token } : {}), log: o.log });
   server.removeListener('request', answerStarting);
   server.on('request', app);
   const realtime = attachRealtime(server, service, frames, { hosts, ...(token ? { token } : {}), ...(o.lobbyCounts ? { lobbyCounts: o.lobbyCounts } : {}), verbalSettings, log: o.log });
   // Every connected client hears the training job's state, whatever session (or none) it shows.
   training.onChange((job) => realtime.io.emit(TRAIN_EVENT, job));
   postureTraining.onChange((job) => realtime.io.emit(POSTURE_TRAIN_EVENT, job));
+  // And every switch of the running posture model (started, done, failed).
+  postureSettings.onChange((state) => realtime.io.emit(POSTURE_SETTINGS_EVENT, state));
   const port = (server.address() as AddressInfo).port;
   // An IPv6 address goes in brackets in a URL.
   const shownHost = o.host === '0.0.0.0' || o.host === '::' ? 'localhost' : o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -258,7 +273,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   const held = describeThresholds(service.signalThresholds);
   const from = (s: string) => (s === 'stored' ? ', the stored choice' : s === 'flag' ? ', from the flag' : '');
   o.log(
-    `buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${choice.id !== 'base' ? ` (${shownPath(choice.dir)})` : ''}${from(choice.sources.model)}${held ? `; signal thresholds: ${held}${from(choice.sources.thresholds)}` : ''}; posture model: ${posture.version}; store: ${o.dbPath})`,
+    `buying-signals listening on ${url} (tfjs backend: ${backend.name}; verbal model: ${classifier.version}${choice.id !== 'base' ? ` (${shownPath(choice.dir)})` : ''}${from(choice.sources.model)}${held ? `; signal thresholds: ${held}${from(choice.sources.thresholds)}` : ''}; posture model: ${posture.version}${postureChoice.id !== 'base' ? ` (${shownPath(postureChoice.dir)})` : ''}${from(postureChoice.source)}; store: ${o.dbPath})`,
   );
 
   let closed = false;
@@ -268,6 +283,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
     ...(token !== undefined ? { token } : {}),
     service,
     verbalSettings,
+    postureSettings,
     quality,
     async close() {
       if (closed) return;
@@ -276,6 +292,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       // shutting_down). Turns already taken are stored and acked before the sockets close;
       // later input is refused.
       verbalSettings.close();
+      postureSettings.close();
       await service.close();
       // A model quality measurement under way is abandoned (503 shutting_down, its worker
       // thread terminated): it reads the store and runs the models closed below.
@@ -289,7 +306,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       await checkpointer?.stop();
       store.close();
       verbal.dispose();
-      posture.dispose();
+      postureRuntime.dispose();
     },
   };
 }

@@ -40,9 +40,10 @@ export const SERVE_USAGE = `usage: buying-signals serve [--port N] [--host H] [-
   --model    the verbal model folder (default ${DEFAULT_MODEL_DIR}; one \`train verbal --out DIR\` wrote); it wins
              over the model an analyst chose in the Model quality view (kept in the store)
   --models-dir  the model library (default ${DEFAULT_MODELS_DIR}, whatever --db is): the Model quality view
-             can run any model folder under its verbal/ folder, and models trained from the browser
+             can run any model folder under its verbal/ folder (PUT /api/settings/posture: its posture/ folder), and models trained from the browser
              (Model quality → Train a model on these labels) are written to DIR/verbal/<version>/
-  --posture-model  the posture model folder (default ${DEFAULT_POSTURE_DIR}; one \`train posture --out DIR\` wrote)
+  --posture-model  the posture model folder (default ${DEFAULT_POSTURE_DIR}; one \`train posture --out DIR\` wrote); it wins
+             over the posture model an analyst chose (PUT /api/settings/posture, kept in the store)
   --pose-model  the server's pose estimator for video frames and photos (default ${DEFAULT_POSE_MODEL}; lite is
              faster, movenet-lightning fastest but has no hand points)
   --pose-workers  pose worker threads (default: one per core)
@@ -72,6 +73,7 @@ export function serveOptions(args: string[], env: NodeJS.ProcessEnv): Omit<Parti
   return {
     ...(modelsDir !== undefined ? { modelsDir } : {}),
     verbalFlags: { model: a.values.model !== undefined, thresholds: thresholds !== undefined },
+    postureFlag: a.values['posture-model'] !== undefined,
     ...modelOptions(a.values),
     port,
     allowedHosts,

@@ -31,4 +31,10 @@ describe('serve --models-dir and the verbal flags', () => {
     expect(serveOptions(['--model', 'models/verbal'], {}).verbalFlags).toEqual({ model: true, thresholds: false });
     expect(serveOptions(['--thresholds', '0.5'], {}).verbalFlags).toEqual({ model: false, thresholds: true });
   });
+
+  it('says whether --posture-model was given (it wins over the stored posture model)', () => {
+    expect(serveOptions([], {}).postureFlag).toBe(false);
+    expect(serveOptions(['--posture-model', 'models/posture'], {}).postureFlag).toBe(true);
+    expect(serveOptions(['--model', 'models/verbal'], {}).postureFlag).toBe(false);
+  });
 });

@@ -351,10 +351,10 @@ export class TooManyLabelsError extends AppError {
 
 /** PUT /api/settings/verbal while another switch of the running model is under way (`inProgress` says what it will run). */
 export class SwitchInProgressError extends AppError {
-  constructor(inProgress: string) {
+  constructor(inProgress: string, kind: 'verbal' | 'posture' = 'verbal') {
     super(
       'switch_in_progress',
-      `a switch of the running verbal model is under way (to ${inProgress}): wait until it is done, then ask again`,
+      `a switch of the running ${kind} model is under way (to ${inProgress}): wait until it is done, then ask again`,
       409,
     );
   }
@@ -369,10 +369,10 @@ export class TrainShuttingDownError extends AppError {
 
 /** PUT /api/settings/verbal named no model of the library (GET /api/models/verbal lists them). */
 export class ModelNotInLibraryError extends AppError {
-  constructor(ref: string) {
+  constructor(ref: string, kind: 'verbal' | 'posture' = 'verbal') {
     super(
       'not_found',
-      `model: "${ref.slice(0, 200)}" is neither the id nor the version of a model in the library (GET /api/models/verbal lists them)`,
+      `model: "${ref.slice(0, 200)}" is neither the id nor the version of a model in the library (GET /api/models/${kind} lists them)`,
       404,
       { field: 'model' },
     );

@@ -13,7 +13,7 @@ import { tokenGuard } from './auth';
 import type { FrameService } from '../frames/frameService';
 import { framesRouter } from './routes/frames';
 import { photosRouter } from './routes/photos';
-import type { PostureClassifier } from '../signals/posture/model';
+import type { PostureRuntime } from '../models/postureRuntime';
 import { sessionsRouter, transcriptsRouter } from './routes/sessions';
 import { archivesRouter, sessionArchiveRouter } from './routes/archives';
 import { allCorrectionsRouter, sessionCorrectionsRouter } from './routes/corrections';
@@ -31,16 +31,17 @@ import type { PostureTrainJobs } from '../training/postureJobs';
 import { PostureTrainRequestSchema } from '../../protocol/postureModels';
 import { verbalModelsRouter, verbalSettingsRouter } from './routes/verbalModels';
 import type { VerbalSettings } from '../models/verbalSettings';
+import type { PostureSettings } from '../models/postureSettings';
+import { postureModelsRouter, postureSettingsRouter } from './routes/postureModels';
 
 export interface AppDeps {
   service: SessionService;
   frames: FrameService;
   backend: string;
-  postureModel: string | null;
   /** The server's pose estimator for frames and photos (blazepose-full, …). */
   poseModel?: string;
-  /** Judges single photos (POST /api/photos); without it that route answers 503. */
-  posture?: PostureClassifier;
+  /** The running posture model (read at use time: an analyst may switch it): judges single photos (POST /api/photos; without it that route answers 503) and is measured by GET /api/quality. */
+  posture?: PostureRuntime;
   demo: DemoMeeting;
   /** Folder of the built client (dist/client); absent folders give a page saying how to build. */
   clientDir: string;
@@ -56,6 +57,8 @@ export interface AppDeps {
   postureTraining?: PostureTrainJobs;
   /** The verbal model library and the running model's settings; without it those routes answer 404. */
   verbalSettings?: VerbalSettings;
+  /** The posture model library and the running posture model's settings; without it those routes answer 404. */
+  postureSettings?: PostureSettings;
   /** The access token every request but the health check must carry (http/auth.ts); none: open. */
   token?: string;
   log: (msg: string) => void;
@@ -100,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   if (deps.token !== undefined) app.use(tokenGuard(deps.token));
   app.use(sameOriginWrites);
   app.get('/api/health', (_req, res) => {
-    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.postureModel, ...(deps.poseModel ? { poseModel: deps.poseModel } : {}), cueMinSignalScore: deps.service.cueMinSignalScore, signalThresholds: deps.service.signalThresholds });
+    res.json({ ok: true, protocolVersion: PROTOCOL_VERSION, backend: deps.backend, verbalModel: deps.service.modelVersion, postureModel: deps.posture?.current.classifier.version ?? null, ...(deps.poseModel ? { poseModel: deps.poseModel } : {}), cueMinSignalScore: deps.service.cueMinSignalScore, signalThresholds: deps.service.signalThresholds });
   });
   app.get('/api/demo', (_req, res) => {
     res.json(deps.demo);
@@ -124,6 +127,10 @@ export function createApp(deps: AppDeps): Express {
   if (deps.verbalSettings) {
     app.use('/api/models/verbal', verbalModelsRouter(deps.verbalSettings));
     app.use('/api/settings/verbal', verbalSettingsRouter(deps.verbalSettings));
+  }
+  if (deps.postureSettings) {
+    app.use('/api/models/posture', postureModelsRouter(deps.postureSettings));
+    app.use('/api/settings/posture', postureSettingsRouter(deps.postureSettings));
   }
   app.use('/api/sessions', sessionArchiveRouter(deps.service));
   app.use('/api/sessions', sessionsRouter(deps.service));

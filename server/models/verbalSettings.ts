@@ -3,15 +3,17 @@
 // A switch loads and warms the new model aside while live turns go on through the old one, then
 // swaps it in (VerbalRuntime) in one synchronous step; one switch at a time.
 import { VERBAL_HISTORY_SHOWN, type SettingSource, type VerbalHistoryEntry, type VerbalLibrary, type VerbalSettings as VerbalSettingsAnswer, type VerbalSettingsPut, type VerbalState } from '../../protocol/models';
-import { AmbiguousModelError, ModelNotInLibraryError, ModelUnloadableError, ShuttingDownError, SwitchInProgressError, ValidationError } from '../errors/errors';
+import { ModelUnloadableError, ShuttingDownError, SwitchInProgressError, ValidationError } from '../errors/errors';
 import { shownPath } from '../paths';
 import type { SqliteStore } from '../store/sqliteStore';
 import { thresholdsKey } from '../../protocol/thresholds';
 import { checkSignalThresholds, describeThresholds, thresholdProblem, type SignalThresholds } from '../signals/verbal/decision';
 import { loadVerbalClassifier, loadVerbalClassifierAsync } from '../signals/verbal/model';
 import type { VerbalClassifier } from '../signals/verbal/types';
-import { BASE_ID, dirOfId, idsOfVersion, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
+import { dirOfId, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
 import type { VerbalRuntime } from './verbalRuntime';
+import { resolveRef, withRunning } from './libraryFolders';
+import { asModelRef, startupModel } from './switching';
 
 export const MODEL_KEY = 'verbal.model';
 export const THRESHOLDS_KEY = 'verbal.thresholds';
@@ -54,29 +56,14 @@ export function startupChoice(opts: {
   thresholds: SignalThresholds;
 }): StartupChoice {
   const { store, places, flags } = opts;
-  const notes: string[] = [];
-  const storedModel = asModelRef(store.setting(MODEL_KEY)?.value);
+  const model = startupModel({
+    kind: 'verbal', flag: '--model', flagGiven: flags.model, stored: store.setting(MODEL_KEY)?.value, baseDir: places.baseDir,
+    dirOf: (id) => dirOfId(id, places), load: (dir) => loadVerbalClassifier({ modelDir: dir }),
+  });
+  const notes = model.notes;
   const storedThresholds = store.setting(THRESHOLDS_KEY)?.value;
-  let chosen: { id: string; dir: string; classifier: VerbalClassifier } | undefined;
-  let modelSource: SettingSource = flags.model ? 'flag' : 'default';
-  if (storedModel && flags.model) {
-    notes.push(`verbal model: --model wins over the stored choice ${storedModel.version} (${storedModel.id}), which applies again when the server starts without --model`);
-  } else if (storedModel && storedModel.id !== BASE_ID) {
-    const dir = dirOfId(storedModel.id, places);
-    try {
-      if (dir === undefined) throw new Error(`"${storedModel.id}" is no library id`);
-      chosen = { id: storedModel.id, dir, classifier: loadVerbalClassifier({ modelDir: dir }) };
-      modelSource = 'stored';
-      if (chosen.classifier.version !== storedModel.version) notes.push(`verbal model: the stored choice's folder ${shownPath(dir)} now holds ${chosen.classifier.version} (chosen: ${storedModel.version}); running it`);
-    } catch (e) {
-      notes.push(
-        `warning: the stored verbal model ${storedModel.version} (${storedModel.id}, folder ${dir ? shownPath(dir) : '?'}) cannot be loaded, so the server starts on ${shownPath(places.baseDir)}: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-  } else if (storedModel) {
-    modelSource = 'stored';
-  }
-  chosen ??= { id: BASE_ID, dir: places.baseDir, classifier: loadVerbalClassifier({ modelDir: places.baseDir }) };
+  const chosen = { id: model.id, dir: model.dir, classifier: model.classifier };
+  const modelSource = model.source;
   let thresholds = opts.thresholds;
   let thresholdsSource: SettingSource = flags.thresholds ? 'flag' : 'default';
   if (storedThresholds !== undefined && flags.thresholds) {
@@ -127,8 +114,7 @@ export class VerbalSettings {
     const run = this.deps.runtime.current;
     return {
       libraryDir: shownPath(verbalLibraryDir(this.deps.places.modelsDir)),
-      // Running: its folder and the version loaded from it (a folder since replaced holds another).
-      models: models.map(({ dir: _dir, ...m }) => ({ ...m, running: m.id === run.id && m.version === run.classifier.version, duplicate: idsOfVersion(models, m.version).length > 1 })),
+      models: withRunning(models, run),
       skipped,
     };
   }
@@ -238,14 +224,7 @@ export class VerbalSettings {
 
   /** The library model `ref` names: its id, else its version when one folder holds it (404, 409 ambiguous). */
   resolve(ref: string): LibraryEntry {
-    const { models } = listLibrary(this.deps.places);
-    const byId = models.find((m) => m.id === ref);
-    if (byId) return byId;
-    const ids = idsOfVersion(models, ref);
-    if (ids.length > 1) throw new AmbiguousModelError(ref, ids);
-    const byVersion = models.find((m) => m.version === ref);
-    if (!byVersion) throw new ModelNotInLibraryError(ref);
-    return byVersion;
+    return resolveRef(listLibrary(this.deps.places).models, ref, 'verbal');
   }
 
   private emit(): void {
@@ -274,12 +253,6 @@ async function warm(c: VerbalClassifier, stop: () => boolean): Promise<void> {
     c.classify(r % 2 ? inputs.slice(0, 1) : inputs);
     await new Promise((resolve) => setImmediate(resolve));
   }
-}
-
-function asModelRef(v: unknown): { id: string; version: string } | undefined {
-  if (!v || typeof v !== 'object') return undefined;
-  const { id, version } = v as { id?: unknown; version?: unknown };
-  return typeof id === 'string' && typeof version === 'string' ? { id, version } : undefined;
 }
 
 function asThresholds(v: unknown): Record<string, number> {

@@ -73,8 +73,8 @@ export interface Reanalysis {
 
 export interface PipelineModels {
   verbal: VerbalClassifier;
-  /** Without it, frames are stored but give no posture signals. */
-  posture?: PostureClassifier;
+  /** Without it, frames are stored but give no posture signals. Read at each frame (a switch of the running model). */
+  posture?: PostureClassifier | undefined;
 }
 
 type EmitClock = () => number;
@@ -85,6 +85,8 @@ export type TurnView = (u: Utterance) => Utterance | undefined;
 /** A customer's posture tracker with what it was built with and its frames since its state was last saved. */
 interface Tracked {
   tracker: PostureTracker;
+  /** The posture model it classifies with (a switch of the running model moves it to the new one). */
+  classifier: PostureClassifier;
   aspect: number | undefined;
   sinceSaved: number;
 }
@@ -141,7 +143,7 @@ export class SessionPipeline {
     const state = s.state as Partial<TrackerState> | null;
     if (s.modelVersion !== classifier.version || state?.v !== TRACKER_STATE_VERSION) return undefined;
     try {
-      return { tracker: PostureTracker.fromSnapshot(trackerOptions(s.participant, classifier, s.aspect), state as TrackerState), aspect: s.aspect, sinceSaved: 0 };
+      return { tracker: PostureTracker.fromSnapshot(trackerOptions(s.participant, classifier, s.aspect), state as TrackerState), classifier, aspect: s.aspect, sinceSaved: 0 };
     } catch {
       // A state this code cannot read: the participant's frames are replayed from the start.
       return undefined;
@@ -153,8 +155,14 @@ export class SessionPipeline {
     let t = this.trackers.get(f.participant);
     if (!t) {
       const aspect = f.aspect ? f.aspect : undefined;
-      t = { tracker: new PostureTracker(trackerOptions(f.participant, classifier, aspect)), aspect, sinceSaved: 0 };
+      t = { tracker: new PostureTracker(trackerOptions(f.participant, classifier, aspect)), classifier, aspect, sinceSaved: 0 };
       this.trackers.set(f.participant, t);
+    } else if (t.classifier !== classifier) {
+      // The running posture model was switched: the participant's tracker goes on from what it
+      // learnt (baseline, smoothing, postures on) with the new model, so no posture signal
+      // ends or starts only because of the switch; the next frame is the new model's.
+      t.tracker = PostureTracker.fromSnapshot(trackerOptions(f.participant, classifier, t.aspect), t.tracker.snapshot());
+      t.classifier = classifier;
     }
     if (f.person !== undefined) t.tracker.pointAt(f.person ? { box: f.person } : undefined);
     return t.tracker.update(f.poses.map(poseFromLandmarks), f.mediaMs);

@@ -39,10 +39,11 @@ import { classifyTurns } from '../signals/verbal/speakerRule';
 import type { Turn, VerbalClassifier, VerbalPrediction } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
 import type { SignalThresholds } from '../signals/verbal/decision';
-import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineOptions, type TurnResult, type TurnView } from './sessionPipeline';
+import { DEFAULT_PIPELINE_OPTIONS, SessionPipeline, type FrameResult, type PipelineModels, type PipelineOptions, type TurnResult, type TurnView } from './sessionPipeline';
 import { DEFAULT_CUE_ENGINE_OPTIONS } from '../fusion/cueEngine';
 import { searchTurns, type SearchParams } from '../search/search';
 import { VerbalRuntime, type HeldVerbal, type VerbalRun } from '../models/verbalRuntime';
+import { PostureRuntime, type PostureRun } from '../models/postureRuntime';
 import type { SearchAnswer } from '../../protocol/search';
 
 export type SessionEvent =
@@ -119,8 +120,10 @@ export interface SessionServiceDeps {
   classifier?: VerbalClassifier;
   /** The verbal model and signal thresholds now (they override options.signalThresholds), read at use time. */
   verbal?: VerbalRuntime;
-  /** Without it, frames are stored but give no posture signals. */
+  /** The posture model, fixed for the service's life; without it (and `postureRuntime`), frames are stored but give no posture signals. */
   posture?: PostureClassifier;
+  /** The posture model now, which an analyst may switch while it runs, read at use time. */
+  postureRuntime?: PostureRuntime;
   /** Wall clock, read only here at the edge of the core (for receivedAt / emittedAt). */
   now: () => number;
   newId?: () => string;
@@ -170,8 +173,10 @@ export class SessionService {
   private readonly pendingWork = new Set<SessionWork>();
   private closing = false;
   private readonly verbal: VerbalRuntime;
+  private readonly posture: PostureRuntime | undefined;
 
   constructor(private readonly deps: SessionServiceDeps) {
+    this.posture = deps.postureRuntime ?? (deps.posture ? new PostureRuntime({ classifier: deps.posture, id: 'base', dir: '' }) : undefined);
     if (deps.verbal) this.verbal = deps.verbal;
     else if (deps.classifier) this.verbal = new VerbalRuntime({ classifier: deps.classifier, id: 'base', dir: '', thresholds: (deps.options ?? DEFAULT_PIPELINE_OPTIONS).signalThresholds });
     else throw new TypeError('SessionService needs a classifier or a verbal runtime');
@@ -946,8 +951,9 @@ export class SessionService {
       // The model and thresholds it starts with, held through its slices (a switch meanwhile does
       // not dispose them under it, nor give it half one model, half the other).
       const held = this.verbal.hold();
+      const heldPosture = this.posture?.hold();
       try {
-        const aside = this.newPipeline(sessionId, scratch, held);
+        const aside = this.newPipeline(sessionId, scratch, { verbal: held, ...(heldPosture ? { posture: heldPosture } : {}) });
         const run = aside.startReanalysis(store, roles, this.deps.now, change?.view);
         const { items, ms } = this.reanalysisSlice;
         for (let caughtUp = false; !caughtUp; ) {
@@ -957,7 +963,7 @@ export class SessionService {
           await new Promise((resolve) => setImmediate(resolve));
           if (this.closing) throw new ShuttingDownError(what);
         }
-        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds;
+        const switched = held.classifier !== this.verbal.current.classifier || held.thresholds !== this.verbal.current.thresholds || heldPosture?.classifier !== this.posture?.current.classifier;
         if (switched && attempt < SWITCH_RESTARTS) continue;
         // A failure in here rolls it all back and drops the session's pipeline (atomically), so
         // the pipeline may take the new analysis before the commit.
@@ -982,6 +988,7 @@ export class SessionService {
         return result;
       } finally {
         held.release();
+        heldPosture?.release();
         scratch.close();
       }
     }
@@ -1234,23 +1241,26 @@ export class SessionService {
   }
 
   /**
-   * A pipeline of the session. The cached ones read the running verbal model and thresholds at
-   * use time (a switch reaches live meetings' next turns); `fixed`: one re-analysis's, held.
+   * A pipeline of the session. The cached ones read the running verbal and posture models and
+   * thresholds at use time (a switch reaches live meetings' next turns and frames); `fixed`: one
+   * re-analysis's, held.
    */
-  private newPipeline(sessionId: string, store: SqliteStore, fixed?: VerbalRun): SessionPipeline {
+  private newPipeline(sessionId: string, store: SqliteStore, fixed?: { verbal: VerbalRun; posture?: PostureRun }): SessionPipeline {
     const verbal = this.verbal;
+    const posture = this.posture;
     const base = this.deps.options ?? DEFAULT_PIPELINE_OPTIONS;
-    const posture = this.deps.posture ? { posture: this.deps.posture } : {};
-    const models = fixed
-      ? { verbal: fixed.classifier, ...posture }
+    const models: PipelineModels = fixed
+      ? { verbal: fixed.verbal.classifier, ...(fixed.posture ? { posture: fixed.posture.classifier } : {}) }
       : {
           get verbal() {
             return verbal.current.classifier;
           },
-          ...posture,
+          get posture() {
+            return posture?.current.classifier;
+          },
         };
     const opts: PipelineOptions = fixed
-      ? { ...base, signalThresholds: fixed.thresholds }
+      ? { ...base, signalThresholds: fixed.verbal.thresholds }
       : {
           cueEngine: base.cueEngine,
           ...(base.trackerSnapshotEvery !== undefined ? { trackerSnapshotEvery: base.trackerSnapshotEvery } : {}),

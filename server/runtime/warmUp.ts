@@ -15,6 +15,7 @@ import { FrameService } from '../frames/frameService';
 import { SqliteStore } from '../store/sqliteStore';
 import type { VerbalClassifier } from '../signals/verbal/types';
 import type { PostureClassifier } from '../signals/posture/model';
+import { PostureRuntime } from '../models/postureRuntime';
 import type { DemoMeeting } from '../demo/demo';
 
 export interface WarmUpOptions {
@@ -79,10 +80,12 @@ export async function warmUp(deps: WarmUpDeps, opts: WarmUpOptions = DEFAULT_WAR
   const t0 = performance.now();
   if (opts.turns === 0) return { turns: 0, stopped: false, frames: 0, signals: 0, cues: 0, ms: 0 };
   const store = new SqliteStore(':memory:');
-  const service = new SessionService({ store, classifier: deps.classifier, posture: deps.posture, now: deps.now });
+  // The server's own posture model, wrapped for the app's routes; never disposed here (the server runs it after).
+  const posture = new PostureRuntime({ classifier: deps.posture, id: 'base', dir: '' });
+  const service = new SessionService({ store, classifier: deps.classifier, postureRuntime: posture, now: deps.now });
   // No frames are sent: a frame would start the pose pool, which the warm-up has no use for.
   const frames = new FrameService(service, () => Promise.reject(new Error('the warm-up sends no frames')));
-  const app = createApp({ service, frames, backend: 'warm-up', postureModel: deps.posture.version, posture: deps.posture, demo: deps.demo, clientDir: NO_CLIENT, log: () => {} });
+  const app = createApp({ service, frames, backend: 'warm-up', posture, demo: deps.demo, clientDir: NO_CLIENT, log: () => {} });
   const server = http.createServer(app);
   const realtime = attachRealtime(server, service, frames);
   const sockets: Client[] = [];

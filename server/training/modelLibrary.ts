@@ -4,16 +4,10 @@
 // the model is complete, so a reader listing the library never sees a half-written model.
 import fs from 'node:fs';
 import path from 'node:path';
-import { verbalLibraryDir } from '../models/verbalLibrary';
+import { libraryDirOf } from '../models/libraryFolders';
 import type { ModelKind } from '../signals/modelFolder';
 
 const MODEL_KINDS: readonly ModelKind[] = ['verbal', 'posture'];
-
-/** `<modelsDir>/posture`: where the library's posture models are (written by a posture training job). */
-export const postureLibraryDir = (modelsDir: string): string => path.join(path.resolve(modelsDir), 'posture');
-
-/** The library folder of one kind of model. */
-export const libraryDirOf = (modelsDir: string, kind: ModelKind): string => (kind === 'verbal' ? verbalLibraryDir(modelsDir) : postureLibraryDir(modelsDir));
 
 /**
  * The temp folder a job writes its model into: `.tmp-<jobid>-<pid>`, the pid of the server

@@ -32,8 +32,9 @@ describe('a server with an access token', () => {
         ['POST', comments], ['PUT', `${comments}/1`], ['DELETE', `${comments}/1`], ['GET', '/api/sessions/s_x/review.md'],
         ['GET', '/api/quality'], ['GET', '/api/search?q=%E8%B4%B5'],
         ['GET', '/api/models/verbal'], ['GET', '/api/settings/verbal'], ['PUT', '/api/settings/verbal'],
+        ['GET', '/api/models/posture'], ['GET', '/api/settings/posture'], ['PUT', '/api/settings/posture'],
       ] as const) {
-        const put = path === '/api/settings/verbal' ? '{"thresholds":{"resistance":0.9}}' : path === review ? '{"verdict":"useful"}' : path === postureLabels ? '{"participant":"A","mediaMs":0,"labels":["neutral"]}' : path.startsWith(comments) ? '{"mediaMs":0,"text":"x"}' : '{"label":"neutral"}';
+        const put = path === '/api/settings/verbal' ? '{"thresholds":{"resistance":0.9}}' : path === '/api/settings/posture' ? '{"model":"base"}' : path === review ? '{"verdict":"useful"}' : path === postureLabels ? '{"participant":"A","mediaMs":0,"labels":["neutral"]}' : path.startsWith(comments) ? '{"mediaMs":0,"text":"x"}' : '{"label":"neutral"}';
         const r = await request(server, method, path, { 'content-type': 'application/json', ...headers }, method === 'POST' ? (path === comments ? put : body) : method === 'PUT' ? put : undefined);
         expect(r.status).toBe(401);
         expect(JSON.parse(r.body).error).toMatchObject({ code: 'unauthorized', field: 'token' });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { POSTURE_TRAIN_EVENT, POSTURE_TRAIN_LABELS_MIN, PostureTrainJobAnswerSchema, PostureTrainJobSchema, type PostureTrainJob } from '../../protocol/postureModels';
 import type { PostureLabelsExportRow } from '../../server/ingest/postureLabelsExport';
 import { loadPostureClassifier } from '../../server/signals/posture/model';
-import { postureLibraryDir } from '../../server/training/modelLibrary';
+import { postureLibraryDir } from '../../server/models/postureLibrary';
 import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';

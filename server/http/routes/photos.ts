@@ -8,7 +8,7 @@ import { LIMITS_POSTURE } from '../../../protocol/protocol';
 import { AppError } from '../../errors/errors';
 import { ImageError } from '../../signals/pose/errors';
 import type { FrameService } from '../../frames/frameService';
-import type { PostureClassifier } from '../../signals/posture/model';
+import type { PostureRuntime } from '../../models/postureRuntime';
 import { EVAL_PEOPLE } from '../../signals/posture/evalPosture';
 import { judgedPoses } from '../../signals/posture/photoFile';
 import { judgePeople } from '../../signals/posture/verdict';
@@ -27,12 +27,12 @@ const PhotoQuery = z
 /** Photos waiting for the pool at most; more get 503 instead of an unbounded queue. */
 export const PHOTOS_IN_FLIGHT_MAX = 8;
 
-export function photosRouter(frames: FrameService, classifier: PostureClassifier | undefined): Router {
+export function photosRouter(frames: FrameService, posture: PostureRuntime | undefined): Router {
   const r = Router();
   let inFlight = 0;
   r.post('/', express.raw({ type: () => true, limit: LIMITS_POSTURE.frameMaxBytes }), async (req, res) => {
     const q = parseOr400(PhotoQuery, req.query, 'query');
-    if (!classifier) throw new AppError('posture_model_missing', 'the posture model is not loaded: run `npx buying-signals train posture`', 503);
+    if (!posture) throw new AppError('posture_model_missing', 'the posture model is not loaded: run `npx buying-signals train posture`', 503);
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // With or without Content-Length: 0, as for frames (400 image_empty, field image).
     if (bytes.length === 0) throw new ImageError('image_empty', 'the photo is empty (0 bytes): send JPEG, PNG or WebP bytes as the request body');
@@ -41,6 +41,8 @@ export function photosRouter(frames: FrameService, classifier: PostureClassifier
     try {
       const people = q.people ?? 'participant';
       const pose = await frames.photo(bytes, { ...(q.person && { person: q.person }), everyone: people === 'all' });
+      // The model running once the poses are found, read in the step that judges them and names its version.
+      const classifier = posture.current.classifier;
       const persons = judgePeople(classifier, judgedPoses(pose.poses, people, q.person ? { box: q.person } : undefined), pose.width / pose.height);
       res.json({ people, width: pose.width, height: pose.height, modelVersion: classifier.version, persons });
     } finally {

@@ -8,7 +8,7 @@ import { QUALITY_ROWS_DEFAULT, QUALITY_ROWS_MAX, type Quality } from '../../../p
 import { QualityAbandonedError, QualityBusyError, QualityShuttingDownError } from '../../errors/errors';
 import { measureQuality } from '../../eval/quality';
 import type { SessionEvent, SessionService } from '../../pipeline/sessionService';
-import type { PostureClassifier } from '../../signals/posture/model';
+import type { PostureRuntime } from '../../models/postureRuntime';
 import { parseOr400 } from '../validate';
 
 const once = (what: string) => ({ error: (iss: { input?: unknown }) => (iss.input === undefined ? `is required (${what})` : `must be given once (${what})`) });
@@ -29,7 +29,8 @@ export const QUALITY_MEASUREMENTS_MAX = 2;
 
 export interface QualityDeps {
   service: SessionService;
-  posture?: PostureClassifier | undefined;
+  /** The running posture model (an analyst may switch it): held by each measurement. */
+  posture?: PostureRuntime | undefined;
   /** The running models' folders (manifest, metrics.json); absent: their training figures are not shown. */
   modelDirs?: { verbal: string; posture: string } | undefined;
 }
@@ -118,13 +119,19 @@ export class QualityMeasurements {
     if (this.stopping.signal.aborted) return Promise.reject(shuttingDown());
     // The running model and thresholds are part of the question: after a switch it is measured anew.
     const running = this.deps.service.holdVerbal();
-    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}\n${running.id}\n${running.classifier.version}\n${JSON.stringify(running.thresholds)}`;
+    // The running posture model too, held as the verbal one (a switch meanwhile does not dispose it under the measurement).
+    const posture = this.deps.posture?.hold();
+    const release = () => {
+      running.release();
+      posture?.release();
+    };
+    const key = `${this.generation}\n${session ?? ''}\n${rowsCap}\n${running.id}\n${running.classifier.version}\n${JSON.stringify(running.thresholds)}\n${posture?.id ?? ''}\n${posture?.classifier.version ?? ''}`;
     let entry = this.underWay.get(key);
     if (!entry) {
       // Each one asked differently (a session, a row cap) is measured on its own: unbounded, a
       // burst of them held every store row and a worker thread per question at once.
       if (this.running.size >= QUALITY_MEASUREMENTS_MAX) {
-        running.release();
+        release();
         return Promise.reject(busy());
       }
       const { service } = this.deps;
@@ -145,20 +152,20 @@ export class QualityMeasurements {
           // Held until the measurement ends: a switch meanwhile does not dispose it under it.
           verbal: running.classifier,
           thresholds: running.thresholds,
-          posture: this.deps.posture,
+          posture: posture?.classifier,
           verbalDir: this.deps.modelDirs ? running.dir || this.deps.modelDirs.verbal : undefined,
-          postureDir: this.deps.modelDirs?.posture,
+          postureDir: this.deps.modelDirs ? posture?.dir || this.deps.modelDirs.posture : undefined,
           signal: AbortSignal.any([this.stopping.signal, abandoned.signal]),
         });
       } catch (err) {
         // Reading the labels failed before anything was measured: nothing holds the model now.
-        running.release();
+        release();
         throw err;
       }
       const created: UnderWay = { answer, askers: 0, abandoned };
       entry = created;
       const done = answer.then(() => undefined, () => undefined).finally(() => {
-        running.release();
+        release();
         this.running.delete(done);
         if (this.underWay.get(key) === created) this.underWay.delete(key);
       });
@@ -166,7 +173,7 @@ export class QualityMeasurements {
       this.underWay.set(key, created);
     } else {
       // Shared with the measurement under way, which holds the model itself.
-      running.release();
+      release();
     }
     const shared = entry;
     shared.askers++;

@@ -100,12 +100,24 @@ export function loadArtifact(dir: string): { manifest: PostureManifest; artifact
   if (!fs.existsSync(mPath)) throw new PostureModelLoadError(dir, `${MANIFEST_FILE} is missing`);
   if (!fs.existsSync(wPath)) throw new PostureModelLoadError(dir, `${WEIGHTS_FILE} is missing`);
   const fail = (problem: string): Error => new PostureModelLoadError(dir, problem);
-  const m = readManifest(mPath, ManifestSchema, fail);
-  if (m.labels.join() !== MODEL_LABELS.join()) throw fail(`label order ${m.labels.join(',')} differs from ${MODEL_LABELS.join(',')}`);
-  if (m.features.join() !== FEATURE_NAMES.join()) throw fail('its feature list differs from this version of the code');
+  const m = readPostureManifest(dir);
+  const problem = postureManifestProblem(m);
+  if (problem) throw fail(problem);
   const bin = fs.readFileSync(wPath);
   checkSha256(bin, m.weightsSha256, { weights: WEIGHTS_FILE, manifest: MANIFEST_FILE }, fail);
   const counts = weightShapes(m.dims).map(({ shape }) => shape.reduce((a, b) => a * b, 1));
   const weights = splitFloat32(bin, counts, WEIGHTS_FILE, fail);
   return { manifest: m, artifact: { dims: m.dims, standardiser: m.standardiser, thresholds: m.thresholds, weights } };
+}
+
+/** The folder's manifest, parsed and checked (PostureModelLoadError when it is not one); the model library reads only this. */
+export function readPostureManifest(dir: string): PostureManifest {
+  return readManifest(path.join(dir, MANIFEST_FILE), ManifestSchema, (problem) => new PostureModelLoadError(dir, problem));
+}
+
+/** Why this code cannot run a model with this manifest (another label order or feature list), else undefined. */
+export function postureManifestProblem(m: PostureManifest): string | undefined {
+  if (m.labels.join() !== MODEL_LABELS.join()) return `label order ${m.labels.join(',')} differs from ${MODEL_LABELS.join(',')}`;
+  if (m.features.join() !== FEATURE_NAMES.join()) return 'its feature list differs from this version of the code';
+  return undefined;
 }
