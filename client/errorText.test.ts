@@ -3,7 +3,7 @@
 // ingest's errors and warnings are all worded (so a changed server string shows up here).
 import type { ApiError } from '../protocol/protocol';
 import { parseTranscript, TranscriptError } from '../server/ingest';
-import { QualityBusyError, QualityShuttingDownError, ShuttingDownError } from '../server/errors/errors';
+import { AmbiguousModelError, ModelNotInLibraryError, ModelUnloadableError, QualityBusyError, QualityShuttingDownError, ShuttingDownError, SwitchInProgressError } from '../server/errors/errors';
 import { ServerError } from './api';
 import { commentError, describeError, errorMessage, fieldName, NETWORK_ERROR, postureModelError, requestError, warningText } from './errorText';
 
@@ -264,4 +264,13 @@ test('the running posture model’s refusals name the posture model in Chinese; 
   const unloadable: ApiError = { code: 'model_unloadable', field: 'model', message: 'model: lib/x cannot be loaded' };
   expect(errorMessage(postureModelError(unloadable), 'en')).toBe(unloadable.message);
   expect(errorMessage({ code: 'switch_in_progress', message: 'x' }, 'zh')).toMatch(/^正在切换运行中的言语模型/);
+});
+
+test('the real posture switch refusals (server/errors) are worded in Chinese, naming the posture model', () => {
+  const zh = (e: { toApi(): ApiError }) => errorMessage(postureModelError(e.toApi()), 'zh');
+  expect(zh(new SwitchInProgressError('posture-x (lib/x)', 'posture'))).toMatch(/^正在切换运行中的姿态模型：/);
+  expect(zh(new ModelNotInLibraryError('nope', 'posture'))).toMatch(/^模型库中没有这个姿态模型/);
+  expect(zh(new AmbiguousModelError('posture-x', ['lib/a', 'lib/b']))).toMatch(/^有多个文件夹保存了这个版本的姿态模型/);
+  expect(zh(new ModelUnloadableError('lib/x', 'bad weights'))).toMatch(/^无法载入这个姿态模型/);
+  expect(zh(new ShuttingDownError('change of the running posture model'))).toBe('服务器正在停止，运行中的姿态模型没有更改；服务器恢复后请再试。');
 });
