@@ -27,8 +27,18 @@ import {
 import { VerbalComparisonSchema, type VerbalComparison } from '../protocol/compare';
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
-import { TrainJobAnswerSchema, TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
+import { TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
 import { VerbalLibrarySchema, VerbalSettingsSchema, type VerbalLibrary, type VerbalSettings, type VerbalSettingsPut } from '../protocol/models';
+import {
+  PostureLibrarySchema,
+  PostureSettingsSchema,
+  PostureTrainJobSchema,
+  type PostureLibrary,
+  type PostureSettings,
+  type PostureSettingsPut,
+  type PostureTrainJob,
+  type PostureTrainRequest,
+} from '../protocol/postureModels';
 import { dispositionFilename } from './contentDisposition';
 
 export class ServerError extends Error {
@@ -107,25 +117,32 @@ export function getComparison(model: string, session: string | null = null): Pro
 }
 
 /**
- * Starts training a verbal model on the coaches' labels (POST /api/models/verbal/train). Refused:
- * 400 (a field, named), 404 (no such session), 409 `busy` (a job runs), 422 `no_labels` /
- * `too_few_labels` (with `limit` and `actual`).
+ * A kind's training routes (`url`: `/api/models/<kind>/train`): start, read and cancel its job,
+ * each answer checked against `job`. Both kinds answer alike; only the body and the job differ.
  */
-export async function startTraining(body: TrainRequest): Promise<TrainJob> {
-  return (await request(z.object({ job: TrainJobSchema }), 'training job', TRAINING_URL, json('POST', body))).job;
+function trainingRoutes<J, R>(url: string, job: z.ZodType<J>, what: string) {
+  const answer = z.object({ job });
+  return {
+    start: async (body: R): Promise<J> => (await request(answer, what, url, json('POST', body))).job,
+    current: async (): Promise<J | null> => (await request(z.object({ job: job.nullable() }), what, url)).job,
+    cancel: async (): Promise<J> => (await request(answer, what, url, { method: 'DELETE' })).job,
+  };
 }
+
+const verbalTraining = trainingRoutes<TrainJob, TrainRequest>('/api/models/verbal/train', TrainJobSchema, 'training job');
+
+/**
+ * Starts training a verbal model on the coaches' labels (POST /api/models/verbal/train). Refused:
+ * 400 (a field, named), 404 (no such session), 409 `busy` (a job of either kind runs), 422
+ * `no_labels` / `too_few_labels` (with `limit` and `actual`).
+ */
+export const startTraining = verbalTraining.start;
 
 /** The training job running, or the last one since the server started (null: none). */
-export async function getTraining(): Promise<TrainJob | null> {
-  return (await request(TrainJobAnswerSchema, 'training job', TRAINING_URL)).job;
-}
+export const getTraining = verbalTraining.current;
 
 /** Cancels the training job running (409 `not_running` when none is). */
-export async function cancelTraining(): Promise<TrainJob> {
-  return (await request(z.object({ job: TrainJobSchema }), 'training job', TRAINING_URL, { method: 'DELETE' })).job;
-}
-
-const TRAINING_URL = '/api/models/verbal/train';
+export const cancelTraining = verbalTraining.cancel;
 
 /** The verbal models the server can run (GET /api/models/verbal: read afresh each time). */
 export function getVerbalLibrary(): Promise<VerbalLibrary> {
@@ -140,6 +157,39 @@ export function getVerbalSettings(): Promise<VerbalSettings> {
 /** Runs another verbal model and/or thresholds from now on (it answers once the model is loaded and warm). */
 export function putVerbalSettings(body: VerbalSettingsPut): Promise<VerbalSettings> {
   return request(VerbalSettingsSchema, 'running model', '/api/settings/verbal', json('PUT', body));
+}
+
+const postureTraining = trainingRoutes<PostureTrainJob, PostureTrainRequest>('/api/models/posture/train', PostureTrainJobSchema, 'posture training job');
+
+/**
+ * Starts training a posture model on the coaches' posture labels (POST /api/models/posture/train).
+ * Refused as startTraining is: 400 (a field, named), 404 (no such session), 409 `busy` (a job of
+ * either kind runs), 422 `no_labels` / `too_few_labels` (with `limit` and `actual`).
+ */
+export const startPostureTraining = postureTraining.start;
+
+/** The posture training job running, or the last one since the server started (null: none). */
+export const getPostureTraining = postureTraining.current;
+
+/** Cancels the posture training job running (409 `not_running` when none is). */
+export const cancelPostureTraining = postureTraining.cancel;
+
+/** The posture models the server can run (GET /api/models/posture: read afresh each time). */
+export function getPostureLibrary(): Promise<PostureLibrary> {
+  return request(PostureLibrarySchema, 'posture model library', '/api/models/posture');
+}
+
+/** The running posture model, where it came from, and its recent changes. */
+export function getPostureSettings(): Promise<PostureSettings> {
+  return request(PostureSettingsSchema, 'running posture model', '/api/settings/posture');
+}
+
+/**
+ * Runs another posture model from now on (it answers once the model is loaded). Refused: 400,
+ * 404 (no such model), 409 `ambiguous_model` / `switch_in_progress`, 422 `model_unloadable`.
+ */
+export function putPostureSettings(body: PostureSettingsPut): Promise<PostureSettings> {
+  return request(PostureSettingsSchema, 'running posture model', '/api/settings/posture', json('PUT', body));
 }
 
 /** Stored turns by their words and filters, a page at a time (GET /api/search; `query`: its query string). */

@@ -3,9 +3,9 @@
 // ingest's errors and warnings are all worded (so a changed server string shows up here).
 import type { ApiError } from '../protocol/protocol';
 import { parseTranscript, TranscriptError } from '../server/ingest';
-import { QualityBusyError, QualityShuttingDownError, ShuttingDownError } from '../server/errors/errors';
+import { AmbiguousModelError, ModelNotInLibraryError, ModelUnloadableError, QualityBusyError, QualityShuttingDownError, ShuttingDownError, SwitchInProgressError } from '../server/errors/errors';
 import { ServerError } from './api';
-import { commentError, describeError, errorMessage, fieldName, NETWORK_ERROR, requestError, warningText } from './errorText';
+import { commentError, describeError, errorMessage, fieldName, NETWORK_ERROR, postureModelError, requestError, warningText } from './errorText';
 
 /** What the upload route answers for a file (server/http/routes/sessions.ts parseUpload). */
 function uploadError(text: string | Uint8Array, filename = 'x.txt'): ApiError {
@@ -248,4 +248,29 @@ test('the running model’s refusals in Chinese: a switch under way, an ambiguou
   expect(errorMessage({ code: 'not_found', field: 'model', message: 'model: "x" is neither…' }, 'zh')).toMatch(/^模型库中没有这个言语模型/);
   expect(errorMessage({ code: 'invalid_input', field: 'thresholds.resistance', limit: 1, message: 'thresholds.resistance: threshold for resistance: 2 is not a number from 0 to 1' }, 'zh')).toMatch(/^抗拒的阈值无效。/);
   expect(errorMessage({ code: 'shutting_down', message: 'the server is stopping: this change of the running model was not stored; send it again once the server is back' }, 'zh')).toBe('服务器正在停止，运行中的模型没有更改；服务器恢复后请再试。');
+});
+
+test('the running posture model’s refusals name the posture model in Chinese; the verbal ones stay the verbal model’s', () => {
+  const posture = (e: ApiError) => errorMessage(postureModelError(e), 'zh');
+  expect(posture({ code: 'switch_in_progress', message: 'a switch … (to posture-x (lib/x))' })).toMatch(/^正在切换运行中的姿态模型：请等切换完成后再试。（a switch/);
+  expect(posture({ code: 'ambiguous_model', field: 'model', message: 'model: version v is held by 2 folders' })).toMatch(/^有多个文件夹保存了这个版本的姿态模型/);
+  expect(posture({ code: 'model_unloadable', field: 'model', message: 'model: lib/x cannot be loaded' })).toMatch(/^无法载入这个姿态模型（/);
+  expect(posture({ code: 'not_found', field: 'model', message: 'model: "x" is neither…' })).toMatch(/^模型库中没有这个姿态模型/);
+  expect(posture({ code: 'invalid_input', field: 'model', message: 'model: must name a model' })).toMatch(/^姿态模型无效。/);
+  expect(posture({ code: 'shutting_down', message: 'the server is stopping: this change of the running posture model was not stored; send it again once the server is back' })).toBe('服务器正在停止，运行中的姿态模型没有更改；服务器恢复后请再试。');
+  // Other refusals pass unchanged, and English is the server's message whatever the field.
+  const busy: ApiError = { code: 'busy', message: 'a posture training job is running' };
+  expect(postureModelError(busy)).toBe(busy);
+  const unloadable: ApiError = { code: 'model_unloadable', field: 'model', message: 'model: lib/x cannot be loaded' };
+  expect(errorMessage(postureModelError(unloadable), 'en')).toBe(unloadable.message);
+  expect(errorMessage({ code: 'switch_in_progress', message: 'x' }, 'zh')).toMatch(/^正在切换运行中的言语模型/);
+});
+
+test('the real posture switch refusals (server/errors) are worded in Chinese, naming the posture model', () => {
+  const zh = (e: { toApi(): ApiError }) => errorMessage(postureModelError(e.toApi()), 'zh');
+  expect(zh(new SwitchInProgressError('posture-x (lib/x)', 'posture'))).toMatch(/^正在切换运行中的姿态模型：/);
+  expect(zh(new ModelNotInLibraryError('nope', 'posture'))).toMatch(/^模型库中没有这个姿态模型/);
+  expect(zh(new AmbiguousModelError('posture-x', ['lib/a', 'lib/b']))).toMatch(/^有多个文件夹保存了这个版本的姿态模型/);
+  expect(zh(new ModelUnloadableError('lib/x', 'bad weights'))).toMatch(/^无法载入这个姿态模型/);
+  expect(zh(new ShuttingDownError('change of the running posture model'))).toBe('服务器正在停止，运行中的姿态模型没有更改；服务器恢复后请再试。');
 });

@@ -56,6 +56,8 @@ const FIELD_NAMES: Record<string, string> = {
   commentText: '点评内容',
   // PUT /api/settings/verbal: the model to run and each label's threshold (thresholds.<label>).
   model: '言语模型',
+  // PUT /api/settings/posture's model, as postureModelError names it.
+  postureModel: '姿态模型',
   thresholds: '信号阈值',
   // GET /api/quality/compare's query (query.model, query.session, query.rows) and a training job's hold-out.
   session: '会谈',
@@ -85,6 +87,9 @@ function bytes(n: number): string {
   const kb = n / 1024;
   return kb >= 1 ? `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB` : `${n} 字节`;
 }
+
+/** Which model a running-model refusal is about: the posture one's field is `postureModel` (postureModelError). */
+const modelKind = (e: ApiError): string => (e.field === 'postureModel' ? '姿态模型' : '言语模型');
 
 /** The Chinese text for an error, or null for a code (or a shape) not worded here. */
 function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
@@ -158,6 +163,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (e.field === 'commentId') return { text: '服务器上已没有这条点评（可能已删除）。', keepDetail: true };
       // PUT /api/settings/verbal: a model the library does not hold (removed meanwhile, or mistyped).
       if (e.field === 'model' || e.field === 'query.model') return { text: '模型库中没有这个言语模型（可能已被移走）；请刷新后再选。', keepDetail: true };
+      if (e.field === 'postureModel') return { text: '模型库中没有这个姿态模型（可能已被移走）；请刷新后再选。', keepDetail: true };
       // The scope of a measurement or comparison: a session deleted meanwhile.
       if (e.field === 'session' || e.field === 'query.session') return { text: '服务器上没有此会谈（可能已删除）。', keepDetail: true };
       return { text: '服务器上找不到所请求的内容。', keepDetail: true };
@@ -192,6 +198,7 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
       if (/compar/.test(e.message)) return { text: '服务器正在停止，模型比较没有完成；服务器恢复后请再试。' };
       if (/model quality measurement was abandoned/.test(e.message)) return { text: '服务器正在停止，模型质量没有测完；服务器恢复后请再试。' };
       if (/this change of the running model was not/.test(e.message)) return { text: '服务器正在停止，运行中的模型没有更改；服务器恢复后请再试。' };
+      if (/this change of the running posture model was not/.test(e.message)) return { text: '服务器正在停止，运行中的姿态模型没有更改；服务器恢复后请再试。' };
       return { text: '服务器正在停止，这一条未保存；服务器恢复后请重新发送。' };
     case 'same_model':
       // GET /api/quality/compare of the model the server runs (it became the running one meanwhile).
@@ -199,12 +206,13 @@ function zhText(e: ApiError): { text: string; keepDetail?: boolean } | null {
     case 'running_model_changed':
       // GET /api/quality/compare: the running model's folder was replaced (or no longer loads) while it was measured.
       return { text: '运行中的模型的文件夹已被替换或无法载入，无法与它比较：请重新比较（如模型已被替换，请先重新选择运行中的模型）。', keepDetail: true };
+    // The running posture model's refusals name the kind (postureModelError): the same words, 姿态模型.
     case 'switch_in_progress':
-      return { text: '正在切换运行中的言语模型：请等切换完成后再试。', keepDetail: true };
+      return { text: `正在切换运行中的${modelKind(e)}：请等切换完成后再试。`, keepDetail: true };
     case 'ambiguous_model':
-      return { text: '有多个文件夹保存了这个版本的言语模型：请按模型编号选择其中一个。', keepDetail: true };
+      return { text: `有多个文件夹保存了这个版本的${modelKind(e)}：请按模型编号选择其中一个。`, keepDetail: true };
     case 'model_unloadable':
-      return { text: '无法载入这个言语模型（文件可能已损坏或被移走），服务器继续运行原来的模型。', keepDetail: true };
+      return { text: `无法载入这个${modelKind(e)}（文件可能已损坏或被移走），服务器继续运行原来的模型。`, keepDetail: true };
     case 'starting':
       return { text: '服务器正在启动，请几秒后再试。' };
     case 'internal':
@@ -251,6 +259,18 @@ export function requestError(err: unknown): ApiError {
  */
 export function commentError(e: ApiError): ApiError {
   return e.field === 'text' ? { ...e, field: 'commentText' } : e;
+}
+
+/** The refusals of a running-model change that name the model (or none), without a field of their own. */
+const MODEL_CODES = new Set(['switch_in_progress', 'ambiguous_model', 'model_unloadable']);
+
+/**
+ * A refusal of the running posture model's change (PUT /api/settings/posture), its field named as
+ * the posture model's: the server calls it `model`, as the verbal PUT does, and the Chinese
+ * wording would name the verbal model. A switch under way carries no field: it is named too.
+ */
+export function postureModelError(e: ApiError): ApiError {
+  return e.field === 'model' || (e.field === undefined && MODEL_CODES.has(e.code)) ? { ...e, field: 'postureModel' } : e;
 }
 
 /** An error in the given language (see the top of this file). */

@@ -44,6 +44,7 @@ import { TRAIN_EVENT, TrainJobSchema, type TrainJob } from '../protocol/training
 import type { CommentedEvent } from './comments';
 import type { CorrectedEvent } from './corrections';
 import { VerbalSettingsEventSchema, type VerbalSettingsEvent } from '../protocol/models';
+import { POSTURE_SETTINGS_EVENT, POSTURE_TRAIN_EVENT, PostureSettingsEventSchema, PostureTrainJobSchema, type PostureState, type PostureTrainJob } from '../protocol/postureModels';
 import type { CueReviewedEvent } from './cueReviews';
 import type { PostureLabelledEvent } from './postureLabels';
 
@@ -84,6 +85,10 @@ export interface LiveListeners {
   onModelTraining(job: TrainJob): void;
   /** The server's running verbal model or thresholds are being switched, were switched, or a switch failed (any window's). */
   onVerbalSettings(s: VerbalSettingsEvent): void;
+  /** The posture training job's state (started here or in another window), heard by every window. */
+  onPostureTraining(job: PostureTrainJob): void;
+  /** The server's running posture model is being switched, was switched, or a switch failed (any window's). */
+  onPostureSettings(s: PostureState): void;
   /** A payload the server sent that did not match the protocol. */
   onProtocolError(message: string): void;
   /** After a reconnect the session was joined again: the snapshot covers what was missed. */
@@ -160,6 +165,8 @@ export class LiveConnection {
     this.checked('session_error', SessionErrorSchema, (e) => listeners.onSessionError(e));
     this.checked(TRAIN_EVENT, TrainJobSchema, (job) => listeners.onModelTraining(job));
     this.checked('verbal_settings', VerbalSettingsEventSchema, (p) => listeners.onVerbalSettings(p));
+    this.checked(POSTURE_TRAIN_EVENT, PostureTrainJobSchema, (job) => listeners.onPostureTraining(job));
+    this.checked(POSTURE_SETTINGS_EVENT, PostureSettingsEventSchema, (p) => listeners.onPostureSettings(p));
   }
 
   /** Joins the lobby (`watch_sessions`); its ack's list goes to onSessionList. A failure is a protocol notice. */

@@ -312,6 +312,8 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   openSession: () => (state.sessionId === null ? null : { id: state.sessionId, title: shownTitle(state.title, (time) => t('liveSuffix', { time })) }),
   training: { start: api.startTraining, current: api.getTraining, cancel: api.cancelTraining },
   running: { library: api.getVerbalLibrary, settings: api.getVerbalSettings, apply: api.putVerbalSettings },
+  postureTraining: { start: api.startPostureTraining, current: api.getPostureTraining, cancel: api.cancelPostureTraining },
+  postureRunning: { library: api.getPostureLibrary, settings: api.getPostureSettings, apply: api.putPostureSettings },
   compare: api.getComparison,
   // A turn the comparison lists opens in its session, as Find's do (the focus back on Model quality when it cannot).
   openTurn: (session, utterance, startMs) => void openFoundTurn(session, utterance, startMs, () => byId<HTMLButtonElement>('quality-btn').focus()),
@@ -536,6 +538,17 @@ const live = new LiveConnection({
   },
   onModelTraining(job) {
     quality.trainingUpdate(job);
+  },
+  onPostureTraining(job) {
+    quality.postureTrainingUpdate(job);
+  },
+  onPostureSettings(s) {
+    // A posture switch here or in another window: the Model quality view follows it, and once it
+    // is done the footer's posture model and the model line read health again.
+    quality.onPostureSettings(s);
+    if (s.switching !== null) return;
+    if (state.health) setHealth({ ...state.health, postureModel: s.model.version });
+    void refreshHealth();
   },
   onSessionError(e) {
     if (e.sessionId === state.sessionId) notices.add('error', () => t('sessionError'), () => errorMessage(e));

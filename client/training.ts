@@ -3,7 +3,8 @@
 // refusals, in the page's language. Pure apart from the UI language (i18n's t).
 import type { ApiError } from '../protocol/protocol';
 import { HOLD_OUT_DEFAULT_PERCENT, HOLD_OUT_MAX_PERCENT } from '../protocol/compare';
-import { EXTRA_WEIGHT_DEFAULT, EXTRA_WEIGHT_MAX, TRAIN_LABELS_MIN, TRAIN_SEED_DEFAULT, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../protocol/training';
+import { EXTRA_WEIGHT_DEFAULT, EXTRA_WEIGHT_MAX, TRAIN_LABELS_MIN, TRAIN_SEED_DEFAULT, TRAIN_SEED_MAX, type TrainJob, type TrainJobStateName, type TrainRequest } from '../protocol/training';
+import { libraryIdOf } from './compare';
 import { errorMessage } from './errorText';
 import { lang, t, type StringKey } from './i18n';
 import { pct } from './quality';
@@ -15,6 +16,39 @@ export const HOLD_OUT_DEFAULT_TEXT = String(HOLD_OUT_DEFAULT_PERCENT);
 /** The form's fields, by the request's field name. */
 export type TrainField = 'seed' | 'extraWeight' | 'holdOut';
 export const TRAIN_FIELDS: readonly TrainField[] = ['seed', 'extraWeight', 'holdOut'];
+
+/** What a job of any kind has that the section reads (protocol/training.ts, protocol/postureModels.ts). */
+export interface TrainJobBase {
+  id: string;
+  state: TrainJobStateName;
+  startedAt: number;
+  elapsedMs: number;
+  endedAt: number | null;
+  error?: string | undefined;
+}
+
+/**
+ * A kind of training job as the section (client/view/training.ts) shows it: its ids, words,
+ * defaults and lines. The form, its checks, Train and Cancel, the ticking progress and the
+ * refusals are the section's, the same for both kinds.
+ */
+export interface TrainingKind<J extends TrainJobBase> {
+  /** Element and test ids start with it ("train": the verbal job's, "posture-train"); the section is `quality-<prefix>`. */
+  prefix: string;
+  heading: StringKey;
+  intro: StringKey;
+  defaults: Record<TrainField, string>;
+  /** Each field's label and hint. */
+  fieldWords: Record<TrainField, [StringKey, StringKey]>;
+  labelWords: TrainLabelWords;
+  progressLine(job: J, elapsedMs: number): string;
+  rowsLine(job: J): string;
+  outcomeLines(job: J): { lines: string[]; problem: boolean };
+  /** Things to know before trusting the candidate (none: []). */
+  warnings(job: J): string[];
+  /** A finished job's model: the button under its outcome acts on it (null: none). */
+  resultModel(job: J | null): { id: string; version: string } | null;
+}
 
 /** The fields' problems, by the request's field name. */
 export type TrainFieldErrors = Partial<Record<TrainField, string>>;
@@ -61,15 +95,37 @@ export function elapsedText(ms: number): string {
   return min >= 60 ? `${Math.floor(min / 60)}:${String(min % 60).padStart(2, '0')}:${sec}` : `${min}:${sec}`;
 }
 
-/** How many labelled turns a job would use, and whether that is too few; null: not measured yet. */
-export function rowsWouldUse(n: number | null, scope: 'all' | 'session'): { text: string; tooFew: boolean } {
-  if (n === null) return { text: t('trainRowsUnknown'), tooFew: false };
-  const key = `${scope === 'all' ? 'trainRowsAll' : 'trainRowsSession'}${n === 1 ? 'One' : ''}` as StringKey;
-  const tooFew = n < TRAIN_LABELS_MIN;
-  return { text: `${t(key, { n })}${tooFew ? ` ${t('trainRowsTooFew', { min: TRAIN_LABELS_MIN })}` : ''}`, tooFew };
+/**
+ * What differs between a kind's jobs in the words shared here (verbal: labelled customer turns;
+ * posture: labelled frames, client/postureTraining.ts), and the fewest labels its job takes.
+ */
+export interface TrainLabelWords {
+  rowsAll: StringKey;
+  rowsAllOne: StringKey;
+  rowsSession: StringKey;
+  rowsSessionOne: StringKey;
+  rowsUnknown: StringKey;
+  rowsTooFew: StringKey;
+  noLabels: StringKey;
+  tooFew: StringKey;
+  holdOutTooFew: StringKey;
+  min: number;
 }
 
-export const isRunning = (job: TrainJob | null): boolean => job !== null && (job.state === 'queued' || job.state === 'running');
+export const VERBAL_LABEL_WORDS: TrainLabelWords = {
+  rowsAll: 'trainRowsAll', rowsAllOne: 'trainRowsAllOne', rowsSession: 'trainRowsSession', rowsSessionOne: 'trainRowsSessionOne', rowsUnknown: 'trainRowsUnknown',
+  rowsTooFew: 'trainRowsTooFew', noLabels: 'trainNoLabels', tooFew: 'trainTooFew', holdOutTooFew: 'trainHoldOutTooFew', min: TRAIN_LABELS_MIN,
+};
+
+/** How many labelled turns (frames) a job would use, and whether that is too few; null: not measured yet. */
+export function rowsWouldUse(n: number | null, scope: 'all' | 'session', words: TrainLabelWords = VERBAL_LABEL_WORDS): { text: string; tooFew: boolean } {
+  if (n === null) return { text: t(words.rowsUnknown), tooFew: false };
+  const key = scope === 'all' ? (n === 1 ? words.rowsAllOne : words.rowsAll) : n === 1 ? words.rowsSessionOne : words.rowsSession;
+  const tooFew = n < words.min;
+  return { text: `${t(key, { n })}${tooFew ? ` ${t(words.rowsTooFew, { min: words.min })}` : ''}`, tooFew };
+}
+
+export const isRunning = (job: { state: TrainJobStateName } | null): boolean => job !== null && (job.state === 'queued' || job.state === 'running');
 
 /** The job's rows: "Corpus 25504 rows + 12 labelled turns × 5, 3 held out for comparing, seed 7." */
 export function jobRowsLine(job: TrainJob): string {
@@ -118,21 +174,43 @@ export function outcomeLines(job: TrainJob): { lines: string[]; problem: boolean
     const done = t('trainDone', { version: r.version, f1: pct(r.validation.macroF1), acc: pct(r.validation.accuracy), n: r.validation.rows, elapsed });
     return { lines: [done, r.existed ? t('trainDoneExisted', { version: r.version }) : t('trainDoneLibrary', { dir: r.dir })], problem: false };
   }
+  return endedLines(job);
+}
+
+/** A job that ended without a model, whatever its kind: failed, cancelled or stopped with the server (nothing for any other). */
+export function endedLines(job: { state: TrainJobStateName; elapsedMs: number; error?: string | undefined }): { lines: string[]; problem: boolean } {
   if (job.state === 'failed') return { lines: [t('trainFailed', { message: failureText(job.error ?? '') })], problem: true };
-  if (job.state === 'cancelled') return { lines: [t(job.error ? 'trainServerStopped' : 'trainCancelled', { elapsed })], problem: false };
+  if (job.state === 'cancelled') return { lines: [t(job.error ? 'trainServerStopped' : 'trainCancelled', { elapsed: elapsedText(job.elapsedMs) })], problem: false };
   return { lines: [], problem: false };
 }
+
+/** The verbal job: a candidate trained on the corpus and the labelled customer turns. */
+export const VERBAL_TRAINING: TrainingKind<TrainJob> = {
+  prefix: 'train',
+  heading: 'trainH',
+  intro: 'trainIntro',
+  defaults: { seed: SEED_DEFAULT_TEXT, extraWeight: WEIGHT_DEFAULT_TEXT, holdOut: HOLD_OUT_DEFAULT_TEXT },
+  fieldWords: { seed: ['trainSeed', 'trainSeedHint'], extraWeight: ['trainWeight', 'trainWeightHint'], holdOut: ['trainHoldOut', 'trainHoldOutHint'] },
+  labelWords: VERBAL_LABEL_WORDS,
+  progressLine,
+  rowsLine: jobRowsLine,
+  outcomeLines,
+  warnings: () => [],
+  // Its folder in the library names the id it runs (and is compared) by.
+  resultModel: (job) => (job?.state === 'done' && job.result ? { id: libraryIdOf(job.result.dir), version: job.result.version } : null),
+};
 
 /**
  * A refused start in the page's language, by field when it is one of the form's: `field` says
  * which input it belongs to (none: the form as a whole).
  */
-export function startRefusal(e: ApiError): { field?: TrainField; text: string } {
+export function startRefusal(e: ApiError, words: TrainLabelWords = VERBAL_LABEL_WORDS): { field?: TrainField; text: string } {
   // The hold-out keeps so many out that too few are left to train on: said under its field.
-  if (e.code === 'too_few_labels' && e.field === 'holdOut') return { field: 'holdOut', text: t('trainHoldOutTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };
+  if (e.code === 'too_few_labels' && e.field === 'holdOut') return { field: 'holdOut', text: t(words.holdOutTooFew, { n: e.actual ?? 0, min: e.limit ?? words.min }) };
   if (e.field === 'seed' || e.field === 'extraWeight' || e.field === 'holdOut') return { field: e.field, text: fieldProblem(e.field) };
-  if (e.code === 'busy') return { text: t('trainBusy', { id: /\((train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
-  if (e.code === 'no_labels') return { text: t('trainNoLabels', { min: e.limit ?? TRAIN_LABELS_MIN }) };
-  if (e.code === 'too_few_labels') return { text: t('trainTooFew', { n: e.actual ?? 0, min: e.limit ?? TRAIN_LABELS_MIN }) };
+  // The running job's id, as the refusal names it in brackets (a verbal job's `train-…`, a posture job's).
+  if (e.code === 'busy') return { text: t('trainBusy', { id: /\(([\w-]*train-[^)]+)\)/.exec(e.message)?.[1] ?? '' }) };
+  if (e.code === 'no_labels') return { text: t(words.noLabels, { min: e.limit ?? words.min }) };
+  if (e.code === 'too_few_labels') return { text: t(words.tooFew, { n: e.actual ?? 0, min: e.limit ?? words.min }) };
   return { text: `${t('trainNotStarted')}${t('colon')}${errorMessage(e)}` };
 }

@@ -18,6 +18,10 @@ import { TrainingPanel, type TrainingSource } from './training';
 import type { TrainJob } from '../../protocol/training';
 import { RunningModelSection, type RunningModelSource } from './runningModel';
 import type { VerbalState } from '../../protocol/models';
+import type { PostureState, PostureTrainJob } from '../../protocol/postureModels';
+import { VERBAL_TRAINING, type TrainJobBase } from '../training';
+import { POSTURE_TRAINING } from '../postureTraining';
+import { RunningPostureSection, type RunningPostureSource } from './runningPosture';
 import type { VerbalComparison } from '../../protocol/compare';
 import { ComparePanel } from './compare';
 
@@ -36,9 +40,13 @@ export interface QualitySource {
   /** The session open in the window; null when none is (the demo's preview, the list). */
   openSession(): OpenSession | null;
   /** Training a model on the labels (the section "Train a model on these labels"). */
-  training: TrainingSource;
+  training: TrainingSource<TrainJob>;
   /** The model library and the running model's settings (the "Running model" section); without it, no such section. */
   running?: RunningModelSource;
+  /** The posture model library and the running posture model ("Running posture model"); without it, no such section. */
+  postureRunning?: RunningPostureSource;
+  /** Training a posture model on the posture labels ("Train a posture model on these labels"); without it, no such section. */
+  postureTraining?: TrainingSource<PostureTrainJob>;
   /** A library model compared with the running one (the comparison panel; needs `running`); without it, no Compare buttons. */
   compare?: (model: string, session: string | null) => Promise<VerbalComparison>;
   /**
@@ -192,8 +200,8 @@ function trainingSection(q: Quality): HTMLElement {
 
 export class QualityView {
   private readonly dialog: HTMLDialogElement;
-  /** The last finished training job whose model Running model was told about. */
-  private listedJob: string | null = null;
+  /** The last finished training job (verbal, posture) whose model the running section was told about. */
+  private readonly listedJob = { verbal: null as string | null, posture: null as string | null };
   private quality: Quality | null = null;
   private error: ApiError | null = null;
   /** A download refused (or none yet), said in the dialog: the page's notices are behind it. */
@@ -205,8 +213,10 @@ export class QualityView {
   private asked = 0;
   private readonly anchors: Record<LinkKind, HTMLAnchorElement>;
   private readonly downloads: Record<LinkKind, DownloadLink>;
-  private readonly training: TrainingPanel;
+  private readonly training: TrainingPanel<TrainJob>;
   private readonly running: RunningModelSection | null;
+  private readonly postureTraining: TrainingPanel<PostureTrainJob> | null;
+  private readonly postureRunning: RunningPostureSection | null;
   private readonly comparison: ComparePanel | null;
 
   constructor(
@@ -228,8 +238,16 @@ export class QualityView {
       this.renderStatus();
     })])) as Record<LinkKind, DownloadLink>;
     const comparing = source.running && source.compare ? { compare: (id: string, version: string) => void this.comparison?.compare(id, version), running: () => this.running?.runningModel() ?? null } : undefined;
-    this.training = new TrainingPanel(source.training, Date.now, comparing);
+    this.training = new TrainingPanel(VERBAL_TRAINING, source.training, comparing && { key: 'compare', text: 'compareButton', label: 'compareButtonLabel', act: comparing.compare, running: comparing.running });
     this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh(), comparing?.compare) : null;
+    const postureRunning = source.postureRunning ? new RunningPostureSection(source.postureRunning, () => void this.refresh()) : null;
+    this.postureRunning = postureRunning;
+    // A finished posture job's Run this model asks in the running section, as its own row's does.
+    this.postureTraining = source.postureTraining
+      ? new TrainingPanel(POSTURE_TRAINING, source.postureTraining, postureRunning
+        ? { key: 'run', text: 'runningRun', label: 'runningRunLabel', act: (id, version) => void postureRunning.askRun(id, version), running: () => postureRunning.runningRef() }
+        : undefined)
+      : null;
     const compare = source.compare;
     const running = this.running;
     this.comparison = compare && running
@@ -263,11 +281,25 @@ export class QualityView {
   /** A training job's state, as every window hears it (`model_training`): kept while the dialog is closed. */
   trainingUpdate(job: TrainJob): void {
     this.training.update(job);
-    // A finished job put its model in the library: Running model lists it, ready to run (once
-    // per job; a closed dialog reads the library when it opens).
-    if (job.state === 'done' && job.id !== this.listedJob && this.dialog.open) {
-      this.listedJob = job.id;
-      void this.running?.libraryChanged();
+    this.postureTraining?.otherJob(job);
+    this.listNewModel('verbal', job, this.running);
+  }
+
+  /** A posture training job's state (`posture_training`), as trainingUpdate. */
+  postureTrainingUpdate(job: PostureTrainJob): void {
+    this.postureTraining?.update(job);
+    this.training.otherJob(job);
+    this.listNewModel('posture', job, this.postureRunning);
+  }
+
+  /**
+   * A finished job put its model in the library: the running section lists it, ready to run (once
+   * per job; a closed dialog reads the library when it opens).
+   */
+  private listNewModel(kind: 'verbal' | 'posture', job: TrainJobBase, section: { libraryChanged(): Promise<void> } | null): void {
+    if (job.state === 'done' && job.id !== this.listedJob[kind] && this.dialog.open) {
+      this.listedJob[kind] = job.id;
+      void section?.libraryChanged();
     }
   }
 
@@ -286,9 +318,17 @@ export class QualityView {
     this.comparison?.render();
   }
 
-  /** The connection is back: the training job's state is read again (events missed meanwhile are not replayed). */
+  /** The server's running posture model changed, or a switch started or failed (any window's): the section follows. */
+  onPostureSettings(s: PostureState): void {
+    this.postureRunning?.onSettings(s);
+    // A finished posture job's Run this model goes once its model runs.
+    this.postureTraining?.render();
+  }
+
+  /** The connection is back: the training jobs' states are read again (events missed meanwhile are not replayed). */
   trainingReload(): void {
     void this.training.load();
+    void this.postureTraining?.load();
   }
 
   get isOpen(): boolean {
@@ -305,12 +345,14 @@ export class QualityView {
     if (!this.dialog.open) this.dialog.showModal();
     this.dialog.querySelector<HTMLElement>('[data-testid="quality-refresh"]')?.focus();
     void this.training.load();
+    void this.postureTraining?.load();
     void this.refresh();
     // Once the running model is read, a finished job's Compare button and the comparison know it.
     void this.running?.opened().then(() => {
       this.training.render();
       this.comparison?.render();
     });
+    void this.postureRunning?.opened().then(() => this.postureTraining?.render());
   }
 
   /**
@@ -321,6 +363,7 @@ export class QualityView {
   close(returnFocus = true): void {
     if (this.dialog.open) this.dialog.close();
     this.training.stop();
+    this.postureTraining?.stop();
     this.dialog.replaceChildren();
     if (returnFocus) this.button.focus();
   }
@@ -360,6 +403,7 @@ export class QualityView {
   render(): void {
     this.renderButton();
     this.training.render();
+    this.postureTraining?.render();
     this.comparison?.render();
     if (this.dialog.open) this.renderDialog();
   }
@@ -412,8 +456,12 @@ export class QualityView {
     const q = this.quality;
     const body: HTMLElement[] = q ? [verbalSection(q), cuesSection(q), postureSection(q), trainingSection(q)] : [];
     // The labels a job would use: the measured answer's count when it is of the scope chosen.
-    this.training.setScope(session === null ? 'all' : 'session', session, q && q.session === session ? q.verbal.stored : null);
+    const measured = q && q.session === session ? q : null;
+    this.training.setScope(session === null ? 'all' : 'session', session, measured ? measured.verbal.stored : null);
+    // The posture job's: the labelled frames measured (every one of the scope's, none capped).
+    this.postureTraining?.setScope(session === null ? 'all' : 'session', session, measured ? measured.posture.rows : null);
     this.running?.render();
+    this.postureRunning?.render();
     this.dialog.replaceChildren(
       h('div', { class: 'q-head' }, h('h2', { id: 'quality-h', class: 'dialog-title' }, t('qualityTitle')), h('div', { class: 'q-actions' }, refresh, close)),
       h('p', { class: 'dialog-help' }, t('qualityIntro')),
@@ -424,6 +472,8 @@ export class QualityView {
       this.training.root,
       ...(this.running ? [this.running.element] : []),
       ...(this.comparison ? [this.comparison.element] : []),
+      ...(this.postureTraining ? [this.postureTraining.root] : []),
+      ...(this.postureRunning ? [this.postureRunning.element] : []),
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),

@@ -1,36 +1,47 @@
-// The Model quality view's "Train a model on these labels" section: how many labelled customer
-// turns a job would use (the view's scope), the seed and weight fields, Train and Cancel, the
-// job's progress (every window hears it: `model_training`), and its outcome. Built once and
-// kept across the dialog's redraws, so typing and focus survive a progress event.
+// The Model quality view's "Train a model on these labels" section, and "Train a posture model"
+// with the posture kind's words (client/postureTraining.ts): how many labelled customer turns
+// (frames) a job would use (the view's scope), the seed, weight and hold-out fields, Train and
+// Cancel, the job's progress (every window hears it: `model_training`, `posture_training`), its
+// warnings and its outcome, with a button acting on the new model (Compare with running; Run
+// this model). Built once and kept across the dialog's redraws, so typing and focus survive a
+// progress event.
 import { HOLD_OUT_MAX_PERCENT } from '../../protocol/compare';
-import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, type TrainJob, type TrainRequest } from '../../protocol/training';
-import { libraryIdOf } from '../compare';
+import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, type TrainRequest } from '../../protocol/training';
 import { errorMessage, requestError } from '../errorText';
-import { t } from '../i18n';
-import { fieldProblem, HOLD_OUT_DEFAULT_TEXT, isRunning, jobRowsLine, outcomeLines, progressLine, rowsWouldUse, SEED_DEFAULT_TEXT, startRefusal, TRAIN_FIELDS, trainRequest, WEIGHT_DEFAULT_TEXT, type TrainField } from '../training';
+import { t, type StringKey } from '../i18n';
+import { fieldProblem, isRunning, rowsWouldUse, startRefusal, TRAIN_FIELDS, trainRequest, type TrainField, type TrainingKind, type TrainJobBase } from '../training';
 import type { ApiError } from '../../protocol/protocol';
 import { h } from './dom';
 
 /** How the section starts, reads and cancels jobs (the api's, or a test's). */
-export interface TrainingSource {
-  start(body: TrainRequest): Promise<TrainJob>;
-  current(): Promise<TrainJob | null>;
-  cancel(): Promise<TrainJob>;
+export interface TrainingSource<J extends TrainJobBase> {
+  start(body: TrainRequest): Promise<J>;
+  current(): Promise<J | null>;
+  cancel(): Promise<J>;
 }
 
 type Field = TrainField;
 
-const FIELD_IDS: Record<Field, string> = { seed: 'train-seed', extraWeight: 'train-weight', holdOut: 'train-hold-out' };
+const FIELD_SUFFIXES: Record<Field, string> = { seed: 'seed', extraWeight: 'weight', holdOut: 'hold-out' };
 
-/** Compare with running on a finished job's model (the view's comparison panel), and which model runs now. */
-export interface TrainingCompare {
-  compare(id: string, version: string): void;
+/**
+ * The button under a finished job's outcome, acting on its model: Compare with running (the
+ * view's comparison panel) or Run this model (the running section's confirmation); hidden while
+ * that model runs.
+ */
+export interface ResultAction {
+  /** Its test id's suffix, and its `data-<key>` attribute's name (holding the model's id). */
+  key: string;
+  text: StringKey;
+  /** The accessible name: its visible words, then the version. */
+  label: StringKey;
+  act(id: string, version: string): void;
   running(): { id: string; version: string } | null;
 }
 
-export class TrainingPanel {
+export class TrainingPanel<J extends TrainJobBase> {
   readonly root: HTMLElement;
-  private job: TrainJob | null = null;
+  private job: J | null = null;
   /** When `job` was heard (this window's clock): the elapsed time runs on from it while the job runs. */
   private heardAt = 0;
   /** The fields' and the form's problems, worded when shown: a change of language re-words them. */
@@ -48,17 +59,19 @@ export class TrainingPanel {
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly el: {
     h: HTMLElement; intro: HTMLElement; rows: HTMLElement; train: HTMLButtonElement; cancel: HTMLButtonElement;
-    progress: HTMLElement; jobRows: HTMLElement; outcome: HTMLElement; compareBox: HTMLElement; compare: HTMLButtonElement; error: HTMLElement;
+    progress: HTMLElement; jobRows: HTMLElement; warnings: HTMLElement; outcome: HTMLElement; actionBox: HTMLElement; action: HTMLButtonElement; error: HTMLElement;
   };
   private readonly fields: Record<Field, { input: HTMLInputElement; label: HTMLElement; hint: HTMLElement; error: HTMLElement }>;
 
   constructor(
-    private readonly source: TrainingSource,
+    private readonly kind: TrainingKind<J>,
+    private readonly source: TrainingSource<J>,
+    private readonly resultAction?: ResultAction,
     private readonly now: () => number = Date.now,
-    private readonly comparing?: TrainingCompare,
   ) {
+    const p = kind.prefix;
     const field = (name: Field, value: string) => {
-      const id = FIELD_IDS[name];
+      const id = `${p}-${FIELD_SUFFIXES[name]}`;
       const input = h('input', {
         id, type: 'text', inputmode: 'numeric', autocomplete: 'off', class: 'train-input', 'data-testid': id, 'aria-describedby': `${id}-hint ${id}-error`,
       });
@@ -77,37 +90,39 @@ export class TrainingPanel {
       });
       return { input, label: h('label', { for: id }), hint: h('span', { id: `${id}-hint`, class: 'train-hint' }), error: h('span', { id: `${id}-error`, class: 'train-field-error', 'data-testid': `${id}-error` }) };
     };
-    this.fields = { seed: field('seed', SEED_DEFAULT_TEXT), extraWeight: field('extraWeight', WEIGHT_DEFAULT_TEXT), holdOut: field('holdOut', HOLD_OUT_DEFAULT_TEXT) };
+    this.fields = { seed: field('seed', kind.defaults.seed), extraWeight: field('extraWeight', kind.defaults.extraWeight), holdOut: field('holdOut', kind.defaults.holdOut) };
     this.el = {
-      h: h('h3', { class: 'q-h', id: 'train-h' }),
+      h: h('h3', { class: 'q-h', id: `${p}-h` }),
       intro: h('p', { class: 'q-note' }),
-      rows: h('p', { class: 'q-note', 'data-testid': 'train-rows' }),
-      train: h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'train-start' }),
-      cancel: h('button', { type: 'button', class: 'btn', 'data-testid': 'train-cancel' }),
+      rows: h('p', { class: 'q-note', 'data-testid': `${p}-rows` }),
+      train: h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': `${p}-start` }),
+      cancel: h('button', { type: 'button', class: 'btn', 'data-testid': `${p}-cancel` }),
       // Not a live region: it changes several times a second while a job trains.
-      progress: h('p', { class: 'q-note train-progress', 'data-testid': 'train-progress' }),
-      jobRows: h('p', { class: 'q-note', 'data-testid': 'train-job-rows' }),
+      progress: h('p', { class: 'q-note train-progress', 'data-testid': `${p}-progress` }),
+      jobRows: h('p', { class: 'q-note', 'data-testid': `${p}-job-rows` }),
+      // Shown from the job's start: read with the section, not announced at each progress.
+      warnings: h('ul', { class: 'q-warn train-warnings', 'data-testid': `${p}-warnings` }),
       // The outcome and refusals are announced once each.
-      outcome: h('p', { class: 'q-note', role: 'status', 'data-testid': 'train-outcome' }),
+      outcome: h('p', { class: 'q-note', role: 'status', 'data-testid': `${p}-outcome` }),
       // Outside the status line: a button in a live region would be read out with it.
-      compareBox: h('p', { class: 'train-compare' }),
-      compare: h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'train-compare' }),
-      error: h('p', { class: 'q-error', role: 'alert', 'data-testid': 'train-error' }),
+      actionBox: h('p', { class: 'train-compare' }),
+      action: h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `${p}-${resultAction?.key ?? 'action'}` }),
+      error: h('p', { class: 'q-error', role: 'alert', 'data-testid': `${p}-error` }),
     };
     this.el.train.addEventListener('click', () => void this.train());
     this.el.cancel.addEventListener('click', () => void this.cancelJob());
-    this.el.compareBox.append(this.el.compare);
-    this.el.compare.addEventListener('click', () => {
-      const r = this.job?.state === 'done' ? this.job.result : undefined;
-      if (r) this.comparing?.compare(libraryIdOf(r.dir), r.version);
+    this.el.actionBox.append(this.el.action);
+    this.el.action.addEventListener('click', () => {
+      const m = this.kind.resultModel(this.job);
+      if (m) this.resultAction?.act(m.id, m.version);
     });
     const fieldBox = (f: (typeof this.fields)[Field]) => h('div', { class: 'train-field' }, f.label, f.input, f.hint, f.error);
     this.root = h(
-      'section', { class: 'q-section', 'aria-labelledby': 'train-h', 'data-testid': 'quality-train' },
+      'section', { class: 'q-section', 'aria-labelledby': `${p}-h`, 'data-testid': `quality-${p}` },
       this.el.h, this.el.intro, this.el.rows,
       h('div', { class: 'train-fields' }, fieldBox(this.fields.seed), fieldBox(this.fields.extraWeight), fieldBox(this.fields.holdOut)),
       h('div', { class: 'train-actions' }, this.el.train, this.el.cancel),
-      this.el.progress, this.el.jobRows, this.el.outcome, this.el.compareBox, this.el.error,
+      this.el.progress, this.el.jobRows, this.el.warnings, this.el.outcome, this.el.actionBox, this.el.error,
     );
     this.renderText();
   }
@@ -121,7 +136,7 @@ export class TrainingPanel {
   }
 
   /** A job's state heard (the event every window gets, or an answer). */
-  update(job: TrainJob | null): void {
+  update(job: J | null): void {
     // An older state of the same job arriving after a newer one (an answer behind an event) is
     // dropped, and so is an older job (an answer read before the job shown started).
     if (job && this.job && job.id === this.job.id && isRunning(job) && !isRunning(this.job)) return;
@@ -138,6 +153,17 @@ export class TrainingPanel {
     this.tick();
     // The button pressed became disabled (Train while it runs, Cancel once it ends): focus moves to the other.
     if (hadFocus instanceof HTMLButtonElement && hadFocus.disabled) (hadFocus === this.el.train ? this.el.cancel : this.el.train).focus();
+  }
+
+  /**
+   * A job of the other kind heard (one training job runs at a time, of either kind): a start
+   * refused because that one ran is untrue once it has ended.
+   */
+  otherJob(job: TrainJobBase): void {
+    if (!this.refusedBusy || isRunning(job) || isRunning(this.job)) return;
+    this.formError = null;
+    this.refusedBusy = false;
+    this.renderText();
   }
 
   /**
@@ -194,8 +220,8 @@ export class TrainingPanel {
     } catch (err) {
       this.sending = false;
       const e = requestError(err);
-      const r = startRefusal(e);
-      const text = () => startRefusal(e).text;
+      const r = startRefusal(e, this.kind.labelWords);
+      const text = () => startRefusal(e, this.kind.labelWords).text;
       if (r.field) this.errors[r.field] = text;
       else this.formError = text;
       this.refusedBusy = e.code === 'busy';
@@ -242,41 +268,39 @@ export class TrainingPanel {
     const running = isRunning(job);
     this.el.progress.hidden = !running;
     this.el.jobRows.hidden = job === null;
+    const warnings = job ? this.kind.warnings(job) : [];
+    this.el.warnings.hidden = warnings.length === 0;
+    this.el.warnings.replaceChildren(...warnings.map((w) => h('li', {}, w)));
     if (!job) return;
-    if (running) this.el.progress.textContent = progressLine(job, job.elapsedMs + (this.now() - this.heardAt));
-    this.el.jobRows.textContent = jobRowsLine(job);
+    if (running) this.el.progress.textContent = this.kind.progressLine(job, job.elapsedMs + (this.now() - this.heardAt));
+    this.el.jobRows.textContent = this.kind.rowsLine(job);
   }
 
-  /**
-   * Compare with running on a finished job's model, unless it is the one running now. Its
-   * accessible name holds its visible words, then the version.
-   */
-  private renderCompare(): void {
-    const r = this.job?.state === 'done' ? this.job.result : undefined;
-    const running = this.comparing?.running();
-    const show = r !== undefined && this.comparing !== undefined && !(running && running.id === libraryIdOf(r.dir) && running.version === r.version);
-    this.el.compareBox.hidden = !show;
-    if (!r || !show) return;
-    this.el.compare.textContent = t('compareButton');
-    this.el.compare.setAttribute('aria-label', t('compareButtonLabel', { version: r.version }));
-    this.el.compare.dataset.compare = libraryIdOf(r.dir);
+  /** The button under a finished job's outcome, unless its model is the one running now. */
+  private renderAction(): void {
+    const m = this.kind.resultModel(this.job);
+    const a = this.resultAction;
+    const running = a?.running();
+    const show = m !== null && a !== undefined && !(running && running.id === m.id && running.version === m.version);
+    this.el.actionBox.hidden = !show;
+    if (!m || !a || !show) return;
+    this.el.action.textContent = t(a.text);
+    this.el.action.setAttribute('aria-label', t(a.label, { version: m.version }));
+    this.el.action.dataset[a.key] = m.id;
   }
 
   private renderText(): void {
-    this.el.h.textContent = t('trainH');
-    this.el.intro.textContent = t('trainIntro');
-    const would = rowsWouldUse(this.count, this.scope);
+    this.el.h.textContent = t(this.kind.heading);
+    this.el.intro.textContent = t(this.kind.intro);
+    const would = rowsWouldUse(this.count, this.scope, this.kind.labelWords);
     this.el.rows.textContent = would.text;
     this.el.rows.className = would.tooFew ? 'q-none' : 'q-note';
-    const text = {
-      seed: [t('trainSeed'), t('trainSeedHint', { max: TRAIN_SEED_MAX })],
-      extraWeight: [t('trainWeight'), t('trainWeightHint', { max: EXTRA_WEIGHT_MAX })],
-      holdOut: [t('trainHoldOut'), t('trainHoldOutHint', { max: HOLD_OUT_MAX_PERCENT })],
-    } as const;
+    const max: Record<Field, number> = { seed: TRAIN_SEED_MAX, extraWeight: EXTRA_WEIGHT_MAX, holdOut: HOLD_OUT_MAX_PERCENT };
     for (const name of TRAIN_FIELDS) {
       const f = this.fields[name];
-      f.label.textContent = text[name][0];
-      f.hint.textContent = text[name][1];
+      const [label, hint] = this.kind.fieldWords[name];
+      f.label.textContent = t(label);
+      f.hint.textContent = t(hint, { max: max[name] });
       const error = this.errors[name]?.();
       f.error.textContent = error ?? '';
       f.error.hidden = error === undefined;
@@ -290,11 +314,11 @@ export class TrainingPanel {
     this.el.cancel.disabled = !running || this.sending;
     for (const name of TRAIN_FIELDS) this.fields[name].input.disabled = running;
     this.renderProgress();
-    const outcome = this.job && !running ? outcomeLines(this.job) : { lines: [], problem: false };
+    const outcome = this.job && !running ? this.kind.outcomeLines(this.job) : { lines: [], problem: false };
     this.el.outcome.replaceChildren(...outcome.lines.flatMap((l, i) => (i ? [h('br'), l] : [l])));
     this.el.outcome.className = outcome.problem ? 'q-error' : 'q-note';
     this.el.outcome.hidden = outcome.lines.length === 0;
-    this.renderCompare();
+    this.renderAction();
     this.el.error.textContent = this.formError?.() ?? '';
     this.el.error.hidden = this.formError === null;
   }

@@ -3,7 +3,8 @@
 // demo played to its end (transcript, cue cards, posture timeline), the roles panel, the rename
 // dialog (a title refused) and the delete confirmation, the Model quality dialog (its scope
 // choice disabled with no session open, then measuring the open session with a library model
-// compared with the running one, then its training section refusing a field and a start), the Find dialog
+// compared with the running one and a posture library model's Run this model confirmation open,
+// then its two training sections, verbal and posture, refusing a field and a start), the Find dialog
 // (highlighted turns with their chips, every session's and the open one's), the live turn
 // composer (a name and a turn refused) and the New live session dialog, each coach
 // editor (a turn's label, the posture label, a comment; a cue card with a verdict, a saved label
@@ -13,7 +14,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { openPage, playDemo, useServerAndBrowser } from './browser';
-import { addLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
+import { addLibraryModel, addPostureLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
 
 const WAIT_MS = 60_000;
 /** The demo meeting's customer. */
@@ -21,10 +22,11 @@ const CUSTOMER = '李女士';
 
 jest.setTimeout(240_000);
 
-// A model library with one model beside the running one, so Model quality's Running model
-// section shows a Run this model button that can be confirmed.
+// A model library with one model beside the running one of each kind, so Model quality's Running
+// model and Running posture model sections show a Run this model button that can be confirmed.
 const modelsDir = tempModelsDir();
 addLibraryModel(modelsDir, 'retrained', 'verbal-20261201-aaaaaaaa', { extra: { weight: 3, rows: 14 } });
+addPostureLibraryModel(modelsDir, 'retrained-posture', 'posture-20261201-aaaaaaaa', { extra: { weight: 2, rows: 30 } });
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
 const suite = useServerAndBrowser({ modelsDir });
 
@@ -266,6 +268,11 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.getByTestId('compare-rows').waitFor({ timeout: WAIT_MS });
     await page.getByTestId('compare-run').click();
     await page.getByTestId('compare-confirm').waitFor({ timeout: WAIT_MS });
+    // Its Running posture model section: the library with each label's F1, a Run this model
+    // confirmation open (nothing is switched: the dialog closes after the audit).
+    await page.getByTestId('posture-running-library').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('posture-running-run-lib/retrained-posture').click();
+    await page.getByTestId('posture-running-confirm').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // Model quality's Train a model on these labels: a weight out of range refused by its field,
@@ -283,6 +290,14 @@ async function walkStates(page: Page, found: string[]): Promise<void> {
     await page.getByTestId('train-seed').fill('7');
     await page.getByTestId('train-start').click();
     await page.getByTestId('train-error').waitFor({ timeout: WAIT_MS });
+    // Train a posture model: a weight refused by its field, then Train refused by the server (no
+    // labelled frame: the posture label editor above was cancelled), said in an alert.
+    await page.getByTestId('posture-train-weight').fill('0');
+    await page.getByTestId('posture-train-start').click();
+    await page.getByTestId('posture-train-weight-error').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('posture-train-weight').fill('1');
+    await page.getByTestId('posture-train-start').click();
+    await page.getByTestId('posture-train-error').waitFor({ timeout: WAIT_MS });
   }, { dialog: 'quality-dialog', close: 'quality-close' });
 
   // Find, from the header: the words highlighted in turns of every session, with their signal
