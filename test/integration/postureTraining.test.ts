@@ -9,19 +9,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { POSTURE_TRAIN_EVENT, POSTURE_TRAIN_LABELS_MIN, PostureTrainJobAnswerSchema, PostureTrainJobSchema, type PostureTrainJob } from '../../protocol/postureModels';
-import type { PostureFrameLabel } from '../../protocol/protocol';
 import { QualitySchema } from '../../protocol/quality';
 import type { PostureLabelsExportRow } from '../../server/ingest/postureLabelsExport';
 import { loadPostureClassifier } from '../../server/signals/posture/model';
-import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { postureLibraryDir } from '../../server/models/postureLibrary';
 import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE, TRAINED_FRAMES_MAX_BYTES } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
+import { labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
 import { LABELLED_FOR_JOB, labelledSession } from './labelledSession';
 
-/** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
-const TINY = { trainExamples: 400, validationExamples: 200, epochs: 2, members: 1, hidden: [16] };
+const TINY = TINY_POSTURE_RECIPE;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-posture-training-it-'));
 const modelsDir = path.join(work, 'models');
@@ -34,26 +32,6 @@ const entries = () => (fs.existsSync(library()) ? fs.readdirSync(library()).sort
 const TRAIN = '/api/models/posture/train';
 
 const readJob = async (base = url()): Promise<PostureTrainJob | null> => PostureTrainJobAnswerSchema.parse((await api(base, 'GET', TRAIN)).body).job;
-
-const POSES = { crossed: posture(ARMS.crossed), open: posture(ARMS.openPalm, 15), relaxed: posture(ARMS.hanging) };
-const LABELS: [keyof typeof POSES, PostureFrameLabel[]][] = [['crossed', ['arms_crossed']], ['open', ['leaning_forward', 'open_palms']], ['relaxed', ['neutral']]];
-
-/**
- * A new session whose customer Li has `n` labelled frames, one every 20 s (each its own hold-out
- * moment), cycling through LABELS, and `unmeasurable` more whose shoulders are unseen; its id.
- */
-async function labelledFrames(base: string, n: number, unmeasurable = 0): Promise<string> {
-  const id = (await api(base, 'POST', '/api/sessions', { title: 'postures', participants: [{ name: 'Ada', role: 'rep' }, { name: 'Li', role: 'customer' }] })).body.session.id as string;
-  const frames = Array.from({ length: n + unmeasurable }, (_, k) => {
-    const landmarks = view(POSES[LABELS[k % LABELS.length]![0]]).landmarks.map((l, i) => ({ x: l.x, y: l.y, z: l.z, score: k >= n && (i === 11 || i === 12) ? 0 : l.score }));
-    return { participant: 'Li', mediaMs: k * 20_000, poses: [{ landmarks }], aspect: 4 / 3 };
-  });
-  for (let k = 0; k < frames.length; k += 32) expect((await api(base, 'POST', `/api/sessions/${id}/landmarks`, frames.slice(k, k + 32))).status).toBe(201);
-  for (let k = 0; k < frames.length; k++) {
-    expect((await api(base, 'PUT', `/api/sessions/${id}/posture-labels`, { participant: 'Li', mediaMs: k * 20_000, labels: LABELS[k % LABELS.length]![1] })).status).toBe(200);
-  }
-  return id;
-}
 
 const exportRows = async (session: string): Promise<PostureLabelsExportRow[]> =>
   (await download(url(), `/api/sessions/${session}/posture-labels`)).text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PostureLabelsExportRow);
