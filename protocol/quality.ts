@@ -131,7 +131,10 @@ export const QualityPostureSchema = z.object({
   /** Rows whose pose the model could not use (all their labels count as missed). */
   noPerson: z.number().int(),
   perLabel: z.array(LabelFiguresSchema.extend({ f1Interval: IntervalSchema })),
-  /** The running posture model's `train posture --extra` files, each matched against these labelled frames ([]: none). */
+  /**
+   * The running posture model's `train posture --extra` files, each matched against these labelled
+   * frames ([]: none); a model a server job wrote is matched by its trained-frames.json instead.
+   */
   trainedOn: z.array(TrainedOnSchema),
 });
 

@@ -336,13 +336,17 @@ export class TooFewLabelsError extends AppError {
   }
 }
 
-/** POST /api/models/verbal/train: the list of the turns it would train on (trained-rows.json) would pass its bound; nothing is started. */
+/**
+ * POST /api/models/verbal/train (or /api/models/posture/train: `noun` its frames, `file`
+ * trained-frames.json): the list of what it would train on would pass the bound its reader
+ * keeps to; nothing is started.
+ */
 export class TooManyLabelsError extends AppError {
-  constructor(rows: number, bytes: number, maxBytes: number, session: string | null) {
+  constructor(rows: number, bytes: number, maxBytes: number, session: string | null, noun: Pick<LabelledNoun, 'many'> = CUSTOMER_TURNS, file = 'trained-rows.json') {
     super(
       'too_many_labels',
-      `the ${rows} labelled customer turns ${session === null ? 'of every session' : `of session "${session}"`} would make the model's trained-rows.json ${bytes} bytes, ` +
-        `more than the ${maxBytes} bytes (1 MiB) it may be; train on one session's labels (session) or hold more out (holdOut)`,
+      `the ${rows} ${noun.many} ${session === null ? 'of every session' : `of session "${session}"`} would make the model's ${file} ${bytes} bytes, ` +
+        `more than the ${maxBytes} bytes (${maxBytes / (1024 * 1024)} MiB) it may be; train on one session's labels (session) or hold more out (holdOut)`,
       422,
       { field: session === null ? 'labels' : 'session', limit: maxBytes, actual: bytes },
     );

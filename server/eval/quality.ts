@@ -14,7 +14,7 @@ import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal } fr
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { cueReviewsJsonl } from '../ingest/cueReviewsExport';
-import { postureLabelsLine } from '../ingest/postureLabelsExport';
+import { postureLabelsRow } from '../ingest/postureLabelsExport';
 import { projectPath } from '../paths';
 import type { CorrectionForExport, CueReviewForExport, PostureLabelsForExport } from '../store/sqliteStore';
 import type { LabeledExample } from '../signals/posture/evalStats';
@@ -35,6 +35,8 @@ import type { CompareSubset } from '../../protocol/compare';
 import { EXTRA_FILE_READ_MAX_BYTES, readBounded, readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
 import { isTrainedKey, rowKey } from '../training/holdOut';
+import { trainedFrameKey } from '../training/postureRows';
+import { readTrainedFrames } from './trainedFrames';
 
 /** What the measure reads: the store's rows as the exports take them, and the running models. */
 export interface QualityInput {
@@ -128,19 +130,25 @@ export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string
 }
 
 /**
- * A server job's model against these corrections: its trained-rows.json lists the keys of the
- * turns it trained on (its hold-out left out), so the export of every label is no longer the
- * bytes its manifest's sha256 is of; the rows are counted by their keys instead.
+ * A server job's model against the rows measured: the list it wrote with itself (verbal:
+ * trained-rows.json, posture: trained-frames.json) names the rows it trained on (its hold-out
+ * left out), so the export of every label is no longer the bytes its manifest's sha256 is of;
+ * the rows are counted by whether the list holds them (`isListed`) instead.
  */
-export function trainedOnListed(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listed: ReadonlySet<string>): QualityTrainedOn[] {
+export function trainedOnListedBy<R>(extra: ExtraRecord | undefined, exportText: string, rows: readonly R[], isListed: (row: R) => boolean): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
-  const overlap = rows.filter((r) => isTrainedKey(listed, r.text)).length;
+  const overlap = rows.filter(isListed).length;
   return extra.files.map((f): QualityTrainedOn => {
     const base = { path: f.path, rows: f.rows, weight: extra.weight };
     if (rows.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: rows.length };
     return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
   });
+}
+
+/** A verbal job's model against these corrections, by the keys its trained-rows.json lists. */
+export function trainedOnListed(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listed: ReadonlySet<string>): QualityTrainedOn[] {
+  return trainedOnListedBy(extra, exportText, rows, (r) => isTrainedKey(listed, r.text));
 }
 
 /** The running model's trained-on check: by its trained-rows.json when a job wrote one, else by its `--extra` files. */
@@ -156,6 +164,17 @@ const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSO
 /** The posture model's `train posture --extra` files against these posture labels, a row known by its frame's landmarks. */
 export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly PostureLabelRow[]): QualityTrainedOn[] {
   return trainedOnFiles(extra, exportText, rows.map(postureKey), (text, file) => new Set(parseLabelRows(text, file).map(postureKey)));
+}
+
+/**
+ * The running posture model's trained-on check, as the verbal one's: by its trained-frames.json
+ * (the frames trained on, by session, participant and media time: `frameKeys`, one per export
+ * line) when a job wrote one, else by its `--extra` files.
+ */
+function trainedOnPostureOf(dir: string | undefined, exportText: string, rows: readonly PostureLabelRow[], frameKeys: readonly string[]): QualityTrainedOn[] {
+  const extra = postureExtraOf(dir);
+  const listed = extra ? readTrainedFrames(dir) : undefined;
+  return listed ? trainedOnListedBy(extra, exportText, rows, (r) => listed.has(frameKeys[r.line - 1] ?? '')) : trainedOnPostureRows(extra, exportText, rows);
 }
 
 function extraOf(dir: string | undefined): ExtraRecord | undefined {
@@ -219,11 +238,17 @@ async function preparePosture(
   labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined, postureDir: string | undefined, signal: AbortSignal | undefined,
 ): Promise<{ rows: number; noPerson: number; trainedOn: QualityTrainedOn[]; job: FiguresJob['posture'] }> {
   let text = '';
-  // The download's very bytes (each line ends with its newline), so its sha256 is the file's.
-  for (const r of labels) text += postureLabelsLine(r);
+  // Each export line's frame, as trained-frames.json lists it (a row's `line` is its index + 1).
+  const frameKeys: string[] = [];
+  for (const r of labels) {
+    const row = postureLabelsRow(r);
+    frameKeys.push(trainedFrameKey(row));
+    // The download's very bytes (each line ends with its newline), so its sha256 is the file's.
+    text += `${JSON.stringify(row)}\n`;
+  }
   const rows = parseLabelRows(text, 'GET /api/posture-labels');
   await breathe(signal);
-  const trainedOn = trainedOnPostureRows(postureExtraOf(postureDir), text, rows);
+  const trainedOn = trainedOnPostureOf(postureDir, text, rows, frameKeys);
   if (!classifier || rows.length === 0) return { rows: rows.length, noPerson: 0, trainedOn, job: null };
   const examples: LabeledExample[] = [];
   let noPerson = 0;

@@ -35,17 +35,24 @@ export function readBounded(file: string, max: number): Buffer | undefined {
   }
 }
 
-/** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
-export function readTrainedRows(dir: string | undefined): ReadonlySet<string> | undefined {
+/**
+ * A list a job wrote beside its model (trained-rows.json, trained-frames.json) in `dir`, read
+ * as `parse` reads it: undefined when there is none, or it is bigger than `maxBytes` (the bound
+ * its job writes under, so a stray huge file never holds the event loop) or not its shape.
+ */
+export function readJobList<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): T | undefined {
   if (dir === undefined) return undefined;
-  const bytes = readBounded(path.join(dir, TRAINED_ROWS_FILE), TRAINED_ROWS_MAX_BYTES);
+  const bytes = readBounded(path.join(dir, file), maxBytes);
   if (!bytes) return undefined;
   try {
-    return parseTrainedRows(bytes.toString('utf8'));
+    return parse(bytes.toString('utf8'));
   } catch {
     return undefined;
   }
 }
+
+/** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
+export const readTrainedRows = (dir: string | undefined): ReadonlySet<string> | undefined => readJobList(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
 
 /** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
 function keysOfExtraFile(f: ExtraRecord['files'][number]): Set<string> | undefined {

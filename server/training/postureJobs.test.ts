@@ -14,7 +14,7 @@ import type { PostureLabelsForExport } from '../store/sqliteStore';
 import { TrainingSlot } from './jobHost';
 import { postureLibraryDir } from '../models/postureLibrary';
 import { jobTempDir } from './modelLibrary';
-import { postureJobRows, trainedFramesJson } from './postureRows';
+import { postureJobRows, TRAINED_FRAMES_MAX_BYTES, trainedFramesJson } from './postureRows';
 import { PostureTrainJobs, type PostureRunMessage, type PostureRunOutcome, type PostureTrainRun } from './postureJobs';
 import type { PostureTrainWorkerJob } from './trainProtocol';
 import { TrainJobs } from './trainJobs';
@@ -165,6 +165,40 @@ describe('PostureTrainJobs', () => {
       expect(path.dirname(run.job.outDir)).toBe(postureLibraryDir(t.modelsDir));
     } finally {
       t.cleanup();
+    }
+  });
+
+  it('refuses before training when trained-frames.json would pass the bound Model quality reads it to (too_many_labels); just under it, it starts', () => {
+    // A long participant name makes each listed frame ~4 kB: the bound is passed with a few thousand frames.
+    const named = (n: number) => many(n).map((f) => ({ ...f, labels: { ...f.labels, participant: 'P'.repeat(4000) } }));
+    const listBytes = (frames: PostureLabelsForExport[]) => {
+      const rows = postureJobRows(frames.map(postureLabelsRow), 20, 3);
+      return Buffer.byteLength(trainedFramesJson(rows.trained, rows.heldOut));
+    };
+    const perFrame = listBytes(named(100)) / 100;
+    const over = named(Math.ceil(TRAINED_FRAMES_MAX_BYTES / perFrame) + 50);
+    const under = named(Math.floor(TRAINED_FRAMES_MAX_BYTES / perFrame) - 50);
+    expect(listBytes(over)).toBeGreaterThan(TRAINED_FRAMES_MAX_BYTES);
+    expect(listBytes(under)).toBeLessThanOrEqual(TRAINED_FRAMES_MAX_BYTES);
+    const t = setup(over);
+    try {
+      const err = thrown(() => t.jobs.start({ seed: 3 }));
+      expect(err).toMatchObject({ status: 422, code: 'too_many_labels', details: { field: 'labels', limit: TRAINED_FRAMES_MAX_BYTES, actual: listBytes(over) } });
+      expect(err.message).toBe(
+        `the ${over.length} labelled frames of every session would make the model's trained-frames.json ${listBytes(over)} bytes, ` +
+          `more than the ${TRAINED_FRAMES_MAX_BYTES} bytes (8 MiB) it may be; train on one session's labels (session) or hold more out (holdOut)`,
+      );
+      expect(t.runs).toEqual([]);
+      expect(t.jobs.current()).toBeNull();
+    } finally {
+      t.cleanup();
+    }
+    const u = setup(under);
+    try {
+      u.jobs.start({ seed: 3 });
+      expect(Buffer.byteLength(u.runs[0]!.job.trainedFramesJson)).toBeLessThanOrEqual(TRAINED_FRAMES_MAX_BYTES);
+    } finally {
+      u.cleanup();
     }
   });
 

@@ -12,13 +12,13 @@ import {
   type PostureTrainJob,
   type PostureTrainRequest,
 } from '../../protocol/postureModels';
-import { TooFewLabelsError, type LabelledNoun } from '../errors/errors';
+import { TooFewLabelsError, TooManyLabelsError, type LabelledNoun } from '../errors/errors';
 import { postureLabelsRow } from '../ingest/postureLabelsExport';
 import type { BackendName } from '../runtime/backend';
 import { DEFAULT_POSTURE_TRAIN_OPTIONS, type PostureTrainOptions } from '../signals/posture/train';
 import type { PostureLabelsForExport } from '../store/sqliteStore';
 import { JobHost, labelsRecord, PROGRESS_INTERVAL_MS, workerRun, type Held, type JobRun, type TrainingSlot } from './jobHost';
-import { postureJobRows, trainedFramesJson } from './postureRows';
+import { postureJobRows, TRAINED_FRAMES_FILE, TRAINED_FRAMES_MAX_BYTES, trainedFramesJson } from './postureRows';
 import type { PostureTrainFromWorker, PostureTrainWorkerJob } from './trainProtocol';
 
 export type PostureRunMessage = Exclude<PostureTrainFromWorker, { type: 'done' } | { type: 'failed' }>;
@@ -64,7 +64,8 @@ export class PostureTrainJobs extends JobHost<PostureTrainJob, PostureRunOutcome
   /**
    * Starts a job on the stored posture labels (one session's or every session's). Refused: the
    * server stopping (503), a job of any kind queued or running (409), an unknown session (404),
-   * too few measurable frames left to train on (422).
+   * too few measurable frames left to train on, or so many their trained-frames.json would pass its
+   * bound (422).
    */
   start(req: PostureTrainRequest): PostureTrainJob {
     this.checkCanStart();
@@ -76,6 +77,13 @@ export class PostureTrainJobs extends JobHost<PostureTrainJob, PostureRunOutcome
     const { trained, heldOut, unmeasurable, noddingOnly, warnings } = postureJobRows(exported, holdOutPercent, seed);
     if (trained.length < POSTURE_TRAIN_LABELS_MIN) {
       throw new TooFewLabelsError(trained.length + heldOut.length, POSTURE_TRAIN_LABELS_MIN, session, { percent: holdOutPercent, heldOut: heldOut.length }, frames(unmeasurable));
+    }
+    // Written no bigger than Model quality reads it: a model whose list it skipped could not say
+    // which measured frames it learnt.
+    const trainedFrames = trainedFramesJson(trained, heldOut);
+    const trainedFramesBytes = Buffer.byteLength(trainedFrames);
+    if (trainedFramesBytes > TRAINED_FRAMES_MAX_BYTES) {
+      throw new TooManyLabelsError(trained.length + heldOut.length, trainedFramesBytes, TRAINED_FRAMES_MAX_BYTES, session, frames(unmeasurable), TRAINED_FRAMES_FILE);
     }
     const now = this.o.now();
     const id = this.newJobId(now);
@@ -103,7 +111,7 @@ export class PostureTrainJobs extends JobHost<PostureTrainJob, PostureRunOutcome
           extraJsonl: jsonl,
           extra: labelsRecord(source, jsonl, trained.length, weight, holdOutPercent),
           options,
-          trainedFramesJson: trainedFramesJson(trained, heldOut),
+          trainedFramesJson: trainedFrames,
           outDir: this.tempDir(id),
           date: now,
         },

@@ -63,6 +63,12 @@ export function postureJobWarnings(trained: readonly Pick<PostureLabelsExportRow
 
 /** The file of a posture job's model folder listing the labelled frames it trained on and held out. */
 export const TRAINED_FRAMES_FILE = 'trained-frames.json';
+/**
+ * The most trained-frames.json may be: a job writes no bigger one (too_many_labels) and Model
+ * quality reads no bigger one, so a stray huge file never holds the event loop. A frame's line is
+ * about 130 bytes: ~60k frames, as many as trained-rows.json's 1 MiB holds turns.
+ */
+export const TRAINED_FRAMES_MAX_BYTES = 8 * 1024 * 1024;
 
 /** A frame as trained-frames.json lists it. */
 export interface TrainedFrame {
@@ -71,6 +77,9 @@ export interface TrainedFrame {
   media_ms: number;
   labels: string[];
 }
+
+/** A labelled frame as trained-frames.json and Model quality tell frames apart: its session, participant and media time. */
+export const trainedFrameKey = (f: Pick<TrainedFrame, 'session' | 'participant' | 'media_ms'>): string => `${f.session}\n${f.participant}\n${f.media_ms}`;
 
 const listed = (r: PostureLabelsExportRow): TrainedFrame => ({ session: r.session, participant: r.participant, media_ms: r.media_ms, labels: r.labels });
 

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PostureLibrary, PostureTrainJob } from '../../protocol/postureModels';
 import { addPostureLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
-import { labelledFrames } from '../integration/labelledFrames';
+import { labelledFrames, TINY_POSTURE_RECIPE } from '../integration/labelledFrames';
 import { getJson, openPage, useServerAndBrowser } from './browser';
 
 const WAIT_MS = 60_000;
@@ -25,9 +25,7 @@ addPostureLibraryModel(modelsDir, 'retrained', NEW, { extra: { weight: 2, rows: 
 fs.mkdirSync(path.join(modelsDir, 'posture', 'half-written'));
 afterAll(() => fs.rmSync(modelsDir, { recursive: true, force: true }));
 
-/** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
-const TINY = { trainExamples: 400, validationExamples: 200, epochs: 2, members: 1, hidden: [16] };
-const suite = useServerAndBrowser({ seedDemo: false, modelsDir, training: { progressIntervalMs: 50, postureRecipe: TINY } });
+const suite = useServerAndBrowser({ seedDemo: false, modelsDir, training: { progressIntervalMs: 50, postureRecipe: TINY_POSTURE_RECIPE } });
 
 const health = () => getJson<{ postureModel: string }>(suite.server, '/api/health');
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

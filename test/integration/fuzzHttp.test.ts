@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, training jobs, searches and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, the running verbal and posture models, verbal and posture training jobs, searches and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -13,7 +13,12 @@ import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { searchForm } from '../../server/search/searchText';
 import { api, readAnswer } from './harness';
 import { FUZZ_LIBRARY_VERSION, useFuzzServer } from './fuzzServer';
-import { VerbalLibrarySchema, VerbalSettingsSchema } from '../../protocol/models';
+import { MODEL_REF_MAX_CHARS, VerbalLibrarySchema, VerbalSettingsSchema } from '../../protocol/models';
+import { POSTURE_EXTRA_WEIGHT_DEFAULT, POSTURE_TRAIN_SEED_DEFAULT, PostureLibrarySchema, PostureSettingsSchema, PostureTrainJobAnswerSchema, PostureTrainJobSchema } from '../../protocol/postureModels';
+import { HOLD_OUT_DEFAULT_PERCENT } from '../../protocol/compare';
+import { addPostureLibraryModel } from '../../server/models/library.testkit';
+import { postureLibraryDir } from '../../server/models/postureLibrary';
+import { labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
 import { deepJsonText, int, mutateBytes, mutateJson, pick, preview, RAW_ZOD_WORDING, runCases, weirdNumber, weirdValue, type Rng } from './fuzzKit';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/transcripts');
@@ -25,10 +30,13 @@ const WHOLE_FILE_CODES = new Set(['empty', 'binary', 'encoding', 'bad_format', '
 const namesPlace = (e: any): boolean =>
   WHOLE_FILE_CODES.has(e.code) || e.field !== undefined || e.line !== undefined || e.limit !== undefined;
 
-// Training jobs train on a 200-row corpus for one epoch, into a temp model library.
+// Training jobs train on a 200-row corpus for one epoch (posture: the tiny recipe), into a temp
+// model library holding a copy of the committed posture model to switch to.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-fuzz-http-'));
 const modelsDir = path.join(work, 'models');
-const server = useFuzzServer({ modelsDir, training: { corpusPath: writeTinyCorpus(work), epochs: 1 } });
+const FUZZ_POSTURE_VERSION = 'posture-20261201-f0f0f0f0';
+addPostureLibraryModel(modelsDir, 'copy', FUZZ_POSTURE_VERSION);
+const server = useFuzzServer({ modelsDir, training: { corpusPath: writeTinyCorpus(work), epochs: 1, postureRecipe: TINY_POSTURE_RECIPE } });
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const { processErrors, internalLogs, newSession } = server;
 afterEach(() => {
@@ -86,6 +94,22 @@ function expectStoredAsAnswered<T>(before: readonly T[], after: readonly T[], me
     expect(after).toHaveLength(before.length - 1);
   } else {
     expect(after).toEqual(before);
+  }
+}
+
+/** Half the time, cancels a training job still queued or running at `route`; it may have ended between the two questions. */
+async function cancelSometimes(rand: Rng, now: { id: string; state: string } | null, route: string): Promise<void> {
+  if (!now || (now.state !== 'queued' && now.state !== 'running') || rand() >= 0.5) return;
+  const c = await api(server.url, 'DELETE', route);
+  if (c.status === 200) expect(c.body.job).toMatchObject({ id: now.id, state: 'cancelled' });
+  else expect(c.body.error).toMatchObject({ code: 'not_running', field: 'job' });
+}
+
+/** Lets a training job running end (at most 60 s): then its library holds no temp folder. */
+async function jobsSettled(read: () => Promise<{ state: string } | null>): Promise<void> {
+  for (let t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((res) => setTimeout(res, 100))) {
+    const j = await read();
+    if (!j || (j.state !== 'queued' && j.state !== 'running')) return;
   }
 }
 
@@ -290,6 +314,74 @@ describe('fuzz: the running verbal model', () => {
     expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400]));
     // The suites after this one run on the default model and thresholds.
     expect((await api(server.url, 'PUT', '/api/settings/verbal', { model: 'base', thresholds: {} })).status).toBe(200);
+  });
+});
+
+describe('fuzz: the running posture model', () => {
+  const settingsNow = async () => {
+    const r = await api(server.url, 'GET', '/api/settings/posture');
+    expect(r.status).toBe(200);
+    const parsed = PostureSettingsSchema.parse(r.body);
+    return { model: parsed.model, switching: parsed.switching, history: parsed.history.length };
+  };
+  /** The library lists the running model as running, and only it. */
+  const expectLibraryRuns = async (id: string) => {
+    const lib = await api(server.url, 'GET', '/api/models/posture');
+    expect(lib.status).toBe(200);
+    expect(PostureLibrarySchema.parse(lib.body).models.filter((m) => m.running).map((m) => m.id)).toEqual([id]);
+  };
+
+  it('PUT /api/settings/posture at its limits: a wrong type, an empty or too long id, an unknown key, an unknown model, a body over 16 kB: a 4xx naming the field and the limit, nothing changed', async () => {
+    const huge = JSON.stringify({ model: 'm'.repeat(16 * 1024) });
+    const edges: [string, number, string, RegExp][] = [
+      [JSON.stringify({ model: 7 }), 400, 'model', /^model: must be a string/],
+      [JSON.stringify({}), 400, 'model', /^model: /],
+      [JSON.stringify({ model: '' }), 400, 'model', /must name a model/],
+      [JSON.stringify({ model: 'm'.repeat(MODEL_REF_MAX_CHARS + 1) }), 400, 'model', new RegExp(`at most ${MODEL_REF_MAX_CHARS} characters`)],
+      [JSON.stringify({ model: 'base', thresholds: {} }), 400, 'thresholds', /unknown field/],
+      [JSON.stringify([{ model: 'base' }]), 400, '', /./],
+      [JSON.stringify({ model: 'lib/nope' }), 404, 'model', /lib\/nope/],
+      [huge, 413, 'body', /larger than the limit of 16384 bytes/],
+    ];
+    const before = await settingsNow();
+    for (const [text, status, field, message] of edges) {
+      const r = await send('PUT', '/api/settings/posture', text, 'application/json');
+      expectClean(r);
+      expect([preview(text, 60), r.status]).toEqual([preview(text, 60), status]);
+      if (field) expect(r.body.error.field).toBe(field);
+      expect(r.body.error.message).toMatch(message);
+      if (status === 413) expect(r.body.error.limit).toBe(16 * 1024);
+      expect(await settingsNow()).toEqual(before);
+    }
+    await expectLibraryRuns(before.model.id);
+  });
+
+  it('PUT /api/settings/posture with any body and content type: 200 running what it answered, or a 4xx naming the field or limit that changed nothing; GET of the library and settings stays valid (60 cases)', async () => {
+    const bases = [{ model: 'lib/copy' }, { model: 'base' }, { model: FUZZ_POSTURE_VERSION }, { model: 'lib/nope' }];
+    const statuses = new Set<number>();
+    await runCases('posture-settings', 0x5eed19, 60, async (rand, _i, note) => {
+      const b0 = rand();
+      const body = b0 < 0.3 ? pick(rand, bases) : b0 < 0.85 ? mutateJson(pick(rand, bases), rand) : weirdValue(rand);
+      const r0 = rand();
+      const text = r0 < 0.05 ? deepJsonText(10 + int(rand, 500), '{"model":', '}') : r0 < 0.1 ? JSON.stringify({ model: 'm'.repeat(16 * 1024 + int(rand, 3) - 1) }) : (JSON.stringify(body) ?? 'null');
+      const before = await settingsNow();
+      note(`PUT /api/settings/posture ${preview(text)}`);
+      const r = await send('PUT', '/api/settings/posture', text, pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      expectClean(r, { named: (e) => e.field !== undefined || e.limit !== undefined });
+      statuses.add(r.status);
+      const after = await settingsNow();
+      expect(after.switching).toBeNull();
+      if (r.status === 200) {
+        expect(after.model).toEqual(PostureSettingsSchema.parse(r.body).model);
+        expect((await api(server.url, 'GET', '/api/health')).body.postureModel).toBe(after.model.version);
+      } else {
+        expect(after).toEqual(before);
+      }
+      await expectLibraryRuns(after.model.id);
+    });
+    expect([...statuses].sort()).toEqual(expect.arrayContaining([200, 400, 404, 413]));
+    // The suites after this one run on the default posture model.
+    expect((await api(server.url, 'PUT', '/api/settings/posture', { model: 'base' })).status).toBe(200);
   });
 });
 
@@ -699,21 +791,94 @@ describe('fuzz: training jobs', () => {
         expect(r.body.error).toMatchObject({ code: 'busy', field: 'job', message: expect.stringContaining(before?.id ?? '?') });
       }
       if (r.status === 422) expect(r.body.error).toMatchObject({ limit: 10, actual: expect.any(Number) });
-      const now = await job();
-      if (now && (now.state === 'queued' || now.state === 'running') && rand() < 0.5) {
-        const c = await api(server.url, 'DELETE', '/api/models/verbal/train');
-        // It may have ended between the two questions.
-        if (c.status === 200) expect(c.body.job).toMatchObject({ id: now.id, state: 'cancelled' });
-        else expect(c.body.error).toMatchObject({ code: 'not_running', field: 'job' });
-      }
+      await cancelSometimes(rand, await job(), '/api/models/verbal/train');
     });
-    // Let a job running end; then no temp folder is left in the library.
-    for (let t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((res) => setTimeout(res, 100))) {
-      const j = await job();
-      if (!j || (j.state !== 'queued' && j.state !== 'running')) break;
-    }
+    await jobsSettled(job);
     const lib = path.join(modelsDir, 'verbal');
     expect((fs.existsSync(lib) ? fs.readdirSync(lib) : []).filter((n) => n.startsWith('.'))).toEqual([]);
+    if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual(expect.arrayContaining([202, 400, 409, 422]));
+  }, 180_000);
+});
+
+describe('fuzz: posture training jobs', () => {
+  const TRAIN = '/api/models/posture/train';
+  const job = async () => PostureTrainJobAnswerSchema.parse((await api(server.url, 'GET', TRAIN)).body).job;
+  const exportLines = async () => (await (await fetch(`${server.url}/api/posture-labels`)).text()).split('\n').filter(Boolean).length;
+
+  it('POST /api/models/posture/train at its limits: wrong types, out-of-range seed, extraWeight and holdOut, unknown keys, a body over 4 kB: 400/413 naming the field and the limit, no job started', async () => {
+    const edges: [unknown, number, string, RegExp][] = [
+      [{ seed: -1 }, 400, 'seed', /^seed: must be at least 0 \(the training seed\)$/],
+      [{ seed: 2_147_483_648 }, 400, 'seed', /at most 2147483647/],
+      [{ seed: 1.5 }, 400, 'seed', /whole number from 0 to 2147483647/],
+      [{ seed: '7' }, 400, 'seed', /whole number from 0 to 2147483647/],
+      [{ extraWeight: 0 }, 400, 'extraWeight', /at least 1 \(how many times each labelled frame counts\)/],
+      [{ extraWeight: 21 }, 400, 'extraWeight', /at most 20 \(how many times each labelled frame counts\)/],
+      [{ extraWeight: null }, 400, 'extraWeight', /whole number from 1 to 20/],
+      [{ holdOut: -1 }, 400, 'holdOut', /at least 0/],
+      [{ holdOut: 51 }, 400, 'holdOut', /at most 50/],
+      [{ holdOut: 20.5 }, 400, 'holdOut', /whole number from 0 to 50/],
+      [{ holdOut: [20] }, 400, 'holdOut', /whole number from 0 to 50/],
+      [{ epochs: 1 }, 400, 'epochs', /unknown field/],
+      [{ seed: 1, members: 3 }, 400, 'members', /unknown field/],
+      [{ session: 7 }, 400, 'session', /./],
+      [{ session: 'x'.repeat(5000) }, 413, 'body', /larger than the limit of 4096 bytes/],
+    ];
+    const before = await job();
+    const lines = await exportLines();
+    for (const [body, status, field, message] of edges) {
+      const text = JSON.stringify(body);
+      const r = await send('POST', TRAIN, text, 'application/json');
+      expectClean(r, { named: (e) => e.field !== undefined });
+      expect([text.slice(0, 60), r.status, r.body.error.field]).toEqual([text.slice(0, 60), status, field]);
+      expect(r.body.error.message).toMatch(message);
+      if (status === 413) expect(r.body.error.limit).toBe(4096);
+      expect(await job()).toEqual(before);
+    }
+    expect(await exportLines()).toBe(lines);
+  });
+
+  it('POST /api/models/posture/train with any body, GET and DELETE between them: 202 with the job asked for, 409 naming the job running, 422 naming the labels and the limit, or a 4xx naming the field; the labels kept, one job at a time, and no temp folder left (30 cases)', async () => {
+    // Twelve labelled frames: a hold-out may bring them under the 10 a job needs (422), as does the other session (none).
+    const id = await labelledFrames(server.url, 12);
+    const other = await newSession();
+    const base = { seed: 3, extraWeight: 2, session: id, holdOut: 10 };
+    const lines = await exportLines();
+    const statuses = new Set<number>();
+    await runCases('posture-training', 0x5eed1f, 30, async (rand, _i, note) => {
+      const before = await job();
+      const running = before !== null && (before.state === 'queued' || before.state === 'running');
+      const r0 = rand();
+      const body = r0 < 0.35 ? pick(rand, [{}, base, { session: id, holdOut: 0 }, { session: id, seed: int(rand, 1000) }, { session: other }]) : r0 < 0.85 ? mutateJson(base, rand) : weirdValue(rand);
+      const text = rand() < 0.05 ? JSON.stringify({ ...base, pad: 'p'.repeat(4096) }) : JSON.stringify(body);
+      note(`POST ${TRAIN} ${preview(text)} (a job ${running ? 'running' : 'not running'})`);
+      const r = await send('POST', TRAIN, text, pick(rand, ['application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain']));
+      statuses.add(r.status);
+      expectClean(r, { named: (e) => e.field !== undefined });
+      const now = await job();
+      if (r.status === 202) {
+        expect(running).toBe(false);
+        const got = PostureTrainJobSchema.parse(r.body.job);
+        const asked = body as { seed?: number; extraWeight?: number; session?: string; holdOut?: number };
+        expect(got).toMatchObject({
+          state: 'queued', seed: asked.seed ?? POSTURE_TRAIN_SEED_DEFAULT, session: asked.session ?? null,
+          rows: { weight: asked.extraWeight ?? POSTURE_EXTRA_WEIGHT_DEFAULT, holdOutPercent: asked.holdOut ?? HOLD_OUT_DEFAULT_PERCENT },
+        });
+        expect(now?.id).toBe(got.id);
+      } else {
+        // A refusal starts nothing: the job is the one there was.
+        expect(now?.id).toBe(before?.id);
+      }
+      if (r.status === 409) expect(r.body.error).toMatchObject({ code: 'busy', field: 'job', message: expect.stringContaining(before?.id ?? '?') });
+      if (r.status === 422) expect(r.body.error).toMatchObject({ limit: 10, actual: expect.any(Number) });
+      if (r.status === 400 && ['seed', 'extraWeight', 'holdOut'].includes(r.body.error.field)) expect(r.body.error.message).toMatch(/\d/);
+      expect(await exportLines()).toBe(lines);
+      await cancelSometimes(rand, now, TRAIN);
+    });
+    // No temp folder is left in the posture library, and every folder in it is a model it lists.
+    await jobsSettled(job);
+    const lib = postureLibraryDir(modelsDir);
+    expect(fs.readdirSync(lib).filter((n) => n.startsWith('.'))).toEqual([]);
+    expect(PostureLibrarySchema.parse((await api(server.url, 'GET', '/api/models/posture')).body).skipped).toEqual([]);
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual(expect.arrayContaining([202, 400, 409, 422]));
   }, 180_000);
 });

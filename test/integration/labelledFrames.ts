@@ -1,8 +1,12 @@
-// Sessions with coaches' posture labels on a customer's stored frames, for the tests that train
-// a posture model on them (HTTP and browser): the frames sent as landmarks, then labelled.
+// Sessions with coaches' posture labels on a customer's stored frames, and the tiny posture
+// recipe, for the tests that train a posture model on them (HTTP, the HTTP fuzz, the browser):
+// the frames sent as landmarks, then labelled.
 import type { PostureFrameLabel } from '../../protocol/protocol';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
 import { api } from './harness';
+
+/** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
+export const TINY_POSTURE_RECIPE = { trainExamples: 400, validationExamples: 200, epochs: 2, members: 1, hidden: [16] };
 
 export const POSES = { crossed: posture(ARMS.crossed), open: posture(ARMS.openPalm, 15), relaxed: posture(ARMS.hanging) };
 export const LABELS: [keyof typeof POSES, PostureFrameLabel[]][] = [['crossed', ['arms_crossed']], ['open', ['leaning_forward', 'open_palms']], ['relaxed', ['neutral']]];

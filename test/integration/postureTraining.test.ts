@@ -2,23 +2,24 @@
 // SQLite file, real socket.io, a real worker thread training a tiny recipe: one member, two
 // epochs, a few hundred synthetic examples): refusals naming the field, too few frames, a job's
 // progress events and its model published in the posture library with its metrics and
-// trained-frames.json, one job at a time across kinds (409 both ways), and cancel.
+// trained-frames.json (Model quality counting the frames it lists once it runs), one job at a time
+// across kinds (409 both ways), and cancel.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { POSTURE_TRAIN_EVENT, POSTURE_TRAIN_LABELS_MIN, PostureTrainJobAnswerSchema, PostureTrainJobSchema, type PostureTrainJob } from '../../protocol/postureModels';
+import { QualitySchema } from '../../protocol/quality';
 import type { PostureLabelsExportRow } from '../../server/ingest/postureLabelsExport';
 import { loadPostureClassifier } from '../../server/signals/posture/model';
 import { postureLibraryDir } from '../../server/models/postureLibrary';
-import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE } from '../../server/training/postureRows';
+import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE, TRAINED_FRAMES_MAX_BYTES } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
-import { labelledFrames } from './labelledFrames';
+import { labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
 import { LABELLED_FOR_JOB, labelledSession } from './labelledSession';
 
-/** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
-const TINY = { trainExamples: 400, validationExamples: 200, epochs: 2, members: 1, hidden: [16] };
+const TINY = TINY_POSTURE_RECIPE;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bs-posture-training-it-'));
 const modelsDir = path.join(work, 'models');
@@ -124,6 +125,25 @@ describe('POST /api/models/posture/train', () => {
     const frames = parseTrainedFrames(fs.readFileSync(path.join(result.dir, TRAINED_FRAMES_FILE), 'utf8'));
     const listed = (list: PostureLabelsExportRow[]) => list.map((r) => ({ session, participant: 'Li', media_ms: r.media_ms, labels: r.labels }));
     expect(frames).toEqual({ trained: listed(rows.trained), heldOut: listed(rows.heldOut) });
+
+    // Running, Model quality counts the measured frames it trained on from trained-frames.json (its
+    // hold-out, the unmeasurable frame and the other sessions' frames not among them), as the verbal
+    // job's model from trained-rows.json; one over its bound is not read: unknown, as the verbal's.
+    const before = (await api(url(), 'GET', '/api/settings/posture')).body.model.id as string;
+    expect((await api(url(), 'PUT', '/api/settings/posture', { model: result.id })).status).toBe(200);
+    try {
+      const trainedOn = async (query: string) => QualitySchema.parse((await api(url(), 'GET', `/api/quality${query}`)).body).posture.trainedOn;
+      const counted = { path: manifest.extra.files[0].path, rows: rows.trained.length, weight: 2, match: 'overlap', overlap: rows.trained.length };
+      expect(await trainedOn(`?session=${session}`)).toEqual([counted]);
+      expect(await trainedOn('')).toEqual([counted]);
+      const file = path.join(result.dir, TRAINED_FRAMES_FILE);
+      const text = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, text + ' '.repeat(TRAINED_FRAMES_MAX_BYTES + 1 - Buffer.byteLength(text)));
+      expect(await trainedOn(`?session=${session}`)).toEqual([{ ...counted, match: 'unknown', overlap: null }]);
+      fs.writeFileSync(file, text);
+    } finally {
+      expect((await api(url(), 'PUT', '/api/settings/posture', { model: before })).status).toBe(200);
+    }
   }, 120_000);
 
   it('a verbal job running refuses a posture job (409 naming it); DELETE of the posture job is not_running then', async () => {
