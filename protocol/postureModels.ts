@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { HOLD_OUT_MAX_PERCENT } from './compare';
 import { MODEL_REF_MAX_CHARS, SETTING_SOURCES } from './models';
 import { SessionIdSchema } from './protocol';
-import { EXTRA_WEIGHT_MAX, TRAIN_JOB_STATES, TRAIN_SEED_MAX } from './training';
+import { EXTRA_WEIGHT_MAX, TRAIN_JOB_STATES, TRAIN_SEED_MAX, whole } from './training';
 import './zodMessages';
 
 /** History entries GET /api/settings/posture answers (the newest first). */
@@ -95,13 +95,6 @@ export const POSTURE_TRAIN_LABELS_MIN = 10;
  * landmarks) are not split between training and comparing.
  */
 export const POSTURE_HOLD_OUT_WINDOW_MS = 10_000;
-
-const whole = (what: string, min: number, max: number) =>
-  z
-    .number({ error: (iss) => (iss.input === undefined ? `is required (${what})` : `must be a whole number from ${min} to ${max} (${what})`) })
-    .int(`must be a whole number from ${min} to ${max} (${what})`)
-    .min(min, `must be at least ${min} (${what})`)
-    .max(max, `must be at most ${max} (${what})`);
 
 /** `POST /api/models/posture/train`'s body: all optional; other keys are refused. */
 export const PostureTrainRequestSchema = z.strictObject({

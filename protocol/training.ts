@@ -26,7 +26,8 @@ export const EXTRA_WEIGHT_DEFAULT = 5;
  */
 export const TRAIN_LABELS_MIN = 10;
 
-const whole = (what: string, min: number, max: number) =>
+/** A whole number from `min` to `max`, the messages naming `what` (the training requests' fields). */
+export const whole = (what: string, min: number, max: number) =>
   z
     .number({ error: (iss) => (iss.input === undefined ? `is required (${what})` : `must be a whole number from ${min} to ${max} (${what})`) })
     .int(`must be a whole number from ${min} to ${max} (${what})`)
