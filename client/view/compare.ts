@@ -71,6 +71,9 @@ export abstract class ComparePanelBase<C extends ComparedPair> {
   /** The answer's parts between the status and the actions. */
   protected abstract body(c: C): Child[];
 
+  /** The answer's heading: "{b} compared with the running {a}" (the posture kind names the posture model). */
+  protected readonly headingKey: StringKey = 'compareH';
+
   /** A refusal as shown (the posture kind names its field as the posture model's). */
   protected worded(e: ApiError): ApiError {
     return e;
@@ -158,7 +161,7 @@ export abstract class ComparePanelBase<C extends ComparedPair> {
     const focused = this.element.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     const c = this.answer;
     const parts: Child[] = [
-      h('h3', { id: this.id('h'), class: 'q-h', tabindex: -1, 'data-testid': this.id('heading') }, c ? t('compareH', { b: c.b.version, a: c.a.version }) : t('compareHPending')),
+      h('h3', { id: this.id('h'), class: 'q-h', tabindex: -1, 'data-testid': this.id('heading') }, c ? t(this.headingKey, { b: c.b.version, a: c.a.version }) : t('compareHPending')),
       h('p', { class: 'q-status', role: 'status', 'data-testid': this.id('status') },
         this.loading ? t('compareLoading', { version: this.target.version }) : c && !this.error ? t('compareMeasured', { s: (c.ms / 1000).toFixed(1) }) : ''),
     ];

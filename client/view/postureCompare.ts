@@ -18,6 +18,8 @@ const POSTURE_COLUMNS: StringKey[] = ['qualityLabel', 'qualitySupport', 'compare
 const POSTURE_NOTES = { flatters: 'postureCompareFlatters', heldOut: 'postureCompareHeldOutNote' } as const;
 
 export class PostureComparePanel extends ComparePanelBase<PostureComparison> {
+  protected override readonly headingKey: StringKey = 'postureCompareH';
+
   constructor(host: CompareHost<PostureComparison>) {
     super(host, 'posture-compare');
   }
