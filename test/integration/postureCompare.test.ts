@@ -9,8 +9,11 @@ import { PostureComparisonSchema, type PostureComparison } from '../../protocol/
 import { QualitySchema } from '../../protocol/quality';
 import { addPostureLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
 import { trainedFramesJson, TRAINED_FRAMES_FILE } from '../../server/training/postureRows';
-import { api, expectRefusals, useFileStoreServer } from './harness';
-import { LABELS, labelledFrames } from './labelledFrames';
+import { PostureTrainJobAnswerSchema } from '../../protocol/postureModels';
+import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
+import { parseTrainedFrames } from '../../server/training/postureRows';
+import { api, expectRefusals, jobEnded, useFileStoreServer } from './harness';
+import { LABELS, labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
 
 const modelsDir = tempModelsDir();
 addPostureLibraryModel(modelsDir, 'copy', 'posture-20261201-c0ffee00');
@@ -23,7 +26,7 @@ fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 1));
 const broken = addPostureLibraryModel(modelsDir, 'broken', 'posture-20261201-0badf00d');
 fs.appendFileSync(path.join(broken, 'weights.bin'), Buffer.alloc(8));
 fs.mkdirSync(path.join(modelsDir, 'posture', 'empty'));
-const suite = useFileStoreServer('bs-posture-compare-', { modelsDir });
+const suite = useFileStoreServer('bs-posture-compare-', { modelsDir, training: { progressIntervalMs: 100, postureRecipe: TINY_POSTURE_RECIPE } });
 afterAll(() => fs.rmSync(modelsDir, { recursive: true, force: true }));
 
 const url = () => suite.server.url;
@@ -100,4 +103,47 @@ describe('GET /api/quality/posture/compare', () => {
     const none = await compare(`model=lib/held&session=${first}`);
     expect(none.body).toMatchObject({ frames: 0, perLabel: [], changed: [], changedTotal: 0, b: { trainedOn: N + UNMEASURABLE } });
   });
+
+  it(`shares GET /api/quality's ${QUALITY_MEASUREMENTS_MAX} places: 503 busy while they are held, measured once one is free`, async () => {
+    const held: (() => void)[] = [];
+    const places = Array.from({ length: QUALITY_MEASUREMENTS_MAX }, () => suite.server.quality.runAlone(() => new Promise<void>((resolve) => held.push(resolve))));
+    try {
+      const r = await api(url(), 'GET', '/api/quality/posture/compare?model=lib/copy');
+      expect(r.status).toBe(503);
+      expect(r.body.error).toMatchObject({ code: 'busy', limit: QUALITY_MEASUREMENTS_MAX });
+    } finally {
+      held.forEach((r) => r());
+      await Promise.all(places);
+    }
+    expect((await compare('model=lib/copy')).status).toBe(200);
+  });
+
+  it("a job's model trained with a hold-out: measured on exactly its held-out frames, each changed frame right with one model only", async () => {
+    const session = await labelledFrames(url(), 20);
+    const started = await api(url(), 'POST', '/api/models/posture/train', { session, seed: 5 });
+    expect(started.status).toBe(202);
+    const done = await jobEnded(async () => PostureTrainJobAnswerSchema.parse((await api(url(), 'GET', '/api/models/posture/train')).body).job);
+    expect(done.state).toBe('done');
+    const { id, dir } = done.result!;
+    const listed = parseTrainedFrames(fs.readFileSync(path.join(dir, TRAINED_FRAMES_FILE), 'utf8'));
+    const r = await compare(`model=${encodeURIComponent(id)}&session=${session}`);
+    expect(r.status).toBe(200);
+    const c = r.body;
+    expect(c).toMatchObject({ stored: 20, frames: listed.heldOut.length, a: { trainedOn: 0 }, b: { id, trainedOn: listed.trained.length, heldOutPercent: 20 } });
+    expect(c.frames).toBeGreaterThan(0);
+    // Each label's frames add up to those measured; its support is the held-out frames' gold.
+    for (const l of c.perLabel) {
+      expect(l.frames.fixed + l.frames.broken + l.frames.bothWrong + l.frames.bothRight).toBe(c.frames);
+      expect(l.support).toBe(listed.heldOut.filter((f) => f.labels.includes(l.label)).length);
+    }
+    // Only held-out frames are listed as changed, each right (all the scored labels) with exactly one model.
+    const heldOutAt = new Set(listed.heldOut.map((f) => f.media_ms));
+    const scored = c.perLabel.map((l) => l.label);
+    const right = (pred: string[], gold: string[]) => scored.every((l) => pred.includes(l) === gold.includes(l));
+    expect(c.changed.length).toBe(Math.min(c.changedTotal, 200));
+    for (const f of c.changed) {
+      expect(heldOutAt.has(f.mediaMs)).toBe(true);
+      expect([right(f.a, f.gold), right(f.b, f.gold)]).toEqual(f.change === 'fixed' ? [false, true] : [true, false]);
+    }
+  }, 120_000);
 });
