@@ -5,19 +5,17 @@
 // each is judged by both models as `eval posture` judges a landmark row, a chunk per turn of the
 // event loop (a posture model is small and fast); the paired bootstraps run in the quality worker.
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { COMPARE_CHANGED_MAX, type ChangedFrame, type ComparedModel, type PostureComparison } from '../../protocol/compare';
-import { projectPath } from '../paths';
-import type { ExtraRecord } from '../signals/extraRecord';
+import { COMPARE_CHANGED_MAX, type ChangedFrame, type PostureComparison } from '../../protocol/compare';
 import type { LabeledExample } from '../signals/posture/evalStats';
 import { judgeLandmarkRow, scoredPostureLabels } from '../signals/posture/evalPosture';
 import { parseLabelRows, type PostureLabelRow } from '../signals/posture/labelRows';
 import type { PostureClassifier } from '../signals/posture/model';
 import type { PostureLabelsForExport } from '../store/sqliteStore';
+import { describedModel } from './comparison';
 import { frameRight } from './postureCompareFigures';
 import { breathe, computePostureCompareFigures, PREDICT_CHUNK, postureExtraOf, postureKey, postureLabelsExport } from './quality';
 import { readTrainedFrames } from './trainedFrames';
-import { EXTRA_FILE_READ_MAX_BYTES, readBounded } from './trainedSet';
+import { trainedSetFrom } from './trainedSet';
 
 export interface PostureComparisonModel {
   /** Its library id ("base", "lib/<folder>"). */
@@ -38,34 +36,18 @@ export type PostureTrainedSet =
   | { kind: 'keys'; by: 'frame' | 'landmarks'; keys: ReadonlySet<string>; heldOutPercent: number | null }
   | { kind: 'unknown'; heldOutPercent: number | null };
 
-/** The landmark keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
-function landmarkKeysOfExtraFile(f: ExtraRecord['files'][number]): Set<string> | undefined {
-  const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
-  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256) return undefined;
-  try {
-    return new Set(parseLabelRows(bytes.toString('utf8'), f.path).map(postureKey));
-  } catch {
-    return undefined;
-  }
-}
-
 /** What the posture model in `dir` was trained on of the coaches' frames, as trainedSetOf tells a verbal model's turns. */
 export function postureTrainedSetOf(dir: string, exportSha256: string): PostureTrainedSet {
   // No folder recorded (a running model given in memory): nothing to read, so no coaches' frames.
   if (!dir) return { kind: 'none' };
-  const extra = postureExtraOf(dir);
-  if (!extra || extra.files.length === 0) return { kind: 'none' };
-  const heldOutPercent = extra.holdOutPercent ?? null;
-  const listed = readTrainedFrames(dir);
-  if (listed) return { kind: 'keys', by: 'frame', keys: listed, heldOutPercent };
-  if (extra.files.some((f) => f.sha256 === exportSha256)) return { kind: 'all', heldOutPercent };
-  const keys = new Set<string>();
-  for (const f of extra.files) {
-    const of = landmarkKeysOfExtraFile(f);
-    if (!of) return { kind: 'unknown', heldOutPercent };
-    for (const k of of) keys.add(k);
-  }
-  return { kind: 'keys', by: 'landmarks', keys, heldOutPercent };
+  let byFrame = false;
+  const set = trainedSetFrom(postureExtraOf(dir), exportSha256, () => {
+    const listed = readTrainedFrames(dir);
+    byFrame = listed !== undefined;
+    return listed;
+  }, (text, file) => parseLabelRows(text, file).map(postureKey));
+  // A job's list names frames (session, participant, media time); an extra file's rows are known by their landmarks.
+  return set.kind === 'keys' ? { ...set, by: byFrame ? 'frame' : 'landmarks' } : set;
 }
 
 export interface PostureComparisonInput {
@@ -81,14 +63,10 @@ export interface PostureComparisonInput {
   trainedSet?: (dir: string, exportSha256: string) => PostureTrainedSet;
 }
 
-/** A model as the answer names it, and which rows it was trained on (null trainedOn: cannot tell). */
-function described(m: PostureComparisonModel, set: PostureTrainedSet, rows: readonly PostureLabelRow[], frameKeys: readonly string[]): { model: ComparedModel; trained: (r: PostureLabelRow) => boolean } {
-  const trained = set.kind === 'keys'
-    ? (r: PostureLabelRow) => set.keys.has(set.by === 'frame' ? (frameKeys[r.line - 1] ?? '') : postureKey(r))
-    : set.kind === 'all' ? () => true : () => false;
-  const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : rows.filter(trained).length;
-  const heldOutPercent = set.kind === 'none' ? null : set.heldOutPercent;
-  return { model: { id: m.id, version: m.classifier.version, trainedOn, heldOutPercent }, trained };
+/** A posture model as the answer names it: a job's list names frames, an extra file's rows their landmarks. */
+function described(m: PostureComparisonModel, set: PostureTrainedSet, rows: readonly PostureLabelRow[], frameKeys: readonly string[]) {
+  const keyOf = set.kind === 'keys' && set.by === 'frame' ? (r: PostureLabelRow) => frameKeys[r.line - 1] ?? '' : postureKey;
+  return describedModel({ id: m.id, version: m.classifier.version }, set, rows, (keys, r) => keys.has(keyOf(r)));
 }
 
 /** The whole answer of GET /api/quality/posture/compare. `inline`: the figures computed on this thread (tests). */
