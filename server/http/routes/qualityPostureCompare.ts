@@ -10,7 +10,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { MODEL_REF_MAX_CHARS } from '../../../protocol/models';
 import type { PostureComparison } from '../../../protocol/compare';
-import { CompareModelUnloadableError, ModelNotInLibraryError, SameModelError } from '../../errors/errors';
+import { CompareModelUnloadableError, SameModelError } from '../../errors/errors';
 import { measurePostureComparison } from '../../eval/postureComparison';
 import type { PostureRuntime } from '../../models/postureRuntime';
 import type { PostureSettings } from '../../models/postureSettings';
@@ -18,6 +18,7 @@ import type { SessionService } from '../../pipeline/sessionService';
 import type { PostureClassifier } from '../../signals/posture/model';
 import { parseOr400 } from '../validate';
 import { QualityQuery, type QualityMeasurements } from './quality';
+import { resolveForCompare } from './qualityCompare';
 
 /** The session to measure (as GET /api/quality) and the posture model to compare (an id or version, as PUT /api/settings/posture takes it); `rows` caps corrections, which this does not read. */
 export const PostureCompareQuery = QualityQuery.omit({ rows: true }).extend({
@@ -43,14 +44,7 @@ export interface PostureCompareDeps {
  * that is no model or does not load, 409 same_model for the one running, 503 busy or shutting_down.
  */
 export function comparePostureWithRunning(deps: PostureCompareDeps, q: { model: string; session: string | null }, hungUp: AbortSignal): Promise<PostureComparison> {
-  let target: ReturnType<PostureSettings['resolve']>;
-  try {
-    target = deps.settings.resolve(q.model);
-  } catch (e) {
-    // A folder of the library that is no loadable model (no manifest, no weights…): 422 with why, not "no such model".
-    const why = e instanceof ModelNotInLibraryError ? deps.settings.whyNotModel(q.model) : undefined;
-    throw why === undefined ? e : new CompareModelUnloadableError(q.model, why);
-  }
+  const target = resolveForCompare(deps.settings, q.model);
   const running = deps.runtime.hold();
   // The same folder and the version loaded from it: nothing to compare (another folder with the same weights is compared, and ties).
   if (target.id === running.id && target.version === running.classifier.version) {
