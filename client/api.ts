@@ -24,7 +24,7 @@ import {
   type SessionSummary,
   type UploadResult,
 } from '../protocol/outbound';
-import { VerbalComparisonSchema, type VerbalComparison } from '../protocol/compare';
+import { PostureComparisonSchema, VerbalComparisonSchema, type PostureComparison, type VerbalComparison } from '../protocol/compare';
 import { QualitySchema, type Quality } from '../protocol/quality';
 import { SearchAnswerSchema, type SearchAnswer } from '../protocol/search';
 import { TrainJobSchema, type TrainJob, type TrainRequest } from '../protocol/training';
@@ -114,6 +114,19 @@ export function compareUrl(model: string, session: string | null): string {
  */
 export function getComparison(model: string, session: string | null = null): Promise<VerbalComparison> {
   return request(VerbalComparisonSchema, 'model comparison', compareUrl(model, session));
+}
+
+/** Where a library posture model is compared with the running one, on every session's labelled frames (null) or one session's. */
+export function postureCompareUrl(model: string, session: string | null): string {
+  return compareUrl(model, session).replace('/api/quality/compare?', '/api/quality/posture/compare?');
+}
+
+/**
+ * A library posture model (its id) compared with the running one on the labelled frames neither
+ * was trained on (GET /api/quality/posture/compare); refused as getComparison is.
+ */
+export function getPostureComparison(model: string, session: string | null = null): Promise<PostureComparison> {
+  return request(PostureComparisonSchema, 'posture model comparison', postureCompareUrl(model, session));
 }
 
 /**

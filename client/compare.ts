@@ -35,19 +35,30 @@ export function compareRowsLine(c: Pick<VerbalComparison, 'rows' | 'stored' | 'a
   if (c.rows === 0) return capped ? t('compareNothingLeftCapped', { c: cap, m: c.stored }) : t('compareNothingLeft', { m: c.stored });
   const k = considered - c.rows;
   if (k <= 0) return capped ? t('compareRowsCappedAll', { n: c.rows, m: c.stored }) : t('compareRowsAll', { n: c.rows });
-  const who = [c.b, c.a].filter((m) => m.trainedOn !== null && m.trainedOn > 0).map((m) => t('compareTrainedOnWho', { version: m.version, k: m.trainedOn ?? 0 }));
+  const who = trainedWho(c);
   const vars = { n: c.rows, m: c.stored, c: cap, k };
-  if (capped) return who.length ? t('compareRowsCapped', { ...vars, who: who.join(t('listSep')) }) : t('compareRowsCappedNoWho', vars);
-  return who.length ? t('compareRows', { ...vars, who: who.join(t('listSep')) }) : t('compareRowsNoWho', vars);
+  if (capped) return who ? t('compareRowsCapped', { ...vars, who }) : t('compareRowsCappedNoWho', vars);
+  return who ? t('compareRows', { ...vars, who }) : t('compareRowsNoWho', vars);
+}
+
+/** The words of compareNotes: of labelled turns (the verbal comparison's), or of labelled frames. */
+export interface NoteKeys {
+  flatters: StringKey;
+  heldOut: StringKey;
 }
 
 /** The warnings and notes over the tables: a model whose training labels cannot be told apart may be flattered; a model's hold-out. */
-export function compareNotes(c: Pick<VerbalComparison, 'a' | 'b'>): { text: string; warn: boolean }[] {
+export function compareNotes(c: Pick<VerbalComparison, 'a' | 'b'>, keys: NoteKeys = { flatters: 'compareFlatters', heldOut: 'compareHeldOutNote' }): { text: string; warn: boolean }[] {
   const notes: { text: string; warn: boolean }[] = [];
   // B first: the model being judged.
-  for (const m of [c.b, c.a]) if (m.trainedOn === null) notes.push({ text: t('compareFlatters', { version: m.version }), warn: true });
-  for (const m of [c.b, c.a]) if (m.heldOutPercent !== null && m.heldOutPercent > 0) notes.push({ text: t('compareHeldOutNote', { version: m.version, p: heldOutPercentText(m) }), warn: false });
+  for (const m of [c.b, c.a]) if (m.trainedOn === null) notes.push({ text: t(keys.flatters, { version: m.version }), warn: true });
+  for (const m of [c.b, c.a]) if (m.heldOutPercent !== null && m.heldOutPercent > 0) notes.push({ text: t(keys.heldOut, { version: m.version, p: heldOutPercentText(m) }), warn: false });
   return notes;
+}
+
+/** "verbal-b on 2" for each model trained on some of the rows in scope, B first (joined by the list separator); '' when none. */
+export function trainedWho(c: Pick<VerbalComparison, 'a' | 'b'>, key: StringKey = 'compareTrainedOnWho'): string {
+  return [c.b, c.a].filter((m) => m.trainedOn !== null && m.trainedOn > 0).map((m) => t(key, { version: m.version, k: m.trainedOn ?? 0 })).join(t('listSep'));
 }
 
 const heldOutPercentText = (m: ComparedModel): string => String(Math.round((m.heldOutPercent ?? 0) * 10) / 10);
@@ -64,13 +75,14 @@ export interface RunningNow {
  * be the one running now), or, the model the same, its signal thresholds changed (the figures
  * were made under the old ones). `words` puts thresholds in words (the view's).
  */
-export function compareStaleLines(c: Pick<VerbalComparison, 'a' | 'b' | 'thresholds'>, running: RunningNow | null, words: (v: Record<string, number>) => string): string[] {
+export function compareStaleLines(c: Pick<VerbalComparison, 'a' | 'b'> & { thresholds?: Record<string, number> }, running: RunningNow | null, words: (v: Record<string, number>) => string): string[] {
   if (!running) return [];
   if (running.id !== c.a.id || running.version !== c.a.version) {
     const isB = running.id === c.b.id && running.version === c.b.version;
     return [`${isB ? `${t('compareIsRunning', { b: c.b.version })} ` : ''}${t('compareStale', { a: c.a.version })}`];
   }
-  if (running.thresholds && thresholdsKey(running.thresholds) !== thresholdsKey(c.thresholds)) return [t('compareStaleThresholds', { t: words(c.thresholds) })];
+  // A posture comparison has no thresholds: a posture model carries its own.
+  if (running.thresholds && c.thresholds && thresholdsKey(running.thresholds) !== thresholdsKey(c.thresholds)) return [t('compareStaleThresholds', { t: words(c.thresholds) })];
   return [];
 }
 
@@ -78,7 +90,11 @@ export type Verdict = 'better' | 'worse' | 'unclear';
 
 /** B against A on a subset: better or worse only when the paired interval of B − A excludes zero. */
 export function verdictOf(s: Pick<CompareSubset, 'macroF1'>): Verdict {
-  const d = s.macroF1;
+  return verdictOfDifference(s.macroF1);
+}
+
+/** B against A on a figure: better or worse only when its paired interval excludes zero. */
+export function verdictOfDifference(d: Pick<CompareSubset['macroF1'], 'difference' | 'excludesZero'>): Verdict {
   if (!d.excludesZero || d.difference === 0) return 'unclear';
   return d.difference > 0 ? 'better' : 'worse';
 }

@@ -315,6 +315,7 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   postureTraining: { start: api.startPostureTraining, current: api.getPostureTraining, cancel: api.cancelPostureTraining },
   postureRunning: { library: api.getPostureLibrary, settings: api.getPostureSettings, apply: api.putPostureSettings },
   compare: api.getComparison,
+  postureCompare: api.getPostureComparison,
   // A turn the comparison lists opens in its session, as Find's do (the focus back on Model quality when it cannot).
   openTurn: (session, utterance, startMs) => void openFoundTurn(session, utterance, startMs, () => byId<HTMLButtonElement>('quality-btn').focus()),
   blocked: (id) => findBlocked(id),

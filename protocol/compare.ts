@@ -90,3 +90,60 @@ export const VerbalComparisonSchema = z.object({
   changedTotal: z.number().int(),
 });
 export type VerbalComparison = z.infer<typeof VerbalComparisonSchema>;
+
+// Comparing a posture model of the library with the running one on the coaches' labelled frames
+// that neither was trained on: `GET /api/quality/posture/compare?model=ID[&session=ID]`. A frame
+// has a set of labels (several at once), so the figures are per label, as `eval posture
+// --compare` reports them (server/signals/posture/evalPosture.ts).
+
+/** A label's precision, recall and F1 for one model, and how many frames it gave the label. */
+const PostureLabelScoreSchema = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), predicted: z.number().int() });
+
+export const PostureCompareLabelSchema = z.object({
+  label: z.string(),
+  /** Frames whose coach's labels hold it. */
+  support: z.number().int(),
+  a: PostureLabelScoreSchema,
+  b: PostureLabelScoreSchema,
+  /** F1 of A and B, B − A and its paired bootstrap interval over the frames. */
+  f1: DifferenceSchema,
+  /** Frames B gets right for this label (present or absent as in the gold) that A got wrong, the reverse, both wrong, both right. */
+  frames: z.object({ fixed: z.number().int(), broken: z.number().int(), bothWrong: z.number().int(), bothRight: z.number().int() }),
+});
+export type PostureCompareLabel = z.infer<typeof PostureCompareLabelSchema>;
+
+/** A frame whose whole set of labels B got right and A did not (fixed), or the reverse (broken). */
+export const ChangedFrameSchema = z.object({
+  change: z.enum(['fixed', 'broken']),
+  /** The frame, as the posture labels export names it. */
+  session: z.string(),
+  participant: z.string(),
+  frame: z.number().int(),
+  mediaMs: z.number(),
+  gold: z.array(z.string()),
+  /** Each model's labels; empty: it judged nobody (the pose not usable). */
+  a: z.array(z.string()),
+  b: z.array(z.string()),
+});
+export type ChangedFrame = z.infer<typeof ChangedFrameSchema>;
+
+export const PostureComparisonSchema = z.object({
+  /** The session measured (`?session=`), or null: every session. */
+  session: z.string().nullable(),
+  ms: z.number(),
+  /** A: the posture model the server runs now; B: the one compared with it (trainedOn: labelled frames it was trained on, left out). */
+  a: ComparedModelSchema,
+  b: ComparedModelSchema,
+  /** Labelled frames in scope. */
+  stored: z.number().int(),
+  /** Of those, measured: neither model was trained on them. */
+  frames: z.number().int(),
+  /** Of the measured, frames where A (B) judged nobody (the pose not usable): all their labels count as missed. */
+  noPerson: z.object({ a: z.number().int(), b: z.number().int() }),
+  /** The labels scored (those the frames use, and always the main ones plus neutral); empty when no frame is left to measure. */
+  perLabel: z.array(PostureCompareLabelSchema),
+  /** The frames B fixed or broke, fixed first, at most COMPARE_CHANGED_MAX; `changedTotal` counts all. */
+  changed: z.array(ChangedFrameSchema),
+  changedTotal: z.number().int(),
+});
+export type PostureComparison = z.infer<typeof PostureComparisonSchema>;

@@ -4,20 +4,30 @@
 // finished training job's outcome); shows the rows measured and why others were left out, the
 // warnings, a table and a verdict per subset, the turns B fixed and broke (each opens its turn),
 // and Run this model (confirmed in place, as the library's). Only the newest request's answer is
-// shown; the words are made at each render, so a change of language re-words them.
-import type { VerbalComparison } from '../../protocol/compare';
+// shown; the words are made at each render, so a change of language re-words them. The request,
+// the heading, Run this model and Compare again are ComparePanelBase's, which the posture
+// comparison (postureCompare.ts) shares; the body is each kind's.
+import type { ComparedModel, VerbalComparison } from '../../protocol/compare';
 import type { ApiError } from '../../protocol/protocol';
 import { changedNote, compareFailure, compareNotes, compareRowsLine, CompareRequests, compareStaleLines, type RunningNow, countsText, subsetRows, turnsText, verdictOf, verdictText } from '../compare';
 import { errorMessage, requestError } from '../errorText';
-import { correctionLabelName, labelName, t } from '../i18n';
+import { correctionLabelName, labelName, t, type StringKey } from '../i18n';
 import { subsetName } from '../quality';
 import { h, type Child } from './dom';
 import { formatMs } from './format';
 import { thresholdsWords } from './runningModel';
 
+/** What every comparison's answer holds: the two models, the time taken, the scope. */
+export interface ComparedPair {
+  a: ComparedModel;
+  b: ComparedModel;
+  ms: number;
+  session: string | null;
+}
+
 /** What the panel needs of its surroundings (the Model quality view, or a test). */
-export interface CompareHost {
-  compare(model: string, session: string | null): Promise<VerbalComparison>;
+export interface CompareHost<C extends ComparedPair = VerbalComparison> {
+  compare(model: string, session: string | null): Promise<C>;
   /** The session measured (the view's scope): null, every session's labels. */
   session(): string | null;
   /** The open session's title, to name a session scope (null: not the one open). */
@@ -35,11 +45,17 @@ export interface CompareHost {
 /** A subset's language name for a changed turn ("en" → English); others as the server wrote them. */
 const langName = (lang: string): string => subsetName(lang);
 
-export class ComparePanel {
+/**
+ * A comparison panel of either kind: asks (only the newest request's answer shown), the heading
+ * and status, the refusal, and Run this model (confirmed in place), Compare again and Close. Its
+ * element ids and test ids start with `prefix` ("compare" for the verbal one), so both panels
+ * can be in the view at once.
+ */
+export abstract class ComparePanelBase<C extends ComparedPair> {
   readonly element: HTMLElement;
   /** The model asked about, and the session scope it was asked in. */
   private target: { id: string; version: string; session: string | null } | null = null;
-  private answer: VerbalComparison | null = null;
+  private answer: C | null = null;
   private error: ApiError | null = null;
   private loading = false;
   private confirming = false;
@@ -47,9 +63,36 @@ export class ComparePanel {
   private runError: ApiError | null = null;
   private readonly requests = new CompareRequests();
 
-  constructor(private readonly host: CompareHost) {
-    this.element = h('section', { class: 'q-section q-compare', 'data-testid': 'compare-panel', 'aria-labelledby': 'compare-h' });
+  constructor(protected readonly host: CompareHost<C>, private readonly prefix: string) {
+    this.element = h('section', { class: 'q-section q-compare', 'data-testid': `${prefix}-panel`, 'aria-labelledby': `${prefix}-h` });
     this.element.hidden = true;
+  }
+
+  /** The answer's parts between the status and the actions. */
+  protected abstract body(c: C): Child[];
+
+  /** The answer's heading: "{b} compared with the running {a}" (the posture kind names the posture model). */
+  protected readonly headingKey: StringKey = 'compareH';
+
+  /** A refusal as shown (the posture kind names its field as the posture model's). */
+  protected worded(e: ApiError): ApiError {
+    return e;
+  }
+
+  /** A test id of the panel's own parts (`compare-again` for the verbal one's). */
+  private id(part: string): string {
+    return `${this.prefix}-${part}`;
+  }
+
+  /** A paragraph of the body: a note, a warning or "nothing". */
+  protected note(text: string, kind: 'note' | 'warn' | 'none' = 'note', testid?: string): HTMLElement {
+    return h('p', { class: `q-${kind}`, ...(testid ? { 'data-testid': testid } : {}) }, text);
+  }
+
+  /** "Every session's labels" or the session's title: what was measured. */
+  protected scopeLine(c: C): HTMLElement {
+    const title = c.session === null ? null : (this.host.sessionTitle(c.session) ?? c.session);
+    return this.note(title === null ? t('qualityScopeLineAll') : t('qualityScopeLineSession', { title }), 'note', this.id('scope-line'));
   }
 
   /** The model compared now (null: the panel is closed). */
@@ -76,9 +119,9 @@ export class ComparePanel {
     this.runError = null;
     this.element.hidden = false;
     this.render();
-    const heading = this.element.querySelector<HTMLElement>('#compare-h');
+    const heading = this.element.querySelector<HTMLElement>(`#${this.id('h')}`);
     heading?.scrollIntoView?.({ block: 'nearest' });
-    let answer: VerbalComparison | null = null;
+    let answer: C | null = null;
     let error: ApiError | null = null;
     try {
       answer = await this.host.compare(id, session);
@@ -93,7 +136,7 @@ export class ComparePanel {
     this.answer = answer ?? this.answer;
     this.error = error;
     this.render();
-    if (follow) this.element.querySelector<HTMLElement>('#compare-h')?.focus();
+    if (follow) this.element.querySelector<HTMLElement>(`#${this.id('h')}`)?.focus();
   }
 
   /** The view's scope changed: a comparison shown (or on its way) is asked again for the new one. */
@@ -118,23 +161,87 @@ export class ComparePanel {
     const focused = this.element.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.testid : undefined;
     const c = this.answer;
     const parts: Child[] = [
-      h('h3', { id: 'compare-h', class: 'q-h', tabindex: -1, 'data-testid': 'compare-heading' }, c ? t('compareH', { b: c.b.version, a: c.a.version }) : t('compareHPending')),
-      h('p', { class: 'q-status', role: 'status', 'data-testid': 'compare-status' },
+      h('h3', { id: this.id('h'), class: 'q-h', tabindex: -1, 'data-testid': this.id('heading') }, c ? t(this.headingKey, { b: c.b.version, a: c.a.version }) : t('compareHPending')),
+      h('p', { class: 'q-status', role: 'status', 'data-testid': this.id('status') },
         this.loading ? t('compareLoading', { version: this.target.version }) : c && !this.error ? t('compareMeasured', { s: (c.ms / 1000).toFixed(1) }) : ''),
     ];
-    if (this.error) parts.push(h('p', { class: 'q-error', role: 'alert', 'data-testid': 'compare-error' }, compareFailure(this.error)));
+    if (this.error) parts.push(h('p', { class: 'q-error', role: 'alert', 'data-testid': this.id('error') }, compareFailure(this.worded(this.error))));
     if (c) parts.push(...this.body(c));
     parts.push(this.actions(c));
     this.element.replaceChildren(...parts.filter((p): p is Node | string => p !== null && p !== undefined && p !== false));
     if (focused) this.element.querySelector<HTMLElement>(`[data-testid="${focused}"]`)?.focus();
   }
 
-  private body(c: VerbalComparison): Child[] {
+  private actions(c: C | null): HTMLElement {
+    const target = this.target!;
     const running = this.host.running();
-    const note = (text: string, kind: 'note' | 'warn' | 'none' = 'note', testid?: string) => h('p', { class: `q-${kind}`, ...(testid ? { 'data-testid': testid } : {}) }, text);
-    const out: Child[] = [note(t('compareIntro'))];
-    const title = c.session === null ? null : (this.host.sessionTitle(c.session) ?? c.session);
-    out.push(note(title === null ? t('qualityScopeLineAll') : t('qualityScopeLineSession', { title }), 'note', 'compare-scope-line'));
+    const bRuns = running !== null && running.id === target.id && (c === null || running.version === c.b.version);
+    const busy = this.host.switching() || this.running;
+    const again = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': this.id('again'), 'data-compare': target.id, 'aria-busy': String(this.loading) }, t('compareAgain'));
+    again.addEventListener('click', () => void this.compare(target.id, target.version));
+    const close = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': this.id('close') }, t('compareClose'));
+    close.addEventListener('click', () => this.close());
+    const parts: Child[] = [];
+    if (c && !bRuns) {
+      const run = h('button', {
+        type: 'button', class: 'btn btn-primary btn-small', 'data-testid': this.id('run'), 'aria-label': t('runningRunLabel', { version: c.b.version }), disabled: busy,
+      }, t('runningRun'));
+      run.addEventListener('click', () => {
+        this.confirming = true;
+        this.render();
+        this.element.querySelector<HTMLElement>(`[data-testid="${this.id('confirm-yes')}"]`)?.focus();
+      });
+      parts.push(run, ' ');
+    }
+    parts.push(again, ' ', close);
+    const box = h('div', { class: 'q-compare-actions' }, h('p', { class: 'q-actions' }, ...parts));
+    if (c && !bRuns && this.confirming) box.append(this.confirmBox(c, busy));
+    if (this.runError) box.append(h('p', { class: 'q-error', role: 'alert', 'data-testid': this.id('run-error') }, `${t('runningFailed')}${t('colon')}${errorMessage(this.worded(this.runError))}`));
+    return box;
+  }
+
+  private confirmBox(c: C, busy: boolean): HTMLElement {
+    const yes = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': this.id('confirm-yes'), disabled: busy }, t('runningConfirmYes'));
+    const no = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': this.id('confirm-no') }, t('runningConfirmNo'));
+    yes.addEventListener('click', () => void this.runB(c.b.id));
+    no.addEventListener('click', () => {
+      this.confirming = false;
+      this.render();
+      this.element.querySelector<HTMLElement>(`[data-testid="${this.id('run')}"]`)?.focus();
+    });
+    return h('div', { role: 'group', 'aria-labelledby': this.id('confirm-text'), class: 'q-confirm', 'data-testid': this.id('confirm') },
+      h('p', { id: this.id('confirm-text') }, t('runningConfirm', { version: c.b.version })), yes, ' ', no);
+  }
+
+  private async runB(id: string): Promise<void> {
+    this.confirming = false;
+    this.running = true;
+    this.runError = null;
+    this.render();
+    const refused = await this.host.run(id);
+    this.running = false;
+    this.runError = refused;
+    // B runs now: a comparison still on its way was asked against the model that ran before (or
+    // will be refused as the one running); it is dropped, not shown nor taking the focus.
+    if (!refused) {
+      this.requests.forget();
+      this.loading = false;
+    }
+    this.render();
+    this.element.querySelector<HTMLElement>(refused ? `[data-testid="${this.id('run')}"]` : `[data-testid="${this.id('again')}"]`)?.focus();
+  }
+}
+
+/** The verbal comparison (GET /api/quality/compare): per subset of turns, the turns it changes. */
+export class ComparePanel extends ComparePanelBase<VerbalComparison> {
+  constructor(host: CompareHost<VerbalComparison>) {
+    super(host, 'compare');
+  }
+
+  protected body(c: VerbalComparison): Child[] {
+    const running = this.host.running();
+    const note = this.note.bind(this);
+    const out: Child[] = [note(t('compareIntro')), this.scopeLine(c)];
     out.push(note(compareRowsLine(c), c.rows ? 'note' : 'none', 'compare-rows'));
     for (const n of compareNotes(c)) out.push(note(n.text, n.warn ? 'warn' : 'note', n.warn ? 'compare-warning' : 'compare-held-out'));
     out.push(note(t('compareThresholds', { t: thresholdsWords(c.thresholds) })));
@@ -147,7 +254,7 @@ export class ComparePanel {
         r.kind === 'label' ? labelName(r.label!) : t(r.kind === 'macroF1' ? 'compareMacroF1' : 'compareAccuracy'),
         r.support, r.a, r.b, r.difference,
       ]);
-      out.push(table(caption, rows, `compare-subset-${s.name}`));
+      out.push(table(caption, VERBAL_COLUMNS, rows, `compare-subset-${s.name}`));
       out.push(h('p', { class: `q-verdict q-verdict-${verdictOf(s)}`, 'data-testid': `compare-verdict-${s.name}`, 'data-verdict': verdictOf(s) }, verdictText(s, c.a.version, c.b.version)));
       out.push(note(countsText(s), 'note', `compare-counts-${s.name}`));
     }
@@ -174,68 +281,13 @@ export class ComparePanel {
     return out;
   }
 
-  private actions(c: VerbalComparison | null): HTMLElement {
-    const target = this.target!;
-    const running = this.host.running();
-    const bRuns = running !== null && running.id === target.id && (c === null || running.version === c.b.version);
-    const busy = this.host.switching() || this.running;
-    const again = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'compare-again', 'data-compare': target.id, 'aria-busy': String(this.loading) }, t('compareAgain'));
-    again.addEventListener('click', () => void this.compare(target.id, target.version));
-    const close = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'compare-close' }, t('compareClose'));
-    close.addEventListener('click', () => this.close());
-    const parts: Child[] = [];
-    if (c && !bRuns) {
-      const run = h('button', {
-        type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'compare-run', 'aria-label': t('runningRunLabel', { version: c.b.version }), disabled: busy,
-      }, t('runningRun'));
-      run.addEventListener('click', () => {
-        this.confirming = true;
-        this.render();
-        this.element.querySelector<HTMLElement>('[data-testid="compare-confirm-yes"]')?.focus();
-      });
-      parts.push(run, ' ');
-    }
-    parts.push(again, ' ', close);
-    const box = h('div', { class: 'q-compare-actions' }, h('p', { class: 'q-actions' }, ...parts));
-    if (c && !bRuns && this.confirming) box.append(this.confirmBox(c, busy));
-    if (this.runError) box.append(h('p', { class: 'q-error', role: 'alert', 'data-testid': 'compare-run-error' }, `${t('runningFailed')}${t('colon')}${errorMessage(this.runError)}`));
-    return box;
-  }
-
-  private confirmBox(c: VerbalComparison, busy: boolean): HTMLElement {
-    const yes = h('button', { type: 'button', class: 'btn btn-primary btn-small', 'data-testid': 'compare-confirm-yes', disabled: busy }, t('runningConfirmYes'));
-    const no = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'compare-confirm-no' }, t('runningConfirmNo'));
-    yes.addEventListener('click', () => void this.runB(c.b.id));
-    no.addEventListener('click', () => {
-      this.confirming = false;
-      this.render();
-      this.element.querySelector<HTMLElement>('[data-testid="compare-run"]')?.focus();
-    });
-    return h('div', { role: 'group', 'aria-labelledby': 'compare-confirm-text', class: 'q-confirm', 'data-testid': 'compare-confirm' },
-      h('p', { id: 'compare-confirm-text' }, t('runningConfirm', { version: c.b.version })), yes, ' ', no);
-  }
-
-  private async runB(id: string): Promise<void> {
-    this.confirming = false;
-    this.running = true;
-    this.runError = null;
-    this.render();
-    const refused = await this.host.run(id);
-    this.running = false;
-    this.runError = refused;
-    // B runs now: a comparison still on its way was asked against the model that ran before (or
-    // will be refused as the one running); it is dropped, not shown nor taking the focus.
-    if (!refused) {
-      this.requests.forget();
-      this.loading = false;
-    }
-    this.render();
-    this.element.querySelector<HTMLElement>(refused ? '[data-testid="compare-run"]' : '[data-testid="compare-again"]')?.focus();
-  }
 }
 
-function table(caption: string, rows: readonly string[][], testid: string): HTMLElement {
-  const cols = [t('qualityLabel'), t('qualitySupport'), t('compareColA'), t('compareColB'), t('compareColDiff')];
+const VERBAL_COLUMNS: StringKey[] = ['qualityLabel', 'qualitySupport', 'compareColA', 'compareColB', 'compareColDiff'];
+
+/** A comparison's table: `columns`' words as its head, each row's first cell its row header. */
+export function table(caption: string, columns: readonly StringKey[], rows: readonly string[][], testid: string): HTMLElement {
+  const cols = columns.map((k) => t(k));
   return h(
     // Focusable and named, as Model quality's tables: on a phone a wide table scrolls sideways.
     'div', { class: 'q-table-wrap', tabindex: 0, role: 'group', 'aria-label': caption },

@@ -79,6 +79,8 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
     private readonly words: SwitchWords,
     /** A switch this window made is done: the view measures the new model. */
     private readonly switched: () => void,
+    /** Compare with running, on a model that does not run (its button passed, to follow the focus); absent: no such button. */
+    private readonly compareWith?: (id: string, version: string) => void,
   ) {
     this.element = h('section', { class: 'q-section', 'data-testid': this.id('model'), 'aria-labelledby': this.id('model-h') });
   }
@@ -114,9 +116,12 @@ export abstract class ModelSwitchSection<M extends SwitchModel, State extends Sw
   protected extraParts(_s: State): Child[] {
     return [];
   }
-  /** Buttons beside Run this model on a row (Compare with running). */
-  protected rowActions(_m: M, _isRunning: boolean): Child[] {
-    return [];
+  /** Buttons beside Run this model on a row: Compare with running, its accessible name its visible words, then the version. */
+  protected rowActions(m: M, isRunning: boolean): Child[] {
+    if (!this.compareWith || isRunning) return [];
+    const compare = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': this.id(`compare-${m.id}`), 'data-compare': m.id, 'aria-label': t('compareButtonLabel', { version: m.version }) }, t('compareButton'));
+    compare.addEventListener('click', () => this.compareWith?.(m.id, m.version));
+    return [compare];
   }
 
   /** The dialog opened: a confirmation or note left from before is gone, the library read afresh. */

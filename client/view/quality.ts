@@ -22,8 +22,9 @@ import type { PostureState, PostureTrainJob } from '../../protocol/postureModels
 import { VERBAL_TRAINING, type TrainJobBase } from '../training';
 import { POSTURE_TRAINING } from '../postureTraining';
 import { RunningPostureSection, type RunningPostureSource } from './runningPosture';
-import type { VerbalComparison } from '../../protocol/compare';
+import type { PostureComparison, VerbalComparison } from '../../protocol/compare';
 import { ComparePanel } from './compare';
+import { PostureComparePanel } from './postureCompare';
 
 /** The session open in the window, which "This session" measures. */
 export interface OpenSession {
@@ -49,6 +50,8 @@ export interface QualitySource {
   postureTraining?: TrainingSource<PostureTrainJob>;
   /** A library model compared with the running one (the comparison panel; needs `running`); without it, no Compare buttons. */
   compare?: (model: string, session: string | null) => Promise<VerbalComparison>;
+  /** A library posture model compared with the running one (needs `postureRunning`); without it, no Compare buttons on posture rows. */
+  postureCompare?: (model: string, session: string | null) => Promise<PostureComparison>;
   /**
    * Opens a turn in its session (a changed turn of the comparison: the dialog closes first);
    * `blocked` says why not now (this window plays another session), or null.
@@ -218,6 +221,7 @@ export class QualityView {
   private readonly postureTraining: TrainingPanel<PostureTrainJob> | null;
   private readonly postureRunning: RunningPostureSection | null;
   private readonly comparison: ComparePanel | null;
+  private readonly postureComparison: PostureComparePanel | null;
 
   constructor(
     private readonly button: HTMLButtonElement,
@@ -240,7 +244,8 @@ export class QualityView {
     const comparing = source.running && source.compare ? { compare: (id: string, version: string) => void this.comparison?.compare(id, version), running: () => this.running?.runningModel() ?? null } : undefined;
     this.training = new TrainingPanel(VERBAL_TRAINING, source.training, comparing && { key: 'compare', text: 'compareButton', label: 'compareButtonLabel', act: comparing.compare, running: comparing.running });
     this.running = source.running ? new RunningModelSection(source.running, () => this.suggestedThresholds(), () => void this.refresh(), comparing?.compare) : null;
-    const postureRunning = source.postureRunning ? new RunningPostureSection(source.postureRunning, () => void this.refresh()) : null;
+    const postureCompare = source.postureRunning && source.postureCompare ? (id: string, version: string) => void this.postureComparison?.compare(id, version) : undefined;
+    const postureRunning = source.postureRunning ? new RunningPostureSection(source.postureRunning, () => void this.refresh(), postureCompare) : null;
     this.postureRunning = postureRunning;
     // A finished posture job's Run this model asks in the running section, as its own row's does.
     this.postureTraining = source.postureTraining
@@ -254,10 +259,7 @@ export class QualityView {
       ? new ComparePanel({
         compare,
         session: () => this.scopedSession(),
-        sessionTitle: (id) => {
-          const open = this.source.openSession();
-          return open?.id === id ? open.title : null;
-        },
+        sessionTitle: (id) => this.openTitle(id),
         running: () => running.runningModel(),
         switching: () => running.switching,
         run: (id) => running.run(id),
@@ -275,7 +277,23 @@ export class QualityView {
           : undefined,
       })
       : null;
+    this.postureComparison = source.postureCompare && postureRunning
+      ? new PostureComparePanel({
+        compare: source.postureCompare,
+        session: () => this.scopedSession(),
+        sessionTitle: (id) => this.openTitle(id),
+        running: () => postureRunning.runningRef(),
+        switching: () => postureRunning.switching,
+        run: (id) => postureRunning.run(id),
+      })
+      : null;
     this.renderButton();
+  }
+
+  /** The open session's title when `id` is the one open (null: another). */
+  private openTitle(id: string): string | null {
+    const open = this.source.openSession();
+    return open?.id === id ? open.title : null;
   }
 
   /** A training job's state, as every window hears it (`model_training`): kept while the dialog is closed. */
@@ -321,6 +339,8 @@ export class QualityView {
   /** The server's running posture model changed, or a switch started or failed (any window's): the section follows. */
   onPostureSettings(s: PostureState): void {
     this.postureRunning?.onSettings(s);
+    // The running posture model named by the posture comparison follows.
+    this.postureComparison?.render();
     // A finished posture job's Run this model goes once its model runs.
     this.postureTraining?.render();
   }
@@ -352,7 +372,10 @@ export class QualityView {
       this.training.render();
       this.comparison?.render();
     });
-    void this.postureRunning?.opened().then(() => this.postureTraining?.render());
+    void this.postureRunning?.opened().then(() => {
+      this.postureTraining?.render();
+      this.postureComparison?.render();
+    });
   }
 
   /**
@@ -377,6 +400,7 @@ export class QualityView {
     }
     // A comparison shown is of the scope chosen too.
     this.comparison?.scopeChanged();
+    this.postureComparison?.scopeChanged();
     const n = ++this.asked;
     this.loading = true;
     this.error = null;
@@ -405,6 +429,7 @@ export class QualityView {
     this.training.render();
     this.postureTraining?.render();
     this.comparison?.render();
+    this.postureComparison?.render();
     if (this.dialog.open) this.renderDialog();
   }
 
@@ -474,6 +499,7 @@ export class QualityView {
       ...(this.comparison ? [this.comparison.element] : []),
       ...(this.postureTraining ? [this.postureTraining.root] : []),
       ...(this.postureRunning ? [this.postureRunning.element] : []),
+      ...(this.postureComparison ? [this.postureComparison.element] : []),
       h(
         'section', { class: 'q-section', 'data-testid': 'quality-rows' },
         h('h3', { class: 'q-h' }, t('qualityRowsH')),

@@ -62,10 +62,10 @@ export class RunningModelSection extends ModelSwitchSection<LibraryModel, Verbal
     /** The view's best thresholds per label from its what-if (null where it has none). */
     private readonly suggested: () => Partial<Record<string, number>> | null,
     switched: () => void,
-    /** Compare with running, on a model that does not run (its button passed, to follow the focus); absent: no such button. */
-    private readonly compare?: (id: string, version: string) => void,
+    /** Compare with running, on a model that does not run; absent: no such button. */
+    compare?: (id: string, version: string) => void,
   ) {
-    super(source, 'running', VERBAL_WORDS, switched);
+    super(source, 'running', VERBAL_WORDS, switched, compare);
   }
 
   /** The model the server runs now and its signal thresholds, as last heard (null: not read yet). */
@@ -118,14 +118,6 @@ export class RunningModelSection extends ModelSwitchSection<LibraryModel, Verbal
 
   protected historyLine(e: VerbalHistoryEntry): string {
     return historyLine(e);
-  }
-
-  /** Compare with running: its accessible name holds its visible words, then the version. */
-  protected override rowActions(m: LibraryModel, isRunning: boolean): Child[] {
-    if (!this.compare || isRunning) return [];
-    const compare = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `running-compare-${m.id}`, 'data-compare': m.id, 'aria-label': t('compareButtonLabel', { version: m.version }) }, t('compareButton'));
-    compare.addEventListener('click', () => this.compare?.(m.id, m.version));
-    return [compare];
   }
 
   protected override extraParts(): Child[] {

@@ -4,7 +4,8 @@
 // switch for their new frames; stored sessions keep their posture signals until re-analysed), the
 // switch under way and the recent changes. Every window follows a switch (`posture_settings`).
 // All but the figures is the verbal section's (modelSwitch.ts): a posture model carries its own
-// thresholds, so there is no thresholds form, and no comparison on labelled frames yet.
+// thresholds, so there is no thresholds form; Compare with running opens the posture comparison
+// on labelled frames (postureCompare.ts).
 import type { PostureHistoryEntry, PostureLibrary, PostureLibraryModel, PostureSettings, PostureSettingsPut, PostureState } from '../../protocol/postureModels';
 import type { ApiError } from '../../protocol/protocol';
 import { postureModelError } from '../errorText';
@@ -26,8 +27,8 @@ export function postureHistoryLine(e: PostureHistoryEntry, at: (ms: number) => s
 }
 
 export class RunningPostureSection extends ModelSwitchSection<PostureLibraryModel, PostureState, PostureSettings, PostureSettingsPut> {
-  constructor(source: RunningPostureSource, switched: () => void) {
-    super(source, 'posture-running', POSTURE_WORDS, switched);
+  constructor(source: RunningPostureSource, switched: () => void, compare?: (id: string, version: string) => void) {
+    super(source, 'posture-running', POSTURE_WORDS, switched, compare);
   }
 
   /** Its refusals name the posture model (the server's field is `model`, as the verbal PUT's). */

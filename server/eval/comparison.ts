@@ -41,13 +41,23 @@ export interface ComparisonInput {
   trainedSet?: (dir: string, exportSha256: string) => TrainedSet;
 }
 
-/** A model as the answer names it, and which rows it was trained on (null: all may have been: cannot tell). */
-function described(m: ComparisonModel, set: TrainedSet, texts: readonly string[]): { model: ComparedModel; trained: (i: number) => boolean } {
-  const trained = set.kind === 'keys' ? (i: number) => isTrainedKey(set.keys, texts[i]!) : set.kind === 'all' ? () => true : () => false;
-  const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : texts.filter((_, i) => trained(i)).length;
+/**
+ * A model as the answer names it, and which of `items` it was trained on (`listed`: whether a
+ * list of keys holds an item); its trainedOn null: all may have been, cannot tell. The posture
+ * comparison's too.
+ */
+export function describedModel<T>(
+  m: { id: string; version: string }, set: TrainedSet, items: readonly T[], listed: (keys: ReadonlySet<string>, item: T) => boolean,
+): { model: ComparedModel; trained: (item: T) => boolean } {
+  const trained = set.kind === 'keys' ? (x: T) => listed(set.keys, x) : set.kind === 'all' ? () => true : () => false;
+  const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : items.filter(trained).length;
   const heldOutPercent = set.kind === 'none' ? null : set.heldOutPercent;
-  return { model: { id: m.id, version: m.classifier.version, trainedOn, heldOutPercent }, trained };
+  return { model: { id: m.id, version: m.version, trainedOn, heldOutPercent }, trained };
 }
+
+/** A verbal model's, its turns known by their words. */
+const described = (m: ComparisonModel, set: TrainedSet, texts: readonly string[]) =>
+  describedModel({ id: m.id, version: m.classifier.version }, set, texts, isTrainedKey);
 
 /** The whole answer of GET /api/quality/compare. `inline`: the figures computed on this thread (tests). */
 export async function measureComparison(input: ComparisonInput, opts: { inline?: boolean } = {}): Promise<VerbalComparison> {
@@ -65,7 +75,7 @@ export async function measureComparison(input: ComparisonInput, opts: { inline?:
   const a = described(input.a, setOf(input.a.dir, sha), texts);
   const b = described(input.b, setOf(input.b.dir, sha), texts);
   // Neither trained on it: a model scored on turns it learnt would flatter it.
-  const measured = all.flatMap((r, i) => (a.trained(i) || b.trained(i) ? [] : [{ row: r, from: kept[i]! }]));
+  const measured = all.flatMap((r, i) => (a.trained(r.text) || b.trained(r.text) ? [] : [{ row: r, from: kept[i]! }]));
   const head = { session: input.session, a: a.model, b: b.model, thresholds: { ...thresholds } as Record<string, number>, stored: input.stored ?? input.corrections.length, rows: measured.length };
   if (measured.length === 0) return { ...head, ms: Math.round(performance.now() - t0), subsets: [], changed: [], changedTotal: 0 };
   const rows = measured.map((m) => m.row);

@@ -14,7 +14,7 @@ import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal } fr
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { cueReviewsJsonl } from '../ingest/cueReviewsExport';
-import { postureLabelsRow } from '../ingest/postureLabelsExport';
+import { postureLabelsRow, type PostureLabelsExportRow } from '../ingest/postureLabelsExport';
 import { projectPath } from '../paths';
 import type { CorrectionForExport, CueReviewForExport, PostureLabelsForExport } from '../store/sqliteStore';
 import type { LabeledExample } from '../signals/posture/evalStats';
@@ -31,7 +31,8 @@ import { parseCueReviewsJsonl } from './cueReviewRows';
 import { figuresOf, type Figures, type FiguresJob, type VerbalFiguresJob } from './qualityFigures';
 import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
 import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
-import type { CompareSubset } from '../../protocol/compare';
+import type { CompareSubset, PostureCompareLabel } from '../../protocol/compare';
+import { postureCompareFigures, type PostureCompareFiguresJob } from './postureCompareFigures';
 import { EXTRA_FILE_READ_MAX_BYTES, readBounded, readTrainedRows } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
 import { isTrainedKey, rowKey } from '../training/holdOut';
@@ -159,7 +160,7 @@ function trainedOnOf(dir: string | undefined, exportText: string, rows: readonly
 }
 
 /** A posture labels row known by its landmarks (the export writes a frame's as they are stored); a photo row by its file. */
-const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
+export const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
 
 /** The posture model's `train posture --extra` files against these posture labels, a row known by its frame's landmarks. */
 export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly PostureLabelRow[]): QualityTrainedOn[] {
@@ -233,20 +234,25 @@ async function prepareVerbal(input: QualityInput): Promise<{ head: Omit<QualityV
   };
 }
 
+/** The posture labels' export as GET /api/posture-labels writes it, read back as `eval posture` reads it. */
+export function postureLabelsExport(labels: Iterable<PostureLabelsForExport>): { text: string; rows: PostureLabelRow[]; exported: PostureLabelsExportRow[]; frameKeys: string[] } {
+  let text = '';
+  const exported: PostureLabelsExportRow[] = [];
+  for (const r of labels) {
+    const row = postureLabelsRow(r);
+    exported.push(row);
+    // The download's very bytes (each line ends with its newline), so its sha256 is the file's.
+    text += `${JSON.stringify(row)}\n`;
+  }
+  // Each export line's frame, as trained-frames.json lists it (a row's `line` is its index + 1).
+  return { text, rows: parseLabelRows(text, 'GET /api/posture-labels'), exported, frameKeys: exported.map(trainedFrameKey) };
+}
+
 /** The posture labels as `eval posture` reads their export, each landmark row judged as it judges them. */
 async function preparePosture(
   labels: Iterable<PostureLabelsForExport>, classifier: PostureClassifier | undefined, postureDir: string | undefined, signal: AbortSignal | undefined,
 ): Promise<{ rows: number; noPerson: number; trainedOn: QualityTrainedOn[]; job: FiguresJob['posture'] }> {
-  let text = '';
-  // Each export line's frame, as trained-frames.json lists it (a row's `line` is its index + 1).
-  const frameKeys: string[] = [];
-  for (const r of labels) {
-    const row = postureLabelsRow(r);
-    frameKeys.push(trainedFrameKey(row));
-    // The download's very bytes (each line ends with its newline), so its sha256 is the file's.
-    text += `${JSON.stringify(row)}\n`;
-  }
-  const rows = parseLabelRows(text, 'GET /api/posture-labels');
+  const { text, rows, frameKeys } = postureLabelsExport(labels);
   await breathe(signal);
   const trainedOn = trainedOnPostureOf(postureDir, text, rows, frameKeys);
   if (!classifier || rows.length === 0) return { rows: rows.length, noPerson: 0, trainedOn, job: null };
@@ -277,6 +283,12 @@ export function computeFigures(job: FiguresJob, inline = false, signal?: AbortSi
 export function computeCompareFigures(job: CompareFiguresJob, inline = false, signal?: AbortSignal): Promise<CompareSubset[]> {
   if (inline) return Promise.resolve(comparisonSubsets(job));
   return inWorker<CompareSubset[]>({ compare: job }, signal);
+}
+
+/** A posture comparison's per-label figures (postureCompareFigures.ts) in the quality worker, or here (`inline`: unit tests). */
+export function computePostureCompareFigures(job: PostureCompareFiguresJob, inline = false, signal?: AbortSignal): Promise<PostureCompareLabel[]> {
+  if (inline) return Promise.resolve(postureCompareFigures(job));
+  return inWorker<PostureCompareLabel[]>({ postureCompare: job }, signal);
 }
 
 function inWorker<T>(job: QualityWorkerJob, signal: AbortSignal | undefined): Promise<T> {

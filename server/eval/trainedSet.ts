@@ -54,12 +54,18 @@ export function readJobList<T>(dir: string | undefined, file: string, maxBytes: 
 /** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
 export const readTrainedRows = (dir: string | undefined): ReadonlySet<string> | undefined => readJobList(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
 
+/** A row's key as the kind's `--extra` files are read: `keysOf` reads a file's text (named `file`) into its rows' keys. */
+export type ExtraFileKeys = (text: string, file: string) => Iterable<string>;
+
+/** A verbal `--extra` file's rows, each known by its words (rowKey). */
+const verbalKeys: ExtraFileKeys = (text, file) => parseLabeledJsonl(text, file).map((r) => rowKey(r.text));
+
 /** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
-function keysOfExtraFile(f: ExtraRecord['files'][number]): Set<string> | undefined {
+function keysOfExtraFile(f: ExtraRecord['files'][number], keysOf: ExtraFileKeys): Set<string> | undefined {
   const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
   if (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256) return undefined;
   try {
-    return new Set(parseLabeledJsonl(bytes.toString('utf8'), f.path).map((r) => rowKey(r.text)));
+    return new Set(keysOf(bytes.toString('utf8'), f.path));
   } catch {
     return undefined;
   }
@@ -81,14 +87,26 @@ export function trainedSetOfFolder(dir: string, exportSha256?: string): TrainedS
 
 /** What the model in `dir` was trained on of the coaches' turns, `extra` its manifest's record. */
 export function trainedSetOf(dir: string, extra: ExtraRecord | undefined, exportSha256?: string): TrainedSet {
+  return trainedSetFrom(extra, exportSha256, () => readTrainedRows(dir), verbalKeys);
+}
+
+/**
+ * What a model was trained on of the coaches' rows (either kind): none without extra files, the
+ * keys its job's list holds (`listed`, read only when it has extra files), every row when a file
+ * is their export byte for byte, else the keys of its files (`keysOf`) when each is still as
+ * recorded, or unknown.
+ */
+export function trainedSetFrom(
+  extra: ExtraRecord | undefined, exportSha256: string | undefined, listed: () => ReadonlySet<string> | undefined, keysOf: ExtraFileKeys,
+): TrainedSet {
   if (!extra || extra.files.length === 0) return { kind: 'none' };
   const heldOutPercent = extra.holdOutPercent ?? null;
-  const listed = readTrainedRows(dir);
-  if (listed) return { kind: 'keys', keys: listed, heldOutPercent };
+  const list = listed();
+  if (list) return { kind: 'keys', keys: list, heldOutPercent };
   if (exportSha256 !== undefined && extra.files.some((f) => f.sha256 === exportSha256)) return { kind: 'all', heldOutPercent };
   const keys = new Set<string>();
   for (const f of extra.files) {
-    const of = keysOfExtraFile(f);
+    const of = keysOfExtraFile(f, keysOf);
     if (!of) return { kind: 'unknown', heldOutPercent };
     for (const k of of) keys.add(k);
   }

@@ -23,6 +23,7 @@ import { allPostureLabelsRouter, sessionPostureLabelsRouter } from './routes/pos
 import { sessionCommentsRouter } from './routes/comments';
 import { QualityMeasurements, qualityRouter } from './routes/quality';
 import { qualityCompareRouter } from './routes/qualityCompare';
+import { qualityPostureCompareRouter } from './routes/qualityPostureCompare';
 import type { BackendName } from '../runtime/backend';
 import { searchRouter } from './routes/search';
 import { trainingRouter } from './routes/training';
@@ -120,6 +121,9 @@ export function createApp(deps: AppDeps): Express {
   const quality = deps.quality ?? new QualityMeasurements({ service: deps.service, posture: deps.posture, modelDirs: deps.modelDirs });
   // Before /api/quality's own router: the library and its loader are the running model's settings'.
   if (deps.verbalSettings) app.use('/api/quality/compare', qualityCompareRouter({ measurements: quality, service: deps.service, settings: deps.verbalSettings, log: deps.log, backend: deps.backend as BackendName }));
+  if (deps.postureSettings && deps.posture) {
+    app.use('/api/quality/posture/compare', qualityPostureCompareRouter({ measurements: quality, service: deps.service, settings: deps.postureSettings, runtime: deps.posture, baseDir: deps.modelDirs?.posture, log: deps.log }));
+  }
   app.use('/api/quality', qualityRouter(quality, deps.service));
   app.use('/api/search', searchRouter(deps.service));
   if (deps.training) app.use('/api/models/verbal/train', trainingRouter(deps.training));

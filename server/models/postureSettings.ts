@@ -147,6 +147,19 @@ export class PostureSettings {
     return resolveRef(listPostureLibrary(this.deps.places).models, ref, 'posture');
   }
 
+  /** Why the folder the id `ref` names is no model (the library lists it as skipped), or undefined: no such folder, or a model. */
+  whyNotModel(ref: string): string | undefined {
+    const dir = dirOfPostureId(ref, this.deps.places);
+    if (dir === undefined) return undefined;
+    const shown = shownPath(dir);
+    return listPostureLibrary(this.deps.places).skipped.find((s) => s.path === shown)?.reason;
+  }
+
+  /** Loads a library folder aside, as a switch loads it, for work that runs it beside the running model (GET /api/quality/posture/compare); the caller disposes it. */
+  loadAside(dir: string): Promise<PostureClassifier> {
+    return this.load(dir);
+  }
+
   private load(dir: string): Promise<PostureClassifier> {
     if (this.deps.load) return this.deps.load(dir);
     // A posture model is ~100 KB: read on the event loop, after the switch's event went out.

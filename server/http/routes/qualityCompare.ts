@@ -137,20 +137,27 @@ export const measureInWorker: CompareMeasure = async (w) => {
 };
 
 /**
+ * The library model `ref` names, as a switch resolves it (404, 409 ambiguous), but a folder of the
+ * library that is no loadable model (no manifest, a huge one…) is 422 with why, not "no such
+ * model". Either kind's settings.
+ */
+export function resolveForCompare<E>(settings: { resolve(ref: string): E; whyNotModel(ref: string): string | undefined }, ref: string): E {
+  try {
+    return settings.resolve(ref);
+  } catch (e) {
+    const why = e instanceof ModelNotInLibraryError ? settings.whyNotModel(ref) : undefined;
+    throw why === undefined ? e : new CompareModelUnloadableError(ref, why);
+  }
+}
+
+/**
  * The answer, B loaded and measured within one of the measurements' places: 404 / 409 ambiguous
  * for a model the library does not hold (as PUT /api/settings/verbal), 409 same_model for the
  * one running, 503 busy or shutting_down, 422 when B does not load, 409 running_model_changed
  * when the running model's folder holds another version by now.
  */
 export function compareWithRunning(deps: CompareDeps, q: { model: string; session: string | null; rowsCap: number }, hungUp: AbortSignal): Promise<VerbalComparison> {
-  let target: LibraryEntry;
-  try {
-    target = deps.settings.resolve(q.model);
-  } catch (e) {
-    // A folder of the library that is no loadable model (no manifest, a huge one…): 422 with why, not "no such model".
-    const why = e instanceof ModelNotInLibraryError ? deps.settings.whyNotModel(q.model) : undefined;
-    throw why === undefined ? e : new CompareModelUnloadableError(q.model, why);
-  }
+  const target: LibraryEntry = resolveForCompare(deps.settings, q.model);
   const running = deps.measurements.holdRunning();
   // The same folder and the version loaded from it: nothing to compare (another folder with the same weights is compared, and ties).
   if (target.id === running.id && target.version === running.classifier.version) {
