@@ -22,7 +22,8 @@ export const FUZZ_LIBRARY_VERSION = 'verbal-20261201-f0f0f0f0';
 /** Registers the suite's beforeAll/afterAll: the server starts once and stops at the end. */
 export function useFuzzServer(opts: Partial<ServerOptions> = {}): FuzzServer {
   let server: RunningServer | undefined;
-  const modelsDir = tempModelsDir();
+  // The suite's own library when it brings one (the copy is added to it), else a temp one.
+  const modelsDir = opts.modelsDir ?? tempModelsDir();
   const processErrors: unknown[] = [];
   const internalLogs: string[] = [];
   const onProcessError = (e: unknown) => void processErrors.push(e);
@@ -30,11 +31,11 @@ export function useFuzzServer(opts: Partial<ServerOptions> = {}): FuzzServer {
     process.on('unhandledRejection', onProcessError);
     process.on('uncaughtException', onProcessError);
     addLibraryModel(modelsDir, 'copy', FUZZ_LIBRARY_VERSION);
-    server = await startTestServer({ modelsDir, poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)), ...opts });
+    server = await startTestServer({ modelsDir, poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)), ...opts, modelsDir });
   });
   afterAll(async () => {
     await server?.close();
-    fs.rmSync(modelsDir, { recursive: true, force: true });
+    if (opts.modelsDir === undefined) fs.rmSync(modelsDir, { recursive: true, force: true });
     process.off('unhandledRejection', onProcessError);
     process.off('uncaughtException', onProcessError);
   });
