@@ -31,7 +31,7 @@ export function useFuzzServer(opts: Partial<ServerOptions> = {}): FuzzServer {
     process.on('unhandledRejection', onProcessError);
     process.on('uncaughtException', onProcessError);
     addLibraryModel(modelsDir, 'copy', FUZZ_LIBRARY_VERSION);
-    server = await startTestServer({ modelsDir, poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)), ...opts, modelsDir });
+    server = await startTestServer({ poseWorkers: 1, poseModel: 'blazepose-lite', log: (m) => void (/internal|failed/.test(m) && internalLogs.push(m)), ...opts, modelsDir });
   });
   afterAll(async () => {
     await server?.close();
