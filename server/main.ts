@@ -17,6 +17,7 @@ import { PosePool, type PoseModelName } from './signals/pose';
 import { FrameService } from './frames/frameService';
 import { warmUp, type WarmUpOptions } from './runtime/warmUp';
 import { hostCheck, isLoopback } from './http/hosts';
+import { trackConnections } from './http/connections';
 import { newToken, tokenProblem } from './http/auth';
 import { TrainJobs } from './training/trainJobs';
 import { PostureTrainJobs } from './training/postureJobs';
@@ -179,6 +180,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   // The port is taken first, so a port in use fails at once; until the server is ready (the
   // warm-up below) requests get 503 `starting` instead of a refused connection.
   const server = http.createServer(answerStarting);
+  const connections = trackConnections(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -300,9 +302,17 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
       // A training job under way is cancelled: its worker terminated, its temp folder removed.
       await training.close();
       await postureTraining.close();
-      await realtime.close();
+      // The HTTP server closes once every connection has ended: those that carry nothing (a
+      // browser's spare ones) are dropped then, and any left after a grace period cut.
+      let cancelCut = () => {};
+      await realtime.close(() => (cancelCut = connections.hangUp()));
       await frames.close();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server.listening) {
+        cancelCut();
+        cancelCut = connections.hangUp();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      cancelCut();
       await checkpointer?.stop();
       store.close();
       verbal.dispose();

@@ -61,9 +61,10 @@ export interface Realtime {
   /**
    * Stops taking input (later utterances, landmarks and frames get a `shutting_down` error
    * ack), stores and acks every turn already taken, lets those acks reach their sockets, then
-   * closes the sockets and the HTTP server. The store stays open: the caller closes it after.
+   * closes the sockets and the HTTP server (`beforeHttpClose` runs just before, once the
+   * sockets have had their goodbyes). The store stays open: the caller closes it after.
    */
-  close(): Promise<void>;
+  close(beforeHttpClose?: () => void): Promise<void>;
 }
 
 const room = (sessionId: string) => `session:${sessionId}`;
@@ -266,7 +267,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     });
   });
 
-  async function close(): Promise<void> {
+  async function close(beforeHttpClose?: () => void): Promise<void> {
     closing = true;
     await turns.idle();
     counts.close();
@@ -275,6 +276,7 @@ export function attachRealtime(http: HttpServer, service: SessionService, frames
     io.disconnectSockets(true);
     const t0 = Date.now();
     while (io.engine.clientsCount > 0 && Date.now() - t0 < CLOSE_WAIT_MS) await new Promise((r) => setTimeout(r, 10));
+    beforeHttpClose?.();
     await io.close();
   }
   return { io, close };

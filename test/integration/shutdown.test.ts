@@ -2,6 +2,7 @@
 // close, a turn that arrives while it stops is refused with `shutting_down`, and none is
 // stored without its ack (a client re-sends what was not acked).
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Archive } from '../../server/ingest/archive';
@@ -101,3 +102,29 @@ it('an archive being checked when the server stops is answered shutting_down, an
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+it('stops while a browser holds a spare connection with no request on it, and one with half a request', async () => {
+  // Both kept close() waiting for ever (a browser test hung on the first one in CI).
+  const server = await startTestServer();
+  const open = (send?: string) =>
+    new Promise<net.Socket>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => resolve(socket));
+      socket.on('error', () => {});
+      socket.resume();
+      if (send !== undefined) socket.write(send);
+    });
+  const spare = await open();
+  const half = await open('GET /api/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+  const watcher = await connectSocket(server.url);
+  const hungUp = new Promise((resolve) => watcher.once('disconnect', resolve));
+  let stopped = false;
+  const closing = server.close().then(() => (stopped = true));
+  // Not a speed check: the test's own timeout would only say "timed out", this names what hung.
+  await Promise.race([closing, new Promise((r) => setTimeout(r, 15_000))]);
+  expect({ stopped }).toEqual({ stopped: true });
+  await hungUp;
+  watcher.close();
+  expect([spare.destroyed || spare.readableEnded, half.destroyed || half.readableEnded]).toEqual([true, true]);
+  spare.destroy();
+  half.destroy();
+}, 30_000);
