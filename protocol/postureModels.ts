@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { HOLD_OUT_MAX_PERCENT } from './compare';
 import { MODEL_REF_MAX_CHARS, SETTING_SOURCES } from './models';
 import { SessionIdSchema } from './protocol';
-import { EXTRA_WEIGHT_MAX, TRAIN_JOB_STATES, TRAIN_SEED_MAX, whole } from './training';
+import { EXTRA_WEIGHT_MAX, TRAIN_SEED_MAX, TrainJobBaseSchema, whole } from './training';
 import './zodMessages';
 
 /** History entries GET /api/settings/posture answers (the newest first). */
@@ -109,12 +109,7 @@ export type PostureTrainRequest = z.infer<typeof PostureTrainRequestSchema>;
 
 export const POSTURE_TRAIN_PHASES = ['starting', 'reading', 'training', 'saving'] as const;
 
-export const PostureTrainJobSchema = z.object({
-  id: z.string(),
-  state: z.enum(TRAIN_JOB_STATES),
-  seed: z.number().int(),
-  /** The session whose labels it trains on; null: every session's. */
-  session: z.string().nullable(),
+export const PostureTrainJobSchema = TrainJobBaseSchema.extend({
   rows: z.object({
     /** Synthetic training examples per member (60,000 by default). */
     synthetic: z.number().int(),
@@ -139,11 +134,6 @@ export const PostureTrainJobSchema = z.object({
   }),
   /** Things an analyst should know before trusting the candidate, e.g. no frame labelled `neutral` (docs/cli.md "Label what is not there too"). Machine codes; the client words them. */
   warnings: z.array(z.enum(['no_neutral_labels', 'one_label_only'])),
-  /** ms since epoch. */
-  startedAt: z.number(),
-  /** Running time so far (or in all, once ended), ms. */
-  elapsedMs: z.number(),
-  endedAt: z.number().nullable(),
   /** When done: the new model. */
   result: z
     .object({
@@ -158,8 +148,6 @@ export const PostureTrainJobSchema = z.object({
       existed: z.boolean(),
     })
     .optional(),
-  /** When failed: why. */
-  error: z.string().optional(),
 });
 export type PostureTrainJob = z.infer<typeof PostureTrainJobSchema>;
 

@@ -67,12 +67,27 @@ const ProgressSchema = z.object({
 });
 export type TrainProgress = z.infer<typeof ProgressSchema>;
 
-export const TrainJobSchema = z.object({
+/**
+ * What a training job of either kind says of itself: TrainJobSchema here and PostureTrainJobSchema
+ * (postureModels.ts) extend it with their kind's rows, progress and result (and a posture job's
+ * warnings).
+ */
+export const TrainJobBaseSchema = z.object({
   id: z.string(),
   state: z.enum(TRAIN_JOB_STATES),
   seed: z.number().int(),
   /** The session whose labels it trains on; null: every session's. */
   session: z.string().nullable(),
+  /** ms since epoch. */
+  startedAt: z.number(),
+  /** Running time so far (or in all, once ended), ms. */
+  elapsedMs: z.number(),
+  endedAt: z.number().nullable(),
+  /** When failed: why. */
+  error: z.string().optional(),
+});
+
+export const TrainJobSchema = TrainJobBaseSchema.extend({
   rows: z.object({
     /** Corpus rows (known once the worker has read the corpus; null before). */
     corpus: z.number().int().nullable(),
@@ -85,11 +100,6 @@ export const TrainJobSchema = z.object({
     weight: z.number().int(),
   }),
   progress: ProgressSchema,
-  /** ms since epoch. */
-  startedAt: z.number(),
-  /** Running time so far (or in all, once ended), ms. */
-  elapsedMs: z.number(),
-  endedAt: z.number().nullable(),
   /** When done: the new model. */
   result: z
     .object({
@@ -102,8 +112,6 @@ export const TrainJobSchema = z.object({
       existed: z.boolean(),
     })
     .optional(),
-  /** When failed: why. */
-  error: z.string().optional(),
 });
 export type TrainJob = z.infer<typeof TrainJobSchema>;
 

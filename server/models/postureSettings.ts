@@ -2,12 +2,11 @@
 // /api/settings/posture) and kept in the store across restarts (the settings table of migration
 // 17, key `posture.model`). A switch loads and warms the new model aside while live frames go on
 // through the old one, then swaps it in (PostureRuntime) in one synchronous step; one switch at
-// a time. The posture counterpart of verbalSettings.ts: no thresholds to set (a posture model
-// carries its own).
+// a time. The posture counterpart of verbalSettings.ts (settingsBase.ts: what the two share): no
+// thresholds to set (a posture model carries its own).
 import fs from 'node:fs';
-import { POSTURE_HISTORY_SHOWN, type PostureHistoryEntry, type PostureLibrary, type PostureSettings as PostureSettingsAnswer, type PostureSettingsPut, type PostureState } from '../../protocol/postureModels';
+import { POSTURE_HISTORY_SHOWN, type PostureHistoryEntry, type PostureSettings as PostureSettingsAnswer, type PostureSettingsPut, type PostureState } from '../../protocol/postureModels';
 import type { SettingSource } from '../../protocol/models';
-import { ModelUnloadableError, ShuttingDownError, SwitchInProgressError } from '../errors/errors';
 import { shownPath } from '../paths';
 import type { SqliteStore } from '../store/sqliteStore';
 import { DEMO_POSTURE_FILE } from '../demo/demo';
@@ -15,9 +14,10 @@ import { poseFromLandmarks } from '../signals/pose/fromLandmarks';
 import { loadPostureClassifier, type PostureClassifier } from '../signals/posture/model';
 import { classifyPhoto } from '../signals/posture/photo';
 import type { Pose } from '../signals/pose';
-import { resolveRef, withRunning, type LibraryPlaces } from './libraryFolders';
+import type { LibraryPlaces } from './libraryFolders';
 import { dirOfPostureId, listPostureLibrary, postureLibraryDir, type PostureLibraryEntry } from './postureLibrary';
 import type { PostureRuntime } from './postureRuntime';
+import { SettingsBase } from './settingsBase';
 import { asModelRef, startupModel } from './switching';
 
 export const POSTURE_MODEL_KEY = 'posture.model';
@@ -50,31 +50,21 @@ export interface PostureSettingsDeps {
 
 type Switching = NonNullable<PostureState['switching']>;
 
-export class PostureSettings {
-  private switching: Switching | null = null;
-  private readonly listeners = new Set<(s: PostureState) => void>();
+export class PostureSettings extends SettingsBase<PostureState, Switching, PostureLibraryEntry> {
   private source: SettingSource;
-  private closing = false;
 
   constructor(private readonly deps: PostureSettingsDeps) {
+    super({
+      kind: 'posture',
+      what: 'change of the running posture model',
+      places: deps.places,
+      runtime: deps.runtime,
+      list: listPostureLibrary,
+      dirOf: dirOfPostureId,
+      libraryDir: postureLibraryDir,
+      describeSwitch: (s) => `${s.model.version} (${s.model.id})`,
+    });
     this.source = deps.source;
-  }
-
-  /** Hears every change of the state: a switch started, done or failed. */
-  onChange(fn: (s: PostureState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  /** GET /api/models/posture: read afresh. */
-  library(): PostureLibrary {
-    const { models, skipped } = listPostureLibrary(this.deps.places);
-    const run = this.deps.runtime.current;
-    return {
-      libraryDir: shownPath(postureLibraryDir(this.deps.places.modelsDir)),
-      models: withRunning(models, run),
-      skipped,
-    };
   }
 
   state(): PostureState {
@@ -100,23 +90,13 @@ export class PostureSettings {
    * during it is refused (409 switch_in_progress).
    */
   async apply(put: PostureSettingsPut): Promise<PostureSettingsAnswer> {
-    if (this.closing) throw new ShuttingDownError('change of the running posture model');
-    if (this.switching) throw new SwitchInProgressError(`${this.switching.model.version} (${this.switching.model.id})`, 'posture');
+    this.refuseIfBusy();
     const runtime = this.deps.runtime;
     const target = this.resolve(put.model);
     // The running folder, unless it was since replaced by other weights (its version differs): nothing to do.
     if (target.id === runtime.current.id && target.version === runtime.current.classifier.version) return this.settings();
-    this.switching = { model: { id: target.id, version: target.version }, startedAt: this.deps.now() };
-    this.emit();
-    let loaded: PostureClassifier | undefined;
-    try {
-      try {
-        loaded = await this.load(target.dir);
-      } catch (e) {
-        throw new ModelUnloadableError(target.id, e instanceof Error ? e.message : String(e));
-      }
-      await this.warm(loaded);
-      if (this.closing) throw new ShuttingDownError('change of the running posture model');
+    const aside = { id: target.id, dir: target.dir, load: (dir: string) => this.load(dir), warm: (c: PostureClassifier) => this.warm(c) };
+    await this.runSwitch({ model: { id: target.id, version: target.version }, startedAt: this.deps.now() }, aside, (loaded) => {
       const at = this.deps.now();
       const before = runtime.current;
       // Stored first: a failure there leaves the server running what it ran. The history's
@@ -125,34 +105,11 @@ export class PostureSettings {
       const from = this.source === 'default' ? null : { id: before.id, version: before.classifier.version };
       this.deps.store.putSetting(POSTURE_MODEL_KEY, { id: target.id, version: loaded.version }, at, { value: from });
       runtime.replace({ classifier: loaded, id: target.id, dir: target.dir });
-      loaded = undefined;
       this.source = 'stored';
       const now = runtime.current;
       this.deps.log(`running posture model ${now.classifier.version} (${now.id}, was ${before.classifier.version}) from now on (an analyst's choice, stored)`);
-    } finally {
-      loaded?.dispose();
-      this.switching = null;
-      this.emit();
-    }
+    });
     return this.settings();
-  }
-
-  /** The server stops: a switch under way drops the model it loaded; later ones are refused. */
-  close(): void {
-    this.closing = true;
-  }
-
-  /** The library model `ref` names: its id, else its version when one folder holds it (404, 409 ambiguous). */
-  resolve(ref: string): PostureLibraryEntry {
-    return resolveRef(listPostureLibrary(this.deps.places).models, ref, 'posture');
-  }
-
-  /** Why the folder the id `ref` names is no model (the library lists it as skipped), or undefined: no such folder, or a model. */
-  whyNotModel(ref: string): string | undefined {
-    const dir = dirOfPostureId(ref, this.deps.places);
-    if (dir === undefined) return undefined;
-    const shown = shownPath(dir);
-    return listPostureLibrary(this.deps.places).skipped.find((s) => s.path === shown)?.reason;
   }
 
   /** Loads a library folder aside, as a switch loads it, for work that runs it beside the running model (GET /api/quality/posture/compare); the caller disposes it. */
@@ -179,11 +136,6 @@ export class PostureSettings {
       for (const f of frames) classifyPhoto(c, f.poses, { aspect: f.aspect });
       await new Promise((resolve) => setImmediate(resolve));
     }
-  }
-
-  private emit(): void {
-    const s = this.state();
-    for (const fn of this.listeners) fn(s);
   }
 }
 

@@ -1,9 +1,10 @@
 // Which verbal model and signal thresholds the server runs, chosen by an analyst while it runs
 // (PUT /api/settings/verbal) and kept in the store across restarts (settings, migration 17).
 // A switch loads and warms the new model aside while live turns go on through the old one, then
-// swaps it in (VerbalRuntime) in one synchronous step; one switch at a time.
-import { VERBAL_HISTORY_SHOWN, type SettingSource, type VerbalHistoryEntry, type VerbalLibrary, type VerbalSettings as VerbalSettingsAnswer, type VerbalSettingsPut, type VerbalState } from '../../protocol/models';
-import { ModelUnloadableError, ShuttingDownError, SwitchInProgressError, ValidationError } from '../errors/errors';
+// swaps it in (VerbalRuntime) in one synchronous step; one switch at a time (settingsBase.ts:
+// what the posture settings share).
+import { VERBAL_HISTORY_SHOWN, type SettingSource, type VerbalHistoryEntry, type VerbalSettings as VerbalSettingsAnswer, type VerbalSettingsPut, type VerbalState } from '../../protocol/models';
+import { ValidationError } from '../errors/errors';
 import { shownPath } from '../paths';
 import type { SqliteStore } from '../store/sqliteStore';
 import { thresholdsKey } from '../../protocol/thresholds';
@@ -12,7 +13,7 @@ import { loadVerbalClassifier, loadVerbalClassifierAsync } from '../signals/verb
 import type { VerbalClassifier } from '../signals/verbal/types';
 import { dirOfId, listLibrary, verbalLibraryDir, type LibraryEntry, type LibraryPlaces } from './verbalLibrary';
 import type { VerbalRuntime } from './verbalRuntime';
-import { resolveRef, withRunning } from './libraryFolders';
+import { SettingsBase } from './settingsBase';
 import { asModelRef, startupModel } from './switching';
 
 export const MODEL_KEY = 'verbal.model';
@@ -92,31 +93,21 @@ export interface VerbalSettingsDeps {
 
 type Switching = NonNullable<VerbalState['switching']>;
 
-export class VerbalSettings {
-  private switching: Switching | null = null;
-  private readonly listeners = new Set<(s: VerbalState) => void>();
+export class VerbalSettings extends SettingsBase<VerbalState, Switching, LibraryEntry> {
   private readonly sources: { model: SettingSource; thresholds: SettingSource };
-  private closing = false;
 
   constructor(private readonly deps: VerbalSettingsDeps) {
+    super({
+      kind: 'verbal',
+      what: 'change of the running model',
+      places: deps.places,
+      runtime: deps.runtime,
+      list: listLibrary,
+      dirOf: dirOfId,
+      libraryDir: verbalLibraryDir,
+      describeSwitch,
+    });
     this.sources = { ...deps.sources };
-  }
-
-  /** Hears every change of the state: a switch started, done or failed. */
-  onChange(fn: (s: VerbalState) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
-  /** GET /api/models/verbal: read afresh. */
-  library(): VerbalLibrary {
-    const { models, skipped } = listLibrary(this.deps.places);
-    const run = this.deps.runtime.current;
-    return {
-      libraryDir: shownPath(verbalLibraryDir(this.deps.places.modelsDir)),
-      models: withRunning(models, run),
-      skipped,
-    };
   }
 
   state(): VerbalState {
@@ -149,8 +140,7 @@ export class VerbalSettings {
    * One at a time: another during it is refused (409 switch_in_progress).
    */
   async apply(put: VerbalSettingsPut): Promise<VerbalSettingsAnswer> {
-    if (this.closing) throw new ShuttingDownError('change of the running model');
-    if (this.switching) throw new SwitchInProgressError(describeSwitch(this.switching));
+    this.refuseIfBusy();
     const thresholds = put.thresholds === undefined ? undefined : checkedThresholds(put.thresholds);
     const runtime = this.deps.runtime;
     const target = put.model === undefined ? undefined : this.resolve(put.model);
@@ -159,19 +149,9 @@ export class VerbalSettings {
     // The same thresholds in another order are no change.
     const newThresholds = thresholds !== undefined && thresholdsKey(thresholds) !== thresholdsKey(runtime.current.thresholds) ? thresholds : undefined;
     if (!newModel && !newThresholds) return this.settings();
-    this.switching = { model: newModel ? { id: newModel.id, version: newModel.version } : null, thresholds: newThresholds ? { ...newThresholds } : null, startedAt: this.deps.now() };
-    this.emit();
-    let loaded: VerbalClassifier | undefined;
-    try {
-      if (newModel) {
-        try {
-          loaded = await this.loadAside(newModel.dir);
-        } catch (e) {
-          throw new ModelUnloadableError(newModel.id, e instanceof Error ? e.message : String(e));
-        }
-        await warm(loaded, () => this.closing);
-        if (this.closing) throw new ShuttingDownError('change of the running model');
-      }
+    const to = { model: newModel ? { id: newModel.id, version: newModel.version } : null, thresholds: newThresholds ? { ...newThresholds } : null, startedAt: this.deps.now() };
+    const aside = newModel && { id: newModel.id, dir: newModel.dir, load: (dir: string) => this.loadAside(dir), warm: (c: VerbalClassifier) => warm(c, () => this.closing) };
+    await this.runSwitch(to, aside, (loaded) => {
       const at = this.deps.now();
       const before = runtime.current;
       // Stored first: a failure there leaves the server running what it ran.
@@ -186,24 +166,14 @@ export class VerbalSettings {
         if (newThresholds) this.deps.store.putSetting(THRESHOLDS_KEY, newThresholds, at, { value: this.sources.thresholds === 'default' ? null : before.thresholds });
       });
       runtime.replace({ ...(newModel && loaded ? { classifier: loaded, id: newModel.id, dir: newModel.dir } : {}), ...(newThresholds ? { thresholds: newThresholds } : {}) });
-      loaded = undefined;
       if (newModel) this.sources.model = 'stored';
       if (newThresholds) this.sources.thresholds = 'stored';
       const now = runtime.current;
       this.deps.log(
         `running ${newModel ? `verbal model ${now.classifier.version} (${now.id}, was ${before.classifier.version})` : ''}${newModel && newThresholds ? ' and ' : ''}${newThresholds ? `signal thresholds ${describeThresholds(now.thresholds) || 'none'}` : ''} from now on (an analyst's choice, stored)`,
       );
-    } finally {
-      loaded?.dispose();
-      this.switching = null;
-      this.emit();
-    }
+    });
     return this.settings();
-  }
-
-  /** The server stops: a switch under way drops the model it loaded; later ones are refused. */
-  close(): void {
-    this.closing = true;
   }
 
   /**
@@ -212,24 +182,6 @@ export class VerbalSettings {
    */
   loadAside(dir: string): Promise<VerbalClassifier> {
     return (this.deps.load ?? ((d) => loadVerbalClassifierAsync({ modelDir: d })))(dir);
-  }
-
-  /** Why the folder the id `ref` names is no model (the library lists it as skipped), or undefined: no such folder, or a model. */
-  whyNotModel(ref: string): string | undefined {
-    const dir = dirOfId(ref, this.deps.places);
-    if (dir === undefined) return undefined;
-    const shown = shownPath(dir);
-    return listLibrary(this.deps.places).skipped.find((s) => s.path === shown)?.reason;
-  }
-
-  /** The library model `ref` names: its id, else its version when one folder holds it (404, 409 ambiguous). */
-  resolve(ref: string): LibraryEntry {
-    return resolveRef(listLibrary(this.deps.places).models, ref, 'verbal');
-  }
-
-  private emit(): void {
-    const s = this.state();
-    for (const fn of this.listeners) fn(s);
   }
 }
 

@@ -4,14 +4,16 @@
 // (also when it fails, the client hangs up or the server stops); the measurement is one of GET
 // /api/quality's QUALITY_MEASUREMENTS_MAX. The whole measurement (both models' load, their
 // predictions, the bootstraps) runs in a worker thread at the lowest priority (compareWorker.ts):
-// the live path's event loop only reads the store and posts the rows.
-import { Router } from 'express';
+// the live path's event loop only reads the store and posts the rows. The request's handling
+// (the hang-up, the held running model, the busy place) is compareRequest.ts's, shared with GET
+// /api/quality/posture/compare.
+import type { Router } from 'express';
 import { z } from 'zod';
 import { MODEL_REF_MAX_CHARS } from '../../../protocol/models';
 import { QUALITY_ROWS_DEFAULT } from '../../../protocol/quality';
 import type { VerbalComparison } from '../../../protocol/compare';
 import path from 'node:path';
-import { CompareModelUnloadableError, ModelNotInLibraryError, RunningModelChangedError, SameModelError } from '../../errors/errors';
+import { CompareModelUnloadableError, RunningModelChangedError } from '../../errors/errors';
 import { measureComparison } from '../../eval/comparison';
 import type { CompareFromWorker, CompareWorkerJob } from '../../eval/compareWorkerProtocol';
 import { newestCorrections } from '../../eval/quality';
@@ -22,8 +24,7 @@ import { runWorkerOnce, startModuleWorker } from '../../runtime/worker';
 import type { CorrectionForExport } from '../../store/sqliteStore';
 import type { VerbalSettings } from '../../models/verbalSettings';
 import type { SessionService } from '../../pipeline/sessionService';
-import type { VerbalClassifier } from '../../signals/verbal/types';
-import { parseOr400 } from '../validate';
+import { compareRouter, compareWithHeld, withModelAside } from './compareRequest';
 import { QualityQuery, type QualityMeasurements } from './quality';
 
 /** GET /api/quality's query and the model to compare (an id or version, as PUT /api/settings/verbal takes it). */
@@ -66,17 +67,9 @@ export type CompareMeasure = (w: CompareWork) => Promise<VerbalComparison>;
  * event loop (the running model as held). Holds the loop for B's load: tests with fake models,
  * and a running model whose folder is unknown.
  */
-export const measureOnThisThread: CompareMeasure = async (w) => {
-  let b: VerbalClassifier | undefined;
-  try {
-    try {
-      b = await w.deps.settings.loadAside(w.target.dir);
-    } catch (e) {
-      throw new CompareModelUnloadableError(w.target.id, e instanceof Error ? e.message : String(e));
-    }
-    w.deps.log?.(`comparing ${w.target.id} (${b.version}) with the running ${w.running.id} (${w.running.classifier.version}): loaded in ${Math.round(performance.now() - w.startedAt)} ms`);
-    w.signal.throwIfAborted();
-    return await measureComparison({
+export const measureOnThisThread: CompareMeasure = (w) =>
+  withModelAside({ settings: w.deps.settings, target: w.target, running: w.running, named: w.target.id, log: w.deps.log, startedAt: w.startedAt, signal: w.signal }, (b) =>
+    measureComparison({
       session: w.session,
       corrections: w.corrections,
       rowsCap: w.rowsCap,
@@ -85,11 +78,8 @@ export const measureOnThisThread: CompareMeasure = async (w) => {
       thresholds: w.running.thresholds,
       signal: w.signal,
       startedAt: w.startedAt,
-    });
-  } finally {
-    b?.dispose();
-  }
-};
+    }),
+  );
 
 /**
  * In a worker thread (compareWorker.ts, the lowest priority): the main thread only posts the
@@ -137,62 +127,30 @@ export const measureInWorker: CompareMeasure = async (w) => {
 };
 
 /**
- * The library model `ref` names, as a switch resolves it (404, 409 ambiguous), but a folder of the
- * library that is no loadable model (no manifest, a huge one…) is 422 with why, not "no such
- * model". Either kind's settings.
- */
-export function resolveForCompare<E>(settings: { resolve(ref: string): E; whyNotModel(ref: string): string | undefined }, ref: string): E {
-  try {
-    return settings.resolve(ref);
-  } catch (e) {
-    const why = e instanceof ModelNotInLibraryError ? settings.whyNotModel(ref) : undefined;
-    throw why === undefined ? e : new CompareModelUnloadableError(ref, why);
-  }
-}
-
-/**
  * The answer, B loaded and measured within one of the measurements' places: 404 / 409 ambiguous
  * for a model the library does not hold (as PUT /api/settings/verbal), 409 same_model for the
  * one running, 503 busy or shutting_down, 422 when B does not load, 409 running_model_changed
  * when the running model's folder holds another version by now.
  */
 export function compareWithRunning(deps: CompareDeps, q: { model: string; session: string | null; rowsCap: number }, hungUp: AbortSignal): Promise<VerbalComparison> {
-  const target: LibraryEntry = resolveForCompare(deps.settings, q.model);
-  const running = deps.measurements.holdRunning();
-  // The same folder and the version loaded from it: nothing to compare (another folder with the same weights is compared, and ties).
-  if (target.id === running.id && target.version === running.classifier.version) {
-    running.release();
-    return Promise.reject(new SameModelError(target.id, target.version));
-  }
   const measure = deps.measure ?? measureInWorker;
-  let answer: Promise<VerbalComparison>;
-  try {
-    answer = deps.measurements.runAlone((signal) => measure({
-      deps, target, running, runningDir: deps.measurements.runningDir(running.dir),
-      session: q.session,
-      // Read now, in one synchronous step: the store as it is when asked.
-      corrections: deps.service.correctionsForExport(q.session ?? undefined),
-      rowsCap: q.rowsCap, signal, startedAt: performance.now(),
-    }), hungUp);
-  } catch (err) {
-    running.release();
-    throw err;
-  }
-  return answer.finally(() => running.release());
+  return compareWithHeld(
+    {
+      measurements: deps.measurements,
+      settings: deps.settings,
+      ref: q.model,
+      hold: () => deps.measurements.holdRunning(),
+      measure: (target, running, signal) => measure({
+        deps, target, running, runningDir: deps.measurements.runningDir(running.dir),
+        session: q.session,
+        // Read now, in one synchronous step: the store as it is when asked.
+        corrections: deps.service.correctionsForExport(q.session ?? undefined),
+        rowsCap: q.rowsCap, signal, startedAt: performance.now(),
+      }),
+    },
+    hungUp,
+  );
 }
 
-export function qualityCompareRouter(deps: CompareDeps): Router {
-  const r = Router();
-  r.get('/', async (req, res) => {
-    const q = parseOr400(CompareQuery, req.query, 'query');
-    const session = q.session ?? null;
-    if (session !== null) deps.service.requireSession(session);
-    // The client gone before its answer: the measurement stops and B is disposed.
-    const hungUp = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) hungUp.abort();
-    });
-    res.json(await compareWithRunning(deps, { model: q.model, session, rowsCap: q.rows ?? QUALITY_ROWS_DEFAULT }, hungUp.signal));
-  });
-  return r;
-}
+export const qualityCompareRouter = (deps: CompareDeps): Router =>
+  compareRouter(CompareQuery, deps.service, (q, session, hungUp) => compareWithRunning(deps, { model: q.model, session, rowsCap: q.rows ?? QUALITY_ROWS_DEFAULT }, hungUp));
