@@ -39,8 +39,23 @@ const TRAINED_ON_KEYS: Record<'verbal' | 'posture', Record<QualityTrainedOn['mat
   posture: { same_rows: 'qualityPostureTrainedSame', overlap: 'qualityPostureTrainedOverlap', no_overlap: 'qualityPostureTrainedNone', unknown: 'qualityPostureTrainedUnknown' },
 };
 
-/** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file. */
+/** A size in bytes: 8 MiB, 1.5 KiB, 10 B. */
+export function bytesText(n: number): string {
+  const unit = (d: number, name: string) => `${Number((n / d).toFixed(1))} ${name}`;
+  return n >= 1024 * 1024 ? unit(1024 * 1024, 'MiB') : n >= 1024 ? unit(1024, 'KiB') : `${n} B`;
+}
+
+/** Why a trained-on check is unknown, in words: the file (the extra file, or the job's list beside the model) and what is wrong with it. */
+export function trainedOnWhy(x: QualityTrainedOn): string {
+  const r = x.reason;
+  if (!r) return '';
+  const file = r.file === x.path ? r.file : t('qualityTrainedJobList', { file: r.file });
+  return t(`qualityTrainedWhy_${r.problem}`, { file, max: bytesText(r.maxBytes ?? 0) });
+}
+
+/** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file; an unknown one says why. */
 export function trainedOnLine(x: QualityTrainedOn, n: number, kind: 'verbal' | 'posture' = 'verbal'): string {
+  if (x.match === 'unknown' && x.reason) return t(kind === 'verbal' ? 'qualityTrainedUnknownWhy' : 'qualityPostureTrainedUnknownWhy', { path: x.path, rows: x.rows, why: trainedOnWhy(x) });
   return t(TRAINED_ON_KEYS[kind][x.match], { path: x.path, k: x.overlap ?? 0, n, rows: x.rows });
 }
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../paths';
+import type { TrainedOnReason } from '../../protocol/quality';
 import type { ExtraRecord } from '../signals/extraRecord';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import { readVerbalManifest } from '../signals/verbal/artifact';
@@ -24,32 +25,62 @@ export type TrainedSet =
   /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json). */
   | { kind: 'unknown'; heldOutPercent: number | null };
 
-/** A regular file of at most `max` bytes, else undefined (absent, a pipe, too big, unreadable). */
-export function readBounded(file: string, max: number): Buffer | undefined {
+/** A file read bounded: its bytes, or why not (trained-on's problems, protocol/quality.ts). */
+export type BoundedRead = { ok: true; bytes: Buffer } | { ok: false; problem: 'missing' | 'too_large' | 'unreadable' };
+
+/** A regular file of at most `max` bytes, else why not: missing, too_large, unreadable (a pipe, a folder, no permission). */
+export function readBoundedResult(file: string, max: number): BoundedRead {
+  let st: fs.Stats;
   try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > max) return undefined;
-    return fs.readFileSync(file);
+    st = fs.statSync(file);
+  } catch (e) {
+    return { ok: false, problem: (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'unreadable' };
+  }
+  if (!st.isFile()) return { ok: false, problem: 'unreadable' };
+  if (st.size > max) return { ok: false, problem: 'too_large' };
+  try {
+    return { ok: true, bytes: fs.readFileSync(file) };
   } catch {
-    return undefined;
+    return { ok: false, problem: 'unreadable' };
   }
 }
 
+/** A regular file of at most `max` bytes, else undefined (absent, a pipe, too big, unreadable). */
+export function readBounded(file: string, max: number): Buffer | undefined {
+  const r = readBoundedResult(file, max);
+  return r.ok ? r.bytes : undefined;
+}
+
+/**
+ * A job's list read: its value; absent (no folder or no such file: the model is matched by its
+ * extra files instead); or why it cannot be used (the reason GET /api/quality gives).
+ */
+export type JobListRead<T> = { ok: true; value: T } | { ok: false; reason: TrainedOnReason | null };
+
 /**
  * A list a job wrote beside its model (trained-rows.json, trained-frames.json) in `dir`, read
- * as `parse` reads it: undefined when there is none, or it is bigger than `maxBytes` (the bound
- * its job writes under, so a stray huge file never holds the event loop) or not its shape.
+ * as `parse` reads it, bounded by `maxBytes` (the bound its job writes under, so a stray huge
+ * file never holds the event loop): its value, or none with why (null: there is none).
  */
-export function readJobList<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): T | undefined {
-  if (dir === undefined) return undefined;
-  const bytes = readBounded(path.join(dir, file), maxBytes);
-  if (!bytes) return undefined;
+export function readJobListResult<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): JobListRead<T> {
+  if (dir === undefined) return { ok: false, reason: null };
+  const read = readBoundedResult(path.join(dir, file), maxBytes);
+  if (!read.ok) return { ok: false, reason: read.problem === 'missing' ? null : { file, problem: read.problem, maxBytes: read.problem === 'too_large' ? maxBytes : null } };
   try {
-    return parse(bytes.toString('utf8'));
+    return { ok: true, value: parse(read.bytes.toString('utf8')) };
   } catch {
-    return undefined;
+    return { ok: false, reason: { file, problem: 'malformed', maxBytes: null } };
   }
 }
+
+/** readJobListResult's value, or undefined when there is none or it cannot be read. */
+export function readJobList<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): T | undefined {
+  const r = readJobListResult(dir, file, maxBytes, parse);
+  return r.ok ? r.value : undefined;
+}
+
+/** A job's trained-rows.json in `dir` (bounded): its keys, or why not (reason null: there is none). */
+export const readTrainedRowsResult = (dir: string | undefined): JobListRead<ReadonlySet<string>> => readJobListResult(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
 
 /** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
 export const readTrainedRows = (dir: string | undefined): ReadonlySet<string> | undefined => readJobList(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
