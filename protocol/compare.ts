@@ -115,8 +115,10 @@ export type PostureCompareLabel = z.infer<typeof PostureCompareLabelSchema>;
 /** A frame whose whole set of labels B got right and A did not (fixed), or the reverse (broken). */
 export const ChangedFrameSchema = z.object({
   change: z.enum(['fixed', 'broken']),
-  /** The frame, as the posture labels export names it. */
+  /** The frame, as the posture labels export names it (`session`: the session's id). */
   session: z.string(),
+  /** The session's title as stored when compared (null: not known, e.g. an older server's answer; show the id). */
+  sessionTitle: z.string().nullable().default(null),
   participant: z.string(),
   frame: z.number().int(),
   mediaMs: z.number(),
