@@ -7,6 +7,7 @@ import { describeThresholds } from './signals/verbal/decision';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
 import type { PipelineOptions } from './pipeline/sessionPipeline';
+import { answerClientErrors } from './http/clientError';
 import { createApp } from './http/app';
 import { QualityMeasurements } from './http/routes/quality';
 import { attachRealtime } from './realtime/socketServer';
@@ -179,6 +180,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   // The port is taken first, so a port in use fails at once; until the server is ready (the
   // warm-up below) requests get 503 `starting` instead of a refused connection.
   const server = http.createServer(answerStarting);
+  answerClientErrors(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -779,6 +779,9 @@ describe('fuzz: model comparisons', () => {
         ['model=', 400, 'invalid_input', 'query.model', /must name a model/],
         [`model=${'m'.repeat(MODEL_REF_MAX_CHARS + 1)}`, 400, 'invalid_input', 'query.model', new RegExp(`at most ${MODEL_REF_MAX_CHARS} characters`)],
         [`model=${'m'.repeat(10_000)}`, 400, 'invalid_input', 'query.model', /at most/],
+        // Longer than the server reads of a request line and headers: refused before any route, still JSON naming the limit.
+        [`model=${'m'.repeat(100_000)}`, 431, 'too_large', 'url', /larger than the limit of 16384 bytes/],
+        [`model=lib/copy&session=${'x'.repeat(20_000)}`, 431, 'too_large', 'url', /limit/],
         ['model=lib/copy&model=base', 400, 'invalid_input', 'query.model', /once/],
         ['model[]=lib/copy', 400, 'invalid_input', 'query.model', /is required/],
         ['model[a]=lib/copy', 400, 'invalid_input', 'query.model', /is required/],
