@@ -71,7 +71,7 @@ describe('a label row and the verdict', () => {
 
 describe('notes and changed frames', () => {
   it('notes the hold-out and a model that may be flattered, in words of frames', () => {
-    const notes = compareNotes(comparison({ a: { id: 'base', version: 'posture-a', trainedOn: null, heldOutPercent: null } }), { flatters: 'postureCompareFlatters', heldOut: 'postureCompareHeldOutNote' });
+    const notes = compareNotes(comparison({ a: { id: 'base', version: 'posture-a', trainedOn: null, heldOutPercent: null } }), { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' });
     expect(notes).toEqual([
       { text: expect.stringMatching(/^posture-a may flatter it: trained on labelled frames/), warn: true },
       { text: 'posture-b was trained with 25 % of the labelled frames held out for comparing.', warn: false },

@@ -2,7 +2,7 @@
 // percentages, intervals, differences, and the notes (rows capped, trained on these rows).
 // Pure apart from the UI language (i18n's t).
 import type { VerbalLabel } from '../protocol/protocol';
-import type { QualityTrainedOn, QualityVerbal } from '../protocol/quality';
+import type { QualityTrainedOn, QualityVerbal, TrainedOnReason } from '../protocol/quality';
 import { labelName, t, type StringKey } from './i18n';
 
 /** 0.625 → "62.5%". */
@@ -45,12 +45,18 @@ export function bytesText(n: number): string {
   return n >= 1024 * 1024 ? unit(1024 * 1024, 'MiB') : n >= 1024 ? unit(1024, 'KiB') : `${n} B`;
 }
 
-/** Why a trained-on check is unknown, in words: the file (the extra file, or the job's list beside the model) and what is wrong with it. */
-export function trainedOnWhy(x: QualityTrainedOn): string {
-  const r = x.reason;
-  if (!r) return '';
-  const file = r.file === x.path ? r.file : t('qualityTrainedJobList', { file: r.file });
+/** The lists a training job writes beside its model: a reason naming one is about that list, not a training file. */
+const JOB_LISTS = ['trained-rows.json', 'trained-frames.json'];
+
+/** Why what a model was trained on cannot be told, in words: the file (a training file, or the job's list beside the model) and what is wrong with it. */
+export function trainedOnReasonText(r: TrainedOnReason, jobList = JOB_LISTS.includes(r.file)): string {
+  const file = jobList ? t('qualityTrainedJobList', { file: r.file }) : r.file;
   return t(`qualityTrainedWhy_${r.problem}`, { file, max: bytesText(r.maxBytes ?? 0) });
+}
+
+/** Why a trained-on check is unknown, in words ('' without a reason): a file other than its extra file is the job's list. */
+export function trainedOnWhy(x: QualityTrainedOn): string {
+  return x.reason ? trainedOnReasonText(x.reason, x.reason.file !== x.path) : '';
 }
 
 /** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file; an unknown one says why. */

@@ -15,7 +15,7 @@ import { h, type Child } from './dom';
 import { formatMs } from './format';
 
 const POSTURE_COLUMNS: StringKey[] = ['qualityLabel', 'qualitySupport', 'compareColA', 'compareColB', 'compareColDiff', 'postureCompareColFrames'];
-const POSTURE_NOTES = { flatters: 'postureCompareFlatters', heldOut: 'postureCompareHeldOutNote' } as const;
+const POSTURE_NOTES = { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' } as const;
 
 export class PostureComparePanel extends ComparePanelBase<PostureComparison> {
   protected override readonly headingKey: StringKey = 'postureCompareH';

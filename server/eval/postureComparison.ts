@@ -14,7 +14,8 @@ import type { PostureLabelsForExport } from '../store/sqliteStore';
 import { describedModel } from './comparison';
 import { frameRight } from './postureCompareFigures';
 import { breathe, computePostureCompareFigures, PREDICT_CHUNK, postureExtraOf, postureKey, postureLabelsExport } from './quality';
-import { readTrainedFrames } from './trainedFrames';
+import { readTrainedFramesResult } from './trainedFrames';
+import type { TrainedOnReason } from '../../protocol/quality';
 import { trainedSetFrom } from './trainedSet';
 
 export interface PostureComparisonModel {
@@ -34,7 +35,7 @@ export type PostureTrainedSet =
   | { kind: 'none' }
   | { kind: 'all'; heldOutPercent: number | null }
   | { kind: 'keys'; by: 'frame' | 'landmarks'; keys: ReadonlySet<string>; heldOutPercent: number | null }
-  | { kind: 'unknown'; heldOutPercent: number | null };
+  | { kind: 'unknown'; heldOutPercent: number | null; reason?: TrainedOnReason };
 
 /** What the posture model in `dir` was trained on of the coaches' frames, as trainedSetOf tells a verbal model's turns. */
 export function postureTrainedSetOf(dir: string, exportSha256: string): PostureTrainedSet {
@@ -42,8 +43,8 @@ export function postureTrainedSetOf(dir: string, exportSha256: string): PostureT
   if (!dir) return { kind: 'none' };
   let byFrame = false;
   const set = trainedSetFrom(postureExtraOf(dir), exportSha256, () => {
-    const listed = readTrainedFrames(dir);
-    byFrame = listed !== undefined;
+    const listed = readTrainedFramesResult(dir);
+    byFrame = listed.ok;
     return listed;
   }, (text, file) => parseLabelRows(text, file).map(postureKey));
   // A job's list names frames (session, participant, media time); an extra file's rows are known by their landmarks.

@@ -30,8 +30,12 @@ describe('trainedSetOf', () => {
     const file = path.join(dir, 'labels.jsonl');
     fs.writeFileSync(file, text);
     expect(trainedSetOf(dir, { weight: 1, files: [{ path: file, sha256: sha(text), rows: 1 }] })).toEqual({ kind: 'keys', keys: new Set([rowKey('how much?')]), heldOutPercent: null });
-    expect(trainedSetOf(dir, { weight: 1, files: [{ path: file, sha256: sha('other'), rows: 1 }] })).toEqual({ kind: 'unknown', heldOutPercent: null });
-    expect(trainedSetOf(dir, { weight: 1, files: [{ path: path.join(dir, 'gone.jsonl'), sha256: sha(text), rows: 1 }] }).kind).toBe('unknown');
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: file, sha256: sha('other'), rows: 1 }] })).toEqual({ kind: 'unknown', heldOutPercent: null, reason: { file, problem: 'changed', maxBytes: null } });
+    const gone = path.join(dir, 'gone.jsonl');
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: gone, sha256: sha(text), rows: 1 }] })).toEqual({ kind: 'unknown', heldOutPercent: null, reason: { file: gone, problem: 'missing', maxBytes: null } });
+    const odd = path.join(dir, 'odd.jsonl');
+    fs.writeFileSync(odd, 'not json\n');
+    expect(trainedSetOf(dir, { weight: 1, files: [{ path: odd, sha256: sha('not json\n'), rows: 1 }] })).toMatchObject({ kind: 'unknown', reason: { file: odd, problem: 'malformed' } });
   });
 
   it("a job's model from before trained-rows.json: every turn in scope when the scope's export is its file, else unknown", () => {
@@ -43,7 +47,10 @@ describe('trainedSetOf', () => {
   it('an odd trained-rows.json is not read (a job model without it is unknown)', () => {
     fs.writeFileSync(path.join(dir, TRAINED_ROWS_FILE), '{"not":"a list"}');
     expect(readTrainedRows(dir)).toBeUndefined();
-    expect(trainedSetOf(dir, { weight: 5, files: [{ path: 'server:corrections@x', sha256: 'x', rows: 2 }] }).kind).toBe('unknown');
+    // Unknown because of the list, which is named rather than the job's extra path (no file).
+    expect(trainedSetOf(dir, { weight: 5, files: [{ path: 'server:corrections@x', sha256: 'x', rows: 2 }] })).toEqual({
+      kind: 'unknown', heldOutPercent: null, reason: { file: TRAINED_ROWS_FILE, problem: 'malformed', maxBytes: null },
+    });
   });
 
   it('says why a trained-rows.json is not read: none, too_large (its bound), malformed (damaged, or not its shape)', () => {

@@ -22,8 +22,8 @@ export type TrainedSet =
   | { kind: 'all'; heldOutPercent: number | null }
   /** The keys (rowKey) of the labelled turns it was trained on. */
   | { kind: 'keys'; keys: ReadonlySet<string>; heldOutPercent: number | null }
-  /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json). */
-  | { kind: 'unknown'; heldOutPercent: number | null };
+  /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json), and why when known. */
+  | { kind: 'unknown'; heldOutPercent: number | null; reason?: TrainedOnReason };
 
 /** A file read bounded: its bytes, or why not (trained-on's problems, protocol/quality.ts). */
 export type BoundedRead = { ok: true; bytes: Buffer } | { ok: false; problem: 'missing' | 'too_large' | 'unreadable' };
@@ -91,14 +91,16 @@ export type ExtraFileKeys = (text: string, file: string) => Iterable<string>;
 /** A verbal `--extra` file's rows, each known by its words (rowKey). */
 const verbalKeys: ExtraFileKeys = (text, file) => parseLabeledJsonl(text, file).map((r) => rowKey(r.text));
 
-/** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
-function keysOfExtraFile(f: ExtraRecord['files'][number], keysOf: ExtraFileKeys): Set<string> | undefined {
-  const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
-  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256) return undefined;
+/** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else why not. */
+function keysOfExtraFile(f: ExtraRecord['files'][number], keysOf: ExtraFileKeys): { keys: Set<string> } | { reason: TrainedOnReason } {
+  const why = (problem: TrainedOnReason['problem']) => ({ reason: { file: f.path, problem, maxBytes: problem === 'too_large' ? EXTRA_FILE_READ_MAX_BYTES : null } });
+  const read = readBoundedResult(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
+  if (!read.ok) return why(read.problem);
+  if (createHash('sha256').update(read.bytes).digest('hex') !== f.sha256) return why('changed');
   try {
-    return new Set(keysOf(bytes.toString('utf8'), f.path));
+    return { keys: new Set(keysOf(read.bytes.toString('utf8'), f.path)) };
   } catch {
-    return undefined;
+    return why('malformed');
   }
 }
 
@@ -111,35 +113,35 @@ export function trainedSetOfFolder(dir: string, exportSha256?: string): TrainedS
   try {
     extra = readVerbalManifest(dir).extra;
   } catch {
-    return { kind: 'unknown', heldOutPercent: null };
+    return { kind: 'unknown', heldOutPercent: null, reason: { file: 'manifest.json', problem: 'unreadable', maxBytes: null } };
   }
   return trainedSetOf(dir, extra, exportSha256);
 }
 
 /** What the model in `dir` was trained on of the coaches' turns, `extra` its manifest's record. */
 export function trainedSetOf(dir: string, extra: ExtraRecord | undefined, exportSha256?: string): TrainedSet {
-  return trainedSetFrom(extra, exportSha256, () => readTrainedRows(dir), verbalKeys);
+  return trainedSetFrom(extra, exportSha256, () => readTrainedRowsResult(dir), verbalKeys);
 }
 
 /**
  * What a model was trained on of the coaches' rows (either kind): none without extra files, the
  * keys its job's list holds (`listed`, read only when it has extra files), every row when a file
  * is their export byte for byte, else the keys of its files (`keysOf`) when each is still as
- * recorded, or unknown.
+ * recorded, or unknown with why (the job's list that could not be read, else the first file).
  */
 export function trainedSetFrom(
-  extra: ExtraRecord | undefined, exportSha256: string | undefined, listed: () => ReadonlySet<string> | undefined, keysOf: ExtraFileKeys,
+  extra: ExtraRecord | undefined, exportSha256: string | undefined, listed: () => JobListRead<ReadonlySet<string>>, keysOf: ExtraFileKeys,
 ): TrainedSet {
   if (!extra || extra.files.length === 0) return { kind: 'none' };
   const heldOutPercent = extra.holdOutPercent ?? null;
   const list = listed();
-  if (list) return { kind: 'keys', keys: list, heldOutPercent };
+  if (list.ok) return { kind: 'keys', keys: list.value, heldOutPercent };
   if (exportSha256 !== undefined && extra.files.some((f) => f.sha256 === exportSha256)) return { kind: 'all', heldOutPercent };
   const keys = new Set<string>();
   for (const f of extra.files) {
     const of = keysOfExtraFile(f, keysOf);
-    if (!of) return { kind: 'unknown', heldOutPercent };
-    for (const k of of) keys.add(k);
+    if ('reason' in of) return { kind: 'unknown', heldOutPercent, reason: list.reason ?? of.reason };
+    for (const k of of.keys) keys.add(k);
   }
   return { kind: 'keys', keys, heldOutPercent };
 }

@@ -2,10 +2,12 @@
 // (port 0) runs a library model a server job could have written (its manifest records the coaches'
 // rows), and the list the job writes beside it (trained-rows.json, trained-frames.json) is
 // damaged, not its shape or over its bound; GET /api/quality's trained-on entry is unknown with a
-// reason naming the file and the problem (and the bound), and the answer is still a 200.
+// reason naming the file and the problem (and the bound), as the comparisons' model is, and the
+// answer is still a 200.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PostureComparisonSchema, VerbalComparisonSchema } from '../../protocol/compare';
 import { QualitySchema, type Quality } from '../../protocol/quality';
 import { addLibraryModel, addPostureLibraryModel, tempModelsDir } from '../../server/models/library.testkit';
 import { TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES } from '../../server/training/holdOut';
@@ -51,6 +53,14 @@ describe('GET /api/quality: why a trained-on check is unknown', () => {
     const q = await quality();
     expect(q.verbal.trainedOn).toEqual([{ ...verbalEntry, reason: { file: TRAINED_ROWS_FILE, problem: 'malformed', maxBytes: null } }]);
     expect(q.posture.trainedOn).toEqual([{ ...postureEntry, reason: { file: TRAINED_FRAMES_FILE, problem: 'malformed', maxBytes: null } }]);
+    // Compared with the base model, the running one's trained-on turns (frames) cannot be told either, and the answer says why.
+    const verbal = await api(server.url, 'GET', '/api/quality/compare?model=base');
+    expect(verbal.status).toBe(200);
+    expect(VerbalComparisonSchema.parse(verbal.body).a).toMatchObject({ id: 'lib/job', trainedOn: null, unknownReason: { file: TRAINED_ROWS_FILE, problem: 'malformed', maxBytes: null } });
+    expect(verbal.body.b).toMatchObject({ id: 'base', trainedOn: 0, unknownReason: null });
+    const posture = await api(server.url, 'GET', '/api/quality/posture/compare?model=base');
+    expect(posture.status).toBe(200);
+    expect(PostureComparisonSchema.parse(posture.body).a).toMatchObject({ id: 'lib/job', trainedOn: null, unknownReason: { file: TRAINED_FRAMES_FILE, problem: 'malformed', maxBytes: null } });
   });
 
   it('over the bound its job writes under: too_large with the bound; a folder in its place: unreadable', async () => {
