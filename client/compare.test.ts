@@ -108,6 +108,20 @@ test('warnings: a model trained on labels that cannot be told apart may be flatt
   expect(compareNotes(comparison())[0]!.text).toBe('verbal-b 训练时将 20% 的已标注发言留作比较。');
 });
 
+test('a model whose training labels cannot be told: the warning says why when the server does (the file and its problem), in both languages', () => {
+  const why = (file: string, problem: 'missing' | 'malformed' | 'too_large', maxBytes: number | null = null) =>
+    comparison({ b: { id: 'lib/b', version: 'verbal-b', trainedOn: null, heldOutPercent: null, unknownReason: { file, problem, maxBytes } } });
+  expect(compareNotes(why('trained-rows.json', 'malformed'))[0]).toEqual({
+    text: 'verbal-b may flatter it: trained on labels that cannot be told apart from these (the list its training job wrote beside it (trained-rows.json) is damaged or not in its format), so some of these turns may be ones it learned.',
+    warn: true,
+  });
+  expect(compareNotes(why('/data/labels.jsonl', 'missing'))[0]!.text).toMatch(/\(\/data\/labels\.jsonl is no longer there\)/);
+  expect(compareNotes(why('trained-frames.json', 'too_large', 8 * 1024 * 1024), { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' })[0]!.text)
+    .toBe('verbal-b may flatter it: trained on labelled frames that cannot be told apart from these (the list its training job wrote beside it (trained-frames.json) is bigger than the 8 MiB read at most), so some of these frames may be ones it learned.');
+  setLang('zh');
+  expect(compareNotes(why('trained-rows.json', 'malformed'))[0]!.text).toBe('verbal-b 的数字可能偏高：它用无法与这些发言区分的标注训练过（训练任务写在模型旁的清单（trained-rows.json） 已损坏或格式不对），其中部分发言可能是它学过的。');
+});
+
 test('the verdict: better or worse only when the paired interval excludes zero; else cannot tell from these turns', () => {
   expect(verdictOf(subset())).toBe('better');
   const worse = subset({ macroF1: { a: 0.7, b: 0.6, difference: -0.1, interval: { level: 0.95, low: -0.18, high: -0.02 }, excludesZero: true } });

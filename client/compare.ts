@@ -9,7 +9,7 @@ import { thresholdsKey } from '../protocol/thresholds';
 import { compareUrl } from './api';
 import { errorMessage } from './errorText';
 import { t, type StringKey } from './i18n';
-import { pct, points } from './quality';
+import { pct, points, trainedOnReasonText } from './quality';
 
 /** The library id of a training job's model: its folder in the library (`<modelsDir>/verbal/<folder>`) as "lib/<folder>". */
 export function libraryIdOf(dir: string): string {
@@ -44,14 +44,22 @@ export function compareRowsLine(c: Pick<VerbalComparison, 'rows' | 'stored' | 'a
 /** The words of compareNotes: of labelled turns (the verbal comparison's), or of labelled frames. */
 export interface NoteKeys {
   flatters: StringKey;
+  /** The same, with why it cannot be told (`{why}`). */
+  flattersWhy: StringKey;
   heldOut: StringKey;
 }
 
 /** The warnings and notes over the tables: a model whose training labels cannot be told apart may be flattered; a model's hold-out. */
-export function compareNotes(c: Pick<VerbalComparison, 'a' | 'b'>, keys: NoteKeys = { flatters: 'compareFlatters', heldOut: 'compareHeldOutNote' }): { text: string; warn: boolean }[] {
+export function compareNotes(
+  c: Pick<VerbalComparison, 'a' | 'b'>, keys: NoteKeys = { flatters: 'compareFlatters', flattersWhy: 'compareFlattersWhy', heldOut: 'compareHeldOutNote' },
+): { text: string; warn: boolean }[] {
   const notes: { text: string; warn: boolean }[] = [];
-  // B first: the model being judged.
-  for (const m of [c.b, c.a]) if (m.trainedOn === null) notes.push({ text: t(keys.flatters, { version: m.version }), warn: true });
+  // B first: the model being judged; why its training labels cannot be told when the server says.
+  for (const m of [c.b, c.a]) {
+    if (m.trainedOn !== null) continue;
+    const why = m.unknownReason ? trainedOnReasonText(m.unknownReason) : null;
+    notes.push({ text: why === null ? t(keys.flatters, { version: m.version }) : t(keys.flattersWhy, { version: m.version, why }), warn: true });
+  }
   for (const m of [c.b, c.a]) if (m.heldOutPercent !== null && m.heldOutPercent > 0) notes.push({ text: t(keys.heldOut, { version: m.version, p: heldOutPercentText(m) }), warn: false });
   return notes;
 }

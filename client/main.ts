@@ -318,6 +318,8 @@ const quality = new QualityView(byId<HTMLButtonElement>('quality-btn'), document
   postureCompare: api.getPostureComparison,
   // A turn the comparison lists opens in its session, as Find's do (the focus back on Model quality when it cannot).
   openTurn: (session, utterance, startMs) => void openFoundTurn(session, utterance, startMs, () => byId<HTMLButtonElement>('quality-btn').focus()),
+  // A frame the posture comparison lists opens its session there: the turn spoken at (or just before) its time.
+  openFrame: (session, mediaMs) => void openFoundTurn(session, null, mediaMs, () => byId<HTMLButtonElement>('quality-btn').focus()),
   blocked: (id) => findBlocked(id),
 });
 /** The header's Find: every stored session's turns by their words and filters; a turn chosen opens its session there. */
@@ -906,8 +908,8 @@ function findBlocked(id: string): string | null {
   return t('findPlaying', { title: isolate(shownTitle(state.title, (time) => t('liveSuffix', { time }))) });
 }
 
-/** Opens a turn in its session (Find's, the comparison's); `returnFocus`: where the focus goes when it cannot. */
-async function openFoundTurn(id: string, utteranceId: number, startMs: number, returnFocus: () => void): Promise<void> {
+/** Opens a turn in its session (Find's, the comparison's; `utteranceId` null: the turn spoken at or just before `startMs`, a posture comparison's changed frame); `returnFocus`: where the focus goes when it cannot. */
+async function openFoundTurn(id: string, utteranceId: number | null, startMs: number, returnFocus: () => void): Promise<void> {
   // Not in the list (deleted meanwhile, and the lobby's word not heard, or offline): the list is
   // read again; still not there, the session shown stays, its room still watched, and a notice
   // says why. (picker.value would not select it, and review() would leave the room shown.)

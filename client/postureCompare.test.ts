@@ -4,7 +4,7 @@ import { PostureComparisonSchema, type PostureCompareLabel, type PostureComparis
 import { postureCompareUrl } from './api';
 import { compareNotes, compareStaleLines } from './compare';
 import { setLang } from './i18n';
-import { changedFramesNote, changedFrameText, labelVerdict, noPersonLine, postureFramesLine, postureLabelRow, postureVerdictText } from './postureCompare';
+import { changedFramesNote, changedFrameText, changedFrameWhere, labelVerdict, openFrameLabel, noPersonLine, postureFramesLine, postureLabelRow, postureVerdictText } from './postureCompare';
 
 beforeAll(() => {
   (globalThis as { document?: unknown }).document = { documentElement: { lang: 'en' } };
@@ -27,7 +27,7 @@ const comparison = (over: Partial<PostureComparison> = {}): PostureComparison =>
   stored: 26, frames: 20, noPerson: { a: 0, b: 0 },
   perLabel: [label(), unclear],
   changed: [
-    { change: 'fixed', session: 's1', participant: 'Li', frame: 3, mediaMs: 65_000, gold: ['arms_crossed'], a: ['neutral'], b: ['arms_crossed'] },
+    { change: 'fixed', session: 's1', sessionTitle: 'Acme renewal', participant: 'Li', frame: 3, mediaMs: 65_000, gold: ['arms_crossed'], a: ['neutral'], b: ['arms_crossed'] },
     { change: 'broken', session: 's1', participant: 'Li', frame: 4, mediaMs: 80_000, gold: ['neutral'], a: ['neutral'], b: [] },
   ],
   changedTotal: 2,
@@ -71,7 +71,7 @@ describe('a label row and the verdict', () => {
 
 describe('notes and changed frames', () => {
   it('notes the hold-out and a model that may be flattered, in words of frames', () => {
-    const notes = compareNotes(comparison({ a: { id: 'base', version: 'posture-a', trainedOn: null, heldOutPercent: null } }), { flatters: 'postureCompareFlatters', heldOut: 'postureCompareHeldOutNote' });
+    const notes = compareNotes(comparison({ a: { id: 'base', version: 'posture-a', trainedOn: null, heldOutPercent: null } }), { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' });
     expect(notes).toEqual([
       { text: expect.stringMatching(/^posture-a may flatter it: trained on labelled frames/), warn: true },
       { text: 'posture-b was trained with 25 % of the labelled frames held out for comparing.', warn: false },
@@ -93,6 +93,18 @@ describe('notes and changed frames', () => {
     expect(changedFramesNote(comparison({ changedTotal: 500 }))).toEqual([expect.stringMatching(/^500 frames/), 'The first 2 of 500 are listed.']);
     expect(changedFramesNote(comparison({ changed: [], changedTotal: 0 }))).toEqual([expect.stringMatching(/changes none of these frames/)]);
     expect(changedFrameText(comparison().changed[1]!)).toBe('Coach’s label: Neutral · running (A): Neutral · this model (B): nobody judged');
+  });
+
+  it('names each changed frame\'s session by its title (its id when the answer has none), and its Open button says what it opens, in both languages', () => {
+    const [titled, untitled] = comparison().changed;
+    expect(titled!.sessionTitle).toBe('Acme renewal');
+    expect(untitled!.sessionTitle).toBeNull();
+    expect(changedFrameWhere(titled!, '1:05')).toBe('“Acme renewal” · 1:05 · Li');
+    expect(changedFrameWhere(untitled!, '1:20')).toBe('“s1” · 1:20 · Li');
+    expect(openFrameLabel(titled!, '1:05')).toBe('Open this frame: “Acme renewal” at 1:05, Li');
+    setLang('zh');
+    expect(changedFrameWhere(titled!, '1:05')).toBe('会谈“Acme renewal”，1:05，Li');
+    expect(openFrameLabel(titled!, '1:05')).toBe('打开这一帧：会谈“Acme renewal”，1:05，Li');
   });
 });
 

@@ -74,3 +74,13 @@ export function frameLabelsText(labels: readonly string[]): string {
 export function changedFrameText(x: Pick<ChangedFrame, 'gold' | 'a' | 'b'>): string {
   return t('compareLabels', { gold: frameLabelsText(x.gold), a: frameLabelsText(x.a), b: frameLabelsText(x.b) });
 }
+
+/** Where a changed frame is: its session's title (its id when the answer names none), its time in the meeting and its participant. */
+export function changedFrameWhere(x: Pick<ChangedFrame, 'session' | 'sessionTitle' | 'mediaMs' | 'participant'>, time: string): string {
+  return t('postureCompareFrameIn', { title: x.sessionTitle || x.session, time, participant: x.participant });
+}
+
+/** The accessible name of a changed frame's Open button: the session, time and participant it opens. */
+export function openFrameLabel(x: Pick<ChangedFrame, 'session' | 'sessionTitle' | 'mediaMs' | 'participant'>, time: string): string {
+  return t('postureCompareOpenFrameLabel', { title: x.sessionTitle || x.session, time, participant: x.participant });
+}

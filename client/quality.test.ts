@@ -1,7 +1,7 @@
 // The Model quality view's words for GET /api/quality's figures, in both languages.
 import type { QualityVerbal } from '../protocol/quality';
 import { setLang } from './i18n';
-import { flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from './quality';
+import { bytesText, flatters, pct, points, qualityLabelName, range, rowsLine, storedModelsLine, subsetName, thresholdText, trainedOnLine, versusStoredLine } from './quality';
 
 beforeAll(() => {
   (globalThis as { document?: unknown }).document = { documentElement: { lang: 'en' } };
@@ -65,4 +65,29 @@ test('trained on these rows: a warning when the figures flatter the model, a not
   setLang('zh');
   expect(trainedOnLine(x('overlap', 4), 12, 'posture')).toBe('已用这些帧训练：当前姿态模型的训练文件 labels.jsonl 包含这 12 个已标注帧中的 4 个，因此这里的数字偏高。');
   expect(trainedOnLine(x('overlap', 4), 12)).toMatch(/包含这 12 句中的 4 句，/);
+});
+
+test('an unknown trained-on check says why: the file and its problem, in both languages', () => {
+  const job = { path: 'server:corrections@2026-12-01T07:00:00Z', rows: 12, weight: 5, match: 'unknown' as const, overlap: null };
+  const why = (file: string, problem: 'missing' | 'changed' | 'too_large' | 'unreadable' | 'malformed', maxBytes: number | null = null) => ({ ...job, reason: { file, problem, maxBytes } });
+  expect(trainedOnLine(why('trained-rows.json', 'too_large', 1024 * 1024), 12)).toBe(
+    'The running model was trained with server:corrections@2026-12-01T07:00:00Z (12 rows), but whether it holds these rows cannot be told: the list its training job wrote beside it (trained-rows.json) is bigger than the 1 MiB read at most.',
+  );
+  expect(trainedOnLine(why('trained-frames.json', 'malformed'), 12, 'posture')).toBe(
+    'The running posture model was trained with server:corrections@2026-12-01T07:00:00Z (12 rows), but whether it holds these frames cannot be told: the list its training job wrote beside it (trained-frames.json) is damaged or not in its format.',
+  );
+  const file = { ...job, path: 'labels.jsonl' };
+  expect(trainedOnLine({ ...file, reason: { file: 'labels.jsonl', problem: 'changed', maxBytes: null } }, 12)).toMatch(/cannot be told: labels\.jsonl has changed since \(its sha256/);
+  expect(trainedOnLine({ ...file, reason: { file: 'labels.jsonl', problem: 'missing', maxBytes: null } }, 12)).toMatch(/: labels\.jsonl is no longer there\.$/);
+  expect(trainedOnLine({ ...file, reason: { file: 'labels.jsonl', problem: 'unreadable', maxBytes: null } }, 12, 'posture')).toMatch(/: labels\.jsonl cannot be read \(not a regular file/);
+  // An older server gives no reason: the line it always gave.
+  expect(trainedOnLine(file, 12)).toMatch(/no longer there unchanged: whether it holds these rows cannot be told/);
+  expect([bytesText(8 * 1024 * 1024), bytesText(64 * 1024 * 1024), bytesText(1536), bytesText(10)]).toEqual(['8 MiB', '64 MiB', '1.5 KiB', '10 B']);
+  setLang('zh');
+  expect(trainedOnLine(why('trained-rows.json', 'too_large', 1024 * 1024), 12)).toBe(
+    '当前模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些数据：训练任务写在模型旁的清单（trained-rows.json） 超过读取上限 1 MiB。',
+  );
+  expect(trainedOnLine(why('trained-frames.json', 'malformed'), 12, 'posture')).toBe(
+    '当前姿态模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些帧：训练任务写在模型旁的清单（trained-frames.json） 已损坏或格式不对。',
+  );
 });

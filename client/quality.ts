@@ -2,7 +2,7 @@
 // percentages, intervals, differences, and the notes (rows capped, trained on these rows).
 // Pure apart from the UI language (i18n's t).
 import type { VerbalLabel } from '../protocol/protocol';
-import type { QualityTrainedOn, QualityVerbal } from '../protocol/quality';
+import type { QualityTrainedOn, QualityVerbal, TrainedOnReason } from '../protocol/quality';
 import { labelName, t, type StringKey } from './i18n';
 
 /** 0.625 → "62.5%". */
@@ -39,8 +39,29 @@ const TRAINED_ON_KEYS: Record<'verbal' | 'posture', Record<QualityTrainedOn['mat
   posture: { same_rows: 'qualityPostureTrainedSame', overlap: 'qualityPostureTrainedOverlap', no_overlap: 'qualityPostureTrainedNone', unknown: 'qualityPostureTrainedUnknown' },
 };
 
-/** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file. */
+/** A size in bytes: 8 MiB, 1.5 KiB, 10 B. */
+export function bytesText(n: number): string {
+  const unit = (d: number, name: string) => `${Number((n / d).toFixed(1))} ${name}`;
+  return n >= 1024 * 1024 ? unit(1024 * 1024, 'MiB') : n >= 1024 ? unit(1024, 'KiB') : `${n} B`;
+}
+
+/** The lists a training job writes beside its model: a reason naming one is about that list, not a training file. */
+const JOB_LISTS = ['trained-rows.json', 'trained-frames.json'];
+
+/** Why what a model was trained on cannot be told, in words: the file (a training file, or the job's list beside the model) and what is wrong with it. */
+export function trainedOnReasonText(r: TrainedOnReason, jobList = JOB_LISTS.includes(r.file)): string {
+  const file = jobList ? t('qualityTrainedJobList', { file: r.file }) : r.file;
+  return t(`qualityTrainedWhy_${r.problem}`, { file, max: bytesText(r.maxBytes ?? 0) });
+}
+
+/** Why a trained-on check is unknown, in words ('' without a reason): a file other than its extra file is the job's list. */
+export function trainedOnWhy(x: QualityTrainedOn): string {
+  return x.reason ? trainedOnReasonText(x.reason, x.reason.file !== x.path) : '';
+}
+
+/** Whether the running verbal (or posture) model was trained on these rows (labelled frames), one line per extra file; an unknown one says why. */
 export function trainedOnLine(x: QualityTrainedOn, n: number, kind: 'verbal' | 'posture' = 'verbal'): string {
+  if (x.match === 'unknown' && x.reason) return t(kind === 'verbal' ? 'qualityTrainedUnknownWhy' : 'qualityPostureTrainedUnknownWhy', { path: x.path, rows: x.rows, why: trainedOnWhy(x) });
   return t(TRAINED_ON_KEYS[kind][x.match], { path: x.path, k: x.overlap ?? 0, n, rows: x.rows });
 }
 

@@ -5,7 +5,7 @@
 // this schema before showing it.
 import { z } from 'zod';
 import { VERBAL_LABELS } from './protocol';
-import { IntervalSchema } from './quality';
+import { IntervalSchema, TrainedOnReasonSchema } from './quality';
 
 /** Rows B fixed or broke sent back at most (the counts are always whole). */
 export const COMPARE_CHANGED_MAX = 200;
@@ -50,6 +50,8 @@ const ComparedModelSchema = z.object({
    * changed since), so the figures may flatter it.
    */
   trainedOn: z.number().int().nullable(),
+  /** trainedOn null: why it cannot be told (the file and its problem, as GET /api/quality's trained-on reason); else null (absent from an older server). */
+  unknownReason: TrainedOnReasonSchema.nullable().optional(),
   /** It was trained with coaches' labels and held some out for comparing (percent), or null. */
   heldOutPercent: z.number().nullable(),
 });
@@ -115,8 +117,10 @@ export type PostureCompareLabel = z.infer<typeof PostureCompareLabelSchema>;
 /** A frame whose whole set of labels B got right and A did not (fixed), or the reverse (broken). */
 export const ChangedFrameSchema = z.object({
   change: z.enum(['fixed', 'broken']),
-  /** The frame, as the posture labels export names it. */
+  /** The frame, as the posture labels export names it (`session`: the session's id). */
   session: z.string(),
+  /** The session's title as stored when compared (null: not known, e.g. an older server's answer; show the id). */
+  sessionTitle: z.string().nullable().default(null),
   participant: z.string(),
   frame: z.number().int(),
   mediaMs: z.number(),

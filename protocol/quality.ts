@@ -71,6 +71,23 @@ const WhatIfLabelSchema = z.object({
   gain: DifferenceSchema.nullable(),
 });
 
+/**
+ * Why a model's trained-on check is unknown: missing (the file is not there), changed (its sha256
+ * is not the one recorded), too_large (bigger than the most read of it, `maxBytes`), unreadable
+ * (not a regular file, or it cannot be read), malformed (not its format).
+ */
+export const TRAINED_ON_PROBLEMS = ['missing', 'changed', 'too_large', 'unreadable', 'malformed'] as const;
+export type TrainedOnProblem = (typeof TRAINED_ON_PROBLEMS)[number];
+
+export const TrainedOnReasonSchema = z.object({
+  /** The file that could not be used: the extra file's path, or the job's list beside the model (trained-rows.json, trained-frames.json). */
+  file: z.string(),
+  problem: z.enum(TRAINED_ON_PROBLEMS),
+  /** too_large: the most bytes read of that file; else null. */
+  maxBytes: z.number().int().nullable(),
+});
+export type TrainedOnReason = z.infer<typeof TrainedOnReasonSchema>;
+
 const TrainedOnSchema = z.object({
   /** The extra file as the model's manifest records it, its rows and how many times each counted in training (`--extra-weight`). */
   path: z.string(),
@@ -84,6 +101,8 @@ const TrainedOnSchema = z.object({
    */
   match: z.enum(['same_rows', 'overlap', 'no_overlap', 'unknown']),
   overlap: z.number().int().nullable(),
+  /** unknown only: why it cannot be told (absent from an older server, and on every other match). */
+  reason: TrainedOnReasonSchema.optional(),
 });
 export type QualityTrainedOn = z.infer<typeof TrainedOnSchema>;
 

@@ -7,6 +7,7 @@ import { describeThresholds } from './signals/verbal/decision';
 import { SqliteStore } from './store/sqliteStore';
 import { SessionService } from './pipeline/sessionService';
 import type { PipelineOptions } from './pipeline/sessionPipeline';
+import { answerClientErrors } from './http/clientError';
 import { createApp } from './http/app';
 import { QualityMeasurements } from './http/routes/quality';
 import { attachRealtime } from './realtime/socketServer';
@@ -181,6 +182,7 @@ export async function startServer(opts: Partial<ServerOptions> = {}): Promise<Ru
   // warm-up below) requests get 503 `starting` instead of a refused connection.
   const server = http.createServer(answerStarting);
   const connections = trackConnections(server);
+  answerClientErrors(server);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

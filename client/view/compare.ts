@@ -40,6 +40,8 @@ export interface CompareHost<C extends ComparedPair = VerbalComparison> {
   run(id: string): Promise<ApiError | null>;
   /** Opens a turn in its session (the dialog closes); absent: no Open button. */
   openTurn?(session: string, utterance: number, startMs: number): void;
+  /** Opens a session at a media time (a posture comparison's changed frame; the dialog closes); absent: no Open button. */
+  openFrame?(session: string, mediaMs: number): void;
 }
 
 /** A subset's language name for a changed turn ("en" → English); others as the server wrote them. */
@@ -80,7 +82,7 @@ export abstract class ComparePanelBase<C extends ComparedPair> {
   }
 
   /** A test id of the panel's own parts (`compare-again` for the verbal one's). */
-  private id(part: string): string {
+  protected id(part: string): string {
     return `${this.prefix}-${part}`;
   }
 

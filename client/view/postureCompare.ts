@@ -9,13 +9,13 @@ import type { ApiError } from '../../protocol/protocol';
 import { compareNotes, compareStaleLines } from '../compare';
 import { postureModelError } from '../errorText';
 import { t, type StringKey } from '../i18n';
-import { changedFramesNote, changedFrameText, labelVerdict, noPersonLine, postureFramesLine, postureLabelRow, postureVerdictText } from '../postureCompare';
+import { changedFramesNote, changedFrameText, changedFrameWhere, labelVerdict, openFrameLabel, noPersonLine, postureFramesLine, postureLabelRow, postureVerdictText } from '../postureCompare';
 import { ComparePanelBase, table, type CompareHost } from './compare';
 import { h, type Child } from './dom';
 import { formatMs } from './format';
 
 const POSTURE_COLUMNS: StringKey[] = ['qualityLabel', 'qualitySupport', 'compareColA', 'compareColB', 'compareColDiff', 'postureCompareColFrames'];
-const POSTURE_NOTES = { flatters: 'postureCompareFlatters', heldOut: 'postureCompareHeldOutNote' } as const;
+const POSTURE_NOTES = { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' } as const;
 
 export class PostureComparePanel extends ComparePanelBase<PostureComparison> {
   protected override readonly headingKey: StringKey = 'postureCompareH';
@@ -47,10 +47,23 @@ export class PostureComparePanel extends ComparePanelBase<PostureComparison> {
     out.push(h('h4', { class: 'q-h4' }, t('postureCompareChangedH')));
     for (const line of changedFramesNote(c)) out.push(note(line, 'note', 'posture-compare-changed-note'));
     if (c.changed.length) {
-      out.push(h('ol', { class: 'q-changed', 'data-testid': 'posture-compare-changed' }, ...c.changed.map((x) => h('li', { class: `q-changed-turn q-changed-${x.change}`, 'data-testid': 'posture-compare-changed-frame', 'data-change': x.change },
-        h('span', { class: `chip q-change-${x.change}` }, t(x.change === 'fixed' ? 'compareFixed' : 'compareBroken')), ' ',
-        h('span', { class: 'q-changed-text' }, t('postureCompareFrameAt', { time: formatMs(x.mediaMs), participant: x.participant })), ' ',
-        h('span', { class: 'q-changed-labels' }, changedFrameText(x))))));
+      out.push(h('ol', { class: 'q-changed', 'data-testid': 'posture-compare-changed' }, ...c.changed.map((x, i) => {
+        const textId = this.id(`changed-${i}`);
+        const time = formatMs(x.mediaMs);
+        // As the verbal comparison's changed turns: Open this frame opens its session at the frame's time.
+        const open = this.host.openFrame
+          ? h('button', {
+            type: 'button', class: 'btn btn-small', 'data-testid': 'posture-compare-open-frame', 'aria-describedby': textId,
+            'aria-label': openFrameLabel(x, time),
+          }, t('postureCompareOpenFrame'))
+          : null;
+        open?.addEventListener('click', () => this.host.openFrame?.(x.session, x.mediaMs));
+        return h('li', { class: `q-changed-turn q-changed-${x.change}`, 'data-testid': 'posture-compare-changed-frame', 'data-change': x.change, 'data-session': x.session },
+          h('span', { class: `chip q-change-${x.change}` }, t(x.change === 'fixed' ? 'compareFixed' : 'compareBroken')), ' ',
+          h('span', { class: 'q-changed-text', id: textId, 'data-testid': 'posture-compare-frame-where', dir: 'auto' }, changedFrameWhere(x, time)), ' ',
+          h('span', { class: 'q-changed-labels' }, changedFrameText(x)),
+          open);
+      })));
     }
     return out;
   }

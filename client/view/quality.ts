@@ -57,6 +57,8 @@ export interface QualitySource {
    * `blocked` says why not now (this window plays another session), or null.
    */
   openTurn?: (session: string, utterance: number, startMs: number) => void;
+  /** Opens a session at a media time (a changed frame of the posture comparison: the dialog closes first), as openTurn. */
+  openFrame?: (session: string, mediaMs: number) => void;
   blocked?: (session: string) => string | null;
 }
 
@@ -285,6 +287,18 @@ export class QualityView {
         running: () => postureRunning.runningRef(),
         switching: () => postureRunning.switching,
         run: (id) => postureRunning.run(id),
+        openFrame: source.openFrame
+          ? (session, mediaMs) => {
+            const why = source.blocked?.(session) ?? null;
+            if (why !== null) {
+              this.linkProblem = why;
+              this.renderStatus();
+              return;
+            }
+            this.close(false);
+            source.openFrame?.(session, mediaMs);
+          }
+          : undefined,
       })
       : null;
     this.renderButton();

@@ -52,7 +52,8 @@ export function describedModel<T>(
   const trained = set.kind === 'keys' ? (x: T) => listed(set.keys, x) : set.kind === 'all' ? () => true : () => false;
   const trainedOn = set.kind === 'none' ? 0 : set.kind === 'unknown' ? null : items.filter(trained).length;
   const heldOutPercent = set.kind === 'none' ? null : set.heldOutPercent;
-  return { model: { id: m.id, version: m.version, trainedOn, heldOutPercent }, trained };
+  const unknownReason = set.kind === 'unknown' ? (set.reason ?? null) : null;
+  return { model: { id: m.id, version: m.version, trainedOn, heldOutPercent, unknownReason }, trained };
 }
 
 /** A verbal model's, its turns known by their words. */

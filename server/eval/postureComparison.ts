@@ -14,7 +14,8 @@ import type { PostureLabelsForExport } from '../store/sqliteStore';
 import { describedModel } from './comparison';
 import { frameRight } from './postureCompareFigures';
 import { breathe, computePostureCompareFigures, PREDICT_CHUNK, postureExtraOf, postureKey, postureLabelsExport } from './quality';
-import { readTrainedFrames } from './trainedFrames';
+import { readTrainedFramesResult } from './trainedFrames';
+import type { TrainedOnReason } from '../../protocol/quality';
 import { trainedSetFrom } from './trainedSet';
 
 export interface PostureComparisonModel {
@@ -34,7 +35,7 @@ export type PostureTrainedSet =
   | { kind: 'none' }
   | { kind: 'all'; heldOutPercent: number | null }
   | { kind: 'keys'; by: 'frame' | 'landmarks'; keys: ReadonlySet<string>; heldOutPercent: number | null }
-  | { kind: 'unknown'; heldOutPercent: number | null };
+  | { kind: 'unknown'; heldOutPercent: number | null; reason?: TrainedOnReason };
 
 /** What the posture model in `dir` was trained on of the coaches' frames, as trainedSetOf tells a verbal model's turns. */
 export function postureTrainedSetOf(dir: string, exportSha256: string): PostureTrainedSet {
@@ -42,8 +43,8 @@ export function postureTrainedSetOf(dir: string, exportSha256: string): PostureT
   if (!dir) return { kind: 'none' };
   let byFrame = false;
   const set = trainedSetFrom(postureExtraOf(dir), exportSha256, () => {
-    const listed = readTrainedFrames(dir);
-    byFrame = listed !== undefined;
+    const listed = readTrainedFramesResult(dir);
+    byFrame = listed.ok;
     return listed;
   }, (text, file) => parseLabelRows(text, file).map(postureKey));
   // A job's list names frames (session, participant, media time); an extra file's rows are known by their landmarks.
@@ -69,12 +70,22 @@ function described(m: PostureComparisonModel, set: PostureTrainedSet, rows: read
   return describedModel({ id: m.id, version: m.classifier.version }, set, rows, (keys, r) => keys.has(keyOf(r)));
 }
 
+/** The labelled frames as given, each session's title noted in `titles` on the way. */
+function* withTitles(labels: Iterable<PostureLabelsForExport>, titles: Map<string, string>): Generator<PostureLabelsForExport> {
+  for (const r of labels) {
+    if (r.sessionTitle !== undefined) titles.set(r.labels.sessionId, r.sessionTitle);
+    yield r;
+  }
+}
+
 /** The whole answer of GET /api/quality/posture/compare. `inline`: the figures computed on this thread (tests). */
 export async function measurePostureComparison(input: PostureComparisonInput, opts: { inline?: boolean } = {}): Promise<PostureComparison> {
   const t0 = input.startedAt ?? performance.now();
   const { signal } = input;
   signal?.throwIfAborted();
-  const { text, rows, exported, frameKeys } = postureLabelsExport(input.postureLabels);
+  // Each session's title, read with its frames (the export's rows do not hold it): a changed frame names its session by it.
+  const titles = new Map<string, string>();
+  const { text, rows, exported, frameKeys } = postureLabelsExport(withTitles(input.postureLabels, titles));
   await breathe(signal);
   const sha = createHash('sha256').update(text).digest('hex');
   const setOf = input.trainedSet ?? postureTrainedSetOf;
@@ -108,7 +119,7 @@ export async function measurePostureComparison(input: PostureComparisonInput, op
       if (aRight === frameRight(exB[i]!, labels) || (change === 'fixed') === aRight) return;
       const f = exported[row.line - 1]!;
       const shown = (e: LabeledExample) => labels.filter((l) => e.pred.has(l));
-      changed.push({ change, session: f.session, participant: f.participant, frame: f.frame, mediaMs: f.media_ms, gold: [...row.labels], a: shown(exA[i]!), b: shown(exB[i]!) });
+      changed.push({ change, session: f.session, sessionTitle: titles.get(f.session) ?? null, participant: f.participant, frame: f.frame, mediaMs: f.media_ms, gold: [...row.labels], a: shown(exA[i]!), b: shown(exB[i]!) });
     });
   }
   const perLabel = await computePostureCompareFigures({ a: exA, b: exB, labels }, opts.inline, signal);

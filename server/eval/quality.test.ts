@@ -48,9 +48,20 @@ describe('trainedOnRows', () => {
     const none = file('none.jsonl', '{"text":"other","label":"neutral"}\n');
     const changed = { ...file('changed.jsonl', '{"text":"sounds good","label":"neutral"}\n'), sha256: sha('before') };
     const gone = { path: path.join(dir, 'gone.jsonl'), sha256: sha('x'), rows: 1 };
-    expect(trainedOnRows({ weight: 1, files: [some, none, changed, gone] }, text, rows).map((t) => [t.match, t.overlap])).toEqual([
-      ['overlap', 1], ['no_overlap', 0], ['unknown', null], ['unknown', null],
+    expect(trainedOnRows({ weight: 1, files: [some, none, changed, gone] }, text, rows).map((t) => [t.match, t.overlap, t.reason])).toEqual([
+      ['overlap', 1, undefined], ['no_overlap', 0, undefined],
+      ['unknown', null, { file: changed.path, problem: 'changed', maxBytes: null }],
+      ['unknown', null, { file: gone.path, problem: 'missing', maxBytes: null }],
     ]);
+  });
+  it('unknown says why: a file not in its format is malformed; a job list that could not be read is named instead of the extra file', () => {
+    const odd = file('odd.jsonl', 'not json\n');
+    expect(trainedOnRows({ weight: 1, files: [odd] }, text, rows)).toEqual([
+      { path: odd.path, rows: 1, weight: 1, match: 'unknown', overlap: null, reason: { file: odd.path, problem: 'malformed', maxBytes: null } },
+    ]);
+    const listReason = { file: 'trained-rows.json', problem: 'too_large', maxBytes: 1024 } as const;
+    const job = { path: 'server:corrections@2026-12-01T07:00:00Z', sha256: sha('then'), rows: 2 };
+    expect(trainedOnRows({ weight: 5, files: [job] }, text, rows, listReason)).toEqual([{ path: job.path, rows: 2, weight: 5, match: 'unknown', overlap: null, reason: listReason }]);
   });
 });
 
@@ -116,8 +127,10 @@ describe('trainedOnFiles reads an --extra file bounded', () => {
       const extra = { weight: 1, files: [{ path: file, sha256: sha, rows: 4 }] };
       const keysOf = () => new Set(['k']);
       expect(trainedOnFiles(extra, '', ['k'], keysOf)).toMatchObject([{ match: 'overlap', overlap: 1 }]);
-      expect(trainedOnFiles(extra, '', ['k'], keysOf, 10)).toMatchObject([{ match: 'unknown', overlap: null }]);
-      expect(trainedOnFiles({ weight: 1, files: [{ path: '/dev/zero', sha256: sha, rows: 4 }] }, '', ['k'], keysOf)).toMatchObject([{ match: 'unknown', overlap: null }]);
+      expect(trainedOnFiles(extra, '', ['k'], keysOf, 10)).toMatchObject([{ match: 'unknown', overlap: null, reason: { file, problem: 'too_large', maxBytes: 10 } }]);
+      expect(trainedOnFiles({ weight: 1, files: [{ path: '/dev/zero', sha256: sha, rows: 4 }] }, '', ['k'], keysOf)).toMatchObject([
+        { match: 'unknown', overlap: null, reason: { file: '/dev/zero', problem: 'unreadable', maxBytes: null } },
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { VerbalLabel } from '../../protocol/protocol';
-import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal } from '../../protocol/quality';
+import type { Quality, QualityLabelFigures, QualityTrainedOn, QualityVerbal, TrainedOnReason } from '../../protocol/quality';
 import { runWorkerOnce, startModuleWorker } from '../runtime/worker';
 import { correctionsJsonl } from '../ingest/correctionsExport';
 import { cueReviewsJsonl } from '../ingest/cueReviewsExport';
@@ -33,11 +33,11 @@ import type { QualityFromWorker, QualityWorkerJob } from './qualityWorker';
 import { comparisonSubsets, type CompareFiguresJob } from './compareFigures';
 import type { CompareSubset, PostureCompareLabel } from '../../protocol/compare';
 import { postureCompareFigures, type PostureCompareFiguresJob } from './postureCompareFigures';
-import { EXTRA_FILE_READ_MAX_BYTES, readBounded, readTrainedRows } from './trainedSet';
+import { EXTRA_FILE_READ_MAX_BYTES, readBoundedResult, readTrainedRowsResult } from './trainedSet';
 import { predictRows, subsetsOf } from './verbalEval';
 import { isTrainedKey, rowKey } from '../training/holdOut';
 import { trainedFrameKey } from '../training/postureRows';
-import { readTrainedFrames } from './trainedFrames';
+import { readTrainedFramesResult } from './trainedFrames';
 
 /** What the measure reads: the store's rows as the exports take them, and the running models. */
 export interface QualityInput {
@@ -97,27 +97,31 @@ export async function predictInChunks(model: VerbalClassifier, rows: readonly La
  * A running model's `train … --extra` files against the rows measured: the same bytes as their
  * export (`exportText`), else (the file still where it was, unchanged) how many of the rows it
  * holds, each row known by its key (`keys`; `keysOf` reads a file's); unknown when the file is
- * moved, changed or unreadable.
+ * moved, changed or unreadable, with why (`listReason`: the job's list beside the model could not
+ * be read, which is then why, rather than its extra file's path, which names no file).
  */
 export function trainedOnFiles(
   extra: ExtraRecord | undefined, exportText: string, keys: readonly string[], keysOf: (fileText: string, file: string) => ReadonlySet<string>,
-  maxBytes = EXTRA_FILE_READ_MAX_BYTES,
+  maxBytes = EXTRA_FILE_READ_MAX_BYTES, listReason: TrainedOnReason | null = null,
 ): QualityTrainedOn[] {
   if (!extra) return [];
   const sha = createHash('sha256').update(exportText).digest('hex');
   return extra.files.map((f): QualityTrainedOn => {
     const base = { path: f.path, rows: f.rows, weight: extra.weight };
     if (keys.length && f.sha256 === sha) return { ...base, match: 'same_rows', overlap: keys.length };
+    const unknown = (problem: TrainedOnReason['problem']): QualityTrainedOn => ({
+      ...base, match: 'unknown', overlap: null, reason: listReason ?? { file: f.path, problem, maxBytes: problem === 'too_large' ? maxBytes : null },
+    });
     // Bounded, and a regular file only: a manifest's path to a huge file, a FIFO or /dev/zero read
     // whole on the event loop held (or hung) the server.
-    const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), maxBytes);
-    if (!bytes) return { ...base, match: 'unknown', overlap: null };
-    if (createHash('sha256').update(bytes).digest('hex') !== f.sha256) return { ...base, match: 'unknown', overlap: null };
+    const read = readBoundedResult(path.isAbsolute(f.path) ? f.path : projectPath(f.path), maxBytes);
+    if (!read.ok) return unknown(read.problem);
+    if (createHash('sha256').update(read.bytes).digest('hex') !== f.sha256) return unknown('changed');
     let trained: ReadonlySet<string>;
     try {
-      trained = keysOf(bytes.toString('utf8'), f.path);
+      trained = keysOf(read.bytes.toString('utf8'), f.path);
     } catch {
-      return { ...base, match: 'unknown', overlap: null };
+      return unknown('malformed');
     }
     const overlap = keys.filter((k) => trained.has(k)).length;
     return { ...base, match: overlap ? 'overlap' : 'no_overlap', overlap };
@@ -125,9 +129,10 @@ export function trainedOnFiles(
 }
 
 /** The verbal model's `train verbal --extra` files against these corrections, a row known by its words. */
-export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
+export function trainedOnRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly LabeledRow[], listReason: TrainedOnReason | null = null): QualityTrainedOn[] {
   // By their words (rowKey), as a comparison and the hold-out tell turns apart.
-  return trainedOnFiles(extra, exportText, rows.map((r) => rowKey(r.text)), (text, file) => new Set(parseLabeledJsonl(text, file).map((r) => rowKey(r.text))));
+  const keysOf = (text: string, file: string) => new Set(parseLabeledJsonl(text, file).map((r) => rowKey(r.text)));
+  return trainedOnFiles(extra, exportText, rows.map((r) => rowKey(r.text)), keysOf, EXTRA_FILE_READ_MAX_BYTES, listReason);
 }
 
 /**
@@ -155,16 +160,18 @@ export function trainedOnListed(extra: ExtraRecord | undefined, exportText: stri
 /** The running model's trained-on check: by its trained-rows.json when a job wrote one, else by its `--extra` files. */
 function trainedOnOf(dir: string | undefined, exportText: string, rows: readonly LabeledRow[]): QualityTrainedOn[] {
   const extra = extraOf(dir);
-  const listed = extra ? readTrainedRows(dir) : undefined;
-  return listed ? trainedOnListed(extra, exportText, rows, listed) : trainedOnRows(extra, exportText, rows);
+  if (!extra) return [];
+  const listed = readTrainedRowsResult(dir);
+  return listed.ok ? trainedOnListed(extra, exportText, rows, listed.value) : trainedOnRows(extra, exportText, rows, listed.reason);
 }
 
 /** A posture labels row known by its landmarks (the export writes a frame's as they are stored); a photo row by its file. */
 export const postureKey = (r: PostureLabelRow): string => (r.kind === 'landmarks' ? JSON.stringify(r.pose) : `file:${r.file}`);
 
 /** The posture model's `train posture --extra` files against these posture labels, a row known by its frame's landmarks. */
-export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly PostureLabelRow[]): QualityTrainedOn[] {
-  return trainedOnFiles(extra, exportText, rows.map(postureKey), (text, file) => new Set(parseLabelRows(text, file).map(postureKey)));
+export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText: string, rows: readonly PostureLabelRow[], listReason: TrainedOnReason | null = null): QualityTrainedOn[] {
+  const keysOf = (text: string, file: string) => new Set(parseLabelRows(text, file).map(postureKey));
+  return trainedOnFiles(extra, exportText, rows.map(postureKey), keysOf, EXTRA_FILE_READ_MAX_BYTES, listReason);
 }
 
 /**
@@ -174,8 +181,10 @@ export function trainedOnPostureRows(extra: ExtraRecord | undefined, exportText:
  */
 function trainedOnPostureOf(dir: string | undefined, exportText: string, rows: readonly PostureLabelRow[], frameKeys: readonly string[]): QualityTrainedOn[] {
   const extra = postureExtraOf(dir);
-  const listed = extra ? readTrainedFrames(dir) : undefined;
-  return listed ? trainedOnListedBy(extra, exportText, rows, (r) => listed.has(frameKeys[r.line - 1] ?? '')) : trainedOnPostureRows(extra, exportText, rows);
+  if (!extra) return [];
+  const listed = readTrainedFramesResult(dir);
+  if (!listed.ok) return trainedOnPostureRows(extra, exportText, rows, listed.reason);
+  return trainedOnListedBy(extra, exportText, rows, (r) => listed.value.has(frameKeys[r.line - 1] ?? ''));
 }
 
 function extraOf(dir: string | undefined): ExtraRecord | undefined {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../paths';
+import type { TrainedOnReason } from '../../protocol/quality';
 import type { ExtraRecord } from '../signals/extraRecord';
 import { parseLabeledJsonl } from '../signals/verbal/corpus';
 import { readVerbalManifest } from '../signals/verbal/artifact';
@@ -21,35 +22,65 @@ export type TrainedSet =
   | { kind: 'all'; heldOutPercent: number | null }
   /** The keys (rowKey) of the labelled turns it was trained on. */
   | { kind: 'keys'; keys: ReadonlySet<string>; heldOutPercent: number | null }
-  /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json). */
-  | { kind: 'unknown'; heldOutPercent: number | null };
+  /** Trained on extra rows that cannot be told now (a file moved, changed or too big; no trained-rows.json), and why when known. */
+  | { kind: 'unknown'; heldOutPercent: number | null; reason?: TrainedOnReason };
+
+/** A file read bounded: its bytes, or why not (trained-on's problems, protocol/quality.ts). */
+export type BoundedRead = { ok: true; bytes: Buffer } | { ok: false; problem: 'missing' | 'too_large' | 'unreadable' };
+
+/** A regular file of at most `max` bytes, else why not: missing, too_large, unreadable (a pipe, a folder, no permission). */
+export function readBoundedResult(file: string, max: number): BoundedRead {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    return { ok: false, problem: (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'unreadable' };
+  }
+  if (!st.isFile()) return { ok: false, problem: 'unreadable' };
+  if (st.size > max) return { ok: false, problem: 'too_large' };
+  try {
+    return { ok: true, bytes: fs.readFileSync(file) };
+  } catch {
+    return { ok: false, problem: 'unreadable' };
+  }
+}
 
 /** A regular file of at most `max` bytes, else undefined (absent, a pipe, too big, unreadable). */
 export function readBounded(file: string, max: number): Buffer | undefined {
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile() || st.size > max) return undefined;
-    return fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
+  const r = readBoundedResult(file, max);
+  return r.ok ? r.bytes : undefined;
 }
 
 /**
- * A list a job wrote beside its model (trained-rows.json, trained-frames.json) in `dir`, read
- * as `parse` reads it: undefined when there is none, or it is bigger than `maxBytes` (the bound
- * its job writes under, so a stray huge file never holds the event loop) or not its shape.
+ * A job's list read: its value; absent (no folder or no such file: the model is matched by its
+ * extra files instead); or why it cannot be used (the reason GET /api/quality gives).
  */
-export function readJobList<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): T | undefined {
-  if (dir === undefined) return undefined;
-  const bytes = readBounded(path.join(dir, file), maxBytes);
-  if (!bytes) return undefined;
+export type JobListRead<T> = { ok: true; value: T } | { ok: false; reason: TrainedOnReason | null };
+
+/**
+ * A list a job wrote beside its model (trained-rows.json, trained-frames.json) in `dir`, read
+ * as `parse` reads it, bounded by `maxBytes` (the bound its job writes under, so a stray huge
+ * file never holds the event loop): its value, or none with why (null: there is none).
+ */
+export function readJobListResult<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): JobListRead<T> {
+  if (dir === undefined) return { ok: false, reason: null };
+  const read = readBoundedResult(path.join(dir, file), maxBytes);
+  if (!read.ok) return { ok: false, reason: read.problem === 'missing' ? null : { file, problem: read.problem, maxBytes: read.problem === 'too_large' ? maxBytes : null } };
   try {
-    return parse(bytes.toString('utf8'));
+    return { ok: true, value: parse(read.bytes.toString('utf8')) };
   } catch {
-    return undefined;
+    return { ok: false, reason: { file, problem: 'malformed', maxBytes: null } };
   }
 }
+
+/** readJobListResult's value, or undefined when there is none or it cannot be read. */
+export function readJobList<T>(dir: string | undefined, file: string, maxBytes: number, parse: (text: string) => T): T | undefined {
+  const r = readJobListResult(dir, file, maxBytes, parse);
+  return r.ok ? r.value : undefined;
+}
+
+/** A job's trained-rows.json in `dir` (bounded): its keys, or why not (reason null: there is none). */
+export const readTrainedRowsResult = (dir: string | undefined): JobListRead<ReadonlySet<string>> => readJobListResult(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
 
 /** A job's trained-rows.json in `dir` (bounded), or undefined when there is none or it cannot be read. */
 export const readTrainedRows = (dir: string | undefined): ReadonlySet<string> | undefined => readJobList(dir, TRAINED_ROWS_FILE, TRAINED_ROWS_MAX_BYTES, parseTrainedRows);
@@ -60,14 +91,16 @@ export type ExtraFileKeys = (text: string, file: string) => Iterable<string>;
 /** A verbal `--extra` file's rows, each known by its words (rowKey). */
 const verbalKeys: ExtraFileKeys = (text, file) => parseLabeledJsonl(text, file).map((r) => rowKey(r.text));
 
-/** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else undefined. */
-function keysOfExtraFile(f: ExtraRecord['files'][number], keysOf: ExtraFileKeys): Set<string> | undefined {
-  const bytes = readBounded(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
-  if (!bytes || createHash('sha256').update(bytes).digest('hex') !== f.sha256) return undefined;
+/** The keys of an `--extra` file's rows, when it is still there with the sha256 recorded; else why not. */
+function keysOfExtraFile(f: ExtraRecord['files'][number], keysOf: ExtraFileKeys): { keys: Set<string> } | { reason: TrainedOnReason } {
+  const why = (problem: TrainedOnReason['problem']) => ({ reason: { file: f.path, problem, maxBytes: problem === 'too_large' ? EXTRA_FILE_READ_MAX_BYTES : null } });
+  const read = readBoundedResult(path.isAbsolute(f.path) ? f.path : projectPath(f.path), EXTRA_FILE_READ_MAX_BYTES);
+  if (!read.ok) return why(read.problem);
+  if (createHash('sha256').update(read.bytes).digest('hex') !== f.sha256) return why('changed');
   try {
-    return new Set(keysOf(bytes.toString('utf8'), f.path));
+    return { keys: new Set(keysOf(read.bytes.toString('utf8'), f.path)) };
   } catch {
-    return undefined;
+    return why('malformed');
   }
 }
 
@@ -80,35 +113,35 @@ export function trainedSetOfFolder(dir: string, exportSha256?: string): TrainedS
   try {
     extra = readVerbalManifest(dir).extra;
   } catch {
-    return { kind: 'unknown', heldOutPercent: null };
+    return { kind: 'unknown', heldOutPercent: null, reason: { file: 'manifest.json', problem: 'unreadable', maxBytes: null } };
   }
   return trainedSetOf(dir, extra, exportSha256);
 }
 
 /** What the model in `dir` was trained on of the coaches' turns, `extra` its manifest's record. */
 export function trainedSetOf(dir: string, extra: ExtraRecord | undefined, exportSha256?: string): TrainedSet {
-  return trainedSetFrom(extra, exportSha256, () => readTrainedRows(dir), verbalKeys);
+  return trainedSetFrom(extra, exportSha256, () => readTrainedRowsResult(dir), verbalKeys);
 }
 
 /**
  * What a model was trained on of the coaches' rows (either kind): none without extra files, the
  * keys its job's list holds (`listed`, read only when it has extra files), every row when a file
  * is their export byte for byte, else the keys of its files (`keysOf`) when each is still as
- * recorded, or unknown.
+ * recorded, or unknown with why (the job's list that could not be read, else the first file).
  */
 export function trainedSetFrom(
-  extra: ExtraRecord | undefined, exportSha256: string | undefined, listed: () => ReadonlySet<string> | undefined, keysOf: ExtraFileKeys,
+  extra: ExtraRecord | undefined, exportSha256: string | undefined, listed: () => JobListRead<ReadonlySet<string>>, keysOf: ExtraFileKeys,
 ): TrainedSet {
   if (!extra || extra.files.length === 0) return { kind: 'none' };
   const heldOutPercent = extra.holdOutPercent ?? null;
   const list = listed();
-  if (list) return { kind: 'keys', keys: list, heldOutPercent };
+  if (list.ok) return { kind: 'keys', keys: list.value, heldOutPercent };
   if (exportSha256 !== undefined && extra.files.some((f) => f.sha256 === exportSha256)) return { kind: 'all', heldOutPercent };
   const keys = new Set<string>();
   for (const f of extra.files) {
     const of = keysOfExtraFile(f, keysOf);
-    if (!of) return { kind: 'unknown', heldOutPercent };
-    for (const k of of) keys.add(k);
+    if ('reason' in of) return { kind: 'unknown', heldOutPercent, reason: list.reason ?? of.reason };
+    for (const k of of.keys) keys.add(k);
   }
   return { kind: 'keys', keys, heldOutPercent };
 }

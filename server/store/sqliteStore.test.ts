@@ -817,7 +817,7 @@ describe('SqliteStore posture labels', () => {
     expect(rows.map((r) => [r.labels.sessionId, r.labels.frameId])).toEqual([['s1', liPointed], ['s1', mo], ['s1', liCleared], ['s1', liLaterBox], ['s2', wu]]);
     expect(rows[0]).toEqual({
       labels: { ...labels('s1', liPointed, 'Li', ['neutral'], liPointed), mediaMs: 200 }, source: 'browser', poses: two, aspect: 4 / 3, person: box,
-      modelLabels: expect.arrayContaining(['arms_crossed', 'open_palms', 'nodding']), modelVersion: 'posture-1',
+      modelLabels: expect.arrayContaining(['arms_crossed', 'open_palms', 'nodding']), modelVersion: 'posture-1', sessionTitle: 'one',
     });
     expect(rows[0]!.modelLabels).toHaveLength(3);
     expect(rows[1]).toMatchObject({ labels: { participant: 'Mo', note: 'slouches' }, person: null, modelLabels: [], modelVersion: null });
@@ -827,7 +827,7 @@ describe('SqliteStore posture labels', () => {
     expect([...rows[2]!.modelLabels].sort()).toEqual(['leaning_back', 'open_palms']);
     // A box sent with the labelled frame itself counts.
     expect(rows[3]).toMatchObject({ source: 'server', person: box });
-    expect(rows[4]).toMatchObject({ labels: { participant: 'Wu' }, modelLabels: [], modelVersion: null });
+    expect(rows[4]).toMatchObject({ labels: { participant: 'Wu' }, modelLabels: [], modelVersion: null, sessionTitle: 'two' });
     // One session's; an unknown session's is empty; read a page at a time (ties in media time across participants kept in order).
     expect([...store.postureLabelsForExport('s2')].map((r) => r.labels.frameId)).toEqual([wu]);
     expect([...store.postureLabelsForExport('nope')]).toEqual([]);

@@ -288,6 +288,8 @@ export interface PostureLabelsForExport {
   modelLabels: PostureSignalLabel[];
   /** The posture model of the participant's latest stored posture signal; null when they have none. */
   modelVersion: string | null;
+  /** The session's title as stored (not in the export's rows: a comparison's changed frames name their session by it). */
+  sessionTitle?: string;
 }
 
 interface CommentRow {
@@ -1257,9 +1259,10 @@ export class SqliteStore {
   *postureLabelsForExport(sessionId?: string, pageSize = POSTURE_LABELS_EXPORT_PAGE): Generator<PostureLabelsForExport> {
     const sessions = sessionId !== undefined ? [sessionId] : this.sessionsWithPostureLabels();
     const page = this.stmt(
-      `SELECT l.*, f.media_ms, f.source, f.aspect, f.poses_json
+      `SELECT l.*, f.media_ms, f.source, f.aspect, f.poses_json, s.title AS session_title
          FROM posture_labels l
          JOIN frames f ON f.id = l.frame_id
+         JOIN sessions s ON s.id = l.session_id
          JOIN participants p ON p.session_id = l.session_id AND p.name = l.participant
         WHERE l.session_id = ? AND p.role = 'customer'
           AND (f.media_ms > ? OR (f.media_ms = ? AND (l.participant > ? OR (l.participant = ? AND l.frame_id > ?))))
@@ -1270,7 +1273,7 @@ export class SqliteStore {
       let after = { mediaMs: -1, participant: '', frameId: 0 };
       for (;;) {
         const rows = page.all(id, after.mediaMs, after.mediaMs, after.participant, after.participant, after.frameId, pageSize) as (PostureLabelsRow & {
-          source: 'browser' | 'server'; aspect: number | null; poses_json: string;
+          source: 'browser' | 'server'; aspect: number | null; poses_json: string; session_title: string;
         })[];
         for (const r of rows) yield this.postureLabelsRowForExport(r);
         const last = rows[rows.length - 1];
@@ -1287,7 +1290,7 @@ export class SqliteStore {
     ).all() as { id: string }[]).map((r) => r.id);
   }
 
-  private postureLabelsRowForExport(r: PostureLabelsRow & { source: 'browser' | 'server'; aspect: number | null; poses_json: string }): PostureLabelsForExport {
+  private postureLabelsRowForExport(r: PostureLabelsRow & { source: 'browser' | 'server'; aspect: number | null; poses_json: string; session_title: string }): PostureLabelsForExport {
     const pointed = this.stmt(
         `SELECT person_json FROM frames WHERE session_id = ? AND participant = ? AND person_json IS NOT NULL
             AND media_ms <= ? AND (media_ms < ? OR id <= ?) ORDER BY media_ms DESC, id DESC LIMIT 1`,
@@ -1304,7 +1307,7 @@ export class SqliteStore {
       labels: toPostureLabels(r), source: r.source, poses: JSON.parse(r.poses_json) as PoseIn[],
       ...(r.aspect !== null ? { aspect: r.aspect } : {}),
       person: pointed ? (JSON.parse(pointed.person_json) as PersonBox | null) : null,
-      modelLabels: on.map((x) => x.label), modelVersion: model?.model_version ?? null,
+      modelLabels: on.map((x) => x.label), modelVersion: model?.model_version ?? null, sessionTitle: r.session_title,
     };
   }
 

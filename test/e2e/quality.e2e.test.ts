@@ -178,6 +178,16 @@ test('odd answers: a refusal, a body that is not the answer, every section empty
   await dialog.getByTestId('quality-refresh').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="quality-posture-trained-on"]')?.textContent?.includes('holds none of these frames'), undefined, { timeout: WAIT_MS });
   await expect(postureWarning.getAttribute('class')).resolves.toBe('q-note');
+  // Whether it was trained on them cannot be told: the note says why, naming the file and its problem.
+  const unknownWhy = postureTrained('no_overlap', 0);
+  unknownWhy.posture.trainedOn = [{ path: 'server:posture-labels@x', rows: 3, weight: 2, match: 'unknown', overlap: null, reason: { file: 'trained-frames.json', problem: 'too_large', maxBytes: 8 * 1024 * 1024 } }];
+  next = { status: 200, body: JSON.stringify(unknownWhy) };
+  await dialog.getByTestId('quality-refresh').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="quality-posture-trained-on"]')?.textContent?.includes('cannot be told'), undefined, { timeout: WAIT_MS });
+  await expect(postureWarning.textContent()).resolves.toBe(
+    'The running posture model was trained with server:posture-labels@x (3 rows), but whether it holds these frames cannot be told: the list its training job wrote beside it (trained-frames.json) is bigger than the 8 MiB read at most.',
+  );
+  await expect(postureWarning.getAttribute('class')).resolves.toBe('q-note');
 
   // Chinese: the refusal worded for a measurement, nothing said to be unsaved.
   await dialog.getByTestId('quality-close').click();

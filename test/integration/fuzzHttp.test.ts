@@ -1,5 +1,5 @@
 // Seeded fuzz of the HTTP boundary on the real server (port 0, real SQLite, real model): mutated
-// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, the running verbal and posture models, verbal and posture training jobs, searches and images. Whatever comes in, the answer is 2xx or 4xx
+// transcripts, JSON bodies, landmarks, renames and deletions of sessions, coach corrections, transcript edits, cue reviews, posture labels, comments (and the review report), session archives, model quality queries, the model comparisons (verbal and posture), the running verbal and posture models, verbal and posture training jobs, searches and images. Whatever comes in, the answer is 2xx or 4xx
 // (never 5xx), a 4xx names what was wrong (field, line or limit), a refused request stores
 // nothing, and the server answers afterwards. A failure names its seed and case (fuzzKit.ts).
 import fs from 'node:fs';
@@ -15,7 +15,7 @@ import { api, readAnswer } from './harness';
 import { FUZZ_LIBRARY_VERSION, useFuzzServer } from './fuzzServer';
 import { MODEL_REF_MAX_CHARS, VerbalLibrarySchema, VerbalSettingsSchema } from '../../protocol/models';
 import { POSTURE_EXTRA_WEIGHT_DEFAULT, POSTURE_TRAIN_SEED_DEFAULT, PostureLibrarySchema, PostureSettingsSchema, PostureTrainJobAnswerSchema, PostureTrainJobSchema } from '../../protocol/postureModels';
-import { HOLD_OUT_DEFAULT_PERCENT } from '../../protocol/compare';
+import { HOLD_OUT_DEFAULT_PERCENT, PostureComparisonSchema, VerbalComparisonSchema } from '../../protocol/compare';
 import { addPostureLibraryModel } from '../../server/models/library.testkit';
 import { postureLibraryDir } from '../../server/models/postureLibrary';
 import { labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
@@ -749,6 +749,130 @@ describe('fuzz: model quality', () => {
     // The cases reach a measurement, every refusal and the limit on measurements at once.
     if (process.env.FUZZ_CASE === undefined) expect([...statuses].sort()).toEqual([200, 400, 404, 503]);
   }, 120_000);
+});
+
+describe('fuzz: model comparisons', () => {
+  /** A GET that must answer within its time (a hang fails the case, naming the query). */
+  const get = async (p: string): Promise<Answer> => readAnswer(await fetch(server.url + p, { signal: AbortSignal.timeout(30_000) }));
+  const ROUTES = [
+    { kind: 'verbal', path: '/api/quality/compare', version: FUZZ_LIBRARY_VERSION, schema: VerbalComparisonSchema, settings: '/api/settings/verbal' },
+    { kind: 'posture', path: '/api/quality/posture/compare', version: FUZZ_POSTURE_VERSION, schema: PostureComparisonSchema, settings: '/api/settings/posture' },
+  ] as const;
+  let id = '';
+  beforeAll(async () => {
+    // The fuzz before may have left a library model running: the base one runs, so lib/copy is the other model.
+    for (const r of ROUTES) expect((await api(server.url, 'PUT', r.settings, { model: 'base' })).status).toBe(200);
+  });
+  /** The server still answers as before: the comparison of the library copy is a 200 of its shape. */
+  const expectStillAnswers = async (r: (typeof ROUTES)[number]) => {
+    const ok = await get(`${r.path}?model=lib/copy&session=${id}`);
+    expect([ok.status, ok.body?.error]).toEqual([200, undefined]);
+    expect(r.schema.parse(ok.body)).toMatchObject({ session: id, b: { id: 'lib/copy', version: r.version } });
+  };
+
+  it('GET /api/quality/compare and /api/quality/posture/compare at their limits: a missing, empty, over-long, repeated or bracketed model, an unknown model or session, a malformed session, bad rows: a 4xx naming the field, never a 500 or a hang; the server answers as before after them', async () => {
+    id = await newSession();
+    for (const r of ROUTES) {
+      const q = (query: string) => `${r.path}?${query}`;
+      const edges: [query: string, status: number, code: string, field: string, message?: RegExp][] = [
+        ['', 400, 'invalid_input', 'query.model', /is required/],
+        ['model=', 400, 'invalid_input', 'query.model', /must name a model/],
+        [`model=${'m'.repeat(MODEL_REF_MAX_CHARS + 1)}`, 400, 'invalid_input', 'query.model', new RegExp(`at most ${MODEL_REF_MAX_CHARS} characters`)],
+        [`model=${'m'.repeat(10_000)}`, 400, 'invalid_input', 'query.model', /at most/],
+        // Longer than the server reads of a request line and headers: refused before any route, still JSON naming the limit.
+        [`model=${'m'.repeat(100_000)}`, 431, 'too_large', 'url', /larger than the limit of 16384 bytes/],
+        [`model=lib/copy&session=${'x'.repeat(20_000)}`, 431, 'too_large', 'url', /limit/],
+        ['model=lib/copy&model=base', 400, 'invalid_input', 'query.model', /once/],
+        ['model[]=lib/copy', 400, 'invalid_input', 'query.model', /is required/],
+        ['model[a]=lib/copy', 400, 'invalid_input', 'query.model', /is required/],
+        ['Model=lib/copy', 400, 'invalid_input', 'query.model', /is required/],
+        ['model=lib/nope', 404, 'not_found', 'model', /lib\/nope/],
+        ['model=nope', 404, 'not_found', 'model'],
+        ['model=__proto__', 404, 'not_found', 'model'],
+        ['model=constructor', 404, 'not_found', 'model'],
+        ['model=lib/__proto__', 404, 'not_found', 'model'],
+        ['model=lib/../copy', 404, 'not_found', 'model'],
+        ['model=lib%2F..%2F..%2Fetc', 404, 'not_found', 'model'],
+        ['model=%00', 404, 'not_found', 'model'],
+        ['model=%E4%B8%AD%E6%96%87', 404, 'not_found', 'model'],
+        ['model=base', 409, 'same_model', 'model', /runs now/],
+        ['model=lib/copy&session=nope', 404, 'not_found', 'sessionId'],
+        [`model=lib/nope&session=${id}`, 404, 'not_found', 'model'],
+        ['model=lib/copy&session=', 400, 'invalid_input', 'query.session'],
+        [`model=lib/copy&session=${'x'.repeat(65)}`, 400, 'invalid_input', 'query.session'],
+        [`model=lib/copy&session=${'x'.repeat(10_000)}`, 400, 'invalid_input', 'query.session'],
+        [`model=lib/copy&session=${id}&session=${id}`, 400, 'invalid_input', 'query.session', /once/],
+        [`model=lib/copy&session[]=${id}`, 200, '', ''],
+        ['model=lib/copy&session=%2E%2E', 400, 'invalid_input', 'query.session'],
+        // An unknown key is not read (as GET /api/quality's).
+        [`model=lib/copy&session=${id}&x=1&__proto__=1`, 200, '', ''],
+      ];
+      if (r.kind === 'verbal') {
+        edges.push(
+          ['model=lib/copy&rows=0', 400, 'invalid_input', 'query.rows'],
+          ['model=lib/copy&rows=abc', 400, 'invalid_input', 'query.rows', /whole number/],
+          ['model=lib/copy&rows=20001', 400, 'invalid_input', 'query.rows', /at most 20000/],
+          ['model=lib/copy&rows=1&rows=2', 400, 'invalid_input', 'query.rows', /once/],
+          [`model=lib/copy&rows=${'9'.repeat(5_000)}`, 400, 'invalid_input', 'query.rows'],
+        );
+      }
+      for (const [query, status, code, field, message] of edges) {
+        const what = `${r.kind} ${preview(query, 80)}`;
+        const a = await get(q(query));
+        try {
+          expectClean(a, { named: (e) => e.field !== undefined });
+          expect(a.status).toBe(status);
+          if (status === 200) r.schema.parse(a.body);
+          else {
+            expect(a.body.error).toMatchObject({ code, field });
+            if (message) expect(a.body.error.message).toMatch(message);
+          }
+        } catch (err) {
+          (err as Error).message = `${what}: ${(err as Error).message}`;
+          throw err;
+        }
+      }
+      await expectStillAnswers(r);
+    }
+  }, 120_000);
+
+  it('with any query, several at once: 200 of the comparison asked, a 4xx naming query.model / query.session / query.rows / model / sessionId, or 503 busy naming its limit; the server answers as before after them (2 × 20 cases)', async () => {
+    if (!id) id = await newSession();
+    for (const r of ROUTES) {
+      const value = (rand: Rng, key: string): string => pick(rand, key.startsWith('session')
+        ? [id, id, 'nope', '', 'x'.repeat(64), 'x'.repeat(65), '%00', '__proto__', '中文', 'a'.repeat(5000), '..', 'null']
+        : ['lib/copy', 'lib/copy', 'base', r.version, 'lib/nope', '', 'm'.repeat(MODEL_REF_MAX_CHARS + 1), '__proto__', 'lib/', '/', 'lib/copy/', ' lib/copy', '中文', '%00', '1', 'a'.repeat(5000), '[]']);
+      const statuses = new Set<number>();
+      await runCases(`${r.kind} compare`, r.kind === 'verbal' ? 0xc0ffe1 : 0xc0ffe2, 20, async (rand, _i, note) => {
+        const queries = Array.from({ length: 1 + int(rand, 3) }, () => {
+          const pairs = Array.from({ length: int(rand, 4) }, () => {
+            const key = pick(rand, ['model', 'model', 'model', 'session', 'session', 'rows', 'model[]', 'session[]', 'Model', 'x', '__proto__']);
+            const v = key === 'rows' ? pick(rand, ['1', '0', '-1', 'abc', '20001', '5', '1e3']) : value(rand, key);
+            return `${key}=${rand() < 0.5 && !/[\ud800-\udfff]/.test(v) ? encodeURIComponent(v) : v}`;
+          });
+          return pairs.length ? `?${pairs.join('&')}` : '';
+        });
+        note(`GET ${r.path} ${preview(queries)}`);
+        const answers = await Promise.all(queries.map(async (query) => [query, await get(r.path + query)] as const));
+        for (const [query, a] of answers) {
+          statuses.add(a.status);
+          if (a.status === 503) {
+            expect(a.body.error).toMatchObject({ code: 'busy', limit: expect.any(Number) });
+            continue;
+          }
+          expectClean(a, { named: (e) => ['query.model', 'query.session', 'query.rows', 'model', 'sessionId'].includes(e.field) });
+          if (a.status !== 200) continue;
+          const got = r.schema.parse(a.body);
+          const params = new URLSearchParams(query);
+          expect(got.session).toBe(params.get('session'));
+          expect(got.b.id).toBe('lib/copy');
+        }
+      });
+      // The cases reach a comparison, a refusal of the query and of the model.
+      if (process.env.FUZZ_CASE === undefined) for (const s of [200, 400, 404]) expect([...statuses]).toContain(s);
+      await expectStillAnswers(r);
+    }
+  }, 240_000);
 });
 
 describe('fuzz: training jobs', () => {

@@ -26,6 +26,10 @@ fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 1));
 const broken = addPostureLibraryModel(modelsDir, 'broken', 'posture-20261201-0badf00d');
 fs.appendFileSync(path.join(broken, 'weights.bin'), Buffer.alloc(8));
 fs.mkdirSync(path.join(modelsDir, 'posture', 'empty'));
+// The committed weights with every threshold at 0: every label judged present on every frame, so it changes frames.
+const eager = addPostureLibraryModel(modelsDir, 'eager', 'posture-20261201-ea9e4000');
+const eagerManifest = JSON.parse(fs.readFileSync(path.join(eager, 'manifest.json'), 'utf8')) as { thresholds: number[] };
+fs.writeFileSync(path.join(eager, 'manifest.json'), JSON.stringify({ ...eagerManifest, thresholds: eagerManifest.thresholds.map(() => 0) }, null, 1));
 const suite = useFileStoreServer('bs-posture-compare-', { modelsDir, training: { progressIntervalMs: 100, postureRecipe: TINY_POSTURE_RECIPE } });
 afterAll(() => fs.rmSync(modelsDir, { recursive: true, force: true }));
 
@@ -102,6 +106,17 @@ describe('GET /api/quality/posture/compare', () => {
     fs.writeFileSync(path.join(held, TRAINED_FRAMES_FILE), trainedFramesJson(rows, []));
     const none = await compare(`model=lib/held&session=${first}`);
     expect(none.body).toMatchObject({ frames: 0, perLabel: [], changed: [], changedTotal: 0, b: { trainedOn: N + UNMEASURABLE } });
+  });
+
+  it('each changed frame names its session: its id and its title as stored now', async () => {
+    const title = 'Acme renewal 周五';
+    expect((await api(url(), 'PATCH', `/api/sessions/${first}`, { title })).status).toBe(200);
+    const r = await compare(`model=lib/eager&session=${first}`);
+    expect(r.status).toBe(200);
+    expect(r.body.changedTotal).toBeGreaterThan(0);
+    expect(r.body.changed.map((f) => [f.session, f.sessionTitle, f.participant])).toEqual(r.body.changed.map(() => [first, title, 'Li']));
+    expect((await api(url(), 'PATCH', `/api/sessions/${first}`, { title: 'postures' })).status).toBe(200);
+    expect((await compare(`model=lib/eager&session=${first}`)).body.changed[0]!.sessionTitle).toBe('postures');
   });
 
   it(`shares GET /api/quality's ${QUALITY_MEASUREMENTS_MAX} places: 503 busy while they are held, measured once one is free`, async () => {

@@ -139,7 +139,7 @@ describe('POST /api/models/posture/train', () => {
       const file = path.join(result.dir, TRAINED_FRAMES_FILE);
       const text = fs.readFileSync(file, 'utf8');
       fs.writeFileSync(file, text + ' '.repeat(TRAINED_FRAMES_MAX_BYTES + 1 - Buffer.byteLength(text)));
-      expect(await trainedOn(`?session=${session}`)).toEqual([{ ...counted, match: 'unknown', overlap: null }]);
+      expect(await trainedOn(`?session=${session}`)).toEqual([{ ...counted, match: 'unknown', overlap: null, reason: { file: TRAINED_FRAMES_FILE, problem: 'too_large', maxBytes: TRAINED_FRAMES_MAX_BYTES } }]);
       fs.writeFileSync(file, text);
     } finally {
       expect((await api(url(), 'PUT', '/api/settings/posture', { model: before })).status).toBe(200);
