@@ -119,7 +119,7 @@ test('a model whose training labels cannot be told: the warning says why when th
   expect(compareNotes(why('trained-frames.json', 'too_large', 8 * 1024 * 1024), { flatters: 'postureCompareFlatters', flattersWhy: 'postureCompareFlattersWhy', heldOut: 'postureCompareHeldOutNote' })[0]!.text)
     .toBe('verbal-b may flatter it: trained on labelled frames that cannot be told apart from these (the list its training job wrote beside it (trained-frames.json) is bigger than the 8 MiB read at most), so some of these frames may be ones it learned.');
   setLang('zh');
-  expect(compareNotes(why('trained-rows.json', 'malformed'))[0]!.text).toBe('verbal-b 的数字可能偏高：它用无法与这些发言区分的标注训练过（训练任务写在模型旁的清单（trained-rows.json） 已损坏或格式不对），其中部分发言可能是它学过的。');
+  expect(compareNotes(why('trained-rows.json', 'malformed'))[0]!.text).toBe('verbal-b 的数字可能偏高：它用无法与这些发言区分的标注训练过（训练任务写在模型旁的清单（trained-rows.json）已损坏或格式不对），其中部分发言可能是它学过的。');
 });
 
 test('the verdict: better or worse only when the paired interval excludes zero; else cannot tell from these turns', () => {

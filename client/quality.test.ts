@@ -85,9 +85,9 @@ test('an unknown trained-on check says why: the file and its problem, in both la
   expect([bytesText(8 * 1024 * 1024), bytesText(64 * 1024 * 1024), bytesText(1536), bytesText(10)]).toEqual(['8 MiB', '64 MiB', '1.5 KiB', '10 B']);
   setLang('zh');
   expect(trainedOnLine(why('trained-rows.json', 'too_large', 1024 * 1024), 12)).toBe(
-    '当前模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些数据：训练任务写在模型旁的清单（trained-rows.json） 超过读取上限 1 MiB。',
+    '当前模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些数据：训练任务写在模型旁的清单（trained-rows.json）超过读取上限 1 MiB。',
   );
   expect(trainedOnLine(why('trained-frames.json', 'malformed'), 12, 'posture')).toBe(
-    '当前姿态模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些帧：训练任务写在模型旁的清单（trained-frames.json） 已损坏或格式不对。',
+    '当前姿态模型用 server:corrections@2026-12-01T07:00:00Z（12 行）训练，但无法判断其中是否包含这些帧：训练任务写在模型旁的清单（trained-frames.json）已损坏或格式不对。',
   );
 });

@@ -51,7 +51,8 @@ const JOB_LISTS = ['trained-rows.json', 'trained-frames.json'];
 /** Why what a model was trained on cannot be told, in words: the file (a training file, or the job's list beside the model) and what is wrong with it. */
 export function trainedOnReasonText(r: TrainedOnReason, jobList = JOB_LISTS.includes(r.file)): string {
   const file = jobList ? t('qualityTrainedJobList', { file: r.file }) : r.file;
-  return t(`qualityTrainedWhy_${r.problem}`, { file, max: bytesText(r.maxBytes ?? 0) });
+  // A Chinese phrase that ends in a full-width bracket takes no space before the next word.
+  return t(`qualityTrainedWhy_${r.problem}`, { file, max: bytesText(r.maxBytes ?? 0) }).replace(/） /, '）');
 }
 
 /** Why a trained-on check is unknown, in words ('' without a reason): a file other than its extra file is the job's list. */
