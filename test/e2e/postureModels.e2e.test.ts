@@ -67,7 +67,8 @@ test('Run this model in Running posture model: listed, confirmed, run; the histo
 
   await rows.nth(1).getByTestId('posture-running-marker').waitFor({ timeout: WAIT_MS });
   await expect(section.getByTestId('posture-running-model-now').textContent()).resolves.toBe(`Running now: posture model ${NEW} (chosen here)`);
-  await expect(section.getByTestId('posture-running-history').textContent()).resolves.toContain(`posture model the default → ${NEW}`);
+  // The history comes with the settings read after the switch, which may land after the marker (the event).
+  await section.locator(`[data-testid="posture-running-history"]:has-text("posture model the default → ${NEW}")`).waitFor({ timeout: WAIT_MS });
   await expect(section.getByTestId('posture-running-run-lib/retrained').isDisabled()).resolves.toBe(true);
   expect((await health()).postureModel).toBe(NEW);
   // The verbal section is untouched.
@@ -83,7 +84,7 @@ test('Run this model in Running posture model: listed, confirmed, run; the histo
   await b.page.getByTestId('quality-button').click();
   await other.locator('[data-testid="posture-running-model-now"]:has-text("正在运行")').waitFor({ timeout: WAIT_MS });
   await expect(other.getByTestId('posture-running-model-now').textContent()).resolves.toBe(`正在运行：姿态模型 ${NEW}（在此处选择）`);
-  await expect(other.getByTestId('posture-running-history').textContent()).resolves.toContain(`姿态模型 默认 → ${NEW}`);
+  await other.locator(`[data-testid="posture-running-history"]:has-text("姿态模型 默认 → ${NEW}")`).waitFor({ timeout: WAIT_MS });
   expect([...a.pageErrors, ...b.pageErrors]).toEqual([]);
 });
 

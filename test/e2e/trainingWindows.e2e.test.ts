@@ -100,7 +100,9 @@ test('refusals re-worded by language; two windows cancelling at once; a window b
   await section(b.page).getByTestId('train-start').click();
   await running(a.page);
   await running(b.page);
-  await Promise.all([section(a.page).getByTestId('train-cancel').click(), section(b.page).getByTestId('train-cancel').click()]);
+  // dispatchEvent: no wait for the layout to settle (the quality table above can still grow and
+  // cover A's button for a moment, and B's cancel would end the job before A's click landed).
+  await Promise.all([section(a.page).getByTestId('train-cancel').dispatchEvent('click'), section(b.page).getByTestId('train-cancel').dispatchEvent('click')]);
   await cancelledShown(a.page);
   await cancelledShown(b.page);
   await a.page.waitForTimeout(500);
