@@ -266,16 +266,7 @@ export class QualityView {
         switching: () => running.switching,
         run: (id) => running.run(id),
         openTurn: source.openTurn
-          ? (session, utterance, startMs) => {
-            const why = source.blocked?.(session) ?? null;
-            if (why !== null) {
-              this.linkProblem = why;
-              this.renderStatus();
-              return;
-            }
-            this.close(false);
-            source.openTurn?.(session, utterance, startMs);
-          }
+          ? (session, utterance, startMs) => this.openIfFree(session, () => source.openTurn?.(session, utterance, startMs))
           : undefined,
       })
       : null;
@@ -288,16 +279,7 @@ export class QualityView {
         switching: () => postureRunning.switching,
         run: (id) => postureRunning.run(id),
         openFrame: source.openFrame
-          ? (session, mediaMs) => {
-            const why = source.blocked?.(session) ?? null;
-            if (why !== null) {
-              this.linkProblem = why;
-              this.renderStatus();
-              return;
-            }
-            this.close(false);
-            source.openFrame?.(session, mediaMs);
-          }
+          ? (session, mediaMs) => this.openIfFree(session, () => source.openFrame?.(session, mediaMs))
           : undefined,
       })
       : null;
@@ -305,6 +287,18 @@ export class QualityView {
   }
 
   /** The open session's title when `id` is the one open (null: another). */
+  /** Opens a session from a comparison (the dialog closes), or says in the status why this window cannot now (it plays another). */
+  private openIfFree(session: string, open: () => void): void {
+    const why = this.source.blocked?.(session) ?? null;
+    if (why !== null) {
+      this.linkProblem = why;
+      this.renderStatus();
+      return;
+    }
+    this.close(false);
+    open();
+  }
+
   private openTitle(id: string): string | null {
     const open = this.source.openSession();
     return open?.id === id ? open.title : null;
