@@ -3,6 +3,8 @@
 // the frames sent as landmarks, then labelled.
 import type { PostureFrameLabel } from '../../protocol/protocol';
 import { ARMS, posture, view } from '../../server/signals/posture/testkit';
+import { isHeldOut } from '../../server/training/holdOut';
+import { holdOutGroup } from '../../server/training/postureRows';
 import { api } from './harness';
 
 /** A recipe of seconds: one member, two epochs, a few hundred synthetic examples, a narrow net. */
@@ -27,4 +29,18 @@ export async function labelledFrames(base: string, n: number, unmeasurable = 0, 
     expect((await api(base, 'PUT', `/api/sessions/${id}/posture-labels`, { participant: 'Li', mediaMs: k * 20_000, labels: cycle[k % cycle.length]![1] })).status).toBe(200);
   }
   return id;
+}
+
+/**
+ * As labelledFrames, drawn again (a new session) until a job of this hold-out `percent` and
+ * `seed` keeps at least one of its `n` measurable frames out: the split hashes the session's
+ * random id, and 20 moments at 20 % leave none out once in about 90 sessions (0.8^20).
+ */
+export async function labelledFramesHeldOut(base: string, n: number, percent: number, seed: number, unmeasurable = 0): Promise<string> {
+  for (let tries = 0; tries < 5; tries++) {
+    const id = await labelledFrames(base, n, unmeasurable);
+    const held = Array.from({ length: n }, (_, k) => isHeldOut(holdOutGroup({ session: id, participant: 'Li', media_ms: k * 20_000 }), percent, seed));
+    if (held.includes(true)) return id;
+  }
+  throw new Error(`five sessions of ${n} frames held none out at ${percent} % (seed ${seed})`);
 }

@@ -13,7 +13,7 @@ import { PostureTrainJobAnswerSchema } from '../../protocol/postureModels';
 import { QUALITY_MEASUREMENTS_MAX } from '../../server/http/routes/quality';
 import { parseTrainedFrames } from '../../server/training/postureRows';
 import { api, expectRefusals, jobEnded, useFileStoreServer } from './harness';
-import { LABELS, labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
+import { LABELS, labelledFrames, labelledFramesHeldOut, TINY_POSTURE_RECIPE } from './labelledFrames';
 
 const modelsDir = tempModelsDir();
 addPostureLibraryModel(modelsDir, 'copy', 'posture-20261201-c0ffee00');
@@ -134,7 +134,7 @@ describe('GET /api/quality/posture/compare', () => {
   });
 
   it("a job's model trained with a hold-out: measured on exactly its held-out frames, each changed frame right with one model only", async () => {
-    const session = await labelledFrames(url(), 20);
+    const session = await labelledFramesHeldOut(url(), 20, 20, 5);
     const started = await api(url(), 'POST', '/api/models/posture/train', { session, seed: 5 });
     expect(started.status).toBe(202);
     const done = await jobEnded(async () => PostureTrainJobAnswerSchema.parse((await api(url(), 'GET', '/api/models/posture/train')).body).job);

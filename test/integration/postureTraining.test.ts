@@ -16,7 +16,7 @@ import { postureLibraryDir } from '../../server/models/postureLibrary';
 import { parseTrainedFrames, postureJobRows, TRAINED_FRAMES_FILE, TRAINED_FRAMES_MAX_BYTES } from '../../server/training/postureRows';
 import { writeTinyCorpus } from '../../server/training/tinyCorpus.testkit';
 import { api, collect, connectSocket, download, expectRefusals, jobEnded, startTestServer, until, useFileStoreServer, type TestSocket } from './harness';
-import { labelledFrames, TINY_POSTURE_RECIPE } from './labelledFrames';
+import { labelledFrames, labelledFramesHeldOut, TINY_POSTURE_RECIPE } from './labelledFrames';
 import { LABELLED_FOR_JOB, labelledSession } from './labelledSession';
 
 const TINY = TINY_POSTURE_RECIPE;
@@ -75,7 +75,7 @@ describe('POST /api/models/posture/train', () => {
   });
 
   it("trains on a session's frames in a worker: progress events, a verbal job refused meanwhile, then the model in the posture library with its metrics and trained-frames.json", async () => {
-    const session = await labelledFrames(url(), 20, 1);
+    const session = await labelledFramesHeldOut(url(), 20, 20, 5, 1);
     const rows = postureJobRows(await exportRows(session), 20, 5);
     expect(rows.unmeasurable).toBe(1);
     expect(rows.trained.length).toBeGreaterThanOrEqual(POSTURE_TRAIN_LABELS_MIN);
